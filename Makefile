@@ -1,0 +1,121 @@
+# nimbus — build, test, run. Plain GNU make; see docs/BUILD.md.
+#
+#   make            release build → build/nimbus
+#   make run        install deps, build, start nimbus in the foreground
+#   make test       install deps, build, unit tests (plain + ASan/UBSan), e2e, fuzz briefly
+#   make asan       sanitizer build → build/asan/nimbus
+#   make unit       unit tests only (release build)
+#   make fuzz       every fuzz target for FUZZ_SECONDS each (default 3600)
+#   make bench      benchmarks against the peers (bench/README.md)
+
+CC      ?= cc
+CLANG   ?= clang
+PKGS    := libuv jansson openssl libseccomp libarchive
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CSTD    := -std=c11 -D_GNU_SOURCE
+INCS    := -Isrc -Iinclude -Ibuild/gen
+CFLAGS  ?= -O2 -g
+DEPCF   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lhttp_parser -lz -lpthread -lm
+
+SRCS    := $(shell find src -name '*.c' | sort)
+LIBSRCS := $(filter-out src/main.c,$(SRCS))
+EMBED   := $(shell find runtimes -type f 2>/dev/null | grep -v node_modules | sort)
+GEN     := build/gen/embedded_files.c
+TESTS   := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/test_main.c,$(wildcard tests/unit/test_*.c)))
+FUZZERS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+
+# --- flavours: release (build/) and sanitizers (build/asan/) -----------------
+REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIBSRCS)) build/obj/gen/embedded_files.o
+ASAN_OBJ := $(patsubst src/%.c,build/asan/obj/%.o,$(LIBSRCS)) build/asan/obj/gen/embedded_files.o
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all run test unit unit-asan asan e2e fuzz fuzz-quick bench bench-quick reliability soak deps clean
+all: build/nimbus
+
+deps:
+	@scripts/install-deps.sh
+
+build/gen/embedded_files.c: scripts/embed.sh $(EMBED)
+	@mkdir -p $(@D)
+	scripts/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
+
+build/obj/gen/embedded_files.o: $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CFLAGS) -c $< -o $@
+build/asan/obj/gen/embedded_files.o: $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(SANFLAGS) -c $< -o $@
+
+build/obj/%.o: src/%.c | $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
+build/asan/obj/%.o: src/%.c | $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
+
+build/nimbus: build/obj/main.o $(REL_OBJ)
+	$(CC) $(CFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
+build/asan/nimbus: build/asan/obj/main.o $(ASAN_OBJ)
+	$(CC) $(SANFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
+asan: build/asan/nimbus
+
+# --- unit tests: each tests/unit/test_X.c is one binary ---------------------
+build/tests/%: tests/unit/%.c tests/unit/test_main.c tests/unit/test.h $(REL_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(REL_OBJ) $(LIBS) -ldl
+build/asan/tests/%: tests/unit/%.c tests/unit/test_main.c tests/unit/test.h $(ASAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(ASAN_OBJ) $(LIBS) -ldl
+
+unit: $(addprefix build/tests/,$(TESTS)) build/nimbus
+	@scripts/run-unit.sh build/tests $(TESTS)
+unit-asan: $(addprefix build/asan/tests/,$(TESTS)) build/asan/nimbus
+	@scripts/run-unit.sh build/asan/tests $(TESTS)
+
+# --- end-to-end: real clients against a started nimbus ----------------------
+e2e: build/nimbus
+	@tests/e2e/run.sh build/nimbus
+
+# --- fuzzing (clang libFuzzer) ----------------------------------------------
+FUZZ_SECONDS ?= 3600
+FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIBSRCS)) build/fuzz/obj/gen/embedded_files.o
+FUZZCF   := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+build/fuzz/obj/%.o: src/%.c | $(GEN)
+	@mkdir -p $(@D)
+	$(CLANG) $(CSTD) $(WARN) -Wno-unknown-warning-option $(FUZZCF) $(INCS) $(DEPCF) -c $< -o $@
+build/fuzz/obj/gen/embedded_files.o: $(GEN)
+	@mkdir -p $(@D)
+	$(CLANG) $(CSTD) $(FUZZCF) -c $< -o $@
+build/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
+	$(CLANG) $(CSTD) $(FUZZCF) -fsanitize=fuzzer $(INCS) $(DEPCF) -o $@ $< $(FUZZ_OBJ) $(LIBS) -ldl
+fuzz: $(addprefix build/fuzz/,$(FUZZERS))
+	@scripts/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+fuzz-quick: $(addprefix build/fuzz/,$(FUZZERS))
+	@scripts/run-fuzz.sh $${FUZZ_QUICK_SECONDS:-10} $(FUZZERS)
+
+# --- the two README commands --------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all asan
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory fuzz-quick
+
+bench: deps all
+	@bench/run.sh full
+bench-quick: deps all
+	@bench/run.sh quick
+reliability: deps all
+	@tests/reliability/run.sh full
+soak: deps all
+	@tests/reliability/soak.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,52 @@
+/* http_server.h — HTTP/1.1 listeners on the event loop (libuv + http-parser).
+ *
+ * One listener accepts connections and turns each complete request into an
+ * nb_req_t handed to its dispatch function. It owns framing and fairness:
+ * keep-alive, pipelined requests answered in order, Content-Length and chunked
+ * bodies, Expect: 100-continue, header/body size limits, read and idle
+ * timeouts, a connection limit. The edge (port 4566) is one listener; the
+ * Lambda Runtime API uses others (one per function instance). */
+#ifndef NB_HTTP_SERVER_H
+#define NB_HTTP_SERVER_H
+#include <stddef.h>
+#include "core/request.h"
+
+typedef struct nb_http_server nb_http_server_t;
+
+typedef struct nb_http_limits {
+    size_t max_header_bytes;     /* request line + headers; over → 431 and close */
+    size_t max_body_bytes;       /* over → 413 and close */
+    unsigned header_timeout_ms;  /* a request's head must arrive within this */
+    unsigned body_timeout_ms;    /* no body progress for this long → close */
+    unsigned idle_timeout_ms;    /* keep-alive connection idle → close */
+    unsigned max_connections;    /* beyond: accept and close at once */
+    unsigned max_pipeline;       /* requests parsed ahead of replies per connection */
+} nb_http_limits_t;
+
+/* Defaults used by the edge: 64 KiB headers, 16 MiB bodies, 10 s head, 30 s body
+ * progress, 60 s idle, 10,000 connections, 64 pipelined. */
+void nb_http_limits_default(nb_http_limits_t *l);
+
+typedef void (*nb_http_dispatch_fn)(nb_req_t *req, void *data);
+
+/* Listen on host:port (port 0 picks a free one, reported in *bound_port).
+ * dispatch runs on the loop thread for every complete request. 0 or -errno. */
+int nb_http_server_start(nb_http_server_t **out, nb_ctx_t *ctx, const char *host, int port,
+                         const nb_http_limits_t *limits, nb_http_dispatch_fn dispatch,
+                         void *data, int *bound_port);
+
+/* Stop accepting; requests in flight are answered, then connections close and
+ * done(arg) runs (may be NULL). The server is freed after done. */
+void nb_http_server_stop(nb_http_server_t *srv, void (*done)(void *arg), void *arg);
+
+/* The one output path: write the response of req (status line, the given headers,
+ * Content-Length, Connection handling) in request order on its connection, then
+ * free req. headers may be NULL; body is copied. Used by reply.c; services call
+ * nb_reply*() instead. */
+void nb_http_send(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_headers,
+                  const void *body, size_t len);
+
+/* Number of open connections (for health and tests). */
+unsigned nb_http_server_connections(const nb_http_server_t *srv);
+
+#endif

@@ -1,0 +1,80 @@
+/* service.h — how a service plugs into the edge.
+ *
+ * A service is a folder under src/ that defines one nb_service_t: its protocol,
+ * how the edge recognises its requests, and a static table of operations. Each
+ * operation names its handler, the IAM action it needs and how to derive the
+ * resource ARN from the request, so authorization is enforced centrally by the
+ * edge and never re-implemented by a service. Register the service by adding
+ * one line to src/core/services.c. */
+#ifndef NB_SERVICE_H
+#define NB_SERVICE_H
+#include <stddef.h>
+#include <jansson.h>
+#include "core/buf.h"
+
+typedef enum nb_proto {
+    NB_PROTO_JSON10,     /* X-Amz-Target, application/x-amz-json-1.0 (DynamoDB) */
+    NB_PROTO_JSON11,     /* X-Amz-Target, application/x-amz-json-1.1 (Kinesis, Logs, Events) */
+    NB_PROTO_QUERY,      /* form-encoded Action= (SNS, SQS, STS, IAM, CloudWatch) */
+    NB_PROTO_REST_JSON,  /* method + path, JSON bodies (Lambda, API Gateway) */
+    NB_PROTO_REST_XML,   /* method + path, XML bodies (S3) */
+    NB_PROTO_INTERNAL    /* nimbus's own endpoints under /_nimbus/ */
+} nb_proto_t;
+
+typedef struct nb_req nb_req_t;
+typedef struct nb_ctx nb_ctx_t;
+
+/* Serve one request. The handler must call exactly one nb_reply*() for req,
+ * now or later (after a durable commit, a function's answer...). After that
+ * call req is no longer valid for the handler. */
+typedef void (*nb_handler_fn)(nb_req_t *req);
+
+/* Write the resource ARN of req into out; return 0, or -1 when the request
+ * does not name one (the edge then uses "*"). */
+typedef int (*nb_arn_fn)(nb_req_t *req, nb_buf_t *out);
+
+enum nb_op_flags {
+    NB_OP_RAW_BODY = 1u << 0,   /* REST-JSON: do not parse the body as JSON (Invoke payloads) */
+    NB_OP_NO_AUTH  = 1u << 1,   /* served without SigV4 (e.g. presigned/anonymous paths) */
+};
+
+typedef struct nb_op {
+    const char *name;        /* operation name exactly as in the botocore model: "GetItem" */
+    nb_handler_fn handler;
+    const char *iam_action;  /* "dynamodb:GetItem" */
+    /* ARN template; {region} and {account} are the daemon's, any other {Name} is
+     * looked up in the request: REST path parameter, then JSON body top-level
+     * string field, then query/form parameter. "*" when the action takes none. */
+    const char *resource;
+    nb_arn_fn resource_fn;   /* overrides resource when non-NULL */
+    /* REST protocols only: "METHOD /path/{Param}/{Greedy+}" optionally followed by
+     * "?name" (the query string must contain name) e.g. "GET /{Bucket}?tagging". */
+    const char *http;
+    unsigned flags;          /* enum nb_op_flags */
+} nb_op_t;
+
+typedef struct nb_service {
+    const char *name;          /* SigV4 signing name and IAM prefix: "dynamodb" */
+    nb_proto_t proto;
+    const char *target_prefix; /* JSON protocols: "DynamoDB_20120810" */
+    const char *json_ns;       /* JSON 1.0 error namespace: "com.amazonaws.dynamodb.v20120810" */
+    const char *xml_ns;        /* Query / REST-XML xmlns */
+    /* REST protocols: path prefixes that identify the service when the request
+     * carries no SigV4 scope, NULL-terminated; e.g. {"/2015-03-31/functions", NULL}. */
+    const char *const *path_prefixes;
+    /* REST-JSON error bodies: "message" or "Message" */
+    const char *error_message_key;
+    const nb_op_t *ops;
+    size_t n_ops;
+    int (*init)(nb_ctx_t *ctx);   /* may be NULL; 0 on success */
+    void (*stop)(nb_ctx_t *ctx);  /* graceful shutdown, may be NULL */
+    json_t *(*health)(nb_ctx_t *ctx); /* extra status for /_nimbus/health, may be NULL; new reference */
+} nb_service_t;
+
+/* The registered services, NULL-terminated (src/core/services.c). */
+extern const nb_service_t *const nb_services[];
+
+const nb_service_t *nb_service_by_name(const char *name);
+const nb_op_t *nb_service_op(const nb_service_t *svc, const char *op_name);
+
+#endif

@@ -1,0 +1,26 @@
+/* services.c — the registered services. Adding a service: its folder under
+ * src/, its nb_service_t, and one line here. */
+#include "core/service.h"
+#include <string.h>
+
+extern const nb_service_t nb_internal_service;
+
+const nb_service_t *const nb_services[] = {
+    &nb_internal_service,
+    NULL
+};
+
+const nb_service_t *nb_service_by_name(const char *name)
+{
+    for (size_t i = 0; nb_services[i]; i++)
+        if (strcmp(nb_services[i]->name, name) == 0) return nb_services[i];
+    return NULL;
+}
+
+
+const nb_op_t *nb_service_op(const nb_service_t *svc, const char *op_name)
+{
+    for (size_t i = 0; i < svc->n_ops; i++)
+        if (strcmp(svc->ops[i].name, op_name) == 0) return &svc->ops[i];
+    return NULL;
+}

@@ -1,0 +1,83 @@
+/* store.h — the storage interface every service keeps all its state through.
+ *
+ * Transactions over named keyspaces of byte-string keys with get / put / delete
+ * / ordered range scan. A write transaction is atomic; store_commit() calls
+ * back only once the transaction is durable (fdatasync'd), and the commits of
+ * many requests arriving together share one sync (group commit). LMDB is the
+ * embedded backend (store_lmdb.c); any backend implements store_backend_t
+ * (store_backend.h) and no service code changes.
+ *
+ * Rules for callers (all on the loop thread):
+ *  - a transaction never lives across a return to the event loop: begin, work,
+ *    then commit or abort before the handler returns; only the durability
+ *    callback comes later;
+ *  - at most one write transaction is open at a time;
+ *  - values returned by get/scan are valid until the transaction ends; the
+ *    caller may not modify them.
+ *
+ * Keyspaces are short static names ("ddb.items", "lambda.fn"); a service puts
+ * its resource names in key prefixes, not in keyspace names. */
+#ifndef NB_STORE_H
+#define NB_STORE_H
+#include <stddef.h>
+#include <uv.h>
+
+typedef struct store store_t;
+typedef struct store_txn store_txn_t;
+
+enum store_status {
+    STORE_OK = 0,
+    STORE_NOTFOUND = 1,        /* get/del: no such key */
+    STORE_ERR_FULL = -1,       /* no space left (disk or map): the write failed, nothing applied */
+    STORE_ERR_IO = -2,         /* I/O or backend failure */
+    STORE_ERR_INVALID = -3,    /* bad argument (empty key, key too long, ...) */
+    STORE_ERR_READONLY = -4,   /* write call on a read-only transaction */
+};
+
+enum store_txn_flags { STORE_READ = 0, STORE_WRITE = 1 };
+
+/* Longest key accepted (bytes). */
+#define STORE_MAX_KEY 500
+
+typedef struct store_options {
+    size_t map_size;           /* LMDB: maximum size of the data file; 0 = default (64 GiB) */
+    int no_sync;               /* tests/bench only: acknowledge without fdatasync */
+} store_options_t;
+
+/* Open (creating) the store in dir, callbacks on loop. 0 or a store_status. */
+int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_options_t *opts);
+/* Finish pending syncs (their callbacks run), then close. */
+void store_close(store_t *s);
+
+int store_begin(store_t *s, int flags, store_txn_t **out);
+
+/* val/len valid until the transaction ends. STORE_OK or STORE_NOTFOUND or error. */
+int store_get(store_txn_t *t, const char *ks, const void *key, size_t klen,
+              const void **val, size_t *vlen);
+int store_put(store_txn_t *t, const char *ks, const void *key, size_t klen,
+              const void *val, size_t vlen);
+int store_del(store_txn_t *t, const char *ks, const void *key, size_t klen);
+
+/* Visit keys k with lo <= k < hi in byte order (hi NULL: no upper bound; lo NULL:
+ * from the first key), ascending or, with reverse, descending. fn returns 0 to
+ * go on, non-zero to stop (store_scan then returns that value). */
+typedef int (*store_scan_fn)(void *arg, const void *key, size_t klen,
+                             const void *val, size_t vlen);
+int store_scan(store_txn_t *t, const char *ks, const void *lo, size_t lolen,
+               const void *hi, size_t hilen, int reverse, store_scan_fn fn, void *arg);
+
+/* Called on the loop thread when a committed transaction is durable (status
+ * STORE_OK) or could not be made durable (error: the caller must report failure). */
+typedef void (*store_durable_fn)(void *arg, int status);
+
+/* Commit t (which is freed). For a write transaction: returns STORE_OK once the
+ * changes are applied and visible, and cb(arg, status) follows once durable.
+ * On an error return nothing was applied and cb is not called. For a read
+ * transaction cb may be NULL and is called at once if given. */
+int store_commit(store_txn_t *t, store_durable_fn cb, void *arg);
+void store_abort(store_txn_t *t);
+
+/* Static description of the backend for health output ("lmdb"). */
+const char *store_backend_name(const store_t *s);
+
+#endif
