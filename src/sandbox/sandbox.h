@@ -1,0 +1,64 @@
+/* sandbox.h — start a function instance as an isolated process.
+ *
+ * The Lambda service describes an instance (command, environment, code and
+ * layer directories, limits) and the sandbox starts it with whatever isolation
+ * the host allows: mount/PID/IPC/UTS (and, on request, network) namespaces,
+ * a memory+pids cgroup, no capabilities, no_new_privs, a seccomp filter and a
+ * private /tmp of the configured size. Without root it degrades (user
+ * namespaces, else rlimits only) and says so through sbx_features().
+ *
+ *   sbx_spawn ──► RUNNING ──sbx_freeze──► FROZEN ──sbx_thaw──► RUNNING
+ *                    │                                            │
+ *                    └──────── exit / kill ──► sbx_release (cleanup: cgroup, /tmp)
+ */
+#ifndef NB_SANDBOX_H
+#define NB_SANDBOX_H
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct sbx sbx_t;   /* one started instance */
+
+typedef enum { SBX_NET_HOST = 0, SBX_NET_NIMBUS_ONLY = 1 } sbx_net_t;
+
+typedef struct sbx_spec {
+    const char *const *argv;      /* argv[0] is the executable (absolute path as seen inside) */
+    const char *const *envp;      /* full environment, NULL-terminated */
+    const char *code_dir;         /* host dir mounted read-only at /var/task */
+    const char *layers_dir;       /* host dir mounted read-only at /opt, or NULL */
+    const char *runtime_dir;      /* host dir with nimbus's bootstraps, read-only, or NULL */
+    const char *runtime_mount;    /* where runtime_dir appears inside (e.g. "/var/runtime") */
+    const char *scratch_dir;      /* host dir the sandbox may use for this instance (tmp backing etc.) */
+    unsigned memory_mb;           /* MemorySize: memory cgroup limit */
+    unsigned tmp_mb;              /* EphemeralStorage: size of the private /tmp */
+    unsigned pids_max;            /* 0 = default (1024) */
+    sbx_net_t net;
+    const char *nimbus_host;      /* address:port the function must reach (Runtime API, endpoint) */
+    int stdout_fd, stderr_fd;     /* where the instance's output goes (-1: /dev/null) */
+    int isolate;                  /* 0: plain process with rlimits only (bench "without sandbox") */
+    const char *name;             /* for cgroup naming and logs: "fn-NAME-instanceid" */
+} sbx_spec_t;
+
+/* Start the instance. 0 and *out, or -errno with a message logged. */
+int sbx_spawn(const sbx_spec_t *spec, sbx_t **out);
+pid_t sbx_pid(const sbx_t *s);
+/* Pause / resume every process of the instance (cgroup freezer, else SIGSTOP/SIGCONT). */
+int sbx_freeze(sbx_t *s);
+int sbx_thaw(sbx_t *s);
+/* SIGKILL every process of the instance. */
+void sbx_kill(sbx_t *s);
+/* Peak memory in bytes (cgroup peak, else the process's max RSS); 0 if unknown. */
+uint64_t sbx_peak_memory(const sbx_t *s);
+/* Was the last death of the instance caused by the memory limit? */
+int sbx_oom_killed(const sbx_t *s);
+/* After the process has exited (reaped by the caller via libuv or waitpid):
+ * remove the cgroup, /tmp and any mounts. Frees s. */
+void sbx_release(sbx_t *s);
+
+/* What isolation is available here, one line per feature ("mount namespace: on"
+ * / "cgroup memory: off (reason)"), for `nimbus doctor` and the start-up warning.
+ * Returns a static string. */
+const char *sbx_features(void);
+/* 1 when full isolation is available (root, namespaces, cgroups, seccomp). */
+int sbx_fully_isolated(void);
+
+#endif
