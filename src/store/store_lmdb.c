@@ -30,6 +30,8 @@
  * the map is over 3/4 used is followed by a tiny internal commit (advance()),
  * in a database whose name is too long to be a keyspace. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <lmdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -203,6 +205,17 @@ static int ks_load(lmdb_store_t *b)
 
 /* ---- open / close ------------------------------------------------------ */
 
+/* fsync a directory so that the files just created in it survive power loss
+ * (fdatasync of data.mdb makes its contents durable, not its name). */
+static int sync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int rc = fsync(fd) == 0 ? 0 : errno;
+    close(fd);
+    return rc;
+}
+
 static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts)
 {
     char path[4096];
@@ -223,6 +236,9 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         if (dead) nb_log_info("store", "lmdb: cleared %d stale reader slots", dead);
     }
     if (rc == 0) rc = ks_load(b);
+    if (rc == 0) rc = mdb_env_sync(b->env, 1);
+    if (rc == 0) rc = sync_dir(path);
+    if (rc == 0) rc = sync_dir(dir);
     if (rc == 0) {
         MDB_stat st;
         rc = mdb_env_stat(b->env, &st);
