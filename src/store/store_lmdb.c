@@ -144,6 +144,7 @@ static int ks_handle(lmdb_txn_t *t, const char *ks, int create, MDB_dbi *dbi)
     if (ks_find(t->b->ks, t->gen, ks, dbi)) return MDB_SUCCESS;
     if (ks_find(t->fresh, t->nfresh, ks, dbi)) return MDB_SUCCESS;
     if (!create) return MDB_NOTFOUND;
+    if (t->b->nks + t->nfresh >= LMDB_MAX_DBS) return MDB_DBS_FULL;
     int rc = mdb_dbi_open(t->mt, ks, MDB_CREATE, dbi);
     if (rc != MDB_SUCCESS) return rc;
     if (t->nfresh == t->capfresh) {
@@ -227,7 +228,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     }
     lmdb_store_t *b = nb_xcalloc(1, sizeof *b);
     int rc = mdb_env_create(&b->env);
-    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS);
+    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 1);  /* + advance() */
     if (rc == 0) rc = mdb_env_set_mapsize(b->env, opts->map_size ? opts->map_size : LMDB_DEFAULT_MAP);
     if (rc == 0) rc = mdb_env_open(b->env, path, MDB_NOSYNC | MDB_NOTLS, 0600);
     if (rc == 0) {
@@ -413,7 +414,7 @@ static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
         end_write(t);
         return report("commit", rc);
     }
-    for (size_t i = 0; i < t->nfresh && b->nks < LMDB_MAX_DBS; i++)
+    for (size_t i = 0; i < t->nfresh; i++)     /* ks_handle kept nks <= LMDB_MAX_DBS */
         b->ks[b->nks++] = t->fresh[i];
     end_write(t);
     advance(b);

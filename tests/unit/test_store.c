@@ -590,3 +590,38 @@ TEST(store_full_map_then_recovers)
     close_store(s);
     finish();
 }
+
+/* 256 keyspaces per store; the 257th is STORE_ERR_FULL and fails its txn. */
+TEST(store_keyspace_limit)
+{
+    store_t *s = open_store();
+    store_txn_t *t;
+    char ks[32];
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    for (int i = 0; i < 200; i++) {
+        snprintf(ks, sizeof ks, "ks.%03d", i);
+        ASSERT_EQ(store_put(t, ks, "k", 1, "v", 1), STORE_OK);
+    }
+    commit_wait(t);
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    for (int i = 200; i < 256; i++) {
+        snprintf(ks, sizeof ks, "ks.%03d", i);
+        ASSERT_EQ(store_put(t, ks, "k", 1, "v", 1), STORE_OK);
+    }
+    commit_wait(t);
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    ASSERT_EQ(store_put(t, "ks.000", "k2", 2, "v", 1), STORE_OK);
+    ASSERT_EQ(store_put(t, "ks.one-too-many", "k", 1, "v", 1), STORE_ERR_FULL);
+    ASSERT_EQ(store_commit(t, on_durable, NULL), STORE_ERR_FULL);
+    char buf[16];
+    ASSERT(get1(s, "ks.000", "k2", buf, sizeof buf) == NULL);
+    ASSERT_STREQ(get1(s, "ks.255", "k", buf, sizeof buf), "v");
+    close_store(s);
+    s = open_store();                          /* all 256 reopened */
+    ASSERT_STREQ(get1(s, "ks.255", "k", buf, sizeof buf), "v");
+    ASSERT_STREQ(get1(s, "ks.000", "k", buf, sizeof buf), "v");
+    put1(s, "ks.128", "k", "w");
+    ASSERT_STREQ(get1(s, "ks.128", "k", buf, sizeof buf), "w");
+    close_store(s);
+    finish();
+}
