@@ -8,12 +8,14 @@
  * starts as soon as the current one's callbacks have run. So N writers that
  * commit together share one sync.
  *
- *            add()                         sync done
- *   IDLE ───────────▶ SYNCING(batch) ────────────────────▶ run batch's callbacks
- *    ▲                   │ add(): joins `waiting`              │
- *    │                   ▼                                      │
- *    └──── waiting empty ◀──────────────────────────────────────┘
- *                        waiting non-empty: SYNCING(waiting)   (store_group_start)
+ *   state     event                    action → next state
+ *   IDLE      add(cb)                  waiting = [cb]; queue a sync of waiting → SYNCING
+ *   SYNCING   add(cb)                  waiting += cb (it needs the next sync)
+ *   SYNCING   sync done (sync_after)   call the batch's callbacks (their adds join
+ *                                      waiting); waiting empty → IDLE, else queue a
+ *                                      sync of waiting → SYNCING
+ *   any       store_group_close        wait for the running sync, call its batch;
+ *                                      sync and call waiting until empty; free
  *
  * All functions on the loop thread except the sync function itself. */
 #ifndef NB_STORE_GROUP_H

@@ -23,6 +23,8 @@
  * A write that fails (map full, disk full, I/O) aborts the LMDB transaction
  * on the spot: nothing of it is applied, the writer lock is released, and
  * the transaction object answers that error until commit/abort frees it.
+ * LMDB reports a short write at commit as EIO; commit_err() calls it disk
+ * full when the filesystem is nearly out of space.
  *
  * Space freed by transaction N becomes reusable only from transaction N+2
  * (LMDB keeps the previous snapshot intact). So that a delete frees space for
