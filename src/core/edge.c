@@ -154,7 +154,7 @@ int nb_edge_match_rest(nb_req_t *req, const char *tmpl)
         }
     }
     req->params = nb_arena_alloc(req->arena, sizeof *params * (np ? np : 1));
-    memcpy(req->params, params, sizeof *params * np);
+    if (np) memcpy(req->params, params, sizeof *params * np);
     req->n_params = np;
     return score;
 }
@@ -328,8 +328,8 @@ nb_err_t nb_edge_route(nb_req_t *req, const char **msg)
             }
             /* body fields first, then the query string's */
             req->form = nb_arena_alloc(req->arena, sizeof *f * (nf + req->n_qparams + 1));
-            memcpy(req->form, f, sizeof *f * nf);
-            memcpy(req->form + nf, req->qparams, sizeof *f * req->n_qparams);
+            if (nf) memcpy(req->form, f, sizeof *f * nf);
+            if (req->n_qparams) memcpy(req->form + nf, req->qparams, sizeof *f * req->n_qparams);
             req->n_form = nf + req->n_qparams;
         } else {
             req->form = req->qparams;
