@@ -1,7 +1,4 @@
 /* test_main.c — runs the registered tests, each in a child with a timeout. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 #include "test.h"
 #include <signal.h>
 #include <stdint.h>
