@@ -50,9 +50,19 @@ static int on_url(http_parser *hp, const char *at, size_t len)
     return 0;
 }
 
+/* RFC 9110 token characters: http-parser (non-strict build) lets spaces into
+ * header names, which would let "Content-Length : 5" slip past framing. */
+static int is_tchar(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return 1;
+    return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
 static int on_header_field(http_parser *hp, const char *at, size_t len)
 {
     nb_hp_t *p = hp_of(hp);
+    for (size_t i = 0; i < len; i++)
+        if (!is_tchar((unsigned char)at[i])) return fail(p, 400);
     if (p->state != NB_HP_HEAD) return 0;   /* chunked trailers: ignored */
     if (p->last_was_value != 0) {           /* a new header starts */
         if (p->n_hdrs == p->cap_hdrs) {
