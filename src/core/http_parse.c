@@ -84,6 +84,11 @@ static int on_header_field(http_parser *hp, const char *at, size_t len)
 static int on_header_value(http_parser *hp, const char *at, size_t len)
 {
     nb_hp_t *p = hp_of(hp);
+    /* Control bytes (a NUL above all) would cut the C string handlers see. */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)at[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return fail(p, 400);
+    }
     if (p->state != NB_HP_HEAD || p->n_hdrs == 0) return 0;
     nb_hp_hdr_t *h = &p->hdrs[p->n_hdrs - 1];
     if (p->last_was_value != 1) {

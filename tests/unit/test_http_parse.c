@@ -254,6 +254,26 @@ TEST(malformed_is_400)
     }
 }
 
+/* Found by fuzz_http: http-parser passes a NUL inside a header value, which
+ * would cut the C string handlers compare. */
+TEST(control_bytes_in_header_value_400)
+{
+    static const char req[] = "GET / HTTP/1.1\r\nX-A: a\0b\r\n\r\n";
+    nb_hp_t p;
+    nb_hp_init(&p, 4096, 1024);
+    nb_hmsg_t *m[1];
+    int st;
+    ASSERT_EQ(feed_all(&p, req, sizeof req - 1, 0, m, 1, &st), 0);
+    ASSERT_EQ(st, 400);
+    nb_hp_free(&p);
+    nb_hp_init(&p, 4096, 1024);
+    const char *tab = "GET / HTTP/1.1\r\nX-A: a\tb\r\n\r\n";
+    ASSERT_EQ(feed_all(&p, tab, strlen(tab), 0, m, 1, &st), 1);
+    ASSERT_STREQ(m[0]->headers[0].value, "a\tb");
+    free_all(m, 1);
+    nb_hp_free(&p);
+}
+
 TEST(partial_message_freed)
 {
     nb_hp_t p;
