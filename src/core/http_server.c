@@ -84,6 +84,7 @@ struct conn {
     unsigned reading : 1, writing : 1, closing : 1, close_after : 1, peer_eof : 1,
              shut : 1, served : 1, continue_owed : 1;
     int in_input;           /* inside conn_input: replies only append to out */
+    size_t wq_seen;         /* write queue size at the last write-timer check */
     uint64_t deadline, timer_due;
     int tkind;
     uint64_t head_start, body_progress, activity, write_progress, shut_at;
@@ -308,6 +309,17 @@ static void on_timer(uv_timer_t *t)
         conn_flush(c);
         conn_update(c);
         break;
+    case T_WRITE:
+        /* uv_write reports only completion: a reader that is slow but still
+         * taking bytes shows as a shrinking write queue. */
+        if (c->tcp.write_queue_size != c->wq_seen) {
+            c->wq_seen = c->tcp.write_queue_size;
+            c->write_progress = uv_now(c->srv->loop);
+            timer_update(c);
+            break;
+        }
+        conn_close(c);
+        break;
     default:
         conn_close(c);
     }
@@ -325,6 +337,7 @@ static void start_write(conn_t *c)
     if (io_write(c, &b) != 0) { conn_close(c); return; }
     c->writing = 1;
     c->write_progress = uv_now(c->srv->loop);
+    c->wq_seen = c->tcp.write_queue_size;
 }
 
 /* Write c->out followed by extra (borrowed, may be NULL): what the socket does
@@ -489,6 +502,7 @@ void nb_http_send(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_he
         nb_buf_free(&tmp);
         return;
     }
+    c->activity = uv_now(c->srv->loop);   /* idle time counts from the last reply */
     render_head(&c->out, s, status, headers, n_headers, len, close);
     /* body may live in req->arena: it is written or copied before the pop. */
     if (c->in_input || c->writing || (s->next && s->next->done)) {
@@ -821,6 +835,8 @@ void nb_http_server_stop(nb_http_server_t *srv, void (*done)(void *arg), void *a
     while (c) {
         conn_t *n = c->next;
         if (!c->closing) {
+            /* Already past its last response: no need to linger. */
+            if (c->shut) { conn_close(c); c = n; continue; }
             /* A half-received request with nothing in flight has no one to answer. */
             if (!c->n_q && nb_hp_state(&c->hp) != NB_HP_IDLE) conn_close(c);
             else {
