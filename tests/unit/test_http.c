@@ -27,6 +27,7 @@ typedef struct tsrv {
     pthread_t th;
     uv_async_t stop_async;
     atomic_int ready, stopped;
+    atomic_int dispatched;   /* requests handed to dispatch so far */
     int start_rc;
 } tsrv_t;
 
@@ -56,6 +57,7 @@ static void deferred_fire(uv_timer_t *t)
 static void dispatch(nb_req_t *req, void *data)
 {
     tsrv_t *ts = data;
+    atomic_fetch_add(&ts->dispatched, 1);
     if (strncmp(req->path, "/defer/", 7) == 0) {
         deferred_t *d = calloc(1, sizeof *d);
         d->req = req;
@@ -712,22 +714,25 @@ TEST(client_gone_before_deferred_reply)
     tsrv_t *ts = server_start(NULL);
     client_t *c = cl_connect(ts->port);
     cl_send(c, "GET /defer/50 HTTP/1.1\r\n\r\nGET /defer/60 HTTP/1.1\r\n\r\n");
-    usleep(10000);
+    while (atomic_load(&ts->dispatched) < 2) usleep(1000);
     cl_close(c);
     usleep(100000);   /* the replies arrive for a closed connection and are dropped */
     c = cl_connect(ts->port);
     resp_t r;
-    cl_send(c, "GET /conns HTTP/1.1\r\n\r\n");
-    cl_response(c, &r);
-    ASSERT_STREQ(r.body, "1");
-    resp_free(&r);
+    for (int tries = 0;; tries++) {   /* until the server has seen the close */
+        cl_send(c, "GET /conns HTTP/1.1\r\n\r\n");
+        cl_response(c, &r);
+        int one = strcmp(r.body, "1") == 0;
+        resp_free(&r);
+        if (one) break;
+        ASSERT(tries < 500);
+        usleep(10000);
+    }
     cl_close(c);
     server_stop(ts);
 }
 
 /* Stop while a request is in flight: it is still answered, then the connection closes. */
-typedef struct stopper { tsrv_t *ts; } stopper_t;
-
 TEST(graceful_stop_answers_in_flight)
 {
     tsrv_t *ts = server_start(NULL);
@@ -737,7 +742,7 @@ TEST(graceful_stop_answers_in_flight)
     cl_response(idle, &r);
     resp_free(&r);
     cl_send(busy, "GET /defer/200 HTTP/1.1\r\n\r\n");
-    usleep(20000);
+    while (atomic_load(&ts->dispatched) < 2) usleep(1000);   /* in flight now */
     uv_async_send(&ts->stop_async);
     ASSERT(cl_closed(idle));
     cl_response(busy, &r);
