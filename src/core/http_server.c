@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <uv.h>
 
 #define READ_BUF_SIZE (64u << 10)
@@ -398,6 +399,24 @@ static const char *reason(int status)
     return (r && r[0] != '<') ? r : "Unknown";
 }
 
+/* "Date: Sat, 28 Nov 2026 00:32:16 GMT\r\n" (37 bytes), formatted once a second. */
+static const char *date_line(void)
+{
+    static _Thread_local time_t last;
+    static _Thread_local char line[48];
+    static const char days[] = "SunMonTueWedThuFriSat", months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    time_t now = time(NULL);
+    if (now != last || !line[0]) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        snprintf(line, sizeof line, "Date: %.3s, %02d %.3s %04d %02d:%02d:%02d GMT\r\n",
+                 days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec);
+        last = now;
+    }
+    return line;
+}
+
 static int framing_header(const char *name)
 {
     return strcasecmp(name, "content-length") == 0 || strcasecmp(name, "connection") == 0 ||
@@ -410,11 +429,15 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
                         size_t body_len, int close)
 {
     int no_len = status < 200 || status == 204 || status == 304;
-    int caller_len = 0;
+    int caller_len = 0, caller_date = 0;
     const char *rs = reason(status);
-    size_t need = 9 + 4 + strlen(rs) + 2 + 40 + 24 + 26 + 2;
-    for (size_t i = 0; i < n; i++)
+    const char *date = date_line();
+    size_t dl = strlen(date);
+    size_t need = 9 + 4 + strlen(rs) + 2 + 40 + 24 + 26 + dl + 2;
+    for (size_t i = 0; i < n; i++) {
         need += strlen(h[i].name) + 2 + h[i].value_len + 2;
+        if (strcasecmp(h[i].name, "date") == 0) caller_date = 1;
+    }
     nb_buf_reserve(b, need);
     char *p = b->data + b->len;
     memcpy(p, "HTTP/1.1 ", 9); p += 9;
@@ -424,6 +447,7 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
     size_t rl = strlen(rs);
     memcpy(p, rs, rl); p += rl;
     *p++ = '\r'; *p++ = '\n';
+    if (!caller_date) { memcpy(p, date, dl); p += dl; }
     for (size_t i = 0; i < n; i++) {
         if (framing_header(h[i].name)) {
             if (!(s->is_head && !no_len && strcasecmp(h[i].name, "content-length") == 0))
