@@ -428,6 +428,7 @@ static int framing_header(const char *name)
 static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t *h, size_t n,
                         size_t body_len, int close)
 {
+    if (status < 100 || status > 999) status = 500;
     int no_len = status < 200 || status == 204 || status == 304;
     int caller_len = 0, caller_date = 0;
     const char *rs = reason(status);
@@ -441,7 +442,6 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
     nb_buf_reserve(b, need);
     char *p = b->data + b->len;
     memcpy(p, "HTTP/1.1 ", 9); p += 9;
-    if (status < 100 || status > 999) status = 500;
     p += put_uint(p, (size_t)status);
     *p++ = ' ';
     size_t rl = strlen(rs);
@@ -458,6 +458,9 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
         memcpy(p, h[i].name, nl); p += nl;
         *p++ = ':'; *p++ = ' ';
         if (h[i].value_len) memcpy(p, h[i].value, h[i].value_len);
+        /* A value echoing client input must not start a header of its own. */
+        for (size_t k = 0; k < h[i].value_len; k++)
+            if (p[k] == '\r' || p[k] == '\n') p[k] = ' ';
         p += h[i].value_len;
         *p++ = '\r'; *p++ = '\n';
     }

@@ -52,6 +52,7 @@ static void deferred_fire(uv_timer_t *t)
  *   /defer/MS   reply the raw path after MS milliseconds (a uv_timer)
  *   /conns      the listener's open-connection count
  *   /head204    204 with no body
+ *   /inject     a header value holding CR LF
  *   /big        a 16 MiB body (more than the socket buffers take at once)
  *   anything    echo "METHOD|path|query|host|remote|body" */
 static void dispatch(nb_req_t *req, void *data)
@@ -70,6 +71,11 @@ static void dispatch(nb_req_t *req, void *data)
         char b[32];
         snprintf(b, sizeof b, "%u", nb_http_server_connections(ts->srv));
         reply_text(req, 200, b);
+        return;
+    }
+    if (strcmp(req->path, "/inject") == 0) {
+        static const nb_kv_t h[] = {{"X-Echo", "a\r\nX-Evil: 1", 13}};
+        nb_http_send(req, 200, h, 1, "ok", 2);
         return;
     }
     if (strcmp(req->path, "/head204") == 0) {
@@ -772,6 +778,20 @@ TEST(peer_half_close_still_answered)
     ASSERT_STREQ(r.body, "GET|/q|||127.0.0.1|");
     resp_free(&r);
     ASSERT(cl_closed(c));
+    cl_close(c);
+    server_stop(ts);
+}
+
+TEST(header_value_cannot_inject_headers)
+{
+    tsrv_t *ts = server_start(NULL);
+    client_t *c = cl_connect(ts->port);
+    cl_send(c, "GET /inject HTTP/1.1\r\n\r\n");
+    resp_t r;
+    cl_response(c, &r);
+    ASSERT_CONTAINS(r.head, "\r\nX-Echo: a  X-Evil: 1\r\n");
+    ASSERT_STREQ(r.body, "ok");
+    resp_free(&r);
     cl_close(c);
     server_stop(ts);
 }
