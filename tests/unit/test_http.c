@@ -74,7 +74,7 @@ static void dispatch(nb_req_t *req, void *data)
         return;
     }
     if (strcmp(req->path, "/inject") == 0) {
-        static const nb_kv_t h[] = {{"X-Echo", "a\r\nX-Evil: 1", 13}};
+        static const nb_kv_t h[] = {{"X-Echo", "a\r\nX-Evil: 1", 12}};
         nb_http_send(req, 200, h, 1, "ok", 2);
         return;
     }
