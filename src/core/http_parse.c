@@ -1,6 +1,7 @@
 /* http_parse.c — the request assembler (see http_parse.h): http-parser callbacks
  * collect one request's head into a reusable scratch buffer and its body into
- * the request's arena; nothing here knows about sockets.
+ * the request's arena; nothing here knows about sockets. Also the split of a
+ * request-target into path/query and the Host header's name (nb_hp_req_target).
  *
  * Invariants: p->msg is non-NULL from headers-complete until the message is
  * taken (or the assembler freed); the parser is paused exactly when a message
@@ -300,4 +301,69 @@ int nb_hp_take_continue(nb_hp_t *p)
     int c = p->continue_pending;
     p->continue_pending = 0;
     return c;
+}
+
+/* ---- request-target and Host, for the nb_req_t ------------------------- */
+
+/* Split the request-target into raw path and query (origin-form, absolute-form
+ * or "*"). */
+static void split_target(nb_req_t *r, const char *t, size_t tl)
+{
+    const char *p = t, *end = t + tl;
+    if (tl && t[0] != '/' && t[0] != '*') {
+        const char *sch = strstr(t, "://");
+        if (sch) {
+            p = memchr(sch + 3, '/', (size_t)(end - (sch + 3)));
+            if (!p) p = end;
+        }
+    }
+    const char *hash = memchr(p, '#', (size_t)(end - p));
+    if (hash) end = hash;
+    const char *q = memchr(p, '?', (size_t)(end - p));
+    const char *pe = q ? q : end;
+    if (pe == p) r->raw_path = "/";
+    else r->raw_path = (p == t && pe == t + tl) ? t : nb_arena_strndup(r->arena, p, (size_t)(pe - p));
+    r->query = q ? nb_arena_strndup(r->arena, q + 1, (size_t)(end - q - 1)) : "";
+}
+
+/* Percent-decode the path; -1 on a bad escape or an encoded NUL. */
+static int decode_path(nb_req_t *r, nb_buf_t *scratch)
+{
+    size_t n = strlen(r->raw_path);
+    if (!memchr(r->raw_path, '%', n)) { r->path = r->raw_path; return 0; }
+    scratch->len = 0;
+    if (nb_url_decode(scratch, r->raw_path, n, 0) < 0) return -1;
+    if (memchr(scratch->data, 0, scratch->len)) return -1;
+    r->path = nb_arena_strndup(r->arena, scratch->data, scratch->len);
+    return 0;
+}
+
+static const char *host_of(nb_req_t *r)
+{
+    for (size_t i = 0; i < r->n_headers; i++) {
+        if (strcmp(r->headers[i].name, "host") != 0) continue;
+        const char *v = r->headers[i].value;
+        size_t n = r->headers[i].value_len;
+        const char *colon = NULL;
+        if (v[0] == '[') {                   /* [v6]:port */
+            const char *rb = memchr(v, ']', n);
+            if (rb && rb + 1 < v + n && rb[1] == ':') colon = rb + 1;
+        } else {
+            colon = memchr(v, ':', n);
+        }
+        if (colon) n = (size_t)(colon - v);
+        char *h = nb_arena_strndup(r->arena, v, n);
+        for (char *p = h; *p; p++)
+            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+        return h;
+    }
+    return "";
+}
+
+int nb_hp_req_target(nb_req_t *r, const nb_hmsg_t *m, nb_buf_t *scratch)
+{
+    split_target(r, m->target, m->target_len);
+    if (decode_path(r, scratch) < 0) return -1;
+    r->host = host_of(r);
+    return 0;
 }

@@ -97,4 +97,10 @@ int nb_hp_state(const nb_hp_t *p);
  * incomplete: the caller should send "100 Continue" now. Clears the flag. */
 int nb_hp_take_continue(nb_hp_t *p);
 
+/* Fill r->raw_path, r->path (percent-decoded, no '+' rule), r->query (raw, ""
+ * when none) and r->host (Host lower-cased, port stripped, "" when absent)
+ * from m, allocating in r->arena; r->headers/n_headers must be set. scratch is
+ * a reusable buffer (caller owns). -1 on a bad escape or an encoded NUL (→ 400). */
+int nb_hp_req_target(nb_req_t *r, const nb_hmsg_t *m, nb_buf_t *scratch);
+
 #endif

@@ -567,61 +567,6 @@ static void queue_error(conn_t *c, int status)
 
 /* ---- input ---------------------------------------------------------------- */
 
-/* Split the request-target into raw path and query (origin-form, absolute-form
- * or "*"). */
-static void split_target(nb_req_t *r, const char *t, size_t tl)
-{
-    const char *p = t, *end = t + tl;
-    if (tl && t[0] != '/' && t[0] != '*') {
-        const char *sch = strstr(t, "://");
-        if (sch) {
-            p = memchr(sch + 3, '/', (size_t)(end - (sch + 3)));
-            if (!p) p = end;
-        }
-    }
-    const char *hash = memchr(p, '#', (size_t)(end - p));
-    if (hash) end = hash;
-    const char *q = memchr(p, '?', (size_t)(end - p));
-    const char *pe = q ? q : end;
-    if (pe == p) r->raw_path = "/";
-    else r->raw_path = (p == t && pe == t + tl) ? t : nb_arena_strndup(r->arena, p, (size_t)(pe - p));
-    r->query = q ? nb_arena_strndup(r->arena, q + 1, (size_t)(end - q - 1)) : "";
-}
-
-/* Percent-decode the path; -1 on a bad escape or an encoded NUL. */
-static int decode_path(nb_http_server_t *srv, nb_req_t *r)
-{
-    size_t n = strlen(r->raw_path);
-    if (!memchr(r->raw_path, '%', n)) { r->path = r->raw_path; return 0; }
-    srv->scratch.len = 0;
-    if (nb_url_decode(&srv->scratch, r->raw_path, n, 0) < 0) return -1;
-    if (memchr(srv->scratch.data, 0, srv->scratch.len)) return -1;
-    r->path = nb_arena_strndup(r->arena, srv->scratch.data, srv->scratch.len);
-    return 0;
-}
-
-static const char *host_of(nb_req_t *r)
-{
-    for (size_t i = 0; i < r->n_headers; i++) {
-        if (strcmp(r->headers[i].name, "host") != 0) continue;
-        const char *v = r->headers[i].value;
-        size_t n = r->headers[i].value_len;
-        const char *colon = NULL;
-        if (v[0] == '[') {                   /* [v6]:port */
-            const char *rb = memchr(v, ']', n);
-            if (rb && rb + 1 < v + n && rb[1] == ':') colon = rb + 1;
-        } else {
-            colon = memchr(v, ':', n);
-        }
-        if (colon) n = (size_t)(colon - v);
-        char *h = nb_arena_strndup(r->arena, v, n);
-        for (char *p = h; *p; p++)
-            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
-        return h;
-    }
-    return "";
-}
-
 /* Turn a complete message into an nb_req_t, queue it and dispatch it. */
 static void dispatch_msg(conn_t *c, nb_hmsg_t *m)
 {
@@ -645,14 +590,12 @@ static void dispatch_msg(conn_t *c, nb_hmsg_t *m)
     c->served = 1;
     c->continue_owed = 0;
     if (!m->keep_alive) c->close_after = 1;
-    split_target(r, m->target, m->target_len);
-    if (decode_path(srv, r) < 0) {
+    if (nb_hp_req_target(r, m, &srv->scratch) < 0) {
         slot_release(s);      /* conn is not set yet: back to the heap, not the pool */
         io_read_stop(c);
         queue_error(c, 400);
         return;
     }
-    r->host = host_of(r);
     nb_uuid4(r->id);
     r->start_us = nb_now_us();
     enqueue(c, s);
