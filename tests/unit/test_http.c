@@ -795,3 +795,24 @@ TEST(header_value_cannot_inject_headers)
     cl_close(c);
     server_stop(ts);
 }
+
+/* A 100 Continue owed while an earlier pipelined request is still with its
+ * handler goes out after that request's response, never before it. */
+TEST(expect_100_continue_after_pipelined_reply)
+{
+    tsrv_t *ts = server_start(NULL);
+    client_t *c = cl_connect(ts->port);
+    cl_send(c, "GET /defer/50 HTTP/1.1\r\n\r\n"
+               "PUT /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+    resp_t r;
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "/defer/50");
+    resp_free(&r);
+    cl_expect_raw(c, "HTTP/1.1 100 Continue\r\n\r\n");
+    cl_send(c, "abc");
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "PUT|/up|||127.0.0.1|abc");
+    resp_free(&r);
+    cl_close(c);
+    server_stop(ts);
+}
