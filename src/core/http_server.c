@@ -27,9 +27,9 @@
  * body_timeout → 408; idle keep-alive → close; nothing while a handler works.
  *
  * Transport seam (TLS, issue 7): all socket I/O goes through the io_* functions
- * below; a TLS transport decrypts before conn_input() and encrypts in
- * io_try_write()/io_write(). WebSocket (issue 6) takes a connection over in
- * dispatch_msg(). */
+ * and on_read(); a TLS transport decrypts in on_read() before conn_received() /
+ * conn_eof(), and encrypts in io_try_write()/io_write()/io_shutdown(). WebSocket
+ * (issue 6) takes a connection over in dispatch_msg(). */
 #include "core/http_server.h"
 #include "core/http_parse.h"
 #include "core/alloc.h"
@@ -680,28 +680,37 @@ static void conn_update(conn_t *c)
     timer_update(c);
 }
 
-static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+/* Plaintext bytes arrived (borrowed; copied to pending if not parsed now). */
+static void conn_received(conn_t *c, const char *data, size_t len)
 {
-    conn_t *c = st->data;
+    if (c->shut) return;   /* after our FIN: discard */
+    size_t n = conn_input(c, data, len);
     if (c->closing) return;
-    if (nread > 0) {
-        if (c->shut) return;   /* after our FIN: discard */
-        size_t n = conn_input(c, buf->base, (size_t)nread);
-        if (c->closing) return;
-        if (n < (size_t)nread && !c->close_after)
-            nb_buf_append(&c->pending, buf->base + n, (size_t)nread - n);
-        conn_flush(c);
-        conn_update(c);
-        return;
-    }
-    if (nread == 0) return;
-    if (nread != UV_EOF || c->shut) { conn_close(c); return; }
-    /* The peer finished sending: answer what is complete, then close. */
+    if (n < len && !c->close_after) nb_buf_append(&c->pending, data + n, len - n);
+    conn_flush(c);
+    conn_update(c);
+}
+
+/* The peer finished sending: answer what is complete, then close. */
+static void conn_eof(conn_t *c)
+{
+    if (c->shut) { conn_close(c); return; }
     c->peer_eof = 1;
     io_read_stop(c);
     if (nb_hp_state(&c->hp) != NB_HP_IDLE) { conn_close(c); return; }
     c->close_after = 1;
     conn_update(c);
+}
+
+/* Transport read callback: a TLS transport would decrypt here and hand the
+ * plaintext to conn_received(). */
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+    conn_t *c = st->data;
+    if (c->closing) return;
+    if (nread > 0) conn_received(c, buf->base, (size_t)nread);
+    else if (nread == UV_EOF) conn_eof(c);
+    else if (nread < 0) conn_close(c);
 }
 
 /* ---- accepting ------------------------------------------------------------ */
