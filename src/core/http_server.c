@@ -105,7 +105,7 @@ struct nb_http_server {
     void *done_arg;
     nb_arena_t *pool[ARENA_POOL_MAX];
     unsigned n_pool;
-    nb_buf_t scratch;
+    nb_buf_t scratch;       /* path decoding, out-of-turn rendering (never both at once) */
     char rbuf[READ_BUF_SIZE];
 };
 
@@ -519,14 +519,14 @@ void nb_http_send(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_he
     size_t blen = no_body ? 0 : len;
     if (s != c->q_head) {
         /* Not its turn: render into its own arena until the ones before go. */
-        nb_buf_t tmp = NB_BUF_INIT;
-        render_head(&tmp, s, status, headers, n_headers, len, close);
-        s->resp = nb_arena_alloc(req->arena, tmp.len + blen + 1);
-        memcpy(s->resp, tmp.data, tmp.len);
-        if (blen) memcpy(s->resp + tmp.len, body, blen);
-        s->resp_len = tmp.len + blen;
+        nb_buf_t *tmp = &c->srv->scratch;
+        tmp->len = 0;
+        render_head(tmp, s, status, headers, n_headers, len, close);
+        s->resp = nb_arena_alloc(req->arena, tmp->len + blen + 1);
+        memcpy(s->resp, tmp->data, tmp->len);
+        if (blen) memcpy(s->resp + tmp->len, body, blen);
+        s->resp_len = tmp->len + blen;
         s->done = 1;
-        nb_buf_free(&tmp);
         return;
     }
     c->activity = uv_now(c->srv->loop);   /* idle time counts from the last reply */
@@ -553,11 +553,11 @@ static void queue_error(conn_t *c, int status)
     nb_arena_t *a = arena_get(c->srv);
     slot_t *s = nb_arena_calloc(a, sizeof *s);
     s->req.arena = a;
-    nb_buf_t tmp = NB_BUF_INIT;
-    render_head(&tmp, s, status, NULL, 0, 0, 1);
-    s->resp = nb_arena_strndup(a, tmp.data, tmp.len);
-    s->resp_len = tmp.len;
-    nb_buf_free(&tmp);
+    nb_buf_t *tmp = &c->srv->scratch;
+    tmp->len = 0;
+    render_head(tmp, s, status, NULL, 0, 0, 1);
+    s->resp = nb_arena_strndup(a, tmp->data, tmp->len);
+    s->resp_len = tmp->len;
     s->done = 1;
     c->close_after = 1;
     c->continue_owed = 0;
