@@ -15,8 +15,9 @@
 #include <string.h>
 
 /* Bodies up to this size are allocated in the arena as soon as Content-Length
- * is known; larger ones grow in p->body as bytes arrive (a client declaring a
- * huge length and sending nothing must not pin that much memory). */
+ * is known; larger ones start in p->body and move to a full-size arena block
+ * once this much has arrived (a client declaring a huge length and sending
+ * nothing must not pin that much memory). */
 #define DIRECT_BODY_MAX (1u << 20)
 /* Scratch buffers above this are released after each message. */
 #define SCRATCH_KEEP (64u << 10)
@@ -40,6 +41,7 @@ static int on_message_begin(http_parser *hp)
     p->body.len = 0;
     p->body_direct = NULL;
     p->body_len = 0;
+    p->declared_len = 0;
     return 0;
 }
 
@@ -157,10 +159,9 @@ static int on_headers_complete(http_parser *hp)
     int chunked = (hp->flags & F_CHUNKED) != 0;
     int has_len = (hp->flags & F_CONTENTLENGTH) != 0 && !chunked;
     if (has_len && hp->content_length > p->max_body_bytes) return fail(p, 413);
+    p->declared_len = has_len ? (size_t)hp->content_length : 0;
     if (has_len && hp->content_length > 0 && hp->content_length <= DIRECT_BODY_MAX)
         p->body_direct = nb_arena_alloc(a, (size_t)hp->content_length + 1);
-    else if (has_len && hp->content_length > 0)
-        nb_buf_reserve(&p->body, DIRECT_BODY_MAX);
     if (m->expect_continue && (chunked || (has_len && hp->content_length > 0)))
         p->continue_pending = 1;
     return 0;
@@ -170,6 +171,13 @@ static int on_body(http_parser *hp, const char *at, size_t len)
 {
     nb_hp_t *p = hp_of(hp);
     if (len > p->max_body_bytes - p->body_len) return fail(p, 413);
+    if (!p->body_direct && p->declared_len && p->body_len + len > DIRECT_BODY_MAX) {
+        /* The client has sent a good part of a large declared body: now it
+         * gets its full-size buffer (no doubling, no final copy). */
+        p->body_direct = nb_arena_alloc(p->msg->arena, p->declared_len + 1);
+        if (p->body_len) memcpy(p->body_direct, p->body.data, p->body_len);
+        nb_buf_free(&p->body);
+    }
     if (p->body_direct) memcpy(p->body_direct + p->body_len, at, len);
     else nb_buf_append(&p->body, at, len);
     p->body_len += len;

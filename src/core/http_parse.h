@@ -71,6 +71,7 @@ typedef struct nb_hp {
     nb_buf_t body;               /* chunked / large bodies before they move to the arena */
     char *body_direct;           /* small Content-Length bodies go straight to the arena */
     size_t body_len;
+    size_t declared_len;         /* Content-Length of the current message, 0 if none */
     nb_hmsg_t *msg;              /* message being assembled (in msg->arena) */
     nb_arena_t *(*arena_get)(void *ud);  /* arena supplier; NULL → nb_arena_new */
     void *arena_ud;

@@ -816,3 +816,22 @@ TEST(expect_100_continue_after_pipelined_reply)
     cl_close(c);
     server_stop(ts);
 }
+
+/* An Upgrade we do not take (h2c here) leaves the connection on HTTP/1.1. */
+TEST(unhandled_upgrade_stays_http11)
+{
+    tsrv_t *ts = server_start(NULL);
+    client_t *c = cl_connect(ts->port);
+    cl_send(c, "GET /u HTTP/1.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+               "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\nGET /next HTTP/1.1\r\n\r\n");
+    resp_t r;
+    cl_response(c, &r);
+    ASSERT_EQ(r.status, 200);
+    ASSERT_STREQ(r.body, "GET|/u|||127.0.0.1|");
+    resp_free(&r);
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "GET|/next|||127.0.0.1|");
+    resp_free(&r);
+    cl_close(c);
+    server_stop(ts);
+}

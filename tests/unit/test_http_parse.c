@@ -336,3 +336,36 @@ TEST(target_split_and_host)
         nb_arena_free(m->arena);
     }
 }
+
+TEST(large_bodies_content_length_and_chunked)
+{
+    size_t n = 3u << 20;
+    char *body = malloc(n);
+    for (size_t i = 0; i < n; i++) body[i] = (char)('a' + i % 23);
+    nb_buf_t in = NB_BUF_INIT;
+    nb_buf_printf(&in, "PUT /big HTTP/1.1\r\nContent-Length: %zu\r\n\r\n", n);
+    nb_buf_append(&in, body, n);
+    nb_buf_puts(&in, "PUT /big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (size_t off = 0; off < n; off += 100000) {
+        size_t l = n - off < 100000 ? n - off : 100000;
+        nb_buf_printf(&in, "%zx\r\n", l);
+        nb_buf_append(&in, body + off, l);
+        nb_buf_puts(&in, "\r\n");
+    }
+    nb_buf_puts(&in, "0\r\n\r\n");
+    nb_hp_t p;
+    nb_hp_init(&p, 4096, 4u << 20);
+    nb_hmsg_t *m[2];
+    int st;
+    ASSERT_EQ(feed_all(&p, in.data, in.len, 65536, m, 2, &st), 2);
+    ASSERT_EQ(st, 0);
+    for (int i = 0; i < 2; i++) {
+        ASSERT_EQ(m[i]->body_len, n);
+        ASSERT_MEMEQ(m[i]->body, body, n);
+        ASSERT_EQ(m[i]->body[n], 0);
+    }
+    free_all(m, 2);
+    nb_hp_free(&p);
+    nb_buf_free(&in);
+    free(body);
+}
