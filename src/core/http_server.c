@@ -19,6 +19,7 @@
  *      |--Connection: close / parse error / timeout / stop--> DRAINING
  *   DRAINING --queue empty and written--> SHUT (FIN sent, input discarded, linger timer)
  *   SHUT --EOF / linger expired--> CLOSED
+ *   DRAINING --queue written, peer already sent EOF or server stopping--> CLOSED
  *   any --I/O error, reset, idle timeout--> CLOSED (slots detached: their late
  *                                           replies just free the request)
  *
