@@ -22,8 +22,16 @@
  *
  * A write that fails (map full, disk full, I/O) aborts the LMDB transaction
  * on the spot: nothing of it is applied, the writer lock is released, and
- * the transaction object answers that error until commit/abort frees it. */
+ * the transaction object answers that error until commit/abort frees it.
+ *
+ * Space freed by transaction N becomes reusable only from transaction N+2
+ * (LMDB keeps the previous snapshot intact). So that a delete frees space for
+ * the very next write when the map is nearly full, each commit made while
+ * the map is over 3/4 used is followed by a tiny internal commit (advance()),
+ * in a database whose name is too long to be a keyspace. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <lmdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -38,6 +46,8 @@
 #define LMDB_MAX_DBS      256
 #define LMDB_DEFAULT_MAP  ((size_t)64 << 30)    /* 64 GiB, sparse */
 #define LMDB_READ_POOL    16                    /* reset read txns kept */
+/* Longer than STORE_MAX_KEYSPACE, so no caller can name it (ks_load skips it). */
+#define LMDB_ADVANCE_DB   "store.internal.advance-past-freed-pages.not-a-keyspace.see-store_lmdb.c"
 
 typedef struct ks_entry {
     char name[STORE_MAX_KEYSPACE + 1];
@@ -66,6 +76,8 @@ struct lmdb_store {
     lmdb_txn_t *spare_writer;  /* freed write txn object, reused */
     lmdb_txn_t *read_pool;     /* reset read txns ready for renew */
     size_t nread_pool;
+    size_t psize;              /* LMDB page size */
+    uint64_t advances;         /* internal commits made by advance() */
 };
 
 static atomic_uint_fast64_t sync_count;
@@ -193,6 +205,17 @@ static int ks_load(lmdb_store_t *b)
 
 /* ---- open / close ------------------------------------------------------ */
 
+/* fsync a directory so that the files just created in it survive power loss
+ * (fdatasync of data.mdb makes its contents durable, not its name). */
+static int sync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int rc = fsync(fd) == 0 ? 0 : errno;
+    close(fd);
+    return rc;
+}
+
 static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts)
 {
     char path[4096];
@@ -213,6 +236,14 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         if (dead) nb_log_info("store", "lmdb: cleared %d stale reader slots", dead);
     }
     if (rc == 0) rc = ks_load(b);
+    if (rc == 0) rc = mdb_env_sync(b->env, 1);
+    if (rc == 0) rc = sync_dir(path);
+    if (rc == 0) rc = sync_dir(dir);
+    if (rc == 0) {
+        MDB_stat st;
+        rc = mdb_env_stat(b->env, &st);
+        b->psize = st.ms_psize;
+    }
     if (rc != 0) {
         int s = report("open", rc);
         if (b->env) mdb_env_close(b->env);
@@ -342,6 +373,27 @@ static int fail_write(lmdb_txn_t *t, const char *what, int rc)
     return t->err;
 }
 
+/* Nearly full map: commit a tiny transaction so that the pages the commit
+ * just made freed are reusable by the next one. Best effort, no callback:
+ * it is made durable by the next sync like any commit. */
+static void advance(lmdb_store_t *b)
+{
+    MDB_envinfo info;
+    if (mdb_env_info(b->env, &info) != 0) return;
+    if ((info.me_last_pgno + 1) * b->psize < info.me_mapsize / 4 * 3) return;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    if (mdb_txn_begin(b->env, NULL, 0, &txn) != 0) return;
+    b->advances++;
+    MDB_val k = { 1, "n" }, v = { sizeof b->advances, &b->advances };
+    if (mdb_dbi_open(txn, LMDB_ADVANCE_DB, MDB_CREATE, &dbi) != 0 ||
+        mdb_put(txn, dbi, &k, &v, 0) != 0) {
+        mdb_txn_abort(txn);
+        return;
+    }
+    mdb_txn_commit(txn);
+}
+
 static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
@@ -364,6 +416,7 @@ static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
     for (size_t i = 0; i < t->nfresh && b->nks < LMDB_MAX_DBS; i++)
         b->ks[b->nks++] = t->fresh[i];
     end_write(t);
+    advance(b);
     store_group_add(b->group, cb, arg);
     return STORE_OK;
 }
