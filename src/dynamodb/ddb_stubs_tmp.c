@@ -5,13 +5,6 @@
 #include "dynamodb/ddb_expr_eval.h"
 #include "core/alloc.h"
 
-int ddb_key_encode(nb_buf_t *out, const json_t *av) { return -1; }
-int ddb_key_encode_composite(nb_buf_t *out, const json_t *hash, const json_t *range) { return -1; }
-long ddb_key_decode(const uint8_t *p, size_t n, ddb_type_t t, json_t **out) { return -1; }
-int ddb_key_decode_composite(const uint8_t *p, size_t n, ddb_type_t ht, ddb_type_t rt, json_t **hash, json_t **range) { return -1; }
-int ddb_key_range(const json_t *hash, ddb_sk_op_t op, const json_t *v1, const json_t *v2, ddb_key_range_t *out) { return -1; }
-void ddb_key_range_free(ddb_key_range_t *r) { }
-int ddb_key_prefix_successor(nb_buf_t *p) { return -1; }
 const char *ddb_expr_kind_name(ddb_expr_kind_t k) { return ""; }
 void ddb_path_describe(const ddb_path_t *p, nb_buf_t *out) { }
 int ddb_expr_begin(ddb_expr_ctx_t *c, nb_arena_t *arena, json_t *names, json_t *values, ddb_err_t *err) { memset(c, 0, sizeof *c); return ddb_err_set(err, NB_ERR_INTERNAL, "not implemented"); }
