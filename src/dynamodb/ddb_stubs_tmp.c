@@ -5,16 +5,6 @@
 #include "dynamodb/ddb_expr_eval.h"
 #include "core/alloc.h"
 
-const char *ddb_expr_kind_name(ddb_expr_kind_t k) { return ""; }
-void ddb_path_describe(const ddb_path_t *p, nb_buf_t *out) { }
-int ddb_expr_begin(ddb_expr_ctx_t *c, nb_arena_t *arena, json_t *names, json_t *values, ddb_err_t *err) { memset(c, 0, sizeof *c); return ddb_err_set(err, NB_ERR_INTERNAL, "not implemented"); }
-int ddb_expr_end(ddb_expr_ctx_t *c, ddb_err_t *err) { return ddb_err_set(err, NB_ERR_INTERNAL, "not implemented"); }
-void ddb_expr_abort(ddb_expr_ctx_t *c) { }
-int ddb_parse_condition(ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind_t kind, ddb_node_t **out, ddb_err_t *err) { return ddb_err_set(err, NB_ERR_INTERNAL, "not implemented"); }
-int ddb_parse_update(ddb_expr_ctx_t *c, const char *expr, ddb_update_t **out, ddb_err_t *err) { return ddb_err_set(err, NB_ERR_INTERNAL, "not implemented"); }
-int ddb_parse_projection(ddb_expr_ctx_t *c, const char *expr, ddb_projection_t **out, ddb_err_t *err) { return ddb_err_set(err, NB_ERR_INTERNAL, "not implemented"); }
-int ddb_parse_key_condition(ddb_expr_ctx_t *c, const char *expr, ddb_node_t **out, ddb_err_t *err) { return ddb_err_set(err, NB_ERR_INTERNAL, "not implemented"); }
-int ddb_is_reserved_word(const char *word, size_t len) { return 0; }
 int ddb_eval_condition(const ddb_node_t *cond, const json_t *item, ddb_err_t *err) { return ddb_err_set(err, NB_ERR_INTERNAL, "not implemented"); }
 const json_t *ddb_path_get(const json_t *item, const ddb_path_t *path) { return NULL; }
 int ddb_apply_update(const ddb_update_t *u, const json_t *old_item, nb_arena_t *arena, ddb_update_result_t *res, ddb_err_t *err) { return ddb_err_set(err, NB_ERR_INTERNAL, "not implemented"); }
