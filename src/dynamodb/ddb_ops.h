@@ -46,5 +46,8 @@ void ddb_op_execute_transaction(nb_req_t *req);
 /* ddb_ttl.c — the background expiry sweeper */
 void ddb_ttl_sweeper_start(nb_ctx_t *ctx);
 void ddb_ttl_sweeper_stop(void);
+/* One sweep over every table with TTL enabled, now: the number of items
+ * deleted, or -1 on a store failure. */
+long ddb_ttl_sweep_now(nb_ctx_t *ctx);
 
 #endif

@@ -256,3 +256,35 @@ double ddb_write_units(size_t bytes)
 {
     return ceil((double)(bytes ? bytes : 1) / 1024.0);
 }
+
+void ddb_commit_doc(nb_req_t *req, json_t *newdoc, ddb_doc_work_fn work, ddb_doc_respond_fn respond, void *arg)
+{
+    store_txn_t *txn;
+    ddb_table_t *nt = ddb_table_from_doc(json_incref(newdoc));
+    if (!nt) {
+        json_decref(newdoc);
+        nb_reply_error(req, NB_ERR_DDB_INTERNAL, "Internal server error");
+        return;
+    }
+    int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
+    if (rc != STORE_OK) goto fail_nobegin;
+    rc = ddb_table_store(txn, nt->name, newdoc);
+    if (rc == STORE_OK && work) rc = work(txn, nt, arg);
+    if (rc != STORE_OK) goto fail;
+    json_t *resp = respond(req, nt, txn, arg);
+    ddb_table_free(nt);
+    if (ddb_commit_reply(req, txn, resp) == 0)
+        ddb_catalog_install(newdoc);
+    else
+        json_decref(newdoc);
+    return;
+fail:
+    ddb_table_free(nt);
+    json_decref(newdoc);
+    ddb_reply_store_error(req, txn, rc);
+    return;
+fail_nobegin:
+    ddb_table_free(nt);
+    json_decref(newdoc);
+    ddb_reply_store_error(req, NULL, rc);
+}

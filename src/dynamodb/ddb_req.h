@@ -56,6 +56,15 @@ int ddb_commit_reply_error(nb_req_t *req, store_txn_t *txn, nb_err_t code, json_
 /* Reply for a failed store call (aborting txn when non-NULL). */
 void ddb_reply_store_error(nb_req_t *req, store_txn_t *txn, int status);
 
+/* Replace a table's metadata: in one write transaction store newdoc (stolen)
+ * under its TableName, run work(txn, newt, arg) when non-NULL (index
+ * backfill, TTL queue rebuild), build the reply with respond(req, newt, txn,
+ * arg) (new reference), commit, reply once durable and install newdoc in the
+ * catalogue. Ends req either way. */
+typedef int (*ddb_doc_work_fn)(store_txn_t *txn, const ddb_table_t *newt, void *arg);
+typedef json_t *(*ddb_doc_respond_fn)(nb_req_t *req, const ddb_table_t *newt, store_txn_t *txn, void *arg);
+void ddb_commit_doc(nb_req_t *req, json_t *newdoc, ddb_doc_work_fn work, ddb_doc_respond_fn respond, void *arg);
+
 /* ReturnConsumedCapacity support. mode: 0 NONE, 1 TOTAL, 2 INDEXES. */
 int ddb_rcc_mode(const json_t *body);
 typedef struct ddb_cap {
