@@ -10,6 +10,7 @@
  * Invariant: an entry with used == 1 holds the key derived from exactly its
  * tuple. */
 #include "auth/sigv4.h"
+#include "auth/sigv4_int.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,4 +189,24 @@ void auth_string_to_sign(nb_buf_t *out, const char *amz_date, const char *scope,
     char h[65];
     auth_sha256_hex(creq, creq_len, h);
     nb_buf_printf(out, "AWS4-HMAC-SHA256\n%s\n%s\n%s", amz_date, scope, h);
+}
+
+/* --- incremental SHA-256 for the streaming decoder ------------------------ */
+
+EVP_MD_CTX *auth__sha256_begin(void)
+{
+    EVP_MD_CTX *c = md_ctx();
+    auth__sha256_restart(c);
+    return c;
+}
+
+void auth__sha256_restart(EVP_MD_CTX *c)
+{
+    if (EVP_DigestInit_ex2(c, g_sha256, NULL) != 1) nb_oom(0);
+}
+
+void auth__sha256_end(EVP_MD_CTX *c, unsigned char out[32])
+{
+    unsigned int n = 32;
+    if (EVP_DigestFinal_ex(c, out, &n) != 1) nb_oom(0);
 }
