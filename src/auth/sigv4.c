@@ -22,11 +22,22 @@
 
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
+/* Header names are lower-cased by the edge (request.h), so a byte compare does. */
 static const char *find_header(const auth_request_t *rq, const char *name)
 {
     for (size_t i = 0; i < rq->n_headers; i++)
-        if (strcasecmp(rq->headers[i].name, name) == 0) return rq->headers[i].value;
+        if (rq->headers[i].name[0] == name[0] && strcmp(rq->headers[i].name, name) == 0)
+            return rq->headers[i].value;
     return NULL;
+}
+
+/* Copy src into dst (cap bytes), truncating; cheaper than snprintf("%s"). */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
 }
 
 static auth_err_t fail(auth_result_t *res, auth_err_t e, const char *fmt, ...)
@@ -157,6 +168,8 @@ static auth_err_t check_time(const auth_request_t *rq, const auth_sig_t *sig, in
                              auth_result_t *res)
 {
     char now_s[17], edge_s[17];
+    int late = res->presigned ? rq->now_ms > t + sig->expires * 1000 : t < rq->now_ms - AUTH_SKEW_MS;
+    if (!late && t <= rq->now_ms + AUTH_SKEW_MS) return AUTH_OK;
     auth_format_amz_date(rq->now_ms, now_s);
     if (res->presigned) {
         if (rq->now_ms > t + sig->expires * 1000)
@@ -240,11 +253,18 @@ auth_err_t auth_verify(const auth_request_t *rq, auth_result_t *res)
                         "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
         memcpy(res->amz_date, sig.amz_date, 17);
     }
-    snprintf(res->access_key, sizeof res->access_key, "%s", sig.access_key);
-    snprintf(res->region, sizeof res->region, "%s", sig.region);
-    snprintf(res->service, sizeof res->service, "%s", sig.service);
-    snprintf(res->scope, sizeof res->scope, "%s/%s/%s/%s", sig.date, sig.region, sig.service,
-             sig.terminator);
+    copy_str(res->access_key, sizeof res->access_key, sig.access_key);
+    copy_str(res->region, sizeof res->region, sig.region);
+    copy_str(res->service, sizeof res->service, sig.service);
+    /* every part is bounded by auth_sig_t's field sizes, which sum below scope's */
+    size_t sl = 0;
+    const char *parts[4] = {sig.date, sig.region, sig.service, sig.terminator};
+    for (int i = 0; i < 4; i++) {
+        size_t pl = strlen(parts[i]);
+        memcpy(res->scope + sl, parts[i], pl);
+        sl += pl;
+        res->scope[sl++] = i < 3 ? '/' : 0;
+    }
     if ((e = check_scope(rq, &sig, res)) != AUTH_OK) return e;
 
     auth_cred_t cred = {0};

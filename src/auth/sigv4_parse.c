@@ -94,9 +94,19 @@ auth_err_t auth_parse_authorization(const char *value, auth_sig_t *out, char *ms
     while (*p == ' ' || *p == '\t') p++;
     size_t alen = strcspn(p, " \t");
     if (alen != strlen(ALGO) || memcmp(p, ALGO, alen) != 0) {
-        char ex[80];
-        safe_excerpt(ex, sizeof ex, p, alen);
-        snprintf(msg, cap, "Unsupported AWS 'algorithm': '%s'", ex);
+        /* Echo the scheme only when it looks like one: a client that put a
+         * secret in the header must not get it back in an error body. */
+        int plausible = alen <= 32;
+        for (size_t i = 0; i < alen && plausible; i++)
+            plausible = (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
+                        p[i] == '-' || (p[i] >= 'a' && p[i] <= 'z');
+        if (plausible) {
+            char ex[80];
+            safe_excerpt(ex, sizeof ex, p, alen);
+            snprintf(msg, cap, "Unsupported AWS 'algorithm': '%s'", ex);
+        } else {
+            snprintf(msg, cap, "Unsupported AWS 'algorithm'");
+        }
         return AUTH_INCOMPLETE;
     }
     p += alen;
