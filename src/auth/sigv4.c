@@ -4,7 +4,7 @@
  *   1. find the signature: Authorization header or presigned query (not both)
  *   2. parse it                                  -> AUTH_INCOMPLETE
  *   3. request time: X-Amz-Date / Date header     -> AUTH_INCOMPLETE
- *   4. scope: date matches, terminator, service, region -> AUTH_BAD_SIGNATURE
+ *   4. scope: date matches, terminator, service, region; "host" signed -> AUTH_BAD_SIGNATURE
  *   5. access key lookup, session token           -> AUTH_UNKNOWN_KEY
  *   6. temporary credential expiry                -> AUTH_EXPIRED_TOKEN
  *   7. clock skew (15 min) / presigned expiry     -> AUTH_SKEWED / AUTH_PRESIGN_EXPIRED
@@ -148,6 +148,20 @@ static auth_err_t check_scope(const auth_request_t *rq, const auth_sig_t *sig, a
     return AUTH_OK;
 }
 
+/* Is "host" one of the SignedHeaders? (AWS refuses signatures that leave
+ * the Host out: they could be replayed against another endpoint.) */
+static int signs_host(const auth_sig_t *sig)
+{
+    const char *p = sig->signed_headers, *end = p + sig->signed_headers_len;
+    while (p < end) {
+        const char *q = memchr(p, ';', (size_t)(end - p));
+        size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
+        if (n == 4 && memcmp(p, "host", 4) == 0) return 1;
+        p += n + 1;
+    }
+    return 0;
+}
+
 /* Session token check: the request's token must be the credential's. */
 static auth_err_t check_token(const auth_request_t *rq, const auth_sig_t *sig,
                               const auth_cred_t *cred, auth_result_t *res)
@@ -266,6 +280,9 @@ auth_err_t auth_verify(const auth_request_t *rq, auth_result_t *res)
         res->scope[sl++] = i < 3 ? '/' : 0;
     }
     if ((e = check_scope(rq, &sig, res)) != AUTH_OK) return e;
+    if (!signs_host(&sig))
+        return fail(res, AUTH_BAD_SIGNATURE,
+                    "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
     auth_cred_t cred = {0};
     if (!rq->lookup || rq->lookup(rq->lookup_arg, sig.access_key, &cred) != 0 || !cred.secret_key)

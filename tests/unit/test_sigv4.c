@@ -523,6 +523,8 @@ TEST(verify_incomplete_headers)
         {"AWS4-HMAC-SHA1 Credential=a/b/c/d/e, SignedHeaders=host, Signature=00",
          "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA1'"},
         {"Bearer abc", "Unsupported AWS 'algorithm': 'Bearer'"},
+        /* not echoed when it does not look like a scheme (could be a pasted secret) */
+        {"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "Unsupported AWS 'algorithm'"},
         {"", "Unsupported AWS 'algorithm': ''"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -561,6 +563,23 @@ TEST(verify_date_header_rules)
     with_authz(&b, VANILLA_AUTHZ);
     ASSERT_EQ(auth_verify(&b.rq, &r), AUTH_BAD_SIGNATURE); /* signed headers name x-amz-date */
     ASSERT_STREQ(r.amz_date, T0);
+}
+
+TEST(verify_host_must_be_signed)
+{
+    rqb_t b;
+    auth_result_t r;
+    vanilla(&b, NULL);
+    with_authz(&b, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+                   "SignedHeaders=x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+    ASSERT_EQ(auth_verify(&b.rq, &r), AUTH_BAD_SIGNATURE);
+    ASSERT_STREQ(r.message, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    /* "hostname" is not "host" */
+    vanilla(&b, NULL);
+    with_authz(&b, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+                   "SignedHeaders=hostname;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+    ASSERT_EQ(auth_verify(&b.rq, &r), AUTH_BAD_SIGNATURE);
+    ASSERT_CONTAINS(r.message, "'Host'");
 }
 
 TEST(verify_bad_signature_shapes)
