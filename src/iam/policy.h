@@ -14,7 +14,9 @@
  *                         1. an explicit Deny in any of them wins;
  *                         2. same account: identity allow OR resource allow
  *                            (a resource allow naming the user / session ARN is not
- *                            limited by boundary or session policies);
+ *                            limited by boundary or session policies; one naming
+ *                            only the account, "arn:aws:iam::ACCT:root" or the bare
+ *                            id, merely delegates to the account's IAM policies);
  *                            cross account: identity allow AND resource allow;
  *                         3. identity allows must also be allowed by the boundary
  *                            and the session policies when those are present;

@@ -37,60 +37,67 @@ static int is_service(const iam_request_t *req)
     return req->principal_type == IAM_PRINCIPAL_SERVICE;
 }
 
-/* Principal element against the caller. *exact: matched by the caller's own
- * user or session ARN (such resource-policy allows bypass boundaries). */
-static int principal_in(const iam_principals_t *pr, const iam_request_t *req, int *exact)
+/* How a Principal element matched the caller. The kind matters for
+ * same-account requests: naming the account ("arn:aws:iam::ACCT:root" or the
+ * bare id) only delegates to the account's own IAM policies, so it grants
+ * nothing by itself; naming the user or session ARN exactly is the one grant
+ * that permissions boundaries and session policies do not limit. */
+typedef enum match {
+    M_NONE = 0,
+    M_ACCOUNT,   /* via the account principal: delegation only */
+    M_DIRECT,    /* "*", a service, a federated identity, the role of a session */
+    M_EXACT      /* the caller's own user / session / root ARN */
+} match_t;
+
+static match_t principal_match(const iam_principals_t *pr, const iam_request_t *req)
 {
-    *exact = 0;
-    if (pr->any) return 1;
+    if (pr->any) return M_DIRECT;
     const char *arn = req->principal_arn ? req->principal_arn : "";
     if (is_service(req)) {
         for (size_t i = 0; i < pr->service.n; i++)
-            if (strcmp(pr->service.v[i], arn) == 0) return 1;
-        return 0;
+            if (strcmp(pr->service.v[i], arn) == 0) return M_DIRECT;
+        return M_NONE;
     }
-    if (req->principal_type == IAM_PRINCIPAL_ANONYMOUS) return 0;
+    if (req->principal_type == IAM_PRINCIPAL_ANONYMOUS) return M_NONE;
+    match_t best = M_NONE;
     for (size_t i = 0; i < pr->aws.n; i++) {
         const char *e = pr->aws.v[i];
-        if (strcmp(e, arn) == 0) {
-            *exact = req->principal_type != IAM_PRINCIPAL_ROOT;
-            return 1;
-        }
+        if (strcmp(e, arn) == 0) return M_EXACT;
         if (req->role_arn && req->principal_type == IAM_PRINCIPAL_ASSUMED_ROLE &&
-            strcmp(e, req->role_arn) == 0)
-            return 1;
+            strcmp(e, req->role_arn) == 0) {
+            best = M_DIRECT;
+            continue;
+        }
         /* arn:aws:iam::ACCT:root names the whole account */
-        size_t el = strlen(e);
-        if (req->principal_account && el == 13 + 12 + 5 && strncmp(e, "arn:aws:iam::", 13) == 0 &&
-            strcmp(e + 25, ":root") == 0 && strncmp(e + 13, req->principal_account, 12) == 0 &&
-            strlen(req->principal_account) == 12)
-            return 1;
+        if (best == M_NONE && req->principal_account && strlen(req->principal_account) == 12 &&
+            strlen(e) == 30 && strncmp(e, "arn:aws:iam::", 13) == 0 &&
+            strncmp(e + 13, req->principal_account, 12) == 0 && strcmp(e + 25, ":root") == 0)
+            best = M_ACCOUNT;
     }
     for (size_t i = 0; i < pr->federated.n; i++)
-        if (strcmp(pr->federated.v[i], arn) == 0) return 1;
-    return 0;
+        if (strcmp(pr->federated.v[i], arn) == 0) return M_DIRECT;
+    return best;
 }
 
-/* Does statement st apply to req? *exact as for principal_in. */
-static int applies(const iam_stmt_t *st, int v2012, const iam_request_t *req, int *exact)
+/* Does statement st apply to req? Returns how the principal matched
+ * (M_DIRECT when the statement names no principal), M_NONE when not. */
+static match_t applies(const iam_stmt_t *st, int v2012, const iam_request_t *req)
 {
-    *exact = 0;
+    match_t m = M_DIRECT;
     if (st->has_principal) {
-        int m = principal_in(&st->principals, req, exact);
-        if (st->not_principal) {
-            m = !m;
-            *exact = 0;
-        }
-        if (!m) return 0;
+        m = principal_match(&st->principals, req);
+        if (st->not_principal) m = m == M_NONE ? M_DIRECT : M_NONE;
+        if (m == M_NONE) return M_NONE;
     }
-    return action_matches(st, req->action ? req->action : "") && resource_matches(st, v2012, req) &&
-           iam__conds_hold(st, v2012, req);
+    if (!action_matches(st, req->action ? req->action : "") || !resource_matches(st, v2012, req) ||
+        !iam__conds_hold(st, v2012, req))
+        return M_NONE;
+    return m;
 }
 
 typedef struct verdict {
-    int allow;
     int deny;
-    int exact_allow;
+    match_t allow;   /* the strongest matching Allow */
 } verdict_t;
 
 static void scan(const iam_policy_t *const *ps, size_t n, const iam_request_t *req, verdict_t *v)
@@ -101,16 +108,15 @@ static void scan(const iam_policy_t *const *ps, size_t n, const iam_request_t *r
         if (!p) continue;
         for (size_t s = 0; s < p->n; s++) {
             const iam_stmt_t *st = &p->stmts[s];
-            /* a statement that cannot change the verdict is not evaluated */
-            if (st->deny ? v->deny : (v->allow && (v->exact_allow || !st->has_principal))) continue;
-            int exact;
-            if (!applies(st, p->v2012, req, &exact)) continue;
+            /* an Allow that cannot strengthen the verdict is not evaluated */
+            if (!st->deny && (v->allow == M_EXACT || (v->allow && !st->has_principal))) continue;
+            match_t m = applies(st, p->v2012, req);
+            if (m == M_NONE) continue;
             if (st->deny) {
                 v->deny = 1;
                 return; /* nothing overrides an explicit deny */
             }
-            v->allow = 1;
-            if (exact) v->exact_allow = 1;
+            if (m > v->allow) v->allow = m;
         }
     }
 }
@@ -135,7 +141,7 @@ iam_decision_t iam_evaluate(const iam_policy_set_t *set, const iam_request_t *re
 {
     iam_result_t dummy;
     if (!out) out = &dummy;
-    verdict_t id, res, b = {0, 0, 0}, s = {0, 0, 0};
+    verdict_t id, res, b = {0, M_NONE}, s = {0, M_NONE};
     int has_b = set->n_boundary > 0, has_s = set->n_session > 0;
     scan(set->identity, set->n_identity, req, &id);
     if (id.deny) return decide(out, IAM_EXPLICIT_DENY, IAM_TYPE_IDENTITY);
@@ -159,7 +165,11 @@ iam_decision_t iam_evaluate(const iam_policy_set_t *set, const iam_request_t *re
     const char *pa = req->principal_account, *ra = req->resource_account;
     int cross = pa && *pa && ra && *ra && strcmp(pa, ra) != 0;
     if (!cross) {
-        if (res.allow && (res.exact_allow || (b_ok && s_ok))) return decide(out, IAM_ALLOW, IAM_TYPE_NONE);
+        /* same account: a resource policy grants on its own unless it only
+         * names the account; only an exact user/session ARN escapes the
+         * boundary and session policies */
+        if (res.allow == M_EXACT || (res.allow == M_DIRECT && b_ok && s_ok))
+            return decide(out, IAM_ALLOW, IAM_TYPE_NONE);
         if (id_ok) return decide(out, IAM_ALLOW, IAM_TYPE_NONE);
         return decide(out, IAM_IMPLICIT_DENY, why);
     }

@@ -199,8 +199,9 @@ static const ecase_t CASES[] = {
     {"aws:username derived from the user ARN", {IFC("{\"StringEquals\":{\"aws:username\":\"alice\"}}")}, .want = A},
     /* --- resource-based policies --------------------------------------------- */
     {"same account: resource policy names the user", {NULL}, POL(STP("Allow", "{\"AWS\":\"arn:aws:iam::" ACCT ":user/alice\"}", Q("dynamodb:GetItem"), Q(T_USERS))), .want = A},
-    {"same account: resource policy names the account", {NULL}, POL(STP("Allow", "{\"AWS\":\"arn:aws:iam::" ACCT ":root\"}", Q("dynamodb:GetItem"), Q(T_USERS))), .want = A},
-    {"same account: account id principal", {NULL}, POL(STP("Allow", "{\"AWS\":\"" ACCT "\"}", Q("dynamodb:GetItem"), Q(T_USERS))), .want = A},
+    {"same account: naming the account only delegates", {NULL}, POL(STP("Allow", "{\"AWS\":\"arn:aws:iam::" ACCT ":root\"}", Q("dynamodb:GetItem"), Q(T_USERS))), .want = ID, .by = BY_ID},
+    {"same account: account id principal only delegates", {NULL}, POL(STP("Allow", "{\"AWS\":\"" ACCT "\"}", Q("dynamodb:GetItem"), Q(T_USERS))), .want = ID, .by = BY_ID},
+    {"same account: account principal plus identity allow", {ALLOW_GET}, POL(STP("Allow", "{\"AWS\":\"" ACCT "\"}", Q("dynamodb:GetItem"), Q(T_USERS))), .want = A},
     {"same account: resource policy names someone else", {NULL}, POL(STP("Allow", "{\"AWS\":\"arn:aws:iam::" ACCT ":user/bob\"}", Q("dynamodb:GetItem"), Q(T_USERS))), .want = ID, .by = BY_ID},
     {"cross account: both allow", {ALLOW_GET}, POL(STP("Allow", "{\"AWS\":\"" XACCT "\"}", Q("dynamodb:GetItem"), Q(T_USERS))), .who = "xuser:carol", .res_acct = ACCT, .want = A},
     {"cross account: no resource policy", {ALLOW_GET}, .who = "xuser:carol", .res_acct = ACCT, .want = ID, .by = BY_RES},
