@@ -104,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         strcpy(r.scope, "20150830/us-east-1/s3/aws4_request");
         memset(r.seed_signature, 'a', 64);
         r.payload = modes[m];
+        r.decoded_length = m == 0 ? -1 : 10;
         auth_signing_key(SECRET, "20150830", "us-east-1", "s3", r.signing_key);
         auth_chunked_t *d = auth_chunked_new(&r);
         nb_buf_t out = NB_BUF_INIT;

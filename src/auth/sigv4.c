@@ -237,9 +237,17 @@ static auth_err_t header_time(const auth_request_t *rq, auth_result_t *res, int6
                 "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
 }
 
+static int64_t decoded_length(const auth_request_t *rq)
+{
+    const char *v = find_header(rq, "x-amz-decoded-content-length");
+    if (!v || !*v || strlen(v) > 15 || strspn(v, "0123456789") != strlen(v)) return -1;
+    return (int64_t)strtoll(v, NULL, 10);
+}
+
 auth_err_t auth_verify(const auth_request_t *rq, auth_result_t *res)
 {
     memset(res, 0, sizeof *res);
+    res->decoded_length = decoded_length(rq);
     auth_sig_t sig;
     const char *authz = find_header(rq, "authorization");
     int presign = has_x_amz_algorithm(rq->raw_query);

@@ -114,6 +114,7 @@ typedef struct auth_result {
     int presigned;
     int temporary;               /* signed with session credentials */
     auth_payload_t payload;
+    int64_t decoded_length;      /* x-amz-decoded-content-length, -1 when absent */
     /* For the streaming decoder; key material, never logged. */
     unsigned char signing_key[32];
     char seed_signature[65];

@@ -47,6 +47,7 @@ struct auth_chunked {
     size_t line_len;
     EVP_MD_CTX *md;
     uint64_t decoded;
+    int64_t expected;        /* x-amz-decoded-content-length, -1 = unchecked */
     nb_buf_t canon_trailers; /* "name:value\n" lines */
     char *tr_name[MAX_TRAILERS];
     char *tr_value[MAX_TRAILERS];
@@ -70,6 +71,7 @@ auth_chunked_t *auth_chunked_new(const auth_result_t *res)
     snprintf(d->scope, sizeof d->scope, "%s", res->scope);
     snprintf(d->prev_sig, sizeof d->prev_sig, "%s", res->seed_signature);
     d->md = auth__sha256_begin();
+    d->expected = res->decoded_length;
     return d;
 }
 
@@ -136,6 +138,8 @@ static int failed(auth_chunked_t *d, auth_err_t e, const char *msg)
 }
 
 static const char MSG_FRAMING[] = "The aws-chunked payload is malformed.";
+static const char MSG_LENGTH[] =
+    "You did not provide the number of bytes specified by the x-amz-decoded-content-length header.";
 static const char MSG_SIG[] =
     "The request signature we calculated does not match the signature you provided. Check your "
     "key and signing method.";
@@ -187,6 +191,8 @@ static int size_line(auth_chunked_t *d)
     } else if (i != d->line_len && l[i] != ';') {
         return failed(d, AUTH_INCOMPLETE, MSG_FRAMING);
     }
+    if (d->expected >= 0 && d->decoded + n > (uint64_t)d->expected)
+        return failed(d, AUTH_INCOMPLETE, MSG_LENGTH);
     d->remaining = n;
     d->last_chunk = n == 0;
     if (n > 0) {
@@ -194,6 +200,8 @@ static int size_line(auth_chunked_t *d)
         return 0;
     }
     if (check_chunk(d) < 0) return -1;
+    if (d->expected >= 0 && d->decoded != (uint64_t)d->expected)
+        return failed(d, AUTH_INCOMPLETE, MSG_LENGTH);
     d->st = d->trailers_expected ? ST_TRAILER : ST_END_CRLF;
     d->crlf_seen = 0;
     return 0;

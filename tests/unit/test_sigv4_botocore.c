@@ -197,6 +197,7 @@ static void doc_result(auth_result_t *r, const char *seed, auth_payload_t mode)
     snprintf(r->seed_signature, sizeof r->seed_signature, "%s", seed);
     auth_signing_key(DOC_SK, "20130524", "us-east-1", "s3", r->signing_key);
     r->payload = mode;
+    r->decoded_length = -1;
 }
 
 /* Feed body in pieces of `step` bytes; returns the final feed result. */
@@ -234,6 +235,7 @@ TEST(streaming_doc_example_seed_signature)
     if (e != AUTH_OK) TEST_FAIL_("%s %s", auth_err_name(e), r.message);
     ASSERT_EQ(r.payload, AUTH_PAYLOAD_STREAMING);
     ASSERT_STREQ(r.seed_signature, DOC_SEED);
+    ASSERT_EQ(r.decoded_length, 66560);
 
     /* and the body, through the decoder the verifier's result configures */
     nb_buf_t body = NB_BUF_INIT, out = NB_BUF_INIT;
@@ -430,5 +432,35 @@ TEST(streaming_unsigned_trailer)
     auth_chunked_t *d = auth_chunked_new(&r);
     ASSERT_EQ(auth_chunked_feed(d, bad, strlen(bad), &out), -1);
     auth_chunked_free(d);
+    nb_buf_free(&out);
+}
+
+TEST(streaming_decoded_length_enforced)
+{
+    nb_buf_t body = NB_BUF_INIT, out = NB_BUF_INIT;
+    doc_body(&body, DOC_SIGS, NULL);
+    static const int64_t wrong[] = {0, 65536, 66559, 66561};
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        auth_result_t r;
+        doc_result(&r, DOC_SEED, AUTH_PAYLOAD_STREAMING);
+        r.decoded_length = wrong[i];
+        auth_chunked_t *d = auth_chunked_new(&r);
+        nb_buf_clear(&out);
+        ASSERT_EQ(feed_all(d, &body, 4096, &out), -1);
+        const char *msg;
+        ASSERT_EQ(auth_chunked_error(d, &msg), AUTH_INCOMPLETE);
+        ASSERT_CONTAINS(msg, "x-amz-decoded-content-length");
+        /* nothing beyond the announced length is ever emitted */
+        ASSERT(wrong[i] >= 66560 || out.len <= (size_t)wrong[i]);
+        auth_chunked_free(d);
+    }
+    auth_result_t r;
+    doc_result(&r, DOC_SEED, AUTH_PAYLOAD_STREAMING);
+    r.decoded_length = 66560;
+    auth_chunked_t *d = auth_chunked_new(&r);
+    nb_buf_clear(&out);
+    ASSERT_EQ(feed_all(d, &body, 4096, &out), 1);
+    auth_chunked_free(d);
+    nb_buf_free(&body);
     nb_buf_free(&out);
 }
