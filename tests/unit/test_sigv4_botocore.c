@@ -120,6 +120,26 @@ TEST(botocore_s3_presigned_get) { expect_ok("s3-presigned-get"); }
 TEST(botocore_s3_presigned_put_with_token) { expect_ok("s3-presigned-put-token"); }
 TEST(botocore_sts_presigned) { expect_ok("sts-presigned"); }
 
+TEST(botocore_s3_put_with_trailing_checksum)
+{
+    fx_t f;
+    auth_result_t r;
+    load(&f, "s3-put-unsigned-trailer");
+    ASSERT_EQ(auth_verify(&f.rq, &r), AUTH_OK);
+    ASSERT_EQ(r.payload, AUTH_PAYLOAD_STREAMING_UNSIGNED_TRAILER);
+    ASSERT_EQ(r.decoded_length, 11);
+    /* the body such a request carries */
+    const char *body = "5\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n";
+    nb_buf_t out = NB_BUF_INIT;
+    auth_chunked_t *d = auth_chunked_new(&r);
+    ASSERT_EQ(auth_chunked_feed(d, body, strlen(body), &out), 1);
+    ASSERT_EQ(out.len, 11);
+    ASSERT_STREQ(auth_chunked_trailer(d, "x-amz-checksum-crc32"), "DUoRhQ==");
+    auth_chunked_free(d);
+    nb_buf_free(&out);
+    unload(&f);
+}
+
 TEST(botocore_tampered_body)
 {
     fx_t f;
