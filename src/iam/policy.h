@@ -134,6 +134,25 @@ int iam_policy_allows(const iam_policy_t *p, const iam_request_t *req, int *deni
  * in an identity-based policy". Writes at most cap bytes; returns out. */
 char *iam_denial_message(const iam_request_t *req, const iam_result_t *res, char *out, size_t cap);
 
+/* The global condition keys of a request, in storage owned by the struct
+ * (valid while it is). Fill with iam_global_keys(), then point
+ * iam_request_t.keys at g.keys (copy them first to append service keys such
+ * as dynamodb:LeadingKeys). NULL arguments are left out of the context. */
+typedef struct iam_global_ctx {
+    iam_ctx_key_t keys[8];
+    const char *vals[8];
+    size_t n;
+    char current_time[24];   /* "2026-11-28T01:02:03Z" */
+    char epoch[24];          /* "1795827723" */
+} iam_global_ctx_t;
+
+/* aws:SourceIp, aws:SecureTransport, aws:CurrentTime, aws:EpochTime,
+ * aws:username, aws:userid, aws:PrincipalArn (for assumed roles pass the
+ * role's ARN, as AWS does). Strings other than the times are borrowed.
+ * Returns the number of keys. */
+size_t iam_global_keys(iam_global_ctx_t *g, const char *source_ip, int secure, int64_t now_ms,
+                       const char *username, const char *userid, const char *principal_arn);
+
 /* Wildcard matching, exposed for tests: '*' any run, '?' one character. */
 int iam_wildcard_match(const char *pattern, const char *s, int ignore_case);
 /* ArnLike / ArnEquals: the six ARN fields compared one by one with wildcards. */

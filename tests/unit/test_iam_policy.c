@@ -576,3 +576,34 @@ TEST(evaluate_end_to_end_message)
     ASSERT_EQ(denied, 0);
     iam_policy_free(p);
 }
+
+TEST(global_condition_keys)
+{
+    iam_global_ctx_t g;
+    ASSERT_EQ(iam_global_keys(&g, "10.1.2.3", 1, 1764291723000LL, "alice", "AIDAALICE",
+                              "arn:aws:iam::000000000000:user/alice"), 7);
+    ASSERT_STREQ(g.current_time, "2025-11-28T01:02:03Z");
+    ASSERT_STREQ(g.epoch, "1764291723");
+    const char *t = POL(STC("Allow", Q("dynamodb:GetItem"), Q(T_USERS),
+                            "{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"},\"Bool\":{\"aws:SecureTransport\":true},"
+                            "\"DateGreaterThan\":{\"aws:CurrentTime\":\"2025-01-01T00:00:00Z\"},"
+                            "\"NumericLessThan\":{\"aws:EpochTime\":1800000000},"
+                            "\"StringEquals\":{\"aws:userid\":\"AIDAALICE\",\"aws:username\":\"alice\"}}"));
+    char err[128];
+    iam_policy_t *p = iam_policy_parse(t, strlen(t), IAM_POLICY_IDENTITY, err, sizeof err);
+    ASSERT(p);
+    const iam_policy_t *ps[1] = {p};
+    iam_policy_set_t set = {ps, 1, NULL, 0, NULL, 0, NULL, 0};
+    iam_request_t rq = {IAM_PRINCIPAL_USER, "arn:aws:iam::000000000000:user/alice", ACCT, NULL,
+                        "dynamodb:GetItem", T_USERS, NULL, g.keys, g.n};
+    ASSERT_EQ(iam_evaluate(&set, &rq, NULL), IAM_ALLOW);
+    iam_global_keys(&g, "192.168.0.1", 1, 1764291723000LL, "alice", "AIDAALICE", NULL);
+    rq.keys = g.keys;
+    rq.n_keys = g.n;
+    ASSERT_EQ(iam_evaluate(&set, &rq, NULL), IAM_IMPLICIT_DENY);
+    iam_global_keys(&g, "10.1.2.3", 0, 1764291723000LL, "alice", "AIDAALICE", NULL);
+    rq.keys = g.keys;
+    rq.n_keys = g.n;
+    ASSERT_EQ(iam_evaluate(&set, &rq, NULL), IAM_IMPLICIT_DENY);
+    iam_policy_free(p);
+}
