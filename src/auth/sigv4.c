@@ -395,6 +395,9 @@ void auth_aws_error(const auth_result_t *res, auth_proto_t proto, auth_aws_error
     out->message = r->message;
     if (proto == AUTH_PROTO_S3 && e == AUTH_INCOMPLETE && res->presigned)
         out->code = "AuthorizationQueryParametersError";
+    if (proto == AUTH_PROTO_S3 && e == AUTH_INCOMPLETE &&
+        strncmp(res->message, "Missing required header", 23) == 0)
+        out->code = "InvalidRequest";
     /* A scope mismatch explains itself (AWS words these specifically). */
     if (!out->message || (e == AUTH_BAD_SIGNATURE && res->message[0] && proto != AUTH_PROTO_S3))
         out->message = res->message[0] ? res->message : MSG_SIG;

@@ -813,6 +813,12 @@ TEST(payload_hash_header_checked_against_body)
     with_authz(&b, VANILLA_AUTHZ);
     ASSERT_EQ(auth_verify(&b.rq, &r), AUTH_INCOMPLETE);
     ASSERT_STREQ(r.message, "Missing required header for this request: x-amz-content-sha256");
+    {
+        auth_aws_error_t ie;
+        auth_aws_error(&r, AUTH_PROTO_S3, &ie);
+        ASSERT_STREQ(ie.code, "InvalidRequest");
+        ASSERT_EQ(ie.status, 400);
+    }
     b.h[b.n++] = (nb_kv_t){"x-amz-content-sha256", "0000000000000000000000000000000000000000000000000000000000000000", 64};
     b.rq.n_headers = b.n;
     b.rq.body = "hello";
