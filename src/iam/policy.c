@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,6 +381,7 @@ iam_policy_t *iam_policy_parse(const char *text, size_t len, iam_policy_kind_t k
         return NULL;
     }
     iam_policy_t *pol = nb_xcalloc(1, sizeof *pol);
+    atomic_init(&pol->refs, 1);
     pol->arena = nb_arena_new(1024);
     p.a = pol->arena;
     int rc = parse_doc(&p, doc, pol);
@@ -391,9 +393,15 @@ iam_policy_t *iam_policy_parse(const char *text, size_t len, iam_policy_kind_t k
     return pol;
 }
 
+iam_policy_t *iam_policy_ref(iam_policy_t *p)
+{
+    if (p) atomic_fetch_add(&p->refs, 1);
+    return p;
+}
+
 void iam_policy_free(iam_policy_t *p)
 {
-    if (!p) return;
+    if (!p || atomic_fetch_sub(&p->refs, 1) != 1) return;
     nb_arena_free(p->arena);
     free(p);
 }

@@ -50,7 +50,20 @@ typedef enum iam_policy_kind {
  * (cap bytes), e.g. "Syntax errors in policy.". */
 iam_policy_t *iam_policy_parse(const char *text, size_t len, iam_policy_kind_t kind,
                                char *err, size_t cap);
+/* Policies are reference-counted: iam_policy_ref() adds a reference (returns
+ * p), iam_policy_free() drops one and frees with the last. */
+iam_policy_t *iam_policy_ref(iam_policy_t *p);
 void iam_policy_free(iam_policy_t *p);
+
+/* A process-wide cache of compiled policies keyed by (kind, SHA-256 of the
+ * text), so each distinct document is parsed once. Returns a new reference
+ * (caller frees with iam_policy_free), or NULL with the parse error in err
+ * (errors are not cached). Thread-safe; bounded (a full cache evicts the
+ * entry in the slot, whose users keep their references). */
+iam_policy_t *iam_policy_cache_get(const char *text, size_t len, iam_policy_kind_t kind,
+                                   char *err, size_t cap);
+/* Drop every cached reference (tests, shutdown). */
+void iam_policy_cache_clear(void);
 /* Number of statements (for tests and SimulatePrincipalPolicy). */
 size_t iam_policy_statement_count(const iam_policy_t *p);
 /* Policy size as IAM counts it for quotas: characters other than whitespace. */

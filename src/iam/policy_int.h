@@ -84,6 +84,7 @@ typedef struct iam_stmt {
 } iam_stmt_t;
 
 struct iam_policy {
+    _Atomic int refs;      /* iam_policy_ref / iam_policy_free */
     nb_arena_t *arena;
     int v2012;
     iam_stmt_t *stmts;

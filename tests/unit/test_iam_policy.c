@@ -607,3 +607,36 @@ TEST(global_condition_keys)
     ASSERT_EQ(iam_evaluate(&set, &rq, NULL), IAM_IMPLICIT_DENY);
     iam_policy_free(p);
 }
+
+TEST(policy_cache_shares_compiled_policies)
+{
+    const char *a = POL(ST("Allow", Q("dynamodb:GetItem"), Q(T_USERS)));
+    const char *b = POL(ST("Allow", Q("dynamodb:PutItem"), Q(T_USERS)));
+    char err[128];
+    iam_policy_t *p1 = iam_policy_cache_get(a, strlen(a), IAM_POLICY_IDENTITY, err, sizeof err);
+    iam_policy_t *p2 = iam_policy_cache_get(a, strlen(a), IAM_POLICY_IDENTITY, err, sizeof err);
+    iam_policy_t *p3 = iam_policy_cache_get(b, strlen(b), IAM_POLICY_IDENTITY, err, sizeof err);
+    iam_policy_t *p4 = iam_policy_cache_get(a, strlen(a), IAM_POLICY_RESOURCE, err, sizeof err);
+    ASSERT(p1 && p2 && p3);
+    ASSERT(p1 == p2);                 /* parsed once */
+    ASSERT(p1 != p3);
+    ASSERT(p4 == NULL);               /* a resource policy needs a Principal */
+    ASSERT_STREQ(err, "Missing required field Principal");
+    /* references outlive the cache */
+    iam_policy_cache_clear();
+    iam_request_t rq = {IAM_PRINCIPAL_USER, "arn:aws:iam::000000000000:user/alice", ACCT, NULL,
+                        "dynamodb:GetItem", T_USERS, NULL, NULL, 0};
+    ASSERT_EQ(iam_policy_allows(p1, &rq, NULL), 1);
+    iam_policy_free(p1);
+    ASSERT_EQ(iam_policy_allows(p2, &rq, NULL), 1);
+    iam_policy_free(p2);
+    iam_policy_free(p3);
+    /* after clear, the same text is parsed again into a fresh policy */
+    iam_policy_t *p5 = iam_policy_cache_get(a, strlen(a), IAM_POLICY_IDENTITY, err, sizeof err);
+    ASSERT(p5);
+    iam_policy_t *p6 = iam_policy_ref(p5);
+    ASSERT(p5 == p6);
+    iam_policy_free(p5);
+    iam_policy_free(p6);
+    iam_policy_cache_clear();
+}
