@@ -5,6 +5,7 @@
 #include "test.h"
 #include <ctype.h>
 #include <jansson.h>
+#include <pthread.h>
 #include "auth/sigv4.h"
 #include "core/alloc.h"
 #include "core/buf.h"
@@ -846,4 +847,40 @@ TEST(amz_date_parse_and_format)
     char out[17];
     auth_format_amz_date(1440938160000LL, out);
     ASSERT_STREQ(out, T0);
+}
+
+/* --- concurrency: the key cache and per-thread digest contexts ----------------- */
+
+static void *verify_many(void *arg)
+{
+    long id = (long)arg;
+    for (int i = 0; i < 300; i++) {
+        rqb_t b;
+        auth_result_t r;
+        vanilla(&b, NULL);
+        with_authz(&b, VANILLA_AUTHZ);
+        if (auth_verify(&b.rq, &r) != AUTH_OK) return (void *)1;
+        /* churn the cache with other scopes (same slot pressure, other secrets) */
+        unsigned char k1[32], k2[32];
+        char date[16];
+        snprintf(date, sizeof date, "2015%04d", (int)((id * 300 + i) % 1200 + 101));
+        auth_signing_key("other-secret", date, "us-east-1", "service", k1);
+        auth_signing_key("other-secret", date, "us-east-1", "service", k2);
+        if (memcmp(k1, k2, 32) != 0) return (void *)1;
+        /* a wrong secret must never be served a cached right key */
+        b.c.sk = "wrong";
+        if (auth_verify(&b.rq, &r) != AUTH_BAD_SIGNATURE) return (void *)1;
+    }
+    return NULL;
+}
+
+TEST(concurrent_verification)
+{
+    pthread_t t[4];
+    for (long i = 0; i < 4; i++) ASSERT_EQ(pthread_create(&t[i], NULL, verify_many, (void *)i), 0);
+    for (int i = 0; i < 4; i++) {
+        void *rc;
+        pthread_join(t[i], &rc);
+        ASSERT(rc == NULL);
+    }
 }
