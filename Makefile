@@ -96,7 +96,7 @@ FUZZCF   := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-p
 build/fuzz/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  CC $@")
-	$(Q)$(CLANG) $(CSTD) $(WARN) -Wno-unknown-warning-option $(FUZZCF) $(INCS) $(DEPCF) -c $< -o $@
+	$(Q)$(CLANG) $(CSTD) $(WARN) -Wno-unknown-warning-option $(FUZZCF) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
 build/fuzz/obj/gen/embedded_files.o: $(GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  CC $@")
