@@ -293,16 +293,22 @@ int ddb_num_sub(const ddb_num_t *a, const ddb_num_t *b, ddb_num_t *out, ddb_err_
 
 size_t ddb_num_size(const ddb_num_t *n)
 {
+    /* Measured against DynamoDB's 400 KB gate: one byte, plus the integer
+     * and the fraction significant digits each packed two per byte (a run
+     * straddling the point is split and so may cost a byte more), plus one
+     * for a negative sign. The exponent costs nothing: 1E125 costs 2. */
     if (n->ndig == 0)
         return 1;
-    /* Base-100 digits aligned on the decimal point: digit j has weight
-     * 10^(exp-1-j); pairs are (even, odd) powers grouped by floor(pow/2). */
-    int hi = n->exp - 1, lo = n->exp - n->ndig;
-    int ghi = hi >= 0 ? hi / 2 : -((-hi + 1) / 2);
-    int glo = lo >= 0 ? lo / 2 : -((-lo + 1) / 2);
-    size_t groups = (size_t)(ghi - glo + 1);
-    size_t size = 1 + groups;
-    if (n->sign < 0 && groups < 20)
-        size++;
-    return size;
+    size_t nd = n->ndig, int_sig, frac_sig;
+    if (n->exp >= (int)nd) {
+        int_sig = nd;                 /* no fraction: trailing zeros are free */
+        frac_sig = 0;
+    } else if (n->exp > 0) {
+        int_sig = (size_t)n->exp;
+        frac_sig = nd - (size_t)n->exp;
+    } else {
+        int_sig = 0;                  /* pure fraction: leading zeros are free */
+        frac_sig = nd;
+    }
+    return 1 + (int_sig + 1) / 2 + (frac_sig + 1) / 2 + (n->sign < 0 ? 1 : 0);
 }
