@@ -255,9 +255,9 @@ static int validate_depth(json_t *av, int depth, ddb_err_t *err)
     case DDB_T_NULL:
         if (!json_is_boolean(val))
             return ser_err(err, val, "an Boolean");
+        /* DynamoDB now accepts {"NULL": false} and stores it as true. */
         if (!json_is_true(val))
-            return ddb_err_set(err, NB_ERR_VALIDATION,
-                               "One or more parameter values were invalid: Null attribute value types must have the value of true");
+            json_object_set_new(av, key, json_true());
         return 0;
     case DDB_T_SS: case DDB_T_NS: case DDB_T_BS:
         return validate_set(val, t, err);
