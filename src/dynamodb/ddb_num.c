@@ -63,7 +63,6 @@ int ddb_num_parse(const char *s, size_t len, ddb_num_t *out, ddb_err_t *err)
     long intdigits = 0;     /* significant digits before the point (incl. stored zeros) */
     long lead_frac_zeros = 0; /* zeros after the point before the first significant digit */
     int seen_digit = 0, seen_point = 0, started = 0;
-    size_t total_sig = 0;   /* significant-run length (incl. zeros after start) */
     for (; i < len; i++) {
         char c = s[i];
         if (c >= '0' && c <= '9') {
@@ -78,7 +77,6 @@ int ddb_num_parse(const char *s, size_t len, ddb_num_t *out, ddb_err_t *err)
                 d[nd++] = (uint8_t)(c - '0');
             else if (c != '0')
                 extra_nonzero++;
-            total_sig++;
             if (!seen_point)
                 intdigits++;
         } else if (c == '.' && !seen_point) {
@@ -122,7 +120,6 @@ int ddb_num_parse(const char *s, size_t len, ddb_num_t *out, ddb_err_t *err)
             return ddb_err_set(err, NB_ERR_VALIDATION, MSG_UNDERFLOW);
         return ddb_err_set(err, NB_ERR_VALIDATION, MSG_DIGITS);
     }
-    (void)total_sig;
     return finish(sign, d, nd, exp, out, err);
 }
 
