@@ -180,9 +180,12 @@ static int validate_set(json_t *arr, ddb_type_t t, ddb_err_t *err)
         return json_is_object(arr)
             ? ddb_err_set(err, NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.")
             : ddb_err_set(err, NB_ERR_SERIALIZATION, "Expected list or null");
+    /* (sic: DynamoDB's wording, double space included; binary sets differ) */
+    if (json_array_size(arr) == 0 && t == DDB_T_BS)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Binary sets should not be empty");
     if (json_array_size(arr) == 0)
         return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: An %s set  may not be empty",
-                           t == DDB_T_SS ? "string" : t == DDB_T_NS ? "number" : "binary");
+                           t == DDB_T_SS ? "string" : "number");
     for (size_t i = 0; i < json_array_size(arr); i++) {
         json_t *m = json_array_get(arr, i);
         if (json_is_null(m))

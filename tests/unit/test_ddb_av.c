@@ -64,7 +64,7 @@ TEST(invalid_values_messages)
         "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
     bad("{\"SS\":[]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: An string set  may not be empty");
     bad("{\"NS\":[]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: An number set  may not be empty");
-    bad("{\"BS\":[]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: An binary set  may not be empty");
+    bad("{\"BS\":[]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: Binary sets should not be empty");
     bad("{\"SS\":[\"a\",\"a\"]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: Input collection [a, a] contains duplicates.");
     bad("{\"NS\":[\"1\",\"1.0\"]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: Input collection [1, 1] contains duplicates.");
     bad("{\"N\":\"x1\"}", NB_ERR_VALIDATION, "The parameter cannot be converted to a numeric value: x1");
