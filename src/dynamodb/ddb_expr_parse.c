@@ -804,6 +804,9 @@ static void check_overlaps(parser_t *p, const ddb_path_t *paths, size_t stride, 
 
 static const enum cat cond_order[] = {CAT_PARENS, CAT_UNKNOWN_FN, CAT_MISUSED_FN, CAT_RESERVED,
                                       CAT_NAMEVAL, CAT_OPERAND, CAT_DISTINCT, CAT_FUNCTION, CAT__N};
+/* KeyConditionExpression: DynamoDB accepts "((pk = :v)) AND ((sk = :w))". */
+static const enum cat keycond_order[] = {CAT_UNKNOWN_FN, CAT_MISUSED_FN, CAT_RESERVED,
+                                         CAT_NAMEVAL, CAT_OPERAND, CAT_DISTINCT, CAT_FUNCTION, CAT__N};
 static const enum cat update_order[] = {CAT_RESERVED, CAT_UNKNOWN_FN, CAT_SECTION, CAT_NAME, CAT_VALUE,
                                         CAT_OVERLAP, CAT_CONFLICT, CAT_OPERAND, CAT_FUNCTION, CAT__N};
 static const enum cat proj_order[] = {CAT_RESERVED, CAT_NAME, CAT_OVERLAP, CAT_CONFLICT, CAT__N};
@@ -880,7 +883,7 @@ static int parse_cond_kind(ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind_t 
     int ok = n && cur(&p)->kind == DDB__T_EOF;
     if (n && !ok)
         syntax(&p);
-    if (finish(&p, ok, cond_order, err) < 0)
+    if (finish(&p, ok, kind == DDB_EXPR_KEY_CONDITION ? keycond_order : cond_order, err) < 0)
         return -1;
     *out = n;
     return 0;
