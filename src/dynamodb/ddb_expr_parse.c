@@ -40,6 +40,7 @@ typedef struct parser {
 
 #define MAX_DEPTH 200
 #define MAX_IN_OPERANDS 100
+#define MAX_EXPR_BYTES 4096
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -823,6 +824,16 @@ static int begin(parser_t *p, ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind
     if (!p->src[i])
         return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid %s: The expression can not be empty;",
                            ddb_expr_kind_name(kind));
+    /* 4 KB of raw text (before substitution); only the condition and filter
+     * messages carry the size, as DynamoDB answers. */
+    size_t len = strlen(p->src);
+    if (len > MAX_EXPR_BYTES) {
+        if (kind == DDB_EXPR_CONDITION || kind == DDB_EXPR_FILTER)
+            return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid %s: Expression size has exceeded the maximum "
+                               "allowed size; expression size: %zu", ddb_expr_kind_name(kind), len);
+        return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid %s: Expression size has exceeded the maximum "
+                           "allowed size;", ddb_expr_kind_name(kind));
+    }
     p->t = ddb__lex(c->arena, p->src, &p->nt);
     return 0;
 }

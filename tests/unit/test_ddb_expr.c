@@ -432,6 +432,61 @@ TEST(in_operand_limit)
     nb_buf_free(&e);
 }
 
+static int parse_kind(char kind, const char *expr, ddb_err_t *err)
+{
+    nb_arena_t *a = nb_arena_new(4096);
+    json_t *values = J("{\":v\":{\"S\":\"x\"}}");
+    ddb_expr_ctx_t c;
+    ddb_node_t *n;
+    ddb_update_t *u;
+    ddb_projection_t *p;
+    int rc = ddb_expr_begin(&c, a, NULL, values, err);
+    if (rc == 0) {
+        if (kind == 'C')
+            rc = ddb_parse_condition(&c, expr, DDB_EXPR_CONDITION, &n, err);
+        else if (kind == 'F')
+            rc = ddb_parse_condition(&c, expr, DDB_EXPR_FILTER, &n, err);
+        else if (kind == 'K')
+            rc = ddb_parse_key_condition(&c, expr, &n, err);
+        else if (kind == 'U')
+            rc = ddb_parse_update(&c, expr, &u, err);
+        else
+            rc = ddb_parse_projection(&c, expr, &p, err);
+    }
+    ddb_expr_abort(&c);
+    json_decref(values);
+    nb_arena_free(a);
+    return rc;
+}
+
+TEST(expression_size_limit)
+{
+    /* 4096 raw bytes pass; one more fails, with the size only for condition/filter */
+    char *name = malloc(4200);
+    memset(name, 'z', 4200);
+    name[0] = 'a';
+    name[4096] = 0;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(parse_kind('P', name, &err), 0);
+    name[4096] = 'z';
+    name[4097] = 0;
+    ASSERT_EQ(parse_kind('P', name, &err), -1);
+    ASSERT_STREQ(err.msg, "Invalid ProjectionExpression: Expression size has exceeded the maximum allowed size;");
+    char *expr = malloc(4300);
+    snprintf(expr, 4300, "%s = :v", name);
+    ASSERT_EQ(parse_kind('F', expr, &err), -1);
+    char want[200];
+    snprintf(want, sizeof want, "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; "
+             "expression size: %zu", strlen(expr));
+    ASSERT_STREQ(err.msg, want);
+    snprintf(expr, 4300, "SET %s = :v", name);
+    ASSERT_EQ(parse_kind('U', expr, &err), -1);
+    ASSERT_STREQ(err.msg, "Invalid UpdateExpression: Expression size has exceeded the maximum allowed size;");
+    ddb_err_free(&err);
+    free(name);
+    free(expr);
+}
+
 TEST(reserved_words)
 {
     ASSERT(ddb_is_reserved_word("status", 6));
@@ -444,7 +499,7 @@ TEST(reserved_words)
 TEST(deep_nesting_is_a_syntax_error_not_a_crash)
 {
     nb_buf_t e = NB_BUF_INIT;
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < 1000; i++)      /* 4 KB: deep, yet under the size limit */
         nb_buf_puts(&e, "NOT ");
     nb_buf_puts(&e, "a = :v");
     nb_arena_t *a = nb_arena_new(1024);
