@@ -188,9 +188,13 @@ static int validate_set(json_t *arr, ddb_type_t t, ddb_err_t *err)
                            t == DDB_T_SS ? "string" : "number");
     for (size_t i = 0; i < json_array_size(arr); i++) {
         json_t *m = json_array_get(arr, i);
+        if (json_is_null(m) && t == DDB_T_BS)
+            return ddb_err_set(err, NB_ERR_VALIDATION,
+                               "One or more parameter values were invalid: Binary sets may not contain null or empty values");
         if (json_is_null(m))
             return ddb_err_set(err, NB_ERR_VALIDATION,
-                               "One or more parameter values were invalid: An AttributeValue may not contain a null or empty set member");
+                               "One or more parameter values were invalid: An %s set may not have a null %s as a member",
+                               t == DDB_T_SS ? "string" : "number", t == DDB_T_SS ? "string" : "number");
         int rc = 0;
         if (t == DDB_T_SS)
             rc = json_is_string(m) ? 0 : ser_err(err, m, "an String");

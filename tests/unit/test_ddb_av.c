@@ -73,6 +73,8 @@ TEST(invalid_values_messages)
     bad("{\"L\":{}}", NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.");
     bad("{\"B\":\"abc\"}", NB_ERR_SERIALIZATION, "Base64 encoded length is expected a multiple of 4 bytes but found: 3");
     bad("{\"M\":{\"a\":{}}}", NB_ERR_VALIDATION, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    bad("{\"SS\":[\"a\",null]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: An string set may not have a null string as a member");
+    bad("{\"L\":[{}]}", NB_ERR_VALIDATION, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     bad("[]", NB_ERR_SERIALIZATION, "Start of list found where not expected");
 }
 
