@@ -469,6 +469,21 @@ static const char *cmp_name(ddb_cmp_t c)
     return names[c];
 }
 
+/* Ordering operators take S, N or B; a literal of another type is refused up
+ * front (a path of another type just compares false at evaluation). */
+static int check_orderable(parser_t *p, const char *op, ddb_node_t *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *t = av_type_of(v[i]);
+        if (t && strcmp(t, "S") != 0 && strcmp(t, "N") != 0 && strcmp(t, "B") != 0) {
+            sem(p, CAT_FUNCTION, "Incorrect operand type for operator or function; operator or function: %s, "
+                "operand type: %s", op, t);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void check_between(parser_t *p, ddb_node_t *lo, ddb_node_t *hi)
 {
     if (lo->kind != DDB_N_VALUE || hi->kind != DDB_N_VALUE || !lo->value || !hi->value)
@@ -501,6 +516,10 @@ static ddb_node_t *comparison(parser_t *p)
         check_operand_in_cond(p, x);
         check_operand_in_cond(p, y);
         check_distinct(p, cmp_name(cmp), x, y);
+        if (cmp != DDB_CMP_EQ && cmp != DDB_CMP_NE) {
+            ddb_node_t *xy[2] = {x, y};
+            check_orderable(p, cmp_name(cmp), xy, 2);
+        }
         ddb_node_t *n = node(p, DDB_N_CMP, 2);
         n->cmp = cmp;
         n->args[0] = x;
@@ -519,7 +538,9 @@ static ddb_node_t *comparison(parser_t *p)
         check_operand_in_cond(p, x);
         check_operand_in_cond(p, lo);
         check_operand_in_cond(p, hi);
-        check_between(p, lo, hi);
+        ddb_node_t *xlh[3] = {x, lo, hi};
+        if (check_orderable(p, "BETWEEN", xlh, 3) == 0)
+            check_between(p, lo, hi);
         ddb_node_t *n = node(p, DDB_N_BETWEEN, 3);
         n->args[0] = x;
         n->args[1] = lo;

@@ -106,6 +106,12 @@ static const ecase_t cases[] = {
     {'C', "n = :v", NULL, "{}", ITEM, "!ExpressionAttributeValues must not be empty"},
     {'C', "n = :v", "{\"x\":\"y\"}", V1(":v", N5), ITEM, "!ExpressionAttributeNames contains invalid key: Syntax error; key: \"x\""},
     {'C', "n = :v", NULL, V1("v", N5), ITEM, "!ExpressionAttributeValues contains invalid key: Syntax error; key: \"v\""},
+    {'C', "n > :v", NULL, V1(":v", "{\"BOOL\":true}"), ITEM, "!Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: >, operand type: BOOL"},
+    {'F', "attribute_not_exists(zzz) OR :v <= n", NULL, V1(":v", "{\"SS\":[\"a\"]}"), ITEM, "!Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: <=, operand type: SS"},
+    {'C', "n BETWEEN :a AND :b", NULL, "{\":a\":{\"BOOL\":true},\":b\":{\"BOOL\":false}}", ITEM, "!Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: BOOL"},
+    {'C', "n = :v", NULL, V1(":v", "{\"BOOL\":true}"), ITEM, "false"},
+    {'C', "t > :z", NULL, V1(":z", NV("0")), ITEM, "false"},
+    {'C', "size(n) <> :z", NULL, V1(":z", NV("0")), ITEM, "true"},
     /* ---- update: results ---- */
     {'U', "SET n = n + :one", NULL, V1(":one", N1), U0, "{\"pk\":{\"S\":\"p\"},\"n\":{\"N\":\"6\"},\"l\":{\"L\":[{\"S\":\"a\"},{\"S\":\"b\"},{\"S\":\"c\"}]},\"m\":{\"M\":{\"x\":{\"N\":\"1\"}}},\"ss\":{\"SS\":[\"a\",\"b\"]}}"},
     {'U', "SET n = :v - n", NULL, V1(":v", NV("10.5")), U0, "{\"pk\":{\"S\":\"p\"},\"n\":{\"N\":\"5.5\"},\"l\":{\"L\":[{\"S\":\"a\"},{\"S\":\"b\"},{\"S\":\"c\"}]},\"m\":{\"M\":{\"x\":{\"N\":\"1\"}}},\"ss\":{\"SS\":[\"a\",\"b\"]}}"},
