@@ -112,6 +112,12 @@ static const ecase_t cases[] = {
     {'C', "n = :v", NULL, V1(":v", "{\"BOOL\":true}"), ITEM, "false"},
     {'C', "t > :z", NULL, V1(":z", NV("0")), ITEM, "false"},
     {'C', "size(n) <> :z", NULL, V1(":z", NV("0")), ITEM, "true"},
+    {'C', "n = :v", "{\"#\":\"x\"}", V1(":v", N5), ITEM, "!ExpressionAttributeNames contains invalid key: Syntax error; key: \"#\""},
+    {'C', "n = :v", "{\"#a-b\":\"x\"}", V1(":v", N5), ITEM, "!ExpressionAttributeNames contains invalid key: Syntax error; key: \"#a-b\""},
+    {'C', "#a = :v", "{\"#a\":\"\"}", V1(":v", N5), ITEM, "!ExpressionAttributeNames contains invalid value: Empty attribute name for key #a"},
+    {'C', "n = :v", NULL, V1(":a-b", N5), ITEM, "!ExpressionAttributeValues contains invalid key: Syntax error; key: \":a-b\""},
+    {'C', "n = :v", NULL, V1(":v", "{}"), ITEM, "!ExpressionAttributeValues contains invalid value: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes for key :v"},
+    {'C', "n = :v", NULL, V1(":v", "{\"N\":\"12e\"}"), ITEM, "!ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: 12e for key :v"},
     /* ---- update: results ---- */
     {'U', "SET n = n + :one", NULL, V1(":one", N1), U0, "{\"pk\":{\"S\":\"p\"},\"n\":{\"N\":\"6\"},\"l\":{\"L\":[{\"S\":\"a\"},{\"S\":\"b\"},{\"S\":\"c\"}]},\"m\":{\"M\":{\"x\":{\"N\":\"1\"}}},\"ss\":{\"SS\":[\"a\",\"b\"]}}"},
     {'U', "SET n = :v - n", NULL, V1(":v", NV("10.5")), U0, "{\"pk\":{\"S\":\"p\"},\"n\":{\"N\":\"5.5\"},\"l\":{\"L\":[{\"S\":\"a\"},{\"S\":\"b\"},{\"S\":\"c\"}]},\"m\":{\"M\":{\"x\":{\"N\":\"1\"}}},\"ss\":{\"SS\":[\"a\",\"b\"]}}"},
@@ -133,6 +139,8 @@ static const ecase_t cases[] = {
     {'U', "set #n = :v remove m add c :one delete ss :s", "{\"#n\":\"n\"}", "{\":v\":" SV("x") ",\":one\":" N1 ",\":s\":{\"SS\":[\"a\"]}}", U0, "{\"pk\":{\"S\":\"p\"},\"n\":{\"S\":\"x\"},\"l\":{\"L\":[{\"S\":\"a\"},{\"S\":\"b\"},{\"S\":\"c\"}]},\"c\":" N1 ",\"ss\":{\"SS\":[\"b\"]}}"},
     {'U', "SET a = :v", NULL, V1(":v", N1), NULL, "{\"a\":" N1 "}"},
     {'U', "SET n = (n + :one)", NULL, V1(":one", N1), "{\"n\":" N5 "}", "{\"n\":{\"N\":\"6\"}}"},
+    {'U', "SET a = :v, b = a", NULL, V1(":v", SV("NEW")), "{\"a\":{\"S\":\"OLD\"}}", "{\"a\":{\"S\":\"NEW\"},\"b\":{\"S\":\"OLD\"}}"},
+    {'U', "SET c = (c - :v)", NULL, V1(":v", NV("3")), "{\"c\":{\"N\":\"10\"}}", "{\"c\":{\"N\":\"7\"}}"},
     /* ---- update: errors ---- */
     {'U', "ADD hits : incr", NULL, V1(":incr", N1), U0, "!Invalid UpdateExpression: Syntax error; token: \":\", near: \"hits : incr\""},
     {'U', "INVALID SYNTAX HERE", NULL, V1(":v", N1), U0, "!Invalid UpdateExpression: Syntax error; token: \"INVALID\", near: \"INVALID SYNTAX\""},
@@ -491,6 +499,39 @@ TEST(expression_size_limit)
     ddb_err_free(&err);
     free(name);
     free(expr);
+}
+
+TEST(placeholder_key_length)
+{
+    nb_arena_t *a = nb_arena_new(1024);
+    char key[300];
+    key[0] = '#';
+    memset(key + 1, 'a', 255);
+    key[256] = 0;
+    json_t *names = json_object();
+    json_object_set_new(names, key, json_string("x"));
+    ddb_expr_ctx_t c;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_expr_begin(&c, a, names, NULL, &err), -1);
+    ASSERT_STREQ(err.msg, "ExpressionAttributeNames contains invalid key: The expression attribute map contains "
+                 "a key that is too long; size of key: 256");
+    ddb_expr_abort(&c);
+    json_t *values = json_object();
+    key[0] = ':';
+    json_object_set_new(values, key, json_pack("{s:s}", "S", "x"));
+    ASSERT_EQ(ddb_expr_begin(&c, a, NULL, values, &err), -1);
+    ASSERT_STREQ(err.msg, "ExpressionAttributeValues contains invalid key: The expression attribute map contains "
+                 "a key that is too long;");
+    ddb_expr_abort(&c);
+    key[255] = 0;     /* 255 bytes: fine */
+    json_object_clear(values);
+    json_object_set_new(values, key, json_pack("{s:s}", "S", "x"));
+    ASSERT_EQ(ddb_expr_begin(&c, a, NULL, values, &err), 0);
+    ddb_expr_abort(&c);
+    ddb_err_free(&err);
+    json_decref(names);
+    json_decref(values);
+    nb_arena_free(a);
 }
 
 TEST(reserved_words)
