@@ -207,6 +207,12 @@ static const ecase_t cases[] = {
     {'K', "pk = :p AND pk = :p", NULL, V1(":p", SV("a")), NULL, "!Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key"},
     {'K', "pk = :p AND sk.x = :n", NULL, "{\":p\":" SV("a") ",\":n\":" N5 "}", NULL, "!Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes"},
     {'K', "pk = :p AND sk BETWEEN :b AND :a", NULL, "{\":p\":" SV("a") ",\":a\":" N1 ",\":b\":" N5 "}", NULL, "!Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:5}, upper bound operand: AttributeValue: {N:1}"},
+    {'K', "pk[0] = :p", NULL, V1(":p", SV("a")), NULL, "!Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes"},
+    {'K', "foo.bar = :p", NULL, V1(":p", SV("a")), NULL, "!Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes"},
+    {'K', "pk = :p AND :n < sk.foo", NULL, "{\":p\":" SV("a") ",\":n\":" N5 "}", NULL, "!Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes"},
+    {'k', "pk = :p AND begins_with(sk[0], :x)", NULL, "{\":p\":" SV("a") ",\":x\":" SV("ab") "}", NULL, "!Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes"},
+    {'K', "data.foo = :p", NULL, V1(":p", SV("a")), NULL, "!Invalid KeyConditionExpression: Attribute name is a reserved keyword; reserved keyword: data"},
+    {'K', "foo = :p", NULL, V1(":p", SV("a")), NULL, "!Query condition missed key schema element: pk"},
     {'K', "pk = ", NULL, NULL, NULL, "!Invalid KeyConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\""},
 };
 
