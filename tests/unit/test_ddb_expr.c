@@ -177,6 +177,8 @@ static const ecase_t cases[] = {
     {'P', "#p, nope, l[7]", "{\"#p\":\"pk\"}", NULL, U0, "{\"pk\":{\"S\":\"p\"}}"},
     {'P', "m.nope", NULL, NULL, U0, "{}"},
     {'P', "l[2].k, l[0]", NULL, NULL, ITEM, "{\"l\":{\"L\":[{\"S\":\"x\"},{\"M\":{\"k\":{\"S\":\"v\"}}}]}}"},
+    {'P', "lm[0].val, lm[2].val", NULL, NULL, "{\"lm\":{\"L\":[{\"M\":{\"val\":{\"S\":\"a0\"},\"x\":{\"S\":\"x0\"}}},{\"M\":{\"val\":{\"S\":\"a1\"}}},{\"M\":{\"val\":{\"S\":\"a2\"},\"x\":{\"S\":\"x2\"}}}]}}", "{\"lm\":{\"L\":[{\"M\":{\"val\":{\"S\":\"a0\"}}},{\"M\":{\"val\":{\"S\":\"a2\"}}}]}}"},
+    {'P', "nl[0].#i[1]", "{\"#i\":\"inner\"}", NULL, "{\"nl\":{\"L\":[{\"M\":{\"inner\":{\"L\":[{\"S\":\"i0\"},{\"S\":\"i1\"}]}}}]}}", "{\"nl\":{\"L\":[{\"M\":{\"inner\":{\"L\":[{\"S\":\"i1\"}]}}}]}}"},
     {'P', "m.b.c, m.a", NULL, NULL, ITEM, "{\"m\":{\"M\":{\"a\":{\"N\":\"1\"},\"b\":{\"M\":{\"c\":{\"S\":\"deep\"}}}}}}"},
     {'P', "n", NULL, NULL, NULL, "{}"},
     {'P', "n, n", NULL, NULL, U0, "!Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [n], path two: [n]"},
