@@ -216,9 +216,9 @@ static int validate_depth(json_t *av, int depth, ddb_err_t *err)
         return json_is_array(av)
             ? ddb_err_set(err, NB_ERR_SERIALIZATION, "Start of list found where not expected")
             : ddb_err_set(err, NB_ERR_SERIALIZATION, "Expected null");
-    if (depth > 32)
-        return ddb_err_set(err, NB_ERR_VALIDATION,
-                           "Nesting Levels have exceeded supported limits: Maximum nesting level of 32 exceeded");
+    /* The attribute is level 1 and a leaf counts: 32 levels at most. */
+    if (depth >= DDB_MAX_NESTING)
+        return ddb_err_set(err, NB_ERR_VALIDATION, DDB_MSG_NESTING);
     /* Members that are JSON null count as absent (as the SDKs send them). */
     const char *key = NULL, *k;
     json_t *val = NULL, *v;
@@ -483,6 +483,29 @@ size_t ddb_av_size(const json_t *av)
     default:
         return 0;
     }
+}
+
+static size_t av_depth(const json_t *av)
+{
+    const json_t *v = ddb_av_value(av);
+    size_t d = 0, x;
+    if (json_is_array(v) && ddb_av_type(av) == DDB_T_L) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            if ((x = av_depth(json_array_get(v, i))) > d)
+                d = x;
+    } else if (json_is_object(v) && ddb_av_type(av) == DDB_T_M) {
+        const char *k;
+        json_t *e;
+        json_object_foreach((json_t *)v, k, e)
+            if ((x = av_depth(e)) > d)
+                d = x;
+    }
+    return d + 1;
+}
+
+size_t ddb_av_depth(const json_t *av)
+{
+    return av ? av_depth(av) : 0;
 }
 
 size_t ddb_item_size(const json_t *item)

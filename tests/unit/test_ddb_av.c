@@ -78,6 +78,31 @@ TEST(invalid_values_messages)
     bad("[]", NB_ERR_SERIALIZATION, "Start of list found where not expected");
 }
 
+static json_t *deep_map(int wraps)
+{
+    json_t *v = J("{\"S\":\"leaf\"}");
+    for (int i = 0; i < wraps; i++) {
+        json_t *m = json_object();
+        json_object_set_new(m, "n", v);
+        v = ddb_av_wrap(DDB_T_M, m);
+    }
+    return v;
+}
+
+/* DynamoDB: the attribute is level 1 and the leaf counts; 31 wraps pass, 32 fail. */
+TEST(nesting_boundary)
+{
+    json_t *ok31 = deep_map(31), *bad32 = deep_map(32);
+    ddb_err_t e = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_av_validate(ok31, &e), 0);
+    ASSERT_EQ(ddb_av_depth(ok31), 32);
+    ASSERT_EQ(ddb_av_validate(bad32, &e), -1);
+    ASSERT_STREQ(e.msg, "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
+    ddb_err_free(&e);
+    json_decref(ok31);
+    json_decref(bad32);
+}
+
 TEST(nesting_limit)
 {
     nb_buf_t b = NB_BUF_INIT;
