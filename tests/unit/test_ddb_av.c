@@ -69,7 +69,7 @@ TEST(invalid_values_messages)
     bad("{\"NS\":[\"1\",\"1.0\"]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: Input collection [1, 1] contains duplicates.");
     bad("{\"N\":\"x1\"}", NB_ERR_VALIDATION, "The parameter cannot be converted to a numeric value: x1");
     bad("{\"N\":\"1E+200\"}", NB_ERR_VALIDATION, "Number overflow. Attempting to store a number with magnitude larger than supported range");
-    bad("{\"S\":1}", NB_ERR_SERIALIZATION, "class java.lang.Integer can not be converted to an String");
+    bad("{\"S\":1}", NB_ERR_SERIALIZATION, "NUMBER_VALUE cannot be converted to String");
     bad("{\"L\":{}}", NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.");
     bad("{\"B\":\"abc\"}", NB_ERR_SERIALIZATION, "Base64 encoded length is expected a multiple of 4 bytes but found: 3");
     bad("{\"M\":{\"a\":{}}}", NB_ERR_VALIDATION, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
