@@ -6,6 +6,7 @@
  * effect on results, only on the capacity units reported. */
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_table.h"
+#include "dynamodb/ddb_shape.h"
 #include "core/log.h"
 #include <string.h>
 
@@ -50,7 +51,36 @@ static int transact_arn(nb_req_t *req, nb_buf_t *out)
     return -1;
 }
 
-#define OP(name, fn, res, rfn) {name, fn, "dynamodb:" name, res, rfn, NULL, 0}
+/* Every operation first checks its members' JSON types (ddb_shape.c). */
+#define CHECKED(fn) static void checked_##fn(nb_req_t *req) { if (!ddb_shape_check(req)) fn(req); }
+CHECKED(ddb_op_create_table)
+CHECKED(ddb_op_describe_table)
+CHECKED(ddb_op_list_tables)
+CHECKED(ddb_op_delete_table)
+CHECKED(ddb_op_update_table)
+CHECKED(ddb_op_tag_resource)
+CHECKED(ddb_op_untag_resource)
+CHECKED(ddb_op_list_tags)
+CHECKED(ddb_op_update_ttl)
+CHECKED(ddb_op_describe_ttl)
+CHECKED(ddb_op_describe_limits)
+CHECKED(ddb_op_describe_endpoints)
+CHECKED(ddb_op_describe_continuous_backups)
+CHECKED(ddb_op_put_item)
+CHECKED(ddb_op_get_item)
+CHECKED(ddb_op_delete_item)
+CHECKED(ddb_op_update_item)
+CHECKED(ddb_op_query)
+CHECKED(ddb_op_scan)
+CHECKED(ddb_op_batch_get)
+CHECKED(ddb_op_batch_write)
+CHECKED(ddb_op_transact_write)
+CHECKED(ddb_op_transact_get)
+CHECKED(ddb_op_execute_statement)
+CHECKED(ddb_op_batch_execute_statement)
+CHECKED(ddb_op_execute_transaction)
+
+#define OP(name, fn, res, rfn) {name, checked_##fn, "dynamodb:" name, res, rfn, NULL, 0}
 
 static const nb_op_t ddb_ops[] = {
     OP("CreateTable", ddb_op_create_table, TABLE_ARN, NULL),
