@@ -23,6 +23,8 @@
  * A write that fails (map full, disk full, I/O) aborts the LMDB transaction
  * on the spot: nothing of it is applied, the writer lock is released, and
  * the transaction object answers that error until commit/abort frees it.
+ * LMDB reports a short write at commit as EIO; commit_err() calls it disk
+ * full when the filesystem is nearly out of space.
  *
  * Space freed by transaction N becomes reusable only from transaction N+2
  * (LMDB keeps the previous snapshot intact). So that a delete frees space for
@@ -31,6 +33,7 @@
  * in a database whose name is too long to be a keyspace. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <lmdb.h>
 #include <stdatomic.h>
@@ -46,6 +49,7 @@
 #define LMDB_MAX_DBS      256
 #define LMDB_DEFAULT_MAP  ((size_t)64 << 30)    /* 64 GiB, sparse */
 #define LMDB_READ_POOL    16                    /* reset read txns kept */
+#define LMDB_LOW_SPACE    ((uint64_t)4 << 20)    /* see commit_err() */
 /* Longer than STORE_MAX_KEYSPACE, so no caller can name it (ks_load skips it). */
 #define LMDB_ADVANCE_DB   "store.internal.advance-past-freed-pages.not-a-keyspace.see-store_lmdb.c"
 
@@ -77,6 +81,7 @@ struct lmdb_store {
     lmdb_txn_t *read_pool;     /* reset read txns ready for renew */
     size_t nread_pool;
     size_t psize;              /* LMDB page size */
+    char path[4096];           /* DIR/store */
     uint64_t advances;         /* internal commits made by advance() */
 };
 
@@ -144,6 +149,7 @@ static int ks_handle(lmdb_txn_t *t, const char *ks, int create, MDB_dbi *dbi)
     if (ks_find(t->b->ks, t->gen, ks, dbi)) return MDB_SUCCESS;
     if (ks_find(t->fresh, t->nfresh, ks, dbi)) return MDB_SUCCESS;
     if (!create) return MDB_NOTFOUND;
+    if (t->b->nks + t->nfresh >= LMDB_MAX_DBS) return MDB_DBS_FULL;
     int rc = mdb_dbi_open(t->mt, ks, MDB_CREATE, dbi);
     if (rc != MDB_SUCCESS) return rc;
     if (t->nfresh == t->capfresh) {
@@ -226,8 +232,9 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         return map_err(e);
     }
     lmdb_store_t *b = nb_xcalloc(1, sizeof *b);
+    snprintf(b->path, sizeof b->path, "%s", path);
     int rc = mdb_env_create(&b->env);
-    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS);
+    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 1);  /* + advance() */
     if (rc == 0) rc = mdb_env_set_mapsize(b->env, opts->map_size ? opts->map_size : LMDB_DEFAULT_MAP);
     if (rc == 0) rc = mdb_env_open(b->env, path, MDB_NOSYNC | MDB_NOTLS, 0600);
     if (rc == 0) {
@@ -250,7 +257,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         free(b);
         return s;
     }
-    b->group = store_group_new(loop, opts->no_sync ? NULL : lmdb_sync, b);
+    b->group = store__group_new(loop, opts->no_sync ? NULL : lmdb_sync, b);
     *impl = b;
     return STORE_OK;
 }
@@ -264,7 +271,7 @@ static void txn_free(lmdb_txn_t *t)
 static void lmdb_close(void *impl)
 {
     lmdb_store_t *b = impl;
-    store_group_close(b->group);       /* runs every pending callback */
+    store__group_close(b->group);       /* runs every pending callback */
     if (b->writer) {                   /* caller bug: a txn left open */
         if (b->writer->mt) mdb_txn_abort(b->writer->mt);
         txn_free(b->writer);
@@ -394,6 +401,19 @@ static void advance(lmdb_store_t *b)
     mdb_txn_commit(txn);
 }
 
+/* LMDB turns a short write of the data file ("filesystem full?") into EIO.
+ * A failed commit on a filesystem with almost no space left is disk-full:
+ * STORE_ERR_FULL, so callers answer "no space" and retry after freeing. */
+static int commit_err(lmdb_store_t *b, int rc)
+{
+    struct statvfs fs;
+    if (rc == EIO && statvfs(b->path, &fs) == 0) {
+        uint64_t avail = (uint64_t)(geteuid() == 0 ? fs.f_bfree : fs.f_bavail) * fs.f_frsize;
+        if (avail < LMDB_LOW_SPACE) rc = ENOSPC;
+    }
+    return report("commit", rc);
+}
+
 static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
@@ -411,13 +431,13 @@ static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
     if (rc != 0) {
         t->nfresh = 0;
         end_write(t);
-        return report("commit", rc);
+        return commit_err(b, rc);
     }
-    for (size_t i = 0; i < t->nfresh && b->nks < LMDB_MAX_DBS; i++)
+    for (size_t i = 0; i < t->nfresh; i++)     /* ks_handle kept nks <= LMDB_MAX_DBS */
         b->ks[b->nks++] = t->fresh[i];
     end_write(t);
     advance(b);
-    store_group_add(b->group, cb, arg);
+    store__group_add(b->group, cb, arg);
     return STORE_OK;
 }
 

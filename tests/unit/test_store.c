@@ -1,6 +1,12 @@
 /* test_store.c — the storage layer through store.h (LMDB backend, real files). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "test.h"
 #include "store/store.h"
 #include "store/store_backend.h"
@@ -589,4 +595,112 @@ TEST(store_full_map_then_recovers)
     store_abort(t);
     close_store(s);
     finish();
+}
+
+/* 256 keyspaces per store; the 257th is STORE_ERR_FULL and fails its txn. */
+TEST(store_keyspace_limit)
+{
+    store_t *s = open_store();
+    store_txn_t *t;
+    char ks[32];
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    for (int i = 0; i < 200; i++) {
+        snprintf(ks, sizeof ks, "ks.%03d", i);
+        ASSERT_EQ(store_put(t, ks, "k", 1, "v", 1), STORE_OK);
+    }
+    commit_wait(t);
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    for (int i = 200; i < 256; i++) {
+        snprintf(ks, sizeof ks, "ks.%03d", i);
+        ASSERT_EQ(store_put(t, ks, "k", 1, "v", 1), STORE_OK);
+    }
+    commit_wait(t);
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    ASSERT_EQ(store_put(t, "ks.000", "k2", 2, "v", 1), STORE_OK);
+    ASSERT_EQ(store_put(t, "ks.one-too-many", "k", 1, "v", 1), STORE_ERR_FULL);
+    ASSERT_EQ(store_commit(t, on_durable, NULL), STORE_ERR_FULL);
+    char buf[16];
+    ASSERT(get1(s, "ks.000", "k2", buf, sizeof buf) == NULL);
+    ASSERT_STREQ(get1(s, "ks.255", "k", buf, sizeof buf), "v");
+    close_store(s);
+    s = open_store();                          /* all 256 reopened */
+    ASSERT_STREQ(get1(s, "ks.255", "k", buf, sizeof buf), "v");
+    ASSERT_STREQ(get1(s, "ks.000", "k", buf, sizeof buf), "v");
+    put1(s, "ks.128", "k", "w");
+    ASSERT_STREQ(get1(s, "ks.128", "k", buf, sizeof buf), "w");
+    close_store(s);
+    finish();
+}
+
+/* A real disk-full: the store on a 1 MiB tmpfs in a private mount namespace
+ * (this test's process only; needs root, as on the nimbus machine). ENOSPC is
+ * STORE_ERR_FULL with nothing applied; once space is freed elsewhere, writes
+ * work again without reopening. */
+TEST(store_disk_full_then_recovers)
+{
+    char dir[512], ballast[600];
+    snprintf(dir, sizeof dir, "%s/small", test_tmpdir());
+    ASSERT_EQ(mkdir(dir, 0700), 0);
+    if (unshare(CLONE_NEWNS) != 0) TEST_FAIL_("unshare(CLONE_NEWNS): %s (needs root)", strerror(errno));
+    ASSERT_EQ(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+    ASSERT_EQ(mount("tmpfs", dir, "tmpfs", 0, "size=1m"), 0);
+    /* Ballast: space to free later. */
+    snprintf(ballast, sizeof ballast, "%s/ballast", dir);
+    int fd = open(ballast, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT(fd >= 0);
+    static char big[8000];
+    memset(big, 'b', sizeof big);
+    for (int i = 0; i < 40; i++) ASSERT_EQ(write(fd, big, sizeof big), (long long)sizeof big);
+    close(fd);
+
+    ASSERT_EQ(uv_loop_init(&loop), 0);
+    loop.data = &loop;
+    store_t *s = NULL;
+    ASSERT_EQ(store_open(&s, &loop, dir, NULL), STORE_OK);
+    int committed = 0, full = 0;
+    while (!full && committed < 1000) {
+        store_txn_t *t;
+        char key[16];
+        int n = snprintf(key, sizeof key, "big%04d", committed);
+        ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+        ASSERT_EQ(store_put(t, "t", "marker", 6, key, (size_t)n), STORE_OK);
+        int rc = store_put(t, "t", key, (size_t)n, big, sizeof big);
+        if (rc == STORE_OK) {
+            struct ack a = { 0 };
+            rc = store_commit(t, on_durable, &a);
+            if (rc == STORE_OK) {
+                while (a.calls == 0) uv_run(&loop, UV_RUN_ONCE);
+                ASSERT_EQ(a.status, STORE_OK);
+                committed++;
+                continue;
+            }
+        } else {
+            ASSERT_EQ(store_commit(t, on_durable, NULL), rc);
+        }
+        ASSERT_EQ(rc, STORE_ERR_FULL);
+        full = 1;
+    }
+    ASSERT_EQ(full, 1);
+    ASSERT_GE(committed, 1);
+    char buf[64], want[16];
+    snprintf(want, sizeof want, "big%04d", committed - 1);
+    ASSERT_STREQ(get1(s, "t", "marker", buf, sizeof buf), want);
+
+    ASSERT_EQ(unlink(ballast), 0);               /* free space outside the store */
+    for (int i = 0; i < 5; i++) {
+        store_txn_t *t;
+        char key[16];
+        int n = snprintf(key, sizeof key, "after%d", i);
+        ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+        ASSERT_EQ(store_put(t, "t", key, (size_t)n, big, sizeof big), STORE_OK);
+        ASSERT_EQ(store_put(t, "t", "marker", 6, key, (size_t)n), STORE_OK);
+        commit_wait(t);
+    }
+    ASSERT_STREQ(get1(s, "t", "marker", buf, sizeof buf), "after4");
+    close_store(s);
+    s = open_opts("small", NULL);                /* and it reopens intact */
+    ASSERT_STREQ(get1(s, "t", "marker", buf, sizeof buf), "after4");
+    close_store(s);
+    finish();
+    ASSERT_EQ(umount2(dir, MNT_DETACH), 0);
 }
