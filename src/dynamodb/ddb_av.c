@@ -180,14 +180,21 @@ static int validate_set(json_t *arr, ddb_type_t t, ddb_err_t *err)
         return json_is_object(arr)
             ? ddb_err_set(err, NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.")
             : ddb_err_set(err, NB_ERR_SERIALIZATION, "Expected list or null");
+    /* (sic: DynamoDB's wording, double space included; binary sets differ) */
+    if (json_array_size(arr) == 0 && t == DDB_T_BS)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Binary sets should not be empty");
     if (json_array_size(arr) == 0)
         return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: An %s set  may not be empty",
-                           t == DDB_T_SS ? "string" : t == DDB_T_NS ? "number" : "binary");
+                           t == DDB_T_SS ? "string" : "number");
     for (size_t i = 0; i < json_array_size(arr); i++) {
         json_t *m = json_array_get(arr, i);
+        if (json_is_null(m) && t == DDB_T_BS)
+            return ddb_err_set(err, NB_ERR_VALIDATION,
+                               "One or more parameter values were invalid: Binary sets may not contain null or empty values");
         if (json_is_null(m))
             return ddb_err_set(err, NB_ERR_VALIDATION,
-                               "One or more parameter values were invalid: An AttributeValue may not contain a null or empty set member");
+                               "One or more parameter values were invalid: An %s set may not have a null %s as a member",
+                               t == DDB_T_SS ? "string" : "number", t == DDB_T_SS ? "string" : "number");
         int rc = 0;
         if (t == DDB_T_SS)
             rc = json_is_string(m) ? 0 : ser_err(err, m, "an String");
@@ -255,9 +262,9 @@ static int validate_depth(json_t *av, int depth, ddb_err_t *err)
     case DDB_T_NULL:
         if (!json_is_boolean(val))
             return ser_err(err, val, "an Boolean");
+        /* DynamoDB now accepts {"NULL": false} and stores it as true. */
         if (!json_is_true(val))
-            return ddb_err_set(err, NB_ERR_VALIDATION,
-                               "One or more parameter values were invalid: Null attribute value types must have the value of true");
+            json_object_set_new(av, key, json_true());
         return 0;
     case DDB_T_SS: case DDB_T_NS: case DDB_T_BS:
         return validate_set(val, t, err);

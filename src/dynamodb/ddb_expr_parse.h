@@ -26,7 +26,10 @@
  *   "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v"
  *   "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a, b]"
  *   "Value provided in ExpressionAttributeNames unused in expressions: keys: {#x}"
- *   "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}" */
+ *   "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}"
+ * A syntax error names the offending token and quotes the source from the
+ * token before it to the token after it ("<EOF>" at the end), as DynamoDB does.
+ * Paths in messages use the resolved names ("[a, b, [2]]"). */
 #ifndef DDB_EXPR_PARSE_H
 #define DDB_EXPR_PARSE_H
 #include <stddef.h>
@@ -92,8 +95,8 @@ typedef struct ddb_node {
     ddb_node_kind_t kind;
     ddb_cmp_t cmp;                /* DDB_N_CMP */
     ddb_path_t path;              /* DDB_N_PATH */
-    const json_t *value;          /* DDB_N_VALUE: borrowed AV */
-    const char *value_name;       /* DDB_N_VALUE: ":v" as written */
+    const json_t *value;          /* DDB_N_VALUE: borrowed AV (never NULL in a returned AST) */
+    const char *value_name;       /* DDB_N_VALUE: ":v" as written; function nodes: the function name */
     struct ddb_node **args;
     size_t nargs;
 } ddb_node_t;
