@@ -314,9 +314,9 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
             q->select = SEL_COUNT;
         } else if (strcmp(sel, "ALL_PROJECTED_ATTRIBUTES") == 0) {
             if (!q->ix) {
-                ddb_reply_validation(req, "One or more parameter values were invalid: Select type "
-                                          "ALL_PROJECTED_ATTRIBUTES is supported only for Scan/Query "
-                                          "operations on indexes");
+                ddb_reply_validation(req, "One or more parameter values were invalid: "
+                                          "ALL_PROJECTED_ATTRIBUTES can be used only when %s using an IndexName",
+                                     is_query ? "Querying" : "Scanning");
                 return -1;
             }
             q->select = SEL_PROJECTED;

@@ -120,7 +120,11 @@ int ddb_write_exec(store_txn_t *txn, ddb_write_t *w, nb_arena_t *arena, ddb_err_
         } else {
             w->new_item = base;
         }
-        if (ddb_item_check(w->t, w->new_item, &w->new_size, err) != 0) return -1;
+        if (ddb_item_check(w->t, w->new_item, &w->new_size, err) != 0) {
+            if (w->new_size > DDB_ITEM_MAX_SIZE || (err->msg && strcmp(err->msg, "Item size has exceeded the maximum allowed size") == 0))
+                ddb_err_set(err, NB_ERR_VALIDATION, "Item size to update has exceeded the maximum allowed size");
+            return -1;
+        }
         break;
     }
     }
