@@ -8,6 +8,7 @@
 #include "dynamodb/ddb_table.h"
 #include "dynamodb/ddb_shape.h"
 #include "core/log.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define TABLE_ARN "arn:aws:dynamodb:{region}:{account}:table/{TableName}"
@@ -129,6 +130,15 @@ static void ddb_stop(nb_ctx_t *ctx)
     ddb_catalog_clear();
 }
 
+static json_t *ddb_health(nb_ctx_t *ctx)
+{
+    (void)ctx;
+    size_t n;
+    const char **names = ddb_catalog_names(&n);
+    free(names);
+    return json_pack("{s:I}", "tables", (json_int_t)n);
+}
+
 const nb_service_t ddb_service = {
     .name = "dynamodb",
     .proto = NB_PROTO_JSON10,
@@ -138,4 +148,5 @@ const nb_service_t ddb_service = {
     .n_ops = sizeof ddb_ops / sizeof ddb_ops[0],
     .init = ddb_init,
     .stop = ddb_stop,
+    .health = ddb_health,
 };
