@@ -117,6 +117,13 @@ class Instance:
             time.sleep(0.01)
         raise AssertionError("log line containing %r not found in %r / stderr %r" % (needle, self.out, self.err))
 
+    def wait_lines(self, n, timeout=5):
+        """The first n stdout lines (the reader thread may lag the response)."""
+        end = time.time() + timeout
+        while len(self.out) < n and time.time() < end:
+            time.sleep(0.01)
+        return list(self.out)
+
     def close(self):
         if self.proc.poll() is None:
             self.proc.kill()

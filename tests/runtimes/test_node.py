@@ -217,7 +217,7 @@ exports.handler = async () => {
     with Instance("node", files) as i:
         rid = i.stub.enqueue({})
         i.stub.wait_result(rid)
-        lines = i.logs()
+        lines = i.wait_lines(7)
         parsed = [LOG_RE.match(l) for l in lines]
         ok(all(parsed), "every line formatted: %r" % lines)
         got = [(m.group(1), m.group(2), m.group(3)) for m in parsed]
@@ -232,7 +232,7 @@ def node_console_json_format():
     with Instance("node", files, env={"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}) as i:
         rid = i.stub.enqueue({})
         i.stub.wait_result(rid)
-        recs = [json.loads(l) for l in i.logs()]
+        recs = [json.loads(l) for l in i.wait_lines(1)]
         eq(len(recs), 1, "debug filtered")
         eq((recs[0]["level"], recs[0]["requestId"], recs[0]["message"]), ("WARN", rid, "shown"), "record")
 
