@@ -369,7 +369,11 @@ def main():
         sys.path.pop(0)
     sys.path[0:0] = [task_root, "/opt/python"]
     sys.path.append(_BOOTSTRAP_DIR)
+    # The runtime directory may be the read-only embedded copy: write no
+    # bytecode there (the function's own modules are cached as usual).
+    sys.dont_write_bytecode, saved = True, sys.dont_write_bytecode
     import _nimbus_hooks
+    sys.dont_write_bytecode = saved
     _nimbus_hooks.install(lambda: _request_id)
 
     client = RapidClient(api)

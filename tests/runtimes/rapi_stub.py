@@ -51,11 +51,15 @@ class Stub:
         self.init_errors = []
         self.requests = []        # (method, path) in arrival order
         self.connections = 0
+        self.close_after_post = False   # answer posts with Connection: close
+        self.reject_next_post = False   # answer the next invocation post 400
+        self.refused = set()
         self.cond = threading.Condition()
         stub = self
 
         class H(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # head and body are two writes
 
             def log_message(self, *a):
                 pass
@@ -98,7 +102,16 @@ class Stub:
                 if len(parts) != 4 or parts[1] != "invocation" or parts[3] not in ("response", "error"):
                     return self.reply(404, b'{"errorMessage":"not found"}')
                 rid, kind = parts[2], parts[3]
+                if stub.close_after_post:
+                    self.close_connection = True
                 with stub.cond:
+                    if stub.reject_next_post:
+                        stub.reject_next_post = False
+                        stub.refused.add(rid)
+                        stub.pending.discard(rid)
+                        stub.cond.notify_all()
+                        return self.reply(400, b'{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}',
+                                          self.close_headers())
                     if rid not in stub.pending:
                         return self.reply(400, b'{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}')
                     if kind == "response" and len(body) > MAX_RESPONSE:
@@ -109,7 +122,10 @@ class Stub:
                     stub.pending.discard(rid)
                     stub.results[rid] = Result(kind, body, hdrs)
                     stub.cond.notify_all()
-                self.reply(202, b'{"status":"OK"}')
+                self.reply(202, b'{"status":"OK"}', self.close_headers())
+
+            def close_headers(self):
+                return {"Connection": "close"} if self.close_connection else {}
 
         self.server = _Server(("127.0.0.1", 0), H)
         self.server.daemon_threads = True
@@ -150,6 +166,16 @@ class Stub:
 
     def invoke(self, event, timeout=15, **kw):
         return self.wait_result(self.enqueue(event, **kw), timeout)
+
+    def wait_refused(self, rid, timeout=15):
+        end = time.time() + timeout
+        with self.cond:
+            while rid not in self.refused:
+                left = end - time.time()
+                if left <= 0:
+                    return False
+                self.cond.wait(left)
+            return True
 
     def wait_init_error(self, timeout=15):
         end = time.time() + timeout
