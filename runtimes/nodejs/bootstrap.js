@@ -40,14 +40,19 @@ Module._initPaths();
 
 require('./sdk_v2').install();
 
-/* ESM ignores NODE_PATH: for an ES-module handler, a resolve hook adds the
- * same fallbacks. Installed on first ESM import only. */
+/* ESM ignores NODE_PATH: for an ES-module handler that imports a package it
+ * does not bundle, a resolve hook adds the same fallbacks (loader.js decides
+ * when). Returns false when it would change nothing. */
 let esmHooked = false;
 function installEsmHook() {
-  if (esmHooked) return;
+  if (esmHooked) return false;
   esmHooked = true;
+  const fs = require('fs');
+  const dirs = searchDirs.filter((d) => fs.existsSync(d));
+  if (dirs.length === 0) return false;
   const { pathToFileURL } = require('url');
-  Module.register('./esm_paths.mjs', pathToFileURL(__filename).href, { data: { dirs: searchDirs } });
+  Module.register('./esm_paths.mjs', pathToFileURL(__filename).href, { data: { dirs } });
+  return true;
 }
 
 const { RuntimeClient } = require('./rapid');

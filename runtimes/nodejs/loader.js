@@ -47,10 +47,21 @@ function packageType(file) {
   }
 }
 
+/* Imports an ES module. ESM resolution ignores NODE_PATH, and the resolve
+ * hook that adds the fallback directories costs a loader thread (tens of ms
+ * of cold start), so it is only installed when needed: the first import is
+ * tried without it, and only a missing bare package makes the loader install
+ * the hook (onEsm) and import again under a fresh URL. */
 async function importFile(file, onEsm) {
-  if (onEsm) onEsm();
   const { pathToFileURL } = require('url');
-  return import(pathToFileURL(file).href);
+  const url = pathToFileURL(file).href;
+  try {
+    return await import(url);
+  } catch (e) {
+    if (!onEsm || !e || e.code !== 'ERR_MODULE_NOT_FOUND' || !/Cannot find package '/.test(e.message)) throw e;
+    if (!onEsm()) throw e;
+    return import(url + '?nimbus-esm-paths');
+  }
 }
 
 async function loadModule(root, modulePath, onEsm) {
@@ -97,8 +108,8 @@ function wrapLoadError(e) {
 }
 
 /* Loads the module and returns the handler function.
- * onEsm(): called once before the first ES-module import (to install the
- * ESM resolution hook lazily; CommonJS functions never pay for it). */
+ * onEsm(): installs the ESM resolution hook for the fallback directories;
+ * returns false when there is nothing to add (see importFile). */
 async function load(root, handler, onEsm) {
   const { modulePath, exportPath } = split(handler);
   let mod;
