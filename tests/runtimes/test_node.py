@@ -287,7 +287,7 @@ def node_shared_modules_for_cjs_and_esm():
           nested = {"index.mjs": "import { where } from './lib/where.mjs'; export const handler = async () => where;",
                     "lib/where.mjs": "import c from '@aws-sdk/fake-client'; export const where = c.where + ':' + import.meta.url.endsWith('where.mjs?nimbus-esm-paths');"}
           with Instance("node", nested, env=env) as i:
-              eq(i.invoke({}).json(), "shared:True", "esm, imported by a nested module")
+              eq(i.invoke({}).json(), "shared:true", "esm, imported by a nested module")
           bundled = {"index.js": "const c = require('@aws-sdk/fake-client'); exports.handler = async () => c.where;",
                      "node_modules/@aws-sdk/fake-client/index.js": "exports.where = 'bundled';"}
           with Instance("node", bundled, env=env) as i:
