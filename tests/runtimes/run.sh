@@ -23,6 +23,16 @@ if [ ! -f "$NPM_DIR/node_modules/aws-sdk/package.json" ]; then
 fi
 export NIMBUS_TEST_NODE_MODULES="$PWD/$NPM_DIR/node_modules"
 
+# AWS SDK v3 as nimbus provides it to functions that do not bundle it.
+V3_DIR="$OUT/npm-v3"
+if [ ! -f "$V3_DIR/node_modules/@aws-sdk/lib-dynamodb/package.json" ]; then
+  mkdir -p "$V3_DIR"
+  (cd "$V3_DIR" && [ -f package.json ] || echo '{"name":"runtimes-test-v3","private":true}' > package.json)
+  (cd "$V3_DIR" && npm install --no-audit --no-fund --loglevel=error @aws-sdk/client-dynamodb @aws-sdk/lib-dynamodb >/dev/null) ||
+    echo "warning: npm install @aws-sdk v3 failed; the SDK v3 test will fail" >&2
+fi
+export NIMBUS_TEST_NODE_MODULES_V3="$PWD/$V3_DIR/node_modules"
+
 # The native runner, linked from the project's objects (make builds them).
 if [ -f tests/runtimes/native_runner_main.c ]; then
   make --no-print-directory -s all >/dev/null
