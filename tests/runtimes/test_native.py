@@ -256,3 +256,25 @@ def native_bad_runtime_api_answers():
         r = i.stub.enqueue({})
         ok(i.stub.wait_refused(r), "post refused")
         eq(i.invoke({}).json()["calls"], 3, "still serving")
+
+
+@test
+def native_doc_example_builds_and_runs():
+    # The example in docs/NATIVE_RUNTIME.md, compiled as a user would.
+    import re
+    with open(os.path.join(REPO, "docs", "NATIVE_RUNTIME.md")) as f:
+        code = re.findall(r"```c\n(.*?)```", f.read(), re.S)[0]
+    tmp = tempfile.mkdtemp(prefix="nimbus-native-")
+    try:
+        build_so(tmp, code)
+        with Instance("native", task_root=tmp, handler="handler.so") as i:
+            eq(i.stub.wait_init_error().json(), {"errorMessage": "TABLE_NAME is not set", "errorType": "ConfigError"},
+               "init hook failure")
+        with Instance("native", task_root=tmp, handler="handler.so", env={"TABLE_NAME": "Users"}) as i:
+            eq(i.invoke({"a": 1}).json(), {"calls": 1, "event": {"a": 1}}, "first")
+            eq(i.invoke([2]).json(), {"calls": 2, "event": [2]}, "warm")
+            rid = i.stub.enqueue(b"", raw=True)
+            eq(i.stub.wait_result(rid).json(), {"errorMessage": "empty event", "errorType": "ValidationError"}, "error")
+            i.wait_log("request %s, " % rid)
+    finally:
+        shutil.rmtree(tmp)
