@@ -31,8 +31,18 @@ function fallbackDirs() {
   const dirs = env.NODE_PATH ? env.NODE_PATH.split(path.delimiter).filter(Boolean) : [
     `/opt/nodejs/node${major}/node_modules`, '/opt/nodejs/node_modules', taskRoot,
   ];
-  if (!dirs.includes(sharedModules)) dirs.push(sharedModules);
-  return dirs;
+  // A layer may also carry version-specific modules in nodejs/nodeNN/node_modules
+  // (Lambda searches those first).
+  const out = [];
+  for (const d of dirs) {
+    if (d.endsWith('/nodejs/node_modules')) {
+      const versioned = d.slice(0, -'node_modules'.length) + `node${major}/node_modules`;
+      if (!dirs.includes(versioned) && require('fs').existsSync(versioned)) out.push(versioned);
+    }
+    out.push(d);
+  }
+  if (!out.includes(sharedModules)) out.push(sharedModules);
+  return out;
 }
 const searchDirs = fallbackDirs();
 env.NODE_PATH = searchDirs.join(path.delimiter);

@@ -63,22 +63,28 @@ class RuntimeClient {
 
   _send() {
     if (!this.sock) this._connect();
-    this.sock.ref();
-    this.sock.write(this.pending.data);
+    const s = this.sock, p = this.pending;
+    s.ref();
+    if (p.body === undefined) {
+      s.write(p.head, 'latin1');
+    } else { // one writev for head and body
+      s.cork();
+      s.write(p.head, 'latin1');
+      s.write(p.body, 'utf8');
+      s.uncork();
+    }
   }
 
   /* One request; cb(err, status, headers (lower-case names), body string). */
   _request(method, path, headers, body, cb) {
     let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n`;
     for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
-    let data;
     if (body === undefined) {
-      data = head + '\r\n';
+      head += '\r\n';
     } else {
-      const b = Buffer.from(body, 'utf8');
-      data = Buffer.concat([Buffer.from(head + `Content-Length: ${b.length}\r\n\r\n`, 'latin1'), b]);
+      head += `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n`;
     }
-    this.pending = { data, cb, retried: false, gotBytes: false };
+    this.pending = { head, body, cb, retried: false, gotBytes: false };
     this._send();
   }
 

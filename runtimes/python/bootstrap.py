@@ -368,6 +368,13 @@ def main():
     if sys.path and os.path.abspath(sys.path[0] or ".") == _BOOTSTRAP_DIR:
         sys.path.pop(0)
     sys.path[0:0] = [task_root, "/opt/python"]
+    # Layers: <opt>/python and <opt>/python/lib/pythonX.Y/site-packages (the
+    # platform lists <opt>/python in PYTHONPATH).
+    site = "lib/python%d.%d/site-packages" % sys.version_info[:2]
+    for i in range(len(sys.path) - 1, -1, -1):
+        p = sys.path[i]
+        if p.endswith("/python") and os.path.isdir(os.path.join(p, site)):
+            sys.path.insert(i, os.path.join(p, site))
     sys.path.append(_BOOTSTRAP_DIR)
     # The runtime directory may be the read-only embedded copy: write no
     # bytecode there (the function's own modules are cached as usual).

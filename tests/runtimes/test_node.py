@@ -294,3 +294,23 @@ def node_shared_modules_for_cjs_and_esm():
               eq(i.invoke({}).json(), "bundled", "bundled wins")
     finally:
         shutil.rmtree(top)
+
+
+@test
+def node_layer_paths():
+    # NODE_PATH as nimbus sets it (<opt>/nodejs/node_modules:<task root>):
+    # a layer's nodejs/node20/node_modules is searched before nodejs/node_modules.
+    import tempfile, shutil
+    opt = tempfile.mkdtemp(prefix="nimbus-opt-")
+    try:
+        major = os.popen("node -p \"process.versions.node.split('.')[0]\"").read().strip()
+        for d, where in (("nodejs/node_modules/layered", "generic"), ("nodejs/node%s/node_modules/layered" % major, "versioned"),
+                         ("nodejs/node_modules/only-generic", "generic")):
+            os.makedirs(os.path.join(opt, d))
+            with open(os.path.join(opt, d, "index.js"), "w") as f:
+                f.write("module.exports = %r;" % where)
+        files = {"index.js": "exports.handler = async () => [require('layered'), require('only-generic')];"}
+        with Instance("node", files, env={"NODE_PATH": opt + "/nodejs/node_modules"}) as i:
+            eq(i.invoke({}).json(), ["versioned", "generic"], "layer order")
+    finally:
+        shutil.rmtree(opt)

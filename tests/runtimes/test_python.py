@@ -201,3 +201,26 @@ def h(event, context):
             eq([h.get("X-Amz-Target") for _, h, _ in rec.requests], ["DynamoDB_20120810.GetItem"] * 2, "requests")
     finally:
         rec.close()
+
+
+@test
+def python_layer_paths():
+    # PYTHONPATH as nimbus sets it (<opt>/python:<task root>): both layer
+    # layouts are importable, and the task root comes first.
+    import os, sys, tempfile, shutil
+    opt = tempfile.mkdtemp(prefix="nimbus-opt-")
+    try:
+        site = os.path.join(opt, "python", "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+        os.makedirs(site)
+        with open(os.path.join(opt, "python", "flat.py"), "w") as f:
+            f.write("where = 'layer-flat'\n")
+        with open(os.path.join(site, "deep.py"), "w") as f:
+            f.write("where = 'layer-site'\n")
+        with open(os.path.join(opt, "python", "shadowed.py"), "w") as f:
+            f.write("where = 'layer'\n")
+        files = {"f.py": "import flat, deep, shadowed\ndef h(e, c):\n    return [flat.where, deep.where, shadowed.where]\n",
+                 "shadowed.py": "where = 'task'\n"}
+        with Instance("python", files, handler="f.h", env={"PYTHONPATH": os.path.join(opt, "python")}) as i:
+            eq(i.invoke({}).json(), ["layer-flat", "layer-site", "task"], "layers")
+    finally:
+        shutil.rmtree(opt)
