@@ -308,6 +308,21 @@ def _decimal_default(o):
     raise TypeError(repr(o) + " is not JSON serializable")
 
 
+def _ensure_ascii():
+    """Lambda's python3.12+ runtimes return non-ASCII characters as they are;
+    earlier ones escape them (\u00e9). The runtime name is in AWS_EXECUTION_ENV."""
+    env = _env.get("AWS_EXECUTION_ENV", "")
+    if env.startswith("AWS_Lambda_python3."):
+        try:
+            return int(env[len("AWS_Lambda_python3."):]) < 12
+        except ValueError:
+            pass
+    return True
+
+
+_ENSURE_ASCII = _ensure_ascii()
+
+
 def _invoke_once(client, handler, hdrs, body):
     global _request_id
     rid = hdrs.get("lambda-runtime-aws-request-id", "")
@@ -331,7 +346,7 @@ def _invoke_once(client, handler, hdrs, body):
             raise FaultException(FaultException.UNMARSHAL, "Unable to unmarshal input: %s" % e)
         result = handler(event, ctx)
         try:
-            out = json.dumps(result, default=_decimal_default).encode("utf-8")
+            out = json.dumps(result, default=_decimal_default, ensure_ascii=_ENSURE_ASCII).encode("utf-8")
         except (TypeError, ValueError, OverflowError) as e:
             raise FaultException(FaultException.MARSHAL, "Unable to marshal response: %s" % e)
     except Exception as e:  # the handler's failure, reported; the instance goes on

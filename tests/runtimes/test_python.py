@@ -224,3 +224,12 @@ def python_layer_paths():
             eq(i.invoke({}).json(), ["layer-flat", "layer-site", "task"], "layers")
     finally:
         shutil.rmtree(opt)
+
+
+@test
+def python_unicode_response_by_runtime_version():
+    files = {"f.py": "def h(e, c):\n    return 'caf\\u00e9'\n"}
+    for env, want in (("AWS_Lambda_python3.11", b'"caf\\u00e9"'), ("AWS_Lambda_python3.12", '"café"'.encode()),
+                      ("AWS_Lambda_python3.13", '"café"'.encode())):
+        with Instance("python", files, handler="f.h", env={"AWS_EXECUTION_ENV": env}) as i:
+            eq(i.invoke({}).body, want, env)
