@@ -278,3 +278,13 @@ def native_doc_example_builds_and_runs():
             i.wait_log("request %s, " % rid)
     finally:
         shutil.rmtree(tmp)
+
+
+@test
+def native_parse_head_unit():
+    # tests/runtimes/parse_head_test.c (ASan/UBSan, guard pages, mutations)
+    exe = os.environ.get("NIMBUS_PARSE_HEAD_TEST", "")
+    ok(exe and os.path.exists(exe), "parse_head_test built by run.sh")
+    p = subprocess.run([exe], capture_output=True, text=True, timeout=120)
+    eq(p.returncode, 0, "exit code; output %r %r" % (p.stdout[-2000:], p.stderr[-2000:]))
+    ok(p.stdout.strip().endswith(" 0 failed"), p.stdout)
