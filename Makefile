@@ -20,7 +20,7 @@ LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lhttp_parser -l
 
 SRCS    := $(shell find src -name '*.c' | sort)
 LIBSRCS := $(filter-out src/main.c,$(SRCS))
-EMBED   := $(shell find runtimes -type f 2>/dev/null | grep -v node_modules | sort)
+EMBED   := $(shell find runtimes -type f 2>/dev/null | grep -v -e node_modules -e __pycache__ | sort)
 GEN     := build/gen/embedded_files.c
 TESTS   := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/test_main.c,$(wildcard tests/unit/test_*.c)))
 FUZZERS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
