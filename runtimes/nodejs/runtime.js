@@ -111,6 +111,7 @@ class Runtime {
   next() {
     this.client.next((err, inv) => {
       if (err) return this.transportFailure(err);
+      if (!inv.id) return this.transportFailure(new Error('next: no Lambda-Runtime-Aws-Request-Id'));
       this.handleOnce(inv);
     });
   }

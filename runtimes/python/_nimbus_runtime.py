@@ -104,6 +104,8 @@ class RapidClient:
         status, hdrs, body = self.request("GET", self.BASE + "/invocation/next")
         if status != 200:
             raise ConnectionError("next: status %d: %r" % (status, body[:200]))
+        if not hdrs.get("lambda-runtime-aws-request-id"):
+            raise ConnectionError("next: no Lambda-Runtime-Aws-Request-Id")
         return hdrs, body
 
     def post_response(self, rid, body):
