@@ -153,6 +153,28 @@ def native_echo_example_warm_and_keepalive():
 
 
 @test
+def native_embedded_bootstrap_serves():
+    # build/gen/runtimes/native/bootstrap: the runner as the Makefile builds and
+    # embeds it (plain -O2, no sanitizers), through a warm sequence.
+    exe = os.environ.get("NIMBUS_NATIVE_BOOTSTRAP", "")
+    ok(exe and os.access(exe, os.X_OK), "bootstrap built by run.sh")
+    tmp = tempfile.mkdtemp(prefix="nimbus-native-")
+    try:
+        build_so(tmp, src_file=ECHO_SRC)
+        import harness
+        saved, harness.NATIVE_RUNNER = harness.NATIVE_RUNNER, exe
+        try:
+            with Instance("native", task_root=tmp, handler="handler.so") as i:
+                for n in range(20):
+                    eq(i.invoke({"n": n}).json(), {"n": n}, "echo %d" % n)
+                eq(i.stub.connections, 1, "keep-alive")
+        finally:
+            harness.NATIVE_RUNNER = saved
+    finally:
+        shutil.rmtree(tmp)
+
+
+@test
 def native_context_fields():
     with NativeFn() as fn, fn.instance("context", env={"AWS_LAMBDA_FUNCTION_NAME": "natctx"}) as i:
         arn = "arn:aws:lambda:us-east-1:000000000000:function:natctx:7"
