@@ -196,7 +196,10 @@ def _log_error(result):
     if result.get("stackTrace") is not None:
         lines.append("Traceback (most recent call last):")
         for el in result["stackTrace"]:
-            lines.extend(el.splitlines() or [""])
+            # Lambda indents trace lines with NO-BREAK SPACEs in the log
+            for line in el.splitlines() or [""]:
+                n = len(line) - len(line.lstrip(" "))
+                lines.append("\u00a0" * n + line[n:])
     _log_error_lines(lines)
 
 
@@ -220,7 +223,7 @@ def _load_handler(handler):
     except ImportError as e:
         raise FaultException(FaultException.IMPORT, "Unable to import module '%s': %s" % (modname, e))
     except SyntaxError as e:
-        trace = ['  File "%s" Line %s\n        %s' % (e.filename, e.lineno, (e.text or "").strip("\n"))]
+        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
         raise FaultException(FaultException.SYNTAX, "Syntax error in module '%s': %s" % (modname, e), trace)
     try:
         return getattr(module, fname)
@@ -307,7 +310,7 @@ def _decimal_default(o):
     import decimal
     if isinstance(o, decimal.Decimal):
         return int(o) if o == o.to_integral_value() else float(o)
-    raise TypeError(repr(o) + " is not JSON serializable")
+    raise TypeError("Object of type %s is not JSON serializable" % type(o).__name__)
 
 
 def _ensure_ascii():
@@ -342,15 +345,22 @@ def _invoke_once(client, handler, hdrs, body):
                         _json_or_none(hdrs.get("lambda-runtime-client-context")),
                         _json_or_none(hdrs.get("lambda-runtime-cognito-identity")))
     try:
-        try:
-            event = json.loads(body)
-        except ValueError as e:
-            raise FaultException(FaultException.UNMARSHAL, "Unable to unmarshal input: %s" % e)
+        ctype = hdrs.get("content-type", "application/json")
+        if ctype != "application/json":
+            event = body  # as Lambda's runtime: only JSON payloads are decoded
+        else:
+            try:
+                event = json.loads(body)
+            except ValueError as e:
+                raise FaultException(FaultException.UNMARSHAL, "Unable to unmarshal input: %s" % e)
         result = handler(event, ctx)
-        try:
-            out = json.dumps(result, default=_decimal_default, ensure_ascii=_ENSURE_ASCII).encode("utf-8")
-        except (TypeError, ValueError, OverflowError) as e:
-            raise FaultException(FaultException.MARSHAL, "Unable to marshal response: %s" % e)
+        if isinstance(result, bytes):
+            out = result  # returned as is (Lambda: application/unknown)
+        else:
+            try:
+                out = json.dumps(result, default=_decimal_default, ensure_ascii=_ENSURE_ASCII).encode("utf-8")
+            except (TypeError, ValueError, OverflowError) as e:
+                raise FaultException(FaultException.MARSHAL, "Unable to marshal response: %s" % e)
     except Exception as e:  # the handler's failure, reported; the instance goes on
         err = _exception_result(e, rid)
         _log_error(err)

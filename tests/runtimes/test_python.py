@@ -84,6 +84,8 @@ def helper():
     raise MyError('custom failure')
 def marshal(event, context):
     return {'s': {1, 2}}
+def raw(event, context):
+    return b'\\x00raw bytes' if event == 'json' else event
 def dec(event, context):
     return {'i': decimal.Decimal('3'), 'f': decimal.Decimal('1.5')}
 """}
@@ -98,14 +100,18 @@ def dec(event, context):
         ok(b["stackTrace"][0].startswith('  File "') and "line 6, in boom\n    helper()\n" in b["stackTrace"][0], "frame format")
         eq(r.headers.get("lambda-runtime-function-error-type"), "MyError", "header")
         line = i.wait_log("[ERROR] MyError: custom failure")
-        ok(line.startswith("[ERROR] MyError: custom failure\rTraceback (most recent call last):\r  File "), "logged %r" % line)
+        ok(line.startswith("[ERROR] MyError: custom failure\rTraceback (most recent call last):\r\u00a0\u00a0File "), "logged %r" % line)
         eq(i.invoke({}).kind, "error", "still serving")
     with Instance("python", files, handler="f.marshal") as i:
         b = i.invoke({}).json()
         eq(b["errorType"], "Runtime.MarshalError", "marshal type")
-        ok(b["errorMessage"].startswith("Unable to marshal response: {1, 2} is not JSON serializable"), b["errorMessage"])
+        eq(b["errorMessage"], "Unable to marshal response: Object of type set is not JSON serializable", "marshal message")
     with Instance("python", files, handler="f.dec") as i:
         eq(i.invoke({}).json(), {"i": 3, "f": 1.5}, "Decimal results")
+    with Instance("python", files, handler="f.raw") as i:
+        eq(i.invoke("json").body, b"\x00raw bytes", "bytes returned as is")
+        rid = i.stub.enqueue(b"plain text", raw=True, headers={"Content-Type": "text/plain"})
+        eq(i.stub.wait_result(rid).body, b"plain text", "non-JSON payload passed as bytes")
     with Instance("python", files, handler="f.dec") as i:
         rid = i.stub.enqueue(b"{nope", raw=True)
         eq(i.stub.wait_result(rid).json()["errorType"], "Runtime.UnmarshalError", "bad event")
