@@ -13,8 +13,9 @@
  *   event loop to drain when context.callbackWaitsForEmptyEventLoop is true
  *   (the default), else is posted at once.
  * - context.done/succeed/fail post at once.
- * - If the event loop drains before any of these (a handler that neither
- *   returns a promise nor calls back), the result is null.
+ * - If the event loop drains before any of these, a non-async handler (one
+ *   that neither returned a promise nor called back) answers null, and an
+ *   async function fails with Runtime.NodeJsExit (a promise never settled).
  * - Only the first completion counts; later ones are logged and ignored.
  * - An uncaught exception posts an error for the current invocation (or an
  *   init error before the first one) and exits 129; an unhandled promise
@@ -104,6 +105,7 @@ class Runtime {
 
   start(handler) {
     this.handler = handler;
+    this.isAsync = handler.constructor && handler.constructor.name === 'AsyncFunction';
     this.initDone = true;
     this.next();
   }
@@ -155,8 +157,9 @@ class Runtime {
         body = JSON.stringify(result === undefined ? null : result);
         if (body === undefined) body = 'null'; // a function or symbol result
       } catch (e) {
-        const r = { errorType: 'Runtime.MarshalError', errorMessage: 'Unable to stringify response body: ' + e.message, trace: [] };
-        console.error('Invoke Error', '\t' + JSON.stringify(r));
+        const err = new errors.JSONStringifyError('Unable to stringify response body');
+        console.error('Invoke Error', errors.toLogged(err));
+        const r = errors.toRapid(err);
         this.client.postError(id, r.errorType, JSON.stringify(r), (pe) => this.afterPost(pe));
         return;
       }
@@ -189,8 +192,10 @@ class Runtime {
       beforeExit.set(() => setImmediate(() => complete(null, result)));
     };
 
-    // Neither a promise nor a callback before the loop drains → null.
-    beforeExit.set(() => complete(null, null));
+    // Nothing settled before the loop drained.
+    beforeExit.set(this.isAsync
+      ? () => complete(new errors.NodeJsExit(errors.NODEJS_EXIT_MESSAGE))
+      : () => complete(null, null));
     try {
       const event = JSON.parse(inv.body);
       const result = this.handler(event, context, callback);

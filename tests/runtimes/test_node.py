@@ -144,6 +144,7 @@ exports.throws = async () => { throw new MyError('custom failure'); };
 exports.sync = () => { throw new Error('sync failure'); };
 exports.str = async () => { throw 'just a string'; };
 exports.circular = async () => { const o = {}; o.o = o; return o; };
+exports.never = async () => new Promise(() => {});
 """}
     with Instance("node", files, handler="index.throws") as i:
         r = i.invoke({})
@@ -169,7 +170,12 @@ exports.circular = async () => { const o = {}; o.o = o; return o; };
     with Instance("node", files, handler="index.str") as i:
         eq(i.invoke({}).json(), {"errorType": "string", "errorMessage": "just a string", "trace": []}, "string")
     with Instance("node", files, handler="index.circular") as i:
-        eq(i.invoke({}).json()["errorType"], "Runtime.MarshalError", "unserializable result")
+        eq(i.invoke({}).json()["errorType"], "Runtime.JSONStringifyError", "unserializable result")
+    with Instance("node", files, handler="index.never") as i:
+        b = i.invoke({}).json()
+        eq(b["errorType"], "Runtime.NodeJsExit", "async handler whose promise never settles")
+        ok("Promise that was never settled" in b["errorMessage"], b["errorMessage"])
+        eq(i.invoke({}).json()["errorType"], "Runtime.NodeJsExit", "instance goes on")
 
 
 @test
