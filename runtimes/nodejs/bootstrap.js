@@ -49,6 +49,7 @@ env.NODE_PATH = searchDirs.join(path.delimiter);
 Module._initPaths();
 
 require('./sdk_v2').install();
+require('./streaming').install(); // the awslambda global, before the user's code
 
 /* ESM ignores NODE_PATH: for an ES-module handler that imports a package it
  * does not bundle, a resolve hook adds the same fallbacks (loader.js decides

@@ -22,6 +22,10 @@ const errors = require('./errors');
 
 function split(handler) {
   if (!handler) throw new errors.MalformedHandlerName('Bad handler');
+  if (handler.includes('..')) {
+    throw new errors.MalformedHandlerName(`'${handler}' is not a valid handler name. ` +
+      'Use absolute paths when specifying root directories in handler names.');
+  }
   const slash = handler.lastIndexOf('/');
   const dot = handler.indexOf('.', slash + 1);
   if (dot <= slash + 1 || dot === handler.length - 1) throw new errors.MalformedHandlerName('Bad handler');
@@ -66,6 +70,7 @@ async function importFile(file, onEsm) {
 
 async function loadModule(root, modulePath, onEsm) {
   const base = path.resolve(root, modulePath);
+  if (isFile(base)) return require(base); // an extensionless file: CommonJS
   if (isFile(base + '.js')) {
     return packageType(base + '.js') === 'module' ? importFile(base + '.js', onEsm) : require(base + '.js');
   }
@@ -92,8 +97,10 @@ async function loadModule(root, modulePath, onEsm) {
 
 function wrapLoadError(e) {
   if (e instanceof errors.ImportModuleError) return e;
-  if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) {
-    // A dependency of the handler is missing: Lambda keeps Node's message.
+  if (e && e.code === 'MODULE_NOT_FOUND') {
+    // A CommonJS dependency of the handler is missing: Lambda keeps Node's
+    // message. (An ES module's missing import, ERR_MODULE_NOT_FOUND, is
+    // reported unwrapped, as Lambda's runtime does.)
     const msg = `${e.name}: ${e.message}`;
     const err = new errors.ImportModuleError(msg);
     err.stack = `${err.name}: ${msg}\n` + (e.stack || '').split('\n').slice(1).join('\n');

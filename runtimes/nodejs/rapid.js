@@ -70,7 +70,7 @@ class RuntimeClient {
     } else { // one writev for head and body
       s.cork();
       s.write(p.head, 'latin1');
-      s.write(p.body, 'utf8');
+      if (typeof p.body === 'string') s.write(p.body, 'utf8'); else s.write(p.body);
       s.uncork();
     }
   }
@@ -82,7 +82,7 @@ class RuntimeClient {
     if (body === undefined) {
       head += '\r\n';
     } else {
-      head += `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n`;
+      head += `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n`; // a Buffer: its length
     }
     this.pending = { head, body, cb, retried: false, gotBytes: false };
     this._send();
@@ -149,7 +149,7 @@ class RuntimeClient {
     });
   }
 
-  /* body: the serialized result (string). cb(err). */
+  /* body: the serialized result (string, or a Buffer sent as is). cb(err). */
   postResponse(id, body, cb) {
     this._request('POST', BASE + '/invocation/' + encodeURIComponent(id) + '/response',
       { 'Content-Type': 'application/json' }, body, (err, status, h, text) => done(err, status, text, cb));

@@ -26,6 +26,7 @@
 
 const errors = require('./errors');
 const logging = require('./console');
+const streaming = require('./streaming');
 
 const env = process.env;
 
@@ -106,6 +107,7 @@ class Runtime {
   start(handler) {
     this.handler = handler;
     this.isAsync = handler.constructor && handler.constructor.name === 'AsyncFunction';
+    this.streaming = streaming.isStreaming(handler);
     this.initDone = true;
     this.next();
   }
@@ -138,7 +140,7 @@ class Runtime {
     if (inv.traceId) env._X_AMZN_TRACE_ID = inv.traceId; else delete env._X_AMZN_TRACE_ID;
 
     let completed = false;
-    const complete = (err, result) => {
+    const complete = (err, result, raw) => {
       if (completed) {
         console.error('Invocation has already been reported as done. Cannot call complete more than once per invocation.');
         return;
@@ -153,6 +155,7 @@ class Runtime {
         return;
       }
       let body;
+      if (raw) return this.client.postResponse(id, result, (e) => this.afterPost(e));
       try {
         body = JSON.stringify(result === undefined ? null : result);
         if (body === undefined) body = 'null'; // a function or symbol result
@@ -196,6 +199,13 @@ class Runtime {
     beforeExit.set(this.isAsync
       ? () => complete(new errors.NodeJsExit(errors.NODEJS_EXIT_MESSAGE))
       : () => complete(null, null));
+    if (this.streaming) {
+      beforeExit.set(() => {}); // the stream's own promise decides
+      let event;
+      try { event = JSON.parse(inv.body); } catch (e) { return complete(e); }
+      streaming.invoke(this.handler, event, context).then((buf) => complete(null, buf, true), (e) => complete(e));
+      return;
+    }
     try {
       const event = JSON.parse(inv.body);
       const result = this.handler(event, context, callback);
