@@ -34,8 +34,30 @@ function writeOut(text) {
   }
 }
 
+let jsonFormat = false;
+
+/* The runtime's own error lines ("Invoke Error", "Uncaught Exception"…):
+ * text: "<label> \t{errorType, errorMessage, stack}" at ERROR level;
+ * JSON: {"timestamp","level":"ERROR","requestId","message":label,
+ *        "errorType","errorMessage","stackTrace"}. */
+function logError(label, err) {
+  if (!jsonFormat) {
+    console.error(label, require('./errors').toLogged(err));
+    return;
+  }
+  const isErr = err instanceof Error;
+  const rec = {
+    timestamp: new Date().toISOString(), level: 'ERROR', requestId, message: label,
+    errorType: isErr ? err.name : typeof err,
+    errorMessage: isErr ? err.message : String(err),
+    stackTrace: isErr && typeof err.stack === 'string' ? err.stack.split('\n') : [],
+  };
+  writeOut(JSON.stringify(rec) + '\n');
+}
+
 function install() {
   const json = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
+  jsonFormat = json;
   const minLevel = json ? (LEVELS[(process.env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase()] || 0) : 0;
   // Written straight to fd 1, synchronously: the line is out before the
   // response is posted, and a pipe stdout does not cost loading `net`.
@@ -64,4 +86,4 @@ function install() {
   console.fatal = make('FATAL');
 }
 
-module.exports = { install, setRequestId };
+module.exports = { install, setRequestId, logError };

@@ -67,14 +67,14 @@ class Runtime {
   installProcessHooks() {
     process.on('beforeExit', () => beforeExit.run());
     process.on('uncaughtException', (err) => {
-      console.error('Uncaught Exception', errors.toLogged(err));
+      logging.logError('Uncaught Exception', err);
       this.fatal(err, 129);
     });
     process.on('unhandledRejection', (reason, promise) => {
       const err = new errors.UnhandledPromiseRejection(String(reason));
       err.reason = reason;
       err.promise = promise;
-      console.error('Unhandled Promise Rejection', errors.toLogged(err));
+      logging.logError('Unhandled Promise Rejection', err);
       this.fatal(err, 128);
     });
   }
@@ -100,7 +100,7 @@ class Runtime {
   /* Init failed (handler missing, import error, …): log like Lambda, post
    * /runtime/init/error, exit. */
   initError(err) {
-    console.error('Uncaught Exception', errors.toLogged(err));
+    logging.logError('Uncaught Exception', err);
     this.fatal(err, 129);
   }
 
@@ -149,7 +149,7 @@ class Runtime {
       beforeExit.reset();
       this.currentId = null;
       if (err !== undefined && err !== null) {
-        console.error('Invoke Error', errors.toLogged(err));
+        logging.logError('Invoke Error', err);
         const r = errors.toRapid(err);
         this.client.postError(id, r.errorType, JSON.stringify(r), (e) => this.afterPost(e));
         return;
@@ -161,7 +161,7 @@ class Runtime {
         if (body === undefined) body = 'null'; // a function or symbol result
       } catch (e) {
         const err = new errors.JSONStringifyError('Unable to stringify response body');
-        console.error('Invoke Error', errors.toLogged(err));
+        logging.logError('Invoke Error', err);
         const r = errors.toRapid(err);
         this.client.postError(id, r.errorType, JSON.stringify(r), (pe) => this.afterPost(pe));
         return;

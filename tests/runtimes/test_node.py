@@ -349,3 +349,15 @@ export const unfinished = awslambda.streamifyResponse(async (event, responseStre
         eq(i.invoke({}).json()["errorType"], "Runtime.MalformedStreamingHandler", "non-async")
     with Instance("node", files, handler="index.unfinished") as i:
         eq(i.invoke({}).json()["errorType"], "Runtime.InvalidStreamingOperation", "not ended")
+
+
+@test
+def node_json_format_error_records():
+    files = {"index.js": "exports.handler = async () => { throw new TypeError('bad'); };"}
+    with Instance("node", files, env={"AWS_LAMBDA_LOG_FORMAT": "JSON"}) as i:
+        rid = i.stub.enqueue({})
+        eq(i.stub.wait_result(rid).json()["errorType"], "TypeError", "error")
+        rec = json.loads(i.wait_lines(1)[0])
+        eq((rec["level"], rec["requestId"], rec["message"], rec["errorType"], rec["errorMessage"]),
+           ("ERROR", rid, "Invoke Error", "TypeError", "bad"), "record")
+        ok(rec["stackTrace"][0] == "TypeError: bad", "stack %r" % rec["stackTrace"])
