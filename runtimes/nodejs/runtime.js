@@ -196,11 +196,10 @@ class Runtime {
     };
 
     // Nothing settled before the loop drained.
-    beforeExit.set(this.isAsync
+    beforeExit.set(this.isAsync || this.streaming
       ? () => complete(new errors.NodeJsExit(errors.NODEJS_EXIT_MESSAGE))
       : () => complete(null, null));
     if (this.streaming) {
-      beforeExit.set(() => {}); // the stream's own promise decides
       let event;
       try { event = JSON.parse(inv.body); } catch (e) { return complete(e); }
       streaming.invoke(this.handler, event, context).then((buf) => complete(null, buf, true), (e) => complete(e));

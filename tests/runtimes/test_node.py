@@ -339,6 +339,7 @@ export const http = awslambda.streamifyResponse(async (event, responseStream) =>
 });
 export const notAsync = awslambda.streamifyResponse((event, responseStream) => { responseStream.end('x'); });
 export const unfinished = awslambda.streamifyResponse(async (event, responseStream) => { responseStream.write('x'); });
+export const never = awslambda.streamifyResponse(async () => new Promise(() => {}));
 """}
     with Instance("node", files, handler="index.piped") as i:
         eq(i.invoke({"x": "c"}).body, b"abc", "piped")
@@ -349,6 +350,9 @@ export const unfinished = awslambda.streamifyResponse(async (event, responseStre
         eq(i.invoke({}).json()["errorType"], "Runtime.MalformedStreamingHandler", "non-async")
     with Instance("node", files, handler="index.unfinished") as i:
         eq(i.invoke({}).json()["errorType"], "Runtime.InvalidStreamingOperation", "not ended")
+    with Instance("node", files, handler="index.never") as i:
+        eq(i.invoke({}).json()["errorType"], "Runtime.NodeJsExit", "never settles")
+        eq(i.invoke({}).json()["errorType"], "Runtime.NodeJsExit", "instance goes on")
 
 
 @test
