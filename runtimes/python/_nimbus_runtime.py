@@ -186,7 +186,15 @@ def _exception_result(exc, request_id, skip_frames=1):
     return _error_result(type(exc).__name__, str(exc), traceback.format_list(tb), request_id)
 
 
+_JSON_LOGS = _env.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
 def _log_error(result):
+    if _JSON_LOGS:  # one structured record, as Lambda's runtime writes it
+        rec = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "level": "ERROR"}
+        rec.update(result)
+        sys.stdout.write(json.dumps(rec) + "\n")
+        return
     desc = "[ERROR]"
     if result.get("errorType"):
         desc += " " + result["errorType"]

@@ -171,6 +171,17 @@ def h(event, context):
 
 
 @test
+def python_json_format_error_record():
+    files = {"f.py": "def h(e, c):\n    raise KeyError('k')\n"}
+    with Instance("python", files, handler="f.h", env={"AWS_LAMBDA_LOG_FORMAT": "JSON"}) as i:
+        rid = i.stub.enqueue({})
+        eq(i.stub.wait_result(rid).json()["errorType"], "KeyError", "error")
+        rec = json.loads(i.wait_lines(1)[0])
+        eq((rec["level"], rec["errorType"], rec["errorMessage"], rec["requestId"]), ("ERROR", "KeyError", "'k'", rid), "record")
+        ok(rec["stackTrace"] and rec["timestamp"].endswith("Z"), "stack and time %r" % rec)
+
+
+@test
 def python_logging_json():
     files = {"f.py": "import logging\ndef h(e, c):\n    logging.debug('no')\n    logging.info('yes')\n    return 1\n"}
     with Instance("python", files, handler="f.h", env={"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}) as i:
