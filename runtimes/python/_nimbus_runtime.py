@@ -1,12 +1,15 @@
 """_nimbus_runtime.py — nimbus's Python runtime (started by bootstrap.py, so
-that this module is loaded from its cached bytecode on later cold starts).
+that this module is loaded from its cached bytecode on later cold starts):
+handler loading, the invoke loop, errors in Lambda's shapes. The Runtime API
+client is _nimbus_rapid.py, the context object _nimbus_context.py, the lazy
+logging / botocore set-up _nimbus_hooks.py.
 
 Start-up (kept to modules the interpreter has loaded anyway, plus json and
 socket — boto3 and logging cost nothing until the function imports them):
   1. stdout/stderr unbuffered, sys.path = task root first (then /opt/python)
   2. import hooks: `logging` gets Lambda's handler and line format when first
      imported; `botocore.session` gets the AWS_ENDPOINT_URL patch when
-     botocore is too old to honour it (_nimbus_boto.py)
+     botocore is too old to honour it (_nimbus_hooks.py)
   3. the handler from _HANDLER ("module.function", "pkg.sub.function",
      "dir/module.function"); failure → POST /runtime/init/error, exit 1
   4. loop: next → handler(event, context) → response | error
@@ -16,118 +19,15 @@ Error bodies are Lambda's Python shape:
 
 import json
 import os
-import socket
 import sys
 import time
+
+from _nimbus_context import LambdaContext
+from _nimbus_rapid import RapidClient
 
 _env = os.environ
 _request_id = ""  # current invocation, read by the logging filter
 _BOOTSTRAP_DIR = os.path.dirname(os.path.abspath(__file__))
-
-
-# --------------------------------------------------------------------------
-# Runtime API client: one persistent HTTP/1.1 connection, hand-written so the
-# runtime does not import http.client (email, ssl…) at start-up.
-# --------------------------------------------------------------------------
-class RapidClient:
-    BASE = "/2018-06-01/runtime"
-
-    def __init__(self, hostport):
-        host, _, port = hostport.rpartition(":")
-        self.host = host.strip("[]") or "127.0.0.1"
-        self.port = int(port)
-        self.hosthdr = hostport
-        self.sock = None
-        self.rfile = None
-
-    def _connect(self):
-        self.sock = socket.create_connection((self.host, self.port))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.rfile = self.sock.makefile("rb")
-
-    def _close(self):
-        for c in (self.rfile, self.sock):
-            try:
-                if c is not None:
-                    c.close()
-            except OSError:
-                pass
-        self.sock = self.rfile = None
-
-    def request(self, method, path, body=b"", headers=None):
-        """Returns (status, headers dict with lower-case names, body bytes).
-        A connection the server closed while idle is reopened once; a
-        failure after the response started is raised (the instance exits)."""
-        head = "%s %s HTTP/1.1\r\nHost: %s\r\n" % (method, path, self.hosthdr)
-        for k, v in (headers or {}).items():
-            head += "%s: %s\r\n" % (k, v)
-        if method == "POST":
-            head += "Content-Length: %d\r\n" % len(body)
-        data = head.encode("latin-1") + b"\r\n" + body
-        for attempt in (0, 1):
-            if self.sock is None:
-                self._connect()
-            try:
-                self.sock.sendall(data)
-                status_line = self.rfile.readline(65537)
-            except OSError:
-                status_line = b""
-            if status_line:
-                return self._read_rest(status_line)
-            self._close()
-            if attempt == 1:
-                raise ConnectionError("runtime api closed the connection")
-
-    def _read_rest(self, status_line):
-        parts = status_line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/1."):
-            raise ConnectionError("bad status line from runtime api: %r" % status_line[:100])
-        status = int(parts[1])
-        hdrs = {}
-        while True:
-            line = self.rfile.readline(65537)
-            if not line:
-                raise ConnectionError("runtime api closed the connection mid-response")
-            if line in (b"\r\n", b"\n"):
-                break
-            k, _, v = line.decode("latin-1").partition(":")
-            hdrs[k.strip().lower()] = v.strip()
-        n = int(hdrs.get("content-length") or 0)
-        body = self.rfile.read(n) if n else b""
-        if len(body) != n:
-            raise ConnectionError("runtime api closed the connection mid-body")
-        if hdrs.get("connection", "").lower() == "close":
-            self._close()
-        return status, hdrs, body
-
-    def next(self):
-        status, hdrs, body = self.request("GET", self.BASE + "/invocation/next")
-        if status != 200:
-            raise ConnectionError("next: status %d: %r" % (status, body[:200]))
-        if not hdrs.get("lambda-runtime-aws-request-id"):
-            raise ConnectionError("next: no Lambda-Runtime-Aws-Request-Id")
-        return hdrs, body
-
-    def post_response(self, rid, body):
-        return self._post(self.BASE + "/invocation/%s/response" % rid, body, None)
-
-    def post_error(self, rid, error, error_type):
-        return self._post(self.BASE + "/invocation/%s/error" % rid, error, error_type)
-
-    def post_init_error(self, error, error_type):
-        return self._post(self.BASE + "/init/error", error, error_type)
-
-    def _post(self, path, body, error_type):
-        headers = {"Content-Type": "application/json"}
-        if error_type is not None:
-            headers["Lambda-Runtime-Function-Error-Type"] = "".join(
-                c if " " <= c <= "~" else "?" for c in error_type)
-        status, _, text = self.request("POST", path, body, headers)
-        if status >= 500:
-            raise ConnectionError("runtime api answered %d: %r" % (status, text[:200]))
-        if status != 202:  # refused this answer (unknown id, too large…): go on
-            _stderr("nimbus runtime: runtime api answered %d: %s" % (status, text[:200].decode("utf-8", "replace")))
-        return status
 
 
 # --------------------------------------------------------------------------
@@ -237,68 +137,6 @@ def _load_handler(handler):
         return getattr(module, fname)
     except AttributeError:
         raise FaultException(FaultException.NOT_FOUND, "Handler '%s' missing on module '%s'" % (fname, modname))
-
-
-# --------------------------------------------------------------------------
-# The context object (awslambdaric's LambdaContext attributes).
-# --------------------------------------------------------------------------
-class CognitoIdentity:
-    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
-
-    def __repr__(self):
-        return "CognitoIdentity([cognito_identity_id=%s,cognito_identity_pool_id=%s])" % (
-            self.cognito_identity_id, self.cognito_identity_pool_id)
-
-
-class Client:
-    __slots__ = ("installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name")
-
-
-class ClientContext:
-    __slots__ = ("custom", "env", "client")
-
-
-class LambdaContext:
-    def __init__(self, request_id, deadline_ms, arn, client_context, identity):
-        self.aws_request_id = request_id
-        self.log_group_name = _env.get("AWS_LAMBDA_LOG_GROUP_NAME")
-        self.log_stream_name = _env.get("AWS_LAMBDA_LOG_STREAM_NAME")
-        self.function_name = _env.get("AWS_LAMBDA_FUNCTION_NAME")
-        self.memory_limit_in_mb = _env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
-        self.function_version = _env.get("AWS_LAMBDA_FUNCTION_VERSION")
-        self.invoked_function_arn = arn
-        self._deadline_ms = deadline_ms
-        self.identity = CognitoIdentity()
-        self.identity.cognito_identity_id = (identity or {}).get("cognitoIdentityId")
-        self.identity.cognito_identity_pool_id = (identity or {}).get("cognitoIdentityPoolId")
-        self.client_context = None
-        if client_context is not None:
-            cc = ClientContext()
-            cc.custom = client_context.get("custom")
-            cc.env = client_context.get("env")
-            cc.client = None
-            c = client_context.get("client")
-            if c is not None:
-                cc.client = Client()
-                cc.client.installation_id = c.get("installation_id")
-                cc.client.app_title = c.get("app_title")
-                cc.client.app_version_name = c.get("app_version_name")
-                cc.client.app_version_code = c.get("app_version_code")
-                cc.client.app_package_name = c.get("app_package_name")
-            self.client_context = cc
-
-    def get_remaining_time_in_millis(self):
-        return int(max(self._deadline_ms - time.time() * 1000, 0))
-
-    def log(self, msg):
-        sys.stdout.write(str(msg))
-
-    def __repr__(self):
-        return ("LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,function_name=%s,"
-                "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,"
-                "identity=%s])" % (self.aws_request_id, self.log_group_name, self.log_stream_name,
-                                   self.function_name, self.memory_limit_in_mb, self.function_version,
-                                   self.invoked_function_arn, self.client_context, self.identity))
 
 
 def _json_or_none(s):
