@@ -12,7 +12,8 @@ socket — boto3 and logging cost nothing until the function imports them):
      botocore is too old to honour it (_nimbus_hooks.py)
   3. the handler from _HANDLER ("module.function", "pkg.sub.function",
      "dir/module.function"); failure → POST /runtime/init/error, exit 1
-  4. loop: next → handler(event, context) → response | error
+  4. loop: next → handler(event, context) → response | error, posted in
+     the same write as the following next (HTTP/1.1 pipelining)
 Error bodies are Lambda's Python shape:
   {"errorMessage", "errorType", "requestId", "stackTrace": [...]}.
 """
@@ -175,6 +176,8 @@ _ENSURE_ASCII = _ensure_ascii()
 
 
 def _invoke_once(client, handler, hdrs, body):
+    """Runs one invocation, posts its outcome, and returns the next
+    invocation (headers, body): the post and the next `next` share a write."""
     global _request_id
     rid = hdrs.get("lambda-runtime-aws-request-id", "")
     _request_id = rid
@@ -210,9 +213,8 @@ def _invoke_once(client, handler, hdrs, body):
     except Exception as e:  # the handler's failure, reported; the instance goes on
         err = _exception_result(e, rid)
         _log_error(err)
-        client.post_error(rid, json.dumps(err).encode("utf-8"), err["errorType"])
-        return
-    client.post_response(rid, out)
+        return client.post_and_next(rid, "error", json.dumps(err).encode("utf-8"), err["errorType"])
+    return client.post_and_next(rid, "response", out)
 
 
 def _init_error(client, exc):
@@ -260,9 +262,9 @@ def main():
     except Exception as e:
         _init_error(client, e)
         return
+    hdrs, body = client.next()
     while True:
-        hdrs, body = client.next()
-        _invoke_once(client, handler, hdrs, body)
+        hdrs, body = _invoke_once(client, handler, hdrs, body)
 
 
 def run():

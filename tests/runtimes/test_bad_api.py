@@ -53,3 +53,25 @@ def native_next_without_request_id_exits():
             ok(any("bad request id" in l for l in i.err), "reason logged: %r" % i.err)
     finally:
         shutil.rmtree(tmp)
+
+
+@test
+def all_runtimes_reconnect_when_the_api_closes_connections():
+    # The Runtime API answers each post with Connection: close (as a server
+    # closing idle keep-alive connections would): every runtime reconnects,
+    # re-sends what was not answered, and loses no invocation.
+    tmp = task_root()
+    try:
+        for rt, h in (("native", "handler.so"), ("node", "index.handler"), ("python", "lf.h")):
+            with Instance(rt, task_root=tmp, handler=h) as i:
+                for n in range(3):
+                    eq(i.invoke({"n": n}).json(), {"n": n}, "%s keep-alive %d" % (rt, n))
+                eq(i.stub.connections, 1, "%s: one connection so far" % rt)
+                i.stub.close_after_post = True
+                for n in range(3, 8):
+                    eq(i.invoke({"n": n}).json(), {"n": n}, "%s after close %d" % (rt, n))
+                ok(i.stub.connections >= 5, "%s reconnected (%d connections)" % (rt, i.stub.connections))
+                i.stub.close_after_post = False
+                eq(i.invoke({"n": 9}).json(), {"n": 9}, "%s back to keep-alive" % rt)
+    finally:
+        shutil.rmtree(tmp)
