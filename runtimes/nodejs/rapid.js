@@ -9,7 +9,9 @@
  * cold start short (http costs a few more ms to load) and the warm path lean.
  *
  * Invariants:
- * - at most one request in flight (the runtime is strictly sequential);
+ * - requests are answered in the order they were written; the runtime
+ *   writes a response and the following `next` back to back (pipelining),
+ *   never more;
  * - the socket is ref'd only while a request is in flight, so an idle
  *   runtime never keeps the event loop alive ('beforeExit' must still fire
  *   for callbackWaitsForEmptyEventLoop);
@@ -31,8 +33,9 @@ class RuntimeClient {
     if (this.host.startsWith('[') && this.host.endsWith(']')) this.host = this.host.slice(1, -1);
     this.hostHeader = hostPort;
     this.sock = null;
-    this.buf = null;      // bytes received for the current response
-    this.pending = null;  // {data, cb, retried, gotBytes}
+    this.buf = null;       // bytes received and not yet consumed
+    this.queue = [];       // requests written, waiting for their answer, in order
+    this.retried = false;  // the unanswered requests were already re-sent once
   }
 
   _connect() {
@@ -42,40 +45,51 @@ class RuntimeClient {
     s.on('error', (e) => this._onClose(s, e));
     s.on('close', () => this._onClose(s, null));
     this.sock = s;
+    this.buf = null;
   }
 
+  /* The connection ended. Requests it had not answered at all (the server
+   * closed an idle keep-alive connection, or said Connection: close) are
+   * re-sent once on a new connection; anything else fails them all. */
   _onClose(s, err) {
     if (this.sock !== s) return;
+    const partial = this.buf !== null && this.buf.length > 0;
     this.sock = null;
     this.buf = null;
-    const p = this.pending;
-    if (!p) return;
-    if (!p.gotBytes && !p.retried) { // closed while idle: once more on a new connection
-      p.retried = true;
-      this._send();
+    if (this.queue.length === 0) return;
+    if (!partial && !this.retried) {
+      this.retried = true;
+      this._connect();
+      for (const item of this.queue) this._write(item);
       return;
     }
-    this.pending = null;
-    const e = err || new Error('runtime api closed the connection');
-    e.fatal = true;
-    p.cb(e);
+    this._failAll(err || new Error('runtime api closed the connection'));
   }
 
-  _send() {
-    if (!this.sock) this._connect();
-    const s = this.sock, p = this.pending;
+  _failAll(e) {
+    const q = this.queue;
+    this.queue = [];
+    if (this.sock) { const s = this.sock; this.sock = null; s.destroy(); }
+    e.fatal = true;
+    for (const item of q) item.cb(e);
+  }
+
+  _write(item) {
+    const s = this.sock;
     s.ref();
-    if (p.body === undefined) {
-      s.write(p.head, 'latin1');
+    if (item.body === undefined) {
+      s.write(item.head, 'latin1');
     } else { // one writev for head and body
       s.cork();
-      s.write(p.head, 'latin1');
-      if (typeof p.body === 'string') s.write(p.body, 'utf8'); else s.write(p.body);
+      s.write(item.head, 'latin1');
+      if (typeof item.body === 'string') s.write(item.body, 'utf8'); else s.write(item.body);
       s.uncork();
     }
   }
 
-  /* One request; cb(err, status, headers (lower-case names), body string). */
+  /* Queues and writes one request at once, even while earlier ones are
+   * unanswered (HTTP/1.1 pipelining: the Runtime API answers in order).
+   * cb(err, status, headers (lower-case names), body string). */
   _request(method, path, headers, body, cb) {
     let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n`;
     for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
@@ -84,51 +98,59 @@ class RuntimeClient {
     } else {
       head += `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n`; // a Buffer: its length
     }
-    this.pending = { head, body, cb, retried: false, gotBytes: false };
-    this._send();
+    const item = { head, body, cb };
+    this.queue.push(item);
+    if (!this.sock) this._connect();
+    this._write(item);
+  }
+
+  /* Runs fn (which queues requests) with the socket corked, so that what it
+   * writes leaves in one writev. */
+  batch(fn) {
+    if (!this.sock) this._connect();
+    const s = this.sock;
+    s.cork();
+    try { fn(); } finally { s.uncork(); }
   }
 
   _onData(d) {
-    const p = this.pending;
-    if (!p) return; // unsolicited bytes: ignored
-    p.gotBytes = true;
     this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
-    const end = this.buf.indexOf(CRLF2);
-    if (end < 0) return;
-    const head = this.buf.toString('latin1', 0, end);
-    const lines = head.split('\r\n');
-    const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
-    if (!m) return this._fail(new Error('bad status line from runtime api'));
-    const headers = {};
-    for (let i = 1; i < lines.length; i++) {
-      const c = lines[i].indexOf(':');
-      if (c > 0) headers[lines[i].slice(0, c).trim().toLowerCase()] = lines[i].slice(c + 1).trim();
+    while (this.buf && this.queue.length) {
+      const buf = this.buf;
+      const end = buf.indexOf(CRLF2);
+      if (end < 0) return;
+      const head = buf.toString('latin1', 0, end);
+      const lines = head.split('\r\n');
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
+      if (!m) return this._failAll(new Error('bad status line from runtime api'));
+      const headers = {};
+      for (let i = 1; i < lines.length; i++) {
+        const c = lines[i].indexOf(':');
+        if (c > 0) headers[lines[i].slice(0, c).trim().toLowerCase()] = lines[i].slice(c + 1).trim();
+      }
+      if (headers['transfer-encoding']) return this._failAll(new Error('chunked response from runtime api'));
+      const len = headers['content-length'] ? Number(headers['content-length']) : 0;
+      if (!(len >= 0)) return this._failAll(new Error('bad content-length from runtime api'));
+      if (buf.length < end + 4 + len) return;
+      const body = buf.toString('utf8', end + 4, end + 4 + len);
+      this.buf = buf.length > end + 4 + len ? buf.subarray(end + 4 + len) : null;
+      const item = this.queue.shift();
+      this.retried = false;
+      if (headers.connection && headers.connection.toLowerCase() === 'close') {
+        // No more answers here: what is still queued goes on a new connection.
+        const s = this.sock;
+        this.sock = null;
+        this.buf = null;
+        s.destroy();
+        if (this.queue.length) {
+          this._connect();
+          for (const q of this.queue) this._write(q);
+        }
+      } else if (this.queue.length === 0) {
+        this.sock.unref();
+      }
+      item.cb(null, Number(m[1]), headers, body);
     }
-    if (headers['transfer-encoding']) return this._fail(new Error('chunked response from runtime api'));
-    const len = headers['content-length'] ? Number(headers['content-length']) : 0;
-    if (!(len >= 0)) return this._fail(new Error('bad content-length from runtime api'));
-    if (this.buf.length < end + 4 + len) return;
-    const body = this.buf.toString('utf8', end + 4, end + 4 + len);
-    this.buf = null;
-    this.pending = null;
-    if (headers.connection && headers.connection.toLowerCase() === 'close') {
-      const s = this.sock;
-      this.sock = null;
-      s.destroy();
-    } else {
-      this.sock.unref();
-    }
-    p.cb(null, Number(m[1]), headers, body);
-  }
-
-  _fail(e) {
-    const p = this.pending;
-    this.pending = null;
-    const s = this.sock;
-    this.sock = null;
-    if (s) s.destroy();
-    e.fatal = true;
-    p.cb(e);
   }
 
   /* Waits for an invocation. cb(err, inv) with inv = {id, deadlineMs, arn,

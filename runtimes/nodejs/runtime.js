@@ -126,11 +126,20 @@ class Runtime {
   }
 
   /* After a post: 4xx means the platform refused this answer (already
-   * answered, too large…) — log it and go on; transport errors are fatal. */
+   * answered, too large…) — log it and go on; transport errors are fatal.
+   * The following `next` was already written behind the post. */
   afterPost(err) {
     if (err && err.fatal) return this.transportFailure(err);
     if (err) process.stderr.write(`nimbus runtime: ${err.message}\n`);
-    this.next();
+  }
+
+  /* Posts the outcome and, in the same breath, asks for the next event. */
+  post(kind, id, errorType, body) {
+    this.client.batch(() => {
+      if (kind === 'error') this.client.postError(id, errorType, body, (e) => this.afterPost(e));
+      else this.client.postResponse(id, body, (e) => this.afterPost(e));
+      this.next();
+    });
   }
 
   handleOnce(inv) {
@@ -151,11 +160,11 @@ class Runtime {
       if (err !== undefined && err !== null) {
         logging.logError('Invoke Error', err);
         const r = errors.toRapid(err);
-        this.client.postError(id, r.errorType, JSON.stringify(r), (e) => this.afterPost(e));
+        this.post('error', id, r.errorType, JSON.stringify(r));
         return;
       }
       let body;
-      if (raw) return this.client.postResponse(id, result, (e) => this.afterPost(e));
+      if (raw) return this.post('response', id, null, result);
       try {
         body = JSON.stringify(result === undefined ? null : result);
         if (body === undefined) body = 'null'; // a function or symbol result
@@ -163,10 +172,10 @@ class Runtime {
         const err = new errors.JSONStringifyError('Unable to stringify response body');
         logging.logError('Invoke Error', err);
         const r = errors.toRapid(err);
-        this.client.postError(id, r.errorType, JSON.stringify(r), (pe) => this.afterPost(pe));
+        this.post('error', id, r.errorType, JSON.stringify(r));
         return;
       }
-      this.client.postResponse(id, body, (e) => this.afterPost(e));
+      this.post('response', id, null, body);
     };
 
     const done = (err, result) => complete(err, result);
