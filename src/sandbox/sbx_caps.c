@@ -58,6 +58,9 @@ static size_t id_line(char *buf, unsigned id)
 int sbx__userns_map(uid_t outer_uid, gid_t outer_gid)
 {
     char line[48]; size_t n; int r;
+    /* A process that changed uid is not dumpable, which makes the files in /proc/self
+     * root-owned and the maps unwritable; exec recomputes the flag anyway. */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     /* Identity map of our own ids: the only map an unprivileged process may write. */
     if ((r = write_str("/proc/self/setgroups", "deny", 4)) < 0 && r != -ENOENT) return r;
     n = id_line(line, outer_uid);
