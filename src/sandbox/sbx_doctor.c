@@ -73,6 +73,8 @@ static void probe(void)
 {
     host.cap_last = read_int("/proc/sys/kernel/cap_last_cap", 63);
     host.devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    host.template_fd = -1;
+    snprintf(host.template_why, sizeof host.template_why, "needs root");
     host.have_clone3 = have_clone3();
     const char *why_mnt = sbx__mount_prepare(&host.rootmnt);
     if (sbx__seccomp_build(&host.seccomp, &host.seccomp_denied, host.seccomp_why,
@@ -84,6 +86,7 @@ static void probe(void)
         snprintf(host.mode_why, sizeof host.mode_why, "%s", why_mnt);
     } else if (geteuid() == 0) {
         host.mode = SBX_MODE_ROOT;
+        host.template_fd = sbx__template_build(host.template_why, sizeof host.template_why);
     } else if (userns_works(host.mode_why, sizeof host.mode_why)) {
         host.mode = SBX_MODE_USERNS;
         snprintf(host.mode_why, sizeof host.mode_why, "not root: user namespace, no cgroups, own uid");
@@ -106,6 +109,7 @@ static void probe(void)
                  "user: %s\n"
                  "capabilities: %s\n"
                  "seccomp: %s\n"
+                 "root template: %s%s%s\n"
                  "clone3: %s\n",
                  mode_name[host.mode], host.mode_why[0] ? " (" : "", host.mode_why,
                  host.mode_why[0] ? ")" : "",
@@ -116,7 +120,10 @@ static void probe(void)
                  host.mode == SBX_MODE_ROOT ? "per-function uid/gid 10000-59999"
                  : host.mode == SBX_MODE_USERNS ? "own uid inside a user namespace" : "nimbus's own uid",
                  ns ? "none (bounding set emptied, no_new_privs)" : "inherited (not dropped)",
-                 seccomp, host.have_clone3 ? "yes" : "no (clone fallback)");
+                 seccomp, host.template_fd >= 0 ? "on (prebuilt, cloned per spawn)" : ns ? "off (" : "off",
+                 host.template_fd >= 0 || !ns ? "" : host.template_why,
+                 host.template_fd >= 0 || !ns ? "" : "; each spawn builds its root)",
+                 host.have_clone3 ? "yes" : "no (clone fallback)");
     sbx__cg_probe(report + n, sizeof report - (size_t)n);
 
     if (!full_isolation()) {

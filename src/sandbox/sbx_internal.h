@@ -31,6 +31,8 @@ typedef struct sbx_host {
     int cap_last;                /* highest capability number (bounding-set drop) */
     int devnull;                 /* O_CLOEXEC fd on host /dev/null for the child's stdin */
     const char *rootmnt;         /* directory the child mounts its new root over */
+    int template_fd;             /* detached prebuilt root (sbx_template.c), or -1 */
+    char template_why[160];
     struct sock_fprog seccomp;   /* filter built once; len 0 when unavailable */
     char seccomp_why[160];
     int seccomp_denied;          /* number of syscalls the filter refuses */
@@ -42,7 +44,8 @@ const sbx_host_t *sbx__host(void);
 /* ---- the child's mount operations (sbx_mount.c) --------------------------- */
 typedef enum {
     SBX_OP_MKDIR, SBX_OP_BIND_RO, SBX_OP_BIND_FILE_RO, SBX_OP_SYMLINK,
-    SBX_OP_TMPFS, SBX_OP_PROC, SBX_OP_MKNOD, SBX_OP_BIND_DEV, SBX_OP_REMOUNT_RO
+    SBX_OP_TMPFS, SBX_OP_PROC, SBX_OP_MKNOD, SBX_OP_BIND_DEV, SBX_OP_REMOUNT_RO,
+    SBX_OP_TEMPLATE              /* attach a clone of the prebuilt root (dev = its fd) */
 } sbx_op_kind_t;
 
 typedef struct sbx_mount_op {
@@ -92,6 +95,26 @@ void sbx__plan_free(sbx_plan_t *p);
 int sbx__mount_apply(const sbx_plan_t *p, int *failed_op);
 /* Parent, once: is the mount-namespace root directory usable? NULL or a reason. */
 const char *sbx__mount_prepare(const char **rootmnt);
+
+/* What of the host goes into every root (computed once by sbx__mount_prepare). */
+typedef struct sbx_host_ent {
+    const char *path;            /* where it appears inside ("/usr", "/etc/hosts") */
+    sbx_op_kind_t kind;          /* SBX_OP_BIND_RO, SBX_OP_BIND_FILE_RO or SBX_OP_SYMLINK */
+    char *src;                   /* host source, or the symlink's target */
+    int per_spawn;               /* rewritten in place on the host (resolv.conf): bind fresh each spawn */
+} sbx_host_ent_t;
+int sbx__host_entries(const sbx_host_ent_t **out);
+typedef struct { const char *name; unsigned maj, min; } sbx_devnode_t;
+typedef struct { const char *name, *target; } sbx_devlink_t;
+extern const sbx_devnode_t sbx__devnodes[];   /* null zero full random urandom */
+extern const sbx_devlink_t sbx__devlinks[];   /* fd stdin stdout stderr */
+extern const int sbx__n_devnodes, sbx__n_devlinks;
+
+/* sbx_template.c — root mode, once: the static part of every root (host
+ * entries, /dev, empty mount points) built as a detached mount tree, so a
+ * spawn attaches a recursive clone with two system calls instead of ~100.
+ * The fd, or -1 with why (older kernels cannot mount on a detached tree). */
+int sbx__template_build(char *why, size_t cap);
 
 /* sbx_cgroup.c */
 typedef struct sbx_cg {

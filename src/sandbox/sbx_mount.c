@@ -35,6 +35,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/mount.h>
 
 static const char *const top_dirs[] = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
 /* What language runtimes read from /etc; the rest of /etc stays out. */
@@ -45,16 +46,17 @@ static const char *const etc_files[] = {
     "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
     "/etc/localtime", "/etc/timezone", "/etc/os-release", "/etc/debian_version",
 };
-static const struct { const char *name; unsigned maj, min; } dev_nodes[] = {
+const sbx_devnode_t sbx__devnodes[] = {
     { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 }, { "urandom", 1, 9 },
 };
-static const struct { const char *name, *target; } dev_links[] = {
+const sbx_devlink_t sbx__devlinks[] = {
     { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
     { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 };
+const int sbx__n_devnodes = (int)(sizeof sbx__devnodes / sizeof *sbx__devnodes);
+const int sbx__n_devlinks = (int)(sizeof sbx__devlinks / sizeof *sbx__devlinks);
 
-typedef struct { const char *path; sbx_op_kind_t kind; char *src; } host_ent_t;
-static host_ent_t host_ents[sizeof top_dirs / sizeof *top_dirs + sizeof etc_files / sizeof *etc_files];
+static sbx_host_ent_t host_ents[sizeof top_dirs / sizeof *top_dirs + sizeof etc_files / sizeof *etc_files];
 static int n_host;
 
 /* ---- host part, once ----------------------------------------------------------- */
@@ -62,8 +64,9 @@ static void host_entry(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0) return;
-    host_ent_t *e = &host_ents[n_host];
+    sbx_host_ent_t *e = &host_ents[n_host];
     e->path = path;
+    e->per_spawn = strcmp(path, "/etc/resolv.conf") == 0 || strcmp(path, "/etc/hosts") == 0;
     if (S_ISLNK(st.st_mode)) {
         char real[PATH_MAX], target[PATH_MAX];
         ssize_t n = readlink(path, target, sizeof target - 1);
@@ -83,6 +86,12 @@ static void host_entry(const char *path)
 }
 
 static char rootmnt_buf[PATH_MAX];
+
+int sbx__host_entries(const sbx_host_ent_t **out)
+{
+    *out = host_ents;
+    return n_host;
+}
 
 const char *sbx__mount_prepare(const char **rootmnt)
 {
@@ -124,6 +133,8 @@ static void add_op(sbx_plan_t *p, sbx_op_kind_t kind, const char *src, const cha
     o->dev = dev;
 }
 
+static void plan_dev(sbx_plan_t *p, int userns);
+
 /* MKDIR every missing ancestor of rel (rel itself excluded). */
 static void ensure_parents(sbx_plan_t *p, const char *rel)
 {
@@ -144,16 +155,24 @@ static void ensure_parents(sbx_plan_t *p, const char *rel)
 void sbx__mount_plan(sbx_plan_t *p, const sbx_spec_t *spec, int userns)
 {
     char opts[64];
-    p->newroot = sbx__host()->rootmnt;
-    add_op(p, SBX_OP_TMPFS, "size=1m,nr_inodes=4096,mode=755", "", MS_NOSUID | MS_NODEV);
-    for (int i = 0; i < n_host; i++) {
-        ensure_parents(p, host_ents[i].path);
-        add_op(p, host_ents[i].kind, host_ents[i].src, host_ents[i].path, 0);
+    const sbx_host_t *h = sbx__host();
+    int tmpl = !userns && h->template_fd >= 0;
+    p->newroot = h->rootmnt;
+    if (tmpl) {
+        add_op(p, SBX_OP_TEMPLATE, NULL, "", (unsigned long)h->template_fd);
+        for (int i = 0; i < n_host; i++)
+            if (host_ents[i].per_spawn) add_op(p, host_ents[i].kind, host_ents[i].src, host_ents[i].path, 0);
+    } else {
+        add_op(p, SBX_OP_TMPFS, "size=1m,nr_inodes=4096,mode=755", "", MS_NOSUID | MS_NODEV);
+        for (int i = 0; i < n_host; i++) {
+            ensure_parents(p, host_ents[i].path);
+            add_op(p, host_ents[i].kind, host_ents[i].src, host_ents[i].path, 0);
+        }
+        add_op(p, SBX_OP_MKDIR, NULL, "/var", 0);
     }
-    add_op(p, SBX_OP_MKDIR, NULL, "/var", 0);
     add_op(p, SBX_OP_BIND_RO, spec->code_dir, "/var/task", 0);
     if (spec->layers_dir) add_op(p, SBX_OP_BIND_RO, spec->layers_dir, "/opt", 0);
-    else add_op(p, SBX_OP_MKDIR, NULL, "/opt", 0);
+    else if (!tmpl) add_op(p, SBX_OP_MKDIR, NULL, "/opt", 0);
     if (spec->runtime_dir && spec->runtime_mount && spec->runtime_mount[0] == '/') {
         ensure_parents(p, spec->runtime_mount);
         add_op(p, SBX_OP_BIND_RO, spec->runtime_dir, spec->runtime_mount, 0);
@@ -161,22 +180,28 @@ void sbx__mount_plan(sbx_plan_t *p, const sbx_spec_t *spec, int userns)
     snprintf(opts, sizeof opts, "size=%um,mode=1777", spec->tmp_mb ? spec->tmp_mb : 512);
     add_op(p, SBX_OP_TMPFS, opts, "/tmp", MS_NOSUID | MS_NODEV);
     add_op(p, SBX_OP_PROC, NULL, "/proc", 0);
+    if (!tmpl) plan_dev(p, userns);
+    add_op(p, SBX_OP_REMOUNT_RO, NULL, "", MS_NOSUID | MS_NODEV);
+}
+
+/* /dev: a small tmpfs with the harmless devices and the usual links. */
+static void plan_dev(sbx_plan_t *p, int userns)
+{
     add_op(p, SBX_OP_TMPFS, "size=64k,nr_inodes=64,mode=755", "/dev", MS_NOSUID | MS_NOEXEC);
-    for (size_t i = 0; i < sizeof dev_nodes / sizeof *dev_nodes; i++) {
+    for (int i = 0; i < sbx__n_devnodes; i++) {
         char rel[32], host[32];
-        snprintf(rel, sizeof rel, "/dev/%s", dev_nodes[i].name);
-        snprintf(host, sizeof host, "/dev/%s", dev_nodes[i].name);
+        snprintf(rel, sizeof rel, "/dev/%s", sbx__devnodes[i].name);
+        snprintf(host, sizeof host, "/dev/%s", sbx__devnodes[i].name);
         /* mknod is cheaper, but a user namespace may not create devices. */
         if (userns) add_op(p, SBX_OP_BIND_DEV, host, rel, 0);
-        else add_op(p, SBX_OP_MKNOD, NULL, rel, makedev(dev_nodes[i].maj, dev_nodes[i].min));
+        else add_op(p, SBX_OP_MKNOD, NULL, rel, makedev(sbx__devnodes[i].maj, sbx__devnodes[i].min));
     }
-    for (size_t i = 0; i < sizeof dev_links / sizeof *dev_links; i++) {
+    for (int i = 0; i < sbx__n_devlinks; i++) {
         char rel[32];
-        snprintf(rel, sizeof rel, "/dev/%s", dev_links[i].name);
-        add_op(p, SBX_OP_SYMLINK, dev_links[i].target, rel, 0);
+        snprintf(rel, sizeof rel, "/dev/%s", sbx__devlinks[i].name);
+        add_op(p, SBX_OP_SYMLINK, sbx__devlinks[i].target, rel, 0);
     }
     add_op(p, SBX_OP_REMOUNT_RO, NULL, "/dev", MS_NOSUID | MS_NOEXEC);
-    add_op(p, SBX_OP_REMOUNT_RO, NULL, "", MS_NOSUID | MS_NODEV);
 }
 
 void sbx__plan_free(sbx_plan_t *p)
@@ -236,6 +261,15 @@ static int apply_one(const sbx_mount_op_t *o)
     case SBX_OP_MKNOD:
         if (mknod(o->dst, S_IFCHR | 0666, (dev_t)o->dev) != 0) return -errno;
         return chmod(o->dst, 0666) == 0 ? 0 : -errno;
+    case SBX_OP_TEMPLATE: {
+        int fd = (int)syscall(SYS_open_tree, (int)o->dev, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                              AT_RECURSIVE | AT_EMPTY_PATH);
+        if (fd < 0) return -errno;
+        r = (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, o->dst, MOVE_MOUNT_F_EMPTY_PATH);
+        r = r == 0 ? 0 : -errno;
+        close(fd);
+        return r;
+    }
     case SBX_OP_REMOUNT_RO:
         return mount(NULL, o->dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | o->dev, NULL) == 0 ? 0 : -errno;
     }
