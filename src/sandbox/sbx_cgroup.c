@@ -241,7 +241,7 @@ static void probe_v1(int c)
 void sbx__cg_probe(char *report, size_t cap)
 {
     if (geteuid() == 0) {
-        probe_v2();
+        if (!sbx__option("cgroup-v1")) probe_v2();
         for (int c = 0; c < C_N; c++)
             if (!ctl[c].v) probe_v1(c);
     } else {

@@ -64,6 +64,19 @@ static int have_clone3(void)
     return !(r < 0 && errno == ENOSYS);
 }
 
+int sbx__option(const char *name)
+{
+    const char *v = getenv("NIMBUS_SANDBOX");
+    size_t n = strlen(name);
+    for (const char *p = v; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == n && strncmp(p, name, n) == 0) return 1;
+        p = e ? e + 1 : NULL;
+    }
+    return 0;
+}
+
 static int full_isolation(void)
 {
     return host.mode == SBX_MODE_ROOT && host.seccomp.len > 0 && sbx__cg_full();
@@ -86,7 +99,10 @@ static void probe(void)
         snprintf(host.mode_why, sizeof host.mode_why, "%s", why_mnt);
     } else if (geteuid() == 0) {
         host.mode = SBX_MODE_ROOT;
-        host.template_fd = sbx__template_build(host.template_why, sizeof host.template_why);
+        if (sbx__option("no-template"))
+            snprintf(host.template_why, sizeof host.template_why, "NIMBUS_SANDBOX=no-template");
+        else
+            host.template_fd = sbx__template_build(host.template_why, sizeof host.template_why);
     } else if (userns_works(host.mode_why, sizeof host.mode_why)) {
         host.mode = SBX_MODE_USERNS;
         snprintf(host.mode_why, sizeof host.mode_why, "not root: user namespace, no cgroups, own uid");

@@ -40,6 +40,10 @@ typedef struct sbx_host {
 
 /* The probe result; runs the probe on first use (thread-safe). */
 const sbx_host_t *sbx__host(void);
+/* Operator switches in NIMBUS_SANDBOX (comma-separated), read by the probe:
+ * "no-template" (build each root from scratch), "cgroup-v1" (ignore the v2
+ * hierarchy). For troubleshooting, and for tests of the fallback paths. */
+int sbx__option(const char *name);
 
 /* ---- the child's mount operations (sbx_mount.c) --------------------------- */
 typedef enum {

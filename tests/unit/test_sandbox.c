@@ -432,7 +432,7 @@ static long drain_counter(int fd, int wait_ms)
 
 static void freeze_thaw_check(int isolate)
 {
-    setup();
+    if (!code_dir[0]) setup();
     const char *argv[] = { isolate ? "/var/task/hostile" : NULL, "counter", NULL };
     char exe[600];
     snprintf(exe, sizeof exe, "%s/hostile", code_dir);
@@ -455,6 +455,48 @@ static void freeze_thaw_check(int isolate)
 
 TEST(freeze_stops_the_instance_and_thaw_resumes_it) { freeze_thaw_check(1); }
 TEST(freeze_and_thaw_of_a_plain_process) { freeze_thaw_check(0); }
+
+/* ---- fallback paths: root built per spawn, v1 freezer and per-process kill ---- */
+TEST(root_built_per_spawn_without_template_is_equivalent)
+{
+    setenv("NIMBUS_SANDBOX", "no-template", 1);
+    ASSERT_CONTAINS(sbx_features(), "root template: off");
+    setup();
+    char o[4096];
+    run_mode("ls", "/", o, sizeof o);
+    ASSERT_CONTAINS(o, " usr");
+    ASSERT(strstr(o, " root") == NULL);
+    run_mode("whoami", "", o, sizeof o);
+    ASSERT_CONTAINS(o, " pid=1 ");
+    ASSERT_CONTAINS(o, " seccomp=2 ");
+    EXPECT_RESULT("read_dir", data_dir, "ENOENT");
+    EXPECT_RESULT("write_file", "/var/task/evil", "EROFS");
+    EXPECT_RESULT("write_file", "/dev/null", "OK");
+    EXPECT_RESULT("read_file", "/opt/layer.txt", "layer-data");
+    EXPECT_RESULT("stat", "/etc/shadow", "ENOENT");
+}
+
+TEST(cgroup_v1_freezer_and_kill)
+{
+    setenv("NIMBUS_SANDBOX", "cgroup-v1", 1);
+    ASSERT_CONTAINS(sbx_features(), "cgroup freezer: on (v1");
+    freeze_thaw_check(1);
+    /* kill without cgroup.kill: every process of a fork bomb goes */
+    const char *argv[] = { "/var/task/hostile", "forkbomb", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.pids_max = 16;
+    inst_t in = start(&s);
+    char line[128];
+    read_line(in.out, line, sizeof line);
+    ASSERT_STREQ(line, "RESULT EAGAIN");
+    ASSERT_EQ(sbx_freeze(in.sbx), 0);     /* killing a frozen v1 group must still work */
+    sbx_kill(in.sbx);
+    int st;
+    ASSERT_EQ(waitpid(sbx_pid(in.sbx), &st, 0), sbx_pid(in.sbx));
+    close(in.out);
+    sbx_release(in.sbx);
+}
 
 /* ---- degraded modes ------------------------------------------------------------------- */
 TEST(isolate_0_is_a_plain_process_with_rlimits)
