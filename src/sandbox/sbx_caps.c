@@ -9,6 +9,7 @@
  * sbx__seccomp_apply just before exec. */
 #include "sandbox/sbx_internal.h"
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,6 +82,8 @@ int sbx__caps_drop(const sbx_plan_t *p)
         if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) != 0) return -errno;
         if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) != 0) return -errno;
     }
+    /* The instance dies with nimbus (set after the uid change, which clears it). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
     struct __user_cap_data_struct data[2];
     memset(data, 0, sizeof data);

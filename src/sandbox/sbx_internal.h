@@ -28,6 +28,7 @@ typedef struct sbx_host {
     sbx_mode_t mode;             /* best isolation this process can get */
     char mode_why[160];          /* why not better */
     int have_clone3;
+    int use_vfork;               /* CLONE_VM|CLONE_VFORK spawn (default; NIMBUS_SANDBOX=fork: off) */
     int cap_last;                /* highest capability number (bounding-set drop) */
     int devnull;                 /* O_CLOEXEC fd on host /dev/null for the child's stdin */
     const char *rootmnt;         /* directory the child mounts its new root over */
@@ -42,7 +43,7 @@ typedef struct sbx_host {
 const sbx_host_t *sbx__host(void);
 /* Operator switches in NIMBUS_SANDBOX (comma-separated), read by the probe:
  * "no-template" (build each root from scratch), "cgroup-v1" (ignore the v2
- * hierarchy). For troubleshooting, and for tests of the fallback paths. */
+ * hierarchy), "fork" (fork-style clone3 instead of the vfork-style clone). For troubleshooting, and for tests of the fallback paths. */
 int sbx__option(const char *name);
 
 /* ---- the child's mount operations (sbx_mount.c) --------------------------- */

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -347,6 +348,7 @@ static pid_t fake_nimbus(int *port)
     *port = ntohs(a.sin_port);
     pid_t p = fork();
     if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);   /* a failing test must not leave it behind */
         for (;;) {
             int c = accept(fd, NULL, NULL);
             if (c < 0) _exit(0);
@@ -474,6 +476,24 @@ TEST(root_built_per_spawn_without_template_is_equivalent)
     EXPECT_RESULT("write_file", "/dev/null", "OK");
     EXPECT_RESULT("read_file", "/opt/layer.txt", "layer-data");
     EXPECT_RESULT("stat", "/etc/shadow", "ENOENT");
+}
+
+TEST(fork_style_spawn_is_equivalent)
+{
+    setenv("NIMBUS_SANDBOX", "fork", 1);
+    ASSERT_CONTAINS(sbx_features(), "spawn: fork-style");
+    setup();
+    char o[4096];
+    run_mode("whoami", "", o, sizeof o);
+    ASSERT_CONTAINS(o, " pid=1 ");
+    ASSERT_CONTAINS(o, " caps=0000000000000000 ");
+    ASSERT_CONTAINS(o, " seccomp=2 ");
+    EXPECT_RESULT("read_dir", data_dir, "ENOENT");
+    const char *argv[] = { "/var/task/nope", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    sbx_t *sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
 }
 
 TEST(cgroup_v1_freezer_and_kill)
