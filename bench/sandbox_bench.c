@@ -14,7 +14,7 @@
  *      $(ls build/obj/core/[a-z]*.o build/obj/sandbox/[a-z]*.o build/obj/store/[a-z]*.o) \
  *      build/obj/gen/embedded_files.o $(pkg-config --libs libuv jansson openssl libseccomp libarchive) \
  *      -llmdb -lhttp_parser -lz -lpthread -lm -ldl
- *   build/sandbox_bench [N]
+ *   build/sandbox_bench [N [BALLAST_MB]]       (NIMBUS_SANDBOX=fork: fork-style spawn)
  */
 #include "sandbox/sandbox.h"
 #include "core/util.h"
@@ -34,7 +34,13 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static uint64_t median(uint64_t *v, int n) { qsort(v, (size_t)n, sizeof *v, cmp_u64); return v[n / 2]; }
+static int cmp_s64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int64_t median_s(int64_t *v, int n) { qsort(v, (size_t)n, sizeof *v, cmp_s64); return v[n / 2]; }
 
 static void print_row(const char *prog, const char *label, const char *what, uint64_t *v, int n)
 {
@@ -93,6 +99,15 @@ int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 200;
     if (n < 10) n = 10;
+    /* Ballast: a nimbus-sized parent (MB of touched heap), to show what a
+     * fork-style spawn pays for page tables (compare NIMBUS_SANDBOX=fork). */
+    long ballast = argc > 2 ? atol(argv[2]) : 0;
+    if (ballast > 0) {
+        char *b = malloc((size_t)ballast << 20);
+        if (!b) return 1;
+        memset(b, 1, (size_t)ballast << 20);
+        printf("parent ballast: %ld MB touched\n", ballast);
+    }
     char dir[] = "/tmp/sbx-bench-XXXXXX";
     if (!mkdtemp(dir)) return 1;
     char cmd[512];
@@ -104,6 +119,8 @@ int main(int argc, char **argv)
     const char *env[] = { "PATH=/usr/bin:/bin", NULL };
 
     printf("%s", sbx_features());
+    double la[3];
+    if (getloadavg(la, 3) == 3) printf("load average at start: %.2f %.2f %.2f\n", la[0], la[1], la[2]);
     printf("\n%d cold starts per row (%s); variants interleaved run by run so load drifts hit all alike\n\n",
            n, sbx_fully_isolated() ? "full isolation" : "PARTIAL isolation");
     enum { NV = 3 };
@@ -117,7 +134,8 @@ int main(int argc, char **argv)
         const char *pname = prog ? "node" : "C";
         int runs = prog ? n / 4 : n;
         if (runs < 10) runs = 10;
-        uint64_t *sp[NV], *fi[NV], *to[NV], *dsp[NV], *dfi[NV];
+        uint64_t *sp[NV], *fi[NV], *to[NV];
+        int64_t *dsp[NV], *dfi[NV];
         for (int v = 0; v < NV; v++) {
             sp[v] = calloc((size_t)runs, 8); fi[v] = calloc((size_t)runs, 8); to[v] = calloc((size_t)runs, 8);
             dsp[v] = calloc((size_t)runs, 8); dfi[v] = calloc((size_t)runs, 8);
@@ -134,8 +152,8 @@ int main(int argc, char **argv)
             }
             if (!good) continue;
             for (int v = 1; v < NV; v++) {    /* paired: this run's sandbox minus this run's plain */
-                dsp[v][ok] = sp[v][ok] - (sp[v][ok] < sp[0][ok] ? sp[v][ok] : sp[0][ok]);
-                dfi[v][ok] = fi[v][ok] - (fi[v][ok] < fi[0][ok] ? fi[v][ok] : fi[0][ok]);
+                dsp[v][ok] = (int64_t)sp[v][ok] - (int64_t)sp[0][ok];
+                dfi[v][ok] = (int64_t)fi[v][ok] - (int64_t)fi[0][ok];
             }
             ok++;
         }
@@ -146,9 +164,8 @@ int main(int argc, char **argv)
             print_row(pname, vars[v].label, "total", to[v], ok);
         }
         for (int v = 1; v < NV; v++)
-            printf("%s: %s adds (median of paired differences) %llu us to spawn→exec, %llu us to spawn→first byte\n",
-                   pname, vars[v].label, (unsigned long long)median(dsp[v], ok),
-                   (unsigned long long)median(dfi[v], ok));
+            printf("%s: %s adds (median of paired differences) %lld us to spawn→exec, %lld us to spawn→first byte\n",
+                   pname, vars[v].label, (long long)median_s(dsp[v], ok), (long long)median_s(dfi[v], ok));
         printf("\n");
         for (int v = 0; v < NV; v++) { free(sp[v]); free(fi[v]); free(to[v]); free(dsp[v]); free(dfi[v]); }
     }

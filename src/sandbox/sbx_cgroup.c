@@ -16,6 +16,7 @@
 #include "sandbox/sbx_internal.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -161,6 +162,30 @@ static int hier_dir(const char *ctrl, char *out, size_t cap)
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
+/* Instances of an nimbus that was killed outright (no sbx_release) leave
+ * their directories behind; their processes died with it (PDEATHSIG). Remove
+ * empty ones whose nimbus pid is gone. A populated one refuses rmdir. */
+static void sweep_stale(const char *base)
+{
+    DIR *d = opendir(base);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_type != DT_DIR || e->d_name[0] == '.') continue;
+        /* "<name>.<nimbus pid>.<seq>" */
+        const char *seqdot = strrchr(e->d_name, '.');
+        if (!seqdot || seqdot == e->d_name) continue;
+        const char *piddot = seqdot - 1;
+        while (piddot > e->d_name && *piddot != '.') piddot--;
+        if (*piddot != '.') continue;
+        long pid = strtol(piddot + 1, NULL, 10);
+        if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "%s/%s", base, e->d_name) < (int)sizeof path) rmdir(path);
+    }
+    closedir(d);
+}
+
 static int make_base(const char *own, char *base, size_t cap, char *why, size_t wcap)
 {
     if (snprintf(base, cap, "%s/nimbus-sbx", own) >= (int)cap) {
@@ -171,6 +196,7 @@ static int make_base(const char *own, char *base, size_t cap, char *why, size_t 
         snprintf(why, wcap, "cannot create %s: %s", base, strerror(errno));
         return -1;
     }
+    sweep_stale(base);
     return 0;
 }
 
