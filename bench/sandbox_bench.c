@@ -7,6 +7,7 @@
  *   first  — sbx_spawn call → first byte the program writes (the cold start
  *            as a runtime sees it: exec, dynamic loading, runtime init)
  *   total  — first + wait + sbx_release (cgroup removal included)
+ *   cpu    — CPU time of nimbus's spawning thread + the instance (rusage)
  * and prints min / median / p90 in microseconds, plus the median difference
  * sandbox − plain. Hand-built, run as root for the full sandbox:
  *
@@ -23,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct { const char *label; int isolate; sbx_net_t net; } variant_t;
@@ -49,14 +52,24 @@ static void print_row(const char *prog, const char *label, const char *what, uin
            (unsigned long long)v[0], (unsigned long long)v[n / 2], (unsigned long long)v[n * 9 / 10]);
 }
 
-/* One cold start; fills the three timings. 0 or -1. */
-static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_t *total)
+static uint64_t thread_cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* One cold start; fills the timings. 0 or -1. cpu: CPU time spent on it —
+ * nimbus's spawning thread plus the instance (setup before exec and the
+ * program itself) — insensitive to how loaded the host is. */
+static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_t *total, uint64_t *cpu)
 {
     sbx_spec_t s = *base;
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) return -1;
     s.stdout_fd = p[1];
     sbx_t *sb;
+    uint64_t c0 = thread_cpu_us();
     uint64_t t0 = nb_now_us();
     int r = sbx_spawn(&s, &sb);
     uint64_t t1 = nb_now_us();
@@ -68,10 +81,13 @@ static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_
     char buf[256];
     while (read(p[0], buf, sizeof buf) > 0) {}
     close(p[0]);
-    waitpid(sbx_pid(sb), NULL, 0);
+    struct rusage ru;
+    wait4(sbx_pid(sb), NULL, 0, &ru);
     sbx_release(sb);
     uint64_t t3 = nb_now_us();
     *spawn = t1 - t0; *first = t2 - t0; *total = t3 - t0;
+    *cpu = thread_cpu_us() - c0 + (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec +
+           (uint64_t)ru.ru_stime.tv_sec * 1000000u + (uint64_t)ru.ru_stime.tv_usec;
     return n == 1 ? 0 : -1;
 }
 
@@ -134,26 +150,28 @@ int main(int argc, char **argv)
         const char *pname = prog ? "node" : "C";
         int runs = prog ? n / 4 : n;
         if (runs < 10) runs = 10;
-        uint64_t *sp[NV], *fi[NV], *to[NV];
-        int64_t *dsp[NV], *dfi[NV];
+        uint64_t *sp[NV], *fi[NV], *to[NV], *cp[NV];
+        int64_t *dsp[NV], *dfi[NV], *dcp[NV];
         for (int v = 0; v < NV; v++) {
             sp[v] = calloc((size_t)runs, 8); fi[v] = calloc((size_t)runs, 8); to[v] = calloc((size_t)runs, 8);
             dsp[v] = calloc((size_t)runs, 8); dfi[v] = calloc((size_t)runs, 8);
+            cp[v] = calloc((size_t)runs, 8); dcp[v] = calloc((size_t)runs, 8);
         }
         sbx_spec_t s;
-        uint64_t a, b, c;
-        for (int v = 0; v < NV; v++) { fill_spec(&s, prog, &vars[v], dir, env, hello_plain); one(&s, &a, &b, &c); }
+        uint64_t a, b, c, d;
+        for (int v = 0; v < NV; v++) { fill_spec(&s, prog, &vars[v], dir, env, hello_plain); one(&s, &a, &b, &c, &d); }
         int ok = 0;
         for (int i = 0; i < runs; i++) {
             int good = 1;
             for (int v = 0; v < NV && good; v++) {
                 fill_spec(&s, prog, &vars[v], dir, env, hello_plain);
-                good = one(&s, &sp[v][ok], &fi[v][ok], &to[v][ok]) == 0;
+                good = one(&s, &sp[v][ok], &fi[v][ok], &to[v][ok], &cp[v][ok]) == 0;
             }
             if (!good) continue;
             for (int v = 1; v < NV; v++) {    /* paired: this run's sandbox minus this run's plain */
                 dsp[v][ok] = (int64_t)sp[v][ok] - (int64_t)sp[0][ok];
                 dfi[v][ok] = (int64_t)fi[v][ok] - (int64_t)fi[0][ok];
+                dcp[v][ok] = (int64_t)cp[v][ok] - (int64_t)cp[0][ok];
             }
             ok++;
         }
@@ -162,12 +180,16 @@ int main(int argc, char **argv)
             print_row(pname, vars[v].label, "spawn", sp[v], ok);
             print_row(pname, vars[v].label, "first", fi[v], ok);
             print_row(pname, vars[v].label, "total", to[v], ok);
+            print_row(pname, vars[v].label, "cpu", cp[v], ok);
         }
         for (int v = 1; v < NV; v++)
-            printf("%s: %s adds (median of paired differences) %lld us to spawn→exec, %lld us to spawn→first byte\n",
-                   pname, vars[v].label, (long long)median_s(dsp[v], ok), (long long)median_s(dfi[v], ok));
+            printf("%s: %s adds (median of paired differences) %lld us to spawn→exec, %lld us to spawn→first byte, "
+                   "%lld us of CPU\n", pname, vars[v].label, (long long)median_s(dsp[v], ok),
+                   (long long)median_s(dfi[v], ok), (long long)median_s(dcp[v], ok));
         printf("\n");
-        for (int v = 0; v < NV; v++) { free(sp[v]); free(fi[v]); free(to[v]); free(dsp[v]); free(dfi[v]); }
+        for (int v = 0; v < NV; v++) {
+            free(sp[v]); free(fi[v]); free(to[v]); free(cp[v]); free(dsp[v]); free(dfi[v]); free(dcp[v]);
+        }
     }
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) return 1;

@@ -14,7 +14,7 @@
  * it is a direct child of the caller, who reaps it (libuv or waitpid).
  *
  * Child sequence (system calls only — see sbx_internal.h):
- *   user-ns map → setsid → join cgroups → mounts + pivot_root → netns (lo,
+ *   user-ns map → setsid (+ autogroup nice) → join cgroups → mounts + pivot_root → netns (lo,
  *   listeners) → hostname → rlimits → stdio → cwd → drop caps, set uid/gid →
  *   no_new_privs + seccomp → mark fds CLOEXEC → execve.
  *
@@ -124,6 +124,7 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
     if (p->userns && (r = sbx__userns_map(p->outer_uid, p->outer_gid)) < 0)
         report_fail(fd, SBX_STAGE_USERNS, r, 0);
     setsid();
+    if (p->autogroup) sbx__autogroup_apply(p->nice);   /* best effort: a weight, not a limit */
     for (int i = 0; i < p->ncg; i++)
         if (write(p->cg_fds[i], "0", 1) != 1) report_fail(fd, SBX_STAGE_CGROUP, errno, i);
     if (p->isolate) {
@@ -294,6 +295,8 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
             make_traversable(spec->code_dir);
             make_traversable(spec->layers_dir);
             make_traversable(spec->runtime_dir);
+            plan.autogroup = sbx__cg_autogroup();
+            plan.nice = sbx__autogroup_nice(spec->memory_mb ? spec->memory_mb : 128);
             plan.ncg = sbx__cg_create(&s->cg, name, spec->memory_mb ? spec->memory_mb : 128,
                                       spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS,
                                       plan.cg_fds, SBX_MAX_HIER);

@@ -43,7 +43,8 @@ typedef struct sbx_host {
 const sbx_host_t *sbx__host(void);
 /* Operator switches in NIMBUS_SANDBOX (comma-separated), read by the probe:
  * "no-template" (build each root from scratch), "cgroup-v1" (ignore the v2
- * hierarchy), "fork" (fork-style clone3 instead of the vfork-style clone). For troubleshooting, and for tests of the fallback paths. */
+ * hierarchy), "fork" (fork-style clone3 instead of the vfork-style clone),
+ * "cpu-cgroup" (CPU weight through a cpu cgroup even where autogroups work). For troubleshooting, and for tests of the fallback paths. */
 int sbx__option(const char *name);
 
 /* ---- the child's mount operations (sbx_mount.c) --------------------------- */
@@ -80,6 +81,7 @@ typedef struct sbx_plan {
     struct sockaddr_in hosts[SBX_MAX_HOSTS]; int nhosts;
     const struct sock_fprog *seccomp;
     int cap_last;
+    int autogroup; int nice;     /* CPU weight through the session's autogroup */
 } sbx_plan_t;
 
 /* Child → parent report over sync_fd. EOF without a report: exec succeeded. */
@@ -130,6 +132,7 @@ typedef struct sbx_cg {
 /* Once: find the hierarchies; append one line per controller to report. */
 void sbx__cg_probe(char *report, size_t cap);
 int sbx__cg_full(void);          /* memory and pids limits both available */
+int sbx__cg_autogroup(void);     /* CPU weight via autogroup nice instead of a cpu cgroup */
 int sbx__cg_have_freezer(void);
 /* Create the instance's cgroups with its limits and open their cgroup.procs
  * for the child (fds into fds[], count returned). Degrades: a hierarchy that
@@ -151,6 +154,10 @@ int sbx__seccomp_apply(const struct sock_fprog *prog);
 /* sbx_caps.c — child: rlimits; user-namespace maps; drop every capability and
  * switch uid/gid. 0 or -errno. */
 int sbx__rlimits_apply(void);
+/* Autogroup nice whose weight is MemorySize/1,769 MB of a nice-0 task. */
+int sbx__autogroup_nice(unsigned memory_mb);
+/* Child, after setsid: set the new session's autogroup nice. 0 or -errno. */
+int sbx__autogroup_apply(int nice);
 int sbx__userns_map(uid_t outer_uid, gid_t outer_gid);
 int sbx__caps_drop(const sbx_plan_t *p);
 /* Per-function uid: stable hash of the name without its instance suffix. */

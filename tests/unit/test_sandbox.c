@@ -458,6 +458,75 @@ static void freeze_thaw_check(int isolate)
 TEST(freeze_stops_the_instance_and_thaw_resumes_it) { freeze_thaw_check(1); }
 TEST(freeze_and_thaw_of_a_plain_process) { freeze_thaw_check(0); }
 
+/* ---- CPU weight ∝ MemorySize (1,769 MB ≈ one vCPU) ------------------------------ */
+static void read_proc(pid_t pid, const char *file, char *out, size_t cap)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+    FILE *f = fopen(path, "r");
+    ASSERT(f != NULL);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = 0;
+    fclose(f);
+}
+
+/* The instance's nice-equivalent weight: autogroup nice, or the cpu cgroup's shares. */
+static void cpu_weight_of(unsigned memory_mb, char *out, size_t cap)
+{
+    const char *argv[] = { "/var/task/hostile", "pause", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.memory_mb = memory_mb;
+    inst_t in = start(&s);
+    char line[64], cg[2048];
+    read_line(in.out, line, sizeof line);
+    if (strstr(sbx_features(), "cgroup cpu: on")) {
+        read_proc(sbx_pid(in.sbx), "cgroup", cg, sizeof cg);
+        char *p = strstr(cg, ":cpu:");
+        ASSERT(p != NULL);
+        p[strcspn(p, "\n")] = 0;
+        char path[700];
+        snprintf(path, sizeof path, "/sys/fs/cgroup/cpu%s/cpu.shares", p + 5);
+        FILE *f = fopen(path, "r");
+        ASSERT(f != NULL);
+        ASSERT(fgets(out, (int)cap, f) != NULL);
+        fclose(f);
+        out[strcspn(out, "\n")] = 0;
+    } else {
+        read_proc(sbx_pid(in.sbx), "autogroup", out, cap);
+        out[strcspn(out, "\n")] = 0;
+    }
+    sbx_kill(in.sbx);
+    waitpid(sbx_pid(in.sbx), NULL, 0);
+    close(in.out);
+    sbx_release(in.sbx);
+}
+
+TEST(cpu_weight_follows_memory_through_autogroup)
+{
+    ASSERT_CONTAINS(sbx_features(), "cgroup cpu: off (CPU weight set through the instance's autogroup");
+    setup();
+    char w[256];
+    cpu_weight_of(128, w, sizeof w);      /* 74 of 1024 → nice 12 (weight 70) */
+    ASSERT_CONTAINS(w, " nice 12");
+    cpu_weight_of(1769, w, sizeof w);     /* one vCPU: a nice-0 task */
+    ASSERT_CONTAINS(w, " nice 0");
+    cpu_weight_of(3538, w, sizeof w);     /* two vCPUs: 2048 → nice -3 (1991) */
+    ASSERT_CONTAINS(w, " nice -3");
+}
+
+TEST(cpu_weight_follows_memory_through_cpu_cgroup)
+{
+    setenv("NIMBUS_SANDBOX", "cpu-cgroup", 1);
+    ASSERT_CONTAINS(sbx_features(), "cgroup cpu: on");
+    setup();
+    char w[256];
+    cpu_weight_of(128, w, sizeof w);
+    ASSERT_STREQ(w, "74");
+    cpu_weight_of(3538, w, sizeof w);
+    ASSERT_STREQ(w, "2048");
+}
+
 /* ---- fallback paths: root built per spawn, v1 freezer and per-process kill ---- */
 TEST(root_built_per_spawn_without_template_is_equivalent)
 {
