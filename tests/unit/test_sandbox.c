@@ -361,6 +361,58 @@ static pid_t fake_nimbus(int *port)
     return p;
 }
 
+/* An echoing nimbus: reads and writes concurrently is the client's job; here
+ * one blocking loop, which stalls unless the relay moves both ways at once. */
+static pid_t echo_nimbus(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ASSERT_EQ(listen(fd, 8), 0);
+    socklen_t l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    *port = ntohs(a.sin_port);
+    pid_t p = fork();
+    if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int c = accept(fd, NULL, NULL);
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(c, buf, sizeof buf)) > 0)
+            for (ssize_t off = 0; off < n;) {
+                ssize_t w = write(c, buf + off, (size_t)(n - off));
+                if (w <= 0) _exit(1);
+                off += w;
+            }
+        shutdown(c, SHUT_WR);
+        _exit(0);
+    }
+    close(fd);
+    return p;
+}
+
+TEST(nimbus_only_relay_carries_large_bidirectional_streams)
+{
+    setup();
+    int port;
+    pid_t srv = echo_nimbus(&port);
+    char ports[16], host[64], o[256];
+    snprintf(ports, sizeof ports, "%d", port);
+    snprintf(host, sizeof host, "127.0.0.1:%d", port);
+    const char *argv[] = { "/var/task/hostile", "echo_big", "127.0.0.1", ports, NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.net = SBX_NET_NIMBUS_ONLY;
+    s.nimbus_host = host;
+    int st = run_spec(&s, o, sizeof o, NULL);
+    ASSERT(WIFEXITED(st));
+    ASSERT_STREQ(o, "RESULT 4194304");
+    int sst;
+    ASSERT_EQ(waitpid(srv, &sst, 0), srv);
+    ASSERT(WIFEXITED(sst) && WEXITSTATUS(sst) == 0);
+}
+
 static void run_net(sbx_net_t net, const char *ip, int port, char *out, size_t cap)
 {
     char ports[16], host[64];
