@@ -172,6 +172,11 @@ int sbx_fully_isolated(void)
     return full_isolation();
 }
 
+int sbx_namespaces_available(void)
+{
+    return sbx__host()->mode != SBX_MODE_PLAIN;
+}
+
 const char *sbx_startup_warning(void)
 {
     sbx__host();

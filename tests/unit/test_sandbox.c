@@ -132,6 +132,7 @@ TEST(features_report_full_isolation_as_root)
     ASSERT_CONTAINS(f, "cgroup pids: on");
     ASSERT_CONTAINS(f, "root template: on");   /* this kernel (6.18) mounts on detached trees */
     ASSERT_EQ(sbx_fully_isolated(), 1);
+    ASSERT_EQ(sbx_namespaces_available(), 1);
     ASSERT(sbx_startup_warning() == NULL);
 }
 
@@ -670,6 +671,7 @@ TEST(unprivileged_nimbus_degrades_instead_of_failing)
             setresuid(65534, 65534, 65534) != 0) _exit(2);
         const char *f = sbx_features();
         if (sbx_fully_isolated() || !sbx_startup_warning() || strstr(f, "sandbox mode: root")) _exit(3);
+        if (sbx_namespaces_available() != (strstr(f, "sandbox mode: user namespace") != NULL)) _exit(6);
         const char *argv[] = { "/var/task/hostile", "whoami", NULL };
         sbx_spec_t s;
         spec_init(&s, argv);
