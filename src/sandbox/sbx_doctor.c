@@ -104,6 +104,9 @@ static void probe(void)
             snprintf(host.template_why, sizeof host.template_why, "NIMBUS_SANDBOX=no-template");
         else
             host.template_fd = sbx__template_build(host.template_why, sizeof host.template_why);
+    } else if (sbx__option("no-userns")) {
+        host.mode = SBX_MODE_PLAIN;
+        snprintf(host.mode_why, sizeof host.mode_why, "not root, and NIMBUS_SANDBOX=no-userns");
     } else if (userns_works(host.mode_why, sizeof host.mode_why)) {
         host.mode = SBX_MODE_USERNS;
         snprintf(host.mode_why, sizeof host.mode_why, "not root: user namespace, no cgroups, own uid");

@@ -692,6 +692,33 @@ TEST(unprivileged_nimbus_degrades_instead_of_failing)
     ASSERT_EQ(WEXITSTATUS(st), 0);
 }
 
+TEST(unprivileged_without_user_namespaces_runs_plain_processes)
+{
+    setup();
+    ASSERT_EQ(chmod(test_tmpdir(), 0755), 0);
+    pid_t c = fork();
+    if (c == 0) {
+        setenv("NIMBUS_SANDBOX", "no-userns", 1);
+        if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+            setresuid(65534, 65534, 65534) != 0) _exit(2);
+        if (!strstr(sbx_features(), "sandbox mode: plain") || sbx_namespaces_available() ||
+            !sbx_startup_warning()) _exit(3);
+        char exe[600], o[4096];
+        snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+        const char *argv[] = { exe, "whoami", NULL };
+        sbx_spec_t s;
+        spec_init(&s, argv);              /* isolate=1 asked, plain given: never a failure */
+        int st = run_spec(&s, o, sizeof o, NULL);
+        if (!WIFEXITED(st) || !strstr(o, "RESULT uid=65534 ") || strstr(o, " pid=1 ") ||
+            !strstr(o, " nofile=1024 core=0 ")) { fprintf(stderr, "%s\n", o); _exit(4); }
+        _exit(0);
+    }
+    int st;
+    ASSERT_EQ(waitpid(c, &st, 0), c);
+    ASSERT(WIFEXITED(st));
+    ASSERT_EQ(WEXITSTATUS(st), 0);
+}
+
 /* ---- errors and cleanup ------------------------------------------------------------------ */
 TEST(missing_executable_fails_spawn_with_enoent)
 {
