@@ -2,7 +2,7 @@
  *
  *   sbx_spawn ──► RUNNING ──sbx_freeze──► FROZEN ──sbx_thaw──► RUNNING
  *                    │                                            │
- *                    └──────── exit / kill ──► sbx_release (cleanup: cgroup, relays)
+ *                    └──────── exit / kill ──► sbx_release (cleanup: cgroup, relays, scratch)
  *
  * sbx_spawn: the parent builds a plan (mounts, cgroups, ids, filter), clones
  * the child straight into its new namespaces (vfork-style clone sharing our
@@ -61,6 +61,7 @@ struct sbx {
     sbx_proxy_t *proxy[SBX_MAX_HOSTS];
     int nproxy;
     uint64_t hwm;                /* last VmHWM seen, for hosts without a memory cgroup */
+    char *scratch;               /* plain mode: scratch_dir we created, removed at release */
 };
 
 const char *sbx__stage_name(int stage)
@@ -303,13 +304,20 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
         }
         sbx__mount_plan(&plan, spec, plan.userns);
     }
+    const char **env_tmp = NULL;
+    if (mode == SBX_MODE_PLAIN) {
+        s->scratch = sbx__scratch_prepare(spec->scratch_dir, plan.envp, &env_tmp);
+        if (env_tmp) plan.envp = env_tmp;
+    }
 
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
         int err = -errno;
         sbx__plan_free(&plan);
+        sbx__scratch_env_free(env_tmp);
         for (int i = 0; i < plan.ncg; i++) close(plan.cg_fds[i]);
         sbx__cg_destroy(&s->cg);
+        sbx__scratch_remove(s->scratch);
         free(s);
         return err;
     }
@@ -332,9 +340,11 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     }
     close(sv[0]);
     sbx__plan_free(&plan);
+    sbx__scratch_env_free(env_tmp);
     if (err < 0) {
         for (int i = 0; i < s->nproxy; i++) sbx__proxy_stop(s->proxy[i]);
         sbx__cg_destroy(&s->cg);
+        sbx__scratch_remove(s->scratch);
         free(s);
         return err;
     }
@@ -419,5 +429,6 @@ void sbx_release(sbx_t *s)
     if (s->cg.ndir && sbx__cg_populated(&s->cg)) sbx__cg_kill(&s->cg);
     sbx__cg_destroy(&s->cg);
     if (s->pidfd >= 0) close(s->pidfd);
+    sbx__scratch_remove(s->scratch);
     free(s);
 }

@@ -164,6 +164,14 @@ int sbx__caps_drop(const sbx_plan_t *p);
 /* Per-function uid: stable hash of the name without its instance suffix. */
 uid_t sbx__function_uid(const char *name);
 
+/* sbx_scratch.c — plain mode: <scratch_dir>/tmp and TMPDIR. Returns the
+ * directory to remove at release (caller frees via sbx__scratch_remove) when
+ * this call created it, else NULL; *env_out: a new environment with TMPDIR
+ * added (free with sbx__scratch_env_free), or NULL to keep envp. */
+char *sbx__scratch_prepare(const char *scratch_dir, const char *const *envp, const char ***env_out);
+void sbx__scratch_env_free(const char **env);
+void sbx__scratch_remove(char *dir);
+
 /* sbx_net.c */
 /* Parse "a.b.c.d:port[,a.b.c.d:port...]" into out; count, or -1 on bad input. */
 int sbx__parse_hosts(const char *spec, struct sockaddr_in *out, int max);

@@ -181,6 +181,14 @@ int main(int argc, char **argv)
     if (!strcmp(m, "counter")) {
         for (unsigned long i = 0;; i++) { printf("%lu\n", i); fflush(stdout); usleep(1000); }
     }
+    if (!strcmp(m, "tmpdir")) {              /* where temporary files go, and that it works */
+        const char *t = getenv("TMPDIR");
+        char path[512];
+        snprintf(path, sizeof path, "%s/probe", t ? t : "/tmp");
+        int fd = open(path, O_WRONLY | O_CREAT, 0600);
+        printf("RESULT %s %s\n", t ? t : "(unset)", fd < 0 ? ename(errno) : "OK");
+        return 0;
+    }
     if (!strcmp(m, "pause")) { result("OK"); pause(); return 0; }
     return result("BADMODE");
 }

@@ -660,6 +660,31 @@ TEST(isolate_0_is_a_plain_process_with_rlimits)
     ASSERT_CONTAINS(o, want);
 }
 
+TEST(plain_process_gets_a_private_tmpdir_removed_at_release)
+{
+    setup();
+    char exe[600], scratch[600], want[800], o[4096];
+    snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+    snprintf(scratch, sizeof scratch, "%s/scratch/inst1", test_tmpdir());
+    const char *argv[] = { exe, "tmpdir", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.isolate = 0;
+    s.scratch_dir = scratch;
+    int st = run_spec(&s, o, sizeof o, NULL);      /* releases */
+    ASSERT(WIFEXITED(st));
+    snprintf(want, sizeof want, "RESULT %s/tmp OK", scratch);
+    ASSERT_STREQ(o, want);
+    struct stat sb;
+    ASSERT_EQ(stat(scratch, &sb), -1);              /* created by the sandbox, removed with it */
+    /* isolated: its own /tmp, no TMPDIR needed */
+    argv[0] = "/var/task/hostile";
+    spec_init(&s, argv);
+    s.scratch_dir = scratch;
+    run_spec(&s, o, sizeof o, NULL);
+    ASSERT_STREQ(o, "RESULT (unset) OK");
+}
+
 TEST(unprivileged_nimbus_degrades_instead_of_failing)
 {
     setup();
