@@ -265,13 +265,18 @@ static void probe_v1(int c)
     ctl[c].v = 1;
 }
 
-/* CPU weight. Moving a task into a cpu cgroup costs from 0.2 to over 10 ms
- * here (measured on this host's v1 cpu controller under load) — the whole
- * cold-start budget. When nimbus sits in the root CPU task group and the
- * kernel has autogroups, the instance's own session (setsid) already is a task
- * group of its own; setting that autogroup's nice gives the same proportional
- * weight for one write. Otherwise (nimbus in a cpu cgroup, e.g. a systemd
- * slice) the cpu controller is used. */
+/* CPU weight. The cpu cgroup is the default because it is hierarchical: all
+ * instances share nimbus-sbx's one default weight against the rest of the
+ * host, and split it among themselves in proportion to memory — a lone
+ * 128 MB function still runs at full speed on a busy machine. Moving a task
+ * into a cpu cgroup is the slowest of the joins, though (0.2 to over 10 ms on
+ * this loaded host, largely the new group's first placement in the run
+ * queue). NIMBUS_SANDBOX=cpu-autogroup trades the hierarchy for speed: the
+ * instance's own session (setsid) already is a scheduler group, and setting
+ * its autogroup nice costs one write — but then a 128 MB instance weighs 7% of
+ * *any* host process, which starved functions into timeouts on a busy host
+ * (the Lambda end-to-end tests, at load 10). Autogroups only apply when nimbus
+ * sits in the root CPU task group. */
 static int autogroup_usable(void)
 {
     char buf[8] = "", own[PATH_MAX];
@@ -279,7 +284,7 @@ static int autogroup_usable(void)
     if (fd < 0) return 0;
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
-    if (n <= 0 || buf[0] != '1' || sbx__option("cpu-cgroup")) return 0;
+    if (n <= 0 || buf[0] != '1' || !sbx__option("cpu-autogroup")) return 0;
     if (own_path("cpu", own, sizeof own) == 0) return own[0] == 0;   /* v1 cpu */
     return own_path(NULL, own, sizeof own) != 0 || own[0] == 0;     /* v2 or none */
 }
@@ -292,7 +297,7 @@ void sbx__cg_probe(char *report, size_t cap)
         use_autogroup = autogroup_usable();
         if (use_autogroup)
             snprintf(ctl[C_CPU].why, sizeof ctl[C_CPU].why,
-                     "CPU weight set through the instance's autogroup instead (a cpu cgroup attach costs ms)");
+                     "CPU weight set through the instance's autogroup instead (NIMBUS_SANDBOX=cpu-autogroup)");
         if (!sbx__option("cgroup-v1")) probe_v2();
         for (int c = 0; c < C_N; c++)
             if (!ctl[c].v && !(c == C_CPU && use_autogroup)) probe_v1(c);

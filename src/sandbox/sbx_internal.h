@@ -44,7 +44,8 @@ const sbx_host_t *sbx__host(void);
 /* Operator switches in NIMBUS_SANDBOX (comma-separated), read by the probe:
  * "no-template" (build each root from scratch), "cgroup-v1" (ignore the v2
  * hierarchy), "fork" (fork-style clone3 instead of the vfork-style clone),
- * "cpu-cgroup" (CPU weight through a cpu cgroup even where autogroups work),
+ * "cpu-autogroup" (CPU weight through the session's autogroup nice instead of
+ * a cpu cgroup: cheaper, but not hierarchical),
  * "no-userns" (unprivileged: plain processes even where user namespaces work). For troubleshooting, and for tests of the fallback paths. */
 int sbx__option(const char *name);
 
