@@ -709,6 +709,17 @@ TEST(unprivileged_nimbus_degrades_instead_of_failing)
         if (strstr(f, "sandbox mode: user namespace") &&
             (!strstr(o, " pid=1 ") || !strstr(o, " seccomp=2 ") || !strstr(o, " caps=0000000000000000 ")))
             { fprintf(stderr, "%s\n", o); _exit(5); }
+        if (strstr(f, "sandbox mode: user namespace")) {
+            /* nimbus-only network works without root too */
+            run_net(SBX_NET_NIMBUS_ONLY, "10.255.255.1", 80, o, sizeof o);
+            if (strcmp(o, "RESULT ENETUNREACH") != 0) { fprintf(stderr, "%s\n", o); _exit(7); }
+            int port;
+            pid_t srv = fake_nimbus(&port);
+            run_net(SBX_NET_NIMBUS_ONLY, "127.0.0.1", port, o, sizeof o);
+            kill(srv, SIGKILL);
+            waitpid(srv, NULL, 0);
+            if (strcmp(o, "RESULT pong") != 0) { fprintf(stderr, "%s\n", o); _exit(8); }
+        }
         _exit(0);
     }
     int st;
