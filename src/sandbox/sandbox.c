@@ -349,6 +349,7 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
         return err;
     }
     s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    sbx__cg_join_cpu_later(&s->cg, pid, s->pidfd);
     *out = s;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "sandbox/sandbox.h"
 #include <linux/filter.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -130,6 +131,8 @@ typedef struct sbx_cg {
     char *dir[SBX_MAX_HIER]; int ndir;   /* every instance directory, one per hierarchy */
     int mem_v, pids_v, cpu_v, frz_v;     /* 0 none, 1 v1, 2 v2 for each controller */
     const char *mem_dir, *frz_dir, *v2_dir, *procs_dir; /* pointers into dir[] */
+    int cpu_late; int cpu_fd;            /* a cpu-only hierarchy joined after exec (see sbx_cgroup.c) */
+    int cpu_thread_on; pthread_t cpu_thread;
 } sbx_cg_t;
 /* Once: find the hierarchies; append one line per controller to report. */
 void sbx__cg_probe(char *report, size_t cap);
@@ -141,6 +144,9 @@ int sbx__cg_have_freezer(void);
  * fails is left out and logged. */
 int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned pids_max,
                    int *fds, int maxfds);
+/* Move pid into the cpu-only hierarchy off the spawn's critical path (a
+ * thread; joined by sbx__cg_destroy). No-op unless cg->cpu_late. */
+void sbx__cg_join_cpu_later(sbx_cg_t *cg, pid_t pid, int pidfd);
 int sbx__cg_freeze(sbx_cg_t *cg, int frozen);   /* 0, or -ENOTSUP without a freezer */
 void sbx__cg_kill(sbx_cg_t *cg);
 uint64_t sbx__cg_peak(const sbx_cg_t *cg);      /* 0 when unknown */

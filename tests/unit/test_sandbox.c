@@ -534,9 +534,16 @@ static void cpu_weight_of(unsigned memory_mb, char *out, size_t cap)
     char line[64], cg[2048];
     read_line(in.out, line, sizeof line);
     if (strstr(sbx_features(), "cgroup cpu: on")) {
-        read_proc(sbx_pid(in.sbx), "cgroup", cg, sizeof cg);
-        char *p = strstr(cg, ":cpu:");
+        /* The cpu hierarchy is joined just after exec, by a thread: wait for it. */
+        char *p = NULL;
+        for (int i = 0; i < 500; i++) {
+            read_proc(sbx_pid(in.sbx), "cgroup", cg, sizeof cg);
+            p = strstr(cg, ":cpu:");
+            if (p && strstr(p, "fn-hostile-1")) break;
+            usleep(10000);
+        }
         ASSERT(p != NULL);
+        ASSERT_CONTAINS(p, "fn-hostile-1");
         p[strcspn(p, "\n")] = 0;
         char path[700];
         snprintf(path, sizeof path, "/sys/fs/cgroup/cpu%s/cpu.shares", p + 5);
