@@ -14,11 +14,14 @@
  * it is a direct child of the caller, who reaps it (libuv or waitpid).
  *
  * Child sequence (system calls only — see sbx_internal.h):
- *   user-ns map → setsid (+ autogroup nice) → join cgroups → mounts + pivot_root → netns (lo,
- *   listeners) → hostname → rlimits → stdio → cwd → drop caps, set uid/gid →
- *   no_new_privs + seccomp → mark fds CLOEXEC → execve.
+ *   user-ns map → setsid (+ autogroup nice) → join cgroups → mounts +
+ *   pivot_root → netns (lo, listeners) → hostname → rlimits → stdio → cwd →
+ *   drop caps, set uid/gid, PDEATHSIG → no_new_privs + seccomp → mark fds
+ *   CLOEXEC → execve. After the exec the parent starts the relays and, where
+ *   the cpu controller has its own v1 hierarchy, the late cpu join.
  *
- * A handle (sbx_t) is owned by the caller from sbx_spawn to sbx_release. */
+ * A handle (sbx_t) is owned by the caller from sbx_spawn to sbx_release;
+ * sbx_spawn is thread-safe (one vfork stack, under a mutex). */
 #include "sandbox/sbx_internal.h"
 #include "core/alloc.h"
 #include "core/log.h"
