@@ -30,6 +30,7 @@ REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIBSRCS)) build/obj/gen/embedded_
 ASAN_OBJ := $(patsubst src/%.c,build/asan/obj/%.o,$(LIBSRCS)) build/asan/obj/gen/embedded_files.o
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+.SECONDARY:
 .PHONY: all run test unit unit-asan asan e2e fuzz fuzz-quick bench bench-quick reliability soak deps clean
 all: build/nimbus
 

@@ -1,3 +1,271 @@
-/* main.c — the nimbus command line. */
+/* main.c — the nimbus command line: up, env, doctor, logs, help, --version.
+ *
+ * Exit codes: 0 success; 1 runtime failure (cannot listen, store cannot be
+ * opened, a service failed to start); 2 usage error (unknown command or flag,
+ * bad value). */
+#include "core/config.h"
+#include "core/ctx.h"
+#include "core/edge.h"
+#include "core/http_server.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "core/version.h"
+#include "sandbox/sandbox.h"
+#include "store/store.h"
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
-int main(int argc, char **argv) { (void)argc; (void)argv; puts("nimbus"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *usage;
+} command_t;
+
+static int cmd_up(int argc, char **argv);
+static int cmd_env(int argc, char **argv);
+static int cmd_doctor(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const char up_usage[] =
+    "usage: nimbus up [--listen HOST:PORT] [--data DIR] [--region R] [--account ID]\n"
+    "                 [--log-level error|warn|info|debug] [--config FILE] [--set section.key=value]...\n"
+    "\n"
+    "Start the nimbus daemon in the foreground: one edge endpoint for every service.\n"
+    "  --listen HOST:PORT   where the edge listens (default 127.0.0.1:4566; port 0 picks a free\n"
+    "                       port, printed at start)                       env NIMBUS_LISTEN\n"
+    "  --data DIR           state directory (default ./.nimbus)           env NIMBUS_DATA\n"
+    "  --region R           region in ARNs and answers (default us-east-1) env NIMBUS_REGION\n"
+    "  --account ID         12-digit account id (default 000000000000)    env NIMBUS_ACCOUNT\n"
+    "  --log-level L        error, warn, info (default) or debug          env NIMBUS_LOG_LEVEL\n"
+    "  --config FILE        config file of 'key = value' lines (default DIR/nimbus.conf)\n"
+    "                                                                     env NIMBUS_CONFIG\n"
+    "  --set s.k=v          a service setting, e.g. lambda.idle_timeout=300\n"
+    "                                                                     env NIMBUS_S_K\n"
+    "Precedence: flags > environment > config file > defaults.\n"
+    "SIGTERM or SIGINT stops it gracefully: requests in flight finish, the store closes cleanly.\n";
+
+static const command_t commands[] = {
+    {"up", cmd_up, "start the daemon (foreground)", up_usage},
+    {"env", cmd_env, "print export lines to point AWS tools at nimbus",
+     "usage: nimbus env [--data DIR]\n\nPrint `export AWS_...` lines for eval \"$(nimbus env)\": the endpoint of the\n"
+     "daemon running on DIR, its region and credentials.\n"},
+    {"doctor", cmd_doctor, "report what this host supports (isolation, runtimes)",
+     "usage: nimbus doctor\n\nList which isolation features are active for functions and why others are not,\n"
+     "and which interpreters serve which Lambda runtimes.\n"},
+    {"help", cmd_help, "show help for a command", "usage: nimbus help [COMMAND]\n"},
+    {"version", cmd_version, "print the version", "usage: nimbus --version\n"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const command_t *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+static void print_overview(FILE *f)
+{
+    fprintf(f, "nimbus %s — AWS serverless, self-hosted, in one binary\n\nusage: nimbus COMMAND [options]\n\ncommands:\n", NB_VERSION);
+    for (size_t i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nnimbus COMMAND --help shows a command's options.\n"
+               "exit codes: 0 success, 1 runtime failure, 2 usage error\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc > 0) {
+        const command_t *c = find_command(argv[0]);
+        if (!c) {
+            fprintf(stderr, "nimbus: unknown command '%s'\n", argv[0]);
+            return 2;
+        }
+        fputs(c->usage, stdout);
+        return 0;
+    }
+    print_overview(stdout);
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    printf("nimbus %s\n", NB_VERSION);
+    return 0;
+}
+
+/* ---- nimbus up ------------------------------------------------------------ */
+
+typedef struct daemon {
+    nb_config_t cfg;
+    nb_ctx_t ctx;
+    uv_loop_t *loop;
+    nb_http_server_t *edge;
+    uv_signal_t sigint, sigterm;
+    int stopping;
+} daemon_t;
+
+static void on_edge_stopped(void *arg)
+{
+    daemon_t *d = arg;
+    for (size_t i = 0; nb_services[i]; i++)
+        if (nb_services[i]->stop) nb_services[i]->stop(&d->ctx);
+    if (d->ctx.store) store_close(d->ctx.store);
+    d->ctx.store = NULL;
+    uv_signal_stop(&d->sigint);
+    uv_signal_stop(&d->sigterm);
+    uv_close((uv_handle_t *)&d->sigint, NULL);
+    uv_close((uv_handle_t *)&d->sigterm, NULL);
+    nb_log_info("nimbus", "stopped");
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    daemon_t *d = h->data;
+    if (d->stopping) {
+        nb_log_warn("nimbus", "second signal: exiting now");
+        exit(1);
+    }
+    d->stopping = 1;
+    nb_log_info("nimbus", "signal %d: stopping gracefully", signum);
+    nb_http_server_stop(d->edge, on_edge_stopped, d);
+}
+
+static void write_endpoint_file(const daemon_t *d)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/endpoint", d->cfg.data_dir);
+    char line[400];
+    int n = snprintf(line, sizeof line, "%s\n", d->cfg.endpoint_url);
+    if (nb_write_file_atomic(path, line, (size_t)n, 0600) != 0)
+        nb_log_warn("nimbus", "cannot write %s: %s", path, strerror(errno));
+}
+
+static int cmd_up(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(up_usage, stdout);
+            return 0;
+        }
+    static daemon_t d;
+    if (nb_config_load(&d.cfg, argc, argv) != 0) return 2;
+    nb_log_set_level(d.cfg.log_level);
+    signal(SIGPIPE, SIG_IGN);
+    if (nb_mkdir_p(d.cfg.data_dir) != 0) {
+        fprintf(stderr, "nimbus: cannot create data directory %s: %s\n", d.cfg.data_dir, strerror(errno));
+        return 1;
+    }
+    d.loop = uv_default_loop();
+    d.ctx.loop = d.loop;
+    d.ctx.cfg = &d.cfg;
+    d.ctx.started_us = nb_now_us();
+    int rc = store_open(&d.ctx.store, d.loop, d.cfg.data_dir, NULL);
+    if (rc != STORE_OK) {
+        fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d.cfg.data_dir, rc);
+        return 1;
+    }
+    nb_http_limits_t limits;
+    nb_http_limits_default(&limits);
+    int port = 0;
+    rc = nb_http_server_start(&d.edge, &d.ctx, d.cfg.listen_host, d.cfg.listen_port, &limits,
+                              nb_edge_dispatch, NULL, &port);
+    if (rc != 0) {
+        fprintf(stderr, "nimbus: cannot listen on %s:%d: %s\n", d.cfg.listen_host, d.cfg.listen_port, uv_strerror(rc));
+        store_close(d.ctx.store);
+        return 1;
+    }
+    d.cfg.listen_port = port;
+    const char *h = d.cfg.listen_host;
+    int v6 = strchr(h, ':') != NULL;
+    snprintf(d.cfg.endpoint_url, sizeof d.cfg.endpoint_url, "http://%s%s%s:%d", v6 ? "[" : "",
+             strcmp(h, "0.0.0.0") == 0 ? "127.0.0.1" : h, v6 ? "]" : "", port);
+    for (size_t i = 0; nb_services[i]; i++) {
+        if (nb_services[i]->init && nb_services[i]->init(&d.ctx) != 0) {
+            fprintf(stderr, "nimbus: service %s failed to start\n", nb_services[i]->name);
+            return 1;
+        }
+    }
+    write_endpoint_file(&d);
+    uv_signal_init(d.loop, &d.sigint);
+    uv_signal_init(d.loop, &d.sigterm);
+    d.sigint.data = d.sigterm.data = &d;
+    uv_signal_start(&d.sigint, on_signal, SIGINT);
+    uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+    if (!sbx_fully_isolated())
+        nb_log_warn("sandbox", "functions run with reduced isolation on this host; see `nimbus doctor`");
+    printf("nimbus %s listening on %s (data: %s, region %s, account %s)\n", NB_VERSION,
+           d.cfg.endpoint_url, d.cfg.data_dir, d.cfg.region, d.cfg.account);
+    printf("try:  aws --endpoint-url %s dynamodb list-tables\n", d.cfg.endpoint_url);
+    fflush(stdout);
+    uv_run(d.loop, UV_RUN_DEFAULT);
+    uv_loop_close(d.loop);
+    nb_config_free(&d.cfg);
+    return 0;
+}
+
+/* ---- nimbus env / doctor --------------------------------------------------- */
+
+static int cmd_env(int argc, char **argv)
+{
+    const char *data = getenv("NIMBUS_DATA") ? getenv("NIMBUS_DATA") : "./.nimbus";
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0) { fputs(find_command("env")->usage, stdout); return 0; }
+        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) data = argv[++i];
+        else { fprintf(stderr, "nimbus env: unknown option '%s'\n", argv[i]); return 2; }
+    }
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/endpoint", data);
+    nb_buf_t b = NB_BUF_INIT;
+    if (nb_read_file(path, &b) != 0) {
+        fprintf(stderr, "nimbus env: no nimbus has run on %s (no %s)\n", data, path);
+        return 1;
+    }
+    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r')) b.data[--b.len] = 0;
+    nb_config_t cfg;
+    char *av[] = {(char *)"--data", (char *)data};
+    if (nb_config_load(&cfg, 2, av) != 0) return 2;
+    printf("export AWS_ENDPOINT_URL=%s\nexport AWS_REGION=%s\nexport AWS_DEFAULT_REGION=%s\n", b.data, cfg.region, cfg.region);
+    printf("export AWS_ACCESS_KEY_ID=test\nexport AWS_SECRET_ACCESS_KEY=test\n");
+    nb_buf_free(&b);
+    nb_config_free(&cfg);
+    return 0;
+}
+
+static int cmd_doctor(int argc, char **argv)
+{
+    if (argc > 0 && strcmp(argv[0], "--help") == 0) { fputs(find_command("doctor")->usage, stdout); return 0; }
+    printf("nimbus %s doctor\n\nfunction isolation:\n%s", NB_VERSION, sbx_features());
+    printf("\nruntimes:\n");
+    printf("  nodejs18.x, nodejs20.x, nodejs22.x → %s\n", access("/usr/bin/node", X_OK) == 0 ? "/usr/bin/node" : "node (not found)");
+    printf("  python3.11, python3.12, python3.13 → %s\n", access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3 (not found)");
+    printf("  provided.al2, provided.al2023     → the function's own bootstrap\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_overview(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-v") == 0) return cmd_version(0, NULL);
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) return cmd_help(0, NULL);
+    const command_t *c = find_command(name);
+    if (!c) {
+        fprintf(stderr, "nimbus: unknown command '%s'\n\n", name);
+        print_overview(stderr);
+        return 2;
+    }
+    if (c->run != cmd_up && argc > 2 && strcmp(argv[2], "--help") == 0) {
+        fputs(c->usage, stdout);
+        return 0;
+    }
+    return c->run(argc - 2, argv + 2);
+}

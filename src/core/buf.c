@@ -7,11 +7,12 @@
 
 void nb_buf_reserve(nb_buf_t *b, size_t extra)
 {
-    if (b->len + extra + 1 <= b->cap) return;
+    if (b->len + extra + 1 <= b->cap && b->data) return;
     size_t cap = b->cap ? b->cap * 2 : 256;
     while (cap < b->len + extra + 1) cap *= 2;
     b->data = nb_xrealloc(b->data, cap);
     b->cap = cap;
+    b->data[b->len] = 0;
 }
 
 void nb_buf_append(nb_buf_t *b, const void *p, size_t n)

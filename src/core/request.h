@@ -61,7 +61,8 @@ struct nb_req {
     const char *principal_arn;
     const char *access_key;
 
-    void *priv;                /* the edge's; services must not touch */
+    void *priv;                /* the HTTP listener's; services must not touch */
+    struct nb_edge_state *edge;/* the edge's (response headers...); services must not touch */
 };
 
 /* Lookups return NULL when absent; names are case-insensitive for headers. */

@@ -1,5 +1,4 @@
 /* test_main.c — runs the registered tests, each in a child with a timeout. */
-#define _GNU_SOURCE
 #include "test.h"
 #include <signal.h>
 #include <stdint.h>

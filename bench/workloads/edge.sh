@@ -1,0 +1,48 @@
+# edge.sh — the trivial request: nimbus's /_nimbus/health against nginx
+# returning a fixed 200 from a `return` directive (nginx is the practical
+# limit on this machine); plus start-up time and idle RSS of nimbus.
+bench_edge() {
+  local dur=$1
+  echo "== edge: trivial request (wrk, 32 connections, ${dur}s)"
+  # nginx
+  local ng=$RAW/nginx port pid
+  mkdir -p "$ng"
+  port=$(free_port)
+  cat > "$ng/nginx.conf" <<NGX
+worker_processes auto;
+pid $ng/nginx.pid;
+error_log $ng/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$port; location / { return 200 "ok"; } }
+}
+NGX
+  nginx -c "$ng/nginx.conf" -g 'daemon off;' & pid=$!
+  wait_port "$port"
+  run_wrk "edge trivial request" "nginx" "$pid" "http://127.0.0.1:$port/" 32 "$dur"
+  kill "$pid"; wait "$pid" 2>/dev/null
+
+  # nimbus
+  local data=$RAW/nimbus-edge
+  rm -rf "$data"; port=$(free_port)
+  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --log-level warn >/dev/null 2>&1 & pid=$!
+  wait_port "$port"
+  run_wrk "edge trivial request" "nimbus" "$pid" "http://127.0.0.1:$port/_nimbus/health" 32 "$dur"
+  kill "$pid"; wait "$pid" 2>/dev/null
+
+  echo "== start-up and idle memory"
+  local r i best=""
+  for i in 1 2 3 4 5; do
+    rm -rf "$data"; port=$(free_port)
+    r=$(PORT=$port PROBE_PATH=/_nimbus/health python3 "$BENCH_DIR/lib/startup.py" "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --log-level warn | grep '^RESULT' | sed 's/^RESULT //')
+    best="$best$r"$'\n'
+  done
+  python3 - "$best" > "$RAW/startup.tmp" <<'PY'
+import json, sys, statistics
+rs = [json.loads(l) for l in sys.argv[1].splitlines() if l.strip()]
+print("%.2f\t%d" % (statistics.median(r["startup_ms"] for r in rs), statistics.median(r["idle_rss_kb"] for r in rs)))
+PY
+  record_metric "start-up (median of 5)" nimbus "$(cut -f1 "$RAW/startup.tmp")" "ms"
+  record_metric "idle RSS" nimbus "$(awk -F'\t' '{printf "%.1f", $2/1024}' "$RAW/startup.tmp")" "MB"
+}

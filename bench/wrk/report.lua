@@ -1,0 +1,34 @@
+-- report.lua — make wrk print one JSON line of results (requests/s, latency
+-- percentiles in microseconds, errors), and optionally send a fixed request:
+-- WRK_METHOD, WRK_BODY_FILE, WRK_HEADERS ("Name: value|Name: value").
+local method = os.getenv("WRK_METHOD")
+local body_file = os.getenv("WRK_BODY_FILE")
+local headers = os.getenv("WRK_HEADERS")
+
+init = function(args)
+  if method then wrk.method = method end
+  if body_file then
+    local f = io.open(body_file, "rb")
+    wrk.body = f:read("*a")
+    f:close()
+  end
+  if headers then
+    for h in string.gmatch(headers, "[^|]+") do
+      local k, v = string.match(h, "^%s*([^:]+):%s*(.*)$")
+      if k then wrk.headers[k] = v end
+    end
+  end
+end
+
+local non2xx = 0
+response = function(status, hdrs, body)
+  if status >= 300 then non2xx = non2xx + 1 end
+end
+
+done = function(summary, latency, requests)
+  local errs = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status
+  io.write(string.format(
+    'RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50_us":%d,"p99_us":%d,"p999_us":%d,"max_us":%d,"errors":%d}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max, errs))
+end

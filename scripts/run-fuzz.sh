@@ -1,0 +1,29 @@
+#!/bin/bash
+# run-fuzz.sh SECONDS TARGET... — run each libFuzzer target for SECONDS on its
+# seed corpus (fuzz/corpus/<name>/, copied so the repository's seeds stay
+# small); a crash fails the run and leaves the reproducer in build/fuzz/.
+# Prints "N passed, N failed" with one entry per target.
+set -u
+cd "$(dirname "$0")/.."
+secs=$1; shift
+passed=0; failed=0
+for t in "$@"; do
+  name=${t#fuzz_}
+  seeds=fuzz/corpus/$name
+  work=build/fuzz/corpus/$name
+  mkdir -p "$work" "$seeds"
+  cp -n "$seeds"/* "$work"/ 2>/dev/null || true
+  dict=""; [ -f fuzz/$name.dict ] && dict="-dict=fuzz/$name.dict"
+  echo "== $t (${secs}s)"
+  out=$(cd build/fuzz && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        ./"$t" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 $dict "corpus/$name" 2>&1); rc=$?
+  execs=$(echo "$out" | grep -E 'stat::number_of_executed_units' | awk '{print $2}')
+  if [ $rc -eq 0 ]; then
+    echo "ok   $t: ${execs:-?} executions"; passed=$((passed+1))
+  else
+    echo "$out" | tail -40; echo "FAIL $t"; failed=$((failed+1))
+  fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ $failed -eq 0 ]

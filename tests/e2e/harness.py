@@ -1,0 +1,168 @@
+"""harness.py — start a real nimbus for end-to-end tests and drive it with real clients.
+
+Every test module uses Debian's python3 (/usr/bin/python3, where python3-boto3
+lives) and Debian's AWS CLI v2 (/usr/bin/aws). A Nimbus() starts `nimbus up` on
+a free port with a fresh data directory and stops it afterwards.
+
+    from harness import Nimbus, NimbusTestCase
+    class T(NimbusTestCase):          # one nimbus per test class
+        def test_x(self):
+            ddb = self.nimbus.client("dynamodb")
+            out = self.nimbus.aws("dynamodb", "list-tables")
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("NIMBUS_BIN", os.path.join(ROOT, "build", "nimbus"))
+AWS_CLI = "/usr/bin/aws"
+CREDS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
+         "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+class Nimbus:
+    """A nimbus daemon on a free loopback port with its own data directory."""
+
+    def __init__(self, data_dir=None, extra_args=(), env=None):
+        self.own_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="nimbus-e2e-")
+        self.extra_args = list(extra_args)
+        self.extra_env = env or {}
+        self.proc = None
+        self.endpoint = None
+        self.log_path = os.path.join(self.data_dir, "nimbus.log")
+
+    def start(self, timeout=10.0):
+        env = dict(os.environ)
+        env.update(self.extra_env)
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [BINARY, "up", "--listen", "127.0.0.1:0", "--data", self.data_dir] + self.extra_args,
+            stdout=subprocess.PIPE, stderr=self.log, env=env)
+        deadline = time.time() + timeout
+        line = b""
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            if b" listening on " in line:
+                self.endpoint = line.split(b" listening on ")[1].split()[0].decode()
+                break
+        if not self.endpoint:
+            self.stop()
+            raise RuntimeError("nimbus did not start: %r; log:\n%s" % (line, self.read_log()))
+        # drain stdout in the background so the daemon never blocks on it
+        self._drain = subprocess.Popen(["cat"], stdin=self.proc.stdout, stdout=subprocess.DEVNULL)
+        self.wait_healthy()
+        return self
+
+    def wait_healthy(self, timeout=10.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(self.endpoint + "/_nimbus/health", timeout=2) as r:
+                    if r.status == 200:
+                        return json.loads(r.read())
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("nimbus not healthy")
+
+    def read_log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def kill9(self):
+        """SIGKILL the daemon (crash tests)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self, timeout=10.0):
+        """Graceful stop (SIGTERM); returns the exit code."""
+        rc = None
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                rc = self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                rc = self.proc.wait()
+        elif self.proc:
+            rc = self.proc.returncode
+        if getattr(self, "_drain", None):
+            self._drain.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+        return rc
+
+    def cleanup(self):
+        self.stop()
+        if self.own_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def env(self):
+        e = dict(os.environ)
+        e.update(CREDS)
+        e["AWS_ENDPOINT_URL"] = self.endpoint
+        e.pop("AWS_PROFILE", None)
+        e["AWS_CONFIG_FILE"] = "/dev/null"
+        e["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+        e["AWS_PAGER"] = ""
+        return e
+
+    def aws(self, *args, check=True, input=None):
+        """Run Debian's AWS CLI v2 against this nimbus; returns (rc, parsed JSON or text, stderr)."""
+        p = subprocess.run([AWS_CLI, "--endpoint-url", self.endpoint, "--output", "json"] + list(args),
+                           capture_output=True, text=True, env=self.env(), input=input, timeout=120)
+        if check and p.returncode != 0:
+            raise AssertionError("aws %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
+        out = p.stdout
+        try:
+            out = json.loads(out) if out.strip() else None
+        except ValueError:
+            pass
+        return p.returncode, out, p.stderr
+
+    def client(self, service, **kw):
+        import boto3
+        import botocore.config
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
+                            config=botocore.config.Config(retries={"max_attempts": 1}), **kw)
+
+    def resource(self, service):
+        import boto3
+        return boto3.resource(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                              aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
+                              aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"])
+
+    def node(self, script_path, *args, timeout=120):
+        """Run a Node.js script with the e2e node_modules and this endpoint in the env."""
+        e = self.env()
+        e["NODE_PATH"] = os.path.join(ROOT, "tests", "e2e", "node_modules")
+        return subprocess.run(["node", script_path] + list(args), capture_output=True, text=True,
+                              env=e, timeout=timeout)
+
+
+class NimbusTestCase(unittest.TestCase):
+    """One nimbus per test class, started before its tests and stopped after."""
+    nimbus_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.nimbus = Nimbus(extra_args=cls.nimbus_args).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.nimbus.cleanup()

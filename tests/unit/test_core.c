@@ -1,0 +1,92 @@
+/* test_core.c — arena, buffers, encodings, config precedence. */
+#include "test.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/util.h"
+#include <stdlib.h>
+
+TEST(arena_grows_and_aligns)
+{
+    nb_arena_t *a = nb_arena_new(64);
+    for (int i = 0; i < 1000; i++) {
+        char *p = nb_arena_alloc(a, (size_t)(i % 50 + 1));
+        ASSERT_EQ(((uintptr_t)p) % 16, 0);
+        memset(p, 'x', (size_t)(i % 50 + 1));
+    }
+    char *big = nb_arena_alloc(a, 1 << 21);
+    memset(big, 0, 1 << 21);
+    ASSERT_STREQ(nb_arena_printf(a, "%d-%s", 42, "x"), "42-x");
+    nb_arena_reset(a);
+    nb_arena_free(a);
+}
+
+TEST(base64_roundtrip)
+{
+    const char *cases[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+    const char *enc[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+    for (int i = 0; i < 7; i++) {
+        nb_buf_t b = NB_BUF_INIT, d = NB_BUF_INIT;
+        nb_base64_encode(&b, cases[i], strlen(cases[i]));
+        ASSERT_STREQ(b.data, enc[i]);
+        ASSERT_EQ(nb_base64_decode(&d, b.data, b.len), 0);
+        ASSERT_EQ(d.len, strlen(cases[i]));
+        if (d.len) ASSERT_MEMEQ(d.data, cases[i], d.len);
+        nb_buf_free(&b);
+        nb_buf_free(&d);
+    }
+    nb_buf_t bad = NB_BUF_INIT;
+    ASSERT_EQ(nb_base64_decode(&bad, "Zm9", 3), -1);
+    ASSERT_EQ(nb_base64_decode(&bad, "Z=9v", 4), -1);
+    nb_buf_free(&bad);
+}
+
+TEST(url_codec)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    ASSERT_EQ(nb_url_decode(&b, "a%20b+c", 7, 1), 0);
+    ASSERT_STREQ(b.data, "a b c");
+    nb_buf_clear(&b);
+    ASSERT_EQ(nb_url_decode(&b, "%4", 2, 0), -1);
+    nb_buf_clear(&b);
+    nb_url_encode(&b, "a b/~", 5, 1);
+    ASSERT_STREQ(b.data, "a%20b/~");
+    nb_buf_free(&b);
+}
+
+TEST(uuid_format)
+{
+    char a[37], b[37];
+    nb_uuid4(a);
+    nb_uuid4(b);
+    ASSERT_EQ(strlen(a), 36);
+    ASSERT(strcmp(a, b) != 0);
+    ASSERT_EQ(a[14], '4');
+}
+
+TEST(config_precedence_flags_env_file)
+{
+    const char *dir = test_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/nimbus.conf", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "# comment\nregion = eu-west-1\naccount = 111111111111\nlambda.idle_timeout = 5\n");
+    fclose(f);
+    setenv("NIMBUS_ACCOUNT", "222222222222", 1);
+    setenv("NIMBUS_LAMBDA_IDLE_TIMEOUT", "7", 1);
+    nb_config_t c;
+    char *argv[] = {"--data", (char *)dir, "--listen", "127.0.0.1:0", "--set", "ddb.x=1"};
+    ASSERT_EQ(nb_config_load(&c, 6, argv), 0);
+    ASSERT_STREQ(c.region, "eu-west-1");          /* file */
+    ASSERT_STREQ(c.account, "222222222222");      /* env beats file */
+    ASSERT_EQ(c.listen_port, 0);                  /* flag */
+    ASSERT_EQ(nb_config_get_long(&c, "lambda.idle_timeout", 0), 7);
+    ASSERT_STREQ(nb_config_get(&c, "ddb.x"), "1");
+    nb_config_free(&c);
+    char *bad[] = {"--data", (char *)dir, "--account", "12"};
+    ASSERT_EQ(nb_config_load(&c, 4, bad), -1);
+    nb_config_free(&c);
+    char *unknown[] = {"--frobnicate"};
+    ASSERT_EQ(nb_config_load(&c, 1, unknown), -1);
+    nb_config_free(&c);
+}
