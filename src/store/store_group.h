@@ -1,0 +1,46 @@
+/* store_group.h — group commit: many applied commits, one durability sync.
+ *
+ * A backend applies a write transaction on the loop thread (fast, not yet
+ * durable) and hands its callback to store_group_add(). The group runs the
+ * backend's sync function on a libuv worker, one at a time; when a sync
+ * finishes, every callback added before that sync started is called with its
+ * result. Callbacks added while a sync runs wait for the next one, which
+ * starts as soon as the current one's callbacks have run. So N writers that
+ * commit together share one sync.
+ *
+ *   state     event                    action → next state
+ *   IDLE      add(cb)                  waiting = [cb]; queue a sync of waiting → SYNCING
+ *   SYNCING   add(cb)                  waiting += cb (it needs the next sync)
+ *   SYNCING   sync done (sync_after)   call the batch's callbacks (their adds join
+ *                                      waiting); waiting empty → IDLE, else queue a
+ *                                      sync of waiting → SYNCING
+ *   any       store_group_close        wait for the running sync, call its batch;
+ *                                      sync and call waiting until empty; free
+ *
+ * All functions on the loop thread except the sync function itself. */
+#ifndef NB_STORE_GROUP_H
+#define NB_STORE_GROUP_H
+#include <uv.h>
+#include "store/store.h"
+
+typedef struct store_group store_group_t;
+
+/* Runs on a worker thread: make everything applied so far durable.
+ * STORE_OK or a store_status error. */
+typedef int (*store_sync_fn)(void *ctx);
+
+/* sync NULL: callbacks run on a later loop iteration without any sync
+ * (store_options_t.no_sync). ctx borrowed until store_group_close. */
+store_group_t *store_group_new(uv_loop_t *loop, store_sync_fn sync, void *ctx);
+
+/* A commit was applied: call cb(arg, status) once it is durable. cb NULL:
+ * nothing to call, but the commit still counts as pending. */
+void store_group_add(store_group_t *g, store_durable_fn cb, void *arg);
+
+/* Wait for the running sync, sync whatever is still waiting (on this thread),
+ * run every callback, then free g. Callbacks may add more commits; those are
+ * synced and called too before this returns. A sync request still queued in
+ * libuv is released by the loop's next run. */
+void store_group_close(store_group_t *g);
+
+#endif

@@ -1,0 +1,566 @@
+/* store_lmdb.c — the embedded LMDB backend (store_backend.h).
+ *
+ * Owns: the LMDB environment in DIR/store/, the cache of keyspace handles,
+ * a pool of reset read transactions, and the group commit (store_group.c)
+ * whose sync is mdb_env_sync(env, 1) = fdatasync of the data file.
+ *
+ * Durability: the env runs with MDB_NOSYNC, so mdb_txn_commit on the loop
+ * thread only writes to the page cache; a commit is acknowledged (its
+ * callback called with STORE_OK) only after a later fdatasync completed.
+ *
+ * Keyspaces are LMDB named databases. Invariants of the handle cache:
+ *  - b->ks[0..nks) are handles exported to the env, in creation order; the
+ *    cache only grows, and only when a write transaction commits;
+ *  - a transaction sees b->ks[0..t->gen) (gen = nks at its begin): a keyspace
+ *    created after a read transaction began is not in its snapshot, and LMDB
+ *    would reject its handle there, so it reads as empty;
+ *  - a keyspace first written by a write transaction is opened (MDB_CREATE)
+ *    inside that transaction and kept in t->fresh; LMDB makes the handle
+ *    permanent only if that transaction commits, and so does this cache;
+ *  - existing keyspaces are all opened once at store open, so reads never
+ *    need to open a handle (which LMDB allows only one transaction at a time).
+ *
+ * A write that fails (map full, disk full, I/O) aborts the LMDB transaction
+ * on the spot: nothing of it is applied, the writer lock is released, and
+ * the transaction object answers that error until commit/abort frees it.
+ * LMDB reports a short write at commit as EIO; commit_err() calls it disk
+ * full when the filesystem is nearly out of space.
+ *
+ * Space freed by transaction N becomes reusable only from transaction N+2
+ * (LMDB keeps the previous snapshot intact). So that a delete frees space for
+ * the very next write when the map is nearly full, each commit made while
+ * the map is over 3/4 used is followed by a tiny internal commit (advance()),
+ * in a database whose name is too long to be a keyspace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+#include <lmdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "store/store_backend.h"
+#include "store/store_group.h"
+
+#define LMDB_MAX_DBS      256
+#define LMDB_DEFAULT_MAP  ((size_t)64 << 30)    /* 64 GiB, sparse */
+#define LMDB_READ_POOL    16                    /* reset read txns kept */
+#define LMDB_LOW_SPACE    ((uint64_t)4 << 20)    /* see commit_err() */
+/* Longer than STORE_MAX_KEYSPACE, so no caller can name it (ks_load skips it). */
+#define LMDB_ADVANCE_DB   "store.internal.advance-past-freed-pages.not-a-keyspace.see-store_lmdb.c"
+
+typedef struct ks_entry {
+    char name[STORE_MAX_KEYSPACE + 1];
+    MDB_dbi dbi;
+} ks_entry_t;
+
+typedef struct lmdb_store lmdb_store_t;
+
+typedef struct lmdb_txn {
+    store_txn_t base;          /* first: store.c's header */
+    lmdb_store_t *b;
+    MDB_txn *mt;               /* NULL once a failed write aborted it */
+    int err;                   /* sticky failure of a write, or STORE_OK */
+    size_t gen;                /* b->ks[0..gen) visible */
+    ks_entry_t *fresh;         /* keyspaces created by this write txn */
+    size_t nfresh, capfresh;
+    struct lmdb_txn *next;     /* read pool link */
+} lmdb_txn_t;
+
+struct lmdb_store {
+    MDB_env *env;
+    store_group_t *group;
+    ks_entry_t ks[LMDB_MAX_DBS];
+    size_t nks;
+    lmdb_txn_t *writer;        /* the open write txn, or NULL */
+    lmdb_txn_t *spare_writer;  /* freed write txn object, reused */
+    lmdb_txn_t *read_pool;     /* reset read txns ready for renew */
+    size_t nread_pool;
+    size_t psize;              /* LMDB page size */
+    char path[4096];           /* DIR/store */
+    uint64_t advances;         /* internal commits made by advance() */
+};
+
+static atomic_uint_fast64_t sync_count;
+
+uint64_t store_lmdb_sync_count(void)
+{
+    return (uint64_t)atomic_load(&sync_count);
+}
+
+/* LMDB / errno code → store_status. */
+static int map_err(int rc)
+{
+    switch (rc) {
+    case MDB_SUCCESS:   return STORE_OK;
+    case MDB_NOTFOUND:  return STORE_NOTFOUND;
+    case MDB_MAP_FULL:
+    case MDB_TXN_FULL:  /* too many dirty pages for one transaction */
+    case MDB_DBS_FULL:  /* more than LMDB_MAX_DBS keyspaces */
+    case MDB_PAGE_FULL:
+    case ENOSPC:
+    case EDQUOT:        return STORE_ERR_FULL;
+    default:            return STORE_ERR_IO;
+    }
+}
+
+/* map_err, logging anything that is not an ordinary answer. */
+static int report(const char *what, int rc)
+{
+    int s = map_err(rc);
+    if (s == STORE_ERR_IO)
+        nb_log_error("store", "lmdb %s: %s", what, mdb_strerror(rc));
+    else if (s == STORE_ERR_FULL)
+        nb_log_warn("store", "lmdb %s: %s", what, mdb_strerror(rc));
+    return s;
+}
+
+/* Runs on a libuv worker (store_group.c); mdb_env_sync only fdatasyncs the
+ * data file, which is safe next to commits on the loop thread. */
+static int lmdb_sync(void *ctx)
+{
+    lmdb_store_t *b = ctx;
+    int rc = mdb_env_sync(b->env, 1);
+    if (rc != 0) return report("sync", rc);
+    atomic_fetch_add(&sync_count, 1);
+    return STORE_OK;
+}
+
+/* ---- keyspace handles -------------------------------------------------- */
+
+static int ks_find(const ks_entry_t *v, size_t n, const char *ks, MDB_dbi *dbi)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].name, ks) == 0) {
+            *dbi = v[i].dbi;
+            return 1;
+        }
+    return 0;
+}
+
+/* The handle of keyspace ks as t sees it. create (write txns only): create
+ * the keyspace in t if it does not exist. MDB_NOTFOUND: no such keyspace. */
+static int ks_handle(lmdb_txn_t *t, const char *ks, int create, MDB_dbi *dbi)
+{
+    if (ks_find(t->b->ks, t->gen, ks, dbi)) return MDB_SUCCESS;
+    if (ks_find(t->fresh, t->nfresh, ks, dbi)) return MDB_SUCCESS;
+    if (!create) return MDB_NOTFOUND;
+    if (t->b->nks + t->nfresh >= LMDB_MAX_DBS) return MDB_DBS_FULL;
+    int rc = mdb_dbi_open(t->mt, ks, MDB_CREATE, dbi);
+    if (rc != MDB_SUCCESS) return rc;
+    if (t->nfresh == t->capfresh) {
+        t->capfresh = t->capfresh ? t->capfresh * 2 : 4;
+        t->fresh = nb_xrealloc(t->fresh, t->capfresh * sizeof *t->fresh);
+    }
+    snprintf(t->fresh[t->nfresh].name, sizeof t->fresh[0].name, "%s", ks);
+    t->fresh[t->nfresh].dbi = *dbi;
+    t->nfresh++;
+    return MDB_SUCCESS;
+}
+
+/* Open every existing keyspace once (a short write transaction). */
+static int ks_load(lmdb_store_t *b)
+{
+    MDB_txn *txn;
+    MDB_dbi main_dbi;
+    MDB_cursor *c;
+    int rc = mdb_txn_begin(b->env, NULL, 0, &txn);
+    if (rc != 0) return rc;
+    rc = mdb_dbi_open(txn, NULL, 0, &main_dbi);
+    if (rc == 0) rc = mdb_cursor_open(txn, main_dbi, &c);
+    if (rc != 0) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+    /* Collect names first: opening a handle looks the name up in main. */
+    char (*names)[STORE_MAX_KEYSPACE + 1] = nb_xcalloc(LMDB_MAX_DBS, sizeof *names);
+    size_t n = 0;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0 && n < LMDB_MAX_DBS;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (k.mv_size == 0 || k.mv_size > STORE_MAX_KEYSPACE) continue;
+        if (memchr(k.mv_data, 0, k.mv_size)) continue;
+        memcpy(names[n], k.mv_data, k.mv_size);
+        names[n][k.mv_size] = 0;
+        n++;
+    }
+    mdb_cursor_close(c);
+    if (rc == MDB_NOTFOUND || rc == 0) rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        MDB_dbi dbi;
+        int orc = mdb_dbi_open(txn, names[i], 0, &dbi);
+        if (orc != 0) {        /* not one of ours: leave it alone */
+            nb_log_warn("store", "lmdb: skipping database \"%s\": %s", names[i], mdb_strerror(orc));
+            continue;
+        }
+        snprintf(b->ks[b->nks].name, sizeof b->ks[0].name, "%s", names[i]);
+        b->ks[b->nks].dbi = dbi;
+        b->nks++;
+    }
+    free(names);
+    if (rc != 0) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+    return mdb_txn_commit(txn);
+}
+
+/* ---- open / close ------------------------------------------------------ */
+
+/* fsync a directory so that the files just created in it survive power loss
+ * (fdatasync of data.mdb makes its contents durable, not its name). */
+static int sync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int rc = fsync(fd) == 0 ? 0 : errno;
+    close(fd);
+    return rc;
+}
+
+static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/store", dir) >= (int)sizeof path) return STORE_ERR_INVALID;
+    if (nb_mkdir_p(path) != 0) {
+        int e = errno;
+        nb_log_error("store", "mkdir %s: %s", path, strerror(e));
+        return map_err(e);
+    }
+    lmdb_store_t *b = nb_xcalloc(1, sizeof *b);
+    snprintf(b->path, sizeof b->path, "%s", path);
+    int rc = mdb_env_create(&b->env);
+    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 1);  /* + advance() */
+    if (rc == 0) rc = mdb_env_set_mapsize(b->env, opts->map_size ? opts->map_size : LMDB_DEFAULT_MAP);
+    if (rc == 0) rc = mdb_env_open(b->env, path, MDB_NOSYNC | MDB_NOTLS, 0600);
+    if (rc == 0) {
+        int dead = 0;      /* reader slots of a killed process */
+        rc = mdb_reader_check(b->env, &dead);
+        if (dead) nb_log_info("store", "lmdb: cleared %d stale reader slots", dead);
+    }
+    if (rc == 0) rc = ks_load(b);
+    if (rc == 0) rc = mdb_env_sync(b->env, 1);
+    if (rc == 0) rc = sync_dir(path);
+    if (rc == 0) rc = sync_dir(dir);
+    if (rc == 0) {
+        MDB_stat st;
+        rc = mdb_env_stat(b->env, &st);
+        b->psize = st.ms_psize;
+    }
+    if (rc != 0) {
+        int s = report("open", rc);
+        if (b->env) mdb_env_close(b->env);
+        free(b);
+        return s;
+    }
+    b->group = store_group_new(loop, opts->no_sync ? NULL : lmdb_sync, b);
+    *impl = b;
+    return STORE_OK;
+}
+
+static void txn_free(lmdb_txn_t *t)
+{
+    free(t->fresh);
+    free(t);
+}
+
+static void lmdb_close(void *impl)
+{
+    lmdb_store_t *b = impl;
+    store_group_close(b->group);       /* runs every pending callback */
+    if (b->writer) {                   /* caller bug: a txn left open */
+        if (b->writer->mt) mdb_txn_abort(b->writer->mt);
+        txn_free(b->writer);
+    }
+    if (b->spare_writer) txn_free(b->spare_writer);
+    while (b->read_pool) {
+        lmdb_txn_t *t = b->read_pool;
+        b->read_pool = t->next;
+        mdb_txn_abort(t->mt);
+        txn_free(t);
+    }
+    mdb_env_close(b->env);
+    free(b);
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
+{
+    if (b->writer) return STORE_ERR_INVALID;   /* one write txn at a time */
+    MDB_txn *mt;
+    int rc = mdb_txn_begin(b->env, NULL, 0, &mt);
+    if (rc != 0) return report("begin", rc);
+    lmdb_txn_t *t = b->spare_writer;
+    b->spare_writer = NULL;
+    if (!t) t = nb_xcalloc(1, sizeof *t);
+    t->b = b;
+    t->mt = mt;
+    t->err = STORE_OK;
+    t->gen = b->nks;
+    t->nfresh = 0;
+    b->writer = t;
+    *out = t;
+    return STORE_OK;
+}
+
+static int begin_read(lmdb_store_t *b, lmdb_txn_t **out)
+{
+    lmdb_txn_t *t = b->read_pool;
+    if (t) {
+        b->read_pool = t->next;
+        b->nread_pool--;
+        if (mdb_txn_renew(t->mt) != 0) {
+            mdb_txn_abort(t->mt);
+            t->mt = NULL;
+        }
+    } else {
+        t = nb_xcalloc(1, sizeof *t);
+    }
+    if (!t->mt) {
+        int rc = mdb_txn_begin(b->env, NULL, MDB_RDONLY, &t->mt);
+        if (rc != 0) {
+            txn_free(t);
+            return report("begin read", rc);
+        }
+    }
+    t->b = b;
+    t->err = STORE_OK;
+    t->gen = b->nks;
+    t->next = NULL;
+    *out = t;
+    return STORE_OK;
+}
+
+static int lmdb_begin(void *impl, int flags, store_txn_t **out)
+{
+    lmdb_txn_t *t = NULL;
+    int rc = flags == STORE_WRITE ? begin_write(impl, &t) : begin_read(impl, &t);
+    if (rc == STORE_OK) *out = &t->base;
+    return rc;
+}
+
+/* A read txn goes back to the pool with its reader slot, minus its snapshot. */
+static void end_read(lmdb_txn_t *t)
+{
+    lmdb_store_t *b = t->b;
+    if (b->nread_pool >= LMDB_READ_POOL) {
+        mdb_txn_abort(t->mt);
+        txn_free(t);
+        return;
+    }
+    mdb_txn_reset(t->mt);
+    t->next = b->read_pool;
+    b->read_pool = t;
+    b->nread_pool++;
+}
+
+/* The write txn object is kept for the next writer. */
+static void end_write(lmdb_txn_t *t)
+{
+    lmdb_store_t *b = t->b;
+    t->mt = NULL;
+    t->nfresh = 0;
+    b->writer = NULL;
+    if (b->spare_writer) txn_free(t);
+    else b->spare_writer = t;
+}
+
+/* A write failed: abort now so nothing of it can be applied; t answers err. */
+static int fail_write(lmdb_txn_t *t, const char *what, int rc)
+{
+    t->err = report(what, rc);
+    mdb_txn_abort(t->mt);
+    t->mt = NULL;
+    t->nfresh = 0;
+    return t->err;
+}
+
+/* Nearly full map: commit a tiny transaction so that the pages the commit
+ * just made freed are reusable by the next one. Best effort, no callback:
+ * it is made durable by the next sync like any commit. */
+static void advance(lmdb_store_t *b)
+{
+    MDB_envinfo info;
+    if (mdb_env_info(b->env, &info) != 0) return;
+    if ((info.me_last_pgno + 1) * b->psize < info.me_mapsize / 4 * 3) return;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    if (mdb_txn_begin(b->env, NULL, 0, &txn) != 0) return;
+    b->advances++;
+    MDB_val k = { 1, "n" }, v = { sizeof b->advances, &b->advances };
+    if (mdb_dbi_open(txn, LMDB_ADVANCE_DB, MDB_CREATE, &dbi) != 0 ||
+        mdb_put(txn, dbi, &k, &v, 0) != 0) {
+        mdb_txn_abort(txn);
+        return;
+    }
+    mdb_txn_commit(txn);
+}
+
+/* LMDB turns a short write of the data file ("filesystem full?") into EIO.
+ * A failed commit on a filesystem with almost no space left is disk-full:
+ * STORE_ERR_FULL, so callers answer "no space" and retry after freeing. */
+static int commit_err(lmdb_store_t *b, int rc)
+{
+    struct statvfs fs;
+    if (rc == EIO && statvfs(b->path, &fs) == 0) {
+        uint64_t avail = (uint64_t)(geteuid() == 0 ? fs.f_bfree : fs.f_bavail) * fs.f_frsize;
+        if (avail < LMDB_LOW_SPACE) rc = ENOSPC;
+    }
+    return report("commit", rc);
+}
+
+static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
+{
+    lmdb_txn_t *t = (lmdb_txn_t *)bt;
+    if (t->base.flags != STORE_WRITE) {
+        end_read(t);
+        return STORE_OK;
+    }
+    if (t->err != STORE_OK) {
+        int err = t->err;
+        end_write(t);
+        return err;
+    }
+    lmdb_store_t *b = t->b;
+    int rc = mdb_txn_commit(t->mt);    /* frees mt, also on failure */
+    if (rc != 0) {
+        t->nfresh = 0;
+        end_write(t);
+        return commit_err(b, rc);
+    }
+    for (size_t i = 0; i < t->nfresh; i++)     /* ks_handle kept nks <= LMDB_MAX_DBS */
+        b->ks[b->nks++] = t->fresh[i];
+    end_write(t);
+    advance(b);
+    store_group_add(b->group, cb, arg);
+    return STORE_OK;
+}
+
+static void lmdb_abort(store_txn_t *bt)
+{
+    lmdb_txn_t *t = (lmdb_txn_t *)bt;
+    if (t->base.flags != STORE_WRITE) {
+        end_read(t);
+        return;
+    }
+    if (t->mt) mdb_txn_abort(t->mt);
+    end_write(t);
+}
+
+/* ---- get / put / del / scan -------------------------------------------- */
+
+static int lmdb_get(store_txn_t *bt, const char *ks, const void *key, size_t klen,
+                    const void **val, size_t *vlen)
+{
+    lmdb_txn_t *t = (lmdb_txn_t *)bt;
+    if (t->err != STORE_OK) return t->err;
+    MDB_dbi dbi;
+    int rc = ks_handle(t, ks, 0, &dbi);
+    if (rc == MDB_SUCCESS) {
+        MDB_val k = { klen, (void *)key }, v;
+        rc = mdb_get(t->mt, dbi, &k, &v);
+        if (rc == MDB_SUCCESS) {
+            *val = v.mv_data;
+            *vlen = v.mv_size;
+        }
+    }
+    return rc == MDB_NOTFOUND ? STORE_NOTFOUND : rc ? report("get", rc) : STORE_OK;
+}
+
+static int lmdb_put(store_txn_t *bt, const char *ks, const void *key, size_t klen,
+                    const void *val, size_t vlen)
+{
+    lmdb_txn_t *t = (lmdb_txn_t *)bt;
+    if (t->err != STORE_OK) return t->err;
+    if (vlen > 0xffffffffu) return STORE_ERR_INVALID;
+    MDB_dbi dbi;
+    int rc = ks_handle(t, ks, 1, &dbi);
+    if (rc != MDB_SUCCESS) return fail_write(t, "open keyspace", rc);
+    MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+    rc = mdb_put(t->mt, dbi, &k, &v, 0);
+    return rc ? fail_write(t, "put", rc) : STORE_OK;
+}
+
+static int lmdb_del(store_txn_t *bt, const char *ks, const void *key, size_t klen)
+{
+    lmdb_txn_t *t = (lmdb_txn_t *)bt;
+    if (t->err != STORE_OK) return t->err;
+    MDB_dbi dbi;
+    int rc = ks_handle(t, ks, 0, &dbi);
+    if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
+    MDB_val k = { klen, (void *)key };
+    rc = mdb_del(t->mt, dbi, &k, NULL);
+    if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
+    return rc ? fail_write(t, "del", rc) : STORE_OK;
+}
+
+/* Byte-wise order, a prefix first: LMDB's default key order. */
+static int key_cmp(const MDB_val *k, const void *b, size_t blen)
+{
+    size_t n = k->mv_size < blen ? k->mv_size : blen;
+    int c = n ? memcmp(k->mv_data, b, n) : 0;
+    if (c) return c;
+    return k->mv_size < blen ? -1 : k->mv_size > blen;
+}
+
+/* Position c on the first key of the range in scan order. */
+static int scan_first(MDB_cursor *c, MDB_val *k, MDB_val *v, const void *lo, size_t lolen,
+                      const void *hi, size_t hilen, int reverse)
+{
+    if (!reverse) {
+        if (!lo || lolen == 0) return mdb_cursor_get(c, k, v, MDB_FIRST);
+        *k = (MDB_val){ lolen, (void *)lo };
+        return mdb_cursor_get(c, k, v, MDB_SET_RANGE);
+    }
+    if (!hi) return mdb_cursor_get(c, k, v, MDB_LAST);
+    *k = (MDB_val){ hilen, (void *)hi };
+    int rc = mdb_cursor_get(c, k, v, MDB_SET_RANGE);   /* first key >= hi */
+    if (rc == MDB_NOTFOUND) return mdb_cursor_get(c, k, v, MDB_LAST);
+    if (rc != 0) return rc;
+    return mdb_cursor_get(c, k, v, MDB_PREV);
+}
+
+static int lmdb_scan(store_txn_t *bt, const char *ks, const void *lo, size_t lolen,
+                     const void *hi, size_t hilen, int reverse, store_scan_fn fn, void *arg)
+{
+    lmdb_txn_t *t = (lmdb_txn_t *)bt;
+    if (t->err != STORE_OK) return t->err;
+    if (hi && hilen == 0) return 0;            /* nothing is below "" */
+    MDB_dbi dbi;
+    int rc = ks_handle(t, ks, 0, &dbi);
+    if (rc == MDB_NOTFOUND) return 0;
+    MDB_cursor *c;
+    rc = mdb_cursor_open(t->mt, dbi, &c);
+    if (rc != 0) return report("cursor", rc);
+    MDB_val k, v;
+    int stop = 0;
+    for (rc = scan_first(c, &k, &v, lo, lolen, hi, hilen, reverse); rc == 0;
+         rc = mdb_cursor_get(c, &k, &v, reverse ? MDB_PREV : MDB_NEXT)) {
+        if (!reverse && hi && key_cmp(&k, hi, hilen) >= 0) break;
+        if (reverse && lo && key_cmp(&k, lo, lolen) < 0) break;
+        stop = fn(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+        if (stop) break;
+    }
+    mdb_cursor_close(c);
+    if (stop) return stop;
+    if (rc != 0 && rc != MDB_NOTFOUND) return report("scan", rc);
+    return 0;
+}
+
+const store_backend_t store_lmdb_backend = {
+    .name = "lmdb",
+    .open = lmdb_open,
+    .close = lmdb_close,
+    .begin = lmdb_begin,
+    .get = lmdb_get,
+    .put = lmdb_put,
+    .del = lmdb_del,
+    .scan = lmdb_scan,
+    .commit = lmdb_commit,
+    .abort = lmdb_abort,
+};
