@@ -53,9 +53,10 @@ static int extract_into(const void *zip, size_t len, const char *dir, char *err,
     struct archive *a = archive_read_new();
     struct archive *w = archive_write_disk_new();
     archive_read_support_format_zip(a);
+    /* Entries are re-rooted under dir (an absolute, symlink-free path), so the
+     * archive's own absolute paths and ".." are refused here, before that. */
     archive_write_disk_set_options(w, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-                                      ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                      ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+                                      ARCHIVE_EXTRACT_SECURE_SYMLINKS);
     int rc = 0;
     uint64_t total = 0;
     if (archive_read_open_memory(a, zip, len) != ARCHIVE_OK) {
@@ -74,6 +75,12 @@ static int extract_into(const void *zip, size_t len, const char *dir, char *err,
         }
         const char *p = archive_entry_pathname(e);
         if (!p) continue;
+        if (p[0] == '/' || strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 || strstr(p, "/../") ||
+            (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0)) {
+            snprintf(err, errcap, "Could not unzip uploaded file: entry %s leaves the package.", p);
+            rc = -1;
+            goto out;
+        }
         char full[PATH_MAX];
         if (snprintf(full, sizeof full, "%s/%s", dir, p) >= (int)sizeof full) {
             snprintf(err, errcap, "Could not unzip uploaded file: path too long.");
@@ -135,7 +142,9 @@ int lambda__unzip(const void *zip, size_t len, const char *dir, char *err, size_
         lambda__rm_rf(tmp);
         return -1;
     }
-    if (extract_into(zip, len, tmp, err, errcap) != 0) {
+    char real[PATH_MAX];
+    if (!realpath(tmp, real)) snprintf(real, sizeof real, "%s", tmp);
+    if (extract_into(zip, len, real, err, errcap) != 0) {
         lambda__rm_rf(tmp);
         return -1;
     }
@@ -233,12 +242,14 @@ char *lambda__layers_dir(json_t *arns)
     snprintf(tmp, sizeof tmp, "%s.tmp", dir.data);
     lambda__rm_rf(tmp);
     nb_mkdir_p(tmp);
+    char real[PATH_MAX];
+    if (!realpath(tmp, real)) snprintf(real, sizeof real, "%s", tmp);
     json_array_foreach(arns, i, v) {
         char zp[PATH_MAX];
         nb_buf_t zip = NB_BUF_INIT;
         char err[256];
         if (!json_string_value(v) || layer_zip_path(json_string_value(v), zp, sizeof zp) != 0 ||
-            nb_read_file(zp, &zip) != 0 || extract_into(zip.data, zip.len, tmp, err, sizeof err) != 0)
+            nb_read_file(zp, &zip) != 0 || extract_into(zip.data, zip.len, real, err, sizeof err) != 0)
             nb_log_warn("lambda", "layer %s could not be unpacked", json_string_value(v));
         nb_buf_free(&zip);
     }
