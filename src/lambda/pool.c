@@ -260,11 +260,13 @@ static void spawn_for(lambda_pool_t *pool, lambda_inv_t *inv)
 
 void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
 {
-    for (lambda_inst_t *i = pool->insts; i; i = i->next) {
-        if (i->state == INST_IDLE && i->conf == pool->conf && i->next_req) {
-            deliver(i, inv);
-            return;
-        }
+    /* An instance about to ask for work takes it without adding concurrency,
+     * unless the function is already over its (possibly just lowered) reserve. */
+    lambda_fn_t *fn = pool->fn;
+    if (fn->reserved == 0 || (fn->reserved > 0 && fn->busy > (unsigned)fn->reserved)) {
+        lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.",
+                           "ReservedFunctionConcurrentInvocationLimitExceeded", NULL, 0, NULL);
+        return;
     }
     if (pool->n_post > pool->n_queued) {
         enqueue(pool, inv);
@@ -274,6 +276,12 @@ void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
     if (reason) {
         lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.", reason, NULL, 0, NULL);
         return;
+    }
+    for (lambda_inst_t *i = pool->insts; i; i = i->next) {
+        if (i->state == INST_IDLE && i->conf == pool->conf && i->next_req) {
+            deliver(i, inv);
+            return;
+        }
     }
     spawn_for(pool, inv);
 }

@@ -1,0 +1,307 @@
+"""Lambda invocations end to end: the Runtime API, instance lifecycle, errors,
+timeouts, crashes, logs, versions, throttling, provisioned concurrency and
+asynchronous invocations, driven through boto3 against a started nimbus with a
+provided.al2 (shell + curl) function."""
+import base64
+import glob
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Nimbus, NimbusTestCase  # noqa: E402
+from lambdatest import create, parse_report  # noqa: E402
+
+
+def raw_client(nimbus):
+    return boto3.client("lambda", endpoint_url=nimbus.endpoint, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=botocore.config.Config(parameter_validation=False, retries={"max_attempts": 1},
+                                                      read_timeout=60))
+
+
+def wait_for(pred, timeout=20.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    return pred()
+
+
+class LambdaInvoke(NimbusTestCase):
+    nimbus_args = ("--set", "lambda.async_retry_delay_ms=100", "--set", "lambda.isolate=0")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.markers = tempfile.mkdtemp(prefix="nimbus-markers-")
+        cls.c = raw_client(cls.nimbus)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.markers, ignore_errors=True)
+        super().tearDownClass()
+
+    def invoke(self, name, event=None, **kw):
+        r = self.c.invoke(FunctionName=name, Payload=json.dumps(event or {}).encode(), **kw)
+        body = r["Payload"].read()
+        log = base64.b64decode(r["LogResult"]).decode() if r.get("LogResult") else ""
+        return r, body, log
+
+    def test_echo_warm_reuse_and_report(self):
+        create(self.c, "echo-fn")
+        r, body, log = self.invoke("echo-fn", {"a": 1}, LogType="Tail")
+        self.assertEqual(r["StatusCode"], 200)
+        self.assertEqual(r["ExecutedVersion"], "$LATEST")
+        self.assertNotIn("FunctionError", r)
+        self.assertEqual(json.loads(body), {"echo": {"a": 1}, "n": 1})
+        rep = parse_report(log)
+        self.assertIsNotNone(rep, log)
+        self.assertIn("Init Duration", rep)
+        self.assertEqual(rep["Memory Size"], "128 MB")
+        self.assertTrue(rep["Duration"].endswith(" ms"))
+        dur = float(rep["Duration"].split()[0])
+        billed = int(rep["Billed Duration"].split()[0])
+        self.assertGreaterEqual(billed, dur)
+        self.assertIn("START RequestId: %s Version: $LATEST" % rep["RequestId"], log)
+        self.assertIn("END RequestId: %s" % rep["RequestId"], log)
+        self.assertEqual(r["ResponseMetadata"]["HTTPHeaders"].get("x-amz-executed-version"), "$LATEST")
+        # warm: same instance, its state kept, no Init Duration
+        r, body, log = self.invoke("echo-fn", {"a": 2}, LogType="Tail")
+        self.assertEqual(json.loads(body), {"echo": {"a": 2}, "n": 2})
+        self.assertNotIn("Init Duration", parse_report(log))
+
+    def test_environment(self):
+        create(self.c, "env-fn", env={"GREETING": "hello"}, memory=256)
+        r, body, _ = self.invoke("env-fn", {"op": "env"})
+        env = json.loads(body)
+        self.assertEqual(env["fn"], "env-fn")
+        self.assertEqual(env["ver"], "$LATEST")
+        self.assertEqual(env["mem"], "256")
+        self.assertEqual(env["init"], "on-demand")
+        self.assertEqual(env["handler"], "function.handler")
+        self.assertEqual(env["greeting"], "hello")
+        self.assertEqual(env["group"], "/aws/lambda/env-fn")
+        self.assertRegex(env["stream"], r"^\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}$")
+        self.assertEqual(env["region"], "us-east-1")
+        self.assertEqual(env["tz"], ":UTC")
+        self.assertEqual(env["arn"], "arn:aws:lambda:us-east-1:000000000000:function:env-fn")
+        self.assertGreater(int(env["deadline"]), int(time.time() * 1000))
+        self.assertEqual(env["endpoint"], self.nimbus.endpoint)
+        # configuration change → new instance with the new environment
+        self.c.update_function_configuration(FunctionName="env-fn", Environment={"Variables": {"GREETING": "bye"}})
+        r, body, _ = self.invoke("env-fn", {"op": "env"})
+        self.assertEqual(json.loads(body)["greeting"], "bye")
+
+    def test_function_error(self):
+        create(self.c, "fail-fn")
+        r, body, _ = self.invoke("fail-fn", {"op": "fail"})
+        self.assertEqual(r["StatusCode"], 200)
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(json.loads(body), {"errorMessage": "boom", "errorType": "MyError", "stackTrace": []})
+        r, body, _ = self.invoke("fail-fn", {"x": 1})
+        self.assertEqual(json.loads(body)["n"], 2)   # the instance survived its handled error
+
+    def test_crash_is_runtime_exit_error_and_replaced(self):
+        create(self.c, "crash-fn")
+        r, body, log = self.invoke("crash-fn", {"op": "crash"}, LogType="Tail")
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        doc = json.loads(body)
+        self.assertEqual(doc["errorType"], "Runtime.ExitError")
+        self.assertIn("Runtime exited with error: exit status 3", doc["errorMessage"])
+        self.assertIn("Runtime.ExitError", log)
+        r, body, _ = self.invoke("crash-fn", {"x": 1})
+        self.assertEqual(json.loads(body), {"echo": {"x": 1}, "n": 1})   # a fresh instance
+
+    def test_timeout(self):
+        create(self.c, "slow-fn", timeout=1)
+        t = time.time()
+        r, body, log = self.invoke("slow-fn", {"op": "sleep"}, LogType="Tail")
+        self.assertLess(time.time() - t, 10)
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        doc = json.loads(body)
+        self.assertRegex(doc["errorMessage"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [0-9a-f-]{36} "
+                                              r"Task timed out after 1\.00 seconds$")
+        self.assertIn("Status: timeout", log)
+        r, body, _ = self.invoke("slow-fn", {"x": 1})
+        self.assertEqual(json.loads(body), {"echo": {"x": 1}, "n": 1})
+
+    def test_init_error(self):
+        create(self.c, "initfail-fn", env={"INIT_FAIL": "1"})
+        r, body, _ = self.invoke("initfail-fn", {})
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(json.loads(body)["errorType"], "InitFailed")
+
+    def test_missing_bootstrap(self):
+        from lambdatest import zip_bytes
+        self.c.create_function(FunctionName="noboot-fn", Runtime="provided.al2", Handler="x",
+                               Role="arn:aws:iam::000000000000:role/r",
+                               Code={"ZipFile": zip_bytes({"readme.txt": ("hi", 0o644)})})
+        r, body, _ = self.invoke("noboot-fn", {})
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(json.loads(body)["errorType"], "Runtime.InvalidEntrypoint")
+
+    def test_invoke_errors(self):
+        create(self.c, "inv-err-fn")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.invoke(FunctionName="no-such-fn", Payload=b"{}")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.invoke(FunctionName="inv-err-fn", Payload=b"{not json")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "InvalidRequestContentException")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.invoke(FunctionName="inv-err-fn", Payload=b'"' + b"x" * (6 * 1024 * 1024) + b'"')
+        self.assertEqual(cm.exception.response["Error"]["Code"], "RequestEntityTooLargeException")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 413)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.invoke(FunctionName="inv-err-fn", InvocationType="Event",
+                          Payload=b'"' + b"x" * (1024 * 1024 + 10) + b'"')
+        self.assertEqual(cm.exception.response["Error"]["Code"], "RequestEntityTooLargeException")
+        r = self.c.invoke(FunctionName="inv-err-fn", InvocationType="DryRun", Payload=b"{}")
+        self.assertEqual(r["StatusCode"], 204)
+
+    def test_versions_aliases_qualifier(self):
+        create(self.c, "q-fn", env={"GREETING": "v1"})
+        self.c.publish_version(FunctionName="q-fn")
+        self.c.update_function_configuration(FunctionName="q-fn", Environment={"Variables": {"GREETING": "latest"}})
+        self.c.create_alias(FunctionName="q-fn", Name="prod", FunctionVersion="1")
+        r, body, _ = self.invoke("q-fn", {"op": "env"}, Qualifier="1")
+        self.assertEqual(r["ExecutedVersion"], "1")
+        env = json.loads(body)
+        self.assertEqual((env["greeting"], env["ver"]), ("v1", "1"))
+        r, body, _ = self.invoke("q-fn:prod", {"op": "env"})
+        self.assertEqual(r["ExecutedVersion"], "1")
+        self.assertEqual(json.loads(body)["arn"], "arn:aws:lambda:us-east-1:000000000000:function:q-fn:prod")
+        r, body, _ = self.invoke("q-fn", {"op": "env"})
+        self.assertEqual((r["ExecutedVersion"], json.loads(body)["greeting"]), ("$LATEST", "latest"))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.invoke(FunctionName="q-fn", Qualifier="nosuchalias", Payload=b"{}")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
+
+    def test_reserved_concurrency_throttles(self):
+        create(self.c, "thr-fn", timeout=10)
+        self.c.put_function_concurrency(FunctionName="thr-fn", ReservedConcurrentExecutions=1)
+        results = []
+
+        def call():
+            try:
+                r = self.c.invoke(FunctionName="thr-fn", Payload=b'{"op":"slow"}')
+                results.append(("ok", r["Payload"].read()))
+            except botocore.exceptions.ClientError as e:
+                results.append(("err", e.response))
+        first = threading.Thread(target=call)
+        first.start()
+        # the second starts while the first is surely running (it sleeps 1 s in the handler)
+        time.sleep(0.3)
+        call()
+        first.join()
+        errs = [r for k, r in results if k == "err"]
+        oks = [r for k, r in results if k == "ok"]
+        self.assertEqual(len(oks), 1, results)
+        self.assertEqual(len(errs), 1, results)
+        self.assertEqual(errs[0]["Error"]["Code"], "TooManyRequestsException")
+        self.assertEqual(errs[0]["ResponseMetadata"]["HTTPStatusCode"], 429)
+        self.assertEqual(errs[0]["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded")
+        self.c.put_function_concurrency(FunctionName="thr-fn", ReservedConcurrentExecutions=0)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.invoke(FunctionName="thr-fn", Payload=b"{}")
+        self.assertEqual(cm.exception.response["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded")
+        self.c.delete_function_concurrency(FunctionName="thr-fn")
+        r, body, _ = self.invoke("thr-fn", {})
+        self.assertEqual(r["StatusCode"], 200)
+
+    def test_provisioned_concurrency(self):
+        create(self.c, "pc-fn")
+        self.c.publish_version(FunctionName="pc-fn")
+        out = self.c.put_provisioned_concurrency_config(FunctionName="pc-fn", Qualifier="1",
+                                                        ProvisionedConcurrentExecutions=1)
+        self.assertEqual(out["RequestedProvisionedConcurrentExecutions"], 1)
+        ready = wait_for(lambda: self.c.get_provisioned_concurrency_config(FunctionName="pc-fn", Qualifier="1")
+                         ["Status"] == "READY")
+        self.assertTrue(ready)
+        r, body, log = self.invoke("pc-fn", {"op": "env"}, Qualifier="1", LogType="Tail")
+        self.assertEqual(json.loads(body)["init"], "provisioned-concurrency")
+        self.assertNotIn("Init Duration", parse_report(log))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.put_provisioned_concurrency_config(FunctionName="pc-fn", Qualifier="$LATEST",
+                                                      ProvisionedConcurrentExecutions=1)
+        self.assertEqual(cm.exception.response["Error"]["Code"], "InvalidParameterValueException")
+        self.c.delete_provisioned_concurrency_config(FunctionName="pc-fn", Qualifier="1")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.get_provisioned_concurrency_config(FunctionName="pc-fn", Qualifier="1")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ProvisionedConcurrencyConfigNotFoundException")
+
+    def test_async_event_runs(self):
+        create(self.c, "async-fn", env={"MARKER_DIR": self.markers})
+        r = self.c.invoke(FunctionName="async-fn", InvocationType="Event", Payload=b'{"op":"mark","tag":"a1"}')
+        self.assertEqual(r["StatusCode"], 202)
+        files = wait_for(lambda: glob.glob(os.path.join(self.markers, "ok.*")))
+        self.assertTrue(files)
+        with open(files[0]) as f:
+            self.assertIn('"tag":"a1"', f.read().replace(" ", ""))
+
+    def test_async_retries_then_failure_destination(self):
+        flaky_dir = os.path.join(self.markers, "flaky")
+        dest_dir = os.path.join(self.markers, "dest")
+        os.makedirs(flaky_dir)
+        os.makedirs(dest_dir)
+        create(self.c, "dest-fn", env={"MARKER_DIR": dest_dir})
+        create(self.c, "flaky-fn", env={"MARKER_DIR": flaky_dir})
+        self.c.put_function_event_invoke_config(
+            FunctionName="flaky-fn", MaximumRetryAttempts=2,
+            DestinationConfig={"OnFailure": {"Destination": "arn:aws:lambda:us-east-1:000000000000:function:dest-fn"}})
+        r = self.c.invoke(FunctionName="flaky-fn", InvocationType="Event", Payload=b'{"op":"failmark","k":"v"}')
+        self.assertEqual(r["StatusCode"], 202)
+        # 1 attempt + 2 retries, then the record goes to dest-fn (whose event, the record, carries the
+        # original payload in requestPayload, so dest-fn "fails" too and leaves its own marker)
+        attempts = wait_for(lambda: len(glob.glob(os.path.join(flaky_dir, "fail.*"))) >= 3 and
+                            glob.glob(os.path.join(flaky_dir, "fail.*")))
+        self.assertEqual(len(attempts), 3)
+        delivered = wait_for(lambda: glob.glob(os.path.join(dest_dir, "fail.*")))
+        self.assertTrue(delivered)
+        time.sleep(0.5)
+        self.assertEqual(len(glob.glob(os.path.join(flaky_dir, "fail.*"))), 3)   # no fourth attempt
+
+
+class LambdaAsyncSurvivesKill(unittest.TestCase):
+    def test_event_survives_kill9(self):
+        data = tempfile.mkdtemp(prefix="nimbus-e2e-")
+        markers = tempfile.mkdtemp(prefix="nimbus-markers-")
+        args = ("--set", "lambda.isolate=0")
+        n = Nimbus(data_dir=data, extra_args=args).start()
+        try:
+            c = raw_client(n)
+            create(c, "durable-fn", env={"MARKER_DIR": markers})
+            # hold the only instance busy so the event is still queued when nimbus dies
+            c.put_function_concurrency(FunctionName="durable-fn", ReservedConcurrentExecutions=0)
+            r = c.invoke(FunctionName="durable-fn", InvocationType="Event", Payload=b'{"op":"mark","tag":"kill9"}')
+            self.assertEqual(r["StatusCode"], 202)
+            n.kill9()
+            n2 = Nimbus(data_dir=data, extra_args=args).start()
+            try:
+                c2 = raw_client(n2)
+                self.assertEqual(glob.glob(os.path.join(markers, "ok.*")), [])
+                c2.delete_function_concurrency(FunctionName="durable-fn")
+                files = wait_for(lambda: glob.glob(os.path.join(markers, "ok.*")), timeout=20)
+                self.assertEqual(len(files), 1)
+            finally:
+                n2.stop()
+        finally:
+            n.stop()
+            shutil.rmtree(data, ignore_errors=True)
+            shutil.rmtree(markers, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
