@@ -274,6 +274,74 @@ class LambdaInvoke(NimbusTestCase):
         self.assertEqual(len(glob.glob(os.path.join(flaky_dir, "fail.*"))), 3)   # no fourth attempt
 
 
+PROBE = r'''#!/bin/sh
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+H=$(mktemp)
+PREV=0
+while true; do
+  EV=$(curl -sS -D "$H" "$API/invocation/next")
+  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
+  case "$EV" in *garbage*)
+    curl -sS -X POST "$API/invocation/$ID/error" -H 'Lambda-Runtime-Function-Error-Type: Bad.Type' -d 'not json' >/dev/null
+    continue ;;
+  esac
+  A=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/invocation/not-a-real-id/response" -d '{}')
+  B=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/invocation/$ID/bogus" -d '{}')
+  C=$(curl -s -o /dev/null -w '%{http_code}' "$API/nonsense")
+  D=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/init/error" -d 'x')
+  E=$(curl -s -o /dev/null -w '%{http_code}' "$API/invocation/$ID/response")
+  R="{\"wrong_id\":$A,\"bogus\":$B,\"unknown\":$C,\"late_init_error\":$D,\"get_response\":$E,\"prev_double\":$PREV,\"pid\":$$}"
+  curl -sS -X POST "$API/invocation/$ID/response" -d "$R" >/dev/null
+  PREV=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/invocation/$ID/response" -d '{}')
+done
+'''
+
+
+class LambdaRuntimeApiMisuse(NimbusTestCase):
+    """A buggy runtime gets RAPID's answers; nimbus and the invocation carry on."""
+    nimbus_args = ("--set", "lambda.isolate=0", "--set", "lambda.idle_timeout_ms=1500")
+
+    def test_bad_calls_answered_like_rapid(self):
+        from lambdatest import zip_bytes
+        c = raw_client(self.nimbus)
+        c.create_function(FunctionName="probe-fn", Runtime="provided.al2", Handler="x",
+                          Role="arn:aws:iam::000000000000:role/r",
+                          Code={"ZipFile": zip_bytes({"bootstrap": (PROBE, 0o755)})})
+        first = json.loads(c.invoke(FunctionName="probe-fn", Payload=b"{}")["Payload"].read())
+        self.assertEqual(first["wrong_id"], 400)
+        self.assertEqual(first["bogus"], 400)
+        self.assertEqual(first["unknown"], 404)
+        self.assertEqual(first["late_init_error"], 403)
+        self.assertEqual(first["get_response"], 405)
+        second = json.loads(c.invoke(FunctionName="probe-fn", Payload=b"{}")["Payload"].read())
+        self.assertEqual(second["prev_double"], 403)     # a second response to an answered invocation
+        self.assertEqual(second["pid"], first["pid"])    # same instance throughout
+        r = c.invoke(FunctionName="probe-fn", Payload=b'{"garbage": 1}')
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(json.loads(r["Payload"].read()), {"errorType": "Bad.Type", "errorMessage": "not json"})
+
+    def test_frozen_between_invokes_and_reaped_when_idle(self):
+        from lambdatest import zip_bytes
+        c = raw_client(self.nimbus)
+        c.create_function(FunctionName="freeze-fn", Runtime="provided.al2", Handler="x",
+                          Role="arn:aws:iam::000000000000:role/r",
+                          Code={"ZipFile": zip_bytes({"bootstrap": (PROBE, 0o755)})})
+        pid = json.loads(c.invoke(FunctionName="freeze-fn", Payload=b"{}")["Payload"].read())["pid"]
+
+        def state():
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    return f.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                return None
+        self.assertEqual(wait_for(lambda: state() == "T" and "T", timeout=5), "T")   # stopped while idle
+        # idle longer than lambda.idle_timeout: the instance is shut down and a new one starts cold
+        self.assertTrue(wait_for(lambda: state() is None, timeout=10))
+        r = c.invoke(FunctionName="freeze-fn", Payload=b"{}", LogType="Tail")
+        self.assertNotEqual(json.loads(r["Payload"].read())["pid"], pid)
+        self.assertIn("Init Duration", base64.b64decode(r["LogResult"]).decode())
+
+
 class LambdaAsyncSurvivesKill(unittest.TestCase):
     def test_event_survives_kill9(self):
         data = tempfile.mkdtemp(prefix="nimbus-e2e-")
