@@ -206,7 +206,7 @@ static void sig(lambda_inst_t *inst, int signo)
 
 void lambda__inst_freeze(lambda_inst_t *inst)
 {
-    if (inst->frozen || inst->state == INST_DEAD) return;
+    if (inst->frozen || inst->state == INST_DEAD || !lambda__svc.freeze) return;
     if (!inst->sbx || sbx_freeze(inst->sbx) != 0) sig(inst, SIGSTOP);
     inst->frozen = 1;
 }

@@ -167,6 +167,7 @@ typedef struct lambda_svc {
     unsigned account_limit;
     unsigned async_retry_delay_ms;
     int isolate;
+    int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
     unsigned busy_unreserved;
     unsigned reserved_sum;
     lambda_fn_t *fns;

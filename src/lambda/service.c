@@ -3,7 +3,7 @@
  *
  * Start-up: settings from the configuration (lambda.idle_timeout seconds,
  * lambda.account_concurrency, lambda.async_retry_delay_ms, lambda.isolate,
- * lambda.node, lambda.python), the runtime bootstraps embedded in the binary
+ * lambda.freeze (0: idle instances are not stopped), lambda.node, lambda.python), the runtime bootstraps embedded in the binary
  * written to DATA/runtime/, provisioned instances and queued Event
  * invocations resumed from the store. */
 #include "lambda/lambda_int.h"
@@ -163,6 +163,7 @@ static int lambda_init(nb_ctx_t *ctx)
     s->account_limit = (unsigned)nb_config_get_long(cfg, "lambda.account_concurrency", 1000);
     s->async_retry_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.async_retry_delay_ms", 60000);
     s->isolate = (int)nb_config_get_long(cfg, "lambda.isolate", sbx_fully_isolated());
+    s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
     write_runtimes();
     lambda__logs_init();
     lambda__pool_start();
