@@ -262,20 +262,29 @@ static int is_exec(const char *p)
     return access(p, X_OK) == 0;
 }
 
+/* Where DATA/runtime is seen by the instance: /var/runtime inside a sandbox (as
+ * on Lambda; /tmp is private there), the host directory otherwise. */
+static const char *runtime_root(void)
+{
+    return lambda__svc.isolate ? "/var/runtime" : lambda__svc.runtime_dir;
+}
+
 /* Decide argv for the runtime; 0, or -1 with an error document in *err. */
 static int runtime_argv(lambda_inst_t *inst, const char *task_root, const char *opt_root,
                         char **argv, char *storage, size_t cap, char **err)
 {
     const lambda_fnconf_t *c = inst->conf;
     const char *rt = c->runtime;
+    const char *rdir = runtime_root();
     if (strncmp(rt, "nodejs", 6) == 0) {
-        lambda__pathf(storage, cap, "%s/runtimes/nodejs/bootstrap.js", lambda__svc.runtime_dir);
+        lambda__pathf(storage, cap, "%s/runtimes/nodejs/bootstrap.js", rdir);
         argv[0] = lambda__svc.node; argv[1] = storage; argv[2] = NULL;
     } else if (strncmp(rt, "python", 6) == 0) {
-        lambda__pathf(storage, cap, "%s/runtimes/python/bootstrap.py", lambda__svc.runtime_dir);
+        lambda__pathf(storage, cap, "%s/runtimes/python/bootstrap.py", rdir);
         argv[0] = lambda__svc.python; argv[1] = storage; argv[2] = NULL;
     } else if (strcmp(rt, "nimbus.native") == 0) {
-        argv[0] = lambda__svc.self_exe; argv[1] = "native-runner"; argv[2] = NULL;
+        lambda__pathf(storage, cap, "%s/bin/nimbus", rdir);
+        argv[0] = storage; argv[1] = "native-runner"; argv[2] = NULL;
     } else {
         char host[PATH_MAX];
         snprintf(host, sizeof host, "%s/bootstrap", c->code_dir);
@@ -328,8 +337,7 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
     snprintf(tmp, sizeof tmp, "127.0.0.1:%d", inst->port);
     env_add(e, "AWS_LAMBDA_RUNTIME_API", tmp);
     env_add(e, "LAMBDA_TASK_ROOT", task_root);
-    snprintf(tmp, sizeof tmp, "%s/runtimes", lambda__svc.runtime_dir);
-    env_add(e, "LAMBDA_RUNTIME_DIR", tmp);
+    env_add(e, "LAMBDA_RUNTIME_DIR", runtime_root());
     env_add(e, "TZ", ":UTC");
     env_add(e, "LANG", "en_US.UTF-8");
     snprintf(tmp, sizeof tmp, "/usr/local/bin:/usr/bin:/bin:%s/bin", opt_root);
@@ -434,7 +442,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     sbx_spec_t spec = {
         .argv = (const char *const *)argv, .envp = (const char *const *)env.v,
         .code_dir = inst->conf->code_dir, .layers_dir = inst->conf->opt_dir,
-        .runtime_dir = lambda__svc.runtime_dir, .runtime_mount = lambda__svc.runtime_dir,
+        .runtime_dir = lambda__svc.runtime_dir, .runtime_mount = "/var/runtime",
         .scratch_dir = scratch, .memory_mb = inst->conf->memory_mb, .tmp_mb = inst->conf->tmp_mb,
         .net = SBX_NET_HOST, .nimbus_host = nimbus_host,
         .stdout_fd = outp[1], .stderr_fd = errp[1], .isolate = lambda__svc.isolate, .name = name,

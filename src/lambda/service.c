@@ -112,11 +112,40 @@ static void write_runtimes(void)
         char dir[PATH_MAX];
         snprintf(dir, sizeof dir, "%s", path);
         char *slash = strrchr(dir, '/');
-        if (slash) { *slash = 0; nb_mkdir_p(dir); chmod(dir, 0755); }
+        if (slash) {
+            *slash = 0;
+            nb_mkdir_p(dir);
+            /* every level readable: sandboxed instances run as unprivileged uids */
+            size_t root = strlen(lambda__svc.runtime_dir);
+            for (char *p = dir + strlen(dir); p > dir + root; p--) {
+                if (*p == '/') { *p = 0; chmod(dir, 0755); *p = '/'; }
+            }
+            chmod(dir, 0755);
+        }
         int exec = strstr(f->path, "bootstrap") && !strchr(strrchr(f->path, '/') ? strrchr(f->path, '/') : f->path, '.');
         if (nb_write_file_atomic(path, f->data, f->len, exec ? 0755 : 0644) != 0)
             nb_log_error("lambda", "cannot write %s", path);
     }
+}
+
+/* The native runner is this binary; a copy under DATA/runtime/bin/ is what a
+ * sandboxed instance can see (at /var/runtime/bin/nimbus). */
+static void install_self(void)
+{
+    char dst[PATH_MAX];
+    if (lambda__pathf(dst, sizeof dst, "%s/bin/nimbus", lambda__svc.runtime_dir)) return;
+    struct stat a, b;
+    if (stat(lambda__svc.self_exe, &a) != 0) return;
+    if (stat(dst, &b) == 0 && a.st_size == b.st_size && a.st_mtime <= b.st_mtime) return;
+    nb_buf_t bin = NB_BUF_INIT;
+    char dir[PATH_MAX];
+    if (nb_read_file(lambda__svc.self_exe, &bin) == 0 &&
+        lambda__pathf(dir, sizeof dir, "%s/bin", lambda__svc.runtime_dir) == 0 && nb_mkdir_p(dir) == 0) {
+        chmod(dir, 0755);
+        if (nb_write_file_atomic(dst, bin.data, bin.len, 0755) != 0)
+            nb_log_warn("lambda", "cannot install the native runner at %s", dst);
+    }
+    nb_buf_free(&bin);
 }
 
 static void find_exe(const char *name, const char *configured, char *out, size_t cap)
@@ -165,6 +194,7 @@ static int lambda_init(nb_ctx_t *ctx)
     s->isolate = (int)nb_config_get_long(cfg, "lambda.isolate", sbx_fully_isolated());
     s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
     write_runtimes();
+    install_self();
     lambda__logs_init();
     lambda__pool_start();
     s->started = 1;

@@ -48,7 +48,7 @@ while true; do
     *'"op": "env"'*|*'"op":"env"'*)
       R="{\"fn\":\"$AWS_LAMBDA_FUNCTION_NAME\",\"ver\":\"$AWS_LAMBDA_FUNCTION_VERSION\",\"mem\":\"$AWS_LAMBDA_FUNCTION_MEMORY_SIZE\",\"init\":\"$AWS_LAMBDA_INITIALIZATION_TYPE\",\"handler\":\"$_HANDLER\",\"greeting\":\"${GREETING:-}\",\"group\":\"$AWS_LAMBDA_LOG_GROUP_NAME\",\"stream\":\"$AWS_LAMBDA_LOG_STREAM_NAME\",\"region\":\"$AWS_REGION\",\"tz\":\"$TZ\",\"arn\":\"$ARN\",\"deadline\":\"$DL\",\"endpoint\":\"${AWS_ENDPOINT_URL:-}\"}" ;;
     *'"op": "slow"'*|*'"op":"slow"'*) sleep 1; R='{"slow":true}' ;;
-    *'"op": "mark"'*|*'"op":"mark"'*) touch "$MARKER_DIR/ok.$ID"; echo "$EV" > "$MARKER_DIR/ok.$ID"; R='{"marked":true}' ;;
+    *'"op": "mark"'*|*'"op":"mark"'*) echo "$EV" > "$MARKER_DIR/.tmp.$ID"; mv "$MARKER_DIR/.tmp.$ID" "$MARKER_DIR/ok.$ID"; R='{"marked":true}' ;;
     *) R="{\"echo\":$EV,\"n\":$N}" ;;
   esac
   curl -sS -X POST "$API/invocation/$ID/response" -d "$R" >/dev/null
