@@ -218,7 +218,9 @@ static void lambda_stop(nb_ctx_t *ctx)
 static json_t *lambda_health(nb_ctx_t *ctx)
 {
     (void)ctx;
-    return json_pack("{s:i,s:i,s:i}", "instances", (int)lambda__pool_count_instances(),
+    unsigned busy = 0;
+    for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next) busy += f->busy;
+    return json_pack("{s:i,s:i,s:i,s:i}", "instances", (int)lambda__pool_count_instances(), "busy", (int)busy,
                      "busy_unreserved", (int)lambda__svc.busy_unreserved, "reserved", (int)lambda__svc.reserved_sum);
 }
 

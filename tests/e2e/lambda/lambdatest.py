@@ -9,6 +9,7 @@ nor the Python runtime. What it does is chosen by the event's "op":
   crash           → exits with status 3
   sleep           → sleeps 30 s (timeouts)
   slow            → sleeps 1 s then answers (concurrency)
+  layer           → the content of lib/hello.txt from its layers (/opt)
   mark            → touches $MARKER_DIR/<id> then answers (async delivery)
   failmark        → touches $MARKER_DIR/<id>.<n> then fails (async retries)
 INIT_FAIL=1 in the environment makes init post to /runtime/init/error and exit.
@@ -47,6 +48,11 @@ while true; do
       continue ;;
     *'"op": "env"'*|*'"op":"env"'*)
       R="{\"fn\":\"$AWS_LAMBDA_FUNCTION_NAME\",\"ver\":\"$AWS_LAMBDA_FUNCTION_VERSION\",\"mem\":\"$AWS_LAMBDA_FUNCTION_MEMORY_SIZE\",\"init\":\"$AWS_LAMBDA_INITIALIZATION_TYPE\",\"handler\":\"$_HANDLER\",\"greeting\":\"${GREETING:-}\",\"group\":\"$AWS_LAMBDA_LOG_GROUP_NAME\",\"stream\":\"$AWS_LAMBDA_LOG_STREAM_NAME\",\"region\":\"$AWS_REGION\",\"tz\":\"$TZ\",\"arn\":\"$ARN\",\"deadline\":\"$DL\",\"endpoint\":\"${AWS_ENDPOINT_URL:-}\"}" ;;
+    *'"op": "layer"'*|*'"op":"layer"'*)
+      R='{"layer":null}'
+      for d in /opt $(echo "$PATH" | tr ':' '\n' | sed -n 's|/bin$||p'); do
+        if [ -f "$d/lib/hello.txt" ]; then R="{\"layer\":\"$(cat "$d/lib/hello.txt")\"}"; break; fi
+      done ;;
     *'"op": "slow"'*|*'"op":"slow"'*) sleep 1; R='{"slow":true}' ;;
     *'"op": "mark"'*|*'"op":"mark"'*) echo "$EV" > "$MARKER_DIR/.tmp.$ID"; mv "$MARKER_DIR/.tmp.$ID" "$MARKER_DIR/ok.$ID"; R='{"marked":true}' ;;
     *) R="{\"echo\":$EV,\"n\":$N}" ;;

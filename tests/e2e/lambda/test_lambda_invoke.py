@@ -207,8 +207,11 @@ class LambdaInvoke(_LambdaBase):
                 results.append(("err", e.response))
         first = threading.Thread(target=call)
         first.start()
-        # the second starts while the first is surely running (it sleeps 1 s in the handler)
-        time.sleep(0.3)
+        # the second starts once nimbus reports the first one's instance busy
+        def busy():
+            svc = [s for s in self.nimbus.wait_healthy()["services"] if s["name"] == "lambda"]
+            return svc and svc[0].get("busy", 0) >= 1
+        self.assertTrue(wait_for(busy, timeout=10))
         call()
         first.join()
         errs = [r for k, r in results if k == "err"]
@@ -247,6 +250,38 @@ class LambdaInvoke(_LambdaBase):
             self.c.get_provisioned_concurrency_config(FunctionName="pc-fn", Qualifier="1")
         self.assertEqual(cm.exception.response["Error"]["Code"], "ProvisionedConcurrencyConfigNotFoundException")
 
+    def test_layer_content_under_opt(self):
+        from lambdatest import zip_bytes
+        lv = self.c.publish_layer_version(LayerName="hello-layer",
+                                          Content={"ZipFile": zip_bytes({"lib/hello.txt": ("from-layer", 0o644)})})
+        create(self.c, "layer-use-fn", Layers=[lv["LayerVersionArn"]])
+        r, body, _ = self.invoke("layer-use-fn", {"op": "layer"})
+        self.assertEqual(json.loads(body), {"layer": "from-layer"})
+
+
+class LambdaAccountLimit(_LambdaBase):
+    nimbus_args = ("--set", "lambda.account_concurrency=1")
+
+    def test_account_limit_throttles(self):
+        create(self.c, "acct-a", timeout=10)
+        create(self.c, "acct-b")
+        out = []
+        t = threading.Thread(target=lambda: out.append(self.invoke("acct-a", {"op": "slow"})))
+        t.start()
+
+        def busy():
+            svc = [s for s in self.nimbus.wait_healthy()["services"] if s["name"] == "lambda"]
+            return svc and svc[0].get("busy", 0) >= 1
+        self.assertTrue(wait_for(busy, timeout=10))
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.invoke(FunctionName="acct-b", Payload=b"{}")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "TooManyRequestsException")
+        self.assertEqual(cm.exception.response["Reason"], "ConcurrentInvocationLimitExceeded")
+        t.join()
+        self.assertEqual(json.loads(out[0][1]), {"slow": True})
+        self.assertEqual(self.c.get_account_settings()["AccountLimit"]["UnreservedConcurrentExecutions"], 1)
+
+
 class LambdaAsync(_LambdaBase):
     """Asynchronous invocations; functions leave marker files in a host directory, so
     these instances run without the sandbox's private file system."""
@@ -283,6 +318,29 @@ class LambdaAsync(_LambdaBase):
         time.sleep(0.5)
         self.assertEqual(len(glob.glob(os.path.join(flaky_dir, "fail.*"))), 3)   # no fourth attempt
 
+
+
+    def test_on_success_destination(self):
+        dest_dir = os.path.join(self.markers, "success")
+        os.makedirs(dest_dir)
+        create(self.c, "succ-dest-fn", env={"MARKER_DIR": dest_dir})
+        create(self.c, "succ-src-fn")
+        self.c.put_function_event_invoke_config(
+            FunctionName="succ-src-fn",
+            DestinationConfig={"OnSuccess": {"Destination":
+                                             "arn:aws:lambda:us-east-1:000000000000:function:succ-dest-fn"}})
+        # the source echoes {"op":"mark",...}; the record delivered to succ-dest-fn therefore carries
+        # "op":"mark" inside requestPayload and responsePayload, and succ-dest-fn writes it to a file
+        self.c.invoke(FunctionName="succ-src-fn", InvocationType="Event", Payload=b'{"op":"mark","tag":"s1"}')
+        files = wait_for(lambda: glob.glob(os.path.join(dest_dir, "ok.*")))
+        self.assertTrue(files)
+        with open(files[0]) as f:
+            rec = json.loads(f.read())
+        self.assertEqual(rec["requestContext"]["condition"], "Success")
+        self.assertEqual(rec["requestContext"]["functionArn"],
+                         "arn:aws:lambda:us-east-1:000000000000:function:succ-src-fn:$LATEST")
+        self.assertEqual(rec["requestPayload"], {"op": "mark", "tag": "s1"})
+        self.assertEqual(rec["responseContext"]["statusCode"], 200)
 
 
 PROBE = r'''#!/bin/sh
