@@ -190,6 +190,11 @@ class LambdaInvoke(_LambdaBase):
         self.assertEqual(json.loads(body)["arn"], "arn:aws:lambda:us-east-1:000000000000:function:q-fn:prod")
         r, body, _ = self.invoke("q-fn", {"op": "env"})
         self.assertEqual((r["ExecutedVersion"], json.loads(body)["greeting"]), ("$LATEST", "latest"))
+        # weighted alias routing: all of the traffic shifted to version 2
+        self.c.publish_version(FunctionName="q-fn")
+        self.c.update_alias(FunctionName="q-fn", Name="prod", RoutingConfig={"AdditionalVersionWeights": {"2": 1.0}})
+        r, body, _ = self.invoke("q-fn:prod", {"op": "env"})
+        self.assertEqual((r["ExecutedVersion"], json.loads(body)["greeting"]), ("2", "latest"))
         with self.assertRaises(botocore.exceptions.ClientError) as cm:
             self.c.invoke(FunctionName="q-fn", Qualifier="nosuchalias", Payload=b"{}")
         self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
