@@ -142,7 +142,8 @@ static void write_endpoint_file(const daemon_t *d)
     snprintf(path, sizeof path, "%s/endpoint", d->cfg.data_dir);
     char line[400];
     int n = snprintf(line, sizeof line, "%s\n", d->cfg.endpoint_url);
-    if (nb_write_file_atomic(path, line, (size_t)n, 0600) != 0)
+    /* informational (for `nimbus env`): not worth an fsync at start-up */
+    if (nb_write_file_replace(path, line, (size_t)n, 0600, 0) != 0)
         nb_log_warn("nimbus", "cannot write %s: %s", path, strerror(errno));
 }
 

@@ -6,9 +6,9 @@
  *    have all run, so callbacks added meanwhile (even by those callbacks)
  *    land in `waiting` and share the next sync;
  *  - a callback is called exactly once: by sync_after, or by
- *    store_group_close if the group is closed first;
+ *    store__group_close if the group is closed first;
  *  - a job is freed only by sync_after (libuv owns its uv_work_t until then);
- *    store_group_close detaches it (job->g = NULL) instead. */
+ *    store__group_close detaches it (job->g = NULL) instead. */
 #include <stdlib.h>
 #include "core/alloc.h"
 #include "store/store_group.h"
@@ -25,7 +25,7 @@ typedef struct waiters {
 
 typedef struct sync_job {
     uv_work_t req;             /* req.data unused: container of */
-    store_group_t *g;          /* NULL once detached by store_group_close */
+    store_group_t *g;          /* NULL once detached by store__group_close */
     store_sync_fn sync;        /* copied: the worker never reads g */
     void *ctx;
     waiters_t batch;           /* the callbacks this sync covers */
@@ -119,7 +119,7 @@ static void group_start(store_group_t *g)
     if (uv_queue_work(g->loop, &job->req, sync_work, sync_after) != 0) abort();
 }
 
-store_group_t *store_group_new(uv_loop_t *loop, store_sync_fn sync, void *ctx)
+store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, void *ctx)
 {
     store_group_t *g = nb_xcalloc(1, sizeof *g);
     g->loop = loop;
@@ -128,13 +128,13 @@ store_group_t *store_group_new(uv_loop_t *loop, store_sync_fn sync, void *ctx)
     return g;
 }
 
-void store_group_add(store_group_t *g, store_durable_fn cb, void *arg)
+void store__group_add(store_group_t *g, store_durable_fn cb, void *arg)
 {
     waiters_push(&g->waiting, cb, arg);
     group_start(g);
 }
 
-void store_group_close(store_group_t *g)
+void store__group_close(store_group_t *g)
 {
     if (!g) return;
     g->closing = 1;

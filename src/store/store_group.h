@@ -1,7 +1,8 @@
 /* store_group.h — group commit: many applied commits, one durability sync.
+ * Internal to src/store/ (hence the store__ prefix).
  *
  * A backend applies a write transaction on the loop thread (fast, not yet
- * durable) and hands its callback to store_group_add(). The group runs the
+ * durable) and hands its callback to store__group_add(). The group runs the
  * backend's sync function on a libuv worker, one at a time; when a sync
  * finishes, every callback added before that sync started is called with its
  * result. Callbacks added while a sync runs wait for the next one, which
@@ -14,7 +15,7 @@
  *   SYNCING   sync done (sync_after)   call the batch's callbacks (their adds join
  *                                      waiting); waiting empty → IDLE, else queue a
  *                                      sync of waiting → SYNCING
- *   any       store_group_close        wait for the running sync, call its batch;
+ *   any       store__group_close        wait for the running sync, call its batch;
  *                                      sync and call waiting until empty; free
  *
  * All functions on the loop thread except the sync function itself. */
@@ -30,17 +31,17 @@ typedef struct store_group store_group_t;
 typedef int (*store_sync_fn)(void *ctx);
 
 /* sync NULL: callbacks run on a later loop iteration without any sync
- * (store_options_t.no_sync). ctx borrowed until store_group_close. */
-store_group_t *store_group_new(uv_loop_t *loop, store_sync_fn sync, void *ctx);
+ * (store_options_t.no_sync). ctx borrowed until store__group_close. */
+store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, void *ctx);
 
 /* A commit was applied: call cb(arg, status) once it is durable. cb NULL:
  * nothing to call, but the commit still counts as pending. */
-void store_group_add(store_group_t *g, store_durable_fn cb, void *arg);
+void store__group_add(store_group_t *g, store_durable_fn cb, void *arg);
 
 /* Wait for the running sync, sync whatever is still waiting (on this thread),
  * run every callback, then free g. Callbacks may add more commits; those are
  * synced and called too before this returns. A sync request still queued in
  * libuv is released by the loop's next run. */
-void store_group_close(store_group_t *g);
+void store__group_close(store_group_t *g);
 
 #endif

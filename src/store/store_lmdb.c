@@ -257,7 +257,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         free(b);
         return s;
     }
-    b->group = store_group_new(loop, opts->no_sync ? NULL : lmdb_sync, b);
+    b->group = store__group_new(loop, opts->no_sync ? NULL : lmdb_sync, b);
     *impl = b;
     return STORE_OK;
 }
@@ -271,7 +271,7 @@ static void txn_free(lmdb_txn_t *t)
 static void lmdb_close(void *impl)
 {
     lmdb_store_t *b = impl;
-    store_group_close(b->group);       /* runs every pending callback */
+    store__group_close(b->group);       /* runs every pending callback */
     if (b->writer) {                   /* caller bug: a txn left open */
         if (b->writer->mt) mdb_txn_abort(b->writer->mt);
         txn_free(b->writer);
@@ -437,7 +437,7 @@ static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
         b->ks[b->nks++] = t->fresh[i];
     end_write(t);
     advance(b);
-    store_group_add(b->group, cb, arg);
+    store__group_add(b->group, cb, arg);
     return STORE_OK;
 }
 
