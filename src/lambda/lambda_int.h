@@ -168,6 +168,7 @@ typedef struct lambda_svc {
     unsigned async_retry_delay_ms;
     int isolate;
     int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
+    unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
     unsigned busy_unreserved;
     unsigned reserved_sum;
     lambda_fn_t *fns;

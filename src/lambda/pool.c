@@ -357,7 +357,11 @@ static void become_ready(lambda_inst_t *inst, nb_req_t *req)
     inst->state = INST_IDLE;
     uncount(inst);
     inst->idle_since_us = nb_now_us();
-    lambda__inst_freeze(inst);
+    /* Freeze after a short grace period: back-to-back invocations then cost no
+     * freeze/thaw round trip (a cgroup freeze takes milliseconds), while an
+     * environment left idle is stopped as on Lambda. */
+    if (lambda__svc.freeze_delay_ms) lambda__inst_arm(inst, lambda__svc.freeze_delay_ms);
+    else lambda__inst_freeze(inst);
 }
 
 void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
@@ -496,6 +500,9 @@ void lambda__inst_timer(lambda_inst_t *inst)
     case INST_STOPPING:
         lambda__inst_kill(inst);
         lambda__inst_arm(inst, 2000);
+        return;
+    case INST_IDLE:
+        lambda__inst_freeze(inst);
         return;
     default:
         return;
