@@ -16,10 +16,11 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "sandbox/sandbox.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,82 @@ void lambda__inst_drain(lambda_inst_t *inst)
     if (inst->err_fd >= 0 && read_fd(inst, inst->err_fd, &inst->err_part) != 0) close_pipe(inst, H_ERR);
 }
 
+/* --- run files: no orphan survives a kill -9 of nimbus ------------------------------ */
+
+/* DATA/lambda/run/ID holds "PID STARTTIME" of each live instance, so the next
+ * start of nimbus can kill instances a crashed daemon left behind (the
+ * start time tells a recycled pid from the instance). */
+
+static unsigned long long proc_starttime(pid_t pid)
+{
+    char p[64], buf[1024];
+    snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(p, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *s = strrchr(buf, ')');
+    if (!s) return 0;
+    /* after ")": state is field 3; starttime is field 22 */
+    int field = 2;
+    for (char *t = s + 1; *t; t++) {
+        if (*t == ' ') {
+            field++;
+            if (field == 22) return strtoull(t + 1, NULL, 10);
+        }
+    }
+    return 0;
+}
+
+static void run_file(const lambda_inst_t *inst, char *out, size_t cap)
+{
+    lambda__pathf(out, cap, "%s/run/%s", lambda__svc.dir, inst->id);
+}
+
+static void run_file_write(const lambda_inst_t *inst)
+{
+    char path[PATH_MAX], line[64];
+    run_file(inst, path, sizeof path);
+    int n = snprintf(line, sizeof line, "%d %llu\n", (int)inst->pid, proc_starttime(inst->pid));
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fwrite(line, 1, (size_t)n, f);
+        fclose(f);
+    }
+}
+
+void lambda__inst_reap_orphans(void)
+{
+    char dir[PATH_MAX];
+    if (lambda__pathf(dir, sizeof dir, "%s/run", lambda__svc.dir)) return;
+    nb_mkdir_p(dir);
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[PATH_MAX];
+        if (lambda__pathf(path, sizeof path, "%s/%s", dir, e->d_name)) continue;
+        FILE *f = fopen(path, "r");
+        int pid = 0;
+        unsigned long long st = 0;
+        if (f) {
+            if (fscanf(f, "%d %llu", &pid, &st) != 2) pid = 0;
+            fclose(f);
+        }
+        if (pid > 1 && st && proc_starttime(pid) == st) {
+            nb_log_warn("lambda", "killing instance %s (pid %d) left by a previous nimbus", e->d_name, pid);
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            kill(-pid, SIGCONT);
+            kill(pid, SIGCONT);
+        }
+        unlink(path);
+    }
+    closedir(d);
+}
+
 /* --- exit --------------------------------------------------------------------- */
 
 static void on_pid(uv_poll_t *p, int status, int events)
@@ -173,6 +250,11 @@ void lambda__inst_release(lambda_inst_t *inst)
     if (inst->sbx) {
         sbx_release(inst->sbx);
         inst->sbx = NULL;
+    }
+    if (inst->pid > 0) {
+        char path[PATH_MAX];
+        run_file(inst, path, sizeof path);
+        unlink(path);
     }
     if (inst->handles & H_PID) uv_poll_stop(&inst->pid_poll);
     if (inst->pidfd >= 0) { close(inst->pidfd); inst->pidfd = -1; }
@@ -355,30 +437,41 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
     }
 }
 
-/* The fallback: a plain process in its own process group. */
+/* The fallback: a plain process in its own process group that dies with
+ * nimbus (PR_SET_PDEATHSIG: a kill -9 of the daemon leaves no orphan, frozen or
+ * not). vfork: the child only makes system calls before execve, and reports an
+ * exec failure through the memory it shares with the parent. */
 static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, int out_fd, int err_fd, pid_t *pid)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
-    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (devnull >= 0) posix_spawn_file_actions_adddup2(&fa, devnull, 0);
-    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-    posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-    posix_spawn_file_actions_addchdir_np(&fa, cwd);
-    posix_spawnattr_setpgroup(&at, 0);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &all);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    int rc = posix_spawn(pid, argv[0], &fa, &at, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
-    if (devnull >= 0) close(devnull);
-    return -rc;
+    static volatile int exec_errno;
+    exec_errno = 0;
+    pid_t parent = getpid();
+    pid_t p = vfork();
+    if (p < 0) return -errno;
+    if (p == 0) {
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0) dup2(devnull, 0);
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (chdir(cwd) != 0) { exec_errno = errno; _exit(127); }
+        execve(argv[0], argv, envp);
+        exec_errno = errno;
+        _exit(127);
+    }
+    if (exec_errno) {
+        int e = exec_errno;
+        waitpid(p, NULL, 0);
+        return -e;
+    }
+    *pid = p;
+    return 0;
 }
 
 lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err)
@@ -470,6 +563,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         lambda__inst_release(inst);
         return NULL;
     }
+    run_file_write(inst);
     inst->pidfd = (int)syscall(SYS_pidfd_open, inst->pid, 0);
     uv_timer_init(loop, &inst->timer);
     inst->timer.data = inst;

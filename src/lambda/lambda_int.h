@@ -278,6 +278,8 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
 void lambda__inst_freeze(lambda_inst_t *inst);
 void lambda__inst_thaw(lambda_inst_t *inst);
 void lambda__inst_kill(lambda_inst_t *inst);
+/* Kill instances a previous nimbus left running (kill -9), at start-up. */
+void lambda__inst_reap_orphans(void);
 /* (Re)start the instance timer: lambda__inst_timer() in ms. */
 void lambda__inst_arm(lambda_inst_t *inst, uint64_t ms);
 /* SIGTERM, SIGKILL 2 s later. */

@@ -194,6 +194,7 @@ static int lambda_init(nb_ctx_t *ctx)
     s->isolate = (int)nb_config_get_long(cfg, "lambda.isolate", sbx_fully_isolated());
     s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
     s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
+    lambda__inst_reap_orphans();
     write_runtimes();
     install_self();
     lambda__logs_init();

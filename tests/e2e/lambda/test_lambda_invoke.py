@@ -444,6 +444,34 @@ class LambdaAsyncSurvivesKill(unittest.TestCase):
             shutil.rmtree(data, ignore_errors=True)
             shutil.rmtree(markers, ignore_errors=True)
 
+    def test_instances_do_not_outlive_kill9(self):
+        from lambdatest import zip_bytes
+        data = tempfile.mkdtemp(prefix="nimbus-e2e-")
+        args = ("--set", "lambda.isolate=0")
+        n = Nimbus(data_dir=data, extra_args=args).start()
+        try:
+            c = raw_client(n)
+            c.create_function(FunctionName="orphan-fn", Runtime="provided.al2", Handler="x",
+                              Role="arn:aws:iam::000000000000:role/r",
+                              Code={"ZipFile": zip_bytes({"bootstrap": (PROBE, 0o755)})})
+            pid = json.loads(c.invoke(FunctionName="orphan-fn", Payload=b"{}")["Payload"].read())["pid"]
+            n.kill9()
+            n2 = Nimbus(data_dir=data, extra_args=args).start()
+
+            def gone():
+                try:
+                    with open("/proc/%d/stat" % pid) as f:
+                        return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+                except OSError:
+                    return True
+            try:
+                self.assertTrue(wait_for(gone, timeout=10))
+            finally:
+                n2.stop()
+        finally:
+            n.stop()
+            shutil.rmtree(data, ignore_errors=True)
+
 
 if __name__ == "__main__":
     unittest.main()
