@@ -378,6 +378,21 @@ static void del_prefix(store_txn_t *t, const char *ks, const char *name)
     nb_buf_free(&lo); nb_buf_free(&hi);
 }
 
+/* The packages of a deleted function: moved aside at once (a function created
+ * again under the same name starts from an empty directory), then removed.
+ * Instances still finishing keep their open files. */
+static void remove_code(const char *name)
+{
+    char dir[PATH_MAX], trash[PATH_MAX], rnd[9];
+    unsigned char rb[4];
+    nb_random_bytes(rb, sizeof rb);
+    nb_hex(rb, sizeof rb, rnd);
+    if (lambda__pathf(dir, sizeof dir, "%s/code/%s", lambda__svc.dir, name) ||
+        lambda__pathf(trash, sizeof trash, "%s/code/.deleted-%s-%s", lambda__svc.dir, name, rnd))
+        return;
+    if (rename(dir, trash) == 0) lambda__rm_rf(trash);
+}
+
 void lambda__op_delete_function(nb_req_t *req)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
@@ -421,5 +436,6 @@ void lambda__op_delete_function(nb_req_t *req)
     del_prefix(t, LAMBDA_KS_VER, name);
     del_prefix(t, LAMBDA_KS_ALIAS, name);
     lambda__fn_forget(name);
+    remove_code(name);
     lambda__commit_reply(req, t, 204, NULL);
 }

@@ -553,10 +553,13 @@ void lambda__inst_exited(lambda_inst_t *inst)
     }
     uncount(inst);
     remove_inst(pool, inst);
+    int failed_init = inst->provisioned && (inst->init_error || inst->state == INST_INIT);
     inst->state = INST_DEAD;
     lambda__inst_release(inst);
     redispatch(pool);
-    provision(pool);
+    /* A provisioned environment that dies during init is replaced by the sweep
+     * (once a second), not at once: a broken function must not spin. */
+    if (!failed_init) provision(pool);
 }
 
 /* --- configuration changes, reaping, stop ------------------------------------------------- */
@@ -593,6 +596,13 @@ void lambda__fn_forget(const char *name)
 static void on_sweep(uv_timer_t *t)
 {
     uint64_t now = nb_now_us();
+    static uint64_t last_provision;
+    if (now - last_provision >= 1000000) {
+        last_provision = now;
+        for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
+            for (lambda_pool_t *p = f->pools; p; p = p->next)
+                if (p->provisioned) provision(p);
+    }
     uint64_t limit = (uint64_t)lambda__svc.idle_timeout_ms * 1000;
     for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
         for (lambda_pool_t *p = f->pools; p; p = p->next)

@@ -236,6 +236,10 @@ TEST(logs_round_trip_through_cli)
 
 TEST(logs_cli_usage_errors)
 {
+    /* the usage messages go to stderr; keep the test output clean */
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);
+    close(devnull);
     char *argv1[] = {"logs", NULL};
     ASSERT_EQ(lambda_logs_main(1, argv1), 2);
     char *argv2[] = {"logs", "fn", "--since", "ten", NULL};
