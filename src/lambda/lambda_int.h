@@ -151,6 +151,8 @@ struct lambda_inst {
     int frozen;
     int counted;                  /* 1: counted in fn->busy; 2: and in busy_unreserved */
     int exit_status;              /* waitpid status once DEAD */
+    unsigned peak_mb;             /* last Max Memory Used read, and when */
+    uint64_t peak_read_us;
     char *init_error;             /* body posted to /runtime/init/error */
 };
 

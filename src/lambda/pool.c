@@ -125,8 +125,13 @@ static void emit(lambda_inst_t *inst, const char *fmt, ...)
     nb_buf_free(&b);
 }
 
+/* Max Memory Used of the environment. Reading it costs a file open (cgroup or
+ * /proc), so a value less than 100 ms old is reused: a peak only grows. */
 static unsigned peak_mb(lambda_inst_t *inst)
 {
+    uint64_t now = nb_now_us();
+    if (inst->peak_mb && now - inst->peak_read_us < 100000) return inst->peak_mb;
+    inst->peak_read_us = now;
     uint64_t bytes = inst->sbx ? sbx_peak_memory(inst->sbx) : 0;
     if (!bytes && inst->pid > 0) {
         char p[64], line[256];
@@ -138,7 +143,9 @@ static unsigned peak_mb(lambda_inst_t *inst)
             fclose(f);
         }
     }
-    return (unsigned)((bytes + (1 << 20) - 1) >> 20);
+    unsigned mb = (unsigned)((bytes + (1 << 20) - 1) >> 20);
+    if (mb > inst->peak_mb) inst->peak_mb = mb;
+    return inst->peak_mb;
 }
 
 /* --- delivering and ending invocations --------------------------------------------- */
