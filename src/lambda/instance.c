@@ -113,12 +113,12 @@ static void close_pipe(lambda_inst_t *inst, int which)
 {
     if (which == H_OUT && inst->out_fd >= 0) {
         flush_part(inst, &inst->out_part);
-        uv_poll_stop(&inst->out_poll);
+        if (inst->handles & H_OUT) uv_poll_stop(&inst->out_poll);
         close(inst->out_fd);
         inst->out_fd = -1;
     } else if (which == H_ERR && inst->err_fd >= 0) {
         flush_part(inst, &inst->err_part);
-        uv_poll_stop(&inst->err_poll);
+        if (inst->handles & H_ERR) uv_poll_stop(&inst->err_poll);
         close(inst->err_fd);
         inst->err_fd = -1;
     }

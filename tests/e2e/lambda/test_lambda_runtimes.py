@@ -77,5 +77,20 @@ class LambdaRuntimes(NimbusTestCase):
         self.assertEqual(json.loads(r["Payload"].read())["errorType"], "Runtime.ImportModuleError")
 
 
+class LambdaRuntimeMissing(NimbusTestCase):
+    """An interpreter that cannot be started: the invocation fails as Lambda's would, nimbus carries on."""
+    nimbus_args = ("--set", "lambda.python=/nonexistent/python3")
+
+    def test_interpreter_missing(self):
+        c = self.nimbus.client("lambda")
+        c.create_function(FunctionName="py-missing", Runtime="python3.12", Handler="app.handler", Role=ROLE,
+                          Code={"ZipFile": zip_bytes({"app.py": (PY, 0o644)})})
+        for _ in range(2):
+            r = c.invoke(FunctionName="py-missing", Payload=b"{}")
+            self.assertEqual(r["FunctionError"], "Unhandled")
+            self.assertEqual(json.loads(r["Payload"].read())["errorType"], "Runtime.InvalidEntrypoint")
+        self.assertEqual(self.nimbus.wait_healthy()["status"], "ok")
+
+
 if __name__ == "__main__":
     unittest.main()
