@@ -258,3 +258,82 @@ TEST(invoke_api_when_not_running)
     ASSERT_EQ(got_result, 1);
     ASSERT_EQ(got_err, LAMBDA_ERR_SERVICE);
 }
+
+/* --- lambda_invoke(): the C API other services use, against a real instance --- */
+
+typedef struct capi_res {
+    int done;
+    nb_err_t err;
+    char payload[256];
+    char version[16];
+    int function_error;
+} capi_res_t;
+
+static void on_capi(void *arg, const lambda_result_t *r)
+{
+    capi_res_t *c = arg;
+    c->done = 1;
+    c->err = r->error;
+    snprintf(c->payload, sizeof c->payload, "%.*s", (int)r->payload_len, r->payload);
+    snprintf(c->version, sizeof c->version, "%s", r->executed_version ? r->executed_version : "");
+    c->function_error = r->function_error != NULL;
+}
+
+static const char capi_bootstrap[] =
+    "#!/bin/sh\n"
+    "API=\"http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime\"\n"
+    "H=$(mktemp)\n"
+    "while true; do\n"
+    "  EV=$(curl -sS -D \"$H\" \"$API/invocation/next\")\n"
+    "  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' \"$H\" | tr -d '\\r' | awk '{print $2}')\n"
+    "  curl -sS -X POST \"$API/invocation/$ID/response\" -d \"{\\\"echo\\\":$EV}\" >/dev/null\n"
+    "done\n";
+
+TEST(c_api_invokes_a_function)
+{
+    extern const nb_service_t lambda_service;
+    char *argv[] = {"--data", (char *)test_tmpdir(), "--set", "lambda.isolate=0", NULL};
+    ASSERT_EQ(nb_config_load(&cfg, 4, argv), 0);
+    ctx.cfg = &cfg;
+    ctx.loop = uv_default_loop();
+    store_t *s = NULL;
+    ASSERT_EQ(store_open(&s, ctx.loop, test_tmpdir(), NULL), STORE_OK);
+    ctx.store = s;
+    ASSERT_EQ(lambda_service.init(&ctx), 0);
+
+    char dir[700], path[800];
+    snprintf(dir, sizeof dir, "%s/lambda/code/capi-fn/c0de", test_tmpdir());
+    ASSERT_EQ(nb_mkdir_p(dir), 0);
+    snprintf(path, sizeof path, "%s/bootstrap", dir);
+    ASSERT_EQ(nb_write_file_atomic(path, capi_bootstrap, strlen(capi_bootstrap), 0755), 0);
+    json_t *rec = json_pack("{s:{s:s,s:s,s:s,s:s,s:i,s:i,s:s},s:{s:s,s:i}}",
+                            "cfg", "FunctionName", "capi-fn", "Runtime", "provided.al2", "Handler", "h",
+                            "Version", "$LATEST", "MemorySize", 128, "Timeout", 5, "RevisionId", "r1",
+                            "code", "sha", "c0de", "size", 1);
+    store_txn_t *t;
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    ASSERT_EQ(lambda__put_json(t, LAMBDA_KS_FN, "capi-fn", 7, rec), STORE_OK);
+    json_decref(rec);
+    durable_calls = 0;
+    ASSERT_EQ(store_commit(t, on_durable, NULL), STORE_OK);
+    while (!durable_calls) uv_run(ctx.loop, UV_RUN_ONCE);
+
+    for (int i = 0; i < 2; i++) {   /* cold, then warm */
+        capi_res_t res = {0};
+        ASSERT_EQ(lambda_invoke(&ctx, "arn:aws:lambda:us-east-1:000000000000:function:capi-fn", NULL,
+                                "{\"x\":1}", 7, on_capi, &res), 0);
+        while (!res.done) uv_run(ctx.loop, UV_RUN_ONCE);
+        ASSERT_EQ(res.err, NB_OK);
+        ASSERT_STREQ(res.payload, "{\"echo\":{\"x\":1}}");
+        ASSERT_STREQ(res.version, "$LATEST");
+        ASSERT(!res.function_error);
+    }
+    capi_res_t missing = {0};
+    lambda_invoke(&ctx, "no-such-fn", NULL, "{}", 2, on_capi, &missing);
+    while (!missing.done) uv_run(ctx.loop, UV_RUN_ONCE);
+    ASSERT_EQ(missing.err, LAMBDA_ERR_NOT_FOUND);
+
+    lambda_service.stop(&ctx);
+    store_close(s);
+    uv_run(ctx.loop, UV_RUN_DEFAULT);
+}
