@@ -115,18 +115,22 @@ static void on_bg_durable(void *arg, int status)
     kick(0);
 }
 
-void lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len)
+int lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len)
 {
     json_t *ev = new_event(name, qual, payload, len);
     store_txn_t *t = NULL;
     if (!ev || store_begin(lambda__svc.ctx->store, STORE_WRITE, &t) != STORE_OK) {
         nb_log_error("lambda", "cannot queue event for %s", name);
         json_decref(ev);
-        return;
+        return -1;
     }
     put_event(t, ev, nb_wall_ms());
     json_decref(ev);
-    if (store_commit(t, on_bg_durable, NULL) != STORE_OK) nb_log_error("lambda", "cannot queue event for %s", name);
+    if (store_commit(t, on_bg_durable, NULL) != STORE_OK) {
+        nb_log_error("lambda", "cannot queue event for %s", name);
+        return -1;
+    }
+    return 0;
 }
 
 /* The function's EventInvokeConfig for qual (or $LATEST/unqualified), borrowed from fnrec. */

@@ -174,6 +174,23 @@ int lambda_invoke(nb_ctx_t *ctx, const char *function_name_or_arn, const char *q
     return 0;
 }
 
+nb_err_t lambda_invoke_event(nb_ctx_t *ctx, const char *function_name_or_arn, const char *qualifier,
+                             const void *payload, size_t len)
+{
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    if (!lambda__svc.started) return LAMBDA_ERR_SERVICE;
+    if (lambda__parse_fn(function_name_or_arn, name, qual) != 0) return LAMBDA_ERR_NOT_FOUND;
+    if (qualifier && *qualifier) snprintf(qual, sizeof qual, "%s", qualifier);
+    if (len > LAMBDA_ASYNC_PAYLOAD_MAX) return LAMBDA_ERR_TOO_LARGE;
+    store_txn_t *t = NULL;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return LAMBDA_ERR_SERVICE;
+    json_t *rec = lambda__get_fn_version(t, name, qual, NULL);
+    store_abort(t);
+    if (!rec) return LAMBDA_ERR_NOT_FOUND;
+    json_decref(rec);
+    return lambda__async_enqueue_internal(name, qual, payload, len) == 0 ? NB_OK : LAMBDA_ERR_SERVICE;
+}
+
 /* --- the Invoke operation ------------------------------------------------------------------ */
 
 static void on_invoked(void *arg, const lambda_result_t *r)

@@ -37,6 +37,14 @@ typedef void (*lambda_invoke_cb)(void *arg, const lambda_result_t *res);
 int lambda_invoke(nb_ctx_t *ctx, const char *function_name_or_arn, const char *qualifier,
                   const void *payload, size_t len, lambda_invoke_cb cb, void *arg);
 
+/* Queue an asynchronous (Event) invocation, as S3/SNS/EventBridge deliveries
+ * do: durable once the store commits (a kill -9 after that loses nothing),
+ * retried and sent to its destinations like Invoke with InvocationType Event.
+ * Returns NB_OK, LAMBDA_ERR_NOT_FOUND (no such function or qualifier),
+ * LAMBDA_ERR_TOO_LARGE (over 1 MB) or LAMBDA_ERR_SERVICE. payload is copied. */
+nb_err_t lambda_invoke_event(nb_ctx_t *ctx, const char *function_name_or_arn, const char *qualifier,
+                             const void *payload, size_t len);
+
 /* Command-line entry points (argv[0] is the sub-command name). Exit status. */
 int lambda_logs_main(int argc, char **argv);
 int lambda_dead_letters_main(int argc, char **argv);

@@ -322,8 +322,9 @@ void lambda__async_init(void);
 void lambda__async_stop(void);
 /* Queue an Event invocation durably; replies 202 to req once durable. */
 void lambda__async_enqueue(nb_req_t *req, const char *name, const char *qual, const char *payload, size_t len);
-/* Queue an internal event (destinations); no reply. */
-void lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len);
+/* Queue an internal event (destinations, lambda_invoke_event); no reply. 0 or -1.
+ * Must not be called while a write transaction is open. */
+int lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len);
 
 /* --- handler entry points (op table in service.c) ----------------------------- */
 void lambda__op_create_function(nb_req_t *req);

@@ -289,6 +289,23 @@ static const char capi_bootstrap[] =
     "  curl -sS -X POST \"$API/invocation/$ID/response\" -d \"{\\\"echo\\\":$EV}\" >/dev/null\n"
     "done\n";
 
+static int count_one(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    (void)k; (void)kl; (void)v; (void)vl;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static int queued_events(store_t *s)
+{
+    store_txn_t *t;
+    int n = 0;
+    ASSERT_EQ(store_begin(s, STORE_READ, &t), STORE_OK);
+    store_scan(t, LAMBDA_KS_ASYNC, NULL, 0, NULL, 0, 0, count_one, &n);
+    store_abort(t);
+    return n;
+}
+
 TEST(c_api_invokes_a_function)
 {
     extern const nb_service_t lambda_service;
@@ -332,6 +349,12 @@ TEST(c_api_invokes_a_function)
     lambda_invoke(&ctx, "no-such-fn", NULL, "{}", 2, on_capi, &missing);
     while (!missing.done) uv_run(ctx.loop, UV_RUN_ONCE);
     ASSERT_EQ(missing.err, LAMBDA_ERR_NOT_FOUND);
+
+    /* an Event invocation through the C API: queued durably, then run and removed */
+    ASSERT_EQ(lambda_invoke_event(&ctx, "capi-fn", NULL, "{\"async\":1}", 11), NB_OK);
+    ASSERT_EQ(lambda_invoke_event(&ctx, "no-such-fn", NULL, "{}", 2), LAMBDA_ERR_NOT_FOUND);
+    ASSERT_EQ(queued_events(s), 1);
+    while (queued_events(s) > 0) uv_run(ctx.loop, UV_RUN_ONCE);
 
     lambda_service.stop(&ctx);
     store_close(s);
