@@ -6,7 +6,9 @@
  * An item is a JSON object mapping attribute name → AV.
  * Invariants after ddb_av_validate / ddb_item_validate succeed: exactly one
  * known type key; N strings (and NS members) normalized (ddb_num.h); B / BS
- * members valid base64; sets non-empty without duplicates; NULL is true.
+ * members valid base64 (re-encoded canonically); sets non-empty without
+ * duplicates; NULL is true ({"NULL": false} is accepted and stored as true,
+ * as DynamoDB does).
  * All other functions here assume a validated AV. */
 #ifndef DDB_AV_H
 #define DDB_AV_H
@@ -20,6 +22,13 @@ typedef enum ddb_type {
     DDB_T_S, DDB_T_N, DDB_T_B, DDB_T_BOOL, DDB_T_NULL,
     DDB_T_SS, DDB_T_NS, DDB_T_BS, DDB_T_L, DDB_T_M
 } ddb_type_t;
+
+/* Document nesting limit: an attribute is level 1, each L / M element one
+ * level deeper, scalars included; 32 levels at most. */
+#define DDB_MAX_NESTING 32
+#define DDB_MSG_NESTING "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
+/* Nesting levels of av (a scalar is 1); 0 for NULL. */
+size_t ddb_av_depth(const json_t *av);
 
 /* Item size limit (bytes, as computed by ddb_item_size). */
 #define DDB_ITEM_MAX_SIZE (400 * 1024)
@@ -41,7 +50,6 @@ const char *ddb_av_str(const json_t *av);
  *   "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
  *   "One or more parameter values were invalid: An string set  may not be empty"
  *   "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
- *   "One or more parameter values were invalid: Null attribute value types must have the value of true"
  *   number errors from ddb_num_parse.
  * Shape errors (a JSON type that does not match the AV type key, e.g.
  * {"S":1}) are reported as NB_ERR_SERIALIZATION, as the SDK-facing service does. */

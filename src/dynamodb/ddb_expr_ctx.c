@@ -7,6 +7,9 @@
 #include "dynamodb/ddb_expr_int.h"
 #include "core/buf.h"
 
+/* Longest placeholder key, prefix included. */
+#define MAX_PLACEHOLDER 255
+
 const char *ddb_expr_kind_name(ddb_expr_kind_t k)
 {
     switch (k) {
@@ -47,10 +50,23 @@ int ddb_expr_begin(ddb_expr_ctx_t *c, nb_arena_t *arena, json_t *names, json_t *
             return ddb_err_set(err, NB_ERR_VALIDATION, "ExpressionAttributeNames must not be empty");
         json_object_foreach(c->names, k, v) {
             if (!json_is_string(v))
-                return ddb_err_set(err, NB_ERR_SERIALIZATION, "Unexpected value type in payload");
+                return ddb_err_set(err, NB_ERR_SERIALIZATION, "%s",
+                                   json_is_number(v) ? "NUMBER_VALUE cannot be converted to String"
+                                   : json_is_boolean(v) ? (json_is_true(v) ? "TRUE_VALUE cannot be converted to String"
+                                                                           : "FALSE_VALUE cannot be converted to String")
+                                   : json_is_array(v) ? "Start of list found where not expected"
+                                   : "Start of structure or map found where not expected.");
+            /* length before syntax, as DynamoDB checks */
+            if (strlen(k) > MAX_PLACEHOLDER)
+                return ddb_err_set(err, NB_ERR_VALIDATION, "ExpressionAttributeNames contains invalid key: The "
+                                   "expression attribute map contains a key that is too long; size of key: %zu",
+                                   strlen(k));
             if (!valid_placeholder(k, '#'))
                 return ddb_err_set(err, NB_ERR_VALIDATION,
                                    "ExpressionAttributeNames contains invalid key: Syntax error; key: \"%s\"", k);
+            if (json_string_length(v) == 0)
+                return ddb_err_set(err, NB_ERR_VALIDATION,
+                                   "ExpressionAttributeNames contains invalid value: Empty attribute name for key %s", k);
         }
     }
     if (c->values) {
@@ -59,6 +75,9 @@ int ddb_expr_begin(ddb_expr_ctx_t *c, nb_arena_t *arena, json_t *names, json_t *
         if (json_object_size(c->values) == 0)
             return ddb_err_set(err, NB_ERR_VALIDATION, "ExpressionAttributeValues must not be empty");
         json_object_foreach(c->values, k, v) {
+            if (strlen(k) > MAX_PLACEHOLDER)   /* (sic: no size here, unlike the names) */
+                return ddb_err_set(err, NB_ERR_VALIDATION, "ExpressionAttributeValues contains invalid key: The "
+                                   "expression attribute map contains a key that is too long;");
             if (!valid_placeholder(k, ':'))
                 return ddb_err_set(err, NB_ERR_VALIDATION,
                                    "ExpressionAttributeValues contains invalid key: Syntax error; key: \"%s\"", k);

@@ -292,7 +292,7 @@ json_t *ddb_project(const json_t *item, const ddb_path_t *paths, size_t n)
     json_t *root = json_object();
     if (item)
         for (size_t i = 0; i < n; i++)
-            if (paths[i].n)
+            if (paths[i].n && ddb_path_get(item, &paths[i]))
                 project_into(root, item, &paths[i], 0);
     json_t *out = json_object();
     const char *k;

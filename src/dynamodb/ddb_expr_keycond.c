@@ -202,9 +202,10 @@ int ddb_keycond_match_range(const ddb_keycond_t *kc, const json_t *v)
         int r = 0;
         ddb_type_t t = ddb_av_type(v);
         if (t == ddb_av_type(kc->v1) && (t == DDB_T_S || t == DDB_T_B)) {
-            if (t == DDB_T_S) {
-                const char *x = ddb_av_str(v), *y = ddb_av_str(kc->v1);
-                r = strncmp(x, y, strlen(y)) == 0;
+            if (t == DDB_T_S) {       /* by length: strings may hold NUL bytes */
+                const json_t *x = ddb_av_value(v), *y = ddb_av_value(kc->v1);
+                size_t lx = json_string_length(x), ly = json_string_length(y);
+                r = ly <= lx && memcmp(json_string_value(x), json_string_value(y), ly) == 0;
             } else if (ddb_av_b_decode(v, &a) == 0 && ddb_av_b_decode(kc->v1, &b) == 0) {
                 r = b.len <= a.len && (b.len == 0 || memcmp(a.data, b.data, b.len) == 0);
             }

@@ -40,6 +40,7 @@ typedef struct parser {
 
 #define MAX_DEPTH 200
 #define MAX_IN_OPERANDS 100
+#define MAX_EXPR_BYTES 4096
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -468,6 +469,21 @@ static const char *cmp_name(ddb_cmp_t c)
     return names[c];
 }
 
+/* Ordering operators take S, N or B; a literal of another type is refused up
+ * front (a path of another type just compares false at evaluation). */
+static int check_orderable(parser_t *p, const char *op, ddb_node_t *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *t = av_type_of(v[i]);
+        if (t && strcmp(t, "S") != 0 && strcmp(t, "N") != 0 && strcmp(t, "B") != 0) {
+            sem(p, CAT_FUNCTION, "Incorrect operand type for operator or function; operator or function: %s, "
+                "operand type: %s", op, t);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void check_between(parser_t *p, ddb_node_t *lo, ddb_node_t *hi)
 {
     if (lo->kind != DDB_N_VALUE || hi->kind != DDB_N_VALUE || !lo->value || !hi->value)
@@ -500,6 +516,10 @@ static ddb_node_t *comparison(parser_t *p)
         check_operand_in_cond(p, x);
         check_operand_in_cond(p, y);
         check_distinct(p, cmp_name(cmp), x, y);
+        if (cmp != DDB_CMP_EQ && cmp != DDB_CMP_NE) {
+            ddb_node_t *xy[2] = {x, y};
+            check_orderable(p, cmp_name(cmp), xy, 2);
+        }
         ddb_node_t *n = node(p, DDB_N_CMP, 2);
         n->cmp = cmp;
         n->args[0] = x;
@@ -518,7 +538,9 @@ static ddb_node_t *comparison(parser_t *p)
         check_operand_in_cond(p, x);
         check_operand_in_cond(p, lo);
         check_operand_in_cond(p, hi);
-        check_between(p, lo, hi);
+        ddb_node_t *xlh[3] = {x, lo, hi};
+        if (check_orderable(p, "BETWEEN", xlh, 3) == 0)
+            check_between(p, lo, hi);
         ddb_node_t *n = node(p, DDB_N_BETWEEN, 3);
         n->args[0] = x;
         n->args[1] = lo;
@@ -695,9 +717,13 @@ static ddb_node_t *set_value(parser_t *p)
 {
     /* '(' a + b ')' is accepted as a whole value */
     if (cur(p)->kind == DDB__T_LPAREN) {
+        if (p->depth >= MAX_DEPTH)
+            return syntax(p);
         snap_t s = save(p);
         p->pos++;
+        p->depth++;
         ddb_node_t *in = set_value(p);
+        p->depth--;
         if (in && accept(p, DDB__T_RPAREN) && cur(p)->kind != DDB__T_PLUS && cur(p)->kind != DDB__T_MINUS)
             return in;
         restore(p, s);
@@ -804,6 +830,9 @@ static void check_overlaps(parser_t *p, const ddb_path_t *paths, size_t stride, 
 
 static const enum cat cond_order[] = {CAT_PARENS, CAT_UNKNOWN_FN, CAT_MISUSED_FN, CAT_RESERVED,
                                       CAT_NAMEVAL, CAT_OPERAND, CAT_DISTINCT, CAT_FUNCTION, CAT__N};
+/* KeyConditionExpression: DynamoDB accepts "((pk = :v)) AND ((sk = :w))". */
+static const enum cat keycond_order[] = {CAT_UNKNOWN_FN, CAT_MISUSED_FN, CAT_RESERVED,
+                                         CAT_NAMEVAL, CAT_OPERAND, CAT_DISTINCT, CAT_FUNCTION, CAT__N};
 static const enum cat update_order[] = {CAT_RESERVED, CAT_UNKNOWN_FN, CAT_SECTION, CAT_NAME, CAT_VALUE,
                                         CAT_OVERLAP, CAT_CONFLICT, CAT_OPERAND, CAT_FUNCTION, CAT__N};
 static const enum cat proj_order[] = {CAT_RESERVED, CAT_NAME, CAT_OVERLAP, CAT_CONFLICT, CAT__N};
@@ -820,6 +849,16 @@ static int begin(parser_t *p, ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind
     if (!p->src[i])
         return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid %s: The expression can not be empty;",
                            ddb_expr_kind_name(kind));
+    /* 4 KB of raw text (before substitution); only the condition and filter
+     * messages carry the size, as DynamoDB answers. */
+    size_t len = strlen(p->src);
+    if (len > MAX_EXPR_BYTES) {
+        if (kind == DDB_EXPR_CONDITION || kind == DDB_EXPR_FILTER)
+            return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid %s: Expression size has exceeded the maximum "
+                               "allowed size; expression size: %zu", ddb_expr_kind_name(kind), len);
+        return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid %s: Expression size has exceeded the maximum "
+                           "allowed size;", ddb_expr_kind_name(kind));
+    }
     p->t = ddb__lex(c->arena, p->src, &p->nt);
     return 0;
 }
@@ -880,7 +919,7 @@ static int parse_cond_kind(ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind_t 
     int ok = n && cur(&p)->kind == DDB__T_EOF;
     if (n && !ok)
         syntax(&p);
-    if (finish(&p, ok, cond_order, err) < 0)
+    if (finish(&p, ok, kind == DDB_EXPR_KEY_CONDITION ? keycond_order : cond_order, err) < 0)
         return -1;
     *out = n;
     return 0;

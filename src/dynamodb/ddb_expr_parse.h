@@ -26,7 +26,10 @@
  *   "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v"
  *   "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a, b]"
  *   "Value provided in ExpressionAttributeNames unused in expressions: keys: {#x}"
- *   "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}" */
+ *   "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}"
+ * A syntax error names the offending token and quotes the source from the
+ * token before it to the token after it ("<EOF>" at the end), as DynamoDB does.
+ * Paths in messages use the resolved names ("[a, b, [2]]"). */
 #ifndef DDB_EXPR_PARSE_H
 #define DDB_EXPR_PARSE_H
 #include <stddef.h>
@@ -92,8 +95,8 @@ typedef struct ddb_node {
     ddb_node_kind_t kind;
     ddb_cmp_t cmp;                /* DDB_N_CMP */
     ddb_path_t path;              /* DDB_N_PATH */
-    const json_t *value;          /* DDB_N_VALUE: borrowed AV */
-    const char *value_name;       /* DDB_N_VALUE: ":v" as written */
+    const json_t *value;          /* DDB_N_VALUE: borrowed AV (never NULL in a returned AST) */
+    const char *value_name;       /* DDB_N_VALUE: ":v" as written; function nodes: the function name */
     struct ddb_node **args;
     size_t nargs;
 } ddb_node_t;
@@ -129,10 +132,13 @@ typedef struct ddb_expr_ctx {
 } ddb_expr_ctx_t;
 
 /* Start a request: checks the maps ("ExpressionAttributeNames must not be
- * empty", "ExpressionAttributeValues must not be empty", each value a valid
- * AV: "ExpressionAttributeValues contains invalid value: <msg> for key :v"),
+ * empty", "ExpressionAttributeValues must not be empty", keys "#ident" /
+ * ":ident" of at most 255 bytes, names non-empty, each value a valid AV:
+ * "ExpressionAttributeValues contains invalid value: <msg> for key :v"),
  * normalizing value numbers in place. names/values may be NULL. On error the
- * context is still valid and must be released with ddb_expr_end/_abort. */
+ * context is still valid and must be released with ddb_expr_end/_abort.
+ * Everything here and in the ddb_parse_* calls needs no table: DynamoDB runs
+ * these checks before it looks the table up. */
 int ddb_expr_begin(ddb_expr_ctx_t *c, nb_arena_t *arena, json_t *names, json_t *values,
                    ddb_err_t *err);
 /* Finish: unused-name check, then unused-value check; releases the context's
@@ -141,7 +147,10 @@ int ddb_expr_end(ddb_expr_ctx_t *c, ddb_err_t *err);
 /* Release without the unused checks (after an earlier error). */
 void ddb_expr_abort(ddb_expr_ctx_t *c);
 
-/* Condition or filter expression (kind DDB_EXPR_CONDITION or DDB_EXPR_FILTER). */
+/* Each expression: empty → "Invalid <Kind>: The expression can not be empty;",
+ * over 4096 bytes → "Invalid <Kind>: Expression size has exceeded the maximum
+ * allowed size;" (condition/filter add "expression size: N").
+ * Condition or filter expression (kind DDB_EXPR_CONDITION or DDB_EXPR_FILTER). */
 int ddb_parse_condition(ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind_t kind,
                         ddb_node_t **out, ddb_err_t *err);
 /* UpdateExpression: SET / REMOVE / ADD / DELETE clauses, each at most once;

@@ -190,11 +190,9 @@ static int enc_prefix(nb_buf_t *out, const json_t *av)
         nb_buf_free(&raw);
         return -1;
     }
-    size_t start = out->len;
     enc_bytes(out, (const uint8_t *)raw.data, raw.len);
     out->len -= 2;          /* drop the 00 01 terminator */
     out->data[out->len] = 0;
-    (void)start;
     nb_buf_free(&raw);
     return 0;
 }

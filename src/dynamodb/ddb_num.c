@@ -63,7 +63,6 @@ int ddb_num_parse(const char *s, size_t len, ddb_num_t *out, ddb_err_t *err)
     long intdigits = 0;     /* significant digits before the point (incl. stored zeros) */
     long lead_frac_zeros = 0; /* zeros after the point before the first significant digit */
     int seen_digit = 0, seen_point = 0, started = 0;
-    size_t total_sig = 0;   /* significant-run length (incl. zeros after start) */
     for (; i < len; i++) {
         char c = s[i];
         if (c >= '0' && c <= '9') {
@@ -78,7 +77,6 @@ int ddb_num_parse(const char *s, size_t len, ddb_num_t *out, ddb_err_t *err)
                 d[nd++] = (uint8_t)(c - '0');
             else if (c != '0')
                 extra_nonzero++;
-            total_sig++;
             if (!seen_point)
                 intdigits++;
         } else if (c == '.' && !seen_point) {
@@ -122,7 +120,6 @@ int ddb_num_parse(const char *s, size_t len, ddb_num_t *out, ddb_err_t *err)
             return ddb_err_set(err, NB_ERR_VALIDATION, MSG_UNDERFLOW);
         return ddb_err_set(err, NB_ERR_VALIDATION, MSG_DIGITS);
     }
-    (void)total_sig;
     return finish(sign, d, nd, exp, out, err);
 }
 
@@ -293,16 +290,22 @@ int ddb_num_sub(const ddb_num_t *a, const ddb_num_t *b, ddb_num_t *out, ddb_err_
 
 size_t ddb_num_size(const ddb_num_t *n)
 {
+    /* Measured against DynamoDB's 400 KB gate: one byte, plus the integer
+     * and the fraction significant digits each packed two per byte (a run
+     * straddling the point is split and so may cost a byte more), plus one
+     * for a negative sign. The exponent costs nothing: 1E125 costs 2. */
     if (n->ndig == 0)
         return 1;
-    /* Base-100 digits aligned on the decimal point: digit j has weight
-     * 10^(exp-1-j); pairs are (even, odd) powers grouped by floor(pow/2). */
-    int hi = n->exp - 1, lo = n->exp - n->ndig;
-    int ghi = hi >= 0 ? hi / 2 : -((-hi + 1) / 2);
-    int glo = lo >= 0 ? lo / 2 : -((-lo + 1) / 2);
-    size_t groups = (size_t)(ghi - glo + 1);
-    size_t size = 1 + groups;
-    if (n->sign < 0 && groups < 20)
-        size++;
-    return size;
+    size_t nd = n->ndig, int_sig, frac_sig;
+    if (n->exp >= (int)nd) {
+        int_sig = nd;                 /* no fraction: trailing zeros are free */
+        frac_sig = 0;
+    } else if (n->exp > 0) {
+        int_sig = (size_t)n->exp;
+        frac_sig = nd - (size_t)n->exp;
+    } else {
+        int_sig = 0;                  /* pure fraction: leading zeros are free */
+        frac_sig = nd;
+    }
+    return 1 + (int_sig + 1) / 2 + (frac_sig + 1) / 2 + (n->sign < 0 ? 1 : 0);
 }

@@ -149,18 +149,21 @@ TEST(add_errors)
     ddb_err_free(&e);
 }
 
+/* Byte costs measured against DynamoDB's 400 KB gate (public conformance capture). */
 TEST(sizes)
 {
-    ddb_num_t n = N("0");
-    ASSERT_EQ(ddb_num_size(&n), 1);
-    n = N("1");
-    ASSERT_EQ(ddb_num_size(&n), 2);
-    n = N("12345");      /* 1|23|45 */
-    ASSERT_EQ(ddb_num_size(&n), 4);
-    n = N("-12345");
-    ASSERT_EQ(ddb_num_size(&n), 5);
-    n = N("12345678901234567890123456789012345678");
-    ASSERT_EQ(ddb_num_size(&n), 20);
+    static const struct { const char *lit; size_t bytes; } cases[] = {
+        {"0", 1}, {"1", 2}, {"12", 2}, {"123", 3}, {"1234", 3},
+        {"12345678901234567890123456789012345678", 20}, {"0042", 2}, {"100", 2}, {"1010", 3},
+        {"0.0000001", 2}, {"1E125", 2}, {"1E-100", 2}, {"1.5", 3}, {"15", 2}, {"1.2", 3},
+        {"1.200", 3}, {"1.234", 4}, {"3.14159", 5}, {"123456", 4}, {"100.5", 4}, {"0.15", 2},
+        {"-42", 3}, {"-0", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ddb_num_t n = N(cases[i].lit);
+        if (ddb_num_size(&n) != cases[i].bytes)
+            TEST_FAIL_("size(%s) = %zu, want %zu", cases[i].lit, ddb_num_size(&n), cases[i].bytes);
+    }
 }
 
 TEST(err_prefix)
