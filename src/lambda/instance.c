@@ -389,7 +389,31 @@ static int runtime_argv(lambda_inst_t *inst, const char *task_root, const char *
     return 0;
 }
 
-static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, const char *opt_root)
+void lambda_set_credentials_provider(lambda_credentials_fn fn, void *arg)
+{
+    lambda__svc.creds_fn = fn;
+    lambda__svc.creds_arg = arg;
+}
+
+/* The role's credentials for inst (the provider's, else the configured ones). 0 or -1. */
+static int role_credentials(lambda_inst_t *inst, lambda_credentials_t *cr)
+{
+    memset(cr, 0, sizeof *cr);
+    if (lambda__svc.creds_fn) {
+        if (lambda__svc.creds_fn(lambda__svc.creds_arg, inst->conf->role, inst->conf->fn_arn, cr) != 0) return -1;
+        inst->creds_expire_ms = cr->expires_ms;
+        return 0;
+    }
+    const nb_config_t *cfg = lambda__svc.ctx->cfg;
+    const char *ak = nb_config_get(cfg, "lambda.access_key_id");
+    const char *sk = nb_config_get(cfg, "lambda.secret_access_key");
+    snprintf(cr->access_key_id, sizeof cr->access_key_id, "%s", ak ? ak : "test");
+    snprintf(cr->secret_access_key, sizeof cr->secret_access_key, "%s", sk ? sk : "test");
+    return 0;
+}
+
+static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, const char *opt_root,
+                      const lambda_credentials_t *cr)
 {
     const lambda_fnconf_t *c = inst->conf;
     const nb_config_t *cfg = lambda__svc.ctx->cfg;
@@ -411,11 +435,9 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
     snprintf(tmp, sizeof tmp, "/aws/lambda/%s", c->name);
     env_add(e, "AWS_LAMBDA_LOG_GROUP_NAME", tmp);
     env_add(e, "AWS_LAMBDA_LOG_STREAM_NAME", inst->stream);
-    const char *ak = nb_config_get(cfg, "lambda.access_key_id");
-    const char *sk = nb_config_get(cfg, "lambda.secret_access_key");
-    env_add(e, "AWS_ACCESS_KEY_ID", ak ? ak : "test");
-    env_add(e, "AWS_SECRET_ACCESS_KEY", sk ? sk : "test");
-    env_add(e, "AWS_SESSION_TOKEN", "nimbus");
+    env_add(e, "AWS_ACCESS_KEY_ID", cr->access_key_id);
+    env_add(e, "AWS_SECRET_ACCESS_KEY", cr->secret_access_key);
+    if (cr->session_token[0]) env_add(e, "AWS_SESSION_TOKEN", cr->session_token);
     snprintf(tmp, sizeof tmp, "127.0.0.1:%d", inst->port);
     env_add(e, "AWS_LAMBDA_RUNTIME_API", tmp);
     env_add(e, "LAMBDA_TASK_ROOT", task_root);
@@ -520,8 +542,21 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         lambda__inst_release(inst);
         return NULL;
     }
+    lambda_credentials_t *cr = nb_xmalloc(sizeof *cr);
+    if (role_credentials(inst, cr) != 0) {
+        free(cr);
+        nb_buf_t b = NB_BUF_INIT;
+        nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidRole\",\"errorMessage\":\"RequestId: %s Error: "
+                      "nimbus could not issue credentials for the execution role\"}", inv ? inv->id : "");
+        *err = nb_buf_take(&b, NULL);
+        inst->inv = NULL;
+        lambda__inst_release(inst);
+        return NULL;
+    }
     envb_t env = {0};
-    build_env(inst, &env, task_root, opt_root);
+    build_env(inst, &env, task_root, opt_root, cr);
+    memset(cr, 0, sizeof *cr);   /* no secret lingers in freed memory */
+    free(cr);
 
     int outp[2], errp[2];
     if (pipe2(outp, O_CLOEXEC) != 0) { outp[0] = outp[1] = -1; }

@@ -61,6 +61,7 @@ typedef struct lambda_fnconf {
     char *code_dir;      /* host path of the unpacked code */
     char *opt_dir;       /* host path of the merged layers, or NULL */
     char *revision;
+    char *role;          /* execution role ARN */
     unsigned memory_mb, timeout_s, tmp_mb;
     json_t *env;         /* object of user variables (owned ref) */
 } lambda_fnconf_t;
@@ -151,6 +152,7 @@ struct lambda_inst {
     int frozen;
     int counted;                  /* 1: counted in fn->busy; 2: and in busy_unreserved */
     int exit_status;              /* waitpid status once DEAD */
+    uint64_t creds_expire_ms;     /* its role credentials' expiry (Unix ms), 0 = none */
     unsigned peak_mb;             /* last Max Memory Used read, and when */
     uint64_t peak_read_us;
     char *init_error;             /* body posted to /runtime/init/error */
@@ -175,6 +177,8 @@ typedef struct lambda_svc {
     unsigned reserved_sum;
     lambda_fn_t *fns;
     uv_timer_t sweep;
+    lambda_credentials_fn creds_fn;
+    void *creds_arg;
 } lambda_svc_t;
 
 extern lambda_svc_t lambda__svc;

@@ -615,7 +615,9 @@ static void on_sweep(uv_timer_t *t)
         for (lambda_pool_t *p = f->pools; p; p = p->next)
             for (lambda_inst_t *i = p->insts, *n; i; i = n) {
                 n = i->next;
-                if (i->state == INST_IDLE && !i->provisioned && now - i->idle_since_us >= limit)
+                if (i->state != INST_IDLE) continue;
+                if ((!i->provisioned && now - i->idle_since_us >= limit) ||
+                    (i->creds_expire_ms && nb_wall_ms() + 300000 >= i->creds_expire_ms))
                     lambda__inst_shutdown(i);
             }
     lambda__log_flush();

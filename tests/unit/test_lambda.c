@@ -286,7 +286,8 @@ static const char capi_bootstrap[] =
     "while true; do\n"
     "  EV=$(curl -sS -D \"$H\" \"$API/invocation/next\")\n"
     "  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' \"$H\" | tr -d '\\r' | awk '{print $2}')\n"
-    "  curl -sS -X POST \"$API/invocation/$ID/response\" -d \"{\\\"echo\\\":$EV}\" >/dev/null\n"
+    "  curl -sS -X POST \"$API/invocation/$ID/response\" "
+    "-d \"{\\\"echo\\\":$EV,\\\"ak\\\":\\\"$AWS_ACCESS_KEY_ID\\\",\\\"tok\\\":\\\"$AWS_SESSION_TOKEN\\\"}\" >/dev/null\n"
     "done\n";
 
 static int count_one(void *arg, const void *k, size_t kl, const void *v, size_t vl)
@@ -306,6 +307,19 @@ static int queued_events(store_t *s)
     return n;
 }
 
+static char seen_role[200];
+
+static int test_creds(void *arg, const char *role_arn, const char *function_arn, lambda_credentials_t *out)
+{
+    (void)arg; (void)function_arn;
+    snprintf(seen_role, sizeof seen_role, "%s", role_arn);
+    snprintf(out->access_key_id, sizeof out->access_key_id, "ASIAROLE");
+    snprintf(out->secret_access_key, sizeof out->secret_access_key, "secret");
+    snprintf(out->session_token, sizeof out->session_token, "tok-1");
+    out->expires_ms = nb_wall_ms() + 3600 * 1000;
+    return 0;
+}
+
 TEST(c_api_invokes_a_function)
 {
     extern const nb_service_t lambda_service;
@@ -323,8 +337,10 @@ TEST(c_api_invokes_a_function)
     ASSERT_EQ(nb_mkdir_p(dir), 0);
     snprintf(path, sizeof path, "%s/bootstrap", dir);
     ASSERT_EQ(nb_write_file_atomic(path, capi_bootstrap, strlen(capi_bootstrap), 0755), 0);
-    json_t *rec = json_pack("{s:{s:s,s:s,s:s,s:s,s:i,s:i,s:s},s:{s:s,s:i}}",
+    lambda_set_credentials_provider(test_creds, NULL);
+    json_t *rec = json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:s},s:{s:s,s:i}}",
                             "cfg", "FunctionName", "capi-fn", "Runtime", "provided.al2", "Handler", "h",
+                            "Role", "arn:aws:iam::000000000000:role/capi-role",
                             "Version", "$LATEST", "MemorySize", 128, "Timeout", 5, "RevisionId", "r1",
                             "code", "sha", "c0de", "size", 1);
     store_txn_t *t;
@@ -341,7 +357,8 @@ TEST(c_api_invokes_a_function)
                                 "{\"x\":1}", 7, on_capi, &res), 0);
         while (!res.done) uv_run(ctx.loop, UV_RUN_ONCE);
         ASSERT_EQ(res.err, NB_OK);
-        ASSERT_STREQ(res.payload, "{\"echo\":{\"x\":1}}");
+        ASSERT_STREQ(res.payload, "{\"echo\":{\"x\":1},\"ak\":\"ASIAROLE\",\"tok\":\"tok-1\"}");
+        ASSERT_STREQ(seen_role, "arn:aws:iam::000000000000:role/capi-role");
         ASSERT_STREQ(res.version, "$LATEST");
         ASSERT(!res.function_error);
     }
