@@ -10,6 +10,7 @@ nor the Python runtime. What it does is chosen by the event's "op":
   sleep           → sleeps 30 s (timeouts)
   slow            → sleeps 1 s then answers (concurrency)
   layer           → the content of lib/hello.txt from its layers (/opt)
+  huge            → answers with a 6.3 MB string (over the 6 MB response limit)
   mark            → touches $MARKER_DIR/<id> then answers (async delivery)
   failmark        → touches $MARKER_DIR/<id>.<n> then fails (async retries)
 INIT_FAIL=1 in the environment makes init post to /runtime/init/error and exit.
@@ -53,6 +54,11 @@ while true; do
       for d in /opt $(echo "$PATH" | tr ':' '\n' | sed -n 's|/bin$||p'); do
         if [ -f "$d/lib/hello.txt" ]; then R="{\"layer\":\"$(cat "$d/lib/hello.txt")\"}"; break; fi
       done ;;
+    *'"op": "huge"'*|*'"op":"huge"'*)
+      { printf '"'; head -c 6300000 /dev/zero | tr '\000' a; printf '"'; } > /tmp/huge.json
+      CODE=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/invocation/$ID/response" --data-binary @/tmp/huge.json)
+      echo "huge response answered $CODE"
+      continue ;;
     *'"op": "slow"'*|*'"op":"slow"'*) sleep 1; R='{"slow":true}' ;;
     *'"op": "mark"'*|*'"op":"mark"'*) echo "$EV" > "$MARKER_DIR/.tmp.$ID"; mv "$MARKER_DIR/.tmp.$ID" "$MARKER_DIR/ok.$ID"; R='{"marked":true}' ;;
     *) R="{\"echo\":$EV,\"n\":$N}" ;;

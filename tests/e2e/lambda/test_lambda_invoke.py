@@ -142,6 +142,14 @@ class LambdaInvoke(_LambdaBase):
         r, body, _ = self.invoke("slow-fn", {"x": 1})
         self.assertEqual(json.loads(body), {"echo": {"x": 1}, "n": 1})
 
+    def test_response_too_large(self):
+        create(self.c, "huge-fn", timeout=10)
+        r, body, log = self.invoke("huge-fn", {"op": "huge"}, LogType="Tail")
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(json.loads(body)["errorType"], "Function.ResponseSizeTooLarge")
+        r, body, log = self.invoke("huge-fn", {"after": 1}, LogType="Tail")   # the runtime was told 413 and goes on
+        self.assertEqual(json.loads(body), {"echo": {"after": 1}, "n": 2})
+
     def test_init_error(self):
         create(self.c, "initfail-fn", env={"INIT_FAIL": "1"})
         r, body, _ = self.invoke("initfail-fn", {})
