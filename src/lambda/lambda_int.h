@@ -8,7 +8,9 @@
  * Store layout (values are JSON text unless said otherwise):
  *   lambda.fn     NAME                      {"cfg":FunctionConfiguration($LATEST),"code":{sha,size},
  *                                            "tags":{},"reserved":N?,"policy":[stmt...],
- *                                            "eic":{QUAL:EventInvokeConfig},"pc":{QUAL:N},"next_ver":N}
+ *                                            "eic":{QUAL:FunctionEventInvokeConfig},
+ *                                            "pc":{QUAL:{"n","at","ver"}},"next_ver":N,
+ *                                            "last_pub":{"rev","ver"}}
  *   lambda.ver    NAME \0 %010u             {"cfg":FunctionConfiguration(version),"code":{...}}
  *   lambda.alias  NAME \0 ALIAS             AliasConfiguration
  *   lambda.layer  LAYER \0 %010u            LayerVersion (GetLayerVersion shape + "sha")
