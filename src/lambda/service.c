@@ -86,6 +86,18 @@ static const nb_op_t ops[] = {
      "GET /2015-03-31/functions/{FunctionName}/policy", 0},
     {"GetAccountSettings", lambda__op_get_account_settings, "lambda:GetAccountSettings", "*", NULL,
      "GET /2016-08-19/account-settings/", 0},
+    {"GetFunctionCodeSigningConfig", lambda__op_get_code_signing, "lambda:GetFunctionCodeSigningConfig", FN_ARN,
+     NULL, "GET /2020-06-30/functions/{FunctionName}/code-signing-config", 0},
+    {"GetFunctionUrlConfig", lambda__op_get_url_config, "lambda:GetFunctionUrlConfig", FN_ARN, NULL,
+     "GET /2021-10-31/functions/{FunctionName}/url", 0},
+    {"ListFunctionEventInvokeConfigs", lambda__op_list_eic, "lambda:ListFunctionEventInvokeConfigs", FN_ARN, NULL,
+     "GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", 0},
+    {"ListProvisionedConcurrencyConfigs", lambda__op_list_pc, "lambda:ListProvisionedConcurrencyConfigs", FN_ARN,
+     NULL, "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL", 0},
+    {"ListEventSourceMappings", lambda__op_list_esm, "lambda:ListEventSourceMappings", "*", NULL,
+     "GET /2015-03-31/event-source-mappings/", 0},
+    {"GetLayerVersionByArn", lambda__op_get_layer_by_arn, "lambda:GetLayerVersion", "*", NULL,
+     "GET /2018-10-31/layers?find=LayerVersion", 0},
     {"TagResource", lambda__op_tag, "lambda:TagResource", "{ARN}", NULL, "POST /2017-03-31/tags/{ARN}", 0},
     {"UntagResource", lambda__op_untag, "lambda:UntagResource", "{ARN}", NULL, "DELETE /2017-03-31/tags/{ARN}", 0},
     {"ListTags", lambda__op_list_tags, "lambda:ListTags", "{ARN}", NULL, "GET /2017-03-31/tags/{ARN}", 0},
@@ -93,7 +105,8 @@ static const nb_op_t ops[] = {
 
 static const char *const prefixes[] = {
     "/2015-03-31/functions", "/2017-10-31/functions", "/2019-09-30/functions", "/2019-09-25/functions",
-    "/2018-10-31/layers", "/2016-08-19/account-settings", "/2017-03-31/tags", NULL,
+    "/2018-10-31/layers", "/2016-08-19/account-settings", "/2017-03-31/tags", "/2020-06-30/functions",
+    "/2021-10-31/functions", "/2015-03-31/event-source-mappings", NULL,
 };
 
 /* The bootstraps under runtimes/, embedded by scripts/embed.sh. */

@@ -207,6 +207,27 @@ class LambdaControlPlane(NimbusTestCase):
         r = self.err(create, self.c, "layer-bad", Layers=[l1["LayerVersionArn"][:-1] + "9"])
         self.assertEqual(r["Error"]["Code"], "InvalidParameterValueException")
 
+    def test_tooling_reads(self):
+        """What deployment tools (Terraform, CDK) read around a function."""
+        create(self.c, "tool-fn")
+        cs = self.c.get_function_code_signing_config(FunctionName="tool-fn")
+        self.assertEqual(cs["FunctionName"], "tool-fn")
+        self.assertEqual(self.c.list_function_event_invoke_configs(FunctionName="tool-fn")
+                         ["FunctionEventInvokeConfigs"], [])
+        self.c.put_function_event_invoke_config(FunctionName="tool-fn", MaximumRetryAttempts=1)
+        eics = self.c.list_function_event_invoke_configs(FunctionName="tool-fn")["FunctionEventInvokeConfigs"]
+        self.assertEqual([e["MaximumRetryAttempts"] for e in eics], [1])
+        self.assertEqual(self.c.list_provisioned_concurrency_configs(FunctionName="tool-fn")
+                         ["ProvisionedConcurrencyConfigs"], [])
+        self.assertEqual(self.c.list_event_source_mappings()["EventSourceMappings"], [])
+        r = self.err(self.c.get_function_url_config, FunctionName="tool-fn")
+        self.assertEqual(r["Error"]["Code"], "ResourceNotFoundException")
+        lv = self.c.publish_layer_version(LayerName="tool-layer", Content={"ZipFile": zip_bytes({"a": ("b", 0o644)})})
+        got = self.c.get_layer_version_by_arn(Arn=lv["LayerVersionArn"])
+        self.assertEqual(got["Version"], lv["Version"])
+        r = self.err(self.c.get_layer_version_by_arn, Arn=lv["LayerVersionArn"][:-1] + "99")
+        self.assertEqual(r["Error"]["Code"], "ResourceNotFoundException")
+
     def test_cli(self):
         d = tempfile.mkdtemp()
         path = os.path.join(d, "f.zip")
