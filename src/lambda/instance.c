@@ -496,6 +496,27 @@ static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, in
     return 0;
 }
 
+/* Lambda's first line of an environment's log stream, e.g.
+ * "INIT_START Runtime Version: nodejs:20.v13	Runtime Version ARN: arn:aws:lambda:...". */
+static void emit_init_start(lambda_inst_t *inst)
+{
+    const char *rt = inst->conf->runtime;
+    char family[64];
+    snprintf(family, sizeof family, "%s", rt);
+    char *x = strstr(family, ".x");
+    if (x) *x = 0;                                   /* nodejs20.x -> nodejs20 */
+    char *digit = family;
+    while (*digit && !(*digit >= '0' && *digit <= '9') && *digit != '.') digit++;
+    char ver[96];
+    if (strncmp(rt, "provided", 8) == 0) snprintf(ver, sizeof ver, "provided:%s.nimbus", rt[8] == '.' ? rt + 9 : "al2");
+    else snprintf(ver, sizeof ver, "%.*s:%s.nimbus", (int)(digit - family), family, digit);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_printf(&b, "INIT_START Runtime Version: %s\tRuntime Version ARN: arn:aws:lambda:%s::runtime:nimbus-%s",
+                  ver, lambda__svc.ctx->cfg->region, rt);
+    lambda__inst_output(inst, b.data, b.len);
+    nb_buf_free(&b);
+}
+
 lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err)
 {
     *err = NULL;
@@ -624,6 +645,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         uv_poll_start(&inst->err_poll, UV_READABLE | UV_DISCONNECT, on_output);
     }
     inst->state = INST_INIT;
+    emit_init_start(inst);
     /* Init may take 10 s; a cold invocation's own timeout follows. */
     uv_timer_start(&inst->timer, on_timer, 10000 + (uint64_t)inst->conf->timeout_s * 1000, 0);
     nb_log_debug("lambda", "instance %s of %s:%s started, pid %d, runtime API port %d", inst->id,
