@@ -265,20 +265,9 @@ static void spawn_for(lambda_pool_t *pool, lambda_inv_t *inv)
     count(inst);
 }
 
-void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
+/* Run inv now: an idle instance or a new one (never the queue). */
+static void submit_now(lambda_pool_t *pool, lambda_inv_t *inv)
 {
-    /* An instance about to ask for work takes it without adding concurrency,
-     * unless the function is already over its (possibly just lowered) reserve. */
-    lambda_fn_t *fn = pool->fn;
-    if (fn->reserved == 0 || (fn->reserved > 0 && fn->busy > (unsigned)fn->reserved)) {
-        lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.",
-                           "ReservedFunctionConcurrentInvocationLimitExceeded", NULL, 0, NULL);
-        return;
-    }
-    if (pool->n_post > pool->n_queued) {
-        enqueue(pool, inv);
-        return;
-    }
     const char *reason = throttle_reason(pool->fn);
     if (reason) {
         lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.", reason, NULL, 0, NULL);
@@ -291,6 +280,42 @@ void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
         }
     }
     spawn_for(pool, inv);
+}
+
+void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
+{
+    /* An instance about to ask for work takes it without adding concurrency,
+     * unless the function is already over its (possibly just lowered) reserve. */
+    lambda_fn_t *fn = pool->fn;
+    if (fn->reserved == 0 || (fn->reserved > 0 && fn->busy > (unsigned)fn->reserved)) {
+        lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.",
+                           "ReservedFunctionConcurrentInvocationLimitExceeded", NULL, 0, NULL);
+        return;
+    }
+    if (pool->n_post > pool->n_queued) {
+        inv->submit_us = nb_now_us();
+        enqueue(pool, inv);
+        return;
+    }
+    submit_now(pool, inv);
+}
+
+/* An invocation waits for an instance finishing its previous one at most
+ * QUEUE_WAIT_US: a runtime slow to ask for more work (or stuck after its
+ * answer) must not hold it; it then gets an instance of its own. */
+#define QUEUE_WAIT_US 1000000
+
+static void rescue_queue(lambda_pool_t *pool, uint64_t now)
+{
+    while (pool->q_head && now - pool->q_head->submit_us > QUEUE_WAIT_US) {
+        lambda_inv_t *inv = dequeue(pool);
+        if (!pool->conf) {
+            lambda__inv_finish(inv, LAMBDA_ERR_SERVICE, "The function changed while the invocation waited; retry.",
+                               NULL, NULL, 0, NULL);
+            continue;
+        }
+        submit_now(pool, inv);
+    }
 }
 
 /* Queued invocations beyond the instances that will pick them up get their own. */
@@ -612,7 +637,8 @@ static void on_sweep(uv_timer_t *t)
     }
     uint64_t limit = (uint64_t)lambda__svc.idle_timeout_ms * 1000;
     for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
-        for (lambda_pool_t *p = f->pools; p; p = p->next)
+        for (lambda_pool_t *p = f->pools; p; p = p->next) {
+            rescue_queue(p, now);
             for (lambda_inst_t *i = p->insts, *n; i; i = n) {
                 n = i->next;
                 if (i->state != INST_IDLE) continue;
@@ -620,14 +646,14 @@ static void on_sweep(uv_timer_t *t)
                     (i->creds_expire_ms && nb_wall_ms() + 300000 >= i->creds_expire_ms))
                     lambda__inst_shutdown(i);
             }
+        }
     lambda__log_flush();
 }
 
 void lambda__pool_start(void)
 {
     uv_timer_init(lambda__svc.ctx->loop, &lambda__svc.sweep);
-    uint64_t every = lambda__svc.idle_timeout_ms < 2000 ? 100 : 1000;
-    uv_timer_start(&lambda__svc.sweep, on_sweep, every, every);
+    uv_timer_start(&lambda__svc.sweep, on_sweep, 100, 100);
 }
 
 unsigned lambda__pool_count_instances(void)

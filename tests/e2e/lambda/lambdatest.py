@@ -11,6 +11,7 @@ nor the Python runtime. What it does is chosen by the event's "op":
   slow            → sleeps 1 s then answers (concurrency)
   layer           → the content of lib/hello.txt from its layers (/opt)
   huge            → answers with a 6.3 MB string (over the 6 MB response limit)
+  linger          → answers, then works on for 3 s before asking for the next event
   mark            → touches $MARKER_DIR/<id> then answers (async delivery)
   failmark        → touches $MARKER_DIR/<id>.<n> then fails (async retries)
 INIT_FAIL=1 in the environment makes init post to /runtime/init/error and exit.
@@ -58,6 +59,10 @@ while true; do
       { printf '"'; head -c 6300000 /dev/zero | tr '\000' a; printf '"'; } > /tmp/huge.json
       CODE=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/invocation/$ID/response" --data-binary @/tmp/huge.json)
       echo "huge response answered $CODE"
+      continue ;;
+    *'"op": "linger"'*|*'"op":"linger"'*)
+      curl -sS -X POST "$API/invocation/$ID/response" -d "{\"lingered\":true,\"n\":$N}" >/dev/null
+      sleep 3
       continue ;;
     *'"op": "slow"'*|*'"op":"slow"'*) sleep 1; R='{"slow":true}' ;;
     *'"op": "mark"'*|*'"op":"mark"'*) echo "$EV" > "$MARKER_DIR/.tmp.$ID"; mv "$MARKER_DIR/.tmp.$ID" "$MARKER_DIR/ok.$ID"; R='{"marked":true}' ;;

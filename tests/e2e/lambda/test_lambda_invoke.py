@@ -150,6 +150,16 @@ class LambdaInvoke(_LambdaBase):
         r, body, log = self.invoke("huge-fn", {"after": 1}, LogType="Tail")   # the runtime was told 413 and goes on
         self.assertEqual(json.loads(body), {"echo": {"after": 1}, "n": 2})
 
+    def test_busy_after_answer_gets_a_new_instance(self):
+        # the only instance is still busy after answering (3 s of work before /next):
+        # the next invocation does not wait for it, a second environment serves it
+        create(self.c, "linger-fn", timeout=10)
+        r, body, _ = self.invoke("linger-fn", {"op": "linger"})
+        self.assertEqual(json.loads(body), {"lingered": True, "n": 1})
+        r, body, log = self.invoke("linger-fn", {"x": 1}, LogType="Tail")
+        self.assertEqual(json.loads(body), {"echo": {"x": 1}, "n": 1})
+        self.assertIn("Init Duration", log)
+
     def test_init_error(self):
         create(self.c, "initfail-fn", env={"INIT_FAIL": "1"})
         r, body, _ = self.invoke("initfail-fn", {})
