@@ -414,6 +414,14 @@ void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
         if (inst->pool->n_post) inst->pool->n_post--;
         become_ready(inst, req);
         return;
+    case INST_IDLE:
+        /* A runtime that gave up on its long poll (client timeout) and asks
+         * again: the newest request is the one still listening. */
+        if (inst->next_req)
+            lambda__rapi_reply(inst->next_req, 403, "{\"errorMessage\":\"State transition is not allowed\","
+                                                    "\"errorType\":\"InvalidStateTransition\"}");
+        inst->next_req = req;
+        return;
     case INST_STOPPING:
         if (!inst->next_req) { inst->next_req = req; return; }
         /* fall through */
