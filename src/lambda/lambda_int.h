@@ -369,6 +369,7 @@ void lambda__op_remove_permission(nb_req_t *req);
 void lambda__op_get_policy(nb_req_t *req);
 void lambda__op_get_account_settings(nb_req_t *req);
 void lambda__op_get_code_signing(nb_req_t *req);
+void lambda__op_get_package(nb_req_t *req);
 void lambda__op_get_url_config(nb_req_t *req);
 void lambda__op_list_eic(nb_req_t *req);
 void lambda__op_list_pc(nb_req_t *req);

@@ -43,7 +43,9 @@ class LambdaControlPlane(NimbusTestCase):
         g = self.c.get_function(FunctionName="shape-fn")
         self.assertEqual(g["Configuration"]["CodeSha256"], out["CodeSha256"])
         self.assertEqual(g["Tags"], {"team": "x"})
-        self.assertIn("Location", g["Code"])
+        import urllib.request
+        with urllib.request.urlopen(g["Code"]["Location"]) as resp:   # downloadable, like the presigned URL
+            self.assertEqual(resp.read(), bootstrap_zip())
         cfg = self.c.get_function_configuration(FunctionName="arn:aws:lambda:us-east-1:000000000000:function:shape-fn")
         self.assertEqual(cfg["Description"], "d")
         self.c.get_waiter("function_active_v2").wait(FunctionName="shape-fn")
