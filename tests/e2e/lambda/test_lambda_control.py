@@ -243,6 +243,21 @@ class LambdaControlPlane(NimbusTestCase):
         self.assertIn("cli-fn", [f["FunctionName"] for f in out["Functions"]])
         rc, out, err = self.nimbus.aws("lambda", "wait", "function-active-v2", "--function-name", "cli-fn")
         self.assertEqual(rc, 0)
+        outfile = os.path.join(d, "out.json")
+        rc, out, err = self.nimbus.aws("lambda", "invoke", "--function-name", "cli-fn", "--cli-binary-format",
+                                       "raw-in-base64-out", "--payload", '{"via":"cli"}', "--log-type", "Tail",
+                                       outfile)
+        self.assertEqual(out["StatusCode"], 200)
+        self.assertEqual(out["ExecutedVersion"], "$LATEST")
+        self.assertIn("REPORT RequestId:", base64.b64decode(out["LogResult"]).decode())
+        with open(outfile) as f:
+            self.assertEqual(json.loads(f.read()), {"echo": {"via": "cli"}, "n": 1})
+        rc, out, err = self.nimbus.aws("lambda", "publish-version", "--function-name", "cli-fn")
+        self.assertEqual(out["Version"], "1")
+        rc, out, err = self.nimbus.aws("lambda", "invoke", "--function-name", "cli-fn", "--qualifier", "1",
+                                       "--invocation-type", "Event", "--cli-binary-format", "raw-in-base64-out",
+                                       "--payload", "{}", outfile)
+        self.assertEqual(out["StatusCode"], 202)
         rc, out, err = self.nimbus.aws("lambda", "get-function", "--function-name", "nope", check=False)
         self.assertNotEqual(rc, 0)
         self.assertIn("ResourceNotFoundException", err)
