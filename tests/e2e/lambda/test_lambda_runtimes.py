@@ -69,6 +69,24 @@ class LambdaRuntimes(NimbusTestCase):
         for rt in ("python3.12", "python3.11", "python3.13"):
             self.run_runtime("py-" + rt.replace(".", "-"), rt, "app.handler", {"app.py": (PY, 0o644)}, "ValueError")
 
+    def test_out_of_memory(self):
+        # MemorySize is enforced (the sandbox's memory cgroup); the death is reported as Lambda does
+        code = ("def handler(event, context):\n"
+                "    x = bytearray(400 * 1024 * 1024)\n"
+                "    for i in range(0, len(x), 4096):\n"
+                "        x[i] = 1\n"
+                "    return len(x)\n")
+        self.c.create_function(FunctionName="py-oom", Runtime="python3.12", Handler="app.handler", Role=ROLE,
+                               Code={"ZipFile": zip_bytes({"app.py": (code, 0o644)})}, MemorySize=128, Timeout=30)
+        r = self.c.invoke(FunctionName="py-oom", Payload=b"{}", LogType="Tail")
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        doc = json.loads(r["Payload"].read())
+        self.assertEqual(doc["errorType"], "Runtime.OutOfMemory")
+        self.assertIn("Runtime exited with error: signal: killed", doc["errorMessage"])
+        rep = parse_report(base64.b64decode(r["LogResult"]).decode())
+        self.assertEqual(rep["Max Memory Used"], "128 MB")
+        self.assertEqual(rep["Error Type"], "Runtime.OutOfMemory")
+
     def test_missing_handler_module(self):
         self.c.create_function(FunctionName="node-nomod", Runtime="nodejs20.x", Handler="missing.handler", Role=ROLE,
                                Code={"ZipFile": zip_bytes({"index.js": (NODE, 0o644)})})
