@@ -31,23 +31,39 @@ function fallbackDirs() {
   const dirs = env.NODE_PATH ? env.NODE_PATH.split(path.delimiter).filter(Boolean) : [
     `/opt/nodejs/node${major}/node_modules`, '/opt/nodejs/node_modules', taskRoot,
   ];
-  if (!dirs.includes(sharedModules)) dirs.push(sharedModules);
-  return dirs;
+  // A layer may also carry version-specific modules in nodejs/nodeNN/node_modules
+  // (Lambda searches those first).
+  const out = [];
+  for (const d of dirs) {
+    if (d.endsWith('/nodejs/node_modules')) {
+      const versioned = d.slice(0, -'node_modules'.length) + `node${major}/node_modules`;
+      if (!dirs.includes(versioned) && require('fs').existsSync(versioned)) out.push(versioned);
+    }
+    out.push(d);
+  }
+  if (!out.includes(sharedModules)) out.push(sharedModules);
+  return out;
 }
 const searchDirs = fallbackDirs();
 env.NODE_PATH = searchDirs.join(path.delimiter);
 Module._initPaths();
 
 require('./sdk_v2').install();
+require('./streaming').install(); // the awslambda global, before the user's code
 
-/* ESM ignores NODE_PATH: for an ES-module handler, a resolve hook adds the
- * same fallbacks. Installed on first ESM import only. */
+/* ESM ignores NODE_PATH: for an ES-module handler that imports a package it
+ * does not bundle, a resolve hook adds the same fallbacks (loader.js decides
+ * when). Returns false when it would change nothing. */
 let esmHooked = false;
 function installEsmHook() {
-  if (esmHooked) return;
+  if (esmHooked) return false;
   esmHooked = true;
+  const fs = require('fs');
+  const dirs = searchDirs.filter((d) => fs.existsSync(d));
+  if (dirs.length === 0) return false;
   const { pathToFileURL } = require('url');
-  Module.register('./esm_paths.mjs', pathToFileURL(__filename).href, { data: { dirs: searchDirs } });
+  Module.register('./esm_paths.mjs', pathToFileURL(__filename).href, { data: { dirs } });
+  return true;
 }
 
 const { RuntimeClient } = require('./rapid');

@@ -11,6 +11,7 @@
  * invocation the request id prints as "undefined", like Lambda. */
 
 const util = require('util');
+const fs = require('fs');
 
 let requestId; // current invocation's id; set by setRequestId
 
@@ -18,10 +19,49 @@ const LEVELS = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
 
 function setRequestId(id) { requestId = id; }
 
+function writeOut(text) {
+  const b = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < b.length) {
+    try {
+      off += fs.writeSync(1, b, off, b.length - off);
+    } catch (e) {
+      // fd 1 turned non-blocking (the function touched process.stdout) and
+      // the pipe is full: wait for nimbus to drain it.
+      if (e.code !== 'EAGAIN') return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+let jsonFormat = false;
+
+/* The runtime's own error lines ("Invoke Error", "Uncaught Exception"…):
+ * text: "<label> \t{errorType, errorMessage, stack}" at ERROR level;
+ * JSON: {"timestamp","level":"ERROR","requestId","message":label,
+ *        "errorType","errorMessage","stackTrace"}. */
+function logError(label, err) {
+  if (!jsonFormat) {
+    console.error(label, require('./errors').toLogged(err));
+    return;
+  }
+  const isErr = err instanceof Error;
+  const rec = {
+    timestamp: new Date().toISOString(), level: 'ERROR', requestId, message: label,
+    errorType: isErr ? err.name : typeof err,
+    errorMessage: isErr ? err.message : String(err),
+    stackTrace: isErr && typeof err.stack === 'string' ? err.stack.split('\n') : [],
+  };
+  writeOut(JSON.stringify(rec) + '\n');
+}
+
 function install() {
   const json = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
+  jsonFormat = json;
   const minLevel = json ? (LEVELS[(process.env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase()] || 0) : 0;
-  const out = process.stdout;
+  // Written straight to fd 1, synchronously: the line is out before the
+  // response is posted, and a pipe stdout does not cost loading `net`.
+  const out = { write: writeOut };
 
   const make = (level) => {
     if (LEVELS[level] < minLevel) return () => {};
@@ -46,4 +86,4 @@ function install() {
   console.fatal = make('FATAL');
 }
 
-module.exports = { install, setRequestId };
+module.exports = { install, setRequestId, logError };

@@ -24,6 +24,11 @@ const HandlerNotFound = runtimeError('Runtime.HandlerNotFound');
 const MalformedHandlerName = runtimeError('Runtime.MalformedHandlerName');
 const UserCodeSyntaxError = runtimeError('Runtime.UserCodeSyntaxError');
 const UnhandledPromiseRejection = runtimeError('Runtime.UnhandledPromiseRejection');
+const JSONStringifyError = runtimeError('Runtime.JSONStringifyError');
+const NodeJsExit = runtimeError('Runtime.NodeJsExit');
+const NODEJS_EXIT_MESSAGE = 'The Lambda runtime client detected an unexpected Node.js exit code. ' +
+  'This is most commonly caused by a Promise that was never settled. ' +
+  'For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes';
 
 function isErrorLike(e) {
   if (e instanceof Error) return true;
@@ -80,5 +85,5 @@ function toLogged(e) {
 
 module.exports = {
   ImportModuleError, HandlerNotFound, MalformedHandlerName, UserCodeSyntaxError,
-  UnhandledPromiseRejection, toRapid, toLogged,
+  UnhandledPromiseRejection, JSONStringifyError, NodeJsExit, NODEJS_EXIT_MESSAGE, toRapid, toLogged,
 };

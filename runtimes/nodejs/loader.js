@@ -22,6 +22,10 @@ const errors = require('./errors');
 
 function split(handler) {
   if (!handler) throw new errors.MalformedHandlerName('Bad handler');
+  if (handler.includes('..')) {
+    throw new errors.MalformedHandlerName(`'${handler}' is not a valid handler name. ` +
+      'Use absolute paths when specifying root directories in handler names.');
+  }
   const slash = handler.lastIndexOf('/');
   const dot = handler.indexOf('.', slash + 1);
   if (dot <= slash + 1 || dot === handler.length - 1) throw new errors.MalformedHandlerName('Bad handler');
@@ -47,14 +51,26 @@ function packageType(file) {
   }
 }
 
+/* Imports an ES module. ESM resolution ignores NODE_PATH, and the resolve
+ * hook that adds the fallback directories costs a loader thread (tens of ms
+ * of cold start), so it is only installed when needed: the first import is
+ * tried without it, and only a missing bare package makes the loader install
+ * the hook (onEsm) and import again under a fresh URL. */
 async function importFile(file, onEsm) {
-  if (onEsm) onEsm();
   const { pathToFileURL } = require('url');
-  return import(pathToFileURL(file).href);
+  const url = pathToFileURL(file).href;
+  try {
+    return await import(url);
+  } catch (e) {
+    if (!onEsm || !e || e.code !== 'ERR_MODULE_NOT_FOUND' || !/Cannot find package '/.test(e.message)) throw e;
+    if (!onEsm()) throw e;
+    return import(url + '?nimbus-esm-paths');
+  }
 }
 
 async function loadModule(root, modulePath, onEsm) {
   const base = path.resolve(root, modulePath);
+  if (isFile(base)) return require(base); // an extensionless file: CommonJS
   if (isFile(base + '.js')) {
     return packageType(base + '.js') === 'module' ? importFile(base + '.js', onEsm) : require(base + '.js');
   }
@@ -81,8 +97,10 @@ async function loadModule(root, modulePath, onEsm) {
 
 function wrapLoadError(e) {
   if (e instanceof errors.ImportModuleError) return e;
-  if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) {
-    // A dependency of the handler is missing: Lambda keeps Node's message.
+  if (e && e.code === 'MODULE_NOT_FOUND') {
+    // A CommonJS dependency of the handler is missing: Lambda keeps Node's
+    // message. (An ES module's missing import, ERR_MODULE_NOT_FOUND, is
+    // reported unwrapped, as Lambda's runtime does.)
     const msg = `${e.name}: ${e.message}`;
     const err = new errors.ImportModuleError(msg);
     err.stack = `${err.name}: ${msg}\n` + (e.stack || '').split('\n').slice(1).join('\n');
@@ -97,8 +115,8 @@ function wrapLoadError(e) {
 }
 
 /* Loads the module and returns the handler function.
- * onEsm(): called once before the first ES-module import (to install the
- * ESM resolution hook lazily; CommonJS functions never pay for it). */
+ * onEsm(): installs the ESM resolution hook for the fallback directories;
+ * returns false when there is nothing to add (see importFile). */
 async function load(root, handler, onEsm) {
   const { modulePath, exportPath } = split(handler);
   let mod;

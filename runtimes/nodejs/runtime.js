@@ -13,8 +13,9 @@
  *   event loop to drain when context.callbackWaitsForEmptyEventLoop is true
  *   (the default), else is posted at once.
  * - context.done/succeed/fail post at once.
- * - If the event loop drains before any of these (a handler that neither
- *   returns a promise nor calls back), the result is null.
+ * - If the event loop drains before any of these, a non-async handler (one
+ *   that neither returned a promise nor called back) answers null, and an
+ *   async function fails with Runtime.NodeJsExit (a promise never settled).
  * - Only the first completion counts; later ones are logged and ignored.
  * - An uncaught exception posts an error for the current invocation (or an
  *   init error before the first one) and exits 129; an unhandled promise
@@ -25,6 +26,7 @@
 
 const errors = require('./errors');
 const logging = require('./console');
+const streaming = require('./streaming');
 
 const env = process.env;
 
@@ -65,14 +67,14 @@ class Runtime {
   installProcessHooks() {
     process.on('beforeExit', () => beforeExit.run());
     process.on('uncaughtException', (err) => {
-      console.error('Uncaught Exception', errors.toLogged(err));
+      logging.logError('Uncaught Exception', err);
       this.fatal(err, 129);
     });
     process.on('unhandledRejection', (reason, promise) => {
       const err = new errors.UnhandledPromiseRejection(String(reason));
       err.reason = reason;
       err.promise = promise;
-      console.error('Unhandled Promise Rejection', errors.toLogged(err));
+      logging.logError('Unhandled Promise Rejection', err);
       this.fatal(err, 128);
     });
   }
@@ -98,12 +100,14 @@ class Runtime {
   /* Init failed (handler missing, import error, …): log like Lambda, post
    * /runtime/init/error, exit. */
   initError(err) {
-    console.error('Uncaught Exception', errors.toLogged(err));
+    logging.logError('Uncaught Exception', err);
     this.fatal(err, 129);
   }
 
   start(handler) {
     this.handler = handler;
+    this.isAsync = handler.constructor && handler.constructor.name === 'AsyncFunction';
+    this.streaming = streaming.isStreaming(handler);
     this.initDone = true;
     this.next();
   }
@@ -111,6 +115,7 @@ class Runtime {
   next() {
     this.client.next((err, inv) => {
       if (err) return this.transportFailure(err);
+      if (!inv.id) return this.transportFailure(new Error('next: no Lambda-Runtime-Aws-Request-Id'));
       this.handleOnce(inv);
     });
   }
@@ -121,11 +126,20 @@ class Runtime {
   }
 
   /* After a post: 4xx means the platform refused this answer (already
-   * answered, too large…) — log it and go on; transport errors are fatal. */
+   * answered, too large…) — log it and go on; transport errors are fatal.
+   * The following `next` was already written behind the post. */
   afterPost(err) {
     if (err && err.fatal) return this.transportFailure(err);
     if (err) process.stderr.write(`nimbus runtime: ${err.message}\n`);
-    this.next();
+  }
+
+  /* Posts the outcome and, in the same breath, asks for the next event. */
+  post(kind, id, errorType, body) {
+    this.client.batch(() => {
+      if (kind === 'error') this.client.postError(id, errorType, body, (e) => this.afterPost(e));
+      else this.client.postResponse(id, body, (e) => this.afterPost(e));
+      this.next();
+    });
   }
 
   handleOnce(inv) {
@@ -135,7 +149,7 @@ class Runtime {
     if (inv.traceId) env._X_AMZN_TRACE_ID = inv.traceId; else delete env._X_AMZN_TRACE_ID;
 
     let completed = false;
-    const complete = (err, result) => {
+    const complete = (err, result, raw) => {
       if (completed) {
         console.error('Invocation has already been reported as done. Cannot call complete more than once per invocation.');
         return;
@@ -144,22 +158,24 @@ class Runtime {
       beforeExit.reset();
       this.currentId = null;
       if (err !== undefined && err !== null) {
-        console.error('Invoke Error', errors.toLogged(err));
+        logging.logError('Invoke Error', err);
         const r = errors.toRapid(err);
-        this.client.postError(id, r.errorType, JSON.stringify(r), (e) => this.afterPost(e));
+        this.post('error', id, r.errorType, JSON.stringify(r));
         return;
       }
       let body;
+      if (raw) return this.post('response', id, null, result);
       try {
         body = JSON.stringify(result === undefined ? null : result);
         if (body === undefined) body = 'null'; // a function or symbol result
       } catch (e) {
-        const r = { errorType: 'Runtime.MarshalError', errorMessage: 'Unable to stringify response body: ' + e.message, trace: [] };
-        console.error('Invoke Error', '\t' + JSON.stringify(r));
-        this.client.postError(id, r.errorType, JSON.stringify(r), (pe) => this.afterPost(pe));
+        const err = new errors.JSONStringifyError('Unable to stringify response body');
+        logging.logError('Invoke Error', err);
+        const r = errors.toRapid(err);
+        this.post('error', id, r.errorType, JSON.stringify(r));
         return;
       }
-      this.client.postResponse(id, body, (e) => this.afterPost(e));
+      this.post('response', id, null, body);
     };
 
     const done = (err, result) => complete(err, result);
@@ -188,8 +204,16 @@ class Runtime {
       beforeExit.set(() => setImmediate(() => complete(null, result)));
     };
 
-    // Neither a promise nor a callback before the loop drains → null.
-    beforeExit.set(() => complete(null, null));
+    // Nothing settled before the loop drained.
+    beforeExit.set(this.isAsync || this.streaming
+      ? () => complete(new errors.NodeJsExit(errors.NODEJS_EXIT_MESSAGE))
+      : () => complete(null, null));
+    if (this.streaming) {
+      let event;
+      try { event = JSON.parse(inv.body); } catch (e) { return complete(e); }
+      streaming.invoke(this.handler, event, context).then((buf) => complete(null, buf, true), (e) => complete(e));
+      return;
+    }
     try {
       const event = JSON.parse(inv.body);
       const result = this.handler(event, context, callback);

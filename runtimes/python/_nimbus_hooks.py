@@ -5,8 +5,8 @@ import them):
 - logging: the root logger gets Lambda's handler and format
     [LEVEL]\t2026-11-28T00:00:00.000Z\t<request id>\t<message>\n
   (AWS_LAMBDA_LOG_FORMAT=JSON: {"timestamp","level","message","logger",
-  "requestId"}; AWS_LAMBDA_LOG_LEVEL sets the root level, else Python's
-  default WARNING, as on Lambda). Newlines inside a message become '\r' so a
+  "requestId"}); AWS_LAMBDA_LOG_LEVEL sets the root level, else it keeps
+  Python's default WARNING, as on Lambda. Newlines inside a message become '\r' so a
   record stays one line for nimbus's line-by-line log capture.
 - botocore.session: when botocore is too old to read AWS_ENDPOINT_URL itself
   (Debian 12's 1.29), Session.create_client gets endpoint_url from
@@ -107,6 +107,7 @@ def _setup_logging(logging):
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.addHandler(handler)
+    # (Lambda sets AWS_LAMBDA_LOG_LEVEL only for functions with the JSON format.)
     level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
     if level in ("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL"):
         root.setLevel({"WARN": "WARNING", "FATAL": "CRITICAL"}.get(level, level))

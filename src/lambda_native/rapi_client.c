@@ -58,14 +58,14 @@ long lambda_native__parse_head(char *buf, size_t len, lambda_native_head_t *out)
     if (buf[12] != ' ' && buf[12] != '\r') return -1;
     out->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
     char *line = memchr(buf, '\r', head_len);
-    if (line[1] != '\n') return -1;
+    if (line[1] != '\n' || memchr(buf, '\n', (size_t)(line - buf))) return -1; /* CRLF only */
     line += 2;
 
     char *stop = end + 2; /* the blank line */
     int have_length = 0;
     while (line < stop) {
         char *eol = memchr(line, '\r', (size_t)(stop - line));
-        if (!eol || eol[1] != '\n') return -1;
+        if (!eol || eol[1] != '\n' || memchr(line, '\n', (size_t)(eol - line))) return -1;
         char *colon = memchr(line, ':', (size_t)(eol - line));
         if (!colon || colon == line) return -1;
         size_t nlen = (size_t)(colon - line);

@@ -250,16 +250,9 @@ static int get_next(runner_t *rn, lambda_native_head_t *next)
     return 0;
 }
 
-int lambda_native_runner_main(int argc, char **argv)
+/* Serves invocations until a failure; returns the exit code (1). */
+static int serve(runner_t *rn, const char *api)
 {
-    (void)argc;
-    (void)argv;
-    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
-    if (!api || !*api) {
-        fprintf(stderr, "nimbus native-runner: AWS_LAMBDA_RUNTIME_API is not set\n");
-        return 1;
-    }
-    runner_t *rn = nb_xcalloc(1, sizeof *rn);
     if (lambda_native__conn_init(&rn->conn, api) != 0) return 1;
     int n = snprintf(rn->host, sizeof rn->host, "Host: %s\r\n", api);
     if (n < 0 || (size_t)n >= sizeof rn->host) return 1;
@@ -287,4 +280,22 @@ int lambda_native_runner_main(int argc, char **argv)
         if (!rn->pipeline && get_next(rn, &next) != 0) return 1;
         inv = next;
     }
+}
+
+int lambda_native_runner_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+    if (!api || !*api) {
+        fprintf(stderr, "nimbus native-runner: AWS_LAMBDA_RUNTIME_API is not set\n");
+        return 1;
+    }
+    runner_t *rn = nb_xcalloc(1, sizeof *rn);
+    rn->conn.fd = -1;
+    int rc = serve(rn, api);
+    lambda_native__conn_close(&rn->conn);
+    free(rn->resp.buf);
+    free(rn);
+    return rc;
 }

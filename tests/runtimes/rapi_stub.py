@@ -82,6 +82,11 @@ class Stub:
                 if self.path != BASE + "/invocation/next":
                     return self.reply(404, b'{"errorMessage":"not found"}')
                 item = stub.events.get()
+                if isinstance(item, bytes):  # a raw (usually broken) answer, then close
+                    self.close_connection = True
+                    self.wfile.write(item)
+                    self.wfile.flush()
+                    return
                 if item is None:  # shutting down
                     self.close_connection = True
                     return self.reply(500, b'{"errorMessage":"shutdown"}')
@@ -153,6 +158,10 @@ class Stub:
             self.pending.add(rid)
         self.events.put((rid, body, h))
         return rid
+
+    def enqueue_raw_answer(self, data):
+        """The next GET next is answered with these bytes, then the connection closes."""
+        self.events.put(data)
 
     def wait_result(self, rid, timeout=15):
         end = time.time() + timeout

@@ -4,6 +4,7 @@ import sys
 import harness
 import test_node  # noqa: F401
 import test_node_sdk  # noqa: F401
+import test_bad_api  # noqa: F401
 try:
     import test_python  # noqa: F401
 except ImportError:

@@ -153,6 +153,28 @@ def native_echo_example_warm_and_keepalive():
 
 
 @test
+def native_embedded_bootstrap_serves():
+    # build/gen/runtimes/native/bootstrap: the runner as the Makefile builds and
+    # embeds it (plain -O2, no sanitizers), through a warm sequence.
+    exe = os.environ.get("NIMBUS_NATIVE_BOOTSTRAP", "")
+    ok(exe and os.access(exe, os.X_OK), "bootstrap built by run.sh")
+    tmp = tempfile.mkdtemp(prefix="nimbus-native-")
+    try:
+        build_so(tmp, src_file=ECHO_SRC)
+        import harness
+        saved, harness.NATIVE_RUNNER = harness.NATIVE_RUNNER, exe
+        try:
+            with Instance("native", task_root=tmp, handler="handler.so") as i:
+                for n in range(20):
+                    eq(i.invoke({"n": n}).json(), {"n": n}, "echo %d" % n)
+                eq(i.stub.connections, 1, "keep-alive")
+        finally:
+            harness.NATIVE_RUNNER = saved
+    finally:
+        shutil.rmtree(tmp)
+
+
+@test
 def native_context_fields():
     with NativeFn() as fn, fn.instance("context", env={"AWS_LAMBDA_FUNCTION_NAME": "natctx"}) as i:
         arn = "arn:aws:lambda:us-east-1:000000000000:function:natctx:7"
@@ -256,3 +278,35 @@ def native_bad_runtime_api_answers():
         r = i.stub.enqueue({})
         ok(i.stub.wait_refused(r), "post refused")
         eq(i.invoke({}).json()["calls"], 3, "still serving")
+
+
+@test
+def native_doc_example_builds_and_runs():
+    # The example in docs/NATIVE_RUNTIME.md, compiled as a user would.
+    import re
+    with open(os.path.join(REPO, "docs", "NATIVE_RUNTIME.md")) as f:
+        code = re.findall(r"```c\n(.*?)```", f.read(), re.S)[0]
+    tmp = tempfile.mkdtemp(prefix="nimbus-native-")
+    try:
+        build_so(tmp, code)
+        with Instance("native", task_root=tmp, handler="handler.so") as i:
+            eq(i.stub.wait_init_error().json(), {"errorMessage": "TABLE_NAME is not set", "errorType": "ConfigError"},
+               "init hook failure")
+        with Instance("native", task_root=tmp, handler="handler.so", env={"TABLE_NAME": "Users"}) as i:
+            eq(i.invoke({"a": 1}).json(), {"calls": 1, "event": {"a": 1}}, "first")
+            eq(i.invoke([2]).json(), {"calls": 2, "event": [2]}, "warm")
+            rid = i.stub.enqueue(b"", raw=True)
+            eq(i.stub.wait_result(rid).json(), {"errorMessage": "empty event", "errorType": "ValidationError"}, "error")
+            i.wait_log("request %s, " % rid)
+    finally:
+        shutil.rmtree(tmp)
+
+
+@test
+def native_parse_head_unit():
+    # tests/runtimes/parse_head_test.c (ASan/UBSan, guard pages, mutations)
+    exe = os.environ.get("NIMBUS_PARSE_HEAD_TEST", "")
+    ok(exe and os.path.exists(exe), "parse_head_test built by run.sh")
+    p = subprocess.run([exe], capture_output=True, text=True, timeout=120)
+    eq(p.returncode, 0, "exit code; output %r %r" % (p.stdout[-2000:], p.stderr[-2000:]))
+    ok(p.stdout.strip().endswith(" 0 failed"), p.stdout)

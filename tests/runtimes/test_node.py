@@ -144,6 +144,7 @@ exports.throws = async () => { throw new MyError('custom failure'); };
 exports.sync = () => { throw new Error('sync failure'); };
 exports.str = async () => { throw 'just a string'; };
 exports.circular = async () => { const o = {}; o.o = o; return o; };
+exports.never = async () => new Promise(() => {});
 """}
     with Instance("node", files, handler="index.throws") as i:
         r = i.invoke({})
@@ -169,7 +170,12 @@ exports.circular = async () => { const o = {}; o.o = o; return o; };
     with Instance("node", files, handler="index.str") as i:
         eq(i.invoke({}).json(), {"errorType": "string", "errorMessage": "just a string", "trace": []}, "string")
     with Instance("node", files, handler="index.circular") as i:
-        eq(i.invoke({}).json()["errorType"], "Runtime.MarshalError", "unserializable result")
+        eq(i.invoke({}).json()["errorType"], "Runtime.JSONStringifyError", "unserializable result")
+    with Instance("node", files, handler="index.never") as i:
+        b = i.invoke({}).json()
+        eq(b["errorType"], "Runtime.NodeJsExit", "async handler whose promise never settles")
+        ok("Promise that was never settled" in b["errorMessage"], b["errorMessage"])
+        eq(i.invoke({}).json()["errorType"], "Runtime.NodeJsExit", "instance goes on")
 
 
 @test
@@ -185,9 +191,11 @@ def node_init_errors():
         ({"index.js": "exports.handler = async () => {;"}, "index.handler", "Runtime.UserCodeSyntaxError",
          "SyntaxError: "),
         ({"index.mjs": "import x from 'nope-esm-dep'; export const handler = x;"}, "index.handler",
-         "Runtime.ImportModuleError", "Error: Cannot find package 'nope-esm-dep'"),
+         "Error", "Cannot find package 'nope-esm-dep'"),  # unwrapped, as Lambda's runtime reports it
         ({"index.js": "throw new TypeError('top level');"}, "index.handler", "TypeError", "top level"),
         ({"index.js": ""}, "index", "Runtime.MalformedHandlerName", "Bad handler"),
+        ({"index.js": ""}, "../etc/passwd.handler", "Runtime.MalformedHandlerName",
+         "'../etc/passwd.handler' is not a valid handler name."),
     ]
     for files, handler, etype, msg in cases:
         with Instance("node", files, handler=handler) as i:
@@ -284,9 +292,76 @@ def node_shared_modules_for_cjs_and_esm():
               eq(i.invoke({}).json(), "shared", "cjs")
           with Instance("node", {"index.mjs": "import c from '@aws-sdk/fake-client'; export const handler = async () => c.where;"}, env=env) as i:
               eq(i.invoke({}).json(), "shared", "esm")
+          nested = {"index.mjs": "import { where } from './lib/where.mjs'; export const handler = async () => where;",
+                    "lib/where.mjs": "import c from '@aws-sdk/fake-client'; export const where = c.where + ':' + import.meta.url.endsWith('where.mjs?nimbus-esm-paths');"}
+          with Instance("node", nested, env=env) as i:
+              eq(i.invoke({}).json(), "shared:true", "esm, imported by a nested module")
           bundled = {"index.js": "const c = require('@aws-sdk/fake-client'); exports.handler = async () => c.where;",
                      "node_modules/@aws-sdk/fake-client/index.js": "exports.where = 'bundled';"}
           with Instance("node", bundled, env=env) as i:
               eq(i.invoke({}).json(), "bundled", "bundled wins")
     finally:
         shutil.rmtree(top)
+
+
+@test
+def node_layer_paths():
+    # NODE_PATH as nimbus sets it (<opt>/nodejs/node_modules:<task root>):
+    # a layer's nodejs/node20/node_modules is searched before nodejs/node_modules.
+    import tempfile, shutil
+    opt = tempfile.mkdtemp(prefix="nimbus-opt-")
+    try:
+        major = os.popen("node -p \"process.versions.node.split('.')[0]\"").read().strip()
+        for d, where in (("nodejs/node_modules/layered", "generic"), ("nodejs/node%s/node_modules/layered" % major, "versioned"),
+                         ("nodejs/node_modules/only-generic", "generic")):
+            os.makedirs(os.path.join(opt, d))
+            with open(os.path.join(opt, d, "index.js"), "w") as f:
+                f.write("module.exports = %r;" % where)
+        files = {"index.js": "exports.handler = async () => [require('layered'), require('only-generic')];"}
+        with Instance("node", files, env={"NODE_PATH": opt + "/nodejs/node_modules"}) as i:
+            eq(i.invoke({}).json(), ["versioned", "generic"], "layer order")
+    finally:
+        shutil.rmtree(opt)
+
+
+@test
+def node_response_streaming_buffered():
+    files = {"index.mjs": """
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+export const piped = awslambda.streamifyResponse(async (event, responseStream, context) => {
+  await pipeline(Readable.from(['a', 'b', event.x]), responseStream);
+});
+export const http = awslambda.streamifyResponse(async (event, responseStream) => {
+  const s = awslambda.HttpResponseStream.from(responseStream, { statusCode: 201, headers: { 'x-a': '1' } });
+  s.write('hello ');
+  s.end('world');
+});
+export const notAsync = awslambda.streamifyResponse((event, responseStream) => { responseStream.end('x'); });
+export const unfinished = awslambda.streamifyResponse(async (event, responseStream) => { responseStream.write('x'); });
+export const never = awslambda.streamifyResponse(async () => new Promise(() => {}));
+"""}
+    with Instance("node", files, handler="index.piped") as i:
+        eq(i.invoke({"x": "c"}).body, b"abc", "piped")
+        eq(i.invoke({"x": "d"}).body, b"abd", "warm")
+    with Instance("node", files, handler="index.http") as i:
+        eq(i.invoke({}).body, b'{"statusCode":201,"headers":{"x-a":"1"}}' + b"\0" * 8 + b"hello world", "prelude")
+    with Instance("node", files, handler="index.notAsync") as i:
+        eq(i.invoke({}).json()["errorType"], "Runtime.MalformedStreamingHandler", "non-async")
+    with Instance("node", files, handler="index.unfinished") as i:
+        eq(i.invoke({}).json()["errorType"], "Runtime.InvalidStreamingOperation", "not ended")
+    with Instance("node", files, handler="index.never") as i:
+        eq(i.invoke({}).json()["errorType"], "Runtime.NodeJsExit", "never settles")
+        eq(i.invoke({}).json()["errorType"], "Runtime.NodeJsExit", "instance goes on")
+
+
+@test
+def node_json_format_error_records():
+    files = {"index.js": "exports.handler = async () => { throw new TypeError('bad'); };"}
+    with Instance("node", files, env={"AWS_LAMBDA_LOG_FORMAT": "JSON"}) as i:
+        rid = i.stub.enqueue({})
+        eq(i.stub.wait_result(rid).json()["errorType"], "TypeError", "error")
+        rec = json.loads(i.wait_lines(1)[0])
+        eq((rec["level"], rec["requestId"], rec["message"], rec["errorType"], rec["errorMessage"]),
+           ("ERROR", rid, "Invoke Error", "TypeError", "bad"), "record")
+        ok(rec["stackTrace"][0] == "TypeError: bad", "stack %r" % rec["stackTrace"])

@@ -110,3 +110,43 @@ export const handler = async () => ({
     finally:
         rec.close()
         shutil.rmtree(tmp)
+
+
+SDK_V3_MODULES = os.environ.get("NIMBUS_TEST_NODE_MODULES_V3", "")
+
+V3_CJS = """
+const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+const { DynamoDBDocumentClient, GetCommand } = require('@aws-sdk/lib-dynamodb');
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+exports.handler = async (event) => {
+  const out = await doc.send(new GetCommand({ TableName: 'Users', Key: { id: event.pathParameters.id } }));
+  return { statusCode: 200, body: JSON.stringify(out.Item) };
+};
+"""
+
+V3_ESM = V3_CJS.replace("const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');",
+                        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';").replace(
+    "const { DynamoDBDocumentClient, GetCommand } = require('@aws-sdk/lib-dynamodb');",
+    "import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';").replace(
+    "exports.handler =", "export const handler =")
+
+
+@test
+def node_sdk_v3_unbundled_reaches_endpoint():
+    # SDK v3 not bundled by the function: found in the shared directory
+    # (NIMBUS_NODE_MODULES, /usr/local/lib/nimbus/node_modules by default), by
+    # CommonJS and ES-module handlers; v3 reads AWS_ENDPOINT_URL by itself.
+    ok(SDK_V3_MODULES and os.path.isdir(os.path.join(SDK_V3_MODULES, "@aws-sdk", "client-dynamodb")),
+       "@aws-sdk v3 installed by run.sh")
+    for name, files in (("cjs", {"index.js": V3_CJS}), ("esm", {"index.mjs": V3_ESM})):
+        rec = Recorder()
+        try:
+            env = {"AWS_ENDPOINT_URL": rec.url, "NIMBUS_NODE_MODULES": SDK_V3_MODULES}
+            with Instance("node", files, env=env) as i:
+                r = i.invoke(API_EVENT, timeout=30)
+                eq(r.kind, "response", "%s: %r / %r" % (name, r, i.err))
+                eq(json.loads(r.json()["body"]), {"id": "42", "name": "Ada"}, name)
+                eq([{k.lower(): v for k, v in h.items()}.get("x-amz-target") for _, h, _ in rec.requests],
+                   ["DynamoDB_20120810.GetItem"], name)
+        finally:
+            rec.close()

@@ -84,6 +84,8 @@ def helper():
     raise MyError('custom failure')
 def marshal(event, context):
     return {'s': {1, 2}}
+def raw(event, context):
+    return b'\\x00raw bytes' if event == 'json' else event
 def dec(event, context):
     return {'i': decimal.Decimal('3'), 'f': decimal.Decimal('1.5')}
 """}
@@ -98,14 +100,18 @@ def dec(event, context):
         ok(b["stackTrace"][0].startswith('  File "') and "line 6, in boom\n    helper()\n" in b["stackTrace"][0], "frame format")
         eq(r.headers.get("lambda-runtime-function-error-type"), "MyError", "header")
         line = i.wait_log("[ERROR] MyError: custom failure")
-        ok(line.startswith("[ERROR] MyError: custom failure\rTraceback (most recent call last):\r  File "), "logged %r" % line)
+        ok(line.startswith("[ERROR] MyError: custom failure\rTraceback (most recent call last):\r\u00a0\u00a0File "), "logged %r" % line)
         eq(i.invoke({}).kind, "error", "still serving")
     with Instance("python", files, handler="f.marshal") as i:
         b = i.invoke({}).json()
         eq(b["errorType"], "Runtime.MarshalError", "marshal type")
-        ok(b["errorMessage"].startswith("Unable to marshal response: {1, 2} is not JSON serializable"), b["errorMessage"])
+        eq(b["errorMessage"], "Unable to marshal response: Object of type set is not JSON serializable", "marshal message")
     with Instance("python", files, handler="f.dec") as i:
         eq(i.invoke({}).json(), {"i": 3, "f": 1.5}, "Decimal results")
+    with Instance("python", files, handler="f.raw") as i:
+        eq(i.invoke("json").body, b"\x00raw bytes", "bytes returned as is")
+        rid = i.stub.enqueue(b"plain text", raw=True, headers={"Content-Type": "text/plain"})
+        eq(i.stub.wait_result(rid).body, b"plain text", "non-JSON payload passed as bytes")
     with Instance("python", files, handler="f.dec") as i:
         rid = i.stub.enqueue(b"{nope", raw=True)
         eq(i.stub.wait_result(rid).json()["errorType"], "Runtime.UnmarshalError", "bad event")
@@ -165,6 +171,17 @@ def h(event, context):
 
 
 @test
+def python_json_format_error_record():
+    files = {"f.py": "def h(e, c):\n    raise KeyError('k')\n"}
+    with Instance("python", files, handler="f.h", env={"AWS_LAMBDA_LOG_FORMAT": "JSON"}) as i:
+        rid = i.stub.enqueue({})
+        eq(i.stub.wait_result(rid).json()["errorType"], "KeyError", "error")
+        rec = json.loads(i.wait_lines(1)[0])
+        eq((rec["level"], rec["errorType"], rec["errorMessage"], rec["requestId"]), ("ERROR", "KeyError", "'k'", rid), "record")
+        ok(rec["stackTrace"] and rec["timestamp"].endswith("Z"), "stack and time %r" % rec)
+
+
+@test
 def python_logging_json():
     files = {"f.py": "import logging\ndef h(e, c):\n    logging.debug('no')\n    logging.info('yes')\n    return 1\n"}
     with Instance("python", files, handler="f.h", env={"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}) as i:
@@ -201,3 +218,35 @@ def h(event, context):
             eq([h.get("X-Amz-Target") for _, h, _ in rec.requests], ["DynamoDB_20120810.GetItem"] * 2, "requests")
     finally:
         rec.close()
+
+
+@test
+def python_layer_paths():
+    # PYTHONPATH as nimbus sets it (<opt>/python:<task root>): both layer
+    # layouts are importable, and the task root comes first.
+    import os, sys, tempfile, shutil
+    opt = tempfile.mkdtemp(prefix="nimbus-opt-")
+    try:
+        site = os.path.join(opt, "python", "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+        os.makedirs(site)
+        with open(os.path.join(opt, "python", "flat.py"), "w") as f:
+            f.write("where = 'layer-flat'\n")
+        with open(os.path.join(site, "deep.py"), "w") as f:
+            f.write("where = 'layer-site'\n")
+        with open(os.path.join(opt, "python", "shadowed.py"), "w") as f:
+            f.write("where = 'layer'\n")
+        files = {"f.py": "import flat, deep, shadowed\ndef h(e, c):\n    return [flat.where, deep.where, shadowed.where]\n",
+                 "shadowed.py": "where = 'task'\n"}
+        with Instance("python", files, handler="f.h", env={"PYTHONPATH": os.path.join(opt, "python")}) as i:
+            eq(i.invoke({}).json(), ["layer-flat", "layer-site", "task"], "layers")
+    finally:
+        shutil.rmtree(opt)
+
+
+@test
+def python_unicode_response_by_runtime_version():
+    files = {"f.py": "def h(e, c):\n    return 'caf\\u00e9'\n"}
+    for env, want in (("AWS_Lambda_python3.11", b'"caf\\u00e9"'), ("AWS_Lambda_python3.12", '"café"'.encode()),
+                      ("AWS_Lambda_python3.13", '"café"'.encode())):
+        with Instance("python", files, handler="f.h", env={"AWS_EXECUTION_ENV": env}) as i:
+            eq(i.invoke({}).body, want, env)
