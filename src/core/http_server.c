@@ -1,16 +1,835 @@
-/* http_server.c — placeholder until the edge lands (see http_server.h). */
+/* http_server.c — HTTP/1.1 listener: sockets, timers and the ordered write path.
+ *
+ * Parsing is http_parse.c's; this file moves bytes. Each accepted connection
+ * owns a request assembler, one timer and a queue of slots — one per request
+ * dispatched and not yet written, in arrival order. A slot lives in its
+ * request's arena (the nb_req_t is its first member, so req == slot).
+ *
+ * Reply order: nb_http_send() on the queue's head renders straight into the
+ * connection's output buffer; on a later slot it renders into that slot's
+ * arena and marks it done, and it is copied out when everything before it has
+ * gone. Output accumulates in c->out and is flushed once per read batch (sync
+ * replies) or at once (async replies): uv_try_write first, uv_write for the rest
+ * (c->wbuf holds the bytes of the one write in flight).
+ *
+ * Connection states:
+ *
+ *   READING --request complete--> (dispatch; keep reading while queue < max_pipeline)
+ *      |  \--queue full / output backlog--> PAUSED --replies drain--> READING
+ *      |--Connection: close / parse error / timeout / stop--> DRAINING
+ *   DRAINING --queue empty and written--> SHUT (FIN sent, input discarded, linger timer)
+ *   SHUT --EOF / linger expired--> CLOSED
+ *   any --I/O error, reset, idle timeout--> CLOSED (slots detached: their late
+ *                                           replies just free the request)
+ *
+ * Timer (one per connection, re-armed lazily from a deadline): write stalled →
+ * close; head incomplete past header_timeout → 408; no body progress for
+ * body_timeout → 408; idle keep-alive → close; nothing while a handler works.
+ *
+ * Transport seam (TLS, issue 7): all socket I/O goes through the io_* functions
+ * below; a TLS transport decrypts before conn_input() and encrypts in
+ * io_try_write()/io_write(). WebSocket (issue 6) takes a connection over in
+ * dispatch_msg(). */
 #include "core/http_server.h"
+#include "core/http_parse.h"
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/util.h"
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <uv.h>
 
-void nb_http_limits_default(nb_http_limits_t *l) { memset(l, 0, sizeof *l); }
+#define READ_BUF_SIZE (64u << 10)
+#define ARENA_FIRST_BLOCK 8192
+#define ARENA_POOL_MAX 256
+#define OUT_HIGH_WATER (256u << 10)   /* stop reading while this much waits to be written */
+#define OUT_KEEP (64u << 10)          /* output buffers above this are released when empty */
+#define LINGER_MS 2000                /* after our FIN, how long we drain the peer's input */
+
+typedef struct conn conn_t;
+typedef struct slot slot_t;
+
+struct slot {
+    nb_req_t req;           /* first: nb_http_send() gets &slot->req */
+    conn_t *conn;           /* NULL once the connection is gone */
+    slot_t *next;
+    char *resp;             /* rendered response, when done before its turn */
+    size_t resp_len;
+    unsigned done : 1;      /* resp holds the complete response */
+    unsigned is_head : 1;   /* HEAD request: no body bytes */
+    unsigned keep_alive : 1;
+    unsigned http10 : 1;
+};
+
+enum { T_NONE, T_WRITE, T_HEAD, T_BODY, T_IDLE, T_LINGER };
+
+struct conn {
+    uv_tcp_t tcp;
+    uv_timer_t timer;
+    uv_write_t wreq;
+    uv_shutdown_t sreq;
+    nb_http_server_t *srv;
+    conn_t *prev, *next;
+    nb_hp_t hp;
+    char remote[64];
+    nb_buf_t pending;       /* input not yet parsed (pipelining limit reached) */
+    size_t pending_off;
+    slot_t *q_head, *q_tail;
+    unsigned n_q;
+    nb_buf_t out, wbuf;
+    int handles;            /* open uv handles; freed when 0 after closing */
+    unsigned reading : 1, writing : 1, closing : 1, close_after : 1, peer_eof : 1,
+             shut : 1, served : 1, continue_owed : 1;
+    int in_input;           /* inside conn_input: replies only append to out */
+    uint64_t deadline, timer_due;
+    int tkind;
+    uint64_t head_start, body_progress, activity, write_progress, shut_at;
+};
+
+struct nb_http_server {
+    uv_tcp_t listener;
+    uv_loop_t *loop;
+    nb_ctx_t *ctx;
+    nb_http_limits_t lim;
+    nb_http_dispatch_fn dispatch;
+    void *data;
+    conn_t *conns;
+    unsigned n_conns;
+    int stopping, listener_closed;
+    void (*done)(void *arg);
+    void *done_arg;
+    nb_arena_t *pool[ARENA_POOL_MAX];
+    unsigned n_pool;
+    nb_buf_t scratch;
+    char rbuf[READ_BUF_SIZE];
+};
+
+static void conn_close(conn_t *c);
+static void conn_update(conn_t *c);
+static void conn_flush(conn_t *c);
+static void conn_pump(conn_t *c);
+static void queue_error(conn_t *c, int status);
+
+void nb_http_limits_default(nb_http_limits_t *l)
+{
+    l->max_header_bytes = 64u << 10;
+    l->max_body_bytes = 16u << 20;
+    l->header_timeout_ms = 10000;
+    l->body_timeout_ms = 30000;
+    l->idle_timeout_ms = 60000;
+    l->max_connections = 10000;
+    l->max_pipeline = 64;
+}
+
+/* ---- arenas: a small pool so steady traffic allocates nothing ------------ */
+
+static nb_arena_t *arena_get(void *ud)
+{
+    nb_http_server_t *srv = ud;
+    if (srv->n_pool) return srv->pool[--srv->n_pool];
+    return nb_arena_new(ARENA_FIRST_BLOCK);
+}
+
+/* End a slot: its arena (and the slot inside it) is gone afterwards. */
+static void slot_release(slot_t *s)
+{
+    nb_arena_t *a = s->req.arena;
+    conn_t *c = s->conn;
+    if (c && c->srv->n_pool < ARENA_POOL_MAX) {
+        nb_arena_reset(a);
+        c->srv->pool[c->srv->n_pool++] = a;
+    } else {
+        nb_arena_free(a);
+    }
+}
+
+/* ---- transport: plain TCP (a TLS transport replaces these) --------------- */
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+    conn_t *c = h->data;
+    /* One buffer per server: every read is consumed (or copied to pending)
+     * before the next allocation. */
+    buf->base = c->srv->rbuf;
+    buf->len = READ_BUF_SIZE;
+}
+
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf);
+
+static void io_read_start(conn_t *c)
+{
+    if (!c->reading && uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
+        c->reading = 1;
+}
+
+static void io_read_stop(conn_t *c)
+{
+    if (c->reading) uv_read_stop((uv_stream_t *)&c->tcp);
+    c->reading = 0;
+}
+
+/* Bytes written now (possibly 0), or a negative libuv error. */
+static int io_try_write(conn_t *c, uv_buf_t *bufs, unsigned n)
+{
+    int r = uv_try_write((uv_stream_t *)&c->tcp, bufs, n);
+    return (r == UV_EAGAIN || r == UV_ENOSYS) ? 0 : r;
+}
+
+static void on_write(uv_write_t *w, int status);
+
+static int io_write(conn_t *c, uv_buf_t *buf)
+{
+    return uv_write(&c->wreq, (uv_stream_t *)&c->tcp, buf, 1, on_write);
+}
+
+static void on_shutdown(uv_shutdown_t *r, int status)
+{
+    conn_t *c = r->data;
+    if (status < 0 && !c->closing) conn_close(c);
+}
+
+static void io_shutdown(conn_t *c)
+{
+    c->sreq.data = c;
+    if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, on_shutdown) != 0) conn_close(c);
+}
+
+/* ---- closing ------------------------------------------------------------- */
+
+static void server_maybe_done(nb_http_server_t *srv)
+{
+    if (!srv->stopping || !srv->listener_closed || srv->conns) return;
+    void (*done)(void *) = srv->done;
+    void *arg = srv->done_arg;
+    while (srv->n_pool) nb_arena_free(srv->pool[--srv->n_pool]);
+    nb_buf_free(&srv->scratch);
+    free(srv);
+    if (done) done(arg);
+}
+
+static void on_conn_closed(uv_handle_t *h)
+{
+    conn_t *c = h->data;
+    if (--c->handles > 0) return;
+    nb_http_server_t *srv = c->srv;
+    if (c->prev) c->prev->next = c->next; else srv->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    srv->n_conns--;
+    nb_hp_free(&c->hp);
+    nb_buf_free(&c->pending);
+    nb_buf_free(&c->out);
+    nb_buf_free(&c->wbuf);
+    free(c);
+    server_maybe_done(srv);
+}
+
+/* Close at once. Requests still with their handlers are detached: their
+ * replies will only free them. */
+static void conn_close(conn_t *c)
+{
+    if (c->closing) return;
+    c->closing = 1;
+    slot_t *s = c->q_head;
+    while (s) {
+        slot_t *n = s->next;
+        if (s->done) slot_release(s);
+        else s->conn = NULL;
+        s = n;
+    }
+    c->q_head = c->q_tail = NULL;
+    c->n_q = 0;
+    io_read_stop(c);
+    uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+    uv_close((uv_handle_t *)&c->timer, on_conn_closed);
+}
+
+/* After the last response: close now if the peer is gone or we are stopping,
+ * else send FIN and discard input until the peer closes (closing with unread
+ * input would reset the connection and could destroy our last response). */
+static void conn_maybe_finish(conn_t *c)
+{
+    if (c->closing || c->shut || !c->close_after || c->n_q || c->writing || c->out.len)
+        return;
+    if (c->peer_eof || c->srv->stopping) { conn_close(c); return; }
+    c->shut = 1;
+    c->shut_at = uv_now(c->srv->loop);
+    io_shutdown(c);
+}
+
+/* ---- timers --------------------------------------------------------------- */
+
+static uint64_t after(uint64_t from, unsigned ms) { return ms ? from + ms : 0; }
+
+static void on_timer(uv_timer_t *t);
+
+static void timer_update(conn_t *c)
+{
+    const nb_http_limits_t *l = &c->srv->lim;
+    int st = nb_hp_state(&c->hp);
+    uint64_t d = 0;
+    int kind = T_NONE;
+    if (c->shut) { kind = T_LINGER; d = c->shut_at + LINGER_MS; }
+    else if (c->writing) { kind = T_WRITE; d = after(c->write_progress, l->idle_timeout_ms); }
+    else if (c->close_after) { kind = T_NONE; }
+    else if (st == NB_HP_HEAD) { kind = T_HEAD; d = after(c->head_start, l->header_timeout_ms); }
+    else if (st == NB_HP_BODY) { kind = T_BODY; d = after(c->body_progress, l->body_timeout_ms); }
+    else if (c->n_q) { kind = T_NONE; }
+    else {
+        kind = T_IDLE;
+        d = after(c->activity, c->served ? l->idle_timeout_ms : l->header_timeout_ms);
+    }
+    c->tkind = kind;
+    c->deadline = d;
+    if (!d) return;
+    /* Re-arm only when the deadline moved earlier; a late firing re-checks. */
+    if (c->timer_due && c->timer_due <= d) return;
+    uint64_t now = uv_now(c->srv->loop);
+    uv_timer_start(&c->timer, on_timer, d > now ? d - now : 0, 0);
+    c->timer_due = d;
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    conn_t *c = t->data;
+    c->timer_due = 0;
+    if (c->closing) return;
+    timer_update(c);
+    if (!c->deadline || uv_now(c->srv->loop) < c->deadline) return;
+    switch (c->tkind) {
+    case T_HEAD:
+    case T_BODY:
+        nb_log_debug("http", "%s: request %s timed out", c->remote,
+                     c->tkind == T_HEAD ? "head" : "body");
+        io_read_stop(c);
+        queue_error(c, 408);
+        conn_flush(c);
+        conn_update(c);
+        break;
+    default:
+        conn_close(c);
+    }
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+static void start_write(conn_t *c)
+{
+    nb_buf_t t = c->wbuf;
+    c->wbuf = c->out;
+    c->out = t;
+    c->out.len = 0;
+    uv_buf_t b = uv_buf_init(c->wbuf.data, (unsigned)c->wbuf.len);
+    if (io_write(c, &b) != 0) { conn_close(c); return; }
+    c->writing = 1;
+    c->write_progress = uv_now(c->srv->loop);
+}
+
+/* Write c->out followed by extra (borrowed, may be NULL): what the socket does
+ * not take now is kept in c->out and written by uv_write. */
+static void conn_write_with(conn_t *c, const char *extra, size_t extra_len)
+{
+    if (c->closing) return;
+    if (c->writing) {
+        if (extra_len) nb_buf_append(&c->out, extra, extra_len);
+        return;
+    }
+    if (!c->out.len && !extra_len) return;
+    uv_buf_t b[2] = { uv_buf_init(c->out.data, (unsigned)c->out.len),
+                      uv_buf_init((char *)extra, (unsigned)extra_len) };
+    int n = io_try_write(c, b, extra_len ? 2 : 1);
+    if (n < 0) { conn_close(c); return; }
+    size_t w = (size_t)n;
+    if (w >= c->out.len) {
+        size_t we = w - c->out.len;
+        c->out.len = 0;
+        if (we < extra_len) nb_buf_append(&c->out, extra + we, extra_len - we);
+    } else {
+        memmove(c->out.data, c->out.data + w, c->out.len - w);
+        c->out.len -= w;
+        if (extra_len) nb_buf_append(&c->out, extra, extra_len);
+    }
+    if (c->out.len) start_write(c);
+    else if (c->out.cap > OUT_KEEP) nb_buf_free(&c->out);
+}
+
+static void conn_flush(conn_t *c) { conn_write_with(c, NULL, 0); }
+
+static void on_write(uv_write_t *w, int status)
+{
+    conn_t *c = (conn_t *)((char *)w - offsetof(conn_t, wreq));
+    c->writing = 0;
+    c->wbuf.len = 0;
+    if (c->wbuf.cap > OUT_KEEP) nb_buf_free(&c->wbuf);
+    if (c->closing) return;
+    if (status < 0) { conn_close(c); return; }
+    c->write_progress = uv_now(c->srv->loop);
+    conn_flush(c);
+    conn_pump(c);
+}
+
+static size_t put_uint(char *p, size_t v)
+{
+    char tmp[24];
+    size_t n = 0;
+    do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    for (size_t i = 0; i < n; i++) p[i] = tmp[n - 1 - i];
+    return n;
+}
+
+static const char *reason(int status)
+{
+    const char *r = http_status_str((enum http_status)status);
+    return (r && r[0] != '<') ? r : "Unknown";
+}
+
+static int framing_header(const char *name)
+{
+    return strcasecmp(name, "content-length") == 0 || strcasecmp(name, "connection") == 0 ||
+           strcasecmp(name, "transfer-encoding") == 0;
+}
+
+/* Append the status line and headers of a response to b. Framing headers are
+ * ours, except that a HEAD reply may state the length of the body it omits. */
+static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t *h, size_t n,
+                        size_t body_len, int close)
+{
+    int no_len = status < 200 || status == 204 || status == 304;
+    int caller_len = 0;
+    const char *rs = reason(status);
+    size_t need = 9 + 4 + strlen(rs) + 2 + 40 + 24 + 26 + 2;
+    for (size_t i = 0; i < n; i++)
+        need += strlen(h[i].name) + 2 + h[i].value_len + 2;
+    nb_buf_reserve(b, need);
+    char *p = b->data + b->len;
+    memcpy(p, "HTTP/1.1 ", 9); p += 9;
+    if (status < 100 || status > 999) status = 500;
+    p += put_uint(p, (size_t)status);
+    *p++ = ' ';
+    size_t rl = strlen(rs);
+    memcpy(p, rs, rl); p += rl;
+    *p++ = '\r'; *p++ = '\n';
+    for (size_t i = 0; i < n; i++) {
+        if (framing_header(h[i].name)) {
+            if (!(s->is_head && !no_len && strcasecmp(h[i].name, "content-length") == 0))
+                continue;
+            caller_len = 1;
+        }
+        size_t nl = strlen(h[i].name);
+        memcpy(p, h[i].name, nl); p += nl;
+        *p++ = ':'; *p++ = ' ';
+        if (h[i].value_len) memcpy(p, h[i].value, h[i].value_len);
+        p += h[i].value_len;
+        *p++ = '\r'; *p++ = '\n';
+    }
+    if (!no_len && !caller_len) {
+        memcpy(p, "Content-Length: ", 16); p += 16;
+        p += put_uint(p, body_len);
+        *p++ = '\r'; *p++ = '\n';
+    }
+    if (close) { memcpy(p, "Connection: close\r\n", 19); p += 19; }
+    else if (s->http10) { memcpy(p, "Connection: keep-alive\r\n", 24); p += 24; }
+    *p++ = '\r'; *p++ = '\n';
+    b->len = (size_t)(p - b->data);
+    b->data[b->len] = 0;
+}
+
+static void slot_pop(conn_t *c)
+{
+    slot_t *s = c->q_head;
+    c->q_head = s->next;
+    if (!c->q_head) c->q_tail = NULL;
+    c->n_q--;
+    slot_release(s);
+}
+
+/* Move responses that were rendered ahead of their turn into c->out. */
+static void drain_done(conn_t *c)
+{
+    while (c->q_head && c->q_head->done) {
+        nb_buf_append(&c->out, c->q_head->resp, c->q_head->resp_len);
+        slot_pop(c);
+    }
+    if (!c->n_q && c->continue_owed && nb_hp_state(&c->hp) == NB_HP_BODY)
+        nb_buf_append(&c->out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+    if (!c->n_q) c->continue_owed = 0;
+}
+
+static void enqueue(conn_t *c, slot_t *s)
+{
+    s->conn = c;
+    s->next = NULL;
+    if (c->q_tail) c->q_tail->next = s; else c->q_head = s;
+    c->q_tail = s;
+    c->n_q++;
+}
+
+void nb_http_send(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_headers,
+                  const void *body, size_t len)
+{
+    slot_t *s = (slot_t *)req;
+    conn_t *c = s->conn;
+    if (!c || c->closing) { nb_arena_free(req->arena); return; }
+    if (s->done) { nb_log_error("http", "request %s answered twice", req->id); return; }
+    int no_body = s->is_head || status < 200 || status == 204 || status == 304;
+    int close = !s->keep_alive || (c->close_after && s == c->q_tail);
+    if (close) c->close_after = 1;
+    size_t blen = no_body ? 0 : len;
+    if (s != c->q_head) {
+        /* Not its turn: render into its own arena until the ones before go. */
+        nb_buf_t tmp = NB_BUF_INIT;
+        render_head(&tmp, s, status, headers, n_headers, len, close);
+        s->resp = nb_arena_alloc(req->arena, tmp.len + blen + 1);
+        memcpy(s->resp, tmp.data, tmp.len);
+        if (blen) memcpy(s->resp + tmp.len, body, blen);
+        s->resp_len = tmp.len + blen;
+        s->done = 1;
+        nb_buf_free(&tmp);
+        return;
+    }
+    render_head(&c->out, s, status, headers, n_headers, len, close);
+    /* body may live in req->arena: it is written or copied before the pop. */
+    if (c->in_input || c->writing || (s->next && s->next->done)) {
+        if (blen) nb_buf_append(&c->out, body, blen);
+    } else {
+        conn_write_with(c, body, blen);
+        if (c->closing) { nb_arena_free(req->arena); return; }  /* write failed; s was detached */
+    }
+    slot_pop(c);
+    drain_done(c);
+    if (!c->in_input) {
+        conn_flush(c);
+        conn_pump(c);
+    }
+}
+
+/* A response of our own (400/408/413/431) that ends the connection; it takes
+ * its turn after the requests already queued. */
+static void queue_error(conn_t *c, int status)
+{
+    nb_arena_t *a = arena_get(c->srv);
+    slot_t *s = nb_arena_calloc(a, sizeof *s);
+    s->req.arena = a;
+    nb_buf_t tmp = NB_BUF_INIT;
+    render_head(&tmp, s, status, NULL, 0, 0, 1);
+    s->resp = nb_arena_strndup(a, tmp.data, tmp.len);
+    s->resp_len = tmp.len;
+    nb_buf_free(&tmp);
+    s->done = 1;
+    c->close_after = 1;
+    c->continue_owed = 0;
+    enqueue(c, s);
+    drain_done(c);
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+/* Split the request-target into raw path and query (origin-form, absolute-form
+ * or "*"). */
+static void split_target(nb_req_t *r, const char *t, size_t tl)
+{
+    const char *p = t, *end = t + tl;
+    if (tl && t[0] != '/' && t[0] != '*') {
+        const char *sch = strstr(t, "://");
+        if (sch) {
+            p = memchr(sch + 3, '/', (size_t)(end - (sch + 3)));
+            if (!p) p = end;
+        }
+    }
+    const char *hash = memchr(p, '#', (size_t)(end - p));
+    if (hash) end = hash;
+    const char *q = memchr(p, '?', (size_t)(end - p));
+    const char *pe = q ? q : end;
+    if (pe == p) r->raw_path = "/";
+    else r->raw_path = (p == t && pe == t + tl) ? t : nb_arena_strndup(r->arena, p, (size_t)(pe - p));
+    r->query = q ? nb_arena_strndup(r->arena, q + 1, (size_t)(end - q - 1)) : "";
+}
+
+/* Percent-decode the path; -1 on a bad escape or an encoded NUL. */
+static int decode_path(nb_http_server_t *srv, nb_req_t *r)
+{
+    size_t n = strlen(r->raw_path);
+    if (!memchr(r->raw_path, '%', n)) { r->path = r->raw_path; return 0; }
+    srv->scratch.len = 0;
+    if (nb_url_decode(&srv->scratch, r->raw_path, n, 0) < 0) return -1;
+    if (memchr(srv->scratch.data, 0, srv->scratch.len)) return -1;
+    r->path = nb_arena_strndup(r->arena, srv->scratch.data, srv->scratch.len);
+    return 0;
+}
+
+static const char *host_of(nb_req_t *r)
+{
+    for (size_t i = 0; i < r->n_headers; i++) {
+        if (strcmp(r->headers[i].name, "host") != 0) continue;
+        const char *v = r->headers[i].value;
+        size_t n = r->headers[i].value_len;
+        const char *colon = NULL;
+        if (v[0] == '[') {                   /* [v6]:port */
+            const char *rb = memchr(v, ']', n);
+            if (rb && rb + 1 < v + n && rb[1] == ':') colon = rb + 1;
+        } else {
+            colon = memchr(v, ':', n);
+        }
+        if (colon) n = (size_t)(colon - v);
+        char *h = nb_arena_strndup(r->arena, v, n);
+        for (char *p = h; *p; p++)
+            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+        return h;
+    }
+    return "";
+}
+
+/* Turn a complete message into an nb_req_t, queue it and dispatch it. */
+static void dispatch_msg(conn_t *c, nb_hmsg_t *m)
+{
+    nb_http_server_t *srv = c->srv;
+    nb_arena_t *a = m->arena;
+    slot_t *s = nb_arena_calloc(a, sizeof *s);
+    nb_req_t *r = &s->req;
+    r->arena = a;
+    r->ctx = srv->ctx;
+    r->method = m->method;
+    r->raw_target = m->target;
+    r->headers = m->headers;
+    r->n_headers = m->n_headers;
+    r->body = m->body;
+    r->body_len = m->body_len;
+    memcpy(r->remote_addr, c->remote, sizeof r->remote_addr);
+    r->priv = s;
+    s->is_head = strcmp(m->method, "HEAD") == 0;
+    s->keep_alive = m->keep_alive && !srv->stopping;
+    s->http10 = m->http_minor == 0;
+    c->served = 1;
+    c->continue_owed = 0;
+    if (!m->keep_alive) c->close_after = 1;
+    split_target(r, m->target, m->target_len);
+    if (decode_path(srv, r) < 0) {
+        slot_release(s);      /* conn is not set yet: back to the heap, not the pool */
+        io_read_stop(c);
+        queue_error(c, 400);
+        return;
+    }
+    r->host = host_of(r);
+    nb_uuid4(r->id);
+    r->start_us = nb_now_us();
+    enqueue(c, s);
+    /* WebSocket (issue 6): when m->upgrade is set and the request asks for
+     * "Upgrade: websocket", the WebSocket layer will claim the connection here
+     * (stop the assembler, hand over c->tcp and any bytes after the request).
+     * Until then an upgrade request is served as plain HTTP and the connection
+     * continues with HTTP/1.1 (which is what a client must accept). */
+    srv->dispatch(r, srv->data);
+}
+
+/* Parse and dispatch from data (borrowed) while the pipeline has room.
+ * Returns the bytes consumed. */
+static size_t conn_input(conn_t *c, const char *data, size_t len)
+{
+    const nb_http_limits_t *l = &c->srv->lim;
+    unsigned maxq = l->max_pipeline ? l->max_pipeline : 1;
+    uint64_t now = uv_now(c->srv->loop);
+    size_t off = 0;
+    c->in_input++;
+    c->activity = now;
+    while (off < len && !c->closing && !c->close_after && c->n_q < maxq) {
+        size_t used;
+        int r = nb_hp_feed(&c->hp, data + off, len - off, &used);
+        off += used;
+        if (r == NB_HP_MESSAGE) {
+            c->head_start = 0;
+            dispatch_msg(c, nb_hp_take(&c->hp));
+            continue;
+        }
+        if (r == NB_HP_ERROR) {
+            nb_log_debug("http", "%s: bad request (%d)", c->remote, nb_hp_error_status(&c->hp));
+            io_read_stop(c);
+            queue_error(c, nb_hp_error_status(&c->hp));
+            off = len;
+        }
+        break;
+    }
+    int st = nb_hp_state(&c->hp);
+    if (st == NB_HP_HEAD && !c->head_start) c->head_start = now;
+    if (st == NB_HP_BODY) c->body_progress = now;
+    if (!c->closing && !c->close_after && nb_hp_take_continue(&c->hp)) {
+        if (!c->n_q) nb_buf_append(&c->out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+        else c->continue_owed = 1;
+    }
+    c->in_input--;
+    return off;
+}
+
+/* Parse input held back by the pipelining limit, then refresh read/timer state. */
+static void conn_pump(conn_t *c)
+{
+    if (c->closing) return;
+    if (c->pending.len > c->pending_off && !c->close_after) {
+        size_t n = conn_input(c, c->pending.data + c->pending_off, c->pending.len - c->pending_off);
+        c->pending_off += n;
+        conn_flush(c);
+    }
+    if (c->closing) return;
+    if (c->pending_off >= c->pending.len || c->close_after) {
+        c->pending_off = 0;
+        c->pending.len = 0;
+        if (c->pending.cap > OUT_KEEP) nb_buf_free(&c->pending);
+    }
+    conn_update(c);
+}
+
+static int can_read(const conn_t *c)
+{
+    unsigned maxq = c->srv->lim.max_pipeline ? c->srv->lim.max_pipeline : 1;
+    if (c->shut) return 1;  /* discarding until EOF */
+    return !c->close_after && !c->peer_eof && c->pending.len == 0 && c->n_q < maxq &&
+           !(c->writing && c->out.len > OUT_HIGH_WATER);
+}
+
+static void conn_update(conn_t *c)
+{
+    if (c->closing) return;
+    conn_maybe_finish(c);
+    if (c->closing) return;
+    if (can_read(c)) io_read_start(c); else io_read_stop(c);
+    timer_update(c);
+}
+
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+    conn_t *c = st->data;
+    if (c->closing) return;
+    if (nread > 0) {
+        if (c->shut) return;   /* after our FIN: discard */
+        size_t n = conn_input(c, buf->base, (size_t)nread);
+        if (c->closing) return;
+        if (n < (size_t)nread && !c->close_after)
+            nb_buf_append(&c->pending, buf->base + n, (size_t)nread - n);
+        conn_flush(c);
+        conn_update(c);
+        return;
+    }
+    if (nread == 0) return;
+    if (nread != UV_EOF || c->shut) { conn_close(c); return; }
+    /* The peer finished sending: answer what is complete, then close. */
+    c->peer_eof = 1;
+    io_read_stop(c);
+    if (nb_hp_state(&c->hp) != NB_HP_IDLE) { conn_close(c); return; }
+    c->close_after = 1;
+    conn_update(c);
+}
+
+/* ---- accepting ------------------------------------------------------------ */
+
+static void on_reject_closed(uv_handle_t *h) { free(h); }
+
+static void on_connection(uv_stream_t *ls, int status)
+{
+    nb_http_server_t *srv = ls->data;
+    if (status < 0) {
+        nb_log_warn("http", "accept: %s", uv_strerror(status));
+        return;
+    }
+    if (srv->stopping) return;
+    if (srv->n_conns >= srv->lim.max_connections) {
+        uv_tcp_t *t = nb_xmalloc(sizeof *t);
+        uv_tcp_init(srv->loop, t);
+        uv_accept(ls, (uv_stream_t *)t);
+        uv_close((uv_handle_t *)t, on_reject_closed);
+        return;
+    }
+    conn_t *c = nb_xcalloc(1, sizeof *c);
+    c->srv = srv;
+    uv_tcp_init(srv->loop, &c->tcp);
+    uv_timer_init(srv->loop, &c->timer);
+    c->tcp.data = c->timer.data = c;
+    c->handles = 2;
+    c->next = srv->conns;
+    if (c->next) c->next->prev = c;
+    srv->conns = c;
+    srv->n_conns++;
+    nb_hp_init(&c->hp, srv->lim.max_header_bytes, srv->lim.max_body_bytes);
+    nb_hp_set_arena_source(&c->hp, arena_get, srv);
+    if (uv_accept(ls, (uv_stream_t *)&c->tcp) != 0) { conn_close(c); return; }
+    uv_tcp_nodelay(&c->tcp, 1);
+    struct sockaddr_storage sa;
+    int salen = sizeof sa;
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &salen) == 0) {
+        if (sa.ss_family == AF_INET6) uv_ip6_name((struct sockaddr_in6 *)&sa, c->remote, sizeof c->remote);
+        else uv_ip4_name((struct sockaddr_in *)&sa, c->remote, sizeof c->remote);
+    }
+    c->activity = uv_now(srv->loop);
+    conn_update(c);
+}
+
+static void on_listener_closed(uv_handle_t *h)
+{
+    nb_http_server_t *srv = h->data;
+    srv->listener_closed = 1;
+    server_maybe_done(srv);
+}
+
+static void on_failed_listener_closed(uv_handle_t *h) { free(h->data); }
+
 int nb_http_server_start(nb_http_server_t **out, nb_ctx_t *ctx, const char *host, int port,
                          const nb_http_limits_t *limits, nb_http_dispatch_fn dispatch,
                          void *data, int *bound_port)
 {
-    return -ENOSYS;
+    struct sockaddr_storage sa;
+    if (!host || strcmp(host, "localhost") == 0) host = "127.0.0.1";
+    if (uv_ip4_addr(host, port, (struct sockaddr_in *)&sa) != 0 &&
+        uv_ip6_addr(host, port, (struct sockaddr_in6 *)&sa) != 0)
+        return -EINVAL;
+    signal(SIGPIPE, SIG_IGN);   /* a peer gone mid-write is an error code, not a death */
+    nb_http_server_t *srv = nb_xcalloc(1, sizeof *srv);
+    srv->loop = ctx->loop;
+    srv->ctx = ctx;
+    if (limits) srv->lim = *limits; else nb_http_limits_default(&srv->lim);
+    if (!srv->lim.max_connections) srv->lim.max_connections = 1;
+    srv->dispatch = dispatch;
+    srv->data = data;
+    uv_tcp_init(srv->loop, &srv->listener);
+    srv->listener.data = srv;
+    int r = uv_tcp_bind(&srv->listener, (struct sockaddr *)&sa, 0);
+    if (r == 0) r = uv_listen((uv_stream_t *)&srv->listener, 511, on_connection);
+    if (r == 0 && bound_port) {
+        struct sockaddr_storage me;
+        int len = sizeof me;
+        r = uv_tcp_getsockname(&srv->listener, (struct sockaddr *)&me, &len);
+        if (r == 0)
+            *bound_port = ntohs(me.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&me)->sin6_port
+                                                         : ((struct sockaddr_in *)&me)->sin_port);
+    }
+    if (r != 0) {
+        nb_log_error("http", "listen %s:%d: %s", host, port, uv_strerror(r));
+        uv_close((uv_handle_t *)&srv->listener, on_failed_listener_closed);
+        return r;
+    }
+    *out = srv;
+    return 0;
 }
-void nb_http_server_stop(nb_http_server_t *srv, void (*done)(void *arg), void *arg) {}
-void nb_http_send(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_headers,
-                  const void *body, size_t len) {}
-unsigned nb_http_server_connections(const nb_http_server_t *srv) { return 0; }
+
+void nb_http_server_stop(nb_http_server_t *srv, void (*done)(void *arg), void *arg)
+{
+    if (srv->stopping) return;
+    srv->stopping = 1;
+    srv->done = done;
+    srv->done_arg = arg;
+    uv_close((uv_handle_t *)&srv->listener, on_listener_closed);
+    conn_t *c = srv->conns;
+    while (c) {
+        conn_t *n = c->next;
+        if (!c->closing) {
+            /* A half-received request with nothing in flight has no one to answer. */
+            if (!c->n_q && nb_hp_state(&c->hp) != NB_HP_IDLE) conn_close(c);
+            else {
+                c->close_after = 1;
+                conn_update(c);
+            }
+        }
+        c = n;
+    }
+}
+
+unsigned nb_http_server_connections(const nb_http_server_t *srv) { return srv->n_conns; }

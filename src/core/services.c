@@ -4,9 +4,11 @@
 #include <string.h>
 
 extern const nb_service_t nb_internal_service;
+extern const nb_service_t lambda_service;
 
 const nb_service_t *const nb_services[] = {
     &nb_internal_service,
+    &lambda_service,
     NULL
 };
 

@@ -1,0 +1,303 @@
+/* http_parse.c — the request assembler (see http_parse.h): http-parser callbacks
+ * collect one request's head into a reusable scratch buffer and its body into
+ * the request's arena; nothing here knows about sockets.
+ *
+ * Invariants: p->msg is non-NULL from headers-complete until the message is
+ * taken (or the assembler freed); the parser is paused exactly when a message
+ * completed, so one feed call never runs past the end of a request; once
+ * error_status is set the assembler refuses all input. */
+#include "core/http_parse.h"
+#include "core/alloc.h"
+#include "core/util.h"
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Bodies up to this size are allocated in the arena as soon as Content-Length
+ * is known; larger ones grow in p->body as bytes arrive (a client declaring a
+ * huge length and sending nothing must not pin that much memory). */
+#define DIRECT_BODY_MAX (1u << 20)
+/* Scratch buffers above this are released after each message. */
+#define SCRATCH_KEEP (64u << 10)
+
+static nb_hp_t *hp_of(http_parser *hp) { return (nb_hp_t *)hp->data; }
+
+static int fail(nb_hp_t *p, int status)
+{
+    if (!p->error_status) p->error_status = status;
+    return -1;
+}
+
+static int on_message_begin(http_parser *hp)
+{
+    nb_hp_t *p = hp_of(hp);
+    p->state = NB_HP_HEAD;
+    p->head.len = 0;
+    p->url_len = 0;
+    p->n_hdrs = 0;
+    p->last_was_value = -1;       /* no header piece seen yet */
+    p->body.len = 0;
+    p->body_direct = NULL;
+    p->body_len = 0;
+    return 0;
+}
+
+static int on_url(http_parser *hp, const char *at, size_t len)
+{
+    nb_hp_t *p = hp_of(hp);
+    nb_buf_append(&p->head, at, len);
+    p->url_len += len;
+    return 0;
+}
+
+/* RFC 9110 token characters: http-parser (non-strict build) lets spaces into
+ * header names, which would let "Content-Length : 5" slip past framing. */
+static int is_tchar(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return 1;
+    return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static int on_header_field(http_parser *hp, const char *at, size_t len)
+{
+    nb_hp_t *p = hp_of(hp);
+    for (size_t i = 0; i < len; i++)
+        if (!is_tchar((unsigned char)at[i])) return fail(p, 400);
+    if (p->state != NB_HP_HEAD) return 0;   /* chunked trailers: ignored */
+    if (p->last_was_value != 0) {           /* a new header starts */
+        if (p->n_hdrs == p->cap_hdrs) {
+            p->cap_hdrs = p->cap_hdrs ? p->cap_hdrs * 2 : 16;
+            p->hdrs = nb_xrealloc(p->hdrs, p->cap_hdrs * sizeof *p->hdrs);
+        }
+        nb_hp_hdr_t *h = &p->hdrs[p->n_hdrs++];
+        h->name_off = p->head.len;
+        h->name_len = 0;
+        h->value_off = 0;
+        h->value_len = 0;
+        p->last_was_value = 0;
+    }
+    nb_buf_append(&p->head, at, len);
+    p->hdrs[p->n_hdrs - 1].name_len += len;
+    return 0;
+}
+
+static int on_header_value(http_parser *hp, const char *at, size_t len)
+{
+    nb_hp_t *p = hp_of(hp);
+    /* Control bytes (a NUL above all) would cut the C string handlers see. */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)at[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return fail(p, 400);
+    }
+    if (p->state != NB_HP_HEAD || p->n_hdrs == 0) return 0;
+    nb_hp_hdr_t *h = &p->hdrs[p->n_hdrs - 1];
+    if (p->last_was_value != 1) {
+        h->value_off = p->head.len;
+        h->value_len = 0;
+        p->last_was_value = 1;
+    }
+    nb_buf_append(&p->head, at, len);
+    h->value_len += len;
+    return 0;
+}
+
+static int is_ows(char c) { return c == ' ' || c == '\t'; }
+
+/* Copy the collected headers into the arena: names lower-cased, values trimmed. */
+static void build_headers(nb_hp_t *p, nb_hmsg_t *m)
+{
+    nb_arena_t *a = m->arena;
+    m->n_headers = p->n_hdrs;
+    m->headers = nb_arena_alloc(a, (p->n_hdrs ? p->n_hdrs : 1) * sizeof *m->headers);
+    /* One block for all names and values (each + NUL). */
+    char *s = nb_arena_alloc(a, p->head.len - p->url_len + 2 * p->n_hdrs + 1);
+    for (size_t i = 0; i < p->n_hdrs; i++) {
+        const nb_hp_hdr_t *h = &p->hdrs[i];
+        const char *name = p->head.data + h->name_off;
+        char *n = s;
+        for (size_t k = 0; k < h->name_len; k++) {
+            char c = name[k];
+            *s++ = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        *s++ = 0;
+        const char *v = h->value_len ? p->head.data + h->value_off : "";
+        size_t vl = h->value_len;
+        while (vl && is_ows(*v)) { v++; vl--; }
+        while (vl && is_ows(v[vl - 1])) vl--;
+        char *val = s;
+        if (vl) memcpy(s, v, vl);
+        s += vl;
+        *s++ = 0;
+        m->headers[i].name = n;
+        m->headers[i].value = val;
+        m->headers[i].value_len = vl;
+        if (h->name_len == 6 && strcmp(n, "expect") == 0 && vl == 12 &&
+            nb_strncaseeq(val, "100-continue", 12))
+            m->expect_continue = 1;
+    }
+}
+
+static int on_headers_complete(http_parser *hp)
+{
+    nb_hp_t *p = hp_of(hp);
+    if (hp->http_major != 1) return fail(p, 400);
+    nb_arena_t *a = p->arena_get ? p->arena_get(p->arena_ud) : nb_arena_new(8192);
+    nb_hmsg_t *m = nb_arena_calloc(a, sizeof *m);
+    p->msg = m;
+    m->arena = a;
+    m->method = http_method_str((enum http_method)hp->method);
+    m->target = nb_arena_strndup(a, p->head.data ? p->head.data : "", p->url_len);
+    m->target_len = p->url_len;
+    m->http_major = hp->http_major;
+    m->http_minor = hp->http_minor;
+    build_headers(p, m);
+    p->state = NB_HP_BODY;
+
+    int chunked = (hp->flags & F_CHUNKED) != 0;
+    int has_len = (hp->flags & F_CONTENTLENGTH) != 0 && !chunked;
+    if (has_len && hp->content_length > p->max_body_bytes) return fail(p, 413);
+    if (has_len && hp->content_length > 0 && hp->content_length <= DIRECT_BODY_MAX)
+        p->body_direct = nb_arena_alloc(a, (size_t)hp->content_length + 1);
+    else if (has_len && hp->content_length > 0)
+        nb_buf_reserve(&p->body, DIRECT_BODY_MAX);
+    if (m->expect_continue && (chunked || (has_len && hp->content_length > 0)))
+        p->continue_pending = 1;
+    return 0;
+}
+
+static int on_body(http_parser *hp, const char *at, size_t len)
+{
+    nb_hp_t *p = hp_of(hp);
+    if (len > p->max_body_bytes - p->body_len) return fail(p, 413);
+    if (p->body_direct) memcpy(p->body_direct + p->body_len, at, len);
+    else nb_buf_append(&p->body, at, len);
+    p->body_len += len;
+    return 0;
+}
+
+static int on_message_complete(http_parser *hp)
+{
+    nb_hp_t *p = hp_of(hp);
+    nb_hmsg_t *m = p->msg;
+    if (!m) return fail(p, 400);
+    if (p->body_direct) {
+        p->body_direct[p->body_len] = 0;
+        m->body = p->body_direct;
+    } else if (p->body_len) {
+        m->body = nb_arena_strndup(m->arena, p->body.data, p->body_len);
+    } else {
+        m->body = "";
+    }
+    m->body_len = p->body_len;
+    m->keep_alive = http_should_keep_alive(hp);
+    m->upgrade = hp->upgrade;
+    p->complete = 1;
+    p->continue_pending = 0;
+    p->state = NB_HP_IDLE;
+    p->head_bytes = 0;
+    p->body_direct = NULL;
+    if (p->body.cap > SCRATCH_KEEP) nb_buf_free(&p->body);
+    if (p->head.cap > SCRATCH_KEEP) nb_buf_free(&p->head);
+    p->body.len = 0;
+    p->head.len = 0;
+    http_parser_pause(hp, 1);   /* stop right after this message */
+    return 0;
+}
+
+static const http_parser_settings settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+void nb_hp_init(nb_hp_t *p, size_t max_header_bytes, size_t max_body_bytes)
+{
+    /* http-parser's own head limit is process-wide; keep it at or above ours so
+     * ours (per listener, exact) decides, while it still bounds chunk lines. */
+    static uint32_t global_max = 80u * 1024;
+    if (max_header_bytes + 1 > global_max && max_header_bytes < UINT32_MAX) {
+        global_max = (uint32_t)max_header_bytes + 1;
+        http_parser_set_max_header_size(global_max);
+    }
+    memset(p, 0, sizeof *p);
+    http_parser_init(&p->parser, HTTP_REQUEST);
+    p->parser.data = p;
+    p->max_header_bytes = max_header_bytes;
+    p->max_body_bytes = max_body_bytes;
+    p->last_was_value = -1;
+}
+
+void nb_hp_set_arena_source(nb_hp_t *p, nb_arena_t *(*get)(void *ud), void *ud)
+{
+    p->arena_get = get;
+    p->arena_ud = ud;
+}
+
+void nb_hp_free(nb_hp_t *p)
+{
+    if (p->msg) nb_arena_free(p->msg->arena);
+    p->msg = NULL;
+    nb_buf_free(&p->head);
+    nb_buf_free(&p->body);
+    free(p->hdrs);
+    p->hdrs = NULL;
+    p->n_hdrs = p->cap_hdrs = 0;
+}
+
+int nb_hp_feed(nb_hp_t *p, const char *data, size_t len, size_t *used)
+{
+    size_t off = 0;
+    *used = 0;
+    if (p->error_status) return NB_HP_ERROR;
+    if (p->complete) return NB_HP_MESSAGE;
+    while (off < len) {
+        size_t chunk = len - off;
+        int in_head = p->state != NB_HP_BODY;
+        if (in_head) {
+            /* Never let the head run past its budget inside one execute call. */
+            if (p->head_bytes >= p->max_header_bytes) { fail(p, 431); break; }
+            size_t budget = p->max_header_bytes - p->head_bytes;
+            if (chunk > budget) chunk = budget;
+        }
+        http_parser_pause(&p->parser, 0);
+        size_t n = http_parser_execute(&p->parser, &settings, data + off, chunk);
+        enum http_errno e = HTTP_PARSER_ERRNO(&p->parser);
+        if (in_head && p->state != NB_HP_BODY && !p->complete) p->head_bytes += n;
+        off += n;
+        if (e == HPE_PAUSED || p->complete) {
+            *used = off;
+            return NB_HP_MESSAGE;
+        }
+        if (e != HPE_OK) {
+            if (e == HPE_HEADER_OVERFLOW) fail(p, 431);
+            else fail(p, 400);
+            break;
+        }
+        if (n < chunk) { fail(p, 400); break; }   /* upgrade data without a message */
+    }
+    *used = off;
+    return p->error_status ? NB_HP_ERROR : NB_HP_AGAIN;
+}
+
+nb_hmsg_t *nb_hp_take(nb_hp_t *p)
+{
+    if (!p->complete) return NULL;
+    nb_hmsg_t *m = p->msg;
+    p->msg = NULL;
+    p->complete = 0;
+    return m;
+}
+
+int nb_hp_error_status(const nb_hp_t *p) { return p->error_status; }
+int nb_hp_state(const nb_hp_t *p) { return p->state; }
+
+int nb_hp_take_continue(nb_hp_t *p)
+{
+    int c = p->continue_pending;
+    p->continue_pending = 0;
+    return c;
+}
