@@ -51,12 +51,12 @@ void apigw__dp_fill_in(apigw_dp_t *dp);
 /* Invoke the Lambda integration with a proxy event of format (1 or 2); map
  * the answer and reply. Timeout from the integration's timeoutInMillis. */
 void apigw__dp_lambda_proxy(apigw_dp_t *dp, int format);
-/* Invoke function fn with payload; cb(dp, res) runs unless the timeout fired
+/* Invoke function fn with payload; cb(dp, res, arg) runs unless the timeout fired
  * first (then the gateway has answered 504 and dp is gone). */
 typedef struct lambda_result lambda_result_t;
-typedef void (*apigw_dp_invoke_cb)(apigw_dp_t *dp, const lambda_result_t *res);
+typedef void (*apigw_dp_invoke_cb)(apigw_dp_t *dp, const lambda_result_t *res, void *arg);
 void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
-                      apigw_dp_invoke_cb cb);
+                      apigw_dp_invoke_cb cb, void *arg);
 
 void apigw__dp_http(apigw_dp_t *dp, json_t *doc);   /* dp_http.c */
 void apigw__dp_rest(apigw_dp_t *dp, json_t *doc);   /* dp_rest.c */

@@ -15,6 +15,7 @@
 typedef struct call {
     apigw_dp_t *dp;            /* NULL once the timeout has answered */
     apigw_dp_invoke_cb cb;
+    void *arg;
     uv_timer_t timer;
     int refs;                  /* Lambda callback pending + timer handle open */
 } call_t;
@@ -46,17 +47,18 @@ static void on_result(void *arg, const lambda_result_t *res)
         c->dp = NULL;
         uv_timer_stop(&c->timer);
         uv_close((uv_handle_t *)&c->timer, on_close);
-        c->cb(dp, res);
+        c->cb(dp, res, c->arg);
     }
     unref(c);
 }
 
 void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
-                      apigw_dp_invoke_cb cb)
+                      apigw_dp_invoke_cb cb, void *arg)
 {
     call_t *c = nb_xcalloc(1, sizeof *c);
     c->dp = dp;
     c->cb = cb;
+    c->arg = arg;
     c->refs = 2;
     uv_timer_init(dp->req->ctx->loop, &c->timer);
     c->timer.data = c;
@@ -84,13 +86,15 @@ static void proxy_done(apigw_dp_t *dp, const lambda_result_t *res, int format)
     apigw__dp_send(dp, &out);
 }
 
-static void proxy_done_v1(apigw_dp_t *dp, const lambda_result_t *res)
+static void proxy_done_v1(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
 {
+    (void)arg;
     proxy_done(dp, res, 1);
 }
 
-static void proxy_done_v2(apigw_dp_t *dp, const lambda_result_t *res)
+static void proxy_done_v2(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
 {
+    (void)arg;
     proxy_done(dp, res, 2);
 }
 
@@ -109,6 +113,6 @@ void apigw__dp_lambda_proxy(apigw_dp_t *dp, int format)
     json_decref(ev);
     json_int_t to = json_integer_value(json_object_get(dp->integration, "timeoutInMillis"));
     apigw__dp_invoke(dp, fn, s, strlen(s), to > 0 ? (unsigned)to : (dp->v2 ? 30000 : 29000),
-                     format == 2 ? proxy_done_v2 : proxy_done_v1);
+                     format == 2 ? proxy_done_v2 : proxy_done_v1, NULL);
     free(s);
 }
