@@ -29,6 +29,8 @@ void apigw__dp_release(apigw_dp_t *dp)
     json_decref(dp->cors);
     json_decref(dp->validators);
     json_decref(dp->models);
+    json_decref(dp->mapping_ctx);
+    dp->mapping_ctx = NULL;
     dp->api = dp->stage_obj = dp->route = dp->integration = dp->authorizer_ctx = dp->cors = NULL;
     dp->validators = dp->models = NULL;
 }
@@ -82,7 +84,7 @@ void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
     nb_req_t *req = dp->req;
     const char *ct = NULL;
     for (size_t i = 0; i < out->n_headers; i++) {
-        if (strcasecmp(out->headers[i].name, "content-type") == 0) ct = out->headers[i].value;
+        if (strcasecmp(out->headers[i].name, "content-type") == 0) ct = nb_arena_strdup(req->arena, out->headers[i].value);
         else if (strcasecmp(out->headers[i].name, "content-length") != 0 &&
                  strcasecmp(out->headers[i].name, "connection") != 0 &&
                  strcasecmp(out->headers[i].name, "transfer-encoding") != 0)

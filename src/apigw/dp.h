@@ -31,6 +31,7 @@ struct apigw_dp {
     json_t *cors;              /* v2 corsConfiguration (ref) or NULL */
     json_t *validators;        /* v1 request validators (ref) or NULL */
     json_t *models;            /* v1 models (ref) or NULL */
+    json_t *mapping_ctx;       /* v1 non-proxy: the $context of the templates (owned) */
     const char *route_key;     /* v2 "GET /a/{b}" / v1 resource path */
     const char *resource_id;
     const char *api_key_value, *api_key_id;
