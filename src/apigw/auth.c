@@ -149,7 +149,8 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     json_t *ctx;
     if (simple) {
         allow = json_is_true(json_object_get(out, "isAuthorized"));
-        ctx = json_pack("{s:O}", "lambda", json_object_get(out, "context") ? json_object_get(out, "context") : json_object());
+        json_t *lc = json_object_get(out, "context");
+        ctx = json_pack("{s:o}", "lambda", lc ? json_incref(lc) : json_object());
     } else {
         allow = apigw__policy_allows(json_object_get(out, "policyDocument"), method_arn(dp));
         json_t *c = json_object_get(out, "context");
@@ -221,7 +222,7 @@ void apigw__auth_rest(apigw_dp_t *dp, json_t *az, apigw_dp_next_fn next)
         deny(dp, 401);
         return;
     }
-    const char *tok = json_string_value(json_array_get(vals, 0));
+    const char *tok = nb_arena_strdup(dp->req->arena, json_string_value(json_array_get(vals, 0)));
     const char *vexpr = str(az, "identityValidationExpression");
     if (type && strcmp(type, "TOKEN") == 0 && vexpr && *vexpr) {
         regex_t re;
