@@ -108,11 +108,11 @@ void apigw__dp_lambda_proxy(apigw_dp_t *dp, int format)
         return;
     }
     apigw__dp_fill_in(dp);
-    json_t *ev = format == 2 ? apigw__event_v2(&dp->in) : apigw__event_v1(&dp->in);
-    char *s = json_dumps(ev, JSON_COMPACT);
-    json_decref(ev);
+    nb_buf_t ev = NB_BUF_INIT;
+    if (format == 2) apigw__event_v2_text(&dp->in, &ev);
+    else apigw__event_v1_text(&dp->in, &ev);
     json_int_t to = json_integer_value(json_object_get(dp->integration, "timeoutInMillis"));
-    apigw__dp_invoke(dp, fn, s, strlen(s), to > 0 ? (unsigned)to : (dp->v2 ? 30000 : 29000),
+    apigw__dp_invoke(dp, fn, ev.data, ev.len, to > 0 ? (unsigned)to : (dp->v2 ? 30000 : 29000),
                      format == 2 ? proxy_done_v2 : proxy_done_v1, NULL);
-    free(s);
+    nb_buf_free(&ev);
 }

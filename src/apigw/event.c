@@ -19,11 +19,6 @@ void apigw__clf_time(uint64_t unix_ms, char *out, size_t cap)
     strftime(out, cap, "%d/%b/%Y:%H:%M:%S +0000", &tm);
 }
 
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 static int utf8_ok(const unsigned char *s, size_t n)
 {
@@ -54,29 +49,123 @@ static int body_is_b64(const apigw_http_in_t *in)
     return in->body_len && (in->body_binary || !utf8_ok((const unsigned char *)in->body, in->body_len));
 }
 
-static json_t *body_json(const apigw_http_in_t *in)
+
+/* --- JSON text writers (the hot path builds text directly) --------------- */
+
+static void jstr(nb_buf_t *b, const char *s, size_t n)
 {
-    if (!in->body_len) return NULL;
-    if (!body_is_b64(in)) return json_stringn(in->body, in->body_len);
-    nb_buf_t b = NB_BUF_INIT;
-    nb_base64_encode(&b, in->body, in->body_len);
-    json_t *j = json_stringn(b.data ? b.data : "", b.len);
-    nb_buf_free(&b);
-    return j;
+    nb_buf_putc(b, '"');
+    nb_buf_json_escape(b, s, n);
+    nb_buf_putc(b, '"');
 }
 
-static json_t *path_params(const apigw_http_in_t *in)
+static void jkey(nb_buf_t *b, int *first, const char *k)
 {
-    if (!in->n_path_params) return NULL;
-    json_t *o = json_object();
-    for (size_t i = 0; i < in->n_path_params; i++)
-        json_object_set_new(o, in->path_params[i].name, json_string(in->path_params[i].value));
-    return o;
+    if (!*first) nb_buf_putc(b, ',');
+    *first = 0;
+    jstr(b, k, strlen(k));
+    nb_buf_putc(b, ':');
 }
 
-static json_t *stage_vars(const apigw_http_in_t *in)
+static void jkv(nb_buf_t *b, int *first, const char *k, const char *v)
 {
-    return in->stage_vars && json_object_size(in->stage_vars) ? json_deep_copy(in->stage_vars) : NULL;
+    jkey(b, first, k);
+    if (v) jstr(b, v, strlen(v));
+    else nb_buf_puts(b, "null");
+}
+
+static void jbody(nb_buf_t *b, int *first, const apigw_http_in_t *in, int null_when_empty)
+{
+    int b64 = body_is_b64(in);
+    if (in->body_len) {
+        jkey(b, first, "body");
+        if (b64) {
+            nb_buf_t e = NB_BUF_INIT;
+            nb_base64_encode(&e, in->body, in->body_len);
+            jstr(b, e.data ? e.data : "", e.len);
+            nb_buf_free(&e);
+        } else {
+            jstr(b, in->body, in->body_len);
+        }
+    } else if (null_when_empty) {
+        jkv(b, first, "body", NULL);
+    }
+    jkey(b, first, "isBase64Encoded");
+    nb_buf_puts(b, b64 ? "true" : "false");
+}
+
+/* Name index i is the first occurrence of its name among the first n items. */
+static int first_of(const nb_kv_t *kv, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(kv[k].name, kv[i].name) == 0) return 0;
+    return 1;
+}
+
+/* {"name": value} with the last value of repeated names (1.0 single-value maps). */
+static void map_last(nb_buf_t *b, const nb_kv_t *kv, size_t n, const char *skip)
+{
+    int f = 1;
+    nb_buf_putc(b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (skip && strcmp(kv[i].name, skip) == 0) continue;
+        if (!first_of(kv, i)) continue;
+        const char *v = kv[i].value;
+        for (size_t k = i + 1; k < n; k++)
+            if (strcmp(kv[k].name, kv[i].name) == 0) v = kv[k].value;
+        jkv(b, &f, kv[i].name, v);
+    }
+    nb_buf_putc(b, '}');
+}
+
+/* {"name": [values]} (1.0 multi-value maps). */
+static void map_multi(nb_buf_t *b, const nb_kv_t *kv, size_t n)
+{
+    int f = 1;
+    nb_buf_putc(b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (!first_of(kv, i)) continue;
+        jkey(b, &f, kv[i].name);
+        nb_buf_putc(b, '[');
+        int ff = 1;
+        for (size_t k = i; k < n; k++) {
+            if (strcmp(kv[k].name, kv[i].name) != 0) continue;
+            if (!ff) nb_buf_putc(b, ',');
+            ff = 0;
+            jstr(b, kv[k].value, strlen(kv[k].value));
+        }
+        nb_buf_putc(b, ']');
+    }
+    nb_buf_putc(b, '}');
+}
+
+/* {"name": "v1,v2"} (2.0 maps: repeats joined with commas). */
+static void map_joined(nb_buf_t *b, const nb_kv_t *kv, size_t n, const char *skip)
+{
+    int f = 1;
+    nb_buf_putc(b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (skip && strcmp(kv[i].name, skip) == 0) continue;
+        if (!first_of(kv, i)) continue;
+        jkey(b, &f, kv[i].name);
+        nb_buf_putc(b, '"');
+        int ff = 1;
+        for (size_t k = i; k < n; k++) {
+            if (strcmp(kv[k].name, kv[i].name) != 0) continue;
+            if (!ff) nb_buf_putc(b, ',');
+            ff = 0;
+            nb_buf_json_escape(b, kv[k].value, strlen(kv[k].value));
+        }
+        nb_buf_putc(b, '"');
+    }
+    nb_buf_putc(b, '}');
+}
+
+static void json_value(nb_buf_t *b, json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    nb_buf_puts(b, s ? s : "null");
+    free(s);
 }
 
 static const char *header(const apigw_http_in_t *in, const char *name)
@@ -86,161 +175,183 @@ static const char *header(const apigw_http_in_t *in, const char *name)
     return NULL;
 }
 
-static void set_or_null(json_t *o, const char *k, json_t *v)
-{
-    json_object_set_new(o, k, v ? v : json_null());
-}
-
-/* The host's first label ("abc" of "abc.execute-api.localhost"). */
-static json_t *domain_prefix(const char *domain)
+static void domain_prefix(nb_buf_t *b, const char *domain)
 {
     const char *dot = strchr(domain, '.');
-    return dot ? json_stringn(domain, (size_t)(dot - domain)) : json_string(domain);
+    jstr(b, domain, dot ? (size_t)(dot - domain) : strlen(domain));
+}
+
+static void path_params(nb_buf_t *b, int *f, const apigw_http_in_t *in, int null_when_empty)
+{
+    if (!in->n_path_params && !null_when_empty) return;
+    jkey(b, f, "pathParameters");
+    if (!in->n_path_params) nb_buf_puts(b, "null");
+    else map_last(b, in->path_params, in->n_path_params, NULL);
+}
+
+static void stage_vars(nb_buf_t *b, int *f, const apigw_http_in_t *in, int null_when_empty)
+{
+    int have = in->stage_vars && json_object_size(in->stage_vars);
+    if (!have && !null_when_empty) return;
+    jkey(b, f, "stageVariables");
+    if (have) json_value(b, in->stage_vars);
+    else nb_buf_puts(b, "null");
+}
+
+void apigw__event_v1_text(const apigw_http_in_t *in, nb_buf_t *b)
+{
+    int f = 1;
+    char tbuf[40], num[32];
+    nb_buf_putc(b, '{');
+    jkv(b, &f, "resource", in->resource_path);
+    jkv(b, &f, "path", in->route_path);
+    jkv(b, &f, "httpMethod", in->method);
+    jkey(b, &f, "headers");
+    map_last(b, in->headers, in->n_headers, NULL);
+    jkey(b, &f, "multiValueHeaders");
+    map_multi(b, in->headers, in->n_headers);
+    jkey(b, &f, "queryStringParameters");
+    if (in->n_qparams) map_last(b, in->qparams, in->n_qparams, NULL);
+    else nb_buf_puts(b, "null");
+    jkey(b, &f, "multiValueQueryStringParameters");
+    if (in->n_qparams) map_multi(b, in->qparams, in->n_qparams);
+    else nb_buf_puts(b, "null");
+    path_params(b, &f, in, 1);
+    stage_vars(b, &f, in, 1);
+    jkey(b, &f, "requestContext");
+    int c = 1;
+    nb_buf_putc(b, '{');
+    jkv(b, &c, "accountId", in->account);
+    jkv(b, &c, "apiId", in->api_id);
+    if (in->authorizer) {
+        jkey(b, &c, "authorizer");
+        json_value(b, in->authorizer);
+    }
+    jkv(b, &c, "domainName", in->domain);
+    jkey(b, &c, "domainPrefix");
+    domain_prefix(b, in->domain);
+    jkv(b, &c, "extendedRequestId", in->request_id);
+    jkv(b, &c, "httpMethod", in->method);
+    jkey(b, &c, "identity");
+    int id = 1;
+    nb_buf_putc(b, '{');
+    static const char *const nulls[] = {"accessKey", "accountId", "caller", "cognitoAuthenticationProvider",
+        "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId"};
+    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++) jkv(b, &id, nulls[i], NULL);
+    jkv(b, &id, "sourceIp", in->source_ip);
+    jkv(b, &id, "user", NULL);
+    jkv(b, &id, "userAgent", header(in, "user-agent"));
+    jkv(b, &id, "userArn", NULL);
+    jkv(b, &id, "clientCert", NULL);
+    if (in->api_key) jkv(b, &id, "apiKey", in->api_key);
+    if (in->api_key_id) jkv(b, &id, "apiKeyId", in->api_key_id);
+    nb_buf_putc(b, '}');
+    jkv(b, &c, "path", in->path);
+    jkv(b, &c, "protocol", "HTTP/1.1");
+    jkv(b, &c, "requestId", in->request_id);
+    apigw__clf_time(in->time_ms, tbuf, sizeof tbuf);
+    jkv(b, &c, "requestTime", tbuf);
+    jkey(b, &c, "requestTimeEpoch");
+    snprintf(num, sizeof num, "%llu", (unsigned long long)in->time_ms);
+    nb_buf_puts(b, num);
+    jkv(b, &c, "resourceId", in->resource_id);
+    jkv(b, &c, "resourcePath", in->resource_path);
+    jkv(b, &c, "stage", in->stage);
+    nb_buf_putc(b, '}');
+    jbody(b, &f, in, 1);
+    nb_buf_putc(b, '}');
+}
+
+void apigw__event_v2_text(const apigw_http_in_t *in, nb_buf_t *b)
+{
+    int f = 1;
+    char tbuf[40], num[32];
+    nb_buf_putc(b, '{');
+    jkv(b, &f, "version", "2.0");
+    jkv(b, &f, "routeKey", in->route_key);
+    jkv(b, &f, "rawPath", in->path);
+    jkv(b, &f, "rawQueryString", in->query);
+    int opened = 0, count = 0;
+    for (size_t i = 0; i < in->n_headers; i++) {
+        if (strcmp(in->headers[i].name, "cookie") != 0) continue;
+        if (!opened) {
+            jkey(b, &f, "cookies");
+            nb_buf_putc(b, '[');
+            opened = 1;
+        }
+        const char *p = in->headers[i].value;
+        while (*p) {   /* "a=1; b=2" → "a=1", "b=2" */
+            while (*p == ' ') p++;
+            const char *e = strchr(p, ';');
+            if (!e) e = p + strlen(p);
+            if (e > p) {
+                if (count++) nb_buf_putc(b, ',');
+                jstr(b, p, (size_t)(e - p));
+            }
+            p = *e ? e + 1 : e;
+        }
+    }
+    if (opened) nb_buf_putc(b, ']');
+    jkey(b, &f, "headers");
+    map_joined(b, in->headers, in->n_headers, "cookie");
+    if (in->n_qparams) {
+        jkey(b, &f, "queryStringParameters");
+        map_joined(b, in->qparams, in->n_qparams, NULL);
+    }
+    path_params(b, &f, in, 0);
+    stage_vars(b, &f, in, 0);
+    jkey(b, &f, "requestContext");
+    int c = 1;
+    nb_buf_putc(b, '{');
+    jkv(b, &c, "accountId", in->account);
+    jkv(b, &c, "apiId", in->api_id);
+    if (in->authorizer) {
+        jkey(b, &c, "authorizer");
+        json_value(b, in->authorizer);
+    }
+    jkv(b, &c, "domainName", in->domain);
+    jkey(b, &c, "domainPrefix");
+    domain_prefix(b, in->domain);
+    jkey(b, &c, "http");
+    int h = 1;
+    const char *ua = header(in, "user-agent");
+    nb_buf_putc(b, '{');
+    jkv(b, &h, "method", in->method);
+    jkv(b, &h, "path", in->path);
+    jkv(b, &h, "protocol", "HTTP/1.1");
+    jkv(b, &h, "sourceIp", in->source_ip);
+    jkv(b, &h, "userAgent", ua ? ua : "");
+    nb_buf_putc(b, '}');
+    jkv(b, &c, "requestId", in->request_id);
+    jkv(b, &c, "routeKey", in->route_key);
+    jkv(b, &c, "stage", in->stage);
+    apigw__clf_time(in->time_ms, tbuf, sizeof tbuf);
+    jkv(b, &c, "time", tbuf);
+    jkey(b, &c, "timeEpoch");
+    snprintf(num, sizeof num, "%llu", (unsigned long long)in->time_ms);
+    nb_buf_puts(b, num);
+    nb_buf_putc(b, '}');
+    jbody(b, &f, in, 0);
+    nb_buf_putc(b, '}');
+}
+
+static json_t *parsed(nb_buf_t *b)
+{
+    json_t *j = json_loadb(b->data, b->len, 0, NULL);
+    nb_buf_free(b);
+    return j ? j : json_object();
 }
 
 json_t *apigw__event_v1(const apigw_http_in_t *in)
 {
-    json_t *ev = json_object();
-    json_object_set_new(ev, "resource", json_string(in->resource_path));
-    json_object_set_new(ev, "path", json_string(in->route_path));
-    json_object_set_new(ev, "httpMethod", json_string(in->method));
-    json_t *h = json_object(), *mh = json_object();
-    for (size_t i = 0; i < in->n_headers; i++) {
-        const nb_kv_t *kv = &in->headers[i];
-        json_object_set_new(h, kv->name, json_string(kv->value));
-        json_t *arr = json_object_get(mh, kv->name);
-        if (!arr) json_object_set_new(mh, kv->name, arr = json_array());
-        json_array_append_new(arr, json_string(kv->value));
-    }
-    json_object_set_new(ev, "headers", h);
-    json_object_set_new(ev, "multiValueHeaders", mh);
-    if (in->n_qparams) {
-        json_t *q = json_object(), *mq = json_object();
-        for (size_t i = 0; i < in->n_qparams; i++) {
-            const nb_kv_t *kv = &in->qparams[i];
-            json_object_set_new(q, kv->name, json_string(kv->value));
-            json_t *arr = json_object_get(mq, kv->name);
-            if (!arr) json_object_set_new(mq, kv->name, arr = json_array());
-            json_array_append_new(arr, json_string(kv->value));
-        }
-        json_object_set_new(ev, "queryStringParameters", q);
-        json_object_set_new(ev, "multiValueQueryStringParameters", mq);
-    } else {
-        json_object_set_new(ev, "queryStringParameters", json_null());
-        json_object_set_new(ev, "multiValueQueryStringParameters", json_null());
-    }
-    set_or_null(ev, "pathParameters", path_params(in));
-    set_or_null(ev, "stageVariables", stage_vars(in));
-
-    char tbuf[40];
-    apigw__clf_time(in->time_ms, tbuf, sizeof tbuf);
-    json_t *id = json_pack("{s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:o,s:n,s:o,s:n,s:n}", "accessKey", "accountId", "caller",
-                           "cognitoAuthenticationProvider", "cognitoAuthenticationType", "cognitoIdentityId",
-                           "cognitoIdentityPoolId", "principalOrgId", "sourceIp", json_string(in->source_ip), "user",
-                           "userAgent", str_or_null(header(in, "user-agent")), "userArn", "clientCert");
-    if (in->api_key) json_object_set_new(id, "apiKey", json_string(in->api_key));
-    if (in->api_key_id) json_object_set_new(id, "apiKeyId", json_string(in->api_key_id));
-    json_t *rc = json_object();
-    json_object_set_new(rc, "accountId", json_string(in->account));
-    json_object_set_new(rc, "apiId", json_string(in->api_id));
-    if (in->authorizer) json_object_set(rc, "authorizer", in->authorizer);
-    json_object_set_new(rc, "domainName", json_string(in->domain));
-    json_object_set_new(rc, "domainPrefix", domain_prefix(in->domain));
-    json_object_set_new(rc, "extendedRequestId", json_string(in->request_id));
-    json_object_set_new(rc, "httpMethod", json_string(in->method));
-    json_object_set_new(rc, "identity", id);
-    json_object_set_new(rc, "path", json_string(in->path));
-    json_object_set_new(rc, "protocol", json_string("HTTP/1.1"));
-    json_object_set_new(rc, "requestId", json_string(in->request_id));
-    json_object_set_new(rc, "requestTime", json_string(tbuf));
-    json_object_set_new(rc, "requestTimeEpoch", json_integer((json_int_t)in->time_ms));
-    json_object_set_new(rc, "resourceId", json_string(in->resource_id));
-    json_object_set_new(rc, "resourcePath", json_string(in->resource_path));
-    json_object_set_new(rc, "stage", json_string(in->stage));
-    json_object_set_new(ev, "requestContext", rc);
-    json_t *b = body_json(in);
-    set_or_null(ev, "body", b);
-    json_object_set_new(ev, "isBase64Encoded", json_boolean(in->body_len && body_is_b64(in)));
-    return ev;
+    nb_buf_t b = NB_BUF_INIT;
+    apigw__event_v1_text(in, &b);
+    return parsed(&b);
 }
 
 json_t *apigw__event_v2(const apigw_http_in_t *in)
 {
-    json_t *ev = json_object();
-    json_object_set_new(ev, "version", json_string("2.0"));
-    json_object_set_new(ev, "routeKey", json_string(in->route_key));
-    json_object_set_new(ev, "rawPath", json_string(in->path));
-    json_object_set_new(ev, "rawQueryString", json_string(in->query));
-    json_t *cookies = NULL, *h = json_object();
-    for (size_t i = 0; i < in->n_headers; i++) {
-        const nb_kv_t *kv = &in->headers[i];
-        if (strcmp(kv->name, "cookie") == 0) {
-            if (!cookies) cookies = json_array();
-            const char *p = kv->value;
-            while (*p) {   /* "a=1; b=2" → ["a=1", "b=2"] */
-                while (*p == ' ') p++;
-                const char *e = strchr(p, ';');
-                if (!e) e = p + strlen(p);
-                if (e > p) json_array_append_new(cookies, json_stringn(p, (size_t)(e - p)));
-                p = *e ? e + 1 : e;
-            }
-            continue;
-        }
-        json_t *old = json_object_get(h, kv->name);
-        if (old) {
-            char *joined = NULL;
-            if (asprintf(&joined, "%s,%s", json_string_value(old), kv->value) > 0) {
-                json_object_set_new(h, kv->name, json_string(joined));
-                free(joined);
-            }
-        } else {
-            json_object_set_new(h, kv->name, json_string(kv->value));
-        }
-    }
-    if (cookies) json_object_set_new(ev, "cookies", cookies);
-    json_object_set_new(ev, "headers", h);
-    if (in->n_qparams) {
-        json_t *q = json_object();
-        for (size_t i = 0; i < in->n_qparams; i++) {
-            const nb_kv_t *kv = &in->qparams[i];
-            json_t *old = json_object_get(q, kv->name);
-            if (old) {
-                char *joined = NULL;
-                if (asprintf(&joined, "%s,%s", json_string_value(old), kv->value) > 0) {
-                    json_object_set_new(q, kv->name, json_string(joined));
-                    free(joined);
-                }
-            } else {
-                json_object_set_new(q, kv->name, json_string(kv->value));
-            }
-        }
-        json_object_set_new(ev, "queryStringParameters", q);
-    }
-    json_t *pp = path_params(in);
-    if (pp) json_object_set_new(ev, "pathParameters", pp);
-    json_t *sv = stage_vars(in);
-    if (sv) json_object_set_new(ev, "stageVariables", sv);
-
-    char tbuf[40];
-    apigw__clf_time(in->time_ms, tbuf, sizeof tbuf);
-    const char *ua = header(in, "user-agent");
-    json_t *rc = json_object();
-    json_object_set_new(rc, "accountId", json_string(in->account));
-    json_object_set_new(rc, "apiId", json_string(in->api_id));
-    if (in->authorizer) json_object_set(rc, "authorizer", in->authorizer);
-    json_object_set_new(rc, "domainName", json_string(in->domain));
-    json_object_set_new(rc, "domainPrefix", domain_prefix(in->domain));
-    json_object_set_new(rc, "http", json_pack("{s:s,s:s,s:s,s:s,s:s}", "method", in->method, "path", in->path,
-                                              "protocol", "HTTP/1.1", "sourceIp", in->source_ip, "userAgent",
-                                              ua ? ua : ""));
-    json_object_set_new(rc, "requestId", json_string(in->request_id));
-    json_object_set_new(rc, "routeKey", json_string(in->route_key));
-    json_object_set_new(rc, "stage", json_string(in->stage));
-    json_object_set_new(rc, "time", json_string(tbuf));
-    json_object_set_new(rc, "timeEpoch", json_integer((json_int_t)in->time_ms));
-    json_object_set_new(ev, "requestContext", rc);
-    json_t *b = body_json(in);
-    if (b) json_object_set_new(ev, "body", b);
-    json_object_set_new(ev, "isBase64Encoded", json_boolean(in->body_len && body_is_b64(in)));
-    return ev;
+    nb_buf_t b = NB_BUF_INIT;
+    apigw__event_v2_text(in, &b);
+    return parsed(&b);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/request.h"
 
 typedef struct apigw_http_in {
@@ -45,7 +46,9 @@ typedef struct apigw_http_out {
     size_t body_len;
 } apigw_http_out_t;
 
-/* Events (new references). */
+/* Events as JSON text appended to out (the hot path), or parsed (new references). */
+void apigw__event_v1_text(const apigw_http_in_t *in, nb_buf_t *out);
+void apigw__event_v2_text(const apigw_http_in_t *in, nb_buf_t *out);
 json_t *apigw__event_v1(const apigw_http_in_t *in);
 json_t *apigw__event_v2(const apigw_http_in_t *in);
 
