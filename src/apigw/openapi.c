@@ -406,10 +406,10 @@ int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, 
     json_t *item;
     json_object_foreach(json_object_get(d, "paths"), path, item) {
         if (path[0] != '/') {
+            *msg = nb_arena_printf(a, "Invalid OpenAPI input: path %s must start with /", path);
             json_decref(az_ids);
             json_decref(val_ids);
             json_decref(d);
-            *msg = nb_arena_printf(a, "Invalid OpenAPI input: path %s must start with /", path);
             return -1;
         }
         json_t *r = resource_for(doc, path);
