@@ -23,9 +23,26 @@ static void check(const nb_hmsg_t *m, size_t max_body)
     }
 }
 
+/* The server's next step: path, query and host for the nb_req_t. */
+static void check_target(nb_hmsg_t *m, nb_buf_t *scratch)
+{
+    nb_req_t r;
+    memset(&r, 0, sizeof r);
+    r.arena = m->arena;
+    r.headers = m->headers;
+    r.n_headers = m->n_headers;
+    if (nb_hp_req_target(&r, m, scratch) < 0) return;
+    if (!r.raw_path || !r.path || !r.query || !r.host) abort();
+    if (strlen(r.raw_path) > m->target_len || strlen(r.path) > strlen(r.raw_path)) abort();
+    if (strchr(r.raw_path, '?')) abort();
+    for (const char *p = r.host; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1) return 0;
+    nb_buf_t scratch = NB_BUF_INIT;
+    if (size < 1) { nb_buf_free(&scratch); return 0; }
     unsigned mode = data[0];
     data++;
     size--;
@@ -45,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             nb_hmsg_t *m = nb_hp_take(&p);
             if (!m) abort();
             check(m, max_body);
+            check_target(m, &scratch);
             nb_arena_free(m->arena);
         } else if (r == NB_HP_ERROR) {
             int st = nb_hp_error_status(&p);
@@ -56,5 +74,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)nb_hp_take_continue(&p);
     }
     nb_hp_free(&p);
+    nb_buf_free(&scratch);
     return 0;
 }

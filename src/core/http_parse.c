@@ -1,6 +1,7 @@
 /* http_parse.c — the request assembler (see http_parse.h): http-parser callbacks
  * collect one request's head into a reusable scratch buffer and its body into
- * the request's arena; nothing here knows about sockets.
+ * the request's arena; nothing here knows about sockets. Also the split of a
+ * request-target into path/query and the Host header's name (nb_hp_req_target).
  *
  * Invariants: p->msg is non-NULL from headers-complete until the message is
  * taken (or the assembler freed); the parser is paused exactly when a message
@@ -14,8 +15,9 @@
 #include <string.h>
 
 /* Bodies up to this size are allocated in the arena as soon as Content-Length
- * is known; larger ones grow in p->body as bytes arrive (a client declaring a
- * huge length and sending nothing must not pin that much memory). */
+ * is known; larger ones start in p->body and move to a full-size arena block
+ * once this much has arrived (a client declaring a huge length and sending
+ * nothing must not pin that much memory). */
 #define DIRECT_BODY_MAX (1u << 20)
 /* Scratch buffers above this are released after each message. */
 #define SCRATCH_KEEP (64u << 10)
@@ -39,6 +41,7 @@ static int on_message_begin(http_parser *hp)
     p->body.len = 0;
     p->body_direct = NULL;
     p->body_len = 0;
+    p->declared_len = 0;
     return 0;
 }
 
@@ -156,10 +159,9 @@ static int on_headers_complete(http_parser *hp)
     int chunked = (hp->flags & F_CHUNKED) != 0;
     int has_len = (hp->flags & F_CONTENTLENGTH) != 0 && !chunked;
     if (has_len && hp->content_length > p->max_body_bytes) return fail(p, 413);
+    p->declared_len = has_len ? (size_t)hp->content_length : 0;
     if (has_len && hp->content_length > 0 && hp->content_length <= DIRECT_BODY_MAX)
         p->body_direct = nb_arena_alloc(a, (size_t)hp->content_length + 1);
-    else if (has_len && hp->content_length > 0)
-        nb_buf_reserve(&p->body, DIRECT_BODY_MAX);
     if (m->expect_continue && (chunked || (has_len && hp->content_length > 0)))
         p->continue_pending = 1;
     return 0;
@@ -169,6 +171,13 @@ static int on_body(http_parser *hp, const char *at, size_t len)
 {
     nb_hp_t *p = hp_of(hp);
     if (len > p->max_body_bytes - p->body_len) return fail(p, 413);
+    if (!p->body_direct && p->declared_len && p->body_len + len > DIRECT_BODY_MAX) {
+        /* The client has sent a good part of a large declared body: now it
+         * gets its full-size buffer (no doubling, no final copy). */
+        p->body_direct = nb_arena_alloc(p->msg->arena, p->declared_len + 1);
+        if (p->body_len) memcpy(p->body_direct, p->body.data, p->body_len);
+        nb_buf_free(&p->body);
+    }
     if (p->body_direct) memcpy(p->body_direct + p->body_len, at, len);
     else nb_buf_append(&p->body, at, len);
     p->body_len += len;
@@ -300,4 +309,69 @@ int nb_hp_take_continue(nb_hp_t *p)
     int c = p->continue_pending;
     p->continue_pending = 0;
     return c;
+}
+
+/* ---- request-target and Host, for the nb_req_t ------------------------- */
+
+/* Split the request-target into raw path and query (origin-form, absolute-form
+ * or "*"). */
+static void split_target(nb_req_t *r, const char *t, size_t tl)
+{
+    const char *p = t, *end = t + tl;
+    if (tl && t[0] != '/' && t[0] != '*') {
+        const char *sch = strstr(t, "://");
+        if (sch) {
+            p = memchr(sch + 3, '/', (size_t)(end - (sch + 3)));
+            if (!p) p = end;
+        }
+    }
+    const char *hash = memchr(p, '#', (size_t)(end - p));
+    if (hash) end = hash;
+    const char *q = memchr(p, '?', (size_t)(end - p));
+    const char *pe = q ? q : end;
+    if (pe == p) r->raw_path = "/";
+    else r->raw_path = (p == t && pe == t + tl) ? t : nb_arena_strndup(r->arena, p, (size_t)(pe - p));
+    r->query = q ? nb_arena_strndup(r->arena, q + 1, (size_t)(end - q - 1)) : "";
+}
+
+/* Percent-decode the path; -1 on a bad escape or an encoded NUL. */
+static int decode_path(nb_req_t *r, nb_buf_t *scratch)
+{
+    size_t n = strlen(r->raw_path);
+    if (!memchr(r->raw_path, '%', n)) { r->path = r->raw_path; return 0; }
+    scratch->len = 0;
+    if (nb_url_decode(scratch, r->raw_path, n, 0) < 0) return -1;
+    if (memchr(scratch->data, 0, scratch->len)) return -1;
+    r->path = nb_arena_strndup(r->arena, scratch->data, scratch->len);
+    return 0;
+}
+
+static const char *host_of(nb_req_t *r)
+{
+    for (size_t i = 0; i < r->n_headers; i++) {
+        if (strcmp(r->headers[i].name, "host") != 0) continue;
+        const char *v = r->headers[i].value;
+        size_t n = r->headers[i].value_len;
+        const char *colon = NULL;
+        if (v[0] == '[') {                   /* [v6]:port */
+            const char *rb = memchr(v, ']', n);
+            if (rb && rb + 1 < v + n && rb[1] == ':') colon = rb + 1;
+        } else {
+            colon = memchr(v, ':', n);
+        }
+        if (colon) n = (size_t)(colon - v);
+        char *h = nb_arena_strndup(r->arena, v, n);
+        for (char *p = h; *p; p++)
+            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+        return h;
+    }
+    return "";
+}
+
+int nb_hp_req_target(nb_req_t *r, const nb_hmsg_t *m, nb_buf_t *scratch)
+{
+    split_target(r, m->target, m->target_len);
+    if (decode_path(r, scratch) < 0) return -1;
+    r->host = host_of(r);
+    return 0;
 }

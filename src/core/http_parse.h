@@ -71,6 +71,7 @@ typedef struct nb_hp {
     nb_buf_t body;               /* chunked / large bodies before they move to the arena */
     char *body_direct;           /* small Content-Length bodies go straight to the arena */
     size_t body_len;
+    size_t declared_len;         /* Content-Length of the current message, 0 if none */
     nb_hmsg_t *msg;              /* message being assembled (in msg->arena) */
     nb_arena_t *(*arena_get)(void *ud);  /* arena supplier; NULL → nb_arena_new */
     void *arena_ud;
@@ -96,5 +97,11 @@ int nb_hp_state(const nb_hp_t *p);
 /* 1 once per request whose head asked for 100-continue while its body is still
  * incomplete: the caller should send "100 Continue" now. Clears the flag. */
 int nb_hp_take_continue(nb_hp_t *p);
+
+/* Fill r->raw_path, r->path (percent-decoded, no '+' rule), r->query (raw, ""
+ * when none) and r->host (Host lower-cased, port stripped, "" when absent)
+ * from m, allocating in r->arena; r->headers/n_headers must be set. scratch is
+ * a reusable buffer (caller owns). -1 on a bad escape or an encoded NUL (→ 400). */
+int nb_hp_req_target(nb_req_t *r, const nb_hmsg_t *m, nb_buf_t *scratch);
 
 #endif

@@ -19,6 +19,7 @@
  *      |--Connection: close / parse error / timeout / stop--> DRAINING
  *   DRAINING --queue empty and written--> SHUT (FIN sent, input discarded, linger timer)
  *   SHUT --EOF / linger expired--> CLOSED
+ *   DRAINING --queue written, peer already sent EOF or server stopping--> CLOSED
  *   any --I/O error, reset, idle timeout--> CLOSED (slots detached: their late
  *                                           replies just free the request)
  *
@@ -27,9 +28,9 @@
  * body_timeout → 408; idle keep-alive → close; nothing while a handler works.
  *
  * Transport seam (TLS, issue 7): all socket I/O goes through the io_* functions
- * below; a TLS transport decrypts before conn_input() and encrypts in
- * io_try_write()/io_write(). WebSocket (issue 6) takes a connection over in
- * dispatch_msg(). */
+ * and on_read(); a TLS transport decrypts in on_read() before conn_received() /
+ * conn_eof(), and encrypts in io_try_write()/io_write()/io_shutdown(). WebSocket
+ * (issue 6) takes a connection over in dispatch_msg(). */
 #include "core/http_server.h"
 #include "core/http_parse.h"
 #include "core/alloc.h"
@@ -40,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <uv.h>
 
 #define READ_BUF_SIZE (64u << 10)
@@ -84,6 +86,7 @@ struct conn {
     unsigned reading : 1, writing : 1, closing : 1, close_after : 1, peer_eof : 1,
              shut : 1, served : 1, continue_owed : 1;
     int in_input;           /* inside conn_input: replies only append to out */
+    size_t wq_seen;         /* write queue size at the last write-timer check */
     uint64_t deadline, timer_due;
     int tkind;
     uint64_t head_start, body_progress, activity, write_progress, shut_at;
@@ -103,7 +106,7 @@ struct nb_http_server {
     void *done_arg;
     nb_arena_t *pool[ARENA_POOL_MAX];
     unsigned n_pool;
-    nb_buf_t scratch;
+    nb_buf_t scratch;       /* path decoding, out-of-turn rendering (never both at once) */
     char rbuf[READ_BUF_SIZE];
 };
 
@@ -308,6 +311,17 @@ static void on_timer(uv_timer_t *t)
         conn_flush(c);
         conn_update(c);
         break;
+    case T_WRITE:
+        /* uv_write reports only completion: a reader that is slow but still
+         * taking bytes shows as a shrinking write queue. */
+        if (c->tcp.write_queue_size != c->wq_seen) {
+            c->wq_seen = c->tcp.write_queue_size;
+            c->write_progress = uv_now(c->srv->loop);
+            timer_update(c);
+            break;
+        }
+        conn_close(c);
+        break;
     default:
         conn_close(c);
     }
@@ -325,6 +339,7 @@ static void start_write(conn_t *c)
     if (io_write(c, &b) != 0) { conn_close(c); return; }
     c->writing = 1;
     c->write_progress = uv_now(c->srv->loop);
+    c->wq_seen = c->tcp.write_queue_size;
 }
 
 /* Write c->out followed by extra (borrowed, may be NULL): what the socket does
@@ -385,6 +400,24 @@ static const char *reason(int status)
     return (r && r[0] != '<') ? r : "Unknown";
 }
 
+/* "Date: Sat, 28 Nov 2026 00:32:16 GMT\r\n" (37 bytes), formatted once a second. */
+static const char *date_line(void)
+{
+    static _Thread_local time_t last;
+    static _Thread_local char line[48];
+    static const char days[] = "SunMonTueWedThuFriSat", months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    time_t now = time(NULL);
+    if (now != last || !line[0]) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        snprintf(line, sizeof line, "Date: %.3s, %02d %.3s %04d %02d:%02d:%02d GMT\r\n",
+                 days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec);
+        last = now;
+    }
+    return line;
+}
+
 static int framing_header(const char *name)
 {
     return strcasecmp(name, "content-length") == 0 || strcasecmp(name, "connection") == 0 ||
@@ -396,21 +429,26 @@ static int framing_header(const char *name)
 static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t *h, size_t n,
                         size_t body_len, int close)
 {
+    if (status < 100 || status > 999) status = 500;
     int no_len = status < 200 || status == 204 || status == 304;
-    int caller_len = 0;
+    int caller_len = 0, caller_date = 0;
     const char *rs = reason(status);
-    size_t need = 9 + 4 + strlen(rs) + 2 + 40 + 24 + 26 + 2;
-    for (size_t i = 0; i < n; i++)
+    const char *date = date_line();
+    size_t dl = strlen(date);
+    size_t need = 9 + 4 + strlen(rs) + 2 + 40 + 24 + 26 + dl + 2;
+    for (size_t i = 0; i < n; i++) {
         need += strlen(h[i].name) + 2 + h[i].value_len + 2;
+        if (strcasecmp(h[i].name, "date") == 0) caller_date = 1;
+    }
     nb_buf_reserve(b, need);
     char *p = b->data + b->len;
     memcpy(p, "HTTP/1.1 ", 9); p += 9;
-    if (status < 100 || status > 999) status = 500;
     p += put_uint(p, (size_t)status);
     *p++ = ' ';
     size_t rl = strlen(rs);
     memcpy(p, rs, rl); p += rl;
     *p++ = '\r'; *p++ = '\n';
+    if (!caller_date) { memcpy(p, date, dl); p += dl; }
     for (size_t i = 0; i < n; i++) {
         if (framing_header(h[i].name)) {
             if (!(s->is_head && !no_len && strcasecmp(h[i].name, "content-length") == 0))
@@ -421,6 +459,9 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
         memcpy(p, h[i].name, nl); p += nl;
         *p++ = ':'; *p++ = ' ';
         if (h[i].value_len) memcpy(p, h[i].value, h[i].value_len);
+        /* A value echoing client input must not start a header of its own. */
+        for (size_t k = 0; k < h[i].value_len; k++)
+            if (p[k] == '\r' || p[k] == '\n') p[k] = ' ';
         p += h[i].value_len;
         *p++ = '\r'; *p++ = '\n';
     }
@@ -479,16 +520,17 @@ void nb_http_send(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_he
     size_t blen = no_body ? 0 : len;
     if (s != c->q_head) {
         /* Not its turn: render into its own arena until the ones before go. */
-        nb_buf_t tmp = NB_BUF_INIT;
-        render_head(&tmp, s, status, headers, n_headers, len, close);
-        s->resp = nb_arena_alloc(req->arena, tmp.len + blen + 1);
-        memcpy(s->resp, tmp.data, tmp.len);
-        if (blen) memcpy(s->resp + tmp.len, body, blen);
-        s->resp_len = tmp.len + blen;
+        nb_buf_t *tmp = &c->srv->scratch;
+        tmp->len = 0;
+        render_head(tmp, s, status, headers, n_headers, len, close);
+        s->resp = nb_arena_alloc(req->arena, tmp->len + blen + 1);
+        memcpy(s->resp, tmp->data, tmp->len);
+        if (blen) memcpy(s->resp + tmp->len, body, blen);
+        s->resp_len = tmp->len + blen;
         s->done = 1;
-        nb_buf_free(&tmp);
         return;
     }
+    c->activity = uv_now(c->srv->loop);   /* idle time counts from the last reply */
     render_head(&c->out, s, status, headers, n_headers, len, close);
     /* body may live in req->arena: it is written or copied before the pop. */
     if (c->in_input || c->writing || (s->next && s->next->done)) {
@@ -512,11 +554,11 @@ static void queue_error(conn_t *c, int status)
     nb_arena_t *a = arena_get(c->srv);
     slot_t *s = nb_arena_calloc(a, sizeof *s);
     s->req.arena = a;
-    nb_buf_t tmp = NB_BUF_INIT;
-    render_head(&tmp, s, status, NULL, 0, 0, 1);
-    s->resp = nb_arena_strndup(a, tmp.data, tmp.len);
-    s->resp_len = tmp.len;
-    nb_buf_free(&tmp);
+    nb_buf_t *tmp = &c->srv->scratch;
+    tmp->len = 0;
+    render_head(tmp, s, status, NULL, 0, 0, 1);
+    s->resp = nb_arena_strndup(a, tmp->data, tmp->len);
+    s->resp_len = tmp->len;
     s->done = 1;
     c->close_after = 1;
     c->continue_owed = 0;
@@ -525,61 +567,6 @@ static void queue_error(conn_t *c, int status)
 }
 
 /* ---- input ---------------------------------------------------------------- */
-
-/* Split the request-target into raw path and query (origin-form, absolute-form
- * or "*"). */
-static void split_target(nb_req_t *r, const char *t, size_t tl)
-{
-    const char *p = t, *end = t + tl;
-    if (tl && t[0] != '/' && t[0] != '*') {
-        const char *sch = strstr(t, "://");
-        if (sch) {
-            p = memchr(sch + 3, '/', (size_t)(end - (sch + 3)));
-            if (!p) p = end;
-        }
-    }
-    const char *hash = memchr(p, '#', (size_t)(end - p));
-    if (hash) end = hash;
-    const char *q = memchr(p, '?', (size_t)(end - p));
-    const char *pe = q ? q : end;
-    if (pe == p) r->raw_path = "/";
-    else r->raw_path = (p == t && pe == t + tl) ? t : nb_arena_strndup(r->arena, p, (size_t)(pe - p));
-    r->query = q ? nb_arena_strndup(r->arena, q + 1, (size_t)(end - q - 1)) : "";
-}
-
-/* Percent-decode the path; -1 on a bad escape or an encoded NUL. */
-static int decode_path(nb_http_server_t *srv, nb_req_t *r)
-{
-    size_t n = strlen(r->raw_path);
-    if (!memchr(r->raw_path, '%', n)) { r->path = r->raw_path; return 0; }
-    srv->scratch.len = 0;
-    if (nb_url_decode(&srv->scratch, r->raw_path, n, 0) < 0) return -1;
-    if (memchr(srv->scratch.data, 0, srv->scratch.len)) return -1;
-    r->path = nb_arena_strndup(r->arena, srv->scratch.data, srv->scratch.len);
-    return 0;
-}
-
-static const char *host_of(nb_req_t *r)
-{
-    for (size_t i = 0; i < r->n_headers; i++) {
-        if (strcmp(r->headers[i].name, "host") != 0) continue;
-        const char *v = r->headers[i].value;
-        size_t n = r->headers[i].value_len;
-        const char *colon = NULL;
-        if (v[0] == '[') {                   /* [v6]:port */
-            const char *rb = memchr(v, ']', n);
-            if (rb && rb + 1 < v + n && rb[1] == ':') colon = rb + 1;
-        } else {
-            colon = memchr(v, ':', n);
-        }
-        if (colon) n = (size_t)(colon - v);
-        char *h = nb_arena_strndup(r->arena, v, n);
-        for (char *p = h; *p; p++)
-            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
-        return h;
-    }
-    return "";
-}
 
 /* Turn a complete message into an nb_req_t, queue it and dispatch it. */
 static void dispatch_msg(conn_t *c, nb_hmsg_t *m)
@@ -604,14 +591,12 @@ static void dispatch_msg(conn_t *c, nb_hmsg_t *m)
     c->served = 1;
     c->continue_owed = 0;
     if (!m->keep_alive) c->close_after = 1;
-    split_target(r, m->target, m->target_len);
-    if (decode_path(srv, r) < 0) {
+    if (nb_hp_req_target(r, m, &srv->scratch) < 0) {
         slot_release(s);      /* conn is not set yet: back to the heap, not the pool */
         io_read_stop(c);
         queue_error(c, 400);
         return;
     }
-    r->host = host_of(r);
     nb_uuid4(r->id);
     r->start_us = nb_now_us();
     enqueue(c, s);
@@ -696,28 +681,37 @@ static void conn_update(conn_t *c)
     timer_update(c);
 }
 
-static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+/* Plaintext bytes arrived (borrowed; copied to pending if not parsed now). */
+static void conn_received(conn_t *c, const char *data, size_t len)
 {
-    conn_t *c = st->data;
+    if (c->shut) return;   /* after our FIN: discard */
+    size_t n = conn_input(c, data, len);
     if (c->closing) return;
-    if (nread > 0) {
-        if (c->shut) return;   /* after our FIN: discard */
-        size_t n = conn_input(c, buf->base, (size_t)nread);
-        if (c->closing) return;
-        if (n < (size_t)nread && !c->close_after)
-            nb_buf_append(&c->pending, buf->base + n, (size_t)nread - n);
-        conn_flush(c);
-        conn_update(c);
-        return;
-    }
-    if (nread == 0) return;
-    if (nread != UV_EOF || c->shut) { conn_close(c); return; }
-    /* The peer finished sending: answer what is complete, then close. */
+    if (n < len && !c->close_after) nb_buf_append(&c->pending, data + n, len - n);
+    conn_flush(c);
+    conn_update(c);
+}
+
+/* The peer finished sending: answer what is complete, then close. */
+static void conn_eof(conn_t *c)
+{
+    if (c->shut) { conn_close(c); return; }
     c->peer_eof = 1;
     io_read_stop(c);
     if (nb_hp_state(&c->hp) != NB_HP_IDLE) { conn_close(c); return; }
     c->close_after = 1;
     conn_update(c);
+}
+
+/* Transport read callback: a TLS transport would decrypt here and hand the
+ * plaintext to conn_received(). */
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+    conn_t *c = st->data;
+    if (c->closing) return;
+    if (nread > 0) conn_received(c, buf->base, (size_t)nread);
+    else if (nread == UV_EOF) conn_eof(c);
+    else if (nread < 0) conn_close(c);
 }
 
 /* ---- accepting ------------------------------------------------------------ */
@@ -821,6 +815,8 @@ void nb_http_server_stop(nb_http_server_t *srv, void (*done)(void *arg), void *a
     while (c) {
         conn_t *n = c->next;
         if (!c->closing) {
+            /* Already past its last response: no need to linger. */
+            if (c->shut) { conn_close(c); c = n; continue; }
             /* A half-received request with nothing in flight has no one to answer. */
             if (!c->n_q && nb_hp_state(&c->hp) != NB_HP_IDLE) conn_close(c);
             else {

@@ -108,7 +108,7 @@ void nb_reply(nb_req_t *req, int status, const char *content_type, const void *b
 
 void nb_reply_json(nb_req_t *req, int status, json_t *body)
 {
-    char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *s = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     const char *out = s ? s : "{}";
     nb_reply(req, status, content_type_for(nb_reply_proto(req)), out, strlen(out));

@@ -273,6 +273,11 @@ int nb_read_file(const char *path, nb_buf_t *out)
 
 int nb_write_file_atomic(const char *path, const void *data, size_t n, int mode)
 {
+    return nb_write_file_replace(path, data, n, mode, 1);
+}
+
+int nb_write_file_replace(const char *path, const void *data, size_t n, int mode, int durable)
+{
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -291,8 +296,9 @@ int nb_write_file_atomic(const char *path, const void *data, size_t n, int mode)
         p += w;
         n -= (size_t)w;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) { unlink(tmp); return -1; }
+    if ((durable && fsync(fd) != 0) || close(fd) != 0) { unlink(tmp); return -1; }
     if (rename(tmp, path) != 0) { unlink(tmp); return -1; }
+    if (!durable) return 0;
     char dir[4200];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');

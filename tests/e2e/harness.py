@@ -101,6 +101,8 @@ class Nimbus:
             rc = self.proc.returncode
         if getattr(self, "_drain", None):
             self._drain.wait()
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
         if getattr(self, "log", None):
             self.log.close()
         return rc

@@ -27,6 +27,7 @@ typedef struct tsrv {
     pthread_t th;
     uv_async_t stop_async;
     atomic_int ready, stopped;
+    atomic_int dispatched;   /* requests handed to dispatch so far */
     int start_rc;
 } tsrv_t;
 
@@ -51,11 +52,13 @@ static void deferred_fire(uv_timer_t *t)
  *   /defer/MS   reply the raw path after MS milliseconds (a uv_timer)
  *   /conns      the listener's open-connection count
  *   /head204    204 with no body
+ *   /inject     a header value holding CR LF
  *   /big        a 16 MiB body (more than the socket buffers take at once)
  *   anything    echo "METHOD|path|query|host|remote|body" */
 static void dispatch(nb_req_t *req, void *data)
 {
     tsrv_t *ts = data;
+    atomic_fetch_add(&ts->dispatched, 1);
     if (strncmp(req->path, "/defer/", 7) == 0) {
         deferred_t *d = calloc(1, sizeof *d);
         d->req = req;
@@ -68,6 +71,11 @@ static void dispatch(nb_req_t *req, void *data)
         char b[32];
         snprintf(b, sizeof b, "%u", nb_http_server_connections(ts->srv));
         reply_text(req, 200, b);
+        return;
+    }
+    if (strcmp(req->path, "/inject") == 0) {
+        static const nb_kv_t h[] = {{"X-Echo", "a\r\nX-Evil: 1", 12}};
+        nb_http_send(req, 200, h, 1, "ok", 2);
         return;
     }
     if (strcmp(req->path, "/head204") == 0) {
@@ -712,22 +720,25 @@ TEST(client_gone_before_deferred_reply)
     tsrv_t *ts = server_start(NULL);
     client_t *c = cl_connect(ts->port);
     cl_send(c, "GET /defer/50 HTTP/1.1\r\n\r\nGET /defer/60 HTTP/1.1\r\n\r\n");
-    usleep(10000);
+    while (atomic_load(&ts->dispatched) < 2) usleep(1000);
     cl_close(c);
     usleep(100000);   /* the replies arrive for a closed connection and are dropped */
     c = cl_connect(ts->port);
     resp_t r;
-    cl_send(c, "GET /conns HTTP/1.1\r\n\r\n");
-    cl_response(c, &r);
-    ASSERT_STREQ(r.body, "1");
-    resp_free(&r);
+    for (int tries = 0;; tries++) {   /* until the server has seen the close */
+        cl_send(c, "GET /conns HTTP/1.1\r\n\r\n");
+        cl_response(c, &r);
+        int one = strcmp(r.body, "1") == 0;
+        resp_free(&r);
+        if (one) break;
+        ASSERT(tries < 500);
+        usleep(10000);
+    }
     cl_close(c);
     server_stop(ts);
 }
 
 /* Stop while a request is in flight: it is still answered, then the connection closes. */
-typedef struct stopper { tsrv_t *ts; } stopper_t;
-
 TEST(graceful_stop_answers_in_flight)
 {
     tsrv_t *ts = server_start(NULL);
@@ -737,7 +748,7 @@ TEST(graceful_stop_answers_in_flight)
     cl_response(idle, &r);
     resp_free(&r);
     cl_send(busy, "GET /defer/200 HTTP/1.1\r\n\r\n");
-    usleep(20000);
+    while (atomic_load(&ts->dispatched) < 2) usleep(1000);   /* in flight now */
     uv_async_send(&ts->stop_async);
     ASSERT(cl_closed(idle));
     cl_response(busy, &r);
@@ -767,6 +778,60 @@ TEST(peer_half_close_still_answered)
     ASSERT_STREQ(r.body, "GET|/q|||127.0.0.1|");
     resp_free(&r);
     ASSERT(cl_closed(c));
+    cl_close(c);
+    server_stop(ts);
+}
+
+TEST(header_value_cannot_inject_headers)
+{
+    tsrv_t *ts = server_start(NULL);
+    client_t *c = cl_connect(ts->port);
+    cl_send(c, "GET /inject HTTP/1.1\r\n\r\n");
+    resp_t r;
+    cl_response(c, &r);
+    ASSERT_CONTAINS(r.head, "\r\nX-Echo: a  X-Evil: 1\r\n");
+    ASSERT_STREQ(r.body, "ok");
+    resp_free(&r);
+    cl_close(c);
+    server_stop(ts);
+}
+
+/* A 100 Continue owed while an earlier pipelined request is still with its
+ * handler goes out after that request's response, never before it. */
+TEST(expect_100_continue_after_pipelined_reply)
+{
+    tsrv_t *ts = server_start(NULL);
+    client_t *c = cl_connect(ts->port);
+    cl_send(c, "GET /defer/50 HTTP/1.1\r\n\r\n"
+               "PUT /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+    resp_t r;
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "/defer/50");
+    resp_free(&r);
+    cl_expect_raw(c, "HTTP/1.1 100 Continue\r\n\r\n");
+    cl_send(c, "abc");
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "PUT|/up|||127.0.0.1|abc");
+    resp_free(&r);
+    cl_close(c);
+    server_stop(ts);
+}
+
+/* An Upgrade we do not take (h2c here) leaves the connection on HTTP/1.1. */
+TEST(unhandled_upgrade_stays_http11)
+{
+    tsrv_t *ts = server_start(NULL);
+    client_t *c = cl_connect(ts->port);
+    cl_send(c, "GET /u HTTP/1.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+               "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\nGET /next HTTP/1.1\r\n\r\n");
+    resp_t r;
+    cl_response(c, &r);
+    ASSERT_EQ(r.status, 200);
+    ASSERT_STREQ(r.body, "GET|/u|||127.0.0.1|");
+    resp_free(&r);
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "GET|/next|||127.0.0.1|");
+    resp_free(&r);
     cl_close(c);
     server_stop(ts);
 }

@@ -284,3 +284,88 @@ TEST(partial_message_freed)
     ASSERT_EQ(nb_hp_state(&p), NB_HP_BODY);
     nb_hp_free(&p);   /* ASan checks the partial message's arena is released */
 }
+
+/* Path, query and host as the listener fills them into the nb_req_t. */
+static void target_of(const char *req, nb_req_t *r, int *rc, nb_hmsg_t **keep)
+{
+    nb_hp_t p;
+    nb_hp_init(&p, 4096, 1024);
+    nb_hmsg_t *m[1];
+    int st;
+    ASSERT_EQ(feed_all(&p, req, strlen(req), 0, m, 1, &st), 1);
+    memset(r, 0, sizeof *r);
+    r->arena = m[0]->arena;
+    r->headers = m[0]->headers;
+    r->n_headers = m[0]->n_headers;
+    nb_buf_t scratch = NB_BUF_INIT;
+    *rc = nb_hp_req_target(r, m[0], &scratch);
+    nb_buf_free(&scratch);
+    nb_hp_free(&p);
+    *keep = m[0];
+}
+
+TEST(target_split_and_host)
+{
+    static const struct { const char *req, *raw_path, *path, *query, *host; } cases[] = {
+        {"GET /a%20b+c?x=1&y=%41 HTTP/1.1\r\nHost: Example.COM:4566\r\n\r\n", "/a%20b+c", "/a b+c", "x=1&y=%41", "example.com"},
+        {"GET / HTTP/1.1\r\n\r\n", "/", "/", "", ""},
+        {"GET /p? HTTP/1.1\r\nHost: [::1]:80\r\n\r\n", "/p", "/p", "", "[::1]"},
+        {"GET http://h.example:9/x/y?q HTTP/1.1\r\nHost: bucket.LOCALHOST\r\n\r\n", "/x/y", "/x/y", "q", "bucket.localhost"},
+        {"GET http://h.example HTTP/1.1\r\n\r\n", "/", "/", "", ""},
+        {"OPTIONS * HTTP/1.1\r\n\r\n", "*", "*", "", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        nb_req_t r;
+        nb_hmsg_t *m;
+        int rc;
+        target_of(cases[i].req, &r, &rc, &m);
+        ASSERT_EQ(rc, 0);
+        ASSERT_STREQ(r.raw_path, cases[i].raw_path);
+        ASSERT_STREQ(r.path, cases[i].path);
+        ASSERT_STREQ(r.query, cases[i].query);
+        ASSERT_STREQ(r.host, cases[i].host);
+        nb_arena_free(m->arena);
+    }
+    const char *bad[] = {"GET /a%zz HTTP/1.1\r\n\r\n", "GET /a%00b HTTP/1.1\r\n\r\n", "GET /a% HTTP/1.1\r\n\r\n"};
+    for (size_t i = 0; i < 3; i++) {
+        nb_req_t r;
+        nb_hmsg_t *m;
+        int rc;
+        target_of(bad[i], &r, &rc, &m);
+        ASSERT_EQ(rc, -1);
+        nb_arena_free(m->arena);
+    }
+}
+
+TEST(large_bodies_content_length_and_chunked)
+{
+    size_t n = 3u << 20;
+    char *body = malloc(n);
+    for (size_t i = 0; i < n; i++) body[i] = (char)('a' + i % 23);
+    nb_buf_t in = NB_BUF_INIT;
+    nb_buf_printf(&in, "PUT /big HTTP/1.1\r\nContent-Length: %zu\r\n\r\n", n);
+    nb_buf_append(&in, body, n);
+    nb_buf_puts(&in, "PUT /big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (size_t off = 0; off < n; off += 100000) {
+        size_t l = n - off < 100000 ? n - off : 100000;
+        nb_buf_printf(&in, "%zx\r\n", l);
+        nb_buf_append(&in, body + off, l);
+        nb_buf_puts(&in, "\r\n");
+    }
+    nb_buf_puts(&in, "0\r\n\r\n");
+    nb_hp_t p;
+    nb_hp_init(&p, 4096, 4u << 20);
+    nb_hmsg_t *m[2];
+    int st;
+    ASSERT_EQ(feed_all(&p, in.data, in.len, 65536, m, 2, &st), 2);
+    ASSERT_EQ(st, 0);
+    for (int i = 0; i < 2; i++) {
+        ASSERT_EQ(m[i]->body_len, n);
+        ASSERT_MEMEQ(m[i]->body, body, n);
+        ASSERT_EQ(m[i]->body[n], 0);
+    }
+    free_all(m, 2);
+    nb_hp_free(&p);
+    nb_buf_free(&in);
+    free(body);
+}

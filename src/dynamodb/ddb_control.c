@@ -1,0 +1,312 @@
+/* ddb_control.c — table lifecycle: CreateTable, DescribeTable, ListTables,
+ * DeleteTable.
+ *
+ * Table states as clients see them:
+ *
+ *   CreateTable ──► (response: CREATING) ──► ACTIVE (every later read)
+ *   DeleteTable ──► (response: DELETING) ──► gone (ResourceNotFound)
+ *
+ * Creation and deletion complete inside the request's transaction, so the
+ * table is usable as soon as CreateTable returns and the SDK waiters
+ * (table_exists / table_not_exists) succeed on their first poll. */
+#include "dynamodb/ddb_ops.h"
+#include "dynamodb/ddb_req.h"
+#include "dynamodb/ddb_schema.h"
+#include "dynamodb/ddb_describe.h"
+#include "dynamodb/ddb_item_store.h"
+#include "core/util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const billing_modes[] = {"PROVISIONED", "PAY_PER_REQUEST", NULL};
+static const char *const view_types[] = {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY", NULL};
+
+static int shape_check(nb_req_t *req)
+{
+    json_t *b = req->json;
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    char p[64];
+    ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", 1);
+    ddb_schema_v_attrdefs(&v, json_object_get(b, "AttributeDefinitions"), 1);
+    ddb_schema_v_keyschema(&v, json_object_get(b, "KeySchema"), "keySchema", 1);
+    ddb_v_enum(&v, json_object_get(b, "BillingMode"), "billingMode", billing_modes);
+    ddb_schema_v_throughput(&v, json_object_get(b, "ProvisionedThroughput"), "provisionedThroughput");
+    for (size_t i = 0; i < json_array_size(json_object_get(b, "GlobalSecondaryIndexes")); i++) {
+        snprintf(p, sizeof p, "globalSecondaryIndexes.%zu.member", i + 1);
+        ddb_schema_v_index(&v, json_array_get(json_object_get(b, "GlobalSecondaryIndexes"), i), p);
+    }
+    for (size_t i = 0; i < json_array_size(json_object_get(b, "LocalSecondaryIndexes")); i++) {
+        snprintf(p, sizeof p, "localSecondaryIndexes.%zu.member", i + 1);
+        ddb_schema_v_index(&v, json_array_get(json_object_get(b, "LocalSecondaryIndexes"), i), p);
+    }
+    ddb_v_enum(&v, json_object_get(json_object_get(b, "StreamSpecification"), "StreamViewType"),
+               "streamSpecification.streamViewType", view_types);
+    return ddb_v_reply(req, &v);
+}
+
+/* Add name to the set of key attribute names (an array of strings). */
+static void note_key(json_t *set, const json_t *ks)
+{
+    size_t i, j;
+    json_t *e, *s;
+    json_array_foreach(ks, i, e) {
+        const char *n = ddb_jstr(e, "AttributeName");
+        int have = 0;
+        json_array_foreach(set, j, s) if (n && strcmp(json_string_value(s), n) == 0) have = 1;
+        if (n && !have) json_array_append_new(set, json_string(n));
+    }
+}
+
+static int check_throughput(const char *billing, const json_t *pt, ddb_err_t *err)
+{
+    int prov = strcmp(billing, "PROVISIONED") == 0;
+    if (prov && !pt)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits "
+                           "must both be specified when BillingMode is PROVISIONED");
+    if (!prov && pt)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
+                           "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+    return 0;
+}
+
+/* Index docs for one kind (GSI or LSI) appended to out; -1 with err. */
+static int build_indexes(const json_t *specs, int local, const json_t *ad, const char *hash,
+                         const char *range, int prov, int *num, json_t *names, json_t *keyset,
+                         json_t *out, ddb_err_t *err)
+{
+    size_t i, j;
+    json_t *spec, *n;
+    if (specs && json_array_size(specs) == 0)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "One or more parameter values were invalid: List of %s is empty",
+                           local ? "LocalSecondaryIndexes" : "GlobalSecondaryIndexes");
+    if (local && specs && !range)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "One or more parameter values were invalid: Table KeySchema does not have a range "
+                           "key, which is required when specifying a LocalSecondaryIndex");
+    if (local && json_array_size(specs) > 5)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds "
+                           "per-table limit of 5");
+    if (!local && json_array_size(specs) > 20)
+        return ddb_err_set(err, NB_ERR_DDB_LIMIT_EXCEEDED,
+                           "Subscriber limit exceeded: The number of global secondary indexes exceeds the "
+                           "per-table limit of 20");
+    json_array_foreach(specs, i, spec) {
+        const char *name = ddb_jstr(spec, "IndexName");
+        json_array_foreach(names, j, n) {
+            if (strcmp(json_string_value(n), name) == 0)
+                return ddb_err_set(err, NB_ERR_VALIDATION,
+                                   "One or more parameter values were invalid: Duplicate index name: %s", name);
+        }
+        json_array_append_new(names, json_string(name));
+        json_t *d = ddb_schema_index_doc(spec, local, ad, hash, prov, (*num)++, err);
+        if (!d) return -1;
+        note_key(keyset, json_object_get(spec, "KeySchema"));
+        json_array_append_new(out, d);
+    }
+    return 0;
+}
+
+/* Build the new table's doc from the request; NULL with err. */
+static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
+{
+    json_t *b = req->json;
+    const json_t *ks = json_object_get(b, "KeySchema");
+    const json_t *ad = json_object_get(b, "AttributeDefinitions");
+    const char *hash, *range;
+    if (ddb_schema_keys(ks, &hash, &range, err) != 0) return NULL;
+    if (ddb_schema_keys_defined(ks, ad, err) != 0) return NULL;
+    const char *billing = ddb_jstr(b, "BillingMode") ? ddb_jstr(b, "BillingMode") : "PROVISIONED";
+    const json_t *pt = json_object_get(b, "ProvisionedThroughput");
+    if (check_throughput(billing, pt, err) != 0) return NULL;
+    int prov = strcmp(billing, "PROVISIONED") == 0;
+
+    json_t *names = json_array(), *keyset = json_array();
+    json_t *gsis = json_array(), *lsis = json_array();
+    json_t *doc = NULL;
+    int num = 1;
+    note_key(keyset, ks);
+    if (build_indexes(json_object_get(b, "LocalSecondaryIndexes"), 1, ad, hash, range, prov, &num,
+                      names, keyset, lsis, err) != 0 ||
+        build_indexes(json_object_get(b, "GlobalSecondaryIndexes"), 0, ad, hash, range, prov, &num,
+                      names, keyset, gsis, err) != 0)
+        goto out;
+    if (json_array_size(keyset) != json_array_size(ad)) {
+        ddb_err_set(err, NB_ERR_VALIDATION,
+                    "One or more parameter values were invalid: Number of attributes in KeySchema does not "
+                    "exactly match number of attributes defined in AttributeDefinitions");
+        goto out;
+    }
+    char id[37];
+    nb_uuid4(id);
+    double now = (double)nb_wall_ms() / 1000.0;
+    doc = json_pack("{s:s,s:O,s:O,s:s,s:f,s:s}",
+                    "TableName", ddb_jstr(b, "TableName"), "KeySchema", ks, "AttributeDefinitions", ad,
+                    "TableStatus", "ACTIVE", "CreationDateTime", now, "TableId", id);
+    json_object_set_new(doc, "ProvisionedThroughput",
+                        json_pack("{s:i,s:I,s:I}", "NumberOfDecreasesToday", 0,
+                                  "ReadCapacityUnits", prov ? json_integer_value(json_object_get(pt, "ReadCapacityUnits")) : (json_int_t)0,
+                                  "WriteCapacityUnits", prov ? json_integer_value(json_object_get(pt, "WriteCapacityUnits")) : (json_int_t)0));
+    json_t *bms = json_pack("{s:s}", "BillingMode", billing);
+    if (!prov) json_object_set_new(bms, "LastUpdateToPayPerRequestDateTime", json_real(now));
+    json_object_set_new(doc, "BillingModeSummary", bms);
+    if (json_array_size(lsis)) json_object_set(doc, "LocalSecondaryIndexes", lsis);
+    if (json_array_size(gsis)) json_object_set(doc, "GlobalSecondaryIndexes", gsis);
+    json_object_set_new(doc, "NextIndexNum", json_integer(num));
+    const json_t *ss = json_object_get(b, "StreamSpecification");
+    if (json_is_true(json_object_get(ss, "StreamEnabled"))) {
+        if (!ddb_jstr(ss, "StreamViewType")) {
+            ddb_err_set(err, NB_ERR_VALIDATION,
+                        "One or more parameter values were invalid: You must specify a StreamViewType when "
+                        "enabling a stream");
+            json_decref(doc);
+            doc = NULL;
+            goto out;
+        }
+        char label[40];
+        nb_iso8601_ms(nb_wall_ms(), label, sizeof label);
+        label[strlen(label) - 1] = 0;   /* the label has no trailing Z */
+        json_object_set_new(doc, "StreamSpecification",
+                            json_pack("{s:b,s:s}", "StreamEnabled", 1, "StreamViewType", ddb_jstr(ss, "StreamViewType")));
+        json_object_set_new(doc, "LatestStreamLabel", json_string(label));
+    }
+    json_object_set_new(doc, "DeletionProtectionEnabled",
+                        json_boolean(json_is_true(json_object_get(b, "DeletionProtectionEnabled"))));
+    if (ddb_jstr(b, "TableClass") && strcmp(ddb_jstr(b, "TableClass"), "STANDARD") != 0)
+        json_object_set_new(doc, "TableClassSummary", json_pack("{s:s}", "TableClass", ddb_jstr(b, "TableClass")));
+    const json_t *sse = json_object_get(b, "SSESpecification");
+    if (json_is_true(json_object_get(sse, "Enabled")))
+        json_object_set_new(doc, "SSEDescription",
+                            json_pack("{s:s,s:s}", "Status", "ENABLED", "SSEType",
+                                      ddb_jstr(sse, "SSEType") ? ddb_jstr(sse, "SSEType") : "KMS"));
+    if (json_object_get(b, "Tags")) json_object_set(doc, "Tags", json_object_get(b, "Tags"));
+out:
+    json_decref(names);
+    json_decref(keyset);
+    json_decref(gsis);
+    json_decref(lsis);
+    return doc;
+}
+
+void ddb_op_create_table(nb_req_t *req)
+{
+    if (shape_check(req)) return;
+    const char *name = ddb_jstr(req->json, "TableName");
+    if (ddb_table_get(name)) {
+        nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE, "Table already exists: %s", name);
+        return;
+    }
+    ddb_err_t err = DDB_ERR_INIT;
+    json_t *doc = build_doc(req, &err);
+    if (!doc) { ddb_reply_err(req, &err); return; }
+
+    store_txn_t *txn;
+    uint32_t num;
+    int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
+    if (rc != STORE_OK) { json_decref(doc); ddb_reply_store_error(req, NULL, rc); return; }
+    rc = ddb_table_next_num(txn, &num);
+    if (rc == STORE_OK) {
+        json_object_set_new(doc, "Num", json_integer(num));
+        rc = ddb_table_store(txn, name, doc);
+    }
+    if (rc != STORE_OK) { json_decref(doc); ddb_reply_store_error(req, txn, rc); return; }
+
+    ddb_table_t *t = ddb_table_from_doc(json_incref(doc));
+    json_t *desc = ddb_table_description(req, t, txn, "CREATING");
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(desc, "GlobalSecondaryIndexes"), i, g)
+        json_object_set_new(g, "IndexStatus", json_string("CREATING"));
+    ddb_table_free(t);
+    if (ddb_commit_reply(req, txn, json_pack("{s:o}", "TableDescription", desc)) == 0)
+        ddb_catalog_install(doc);
+    else
+        json_decref(doc);
+}
+
+void ddb_op_describe_table(nb_req_t *req)
+{
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    if (ddb_v_reply(req, &v)) return;
+    const char *name = ddb_jstr(req->json, "TableName");
+    const ddb_table_t *t = NULL;
+    if (strncmp(name, "arn:", 4) == 0) {
+        const char *n = ddb_arn_table_name(req, name);
+        if (n) { t = ddb_table_get(n); name = n; }
+    } else {
+        t = ddb_table_get(name);
+    }
+    if (!t) {
+        nb_reply_error(req, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found: Table: %s not found", name);
+        return;
+    }
+    store_txn_t *txn;
+    int rc = store_begin(req->ctx->store, STORE_READ, &txn);
+    if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
+    json_t *desc = ddb_table_description(req, t, txn, NULL);
+    store_abort(txn);
+    nb_reply_json(req, 200, json_pack("{s:o}", "Table", desc));
+}
+
+void ddb_op_list_tables(nb_req_t *req)
+{
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    json_t *lim = json_object_get(req->json, "Limit");
+    ddb_v_table_name(&v, json_object_get(req->json, "ExclusiveStartTableName"), "exclusiveStartTableName", 0);
+    if (json_is_integer(lim) && (json_integer_value(lim) < 1 || json_integer_value(lim) > 100)) {
+        char q[32];
+        snprintf(q, sizeof q, "'%lld'", (long long)json_integer_value(lim));
+        ddb_v_add(&v, q, "limit", json_integer_value(lim) < 1
+                  ? "Member must have value greater than or equal to 1"
+                  : "Member must have value less than or equal to 100");
+    }
+    if (ddb_v_reply(req, &v)) return;
+    size_t limit = json_is_integer(lim) ? (size_t)json_integer_value(lim) : 100;
+    const char *start = ddb_jstr(req->json, "ExclusiveStartTableName");
+    size_t n;
+    const char **names = ddb_catalog_names(&n);
+    json_t *arr = json_array();
+    const char *last = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (start && strcmp(names[i], start) <= 0) continue;
+        if (json_array_size(arr) == limit) break;
+        json_array_append_new(arr, json_string(names[i]));
+        last = names[i];
+    }
+    json_t *out = json_pack("{s:o}", "TableNames", arr);
+    /* LastEvaluatedTableName only when more names follow. */
+    if (last && json_array_size(arr) == limit && strcmp(last, names[n - 1]) != 0)
+        json_object_set_new(out, "LastEvaluatedTableName", json_string(last));
+    free(names);
+    nb_reply_json(req, 200, out);
+}
+
+void ddb_op_delete_table(nb_req_t *req)
+{
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    if (ddb_v_reply(req, &v)) return;
+    const ddb_table_t *t = ddb_req_table(req, ddb_jstr(req->json, "TableName"));
+    if (!t) return;
+    if (json_is_true(json_object_get(t->doc, "DeletionProtectionEnabled"))) {
+        ddb_reply_validation(req, "Resource cannot be deleted as it is currently protected against "
+                                  "deletion. Disable deletion protection first.");
+        return;
+    }
+    store_txn_t *txn;
+    int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
+    if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
+    json_t *desc = ddb_table_description(req, t, txn, "DELETING");
+    rc = ddb_purge_table(txn, t->num);
+    if (rc == STORE_OK) rc = store_del(txn, DDB_KS_TABLES, t->name, strlen(t->name));
+    if (rc != STORE_OK) { json_decref(desc); ddb_reply_store_error(req, txn, rc); return; }
+    char name[256];
+    snprintf(name, sizeof name, "%s", t->name);
+    if (ddb_commit_reply(req, txn, json_pack("{s:o}", "TableDescription", desc)) == 0)
+        ddb_catalog_remove(name);
+}

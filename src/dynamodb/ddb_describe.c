@@ -1,0 +1,51 @@
+/* ddb_describe.c — TableDescription rendering from a table's stored doc plus
+ * what is computed at read time (ARNs, item counts and sizes). */
+#include "dynamodb/ddb_describe.h"
+#include "dynamodb/ddb_req.h"
+#include <stdio.h>
+#include <string.h>
+
+static void add_index_stats(json_t *ix, store_txn_t *txn, uint32_t tnum, const char *arn)
+{
+    ddb_stats_t st = {0, 0};
+    uint8_t num = (uint8_t)json_integer_value(json_object_get(ix, "Num"));
+    if (txn) ddb_stats_get(txn, tnum, num, &st);
+    json_object_del(ix, "Num");
+    json_object_set_new(ix, "IndexSizeBytes", json_integer(st.bytes));
+    json_object_set_new(ix, "ItemCount", json_integer(st.count));
+    char buf[1400];
+    snprintf(buf, sizeof buf, "%s/index/%s", arn, ddb_jstr(ix, "IndexName"));
+    json_object_set_new(ix, "IndexArn", json_string(buf));
+}
+
+json_t *ddb_table_description(nb_req_t *req, const ddb_table_t *t, store_txn_t *txn,
+                              const char *status)
+{
+    json_t *d = json_deep_copy(t->doc);
+    char arn[1300];
+    ddb_table_arn(arn, sizeof arn, req->ctx->cfg->region, req->ctx->cfg->account, t->name);
+    json_object_del(d, "Num");
+    json_object_del(d, "NextIndexNum");
+    json_object_del(d, "TTL");
+    json_object_del(d, "Tags");
+    json_object_del(d, "BillingMode");
+    if (status) json_object_set_new(d, "TableStatus", json_string(status));
+    ddb_stats_t st = {0, 0};
+    if (txn) ddb_stats_get(txn, t->num, 0, &st);
+    json_object_set_new(d, "TableSizeBytes", json_integer(st.bytes));
+    json_object_set_new(d, "ItemCount", json_integer(st.count));
+    json_object_set_new(d, "TableArn", json_string(arn));
+    size_t i;
+    json_t *ix;
+    json_array_foreach(json_object_get(d, "GlobalSecondaryIndexes"), i, ix)
+        add_index_stats(ix, txn, t->num, arn);
+    json_array_foreach(json_object_get(d, "LocalSecondaryIndexes"), i, ix)
+        add_index_stats(ix, txn, t->num, arn);
+    const char *label = ddb_jstr(t->doc, "LatestStreamLabel");
+    if (label) {
+        char sarn[1400];
+        snprintf(sarn, sizeof sarn, "%s/stream/%s", arn, label);
+        json_object_set_new(d, "LatestStreamArn", json_string(sarn));
+    }
+    return d;
+}

@@ -1,0 +1,41 @@
+/* ddb_misc.c — account-level and informational operations: DescribeLimits,
+ * DescribeEndpoints, DescribeContinuousBackups. */
+#include "dynamodb/ddb_ops.h"
+#include "dynamodb/ddb_req.h"
+#include <string.h>
+
+void ddb_op_describe_limits(nb_req_t *req)
+{
+    nb_reply_json(req, 200, json_pack("{s:i,s:i,s:i,s:i}",
+                                      "AccountMaxReadCapacityUnits", 80000,
+                                      "AccountMaxWriteCapacityUnits", 80000,
+                                      "TableMaxReadCapacityUnits", 40000,
+                                      "TableMaxWriteCapacityUnits", 40000));
+}
+
+/* The address clients should use: this daemon's endpoint without scheme. */
+void ddb_op_describe_endpoints(nb_req_t *req)
+{
+    const char *ep = req->ctx->cfg->endpoint_url;
+    const char *p = strstr(ep, "://");
+    const char *addr = p ? p + 3 : ep;
+    if (!*addr) addr = req->host;
+    nb_reply_json(req, 200, json_pack("{s:[{s:s,s:i}]}", "Endpoints", "Address", addr,
+                                      "CachePeriodInMinutes", 1440));
+}
+
+void ddb_op_describe_continuous_backups(nb_req_t *req)
+{
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    if (ddb_v_reply(req, &v)) return;
+    const char *name = ddb_jstr(req->json, "TableName");
+    if (!ddb_table_get(name)) {
+        nb_reply_error(req, NB_ERR_DDB_TABLE_NOT_FOUND, "Table not found: %s", name);
+        return;
+    }
+    nb_reply_json(req, 200, json_pack("{s:{s:s,s:{s:s}}}", "ContinuousBackupsDescription",
+                                      "ContinuousBackupsStatus", "ENABLED",
+                                      "PointInTimeRecoveryDescription",
+                                      "PointInTimeRecoveryStatus", "DISABLED"));
+}

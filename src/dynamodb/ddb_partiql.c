@@ -1,0 +1,442 @@
+/* ddb_partiql.c — lexer and translator for DynamoDB's PartiQL subset (see
+ * ddb_partiql.h). Nothing here touches the store: statements become
+ * expression strings plus name/value maps for ddb_exprs. */
+#include "dynamodb/ddb_partiql.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum tk { T_END, T_IDENT, T_QIDENT, T_STRING, T_NUMBER, T_PARAM, T_PUNCT };
+
+typedef struct tok {
+    int kind;
+    char *text;     /* heap: identifier, string contents, number, punctuation */
+} tok_t;
+
+typedef struct pq {
+    tok_t *t;
+    size_t n, i;
+    const json_t *params;
+    size_t next_param;
+    ddb_pq_t *out;
+    int nnames, nvalues;
+    ddb_err_t *err;
+    int failed;
+} pq_t;
+
+static int fail(pq_t *p, const char *what)
+{
+    if (!p->failed)
+        ddb_err_set(p->err, NB_ERR_VALIDATION, "Statement wasn't well formed, can't be processed: %s", what);
+    p->failed = 1;
+    return -1;
+}
+
+static void push(pq_t *p, int kind, const char *s, size_t len)
+{
+    p->t = nb_xrealloc(p->t, (p->n + 1) * sizeof *p->t);
+    p->t[p->n].kind = kind;
+    p->t[p->n].text = nb_xstrndup(s, len);
+    p->n++;
+}
+
+static int operand_before(const pq_t *p)
+{
+    if (!p->n) return 0;
+    const tok_t *t = &p->t[p->n - 1];
+    if (t->kind == T_PUNCT) return strcmp(t->text, ")") == 0 || strcmp(t->text, "]") == 0;
+    if (t->kind == T_IDENT) {
+        static const char *const kw[] = {"AND", "OR", "NOT", "BETWEEN", "IN", "SET", "WHERE", "VALUE", NULL};
+        for (int i = 0; kw[i]; i++) if (strcasecmp(t->text, kw[i]) == 0) return 0;
+    }
+    return 1;
+}
+
+static int lex(pq_t *p, const char *s)
+{
+    size_t i = 0, n = strlen(s);
+    while (i < n) {
+        char c = s[i];
+        if (isspace((unsigned char)c)) { i++; continue; }
+        if (isalpha((unsigned char)c) || c == '_') {
+            size_t j = i;
+            while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '_')) j++;
+            push(p, T_IDENT, s + i, j - i);
+            i = j;
+        } else if (c == '"' || c == '\'') {
+            nb_buf_t b = NB_BUF_INIT;
+            size_t j = i + 1;
+            for (;;) {
+                if (j >= n) { nb_buf_free(&b); return fail(p, "unterminated quoted text"); }
+                if (s[j] == c) {
+                    if (j + 1 < n && s[j + 1] == c) { nb_buf_putc(&b, c); j += 2; continue; }
+                    break;
+                }
+                nb_buf_putc(&b, s[j++]);
+            }
+            push(p, c == '"' ? T_QIDENT : T_STRING, b.data ? b.data : "", b.len);
+            nb_buf_free(&b);
+            i = j + 1;
+        } else if (isdigit((unsigned char)c) || (c == '.' && i + 1 < n && isdigit((unsigned char)s[i + 1])) ||
+                   (c == '-' && i + 1 < n && (isdigit((unsigned char)s[i + 1]) || s[i + 1] == '.') && !operand_before(p))) {
+            size_t j = i + 1;
+            while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '.' ||
+                             ((s[j] == '+' || s[j] == '-') && (s[j - 1] == 'e' || s[j - 1] == 'E')))) j++;
+            push(p, T_NUMBER, s + i, j - i);
+            i = j;
+        } else if (c == '?') {
+            push(p, T_PARAM, "?", 1);
+            i++;
+        } else {
+            static const char *const two[] = {"<=", ">=", "<>", "!=", "<<", ">>", NULL};
+            int done = 0;
+            for (int k = 0; two[k]; k++) {
+                if (i + 1 < n && s[i] == two[k][0] && s[i + 1] == two[k][1]) {
+                    push(p, T_PUNCT, two[k], 2);
+                    i += 2;
+                    done = 1;
+                    break;
+                }
+            }
+            if (done) continue;
+            if (!strchr("=<>(),.[]{}:*+-", c)) return fail(p, "unexpected character");
+            push(p, T_PUNCT, s + i, 1);
+            i++;
+        }
+    }
+    return 0;
+}
+
+static tok_t *peek(pq_t *p) { static tok_t end = {T_END, ""}; return p->i < p->n ? &p->t[p->i] : &end; }
+static int is_kw(const tok_t *t, const char *kw) { return t->kind == T_IDENT && strcasecmp(t->text, kw) == 0; }
+static int is_p(const tok_t *t, const char *s) { return t->kind == T_PUNCT && strcmp(t->text, s) == 0; }
+static int accept_kw(pq_t *p, const char *kw) { if (is_kw(peek(p), kw)) { p->i++; return 1; } return 0; }
+static int accept_p(pq_t *p, const char *s) { if (is_p(peek(p), s)) { p->i++; return 1; } return 0; }
+
+static json_t *parse_value(pq_t *p);
+
+static json_t *parse_collection(pq_t *p, const char *close, int map)
+{
+    json_t *acc = map ? json_object() : json_array();
+    if (accept_p(p, close)) return acc;
+    for (;;) {
+        if (map) {
+            tok_t *k = peek(p);
+            if (k->kind != T_STRING && k->kind != T_QIDENT && k->kind != T_IDENT) { json_decref(acc); fail(p, "expected a map key"); return NULL; }
+            p->i++;
+            if (!accept_p(p, ":")) { json_decref(acc); fail(p, "expected ':'"); return NULL; }
+            json_t *v = parse_value(p);
+            if (!v) { json_decref(acc); return NULL; }
+            json_object_set_new(acc, k->text, v);
+        } else {
+            json_t *v = parse_value(p);
+            if (!v) { json_decref(acc); return NULL; }
+            json_array_append_new(acc, v);
+        }
+        if (accept_p(p, close)) return acc;
+        if (!accept_p(p, ",")) { json_decref(acc); fail(p, "expected ','"); return NULL; }
+    }
+}
+
+/* A literal or ? as an AV (new reference) or NULL (failed). */
+static json_t *parse_value(pq_t *p)
+{
+    tok_t *t = peek(p);
+    if (t->kind == T_STRING) { p->i++; return json_pack("{s:s}", "S", t->text); }
+    if (t->kind == T_NUMBER) { p->i++; return json_pack("{s:s}", "N", t->text); }
+    if (t->kind == T_PARAM) {
+        p->i++;
+        json_t *v = json_array_get(p->params, p->next_param++);
+        if (!v) { fail(p, "not enough parameters for the statement"); return NULL; }
+        return json_deep_copy(v);
+    }
+    if (is_kw(t, "TRUE") || is_kw(t, "FALSE")) { p->i++; return json_pack("{s:b}", "BOOL", is_kw(t, "TRUE")); }
+    if (is_kw(t, "NULL")) { p->i++; return json_pack("{s:b}", "NULL", 1); }
+    if (accept_p(p, "{")) {
+        json_t *m = parse_collection(p, "}", 1);
+        return m ? json_pack("{s:o}", "M", m) : NULL;
+    }
+    if (accept_p(p, "[")) {
+        json_t *l = parse_collection(p, "]", 0);
+        return l ? json_pack("{s:o}", "L", l) : NULL;
+    }
+    if (accept_p(p, "<<")) {
+        json_t *l = parse_collection(p, ">>", 0);
+        if (!l) return NULL;
+        const char *st = "SS";
+        json_t *members = json_array();
+        size_t i;
+        json_t *e;
+        json_array_foreach(l, i, e) {
+            const char *k = json_object_iter_key(json_object_iter(e));
+            st = strcmp(k, "N") == 0 ? "NS" : strcmp(k, "B") == 0 ? "BS" : "SS";
+            json_array_append(members, json_object_iter_value(json_object_iter(e)));
+        }
+        json_decref(l);
+        return json_pack("{s:o}", st, members);
+    }
+    fail(p, "expected a value");
+    return NULL;
+}
+
+static void add_value(pq_t *p, nb_buf_t *out, json_t *v)
+{
+    char ph[32];
+    snprintf(ph, sizeof ph, ":p%d", p->nvalues++);
+    json_object_set_new(p->out->values, ph, v);
+    nb_buf_puts(out, ph);
+}
+
+static void add_name(pq_t *p, nb_buf_t *out, const char *name)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(p->out->names, k, v) {
+        if (strcmp(json_string_value(v), name) == 0) { nb_buf_puts(out, k); return; }
+    }
+    char ph[32];
+    snprintf(ph, sizeof ph, "#p%d", p->nnames++);
+    json_object_set_new(p->out->names, ph, json_string(name));
+    nb_buf_puts(out, ph);
+}
+
+/* path := ident ( '.' ident | '[' number ']' )* ; *single set when one ident. */
+static int parse_path(pq_t *p, nb_buf_t *out, const char **single)
+{
+    tok_t *t = peek(p);
+    if (t->kind != T_IDENT && t->kind != T_QIDENT) return fail(p, "expected an attribute path");
+    p->i++;
+    add_name(p, out, t->text);
+    if (single) *single = t->text;
+    for (;;) {
+        if (is_p(peek(p), ".") && p->i + 1 < p->n &&
+            (p->t[p->i + 1].kind == T_IDENT || p->t[p->i + 1].kind == T_QIDENT)) {
+            p->i++;
+            nb_buf_putc(out, '.');
+            add_name(p, out, peek(p)->text);
+            p->i++;
+            if (single) *single = NULL;
+        } else if (is_p(peek(p), "[") && p->i + 1 < p->n && p->t[p->i + 1].kind == T_NUMBER) {
+            nb_buf_printf(out, "[%s]", p->t[p->i + 1].text);
+            p->i += 2;
+            if (!accept_p(p, "]")) return fail(p, "expected ']'");
+            if (single) *single = NULL;
+        } else {
+            return 0;
+        }
+    }
+}
+
+static int is_value_start(const tok_t *t)
+{
+    return t->kind == T_STRING || t->kind == T_NUMBER || t->kind == T_PARAM || is_kw(t, "TRUE") ||
+           is_kw(t, "FALSE") || is_kw(t, "NULL") || is_p(t, "{") || is_p(t, "[") || is_p(t, "<<");
+}
+
+/* Translate tokens into expression text until a stop keyword at depth 0. */
+static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_eq)
+{
+    int depth = 0, any_or = 0;
+    const char *eq_name = NULL;
+    json_t *eqs = json_object();
+    while (!p->failed) {
+        tok_t *t = peek(p);
+        if (t->kind == T_END) break;
+        int stop = 0;
+        for (int k = 0; stops && stops[k]; k++) if (depth == 0 && is_kw(t, stops[k])) stop = 1;
+        if (stop) break;
+        nb_buf_putc(out, ' ');
+        if (t->kind == T_IDENT &&
+            (is_kw(t, "AND") || is_kw(t, "OR") || is_kw(t, "NOT") || is_kw(t, "BETWEEN"))) {
+            if (is_kw(t, "OR") && depth == 0) any_or = 1;
+            for (const char *c = t->text; *c; c++) nb_buf_putc(out, (char)toupper((unsigned char)*c));
+            p->i++;
+        } else if (is_kw(t, "IN")) {
+            p->i++;
+            nb_buf_puts(out, "IN ");
+            if (accept_p(p, "[")) {
+                nb_buf_putc(out, '(');
+                for (int first = 1; !accept_p(p, "]"); first = 0) {
+                    if (!first && !accept_p(p, ",")) return fail(p, "expected ','");
+                    if (!first) nb_buf_puts(out, ", ");
+                    json_t *v = parse_value(p);
+                    if (!v) break;
+                    add_value(p, out, v);
+                }
+                nb_buf_putc(out, ')');
+            }
+        } else if (is_value_start(t)) {
+            json_t *v = parse_value(p);
+            if (!v) break;
+            if (eq_name && depth == 0 && want_eq) json_object_set(eqs, eq_name, v);
+            eq_name = NULL;
+            add_value(p, out, v);
+        } else if ((t->kind == T_IDENT) && p->i + 1 < p->n && is_p(&p->t[p->i + 1], "(")) {
+            for (const char *c = t->text; *c; c++) nb_buf_putc(out, (char)tolower((unsigned char)*c));
+            p->i++;
+        } else if (t->kind == T_IDENT || t->kind == T_QIDENT) {
+            nb_buf_t path = NB_BUF_INIT;
+            const char *single = NULL;
+            if (parse_path(p, &path, &single) != 0) { nb_buf_free(&path); break; }
+            if (accept_kw(p, "IS")) {
+                int neg = accept_kw(p, "NOT");
+                if (accept_kw(p, "MISSING"))
+                    nb_buf_printf(out, "%s(%s)", neg ? "attribute_exists" : "attribute_not_exists", path.data);
+                else if (accept_kw(p, "NULL")) {
+                    nb_buf_printf(out, "%sattribute_type(%s, ", neg ? "NOT " : "", path.data);
+                    add_value(p, out, json_pack("{s:s}", "S", "NULL"));
+                    nb_buf_putc(out, ')');
+                } else {
+                    nb_buf_free(&path);
+                    return fail(p, "expected MISSING or NULL after IS");
+                }
+            } else {
+                nb_buf_append(out, path.data, path.len);
+                eq_name = single && is_p(peek(p), "=") ? single : NULL;
+            }
+            nb_buf_free(&path);
+        } else if (t->kind == T_PUNCT) {
+            if (is_p(t, "(")) depth++;
+            if (is_p(t, ")")) depth--;
+            if (!is_p(t, "=")) eq_name = NULL;
+            nb_buf_puts(out, is_p(t, "!=") ? "<>" : t->text);
+            p->i++;
+        } else {
+            return fail(p, "unexpected token");
+        }
+    }
+    if (want_eq && !any_or) json_object_update(p->out->eq, eqs);
+    json_decref(eqs);
+    return p->failed ? -1 : 0;
+}
+
+static int table_ref(pq_t *p)
+{
+    tok_t *t = peek(p);
+    if (t->kind != T_IDENT && t->kind != T_QIDENT) return fail(p, "expected a table name");
+    p->i++;
+    p->out->table = nb_xstrdup(t->text);
+    if (is_p(peek(p), ".") && p->i + 1 < p->n &&
+        (p->t[p->i + 1].kind == T_QIDENT || p->t[p->i + 1].kind == T_IDENT)) {
+        p->out->index = nb_xstrdup(p->t[p->i + 1].text);
+        p->i += 2;
+    }
+    return 0;
+}
+
+static char *take(nb_buf_t *b)
+{
+    return b->data ? nb_buf_take(b, NULL) : nb_xstrdup("");
+}
+
+static int where(pq_t *p, int required)
+{
+    if (!accept_kw(p, "WHERE")) return required ? fail(p, "expected WHERE") : 0;
+    nb_buf_t w = NB_BUF_INIT;
+    int rc = translate(p, &w, NULL, 1);
+    p->out->where = take(&w);
+    return rc;
+}
+
+static int parse_stmt(pq_t *p)
+{
+    ddb_pq_t *q = p->out;
+    if (accept_kw(p, "SELECT")) {
+        q->kind = DDB_PQ_SELECT;
+        if (!accept_p(p, "*")) {
+            nb_buf_t proj = NB_BUF_INIT;
+            do {
+                if (proj.len) nb_buf_puts(&proj, ", ");
+                if (parse_path(p, &proj, NULL) != 0) { nb_buf_free(&proj); return -1; }
+            } while (accept_p(p, ","));
+            q->projection = take(&proj);
+        }
+        if (!accept_kw(p, "FROM")) return fail(p, "expected FROM");
+        if (table_ref(p) != 0) return -1;
+        return where(p, 0);
+    }
+    if (accept_kw(p, "INSERT")) {
+        q->kind = DDB_PQ_INSERT;
+        if (!accept_kw(p, "INTO")) return fail(p, "expected INTO");
+        if (table_ref(p) != 0) return -1;
+        if (!accept_kw(p, "VALUE")) return fail(p, "expected VALUE");
+        json_t *v = parse_value(p);
+        if (!v) return -1;
+        q->item = json_incref(json_object_get(v, "M"));
+        json_decref(v);
+        if (!q->item) return fail(p, "VALUE must be a map");
+        return 0;
+    }
+    if (accept_kw(p, "UPDATE")) {
+        q->kind = DDB_PQ_UPDATE;
+        if (table_ref(p) != 0) return -1;
+        nb_buf_t u = NB_BUF_INIT, set = NB_BUF_INIT, rem = NB_BUF_INIT;
+        static const char *const stops[] = {"SET", "REMOVE", "WHERE", NULL};
+        for (;;) {
+            if (accept_kw(p, "SET")) {
+                if (set.len) nb_buf_puts(&set, ",");
+                if (translate(p, &set, stops, 0) != 0) break;
+            } else if (accept_kw(p, "REMOVE")) {
+                if (rem.len) nb_buf_puts(&rem, ",");
+                if (translate(p, &rem, stops, 0) != 0) break;
+            } else {
+                break;
+            }
+        }
+        if (set.len) nb_buf_printf(&u, "SET %s ", set.data);
+        if (rem.len) nb_buf_printf(&u, "REMOVE %s", rem.data);
+        nb_buf_free(&set);
+        nb_buf_free(&rem);
+        q->update = take(&u);
+        if (p->failed) return -1;
+        if (!*q->update) return fail(p, "expected SET or REMOVE");
+        return where(p, 1);
+    }
+    if (accept_kw(p, "DELETE")) {
+        q->kind = DDB_PQ_DELETE;
+        if (!accept_kw(p, "FROM")) return fail(p, "expected FROM");
+        if (table_ref(p) != 0) return -1;
+        return where(p, 1);
+    }
+    return fail(p, "unsupported statement");
+}
+
+int ddb_pq_parse(const char *stmt, const json_t *params, ddb_pq_t *out, ddb_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    out->names = json_object();
+    out->values = json_object();
+    out->eq = json_object();
+    pq_t p = {0};
+    p.params = params;
+    p.out = out;
+    p.err = err;
+    int rc = lex(&p, stmt);
+    if (rc == 0) rc = parse_stmt(&p);
+    if (rc == 0 && p.i < p.n) rc = fail(&p, "unexpected text after the statement");
+    if (rc == 0 && p.next_param != json_array_size(params))
+        rc = ddb_err_set(err, NB_ERR_VALIDATION,
+                         "Number of parameters in request and statement don't match.");
+    for (size_t i = 0; i < p.n; i++) free(p.t[i].text);
+    free(p.t);
+    if (rc != 0) ddb_pq_free(out);
+    return rc;
+}
+
+void ddb_pq_free(ddb_pq_t *q)
+{
+    free(q->table);
+    free(q->index);
+    free(q->projection);
+    free(q->where);
+    free(q->update);
+    json_decref(q->item);
+    json_decref(q->names);
+    json_decref(q->values);
+    json_decref(q->eq);
+    memset(q, 0, sizeof *q);
+}

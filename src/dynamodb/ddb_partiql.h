@@ -1,0 +1,38 @@
+/* ddb_partiql.h — the PartiQL subset DynamoDB accepts, parsed into the
+ * expression language the rest of the service already evaluates.
+ *
+ *   SELECT * | path[, path...] FROM "Table"[."Index"] [WHERE cond]
+ *   INSERT INTO "Table" VALUE {'attr': value, ...}
+ *   UPDATE "Table" SET path = value[, ...] | REMOVE path ... WHERE cond
+ *   DELETE FROM "Table" WHERE cond
+ *
+ * Values are literals ('str', numbers, TRUE/FALSE, NULL, {...}, [...], <<...>>)
+ * or ? parameters. A WHERE clause becomes a condition expression string with
+ * #pN / :pN placeholders (names and values filled in the returned maps); the
+ * top-level "key = value" conjuncts give the primary key when present. */
+#ifndef DDB_PARTIQL_H
+#define DDB_PARTIQL_H
+#include <jansson.h>
+#include "dynamodb/ddb_num.h"
+
+enum ddb_pq_kind { DDB_PQ_SELECT, DDB_PQ_INSERT, DDB_PQ_UPDATE, DDB_PQ_DELETE };
+
+typedef struct ddb_pq {
+    int kind;
+    char *table;         /* heap */
+    char *index;         /* heap or NULL */
+    char *projection;    /* SELECT list as a ProjectionExpression, NULL for * */
+    char *where;         /* condition expression, NULL when no WHERE */
+    char *update;        /* UPDATE: UpdateExpression */
+    json_t *item;        /* INSERT: the item (AVs) */
+    json_t *names;       /* ExpressionAttributeNames (object, maybe empty) */
+    json_t *values;      /* ExpressionAttributeValues (object, maybe empty) */
+    json_t *eq;          /* top-level equality conjuncts: attr name -> AV */
+} ddb_pq_t;
+
+/* Parse stmt with params (array of AVs or NULL). 0, or -1 with err
+ * (ValidationException "Statement wasn't well formed, can't be processed: ..."). */
+int ddb_pq_parse(const char *stmt, const json_t *params, ddb_pq_t *out, ddb_err_t *err);
+void ddb_pq_free(ddb_pq_t *q);
+
+#endif

@@ -1,0 +1,205 @@
+/* ddb_schema.c — validation of key schemas, attribute definitions, index
+ * specifications and throughput as CreateTable / UpdateTable receive them,
+ * with DynamoDB's messages. Produces the index entries of the table doc. */
+#include "dynamodb/ddb_schema.h"
+#include "dynamodb/ddb_req.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char *const key_types[] = {"HASH", "RANGE", NULL};
+static const char *const attr_types[] = {"B", "N", "S", NULL};
+static const char *const proj_types[] = {"ALL", "KEYS_ONLY", "INCLUDE", NULL};
+
+void ddb_schema_v_keyschema(ddb_vlist_t *v, const json_t *ks, const char *path, int required)
+{
+    char p[256];
+    if (!ks || json_is_null(ks)) {
+        if (required) ddb_v_add(v, "null", path, "Member must not be null");
+        return;
+    }
+    size_t n = json_array_size(ks);
+    if (n < 1 || n > 2) {
+        char *s = json_dumps(ks, JSON_COMPACT | JSON_ENCODE_ANY);
+        char q[512];
+        snprintf(q, sizeof q, "'%s'", s ? s : "[]");
+        free(s);
+        ddb_v_add(v, q, path, n < 1 ? "Member must have length greater than or equal to 1"
+                                    : "Member must have length less than or equal to 2");
+    }
+    for (size_t i = 0; i < n; i++) {
+        snprintf(p, sizeof p, "%s.%zu.member.keyType", path, i + 1);
+        ddb_v_enum(v, json_object_get(json_array_get(ks, i), "KeyType"), p, key_types);
+    }
+}
+
+void ddb_schema_v_attrdefs(ddb_vlist_t *v, const json_t *ad, int required)
+{
+    char p[256];
+    if (!ad || json_is_null(ad)) {
+        if (required) ddb_v_add(v, "null", "attributeDefinitions", "Member must not be null");
+        return;
+    }
+    for (size_t i = 0; i < json_array_size(ad); i++) {
+        snprintf(p, sizeof p, "attributeDefinitions.%zu.member.attributeType", i + 1);
+        ddb_v_enum(v, json_object_get(json_array_get(ad, i), "AttributeType"), p, attr_types);
+    }
+}
+
+void ddb_schema_v_throughput(ddb_vlist_t *v, const json_t *pt, const char *path)
+{
+    if (!pt) return;
+    const char *names[] = {"ReadCapacityUnits", "readCapacityUnits", "WriteCapacityUnits", "writeCapacityUnits"};
+    for (int i = 0; i < 4; i += 2) {
+        json_t *u = json_object_get(pt, names[i]);
+        char p[256], q[64];
+        snprintf(p, sizeof p, "%s.%s", path, names[i + 1]);
+        if (!u) { ddb_v_add(v, "null", p, "Member must not be null"); continue; }
+        if (json_is_integer(u) && json_integer_value(u) < 1) {
+            snprintf(q, sizeof q, "'%lld'", (long long)json_integer_value(u));
+            ddb_v_add(v, q, p, "Member must have value greater than or equal to 1");
+        }
+    }
+}
+
+void ddb_schema_v_index(ddb_vlist_t *v, const json_t *ix, const char *path)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s.indexName", path);
+    ddb_v_table_name(v, json_object_get(ix, "IndexName"), p, 1);
+    snprintf(p, sizeof p, "%s.keySchema", path);
+    ddb_schema_v_keyschema(v, json_object_get(ix, "KeySchema"), p, 1);
+    const json_t *pr = json_object_get(ix, "Projection");
+    snprintf(p, sizeof p, "%s.projection", path);
+    if (!pr) ddb_v_add(v, "null", p, "Member must not be null");
+    snprintf(p, sizeof p, "%s.projection.projectionType", path);
+    ddb_v_enum(v, json_object_get(pr, "ProjectionType"), p, proj_types);
+    snprintf(p, sizeof p, "%s.provisionedThroughput", path);
+    ddb_schema_v_throughput(v, json_object_get(ix, "ProvisionedThroughput"), p);
+}
+
+const char *ddb_schema_attr_type(const json_t *attr_defs, const char *name)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(attr_defs, i, d) {
+        const char *n = ddb_jstr(d, "AttributeName");
+        if (n && strcmp(n, name) == 0) return ddb_jstr(d, "AttributeType");
+    }
+    return NULL;
+}
+
+int ddb_schema_keys(const json_t *ks, const char **hash, const char **range, ddb_err_t *err)
+{
+    *hash = *range = NULL;
+    const json_t *k0 = json_array_get(ks, 0), *k1 = json_array_get(ks, 1);
+    if (strcmp(ddb_jstr(k0, "KeyType") ? ddb_jstr(k0, "KeyType") : "", "HASH") != 0)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    *hash = ddb_jstr(k0, "AttributeName");
+    if (k1) {
+        if (strcmp(ddb_jstr(k1, "KeyType") ? ddb_jstr(k1, "KeyType") : "", "RANGE") != 0)
+            return ddb_err_set(err, NB_ERR_VALIDATION,
+                               "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+        *range = ddb_jstr(k1, "AttributeName");
+        if (*hash && *range && strcmp(*hash, *range) == 0)
+            return ddb_err_set(err, NB_ERR_VALIDATION,
+                               "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+    }
+    if (!*hash || (k1 && !*range))
+        return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid KeySchema: missing AttributeName");
+    return 0;
+}
+
+/* Message list of the names of a KeySchema / AttributeDefinitions for errors. */
+static void names_of(nb_buf_t *b, const json_t *arr)
+{
+    size_t i;
+    json_t *e;
+    nb_buf_putc(b, '[');
+    json_array_foreach(arr, i, e) nb_buf_printf(b, "%s%s", i ? ", " : "", ddb_jstr(e, "AttributeName"));
+    nb_buf_putc(b, ']');
+}
+
+int ddb_schema_keys_defined(const json_t *ks, const json_t *attr_defs, ddb_err_t *err)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(ks, i, e) {
+        const char *n = ddb_jstr(e, "AttributeName");
+        if (!n || !ddb_schema_attr_type(attr_defs, n)) {
+            nb_buf_t a = NB_BUF_INIT, b = NB_BUF_INIT;
+            names_of(&a, ks);
+            names_of(&b, attr_defs);
+            ddb_err_set(err, NB_ERR_VALIDATION,
+                        "One or more parameter values were invalid: Some index key attributes are not "
+                        "defined in AttributeDefinitions. Keys: %s, AttributeDefinitions: %s",
+                        a.data, b.data);
+            nb_buf_free(&a);
+            nb_buf_free(&b);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+json_t *ddb_schema_index_doc(const json_t *spec, int local, const json_t *attr_defs,
+                             const char *table_hash, int provisioned, int num, ddb_err_t *err)
+{
+    const char *name = ddb_jstr(spec, "IndexName");
+    const json_t *ks = json_object_get(spec, "KeySchema");
+    const char *h, *r;
+    if (ddb_schema_keys(ks, &h, &r, err) != 0) return NULL;
+    if (ddb_schema_keys_defined(ks, attr_defs, err) != 0) return NULL;
+    if (local) {
+        if (strcmp(h, table_hash) != 0) {
+            ddb_err_set(err, NB_ERR_VALIDATION,
+                        "One or more parameter values were invalid: Index KeySchema does not have the same "
+                        "leading hash key as table KeySchema for index: %s. index hash key: %s, table hash key: %s",
+                        name, h, table_hash);
+            return NULL;
+        }
+        if (!r) {
+            ddb_err_set(err, NB_ERR_VALIDATION,
+                        "One or more parameter values were invalid: Index KeySchema for a LocalSecondaryIndex "
+                        "must have a RANGE key: %s", name);
+            return NULL;
+        }
+    }
+    const json_t *pr = json_object_get(spec, "Projection");
+    const char *pt = ddb_jstr(pr, "ProjectionType");
+    const json_t *nka = json_object_get(pr, "NonKeyAttributes");
+    if (!pt) pt = "";
+    if (strcmp(pt, "INCLUDE") == 0 && !json_array_size(nka)) {
+        ddb_err_set(err, NB_ERR_VALIDATION,
+                    "One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+        return NULL;
+    }
+    if (strcmp(pt, "INCLUDE") != 0 && nka) {
+        ddb_err_set(err, NB_ERR_VALIDATION,
+                    "One or more parameter values were invalid: ProjectionType is %s, but NonKeyAttributes is specified", pt);
+        return NULL;
+    }
+    const json_t *tp = json_object_get(spec, "ProvisionedThroughput");
+    if (!local && provisioned && !tp) {
+        ddb_err_set(err, NB_ERR_VALIDATION,
+                    "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: %s", name);
+        return NULL;
+    }
+    if (!local && !provisioned && tp) {
+        ddb_err_set(err, NB_ERR_VALIDATION,
+                    "One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: %s when BillingMode is PAY_PER_REQUEST", name);
+        return NULL;
+    }
+    json_t *proj = json_pack("{s:s}", "ProjectionType", pt);
+    if (nka) json_object_set_new(proj, "NonKeyAttributes", json_deep_copy(nka));
+    json_t *d = json_pack("{s:s,s:O,s:o,s:i}", "IndexName", name, "KeySchema", ks,
+                          "Projection", proj, "Num", num);
+    if (!local) {
+        json_object_set_new(d, "IndexStatus", json_string("ACTIVE"));
+        json_object_set_new(d, "ProvisionedThroughput",
+                            json_pack("{s:i,s:I,s:I}", "NumberOfDecreasesToday", 0,
+                                      "ReadCapacityUnits", tp ? json_integer_value(json_object_get(tp, "ReadCapacityUnits")) : (json_int_t)0,
+                                      "WriteCapacityUnits", tp ? json_integer_value(json_object_get(tp, "WriteCapacityUnits")) : (json_int_t)0));
+    }
+    return d;
+}

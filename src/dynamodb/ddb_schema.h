@@ -1,0 +1,24 @@
+/* ddb_schema.h — checks of table and index definitions (CreateTable,
+ * UpdateTable) with DynamoDB's messages, and the index entries of the doc. */
+#ifndef DDB_SCHEMA_H
+#define DDB_SCHEMA_H
+#include <jansson.h>
+#include "dynamodb/ddb_req.h"
+
+/* Shape constraints (accumulated into v). */
+void ddb_schema_v_keyschema(ddb_vlist_t *v, const json_t *ks, const char *path, int required);
+void ddb_schema_v_attrdefs(ddb_vlist_t *v, const json_t *ad, int required);
+void ddb_schema_v_throughput(ddb_vlist_t *v, const json_t *pt, const char *path);
+void ddb_schema_v_index(ddb_vlist_t *v, const json_t *ix, const char *path);
+
+/* AttributeType of name in attr_defs (borrowed) or NULL. */
+const char *ddb_schema_attr_type(const json_t *attr_defs, const char *name);
+/* Hash and range names of a KeySchema (borrowed); -1 with err. */
+int ddb_schema_keys(const json_t *ks, const char **hash, const char **range, ddb_err_t *err);
+/* Every key attribute of ks is defined in attr_defs; -1 with err. */
+int ddb_schema_keys_defined(const json_t *ks, const json_t *attr_defs, ddb_err_t *err);
+/* The doc entry of an index from its request spec (new reference) or NULL with err. */
+json_t *ddb_schema_index_doc(const json_t *spec, int local, const json_t *attr_defs,
+                             const char *table_hash, int provisioned, int num, ddb_err_t *err);
+
+#endif

@@ -1,0 +1,152 @@
+/* ddb_service.c — the DynamoDB service: its operation table (name, handler,
+ * IAM action, resource ARN) and its lifecycle (catalogue load, TTL sweeper).
+ *
+ * Strongly consistent reads always: every read sees every write acknowledged
+ * before it (one store, one writer), so ConsistentRead is accepted and has no
+ * effect on results, only on the capacity units reported. */
+#include "dynamodb/ddb_ops.h"
+#include "dynamodb/ddb_table.h"
+#include "dynamodb/ddb_shape.h"
+#include "core/log.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define TABLE_ARN "arn:aws:dynamodb:{region}:{account}:table/{TableName}"
+
+static void put_table_arn(nb_req_t *req, nb_buf_t *out, const char *table)
+{
+    nb_buf_printf(out, "arn:aws:dynamodb:%s:%s:table/%s", req->ctx->cfg->region,
+                  req->ctx->cfg->account, table);
+}
+
+/* Query/Scan on an index authorize against ".../table/T/index/I". */
+static int index_arn(nb_req_t *req, nb_buf_t *out)
+{
+    const char *t = json_string_value(json_object_get(req->json, "TableName"));
+    const char *i = json_string_value(json_object_get(req->json, "IndexName"));
+    if (!t) return -1;
+    put_table_arn(req, out, t);
+    if (i) nb_buf_printf(out, "/index/%s", i);
+    return 0;
+}
+
+/* Batch operations: the first table named in RequestItems. */
+static int batch_arn(nb_req_t *req, nb_buf_t *out)
+{
+    json_t *ri = json_object_get(req->json, "RequestItems");
+    void *it = json_object_iter(ri);
+    if (!it) return -1;
+    put_table_arn(req, out, json_object_iter_key(it));
+    return 0;
+}
+
+/* Transactions: the first table named by TransactItems. */
+static int transact_arn(nb_req_t *req, nb_buf_t *out)
+{
+    json_t *first = json_array_get(json_object_get(req->json, "TransactItems"), 0);
+    const char *kinds[] = {"Get", "Put", "Update", "Delete", "ConditionCheck"};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const char *t = json_string_value(json_object_get(json_object_get(first, kinds[k]), "TableName"));
+        if (t) { put_table_arn(req, out, t); return 0; }
+    }
+    return -1;
+}
+
+/* Every operation first checks its members' JSON types (ddb_shape.c). */
+#define CHECKED(fn) static void checked_##fn(nb_req_t *req) { if (!ddb_shape_check(req)) fn(req); }
+CHECKED(ddb_op_create_table)
+CHECKED(ddb_op_describe_table)
+CHECKED(ddb_op_list_tables)
+CHECKED(ddb_op_delete_table)
+CHECKED(ddb_op_update_table)
+CHECKED(ddb_op_tag_resource)
+CHECKED(ddb_op_untag_resource)
+CHECKED(ddb_op_list_tags)
+CHECKED(ddb_op_update_ttl)
+CHECKED(ddb_op_describe_ttl)
+CHECKED(ddb_op_describe_limits)
+CHECKED(ddb_op_describe_endpoints)
+CHECKED(ddb_op_describe_continuous_backups)
+CHECKED(ddb_op_put_item)
+CHECKED(ddb_op_get_item)
+CHECKED(ddb_op_delete_item)
+CHECKED(ddb_op_update_item)
+CHECKED(ddb_op_query)
+CHECKED(ddb_op_scan)
+CHECKED(ddb_op_batch_get)
+CHECKED(ddb_op_batch_write)
+CHECKED(ddb_op_transact_write)
+CHECKED(ddb_op_transact_get)
+CHECKED(ddb_op_execute_statement)
+CHECKED(ddb_op_batch_execute_statement)
+CHECKED(ddb_op_execute_transaction)
+
+#define OP(name, fn, res, rfn) {name, checked_##fn, "dynamodb:" name, res, rfn, NULL, 0}
+
+static const nb_op_t ddb_ops[] = {
+    OP("CreateTable", ddb_op_create_table, TABLE_ARN, NULL),
+    OP("DescribeTable", ddb_op_describe_table, TABLE_ARN, NULL),
+    OP("ListTables", ddb_op_list_tables, "*", NULL),
+    OP("DeleteTable", ddb_op_delete_table, TABLE_ARN, NULL),
+    OP("UpdateTable", ddb_op_update_table, TABLE_ARN, NULL),
+    OP("TagResource", ddb_op_tag_resource, "{ResourceArn}", NULL),
+    OP("UntagResource", ddb_op_untag_resource, "{ResourceArn}", NULL),
+    OP("ListTagsOfResource", ddb_op_list_tags, "{ResourceArn}", NULL),
+    OP("UpdateTimeToLive", ddb_op_update_ttl, TABLE_ARN, NULL),
+    OP("DescribeTimeToLive", ddb_op_describe_ttl, TABLE_ARN, NULL),
+    OP("DescribeLimits", ddb_op_describe_limits, "*", NULL),
+    OP("DescribeEndpoints", ddb_op_describe_endpoints, "*", NULL),
+    OP("DescribeContinuousBackups", ddb_op_describe_continuous_backups, TABLE_ARN, NULL),
+    OP("PutItem", ddb_op_put_item, TABLE_ARN, NULL),
+    OP("GetItem", ddb_op_get_item, TABLE_ARN, NULL),
+    OP("DeleteItem", ddb_op_delete_item, TABLE_ARN, NULL),
+    OP("UpdateItem", ddb_op_update_item, TABLE_ARN, NULL),
+    OP("Query", ddb_op_query, TABLE_ARN, index_arn),
+    OP("Scan", ddb_op_scan, TABLE_ARN, index_arn),
+    OP("BatchGetItem", ddb_op_batch_get, "*", batch_arn),
+    OP("BatchWriteItem", ddb_op_batch_write, "*", batch_arn),
+    OP("TransactWriteItems", ddb_op_transact_write, "*", transact_arn),
+    OP("TransactGetItems", ddb_op_transact_get, "*", transact_arn),
+    OP("ExecuteStatement", ddb_op_execute_statement, "*", NULL),
+    OP("BatchExecuteStatement", ddb_op_batch_execute_statement, "*", NULL),
+    OP("ExecuteTransaction", ddb_op_execute_transaction, "*", NULL),
+};
+
+static int ddb_init(nb_ctx_t *ctx)
+{
+    int rc = ddb_catalog_load(ctx->store);
+    if (rc != 0) {
+        nb_log_error("dynamodb", "cannot load table catalogue (store status %d)", rc);
+        return -1;
+    }
+    ddb_ttl_sweeper_start(ctx);
+    return 0;
+}
+
+static void ddb_stop(nb_ctx_t *ctx)
+{
+    (void)ctx;
+    ddb_ttl_sweeper_stop();
+    ddb_catalog_clear();
+}
+
+static json_t *ddb_health(nb_ctx_t *ctx)
+{
+    (void)ctx;
+    size_t n;
+    const char **names = ddb_catalog_names(&n);
+    free(names);
+    return json_pack("{s:I}", "tables", (json_int_t)n);
+}
+
+const nb_service_t ddb_service = {
+    .name = "dynamodb",
+    .proto = NB_PROTO_JSON10,
+    .target_prefix = "DynamoDB_20120810",
+    .json_ns = "com.amazonaws.dynamodb.v20120810",
+    .ops = ddb_ops,
+    .n_ops = sizeof ddb_ops / sizeof ddb_ops[0],
+    .init = ddb_init,
+    .stop = ddb_stop,
+    .health = ddb_health,
+};

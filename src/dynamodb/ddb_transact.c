@@ -1,0 +1,324 @@
+/* ddb_transact.c — TransactWriteItems and TransactGetItems.
+ *
+ * All actions of a TransactWriteItems run in one store transaction: either
+ * every one is applied (one durable commit) or, when any condition fails or
+ * any action is invalid for the stored item, the store transaction is aborted
+ * and TransactionCanceledException lists one reason per action, in request
+ * order ("None" for the actions that would have succeeded).
+ *
+ * ClientRequestToken idempotency: "ddb.tokens" maps a token to
+ * {request hash, time, response}. Within 10 minutes the same token with the
+ * same request returns the stored response without applying anything again;
+ * with a different request it answers IdempotentParameterMismatchException. */
+#include "dynamodb/ddb_ops.h"
+#include "dynamodb/ddb_req.h"
+#include "dynamodb/ddb_write.h"
+#include "dynamodb/ddb_keys.h"
+#include "dynamodb/ddb_av.h"
+#include "core/alloc.h"
+#include "core/util.h"
+#include <openssl/sha.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TXN_MAX_ITEMS 100
+#define TOKEN_TTL_MS (10 * 60 * 1000)
+
+static const char *const kinds[] = {"ConditionCheck", "Put", "Delete", "Update"};
+static const int kind_of[] = {DDB_W_CHECK, DDB_W_PUT, DDB_W_DELETE, DDB_W_UPDATE};
+
+/* Parse one TransactItems member into w; -1 with err (ResourceNotFound when
+ * the table is unknown). */
+static int parse_action(nb_req_t *req, const json_t *ti, ddb_write_t *w, json_t **spec_out, ddb_err_t *err)
+{
+    json_t *spec = NULL;
+    int k = -1;
+    for (int i = 0; i < 4; i++) {
+        json_t *s = json_object_get(ti, kinds[i]);
+        if (!s) continue;
+        if (spec)
+            return ddb_err_set(err, NB_ERR_VALIDATION,
+                               "TransactItems can only contain one of Check, Put, Update or Delete");
+        spec = s;
+        k = i;
+    }
+    if (!spec)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "TransactItems can only contain one of Check, Put, Update or Delete");
+    *spec_out = spec;
+    w->kind = kind_of[k];
+    const char *rvf = ddb_jstr(spec, "ReturnValuesOnConditionCheckFailure");
+    if (rvf && strcmp(rvf, "ALL_OLD") != 0 && strcmp(rvf, "NONE") != 0)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "1 validation error detected: Value '%s' at 'returnValuesOnConditionCheckFailure' "
+                           "failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]", rvf);
+    unsigned which = DDB_X_COND | (w->kind == DDB_W_UPDATE ? DDB_X_UPDATE : 0);
+    if (w->kind == DDB_W_CHECK && !json_object_get(spec, "ConditionExpression"))
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "1 validation error detected: Value null at 'transactItems.1.member.conditionCheck."
+                           "conditionExpression' failed to satisfy constraint: Member must not be null");
+    if (w->kind == DDB_W_PUT) {
+        w->item = json_object_get(spec, "Item");
+        if (ddb_item_validate(w->item, err) != 0) return -1;
+    } else if (ddb_item_validate(json_object_get(spec, "Key"), err) != 0) {
+        return -1;
+    }
+    if (ddb_exprs_parse(&w->x, req->arena, spec, which, err) != 0) return -1;
+    const char *tn = ddb_jstr(spec, "TableName");
+    w->t = tn ? ddb_table_get(tn) : NULL;
+    if (tn && !w->t && strncmp(tn, "arn:", 4) == 0) {
+        const char *n = ddb_arn_table_name(req, tn);
+        if (n) w->t = ddb_table_get(n);
+    }
+    if (!w->t) return ddb_err_set(err, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
+    if (w->kind != DDB_W_PUT &&
+        ddb_key_check(w->t, json_object_get(spec, "Key"), &w->hash, &w->range, err) != 0)
+        return -1;
+    return ddb_write_prepare(w, err);
+}
+
+static void request_hash(const json_t *body, char out[65])
+{
+    char *s = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *)s, strlen(s), md);
+    free(s);
+    nb_hex(md, sizeof md, out);
+}
+
+/* Look the token up: 0 none (or expired), 1 replay (*resp new reference),
+ * 2 mismatch. */
+static int token_check(store_txn_t *txn, const char *token, const char *hash, json_t **resp)
+{
+    const void *v;
+    size_t vl;
+    if (store_get(txn, DDB_KS_TOKENS, token, strlen(token), &v, &vl) != STORE_OK) return 0;
+    json_t *rec = json_loadb(v, vl, 0, NULL);
+    if (!rec) return 0;
+    int rc = 0;
+    long long t = json_integer_value(json_object_get(rec, "t"));
+    if ((long long)nb_wall_ms() - t <= TOKEN_TTL_MS) {
+        if (strcmp(ddb_jstr(rec, "h") ? ddb_jstr(rec, "h") : "", hash) == 0) {
+            *resp = json_incref(json_object_get(rec, "r"));
+            rc = 1;
+        } else {
+            rc = 2;
+        }
+    }
+    json_decref(rec);
+    return rc;
+}
+
+static int token_store(store_txn_t *txn, const char *token, const char *hash, const json_t *resp)
+{
+    json_t *rec = json_pack("{s:s,s:I,s:O}", "h", hash, "t", (json_int_t)nb_wall_ms(), "r", resp);
+    char *s = json_dumps(rec, JSON_COMPACT);
+    int rc = store_put(txn, DDB_KS_TOKENS, token, strlen(token), s, strlen(s));
+    free(s);
+    json_decref(rec);
+    return rc;
+}
+
+void ddb_op_transact_write(nb_req_t *req)
+{
+    json_t *items = json_object_get(req->json, "TransactItems");
+    size_t n = json_array_size(items);
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    if (!items) ddb_v_add(&v, "null", "transactItems", "Member must not be null");
+    else if (n == 0) ddb_v_add(&v, "[]", "transactItems", "Member must have length greater than or equal to 1");
+    else if (n > TXN_MAX_ITEMS) ddb_v_add(&v, "'[...]'", "transactItems", "Member must have length less than or equal to 100");
+    const char *token = ddb_jstr(req->json, "ClientRequestToken");
+    if (token && (strlen(token) < 1 || strlen(token) > 36)) {
+        ddb_v_add(&v, "'token'", "clientRequestToken", "Member must have length less than or equal to 36");
+    }
+    if (ddb_v_reply(req, &v)) return;
+
+    ddb_write_t *ws = nb_xcalloc(n, sizeof *ws);
+    json_t **specs = nb_xcalloc(n, sizeof *specs);
+    ddb_err_t err = DDB_ERR_INIT;
+    size_t parsed = 0;
+    int failed = 0;
+    for (size_t i = 0; i < n; i++, parsed++) {
+        ddb_write_init(&ws[i]);
+        if (parse_action(req, json_array_get(items, i), &ws[i], &specs[i], &err) != 0) {
+            parsed++;
+            failed = 1;
+            break;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (ws[j].t == ws[i].t && ws[j].key.len == ws[i].key.len &&
+                memcmp(ws[j].key.data, ws[i].key.data, ws[i].key.len) == 0) {
+                ddb_err_set(&err, NB_ERR_VALIDATION,
+                            "Transaction request cannot include multiple operations on one item");
+                parsed++;
+                failed = 1;
+                break;
+            }
+        }
+        if (failed) break;
+    }
+    if (failed) goto done;
+
+    char hash[65];
+    request_hash(req->json, hash);
+    store_txn_t *txn;
+    int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
+    if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); goto out; }
+    if (token) {
+        json_t *prev = NULL;
+        int tc = token_check(txn, token, hash, &prev);
+        if (tc == 1) {
+            store_abort(txn);
+            nb_reply_json(req, 200, prev);
+            goto out;
+        }
+        if (tc == 2) {
+            store_abort(txn);
+            nb_reply_error(req, NB_ERR_DDB_IDEMPOTENT_MISMATCH,
+                           "The request uses the same client token as a previous, but non-identical request.");
+            goto out;
+        }
+    }
+    json_t *reasons = json_array();
+    int canceled = 0;
+    for (size_t i = 0; i < n; i++) {
+        ddb_err_t e = DDB_ERR_INIT;
+        int r = ddb_write_exec(txn, &ws[i], req->arena, &e);
+        if (r == 0) {
+            json_array_append_new(reasons, json_pack("{s:s}", "Code", "None"));
+        } else if (r == 1) {
+            json_t *reason = json_pack("{s:s,s:s}", "Code", "ConditionalCheckFailed",
+                                       "Message", "The conditional request failed");
+            const char *rvf = ddb_jstr(specs[i], "ReturnValuesOnConditionCheckFailure");
+            if (rvf && strcmp(rvf, "ALL_OLD") == 0 && ws[i].old)
+                json_object_set(reason, "Item", ws[i].old);
+            json_array_append_new(reasons, reason);
+            canceled = 1;
+        } else {
+            json_array_append_new(reasons, json_pack("{s:s,s:s}", "Code", "ValidationError",
+                                                     "Message", e.msg ? e.msg : ""));
+            ddb_err_free(&e);
+            canceled = 1;
+        }
+    }
+    if (canceled) {
+        store_abort(txn);
+        nb_buf_t m = NB_BUF_INIT;
+        nb_buf_puts(&m, "Transaction cancelled, please refer cancellation reasons for specific reasons [");
+        size_t i;
+        json_t *r;
+        json_array_foreach(reasons, i, r) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(r, "Code"));
+        nb_buf_putc(&m, ']');
+        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED, json_pack("{s:o}", "CancellationReasons", reasons),
+                             "%s", m.data);
+        nb_buf_free(&m);
+        goto out;
+    }
+    json_decref(reasons);
+    json_t *resp = json_object();
+    int mode = ddb_rcc_mode(req->json);
+    if (mode) {
+        json_t *caps = json_array();
+        for (size_t i = 0; i < n; i++) {
+            int seen = 0;
+            for (size_t j = 0; j < i; j++) seen |= ws[j].t == ws[i].t;
+            if (seen) continue;
+            ddb_cap_t c;
+            ddb_cap_init(&c, ws[i].t->name, 0);
+            for (size_t j = i; j < n; j++) {
+                if (ws[j].t != ws[i].t) continue;
+                ddb_write_capacity(&ws[j], &c);
+            }
+            c.table_units *= 2;   /* transactional writes cost two units per item */
+            json_array_append_new(caps, ddb_cap_json(&c, mode));
+        }
+        json_object_set_new(resp, "ConsumedCapacity", caps);
+    }
+    if (token && (rc = token_store(txn, token, hash, resp)) != STORE_OK) {
+        json_decref(resp);
+        ddb_reply_store_error(req, txn, rc);
+        goto out;
+    }
+    ddb_commit_reply(req, txn, resp);
+    goto out;
+done:
+    ddb_reply_err(req, &err);
+out:
+    for (size_t i = 0; i < parsed && i < n; i++) ddb_write_free(&ws[i]);
+    free(ws);
+    free(specs);
+}
+
+void ddb_op_transact_get(nb_req_t *req)
+{
+    json_t *items = json_object_get(req->json, "TransactItems");
+    size_t n = json_array_size(items);
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    if (!items) ddb_v_add(&v, "null", "transactItems", "Member must not be null");
+    else if (n == 0) ddb_v_add(&v, "[]", "transactItems", "Member must have length greater than or equal to 1");
+    else if (n > TXN_MAX_ITEMS) ddb_v_add(&v, "'[...]'", "transactItems", "Member must have length less than or equal to 100");
+    if (ddb_v_reply(req, &v)) return;
+    ddb_err_t err = DDB_ERR_INIT;
+    const ddb_table_t **tabs = nb_arena_calloc(req->arena, n * sizeof *tabs);
+    ddb_exprs_t *xs = nb_arena_calloc(req->arena, n * sizeof *xs);
+    nb_buf_t *keys = nb_xcalloc(n, sizeof *keys);
+    int failed = 0;
+    for (size_t i = 0; i < n && !failed; i++) {
+        json_t *g = json_object_get(json_array_get(items, i), "Get");
+        json_t *k = json_object_get(g, "Key");
+        const json_t *h, *r;
+        if (!g) {
+            ddb_err_set(&err, NB_ERR_VALIDATION, "1 validation error detected: Value null at "
+                        "'transactItems.%zu.member.get' failed to satisfy constraint: Member must not be null", i + 1);
+            failed = 1;
+        } else if (ddb_item_validate(k, &err) != 0 ||
+                   ddb_exprs_parse(&xs[i], req->arena, g, DDB_X_PROJ, &err) != 0) {
+            failed = 1;
+        } else if (!(tabs[i] = ddb_table_get(ddb_jstr(g, "TableName")))) {
+            ddb_err_set(&err, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
+            failed = 1;
+        } else if (ddb_key_check(tabs[i], k, &h, &r, &err) != 0 || ddb_item_key(&keys[i], tabs[i], h, r) != 0) {
+            if (err.code == NB_OK) ddb_err_set(&err, NB_ERR_VALIDATION, "The provided key element does not match the schema");
+            failed = 1;
+        }
+    }
+    store_txn_t *txn = NULL;
+    int rc = STORE_OK;
+    if (failed) {
+        ddb_reply_err(req, &err);
+    } else if ((rc = store_begin(req->ctx->store, STORE_READ, &txn)) != STORE_OK) {
+        ddb_reply_store_error(req, NULL, rc);
+        failed = 1;
+    }
+    if (!failed) {
+        json_t *resps = json_array();
+        int mode = ddb_rcc_mode(req->json);
+        json_t *caps = json_array();
+        for (size_t i = 0; i < n; i++) {
+            const char *text;
+            size_t len;
+            uint32_t size = 0;
+            json_t *item = NULL;
+            if (ddb_item_read(txn, &keys[i], &text, &len, &size) == STORE_OK) item = ddb_item_parse(text, len);
+            if (item && xs[i].proj) {
+                json_t *p = ddb_project(item, xs[i].proj->paths, xs[i].proj->n);
+                json_decref(item);
+                item = p;
+            }
+            json_array_append_new(resps, item ? json_pack("{s:o}", "Item", item) : json_object());
+            if (mode) {
+                ddb_cap_t c;
+                ddb_cap_init(&c, tabs[i]->name, 1);
+                c.table_units = 2 * ddb_read_units(size, 1);
+                json_array_append_new(caps, ddb_cap_json(&c, mode));
+            }
+        }
+        store_abort(txn);
+        json_t *out = json_pack("{s:o}", "Responses", resps);
+        if (mode) json_object_set_new(out, "ConsumedCapacity", caps);
+        else json_decref(caps);
+        nb_reply_json(req, 200, out);
+    }
+    for (size_t i = 0; i < n; i++) nb_buf_free(&keys[i]);
+    free(keys);
+}

@@ -1,0 +1,218 @@
+/* ddb_ttl.c — Time to Live: UpdateTimeToLive, DescribeTimeToLive and the
+ * background sweeper that deletes expired items.
+ *
+ * The TTL setting is the "TTL" object of the table doc. While enabled, every
+ * item whose TTL attribute is a number sits in the "ddb.ttl" queue ordered
+ * by expiry (ddb_item_store.h). The sweeper, a uv_timer on the service's loop
+ * (every dynamodb.ttl_interval_ms, default 30 s), takes the expired head of
+ * each table's queue (at most SWEEP_BATCH entries per table per tick) and
+ * deletes those items through the normal write path, so indexes and counts
+ * follow. Items whose expiry is more than five years in the past are left
+ * alone, as DynamoDB does. */
+#include "dynamodb/ddb_ops.h"
+#include "dynamodb/ddb_req.h"
+#include "dynamodb/ddb_item_store.h"
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/util.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define SWEEP_BATCH 1000
+#define FIVE_YEARS (5LL * 365 * 24 * 3600)
+
+static const ddb_table_t *ttl_table(nb_req_t *req)
+{
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    if (ddb_v_reply(req, &v)) return NULL;
+    return ddb_req_table(req, ddb_jstr(req->json, "TableName"));
+}
+
+static int rebuild(store_txn_t *txn, const ddb_table_t *nt, void *arg)
+{
+    (void)arg;
+    return ddb_rebuild_ttl(txn, nt);
+}
+
+static json_t *respond_spec(nb_req_t *req, const ddb_table_t *t, store_txn_t *txn, void *arg)
+{
+    (void)t; (void)txn; (void)arg;
+    return json_pack("{s:O}", "TimeToLiveSpecification",
+                     json_object_get(req->json, "TimeToLiveSpecification"));
+}
+
+void ddb_op_update_ttl(nb_req_t *req)
+{
+    json_t *spec = json_object_get(req->json, "TimeToLiveSpecification");
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    if (!spec) ddb_v_add(&v, "null", "timeToLiveSpecification", "Member must not be null");
+    else {
+        if (!json_object_get(spec, "Enabled"))
+            ddb_v_add(&v, "null", "timeToLiveSpecification.enabled", "Member must not be null");
+        if (!ddb_jstr(spec, "AttributeName"))
+            ddb_v_add(&v, "null", "timeToLiveSpecification.attributeName", "Member must not be null");
+    }
+    if (ddb_v_reply(req, &v)) return;
+    const ddb_table_t *t = ddb_req_table(req, ddb_jstr(req->json, "TableName"));
+    if (!t) return;
+    int enable = json_is_true(json_object_get(spec, "Enabled"));
+    const char *attr = ddb_jstr(spec, "AttributeName");
+    if (enable && t->ttl_attr) {
+        ddb_reply_validation(req, "TimeToLive is already enabled");
+        return;
+    }
+    if (!enable && !t->ttl_attr) {
+        ddb_reply_validation(req, "TimeToLive is already disabled");
+        return;
+    }
+    if (!enable && strcmp(attr, t->ttl_attr) != 0) {
+        ddb_reply_validation(req, "TimeToLive attribute name does not match the current attribute: %s",
+                             t->ttl_attr);
+        return;
+    }
+    json_t *doc = json_deep_copy(t->doc);
+    if (enable)
+        json_object_set_new(doc, "TTL", json_pack("{s:s,s:s}", "TimeToLiveStatus", "ENABLED", "AttributeName", attr));
+    else
+        json_object_del(doc, "TTL");
+    ddb_commit_doc(req, doc, rebuild, respond_spec, NULL);
+}
+
+void ddb_op_describe_ttl(nb_req_t *req)
+{
+    const ddb_table_t *t = ttl_table(req);
+    if (!t) return;
+    json_t *d = t->ttl_attr
+        ? json_pack("{s:s,s:s}", "TimeToLiveStatus", "ENABLED", "AttributeName", t->ttl_attr)
+        : json_pack("{s:s}", "TimeToLiveStatus", "DISABLED");
+    nb_reply_json(req, 200, json_pack("{s:o}", "TimeToLiveDescription", d));
+}
+
+/* --- the sweeper --- */
+
+static uv_timer_t sweep_timer;
+static int sweep_running;
+static nb_ctx_t *sweep_ctx;
+
+typedef struct expired {
+    nb_buf_t *keys;     /* ttl queue keys */
+    size_t n, cap;
+} expired_t;
+
+static int collect(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    (void)val; (void)vlen;
+    expired_t *e = arg;
+    if (e->n == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 64;
+        e->keys = nb_xrealloc(e->keys, e->cap * sizeof *e->keys);
+    }
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_append(&b, key, klen);
+    e->keys[e->n++] = b;
+    return e->n >= SWEEP_BATCH;
+}
+
+static void be64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (56 - 8 * i));
+}
+
+/* Delete the expired items of t in txn; returns the number deleted or -1. */
+static long sweep_table(store_txn_t *txn, const ddb_table_t *t, int64_t now)
+{
+    nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
+    unsigned char b[8];
+    int64_t from = now - FIVE_YEARS;
+    ddb_put_tnum(&lo, t->num);
+    be64(b, (uint64_t)(from > 0 ? from : 0));
+    nb_buf_append(&lo, b, 8);
+    ddb_put_tnum(&hi, t->num);
+    be64(b, (uint64_t)now + 1);
+    nb_buf_append(&hi, b, 8);
+    expired_t e = {0};
+    int rc = store_scan(txn, DDB_KS_TTL, lo.data, lo.len, hi.data, hi.len, 0, collect, &e);
+    long deleted = rc < 0 ? -1 : 0;
+    for (size_t i = 0; deleted >= 0 && i < e.n; i++) {
+        nb_buf_t key = NB_BUF_INIT;
+        ddb_put_tnum(&key, t->num);
+        nb_buf_append(&key, e.keys[i].data + 12, e.keys[i].len - 12);
+        json_t *item;
+        uint32_t size;
+        int64_t exp;
+        if (ddb_item_load(txn, &key, &item, &size) == STORE_OK && item &&
+            ddb_item_expiry(item, t->ttl_attr, &exp) && exp <= now) {
+            if (ddb_item_write(txn, t, &key, item, 1, size, NULL, 0, NULL) == STORE_OK) deleted++;
+            else deleted = -1;
+        } else {
+            store_del(txn, DDB_KS_TTL, e.keys[i].data, e.keys[i].len);   /* stale entry */
+        }
+        json_decref(item);
+        nb_buf_free(&key);
+    }
+    for (size_t i = 0; i < e.n; i++) nb_buf_free(&e.keys[i]);
+    free(e.keys);
+    nb_buf_free(&lo);
+    nb_buf_free(&hi);
+    return deleted;
+}
+
+typedef struct sweep { store_txn_t *txn; int64_t now; long deleted; int failed; } sweep_t;
+
+static void sweep_one(const ddb_table_t *t, void *arg)
+{
+    sweep_t *s = arg;
+    if (!t->ttl_attr || s->failed) return;
+    long n = sweep_table(s->txn, t, s->now);
+    if (n < 0) s->failed = 1;
+    else s->deleted += n;
+}
+
+static void on_swept(void *arg, int status)
+{
+    (void)arg;
+    if (status != STORE_OK) nb_log_error("dynamodb", "TTL sweep commit not durable (%d)", status);
+}
+
+long ddb_ttl_sweep_now(nb_ctx_t *ctx)
+{
+    store_txn_t *txn;
+    if (store_begin(ctx->store, STORE_WRITE, &txn) != STORE_OK) return -1;
+    sweep_t s = {txn, (int64_t)(nb_wall_ms() / 1000), 0, 0};
+    ddb_catalog_each(sweep_one, &s);
+    if (s.failed || s.deleted == 0) {
+        store_abort(txn);
+        return s.failed ? -1 : 0;
+    }
+    if (store_commit(txn, on_swept, NULL) != STORE_OK) return -1;
+    nb_log_debug("dynamodb", "TTL sweep deleted %ld expired items", s.deleted);
+    return s.deleted;
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    (void)t;
+    ddb_ttl_sweep_now(sweep_ctx);
+}
+
+void ddb_ttl_sweeper_start(nb_ctx_t *ctx)
+{
+    if (sweep_running || !ctx->loop) return;
+    long ms = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.ttl_interval_ms", 30000) : 30000;
+    if (ms < 10) ms = 10;
+    sweep_ctx = ctx;
+    uv_timer_init(ctx->loop, &sweep_timer);
+    uv_timer_start(&sweep_timer, on_timer, (uint64_t)ms, (uint64_t)ms);
+    uv_unref((uv_handle_t *)&sweep_timer);
+    sweep_running = 1;
+}
+
+void ddb_ttl_sweeper_stop(void)
+{
+    if (!sweep_running) return;
+    uv_timer_stop(&sweep_timer);
+    uv_close((uv_handle_t *)&sweep_timer, NULL);
+    sweep_running = 0;
+}

@@ -1,0 +1,64 @@
+/* test_ddb_partiql.c — the PartiQL subset translated into expression strings,
+ * name/value maps and key equalities. */
+#include <string.h>
+#include "test.h"
+#include "dynamodb/ddb_partiql.h"
+
+TEST(select_with_key_and_filter)
+{
+    ddb_pq_t q;
+    ddb_err_t err = DDB_ERR_INIT;
+    json_t *params = json_loads("[{\"S\":\"u1\"}]", 0, NULL);
+    ASSERT_EQ(ddb_pq_parse("SELECT a, b.c FROM \"Users\" WHERE id = ? AND \"size\" > 3", params, &q, &err), 0);
+    ASSERT_EQ(q.kind, DDB_PQ_SELECT);
+    ASSERT_STREQ(q.table, "Users");
+    ASSERT_STREQ(q.projection, "#p0, #p1.#p2");
+    ASSERT_CONTAINS(q.where, "#p3 = :p0");
+    ASSERT_CONTAINS(q.where, "AND");
+    ASSERT_STREQ(json_string_value(json_object_get(json_object_get(q.eq, "id"), "S")), "u1");
+    ASSERT_STREQ(json_string_value(json_object_get(q.names, "#p4")), "size");
+    ASSERT_STREQ(json_string_value(json_object_get(json_object_get(q.values, ":p1"), "N")), "3");
+    ddb_pq_free(&q);
+    json_decref(params);
+}
+
+TEST(insert_value_literals)
+{
+    ddb_pq_t q;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_pq_parse("INSERT INTO T VALUE {'id': 'a', 'n': -1.5, 'ok': TRUE, 'l': [1, 'x'], 's': <<1, 2>>, 'm': {'k': NULL}}",
+                           NULL, &q, &err), 0);
+    ASSERT_EQ(q.kind, DDB_PQ_INSERT);
+    char *s = json_dumps(q.item, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"id\":{\"S\":\"a\"},\"l\":{\"L\":[{\"N\":\"1\"},{\"S\":\"x\"}]},\"m\":{\"M\":{\"k\":{\"NULL\":true}}},"
+                    "\"n\":{\"N\":\"-1.5\"},\"ok\":{\"BOOL\":true},\"s\":{\"NS\":[\"1\",\"2\"]}}");
+    free(s);
+    ddb_pq_free(&q);
+}
+
+TEST(update_merges_set_clauses_and_is_missing)
+{
+    ddb_pq_t q;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_pq_parse("UPDATE T SET a = 1 SET b = b + 2 REMOVE c WHERE id = 'x' AND d IS MISSING", NULL, &q, &err), 0);
+    ASSERT_EQ(q.kind, DDB_PQ_UPDATE);
+    ASSERT_CONTAINS(q.update, "SET");
+    ASSERT_CONTAINS(q.update, "REMOVE");
+    ASSERT_CONTAINS(q.where, "attribute_not_exists(");
+    ddb_pq_free(&q);
+}
+
+TEST(malformed_statements_are_rejected)
+{
+    ddb_pq_t q;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_pq_parse("SELEC * FROM T", NULL, &q, &err), -1);
+    ASSERT_CONTAINS(err.msg, "Statement wasn't well formed, can't be processed");
+    ASSERT_EQ(ddb_pq_parse("SELECT * FROM T WHERE a = ?", NULL, &q, &err), -1);
+    ASSERT_EQ(ddb_pq_parse("INSERT INTO T VALUE {'a': 'unterminated}", NULL, &q, &err), -1);
+    json_t *two = json_loads("[{\"S\":\"a\"},{\"S\":\"b\"}]", 0, NULL);
+    ASSERT_EQ(ddb_pq_parse("SELECT * FROM T WHERE a = ?", two, &q, &err), -1);
+    ASSERT_STREQ(err.msg, "Number of parameters in request and statement don't match.");
+    json_decref(two);
+    ddb_err_free(&err);
+}
