@@ -423,6 +423,11 @@ void apigw__op_v2_create(nb_req_t *req)
         json_object_set_new(item, "createdDate", apigw__iso_now());
         json_object_set_new(item, "deploymentStatus", json_string("DEPLOYED"));
         json_object_set_new(item, "autoDeployed", json_false());
+        /* what stages without auto-deploy serve until the next deployment */
+        json_t *snap = json_pack("{s:O,s:O,s:O}", "routes", json_object_get(doc, "routes"), "integrations",
+                                 json_object_get(doc, "integrations"), "authorizers", json_object_get(doc, "authorizers"));
+        json_object_set_new(item, "_snapshot", json_deep_copy(snap));
+        json_decref(snap);
         const char *sn = str(item, "stageName");
         json_t *st = sn ? json_object_get(json_object_get(doc, "stages"), sn) : NULL;
         if (st) json_object_set_new(st, "deploymentId", json_string(id));

@@ -1,7 +1,11 @@
 /* dp_http.c — an HTTP API invocation:
  *   stage ─▶ CORS preflight ─▶ route ─▶ authorizer ─▶ throttle ─▶ integration
  * Stage: the first path segment when it names a stage, else $default (the
- * whole path), else 404. No route → 404 {"message":"Not Found"}. */
+ * whole path), else 404. A stage with autoDeploy serves the API as it is, any
+ * other stage its last deployment. No route → 404 {"message":"Not Found"}.
+ * Routes with authorizationType AWS_IAM need a SigV4-signed request (the
+ * signature itself is not verified yet: the security module's enforcement
+ * is a placeholder) → 403 {"message":"Forbidden"} when unsigned. */
 #include "apigw/dp.h"
 #include "apigw/auth.h"
 #include "apigw/throttle.h"
@@ -54,10 +58,21 @@ static void after_auth(apigw_dp_t *dp)
     integrate(dp);
 }
 
-void apigw__dp_http(apigw_dp_t *dp, json_t *doc)
+/* What a stage serves: the live API with auto-deploy, else its deployment's
+ * snapshot (routes, integrations, authorizers); NULL when never deployed. */
+static json_t *served(apigw_dp_t *dp, json_t *doc)
+{
+    if (json_is_true(json_object_get(dp->stage_obj, "autoDeploy"))) return doc;
+    const char *dep = json_string_value(json_object_get(dp->stage_obj, "deploymentId"));
+    json_t *d = dep ? json_object_get(json_object_get(doc, "deployments"), dep) : NULL;
+    return d ? json_object_get(d, "_snapshot") : NULL;
+}
+
+void apigw__dp_http(apigw_dp_t *dp, json_t *live)
 {
     nb_req_t *req = dp->req;
-    if (resolve_stage(dp, json_object_get(doc, "stages")) != 0) {
+    json_t *doc = NULL;
+    if (resolve_stage(dp, json_object_get(live, "stages")) != 0 || !(doc = served(dp, live))) {
         apigw__dp_message(dp, 404, "Not Found");
         return;
     }
@@ -94,6 +109,11 @@ void apigw__dp_http(apigw_dp_t *dp, json_t *doc)
     }
     dp->integration = json_incref(integ);
     const char *at = json_string_value(json_object_get(route, "authorizationType"));
+    if (at && strcmp(at, "AWS_IAM") == 0 && !nb_req_header(req, "authorization") &&
+        !nb_req_qparam(req, "X-Amz-Signature")) {
+        apigw__dp_message(dp, 403, "Forbidden");
+        return;
+    }
     if (at && (strcmp(at, "JWT") == 0 || strcmp(at, "CUSTOM") == 0)) {
         json_t *az = json_object_get(json_object_get(doc, "authorizers"),
                                      json_string_value(json_object_get(route, "authorizerId")) ?

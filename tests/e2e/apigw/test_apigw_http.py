@@ -78,6 +78,11 @@ class HttpApis(NimbusTestCase):
         for rk in ("GET /users/{id}", "GET /users/me", "ANY /files/{proxy+}", "POST /users"):
             self.gw.create_route(ApiId=api_id, RouteKey=rk, Target="integrations/" + iid)
         self.gw.create_stage(ApiId=api_id, StageName="prod", StageVariables={"color": "blue"})
+        # a stage without auto-deploy serves nothing until deployed, then its deployment
+        self.assertEqual(http("GET", self.url(api_id, "/users/me", "prod")).status, 404)
+        self.gw.create_deployment(ApiId=api_id, StageName="prod")
+        self.gw.create_route(ApiId=api_id, RouteKey="GET /later", Target="integrations/" + iid)
+        self.assertEqual(http("GET", self.url(api_id, "/later", "prod")).status, 404)
         def rk(method, path):
             r = http(method, self.url(api_id, path, "prod"))
             return r.status, (r.json()["routeKey"] if r.status == 200 else r.json())
@@ -127,7 +132,7 @@ class HttpApis(NimbusTestCase):
             self.gw.create_route(ApiId=api_id, RouteKey=rk, Target="integrations/" + iid)
         iid = self.integration(api_id, "sleep", TimeoutInMillis=1000)
         self.gw.create_route(ApiId=api_id, RouteKey="GET /slow", Target="integrations/" + iid)
-        self.gw.create_stage(ApiId=api_id, StageName="$default")
+        self.gw.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
         r = http("GET", self.url(api_id, "/status"))
         self.assertEqual(r.status, 201)
         self.assertEqual(r.body, b"hi")
@@ -185,7 +190,7 @@ class HttpApis(NimbusTestCase):
         iid = self.integration(api_id, "echo")
         self.gw.create_route(ApiId=api_id, RouteKey="GET /secret", Target="integrations/" + iid,
                              AuthorizationType="CUSTOM", AuthorizerId=az["AuthorizerId"])
-        self.gw.create_stage(ApiId=api_id, StageName="$default")
+        self.gw.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
         self.assertEqual(http("GET", self.url(api_id, "/secret")).status, 401)
         r = http("GET", self.url(api_id, "/secret"), headers={"Authorization": "deny"})
         self.assertEqual((r.status, r.json()), (403, {"message": "Forbidden"}))
@@ -219,7 +224,7 @@ class HttpApis(NimbusTestCase):
                                              IntegrationUri="http://127.0.0.1:%d/base/{proxy}" % port,
                                              PayloadFormatVersion="1.0")["IntegrationId"]
             self.gw.create_route(ApiId=api_id, RouteKey="ANY /{proxy+}", Target="integrations/" + iid)
-            self.gw.create_stage(ApiId=api_id, StageName="$default")
+            self.gw.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
             r = http("GET", self.url(api_id, "/a/b?q=1"))
             self.assertEqual(r.status, 203, r.body)
             self.assertEqual(r.header("x-backend"), "yes")
@@ -242,7 +247,7 @@ class HttpApis(NimbusTestCase):
         self.assertEqual(api["Name"], "imported-api")
         routes = self.gw.get_routes(ApiId=api["ApiId"])["Items"]
         self.assertEqual([r["RouteKey"] for r in routes], ["GET /pets/{id}"])
-        self.gw.create_stage(ApiId=api["ApiId"], StageName="$default")
+        self.gw.create_stage(ApiId=api["ApiId"], StageName="$default", AutoDeploy=True)
         r = http("GET", self.url(api["ApiId"], "/pets/3"))
         self.assertEqual(r.json()["pathParameters"], {"id": "3"})
         doc["paths"] = {"/cats": {"post": doc["paths"]["/pets/{id}"]["get"]}}

@@ -62,7 +62,7 @@ class JwtBase:
         kw = {"AuthorizationScopes": scopes} if scopes else {}
         gw.create_route(ApiId=api_id, RouteKey="GET /me", Target="integrations/" + iid, AuthorizationType="JWT",
                         AuthorizerId=az["AuthorizerId"], **kw)
-        gw.create_stage(ApiId=api_id, StageName="$default")
+        gw.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
         return invoke_url(self.nimbus.endpoint, api_id, "$default", "/me")
 
     def call(self, url, tok):
