@@ -11,6 +11,7 @@ language runtime is needed. Its behaviour is chosen by the MODE variable:
   status   → {statusCode: 201, cookies, isBase64Encoded body "aGk=" ("hi")}
   auth     → Lambda authorizer: allow when the token/header is "allow", with context
   raw      → the event itself (non-proxy AWS integrations)
+  users    → the seed's handler: GET /users/{id} → DynamoDB GetItem on $TABLE → the item as JSON
 """
 import io
 import json
@@ -35,6 +36,15 @@ while true; do
     garbage) R='"not a proxy answer"' ;;
     status) R='{"statusCode":201,"headers":{"x-num":7},"cookies":["c1=v1","c2=v2"],"body":"aGk=","isBase64Encoded":true}' ;;
     raw) R="$EV" ;;
+    users)
+      USER_ID=$(printf '%s' "$EV" | jq -r '.pathParameters.id')
+      KEY=$(jq -cn --arg id "$USER_ID" '{id:{S:$id}}')
+      ITEM=$(HOME=/tmp AWS_PAGER= /usr/bin/aws --endpoint-url "$ENDPOINT" dynamodb get-item --table-name "$TABLE" --key "$KEY" --output json)
+      if [ -n "$ITEM" ] && printf '%s' "$ITEM" | jq -e '.Item' >/dev/null; then
+        R=$(printf '%s' "$ITEM" | jq -c '{statusCode:200, headers:{"content-type":"application/json"}, body:(.Item | map_values(.S // .N) | tojson)}')
+      else
+        R='{"statusCode":404,"body":"{\"message\":\"user not found\"}"}'
+      fi ;;
     sleep) sleep 5; R='{}' ;;
     fail)
       curl -sS -X POST "$API/invocation/$ID/error" -H 'Lambda-Runtime-Function-Error-Type: MyError' \
