@@ -5,8 +5,7 @@
  *
  * Not in the Makefile. Build and run from the repository root after `make`:
  *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc bench/apigw_micro.c \
- *      $(ls build/obj/apigw/*.o build/obj/core/*.o build/obj/lambda/*.o build/obj/store/*.o \
- *        build/obj/sandbox/*.o build/obj/gen/*.o) \
+ *      $(find build/obj -name '*.o' ! -name main.o) \
  *      -luv -ljansson -lssl -lcrypto -lseccomp -larchive -llmdb -lhttp_parser -lz -lpthread -lm -ldl \
  *      -o build/apigw_micro
  *   build/apigw_micro [ITERATIONS]
