@@ -201,6 +201,7 @@ static void stage_vars(nb_buf_t *b, int *f, const apigw_http_in_t *in, int null_
 void apigw__event_v1_text(const apigw_http_in_t *in, nb_buf_t *b)
 {
     int f = 1;
+    nb_buf_reserve(b, 2048 + in->body_len * 4 / 3);
     char tbuf[40], num[32];
     nb_buf_putc(b, '{');
     jkv(b, &f, "resource", in->resource_path);
@@ -265,6 +266,7 @@ void apigw__event_v1_text(const apigw_http_in_t *in, nb_buf_t *b)
 void apigw__event_v2_text(const apigw_http_in_t *in, nb_buf_t *b)
 {
     int f = 1;
+    nb_buf_reserve(b, 1024 + in->body_len * 4 / 3);
     char tbuf[40], num[32];
     nb_buf_putc(b, '{');
     jkv(b, &f, "version", "2.0");
