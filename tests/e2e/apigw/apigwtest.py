@@ -11,7 +11,8 @@ language runtime is needed. Its behaviour is chosen by the MODE variable:
   status   → {statusCode: 201, cookies, isBase64Encoded body "aGk=" ("hi")}
   auth     → Lambda authorizer: allow when the token/header is "allow", with context
   raw      → the event itself (non-proxy AWS integrations)
-  users    → the seed's handler: GET /users/{id} → DynamoDB GetItem on $TABLE → the item as JSON
+  users    → the seed's handler: GET /users/{id} → DynamoDB GetItem on $TABLE (curl --aws-sigv4
+             against $ENDPOINT) → the item as JSON
 """
 import io
 import json
@@ -39,7 +40,10 @@ while true; do
     users)
       USER_ID=$(printf '%s' "$EV" | jq -r '.pathParameters.id')
       KEY=$(jq -cn --arg id "$USER_ID" '{id:{S:$id}}')
-      ITEM=$(HOME=/tmp AWS_PAGER= /usr/bin/aws --endpoint-url "$ENDPOINT" dynamodb get-item --table-name "$TABLE" --key "$KEY" --output json)
+      ITEM=$(curl -sS --aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:dynamodb" \
+             --user "${AWS_ACCESS_KEY_ID:-test}:${AWS_SECRET_ACCESS_KEY:-test}" \
+             -H 'X-Amz-Target: DynamoDB_20120810.GetItem' -H 'Content-Type: application/x-amz-json-1.0' \
+             -d "{\"TableName\":\"$TABLE\",\"Key\":$KEY}" "$ENDPOINT/")
       if [ -n "$ITEM" ] && printf '%s' "$ITEM" | jq -e '.Item' >/dev/null; then
         R=$(printf '%s' "$ITEM" | jq -c '{statusCode:200, headers:{"content-type":"application/json"}, body:(.Item | map_values(.S // .N) | tojson)}')
       else
