@@ -153,7 +153,9 @@ void apigw__op_v1_import_rest_api(nb_req_t *req)
 {
     char id[16];
     apigw__new_id(id, 10);
-    json_t *doc = new_doc(json_object(), id);
+    json_t *empty = json_object();
+    json_t *doc = new_doc(empty, id);
+    json_decref(empty);
     json_object_set_new(json_object_get(doc, "api"), "name", json_string("imported"));
     if (!import_text(req, doc)) {
         json_decref(doc);

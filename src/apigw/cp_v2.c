@@ -346,7 +346,9 @@ void apigw__op_v2_import_api(nb_req_t *req)
     if (!body) return;
     char id[16];
     apigw__new_id(id, 10);
-    json_t *api = api_from_body(json_object(), id);
+    json_t *empty = json_object();
+    json_t *api = api_from_body(empty, id);
+    json_decref(empty);
     json_object_set_new(api, "protocolType", json_string("HTTP"));
     json_object_set_new(api, "routeSelectionExpression", json_string("${request.method} ${request.path}"));
     json_t *doc = new_doc(api);
