@@ -94,71 +94,89 @@ static void jbody(nb_buf_t *b, int *first, const apigw_http_in_t *in, int null_w
     nb_buf_puts(b, b64 ? "true" : "false");
 }
 
-/* Name index i is the first occurrence of its name among the first n items. */
-static int first_of(const nb_kv_t *kv, size_t i)
+/* Repeated names are grouped by sorting indices by (name, position): the
+ * maps are then written in O(n log n) even for thousands of headers. */
+static const nb_kv_t *sort_base;
+
+static int by_name(const void *x, const void *y)
 {
-    for (size_t k = 0; k < i; k++)
-        if (strcmp(kv[k].name, kv[i].name) == 0) return 0;
-    return 1;
+    size_t i = *(const size_t *)x, k = *(const size_t *)y;
+    int c = strcmp(sort_base[i].name, sort_base[k].name);
+    return c ? c : (i < k ? -1 : i > k);
+}
+
+/* Indices of kv sorted by name then position: in small (the usual case: an
+ * insertion sort, no allocation) or on the heap (caller frees when != small). */
+static size_t *grouped(const nb_kv_t *kv, size_t n, size_t *small, size_t small_cap)
+{
+    size_t *ix = n <= small_cap ? small : malloc(sizeof *ix * n);
+    if (!ix) abort();
+    for (size_t i = 0; i < n; i++) ix[i] = i;
+    if (ix == small) {
+        for (size_t i = 1; i < n; i++)
+            for (size_t k = i; k > 0 && strcmp(kv[ix[k - 1]].name, kv[ix[k]].name) > 0; k--) {
+                size_t t = ix[k];
+                ix[k] = ix[k - 1];
+                ix[k - 1] = t;
+            }
+    } else {
+        sort_base = kv;
+        qsort(ix, n, sizeof *ix, by_name);
+    }
+    return ix;
+}
+
+/* How the values of one name are written. */
+enum map_style { MAP_LAST, MAP_MULTI, MAP_JOINED };
+
+static void write_map(nb_buf_t *b, const nb_kv_t *kv, size_t n, const char *skip, enum map_style style)
+{
+    size_t small[32];
+    size_t *ix = grouped(kv, n, small, 32);
+    int f = 1;
+    nb_buf_putc(b, '{');
+    for (size_t g = 0; g < n;) {
+        size_t e = g + 1;
+        while (e < n && strcmp(kv[ix[e]].name, kv[ix[g]].name) == 0) e++;
+        const char *name = kv[ix[g]].name;
+        if (!skip || strcmp(name, skip) != 0) {
+            jkey(b, &f, name);
+            if (style == MAP_LAST) {
+                const char *v = kv[ix[e - 1]].value;
+                jstr(b, v, strlen(v));
+            } else {
+                nb_buf_putc(b, style == MAP_MULTI ? '[' : '"');
+                for (size_t k = g; k < e; k++) {
+                    const char *v = kv[ix[k]].value;
+                    if (k > g) nb_buf_putc(b, ',');
+                    if (style == MAP_MULTI) jstr(b, v, strlen(v));
+                    else nb_buf_json_escape(b, v, strlen(v));
+                }
+                nb_buf_putc(b, style == MAP_MULTI ? ']' : '"');
+            }
+        }
+        g = e;
+    }
+    nb_buf_putc(b, '}');
+    if (ix != small) free(ix);
 }
 
 /* {"name": value} with the last value of repeated names (1.0 single-value maps). */
 static void map_last(nb_buf_t *b, const nb_kv_t *kv, size_t n, const char *skip)
 {
-    int f = 1;
-    nb_buf_putc(b, '{');
-    for (size_t i = 0; i < n; i++) {
-        if (skip && strcmp(kv[i].name, skip) == 0) continue;
-        if (!first_of(kv, i)) continue;
-        const char *v = kv[i].value;
-        for (size_t k = i + 1; k < n; k++)
-            if (strcmp(kv[k].name, kv[i].name) == 0) v = kv[k].value;
-        jkv(b, &f, kv[i].name, v);
-    }
-    nb_buf_putc(b, '}');
+    write_map(b, kv, n, skip, MAP_LAST);
 }
 
 /* {"name": [values]} (1.0 multi-value maps). */
 static void map_multi(nb_buf_t *b, const nb_kv_t *kv, size_t n)
 {
-    int f = 1;
-    nb_buf_putc(b, '{');
-    for (size_t i = 0; i < n; i++) {
-        if (!first_of(kv, i)) continue;
-        jkey(b, &f, kv[i].name);
-        nb_buf_putc(b, '[');
-        int ff = 1;
-        for (size_t k = i; k < n; k++) {
-            if (strcmp(kv[k].name, kv[i].name) != 0) continue;
-            if (!ff) nb_buf_putc(b, ',');
-            ff = 0;
-            jstr(b, kv[k].value, strlen(kv[k].value));
-        }
-        nb_buf_putc(b, ']');
-    }
-    nb_buf_putc(b, '}');
+    write_map(b, kv, n, NULL, MAP_MULTI);
 }
 
 /* {"name": "v1,v2"} (2.0 maps: repeats joined with commas). */
 static void map_joined(nb_buf_t *b, const nb_kv_t *kv, size_t n, const char *skip)
 {
-    int f = 1;
-    nb_buf_putc(b, '{');
-    for (size_t i = 0; i < n; i++) {
-        if (skip && strcmp(kv[i].name, skip) == 0) continue;
-        if (!first_of(kv, i)) continue;
-        jkey(b, &f, kv[i].name);
-        nb_buf_putc(b, '"');
-        int ff = 1;
-        for (size_t k = i; k < n; k++) {
-            if (strcmp(kv[k].name, kv[i].name) != 0) continue;
-            if (!ff) nb_buf_putc(b, ',');
-            ff = 0;
-            nb_buf_json_escape(b, kv[k].value, strlen(kv[k].value));
-        }
-        nb_buf_putc(b, '"');
-    }
-    nb_buf_putc(b, '}');
+    write_map(b, kv, n, skip, MAP_JOINED);
 }
 
 static void json_value(nb_buf_t *b, json_t *v)

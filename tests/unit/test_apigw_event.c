@@ -237,3 +237,35 @@ TEST(response_v2_plain_json_is_200)
     ASSERT_EQ(apigw__response_v2(a, p, strlen(p), &o), -1);
     nb_arena_free(a);
 }
+
+TEST(event_thousands_of_headers_keep_order)
+{
+    /* the grouped writer must keep each name's values in arrival order, on
+     * the small (stack) and the large (sorted on the heap) path alike */
+    static nb_kv_t many[3000];
+    static char names[3000][16], values[3000][16];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(names[i], sizeof names[i], i % 3 == 0 ? "x-rep" : "h%d", i);
+        snprintf(values[i], sizeof values[i], "v%d", i);
+        many[i].name = names[i];
+        many[i].value = values[i];
+        many[i].value_len = strlen(values[i]);
+    }
+    apigw_http_in_t in = base_in();
+    in.headers = many;
+    in.n_headers = 3000;
+    json_t *ev = apigw__event_v2(&in);
+    const char *rep = s(ev, "headers.x-rep");
+    ASSERT(rep != NULL);
+    ASSERT(strncmp(rep, "v0,v3,v6,", 9) == 0);
+    ASSERT_EQ(json_object_size(json_object_get(ev, "headers")), 2001);
+    json_decref(ev);
+    ev = apigw__event_v1(&in);
+    ASSERT_STREQ(s(ev, "headers.x-rep"), "v2997");
+    ASSERT_EQ(json_array_size(json_object_get(json_object_get(ev, "multiValueHeaders"), "x-rep")), 1000);
+    json_decref(ev);
+    in.n_headers = 7;   /* the small path */
+    ev = apigw__event_v2(&in);
+    ASSERT_STREQ(s(ev, "headers.x-rep"), "v0,v3,v6");
+    json_decref(ev);
+}
