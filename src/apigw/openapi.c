@@ -1,5 +1,5 @@
 /* openapi.c — importing OpenAPI 3 (HTTP and REST APIs) and Swagger 2 (REST
- * APIs) definitions in JSON with API Gateway's extensions:
+ * APIs) definitions with API Gateway's extensions:
  *   x-amazon-apigateway-integration (type, uri, httpMethod, payloadFormatVersion,
  *     timeoutInMillis, requestTemplates, passthroughBehavior, responses),
  *   x-amazon-apigateway-any-method, x-amazon-apigateway-cors,
@@ -9,6 +9,7 @@
  * This file only turns the document into the stored shapes of a v2 or v1
  * document; the control plane stores and answers. */
 #include "apigw/apigw_int.h"
+#include "apigw/yaml.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +41,18 @@ static json_t *load(nb_arena_t *a, const char *text, size_t len, const char **ms
 {
     json_error_t e;
     json_t *d = json_loadb(text, len, 0, &e);
+    if (!d) {   /* not JSON: YAML then */
+        char yerr[160];
+        d = apigw__yaml_load(text, len, yerr, sizeof yerr);
+        if (!d) {
+            *msg = nb_arena_printf(a, "Invalid OpenAPI input: neither JSON (%s at line %d) nor YAML (%s)", e.text,
+                                   e.line, yerr);
+            return NULL;
+        }
+    }
     if (!json_is_object(d)) {
         json_decref(d);
-        *msg = nb_arena_printf(a, "Invalid OpenAPI input: only JSON definitions are supported (%s at line %d)",
-                               e.text, e.line);
+        *msg = "Invalid OpenAPI input: the definition must be an object";
         return NULL;
     }
     if (!str(d, "openapi") && !str(d, "swagger")) {

@@ -256,8 +256,21 @@ class HttpApis(NimbusTestCase):
         self.assertEqual([r["RouteKey"] for r in routes], ["POST /cats"])
         self.assertEqual(http("GET", self.url(api["ApiId"], "/pets/3")).status, 404)
         with self.assertRaises(Exception) as cm:
-            self.gw.import_api(Body="not json at all")
+            self.gw.import_api(Body="{not json: [nor yaml")
         self.assertIn("BadRequestException", str(cm.exception))
+
+    def test_import_yaml_with_cli(self):
+        yaml_doc = ("openapi: 3.0.1\ninfo:\n  title: from-yaml\n  version: '1'\npaths:\n  /hello:\n    get:\n"
+                    "      x-amazon-apigateway-integration:\n        type: aws_proxy\n        payloadFormatVersion: '2.0'\n"
+                    "        uri: %s\n" % self.fn["plain"])
+        path = os.path.join(self.nimbus.data_dir, "api.yaml")
+        with open(path, "w") as f:
+            f.write(yaml_doc)
+        rc, api, err = self.nimbus.aws("apigatewayv2", "import-api", "--body", "file://" + path)
+        self.assertEqual(api["Name"], "from-yaml")
+        self.gw.create_stage(ApiId=api["ApiId"], StageName="$default", AutoDeploy=True)
+        r = http("GET", self.url(api["ApiId"], "/hello"))
+        self.assertEqual((r.status, r.json()), (200, {"hello": "world"}))
 
 
 if __name__ == "__main__":
