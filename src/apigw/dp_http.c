@@ -94,7 +94,7 @@ void apigw__dp_http(apigw_dp_t *dp, json_t *live)
     }
     json_t *route = rt[dp->match.index].data;
     dp->route = json_incref(route);
-    dp->route_key = json_string_value(json_object_get(route, "routeKey"));
+    dp->route_key = nb_arena_strdup(req->arena, json_string_value(json_object_get(route, "routeKey")));
     dp->in.route_key = dp->route_key;
     dp->resource_id = "";
     dp->in.resource_id = "";

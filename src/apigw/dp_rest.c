@@ -105,8 +105,9 @@ void apigw__dp_rest(apigw_dp_t *dp, json_t *doc)
     json_t *res = rt[dp->match.index].data;
     json_t *method = json_object_get(json_object_get(res, "resourceMethods"), rt[dp->match.index].method);
     dp->route = json_incref(method);
-    dp->route_key = rt[dp->match.index].path;
-    dp->resource_id = json_string_value(json_object_get(res, "id"));
+    /* copies: the deployment holding these strings may go while the call runs */
+    dp->route_key = nb_arena_strdup(req->arena, rt[dp->match.index].path);
+    dp->resource_id = nb_arena_strdup(req->arena, json_string_value(json_object_get(res, "id")));
     dp->in.resource_path = dp->route_key;
     dp->in.resource_id = dp->resource_id;
     dp->in.route_key = dp->route_key;
