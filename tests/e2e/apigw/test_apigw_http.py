@@ -180,6 +180,16 @@ class HttpApis(NimbusTestCase):
         r = http("GET", self.url(api["ApiId"], "/t"))
         self.assertEqual(r.json(), {"message": "Too Many Requests"})
 
+    def test_route_level_throttling(self):
+        api_id = self.gw.create_api(Name="thr-route", ProtocolType="HTTP")["ApiId"]
+        iid = self.integration(api_id, "plain")
+        for rk in ("GET /limited", "GET /free"):
+            self.gw.create_route(ApiId=api_id, RouteKey=rk, Target="integrations/" + iid)
+        self.gw.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True,
+                             RouteSettings={"GET /limited": {"ThrottlingBurstLimit": 1, "ThrottlingRateLimit": 0.01}})
+        self.assertEqual([http("GET", self.url(api_id, "/limited")).status for _ in range(2)], [200, 429])
+        self.assertEqual([http("GET", self.url(api_id, "/free")).status for _ in range(3)], [200, 200, 200])
+
     def test_lambda_request_authorizer_simple(self):
         api_id = self.gw.create_api(Name="authz", ProtocolType="HTTP")["ApiId"]
         fn_arn = create_function(self.lam, "auth-simple", "auth", env={"SIMPLE": "1"})

@@ -213,6 +213,26 @@ class RestApis(NimbusTestCase):
         r2 = http("GET", u, headers={"Authorization": "allow"})
         self.assertEqual(r2.json()["requestContext"]["authorizer"]["n"], authz["n"])   # cached
 
+    def test_request_authorizer(self):
+        api_id, root = self.api_with("reqauth")
+        rid = self.gw.create_resource(restApiId=api_id, parentId=root, pathPart="r")["id"]
+        az = self.gw.create_authorizer(restApiId=api_id, name="req", type="REQUEST",
+                                       authorizerUri=lambda_uri(self.fn["auth"]),
+                                       identitySource="method.request.header.Authorization,method.request.querystring.k",
+                                       authorizerResultTtlInSeconds=0)
+        self.method(api_id, rid, "GET", self.proxy("echo"), authorizationType="CUSTOM", authorizerId=az["id"])
+        self.gw.create_deployment(restApiId=api_id, stageName="p")
+        u = self.url(api_id, "p", "/r")
+        # every identity source must be present, else 401 without calling the function
+        self.assertEqual(http("GET", u, headers={"Authorization": "allow"}).status, 401)
+        r = http("GET", u + "?k=1", headers={"Authorization": "allow"})
+        self.assertEqual(r.status, 200, r.body)
+        a1 = r.json()["requestContext"]["authorizer"]
+        self.assertEqual((a1["principalId"], a1["user"]), ("user-1", "u1"))
+        r2 = http("GET", u + "?k=1", headers={"Authorization": "allow"})
+        self.assertNotEqual(r2.json()["requestContext"]["authorizer"]["n"], a1["n"])   # TTL 0: not cached
+        self.assertEqual(http("GET", u + "?k=1", headers={"Authorization": "deny"}).status, 403)
+
     def test_import_swagger(self):
         doc = {"swagger": "2.0", "info": {"title": "petstore", "version": "1"},
                "x-amazon-apigateway-request-validators": {"body": {"validateRequestBody": True,
