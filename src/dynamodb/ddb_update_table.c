@@ -163,6 +163,33 @@ static int stream_update(json_t *doc, const json_t *ss, const ddb_table_t *t, dd
     return 0;
 }
 
+static int in_schema(const json_t *ks, const char *name)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(ks, i, e) if (strcmp(ddb_jstr(e, "AttributeName") ? ddb_jstr(e, "AttributeName") : "", name) == 0) return 1;
+    return 0;
+}
+
+/* Keep only the attribute definitions some key schema still uses (after a GSI
+ * is deleted DynamoDB drops the definitions only it needed). */
+static void prune_attrdefs(json_t *doc)
+{
+    json_t *ad = json_object_get(doc, "AttributeDefinitions");
+    for (size_t i = json_array_size(ad); i-- > 0;) {
+        const char *n = ddb_jstr(json_array_get(ad, i), "AttributeName");
+        int used = n && in_schema(json_object_get(doc, "KeySchema"), n);
+        const char *kinds[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
+        for (int k = 0; k < 2 && !used; k++) {
+            size_t j;
+            json_t *ix;
+            json_array_foreach(json_object_get(doc, kinds[k]), j, ix)
+                if (n && in_schema(json_object_get(ix, "KeySchema"), n)) used = 1;
+        }
+        if (!used) json_array_remove(ad, i);
+    }
+}
+
 void ddb_op_update_table(nb_req_t *req)
 {
     json_t *b = req->json;
@@ -233,6 +260,7 @@ void ddb_op_update_table(nb_req_t *req)
         merge_attrdefs(doc, json_object_get(b, "AttributeDefinitions"), &err) != 0)
         goto fail;
     if (gu && gsi_updates(doc, gu, t, &u, &err) != 0) goto fail;
+    if (u.deleted_num) prune_attrdefs(doc);
     if (ss && stream_update(doc, ss, t, &err) != 0) goto fail;
     if (dp) json_object_set_new(doc, "DeletionProtectionEnabled", json_boolean(json_is_true(dp)));
     if (tc) json_object_set_new(doc, "TableClassSummary", json_pack("{s:s}", "TableClass", tc));
