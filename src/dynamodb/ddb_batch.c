@@ -153,7 +153,7 @@ void ddb_op_batch_get(nb_req_t *req)
     json_t *out = json_pack("{s:o,s:o}", "Responses", resp, "UnprocessedKeys", unproc);
     if (mode) json_object_set_new(out, "ConsumedCapacity", caps);
     else json_decref(caps);
-    nb_reply_json(req, 200, out);
+    ddb_reply_ok(req, out);
 }
 
 void ddb_op_batch_write(nb_req_t *req)

@@ -250,7 +250,7 @@ void ddb_op_describe_table(nb_req_t *req)
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
     json_t *desc = ddb_table_description(req, t, txn, NULL);
     store_abort(txn);
-    nb_reply_json(req, 200, json_pack("{s:o}", "Table", desc));
+    ddb_reply_ok(req, json_pack("{s:o}", "Table", desc));
 }
 
 void ddb_op_list_tables(nb_req_t *req)
@@ -283,7 +283,7 @@ void ddb_op_list_tables(nb_req_t *req)
     if (last && json_array_size(arr) == limit && strcmp(last, names[n - 1]) != 0)
         json_object_set_new(out, "LastEvaluatedTableName", json_string(last));
     free(names);
-    nb_reply_json(req, 200, out);
+    ddb_reply_ok(req, out);
 }
 
 void ddb_op_delete_table(nb_req_t *req)

@@ -274,7 +274,7 @@ void ddb_op_execute_statement(nb_req_t *req)
         store_abort(txn);
         json_t *out = json_pack("{s:O}", "Items", e.items);
         if (e.next_out) json_object_set_new(out, "NextToken", json_string(e.next_out));
-        nb_reply_json(req, 200, out);
+        ddb_reply_ok(req, out);
     } else {
         ddb_commit_reply(req, txn, json_pack("{s:[]}", "Items"));
     }
@@ -403,7 +403,7 @@ void ddb_op_execute_transaction(nb_req_t *req)
     json_decref(reasons);
     if (!writes) {
         store_abort(txn);
-        nb_reply_json(req, 200, json_pack("{s:o}", "Responses", resps));
+        ddb_reply_ok(req, json_pack("{s:o}", "Responses", resps));
         return;
     }
     json_decref(resps);

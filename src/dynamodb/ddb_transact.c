@@ -169,7 +169,7 @@ void ddb_op_transact_write(nb_req_t *req)
         int tc = token_check(txn, token, hash, &prev);
         if (tc == 1) {
             store_abort(txn);
-            nb_reply_json(req, 200, prev);
+            ddb_reply_ok(req, prev);
             goto out;
         }
         if (tc == 2) {
@@ -317,7 +317,7 @@ void ddb_op_transact_get(nb_req_t *req)
         json_t *out = json_pack("{s:o}", "Responses", resps);
         if (mode) json_object_set_new(out, "ConsumedCapacity", caps);
         else json_decref(caps);
-        nb_reply_json(req, 200, out);
+        ddb_reply_ok(req, out);
     }
     for (size_t i = 0; i < n; i++) nb_buf_free(&keys[i]);
     free(keys);

@@ -88,7 +88,7 @@ void ddb_op_describe_ttl(nb_req_t *req)
     json_t *d = t->ttl_attr
         ? json_pack("{s:s,s:s}", "TimeToLiveStatus", "ENABLED", "AttributeName", t->ttl_attr)
         : json_pack("{s:s}", "TimeToLiveStatus", "DISABLED");
-    nb_reply_json(req, 200, json_pack("{s:o}", "TimeToLiveDescription", d));
+    ddb_reply_ok(req, json_pack("{s:o}", "TimeToLiveDescription", d));
 }
 
 /* --- the sweeper --- */
