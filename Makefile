@@ -2,12 +2,17 @@
 #
 #   make            release build → build/nimbus
 #   make run        install deps, build, start nimbus in the foreground
-#   make test       install deps, build, unit tests (plain + ASan/UBSan), e2e, fuzz briefly
+#   make test       install deps, build, unit tests (plain + ASan/UBSan), e2e, reliability
+#                   (bounded), fuzz briefly
+#   make reliability  the full reliability suite (20 kill -9 rounds, bigger floods)
 #   make asan       sanitizer build → build/asan/nimbus
 #   make unit       unit tests only (release build)
 #   make fuzz       every fuzz target for FUZZ_SECONDS each (default 3600)
 #   make bench      benchmarks against the peers (bench/README.md)
 
+# Builds run in parallel on every core; V=1 shows the full compiler commands.
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+Q       := $(if $(V),,@)
 CC      ?= cc
 CLANG   ?= clang
 PKGS    := libuv jansson openssl libseccomp libarchive
@@ -43,31 +48,39 @@ build/gen/embedded_files.c: scripts/embed.sh $(EMBED)
 
 build/obj/gen/embedded_files.o: $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC $@")
+	$(Q)$(CC) $(CSTD) $(CFLAGS) -c $< -o $@
 build/asan/obj/gen/embedded_files.o: $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(SANFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC $@")
+	$(Q)$(CC) $(CSTD) $(SANFLAGS) -c $< -o $@
 
 build/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
+	@$(if $(V),:,echo "  CC $@")
+	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
 build/asan/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
+	@$(if $(V),:,echo "  CC $@")
+	$(Q)$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
 
 build/nimbus: build/obj/main.o $(REL_OBJ)
-	$(CC) $(CFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
+	@$(if $(V),:,echo "  LD $@")
+	$(Q)$(CC) $(CFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
 build/asan/nimbus: build/asan/obj/main.o $(ASAN_OBJ)
-	$(CC) $(SANFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
+	@$(if $(V),:,echo "  LD $@")
+	$(Q)$(CC) $(SANFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
 asan: build/asan/nimbus
 
 # --- unit tests: each tests/unit/test_X.c is one binary ---------------------
 build/tests/%: tests/unit/%.c tests/unit/test_main.c tests/unit/test.h $(REL_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(REL_OBJ) $(LIBS) -ldl
+	@$(if $(V),:,echo "  LD $@")
+	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(REL_OBJ) $(LIBS) -ldl
 build/asan/tests/%: tests/unit/%.c tests/unit/test_main.c tests/unit/test.h $(ASAN_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(ASAN_OBJ) $(LIBS) -ldl
+	@$(if $(V),:,echo "  LD $@")
+	$(Q)$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(ASAN_OBJ) $(LIBS) -ldl
 
 unit: $(addprefix build/tests/,$(TESTS)) build/nimbus
 	@scripts/run-unit.sh build/tests $(TESTS)
@@ -84,12 +97,15 @@ FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIBSRCS)) build/fuzz/obj/gen
 FUZZCF   := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 build/fuzz/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(@D)
-	$(CLANG) $(CSTD) $(WARN) -Wno-unknown-warning-option $(FUZZCF) $(INCS) $(DEPCF) -c $< -o $@
+	@$(if $(V),:,echo "  CC $@")
+	$(Q)$(CLANG) $(CSTD) $(WARN) -Wno-unknown-warning-option $(FUZZCF) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
 build/fuzz/obj/gen/embedded_files.o: $(GEN)
 	@mkdir -p $(@D)
-	$(CLANG) $(CSTD) $(FUZZCF) -c $< -o $@
+	@$(if $(V),:,echo "  CC $@")
+	$(Q)$(CLANG) $(CSTD) $(FUZZCF) -c $< -o $@
 build/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
-	$(CLANG) $(CSTD) $(FUZZCF) -fsanitize=fuzzer $(INCS) $(DEPCF) -o $@ $< $(FUZZ_OBJ) $(LIBS) -ldl
+	@$(if $(V),:,echo "  LD $@")
+	$(Q)$(CLANG) $(CSTD) $(FUZZCF) -fsanitize=fuzzer $(INCS) $(DEPCF) -o $@ $< $(FUZZ_OBJ) $(LIBS) -ldl
 fuzz: $(addprefix build/fuzz/,$(FUZZERS))
 	@scripts/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 fuzz-quick: $(addprefix build/fuzz/,$(FUZZERS))
@@ -105,6 +121,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory e2e
+	@tests/reliability/run.sh quick build/nimbus
 	@$(MAKE) --no-print-directory fuzz-quick
 
 bench: deps all
@@ -112,7 +129,7 @@ bench: deps all
 bench-quick: deps all
 	@bench/run.sh quick
 reliability: deps all
-	@tests/reliability/run.sh full
+	@tests/reliability/run.sh full build/nimbus
 soak: deps all
 	@tests/reliability/soak.sh
 

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include <errno.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,8 @@ static int cmd_version(int argc, char **argv);
 
 static const char up_usage[] =
     "usage: nimbus up [--listen HOST:PORT] [--data DIR] [--region R] [--account ID]\n"
-    "                 [--log-level error|warn|info|debug] [--config FILE] [--set section.key=value]...\n"
+    "                 [--log-level error|warn|info|debug] [--auth enforced|open] [--config FILE]\n"
+    "                 [--set section.key=value]...\n"
     "\n"
     "Start the nimbus daemon in the foreground: one edge endpoint for every service.\n"
     "  --listen HOST:PORT   where the edge listens (default 127.0.0.1:4566; port 0 picks a free\n"
@@ -43,6 +45,8 @@ static const char up_usage[] =
     "  --region R           region in ARNs and answers (default us-east-1) env NIMBUS_REGION\n"
     "  --account ID         12-digit account id (default 000000000000)    env NIMBUS_ACCOUNT\n"
     "  --log-level L        error, warn, info (default) or debug          env NIMBUS_LOG_LEVEL\n"
+    "  --auth MODE          enforced (default: SigV4 + IAM on every request) or open (any\n"
+    "                       well-formed credentials; loopback addresses only) env NIMBUS_AUTH\n"
     "  --config FILE        config file of 'key = value' lines (default DIR/nimbus.conf)\n"
     "                                                                     env NIMBUS_CONFIG\n"
     "  --set s.k=v          a service setting, e.g. lambda.idle_timeout=300\n"
@@ -147,6 +151,21 @@ static void write_endpoint_file(const daemon_t *d)
         nb_log_warn("nimbus", "cannot write %s: %s", path, strerror(errno));
 }
 
+/* Every connection and function instance costs descriptors: use the hard limit. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static int is_loopback(const char *host)
+{
+    return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
 static int cmd_up(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
@@ -157,7 +176,13 @@ static int cmd_up(int argc, char **argv)
     static daemon_t d;
     if (nb_config_load(&d.cfg, argc, argv) != 0) return 2;
     nb_log_set_level(d.cfg.log_level);
+    if (d.cfg.auth_open && !is_loopback(d.cfg.listen_host)) {
+        fprintf(stderr, "nimbus: --auth open accepts anyone's credentials; it only listens on loopback "
+                        "addresses, not %s\n", d.cfg.listen_host);
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit();
     if (nb_mkdir_p(d.cfg.data_dir) != 0) {
         fprintf(stderr, "nimbus: cannot create data directory %s: %s\n", d.cfg.data_dir, strerror(errno));
         return 1;

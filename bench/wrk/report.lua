@@ -4,8 +4,13 @@
 local method = os.getenv("WRK_METHOD")
 local body_file = os.getenv("WRK_BODY_FILE")
 local headers = os.getenv("WRK_HEADERS")
+-- WRK_BODY_TEMPLATE: a body whose "{n}" is replaced by a random integer in
+-- [0, WRK_KEYS) for every request (random keys for GetItem/PutItem).
+local template = os.getenv("WRK_BODY_TEMPLATE")
+local keys = tonumber(os.getenv("WRK_KEYS") or "10000")
 
 init = function(args)
+  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0) % 100000)
   if method then wrk.method = method end
   if body_file then
     local f = io.open(body_file, "rb")
@@ -17,6 +22,13 @@ init = function(args)
       local k, v = string.match(h, "^%s*([^:]+):%s*(.*)$")
       if k then wrk.headers[k] = v end
     end
+  end
+end
+
+if template then
+  request = function()
+    local body = string.gsub(template, "{n}", tostring(math.random(0, keys - 1)))
+    return wrk.format(nil, nil, nil, body)
   end
 end
 

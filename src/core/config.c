@@ -3,8 +3,8 @@
  * The config file holds "key = value" lines ('#' comments). Keys: listen,
  * data, region, account, log_level, and any "section.key" for services.
  * Environment: NIMBUS_LISTEN, NIMBUS_DATA, NIMBUS_REGION, NIMBUS_ACCOUNT,
- * NIMBUS_LOG_LEVEL, NIMBUS_CONFIG, and NIMBUS_SECTION_KEY for "section.key".
- * Flags: --listen, --data, --region, --account, --log-level, --config,
+ * NIMBUS_LOG_LEVEL, NIMBUS_AUTH, NIMBUS_CONFIG, and NIMBUS_SECTION_KEY for "section.key".
+ * Flags: --listen, --data, --region, --account, --log-level, --auth, --config,
  * --set section.key=value. */
 #include "core/config.h"
 #include "core/alloc.h"
@@ -85,6 +85,12 @@ static int apply(nb_config_t *c, const char *key, const char *v)
         c->log_level = l;
         return 0;
     }
+    if (strcmp(key, "auth") == 0) {
+        if (strcmp(v, "open") == 0) c->auth_open = 1;
+        else if (strcmp(v, "enforced") == 0) c->auth_open = 0;
+        else { fprintf(stderr, "nimbus: --auth must be enforced or open, got '%s'\n", v); return -1; }
+        return 0;
+    }
     if (!strchr(key, '.')) {
         fprintf(stderr, "nimbus: unknown setting '%s'\n", key);
         return -1;
@@ -147,7 +153,7 @@ static void env_key(const char *name, char *out, size_t cap)
 
 static const char *core_env[][2] = {
     {"NIMBUS_LISTEN", "listen"}, {"NIMBUS_DATA", "data"}, {"NIMBUS_REGION", "region"},
-    {"NIMBUS_ACCOUNT", "account"}, {"NIMBUS_LOG_LEVEL", "log_level"},
+    {"NIMBUS_ACCOUNT", "account"}, {"NIMBUS_LOG_LEVEL", "log_level"}, {"NIMBUS_AUTH", "auth"},
 };
 
 static int is_core_env(const char *name)
@@ -168,6 +174,7 @@ int nb_config_load(nb_config_t *c, int argc, char **argv)
     snprintf(c->region, sizeof c->region, "us-east-1");
     snprintf(c->account, sizeof c->account, "000000000000");
     c->log_level = NB_LOG_INFO;
+    c->auth_open = 0;
 
     /* which config file: flag, then env, then DATA/nimbus.conf */
     const char *file = getenv("NIMBUS_CONFIG");
@@ -211,6 +218,7 @@ int nb_config_load(nb_config_t *c, int argc, char **argv)
         else if (strcmp(a, "--region") == 0) key = "region";
         else if (strcmp(a, "--account") == 0) key = "account";
         else if (strcmp(a, "--log-level") == 0) key = "log_level";
+        else if (strcmp(a, "--auth") == 0) key = "auth";
         else if (strcmp(a, "--config") == 0) { i++; continue; }
         else if (strcmp(a, "--set") == 0) {
             if (i + 1 >= argc || !strchr(argv[i + 1], '=')) {

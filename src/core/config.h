@@ -15,6 +15,7 @@ typedef struct nb_config {
     char region[32];
     char account[16];
     int log_level;              /* nb_log_level_t */
+    int auth_open;              /* --auth open: any well-formed credentials (loopback only) */
     char endpoint_url[300];     /* http://host:port, filled once listening */
     nb_config_kv_t *extra;      /* other settings */
     int n_extra;

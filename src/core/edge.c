@@ -5,6 +5,7 @@
 #include "core/reply.h"
 #include "core/util.h"
 #include "core/log.h"
+#include "auth/enforce.h"
 #include <string.h>
 #include <strings.h>
 
@@ -396,5 +397,6 @@ void nb_edge_dispatch(nb_req_t *req, void *data)
         nb_reply_error(req, err, "%s", msg);
         return;
     }
+    if (!(req->op->flags & NB_OP_NO_AUTH) && auth_enforce(req) != 0) return;   /* it replied */
     req->op->handler(req);
 }

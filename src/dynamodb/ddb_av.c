@@ -61,6 +61,9 @@ const char *ddb_av_str(const json_t *av)
 
 /* ---- validation ------------------------------------------------------ */
 
+/* Wire-shape errors, worded as the service's JSON deserializer words them
+ * (captured: a number where a string belongs is "NUMBER_VALUE cannot be
+ * converted to String"). want: "String", "Blob", "Boolean". */
 static int ser_err(ddb_err_t *err, const json_t *v, const char *want)
 {
     if (json_is_array(v))
@@ -68,11 +71,12 @@ static int ser_err(ddb_err_t *err, const json_t *v, const char *want)
     if (json_is_object(v))
         return ddb_err_set(err, NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.");
     if (json_is_boolean(v))
-        return ddb_err_set(err, NB_ERR_SERIALIZATION, "class java.lang.Boolean can not be converted to %s", want);
-    if (json_is_real(v))
-        return ddb_err_set(err, NB_ERR_SERIALIZATION, "class java.lang.Double can not be converted to %s", want);
-    if (json_is_integer(v))
-        return ddb_err_set(err, NB_ERR_SERIALIZATION, "class java.lang.Integer can not be converted to %s", want);
+        return ddb_err_set(err, NB_ERR_SERIALIZATION, "%s cannot be converted to %s",
+                           json_is_true(v) ? "TRUE_VALUE" : "FALSE_VALUE", want);
+    if (json_is_number(v))
+        return ddb_err_set(err, NB_ERR_SERIALIZATION, "NUMBER_VALUE cannot be converted to %s", want);
+    if (json_is_string(v))
+        return ddb_err_set(err, NB_ERR_SERIALIZATION, "STRING_VALUE cannot be converted to %s", want);
     return ddb_err_set(err, NB_ERR_SERIALIZATION, "Unexpected value type in payload");
 }
 
@@ -81,7 +85,7 @@ static int canon_b64(json_t *holder_arr, size_t idx, json_t *holder_obj, const c
                      json_t *v, ddb_err_t *err)
 {
     if (!json_is_string(v))
-        return ser_err(err, v, "a Blob");
+        return ser_err(err, v, "Blob");
     const char *s = json_string_value(v);
     size_t n = json_string_length(v);
     nb_buf_t raw = NB_BUF_INIT, enc = NB_BUF_INIT;
@@ -111,7 +115,7 @@ static int canon_num(json_t *holder_arr, size_t idx, json_t *holder_obj, const c
                      json_t *v, ddb_err_t *err)
 {
     if (!json_is_string(v))
-        return ser_err(err, v, "an String");
+        return ser_err(err, v, "String");
     ddb_num_t n;
     if (ddb_num_parse(json_string_value(v), json_string_length(v), &n, err) < 0)
         return -1;
@@ -197,7 +201,7 @@ static int validate_set(json_t *arr, ddb_type_t t, ddb_err_t *err)
                                t == DDB_T_SS ? "string" : "number", t == DDB_T_SS ? "string" : "number");
         int rc = 0;
         if (t == DDB_T_SS)
-            rc = json_is_string(m) ? 0 : ser_err(err, m, "an String");
+            rc = json_is_string(m) ? 0 : ser_err(err, m, "String");
         else if (t == DDB_T_NS)
             rc = canon_num(arr, i, NULL, NULL, m, err);
         else
@@ -216,9 +220,9 @@ static int validate_depth(json_t *av, int depth, ddb_err_t *err)
         return json_is_array(av)
             ? ddb_err_set(err, NB_ERR_SERIALIZATION, "Start of list found where not expected")
             : ddb_err_set(err, NB_ERR_SERIALIZATION, "Expected null");
-    if (depth > 32)
-        return ddb_err_set(err, NB_ERR_VALIDATION,
-                           "Nesting Levels have exceeded supported limits: Maximum nesting level of 32 exceeded");
+    /* The attribute is level 1 and a leaf counts: 32 levels at most. */
+    if (depth >= DDB_MAX_NESTING)
+        return ddb_err_set(err, NB_ERR_VALIDATION, DDB_MSG_NESTING);
     /* Members that are JSON null count as absent (as the SDKs send them). */
     const char *key = NULL, *k;
     json_t *val = NULL, *v;
@@ -252,16 +256,16 @@ static int validate_depth(json_t *av, int depth, ddb_err_t *err)
     ddb_type_t t = ddb_type_from_name(key);
     switch (t) {
     case DDB_T_S:
-        return json_is_string(val) ? 0 : ser_err(err, val, "an String");
+        return json_is_string(val) ? 0 : ser_err(err, val, "String");
     case DDB_T_N:
         return canon_num(NULL, 0, av, key, val, err);
     case DDB_T_B:
         return canon_b64(NULL, 0, av, key, val, err);
     case DDB_T_BOOL:
-        return json_is_boolean(val) ? 0 : ser_err(err, val, "an Boolean");
+        return json_is_boolean(val) ? 0 : ser_err(err, val, "Boolean");
     case DDB_T_NULL:
         if (!json_is_boolean(val))
-            return ser_err(err, val, "an Boolean");
+            return ser_err(err, val, "Boolean");
         /* DynamoDB now accepts {"NULL": false} and stores it as true. */
         if (!json_is_true(val))
             json_object_set_new(av, key, json_true());
@@ -483,6 +487,29 @@ size_t ddb_av_size(const json_t *av)
     default:
         return 0;
     }
+}
+
+static size_t av_depth(const json_t *av)
+{
+    const json_t *v = ddb_av_value(av);
+    size_t d = 0, x;
+    if (json_is_array(v) && ddb_av_type(av) == DDB_T_L) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            if ((x = av_depth(json_array_get(v, i))) > d)
+                d = x;
+    } else if (json_is_object(v) && ddb_av_type(av) == DDB_T_M) {
+        const char *k;
+        json_t *e;
+        json_object_foreach((json_t *)v, k, e)
+            if ((x = av_depth(e)) > d)
+                d = x;
+    }
+    return d + 1;
+}
+
+size_t ddb_av_depth(const json_t *av)
+{
+    return av ? av_depth(av) : 0;
 }
 
 size_t ddb_item_size(const json_t *item)

@@ -23,6 +23,13 @@ typedef enum ddb_type {
     DDB_T_SS, DDB_T_NS, DDB_T_BS, DDB_T_L, DDB_T_M
 } ddb_type_t;
 
+/* Document nesting limit: an attribute is level 1, each L / M element one
+ * level deeper, scalars included; 32 levels at most. */
+#define DDB_MAX_NESTING 32
+#define DDB_MSG_NESTING "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
+/* Nesting levels of av (a scalar is 1); 0 for NULL. */
+size_t ddb_av_depth(const json_t *av);
+
 /* Item size limit (bytes, as computed by ddb_item_size). */
 #define DDB_ITEM_MAX_SIZE (400 * 1024)
 

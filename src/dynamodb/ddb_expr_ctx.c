@@ -50,7 +50,12 @@ int ddb_expr_begin(ddb_expr_ctx_t *c, nb_arena_t *arena, json_t *names, json_t *
             return ddb_err_set(err, NB_ERR_VALIDATION, "ExpressionAttributeNames must not be empty");
         json_object_foreach(c->names, k, v) {
             if (!json_is_string(v))
-                return ddb_err_set(err, NB_ERR_SERIALIZATION, "Unexpected value type in payload");
+                return ddb_err_set(err, NB_ERR_SERIALIZATION, "%s",
+                                   json_is_number(v) ? "NUMBER_VALUE cannot be converted to String"
+                                   : json_is_boolean(v) ? (json_is_true(v) ? "TRUE_VALUE cannot be converted to String"
+                                                                           : "FALSE_VALUE cannot be converted to String")
+                                   : json_is_array(v) ? "Start of list found where not expected"
+                                   : "Start of structure or map found where not expected.");
             /* length before syntax, as DynamoDB checks */
             if (strlen(k) > MAX_PLACEHOLDER)
                 return ddb_err_set(err, NB_ERR_VALIDATION, "ExpressionAttributeNames contains invalid key: The "

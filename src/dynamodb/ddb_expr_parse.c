@@ -717,9 +717,13 @@ static ddb_node_t *set_value(parser_t *p)
 {
     /* '(' a + b ')' is accepted as a whole value */
     if (cur(p)->kind == DDB__T_LPAREN) {
+        if (p->depth >= MAX_DEPTH)
+            return syntax(p);
         snap_t s = save(p);
         p->pos++;
+        p->depth++;
         ddb_node_t *in = set_value(p);
+        p->depth--;
         if (in && accept(p, DDB__T_RPAREN) && cur(p)->kind != DDB__T_PLUS && cur(p)->kind != DDB__T_MINUS)
             return in;
         restore(p, s);

@@ -132,10 +132,13 @@ typedef struct ddb_expr_ctx {
 } ddb_expr_ctx_t;
 
 /* Start a request: checks the maps ("ExpressionAttributeNames must not be
- * empty", "ExpressionAttributeValues must not be empty", each value a valid
- * AV: "ExpressionAttributeValues contains invalid value: <msg> for key :v"),
+ * empty", "ExpressionAttributeValues must not be empty", keys "#ident" /
+ * ":ident" of at most 255 bytes, names non-empty, each value a valid AV:
+ * "ExpressionAttributeValues contains invalid value: <msg> for key :v"),
  * normalizing value numbers in place. names/values may be NULL. On error the
- * context is still valid and must be released with ddb_expr_end/_abort. */
+ * context is still valid and must be released with ddb_expr_end/_abort.
+ * Everything here and in the ddb_parse_* calls needs no table: DynamoDB runs
+ * these checks before it looks the table up. */
 int ddb_expr_begin(ddb_expr_ctx_t *c, nb_arena_t *arena, json_t *names, json_t *values,
                    ddb_err_t *err);
 /* Finish: unused-name check, then unused-value check; releases the context's
@@ -144,7 +147,10 @@ int ddb_expr_end(ddb_expr_ctx_t *c, ddb_err_t *err);
 /* Release without the unused checks (after an earlier error). */
 void ddb_expr_abort(ddb_expr_ctx_t *c);
 
-/* Condition or filter expression (kind DDB_EXPR_CONDITION or DDB_EXPR_FILTER). */
+/* Each expression: empty → "Invalid <Kind>: The expression can not be empty;",
+ * over 4096 bytes → "Invalid <Kind>: Expression size has exceeded the maximum
+ * allowed size;" (condition/filter add "expression size: N").
+ * Condition or filter expression (kind DDB_EXPR_CONDITION or DDB_EXPR_FILTER). */
 int ddb_parse_condition(ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind_t kind,
                         ddb_node_t **out, ddb_err_t *err);
 /* UpdateExpression: SET / REMOVE / ADD / DELETE clauses, each at most once;

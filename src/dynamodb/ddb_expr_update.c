@@ -264,6 +264,10 @@ int ddb_apply_update(const ddb_update_t *u, const json_t *old_item, nb_arena_t *
         json_decref(vals[i]);
     free(vals);
     free(removes);
+    /* an update may nest a value deeper than any input was */
+    for (size_t i = 0; i < u->n && rc == 0; i++)
+        if (ddb_av_depth(json_object_get(item, u->actions[i].path.elems[0].name)) > DDB_MAX_NESTING)
+            rc = ddb_err_set(err, NB_ERR_VALIDATION, DDB_MSG_NESTING);
     if (rc < 0) {
         json_decref(item);
         return -1;

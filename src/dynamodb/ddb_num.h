@@ -73,8 +73,10 @@ int ddb_num_cmp_str(const char *a, const char *b);
 int ddb_num_add(const ddb_num_t *a, const ddb_num_t *b, ddb_num_t *out, ddb_err_t *err);
 int ddb_num_sub(const ddb_num_t *a, const ddb_num_t *b, ddb_num_t *out, ddb_err_t *err);
 
-/* Bytes DynamoDB charges for the number in item-size accounting:
- * roughly one byte per two significant digits plus one. */
+/* Bytes DynamoDB charges for the number in item-size accounting, as measured
+ * against its 400 KB gate: 1 + ceil(integer significant digits / 2) +
+ * ceil(fraction significant digits / 2) + 1 if negative ("0" costs 1,
+ * "1E125" costs 2, "3.14159" costs 5). */
 size_t ddb_num_size(const ddb_num_t *n);
 
 #endif

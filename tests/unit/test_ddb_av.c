@@ -69,13 +69,38 @@ TEST(invalid_values_messages)
     bad("{\"NS\":[\"1\",\"1.0\"]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: Input collection [1, 1] contains duplicates.");
     bad("{\"N\":\"x1\"}", NB_ERR_VALIDATION, "The parameter cannot be converted to a numeric value: x1");
     bad("{\"N\":\"1E+200\"}", NB_ERR_VALIDATION, "Number overflow. Attempting to store a number with magnitude larger than supported range");
-    bad("{\"S\":1}", NB_ERR_SERIALIZATION, "class java.lang.Integer can not be converted to an String");
+    bad("{\"S\":1}", NB_ERR_SERIALIZATION, "NUMBER_VALUE cannot be converted to String");
     bad("{\"L\":{}}", NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.");
     bad("{\"B\":\"abc\"}", NB_ERR_SERIALIZATION, "Base64 encoded length is expected a multiple of 4 bytes but found: 3");
     bad("{\"M\":{\"a\":{}}}", NB_ERR_VALIDATION, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     bad("{\"SS\":[\"a\",null]}", NB_ERR_VALIDATION, "One or more parameter values were invalid: An string set may not have a null string as a member");
     bad("{\"L\":[{}]}", NB_ERR_VALIDATION, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
     bad("[]", NB_ERR_SERIALIZATION, "Start of list found where not expected");
+}
+
+static json_t *deep_map(int wraps)
+{
+    json_t *v = J("{\"S\":\"leaf\"}");
+    for (int i = 0; i < wraps; i++) {
+        json_t *m = json_object();
+        json_object_set_new(m, "n", v);
+        v = ddb_av_wrap(DDB_T_M, m);
+    }
+    return v;
+}
+
+/* DynamoDB: the attribute is level 1 and the leaf counts; 31 wraps pass, 32 fail. */
+TEST(nesting_boundary)
+{
+    json_t *ok31 = deep_map(31), *bad32 = deep_map(32);
+    ddb_err_t e = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_av_validate(ok31, &e), 0);
+    ASSERT_EQ(ddb_av_depth(ok31), 32);
+    ASSERT_EQ(ddb_av_validate(bad32, &e), -1);
+    ASSERT_STREQ(e.msg, "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
+    ddb_err_free(&e);
+    json_decref(ok31);
+    json_decref(bad32);
 }
 
 TEST(nesting_limit)

@@ -547,6 +547,36 @@ TEST(placeholder_key_length)
     nb_arena_free(a);
 }
 
+TEST(update_cannot_nest_beyond_32_levels)
+{
+    /* a 31-wrap value is legal on its own (32 levels); under a map it would be 33 */
+    json_t *deep = json_pack("{s:s}", "S", "leaf");
+    for (int i = 0; i < 31; i++)
+        deep = json_pack("{s:{s:o}}", "M", "n", deep);
+    json_t *values = json_object();
+    json_object_set_new(values, ":d", deep);
+    json_t *item = J("{\"a\":{\"M\":{}}}");
+    nb_arena_t *a = nb_arena_new(1024);
+    ddb_expr_ctx_t c;
+    ddb_err_t err = DDB_ERR_INIT;
+    ddb_update_t *u;
+    ddb_update_result_t res;
+    ASSERT_EQ(ddb_expr_begin(&c, a, NULL, values, &err), 0);
+    ASSERT_EQ(ddb_parse_update(&c, "SET top = :d", &u, &err), 0);
+    ASSERT_EQ(ddb_expr_end(&c, &err), 0);
+    ASSERT_EQ(ddb_apply_update(u, item, a, &res, &err), 0);
+    json_decref(res.item);
+    ASSERT_EQ(ddb_expr_begin(&c, a, NULL, values, &err), 0);
+    ASSERT_EQ(ddb_parse_update(&c, "SET a.b = :d", &u, &err), 0);
+    ASSERT_EQ(ddb_expr_end(&c, &err), 0);
+    ASSERT_EQ(ddb_apply_update(u, item, a, &res, &err), -1);
+    ASSERT_STREQ(err.msg, "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
+    ddb_err_free(&err);
+    json_decref(item);
+    json_decref(values);
+    nb_arena_free(a);
+}
+
 TEST(reserved_words)
 {
     ASSERT(ddb_is_reserved_word("status", 6));
