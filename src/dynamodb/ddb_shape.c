@@ -68,7 +68,7 @@ static const member_t *find(const char *name)
 
 int ddb_shape_check(nb_req_t *req)
 {
-    static const char *const want[] = {"a String", "an Integer", "a Boolean", "a Map or Structure", "a List"};
+    static const char *const want[] = {"String", "Integer", "Boolean", "Map", "List"};
     if (!json_is_object(req->json)) {
         nb_reply_error(req, NB_ERR_SERIALIZATION, "Start of structure or map expected");
         return 1;
@@ -85,10 +85,13 @@ int ddb_shape_check(nb_req_t *req)
         }
         const member_t *m = find(key);
         if (!m || fits(v, m->kind)) continue;
-        if (m->kind == K_OBJ)
-            nb_reply_error(req, NB_ERR_SERIALIZATION, "Unexpected token received from parser");
+        /* Worded as DynamoDB's deserializer words them (see ddb_av.c). */
+        if (json_is_array(v))
+            nb_reply_error(req, NB_ERR_SERIALIZATION, "Start of list found where not expected");
+        else if (json_is_object(v))
+            nb_reply_error(req, NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.");
         else
-            nb_reply_error(req, NB_ERR_SERIALIZATION, "%s can not be converted to %s", token_of(v), want[m->kind]);
+            nb_reply_error(req, NB_ERR_SERIALIZATION, "%s cannot be converted to %s", token_of(v), want[m->kind]);
         return 1;
     }
     return 0;
