@@ -218,6 +218,9 @@ static int exec_one(nb_req_t *req, store_txn_t *txn, const char *stmt, const jso
     ddb_write_init(&e->w);
     if (!stmt) return ddb_err_set(err, NB_ERR_VALIDATION, "1 validation error detected: Value null at "
                                   "'statement' failed to satisfy constraint: Member must not be null");
+    if (strlen(stmt) > 8192)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "1 validation error detected: Value at 'statement' failed to "
+                           "satisfy constraint: Member must have length less than or equal to 8192");
     if (params) {
         size_t i;
         json_t *v;
