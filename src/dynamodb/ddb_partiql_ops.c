@@ -398,7 +398,9 @@ void ddb_op_execute_transaction(nb_req_t *req)
         json_t *r;
         json_array_foreach(reasons, i, r) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(r, "Code"));
         nb_buf_putc(&m, ']');
-        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED, json_pack("{s:o}", "CancellationReasons", reasons),
+        /* This shape's member is "Message" (capitalized), sent beside "message". */
+        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED,
+                             json_pack("{s:o,s:s}", "CancellationReasons", reasons, "Message", m.data),
                              "%s", m.data);
         nb_buf_free(&m);
         return;

@@ -174,8 +174,10 @@ void ddb_op_transact_write(nb_req_t *req)
         }
         if (tc == 2) {
             store_abort(txn);
-            nb_reply_error(req, NB_ERR_DDB_IDEMPOTENT_MISMATCH,
-                           "The request uses the same client token as a previous, but non-identical request.");
+            nb_reply_error_extra(req, NB_ERR_DDB_IDEMPOTENT_MISMATCH,
+                                 json_pack("{s:s}", "Message", "The request uses the same client token as a "
+                                                               "previous, but non-identical request."),
+                                 "The request uses the same client token as a previous, but non-identical request.");
             goto out;
         }
     }
@@ -209,7 +211,9 @@ void ddb_op_transact_write(nb_req_t *req)
         json_t *r;
         json_array_foreach(reasons, i, r) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(r, "Code"));
         nb_buf_putc(&m, ']');
-        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED, json_pack("{s:o}", "CancellationReasons", reasons),
+        /* This shape's member is "Message" (capitalized), sent beside "message". */
+        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED,
+                             json_pack("{s:o,s:s}", "CancellationReasons", reasons, "Message", m.data),
                              "%s", m.data);
         nb_buf_free(&m);
         goto out;
