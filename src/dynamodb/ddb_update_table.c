@@ -10,6 +10,7 @@
 #include "dynamodb/ddb_schema.h"
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_item_store.h"
+#include "dynamodb/ddb_purge.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +25,16 @@ static int work(store_txn_t *txn, const ddb_table_t *nt, void *arg)
 {
     upd_t *u = arg;
     int rc = STORE_OK;
-    if (u->deleted_num) rc = ddb_purge_index(txn, u->tnum, u->deleted_num);
+    if (u->deleted_num) {
+        /* entries go in the background; the stats row goes now */
+        unsigned char p[5] = {(unsigned char)(u->tnum >> 24), (unsigned char)(u->tnum >> 16),
+                              (unsigned char)(u->tnum >> 8), (unsigned char)u->tnum, u->deleted_num};
+        rc = ddb_purge_enqueue(txn, p, 5, DDB_KS_INDEX);
+        if (rc == STORE_OK) {
+            rc = store_del(txn, DDB_KS_STATS, p, 5);
+            if (rc == STORE_NOTFOUND) rc = STORE_OK;
+        }
+    }
     if (rc == STORE_OK && u->created) {
         const ddb_index_t *ix = ddb_table_index(nt, u->created);
         if (ix) rc = ddb_backfill_index(txn, nt, ix);
