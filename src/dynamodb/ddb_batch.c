@@ -72,6 +72,7 @@ void ddb_op_batch_get(nb_req_t *req)
             failed = 1;
             break;
         }
+        json_object_del(spec, "ExpressionAttributeValues");   /* not a KeysAndAttributes member */
         if (ddb_exprs_parse(&g->x, req->arena, spec, DDB_X_PROJ, &err) != 0) {
             ddb_reply_err(req, &err);
             failed = 1;

@@ -271,6 +271,7 @@ void ddb_op_transact_get(nb_req_t *req)
         json_t *g = json_object_get(json_array_get(items, i), "Get");
         json_t *k = json_object_get(g, "Key");
         const json_t *h, *r;
+        json_object_del(g, "ExpressionAttributeValues");   /* not a Get member */
         if (!g) {
             ddb_err_set(&err, NB_ERR_VALIDATION, "1 validation error detected: Value null at "
                         "'transactItems.%zu.member.get' failed to satisfy constraint: Member must not be null", i + 1);
