@@ -214,8 +214,8 @@ TEST(logs_round_trip_through_cli)
     int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(fd, 1);
     close(fd);
-    char *argv[] = {"logs", "fn1", "--since", "1h", "--data", (char *)test_tmpdir(), NULL};
-    int rc = lambda_logs_main(6, argv);
+    char *argv[] = {"fn1", "--since", "1h", "--data", (char *)test_tmpdir(), NULL};
+    int rc = lambda_logs_main(5, argv);
     fflush(stdout);
     dup2(saved, 1);
     close(saved);
@@ -244,6 +244,10 @@ TEST(logs_cli_usage_errors)
     ASSERT_EQ(lambda_logs_main(1, argv1), 2);
     char *argv2[] = {"logs", "fn", "--since", "ten", NULL};
     ASSERT_EQ(lambda_logs_main(4, argv2), 2);
+    char *argv3[] = {"fn", "--since", "ten", NULL};   /* without the sub-command name */
+    ASSERT_EQ(lambda_logs_main(3, argv3), 2);
+    char *argv4[] = {"--since", "10m", NULL};         /* no function */
+    ASSERT_EQ(lambda_logs_main(2, argv4), 2);
 }
 
 static int got_result;
