@@ -9,6 +9,7 @@
 #ifndef NB_LAMBDA_H
 #define NB_LAMBDA_H
 #include <stddef.h>
+#include <jansson.h>
 #include "core/ctx.h"
 #include "core/errors.h"
 
@@ -44,6 +45,12 @@ int lambda_invoke(nb_ctx_t *ctx, const char *function_name_or_arn, const char *q
  * LAMBDA_ERR_TOO_LARGE (over 1 MB) or LAMBDA_ERR_SERVICE. payload is copied. */
 nb_err_t lambda_invoke_event(nb_ctx_t *ctx, const char *function_name_or_arn, const char *qualifier,
                              const void *payload, size_t len);
+
+/* The function's resource policy (AddPermission statements) as an IAM policy
+ * document {"Version","Id","Statement":[...]}, for the edge's authorization of
+ * services invoking it. New reference (caller decrefs); NULL when the function
+ * does not exist or has no statement. */
+json_t *lambda_resource_policy(nb_ctx_t *ctx, const char *function_name_or_arn);
 
 /* Credentials an instance gets for its execution role (AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). The security module registers a

@@ -347,6 +347,9 @@ TEST(c_api_invokes_a_function)
                             "Role", "arn:aws:iam::000000000000:role/capi-role",
                             "Version", "$LATEST", "MemorySize", 128, "Timeout", 5, "RevisionId", "r1",
                             "code", "sha", "c0de", "size", 1);
+    json_object_set_new(rec, "policy", json_pack("[{s:s,s:s,s:{s:s},s:s}]", "Sid", "apigw", "Effect", "Allow",
+                                                 "Principal", "Service", "apigateway.amazonaws.com",
+                                                 "Action", "lambda:InvokeFunction"));
     store_txn_t *t;
     ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
     ASSERT_EQ(lambda__put_json(t, LAMBDA_KS_FN, "capi-fn", 7, rec), STORE_OK);
@@ -366,6 +369,13 @@ TEST(c_api_invokes_a_function)
         ASSERT_STREQ(res.version, "$LATEST");
         ASSERT(!res.function_error);
     }
+    json_t *pol = lambda_resource_policy(&ctx, "arn:aws:lambda:us-east-1:000000000000:function:capi-fn");
+    ASSERT(pol != NULL);
+    ASSERT_STREQ(json_string_value(json_object_get(pol, "Version")), "2012-10-17");
+    ASSERT_STREQ(json_string_value(json_object_get(json_array_get(json_object_get(pol, "Statement"), 0), "Sid")),
+                 "apigw");
+    json_decref(pol);
+    ASSERT(lambda_resource_policy(&ctx, "no-such-fn") == NULL);
     capi_res_t missing = {0};
     lambda_invoke(&ctx, "no-such-fn", NULL, "{}", 2, on_capi, &missing);
     while (!missing.done) uv_run(ctx.loop, UV_RUN_ONCE);
