@@ -7,6 +7,7 @@
  *   first  — sbx_spawn call → first byte the program writes (the cold start
  *            as a runtime sees it: exec, dynamic loading, runtime init)
  *   total  — first + wait + sbx_release (cgroup removal included)
+ *   cpu    — CPU time of nimbus's spawning thread + the instance (rusage)
  * and prints min / median / p90 in microseconds, plus the median difference
  * sandbox − plain. Hand-built, run as root for the full sandbox:
  *
@@ -14,7 +15,7 @@
  *      $(ls build/obj/core/[a-z]*.o build/obj/sandbox/[a-z]*.o build/obj/store/[a-z]*.o) \
  *      build/obj/gen/embedded_files.o $(pkg-config --libs libuv jansson openssl libseccomp libarchive) \
  *      -llmdb -lhttp_parser -lz -lpthread -lm -ldl
- *   build/sandbox_bench [N]
+ *   build/sandbox_bench [N [BALLAST_MB]]       (NIMBUS_SANDBOX=fork: fork-style spawn)
  */
 #include "sandbox/sandbox.h"
 #include "core/util.h"
@@ -23,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct { const char *label; int isolate; sbx_net_t net; } variant_t;
@@ -34,7 +37,13 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static uint64_t median(uint64_t *v, int n) { qsort(v, (size_t)n, sizeof *v, cmp_u64); return v[n / 2]; }
+static int cmp_s64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int64_t median_s(int64_t *v, int n) { qsort(v, (size_t)n, sizeof *v, cmp_s64); return v[n / 2]; }
 
 static void print_row(const char *prog, const char *label, const char *what, uint64_t *v, int n)
 {
@@ -43,14 +52,24 @@ static void print_row(const char *prog, const char *label, const char *what, uin
            (unsigned long long)v[0], (unsigned long long)v[n / 2], (unsigned long long)v[n * 9 / 10]);
 }
 
-/* One cold start; fills the three timings. 0 or -1. */
-static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_t *total)
+static uint64_t thread_cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* One cold start; fills the timings. 0 or -1. cpu: CPU time spent on it —
+ * nimbus's spawning thread plus the instance (setup before exec and the
+ * program itself) — insensitive to how loaded the host is. */
+static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_t *total, uint64_t *cpu)
 {
     sbx_spec_t s = *base;
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) return -1;
     s.stdout_fd = p[1];
     sbx_t *sb;
+    uint64_t c0 = thread_cpu_us();
     uint64_t t0 = nb_now_us();
     int r = sbx_spawn(&s, &sb);
     uint64_t t1 = nb_now_us();
@@ -62,10 +81,13 @@ static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_
     char buf[256];
     while (read(p[0], buf, sizeof buf) > 0) {}
     close(p[0]);
-    waitpid(sbx_pid(sb), NULL, 0);
+    struct rusage ru;
+    wait4(sbx_pid(sb), NULL, 0, &ru);
     sbx_release(sb);
     uint64_t t3 = nb_now_us();
     *spawn = t1 - t0; *first = t2 - t0; *total = t3 - t0;
+    *cpu = thread_cpu_us() - c0 + (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec +
+           (uint64_t)ru.ru_stime.tv_sec * 1000000u + (uint64_t)ru.ru_stime.tv_usec;
     return n == 1 ? 0 : -1;
 }
 
@@ -93,6 +115,15 @@ int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 200;
     if (n < 10) n = 10;
+    /* Ballast: a nimbus-sized parent (MB of touched heap), to show what a
+     * fork-style spawn pays for page tables (compare NIMBUS_SANDBOX=fork). */
+    long ballast = argc > 2 ? atol(argv[2]) : 0;
+    if (ballast > 0) {
+        char *b = malloc((size_t)ballast << 20);
+        if (!b) return 1;
+        memset(b, 1, (size_t)ballast << 20);
+        printf("parent ballast: %ld MB touched\n", ballast);
+    }
     char dir[] = "/tmp/sbx-bench-XXXXXX";
     if (!mkdtemp(dir)) return 1;
     char cmd[512];
@@ -104,6 +135,8 @@ int main(int argc, char **argv)
     const char *env[] = { "PATH=/usr/bin:/bin", NULL };
 
     printf("%s", sbx_features());
+    double la[3];
+    if (getloadavg(la, 3) == 3) printf("load average at start: %.2f %.2f %.2f\n", la[0], la[1], la[2]);
     printf("\n%d cold starts per row (%s); variants interleaved run by run so load drifts hit all alike\n\n",
            n, sbx_fully_isolated() ? "full isolation" : "PARTIAL isolation");
     enum { NV = 3 };
@@ -117,25 +150,28 @@ int main(int argc, char **argv)
         const char *pname = prog ? "node" : "C";
         int runs = prog ? n / 4 : n;
         if (runs < 10) runs = 10;
-        uint64_t *sp[NV], *fi[NV], *to[NV], *dsp[NV], *dfi[NV];
+        uint64_t *sp[NV], *fi[NV], *to[NV], *cp[NV];
+        int64_t *dsp[NV], *dfi[NV], *dcp[NV];
         for (int v = 0; v < NV; v++) {
             sp[v] = calloc((size_t)runs, 8); fi[v] = calloc((size_t)runs, 8); to[v] = calloc((size_t)runs, 8);
             dsp[v] = calloc((size_t)runs, 8); dfi[v] = calloc((size_t)runs, 8);
+            cp[v] = calloc((size_t)runs, 8); dcp[v] = calloc((size_t)runs, 8);
         }
         sbx_spec_t s;
-        uint64_t a, b, c;
-        for (int v = 0; v < NV; v++) { fill_spec(&s, prog, &vars[v], dir, env, hello_plain); one(&s, &a, &b, &c); }
+        uint64_t a, b, c, d;
+        for (int v = 0; v < NV; v++) { fill_spec(&s, prog, &vars[v], dir, env, hello_plain); one(&s, &a, &b, &c, &d); }
         int ok = 0;
         for (int i = 0; i < runs; i++) {
             int good = 1;
             for (int v = 0; v < NV && good; v++) {
                 fill_spec(&s, prog, &vars[v], dir, env, hello_plain);
-                good = one(&s, &sp[v][ok], &fi[v][ok], &to[v][ok]) == 0;
+                good = one(&s, &sp[v][ok], &fi[v][ok], &to[v][ok], &cp[v][ok]) == 0;
             }
             if (!good) continue;
             for (int v = 1; v < NV; v++) {    /* paired: this run's sandbox minus this run's plain */
-                dsp[v][ok] = sp[v][ok] - (sp[v][ok] < sp[0][ok] ? sp[v][ok] : sp[0][ok]);
-                dfi[v][ok] = fi[v][ok] - (fi[v][ok] < fi[0][ok] ? fi[v][ok] : fi[0][ok]);
+                dsp[v][ok] = (int64_t)sp[v][ok] - (int64_t)sp[0][ok];
+                dfi[v][ok] = (int64_t)fi[v][ok] - (int64_t)fi[0][ok];
+                dcp[v][ok] = (int64_t)cp[v][ok] - (int64_t)cp[0][ok];
             }
             ok++;
         }
@@ -144,13 +180,16 @@ int main(int argc, char **argv)
             print_row(pname, vars[v].label, "spawn", sp[v], ok);
             print_row(pname, vars[v].label, "first", fi[v], ok);
             print_row(pname, vars[v].label, "total", to[v], ok);
+            print_row(pname, vars[v].label, "cpu", cp[v], ok);
         }
         for (int v = 1; v < NV; v++)
-            printf("%s: %s adds (median of paired differences) %llu us to spawn→exec, %llu us to spawn→first byte\n",
-                   pname, vars[v].label, (unsigned long long)median(dsp[v], ok),
-                   (unsigned long long)median(dfi[v], ok));
+            printf("%s: %s adds (median of paired differences) %lld us to spawn→exec, %lld us to spawn→first byte, "
+                   "%lld us of CPU\n", pname, vars[v].label, (long long)median_s(dsp[v], ok),
+                   (long long)median_s(dfi[v], ok), (long long)median_s(dcp[v], ok));
         printf("\n");
-        for (int v = 0; v < NV; v++) { free(sp[v]); free(fi[v]); free(to[v]); free(dsp[v]); free(dfi[v]); }
+        for (int v = 0; v < NV; v++) {
+            free(sp[v]); free(fi[v]); free(to[v]); free(cp[v]); free(dsp[v]); free(dfi[v]); free(dcp[v]);
+        }
     }
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) return 1;

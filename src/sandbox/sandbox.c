@@ -2,38 +2,55 @@
  *
  *   sbx_spawn ──► RUNNING ──sbx_freeze──► FROZEN ──sbx_thaw──► RUNNING
  *                    │                                            │
- *                    └──────── exit / kill ──► sbx_release (cleanup: cgroup, relays)
+ *                    └──────── exit / kill ──► sbx_release (cleanup: cgroup, relays, scratch)
  *
  * sbx_spawn: the parent builds a plan (mounts, cgroups, ids, filter), clones
- * the child straight into its new namespaces (clone3, else clone — never
- * fork+unshare, which would cost a second process for the PID namespace),
+ * the child straight into its new namespaces (vfork-style clone sharing our
+ * memory; fork-style clone3 when NIMBUS_SANDBOX=fork — never fork+unshare,
+ * which would cost a second process for the PID namespace),
  * and waits on a CLOEXEC report socket: a report means the child failed at a
  * named stage; EOF means execve succeeded. The child becomes PID 1 of its
  * PID namespace, so when it dies the kernel kills everything it started, and
  * it is a direct child of the caller, who reaps it (libuv or waitpid).
  *
  * Child sequence (system calls only — see sbx_internal.h):
- *   user-ns map → setsid → join cgroups → mounts + pivot_root → netns (lo,
- *   listeners) → hostname → rlimits → stdio → cwd → drop caps, set uid/gid →
- *   no_new_privs + seccomp → mark fds CLOEXEC → execve.
+ *   user-ns map → setsid (+ autogroup nice) → join cgroups → mounts +
+ *   pivot_root → netns (lo, listeners) → hostname → rlimits → stdio → cwd →
+ *   drop caps, set uid/gid, PDEATHSIG → no_new_privs + seccomp → mark fds
+ *   CLOEXEC → execve. After the exec the parent starts the relays and, where
+ *   the cpu controller has its own v1 hierarchy, the late cpu join.
  *
- * A handle (sbx_t) is owned by the caller from sbx_spawn to sbx_release. */
+ * A handle (sbx_t) is owned by the caller from sbx_spawn to sbx_release;
+ * sbx_spawn is thread-safe (one vfork stack, under a mutex). */
 #include "sandbox/sbx_internal.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/sched.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SBX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SBX_ASAN 1
+#endif
+#endif
+#ifdef SBX_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -47,6 +64,7 @@ struct sbx {
     sbx_proxy_t *proxy[SBX_MAX_HOSTS];
     int nproxy;
     uint64_t hwm;                /* last VmHWM seen, for hosts without a memory cgroup */
+    char *scratch;               /* plain mode: scratch_dir we created, removed at release */
 };
 
 const char *sbx__stage_name(int stage)
@@ -110,6 +128,7 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
     if (p->userns && (r = sbx__userns_map(p->outer_uid, p->outer_gid)) < 0)
         report_fail(fd, SBX_STAGE_USERNS, r, 0);
     setsid();
+    if (p->autogroup) sbx__autogroup_apply(p->nice);   /* best effort: a weight, not a limit */
     for (int i = 0; i < p->ncg; i++)
         if (write(p->cg_fds[i], "0", 1) != 1) report_fail(fd, SBX_STAGE_CGROUP, errno, i);
     if (p->isolate) {
@@ -129,6 +148,8 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
     if (p->isolate) {
         if ((r = sbx__caps_drop(p)) < 0) report_fail(fd, SBX_STAGE_CREDS, r, 0);
         if ((r = sbx__seccomp_apply(p->seccomp)) < 0) report_fail(fd, SBX_STAGE_SECCOMP, r, 0);
+    } else {
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);   /* dies with nimbus (isolated: in caps_drop) */
     }
     if (syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) != 0)
         for (int i = 3; i < 1024; i++) fcntl(i, F_SETFD, FD_CLOEXEC);
@@ -148,6 +169,43 @@ static pid_t clone_ns(unsigned long flags, int use_clone3)
         if (r >= 0 || errno != ENOSYS) return (pid_t)r;
     }
     return (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+}
+
+/* vfork-style: the child shares our memory (no page tables copied, no
+ * copy-on-write faults afterwards — the cost of a fork grows with nimbus's
+ * size) and runs on its own stack while this thread waits for its execve or
+ * exit, as posix_spawn does. The stack is static, so one spawn at a time uses
+ * it; signals are blocked across the clone so that no nimbus handler runs on
+ * the child's side of shared memory (the child resets them before unblocking). */
+static char vfork_stack[256 * 1024] __attribute__((aligned(64)));
+static pthread_mutex_t vfork_lock = PTHREAD_MUTEX_INITIALIZER;
+typedef struct { const sbx_plan_t *plan; int devnull; } vfork_arg_t;
+
+static int vfork_child(void *arg)
+{
+    const vfork_arg_t *a = arg;
+    child_main(a->plan, a->devnull);
+}
+
+static pid_t clone_vfork(unsigned long flags, const sbx_plan_t *plan, int devnull)
+{
+    vfork_arg_t a = { plan, devnull };
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_mutex_lock(&vfork_lock);
+#ifdef SBX_ASAN
+    /* The last child exec'd without returning from its frames, leaving their
+     * redzones poisoned in the shadow of this stack. */
+    __asan_unpoison_memory_region(vfork_stack, sizeof vfork_stack);
+#endif
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = clone(vfork_child, vfork_stack + sizeof vfork_stack,
+                      (int)(flags | CLONE_VM | CLONE_VFORK | SIGCHLD), &a);
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_mutex_unlock(&vfork_lock);
+    errno = err;
+    return pid;
 }
 
 /* ---- parent ------------------------------------------------------------------------ */
@@ -241,25 +299,35 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
             make_traversable(spec->code_dir);
             make_traversable(spec->layers_dir);
             make_traversable(spec->runtime_dir);
+            plan.autogroup = sbx__cg_autogroup();
+            plan.nice = sbx__autogroup_nice(spec->memory_mb ? spec->memory_mb : 128);
             plan.ncg = sbx__cg_create(&s->cg, name, spec->memory_mb ? spec->memory_mb : 128,
                                       spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS,
                                       plan.cg_fds, SBX_MAX_HIER);
         }
         sbx__mount_plan(&plan, spec, plan.userns);
     }
+    const char **env_tmp = NULL;
+    if (mode == SBX_MODE_PLAIN) {
+        s->scratch = sbx__scratch_prepare(spec->scratch_dir, plan.envp, &env_tmp);
+        if (env_tmp) plan.envp = env_tmp;
+    }
 
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
         int err = -errno;
         sbx__plan_free(&plan);
+        sbx__scratch_env_free(env_tmp);
         for (int i = 0; i < plan.ncg; i++) close(plan.cg_fds[i]);
         sbx__cg_destroy(&s->cg);
+        sbx__scratch_remove(s->scratch);
         free(s);
         return err;
     }
     plan.sync_fd = sv[1];
-    pid_t pid = clone_ns(flags, h->have_clone3);
-    if (pid == 0) child_main(&plan, h->devnull);
+    pid_t pid;
+    if (h->use_vfork) pid = clone_vfork(flags, &plan, h->devnull);
+    else if ((pid = clone_ns(flags, h->have_clone3)) == 0) child_main(&plan, h->devnull);
     int err = pid < 0 ? -errno : 0;
     close(sv[1]);
     for (int i = 0; i < plan.ncg; i++) close(plan.cg_fds[i]);
@@ -275,13 +343,16 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     }
     close(sv[0]);
     sbx__plan_free(&plan);
+    sbx__scratch_env_free(env_tmp);
     if (err < 0) {
         for (int i = 0; i < s->nproxy; i++) sbx__proxy_stop(s->proxy[i]);
         sbx__cg_destroy(&s->cg);
+        sbx__scratch_remove(s->scratch);
         free(s);
         return err;
     }
     s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    sbx__cg_join_cpu_later(&s->cg, pid, s->pidfd);
     *out = s;
     return 0;
 }
@@ -362,5 +433,6 @@ void sbx_release(sbx_t *s)
     if (s->cg.ndir && sbx__cg_populated(&s->cg)) sbx__cg_kill(&s->cg);
     sbx__cg_destroy(&s->cg);
     if (s->pidfd >= 0) close(s->pidfd);
+    sbx__scratch_remove(s->scratch);
     free(s);
 }

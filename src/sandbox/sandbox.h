@@ -62,6 +62,11 @@ void sbx_release(sbx_t *s);
 const char *sbx_features(void);
 /* 1 when full isolation is available (root, namespaces, cgroups, seccomp). */
 int sbx_fully_isolated(void);
+/* 1 when isolate=1 gives the instance its own root (/var/task, /opt, private
+ * /tmp): as root, or unprivileged through a user namespace (then without
+ * cgroup limits). 0: isolate=1 degrades to a plain process and paths are the
+ * host's. Use this, not sbx_fully_isolated, to decide which paths to pass. */
+int sbx_namespaces_available(void);
 /* The loud start-up warning when isolation is partial (what is missing and
  * what to do), or NULL when fully isolated. Returns a static string. */
 const char *sbx_startup_warning(void);

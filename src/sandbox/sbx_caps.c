@@ -9,8 +9,10 @@
  * sbx__seccomp_apply just before exec. */
 #include "sandbox/sbx_internal.h"
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -29,6 +31,38 @@ int sbx__rlimits_apply(void)
     if (setrlimit(RLIMIT_NOFILE, &nofile) != 0) return -errno;
     if (setrlimit(RLIMIT_CORE, &core) != 0) return -errno;
     return 0;
+}
+
+/* The scheduler's nice → weight table (kernel/sched/core.c, sched_prio_to_weight). */
+static const int prio_weight[40] = {
+    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+    9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+    1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+    110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+};
+
+int sbx__autogroup_nice(unsigned memory_mb)
+{
+    long want = (long)memory_mb * 1024 / 1769;    /* 1,769 MB ≈ one vCPU ≈ a nice-0 task */
+    int best = 20;
+    long bestd = -1;
+    for (int i = 0; i < 40; i++) {
+        long d = labs(prio_weight[i] - want);
+        if (bestd < 0 || d < bestd) { bestd = d; best = i; }
+    }
+    return best - 20;
+}
+
+static int write_str(const char *path, const char *s, size_t n);
+
+int sbx__autogroup_apply(int nice)
+{
+    char buf[8]; size_t n = 0;
+    unsigned v = (unsigned)(nice < 0 ? -nice : nice);
+    if (nice < 0) buf[n++] = '-';
+    if (v >= 10) buf[n++] = (char)('0' + v / 10);
+    buf[n++] = (char)('0' + v % 10);
+    return write_str("/proc/self/autogroup", buf, n);
 }
 
 static int write_str(const char *path, const char *s, size_t n)
@@ -81,6 +115,8 @@ int sbx__caps_drop(const sbx_plan_t *p)
         if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) != 0) return -errno;
         if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) != 0) return -errno;
     }
+    /* The instance dies with nimbus (set after the uid change, which clears it). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
     struct __user_cap_data_struct data[2];
     memset(data, 0, sizeof data);

@@ -16,15 +16,18 @@
 #include "sandbox/sbx_internal.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +40,7 @@ static struct {
     char why[160];
 } ctl[C_N];
 static char v2_base[PATH_MAX];   /* "" without a usable v2 hierarchy */
+static int use_autogroup;        /* CPU weight through the instance's autogroup, not a cpu cgroup */
 static int v2_kill;              /* cgroup.kill exists */
 static atomic_uint seq;
 
@@ -161,6 +165,30 @@ static int hier_dir(const char *ctrl, char *out, size_t cap)
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
+/* Instances of an nimbus that was killed outright (no sbx_release) leave
+ * their directories behind; their processes died with it (PDEATHSIG). Remove
+ * empty ones whose nimbus pid is gone. A populated one refuses rmdir. */
+static void sweep_stale(const char *base)
+{
+    DIR *d = opendir(base);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_type != DT_DIR || e->d_name[0] == '.') continue;
+        /* "<name>.<nimbus pid>.<seq>" */
+        const char *seqdot = strrchr(e->d_name, '.');
+        if (!seqdot || seqdot == e->d_name) continue;
+        const char *piddot = seqdot - 1;
+        while (piddot > e->d_name && *piddot != '.') piddot--;
+        if (*piddot != '.') continue;
+        long pid = strtol(piddot + 1, NULL, 10);
+        if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "%s/%s", base, e->d_name) < (int)sizeof path) rmdir(path);
+    }
+    closedir(d);
+}
+
 static int make_base(const char *own, char *base, size_t cap, char *why, size_t wcap)
 {
     if (snprintf(base, cap, "%s/nimbus-sbx", own) >= (int)cap) {
@@ -171,6 +199,7 @@ static int make_base(const char *own, char *base, size_t cap, char *why, size_t 
         snprintf(why, wcap, "cannot create %s: %s", base, strerror(errno));
         return -1;
     }
+    sweep_stale(base);
     return 0;
 }
 
@@ -206,13 +235,13 @@ static void probe_v2(void)
     cg_read(own, "cgroup.controllers", avail, sizeof avail);
     char want[128] = "";
     for (int c = C_MEM; c <= C_CPU; c++)
-        if (has_word(avail, ctl_name[c])) {
+        if (has_word(avail, ctl_name[c]) && !(c == C_CPU && use_autogroup)) {
             strcat(want, want[0] ? " +" : "+");
             strcat(want, ctl_name[c]);
         }
     int r = v2_enable(own, v2_base, want);
     for (int c = C_MEM; c <= C_CPU; c++) {
-        if (!has_word(avail, ctl_name[c])) continue;
+        if (!has_word(avail, ctl_name[c]) || (c == C_CPU && use_autogroup)) continue;
         if (r < 0) {
             snprintf(ctl[c].why, sizeof ctl[c].why, "v2 controller not delegable: %s", strerror(-r));
             continue;
@@ -238,12 +267,42 @@ static void probe_v1(int c)
     ctl[c].v = 1;
 }
 
+/* CPU weight. The cpu cgroup is the default because it is hierarchical: all
+ * instances share nimbus-sbx's one default weight against the rest of the
+ * host, and split it among themselves in proportion to memory — a lone
+ * 128 MB function still runs at full speed on a busy machine. Moving a task
+ * into a cpu cgroup is the slowest of the joins, though (0.2 to over 10 ms on
+ * this loaded host, largely the new group's first placement in the run
+ * queue). NIMBUS_SANDBOX=cpu-autogroup trades the hierarchy for speed: the
+ * instance's own session (setsid) already is a scheduler group, and setting
+ * its autogroup nice costs one write — but then a 128 MB instance weighs 7% of
+ * *any* host process, which starved functions into timeouts on a busy host
+ * (the Lambda end-to-end tests, at load 10). Autogroups only apply when nimbus
+ * sits in the root CPU task group. */
+static int autogroup_usable(void)
+{
+    char buf[8] = "", own[PATH_MAX];
+    int fd = open("/proc/sys/kernel/sched_autogroup_enabled", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0 || buf[0] != '1' || !sbx__option("cpu-autogroup")) return 0;
+    if (own_path("cpu", own, sizeof own) == 0) return own[0] == 0;   /* v1 cpu */
+    return own_path(NULL, own, sizeof own) != 0 || own[0] == 0;     /* v2 or none */
+}
+
+int sbx__cg_autogroup(void) { return use_autogroup; }
+
 void sbx__cg_probe(char *report, size_t cap)
 {
     if (geteuid() == 0) {
+        use_autogroup = autogroup_usable();
+        if (use_autogroup)
+            snprintf(ctl[C_CPU].why, sizeof ctl[C_CPU].why,
+                     "CPU weight set through the instance's autogroup instead (NIMBUS_SANDBOX=cpu-autogroup)");
         if (!sbx__option("cgroup-v1")) probe_v2();
         for (int c = 0; c < C_N; c++)
-            if (!ctl[c].v) probe_v1(c);
+            if (!ctl[c].v && !(c == C_CPU && use_autogroup)) probe_v1(c);
     } else {
         for (int c = 0; c < C_N; c++)
             snprintf(ctl[c].why, sizeof ctl[c].why, "not root (cgroups need root or delegation)");
@@ -335,15 +394,52 @@ int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned 
     cg->procs_dir = d[C_PIDS] ? d[C_PIDS] : cg->ndir ? cg->dir[0] : NULL;
     set_limits(cg, d[C_MEM], d[C_PIDS], d[C_CPU], memory_mb, pids_max);
 
+    /* A hierarchy that carries only the cpu controller (v1) is joined after
+     * exec, by a thread: it is the slowest join (0.2 to over 10 ms on a busy
+     * host) and only sets a weight — the instance's first milliseconds run at
+     * nimbus's weight instead, nothing is left unlimited. */
+    const char *late = cg->cpu_v == 1 && d[C_CPU] != d[C_MEM] && d[C_CPU] != d[C_PIDS] &&
+                       d[C_CPU] != d[C_FRZ] && d[C_CPU] != cg->v2_dir ? d[C_CPU] : NULL;
     int nfd = 0;
     for (int i = 0; i < cg->ndir && nfd < maxfds; i++) {
         char path[PATH_MAX];
         if (snprintf(path, sizeof path, "%s/cgroup.procs", cg->dir[i]) >= (int)sizeof path) continue;
         int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd >= 0) fds[nfd++] = fd;
-        else nb_log_warn("sandbox", "open %s: %s", path, strerror(errno));
+        if (fd < 0) { nb_log_warn("sandbox", "open %s: %s", path, strerror(errno)); continue; }
+        if (cg->dir[i] == late) { cg->cpu_late = 1; cg->cpu_fd = fd; }
+        else fds[nfd++] = fd;
     }
     return nfd;
+}
+
+typedef struct { int fd, pidfd; pid_t pid; } cpu_join_t;
+
+static void *cpu_join_main(void *arg)
+{
+    cpu_join_t j = *(cpu_join_t *)arg;
+    free(arg);
+    /* Still our process (not reaped, so its pid cannot have been reused)? */
+    if (j.pidfd < 0 || syscall(SYS_pidfd_send_signal, j.pidfd, 0, NULL, 0) == 0) {
+        char buf[24];
+        int n = snprintf(buf, sizeof buf, "%d", (int)j.pid);
+        if (write(j.fd, buf, (size_t)n) < 0 && errno != ESRCH)
+            nb_log_warn("sandbox", "cpu cgroup join: %s", strerror(errno));
+    }
+    close(j.fd);
+    if (j.pidfd >= 0) close(j.pidfd);
+    return NULL;
+}
+
+void sbx__cg_join_cpu_later(sbx_cg_t *cg, pid_t pid, int pidfd)
+{
+    if (!cg->cpu_late) return;
+    cpu_join_t *j = nb_xmalloc(sizeof *j);
+    j->fd = cg->cpu_fd;
+    j->pid = pid;
+    j->pidfd = pidfd >= 0 ? fcntl(pidfd, F_DUPFD_CLOEXEC, 0) : -1;
+    cg->cpu_late = 0;
+    if (pthread_create(&cg->cpu_thread, NULL, cpu_join_main, j) == 0) cg->cpu_thread_on = 1;
+    else cpu_join_main(j);
 }
 
 int sbx__cg_freeze(sbx_cg_t *cg, int frozen)
@@ -426,6 +522,8 @@ int sbx__cg_oom_killed(const sbx_cg_t *cg)
 
 void sbx__cg_destroy(sbx_cg_t *cg)
 {
+    if (cg->cpu_thread_on) pthread_join(cg->cpu_thread, NULL);
+    if (cg->cpu_late) close(cg->cpu_fd);          /* never started (spawn failed) */
     for (int i = 0; i < cg->ndir; i++) {
         /* Exiting tasks may linger for a moment after their parent was reaped. */
         for (int t = 0; t < 400 && rmdir(cg->dir[i]) != 0; t++) {

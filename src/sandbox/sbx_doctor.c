@@ -89,6 +89,7 @@ static void probe(void)
     host.template_fd = -1;
     snprintf(host.template_why, sizeof host.template_why, "needs root");
     host.have_clone3 = have_clone3();
+    host.use_vfork = !sbx__option("fork");
     const char *why_mnt = sbx__mount_prepare(&host.rootmnt);
     if (sbx__seccomp_build(&host.seccomp, &host.seccomp_denied, host.seccomp_why,
                            sizeof host.seccomp_why) < 0)
@@ -103,6 +104,9 @@ static void probe(void)
             snprintf(host.template_why, sizeof host.template_why, "NIMBUS_SANDBOX=no-template");
         else
             host.template_fd = sbx__template_build(host.template_why, sizeof host.template_why);
+    } else if (sbx__option("no-userns")) {
+        host.mode = SBX_MODE_PLAIN;
+        snprintf(host.mode_why, sizeof host.mode_why, "not root, and NIMBUS_SANDBOX=no-userns");
     } else if (userns_works(host.mode_why, sizeof host.mode_why)) {
         host.mode = SBX_MODE_USERNS;
         snprintf(host.mode_why, sizeof host.mode_why, "not root: user namespace, no cgroups, own uid");
@@ -126,7 +130,7 @@ static void probe(void)
                  "capabilities: %s\n"
                  "seccomp: %s\n"
                  "root template: %s%s%s\n"
-                 "clone3: %s\n",
+                 "spawn: %s\n",
                  mode_name[host.mode], host.mode_why[0] ? " (" : "", host.mode_why,
                  host.mode_why[0] ? ")" : "",
                  ns ? "on (read-only root, /var/task, /opt, private /tmp)" : "off",
@@ -139,7 +143,8 @@ static void probe(void)
                  seccomp, host.template_fd >= 0 ? "on (prebuilt, cloned per spawn)" : ns ? "off (" : "off",
                  host.template_fd >= 0 || !ns ? "" : host.template_why,
                  host.template_fd >= 0 || !ns ? "" : "; each spawn builds its root)",
-                 host.have_clone3 ? "yes" : "no (clone fallback)");
+                 host.use_vfork ? "vfork-style clone into the namespaces (memory shared until exec)"
+                 : host.have_clone3 ? "fork-style clone3 into the namespaces" : "fork-style clone into the namespaces");
     sbx__cg_probe(report + n, sizeof report - (size_t)n);
 
     if (!full_isolation()) {
@@ -168,6 +173,11 @@ int sbx_fully_isolated(void)
 {
     sbx__host();
     return full_isolation();
+}
+
+int sbx_namespaces_available(void)
+{
+    return sbx__host()->mode != SBX_MODE_PLAIN;
 }
 
 const char *sbx_startup_warning(void)

@@ -11,6 +11,7 @@
 #include "sandbox/sandbox.h"
 #include <linux/filter.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -28,6 +29,7 @@ typedef struct sbx_host {
     sbx_mode_t mode;             /* best isolation this process can get */
     char mode_why[160];          /* why not better */
     int have_clone3;
+    int use_vfork;               /* CLONE_VM|CLONE_VFORK spawn (default; NIMBUS_SANDBOX=fork: off) */
     int cap_last;                /* highest capability number (bounding-set drop) */
     int devnull;                 /* O_CLOEXEC fd on host /dev/null for the child's stdin */
     const char *rootmnt;         /* directory the child mounts its new root over */
@@ -42,7 +44,10 @@ typedef struct sbx_host {
 const sbx_host_t *sbx__host(void);
 /* Operator switches in NIMBUS_SANDBOX (comma-separated), read by the probe:
  * "no-template" (build each root from scratch), "cgroup-v1" (ignore the v2
- * hierarchy). For troubleshooting, and for tests of the fallback paths. */
+ * hierarchy), "fork" (fork-style clone3 instead of the vfork-style clone),
+ * "cpu-autogroup" (CPU weight through the session's autogroup nice instead of
+ * a cpu cgroup: cheaper, but not hierarchical),
+ * "no-userns" (unprivileged: plain processes even where user namespaces work). For troubleshooting, and for tests of the fallback paths. */
 int sbx__option(const char *name);
 
 /* ---- the child's mount operations (sbx_mount.c) --------------------------- */
@@ -79,6 +84,7 @@ typedef struct sbx_plan {
     struct sockaddr_in hosts[SBX_MAX_HOSTS]; int nhosts;
     const struct sock_fprog *seccomp;
     int cap_last;
+    int autogroup; int nice;     /* CPU weight through the session's autogroup */
 } sbx_plan_t;
 
 /* Child → parent report over sync_fd. EOF without a report: exec succeeded. */
@@ -125,16 +131,22 @@ typedef struct sbx_cg {
     char *dir[SBX_MAX_HIER]; int ndir;   /* every instance directory, one per hierarchy */
     int mem_v, pids_v, cpu_v, frz_v;     /* 0 none, 1 v1, 2 v2 for each controller */
     const char *mem_dir, *frz_dir, *v2_dir, *procs_dir; /* pointers into dir[] */
+    int cpu_late; int cpu_fd;            /* a cpu-only hierarchy joined after exec (see sbx_cgroup.c) */
+    int cpu_thread_on; pthread_t cpu_thread;
 } sbx_cg_t;
 /* Once: find the hierarchies; append one line per controller to report. */
 void sbx__cg_probe(char *report, size_t cap);
 int sbx__cg_full(void);          /* memory and pids limits both available */
+int sbx__cg_autogroup(void);     /* CPU weight via autogroup nice instead of a cpu cgroup */
 int sbx__cg_have_freezer(void);
 /* Create the instance's cgroups with its limits and open their cgroup.procs
  * for the child (fds into fds[], count returned). Degrades: a hierarchy that
  * fails is left out and logged. */
 int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned pids_max,
                    int *fds, int maxfds);
+/* Move pid into the cpu-only hierarchy off the spawn's critical path (a
+ * thread; joined by sbx__cg_destroy). No-op unless cg->cpu_late. */
+void sbx__cg_join_cpu_later(sbx_cg_t *cg, pid_t pid, int pidfd);
 int sbx__cg_freeze(sbx_cg_t *cg, int frozen);   /* 0, or -ENOTSUP without a freezer */
 void sbx__cg_kill(sbx_cg_t *cg);
 uint64_t sbx__cg_peak(const sbx_cg_t *cg);      /* 0 when unknown */
@@ -150,10 +162,22 @@ int sbx__seccomp_apply(const struct sock_fprog *prog);
 /* sbx_caps.c — child: rlimits; user-namespace maps; drop every capability and
  * switch uid/gid. 0 or -errno. */
 int sbx__rlimits_apply(void);
+/* Autogroup nice whose weight is MemorySize/1,769 MB of a nice-0 task. */
+int sbx__autogroup_nice(unsigned memory_mb);
+/* Child, after setsid: set the new session's autogroup nice. 0 or -errno. */
+int sbx__autogroup_apply(int nice);
 int sbx__userns_map(uid_t outer_uid, gid_t outer_gid);
 int sbx__caps_drop(const sbx_plan_t *p);
 /* Per-function uid: stable hash of the name without its instance suffix. */
 uid_t sbx__function_uid(const char *name);
+
+/* sbx_scratch.c — plain mode: <scratch_dir>/tmp and TMPDIR. Returns the
+ * directory to remove at release (caller frees via sbx__scratch_remove) when
+ * this call created it, else NULL; *env_out: a new environment with TMPDIR
+ * added (free with sbx__scratch_env_free), or NULL to keep envp. */
+char *sbx__scratch_prepare(const char *scratch_dir, const char *const *envp, const char ***env_out);
+void sbx__scratch_env_free(const char **env);
+void sbx__scratch_remove(char *dir);
 
 /* sbx_net.c */
 /* Parse "a.b.c.d:port[,a.b.c.d:port...]" into out; count, or -1 on bad input. */

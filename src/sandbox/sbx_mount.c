@@ -10,13 +10,15 @@
  *   /           tmpfs, read-only once built
  *
  * Nothing else of the host exists inside: not nimbus's data directory, not
- * /root, not other functions' code. Nothing is copied; every mount is a bind,
- * so building the root costs a few dozen system calls.
+ * /root, not other functions' code. Nothing is copied; every mount is a bind.
  *
  * The parent turns a spec into a list of operations (sbx__mount_plan); the
  * child replays them (sbx__mount_apply) using system calls only. The host's
  * part of the list (what /etc entries exist, which of /bin… are symlinks) is
- * computed once. The new root is mounted over a fixed empty directory
+ * computed once. As root that static part is also *mounted* once, as a
+ * detached tree (sbx_template.c), and the list starts with one TEMPLATE
+ * operation that attaches a clone of it; otherwise (user namespace, older
+ * kernel) the list builds everything, ~100 mount calls. The new root is mounted over a fixed empty directory
  * (host->rootmnt) inside the child's private mount namespace, so instances
  * never see each other's trees and the host never sees any. */
 #include "sandbox/sbx_internal.h"

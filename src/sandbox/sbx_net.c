@@ -15,8 +15,8 @@
  * listening on a non-loopback address, and costs milliseconds per instance;
  * the relay costs two sockets per connection and nothing at start.
  *
- * Relay threads: one accept thread per listener, one thread per relayed
- * connection (blocking I/O, half-close aware). A listener is shared by its
+ * Relay threads: one accept thread per listener, two per relayed connection
+ * (one per direction: blocking I/O, half-close aware, no cross-direction stall). A listener is shared by its
  * accept thread and the instance (refcount); sbx__proxy_stop shuts it down,
  * which wakes accept(), and the last holder closes it. Connections end when
  * either side closes — the instance's side closes when it dies. */
@@ -26,7 +26,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -104,52 +103,56 @@ struct sbx_proxy {
     atomic_int stop;
 };
 
-typedef struct { int a, b; } pair_t;
+/* One relayed connection: a thread per direction, so that neither side can
+ * stall the other (a single thread blocked writing one way could deadlock
+ * against a peer that is itself blocked writing the other way). The second
+ * direction to finish closes both sockets. */
+typedef struct { int fd[2]; atomic_int live; } conn_t;
+typedef struct { conn_t *c; int from; } half_t;
 
 static void proxy_unref(sbx_proxy_t *px)
 {
     if (atomic_fetch_sub(&px->refs, 1) == 1) { close(px->fd); free(px); }
 }
 
-/* Copy what is readable on from to to; 0 on EOF, -1 on error, 1 otherwise. */
-static int pump(int from, int to)
+static void *half_main(void *arg)
 {
+    half_t h = *(half_t *)arg;
+    free(arg);
+    int from = h.c->fd[h.from], to = h.c->fd[!h.from];
     char buf[16384];
-    ssize_t n = read(from, buf, sizeof buf);
-    if (n == 0) return 0;
-    if (n < 0) return errno == EINTR || errno == EAGAIN ? 1 : -1;
-    for (ssize_t off = 0; off < n;) {
-        ssize_t w = send(to, buf + off, (size_t)(n - off), MSG_NOSIGNAL);
-        if (w < 0) { if (errno == EINTR) continue; return -1; }
-        off += w;
+    for (;;) {
+        ssize_t n = read(from, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        ssize_t off = 0;
+        while (off < n) {
+            ssize_t w = send(to, buf + off, (size_t)(n - off), MSG_NOSIGNAL);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) break;
+            off += w;
+        }
+        if (off < n) { shutdown(from, SHUT_RD); break; }
     }
-    return 1;
+    shutdown(to, SHUT_WR);              /* pass the EOF on; the other way may go on */
+    if (atomic_fetch_sub(&h.c->live, 1) == 1) {
+        close(h.c->fd[0]);
+        close(h.c->fd[1]);
+        free(h.c);
+    }
+    return NULL;
 }
 
-static void *relay_main(void *arg)
+static int start_thread(void *(*fn)(void *), void *arg)
 {
-    pair_t pr = *(pair_t *)arg;
-    free(arg);
-    struct pollfd pf[2] = { { pr.a, POLLIN, 0 }, { pr.b, POLLIN, 0 } };
-    int open_dirs = 2;
-    while (open_dirs > 0) {
-        if (poll(pf, 2, -1) < 0) { if (errno == EINTR) continue; break; }
-        int fail = 0;
-        for (int i = 0; i < 2; i++) {
-            if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            int r = pump(pf[i].fd, i == 0 ? pr.b : pr.a);
-            if (r < 0) fail = 1;
-            else if (r == 0) {          /* half-close: pass the EOF on, keep the other way */
-                shutdown(i == 0 ? pr.b : pr.a, SHUT_WR);
-                pf[i].fd = -1;
-                open_dirs--;
-            }
-        }
-        if (fail) break;
-    }
-    close(pr.a);
-    close(pr.b);
-    return NULL;
+    pthread_t t;
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&at, 256 * 1024);
+    int r = pthread_create(&t, &at, fn, arg);
+    pthread_attr_destroy(&at);
+    return r;
 }
 
 static void start_relay(int in, const struct sockaddr_in *target)
@@ -164,15 +167,21 @@ static void start_relay(int in, const struct sockaddr_in *target)
     int one = 1;
     setsockopt(out, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof one);
     setsockopt(in, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof one);
-    pair_t *pr = nb_xmalloc(sizeof *pr);
-    pr->a = in; pr->b = out;
-    pthread_t t;
-    pthread_attr_t at;
-    pthread_attr_init(&at);
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&at, 256 * 1024);
-    if (pthread_create(&t, &at, relay_main, pr) != 0) { close(in); close(out); free(pr); }
-    pthread_attr_destroy(&at);
+    conn_t *c = nb_xmalloc(sizeof *c);
+    c->fd[0] = in;
+    c->fd[1] = out;
+    atomic_store(&c->live, 2);
+    for (int dir = 0; dir < 2; dir++) {
+        half_t *h = nb_xmalloc(sizeof *h);
+        h->c = c;
+        h->from = dir;
+        if (start_thread(half_main, h) != 0) {
+            free(h);
+            /* This direction never runs: account for it; end the other. */
+            shutdown(c->fd[dir], SHUT_RDWR);
+            if (atomic_fetch_sub(&c->live, 1) == 1) { close(c->fd[0]); close(c->fd[1]); free(c); }
+        }
+    }
 }
 
 static void *accept_main(void *arg)
@@ -199,19 +208,12 @@ sbx_proxy_t *sbx__proxy_start(int listen_fd, const struct sockaddr_in *target)
     px->fd = listen_fd;
     px->target = *target;
     atomic_store(&px->refs, 2);
-    pthread_t t;
-    pthread_attr_t at;
-    pthread_attr_init(&at);
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&at, 256 * 1024);
-    if (pthread_create(&t, &at, accept_main, px) != 0) {
-        pthread_attr_destroy(&at);
+    if (start_thread(accept_main, px) != 0) {
         nb_log_warn("sandbox", "relay thread: %s", strerror(errno));
         close(listen_fd);
         free(px);
         return NULL;
     }
-    pthread_attr_destroy(&at);
     return px;
 }
 

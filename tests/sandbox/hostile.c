@@ -153,8 +153,41 @@ int main(int argc, char **argv)
     }
     if (!strcmp(m, "stat")) { struct stat st; return result_errno(stat(a, &st)); }
     if (!strcmp(m, "connect")) return do_connect(a, argc > 3 ? atoi(argv[3]) : 80);
+    if (!strcmp(m, "echo_big")) {            /* 4 MB through an echoing nimbus, both ways at once */
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3])) };
+        inet_pton(AF_INET, a, &sa.sin_addr);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) return result(ename(errno));
+        pid_t w = fork();
+        if (w == 0) {
+            static char buf[65536];
+            for (int i = 0; i < 64; i++)
+                for (size_t off = 0; off < sizeof buf;) {
+                    ssize_t n = write(fd, buf + off, sizeof buf - off);
+                    if (n <= 0) _exit(1);
+                    off += (size_t)n;
+                }
+            shutdown(fd, SHUT_WR);
+            _exit(0);
+        }
+        long total = 0;
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(fd, buf, sizeof buf)) > 0) total += n;
+        waitpid(w, NULL, 0);
+        printf("RESULT %ld\n", total);
+        return 0;
+    }
     if (!strcmp(m, "counter")) {
         for (unsigned long i = 0;; i++) { printf("%lu\n", i); fflush(stdout); usleep(1000); }
+    }
+    if (!strcmp(m, "tmpdir")) {              /* where temporary files go, and that it works */
+        const char *t = getenv("TMPDIR");
+        char path[512];
+        snprintf(path, sizeof path, "%s/probe", t ? t : "/tmp");
+        int fd = open(path, O_WRONLY | O_CREAT, 0600);
+        printf("RESULT %s %s\n", t ? t : "(unset)", fd < 0 ? ename(errno) : "OK");
+        return 0;
     }
     if (!strcmp(m, "pause")) { result("OK"); pause(); return 0; }
     return result("BADMODE");

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -131,6 +132,7 @@ TEST(features_report_full_isolation_as_root)
     ASSERT_CONTAINS(f, "cgroup pids: on");
     ASSERT_CONTAINS(f, "root template: on");   /* this kernel (6.18) mounts on detached trees */
     ASSERT_EQ(sbx_fully_isolated(), 1);
+    ASSERT_EQ(sbx_namespaces_available(), 1);
     ASSERT(sbx_startup_warning() == NULL);
 }
 
@@ -347,6 +349,7 @@ static pid_t fake_nimbus(int *port)
     *port = ntohs(a.sin_port);
     pid_t p = fork();
     if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);   /* a failing test must not leave it behind */
         for (;;) {
             int c = accept(fd, NULL, NULL);
             if (c < 0) _exit(0);
@@ -357,6 +360,58 @@ static pid_t fake_nimbus(int *port)
     }
     close(fd);
     return p;
+}
+
+/* An echoing nimbus: reads and writes concurrently is the client's job; here
+ * one blocking loop, which stalls unless the relay moves both ways at once. */
+static pid_t echo_nimbus(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ASSERT_EQ(listen(fd, 8), 0);
+    socklen_t l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    *port = ntohs(a.sin_port);
+    pid_t p = fork();
+    if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int c = accept(fd, NULL, NULL);
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(c, buf, sizeof buf)) > 0)
+            for (ssize_t off = 0; off < n;) {
+                ssize_t w = write(c, buf + off, (size_t)(n - off));
+                if (w <= 0) _exit(1);
+                off += w;
+            }
+        shutdown(c, SHUT_WR);
+        _exit(0);
+    }
+    close(fd);
+    return p;
+}
+
+TEST(nimbus_only_relay_carries_large_bidirectional_streams)
+{
+    setup();
+    int port;
+    pid_t srv = echo_nimbus(&port);
+    char ports[16], host[64], o[256];
+    snprintf(ports, sizeof ports, "%d", port);
+    snprintf(host, sizeof host, "127.0.0.1:%d", port);
+    const char *argv[] = { "/var/task/hostile", "echo_big", "127.0.0.1", ports, NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.net = SBX_NET_NIMBUS_ONLY;
+    s.nimbus_host = host;
+    int st = run_spec(&s, o, sizeof o, NULL);
+    ASSERT(WIFEXITED(st));
+    ASSERT_STREQ(o, "RESULT 4194304");
+    int sst;
+    ASSERT_EQ(waitpid(srv, &sst, 0), srv);
+    ASSERT(WIFEXITED(sst) && WEXITSTATUS(sst) == 0);
 }
 
 static void run_net(sbx_net_t net, const char *ip, int port, char *out, size_t cap)
@@ -443,7 +498,7 @@ static void freeze_thaw_check(int isolate)
     inst_t in = start(&s);
     ASSERT(drain_counter(in.out, 5000) >= 0);
     ASSERT_EQ(sbx_freeze(in.sbx), 0);
-    drain_counter(in.out, 50);                       /* what was written before the freeze */
+    drain_counter(in.out, 150);                      /* what was written before the freeze */
     ASSERT_EQ(drain_counter(in.out, 200), -1);       /* frozen: the counter stops */
     ASSERT_EQ(sbx_thaw(in.sbx), 0);
     ASSERT(drain_counter(in.out, 5000) >= 0);        /* thawed: it moves again */
@@ -455,6 +510,82 @@ static void freeze_thaw_check(int isolate)
 
 TEST(freeze_stops_the_instance_and_thaw_resumes_it) { freeze_thaw_check(1); }
 TEST(freeze_and_thaw_of_a_plain_process) { freeze_thaw_check(0); }
+
+/* ---- CPU weight ∝ MemorySize (1,769 MB ≈ one vCPU) ------------------------------ */
+static void read_proc(pid_t pid, const char *file, char *out, size_t cap)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+    FILE *f = fopen(path, "r");
+    ASSERT(f != NULL);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = 0;
+    fclose(f);
+}
+
+/* The instance's nice-equivalent weight: autogroup nice, or the cpu cgroup's shares. */
+static void cpu_weight_of(unsigned memory_mb, char *out, size_t cap)
+{
+    const char *argv[] = { "/var/task/hostile", "pause", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.memory_mb = memory_mb;
+    inst_t in = start(&s);
+    char line[64], cg[2048];
+    read_line(in.out, line, sizeof line);
+    if (strstr(sbx_features(), "cgroup cpu: on")) {
+        /* The cpu hierarchy is joined just after exec, by a thread: wait for it. */
+        char *p = NULL;
+        for (int i = 0; i < 500; i++) {
+            read_proc(sbx_pid(in.sbx), "cgroup", cg, sizeof cg);
+            p = strstr(cg, ":cpu:");
+            if (p && strstr(p, "fn-hostile-1")) break;
+            usleep(10000);
+        }
+        ASSERT(p != NULL);
+        ASSERT_CONTAINS(p, "fn-hostile-1");
+        p[strcspn(p, "\n")] = 0;
+        char path[700];
+        snprintf(path, sizeof path, "/sys/fs/cgroup/cpu%s/cpu.shares", p + 5);
+        FILE *f = fopen(path, "r");
+        ASSERT(f != NULL);
+        ASSERT(fgets(out, (int)cap, f) != NULL);
+        fclose(f);
+        out[strcspn(out, "\n")] = 0;
+    } else {
+        read_proc(sbx_pid(in.sbx), "autogroup", out, cap);
+        out[strcspn(out, "\n")] = 0;
+    }
+    sbx_kill(in.sbx);
+    waitpid(sbx_pid(in.sbx), NULL, 0);
+    close(in.out);
+    sbx_release(in.sbx);
+}
+
+TEST(cpu_weight_follows_memory_through_autogroup)
+{
+    setenv("NIMBUS_SANDBOX", "cpu-autogroup", 1);
+    ASSERT_CONTAINS(sbx_features(), "cgroup cpu: off (CPU weight set through the instance's autogroup");
+    setup();
+    char w[256];
+    cpu_weight_of(128, w, sizeof w);      /* 74 of 1024 → nice 12 (weight 70) */
+    ASSERT_CONTAINS(w, " nice 12");
+    cpu_weight_of(1769, w, sizeof w);     /* one vCPU: a nice-0 task */
+    ASSERT_CONTAINS(w, " nice 0");
+    cpu_weight_of(3538, w, sizeof w);     /* two vCPUs: 2048 → nice -3 (1991) */
+    ASSERT_CONTAINS(w, " nice -3");
+}
+
+TEST(cpu_weight_follows_memory_through_cpu_cgroup)
+{
+    ASSERT_CONTAINS(sbx_features(), "cgroup cpu: on");      /* the default */
+    setup();
+    char w[256];
+    cpu_weight_of(128, w, sizeof w);
+    ASSERT_STREQ(w, "74");
+    cpu_weight_of(3538, w, sizeof w);
+    ASSERT_STREQ(w, "2048");
+}
 
 /* ---- fallback paths: root built per spawn, v1 freezer and per-process kill ---- */
 TEST(root_built_per_spawn_without_template_is_equivalent)
@@ -474,6 +605,24 @@ TEST(root_built_per_spawn_without_template_is_equivalent)
     EXPECT_RESULT("write_file", "/dev/null", "OK");
     EXPECT_RESULT("read_file", "/opt/layer.txt", "layer-data");
     EXPECT_RESULT("stat", "/etc/shadow", "ENOENT");
+}
+
+TEST(fork_style_spawn_is_equivalent)
+{
+    setenv("NIMBUS_SANDBOX", "fork", 1);
+    ASSERT_CONTAINS(sbx_features(), "spawn: fork-style");
+    setup();
+    char o[4096];
+    run_mode("whoami", "", o, sizeof o);
+    ASSERT_CONTAINS(o, " pid=1 ");
+    ASSERT_CONTAINS(o, " caps=0000000000000000 ");
+    ASSERT_CONTAINS(o, " seccomp=2 ");
+    EXPECT_RESULT("read_dir", data_dir, "ENOENT");
+    const char *argv[] = { "/var/task/nope", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    sbx_t *sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
 }
 
 TEST(cgroup_v1_freezer_and_kill)
@@ -518,6 +667,31 @@ TEST(isolate_0_is_a_plain_process_with_rlimits)
     ASSERT_CONTAINS(o, want);
 }
 
+TEST(plain_process_gets_a_private_tmpdir_removed_at_release)
+{
+    setup();
+    char exe[600], scratch[600], want[800], o[4096];
+    snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+    snprintf(scratch, sizeof scratch, "%s/scratch/inst1", test_tmpdir());
+    const char *argv[] = { exe, "tmpdir", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.isolate = 0;
+    s.scratch_dir = scratch;
+    int st = run_spec(&s, o, sizeof o, NULL);      /* releases */
+    ASSERT(WIFEXITED(st));
+    snprintf(want, sizeof want, "RESULT %s/tmp OK", scratch);
+    ASSERT_STREQ(o, want);
+    struct stat sb;
+    ASSERT_EQ(stat(scratch, &sb), -1);              /* created by the sandbox, removed with it */
+    /* isolated: its own /tmp, no TMPDIR needed */
+    argv[0] = "/var/task/hostile";
+    spec_init(&s, argv);
+    s.scratch_dir = scratch;
+    run_spec(&s, o, sizeof o, NULL);
+    ASSERT_STREQ(o, "RESULT (unset) OK");
+}
+
 TEST(unprivileged_nimbus_degrades_instead_of_failing)
 {
     setup();
@@ -529,6 +703,7 @@ TEST(unprivileged_nimbus_degrades_instead_of_failing)
             setresuid(65534, 65534, 65534) != 0) _exit(2);
         const char *f = sbx_features();
         if (sbx_fully_isolated() || !sbx_startup_warning() || strstr(f, "sandbox mode: root")) _exit(3);
+        if (sbx_namespaces_available() != (strstr(f, "sandbox mode: user namespace") != NULL)) _exit(6);
         const char *argv[] = { "/var/task/hostile", "whoami", NULL };
         sbx_spec_t s;
         spec_init(&s, argv);
@@ -541,6 +716,44 @@ TEST(unprivileged_nimbus_degrades_instead_of_failing)
         if (strstr(f, "sandbox mode: user namespace") &&
             (!strstr(o, " pid=1 ") || !strstr(o, " seccomp=2 ") || !strstr(o, " caps=0000000000000000 ")))
             { fprintf(stderr, "%s\n", o); _exit(5); }
+        if (strstr(f, "sandbox mode: user namespace")) {
+            /* nimbus-only network works without root too */
+            run_net(SBX_NET_NIMBUS_ONLY, "10.255.255.1", 80, o, sizeof o);
+            if (strcmp(o, "RESULT ENETUNREACH") != 0) { fprintf(stderr, "%s\n", o); _exit(7); }
+            int port;
+            pid_t srv = fake_nimbus(&port);
+            run_net(SBX_NET_NIMBUS_ONLY, "127.0.0.1", port, o, sizeof o);
+            kill(srv, SIGKILL);
+            waitpid(srv, NULL, 0);
+            if (strcmp(o, "RESULT pong") != 0) { fprintf(stderr, "%s\n", o); _exit(8); }
+        }
+        _exit(0);
+    }
+    int st;
+    ASSERT_EQ(waitpid(c, &st, 0), c);
+    ASSERT(WIFEXITED(st));
+    ASSERT_EQ(WEXITSTATUS(st), 0);
+}
+
+TEST(unprivileged_without_user_namespaces_runs_plain_processes)
+{
+    setup();
+    ASSERT_EQ(chmod(test_tmpdir(), 0755), 0);
+    pid_t c = fork();
+    if (c == 0) {
+        setenv("NIMBUS_SANDBOX", "no-userns", 1);
+        if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+            setresuid(65534, 65534, 65534) != 0) _exit(2);
+        if (!strstr(sbx_features(), "sandbox mode: plain") || sbx_namespaces_available() ||
+            !sbx_startup_warning()) _exit(3);
+        char exe[600], o[4096];
+        snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+        const char *argv[] = { exe, "whoami", NULL };
+        sbx_spec_t s;
+        spec_init(&s, argv);              /* isolate=1 asked, plain given: never a failure */
+        int st = run_spec(&s, o, sizeof o, NULL);
+        if (!WIFEXITED(st) || !strstr(o, "RESULT uid=65534 ") || strstr(o, " pid=1 ") ||
+            !strstr(o, " nofile=1024 core=0 ")) { fprintf(stderr, "%s\n", o); _exit(4); }
         _exit(0);
     }
     int st;
