@@ -12,6 +12,7 @@
 #include "core/version.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
+#include "store/store_crypto.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -179,6 +180,7 @@ static int cmd_up(int argc, char **argv)
     d.ctx.loop = d.loop;
     d.ctx.cfg = &d.cfg;
     d.ctx.started_us = nb_now_us();
+    store_crypto_set_key_file(nb_config_get(&d.cfg, "store.master_key_file"));
     int rc = store_open(&d.ctx.store, d.loop, d.cfg.data_dir, NULL);
     if (rc != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d.cfg.data_dir, rc);
