@@ -15,6 +15,8 @@
 #include "dynamodb/ddb_keycodec.h"
 #include "dynamodb/ddb_av.h"
 #include "core/alloc.h"
+#include "core/util.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +25,14 @@ enum { PQ_OK = 0, PQ_COND = 1, PQ_DUP = 2, PQ_ERR = -1 };
 typedef struct pq_exec {
     const ddb_table_t *t;
     json_t *items;           /* SELECT results (array) */
+    long long limit;         /* in: ExecuteStatement Limit */
+    const char *next_in;     /* in: NextToken */
+    char *next_out;          /* out: NextToken (heap) when the page stopped early */
     ddb_write_t w;           /* writes */
     int is_write;
 } pq_exec_t;
+
+#define PAGE_BYTES (1024 * 1024)
 
 typedef struct sel {
     const ddb_node_t *filter;
@@ -33,15 +40,25 @@ typedef struct sel {
     json_t *items;
     ddb_err_t *err;
     int failed;
+    long long limit, evaluated;  /* ExecuteStatement Limit (0: none) */
+    size_t bytes;
+    nb_buf_t last;               /* store key where the page stopped */
 } sel_t;
 
 static int sel_visit(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
-    (void)key; (void)klen;
     sel_t *s = arg;
     if (vlen < DDB_VAL_HDR) return 0;
+    const unsigned char *hdr = val;
+    s->bytes += (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+    s->evaluated++;
+    int stop = (s->limit && s->evaluated >= s->limit) || s->bytes >= PAGE_BYTES;
+    if (stop) {
+        nb_buf_clear(&s->last);
+        nb_buf_append(&s->last, key, klen);
+    }
     json_t *item = ddb_item_parse((const char *)val + DDB_VAL_HDR, vlen - DDB_VAL_HDR);
-    if (!item) return 0;
+    if (!item) return stop;
     int pass = 1;
     if (s->filter) {
         pass = ddb_eval_condition(s->filter, item, s->err);
@@ -57,7 +74,7 @@ static int sel_visit(void *arg, const void *key, size_t klen, const void *val, s
     } else {
         json_decref(item);
     }
-    return 0;
+    return stop;
 }
 
 /* Exprs body for the statement's strings and maps (new reference). */
@@ -83,7 +100,7 @@ static int run_select(nb_req_t *req, store_txn_t *txn, ddb_pq_t *q, pq_exec_t *e
     int rc = ddb_exprs_parse(&x, req->arena, body, DDB_X_FILTER | DDB_X_PROJ, err);
     json_decref(body);
     if (rc != 0) return PQ_ERR;
-    sel_t s = {x.cond, x.proj, json_array(), err, 0};
+    sel_t s = {x.cond, x.proj, json_array(), err, 0, e->limit, 0, 0, NB_BUF_INIT};
     e->items = s.items;
     nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
     ddb_put_tnum(&lo, t->num);
@@ -100,10 +117,32 @@ static int run_select(nb_req_t *req, store_txn_t *txn, ddb_pq_t *q, pq_exec_t *e
         nb_buf_putc(&hi, 0);
         has_hi = 1;
     }
+    if (e->next_in) {
+        /* NextToken: hex of the store key the previous page stopped at. */
+        size_t n = strlen(e->next_in);
+        nb_buf_t k = NB_BUF_INIT;
+        for (size_t i = 0; i + 1 < n; i += 2) {
+            unsigned v;
+            if (sscanf(e->next_in + i, "%2x", &v) != 1) break;
+            nb_buf_putc(&k, (char)v);
+        }
+        if (n % 2 || k.len != n / 2 || k.len < lo.len || memcmp(k.data, lo.data, lo.len) != 0) {
+            nb_buf_free(&k); nb_buf_free(&lo); nb_buf_free(&hi);
+            return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid NextToken");
+        }
+        nb_buf_putc(&k, 0);
+        nb_buf_free(&lo);
+        lo = k;
+    }
     rc = store_scan(txn, ix ? DDB_KS_INDEX : DDB_KS_ITEMS, lo.data, lo.len, has_hi ? hi.data : NULL,
                     has_hi ? hi.len : 0, 0, sel_visit, &s);
     nb_buf_free(&lo);
     nb_buf_free(&hi);
+    if (s.last.len) {
+        e->next_out = nb_xmalloc(2 * s.last.len + 1);
+        nb_hex(s.last.data, s.last.len, e->next_out);
+    }
+    nb_buf_free(&s.last);
     if (s.failed) return PQ_ERR;
     if (rc < 0) return ddb_err_set(err, NB_ERR_DDB_INTERNAL, "Internal server error");
     return PQ_OK;
@@ -171,7 +210,11 @@ static int exec_one(nb_req_t *req, store_txn_t *txn, const char *stmt, const jso
                     pq_exec_t *e, ddb_err_t *err)
 {
     ddb_pq_t q;
+    long long limit = e->limit;
+    const char *next_in = e->next_in;
     memset(e, 0, sizeof *e);
+    e->limit = limit;
+    e->next_in = next_in;
     ddb_write_init(&e->w);
     if (!stmt) return ddb_err_set(err, NB_ERR_VALIDATION, "1 validation error detected: Value null at "
                                   "'statement' failed to satisfy constraint: Member must not be null");
@@ -192,6 +235,7 @@ static int exec_one(nb_req_t *req, store_txn_t *txn, const char *stmt, const jso
 
 static void exec_free(pq_exec_t *e)
 {
+    free(e->next_out);
     json_decref(e->items);
     ddb_write_free(&e->w);
 }
@@ -205,6 +249,17 @@ void ddb_op_execute_statement(nb_req_t *req)
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
     pq_exec_t e;
     ddb_err_t err = DDB_ERR_INIT;
+    json_t *lim = json_object_get(req->json, "Limit");
+    if (json_is_integer(lim) && json_integer_value(lim) < 1) {
+        store_abort(txn);
+        ddb_reply_validation(req, "1 validation error detected: Value '%lld' at 'limit' failed to satisfy "
+                                  "constraint: Member must have value greater than or equal to 1",
+                             (long long)json_integer_value(lim));
+        return;
+    }
+    memset(&e, 0, sizeof e);
+    e.limit = json_is_integer(lim) ? json_integer_value(lim) : 0;
+    e.next_in = ddb_jstr(req->json, "NextToken");
     rc = exec_one(req, txn, stmt, params, &e, &err);
     if (rc == PQ_ERR) {
         store_abort(txn);
@@ -217,7 +272,9 @@ void ddb_op_execute_statement(nb_req_t *req)
         nb_reply_error(req, NB_ERR_DDB_DUPLICATE_ITEM, "Duplicate primary key exists in table");
     } else if (!e.is_write) {
         store_abort(txn);
-        nb_reply_json(req, 200, json_pack("{s:O}", "Items", e.items));
+        json_t *out = json_pack("{s:O}", "Items", e.items);
+        if (e.next_out) json_object_set_new(out, "NextToken", json_string(e.next_out));
+        nb_reply_json(req, 200, out);
     } else {
         ddb_commit_reply(req, txn, json_pack("{s:[]}", "Items"));
     }
@@ -256,6 +313,7 @@ void ddb_op_batch_execute_statement(nb_req_t *req)
         json_t *s = json_array_get(stmts, i);
         pq_exec_t e;
         ddb_err_t err = DDB_ERR_INIT;
+        memset(&e, 0, sizeof e);
         rc = exec_one(req, txn, ddb_jstr(s, "Statement"), json_object_get(s, "Parameters"), &e, &err);
         json_t *r = json_object();
         if (e.t) json_object_set_new(r, "TableName", json_string(e.t->name));
@@ -291,6 +349,7 @@ void ddb_op_execute_transaction(nb_req_t *req)
         json_t *s = json_array_get(stmts, i);
         pq_exec_t e;
         ddb_err_t err = DDB_ERR_INIT;
+        memset(&e, 0, sizeof e);
         rc = exec_one(req, txn, ddb_jstr(s, "Statement"), json_object_get(s, "Parameters"), &e, &err);
         if (rc == PQ_ERR && err.code != NB_ERR_DDB_INTERNAL && !canceled && first.code == NB_OK &&
             (err.code == NB_ERR_VALIDATION || err.code == NB_ERR_DDB_RESOURCE_NOT_FOUND)) {

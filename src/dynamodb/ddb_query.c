@@ -36,7 +36,8 @@ typedef struct qscan {
     int segment, total_segments; /* total 0: not a parallel scan */
     store_txn_t *txn;
     /* results */
-    nb_buf_t items;              /* "item,item,..." */
+    nb_buf_t items;              /* the reply being built: '{"Items":[item,item,...' */
+    long long n_out;             /* items appended */
     long long count, scanned;
     size_t bytes;
     nb_buf_t last_key;           /* store key of the last item evaluated when the page stopped early */
@@ -125,7 +126,7 @@ static int visit(void *arg, const void *key, size_t klen, const void *val, size_
     if (pass) {
         q->count++;
         if (q->select != SEL_COUNT) {
-            if (q->items.len) nb_buf_putc(&q->items, ',');
+            if (q->n_out++) nb_buf_putc(&q->items, ',');
             if (q->proj) {
                 json_t *p = ddb_project(item, q->proj->paths, q->proj->n);
                 char *s = json_dumps(p, JSON_COMPACT);
@@ -314,9 +315,9 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
             q->select = SEL_COUNT;
         } else if (strcmp(sel, "ALL_PROJECTED_ATTRIBUTES") == 0) {
             if (!q->ix) {
-                ddb_reply_validation(req, "One or more parameter values were invalid: Select type "
-                                          "ALL_PROJECTED_ATTRIBUTES is supported only for Scan/Query "
-                                          "operations on indexes");
+                ddb_reply_validation(req, "One or more parameter values were invalid: "
+                                          "ALL_PROJECTED_ATTRIBUTES can be used only when %s using an IndexName",
+                                     is_query ? "Querying" : "Scanning");
                 return -1;
             }
             q->select = SEL_PROJECTED;
@@ -358,15 +359,12 @@ static void fix_bound(nb_buf_t *b, int appended_zero)
     ddb_key_prefix_successor(b);
 }
 
+/* Finish the reply begun in q->items (see run) and send it. */
 static void reply_page(nb_req_t *req, qscan_t *q)
 {
-    nb_buf_t out = NB_BUF_INIT;
-    nb_buf_putc(&out, '{');
-    if (q->select != SEL_COUNT) {
-        nb_buf_puts(&out, "\"Items\":[");
-        nb_buf_append(&out, q->items.data ? q->items.data : "", q->items.len);
-        nb_buf_puts(&out, "],");
-    }
+    nb_buf_t out = q->items;
+    memset(&q->items, 0, sizeof q->items);
+    if (q->select != SEL_COUNT) nb_buf_puts(&out, "],");
     nb_buf_printf(&out, "\"Count\":%lld,\"ScannedCount\":%lld", q->count, q->scanned);
     if (q->more) {
         json_t *lk = last_key_json(q);
@@ -400,6 +398,8 @@ static void run(nb_req_t *req, qscan_t *q, nb_buf_t *lo, nb_buf_t *hi, int has_h
 {
     int rc = store_begin(req->ctx->store, STORE_READ, &q->txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
+    nb_buf_reserve(&q->items, 16 * 1024);
+    nb_buf_puts(&q->items, q->select != SEL_COUNT ? "{\"Items\":[" : "{");
     rc = store_scan(q->txn, q->ix ? DDB_KS_INDEX : DDB_KS_ITEMS, lo->data, lo->len,
                     has_hi ? hi->data : NULL, has_hi ? hi->len : 0, reverse, visit, q);
     if (q->failed) {

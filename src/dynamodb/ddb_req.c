@@ -221,17 +221,18 @@ void ddb_cap_index(ddb_cap_t *c, const char *index, int local, double units)
     c->n_idx++;
 }
 
+/* DynamoDB reports CapacityUnits only (its documented responses). */
 static json_t *units_obj(double u, int read)
 {
-    return json_pack("{s:f,s:f}", "CapacityUnits", u, read ? "ReadCapacityUnits" : "WriteCapacityUnits", u);
+    (void)read;
+    return json_pack("{s:f}", "CapacityUnits", u);
 }
 
 json_t *ddb_cap_json(const ddb_cap_t *c, int mode)
 {
     if (!mode) return NULL;
     double total = c->total + c->table_units;
-    json_t *o = json_pack("{s:s,s:f,s:f}", "TableName", c->table, "CapacityUnits", total,
-                          c->read ? "ReadCapacityUnits" : "WriteCapacityUnits", total);
+    json_t *o = json_pack("{s:s,s:f}", "TableName", c->table, "CapacityUnits", total);
     if (mode == 2) {
         json_object_set_new(o, "Table", units_obj(c->table_units, c->read));
         json_t *g = NULL, *l = NULL;

@@ -6,7 +6,9 @@
  * effect on results, only on the capacity units reported. */
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_table.h"
+#include "dynamodb/ddb_shape.h"
 #include "core/log.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define TABLE_ARN "arn:aws:dynamodb:{region}:{account}:table/{TableName}"
@@ -50,7 +52,36 @@ static int transact_arn(nb_req_t *req, nb_buf_t *out)
     return -1;
 }
 
-#define OP(name, fn, res, rfn) {name, fn, "dynamodb:" name, res, rfn, NULL, 0}
+/* Every operation first checks its members' JSON types (ddb_shape.c). */
+#define CHECKED(fn) static void checked_##fn(nb_req_t *req) { if (!ddb_shape_check(req)) fn(req); }
+CHECKED(ddb_op_create_table)
+CHECKED(ddb_op_describe_table)
+CHECKED(ddb_op_list_tables)
+CHECKED(ddb_op_delete_table)
+CHECKED(ddb_op_update_table)
+CHECKED(ddb_op_tag_resource)
+CHECKED(ddb_op_untag_resource)
+CHECKED(ddb_op_list_tags)
+CHECKED(ddb_op_update_ttl)
+CHECKED(ddb_op_describe_ttl)
+CHECKED(ddb_op_describe_limits)
+CHECKED(ddb_op_describe_endpoints)
+CHECKED(ddb_op_describe_continuous_backups)
+CHECKED(ddb_op_put_item)
+CHECKED(ddb_op_get_item)
+CHECKED(ddb_op_delete_item)
+CHECKED(ddb_op_update_item)
+CHECKED(ddb_op_query)
+CHECKED(ddb_op_scan)
+CHECKED(ddb_op_batch_get)
+CHECKED(ddb_op_batch_write)
+CHECKED(ddb_op_transact_write)
+CHECKED(ddb_op_transact_get)
+CHECKED(ddb_op_execute_statement)
+CHECKED(ddb_op_batch_execute_statement)
+CHECKED(ddb_op_execute_transaction)
+
+#define OP(name, fn, res, rfn) {name, checked_##fn, "dynamodb:" name, res, rfn, NULL, 0}
 
 static const nb_op_t ddb_ops[] = {
     OP("CreateTable", ddb_op_create_table, TABLE_ARN, NULL),
@@ -99,6 +130,15 @@ static void ddb_stop(nb_ctx_t *ctx)
     ddb_catalog_clear();
 }
 
+static json_t *ddb_health(nb_ctx_t *ctx)
+{
+    (void)ctx;
+    size_t n;
+    const char **names = ddb_catalog_names(&n);
+    free(names);
+    return json_pack("{s:I}", "tables", (json_int_t)n);
+}
+
 const nb_service_t ddb_service = {
     .name = "dynamodb",
     .proto = NB_PROTO_JSON10,
@@ -108,4 +148,5 @@ const nb_service_t ddb_service = {
     .n_ops = sizeof ddb_ops / sizeof ddb_ops[0],
     .init = ddb_init,
     .stop = ddb_stop,
+    .health = ddb_health,
 };

@@ -211,6 +211,23 @@ void ddb_op_update_table(nb_req_t *req)
         json_object_set_new(doc, "BillingModeSummary", nb);
         if (strcmp(bm, "PAY_PER_REQUEST") == 0) json_object_set_new(doc, "ProvisionedThroughput", throughput(NULL));
     }
+    if (pt && !bm && !gu && !ss && !dp && !tc) {
+        const json_t *cpt = json_object_get(t->doc, "ProvisionedThroughput");
+        json_int_t cr = json_integer_value(json_object_get(cpt, "ReadCapacityUnits"));
+        json_int_t cw = json_integer_value(json_object_get(cpt, "WriteCapacityUnits"));
+        json_int_t rr = json_integer_value(json_object_get(pt, "ReadCapacityUnits"));
+        json_int_t rw = json_integer_value(json_object_get(pt, "WriteCapacityUnits"));
+        if (cr == rr && cw == rw) {
+            ddb_err_set(&err, NB_ERR_VALIDATION,
+                        "The provisioned throughput for the table will not change. The requested value equals "
+                        "the current value. Current ReadCapacityUnits provisioned for the table: %lld. Requested "
+                        "ReadCapacityUnits: %lld. Current WriteCapacityUnits provisioned for the table: %lld. "
+                        "Requested WriteCapacityUnits: %lld. Refer to the Amazon DynamoDB Developer Guide for "
+                        "current limits and how to request higher limits.",
+                        (long long)cr, (long long)rr, (long long)cw, (long long)rw);
+            goto fail;
+        }
+    }
     if (pt) json_object_set_new(doc, "ProvisionedThroughput", throughput(pt));
     if (json_object_get(b, "AttributeDefinitions") &&
         merge_attrdefs(doc, json_object_get(b, "AttributeDefinitions"), &err) != 0)

@@ -46,10 +46,12 @@ int ddb_write_prepare(ddb_write_t *w, ddb_err_t *err)
     nb_buf_clear(&w->key);
     if (ddb_item_key(&w->key, t, w->hash, w->range) != 0)
         return ddb_err_set(err, NB_ERR_VALIDATION, "The provided key element does not match the schema");
-    if (w->key.len > STORE_MAX_KEY - 64)
+    /* The embedded store bounds keys (STORE_MAX_KEY) below DynamoDB's 2048 + 1024
+     * bytes; room is left for an index entry's own key in front of this one. */
+    if (w->key.len > STORE_MAX_KEY / 2 - 8)
         return ddb_err_set(err, NB_ERR_VALIDATION,
-                           "One or more parameter values were invalid: Size of hashkey has exceeded the maximum "
-                           "size limit of2048 bytes");
+                           "One or more parameter values were invalid: Aggregated size of the key attributes "
+                           "exceeds the %d-byte limit of this nimbus server", STORE_MAX_KEY / 2 - 8);
     return 0;
 }
 
@@ -120,7 +122,11 @@ int ddb_write_exec(store_txn_t *txn, ddb_write_t *w, nb_arena_t *arena, ddb_err_
         } else {
             w->new_item = base;
         }
-        if (ddb_item_check(w->t, w->new_item, &w->new_size, err) != 0) return -1;
+        if (ddb_item_check(w->t, w->new_item, &w->new_size, err) != 0) {
+            if (w->new_size > DDB_ITEM_MAX_SIZE || (err->msg && strcmp(err->msg, "Item size has exceeded the maximum allowed size") == 0))
+                ddb_err_set(err, NB_ERR_VALIDATION, "Item size to update has exceeded the maximum allowed size");
+            return -1;
+        }
         break;
     }
     }

@@ -108,3 +108,39 @@ test('transactions: cancellation reasons', async () => {
   const g = await doc.send(new GetCommand({ TableName: 'Orders', Key: { customer: 'c4', orderId: 1 } }));
   assert.equal(g.Item, undefined);
 });
+
+test('control plane, tags, TTL, PartiQL and transactional reads through v3', async () => {
+  const v3 = await import('@aws-sdk/client-dynamodb');
+  const t = (await client.send(new v3.UpdateTableCommand({
+    TableName: 'Orders', AttributeDefinitions: [{ AttributeName: 'region', AttributeType: 'S' }],
+    GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'RegionIndex',
+      KeySchema: [{ AttributeName: 'region', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } } }],
+  }))).TableDescription;
+  assert.ok(t.GlobalSecondaryIndexes.some((g) => g.IndexName === 'RegionIndex'));
+  const arn = t.TableArn;
+  await client.send(new v3.TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'team', Value: 'core' }] }));
+  const tags = await client.send(new v3.ListTagsOfResourceCommand({ ResourceArn: arn }));
+  assert.deepEqual(tags.Tags, [{ Key: 'team', Value: 'core' }]);
+  await client.send(new v3.UntagResourceCommand({ ResourceArn: arn, TagKeys: ['team'] }));
+  await client.send(new v3.UpdateTimeToLiveCommand({ TableName: 'Orders',
+    TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
+  const ttl = await client.send(new v3.DescribeTimeToLiveCommand({ TableName: 'Orders' }));
+  assert.equal(ttl.TimeToLiveDescription.TimeToLiveStatus, 'ENABLED');
+  await client.send(new v3.ExecuteStatementCommand({
+    Statement: "INSERT INTO Orders VALUE {'customer': ?, 'orderId': ?, 'region': 'eu'}",
+    Parameters: [{ S: 'c9' }, { N: '9' }] }));
+  const sel = await client.send(new v3.ExecuteStatementCommand({
+    Statement: 'SELECT region FROM Orders WHERE customer = ? AND orderId = ?', Parameters: [{ S: 'c9' }, { N: '9' }] }));
+  assert.deepEqual(sel.Items, [{ region: { S: 'eu' } }]);
+  const q = await client.send(new v3.QueryCommand({ TableName: 'Orders', IndexName: 'RegionIndex',
+    KeyConditionExpression: '#r = :r', ExpressionAttributeNames: { '#r': 'region' },
+    ExpressionAttributeValues: { ':r': { S: 'eu' } } }));
+  assert.equal(q.Count, 1);
+  const tg = await client.send(new v3.TransactGetItemsCommand({ TransactItems: [
+    { Get: { TableName: 'Orders', Key: { customer: { S: 'c9' }, orderId: { N: '9' } } } }] }));
+  assert.equal(tg.Responses[0].Item.region.S, 'eu');
+  const lim = await client.send(new v3.DescribeLimitsCommand({}));
+  assert.equal(lim.TableMaxWriteCapacityUnits, 40000);
+  await client.send(new v3.DeleteTableCommand({ TableName: 'Orders' }));
+  await v3.waitUntilTableNotExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: 'Orders' });
+});

@@ -54,6 +54,23 @@ class PartiQL(NimbusTestCase):
         self.x("DELETE FROM Music WHERE Artist = 'Acme' AND Song = 'Two'")
         self.assertEqual(self.x("SELECT * FROM Music WHERE Artist = 'Acme' AND Song = 'Two'")["Items"], [])
 
+    def test_select_pages_with_limit_and_next_token(self):
+        for i in range(5):
+            self.x("INSERT INTO Music VALUE {'Artist': 'Pager', 'Song': ?}", [{"S": "s%d" % i}])
+        songs, token, pages = [], None, 0
+        while True:
+            kw = {"Statement": "SELECT Song FROM Music WHERE Artist = 'Pager'", "Limit": 2}
+            if token:
+                kw["NextToken"] = token
+            r = self.ddb.execute_statement(**kw)
+            pages += 1
+            songs += [i["Song"]["S"] for i in r["Items"]]
+            token = r.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(songs, ["s%d" % i for i in range(5)])
+        self.assertEqual(pages, 3)
+
     def test_errors(self):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:
             self.x("SELEC * FROM Music")
