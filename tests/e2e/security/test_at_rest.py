@@ -2,6 +2,7 @@
 nowhere in plaintext in the data directory once copied without its master key;
 with the key the daemon reads it back after a restart; with another key it
 refuses to start."""
+import base64
 import os
 import shutil
 import sys
@@ -85,6 +86,37 @@ class AtRestTest(unittest.TestCase):
         with self.assertRaises(RuntimeError) as cm:
             Nimbus(data_dir=self.copy).start()
         self.assertIn("does not open", str(cm.exception))
+
+    def test_master_key_from_config_file_and_environment(self):
+        self.nimbus.cleanup()
+        ext = os.path.join(self.copy, "external.key")
+        with open(ext, "wb") as f:
+            f.write(os.urandom(32))
+        os.chmod(ext, 0o600)
+        data = tempfile.mkdtemp(prefix="nimbus-at-rest-ext-")
+        try:
+            n = Nimbus(data_dir=data, extra_args=["--set", "store.master_key_file=" + ext]).start()
+            n.client("dynamodb").list_tables()
+            self.assertEqual(n.stop(), 0)
+            self.assertFalse(os.path.exists(os.path.join(data, "master.key")))
+            with self.assertRaises(RuntimeError):        # without the configured file: refused
+                Nimbus(data_dir=data).start()
+            n = Nimbus(data_dir=data, env={"NIMBUS_STORE_MASTER_KEY_FILE": ext}).start()
+            self.assertEqual(n.stop(), 0)
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
+        data = tempfile.mkdtemp(prefix="nimbus-at-rest-env-")
+        try:
+            key = base64.b64encode(os.urandom(32)).decode()
+            n = Nimbus(data_dir=data, env={"NIMBUS_MASTER_KEY": key}).start()
+            self.assertEqual(n.stop(), 0)
+            self.assertFalse(os.path.exists(os.path.join(data, "master.key")))
+            n = Nimbus(data_dir=data, env={"NIMBUS_MASTER_KEY": key}).start()
+            self.assertEqual(n.stop(), 0)
+            with self.assertRaises(RuntimeError):
+                Nimbus(data_dir=data, env={"NIMBUS_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}).start()
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":
