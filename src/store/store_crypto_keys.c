@@ -361,6 +361,7 @@ int store_keyring_seal(store_keyring_t *k, store_txn_t *t, const char *ks,
                        const void *key, size_t klen, const void *val, size_t vlen,
                        const void **out, size_t *outlen)
 {
+    if (vlen > (size_t)1 << 30) return STORE_ERR_INVALID;   /* the AEAD layer's limit */
     dk_t *d;
     int rc = dk_for_seal(k, t, ks, &d);
     if (rc == STORE_OK) rc = dk_count(k, t, d);
