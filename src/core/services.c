@@ -6,11 +6,13 @@
 extern const nb_service_t nb_internal_service;
 extern const nb_service_t ddb_service;
 extern const nb_service_t kms_service;
+extern const nb_service_t lambda_service;
 
 const nb_service_t *const nb_services[] = {
     &nb_internal_service,
     &ddb_service,
     &kms_service,
+    &lambda_service,
     NULL
 };
 
