@@ -8,12 +8,14 @@
 #include "core/edge.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "core/tls.h"
 #include "core/util.h"
 #include "core/version.h"
 #include "lambda/lambda.h"
 #include "lambda_native/runner.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
+#include "store/store_crypto.h"
 #include <errno.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -41,6 +43,7 @@ static int cmd_version(int argc, char **argv);
 static const char up_usage[] =
     "usage: nimbus up [--listen HOST:PORT] [--data DIR] [--region R] [--account ID]\n"
     "                 [--log-level error|warn|info|debug] [--auth enforced|open] [--config FILE]\n"
+    "                 [--tls-listen HOST:PORT]\n"
     "                 [--set section.key=value]...\n"
     "\n"
     "Start the nimbus daemon in the foreground: one edge endpoint for every service.\n"
@@ -52,6 +55,9 @@ static const char up_usage[] =
     "  --log-level L        error, warn, info (default) or debug          env NIMBUS_LOG_LEVEL\n"
     "  --auth MODE          enforced (default: SigV4 + IAM on every request) or open (any\n"
     "                       well-formed credentials; loopback addresses only) env NIMBUS_AUTH\n"
+    "  --tls-listen H:P     also serve HTTPS there (TLS 1.2+); certificate from tls.cert and\n"
+    "                       tls.key, else a self-signed one for localhost in DIR/tls/cert.pem\n"
+    "                       (point AWS_CA_BUNDLE at it)                   env NIMBUS_TLS_LISTEN\n"
     "  --config FILE        config file of 'key = value' lines (default DIR/nimbus.conf)\n"
     "                                                                     env NIMBUS_CONFIG\n"
     "  --set s.k=v          a service setting, e.g. lambda.idle_timeout=300\n"
@@ -121,6 +127,9 @@ typedef struct daemon {
     nb_ctx_t ctx;
     uv_loop_t *loop;
     nb_http_server_t *edge;
+    nb_http_server_t *tls_edge;    /* NULL without --tls-listen */
+    nb_tls_ctx_t *tls;
+    int edges_running;
     uv_signal_t sigint, sigterm;
     int stopping;
 } daemon_t;
@@ -128,6 +137,9 @@ typedef struct daemon {
 static void on_edge_stopped(void *arg)
 {
     daemon_t *d = arg;
+    if (--d->edges_running > 0) return;
+    nb_tls_ctx_free(d->tls);
+    d->tls = NULL;
     for (size_t i = 0; nb_services[i]; i++)
         if (nb_services[i]->stop) nb_services[i]->stop(&d->ctx);
     if (d->ctx.store) store_close(d->ctx.store);
@@ -148,7 +160,9 @@ static void on_signal(uv_signal_t *h, int signum)
     }
     d->stopping = 1;
     nb_log_info("nimbus", "signal %d: stopping gracefully", signum);
+    d->edges_running = d->tls_edge ? 2 : 1;
     nb_http_server_stop(d->edge, on_edge_stopped, d);
+    if (d->tls_edge) nb_http_server_stop(d->tls_edge, on_edge_stopped, d);
 }
 
 static void write_endpoint_file(const daemon_t *d)
@@ -202,6 +216,7 @@ static int cmd_up(int argc, char **argv)
     d.ctx.loop = d.loop;
     d.ctx.cfg = &d.cfg;
     d.ctx.started_us = nb_now_us();
+    store_crypto_set_key_file(nb_config_get(&d.cfg, "store.master_key_file"));
     int rc = store_open(&d.ctx.store, d.loop, d.cfg.data_dir, NULL);
     if (rc != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d.cfg.data_dir, rc);
@@ -218,6 +233,10 @@ static int cmd_up(int argc, char **argv)
         return 1;
     }
     d.cfg.listen_port = port;
+    if (nb_tls_edge_start(&d.tls_edge, &d.tls, &d.ctx, &d.cfg, nb_edge_dispatch) != 0) {
+        store_close(d.ctx.store);
+        return 1;
+    }
     const char *h = d.cfg.listen_host;
     int v6 = strchr(h, ':') != NULL;
     snprintf(d.cfg.endpoint_url, sizeof d.cfg.endpoint_url, "http://%s%s%s:%d", v6 ? "[" : "",

@@ -4,7 +4,7 @@
  * data, region, account, log_level, and any "section.key" for services.
  * Environment: NIMBUS_LISTEN, NIMBUS_DATA, NIMBUS_REGION, NIMBUS_ACCOUNT,
  * NIMBUS_LOG_LEVEL, NIMBUS_AUTH, NIMBUS_CONFIG, and NIMBUS_SECTION_KEY for "section.key".
- * Flags: --listen, --data, --region, --account, --log-level, --auth, --config,
+ * Flags: --listen, --data, --region, --account, --log-level, --auth, --tls-listen, --config,
  * --set section.key=value. */
 #include "core/config.h"
 #include "core/alloc.h"
@@ -219,6 +219,7 @@ int nb_config_load(nb_config_t *c, int argc, char **argv)
         else if (strcmp(a, "--account") == 0) key = "account";
         else if (strcmp(a, "--log-level") == 0) key = "log_level";
         else if (strcmp(a, "--auth") == 0) key = "auth";
+        else if (strcmp(a, "--tls-listen") == 0) key = "tls.listen";
         else if (strcmp(a, "--config") == 0) { i++; continue; }
         else if (strcmp(a, "--set") == 0) {
             if (i + 1 >= argc || !strchr(argv[i + 1], '=')) {

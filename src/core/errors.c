@@ -9,6 +9,7 @@ static const nb_error_row_t rows[NB_ERR__COUNT] = {
 #include "dynamodb/errors.def"
 #include "lambda/errors.def"
 #include "apigw/errors.def"
+#include "kms/errors.def"
 #undef X
 };
 

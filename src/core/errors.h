@@ -18,6 +18,7 @@ typedef enum nb_err {
 #include "dynamodb/errors.def"
 #include "lambda/errors.def"
 #include "apigw/errors.def"
+#include "kms/errors.def"
 #undef X
     NB_ERR__COUNT
 } nb_err_t;

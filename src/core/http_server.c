@@ -27,14 +27,20 @@
  * close; head incomplete past header_timeout → 408; no body progress for
  * body_timeout → 408; idle keep-alive → close; nothing while a handler works.
  *
- * Transport seam (TLS, issue 7): all socket I/O goes through the io_* functions
- * and on_read(); a TLS transport decrypts in on_read() before conn_received() /
- * conn_eof(), and encrypts in io_try_write()/io_write()/io_shutdown(). WebSocket
- * (issue 6) takes a connection over in dispatch_msg(). */
+ * Transport seam: all socket I/O goes through the io_* functions and
+ * on_read(). On a TLS listener (nb_http_server_use_tls, tls.h) each connection
+ * has a memory-BIO TLS engine: on_read() feeds it the ciphertext and hands the
+ * plaintext to conn_received() / conn_eof(); io_try_write()/io_write() encrypt
+ * and send the ciphertext — at once when the socket takes it, else by uv_write
+ * of a heap copy (tls_push); io_write's completion (on_write) is reported
+ * when every ciphertext write queued so far has gone, so the HTTP layer's
+ * backpressure works unchanged; io_shutdown() queues close_notify first.
+ * WebSocket (issue 6) takes a connection over in dispatch_msg(). */
 #include "core/http_server.h"
 #include "core/http_parse.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include "core/tls.h"
 #include "core/util.h"
 #include <errno.h>
 #include <signal.h>
@@ -84,7 +90,9 @@ struct conn {
     nb_buf_t out, wbuf;
     int handles;            /* open uv handles; freed when 0 after closing */
     unsigned reading : 1, writing : 1, closing : 1, close_after : 1, peer_eof : 1,
-             shut : 1, served : 1, continue_owed : 1;
+             shut : 1, served : 1, continue_owed : 1, tls_owe_cb : 1;
+    nb_tls_conn_t *tls;     /* NULL on a plain listener */
+    unsigned tls_inflight;  /* ciphertext uv_writes not yet completed */
     int in_input;           /* inside conn_input: replies only append to out */
     size_t wq_seen;         /* write queue size at the last write-timer check */
     uint64_t deadline, timer_due;
@@ -107,6 +115,8 @@ struct nb_http_server {
     nb_arena_t *pool[ARENA_POOL_MAX];
     unsigned n_pool;
     nb_buf_t scratch;       /* path decoding, out-of-turn rendering (never both at once) */
+    nb_tls_ctx_t *tls;      /* borrowed; NULL: plain HTTP */
+    nb_buf_t tls_out;       /* ciphertext on its way to a socket */
     char rbuf[READ_BUF_SIZE];
 };
 
@@ -115,6 +125,8 @@ static void conn_update(conn_t *c);
 static void conn_flush(conn_t *c);
 static void conn_pump(conn_t *c);
 static void queue_error(conn_t *c, int status);
+static void conn_received(conn_t *c, const char *data, size_t len);
+static void conn_eof(conn_t *c);
 
 void nb_http_limits_default(nb_http_limits_t *l)
 {
@@ -174,17 +186,106 @@ static void io_read_stop(conn_t *c)
     c->reading = 0;
 }
 
+/* ---- transport: TLS over the same socket -------------------------------- */
+
+typedef struct tls_wreq {
+    uv_write_t w;              /* first */
+    conn_t *c;
+    char data[];
+} tls_wreq_t;
+
+static void on_write(uv_write_t *w, int status);
+
+static void on_tls_write(uv_write_t *w, int status)
+{
+    tls_wreq_t *r = (tls_wreq_t *)w;
+    conn_t *c = r->c;
+    free(r);
+    c->tls_inflight--;
+    if (c->closing) return;
+    if (status < 0) { conn_close(c); return; }
+    if (!c->tls_inflight && c->tls_owe_cb) {
+        c->tls_owe_cb = 0;
+        on_write(&c->wreq, 0);
+    }
+}
+
+/* Send the ciphertext the engine produced: with allow_sync, what the socket
+ * takes now goes at once; the rest is queued (in order) by uv_write. 0 or -1. */
+static int tls_push(conn_t *c, int allow_sync)
+{
+    nb_buf_t *o = &c->srv->tls_out;
+    o->len = 0;
+    if (!nb_tls_take_output(c->tls, o)) return 0;
+    size_t off = 0;
+    if (allow_sync && !c->tls_inflight) {
+        uv_buf_t b = uv_buf_init(o->data, (unsigned)o->len);
+        int r = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
+        if (r < 0 && r != UV_EAGAIN && r != UV_ENOSYS) return -1;
+        if (r > 0) off = (size_t)r;
+    }
+    if (off == o->len) return 0;
+    tls_wreq_t *r = nb_xmalloc(sizeof *r + (o->len - off));
+    r->c = c;
+    memcpy(r->data, o->data + off, o->len - off);
+    uv_buf_t b = uv_buf_init(r->data, (unsigned)(o->len - off));
+    if (uv_write(&r->w, (uv_stream_t *)&c->tcp, &b, 1, on_tls_write) != 0) {
+        free(r);
+        return -1;
+    }
+    c->tls_inflight++;
+    return 0;
+}
+
+/* Ciphertext arrived: decrypt everything available and pass it on in order
+ * (after input already held back, if any). */
+static void tls_received(conn_t *c, const char *data, size_t len)
+{
+    nb_tls_feed(c->tls, data, len);           /* copied: rbuf is free again */
+    char *pbuf = c->srv->rbuf;
+    for (;;) {
+        int n = nb_tls_read(c->tls, pbuf, READ_BUF_SIZE);
+        if (n > 0) {
+            if (c->shut) continue;             /* after our FIN: discard */
+            if (c->pending.len) nb_buf_append(&c->pending, pbuf, (size_t)n);
+            else conn_received(c, pbuf, (size_t)n);
+            if (c->closing) return;
+            continue;
+        }
+        if (tls_push(c, 1) != 0) { conn_close(c); return; }
+        if (n == NB_TLS_AGAIN) return;
+        if (n == NB_TLS_CLOSED) conn_eof(c);
+        else conn_close(c);                    /* garbage, bad handshake, old protocol */
+        return;
+    }
+}
+
+void nb_http_server_use_tls(nb_http_server_t *srv, nb_tls_ctx_t *t) { srv->tls = t; }
+
 /* Bytes written now (possibly 0), or a negative libuv error. */
 static int io_try_write(conn_t *c, uv_buf_t *bufs, unsigned n)
 {
+    if (c->tls) {
+        if (c->tls_inflight) return 0;         /* keep order: queue behind them */
+        size_t total = 0;
+        for (unsigned i = 0; i < n; i++) {
+            if (nb_tls_write(c->tls, bufs[i].base, bufs[i].len) != 0) return UV_EPROTO;
+            total += bufs[i].len;
+        }
+        return tls_push(c, 1) == 0 ? (int)total : UV_EPIPE;
+    }
     int r = uv_try_write((uv_stream_t *)&c->tcp, bufs, n);
     return (r == UV_EAGAIN || r == UV_ENOSYS) ? 0 : r;
 }
 
-static void on_write(uv_write_t *w, int status);
-
 static int io_write(conn_t *c, uv_buf_t *buf)
 {
+    if (c->tls) {
+        if (nb_tls_write(c->tls, buf->base, buf->len) != 0) return UV_EPROTO;
+        c->tls_owe_cb = 1;                     /* on_write once all of it has gone */
+        if (tls_push(c, 0) != 0) return UV_EPIPE;
+        return 0;
+    }
     return uv_write(&c->wreq, (uv_stream_t *)&c->tcp, buf, 1, on_write);
 }
 
@@ -197,6 +298,10 @@ static void on_shutdown(uv_shutdown_t *r, int status)
 static void io_shutdown(conn_t *c)
 {
     c->sreq.data = c;
+    if (c->tls) {                              /* close_notify, sent before the FIN */
+        nb_tls_shutdown(c->tls);
+        if (tls_push(c, 0) != 0) { conn_close(c); return; }
+    }
     if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, on_shutdown) != 0) conn_close(c);
 }
 
@@ -209,6 +314,7 @@ static void server_maybe_done(nb_http_server_t *srv)
     void *arg = srv->done_arg;
     while (srv->n_pool) nb_arena_free(srv->pool[--srv->n_pool]);
     nb_buf_free(&srv->scratch);
+    nb_buf_free(&srv->tls_out);
     free(srv);
     if (done) done(arg);
 }
@@ -225,6 +331,7 @@ static void on_conn_closed(uv_handle_t *h)
     nb_buf_free(&c->pending);
     nb_buf_free(&c->out);
     nb_buf_free(&c->wbuf);
+    nb_tls_conn_free(c->tls);
     free(c);
     server_maybe_done(srv);
 }
@@ -585,6 +692,7 @@ static void dispatch_msg(conn_t *c, nb_hmsg_t *m)
     r->body_len = m->body_len;
     memcpy(r->remote_addr, c->remote, sizeof r->remote_addr);
     r->priv = s;
+    r->secure = c->tls != NULL;
     s->is_head = strcmp(m->method, "HEAD") == 0;
     s->keep_alive = m->keep_alive && !srv->stopping;
     s->http10 = m->http_minor == 0;
@@ -703,13 +811,14 @@ static void conn_eof(conn_t *c)
     conn_update(c);
 }
 
-/* Transport read callback: a TLS transport would decrypt here and hand the
- * plaintext to conn_received(). */
+/* Transport read callback: plaintext goes to conn_received(); on TLS the
+ * bytes are decrypted first (tls_received). */
 static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 {
     conn_t *c = st->data;
     if (c->closing) return;
-    if (nread > 0) conn_received(c, buf->base, (size_t)nread);
+    if (nread > 0 && c->tls) tls_received(c, buf->base, (size_t)nread);
+    else if (nread > 0) conn_received(c, buf->base, (size_t)nread);
     else if (nread == UV_EOF) conn_eof(c);
     else if (nread < 0) conn_close(c);
 }
@@ -745,6 +854,7 @@ static void on_connection(uv_stream_t *ls, int status)
     srv->n_conns++;
     nb_hp_init(&c->hp, srv->lim.max_header_bytes, srv->lim.max_body_bytes);
     nb_hp_set_arena_source(&c->hp, arena_get, srv);
+    if (srv->tls) c->tls = nb_tls_conn_new(srv->tls);
     if (uv_accept(ls, (uv_stream_t *)&c->tcp) != 0) { conn_close(c); return; }
     uv_tcp_nodelay(&c->tcp, 1);
     struct sockaddr_storage sa;

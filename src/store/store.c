@@ -4,42 +4,109 @@
  * Owns: struct store (the chosen backend and its state). Invariants: a backend
  * is only ever called with a valid keyspace name, a key of 1..STORE_MAX_KEY
  * bytes, and write calls only on write transactions. Values pass through the
- * codec spot below on their way in and out (identity for now; issue 7 puts
- * AES-256-GCM at rest there). */
+ * codec spot below on their way in and out: AES-256-GCM at rest
+ * (store_crypto.h). The reserved keyspace STORE_CRYPTO_KS (wrapped data keys)
+ * is refused to callers. */
 #include <stdlib.h>
 #include <string.h>
 #include "core/alloc.h"
+#include "core/arena.h"
+#include "store/store_crypto.h"
 #include "store/store_backend.h"
+
+struct txn_mem;
 
 struct store {
     const store_backend_t *be;
     void *impl;                /* the backend's state */
+    store_keyring_t *kr;       /* data keys; NULL only while store_open runs */
+    struct txn_mem *open_mem;  /* arenas of open transactions */
+    struct txn_mem *spare_mem; /* released arenas, reused */
+    int n_spare;
 };
 
-/* ---- codec spot (issue 7: AES-256-GCM at rest) --------------------------
+/* ---- codec spot: AES-256-GCM at rest (store_crypto.h) ---------------------
  * Every value stored goes through codec_seal() on put and codec_open() on
  * get/scan; keys and keyspace names are stored as they are (ordered scans
- * need their bytes). Today both are the identity and copy nothing.
- *
- * Issue 7 replaces them: seal = random 96-bit nonce || AES-256-GCM(value)
- * || 16-byte tag, with (keyspace, key) as additional authenticated data so a
- * value cannot be moved to another key unnoticed; open verifies and decrypts
- * into a buffer owned by the transaction (freed at commit/abort), so the
- * "valid until the transaction ends" rule of store.h still holds. A failed
- * tag check is STORE_ERR_IO. The key comes from the config (a key file), held
- * in struct store. */
-static int codec_seal(store_t *s, const char *ks, const void *key, size_t klen,
-                      const void **val, size_t *vlen)
+ * need their bytes). seal = version | key generation | random 96-bit nonce |
+ * AES-256-GCM(value) | tag, under the keyspace's data key, with (keyspace,
+ * key) as additional authenticated data so a value cannot be moved to
+ * another key unnoticed. open verifies and decrypts into memory owned by the
+ * transaction (an arena released at commit/abort), so the "valid until the
+ * transaction ends" rule of store.h still holds. A failed check is
+ * STORE_ERR_IO, never garbage. */
+
+/* The arena of decrypted values of one open transaction. Few transactions
+ * are open at once (one writer, a handful of readers), so a list will do;
+ * released arenas are kept for reuse, so a read costs no malloc. */
+typedef struct txn_mem {
+    store_txn_t *t;
+    nb_arena_t *a;
+    struct txn_mem *next;
+} txn_mem_t;
+
+#define SPARE_ARENAS 8
+
+static nb_arena_t *txn_arena(store_t *s, store_txn_t *t)
 {
-    (void)s; (void)ks; (void)key; (void)klen; (void)val; (void)vlen;
-    return STORE_OK;           /* identity: *val, *vlen unchanged */
+    for (txn_mem_t *m = s->open_mem; m; m = m->next)
+        if (m->t == t) return m->a;
+    txn_mem_t *m = s->spare_mem;
+    if (m) s->spare_mem = m->next, s->n_spare--;
+    else m = nb_xcalloc(1, sizeof *m), m->a = nb_arena_new(16384);
+    m->t = t;
+    m->next = s->open_mem;
+    s->open_mem = m;
+    return m->a;
 }
 
-static int codec_open(store_t *s, const char *ks, const void *key, size_t klen,
+/* t ends: its decrypted values go. */
+static void txn_release(store_t *s, store_txn_t *t)
+{
+    for (txn_mem_t **pp = &s->open_mem; *pp; pp = &(*pp)->next) {
+        txn_mem_t *m = *pp;
+        if (m->t != t) continue;
+        *pp = m->next;
+        if (s->n_spare < SPARE_ARENAS) {
+            nb_arena_reset(m->a);
+            m->t = NULL;
+            m->next = s->spare_mem;
+            s->spare_mem = m;
+            s->n_spare++;
+        } else {
+            nb_arena_free(m->a);
+            free(m);
+        }
+        return;
+    }
+}
+
+static void mem_free_list(txn_mem_t *m)
+{
+    for (txn_mem_t *n; m; m = n) {
+        n = m->next;
+        nb_arena_free(m->a);
+        free(m);
+    }
+}
+
+static int codec_seal(store_txn_t *t, const char *ks, const void *key, size_t klen,
                       const void **val, size_t *vlen)
 {
-    (void)s; (void)ks; (void)key; (void)klen; (void)val; (void)vlen;
-    return STORE_OK;           /* identity: *val, *vlen unchanged */
+    return store_keyring_seal(t->store->kr, t, ks, key, klen, *val, *vlen, val, vlen);
+}
+
+static int codec_open(store_txn_t *t, const char *ks, const void *key, size_t klen,
+                      const void **val, size_t *vlen)
+{
+    store_t *s = t->store;
+    size_t n = *vlen > STORE_CRYPTO_OVERHEAD ? *vlen - STORE_CRYPTO_OVERHEAD : 0;
+    uint8_t *dst = nb_arena_alloc(txn_arena(s, t), n ? n : 1);
+    int rc = store_keyring_open_value(s->kr, t, ks, key, klen, *val, *vlen, dst, &n);
+    if (rc != STORE_OK) return rc;
+    *val = dst;
+    *vlen = n;
+    return STORE_OK;
 }
 /* ---- end of codec spot -------------------------------------------------- */
 
@@ -47,6 +114,7 @@ static int check_ks(const char *ks)
 {
     if (!ks || !ks[0]) return STORE_ERR_INVALID;
     if (strnlen(ks, STORE_MAX_KEYSPACE + 1) > STORE_MAX_KEYSPACE) return STORE_ERR_INVALID;
+    if (strcmp(ks, STORE_CRYPTO_KS) == 0) return STORE_ERR_INVALID;
     return STORE_OK;
 }
 
@@ -73,7 +141,12 @@ int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_opti
     store_t *s = nb_xcalloc(1, sizeof *s);
     s->be = &store_lmdb_backend;
     int rc = s->be->open(&s->impl, loop, dir, opts ? opts : &defaults);
+    if (rc == STORE_OK) {
+        rc = store_keyring_open(&s->kr, s, s->be, s->impl, dir);
+        if (rc != STORE_OK) s->be->close(s->impl);
+    }
     if (rc != STORE_OK) {
+        mem_free_list(s->spare_mem);
         free(s);
         *out = NULL;
         return rc;
@@ -86,6 +159,9 @@ void store_close(store_t *s)
 {
     if (!s) return;
     s->be->close(s->impl);
+    store_keyring_close(s->kr);
+    mem_free_list(s->open_mem);
+    mem_free_list(s->spare_mem);
     free(s);
 }
 
@@ -111,7 +187,7 @@ int store_get(store_txn_t *t, const char *ks, const void *key, size_t klen,
     if (rc != STORE_OK) return rc;
     rc = t->store->be->get(t, ks, key, klen, val, vlen);
     if (rc != STORE_OK) return rc;
-    return codec_open(t->store, ks, key, klen, val, vlen);
+    return codec_open(t, ks, key, klen, val, vlen);
 }
 
 int store_put(store_txn_t *t, const char *ks, const void *key, size_t klen,
@@ -123,7 +199,7 @@ int store_put(store_txn_t *t, const char *ks, const void *key, size_t klen,
     if (rc == STORE_OK) rc = check_key(key, klen);
     if (rc != STORE_OK) return rc;
     if (!val) val = "";        /* an empty value: backends get a valid pointer */
-    rc = codec_seal(t->store, ks, key, klen, &val, &vlen);
+    rc = codec_seal(t, ks, key, klen, &val, &vlen);
     if (rc != STORE_OK) return rc;
     return t->store->be->put(t, ks, key, klen, val, vlen);
 }
@@ -140,7 +216,7 @@ int store_del(store_txn_t *t, const char *ks, const void *key, size_t klen)
 
 /* Scan trampoline: every value visited passes through codec_open. */
 struct scan_ctx {
-    store_t *s;
+    store_txn_t *t;
     const char *ks;
     store_scan_fn fn;
     void *arg;
@@ -150,7 +226,7 @@ struct scan_ctx {
 static int scan_visit(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
     struct scan_ctx *c = arg;
-    int rc = codec_open(c->s, c->ks, key, klen, &val, &vlen);
+    int rc = codec_open(c->t, c->ks, key, klen, &val, &vlen);
     if (rc != STORE_OK) {
         c->err = rc;
         return 1;
@@ -166,7 +242,7 @@ int store_scan(store_txn_t *t, const char *ks, const void *lo, size_t lolen,
     if (rc == STORE_OK) rc = check_bound(lo, &lolen);
     if (rc == STORE_OK) rc = check_bound(hi, &hilen);
     if (rc != STORE_OK) return rc;
-    struct scan_ctx c = { t->store, ks, fn, arg, STORE_OK };
+    struct scan_ctx c = { t, ks, fn, arg, STORE_OK };
     rc = t->store->be->scan(t, ks, lo, lolen, hi, hilen, reverse, scan_visit, &c);
     return c.err != STORE_OK ? c.err : rc;
 }
@@ -174,17 +250,26 @@ int store_scan(store_txn_t *t, const char *ks, const void *lo, size_t lolen,
 int store_commit(store_txn_t *t, store_durable_fn cb, void *arg)
 {
     if (!t) return STORE_ERR_INVALID;
+    store_t *s = t->store;
+    txn_release(s, t);
     if (t->flags != STORE_WRITE) {
-        t->store->be->commit(t, NULL, NULL);
+        s->be->commit(t, NULL, NULL);
         if (cb) cb(arg, STORE_OK);
         return STORE_OK;
     }
-    return t->store->be->commit(t, cb, arg);
+    int rc = s->be->commit(t, cb, arg);
+    store_keyring_txn_end(s->kr, rc == STORE_OK);
+    return rc;
 }
 
 void store_abort(store_txn_t *t)
 {
-    if (t) t->store->be->abort(t);
+    if (!t) return;
+    store_t *s = t->store;
+    txn_release(s, t);
+    int writer = t->flags == STORE_WRITE;
+    s->be->abort(t);
+    if (writer) store_keyring_txn_end(s->kr, 0);
 }
 
 const char *store_backend_name(const store_t *s)

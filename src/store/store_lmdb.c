@@ -46,7 +46,7 @@
 #include "store/store_backend.h"
 #include "store/store_group.h"
 
-#define LMDB_MAX_DBS      256
+#define LMDB_MAX_DBS      257                   /* 256 for callers + the at-rest keyring (store_crypto.h) */
 #define LMDB_DEFAULT_MAP  ((size_t)64 << 30)    /* 64 GiB, sparse */
 #define LMDB_READ_POOL    16                    /* reset read txns kept */
 #define LMDB_LOW_SPACE    ((uint64_t)4 << 20)    /* see commit_err() */

@@ -1,0 +1,173 @@
+/* store_crypto.c — the master key and the AES-256-GCM primitive of the
+ * at-rest layer (store_crypto.h).
+ *
+ * Owns: the process-wide master key file override, and store_aead_t: one
+ * EVP_CIPHER_CTX per direction per key, initialised with the key once, so a
+ * seal/open only sets the nonce — no allocation, no key schedule per value.
+ * Invariant: a store_aead_t is used by one thread at a time (the loop). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "store/store_crypto.h"
+
+/* ---- master key ---------------------------------------------------------- */
+
+static char *key_file_override;
+
+void store_crypto_set_key_file(const char *path)
+{
+    free(key_file_override);
+    key_file_override = path && *path ? nb_xstrdup(path) : NULL;
+}
+
+/* Base64 of 32 bytes (optionally followed by a newline), or with allow_raw
+ * the 32 bytes themselves. */
+static int decode_key(const char *in, size_t n, int allow_raw, uint8_t key[STORE_CRYPTO_KEY_LEN])
+{
+    if (allow_raw && n == STORE_CRYPTO_KEY_LEN) {
+        memcpy(key, in, n);
+        return 0;
+    }
+    while (n && (in[n - 1] == '\n' || in[n - 1] == '\r' || in[n - 1] == ' ')) n--;
+    nb_buf_t b = NB_BUF_INIT;
+    int ok = nb_base64_decode(&b, in, n) == 0 && b.len == STORE_CRYPTO_KEY_LEN;
+    if (ok) memcpy(key, b.data, STORE_CRYPTO_KEY_LEN);
+    OPENSSL_cleanse(b.data, b.len);
+    nb_buf_free(&b);
+    return ok ? 0 : -1;
+}
+
+static int read_key_file(const char *path, uint8_t key[STORE_CRYPTO_KEY_LEN])
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & 077))
+        nb_log_warn("store", "master key file %s is readable by group or others (mode %03o); chmod 600 it",
+                    path, (unsigned)(st.st_mode & 0777));
+    nb_buf_t b = NB_BUF_INIT;
+    if (nb_read_file(path, &b) != 0) {
+        nb_log_error("store", "cannot read the master key file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = decode_key(b.data, b.len, 1, key);
+    OPENSSL_cleanse(b.data, b.len);
+    nb_buf_free(&b);
+    if (rc != 0)
+        nb_log_error("store", "master key file %s holds neither 32 bytes nor their base64", path);
+    return rc;
+}
+
+int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_CRYPTO_KEY_LEN])
+{
+    const char *env = getenv("NIMBUS_MASTER_KEY");
+    if (env && *env) {
+        if (decode_key(env, strlen(env), 0, key) != 0) {
+            nb_log_error("store", "NIMBUS_MASTER_KEY must be the base64 of 32 bytes");
+            return -1;
+        }
+        return 0;
+    }
+    if (key_file_override) return read_key_file(key_file_override, key);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/master.key", dir);
+    struct stat st;
+    if (stat(path, &st) == 0) return read_key_file(path, key);
+    if (!may_create) {
+        nb_log_error("store", "this data directory is encrypted and its master key is missing: no %s, "
+                              "no NIMBUS_MASTER_KEY, no store.master_key_file", path);
+        return -1;
+    }
+    if (store_crypto_random(key, STORE_CRYPTO_KEY_LEN) != 0) return -1;
+    if (nb_write_file_atomic(path, key, STORE_CRYPTO_KEY_LEN, 0600) != 0) {
+        nb_log_error("store", "cannot create the master key file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    nb_log_info("store", "created master key %s (keep it apart from backups of the data)", path);
+    return 0;
+}
+
+int store_crypto_random(void *out, size_t n)
+{
+    if (RAND_bytes(out, (int)n) == 1) return 0;
+    nb_log_error("store", "the system random generator failed");
+    return -1;
+}
+
+/* ---- AEAD ------------------------------------------------------------------ */
+
+struct store_aead {
+    EVP_CIPHER_CTX *enc;
+    EVP_CIPHER_CTX *dec;
+};
+
+store_aead_t *store_aead_new(const uint8_t key[STORE_CRYPTO_KEY_LEN])
+{
+    store_aead_t *a = nb_xcalloc(1, sizeof *a);
+    a->enc = EVP_CIPHER_CTX_new();
+    a->dec = EVP_CIPHER_CTX_new();
+    if (!a->enc || !a->dec) abort();       /* allocation failure aborts, as nb_xmalloc does */
+    if (EVP_EncryptInit_ex(a->enc, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
+        EVP_CIPHER_CTX_ctrl(a->enc, EVP_CTRL_GCM_SET_IVLEN, STORE_CRYPTO_NONCE_LEN, NULL) != 1 ||
+        EVP_EncryptInit_ex(a->enc, NULL, NULL, key, NULL) != 1 ||
+        EVP_DecryptInit_ex(a->dec, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
+        EVP_CIPHER_CTX_ctrl(a->dec, EVP_CTRL_GCM_SET_IVLEN, STORE_CRYPTO_NONCE_LEN, NULL) != 1 ||
+        EVP_DecryptInit_ex(a->dec, NULL, NULL, key, NULL) != 1) {
+        nb_log_error("store", "AES-256-GCM is not available from OpenSSL");
+        abort();
+    }
+    return a;
+}
+
+void store_aead_free(store_aead_t *a)
+{
+    if (!a) return;
+    EVP_CIPHER_CTX_free(a->enc);   /* clears the key schedule */
+    EVP_CIPHER_CTX_free(a->dec);
+    free(a);
+}
+
+static int add_aad(EVP_CIPHER_CTX *c, const store_aad_t *aad, int enc)
+{
+    if (!aad) return 0;
+    for (int i = 0; i < 3; i++) {
+        if (!aad->n[i]) continue;
+        int outl;
+        int ok = enc ? EVP_EncryptUpdate(c, NULL, &outl, aad->p[i], (int)aad->n[i])
+                     : EVP_DecryptUpdate(c, NULL, &outl, aad->p[i], (int)aad->n[i]);
+        if (ok != 1) return -1;
+    }
+    return 0;
+}
+
+int store_aead_seal(store_aead_t *a, const uint8_t nonce[STORE_CRYPTO_NONCE_LEN],
+                    const store_aad_t *aad, const void *pt, size_t n, uint8_t *out)
+{
+    if (n > (size_t)1 << 30) return -1;
+    int outl = 0, fin = 0;
+    if (EVP_EncryptInit_ex(a->enc, NULL, NULL, NULL, nonce) != 1) return -1;
+    if (add_aad(a->enc, aad, 1) != 0) return -1;
+    if (n && EVP_EncryptUpdate(a->enc, out, &outl, pt, (int)n) != 1) return -1;
+    if (EVP_EncryptFinal_ex(a->enc, out + outl, &fin) != 1) return -1;
+    return EVP_CIPHER_CTX_ctrl(a->enc, EVP_CTRL_GCM_GET_TAG, STORE_CRYPTO_TAG_LEN, out + n) == 1 ? 0 : -1;
+}
+
+int store_aead_open(store_aead_t *a, const uint8_t nonce[STORE_CRYPTO_NONCE_LEN],
+                    const store_aad_t *aad, const uint8_t *in, size_t n, uint8_t *out)
+{
+    if (n > (size_t)1 << 30) return -1;
+    int outl = 0, fin = 0;
+    uint8_t tag[STORE_CRYPTO_TAG_LEN];
+    memcpy(tag, in + n, sizeof tag);
+    if (EVP_DecryptInit_ex(a->dec, NULL, NULL, NULL, nonce) != 1) return -1;
+    if (add_aad(a->dec, aad, 0) != 0) return -1;
+    if (n && EVP_DecryptUpdate(a->dec, out, &outl, in, (int)n) != 1) return -1;
+    if (EVP_CIPHER_CTX_ctrl(a->dec, EVP_CTRL_GCM_SET_TAG, STORE_CRYPTO_TAG_LEN, tag) != 1) return -1;
+    return EVP_DecryptFinal_ex(a->dec, out + outl, &fin) == 1 ? 0 : -1;
+}
