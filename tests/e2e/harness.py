@@ -164,6 +164,19 @@ class Nimbus:
                             aws_secret_access_key=secret_key or self.creds["AWS_SECRET_ACCESS_KEY"],
                             aws_session_token=session_token, **kw)
 
+    def sign(self, method, url, body=b"", headers=None, service="dynamodb", access_key=None, secret_key=None,
+             session_token=None):
+        """Headers (with Authorization) that SigV4-sign a raw request as botocore would, as root
+        unless other credentials are given; for tests that send bytes no SDK would."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        creds = Credentials(access_key or self.creds["AWS_ACCESS_KEY_ID"],
+                            secret_key or self.creds["AWS_SECRET_ACCESS_KEY"], session_token)
+        req = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
+        SigV4Auth(creds, service, "us-east-1").add_auth(req)
+        return dict(req.headers.items())
+
     def resource(self, service):
         import boto3
         return boto3.resource(service, endpoint_url=self.endpoint, region_name="us-east-1",
