@@ -151,7 +151,8 @@ static int authorize(nb_req_t *req, const auth_ident_t *id)
 {
     const char *action = req->op->iam_action;
     if (id->type == IAM_PRINCIPAL_ROOT || !action) return 0;
-    if (strcmp(action, "sts:GetCallerIdentity") == 0) return 0;   /* never needs a permission */
+    /* these two never need a permission (AWS documents them so) */
+    if (strcmp(action, "sts:GetCallerIdentity") == 0 || strcmp(action, "sts:GetSessionToken") == 0) return 0;
     const char *resource = nb_edge_resource_arn(req);
     iam_global_ctx_t g;
     iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), id->username, id->userid,
