@@ -2,7 +2,9 @@
 #
 #   make            release build → build/nimbus
 #   make run        install deps, build, start nimbus in the foreground
-#   make test       install deps, build, unit tests (plain + ASan/UBSan), e2e, fuzz briefly
+#   make test       install deps, build, unit tests (plain + ASan/UBSan), e2e, reliability
+#                   (bounded), fuzz briefly
+#   make reliability  the full reliability suite (20 kill -9 rounds, bigger floods)
 #   make asan       sanitizer build → build/asan/nimbus
 #   make unit       unit tests only (release build)
 #   make fuzz       every fuzz target for FUZZ_SECONDS each (default 3600)
@@ -119,6 +121,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory e2e
+	@tests/reliability/run.sh quick build/nimbus
 	@$(MAKE) --no-print-directory fuzz-quick
 
 bench: deps all
@@ -126,7 +129,7 @@ bench: deps all
 bench-quick: deps all
 	@bench/run.sh quick
 reliability: deps all
-	@tests/reliability/run.sh full
+	@tests/reliability/run.sh full build/nimbus
 soak: deps all
 	@tests/reliability/soak.sh
 

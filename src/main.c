@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,16 @@ static void write_endpoint_file(const daemon_t *d)
         nb_log_warn("nimbus", "cannot write %s: %s", path, strerror(errno));
 }
 
+/* Every connection and function instance costs descriptors: use the hard limit. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 static int is_loopback(const char *host)
 {
     return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
@@ -172,6 +183,7 @@ static int cmd_up(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit();
     if (nb_mkdir_p(d.cfg.data_dir) != 0) {
         fprintf(stderr, "nimbus: cannot create data directory %s: %s\n", d.cfg.data_dir, strerror(errno));
         return 1;

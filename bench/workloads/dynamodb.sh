@@ -42,7 +42,7 @@ bench_dynamodb() {
   kill "$pid"; wait "$pid" 2>/dev/null
   # nimbus (durable: every acknowledged write fdatasync'd, group commit)
   data=$RAW/nimbus-ddb; rm -rf "$data"; port=$(free_port)
-  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --log-level warn >/dev/null 2>&1 & pid=$!
+  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn >/dev/null 2>&1 & pid=$!
   wait_port "$port"
   python3 "$BENCH_DIR/lib/ddb_load.py" "http://127.0.0.1:$port" 10000 10000 >/dev/null
   ddb_workloads nimbus "$pid" "http://127.0.0.1:$port/" "$dur" $conns

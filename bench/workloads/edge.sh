@@ -26,7 +26,7 @@ NGX
   # nimbus
   local data=$RAW/nimbus-edge
   rm -rf "$data"; port=$(free_port)
-  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --log-level warn >/dev/null 2>&1 & pid=$!
+  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn >/dev/null 2>&1 & pid=$!
   wait_port "$port"
   run_wrk "edge trivial request" "nimbus" "$pid" "http://127.0.0.1:$port/_nimbus/health" 32 "$dur"
   kill "$pid"; wait "$pid" 2>/dev/null
@@ -35,7 +35,7 @@ NGX
   local r i best=""
   for i in 1 2 3 4 5; do
     rm -rf "$data"; port=$(free_port)
-    r=$(PORT=$port PROBE_PATH=/_nimbus/health python3 "$BENCH_DIR/lib/startup.py" "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --log-level warn | grep '^RESULT' | sed 's/^RESULT //')
+    r=$(PORT=$port PROBE_PATH=/_nimbus/health python3 "$BENCH_DIR/lib/startup.py" "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn | grep '^RESULT' | sed 's/^RESULT //')
     best="$best$r"$'\n'
   done
   python3 - "$best" > "$RAW/startup.tmp" <<'PY'

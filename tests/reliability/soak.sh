@@ -1,0 +1,36 @@
+#!/bin/bash
+# soak.sh — `make soak`: a mixed DynamoDB workload (GetItem, PutItem, Query on a
+# GSI) for SOAK_MINUTES (default 30) in one-minute slices, sampling nimbus's RSS,
+# open descriptors and p99 after each slice. Fails if RSS grows more than 20%
+# (+8 MB slack), descriptors grow, or p99 drifts beyond 2× the first slice's.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source bench/lib/common.sh
+MIN=${SOAK_MINUTES:-30}
+NIMBUS=${NIMBUS:-build/nimbus}
+data=$(mktemp -d /tmp/nimbus-soak-XXXXXX); port=$(free_port)
+"$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn >/dev/null 2>&1 & pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
+wait_port "$port"
+python3 bench/lib/ddb_load.py "http://127.0.0.1:$port" 2000 2000 >/dev/null
+ROWS=$RAW/soak.tsv; : > "$ROWS"
+source bench/workloads/dynamodb.sh
+first_rss=""; first_fd=""; first_p99=""
+for m in $(seq 1 "$MIN"); do
+  for body in '{"TableName":"Users","Key":{"id":{"S":"user-{n}"}}}|GetItem' \
+              '{"TableName":"Users","Item":{"id":{"S":"user-{n}"},"v":{"S":"soak"}}}|PutItem' \
+              '{"TableName":"Posts","IndexName":"CategoryIndex","KeyConditionExpression":"category = :c","ExpressionAttributeValues":{":c":{"S":"cat-{n}"}}}|Query'; do
+    run_wrk "soak ${body##*|}" nimbus "$pid" "http://127.0.0.1:$port/" 32 20 WRK_METHOD=POST \
+      WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.${body##*|}" \
+      WRK_BODY_TEMPLATE="${body%|*}" WRK_KEYS=2000 >/dev/null
+  done
+  rss=$(rss_kb $pid); fds=$(ls /proc/$pid/fd | wc -l); p99=$(tail -3 "$ROWS" | awk -F'\t' '{ if ($6 > m) m = $6 } END { print m }')
+  echo "minute $m: rss ${rss} kB, fds $fds, p99 ${p99} us"
+  [ -z "$first_rss" ] && { first_rss=$rss; first_fd=$fds; first_p99=$p99; }
+done
+ok=1
+[ "$rss" -le $(( first_rss * 12 / 10 + 8192 )) ] || { echo "RSS grew: $first_rss → $rss kB"; ok=0; }
+[ "$fds" -le $(( first_fd + 4 )) ] || { echo "descriptors grew: $first_fd → $fds"; ok=0; }
+[ "$p99" -le $(( first_p99 * 2 + 1000 )) ] || { echo "p99 drifted: $first_p99 → $p99 us"; ok=0; }
+echo "soak: ${MIN} min, RSS $first_rss → $rss kB, fds $first_fd → $fds, p99 $first_p99 → $p99 us"
+[ $ok = 1 ] && echo "soak: 1 passed, 0 failed" || { echo "soak: 0 passed, 1 failed"; exit 1; }
