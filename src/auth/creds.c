@@ -161,6 +161,21 @@ static json_t *get_doc(store_txn_t *t, const char *ks, const char *key)
     return json_loadb(v, vl, 0, NULL);
 }
 
+/* The default version of managed policy arn, added to pv. */
+static void add_managed(store_txn_t *t, const char *arn, pol_vec_t *pv)
+{
+    json_t *mp = arn ? get_doc(t, AUTH_KS_POLICIES, arn) : NULL;
+    if (!mp) return;
+    const char *dv = json_string_value(json_object_get(mp, "DefaultVersionId"));
+    size_t j;
+    json_t *ver;
+    json_array_foreach(json_object_get(mp, "Versions"), j, ver) {
+        const char *id = json_string_value(json_object_get(ver, "VersionId"));
+        if (dv && id && strcmp(dv, id) == 0) vec_add_text(pv, json_string_value(json_object_get(ver, "Document")));
+    }
+    json_decref(mp);
+}
+
 /* Inline "Policies" and "Attached" managed policies (default versions) of doc. */
 static void add_entity_policies(store_txn_t *t, json_t *doc, pol_vec_t *pv)
 {
@@ -168,19 +183,21 @@ static void add_entity_policies(store_txn_t *t, json_t *doc, pol_vec_t *pv)
     json_t *v;
     json_object_foreach(json_object_get(doc, "Policies"), k, v) vec_add_text(pv, json_string_value(v));
     size_t i;
-    json_array_foreach(json_object_get(doc, "Attached"), i, v) {
-        const char *arn = json_string_value(v);
-        json_t *mp = arn ? get_doc(t, AUTH_KS_POLICIES, arn) : NULL;
-        if (!mp) continue;
-        const char *dv = json_string_value(json_object_get(mp, "DefaultVersionId"));
-        size_t j;
-        json_t *ver;
-        json_array_foreach(json_object_get(mp, "Versions"), j, ver) {
-            const char *id = json_string_value(json_object_get(ver, "VersionId"));
-            if (dv && id && strcmp(dv, id) == 0) vec_add_text(pv, json_string_value(json_object_get(ver, "Document")));
-        }
-        json_decref(mp);
+    json_array_foreach(json_object_get(doc, "Attached"), i, v) add_managed(t, json_string_value(v), pv);
+}
+
+/* The entity's permissions boundary into *out / *n (nothing when it has none). */
+static void entity_boundary(store_txn_t *t, const char *ks, const char *name, iam_policy_t ***out, size_t *n)
+{
+    json_t *d = name ? get_doc(t, ks, name) : NULL;
+    const char *arn = json_string_value(json_object_get(d, "PermissionsBoundary"));
+    if (arn) {
+        pol_vec_t pv = {0};
+        add_managed(t, arn, &pv);
+        *out = pv.v;
+        *n = pv.n;
     }
+    json_decref(d);
 }
 
 static int user_policies(store_txn_t *t, const char *user, pol_vec_t *pv, json_t **doc_out)
@@ -247,8 +264,10 @@ static void ident_free(auth_ident_t *id)
     free(id->userid);
     for (size_t i = 0; i < id->n_identity; i++) iam_policy_free(id->identity[i]);
     for (size_t i = 0; i < id->n_session; i++) iam_policy_free(id->session[i]);
+    for (size_t i = 0; i < id->n_boundary; i++) iam_policy_free(id->boundary[i]);
     free(id->identity);
     free(id->session);
+    free(id->boundary);
     free(id);
 }
 
@@ -270,6 +289,7 @@ static auth_ident_t *resolve_user_key(store_txn_t *t, const char *ak)
         id->userid = dup_str(u, "UserId");
         id->identity = pv.v;
         id->n_identity = pv.n;
+        entity_boundary(t, AUTH_KS_USERS, user, &id->boundary, &id->n_boundary);
         json_decref(u);
         if (!id->secret || !id->arn) {
             ident_free(id);
@@ -301,10 +321,12 @@ static auth_ident_t *resolve_session(store_txn_t *t, const char *ak)
         id->role_arn = dup_str(s, "RoleArn");
         const char *rn = json_string_value(json_object_get(s, "RoleName"));
         ok = rn && id->role_arn && role_policies(t, rn, &pv) == 0;
+        if (ok) entity_boundary(t, AUTH_KS_ROLES, rn, &id->boundary, &id->n_boundary);
     } else if (ok && strcmp(kind, "user") == 0) {
         id->type = IAM_PRINCIPAL_USER;
         id->username = dup_str(s, "UserName");
         ok = id->username && user_policies(t, id->username, &pv, NULL) == 0;
+        if (ok) entity_boundary(t, AUTH_KS_USERS, id->username, &id->boundary, &id->n_boundary);
     } else if (ok && strcmp(kind, "root") == 0) {
         id->type = IAM_PRINCIPAL_ROOT;
     } else {

@@ -6,10 +6,11 @@
  * Everything else is IAM / STS state in the store (values are JSON text):
  *
  *   iam.users     NAME  {"UserName","UserId","Arn","Path","CreateDate",
- *                        "Policies":{NAME:DOC},"Attached":[ARN],"Groups":[NAME],"Tags":[...]}
+ *                        "Policies":{NAME:DOC},"Attached":[ARN],"Groups":[NAME],"Tags":[{Key,Value}],
+ *                        "PermissionsBoundary":ARN?}
  *   iam.groups    NAME  {"GroupName","GroupId","Arn","Path","CreateDate","Policies","Attached"}
  *   iam.roles     NAME  {"RoleName","RoleId","Arn","Path","CreateDate","AssumeRolePolicyDocument",
- *                        "Description","MaxSessionDuration","Policies","Attached","Tags"}
+ *                        "Description","MaxSessionDuration","Policies","Attached","Tags","PermissionsBoundary"?}
  *   iam.policies  ARN   {"PolicyName","PolicyId","Arn","Path","Description","CreateDate","UpdateDate",
  *                        "DefaultVersionId","NextVersion":N,"Versions":[{"VersionId","Document","CreateDate"}]}
  *   iam.keys      AKID  {"UserName","SecretAccessKey","Status","CreateDate"}
@@ -50,6 +51,8 @@ typedef struct auth_ident {
     size_t n_identity;
     iam_policy_t **session;      /* session policies (references) */
     size_t n_session;
+    iam_policy_t **boundary;     /* permissions boundary of the user / role (0 or 1) */
+    size_t n_boundary;
 } auth_ident_t;
 
 /* Load DATA/credentials.json, creating it (and printing the access key id

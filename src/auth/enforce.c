@@ -167,6 +167,7 @@ static int authorize(nb_req_t *req, const auth_ident_t *id)
     iam_policy_set_t set = {
         .identity = (const iam_policy_t *const *)id->identity, .n_identity = id->n_identity,
         .resource = rps, .n_resource = rp ? 1 : 0,
+        .boundary = (const iam_policy_t *const *)id->boundary, .n_boundary = id->n_boundary,
         .session = (const iam_policy_t *const *)id->session, .n_session = id->n_session,
     };
     iam_result_t r;

@@ -27,6 +27,13 @@ void iam__entity_xml(nb_buf_t *b, const iam__kind_t *k, json_t *doc)
     if (trust) iam__xml_doc(b, "AssumeRolePolicyDocument", trust);
     const char *const tail[] = {"Description", "MaxSessionDuration", NULL};
     iam__xml_fields(b, doc, tail);
+    const char *pb = json_string_value(json_object_get(doc, "PermissionsBoundary"));
+    if (pb) {
+        nb_buf_puts(b, "<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType>");
+        iam__xml_str(b, "PermissionsBoundaryArn", pb);
+        nb_buf_puts(b, "</PermissionsBoundary>");
+    }
+    if (json_array_size(json_object_get(doc, "Tags"))) iam__tags_xml(b, doc);
 }
 
 static void not_found(nb_req_t *req, store_txn_t *t, const iam__kind_t *k, const char *name)
@@ -79,6 +86,12 @@ void iam__entity_create(nb_req_t *req, const iam__kind_t *k)
         json_object_set_new(doc, "MaxSessionDuration", json_integer(max_session));
         const char *desc = nb_req_form(req, "Description");
         if (desc) json_object_set_new(doc, "Description", json_string(desc));
+    }
+    const char *pb = k != &iam__group ? nb_req_form(req, "PermissionsBoundary") : NULL;
+    if ((pb && iam__set_boundary(req, t, doc, pb) != 0) || (k != &iam__group && iam__add_tags(req, doc) != 0)) {
+        json_decref(doc);
+        store_abort(t);
+        return;
     }
     iam__put(t, k->ks, name, doc);
     nb_buf_t b = NB_BUF_INIT;
@@ -432,4 +445,180 @@ void iam__attached_list(nb_req_t *req, const iam__kind_t *k)
     store_abort(t);
     nb_reply_query(req, b.data);
     nb_buf_free(&b);
+}
+
+/* ---- modifications of one entity: boundary, tags, trust policy -------------- */
+
+/* Load the entity, let fn change doc (0) or reply an error (-1), save, reply. */
+static void modify(nb_req_t *req, const iam__kind_t *k, int (*fn)(nb_req_t *, store_txn_t *, json_t *))
+{
+    const char *name = iam__need(req, k->name_param);
+    if (!name) return;
+    store_txn_t *t = iam__begin(req, 1);
+    if (!t) return;
+    json_t *e = iam__get(t, k->ks, name);
+    if (!e) {
+        not_found(req, t, k, name);
+        return;
+    }
+    if (fn(req, t, e) != 0) {
+        json_decref(e);
+        store_abort(t);
+        return;
+    }
+    iam__put(t, k->ks, name, e);
+    json_decref(e);
+    iam__commit_reply(req, t, NULL);
+}
+
+int iam__set_boundary(nb_req_t *req, store_txn_t *t, json_t *doc, const char *arn)
+{
+    json_t *p = iam__get(t, AUTH_KS_POLICIES, arn);
+    if (!p) {
+        nb_reply_error(req, NB_ERR_IAM_NO_SUCH_ENTITY, "Scope ARN: %s does not exist or is not attachable.", arn);
+        return -1;
+    }
+    json_decref(p);
+    json_object_set_new(doc, "PermissionsBoundary", json_string(arn));
+    return 0;
+}
+
+static int put_boundary(nb_req_t *req, store_txn_t *t, json_t *doc)
+{
+    const char *arn = iam__need(req, "PermissionsBoundary");
+    return arn ? iam__set_boundary(req, t, doc, arn) : -1;
+}
+
+static int delete_boundary(nb_req_t *req, store_txn_t *t, json_t *doc)
+{
+    (void)req, (void)t;
+    json_object_del(doc, "PermissionsBoundary");
+    return 0;
+}
+
+void iam__boundary(nb_req_t *req, const iam__kind_t *k, int put)
+{
+    modify(req, k, put ? put_boundary : delete_boundary);
+}
+
+int iam__add_tags(nb_req_t *req, json_t *doc)
+{
+    json_t *tags = json_object_get(doc, "Tags");
+    if (!tags) json_object_set_new(doc, "Tags", tags = json_array());
+    for (int i = 1;; i++) {
+        const char *key = nb_req_form(req, nb_arena_printf(req->arena, "Tags.member.%d.Key", i));
+        const char *val = nb_req_form(req, nb_arena_printf(req->arena, "Tags.member.%d.Value", i));
+        if (!key) break;
+        size_t j;
+        json_t *tg;
+        int found = 0;
+        json_array_foreach(tags, j, tg)
+            if (strcmp(json_string_value(json_object_get(tg, "Key")), key) == 0) {
+                json_object_set_new(tg, "Value", json_string(val ? val : ""));
+                found = 1;
+            }
+        if (!found) json_array_append_new(tags, json_pack("{s:s,s:s}", "Key", key, "Value", val ? val : ""));
+    }
+    if (json_array_size(tags) > 50) {
+        nb_reply_error(req, NB_ERR_IAM_LIMIT_EXCEEDED, "The number of tags has reached the maximum limit.");
+        return -1;
+    }
+    return 0;
+}
+
+static int tag(nb_req_t *req, store_txn_t *t, json_t *doc)
+{
+    (void)t;
+    return iam__add_tags(req, doc);
+}
+
+static int untag(nb_req_t *req, store_txn_t *t, json_t *doc)
+{
+    (void)t;
+    json_t *tags = json_object_get(doc, "Tags");
+    for (int i = 1;; i++) {
+        const char *key = nb_req_form(req, nb_arena_printf(req->arena, "TagKeys.member.%d", i));
+        if (!key) break;
+        for (size_t j = json_array_size(tags); j-- > 0;)
+            if (strcmp(json_string_value(json_object_get(json_array_get(tags, j), "Key")), key) == 0)
+                json_array_remove(tags, j);
+    }
+    return 0;
+}
+
+void iam__tag(nb_req_t *req, const iam__kind_t *k, int add)
+{
+    modify(req, k, add ? tag : untag);
+}
+
+void iam__tags_xml(nb_buf_t *b, json_t *doc)
+{
+    nb_buf_puts(b, "<Tags>");
+    size_t i;
+    json_t *tg;
+    json_array_foreach(json_object_get(doc, "Tags"), i, tg) {
+        nb_buf_puts(b, "<member>");
+        const char *const f[] = {"Key", "Value", NULL};
+        iam__xml_fields(b, tg, f);
+        nb_buf_puts(b, "</member>");
+    }
+    nb_buf_puts(b, "</Tags>");
+}
+
+void iam__tags_list(nb_req_t *req, const iam__kind_t *k)
+{
+    const char *name = iam__need(req, k->name_param);
+    if (!name) return;
+    store_txn_t *t = iam__begin(req, 0);
+    if (!t) return;
+    json_t *e = iam__get(t, k->ks, name);
+    if (!e) {
+        not_found(req, t, k, name);
+        return;
+    }
+    store_abort(t);
+    nb_buf_t b = NB_BUF_INIT;
+    iam__tags_xml(&b, e);
+    nb_buf_puts(&b, "<IsTruncated>false</IsTruncated>");
+    json_decref(e);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
+static int trust(nb_req_t *req, store_txn_t *t, json_t *doc)
+{
+    (void)t;
+    const char *d = iam__need(req, "PolicyDocument");
+    if (!d || iam__check_policy(req, d, 1, NB_ERR_IAM_MALFORMED_POLICY)) return -1;
+    json_object_set_new(doc, "AssumeRolePolicyDocument", json_string(d));
+    return 0;
+}
+
+void iam__update_trust(nb_req_t *req)
+{
+    modify(req, &iam__role, trust);
+}
+
+static int update_role(nb_req_t *req, store_txn_t *t, json_t *doc)
+{
+    (void)t;
+    const char *desc = nb_req_form(req, "Description");
+    const char *ms = nb_req_form(req, "MaxSessionDuration");
+    if (ms) {
+        long v = strtol(ms, NULL, 10);
+        if (v < 3600 || v > 43200) {
+            nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at "
+                           "'maxSessionDuration' failed to satisfy constraint: Member must have value less than "
+                           "or equal to 43200", ms);
+            return -1;
+        }
+        json_object_set_new(doc, "MaxSessionDuration", json_integer(v));
+    }
+    if (desc) json_object_set_new(doc, "Description", json_string(desc));
+    return 0;
+}
+
+void iam__update_role(nb_req_t *req)
+{
+    modify(req, &iam__role, update_role);
 }

@@ -25,6 +25,14 @@
 KIND_OPS(User, user)
 KIND_OPS(Group, group)
 KIND_OPS(Role, role)
+#define KIND_EXTRA_OPS(k)                                                                          \
+    static void op_put_##k##_boundary(nb_req_t *r) { iam__boundary(r, &iam__##k, 1); }           \
+    static void op_delete_##k##_boundary(nb_req_t *r) { iam__boundary(r, &iam__##k, 0); }        \
+    static void op_tag_##k(nb_req_t *r) { iam__tag(r, &iam__##k, 1); }                          \
+    static void op_untag_##k(nb_req_t *r) { iam__tag(r, &iam__##k, 0); }                         \
+    static void op_list_##k##_tags(nb_req_t *r) { iam__tags_list(r, &iam__##k); }
+KIND_EXTRA_OPS(user)
+KIND_EXTRA_OPS(role)
 
 /* ---- access keys -------------------------------------------------------------- */
 
@@ -258,6 +266,11 @@ static const nb_op_t ops[] = {
     {"AttachUserPolicy", op_attach_user_policy, "iam:AttachUserPolicy", U, NULL, NULL, 0},
     {"DetachUserPolicy", op_detach_user_policy, "iam:DetachUserPolicy", U, NULL, NULL, 0},
     {"ListAttachedUserPolicies", op_list_attached_user_policies, "iam:ListAttachedUserPolicies", U, NULL, NULL, 0},
+    {"PutUserPermissionsBoundary", op_put_user_boundary, "iam:PutUserPermissionsBoundary", U, NULL, NULL, 0},
+    {"DeleteUserPermissionsBoundary", op_delete_user_boundary, "iam:DeleteUserPermissionsBoundary", U, NULL, NULL, 0},
+    {"TagUser", op_tag_user, "iam:TagUser", U, NULL, NULL, 0},
+    {"UntagUser", op_untag_user, "iam:UntagUser", U, NULL, NULL, 0},
+    {"ListUserTags", op_list_user_tags, "iam:ListUserTags", U, NULL, NULL, 0},
     {"CreateGroup", op_create_group, "iam:CreateGroup", G, NULL, NULL, 0},
     {"GetGroup", op_get_group, "iam:GetGroup", G, NULL, NULL, 0},
     {"ListGroups", op_list_group, "iam:ListGroups", A("group/"), NULL, NULL, 0},
@@ -283,6 +296,13 @@ static const nb_op_t ops[] = {
     {"AttachRolePolicy", op_attach_role_policy, "iam:AttachRolePolicy", R, NULL, NULL, 0},
     {"DetachRolePolicy", op_detach_role_policy, "iam:DetachRolePolicy", R, NULL, NULL, 0},
     {"ListAttachedRolePolicies", op_list_attached_role_policies, "iam:ListAttachedRolePolicies", R, NULL, NULL, 0},
+    {"PutRolePermissionsBoundary", op_put_role_boundary, "iam:PutRolePermissionsBoundary", R, NULL, NULL, 0},
+    {"DeleteRolePermissionsBoundary", op_delete_role_boundary, "iam:DeleteRolePermissionsBoundary", R, NULL, NULL, 0},
+    {"TagRole", op_tag_role, "iam:TagRole", R, NULL, NULL, 0},
+    {"UntagRole", op_untag_role, "iam:UntagRole", R, NULL, NULL, 0},
+    {"ListRoleTags", op_list_role_tags, "iam:ListRoleTags", R, NULL, NULL, 0},
+    {"UpdateAssumeRolePolicy", iam__update_trust, "iam:UpdateAssumeRolePolicy", R, NULL, NULL, 0},
+    {"UpdateRole", iam__update_role, "iam:UpdateRole", R, NULL, NULL, 0},
     {"CreatePolicy", iam__op_create_policy, "iam:CreatePolicy", A("policy/{PolicyName}"), NULL, NULL, 0},
     {"GetPolicy", iam__op_get_policy, "iam:GetPolicy", P, NULL, NULL, 0},
     {"ListPolicies", iam__op_list_policies, "iam:ListPolicies", "*", NULL, NULL, 0},

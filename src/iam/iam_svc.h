@@ -60,6 +60,18 @@ void iam__inline_delete(nb_req_t *req, const iam__kind_t *k);
 void iam__inline_list(nb_req_t *req, const iam__kind_t *k);
 void iam__attach(nb_req_t *req, const iam__kind_t *k, int attach);
 void iam__attached_list(nb_req_t *req, const iam__kind_t *k);
+/* Permissions boundaries (put / delete), tags (add / remove / list), a role's
+ * trust policy and settings. */
+void iam__boundary(nb_req_t *req, const iam__kind_t *k, int put);
+void iam__tag(nb_req_t *req, const iam__kind_t *k, int add);
+void iam__tags_list(nb_req_t *req, const iam__kind_t *k);
+void iam__update_trust(nb_req_t *req);
+void iam__update_role(nb_req_t *req);
+/* Shared by create: set PermissionsBoundary (0, or -1 after replying NoSuchEntity);
+ * merge Tags.member.N (0, or -1 after replying LimitExceeded). */
+int iam__set_boundary(nb_req_t *req, store_txn_t *t, json_t *doc, const char *arn);
+int iam__add_tags(nb_req_t *req, json_t *doc);
+void iam__tags_xml(nb_buf_t *b, json_t *doc);
 /* The entity's summary XML (the fields GetUser / GetRole / GetGroup return). */
 void iam__entity_xml(nb_buf_t *b, const iam__kind_t *k, json_t *doc);
 

@@ -276,6 +276,36 @@ class Security(NimbusTestCase):
         body = cm.exception.read().decode()
         self.assertIn("<Code>AccessDenied</Code>", body)
 
+    def test_permissions_boundary_limits_a_user(self):
+        key = self.make_user("nina", allow("dynamodb:*"))
+        ddb = self.user_client("dynamodb", key)
+        self.assertEqual(ddb.scan(TableName="Users")["Count"], 1)
+        arn = self.iam.create_policy(PolicyName="only-getitem",
+                                     PolicyDocument=policy(allow("dynamodb:GetItem", USERS_ARN)))["Policy"]["Arn"]
+        self.iam.put_user_permissions_boundary(UserName="nina", PermissionsBoundary=arn)
+        self.assertEqual(self.iam.get_user(UserName="nina")["User"]["PermissionsBoundary"],
+                         {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn})
+        ddb.get_item(TableName="Users", Key={"id": {"S": "1"}})
+        err = self.assert_error(lambda: ddb.scan(TableName="Users"), "AccessDeniedException", 400)
+        self.assertIn("permissions boundary", err["Message"])
+        self.iam.delete_user_permissions_boundary(UserName="nina")
+        self.assertEqual(ddb.scan(TableName="Users")["Count"], 1)
+        self.assert_error(lambda: self.iam.put_user_permissions_boundary(
+            UserName="nina", PermissionsBoundary="arn:aws:iam::%s:policy/none" % ACCOUNT), "NoSuchEntity", 404)
+
+    def test_role_tags_and_trust_policy_update(self):
+        arn = self.iam.create_role(RoleName="tagged", AssumeRolePolicyDocument=trust({"Service": "lambda.amazonaws.com"}),
+                                   Tags=[{"Key": "team", "Value": "a"}])["Role"]["Arn"]
+        self.iam.tag_role(RoleName="tagged", Tags=[{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "b"}])
+        self.assertEqual(sorted((t["Key"], t["Value"]) for t in self.iam.list_role_tags(RoleName="tagged")["Tags"]),
+                         [("env", "dev"), ("team", "b")])
+        self.iam.untag_role(RoleName="tagged", TagKeys=["env"])
+        self.assertEqual(self.iam.get_role(RoleName="tagged")["Role"]["Tags"], [{"Key": "team", "Value": "b"}])
+        sts = self.nimbus.client("sts")
+        self.assert_error(lambda: sts.assume_role(RoleArn=arn, RoleSessionName="root"), "AccessDenied", 403)
+        self.iam.update_assume_role_policy(RoleName="tagged", PolicyDocument=trust({"AWS": ACCOUNT}))
+        self.assertIn("Credentials", sts.assume_role(RoleArn=arn, RoleSessionName="root"))
+
     # --- IAM -----------------------------------------------------------------------------------
 
     def test_simulate_principal_policy(self):
