@@ -87,15 +87,19 @@ static int open_mode(nb_req_t *req)
 /* ---- resource policies ------------------------------------------------------ */
 
 /* Lambda: lambda.fn NAME {"policy":[statement...]} (AddPermission). */
-static iam_policy_t *lambda_policy(nb_req_t *req, const char *arn)
+static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
 {
     const char *f = strstr(arn, ":function:");
     if (strncmp(arn, "arn:aws:lambda:", 15) != 0 || !f) return NULL;
     f += 10;
     const char *e = strchr(f, ':');
-    char *name = nb_arena_strndup(req->arena, f, e ? (size_t)(e - f) : strlen(f));
+    char name[200];
+    size_t nl = e ? (size_t)(e - f) : strlen(f);
+    if (nl >= sizeof name) return NULL;
+    memcpy(name, f, nl);
+    name[nl] = 0;
     store_txn_t *t;
-    if (store_begin(req->ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
     const void *v;
     size_t vl;
     iam_policy_t *p = NULL;
@@ -117,13 +121,13 @@ static iam_policy_t *lambda_policy(nb_req_t *req, const char *arn)
 }
 
 /* sts:AssumeRole: the role's trust policy acts as its resource policy. */
-static iam_policy_t *trust_policy(nb_req_t *req, const char *arn)
+static iam_policy_t *trust_policy(nb_ctx_t *ctx, const char *arn)
 {
     const char *r = strstr(arn, ":role/");
     if (strncmp(arn, "arn:aws:iam::", 13) != 0 || !r) return NULL;
     const char *name = strrchr(r, '/') + 1;
     store_txn_t *t;
-    if (store_begin(req->ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
     const void *v;
     size_t vl;
     iam_policy_t *p = NULL;
@@ -138,11 +142,31 @@ static iam_policy_t *trust_policy(nb_req_t *req, const char *arn)
     return p;
 }
 
-static iam_policy_t *resource_policy(nb_req_t *req, const char *action, const char *arn)
+static iam_policy_t *resource_policy(nb_ctx_t *ctx, const char *action, const char *arn)
 {
-    if (strncmp(action, "lambda:", 7) == 0) return lambda_policy(req, arn);
-    if (strcmp(action, "sts:AssumeRole") == 0) return trust_policy(req, arn);
+    if (strncmp(action, "lambda:", 7) == 0) return lambda_policy(ctx, arn);
+    if (strcmp(action, "sts:AssumeRole") == 0) return trust_policy(ctx, arn);
     return NULL;
+}
+
+int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action, const char *resource_arn,
+                         const char *source_arn)
+{
+    iam_policy_t *rp = resource_policy(ctx, action, resource_arn);
+    if (!rp) return 0;
+    const char *const sa[] = {source_arn}, *const acct[] = {ctx->cfg->account};
+    iam_ctx_key_t keys[2] = {{"aws:SourceAccount", acct, 1}, {"aws:SourceArn", sa, 1}};
+    iam_request_t ir = {
+        .principal_type = IAM_PRINCIPAL_SERVICE, .principal_arn = service, .principal_account = "",
+        .action = action, .resource = resource_arn, .resource_account = ctx->cfg->account,
+        .keys = keys, .n_keys = source_arn ? 2 : 1,
+    };
+    const iam_policy_t *rps[1] = {rp};
+    iam_policy_set_t set = {.resource = rps, .n_resource = 1};
+    iam_result_t r;
+    int ok = iam_evaluate(&set, &ir, &r) == IAM_ALLOW;
+    iam_policy_free(rp);
+    return ok;
 }
 
 /* ---- authorization ---------------------------------------------------------- */
@@ -162,7 +186,7 @@ static int authorize(nb_req_t *req, const auth_ident_t *id)
         .role_arn = id->role_arn, .action = action, .resource = resource, .resource_account = NULL,
         .keys = g.keys, .n_keys = g.n,
     };
-    iam_policy_t *rp = resource_policy(req, action, resource);
+    iam_policy_t *rp = resource_policy(req->ctx, action, resource);
     const iam_policy_t *rps[1] = {rp};
     iam_policy_set_t set = {
         .identity = (const iam_policy_t *const *)id->identity, .n_identity = id->n_identity,

@@ -312,8 +312,45 @@ static const nb_op_t ops[] = {
     {"GetSessionToken", op_get_session_token, "sts:GetSessionToken", "*", NULL, NULL, 0},
 };
 
+/* ---- start: drop sessions that expired while nimbus was down or idle ----------- */
+
+typedef struct sweep {
+    int64_t now;
+    char (*keys)[32];
+    size_t n, cap;
+} sweep_t;
+
+static int sweep_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    sweep_t *s = arg;
+    json_t *d = json_loadb(val, vlen, 0, NULL);
+    int64_t exp = (int64_t)json_integer_value(json_object_get(d, "Expiration"));
+    json_decref(d);
+    if (exp > s->now || klen >= 32) return 0;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->keys = realloc(s->keys, sizeof *s->keys * s->cap);
+        if (!s->keys) abort();
+    }
+    memcpy(s->keys[s->n], key, klen);
+    s->keys[s->n++][klen] = 0;
+    return 0;
+}
+
+static int sts_init(nb_ctx_t *ctx)
+{
+    store_txn_t *t;
+    if (store_begin(ctx->store, STORE_WRITE, &t) != STORE_OK) return -1;
+    sweep_t s = {(int64_t)nb_wall_ms(), NULL, 0, 0};
+    store_scan(t, AUTH_KS_SESSIONS, NULL, 0, NULL, 0, 0, sweep_one, &s);
+    for (size_t i = 0; i < s.n; i++) store_del(t, AUTH_KS_SESSIONS, s.keys[i], strlen(s.keys[i]));
+    free(s.keys);
+    return store_commit(t, NULL, NULL) == STORE_OK ? 0 : -1;
+}
+
 const nb_service_t sts_service = {
     .name = "sts", .proto = NB_PROTO_QUERY,
     .xml_ns = "https://sts.amazonaws.com/doc/2011-06-15/",
     .ops = ops, .n_ops = sizeof ops / sizeof ops[0],
+    .init = sts_init,
 };

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include "test.h"
 #include "auth/creds.h"
+#include "auth/enforce.h"
 #include "core/buf.h"
 #include "core/util.h"
 #include "store/store.h"
@@ -133,4 +134,23 @@ TEST(identifiers_have_aws_shapes)
     for (int i = 4; i < 20; i++) ASSERT((id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '2' && id[i] <= '7'));
     auth_new_secret(sk);
     ASSERT_EQ(strlen(sk), 40);
+}
+
+TEST(service_principal_checked_against_lambda_permissions)
+{
+    setup();
+    const char *fn = "arn:aws:lambda:us-east-1:000000000000:function:hello";
+    put("lambda.fn", "hello", "{\"policy\":[{\"Sid\":\"apigw\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+                              "\"apigateway.amazonaws.com\"},\"Action\":\"lambda:InvokeFunction\",\"Resource\":"
+                              "\"arn:aws:lambda:us-east-1:000000000000:function:hello\",\"Condition\":{\"ArnLike\":"
+                              "{\"AWS:SourceArn\":\"arn:aws:execute-api:us-east-1:000000000000:abc/*\"}}}]}");
+    ASSERT_EQ(auth_service_allowed(&ctx, "apigateway.amazonaws.com", "lambda:InvokeFunction", fn,
+                                   "arn:aws:execute-api:us-east-1:000000000000:abc/prod/GET/users"), 1);
+    ASSERT_EQ(auth_service_allowed(&ctx, "apigateway.amazonaws.com", "lambda:InvokeFunction", fn,
+                                   "arn:aws:execute-api:us-east-1:000000000000:other/prod/GET/users"), 0);
+    ASSERT_EQ(auth_service_allowed(&ctx, "sns.amazonaws.com", "lambda:InvokeFunction", fn,
+                                   "arn:aws:execute-api:us-east-1:000000000000:abc/prod/GET/users"), 0);
+    ASSERT_EQ(auth_service_allowed(&ctx, "apigateway.amazonaws.com", "lambda:InvokeFunction",
+                                   "arn:aws:lambda:us-east-1:000000000000:function:nopolicy", NULL), 0);
+    teardown();
 }
