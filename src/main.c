@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "core/version.h"
+#include "lambda_native/runner.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include <errno.h>
@@ -290,6 +291,8 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "--version") == 0 || strcmp(name, "-v") == 0) return cmd_version(0, NULL);
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) return cmd_help(0, NULL);
+    /* the native C runtime's runner, also shipped as a small standalone bootstrap */
+    if (strcmp(name, "native-runner") == 0) return lambda_native_runner_main(argc - 1, argv + 1);
     const command_t *c = find_command(name);
     if (!c) {
         fprintf(stderr, "nimbus: unknown command '%s'\n\n", name);
