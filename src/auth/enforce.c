@@ -171,13 +171,9 @@ int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action,
 
 /* ---- authorization ---------------------------------------------------------- */
 
-static int authorize(nb_req_t *req, const auth_ident_t *id)
+/* Evaluate (action, resource) for id; 0 when allowed, else -1 after replying. */
+static int check(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource)
 {
-    const char *action = req->op->iam_action;
-    if (id->type == IAM_PRINCIPAL_ROOT || !action) return 0;
-    /* these two never need a permission (AWS documents them so) */
-    if (strcmp(action, "sts:GetCallerIdentity") == 0 || strcmp(action, "sts:GetSessionToken") == 0) return 0;
-    const char *resource = nb_edge_resource_arn(req);
     iam_global_ctx_t g;
     iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), id->username, id->userid,
                     id->role_arn ? id->role_arn : id->arn);
@@ -209,6 +205,21 @@ static int authorize(nb_req_t *req, const auth_ident_t *id)
     nb_log_debug("auth", "request %s denied: %s %s for %s", req->id, action, resource, id->arn);
     nb_reply_error(req, code, "%s", msg);
     return -1;
+}
+
+static int authorize(nb_req_t *req, const auth_ident_t *id)
+{
+    const char *action = req->op->iam_action;
+    if (id->type == IAM_PRINCIPAL_ROOT || !action) return 0;
+    /* these two never need a permission (AWS documents them so) */
+    if (strcmp(action, "sts:GetCallerIdentity") == 0 || strcmp(action, "sts:GetSessionToken") == 0) return 0;
+    if (check(req, id, action, nb_edge_resource_arn(req)) != 0) return -1;
+    /* giving a function a role is passing that role: iam:PassRole on it as well */
+    if (strcmp(action, "lambda:CreateFunction") == 0 || strcmp(action, "lambda:UpdateFunctionConfiguration") == 0) {
+        const char *role = json_string_value(json_object_get(req->json, "Role"));
+        if (role && check(req, id, "iam:PassRole", role) != 0) return -1;
+    }
+    return 0;
 }
 
 int auth_enforce(nb_req_t *req)

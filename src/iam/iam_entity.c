@@ -44,7 +44,7 @@ static void not_found(nb_req_t *req, store_txn_t *t, const iam__kind_t *k, const
 void iam__entity_create(nb_req_t *req, const iam__kind_t *k)
 {
     const char *name = iam__need(req, k->name_param);
-    if (!name || iam__check_name(req, k->name_param, name, k == &iam__role ? 64 : 128)) return;
+    if (!name || iam__check_name(req, k->name_param, name, k == &iam__group ? 128 : 64)) return;
     const char *path = nb_req_form(req, "Path");
     if (!path) path = "/";
     if (path[0] != '/' || path[strlen(path) - 1] != '/' || strlen(path) > 512) {

@@ -226,8 +226,16 @@ static void op_assume_role(nb_req_t *req)
         iam_global_ctx_t g;
         iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), id->username, id->userid,
                         id->role_arn ? id->role_arn : id->arn);
+        /* trust policies commonly condition on sts:ExternalId and sts:RoleSessionName */
+        iam_ctx_key_t keys[sizeof g.keys / sizeof g.keys[0] + 2];
+        memcpy(keys, g.keys, sizeof g.keys[0] * g.n);
+        size_t nk = g.n;
+        const char *ext = nb_req_form(req, "ExternalId");
+        const char *const ev[] = {ext}, *const sv[] = {session};
+        if (ext) keys[nk++] = (iam_ctx_key_t){"sts:ExternalId", ev, 1};
+        keys[nk++] = (iam_ctx_key_t){"sts:RoleSessionName", sv, 1};
         iam_request_t ir = {id->type, id->arn, req->ctx->cfg->account, id->role_arn, "sts:AssumeRole", role_arn,
-                            NULL, g.keys, g.n};
+                            NULL, keys, nk};
         int denied = 0;
         allowed = trust && iam_policy_allows(trust, &ir, &denied) && !denied;
         if (trust) iam_policy_free(trust);

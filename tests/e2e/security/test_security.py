@@ -255,6 +255,17 @@ class Security(NimbusTestCase):
         rc, _, err = self.nimbus.aws("sts", "assume-role", "--role-arn", arn, "--role-session-name", "xx", check=False)
         self.assertIn("(AccessDenied) when calling the AssumeRole operation", err)
 
+    def test_trust_policy_condition_on_external_id(self):
+        doc = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "partner-42"}}}]})
+        arn = self.iam.create_role(RoleName="partner", AssumeRolePolicyDocument=doc)["Role"]["Arn"]
+        sts = self.nimbus.client("sts")
+        self.assert_error(lambda: sts.assume_role(RoleArn=arn, RoleSessionName="p1"), "AccessDenied", 403)
+        self.assert_error(lambda: sts.assume_role(RoleArn=arn, RoleSessionName="p1", ExternalId="wrong"),
+                          "AccessDenied", 403)
+        self.assertIn("Credentials", sts.assume_role(RoleArn=arn, RoleSessionName="p1", ExternalId="partner-42"))
+
     def test_get_session_token_keeps_the_users_permissions(self):
         key = self.make_user("judy", allow("dynamodb:GetItem", USERS_ARN))
         c = self.user_client("sts", key).get_session_token(DurationSeconds=900)["Credentials"]
