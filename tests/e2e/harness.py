@@ -159,7 +159,8 @@ class Nimbus:
         import boto3
         import botocore.config
         kw.setdefault("config", botocore.config.Config(retries={"max_attempts": 1}))
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+        kw.setdefault("region_name", "us-east-1")
+        return boto3.client(service, endpoint_url=self.endpoint,
                             aws_access_key_id=access_key or self.creds["AWS_ACCESS_KEY_ID"],
                             aws_secret_access_key=secret_key or self.creds["AWS_SECRET_ACCESS_KEY"],
                             aws_session_token=session_token, **kw)

@@ -184,6 +184,37 @@ class Security(NimbusTestCase):
         self.assertIn("The request signature we calculated does not match the signature you provided", err["Message"])
         self.assert_error(lambda: self.user_client("sts", bad).get_caller_identity(), "SignatureDoesNotMatch", 403)
 
+    def test_wrong_region_or_service_in_scope(self):
+        ddb = self.nimbus.client("dynamodb", region_name="eu-west-1")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            ddb.list_tables()
+        self.assertIn(cm.exception.response["Error"]["Code"], ("InvalidSignatureException",))
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+        url = self.nimbus.endpoint + "/"
+        body = b"{}"
+        headers = self.nimbus.sign("POST", url, body, {"Content-Type": "application/x-amz-json-1.0",
+                                                       "X-Amz-Target": "DynamoDB_20120810.ListTables"}, service="lambda")
+        with self.assertRaises(urllib.error.HTTPError) as he:
+            urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST", headers=headers), timeout=10)
+        self.assertEqual(he.exception.code, 400)
+        self.assertIn("InvalidSignatureException", json.loads(he.exception.read())["__type"])
+
+    def test_request_signed_too_long_ago_is_refused(self):
+        import datetime
+        from unittest import mock
+        old = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+        url = self.nimbus.endpoint + "/"
+        with mock.patch("botocore.auth.datetime") as dt:
+            dt.datetime.utcnow.return_value = old
+            headers = self.nimbus.sign("POST", url, b"{}", {"Content-Type": "application/x-amz-json-1.0",
+                                                            "X-Amz-Target": "DynamoDB_20120810.ListTables"})
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST", headers=headers), timeout=10)
+        self.assertEqual(cm.exception.code, 400)
+        out = json.loads(cm.exception.read())
+        self.assertEqual(out["__type"], "com.amazon.coral.service#InvalidSignatureException")
+        self.assertIn("Signature expired", out["message"])
+
     def test_unsigned_request_is_refused(self):
         req = urllib.request.Request(self.nimbus.endpoint + "/", data=b"{}", method="POST", headers={
             "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.ListTables"})
@@ -340,6 +371,16 @@ class Security(NimbusTestCase):
                           "MalformedPolicyDocument", 400)
         self.assert_error(lambda: self.iam.create_policy(PolicyName="bad", PolicyDocument="[]"),
                           "MalformedPolicyDocument", 400)
+
+    def test_policy_size_quota_and_huge_documents(self):
+        self.iam.create_user(UserName="olga")
+        big = policy(*[allow("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:%s:table/T%04d" % (ACCOUNT, i))
+                       for i in range(40)])
+        self.assert_error(lambda: self.iam.put_user_policy(UserName="olga", PolicyName="big", PolicyDocument=big),
+                          "LimitExceeded", 409, "Maximum policy size of 2048 bytes exceeded for user olga")
+        huge = policy(*[allow("s3:GetObject", "arn:aws:s3:::b/%d" % i) for i in range(2000)])
+        self.assert_error(lambda: self.iam.create_policy(PolicyName="huge", PolicyDocument=huge), "LimitExceeded", 409,
+                          "Cannot exceed quota for PolicySize: 6144")
 
     def test_iam_entities_and_errors(self):
         iam = self.iam
