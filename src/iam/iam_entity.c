@@ -153,6 +153,10 @@ void iam__entity_get(nb_req_t *req, const iam__kind_t *k)
     if (!name && k == &iam__user) {   /* GetUser without a name: the caller */
         const char *arn = req->principal_arn ? req->principal_arn : "";
         const char *u = strstr(arn, ":user/");
+        if (!u && strstr(arn, ":assumed-role/")) {
+            nb_reply_error(req, NB_ERR_IAM_VALIDATION, "Must specify userName when calling with non-User credentials");
+            return;
+        }
         if (!u) {
             char now[32];
             iam__now(now, sizeof now);
