@@ -171,6 +171,23 @@ int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action,
 
 /* ---- authorization ---------------------------------------------------------- */
 
+/* Lambda names a function by name, full ARN or partial ARN ("ACCT:function:NAME");
+ * the op's template ("...:function:{FunctionName}") gives the right ARN only
+ * for the first: rebuild it for the other two. Arena string or arn itself. */
+static const char *normalize_resource(nb_req_t *req, const char *action, const char *arn)
+{
+    if (strncmp(action, "lambda:", 7) != 0) return arn;
+    const char *f = strstr(arn, ":function:");
+    if (!f) return arn;
+    const char *name = f + 10;
+    if (strncmp(name, "arn:aws:lambda:", 15) == 0) return name;
+    const char *inner = strstr(name, ":function:");
+    if (inner && inner - name == 12)   /* partial: 12-digit account */
+        return nb_arena_printf(req->arena, "arn:aws:lambda:%s:%.12s:function:%s", req->ctx->cfg->region, name,
+                               inner + 10);
+    return arn;
+}
+
 /* Evaluate (action, resource) for id; 0 when allowed, else -1 after replying. */
 static int check(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource)
 {
@@ -213,7 +230,7 @@ static int authorize(nb_req_t *req, const auth_ident_t *id)
     if (id->type == IAM_PRINCIPAL_ROOT || !action) return 0;
     /* these two never need a permission (AWS documents them so) */
     if (strcmp(action, "sts:GetCallerIdentity") == 0 || strcmp(action, "sts:GetSessionToken") == 0) return 0;
-    if (check(req, id, action, nb_edge_resource_arn(req)) != 0) return -1;
+    if (check(req, id, action, normalize_resource(req, action, nb_edge_resource_arn(req))) != 0) return -1;
     /* giving a function a role is passing that role: iam:PassRole on it as well */
     if (strcmp(action, "lambda:CreateFunction") == 0 || strcmp(action, "lambda:UpdateFunctionConfiguration") == 0) {
         const char *role = json_string_value(json_object_get(req->json, "Role"));

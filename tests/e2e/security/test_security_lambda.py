@@ -74,6 +74,10 @@ class LambdaSecurity(NimbusTestCase):
         lam = self.user("inv", {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn("hello")})
         out = lam.invoke(FunctionName="hello", Payload=b'{"a":1}')
         self.assertEqual(json.loads(out["Payload"].read())["event"], {"a": 1})
+        # by full and partial ARN: the same resource
+        self.assertEqual(lam.invoke(FunctionName=fn_arn("hello"), Payload=b"{}")["StatusCode"], 200)
+        self.assertEqual(lam.invoke(FunctionName="%s:function:hello" % ACCOUNT, Payload=b"{}")["StatusCode"], 200)
+        self.denied(lambda: lam.invoke(FunctionName=fn_arn("other"), Payload=b"{}"))
         self.denied(lambda: lam.invoke(FunctionName="other", Payload=b"{}"),
                     "User: arn:aws:iam::000000000000:user/inv is not authorized to perform: lambda:InvokeFunction on "
                     "resource: " + fn_arn("other") + " because no identity-based policy allows the "
