@@ -18,8 +18,10 @@
  *                        "RoleArn","RoleName","UserName","UserId","Policy":DOC|null}
  *
  * Resolving an access key to an identity (secret, ARN, compiled policies)
- * reads the store once and is then cached in memory until any IAM / STS write
- * calls auth_creds_changed(). Everything here runs on the loop thread. */
+ * reads the store once and is then cached in memory until any IAM write calls
+ * auth_creds_changed(). Unknown keys are never cached, so issuing a new STS
+ * session needs no invalidation; an expired one fails verification by its
+ * expiry. Everything here runs on the loop thread. */
 #ifndef NB_AUTH_CREDS_H
 #define NB_AUTH_CREDS_H
 #include <stddef.h>

@@ -115,7 +115,7 @@ int sts_issue_role_credentials(nb_ctx_t *ctx, const char *role_arn, const char *
         store_abort(t);
         return -1;
     }
-    auth_creds_changed();
+    /* a new key was never cached (unknown keys are not): no invalidation needed */
     return store_commit(t, NULL, NULL) == STORE_OK ? 0 : -1;
 }
 
@@ -139,7 +139,6 @@ static void commit_reply(nb_req_t *req, store_txn_t *t, nb_buf_t *b)
     p->req = req;
     p->xml = nb_arena_strndup(req->arena, b->data, b->len);
     nb_buf_free(b);
-    auth_creds_changed();
     if (store_commit(t, on_durable, p) != STORE_OK)
         nb_reply_error(req, NB_ERR_INTERNAL, "The session could not be saved.");
 }
