@@ -7,12 +7,14 @@ extern const nb_service_t nb_internal_service;
 extern const nb_service_t ddb_service;
 extern const nb_service_t iam_service;
 extern const nb_service_t sts_service;
+extern const nb_service_t lambda_service;
 
 const nb_service_t *const nb_services[] = {
     &nb_internal_service,
     &ddb_service,
     &iam_service,
     &sts_service,
+    &lambda_service,
     NULL
 };
 

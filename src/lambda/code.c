@@ -1,0 +1,272 @@
+/* code.c — deployment packages and layers on disk.
+ *
+ * A package is unpacked once into DATA/lambda/code/NAME/SHA256HEX/ (content
+ * addressed: versions sharing code share the directory) and kept as
+ * DATA/lambda/code/NAME/SHA256HEX.zip for GetFunction's Code.Location. Unpacking goes to a
+ * temporary sibling first and is renamed into place, so a directory that
+ * exists is always complete. libarchive extracts with its "secure" flags: no
+ * "..", no absolute paths, no writing through symlinks. Layer zips are kept as
+ * DATA/lambda/layers/LAYER/VER.zip; a function's /opt is the merge of its
+ * layers in order, built once under DATA/lambda/opt/HASH/. */
+#include "lambda/lambda_int.h"
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "lambda/archive_dl.h"
+#include <errno.h>
+#include <ftw.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void lambda__sha256(const void *data, size_t len, char hex[65], char b64[45])
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(data, len, md);
+    if (hex) nb_hex(md, sizeof md, hex);
+    if (b64) {
+        nb_buf_t b = NB_BUF_INIT;
+        nb_base64_encode(&b, md, sizeof md);
+        snprintf(b64, 45, "%s", b.data);
+        nb_buf_free(&b);
+    }
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    remove(p);
+    return 0;
+}
+
+void lambda__rm_rf(const char *path)
+{
+    nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Extract every entry of the archive in memory under dir (which exists). */
+static int extract_into(const void *zip, size_t len, const char *dir, char *err, size_t errcap)
+{
+    const lambda_archive_api_t *la = lambda__archive();
+    if (!la) {
+        snprintf(err, errcap, "nimbus cannot unpack zip files on this host (libarchive missing).");
+        return -1;
+    }
+    struct archive *a = la->read_new();
+    struct archive *w = la->write_disk_new();
+    la->read_support_format_zip(a);
+    /* Entries are re-rooted under dir (an absolute, symlink-free path), so the
+     * archive's own absolute paths and ".." are refused here, before that. */
+    la->write_disk_set_options(w, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                                      ARCHIVE_EXTRACT_SECURE_SYMLINKS);
+    int rc = 0;
+    uint64_t total = 0;
+    if (la->read_open_memory(a, zip, len) != ARCHIVE_OK) {
+        snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
+        rc = -1;
+        goto out;
+    }
+    struct archive_entry *e;
+    for (;;) {
+        int r = la->read_next_header(a, &e);
+        if (r == ARCHIVE_EOF) break;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
+            rc = -1;
+            goto out;
+        }
+        const char *p = la->entry_pathname(e);
+        if (!p) continue;
+        if (p[0] == '/' || strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 || strstr(p, "/../") ||
+            (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0)) {
+            snprintf(err, errcap, "Could not unzip uploaded file: entry %s leaves the package.", p);
+            rc = -1;
+            goto out;
+        }
+        char full[PATH_MAX];
+        if (snprintf(full, sizeof full, "%s/%s", dir, p) >= (int)sizeof full) {
+            snprintf(err, errcap, "Could not unzip uploaded file: path too long.");
+            rc = -1;
+            goto out;
+        }
+        la->entry_set_pathname(e, full);
+        /* Zips made on Windows carry no mode: make files readable (and dirs searchable). */
+        mode_t m = la->entry_perm(e);
+        la->entry_set_perm(e, m | (la->entry_filetype(e) == AE_IFDIR ? 0755 : 0644));
+        total += (uint64_t)la->entry_size(e);
+        if (total > LAMBDA_UNZIPPED_MAX) {
+            snprintf(err, errcap, "Unzipped size must be smaller than %u bytes", LAMBDA_UNZIPPED_MAX);
+            rc = -1;
+            goto out;
+        }
+        r = la->write_header(w, e);
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
+            rc = -1;
+            goto out;
+        }
+        const void *buf;
+        size_t n;
+        la_int64_t off;
+        while ((r = la->read_data_block(a, &buf, &n, &off)) == ARCHIVE_OK) {
+            if (la->write_data_block(w, buf, n, off) != ARCHIVE_OK) { r = ARCHIVE_FATAL; break; }
+        }
+        if (r != ARCHIVE_EOF) {
+            snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
+            rc = -1;
+            goto out;
+        }
+        la->write_finish_entry(w);
+    }
+out:
+    la->write_close(w);
+    la->write_free(w);
+    la->read_free(a);
+    return rc;
+}
+
+int lambda__unzip(const void *zip, size_t len, const char *dir, char *err, size_t errcap)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0) return 0;   /* content addressed: already there */
+    char tmp[PATH_MAX];
+    char rnd[9];
+    unsigned char rb[4];
+    nb_random_bytes(rb, sizeof rb);
+    nb_hex(rb, sizeof rb, rnd);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%s", dir, rnd);
+    if (nb_mkdir_p(tmp) != 0) {
+        snprintf(err, errcap, "cannot create %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    if (len < 4 || memcmp(zip, "PK", 2) != 0) {
+        snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
+        lambda__rm_rf(tmp);
+        return -1;
+    }
+    char real[PATH_MAX];
+    if (!realpath(tmp, real)) snprintf(real, sizeof real, "%s", tmp);
+    if (extract_into(zip, len, real, err, errcap) != 0) {
+        lambda__rm_rf(tmp);
+        return -1;
+    }
+    chmod(tmp, 0755);
+    if (rename(tmp, dir) != 0) {
+        lambda__rm_rf(tmp);
+        if (stat(dir, &st) == 0) return 0;
+        snprintf(err, errcap, "cannot store code: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+char *lambda__code_dir(const char *name, const char *sha_hex)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_printf(&b, "%s/code/%s/%s", lambda__svc.dir, name, sha_hex);
+    return nb_buf_take(&b, NULL);
+}
+
+int lambda__code_from_request(nb_req_t *req, json_t *body, const char *fn_name,
+                              char hex[65], char b64[45], size_t *size)
+{
+    json_t *code = json_object_get(body, "Code");
+    json_t *zf = code ? json_object_get(code, "ZipFile") : json_object_get(body, "ZipFile");
+    if (!zf) {
+        if (code && (json_object_get(code, "S3Bucket") || json_object_get(code, "ImageUri")))
+            lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
+                        "nimbus: only ZipFile code is supported until S3 exists");
+        else
+            lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
+                        "Please provide a source for function code.");
+        return -1;
+    }
+    if (!json_is_string(zf)) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "ZipFile must be a base64 blob");
+        return -1;
+    }
+    nb_buf_t zip = NB_BUF_INIT;
+    if (nb_base64_decode(&zip, json_string_value(zf), json_string_length(zf)) != 0) {
+        nb_buf_free(&zip);
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Could not unzip uploaded file. Please check your file, then try to upload again.");
+        return -1;
+    }
+    if (zip.len > LAMBDA_ZIP_MAX) {
+        nb_buf_free(&zip);
+        lambda__err(req, LAMBDA_ERR_TOO_LARGE, "Request must be smaller than %u bytes for the CreateFunction operation",
+                    LAMBDA_ZIP_MAX);
+        return -1;
+    }
+    lambda__sha256(zip.data, zip.len, hex, b64);
+    char *dir = lambda__code_dir(fn_name, hex);
+    char err[256];
+    int rc = lambda__unzip(zip.data, zip.len, dir, err, sizeof err);
+    free(dir);
+    if (rc == 0) {
+        /* the package itself, for GetFunction's Code.Location */
+        char zp[PATH_MAX];
+        struct stat st;
+        if (lambda__pathf(zp, sizeof zp, "%s/code/%s/%s.zip", lambda__svc.dir, fn_name, hex) == 0 &&
+            stat(zp, &st) != 0 && nb_write_file_atomic(zp, zip.data, zip.len, 0600) != 0)
+            nb_log_warn("lambda", "cannot keep the package of %s", fn_name);
+    }
+    *size = zip.len;
+    nb_buf_free(&zip);
+    if (rc != 0) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* "arn:aws:lambda:R:A:layer:NAME:VER" → DATA/lambda/layers/NAME/VER.zip */
+static int layer_zip_path(const char *arn, char *out, size_t cap)
+{
+    const char *l = strstr(arn, ":layer:");
+    if (!l) return -1;
+    l += 7;
+    const char *c = strrchr(l, ':');
+    if (!c || c == l) return -1;
+    int n = snprintf(out, cap, "%s/layers/%.*s/%s.zip", lambda__svc.dir, (int)(c - l), l, c + 1);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+char *lambda__layers_dir(json_t *arns)
+{
+    if (!json_is_array(arns) || json_array_size(arns) == 0) return NULL;
+    nb_buf_t all = NB_BUF_INIT;
+    size_t i;
+    json_t *v;
+    json_array_foreach(arns, i, v) {
+        nb_buf_puts(&all, json_string_value(v) ? json_string_value(v) : "");
+        nb_buf_putc(&all, '\n');
+    }
+    char hex[65];
+    lambda__sha256(all.data, all.len, hex, NULL);
+    nb_buf_free(&all);
+    nb_buf_t dir = NB_BUF_INIT;
+    nb_buf_printf(&dir, "%s/opt/%s", lambda__svc.dir, hex);
+    struct stat st;
+    if (stat(dir.data, &st) == 0) return nb_buf_take(&dir, NULL);
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.tmp", dir.data);
+    lambda__rm_rf(tmp);
+    nb_mkdir_p(tmp);
+    char real[PATH_MAX];
+    if (!realpath(tmp, real)) snprintf(real, sizeof real, "%s", tmp);
+    json_array_foreach(arns, i, v) {
+        char zp[PATH_MAX];
+        nb_buf_t zip = NB_BUF_INIT;
+        char err[256];
+        if (!json_string_value(v) || layer_zip_path(json_string_value(v), zp, sizeof zp) != 0 ||
+            nb_read_file(zp, &zip) != 0 || extract_into(zip.data, zip.len, real, err, sizeof err) != 0)
+            nb_log_warn("lambda", "layer %s could not be unpacked", json_string_value(v));
+        nb_buf_free(&zip);
+    }
+    chmod(tmp, 0755);
+    if (rename(tmp, dir.data) != 0) lambda__rm_rf(tmp);
+    return nb_buf_take(&dir, NULL);
+}

@@ -1,0 +1,463 @@
+/* control.c — the function resource: CreateFunction, GetFunction,
+ * GetFunctionConfiguration, ListFunctions, UpdateFunctionCode,
+ * UpdateFunctionConfiguration, DeleteFunction.
+ *
+ * Creation and updates are synchronous here (code is unpacked before the
+ * reply), so a function is reported State "Active" / LastUpdateStatus
+ * "Successful" at once: the SDK waiters function_active_v2 and
+ * function_updated_v2 succeed on their first poll. */
+#include "lambda/lambda_int.h"
+#include "core/alloc.h"
+#include "core/util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lambda__req_fn(nb_req_t *req, char name[LAMBDA_NAME_MAX + 1], char qual[130])
+{
+    const char *fn = nb_req_param(req, "FunctionName");
+    if (!fn || lambda__parse_fn(fn, name, qual) != 0) {
+        lambda__err(req, LAMBDA_ERR_VALIDATION,
+                    "1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: "
+                    "Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?"
+                    "([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?",
+                    fn ? fn : "");
+        return -1;
+    }
+    const char *q = nb_req_qparam(req, "Qualifier");
+    if (q && *q) {
+        if (!lambda__valid_qualifier(q)) {
+            lambda__err(req, LAMBDA_ERR_VALIDATION,
+                        "1 validation error detected: Value '%s' at 'qualifier' failed to satisfy constraint: "
+                        "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", q);
+            return -1;
+        }
+        if (*qual && strcmp(qual, q) != 0) {
+            lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
+                        "The derived qualifier from the function name does not match the specified qualifier.");
+            return -1;
+        }
+        snprintf(qual, 130, "%s", q);
+    }
+    return 0;
+}
+
+void lambda__touch(json_t *cfg)
+{
+    char ts[40], rev[37];
+    nb_iso8601_lambda(nb_wall_ms(), ts, sizeof ts);
+    nb_uuid4(rev);
+    json_object_set_new(cfg, "LastModified", json_string(ts));
+    json_object_set_new(cfg, "RevisionId", json_string(rev));
+}
+
+static json_t *new_cfg(const char *name)
+{
+    char *arn = lambda__fn_arn(name, NULL);
+    char group[100];
+    snprintf(group, sizeof group, "/aws/lambda/%s", name);
+    json_t *cfg = json_pack("{s:s,s:s,s:s,s:i,s:i,s:s,s:{s:s},s:s,s:s,s:s,s:s,s:[s],s:{s:i},"
+                            "s:{s:s,s:s},s:{s:s,s:s},s:s}",
+                            "FunctionName", name, "FunctionArn", arn, "Description", "",
+                            "Timeout", 3, "MemorySize", 128, "Version", "$LATEST",
+                            "TracingConfig", "Mode", "PassThrough",
+                            "State", "Active", "LastUpdateStatus", "Successful",
+                            "PackageType", "Zip", "Handler", "",
+                            "Architectures", "x86_64", "EphemeralStorage", "Size", 512,
+                            "SnapStart", "ApplyOn", "None", "OptimizationStatus", "Off",
+                            "LoggingConfig", "LogFormat", "Text", "LogGroup", group,
+                            "Runtime", "");
+    free(arn);
+    return cfg;
+}
+
+static json_t *response_cfg(json_t *rec)
+{
+    return json_deep_copy(json_object_get(rec, "cfg"));
+}
+
+void lambda__op_create_function(nb_req_t *req)
+{
+    json_t *body = req->json;
+    const char *name_in = json_string_value(json_object_get(body, "FunctionName"));
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    if (!name_in || lambda__parse_fn(name_in, name, qual) != 0 || *qual) {
+        lambda__err(req, LAMBDA_ERR_VALIDATION,
+                    "1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: "
+                    "Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?"
+                    "([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)", name_in ? name_in : "null");
+        return;
+    }
+    const char *pt = json_string_value(json_object_get(body, "PackageType"));
+    if (pt && strcmp(pt, "Zip") != 0) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "nimbus supports PackageType Zip only");
+        return;
+    }
+    store_txn_t *t = lambda__begin(req, 1);
+    if (!t) return;
+    json_t *old = lambda__get_fn(t, name);
+    if (old) {
+        json_decref(old);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_CONFLICT, "Function already exist: %s", name);
+        return;
+    }
+    json_t *cfg = new_cfg(name);
+    if (lambda__apply_config(req, t, body, cfg, 1) != 0) {
+        json_decref(cfg);
+        store_abort(t);
+        return;
+    }
+    json_t *tags = json_object_get(body, "Tags");
+    if (tags && !json_is_object(tags)) {
+        json_decref(cfg);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Tags must be a map");
+        return;
+    }
+    char hex[65], b64[45];
+    size_t size = 0;
+    if (lambda__code_from_request(req, body, name, hex, b64, &size) != 0) {
+        json_decref(cfg);
+        store_abort(t);
+        return;
+    }
+    json_object_set_new(cfg, "CodeSha256", json_string(b64));
+    json_object_set_new(cfg, "CodeSize", json_integer((json_int_t)size));
+    lambda__touch(cfg);
+    json_t *rec = json_pack("{s:o,s:{s:s,s:I},s:O,s:i}", "cfg", cfg, "code", "sha", hex, "size",
+                            (json_int_t)size, "tags", tags ? tags : json_object(), "next_ver", 1);
+    if (!tags) json_decref(json_object_get(rec, "tags"));
+    json_t *reply = response_cfg(rec);
+    if (json_is_true(json_object_get(body, "Publish"))) {
+        json_decref(reply);
+        reply = lambda__publish(t, name, rec, NULL);
+    }
+    if (lambda__put_json(t, LAMBDA_KS_FN, name, strlen(name), rec) != STORE_OK) {
+        json_decref(rec);
+        json_decref(reply);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
+        return;
+    }
+    json_decref(rec);
+    lambda__pool_invalidate(name, NULL);
+    lambda__commit_reply(req, t, 201, reply);
+}
+
+static void get_function(nb_req_t *req, int config_only)
+{
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    if (lambda__req_fn(req, name, qual)) return;
+    store_txn_t *t = lambda__begin(req, 0);
+    if (!t) return;
+    json_t *rec = lambda__get_fn_version(t, name, qual, NULL);
+    json_t *fnrec = rec ? lambda__get_fn(t, name) : NULL;
+    store_abort(t);
+    if (!rec || !fnrec) {
+        json_decref(rec);
+        json_decref(fnrec);
+        lambda__err_not_found_fn(req, name, qual);
+        return;
+    }
+    json_t *cfg = response_cfg(rec);
+    if (config_only) {
+        nb_reply_json(req, 200, cfg);
+    } else {
+        nb_buf_t loc = NB_BUF_INIT;
+        nb_buf_printf(&loc, "%s/2015-03-31/functions/%s/package/%s.zip", req->ctx->cfg->endpoint_url, name,
+                      json_string_value(json_object_get(json_object_get(rec, "code"), "sha")));
+        json_t *out = json_pack("{s:o,s:{s:s,s:s}}", "Configuration", cfg, "Code", "RepositoryType", "S3",
+                                "Location", loc.data);
+        nb_buf_free(&loc);
+        json_t *tags = json_object_get(fnrec, "tags");
+        if (tags) json_object_set(out, "Tags", tags);
+        json_t *res = json_object_get(fnrec, "reserved");
+        if (res) json_object_set_new(out, "Concurrency", json_pack("{s:O}", "ReservedConcurrentExecutions", res));
+        nb_reply_json(req, 200, out);
+    }
+    json_decref(rec);
+    json_decref(fnrec);
+}
+
+void lambda__op_get_function(nb_req_t *req) { get_function(req, 0); }
+void lambda__op_get_function_configuration(nb_req_t *req) { get_function(req, 1); }
+
+typedef struct list_ctx {
+    store_txn_t *t;
+    json_t *out;
+    long max;
+    int all_versions;
+    char next[LAMBDA_NAME_MAX + 1];
+} list_ctx_t;
+
+static int list_ver_one(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    (void)k; (void)kl;
+    json_t *arr = arg;
+    json_t *rec = json_loadb(v, vl, 0, NULL);
+    if (rec) json_array_append(arr, json_object_get(rec, "cfg"));
+    json_decref(rec);
+    return 0;
+}
+
+static int list_one(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    list_ctx_t *c = arg;
+    if ((long)json_array_size(c->out) >= c->max) {
+        snprintf(c->next, sizeof c->next, "%.*s", (int)kl, (const char *)k);
+        return 1;
+    }
+    json_t *rec = json_loadb(v, vl, 0, NULL);
+    if (!rec) return 0;
+    json_array_append(c->out, json_object_get(rec, "cfg"));
+    json_decref(rec);
+    if (c->all_versions) {
+        nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
+        nb_buf_append(&lo, k, kl); nb_buf_putc(&lo, 0);
+        nb_buf_append(&hi, k, kl); nb_buf_putc(&hi, 1);
+        store_scan(c->t, LAMBDA_KS_VER, lo.data, lo.len, hi.data, hi.len, 0, list_ver_one, c->out);
+        nb_buf_free(&lo); nb_buf_free(&hi);
+    }
+    return 0;
+}
+
+void lambda__op_list_functions(nb_req_t *req)
+{
+    list_ctx_t c = {0};
+    const char *max = nb_req_qparam(req, "MaxItems");
+    const char *marker = nb_req_qparam(req, "Marker");
+    const char *fv = nb_req_qparam(req, "FunctionVersion");
+    c.max = 50;
+    if (max) {
+        char *end;
+        c.max = strtol(max, &end, 10);
+        if (*end || c.max < 1 || c.max > 10000) {
+            lambda__err(req, LAMBDA_ERR_VALIDATION,
+                        "1 validation error detected: Value '%s' at 'maxItems' failed to satisfy constraint: "
+                        "Member must have value between 1 and 10000", max);
+            return;
+        }
+    }
+    if (fv && strcmp(fv, "ALL") != 0) {
+        lambda__err(req, LAMBDA_ERR_VALIDATION,
+                    "1 validation error detected: Value '%s' at 'functionVersion' failed to satisfy constraint: "
+                    "Member must satisfy enum value set: [ALL]", fv);
+        return;
+    }
+    c.all_versions = fv != NULL;
+    store_txn_t *t = lambda__begin(req, 0);
+    if (!t) return;
+    c.t = t;
+    c.out = json_array();
+    const char *lo = marker && *marker ? marker : NULL;
+    store_scan(t, LAMBDA_KS_FN, lo, lo ? strlen(lo) : 0, NULL, 0, 0, list_one, &c);
+    store_abort(t);
+    json_t *out = json_pack("{s:o}", "Functions", c.out);
+    if (c.next[0]) json_object_set_new(out, "NextMarker", json_string(c.next));
+    nb_reply_json(req, 200, out);
+}
+
+/* Begin a write txn and load the function record for an update; NULL after replying. */
+static json_t *load_for_update(nb_req_t *req, const char *name, store_txn_t **tp)
+{
+    store_txn_t *t = lambda__begin(req, 1);
+    if (!t) return NULL;
+    json_t *rec = lambda__get_fn(t, name);
+    if (!rec) {
+        store_abort(t);
+        lambda__err_not_found_fn(req, name, NULL);
+        return NULL;
+    }
+    const char *want = json_string_value(json_object_get(req->json, "RevisionId"));
+    const char *have = json_string_value(json_object_get(json_object_get(rec, "cfg"), "RevisionId"));
+    if (want && have && strcmp(want, have) != 0) {
+        json_decref(rec);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_PRECONDITION,
+                    "The Revision Id provided does not match the latest Revision Id. "
+                    "Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+        return NULL;
+    }
+    *tp = t;
+    return rec;
+}
+
+static void finish_update(nb_req_t *req, store_txn_t *t, const char *name, json_t *rec)
+{
+    json_t *reply = response_cfg(rec);
+    if (json_is_true(json_object_get(req->json, "Publish"))) {
+        json_decref(reply);
+        reply = lambda__publish(t, name, rec, NULL);
+    }
+    if (lambda__put_json(t, LAMBDA_KS_FN, name, strlen(name), rec) != STORE_OK) {
+        json_decref(rec);
+        json_decref(reply);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
+        return;
+    }
+    json_decref(rec);
+    lambda__pool_invalidate(name, "$LATEST");
+    lambda__commit_reply(req, t, 200, reply);
+}
+
+void lambda__op_update_function_code(nb_req_t *req)
+{
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    if (lambda__req_fn(req, name, qual)) return;
+    if (*qual) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Qualifiers are not supported for UpdateFunctionCode");
+        return;
+    }
+    store_txn_t *t;
+    json_t *rec = load_for_update(req, name, &t);
+    if (!rec) return;
+    char hex[65], b64[45];
+    size_t size = 0;
+    if (lambda__code_from_request(req, req->json, name, hex, b64, &size) != 0) {
+        json_decref(rec);
+        store_abort(t);
+        return;
+    }
+    json_t *cfg = json_object_get(rec, "cfg");
+    if (json_is_true(json_object_get(req->json, "DryRun"))) {
+        json_t *reply = json_deep_copy(cfg);
+        json_object_set_new(reply, "CodeSha256", json_string(b64));
+        json_object_set_new(reply, "CodeSize", json_integer((json_int_t)size));
+        json_decref(rec);
+        store_abort(t);
+        nb_reply_json(req, 200, reply);
+        return;
+    }
+    json_object_set_new(cfg, "CodeSha256", json_string(b64));
+    json_object_set_new(cfg, "CodeSize", json_integer((json_int_t)size));
+    json_object_set_new(rec, "code", json_pack("{s:s,s:I}", "sha", hex, "size", (json_int_t)size));
+    lambda__touch(cfg);
+    finish_update(req, t, name, rec);
+}
+
+void lambda__op_update_function_configuration(nb_req_t *req)
+{
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    if (lambda__req_fn(req, name, qual)) return;
+    store_txn_t *t;
+    json_t *rec = load_for_update(req, name, &t);
+    if (!rec) return;
+    json_t *cfg = json_object_get(rec, "cfg");
+    if (lambda__apply_config(req, t, req->json, cfg, 0) != 0) {
+        json_decref(rec);
+        store_abort(t);
+        return;
+    }
+    lambda__touch(cfg);
+    finish_update(req, t, name, rec);
+}
+
+typedef struct del_ctx { store_txn_t *t; const char *ks; } del_ctx_t;
+
+static int collect_key(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    (void)v; (void)vl;
+    json_array_append_new(arg, json_stringn(k, kl));
+    return 0;
+}
+
+static void del_prefix(store_txn_t *t, const char *ks, const char *name)
+{
+    nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
+    nb_buf_puts(&lo, name); nb_buf_putc(&lo, 0);
+    nb_buf_puts(&hi, name); nb_buf_putc(&hi, 1);
+    json_t *keys = json_array();
+    store_scan(t, ks, lo.data, lo.len, hi.data, hi.len, 0, collect_key, keys);
+    size_t i;
+    json_t *k;
+    json_array_foreach(keys, i, k)
+        store_del(t, ks, json_string_value(k), json_string_length(k));
+    json_decref(keys);
+    nb_buf_free(&lo); nb_buf_free(&hi);
+}
+
+/* The packages of a deleted function: moved aside at once (a function created
+ * again under the same name starts from an empty directory), then removed.
+ * Instances still finishing keep their open files. */
+static void remove_code(const char *name)
+{
+    char dir[PATH_MAX], trash[PATH_MAX], rnd[9];
+    unsigned char rb[4];
+    nb_random_bytes(rb, sizeof rb);
+    nb_hex(rb, sizeof rb, rnd);
+    if (lambda__pathf(dir, sizeof dir, "%s/code/%s", lambda__svc.dir, name) ||
+        lambda__pathf(trash, sizeof trash, "%s/code/.deleted-%s-%s", lambda__svc.dir, name, rnd))
+        return;
+    if (rename(dir, trash) == 0) lambda__rm_rf(trash);
+}
+
+void lambda__op_delete_function(nb_req_t *req)
+{
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    if (lambda__req_fn(req, name, qual)) return;
+    if (strcmp(qual, "$LATEST") == 0) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "$LATEST version cannot be deleted without deleting the function.");
+        return;
+    }
+    if (*qual && !lambda__is_version(qual)) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Deletion of aliases is not currently supported.");
+        return;
+    }
+    store_txn_t *t = lambda__begin(req, 1);
+    if (!t) return;
+    json_t *rec = lambda__get_fn(t, name);
+    if (!rec) {
+        store_abort(t);
+        lambda__err_not_found_fn(req, name, qual);
+        return;
+    }
+    if (*qual) {
+        nb_buf_t k = NB_BUF_INIT;
+        lambda__ver_key(&k, name, (unsigned)strtoul(qual, NULL, 10));
+        int rc = store_del(t, LAMBDA_KS_VER, k.data, k.len);
+        nb_buf_free(&k);
+        json_decref(rec);
+        if (rc != STORE_OK) {
+            store_abort(t);
+            lambda__err_not_found_fn(req, name, qual);
+            return;
+        }
+        lambda__pool_invalidate(name, qual);
+        lambda__commit_reply(req, t, 204, NULL);
+        return;
+    }
+    json_t *res = json_object_get(rec, "reserved");
+    if (res && lambda__svc.reserved_sum >= (unsigned)json_integer_value(res))
+        lambda__svc.reserved_sum -= (unsigned)json_integer_value(res);
+    json_decref(rec);
+    store_del(t, LAMBDA_KS_FN, name, strlen(name));
+    del_prefix(t, LAMBDA_KS_VER, name);
+    del_prefix(t, LAMBDA_KS_ALIAS, name);
+    lambda__fn_forget(name);
+    remove_code(name);
+    lambda__commit_reply(req, t, 204, NULL);
+}
+
+/* GET /2015-03-31/functions/NAME/package/SHA.zip: the package, as Code.Location
+ * gives it (like Lambda's presigned S3 URL, the unguessable SHA-256 is the
+ * credential). */
+void lambda__op_get_package(nb_req_t *req)
+{
+    const char *name = nb_req_param(req, "FunctionName");
+    const char *file = nb_req_param(req, "Package");
+    size_t n = file ? strlen(file) : 0;
+    char path[PATH_MAX];
+    nb_buf_t zip = NB_BUF_INIT;
+    if (!name || !lambda__valid_name(name) || n != 68 || strcmp(file + 64, ".zip") != 0 ||
+        strspn(file, "0123456789abcdef") != 64 ||
+        lambda__pathf(path, sizeof path, "%s/code/%s/%s", lambda__svc.dir, name, file) ||
+        nb_read_file(path, &zip) != 0) {
+        nb_buf_free(&zip);
+        lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
+        return;
+    }
+    nb_reply(req, 200, "application/zip", zip.data, zip.len);
+    nb_buf_free(&zip);
+}

@@ -1,0 +1,654 @@
+/* instance.c — one execution environment as a process: its Runtime API
+ * listener (127.0.0.1, a port of its own: the port identifies the instance),
+ * its environment variables, its output pipes read line by line on the loop,
+ * its exit noticed through a pidfd, freeze/thaw and kill.
+ *
+ * Processes are started by the sandbox (sbx_spawn); while the sandbox is not
+ * built (-ENOSYS) a plain posix_spawn in a new process group stands in. Without
+ * isolation there are no mounts, so LAMBDA_TASK_ROOT and /opt are the host
+ * directories themselves.
+ *
+ * Memory: an instance is freed only after all its libuv handles are closed
+ * and its listener stopped (pending_closes reaches 0). */
+#include "lambda/lambda_int.h"
+#include "core/alloc.h"
+#include "core/http_server.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "sandbox/sandbox.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define H_PID   1
+#define H_OUT   2
+#define H_ERR   4
+#define H_TIMER 8
+
+static void maybe_free(lambda_inst_t *inst)
+{
+    if (inst->pending_closes > 0) return;
+    nb_buf_free(&inst->out_part);
+    nb_buf_free(&inst->err_part);
+    free(inst->init_error);
+    lambda__conf_unref(inst->conf);
+    free(inst);
+}
+
+static void on_close(uv_handle_t *h)
+{
+    lambda_inst_t *inst = h->data;
+    inst->pending_closes--;
+    maybe_free(inst);
+}
+
+static void on_srv_stopped(void *arg)
+{
+    lambda_inst_t *inst = arg;
+    inst->pending_closes--;
+    maybe_free(inst);
+}
+
+/* --- output ----------------------------------------------------------------- */
+
+static void split_lines(lambda_inst_t *inst, nb_buf_t *part, const char *data, size_t n)
+{
+    while (n) {
+        const char *nl = memchr(data, '\n', n);
+        if (!nl) {
+            nb_buf_append(part, data, n);
+            /* A line longer than 256 KB is cut, as CloudWatch would. */
+            if (part->len > 256 * 1024) {
+                lambda__inst_output(inst, part->data, part->len);
+                nb_buf_clear(part);
+            }
+            return;
+        }
+        size_t l = (size_t)(nl - data);
+        if (part->len) {
+            nb_buf_append(part, data, l);
+            lambda__inst_output(inst, part->data, part->len);
+            nb_buf_clear(part);
+        } else {
+            lambda__inst_output(inst, data, l);
+        }
+        data = nl + 1;
+        n -= l + 1;
+    }
+}
+
+/* Read fd until it would block; returns -1 at EOF/error. */
+static int read_fd(lambda_inst_t *inst, int fd, nb_buf_t *part)
+{
+    char buf[16384];
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r > 0) { split_lines(inst, part, buf, (size_t)r); continue; }
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        return -1;
+    }
+}
+
+static void flush_part(lambda_inst_t *inst, nb_buf_t *part)
+{
+    if (part->len) {
+        lambda__inst_output(inst, part->data, part->len);
+        nb_buf_clear(part);
+    }
+}
+
+static void close_pipe(lambda_inst_t *inst, int which)
+{
+    if (which == H_OUT && inst->out_fd >= 0) {
+        flush_part(inst, &inst->out_part);
+        if (inst->handles & H_OUT) uv_poll_stop(&inst->out_poll);
+        close(inst->out_fd);
+        inst->out_fd = -1;
+    } else if (which == H_ERR && inst->err_fd >= 0) {
+        flush_part(inst, &inst->err_part);
+        if (inst->handles & H_ERR) uv_poll_stop(&inst->err_poll);
+        close(inst->err_fd);
+        inst->err_fd = -1;
+    }
+}
+
+static void on_output(uv_poll_t *p, int status, int events)
+{
+    lambda_inst_t *inst = p->data;
+    int which = p == &inst->out_poll ? H_OUT : H_ERR;
+    int fd = which == H_OUT ? inst->out_fd : inst->err_fd;
+    if (fd < 0) return;
+    if (read_fd(inst, fd, which == H_OUT ? &inst->out_part : &inst->err_part) != 0 || status < 0)
+        close_pipe(inst, which);
+}
+
+void lambda__inst_drain(lambda_inst_t *inst)
+{
+    if (inst->out_fd >= 0 && read_fd(inst, inst->out_fd, &inst->out_part) != 0) close_pipe(inst, H_OUT);
+    if (inst->err_fd >= 0 && read_fd(inst, inst->err_fd, &inst->err_part) != 0) close_pipe(inst, H_ERR);
+}
+
+/* --- run files: no orphan survives a kill -9 of nimbus ------------------------------ */
+
+/* DATA/lambda/run/ID holds "PID STARTTIME" of each live instance, so the next
+ * start of nimbus can kill instances a crashed daemon left behind (the
+ * start time tells a recycled pid from the instance). */
+
+static unsigned long long proc_starttime(pid_t pid)
+{
+    char p[64], buf[1024];
+    snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(p, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *s = strrchr(buf, ')');
+    if (!s) return 0;
+    /* after ")": state is field 3; starttime is field 22 */
+    int field = 2;
+    for (char *t = s + 1; *t; t++) {
+        if (*t == ' ') {
+            field++;
+            if (field == 22) return strtoull(t + 1, NULL, 10);
+        }
+    }
+    return 0;
+}
+
+static void run_file(const lambda_inst_t *inst, char *out, size_t cap)
+{
+    lambda__pathf(out, cap, "%s/run/%s", lambda__svc.dir, inst->id);
+}
+
+static void run_file_write(const lambda_inst_t *inst)
+{
+    char path[PATH_MAX], line[64];
+    run_file(inst, path, sizeof path);
+    int n = snprintf(line, sizeof line, "%d %llu\n", (int)inst->pid, proc_starttime(inst->pid));
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fwrite(line, 1, (size_t)n, f);
+        fclose(f);
+    }
+}
+
+void lambda__inst_reap_orphans(void)
+{
+    char dir[PATH_MAX];
+    if (lambda__pathf(dir, sizeof dir, "%s/run", lambda__svc.dir)) return;
+    nb_mkdir_p(dir);
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[PATH_MAX];
+        if (lambda__pathf(path, sizeof path, "%s/%s", dir, e->d_name)) continue;
+        FILE *f = fopen(path, "r");
+        int pid = 0;
+        unsigned long long st = 0;
+        if (f) {
+            if (fscanf(f, "%d %llu", &pid, &st) != 2) pid = 0;
+            fclose(f);
+        }
+        if (pid > 1 && st && proc_starttime(pid) == st) {
+            nb_log_warn("lambda", "killing instance %s (pid %d) left by a previous nimbus", e->d_name, pid);
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            kill(-pid, SIGCONT);
+            kill(pid, SIGCONT);
+        }
+        unlink(path);
+    }
+    closedir(d);
+}
+
+/* --- exit --------------------------------------------------------------------- */
+
+static void on_pid(uv_poll_t *p, int status, int events)
+{
+    lambda_inst_t *inst = p->data;
+    int st = 0;
+    pid_t r = waitpid(inst->pid, &st, WNOHANG);
+    if (r == 0) return;
+    uv_poll_stop(p);
+    inst->exit_status = r < 0 ? 0 : st;
+    /* The whole process group goes with its leader (children of a shell bootstrap). */
+    if (!inst->sbx) kill(-inst->pid, SIGKILL);
+    lambda__inst_drain(inst);
+    close_pipe(inst, H_OUT);
+    close_pipe(inst, H_ERR);
+    lambda__inst_exited(inst);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    lambda__inst_timer(t->data);
+}
+
+void lambda__inst_arm(lambda_inst_t *inst, uint64_t ms)
+{
+    uv_timer_stop(&inst->timer);
+    uv_timer_start(&inst->timer, on_timer, ms, 0);
+}
+
+void lambda__inst_release(lambda_inst_t *inst)
+{
+    if (inst->sbx) {
+        sbx_release(inst->sbx);
+        inst->sbx = NULL;
+    }
+    if (inst->pid > 0) {
+        char path[PATH_MAX];
+        run_file(inst, path, sizeof path);
+        unlink(path);
+    }
+    if (inst->handles & H_PID) uv_poll_stop(&inst->pid_poll);
+    if (inst->pidfd >= 0) { close(inst->pidfd); inst->pidfd = -1; }
+    close_pipe(inst, H_OUT);
+    close_pipe(inst, H_ERR);
+    if (inst->next_req) {
+        lambda__rapi_reply(inst->next_req, 500, "{\"errorMessage\":\"environment shut down\",\"errorType\":\"Runtime.ExitError\"}");
+        inst->next_req = NULL;
+    }
+    inst->pending_closes = 1;   /* guard while closing */
+    if (inst->handles & H_PID) { inst->pending_closes++; uv_close((uv_handle_t *)&inst->pid_poll, on_close); }
+    if (inst->handles & H_OUT) { inst->pending_closes++; uv_close((uv_handle_t *)&inst->out_poll, on_close); }
+    if (inst->handles & H_ERR) { inst->pending_closes++; uv_close((uv_handle_t *)&inst->err_poll, on_close); }
+    if (inst->handles & H_TIMER) { inst->pending_closes++; uv_close((uv_handle_t *)&inst->timer, on_close); }
+    if (inst->srv_running) {
+        inst->pending_closes++;
+        inst->srv_running = 0;
+        nb_http_server_stop(inst->srv, on_srv_stopped, inst);
+    }
+    inst->pending_closes--;
+    maybe_free(inst);
+}
+
+/* --- signals -------------------------------------------------------------------- */
+
+static void sig(lambda_inst_t *inst, int signo)
+{
+    if (inst->pid <= 0) return;
+    if (kill(-inst->pid, signo) != 0) kill(inst->pid, signo);
+}
+
+void lambda__inst_freeze(lambda_inst_t *inst)
+{
+    if (inst->frozen || inst->state == INST_DEAD || !lambda__svc.freeze) return;
+    if (!inst->sbx || sbx_freeze(inst->sbx) != 0) sig(inst, SIGSTOP);
+    inst->frozen = 1;
+}
+
+void lambda__inst_thaw(lambda_inst_t *inst)
+{
+    if (!inst->frozen) return;
+    if (!inst->sbx || sbx_thaw(inst->sbx) != 0) sig(inst, SIGCONT);
+    inst->frozen = 0;
+}
+
+void lambda__inst_kill(lambda_inst_t *inst)
+{
+    if (inst->state == INST_DEAD) return;
+    if (inst->sbx) sbx_kill(inst->sbx);
+    sig(inst, SIGKILL);
+    if (inst->frozen) { sig(inst, SIGCONT); inst->frozen = 0; }
+}
+
+void lambda__inst_shutdown(lambda_inst_t *inst)
+{
+    if (inst->state == INST_DEAD || inst->state == INST_STOPPING) return;
+    inst->state = INST_STOPPING;
+    lambda__inst_thaw(inst);
+    sig(inst, SIGTERM);
+    uv_timer_start(&inst->timer, on_timer, 2000, 0);
+}
+
+/* --- spawn ------------------------------------------------------------------------ */
+
+typedef struct envb { char **v; size_t n, cap; } envb_t;
+
+static void env_add(envb_t *e, const char *k, const char *v)
+{
+    if (e->n + 2 > e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 64;
+        e->v = nb_xrealloc(e->v, e->cap * sizeof *e->v);
+    }
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_printf(&b, "%s=%s", k, v);
+    e->v[e->n++] = nb_buf_take(&b, NULL);
+    e->v[e->n] = NULL;
+}
+
+static void env_free(envb_t *e)
+{
+    for (size_t i = 0; i < e->n; i++) free(e->v[i]);
+    free(e->v);
+}
+
+static int is_exec(const char *p)
+{
+    return access(p, X_OK) == 0;
+}
+
+/* Where DATA/runtime is seen by the instance: /var/runtime inside a sandbox (as
+ * on Lambda; /tmp is private there), the host directory otherwise. */
+static const char *runtime_root(void)
+{
+    return lambda__svc.isolate ? "/var/runtime" : lambda__svc.runtime_dir;
+}
+
+/* Decide argv for the runtime; 0, or -1 with an error document in *err. */
+static int runtime_argv(lambda_inst_t *inst, const char *task_root, const char *opt_root,
+                        char **argv, char *storage, size_t cap, char **err)
+{
+    const lambda_fnconf_t *c = inst->conf;
+    const char *rt = c->runtime;
+    const char *rdir = runtime_root();
+    if (strncmp(rt, "nodejs", 6) == 0) {
+        lambda__pathf(storage, cap, "%s/runtimes/nodejs/bootstrap.js", rdir);
+        argv[0] = lambda__svc.node; argv[1] = storage; argv[2] = NULL;
+    } else if (strncmp(rt, "python", 6) == 0) {
+        lambda__pathf(storage, cap, "%s/runtimes/python/bootstrap.py", rdir);
+        argv[0] = lambda__svc.python; argv[1] = storage; argv[2] = NULL;
+    } else if (strcmp(rt, "nimbus.native") == 0) {
+        lambda__pathf(storage, cap, "%s/bin/nimbus", rdir);
+        argv[0] = storage; argv[1] = "native-runner"; argv[2] = NULL;
+    } else {
+        char host[PATH_MAX];
+        snprintf(host, sizeof host, "%s/bootstrap", c->code_dir);
+        if (is_exec(host)) {
+            snprintf(storage, cap, "%s/bootstrap", task_root);
+        } else {
+            snprintf(host, sizeof host, "%s/bootstrap", c->opt_dir ? c->opt_dir : "/nonexistent");
+            if (!c->opt_dir || !is_exec(host)) {
+                nb_buf_t b = NB_BUF_INIT;
+                nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidEntrypoint\",\"errorMessage\":\"RequestId: %s Error: "
+                              "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]\"}",
+                              inst->inv ? inst->inv->id : "");
+                *err = nb_buf_take(&b, NULL);
+                return -1;
+            }
+            snprintf(storage, cap, "%s/bootstrap", opt_root);
+        }
+        argv[0] = storage; argv[1] = NULL;
+    }
+    return 0;
+}
+
+void lambda_set_credentials_provider(lambda_credentials_fn fn, void *arg)
+{
+    lambda__svc.creds_fn = fn;
+    lambda__svc.creds_arg = arg;
+}
+
+/* The role's credentials for inst (the provider's, else the configured ones). 0 or -1. */
+static int role_credentials(lambda_inst_t *inst, lambda_credentials_t *cr)
+{
+    memset(cr, 0, sizeof *cr);
+    if (lambda__svc.creds_fn) {
+        if (lambda__svc.creds_fn(lambda__svc.creds_arg, inst->conf->role, inst->conf->fn_arn, cr) != 0) return -1;
+        inst->creds_expire_ms = cr->expires_ms;
+        return 0;
+    }
+    const nb_config_t *cfg = lambda__svc.ctx->cfg;
+    const char *ak = nb_config_get(cfg, "lambda.access_key_id");
+    const char *sk = nb_config_get(cfg, "lambda.secret_access_key");
+    snprintf(cr->access_key_id, sizeof cr->access_key_id, "%s", ak ? ak : "test");
+    snprintf(cr->secret_access_key, sizeof cr->secret_access_key, "%s", sk ? sk : "test");
+    return 0;
+}
+
+static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, const char *opt_root,
+                      const lambda_credentials_t *cr)
+{
+    const lambda_fnconf_t *c = inst->conf;
+    const nb_config_t *cfg = lambda__svc.ctx->cfg;
+    char tmp[PATH_MAX + 64];
+    /* User variables first: Lambda's own cannot be overridden (refused at create). */
+    const char *k;
+    json_t *v;
+    json_object_foreach(c->env, k, v) env_add(e, k, json_string_value(v));
+    env_add(e, "_HANDLER", c->handler);
+    env_add(e, "AWS_REGION", cfg->region);
+    env_add(e, "AWS_DEFAULT_REGION", cfg->region);
+    const char *ee = lambda__runtime_exec_env(c->runtime);
+    if (*ee) env_add(e, "AWS_EXECUTION_ENV", ee);
+    env_add(e, "AWS_LAMBDA_FUNCTION_NAME", c->name);
+    snprintf(tmp, sizeof tmp, "%u", c->memory_mb);
+    env_add(e, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", tmp);
+    env_add(e, "AWS_LAMBDA_FUNCTION_VERSION", c->version);
+    env_add(e, "AWS_LAMBDA_INITIALIZATION_TYPE", inst->provisioned ? "provisioned-concurrency" : "on-demand");
+    snprintf(tmp, sizeof tmp, "/aws/lambda/%s", c->name);
+    env_add(e, "AWS_LAMBDA_LOG_GROUP_NAME", tmp);
+    env_add(e, "AWS_LAMBDA_LOG_STREAM_NAME", inst->stream);
+    env_add(e, "AWS_ACCESS_KEY_ID", cr->access_key_id);
+    env_add(e, "AWS_SECRET_ACCESS_KEY", cr->secret_access_key);
+    if (cr->session_token[0]) env_add(e, "AWS_SESSION_TOKEN", cr->session_token);
+    snprintf(tmp, sizeof tmp, "127.0.0.1:%d", inst->port);
+    env_add(e, "AWS_LAMBDA_RUNTIME_API", tmp);
+    env_add(e, "LAMBDA_TASK_ROOT", task_root);
+    env_add(e, "LAMBDA_RUNTIME_DIR", runtime_root());
+    env_add(e, "TZ", ":UTC");
+    env_add(e, "LANG", "en_US.UTF-8");
+    snprintf(tmp, sizeof tmp, "/usr/local/bin:/usr/bin:/bin:%s/bin", opt_root);
+    env_add(e, "PATH", tmp);
+    snprintf(tmp, sizeof tmp, "%s/lib:%s:%s/lib", task_root, task_root, opt_root);
+    env_add(e, "LD_LIBRARY_PATH", tmp);
+    snprintf(tmp, sizeof tmp, "%s/nodejs/node_modules:%s", opt_root, task_root);
+    env_add(e, "NODE_PATH", tmp);
+    snprintf(tmp, sizeof tmp, "%s/python:%s", opt_root, task_root);
+    env_add(e, "PYTHONPATH", tmp);
+    if (cfg->endpoint_url[0]) env_add(e, "AWS_ENDPOINT_URL", cfg->endpoint_url);
+    if (!lambda__svc.isolate) {
+        const char *home = getenv("HOME");
+        if (home) env_add(e, "HOME", home);
+    }
+}
+
+/* The fallback: a plain process in its own process group that dies with
+ * nimbus (PR_SET_PDEATHSIG: a kill -9 of the daemon leaves no orphan, frozen or
+ * not). vfork: the child only makes system calls before execve, and reports an
+ * exec failure through the memory it shares with the parent. */
+static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, int out_fd, int err_fd, pid_t *pid)
+{
+    static volatile int exec_errno;
+    exec_errno = 0;
+    pid_t parent = getpid();
+    pid_t p = vfork();
+    if (p < 0) return -errno;
+    if (p == 0) {
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0) dup2(devnull, 0);
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (chdir(cwd) != 0) { exec_errno = errno; _exit(127); }
+        execve(argv[0], argv, envp);
+        exec_errno = errno;
+        _exit(127);
+    }
+    if (exec_errno) {
+        int e = exec_errno;
+        waitpid(p, NULL, 0);
+        return -e;
+    }
+    *pid = p;
+    return 0;
+}
+
+/* Lambda's first line of an environment's log stream, e.g.
+ * "INIT_START Runtime Version: nodejs:20.v13	Runtime Version ARN: arn:aws:lambda:...". */
+static void emit_init_start(lambda_inst_t *inst)
+{
+    const char *rt = inst->conf->runtime;
+    char family[64];
+    snprintf(family, sizeof family, "%s", rt);
+    char *x = strstr(family, ".x");
+    if (x) *x = 0;                                   /* nodejs20.x -> nodejs20 */
+    char *digit = family;
+    while (*digit && !(*digit >= '0' && *digit <= '9') && *digit != '.') digit++;
+    char ver[96];
+    if (strncmp(rt, "provided", 8) == 0) snprintf(ver, sizeof ver, "provided:%s.nimbus", rt[8] == '.' ? rt + 9 : "al2");
+    else snprintf(ver, sizeof ver, "%.*s:%s.nimbus", (int)(digit - family), family, digit);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_printf(&b, "INIT_START Runtime Version: %s\tRuntime Version ARN: arn:aws:lambda:%s::runtime:nimbus-%s",
+                  ver, lambda__svc.ctx->cfg->region, rt);
+    lambda__inst_output(inst, b.data, b.len);
+    nb_buf_free(&b);
+}
+
+lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err)
+{
+    *err = NULL;
+    lambda_inst_t *inst = nb_xcalloc(1, sizeof *inst);
+    inst->pool = pool;
+    inst->conf = pool->conf;
+    lambda__conf_ref(inst->conf);
+    inst->inv = inv;
+    inst->provisioned = provisioned;
+    inst->pidfd = inst->out_fd = inst->err_fd = -1;
+    unsigned char rb[16];
+    nb_random_bytes(rb, sizeof rb);
+    nb_hex(rb, sizeof rb, inst->id);
+    lambda__log_stream_name(inst->stream, sizeof inst->stream, inst->conf->version);
+    /* the stream name carries the instance id, as on Lambda */
+    char *br = strrchr(inst->stream, ']');
+    if (br) snprintf(br + 1, sizeof inst->stream - (size_t)(br + 1 - inst->stream), "%s", inst->id);
+    inst->spawn_us = nb_now_us();
+    uv_loop_t *loop = lambda__svc.ctx->loop;
+
+    nb_http_limits_t lim;
+    nb_http_limits_default(&lim);
+    lim.max_body_bytes = 16u * 1024 * 1024;
+    lim.header_timeout_ms = 0;      /* a frozen runtime may sit on a half-sent request */
+    lim.idle_timeout_ms = 0;
+    lim.max_connections = 64;
+    int rc = nb_http_server_start(&inst->srv, lambda__svc.ctx, "127.0.0.1", 0, &lim,
+                                  lambda__rapi_dispatch, inst, &inst->port);
+    if (rc != 0) {
+        nb_log_error("lambda", "runtime API listener: %s", strerror(-rc));
+        *err = nb_xstrdup("{\"errorType\":\"ServiceException\",\"errorMessage\":\"cannot start the Runtime API\"}");
+        inst->inv = NULL;
+        lambda__inst_release(inst);
+        return NULL;
+    }
+    inst->srv_running = 1;
+
+    const char *task_root = lambda__svc.isolate ? "/var/task" : inst->conf->code_dir;
+    const char *opt_root = lambda__svc.isolate ? "/opt" : (inst->conf->opt_dir ? inst->conf->opt_dir : "/opt");
+    char *argv[4];
+    char argstore[PATH_MAX];
+    if (runtime_argv(inst, task_root, opt_root, argv, argstore, sizeof argstore, err) != 0) {
+        inst->inv = NULL;
+        lambda__inst_release(inst);
+        return NULL;
+    }
+    lambda_credentials_t *cr = nb_xmalloc(sizeof *cr);
+    if (role_credentials(inst, cr) != 0) {
+        free(cr);
+        nb_buf_t b = NB_BUF_INIT;
+        nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidRole\",\"errorMessage\":\"RequestId: %s Error: "
+                      "nimbus could not issue credentials for the execution role\"}", inv ? inv->id : "");
+        *err = nb_buf_take(&b, NULL);
+        inst->inv = NULL;
+        lambda__inst_release(inst);
+        return NULL;
+    }
+    envb_t env = {0};
+    build_env(inst, &env, task_root, opt_root, cr);
+    memset(cr, 0, sizeof *cr);   /* no secret lingers in freed memory */
+    free(cr);
+
+    int outp[2], errp[2];
+    if (pipe2(outp, O_CLOEXEC) != 0) { outp[0] = outp[1] = -1; }
+    if (pipe2(errp, O_CLOEXEC) != 0) { errp[0] = errp[1] = -1; }
+    char scratch[PATH_MAX];
+    lambda__pathf(scratch, sizeof scratch, "%s/scratch/%s", lambda__svc.dir, inst->id);
+    char name[128];
+    snprintf(name, sizeof name, "fn-%s-%.8s", inst->conf->name, inst->id);
+    char nimbus_host[64];
+    snprintf(nimbus_host, sizeof nimbus_host, "127.0.0.1:%d", inst->port);
+    sbx_spec_t spec = {
+        .argv = (const char *const *)argv, .envp = (const char *const *)env.v,
+        .code_dir = inst->conf->code_dir, .layers_dir = inst->conf->opt_dir,
+        .runtime_dir = lambda__svc.runtime_dir, .runtime_mount = "/var/runtime",
+        .scratch_dir = scratch, .memory_mb = inst->conf->memory_mb, .tmp_mb = inst->conf->tmp_mb,
+        .net = SBX_NET_HOST, .nimbus_host = nimbus_host,
+        .stdout_fd = outp[1], .stderr_fd = errp[1], .isolate = lambda__svc.isolate, .name = name,
+    };
+    rc = sbx_spawn(&spec, &inst->sbx);
+    if (rc == 0) {
+        inst->pid = sbx_pid(inst->sbx);
+    } else if (rc == -ENOSYS) {
+        inst->sbx = NULL;
+        rc = plain_spawn(argv, env.v, inst->conf->code_dir, outp[1], errp[1], &inst->pid);
+    }
+    env_free(&env);
+    if (outp[1] >= 0) close(outp[1]);
+    if (errp[1] >= 0) close(errp[1]);
+    inst->out_fd = outp[0];
+    inst->err_fd = errp[0];
+    if (rc != 0) {
+        nb_log_error("lambda", "cannot start %s: %s", argv[0], strerror(-rc));
+        nb_buf_t b = NB_BUF_INIT;
+        nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidEntrypoint\",\"errorMessage\":\"RequestId: %s Error: "
+                      "fork/exec %s: %s\"}", inv ? inv->id : "", argv[0], strerror(-rc));
+        *err = nb_buf_take(&b, NULL);
+        inst->inv = NULL;
+        inst->sbx = NULL;
+        lambda__inst_release(inst);
+        return NULL;
+    }
+    run_file_write(inst);
+    inst->pidfd = (int)syscall(SYS_pidfd_open, inst->pid, 0);
+    uv_timer_init(loop, &inst->timer);
+    inst->timer.data = inst;
+    inst->handles |= H_TIMER;
+    if (inst->pidfd >= 0) {
+        uv_poll_init(loop, &inst->pid_poll, inst->pidfd);
+        inst->pid_poll.data = inst;
+        inst->handles |= H_PID;
+        uv_poll_start(&inst->pid_poll, UV_READABLE, on_pid);
+    }
+    if (inst->out_fd >= 0) {
+        fcntl(inst->out_fd, F_SETFL, O_NONBLOCK);
+        uv_poll_init(loop, &inst->out_poll, inst->out_fd);
+        inst->out_poll.data = inst;
+        inst->handles |= H_OUT;
+        uv_poll_start(&inst->out_poll, UV_READABLE | UV_DISCONNECT, on_output);
+    }
+    if (inst->err_fd >= 0) {
+        fcntl(inst->err_fd, F_SETFL, O_NONBLOCK);
+        uv_poll_init(loop, &inst->err_poll, inst->err_fd);
+        inst->err_poll.data = inst;
+        inst->handles |= H_ERR;
+        uv_poll_start(&inst->err_poll, UV_READABLE | UV_DISCONNECT, on_output);
+    }
+    inst->state = INST_INIT;
+    emit_init_start(inst);
+    /* Init may take 10 s; a cold invocation's own timeout follows. */
+    uv_timer_start(&inst->timer, on_timer, 10000 + (uint64_t)inst->conf->timeout_s * 1000, 0);
+    nb_log_debug("lambda", "instance %s of %s:%s started, pid %d, runtime API port %d", inst->id,
+                 inst->conf->name, inst->conf->version, (int)inst->pid, inst->port);
+    return inst;
+}

@@ -1,0 +1,382 @@
+/* lambda_int.h — Lambda's internal types and the functions its files share.
+ *
+ * State that outlives a request lives in the store (keyspaces below). What is
+ * in memory is only the running part: per function version a pool of
+ * instances (processes) and the invocations in flight. Everything runs on the
+ * loop thread.
+ *
+ * Store layout (values are JSON text unless said otherwise):
+ *   lambda.fn     NAME                      {"cfg":FunctionConfiguration($LATEST),"code":{sha,size},
+ *                                            "tags":{},"reserved":N?,"policy":[stmt...],
+ *                                            "eic":{QUAL:FunctionEventInvokeConfig},
+ *                                            "pc":{QUAL:{"n","at","ver"}},"next_ver":N,
+ *                                            "last_pub":{"rev","ver"}}
+ *   lambda.ver    NAME \0 %010u             {"cfg":FunctionConfiguration(version),"code":{...}}
+ *   lambda.alias  NAME \0 ALIAS             AliasConfiguration
+ *   lambda.layer  LAYER \0 %010u            LayerVersion (GetLayerVersion shape + "sha")
+ *   lambda.async  due_ms(8B BE) id(36)      queued Event invocation (async.c)
+ *   lambda.dlq    NAME \0 ms(8B BE) id(36)  undeliverable async record (AWS destination shape)
+ *   logs.*        see logs.c
+ * Code is unpacked under DATA/lambda/code/NAME/SHA256HEX/ (content-addressed,
+ * shared by the versions that use it); layers under DATA/lambda/layers/LAYER/VER/. */
+#ifndef NB_LAMBDA_INT_H
+#define NB_LAMBDA_INT_H
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <jansson.h>
+#include <uv.h>
+#include "core/buf.h"
+#include "core/ctx.h"
+#include "core/request.h"
+#include "lambda/lambda.h"
+#include "store/store.h"
+
+#define LAMBDA_KS_FN    "lambda.fn"
+#define LAMBDA_KS_VER   "lambda.ver"
+#define LAMBDA_KS_ALIAS "lambda.alias"
+#define LAMBDA_KS_LAYER "lambda.layer"
+#define LAMBDA_KS_ASYNC "lambda.async"
+#define LAMBDA_KS_DLQ   "lambda.dlq"
+
+#define LAMBDA_SYNC_PAYLOAD_MAX  (6u * 1024 * 1024)
+#define LAMBDA_ASYNC_PAYLOAD_MAX (1u * 1024 * 1024)
+#define LAMBDA_UNZIPPED_MAX      (250u * 1024 * 1024)
+#define LAMBDA_ZIP_MAX           (50u * 1024 * 1024)
+#define LAMBDA_TAIL_MAX          4096
+#define LAMBDA_NAME_MAX          64
+
+typedef struct lambda_inst lambda_inst_t;
+typedef struct lambda_pool lambda_pool_t;
+typedef struct lambda_fn lambda_fn_t;
+typedef struct lambda_inv lambda_inv_t;
+
+/* Immutable parsed configuration of one function version; shared by the pool
+ * and its instances through refs. */
+typedef struct lambda_fnconf {
+    int refs;
+    char *name;          /* "my-fn" */
+    char *version;       /* "$LATEST", "3" */
+    char *fn_arn;        /* unqualified function ARN */
+    char *runtime;       /* "nodejs20.x" */
+    char *handler;       /* "" when none */
+    char *code_dir;      /* host path of the unpacked code */
+    char *opt_dir;       /* host path of the merged layers, or NULL */
+    char *revision;
+    char *role;          /* execution role ARN */
+    unsigned memory_mb, timeout_s, tmp_mb;
+    json_t *env;         /* object of user variables (owned ref) */
+} lambda_fnconf_t;
+
+/* Runtime state of one function (all its versions). */
+struct lambda_fn {
+    lambda_fn_t *next;
+    char *name;
+    int reserved;        /* reserved concurrency, -1 when none */
+    unsigned busy;       /* instances counted against concurrency */
+    lambda_pool_t *pools;
+};
+
+/* Instances of one function version, and invocations waiting for one. */
+struct lambda_pool {
+    lambda_pool_t *next;
+    lambda_fn_t *fn;
+    char *version;
+    lambda_fnconf_t *conf;     /* NULL: reload from the store at next use */
+    lambda_inst_t *insts;
+    lambda_inv_t *q_head, *q_tail;  /* waiting for an instance finishing its invoke */
+    unsigned n_queued;
+    unsigned n_post;           /* instances between /response and /next */
+    unsigned provisioned;      /* provisioned concurrency target */
+};
+
+/* One invocation. Owned by whoever holds it: the caller until submitted, then the
+ * pool queue or the instance running it, until lambda__inv_finish(). */
+struct lambda_inv {
+    lambda_inv_t *qnext;
+    char id[37];
+    char *fn_name, *version, *invoked_arn;
+    char *payload; size_t len;
+    char *client_context;      /* JSON text or NULL */
+    int want_tail;
+    int async;
+    uint64_t submit_us, start_us;
+    uint64_t deadline_ms;
+    nb_buf_t log;              /* this invocation's log text, for LogType Tail */
+    lambda_invoke_cb cb; void *arg;
+};
+
+typedef enum {
+    INST_INIT,      /* spawned; has not called /next yet */
+    INST_IDLE,      /* /next held, frozen, no invocation */
+    INST_BUSY,      /* invocation delivered, no answer yet */
+    INST_POST,      /* answered; has not called /next again yet */
+    INST_STOPPING,  /* shutdown: SIGTERM sent, SIGKILL after 2 s */
+    INST_DEAD       /* exited; handles closing */
+} lambda_inst_state_t;
+
+struct sbx;
+struct nb_http_server;
+
+/* One execution environment (process). State machine (pool.c):
+ *
+ *   spawn ──► INIT ──/next──► BUSY (cold invoke) ──/response──► POST ──/next──► IDLE (frozen)
+ *              │  └──/next (no invoke)──────────────────────────────────────────►  │
+ *              │                               ▲                                     │
+ *              │                               └───────── invoke (thaw) ─────────────┘
+ *   init/error, exit, timeout, crash ──► (kill) ──► DEAD ◄── exit ◄── STOPPING ◄── idle reap / stale config
+ */
+struct lambda_inst {
+    lambda_inst_t *next;          /* in pool->insts */
+    lambda_pool_t *pool;
+    lambda_fnconf_t *conf;        /* the configuration it was started with (ref) */
+    char id[33];
+    char stream[96];              /* log stream name */
+    lambda_inst_state_t state;
+    pid_t pid;
+    struct sbx *sbx;              /* NULL: plain process started by the fallback */
+    int pidfd, out_fd, err_fd;
+    uv_poll_t pid_poll, out_poll, err_poll;
+    int handles;                  /* bit 0 pid_poll, 1 out_poll, 2 err_poll, 3 timer initialised */
+    int pending_closes;
+    nb_buf_t out_part, err_part;  /* partial output lines */
+    uv_timer_t timer;             /* init limit, invoke timeout or shutdown grace */
+    struct nb_http_server *srv;
+    int srv_running;
+    int port;
+    nb_req_t *next_req;           /* held GET /next */
+    lambda_inv_t *inv;            /* invocation attached (INIT cold start, BUSY) */
+    char last_id[37];
+    uint64_t spawn_us, idle_since_us;
+    double init_ms;
+    int report_init;              /* next REPORT carries Init Duration */
+    int provisioned;
+    int frozen;
+    int counted;                  /* 1: counted in fn->busy; 2: and in busy_unreserved */
+    int exit_status;              /* waitpid status once DEAD */
+    uint64_t creds_expire_ms;     /* its role credentials' expiry (Unix ms), 0 = none */
+    unsigned peak_mb;             /* last Max Memory Used read, and when */
+    uint64_t peak_read_us;
+    char *init_error;             /* body posted to /runtime/init/error */
+};
+
+/* Global service state. */
+typedef struct lambda_svc {
+    nb_ctx_t *ctx;
+    int started;
+    char dir[PATH_MAX];          /* DATA/lambda */
+    char runtime_dir[PATH_MAX];  /* DATA/runtime */
+    char self_exe[PATH_MAX];
+    char node[PATH_MAX];
+    char python[PATH_MAX];
+    unsigned idle_timeout_ms;
+    unsigned account_limit;
+    unsigned async_retry_delay_ms;
+    int isolate;
+    int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
+    unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
+    unsigned busy_unreserved;
+    unsigned reserved_sum;
+    lambda_fn_t *fns;
+    uv_timer_t sweep;
+    lambda_credentials_fn creds_fn;
+    void *creds_arg;
+} lambda_svc_t;
+
+extern lambda_svc_t lambda__svc;
+
+/* --- names.c: names, ARNs, qualifiers ------------------------------------ */
+/* Split "name", "name:qual", "ACCOUNT:function:name[:qual]" or a full ARN.
+ * name_out gets the bare name (<= 64 chars), qual_out the qualifier or "".
+ * 0, or -1 when malformed. */
+int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qual_out[130]);
+int lambda__valid_name(const char *s);
+int lambda__valid_qualifier(const char *s);
+int lambda__is_version(const char *q);   /* "$LATEST" or digits */
+/* arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUAL] into out (caller frees). */
+char *lambda__fn_arn(const char *name, const char *qual);
+char *lambda__layer_arn(const char *layer, unsigned version);
+void lambda__ver_key(nb_buf_t *k, const char *name, unsigned version);
+void lambda__pair_key(nb_buf_t *k, const char *a, const char *b);
+/* snprintf for paths: 0, or -1 when truncated. */
+int lambda__pathf(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* --- errors ---------------------------------------------------------------- */
+/* Reply a Lambda error: body {"Type":"User","message":...}. */
+void lambda__err(nb_req_t *req, nb_err_t code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void lambda__err_not_found_fn(nb_req_t *req, const char *name, const char *qual);
+
+/* --- fnconfig.c: FunctionConfiguration ------------------------------------ */
+/* Validate the mutable configuration fields present in body (Create: all the
+ * required ones) and apply them to cfg. 0, or replies the error and returns -1. */
+int lambda__apply_config(nb_req_t *req, store_txn_t *t, json_t *body, json_t *cfg, int creating);
+const char *lambda__runtime_exec_env(const char *runtime);
+int lambda__runtime_known(const char *runtime);
+/* Parse the stored record into a new conf with refs=1 (caller unrefs). */
+lambda_fnconf_t *lambda__conf_from_cfg(json_t *cfg, const char *code_sha);
+void lambda__conf_ref(lambda_fnconf_t *c);
+void lambda__conf_unref(lambda_fnconf_t *c);
+
+/* --- code.c: deployment packages --------------------------------------------- */
+/* SHA-256 of data: lowercase hex (65 bytes) and base64 (45 bytes). */
+void lambda__sha256(const void *data, size_t len, char hex[65], char b64[45]);
+/* Unpack zip into dir (created; replaced atomically). 0, or -1 with a message in err. */
+int lambda__unzip(const void *zip, size_t len, const char *dir, char *err, size_t errcap);
+/* DATA/lambda/code/NAME/SHA (caller frees). */
+char *lambda__code_dir(const char *name, const char *sha_hex);
+/* Decode ZipFile (base64) from body and store it: fills hex/b64/size. 0 or replies error, -1. */
+int lambda__code_from_request(nb_req_t *req, json_t *body, const char *fn_name,
+                              char hex[65], char b64[45], size_t *size);
+/* Merged /opt for a list of layer ARNs (JSON array of strings); NULL if none.
+ * Caller frees. */
+char *lambda__layers_dir(json_t *layer_arns);
+void lambda__rm_rf(const char *path);
+
+/* --- record.c: store helpers ------------------------------------------------- */
+/* Read and parse the JSON value of ks/key (new ref), NULL when absent. */
+json_t *lambda__get_json(store_txn_t *t, const char *ks, const void *key, size_t klen);
+/* Serialize and put. STORE_OK or an error. */
+int lambda__put_json(store_txn_t *t, const char *ks, const void *key, size_t klen, json_t *v);
+/* Function record of name in a txn (new ref) or NULL. */
+json_t *lambda__get_fn(store_txn_t *t, const char *name);
+/* Configuration record (with "cfg" and "code") for name + qualifier ("" or
+ * "$LATEST" or a version number or an alias; alias resolved, resolved version in
+ * *version_out, caller frees). New ref, NULL when absent. */
+json_t *lambda__get_fn_version(store_txn_t *t, const char *name, const char *qual, char **version_out);
+/* Commit a write txn and reply to req from the durable callback: status with
+ * body (stolen; NULL = empty body when status is 204). */
+void lambda__commit_reply(nb_req_t *req, store_txn_t *t, int status, json_t *body);
+/* Begin a txn or reply ServiceException; NULL on failure. */
+store_txn_t *lambda__begin(nb_req_t *req, int write);
+
+/* --- control.c / versions.c helpers ------------------------------------------- */
+/* FunctionName (path) + Qualifier (query) of req; 0, or replies and -1. */
+int lambda__req_fn(nb_req_t *req, char name[LAMBDA_NAME_MAX + 1], char qual[130]);
+/* Publish rec's $LATEST as a new version in t (or return the unchanged latest
+ * version). Returns the version's FunctionConfiguration (new ref); rec is updated. */
+json_t *lambda__publish(store_txn_t *t, const char *name, json_t *rec, const char *description);
+/* Revision id, LastModified = now, on cfg. */
+void lambda__touch(json_t *cfg);
+
+/* --- pool.c: instances and scheduling ---------------------------------------- */
+lambda_fn_t *lambda__fn_get(const char *name, int create);
+lambda_pool_t *lambda__pool_get(lambda_fn_t *fn, const char *version, int create);
+/* Forget cached configuration of name (version NULL: all versions); idle instances
+ * stop, busy ones stop after their invocation. */
+void lambda__pool_invalidate(const char *name, const char *version);
+/* Function deleted: stop every instance of name. */
+void lambda__fn_forget(const char *name);
+/* Submit inv (stolen) to the pool; conf must be set. Throttles finish inv at once. */
+void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv);
+void lambda__pool_set_provisioned(lambda_pool_t *pool, unsigned n);
+void lambda__fn_set_reserved(const char *name, int reserved);
+/* An instance called /next (from rapi.c) or ended. */
+void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req);
+void lambda__inst_response(lambda_inst_t *inst, nb_req_t *req, const char *id, int is_error);
+void lambda__inst_init_error(lambda_inst_t *inst, nb_req_t *req);
+void lambda__pool_start(void);
+void lambda__pool_stop_all(void);
+unsigned lambda__pool_count_instances(void);
+
+/* --- instance.c: processes ----------------------------------------------------- */
+/* Start an instance of pool's current configuration, cold for inv (may be NULL:
+ * provisioned). On failure returns NULL and an error document (caller frees) in *err. */
+lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err);
+void lambda__inst_freeze(lambda_inst_t *inst);
+void lambda__inst_thaw(lambda_inst_t *inst);
+void lambda__inst_kill(lambda_inst_t *inst);
+/* Kill instances a previous nimbus left running (kill -9), at start-up. */
+void lambda__inst_reap_orphans(void);
+/* (Re)start the instance timer: lambda__inst_timer() in ms. */
+void lambda__inst_arm(lambda_inst_t *inst, uint64_t ms);
+/* SIGTERM, SIGKILL 2 s later. */
+void lambda__inst_shutdown(lambda_inst_t *inst);
+/* Read whatever output is buffered in the pipes now. */
+void lambda__inst_drain(lambda_inst_t *inst);
+/* Close handles and free once everything is closed (after DEAD). */
+void lambda__inst_release(lambda_inst_t *inst);
+/* pool.c callbacks from instance.c */
+void lambda__inst_exited(lambda_inst_t *inst);
+void lambda__inst_timer(lambda_inst_t *inst);
+void lambda__inst_output(lambda_inst_t *inst, const char *line, size_t len);
+/* rapi.c: the Runtime API listener's dispatch */
+void lambda__rapi_dispatch(nb_req_t *req, void *data);
+void lambda__rapi_reply(nb_req_t *req, int status, const char *body);
+
+/* --- inv: invocation lifecycle (invoke.c) ------------------------------------ */
+lambda_inv_t *lambda__inv_new(const char *fn_name, const char *version, const char *invoked_arn,
+                              const void *payload, size_t len);
+/* Deliver the result and free inv. payload may be NULL (error results). */
+void lambda__inv_finish(lambda_inv_t *inv, nb_err_t err, const char *errmsg, const char *reason,
+                        const char *payload, size_t len, const char *function_error);
+void lambda__inv_free(lambda_inv_t *inv);
+/* Resolve function + qualifier and submit (shared by Invoke, lambda_invoke, async). */
+void lambda__invoke_internal(nb_ctx_t *ctx, lambda_inv_t *inv, const char *name, const char *qual);
+
+/* --- logs.c ------------------------------------------------------------------- */
+/* Append one log event (line without newline) to group /aws/lambda/fn, stream. */
+void lambda__log_event(const char *fn, const char *stream, uint64_t ts_ms, const char *msg, size_t len);
+void lambda__log_flush(void);
+void lambda__logs_init(void);
+void lambda__logs_stop(void);
+/* "YYYY/MM/DD/[VERSION]hex32" into out (>= 80 bytes). */
+void lambda__log_stream_name(char *out, size_t cap, const char *version);
+
+/* --- async.c ------------------------------------------------------------------ */
+void lambda__async_init(void);
+void lambda__async_stop(void);
+/* Queue an Event invocation durably; replies 202 to req once durable. */
+void lambda__async_enqueue(nb_req_t *req, const char *name, const char *qual, const char *payload, size_t len);
+/* Queue an internal event (destinations, lambda_invoke_event); no reply. 0 or -1.
+ * Must not be called while a write transaction is open. */
+int lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len);
+
+/* --- handler entry points (op table in service.c) ----------------------------- */
+void lambda__op_create_function(nb_req_t *req);
+void lambda__op_get_function(nb_req_t *req);
+void lambda__op_get_function_configuration(nb_req_t *req);
+void lambda__op_list_functions(nb_req_t *req);
+void lambda__op_update_function_code(nb_req_t *req);
+void lambda__op_update_function_configuration(nb_req_t *req);
+void lambda__op_delete_function(nb_req_t *req);
+void lambda__op_invoke(nb_req_t *req);
+void lambda__op_publish_version(nb_req_t *req);
+void lambda__op_list_versions(nb_req_t *req);
+void lambda__op_create_alias(nb_req_t *req);
+void lambda__op_get_alias(nb_req_t *req);
+void lambda__op_update_alias(nb_req_t *req);
+void lambda__op_delete_alias(nb_req_t *req);
+void lambda__op_list_aliases(nb_req_t *req);
+void lambda__op_put_concurrency(nb_req_t *req);
+void lambda__op_get_concurrency(nb_req_t *req);
+void lambda__op_delete_concurrency(nb_req_t *req);
+void lambda__op_put_pc(nb_req_t *req);
+void lambda__op_get_pc(nb_req_t *req);
+void lambda__op_delete_pc(nb_req_t *req);
+void lambda__op_put_eic(nb_req_t *req);
+void lambda__op_get_eic(nb_req_t *req);
+void lambda__op_delete_eic(nb_req_t *req);
+void lambda__op_update_eic(nb_req_t *req);
+void lambda__settings_resume(void);
+void lambda__op_publish_layer(nb_req_t *req);
+void lambda__op_get_layer(nb_req_t *req);
+void lambda__op_list_layers(nb_req_t *req);
+void lambda__op_list_layer_versions(nb_req_t *req);
+void lambda__op_delete_layer(nb_req_t *req);
+void lambda__op_add_permission(nb_req_t *req);
+void lambda__op_remove_permission(nb_req_t *req);
+void lambda__op_get_policy(nb_req_t *req);
+void lambda__op_get_account_settings(nb_req_t *req);
+void lambda__op_get_code_signing(nb_req_t *req);
+void lambda__op_get_package(nb_req_t *req);
+void lambda__op_get_url_config(nb_req_t *req);
+void lambda__op_list_eic(nb_req_t *req);
+void lambda__op_list_pc(nb_req_t *req);
+void lambda__op_list_esm(nb_req_t *req);
+void lambda__op_get_layer_by_arn(nb_req_t *req);
+void lambda__op_tag(nb_req_t *req);
+void lambda__op_untag(nb_req_t *req);
+void lambda__op_list_tags(nb_req_t *req);
+
+#endif

@@ -1,0 +1,236 @@
+/* layers.c — PublishLayerVersion, GetLayerVersion, ListLayers,
+ * ListLayerVersions, DeleteLayerVersion.
+ *
+ * The zip of each layer version is kept as DATA/lambda/layers/NAME/VER.zip (and
+ * checked by unpacking it once at publish); functions get the merge of their
+ * layers as /opt (code.c). Records: lambda.layer NAME\0%010u → the
+ * GetLayerVersion document. */
+#include "lambda/lambda_int.h"
+#include "core/alloc.h"
+#include "core/util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int valid_layer_name(const char *s)
+{
+    if (!s || !*s || strlen(s) > 140) return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+            return 0;
+    return 1;
+}
+
+static int last_version(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    (void)v; (void)vl;
+    unsigned *out = arg;
+    const char *z = memchr(k, 0, kl);
+    if (z) *out = (unsigned)strtoul(z + 1, NULL, 10);
+    return 1;
+}
+
+static unsigned latest_version(store_txn_t *t, const char *layer)
+{
+    nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
+    nb_buf_puts(&lo, layer); nb_buf_putc(&lo, 0);
+    nb_buf_puts(&hi, layer); nb_buf_putc(&hi, 1);
+    unsigned v = 0;
+    store_scan(t, LAMBDA_KS_LAYER, lo.data, lo.len, hi.data, hi.len, 1, last_version, &v);
+    nb_buf_free(&lo); nb_buf_free(&hi);
+    return v;
+}
+
+void lambda__op_publish_layer(nb_req_t *req)
+{
+    const char *layer = nb_req_param(req, "LayerName");
+    if (!valid_layer_name(layer)) {
+        lambda__err(req, LAMBDA_ERR_VALIDATION, "1 validation error detected: Value '%s' at 'layerName' failed to satisfy "
+                    "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+", layer ? layer : "");
+        return;
+    }
+    json_t *content = json_object_get(req->json, "Content");
+    const char *zf = json_string_value(json_object_get(content, "ZipFile"));
+    if (!zf) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Please provide a source for the layer content (ZipFile).");
+        return;
+    }
+    nb_buf_t zip = NB_BUF_INIT;
+    if (nb_base64_decode(&zip, zf, strlen(zf)) != 0) {
+        nb_buf_free(&zip);
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Could not unzip uploaded file. Please check your file, then try to upload again.");
+        return;
+    }
+    char hex[65], b64[45], err[256];
+    lambda__sha256(zip.data, zip.len, hex, b64);
+    nb_buf_t check = NB_BUF_INIT;
+    nb_buf_printf(&check, "%s/layers/%s/check-%s", lambda__svc.dir, layer, hex);
+    int bad = lambda__unzip(zip.data, zip.len, check.data, err, sizeof err);
+    lambda__rm_rf(check.data);
+    nb_buf_free(&check);
+    if (bad) {
+        nb_buf_free(&zip);
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "%s", err);
+        return;
+    }
+    store_txn_t *t = lambda__begin(req, 1);
+    if (!t) { nb_buf_free(&zip); return; }
+    unsigned ver = latest_version(t, layer) + 1;
+    nb_buf_t path = NB_BUF_INIT;
+    nb_buf_printf(&path, "%s/layers/%s", lambda__svc.dir, layer);
+    nb_mkdir_p(path.data);
+    nb_buf_printf(&path, "/%u.zip", ver);
+    if (nb_write_file_atomic(path.data, zip.data, zip.len, 0644) != 0) {
+        nb_buf_free(&path);
+        nb_buf_free(&zip);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_SERVICE, "cannot store the layer");
+        return;
+    }
+    nb_buf_free(&path);
+    char *larn = lambda__layer_arn(layer, 0), *lvarn = lambda__layer_arn(layer, ver);
+    char ts[40];
+    nb_iso8601_lambda(nb_wall_ms(), ts, sizeof ts);
+    nb_buf_t loc = NB_BUF_INIT;
+    nb_buf_printf(&loc, "%s/_nimbus/lambda/layers/%s/%u.zip", req->ctx->cfg->endpoint_url, layer, ver);
+    json_t *doc = json_pack("{s:{s:s,s:s,s:I},s:s,s:s,s:s,s:s,s:i}",
+                            "Content", "Location", loc.data, "CodeSha256", b64, "CodeSize", (json_int_t)zip.len,
+                            "LayerArn", larn, "LayerVersionArn", lvarn,
+                            "Description", json_string_value(json_object_get(req->json, "Description"))
+                                               ? json_string_value(json_object_get(req->json, "Description")) : "",
+                            "CreatedDate", ts, "Version", (int)ver);
+    nb_buf_free(&loc);
+    free(larn);
+    free(lvarn);
+    nb_buf_free(&zip);
+    const char *opt[] = {"CompatibleRuntimes", "LicenseInfo", "CompatibleArchitectures"};
+    for (int i = 0; i < 3; i++) {
+        json_t *v = json_object_get(req->json, opt[i]);
+        if (v) json_object_set(doc, opt[i], v);
+    }
+    nb_buf_t k = NB_BUF_INIT;
+    lambda__ver_key(&k, layer, ver);
+    lambda__put_json(t, LAMBDA_KS_LAYER, k.data, k.len, doc);
+    nb_buf_free(&k);
+    lambda__commit_reply(req, t, 201, doc);
+}
+
+static json_t *get_layer(nb_req_t *req, store_txn_t *t, nb_buf_t *k)
+{
+    const char *layer = nb_req_param(req, "LayerName");
+    const char *vs = nb_req_param(req, "VersionNumber");
+    char *end = NULL;
+    unsigned long v = vs ? strtoul(vs, &end, 10) : 0;
+    if (!layer || !vs || *end || !v) return NULL;
+    lambda__ver_key(k, layer, (unsigned)v);
+    return lambda__get_json(t, LAMBDA_KS_LAYER, k->data, k->len);
+}
+
+void lambda__op_get_layer(nb_req_t *req)
+{
+    store_txn_t *t = lambda__begin(req, 0);
+    if (!t) return;
+    nb_buf_t k = NB_BUF_INIT;
+    json_t *doc = get_layer(req, t, &k);
+    nb_buf_free(&k);
+    store_abort(t);
+    if (!doc) {
+        lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
+        return;
+    }
+    nb_reply_json(req, 200, doc);
+}
+
+void lambda__op_delete_layer(nb_req_t *req)
+{
+    store_txn_t *t = lambda__begin(req, 1);
+    if (!t) return;
+    nb_buf_t k = NB_BUF_INIT;
+    json_t *doc = get_layer(req, t, &k);
+    if (doc) store_del(t, LAMBDA_KS_LAYER, k.data, k.len);
+    json_decref(doc);
+    nb_buf_free(&k);
+    lambda__commit_reply(req, t, 204, NULL);
+}
+
+static json_t *list_item(json_t *doc)
+{
+    json_t *it = json_pack("{s:O,s:O,s:O,s:O}", "LayerVersionArn", json_object_get(doc, "LayerVersionArn"),
+                           "Version", json_object_get(doc, "Version"), "Description", json_object_get(doc, "Description"),
+                           "CreatedDate", json_object_get(doc, "CreatedDate"));
+    const char *opt[] = {"CompatibleRuntimes", "LicenseInfo", "CompatibleArchitectures"};
+    for (int i = 0; i < 3; i++)
+        if (json_object_get(doc, opt[i])) json_object_set(it, opt[i], json_object_get(doc, opt[i]));
+    return it;
+}
+
+typedef struct lctx { json_t *out; const char *runtime; const char *layer; } lctx_t;
+
+static int matches(json_t *doc, const char *runtime)
+{
+    if (!runtime) return 1;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(doc, "CompatibleRuntimes"), i, r)
+        if (json_string_value(r) && strcmp(json_string_value(r), runtime) == 0) return 1;
+    return 0;
+}
+
+/* ListLayers: the latest matching version of each layer (keys ascend, so the last seen wins). */
+static int layers_one(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    lctx_t *c = arg;
+    json_t *doc = json_loadb(v, vl, 0, NULL);
+    if (!doc) return 0;
+    if (matches(doc, c->runtime)) {
+        char name[160];
+        snprintf(name, sizeof name, "%s", (const char *)k);
+        (void)kl;
+        json_t *it = json_pack("{s:s,s:O,s:o}", "LayerName", name, "LayerArn", json_object_get(doc, "LayerArn"),
+                               "LatestMatchingVersion", list_item(doc));
+        json_object_set_new(c->out, name, it);
+    }
+    json_decref(doc);
+    return 0;
+}
+
+void lambda__op_list_layers(nb_req_t *req)
+{
+    store_txn_t *t = lambda__begin(req, 0);
+    if (!t) return;
+    lctx_t c = {json_object(), nb_req_qparam(req, "CompatibleRuntime"), NULL};
+    store_scan(t, LAMBDA_KS_LAYER, NULL, 0, NULL, 0, 0, layers_one, &c);
+    store_abort(t);
+    json_t *arr = json_array();
+    const char *key;
+    json_t *it;
+    json_object_foreach(c.out, key, it) json_array_append(arr, it);
+    json_decref(c.out);
+    nb_reply_json(req, 200, json_pack("{s:o}", "Layers", arr));
+}
+
+static int versions_one(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    (void)k; (void)kl;
+    lctx_t *c = arg;
+    json_t *doc = json_loadb(v, vl, 0, NULL);
+    if (!doc) return 0;
+    if (matches(doc, c->runtime)) json_array_append_new(c->out, list_item(doc));
+    json_decref(doc);
+    return 0;
+}
+
+void lambda__op_list_layer_versions(nb_req_t *req)
+{
+    const char *layer = nb_req_param(req, "LayerName");
+    store_txn_t *t = lambda__begin(req, 0);
+    if (!t) return;
+    lctx_t c = {json_array(), nb_req_qparam(req, "CompatibleRuntime"), layer};
+    nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
+    nb_buf_puts(&lo, layer ? layer : ""); nb_buf_putc(&lo, 0);
+    nb_buf_puts(&hi, layer ? layer : ""); nb_buf_putc(&hi, 1);
+    store_scan(t, LAMBDA_KS_LAYER, lo.data, lo.len, hi.data, hi.len, 1, versions_one, &c);
+    nb_buf_free(&lo); nb_buf_free(&hi);
+    store_abort(t);
+    nb_reply_json(req, 200, json_pack("{s:o}", "LayerVersions", c.out));
+}

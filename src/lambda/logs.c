@@ -1,0 +1,172 @@
+/* logs.c — function logs into the store, laid out for a CloudWatch Logs API.
+ *
+ *   logs.groups   GROUP                                  {"logGroupName","creationTime","arn","storedBytes"}
+ *   logs.streams  GROUP \0 STREAM                        {"logStreamName","creationTime","firstEventTimestamp",
+ *                                                          "lastEventTimestamp","lastIngestionTime","arn","storedBytes"}
+ *   logs.events   GROUP \0 STREAM \0 ts_ms(8B BE) seq(4B BE)   the message bytes (no newline)
+ *
+ * Lines are batched in memory and written by one write transaction per flush
+ * (every sweep tick of pool.c, 100 ms), so logging costs one group
+ * commit per tick rather than one per line. Group names are
+ * /aws/lambda/NAME; streams YYYY/MM/DD/[VERSION]INSTANCEID. */
+#include "lambda/lambda_int.h"
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct log_ev {
+    char *group, *stream;
+    uint64_t ts;
+    char *msg;
+    size_t len;
+} log_ev_t;
+
+static log_ev_t *pending;
+static size_t n_pending, cap_pending;
+static uint32_t seq;
+static json_t *known_streams;   /* "group\nstream" → true: stream record written */
+
+void lambda__log_stream_name(char *out, size_t cap, const char *version)
+{
+    time_t now = (time_t)(nb_wall_ms() / 1000);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    snprintf(out, cap, "%04d/%02d/%02d/[%s]", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, version);
+}
+
+void lambda__logs_init(void)
+{
+    known_streams = json_object();
+}
+
+void lambda__log_event(const char *fn, const char *stream, uint64_t ts_ms, const char *msg, size_t len)
+{
+    if (n_pending == cap_pending) {
+        cap_pending = cap_pending ? cap_pending * 2 : 256;
+        pending = nb_xrealloc(pending, cap_pending * sizeof *pending);
+    }
+    log_ev_t *e = &pending[n_pending++];
+    nb_buf_t g = NB_BUF_INIT;
+    nb_buf_printf(&g, "/aws/lambda/%s", fn);
+    e->group = nb_buf_take(&g, NULL);
+    e->stream = nb_xstrdup(stream);
+    e->ts = ts_ms;
+    e->msg = nb_xstrndup(msg, len);
+    e->len = len;
+    if (nb_log_level() >= NB_LOG_DEBUG)
+        nb_log_debug("lambda.log", "%s %s %.*s", e->group, stream, (int)len, msg);
+}
+
+static void put_be64(unsigned char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) { p[i] = (unsigned char)v; v >>= 8; }
+}
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+    for (int i = 3; i >= 0; i--) { p[i] = (unsigned char)v; v >>= 8; }
+}
+
+static void ensure_records(store_txn_t *t, const log_ev_t *e)
+{
+    const nb_config_t *cfg = lambda__svc.ctx->cfg;
+    nb_buf_t k = NB_BUF_INIT;
+    nb_buf_printf(&k, "%s\n%s", e->group, e->stream);
+    if (json_object_get(known_streams, k.data)) { nb_buf_free(&k); return; }
+    json_object_set_new(known_streams, k.data, json_true());
+    nb_buf_free(&k);
+    const void *v;
+    size_t vl;
+    if (store_get(t, "logs.groups", e->group, strlen(e->group), &v, &vl) != STORE_OK) {
+        char arn[400];
+        snprintf(arn, sizeof arn, "arn:aws:logs:%s:%s:log-group:%s:*", cfg->region, cfg->account, e->group);
+        json_t *g = json_pack("{s:s,s:I,s:s,s:i}", "logGroupName", e->group, "creationTime", (json_int_t)e->ts,
+                              "arn", arn, "storedBytes", 0);
+        lambda__put_json(t, "logs.groups", e->group, strlen(e->group), g);
+        json_decref(g);
+    }
+}
+
+typedef struct stream_upd { const char *group, *stream; uint64_t first, last; } stream_upd_t;
+
+static void update_stream(store_txn_t *t, const char *group, const char *stream, uint64_t first, uint64_t last)
+{
+    const nb_config_t *cfg = lambda__svc.ctx->cfg;
+    nb_buf_t k = NB_BUF_INIT;
+    lambda__pair_key(&k, group, stream);
+    json_t *s = lambda__get_json(t, "logs.streams", k.data, k.len);
+    if (!s) {
+        char arn[600];
+        snprintf(arn, sizeof arn, "arn:aws:logs:%s:%s:log-group:%s:log-stream:%s", cfg->region, cfg->account,
+                 group, stream);
+        s = json_pack("{s:s,s:I,s:I,s:s,s:i}", "logStreamName", stream, "creationTime", (json_int_t)first,
+                      "firstEventTimestamp", (json_int_t)first, "arn", arn, "storedBytes", 0);
+    }
+    json_object_set_new(s, "lastEventTimestamp", json_integer((json_int_t)last));
+    json_object_set_new(s, "lastIngestionTime", json_integer((json_int_t)nb_wall_ms()));
+    lambda__put_json(t, "logs.streams", k.data, k.len, s);
+    json_decref(s);
+    nb_buf_free(&k);
+}
+
+static void on_logs_durable(void *arg, int status)
+{
+    (void)arg;
+    if (status != STORE_OK) nb_log_error("lambda", "function logs could not be stored");
+}
+
+void lambda__log_flush(void)
+{
+    if (!n_pending || !lambda__svc.ctx || !lambda__svc.ctx->store) return;
+    store_txn_t *t = NULL;
+    if (store_begin(lambda__svc.ctx->store, STORE_WRITE, &t) != STORE_OK) return;
+    nb_buf_t key = NB_BUF_INIT;
+    size_t run_start = 0;
+    for (size_t i = 0; i < n_pending; i++) {
+        log_ev_t *e = &pending[i];
+        ensure_records(t, e);
+        nb_buf_clear(&key);
+        lambda__pair_key(&key, e->group, e->stream);
+        nb_buf_putc(&key, 0);
+        unsigned char tail[12];
+        put_be64(tail, e->ts);
+        put_be32(tail + 8, seq++);
+        nb_buf_append(&key, tail, sizeof tail);
+        store_put(t, "logs.events", key.data, key.len, e->msg, e->len);
+        /* one stream record update per run of events of the same stream */
+        int last_of_run = i + 1 == n_pending || strcmp(pending[i + 1].stream, e->stream) != 0 ||
+                          strcmp(pending[i + 1].group, e->group) != 0;
+        if (last_of_run) {
+            update_stream(t, e->group, e->stream, pending[run_start].ts, e->ts);
+            run_start = i + 1;
+        }
+    }
+    nb_buf_free(&key);
+    if (store_commit(t, on_logs_durable, NULL) != STORE_OK)
+        nb_log_error("lambda", "function logs could not be stored");
+    for (size_t i = 0; i < n_pending; i++) {
+        free(pending[i].group);
+        free(pending[i].stream);
+        free(pending[i].msg);
+    }
+    n_pending = 0;
+}
+
+void lambda__logs_stop(void)
+{
+    lambda__log_flush();
+    for (size_t i = 0; i < n_pending; i++) {
+        free(pending[i].group);
+        free(pending[i].stream);
+        free(pending[i].msg);
+    }
+    free(pending);
+    pending = NULL;
+    n_pending = cap_pending = 0;
+    json_decref(known_streams);
+    known_streams = NULL;
+}

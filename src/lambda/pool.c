@@ -1,0 +1,707 @@
+/* pool.c — scheduling invocations onto execution environments: the
+ * instance state machine drawn in lambda_int.h, concurrency accounting and
+ * throttling, timeouts, crashes, freeze between invokes, idle reaping and
+ * provisioned concurrency.
+ *
+ * Invariants:
+ *  - an instance is "counted" (against its function's reserved concurrency or
+ *    the account's unreserved pool) from the moment it is given an invocation
+ *    until it is IDLE or DEAD;
+ *  - pool->n_post is the number of its instances in POST; invocations wait in
+ *    the pool queue only while n_queued < n_post (each has an instance about
+ *    to ask for work), otherwise a new instance is started;
+ *  - an instance whose conf is not its pool's current conf is stale: it
+ *    finishes its invocation and is shut down instead of going IDLE. */
+#include "lambda/lambda_int.h"
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "sandbox/sandbox.h"
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+lambda_svc_t lambda__svc;
+
+/* --- lookup --------------------------------------------------------------------- */
+
+lambda_fn_t *lambda__fn_get(const char *name, int create)
+{
+    for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
+        if (strcmp(f->name, name) == 0) return f;
+    if (!create) return NULL;
+    lambda_fn_t *f = nb_xcalloc(1, sizeof *f);
+    f->name = nb_xstrdup(name);
+    f->reserved = -1;
+    f->next = lambda__svc.fns;
+    lambda__svc.fns = f;
+    return f;
+}
+
+lambda_pool_t *lambda__pool_get(lambda_fn_t *fn, const char *version, int create)
+{
+    for (lambda_pool_t *p = fn->pools; p; p = p->next)
+        if (strcmp(p->version, version) == 0) return p;
+    if (!create) return NULL;
+    lambda_pool_t *p = nb_xcalloc(1, sizeof *p);
+    p->fn = fn;
+    p->version = nb_xstrdup(version);
+    p->next = fn->pools;
+    fn->pools = p;
+    return p;
+}
+
+/* --- concurrency ------------------------------------------------------------------ */
+
+static void count(lambda_inst_t *inst)
+{
+    if (inst->counted) return;
+    lambda_fn_t *fn = inst->pool->fn;
+    fn->busy++;
+    if (fn->reserved < 0) {
+        lambda__svc.busy_unreserved++;
+        inst->counted = 2;
+    } else {
+        inst->counted = 1;
+    }
+}
+
+static void uncount(lambda_inst_t *inst)
+{
+    if (!inst->counted) return;
+    lambda_fn_t *fn = inst->pool->fn;
+    if (fn->busy) fn->busy--;
+    if (inst->counted == 2 && lambda__svc.busy_unreserved) lambda__svc.busy_unreserved--;
+    inst->counted = 0;
+}
+
+static const char *throttle_reason(const lambda_fn_t *fn)
+{
+    if (fn->reserved >= 0)
+        return fn->busy >= (unsigned)fn->reserved ? "ReservedFunctionConcurrentInvocationLimitExceeded" : NULL;
+    unsigned lim = lambda__svc.account_limit > lambda__svc.reserved_sum
+                       ? lambda__svc.account_limit - lambda__svc.reserved_sum : 0;
+    return lambda__svc.busy_unreserved >= lim ? "ConcurrentInvocationLimitExceeded" : NULL;
+}
+
+void lambda__fn_set_reserved(const char *name, int reserved)
+{
+    lambda_fn_t *fn = lambda__fn_get(name, 0);
+    if (!fn || fn->reserved == reserved) return;
+    fn->reserved = reserved;
+    /* Counted instances keep the bucket they were counted in until they uncount. */
+}
+
+/* --- log lines --------------------------------------------------------------------- */
+
+void lambda__inst_output(lambda_inst_t *inst, const char *line, size_t len)
+{
+    lambda__log_event(inst->conf->name, inst->stream, nb_wall_ms(), line, len);
+    lambda_inv_t *inv = inst->inv;
+    if (inv && inv->want_tail) {
+        nb_buf_append(&inv->log, line, len);
+        nb_buf_putc(&inv->log, '\n');
+        if (inv->log.len > 4 * LAMBDA_TAIL_MAX) {
+            size_t keep = LAMBDA_TAIL_MAX;
+            memmove(inv->log.data, inv->log.data + inv->log.len - keep, keep);
+            inv->log.len = keep;
+            inv->log.data[keep] = 0;
+        }
+    }
+}
+
+static void emit(lambda_inst_t *inst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(lambda_inst_t *inst, const char *fmt, ...)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    nb_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    lambda__inst_output(inst, b.data, b.len);
+    nb_buf_free(&b);
+}
+
+/* Max Memory Used of the environment. Reading it costs a file open (cgroup or
+ * /proc), so a value less than 100 ms old is reused: a peak only grows. */
+static unsigned peak_mb(lambda_inst_t *inst)
+{
+    uint64_t now = nb_now_us();
+    if (inst->peak_mb && now - inst->peak_read_us < 100000) return inst->peak_mb;
+    inst->peak_read_us = now;
+    uint64_t bytes = inst->sbx ? sbx_peak_memory(inst->sbx) : 0;
+    if (!bytes && inst->pid > 0) {
+        char p[64], line[256];
+        snprintf(p, sizeof p, "/proc/%d/status", (int)inst->pid);
+        FILE *f = fopen(p, "r");
+        if (f) {
+            while (fgets(line, sizeof line, f))
+                if (strncmp(line, "VmHWM:", 6) == 0) bytes = strtoull(line + 6, NULL, 10) * 1024;
+            fclose(f);
+        }
+    }
+    unsigned mb = (unsigned)((bytes + (1 << 20) - 1) >> 20);
+    if (mb > inst->peak_mb) inst->peak_mb = mb;
+    return inst->peak_mb;
+}
+
+/* --- delivering and ending invocations --------------------------------------------- */
+
+static void trace_id(char *out, size_t cap)
+{
+    unsigned char r[20];
+    char h[41];
+    nb_random_bytes(r, sizeof r);
+    nb_hex(r, sizeof r, h);
+    snprintf(out, cap, "Root=1-%08x-%.24s;Parent=%.16s;Sampled=0",
+             (unsigned)(nb_wall_ms() / 1000), h, h + 24);
+}
+
+static void deliver(lambda_inst_t *inst, lambda_inv_t *inv)
+{
+    inst->inv = inv;
+    inst->state = INST_BUSY;
+    count(inst);
+    lambda__inst_thaw(inst);
+    inv->start_us = nb_now_us();
+    inv->deadline_ms = nb_wall_ms() + (uint64_t)inst->conf->timeout_s * 1000;
+    emit(inst, "START RequestId: %s Version: %s", inv->id, inst->conf->version);
+    nb_req_t *req = inst->next_req;
+    inst->next_req = NULL;
+    char buf[128];
+    nb_resp_header(req, "Lambda-Runtime-Aws-Request-Id", inv->id);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)inv->deadline_ms);
+    nb_resp_header(req, "Lambda-Runtime-Deadline-Ms", buf);
+    nb_resp_header(req, "Lambda-Runtime-Invoked-Function-Arn", inv->invoked_arn);
+    trace_id(buf, sizeof buf);
+    nb_resp_header(req, "Lambda-Runtime-Trace-Id", buf);
+    if (inv->client_context) nb_resp_header(req, "Lambda-Runtime-Client-Context", inv->client_context);
+    nb_reply(req, 200, "application/json", inv->payload, inv->len);
+    /* The payload has been copied out; drop it now to keep warm instances small. */
+    free(inv->payload);
+    inv->payload = NULL;
+    lambda__inst_arm(inst, (uint64_t)inst->conf->timeout_s * 1000);
+}
+
+/* End inst's invocation with payload (copied) and log END/REPORT. status_note is
+ * appended to REPORT ("" or "\tStatus: timeout"...). */
+static void end_invocation(lambda_inst_t *inst, const char *payload, size_t len, const char *ferr,
+                           const char *status_note)
+{
+    lambda_inv_t *inv = inst->inv;
+    if (!inv) return;
+    if (inst->state != INST_DEAD && inst->state != INST_STOPPING) uv_timer_stop(&inst->timer);
+    lambda__inst_drain(inst);
+    uint64_t now = nb_now_us();
+    if (!inv->start_us) {
+        inv->start_us = now;
+        emit(inst, "START RequestId: %s Version: %s", inv->id, inst->conf->version);
+    }
+    double dur = (double)(now - inv->start_us) / 1000.0;
+    unsigned long long billed = (unsigned long long)dur;
+    if ((double)billed < dur || billed == 0) billed++;
+    emit(inst, "END RequestId: %s", inv->id);
+    char init[64] = "";
+    if (inst->report_init) {
+        snprintf(init, sizeof init, "\tInit Duration: %.2f ms", inst->init_ms);
+        inst->report_init = 0;
+    }
+    emit(inst, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %llu ms\tMemory Size: %u MB\t"
+               "Max Memory Used: %u MB%s%s",
+         inv->id, dur, billed, inst->conf->memory_mb, peak_mb(inst), init, status_note);
+    snprintf(inst->last_id, sizeof inst->last_id, "%s", inv->id);
+    inst->inv = NULL;
+    lambda__inv_finish(inv, NB_OK, NULL, NULL, payload, len, ferr);
+}
+
+/* --- submitting ------------------------------------------------------------------------ */
+
+static void enqueue(lambda_pool_t *pool, lambda_inv_t *inv)
+{
+    inv->qnext = NULL;
+    if (pool->q_tail) pool->q_tail->qnext = inv;
+    else pool->q_head = inv;
+    pool->q_tail = inv;
+    pool->n_queued++;
+}
+
+static lambda_inv_t *dequeue(lambda_pool_t *pool)
+{
+    lambda_inv_t *inv = pool->q_head;
+    if (!inv) return NULL;
+    pool->q_head = inv->qnext;
+    if (!pool->q_head) pool->q_tail = NULL;
+    pool->n_queued--;
+    inv->qnext = NULL;
+    return inv;
+}
+
+static void add_inst(lambda_pool_t *pool, lambda_inst_t *inst)
+{
+    inst->next = pool->insts;
+    pool->insts = inst;
+}
+
+static void remove_inst(lambda_pool_t *pool, lambda_inst_t *inst)
+{
+    for (lambda_inst_t **pp = &pool->insts; *pp; pp = &(*pp)->next)
+        if (*pp == inst) { *pp = inst->next; return; }
+}
+
+/* Start an instance cold for inv (stolen). */
+static void spawn_for(lambda_pool_t *pool, lambda_inv_t *inv)
+{
+    char *err = NULL;
+    lambda_inst_t *inst = lambda__inst_spawn(pool, inv, 0, &err);
+    if (!inst) {
+        lambda__inv_finish(inv, NB_OK, NULL, NULL, err, strlen(err), "Unhandled");
+        free(err);
+        return;
+    }
+    add_inst(pool, inst);
+    count(inst);
+}
+
+/* Run inv now: an idle instance or a new one (never the queue). */
+static void submit_now(lambda_pool_t *pool, lambda_inv_t *inv)
+{
+    const char *reason = throttle_reason(pool->fn);
+    if (reason) {
+        lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.", reason, NULL, 0, NULL);
+        return;
+    }
+    for (lambda_inst_t *i = pool->insts; i; i = i->next) {
+        if (i->state == INST_IDLE && i->conf == pool->conf && i->next_req) {
+            deliver(i, inv);
+            return;
+        }
+    }
+    spawn_for(pool, inv);
+}
+
+void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
+{
+    /* An instance about to ask for work takes it without adding concurrency,
+     * unless the function is already over its (possibly just lowered) reserve. */
+    lambda_fn_t *fn = pool->fn;
+    if (fn->reserved == 0 || (fn->reserved > 0 && fn->busy > (unsigned)fn->reserved)) {
+        lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.",
+                           "ReservedFunctionConcurrentInvocationLimitExceeded", NULL, 0, NULL);
+        return;
+    }
+    if (pool->n_post > pool->n_queued) {
+        inv->submit_us = nb_now_us();
+        enqueue(pool, inv);
+        return;
+    }
+    submit_now(pool, inv);
+}
+
+/* An invocation waits for an instance finishing its previous one at most
+ * QUEUE_WAIT_US: a runtime slow to ask for more work (or stuck after its
+ * answer) must not hold it; it then gets an instance of its own. */
+#define QUEUE_WAIT_US 1000000
+
+static void rescue_queue(lambda_pool_t *pool, uint64_t now)
+{
+    while (pool->q_head && now - pool->q_head->submit_us > QUEUE_WAIT_US) {
+        lambda_inv_t *inv = dequeue(pool);
+        if (!pool->conf) {
+            lambda__inv_finish(inv, LAMBDA_ERR_SERVICE, "The function changed while the invocation waited; retry.",
+                               NULL, NULL, 0, NULL);
+            continue;
+        }
+        submit_now(pool, inv);
+    }
+}
+
+/* Queued invocations beyond the instances that will pick them up get their own. */
+static void redispatch(lambda_pool_t *pool)
+{
+    while (pool->n_queued > pool->n_post) {
+        lambda_inv_t *inv = dequeue(pool);
+        if (!pool->conf) {
+            lambda__inv_finish(inv, LAMBDA_ERR_SERVICE, "The function changed while the invocation waited; retry.",
+                               NULL, NULL, 0, NULL);
+            continue;
+        }
+        lambda__pool_submit(pool, inv);
+    }
+}
+
+static unsigned live_provisioned(lambda_pool_t *pool)
+{
+    unsigned n = 0;
+    for (lambda_inst_t *i = pool->insts; i; i = i->next)
+        if (i->provisioned && i->state != INST_STOPPING && i->state != INST_DEAD && i->conf == pool->conf) n++;
+    return n;
+}
+
+static void provision(lambda_pool_t *pool)
+{
+    if (!pool->conf) return;
+    unsigned have = live_provisioned(pool);
+    while (have < pool->provisioned) {
+        char *err = NULL;
+        lambda_inst_t *inst = lambda__inst_spawn(pool, NULL, 1, &err);
+        if (!inst) {
+            nb_log_error("lambda", "provisioned instance of %s:%s failed: %s", pool->fn->name, pool->version, err);
+            free(err);
+            return;
+        }
+        add_inst(pool, inst);
+        have++;
+    }
+    for (lambda_inst_t *i = pool->insts; i && have > pool->provisioned; i = i->next) {
+        if (i->provisioned && i->state == INST_IDLE) {
+            lambda__inst_shutdown(i);
+            have--;
+        }
+    }
+}
+
+void lambda__pool_set_provisioned(lambda_pool_t *pool, unsigned n)
+{
+    pool->provisioned = n;
+    provision(pool);
+}
+
+/* --- Runtime API events ---------------------------------------------------------------- */
+
+static void become_ready(lambda_inst_t *inst, nb_req_t *req)
+{
+    lambda_pool_t *pool = inst->pool;
+    inst->next_req = req;
+    if (inst->conf != pool->conf) {
+        uncount(inst);
+        lambda__inst_shutdown(inst);
+        redispatch(pool);
+        return;
+    }
+    lambda_inv_t *inv = dequeue(pool);
+    if (inv) {
+        deliver(inst, inv);
+        return;
+    }
+    inst->state = INST_IDLE;
+    uncount(inst);
+    inst->idle_since_us = nb_now_us();
+    /* Freeze after a short grace period: back-to-back invocations then cost no
+     * freeze/thaw round trip (a cgroup freeze takes milliseconds), while an
+     * environment left idle is stopped as on Lambda. */
+    if (lambda__svc.freeze_delay_ms) lambda__inst_arm(inst, lambda__svc.freeze_delay_ms);
+    else lambda__inst_freeze(inst);
+}
+
+void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
+{
+    switch (inst->state) {
+    case INST_INIT:
+        uv_timer_stop(&inst->timer);
+        inst->init_ms = (double)(nb_now_us() - inst->spawn_us) / 1000.0;
+        inst->report_init = !inst->provisioned;
+        if (inst->inv) {
+            inst->next_req = req;
+            deliver(inst, inst->inv);
+        } else {
+            become_ready(inst, req);
+        }
+        return;
+    case INST_POST:
+        if (inst->pool->n_post) inst->pool->n_post--;
+        become_ready(inst, req);
+        return;
+    case INST_IDLE:
+        /* A runtime that gave up on its long poll (client timeout) and asks
+         * again: the newest request is the one still listening. */
+        if (inst->next_req)
+            lambda__rapi_reply(inst->next_req, 403, "{\"errorMessage\":\"State transition is not allowed\","
+                                                    "\"errorType\":\"InvalidStateTransition\"}");
+        inst->next_req = req;
+        return;
+    case INST_STOPPING:
+        if (!inst->next_req) { inst->next_req = req; return; }
+        /* fall through */
+    default:
+        lambda__rapi_reply(req, 403, "{\"errorMessage\":\"State transition is not allowed\","
+                                     "\"errorType\":\"InvalidStateTransition\"}");
+        return;
+    }
+}
+
+/* The error document a runtime posted: kept as is when it is JSON, else wrapped. */
+static char *error_doc(nb_req_t *req, size_t *len)
+{
+    json_t *j = req->body_len ? json_loadb(req->body, req->body_len, JSON_DECODE_ANY, NULL) : NULL;
+    if (j && json_is_object(j)) {
+        json_decref(j);
+        *len = req->body_len;
+        return nb_xstrndup(req->body, req->body_len);
+    }
+    json_decref(j);
+    const char *type = nb_req_header(req, "Lambda-Runtime-Function-Error-Type");
+    json_t *doc = json_pack("{s:s,s:s%}", "errorType", type && *type ? type : "Runtime.Unknown",
+                            "errorMessage", req->body, req->body_len);
+    if (!doc) doc = json_pack("{s:s,s:s}", "errorType", type && *type ? type : "Runtime.Unknown",
+                              "errorMessage", "The runtime posted an error that is not valid UTF-8");
+    char *s = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    *len = strlen(s);
+    return s;
+}
+
+void lambda__inst_response(lambda_inst_t *inst, nb_req_t *req, const char *id, int is_error)
+{
+    if (inst->state != INST_BUSY || !inst->inv || strcmp(id, inst->inv->id) != 0) {
+        if (strcmp(id, inst->last_id) == 0 || (inst->inv && strcmp(id, inst->inv->id) == 0))
+            lambda__rapi_reply(req, 403, "{\"errorMessage\":\"State transition is not allowed\","
+                                         "\"errorType\":\"InvalidStateTransition\"}");
+        else
+            lambda__rapi_reply(req, 400, "{\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}");
+        return;
+    }
+    inst->state = INST_POST;
+    inst->pool->n_post++;
+    if (!is_error && req->body_len > LAMBDA_SYNC_PAYLOAD_MAX) {
+        lambda__rapi_reply(req, 413, "{\"errorMessage\":\"Exceeded maximum allowed payload size (6291556 bytes).\","
+                                     "\"errorType\":\"RequestEntityTooLarge\"}");
+        static const char doc[] = "{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size "
+                                  "(6291556 bytes).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}";
+        end_invocation(inst, doc, sizeof doc - 1, "Unhandled", "");
+        return;
+    }
+    if (is_error) {
+        size_t len;
+        char *doc = error_doc(req, &len);
+        lambda__rapi_reply(req, 202, "{\"status\":\"OK\"}");
+        end_invocation(inst, doc, len, "Unhandled", "");
+        free(doc);
+    } else {
+        end_invocation(inst, req->body, req->body_len, NULL, "");
+        lambda__rapi_reply(req, 202, "{\"status\":\"OK\"}");
+    }
+}
+
+void lambda__inst_init_error(lambda_inst_t *inst, nb_req_t *req)
+{
+    if (inst->state != INST_INIT) {
+        lambda__rapi_reply(req, 403, "{\"errorMessage\":\"State transition is not allowed\","
+                                     "\"errorType\":\"InvalidStateTransition\"}");
+        return;
+    }
+    size_t len;
+    free(inst->init_error);
+    inst->init_error = error_doc(req, &len);
+    lambda__rapi_reply(req, 202, "{\"status\":\"OK\"}");
+    inst->init_ms = (double)(nb_now_us() - inst->spawn_us) / 1000.0;
+    json_t *doc = json_loads(inst->init_error, 0, NULL);
+    const char *type = json_string_value(json_object_get(doc, "errorType"));
+    emit(inst, "INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s",
+         inst->init_ms, type ? type : "Runtime.Unknown");
+    json_decref(doc);
+    if (inst->inv) end_invocation(inst, inst->init_error, strlen(inst->init_error), "Unhandled", "\tStatus: error");
+    uncount(inst);
+    lambda__inst_kill(inst);
+    inst->state = INST_STOPPING;
+    lambda__inst_arm(inst, 2000);
+}
+
+void lambda__inst_timer(lambda_inst_t *inst)
+{
+    switch (inst->state) {
+    case INST_INIT:
+    case INST_BUSY: {
+        lambda_inv_t *inv = inst->inv;
+        if (inv) {
+            char ts[40];
+            nb_iso8601_ms(nb_wall_ms(), ts, sizeof ts);
+            nb_buf_t msg = NB_BUF_INIT;
+            nb_buf_printf(&msg, "%s %s Task timed out after %u.00 seconds", ts, inv->id, inst->conf->timeout_s);
+            lambda__inst_output(inst, msg.data, msg.len);
+            json_t *doc = json_pack("{s:s}", "errorMessage", msg.data);
+            char *s = json_dumps(doc, JSON_COMPACT);
+            json_decref(doc);
+            nb_buf_free(&msg);
+            inst->state = INST_STOPPING;
+            end_invocation(inst, s, strlen(s), "Unhandled", "\tStatus: timeout");
+            free(s);
+        } else {
+            nb_log_warn("lambda", "instance %s of %s did not finish init in time", inst->id, inst->conf->name);
+        }
+        uncount(inst);
+        inst->state = INST_STOPPING;
+        lambda__inst_kill(inst);
+        lambda__inst_arm(inst, 2000);
+        return;
+    }
+    case INST_STOPPING:
+        lambda__inst_kill(inst);
+        lambda__inst_arm(inst, 2000);
+        return;
+    case INST_IDLE:
+        lambda__inst_freeze(inst);
+        return;
+    default:
+        return;
+    }
+}
+
+/* Go's os.ProcessState.String(), which is what Lambda prints. */
+static void exit_text(int st, char *out, size_t cap)
+{
+    if (WIFEXITED(st)) {
+        snprintf(out, cap, "exit status %d", WEXITSTATUS(st));
+    } else if (WIFSIGNALED(st)) {
+        int s = WTERMSIG(st);
+        const char *name = s == SIGKILL ? "killed" : s == SIGSEGV ? "segmentation fault" : s == SIGABRT ? "aborted"
+                         : s == SIGTERM ? "terminated" : s == SIGBUS ? "bus error" : s == SIGFPE ? "floating point exception"
+                         : s == SIGILL ? "illegal instruction" : strsignal(s);
+        snprintf(out, cap, "signal: %s%s", name, WCOREDUMP(st) ? " (core dumped)" : "");
+    } else {
+        snprintf(out, cap, "exit status 0");
+    }
+}
+
+void lambda__inst_exited(lambda_inst_t *inst)
+{
+    lambda_pool_t *pool = inst->pool;
+    if (inst->state == INST_POST && pool->n_post) pool->n_post--;
+    if (inst->inv) {
+        lambda_inv_t *inv = inst->inv;
+        if (inst->init_error) {
+            end_invocation(inst, inst->init_error, strlen(inst->init_error), "Unhandled", "\tStatus: error");
+        } else {
+            char why[96];
+            exit_text(inst->exit_status, why, sizeof why);
+            const char *type = sbx_oom_killed(inst->sbx) ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+            nb_buf_t msg = NB_BUF_INIT;
+            nb_buf_printf(&msg, "RequestId: %s Error: Runtime exited with error: %s", inv->id, why);
+            lambda__inst_output(inst, msg.data, msg.len);
+            lambda__inst_output(inst, type, strlen(type));
+            json_t *doc = json_pack("{s:s,s:s}", "errorType", type, "errorMessage", msg.data);
+            char *s = json_dumps(doc, JSON_COMPACT);
+            json_decref(doc);
+            nb_buf_free(&msg);
+            char note[96];
+            snprintf(note, sizeof note, "\tStatus: error\tError Type: %s", type);
+            end_invocation(inst, s, strlen(s), "Unhandled", note);
+            free(s);
+        }
+    }
+    uncount(inst);
+    remove_inst(pool, inst);
+    int failed_init = inst->provisioned && (inst->init_error || inst->state == INST_INIT);
+    inst->state = INST_DEAD;
+    lambda__inst_release(inst);
+    redispatch(pool);
+    /* A provisioned environment that dies during init is replaced by the sweep
+     * (once a second), not at once: a broken function must not spin. */
+    if (!failed_init) provision(pool);
+}
+
+/* --- configuration changes, reaping, stop ------------------------------------------------- */
+
+static void invalidate_pool(lambda_pool_t *pool)
+{
+    lambda__conf_unref(pool->conf);
+    pool->conf = NULL;
+    for (lambda_inst_t *i = pool->insts, *n; i; i = n) {
+        n = i->next;
+        if (i->state == INST_IDLE) lambda__inst_shutdown(i);
+    }
+}
+
+void lambda__pool_invalidate(const char *name, const char *version)
+{
+    lambda_fn_t *fn = lambda__fn_get(name, 0);
+    if (!fn) return;
+    for (lambda_pool_t *p = fn->pools; p; p = p->next)
+        if (!version || strcmp(p->version, version) == 0) invalidate_pool(p);
+}
+
+void lambda__fn_forget(const char *name)
+{
+    lambda_fn_t *fn = lambda__fn_get(name, 0);
+    if (!fn) return;
+    for (lambda_pool_t *p = fn->pools; p; p = p->next) {
+        p->provisioned = 0;
+        invalidate_pool(p);
+    }
+    fn->reserved = -1;
+}
+
+static void on_sweep(uv_timer_t *t)
+{
+    uint64_t now = nb_now_us();
+    static uint64_t last_provision;
+    if (now - last_provision >= 1000000) {
+        last_provision = now;
+        for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
+            for (lambda_pool_t *p = f->pools; p; p = p->next)
+                if (p->provisioned) provision(p);
+    }
+    uint64_t limit = (uint64_t)lambda__svc.idle_timeout_ms * 1000;
+    for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
+        for (lambda_pool_t *p = f->pools; p; p = p->next) {
+            rescue_queue(p, now);
+            for (lambda_inst_t *i = p->insts, *n; i; i = n) {
+                n = i->next;
+                if (i->state != INST_IDLE) continue;
+                if ((!i->provisioned && now - i->idle_since_us >= limit) ||
+                    (i->creds_expire_ms && nb_wall_ms() + 300000 >= i->creds_expire_ms))
+                    lambda__inst_shutdown(i);
+            }
+        }
+    lambda__log_flush();
+}
+
+void lambda__pool_start(void)
+{
+    uv_timer_init(lambda__svc.ctx->loop, &lambda__svc.sweep);
+    uv_timer_start(&lambda__svc.sweep, on_sweep, 100, 100);
+}
+
+unsigned lambda__pool_count_instances(void)
+{
+    unsigned n = 0;
+    for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
+        for (lambda_pool_t *p = f->pools; p; p = p->next)
+            for (lambda_inst_t *i = p->insts; i; i = i->next) n++;
+    return n;
+}
+
+void lambda__pool_stop_all(void)
+{
+    uv_timer_stop(&lambda__svc.sweep);
+    uv_close((uv_handle_t *)&lambda__svc.sweep, NULL);
+    for (lambda_fn_t *f = lambda__svc.fns, *fn_next; f; f = fn_next) {
+        fn_next = f->next;
+        for (lambda_pool_t *p = f->pools, *pn; p; p = pn) {
+            pn = p->next;
+            lambda_inv_t *inv;
+            while ((inv = dequeue(p)))
+                lambda__inv_finish(inv, LAMBDA_ERR_SERVICE, "nimbus is shutting down", NULL, NULL, 0, NULL);
+            for (lambda_inst_t *i = p->insts, *in; i; i = in) {
+                in = i->next;
+                lambda__inst_kill(i);
+                if (i->pid > 0) waitpid(i->pid, &i->exit_status, 0);
+                if (i->inv) {
+                    lambda_inv_t *v = i->inv;
+                    i->inv = NULL;
+                    lambda__inv_finish(v, LAMBDA_ERR_SERVICE, "nimbus is shutting down", NULL, NULL, 0, NULL);
+                }
+                i->state = INST_DEAD;
+                lambda__inst_release(i);
+            }
+            lambda__conf_unref(p->conf);
+            free(p->version);
+            free(p);
+        }
+        free(f->name);
+        free(f);
+    }
+    lambda__svc.fns = NULL;
+}

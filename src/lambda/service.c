@@ -1,0 +1,254 @@
+/* service.c — the Lambda service: its operation table (REST-JSON, paths and
+ * IAM actions from the botocore model lambda/2015-03-31), start-up and stop.
+ *
+ * Start-up: settings from the configuration (lambda.idle_timeout seconds,
+ * lambda.account_concurrency, lambda.async_retry_delay_ms, lambda.isolate,
+ * lambda.freeze (0: idle instances are not stopped), lambda.node, lambda.python), the runtime bootstraps embedded in the binary
+ * written to DATA/runtime/, provisioned instances and queued Event
+ * invocations resumed from the store. */
+#include "lambda/lambda_int.h"
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/service.h"
+#include "core/util.h"
+#include "sandbox/sandbox.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FN_ARN "arn:aws:lambda:{region}:{account}:function:{FunctionName}"
+#define LAYER_ARN "arn:aws:lambda:{region}:{account}:layer:{LayerName}"
+
+static const nb_op_t ops[] = {
+    {"CreateFunction", lambda__op_create_function, "lambda:CreateFunction", FN_ARN, NULL, "POST /2015-03-31/functions", 0},
+    {"ListFunctions", lambda__op_list_functions, "lambda:ListFunctions", "*", NULL, "GET /2015-03-31/functions/", 0},
+    {"GetFunction", lambda__op_get_function, "lambda:GetFunction", FN_ARN, NULL, "GET /2015-03-31/functions/{FunctionName}", 0},
+    {"GetFunctionConfiguration", lambda__op_get_function_configuration, "lambda:GetFunctionConfiguration", FN_ARN, NULL,
+     "GET /2015-03-31/functions/{FunctionName}/configuration", 0},
+    {"UpdateFunctionCode", lambda__op_update_function_code, "lambda:UpdateFunctionCode", FN_ARN, NULL,
+     "PUT /2015-03-31/functions/{FunctionName}/code", 0},
+    {"UpdateFunctionConfiguration", lambda__op_update_function_configuration, "lambda:UpdateFunctionConfiguration",
+     FN_ARN, NULL, "PUT /2015-03-31/functions/{FunctionName}/configuration", 0},
+    {"DeleteFunction", lambda__op_delete_function, "lambda:DeleteFunction", FN_ARN, NULL,
+     "DELETE /2015-03-31/functions/{FunctionName}", 0},
+    {"Invoke", lambda__op_invoke, "lambda:InvokeFunction", FN_ARN, NULL,
+     "POST /2015-03-31/functions/{FunctionName}/invocations", NB_OP_RAW_BODY},
+    {"PublishVersion", lambda__op_publish_version, "lambda:PublishVersion", FN_ARN, NULL,
+     "POST /2015-03-31/functions/{FunctionName}/versions", 0},
+    {"ListVersionsByFunction", lambda__op_list_versions, "lambda:ListVersionsByFunction", FN_ARN, NULL,
+     "GET /2015-03-31/functions/{FunctionName}/versions", 0},
+    {"CreateAlias", lambda__op_create_alias, "lambda:CreateAlias", FN_ARN, NULL,
+     "POST /2015-03-31/functions/{FunctionName}/aliases", 0},
+    {"ListAliases", lambda__op_list_aliases, "lambda:ListAliases", FN_ARN, NULL,
+     "GET /2015-03-31/functions/{FunctionName}/aliases", 0},
+    {"GetAlias", lambda__op_get_alias, "lambda:GetAlias", FN_ARN, NULL,
+     "GET /2015-03-31/functions/{FunctionName}/aliases/{Name}", 0},
+    {"UpdateAlias", lambda__op_update_alias, "lambda:UpdateAlias", FN_ARN, NULL,
+     "PUT /2015-03-31/functions/{FunctionName}/aliases/{Name}", 0},
+    {"DeleteAlias", lambda__op_delete_alias, "lambda:DeleteAlias", FN_ARN, NULL,
+     "DELETE /2015-03-31/functions/{FunctionName}/aliases/{Name}", 0},
+    {"PutFunctionConcurrency", lambda__op_put_concurrency, "lambda:PutFunctionConcurrency", FN_ARN, NULL,
+     "PUT /2017-10-31/functions/{FunctionName}/concurrency", 0},
+    {"GetFunctionConcurrency", lambda__op_get_concurrency, "lambda:GetFunctionConcurrency", FN_ARN, NULL,
+     "GET /2019-09-30/functions/{FunctionName}/concurrency", 0},
+    {"DeleteFunctionConcurrency", lambda__op_delete_concurrency, "lambda:DeleteFunctionConcurrency", FN_ARN, NULL,
+     "DELETE /2017-10-31/functions/{FunctionName}/concurrency", 0},
+    {"PutProvisionedConcurrencyConfig", lambda__op_put_pc, "lambda:PutProvisionedConcurrencyConfig", FN_ARN, NULL,
+     "PUT /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
+    {"GetProvisionedConcurrencyConfig", lambda__op_get_pc, "lambda:GetProvisionedConcurrencyConfig", FN_ARN, NULL,
+     "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
+    {"DeleteProvisionedConcurrencyConfig", lambda__op_delete_pc, "lambda:DeleteProvisionedConcurrencyConfig", FN_ARN,
+     NULL, "DELETE /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
+    {"PutFunctionEventInvokeConfig", lambda__op_put_eic, "lambda:PutFunctionEventInvokeConfig", FN_ARN, NULL,
+     "PUT /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
+    {"UpdateFunctionEventInvokeConfig", lambda__op_update_eic, "lambda:UpdateFunctionEventInvokeConfig", FN_ARN, NULL,
+     "POST /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
+    {"GetFunctionEventInvokeConfig", lambda__op_get_eic, "lambda:GetFunctionEventInvokeConfig", FN_ARN, NULL,
+     "GET /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
+    {"DeleteFunctionEventInvokeConfig", lambda__op_delete_eic, "lambda:DeleteFunctionEventInvokeConfig", FN_ARN, NULL,
+     "DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
+    {"PublishLayerVersion", lambda__op_publish_layer, "lambda:PublishLayerVersion", LAYER_ARN, NULL,
+     "POST /2018-10-31/layers/{LayerName}/versions", 0},
+    {"ListLayerVersions", lambda__op_list_layer_versions, "lambda:ListLayerVersions", "*", NULL,
+     "GET /2018-10-31/layers/{LayerName}/versions", 0},
+    {"GetLayerVersion", lambda__op_get_layer, "lambda:GetLayerVersion", LAYER_ARN ":{VersionNumber}", NULL,
+     "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 0},
+    {"DeleteLayerVersion", lambda__op_delete_layer, "lambda:DeleteLayerVersion", LAYER_ARN ":{VersionNumber}", NULL,
+     "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 0},
+    {"ListLayers", lambda__op_list_layers, "lambda:ListLayers", "*", NULL, "GET /2018-10-31/layers", 0},
+    {"AddPermission", lambda__op_add_permission, "lambda:AddPermission", FN_ARN, NULL,
+     "POST /2015-03-31/functions/{FunctionName}/policy", 0},
+    {"RemovePermission", lambda__op_remove_permission, "lambda:RemovePermission", FN_ARN, NULL,
+     "DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}", 0},
+    {"GetPolicy", lambda__op_get_policy, "lambda:GetPolicy", FN_ARN, NULL,
+     "GET /2015-03-31/functions/{FunctionName}/policy", 0},
+    {"GetAccountSettings", lambda__op_get_account_settings, "lambda:GetAccountSettings", "*", NULL,
+     "GET /2016-08-19/account-settings/", 0},
+    {"NimbusGetFunctionPackage", lambda__op_get_package, "lambda:GetFunction", FN_ARN, NULL,
+     "GET /2015-03-31/functions/{FunctionName}/package/{Package}", NB_OP_NO_AUTH},
+    {"GetFunctionCodeSigningConfig", lambda__op_get_code_signing, "lambda:GetFunctionCodeSigningConfig", FN_ARN,
+     NULL, "GET /2020-06-30/functions/{FunctionName}/code-signing-config", 0},
+    {"GetFunctionUrlConfig", lambda__op_get_url_config, "lambda:GetFunctionUrlConfig", FN_ARN, NULL,
+     "GET /2021-10-31/functions/{FunctionName}/url", 0},
+    {"ListFunctionEventInvokeConfigs", lambda__op_list_eic, "lambda:ListFunctionEventInvokeConfigs", FN_ARN, NULL,
+     "GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", 0},
+    {"ListProvisionedConcurrencyConfigs", lambda__op_list_pc, "lambda:ListProvisionedConcurrencyConfigs", FN_ARN,
+     NULL, "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL", 0},
+    {"ListEventSourceMappings", lambda__op_list_esm, "lambda:ListEventSourceMappings", "*", NULL,
+     "GET /2015-03-31/event-source-mappings/", 0},
+    {"GetLayerVersionByArn", lambda__op_get_layer_by_arn, "lambda:GetLayerVersion", "*", NULL,
+     "GET /2018-10-31/layers?find=LayerVersion", 0},
+    {"TagResource", lambda__op_tag, "lambda:TagResource", "{ARN}", NULL, "POST /2017-03-31/tags/{ARN}", 0},
+    {"UntagResource", lambda__op_untag, "lambda:UntagResource", "{ARN}", NULL, "DELETE /2017-03-31/tags/{ARN}", 0},
+    {"ListTags", lambda__op_list_tags, "lambda:ListTags", "{ARN}", NULL, "GET /2017-03-31/tags/{ARN}", 0},
+};
+
+static const char *const prefixes[] = {
+    "/2015-03-31/functions", "/2017-10-31/functions", "/2019-09-30/functions", "/2019-09-25/functions",
+    "/2018-10-31/layers", "/2016-08-19/account-settings", "/2017-03-31/tags", "/2020-06-30/functions",
+    "/2021-10-31/functions", "/2015-03-31/event-source-mappings", NULL,
+};
+
+/* The bootstraps under runtimes/, embedded by scripts/embed.sh. */
+typedef struct { const char *path; const unsigned char *data; size_t len; } embedded_file_t;
+extern const embedded_file_t nb_embedded_files[];
+
+static void write_runtimes(void)
+{
+    for (const embedded_file_t *f = nb_embedded_files; f->path; f++) {
+        char path[PATH_MAX];
+        if (lambda__pathf(path, sizeof path, "%s/%s", lambda__svc.runtime_dir, f->path)) continue;
+        nb_buf_t cur = NB_BUF_INIT;
+        int same = nb_read_file(path, &cur) == 0 && cur.len == f->len && memcmp(cur.data, f->data, f->len) == 0;
+        nb_buf_free(&cur);
+        if (same) continue;
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash) {
+            *slash = 0;
+            nb_mkdir_p(dir);
+            /* every level readable: sandboxed instances run as unprivileged uids */
+            size_t root = strlen(lambda__svc.runtime_dir);
+            for (char *p = dir + strlen(dir); p > dir + root; p--) {
+                if (*p == '/') { *p = 0; chmod(dir, 0755); *p = '/'; }
+            }
+            chmod(dir, 0755);
+        }
+        int exec = strstr(f->path, "bootstrap") && !strchr(strrchr(f->path, '/') ? strrchr(f->path, '/') : f->path, '.');
+        if (nb_write_file_atomic(path, f->data, f->len, exec ? 0755 : 0644) != 0)
+            nb_log_error("lambda", "cannot write %s", path);
+    }
+}
+
+/* The native runner is this binary; a copy under DATA/runtime/bin/ is what a
+ * sandboxed instance can see (at /var/runtime/bin/nimbus). */
+static void install_self(void)
+{
+    char dst[PATH_MAX];
+    if (lambda__pathf(dst, sizeof dst, "%s/bin/nimbus", lambda__svc.runtime_dir)) return;
+    struct stat a, b;
+    if (stat(lambda__svc.self_exe, &a) != 0) return;
+    if (stat(dst, &b) == 0 && a.st_size == b.st_size && a.st_mtime <= b.st_mtime) return;
+    nb_buf_t bin = NB_BUF_INIT;
+    char dir[PATH_MAX];
+    if (nb_read_file(lambda__svc.self_exe, &bin) == 0 &&
+        lambda__pathf(dir, sizeof dir, "%s/bin", lambda__svc.runtime_dir) == 0 && nb_mkdir_p(dir) == 0) {
+        chmod(dir, 0755);
+        if (nb_write_file_atomic(dst, bin.data, bin.len, 0755) != 0)
+            nb_log_warn("lambda", "cannot install the native runner at %s", dst);
+    }
+    nb_buf_free(&bin);
+}
+
+static void find_exe(const char *name, const char *configured, char *out, size_t cap)
+{
+    if (configured) { snprintf(out, cap, "%s", configured); return; }
+    const char *path = getenv("PATH");
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path ? path : "/usr/local/bin:/usr/bin:/bin");
+    for (char *save = NULL, *d = strtok_r(buf, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        if (lambda__pathf(out, cap, "%s/%s", d, name)) continue;
+        if (access(out, X_OK) == 0) return;
+    }
+    snprintf(out, cap, "/usr/bin/%s", name);
+}
+
+static int lambda_init(nb_ctx_t *ctx)
+{
+    lambda_svc_t *s = &lambda__svc;
+    memset(s, 0, sizeof *s);
+    s->ctx = ctx;
+    const nb_config_t *cfg = ctx->cfg;
+    lambda__pathf(s->dir, sizeof s->dir, "%s/lambda", cfg->data_dir);
+    lambda__pathf(s->runtime_dir, sizeof s->runtime_dir, "%s/runtime", cfg->data_dir);
+    if (s->dir[0] != '/') {
+        char cwd[PATH_MAX], tmp[PATH_MAX];
+        if (getcwd(cwd, sizeof cwd)) {
+            lambda__pathf(tmp, sizeof tmp, "%s/%s", cwd, s->dir);
+            lambda__pathf(s->dir, sizeof s->dir, "%s", tmp);
+            lambda__pathf(tmp, sizeof tmp, "%s/%s", cwd, s->runtime_dir);
+            lambda__pathf(s->runtime_dir, sizeof s->runtime_dir, "%s", tmp);
+        }
+    }
+    nb_mkdir_p(s->dir);
+    nb_mkdir_p(s->runtime_dir);
+    chmod(s->runtime_dir, 0755);
+    ssize_t n = readlink("/proc/self/exe", s->self_exe, sizeof s->self_exe - 1);
+    s->self_exe[n > 0 ? n : 0] = 0;
+    find_exe("node", nb_config_get(cfg, "lambda.node"), s->node, sizeof s->node);
+    snprintf(s->python, sizeof s->python, "%s",
+             nb_config_get(cfg, "lambda.python") ? nb_config_get(cfg, "lambda.python") : "/usr/bin/python3");
+    s->idle_timeout_ms = (unsigned)(nb_config_get_long(cfg, "lambda.idle_timeout", 300) * 1000);
+    const char *ms = nb_config_get(cfg, "lambda.idle_timeout_ms");
+    if (ms) s->idle_timeout_ms = (unsigned)strtoul(ms, NULL, 10);
+    s->account_limit = (unsigned)nb_config_get_long(cfg, "lambda.account_concurrency", 1000);
+    s->async_retry_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.async_retry_delay_ms", 60000);
+    s->isolate = (int)nb_config_get_long(cfg, "lambda.isolate", sbx_fully_isolated());
+    s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
+    s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
+    lambda__inst_reap_orphans();
+    write_runtimes();
+    install_self();
+    lambda__logs_init();
+    lambda__pool_start();
+    s->started = 1;
+    lambda__settings_resume();
+    lambda__async_init();
+    nb_log_info("lambda", "ready: node %s, python %s, isolation %s, idle timeout %u ms, account concurrency %u",
+                s->node, s->python, s->isolate ? "on" : "off", s->idle_timeout_ms, s->account_limit);
+    return 0;
+}
+
+static void lambda_stop(nb_ctx_t *ctx)
+{
+    (void)ctx;
+    if (!lambda__svc.started) return;
+    lambda__svc.started = 0;
+    lambda__async_stop();
+    lambda__pool_stop_all();
+    lambda__logs_stop();
+}
+
+static json_t *lambda_health(nb_ctx_t *ctx)
+{
+    (void)ctx;
+    unsigned busy = 0;
+    for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next) busy += f->busy;
+    return json_pack("{s:i,s:i,s:i,s:i}", "instances", (int)lambda__pool_count_instances(), "busy", (int)busy,
+                     "busy_unreserved", (int)lambda__svc.busy_unreserved, "reserved", (int)lambda__svc.reserved_sum);
+}
+
+const nb_service_t lambda_service = {
+    .name = "lambda",
+    .proto = NB_PROTO_REST_JSON,
+    .path_prefixes = prefixes,
+    .error_message_key = "message",
+    .ops = ops,
+    .n_ops = sizeof ops / sizeof ops[0],
+    .init = lambda_init,
+    .stop = lambda_stop,
+    .health = lambda_health,
+};
