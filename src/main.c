@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "store/store_crypto.h"
 #include <errno.h>
+#include <jansson.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <stdio.h>
@@ -287,8 +288,14 @@ static int cmd_env(int argc, char **argv)
     char *av[] = {(char *)"--data", (char *)data};
     if (nb_config_load(&cfg, 2, av) != 0) return 2;
     printf("export AWS_ENDPOINT_URL=%s\nexport AWS_REGION=%s\nexport AWS_DEFAULT_REGION=%s\n", b.data, cfg.region, cfg.region);
-    printf("export AWS_ACCESS_KEY_ID=test\nexport AWS_SECRET_ACCESS_KEY=test\n");
     nb_buf_free(&b);
+    snprintf(path, sizeof path, "%s/credentials.json", data);
+    json_t *creds = json_load_file(path, 0, NULL);   /* written 0600 at first start */
+    const char *ak = json_string_value(json_object_get(creds, "AccessKeyId"));
+    const char *sk = json_string_value(json_object_get(creds, "SecretAccessKey"));
+    if (ak && sk) printf("export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\n", ak, sk);
+    else fprintf(stderr, "nimbus env: no credentials in %s\n", path);
+    json_decref(creds);
     nb_config_free(&cfg);
     return 0;
 }

@@ -10,4 +10,12 @@
 
 int auth_enforce(nb_req_t *req);
 
+/* May AWS service principal service ("apigateway.amazonaws.com") perform
+ * action on resource_arn (a Lambda function), acting for source_arn (may be
+ * NULL)? Evaluates the resource's policy (Lambda: its AddPermission
+ * statements, with aws:SourceArn / aws:SourceAccount). 1 when allowed, 0 when
+ * not (no policy, no matching statement, or an explicit deny). Loop thread. */
+int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action, const char *resource_arn,
+                         const char *source_arn);
+
 #endif

@@ -10,6 +10,7 @@ static const nb_error_row_t rows[NB_ERR__COUNT] = {
 #include "lambda/errors.def"
 #include "apigw/errors.def"
 #include "kms/errors.def"
+#include "auth/errors.def"
 #undef X
 };
 

@@ -19,6 +19,7 @@ typedef enum nb_err {
 #include "lambda/errors.def"
 #include "apigw/errors.def"
 #include "kms/errors.def"
+#include "auth/errors.def"
 #undef X
     NB_ERR__COUNT
 } nb_err_t;

@@ -6,6 +6,8 @@
 extern const nb_service_t nb_internal_service;
 extern const nb_service_t ddb_service;
 extern const nb_service_t kms_service;
+extern const nb_service_t iam_service;
+extern const nb_service_t sts_service;
 extern const nb_service_t lambda_service;
 extern const nb_service_t apigw_service;
 
@@ -13,6 +15,8 @@ const nb_service_t *const nb_services[] = {
     &nb_internal_service,
     &ddb_service,
     &kms_service,
+    &iam_service,
+    &sts_service,
     &lambda_service,
     &apigw_service,
     NULL

@@ -23,8 +23,16 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("NIMBUS_BIN", os.path.join(ROOT, "build", "nimbus"))
 AWS_CLI = "/usr/bin/aws"
-CREDS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
-         "AWS_DEFAULT_REGION": "us-east-1"}
+REGION = {"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"}
+# Filled from DATA/credentials.json by Nimbus.start(): the root credentials of
+# the most recently started daemon (kept for tests that read CREDS directly).
+CREDS = dict(REGION)
+
+
+def read_credentials(data_dir):
+    """The root credentials nimbus generated in data_dir (AccessKeyId, SecretAccessKey, AccountId)."""
+    with open(os.path.join(data_dir, "credentials.json")) as f:
+        return json.load(f)
 
 
 class Nimbus:
@@ -61,6 +69,11 @@ class Nimbus:
         # drain stdout in the background so the daemon never blocks on it
         self._drain = subprocess.Popen(["cat"], stdin=self.proc.stdout, stdout=subprocess.DEVNULL)
         self.wait_healthy()
+        c = read_credentials(self.data_dir)
+        self.creds = {"AWS_ACCESS_KEY_ID": c["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": c["SecretAccessKey"]}
+        self.creds.update(REGION)
+        self.account = c["AccountId"]
+        CREDS.update(self.creds)
         return self
 
     def wait_healthy(self, timeout=10.0):
@@ -112,9 +125,14 @@ class Nimbus:
         if self.own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
-    def env(self):
+    def env(self, creds=None):
+        """Environment for AWS tools: this daemon's endpoint and root credentials (or creds:
+        a dict with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and optionally AWS_SESSION_TOKEN)."""
         e = dict(os.environ)
-        e.update(CREDS)
+        for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            e.pop(k, None)
+        e.update(REGION)
+        e.update(creds or self.creds)
         e["AWS_ENDPOINT_URL"] = self.endpoint
         e.pop("AWS_PROFILE", None)
         e["AWS_CONFIG_FILE"] = "/dev/null"
@@ -122,10 +140,11 @@ class Nimbus:
         e["AWS_PAGER"] = ""
         return e
 
-    def aws(self, *args, check=True, input=None):
-        """Run Debian's AWS CLI v2 against this nimbus; returns (rc, parsed JSON or text, stderr)."""
+    def aws(self, *args, check=True, input=None, creds=None):
+        """Run Debian's AWS CLI v2 against this nimbus; returns (rc, parsed JSON or text, stderr).
+        creds: other credentials (see env())."""
         p = subprocess.run([AWS_CLI, "--endpoint-url", self.endpoint, "--output", "json"] + list(args),
-                           capture_output=True, text=True, env=self.env(), input=input, timeout=120)
+                           capture_output=True, text=True, env=self.env(creds), input=input, timeout=120)
         if check and p.returncode != 0:
             raise AssertionError("aws %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
         out = p.stdout
@@ -135,19 +154,35 @@ class Nimbus:
             pass
         return p.returncode, out, p.stderr
 
-    def client(self, service, **kw):
+    def client(self, service, access_key=None, secret_key=None, session_token=None, **kw):
+        """A boto3 client for this nimbus, as root unless other credentials are given."""
         import boto3
         import botocore.config
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"],
-                            config=botocore.config.Config(retries={"max_attempts": 1}), **kw)
+        kw.setdefault("config", botocore.config.Config(retries={"max_attempts": 1}))
+        kw.setdefault("region_name", "us-east-1")
+        return boto3.client(service, endpoint_url=self.endpoint,
+                            aws_access_key_id=access_key or self.creds["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=secret_key or self.creds["AWS_SECRET_ACCESS_KEY"],
+                            aws_session_token=session_token, **kw)
+
+    def sign(self, method, url, body=b"", headers=None, service="dynamodb", access_key=None, secret_key=None,
+             session_token=None):
+        """Headers (with Authorization) that SigV4-sign a raw request as botocore would, as root
+        unless other credentials are given; for tests that send bytes no SDK would."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        creds = Credentials(access_key or self.creds["AWS_ACCESS_KEY_ID"],
+                            secret_key or self.creds["AWS_SECRET_ACCESS_KEY"], session_token)
+        req = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
+        SigV4Auth(creds, service, "us-east-1").add_auth(req)
+        return dict(req.headers.items())
 
     def resource(self, service):
         import boto3
         return boto3.resource(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                              aws_access_key_id=CREDS["AWS_ACCESS_KEY_ID"],
-                              aws_secret_access_key=CREDS["AWS_SECRET_ACCESS_KEY"])
+                              aws_access_key_id=self.creds["AWS_ACCESS_KEY_ID"],
+                              aws_secret_access_key=self.creds["AWS_SECRET_ACCESS_KEY"])
 
     def node(self, script_path, *args, timeout=120):
         """Run a Node.js script with the e2e node_modules and this endpoint in the env."""

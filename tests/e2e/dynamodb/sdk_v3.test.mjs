@@ -18,7 +18,7 @@ let nimbus, client, doc;
 before(async () => {
   nimbus = await startNimbus();
   client = new DynamoDBClient({ endpoint: nimbus.endpoint, region: 'us-east-1',
-                                credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+                                credentials: nimbus.credentials });
   doc = DynamoDBDocumentClient.from(client);
   await client.send(new CreateTableCommand({
     TableName: 'Orders', BillingMode: 'PAY_PER_REQUEST',

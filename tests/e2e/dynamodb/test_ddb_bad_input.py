@@ -40,10 +40,10 @@ BODIES = [
 class BadInput(NimbusTestCase):
     def call(self, op, body):
         data = json.dumps(body).encode() if not isinstance(body, bytes) else body
-        req = urllib.request.Request(self.nimbus.endpoint + "/", data=data, method="POST", headers={
-            "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op,
-            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, "
-                             "SignedHeaders=host, Signature=0"})
+        url = self.nimbus.endpoint + "/"
+        headers = self.nimbus.sign("POST", url, data, {
+            "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op})
+        req = urllib.request.Request(url, data=data, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
                 return r.status, json.loads(r.read() or b"{}")

@@ -21,7 +21,8 @@ class LambdaControlPlane(NimbusTestCase):
         import boto3
         import botocore.config
         self.raw = boto3.client("lambda", endpoint_url=self.nimbus.endpoint, region_name="us-east-1",
-                                aws_access_key_id="test", aws_secret_access_key="test",
+                                aws_access_key_id=self.nimbus.creds["AWS_ACCESS_KEY_ID"],
+                                aws_secret_access_key=self.nimbus.creds["AWS_SECRET_ACCESS_KEY"],
                                 config=botocore.config.Config(parameter_validation=False,
                                                               retries={"max_attempts": 1}))
 

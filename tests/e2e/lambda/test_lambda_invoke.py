@@ -24,7 +24,8 @@ from lambdatest import create, parse_report  # noqa: E402
 
 def raw_client(nimbus):
     return boto3.client("lambda", endpoint_url=nimbus.endpoint, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test",
+                        aws_access_key_id=nimbus.creds["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=nimbus.creds["AWS_SECRET_ACCESS_KEY"],
                         config=botocore.config.Config(parameter_validation=False, retries={"max_attempts": 1},
                                                       read_timeout=60))
 

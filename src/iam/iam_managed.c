@@ -1,0 +1,352 @@
+/* iam_managed.c — customer managed policies and their versions (at most 5,
+ * one default), and SimulatePrincipalPolicy over a user's or role's policies. */
+#include "iam/iam_svc.h"
+#include "iam/policy.h"
+#include "auth/creds.h"
+#include "core/util.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_VERSIONS 5
+#define MANAGED_POLICY_QUOTA 6144
+
+static const char *const policy_fields[] = {"PolicyName", "PolicyId", "Arn", "Path", "DefaultVersionId",
+                                            "AttachmentCount", "IsAttachable", "Description", "CreateDate",
+                                            "UpdateDate", NULL};
+
+static void policy_xml(nb_buf_t *b, json_t *p)
+{
+    iam__xml_fields(b, p, policy_fields);
+}
+
+static void version_xml(nb_buf_t *b, json_t *v, const char *dflt, int with_doc)
+{
+    const char *id = json_string_value(json_object_get(v, "VersionId"));
+    if (with_doc) iam__xml_doc(b, "Document", json_string_value(json_object_get(v, "Document")));
+    iam__xml_str(b, "VersionId", id);
+    nb_buf_printf(b, "<IsDefaultVersion>%s</IsDefaultVersion>", dflt && id && strcmp(dflt, id) == 0 ? "true" : "false");
+    iam__xml_str(b, "CreateDate", json_string_value(json_object_get(v, "CreateDate")));
+}
+
+static int check_doc(nb_req_t *req, const char *doc)
+{
+    if (iam_policy_size(doc, strlen(doc)) > MANAGED_POLICY_QUOTA) {
+        nb_reply_error(req, NB_ERR_IAM_LIMIT_EXCEEDED, "Cannot exceed quota for PolicySize: %d", MANAGED_POLICY_QUOTA);
+        return -1;
+    }
+    return iam__check_policy(req, doc, 0, NB_ERR_IAM_MALFORMED_POLICY);
+}
+
+static void op_create_policy(nb_req_t *req)
+{
+    const char *name = iam__need(req, "PolicyName");
+    if (!name || iam__check_name(req, "PolicyName", name, 128)) return;
+    const char *doc = iam__need(req, "PolicyDocument");
+    if (!doc || check_doc(req, doc)) return;
+    const char *path = nb_req_form(req, "Path");
+    if (!path) path = "/";
+    char *arn = nb_arena_printf(req->arena, "arn:aws:iam::%s:policy%s%s", req->ctx->cfg->account, path, name);
+    store_txn_t *t = iam__begin(req, 1);
+    if (!t) return;
+    json_t *old = iam__get(t, AUTH_KS_POLICIES, arn);
+    if (old) {
+        json_decref(old);
+        iam__fail(req, t, NB_ERR_IAM_ALREADY_EXISTS, "A policy called %s already exists. Duplicate names are not allowed.", name);
+        return;
+    }
+    char id[21], now[32];
+    auth_new_id("ANPA", id);
+    iam__now(now, sizeof now);
+    json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:s,s:s,s:i,s:[{s:s,s:s,s:s}]}", "PolicyName", name,
+                          "PolicyId", id, "Arn", arn, "Path", path, "DefaultVersionId", "v1", "AttachmentCount", 0,
+                          "IsAttachable", 1, "CreateDate", now, "UpdateDate", now, "NextVersion", 2, "Versions",
+                          "VersionId", "v1", "Document", doc, "CreateDate", now);
+    const char *desc = nb_req_form(req, "Description");
+    if (desc) json_object_set_new(p, "Description", json_string(desc));
+    iam__put(t, AUTH_KS_POLICIES, arn, p);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<Policy>");
+    policy_xml(&b, p);
+    nb_buf_puts(&b, "</Policy>");
+    json_decref(p);
+    iam__commit_reply(req, t, b.data);
+    nb_buf_free(&b);
+}
+
+/* The policy named by PolicyArn, or NULL after replying (t aborted). */
+static json_t *load_policy(nb_req_t *req, store_txn_t *t, const char **arn_out)
+{
+    const char *arn = iam__need(req, "PolicyArn");
+    if (!arn) {
+        store_abort(t);
+        return NULL;
+    }
+    json_t *p = iam__get(t, AUTH_KS_POLICIES, arn);
+    if (!p) iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "Policy %s does not exist or is not attachable.", arn);
+    *arn_out = arn;
+    return p;
+}
+
+static void op_get_policy(nb_req_t *req)
+{
+    store_txn_t *t = iam__begin(req, 0);
+    const char *arn;
+    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    if (!p) return;
+    store_abort(t);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<Policy>");
+    policy_xml(&b, p);
+    nb_buf_puts(&b, "</Policy>");
+    json_decref(p);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
+static int list_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    (void)key, (void)klen;
+    nb_buf_t *b = ((void **)arg)[0];
+    const char *only_attached = ((void **)arg)[1];
+    json_t *p = json_loadb(val, vlen, 0, NULL);
+    if (p && (!only_attached || json_integer_value(json_object_get(p, "AttachmentCount")) > 0)) {
+        nb_buf_puts(b, "<member>");
+        policy_xml(b, p);
+        nb_buf_puts(b, "</member>");
+    }
+    json_decref(p);
+    return 0;
+}
+
+static void op_list_policies(nb_req_t *req)
+{
+    store_txn_t *t = iam__begin(req, 0);
+    if (!t) return;
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<Policies>");
+    const char *oa = nb_req_form(req, "OnlyAttached");
+    void *arg[2] = {&b, oa && strcmp(oa, "true") == 0 ? (void *)"y" : NULL};
+    /* customer managed policies only: nimbus has no AWS managed ones */
+    const char *scope = nb_req_form(req, "Scope");
+    if (!scope || strcmp(scope, "AWS") != 0) store_scan(t, AUTH_KS_POLICIES, NULL, 0, NULL, 0, 0, list_one, arg);
+    store_abort(t);
+    nb_buf_puts(&b, "</Policies><IsTruncated>false</IsTruncated>");
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
+static void op_delete_policy(nb_req_t *req)
+{
+    store_txn_t *t = iam__begin(req, 1);
+    const char *arn;
+    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    if (!p) return;
+    int attached = json_integer_value(json_object_get(p, "AttachmentCount")) > 0;
+    int versions = json_array_size(json_object_get(p, "Versions")) > 1;
+    json_decref(p);
+    if (attached || versions) {
+        iam__fail(req, t, NB_ERR_IAM_DELETE_CONFLICT, "%s", attached ? "Cannot delete a policy attached to entities."
+                  : "This policy has more than one version. Before you delete a policy, you must delete the "
+                    "policy's versions. The default version is deleted with the policy.");
+        return;
+    }
+    store_del(t, AUTH_KS_POLICIES, arn, strlen(arn));
+    iam__commit_reply(req, t, NULL);
+}
+
+static void op_create_policy_version(nb_req_t *req)
+{
+    const char *doc = iam__need(req, "PolicyDocument");
+    if (!doc || check_doc(req, doc)) return;
+    const char *sd = nb_req_form(req, "SetAsDefault");
+    int set_default = sd && strcmp(sd, "true") == 0;
+    store_txn_t *t = iam__begin(req, 1);
+    const char *arn;
+    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    if (!p) return;
+    json_t *vers = json_object_get(p, "Versions");
+    if (json_array_size(vers) >= MAX_VERSIONS) {
+        json_decref(p);
+        iam__fail(req, t, NB_ERR_IAM_LIMIT_EXCEEDED, "A managed policy can have up to %d versions. Before you "
+                  "create a new version, you must delete an existing version.", MAX_VERSIONS);
+        return;
+    }
+    json_int_t next = json_integer_value(json_object_get(p, "NextVersion"));
+    char id[24], now[32];
+    snprintf(id, sizeof id, "v%lld", (long long)next);
+    iam__now(now, sizeof now);
+    json_t *v = json_pack("{s:s,s:s,s:s}", "VersionId", id, "Document", doc, "CreateDate", now);
+    json_array_append(vers, v);
+    json_object_set_new(p, "NextVersion", json_integer(next + 1));
+    json_object_set_new(p, "UpdateDate", json_string(now));
+    if (set_default) json_object_set_new(p, "DefaultVersionId", json_string(id));
+    iam__put(t, AUTH_KS_POLICIES, arn, p);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<PolicyVersion>");
+    version_xml(&b, v, json_string_value(json_object_get(p, "DefaultVersionId")), 0);
+    nb_buf_puts(&b, "</PolicyVersion>");
+    json_decref(v);
+    json_decref(p);
+    iam__commit_reply(req, t, b.data);
+    nb_buf_free(&b);
+}
+
+/* The index of VersionId in p's versions, or -1 after replying NoSuchEntity (t aborted). */
+static long find_version(nb_req_t *req, store_txn_t *t, json_t *p, const char *arn, const char *vid)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(p, "Versions"), i, v)
+        if (strcmp(json_string_value(json_object_get(v, "VersionId")), vid) == 0) return (long)i;
+    json_decref(p);
+    iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "Policy %s version %s does not exist or is not attachable.", arn, vid);
+    return -1;
+}
+
+static void op_get_policy_version(nb_req_t *req)
+{
+    const char *vid = iam__need(req, "VersionId");
+    if (!vid) return;
+    store_txn_t *t = iam__begin(req, 0);
+    const char *arn;
+    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    if (!p) return;
+    long i = find_version(req, t, p, arn, vid);
+    if (i < 0) return;
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<PolicyVersion>");
+    version_xml(&b, json_array_get(json_object_get(p, "Versions"), (size_t)i),
+                json_string_value(json_object_get(p, "DefaultVersionId")), 1);
+    nb_buf_puts(&b, "</PolicyVersion>");
+    json_decref(p);
+    store_abort(t);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
+static void op_list_policy_versions(nb_req_t *req)
+{
+    store_txn_t *t = iam__begin(req, 0);
+    const char *arn;
+    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    if (!p) return;
+    store_abort(t);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<Versions>");
+    size_t i;
+    json_t *v;
+    const char *dv = json_string_value(json_object_get(p, "DefaultVersionId"));
+    json_array_foreach(json_object_get(p, "Versions"), i, v) {
+        nb_buf_puts(&b, "<member>");
+        version_xml(&b, v, dv, 0);
+        nb_buf_puts(&b, "</member>");
+    }
+    nb_buf_puts(&b, "</Versions><IsTruncated>false</IsTruncated>");
+    json_decref(p);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
+static void op_set_default_version(nb_req_t *req)
+{
+    const char *vid = iam__need(req, "VersionId");
+    if (!vid) return;
+    store_txn_t *t = iam__begin(req, 1);
+    const char *arn;
+    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    if (!p || find_version(req, t, p, arn, vid) < 0) return;
+    json_object_set_new(p, "DefaultVersionId", json_string(vid));
+    iam__put(t, AUTH_KS_POLICIES, arn, p);
+    json_decref(p);
+    iam__commit_reply(req, t, NULL);
+}
+
+static void op_delete_policy_version(nb_req_t *req)
+{
+    const char *vid = iam__need(req, "VersionId");
+    if (!vid) return;
+    store_txn_t *t = iam__begin(req, 1);
+    const char *arn;
+    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    if (!p) return;
+    long i = find_version(req, t, p, arn, vid);
+    if (i < 0) return;
+    if (strcmp(json_string_value(json_object_get(p, "DefaultVersionId")), vid) == 0) {
+        json_decref(p);
+        iam__fail(req, t, NB_ERR_IAM_DELETE_CONFLICT, "Cannot delete the default version of a policy.");
+        return;
+    }
+    json_array_remove(json_object_get(p, "Versions"), (size_t)i);
+    iam__put(t, AUTH_KS_POLICIES, arn, p);
+    json_decref(p);
+    iam__commit_reply(req, t, NULL);
+}
+
+/* ---- SimulatePrincipalPolicy ------------------------------------------------- */
+
+static void op_simulate(nb_req_t *req)
+{
+    const char *src = iam__need(req, "PolicySourceArn");
+    if (!src) return;
+    const char *u = strstr(src, ":user/"), *r = strstr(src, ":role/");
+    store_txn_t *t = iam__begin(req, 0);
+    if (!t) return;
+    iam_policy_t **pols = NULL;
+    size_t np = 0;
+    int rc = -1;
+    iam_principal_type_t type = IAM_PRINCIPAL_USER;
+    if (u) rc = auth_creds_user_policies(t, strrchr(u, '/') + 1, &pols, &np);
+    else if (r) {
+        rc = auth_creds_role_policies(t, strrchr(r, '/') + 1, &pols, &np);
+        type = IAM_PRINCIPAL_ASSUMED_ROLE;
+    }
+    store_abort(t);
+    if (rc < 0) {
+        free(pols);
+        nb_reply_error(req, NB_ERR_IAM_NO_SUCH_ENTITY, "The specified entity %s does not exist.", src);
+        return;
+    }
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<EvaluationResults>");
+    const char *username = u ? strrchr(u, '/') + 1 : NULL;
+    for (int ai = 1;; ai++) {
+        const char *action = nb_req_form(req, nb_arena_printf(req->arena, "ActionNames.member.%d", ai));
+        if (!action) break;
+        int has_res = 0;
+        for (int ri = 1;; ri++) {
+            const char *res = nb_req_form(req, nb_arena_printf(req->arena, "ResourceArns.member.%d", ri));
+            if (!res && (has_res || ri > 1)) break;
+            if (!res) res = "*";
+            has_res = 1;
+            iam_global_ctx_t g;
+            iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), username, NULL, src);
+            iam_request_t ir = {type, src, req->ctx->cfg->account, r ? src : NULL, action, res, NULL, g.keys, g.n};
+            iam_policy_set_t set = {(const iam_policy_t *const *)pols, np, NULL, 0, NULL, 0, NULL, 0};
+            iam_result_t out;
+            iam_decision_t d = iam_evaluate(&set, &ir, &out);
+            nb_buf_puts(&b, "<member>");
+            iam__xml_str(&b, "EvalActionName", action);
+            iam__xml_str(&b, "EvalResourceName", res);
+            iam__xml_str(&b, "EvalDecision", d == IAM_ALLOW ? "allowed" : d == IAM_EXPLICIT_DENY ? "explicitDeny"
+                                                                                                : "implicitDeny");
+            nb_buf_puts(&b, "<MatchedStatements/><MissingContextValues/></member>");
+        }
+    }
+    nb_buf_puts(&b, "</EvaluationResults><IsTruncated>false</IsTruncated>");
+    for (size_t i = 0; i < np; i++) iam_policy_free(pols[i]);
+    free(pols);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
+/* Exposed to the op table (iam_service.c). */
+void iam__op_create_policy(nb_req_t *req) { op_create_policy(req); }
+void iam__op_get_policy(nb_req_t *req) { op_get_policy(req); }
+void iam__op_list_policies(nb_req_t *req) { op_list_policies(req); }
+void iam__op_delete_policy(nb_req_t *req) { op_delete_policy(req); }
+void iam__op_create_policy_version(nb_req_t *req) { op_create_policy_version(req); }
+void iam__op_get_policy_version(nb_req_t *req) { op_get_policy_version(req); }
+void iam__op_list_policy_versions(nb_req_t *req) { op_list_policy_versions(req); }
+void iam__op_set_default_policy_version(nb_req_t *req) { op_set_default_version(req); }
+void iam__op_delete_policy_version(nb_req_t *req) { op_delete_policy_version(req); }
+void iam__op_simulate_principal_policy(nb_req_t *req) { op_simulate(req); }

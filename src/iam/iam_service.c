@@ -1,0 +1,329 @@
+/* iam_service.c — the IAM service (Query protocol, botocore iam/2010-05-08):
+ * its operation table, access keys and group membership. Entity operations
+ * are in iam_entity.c, managed policies in iam_managed.c. Its init loads (or
+ * creates) the root credentials. */
+#include "iam/iam_svc.h"
+#include "auth/creds.h"
+#include "core/service.h"
+#include <string.h>
+
+#define ACCESS_KEYS_PER_USER 2
+
+/* ---- wrappers binding the generic entity operations to a kind ------------- */
+#define KIND_OPS(K, k)                                                                        \
+    static void op_create_##k(nb_req_t *r) { iam__entity_create(r, &iam__##k); }             \
+    static void op_get_##k(nb_req_t *r) { iam__entity_get(r, &iam__##k); }                   \
+    static void op_list_##k(nb_req_t *r) { iam__entity_list(r, &iam__##k); }                 \
+    static void op_delete_##k(nb_req_t *r) { iam__entity_delete(r, &iam__##k); }             \
+    static void op_put_##k##_policy(nb_req_t *r) { iam__inline_put(r, &iam__##k); }          \
+    static void op_get_##k##_policy(nb_req_t *r) { iam__inline_get(r, &iam__##k); }          \
+    static void op_delete_##k##_policy(nb_req_t *r) { iam__inline_delete(r, &iam__##k); }    \
+    static void op_list_##k##_policies(nb_req_t *r) { iam__inline_list(r, &iam__##k); }      \
+    static void op_attach_##k##_policy(nb_req_t *r) { iam__attach(r, &iam__##k, 1); }        \
+    static void op_detach_##k##_policy(nb_req_t *r) { iam__attach(r, &iam__##k, 0); }        \
+    static void op_list_attached_##k##_policies(nb_req_t *r) { iam__attached_list(r, &iam__##k); }
+KIND_OPS(User, user)
+KIND_OPS(Group, group)
+KIND_OPS(Role, role)
+#define KIND_EXTRA_OPS(k)                                                                          \
+    static void op_put_##k##_boundary(nb_req_t *r) { iam__boundary(r, &iam__##k, 1); }           \
+    static void op_delete_##k##_boundary(nb_req_t *r) { iam__boundary(r, &iam__##k, 0); }        \
+    static void op_tag_##k(nb_req_t *r) { iam__tag(r, &iam__##k, 1); }                          \
+    static void op_untag_##k(nb_req_t *r) { iam__tag(r, &iam__##k, 0); }                         \
+    static void op_list_##k##_tags(nb_req_t *r) { iam__tags_list(r, &iam__##k); }
+KIND_EXTRA_OPS(user)
+KIND_EXTRA_OPS(role)
+
+/* ---- access keys -------------------------------------------------------------- */
+
+/* UserName, or the calling user's name; NULL after replying. */
+static const char *key_user(nb_req_t *req)
+{
+    const char *u = nb_req_form(req, "UserName");
+    if (u) return u;
+    const char *arn = req->principal_arn ? req->principal_arn : "";
+    const char *p = strstr(arn, ":user/");
+    if (p) return strrchr(p, '/') + 1;
+    return iam__need(req, "UserName");
+}
+
+typedef struct key_scan {
+    const char *user;
+    int n;
+    nb_buf_t *b;
+} key_scan_t;
+
+static int key_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    key_scan_t *c = arg;
+    json_t *d = json_loadb(val, vlen, 0, NULL);
+    const char *u = json_string_value(json_object_get(d, "UserName"));
+    if (u && strcmp(u, c->user) == 0) {
+        c->n++;
+        if (c->b) {
+            nb_buf_puts(c->b, "<member>");
+            iam__xml_str(c->b, "UserName", u);
+            nb_buf_puts(c->b, "<AccessKeyId>");
+            nb_buf_append(c->b, key, klen);
+            nb_buf_puts(c->b, "</AccessKeyId>");
+            const char *const f[] = {"Status", "CreateDate", NULL};
+            iam__xml_fields(c->b, d, f);
+            nb_buf_puts(c->b, "</member>");
+        }
+    }
+    json_decref(d);
+    return 0;
+}
+
+static json_t *need_user(nb_req_t *req, store_txn_t *t, const char *user)
+{
+    json_t *u = iam__get(t, AUTH_KS_USERS, user);
+    if (!u) iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "The user with name %s cannot be found.", user);
+    return u;
+}
+
+static void op_create_access_key(nb_req_t *req)
+{
+    const char *user = key_user(req);
+    if (!user) return;
+    store_txn_t *t = iam__begin(req, 1);
+    if (!t) return;
+    json_t *u = need_user(req, t, user);
+    if (!u) return;
+    json_decref(u);
+    key_scan_t c = {user, 0, NULL};
+    store_scan(t, AUTH_KS_KEYS, NULL, 0, NULL, 0, 0, key_one, &c);
+    if (c.n >= ACCESS_KEYS_PER_USER) {
+        iam__fail(req, t, NB_ERR_IAM_LIMIT_EXCEEDED, "Cannot exceed quota for AccessKeysPerUser: %d", ACCESS_KEYS_PER_USER);
+        return;
+    }
+    char ak[21], sk[41], now[32];
+    auth_new_id("AKIA", ak);
+    auth_new_secret(sk);
+    iam__now(now, sizeof now);
+    json_t *k = json_pack("{s:s,s:s,s:s,s:s}", "UserName", user, "SecretAccessKey", sk, "Status", "Active",
+                          "CreateDate", now);
+    iam__put(t, AUTH_KS_KEYS, ak, k);
+    json_decref(k);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<AccessKey>");
+    iam__xml_str(&b, "UserName", user);
+    iam__xml_str(&b, "AccessKeyId", ak);
+    iam__xml_str(&b, "Status", "Active");
+    iam__xml_str(&b, "SecretAccessKey", sk);
+    iam__xml_str(&b, "CreateDate", now);
+    nb_buf_puts(&b, "</AccessKey>");
+    iam__commit_reply(req, t, b.data);
+    nb_buf_free(&b);
+}
+
+static void op_list_access_keys(nb_req_t *req)
+{
+    const char *user = key_user(req);
+    if (!user) return;
+    store_txn_t *t = iam__begin(req, 0);
+    if (!t) return;
+    json_t *u = need_user(req, t, user);
+    if (!u) return;
+    json_decref(u);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<AccessKeyMetadata>");
+    key_scan_t c = {user, 0, &b};
+    store_scan(t, AUTH_KS_KEYS, NULL, 0, NULL, 0, 0, key_one, &c);
+    store_abort(t);
+    nb_buf_puts(&b, "</AccessKeyMetadata><IsTruncated>false</IsTruncated>");
+    iam__xml_str(&b, "UserName", user);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
+/* DeleteAccessKey / UpdateAccessKey. */
+static void change_access_key(nb_req_t *req, int del)
+{
+    const char *ak = iam__need(req, "AccessKeyId");
+    if (!ak) return;
+    const char *status = NULL;
+    if (!del) {
+        status = iam__need(req, "Status");
+        if (!status) return;
+        if (strcmp(status, "Active") != 0 && strcmp(status, "Inactive") != 0) {
+            nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'status' failed to "
+                           "satisfy constraint: Member must satisfy enum value set: [Active, Inactive]", status);
+            return;
+        }
+    }
+    const char *user = nb_req_form(req, "UserName");
+    store_txn_t *t = iam__begin(req, 1);
+    if (!t) return;
+    json_t *k = iam__get(t, AUTH_KS_KEYS, ak);
+    const char *owner = json_string_value(json_object_get(k, "UserName"));
+    if (!k || (user && strcmp(owner, user) != 0)) {
+        json_decref(k);
+        iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "The Access Key with id %s cannot be found.", ak);
+        return;
+    }
+    if (del) {
+        store_del(t, AUTH_KS_KEYS, ak, strlen(ak));
+    } else {
+        json_object_set_new(k, "Status", json_string(status));
+        iam__put(t, AUTH_KS_KEYS, ak, k);
+    }
+    json_decref(k);
+    iam__commit_reply(req, t, NULL);
+}
+
+static void op_delete_access_key(nb_req_t *req) { change_access_key(req, 1); }
+static void op_update_access_key(nb_req_t *req) { change_access_key(req, 0); }
+
+/* ---- group membership ------------------------------------------------------------ */
+
+static void membership(nb_req_t *req, int add)
+{
+    const char *group = iam__need(req, "GroupName");
+    const char *user = group ? iam__need(req, "UserName") : NULL;
+    if (!user) return;
+    store_txn_t *t = iam__begin(req, 1);
+    if (!t) return;
+    json_t *g = iam__get(t, AUTH_KS_GROUPS, group);
+    if (!g) {
+        iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "The group with name %s cannot be found.", group);
+        return;
+    }
+    json_decref(g);
+    json_t *u = need_user(req, t, user);
+    if (!u) return;
+    json_t *gs = json_object_get(u, "Groups");
+    if (!gs) json_object_set_new(u, "Groups", gs = json_array());
+    size_t i, at = (size_t)-1;
+    json_t *v;
+    json_array_foreach(gs, i, v)
+        if (strcmp(json_string_value(v), group) == 0) at = i;
+    if (add && at == (size_t)-1) json_array_append_new(gs, json_string(group));
+    if (!add) {
+        if (at == (size_t)-1) {
+            json_decref(u);
+            iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "The user with name %s cannot be found.", user);
+            return;
+        }
+        json_array_remove(gs, at);
+    }
+    iam__put(t, AUTH_KS_USERS, user, u);
+    json_decref(u);
+    iam__commit_reply(req, t, NULL);
+}
+
+static void op_add_user_to_group(nb_req_t *req) { membership(req, 1); }
+static void op_remove_user_from_group(nb_req_t *req) { membership(req, 0); }
+
+static void op_list_groups_for_user(nb_req_t *req)
+{
+    const char *user = iam__need(req, "UserName");
+    if (!user) return;
+    store_txn_t *t = iam__begin(req, 0);
+    if (!t) return;
+    json_t *u = need_user(req, t, user);
+    if (!u) return;
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<Groups>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(u, "Groups"), i, v) {
+        json_t *g = iam__get(t, AUTH_KS_GROUPS, json_string_value(v));
+        if (!g) continue;
+        nb_buf_puts(&b, "<member>");
+        iam__entity_xml(&b, &iam__group, g);
+        nb_buf_puts(&b, "</member>");
+        json_decref(g);
+    }
+    nb_buf_puts(&b, "</Groups><IsTruncated>false</IsTruncated>");
+    json_decref(u);
+    store_abort(t);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
+/* ---- the service ----------------------------------------------------------------- */
+
+#define A(x) "arn:aws:iam::{account}:" x
+#define U A("user/{UserName}")
+#define G A("group/{GroupName}")
+#define R A("role/{RoleName}")
+#define P "{PolicyArn}"
+
+static const nb_op_t ops[] = {
+    {"CreateUser", op_create_user, "iam:CreateUser", U, NULL, NULL, 0},
+    {"GetUser", op_get_user, "iam:GetUser", U, NULL, NULL, 0},
+    {"ListUsers", op_list_user, "iam:ListUsers", A("user/"), NULL, NULL, 0},
+    {"DeleteUser", op_delete_user, "iam:DeleteUser", U, NULL, NULL, 0},
+    {"CreateAccessKey", op_create_access_key, "iam:CreateAccessKey", U, NULL, NULL, 0},
+    {"ListAccessKeys", op_list_access_keys, "iam:ListAccessKeys", U, NULL, NULL, 0},
+    {"DeleteAccessKey", op_delete_access_key, "iam:DeleteAccessKey", U, NULL, NULL, 0},
+    {"UpdateAccessKey", op_update_access_key, "iam:UpdateAccessKey", U, NULL, NULL, 0},
+    {"PutUserPolicy", op_put_user_policy, "iam:PutUserPolicy", U, NULL, NULL, 0},
+    {"GetUserPolicy", op_get_user_policy, "iam:GetUserPolicy", U, NULL, NULL, 0},
+    {"DeleteUserPolicy", op_delete_user_policy, "iam:DeleteUserPolicy", U, NULL, NULL, 0},
+    {"ListUserPolicies", op_list_user_policies, "iam:ListUserPolicies", U, NULL, NULL, 0},
+    {"AttachUserPolicy", op_attach_user_policy, "iam:AttachUserPolicy", U, NULL, NULL, 0},
+    {"DetachUserPolicy", op_detach_user_policy, "iam:DetachUserPolicy", U, NULL, NULL, 0},
+    {"ListAttachedUserPolicies", op_list_attached_user_policies, "iam:ListAttachedUserPolicies", U, NULL, NULL, 0},
+    {"PutUserPermissionsBoundary", op_put_user_boundary, "iam:PutUserPermissionsBoundary", U, NULL, NULL, 0},
+    {"DeleteUserPermissionsBoundary", op_delete_user_boundary, "iam:DeleteUserPermissionsBoundary", U, NULL, NULL, 0},
+    {"TagUser", op_tag_user, "iam:TagUser", U, NULL, NULL, 0},
+    {"UntagUser", op_untag_user, "iam:UntagUser", U, NULL, NULL, 0},
+    {"ListUserTags", op_list_user_tags, "iam:ListUserTags", U, NULL, NULL, 0},
+    {"CreateGroup", op_create_group, "iam:CreateGroup", G, NULL, NULL, 0},
+    {"GetGroup", op_get_group, "iam:GetGroup", G, NULL, NULL, 0},
+    {"ListGroups", op_list_group, "iam:ListGroups", A("group/"), NULL, NULL, 0},
+    {"DeleteGroup", op_delete_group, "iam:DeleteGroup", G, NULL, NULL, 0},
+    {"AddUserToGroup", op_add_user_to_group, "iam:AddUserToGroup", G, NULL, NULL, 0},
+    {"RemoveUserFromGroup", op_remove_user_from_group, "iam:RemoveUserFromGroup", G, NULL, NULL, 0},
+    {"ListGroupsForUser", op_list_groups_for_user, "iam:ListGroupsForUser", U, NULL, NULL, 0},
+    {"PutGroupPolicy", op_put_group_policy, "iam:PutGroupPolicy", G, NULL, NULL, 0},
+    {"GetGroupPolicy", op_get_group_policy, "iam:GetGroupPolicy", G, NULL, NULL, 0},
+    {"DeleteGroupPolicy", op_delete_group_policy, "iam:DeleteGroupPolicy", G, NULL, NULL, 0},
+    {"ListGroupPolicies", op_list_group_policies, "iam:ListGroupPolicies", G, NULL, NULL, 0},
+    {"AttachGroupPolicy", op_attach_group_policy, "iam:AttachGroupPolicy", G, NULL, NULL, 0},
+    {"DetachGroupPolicy", op_detach_group_policy, "iam:DetachGroupPolicy", G, NULL, NULL, 0},
+    {"ListAttachedGroupPolicies", op_list_attached_group_policies, "iam:ListAttachedGroupPolicies", G, NULL, NULL, 0},
+    {"CreateRole", op_create_role, "iam:CreateRole", R, NULL, NULL, 0},
+    {"GetRole", op_get_role, "iam:GetRole", R, NULL, NULL, 0},
+    {"ListRoles", op_list_role, "iam:ListRoles", A("role/"), NULL, NULL, 0},
+    {"DeleteRole", op_delete_role, "iam:DeleteRole", R, NULL, NULL, 0},
+    {"PutRolePolicy", op_put_role_policy, "iam:PutRolePolicy", R, NULL, NULL, 0},
+    {"GetRolePolicy", op_get_role_policy, "iam:GetRolePolicy", R, NULL, NULL, 0},
+    {"DeleteRolePolicy", op_delete_role_policy, "iam:DeleteRolePolicy", R, NULL, NULL, 0},
+    {"ListRolePolicies", op_list_role_policies, "iam:ListRolePolicies", R, NULL, NULL, 0},
+    {"AttachRolePolicy", op_attach_role_policy, "iam:AttachRolePolicy", R, NULL, NULL, 0},
+    {"DetachRolePolicy", op_detach_role_policy, "iam:DetachRolePolicy", R, NULL, NULL, 0},
+    {"ListAttachedRolePolicies", op_list_attached_role_policies, "iam:ListAttachedRolePolicies", R, NULL, NULL, 0},
+    {"PutRolePermissionsBoundary", op_put_role_boundary, "iam:PutRolePermissionsBoundary", R, NULL, NULL, 0},
+    {"DeleteRolePermissionsBoundary", op_delete_role_boundary, "iam:DeleteRolePermissionsBoundary", R, NULL, NULL, 0},
+    {"TagRole", op_tag_role, "iam:TagRole", R, NULL, NULL, 0},
+    {"UntagRole", op_untag_role, "iam:UntagRole", R, NULL, NULL, 0},
+    {"ListRoleTags", op_list_role_tags, "iam:ListRoleTags", R, NULL, NULL, 0},
+    {"UpdateAssumeRolePolicy", iam__update_trust, "iam:UpdateAssumeRolePolicy", R, NULL, NULL, 0},
+    {"UpdateRole", iam__update_role, "iam:UpdateRole", R, NULL, NULL, 0},
+    {"CreatePolicy", iam__op_create_policy, "iam:CreatePolicy", A("policy/{PolicyName}"), NULL, NULL, 0},
+    {"GetPolicy", iam__op_get_policy, "iam:GetPolicy", P, NULL, NULL, 0},
+    {"ListPolicies", iam__op_list_policies, "iam:ListPolicies", "*", NULL, NULL, 0},
+    {"DeletePolicy", iam__op_delete_policy, "iam:DeletePolicy", P, NULL, NULL, 0},
+    {"CreatePolicyVersion", iam__op_create_policy_version, "iam:CreatePolicyVersion", P, NULL, NULL, 0},
+    {"GetPolicyVersion", iam__op_get_policy_version, "iam:GetPolicyVersion", P, NULL, NULL, 0},
+    {"ListPolicyVersions", iam__op_list_policy_versions, "iam:ListPolicyVersions", P, NULL, NULL, 0},
+    {"DeletePolicyVersion", iam__op_delete_policy_version, "iam:DeletePolicyVersion", P, NULL, NULL, 0},
+    {"SetDefaultPolicyVersion", iam__op_set_default_policy_version, "iam:SetDefaultPolicyVersion", P, NULL, NULL, 0},
+    {"SimulatePrincipalPolicy", iam__op_simulate_principal_policy, "iam:SimulatePrincipalPolicy",
+     "{PolicySourceArn}", NULL, NULL, 0},
+};
+
+static int iam_init(nb_ctx_t *ctx)
+{
+    return auth_creds_init(ctx);
+}
+
+const nb_service_t iam_service = {
+    .name = "iam", .proto = NB_PROTO_QUERY,
+    .xml_ns = "https://iam.amazonaws.com/doc/2010-05-08/",
+    .ops = ops, .n_ops = sizeof ops / sizeof ops[0],
+    .init = iam_init,
+};

@@ -1,0 +1,47 @@
+// nimbus.mjs — start a real nimbus for the Node.js tests (the counterpart of
+// harness.py): a free loopback port, a fresh data directory, stopped (and the
+// directory removed) by stop(). The daemon's root credentials (generated at
+// first start in DATA/credentials.json) are returned as `credentials` and put
+// in process.env for SDKs that read the environment.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BINARY = process.env.NIMBUS_BIN || resolve(here, '../../build/nimbus');
+
+export async function startNimbus(extraArgs = []) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-e2e-node-'));
+  const proc = spawn(BINARY, ['up', '--listen', '127.0.0.1:0', '--data', dataDir, ...extraArgs],
+                     { stdio: ['ignore', 'pipe', 'ignore'] });
+  const endpoint = await new Promise((ok, fail) => {
+    let buf = '';
+    const timer = setTimeout(() => fail(new Error('nimbus did not start')), 10000);
+    proc.stdout.on('data', (d) => {
+      buf += d.toString();
+      const m = buf.match(/ listening on (\S+)/);
+      if (m) { clearTimeout(timer); ok(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); fail(new Error('nimbus exited ' + code)); });
+  });
+  proc.stdout.resume();
+  const stored = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+  const credentials = { accessKeyId: stored.AccessKeyId, secretAccessKey: stored.SecretAccessKey };
+  process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+  delete process.env.AWS_SESSION_TOKEN;
+  process.env.AWS_REGION = 'us-east-1';
+  return {
+    endpoint,
+    dataDir,
+    credentials,
+    accountId: stored.AccountId,
+    async stop() {
+      proc.removeAllListeners('exit');
+      await new Promise((ok) => { proc.on('exit', ok); proc.kill('SIGTERM'); });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
