@@ -1,7 +1,8 @@
 #!/bin/bash
 # run.sh quick|full NIMBUS_BINARY — the reliability suite: crash consistency
-# under kill -9, hostile clients. quick: the bounded form `make test` runs;
-# full: `make reliability` (20 kill -9 rounds, longer floods).
+# under kill -9 (DynamoDB, Lambda control plane, async invokes), disk full,
+# function faults, hostile clients. quick: the bounded form `make test` runs;
+# full: `make reliability` (20 kill -9 rounds, longer floods; valgrind.sh after).
 set -u
 cd "$(dirname "$0")"
 mode=${1:-quick}
