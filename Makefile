@@ -138,6 +138,7 @@ bench-quick: deps all
 	@bench/run.sh quick
 reliability: deps all
 	@tests/reliability/run.sh full build/nimbus
+	@tests/reliability/valgrind.sh
 soak: deps all
 	@tests/reliability/soak.sh
 

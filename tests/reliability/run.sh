@@ -1,11 +1,14 @@
 #!/bin/bash
 # run.sh quick|full NIMBUS_BINARY — the reliability suite: crash consistency
-# under kill -9, hostile clients. quick: the bounded form `make test` runs;
-# full: `make reliability` (20 kill -9 rounds, longer floods).
+# under kill -9 (DynamoDB, Lambda control plane, async invokes), disk full,
+# function faults, hostile clients. quick: the bounded form `make test` runs;
+# full: `make reliability` (20 kill -9 rounds, longer floods; valgrind.sh after).
 set -u
-cd "$(dirname "$0")"
 mode=${1:-quick}
-export NIMBUS_BIN=$(readlink -f "${2:-../../build/nimbus}")
+# the binary's path is relative to the caller's directory (make passes build/nimbus)
+export NIMBUS_BIN=$(readlink -f "${2:-$(dirname "$0")/../../build/nimbus}")
+cd "$(dirname "$0")"
+[ -x "$NIMBUS_BIN" ] || { echo "reliability: no nimbus binary at ${2:-build/nimbus}"; exit 1; }
 export PYTHONPATH=$PWD/../e2e PYTHONDONTWRITEBYTECODE=1
 if [ "$mode" = full ]; then export RELIABILITY_ROUNDS=20 RELIABILITY_SCALE=5; else export RELIABILITY_ROUNDS=${RELIABILITY_ROUNDS:-5} RELIABILITY_SCALE=1; fi
 passed=0; failed=0
