@@ -15,7 +15,7 @@ MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 Q       := $(if $(V),,@)
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := libuv jansson openssl libseccomp libarchive
+PKGS    := libuv jansson openssl libseccomp libarchive yaml-0.1
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CSTD    := -std=c11 -D_GNU_SOURCE
 INCS    := -Isrc -Iinclude -Ibuild/gen

@@ -5,6 +5,7 @@
 #include "core/reply.h"
 #include "core/util.h"
 #include "core/log.h"
+#include "apigw/apigw.h"
 #include "auth/enforce.h"
 #include <string.h>
 #include <strings.h>
@@ -391,6 +392,9 @@ const char *nb_edge_resource_arn(nb_req_t *req)
 void nb_edge_dispatch(nb_req_t *req, void *data)
 {
     (void)data;
+    /* API Gateway invocations ({id}.execute-api.* hosts, /_aws/execute-api/)
+     * are the APIs' own HTTP, not AWS protocol requests. */
+    if (apigw_data_plane(req)) return;
     const char *msg = "";
     nb_err_t err = nb_edge_route(req, &msg);
     if (err != NB_OK) {

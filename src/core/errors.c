@@ -8,6 +8,7 @@ static const nb_error_row_t rows[NB_ERR__COUNT] = {
 #include "core/errors.def"
 #include "dynamodb/errors.def"
 #include "lambda/errors.def"
+#include "apigw/errors.def"
 #undef X
 };
 

@@ -17,6 +17,7 @@ typedef enum nb_err {
 #include "core/errors.def"
 #include "dynamodb/errors.def"
 #include "lambda/errors.def"
+#include "apigw/errors.def"
 #undef X
     NB_ERR__COUNT
 } nb_err_t;

@@ -6,11 +6,13 @@
 extern const nb_service_t nb_internal_service;
 extern const nb_service_t ddb_service;
 extern const nb_service_t lambda_service;
+extern const nb_service_t apigw_service;
 
 const nb_service_t *const nb_services[] = {
     &nb_internal_service,
     &ddb_service,
     &lambda_service,
+    &apigw_service,
     NULL
 };
 

@@ -1,0 +1,104 @@
+/* apigw_int.h — API Gateway internals shared by its files.
+ *
+ * State lives in memory as JSON documents mirrored write-through to the store
+ * (keyspace "apigw"); the data plane reads the in-memory copy only.
+ *   key "a/{id}"  one API: {"kind":"v1"|"v2", "api":{wire shape}, and per kind:
+ *                 v2: routes, integrations, stages, authorizers, deployments, models
+ *                 v1: resources, deployments, stages, authorizers, validators, models}
+ *                 each an object id → wire shape (stages by name, v1 models by name).
+ *                 A v1 deployment keeps "snapshot": the resources at deploy time.
+ *   key "k/{id}"  an API key (ApiKey shape)
+ *   key "p/{id}"  a usage plan (UsagePlan shape + "_keys": [key ids])
+ * Every mutation changes the in-memory document, writes it, and replies from
+ * the durability callback; apigw__svc.gen is bumped on every change so data
+ * plane caches (compiled routes) know when to rebuild. */
+#ifndef NB_APIGW_INT_H
+#define NB_APIGW_INT_H
+#include <stdint.h>
+#include <jansson.h>
+#include "apigw/apigw.h"
+#include "core/ctx.h"
+#include "core/request.h"
+
+#define APIGW_KS "apigw"
+
+typedef struct apigw_svc {
+    nb_ctx_t *ctx;
+    json_t *apis;    /* api id → document (see above) */
+    json_t *keys;    /* api key id → ApiKey */
+    json_t *plans;   /* usage plan id → UsagePlan (+ "_keys") */
+    uint64_t gen;    /* bumped on every change */
+    int port;        /* the edge's port, for endpoints ("" until known) */
+} apigw_svc_t;
+
+extern apigw_svc_t apigw__svc;
+
+/* --- state.c -------------------------------------------------------------- */
+int apigw__state_load(nb_ctx_t *ctx);
+void apigw__state_free(void);
+/* n random lowercase alphanumerics + NUL into out (cap > n). */
+void apigw__new_id(char *out, size_t n);
+/* ISO 8601 string (v2 timestamps) / epoch seconds (v1 timestamps): new refs. */
+json_t *apigw__iso_now(void);
+json_t *apigw__epoch_now(void);
+/* Persist the document stored under "{kind}/{id}" (doc NULL: delete it), then
+ * reply status with body (stolen; NULL: empty body) once durable. */
+void apigw__save_reply(nb_req_t *req, char kind, const char *id, json_t *doc, int status, json_t *body);
+/* The API document for id of kind "v1"/"v2" (borrowed), or NULL after replying
+ * NotFoundException. */
+json_t *apigw__api_or_404(nb_req_t *req, const char *id, const char *kind);
+/* Child object coll/id of doc (borrowed), or NULL after replying NotFoundException
+ * with msg. */
+json_t *apigw__child_or_404(nb_req_t *req, json_t *doc, const char *coll, const char *id, const char *what);
+/* A list reply {key: [values of obj, sorted by key], } (new ref). */
+json_t *apigw__list(json_t *obj, const char *key);
+/* A copy of item without the members whose names start with '_' (new ref). */
+json_t *apigw__public(json_t *item);
+/* Function ARN (arena string) inside a Lambda integration URI
+ * ("arn:aws:apigateway:r:lambda:path/2015-03-31/functions/ARN/invocations",
+ * or a plain function ARN / name); NULL when uri names no function. */
+const char *apigw__lambda_target(nb_arena_t *a, const char *uri);
+/* The endpoint an API is invoked at: "http://{id}.execute-api.localhost:PORT". */
+json_t *apigw__endpoint(const char *api_id);
+
+/* --- patch.c: v1 PATCH operations ---------------------------------------- */
+/* Apply patchOperations (borrowed) to obj; 0, or -1 with *msg (static). */
+int apigw__patch(json_t *obj, json_t *ops, const char **msg);
+
+/* --- control plane handlers (cp_*.c) ------------------------------------- */
+#define APIGW_OP(n) void apigw__op_##n(nb_req_t *req);
+#define APIGW_OPS(X)                                                              \
+    X(v2_create_api) X(v2_get_api) X(v2_get_apis) X(v2_delete_api) X(v2_update_api) \
+    X(v2_import_api) X(v2_reimport_api) X(v2_delete_cors) X(v2_export_api)         \
+    X(v2_create) X(v2_get) X(v2_list) X(v2_update) X(v2_delete)                    \
+    X(v1_create_rest_api) X(v1_get_rest_api) X(v1_get_rest_apis)                  \
+    X(v1_delete_rest_api) X(v1_update_rest_api) X(v1_import_rest_api)             \
+    X(v1_put_rest_api) X(v1_get_resources) X(v1_get_resource)                     \
+    X(v1_create_resource) X(v1_delete_resource) X(v1_update_resource)             \
+    X(v1_put_method) X(v1_get_method) X(v1_delete_method) X(v1_update_method)     \
+    X(v1_put_integration) X(v1_get_integration) X(v1_delete_integration)          \
+    X(v1_update_integration)                                                      \
+    X(v1_put_method_response) X(v1_get_method_response) X(v1_delete_method_response) \
+    X(v1_put_integration_response) X(v1_get_integration_response)                 \
+    X(v1_delete_integration_response)                                             \
+    X(v1_create) X(v1_get) X(v1_list) X(v1_update) X(v1_delete)                    \
+    X(v1_create_deployment) X(v1_create_stage)                                    \
+    X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) \
+    X(create_usage_plan) X(get_usage_plan) X(get_usage_plans) X(delete_usage_plan) \
+    X(update_usage_plan) X(create_usage_plan_key) X(get_usage_plan_keys)          \
+    X(get_usage_plan_key) X(delete_usage_plan_key)
+APIGW_OPS(APIGW_OP)
+#undef APIGW_OP
+
+/* --- openapi.c ------------------------------------------------------------ */
+/* Build a v2 document (routes, integrations, cors) from an OpenAPI 3 text into
+ * doc (which has "api"); 0, or -1 with *msg (arena). */
+int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg);
+/* Build v1 resources/methods from OpenAPI 3 / Swagger 2 into doc; same contract. */
+int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg);
+/* The root resource id of a v1 document. */
+const char *apigw__v1_root_id(json_t *doc);
+/* Add a v1 resource under parent (borrowed; NULL = root) with pathPart; returns it (borrowed). */
+json_t *apigw__v1_add_resource(json_t *doc, json_t *parent, const char *part);
+
+#endif

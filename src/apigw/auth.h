@@ -1,0 +1,19 @@
+/* auth.h — authorizers of the data plane.
+ *
+ * HTTP APIs: JWT authorizers (issuer, audience, scopes, RS256/ES256 against a
+ * JWKS from a URL or file; claims into requestContext.authorizer.jwt) and
+ * Lambda REQUEST authorizers (simple or IAM-policy responses). REST APIs:
+ * Lambda TOKEN and REQUEST authorizers with IAM-policy responses. Lambda
+ * results are cached by identity source for the authorizer's TTL. On success
+ * dp->authorizer_ctx is set and next(dp) runs; otherwise the gateway answers
+ * 401/403/500 itself. */
+#ifndef NB_APIGW_AUTH_H
+#define NB_APIGW_AUTH_H
+#include "apigw/dp.h"
+
+void apigw__auth_http(apigw_dp_t *dp, json_t *authorizer, apigw_dp_next_fn next);
+void apigw__auth_rest(apigw_dp_t *dp, json_t *authorizer, apigw_dp_next_fn next);
+/* Forget cached authorizer results. */
+void apigw__auth_cache_reset(void);
+
+#endif

@@ -1,0 +1,503 @@
+/* cp_v1.c — the REST API (apigateway 2015-07-09) control plane: REST APIs,
+ * import/put from OpenAPI, resources, methods, integrations, method and
+ * integration responses. Methods live in resource.resourceMethods[METHOD],
+ * integrations in method.methodIntegration; the stored objects are the wire
+ * shapes the model defines (timestamps as epoch seconds). */
+#include "apigw/apigw_int.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static const char *rest_id(nb_req_t *req)
+{
+    return nb_arena_strdup(req->arena, nb_req_param(req, "restapi_id") ? nb_req_param(req, "restapi_id") : "");
+}
+
+const char *apigw__v1_root_id(json_t *doc)
+{
+    const char *k;
+    json_t *r;
+    json_object_foreach(json_object_get(doc, "resources"), k, r)
+        if (!json_object_get(r, "parentId")) return k;
+    return NULL;
+}
+
+json_t *apigw__v1_add_resource(json_t *doc, json_t *parent, const char *part)
+{
+    char id[16];
+    apigw__new_id(id, 10);
+    json_t *r = json_pack("{s:s}", "id", id);
+    if (parent) {
+        const char *pp = str(parent, "path");
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", strcmp(pp, "/") == 0 ? "" : pp, part);
+        json_object_set_new(r, "parentId", json_string(str(parent, "id")));
+        json_object_set_new(r, "pathPart", json_string(part));
+        json_object_set_new(r, "path", json_string(path));
+    } else {
+        json_object_set_new(r, "path", json_string("/"));
+    }
+    json_object_set_new(json_object_get(doc, "resources"), id, r);
+    return r;
+}
+
+static json_t *new_doc(json_t *body, const char *id)
+{
+    static const char *const allowed[] = {"name", "description", "version", "binaryMediaTypes",
+        "minimumCompressionSize", "apiKeySource", "endpointConfiguration", "policy", "tags",
+        "disableExecuteApiEndpoint"};
+    json_t *api = json_object();
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        json_t *v = json_object_get(body, allowed[i]);
+        if (v) json_object_set(api, allowed[i], v);
+    }
+    json_object_set_new(api, "id", json_string(id));
+    json_object_set_new(api, "createdDate", apigw__epoch_now());
+    if (!json_object_get(api, "apiKeySource")) json_object_set_new(api, "apiKeySource", json_string("HEADER"));
+    if (!json_object_get(api, "endpointConfiguration"))
+        json_object_set_new(api, "endpointConfiguration", json_pack("{s:[s]}", "types", "EDGE"));
+    if (!json_object_get(api, "disableExecuteApiEndpoint"))
+        json_object_set_new(api, "disableExecuteApiEndpoint", json_false());
+    if (!json_object_get(api, "tags")) json_object_set_new(api, "tags", json_object());
+    json_t *doc = json_pack("{s:s,s:o,s:{},s:{},s:{},s:{},s:{},s:{}}", "kind", "v1", "api", api, "resources",
+                            "deployments", "stages", "authorizers", "validators", "models");
+    json_t *root = apigw__v1_add_resource(doc, NULL, NULL);
+    json_object_set_new(api, "rootResourceId", json_string(str(root, "id")));
+    return doc;
+}
+
+void apigw__op_v1_create_rest_api(nb_req_t *req)
+{
+    const char *name = str(req->json, "name");
+    if (!name || !*name) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid REST API name specified");
+        return;
+    }
+    char id[16];
+    apigw__new_id(id, 10);
+    json_t *doc = new_doc(req->json, id);
+    json_object_set_new(apigw__svc.apis, id, doc);
+    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(json_object_get(doc, "api")));
+}
+
+void apigw__op_v1_get_rest_api(nb_req_t *req)
+{
+    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    if (doc) nb_reply_json(req, 200, apigw__public(json_object_get(doc, "api")));
+}
+
+void apigw__op_v1_get_rest_apis(nb_req_t *req)
+{
+    json_t *items = json_array();
+    const char *k;
+    json_t *doc;
+    json_object_foreach(apigw__svc.apis, k, doc)
+        if (strcmp(str(doc, "kind"), "v1") == 0) json_array_append_new(items, apigw__public(json_object_get(doc, "api")));
+    nb_reply_json(req, 200, json_pack("{s:o}", "item", items));
+}
+
+void apigw__op_v1_delete_rest_api(nb_req_t *req)
+{
+    const char *id = rest_id(req);
+    if (!apigw__api_or_404(req, id, "v1")) return;
+    json_object_del(apigw__svc.apis, id);
+    apigw__save_reply(req, 'a', id, NULL, 202, NULL);
+}
+
+/* Apply req's patchOperations to obj of doc and reply 200 with it. */
+static void patch_reply(nb_req_t *req, const char *id, json_t *doc, json_t *obj)
+{
+    json_t *copy = json_deep_copy(obj);
+    const char *msg;
+    if (apigw__patch(copy, json_object_get(req->json, "patchOperations"), &msg) != 0) {
+        json_decref(copy);
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
+        return;
+    }
+    json_object_update(obj, copy);
+    const char *k;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(obj, tmp, k, v)
+        if (!json_object_get(copy, k)) json_object_del(obj, k);
+    json_decref(copy);
+    apigw__save_reply(req, 'a', id, doc, 200, apigw__public(obj));
+}
+
+void apigw__op_v1_update_rest_api(nb_req_t *req)
+{
+    const char *id = rest_id(req);
+    json_t *doc = apigw__api_or_404(req, id, "v1");
+    if (doc) patch_reply(req, id, doc, json_object_get(doc, "api"));
+}
+
+static json_t *import_text(nb_req_t *req, json_t *doc)
+{
+    const char *msg = NULL;
+    if (req->body_len == 0) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid OpenAPI input.");
+        return NULL;
+    }
+    if (apigw__openapi_v1(req->arena, doc, req->body, req->body_len, &msg) != 0) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
+        return NULL;
+    }
+    return doc;
+}
+
+void apigw__op_v1_import_rest_api(nb_req_t *req)
+{
+    char id[16];
+    apigw__new_id(id, 10);
+    json_t *empty = json_object();
+    json_t *doc = new_doc(empty, id);
+    json_decref(empty);
+    json_object_set_new(json_object_get(doc, "api"), "name", json_string("imported"));
+    if (!import_text(req, doc)) {
+        json_decref(doc);
+        return;
+    }
+    json_object_set_new(apigw__svc.apis, id, doc);
+    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(json_object_get(doc, "api")));
+}
+
+void apigw__op_v1_put_rest_api(nb_req_t *req)
+{
+    const char *id = rest_id(req);
+    json_t *old = apigw__api_or_404(req, id, "v1");
+    if (!old) return;
+    const char *mode = nb_req_qparam(req, "mode");
+    json_t *doc = json_deep_copy(old);
+    if (!mode || strcmp(mode, "merge") != 0) {   /* overwrite: drop every resource but the root */
+        json_t *res = json_object_get(doc, "resources");
+        const char *root = apigw__v1_root_id(doc);
+        json_t *r = json_deep_copy(json_object_get(res, root));
+        json_object_del(r, "resourceMethods");
+        json_object_clear(res);
+        json_object_set_new(res, str(r, "id"), r);
+    }
+    if (!import_text(req, doc)) {
+        json_decref(doc);
+        return;
+    }
+    json_object_set_new(apigw__svc.apis, id, doc);
+    apigw__save_reply(req, 'a', id, doc, 200, apigw__public(json_object_get(doc, "api")));
+}
+
+/* --- resources ------------------------------------------------------------ */
+
+void apigw__op_v1_get_resources(nb_req_t *req)
+{
+    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    if (doc) nb_reply_json(req, 200, apigw__list(json_object_get(doc, "resources"), "item"));
+}
+
+void apigw__op_v1_get_resource(nb_req_t *req)
+{
+    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    if (!doc) return;
+    json_t *r = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "resource_id"), "Resource");
+    if (r) nb_reply_json(req, 200, apigw__public(r));
+}
+
+void apigw__op_v1_create_resource(nb_req_t *req)
+{
+    const char *id = rest_id(req);
+    json_t *doc = apigw__api_or_404(req, id, "v1");
+    if (!doc) return;
+    json_t *parent = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "parent_id"), "Resource");
+    if (!parent) return;
+    const char *part = str(req->json, "pathPart");
+    if (!part || !*part || strchr(part, '/')) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Resource's path part must be specified");
+        return;
+    }
+    const char *k;
+    json_t *r;
+    json_object_foreach(json_object_get(doc, "resources"), k, r) {
+        if (str(r, "parentId") && strcmp(str(r, "parentId"), str(parent, "id")) == 0 &&
+            strcmp(str(r, "pathPart"), part) == 0) {
+            nb_reply_error(req, APIGW_ERR_CONFLICT, "Another resource with the same parent already has this name: %s",
+                           part);
+            return;
+        }
+    }
+    r = apigw__v1_add_resource(doc, parent, part);
+    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(r));
+}
+
+static void delete_subtree(json_t *res, const char *rid)
+{
+    json_t *kids = json_array();
+    const char *k;
+    json_t *r;
+    json_object_foreach(res, k, r) {
+        const char *p = str(r, "parentId");
+        if (p && strcmp(p, rid) == 0) json_array_append_new(kids, json_string(k));
+    }
+    size_t i;
+    json_t *kid;
+    json_array_foreach(kids, i, kid) {
+        delete_subtree(res, json_string_value(kid));
+        json_object_del(res, json_string_value(kid));
+    }
+    json_decref(kids);
+}
+
+void apigw__op_v1_delete_resource(nb_req_t *req)
+{
+    const char *id = rest_id(req);
+    json_t *doc = apigw__api_or_404(req, id, "v1");
+    if (!doc) return;
+    const char *rid = nb_req_param(req, "resource_id");
+    json_t *r = apigw__child_or_404(req, doc, "resources", rid, "Resource");
+    if (!r) return;
+    if (!json_object_get(r, "parentId")) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Cannot delete root resource");
+        return;
+    }
+    json_t *res = json_object_get(doc, "resources");
+    delete_subtree(res, rid);
+    json_object_del(res, rid);
+    apigw__save_reply(req, 'a', id, doc, 202, NULL);
+}
+
+void apigw__op_v1_update_resource(nb_req_t *req)
+{
+    const char *id = rest_id(req);
+    json_t *doc = apigw__api_or_404(req, id, "v1");
+    if (!doc) return;
+    json_t *r = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "resource_id"), "Resource");
+    if (r) patch_reply(req, id, doc, r);
+}
+
+/* --- methods, integrations, responses ------------------------------------- */
+
+/* The resource's method (borrowed) or NULL after a NotFound reply; *doc_out set. */
+static json_t *method_of(nb_req_t *req, json_t **doc_out, json_t **res_out, int create)
+{
+    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    if (!doc) return NULL;
+    json_t *r = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "resource_id"), "Resource");
+    if (!r) return NULL;
+    *doc_out = doc;
+    if (res_out) *res_out = r;
+    if (create) return r;
+    json_t *m = json_object_get(json_object_get(r, "resourceMethods"), nb_req_param(req, "http_method"));
+    if (!m) nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Method identifier specified");
+    return m;
+}
+
+static int valid_method(const char *m)
+{
+    static const char *const ok[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(ok[i], m) == 0) return 1;
+    return 0;
+}
+
+void apigw__op_v1_put_method(nb_req_t *req)
+{
+    json_t *doc, *r;
+    if (!method_of(req, &doc, &r, 1)) return;
+    const char *hm = nb_req_param(req, "http_method");
+    const char *at = str(req->json, "authorizationType");
+    if (!valid_method(hm)) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY");
+        return;
+    }
+    if (!at || (strcmp(at, "NONE") && strcmp(at, "CUSTOM") && strcmp(at, "AWS_IAM") && strcmp(at, "COGNITO_USER_POOLS"))) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid authorization type specified");
+        return;
+    }
+    const char *az = str(req->json, "authorizerId");
+    if (strcmp(at, "CUSTOM") == 0 && (!az || !json_object_get(json_object_get(doc, "authorizers"), az))) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid authorizer ID specified");
+        return;
+    }
+    const char *vid = str(req->json, "requestValidatorId");
+    if (vid && !json_object_get(json_object_get(doc, "validators"), vid)) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid Request Validator identifier specified");
+        return;
+    }
+    json_t *m = json_deep_copy(req->json);
+    json_object_del(m, "restapi_id");
+    json_object_set_new(m, "httpMethod", json_string(hm));
+    if (!json_object_get(m, "apiKeyRequired")) json_object_set_new(m, "apiKeyRequired", json_false());
+    json_t *rm = json_object_get(r, "resourceMethods");
+    if (!rm) json_object_set_new(r, "resourceMethods", rm = json_object());
+    json_object_set_new(rm, hm, m);
+    apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(m));
+}
+
+void apigw__op_v1_get_method(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *m = method_of(req, &doc, NULL, 0);
+    if (m) nb_reply_json(req, 200, apigw__public(m));
+}
+
+void apigw__op_v1_delete_method(nb_req_t *req)
+{
+    json_t *doc, *r;
+    if (!method_of(req, &doc, &r, 0)) return;
+    json_object_del(json_object_get(r, "resourceMethods"), nb_req_param(req, "http_method"));
+    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+}
+
+void apigw__op_v1_update_method(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *m = method_of(req, &doc, NULL, 0);
+    if (m) patch_reply(req, rest_id(req), doc, m);
+}
+
+void apigw__op_v1_put_integration(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *m = method_of(req, &doc, NULL, 0);
+    if (!m) return;
+    const char *type = str(req->json, "type");
+    if (!type || (strcmp(type, "AWS_PROXY") && strcmp(type, "AWS") && strcmp(type, "HTTP_PROXY") &&
+                  strcmp(type, "HTTP") && strcmp(type, "MOCK"))) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid integration type specified");
+        return;
+    }
+    if (strcmp(type, "MOCK") != 0) {
+        if (!str(req->json, "httpMethod")) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Enumeration value for HttpMethod must be non-empty");
+            return;
+        }
+        if (!str(req->json, "uri")) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid integration URI specified");
+            return;
+        }
+    }
+    if (strcmp(type, "AWS_PROXY") == 0 && !apigw__lambda_target(req->arena, str(req->json, "uri"))) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Integrations of type 'AWS_PROXY' currently only supports "
+                       "Lambda function and Firehose stream invocations.");
+        return;
+    }
+    json_t *integ = json_deep_copy(req->json);
+    json_object_del(integ, "restapi_id");
+    if (!json_object_get(integ, "passthroughBehavior"))
+        json_object_set_new(integ, "passthroughBehavior", json_string("WHEN_NO_MATCH"));
+    if (!json_object_get(integ, "timeoutInMillis")) json_object_set_new(integ, "timeoutInMillis", json_integer(29000));
+    if (!json_object_get(integ, "connectionType")) json_object_set_new(integ, "connectionType", json_string("INTERNET"));
+    json_object_set_new(integ, "cacheNamespace", json_string(nb_req_param(req, "resource_id")));
+    if (!json_object_get(integ, "cacheKeyParameters")) json_object_set_new(integ, "cacheKeyParameters", json_array());
+    json_object_set_new(m, "methodIntegration", integ);
+    apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(integ));
+}
+
+static json_t *integration_of(nb_req_t *req, json_t **doc)
+{
+    json_t *m = method_of(req, doc, NULL, 0);
+    if (!m) return NULL;
+    json_t *i = json_object_get(m, "methodIntegration");
+    if (!i) nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Integration identifier specified");
+    return i;
+}
+
+void apigw__op_v1_get_integration(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *i = integration_of(req, &doc);
+    if (i) nb_reply_json(req, 200, apigw__public(i));
+}
+
+void apigw__op_v1_delete_integration(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *m = method_of(req, &doc, NULL, 0);
+    if (!m) return;
+    if (!json_object_get(m, "methodIntegration")) {
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Integration identifier specified");
+        return;
+    }
+    json_object_del(m, "methodIntegration");
+    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+}
+
+void apigw__op_v1_update_integration(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *i = integration_of(req, &doc);
+    if (i) patch_reply(req, rest_id(req), doc, i);
+}
+
+/* container member → map of status code → response (method or integration) */
+static void put_response(nb_req_t *req, json_t *doc, json_t *owner, const char *member)
+{
+    const char *code = nb_req_param(req, "status_code");
+    if (!code || strlen(code) != 3 || code[0] < '1' || code[0] > '5') {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid status code specified");
+        return;
+    }
+    json_t *map = json_object_get(owner, member);
+    if (!map) json_object_set_new(owner, member, map = json_object());
+    json_t *resp = json_deep_copy(req->json);
+    json_object_del(resp, "restapi_id");
+    json_object_set_new(resp, "statusCode", json_string(code));
+    json_object_set_new(map, code, resp);
+    apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(resp));
+}
+
+static json_t *response_of(nb_req_t *req, json_t *owner, const char *member)
+{
+    json_t *r = json_object_get(json_object_get(owner, member), nb_req_param(req, "status_code"));
+    if (!r) nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Response status code specified");
+    return r;
+}
+
+void apigw__op_v1_put_method_response(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *m = method_of(req, &doc, NULL, 0);
+    if (m) put_response(req, doc, m, "methodResponses");
+}
+
+void apigw__op_v1_get_method_response(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *m = method_of(req, &doc, NULL, 0);
+    json_t *r = m ? response_of(req, m, "methodResponses") : NULL;
+    if (r) nb_reply_json(req, 200, apigw__public(r));
+}
+
+void apigw__op_v1_delete_method_response(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *m = method_of(req, &doc, NULL, 0);
+    if (!m || !response_of(req, m, "methodResponses")) return;
+    json_object_del(json_object_get(m, "methodResponses"), nb_req_param(req, "status_code"));
+    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+}
+
+void apigw__op_v1_put_integration_response(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *i = integration_of(req, &doc);
+    if (i) put_response(req, doc, i, "integrationResponses");
+}
+
+void apigw__op_v1_get_integration_response(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *i = integration_of(req, &doc);
+    json_t *r = i ? response_of(req, i, "integrationResponses") : NULL;
+    if (r) nb_reply_json(req, 200, apigw__public(r));
+}
+
+void apigw__op_v1_delete_integration_response(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *i = integration_of(req, &doc);
+    if (!i || !response_of(req, i, "integrationResponses")) return;
+    json_object_del(json_object_get(i, "integrationResponses"), nb_req_param(req, "status_code"));
+    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+}

@@ -1,0 +1,265 @@
+/* cp_v1_coll.c — REST API child collections handled alike: authorizers,
+ * request validators, models (keyed by name), deployments and stages (keyed
+ * by name), chosen by the operation's name. CreateDeployment snapshots the
+ * resource tree into the deployment ("_snapshot") — stages serve snapshots,
+ * so later edits take effect only when redeployed, as in AWS. */
+#include "apigw/apigw_int.h"
+#include <stdio.h>
+#include <string.h>
+
+typedef struct v1_coll {
+    const char *noun;    /* "Authorizer" */
+    const char *coll;    /* document member */
+    const char *param;   /* URI parameter naming one item */
+    const char *key;     /* wire member holding the key ("id", "name", "stageName") */
+    const char *what;    /* NotFound message noun */
+} v1_coll_t;
+
+static const v1_coll_t colls[] = {
+    {"Authorizer", "authorizers", "authorizer_id", "id", "Authorizer"},
+    {"RequestValidator", "validators", "requestvalidator_id", "id", "Request Validator"},
+    {"Model", "models", "model_name", "name", "Model"},
+    {"Deployment", "deployments", "deployment_id", "id", "Deployment"},
+    {"Stage", "stages", "stage_name", "stageName", "Stage"},
+};
+
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static const v1_coll_t *coll_of(const char *op)
+{
+    static const char *const verbs[] = {"Create", "Get", "Update", "Delete"};
+    for (size_t v = 0; v < 4; v++) {
+        size_t vl = strlen(verbs[v]);
+        if (strncmp(op, verbs[v], vl) != 0) continue;
+        const char *noun = op + vl;
+        size_t nl = strlen(noun);
+        for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++) {
+            size_t cl = strlen(colls[i].noun);
+            if ((nl == cl || (nl == cl + 1 && noun[cl] == 's')) && strncmp(noun, colls[i].noun, cl) == 0)
+                return &colls[i];
+        }
+    }
+    return NULL;
+}
+
+static const char *api_id(nb_req_t *req)
+{
+    const char *p = nb_req_param(req, "restapi_id");
+    return nb_arena_strdup(req->arena, p ? p : "");
+}
+
+static int check(nb_req_t *req, json_t *doc, const v1_coll_t *c, json_t *item)
+{
+    if (strcmp(c->coll, "authorizers") == 0) {
+        const char *t = str(item, "type");
+        if (!str(item, "name") || !t || (strcmp(t, "TOKEN") && strcmp(t, "REQUEST") && strcmp(t, "COGNITO_USER_POOLS"))) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid authorizer type specified");
+            return -1;
+        }
+        if (strcmp(t, "COGNITO_USER_POOLS") != 0 && !str(item, "authorizerUri")) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid Authorizer URI specified");
+            return -1;
+        }
+        if (!str(item, "identitySource") && strcmp(t, "TOKEN") == 0)
+            json_object_set_new(item, "identitySource", json_string("method.request.header.Authorization"));
+        if (!json_object_get(item, "authorizerResultTtlInSeconds"))
+            json_object_set_new(item, "authorizerResultTtlInSeconds", json_integer(300));
+        json_object_set_new(item, "authType", json_string("custom"));
+    } else if (strcmp(c->coll, "models") == 0) {
+        if (!str(item, "name") || !str(item, "contentType")) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model name and content type must be specified");
+            return -1;
+        }
+        if (json_object_get(json_object_get(doc, "models"), str(item, "name"))) {
+            nb_reply_error(req, APIGW_ERR_CONFLICT, "Model name already exists for this REST API");
+            return -1;
+        }
+        const char *schema = str(item, "schema");
+        if (schema) {
+            json_t *j = json_loads(schema, 0, NULL);
+            if (!json_is_object(j)) {
+                json_decref(j);
+                nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid model specified: Validation Result: warnings : [], "
+                               "errors : [Invalid model schema specified]");
+                return -1;
+            }
+            json_decref(j);
+        }
+    } else if (strcmp(c->coll, "validators") == 0) {
+        if (!json_object_get(item, "validateRequestBody")) json_object_set_new(item, "validateRequestBody", json_false());
+        if (!json_object_get(item, "validateRequestParameters"))
+            json_object_set_new(item, "validateRequestParameters", json_false());
+    }
+    return 0;
+}
+
+void apigw__op_v1_create(nb_req_t *req)
+{
+    const v1_coll_t *c = coll_of(req->op->name);
+    const char *id = api_id(req);
+    json_t *doc = apigw__api_or_404(req, id, "v1");
+    if (!doc) return;
+    json_t *item = json_deep_copy(req->json);
+    json_object_del(item, "restapi_id");
+    if (check(req, doc, c, item) != 0) {
+        json_decref(item);
+        return;
+    }
+    char key[16];
+    if (strcmp(c->key, "id") == 0) {
+        apigw__new_id(key, 6);
+        json_object_set_new(item, "id", json_string(key));
+    } else {
+        char nid[16];
+        apigw__new_id(nid, 6);
+        json_object_set_new(item, "id", json_string(nid));
+        snprintf(key, sizeof key, "%s", "");
+    }
+    const char *k = key[0] ? key : str(item, c->key);
+    json_object_set_new(json_object_get(doc, c->coll), k, item);
+    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(item));
+}
+
+void apigw__op_v1_get(nb_req_t *req)
+{
+    const v1_coll_t *c = coll_of(req->op->name);
+    json_t *doc = apigw__api_or_404(req, api_id(req), "v1");
+    if (!doc) return;
+    json_t *item = apigw__child_or_404(req, doc, c->coll, nb_req_param(req, c->param), c->what);
+    if (item) nb_reply_json(req, 200, apigw__public(item));
+}
+
+void apigw__op_v1_list(nb_req_t *req)
+{
+    const v1_coll_t *c = coll_of(req->op->name);
+    json_t *doc = apigw__api_or_404(req, api_id(req), "v1");
+    if (doc) nb_reply_json(req, 200, apigw__list(json_object_get(doc, c->coll), "item"));
+}
+
+void apigw__op_v1_update(nb_req_t *req)
+{
+    const v1_coll_t *c = coll_of(req->op->name);
+    const char *id = api_id(req);
+    json_t *doc = apigw__api_or_404(req, id, "v1");
+    if (!doc) return;
+    json_t *item = apigw__child_or_404(req, doc, c->coll, nb_req_param(req, c->param), c->what);
+    if (!item) return;
+    json_t *copy = json_deep_copy(item);
+    const char *msg;
+    if (apigw__patch(copy, json_object_get(req->json, "patchOperations"), &msg) != 0) {
+        json_decref(copy);
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
+        return;
+    }
+    if (strcmp(c->coll, "stages") == 0) {
+        const char *dep = str(copy, "deploymentId");
+        if (!dep || !json_object_get(json_object_get(doc, "deployments"), dep)) {
+            json_decref(copy);
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid deployment identifier specified");
+            return;
+        }
+        json_object_set_new(copy, "lastUpdatedDate", apigw__epoch_now());
+    }
+    json_object_set_new(json_object_get(doc, c->coll), nb_req_param(req, c->param), copy);
+    apigw__save_reply(req, 'a', id, doc, 200, apigw__public(copy));
+}
+
+void apigw__op_v1_delete(nb_req_t *req)
+{
+    const v1_coll_t *c = coll_of(req->op->name);
+    const char *id = api_id(req);
+    json_t *doc = apigw__api_or_404(req, id, "v1");
+    if (!doc) return;
+    const char *key = nb_req_param(req, c->param);
+    if (!apigw__child_or_404(req, doc, c->coll, key, c->what)) return;
+    if (strcmp(c->coll, "deployments") == 0) {
+        const char *k;
+        json_t *st;
+        json_object_foreach(json_object_get(doc, "stages"), k, st) {
+            if (strcmp(str(st, "deploymentId"), key) == 0) {
+                nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Active stages pointing to this deployment must be moved or "
+                               "deleted");
+                return;
+            }
+        }
+    }
+    json_object_del(json_object_get(doc, c->coll), key);
+    apigw__save_reply(req, 'a', id, doc, 202, NULL);
+}
+
+static json_t *new_stage(const char *name, const char *dep, json_t *body)
+{
+    json_t *st = json_pack("{s:s,s:s,s:o,s:o,s:{},s:b,s:b}", "stageName", name, "deploymentId", dep, "createdDate",
+                           apigw__epoch_now(), "lastUpdatedDate", apigw__epoch_now(), "methodSettings",
+                           "tracingEnabled", 0, "cacheClusterEnabled", 0);
+    json_t *vars = json_object_get(body, "variables");
+    json_object_set_new(st, "variables", vars ? json_deep_copy(vars) : json_object());
+    const char *d = str(body, "description");
+    if (!d) d = str(body, "stageDescription");
+    if (d) json_object_set_new(st, "description", json_string(d));
+    if (json_object_get(body, "tags")) json_object_set(st, "tags", json_object_get(body, "tags"));
+    return st;
+}
+
+void apigw__op_v1_create_deployment(nb_req_t *req)
+{
+    const char *id = api_id(req);
+    json_t *doc = apigw__api_or_404(req, id, "v1");
+    if (!doc) return;
+    const char *k;
+    json_t *r;
+    int any = 0;
+    json_object_foreach(json_object_get(doc, "resources"), k, r)
+        if (json_object_size(json_object_get(r, "resourceMethods"))) any = 1;
+    if (!any) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "The REST API doesn't contain any methods");
+        return;
+    }
+    char did[16];
+    apigw__new_id(did, 6);
+    json_t *dep = json_pack("{s:s,s:o}", "id", did, "createdDate", apigw__epoch_now());
+    if (str(req->json, "description")) json_object_set_new(dep, "description", json_string(str(req->json, "description")));
+    json_object_set_new(dep, "_snapshot", json_deep_copy(json_object_get(doc, "resources")));
+    json_object_set_new(json_object_get(doc, "deployments"), did, dep);
+    const char *sn = str(req->json, "stageName");
+    if (sn && *sn) {
+        json_t *stages = json_object_get(doc, "stages");
+        json_t *st = json_object_get(stages, sn);
+        if (st) {
+            json_object_set_new(st, "deploymentId", json_string(did));
+            json_object_set_new(st, "lastUpdatedDate", apigw__epoch_now());
+            json_t *vars = json_object_get(req->json, "variables");
+            if (json_is_object(vars)) json_object_update(json_object_get(st, "variables"), vars);
+        } else {
+            json_object_set_new(stages, sn, new_stage(sn, did, req->json));
+        }
+    }
+    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(dep));
+}
+
+void apigw__op_v1_create_stage(nb_req_t *req)
+{
+    const char *id = api_id(req);
+    json_t *doc = apigw__api_or_404(req, id, "v1");
+    if (!doc) return;
+    const char *sn = str(req->json, "stageName"), *dep = str(req->json, "deploymentId");
+    if (!sn || !*sn) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Stage name must be non-empty");
+        return;
+    }
+    if (!dep || !json_object_get(json_object_get(doc, "deployments"), dep)) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid deployment identifier specified");
+        return;
+    }
+    json_t *stages = json_object_get(doc, "stages");
+    if (json_object_get(stages, sn)) {
+        nb_reply_error(req, APIGW_ERR_CONFLICT, "Stage already exists");
+        return;
+    }
+    json_t *st = new_stage(sn, dep, req->json);
+    json_object_set_new(stages, sn, st);
+    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(st));
+}

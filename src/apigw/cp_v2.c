@@ -1,0 +1,491 @@
+/* cp_v2.c — the HTTP/WebSocket API (apigatewayv2) control plane: APIs with
+ * quick create, import/reimport, and one generic create/get/list/update/delete
+ * for the child collections (routes, integrations, stages, authorizers,
+ * deployments, models), chosen by the operation's name. Wire names are the
+ * botocore model's locationNames (camelCase); stored objects are wire shapes. */
+#include "apigw/apigw_int.h"
+#include "core/alloc.h"
+#include <stdio.h>
+#include <string.h>
+
+typedef int (*v2_check_fn)(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
+
+static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
+static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
+static int check_authorizer(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
+static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
+static int check_model(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
+
+typedef struct v2_coll {
+    const char *noun;      /* "Route": CreateRoute, GetRoute, GetRoutes, ... */
+    const char *coll;      /* document member */
+    const char *id_field;  /* wire id member and URI parameter */
+    const char *what;      /* NotFound message noun */
+    v2_check_fn check;     /* validate and fill defaults; 0 or replied */
+} v2_coll_t;
+
+static const v2_coll_t colls[] = {
+    {"Route", "routes", "routeId", "Route", check_route},
+    {"Integration", "integrations", "integrationId", "Integration", check_integration},
+    {"Stage", "stages", "stageName", "Stage", check_stage},
+    {"Authorizer", "authorizers", "authorizerId", "Authorizer", check_authorizer},
+    {"Deployment", "deployments", "deploymentId", "Deployment", NULL},
+    {"Model", "models", "modelId", "Model", check_model},
+};
+
+static const v2_coll_t *coll_of(const char *op)
+{
+    static const char *const verbs[] = {"Create", "Get", "Update", "Delete"};
+    for (size_t v = 0; v < 4; v++) {
+        size_t vl = strlen(verbs[v]);
+        if (strncmp(op, verbs[v], vl) != 0) continue;
+        const char *noun = op + vl;
+        size_t nl = strlen(noun);
+        for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++) {
+            size_t cl = strlen(colls[i].noun);
+            if ((nl == cl || (nl == cl + 1 && noun[cl] == 's')) && strncmp(noun, colls[i].noun, cl) == 0)
+                return &colls[i];
+        }
+    }
+    return NULL;
+}
+
+static int bad(nb_req_t *req, const char *msg)
+{
+    nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
+    return -1;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static int is_http(json_t *doc)
+{
+    const char *p = str(json_object_get(doc, "api"), "protocolType");
+    return !p || strcmp(p, "HTTP") == 0;
+}
+
+/* "$default", or "METHOD /path" with a known method (HTTP APIs). */
+static int valid_route_key(const char *rk, int http)
+{
+    if (!rk || !*rk) return 0;
+    if (!http || strcmp(rk, "$default") == 0) return 1;
+    static const char *const methods[] = {"ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+    const char *sp = strchr(rk, ' ');
+    if (!sp || sp[1] != '/') return 0;
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+        if (strlen(methods[i]) == (size_t)(sp - rk) && strncmp(methods[i], rk, (size_t)(sp - rk)) == 0) return 1;
+    return 0;
+}
+
+static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
+{
+    const char *rk = str(item, "routeKey");
+    if (!valid_route_key(rk, is_http(doc))) return bad(req, "Invalid route key");
+    const char *k;
+    json_t *r;
+    json_object_foreach(json_object_get(doc, "routes"), k, r) {
+        if ((!self_id || strcmp(k, self_id) != 0) && strcmp(str(r, "routeKey"), rk) == 0) {
+            nb_reply_error(req, APIGW_ERR_CONFLICT, "Unable to complete operation due to concurrent modification. "
+                           "Please try again later.");
+            return -1;
+        }
+    }
+    if (!json_object_get(item, "apiKeyRequired")) json_object_set_new(item, "apiKeyRequired", json_false());
+    if (!json_object_get(item, "authorizationType")) json_object_set_new(item, "authorizationType", json_string("NONE"));
+    const char *at = str(item, "authorizationType");
+    if (strcmp(at, "NONE") && strcmp(at, "JWT") && strcmp(at, "CUSTOM") && strcmp(at, "AWS_IAM"))
+        return bad(req, "Invalid authorization type");
+    if ((strcmp(at, "JWT") == 0 || strcmp(at, "CUSTOM") == 0)) {
+        const char *az = str(item, "authorizerId");
+        if (!az || !json_object_get(json_object_get(doc, "authorizers"), az))
+            return bad(req, "Unable to find Authorizer with id ");
+    }
+    const char *target = str(item, "target");
+    if (target) {
+        if (strncmp(target, "integrations/", 13) != 0 ||
+            !json_object_get(json_object_get(doc, "integrations"), target + 13))
+            return bad(req, "Invalid target");
+    }
+    return 0;
+}
+
+static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
+{
+    (void)self_id;
+    const char *t = str(item, "integrationType");
+    if (!t) return bad(req, "IntegrationType is required");
+    if (strcmp(t, "AWS_PROXY") && strcmp(t, "HTTP_PROXY") && strcmp(t, "MOCK") && strcmp(t, "AWS") && strcmp(t, "HTTP"))
+        return bad(req, "Invalid integration type");
+    int http = is_http(doc);
+    if (strcmp(t, "MOCK") != 0 && !str(item, "integrationUri"))
+        return bad(req, "IntegrationUri is required for this integration type");
+    if (!json_object_get(item, "payloadFormatVersion"))
+        json_object_set_new(item, "payloadFormatVersion",
+                            json_string(http && strcmp(t, "AWS_PROXY") == 0 ? "2.0" : "1.0"));
+    const char *pf = str(item, "payloadFormatVersion");
+    if (!pf || (strcmp(pf, "1.0") && strcmp(pf, "2.0"))) return bad(req, "Invalid payload format version");
+    if (!json_object_get(item, "timeoutInMillis"))
+        json_object_set_new(item, "timeoutInMillis", json_integer(http ? 30000 : 29000));
+    json_int_t to = json_integer_value(json_object_get(item, "timeoutInMillis"));
+    if (to < 50 || to > 30000) return bad(req, "Timeout must be between 50 milliseconds and 30 seconds.");
+    if (!json_object_get(item, "connectionType")) json_object_set_new(item, "connectionType", json_string("INTERNET"));
+    if (!json_object_get(item, "integrationMethod") && strcmp(t, "AWS_PROXY") == 0)
+        json_object_set_new(item, "integrationMethod", json_string("POST"));
+    if (!http && !json_object_get(item, "passthroughBehavior"))
+        json_object_set_new(item, "passthroughBehavior", json_string("WHEN_NO_MATCH"));
+    return 0;
+}
+
+static int check_authorizer(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
+{
+    (void)doc, (void)self_id;
+    const char *t = str(item, "authorizerType");
+    if (!t || (strcmp(t, "JWT") && strcmp(t, "REQUEST"))) return bad(req, "Invalid authorizer type");
+    if (!str(item, "name")) return bad(req, "Name is required");
+    if (strcmp(t, "JWT") == 0) {
+        json_t *jc = json_object_get(item, "jwtConfiguration");
+        if (!str(jc, "issuer")) return bad(req, "JwtConfiguration.Issuer is required for JWT authorizers");
+        if (!json_is_array(json_object_get(item, "identitySource")))
+            json_object_set_new(item, "identitySource", json_pack("[s]", "$request.header.Authorization"));
+    } else {
+        if (!str(item, "authorizerUri")) return bad(req, "AuthorizerUri is required for REQUEST authorizers");
+        if (!json_object_get(item, "authorizerResultTtlInSeconds"))
+            json_object_set_new(item, "authorizerResultTtlInSeconds", json_integer(0));
+        if (!json_object_get(item, "authorizerPayloadFormatVersion") && is_http(doc))
+            json_object_set_new(item, "authorizerPayloadFormatVersion", json_string("2.0"));
+    }
+    return 0;
+}
+
+static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
+{
+    const char *n = str(item, "stageName");
+    if (!n || !*n) return bad(req, "StageName is required");
+    if (!self_id && json_object_get(json_object_get(doc, "stages"), n)) {
+        nb_reply_error(req, APIGW_ERR_CONFLICT, "Stage already exists");
+        return -1;
+    }
+    if (!json_object_get(item, "createdDate")) json_object_set_new(item, "createdDate", apigw__iso_now());
+    json_object_set_new(item, "lastUpdatedDate", apigw__iso_now());
+    if (!json_object_get(item, "defaultRouteSettings"))
+        json_object_set_new(item, "defaultRouteSettings", json_pack("{s:b}", "detailedMetricsEnabled", 0));
+    if (!json_object_get(item, "routeSettings")) json_object_set_new(item, "routeSettings", json_object());
+    if (!json_object_get(item, "stageVariables")) json_object_set_new(item, "stageVariables", json_object());
+    if (!json_object_get(item, "autoDeploy") && is_http(doc)) json_object_set_new(item, "autoDeploy", json_false());
+    return 0;
+}
+
+static int check_model(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
+{
+    (void)doc, (void)self_id;
+    if (!str(item, "name") || !str(item, "schema")) return bad(req, "Name and Schema are required");
+    return 0;
+}
+
+/* --- APIs ----------------------------------------------------------------- */
+
+static json_t *new_doc(json_t *api)
+{
+    return json_pack("{s:s,s:o,s:{},s:{},s:{},s:{},s:{},s:{}}", "kind", "v2", "api", api, "routes", "integrations",
+                     "stages", "authorizers", "deployments", "models");
+}
+
+static json_t *api_from_body(json_t *body, const char *id)
+{
+    static const char *const allowed[] = {"name", "protocolType", "routeSelectionExpression",
+        "apiKeySelectionExpression", "corsConfiguration", "description", "disableSchemaValidation",
+        "disableExecuteApiEndpoint", "tags", "version", "credentialsArn"};
+    json_t *api = json_object();
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        json_t *v = json_object_get(body, allowed[i]);
+        if (v) json_object_set(api, allowed[i], v);
+    }
+    json_object_set_new(api, "apiId", json_string(id));
+    json_object_set_new(api, "apiEndpoint", apigw__endpoint(id));
+    json_object_set_new(api, "createdDate", apigw__iso_now());
+    if (!json_object_get(api, "apiKeySelectionExpression"))
+        json_object_set_new(api, "apiKeySelectionExpression", json_string("$request.header.x-api-key"));
+    if (!json_object_get(api, "disableExecuteApiEndpoint"))
+        json_object_set_new(api, "disableExecuteApiEndpoint", json_false());
+    if (!json_object_get(api, "tags")) json_object_set_new(api, "tags", json_object());
+    return api;
+}
+
+static void add_child(json_t *doc, const char *coll, const char *id_field, const char *id, json_t *item)
+{
+    json_object_set_new(item, id_field, json_string(id));
+    json_object_set_new(json_object_get(doc, coll), id, item);
+}
+
+/* Quick create: Target → integration + route (RouteKey or $default) + $default stage. */
+static void quick_create(json_t *doc, const char *target, const char *route_key)
+{
+    char iid[8], rid[8];
+    apigw__new_id(iid, 7);
+    apigw__new_id(rid, 7);
+    int http_target = strncmp(target, "http://", 7) == 0 || strncmp(target, "https://", 8) == 0;
+    json_t *integ = json_pack("{s:s,s:s,s:s,s:s,s:i,s:b}", "integrationType", http_target ? "HTTP_PROXY" : "AWS_PROXY",
+                              "integrationUri", target, "payloadFormatVersion", http_target ? "1.0" : "2.0",
+                              "connectionType", "INTERNET", "timeoutInMillis", 30000, "apiGatewayManaged", 1);
+    json_object_set_new(integ, "integrationMethod", json_string(http_target ? "ANY" : "POST"));
+    add_child(doc, "integrations", "integrationId", iid, integ);
+    char tgt[32];
+    snprintf(tgt, sizeof tgt, "integrations/%s", iid);
+    add_child(doc, "routes", "routeId", rid,
+              json_pack("{s:s,s:s,s:b,s:s,s:b}", "routeKey", route_key ? route_key : "$default", "target", tgt,
+                        "apiKeyRequired", 0, "authorizationType", "NONE", "apiGatewayManaged", 1));
+    json_t *stage = json_pack("{s:s,s:b,s:b,s:o,s:o,s:{s:b},s:{},s:{}}", "stageName", "$default", "autoDeploy", 1,
+                              "apiGatewayManaged", 1, "createdDate", apigw__iso_now(), "lastUpdatedDate",
+                              apigw__iso_now(), "defaultRouteSettings", "detailedMetricsEnabled", 0, "routeSettings",
+                              "stageVariables");
+    json_object_set_new(json_object_get(doc, "stages"), "$default", stage);
+    json_object_set_new(json_object_get(doc, "api"), "apiGatewayManaged", json_true());
+}
+
+void apigw__op_v2_create_api(nb_req_t *req)
+{
+    json_t *b = req->json;
+    const char *name = str(b, "name"), *proto = str(b, "protocolType");
+    if (!name || !*name) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Name is required");
+        return;
+    }
+    if (!proto || (strcmp(proto, "HTTP") && strcmp(proto, "WEBSOCKET"))) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid protocol type: ProtocolType must be HTTP or WEBSOCKET");
+        return;
+    }
+    int ws = strcmp(proto, "WEBSOCKET") == 0;
+    if (ws && !str(b, "routeSelectionExpression")) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "RouteSelectionExpression is required for WEBSOCKET APIs");
+        return;
+    }
+    const char *target = str(b, "target"), *rk = str(b, "routeKey");
+    if (target && ws) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Target is not supported for WEBSOCKET APIs");
+        return;
+    }
+    if (rk && !valid_route_key(rk, !ws)) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid route key");
+        return;
+    }
+    char id[16];
+    apigw__new_id(id, 10);
+    json_t *api = api_from_body(b, id);
+    if (!ws && !json_object_get(api, "routeSelectionExpression"))
+        json_object_set_new(api, "routeSelectionExpression", json_string("${request.method} ${request.path}"));
+    json_t *doc = new_doc(api);
+    if (target) quick_create(doc, target, rk);
+    json_object_set_new(apigw__svc.apis, id, doc);
+    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(api));
+}
+
+void apigw__op_v2_get_api(nb_req_t *req)
+{
+    json_t *doc = apigw__api_or_404(req, nb_req_param(req, "apiId"), "v2");
+    if (doc) nb_reply_json(req, 200, apigw__public(json_object_get(doc, "api")));
+}
+
+void apigw__op_v2_get_apis(nb_req_t *req)
+{
+    json_t *items = json_array();
+    const char *k;
+    json_t *doc;
+    json_object_foreach(apigw__svc.apis, k, doc)
+        if (strcmp(str(doc, "kind"), "v2") == 0) json_array_append_new(items, apigw__public(json_object_get(doc, "api")));
+    nb_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+void apigw__op_v2_delete_api(nb_req_t *req)
+{
+    const char *id = nb_req_param(req, "apiId");
+    if (!apigw__api_or_404(req, id, "v2")) return;
+    char *copy = nb_arena_strdup(req->arena, id);
+    json_object_del(apigw__svc.apis, copy);
+    apigw__save_reply(req, 'a', copy, NULL, 204, NULL);
+}
+
+void apigw__op_v2_update_api(nb_req_t *req)
+{
+    const char *id = nb_req_param(req, "apiId");
+    json_t *doc = apigw__api_or_404(req, id, "v2");
+    if (!doc) return;
+    json_t *api = json_object_get(doc, "api");
+    static const char *const allowed[] = {"name", "routeSelectionExpression", "apiKeySelectionExpression",
+        "corsConfiguration", "description", "disableSchemaValidation", "disableExecuteApiEndpoint", "version"};
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        json_t *v = json_object_get(req->json, allowed[i]);
+        if (v) json_object_set(api, allowed[i], v);
+    }
+    const char *target = str(req->json, "target");
+    if (target) quick_create(doc, target, str(req->json, "routeKey"));
+    apigw__save_reply(req, 'a', id, doc, 200, apigw__public(api));
+}
+
+void apigw__op_v2_delete_cors(nb_req_t *req)
+{
+    const char *id = nb_req_param(req, "apiId");
+    json_t *doc = apigw__api_or_404(req, id, "v2");
+    if (!doc) return;
+    json_object_del(json_object_get(doc, "api"), "corsConfiguration");
+    apigw__save_reply(req, 'a', id, doc, 204, NULL);
+}
+
+static const char *import_body(nb_req_t *req)
+{
+    const char *body = str(req->json, "body");
+    if (!body) nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Body is required");
+    return body;
+}
+
+void apigw__op_v2_import_api(nb_req_t *req)
+{
+    const char *body = import_body(req);
+    if (!body) return;
+    char id[16];
+    apigw__new_id(id, 10);
+    json_t *empty = json_object();
+    json_t *api = api_from_body(empty, id);
+    json_decref(empty);
+    json_object_set_new(api, "protocolType", json_string("HTTP"));
+    json_object_set_new(api, "routeSelectionExpression", json_string("${request.method} ${request.path}"));
+    json_t *doc = new_doc(api);
+    const char *msg = NULL;
+    if (apigw__openapi_v2(req->arena, doc, body, strlen(body), &msg) != 0) {
+        json_decref(doc);
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
+        return;
+    }
+    json_object_set_new(apigw__svc.apis, id, doc);
+    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(api));
+}
+
+void apigw__op_v2_reimport_api(nb_req_t *req)
+{
+    const char *id = nb_req_param(req, "apiId");
+    json_t *doc = apigw__api_or_404(req, id, "v2");
+    if (!doc) return;
+    const char *body = import_body(req);
+    if (!body) return;
+    json_t *fresh = new_doc(json_deep_copy(json_object_get(doc, "api")));
+    json_object_set(fresh, "stages", json_object_get(doc, "stages"));
+    json_object_set(fresh, "deployments", json_object_get(doc, "deployments"));
+    const char *msg = NULL;
+    if (apigw__openapi_v2(req->arena, fresh, body, strlen(body), &msg) != 0) {
+        json_decref(fresh);
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
+        return;
+    }
+    json_object_set_new(apigw__svc.apis, id, fresh);
+    apigw__save_reply(req, 'a', id, fresh, 201, apigw__public(json_object_get(fresh, "api")));
+}
+
+void apigw__op_v2_export_api(nb_req_t *req)
+{
+    nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Export is not supported");
+}
+
+/* --- child collections ---------------------------------------------------- */
+
+static json_t *doc_and_coll(nb_req_t *req, const v2_coll_t **c)
+{
+    *c = coll_of(req->op->name);
+    return apigw__api_or_404(req, nb_req_param(req, "apiId"), "v2");
+}
+
+static json_t *body_item(nb_req_t *req)
+{
+    json_t *item = json_deep_copy(req->json);
+    json_object_del(item, "apiId");
+    return item;
+}
+
+void apigw__op_v2_create(nb_req_t *req)
+{
+    const v2_coll_t *c;
+    json_t *doc = doc_and_coll(req, &c);
+    if (!doc) return;
+    json_t *item = body_item(req);
+    if (c->check && c->check(req, doc, item, NULL) != 0) {
+        json_decref(item);
+        return;
+    }
+    char idbuf[16];
+    const char *id;
+    if (strcmp(c->id_field, "stageName") == 0) {
+        id = str(item, "stageName");
+    } else {
+        apigw__new_id(idbuf, 7);
+        id = idbuf;
+        json_object_set_new(item, c->id_field, json_string(id));
+    }
+    if (strcmp(c->coll, "deployments") == 0) {
+        json_object_set_new(item, "createdDate", apigw__iso_now());
+        json_object_set_new(item, "deploymentStatus", json_string("DEPLOYED"));
+        json_object_set_new(item, "autoDeployed", json_false());
+        /* what stages without auto-deploy serve until the next deployment */
+        json_t *snap = json_pack("{s:O,s:O,s:O}", "routes", json_object_get(doc, "routes"), "integrations",
+                                 json_object_get(doc, "integrations"), "authorizers", json_object_get(doc, "authorizers"));
+        json_object_set_new(item, "_snapshot", json_deep_copy(snap));
+        json_decref(snap);
+        const char *sn = str(item, "stageName");
+        json_t *st = sn ? json_object_get(json_object_get(doc, "stages"), sn) : NULL;
+        if (st) json_object_set_new(st, "deploymentId", json_string(id));
+        json_object_del(item, "stageName");
+    }
+    json_object_set_new(json_object_get(doc, c->coll), id, item);
+    char *api_id = nb_arena_strdup(req->arena, nb_req_param(req, "apiId"));
+    apigw__save_reply(req, 'a', api_id, doc, 201, apigw__public(item));
+}
+
+void apigw__op_v2_get(nb_req_t *req)
+{
+    const v2_coll_t *c;
+    json_t *doc = doc_and_coll(req, &c);
+    if (!doc) return;
+    json_t *item = apigw__child_or_404(req, doc, c->coll, nb_req_param(req, c->id_field), c->what);
+    if (item) nb_reply_json(req, 200, apigw__public(item));
+}
+
+void apigw__op_v2_list(nb_req_t *req)
+{
+    const v2_coll_t *c;
+    json_t *doc = doc_and_coll(req, &c);
+    if (doc) nb_reply_json(req, 200, apigw__list(json_object_get(doc, c->coll), "items"));
+}
+
+void apigw__op_v2_update(nb_req_t *req)
+{
+    const v2_coll_t *c;
+    json_t *doc = doc_and_coll(req, &c);
+    if (!doc) return;
+    const char *id = nb_req_param(req, c->id_field);
+    json_t *item = apigw__child_or_404(req, doc, c->coll, id, c->what);
+    if (!item) return;
+    json_t *merged = json_deep_copy(item);
+    json_t *upd = body_item(req);
+    json_object_del(upd, c->id_field);
+    json_object_update(merged, upd);
+    json_decref(upd);
+    if (c->check && c->check(req, doc, merged, id) != 0) {
+        json_decref(merged);
+        return;
+    }
+    json_object_set_new(json_object_get(doc, c->coll), id, merged);
+    char *api_id = nb_arena_strdup(req->arena, nb_req_param(req, "apiId"));
+    apigw__save_reply(req, 'a', api_id, doc, 200, apigw__public(merged));
+}
+
+void apigw__op_v2_delete(nb_req_t *req)
+{
+    const v2_coll_t *c;
+    json_t *doc = doc_and_coll(req, &c);
+    if (!doc) return;
+    const char *id = nb_req_param(req, c->id_field);
+    if (!apigw__child_or_404(req, doc, c->coll, id, c->what)) return;
+    json_object_del(json_object_get(doc, c->coll), id);
+    char *api_id = nb_arena_strdup(req->arena, nb_req_param(req, "apiId"));
+    apigw__save_reply(req, 'a', api_id, doc, 204, NULL);
+}

@@ -1,0 +1,244 @@
+/* dataplane.c — entry of API invocations: recognise the address, find the
+ * API and stage, hand over to the HTTP API or REST API flow; the shared
+ * reply helpers.
+ *   Host "{id}.execute-api.localhost[:port]"  path "/{stage}/..." or $default
+ *   path "/_aws/execute-api/{id}/{stage}/..."
+ * Answers are the API's own plain HTTP, never AWS error shapes. */
+#include "apigw/dp.h"
+#include "core/edge.h"
+#include "core/log.h"
+#include "core/util.h"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define AWS_PREFIX "/_aws/execute-api/"
+
+const char *apigw__dp_header(apigw_dp_t *dp, const char *name)
+{
+    return nb_req_header(dp->req, name);
+}
+
+void apigw__dp_release(apigw_dp_t *dp)
+{
+    json_decref(dp->api);
+    json_decref(dp->stage_obj);
+    json_decref(dp->route);
+    json_decref(dp->integration);
+    json_decref(dp->authorizer_ctx);
+    json_decref(dp->cors);
+    json_decref(dp->validators);
+    json_decref(dp->models);
+    json_decref(dp->mapping_ctx);
+    dp->mapping_ctx = NULL;
+    dp->api = dp->stage_obj = dp->route = dp->integration = dp->authorizer_ctx = dp->cors = NULL;
+    dp->validators = dp->models = NULL;
+}
+
+static void access_log(apigw_dp_t *dp, int status, size_t len)
+{
+    json_t *als = json_object_get(dp->stage_obj, "accessLogSettings");
+    const char *fmt = json_string_value(json_object_get(als, "format"));
+    if (!fmt) return;
+    nb_buf_t b = NB_BUF_INIT;
+    char tbuf[40];
+    apigw__clf_time(dp->in.time_ms ? dp->in.time_ms : nb_wall_ms(), tbuf, sizeof tbuf);
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '$' || strncmp(p, "$context.", 9) != 0) {
+            nb_buf_putc(&b, *p);
+            continue;
+        }
+        const char *n = p + 9, *e = n;
+        while ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e == '.' || (*e >= '0' && *e <= '9')) e++;
+        if (e > n && e[-1] == '.') e--;
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(e - n), n);
+        char num[32];
+        const char *v = "-";
+        if (!strcmp(name, "requestId") || !strcmp(name, "extendedRequestId")) v = dp->req->id;
+        else if (!strcmp(name, "identity.sourceIp")) v = dp->req->remote_addr;
+        else if (!strcmp(name, "httpMethod")) v = dp->req->method;
+        else if (!strcmp(name, "routeKey") || !strcmp(name, "resourcePath")) v = dp->route_key ? dp->route_key : "-";
+        else if (!strcmp(name, "status")) { snprintf(num, sizeof num, "%d", status); v = num; }
+        else if (!strcmp(name, "responseLength")) { snprintf(num, sizeof num, "%zu", len); v = num; }
+        else if (!strcmp(name, "protocol")) v = "HTTP/1.1";
+        else if (!strcmp(name, "requestTime")) v = tbuf;
+        else if (!strcmp(name, "stage")) v = dp->stage;
+        else if (!strcmp(name, "apiId")) v = dp->api_id;
+        else if (!strcmp(name, "path")) v = dp->path;
+        else if (!strcmp(name, "domainName")) v = dp->req->host;
+        else if (!strcmp(name, "requestTimeEpoch")) { snprintf(num, sizeof num, "%llu", (unsigned long long)nb_wall_ms()); v = num; }
+        else if (!strcmp(name, "integrationLatency") || !strcmp(name, "responseLatency")) {
+            snprintf(num, sizeof num, "%llu", (unsigned long long)((nb_now_us() - dp->t0_us) / 1000));
+            v = num;
+        }
+        nb_buf_puts(&b, v);
+        p = e - 1;
+    }
+    nb_log_info("apigw.access", "%s", b.data ? b.data : "");
+    nb_buf_free(&b);
+}
+
+void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
+{
+    nb_req_t *req = dp->req;
+    const char *ct = NULL;
+    for (size_t i = 0; i < out->n_headers; i++) {
+        if (strcasecmp(out->headers[i].name, "content-type") == 0) ct = nb_arena_strdup(req->arena, out->headers[i].value);
+        else if (strcasecmp(out->headers[i].name, "content-length") != 0 &&
+                 strcasecmp(out->headers[i].name, "connection") != 0 &&
+                 strcasecmp(out->headers[i].name, "transfer-encoding") != 0)
+            nb_resp_header(req, out->headers[i].name, out->headers[i].value);
+    }
+    if (dp->v2) {
+        apigw__cors_headers(dp);
+        nb_resp_header(req, "apigw-requestid", req->id);
+    }
+    access_log(dp, out->status, out->body_len);
+    apigw__dp_release(dp);
+    nb_reply(req, out->status, ct, out->body, out->body_len);
+}
+
+void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "{\"message\":\"");
+    nb_buf_json_escape(&b, msg, strlen(msg));
+    nb_buf_puts(&b, "\"}");
+    nb_kv_t h = {"Content-Type", "application/json", 16};
+    apigw_http_out_t out = {status, &h, 1, nb_arena_strndup(dp->req->arena, b.data, b.len), b.len};
+    nb_buf_free(&b);
+    apigw__dp_send(dp, &out);
+}
+
+const char *apigw__dp_stage_subst(apigw_dp_t *dp, const char *s)
+{
+    if (!s || !strstr(s, "${stageVariables.")) return s;
+    json_t *vars = json_object_get(dp->stage_obj, dp->v2 ? "stageVariables" : "variables");
+    nb_buf_t b = NB_BUF_INIT;
+    for (const char *p = s; *p;) {
+        if (strncmp(p, "${stageVariables.", 17) == 0 && strchr(p, '}')) {
+            const char *n = p + 17, *e = strchr(p, '}');
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)(e - n), n);
+            const char *v = json_string_value(json_object_get(vars, name));
+            nb_buf_puts(&b, v ? v : "");
+            p = e + 1;
+        } else {
+            nb_buf_putc(&b, *p++);
+        }
+    }
+    const char *r = nb_arena_strndup(dp->req->arena, b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return r;
+}
+
+void apigw__dp_fill_in(apigw_dp_t *dp)
+{
+    nb_req_t *req = dp->req;
+    apigw_http_in_t *in = &dp->in;
+    in->method = req->method;
+    in->route_path = dp->route_path;
+    in->path = dp->path;
+    in->query = req->query ? req->query : "";
+    in->qparams = req->qparams;
+    in->n_qparams = req->n_qparams;
+    in->headers = req->headers;
+    in->n_headers = req->n_headers;
+    in->body = req->body;
+    in->body_len = req->body_len;
+    in->source_ip = req->remote_addr;
+    in->api_id = dp->api_id;
+    in->stage = dp->stage;
+    in->account = req->ctx->cfg->account;
+    in->request_id = req->id;
+    const char *host = nb_req_header(req, "host");
+    in->domain = host ? host : req->host;
+    in->path_params = dp->match.params;
+    in->n_path_params = dp->match.n_params;
+    in->stage_vars = json_object_get(dp->stage_obj, dp->v2 ? "stageVariables" : "variables");
+    in->authorizer = dp->authorizer_ctx;
+    in->api_key = dp->api_key_value;
+    in->api_key_id = dp->api_key_id;
+    in->time_ms = nb_wall_ms();
+}
+
+static int type_match(const char *pattern, const char *type)
+{
+    if (strcmp(pattern, "*/*") == 0) return 1;
+    size_t pl = strlen(pattern);
+    if (pl >= 2 && pattern[pl - 1] == '*' && pattern[pl - 2] == '/') return strncasecmp(pattern, type, pl - 1) == 0;
+    size_t tl = strcspn(type, ";");
+    while (tl && type[tl - 1] == ' ') tl--;
+    return tl == pl && strncasecmp(pattern, type, tl) == 0;
+}
+
+int apigw__is_binary_type(json_t *types, const char *content_type, const char *accept)
+{
+    (void)accept;
+    if (!content_type) return 0;
+    size_t i;
+    json_t *t;
+    json_array_foreach(types, i, t) {
+        const char *p = json_string_value(t);
+        /* stored with '/' escaped as "~1" when set through PATCH */
+        char buf[256];
+        size_t k = 0;
+        for (const char *q = p ? p : ""; *q && k < sizeof buf - 1; q++) {
+            if (q[0] == '~' && q[1] == '1') { buf[k++] = '/'; q++; }
+            else buf[k++] = *q;
+        }
+        buf[k] = 0;
+        if (type_match(buf, content_type)) return 1;
+    }
+    return 0;
+}
+
+/* Api id and the path after it, from the Host header or the /_aws/ prefix. */
+static int address(nb_req_t *req, char *id, size_t cap, const char **path)
+{
+    const char *raw = req->raw_path ? req->raw_path : req->path;
+    if (strncmp(raw, AWS_PREFIX, sizeof AWS_PREFIX - 1) == 0) {
+        const char *p = raw + sizeof AWS_PREFIX - 1, *e = strchr(p, '/');
+        if (!e) e = p + strlen(p);
+        if (e == p || (size_t)(e - p) >= cap) return -1;
+        snprintf(id, cap, "%.*s", (int)(e - p), p);
+        *path = *e ? e : "/";
+        return 0;
+    }
+    const char *h = req->host ? req->host : "";
+    const char *dot = strchr(h, '.');
+    if (!dot || strncmp(dot, ".execute-api.", 13) != 0 || (size_t)(dot - h) >= cap || dot == h) return -1;
+    snprintf(id, cap, "%.*s", (int)(dot - h), h);
+    *path = raw;
+    return 0;
+}
+
+int apigw_data_plane(nb_req_t *req)
+{
+    char id[64];
+    const char *path;
+    if (address(req, id, sizeof id, &path) != 0) return 0;
+    apigw_dp_t *dp = nb_arena_calloc(req->arena, sizeof *dp);
+    dp->req = req;
+    dp->t0_us = nb_now_us();
+    dp->api_id = nb_arena_strdup(req->arena, id);
+    dp->path = path;
+    dp->stage = "";
+    if (req->query && *req->query &&
+        nb_edge_parse_form(req->arena, req->query, strlen(req->query), &req->qparams, &req->n_qparams) != 0) {
+        req->qparams = NULL;
+        req->n_qparams = 0;
+    }
+    json_t *doc = apigw__svc.apis ? json_object_get(apigw__svc.apis, id) : NULL;
+    if (!doc) {
+        dp->v2 = 1;
+        apigw__dp_message(dp, 404, "Not Found");
+        return 1;
+    }
+    dp->v2 = strcmp(json_string_value(json_object_get(doc, "kind")), "v2") == 0;
+    dp->api = json_incref(json_object_get(doc, "api"));
+    if (dp->v2) apigw__dp_http(dp, doc);
+    else apigw__dp_rest(dp, doc);
+    return 1;
+}

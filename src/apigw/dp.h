@@ -1,0 +1,89 @@
+/* dp.h — the data plane's shared pieces: one invocation's state and the
+ * steps every API kind uses (plain-HTTP replies, Lambda invocation with the
+ * integration timeout, access logs).
+ *
+ * An invocation (apigw_dp_t) is allocated from req->arena and lives until the
+ * reply; what outlives the reply (a Lambda call still running after a 504)
+ * is kept in a separate heap record (dp_invoke.c). Documents read at the
+ * start are borrowed only synchronously; anything used after an asynchronous
+ * step is referenced (json_incref) in the dp and released at the reply. */
+#ifndef NB_APIGW_DP_H
+#define NB_APIGW_DP_H
+#include "apigw/apigw_int.h"
+#include "apigw/event.h"
+#include "apigw/route.h"
+
+typedef struct apigw_dp apigw_dp_t;
+/* A step's continuation after an asynchronous action (authorizer...). */
+typedef void (*apigw_dp_next_fn)(apigw_dp_t *dp);
+
+struct apigw_dp {
+    nb_req_t *req;
+    int v2;                    /* HTTP API (1) or REST API (0) */
+    const char *api_id, *stage;
+    const char *path;          /* client path without "/_aws/execute-api/{id}" (raw) */
+    const char *route_path;    /* after the stage prefix (raw), "/" at least */
+    json_t *api;               /* the API's "api" object (ref) */
+    json_t *stage_obj;         /* the stage (ref) */
+    json_t *route;             /* v2 route / v1 method object (ref) */
+    json_t *integration;       /* (ref) */
+    json_t *authorizer_ctx;    /* requestContext.authorizer (ref) or NULL */
+    json_t *cors;              /* v2 corsConfiguration (ref) or NULL */
+    json_t *validators;        /* v1 request validators (ref) or NULL */
+    json_t *models;            /* v1 models (ref) or NULL */
+    json_t *mapping_ctx;       /* v1 non-proxy: the $context of the templates (owned) */
+    const char *route_key;     /* v2 "GET /a/{b}" / v1 resource path */
+    const char *resource_id;
+    const char *api_key_value, *api_key_id;
+    apigw_match_t match;
+    apigw_http_in_t in;
+    uint64_t t0_us;
+};
+
+/* Reply {"message": msg} with status (and the CORS headers of an HTTP API). */
+void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg);
+/* Reply out (headers, status, body). */
+void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out);
+/* Release the dp's references (done by the reply functions). */
+void apigw__dp_release(apigw_dp_t *dp);
+/* Fill dp->in from the request and the match. */
+void apigw__dp_fill_in(apigw_dp_t *dp);
+
+/* Invoke the Lambda integration with a proxy event of format (1 or 2); map
+ * the answer and reply. Timeout from the integration's timeoutInMillis. */
+void apigw__dp_lambda_proxy(apigw_dp_t *dp, int format);
+/* Invoke function fn with payload; cb(dp, res, arg) runs unless the timeout fired
+ * first (then the gateway has answered 504 and dp is gone). */
+typedef struct lambda_result lambda_result_t;
+typedef void (*apigw_dp_invoke_cb)(apigw_dp_t *dp, const lambda_result_t *res, void *arg);
+void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
+                      apigw_dp_invoke_cb cb, void *arg);
+
+void apigw__dp_http(apigw_dp_t *dp, json_t *doc);   /* dp_http.c */
+void apigw__dp_rest(apigw_dp_t *dp, json_t *doc);   /* dp_rest.c */
+
+/* CORS (cors.c): answer a preflight when it is one (1), else 0; add the
+ * response headers for an actual request. */
+int apigw__cors_preflight(apigw_dp_t *dp);
+void apigw__cors_headers(apigw_dp_t *dp);
+
+/* HTTP_PROXY integrations (http_proxy.c): forward and relay the answer. */
+void apigw__dp_http_proxy(apigw_dp_t *dp);
+/* REST MOCK and AWS (non-proxy Lambda) integrations with mapping templates (mapping.c). */
+void apigw__dp_mock(apigw_dp_t *dp);
+void apigw__dp_lambda_custom(apigw_dp_t *dp);
+
+/* REST: the request's API key (x-api-key) is enabled and in a usage plan of
+ * this stage: 0 (dp->api_key_* set), else -1. */
+int apigw__api_key_check(apigw_dp_t *dp);
+/* REST: usage plan, method and stage throttles: 0, -1 throttled, -2 quota exceeded. */
+int apigw__throttle_rest(apigw_dp_t *dp);
+/* 1 when content_type matches one of binaryMediaTypes: "image/png", "image/ *" (no space), any. */
+int apigw__is_binary_type(json_t *types, const char *content_type, const char *accept);
+
+/* Header of the request, case-insensitive (names are lower-case already). */
+const char *apigw__dp_header(apigw_dp_t *dp, const char *name);
+/* ${stageVariables.x} substituted in s (arena). */
+const char *apigw__dp_stage_subst(apigw_dp_t *dp, const char *s);
+
+#endif

@@ -1,0 +1,150 @@
+/* dp_rest.c — a REST API invocation:
+ *   stage ─▶ resource+method ─▶ API key & usage plan ─▶ authorizer ─▶
+ *   throttle ─▶ validation ─▶ integration (AWS_PROXY, AWS, HTTP_PROXY, MOCK)
+ * The stage serves its deployment's snapshot of the resources. Unknown
+ * stage → 403 Forbidden; no resource/method → 403 Missing Authentication
+ * Token, as API Gateway answers. */
+#include "apigw/dp.h"
+#include "apigw/auth.h"
+#include "apigw/throttle.h"
+#include "apigw/validate.h"
+#include "apigw/mapping.h"
+#include "core/util.h"
+#include <stdio.h>
+#include <string.h>
+
+static int resolve_stage(apigw_dp_t *dp, json_t *doc, json_t **resources)
+{
+    const char *p = dp->path;
+    const char *seg = p[0] == '/' ? p + 1 : p;
+    const char *e = strchr(seg, '/');
+    size_t n = e ? (size_t)(e - seg) : strlen(seg);
+    if (!n) return -1;
+    char *name = nb_arena_strndup(dp->req->arena, seg, n);
+    json_t *st = json_object_get(json_object_get(doc, "stages"), name);
+    if (!st) return -1;
+    json_t *dep = json_object_get(json_object_get(doc, "deployments"),
+                                  json_string_value(json_object_get(st, "deploymentId")) ?
+                                  json_string_value(json_object_get(st, "deploymentId")) : "");
+    if (!dep) return -1;
+    dp->stage = name;
+    dp->stage_obj = json_incref(st);
+    dp->route_path = e ? e : "/";
+    *resources = json_object_get(dep, "_snapshot");
+    return 0;
+}
+
+static void missing_token(apigw_dp_t *dp)
+{
+    nb_resp_header(dp->req, "x-amzn-ErrorType", "MissingAuthenticationTokenException");
+    apigw__dp_message(dp, 403, "Missing Authentication Token");
+}
+
+static void integrate(apigw_dp_t *dp)
+{
+    const char *type = json_string_value(json_object_get(dp->integration, "type"));
+    if (!type) {
+        apigw__dp_message(dp, 500, "Internal server error");
+    } else if (strcmp(type, "AWS_PROXY") == 0) {
+        apigw__dp_lambda_proxy(dp, 1);
+    } else if (strcmp(type, "HTTP_PROXY") == 0) {
+        apigw__dp_http_proxy(dp);
+    } else if (strcmp(type, "MOCK") == 0) {
+        apigw__dp_mock(dp);
+    } else if (strcmp(type, "AWS") == 0) {
+        apigw__dp_lambda_custom(dp);
+    } else {
+        apigw__dp_message(dp, 500, "Internal server error");
+    }
+}
+
+static void after_auth(apigw_dp_t *dp)
+{
+    int rc = apigw__throttle_rest(dp);
+    if (rc == -1) {
+        apigw__dp_message(dp, 429, "Too Many Requests");
+        return;
+    }
+    if (rc == -2) {
+        apigw__dp_message(dp, 429, "Limit Exceeded");
+        return;
+    }
+    if (apigw__validate_request(dp) != 0) return;   /* answered 400 */
+    integrate(dp);
+}
+
+void apigw__dp_rest(apigw_dp_t *dp, json_t *doc)
+{
+    nb_req_t *req = dp->req;
+    json_t *resources = NULL;
+    if (resolve_stage(dp, doc, &resources) != 0) {
+        nb_resp_header(req, "x-amzn-ErrorType", "ForbiddenException");
+        apigw__dp_message(dp, 403, "Forbidden");
+        return;
+    }
+    size_t cap = 0;
+    const char *k;
+    json_t *r;
+    json_object_foreach(resources, k, r) cap += json_object_size(json_object_get(r, "resourceMethods"));
+    apigw_route_t *rt = nb_arena_alloc(req->arena, sizeof *rt * (cap ? cap : 1));
+    size_t n = 0;
+    json_object_foreach(resources, k, r) {
+        const char *m;
+        json_t *meth;
+        json_object_foreach(json_object_get(r, "resourceMethods"), m, meth) {
+            rt[n].method = m;
+            rt[n].path = json_string_value(json_object_get(r, "path"));
+            rt[n++].data = r;
+        }
+    }
+    apigw__route_select(req->arena, rt, n, req->method, dp->route_path, &dp->match);
+    if (dp->match.index < 0) {
+        missing_token(dp);
+        return;
+    }
+    json_t *res = rt[dp->match.index].data;
+    json_t *method = json_object_get(json_object_get(res, "resourceMethods"), rt[dp->match.index].method);
+    dp->route = json_incref(method);
+    /* copies: the deployment holding these strings may go while the call runs */
+    dp->route_key = nb_arena_strdup(req->arena, rt[dp->match.index].path);
+    dp->resource_id = nb_arena_strdup(req->arena, json_string_value(json_object_get(res, "id")));
+    dp->in.resource_path = dp->route_key;
+    dp->in.resource_id = dp->resource_id;
+    dp->in.route_key = dp->route_key;
+    dp->integration = json_incref(json_object_get(method, "methodIntegration"));
+    if (!dp->integration) {
+        apigw__dp_message(dp, 500, "Internal server error");
+        return;
+    }
+    /* binary bodies per the API's binaryMediaTypes */
+    const char *ct = nb_req_header(req, "content-type");
+    dp->in.body_binary = apigw__is_binary_type(json_object_get(dp->api, "binaryMediaTypes"), ct,
+                                               nb_req_header(req, "accept"));
+    if (json_is_true(json_object_get(method, "apiKeyRequired")) && apigw__api_key_check(dp) != 0) {
+        nb_resp_header(req, "x-amzn-ErrorType", "ForbiddenException");
+        apigw__dp_message(dp, 403, "Forbidden");
+        return;
+    }
+    const char *at = json_string_value(json_object_get(method, "authorizationType"));
+    if (at && strcmp(at, "AWS_IAM") == 0 && !nb_req_header(req, "authorization") &&
+        !nb_req_qparam(req, "X-Amz-Signature")) {
+        missing_token(dp);   /* unsigned: what API Gateway answers; signatures are not verified yet */
+        return;
+    }
+    if (at && strcmp(at, "CUSTOM") == 0) {
+        json_t *az = json_object_get(json_object_get(doc, "authorizers"),
+                                     json_string_value(json_object_get(method, "authorizerId")) ?
+                                     json_string_value(json_object_get(method, "authorizerId")) : "");
+        if (!az) {
+            apigw__dp_message(dp, 500, "Internal server error");
+            return;
+        }
+        dp->validators = json_incref(json_object_get(doc, "validators"));
+        dp->models = json_incref(json_object_get(doc, "models"));
+        apigw__auth_rest(dp, az, after_auth);
+        return;
+    }
+    dp->validators = json_incref(json_object_get(doc, "validators"));
+    dp->models = json_incref(json_object_get(doc, "models"));
+    after_auth(dp);
+}

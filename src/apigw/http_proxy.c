@@ -1,0 +1,98 @@
+/* http_proxy.c — HTTP_PROXY integrations: the request forwarded to the
+ * integration URI ({name} placeholders filled from path parameters, the
+ * query string appended, method from the integration unless ANY) and the
+ * answer relayed as is, hop-by-hop headers dropped. An unreachable backend
+ * → 500, the integration timeout → 504. */
+#include "apigw/dp.h"
+#include "apigw/httpc.h"
+#include "core/buf.h"
+#include "core/util.h"
+#include <string.h>
+#include <strings.h>
+
+static int hop_by_hop(const char *n)
+{
+    static const char *const h[] = {"connection", "keep-alive", "transfer-encoding", "content-length", "host",
+                                    "upgrade", "te", "trailer", "proxy-connection"};
+    for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
+        if (strcasecmp(n, h[i]) == 0) return 1;
+    return 0;
+}
+
+static const char *param(apigw_dp_t *dp, const char *name, size_t n)
+{
+    for (size_t i = 0; i < dp->match.n_params; i++)
+        if (strlen(dp->match.params[i].name) == n && memcmp(dp->match.params[i].name, name, n) == 0)
+            return dp->match.params[i].value;
+    return NULL;
+}
+
+/* uri with {x}/{x+} replaced by path parameter x (re-encoded, '/' kept). */
+static const char *fill_uri(apigw_dp_t *dp, const char *uri)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    for (const char *p = uri; *p;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        if (close) {
+            size_t n = (size_t)(close - p - 1);
+            if (n && p[n] == '+') n--;
+            const char *v = param(dp, p + 1, n);
+            if (v) nb_url_encode(&b, v, strlen(v), 1);
+            p = close + 1;
+        } else {
+            nb_buf_putc(&b, *p++);
+        }
+    }
+    if (dp->req->query && *dp->req->query) nb_buf_printf(&b, "%c%s", strchr(b.data ? b.data : "", '?') ? '&' : '?',
+                                                         dp->req->query);
+    const char *r = nb_arena_strndup(dp->req->arena, b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return r;
+}
+
+static void on_answer(void *arg, const apigw_httpc_resp_t *r)
+{
+    apigw_dp_t *dp = arg;
+    if (r->status == -2) {
+        apigw__dp_message(dp, 504, "Endpoint request timed out");
+        return;
+    }
+    if (r->status < 0) {
+        apigw__dp_message(dp, 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        return;
+    }
+    nb_arena_t *a = dp->req->arena;
+    nb_kv_t *h = nb_arena_alloc(a, sizeof *h * (r->n_headers + 1));
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_headers; i++) {
+        if (hop_by_hop(r->headers[i].name)) continue;
+        h[n].name = nb_arena_strdup(a, r->headers[i].name);
+        h[n].value = nb_arena_strdup(a, r->headers[i].value);
+        h[n].value_len = r->headers[i].value_len;
+        n++;
+    }
+    apigw_http_out_t out = {r->status, h, n, nb_arena_strndup(a, r->body, r->body_len), r->body_len};
+    apigw__dp_send(dp, &out);
+}
+
+void apigw__dp_http_proxy(apigw_dp_t *dp)
+{
+    nb_req_t *req = dp->req;
+    json_t *in = dp->integration;
+    const char *uri = json_string_value(json_object_get(in, dp->v2 ? "integrationUri" : "uri"));
+    const char *method = json_string_value(json_object_get(in, dp->v2 ? "integrationMethod" : "httpMethod"));
+    if (!method || strcmp(method, "ANY") == 0) method = req->method;
+    uri = fill_uri(dp, apigw__dp_stage_subst(dp, uri ? uri : ""));
+    nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + 2));
+    size_t n = 0;
+    for (size_t i = 0; i < req->n_headers; i++)
+        if (!hop_by_hop(req->headers[i].name)) h[n++] = req->headers[i];
+    h[n].name = "X-Forwarded-For";
+    h[n].value = req->remote_addr;
+    h[n].value_len = strlen(req->remote_addr);
+    n++;
+    json_int_t to = json_integer_value(json_object_get(in, "timeoutInMillis"));
+    if (apigw__httpc(req->ctx->loop, method, uri, h, n, req->body, req->body_len,
+                     to > 0 ? (unsigned)to : (dp->v2 ? 30000 : 29000), on_answer, dp) != 0)
+        apigw__dp_message(dp, 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+}

@@ -1,0 +1,439 @@
+/* openapi.c — importing OpenAPI 3 (HTTP and REST APIs) and Swagger 2 (REST
+ * APIs) definitions with API Gateway's extensions:
+ *   x-amazon-apigateway-integration (type, uri, httpMethod, payloadFormatVersion,
+ *     timeoutInMillis, requestTemplates, passthroughBehavior, responses),
+ *   x-amazon-apigateway-any-method, x-amazon-apigateway-cors,
+ *   x-amazon-apigateway-authorizer in security schemes (jwt, token, request),
+ *   x-amazon-apigateway-request-validators / -request-validator,
+ *   x-amazon-apigateway-binary-media-types, x-amazon-apigateway-api-key-source.
+ * This file only turns the document into the stored shapes of a v2 or v1
+ * document; the control plane stores and answers. */
+#include "apigw/apigw_int.h"
+#include "apigw/yaml.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const methods[] = {"get", "post", "put", "delete", "patch", "head", "options",
+                                      "x-amazon-apigateway-any-method"};
+
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static const char *upper_method(nb_arena_t *a, const char *m)
+{
+    if (strcmp(m, "x-amazon-apigateway-any-method") == 0) return "ANY";
+    char *u = nb_arena_strdup(a, m);
+    for (char *p = u; *p; p++) *p = (char)toupper((unsigned char)*p);
+    return u;
+}
+
+static const char *upper_type(nb_arena_t *a, const char *t)
+{
+    return t ? upper_method(a, t) : NULL;
+}
+
+static json_t *load(nb_arena_t *a, const char *text, size_t len, const char **msg)
+{
+    json_error_t e;
+    json_t *d = json_loadb(text, len, 0, &e);
+    if (!d) {   /* not JSON: YAML then */
+        char yerr[160];
+        d = apigw__yaml_load(text, len, yerr, sizeof yerr);
+        if (!d) {
+            *msg = nb_arena_printf(a, "Invalid OpenAPI input: neither JSON (%s at line %d) nor YAML (%s)", e.text,
+                                   e.line, yerr);
+            return NULL;
+        }
+    }
+    if (!json_is_object(d)) {
+        json_decref(d);
+        *msg = "Invalid OpenAPI input: the definition must be an object";
+        return NULL;
+    }
+    if (!str(d, "openapi") && !str(d, "swagger")) {
+        json_decref(d);
+        *msg = "Invalid OpenAPI input: the document has neither an openapi nor a swagger version";
+        return NULL;
+    }
+    if (!json_is_object(json_object_get(d, "paths"))) {
+        json_decref(d);
+        *msg = "Invalid OpenAPI input: paths must be an object";
+        return NULL;
+    }
+    return d;
+}
+
+static json_t *security_schemes(json_t *d)
+{
+    json_t *s = json_object_get(json_object_get(d, "components"), "securitySchemes");
+    return s ? s : json_object_get(d, "securityDefinitions");
+}
+
+/* The first security requirement's scheme name of op (or the document's), and its scopes. */
+static const char *security_of(json_t *d, json_t *op, json_t **scopes)
+{
+    json_t *sec = json_object_get(op, "security");
+    if (!sec) sec = json_object_get(d, "security");
+    json_t *first = json_array_get(sec, 0);
+    const char *k;
+    json_t *v;
+    json_object_foreach(first, k, v) {
+        *scopes = v;
+        return k;
+    }
+    return NULL;
+}
+
+/* --- HTTP APIs --------------------------------------------------------- */
+
+static const char *v2_integration(nb_arena_t *a, json_t *doc, json_t *x)
+{
+    json_t *integ = json_object();
+    const char *type = upper_type(a, str(x, "type"));
+    json_object_set_new(integ, "integrationType", json_string(type ? type : "AWS_PROXY"));
+    if (str(x, "uri")) json_object_set_new(integ, "integrationUri", json_string(str(x, "uri")));
+    const char *hm = str(x, "httpMethod");
+    json_object_set_new(integ, "integrationMethod", json_string(hm ? hm : "POST"));
+    const char *pf = str(x, "payloadFormatVersion");
+    json_object_set_new(integ, "payloadFormatVersion",
+                        json_string(pf ? pf : (type && strcmp(type, "AWS_PROXY") == 0 ? "2.0" : "1.0")));
+    json_t *to = json_object_get(x, "timeoutInMillis");
+    json_object_set_new(integ, "timeoutInMillis", json_integer(json_is_integer(to) ? json_integer_value(to) : 30000));
+    json_object_set_new(integ, "connectionType", json_string(str(x, "connectionType") ? str(x, "connectionType") : "INTERNET"));
+    /* identical integrations are shared */
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(doc, "integrations"), k, v) {
+        json_t *cmp = json_deep_copy(v);
+        json_object_del(cmp, "integrationId");
+        int same = json_equal(cmp, integ);
+        json_decref(cmp);
+        if (same) {
+            json_decref(integ);
+            return k;
+        }
+    }
+    char id[8];
+    apigw__new_id(id, 7);
+    json_object_set_new(integ, "integrationId", json_string(id));
+    json_object_set_new(json_object_get(doc, "integrations"), id, integ);
+    return nb_arena_strdup(a, id);
+}
+
+static int v2_authorizers(nb_arena_t *a, json_t *d, json_t *doc, json_t *ids, const char **msg)
+{
+    const char *name;
+    json_t *s;
+    json_object_foreach(security_schemes(d), name, s) {
+        json_t *x = json_object_get(s, "x-amazon-apigateway-authorizer");
+        if (!x) continue;
+        const char *t = str(x, "type");
+        json_t *az = json_pack("{s:s}", "name", name);
+        if (t && strcasecmp(t, "jwt") == 0) {
+            json_t *jc = json_object_get(x, "jwtConfiguration");
+            if (!str(jc, "issuer")) {
+                json_decref(az);
+                *msg = nb_arena_printf(a, "Invalid OpenAPI input: authorizer %s has no jwtConfiguration.issuer", name);
+                return -1;
+            }
+            json_object_set_new(az, "authorizerType", json_string("JWT"));
+            json_object_set(az, "jwtConfiguration", jc);
+            json_t *src = json_object_get(x, "identitySource");
+            json_object_set_new(az, "identitySource", json_is_string(src) ? json_pack("[O]", src)
+                                : json_is_array(src) ? json_incref(src) : json_pack("[s]", "$request.header.Authorization"));
+        } else {
+            json_object_set_new(az, "authorizerType", json_string("REQUEST"));
+            if (str(x, "authorizerUri")) json_object_set_new(az, "authorizerUri", json_string(str(x, "authorizerUri")));
+            json_object_set_new(az, "authorizerPayloadFormatVersion",
+                                json_string(str(x, "authorizerPayloadFormatVersion") ? str(x, "authorizerPayloadFormatVersion") : "2.0"));
+            json_object_set_new(az, "enableSimpleResponses", json_boolean(json_is_true(json_object_get(x, "enableSimpleResponses"))));
+            json_t *ttl = json_object_get(x, "authorizerResultTtlInSeconds");
+            json_object_set_new(az, "authorizerResultTtlInSeconds", json_integer(json_is_integer(ttl) ? json_integer_value(ttl) : 0));
+            json_t *src = json_object_get(x, "identitySource");
+            json_object_set_new(az, "identitySource", json_is_string(src) ? json_pack("[O]", src)
+                                : json_is_array(src) ? json_incref(src) : json_array());
+        }
+        char id[8];
+        apigw__new_id(id, 7);
+        json_object_set_new(az, "authorizerId", json_string(id));
+        json_object_set_new(json_object_get(doc, "authorizers"), id, az);
+        json_object_set_new(ids, name, json_string(id));
+    }
+    return 0;
+}
+
+int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg)
+{
+    json_t *d = load(a, text, len, msg);
+    if (!d) return -1;
+    json_t *api = json_object_get(doc, "api");
+    json_t *info = json_object_get(d, "info");
+    if (str(info, "title")) json_object_set_new(api, "name", json_string(str(info, "title")));
+    if (str(info, "version")) json_object_set_new(api, "version", json_string(str(info, "version")));
+    if (str(info, "description")) json_object_set_new(api, "description", json_string(str(info, "description")));
+    if (!json_object_get(api, "name")) json_object_set_new(api, "name", json_string("imported"));
+    json_t *cors = json_object_get(d, "x-amazon-apigateway-cors");
+    if (json_is_object(cors)) json_object_set(api, "corsConfiguration", cors);
+    json_t *az_ids = json_object();
+    if (v2_authorizers(a, d, doc, az_ids, msg) != 0) {
+        json_decref(az_ids);
+        json_decref(d);
+        return -1;
+    }
+    const char *path;
+    json_t *item;
+    int rc = 0;
+    json_object_foreach(json_object_get(d, "paths"), path, item) {
+        for (size_t m = 0; m < sizeof methods / sizeof methods[0] && rc == 0; m++) {
+            json_t *op = json_object_get(item, methods[m]);
+            if (!op) continue;
+            const char *rk = strcmp(path, "$default") == 0 || strcmp(path, "/$default") == 0
+                                 ? "$default" : nb_arena_printf(a, "%s %s", upper_method(a, methods[m]), path);
+            json_t *route = json_pack("{s:s,s:b,s:s}", "routeKey", rk, "apiKeyRequired", 0, "authorizationType", "NONE");
+            json_t *x = json_object_get(op, "x-amazon-apigateway-integration");
+            if (x) json_object_set_new(route, "target", json_string(nb_arena_printf(a, "integrations/%s", v2_integration(a, doc, x))));
+            json_t *scopes = NULL;
+            const char *sec = security_of(d, op, &scopes);
+            const char *azid = sec ? str(az_ids, sec) : NULL;
+            if (azid) {
+                json_t *az = json_object_get(json_object_get(doc, "authorizers"), azid);
+                json_object_set_new(route, "authorizationType",
+                                    json_string(strcmp(str(az, "authorizerType"), "JWT") == 0 ? "JWT" : "CUSTOM"));
+                json_object_set_new(route, "authorizerId", json_string(azid));
+                if (json_array_size(scopes)) json_object_set(route, "authorizationScopes", scopes);
+            }
+            char id[8];
+            apigw__new_id(id, 7);
+            json_object_set_new(route, "routeId", json_string(id));
+            json_object_set_new(json_object_get(doc, "routes"), id, route);
+        }
+    }
+    json_decref(az_ids);
+    json_decref(d);
+    return rc;
+}
+
+/* --- REST APIs --------------------------------------------------------- */
+
+/* The resource for path, creating the missing parents. */
+static json_t *resource_for(json_t *doc, const char *path)
+{
+    json_t *res = json_object_get(doc, "resources");
+    json_t *cur = json_object_get(res, apigw__v1_root_id(doc));
+    const char *p = path;
+    while (*p == '/') p++;
+    while (*p) {
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char part[512];
+        snprintf(part, sizeof part, "%.*s", (int)n, p);
+        json_t *found = NULL;
+        const char *k;
+        json_t *r;
+        json_object_foreach(res, k, r) {
+            if (str(r, "parentId") && strcmp(str(r, "parentId"), str(cur, "id")) == 0 && strcmp(str(r, "pathPart"), part) == 0) {
+                found = r;
+                break;
+            }
+        }
+        cur = found ? found : apigw__v1_add_resource(doc, cur, part);
+        p += n;
+        while (*p == '/') p++;
+    }
+    return cur;
+}
+
+static const char *ref_name(const char *ref)
+{
+    const char *s = ref ? strrchr(ref, '/') : NULL;
+    return s ? s + 1 : NULL;
+}
+
+static void v1_models(json_t *d, json_t *doc)
+{
+    json_t *defs = json_object_get(json_object_get(d, "components"), "schemas");
+    if (!defs) defs = json_object_get(d, "definitions");
+    const char *name;
+    json_t *schema;
+    json_object_foreach(defs, name, schema) {
+        char *s = json_dumps(schema, JSON_COMPACT);
+        char id[8];
+        apigw__new_id(id, 6);
+        json_object_set_new(json_object_get(doc, "models"), name,
+                            json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", name, "contentType", "application/json",
+                                      "schema", s ? s : "{}"));
+        free(s);
+    }
+}
+
+static json_t *v1_integration(nb_arena_t *a, json_t *x, const char *resource_id)
+{
+    json_t *integ = json_object();
+    const char *type = upper_type(a, str(x, "type"));
+    json_object_set_new(integ, "type", json_string(type ? type : "AWS_PROXY"));
+    if (str(x, "uri")) json_object_set_new(integ, "uri", json_string(str(x, "uri")));
+    if (str(x, "httpMethod")) json_object_set_new(integ, "httpMethod", json_string(str(x, "httpMethod")));
+    json_t *rt = json_object_get(x, "requestTemplates");
+    if (json_is_object(rt)) json_object_set(integ, "requestTemplates", rt);
+    json_t *rp = json_object_get(x, "requestParameters");
+    if (json_is_object(rp)) json_object_set(integ, "requestParameters", rp);
+    const char *pb = str(x, "passthroughBehavior");
+    json_object_set_new(integ, "passthroughBehavior", json_string(pb ? upper_method(a, pb) : "WHEN_NO_MATCH"));
+    json_t *to = json_object_get(x, "timeoutInMillis");
+    json_object_set_new(integ, "timeoutInMillis", json_integer(json_is_integer(to) ? json_integer_value(to) : 29000));
+    json_object_set_new(integ, "connectionType", json_string("INTERNET"));
+    json_object_set_new(integ, "cacheNamespace", json_string(resource_id));
+    json_object_set_new(integ, "cacheKeyParameters", json_array());
+    json_t *resps = json_object_get(x, "responses");
+    if (json_is_object(resps)) {
+        json_t *irs = json_object();
+        const char *pat;
+        json_t *r;
+        json_object_foreach(resps, pat, r) {
+            const char *code = str(r, "statusCode") ? str(r, "statusCode") : "200";
+            json_t *ir = json_pack("{s:s}", "statusCode", code);
+            if (strcmp(pat, "default") != 0) json_object_set_new(ir, "selectionPattern", json_string(pat));
+            if (json_is_object(json_object_get(r, "responseTemplates")))
+                json_object_set(ir, "responseTemplates", json_object_get(r, "responseTemplates"));
+            if (json_is_object(json_object_get(r, "responseParameters")))
+                json_object_set(ir, "responseParameters", json_object_get(r, "responseParameters"));
+            json_object_set_new(irs, code, ir);
+        }
+        json_object_set_new(integ, "integrationResponses", irs);
+    }
+    return integ;
+}
+
+static json_t *v1_method(nb_arena_t *a, json_t *d, json_t *doc, json_t *op, const char *hm, const char *rid,
+                         json_t *az_ids, json_t *val_ids, json_t *path_params)
+{
+    json_t *m = json_pack("{s:s,s:s,s:b}", "httpMethod", hm, "authorizationType", "NONE", "apiKeyRequired", 0);
+    json_t *rp = json_object();
+    size_t i;
+    json_t *p;
+    json_t *all = json_array();
+    json_array_extend(all, path_params);
+    json_array_extend(all, json_object_get(op, "parameters"));
+    json_array_foreach(all, i, p) {
+        const char *in = str(p, "in"), *name = str(p, "name");
+        if (!in || !name) continue;
+        if (!strcmp(in, "body")) {
+            const char *model = ref_name(str(json_object_get(p, "schema"), "$ref"));
+            if (model) json_object_set_new(m, "requestModels", json_pack("{s:s}", "application/json", model));
+            continue;
+        }
+        const char *where = !strcmp(in, "query") ? "querystring" : !strcmp(in, "header") ? "header" : !strcmp(in, "path") ? "path" : NULL;
+        if (where) json_object_set_new(rp, nb_arena_printf(a, "method.request.%s.%s", where, name),
+                                       json_boolean(json_is_true(json_object_get(p, "required"))));
+    }
+    json_decref(all);
+    if (json_object_size(rp)) json_object_set_new(m, "requestParameters", rp);
+    else json_decref(rp);
+    json_t *rb = json_object_get(json_object_get(json_object_get(op, "requestBody"), "content"), "application/json");
+    const char *model = ref_name(str(json_object_get(rb, "schema"), "$ref"));
+    if (model) json_object_set_new(m, "requestModels", json_pack("{s:s}", "application/json", model));
+    json_t *scopes = NULL;
+    const char *sec = security_of(d, op, &scopes);
+    if (sec) {
+        json_t *scheme = json_object_get(security_schemes(d), sec);
+        const char *stype = str(scheme, "type"), *sin = str(scheme, "in"), *sname = str(scheme, "name");
+        if (str(az_ids, sec)) {
+            json_object_set_new(m, "authorizationType", json_string("CUSTOM"));
+            json_object_set_new(m, "authorizerId", json_string(str(az_ids, sec)));
+        } else if (stype && !strcmp(stype, "apiKey") && sin && !strcmp(sin, "header") && sname && !strcasecmp(sname, "x-api-key")) {
+            json_object_set_new(m, "apiKeyRequired", json_true());
+        }
+    }
+    const char *vname = str(op, "x-amazon-apigateway-request-validator");
+    if (!vname) vname = str(d, "x-amazon-apigateway-request-validator");
+    if (vname && str(val_ids, vname)) json_object_set_new(m, "requestValidatorId", json_string(str(val_ids, vname)));
+    json_t *mr = json_object();
+    const char *code;
+    json_t *r;
+    json_object_foreach(json_object_get(op, "responses"), code, r)
+        if (strlen(code) == 3) json_object_set_new(mr, code, json_pack("{s:s}", "statusCode", code));
+    json_object_set_new(m, "methodResponses", mr);
+    json_t *x = json_object_get(op, "x-amazon-apigateway-integration");
+    if (x) json_object_set_new(m, "methodIntegration", v1_integration(a, x, rid));
+    (void)doc;
+    return m;
+}
+
+int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg)
+{
+    json_t *d = load(a, text, len, msg);
+    if (!d) return -1;
+    json_t *api = json_object_get(doc, "api");
+    json_t *info = json_object_get(d, "info");
+    if (str(info, "title")) json_object_set_new(api, "name", json_string(str(info, "title")));
+    if (str(info, "version")) json_object_set_new(api, "version", json_string(str(info, "version")));
+    if (str(info, "description")) json_object_set_new(api, "description", json_string(str(info, "description")));
+    json_t *bmt = json_object_get(d, "x-amazon-apigateway-binary-media-types");
+    if (json_is_array(bmt)) json_object_set(api, "binaryMediaTypes", bmt);
+    const char *aks = str(d, "x-amazon-apigateway-api-key-source");
+    if (aks) json_object_set_new(api, "apiKeySource", json_string(aks));
+    v1_models(d, doc);
+    json_t *az_ids = json_object(), *val_ids = json_object();
+    const char *name;
+    json_t *s;
+    json_object_foreach(security_schemes(d), name, s) {
+        json_t *x = json_object_get(s, "x-amazon-apigateway-authorizer");
+        if (!x) continue;
+        char id[8];
+        apigw__new_id(id, 6);
+        const char *t = str(x, "type");
+        json_t *az = json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", name, "type", t ? upper_method(a, t) : "TOKEN",
+                               "authType", "custom");
+        if (str(x, "authorizerUri")) json_object_set_new(az, "authorizerUri", json_string(str(x, "authorizerUri")));
+        const char *src = str(x, "identitySource");
+        if (!src && str(s, "name") && t && !strcasecmp(t, "token"))
+            src = nb_arena_printf(a, "method.request.header.%s", str(s, "name"));
+        if (src) json_object_set_new(az, "identitySource", json_string(src));
+        if (str(x, "identityValidationExpression"))
+            json_object_set_new(az, "identityValidationExpression", json_string(str(x, "identityValidationExpression")));
+        json_t *ttl = json_object_get(x, "authorizerResultTtlInSeconds");
+        json_object_set_new(az, "authorizerResultTtlInSeconds", json_integer(json_is_integer(ttl) ? json_integer_value(ttl) : 300));
+        json_object_set_new(json_object_get(doc, "authorizers"), id, az);
+        json_object_set_new(az_ids, name, json_string(id));
+    }
+    json_t *v;
+    json_object_foreach(json_object_get(d, "x-amazon-apigateway-request-validators"), name, v) {
+        char id[8];
+        apigw__new_id(id, 6);
+        json_object_set_new(json_object_get(doc, "validators"), id,
+                            json_pack("{s:s,s:s,s:b,s:b}", "id", id, "name", name, "validateRequestBody",
+                                      json_is_true(json_object_get(v, "validateRequestBody")), "validateRequestParameters",
+                                      json_is_true(json_object_get(v, "validateRequestParameters"))));
+        json_object_set_new(val_ids, name, json_string(id));
+    }
+    const char *path;
+    json_t *item;
+    json_object_foreach(json_object_get(d, "paths"), path, item) {
+        if (path[0] != '/') {
+            *msg = nb_arena_printf(a, "Invalid OpenAPI input: path %s must start with /", path);
+            json_decref(az_ids);
+            json_decref(val_ids);
+            json_decref(d);
+            return -1;
+        }
+        json_t *r = resource_for(doc, path);
+        for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
+            json_t *op = json_object_get(item, methods[m]);
+            if (!op) continue;
+            const char *hm = upper_method(a, methods[m]);
+            json_t *meth = v1_method(a, d, doc, op, hm, str(r, "id"), az_ids, val_ids, json_object_get(item, "parameters"));
+            json_t *rm = json_object_get(r, "resourceMethods");
+            if (!rm) json_object_set_new(r, "resourceMethods", rm = json_object());
+            json_object_set_new(rm, hm, meth);
+        }
+    }
+    json_decref(az_ids);
+    json_decref(val_ids);
+    json_decref(d);
+    return 0;
+}

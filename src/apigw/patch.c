@@ -1,0 +1,133 @@
+/* patch.c — API Gateway v1 PATCH operations (op, path, value, from) applied
+ * to a stored wire object. Paths are JSON-pointer-like ("/a/b", "~1" for '/');
+ * values arrive as strings and take the type of the member they replace
+ * (booleans and numbers), or of well-known typed members. Stage method
+ * settings use "/{resource path}/{method}/throttling/rateLimit" style paths,
+ * mapped onto methodSettings["{resource path}/{method}"]. */
+#include "apigw/apigw_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const bool_members[] = {"apiKeyRequired", "enabled", "validateRequestBody",
+    "validateRequestParameters", "tracingEnabled", "cacheClusterEnabled", "disableExecuteApiEndpoint",
+    "metricsEnabled", "dataTraceEnabled", "cachingEnabled", NULL};
+static const char *const num_members[] = {"timeoutInMillis", "authorizerResultTtlInSeconds", "burstLimit",
+    "rateLimit", "limit", "offset", "throttlingBurstLimit", "throttlingRateLimit", "minimumCompressionSize", NULL};
+
+static int in(const char *const *list, const char *s)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(list[i], s) == 0) return 1;
+    return 0;
+}
+
+static json_t *typed(json_t *old, const char *member, const char *value)
+{
+    if (!value) return json_null();
+    if (json_is_boolean(old) || in(bool_members, member)) return json_boolean(strcmp(value, "true") == 0);
+    if (json_is_integer(old) || (in(num_members, member) && !strchr(value, '.')))
+        return json_integer(strtoll(value, NULL, 10));
+    if (json_is_real(old) || in(num_members, member)) return json_real(strtod(value, NULL));
+    return json_string(value);
+}
+
+/* Split "/a/b~1c" into unescaped segments (arena-free: fixed buffer). */
+static size_t split(const char *path, char segs[8][256])
+{
+    size_t n = 0;
+    const char *p = path;
+    while (*p == '/' && n < 8) {
+        p++;
+        size_t k = 0;
+        while (*p && *p != '/' && k < 255) {
+            if (p[0] == '~' && p[1] == '1') { segs[n][k++] = '/'; p += 2; }
+            else if (p[0] == '~' && p[1] == '0') { segs[n][k++] = '~'; p += 2; }
+            else segs[n][k++] = *p++;
+        }
+        segs[n][k] = 0;
+        n++;
+    }
+    return n;
+}
+
+/* "/{res}/{METHOD}/throttling/rateLimit" → methodSettings["res/METHOD"].throttlingRateLimit */
+static int method_setting(json_t *obj, const char *path, const char *value)
+{
+    char segs[8][256];
+    size_t n = split(path, segs);
+    if (n < 3 || !json_object_get(obj, "stageName") || json_object_get(obj, segs[0])) return 0;
+    const char *leaf = segs[n - 1], *group = segs[n - 2];
+    char key[2200], member[300];
+    size_t kl = 0;
+    for (size_t i = 0; i + 2 < n; i++)
+        kl += (size_t)snprintf(key + kl, sizeof key - kl, "%s%s", i ? "/" : "", segs[i]);
+    if (n == 3) group = "", leaf = segs[2];
+    if (strcmp(group, "throttling") == 0 || strcmp(group, "caching") == 0)
+        snprintf(member, sizeof member, "%s%c%s", group, leaf[0] - 32, leaf + 1);
+    else if (strcmp(group, "metrics") == 0 && strcmp(leaf, "enabled") == 0)
+        snprintf(member, sizeof member, "metricsEnabled");
+    else if (strcmp(group, "logging") == 0)
+        snprintf(member, sizeof member, "%s", strcmp(leaf, "loglevel") == 0 ? "loggingLevel" : "dataTraceEnabled");
+    else
+        snprintf(member, sizeof member, "%s", leaf);
+    json_t *ms = json_object_get(obj, "methodSettings");
+    if (!ms) json_object_set_new(obj, "methodSettings", ms = json_object());
+    json_t *m = json_object_get(ms, key);
+    if (!m) json_object_set_new(ms, key, m = json_object());
+    json_object_set_new(m, member, typed(json_object_get(m, member), member, value));
+    return 1;
+}
+
+int apigw__patch(json_t *obj, json_t *ops, const char **msg)
+{
+    if (ops && !json_is_array(ops)) {
+        *msg = "patchOperations must be a list";
+        return -1;
+    }
+    size_t i;
+    json_t *op;
+    json_array_foreach(ops, i, op) {
+        const char *o = json_string_value(json_object_get(op, "op"));
+        const char *path = json_string_value(json_object_get(op, "path"));
+        const char *value = json_string_value(json_object_get(op, "value"));
+        if (!o || !path || path[0] != '/') {
+            *msg = "Invalid patch operation specified. Must be one of: [add, remove, move, test, replace, copy]";
+            return -1;
+        }
+        if (strcmp(o, "replace") == 0 && method_setting(obj, path, value)) continue;
+        char segs[8][256];
+        size_t n = split(path, segs);
+        if (n == 0 || (strcmp(segs[0], "id") == 0 && n == 1)) {
+            *msg = "Invalid patch path";
+            return -1;
+        }
+        json_t *cur = obj;
+        for (size_t s = 0; s + 1 < n; s++) {
+            json_t *next = json_object_get(cur, segs[s]);
+            if (!json_is_object(next)) {
+                if (strcmp(o, "remove") == 0) break;
+                json_object_set_new(cur, segs[s], next = json_object());
+            }
+            cur = next;
+        }
+        const char *leaf = segs[n - 1];
+        json_t *old = json_object_get(cur, leaf);
+        if (strcmp(o, "remove") == 0) {
+            if (json_is_array(old) && value) {
+                for (size_t k = 0; k < json_array_size(old); k++)
+                    if (json_is_string(json_array_get(old, k)) && strcmp(json_string_value(json_array_get(old, k)), value) == 0)
+                        json_array_remove(old, k--);
+            } else {
+                json_object_del(cur, leaf);
+            }
+        } else if (strcmp(o, "add") == 0 && json_is_array(old)) {
+            json_array_append_new(old, json_string(value ? value : ""));
+        } else if (strcmp(o, "replace") == 0 || strcmp(o, "add") == 0) {
+            json_object_set_new(cur, leaf, typed(old, leaf, value));
+        } else {
+            *msg = "Invalid patch operation specified. Must be one of: [add, remove, replace]";
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,146 @@
+/* service.c — the "apigateway" service: one REST-JSON operation table for the
+ * REST API control plane (botocore apigateway/2015-07-09) and the HTTP and
+ * WebSocket API control plane (apigatewayv2/2018-11-29, paths under /v2/).
+ * Both SDK clients sign as "apigateway", so they share this table; the edge
+ * picks the operation by method and path. Some names exist in both models
+ * (CreateStage, GetAuthorizer...): the handler is always the one of the path.
+ * IAM actions are API Gateway's: "apigateway:{HTTP method}" on the path ARN. */
+#include "apigw/apigw_int.h"
+#include "core/log.h"
+
+static const nb_op_t ops[] = {
+    {"CreateApi", apigw__op_v2_create_api, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis", NULL, "POST /v2/apis", 0},
+    {"GetApis", apigw__op_v2_get_apis, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis", NULL, "GET /v2/apis", 0},
+    {"ImportApi", apigw__op_v2_import_api, "apigateway:PUT", "arn:aws:apigateway:{region}::/v2/apis", NULL, "PUT /v2/apis", 0},
+    {"GetApi", apigw__op_v2_get_api, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}", NULL, "GET /v2/apis/{apiId}", 0},
+    {"UpdateApi", apigw__op_v2_update_api, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}", NULL, "PATCH /v2/apis/{apiId}", 0},
+    {"DeleteApi", apigw__op_v2_delete_api, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}", NULL, "DELETE /v2/apis/{apiId}", 0},
+    {"ReimportApi", apigw__op_v2_reimport_api, "apigateway:PUT", "arn:aws:apigateway:{region}::/v2/apis/{apiId}", NULL, "PUT /v2/apis/{apiId}", 0},
+    {"DeleteCorsConfiguration", apigw__op_v2_delete_cors, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/cors", NULL, "DELETE /v2/apis/{apiId}/cors", 0},
+    {"CreateRoute", apigw__op_v2_create, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes", NULL, "POST /v2/apis/{apiId}/routes", 0},
+    {"GetRoutes", apigw__op_v2_list, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes", NULL, "GET /v2/apis/{apiId}/routes", 0},
+    {"GetRoute", apigw__op_v2_get, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}", NULL, "GET /v2/apis/{apiId}/routes/{routeId}", 0},
+    {"UpdateRoute", apigw__op_v2_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}", NULL, "PATCH /v2/apis/{apiId}/routes/{routeId}", 0},
+    {"DeleteRoute", apigw__op_v2_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}", NULL, "DELETE /v2/apis/{apiId}/routes/{routeId}", 0},
+    {"CreateIntegration", apigw__op_v2_create, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/integrations", NULL, "POST /v2/apis/{apiId}/integrations", 0},
+    {"GetIntegrations", apigw__op_v2_list, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/integrations", NULL, "GET /v2/apis/{apiId}/integrations", 0},
+    {"GetIntegration", apigw__op_v2_get, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/integrations/{integrationId}", NULL, "GET /v2/apis/{apiId}/integrations/{integrationId}", 0},
+    {"UpdateIntegration", apigw__op_v2_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/integrations/{integrationId}", NULL, "PATCH /v2/apis/{apiId}/integrations/{integrationId}", 0},
+    {"DeleteIntegration", apigw__op_v2_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/integrations/{integrationId}", NULL, "DELETE /v2/apis/{apiId}/integrations/{integrationId}", 0},
+    {"CreateStage", apigw__op_v2_create, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages", NULL, "POST /v2/apis/{apiId}/stages", 0},
+    {"GetStages", apigw__op_v2_list, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages", NULL, "GET /v2/apis/{apiId}/stages", 0},
+    {"GetStage", apigw__op_v2_get, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}", NULL, "GET /v2/apis/{apiId}/stages/{stageName}", 0},
+    {"UpdateStage", apigw__op_v2_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}", NULL, "PATCH /v2/apis/{apiId}/stages/{stageName}", 0},
+    {"DeleteStage", apigw__op_v2_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}", NULL, "DELETE /v2/apis/{apiId}/stages/{stageName}", 0},
+    {"CreateAuthorizer", apigw__op_v2_create, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/authorizers", NULL, "POST /v2/apis/{apiId}/authorizers", 0},
+    {"GetAuthorizers", apigw__op_v2_list, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/authorizers", NULL, "GET /v2/apis/{apiId}/authorizers", 0},
+    {"GetAuthorizer", apigw__op_v2_get, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/authorizers/{authorizerId}", NULL, "GET /v2/apis/{apiId}/authorizers/{authorizerId}", 0},
+    {"UpdateAuthorizer", apigw__op_v2_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/authorizers/{authorizerId}", NULL, "PATCH /v2/apis/{apiId}/authorizers/{authorizerId}", 0},
+    {"DeleteAuthorizer", apigw__op_v2_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/authorizers/{authorizerId}", NULL, "DELETE /v2/apis/{apiId}/authorizers/{authorizerId}", 0},
+    {"CreateDeployment", apigw__op_v2_create, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/deployments", NULL, "POST /v2/apis/{apiId}/deployments", 0},
+    {"GetDeployments", apigw__op_v2_list, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/deployments", NULL, "GET /v2/apis/{apiId}/deployments", 0},
+    {"GetDeployment", apigw__op_v2_get, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/deployments/{deploymentId}", NULL, "GET /v2/apis/{apiId}/deployments/{deploymentId}", 0},
+    {"UpdateDeployment", apigw__op_v2_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/deployments/{deploymentId}", NULL, "PATCH /v2/apis/{apiId}/deployments/{deploymentId}", 0},
+    {"DeleteDeployment", apigw__op_v2_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/deployments/{deploymentId}", NULL, "DELETE /v2/apis/{apiId}/deployments/{deploymentId}", 0},
+    {"CreateModel", apigw__op_v2_create, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/models", NULL, "POST /v2/apis/{apiId}/models", 0},
+    {"GetModels", apigw__op_v2_list, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/models", NULL, "GET /v2/apis/{apiId}/models", 0},
+    {"GetModel", apigw__op_v2_get, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/models/{modelId}", NULL, "GET /v2/apis/{apiId}/models/{modelId}", 0},
+    {"UpdateModel", apigw__op_v2_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/models/{modelId}", NULL, "PATCH /v2/apis/{apiId}/models/{modelId}", 0},
+    {"DeleteModel", apigw__op_v2_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/models/{modelId}", NULL, "DELETE /v2/apis/{apiId}/models/{modelId}", 0},
+    {"CreateRestApi", apigw__op_v1_create_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis", 0},
+    {"GetRestApis", apigw__op_v1_get_rest_apis, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis", NULL, "GET /restapis", 0},
+    {"ImportRestApi", apigw__op_v1_import_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis?mode=import", NB_OP_RAW_BODY},
+    {"GetRestApi", apigw__op_v1_get_rest_api, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}", NULL, "GET /restapis/{restapi_id}", 0},
+    {"UpdateRestApi", apigw__op_v1_update_rest_api, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}", NULL, "PATCH /restapis/{restapi_id}", 0},
+    {"DeleteRestApi", apigw__op_v1_delete_rest_api, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}", NULL, "DELETE /restapis/{restapi_id}", 0},
+    {"PutRestApi", apigw__op_v1_put_rest_api, "apigateway:PUT", "arn:aws:apigateway:{region}::/restapis/{restapi_id}", NULL, "PUT /restapis/{restapi_id}", NB_OP_RAW_BODY},
+    {"GetResources", apigw__op_v1_get_resources, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources", NULL, "GET /restapis/{restapi_id}/resources", 0},
+    {"GetResource", apigw__op_v1_get_resource, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}", NULL, "GET /restapis/{restapi_id}/resources/{resource_id}", 0},
+    {"CreateResource", apigw__op_v1_create_resource, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{parent_id}", NULL, "POST /restapis/{restapi_id}/resources/{parent_id}", 0},
+    {"DeleteResource", apigw__op_v1_delete_resource, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}", NULL, "DELETE /restapis/{restapi_id}/resources/{resource_id}", 0},
+    {"UpdateResource", apigw__op_v1_update_resource, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}", NULL, "PATCH /restapis/{restapi_id}/resources/{resource_id}", 0},
+    {"PutMethod", apigw__op_v1_put_method, "apigateway:PUT", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", NULL, "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 0},
+    {"GetMethod", apigw__op_v1_get_method, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", NULL, "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 0},
+    {"DeleteMethod", apigw__op_v1_delete_method, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", NULL, "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 0},
+    {"UpdateMethod", apigw__op_v1_update_method, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", NULL, "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 0},
+    {"PutIntegration", apigw__op_v1_put_integration, "apigateway:PUT", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", NULL, "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", 0},
+    {"GetIntegration", apigw__op_v1_get_integration, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", NULL, "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", 0},
+    {"DeleteIntegration", apigw__op_v1_delete_integration, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", NULL, "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", 0},
+    {"UpdateIntegration", apigw__op_v1_update_integration, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", NULL, "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", 0},
+    {"PutMethodResponse", apigw__op_v1_put_method_response, "apigateway:PUT", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", NULL, "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", 0},
+    {"GetMethodResponse", apigw__op_v1_get_method_response, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", NULL, "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", 0},
+    {"DeleteMethodResponse", apigw__op_v1_delete_method_response, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", NULL, "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", 0},
+    {"PutIntegrationResponse", apigw__op_v1_put_integration_response, "apigateway:PUT", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", NULL, "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 0},
+    {"GetIntegrationResponse", apigw__op_v1_get_integration_response, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", NULL, "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 0},
+    {"DeleteIntegrationResponse", apigw__op_v1_delete_integration_response, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", NULL, "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 0},
+    {"CreateDeployment", apigw__op_v1_create_deployment, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/deployments", NULL, "POST /restapis/{restapi_id}/deployments", 0},
+    {"CreateStage", apigw__op_v1_create_stage, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages", NULL, "POST /restapis/{restapi_id}/stages", 0},
+    {"CreateAuthorizer", apigw__op_v1_create, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/authorizers", NULL, "POST /restapis/{restapi_id}/authorizers", 0},
+    {"GetAuthorizers", apigw__op_v1_list, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/authorizers", NULL, "GET /restapis/{restapi_id}/authorizers", 0},
+    {"GetAuthorizer", apigw__op_v1_get, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/authorizers/{authorizer_id}", NULL, "GET /restapis/{restapi_id}/authorizers/{authorizer_id}", 0},
+    {"UpdateAuthorizer", apigw__op_v1_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/authorizers/{authorizer_id}", NULL, "PATCH /restapis/{restapi_id}/authorizers/{authorizer_id}", 0},
+    {"DeleteAuthorizer", apigw__op_v1_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/authorizers/{authorizer_id}", NULL, "DELETE /restapis/{restapi_id}/authorizers/{authorizer_id}", 0},
+    {"CreateRequestValidator", apigw__op_v1_create, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/requestvalidators", NULL, "POST /restapis/{restapi_id}/requestvalidators", 0},
+    {"GetRequestValidators", apigw__op_v1_list, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/requestvalidators", NULL, "GET /restapis/{restapi_id}/requestvalidators", 0},
+    {"GetRequestValidator", apigw__op_v1_get, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", NULL, "GET /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", 0},
+    {"UpdateRequestValidator", apigw__op_v1_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", NULL, "PATCH /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", 0},
+    {"DeleteRequestValidator", apigw__op_v1_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", NULL, "DELETE /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", 0},
+    {"CreateModel", apigw__op_v1_create, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/models", NULL, "POST /restapis/{restapi_id}/models", 0},
+    {"GetModels", apigw__op_v1_list, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/models", NULL, "GET /restapis/{restapi_id}/models", 0},
+    {"GetModel", apigw__op_v1_get, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/models/{model_name}", NULL, "GET /restapis/{restapi_id}/models/{model_name}", 0},
+    {"UpdateModel", apigw__op_v1_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/models/{model_name}", NULL, "PATCH /restapis/{restapi_id}/models/{model_name}", 0},
+    {"DeleteModel", apigw__op_v1_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/models/{model_name}", NULL, "DELETE /restapis/{restapi_id}/models/{model_name}", 0},
+    {"GetDeployments", apigw__op_v1_list, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/deployments", NULL, "GET /restapis/{restapi_id}/deployments", 0},
+    {"GetDeployment", apigw__op_v1_get, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/deployments/{deployment_id}", NULL, "GET /restapis/{restapi_id}/deployments/{deployment_id}", 0},
+    {"UpdateDeployment", apigw__op_v1_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/deployments/{deployment_id}", NULL, "PATCH /restapis/{restapi_id}/deployments/{deployment_id}", 0},
+    {"DeleteDeployment", apigw__op_v1_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/deployments/{deployment_id}", NULL, "DELETE /restapis/{restapi_id}/deployments/{deployment_id}", 0},
+    {"GetStages", apigw__op_v1_list, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages", NULL, "GET /restapis/{restapi_id}/stages", 0},
+    {"GetStage", apigw__op_v1_get, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}", NULL, "GET /restapis/{restapi_id}/stages/{stage_name}", 0},
+    {"UpdateStage", apigw__op_v1_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}", NULL, "PATCH /restapis/{restapi_id}/stages/{stage_name}", 0},
+    {"DeleteStage", apigw__op_v1_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}", NULL, "DELETE /restapis/{restapi_id}/stages/{stage_name}", 0},
+    {"CreateApiKey", apigw__op_create_api_key, "apigateway:POST", "arn:aws:apigateway:{region}::/apikeys", NULL, "POST /apikeys", 0},
+    {"GetApiKeys", apigw__op_get_api_keys, "apigateway:GET", "arn:aws:apigateway:{region}::/apikeys", NULL, "GET /apikeys", 0},
+    {"GetApiKey", apigw__op_get_api_key, "apigateway:GET", "arn:aws:apigateway:{region}::/apikeys/{api_Key}", NULL, "GET /apikeys/{api_Key}", 0},
+    {"UpdateApiKey", apigw__op_update_api_key, "apigateway:PATCH", "arn:aws:apigateway:{region}::/apikeys/{api_Key}", NULL, "PATCH /apikeys/{api_Key}", 0},
+    {"DeleteApiKey", apigw__op_delete_api_key, "apigateway:DELETE", "arn:aws:apigateway:{region}::/apikeys/{api_Key}", NULL, "DELETE /apikeys/{api_Key}", 0},
+    {"CreateUsagePlan", apigw__op_create_usage_plan, "apigateway:POST", "arn:aws:apigateway:{region}::/usageplans", NULL, "POST /usageplans", 0},
+    {"GetUsagePlans", apigw__op_get_usage_plans, "apigateway:GET", "arn:aws:apigateway:{region}::/usageplans", NULL, "GET /usageplans", 0},
+    {"GetUsagePlan", apigw__op_get_usage_plan, "apigateway:GET", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}", NULL, "GET /usageplans/{usageplanId}", 0},
+    {"UpdateUsagePlan", apigw__op_update_usage_plan, "apigateway:PATCH", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}", NULL, "PATCH /usageplans/{usageplanId}", 0},
+    {"DeleteUsagePlan", apigw__op_delete_usage_plan, "apigateway:DELETE", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}", NULL, "DELETE /usageplans/{usageplanId}", 0},
+    {"CreateUsagePlanKey", apigw__op_create_usage_plan_key, "apigateway:POST", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys", NULL, "POST /usageplans/{usageplanId}/keys", 0},
+    {"GetUsagePlanKeys", apigw__op_get_usage_plan_keys, "apigateway:GET", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys", NULL, "GET /usageplans/{usageplanId}/keys", 0},
+    {"GetUsagePlanKey", apigw__op_get_usage_plan_key, "apigateway:GET", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}", NULL, "GET /usageplans/{usageplanId}/keys/{keyId}", 0},
+    {"DeleteUsagePlanKey", apigw__op_delete_usage_plan_key, "apigateway:DELETE", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}", NULL, "DELETE /usageplans/{usageplanId}/keys/{keyId}", 0},
+};
+
+static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", NULL};
+
+static int apigw_init(nb_ctx_t *ctx)
+{
+    return apigw__state_load(ctx);
+}
+
+static void apigw_stop(nb_ctx_t *ctx)
+{
+    (void)ctx;
+    apigw__state_free();
+}
+
+static json_t *apigw_health(nb_ctx_t *ctx)
+{
+    (void)ctx;
+    return json_pack("{s:i}", "apis", (int)json_object_size(apigw__svc.apis));
+}
+
+const nb_service_t apigw_service = {
+    .name = "apigateway",
+    .proto = NB_PROTO_REST_JSON,
+    .path_prefixes = prefixes,
+    .error_message_key = "message",
+    .ops = ops,
+    .n_ops = sizeof ops / sizeof ops[0],
+    .init = apigw_init,
+    .stop = apigw_stop,
+    .health = apigw_health,
+};

@@ -1,0 +1,97 @@
+/* usage.c — REST API keys and usage plans on the data plane: the x-api-key
+ * check of key-required methods and the throttles of a REST request
+ * (usage plan of the key: its rate/burst then its quota; the method's
+ * settings "{path}/{METHOD}", the stage-wide star-slash-star entry, and the account). */
+#include "apigw/dp.h"
+#include "apigw/throttle.h"
+#include "core/util.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* The plan of key id kid that covers api/stage (borrowed), or NULL. */
+static json_t *plan_for(const char *kid, const char *api, const char *stage, const char **plan_id)
+{
+    const char *pid;
+    json_t *p;
+    json_object_foreach(apigw__svc.plans, pid, p) {
+        int has = 0;
+        size_t i;
+        json_t *k;
+        json_array_foreach(json_object_get(p, "_keys"), i, k)
+            if (strcmp(json_string_value(k), kid) == 0) has = 1;
+        if (!has) continue;
+        json_t *st;
+        json_array_foreach(json_object_get(p, "apiStages"), i, st) {
+            if (str(st, "apiId") && str(st, "stage") && strcmp(str(st, "apiId"), api) == 0 &&
+                strcmp(str(st, "stage"), stage) == 0) {
+                *plan_id = pid;
+                return p;
+            }
+        }
+    }
+    return NULL;
+}
+
+int apigw__api_key_check(apigw_dp_t *dp)
+{
+    const char *value = apigw__dp_header(dp, "x-api-key");
+    if (!value) return -1;
+    const char *kid;
+    json_t *key;
+    json_object_foreach(apigw__svc.keys, kid, key) {
+        if (!str(key, "value") || strcmp(str(key, "value"), value) != 0) continue;
+        if (!json_is_true(json_object_get(key, "enabled"))) return -1;
+        const char *pid;
+        if (!plan_for(kid, dp->api_id, dp->stage, &pid)) return -1;
+        dp->api_key_value = nb_arena_strdup(dp->req->arena, value);
+        dp->api_key_id = nb_arena_strdup(dp->req->arena, kid);
+        return 0;
+    }
+    return -1;
+}
+
+static int take(const char *name, json_t *settings, const char *rate_k, const char *burst_k, uint64_t now)
+{
+    json_t *r = json_object_get(settings, rate_k), *b = json_object_get(settings, burst_k);
+    if (!r && !b) return 0;
+    double rate = r ? json_number_value(r) : APIGW_DEFAULT_RATE;
+    double burst = b ? json_number_value(b) : APIGW_DEFAULT_BURST;
+    return apigw__bucket_take(apigw__bucket(name), rate, burst, now);
+}
+
+int apigw__throttle_rest(apigw_dp_t *dp)
+{
+    char name[600];
+    uint64_t now = nb_now_us();
+    if (dp->api_key_id) {
+        const char *pid;
+        json_t *plan = plan_for(dp->api_key_id, dp->api_id, dp->stage, &pid);
+        if (plan) {
+            snprintf(name, sizeof name, "plan/%s/%s", pid, dp->api_key_id);
+            if (take(name, json_object_get(plan, "throttle"), "rateLimit", "burstLimit", now) != 0) return -1;
+            json_t *q = json_object_get(plan, "quota");
+            if (json_is_integer(json_object_get(q, "limit"))) {
+                snprintf(name, sizeof name, "quota/%s/%s", pid, dp->api_key_id);
+                if (apigw__quota_take(name, str(q, "period"), json_integer_value(json_object_get(q, "limit")),
+                                      nb_wall_ms()) != 0)
+                    return -2;
+            }
+        }
+    }
+    json_t *ms = json_object_get(dp->stage_obj, "methodSettings");
+    snprintf(name, sizeof name, "%s/%s", dp->route_key, dp->req->method);
+    json_t *m = json_object_get(ms, name);
+    if (m) {
+        char bname[700];
+        snprintf(bname, sizeof bname, "%s/%s/%s", dp->api_id, dp->stage, name);
+        if (take(bname, m, "throttlingRateLimit", "throttlingBurstLimit", now) != 0) return -1;
+    }
+    snprintf(name, sizeof name, "%s/%s", dp->api_id, dp->stage);
+    if (take(name, json_object_get(ms, "*/*"), "throttlingRateLimit", "throttlingBurstLimit", now) != 0) return -1;
+    return apigw__bucket_take(apigw__bucket("account"), APIGW_DEFAULT_RATE, APIGW_DEFAULT_BURST, now);
+}

@@ -1,0 +1,571 @@
+/* vtl_eval.c — rendering a parsed VTL template (vtl_int.h) against an
+ * environment. Values are jansson values; NULL means undefined. Every
+ * evaluation step counts against MAX_STEPS and output is capped, so a
+ * template cannot spin or balloon (the render then fails). */
+#include "apigw/vtl_int.h"
+#include "core/util.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_STEPS 1000000
+#define MAX_OUT (8u * 1024 * 1024)
+#define MAX_DEPTH 64
+
+typedef struct ev {
+    vtl_env_t *env;
+    json_t *vars;
+    json_t *input_json;     /* parsed body, lazily; json_null() when not JSON */
+    long steps;
+    int depth;
+    int failed;
+} ev_t;
+
+static json_t *eval(ev_t *e, const vtl_expr_t *x);
+static void render(ev_t *e, const vtl_node_t *n, nb_buf_t *out);
+
+/* --- JSONPath subset ----------------------------------------------------- */
+
+json_t *apigw__jsonpath(json_t *doc, const char *p)
+{
+    if (!p || *p != '$') return NULL;
+    json_t *cur = doc;
+    p++;
+    while (*p && cur) {
+        if (*p == '.') {
+            p++;
+            const char *b = p;
+            while (*p && *p != '.' && *p != '[') p++;
+            char key[256];
+            snprintf(key, sizeof key, "%.*s", (int)(p - b), b);
+            cur = json_object_get(cur, key);
+        } else if (*p == '[') {
+            p++;
+            if (*p == '\'' || *p == '"') {
+                char q = *p++;
+                const char *b = p;
+                while (*p && *p != q) p++;
+                char key[256];
+                snprintf(key, sizeof key, "%.*s", (int)(p - b), b);
+                cur = json_object_get(cur, key);
+                if (*p) p++;
+            } else {
+                cur = json_array_get(cur, (size_t)strtoul(p, (char **)&p, 10));
+            }
+            if (*p != ']') return NULL;
+            p++;
+        } else {
+            return NULL;
+        }
+    }
+    return cur;
+}
+
+static json_t *input_json(ev_t *e)
+{
+    if (!e->input_json) {
+        e->input_json = e->env->body_len ? json_loadb(e->env->body, e->env->body_len, JSON_DECODE_ANY, NULL) : NULL;
+        if (!e->input_json) e->input_json = e->env->body_len ? json_null() : json_object();
+    }
+    return e->input_json;
+}
+
+/* --- values -------------------------------------------------------------- */
+
+static void to_text(json_t *v, nb_buf_t *out)
+{
+    if (json_is_string(v)) nb_buf_append(out, json_string_value(v), json_string_length(v));
+    else if (json_is_integer(v)) nb_buf_printf(out, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v)) {
+        double d = json_real_value(v);
+        if (d == floor(d) && fabs(d) < 1e15) nb_buf_printf(out, "%.1f", d);
+        else nb_buf_printf(out, "%.17g", d);
+    } else if (json_is_true(v)) nb_buf_puts(out, "true");
+    else if (json_is_false(v)) nb_buf_puts(out, "false");
+    else if (json_is_object(v) || json_is_array(v)) {
+        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (s) nb_buf_puts(out, s);
+        free(s);
+    }
+}
+
+static json_t *text_value(json_t *v)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    to_text(v, &b);
+    json_t *s = json_stringn(b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return s ? s : json_string("");
+}
+
+static int truthy(json_t *v)
+{
+    return v && !json_is_null(v) && !json_is_false(v);
+}
+
+static double num(json_t *v)
+{
+    if (json_is_number(v)) return json_number_value(v);
+    if (json_is_string(v)) return strtod(json_string_value(v), NULL);
+    return 0;
+}
+
+static int equal(json_t *a, json_t *b)
+{
+    if (!a || !b) return !a && !b ? 1 : (json_is_null(a) || json_is_null(b)) && (!a || !b);
+    if (json_is_number(a) && json_is_number(b)) return json_number_value(a) == json_number_value(b);
+    if (json_is_string(a) != json_is_string(b)) {   /* Velocity compares different types by text */
+        json_t *ta = text_value(a), *tb = text_value(b);
+        int r = json_equal(ta, tb);
+        json_decref(ta);
+        json_decref(tb);
+        return r;
+    }
+    return json_equal(a, b);
+}
+
+/* --- built-ins ----------------------------------------------------------- */
+
+static const char *sarg(ev_t *e, const vtl_seg_t *s, size_t i, json_t **hold)
+{
+    *hold = i < s->nargs ? eval(e, s->args[i]) : NULL;
+    if (json_is_string(*hold)) return json_string_value(*hold);
+    if (*hold) {
+        json_t *t = text_value(*hold);
+        json_decref(*hold);
+        *hold = t;
+        return json_string_value(t);
+    }
+    return NULL;
+}
+
+static json_t *escape_js(const char *s)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    for (; *s; s++) {
+        switch (*s) {
+        case '"': nb_buf_puts(&b, "\\\""); break;
+        case '\'': nb_buf_puts(&b, "\\'"); break;
+        case '\\': nb_buf_puts(&b, "\\\\"); break;
+        case '\n': nb_buf_puts(&b, "\\n"); break;
+        case '\r': nb_buf_puts(&b, "\\r"); break;
+        case '\t': nb_buf_puts(&b, "\\t"); break;
+        case '\b': nb_buf_puts(&b, "\\b"); break;
+        case '\f': nb_buf_puts(&b, "\\f"); break;
+        default:
+            if ((unsigned char)*s < 0x20) nb_buf_printf(&b, "\\u%04x", (unsigned char)*s);
+            else nb_buf_putc(&b, *s);
+        }
+    }
+    json_t *r = json_stringn(b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return r ? r : json_string("");
+}
+
+static json_t *util_call(ev_t *e, const vtl_seg_t *s)
+{
+    json_t *hold;
+    const char *a = sarg(e, s, 0, &hold);
+    json_t *r = NULL;
+    nb_buf_t b = NB_BUF_INIT;
+    if (!a) a = "";
+    if (!strcmp(s->name, "escapeJavaScript")) r = escape_js(a);
+    else if (!strcmp(s->name, "parseJson")) r = json_loads(a, JSON_DECODE_ANY, NULL);
+    else if (!strcmp(s->name, "urlEncode")) { nb_url_encode(&b, a, strlen(a), 0); r = json_stringn(b.data ? b.data : "", b.len); }
+    else if (!strcmp(s->name, "urlDecode")) { if (nb_url_decode(&b, a, strlen(a), 1) == 0) r = json_stringn(b.data ? b.data : "", b.len); }
+    else if (!strcmp(s->name, "base64Encode")) { nb_base64_encode(&b, a, strlen(a)); r = json_stringn(b.data ? b.data : "", b.len); }
+    else if (!strcmp(s->name, "base64Decode")) { if (nb_base64_decode(&b, a, strlen(a)) == 0) r = json_stringn(b.data ? b.data : "", b.len); }
+    nb_buf_free(&b);
+    json_decref(hold);
+    return r;
+}
+
+static json_t *params_all(ev_t *e)
+{
+    json_t *p = e->env->params;
+    return p ? json_incref(p) : json_pack("{s:{},s:{},s:{}}", "path", "querystring", "header");
+}
+
+static json_t *input_call(ev_t *e, const vtl_seg_t *s)
+{
+    json_t *hold;
+    if (!strcmp(s->name, "body") && !s->call) {
+        json_t *b = json_stringn(e->env->body ? e->env->body : "", e->env->body_len);
+        return b ? b : json_string("");
+    }
+    if (!strcmp(s->name, "json") || !strcmp(s->name, "path")) {
+        const char *path = sarg(e, s, 0, &hold);
+        json_t *v = apigw__jsonpath(input_json(e), path ? path : "$");
+        json_decref(hold);
+        if (!strcmp(s->name, "path")) return v ? json_incref(v) : NULL;
+        char *txt = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+        json_t *r = json_string(txt ? txt : "null");
+        free(txt);
+        return r;
+    }
+    if (!strcmp(s->name, "params")) {
+        json_t *all = params_all(e);
+        if (!s->nargs) return all;
+        const char *name = sarg(e, s, 0, &hold);
+        json_t *r = NULL;
+        static const char *const where[] = {"path", "querystring", "header"};
+        for (int i = 0; i < 3 && !r && name; i++) {
+            json_t *v = json_object_get(json_object_get(all, where[i]), name);
+            if (v) r = json_incref(v);
+        }
+        json_decref(hold);
+        json_decref(all);
+        return r ? r : json_string("");
+    }
+    return NULL;
+}
+
+static json_t *method(ev_t *e, json_t *v, const vtl_seg_t *s)
+{
+    const char *m = s->name;
+    json_t *h1 = NULL, *h2 = NULL, *r = NULL;
+    const char *str = json_string_value(v);
+    if (!strcmp(m, "size") || !strcmp(m, "length")) {
+        r = json_integer(json_is_array(v) ? (json_int_t)json_array_size(v) : json_is_object(v) ? (json_int_t)json_object_size(v)
+                         : str ? (json_int_t)json_string_length(v) : 0);
+    } else if (!strcmp(m, "isEmpty")) {
+        r = json_boolean(json_is_array(v) ? !json_array_size(v) : json_is_object(v) ? !json_object_size(v) : !str || !*str);
+    } else if (!strcmp(m, "get")) {
+        json_t *k = s->nargs ? eval(e, s->args[0]) : NULL;
+        if (json_is_object(v) && json_is_string(k)) r = json_incref(json_object_get(v, json_string_value(k)));
+        else if (json_is_array(v) && json_is_integer(k)) r = json_incref(json_array_get(v, (size_t)json_integer_value(k)));
+        json_decref(k);
+    } else if (!strcmp(m, "keySet") && json_is_object(v)) {
+        r = json_array();
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x) json_array_append_new(r, json_string(k));
+    } else if (!strcmp(m, "containsKey") && json_is_object(v)) {
+        const char *k = sarg(e, s, 0, &h1);
+        r = json_boolean(k && json_object_get(v, k));
+    } else if (!strcmp(m, "contains")) {
+        json_t *x = s->nargs ? eval(e, s->args[0]) : NULL;
+        int found = 0;
+        if (json_is_array(v)) {
+            size_t i;
+            json_t *it;
+            json_array_foreach(v, i, it) found |= equal(it, x);
+        } else if (str && json_is_string(x)) {
+            found = strstr(str, json_string_value(x)) != NULL;
+        }
+        json_decref(x);
+        r = json_boolean(found);
+    } else if (!strcmp(m, "toString")) {
+        r = text_value(v);
+    } else if (!strcmp(m, "equals")) {
+        json_t *x = s->nargs ? eval(e, s->args[0]) : NULL;
+        r = json_boolean(equal(v, x));
+        json_decref(x);
+    } else if (str) {
+        const char *a = sarg(e, s, 0, &h1), *b = sarg(e, s, 1, &h2);
+        size_t n = strlen(str);
+        if (!strcmp(m, "toLowerCase") || !strcmp(m, "toUpperCase")) {
+            char *c = strdup(str);
+            for (char *p = c; c && *p; p++) *p = (char)(m[2] == 'L' ? (*p >= 'A' && *p <= 'Z' ? *p + 32 : *p)
+                                                               : (*p >= 'a' && *p <= 'z' ? *p - 32 : *p));
+            r = json_string(c ? c : "");
+            free(c);
+        } else if (!strcmp(m, "trim")) {
+            const char *b0 = str, *e0 = str + n;
+            while (b0 < e0 && (*b0 == ' ' || *b0 == '\t' || *b0 == '\n' || *b0 == '\r')) b0++;
+            while (e0 > b0 && (e0[-1] == ' ' || e0[-1] == '\t' || e0[-1] == '\n' || e0[-1] == '\r')) e0--;
+            r = json_stringn(b0, (size_t)(e0 - b0));
+        } else if (!strcmp(m, "startsWith") && a) {
+            r = json_boolean(strncmp(str, a, strlen(a)) == 0);
+        } else if (!strcmp(m, "endsWith") && a) {
+            r = json_boolean(strlen(a) <= n && strcmp(str + n - strlen(a), a) == 0);
+        } else if (!strcmp(m, "indexOf") && a) {
+            const char *f = strstr(str, a);
+            r = json_integer(f ? (json_int_t)(f - str) : -1);
+        } else if (!strcmp(m, "substring") && a) {
+            long long from = strtoll(a, NULL, 10), to = b ? strtoll(b, NULL, 10) : (long long)n;
+            if (from >= 0 && to >= from && (size_t)to <= n) r = json_stringn(str + from, (size_t)(to - from));
+        } else if ((!strcmp(m, "replace") || !strcmp(m, "replaceAll")) && a && b && *a) {
+            nb_buf_t o = NB_BUF_INIT;
+            for (const char *p = str; *p;) {
+                if (strncmp(p, a, strlen(a)) == 0) { nb_buf_puts(&o, b); p += strlen(a); }
+                else nb_buf_putc(&o, *p++);
+            }
+            r = json_stringn(o.data ? o.data : "", o.len);
+            nb_buf_free(&o);
+        } else if (!strcmp(m, "split") && a && *a) {
+            r = json_array();
+            const char *p = str;
+            for (;;) {
+                const char *f = strstr(p, a);
+                json_array_append_new(r, json_stringn(p, f ? (size_t)(f - p) : strlen(p)));
+                if (!f) break;
+                p = f + strlen(a);
+            }
+        }
+    }
+    json_decref(h1);
+    json_decref(h2);
+    return r;
+}
+
+/* Evaluate a reference (new reference or NULL). */
+static json_t *ref_value(ev_t *e, const vtl_ref_t *r)
+{
+    json_t *cur = NULL;
+    size_t i = 0;
+    if (!strcmp(r->root, "input") && r->nsegs) {
+        cur = input_call(e, &r->segs[0]);
+        i = 1;
+    } else if (!strcmp(r->root, "util") && r->nsegs && r->segs[0].call) {
+        cur = util_call(e, &r->segs[0]);
+        i = 1;
+    } else if (!strcmp(r->root, "context")) {
+        cur = json_incref(e->env->context);
+    } else if (!strcmp(r->root, "stageVariables")) {
+        cur = e->env->stage_vars ? json_incref(e->env->stage_vars) : json_object();
+    } else {
+        cur = json_incref(json_object_get(e->vars, r->root));
+    }
+    for (; i < r->nsegs && cur; i++) {
+        const vtl_seg_t *s = &r->segs[i];
+        json_t *next = NULL;
+        if (s->index) {
+            json_t *k = eval(e, s->index);
+            if (json_is_array(cur) && json_is_integer(k)) next = json_incref(json_array_get(cur, (size_t)json_integer_value(k)));
+            else if (json_is_object(cur) && json_is_string(k)) next = json_incref(json_object_get(cur, json_string_value(k)));
+            json_decref(k);
+        } else if (s->call) {
+            next = method(e, cur, s);
+        } else if (json_is_object(cur)) {
+            next = json_incref(json_object_get(cur, s->name));
+        }
+        json_decref(cur);
+        cur = next;
+    }
+    return cur;
+}
+
+static json_t *binop(ev_t *e, const vtl_expr_t *x)
+{
+    if (x->op == '&' || x->op == '|') {
+        json_t *a = eval(e, x->a);
+        int ta = truthy(a);
+        json_decref(a);
+        if (x->op == '&' && !ta) return json_false();
+        if (x->op == '|' && ta) return json_true();
+        json_t *b = eval(e, x->b);
+        int tb = truthy(b);
+        json_decref(b);
+        return json_boolean(tb);
+    }
+    json_t *a = eval(e, x->a), *b = eval(e, x->b), *r = NULL;
+    switch (x->op) {
+    case '=': r = json_boolean(equal(a, b)); break;
+    case '!': r = json_boolean(!equal(a, b)); break;
+    case '<': r = json_boolean(num(a) < num(b)); break;
+    case '>': r = json_boolean(num(a) > num(b)); break;
+    case 'l': r = json_boolean(num(a) <= num(b)); break;
+    case 'g': r = json_boolean(num(a) >= num(b)); break;
+    case '+':
+        if (json_is_string(a) || json_is_string(b)) {
+            nb_buf_t t = NB_BUF_INIT;
+            to_text(a, &t);
+            to_text(b, &t);
+            r = json_stringn(t.data ? t.data : "", t.len);
+            nb_buf_free(&t);
+            break;
+        }
+        /* fall through */
+    case '-': case '*': case '/': case '%': {
+        int ints = json_is_integer(a) && json_is_integer(b);
+        double da = num(a), db = num(b), v = 0;
+        if (x->op == '+') v = da + db;
+        else if (x->op == '-') v = da - db;
+        else if (x->op == '*') v = da * db;
+        else if (db == 0) { r = NULL; break; }
+        else if (x->op == '/') v = ints ? (double)((long long)da / (long long)db) : da / db;
+        else v = ints ? (double)((long long)da % (long long)db) : fmod(da, db);
+        r = ints ? json_integer((json_int_t)v) : json_real(v);
+        break;
+    }
+    }
+    json_decref(a);
+    json_decref(b);
+    return r;
+}
+
+static json_t *eval(ev_t *e, const vtl_expr_t *x)
+{
+    if (++e->steps > MAX_STEPS || e->depth > MAX_DEPTH) {
+        e->failed = 1;
+        return NULL;
+    }
+    e->depth++;
+    json_t *r = NULL;
+    switch (x->kind) {
+    case VE_LIT: r = json_incref(x->lit); break;
+    case VE_STR: {
+        nb_buf_t b = NB_BUF_INIT;
+        render(e, x->str, &b);
+        r = json_stringn(b.data ? b.data : "", b.len);
+        nb_buf_free(&b);
+        break;
+    }
+    case VE_REF: r = ref_value(e, &x->ref); break;
+    case VE_LIST:
+        r = json_array();
+        for (size_t i = 0; i < x->nitems; i++) {
+            json_t *v = eval(e, x->items[i]);
+            json_array_append_new(r, v ? v : json_null());
+        }
+        break;
+    case VE_RANGE: {
+        json_t *a = eval(e, x->items[0]), *b = eval(e, x->items[1]);
+        long long lo = (long long)num(a), hi = (long long)num(b);
+        json_decref(a);
+        json_decref(b);
+        r = json_array();
+        long long step = lo <= hi ? 1 : -1;
+        for (long long i = lo;; i += step) {
+            if (++e->steps > MAX_STEPS) { e->failed = 1; break; }
+            json_array_append_new(r, json_integer(i));
+            if (i == hi) break;
+        }
+        break;
+    }
+    case VE_MAP:
+        r = json_object();
+        for (size_t i = 0; i + 1 < x->nitems; i += 2) {
+            json_t *k = eval(e, x->items[i]), *v = eval(e, x->items[i + 1]);
+            json_t *ks = text_value(k);
+            json_object_set_new(r, json_string_value(ks), v ? v : json_null());
+            json_decref(ks);
+            json_decref(k);
+        }
+        break;
+    case VE_NOT: {
+        json_t *a = eval(e, x->a);
+        r = json_boolean(!truthy(a));
+        json_decref(a);
+        break;
+    }
+    case VE_NEG: {
+        json_t *a = eval(e, x->a);
+        r = json_is_integer(a) ? json_integer(-json_integer_value(a)) : json_real(-num(a));
+        json_decref(a);
+        break;
+    }
+    case VE_BIN: r = binop(e, x); break;
+    }
+    e->depth--;
+    return r;
+}
+
+/* #set($a.b.c = v): variables, or members of $context / object variables. */
+static void assign(ev_t *e, const vtl_ref_t *t, json_t *v)
+{
+    if (!t->nsegs) {
+        json_object_set_new(e->vars, t->root, v ? v : json_null());
+        return;
+    }
+    json_t *cur = !strcmp(t->root, "context") ? e->env->context : json_object_get(e->vars, t->root);
+    if (!json_is_object(cur)) {
+        json_decref(v);
+        return;
+    }
+    for (size_t i = 0; i + 1 < t->nsegs; i++) {
+        if (!t->segs[i].name || t->segs[i].call) { json_decref(v); return; }
+        json_t *next = json_object_get(cur, t->segs[i].name);
+        if (!json_is_object(next)) json_object_set_new(cur, t->segs[i].name, next = json_object());
+        cur = next;
+    }
+    const vtl_seg_t *last = &t->segs[t->nsegs - 1];
+    if (!last->name || last->call) { json_decref(v); return; }
+    json_object_set_new(cur, last->name, v ? v : json_null());
+}
+
+static void foreach(ev_t *e, const vtl_node_t *n, nb_buf_t *out)
+{
+    json_t *list = eval(e, n->expr);
+    json_t *items = json_is_array(list) ? json_incref(list) : json_array();
+    if (json_is_object(list)) {   /* a map iterates its values */
+        const char *k;
+        json_t *v;
+        json_object_foreach(list, k, v) json_array_append(items, v);
+    }
+    json_t *saved = json_incref(json_object_get(e->vars, "foreach"));
+    size_t cnt = json_array_size(items);
+    for (size_t i = 0; i < cnt && !e->failed; i++) {
+        if (++e->steps > MAX_STEPS) { e->failed = 1; break; }
+        json_object_set(e->vars, n->ref.root, json_array_get(items, i));
+        json_object_set_new(e->vars, "foreach", json_pack("{s:I,s:I,s:b,s:b}", "index", (json_int_t)i, "count",
+                                                         (json_int_t)(i + 1), "hasNext", i + 1 < cnt, "first", i == 0));
+        json_object_set_new(e->vars, "velocityCount", json_integer((json_int_t)(i + 1)));
+        render(e, n->body, out);
+    }
+    if (saved) json_object_set_new(e->vars, "foreach", saved);
+    else json_object_del(e->vars, "foreach");
+    json_decref(items);
+    json_decref(list);
+}
+
+static void render(ev_t *e, const vtl_node_t *n, nb_buf_t *out)
+{
+    if (++e->depth > MAX_DEPTH) {
+        e->failed = 1;
+        e->depth--;
+        return;
+    }
+    for (; n && !e->failed; n = n->next) {
+        if (++e->steps > MAX_STEPS || out->len > MAX_OUT) {
+            e->failed = 1;
+            break;
+        }
+        switch (n->kind) {
+        case VN_TEXT: nb_buf_append(out, n->text, n->len); break;
+        case VN_REF: {
+            json_t *v = ref_value(e, &n->ref);
+            if (v && !json_is_null(v)) to_text(v, out);
+            else if (!n->ref.quiet && strcmp(n->ref.root, "input") && strcmp(n->ref.root, "context") &&
+                     strcmp(n->ref.root, "util") && strcmp(n->ref.root, "stageVariables"))
+                nb_buf_puts(out, n->ref.text);
+            json_decref(v);
+            break;
+        }
+        case VN_SET: assign(e, &n->ref, eval(e, n->expr)); break;
+        case VN_IF: {
+            const vtl_node_t *c = n;
+            for (;;) {
+                json_t *v = eval(e, c->expr);
+                int t = truthy(v);
+                json_decref(v);
+                if (t) {
+                    render(e, c->body, out);
+                    break;
+                }
+                if (c->orelse_is_elseif) {
+                    c = c->orelse;
+                    continue;
+                }
+                if (c->orelse) render(e, c->orelse, out);
+                break;
+            }
+            break;
+        }
+        case VN_FOREACH: foreach(e, n, out); break;
+        }
+    }
+    e->depth--;
+}
+
+int apigw__vtl_render(const vtl_tmpl_t *t, vtl_env_t *env, nb_buf_t *out)
+{
+    ev_t e = {env, json_object(), NULL, 0, 0, 0};
+    render(&e, t->first, out);
+    json_decref(e.vars);
+    json_decref(e.input_json);
+    if (!out->data) nb_buf_puts(out, "");
+    return e.failed ? -1 : 0;
+}

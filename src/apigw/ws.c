@@ -1,0 +1,118 @@
+/* ws.c — the WebSocket frame codec, handshake key and route selection (see
+ * ws.h). Pure functions: no I/O, no state. */
+#include "apigw/ws.h"
+#include <stdint.h>
+#include "core/util.h"
+#include <jansson.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <string.h>
+
+long apigw__ws_parse(unsigned char *buf, size_t n, size_t max_payload, apigw_ws_frame_t *f)
+{
+    if (n < 2) return APIGW_WS_INCOMPLETE;
+    int fin = buf[0] >> 7, rsv = (buf[0] >> 4) & 7, op = buf[0] & 15;
+    int masked = buf[1] >> 7;
+    uint64_t len = buf[1] & 127;
+    size_t pos = 2;
+    if (rsv) return APIGW_WS_BAD;
+    if (op != APIGW_WS_CONT && op != APIGW_WS_TEXT && op != APIGW_WS_BINARY && op != APIGW_WS_CLOSE &&
+        op != APIGW_WS_PING && op != APIGW_WS_PONG)
+        return APIGW_WS_BAD;
+    if (!masked) return APIGW_WS_BAD;   /* clients must mask */
+    if (len == 126) {
+        if (n < 4) return APIGW_WS_INCOMPLETE;
+        len = ((uint64_t)buf[2] << 8) | buf[3];
+        if (len < 126) return APIGW_WS_BAD;
+        pos = 4;
+    } else if (len == 127) {
+        if (n < 10) return APIGW_WS_INCOMPLETE;
+        len = 0;
+        for (int i = 0; i < 8; i++) len = (len << 8) | buf[2 + i];
+        if (len >> 63 || len < 65536) return APIGW_WS_BAD;
+        pos = 10;
+    }
+    if (op >= 8 && (!fin || len > 125)) return APIGW_WS_BAD;
+    if (len > max_payload) return APIGW_WS_TOO_BIG;
+    if (n < pos + 4) return APIGW_WS_INCOMPLETE;
+    unsigned char mask[4];
+    memcpy(mask, buf + pos, 4);
+    pos += 4;
+    if (n - pos < len) return APIGW_WS_INCOMPLETE;
+    for (size_t i = 0; i < len; i++) buf[pos + i] ^= mask[i & 3];
+    f->fin = fin;
+    f->opcode = op;
+    f->payload = buf + pos;
+    f->len = (size_t)len;
+    return (long)(pos + len);
+}
+
+void apigw__ws_frame(nb_buf_t *out, int opcode, const void *data, size_t len)
+{
+    unsigned char h[10];
+    size_t hl;
+    h[0] = (unsigned char)(0x80 | (opcode & 15));
+    if (len < 126) {
+        h[1] = (unsigned char)len;
+        hl = 2;
+    } else if (len < 65536) {
+        h[1] = 126;
+        h[2] = (unsigned char)(len >> 8);
+        h[3] = (unsigned char)len;
+        hl = 4;
+    } else {
+        h[1] = 127;
+        for (int i = 0; i < 8; i++) h[2 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+        hl = 10;
+    }
+    nb_buf_append(out, h, hl);
+    if (len) nb_buf_append(out, data, len);
+}
+
+void apigw__ws_close_frame(nb_buf_t *out, unsigned code, const char *reason)
+{
+    unsigned char p[125];
+    size_t rl = reason ? strlen(reason) : 0;
+    if (rl > 123) rl = 123;
+    p[0] = (unsigned char)(code >> 8);
+    p[1] = (unsigned char)code;
+    if (rl) memcpy(p + 2, reason, rl);
+    apigw__ws_frame(out, APIGW_WS_CLOSE, p, rl + 2);
+}
+
+void apigw__ws_accept_key(const char *key, char out[32])
+{
+    static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    char cat[256];
+    int n = snprintf(cat, sizeof cat, "%s%s", key, guid);
+    unsigned char dig[SHA_DIGEST_LENGTH];
+    SHA1((const unsigned char *)cat, n > 0 && (size_t)n < sizeof cat ? (size_t)n : 0, dig);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_base64_encode(&b, dig, sizeof dig);
+    snprintf(out, 32, "%s", b.data ? b.data : "");
+    nb_buf_free(&b);
+}
+
+const char *apigw__ws_select_route(nb_arena_t *a, const char *expr, const char *body, size_t len)
+{
+    if (!expr) return NULL;
+    if (strncmp(expr, "$request.body.", 14) != 0) return expr[0] == '$' ? NULL : nb_arena_strdup(a, expr);
+    json_t *doc = json_loadb(body, len, 0, NULL), *cur = doc;
+    const char *p = expr + 14;
+    while (cur && *p) {
+        const char *e = strchr(p, '.');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char key[256];
+        if (n >= sizeof key) { cur = NULL; break; }
+        memcpy(key, p, n);
+        key[n] = 0;
+        cur = json_object_get(cur, key);
+        p = e ? e + 1 : p + n;
+    }
+    const char *r = NULL;
+    if (json_is_string(cur)) r = nb_arena_strdup(a, json_string_value(cur));
+    else if (json_is_integer(cur)) r = nb_arena_printf(a, "%lld", (long long)json_integer_value(cur));
+    else if (json_is_boolean(cur)) r = json_is_true(cur) ? "true" : "false";
+    json_decref(doc);
+    return r;
+}

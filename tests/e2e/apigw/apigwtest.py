@@ -1,0 +1,134 @@
+"""apigwtest.py — shared pieces of the API Gateway end-to-end tests.
+
+The functions behind the APIs are provided.al2 custom runtimes: a POSIX shell
+`bootstrap` speaking the Runtime API with curl (and jq to build JSON), so no
+language runtime is needed. Its behaviour is chosen by the MODE variable:
+  echo     → proxy answer {statusCode:200, headers, multiValueHeaders, body: EVENT}
+  plain    → {"hello":"world"} (a 2.0 handler's plain JSON)
+  garbage  → "not a proxy answer" (malformed for payload 1.0)
+  fail     → an unhandled function error
+  sleep    → sleeps 5 s (integration timeouts)
+  status   → {statusCode: 201, cookies, isBase64Encoded body "aGk=" ("hi")}
+  auth     → Lambda authorizer: allow when the token/header is "allow", with context
+  raw      → the event itself (non-proxy AWS integrations)
+  users    → the seed's handler: GET /users/{id} → DynamoDB GetItem on $TABLE (curl --aws-sigv4
+             against $ENDPOINT) → the item as JSON
+"""
+import io
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import NimbusTestCase  # noqa: E402,F401
+
+BOOTSTRAP = r'''#!/bin/sh
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+H=$(mktemp)
+while true; do
+  EV=$(curl -sS -D "$H" "$API/invocation/next")
+  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
+  case "$MODE" in
+    echo) R=$(printf '%s' "$EV" | jq -c '{statusCode:200, headers:{"content-type":"application/json","x-fn":"echo"}, multiValueHeaders:{"x-multi":["a","b"]}, body:(.|tojson)}') ;;
+    plain) R='{"hello":"world"}' ;;
+    garbage) R='"not a proxy answer"' ;;
+    status) R='{"statusCode":201,"headers":{"x-num":7},"cookies":["c1=v1","c2=v2"],"body":"aGk=","isBase64Encoded":true}' ;;
+    raw) R="$EV" ;;
+    users)
+      USER_ID=$(printf '%s' "$EV" | jq -r '.pathParameters.id')
+      KEY=$(jq -cn --arg id "$USER_ID" '{id:{S:$id}}')
+      ITEM=$(curl -sS --aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:dynamodb" \
+             --user "${AWS_ACCESS_KEY_ID:-test}:${AWS_SECRET_ACCESS_KEY:-test}" \
+             -H 'X-Amz-Target: DynamoDB_20120810.GetItem' -H 'Content-Type: application/x-amz-json-1.0' \
+             -d "{\"TableName\":\"$TABLE\",\"Key\":$KEY}" "$ENDPOINT/")
+      if [ -n "$ITEM" ] && printf '%s' "$ITEM" | jq -e '.Item' >/dev/null; then
+        R=$(printf '%s' "$ITEM" | jq -c '{statusCode:200, headers:{"content-type":"application/json"}, body:(.Item | map_values(.S // .N) | tojson)}')
+      else
+        R='{"statusCode":404,"body":"{\"message\":\"user not found\"}"}'
+      fi ;;
+    sleep) sleep 5; R='{}' ;;
+    fail)
+      curl -sS -X POST "$API/invocation/$ID/error" -H 'Lambda-Runtime-Function-Error-Type: MyError' \
+           -d '{"errorMessage":"boom","errorType":"MyError","stackTrace":[]}' >/dev/null
+      continue ;;
+    auth)
+      TOK=$(printf '%s' "$EV" | jq -r '.authorizationToken // .headers.authorization // .identitySource[0] // ""')
+      ARN=$(printf '%s' "$EV" | jq -r '.methodArn // .routeArn // "*"')
+      if [ "$TOK" = "allow" ]; then EFF=Allow; OK=true; else EFF=Deny; OK=false; fi
+      if [ "$TOK" = "unauthorized" ]; then
+        curl -sS -X POST "$API/invocation/$ID/error" -d '{"errorMessage":"Unauthorized","errorType":"Error"}' >/dev/null
+        continue
+      fi
+      if [ -n "$SIMPLE" ]; then
+        R="{\"isAuthorized\":$OK,\"context\":{\"user\":\"u1\",\"n\":$(date +%s%N)}}"
+      else
+        R="{\"principalId\":\"user-1\",\"policyDocument\":{\"Version\":\"2012-10-17\",\"Statement\":[{\"Action\":\"execute-api:Invoke\",\"Effect\":\"$EFF\",\"Resource\":\"$ARN\"}]},\"context\":{\"user\":\"u1\",\"n\":\"$(date +%s%N)\"}}"
+      fi ;;
+    *) R='{}' ;;
+  esac
+  curl -sS -X POST "$API/invocation/$ID/response" -d "$R" >/dev/null
+done
+'''
+
+ROLE = "arn:aws:iam::000000000000:role/lambda-role"
+
+
+def zip_bytes(files):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, (text, mode) in files.items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o100000 | mode) << 16
+            z.writestr(info, text)
+    return buf.getvalue()
+
+
+def create_function(lam, name, mode, timeout=10, env=None):
+    """A provided.al2 function behaving as MODE; returns its ARN."""
+    variables = {"MODE": mode}
+    variables.update(env or {})
+    out = lam.create_function(FunctionName=name, Runtime="provided.al2", Handler="x", Role=ROLE,
+                              Code={"ZipFile": zip_bytes({"bootstrap": (BOOTSTRAP, 0o755)})},
+                              Timeout=timeout, Environment={"Variables": variables})
+    return out["FunctionArn"]
+
+
+def lambda_uri(fn_arn):
+    return "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/%s/invocations" % fn_arn
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def header_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+
+def http(method, url, body=None, headers=None, timeout=30):
+    """One HTTP request (no redirects, errors are answers too)."""
+    data = body.encode() if isinstance(body, str) else body
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return Response(r.status, r.getheaders(), r.read())
+    except urllib.error.HTTPError as e:
+        return Response(e.code, e.headers.items(), e.read())
+
+
+def invoke_url(endpoint, api_id, stage, path):
+    """The /_aws/execute-api/ form of an invocation URL."""
+    stage_part = "" if stage == "$default" else "/" + stage
+    return "%s/_aws/execute-api/%s%s%s" % (endpoint, api_id, stage_part, path)

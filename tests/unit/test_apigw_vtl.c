@@ -1,0 +1,118 @@
+/* test_apigw_vtl.c — the mapping-template subset: references and built-ins,
+ * #set/#if/#foreach, comments, JSONPath, escaping, limits and syntax errors. */
+#include "test.h"
+#include "apigw/vtl.h"
+
+static char out_buf[8192];
+
+/* Render src with body and the usual environment; returns the text or "<ERR>". */
+static const char *run(const char *src, const char *body)
+{
+    char err[256];
+    vtl_tmpl_t *t = apigw__vtl_parse(src, strlen(src), err, sizeof err);
+    if (!t) {
+        snprintf(out_buf, sizeof out_buf, "<PARSE %s>", err);
+        return out_buf;
+    }
+    json_t *params = json_pack("{s:{s:s},s:{s:s,s:s},s:{s:s}}", "path", "id", "42", "querystring", "q", "hello",
+                               "n", "3", "header", "X-Trace", "abc");
+    json_t *ctx = json_pack("{s:s,s:s,s:{s:s}}", "requestId", "rid-1", "stage", "prod", "identity", "sourceIp",
+                            "127.0.0.1");
+    json_t *vars = json_pack("{s:s}", "table", "users");
+    vtl_env_t env = {body, body ? strlen(body) : 0, params, ctx, vars};
+    nb_buf_t out = NB_BUF_INIT;
+    int rc = apigw__vtl_render(t, &env, &out);
+    snprintf(out_buf, sizeof out_buf, "%s", rc == 0 ? out.data : "<ERR>");
+    nb_buf_free(&out);
+    apigw__vtl_free(t);
+    json_decref(params);
+    json_decref(ctx);
+    json_decref(vars);
+    return out_buf;
+}
+
+TEST(vtl_text_and_builtins)
+{
+    const char *body = "{\"name\":\"Ann \\\"A\\\"\",\"age\":30,\"tags\":[\"x\",\"y\"],\"o\":{\"k\":1.5}}";
+    ASSERT_STREQ(run("plain text", body), "plain text");
+    ASSERT_STREQ(run("$input.json('$')", "{\"a\":1}"), "{\"a\":1}");
+    ASSERT_STREQ(run("$input.json('$.tags')", body), "[\"x\",\"y\"]");
+    ASSERT_STREQ(run("$input.path('$.age')", body), "30");
+    ASSERT_STREQ(run("$input.path('$.tags[1]')", body), "y");
+    ASSERT_STREQ(run("$input.path('$.o.k')", body), "1.5");
+    ASSERT_STREQ(run("$input.path('$.tags').size()", body), "2");
+    ASSERT_STREQ(run("$input.params('id')/$input.params('q')/$input.params('X-Trace')", body), "42/hello/abc");
+    ASSERT_STREQ(run("$input.params().querystring.n", body), "3");
+    ASSERT_STREQ(run("$input.params().header.get('X-Trace')", body), "abc");
+    ASSERT_STREQ(run("$context.requestId $context.identity.sourceIp", body), "rid-1 127.0.0.1");
+    ASSERT_STREQ(run("$stageVariables.table", body), "users");
+    ASSERT_STREQ(run("$util.escapeJavaScript($input.path('$.name'))", body), "Ann \\\"A\\\"");
+    ASSERT_STREQ(run("#set($o = $util.parseJson('{\"a\":[1,2]}'))$o.a[1]", body), "2");
+    ASSERT_STREQ(run("$util.urlEncode('a b&c')|$util.base64Encode('hi')", body), "a%20b%26c|aGk=");
+    ASSERT_STREQ(run("$input.body", "raw"), "raw");
+    ASSERT_STREQ(run("${context.stage}x", body), "prodx");
+}
+
+TEST(vtl_directives)
+{
+    const char *body = "{\"items\":[{\"id\":1},{\"id\":2},{\"id\":3}],\"flag\":true}";
+    ASSERT_STREQ(run("#set($x = 5)#if($x > 3)big#elseif($x > 1)mid#{else}small#end", body), "big");
+    ASSERT_STREQ(run("#set($x = 2)#if($x > 3)big#elseif($x > 1)mid#{else}small#end", body), "mid");
+    ASSERT_STREQ(run("#set($x = 0)#if($x > 3)big#elseif($x > 1)mid#{else}small#end", body), "small");
+    ASSERT_STREQ(run("[#foreach($i in $input.path('$.items'))$i.id#if($foreach.hasNext),#end#end]", body), "[1,2,3]");
+    ASSERT_STREQ(run("#foreach($i in [1..3])$velocityCount#end", body), "123");
+    ASSERT_STREQ(run("#set($m = {\"a\": 1, \"b\": \"two\"})#foreach($k in $m.keySet())$k=$m.get($k);#end", body),
+                 "a=1;b=two;");
+    ASSERT_STREQ(run("#if($input.path('$.flag') && !$missing)yes#end", body), "yes");
+    ASSERT_STREQ(run("#if($input.path('$.nope') == $null)none#end", body), "none");
+    ASSERT_STREQ(run("#set($s = \"id-$input.params('id')\")$s", body), "id-42");
+    ASSERT_STREQ(run("#set($a = 7)#set($b = $a * 2 + 1)$b $a % 4 ${a}0", body), "15 7 % 4 70");
+    ASSERT_STREQ(run("## comment\nA#* block\ncomment *#B", body), "AB");
+    ASSERT_STREQ(run("$undefined $!undefined.", body), "$undefined .");
+    ASSERT_STREQ(run("#set($context.responseOverride.status = 201)$context.responseOverride.status", body), "201");
+    ASSERT_STREQ(run("'a'.toUpperCase() #set($s='Hello')$s.toUpperCase() $s.length() $s.substring(1,3)", body),
+                 "'a'.toUpperCase() HELLO 5 el");
+    ASSERT_STREQ(run("cost: $5 and #hashtag", body), "cost: $5 and #hashtag");
+}
+
+TEST(vtl_syntax_errors)
+{
+    static const char *const bad[] = {"#if($x)", "#foreach($i in [1,2])x", "#set($x = )", "#end", "#if($x)#else",
+                                      "${x", "#set(x = 1)", "$x.m(1,", "#*unterminated", "#if($a ==)x#end"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char err[128];
+        vtl_tmpl_t *t = apigw__vtl_parse(bad[i], strlen(bad[i]), err, sizeof err);
+        if (t) TEST_FAIL_("parsed: %s", bad[i]);
+        ASSERT(err[0] != 0);
+    }
+}
+
+TEST(vtl_limits)
+{
+    /* a huge loop stops at the step limit instead of spinning */
+    ASSERT_STREQ(run("#foreach($i in [1..100000000])x#end", "{}"), "<ERR>");
+    /* deep nesting is a parse error, not a stack overflow */
+    char deep[4096] = "";
+    for (int i = 0; i < 300; i++) strcat(deep, "#if(true)");
+    char err[128];
+    ASSERT(apigw__vtl_parse(deep, strlen(deep), err, sizeof err) == NULL);
+    char deep2[4096] = "#set($y = ";
+    for (int i = 0; i < 300; i++) strcat(deep2, "(");
+    strcat(deep2, "1");
+    for (int i = 0; i < 300; i++) strcat(deep2, ")");
+    strcat(deep2, ")");
+    ASSERT(apigw__vtl_parse(deep2, strlen(deep2), err, sizeof err) == NULL);
+}
+
+TEST(jsonpath_subset)
+{
+    json_t *d = json_loads("{\"a\":{\"b\":[10,{\"c\":\"x\"}]},\"d e\":1}", 0, NULL);
+    ASSERT(apigw__jsonpath(d, "$") == d);
+    ASSERT_EQ(json_integer_value(apigw__jsonpath(d, "$.a.b[0]")), 10);
+    ASSERT_STREQ(json_string_value(apigw__jsonpath(d, "$.a.b[1].c")), "x");
+    ASSERT_EQ(json_integer_value(apigw__jsonpath(d, "$['d e']")), 1);
+    ASSERT(apigw__jsonpath(d, "$.nope.x") == NULL);
+    ASSERT(apigw__jsonpath(d, "a.b") == NULL);
+    ASSERT(apigw__jsonpath(d, "$.a.b[") == NULL);
+    json_decref(d);
+}
