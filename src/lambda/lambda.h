@@ -62,7 +62,8 @@ typedef int (*lambda_credentials_fn)(void *arg, const char *role_arn, const char
                                      lambda_credentials_t *out);
 void lambda_set_credentials_provider(lambda_credentials_fn fn, void *arg);
 
-/* Command-line entry points (argv[0] is the sub-command name). Exit status. */
+/* Command-line entry points. argv may start with the sub-command name ("logs",
+ * "dead-letters") or with its first argument. Exit status (0, 1 failure, 2 usage). */
 int lambda_logs_main(int argc, char **argv);
 int lambda_dead_letters_main(int argc, char **argv);
 
