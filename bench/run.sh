@@ -5,6 +5,7 @@
 set -euo pipefail
 MODE=${1:-quick}
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/peers.sh"
 NIMBUS=${NIMBUS:-$ROOT/build/nimbus}
 command -v wrk >/dev/null && command -v nginx >/dev/null && command -v gnuplot >/dev/null || {
   apt-get install -y -qq wrk nginx-light gnuplot-nox >/dev/null; }
