@@ -25,10 +25,14 @@ init = function(args)
   end
 end
 
-if template then
+-- WRK_PATH_TEMPLATE: the same for the request path (GET /users/user-{n}).
+local path_template = os.getenv("WRK_PATH_TEMPLATE")
+if template or path_template then
   request = function()
-    local body = string.gsub(template, "{n}", tostring(math.random(0, keys - 1)))
-    return wrk.format(nil, nil, nil, body)
+    local n = tostring(math.random(0, keys - 1))
+    local path = path_template and string.gsub(path_template, "{n}", n) or nil
+    local body = template and string.gsub(template, "{n}", n) or nil
+    return wrk.format(nil, path, nil, body)
   end
 end
 
