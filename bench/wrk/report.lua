@@ -36,6 +36,18 @@ if template or path_template then
   end
 end
 
+-- WRK_REQUESTS_FILE: raw requests separated by NUL bytes (e.g. pre-signed
+-- with SigV4 by bench/lib/sigv4_presign.py), sent in random order.
+local requests_file = os.getenv("WRK_REQUESTS_FILE")
+if requests_file then
+  local f = io.open(requests_file, "rb")
+  local all = f:read("*a")
+  f:close()
+  local reqs = {}
+  for r in string.gmatch(all, "[^%z]+") do reqs[#reqs + 1] = r end
+  request = function() return reqs[math.random(1, #reqs)] end
+end
+
 local non2xx = 0
 response = function(status, hdrs, body)
   if status >= 300 then non2xx = non2xx + 1 end
