@@ -11,7 +11,7 @@ command -v wrk >/dev/null && command -v nginx >/dev/null && command -v gnuplot >
   apt-get install -y -qq wrk nginx-light gnuplot-nox >/dev/null; }
 systemctl stop nginx 2>/dev/null || true
 rm -f "$ROWS" "$METRICS"; echo "$MODE" > "$RAW/mode"
-if [ "$MODE" = quick ]; then DUR=5; else DUR=15; fi
+if [ "$MODE" = quick ]; then DUR=3; else DUR=15; fi
 for wl in "$BENCH_DIR"/workloads/*.sh; do source "$wl"; done
 WORKLOADS=${WORKLOADS:-$(declare -F | awk '{print $3}' | grep '^bench_' | sed 's/^bench_//')}
 for w in $WORKLOADS; do "bench_$w" "$DUR"; done

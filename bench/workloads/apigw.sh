@@ -14,7 +14,7 @@ bench_apigw() {
   echo "== API Gateway → Lambda → DynamoDB: nimbus vs serverless-offline + dynalite"
   port=$(free_port); ep=http://127.0.0.1:$port
   nimbus_start "$port" "$RAW/nimbus-apigw" --set lambda.isolate=0; pid=$NIM_PID
-  python3 "$BENCH_DIR/lib/ddb_load.py" "$ep" "$users" 0 >/dev/null
+  python3 "$BENCH_DIR/lib/ddb_bulk.py" "$ep" Users "$users" 8 >/dev/null
   python3 "$BENCH_DIR/lib/apigw_setup.py" "$ep" "$RAW/apigw" "$BENCH_DIR/peers/node_modules" > "$RAW/apigw.ids"
   local api_node api_native
   api_node=$(awk '$2=="node"{print $3}' "$RAW/apigw.ids"); api_native=$(awk '$2=="native"{print $3}' "$RAW/apigw.ids")
@@ -31,7 +31,7 @@ bench_apigw() {
 
   local dport hp lp
   dport=$(free_port); dynalite_start "$dport"
-  python3 "$BENCH_DIR/lib/ddb_load.py" "http://127.0.0.1:$dport" "$users" 0 >/dev/null
+  python3 "$BENCH_DIR/lib/ddb_bulk.py" "http://127.0.0.1:$dport" Users "$users" 8 >/dev/null
   hp=$(free_port); lp=$(free_port)
   if sls_start "$hp" "$lp" "http://127.0.0.1:$dport"; then
     t=$(first_request_ms "http://127.0.0.1:$hp/users/user-1") && record_metric "API→Node.js→DynamoDB first request (cold)" serverless-offline "$t" ms
