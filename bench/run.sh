@@ -5,12 +5,13 @@
 set -euo pipefail
 MODE=${1:-quick}
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/peers.sh"
 NIMBUS=${NIMBUS:-$ROOT/build/nimbus}
 command -v wrk >/dev/null && command -v nginx >/dev/null && command -v gnuplot >/dev/null || {
   apt-get install -y -qq wrk nginx-light gnuplot-nox >/dev/null; }
 systemctl stop nginx 2>/dev/null || true
 rm -f "$ROWS" "$METRICS"; echo "$MODE" > "$RAW/mode"
-if [ "$MODE" = quick ]; then DUR=5; else DUR=15; fi
+if [ "$MODE" = quick ]; then DUR=3; else DUR=15; fi
 for wl in "$BENCH_DIR"/workloads/*.sh; do source "$wl"; done
 WORKLOADS=${WORKLOADS:-$(declare -F | awk '{print $3}' | grep '^bench_' | sed 's/^bench_//')}
 for w in $WORKLOADS; do "bench_$w" "$DUR"; done

@@ -1,6 +1,6 @@
 # common.sh — helpers for bench/run.sh: start servers, sample their CPU and
 # memory from /proc, run wrk, and record one result row per workload.
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
 RESULTS=${RESULTS:-$BENCH_DIR/results}
 RAW=$RESULTS/raw

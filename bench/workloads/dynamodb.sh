@@ -39,14 +39,14 @@ bench_dynamodb() {
   wait_port "$port"
   python3 "$BENCH_DIR/lib/ddb_load.py" "http://127.0.0.1:$port" 10000 10000 >/dev/null
   ddb_workloads dynalite "$pid" "http://127.0.0.1:$port/" "$dur" $conns
-  kill "$pid"; wait "$pid" 2>/dev/null
+  kill "$pid"; wait "$pid" 2>/dev/null || true
   # nimbus (durable: every acknowledged write fdatasync'd, group commit)
   data=$RAW/nimbus-ddb; rm -rf "$data"; port=$(free_port)
   "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn >/dev/null 2>&1 & pid=$!
   wait_port "$port"
   python3 "$BENCH_DIR/lib/ddb_load.py" "http://127.0.0.1:$port" 10000 10000 >/dev/null
   ddb_workloads nimbus "$pid" "http://127.0.0.1:$port/" "$dur" $conns
-  kill "$pid"; wait "$pid" 2>/dev/null
+  kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 install_peers() {

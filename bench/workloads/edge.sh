@@ -21,7 +21,7 @@ NGX
   nginx -c "$ng/nginx.conf" -g 'daemon off;' & pid=$!
   wait_port "$port"
   run_wrk "edge trivial request" "nginx" "$pid" "http://127.0.0.1:$port/" 32 "$dur"
-  kill "$pid"; wait "$pid" 2>/dev/null
+  kill "$pid"; wait "$pid" 2>/dev/null || true
 
   # nimbus
   local data=$RAW/nimbus-edge
@@ -29,7 +29,7 @@ NGX
   "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn >/dev/null 2>&1 & pid=$!
   wait_port "$port"
   run_wrk "edge trivial request" "nimbus" "$pid" "http://127.0.0.1:$port/_nimbus/health" 32 "$dur"
-  kill "$pid"; wait "$pid" 2>/dev/null
+  kill "$pid"; wait "$pid" 2>/dev/null || true
 
   echo "== start-up and idle memory"
   local r i best=""

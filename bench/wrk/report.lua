@@ -25,11 +25,27 @@ init = function(args)
   end
 end
 
-if template then
+-- WRK_PATH_TEMPLATE: the same for the request path (GET /users/user-{n}).
+local path_template = os.getenv("WRK_PATH_TEMPLATE")
+if template or path_template then
   request = function()
-    local body = string.gsub(template, "{n}", tostring(math.random(0, keys - 1)))
-    return wrk.format(nil, nil, nil, body)
+    local n = tostring(math.random(0, keys - 1))
+    local path = path_template and string.gsub(path_template, "{n}", n) or nil
+    local body = template and string.gsub(template, "{n}", n) or nil
+    return wrk.format(nil, path, nil, body)
   end
+end
+
+-- WRK_REQUESTS_FILE: raw requests separated by NUL bytes (e.g. pre-signed
+-- with SigV4 by bench/lib/sigv4_presign.py), sent in random order.
+local requests_file = os.getenv("WRK_REQUESTS_FILE")
+if requests_file then
+  local f = io.open(requests_file, "rb")
+  local all = f:read("*a")
+  f:close()
+  local reqs = {}
+  for r in string.gmatch(all, "[^%z]+") do reqs[#reqs + 1] = r end
+  request = function() return reqs[math.random(1, #reqs)] end
 end
 
 local non2xx = 0

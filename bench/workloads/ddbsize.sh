@@ -1,0 +1,34 @@
+# ddbsize.sh — DynamoDB GetItem (32 connections, random keys) as the table grows:
+# 10 k, 100 k and 1 M items of ~1 KB (full mode; quick: 10 k), each loaded into a
+# fresh server by bench/lib/ddb_bulk.py (BatchWriteItem from 8 threads), with the
+# load time and peak RSS. dynalite side by side up to DDB_PEER_MAX_ITEMS
+# (default 100 k: it loads 1 M items too slowly for one run).
+bench_ddbsize() {
+  local dur=$1 sizes="10000" n port pid r label
+  [ "$MODE" = quick ] && dur=3
+  [ "$MODE" = full ] && sizes=${DDB_SIZES:-"10000 100000 1000000"}
+  install_peers
+  echo "== DynamoDB GetItem by table size: ${sizes// /, } items"
+  for n in $sizes; do
+    label="DynamoDB GetItem, $((n / 1000))k items"
+    for server in dynalite nimbus; do
+      port=$(free_port)
+      if [ $server = dynalite ]; then
+        [ "$n" -le "${DDB_PEER_MAX_ITEMS:-100000}" ] || continue
+        dynalite_start "$port"; pid=$DYN_PID
+      else
+        nimbus_start "$port" "$RAW/nimbus-ddbsize"; pid=$NIM_PID
+      fi
+      if r=$(python3 "$BENCH_DIR/lib/ddb_bulk.py" "http://127.0.0.1:$port" Users "$n" 8); then
+        record_metric "load $((n / 1000))k items of 1 KB (BatchWriteItem, 8 threads)" $server "$(awk '{print $1 " s (" $2 " items/s)"}' <<<"${r#RESULT }")" ""
+        run_wrk "$label" $server "$pid" "http://127.0.0.1:$port/" 32 "$dur" WRK_METHOD=POST \
+          WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.GetItem" \
+          WRK_BODY_TEMPLATE='{"TableName":"Users","Key":{"id":{"S":"user-{n}"}}}' WRK_KEYS=$n
+        [ $server = nimbus ] && record_metric "data directory, $((n / 1000))k items" nimbus "$(du -sm "$RAW/nimbus-ddbsize" | cut -f1)" MB
+      else
+        echo "load of $n items into $server failed" >&2
+      fi
+      kill_tree "$pid"
+    done
+  done
+}
