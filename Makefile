@@ -25,7 +25,7 @@ LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lhttp_parser -l
 
 SRCS    := $(shell find src -name '*.c' | sort)
 LIBSRCS := $(filter-out src/main.c,$(SRCS))
-EMBED   := $(shell find runtimes -type f 2>/dev/null | grep -v node_modules | sort)
+EMBED   := $(shell find runtimes -type f 2>/dev/null | grep -v -e node_modules -e __pycache__ | sort)
 GEN     := build/gen/embedded_files.c
 TESTS   := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/test_main.c,$(wildcard tests/unit/test_*.c)))
 FUZZERS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
@@ -42,9 +42,17 @@ all: build/nimbus
 deps:
 	@scripts/install-deps.sh
 
-build/gen/embedded_files.c: scripts/embed.sh $(EMBED)
+# The native runtime's runner as a small executable of its own (libc + libdl):
+# embedded as runtimes/native/bootstrap, it starts in ~1 ms where the nimbus
+# binary (`nimbus native-runner`) first loads two dozen shared libraries.
+NATIVE_BOOTSTRAP := build/gen/runtimes/native/bootstrap
+$(NATIVE_BOOTSTRAP): $(wildcard src/lambda_native/*.c src/lambda_native/*.h) src/core/alloc.c src/core/alloc.h include/nimbus/lambda.h
 	@mkdir -p $(@D)
-	scripts/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
+	$(CC) $(CSTD) $(WARN) -O2 -s -DLAMBDA_NATIVE_STANDALONE $(INCS) -o $@ $(filter %.c,$^) -ldl
+
+build/gen/embedded_files.c: scripts/embed.sh $(EMBED) $(NATIVE_BOOTSTRAP)
+	@mkdir -p $(@D)
+	scripts/embed.sh $(EMBED) $(NATIVE_BOOTSTRAP) > $@.tmp && mv $@.tmp $@
 
 build/obj/gen/embedded_files.o: $(GEN)
 	@mkdir -p $(@D)

@@ -10,6 +10,8 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "core/version.h"
+#include "lambda/lambda.h"
+#include "lambda_native/runner.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include <errno.h>
@@ -31,6 +33,9 @@ static int cmd_up(int argc, char **argv);
 static int cmd_env(int argc, char **argv);
 static int cmd_doctor(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+/* Lambda's commands take argv[0] = the command name: hand them theirs back. */
+static int cmd_logs(int argc, char **argv) { return lambda_logs_main(argc + 1, argv - 1); }
+static int cmd_dead_letters(int argc, char **argv) { return lambda_dead_letters_main(argc + 1, argv - 1); }
 static int cmd_version(int argc, char **argv);
 
 static const char up_usage[] =
@@ -62,6 +67,12 @@ static const command_t commands[] = {
     {"doctor", cmd_doctor, "report what this host supports (isolation, runtimes)",
      "usage: nimbus doctor\n\nList which isolation features are active for functions and why others are not,\n"
      "and which interpreters serve which Lambda runtimes.\n"},
+    {"logs", cmd_logs, "print a function's logs (--follow, --since 10m)",
+     "usage: nimbus logs FUNCTION [--data DIR] [--follow] [--since 10m]\n\nPrint the log lines of a function's\n"
+     "instances (log group /aws/lambda/FUNCTION), oldest first; --follow keeps printing new lines.\n"},
+    {"dead-letters", cmd_dead_letters, "list asynchronous invocations that could not be delivered",
+     "usage: nimbus dead-letters [FUNCTION] [--data DIR]\n\nList async events that exhausted their retries or\n"
+     "their maximum age with no OnFailure destination to take them.\n"},
     {"help", cmd_help, "show help for a command", "usage: nimbus help [COMMAND]\n"},
     {"version", cmd_version, "print the version", "usage: nimbus --version\n"},
 };
@@ -77,7 +88,7 @@ static const command_t *find_command(const char *name)
 static void print_overview(FILE *f)
 {
     fprintf(f, "nimbus %s — AWS serverless, self-hosted, in one binary\n\nusage: nimbus COMMAND [options]\n\ncommands:\n", NB_VERSION);
-    for (size_t i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    for (size_t i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nnimbus COMMAND --help shows a command's options.\n"
                "exit codes: 0 success, 1 runtime failure, 2 usage error\n");
 }
@@ -283,13 +294,15 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "--version") == 0 || strcmp(name, "-v") == 0) return cmd_version(0, NULL);
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) return cmd_help(0, NULL);
+    /* the native C runtime's runner, also shipped as a small standalone bootstrap */
+    if (strcmp(name, "native-runner") == 0) return lambda_native_runner_main(argc - 1, argv + 1);
     const command_t *c = find_command(name);
     if (!c) {
         fprintf(stderr, "nimbus: unknown command '%s'\n\n", name);
         print_overview(stderr);
         return 2;
     }
-    if (c->run != cmd_up && argc > 2 && strcmp(argv[2], "--help") == 0) {
+    if (c->run != cmd_up && c->run != cmd_logs && argc > 2 && strcmp(argv[2], "--help") == 0) {
         fputs(c->usage, stdout);
         return 0;
     }

@@ -115,18 +115,22 @@ static void on_bg_durable(void *arg, int status)
     kick(0);
 }
 
-void lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len)
+int lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len)
 {
     json_t *ev = new_event(name, qual, payload, len);
     store_txn_t *t = NULL;
     if (!ev || store_begin(lambda__svc.ctx->store, STORE_WRITE, &t) != STORE_OK) {
         nb_log_error("lambda", "cannot queue event for %s", name);
         json_decref(ev);
-        return;
+        return -1;
     }
     put_event(t, ev, nb_wall_ms());
     json_decref(ev);
-    if (store_commit(t, on_bg_durable, NULL) != STORE_OK) nb_log_error("lambda", "cannot queue event for %s", name);
+    if (store_commit(t, on_bg_durable, NULL) != STORE_OK) {
+        nb_log_error("lambda", "cannot queue event for %s", name);
+        return -1;
+    }
+    return 0;
 }
 
 /* The function's EventInvokeConfig for qual (or $LATEST/unqualified), borrowed from fnrec. */
@@ -143,6 +147,43 @@ static json_t *as_json(const char *s, size_t n)
     return j ? j : json_stringn(s, n);
 }
 
+static void put_dlq(store_txn_t *t, const char *name, const char *id, json_t *rec)
+{
+    nb_buf_t k = NB_BUF_INIT;
+    nb_buf_puts(&k, name);
+    nb_buf_putc(&k, 0);
+    unsigned char tsb[8];
+    put_be64(tsb, nb_wall_ms());
+    nb_buf_append(&k, tsb, 8);
+    nb_buf_puts(&k, id);
+    lambda__put_json(t, LAMBDA_KS_DLQ, k.data, k.len, rec);
+    nb_buf_free(&k);
+}
+
+/* The function's DeadLetterConfig (an SQS queue or SNS topic) gets the event
+ * itself with Lambda's message attributes; recorded in lambda.dlq until those
+ * services exist. */
+static void dead_letter(store_txn_t *t, json_t *ev, json_t *fnrec, const lambda_result_t *r)
+{
+    const char *target = json_string_value(json_object_get(
+        json_object_get(json_object_get(fnrec, "cfg"), "DeadLetterConfig"), "TargetArn"));
+    if (!target) return;
+    const char *payload = json_string_value(json_object_get(ev, "payload"));
+    const char *id = json_string_value(json_object_get(ev, "id"));
+    json_t *rec = json_pack("{s:s,s:b,s:o,s:{s:s,s:s,s:s}}", "destination", target, "deadLetterQueue", 1,
+                            "requestPayload", as_json(payload, strlen(payload)),
+                            "attributes", "RequestID", id, "ErrorCode", r && r->function_error ? "200" : "500",
+                            "ErrorMessage", r && r->function_error ? "Unhandled" : (r ? r->error_message : ""));
+    char ts[40];
+    nb_iso8601_ms(nb_wall_ms(), ts, sizeof ts);
+    json_object_set_new(rec, "timestamp", json_string(ts));
+    nb_buf_t key = NB_BUF_INIT;
+    nb_buf_printf(&key, "%s-dlq", id);
+    put_dlq(t, json_string_value(json_object_get(ev, "fn")), key.data, rec);
+    nb_buf_free(&key);
+    json_decref(rec);
+}
+
 static void deliver_destination(store_txn_t *t, json_t *ev, json_t *fnrec, const lambda_result_t *r,
                                 int success, const char *condition)
 {
@@ -152,6 +193,7 @@ static void deliver_destination(store_txn_t *t, json_t *ev, json_t *fnrec, const
     json_t *dest = json_object_get(json_object_get(json_object_get(eic, "DestinationConfig"),
                                                    success ? "OnSuccess" : "OnFailure"), "Destination");
     const char *arn = json_string_value(dest);
+    if (!success) dead_letter(t, ev, fnrec, r);
     if (success && !arn) return;
     char ts[40];
     nb_iso8601_ms(nb_wall_ms(), ts, sizeof ts);
@@ -179,15 +221,7 @@ static void deliver_destination(store_txn_t *t, json_t *ev, json_t *fnrec, const
         json_decref(tev);
     } else {
         json_object_set_new(rec, "destination", arn ? json_string(arn) : json_null());
-        nb_buf_t k = NB_BUF_INIT;
-        nb_buf_puts(&k, name);
-        nb_buf_putc(&k, 0);
-        unsigned char tsb[8];
-        put_be64(tsb, nb_wall_ms());
-        nb_buf_append(&k, tsb, 8);
-        nb_buf_puts(&k, json_string_value(json_object_get(ev, "id")));
-        lambda__put_json(t, LAMBDA_KS_DLQ, k.data, k.len, rec);
-        nb_buf_free(&k);
+        put_dlq(t, name, json_string_value(json_object_get(ev, "id")), rec);
         nb_log_warn("lambda", "async event %s for %s delivered to the dead-letter store (%s)",
                     json_string_value(json_object_get(ev, "id")), name, condition);
     }
@@ -219,8 +253,13 @@ static void on_async_done(void *arg, const lambda_result_t *r)
     store_del(t, LAMBDA_KS_ASYNC, run->key, KEYLEN);
     unsigned delay = lambda__svc.async_retry_delay_ms;
     if (r->error == LAMBDA_ERR_TOO_MANY_REQUESTS || r->error == LAMBDA_ERR_SERVICE) {
+        /* throttled: back off exponentially (up to 5 min) until the event is too old */
+        long thr = (long)json_integer_value(json_object_get(ev, "throttles"));
+        uint64_t base = delay < 1000 ? delay : 1000, wait = base << (thr < 8 ? thr : 8);
+        if (wait > 300000) wait = 300000;
+        json_object_set_new(ev, "throttles", json_integer(thr + 1));
         if (age_ms / 1000 >= (uint64_t)max_age) deliver_destination(t, ev, fnrec, r, 0, "EventAgeExceeded");
-        else put_event(t, ev, nb_wall_ms() + (delay < 1000 ? delay : 1000));
+        else put_event(t, ev, nb_wall_ms() + wait);
     } else if (r->error != NB_OK) {
         deliver_destination(t, ev, fnrec, r, 0, "RetriesExhausted");
     } else if (r->function_error) {

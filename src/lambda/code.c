@@ -1,7 +1,8 @@
 /* code.c — deployment packages and layers on disk.
  *
  * A package is unpacked once into DATA/lambda/code/NAME/SHA256HEX/ (content
- * addressed: versions sharing code share the directory). Unpacking goes to a
+ * addressed: versions sharing code share the directory) and kept as
+ * DATA/lambda/code/NAME/SHA256HEX.zip for GetFunction's Code.Location. Unpacking goes to a
  * temporary sibling first and is renamed into place, so a directory that
  * exists is always complete. libarchive extracts with its "secure" flags: no
  * "..", no absolute paths, no writing through symlinks. Layer zips are kept as
@@ -200,6 +201,14 @@ int lambda__code_from_request(nb_req_t *req, json_t *body, const char *fn_name,
     char err[256];
     int rc = lambda__unzip(zip.data, zip.len, dir, err, sizeof err);
     free(dir);
+    if (rc == 0) {
+        /* the package itself, for GetFunction's Code.Location */
+        char zp[PATH_MAX];
+        struct stat st;
+        if (lambda__pathf(zp, sizeof zp, "%s/code/%s/%s.zip", lambda__svc.dir, fn_name, hex) == 0 &&
+            stat(zp, &st) != 0 && nb_write_file_atomic(zp, zip.data, zip.len, 0600) != 0)
+            nb_log_warn("lambda", "cannot keep the package of %s", fn_name);
+    }
     *size = zip.len;
     nb_buf_free(&zip);
     if (rc != 0) {

@@ -165,7 +165,7 @@ static void get_function(nb_req_t *req, int config_only)
         nb_reply_json(req, 200, cfg);
     } else {
         nb_buf_t loc = NB_BUF_INIT;
-        nb_buf_printf(&loc, "%s/_nimbus/lambda/code/%s/%s.zip", req->ctx->cfg->endpoint_url, name,
+        nb_buf_printf(&loc, "%s/2015-03-31/functions/%s/package/%s.zip", req->ctx->cfg->endpoint_url, name,
                       json_string_value(json_object_get(json_object_get(rec, "code"), "sha")));
         json_t *out = json_pack("{s:o,s:{s:s,s:s}}", "Configuration", cfg, "Code", "RepositoryType", "S3",
                                 "Location", loc.data);
@@ -378,6 +378,21 @@ static void del_prefix(store_txn_t *t, const char *ks, const char *name)
     nb_buf_free(&lo); nb_buf_free(&hi);
 }
 
+/* The packages of a deleted function: moved aside at once (a function created
+ * again under the same name starts from an empty directory), then removed.
+ * Instances still finishing keep their open files. */
+static void remove_code(const char *name)
+{
+    char dir[PATH_MAX], trash[PATH_MAX], rnd[9];
+    unsigned char rb[4];
+    nb_random_bytes(rb, sizeof rb);
+    nb_hex(rb, sizeof rb, rnd);
+    if (lambda__pathf(dir, sizeof dir, "%s/code/%s", lambda__svc.dir, name) ||
+        lambda__pathf(trash, sizeof trash, "%s/code/.deleted-%s-%s", lambda__svc.dir, name, rnd))
+        return;
+    if (rename(dir, trash) == 0) lambda__rm_rf(trash);
+}
+
 void lambda__op_delete_function(nb_req_t *req)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
@@ -421,5 +436,28 @@ void lambda__op_delete_function(nb_req_t *req)
     del_prefix(t, LAMBDA_KS_VER, name);
     del_prefix(t, LAMBDA_KS_ALIAS, name);
     lambda__fn_forget(name);
+    remove_code(name);
     lambda__commit_reply(req, t, 204, NULL);
+}
+
+/* GET /2015-03-31/functions/NAME/package/SHA.zip: the package, as Code.Location
+ * gives it (like Lambda's presigned S3 URL, the unguessable SHA-256 is the
+ * credential). */
+void lambda__op_get_package(nb_req_t *req)
+{
+    const char *name = nb_req_param(req, "FunctionName");
+    const char *file = nb_req_param(req, "Package");
+    size_t n = file ? strlen(file) : 0;
+    char path[PATH_MAX];
+    nb_buf_t zip = NB_BUF_INIT;
+    if (!name || !lambda__valid_name(name) || n != 68 || strcmp(file + 64, ".zip") != 0 ||
+        strspn(file, "0123456789abcdef") != 64 ||
+        lambda__pathf(path, sizeof path, "%s/code/%s/%s", lambda__svc.dir, name, file) ||
+        nb_read_file(path, &zip) != 0) {
+        nb_buf_free(&zip);
+        lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
+        return;
+    }
+    nb_reply(req, 200, "application/zip", zip.data, zip.len);
+    nb_buf_free(&zip);
 }

@@ -263,7 +263,7 @@ void lambda__conf_unref(lambda_fnconf_t *c)
 {
     if (!c || --c->refs > 0) return;
     free(c->name); free(c->version); free(c->fn_arn); free(c->runtime); free(c->handler);
-    free(c->code_dir); free(c->opt_dir); free(c->revision);
+    free(c->code_dir); free(c->opt_dir); free(c->revision); free(c->role);
     json_decref(c->env);
     free(c);
 }
@@ -284,6 +284,7 @@ lambda_fnconf_t *lambda__conf_from_cfg(json_t *cfg, const char *code_sha)
     c->runtime = sdup(cfg, "Runtime");
     c->handler = sdup(cfg, "Handler");
     c->revision = sdup(cfg, "RevisionId");
+    c->role = sdup(cfg, "Role");
     c->code_dir = lambda__code_dir(c->name, code_sha);
     json_t *arns = json_array();
     size_t i;

@@ -16,10 +16,11 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "sandbox/sandbox.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +113,12 @@ static void close_pipe(lambda_inst_t *inst, int which)
 {
     if (which == H_OUT && inst->out_fd >= 0) {
         flush_part(inst, &inst->out_part);
-        uv_poll_stop(&inst->out_poll);
+        if (inst->handles & H_OUT) uv_poll_stop(&inst->out_poll);
         close(inst->out_fd);
         inst->out_fd = -1;
     } else if (which == H_ERR && inst->err_fd >= 0) {
         flush_part(inst, &inst->err_part);
-        uv_poll_stop(&inst->err_poll);
+        if (inst->handles & H_ERR) uv_poll_stop(&inst->err_poll);
         close(inst->err_fd);
         inst->err_fd = -1;
     }
@@ -137,6 +138,82 @@ void lambda__inst_drain(lambda_inst_t *inst)
 {
     if (inst->out_fd >= 0 && read_fd(inst, inst->out_fd, &inst->out_part) != 0) close_pipe(inst, H_OUT);
     if (inst->err_fd >= 0 && read_fd(inst, inst->err_fd, &inst->err_part) != 0) close_pipe(inst, H_ERR);
+}
+
+/* --- run files: no orphan survives a kill -9 of nimbus ------------------------------ */
+
+/* DATA/lambda/run/ID holds "PID STARTTIME" of each live instance, so the next
+ * start of nimbus can kill instances a crashed daemon left behind (the
+ * start time tells a recycled pid from the instance). */
+
+static unsigned long long proc_starttime(pid_t pid)
+{
+    char p[64], buf[1024];
+    snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(p, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *s = strrchr(buf, ')');
+    if (!s) return 0;
+    /* after ")": state is field 3; starttime is field 22 */
+    int field = 2;
+    for (char *t = s + 1; *t; t++) {
+        if (*t == ' ') {
+            field++;
+            if (field == 22) return strtoull(t + 1, NULL, 10);
+        }
+    }
+    return 0;
+}
+
+static void run_file(const lambda_inst_t *inst, char *out, size_t cap)
+{
+    lambda__pathf(out, cap, "%s/run/%s", lambda__svc.dir, inst->id);
+}
+
+static void run_file_write(const lambda_inst_t *inst)
+{
+    char path[PATH_MAX], line[64];
+    run_file(inst, path, sizeof path);
+    int n = snprintf(line, sizeof line, "%d %llu\n", (int)inst->pid, proc_starttime(inst->pid));
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fwrite(line, 1, (size_t)n, f);
+        fclose(f);
+    }
+}
+
+void lambda__inst_reap_orphans(void)
+{
+    char dir[PATH_MAX];
+    if (lambda__pathf(dir, sizeof dir, "%s/run", lambda__svc.dir)) return;
+    nb_mkdir_p(dir);
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[PATH_MAX];
+        if (lambda__pathf(path, sizeof path, "%s/%s", dir, e->d_name)) continue;
+        FILE *f = fopen(path, "r");
+        int pid = 0;
+        unsigned long long st = 0;
+        if (f) {
+            if (fscanf(f, "%d %llu", &pid, &st) != 2) pid = 0;
+            fclose(f);
+        }
+        if (pid > 1 && st && proc_starttime(pid) == st) {
+            nb_log_warn("lambda", "killing instance %s (pid %d) left by a previous nimbus", e->d_name, pid);
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            kill(-pid, SIGCONT);
+            kill(pid, SIGCONT);
+        }
+        unlink(path);
+    }
+    closedir(d);
 }
 
 /* --- exit --------------------------------------------------------------------- */
@@ -174,6 +251,11 @@ void lambda__inst_release(lambda_inst_t *inst)
         sbx_release(inst->sbx);
         inst->sbx = NULL;
     }
+    if (inst->pid > 0) {
+        char path[PATH_MAX];
+        run_file(inst, path, sizeof path);
+        unlink(path);
+    }
     if (inst->handles & H_PID) uv_poll_stop(&inst->pid_poll);
     if (inst->pidfd >= 0) { close(inst->pidfd); inst->pidfd = -1; }
     close_pipe(inst, H_OUT);
@@ -206,7 +288,7 @@ static void sig(lambda_inst_t *inst, int signo)
 
 void lambda__inst_freeze(lambda_inst_t *inst)
 {
-    if (inst->frozen || inst->state == INST_DEAD) return;
+    if (inst->frozen || inst->state == INST_DEAD || !lambda__svc.freeze) return;
     if (!inst->sbx || sbx_freeze(inst->sbx) != 0) sig(inst, SIGSTOP);
     inst->frozen = 1;
 }
@@ -262,20 +344,29 @@ static int is_exec(const char *p)
     return access(p, X_OK) == 0;
 }
 
+/* Where DATA/runtime is seen by the instance: /var/runtime inside a sandbox (as
+ * on Lambda; /tmp is private there), the host directory otherwise. */
+static const char *runtime_root(void)
+{
+    return lambda__svc.isolate ? "/var/runtime" : lambda__svc.runtime_dir;
+}
+
 /* Decide argv for the runtime; 0, or -1 with an error document in *err. */
 static int runtime_argv(lambda_inst_t *inst, const char *task_root, const char *opt_root,
                         char **argv, char *storage, size_t cap, char **err)
 {
     const lambda_fnconf_t *c = inst->conf;
     const char *rt = c->runtime;
+    const char *rdir = runtime_root();
     if (strncmp(rt, "nodejs", 6) == 0) {
-        lambda__pathf(storage, cap, "%s/runtimes/nodejs/bootstrap.js", lambda__svc.runtime_dir);
+        lambda__pathf(storage, cap, "%s/runtimes/nodejs/bootstrap.js", rdir);
         argv[0] = lambda__svc.node; argv[1] = storage; argv[2] = NULL;
     } else if (strncmp(rt, "python", 6) == 0) {
-        lambda__pathf(storage, cap, "%s/runtimes/python/bootstrap.py", lambda__svc.runtime_dir);
+        lambda__pathf(storage, cap, "%s/runtimes/python/bootstrap.py", rdir);
         argv[0] = lambda__svc.python; argv[1] = storage; argv[2] = NULL;
     } else if (strcmp(rt, "nimbus.native") == 0) {
-        argv[0] = lambda__svc.self_exe; argv[1] = "native-runner"; argv[2] = NULL;
+        lambda__pathf(storage, cap, "%s/bin/nimbus", rdir);
+        argv[0] = storage; argv[1] = "native-runner"; argv[2] = NULL;
     } else {
         char host[PATH_MAX];
         snprintf(host, sizeof host, "%s/bootstrap", c->code_dir);
@@ -298,7 +389,31 @@ static int runtime_argv(lambda_inst_t *inst, const char *task_root, const char *
     return 0;
 }
 
-static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, const char *opt_root)
+void lambda_set_credentials_provider(lambda_credentials_fn fn, void *arg)
+{
+    lambda__svc.creds_fn = fn;
+    lambda__svc.creds_arg = arg;
+}
+
+/* The role's credentials for inst (the provider's, else the configured ones). 0 or -1. */
+static int role_credentials(lambda_inst_t *inst, lambda_credentials_t *cr)
+{
+    memset(cr, 0, sizeof *cr);
+    if (lambda__svc.creds_fn) {
+        if (lambda__svc.creds_fn(lambda__svc.creds_arg, inst->conf->role, inst->conf->fn_arn, cr) != 0) return -1;
+        inst->creds_expire_ms = cr->expires_ms;
+        return 0;
+    }
+    const nb_config_t *cfg = lambda__svc.ctx->cfg;
+    const char *ak = nb_config_get(cfg, "lambda.access_key_id");
+    const char *sk = nb_config_get(cfg, "lambda.secret_access_key");
+    snprintf(cr->access_key_id, sizeof cr->access_key_id, "%s", ak ? ak : "test");
+    snprintf(cr->secret_access_key, sizeof cr->secret_access_key, "%s", sk ? sk : "test");
+    return 0;
+}
+
+static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, const char *opt_root,
+                      const lambda_credentials_t *cr)
 {
     const lambda_fnconf_t *c = inst->conf;
     const nb_config_t *cfg = lambda__svc.ctx->cfg;
@@ -320,16 +435,13 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
     snprintf(tmp, sizeof tmp, "/aws/lambda/%s", c->name);
     env_add(e, "AWS_LAMBDA_LOG_GROUP_NAME", tmp);
     env_add(e, "AWS_LAMBDA_LOG_STREAM_NAME", inst->stream);
-    const char *ak = nb_config_get(cfg, "lambda.access_key_id");
-    const char *sk = nb_config_get(cfg, "lambda.secret_access_key");
-    env_add(e, "AWS_ACCESS_KEY_ID", ak ? ak : "test");
-    env_add(e, "AWS_SECRET_ACCESS_KEY", sk ? sk : "test");
-    env_add(e, "AWS_SESSION_TOKEN", "nimbus");
+    env_add(e, "AWS_ACCESS_KEY_ID", cr->access_key_id);
+    env_add(e, "AWS_SECRET_ACCESS_KEY", cr->secret_access_key);
+    if (cr->session_token[0]) env_add(e, "AWS_SESSION_TOKEN", cr->session_token);
     snprintf(tmp, sizeof tmp, "127.0.0.1:%d", inst->port);
     env_add(e, "AWS_LAMBDA_RUNTIME_API", tmp);
     env_add(e, "LAMBDA_TASK_ROOT", task_root);
-    snprintf(tmp, sizeof tmp, "%s/runtimes", lambda__svc.runtime_dir);
-    env_add(e, "LAMBDA_RUNTIME_DIR", tmp);
+    env_add(e, "LAMBDA_RUNTIME_DIR", runtime_root());
     env_add(e, "TZ", ":UTC");
     env_add(e, "LANG", "en_US.UTF-8");
     snprintf(tmp, sizeof tmp, "/usr/local/bin:/usr/bin:/bin:%s/bin", opt_root);
@@ -347,30 +459,62 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
     }
 }
 
-/* The fallback: a plain process in its own process group. */
+/* The fallback: a plain process in its own process group that dies with
+ * nimbus (PR_SET_PDEATHSIG: a kill -9 of the daemon leaves no orphan, frozen or
+ * not). vfork: the child only makes system calls before execve, and reports an
+ * exec failure through the memory it shares with the parent. */
 static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, int out_fd, int err_fd, pid_t *pid)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
-    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (devnull >= 0) posix_spawn_file_actions_adddup2(&fa, devnull, 0);
-    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-    posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-    posix_spawn_file_actions_addchdir_np(&fa, cwd);
-    posix_spawnattr_setpgroup(&at, 0);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &all);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    int rc = posix_spawn(pid, argv[0], &fa, &at, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
-    if (devnull >= 0) close(devnull);
-    return -rc;
+    static volatile int exec_errno;
+    exec_errno = 0;
+    pid_t parent = getpid();
+    pid_t p = vfork();
+    if (p < 0) return -errno;
+    if (p == 0) {
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0) dup2(devnull, 0);
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (chdir(cwd) != 0) { exec_errno = errno; _exit(127); }
+        execve(argv[0], argv, envp);
+        exec_errno = errno;
+        _exit(127);
+    }
+    if (exec_errno) {
+        int e = exec_errno;
+        waitpid(p, NULL, 0);
+        return -e;
+    }
+    *pid = p;
+    return 0;
+}
+
+/* Lambda's first line of an environment's log stream, e.g.
+ * "INIT_START Runtime Version: nodejs:20.v13	Runtime Version ARN: arn:aws:lambda:...". */
+static void emit_init_start(lambda_inst_t *inst)
+{
+    const char *rt = inst->conf->runtime;
+    char family[64];
+    snprintf(family, sizeof family, "%s", rt);
+    char *x = strstr(family, ".x");
+    if (x) *x = 0;                                   /* nodejs20.x -> nodejs20 */
+    char *digit = family;
+    while (*digit && !(*digit >= '0' && *digit <= '9') && *digit != '.') digit++;
+    char ver[96];
+    if (strncmp(rt, "provided", 8) == 0) snprintf(ver, sizeof ver, "provided:%s.nimbus", rt[8] == '.' ? rt + 9 : "al2");
+    else snprintf(ver, sizeof ver, "%.*s:%s.nimbus", (int)(digit - family), family, digit);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_printf(&b, "INIT_START Runtime Version: %s\tRuntime Version ARN: arn:aws:lambda:%s::runtime:nimbus-%s",
+                  ver, lambda__svc.ctx->cfg->region, rt);
+    lambda__inst_output(inst, b.data, b.len);
+    nb_buf_free(&b);
 }
 
 lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err)
@@ -419,8 +563,21 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         lambda__inst_release(inst);
         return NULL;
     }
+    lambda_credentials_t *cr = nb_xmalloc(sizeof *cr);
+    if (role_credentials(inst, cr) != 0) {
+        free(cr);
+        nb_buf_t b = NB_BUF_INIT;
+        nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidRole\",\"errorMessage\":\"RequestId: %s Error: "
+                      "nimbus could not issue credentials for the execution role\"}", inv ? inv->id : "");
+        *err = nb_buf_take(&b, NULL);
+        inst->inv = NULL;
+        lambda__inst_release(inst);
+        return NULL;
+    }
     envb_t env = {0};
-    build_env(inst, &env, task_root, opt_root);
+    build_env(inst, &env, task_root, opt_root, cr);
+    memset(cr, 0, sizeof *cr);   /* no secret lingers in freed memory */
+    free(cr);
 
     int outp[2], errp[2];
     if (pipe2(outp, O_CLOEXEC) != 0) { outp[0] = outp[1] = -1; }
@@ -434,7 +591,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     sbx_spec_t spec = {
         .argv = (const char *const *)argv, .envp = (const char *const *)env.v,
         .code_dir = inst->conf->code_dir, .layers_dir = inst->conf->opt_dir,
-        .runtime_dir = lambda__svc.runtime_dir, .runtime_mount = lambda__svc.runtime_dir,
+        .runtime_dir = lambda__svc.runtime_dir, .runtime_mount = "/var/runtime",
         .scratch_dir = scratch, .memory_mb = inst->conf->memory_mb, .tmp_mb = inst->conf->tmp_mb,
         .net = SBX_NET_HOST, .nimbus_host = nimbus_host,
         .stdout_fd = outp[1], .stderr_fd = errp[1], .isolate = lambda__svc.isolate, .name = name,
@@ -462,6 +619,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         lambda__inst_release(inst);
         return NULL;
     }
+    run_file_write(inst);
     inst->pidfd = (int)syscall(SYS_pidfd_open, inst->pid, 0);
     uv_timer_init(loop, &inst->timer);
     inst->timer.data = inst;
@@ -487,6 +645,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         uv_poll_start(&inst->err_poll, UV_READABLE | UV_DISCONNECT, on_output);
     }
     inst->state = INST_INIT;
+    emit_init_start(inst);
     /* Init may take 10 s; a cold invocation's own timeout follows. */
     uv_timer_start(&inst->timer, on_timer, 10000 + (uint64_t)inst->conf->timeout_s * 1000, 0);
     nb_log_debug("lambda", "instance %s of %s:%s started, pid %d, runtime API port %d", inst->id,

@@ -69,6 +69,33 @@ static int load_conf(lambda_pool_t *pool, store_txn_t *t)
     return 0;
 }
 
+/* An alias with RoutingConfig.AdditionalVersionWeights sends that share of its
+ * invocations to the other versions. Returns the version picked (caller frees),
+ * or NULL to use the qualifier as it is. */
+static const char *route_alias(store_txn_t *t, const char *name, const char *qual)
+{
+    if (!*qual || lambda__is_version(qual)) return NULL;
+    nb_buf_t k = NB_BUF_INIT;
+    lambda__pair_key(&k, name, qual);
+    json_t *alias = lambda__get_json(t, LAMBDA_KS_ALIAS, k.data, k.len);
+    nb_buf_free(&k);
+    json_t *w = json_object_get(json_object_get(alias, "RoutingConfig"), "AdditionalVersionWeights");
+    const char *picked = NULL;
+    if (json_object_size(w)) {
+        uint32_t r;
+        nb_random_bytes(&r, sizeof r);
+        double x = (double)r / 4294967296.0, acc = 0;
+        const char *v;
+        json_t *weight;
+        json_object_foreach(w, v, weight) {
+            acc += json_number_value(weight);
+            if (x < acc) { picked = nb_xstrdup(v); break; }
+        }
+    }
+    json_decref(alias);
+    return picked;
+}
+
 void lambda__invoke_internal(nb_ctx_t *ctx, lambda_inv_t *inv, const char *name, const char *qual)
 {
     const char *version = *qual ? qual : "$LATEST";
@@ -87,7 +114,9 @@ void lambda__invoke_internal(nb_ctx_t *ctx, lambda_inv_t *inv, const char *name,
         }
         json_t *fnrec = lambda__get_fn(t, name);
         char *ver = NULL;
-        json_t *rec = fnrec ? lambda__get_fn_version(t, name, qual, &ver) : NULL;
+        const char *routed = fnrec ? route_alias(t, name, qual) : NULL;
+        json_t *rec = fnrec ? lambda__get_fn_version(t, name, routed ? routed : qual, &ver) : NULL;
+        free((char *)routed);
         if (!rec) {
             store_abort(t);
             json_decref(fnrec);
@@ -143,6 +172,23 @@ int lambda_invoke(nb_ctx_t *ctx, const char *function_name_or_arn, const char *q
     }
     lambda__invoke_internal(ctx, inv, name, qual);
     return 0;
+}
+
+nb_err_t lambda_invoke_event(nb_ctx_t *ctx, const char *function_name_or_arn, const char *qualifier,
+                             const void *payload, size_t len)
+{
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    if (!lambda__svc.started) return LAMBDA_ERR_SERVICE;
+    if (lambda__parse_fn(function_name_or_arn, name, qual) != 0) return LAMBDA_ERR_NOT_FOUND;
+    if (qualifier && *qualifier) snprintf(qual, sizeof qual, "%s", qualifier);
+    if (len > LAMBDA_ASYNC_PAYLOAD_MAX) return LAMBDA_ERR_TOO_LARGE;
+    store_txn_t *t = NULL;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return LAMBDA_ERR_SERVICE;
+    json_t *rec = lambda__get_fn_version(t, name, qual, NULL);
+    store_abort(t);
+    if (!rec) return LAMBDA_ERR_NOT_FOUND;
+    json_decref(rec);
+    return lambda__async_enqueue_internal(name, qual, payload, len) == 0 ? NB_OK : LAMBDA_ERR_SERVICE;
 }
 
 /* --- the Invoke operation ------------------------------------------------------------------ */

@@ -37,6 +37,31 @@ typedef void (*lambda_invoke_cb)(void *arg, const lambda_result_t *res);
 int lambda_invoke(nb_ctx_t *ctx, const char *function_name_or_arn, const char *qualifier,
                   const void *payload, size_t len, lambda_invoke_cb cb, void *arg);
 
+/* Queue an asynchronous (Event) invocation, as S3/SNS/EventBridge deliveries
+ * do: durable once the store commits (a kill -9 after that loses nothing),
+ * retried and sent to its destinations like Invoke with InvocationType Event.
+ * Returns NB_OK, LAMBDA_ERR_NOT_FOUND (no such function or qualifier),
+ * LAMBDA_ERR_TOO_LARGE (over 1 MB) or LAMBDA_ERR_SERVICE. payload is copied. */
+nb_err_t lambda_invoke_event(nb_ctx_t *ctx, const char *function_name_or_arn, const char *qualifier,
+                             const void *payload, size_t len);
+
+/* Credentials an instance gets for its execution role (AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). The security module registers a
+ * provider that issues temporary credentials for role_arn; an instance is
+ * retired before its credentials expire (never reused within 5 minutes of
+ * expires_ms). Without a provider, instances get lambda.access_key_id /
+ * lambda.secret_access_key (default "test"). The provider returns 0, or -1 to
+ * fail the instance's start (the invocation gets a function error). */
+typedef struct lambda_credentials {
+    char access_key_id[128];
+    char secret_access_key[128];
+    char session_token[4096];   /* "" for long-term keys */
+    unsigned long long expires_ms;   /* Unix ms; 0 = does not expire */
+} lambda_credentials_t;
+typedef int (*lambda_credentials_fn)(void *arg, const char *role_arn, const char *function_arn,
+                                     lambda_credentials_t *out);
+void lambda_set_credentials_provider(lambda_credentials_fn fn, void *arg);
+
 /* Command-line entry points (argv[0] is the sub-command name). Exit status. */
 int lambda_logs_main(int argc, char **argv);
 int lambda_dead_letters_main(int argc, char **argv);

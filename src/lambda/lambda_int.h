@@ -8,7 +8,9 @@
  * Store layout (values are JSON text unless said otherwise):
  *   lambda.fn     NAME                      {"cfg":FunctionConfiguration($LATEST),"code":{sha,size},
  *                                            "tags":{},"reserved":N?,"policy":[stmt...],
- *                                            "eic":{QUAL:EventInvokeConfig},"pc":{QUAL:N},"next_ver":N}
+ *                                            "eic":{QUAL:FunctionEventInvokeConfig},
+ *                                            "pc":{QUAL:{"n","at","ver"}},"next_ver":N,
+ *                                            "last_pub":{"rev","ver"}}
  *   lambda.ver    NAME \0 %010u             {"cfg":FunctionConfiguration(version),"code":{...}}
  *   lambda.alias  NAME \0 ALIAS             AliasConfiguration
  *   lambda.layer  LAYER \0 %010u            LayerVersion (GetLayerVersion shape + "sha")
@@ -61,6 +63,7 @@ typedef struct lambda_fnconf {
     char *code_dir;      /* host path of the unpacked code */
     char *opt_dir;       /* host path of the merged layers, or NULL */
     char *revision;
+    char *role;          /* execution role ARN */
     unsigned memory_mb, timeout_s, tmp_mb;
     json_t *env;         /* object of user variables (owned ref) */
 } lambda_fnconf_t;
@@ -151,6 +154,9 @@ struct lambda_inst {
     int frozen;
     int counted;                  /* 1: counted in fn->busy; 2: and in busy_unreserved */
     int exit_status;              /* waitpid status once DEAD */
+    uint64_t creds_expire_ms;     /* its role credentials' expiry (Unix ms), 0 = none */
+    unsigned peak_mb;             /* last Max Memory Used read, and when */
+    uint64_t peak_read_us;
     char *init_error;             /* body posted to /runtime/init/error */
 };
 
@@ -167,10 +173,14 @@ typedef struct lambda_svc {
     unsigned account_limit;
     unsigned async_retry_delay_ms;
     int isolate;
+    int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
+    unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
     unsigned busy_unreserved;
     unsigned reserved_sum;
     lambda_fn_t *fns;
     uv_timer_t sweep;
+    lambda_credentials_fn creds_fn;
+    void *creds_arg;
 } lambda_svc_t;
 
 extern lambda_svc_t lambda__svc;
@@ -276,6 +286,8 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
 void lambda__inst_freeze(lambda_inst_t *inst);
 void lambda__inst_thaw(lambda_inst_t *inst);
 void lambda__inst_kill(lambda_inst_t *inst);
+/* Kill instances a previous nimbus left running (kill -9), at start-up. */
+void lambda__inst_reap_orphans(void);
 /* (Re)start the instance timer: lambda__inst_timer() in ms. */
 void lambda__inst_arm(lambda_inst_t *inst, uint64_t ms);
 /* SIGTERM, SIGKILL 2 s later. */
@@ -316,8 +328,9 @@ void lambda__async_init(void);
 void lambda__async_stop(void);
 /* Queue an Event invocation durably; replies 202 to req once durable. */
 void lambda__async_enqueue(nb_req_t *req, const char *name, const char *qual, const char *payload, size_t len);
-/* Queue an internal event (destinations); no reply. */
-void lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len);
+/* Queue an internal event (destinations, lambda_invoke_event); no reply. 0 or -1.
+ * Must not be called while a write transaction is open. */
+int lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len);
 
 /* --- handler entry points (op table in service.c) ----------------------------- */
 void lambda__op_create_function(nb_req_t *req);
@@ -355,6 +368,13 @@ void lambda__op_add_permission(nb_req_t *req);
 void lambda__op_remove_permission(nb_req_t *req);
 void lambda__op_get_policy(nb_req_t *req);
 void lambda__op_get_account_settings(nb_req_t *req);
+void lambda__op_get_code_signing(nb_req_t *req);
+void lambda__op_get_package(nb_req_t *req);
+void lambda__op_get_url_config(nb_req_t *req);
+void lambda__op_list_eic(nb_req_t *req);
+void lambda__op_list_pc(nb_req_t *req);
+void lambda__op_list_esm(nb_req_t *req);
+void lambda__op_get_layer_by_arn(nb_req_t *req);
 void lambda__op_tag(nb_req_t *req);
 void lambda__op_untag(nb_req_t *req);
 void lambda__op_list_tags(nb_req_t *req);

@@ -6,8 +6,8 @@
  *   logs.events   GROUP \0 STREAM \0 ts_ms(8B BE) seq(4B BE)   the message bytes (no newline)
  *
  * Lines are batched in memory and written by one write transaction per flush
- * (every sweep tick, 100 ms–1 s, and when an invocation ends), so logging
- * costs one group commit rather than one per line. Group names are
+ * (every sweep tick of pool.c, 100 ms), so logging costs one group
+ * commit per tick rather than one per line. Group names are
  * /aws/lambda/NAME; streams YYYY/MM/DD/[VERSION]INSTANCEID. */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"

@@ -125,8 +125,13 @@ static void emit(lambda_inst_t *inst, const char *fmt, ...)
     nb_buf_free(&b);
 }
 
+/* Max Memory Used of the environment. Reading it costs a file open (cgroup or
+ * /proc), so a value less than 100 ms old is reused: a peak only grows. */
 static unsigned peak_mb(lambda_inst_t *inst)
 {
+    uint64_t now = nb_now_us();
+    if (inst->peak_mb && now - inst->peak_read_us < 100000) return inst->peak_mb;
+    inst->peak_read_us = now;
     uint64_t bytes = inst->sbx ? sbx_peak_memory(inst->sbx) : 0;
     if (!bytes && inst->pid > 0) {
         char p[64], line[256];
@@ -138,7 +143,9 @@ static unsigned peak_mb(lambda_inst_t *inst)
             fclose(f);
         }
     }
-    return (unsigned)((bytes + (1 << 20) - 1) >> 20);
+    unsigned mb = (unsigned)((bytes + (1 << 20) - 1) >> 20);
+    if (mb > inst->peak_mb) inst->peak_mb = mb;
+    return inst->peak_mb;
 }
 
 /* --- delivering and ending invocations --------------------------------------------- */
@@ -258,24 +265,57 @@ static void spawn_for(lambda_pool_t *pool, lambda_inv_t *inv)
     count(inst);
 }
 
-void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
+/* Run inv now: an idle instance or a new one (never the queue). */
+static void submit_now(lambda_pool_t *pool, lambda_inv_t *inv)
 {
+    const char *reason = throttle_reason(pool->fn);
+    if (reason) {
+        lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.", reason, NULL, 0, NULL);
+        return;
+    }
     for (lambda_inst_t *i = pool->insts; i; i = i->next) {
         if (i->state == INST_IDLE && i->conf == pool->conf && i->next_req) {
             deliver(i, inv);
             return;
         }
     }
+    spawn_for(pool, inv);
+}
+
+void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
+{
+    /* An instance about to ask for work takes it without adding concurrency,
+     * unless the function is already over its (possibly just lowered) reserve. */
+    lambda_fn_t *fn = pool->fn;
+    if (fn->reserved == 0 || (fn->reserved > 0 && fn->busy > (unsigned)fn->reserved)) {
+        lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.",
+                           "ReservedFunctionConcurrentInvocationLimitExceeded", NULL, 0, NULL);
+        return;
+    }
     if (pool->n_post > pool->n_queued) {
+        inv->submit_us = nb_now_us();
         enqueue(pool, inv);
         return;
     }
-    const char *reason = throttle_reason(pool->fn);
-    if (reason) {
-        lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.", reason, NULL, 0, NULL);
-        return;
+    submit_now(pool, inv);
+}
+
+/* An invocation waits for an instance finishing its previous one at most
+ * QUEUE_WAIT_US: a runtime slow to ask for more work (or stuck after its
+ * answer) must not hold it; it then gets an instance of its own. */
+#define QUEUE_WAIT_US 1000000
+
+static void rescue_queue(lambda_pool_t *pool, uint64_t now)
+{
+    while (pool->q_head && now - pool->q_head->submit_us > QUEUE_WAIT_US) {
+        lambda_inv_t *inv = dequeue(pool);
+        if (!pool->conf) {
+            lambda__inv_finish(inv, LAMBDA_ERR_SERVICE, "The function changed while the invocation waited; retry.",
+                               NULL, NULL, 0, NULL);
+            continue;
+        }
+        submit_now(pool, inv);
     }
-    spawn_for(pool, inv);
 }
 
 /* Queued invocations beyond the instances that will pick them up get their own. */
@@ -349,7 +389,11 @@ static void become_ready(lambda_inst_t *inst, nb_req_t *req)
     inst->state = INST_IDLE;
     uncount(inst);
     inst->idle_since_us = nb_now_us();
-    lambda__inst_freeze(inst);
+    /* Freeze after a short grace period: back-to-back invocations then cost no
+     * freeze/thaw round trip (a cgroup freeze takes milliseconds), while an
+     * environment left idle is stopped as on Lambda. */
+    if (lambda__svc.freeze_delay_ms) lambda__inst_arm(inst, lambda__svc.freeze_delay_ms);
+    else lambda__inst_freeze(inst);
 }
 
 void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
@@ -369,6 +413,14 @@ void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
     case INST_POST:
         if (inst->pool->n_post) inst->pool->n_post--;
         become_ready(inst, req);
+        return;
+    case INST_IDLE:
+        /* A runtime that gave up on its long poll (client timeout) and asks
+         * again: the newest request is the one still listening. */
+        if (inst->next_req)
+            lambda__rapi_reply(inst->next_req, 403, "{\"errorMessage\":\"State transition is not allowed\","
+                                                    "\"errorType\":\"InvalidStateTransition\"}");
+        inst->next_req = req;
         return;
     case INST_STOPPING:
         if (!inst->next_req) { inst->next_req = req; return; }
@@ -489,6 +541,9 @@ void lambda__inst_timer(lambda_inst_t *inst)
         lambda__inst_kill(inst);
         lambda__inst_arm(inst, 2000);
         return;
+    case INST_IDLE:
+        lambda__inst_freeze(inst);
+        return;
     default:
         return;
     }
@@ -538,10 +593,13 @@ void lambda__inst_exited(lambda_inst_t *inst)
     }
     uncount(inst);
     remove_inst(pool, inst);
+    int failed_init = inst->provisioned && (inst->init_error || inst->state == INST_INIT);
     inst->state = INST_DEAD;
     lambda__inst_release(inst);
     redispatch(pool);
-    provision(pool);
+    /* A provisioned environment that dies during init is replaced by the sweep
+     * (once a second), not at once: a broken function must not spin. */
+    if (!failed_init) provision(pool);
 }
 
 /* --- configuration changes, reaping, stop ------------------------------------------------- */
@@ -578,22 +636,32 @@ void lambda__fn_forget(const char *name)
 static void on_sweep(uv_timer_t *t)
 {
     uint64_t now = nb_now_us();
+    static uint64_t last_provision;
+    if (now - last_provision >= 1000000) {
+        last_provision = now;
+        for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
+            for (lambda_pool_t *p = f->pools; p; p = p->next)
+                if (p->provisioned) provision(p);
+    }
     uint64_t limit = (uint64_t)lambda__svc.idle_timeout_ms * 1000;
     for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
-        for (lambda_pool_t *p = f->pools; p; p = p->next)
+        for (lambda_pool_t *p = f->pools; p; p = p->next) {
+            rescue_queue(p, now);
             for (lambda_inst_t *i = p->insts, *n; i; i = n) {
                 n = i->next;
-                if (i->state == INST_IDLE && !i->provisioned && now - i->idle_since_us >= limit)
+                if (i->state != INST_IDLE) continue;
+                if ((!i->provisioned && now - i->idle_since_us >= limit) ||
+                    (i->creds_expire_ms && nb_wall_ms() + 300000 >= i->creds_expire_ms))
                     lambda__inst_shutdown(i);
             }
+        }
     lambda__log_flush();
 }
 
 void lambda__pool_start(void)
 {
     uv_timer_init(lambda__svc.ctx->loop, &lambda__svc.sweep);
-    uint64_t every = lambda__svc.idle_timeout_ms < 2000 ? 100 : 1000;
-    uv_timer_start(&lambda__svc.sweep, on_sweep, every, every);
+    uv_timer_start(&lambda__svc.sweep, on_sweep, 100, 100);
 }
 
 unsigned lambda__pool_count_instances(void)

@@ -26,9 +26,13 @@ static const char *invocation_path(const char *p, char *id, size_t cap)
     return slash + 1;
 }
 
+/* Runtime API requests are nimbus-internal traffic: no access-log line each. */
+static const nb_service_t rapi_service = {.name = "lambda-runtime", .proto = NB_PROTO_INTERNAL};
+
 void lambda__rapi_dispatch(nb_req_t *req, void *data)
 {
     lambda_inst_t *inst = data;
+    req->svc = &rapi_service;
     const char *p = req->path;
     int get = strcmp(req->method, "GET") == 0;
     int post = strcmp(req->method, "POST") == 0;

@@ -3,7 +3,7 @@
  *
  * Start-up: settings from the configuration (lambda.idle_timeout seconds,
  * lambda.account_concurrency, lambda.async_retry_delay_ms, lambda.isolate,
- * lambda.node, lambda.python), the runtime bootstraps embedded in the binary
+ * lambda.freeze (0: idle instances are not stopped), lambda.node, lambda.python), the runtime bootstraps embedded in the binary
  * written to DATA/runtime/, provisioned instances and queued Event
  * invocations resumed from the store. */
 #include "lambda/lambda_int.h"
@@ -86,6 +86,20 @@ static const nb_op_t ops[] = {
      "GET /2015-03-31/functions/{FunctionName}/policy", 0},
     {"GetAccountSettings", lambda__op_get_account_settings, "lambda:GetAccountSettings", "*", NULL,
      "GET /2016-08-19/account-settings/", 0},
+    {"NimbusGetFunctionPackage", lambda__op_get_package, "lambda:GetFunction", FN_ARN, NULL,
+     "GET /2015-03-31/functions/{FunctionName}/package/{Package}", NB_OP_NO_AUTH},
+    {"GetFunctionCodeSigningConfig", lambda__op_get_code_signing, "lambda:GetFunctionCodeSigningConfig", FN_ARN,
+     NULL, "GET /2020-06-30/functions/{FunctionName}/code-signing-config", 0},
+    {"GetFunctionUrlConfig", lambda__op_get_url_config, "lambda:GetFunctionUrlConfig", FN_ARN, NULL,
+     "GET /2021-10-31/functions/{FunctionName}/url", 0},
+    {"ListFunctionEventInvokeConfigs", lambda__op_list_eic, "lambda:ListFunctionEventInvokeConfigs", FN_ARN, NULL,
+     "GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", 0},
+    {"ListProvisionedConcurrencyConfigs", lambda__op_list_pc, "lambda:ListProvisionedConcurrencyConfigs", FN_ARN,
+     NULL, "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL", 0},
+    {"ListEventSourceMappings", lambda__op_list_esm, "lambda:ListEventSourceMappings", "*", NULL,
+     "GET /2015-03-31/event-source-mappings/", 0},
+    {"GetLayerVersionByArn", lambda__op_get_layer_by_arn, "lambda:GetLayerVersion", "*", NULL,
+     "GET /2018-10-31/layers?find=LayerVersion", 0},
     {"TagResource", lambda__op_tag, "lambda:TagResource", "{ARN}", NULL, "POST /2017-03-31/tags/{ARN}", 0},
     {"UntagResource", lambda__op_untag, "lambda:UntagResource", "{ARN}", NULL, "DELETE /2017-03-31/tags/{ARN}", 0},
     {"ListTags", lambda__op_list_tags, "lambda:ListTags", "{ARN}", NULL, "GET /2017-03-31/tags/{ARN}", 0},
@@ -93,7 +107,8 @@ static const nb_op_t ops[] = {
 
 static const char *const prefixes[] = {
     "/2015-03-31/functions", "/2017-10-31/functions", "/2019-09-30/functions", "/2019-09-25/functions",
-    "/2018-10-31/layers", "/2016-08-19/account-settings", "/2017-03-31/tags", NULL,
+    "/2018-10-31/layers", "/2016-08-19/account-settings", "/2017-03-31/tags", "/2020-06-30/functions",
+    "/2021-10-31/functions", "/2015-03-31/event-source-mappings", NULL,
 };
 
 /* The bootstraps under runtimes/, embedded by scripts/embed.sh. */
@@ -112,11 +127,40 @@ static void write_runtimes(void)
         char dir[PATH_MAX];
         snprintf(dir, sizeof dir, "%s", path);
         char *slash = strrchr(dir, '/');
-        if (slash) { *slash = 0; nb_mkdir_p(dir); chmod(dir, 0755); }
+        if (slash) {
+            *slash = 0;
+            nb_mkdir_p(dir);
+            /* every level readable: sandboxed instances run as unprivileged uids */
+            size_t root = strlen(lambda__svc.runtime_dir);
+            for (char *p = dir + strlen(dir); p > dir + root; p--) {
+                if (*p == '/') { *p = 0; chmod(dir, 0755); *p = '/'; }
+            }
+            chmod(dir, 0755);
+        }
         int exec = strstr(f->path, "bootstrap") && !strchr(strrchr(f->path, '/') ? strrchr(f->path, '/') : f->path, '.');
         if (nb_write_file_atomic(path, f->data, f->len, exec ? 0755 : 0644) != 0)
             nb_log_error("lambda", "cannot write %s", path);
     }
+}
+
+/* The native runner is this binary; a copy under DATA/runtime/bin/ is what a
+ * sandboxed instance can see (at /var/runtime/bin/nimbus). */
+static void install_self(void)
+{
+    char dst[PATH_MAX];
+    if (lambda__pathf(dst, sizeof dst, "%s/bin/nimbus", lambda__svc.runtime_dir)) return;
+    struct stat a, b;
+    if (stat(lambda__svc.self_exe, &a) != 0) return;
+    if (stat(dst, &b) == 0 && a.st_size == b.st_size && a.st_mtime <= b.st_mtime) return;
+    nb_buf_t bin = NB_BUF_INIT;
+    char dir[PATH_MAX];
+    if (nb_read_file(lambda__svc.self_exe, &bin) == 0 &&
+        lambda__pathf(dir, sizeof dir, "%s/bin", lambda__svc.runtime_dir) == 0 && nb_mkdir_p(dir) == 0) {
+        chmod(dir, 0755);
+        if (nb_write_file_atomic(dst, bin.data, bin.len, 0755) != 0)
+            nb_log_warn("lambda", "cannot install the native runner at %s", dst);
+    }
+    nb_buf_free(&bin);
 }
 
 static void find_exe(const char *name, const char *configured, char *out, size_t cap)
@@ -163,7 +207,11 @@ static int lambda_init(nb_ctx_t *ctx)
     s->account_limit = (unsigned)nb_config_get_long(cfg, "lambda.account_concurrency", 1000);
     s->async_retry_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.async_retry_delay_ms", 60000);
     s->isolate = (int)nb_config_get_long(cfg, "lambda.isolate", sbx_fully_isolated());
+    s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
+    s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
+    lambda__inst_reap_orphans();
     write_runtimes();
+    install_self();
     lambda__logs_init();
     lambda__pool_start();
     s->started = 1;
@@ -187,7 +235,9 @@ static void lambda_stop(nb_ctx_t *ctx)
 static json_t *lambda_health(nb_ctx_t *ctx)
 {
     (void)ctx;
-    return json_pack("{s:i,s:i,s:i}", "instances", (int)lambda__pool_count_instances(),
+    unsigned busy = 0;
+    for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next) busy += f->busy;
+    return json_pack("{s:i,s:i,s:i,s:i}", "instances", (int)lambda__pool_count_instances(), "busy", (int)busy,
                      "busy_unreserved", (int)lambda__svc.busy_unreserved, "reserved", (int)lambda__svc.reserved_sum);
 }
 

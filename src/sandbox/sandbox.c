@@ -1,13 +1,438 @@
-/* sandbox.c — placeholder: plain processes until the sandbox lands. */
-#include "sandbox/sandbox.h"
+/* sandbox.c — spawn orchestration and the instance handle.
+ *
+ *   sbx_spawn ──► RUNNING ──sbx_freeze──► FROZEN ──sbx_thaw──► RUNNING
+ *                    │                                            │
+ *                    └──────── exit / kill ──► sbx_release (cleanup: cgroup, relays, scratch)
+ *
+ * sbx_spawn: the parent builds a plan (mounts, cgroups, ids, filter), clones
+ * the child straight into its new namespaces (vfork-style clone sharing our
+ * memory; fork-style clone3 when NIMBUS_SANDBOX=fork — never fork+unshare,
+ * which would cost a second process for the PID namespace),
+ * and waits on a CLOEXEC report socket: a report means the child failed at a
+ * named stage; EOF means execve succeeded. The child becomes PID 1 of its
+ * PID namespace, so when it dies the kernel kills everything it started, and
+ * it is a direct child of the caller, who reaps it (libuv or waitpid).
+ *
+ * Child sequence (system calls only — see sbx_internal.h):
+ *   user-ns map → setsid (+ autogroup nice) → join cgroups → mounts +
+ *   pivot_root → netns (lo, listeners) → hostname → rlimits → stdio → cwd →
+ *   drop caps, set uid/gid, PDEATHSIG → no_new_privs + seccomp → mark fds
+ *   CLOEXEC → execve. After the exec the parent starts the relays and, where
+ *   the cpu controller has its own v1 hierarchy, the late cpu join.
+ *
+ * A handle (sbx_t) is owned by the caller from sbx_spawn to sbx_release;
+ * sbx_spawn is thread-safe (one vfork stack, under a mutex). */
+#include "sandbox/sbx_internal.h"
+#include "core/alloc.h"
+#include "core/log.h"
 #include <errno.h>
-int sbx_spawn(const sbx_spec_t *spec, sbx_t **out) { return -ENOSYS; }
-pid_t sbx_pid(const sbx_t *s) { return -1; }
-int sbx_freeze(sbx_t *s) { return -ENOSYS; }
-int sbx_thaw(sbx_t *s) { return -ENOSYS; }
-void sbx_kill(sbx_t *s) {}
-uint64_t sbx_peak_memory(const sbx_t *s) { return 0; }
-int sbx_oom_killed(const sbx_t *s) { return 0; }
-void sbx_release(sbx_t *s) {}
-const char *sbx_features(void) { return "sandbox: not built yet\n"; }
-int sbx_fully_isolated(void) { return 0; }
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SBX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SBX_ASAN 1
+#endif
+#endif
+#ifdef SBX_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+struct sbx {
+    pid_t pid;
+    int pidfd;                   /* race-free "is it still ours?" */
+    int isolated;                /* namespaces were used */
+    sbx_cg_t cg;
+    sbx_proxy_t *proxy[SBX_MAX_HOSTS];
+    int nproxy;
+    uint64_t hwm;                /* last VmHWM seen, for hosts without a memory cgroup */
+    char *scratch;               /* plain mode: scratch_dir we created, removed at release */
+};
+
+const char *sbx__stage_name(int stage)
+{
+    static const char *const names[] = { "?", "setup", "user namespace", "cgroup", "mount",
+                                         "network", "credentials", "seccomp", "exec" };
+    return stage > 0 && stage <= SBX_STAGE_EXEC ? names[stage] : "?";
+}
+
+/* ---- child ---------------------------------------------------------------------- */
+static void __attribute__((noreturn)) report_fail(int fd, int stage, int err, int detail)
+{
+    sbx_report_t r = { SBX_REPORT_ERROR, stage, err < 0 ? -err : err, detail };
+    if (send(fd, &r, sizeof r, MSG_NOSIGNAL) < 0) { /* parent gone: nothing to tell */ }
+    _exit(127);
+}
+
+static void send_listeners(int fd, const int *fds, int n)
+{
+    sbx_report_t r = { SBX_REPORT_LISTENERS, 0, 0, n };
+    struct iovec iov = { &r, sizeof r };
+    union { char buf[CMSG_SPACE(sizeof(int) * SBX_MAX_HOSTS)]; struct cmsghdr align; } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+    memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+    if (sendmsg(fd, &m, MSG_NOSIGNAL) < 0) report_fail(fd, SBX_STAGE_NET, errno, 0);
+    for (int i = 0; i < n; i++) close(fds[i]);
+}
+
+/* stdio from the spec, without one dup2 clobbering another's source. */
+static int setup_stdio(const sbx_plan_t *p, int devnull)
+{
+    int src[3] = { devnull, p->fd_out, p->fd_err }, tmp[3];
+    for (int i = 0; i < 3; i++)
+        if ((tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 10)) < 0) return -errno;
+    for (int i = 0; i < 3; i++)
+        if (dup2(tmp[i], i) < 0) return -errno;
+    return 0;
+}
+
+static void reset_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &sa, NULL);
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnull)
+{
+    int fd = p->sync_fd, r, detail = 0;
+    if (p->userns && (r = sbx__userns_map(p->outer_uid, p->outer_gid)) < 0)
+        report_fail(fd, SBX_STAGE_USERNS, r, 0);
+    setsid();
+    if (p->autogroup) sbx__autogroup_apply(p->nice);   /* best effort: a weight, not a limit */
+    for (int i = 0; i < p->ncg; i++)
+        if (write(p->cg_fds[i], "0", 1) != 1) report_fail(fd, SBX_STAGE_CGROUP, errno, i);
+    if (p->isolate) {
+        if ((r = sbx__mount_apply(p, &detail)) < 0) report_fail(fd, SBX_STAGE_MOUNT, r, detail);
+        if (p->netns) {
+            int lfd[SBX_MAX_HOSTS];
+            if ((r = sbx__net_child(p, lfd)) < 0) report_fail(fd, SBX_STAGE_NET, r, 0);
+            if (p->nhosts) send_listeners(fd, lfd, p->nhosts);
+        }
+        if (sethostname("nimbus", 6) != 0) report_fail(fd, SBX_STAGE_SETUP, errno, 1);
+    }
+    if ((r = sbx__rlimits_apply()) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 2);
+    if ((r = setup_stdio(p, devnull)) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 3);
+    if (p->cwd && chdir(p->cwd) != 0) report_fail(fd, SBX_STAGE_SETUP, errno, 4);
+    reset_signals();
+    umask(022);
+    if (p->isolate) {
+        if ((r = sbx__caps_drop(p)) < 0) report_fail(fd, SBX_STAGE_CREDS, r, 0);
+        if ((r = sbx__seccomp_apply(p->seccomp)) < 0) report_fail(fd, SBX_STAGE_SECCOMP, r, 0);
+    } else {
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);   /* dies with nimbus (isolated: in caps_drop) */
+    }
+    if (syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) != 0)
+        for (int i = 3; i < 1024; i++) fcntl(i, F_SETFD, FD_CLOEXEC);
+    execve(p->argv[0], (char *const *)p->argv, (char *const *)p->envp);
+    report_fail(fd, SBX_STAGE_EXEC, errno, 0);
+}
+
+/* fork-like clone into new namespaces: the child returns 0 on a copy of our stack. */
+static pid_t clone_ns(unsigned long flags, int use_clone3)
+{
+    if (use_clone3) {
+        struct clone_args a;
+        memset(&a, 0, sizeof a);
+        a.flags = flags;
+        a.exit_signal = SIGCHLD;
+        long r = syscall(SYS_clone3, &a, sizeof a);
+        if (r >= 0 || errno != ENOSYS) return (pid_t)r;
+    }
+    return (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+}
+
+/* vfork-style: the child shares our memory (no page tables copied, no
+ * copy-on-write faults afterwards — the cost of a fork grows with nimbus's
+ * size) and runs on its own stack while this thread waits for its execve or
+ * exit, as posix_spawn does. The stack is static, so one spawn at a time uses
+ * it; signals are blocked across the clone so that no nimbus handler runs on
+ * the child's side of shared memory (the child resets them before unblocking). */
+static char vfork_stack[256 * 1024] __attribute__((aligned(64)));
+static pthread_mutex_t vfork_lock = PTHREAD_MUTEX_INITIALIZER;
+typedef struct { const sbx_plan_t *plan; int devnull; } vfork_arg_t;
+
+static int vfork_child(void *arg)
+{
+    const vfork_arg_t *a = arg;
+    child_main(a->plan, a->devnull);
+}
+
+static pid_t clone_vfork(unsigned long flags, const sbx_plan_t *plan, int devnull)
+{
+    vfork_arg_t a = { plan, devnull };
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_mutex_lock(&vfork_lock);
+#ifdef SBX_ASAN
+    /* The last child exec'd without returning from its frames, leaving their
+     * redzones poisoned in the shadow of this stack. */
+    __asan_unpoison_memory_region(vfork_stack, sizeof vfork_stack);
+#endif
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = clone(vfork_child, vfork_stack + sizeof vfork_stack,
+                      (int)(flags | CLONE_VM | CLONE_VFORK | SIGCHLD), &a);
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_mutex_unlock(&vfork_lock);
+    errno = err;
+    return pid;
+}
+
+/* ---- parent ------------------------------------------------------------------------ */
+/* The instance runs as another uid: the top of each directory it is given must
+ * be world-traversable (callers create them 0700). The host parents stay
+ * private — the bind mount makes the directory reachable without them. */
+static void make_traversable(const char *dir)
+{
+    struct stat st;
+    if (dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 055) != 055)
+        chmod(dir, (st.st_mode & 07777) | 055);
+}
+
+static const char *const empty_env[] = { NULL };
+
+/* Parent side of the handshake: collect listeners, stop at EOF or a failure report. */
+static int await_child(sbx_t *s, int sock, const sbx_plan_t *plan, const char *name)
+{
+    for (;;) {
+        sbx_report_t r;
+        union { char buf[CMSG_SPACE(sizeof(int) * SBX_MAX_HOSTS)]; struct cmsghdr align; } u;
+        struct iovec iov = { &r, sizeof r };
+        struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                            .msg_controllen = sizeof u.buf };
+        ssize_t n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0) return 0;                               /* execve succeeded */
+        if (n != (ssize_t)sizeof r) return n < 0 ? -errno : -EPROTO;
+        if (r.type == SBX_REPORT_ERROR) {
+            nb_log_warn("sandbox", "%s: start failed at %s (%s, step %d)", name,
+                        sbx__stage_name(r.stage), strerror(r.err), r.detail);
+            return -r.err;
+        }
+        struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+        if (!c || c->cmsg_type != SCM_RIGHTS) continue;
+        int nfd = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int fds[SBX_MAX_HOSTS];
+        memcpy(fds, CMSG_DATA(c), sizeof(int) * (size_t)nfd);
+        for (int i = 0; i < nfd; i++) {
+            if (i < plan->nhosts && s->nproxy < SBX_MAX_HOSTS)
+                s->proxy[s->nproxy++] = sbx__proxy_start(fds[i], &plan->hosts[i]);
+            else close(fds[i]);
+        }
+    }
+}
+
+int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
+{
+    *out = NULL;
+    if (!spec || !spec->argv || !spec->argv[0]) return -EINVAL;
+    const sbx_host_t *h = sbx__host();
+    const char *name = spec->name ? spec->name : "instance";
+    sbx_mode_t mode = spec->isolate ? h->mode : SBX_MODE_PLAIN;
+    if (mode != SBX_MODE_PLAIN && !spec->code_dir) return -EINVAL;
+
+    sbx_plan_t plan;
+    memset(&plan, 0, sizeof plan);
+    plan.argv = spec->argv;
+    plan.envp = spec->envp ? spec->envp : empty_env;
+    plan.fd_out = spec->stdout_fd >= 0 ? spec->stdout_fd : h->devnull;
+    plan.fd_err = spec->stderr_fd >= 0 ? spec->stderr_fd : h->devnull;
+    plan.cap_last = h->cap_last;
+    plan.cwd = spec->code_dir;
+
+    sbx_t *s = nb_xcalloc(1, sizeof *s);
+    s->pidfd = -1;
+    unsigned long flags = 0;
+    if (mode != SBX_MODE_PLAIN) {
+        s->isolated = plan.isolate = 1;
+        plan.cwd = "/var/task";
+        plan.userns = mode == SBX_MODE_USERNS;
+        plan.outer_uid = geteuid();
+        plan.outer_gid = getegid();
+        plan.seccomp = &h->seccomp;
+        flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
+        if (plan.userns) flags |= CLONE_NEWUSER;
+        if (spec->net == SBX_NET_NIMBUS_ONLY) {
+            flags |= CLONE_NEWNET;
+            plan.netns = 1;
+            plan.nhosts = sbx__parse_hosts(spec->nimbus_host, plan.hosts, SBX_MAX_HOSTS);
+            if (plan.nhosts < 0) {
+                nb_log_warn("sandbox", "%s: bad nimbus_host \"%s\"", name, spec->nimbus_host);
+                free(s);
+                return -EINVAL;
+            }
+        }
+        if (mode == SBX_MODE_ROOT) {
+            plan.setid = 1;
+            plan.uid = sbx__function_uid(name);
+            plan.gid = (gid_t)plan.uid;
+            make_traversable(spec->code_dir);
+            make_traversable(spec->layers_dir);
+            make_traversable(spec->runtime_dir);
+            plan.autogroup = sbx__cg_autogroup();
+            plan.nice = sbx__autogroup_nice(spec->memory_mb ? spec->memory_mb : 128);
+            plan.ncg = sbx__cg_create(&s->cg, name, spec->memory_mb ? spec->memory_mb : 128,
+                                      spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS,
+                                      plan.cg_fds, SBX_MAX_HIER);
+        }
+        sbx__mount_plan(&plan, spec, plan.userns);
+    }
+    const char **env_tmp = NULL;
+    if (mode == SBX_MODE_PLAIN) {
+        s->scratch = sbx__scratch_prepare(spec->scratch_dir, plan.envp, &env_tmp);
+        if (env_tmp) plan.envp = env_tmp;
+    }
+
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        int err = -errno;
+        sbx__plan_free(&plan);
+        sbx__scratch_env_free(env_tmp);
+        for (int i = 0; i < plan.ncg; i++) close(plan.cg_fds[i]);
+        sbx__cg_destroy(&s->cg);
+        sbx__scratch_remove(s->scratch);
+        free(s);
+        return err;
+    }
+    plan.sync_fd = sv[1];
+    pid_t pid;
+    if (h->use_vfork) pid = clone_vfork(flags, &plan, h->devnull);
+    else if ((pid = clone_ns(flags, h->have_clone3)) == 0) child_main(&plan, h->devnull);
+    int err = pid < 0 ? -errno : 0;
+    close(sv[1]);
+    for (int i = 0; i < plan.ncg; i++) close(plan.cg_fds[i]);
+    if (pid > 0) {
+        s->pid = pid;
+        err = await_child(s, sv[0], &plan, name);
+        if (err < 0) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+        }
+    } else {
+        nb_log_warn("sandbox", "%s: clone: %s", name, strerror(-err));
+    }
+    close(sv[0]);
+    sbx__plan_free(&plan);
+    sbx__scratch_env_free(env_tmp);
+    if (err < 0) {
+        for (int i = 0; i < s->nproxy; i++) sbx__proxy_stop(s->proxy[i]);
+        sbx__cg_destroy(&s->cg);
+        sbx__scratch_remove(s->scratch);
+        free(s);
+        return err;
+    }
+    s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    sbx__cg_join_cpu_later(&s->cg, pid, s->pidfd);
+    *out = s;
+    return 0;
+}
+
+pid_t sbx_pid(const sbx_t *s) { return s ? s->pid : -1; }
+
+/* Still our process (running or a zombie not yet reaped)? Then its pid and
+ * process group cannot have been reused. */
+static int alive(const sbx_t *s)
+{
+    if (s->pidfd >= 0) return syscall(SYS_pidfd_send_signal, s->pidfd, 0, NULL, 0) == 0;
+    return kill(s->pid, 0) == 0;
+}
+
+static uint64_t vm_hwm(pid_t pid)
+{
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    const char *l = strstr(buf, "VmHWM:");
+    return l ? strtoull(l + 6, NULL, 10) * 1024 : 0;
+}
+
+static void note_hwm(sbx_t *s)
+{
+    uint64_t v = alive(s) ? vm_hwm(s->pid) : 0;
+    if (v > s->hwm) s->hwm = v;
+}
+
+static int signal_group(sbx_t *s, int sig)
+{
+    if (!alive(s)) return -ESRCH;
+    if (kill(-s->pid, sig) != 0 && kill(s->pid, sig) != 0) return -errno;
+    return 0;
+}
+
+int sbx_freeze(sbx_t *s)
+{
+    note_hwm(s);
+    int r = sbx__cg_freeze(&s->cg, 1);
+    return r == -ENOTSUP ? signal_group(s, SIGSTOP) : r;
+}
+
+int sbx_thaw(sbx_t *s)
+{
+    int r = sbx__cg_freeze(&s->cg, 0);
+    return r == -ENOTSUP ? signal_group(s, SIGCONT) : r;
+}
+
+void sbx_kill(sbx_t *s)
+{
+    if (!s) return;
+    note_hwm(s);
+    sbx__cg_kill(&s->cg);
+    signal_group(s, SIGKILL);
+    if (s->cg.frz_dir == NULL) signal_group(s, SIGCONT);   /* a SIGSTOPped group */
+}
+
+uint64_t sbx_peak_memory(const sbx_t *s)
+{
+    uint64_t v = sbx__cg_peak(&s->cg);
+    if (v) return v;
+    uint64_t now = alive(s) ? vm_hwm(s->pid) : 0;
+    return now > s->hwm ? now : s->hwm;
+}
+
+int sbx_oom_killed(const sbx_t *s) { return s ? sbx__cg_oom_killed(&s->cg) : 0; }
+
+void sbx_release(sbx_t *s)
+{
+    if (!s) return;
+    for (int i = 0; i < s->nproxy; i++) sbx__proxy_stop(s->proxy[i]);
+    if (s->cg.ndir && sbx__cg_populated(&s->cg)) sbx__cg_kill(&s->cg);
+    sbx__cg_destroy(&s->cg);
+    if (s->pidfd >= 0) close(s->pidfd);
+    sbx__scratch_remove(s->scratch);
+    free(s);
+}

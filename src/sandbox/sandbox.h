@@ -32,7 +32,9 @@ typedef struct sbx_spec {
     unsigned tmp_mb;              /* EphemeralStorage: size of the private /tmp */
     unsigned pids_max;            /* 0 = default (1024) */
     sbx_net_t net;
-    const char *nimbus_host;      /* address:port the function must reach (Runtime API, endpoint) */
+    const char *nimbus_host;      /* address:port the function must reach (Runtime API, endpoint);
+                                   * several may be given comma-separated ("127.0.0.1:9001,127.0.0.1:4566").
+                                   * SBX_NET_NIMBUS_ONLY makes each reachable at the same ip:port inside. */
     int stdout_fd, stderr_fd;     /* where the instance's output goes (-1: /dev/null) */
     int isolate;                  /* 0: plain process with rlimits only (bench "without sandbox") */
     const char *name;             /* for cgroup naming and logs: "fn-NAME-instanceid" */
@@ -60,5 +62,13 @@ void sbx_release(sbx_t *s);
 const char *sbx_features(void);
 /* 1 when full isolation is available (root, namespaces, cgroups, seccomp). */
 int sbx_fully_isolated(void);
+/* 1 when isolate=1 gives the instance its own root (/var/task, /opt, private
+ * /tmp): as root, or unprivileged through a user namespace (then without
+ * cgroup limits). 0: isolate=1 degrades to a plain process and paths are the
+ * host's. Use this, not sbx_fully_isolated, to decide which paths to pass. */
+int sbx_namespaces_available(void);
+/* The loud start-up warning when isolation is partial (what is missing and
+ * what to do), or NULL when fully isolated. Returns a static string. */
+const char *sbx_startup_warning(void);
 
 #endif

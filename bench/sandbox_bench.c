@@ -1,0 +1,197 @@
+/* sandbox_bench.c — what the sandbox adds to a cold start.
+ *
+ * For each variant (isolate=0: plain fork/exec with rlimits; isolate=1: full
+ * sandbox; isolate=1 + nimbus-only network) and each program (a tiny C
+ * program, and Node.js when installed) it measures, N times:
+ *   spawn  — sbx_spawn call → return (the child has exec'd)
+ *   first  — sbx_spawn call → first byte the program writes (the cold start
+ *            as a runtime sees it: exec, dynamic loading, runtime init)
+ *   total  — first + wait + sbx_release (cgroup removal included)
+ *   cpu    — CPU time of nimbus's spawning thread + the instance (rusage)
+ * and prints min / median / p90 in microseconds, plus the median difference
+ * sandbox − plain. Hand-built, run as root for the full sandbox:
+ *
+ *   make && cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o build/sandbox_bench bench/sandbox_bench.c \
+ *      $(ls build/obj/core/[a-z]*.o build/obj/sandbox/[a-z]*.o build/obj/store/[a-z]*.o) \
+ *      build/obj/gen/embedded_files.o $(pkg-config --libs libuv jansson openssl libseccomp libarchive) \
+ *      -llmdb -lhttp_parser -lz -lpthread -lm -ldl
+ *   build/sandbox_bench [N [BALLAST_MB]]       (NIMBUS_SANDBOX=fork: fork-style spawn)
+ */
+#include "sandbox/sandbox.h"
+#include "core/util.h"
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct { const char *label; int isolate; sbx_net_t net; } variant_t;
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_s64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int64_t median_s(int64_t *v, int n) { qsort(v, (size_t)n, sizeof *v, cmp_s64); return v[n / 2]; }
+
+static void print_row(const char *prog, const char *label, const char *what, uint64_t *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_u64);
+    printf("%-6s %-22s %-6s min %6llu  median %6llu  p90 %6llu us\n", prog, label, what,
+           (unsigned long long)v[0], (unsigned long long)v[n / 2], (unsigned long long)v[n * 9 / 10]);
+}
+
+static uint64_t thread_cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* One cold start; fills the timings. 0 or -1. cpu: CPU time spent on it —
+ * nimbus's spawning thread plus the instance (setup before exec and the
+ * program itself) — insensitive to how loaded the host is. */
+static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_t *total, uint64_t *cpu)
+{
+    sbx_spec_t s = *base;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) return -1;
+    s.stdout_fd = p[1];
+    sbx_t *sb;
+    uint64_t c0 = thread_cpu_us();
+    uint64_t t0 = nb_now_us();
+    int r = sbx_spawn(&s, &sb);
+    uint64_t t1 = nb_now_us();
+    close(p[1]);
+    if (r != 0) { fprintf(stderr, "spawn: %s\n", strerror(-r)); close(p[0]); return -1; }
+    char c;
+    ssize_t n = read(p[0], &c, 1);
+    uint64_t t2 = nb_now_us();
+    char buf[256];
+    while (read(p[0], buf, sizeof buf) > 0) {}
+    close(p[0]);
+    struct rusage ru;
+    wait4(sbx_pid(sb), NULL, 0, &ru);
+    sbx_release(sb);
+    uint64_t t3 = nb_now_us();
+    *spawn = t1 - t0; *first = t2 - t0; *total = t3 - t0;
+    *cpu = thread_cpu_us() - c0 + (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec +
+           (uint64_t)ru.ru_stime.tv_sec * 1000000u + (uint64_t)ru.ru_stime.tv_usec;
+    return n == 1 ? 0 : -1;
+}
+
+static void fill_spec(sbx_spec_t *s, int prog, const variant_t *v, const char *dir,
+                      const char *const *env, const char *hello_plain)
+{
+    static const char *c_argv_iso[] = { "/var/task/hello", NULL };
+    static const char *node_argv[] = { "/usr/bin/node", "-e", "process.stdout.write('ready')", NULL };
+    static const char *c_argv_plain[] = { NULL, NULL };
+    c_argv_plain[0] = hello_plain;
+    memset(s, 0, sizeof *s);
+    s->argv = prog ? node_argv : v->isolate ? c_argv_iso : c_argv_plain;
+    s->envp = env;
+    s->code_dir = dir;
+    s->memory_mb = 1769;          /* one vCPU's weight: compare isolation, not CPU share */
+    s->tmp_mb = 512;
+    s->net = v->net;
+    s->nimbus_host = "127.0.0.1:9";
+    s->stderr_fd = 2;
+    s->isolate = v->isolate;
+    s->name = "fn-bench-1";
+}
+
+int main(int argc, char **argv)
+{
+    int n = argc > 1 ? atoi(argv[1]) : 200;
+    if (n < 10) n = 10;
+    /* Ballast: a nimbus-sized parent (MB of touched heap), to show what a
+     * fork-style spawn pays for page tables (compare NIMBUS_SANDBOX=fork). */
+    long ballast = argc > 2 ? atol(argv[2]) : 0;
+    if (ballast > 0) {
+        char *b = malloc((size_t)ballast << 20);
+        if (!b) return 1;
+        memset(b, 1, (size_t)ballast << 20);
+        printf("parent ballast: %ld MB touched\n", ballast);
+    }
+    char dir[] = "/tmp/sbx-bench-XXXXXX";
+    if (!mkdtemp(dir)) return 1;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "printf '#include <stdio.h>\\nint main(void){puts(\"ready\");return 0;}\\n' > %s/hello.c && "
+             "cc -O2 -o %s/hello %s/hello.c && chmod 755 %s", dir, dir, dir, dir);
+    if (system(cmd) != 0) return 1;
+    char hello_plain[300];
+    snprintf(hello_plain, sizeof hello_plain, "%s/hello", dir);
+    const char *env[] = { "PATH=/usr/bin:/bin", NULL };
+
+    printf("%s", sbx_features());
+    double la[3];
+    if (getloadavg(la, 3) == 3) printf("load average at start: %.2f %.2f %.2f\n", la[0], la[1], la[2]);
+    printf("\n%d cold starts per row (%s); variants interleaved run by run so load drifts hit all alike\n\n",
+           n, sbx_fully_isolated() ? "full isolation" : "PARTIAL isolation");
+    enum { NV = 3 };
+    variant_t vars[NV] = {
+        { "plain (isolate=0)", 0, SBX_NET_HOST },
+        { "sandbox", 1, SBX_NET_HOST },
+        { "sandbox+nimbus-only", 1, SBX_NET_NIMBUS_ONLY },
+    };
+    int have_node = access("/usr/bin/node", X_OK) == 0;
+    for (int prog = 0; prog < 1 + have_node; prog++) {
+        const char *pname = prog ? "node" : "C";
+        int runs = prog ? n / 4 : n;
+        if (runs < 10) runs = 10;
+        uint64_t *sp[NV], *fi[NV], *to[NV], *cp[NV];
+        int64_t *dsp[NV], *dfi[NV], *dcp[NV];
+        for (int v = 0; v < NV; v++) {
+            sp[v] = calloc((size_t)runs, 8); fi[v] = calloc((size_t)runs, 8); to[v] = calloc((size_t)runs, 8);
+            dsp[v] = calloc((size_t)runs, 8); dfi[v] = calloc((size_t)runs, 8);
+            cp[v] = calloc((size_t)runs, 8); dcp[v] = calloc((size_t)runs, 8);
+        }
+        sbx_spec_t s;
+        uint64_t a, b, c, d;
+        for (int v = 0; v < NV; v++) { fill_spec(&s, prog, &vars[v], dir, env, hello_plain); one(&s, &a, &b, &c, &d); }
+        int ok = 0;
+        for (int i = 0; i < runs; i++) {
+            int good = 1;
+            for (int v = 0; v < NV && good; v++) {
+                fill_spec(&s, prog, &vars[v], dir, env, hello_plain);
+                good = one(&s, &sp[v][ok], &fi[v][ok], &to[v][ok], &cp[v][ok]) == 0;
+            }
+            if (!good) continue;
+            for (int v = 1; v < NV; v++) {    /* paired: this run's sandbox minus this run's plain */
+                dsp[v][ok] = (int64_t)sp[v][ok] - (int64_t)sp[0][ok];
+                dfi[v][ok] = (int64_t)fi[v][ok] - (int64_t)fi[0][ok];
+                dcp[v][ok] = (int64_t)cp[v][ok] - (int64_t)cp[0][ok];
+            }
+            ok++;
+        }
+        if (ok < runs / 2) { printf("%s: too many failed runs\n", pname); continue; }
+        for (int v = 0; v < NV; v++) {
+            print_row(pname, vars[v].label, "spawn", sp[v], ok);
+            print_row(pname, vars[v].label, "first", fi[v], ok);
+            print_row(pname, vars[v].label, "total", to[v], ok);
+            print_row(pname, vars[v].label, "cpu", cp[v], ok);
+        }
+        for (int v = 1; v < NV; v++)
+            printf("%s: %s adds (median of paired differences) %lld us to spawn→exec, %lld us to spawn→first byte, "
+                   "%lld us of CPU\n", pname, vars[v].label, (long long)median_s(dsp[v], ok),
+                   (long long)median_s(dfi[v], ok), (long long)median_s(dcp[v], ok));
+        printf("\n");
+        for (int v = 0; v < NV; v++) {
+            free(sp[v]); free(fi[v]); free(to[v]); free(cp[v]); free(dsp[v]); free(dfi[v]); free(dcp[v]);
+        }
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) return 1;
+    return 0;
+}

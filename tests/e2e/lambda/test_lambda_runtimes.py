@@ -1,0 +1,114 @@
+"""Node.js and Python runtimes through nimbus: create, invoke, context, errors, logs."""
+import base64
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import NimbusTestCase  # noqa: E402
+from lambdatest import ROLE, parse_report, zip_bytes  # noqa: E402
+
+NODE = r'''
+let n = 0;
+exports.handler = async (event, context) => {
+  n++;
+  console.log("node says", JSON.stringify(event));
+  if (event.fail) throw new Error("node failed");
+  return { event, n, requestId: context.awsRequestId, fn: context.functionName,
+           remaining: context.getRemainingTimeInMillis() > 0, greeting: process.env.GREETING };
+};
+'''
+
+PY = r'''
+import os
+n = 0
+def handler(event, context):
+    global n
+    n += 1
+    print("python says", event)
+    if event.get("fail"):
+        raise ValueError("python failed")
+    return {"event": event, "n": n, "requestId": context.aws_request_id, "fn": context.function_name,
+            "remaining": context.get_remaining_time_in_millis() > 0, "greeting": os.environ.get("GREETING")}
+'''
+
+
+class LambdaRuntimes(NimbusTestCase):
+    def setUp(self):
+        self.c = self.nimbus.client("lambda")
+
+    def run_runtime(self, name, runtime, handler, files, error_type):
+        self.c.create_function(FunctionName=name, Runtime=runtime, Handler=handler, Role=ROLE,
+                               Code={"ZipFile": zip_bytes(files)}, Environment={"Variables": {"GREETING": "hi"}})
+        r = self.c.invoke(FunctionName=name, Payload=b'{"k": "v"}', LogType="Tail")
+        body = json.loads(r["Payload"].read())
+        self.assertNotIn("FunctionError", r, body)
+        self.assertEqual(body["event"], {"k": "v"})
+        self.assertEqual(body["fn"], name)
+        self.assertEqual(body["greeting"], "hi")
+        self.assertTrue(body["remaining"])
+        log = base64.b64decode(r["LogResult"]).decode()
+        rep = parse_report(log)
+        self.assertEqual(rep["RequestId"], body["requestId"])
+        self.assertIn("Init Duration", rep)
+        self.assertIn("says", log)
+        r = self.c.invoke(FunctionName=name, Payload=b'{"k": 2}')
+        self.assertEqual(json.loads(r["Payload"].read())["n"], 2)
+        r = self.c.invoke(FunctionName=name, Payload=b'{"fail": true}')
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        err = json.loads(r["Payload"].read())
+        self.assertEqual(err["errorType"], error_type)
+        self.assertIn("failed", err["errorMessage"])
+
+    def test_node(self):
+        for rt in ("nodejs20.x", "nodejs18.x", "nodejs22.x"):
+            self.run_runtime("node-" + rt.replace(".", "-"), rt, "index.handler", {"index.js": (NODE, 0o644)}, "Error")
+
+    def test_python(self):
+        for rt in ("python3.12", "python3.11", "python3.13"):
+            self.run_runtime("py-" + rt.replace(".", "-"), rt, "app.handler", {"app.py": (PY, 0o644)}, "ValueError")
+
+    def test_out_of_memory(self):
+        # MemorySize is enforced (the sandbox's memory cgroup); the death is reported as Lambda does
+        code = ("def handler(event, context):\n"
+                "    x = bytearray(400 * 1024 * 1024)\n"
+                "    for i in range(0, len(x), 4096):\n"
+                "        x[i] = 1\n"
+                "    return len(x)\n")
+        self.c.create_function(FunctionName="py-oom", Runtime="python3.12", Handler="app.handler", Role=ROLE,
+                               Code={"ZipFile": zip_bytes({"app.py": (code, 0o644)})}, MemorySize=128, Timeout=30)
+        r = self.c.invoke(FunctionName="py-oom", Payload=b"{}", LogType="Tail")
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        doc = json.loads(r["Payload"].read())
+        self.assertEqual(doc["errorType"], "Runtime.OutOfMemory")
+        self.assertIn("Runtime exited with error: signal: killed", doc["errorMessage"])
+        rep = parse_report(base64.b64decode(r["LogResult"]).decode())
+        self.assertEqual(rep["Max Memory Used"], "128 MB")
+        self.assertEqual(rep["Error Type"], "Runtime.OutOfMemory")
+
+    def test_missing_handler_module(self):
+        self.c.create_function(FunctionName="node-nomod", Runtime="nodejs20.x", Handler="missing.handler", Role=ROLE,
+                               Code={"ZipFile": zip_bytes({"index.js": (NODE, 0o644)})})
+        r = self.c.invoke(FunctionName="node-nomod", Payload=b"{}")
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(json.loads(r["Payload"].read())["errorType"], "Runtime.ImportModuleError")
+
+
+class LambdaRuntimeMissing(NimbusTestCase):
+    """An interpreter that cannot be started: the invocation fails as Lambda's would, nimbus carries on."""
+    nimbus_args = ("--set", "lambda.python=/nonexistent/python3")
+
+    def test_interpreter_missing(self):
+        c = self.nimbus.client("lambda")
+        c.create_function(FunctionName="py-missing", Runtime="python3.12", Handler="app.handler", Role=ROLE,
+                          Code={"ZipFile": zip_bytes({"app.py": (PY, 0o644)})})
+        for _ in range(2):
+            r = c.invoke(FunctionName="py-missing", Payload=b"{}")
+            self.assertEqual(r["FunctionError"], "Unhandled")
+            self.assertEqual(json.loads(r["Payload"].read())["errorType"], "Runtime.InvalidEntrypoint")
+        self.assertEqual(self.nimbus.wait_healthy()["status"], "ok")
+
+
+if __name__ == "__main__":
+    unittest.main()

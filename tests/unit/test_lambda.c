@@ -1,0 +1,379 @@
+/* test_lambda.c — Lambda internals: names and ARNs, package unpacking (zip
+ * slip, bad zips, modes), SHA-256, log storage read back by `nimbus logs`, and
+ * the C API's answer when the service is not running. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "test.h"
+#include "core/util.h"
+#include "lambda/lambda_int.h"
+
+static nb_config_t cfg;
+static nb_ctx_t ctx;
+
+static void setup_ctx(void)
+{
+    char *argv[] = {"--data", (char *)test_tmpdir(), NULL};
+    ASSERT_EQ(nb_config_load(&cfg, 2, argv), 0);
+    ctx.cfg = &cfg;
+    ctx.loop = uv_default_loop();
+    lambda__svc.ctx = &ctx;
+    snprintf(lambda__svc.dir, sizeof lambda__svc.dir, "%s/lambda", test_tmpdir());
+}
+
+TEST(parse_function_names)
+{
+    char n[LAMBDA_NAME_MAX + 1], q[130];
+    ASSERT_EQ(lambda__parse_fn("my-fn", n, q), 0);
+    ASSERT_STREQ(n, "my-fn");
+    ASSERT_STREQ(q, "");
+    ASSERT_EQ(lambda__parse_fn("my-fn:prod", n, q), 0);
+    ASSERT_STREQ(q, "prod");
+    ASSERT_EQ(lambda__parse_fn("my-fn:$LATEST", n, q), 0);
+    ASSERT_STREQ(q, "$LATEST");
+    ASSERT_EQ(lambda__parse_fn("123456789012:function:f_1", n, q), 0);
+    ASSERT_STREQ(n, "f_1");
+    ASSERT_EQ(lambda__parse_fn("arn:aws:lambda:us-east-1:123456789012:function:f:7", n, q), 0);
+    ASSERT_STREQ(n, "f");
+    ASSERT_STREQ(q, "7");
+    ASSERT_EQ(lambda__parse_fn("", n, q), -1);
+    ASSERT_EQ(lambda__parse_fn("bad name", n, q), -1);
+    ASSERT_EQ(lambda__parse_fn("a:b:c", n, q), -1);
+    ASSERT_EQ(lambda__parse_fn("f:", n, q), -1);
+    ASSERT_EQ(lambda__parse_fn("arn:aws:s3:us-east-1:123456789012:function:f", n, q), -1);
+    ASSERT_EQ(lambda__parse_fn("1234:function:f", n, q), -1);
+    char longname[80];
+    memset(longname, 'a', 65);
+    longname[65] = 0;
+    ASSERT_EQ(lambda__parse_fn(longname, n, q), -1);
+    longname[64] = 0;
+    ASSERT_EQ(lambda__parse_fn(longname, n, q), 0);
+}
+
+TEST(qualifiers_and_versions)
+{
+    ASSERT(lambda__is_version("$LATEST"));
+    ASSERT(lambda__is_version("12"));
+    ASSERT(!lambda__is_version("live"));
+    ASSERT(!lambda__is_version(""));
+    ASSERT(lambda__valid_qualifier("live-1_x"));
+    ASSERT(!lambda__valid_qualifier("a b"));
+    ASSERT(!lambda__valid_qualifier(""));
+}
+
+TEST(arns)
+{
+    setup_ctx();
+    char *a = lambda__fn_arn("f", NULL);
+    ASSERT_STREQ(a, "arn:aws:lambda:us-east-1:000000000000:function:f");
+    free(a);
+    a = lambda__fn_arn("f", "3");
+    ASSERT_STREQ(a, "arn:aws:lambda:us-east-1:000000000000:function:f:3");
+    free(a);
+    a = lambda__layer_arn("l", 2);
+    ASSERT_STREQ(a, "arn:aws:lambda:us-east-1:000000000000:layer:l:2");
+    free(a);
+}
+
+TEST(sha256_vector)
+{
+    char hex[65], b64[45];
+    lambda__sha256("abc", 3, hex, b64);
+    ASSERT_STREQ(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    ASSERT_STREQ(b64, "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+}
+
+/* A zip in memory with the given entries (name, content, mode). */
+static void make_zip(nb_buf_t *out, const char *const *names, const char *const *data, const int *modes, int n)
+{
+    struct archive *a = archive_write_new();
+    archive_write_set_format_zip(a);
+    size_t cap = 1 << 16, used = 0;
+    char *buf = malloc(cap);
+    ASSERT_EQ(archive_write_open_memory(a, buf, cap, &used), ARCHIVE_OK);
+    for (int i = 0; i < n; i++) {
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname(e, names[i]);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, (mode_t)modes[i]);
+        archive_entry_set_size(e, (la_int64_t)strlen(data[i]));
+        ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK);
+        archive_write_data(a, data[i], strlen(data[i]));
+        archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    nb_buf_append(out, buf, used);
+    free(buf);
+}
+
+TEST(unzip_package)
+{
+    setup_ctx();
+    const char *names[] = {"bootstrap", "lib/data.txt"};
+    const char *data[] = {"#!/bin/sh\necho hi\n", "payload"};
+    const int modes[] = {0755, 0600};
+    nb_buf_t zip = NB_BUF_INIT;
+    make_zip(&zip, names, data, modes, 2);
+    char dir[600], err[256], path[700];
+    snprintf(dir, sizeof dir, "%s/code/a", test_tmpdir());
+    ASSERT_EQ(lambda__unzip(zip.data, zip.len, dir, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/bootstrap", dir);
+    struct stat st;
+    ASSERT_EQ(stat(path, &st), 0);
+    ASSERT(st.st_mode & S_IXUSR);
+    nb_buf_t got = NB_BUF_INIT;
+    snprintf(path, sizeof path, "%s/lib/data.txt", dir);
+    ASSERT_EQ(nb_read_file(path, &got), 0);
+    ASSERT_STREQ(got.data, "payload");
+    ASSERT(st.st_mode & S_IRUSR);
+    /* already unpacked: content addressed, nothing to do */
+    ASSERT_EQ(lambda__unzip("garbage", 7, dir, err, sizeof err), 0);
+    nb_buf_free(&got);
+    nb_buf_free(&zip);
+}
+
+TEST(unzip_refuses_escapes_and_garbage)
+{
+    setup_ctx();
+    char dir[600], err[256], probe[700];
+    const char *evil[] = {"../escaped", "/abs/escaped", "a/../../escaped"};
+    for (int i = 0; i < 3; i++) {
+        nb_buf_t zip = NB_BUF_INIT;
+        const char *names[] = {"ok.txt", evil[i]};
+        const char *data[] = {"ok", "evil"};
+        const int modes[] = {0644, 0644};
+        make_zip(&zip, names, data, modes, 2);
+        snprintf(dir, sizeof dir, "%s/code/evil%d", test_tmpdir(), i);
+        ASSERT_EQ(lambda__unzip(zip.data, zip.len, dir, err, sizeof err), -1);
+        struct stat st;
+        ASSERT(stat(dir, &st) != 0);   /* nothing half-written left behind */
+        snprintf(probe, sizeof probe, "%s/code/escaped", test_tmpdir());
+        ASSERT(stat(probe, &st) != 0);
+        ASSERT(stat("/abs/escaped", &st) != 0);
+        nb_buf_free(&zip);
+    }
+    snprintf(dir, sizeof dir, "%s/code/garbage", test_tmpdir());
+    ASSERT_EQ(lambda__unzip("PK\x03\x04garbage-garbage", 19, dir, err, sizeof err), -1);
+    ASSERT_CONTAINS(err, "Could not unzip");
+    ASSERT_EQ(lambda__unzip("not a zip at all", 16, dir, err, sizeof err), -1);
+}
+
+TEST(log_stream_name_format)
+{
+    char s[96];
+    lambda__log_stream_name(s, sizeof s, "$LATEST");
+    ASSERT_EQ(strlen(s), strlen("2026/11/28/[$LATEST]"));
+    ASSERT(s[4] == '/' && s[7] == '/' && s[10] == '/');
+    ASSERT_CONTAINS(s, "[$LATEST]");
+}
+
+static int durable_calls;
+static void on_durable(void *arg, int status) { (void)arg; (void)status; durable_calls++; }
+
+TEST(logs_round_trip_through_cli)
+{
+    setup_ctx();
+    store_t *s = NULL;
+    ASSERT_EQ(store_open(&s, ctx.loop, test_tmpdir(), NULL), STORE_OK);
+    ctx.store = s;
+    lambda__logs_init();
+    uint64_t now = nb_wall_ms();
+    lambda__log_event("fn1", "2026/11/28/[$LATEST]aaa", now - 5, "START RequestId: r1 Version: $LATEST", 36);
+    lambda__log_event("fn1", "2026/11/28/[$LATEST]bbb", now - 3, "second line", 11);
+    lambda__log_event("fn1", "2026/11/28/[$LATEST]aaa", now - 4, "first line", 10);
+    lambda__log_event("fn2", "2026/11/28/[$LATEST]ccc", now - 4, "other function", 14);
+    lambda__log_flush();
+    /* an empty write txn just to wait for durability of the one before */
+    store_txn_t *t;
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    ASSERT_EQ(store_put(t, "test.k", "k", 1, "v", 1), STORE_OK);
+    ASSERT_EQ(store_commit(t, on_durable, NULL), STORE_OK);
+    while (!durable_calls) uv_run(ctx.loop, UV_RUN_ONCE);
+    /* the stream records a CloudWatch Logs API will list */
+    ASSERT_EQ(store_begin(s, STORE_READ, &t), STORE_OK);
+    nb_buf_t k = NB_BUF_INIT;
+    lambda__pair_key(&k, "/aws/lambda/fn1", "2026/11/28/[$LATEST]aaa");
+    json_t *rec = lambda__get_json(t, "logs.streams", k.data, k.len);
+    ASSERT(rec != NULL);
+    ASSERT_EQ(json_integer_value(json_object_get(rec, "lastEventTimestamp")), (long long)(now - 4));
+    json_decref(rec);
+    rec = lambda__get_json(t, "logs.groups", "/aws/lambda/fn1", 15);
+    ASSERT(rec != NULL);
+    json_decref(rec);
+    store_abort(t);
+    nb_buf_free(&k);
+
+    char out[600];
+    snprintf(out, sizeof out, "%s/out.txt", test_tmpdir());
+    fflush(stdout);
+    int saved = dup(1);
+    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    close(fd);
+    char *argv[] = {"logs", "fn1", "--since", "1h", "--data", (char *)test_tmpdir(), NULL};
+    int rc = lambda_logs_main(6, argv);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    ASSERT_EQ(rc, 0);
+    nb_buf_t got = NB_BUF_INIT;
+    ASSERT_EQ(nb_read_file(out, &got), 0);
+    const char *a = strstr(got.data, "START RequestId: r1");
+    const char *b = strstr(got.data, "first line");
+    const char *c = strstr(got.data, "second line");
+    ASSERT(a && b && c);
+    ASSERT(a < b && b < c);   /* time order across streams */
+    ASSERT(!strstr(got.data, "other function"));
+    nb_buf_free(&got);
+    lambda__logs_stop();
+    store_close(s);
+    uv_run(ctx.loop, UV_RUN_DEFAULT);
+}
+
+TEST(logs_cli_usage_errors)
+{
+    /* the usage messages go to stderr; keep the test output clean */
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);
+    close(devnull);
+    char *argv1[] = {"logs", NULL};
+    ASSERT_EQ(lambda_logs_main(1, argv1), 2);
+    char *argv2[] = {"logs", "fn", "--since", "ten", NULL};
+    ASSERT_EQ(lambda_logs_main(4, argv2), 2);
+}
+
+static int got_result;
+static nb_err_t got_err;
+static void on_result(void *arg, const lambda_result_t *r) { (void)arg; got_result++; got_err = r->error; }
+
+TEST(invoke_api_when_not_running)
+{
+    setup_ctx();
+    lambda__svc.started = 0;
+    ASSERT_EQ(lambda_invoke(&ctx, "f", NULL, "{}", 2, on_result, NULL), 0);
+    ASSERT_EQ(got_result, 1);
+    ASSERT_EQ(got_err, LAMBDA_ERR_SERVICE);
+}
+
+/* --- lambda_invoke(): the C API other services use, against a real instance --- */
+
+typedef struct capi_res {
+    int done;
+    nb_err_t err;
+    char payload[256];
+    char version[16];
+    int function_error;
+} capi_res_t;
+
+static void on_capi(void *arg, const lambda_result_t *r)
+{
+    capi_res_t *c = arg;
+    c->done = 1;
+    c->err = r->error;
+    snprintf(c->payload, sizeof c->payload, "%.*s", (int)r->payload_len, r->payload);
+    snprintf(c->version, sizeof c->version, "%s", r->executed_version ? r->executed_version : "");
+    c->function_error = r->function_error != NULL;
+}
+
+static const char capi_bootstrap[] =
+    "#!/bin/sh\n"
+    "API=\"http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime\"\n"
+    "H=$(mktemp)\n"
+    "while true; do\n"
+    "  EV=$(curl -sS -D \"$H\" \"$API/invocation/next\")\n"
+    "  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' \"$H\" | tr -d '\\r' | awk '{print $2}')\n"
+    "  curl -sS -X POST \"$API/invocation/$ID/response\" "
+    "-d \"{\\\"echo\\\":$EV,\\\"ak\\\":\\\"$AWS_ACCESS_KEY_ID\\\",\\\"tok\\\":\\\"$AWS_SESSION_TOKEN\\\"}\" >/dev/null\n"
+    "done\n";
+
+static int count_one(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    (void)k; (void)kl; (void)v; (void)vl;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static int queued_events(store_t *s)
+{
+    store_txn_t *t;
+    int n = 0;
+    ASSERT_EQ(store_begin(s, STORE_READ, &t), STORE_OK);
+    store_scan(t, LAMBDA_KS_ASYNC, NULL, 0, NULL, 0, 0, count_one, &n);
+    store_abort(t);
+    return n;
+}
+
+static char seen_role[200];
+
+static int test_creds(void *arg, const char *role_arn, const char *function_arn, lambda_credentials_t *out)
+{
+    (void)arg; (void)function_arn;
+    snprintf(seen_role, sizeof seen_role, "%s", role_arn);
+    snprintf(out->access_key_id, sizeof out->access_key_id, "ASIAROLE");
+    snprintf(out->secret_access_key, sizeof out->secret_access_key, "secret");
+    snprintf(out->session_token, sizeof out->session_token, "tok-1");
+    out->expires_ms = nb_wall_ms() + 3600 * 1000;
+    return 0;
+}
+
+TEST(c_api_invokes_a_function)
+{
+    extern const nb_service_t lambda_service;
+    char *argv[] = {"--data", (char *)test_tmpdir(), "--set", "lambda.isolate=0", NULL};
+    ASSERT_EQ(nb_config_load(&cfg, 4, argv), 0);
+    ctx.cfg = &cfg;
+    ctx.loop = uv_default_loop();
+    store_t *s = NULL;
+    ASSERT_EQ(store_open(&s, ctx.loop, test_tmpdir(), NULL), STORE_OK);
+    ctx.store = s;
+    ASSERT_EQ(lambda_service.init(&ctx), 0);
+
+    char dir[700], path[800];
+    snprintf(dir, sizeof dir, "%s/lambda/code/capi-fn/c0de", test_tmpdir());
+    ASSERT_EQ(nb_mkdir_p(dir), 0);
+    snprintf(path, sizeof path, "%s/bootstrap", dir);
+    ASSERT_EQ(nb_write_file_atomic(path, capi_bootstrap, strlen(capi_bootstrap), 0755), 0);
+    lambda_set_credentials_provider(test_creds, NULL);
+    json_t *rec = json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:s},s:{s:s,s:i}}",
+                            "cfg", "FunctionName", "capi-fn", "Runtime", "provided.al2", "Handler", "h",
+                            "Role", "arn:aws:iam::000000000000:role/capi-role",
+                            "Version", "$LATEST", "MemorySize", 128, "Timeout", 5, "RevisionId", "r1",
+                            "code", "sha", "c0de", "size", 1);
+    store_txn_t *t;
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    ASSERT_EQ(lambda__put_json(t, LAMBDA_KS_FN, "capi-fn", 7, rec), STORE_OK);
+    json_decref(rec);
+    durable_calls = 0;
+    ASSERT_EQ(store_commit(t, on_durable, NULL), STORE_OK);
+    while (!durable_calls) uv_run(ctx.loop, UV_RUN_ONCE);
+
+    for (int i = 0; i < 2; i++) {   /* cold, then warm */
+        capi_res_t res = {0};
+        ASSERT_EQ(lambda_invoke(&ctx, "arn:aws:lambda:us-east-1:000000000000:function:capi-fn", NULL,
+                                "{\"x\":1}", 7, on_capi, &res), 0);
+        while (!res.done) uv_run(ctx.loop, UV_RUN_ONCE);
+        ASSERT_EQ(res.err, NB_OK);
+        ASSERT_STREQ(res.payload, "{\"echo\":{\"x\":1},\"ak\":\"ASIAROLE\",\"tok\":\"tok-1\"}");
+        ASSERT_STREQ(seen_role, "arn:aws:iam::000000000000:role/capi-role");
+        ASSERT_STREQ(res.version, "$LATEST");
+        ASSERT(!res.function_error);
+    }
+    capi_res_t missing = {0};
+    lambda_invoke(&ctx, "no-such-fn", NULL, "{}", 2, on_capi, &missing);
+    while (!missing.done) uv_run(ctx.loop, UV_RUN_ONCE);
+    ASSERT_EQ(missing.err, LAMBDA_ERR_NOT_FOUND);
+
+    /* an Event invocation through the C API: queued durably, then run and removed */
+    ASSERT_EQ(lambda_invoke_event(&ctx, "capi-fn", NULL, "{\"async\":1}", 11), NB_OK);
+    ASSERT_EQ(lambda_invoke_event(&ctx, "no-such-fn", NULL, "{}", 2), LAMBDA_ERR_NOT_FOUND);
+    ASSERT_EQ(queued_events(s), 1);
+    while (queued_events(s) > 0) uv_run(ctx.loop, UV_RUN_ONCE);
+
+    lambda_service.stop(&ctx);
+    store_close(s);
+    uv_run(ctx.loop, UV_RUN_DEFAULT);
+}

@@ -1,0 +1,805 @@
+/* test_sandbox.c — the hostile-function suite: tests/sandbox/hostile.c, built
+ * here with the host cc, is started through sbx_spawn and tries one escape per
+ * test; each test asserts the sandbox's answer. Runs as root (full isolation);
+ * the unprivileged fallback is exercised by dropping to nobody in a child and
+ * with isolate=0. Never sends traffic beyond loopback: the outside address is
+ * only tried from inside an empty network namespace. */
+#include "test.h"
+#include "sandbox/sandbox.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char code_dir[512], layers_dir[512], runtime_dir[512], data_dir[512];
+static const char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
+
+/* Build hostile into <tmp>/code and lay out the directories a function gets. */
+static void setup(void)
+{
+    const char *t = test_tmpdir();
+    snprintf(code_dir, sizeof code_dir, "%s/code", t);
+    snprintf(layers_dir, sizeof layers_dir, "%s/layers", t);
+    snprintf(runtime_dir, sizeof runtime_dir, "%s/runtime", t);
+    snprintf(data_dir, sizeof data_dir, "%s/data", t);
+    ASSERT_EQ(mkdir(code_dir, 0755), 0);
+    ASSERT_EQ(mkdir(layers_dir, 0755), 0);
+    ASSERT_EQ(mkdir(runtime_dir, 0755), 0);
+    ASSERT_EQ(mkdir(data_dir, 0700), 0);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cc -O1 -w -o %s/hostile tests/sandbox/hostile.c", code_dir);
+    ASSERT_EQ(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "echo task-data > %s/data.txt && echo layer-data > %s/layer.txt && "
+             "echo runtime-data > %s/bootstrap.txt && echo secret > %s/secret && chmod 644 %s/data.txt",
+             code_dir, layers_dir, runtime_dir, data_dir, code_dir);
+    ASSERT_EQ(system(cmd), 0);
+}
+
+static void spec_init(sbx_spec_t *s, const char *const *argv)
+{
+    memset(s, 0, sizeof *s);
+    s->argv = argv;
+    s->envp = env;
+    s->code_dir = code_dir;
+    s->layers_dir = layers_dir;
+    s->runtime_dir = runtime_dir;
+    s->runtime_mount = "/var/runtime";
+    s->memory_mb = 128;
+    s->tmp_mb = 16;
+    s->pids_max = 64;
+    s->net = SBX_NET_HOST;
+    s->stdout_fd = -1;
+    s->stderr_fd = 2;
+    s->isolate = 1;
+    s->name = "fn-hostile-1";
+}
+
+typedef struct { sbx_t *sbx; int out; } inst_t;
+
+/* Start with stdout on a pipe we read. */
+static inst_t start(sbx_spec_t *s)
+{
+    int p[2];
+    ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+    s->stdout_fd = p[1];
+    inst_t in = { NULL, p[0] };
+    int r = sbx_spawn(s, &in.sbx);
+    close(p[1]);
+    if (r != 0) TEST_FAIL_("sbx_spawn: %s", strerror(-r));
+    return in;
+}
+
+/* One line of output ("" at EOF). */
+static void read_line(int fd, char *buf, size_t cap)
+{
+    size_t n = 0;
+    while (n + 1 < cap) {
+        char c;
+        ssize_t r = read(fd, &c, 1);
+        if (r <= 0 || c == '\n') break;
+        buf[n++] = c;
+    }
+    buf[n] = 0;
+}
+
+/* Run to completion: output in out, wait status returned; the handle is released. */
+static int run_spec(sbx_spec_t *s, char *out, size_t cap, sbx_t **keep)
+{
+    inst_t in = start(s);
+    size_t n = 0;
+    ssize_t r;
+    while (n + 1 < cap && (r = read(in.out, out + n, cap - 1 - n)) > 0) n += (size_t)r;
+    out[n] = 0;
+    if (n && out[n - 1] == '\n') out[n - 1] = 0;
+    close(in.out);
+    int st = 0;
+    ASSERT_EQ(waitpid(sbx_pid(in.sbx), &st, 0), sbx_pid(in.sbx));
+    if (keep) *keep = in.sbx;
+    else sbx_release(in.sbx);
+    return st;
+}
+
+static void run_mode(const char *mode, const char *arg, char *out, size_t cap)
+{
+    const char *argv[] = { "/var/task/hostile", mode, arg, NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    int st = run_spec(&s, out, cap, NULL);
+    ASSERT(WIFEXITED(st));
+    ASSERT_EQ(WEXITSTATUS(st), 0);
+}
+
+#define EXPECT_RESULT(mode, arg, want) do { char o_[4096]; run_mode(mode, arg, o_, sizeof o_); \
+        ASSERT_STREQ(o_, "RESULT " want); } while (0)
+
+/* ---- the host report ---------------------------------------------------------- */
+TEST(features_report_full_isolation_as_root)
+{
+    const char *f = sbx_features();
+    ASSERT_CONTAINS(f, "sandbox mode: root");
+    ASSERT_CONTAINS(f, "mount namespace: on");
+    ASSERT_CONTAINS(f, "seccomp: on");
+    ASSERT_CONTAINS(f, "cgroup memory: on");
+    ASSERT_CONTAINS(f, "cgroup pids: on");
+    ASSERT_CONTAINS(f, "root template: on");   /* this kernel (6.18) mounts on detached trees */
+    ASSERT_EQ(sbx_fully_isolated(), 1);
+    ASSERT_EQ(sbx_namespaces_available(), 1);
+    ASSERT(sbx_startup_warning() == NULL);
+}
+
+/* ---- what the function is ------------------------------------------------------ */
+TEST(instance_runs_and_exits_cleanly)
+{
+    setup();
+    EXPECT_RESULT("hello", "", "hello");
+}
+
+TEST(instance_is_pid1_unprivileged_filtered_and_limited)
+{
+    setup();
+    char o[4096];
+    run_mode("whoami", "", o, sizeof o);
+    int uid = -1, gid = -1;
+    ASSERT_EQ(sscanf(o, "RESULT uid=%d gid=%d", &uid, &gid), 2);
+    ASSERT_GE(uid, 10000);
+    ASSERT(uid < 60000);
+    ASSERT_EQ(gid, uid);
+    ASSERT_CONTAINS(o, " pid=1 ");
+    ASSERT_CONTAINS(o, " caps=0000000000000000 ");
+    ASSERT_CONTAINS(o, " nnp=1 ");
+    ASSERT_CONTAINS(o, " seccomp=2 ");
+    ASSERT_CONTAINS(o, " host=nimbus ");
+    ASSERT_CONTAINS(o, " nofile=1024 core=0 ");
+    ASSERT_CONTAINS(o, " cwd=/var/task");
+}
+
+TEST(root_holds_only_what_runtimes_need)
+{
+    setup();
+    char o[4096];
+    run_mode("ls", "/", o, sizeof o);
+    ASSERT_CONTAINS(o, " usr");
+    ASSERT_CONTAINS(o, " var");
+    ASSERT_CONTAINS(o, " tmp");
+    ASSERT_CONTAINS(o, " proc");
+    ASSERT(strstr(o, " root") == NULL);
+    ASSERT(strstr(o, " work") == NULL);
+    ASSERT(strstr(o, " home") == NULL);
+    ASSERT(strstr(o, " sys") == NULL);
+    run_mode("ls", "/dev", o, sizeof o);
+    ASSERT_CONTAINS(o, " null");
+    ASSERT_CONTAINS(o, " urandom");
+    EXPECT_RESULT("stat", "/etc/shadow", "ENOENT");
+    EXPECT_RESULT("stat", "/etc/ssl", "OK");
+    EXPECT_RESULT("write_file", "/newfile", "EROFS");
+    EXPECT_RESULT("write_file", "/dev/null", "OK");
+    EXPECT_RESULT("write_file", "/dev/evil", "EROFS");
+    EXPECT_RESULT("stat", "/etc/hosts", "OK");
+    EXPECT_RESULT("stat", "/etc/resolv.conf", "OK");
+    EXPECT_RESULT("stat", "/usr/bin/env", "OK");
+}
+
+/* ---- the hostile suite ------------------------------------------------------------ */
+TEST(reading_nimbus_data_dir_fails)
+{
+    setup();
+    char path[600];
+    snprintf(path, sizeof path, "%s/secret", data_dir);
+    EXPECT_RESULT("read_dir", data_dir, "ENOENT");
+    char o[4096];
+    run_mode("read_file", path, o, sizeof o);
+    ASSERT_STREQ(o, "RESULT ENOENT");
+    EXPECT_RESULT("read_dir", "/root", "ENOENT");
+    EXPECT_RESULT("read_dir", "/work", "ENOENT");
+}
+
+TEST(code_layers_runtime_are_readable_and_read_only)
+{
+    setup();
+    EXPECT_RESULT("read_file", "/var/task/data.txt", "task-data");
+    EXPECT_RESULT("read_file", "/opt/layer.txt", "layer-data");
+    EXPECT_RESULT("read_file", "/var/runtime/bootstrap.txt", "runtime-data");
+    EXPECT_RESULT("write_file", "/var/task/evil", "EROFS");
+    EXPECT_RESULT("write_file", "/var/task/data.txt", "EROFS");
+    EXPECT_RESULT("write_file", "/opt/evil", "EROFS");
+    EXPECT_RESULT("write_file", "/tmp/fine", "OK");
+}
+
+TEST(allocating_past_memory_size_is_oom_killed)
+{
+    setup();
+    const char *argv[] = { "/var/task/hostile", "alloc", "256", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.memory_mb = 32;
+    char o[256];
+    sbx_t *sb;
+    int st = run_spec(&s, o, sizeof o, &sb);
+    ASSERT(WIFSIGNALED(st));
+    ASSERT_EQ(WTERMSIG(st), SIGKILL);
+    ASSERT_EQ(sbx_oom_killed(sb), 1);
+    ASSERT_GE(sbx_peak_memory(sb), 16ull << 20);
+    sbx_release(sb);
+}
+
+TEST(staying_under_memory_size_is_not_oom)
+{
+    setup();
+    const char *argv[] = { "/var/task/hostile", "alloc", "8", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.memory_mb = 64;
+    char o[256];
+    sbx_t *sb;
+    int st = run_spec(&s, o, sizeof o, &sb);
+    ASSERT(WIFEXITED(st));
+    ASSERT_STREQ(o, "RESULT OK");
+    ASSERT_EQ(sbx_oom_killed(sb), 0);
+    ASSERT_GE(sbx_peak_memory(sb), 8ull << 20);
+    sbx_release(sb);
+}
+
+TEST(fork_bomb_is_contained_by_pids_max)
+{
+    setup();
+    const char *argv[] = { "/var/task/hostile", "forkbomb", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.pids_max = 32;
+    inst_t in = start(&s);
+    char line[128];
+    read_line(in.out, line, sizeof line);
+    ASSERT_STREQ(line, "RESULT EAGAIN");
+    sbx_kill(in.sbx);
+    int st;
+    ASSERT_EQ(waitpid(sbx_pid(in.sbx), &st, 0), sbx_pid(in.sbx));
+    ASSERT(WIFSIGNALED(st));
+    close(in.out);
+    sbx_release(in.sbx);
+    /* The host is fine: we can still start processes. */
+    pid_t c = fork();
+    if (c == 0) _exit(7);
+    ASSERT(c > 0);
+    ASSERT_EQ(waitpid(c, &st, 0), c);
+    ASSERT_EQ(WEXITSTATUS(st), 7);
+}
+
+TEST(filling_tmp_past_its_size_fails_enospc)
+{
+    setup();
+    const char *argv[] = { "/var/task/hostile", "fill_tmp", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.tmp_mb = 8;
+    s.memory_mb = 256;
+    char o[256];
+    int st = run_spec(&s, o, sizeof o, NULL);
+    ASSERT(WIFEXITED(st));
+    ASSERT_STREQ(o, "RESULT ENOSPC");
+}
+
+TEST(killing_parent_or_another_instance_fails)
+{
+    setup();
+    char pid[32];
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    EXPECT_RESULT("kill", pid, "ESRCH");
+    /* Another instance, alive while the attacker runs. */
+    const char *argv[] = { "/var/task/hostile", "pause", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.name = "fn-victim-1";
+    inst_t victim = start(&s);
+    char line[64];
+    read_line(victim.out, line, sizeof line);
+    ASSERT_STREQ(line, "RESULT OK");
+    snprintf(pid, sizeof pid, "%d", (int)sbx_pid(victim.sbx));
+    EXPECT_RESULT("kill", pid, "ESRCH");
+    ASSERT_EQ(kill(sbx_pid(victim.sbx), 0), 0);
+    sbx_kill(victim.sbx);
+    waitpid(sbx_pid(victim.sbx), NULL, 0);
+    close(victim.out);
+    sbx_release(victim.sbx);
+}
+
+TEST(ptrace_fails_eperm)           { setup(); EXPECT_RESULT("ptrace", "", "EPERM"); }
+TEST(mount_fails_eperm)            { setup(); EXPECT_RESULT("mount", "", "EPERM"); }
+TEST(new_namespaces_fail_eperm)    { setup(); EXPECT_RESULT("unshare", "", "EPERM"); }
+TEST(raw_socket_fails_eperm)       { setup(); EXPECT_RESULT("raw", "", "EPERM"); }
+TEST(changing_own_cgroup_fails)    { setup(); EXPECT_RESULT("cgroup", "", "ENOENT"); }
+
+TEST(tmp_of_one_instance_is_invisible_to_another)
+{
+    setup();
+    const char *argv[] = { "/var/task/hostile", "tmp_put", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.name = "fn-writer-1";
+    inst_t a = start(&s);
+    char line[64];
+    read_line(a.out, line, sizeof line);
+    ASSERT_STREQ(line, "RESULT OK");
+    EXPECT_RESULT("stat", "/tmp/secret-marker", "ENOENT");
+    sbx_kill(a.sbx);
+    waitpid(sbx_pid(a.sbx), NULL, 0);
+    close(a.out);
+    sbx_release(a.sbx);
+}
+
+/* ---- network ---------------------------------------------------------------------- */
+/* A loopback listener standing for nimbus: answers "pong" to each connection. */
+static pid_t fake_nimbus(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ASSERT_EQ(listen(fd, 8), 0);
+    socklen_t l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    *port = ntohs(a.sin_port);
+    pid_t p = fork();
+    if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);   /* a failing test must not leave it behind */
+        for (;;) {
+            int c = accept(fd, NULL, NULL);
+            if (c < 0) _exit(0);
+            char buf[16];
+            if (read(c, buf, sizeof buf) > 0 && write(c, "pong", 4) != 4) _exit(1);
+            close(c);
+        }
+    }
+    close(fd);
+    return p;
+}
+
+/* An echoing nimbus: reads and writes concurrently is the client's job; here
+ * one blocking loop, which stalls unless the relay moves both ways at once. */
+static pid_t echo_nimbus(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ASSERT_EQ(listen(fd, 8), 0);
+    socklen_t l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    *port = ntohs(a.sin_port);
+    pid_t p = fork();
+    if (p == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int c = accept(fd, NULL, NULL);
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(c, buf, sizeof buf)) > 0)
+            for (ssize_t off = 0; off < n;) {
+                ssize_t w = write(c, buf + off, (size_t)(n - off));
+                if (w <= 0) _exit(1);
+                off += w;
+            }
+        shutdown(c, SHUT_WR);
+        _exit(0);
+    }
+    close(fd);
+    return p;
+}
+
+TEST(nimbus_only_relay_carries_large_bidirectional_streams)
+{
+    setup();
+    int port;
+    pid_t srv = echo_nimbus(&port);
+    char ports[16], host[64], o[256];
+    snprintf(ports, sizeof ports, "%d", port);
+    snprintf(host, sizeof host, "127.0.0.1:%d", port);
+    const char *argv[] = { "/var/task/hostile", "echo_big", "127.0.0.1", ports, NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.net = SBX_NET_NIMBUS_ONLY;
+    s.nimbus_host = host;
+    int st = run_spec(&s, o, sizeof o, NULL);
+    ASSERT(WIFEXITED(st));
+    ASSERT_STREQ(o, "RESULT 4194304");
+    int sst;
+    ASSERT_EQ(waitpid(srv, &sst, 0), srv);
+    ASSERT(WIFEXITED(sst) && WEXITSTATUS(sst) == 0);
+}
+
+static void run_net(sbx_net_t net, const char *ip, int port, char *out, size_t cap)
+{
+    char ports[16], host[64];
+    snprintf(ports, sizeof ports, "%d", port);
+    const char *argv[] = { "/var/task/hostile", "connect", ip, ports, NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.net = net;
+    snprintf(host, sizeof host, "127.0.0.1:%d", port);
+    s.nimbus_host = host;
+    int st = run_spec(&s, out, cap, NULL);
+    ASSERT(WIFEXITED(st));
+}
+
+TEST(nimbus_only_network_cannot_reach_outside)
+{
+    setup();
+    int port;
+    pid_t srv = fake_nimbus(&port);
+    char o[256];
+    /* An empty namespace has no route: fails at once, no packet leaves. */
+    run_net(SBX_NET_NIMBUS_ONLY, "10.255.255.1", 80, o, sizeof o);
+    ASSERT_STREQ(o, "RESULT ENETUNREACH");
+    kill(srv, SIGKILL);
+    waitpid(srv, NULL, 0);
+}
+
+TEST(nimbus_only_network_reaches_nimbus)
+{
+    setup();
+    int port;
+    pid_t srv = fake_nimbus(&port);
+    char o[256];
+    run_net(SBX_NET_NIMBUS_ONLY, "127.0.0.1", port, o, sizeof o);
+    ASSERT_STREQ(o, "RESULT pong");
+    run_net(SBX_NET_NIMBUS_ONLY, "127.0.0.1", port, o, sizeof o);   /* twice: the relay stays up */
+    ASSERT_STREQ(o, "RESULT pong");
+    kill(srv, SIGKILL);
+    waitpid(srv, NULL, 0);
+}
+
+TEST(host_network_reaches_nimbus)
+{
+    setup();
+    int port;
+    pid_t srv = fake_nimbus(&port);
+    char o[256];
+    run_net(SBX_NET_HOST, "127.0.0.1", port, o, sizeof o);
+    ASSERT_STREQ(o, "RESULT pong");
+    kill(srv, SIGKILL);
+    waitpid(srv, NULL, 0);
+}
+
+/* ---- freezer ------------------------------------------------------------------------ */
+/* Everything the counter printed so far; -1 when nothing is pending. */
+static long drain_counter(int fd, int wait_ms)
+{
+    long last = -1;
+    char buf[4096];
+    struct pollfd p = { fd, POLLIN, 0 };
+    while (poll(&p, 1, wait_ms) == 1) {
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        if (n <= 0) break;
+        buf[n] = 0;
+        char *nl = strrchr(buf, '\n');
+        if (nl) { *nl = 0; char *prev = strrchr(buf, '\n'); last = atol(prev ? prev + 1 : buf); }
+        wait_ms = 0;
+    }
+    return last;
+}
+
+static void freeze_thaw_check(int isolate)
+{
+    if (!code_dir[0]) setup();
+    const char *argv[] = { isolate ? "/var/task/hostile" : NULL, "counter", NULL };
+    char exe[600];
+    snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+    if (!isolate) argv[0] = exe;
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.isolate = isolate;
+    inst_t in = start(&s);
+    ASSERT(drain_counter(in.out, 5000) >= 0);
+    ASSERT_EQ(sbx_freeze(in.sbx), 0);
+    drain_counter(in.out, 150);                      /* what was written before the freeze */
+    ASSERT_EQ(drain_counter(in.out, 200), -1);       /* frozen: the counter stops */
+    ASSERT_EQ(sbx_thaw(in.sbx), 0);
+    ASSERT(drain_counter(in.out, 5000) >= 0);        /* thawed: it moves again */
+    sbx_kill(in.sbx);
+    waitpid(sbx_pid(in.sbx), NULL, 0);
+    close(in.out);
+    sbx_release(in.sbx);
+}
+
+TEST(freeze_stops_the_instance_and_thaw_resumes_it) { freeze_thaw_check(1); }
+TEST(freeze_and_thaw_of_a_plain_process) { freeze_thaw_check(0); }
+
+/* ---- CPU weight ∝ MemorySize (1,769 MB ≈ one vCPU) ------------------------------ */
+static void read_proc(pid_t pid, const char *file, char *out, size_t cap)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+    FILE *f = fopen(path, "r");
+    ASSERT(f != NULL);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = 0;
+    fclose(f);
+}
+
+/* The instance's nice-equivalent weight: autogroup nice, or the cpu cgroup's shares. */
+static void cpu_weight_of(unsigned memory_mb, char *out, size_t cap)
+{
+    const char *argv[] = { "/var/task/hostile", "pause", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.memory_mb = memory_mb;
+    inst_t in = start(&s);
+    char line[64], cg[2048];
+    read_line(in.out, line, sizeof line);
+    if (strstr(sbx_features(), "cgroup cpu: on")) {
+        /* The cpu hierarchy is joined just after exec, by a thread: wait for it. */
+        char *p = NULL;
+        for (int i = 0; i < 500; i++) {
+            read_proc(sbx_pid(in.sbx), "cgroup", cg, sizeof cg);
+            p = strstr(cg, ":cpu:");
+            if (p && strstr(p, "fn-hostile-1")) break;
+            usleep(10000);
+        }
+        ASSERT(p != NULL);
+        ASSERT_CONTAINS(p, "fn-hostile-1");
+        p[strcspn(p, "\n")] = 0;
+        char path[700];
+        snprintf(path, sizeof path, "/sys/fs/cgroup/cpu%s/cpu.shares", p + 5);
+        FILE *f = fopen(path, "r");
+        ASSERT(f != NULL);
+        ASSERT(fgets(out, (int)cap, f) != NULL);
+        fclose(f);
+        out[strcspn(out, "\n")] = 0;
+    } else {
+        read_proc(sbx_pid(in.sbx), "autogroup", out, cap);
+        out[strcspn(out, "\n")] = 0;
+    }
+    sbx_kill(in.sbx);
+    waitpid(sbx_pid(in.sbx), NULL, 0);
+    close(in.out);
+    sbx_release(in.sbx);
+}
+
+TEST(cpu_weight_follows_memory_through_autogroup)
+{
+    setenv("NIMBUS_SANDBOX", "cpu-autogroup", 1);
+    ASSERT_CONTAINS(sbx_features(), "cgroup cpu: off (CPU weight set through the instance's autogroup");
+    setup();
+    char w[256];
+    cpu_weight_of(128, w, sizeof w);      /* 74 of 1024 → nice 12 (weight 70) */
+    ASSERT_CONTAINS(w, " nice 12");
+    cpu_weight_of(1769, w, sizeof w);     /* one vCPU: a nice-0 task */
+    ASSERT_CONTAINS(w, " nice 0");
+    cpu_weight_of(3538, w, sizeof w);     /* two vCPUs: 2048 → nice -3 (1991) */
+    ASSERT_CONTAINS(w, " nice -3");
+}
+
+TEST(cpu_weight_follows_memory_through_cpu_cgroup)
+{
+    ASSERT_CONTAINS(sbx_features(), "cgroup cpu: on");      /* the default */
+    setup();
+    char w[256];
+    cpu_weight_of(128, w, sizeof w);
+    ASSERT_STREQ(w, "74");
+    cpu_weight_of(3538, w, sizeof w);
+    ASSERT_STREQ(w, "2048");
+}
+
+/* ---- fallback paths: root built per spawn, v1 freezer and per-process kill ---- */
+TEST(root_built_per_spawn_without_template_is_equivalent)
+{
+    setenv("NIMBUS_SANDBOX", "no-template", 1);
+    ASSERT_CONTAINS(sbx_features(), "root template: off");
+    setup();
+    char o[4096];
+    run_mode("ls", "/", o, sizeof o);
+    ASSERT_CONTAINS(o, " usr");
+    ASSERT(strstr(o, " root") == NULL);
+    run_mode("whoami", "", o, sizeof o);
+    ASSERT_CONTAINS(o, " pid=1 ");
+    ASSERT_CONTAINS(o, " seccomp=2 ");
+    EXPECT_RESULT("read_dir", data_dir, "ENOENT");
+    EXPECT_RESULT("write_file", "/var/task/evil", "EROFS");
+    EXPECT_RESULT("write_file", "/dev/null", "OK");
+    EXPECT_RESULT("read_file", "/opt/layer.txt", "layer-data");
+    EXPECT_RESULT("stat", "/etc/shadow", "ENOENT");
+}
+
+TEST(fork_style_spawn_is_equivalent)
+{
+    setenv("NIMBUS_SANDBOX", "fork", 1);
+    ASSERT_CONTAINS(sbx_features(), "spawn: fork-style");
+    setup();
+    char o[4096];
+    run_mode("whoami", "", o, sizeof o);
+    ASSERT_CONTAINS(o, " pid=1 ");
+    ASSERT_CONTAINS(o, " caps=0000000000000000 ");
+    ASSERT_CONTAINS(o, " seccomp=2 ");
+    EXPECT_RESULT("read_dir", data_dir, "ENOENT");
+    const char *argv[] = { "/var/task/nope", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    sbx_t *sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
+}
+
+TEST(cgroup_v1_freezer_and_kill)
+{
+    setenv("NIMBUS_SANDBOX", "cgroup-v1", 1);
+    ASSERT_CONTAINS(sbx_features(), "cgroup freezer: on (v1");
+    freeze_thaw_check(1);
+    /* kill without cgroup.kill: every process of a fork bomb goes */
+    const char *argv[] = { "/var/task/hostile", "forkbomb", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.pids_max = 16;
+    inst_t in = start(&s);
+    char line[128];
+    read_line(in.out, line, sizeof line);
+    ASSERT_STREQ(line, "RESULT EAGAIN");
+    ASSERT_EQ(sbx_freeze(in.sbx), 0);     /* killing a frozen v1 group must still work */
+    sbx_kill(in.sbx);
+    int st;
+    ASSERT_EQ(waitpid(sbx_pid(in.sbx), &st, 0), sbx_pid(in.sbx));
+    close(in.out);
+    sbx_release(in.sbx);
+}
+
+/* ---- degraded modes ------------------------------------------------------------------- */
+TEST(isolate_0_is_a_plain_process_with_rlimits)
+{
+    setup();
+    char exe[600], o[4096];
+    snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+    const char *argv[] = { exe, "whoami", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.isolate = 0;
+    int st = run_spec(&s, o, sizeof o, NULL);
+    ASSERT(WIFEXITED(st));
+    ASSERT_CONTAINS(o, "RESULT uid=0 ");
+    ASSERT(strstr(o, " pid=1 ") == NULL);
+    ASSERT_CONTAINS(o, " nofile=1024 core=0 ");
+    char want[700];
+    snprintf(want, sizeof want, " cwd=%s", code_dir);
+    ASSERT_CONTAINS(o, want);
+}
+
+TEST(plain_process_gets_a_private_tmpdir_removed_at_release)
+{
+    setup();
+    char exe[600], scratch[600], want[800], o[4096];
+    snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+    snprintf(scratch, sizeof scratch, "%s/scratch/inst1", test_tmpdir());
+    const char *argv[] = { exe, "tmpdir", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.isolate = 0;
+    s.scratch_dir = scratch;
+    int st = run_spec(&s, o, sizeof o, NULL);      /* releases */
+    ASSERT(WIFEXITED(st));
+    snprintf(want, sizeof want, "RESULT %s/tmp OK", scratch);
+    ASSERT_STREQ(o, want);
+    struct stat sb;
+    ASSERT_EQ(stat(scratch, &sb), -1);              /* created by the sandbox, removed with it */
+    /* isolated: its own /tmp, no TMPDIR needed */
+    argv[0] = "/var/task/hostile";
+    spec_init(&s, argv);
+    s.scratch_dir = scratch;
+    run_spec(&s, o, sizeof o, NULL);
+    ASSERT_STREQ(o, "RESULT (unset) OK");
+}
+
+TEST(unprivileged_nimbus_degrades_instead_of_failing)
+{
+    setup();
+    /* The code must be reachable by the unprivileged user for a bind mount. */
+    ASSERT_EQ(chmod(test_tmpdir(), 0755), 0);
+    pid_t c = fork();
+    if (c == 0) {
+        if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+            setresuid(65534, 65534, 65534) != 0) _exit(2);
+        const char *f = sbx_features();
+        if (sbx_fully_isolated() || !sbx_startup_warning() || strstr(f, "sandbox mode: root")) _exit(3);
+        if (sbx_namespaces_available() != (strstr(f, "sandbox mode: user namespace") != NULL)) _exit(6);
+        const char *argv[] = { "/var/task/hostile", "whoami", NULL };
+        sbx_spec_t s;
+        spec_init(&s, argv);
+        char exe[600];
+        snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+        if (strstr(f, "sandbox mode: plain")) argv[0] = exe;  /* no namespaces: host paths */
+        char o[4096];
+        int st = run_spec(&s, o, sizeof o, NULL);
+        if (!WIFEXITED(st) || !strstr(o, "RESULT uid=65534 ")) { fprintf(stderr, "%s\n", o); _exit(4); }
+        if (strstr(f, "sandbox mode: user namespace") &&
+            (!strstr(o, " pid=1 ") || !strstr(o, " seccomp=2 ") || !strstr(o, " caps=0000000000000000 ")))
+            { fprintf(stderr, "%s\n", o); _exit(5); }
+        if (strstr(f, "sandbox mode: user namespace")) {
+            /* nimbus-only network works without root too */
+            run_net(SBX_NET_NIMBUS_ONLY, "10.255.255.1", 80, o, sizeof o);
+            if (strcmp(o, "RESULT ENETUNREACH") != 0) { fprintf(stderr, "%s\n", o); _exit(7); }
+            int port;
+            pid_t srv = fake_nimbus(&port);
+            run_net(SBX_NET_NIMBUS_ONLY, "127.0.0.1", port, o, sizeof o);
+            kill(srv, SIGKILL);
+            waitpid(srv, NULL, 0);
+            if (strcmp(o, "RESULT pong") != 0) { fprintf(stderr, "%s\n", o); _exit(8); }
+        }
+        _exit(0);
+    }
+    int st;
+    ASSERT_EQ(waitpid(c, &st, 0), c);
+    ASSERT(WIFEXITED(st));
+    ASSERT_EQ(WEXITSTATUS(st), 0);
+}
+
+TEST(unprivileged_without_user_namespaces_runs_plain_processes)
+{
+    setup();
+    ASSERT_EQ(chmod(test_tmpdir(), 0755), 0);
+    pid_t c = fork();
+    if (c == 0) {
+        setenv("NIMBUS_SANDBOX", "no-userns", 1);
+        if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+            setresuid(65534, 65534, 65534) != 0) _exit(2);
+        if (!strstr(sbx_features(), "sandbox mode: plain") || sbx_namespaces_available() ||
+            !sbx_startup_warning()) _exit(3);
+        char exe[600], o[4096];
+        snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+        const char *argv[] = { exe, "whoami", NULL };
+        sbx_spec_t s;
+        spec_init(&s, argv);              /* isolate=1 asked, plain given: never a failure */
+        int st = run_spec(&s, o, sizeof o, NULL);
+        if (!WIFEXITED(st) || !strstr(o, "RESULT uid=65534 ") || strstr(o, " pid=1 ") ||
+            !strstr(o, " nofile=1024 core=0 ")) { fprintf(stderr, "%s\n", o); _exit(4); }
+        _exit(0);
+    }
+    int st;
+    ASSERT_EQ(waitpid(c, &st, 0), c);
+    ASSERT(WIFEXITED(st));
+    ASSERT_EQ(WEXITSTATUS(st), 0);
+}
+
+/* ---- errors and cleanup ------------------------------------------------------------------ */
+TEST(missing_executable_fails_spawn_with_enoent)
+{
+    setup();
+    const char *argv[] = { "/var/task/nope", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    sbx_t *sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
+    ASSERT(sb == NULL);
+    s.isolate = 0;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
+}
+
+TEST(release_removes_the_instance_cgroup)
+{
+    setup();
+    const char *argv[] = { "/var/task/hostile", "pause", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    inst_t in = start(&s);
+    char line[64], path[600], dir[700];
+    read_line(in.out, line, sizeof line);
+    snprintf(path, sizeof path, "/proc/%d/cgroup", (int)sbx_pid(in.sbx));
+    FILE *f = fopen(path, "r");
+    ASSERT(f != NULL);
+    dir[0] = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, ":pids:");
+        if (p) { p[strcspn(p, "\n")] = 0; snprintf(dir, sizeof dir, "/sys/fs/cgroup/pids%s", p + 6); }
+    }
+    fclose(f);
+    ASSERT_CONTAINS(dir, "fn-hostile-1");
+    struct stat st;
+    ASSERT_EQ(stat(dir, &st), 0);
+    sbx_kill(in.sbx);
+    waitpid(sbx_pid(in.sbx), NULL, 0);
+    close(in.out);
+    sbx_release(in.sbx);
+    ASSERT_EQ(stat(dir, &st), -1);
+}
