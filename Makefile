@@ -15,12 +15,12 @@ MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 Q       := $(if $(V),,@)
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := libuv jansson openssl libseccomp libarchive yaml-0.1
+PKGS    := libuv jansson openssl libseccomp yaml-0.1
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CSTD    := -std=c11 -D_GNU_SOURCE
 INCS    := -Isrc -Iinclude -Ibuild/gen
 CFLAGS  ?= -O2 -g
-DEPCF   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEPCF   = $(shell pkg-config --cflags $(PKGS) libarchive 2>/dev/null)
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lhttp_parser -lz -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
@@ -84,11 +84,11 @@ asan: build/asan/nimbus
 build/tests/%: tests/unit/%.c tests/unit/test_main.c tests/unit/test.h $(REL_OBJ)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  LD $@")
-	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(REL_OBJ) $(LIBS) -ldl
+	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(REL_OBJ) $(LIBS) -larchive -ldl
 build/asan/tests/%: tests/unit/%.c tests/unit/test_main.c tests/unit/test.h $(ASAN_OBJ)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  LD $@")
-	$(Q)$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(ASAN_OBJ) $(LIBS) -ldl
+	$(Q)$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -Itests/unit -o $@ $< tests/unit/test_main.c $(ASAN_OBJ) $(LIBS) -larchive -ldl
 
 unit: $(addprefix build/tests/,$(TESTS)) build/nimbus
 	@scripts/run-unit.sh build/tests $(TESTS)

@@ -12,8 +12,7 @@
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/util.h"
-#include <archive.h>
-#include <archive_entry.h>
+#include "lambda/archive_dl.h"
 #include <errno.h>
 #include <ftw.h>
 #include <openssl/sha.h>
@@ -51,30 +50,35 @@ void lambda__rm_rf(const char *path)
 /* Extract every entry of the archive in memory under dir (which exists). */
 static int extract_into(const void *zip, size_t len, const char *dir, char *err, size_t errcap)
 {
-    struct archive *a = archive_read_new();
-    struct archive *w = archive_write_disk_new();
-    archive_read_support_format_zip(a);
+    const lambda_archive_api_t *la = lambda__archive();
+    if (!la) {
+        snprintf(err, errcap, "nimbus cannot unpack zip files on this host (libarchive missing).");
+        return -1;
+    }
+    struct archive *a = la->read_new();
+    struct archive *w = la->write_disk_new();
+    la->read_support_format_zip(a);
     /* Entries are re-rooted under dir (an absolute, symlink-free path), so the
      * archive's own absolute paths and ".." are refused here, before that. */
-    archive_write_disk_set_options(w, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+    la->write_disk_set_options(w, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                       ARCHIVE_EXTRACT_SECURE_SYMLINKS);
     int rc = 0;
     uint64_t total = 0;
-    if (archive_read_open_memory(a, zip, len) != ARCHIVE_OK) {
+    if (la->read_open_memory(a, zip, len) != ARCHIVE_OK) {
         snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
         rc = -1;
         goto out;
     }
     struct archive_entry *e;
     for (;;) {
-        int r = archive_read_next_header(a, &e);
+        int r = la->read_next_header(a, &e);
         if (r == ARCHIVE_EOF) break;
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
             rc = -1;
             goto out;
         }
-        const char *p = archive_entry_pathname(e);
+        const char *p = la->entry_pathname(e);
         if (!p) continue;
         if (p[0] == '/' || strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 || strstr(p, "/../") ||
             (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0)) {
@@ -88,17 +92,17 @@ static int extract_into(const void *zip, size_t len, const char *dir, char *err,
             rc = -1;
             goto out;
         }
-        archive_entry_set_pathname(e, full);
+        la->entry_set_pathname(e, full);
         /* Zips made on Windows carry no mode: make files readable (and dirs searchable). */
-        mode_t m = archive_entry_perm(e);
-        archive_entry_set_perm(e, m | (archive_entry_filetype(e) == AE_IFDIR ? 0755 : 0644));
-        total += (uint64_t)archive_entry_size(e);
+        mode_t m = la->entry_perm(e);
+        la->entry_set_perm(e, m | (la->entry_filetype(e) == AE_IFDIR ? 0755 : 0644));
+        total += (uint64_t)la->entry_size(e);
         if (total > LAMBDA_UNZIPPED_MAX) {
             snprintf(err, errcap, "Unzipped size must be smaller than %u bytes", LAMBDA_UNZIPPED_MAX);
             rc = -1;
             goto out;
         }
-        r = archive_write_header(w, e);
+        r = la->write_header(w, e);
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
             rc = -1;
@@ -107,20 +111,20 @@ static int extract_into(const void *zip, size_t len, const char *dir, char *err,
         const void *buf;
         size_t n;
         la_int64_t off;
-        while ((r = archive_read_data_block(a, &buf, &n, &off)) == ARCHIVE_OK) {
-            if (archive_write_data_block(w, buf, n, off) != ARCHIVE_OK) { r = ARCHIVE_FATAL; break; }
+        while ((r = la->read_data_block(a, &buf, &n, &off)) == ARCHIVE_OK) {
+            if (la->write_data_block(w, buf, n, off) != ARCHIVE_OK) { r = ARCHIVE_FATAL; break; }
         }
         if (r != ARCHIVE_EOF) {
             snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
             rc = -1;
             goto out;
         }
-        archive_write_finish_entry(w);
+        la->write_finish_entry(w);
     }
 out:
-    archive_write_close(w);
-    archive_write_free(w);
-    archive_read_free(a);
+    la->write_close(w);
+    la->write_free(w);
+    la->read_free(a);
     return rc;
 }
 
