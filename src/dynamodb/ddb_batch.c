@@ -72,6 +72,7 @@ void ddb_op_batch_get(nb_req_t *req)
             failed = 1;
             break;
         }
+        json_object_del(spec, "ExpressionAttributeValues");   /* not a KeysAndAttributes member */
         if (ddb_exprs_parse(&g->x, req->arena, spec, DDB_X_PROJ, &err) != 0) {
             ddb_reply_err(req, &err);
             failed = 1;
@@ -153,7 +154,7 @@ void ddb_op_batch_get(nb_req_t *req)
     json_t *out = json_pack("{s:o,s:o}", "Responses", resp, "UnprocessedKeys", unproc);
     if (mode) json_object_set_new(out, "ConsumedCapacity", caps);
     else json_decref(caps);
-    nb_reply_json(req, 200, out);
+    ddb_reply_ok(req, out);
 }
 
 void ddb_op_batch_write(nb_req_t *req)

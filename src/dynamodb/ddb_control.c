@@ -8,12 +8,15 @@
  *
  * Creation and deletion complete inside the request's transaction, so the
  * table is usable as soon as CreateTable returns and the SDK waiters
- * (table_exists / table_not_exists) succeed on their first poll. */
+ * (table_exists / table_not_exists) succeed on their first poll. A deleted
+ * table's items are removed afterwards in bounded background transactions
+ * (ddb_purge.c); its number is never reused, so they are unreachable. */
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_schema.h"
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_item_store.h"
+#include "dynamodb/ddb_purge.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,7 +253,7 @@ void ddb_op_describe_table(nb_req_t *req)
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
     json_t *desc = ddb_table_description(req, t, txn, NULL);
     store_abort(txn);
-    nb_reply_json(req, 200, json_pack("{s:o}", "Table", desc));
+    ddb_reply_ok(req, json_pack("{s:o}", "Table", desc));
 }
 
 void ddb_op_list_tables(nb_req_t *req)
@@ -283,7 +286,7 @@ void ddb_op_list_tables(nb_req_t *req)
     if (last && json_array_size(arr) == limit && strcmp(last, names[n - 1]) != 0)
         json_object_set_new(out, "LastEvaluatedTableName", json_string(last));
     free(names);
-    nb_reply_json(req, 200, out);
+    ddb_reply_ok(req, out);
 }
 
 void ddb_op_delete_table(nb_req_t *req)
@@ -302,7 +305,11 @@ void ddb_op_delete_table(nb_req_t *req)
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
     json_t *desc = ddb_table_description(req, t, txn, "DELETING");
-    rc = ddb_purge_table(txn, t->num);
+    nb_buf_t prefix = NB_BUF_INIT;
+    ddb_put_tnum(&prefix, t->num);
+    rc = ddb_purge_enqueue(txn, prefix.data, prefix.len,
+                           DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
+    nb_buf_free(&prefix);
     if (rc == STORE_OK) rc = store_del(txn, DDB_KS_TABLES, t->name, strlen(t->name));
     if (rc != STORE_OK) { json_decref(desc); ddb_reply_store_error(req, txn, rc); return; }
     char name[256];

@@ -213,6 +213,8 @@ void ddb_op_get_item(nb_req_t *req)
     ddb_err_t err = DDB_ERR_INIT;
     json_t *key = json_object_get(b, "Key");
     ddb_exprs_t x;
+    /* GetItem has no ExpressionAttributeValues member: the service ignores it. */
+    json_object_del(b, "ExpressionAttributeValues");
     if (ddb_item_validate(key, &err) != 0 ||
         ddb_exprs_parse(&x, req->arena, b, DDB_X_PROJ, &err) != 0) {
         ddb_reply_err(req, &err);

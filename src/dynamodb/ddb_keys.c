@@ -11,11 +11,12 @@ static int type_is(const json_t *av, char t)
     return json_object_size(av) == 1 && json_object_get(av, n) != NULL;
 }
 
+/* Strings may hold NUL characters: compare lengths, not first bytes. */
 static int empty_value(const json_t *av)
 {
-    const char *s = json_string_value(json_object_get(av, "S"));
-    if (!s) s = json_string_value(json_object_get(av, "B"));
-    return s && !*s;
+    const json_t *v = json_object_get(av, "S");
+    if (!v) v = json_object_get(av, "B");
+    return json_is_string(v) && json_string_length(v) == 0;
 }
 
 static size_t key_size(const json_t *av)

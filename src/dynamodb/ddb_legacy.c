@@ -156,7 +156,8 @@ int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int
                            "constraint: Member must satisfy enum value set: [OR, AND]", op);
     const char *name;
     json_t *cond;
-    ddb_node_t *acc = NULL;
+    size_t n = 0, cap = json_object_size(conds);
+    ddb_node_t **parts = nb_arena_calloc(a, (cap ? cap : 1) * sizeof *parts);
     json_object_foreach((json_t *)conds, name, cond) {
         const char *cop = json_string_value(json_object_get(cond, "ComparisonOperator"));
         ddb_node_t *c;
@@ -175,9 +176,16 @@ int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int
                                "satisfy constraint: Member must not be null");
         }
         if (!c) return -1;
-        acc = acc ? binary(a, is_or ? DDB_N_OR : DDB_N_AND, acc, c) : c;
+        parts[n++] = c;
     }
-    *out = acc;
+    /* Combine pairwise so the tree stays shallow however many conditions come. */
+    while (n > 1) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i += 2)
+            parts[m++] = i + 1 < n ? binary(a, is_or ? DDB_N_OR : DDB_N_AND, parts[i], parts[i + 1]) : parts[i];
+        n = m;
+    }
+    *out = n ? parts[0] : NULL;
     return 0;
 }
 

@@ -6,7 +6,7 @@
 
 void ddb_op_describe_limits(nb_req_t *req)
 {
-    nb_reply_json(req, 200, json_pack("{s:i,s:i,s:i,s:i}",
+    ddb_reply_ok(req, json_pack("{s:i,s:i,s:i,s:i}",
                                       "AccountMaxReadCapacityUnits", 80000,
                                       "AccountMaxWriteCapacityUnits", 80000,
                                       "TableMaxReadCapacityUnits", 40000,
@@ -20,7 +20,7 @@ void ddb_op_describe_endpoints(nb_req_t *req)
     const char *p = strstr(ep, "://");
     const char *addr = p ? p + 3 : ep;
     if (!*addr) addr = req->host;
-    nb_reply_json(req, 200, json_pack("{s:[{s:s,s:i}]}", "Endpoints", "Address", addr,
+    ddb_reply_ok(req, json_pack("{s:[{s:s,s:i}]}", "Endpoints", "Address", addr,
                                       "CachePeriodInMinutes", 1440));
 }
 
@@ -34,7 +34,7 @@ void ddb_op_describe_continuous_backups(nb_req_t *req)
         nb_reply_error(req, NB_ERR_DDB_TABLE_NOT_FOUND, "Table not found: %s", name);
         return;
     }
-    nb_reply_json(req, 200, json_pack("{s:{s:s,s:{s:s}}}", "ContinuousBackupsDescription",
+    ddb_reply_ok(req, json_pack("{s:{s:s,s:{s:s}}}", "ContinuousBackupsDescription",
                                       "ContinuousBackupsStatus", "ENABLED",
                                       "PointInTimeRecoveryDescription",
                                       "PointInTimeRecoveryStatus", "DISABLED"));

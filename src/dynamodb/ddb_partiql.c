@@ -19,7 +19,8 @@ typedef struct tok {
 
 typedef struct pq {
     tok_t *t;
-    size_t n, i;
+    size_t n, cap, i;
+    int depth;                  /* literal nesting, bounded like DynamoDB's 32 levels */
     const json_t *params;
     size_t next_param;
     ddb_pq_t *out;
@@ -38,7 +39,10 @@ static int fail(pq_t *p, const char *what)
 
 static void push(pq_t *p, int kind, const char *s, size_t len)
 {
-    p->t = nb_xrealloc(p->t, (p->n + 1) * sizeof *p->t);
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 32;
+        p->t = nb_xrealloc(p->t, p->cap * sizeof *p->t);
+    }
     p->t[p->n].kind = kind;
     p->t[p->n].text = nb_xstrndup(s, len);
     p->n++;
@@ -142,8 +146,22 @@ static json_t *parse_collection(pq_t *p, const char *close, int map)
     }
 }
 
+static json_t *parse_value_at(pq_t *p);
+
 /* A literal or ? as an AV (new reference) or NULL (failed). */
 static json_t *parse_value(pq_t *p)
+{
+    if (++p->depth > 32) {
+        fail(p, "literal nested too deeply");
+        p->depth--;
+        return NULL;
+    }
+    json_t *v = parse_value_at(p);
+    p->depth--;
+    return v;
+}
+
+static json_t *parse_value_at(pq_t *p)
 {
     tok_t *t = peek(p);
     if (t->kind == T_STRING) { p->i++; return json_pack("{s:s}", "S", t->text); }

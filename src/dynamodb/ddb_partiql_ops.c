@@ -218,6 +218,9 @@ static int exec_one(nb_req_t *req, store_txn_t *txn, const char *stmt, const jso
     ddb_write_init(&e->w);
     if (!stmt) return ddb_err_set(err, NB_ERR_VALIDATION, "1 validation error detected: Value null at "
                                   "'statement' failed to satisfy constraint: Member must not be null");
+    if (strlen(stmt) > 8192)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "1 validation error detected: Value at 'statement' failed to "
+                           "satisfy constraint: Member must have length less than or equal to 8192");
     if (params) {
         size_t i;
         json_t *v;
@@ -274,7 +277,7 @@ void ddb_op_execute_statement(nb_req_t *req)
         store_abort(txn);
         json_t *out = json_pack("{s:O}", "Items", e.items);
         if (e.next_out) json_object_set_new(out, "NextToken", json_string(e.next_out));
-        nb_reply_json(req, 200, out);
+        ddb_reply_ok(req, out);
     } else {
         ddb_commit_reply(req, txn, json_pack("{s:[]}", "Items"));
     }
@@ -395,7 +398,9 @@ void ddb_op_execute_transaction(nb_req_t *req)
         json_t *r;
         json_array_foreach(reasons, i, r) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(r, "Code"));
         nb_buf_putc(&m, ']');
-        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED, json_pack("{s:o}", "CancellationReasons", reasons),
+        /* This shape's member is "Message" (capitalized), sent beside "message". */
+        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED,
+                             json_pack("{s:o,s:s}", "CancellationReasons", reasons, "Message", m.data),
                              "%s", m.data);
         nb_buf_free(&m);
         return;
@@ -403,7 +408,7 @@ void ddb_op_execute_transaction(nb_req_t *req)
     json_decref(reasons);
     if (!writes) {
         store_abort(txn);
-        nb_reply_json(req, 200, json_pack("{s:o}", "Responses", resps));
+        ddb_reply_ok(req, json_pack("{s:o}", "Responses", resps));
         return;
     }
     json_decref(resps);

@@ -3,6 +3,7 @@
 #include "core/alloc.h"
 #include "core/log.h"
 #include <math.h>
+#include <zlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,7 +127,19 @@ void ddb_reply_validation(nb_req_t *req, const char *fmt, ...)
 
 void ddb_reply_text(nb_req_t *req, const char *body, size_t len)
 {
+    char crc[16];
+    snprintf(crc, sizeof crc, "%lu", crc32(crc32(0L, Z_NULL, 0), (const Bytef *)body, (uInt)len));
+    nb_resp_header(req, "x-amz-crc32", crc);
     nb_reply(req, 200, DDB_CONTENT_TYPE, body, len);
+}
+
+void ddb_reply_ok(nb_req_t *req, json_t *body)
+{
+    if (!body) body = json_object();
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    ddb_reply_text(req, text, strlen(text));
+    free(text);
 }
 
 typedef struct pending {
@@ -148,7 +161,7 @@ static void on_durable(void *arg, int status)
         json_decref(p->body);
         nb_reply_error_extra(p->req, p->err, p->extra, "%s", p->msg);
     } else {
-        nb_reply_json(p->req, 200, p->body);
+        ddb_reply_ok(p->req, p->body);
     }
 }
 

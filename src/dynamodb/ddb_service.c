@@ -7,6 +7,7 @@
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_table.h"
 #include "dynamodb/ddb_shape.h"
+#include "dynamodb/ddb_purge.h"
 #include "core/log.h"
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,7 @@ static int ddb_init(nb_ctx_t *ctx)
         return -1;
     }
     ddb_ttl_sweeper_start(ctx);
+    ddb_purge_start(ctx);
     return 0;
 }
 
@@ -127,6 +129,7 @@ static void ddb_stop(nb_ctx_t *ctx)
 {
     (void)ctx;
     ddb_ttl_sweeper_stop();
+    ddb_purge_stop();
     ddb_catalog_clear();
 }
 

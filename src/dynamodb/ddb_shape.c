@@ -59,30 +59,40 @@ static int fits(const json_t *v, kind_t k)
     return 0;
 }
 
+static const member_t *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
+        if (strcmp(members[i].name, name) == 0) return &members[i];
+    return NULL;
+}
+
 int ddb_shape_check(nb_req_t *req)
 {
-    static const char *const want[] = {"a String", "an Integer", "a Boolean", "a Map or Structure", "a List"};
+    static const char *const want[] = {"String", "Integer", "Boolean", "Map", "List"};
     if (!json_is_object(req->json)) {
         nb_reply_error(req, NB_ERR_SERIALIZATION, "Start of structure or map expected");
         return 1;
     }
-    for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
-        const json_t *v = json_object_get(req->json, members[i].name);
-        if (v && !fits(v, members[i].kind)) {
-            if (members[i].kind == K_OBJ && !json_is_object(v))
-                nb_reply_error(req, NB_ERR_SERIALIZATION, "Unexpected token received from parser");
-            else
-                nb_reply_error(req, NB_ERR_SERIALIZATION, "%s can not be converted to %s",
-                               token_of(v), want[members[i].kind]);
-            return 1;
-        }
-    }
-    /* Members are "absent" when null: drop them so handlers see one form. */
+    /* Walk the request's own members (a handful) rather than the table. */
     const char *key;
     json_t *v;
     void *tmp;
     json_object_foreach_safe(req->json, tmp, key, v) {
-        if (json_is_null(v)) json_object_del(req->json, key);
+        if (json_is_null(v)) {
+            /* Members are "absent" when null: drop them so handlers see one form. */
+            json_object_del(req->json, key);
+            continue;
+        }
+        const member_t *m = find(key);
+        if (!m || fits(v, m->kind)) continue;
+        /* Worded as DynamoDB's deserializer words them (see ddb_av.c). */
+        if (json_is_array(v))
+            nb_reply_error(req, NB_ERR_SERIALIZATION, "Start of list found where not expected");
+        else if (json_is_object(v))
+            nb_reply_error(req, NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.");
+        else
+            nb_reply_error(req, NB_ERR_SERIALIZATION, "%s cannot be converted to %s", token_of(v), want[m->kind]);
+        return 1;
     }
     return 0;
 }

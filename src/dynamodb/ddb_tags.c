@@ -108,5 +108,5 @@ void ddb_op_list_tags(nb_req_t *req)
     const ddb_table_t *t = arn_table(req);
     if (!t) return;
     json_t *tags = json_object_get(t->doc, "Tags");
-    nb_reply_json(req, 200, json_pack("{s:o}", "Tags", tags ? json_incref(tags) : json_array()));
+    ddb_reply_ok(req, json_pack("{s:o}", "Tags", tags ? json_incref(tags) : json_array()));
 }

@@ -169,13 +169,15 @@ void ddb_op_transact_write(nb_req_t *req)
         int tc = token_check(txn, token, hash, &prev);
         if (tc == 1) {
             store_abort(txn);
-            nb_reply_json(req, 200, prev);
+            ddb_reply_ok(req, prev);
             goto out;
         }
         if (tc == 2) {
             store_abort(txn);
-            nb_reply_error(req, NB_ERR_DDB_IDEMPOTENT_MISMATCH,
-                           "The request uses the same client token as a previous, but non-identical request.");
+            nb_reply_error_extra(req, NB_ERR_DDB_IDEMPOTENT_MISMATCH,
+                                 json_pack("{s:s}", "Message", "The request uses the same client token as a "
+                                                               "previous, but non-identical request."),
+                                 "The request uses the same client token as a previous, but non-identical request.");
             goto out;
         }
     }
@@ -209,7 +211,9 @@ void ddb_op_transact_write(nb_req_t *req)
         json_t *r;
         json_array_foreach(reasons, i, r) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(r, "Code"));
         nb_buf_putc(&m, ']');
-        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED, json_pack("{s:o}", "CancellationReasons", reasons),
+        /* This shape's member is "Message" (capitalized), sent beside "message". */
+        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED,
+                             json_pack("{s:o,s:s}", "CancellationReasons", reasons, "Message", m.data),
                              "%s", m.data);
         nb_buf_free(&m);
         goto out;
@@ -267,6 +271,7 @@ void ddb_op_transact_get(nb_req_t *req)
         json_t *g = json_object_get(json_array_get(items, i), "Get");
         json_t *k = json_object_get(g, "Key");
         const json_t *h, *r;
+        json_object_del(g, "ExpressionAttributeValues");   /* not a Get member */
         if (!g) {
             ddb_err_set(&err, NB_ERR_VALIDATION, "1 validation error detected: Value null at "
                         "'transactItems.%zu.member.get' failed to satisfy constraint: Member must not be null", i + 1);
@@ -317,7 +322,7 @@ void ddb_op_transact_get(nb_req_t *req)
         json_t *out = json_pack("{s:o}", "Responses", resps);
         if (mode) json_object_set_new(out, "ConsumedCapacity", caps);
         else json_decref(caps);
-        nb_reply_json(req, 200, out);
+        ddb_reply_ok(req, out);
     }
     for (size_t i = 0; i < n; i++) nb_buf_free(&keys[i]);
     free(keys);

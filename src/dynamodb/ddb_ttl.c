@@ -8,7 +8,8 @@
  * each table's queue (at most SWEEP_BATCH entries per table per tick) and
  * deletes those items through the normal write path, so indexes and counts
  * follow. Items whose expiry is more than five years in the past are left
- * alone, as DynamoDB does. */
+ * alone, as DynamoDB does. The same tick forgets transaction
+ * ClientRequestTokens past their 10-minute idempotency window. */
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_item_store.h"
@@ -87,7 +88,7 @@ void ddb_op_describe_ttl(nb_req_t *req)
     json_t *d = t->ttl_attr
         ? json_pack("{s:s,s:s}", "TimeToLiveStatus", "ENABLED", "AttributeName", t->ttl_attr)
         : json_pack("{s:s}", "TimeToLiveStatus", "DISABLED");
-    nb_reply_json(req, 200, json_pack("{s:o}", "TimeToLiveDescription", d));
+    ddb_reply_ok(req, json_pack("{s:o}", "TimeToLiveDescription", d));
 }
 
 /* --- the sweeper --- */
@@ -170,6 +171,32 @@ static void sweep_one(const ddb_table_t *t, void *arg)
     else s->deleted += n;
 }
 
+/* ClientRequestTokens older than their 10-minute window (ddb_transact.c). */
+typedef struct tokens { expired_t old; int64_t now_ms; } tokens_t;
+
+static int token_visit(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    tokens_t *t = arg;
+    json_t *rec = json_loadb(val, vlen, 0, NULL);
+    long long at = json_integer_value(json_object_get(rec, "t"));
+    json_decref(rec);
+    if (t->now_ms - at > 10 * 60 * 1000) return collect(&t->old, key, klen, val, vlen);
+    return 0;
+}
+
+static long sweep_tokens(store_txn_t *txn)
+{
+    tokens_t t = {{0}, (int64_t)nb_wall_ms()};
+    long n = 0;
+    if (store_scan(txn, DDB_KS_TOKENS, NULL, 0, NULL, 0, 0, token_visit, &t) >= 0) {
+        for (size_t i = 0; i < t.old.n; i++)
+            if (store_del(txn, DDB_KS_TOKENS, t.old.keys[i].data, t.old.keys[i].len) == STORE_OK) n++;
+    }
+    for (size_t i = 0; i < t.old.n; i++) nb_buf_free(&t.old.keys[i]);
+    free(t.old.keys);
+    return n;
+}
+
 static void on_swept(void *arg, int status)
 {
     (void)arg;
@@ -182,7 +209,8 @@ long ddb_ttl_sweep_now(nb_ctx_t *ctx)
     if (store_begin(ctx->store, STORE_WRITE, &txn) != STORE_OK) return -1;
     sweep_t s = {txn, (int64_t)(nb_wall_ms() / 1000), 0, 0};
     ddb_catalog_each(sweep_one, &s);
-    if (s.failed || s.deleted == 0) {
+    long tokens = s.failed ? 0 : sweep_tokens(txn);
+    if (s.failed || (s.deleted == 0 && tokens == 0)) {
         store_abort(txn);
         return s.failed ? -1 : 0;
     }

@@ -10,6 +10,7 @@
 #include "dynamodb/ddb_schema.h"
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_item_store.h"
+#include "dynamodb/ddb_purge.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +25,16 @@ static int work(store_txn_t *txn, const ddb_table_t *nt, void *arg)
 {
     upd_t *u = arg;
     int rc = STORE_OK;
-    if (u->deleted_num) rc = ddb_purge_index(txn, u->tnum, u->deleted_num);
+    if (u->deleted_num) {
+        /* entries go in the background; the stats row goes now */
+        unsigned char p[5] = {(unsigned char)(u->tnum >> 24), (unsigned char)(u->tnum >> 16),
+                              (unsigned char)(u->tnum >> 8), (unsigned char)u->tnum, u->deleted_num};
+        rc = ddb_purge_enqueue(txn, p, 5, DDB_KS_INDEX);
+        if (rc == STORE_OK) {
+            rc = store_del(txn, DDB_KS_STATS, p, 5);
+            if (rc == STORE_NOTFOUND) rc = STORE_OK;
+        }
+    }
     if (rc == STORE_OK && u->created) {
         const ddb_index_t *ix = ddb_table_index(nt, u->created);
         if (ix) rc = ddb_backfill_index(txn, nt, ix);
@@ -163,6 +173,33 @@ static int stream_update(json_t *doc, const json_t *ss, const ddb_table_t *t, dd
     return 0;
 }
 
+static int in_schema(const json_t *ks, const char *name)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(ks, i, e) if (strcmp(ddb_jstr(e, "AttributeName") ? ddb_jstr(e, "AttributeName") : "", name) == 0) return 1;
+    return 0;
+}
+
+/* Keep only the attribute definitions some key schema still uses (after a GSI
+ * is deleted DynamoDB drops the definitions only it needed). */
+static void prune_attrdefs(json_t *doc)
+{
+    json_t *ad = json_object_get(doc, "AttributeDefinitions");
+    for (size_t i = json_array_size(ad); i-- > 0;) {
+        const char *n = ddb_jstr(json_array_get(ad, i), "AttributeName");
+        int used = n && in_schema(json_object_get(doc, "KeySchema"), n);
+        const char *kinds[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
+        for (int k = 0; k < 2 && !used; k++) {
+            size_t j;
+            json_t *ix;
+            json_array_foreach(json_object_get(doc, kinds[k]), j, ix)
+                if (n && in_schema(json_object_get(ix, "KeySchema"), n)) used = 1;
+        }
+        if (!used) json_array_remove(ad, i);
+    }
+}
+
 void ddb_op_update_table(nb_req_t *req)
 {
     json_t *b = req->json;
@@ -233,6 +270,7 @@ void ddb_op_update_table(nb_req_t *req)
         merge_attrdefs(doc, json_object_get(b, "AttributeDefinitions"), &err) != 0)
         goto fail;
     if (gu && gsi_updates(doc, gu, t, &u, &err) != 0) goto fail;
+    if (u.deleted_num) prune_attrdefs(doc);
     if (ss && stream_update(doc, ss, t, &err) != 0) goto fail;
     if (dp) json_object_set_new(doc, "DeletionProtectionEnabled", json_boolean(json_is_true(dp)));
     if (tc) json_object_set_new(doc, "TableClassSummary", json_pack("{s:s}", "TableClass", tc));

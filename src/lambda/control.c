@@ -418,12 +418,21 @@ void lambda__op_delete_function(nb_req_t *req)
         lambda__ver_key(&k, name, (unsigned)strtoul(qual, NULL, 10));
         int rc = store_del(t, LAMBDA_KS_VER, k.data, k.len);
         nb_buf_free(&k);
-        json_decref(rec);
         if (rc != STORE_OK) {
+            json_decref(rec);
             store_abort(t);
             lambda__err_not_found_fn(req, name, qual);
             return;
         }
+        /* its provisioned concurrency goes with it */
+        if (json_object_get(json_object_get(rec, "pc"), qual)) {
+            json_object_del(json_object_get(rec, "pc"), qual);
+            lambda__put_json(t, LAMBDA_KS_FN, name, strlen(name), rec);
+            lambda_fn_t *fn = lambda__fn_get(name, 0);
+            lambda_pool_t *pool = fn ? lambda__pool_get(fn, qual, 0) : NULL;
+            if (pool) lambda__pool_set_provisioned(pool, 0);
+        }
+        json_decref(rec);
         lambda__pool_invalidate(name, qual);
         lambda__commit_reply(req, t, 204, NULL);
         return;

@@ -217,12 +217,20 @@ int lambda__apply_config(nb_req_t *req, store_txn_t *t, json_t *body, json_t *cf
         if (check_int(req, v, "memorySize", 128, 10240, &n)) return -1;
         json_object_set_new(cfg, "MemorySize", json_integer(n));
     }
-    if ((v = json_object_get(body, "EphemeralStorage"))) {
+    if ((v = json_object_get(body, "EphemeralStorage")) && !json_is_object(v)) {
+        lambda__err(req, LAMBDA_ERR_INVALID_CONTENT, "Could not parse request body into json: EphemeralStorage must be an object");
+        return -1;
+    }
+    if (v) {
         if (check_int(req, json_object_get(v, "Size"), "ephemeralStorage.size", 512, 10240, &n)) return -1;
         json_object_set_new(cfg, "EphemeralStorage", json_pack("{s:I}", "Size", (json_int_t)n));
     }
     if ((v = json_object_get(body, "Environment"))) {
         json_t *vars;
+        if (!json_is_object(v)) {
+            lambda__err(req, LAMBDA_ERR_INVALID_CONTENT, "Could not parse request body into json: Environment must be an object");
+            return -1;
+        }
         if (check_env(req, v, &vars)) return -1;
         json_object_set_new(cfg, "Environment", json_pack("{s:o}", "Variables", vars));
     }

@@ -9,6 +9,7 @@
 #ifndef NB_LAMBDA_H
 #define NB_LAMBDA_H
 #include <stddef.h>
+#include <jansson.h>
 #include "core/ctx.h"
 #include "core/errors.h"
 
@@ -45,6 +46,12 @@ int lambda_invoke(nb_ctx_t *ctx, const char *function_name_or_arn, const char *q
 nb_err_t lambda_invoke_event(nb_ctx_t *ctx, const char *function_name_or_arn, const char *qualifier,
                              const void *payload, size_t len);
 
+/* The function's resource policy (AddPermission statements) as an IAM policy
+ * document {"Version","Id","Statement":[...]}, for the edge's authorization of
+ * services invoking it. New reference (caller decrefs); NULL when the function
+ * does not exist or has no statement. */
+json_t *lambda_resource_policy(nb_ctx_t *ctx, const char *function_name_or_arn);
+
 /* Credentials an instance gets for its execution role (AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). The security module registers a
  * provider that issues temporary credentials for role_arn; an instance is
@@ -62,7 +69,8 @@ typedef int (*lambda_credentials_fn)(void *arg, const char *role_arn, const char
                                      lambda_credentials_t *out);
 void lambda_set_credentials_provider(lambda_credentials_fn fn, void *arg);
 
-/* Command-line entry points (argv[0] is the sub-command name). Exit status. */
+/* Command-line entry points. argv may start with the sub-command name ("logs",
+ * "dead-letters") or with its first argument. Exit status (0, 1 failure, 2 usage). */
 int lambda_logs_main(int argc, char **argv);
 int lambda_dead_letters_main(int argc, char **argv);
 

@@ -144,6 +144,13 @@ static void print_new(store_t *s, const char *group, uint64_t since, json_t *las
     fflush(stdout);
 }
 
+/* argv may start with the sub-command's own name (main passing argv + 1) or
+ * directly with its arguments (a command table passing argv + 2). */
+static int first_arg(int argc, char **argv, const char *cmd)
+{
+    return argc > 0 && strcmp(argv[0], cmd) == 0 ? 1 : 0;
+}
+
 /* Configuration flags that take a value (config.c), so their value is not
  * mistaken for the positional FUNCTION. */
 static int takes_value(const char *opt)
@@ -181,7 +188,7 @@ int lambda_logs_main(int argc, char **argv)
     long long since = 10 * 60 * 1000;
     char **rest = nb_xcalloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
-    for (int i = 1; i < argc; i++) {
+    for (int i = first_arg(argc, argv, "logs"); i < argc; i++) {
         if (strcmp(argv[i], "--follow") == 0 || strcmp(argv[i], "-f") == 0) follow = 1;
         else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
             since = parse_since(argv[++i]);
@@ -241,7 +248,7 @@ int lambda_dead_letters_main(int argc, char **argv)
     const char *name = NULL;
     char **rest = nb_xcalloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
-    for (int i = 1; i < argc; i++) {
+    for (int i = first_arg(argc, argv, "dead-letters"); i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: nimbus dead-letters [FUNCTION] [--data DIR]\n"
                    "Asynchronous invocations that failed (after their retries) and had no Lambda\n"

@@ -303,7 +303,7 @@ void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
 /* An invocation waits for an instance finishing its previous one at most
  * QUEUE_WAIT_US: a runtime slow to ask for more work (or stuck after its
  * answer) must not hold it; it then gets an instance of its own. */
-#define QUEUE_WAIT_US 1000000
+#define QUEUE_WAIT_US 3000000
 
 static void rescue_queue(lambda_pool_t *pool, uint64_t now)
 {

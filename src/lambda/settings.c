@@ -451,6 +451,23 @@ void lambda__op_get_policy(nb_req_t *req)
     nb_reply_json(req, 200, out);
 }
 
+json_t *lambda_resource_policy(nb_ctx_t *ctx, const char *function_name_or_arn)
+{
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    store_txn_t *t = NULL;
+    if (!function_name_or_arn || lambda__parse_fn(function_name_or_arn, name, qual) != 0 ||
+        store_begin(ctx->store, STORE_READ, &t) != STORE_OK)
+        return NULL;
+    json_t *rec = lambda__get_fn(t, name);
+    store_abort(t);
+    json_t *pol = json_object_get(rec, "policy");
+    json_t *doc = pol && json_array_size(pol)
+                      ? json_pack("{s:s,s:s,s:O}", "Version", "2012-10-17", "Id", "default", "Statement", pol)
+                      : NULL;
+    json_decref(rec);
+    return doc;
+}
+
 /* --- tags ---------------------------------------------------------------------------------- */
 
 /* Tag operations name the function by ARN in {ARN}. */

@@ -62,3 +62,17 @@ TEST(malformed_statements_are_rejected)
     json_decref(two);
     ddb_err_free(&err);
 }
+
+TEST(deep_literals_are_bounded)
+{
+    char stmt[4096];
+    size_t n = (size_t)snprintf(stmt, sizeof stmt, "INSERT INTO T VALUE {'a': ");
+    for (int i = 0; i < 200; i++) n += (size_t)snprintf(stmt + n, sizeof stmt - n, "[");
+    for (int i = 0; i < 200; i++) n += (size_t)snprintf(stmt + n, sizeof stmt - n, "]");
+    snprintf(stmt + n, sizeof stmt - n, "}");
+    ddb_pq_t q;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_pq_parse(stmt, NULL, &q, &err), -1);
+    ASSERT_CONTAINS(err.msg, "nested too deeply");
+    ddb_err_free(&err);
+}

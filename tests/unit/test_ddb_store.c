@@ -8,6 +8,7 @@
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_keys.h"
 #include "dynamodb/ddb_av.h"
+#include "dynamodb/ddb_purge.h"
 
 static uv_loop_t loop;
 
@@ -161,4 +162,32 @@ TEST(catalog_is_sorted_and_replaces)
     ddb_catalog_remove("Posts");
     ASSERT(ddb_table_get("Posts") == NULL);
     ddb_catalog_clear();
+}
+
+TEST(background_purge_empties_a_deleted_table)
+{
+    store_t *s = open_store();
+    ddb_table_t *t = table();
+    store_txn_t *txn;
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    char item[128];
+    for (int i = 0; i < 2500; i++) {
+        snprintf(item, sizeof item, "{\"id\":{\"S\":\"k%d\"},\"cat\":{\"S\":\"c\"},\"ts\":{\"N\":\"%d\"}}", i, i);
+        put(txn, t, item);
+    }
+    unsigned char p[4] = {0, 0, 0, 7};
+    ASSERT_EQ(ddb_purge_enqueue(txn, p, 4, DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS), STORE_OK);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    int steps = 0;
+    long n;
+    while ((n = ddb_purge_step(s)) > 0) steps++;
+    ASSERT_EQ(n, 0);
+    ASSERT(steps >= 3);   /* 5000 entries in batches of 2000 */
+    ASSERT_EQ(store_begin(s, STORE_READ, &txn), STORE_OK);
+    ASSERT_EQ(count(txn, DDB_KS_ITEMS), 0);
+    ASSERT_EQ(count(txn, DDB_KS_INDEX), 0);
+    ASSERT_EQ(count(txn, DDB_KS_STATS), 0);
+    store_abort(txn);
+    ddb_table_free(t);
+    close_store(s);
 }

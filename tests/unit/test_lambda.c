@@ -214,8 +214,8 @@ TEST(logs_round_trip_through_cli)
     int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(fd, 1);
     close(fd);
-    char *argv[] = {"logs", "fn1", "--since", "1h", "--data", (char *)test_tmpdir(), NULL};
-    int rc = lambda_logs_main(6, argv);
+    char *argv[] = {"fn1", "--since", "1h", "--data", (char *)test_tmpdir(), NULL};
+    int rc = lambda_logs_main(5, argv);
     fflush(stdout);
     dup2(saved, 1);
     close(saved);
@@ -244,6 +244,10 @@ TEST(logs_cli_usage_errors)
     ASSERT_EQ(lambda_logs_main(1, argv1), 2);
     char *argv2[] = {"logs", "fn", "--since", "ten", NULL};
     ASSERT_EQ(lambda_logs_main(4, argv2), 2);
+    char *argv3[] = {"fn", "--since", "ten", NULL};   /* without the sub-command name */
+    ASSERT_EQ(lambda_logs_main(3, argv3), 2);
+    char *argv4[] = {"--since", "10m", NULL};         /* no function */
+    ASSERT_EQ(lambda_logs_main(2, argv4), 2);
 }
 
 static int got_result;
@@ -343,6 +347,9 @@ TEST(c_api_invokes_a_function)
                             "Role", "arn:aws:iam::000000000000:role/capi-role",
                             "Version", "$LATEST", "MemorySize", 128, "Timeout", 5, "RevisionId", "r1",
                             "code", "sha", "c0de", "size", 1);
+    json_object_set_new(rec, "policy", json_pack("[{s:s,s:s,s:{s:s},s:s}]", "Sid", "apigw", "Effect", "Allow",
+                                                 "Principal", "Service", "apigateway.amazonaws.com",
+                                                 "Action", "lambda:InvokeFunction"));
     store_txn_t *t;
     ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
     ASSERT_EQ(lambda__put_json(t, LAMBDA_KS_FN, "capi-fn", 7, rec), STORE_OK);
@@ -362,6 +369,13 @@ TEST(c_api_invokes_a_function)
         ASSERT_STREQ(res.version, "$LATEST");
         ASSERT(!res.function_error);
     }
+    json_t *pol = lambda_resource_policy(&ctx, "arn:aws:lambda:us-east-1:000000000000:function:capi-fn");
+    ASSERT(pol != NULL);
+    ASSERT_STREQ(json_string_value(json_object_get(pol, "Version")), "2012-10-17");
+    ASSERT_STREQ(json_string_value(json_object_get(json_array_get(json_object_get(pol, "Statement"), 0), "Sid")),
+                 "apigw");
+    json_decref(pol);
+    ASSERT(lambda_resource_policy(&ctx, "no-such-fn") == NULL);
     capi_res_t missing = {0};
     lambda_invoke(&ctx, "no-such-fn", NULL, "{}", 2, on_capi, &missing);
     while (!missing.done) uv_run(ctx.loop, UV_RUN_ONCE);
@@ -372,6 +386,79 @@ TEST(c_api_invokes_a_function)
     ASSERT_EQ(lambda_invoke_event(&ctx, "no-such-fn", NULL, "{}", 2), LAMBDA_ERR_NOT_FOUND);
     ASSERT_EQ(queued_events(s), 1);
     while (queued_events(s) > 0) uv_run(ctx.loop, UV_RUN_ONCE);
+
+    lambda_service.stop(&ctx);
+    store_close(s);
+    uv_run(ctx.loop, UV_RUN_DEFAULT);
+}
+
+/* --- asynchronous invocations: MaximumEventAgeInSeconds ----------------------------- */
+
+typedef struct dlq_scan { int n; char condition[64]; } dlq_scan_t;
+
+static int dlq_one(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    (void)k; (void)kl;
+    dlq_scan_t *d = arg;
+    json_t *rec = json_loadb(v, vl, 0, NULL);
+    const char *c = json_string_value(json_object_get(json_object_get(rec, "requestContext"), "condition"));
+    snprintf(d->condition, sizeof d->condition, "%s", c ? c : "");
+    json_decref(rec);
+    d->n++;
+    return 0;
+}
+
+static dlq_scan_t dead_letters(store_t *s)
+{
+    dlq_scan_t d = {0, ""};
+    store_txn_t *t;
+    ASSERT_EQ(store_begin(s, STORE_READ, &t), STORE_OK);
+    store_scan(t, LAMBDA_KS_DLQ, NULL, 0, NULL, 0, 0, dlq_one, &d);
+    store_abort(t);
+    return d;
+}
+
+TEST(async_event_too_old_goes_to_dead_letters)
+{
+    extern const nb_service_t lambda_service;
+    char *argv[] = {"--data", (char *)test_tmpdir(), "--set", "lambda.isolate=0", NULL};
+    ASSERT_EQ(nb_config_load(&cfg, 4, argv), 0);
+    ctx.cfg = &cfg;
+    ctx.loop = uv_default_loop();
+    store_t *s = NULL;
+    ASSERT_EQ(store_open(&s, ctx.loop, test_tmpdir(), NULL), STORE_OK);
+    ctx.store = s;
+    /* a function throttled to zero, whose events may wait 60 s at most, and an
+     * event queued 120 s ago (as after a long outage): its next attempt is
+     * throttled and it is old enough to be given up */
+    json_t *rec = json_pack("{s:{s:s,s:s,s:s,s:s,s:i,s:i,s:s},s:{s:s,s:i},s:i,s:{s:{s:i}}}",
+                            "cfg", "FunctionName", "old-fn", "Runtime", "provided.al2", "Handler", "h",
+                            "Version", "$LATEST", "MemorySize", 128, "Timeout", 3, "RevisionId", "r1",
+                            "code", "sha", "none", "size", 1, "reserved", 0,
+                            "eic", "$LATEST", "MaximumEventAgeInSeconds", 60);
+    json_t *ev = json_pack("{s:s,s:s,s:s,s:s,s:i,s:I}", "id", "11111111-2222-3333-4444-555555555555",
+                           "fn", "old-fn", "qual", "", "payload", "{\"late\":true}", "attempts", 0,
+                           "first_ms", (json_int_t)(nb_wall_ms() - 120000));
+    unsigned char key[44];
+    uint64_t due = nb_wall_ms();
+    for (int i = 7; i >= 0; i--) { key[i] = (unsigned char)due; due >>= 8; }
+    memcpy(key + 8, "11111111-2222-3333-4444-555555555555", 36);
+    store_txn_t *t;
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    ASSERT_EQ(lambda__put_json(t, LAMBDA_KS_FN, "old-fn", 6, rec), STORE_OK);
+    ASSERT_EQ(lambda__put_json(t, LAMBDA_KS_ASYNC, key, sizeof key, ev), STORE_OK);
+    json_decref(rec);
+    json_decref(ev);
+    durable_calls = 0;
+    ASSERT_EQ(store_commit(t, on_durable, NULL), STORE_OK);
+    while (!durable_calls) uv_run(ctx.loop, UV_RUN_ONCE);
+
+    ASSERT_EQ(lambda_service.init(&ctx), 0);   /* resumes the queue */
+    while (dead_letters(s).n == 0) uv_run(ctx.loop, UV_RUN_ONCE);
+    dlq_scan_t d = dead_letters(s);
+    ASSERT_EQ(d.n, 1);
+    ASSERT_STREQ(d.condition, "EventAgeExceeded");
+    ASSERT_EQ(queued_events(s), 0);
 
     lambda_service.stop(&ctx);
     store_close(s);

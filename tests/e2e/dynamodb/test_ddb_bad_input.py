@@ -50,6 +50,16 @@ class BadInput(NimbusTestCase):
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"{}")
 
+    def test_wrong_member_types_are_serialization_errors(self):
+        status, out = self.call("DescribeTable", {"TableName": 5})
+        self.assertEqual(status, 400)
+        self.assertEqual(out["__type"], "com.amazon.coral.service#SerializationException")
+        self.assertEqual(out.get("message", out.get("Message")), "NUMBER_VALUE cannot be converted to String")
+        status, out = self.call("Scan", {"TableName": "x", "Limit": "5"})
+        self.assertEqual(out.get("message", out.get("Message")), "STRING_VALUE cannot be converted to Integer")
+        status, out = self.call("GetItem", {"TableName": "x", "Key": []})
+        self.assertEqual(out.get("message", out.get("Message")), "Start of list found where not expected")
+
     def test_every_operation_rejects_malformed_input(self):
         ddb = self.nimbus.client("dynamodb")
         ddb.create_table(TableName="Bad", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],

@@ -11,7 +11,7 @@ nor the Python runtime. What it does is chosen by the event's "op":
   slow            → sleeps 1 s then answers (concurrency)
   layer           → the content of lib/hello.txt from its layers (/opt)
   huge            → answers with a 6.3 MB string (over the 6 MB response limit)
-  linger          → answers, then works on for 3 s before asking for the next event
+  linger          → answers, then works on for 10 s before asking for the next event
   mark            → touches $MARKER_DIR/<id> then answers (async delivery)
   failmark        → touches $MARKER_DIR/<id>.<n> then fails (async retries)
 INIT_FAIL=1 in the environment makes init post to /runtime/init/error and exit.
@@ -62,7 +62,7 @@ while true; do
       continue ;;
     *'"op": "linger"'*|*'"op":"linger"'*)
       curl -sS -X POST "$API/invocation/$ID/response" -d "{\"lingered\":true,\"n\":$N}" >/dev/null
-      sleep 3
+      sleep 10
       continue ;;
     *'"op": "slow"'*|*'"op":"slow"'*) sleep 1; R='{"slow":true}' ;;
     *'"op": "mark"'*|*'"op":"mark"'*) echo "$EV" > "$MARKER_DIR/.tmp.$ID"; mv "$MARKER_DIR/.tmp.$ID" "$MARKER_DIR/ok.$ID"; R='{"marked":true}' ;;
@@ -93,7 +93,7 @@ def bootstrap_zip(extra=None):
     return zip_bytes(files)
 
 
-def create(client, name, env=None, timeout=3, memory=128, **kw):
+def create(client, name, env=None, timeout=30, memory=128, **kw):
     args = dict(FunctionName=name, Runtime="provided.al2", Handler="function.handler", Role=ROLE,
                 Code={"ZipFile": bootstrap_zip()}, Timeout=timeout, MemorySize=memory)
     if env:

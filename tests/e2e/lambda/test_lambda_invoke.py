@@ -153,7 +153,7 @@ class LambdaInvoke(_LambdaBase):
         self.assertEqual(json.loads(body), {"echo": {"after": 1}, "n": 2})
 
     def test_busy_after_answer_gets_a_new_instance(self):
-        # the only instance is still busy after answering (3 s of work before /next):
+        # the only instance is still busy after answering (10 s of work before /next):
         # the next invocation does not wait for it, a second environment serves it
         create(self.c, "linger-fn", timeout=10)
         r, body, _ = self.invoke("linger-fn", {"op": "linger"})

@@ -1,0 +1,85 @@
+/* test_ddb_req.c — DynamoDB constraint messages, capacity objects and units,
+ * and the table-schema checks of CreateTable. */
+#include <string.h>
+#include "test.h"
+#include "dynamodb/ddb_req.h"
+#include "dynamodb/ddb_schema.h"
+
+TEST(constraint_messages_accumulate)
+{
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    json_t *shortname = json_string("ab"), *badname = json_string("a b c");
+    ddb_v_table_name(&v, NULL, "tableName", 1);
+    ddb_v_table_name(&v, shortname, "indexName", 1);
+    ddb_v_table_name(&v, badname, "x", 1);
+    ASSERT_EQ(v.n, 3);
+    ASSERT_STREQ(v.msgs.data,
+                 "Value null at 'tableName' failed to satisfy constraint: Member must not be null; "
+                 "Value 'ab' at 'indexName' failed to satisfy constraint: Member must have length greater than or equal to 3; "
+                 "Value 'a b c' at 'x' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+    nb_buf_free(&v.msgs);
+    json_decref(shortname);
+    json_decref(badname);
+}
+
+TEST(enum_constraint_lists_allowed_values)
+{
+    static const char *const allowed[] = {"NONE", "ALL_OLD", NULL};
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    json_t *bad = json_string("SOME");
+    ddb_v_enum(&v, bad, "returnValues", allowed);
+    ASSERT_STREQ(v.msgs.data, "Value 'SOME' at 'returnValues' failed to satisfy constraint: "
+                              "Member must satisfy enum value set: [NONE, ALL_OLD]");
+    nb_buf_free(&v.msgs);
+    json_decref(bad);
+}
+
+TEST(capacity_units_and_shapes)
+{
+    ASSERT(ddb_read_units(1, 1) == 1.0);
+    ASSERT(ddb_read_units(4097, 1) == 2.0);
+    ASSERT(ddb_read_units(100, 0) == 0.5);
+    ASSERT(ddb_write_units(1025) == 2.0);
+    ddb_cap_t c;
+    ddb_cap_init(&c, "T", 0);
+    c.table_units = 1;
+    ddb_cap_index(&c, "G", 0, 2);
+    ddb_cap_index(&c, "L", 1, 1);
+    json_t *total = ddb_cap_json(&c, 1), *idx = ddb_cap_json(&c, 2);
+    char *s = json_dumps(total, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"CapacityUnits\":4.0,\"TableName\":\"T\"}");
+    free(s);
+    s = json_dumps(idx, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"CapacityUnits\":4.0,\"GlobalSecondaryIndexes\":{\"G\":{\"CapacityUnits\":2.0}},"
+                    "\"LocalSecondaryIndexes\":{\"L\":{\"CapacityUnits\":1.0}},\"Table\":{\"CapacityUnits\":1.0},"
+                    "\"TableName\":\"T\"}");
+    free(s);
+    ASSERT(ddb_cap_json(&c, 0) == NULL);
+    json_decref(total);
+    json_decref(idx);
+}
+
+TEST(key_schema_checks)
+{
+    ddb_err_t err = DDB_ERR_INIT;
+    const char *h, *r;
+    json_t *ks = json_loads("[{\"AttributeName\":\"a\",\"KeyType\":\"RANGE\"}]", 0, NULL);
+    ASSERT_EQ(ddb_schema_keys(ks, &h, &r, &err), -1);
+    ASSERT_STREQ(err.msg, "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    json_decref(ks);
+    ks = json_loads("[{\"AttributeName\":\"a\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"a\",\"KeyType\":\"RANGE\"}]", 0, NULL);
+    ASSERT_EQ(ddb_schema_keys(ks, &h, &r, &err), -1);
+    ASSERT_STREQ(err.msg, "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+    json_decref(ks);
+    ks = json_loads("[{\"AttributeName\":\"a\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"b\",\"KeyType\":\"RANGE\"}]", 0, NULL);
+    json_t *ad = json_loads("[{\"AttributeName\":\"a\",\"AttributeType\":\"S\"}]", 0, NULL);
+    ASSERT_EQ(ddb_schema_keys(ks, &h, &r, &err), 0);
+    ASSERT_STREQ(h, "a");
+    ASSERT_STREQ(r, "b");
+    ASSERT_EQ(ddb_schema_keys_defined(ks, ad, &err), -1);
+    ASSERT_STREQ(err.msg, "One or more parameter values were invalid: Some index key attributes are not defined "
+                          "in AttributeDefinitions. Keys: [a, b], AttributeDefinitions: [a]");
+    ddb_err_free(&err);
+    json_decref(ks);
+    json_decref(ad);
+}
