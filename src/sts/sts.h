@@ -23,4 +23,8 @@ typedef struct sts_creds {
 int sts_issue_role_credentials(nb_ctx_t *ctx, const char *role_arn, const char *session_name,
                                unsigned duration_s, sts_creds_t *out);
 
+/* Give every Lambda instance temporary credentials of its execution role
+ * (sts_lambda.c). Called from the STS service's init. */
+void sts__register_lambda_credentials(nb_ctx_t *ctx);
+
 #endif

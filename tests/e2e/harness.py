@@ -74,7 +74,29 @@ class Nimbus:
         self.creds.update(REGION)
         self.account = c["AccountId"]
         CREDS.update(self.creds)
+        self.ensure_execution_role()
         return self
+
+    # The execution role test functions run with (Role=EXECUTION_ROLE): trusted by
+    # Lambda, allowed DynamoDB and Lambda calls. Security tests make narrower ones.
+    EXECUTION_ROLE = "lambda-role"
+
+    def ensure_execution_role(self):
+        if "--auth" in self.extra_args and "open" in self.extra_args:
+            return
+        import botocore.exceptions
+        iam = self.client("iam")
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+            "Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        try:
+            iam.create_role(RoleName=self.EXECUTION_ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+        except botocore.exceptions.ClientError as e:
+            if e.response["Error"]["Code"] != "EntityAlreadyExists":
+                raise
+            return
+        iam.put_role_policy(RoleName=self.EXECUTION_ROLE, PolicyName="test-functions", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+                "dynamodb:*", "lambda:InvokeFunction", "logs:*", "kms:*"], "Resource": "*"}]}))
 
     def wait_healthy(self, timeout=10.0):
         deadline = time.time() + timeout

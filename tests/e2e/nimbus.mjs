@@ -3,7 +3,7 @@
 // directory removed) by stop(). The daemon's root credentials (generated at
 // first start in DATA/credentials.json) are returned as `credentials` and put
 // in process.env for SDKs that read the environment.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -11,6 +11,17 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BINARY = process.env.NIMBUS_BIN || resolve(here, '../../build/nimbus');
+
+// The execution role test functions run with (as tests/e2e/harness.py makes it).
+export const EXECUTION_ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
+function ensureExecutionRole(endpoint) {
+  const aws = (...args) => execFileSync('/usr/bin/aws', ['--endpoint-url', endpoint, ...args],
+                                        { env: { ...process.env, AWS_PAGER: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  aws('iam', 'create-role', '--role-name', 'lambda-role', '--assume-role-policy-document', JSON.stringify({
+    Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }));
+  aws('iam', 'put-role-policy', '--role-name', 'lambda-role', '--policy-name', 'test-functions', '--policy-document',
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['dynamodb:*', 'lambda:InvokeFunction', 'logs:*'], Resource: '*' }] }));
+}
 
 export async function startNimbus(extraArgs = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-e2e-node-'));
@@ -33,6 +44,7 @@ export async function startNimbus(extraArgs = []) {
   process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   delete process.env.AWS_SESSION_TOKEN;
   process.env.AWS_REGION = 'us-east-1';
+  ensureExecutionRole(endpoint);
   return {
     endpoint,
     dataDir,

@@ -35,7 +35,7 @@ after(async () => {
 test('create, wait, invoke with Tail, update, list, delete', async () => {
   const created = await lambda.send(new CreateFunctionCommand({
     FunctionName: 'js-fn', Runtime: 'nodejs20.x', Handler: 'index.handler',
-    Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: zip },
+    Role: 'arn:aws:iam::000000000000:role/lambda-role', Code: { ZipFile: zip },
   }));
   assert.equal(created.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:js-fn');
   await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: 'js-fn' });
