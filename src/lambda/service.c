@@ -179,7 +179,13 @@ static void find_exe(const char *name, const char *configured, char *out, size_t
 static int lambda_init(nb_ctx_t *ctx)
 {
     lambda_svc_t *s = &lambda__svc;
+    /* the credentials provider may be registered by a service that starts
+     * earlier (STS): keep it */
+    lambda_credentials_fn creds_fn = s->creds_fn;
+    void *creds_arg = s->creds_arg;
     memset(s, 0, sizeof *s);
+    s->creds_fn = creds_fn;
+    s->creds_arg = creds_arg;
     s->ctx = ctx;
     const nb_config_t *cfg = ctx->cfg;
     lambda__pathf(s->dir, sizeof s->dir, "%s/lambda", cfg->data_dir);

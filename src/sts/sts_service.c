@@ -344,8 +344,6 @@ static int sweep_one(void *arg, const void *key, size_t klen, const void *val, s
     return 0;
 }
 
-/* Runs after the Lambda service's init (services.c order), so the provider
- * it registers is not reset by it. */
 static int sts_init(nb_ctx_t *ctx)
 {
     sts__register_lambda_credentials(ctx);
