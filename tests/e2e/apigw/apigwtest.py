@@ -42,6 +42,7 @@ while true; do
       KEY=$(jq -cn --arg id "$USER_ID" '{id:{S:$id}}')
       ITEM=$(curl -sS --aws-sigv4 "aws:amz:${AWS_REGION:-us-east-1}:dynamodb" \
              --user "${AWS_ACCESS_KEY_ID:-test}:${AWS_SECRET_ACCESS_KEY:-test}" \
+             ${AWS_SESSION_TOKEN:+-H "X-Amz-Security-Token: $AWS_SESSION_TOKEN"} \
              -H 'X-Amz-Target: DynamoDB_20120810.GetItem' -H 'Content-Type: application/x-amz-json-1.0' \
              -d "{\"TableName\":\"$TABLE\",\"Key\":$KEY}" "$ENDPOINT/")
       if [ -n "$ITEM" ] && printf '%s' "$ITEM" | jq -e '.Item' >/dev/null; then
