@@ -172,7 +172,7 @@ class LambdaInvoke(_LambdaBase):
     def test_missing_bootstrap(self):
         from lambdatest import zip_bytes
         self.c.create_function(FunctionName="noboot-fn", Runtime="provided.al2", Handler="x",
-                               Role="arn:aws:iam::000000000000:role/r",
+                               Role="arn:aws:iam::000000000000:role/lambda-role",
                                Code={"ZipFile": zip_bytes({"readme.txt": ("hi", 0o644)})})
         r, body, _ = self.invoke("noboot-fn", {})
         self.assertEqual(r["FunctionError"], "Unhandled")
@@ -400,7 +400,7 @@ class LambdaRuntimeApiMisuse(NimbusTestCase):
         from lambdatest import zip_bytes
         c = raw_client(self.nimbus)
         c.create_function(FunctionName="probe-fn", Runtime="provided.al2", Handler="x",
-                          Role="arn:aws:iam::000000000000:role/r",
+                          Role="arn:aws:iam::000000000000:role/lambda-role",
                           Code={"ZipFile": zip_bytes({"bootstrap": (PROBE, 0o755)})})
         first = json.loads(c.invoke(FunctionName="probe-fn", Payload=b"{}")["Payload"].read())
         self.assertEqual(first["wrong_id"], 400)
@@ -419,7 +419,7 @@ class LambdaRuntimeApiMisuse(NimbusTestCase):
         from lambdatest import zip_bytes
         c = raw_client(self.nimbus)
         c.create_function(FunctionName="freeze-fn", Runtime="provided.al2", Handler="x",
-                          Role="arn:aws:iam::000000000000:role/r",
+                          Role="arn:aws:iam::000000000000:role/lambda-role",
                           Code={"ZipFile": zip_bytes({"bootstrap": (PROBE, 0o755)})})
         pid = json.loads(c.invoke(FunctionName="freeze-fn", Payload=b"{}")["Payload"].read())["pid"]
 
@@ -473,7 +473,7 @@ class LambdaAsyncSurvivesKill(unittest.TestCase):
         try:
             c = raw_client(n)
             c.create_function(FunctionName="orphan-fn", Runtime="provided.al2", Handler="x",
-                              Role="arn:aws:iam::000000000000:role/r",
+                              Role="arn:aws:iam::000000000000:role/lambda-role",
                               Code={"ZipFile": zip_bytes({"bootstrap": (PROBE, 0o755)})})
             pid = json.loads(c.invoke(FunctionName="orphan-fn", Payload=b"{}")["Payload"].read())["pid"]
             n.kill9()
