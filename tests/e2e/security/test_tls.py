@@ -36,7 +36,8 @@ class TlsTest(unittest.TestCase):
     def boto(self, service):
         import boto3
         return boto3.client(service, endpoint_url=self.https, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test", verify=self.cert)
+                            aws_access_key_id=self.nimbus.creds["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=self.nimbus.creds["AWS_SECRET_ACCESS_KEY"], verify=self.cert)
 
     def test_boto3_over_https(self):
         ddb = self.boto("dynamodb")
