@@ -29,9 +29,13 @@ REGION = {"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"}
 CREDS = dict(REGION)
 
 
-def read_credentials(data_dir):
-    """The root credentials nimbus generated in data_dir (AccessKeyId, SecretAccessKey, AccountId)."""
-    with open(os.path.join(data_dir, "credentials.json")) as f:
+def read_credentials(data_dir, pid=None):
+    """The root credentials nimbus generated in data_dir (AccessKeyId, SecretAccessKey, AccountId).
+    With pid, a data_dir mounted in the daemon's own mount namespace is read through it."""
+    path = os.path.join(os.path.abspath(data_dir), "credentials.json")
+    if pid and not os.path.exists(path):
+        path = "/proc/%d/root%s" % (pid, path)
+    with open(path) as f:
         return json.load(f)
 
 
@@ -67,9 +71,10 @@ class Nimbus:
             self.stop()
             raise RuntimeError("nimbus did not start: %r; log:\n%s" % (line, self.read_log()))
         # drain stdout in the background so the daemon never blocks on it
-        self._drain = subprocess.Popen(["cat"], stdin=self.proc.stdout, stdout=subprocess.DEVNULL)
+        self._drain = subprocess.Popen(["cat"], stdin=self.proc.stdout, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
         self.wait_healthy()
-        c = read_credentials(self.data_dir)
+        c = read_credentials(self.data_dir, self.proc.pid)
         self.creds = {"AWS_ACCESS_KEY_ID": c["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": c["SecretAccessKey"]}
         self.creds.update(REGION)
         self.account = c["AccountId"]

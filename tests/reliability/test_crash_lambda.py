@@ -33,7 +33,7 @@ def lambda_client(n):
     import boto3
     import botocore.config
     return boto3.client("lambda", endpoint_url=n.endpoint, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test",
+                        aws_access_key_id=n.creds["AWS_ACCESS_KEY_ID"], aws_secret_access_key=n.creds["AWS_SECRET_ACCESS_KEY"],
                         config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=30,
                                                       connect_timeout=5))
 

@@ -69,7 +69,7 @@ class FunctionFaults(NimbusTestCase):
         import boto3
         import botocore.config
         cls.c = boto3.client("lambda", endpoint_url=cls.nimbus.endpoint, region_name="us-east-1",
-                             aws_access_key_id="test", aws_secret_access_key="test",
+                             aws_access_key_id=cls.nimbus.creds["AWS_ACCESS_KEY_ID"], aws_secret_access_key=cls.nimbus.creds["AWS_SECRET_ACCESS_KEY"],
                              config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=180))
         cls.c.create_function(FunctionName="echo-fn", Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
                               Code={"ZipFile": zip_bytes({"index.js": (ECHO, 0o644)})}, Timeout=5, MemorySize=128)
