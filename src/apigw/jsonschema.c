@@ -11,10 +11,15 @@
 
 #define MAX_DEPTH 64
 
+/* Validation work is bounded: schemas whose $ref/anyOf/oneOf branch into each
+ * other would otherwise cost exponential time (found by fuzz_apigw_jsonschema). */
+#define MAX_STEPS 100000
+
 typedef struct vctx {
     json_t *root;
     char *err;
     size_t cap;
+    long *steps;       /* shared by a validation and its quiet sub-validations */
 } vctx_t;
 
 static int fail(vctx_t *c, const char *fmt, ...)
@@ -176,6 +181,7 @@ static int check_number(vctx_t *c, json_t *s, json_t *v)
 static int validate(vctx_t *c, json_t *s, json_t *v, int depth)
 {
     if (depth > MAX_DEPTH) return fail(c, "schema or instance nested too deeply");
+    if (++*c->steps > MAX_STEPS) return fail(c, "schema too complex to validate");
     if (!json_is_object(s)) return 0;
     const char *ref = json_string_value(json_object_get(s, "$ref"));
     if (ref) {
@@ -215,7 +221,7 @@ static int validate(vctx_t *c, json_t *s, json_t *v, int depth)
     if (json_is_array(any)) {
         int ok = 0;
         json_array_foreach(any, i, sub) {
-            vctx_t quiet = {c->root, NULL, 0};
+            vctx_t quiet = {c->root, NULL, 0, c->steps};
             if (validate(&quiet, sub, v, depth + 1) == 0) { ok = 1; break; }
         }
         if (!ok) return fail(c, "instance failed to match at least one required schema among anyOf");
@@ -224,14 +230,14 @@ static int validate(vctx_t *c, json_t *s, json_t *v, int depth)
     if (json_is_array(one)) {
         int n = 0;
         json_array_foreach(one, i, sub) {
-            vctx_t quiet = {c->root, NULL, 0};
+            vctx_t quiet = {c->root, NULL, 0, c->steps};
             n += validate(&quiet, sub, v, depth + 1) == 0;
         }
         if (n != 1) return fail(c, "instance failed to match exactly one schema among oneOf");
     }
     json_t *not = json_object_get(s, "not");
     if (json_is_object(not)) {
-        vctx_t quiet = {c->root, NULL, 0};
+        vctx_t quiet = {c->root, NULL, 0, c->steps};
         if (validate(&quiet, not, v, depth + 1) == 0) return fail(c, "instance matched a schema which it should not have");
     }
     return 0;
@@ -240,6 +246,7 @@ static int validate(vctx_t *c, json_t *s, json_t *v, int depth)
 int apigw__schema_validate(json_t *root, json_t *schema, json_t *instance, char *err, size_t cap)
 {
     if (err && cap) err[0] = 0;
-    vctx_t c = {root ? root : schema, err, cap};
+    long steps = 0;
+    vctx_t c = {root ? root : schema, err, cap, &steps};
     return validate(&c, schema, instance, 0);
 }
