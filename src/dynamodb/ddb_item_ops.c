@@ -97,21 +97,32 @@ static int setup_keyed(nb_req_t *req, ddb_write_t *w, unsigned which)
     return 0;
 }
 
-void ddb_op_put_item(nb_req_t *req)
+/* The prelude every single-item write shares: request-shape checks, the
+ * required member (Item or Key), the write's kind and its ReturnValues (PutItem
+ * and DeleteItem accept only NONE and ALL_OLD). 0, or -1 having replied. */
+static int begin_write(nb_req_t *req, ddb_write_t *w, int kind, const char *member, const char *label,
+                       int all_old_only)
 {
     json_t *b = req->json;
     ddb_vlist_t v = DDB_VLIST_INIT;
     v_common(&v, b);
-    if (!json_object_get(b, "Item")) ddb_v_add(&v, "null", "item", "Member must not be null");
-    if (ddb_v_reply(req, &v)) return;
-    ddb_write_t w;
-    ddb_write_init(&w);
-    w.kind = DDB_W_PUT;
-    w.rv = ddb_rv_parse(ddb_jstr(b, "ReturnValues"));
-    if (w.rv != DDB_RV_NONE && w.rv != DDB_RV_ALL_OLD) {
+    if (!json_object_get(b, member)) ddb_v_add(&v, "null", label, "Member must not be null");
+    if (ddb_v_reply(req, &v)) return -1;
+    ddb_write_init(w);
+    w->kind = kind;
+    w->rv = ddb_rv_parse(ddb_jstr(b, "ReturnValues"));
+    if (all_old_only && w->rv != DDB_RV_NONE && w->rv != DDB_RV_ALL_OLD) {
         ddb_reply_validation(req, "Return values set to invalid value");
-        return;
+        return -1;
     }
+    return 0;
+}
+
+void ddb_op_put_item(nb_req_t *req)
+{
+    json_t *b = req->json;
+    ddb_write_t w;
+    if (begin_write(req, &w, DDB_W_PUT, "Item", "item", 1) != 0) return;
     ddb_err_t err = DDB_ERR_INIT;
     w.item = json_object_get(b, "Item");
     if (ddb_item_validate(w.item, &err) != 0 ||
@@ -131,34 +142,16 @@ void ddb_op_put_item(nb_req_t *req)
 
 void ddb_op_delete_item(nb_req_t *req)
 {
-    json_t *b = req->json;
-    ddb_vlist_t v = DDB_VLIST_INIT;
-    v_common(&v, b);
-    if (!json_object_get(b, "Key")) ddb_v_add(&v, "null", "key", "Member must not be null");
-    if (ddb_v_reply(req, &v)) return;
     ddb_write_t w;
-    ddb_write_init(&w);
-    w.kind = DDB_W_DELETE;
-    w.rv = ddb_rv_parse(ddb_jstr(b, "ReturnValues"));
-    if (w.rv != DDB_RV_NONE && w.rv != DDB_RV_ALL_OLD) {
-        ddb_reply_validation(req, "Return values set to invalid value");
-        return;
-    }
+    if (begin_write(req, &w, DDB_W_DELETE, "Key", "key", 1) != 0) return;
     if (setup_keyed(req, &w, DDB_X_COND) != 0) return;
     run_write(req, &w);
 }
 
 void ddb_op_update_item(nb_req_t *req)
 {
-    json_t *b = req->json;
-    ddb_vlist_t v = DDB_VLIST_INIT;
-    v_common(&v, b);
-    if (!json_object_get(b, "Key")) ddb_v_add(&v, "null", "key", "Member must not be null");
-    if (ddb_v_reply(req, &v)) return;
     ddb_write_t w;
-    ddb_write_init(&w);
-    w.kind = DDB_W_UPDATE;
-    w.rv = ddb_rv_parse(ddb_jstr(b, "ReturnValues"));
+    if (begin_write(req, &w, DDB_W_UPDATE, "Key", "key", 0) != 0) return;
     if (setup_keyed(req, &w, DDB_X_COND | DDB_X_UPDATE) != 0) return;
     run_write(req, &w);
 }
