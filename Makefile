@@ -117,7 +117,7 @@ build/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 fuzz: $(addprefix build/fuzz/,$(FUZZERS))
 	@scripts/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 fuzz-quick: $(addprefix build/fuzz/,$(FUZZERS))
-	@scripts/run-fuzz.sh $${FUZZ_QUICK_SECONDS:-10} $(FUZZERS)
+	@FUZZ_SEED=$${FUZZ_SEED:-1} scripts/run-fuzz.sh $${FUZZ_QUICK_SECONDS:-10} $(FUZZERS)
 
 # --- the two README commands --------------------------------------------------
 run: deps

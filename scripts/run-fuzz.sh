@@ -2,7 +2,9 @@
 # run-fuzz.sh SECONDS TARGET... — run each libFuzzer target for SECONDS on its
 # seed corpus (fuzz/corpus/<name>/, copied so the repository's seeds stay
 # small); a crash fails the run and leaves the reproducer in build/fuzz/.
-# Prints "N passed, N failed" with one entry per target.
+# Prints "N passed, N failed" with one entry per target. FUZZ_SEED fixes
+# libFuzzer's random seed (fuzz-quick, run by make test, sets it so a CI run
+# explores the same inputs each time; long runs leave it random).
 set -u
 cd "$(dirname "$0")/.."
 secs=$1; shift
@@ -14,10 +16,11 @@ for t in "$@"; do
   mkdir -p "$work" "$seeds"
   cp -n "$seeds"/* "$work"/ 2>/dev/null || true
   dict=""; [ -f fuzz/$name.dict ] && dict="-dict=fuzz/$name.dict"
+  seed=""; [ -n "${FUZZ_SEED:-}" ] && seed="-seed=$FUZZ_SEED"
   echo "== $t (${secs}s)"
   out=$(cd build/fuzz && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         ./"$t" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 $dict "corpus/$name" 2>&1); rc=$?
+        -print_final_stats=1 $seed $dict "corpus/$name" 2>&1); rc=$?
   execs=$(echo "$out" | grep -E 'stat::number_of_executed_units' | awk '{print $2}')
   if [ $rc -eq 0 ]; then
     echo "ok   $t: ${execs:-?} executions"; passed=$((passed+1))

@@ -315,10 +315,10 @@ static json_t *ref_value(ev_t *e, const vtl_ref_t *r)
 {
     json_t *cur = NULL;
     size_t i = 0;
-    if (!strcmp(r->root, "input") && r->nsegs) {
+    if (!strcmp(r->root, "input") && r->nsegs && r->segs[0].name) {
         cur = input_call(e, &r->segs[0]);
         i = 1;
-    } else if (!strcmp(r->root, "util") && r->nsegs && r->segs[0].call) {
+    } else if (!strcmp(r->root, "util") && r->nsegs && r->segs[0].name && r->segs[0].call) {
         cur = util_call(e, &r->segs[0]);
         i = 1;
     } else if (!strcmp(r->root, "context")) {
