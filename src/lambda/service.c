@@ -138,13 +138,17 @@ static void write_runtimes(void)
             chmod(dir, 0755);
         }
         int exec = strstr(f->path, "bootstrap") && !strchr(strrchr(f->path, '/') ? strrchr(f->path, '/') : f->path, '.');
-        if (nb_write_file_atomic(path, f->data, f->len, exec ? 0755 : 0644) != 0)
+        /* not synced: every start compares and rewrites, so a file torn by a
+         * power loss is repaired before any instance runs */
+        if (nb_write_file_replace(path, f->data, f->len, exec ? 0755 : 0644, 0) != 0)
             nb_log_error("lambda", "cannot write %s", path);
     }
 }
 
-/* The native runner is this binary; a copy under DATA/runtime/bin/ is what a
- * sandboxed instance can see (at /var/runtime/bin/nimbus). */
+/* The native runner is this binary; a hard link (or, across file systems, a
+ * copy) under DATA/runtime/bin/ is what a sandboxed instance can see (at
+ * /var/runtime/bin/nimbus). A link costs nothing at start-up; a link lost to
+ * a power loss is noticed (size, mtime) and made again at the next start. */
 static void install_self(void)
 {
     char dst[PATH_MAX];
@@ -152,11 +156,19 @@ static void install_self(void)
     struct stat a, b;
     if (stat(lambda__svc.self_exe, &a) != 0) return;
     if (stat(dst, &b) == 0 && a.st_size == b.st_size && a.st_mtime <= b.st_mtime) return;
+    char dir[PATH_MAX], tmp[PATH_MAX];
+    if (lambda__pathf(dir, sizeof dir, "%s/bin", lambda__svc.runtime_dir) || nb_mkdir_p(dir) != 0) return;
+    chmod(dir, 0755);
+    if (!lambda__pathf(tmp, sizeof tmp, "%s.link.%d", dst, (int)getpid())) {
+        unlink(tmp);
+        if (link(lambda__svc.self_exe, tmp) == 0) {
+            int ok = rename(tmp, dst) == 0;
+            unlink(tmp);       /* left behind if dst already was this file */
+            if (ok) return;
+        }
+    }
     nb_buf_t bin = NB_BUF_INIT;
-    char dir[PATH_MAX];
-    if (nb_read_file(lambda__svc.self_exe, &bin) == 0 &&
-        lambda__pathf(dir, sizeof dir, "%s/bin", lambda__svc.runtime_dir) == 0 && nb_mkdir_p(dir) == 0) {
-        chmod(dir, 0755);
+    if (nb_read_file(lambda__svc.self_exe, &bin) == 0) {
         if (nb_write_file_atomic(dst, bin.data, bin.len, 0755) != 0)
             nb_log_warn("lambda", "cannot install the native runner at %s", dst);
     }
