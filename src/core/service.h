@@ -68,7 +68,9 @@ typedef struct nb_service {
     size_t n_ops;
     int (*init)(nb_ctx_t *ctx);   /* may be NULL; 0 on success */
     void (*stop)(nb_ctx_t *ctx);  /* graceful shutdown, may be NULL */
-    json_t *(*health)(nb_ctx_t *ctx); /* extra status for /_nimbus/health, may be NULL; new reference */
+    /* Extra status for /_nimbus/health, may be NULL: appends JSON members,
+     * each preceded by a comma (`,"tables":3`), to this service's entry. */
+    void (*health)(nb_ctx_t *ctx, nb_buf_t *out);
 } nb_service_t;
 
 /* The registered services, NULL-terminated (src/core/services.c). */

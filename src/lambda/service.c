@@ -250,13 +250,14 @@ static void lambda_stop(nb_ctx_t *ctx)
     lambda__logs_stop();
 }
 
-static json_t *lambda_health(nb_ctx_t *ctx)
+static void lambda_health(nb_ctx_t *ctx, nb_buf_t *out)
 {
     (void)ctx;
     unsigned busy = 0;
     for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next) busy += f->busy;
-    return json_pack("{s:i,s:i,s:i,s:i}", "instances", (int)lambda__pool_count_instances(), "busy", (int)busy,
-                     "busy_unreserved", (int)lambda__svc.busy_unreserved, "reserved", (int)lambda__svc.reserved_sum);
+    nb_buf_printf(out, ",\"instances\":%u,\"busy\":%u,\"busy_unreserved\":%u,\"reserved\":%u",
+                  (unsigned)lambda__pool_count_instances(), busy, (unsigned)lambda__svc.busy_unreserved,
+                  (unsigned)lambda__svc.reserved_sum);
 }
 
 const nb_service_t lambda_service = {
