@@ -207,20 +207,32 @@ char *lambda__layers_dir(json_t *arns)
     nb_buf_printf(&dir, "%s/opt/%s", lambda__svc.dir, hex);
     struct stat st;
     if (stat(dir.data, &st) == 0) return nb_buf_take(&dir, NULL);
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.tmp", dir.data);
-    lambda__rm_rf(tmp);
+    /* a name of its own: the pool (lambda__prepare_layers) and the loop may build the same merge at once */
+    char tmp[PATH_MAX], rnd[9];
+    unsigned char rb[4];
+    nb_random_bytes(rb, sizeof rb);
+    nb_hex(rb, sizeof rb, rnd);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%s", dir.data, rnd);
     nb_mkdir_p(tmp);
     char real[PATH_MAX];
     if (!realpath(tmp, real)) snprintf(real, sizeof real, "%s", tmp);
+    int failed = 0;
     json_array_foreach(arns, i, v) {
         char zp[PATH_MAX];
         nb_buf_t zip = NB_BUF_INIT;
         char err[256];
         if (!json_string_value(v) || layer_zip_path(json_string_value(v), zp, sizeof zp) != 0 ||
-            nb_read_file(zp, &zip) != 0 || extract_into(zip.data, zip.len, real, err, sizeof err) != 0)
+            nb_read_file(zp, &zip) != 0 || extract_into(zip.data, zip.len, real, err, sizeof err) != 0) {
             nb_log_warn("lambda", "layer %s could not be unpacked", json_string_value(v));
+            failed = 1;
+        }
         nb_buf_free(&zip);
+    }
+    /* an incomplete merge is never kept: its name would serve it for good */
+    if (failed) {
+        lambda__rm_rf(tmp);
+        nb_buf_free(&dir);
+        return NULL;
     }
     chmod(tmp, 0755);
     if (rename(tmp, dir.data) != 0) lambda__rm_rf(tmp);

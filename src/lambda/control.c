@@ -143,6 +143,14 @@ static void on_create_unpacked(nb_req_t *req, const lambda_upload_t *up, void *a
     free(name);
 }
 
+static void create_upload(nb_req_t *req, void *arg)
+{
+    json_t *code = json_object_get(req->json, "Code");
+    size_t len;
+    const char *zip = lambda__zipfile_b64(req, code ? code : req->json, &len);   /* checked before */
+    lambda__upload(req, zip, len, 0, arg, on_create_unpacked, arg);
+}
+
 void lambda__op_create_function(nb_req_t *req)
 {
     json_t *body = req->json;
@@ -163,9 +171,8 @@ void lambda__op_create_function(nb_req_t *req)
     if (create_txn(req, name, NULL) != 0) return;
     json_t *code = json_object_get(body, "Code");
     size_t len;
-    const char *zip = lambda__zipfile_b64(req, code ? code : body, &len);
-    if (!zip) return;
-    lambda__upload(req, zip, len, 0, name, on_create_unpacked, nb_xstrdup(name));
+    if (!lambda__zipfile_b64(req, code ? code : body, &len)) return;
+    lambda__prepare_layers(req, json_object_get(body, "Layers"), create_upload, nb_xstrdup(name));
 }
 
 static void get_function(nb_req_t *req, int config_only)
@@ -373,8 +380,32 @@ void lambda__op_update_function_code(nb_req_t *req)
     lambda__upload(req, zip, len, 0, name, on_code_unpacked, nb_xstrdup(name));
 }
 
+static void update_configuration(nb_req_t *req, void *arg);
+
+/* New layers are merged off the loop first (lambda__prepare_layers), once the
+ * request is known to be valid (they are checked again when it is applied). */
 void lambda__op_update_function_configuration(nb_req_t *req)
 {
+    json_t *layers = json_object_get(req->json, "Layers");
+    if (json_array_size(layers)) {
+        char name[LAMBDA_NAME_MAX + 1], qual[130];
+        if (lambda__req_fn(req, name, qual)) return;
+        store_txn_t *t;
+        json_t *rec = load_for_update(req, name, &t);
+        if (!rec) return;
+        json_t *cfg = json_deep_copy(json_object_get(rec, "cfg"));
+        int bad = lambda__apply_config(req, t, req->json, cfg, 0);
+        json_decref(cfg);
+        json_decref(rec);
+        store_abort(t);
+        if (bad) return;
+    }
+    lambda__prepare_layers(req, layers, update_configuration, NULL);
+}
+
+static void update_configuration(nb_req_t *req, void *arg)
+{
+    (void)arg;
     char name[LAMBDA_NAME_MAX + 1], qual[130];
     if (lambda__req_fn(req, name, qual)) return;
     store_txn_t *t;

@@ -245,6 +245,9 @@ typedef void (*lambda_upload_cb)(nb_req_t *req, const lambda_upload_t *up, void 
  * DATA/lambda/layers/NAME/HEX.zip. cb(req, result, arg) follows on the loop. */
 void lambda__upload(nb_req_t *req, const char *b64, size_t b64_len, int layer, const char *name,
                     lambda_upload_cb cb, void *arg);
+/* Build the merged /opt of layer version ARNs (JSON array of strings; copied)
+ * on the thread pool, then cb(req, arg) on the loop (at once when there are none). */
+void lambda__prepare_layers(nb_req_t *req, json_t *arns, void (*cb)(nb_req_t *req, void *arg), void *arg);
 /* The ZipFile of a Code / Content object (borrowed from it); NULL after replying
  * the error (missing, S3 or image code, not a string). */
 const char *lambda__zipfile_b64(nb_req_t *req, json_t *code, size_t *len);

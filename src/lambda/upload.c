@@ -9,6 +9,10 @@
  * request's JSON body, which lives until the reply) and the data directory
  * path, and fills a result that the loop hands to the caller's callback.
  *
+ * The merged /opt of a function's layers is built the same way
+ * (lambda__prepare_layers) before CreateFunction or UpdateFunctionConfiguration
+ * commits, so that starting an instance finds it ready.
+ *
  * At most UPLOAD_WORKERS uploads run at once, the rest wait in a FIFO on the
  * loop: the thread pool (4 threads by default) also carries the store's
  * fsyncs, which must never queue behind unzips.
@@ -183,4 +187,48 @@ const char *lambda__zipfile_b64(nb_req_t *req, json_t *code, size_t *len)
     }
     *len = json_string_length(zf);
     return json_string_value(zf);
+}
+
+/* --- layers merged off the loop ------------------------------------------------ */
+
+typedef struct layers_job {
+    uv_work_t work;
+    nb_req_t *req;
+    json_t *arns;             /* the job's own deep copy */
+    void (*cb)(nb_req_t *req, void *arg);
+    void *arg;
+} layers_job_t;
+
+static void layers_work(uv_work_t *w)
+{
+    layers_job_t *j = w->data;
+    free(lambda__layers_dir(j->arns));
+}
+
+static void layers_done(uv_work_t *w, int status)
+{
+    (void)status;   /* on failure the loop builds it when an instance starts */
+    layers_job_t *j = w->data;
+    json_decref(j->arns);
+    j->cb(j->req, j->arg);
+    free(j);
+}
+
+void lambda__prepare_layers(nb_req_t *req, json_t *arns, void (*cb)(nb_req_t *req, void *arg), void *arg)
+{
+    if (!json_is_array(arns) || json_array_size(arns) == 0 || !lambda__archive()) {
+        cb(req, arg);
+        return;
+    }
+    layers_job_t *j = nb_xcalloc(1, sizeof *j);
+    j->work.data = j;
+    j->req = req;
+    j->arns = json_deep_copy(arns);
+    j->cb = cb;
+    j->arg = arg;
+    if (uv_queue_work(lambda__svc.ctx->loop, &j->work, layers_work, layers_done) != 0) {
+        json_decref(j->arns);
+        free(j);
+        cb(req, arg);
+    }
 }
