@@ -235,6 +235,7 @@ static int daemon_run(daemon_t *d)
     nb_log_debug("nimbus", "store open in %lld us", (long long)(nb_now_us() - d->ctx.started_us));
     nb_http_limits_t limits;
     nb_http_limits_default(&limits);
+    limits.body_limit = nb_edge_body_limit;   /* Lambda's code uploads */
     int port = 0;
     rc = nb_http_server_start(&d->edge, &d->ctx, d->cfg.listen_host, d->cfg.listen_port, &limits,
                               nb_edge_dispatch, NULL, &port);
