@@ -2,7 +2,8 @@
 #
 #   make            release build → build/nimbus
 #   make run        install deps, build, start nimbus in the foreground
-#   make test       install deps, build, unit tests (plain + ASan/UBSan), e2e, reliability
+#   make test       install deps, build, unit tests (plain + ASan/UBSan), e2e (plain, and the
+#                   core/DynamoDB/security/KMS suites against the ASan/UBSan build), reliability
 #                   (bounded), fuzz briefly
 #   make reliability  the full reliability suite (20 kill -9 rounds, bigger floods)
 #   make asan       sanitizer build → build/asan/nimbus
@@ -36,7 +37,7 @@ ASAN_OBJ := $(patsubst src/%.c,build/asan/obj/%.o,$(LIBSRCS)) build/asan/obj/gen
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .SECONDARY:
-.PHONY: all run test unit unit-asan asan e2e fuzz fuzz-quick bench bench-quick reliability soak deps clean
+.PHONY: all run test unit unit-asan asan e2e e2e-asan fuzz fuzz-quick bench bench-quick reliability soak deps clean
 all: build/nimbus
 
 deps:
@@ -96,6 +97,13 @@ unit-asan: $(addprefix build/asan/tests/,$(TESTS)) build/asan/nimbus
 	@scripts/run-unit.sh build/asan/tests $(TESTS)
 
 # --- end-to-end: real clients against a started nimbus ----------------------
+# The services whose parsers and stores see client input, end to end against
+# the sanitizer build (Lambda's and API Gateway's suites spend their time
+# starting function processes: the optimized run covers them).
+E2E_ASAN_ONLY ?= ./core/ ./dynamodb/ ./security/ ./kms/
+e2e-asan: build/asan/nimbus
+	@E2E_ONLY="$(E2E_ASAN_ONLY)" tests/e2e/run.sh build/asan/nimbus
+
 e2e: build/nimbus
 	@tests/e2e/run.sh build/nimbus
 
@@ -129,6 +137,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory e2e-asan
 	@tests/reliability/run.sh quick build/nimbus
 	@$(MAKE) --no-print-directory fuzz-quick
 

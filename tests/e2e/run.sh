@@ -3,6 +3,7 @@
 # nimbus daemons: Python unittest modules (tests/e2e/**/test_*.py, Debian's
 # python3 + boto3 + AWS CLI v2) and Node.js tests (tests/e2e/**/*.test.mjs,
 # node --test with the AWS SDK for JavaScript). Prints "N passed, N failed".
+# E2E_ONLY="a b": only the files whose path contains one of the words.
 set -u
 cd "$(dirname "$0")"
 export NIMBUS_BIN=$(readlink -f "../../${1:-build/nimbus}" 2>/dev/null || readlink -f "$1")
@@ -11,8 +12,14 @@ export PYTHONPATH=$PWD
 export PYTHONDONTWRITEBYTECODE=1
 passed=0; failed=0
 only=${E2E_ONLY:-}
+selected() {  # PATH: no filter, or the path contains one of E2E_ONLY's words
+  [ -z "$only" ] && return 0
+  local w
+  for w in $only; do [[ "$1" == *"$w"* ]] && return 0; done
+  return 1
+}
 for f in $(find . -name 'test_*.py' -not -path './node_modules/*' | sort); do
-  [ -n "$only" ] && [[ "$f" != *"$only"* ]] && continue
+  selected "$f" || continue
   echo "== $f"
   out=$(timeout 600 /usr/bin/python3 -m unittest -v "$f" 2>&1); rc=$?
   echo "$out" | grep -E '(ok|FAIL|ERROR|skipped.*)$' | grep -E ' \.\.\. ' | sed 's/^/  /'
@@ -24,7 +31,7 @@ for f in $(find . -name 'test_*.py' -not -path './node_modules/*' | sort); do
   passed=$((passed + n - bad)); failed=$((failed + bad))
 done
 for f in $(find . -name '*.test.mjs' -not -path './node_modules/*' | sort); do
-  [ -n "$only" ] && [[ "$f" != *"$only"* ]] && continue
+  selected "$f" || continue
   echo "== $f"
   out=$(NODE_PATH=$PWD/node_modules timeout 600 node --test --test-reporter=tap "$f" 2>&1); rc=$?
   p=$(echo "$out" | grep -E '^# pass ' | awk '{print $3}'); p=${p:-0}
