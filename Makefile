@@ -3,7 +3,7 @@
 #   make            release build → build/nimbus
 #   make run        install deps, build, start nimbus in the foreground
 #   make test       install deps, build, unit tests (plain + ASan/UBSan), e2e (plain, and the
-#                   core/DynamoDB/security/KMS suites against the ASan/UBSan build), reliability
+#                   core/DynamoDB/security/KMS/API Gateway suites against the ASan/UBSan build), reliability
 #                   (bounded), fuzz briefly
 #   make reliability  the full reliability suite (20 kill -9 rounds, bigger floods)
 #   make asan       sanitizer build → build/asan/nimbus
@@ -98,9 +98,9 @@ unit-asan: $(addprefix build/asan/tests/,$(TESTS)) build/asan/nimbus
 
 # --- end-to-end: real clients against a started nimbus ----------------------
 # The services whose parsers and stores see client input, end to end against
-# the sanitizer build (Lambda's and API Gateway's suites spend their time
-# starting function processes: the optimized run covers them).
-E2E_ASAN_ONLY ?= ./core/ ./dynamodb/ ./security/ ./kms/
+# the sanitizer build (Lambda's suite spends its time starting function
+# processes: the optimized run covers it).
+E2E_ASAN_ONLY ?= ./core/ ./dynamodb/ ./security/ ./kms/ ./apigw/
 e2e-asan: build/asan/nimbus
 	@E2E_ONLY="$(E2E_ASAN_ONLY)" tests/e2e/run.sh build/asan/nimbus
 
