@@ -248,6 +248,47 @@ static void invoke(apigw_ws_t *ws, const char *fn, json_t *event, int answer, co
     free(text);
 }
 
+/* --- limits: idle time and connection lifetime ------------------------------- */
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    unref(h->data);
+}
+
+static void arm_limits(apigw_ws_t *ws);
+
+static void on_limit(uv_timer_t *t)
+{
+    apigw_ws_t *ws = t->data;
+    if (ws->state != APIGW_WS_OPEN) return;
+    nb_ctx_t *ctx = apigw__svc.ctx;
+    uint64_t now = nb_wall_ms();
+    uint64_t idle = (uint64_t)nb_config_get_long(ctx->cfg, "apigw.ws_idle_timeout_ms", 600000);
+    uint64_t life = (uint64_t)nb_config_get_long(ctx->cfg, "apigw.ws_max_duration_ms", 7200000);
+    if (now >= ws->last_active + idle || now >= ws->connected_at + life) {
+        set_close(ws, 1001, "Going away");
+        close_with(ws, 1001, "Going away");
+        return;
+    }
+    arm_limits(ws);
+}
+
+static void arm_limits(apigw_ws_t *ws)
+{
+    nb_ctx_t *ctx = apigw__svc.ctx;
+    uint64_t idle = (uint64_t)nb_config_get_long(ctx->cfg, "apigw.ws_idle_timeout_ms", 600000);
+    uint64_t life = (uint64_t)nb_config_get_long(ctx->cfg, "apigw.ws_max_duration_ms", 7200000);
+    uint64_t due = ws->last_active + idle, end = ws->connected_at + life, now = nb_wall_ms();
+    if (end < due) due = end;
+    if (!ws->timer_on) {
+        uv_timer_init(ctx->loop, &ws->timer);
+        ws->timer.data = ws;
+        ws->timer_on = 1;
+        ws->refs++;
+    }
+    uv_timer_start(&ws->timer, on_limit, due > now ? due - now : 0, 0);
+}
+
 /* --- messages in ----------------------------------------------------------- */
 
 static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, size_t len)
@@ -334,6 +375,10 @@ static void on_close(nb_conn_t *conn, void *arg)
     ws->conn = NULL;
     ws->state = APIGW_WS_GONE;
     reg_del(ws);
+    if (ws->timer_on) {
+        ws->timer_on = 0;
+        uv_close((uv_handle_t *)&ws->timer, on_timer_closed);
+    }
     set_close(ws, 1006, "Going away");
     nb_arena_t *a = nb_arena_new(1024);
     json_t *doc = served_doc(ws->api_id, ws->stage);
@@ -449,6 +494,7 @@ static void accept_connection(apigw_dp_t *dp, apigw_ws_t *ws, const char *protoc
     }
     ws->state = APIGW_WS_OPEN;
     reg_add(ws);
+    arm_limits(ws);
 }
 
 /* The subprotocol header of a $connect answer (arena), or NULL. */

@@ -9,13 +9,17 @@
  *        |                                       |      protocol error--> GONE
  *        └--$connect refused / failed--> (freed, never registered)
  *
- * Lambda calls in flight hold a reference (refs); the record is freed when
- * it is GONE and the last call has answered. Documents are never kept: each
+ * Lambda calls in flight and the limit timer hold a reference (refs); the
+ * record is freed when it is GONE, the last call has answered and the timer
+ * handle is closed. Limits as API Gateway's, configurable for tests:
+ * apigw.ws_idle_timeout_ms (600000) and apigw.ws_max_duration_ms (7200000),
+ * both ending the connection with close code 1001 "Going away". Documents are never kept: each
  * message looks its API, stage and route up again, as a redeploy would. */
 #ifndef NB_APIGW_WS_INT_H
 #define NB_APIGW_WS_INT_H
 #include <stdint.h>
 #include <jansson.h>
+#include <uv.h>
 #include "core/http_server.h"
 #include "apigw/ws_rx.h"
 
@@ -31,6 +35,8 @@ typedef struct apigw_ws {
     unsigned close_code;         /* disconnectStatusCode */
     char *close_reason;          /* disconnectReason (heap) */
     apigw_ws_rx_t rx;
+    uv_timer_t timer;            /* idle (10 min) and lifetime (2 h) limits, while OPEN */
+    int timer_on;
     struct apigw_ws *hnext;      /* registry bucket chain */
 } apigw_ws_t;
 

@@ -742,7 +742,7 @@ static size_t conn_input(conn_t *c, const char *data, size_t len)
     size_t off = 0;
     c->in_input++;
     c->activity = now;
-    while (off < len && !c->closing && !c->close_after && !c->upgrade_wait && c->n_q < maxq) {
+    while (off < len && !c->closing && !c->close_after && !c->upgrade_wait && !c->upgraded && c->n_q < maxq) {
         size_t used;
         int r = nb_hp_feed(&c->hp, data + off, len - off, &used);
         off += used;
@@ -809,6 +809,12 @@ static void conn_update(conn_t *c)
     if (c->closing) return;
     if (can_read(c)) io_read_start(c); else io_read_stop(c);
     timer_update(c);
+    if (c->upgraded && c->pending.len > c->pending_off && !c->close_after) {
+        /* input held from before the switch: to on_data from the loop, once
+         * the owner has its handle (on_timer → conn_pump) */
+        uv_timer_start(&c->timer, on_timer, 0, 0);
+        c->timer_due = uv_now(c->srv->loop);
+    }
 }
 
 /* Plaintext bytes arrived (borrowed; copied to pending if not parsed now). */
@@ -1006,10 +1012,6 @@ nb_conn_t *nb_http_upgrade(nb_req_t *req, const nb_kv_t *headers, size_t n_heade
     slot_pop(c);
     conn_flush(c);
     if (c->closing) return c;   /* on_close follows from the close callback */
-    if (c->pending.len > c->pending_off) {
-        uv_timer_start(&c->timer, on_timer, 0, 0);
-        c->timer_due = uv_now(c->srv->loop);
-    }
     conn_update(c);
     return c;
 }

@@ -315,3 +315,23 @@ test('no route and no $default: the gateway answers Forbidden', async () => {
   ws.close();
   await ws.closed;
 });
+
+test('idle connections end with 1001 Going away (apigw.ws_idle_timeout_ms)', async () => {
+  const other = await startNimbus(['--set', 'apigw.ws_idle_timeout_ms=400']);
+  try {
+    const run = (...args) => JSON.parse(execFileSync('/usr/bin/aws', ['--endpoint-url', other.endpoint, '--output', 'json', ...args],
+                                                     { env: { ...process.env, AWS_PAGER: '' } }).toString());
+    const api = run('apigatewayv2', 'create-api', '--name', 'idle', '--protocol-type', 'WEBSOCKET',
+                    '--route-selection-expression', '$request.body.action');
+    run('apigatewayv2', 'create-stage', '--api-id', api.ApiId, '--stage-name', 'dev', '--auto-deploy');
+    const ws = new WebSocket(`ws://127.0.0.1:${new URL(other.endpoint).port}/_aws/execute-api/${api.ApiId}/dev`);
+    const closed = new Promise((ok) => ws.on('close', (code, reason) => ok({ code, reason: reason.toString() })));
+    const c = await closed;
+    assert.equal(c.code, 1001);
+    assert.equal(c.reason, 'Going away');
+  } finally {
+    await other.stop();
+    process.env.AWS_ACCESS_KEY_ID = nimbus.credentials.accessKeyId;   // startNimbus switched them
+    process.env.AWS_SECRET_ACCESS_KEY = nimbus.credentials.secretAccessKey;
+  }
+});
