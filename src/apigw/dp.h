@@ -20,6 +20,8 @@ typedef void (*apigw_dp_next_fn)(apigw_dp_t *dp);
 struct apigw_dp {
     nb_req_t *req;
     int v2;                    /* HTTP API (1) or REST API (0) */
+    int ws;                    /* a WebSocket API's connection request */
+    void *ext;                 /* WebSocket: the pending connection (ws_conn.c) */
     const char *api_id, *stage;
     const char *path;          /* client path without "/_aws/execute-api/{id}" (raw) */
     const char *route_path;    /* after the stage prefix (raw), "/" at least */

@@ -8,6 +8,7 @@
  * Addresses: ws://{api}.execute-api.localhost:PORT/{stage} and
  * ws://127.0.0.1:PORT/_aws/execute-api/{api}/{stage}. */
 #include "apigw/dp.h"
+#include "apigw/auth.h"
 #include "apigw/ws.h"
 #include "apigw/ws_int.h"
 #include "core/alloc.h"
@@ -61,6 +62,7 @@ static void unref(apigw_ws_t *ws)
     free(ws->source_ip);
     free(ws->user_agent);
     free(ws->close_reason);
+    json_decref(ws->authorizer);
     apigw__ws_rx_free(&ws->rx);
     free(ws);
 }
@@ -86,6 +88,7 @@ static void info_of(const apigw_ws_t *ws, apigw_ws_info_t *ci)
     ci->user_agent = ws->user_agent;
     ci->account = apigw__svc.ctx ? apigw__svc.ctx->cfg->account : "";
     ci->connected_at = ws->connected_at;
+    ci->authorizer = ws->authorizer;
 }
 
 /* --- routes --------------------------------------------------------------- */
@@ -433,17 +436,20 @@ static apigw_ws_t *ws_new(apigw_dp_t *dp, const pending_t *pd)
     const char *ua = nb_req_header(req, "user-agent");
     ws->user_agent = nb_xstrdup(ua ? ua : "");
     ws->connected_at = ws->last_active = pd->connected_at;
+    ws->authorizer = json_incref(dp->authorizer_ctx);
     apigw__ws_rx_init(&ws->rx);
     return ws;
 }
 
 /* The $connect event: the request's headers and query string with the context. */
-static json_t *connect_event(apigw_dp_t *dp, const apigw_ws_t *ws)
+static json_t *connect_event(apigw_dp_t *dp, const pending_t *pd)
 {
     nb_req_t *req = dp->req;
+    apigw_ws_t *probe = ws_new(dp, pd);   /* the event's view of the connection */
     apigw_ws_info_t ci;
-    info_of(ws, &ci);
-    json_t *ev = apigw__ws_event(&ci, "CONNECT", "$connect", req->id, NULL, ws->connected_at);
+    info_of(probe, &ci);
+    json_t *ev = apigw__ws_event(&ci, "CONNECT", "$connect", req->id, NULL, pd->connected_at);
+    unref(probe);
     json_t *h = json_object(), *mh = json_object();
     for (size_t i = 0; i < req->n_headers; i++) {
         const nb_kv_t *kv = &req->headers[i];
@@ -565,6 +571,31 @@ static int check_handshake(apigw_dp_t *dp)
     return 0;
 }
 
+/* After authorization: the $connect integration, or the connection at once. */
+static void connect_step(apigw_dp_t *dp)
+{
+    const pending_t *pd = dp->ext;
+    json_t *doc = served_doc(dp->api_id, dp->stage);
+    json_t *route = doc ? route_by_key(doc, "$connect") : NULL;
+    if (!route) {
+        accept_connection(dp, ws_new(dp, pd), NULL);
+        return;
+    }
+    const char *fn = route_function(dp->req->arena, doc, route);
+    if (!fn) {
+        apigw__dp_message(dp, 500, "Internal server error");
+        return;
+    }
+    json_t *ev = connect_event(dp, pd);
+    char *text = json_dumps(ev, JSON_COMPACT);
+    json_decref(ev);
+    const char *target = json_string_value(json_object_get(route, "target"));
+    json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
+    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
+    apigw__dp_invoke(dp, fn, text, strlen(text), to > 0 ? (unsigned)to : 29000, on_connect_result, (void *)pd);
+    free(text);
+}
+
 void apigw__dp_ws(apigw_dp_t *dp, json_t *live)
 {
     /* the stage is the whole path: "/{stage}" */
@@ -579,29 +610,30 @@ void apigw__dp_ws(apigw_dp_t *dp, json_t *live)
     }
     dp->stage = name;
     dp->stage_obj = json_incref(st);
+    dp->ws = 1;
+    dp->route_key = "$connect";
+    dp->route_path = "/";
     if (check_handshake(dp) != 0) return;
     pending_t *pd = nb_arena_calloc(dp->req->arena, sizeof *pd);
     new_connection_id(pd->id);
     pd->connected_at = nb_wall_ms();
+    dp->ext = pd;
     json_t *route = route_by_key(doc, "$connect");
-    if (!route) {
-        accept_connection(dp, ws_new(dp, pd), NULL);
+    const char *at = json_string_value(json_object_get(route, "authorizationType"));
+    if (at && strcmp(at, "AWS_IAM") == 0 && !nb_req_header(dp->req, "authorization") &&
+        !nb_req_qparam(dp->req, "X-Amz-Signature")) {
+        apigw__dp_message(dp, 403, "Forbidden");
         return;
     }
-    const char *fn = route_function(dp->req->arena, doc, route);
-    if (!fn) {
-        apigw__dp_message(dp, 500, "Internal server error");
+    if (at && strcmp(at, "CUSTOM") == 0) {
+        const char *azid = json_string_value(json_object_get(route, "authorizerId"));
+        json_t *az = azid ? json_object_get(json_object_get(doc, "authorizers"), azid) : NULL;
+        if (!az) {
+            apigw__dp_message(dp, 500, "Internal server error");
+            return;
+        }
+        apigw__auth_ws(dp, az, connect_event(dp, pd), connect_step);
         return;
     }
-    dp->route_key = "$connect";
-    apigw_ws_t *probe = ws_new(dp, pd);   /* the event's view of the connection */
-    json_t *ev = connect_event(dp, probe);
-    unref(probe);
-    char *text = json_dumps(ev, JSON_COMPACT);
-    json_decref(ev);
-    const char *target = json_string_value(json_object_get(route, "target"));
-    json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
-    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
-    apigw__dp_invoke(dp, fn, text, strlen(text), to > 0 ? (unsigned)to : 29000, on_connect_result, pd);
-    free(text);
+    connect_step(dp);
 }

@@ -27,6 +27,7 @@ json_t *apigw__ws_event(const apigw_ws_info_t *ci, const char *event_type, const
     json_object_set_new(rc, "domainName", json_string(ci->domain ? ci->domain : ""));
     json_object_set_new(rc, "connectionId", json_string(ci->connection_id));
     json_object_set_new(rc, "apiId", json_string(ci->api_id));
+    if (ci->authorizer) json_object_set(rc, "authorizer", ci->authorizer);
     return json_pack("{s:o,s:b}", "requestContext", rc, "isBase64Encoded", 0);
 }
 

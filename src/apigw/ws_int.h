@@ -34,6 +34,7 @@ typedef struct apigw_ws {
     uint64_t connected_at, last_active;   /* Unix ms */
     unsigned close_code;         /* disconnectStatusCode */
     char *close_reason;          /* disconnectReason (heap) */
+    json_t *authorizer;          /* $connect authorizer's context (ref) for every event, or NULL */
     apigw_ws_rx_t rx;
     uv_timer_t timer;            /* idle (10 min) and lifetime (2 h) limits, while OPEN */
     int timer_on;
@@ -44,6 +45,7 @@ typedef struct apigw_ws {
 typedef struct apigw_ws_info {
     const char *api_id, *stage, *connection_id, *domain, *source_ip, *user_agent, *account;
     uint64_t connected_at;
+    json_t *authorizer;          /* requestContext.authorizer (borrowed), or NULL */
 } apigw_ws_info_t;
 
 /* --- ws_event.c ----------------------------------------------------------- */

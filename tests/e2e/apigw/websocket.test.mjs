@@ -18,6 +18,12 @@ import {
   ApiGatewayManagementApiClient, GetConnectionCommand, DeleteConnectionCommand, PostToConnectionCommand,
   GoneException, PayloadTooLargeException,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ApiGatewayV2Client, CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand, CreateRouteResponseCommand,
+  CreateStageCommand, CreateAuthorizerCommand, GetRouteResponsesCommand,
+} from '@aws-sdk/client-apigatewayv2';
+import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { LambdaClient, CreateFunctionCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import { startNimbus } from '../nimbus.mjs';
 
 const TABLE = 'ws-connections';
@@ -31,6 +37,13 @@ const ddb = new DynamoDBClient({});
 const put = (item) => ddb.send(new PutItemCommand({ TableName: process.env.TABLE, Item: item }));
 exports.handler = async (event) => {
   const rc = event.requestContext;
+  if (event.type === 'REQUEST' && event.methodArn) {   // the $connect authorizer
+    const token = (event.queryStringParameters || {}).token;
+    if (token === 'throw') throw new Error('Unauthorized');
+    return { principalId: 'user-1', context: { user: 'u1', route: rc.routeKey },
+             policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke',
+               Effect: token === 'good' ? 'Allow' : 'Deny', Resource: event.methodArn }] } };
+  }
   switch (rc.routeKey) {
   case '$connect':
     if (event.queryStringParameters && event.queryStringParameters.deny) return { statusCode: 401, body: 'denied' };
@@ -46,7 +59,7 @@ exports.handler = async (event) => {
   case 'echo':
     return { statusCode: 200, body: JSON.stringify({ echo: JSON.parse(event.body), routeKey: rc.routeKey,
              eventType: rc.eventType, connectionId: rc.connectionId, messageId: rc.messageId,
-             direction: rc.messageDirection, apiId: rc.apiId, stage: rc.stage }) };
+             direction: rc.messageDirection, apiId: rc.apiId, stage: rc.stage, authorizer: rc.authorizer || null }) };
   case 'push': {
     const mgmt = new ApiGatewayManagementApiClient({ endpoint: 'http://' + rc.domainName + '/' + rc.stage });
     await mgmt.send(new PostToConnectionCommand({ ConnectionId: rc.connectionId, Data: 'pushed:' + rc.connectionId }));
@@ -60,53 +73,72 @@ exports.handler = async (event) => {
 };
 `;
 
-let nimbus, port, apiId, work, mgmt, ddb;
+let nimbus, port, apiId, authApiId, work, mgmt, ddb, apigw, fnArn;
 
-function aws(...args) {
-  return execFileSync('/usr/bin/aws', ['--endpoint-url', nimbus.endpoint, '--output', 'json', ...args],
-                      { env: { ...process.env, AWS_PAGER: '' } }).toString();
+// A WEBSOCKET API on the test function: routes (those in twoWay get a route
+// response), an optional $connect authorizer, and an auto-deployed stage.
+async function createApi(client, name, { routes = [], twoWay = [], authorizer = false, stage = 'prod' } = {}) {
+  const api = await client.send(new CreateApiCommand({ Name: name, ProtocolType: 'WEBSOCKET',
+                                                      RouteSelectionExpression: '$request.body.action' }));
+  let authorizerId;
+  if (authorizer) {
+    authorizerId = (await client.send(new CreateAuthorizerCommand({ ApiId: api.ApiId, Name: 'tok', AuthorizerType: 'REQUEST',
+      AuthorizerUri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
+      IdentitySource: ['route.request.querystring.token'] }))).AuthorizerId;
+  }
+  if (routes.length) {
+    const integ = await client.send(new CreateIntegrationCommand({ ApiId: api.ApiId, IntegrationType: 'AWS_PROXY',
+                                                                   IntegrationUri: fnArn }));
+    for (const key of routes) {
+      const custom = authorizer && key === '$connect' ? { AuthorizationType: 'CUSTOM', AuthorizerId: authorizerId } : {};
+      const route = await client.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: key,
+                                                               Target: 'integrations/' + integ.IntegrationId, ...custom }));
+      if (twoWay.includes(key)) {
+        const rr = await client.send(new CreateRouteResponseCommand({ ApiId: api.ApiId, RouteId: route.RouteId,
+                                                                      RouteResponseKey: '$default' }));
+        assert.equal(rr.RouteResponseKey, '$default');
+        const list = await client.send(new GetRouteResponsesCommand({ ApiId: api.ApiId, RouteId: route.RouteId }));
+        assert.deepEqual(list.Items.map((i) => i.RouteResponseId), [rr.RouteResponseId]);
+      }
+    }
+  }
+  await client.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: stage, AutoDeploy: true }));
+  return api;
 }
-const awsJson = (...args) => JSON.parse(aws(...args));
 
 before(async () => {
   nimbus = await startNimbus();
   port = new URL(nimbus.endpoint).port;
-  ddb = new DynamoDBClient({ endpoint: nimbus.endpoint, region: 'us-east-1' });
-  mgmt = new ApiGatewayManagementApiClient({ endpoint: nimbus.endpoint, region: 'us-east-1', maxAttempts: 1 });
+  const cfg = { endpoint: nimbus.endpoint, region: 'us-east-1' };
+  ddb = new DynamoDBClient(cfg);
+  mgmt = new ApiGatewayManagementApiClient({ ...cfg, maxAttempts: 1 });
+  apigw = new ApiGatewayV2Client(cfg);
   await ddb.send(new CreateTableCommand({
     TableName: TABLE, BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
   }));
-  aws('iam', 'create-role', '--role-name', 'ws-role', '--assume-role-policy-document', JSON.stringify({
-    Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }));
-  aws('iam', 'put-role-policy', '--role-name', 'ws-role', '--policy-name', 'ws', '--policy-document', JSON.stringify({
-    Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['dynamodb:*', 'logs:*', 'execute-api:ManageConnections'], Resource: '*' }] }));
+  const iam = new IAMClient(cfg);
+  await iam.send(new CreateRoleCommand({ RoleName: 'ws-role', AssumeRolePolicyDocument: JSON.stringify({
+    Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'ws-role', PolicyName: 'ws', PolicyDocument: JSON.stringify({
+    Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['dynamodb:*', 'logs:*', 'execute-api:ManageConnections'], Resource: '*' }] }) }));
 
   work = mkdtempSync(join(tmpdir(), 'nimbus-ws-'));
   writeFileSync(join(work, 'index.js'), HANDLER);
   execFileSync('zip', ['-q', 'fn.zip', 'index.js'], { cwd: work });
-  const fn = awsJson('lambda', 'create-function', '--function-name', 'ws-handler', '--runtime', 'nodejs20.x',
-                     '--handler', 'index.handler', '--role', ROLE, '--zip-file', 'fileb://' + join(work, 'fn.zip'),
-                     '--environment', JSON.stringify({ Variables: { TABLE, HOME: '/tmp' } }), '--timeout', '10');
-  aws('lambda', 'wait', 'function-active-v2', '--function-name', 'ws-handler');
+  const lambda = new LambdaClient(cfg);
+  // HOME: the SDK v3 inside the function reads ~/.aws (the sandbox has no passwd entry for its user)
+  fnArn = (await lambda.send(new CreateFunctionCommand({ FunctionName: 'ws-handler', Runtime: 'nodejs20.x',
+    Handler: 'index.handler', Role: ROLE, Code: { ZipFile: readFileSync(join(work, 'fn.zip')) }, Timeout: 10,
+    Environment: { Variables: { TABLE, HOME: '/tmp' } } }))).FunctionArn;
+  await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 60 }, { FunctionName: 'ws-handler' });
 
-  const api = awsJson('apigatewayv2', 'create-api', '--name', 'chat', '--protocol-type', 'WEBSOCKET',
-                      '--route-selection-expression', '$request.body.action');
+  const api = await createApi(apigw, 'chat', { routes: ['$connect', '$disconnect', 'echo', 'push', 'fail', '$default'],
+                                               twoWay: ['echo', '$default'] });
   apiId = api.ApiId;
   assert.equal(api.ApiEndpoint, `ws://${apiId}.execute-api.localhost:${port}`);
-  const integ = awsJson('apigatewayv2', 'create-integration', '--api-id', apiId, '--integration-type', 'AWS_PROXY',
-                        '--integration-uri', fn.FunctionArn);
-  for (const key of ['$connect', '$disconnect', 'echo', 'push', 'fail', '$default']) {
-    const route = awsJson('apigatewayv2', 'create-route', '--api-id', apiId, '--route-key', key,
-                          '--target', 'integrations/' + integ.IntegrationId);
-    if (key === 'echo' || key === '$default') {
-      const rr = awsJson('apigatewayv2', 'create-route-response', '--api-id', apiId, '--route-id', route.RouteId,
-                         '--route-response-key', '$default');
-      assert.equal(rr.RouteResponseKey, '$default');
-    }
-  }
-  awsJson('apigatewayv2', 'create-stage', '--api-id', apiId, '--stage-name', 'prod', '--auto-deploy');
+  authApiId = (await createApi(apigw, 'guarded', { routes: ['$connect', 'echo'], twoWay: ['echo'], authorizer: true })).ApiId;
 });
 
 after(async () => {
@@ -304,9 +336,7 @@ test('Host-header addressing {api}.execute-api.localhost/{stage}; unknown stage 
 });
 
 test('no route and no $default: the gateway answers Forbidden', async () => {
-  const api = awsJson('apigatewayv2', 'create-api', '--name', 'bare', '--protocol-type', 'WEBSOCKET',
-                      '--route-selection-expression', '${request.body.action}');
-  awsJson('apigatewayv2', 'create-stage', '--api-id', api.ApiId, '--stage-name', 'dev', '--auto-deploy');
+  const api = await createApi(apigw, 'bare', { stage: 'dev' });
   const ws = await connect(`/_aws/execute-api/${api.ApiId}/dev`);
   ws.send('{"action":"x"}');
   const m = JSON.parse((await ws.next()).text);
@@ -319,11 +349,8 @@ test('no route and no $default: the gateway answers Forbidden', async () => {
 test('idle connections end with 1001 Going away (apigw.ws_idle_timeout_ms)', async () => {
   const other = await startNimbus(['--set', 'apigw.ws_idle_timeout_ms=400']);
   try {
-    const run = (...args) => JSON.parse(execFileSync('/usr/bin/aws', ['--endpoint-url', other.endpoint, '--output', 'json', ...args],
-                                                     { env: { ...process.env, AWS_PAGER: '' } }).toString());
-    const api = run('apigatewayv2', 'create-api', '--name', 'idle', '--protocol-type', 'WEBSOCKET',
-                    '--route-selection-expression', '$request.body.action');
-    run('apigatewayv2', 'create-stage', '--api-id', api.ApiId, '--stage-name', 'dev', '--auto-deploy');
+    const api = await createApi(new ApiGatewayV2Client({ endpoint: other.endpoint, region: 'us-east-1',
+                                                         credentials: other.credentials }), 'idle', { stage: 'dev' });
     const ws = new WebSocket(`ws://127.0.0.1:${new URL(other.endpoint).port}/_aws/execute-api/${api.ApiId}/dev`);
     const closed = new Promise((ok) => ws.on('close', (code, reason) => ok({ code, reason: reason.toString() })));
     const c = await closed;
@@ -334,4 +361,19 @@ test('idle connections end with 1001 Going away (apigw.ws_idle_timeout_ms)', asy
     process.env.AWS_ACCESS_KEY_ID = nimbus.credentials.accessKeyId;   // startNimbus switched them
     process.env.AWS_SECRET_ACCESS_KEY = nimbus.credentials.secretAccessKey;
   }
+});
+
+test('$connect authorizer: missing identity 401, Deny 403, throw Unauthorized 401, Allow connects with context', async () => {
+  const path = `/_aws/execute-api/${authApiId}/prod`;
+  await assert.rejects(connect(path), (e) => e.status === 401);
+  await assert.rejects(connect(path + '?token=bad'), (e) => e.status === 403 && JSON.parse(e.body).message === 'Forbidden');
+  await assert.rejects(connect(path + '?token=throw'), (e) => e.status === 401 && JSON.parse(e.body).message === 'Unauthorized');
+  const ws = await connect(path + '?token=good');
+  ws.send(JSON.stringify({ action: 'echo' }));
+  const ans = JSON.parse((await ws.next()).text);
+  assert.equal(ans.authorizer.principalId, 'user-1');
+  assert.equal(ans.authorizer.user, 'u1');
+  assert.equal(ans.authorizer.route, '$connect');
+  ws.close();
+  await ws.closed;
 });
