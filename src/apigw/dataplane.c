@@ -228,7 +228,11 @@ int apigw_data_plane(nb_req_t *req)
     char id[64];
     const char *path;
     if (address(req, id, sizeof id, &path) != 0) return 0;
-    if (is_management(path)) return 0;   /* the edge routes it to execute-api (ws_mgmt.c) */
+    if (is_management(path)) {           /* the edge routes it to execute-api (ws_mgmt.c) */
+        json_t *api = json_object_get(json_object_get(apigw__svc.apis, id), "api");
+        const char *pt = json_string_value(json_object_get(api, "protocolType"));
+        if (!api || (pt && strcmp(pt, "WEBSOCKET") == 0)) return 0;
+    }
     apigw_dp_t *dp = nb_arena_calloc(req->arena, sizeof *dp);
     dp->req = req;
     dp->t0_us = nb_now_us();

@@ -11,7 +11,8 @@
  *   http://127.0.0.1:PORT/_aws/execute-api/{api}/{stage}
  * reaches the same operations: connection ids are unique across APIs, so the
  * path's api and stage only serve the resource ARN. A connection that is not
- * open (never was, closed, closing) is GoneException (410). */
+ * open (never was, closed, closing) is GoneException (410); a client that
+ * leaves more than 4 MB unread is LimitExceededException (429). */
 #include "apigw/apigw_int.h"
 #include "apigw/ws.h"
 #include "apigw/ws_int.h"
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #define POST_LIMIT (128u * 1024)   /* PostToConnection payload (API Gateway's message limit) */
+#define BACKLOG_LIMIT (4u << 20)   /* bytes queued for a client before LimitExceededException */
 
 static apigw_ws_t *conn_or_gone(nb_req_t *req)
 {
@@ -36,6 +38,10 @@ static void op_post(nb_req_t *req)
     }
     apigw_ws_t *ws = conn_or_gone(req);
     if (!ws) return;
+    if (ws->conn && nb_conn_backlog(ws->conn) > BACKLOG_LIMIT) {   /* the client is not reading */
+        nb_reply_error(req, APIGW_ERR_LIMIT_EXCEEDED, "%s", "");
+        return;
+    }
     if (apigw__ws_send(ws, req->body, req->body_len) != 0) {
         nb_reply_error(req, APIGW_ERR_GONE, "%s", "");
         return;

@@ -37,7 +37,7 @@
  * backpressure works unchanged; io_shutdown() queues close_notify first.
  * Upgrade (WebSocket, issue 6): a request asking to switch protocols stops
  * the parser (UPGRADE_WAIT: later bytes wait in pending). nb_http_send on it
- * ends the connection after the response; nb_http_upgrade writes the 101 and
+ * refuses: parsing resumes as HTTP/1.1; nb_http_upgrade writes the 101 and
  * makes the connection UPGRADED: input goes to the owner's on_data (pending
  * first, from a zero timer so the owner has its handle), output through
  * nb_conn_write, no HTTP timers but the write stall. Its on_close runs from
@@ -639,7 +639,8 @@ void nb_http_send(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_he
     if (!c || c->closing) { nb_arena_free(req->arena); return; }
     if (s->done) { nb_log_error("http", "request %s answered twice", req->id); return; }
     int no_body = s->is_head || status < 200 || status == 204 || status == 304;
-    int close = !s->keep_alive || (c->close_after && s == c->q_tail) || s->is_upgrade;
+    int close = !s->keep_alive || (c->close_after && s == c->q_tail);
+    if (s->is_upgrade) c->upgrade_wait = 0;   /* refused: what follows is HTTP again */
     if (close) c->close_after = 1;
     size_t blen = no_body ? 0 : len;
     if (s != c->q_head) {

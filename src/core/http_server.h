@@ -51,10 +51,10 @@ unsigned nb_http_server_connections(const nb_http_server_t *srv);
 
 /* ---- connection upgrade (WebSocket) ---------------------------------------
  * A request carrying "Connection: Upgrade" + "Upgrade: x" is the last one its
- * connection parses as HTTP: the bytes after it wait (unparsed) for the
- * handler's decision. Answered with nb_http_send (a refusal), the connection
- * ends after that response. Answered with nb_http_upgrade, the connection
- * becomes a byte stream owned by the handler. */
+ * connection parses before the handler decides: the bytes after it wait
+ * unparsed. Answered with nb_http_send (a refusal), the connection goes on
+ * with HTTP/1.1 (as a client must accept). Answered with nb_http_upgrade, the
+ * connection becomes a byte stream owned by the handler. */
 typedef struct nb_conn nb_conn_t;
 /* Bytes from the peer (borrowed: valid during the call only). */
 typedef void (*nb_conn_data_fn)(nb_conn_t *conn, void *arg, const char *data, size_t len);

@@ -270,8 +270,9 @@ TEST(ws_utf8_validation)
 
 TEST(ws_event_request_context)
 {
+    json_t *az = json_pack("{s:s}", "principalId", "user-1");
     apigw_ws_info_t ci = {"abc123", "prod", "Xyz0123456789ab=", "abc123.execute-api.localhost:4566", "127.0.0.1",
-                          "ua/1", "000000000000", 1700000000000ull};
+                          "ua/1", "000000000000", 1700000000000ull, az};
     json_t *ev = apigw__ws_event(&ci, "MESSAGE", "echo", "req-1", "msg-1", 1700000000123ull);
     json_t *rc = json_object_get(ev, "requestContext");
     ASSERT_STREQ(json_string_value(json_object_get(rc, "routeKey")), "echo");
@@ -290,7 +291,10 @@ TEST(ws_event_request_context)
     ASSERT_STREQ(json_string_value(json_object_get(json_object_get(rc, "identity"), "sourceIp")), "127.0.0.1");
     ASSERT_STREQ(json_string_value(json_object_get(json_object_get(rc, "identity"), "userAgent")), "ua/1");
     ASSERT(json_is_false(json_object_get(ev, "isBase64Encoded")));
+    ASSERT_STREQ(json_string_value(json_object_get(json_object_get(rc, "authorizer"), "principalId")), "user-1");
     json_decref(ev);
+    json_decref(az);
+    ci.authorizer = NULL;
     ev = apigw__ws_event(&ci, "CONNECT", "$connect", "req-2", NULL, 1);
     ASSERT(!json_object_get(json_object_get(ev, "requestContext"), "messageId"));
     json_decref(ev);
