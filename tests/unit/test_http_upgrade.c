@@ -56,18 +56,20 @@ static void do_upgrade(nb_req_t *req, tsrv_t *ts)
     if (c) atomic_fetch_add(&ts->upgraded, 1);
 }
 
-typedef struct deferred { uv_timer_t t; nb_req_t *req; tsrv_t *ts; } deferred_t;
+typedef struct deferred { uv_timer_t t; nb_req_t *req; tsrv_t *ts; int refuse; } deferred_t;
 
 static void deferred_closed(uv_handle_t *h) { free(h->data); }
 
 static void deferred_fire(uv_timer_t *t)
 {
     deferred_t *d = t->data;
-    do_upgrade(d->req, d->ts);
+    if (d->refuse) nb_http_send(d->req, 403, NULL, 0, "no", 2);
+    else do_upgrade(d->req, d->ts);
     uv_close((uv_handle_t *)&d->t, deferred_closed);
 }
 
 /* /up: upgrade at once; /later: upgrade after 50 ms; /refuse: 403;
+ * /refuse-later: 403 after 50 ms;
  * anything else: 200 "plain" (and whether it was an upgrade request). */
 static void dispatch(nb_req_t *req, void *data)
 {
@@ -75,10 +77,11 @@ static void dispatch(nb_req_t *req, void *data)
     if (strcmp(req->path, "/up") == 0) {
         ASSERT_EQ(nb_http_is_upgrade(req), 1);
         do_upgrade(req, ts);
-    } else if (strcmp(req->path, "/later") == 0) {
+    } else if (strcmp(req->path, "/later") == 0 || strcmp(req->path, "/refuse-later") == 0) {
         deferred_t *d = calloc(1, sizeof *d);
         d->req = req;
         d->ts = ts;
+        d->refuse = req->path[1] == 'r';
         uv_timer_init(&ts->loop, &d->t);
         d->t.data = d;
         uv_timer_start(&d->t, deferred_fire, 50, 0);
@@ -242,6 +245,20 @@ TEST(upgrade_refused_goes_on_with_http)
     cl_expect(fd, "plain");
     close(fd);
     ASSERT_EQ(atomic_load(&ts->upgraded), 0);
+    server_stop(ts);
+}
+
+TEST(late_refusal_parses_the_held_bytes_as_http)
+{
+    tsrv_t *ts = server_start();
+    int fd = cl_connect(ts->port);
+    cl_send(fd, UPGRADE_REQ("/refuse-later"));
+    cl_send(fd, "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");   /* held until the decision */
+    ASSERT(strncmp(cl_head(fd), "HTTP/1.1 403 ", 13) == 0);
+    cl_expect(fd, "no");
+    ASSERT(strncmp(cl_head(fd), "HTTP/1.1 200 ", 13) == 0);
+    cl_expect(fd, "plain");
+    close(fd);
     server_stop(ts);
 }
 
