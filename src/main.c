@@ -18,6 +18,8 @@
 #include "store/store_crypto.h"
 #include <errno.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <stdio.h>
@@ -192,6 +194,91 @@ static int is_loopback(const char *host)
     return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
 }
 
+/* Start-up work that needs neither the store nor the listener runs on two
+ * threads beside the main one, so `nimbus up` answers sooner: OpenSSL's
+ * first use (loading its configuration and providers, ~4 ms here) and the
+ * sandbox probe (namespaces, cgroups, root template, ~4 ms). Both are safe
+ * to race with first use on the main thread: OpenSSL initialises under its
+ * own once-lock and the probe runs under pthread_once (sbx_doctor.c). */
+static void preload_crypto(void *arg)
+{
+    (void)arg;
+    OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL);
+    EVP_CIPHER_free(EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL));
+    EVP_MD_free(EVP_MD_fetch(NULL, "SHA256", NULL));
+}
+
+static void preload_sandbox(void *arg)
+{
+    (void)arg;
+    (void)sbx_fully_isolated();
+}
+
+static int daemon_run(daemon_t *d)
+{
+    signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit();
+    if (nb_mkdir_p(d->cfg.data_dir) != 0) {
+        fprintf(stderr, "nimbus: cannot create data directory %s: %s\n", d->cfg.data_dir, strerror(errno));
+        return 1;
+    }
+    d->loop = uv_default_loop();
+    d->ctx.loop = d->loop;
+    d->ctx.cfg = &d->cfg;
+    d->ctx.started_us = nb_now_us();
+    store_crypto_set_key_file(nb_config_get(&d->cfg, "store.master_key_file"));
+    int rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, NULL);
+    if (rc != STORE_OK) {
+        fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d->cfg.data_dir, rc);
+        return 1;
+    }
+    nb_log_debug("nimbus", "store open in %lld us", (long long)(nb_now_us() - d->ctx.started_us));
+    nb_http_limits_t limits;
+    nb_http_limits_default(&limits);
+    limits.body_limit = nb_edge_body_limit;   /* Lambda's code uploads */
+    int port = 0;
+    rc = nb_http_server_start(&d->edge, &d->ctx, d->cfg.listen_host, d->cfg.listen_port, &limits,
+                              nb_edge_dispatch, NULL, &port);
+    if (rc != 0) {
+        fprintf(stderr, "nimbus: cannot listen on %s:%d: %s\n", d->cfg.listen_host, d->cfg.listen_port, uv_strerror(rc));
+        store_close(d->ctx.store);
+        return 1;
+    }
+    d->cfg.listen_port = port;
+    if (nb_tls_edge_start(&d->tls_edge, &d->tls, &d->ctx, &d->cfg, nb_edge_dispatch) != 0) {
+        store_close(d->ctx.store);
+        return 1;
+    }
+    const char *h = d->cfg.listen_host;
+    int v6 = strchr(h, ':') != NULL;
+    snprintf(d->cfg.endpoint_url, sizeof d->cfg.endpoint_url, "http://%s%s%s:%d", v6 ? "[" : "",
+             strcmp(h, "0.0.0.0") == 0 ? "127.0.0.1" : h, v6 ? "]" : "", port);
+    for (size_t i = 0; nb_services[i]; i++) {
+        uint64_t t0 = nb_now_us();
+        if (nb_services[i]->init && nb_services[i]->init(&d->ctx) != 0) {
+            fprintf(stderr, "nimbus: service %s failed to start\n", nb_services[i]->name);
+            return 1;
+        }
+        nb_log_debug("nimbus", "service %s ready in %lld us", nb_services[i]->name, (long long)(nb_now_us() - t0));
+    }
+    nb_log_debug("nimbus", "started in %lld us (store, listener, services)", (long long)(nb_now_us() - d->ctx.started_us));
+    write_endpoint_file(d);
+    uv_signal_init(d->loop, &d->sigint);
+    uv_signal_init(d->loop, &d->sigterm);
+    d->sigint.data = d->sigterm.data = d;
+    uv_signal_start(&d->sigint, on_signal, SIGINT);
+    uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+    if (!sbx_fully_isolated())
+        nb_log_warn("sandbox", "functions run with reduced isolation on this host; see `nimbus doctor`");
+    printf("nimbus %s listening on %s (data: %s, region %s, account %s)\n", NB_VERSION,
+           d->cfg.endpoint_url, d->cfg.data_dir, d->cfg.region, d->cfg.account);
+    printf("try:  aws --endpoint-url %s dynamodb list-tables\n", d->cfg.endpoint_url);
+    fflush(stdout);
+    uv_run(d->loop, UV_RUN_DEFAULT);
+    uv_loop_close(d->loop);
+    return 0;
+}
+
 static int cmd_up(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
@@ -207,63 +294,14 @@ static int cmd_up(int argc, char **argv)
                         "addresses, not %s\n", d.cfg.listen_host);
         return 2;
     }
-    signal(SIGPIPE, SIG_IGN);
-    raise_fd_limit();
-    if (nb_mkdir_p(d.cfg.data_dir) != 0) {
-        fprintf(stderr, "nimbus: cannot create data directory %s: %s\n", d.cfg.data_dir, strerror(errno));
-        return 1;
-    }
-    d.loop = uv_default_loop();
-    d.ctx.loop = d.loop;
-    d.ctx.cfg = &d.cfg;
-    d.ctx.started_us = nb_now_us();
-    store_crypto_set_key_file(nb_config_get(&d.cfg, "store.master_key_file"));
-    int rc = store_open(&d.ctx.store, d.loop, d.cfg.data_dir, NULL);
-    if (rc != STORE_OK) {
-        fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d.cfg.data_dir, rc);
-        return 1;
-    }
-    nb_http_limits_t limits;
-    nb_http_limits_default(&limits);
-    int port = 0;
-    rc = nb_http_server_start(&d.edge, &d.ctx, d.cfg.listen_host, d.cfg.listen_port, &limits,
-                              nb_edge_dispatch, NULL, &port);
-    if (rc != 0) {
-        fprintf(stderr, "nimbus: cannot listen on %s:%d: %s\n", d.cfg.listen_host, d.cfg.listen_port, uv_strerror(rc));
-        store_close(d.ctx.store);
-        return 1;
-    }
-    d.cfg.listen_port = port;
-    if (nb_tls_edge_start(&d.tls_edge, &d.tls, &d.ctx, &d.cfg, nb_edge_dispatch) != 0) {
-        store_close(d.ctx.store);
-        return 1;
-    }
-    const char *h = d.cfg.listen_host;
-    int v6 = strchr(h, ':') != NULL;
-    snprintf(d.cfg.endpoint_url, sizeof d.cfg.endpoint_url, "http://%s%s%s:%d", v6 ? "[" : "",
-             strcmp(h, "0.0.0.0") == 0 ? "127.0.0.1" : h, v6 ? "]" : "", port);
-    for (size_t i = 0; nb_services[i]; i++) {
-        if (nb_services[i]->init && nb_services[i]->init(&d.ctx) != 0) {
-            fprintf(stderr, "nimbus: service %s failed to start\n", nb_services[i]->name);
-            return 1;
-        }
-    }
-    write_endpoint_file(&d);
-    uv_signal_init(d.loop, &d.sigint);
-    uv_signal_init(d.loop, &d.sigterm);
-    d.sigint.data = d.sigterm.data = &d;
-    uv_signal_start(&d.sigint, on_signal, SIGINT);
-    uv_signal_start(&d.sigterm, on_signal, SIGTERM);
-    if (!sbx_fully_isolated())
-        nb_log_warn("sandbox", "functions run with reduced isolation on this host; see `nimbus doctor`");
-    printf("nimbus %s listening on %s (data: %s, region %s, account %s)\n", NB_VERSION,
-           d.cfg.endpoint_url, d.cfg.data_dir, d.cfg.region, d.cfg.account);
-    printf("try:  aws --endpoint-url %s dynamodb list-tables\n", d.cfg.endpoint_url);
-    fflush(stdout);
-    uv_run(d.loop, UV_RUN_DEFAULT);
-    uv_loop_close(d.loop);
+    uv_thread_t preload[2];
+    int npreload = 0;
+    if (uv_thread_create(&preload[npreload], preload_crypto, NULL) == 0) npreload++;
+    if (uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
+    int rc = daemon_run(&d);
+    for (int i = 0; i < npreload; i++) uv_thread_join(&preload[i]);
     nb_config_free(&d.cfg);
-    return 0;
+    return rc;
 }
 
 /* ---- nimbus env / doctor --------------------------------------------------- */

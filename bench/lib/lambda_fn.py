@@ -5,6 +5,8 @@ plain http.client for timed invokes so client overhead stays small).
   lambda_fn.py create ENDPOINT OUTDIR          create echo-native, echo-node, echo-python
   lambda_fn.py cold ENDPOINT OUTDIR N          median cold start (new function per sample) of each
                                                runtime, and `node -e 0`; prints RESULT lines
+  lambda_fn.py instmem ENDPOINT OUTDIR PID N   nimbus's own memory per warm instance: daemon RSS
+                                               before and after N provisioned native instances
 Functions are created with fixed test credentials: nimbus runs with --auth open."""
 import http.client, json, os, statistics, subprocess, sys, time, urllib.parse, zipfile
 
@@ -75,6 +77,39 @@ def node_e0_ms():
     return (time.perf_counter() - t0) * 1000
 
 
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def instmem(endpoint, out, pid, n):
+    """Daemon RSS growth per warm instance (the instances' own processes are not
+    counted): N provisioned-concurrency instances of a native echo."""
+    lam = client(endpoint)
+    name = "instmem-%x" % (int(time.time() * 1000) & 0xffffff)
+    create(lam, name, "native", out)
+    ver = lam.publish_version(FunctionName=name)["Version"]
+    invoke_ms(endpoint, name)
+    time.sleep(0.5)
+    before = rss_kb(pid)
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier=ver, ProvisionedConcurrentExecutions=n)
+    for _ in range(600):
+        st = lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier=ver)
+        if st["Status"] == "READY" and st["AvailableProvisionedConcurrentExecutions"] >= n:
+            break
+        time.sleep(0.1)
+    else:
+        raise SystemExit("provisioned concurrency never became READY: %s" % st)
+    time.sleep(1.0)
+    after = rss_kb(pid)
+    lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier=ver)
+    print("RESULT per-instance-kb\t%.1f" % ((after - before) / n))
+    print("RESULT daemon-rss-kb\t%d\t%d" % (before, after))
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "build":
@@ -101,6 +136,8 @@ def main():
         res["node -e 0"] = statistics.median(node_e0_ms() for _ in range(max(n, 3)))
         for k, v in res.items():
             print("RESULT %s\t%.2f" % (k, v))
+    elif cmd == "instmem":
+        instmem(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     else:
         raise SystemExit(__doc__)
 

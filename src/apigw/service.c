@@ -132,10 +132,10 @@ static void apigw_stop(nb_ctx_t *ctx)
     apigw__state_free();
 }
 
-static json_t *apigw_health(nb_ctx_t *ctx)
+static void apigw_health(nb_ctx_t *ctx, nb_buf_t *out)
 {
     (void)ctx;
-    return json_pack("{s:i}", "apis", (int)json_object_size(apigw__svc.apis));
+    nb_buf_printf(out, ",\"apis\":%zu", json_object_size(apigw__svc.apis));
 }
 
 const nb_service_t apigw_service = {

@@ -2,9 +2,15 @@
  * of identification. Routing is table-driven: each service's nb_op_t table is
  * searched; there are no per-service branches here. */
 #include "core/edge.h"
+#include "core/http_parse.h"
+#include "core/http_server.h"
 #include "core/reply.h"
 #include "core/util.h"
 #include "core/log.h"
+#include "core/alloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <uv.h>
 #include "apigw/apigw.h"
 #include "auth/enforce.h"
 #include <string.h>
@@ -189,6 +195,29 @@ static int has_prefix(const char *path, const char *const *prefixes)
     return 0;
 }
 
+size_t nb_edge_body_limit(const nb_hmsg_t *m)
+{
+    for (size_t i = 0; nb_services[i]; i++) {
+        const nb_service_t *s = nb_services[i];
+        if (s->max_body && has_prefix(m->target, s->path_prefixes)) return s->max_body;
+    }
+    return 0;
+}
+
+/* A body over its operation's limit (only possible under a service that
+ * raised the edge's): AWS's RequestEntityTooLargeException. */
+static nb_err_t check_body_size(nb_req_t *req, const char **msg)
+{
+    if (!req->svc->max_body && !req->body_dropped) return NB_OK;
+    size_t lim = NB_HTTP_MAX_BODY_DEFAULT;
+    for (const char *const *o = req->svc->large_body_ops; o && *o; o++)
+        if (strcmp(*o, req->op->name) == 0) lim = req->svc->max_body;
+    if (!req->body_dropped && req->body_len <= lim) return NB_OK;
+    *msg = nb_arena_printf(req->arena, "Request must be smaller than %zu bytes for the %s operation", lim,
+                           req->op->name);
+    return NB_ERR_REQUEST_TOO_LARGE;
+}
+
 static int is_form(const nb_req_t *req)
 {
     const char *ct = nb_req_header(req, "content-type");
@@ -271,33 +300,58 @@ static nb_err_t route_rest(nb_req_t *req, const char *scope, const char **msg)
     return NB_ERR_NOT_FOUND_ROUTE;
 }
 
+static int wants_json(const nb_req_t *req)
+{
+    nb_proto_t p = req->svc->proto;
+    return p == NB_PROTO_JSON10 || p == NB_PROTO_JSON11 ||
+           (p == NB_PROTO_REST_JSON && !(req->op->flags & NB_OP_RAW_BODY));
+}
+
+/* Parse a JSON body (borrowed) into an object. Touches nothing else, so it
+ * may run on a worker thread. NULL with the reason in why (why[0] == 0: not
+ * an object). */
+static json_t *parse_json_body(const char *body, size_t len, char why[JSON_ERROR_TEXT_LENGTH])
+{
+    if (len == 0) return json_object();
+    json_error_t jerr;
+    json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    if (!j) {
+        snprintf(why, JSON_ERROR_TEXT_LENGTH, "%s", jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        why[0] = 0;
+        return NULL;
+    }
+    return j;
+}
+
+static nb_err_t json_body_error(nb_req_t *req, const char *why, const char **msg)
+{
+    *msg = why[0] ? nb_arena_printf(req->arena, "Malformed JSON: %s", why) : "Start of list found where not expected";
+    return NB_ERR_SERIALIZATION;
+}
+
 /* Decode the body the way the matched protocol carries its input. */
 static nb_err_t decode_body(nb_req_t *req, const char **msg)
 {
-    nb_proto_t p = req->svc->proto;
-    if (p == NB_PROTO_JSON10 || p == NB_PROTO_JSON11 ||
-        (p == NB_PROTO_REST_JSON && !(req->op->flags & NB_OP_RAW_BODY))) {
-        if (req->body_len == 0) {
-            req->json = json_object();
-            return NB_OK;
-        }
-        json_error_t jerr;
-        req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-        if (!req->json) {
-            *msg = nb_arena_printf(req->arena, "Malformed JSON: %s", jerr.text);
-            return NB_ERR_SERIALIZATION;
-        }
-        if (!json_is_object(req->json)) {
-            json_decref(req->json);
-            req->json = NULL;
-            *msg = "Start of list found where not expected";
-            return NB_ERR_SERIALIZATION;
-        }
-    }
-    return NB_OK;
+    if (!wants_json(req)) return NB_OK;
+    char why[JSON_ERROR_TEXT_LENGTH];
+    req->json = parse_json_body(req->body, req->body_len, why);
+    return req->json ? NB_OK : json_body_error(req, why, msg);
 }
 
+/* Identification without decoding (nb_edge_route is this + decode_body). */
+static nb_err_t route_only(nb_req_t *req, const char **msg);
+
 nb_err_t nb_edge_route(nb_req_t *req, const char **msg)
+{
+    nb_err_t err = route_only(req, msg);
+    return err != NB_OK ? err : decode_body(req, msg);
+}
+
+static nb_err_t route_only(nb_req_t *req, const char **msg)
 {
     if (req->query && *req->query &&
         nb_edge_parse_form(req->arena, req->query, strlen(req->query), &req->qparams, &req->n_qparams) != 0) {
@@ -347,7 +401,7 @@ nb_err_t nb_edge_route(nb_req_t *req, const char **msg)
         err = route_rest(req, scope, msg);
     }
     if (err != NB_OK) return err;
-    return decode_body(req, msg);
+    return check_body_size(req, msg);
 }
 
 static void expand_field(nb_req_t *req, nb_buf_t *out, const char *name, size_t n)
@@ -389,6 +443,72 @@ const char *nb_edge_resource_arn(nb_req_t *req)
     return r;
 }
 
+/* A JSON body this large is parsed on libuv's thread pool, not on the loop:
+ * jansson reads ~16 MB/s here, so Lambda's 67 MB code uploads would stall
+ * every other request for seconds. One such parse at a time (the FIFO below),
+ * so the pool keeps threads for the store's fsyncs. */
+#define ASYNC_DECODE_MIN (1u << 20)
+
+typedef struct decode_job {
+    uv_work_t work;
+    nb_req_t *req;
+    json_t *json;
+    char why[JSON_ERROR_TEXT_LENGTH];
+    struct decode_job *next;
+} decode_job_t;
+
+static decode_job_t *dq_head, *dq_tail;
+static int decoding;
+
+static void run_op(nb_req_t *req)
+{
+    if (!(req->op->flags & NB_OP_NO_AUTH) && auth_enforce(req) != 0) return;   /* it replied */
+    req->op->handler(req);
+}
+
+static void decode_work(uv_work_t *w)
+{
+    decode_job_t *j = w->data;
+    j->json = parse_json_body(j->req->body, j->req->body_len, j->why);
+}
+
+static void decode_next(uv_loop_t *loop);
+
+static void decode_done(uv_work_t *w, int status)
+{
+    decode_job_t *j = w->data;
+    nb_req_t *req = j->req;
+    uv_loop_t *loop = w->loop;
+    decoding = 0;
+    if (status != 0) snprintf(j->why, sizeof j->why, "%s", "the request could not be decoded");
+    if (j->json) {
+        req->json = j->json;
+        run_op(req);
+    } else {
+        const char *msg = "";
+        nb_reply_error(req, json_body_error(req, j->why, &msg), "%s", msg);
+    }
+    free(j);
+    decode_next(loop);
+}
+
+static void decode_next(uv_loop_t *loop)
+{
+    while (!decoding && dq_head) {
+        decode_job_t *j = dq_head;
+        dq_head = j->next;
+        if (!dq_tail || dq_tail == j) dq_tail = dq_head;
+        decoding = 1;
+        if (uv_queue_work(loop, &j->work, decode_work, decode_done) != 0) {
+            decoding = 0;
+            decode_work(&j->work);     /* no pool: parse here rather than fail */
+            j->work.loop = loop;
+            decode_done(&j->work, 0);
+            return;
+        }
+    }
+}
+
 void nb_edge_dispatch(nb_req_t *req, void *data)
 {
     (void)data;
@@ -396,11 +516,21 @@ void nb_edge_dispatch(nb_req_t *req, void *data)
      * are the APIs' own HTTP, not AWS protocol requests. */
     if (apigw_data_plane(req)) return;
     const char *msg = "";
-    nb_err_t err = nb_edge_route(req, &msg);
+    nb_err_t err = route_only(req, &msg);
+    if (err == NB_OK && wants_json(req) && req->body_len >= ASYNC_DECODE_MIN) {
+        decode_job_t *j = nb_xcalloc(1, sizeof *j);
+        j->work.data = j;
+        j->req = req;
+        if (dq_tail) dq_tail->next = j;
+        else dq_head = j;
+        dq_tail = j;
+        decode_next(req->ctx->loop);
+        return;
+    }
+    if (err == NB_OK) err = decode_body(req, &msg);
     if (err != NB_OK) {
         nb_reply_error(req, err, "%s", msg);
         return;
     }
-    if (!(req->op->flags & NB_OP_NO_AUTH) && auth_enforce(req) != 0) return;   /* it replied */
-    req->op->handler(req);
+    run_op(req);
 }

@@ -15,6 +15,11 @@
 /* The dispatch function the edge listener calls for every request. */
 void nb_edge_dispatch(nb_req_t *req, void *data);
 
+/* The edge listener's body-limit hook (nb_http_limits_t.body_limit): the
+ * max_body of the REST service whose path prefix m's target has, else 0. */
+struct nb_hmsg;
+size_t nb_edge_body_limit(const struct nb_hmsg *m);
+
 /* Identify service and operation and decode the body (no handler call).
  * 0 when req->svc/op are set; otherwise the error code, with *msg (arena) the
  * message and the reply protocol set for rendering. */

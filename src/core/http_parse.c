@@ -42,6 +42,7 @@ static int on_message_begin(http_parser *hp)
     p->body_direct = NULL;
     p->body_len = 0;
     p->declared_len = 0;
+    p->dropping = 0;
     return 0;
 }
 
@@ -140,6 +141,12 @@ static void build_headers(nb_hp_t *p, nb_hmsg_t *m)
     }
 }
 
+/* A body over a raised limit is drained up to twice that limit, then refused. */
+static size_t drain_max(const nb_hp_t *p)
+{
+    return p->limit > SIZE_MAX / 2 ? SIZE_MAX : 2 * p->limit;
+}
+
 static int on_headers_complete(http_parser *hp)
 {
     nb_hp_t *p = hp_of(hp);
@@ -158,11 +165,20 @@ static int on_headers_complete(http_parser *hp)
 
     int chunked = (hp->flags & F_CHUNKED) != 0;
     int has_len = (hp->flags & F_CONTENTLENGTH) != 0 && !chunked;
-    if (has_len && hp->content_length > p->max_body_bytes) return fail(p, 413);
+    p->limit = p->max_body_bytes;
+    if (p->body_limit) {
+        size_t l = p->body_limit(m);
+        if (l > p->limit) p->limit = l;
+    }
+    if (has_len && hp->content_length > p->limit) {
+        if (p->limit == p->max_body_bytes || hp->content_length > drain_max(p)) return fail(p, 413);
+        p->dropping = 1;     /* a raised limit: drain it and let the service answer */
+        has_len = 0;
+    }
     p->declared_len = has_len ? (size_t)hp->content_length : 0;
     if (has_len && hp->content_length > 0 && hp->content_length <= DIRECT_BODY_MAX)
         p->body_direct = nb_arena_alloc(a, (size_t)hp->content_length + 1);
-    if (m->expect_continue && (chunked || (has_len && hp->content_length > 0)))
+    if (m->expect_continue && (chunked || p->dropping || (has_len && hp->content_length > 0)))
         p->continue_pending = 1;
     return 0;
 }
@@ -170,7 +186,19 @@ static int on_headers_complete(http_parser *hp)
 static int on_body(http_parser *hp, const char *at, size_t len)
 {
     nb_hp_t *p = hp_of(hp);
-    if (len > p->max_body_bytes - p->body_len) return fail(p, 413);
+    if (p->dropping) {
+        if (len > drain_max(p) - p->body_len) return fail(p, 413);
+        p->body_len += len;
+        return 0;
+    }
+    if (len > p->limit - p->body_len) {
+        if (p->limit == p->max_body_bytes || len > drain_max(p) - p->body_len) return fail(p, 413);
+        p->dropping = 1;     /* a chunked body over a raised limit */
+        p->body_len += len;
+        nb_buf_free(&p->body);
+        p->body_direct = NULL;   /* arena memory: freed with the message */
+        return 0;
+    }
     if (!p->body_direct && p->declared_len && p->body_len + len > DIRECT_BODY_MAX) {
         /* The client has sent a good part of a large declared body: now it
          * gets its full-size buffer (no doubling, no final copy). */
@@ -189,6 +217,12 @@ static int on_message_complete(http_parser *hp)
     nb_hp_t *p = hp_of(hp);
     nb_hmsg_t *m = p->msg;
     if (!m) return fail(p, 400);
+    if (p->dropping) {
+        m->body_dropped = p->body_len ? p->body_len : 1;
+        p->body_len = 0;
+        p->dropping = 0;
+        p->body_direct = NULL;
+    }
     if (p->body_direct) {
         p->body_direct[p->body_len] = 0;
         m->body = p->body_direct;
@@ -238,6 +272,11 @@ void nb_hp_init(nb_hp_t *p, size_t max_header_bytes, size_t max_body_bytes)
     p->max_header_bytes = max_header_bytes;
     p->max_body_bytes = max_body_bytes;
     p->last_was_value = -1;
+}
+
+void nb_hp_set_body_limit(nb_hp_t *p, size_t (*limit)(const nb_hmsg_t *m))
+{
+    p->body_limit = limit;
 }
 
 void nb_hp_set_arena_source(nb_hp_t *p, nb_arena_t *(*get)(void *ud), void *ud)

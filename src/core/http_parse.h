@@ -23,7 +23,12 @@
  *
  * Limits: request line + headers over max_header_bytes → 431; a declared or
  * de-chunked body over max_body_bytes → 413 (checked before any body byte is
- * accepted when Content-Length is given); everything else malformed → 400. */
+ * accepted when Content-Length is given); everything else malformed → 400.
+ * A body-limit hook (nb_hp_set_body_limit) may raise the limit of one message
+ * from its head (code uploads); a message over a raised limit is not refused
+ * but drained (up to twice that limit, kept nowhere) and handed over with an
+ * empty body and body_dropped set, so that its service can answer with its own
+ * error instead of a reset connection. */
 #ifndef NB_HTTP_PARSE_H
 #define NB_HTTP_PARSE_H
 #include <stddef.h>
@@ -47,6 +52,7 @@ typedef struct nb_hmsg {
     int keep_alive;              /* connection may carry another request after this */
     int expect_continue;         /* "Expect: 100-continue" was sent */
     int upgrade;                 /* Upgrade/CONNECT: the bytes after this are another protocol */
+    size_t body_dropped;         /* >0: the body (this many bytes) exceeded a raised limit and was drained */
 } nb_hmsg_t;
 
 enum { NB_HP_AGAIN = 0, NB_HP_MESSAGE = 1, NB_HP_ERROR = -1 };
@@ -75,11 +81,17 @@ typedef struct nb_hp {
     nb_hmsg_t *msg;              /* message being assembled (in msg->arena) */
     nb_arena_t *(*arena_get)(void *ud);  /* arena supplier; NULL → nb_arena_new */
     void *arena_ud;
+    size_t (*body_limit)(const nb_hmsg_t *m);  /* NULL, or the limit of one message */
+    size_t limit;                /* body limit of the current message */
+    int dropping;                /* current body over a raised limit: counted, not kept */
 } nb_hp_t;
 
 void nb_hp_init(nb_hp_t *p, size_t max_header_bytes, size_t max_body_bytes);
 /* Use get(ud) instead of nb_arena_new for each message's arena (a pool). */
 void nb_hp_set_arena_source(nb_hp_t *p, nb_arena_t *(*get)(void *ud), void *ud);
+/* limit(m) gives the body limit of message m from its head (method, target,
+ * headers); a value above max_body_bytes raises it for that message only. */
+void nb_hp_set_body_limit(nb_hp_t *p, size_t (*limit)(const nb_hmsg_t *m));
 /* Frees scratch memory and any partial message. */
 void nb_hp_free(nb_hp_t *p);
 

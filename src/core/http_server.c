@@ -141,8 +141,9 @@ static void conn_eof(conn_t *c);
 
 void nb_http_limits_default(nb_http_limits_t *l)
 {
+    memset(l, 0, sizeof *l);
     l->max_header_bytes = 64u << 10;
-    l->max_body_bytes = 16u << 20;
+    l->max_body_bytes = NB_HTTP_MAX_BODY_DEFAULT;
     l->header_timeout_ms = 10000;
     l->body_timeout_ms = 30000;
     l->idle_timeout_ms = 60000;
@@ -708,6 +709,7 @@ static void dispatch_msg(conn_t *c, nb_hmsg_t *m)
     r->n_headers = m->n_headers;
     r->body = m->body;
     r->body_len = m->body_len;
+    r->body_dropped = m->body_dropped;
     memcpy(r->remote_addr, c->remote, sizeof r->remote_addr);
     r->priv = s;
     r->secure = c->tls != NULL;
@@ -888,6 +890,7 @@ static void on_connection(uv_stream_t *ls, int status)
     srv->conns = c;
     srv->n_conns++;
     nb_hp_init(&c->hp, srv->lim.max_header_bytes, srv->lim.max_body_bytes);
+    nb_hp_set_body_limit(&c->hp, srv->lim.body_limit);
     nb_hp_set_arena_source(&c->hp, arena_get, srv);
     if (srv->tls) c->tls = nb_tls_conn_new(srv->tls);
     if (uv_accept(ls, (uv_stream_t *)&c->tcp) != 0) { conn_close(c); return; }

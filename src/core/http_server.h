@@ -12,6 +12,7 @@
 #include "core/request.h"
 
 typedef struct nb_http_server nb_http_server_t;
+struct nb_hmsg;
 
 typedef struct nb_http_limits {
     size_t max_header_bytes;     /* request line + headers; over → 431 and close */
@@ -21,7 +22,13 @@ typedef struct nb_http_limits {
     unsigned idle_timeout_ms;    /* keep-alive connection idle → close */
     unsigned max_connections;    /* beyond: accept and close at once */
     unsigned max_pipeline;       /* requests parsed ahead of replies per connection */
+    /* NULL, or a request's own body limit from its head (see http_parse.h):
+     * above max_body_bytes it raises the limit for that request, and a body
+     * over it is drained and dispatched with req->body_dropped set. */
+    size_t (*body_limit)(const struct nb_hmsg *m);
 } nb_http_limits_t;
+
+#define NB_HTTP_MAX_BODY_DEFAULT (16u << 20)
 
 /* Defaults used by the edge: 64 KiB headers, 16 MiB bodies, 10 s head, 30 s body
  * progress, 60 s idle, 10,000 connections, 64 pipelined. */

@@ -1,30 +1,48 @@
-/* internal.c — nimbus's own endpoints under /_nimbus/: health. */
+/* internal.c — nimbus's own endpoints under /_nimbus/: health.
+ *
+ * Health is what readiness probes, load balancers and our own benchmarks
+ * hit, so it is rendered straight into a buffer rather than built as a
+ * json_t and dumped: the jansson path cost more than the rest of the request
+ * (bench/workloads/edge.sh). Every string it writes goes through
+ * nb_buf_json_escape, so the output is valid JSON whatever the config says. */
 #include "core/request.h"
 #include "core/util.h"
 #include "core/version.h"
 #include "store/store.h"
+#include <string.h>
+
+static void put_member(nb_buf_t *b, const char *name, const char *value)
+{
+    nb_buf_printf(b, ",\"%s\":\"", name);
+    nb_buf_json_escape(b, value, strlen(value));
+    nb_buf_putc(b, '"');
+}
 
 static void op_health(nb_req_t *req)
 {
     nb_ctx_t *ctx = req->ctx;
-    json_t *svcs = json_array();
+    nb_buf_t b = NB_BUF_INIT;
+    uint64_t up = nb_now_us() - ctx->started_us;
+    nb_buf_printf(&b, "{\"status\":\"ok\",\"version\":\"%s\",\"uptime_seconds\":%llu.%06llu", NB_VERSION,
+                  (unsigned long long)(up / 1000000), (unsigned long long)(up % 1000000));
+    put_member(&b, "region", ctx->cfg->region);
+    put_member(&b, "account", ctx->cfg->account);
+    put_member(&b, "store", ctx->store ? store_backend_name(ctx->store) : "none");
+    nb_buf_puts(&b, ",\"services\":[");
+    int first = 1;
     for (size_t i = 0; nb_services[i]; i++) {
         const nb_service_t *s = nb_services[i];
         if (s->proto == NB_PROTO_INTERNAL) continue;
-        json_t *o = json_pack("{s:s,s:s}", "name", s->name, "status", "running");
-        if (s->health) {
-            json_t *extra = s->health(ctx);
-            if (extra) json_object_update(o, extra);
-            json_decref(extra);
-        }
-        json_array_append_new(svcs, o);
+        nb_buf_puts(&b, first ? "{\"name\":\"" : ",{\"name\":\"");
+        nb_buf_json_escape(&b, s->name, strlen(s->name));
+        nb_buf_puts(&b, "\",\"status\":\"running\"");
+        if (s->health) s->health(ctx, &b);
+        nb_buf_putc(&b, '}');
+        first = 0;
     }
-    double up = (double)(nb_now_us() - ctx->started_us) / 1e6;
-    json_t *body = json_pack("{s:s,s:s,s:f,s:s,s:s,s:s,s:o}", "status", "ok", "version", NB_VERSION,
-                             "uptime_seconds", up, "region", ctx->cfg->region, "account",
-                             ctx->cfg->account, "store", ctx->store ? store_backend_name(ctx->store) : "none",
-                             "services", svcs);
-    nb_reply_json(req, 200, body);
+    nb_buf_puts(&b, "]}");
+    nb_reply(req, 200, "application/json", b.data, b.len);
+    nb_buf_free(&b);
 }
 
 static const nb_op_t ops[] = {

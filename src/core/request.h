@@ -39,6 +39,7 @@ struct nb_req {
     size_t n_headers;
     const char *body;          /* body (de-chunked), NUL-terminated; "" when none */
     size_t body_len;
+    size_t body_dropped;       /* >0: a body over its raised limit, drained (body is "") */
     const char *host;          /* Host header without port, lower-cased ("" when absent) */
     char remote_addr[64];      /* "127.0.0.1" */
     int secure;                /* arrived over TLS */

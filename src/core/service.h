@@ -66,9 +66,19 @@ typedef struct nb_service {
     const char *error_message_key;
     const nb_op_t *ops;
     size_t n_ops;
+    /* REST protocols: 0, or a body limit above the edge's for the operations
+     * named in large_body_ops (NULL-terminated; Lambda's code uploads). The
+     * edge reads bodies this large under the service's path_prefixes; any of
+     * its operations with a body over its own limit (max_body, or the edge's
+     * default for the others) gets RequestEntityTooLargeException (413),
+     * "Request must be smaller than N bytes for the OP operation". */
+    size_t max_body;
+    const char *const *large_body_ops;
     int (*init)(nb_ctx_t *ctx);   /* may be NULL; 0 on success */
     void (*stop)(nb_ctx_t *ctx);  /* graceful shutdown, may be NULL */
-    json_t *(*health)(nb_ctx_t *ctx); /* extra status for /_nimbus/health, may be NULL; new reference */
+    /* Extra status for /_nimbus/health, may be NULL: appends JSON members,
+     * each preceded by a comma (`,"tables":3`), to this service's entry. */
+    void (*health)(nb_ctx_t *ctx, nb_buf_t *out);
 } nb_service_t;
 
 /* The registered services, NULL-terminated (src/core/services.c). */

@@ -8,6 +8,7 @@
  * socket. Invariant: after any call, everything OpenSSL wants to send is in
  * wbio, taken by nb_tls_take_output. */
 #include "core/tls.h"
+#include "core/edge.h"
 #include "core/alloc.h"
 #include "core/http_server.h"
 #include "core/log.h"
@@ -300,6 +301,7 @@ int nb_tls_edge_start(struct nb_http_server **out, nb_tls_ctx_t **tls_out, nb_ct
     }
     nb_http_limits_t limits;
     nb_http_limits_default(&limits);
+    limits.body_limit = nb_edge_body_limit;   /* Lambda's code uploads */
     int bound = 0;
     struct nb_http_server *srv;
     int rc = nb_http_server_start(&srv, ctx, host, port, &limits, dispatch, NULL, &bound);

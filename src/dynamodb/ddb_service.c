@@ -133,13 +133,10 @@ static void ddb_stop(nb_ctx_t *ctx)
     ddb_catalog_clear();
 }
 
-static json_t *ddb_health(nb_ctx_t *ctx)
+static void ddb_health(nb_ctx_t *ctx, nb_buf_t *out)
 {
     (void)ctx;
-    size_t n;
-    const char **names = ddb_catalog_names(&n);
-    free(names);
-    return json_pack("{s:I}", "tables", (json_int_t)n);
+    nb_buf_printf(out, ",\"tables\":%zu", ddb_catalog_count());
 }
 
 const nb_service_t ddb_service = {

@@ -189,6 +189,11 @@ const char **ddb_catalog_names(size_t *n)
     return out;
 }
 
+size_t ddb_catalog_count(void)
+{
+    return n_cat;
+}
+
 void ddb_catalog_each(void (*fn)(const ddb_table_t *t, void *arg), void *arg)
 {
     for (size_t i = 0; i < n_cat; i++) fn(cat[i], arg);

@@ -79,6 +79,8 @@ void ddb_catalog_install(json_t *doc);
 void ddb_catalog_remove(const char *name);
 /* Sorted table names (borrowed strings, caller frees the array); *n set. */
 const char **ddb_catalog_names(size_t *n);
+/* How many tables exist. */
+size_t ddb_catalog_count(void);
 /* Call fn for every table (e.g. the TTL sweeper). */
 void ddb_catalog_each(void (*fn)(const ddb_table_t *t, void *arg), void *arg);
 

@@ -53,26 +53,24 @@ static void make_key(unsigned char key[KEYLEN], uint64_t due, const char *id)
     memcpy(key + 8, id, 36);
 }
 
-static json_t *new_event(const char *name, const char *qual, const char *payload, size_t len)
+/* id: the invocation's request id (the Invoke request's own, so that its
+ * x-amzn-RequestId is what the function sees on every attempt), or NULL for a new one. */
+static json_t *new_event(const char *id, const char *name, const char *qual, const char *payload, size_t len)
 {
-    char id[37];
-    nb_uuid4(id);
+    char fresh[37];
+    if (!id) {
+        nb_uuid4(fresh);
+        id = fresh;
+    }
     return json_pack("{s:s,s:s,s:s,s:s%,s:i,s:I}", "id", id, "fn", name, "qual", qual, "payload",
                      len ? payload : "{}", len ? len : 2, "attempts", 0, "first_ms", (json_int_t)nb_wall_ms());
 }
 
-typedef struct enq { nb_req_t *req; char id[37]; } enq_t;
-
 static void on_enqueued(void *arg, int status)
 {
-    enq_t *e = arg;
-    if (status != STORE_OK) {
-        lambda__err(e->req, LAMBDA_ERR_SERVICE, "storage failure");
-    } else {
-        nb_resp_header(e->req, "X-Amzn-Requestid", e->id);
-        nb_reply(e->req, 202, NULL, "", 0);
-    }
-    free(e);
+    nb_req_t *req = arg;
+    if (status != STORE_OK) lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
+    else nb_reply(req, 202, NULL, "", 0);   /* x-amzn-RequestId: the event's id */
     kick(0);
 }
 
@@ -85,7 +83,7 @@ static int put_event(store_txn_t *t, json_t *ev, uint64_t due)
 
 void lambda__async_enqueue(nb_req_t *req, const char *name, const char *qual, const char *payload, size_t len)
 {
-    json_t *ev = new_event(name, qual, payload, len);
+    json_t *ev = new_event(req->id, name, qual, payload, len);
     if (!ev) {
         lambda__err(req, LAMBDA_ERR_INVALID_CONTENT, "Could not parse request body into json: payload is not UTF-8");
         return;
@@ -98,14 +96,8 @@ void lambda__async_enqueue(nb_req_t *req, const char *name, const char *qual, co
         lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
         return;
     }
-    enq_t *e = nb_xmalloc(sizeof *e);
-    e->req = req;
-    snprintf(e->id, sizeof e->id, "%s", json_string_value(json_object_get(ev, "id")));
     json_decref(ev);
-    if (store_commit(t, on_enqueued, e) != STORE_OK) {
-        free(e);
-        lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
-    }
+    if (store_commit(t, on_enqueued, req) != STORE_OK) lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
 }
 
 static void on_bg_durable(void *arg, int status)
@@ -117,7 +109,7 @@ static void on_bg_durable(void *arg, int status)
 
 int lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len)
 {
-    json_t *ev = new_event(name, qual, payload, len);
+    json_t *ev = new_event(NULL, name, qual, payload, len);
     store_txn_t *t = NULL;
     if (!ev || store_begin(lambda__svc.ctx->store, STORE_WRITE, &t) != STORE_OK) {
         nb_log_error("lambda", "cannot queue event for %s", name);
@@ -215,7 +207,7 @@ static void deliver_destination(store_txn_t *t, json_t *ev, json_t *fnrec, const
     char tname[LAMBDA_NAME_MAX + 1], tqual[130];
     if (arn && strstr(arn, ":lambda:") && strstr(arn, ":function:") && lambda__parse_fn(arn, tname, tqual) == 0) {
         char *s = json_dumps(rec, JSON_COMPACT);
-        json_t *tev = new_event(tname, tqual, s, strlen(s));
+        json_t *tev = new_event(NULL, tname, tqual, s, strlen(s));
         free(s);
         if (tev) put_event(t, tev, nb_wall_ms());
         json_decref(tev);
@@ -322,6 +314,7 @@ static void on_worker(uv_timer_t *tm)
         json_object_set_new(inflight, json_string_value(json_object_get(ev, "id")), json_true());
         const char *payload = json_string_value(json_object_get(ev, "payload"));
         lambda_inv_t *inv = lambda__inv_new(NULL, NULL, NULL, payload, strlen(payload));
+        snprintf(inv->id, sizeof inv->id, "%s", json_string_value(json_object_get(ev, "id")));
         inv->async = 1;
         inv->cb = on_async_done;
         inv->arg = run;

@@ -63,7 +63,7 @@ static int extract_into(const void *zip, size_t len, const char *dir, char *err,
     la->write_disk_set_options(w, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                       ARCHIVE_EXTRACT_SECURE_SYMLINKS);
     int rc = 0;
-    uint64_t total = 0;
+    uint64_t total = 0, written = 0;
     if (la->read_open_memory(a, zip, len) != ARCHIVE_OK) {
         snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
         rc = -1;
@@ -112,7 +112,15 @@ static int extract_into(const void *zip, size_t len, const char *dir, char *err,
         size_t n;
         la_int64_t off;
         while ((r = la->read_data_block(a, &buf, &n, &off)) == ARCHIVE_OK) {
+            /* the sizes an archive declares may lie (a zip bomb): count what comes out */
+            written += n;
+            if (written > LAMBDA_UNZIPPED_MAX) break;
             if (la->write_data_block(w, buf, n, off) != ARCHIVE_OK) { r = ARCHIVE_FATAL; break; }
+        }
+        if (written > LAMBDA_UNZIPPED_MAX) {
+            snprintf(err, errcap, "Unzipped size must be smaller than %u bytes", LAMBDA_UNZIPPED_MAX);
+            rc = -1;
+            goto out;
         }
         if (r != ARCHIVE_EOF) {
             snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
@@ -170,58 +178,6 @@ char *lambda__code_dir(const char *name, const char *sha_hex)
     return nb_buf_take(&b, NULL);
 }
 
-int lambda__code_from_request(nb_req_t *req, json_t *body, const char *fn_name,
-                              char hex[65], char b64[45], size_t *size)
-{
-    json_t *code = json_object_get(body, "Code");
-    json_t *zf = code ? json_object_get(code, "ZipFile") : json_object_get(body, "ZipFile");
-    if (!zf) {
-        if (code && (json_object_get(code, "S3Bucket") || json_object_get(code, "ImageUri")))
-            lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
-                        "nimbus: only ZipFile code is supported until S3 exists");
-        else
-            lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
-                        "Please provide a source for function code.");
-        return -1;
-    }
-    if (!json_is_string(zf)) {
-        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "ZipFile must be a base64 blob");
-        return -1;
-    }
-    nb_buf_t zip = NB_BUF_INIT;
-    if (nb_base64_decode(&zip, json_string_value(zf), json_string_length(zf)) != 0) {
-        nb_buf_free(&zip);
-        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Could not unzip uploaded file. Please check your file, then try to upload again.");
-        return -1;
-    }
-    if (zip.len > LAMBDA_ZIP_MAX) {
-        nb_buf_free(&zip);
-        lambda__err(req, LAMBDA_ERR_TOO_LARGE, "Request must be smaller than %u bytes for the CreateFunction operation",
-                    LAMBDA_ZIP_MAX);
-        return -1;
-    }
-    lambda__sha256(zip.data, zip.len, hex, b64);
-    char *dir = lambda__code_dir(fn_name, hex);
-    char err[256];
-    int rc = lambda__unzip(zip.data, zip.len, dir, err, sizeof err);
-    free(dir);
-    if (rc == 0) {
-        /* the package itself, for GetFunction's Code.Location */
-        char zp[PATH_MAX];
-        struct stat st;
-        if (lambda__pathf(zp, sizeof zp, "%s/code/%s/%s.zip", lambda__svc.dir, fn_name, hex) == 0 &&
-            stat(zp, &st) != 0 && nb_write_file_atomic(zp, zip.data, zip.len, 0600) != 0)
-            nb_log_warn("lambda", "cannot keep the package of %s", fn_name);
-    }
-    *size = zip.len;
-    nb_buf_free(&zip);
-    if (rc != 0) {
-        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "%s", err);
-        return -1;
-    }
-    return 0;
-}
-
 /* "arn:aws:lambda:R:A:layer:NAME:VER" → DATA/lambda/layers/NAME/VER.zip */
 static int layer_zip_path(const char *arn, char *out, size_t cap)
 {
@@ -251,20 +207,32 @@ char *lambda__layers_dir(json_t *arns)
     nb_buf_printf(&dir, "%s/opt/%s", lambda__svc.dir, hex);
     struct stat st;
     if (stat(dir.data, &st) == 0) return nb_buf_take(&dir, NULL);
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.tmp", dir.data);
-    lambda__rm_rf(tmp);
+    /* a name of its own: the pool (lambda__prepare_layers) and the loop may build the same merge at once */
+    char tmp[PATH_MAX], rnd[9];
+    unsigned char rb[4];
+    nb_random_bytes(rb, sizeof rb);
+    nb_hex(rb, sizeof rb, rnd);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%s", dir.data, rnd);
     nb_mkdir_p(tmp);
     char real[PATH_MAX];
     if (!realpath(tmp, real)) snprintf(real, sizeof real, "%s", tmp);
+    int failed = 0;
     json_array_foreach(arns, i, v) {
         char zp[PATH_MAX];
         nb_buf_t zip = NB_BUF_INIT;
         char err[256];
         if (!json_string_value(v) || layer_zip_path(json_string_value(v), zp, sizeof zp) != 0 ||
-            nb_read_file(zp, &zip) != 0 || extract_into(zip.data, zip.len, real, err, sizeof err) != 0)
+            nb_read_file(zp, &zip) != 0 || extract_into(zip.data, zip.len, real, err, sizeof err) != 0) {
             nb_log_warn("lambda", "layer %s could not be unpacked", json_string_value(v));
+            failed = 1;
+        }
         nb_buf_free(&zip);
+    }
+    /* an incomplete merge is never kept: its name would serve it for good */
+    if (failed) {
+        lambda__rm_rf(tmp);
+        nb_buf_free(&dir);
+        return NULL;
     }
     chmod(tmp, 0755);
     if (rename(tmp, dir.data) != 0) lambda__rm_rf(tmp);

@@ -76,6 +76,81 @@ static json_t *response_cfg(json_t *rec)
     return json_deep_copy(json_object_get(rec, "cfg"));
 }
 
+/* CreateFunction in three steps: validate everything (a read of the store,
+ * nothing written), unpack the package off the loop (upload.c), then check and
+ * write again in one transaction — the function may have been created
+ * meanwhile, or a layer deleted. up == NULL: the validation step. 0, or -1
+ * after replying. */
+static int create_txn(nb_req_t *req, const char *name, const lambda_upload_t *up)
+{
+    json_t *body = req->json;
+    store_txn_t *t = lambda__begin(req, up != NULL);
+    if (!t) return -1;
+    json_t *old = lambda__get_fn(t, name);
+    if (old) {
+        json_decref(old);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_CONFLICT, "Function already exist: %s", name);
+        return -1;
+    }
+    json_t *cfg = new_cfg(name);
+    if (lambda__apply_config(req, t, body, cfg, 1) != 0) {
+        json_decref(cfg);
+        store_abort(t);
+        return -1;
+    }
+    json_t *tags = json_object_get(body, "Tags");
+    if (tags && !json_is_object(tags)) {
+        json_decref(cfg);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Tags must be a map");
+        return -1;
+    }
+    if (!up) {
+        json_decref(cfg);
+        store_abort(t);
+        return 0;
+    }
+    json_object_set_new(cfg, "CodeSha256", json_string(up->b64));
+    json_object_set_new(cfg, "CodeSize", json_integer((json_int_t)up->size));
+    lambda__touch(cfg);
+    json_t *rec = json_pack("{s:o,s:{s:s,s:I},s:O,s:i}", "cfg", cfg, "code", "sha", up->hex, "size",
+                            (json_int_t)up->size, "tags", tags ? tags : json_object(), "next_ver", 1);
+    if (!tags) json_decref(json_object_get(rec, "tags"));
+    json_t *reply = response_cfg(rec);
+    if (json_is_true(json_object_get(body, "Publish"))) {
+        json_decref(reply);
+        reply = lambda__publish(t, name, rec, NULL);
+    }
+    if (lambda__put_json(t, LAMBDA_KS_FN, name, strlen(name), rec) != STORE_OK) {
+        json_decref(rec);
+        json_decref(reply);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
+        return -1;
+    }
+    json_decref(rec);
+    lambda__pool_invalidate(name, NULL);
+    lambda__commit_reply(req, t, 201, reply);
+    return 0;
+}
+
+static void on_create_unpacked(nb_req_t *req, const lambda_upload_t *up, void *arg)
+{
+    char *name = arg;
+    if (!up->ok) lambda__err(req, up->err, "%s", up->msg);
+    else create_txn(req, name, up);
+    free(name);
+}
+
+static void create_upload(nb_req_t *req, void *arg)
+{
+    json_t *code = json_object_get(req->json, "Code");
+    size_t len;
+    const char *zip = lambda__zipfile_b64(req, code ? code : req->json, &len);   /* checked before */
+    lambda__upload(req, zip, len, 0, arg, on_create_unpacked, arg);
+}
+
 void lambda__op_create_function(nb_req_t *req)
 {
     json_t *body = req->json;
@@ -93,56 +168,11 @@ void lambda__op_create_function(nb_req_t *req)
         lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "nimbus supports PackageType Zip only");
         return;
     }
-    store_txn_t *t = lambda__begin(req, 1);
-    if (!t) return;
-    json_t *old = lambda__get_fn(t, name);
-    if (old) {
-        json_decref(old);
-        store_abort(t);
-        lambda__err(req, LAMBDA_ERR_CONFLICT, "Function already exist: %s", name);
-        return;
-    }
-    json_t *cfg = new_cfg(name);
-    if (lambda__apply_config(req, t, body, cfg, 1) != 0) {
-        json_decref(cfg);
-        store_abort(t);
-        return;
-    }
-    json_t *tags = json_object_get(body, "Tags");
-    if (tags && !json_is_object(tags)) {
-        json_decref(cfg);
-        store_abort(t);
-        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Tags must be a map");
-        return;
-    }
-    char hex[65], b64[45];
-    size_t size = 0;
-    if (lambda__code_from_request(req, body, name, hex, b64, &size) != 0) {
-        json_decref(cfg);
-        store_abort(t);
-        return;
-    }
-    json_object_set_new(cfg, "CodeSha256", json_string(b64));
-    json_object_set_new(cfg, "CodeSize", json_integer((json_int_t)size));
-    lambda__touch(cfg);
-    json_t *rec = json_pack("{s:o,s:{s:s,s:I},s:O,s:i}", "cfg", cfg, "code", "sha", hex, "size",
-                            (json_int_t)size, "tags", tags ? tags : json_object(), "next_ver", 1);
-    if (!tags) json_decref(json_object_get(rec, "tags"));
-    json_t *reply = response_cfg(rec);
-    if (json_is_true(json_object_get(body, "Publish"))) {
-        json_decref(reply);
-        reply = lambda__publish(t, name, rec, NULL);
-    }
-    if (lambda__put_json(t, LAMBDA_KS_FN, name, strlen(name), rec) != STORE_OK) {
-        json_decref(rec);
-        json_decref(reply);
-        store_abort(t);
-        lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
-        return;
-    }
-    json_decref(rec);
-    lambda__pool_invalidate(name, NULL);
-    lambda__commit_reply(req, t, 201, reply);
+    if (create_txn(req, name, NULL) != 0) return;
+    json_t *code = json_object_get(body, "Code");
+    size_t len;
+    if (!lambda__zipfile_b64(req, code ? code : body, &len)) return;
+    lambda__prepare_layers(req, json_object_get(body, "Layers"), create_upload, nb_xstrdup(name));
 }
 
 static void get_function(nb_req_t *req, int config_only)
@@ -302,6 +332,35 @@ static void finish_update(nb_req_t *req, store_txn_t *t, const char *name, json_
     lambda__commit_reply(req, t, 200, reply);
 }
 
+/* UpdateFunctionCode's last step, once the package is unpacked off the loop:
+ * the function is loaded again (it may have changed or gone meanwhile). */
+static void on_code_unpacked(nb_req_t *req, const lambda_upload_t *up, void *arg)
+{
+    char *name = arg;
+    store_txn_t *t;
+    json_t *rec = NULL;
+    if (!up->ok) {
+        lambda__err(req, up->err, "%s", up->msg);
+    } else if ((rec = load_for_update(req, name, &t))) {
+        json_t *cfg = json_object_get(rec, "cfg");
+        if (json_is_true(json_object_get(req->json, "DryRun"))) {
+            json_t *reply = json_deep_copy(cfg);
+            json_object_set_new(reply, "CodeSha256", json_string(up->b64));
+            json_object_set_new(reply, "CodeSize", json_integer((json_int_t)up->size));
+            json_decref(rec);
+            store_abort(t);
+            nb_reply_json(req, 200, reply);
+        } else {
+            json_object_set_new(cfg, "CodeSha256", json_string(up->b64));
+            json_object_set_new(cfg, "CodeSize", json_integer((json_int_t)up->size));
+            json_object_set_new(rec, "code", json_pack("{s:s,s:I}", "sha", up->hex, "size", (json_int_t)up->size));
+            lambda__touch(cfg);
+            finish_update(req, t, name, rec);
+        }
+    }
+    free(name);
+}
+
 void lambda__op_update_function_code(nb_req_t *req)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
@@ -311,34 +370,42 @@ void lambda__op_update_function_code(nb_req_t *req)
         return;
     }
     store_txn_t *t;
-    json_t *rec = load_for_update(req, name, &t);
+    json_t *rec = load_for_update(req, name, &t);   /* fail fast: unknown function, stale RevisionId */
     if (!rec) return;
-    char hex[65], b64[45];
-    size_t size = 0;
-    if (lambda__code_from_request(req, req->json, name, hex, b64, &size) != 0) {
-        json_decref(rec);
-        store_abort(t);
-        return;
-    }
-    json_t *cfg = json_object_get(rec, "cfg");
-    if (json_is_true(json_object_get(req->json, "DryRun"))) {
-        json_t *reply = json_deep_copy(cfg);
-        json_object_set_new(reply, "CodeSha256", json_string(b64));
-        json_object_set_new(reply, "CodeSize", json_integer((json_int_t)size));
-        json_decref(rec);
-        store_abort(t);
-        nb_reply_json(req, 200, reply);
-        return;
-    }
-    json_object_set_new(cfg, "CodeSha256", json_string(b64));
-    json_object_set_new(cfg, "CodeSize", json_integer((json_int_t)size));
-    json_object_set_new(rec, "code", json_pack("{s:s,s:I}", "sha", hex, "size", (json_int_t)size));
-    lambda__touch(cfg);
-    finish_update(req, t, name, rec);
+    json_decref(rec);
+    store_abort(t);
+    size_t len;
+    const char *zip = lambda__zipfile_b64(req, req->json, &len);
+    if (!zip) return;
+    lambda__upload(req, zip, len, 0, name, on_code_unpacked, nb_xstrdup(name));
 }
 
+static void update_configuration(nb_req_t *req, void *arg);
+
+/* New layers are merged off the loop first (lambda__prepare_layers), once the
+ * request is known to be valid (they are checked again when it is applied). */
 void lambda__op_update_function_configuration(nb_req_t *req)
 {
+    json_t *layers = json_object_get(req->json, "Layers");
+    if (json_array_size(layers)) {
+        char name[LAMBDA_NAME_MAX + 1], qual[130];
+        if (lambda__req_fn(req, name, qual)) return;
+        store_txn_t *t;
+        json_t *rec = load_for_update(req, name, &t);
+        if (!rec) return;
+        json_t *cfg = json_deep_copy(json_object_get(rec, "cfg"));
+        int bad = lambda__apply_config(req, t, req->json, cfg, 0);
+        json_decref(cfg);
+        json_decref(rec);
+        store_abort(t);
+        if (bad) return;
+    }
+    lambda__prepare_layers(req, layers, update_configuration, NULL);
+}
+
+static void update_configuration(nb_req_t *req, void *arg)
+{
+    (void)arg;
     char name[LAMBDA_NAME_MAX + 1], qual[130];
     if (lambda__req_fn(req, name, qual)) return;
     store_txn_t *t;

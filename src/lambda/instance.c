@@ -365,8 +365,10 @@ static int runtime_argv(lambda_inst_t *inst, const char *task_root, const char *
         lambda__pathf(storage, cap, "%s/runtimes/python/bootstrap.py", rdir);
         argv[0] = lambda__svc.python; argv[1] = storage; argv[2] = NULL;
     } else if (strcmp(rt, "nimbus.native") == 0) {
-        lambda__pathf(storage, cap, "%s/bin/nimbus", rdir);
-        argv[0] = storage; argv[1] = "native-runner"; argv[2] = NULL;
+        /* the runner's own small executable (libc only): `nimbus native-runner`
+         * would first load the nimbus binary's shared libraries */
+        lambda__pathf(storage, cap, "%s/runtimes/native/bootstrap", rdir);
+        argv[0] = storage; argv[1] = NULL;
     } else {
         char host[PATH_MAX];
         snprintf(host, sizeof host, "%s/bootstrap", c->code_dir);

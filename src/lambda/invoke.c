@@ -269,6 +269,10 @@ void lambda__op_invoke(nb_req_t *req)
         return;
     }
     lambda_inv_t *inv = lambda__inv_new(name, NULL, NULL, req->body, req->body_len);
+    /* One id for the whole invocation, as on Lambda: the x-amzn-RequestId of
+     * this response is the id the function sees (Lambda-Runtime-Aws-Request-Id)
+     * and the one of its START/END/REPORT lines. */
+    snprintf(inv->id, sizeof inv->id, "%.36s", req->id);
     inv->want_tail = logtype && strcmp(logtype, "Tail") == 0;
     const char *cc = nb_req_header(req, "X-Amz-Client-Context");
     if (cc && *cc) {

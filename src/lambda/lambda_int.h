@@ -43,6 +43,9 @@
 #define LAMBDA_ASYNC_PAYLOAD_MAX (1u * 1024 * 1024)
 #define LAMBDA_UNZIPPED_MAX      (250u * 1024 * 1024)
 #define LAMBDA_ZIP_MAX           (50u * 1024 * 1024)
+/* A request carrying a ZipFile (base64 in JSON): AWS's direct-upload limit,
+ * 50 MB zipped ≈ 4/3 × 52,428,800 — "Request must be smaller than 69905067 bytes". */
+#define LAMBDA_CODE_REQUEST_MAX  69905067u
 #define LAMBDA_TAIL_MAX          4096
 #define LAMBDA_NAME_MAX          64
 
@@ -225,9 +228,29 @@ void lambda__sha256(const void *data, size_t len, char hex[65], char b64[45]);
 int lambda__unzip(const void *zip, size_t len, const char *dir, char *err, size_t errcap);
 /* DATA/lambda/code/NAME/SHA (caller frees). */
 char *lambda__code_dir(const char *name, const char *sha_hex);
-/* Decode ZipFile (base64) from body and store it: fills hex/b64/size. 0 or replies error, -1. */
-int lambda__code_from_request(nb_req_t *req, json_t *body, const char *fn_name,
-                              char hex[65], char b64[45], size_t *size);
+
+/* --- upload.c: uploaded packages unpacked off the loop ------------------------ */
+typedef struct lambda_upload {
+    int ok;                   /* 0: failed; err and msg are the error to answer */
+    nb_err_t err;
+    char msg[256];
+    char hex[65], b64[45];    /* SHA-256 of the zip */
+    size_t size;              /* zipped bytes */
+} lambda_upload_t;
+/* Runs on the loop once the upload is unpacked (or failed); up is valid during the call. */
+typedef void (*lambda_upload_cb)(nb_req_t *req, const lambda_upload_t *up, void *arg);
+/* Decode the base64 zip b64 (borrowed: must stay valid until cb, e.g. inside
+ * req->json) and unpack it on a worker thread: a function's package to
+ * DATA/lambda/code/NAME/HEX/ (+ HEX.zip), or (layer) a layer's checked and kept as
+ * DATA/lambda/layers/NAME/HEX.zip. cb(req, result, arg) follows on the loop. */
+void lambda__upload(nb_req_t *req, const char *b64, size_t b64_len, int layer, const char *name,
+                    lambda_upload_cb cb, void *arg);
+/* Build the merged /opt of layer version ARNs (JSON array of strings; copied)
+ * on the thread pool, then cb(req, arg) on the loop (at once when there are none). */
+void lambda__prepare_layers(nb_req_t *req, json_t *arns, void (*cb)(nb_req_t *req, void *arg), void *arg);
+/* The ZipFile of a Code / Content object (borrowed from it); NULL after replying
+ * the error (missing, S3 or image code, not a string). */
+const char *lambda__zipfile_b64(nb_req_t *req, json_t *code, size_t *len);
 /* Merged /opt for a list of layer ARNs (JSON array of strings); NULL if none.
  * Caller frees. */
 char *lambda__layers_dir(json_t *layer_arns);

@@ -1,16 +1,20 @@
 /* layers.c — PublishLayerVersion, GetLayerVersion, ListLayers,
  * ListLayerVersions, DeleteLayerVersion.
  *
- * The zip of each layer version is kept as DATA/lambda/layers/NAME/VER.zip (and
- * checked by unpacking it once at publish); functions get the merge of their
+ * The zip of each layer version is kept as DATA/lambda/layers/NAME/VER.zip, a
+ * hard link to the content-addressed HEX.zip that the upload (checked by
+ * unpacking it once, off the loop: upload.c) wrote; functions get the merge of their
  * layers as /opt (code.c). Records: lambda.layer NAME\0%010u → the
  * GetLayerVersion document. */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
 #include "core/util.h"
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int valid_layer_name(const char *s)
 {
@@ -41,60 +45,35 @@ static unsigned latest_version(store_txn_t *t, const char *layer)
     return v;
 }
 
-void lambda__op_publish_layer(nb_req_t *req)
+/* PublishLayerVersion's last step, once the zip is checked and kept as
+ * layers/NAME/HEX.zip off the loop: number the version and commit. */
+static void on_layer_unpacked(nb_req_t *req, const lambda_upload_t *up, void *arg)
 {
-    const char *layer = nb_req_param(req, "LayerName");
-    if (!valid_layer_name(layer)) {
-        lambda__err(req, LAMBDA_ERR_VALIDATION, "1 validation error detected: Value '%s' at 'layerName' failed to satisfy "
-                    "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+", layer ? layer : "");
-        return;
-    }
-    json_t *content = json_object_get(req->json, "Content");
-    const char *zf = json_string_value(json_object_get(content, "ZipFile"));
-    if (!zf) {
-        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Please provide a source for the layer content (ZipFile).");
-        return;
-    }
-    nb_buf_t zip = NB_BUF_INIT;
-    if (nb_base64_decode(&zip, zf, strlen(zf)) != 0) {
-        nb_buf_free(&zip);
-        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Could not unzip uploaded file. Please check your file, then try to upload again.");
-        return;
-    }
-    char hex[65], b64[45], err[256];
-    lambda__sha256(zip.data, zip.len, hex, b64);
-    nb_buf_t check = NB_BUF_INIT;
-    nb_buf_printf(&check, "%s/layers/%s/check-%s", lambda__svc.dir, layer, hex);
-    int bad = lambda__unzip(zip.data, zip.len, check.data, err, sizeof err);
-    lambda__rm_rf(check.data);
-    nb_buf_free(&check);
-    if (bad) {
-        nb_buf_free(&zip);
-        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "%s", err);
+    char *layer = arg;
+    if (!up->ok) {
+        lambda__err(req, up->err, "%s", up->msg);
+        free(layer);
         return;
     }
     store_txn_t *t = lambda__begin(req, 1);
-    if (!t) { nb_buf_free(&zip); return; }
+    if (!t) { free(layer); return; }
     unsigned ver = latest_version(t, layer) + 1;
-    nb_buf_t path = NB_BUF_INIT;
-    nb_buf_printf(&path, "%s/layers/%s", lambda__svc.dir, layer);
-    nb_mkdir_p(path.data);
-    nb_buf_printf(&path, "/%u.zip", ver);
-    if (nb_write_file_atomic(path.data, zip.data, zip.len, 0644) != 0) {
-        nb_buf_free(&path);
-        nb_buf_free(&zip);
+    char staged[PATH_MAX], path[PATH_MAX];
+    if (lambda__pathf(staged, sizeof staged, "%s/layers/%s/%s.zip", lambda__svc.dir, layer, up->hex) ||
+        lambda__pathf(path, sizeof path, "%s/layers/%s/%u.zip", lambda__svc.dir, layer, ver) ||
+        ((unlink(path) != 0 && errno != ENOENT) || link(staged, path) != 0)) {
         store_abort(t);
+        free(layer);
         lambda__err(req, LAMBDA_ERR_SERVICE, "cannot store the layer");
         return;
     }
-    nb_buf_free(&path);
     char *larn = lambda__layer_arn(layer, 0), *lvarn = lambda__layer_arn(layer, ver);
     char ts[40];
     nb_iso8601_lambda(nb_wall_ms(), ts, sizeof ts);
     nb_buf_t loc = NB_BUF_INIT;
     nb_buf_printf(&loc, "%s/_nimbus/lambda/layers/%s/%u.zip", req->ctx->cfg->endpoint_url, layer, ver);
     json_t *doc = json_pack("{s:{s:s,s:s,s:I},s:s,s:s,s:s,s:s,s:i}",
-                            "Content", "Location", loc.data, "CodeSha256", b64, "CodeSize", (json_int_t)zip.len,
+                            "Content", "Location", loc.data, "CodeSha256", up->b64, "CodeSize", (json_int_t)up->size,
                             "LayerArn", larn, "LayerVersionArn", lvarn,
                             "Description", json_string_value(json_object_get(req->json, "Description"))
                                                ? json_string_value(json_object_get(req->json, "Description")) : "",
@@ -102,7 +81,6 @@ void lambda__op_publish_layer(nb_req_t *req)
     nb_buf_free(&loc);
     free(larn);
     free(lvarn);
-    nb_buf_free(&zip);
     const char *opt[] = {"CompatibleRuntimes", "LicenseInfo", "CompatibleArchitectures"};
     for (int i = 0; i < 3; i++) {
         json_t *v = json_object_get(req->json, opt[i]);
@@ -112,7 +90,31 @@ void lambda__op_publish_layer(nb_req_t *req)
     lambda__ver_key(&k, layer, ver);
     lambda__put_json(t, LAMBDA_KS_LAYER, k.data, k.len, doc);
     nb_buf_free(&k);
+    free(layer);
     lambda__commit_reply(req, t, 201, doc);
+}
+
+void lambda__op_publish_layer(nb_req_t *req)
+{
+    const char *layer = nb_req_param(req, "LayerName");
+    if (!valid_layer_name(layer)) {
+        lambda__err(req, LAMBDA_ERR_VALIDATION, "1 validation error detected: Value '%s' at 'layerName' failed to satisfy "
+                    "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+", layer ? layer : "");
+        return;
+    }
+    json_t *content = json_object_get(req->json, "Content");
+    json_t *zf = json_object_get(content, "ZipFile");
+    if (!json_is_string(zf)) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "Please provide a source for the layer content (ZipFile).");
+        return;
+    }
+    char dir[PATH_MAX];
+    if (lambda__pathf(dir, sizeof dir, "%s/layers/%s", lambda__svc.dir, layer) || nb_mkdir_p(dir) != 0) {
+        lambda__err(req, LAMBDA_ERR_SERVICE, "cannot store the layer");
+        return;
+    }
+    lambda__upload(req, json_string_value(zf), json_string_length(zf), 1, layer, on_layer_unpacked,
+                   nb_xstrdup(layer));
 }
 
 static json_t *get_layer(nb_req_t *req, store_txn_t *t, nb_buf_t *k)

@@ -125,7 +125,10 @@ void lambda__log_flush(void)
     store_txn_t *t = NULL;
     if (store_begin(lambda__svc.ctx->store, STORE_WRITE, &t) != STORE_OK) return;
     nb_buf_t key = NB_BUF_INIT;
-    size_t run_start = 0;
+    /* one stream record update per stream per flush: instances interleave
+     * their lines, so runs of one stream are short */
+    stream_upd_t *upd = NULL;
+    size_t n_upd = 0, cap_upd = 0, hit = 0;
     for (size_t i = 0; i < n_pending; i++) {
         log_ev_t *e = &pending[i];
         ensure_records(t, e);
@@ -137,14 +140,22 @@ void lambda__log_flush(void)
         put_be32(tail + 8, seq++);
         nb_buf_append(&key, tail, sizeof tail);
         store_put(t, "logs.events", key.data, key.len, e->msg, e->len);
-        /* one stream record update per run of events of the same stream */
-        int last_of_run = i + 1 == n_pending || strcmp(pending[i + 1].stream, e->stream) != 0 ||
-                          strcmp(pending[i + 1].group, e->group) != 0;
-        if (last_of_run) {
-            update_stream(t, e->group, e->stream, pending[run_start].ts, e->ts);
-            run_start = i + 1;
+        if (!(hit < n_upd && !strcmp(upd[hit].stream, e->stream) && !strcmp(upd[hit].group, e->group))) {
+            for (hit = 0; hit < n_upd; hit++)
+                if (!strcmp(upd[hit].stream, e->stream) && !strcmp(upd[hit].group, e->group)) break;
+            if (hit == n_upd) {
+                if (n_upd == cap_upd) {
+                    cap_upd = cap_upd ? cap_upd * 2 : 16;
+                    upd = nb_xrealloc(upd, cap_upd * sizeof *upd);
+                }
+                upd[n_upd++] = (stream_upd_t){e->group, e->stream, e->ts, e->ts};
+            }
         }
+        if (e->ts < upd[hit].first) upd[hit].first = e->ts;
+        if (e->ts > upd[hit].last) upd[hit].last = e->ts;
     }
+    for (size_t i = 0; i < n_upd; i++) update_stream(t, upd[i].group, upd[i].stream, upd[i].first, upd[i].last);
+    free(upd);
     nb_buf_free(&key);
     if (store_commit(t, on_logs_durable, NULL) != STORE_OK)
         nb_log_error("lambda", "function logs could not be stored");

@@ -126,7 +126,9 @@ static void emit(lambda_inst_t *inst, const char *fmt, ...)
 }
 
 /* Max Memory Used of the environment. Reading it costs a file open (cgroup or
- * /proc), so a value less than 100 ms old is reused: a peak only grows. */
+ * /proc), so a value less than 100 ms old is reused (a peak only grows) —
+ * except once the environment has exited (peak_read_us reset): then the
+ * cgroup's final peak is read. */
 static unsigned peak_mb(lambda_inst_t *inst)
 {
     uint64_t now = nb_now_us();
@@ -569,14 +571,20 @@ void lambda__inst_exited(lambda_inst_t *inst)
 {
     lambda_pool_t *pool = inst->pool;
     if (inst->state == INST_POST && pool->n_post) pool->n_post--;
+    inst->peak_read_us = 0;
     if (inst->inv) {
         lambda_inv_t *inv = inst->inv;
         if (inst->init_error) {
             end_invocation(inst, inst->init_error, strlen(inst->init_error), "Unhandled", "\tStatus: error");
         } else {
+            /* What the caller gets is Lambda's: an environment killed by the
+             * memory cgroup is, to the caller, a runtime that exited on
+             * SIGKILL ("signal: killed", Runtime.ExitError). Only the
+             * platform's REPORT line says why (Error Type: Runtime.OutOfMemory). */
             char why[96];
             exit_text(inst->exit_status, why, sizeof why);
-            const char *type = sbx_oom_killed(inst->sbx) ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+            static const char type[] = "Runtime.ExitError";
+            const char *report_type = sbx_oom_killed(inst->sbx) ? "Runtime.OutOfMemory" : type;
             nb_buf_t msg = NB_BUF_INIT;
             nb_buf_printf(&msg, "RequestId: %s Error: Runtime exited with error: %s", inv->id, why);
             lambda__inst_output(inst, msg.data, msg.len);
@@ -586,7 +594,7 @@ void lambda__inst_exited(lambda_inst_t *inst)
             json_decref(doc);
             nb_buf_free(&msg);
             char note[96];
-            snprintf(note, sizeof note, "\tStatus: error\tError Type: %s", type);
+            snprintf(note, sizeof note, "\tStatus: error\tError Type: %s", report_type);
             end_invocation(inst, s, strlen(s), "Unhandled", note);
             free(s);
         }

@@ -138,13 +138,17 @@ static void write_runtimes(void)
             chmod(dir, 0755);
         }
         int exec = strstr(f->path, "bootstrap") && !strchr(strrchr(f->path, '/') ? strrchr(f->path, '/') : f->path, '.');
-        if (nb_write_file_atomic(path, f->data, f->len, exec ? 0755 : 0644) != 0)
+        /* not synced: every start compares and rewrites, so a file torn by a
+         * power loss is repaired before any instance runs */
+        if (nb_write_file_replace(path, f->data, f->len, exec ? 0755 : 0644, 0) != 0)
             nb_log_error("lambda", "cannot write %s", path);
     }
 }
 
-/* The native runner is this binary; a copy under DATA/runtime/bin/ is what a
- * sandboxed instance can see (at /var/runtime/bin/nimbus). */
+/* The native runner is this binary; a hard link (or, across file systems, a
+ * copy) under DATA/runtime/bin/ is what a sandboxed instance can see (at
+ * /var/runtime/bin/nimbus). A link costs nothing at start-up; a link lost to
+ * a power loss is noticed (size, mtime) and made again at the next start. */
 static void install_self(void)
 {
     char dst[PATH_MAX];
@@ -152,11 +156,19 @@ static void install_self(void)
     struct stat a, b;
     if (stat(lambda__svc.self_exe, &a) != 0) return;
     if (stat(dst, &b) == 0 && a.st_size == b.st_size && a.st_mtime <= b.st_mtime) return;
+    char dir[PATH_MAX], tmp[PATH_MAX];
+    if (lambda__pathf(dir, sizeof dir, "%s/bin", lambda__svc.runtime_dir) || nb_mkdir_p(dir) != 0) return;
+    chmod(dir, 0755);
+    if (!lambda__pathf(tmp, sizeof tmp, "%s.link.%d", dst, (int)getpid())) {
+        unlink(tmp);
+        if (link(lambda__svc.self_exe, tmp) == 0) {
+            int ok = rename(tmp, dst) == 0;
+            unlink(tmp);       /* left behind if dst already was this file */
+            if (ok) return;
+        }
+    }
     nb_buf_t bin = NB_BUF_INIT;
-    char dir[PATH_MAX];
-    if (nb_read_file(lambda__svc.self_exe, &bin) == 0 &&
-        lambda__pathf(dir, sizeof dir, "%s/bin", lambda__svc.runtime_dir) == 0 && nb_mkdir_p(dir) == 0) {
-        chmod(dir, 0755);
+    if (nb_read_file(lambda__svc.self_exe, &bin) == 0) {
         if (nb_write_file_atomic(dst, bin.data, bin.len, 0755) != 0)
             nb_log_warn("lambda", "cannot install the native runner at %s", dst);
     }
@@ -238,13 +250,14 @@ static void lambda_stop(nb_ctx_t *ctx)
     lambda__logs_stop();
 }
 
-static json_t *lambda_health(nb_ctx_t *ctx)
+static void lambda_health(nb_ctx_t *ctx, nb_buf_t *out)
 {
     (void)ctx;
     unsigned busy = 0;
     for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next) busy += f->busy;
-    return json_pack("{s:i,s:i,s:i,s:i}", "instances", (int)lambda__pool_count_instances(), "busy", (int)busy,
-                     "busy_unreserved", (int)lambda__svc.busy_unreserved, "reserved", (int)lambda__svc.reserved_sum);
+    nb_buf_printf(out, ",\"instances\":%u,\"busy\":%u,\"busy_unreserved\":%u,\"reserved\":%u",
+                  (unsigned)lambda__pool_count_instances(), busy, (unsigned)lambda__svc.busy_unreserved,
+                  (unsigned)lambda__svc.reserved_sum);
 }
 
 const nb_service_t lambda_service = {
@@ -254,6 +267,8 @@ const nb_service_t lambda_service = {
     .error_message_key = "message",
     .ops = ops,
     .n_ops = sizeof ops / sizeof ops[0],
+    .max_body = LAMBDA_CODE_REQUEST_MAX,   /* ZipFile uploads */
+    .large_body_ops = (const char *const[]){"CreateFunction", "UpdateFunctionCode", "PublishLayerVersion", NULL},
     .init = lambda_init,
     .stop = lambda_stop,
     .health = lambda_health,

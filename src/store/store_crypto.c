@@ -93,11 +93,35 @@ int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_C
     return 0;
 }
 
+/* One RAND_bytes call fills a per-thread pool that serves the next requests:
+ * a DRBG call costs about a microsecond (locks, fork check, provider
+ * dispatch), which was a tenth of a whole Lambda invoke's CPU when paid per
+ * sealed value (bench: Lambda warm invoke). The bytes are the same DRBG's
+ * output; each is handed out once and wiped from the pool as it is. */
+#define RANDOM_POOL 4096
+static _Thread_local unsigned char random_pool[RANDOM_POOL];
+static _Thread_local size_t random_left;
+
 int store_crypto_random(void *out, size_t n)
 {
-    if (RAND_bytes(out, (int)n) == 1) return 0;
-    nb_log_error("store", "the system random generator failed");
-    return -1;
+    if (n > RANDOM_POOL / 8) {
+        if (RAND_bytes(out, (int)n) == 1) return 0;
+        nb_log_error("store", "the system random generator failed");
+        return -1;
+    }
+    if (random_left < n) {
+        if (RAND_bytes(random_pool, RANDOM_POOL) != 1) {
+            random_left = 0;
+            nb_log_error("store", "the system random generator failed");
+            return -1;
+        }
+        random_left = RANDOM_POOL;
+    }
+    unsigned char *p = random_pool + (RANDOM_POOL - random_left);
+    memcpy(out, p, n);
+    OPENSSL_cleanse(p, n);
+    random_left -= n;
+    return 0;
 }
 
 /* ---- AEAD ------------------------------------------------------------------ */

@@ -33,6 +33,7 @@
  * in a database whose name is too long to be a keyspace. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include <lmdb.h>
@@ -233,6 +234,10 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     }
     lmdb_store_t *b = nb_xcalloc(1, sizeof *b);
     snprintf(b->path, sizeof b->path, "%s", path);
+    char data_file[sizeof b->path + 16];
+    struct stat st_data;
+    snprintf(data_file, sizeof data_file, "%s/data.mdb", path);
+    int existed = stat(data_file, &st_data) == 0;
     int rc = mdb_env_create(&b->env);
     if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 1);  /* + advance() */
     if (rc == 0) rc = mdb_env_set_mapsize(b->env, opts->map_size ? opts->map_size : LMDB_DEFAULT_MAP);
@@ -243,9 +248,13 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         if (dead) nb_log_info("store", "lmdb: cleared %d stale reader slots", dead);
     }
     if (rc == 0) rc = ks_load(b);
-    if (rc == 0) rc = mdb_env_sync(b->env, 1);
-    if (rc == 0) rc = sync_dir(path);
-    if (rc == 0) rc = sync_dir(dir);
+    /* A new store: its files and first pages durable before anything uses
+     * them. An existing one may hold pages a killed process applied but never
+     * synced: the group's first sync (queued below, on a worker) covers them
+     * without delaying start-up. */
+    if (rc == 0 && !existed) rc = mdb_env_sync(b->env, 1);
+    if (rc == 0 && !existed) rc = sync_dir(path);
+    if (rc == 0 && !existed) rc = sync_dir(dir);
     if (rc == 0) {
         MDB_stat st;
         rc = mdb_env_stat(b->env, &st);
@@ -258,6 +267,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         return s;
     }
     b->group = store__group_new(loop, opts->no_sync ? NULL : lmdb_sync, b);
+    if (existed) store__group_add(b->group, NULL, NULL);
     *impl = b;
     return STORE_OK;
 }

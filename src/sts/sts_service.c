@@ -353,6 +353,10 @@ static int sts_init(nb_ctx_t *ctx)
     store_scan(t, AUTH_KS_SESSIONS, NULL, 0, NULL, 0, 0, sweep_one, &s);
     for (size_t i = 0; i < s.n; i++) store_del(t, AUTH_KS_SESSIONS, s.keys[i], strlen(s.keys[i]));
     free(s.keys);
+    if (!s.n) {                /* nothing expired: no write to commit */
+        store_abort(t);
+        return 0;
+    }
     return store_commit(t, NULL, NULL) == STORE_OK ? 0 : -1;
 }
 

@@ -95,6 +95,17 @@ int main(int argc, char **argv)
                (unsigned long long)nf.rlim_cur, (unsigned long long)core.rlim_cur, cwd);
         return 0;
     }
+    if (!strcmp(m, "mounts")) {      /* every mount point this process can see */
+        FILE *f = fopen("/proc/self/mountinfo", "r");
+        char line[1024], mp[512];
+        printf("RESULT");
+        while (f && fgets(line, sizeof line, f))
+            if (sscanf(line, "%*s %*s %*s %*s %511s", mp) == 1) printf(" %s", mp);
+        printf("\n");
+        if (f) fclose(f);
+        return 0;
+    }
+    if (!strcmp(m, "chroot")) return result_errno(chroot("/tmp"));
     if (!strcmp(m, "ls")) {
         DIR *d = opendir(a);
         printf("RESULT");

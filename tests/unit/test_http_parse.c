@@ -229,6 +229,61 @@ TEST(body_limit_413)
     nb_hp_free(&p);
 }
 
+/* The body-limit hook: requests under /big may carry 20 bytes; over that they are
+ * drained (up to 40) and handed over with body_dropped; others keep 10. */
+static size_t big_limit(const nb_hmsg_t *m)
+{
+    return strncmp(m->target, "/big", 4) == 0 ? 20 : 0;
+}
+
+TEST(raised_body_limit_drains_and_marks)
+{
+    nb_hp_t p;
+    nb_hmsg_t *m[2];
+    int st;
+    nb_hp_init(&p, 4096, 10);
+    nb_hp_set_body_limit(&p, big_limit);
+    const char *fits = "POST /big HTTP/1.1\r\nContent-Length: 20\r\n\r\n01234567890123456789";
+    ASSERT_EQ(feed_all(&p, fits, strlen(fits), 3, m, 2, &st), 1);
+    ASSERT_EQ(st, 0);
+    ASSERT_EQ(m[0]->body_len, 20);
+    ASSERT_EQ(m[0]->body_dropped, 0);
+    free_all(m, 1);
+    /* over the raised limit: drained, empty body, the connection goes on */
+    const char *over = "POST /big HTTP/1.1\r\nContent-Length: 25\r\n\r\n0123456789012345678901234"
+                       "GET /next HTTP/1.1\r\n\r\n";
+    ASSERT_EQ(feed_all(&p, over, strlen(over), 7, m, 2, &st), 2);
+    ASSERT_EQ(st, 0);
+    ASSERT_EQ(m[0]->body_dropped, 25);
+    ASSERT_EQ(m[0]->body_len, 0);
+    ASSERT_STREQ(m[0]->body, "");
+    ASSERT_STREQ(m[1]->target, "/next");
+    ASSERT_EQ(m[1]->body_dropped, 0);
+    free_all(m, 2);
+    /* chunked over the raised limit */
+    const char *ch = "POST /big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "f\r\n0123456789abcde\r\nf\r\n0123456789abcde\r\n0\r\n\r\n";
+    ASSERT_EQ(feed_all(&p, ch, strlen(ch), 0, m, 1, &st), 1);
+    ASSERT_EQ(m[0]->body_dropped, 30);
+    ASSERT_EQ(m[0]->body_len, 0);
+    free_all(m, 1);
+    nb_hp_free(&p);
+    /* past twice the raised limit: refused outright */
+    nb_hp_init(&p, 4096, 10);
+    nb_hp_set_body_limit(&p, big_limit);
+    const char *huge = "POST /big HTTP/1.1\r\nContent-Length: 41\r\n\r\n";
+    ASSERT_EQ(feed_all(&p, huge, strlen(huge), 0, m, 1, &st), 0);
+    ASSERT_EQ(st, 413);
+    nb_hp_free(&p);
+    /* other targets keep the listener's limit and its plain 413 */
+    nb_hp_init(&p, 4096, 10);
+    nb_hp_set_body_limit(&p, big_limit);
+    const char *small = "POST /small HTTP/1.1\r\nContent-Length: 11\r\n\r\n";
+    ASSERT_EQ(feed_all(&p, small, strlen(small), 0, m, 1, &st), 0);
+    ASSERT_EQ(st, 413);
+    nb_hp_free(&p);
+}
+
 TEST(malformed_is_400)
 {
     const char *bad[] = {

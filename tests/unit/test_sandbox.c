@@ -188,6 +188,25 @@ TEST(root_holds_only_what_runtimes_need)
     EXPECT_RESULT("stat", "/usr/bin/env", "OK");
 }
 
+/* The instance's root is a tree of its own: the host's mounts (under the
+ * moved-over root) are neither reachable nor listed. */
+TEST(host_mounts_are_not_visible)
+{
+    setup();
+    char o[8192];
+    run_mode("mounts", "", o, sizeof o);
+    ASSERT_CONTAINS(o, " /var/task");
+    ASSERT_CONTAINS(o, " /tmp");
+    ASSERT_CONTAINS(o, " /proc");
+    ASSERT(strstr(o, " /work") == NULL);
+    ASSERT(strstr(o, " /root") == NULL);
+    ASSERT(strstr(o, " /sys") == NULL);
+    ASSERT(strstr(o, "nimbus-sandbox") == NULL);
+    ASSERT(strstr(o, data_dir) == NULL);
+}
+
+TEST(chroot_fails_eperm)           { setup(); EXPECT_RESULT("chroot", "", "EPERM"); }
+
 /* ---- the hostile suite ------------------------------------------------------------ */
 TEST(reading_nimbus_data_dir_fails)
 {

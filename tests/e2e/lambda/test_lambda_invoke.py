@@ -82,6 +82,8 @@ class LambdaInvoke(_LambdaBase):
         self.assertGreaterEqual(billed, dur)
         self.assertIn("START RequestId: %s Version: $LATEST" % rep["RequestId"], log)
         self.assertIn("END RequestId: %s" % rep["RequestId"], log)
+        self.assertIn("handling %s" % rep["RequestId"], log)      # Lambda-Runtime-Aws-Request-Id
+        self.assertEqual(r["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"], rep["RequestId"])
         self.assertEqual(r["ResponseMetadata"]["HTTPHeaders"].get("x-amz-executed-version"), "$LATEST")
         # warm: same instance, its state kept, no Init Duration
         r, body, log = self.invoke("echo-fn", {"a": 2}, LogType="Tail")
@@ -321,6 +323,10 @@ class LambdaAsync(_LambdaBase):
         self.assertTrue(files)
         with open(files[0]) as f:
             self.assertIn('"tag":"a1"', f.read().replace(" ", ""))
+        # the 202's x-amzn-RequestId is the request id the function was given
+        rid = r["ResponseMetadata"]["RequestId"]
+        self.assertEqual(r["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"], rid)
+        self.assertEqual(os.path.basename(files[0]), "ok." + rid)
 
     def test_async_retries_then_failure_destination(self):
         flaky_dir = os.path.join(self.markers, "flaky")

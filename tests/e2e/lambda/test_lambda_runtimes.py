@@ -51,15 +51,26 @@ class LambdaRuntimes(NimbusTestCase):
         log = base64.b64decode(r["LogResult"]).decode()
         rep = parse_report(log)
         self.assertEqual(rep["RequestId"], body["requestId"])
+        # one id per invocation: context's request id = START/END/REPORT = the response's x-amzn-RequestId
+        self.assertRegex(body["requestId"], "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        self.assertEqual(r["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"], body["requestId"])
+        self.assertEqual(r["ResponseMetadata"]["RequestId"], body["requestId"])
+        self.assertIn("START RequestId: %s Version: $LATEST" % body["requestId"], log)
+        self.assertIn("END RequestId: %s" % body["requestId"], log)
         self.assertIn("Init Duration", rep)
         self.assertIn("says", log)
         r = self.c.invoke(FunctionName=name, Payload=b'{"k": 2}')
-        self.assertEqual(json.loads(r["Payload"].read())["n"], 2)
-        r = self.c.invoke(FunctionName=name, Payload=b'{"fail": true}')
+        warm = json.loads(r["Payload"].read())
+        self.assertEqual(warm["n"], 2)
+        self.assertEqual(r["ResponseMetadata"]["RequestId"], warm["requestId"])   # warm too
+        self.assertNotEqual(warm["requestId"], body["requestId"])
+        r = self.c.invoke(FunctionName=name, Payload=b'{"fail": true}', LogType="Tail")
         self.assertEqual(r["FunctionError"], "Unhandled")
         err = json.loads(r["Payload"].read())
         self.assertEqual(err["errorType"], error_type)
         self.assertIn("failed", err["errorMessage"])
+        self.assertEqual(parse_report(base64.b64decode(r["LogResult"]).decode())["RequestId"],
+                         r["ResponseMetadata"]["RequestId"])
 
     def test_node(self):
         for rt in ("nodejs20.x", "nodejs18.x", "nodejs22.x"):
@@ -79,13 +90,27 @@ class LambdaRuntimes(NimbusTestCase):
         self.c.create_function(FunctionName="py-oom", Runtime="python3.12", Handler="app.handler", Role=ROLE,
                                Code={"ZipFile": zip_bytes({"app.py": (code, 0o644)})}, MemorySize=128, Timeout=30)
         r = self.c.invoke(FunctionName="py-oom", Payload=b"{}", LogType="Tail")
+        self.assertEqual(r["StatusCode"], 200)
         self.assertEqual(r["FunctionError"], "Unhandled")
-        doc = json.loads(r["Payload"].read())
-        self.assertEqual(doc["errorType"], "Runtime.OutOfMemory")
-        self.assertIn("Runtime exited with error: signal: killed", doc["errorMessage"])
-        rep = parse_report(base64.b64decode(r["LogResult"]).decode())
-        self.assertEqual(rep["Max Memory Used"], "128 MB")
-        self.assertEqual(rep["Error Type"], "Runtime.OutOfMemory")
+        self.assertEqual(r["ResponseMetadata"]["HTTPHeaders"]["x-amz-function-error"], "Unhandled")
+        rid = r["ResponseMetadata"]["RequestId"]
+        # to the caller, as on Lambda: the runtime was SIGKILLed
+        self.assertEqual(json.loads(r["Payload"].read()),
+                         {"errorType": "Runtime.ExitError",
+                          "errorMessage": "RequestId: %s Error: Runtime exited with error: signal: killed" % rid})
+        log = base64.b64decode(r["LogResult"]).decode()
+        self.assertIn("RequestId: %s Error: Runtime exited with error: signal: killed\nRuntime.ExitError\n" % rid, log)
+        rep = parse_report(log)
+        self.assertEqual(rep["RequestId"], rid)
+        self.assertEqual(rep["Memory Size"], "128 MB")
+        self.assertEqual(rep["Max Memory Used"], "128 MB")        # the memory cgroup's peak
+        self.assertEqual((rep["Status"], rep["Error Type"]), ("error", "Runtime.OutOfMemory"))
+        # the environment is replaced: a small invocation runs on a fresh one
+        r = self.c.update_function_code(FunctionName="py-oom", ZipFile=zip_bytes(
+            {"app.py": ("def handler(event, context):\n    return 'small'\n", 0o644)}))
+        r = self.c.invoke(FunctionName="py-oom", Payload=b"{}")
+        self.assertNotIn("FunctionError", r)
+        self.assertEqual(json.loads(r["Payload"].read()), "small")
 
     def test_missing_handler_module(self):
         self.c.create_function(FunctionName="node-nomod", Runtime="nodejs20.x", Handler="missing.handler", Role=ROLE,
