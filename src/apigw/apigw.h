@@ -16,6 +16,8 @@
 #include "core/service.h"
 
 extern const nb_service_t apigw_service;
+/* The @connections management API of WebSocket APIs (SigV4 service "execute-api"). */
+extern const nb_service_t apigw_mgmt_service;
 
 /* 1 when req is an API invocation: it has been (or will be) answered and the
  * edge must not touch it again; 0 when it is not one (req untouched). */

@@ -71,6 +71,8 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v2_create_api) X(v2_get_api) X(v2_get_apis) X(v2_delete_api) X(v2_update_api) \
     X(v2_import_api) X(v2_reimport_api) X(v2_delete_cors) X(v2_export_api)         \
     X(v2_create) X(v2_get) X(v2_list) X(v2_update) X(v2_delete)                    \
+    X(v2_create_route_response) X(v2_get_route_responses) X(v2_get_route_response) \
+    X(v2_update_route_response) X(v2_delete_route_response)                       \
     X(v1_create_rest_api) X(v1_get_rest_api) X(v1_get_rest_apis)                  \
     X(v1_delete_rest_api) X(v1_update_rest_api) X(v1_import_rest_api)             \
     X(v1_put_rest_api) X(v1_get_resources) X(v1_get_resource)                     \

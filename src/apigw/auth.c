@@ -33,9 +33,10 @@ static const char *str(json_t *o, const char *k)
 /* The value of one identity source expression, or NULL. */
 static const char *identity_value(apigw_dp_t *dp, const char *src)
 {
-    static const char *const hdr[] = {"method.request.header.", "$request.header."};
-    static const char *const qs[] = {"method.request.querystring.", "$request.querystring."};
-    for (int i = 0; i < 2; i++) {
+    static const char *const hdr[] = {"method.request.header.", "$request.header.", "route.request.header."};
+    static const char *const qs[] = {"method.request.querystring.", "$request.querystring.",
+                                     "route.request.querystring."};
+    for (int i = 0; i < 3; i++) {
         size_t n = strlen(hdr[i]);
         if (strncmp(src, hdr[i], n) == 0) {
             char name[256];
@@ -85,6 +86,9 @@ static int identities(apigw_dp_t *dp, json_t *az, json_t *vals)
 
 static const char *method_arn(apigw_dp_t *dp)
 {
+    if (dp->ws)   /* WebSocket APIs authorize $connect: ".../{api}/{stage}/$connect" */
+        return nb_arena_printf(dp->req->arena, "arn:aws:execute-api:%s:%s:%s/%s/%s", dp->req->ctx->cfg->region,
+                               dp->req->ctx->cfg->account, dp->api_id, dp->stage, dp->route_key);
     const char *p = dp->route_path[0] == '/' ? dp->route_path + 1 : dp->route_path;
     return nb_arena_printf(dp->req->arena, "arn:aws:execute-api:%s:%s:%s/%s/%s/%s", dp->req->ctx->cfg->region,
                            dp->req->ctx->cfg->account, dp->api_id, dp->stage, dp->req->method, p);
@@ -283,4 +287,27 @@ void apigw__auth_http(apigw_dp_t *dp, json_t *az, apigw_dp_next_fn next)
     json_object_set_new(ev, "identitySource", f2 ? json_incref(vals) : json_string(""));
     json_decref(vals);
     call_lambda(dp, az, ev, key, (long)ttl, f2 && json_is_true(json_object_get(az, "enableSimpleResponses")), f2, next);
+}
+
+void apigw__auth_ws(apigw_dp_t *dp, json_t *az, json_t *event, apigw_dp_next_fn next)
+{
+    json_t *vals = json_array();
+    if (json_array_size(json_object_get(az, "identitySource")) && identities(dp, az, vals) != 0) {
+        json_decref(vals);
+        json_decref(event);
+        deny(dp, 401);
+        return;
+    }
+    char *joined = json_dumps(vals, JSON_COMPACT);
+    json_decref(vals);
+    const char *key = nb_arena_printf(dp->req->arena, "%s/%s", str(az, "authorizerId"), joined);
+    free(joined);
+    json_int_t ttl = json_integer_value(json_object_get(az, "authorizerResultTtlInSeconds"));
+    if (ttl > 0 && from_cache(dp, key, next)) {
+        json_decref(event);
+        return;
+    }
+    json_object_set_new(event, "type", json_string("REQUEST"));
+    json_object_set_new(event, "methodArn", json_string(method_arn(dp)));
+    call_lambda(dp, az, event, key, (long)ttl, 0, 0, next);
 }

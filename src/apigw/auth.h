@@ -3,7 +3,9 @@
  * HTTP APIs: JWT authorizers (issuer, audience, scopes, RS256/ES256 against a
  * JWKS from a URL or file; claims into requestContext.authorizer.jwt) and
  * Lambda REQUEST authorizers (simple or IAM-policy responses). REST APIs:
- * Lambda TOKEN and REQUEST authorizers with IAM-policy responses. Lambda
+ * Lambda TOKEN and REQUEST authorizers with IAM-policy responses. WebSocket
+ * APIs: Lambda REQUEST authorizers on $connect (identity sources
+ * "route.request.header.X" / "route.request.querystring.q"). Lambda
  * results are cached by identity source for the authorizer's TTL. On success
  * dp->authorizer_ctx is set and next(dp) runs; otherwise the gateway answers
  * 401/403/500 itself. */
@@ -13,6 +15,9 @@
 
 void apigw__auth_http(apigw_dp_t *dp, json_t *authorizer, apigw_dp_next_fn next);
 void apigw__auth_rest(apigw_dp_t *dp, json_t *authorizer, apigw_dp_next_fn next);
+/* WebSocket APIs: a Lambda REQUEST authorizer on $connect, called with event
+ * (stolen: the $connect event) plus type and methodArn; IAM-policy answers. */
+void apigw__auth_ws(apigw_dp_t *dp, json_t *authorizer, json_t *event, apigw_dp_next_fn next);
 /* Forget cached authorizer results. */
 void apigw__auth_cache_reset(void);
 

@@ -204,7 +204,14 @@ static json_t *api_from_body(json_t *body, const char *id)
         if (v) json_object_set(api, allowed[i], v);
     }
     json_object_set_new(api, "apiId", json_string(id));
-    json_object_set_new(api, "apiEndpoint", apigw__endpoint(id));
+    json_t *ep = apigw__endpoint(id);
+    const char *pt = json_string_value(json_object_get(body, "protocolType"));
+    if (pt && strcmp(pt, "WEBSOCKET") == 0) {   /* "ws://…": where clients connect */
+        char b[200];
+        snprintf(b, sizeof b, "ws://%s", json_string_value(ep) + 7);
+        json_string_set(ep, b);
+    }
+    json_object_set_new(api, "apiEndpoint", ep);
     json_object_set_new(api, "createdDate", apigw__iso_now());
     if (!json_object_get(api, "apiKeySelectionExpression"))
         json_object_set_new(api, "apiKeySelectionExpression", json_string("$request.header.x-api-key"));

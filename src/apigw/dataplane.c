@@ -214,11 +214,25 @@ static int address(nb_req_t *req, char *id, size_t cap, const char **path)
     return 0;
 }
 
+/* "/{stage}/@connections/..." or "/@connections/...": a WebSocket API's
+ * management API, not an invocation. */
+static int is_management(const char *path)
+{
+    if (strncmp(path, "/@connections/", 14) == 0) return 1;
+    const char *e = path[0] == '/' ? strchr(path + 1, '/') : NULL;
+    return e && strncmp(e, "/@connections/", 14) == 0;
+}
+
 int apigw_data_plane(nb_req_t *req)
 {
     char id[64];
     const char *path;
     if (address(req, id, sizeof id, &path) != 0) return 0;
+    if (is_management(path)) {           /* the edge routes it to execute-api (ws_mgmt.c) */
+        json_t *api = json_object_get(json_object_get(apigw__svc.apis, id), "api");
+        const char *pt = json_string_value(json_object_get(api, "protocolType"));
+        if (!api || (pt && strcmp(pt, "WEBSOCKET") == 0)) return 0;
+    }
     apigw_dp_t *dp = nb_arena_calloc(req->arena, sizeof *dp);
     dp->req = req;
     dp->t0_us = nb_now_us();
@@ -238,7 +252,9 @@ int apigw_data_plane(nb_req_t *req)
     }
     dp->v2 = strcmp(json_string_value(json_object_get(doc, "kind")), "v2") == 0;
     dp->api = json_incref(json_object_get(doc, "api"));
-    if (dp->v2) apigw__dp_http(dp, doc);
+    const char *proto = json_string_value(json_object_get(dp->api, "protocolType"));
+    if (dp->v2 && proto && strcmp(proto, "WEBSOCKET") == 0) apigw__dp_ws(dp, doc);
+    else if (dp->v2) apigw__dp_http(dp, doc);
     else apigw__dp_rest(dp, doc);
     return 1;
 }

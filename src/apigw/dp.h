@@ -20,6 +20,8 @@ typedef void (*apigw_dp_next_fn)(apigw_dp_t *dp);
 struct apigw_dp {
     nb_req_t *req;
     int v2;                    /* HTTP API (1) or REST API (0) */
+    int ws;                    /* a WebSocket API's connection request */
+    void *ext;                 /* WebSocket: the pending connection (ws_conn.c) */
     const char *api_id, *stage;
     const char *path;          /* client path without "/_aws/execute-api/{id}" (raw) */
     const char *route_path;    /* after the stage prefix (raw), "/" at least */
@@ -60,6 +62,12 @@ void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_
                       apigw_dp_invoke_cb cb, void *arg);
 
 void apigw__dp_http(apigw_dp_t *dp, json_t *doc);   /* dp_http.c */
+/* What a v2 stage serves (borrowed): the live document doc with auto-deploy,
+ * else its deployment's snapshot (routes, integrations, authorizers); NULL
+ * when never deployed. */
+json_t *apigw__dp_served(json_t *stage_obj, json_t *doc);
+/* A WebSocket API's connection request (ws_conn.c): handshake, $connect, upgrade. */
+void apigw__dp_ws(apigw_dp_t *dp, json_t *doc);
 void apigw__dp_rest(apigw_dp_t *dp, json_t *doc);   /* dp_rest.c */
 
 /* CORS (cors.c): answer a preflight when it is one (1), else 0; add the

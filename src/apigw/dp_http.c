@@ -58,12 +58,10 @@ static void after_auth(apigw_dp_t *dp)
     integrate(dp);
 }
 
-/* What a stage serves: the live API with auto-deploy, else its deployment's
- * snapshot (routes, integrations, authorizers); NULL when never deployed. */
-static json_t *served(apigw_dp_t *dp, json_t *doc)
+json_t *apigw__dp_served(json_t *stage_obj, json_t *doc)
 {
-    if (json_is_true(json_object_get(dp->stage_obj, "autoDeploy"))) return doc;
-    const char *dep = json_string_value(json_object_get(dp->stage_obj, "deploymentId"));
+    if (json_is_true(json_object_get(stage_obj, "autoDeploy"))) return doc;
+    const char *dep = json_string_value(json_object_get(stage_obj, "deploymentId"));
     json_t *d = dep ? json_object_get(json_object_get(doc, "deployments"), dep) : NULL;
     return d ? json_object_get(d, "_snapshot") : NULL;
 }
@@ -72,7 +70,7 @@ void apigw__dp_http(apigw_dp_t *dp, json_t *live)
 {
     nb_req_t *req = dp->req;
     json_t *doc = NULL;
-    if (resolve_stage(dp, json_object_get(live, "stages")) != 0 || !(doc = served(dp, live))) {
+    if (resolve_stage(dp, json_object_get(live, "stages")) != 0 || !(doc = apigw__dp_served(dp->stage_obj, live))) {
         apigw__dp_message(dp, 404, "Not Found");
         return;
     }

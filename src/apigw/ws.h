@@ -1,7 +1,7 @@
 /* ws.h — WebSocket pieces of WebSocket APIs that need no socket: the RFC 6455
  * frame codec, the handshake's accept key, and route selection by the API's
- * routeSelectionExpression. The connection layer (upgrade, $connect /
- * $disconnect, @connections) waits for an upgrade hook in the HTTP listener.
+ * routeSelectionExpression. Messages are assembled by ws_rx.h; connections
+ * live in ws_conn.c.
  *
  * Limits as API Gateway's: 32 KB frames, 128 KB messages; a bigger frame is
  * refused with close code 1009. */

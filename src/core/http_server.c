@@ -35,7 +35,13 @@
  * of a heap copy (tls_push); io_write's completion (on_write) is reported
  * when every ciphertext write queued so far has gone, so the HTTP layer's
  * backpressure works unchanged; io_shutdown() queues close_notify first.
- * WebSocket (issue 6) takes a connection over in dispatch_msg(). */
+ * Upgrade (WebSocket, issue 6): a request asking to switch protocols stops
+ * the parser (UPGRADE_WAIT: later bytes wait in pending). nb_http_send on it
+ * refuses: parsing resumes as HTTP/1.1; nb_http_upgrade writes the 101 and
+ * makes the connection UPGRADED: input goes to the owner's on_data (pending
+ * first, from a zero timer so the owner has its handle), output through
+ * nb_conn_write, no HTTP timers but the write stall. Its on_close runs from
+ * on_conn_closed — always from a close callback, never inside an owner's call. */
 #include "core/http_server.h"
 #include "core/http_parse.h"
 #include "core/alloc.h"
@@ -57,7 +63,7 @@
 #define OUT_KEEP (64u << 10)          /* output buffers above this are released when empty */
 #define LINGER_MS 2000                /* after our FIN, how long we drain the peer's input */
 
-typedef struct conn conn_t;
+typedef struct nb_conn conn_t;   /* nb_conn_t: the handle of an upgraded connection */
 typedef struct slot slot_t;
 
 struct slot {
@@ -70,11 +76,12 @@ struct slot {
     unsigned is_head : 1;   /* HEAD request: no body bytes */
     unsigned keep_alive : 1;
     unsigned http10 : 1;
+    unsigned is_upgrade : 1;  /* asked to switch protocols */
 };
 
 enum { T_NONE, T_WRITE, T_HEAD, T_BODY, T_IDLE, T_LINGER };
 
-struct conn {
+struct nb_conn {
     uv_tcp_t tcp;
     uv_timer_t timer;
     uv_write_t wreq;
@@ -90,7 +97,11 @@ struct conn {
     nb_buf_t out, wbuf;
     int handles;            /* open uv handles; freed when 0 after closing */
     unsigned reading : 1, writing : 1, closing : 1, close_after : 1, peer_eof : 1,
-             shut : 1, served : 1, continue_owed : 1, tls_owe_cb : 1;
+             shut : 1, served : 1, continue_owed : 1, tls_owe_cb : 1,
+             upgrade_wait : 1, upgraded : 1;
+    nb_conn_data_fn up_data;  /* upgraded: the owner's callbacks */
+    nb_conn_close_fn up_close;
+    void *up_arg;
     nb_tls_conn_t *tls;     /* NULL on a plain listener */
     unsigned tls_inflight;  /* ciphertext uv_writes not yet completed */
     int in_input;           /* inside conn_input: replies only append to out */
@@ -325,6 +336,7 @@ static void on_conn_closed(uv_handle_t *h)
     conn_t *c = h->data;
     if (--c->handles > 0) return;
     nb_http_server_t *srv = c->srv;
+    if (c->upgraded && c->up_close) c->up_close(c, c->up_arg);
     if (c->prev) c->prev->next = c->next; else srv->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     srv->n_conns--;
@@ -384,6 +396,7 @@ static void timer_update(conn_t *c)
     int kind = T_NONE;
     if (c->shut) { kind = T_LINGER; d = c->shut_at + LINGER_MS; }
     else if (c->writing) { kind = T_WRITE; d = after(c->write_progress, l->idle_timeout_ms); }
+    else if (c->upgraded) { kind = T_NONE; }
     else if (c->close_after) { kind = T_NONE; }
     else if (st == NB_HP_HEAD) { kind = T_HEAD; d = after(c->head_start, l->header_timeout_ms); }
     else if (st == NB_HP_BODY) { kind = T_BODY; d = after(c->body_progress, l->body_timeout_ms); }
@@ -407,6 +420,10 @@ static void on_timer(uv_timer_t *t)
     conn_t *c = t->data;
     c->timer_due = 0;
     if (c->closing) return;
+    if (c->upgraded && c->pending.len) {   /* input that arrived before the switch */
+        conn_pump(c);
+        if (c->closing) return;
+    }
     timer_update(c);
     if (!c->deadline || uv_now(c->srv->loop) < c->deadline) return;
     switch (c->tkind) {
@@ -624,6 +641,7 @@ void nb_http_send(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_he
     if (s->done) { nb_log_error("http", "request %s answered twice", req->id); return; }
     int no_body = s->is_head || status < 200 || status == 204 || status == 304;
     int close = !s->keep_alive || (c->close_after && s == c->q_tail);
+    if (s->is_upgrade) c->upgrade_wait = 0;   /* refused: what follows is HTTP again */
     if (close) c->close_after = 1;
     size_t blen = no_body ? 0 : len;
     if (s != c->q_head) {
@@ -710,11 +728,10 @@ static void dispatch_msg(conn_t *c, nb_hmsg_t *m)
     nb_uuid4(r->id);
     r->start_us = nb_now_us();
     enqueue(c, s);
-    /* WebSocket (issue 6): when m->upgrade is set and the request asks for
-     * "Upgrade: websocket", the WebSocket layer will claim the connection here
-     * (stop the assembler, hand over c->tcp and any bytes after the request).
-     * Until then an upgrade request is served as plain HTTP and the connection
-     * continues with HTTP/1.1 (which is what a client must accept). */
+    if (m->upgrade && strcmp(m->method, "CONNECT") != 0) {
+        s->is_upgrade = 1;    /* what follows is not HTTP until refused */
+        c->upgrade_wait = 1;
+    }
     srv->dispatch(r, srv->data);
 }
 
@@ -728,7 +745,7 @@ static size_t conn_input(conn_t *c, const char *data, size_t len)
     size_t off = 0;
     c->in_input++;
     c->activity = now;
-    while (off < len && !c->closing && !c->close_after && c->n_q < maxq) {
+    while (off < len && !c->closing && !c->close_after && !c->upgrade_wait && !c->upgraded && c->n_q < maxq) {
         size_t used;
         int r = nb_hp_feed(&c->hp, data + off, len - off, &used);
         off += used;
@@ -760,6 +777,12 @@ static size_t conn_input(conn_t *c, const char *data, size_t len)
 static void conn_pump(conn_t *c)
 {
     if (c->closing) return;
+    if (c->upgraded && c->pending.len > c->pending_off && !c->close_after) {
+        size_t off = c->pending_off;
+        c->pending_off = c->pending.len;
+        c->up_data(c, c->up_arg, c->pending.data + off, c->pending.len - off);
+        if (c->closing) return;
+    }
     if (c->pending.len > c->pending_off && !c->close_after) {
         size_t n = conn_input(c, c->pending.data + c->pending_off, c->pending.len - c->pending_off);
         c->pending_off += n;
@@ -789,12 +812,24 @@ static void conn_update(conn_t *c)
     if (c->closing) return;
     if (can_read(c)) io_read_start(c); else io_read_stop(c);
     timer_update(c);
+    if (c->upgraded && c->pending.len > c->pending_off && !c->close_after) {
+        /* input held from before the switch: to on_data from the loop, once
+         * the owner has its handle (on_timer → conn_pump) */
+        uv_timer_start(&c->timer, on_timer, 0, 0);
+        c->timer_due = uv_now(c->srv->loop);
+    }
 }
 
 /* Plaintext bytes arrived (borrowed; copied to pending if not parsed now). */
 static void conn_received(conn_t *c, const char *data, size_t len)
 {
     if (c->shut) return;   /* after our FIN: discard */
+    if (c->upgraded) {
+        if (c->pending.len) nb_buf_append(&c->pending, data, len);
+        else c->up_data(c, c->up_arg, data, len);
+        conn_update(c);
+        return;
+    }
     size_t n = conn_input(c, data, len);
     if (c->closing) return;
     if (n < len && !c->close_after) nb_buf_append(&c->pending, data + n, len - n);
@@ -805,7 +840,7 @@ static void conn_received(conn_t *c, const char *data, size_t len)
 /* The peer finished sending: answer what is complete, then close. */
 static void conn_eof(conn_t *c)
 {
-    if (c->shut) { conn_close(c); return; }
+    if (c->shut || c->upgraded) { conn_close(c); return; }
     c->peer_eof = 1;
     io_read_stop(c);
     if (nb_hp_state(&c->hp) != NB_HP_IDLE) { conn_close(c); return; }
@@ -942,3 +977,64 @@ void nb_http_server_stop(nb_http_server_t *srv, void (*done)(void *arg), void *a
 }
 
 unsigned nb_http_server_connections(const nb_http_server_t *srv) { return srv->n_conns; }
+
+/* ---- upgraded connections ------------------------------------------------- */
+
+int nb_http_is_upgrade(const nb_req_t *req)
+{
+    return ((const slot_t *)req)->is_upgrade;
+}
+
+nb_conn_t *nb_http_upgrade(nb_req_t *req, const nb_kv_t *headers, size_t n_headers,
+                           nb_conn_data_fn on_data, nb_conn_close_fn on_close, void *arg)
+{
+    slot_t *s = (slot_t *)req;
+    conn_t *c = s->conn;
+    if (!c || c->closing) { nb_arena_free(req->arena); return NULL; }
+    if (!s->is_upgrade || s != c->q_head || c->peer_eof || c->srv->stopping) {
+        nb_http_send(req, 400, NULL, 0, NULL, 0);
+        return NULL;
+    }
+    nb_buf_t *o = &c->out;
+    nb_buf_append(o, "HTTP/1.1 101 Switching Protocols\r\n", 34);
+    for (size_t i = 0; i < n_headers; i++) {
+        size_t at = o->len;
+        nb_buf_puts(o, headers[i].name);
+        nb_buf_append(o, ": ", 2);
+        nb_buf_append(o, headers[i].value, headers[i].value_len);
+        for (size_t k = at; k < o->len; k++)
+            if (o->data[k] == '\r' || o->data[k] == '\n') o->data[k] = ' ';
+        nb_buf_append(o, "\r\n", 2);
+    }
+    nb_buf_append(o, "Connection: Upgrade\r\n\r\n", 23);
+    c->upgrade_wait = 0;
+    c->upgraded = 1;
+    c->up_data = on_data;
+    c->up_close = on_close;
+    c->up_arg = arg;
+    c->activity = uv_now(c->srv->loop);
+    slot_pop(c);
+    conn_flush(c);
+    if (c->closing) return c;   /* on_close follows from the close callback */
+    conn_update(c);
+    return c;
+}
+
+int nb_conn_write(nb_conn_t *c, const void *data, size_t len)
+{
+    if (c->closing || c->close_after || c->shut) return -1;
+    if (len) conn_write_with(c, data, len);
+    return 0;
+}
+
+size_t nb_conn_backlog(const nb_conn_t *c)
+{
+    return c->out.len + c->wbuf.len;
+}
+
+void nb_conn_close(nb_conn_t *c)
+{
+    if (c->closing || c->close_after) return;
+    c->close_after = 1;
+    conn_update(c);
+}

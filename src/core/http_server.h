@@ -56,4 +56,41 @@ void nb_http_send(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_he
 /* Number of open connections (for health and tests). */
 unsigned nb_http_server_connections(const nb_http_server_t *srv);
 
+/* ---- connection upgrade (WebSocket) ---------------------------------------
+ * A request carrying "Connection: Upgrade" + "Upgrade: x" is the last one its
+ * connection parses before the handler decides: the bytes after it wait
+ * unparsed. Answered with nb_http_send (a refusal), the connection goes on
+ * with HTTP/1.1 (as a client must accept). Answered with nb_http_upgrade, the
+ * connection becomes a byte stream owned by the handler. */
+typedef struct nb_conn nb_conn_t;
+/* Bytes from the peer (borrowed: valid during the call only). */
+typedef void (*nb_conn_data_fn)(nb_conn_t *conn, void *arg, const char *data, size_t len);
+/* The connection has ended; conn is invalid once this returns. */
+typedef void (*nb_conn_close_fn)(nb_conn_t *conn, void *arg);
+
+/* 1 when req asked to switch protocols (see above). */
+int nb_http_is_upgrade(const nb_req_t *req);
+
+/* Answer req with "101 Switching Protocols", the given headers (may be NULL)
+ * and "Connection: Upgrade", and hand the connection over: from the next loop
+ * iteration on, every byte the peer sends (starting with any sent after the
+ * request) goes to on_data; on_close runs exactly once when the connection
+ * ends (peer close or reset, nb_conn_close, write error, server stop). req is
+ * freed. Returns NULL (req freed, no callback will run) when the connection
+ * is already gone or the request was not an upgrade at the head of its
+ * connection. */
+nb_conn_t *nb_http_upgrade(nb_req_t *req, const nb_kv_t *headers, size_t n_headers,
+                           nb_conn_data_fn on_data, nb_conn_close_fn on_close, void *arg);
+
+/* Send bytes (copied) on an upgraded connection, in order. 0, or -1 when it is
+ * closing (nothing sent). */
+int nb_conn_write(nb_conn_t *conn, const void *data, size_t len);
+
+/* Bytes written with nb_conn_write that the socket has not taken yet. */
+size_t nb_conn_backlog(const nb_conn_t *conn);
+
+/* End an upgraded connection: what is queued is sent, then FIN; input is
+ * discarded until the peer closes (bounded linger); on_close follows. */
+void nb_conn_close(nb_conn_t *conn);
+
 #endif

@@ -10,6 +10,7 @@ extern const nb_service_t iam_service;
 extern const nb_service_t sts_service;
 extern const nb_service_t lambda_service;
 extern const nb_service_t apigw_service;
+extern const nb_service_t apigw_mgmt_service;
 
 const nb_service_t *const nb_services[] = {
     &nb_internal_service,
@@ -19,6 +20,7 @@ const nb_service_t *const nb_services[] = {
     &sts_service,
     &lambda_service,
     &apigw_service,
+    &apigw_mgmt_service,
     NULL
 };
 

@@ -1,0 +1,639 @@
+/* ws_conn.c — WebSocket API connections (see ws_int.h for the states):
+ *   connection request ──handshake checks──▶ $connect (Lambda proxy) ──2xx──▶ 101, OPEN
+ *                                                   └──non-2xx / error──▶ that status, no connection
+ *   OPEN: frames ─ws_rx─▶ messages ─route selection─▶ custom route / $default ─▶ Lambda
+ *         (answer sent back when the route has a route response), ping → pong,
+ *         close frame → close frame back, protocol error / oversized → close 1002/1007/1009
+ *   end (close, drop, DeleteConnection, server stop) ──▶ $disconnect, GONE
+ * Addresses: ws://{api}.execute-api.localhost:PORT/{stage} and
+ * ws://127.0.0.1:PORT/_aws/execute-api/{api}/{stage}. */
+#include "apigw/dp.h"
+#include "apigw/auth.h"
+#include "apigw/ws.h"
+#include "apigw/ws_int.h"
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "lambda/lambda.h"
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define BUCKETS 1024
+
+static apigw_ws_t *registry[BUCKETS];
+
+static unsigned bucket(const char *id)
+{
+    unsigned h = 2166136261u;
+    for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    return h % BUCKETS;
+}
+
+static void reg_add(apigw_ws_t *ws)
+{
+    unsigned b = bucket(ws->id);
+    ws->hnext = registry[b];
+    registry[b] = ws;
+}
+
+static void reg_del(apigw_ws_t *ws)
+{
+    for (apigw_ws_t **p = &registry[bucket(ws->id)]; *p; p = &(*p)->hnext)
+        if (*p == ws) {
+            *p = ws->hnext;
+            return;
+        }
+}
+
+apigw_ws_t *apigw__ws_find(const char *id)
+{
+    for (apigw_ws_t *ws = registry[bucket(id)]; ws; ws = ws->hnext)
+        if (strcmp(ws->id, id) == 0) return ws->state == APIGW_WS_OPEN ? ws : NULL;
+    return NULL;
+}
+
+static void unref(apigw_ws_t *ws)
+{
+    if (--ws->refs > 0) return;
+    free(ws->api_id);
+    free(ws->stage);
+    free(ws->domain);
+    free(ws->source_ip);
+    free(ws->user_agent);
+    free(ws->close_reason);
+    json_decref(ws->authorizer);
+    apigw__ws_rx_free(&ws->rx);
+    free(ws);
+}
+
+/* AWS's connection ids: 16 characters ending in '='. */
+static void new_connection_id(char out[20])
+{
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned char r[15];
+    nb_random_bytes(r, sizeof r);
+    for (size_t i = 0; i < sizeof r; i++) out[i] = alnum[r[i] % 62];
+    out[15] = '=';
+    out[16] = 0;
+}
+
+static void info_of(const apigw_ws_t *ws, apigw_ws_info_t *ci)
+{
+    ci->api_id = ws->api_id;
+    ci->stage = ws->stage;
+    ci->connection_id = ws->id;
+    ci->domain = ws->domain;
+    ci->source_ip = ws->source_ip;
+    ci->user_agent = ws->user_agent;
+    ci->account = apigw__svc.ctx ? apigw__svc.ctx->cfg->account : "";
+    ci->connected_at = ws->connected_at;
+    ci->authorizer = ws->authorizer;
+}
+
+/* --- routes --------------------------------------------------------------- */
+
+/* The document a stage of api serves now (borrowed), or NULL. */
+static json_t *served_doc(const char *api_id, const char *stage)
+{
+    json_t *live = apigw__svc.apis ? json_object_get(apigw__svc.apis, api_id) : NULL;
+    json_t *st = json_object_get(json_object_get(live, "stages"), stage);
+    return st ? apigw__dp_served(st, live) : NULL;
+}
+
+static json_t *route_by_key(json_t *doc, const char *key)
+{
+    const char *k;
+    json_t *r;
+    json_object_foreach(json_object_get(doc, "routes"), k, r) {
+        const char *rk = json_string_value(json_object_get(r, "routeKey"));
+        if (rk && strcmp(rk, key) == 0) return r;
+    }
+    return NULL;
+}
+
+/* The function a route's AWS_PROXY integration calls (arena), or NULL. */
+static const char *route_function(nb_arena_t *a, json_t *doc, json_t *route)
+{
+    const char *target = json_string_value(json_object_get(route, "target"));
+    if (!target || strncmp(target, "integrations/", 13) != 0) return NULL;
+    json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
+    const char *type = json_string_value(json_object_get(integ, "integrationType"));
+    if (!type || strcmp(type, "AWS_PROXY") != 0) return NULL;
+    return apigw__lambda_target(a, json_string_value(json_object_get(integ, "integrationUri")));
+}
+
+/* A route answers its messages (two-way) when it has a route response. */
+static int two_way(json_t *route)
+{
+    return json_object_size(json_object_get(route, "_responses")) > 0;
+}
+
+/* "${request.body.a}" and "$request.body.a" both select body member a. */
+static const char *selection_expr(nb_arena_t *a, json_t *doc)
+{
+    const char *e = json_string_value(json_object_get(json_object_get(doc, "api"), "routeSelectionExpression"));
+    if (!e) return NULL;
+    size_t n = strlen(e);
+    if (n > 3 && e[0] == '$' && e[1] == '{' && e[n - 1] == '}')
+        return nb_arena_printf(a, "$%.*s", (int)(n - 3), e + 2);
+    return e;
+}
+
+/* --- frames out ----------------------------------------------------------- */
+
+static int send_frame(apigw_ws_t *ws, int opcode, const void *data, size_t len)
+{
+    if (!ws->conn || ws->state != APIGW_WS_OPEN) return -1;
+    nb_buf_t b = NB_BUF_INIT;
+    apigw__ws_frame(&b, opcode, data, len);
+    int r = nb_conn_write(ws->conn, b.data, b.len);
+    nb_buf_free(&b);
+    return r;
+}
+
+int apigw__ws_send(apigw_ws_t *ws, const void *data, size_t len)
+{
+    int text = apigw__utf8_valid(data, len);
+    return send_frame(ws, text ? APIGW_WS_TEXT : APIGW_WS_BINARY, data, len);
+}
+
+static void set_close(apigw_ws_t *ws, unsigned code, const char *reason)
+{
+    if (ws->close_code) return;   /* the first cause wins */
+    ws->close_code = code;
+    free(ws->close_reason);
+    ws->close_reason = nb_xstrdup(reason ? reason : "");
+}
+
+/* Send a close frame (code 0: without a code) and end the connection. */
+static void close_with(apigw_ws_t *ws, unsigned code, const char *reason)
+{
+    if (!ws->conn || ws->state != APIGW_WS_OPEN) return;
+    nb_buf_t b = NB_BUF_INIT;
+    if (code) apigw__ws_close_frame(&b, code, reason);
+    else apigw__ws_frame(&b, APIGW_WS_CLOSE, NULL, 0);
+    nb_conn_write(ws->conn, b.data, b.len);
+    nb_buf_free(&b);
+    nb_conn_close(ws->conn);
+    ws->state = APIGW_WS_GONE;   /* no more sends; on_close unregisters */
+}
+
+void apigw__ws_disconnect(apigw_ws_t *ws, unsigned code)
+{
+    set_close(ws, code, "");
+    close_with(ws, code, "");
+}
+
+static void gateway_message(apigw_ws_t *ws, const char *msg, const char *request_id)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    apigw__ws_gateway_message(&b, msg, ws->id, request_id);
+    send_frame(ws, APIGW_WS_TEXT, b.data, b.len);
+    nb_buf_free(&b);
+}
+
+/* --- Lambda calls ---------------------------------------------------------- */
+
+typedef struct ws_call {
+    apigw_ws_t *ws;
+    int two_way;
+    char request_id[40];
+} ws_call_t;
+
+/* The client's copy of a two-way route's answer: the proxy response's body
+ * (decoded when isBase64Encoded), a string's value, or the JSON itself. */
+static void send_answer(apigw_ws_t *ws, const char *payload, size_t len)
+{
+    json_t *j = json_loadb(payload, len, JSON_DECODE_ANY, NULL);
+    if (json_is_object(j) && (json_object_get(j, "statusCode") || json_object_get(j, "body"))) {
+        json_t *body = json_object_get(j, "body");
+        const char *s = json_string_value(body);
+        if (s && json_is_true(json_object_get(j, "isBase64Encoded"))) {
+            nb_buf_t d = NB_BUF_INIT;
+            if (nb_base64_decode(&d, s, json_string_length(body)) == 0)
+                send_frame(ws, APIGW_WS_BINARY, d.data, d.len);
+            nb_buf_free(&d);
+        } else if (s) {
+            apigw__ws_send(ws, s, json_string_length(body));
+        }
+    } else if (json_is_string(j)) {
+        apigw__ws_send(ws, json_string_value(j), json_string_length(j));
+    } else if (len) {
+        apigw__ws_send(ws, payload, len);
+    }
+    json_decref(j);
+}
+
+static void on_message_result(void *arg, const lambda_result_t *res)
+{
+    ws_call_t *c = arg;
+    apigw_ws_t *ws = c->ws;
+    if (ws->state == APIGW_WS_OPEN) {
+        if (res->error != NB_OK || res->function_error)
+            gateway_message(ws, "Internal server error", c->request_id);
+        else if (c->two_way)
+            send_answer(ws, res->payload, res->payload_len);
+    }
+    unref(ws);
+    free(c);
+}
+
+static void invoke(apigw_ws_t *ws, const char *fn, json_t *event, int answer, const char *request_id)
+{
+    char *text = json_dumps(event, JSON_COMPACT);
+    ws_call_t *c = nb_xcalloc(1, sizeof *c);
+    c->ws = ws;
+    c->two_way = answer;
+    snprintf(c->request_id, sizeof c->request_id, "%s", request_id);
+    ws->refs++;
+    lambda_invoke(apigw__svc.ctx, fn, NULL, text, strlen(text), on_message_result, c);
+    free(text);
+}
+
+/* --- limits: idle time and connection lifetime ------------------------------- */
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    unref(h->data);
+}
+
+static void arm_limits(apigw_ws_t *ws);
+
+static void on_limit(uv_timer_t *t)
+{
+    apigw_ws_t *ws = t->data;
+    if (ws->state != APIGW_WS_OPEN) return;
+    nb_ctx_t *ctx = apigw__svc.ctx;
+    uint64_t now = nb_wall_ms();
+    uint64_t idle = (uint64_t)nb_config_get_long(ctx->cfg, "apigw.ws_idle_timeout_ms", 600000);
+    uint64_t life = (uint64_t)nb_config_get_long(ctx->cfg, "apigw.ws_max_duration_ms", 7200000);
+    if (now >= ws->last_active + idle || now >= ws->connected_at + life) {
+        set_close(ws, 1001, "Going away");
+        close_with(ws, 1001, "Going away");
+        return;
+    }
+    arm_limits(ws);
+}
+
+static void arm_limits(apigw_ws_t *ws)
+{
+    nb_ctx_t *ctx = apigw__svc.ctx;
+    uint64_t idle = (uint64_t)nb_config_get_long(ctx->cfg, "apigw.ws_idle_timeout_ms", 600000);
+    uint64_t life = (uint64_t)nb_config_get_long(ctx->cfg, "apigw.ws_max_duration_ms", 7200000);
+    uint64_t due = ws->last_active + idle, end = ws->connected_at + life, now = nb_wall_ms();
+    if (end < due) due = end;
+    if (!ws->timer_on) {
+        uv_timer_init(ctx->loop, &ws->timer);
+        ws->timer.data = ws;
+        ws->timer_on = 1;
+        ws->refs++;
+    }
+    uv_timer_start(&ws->timer, on_limit, due > now ? due - now : 0, 0);
+}
+
+/* --- messages in ----------------------------------------------------------- */
+
+static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, size_t len)
+{
+    nb_arena_t *a = nb_arena_new(2048);
+    char rid[37], mid[20];
+    nb_uuid4(rid);
+    new_connection_id(mid);
+    json_t *doc = served_doc(ws->api_id, ws->stage);
+    const char *key = NULL;
+    if (kind == APIGW_WS_TEXT && doc)
+        key = apigw__ws_select_route(a, selection_expr(a, doc), (const char *)data, len);
+    json_t *route = key ? route_by_key(doc, key) : NULL;
+    if (!route || key[0] == '$') route = doc ? route_by_key(doc, "$default") : NULL;
+    const char *fn = route ? route_function(a, doc, route) : NULL;
+    if (!route) {
+        gateway_message(ws, "Forbidden", rid);
+    } else if (!fn) {
+        gateway_message(ws, "Internal server error", rid);
+    } else {
+        apigw_ws_info_t ci;
+        info_of(ws, &ci);
+        const char *rk = json_string_value(json_object_get(route, "routeKey"));
+        json_t *ev = apigw__ws_event(&ci, "MESSAGE", rk, rid, mid, nb_wall_ms());
+        if (kind == APIGW_WS_TEXT) {
+            json_object_set_new(ev, "body", json_stringn((const char *)data, len));
+        } else {
+            nb_buf_t b = NB_BUF_INIT;
+            nb_base64_encode(&b, data, len);
+            json_object_set_new(ev, "body", json_stringn(b.data ? b.data : "", b.len));
+            json_object_set_new(ev, "isBase64Encoded", json_true());
+            nb_buf_free(&b);
+        }
+        invoke(ws, fn, ev, two_way(route), rid);
+        json_decref(ev);
+    }
+    nb_arena_free(a);
+}
+
+static void on_data(nb_conn_t *conn, void *arg, const char *data, size_t len)
+{
+    (void)conn;
+    apigw_ws_t *ws = arg;
+    if (ws->state != APIGW_WS_OPEN) return;
+    ws->last_active = nb_wall_ms();
+    apigw__ws_rx_feed(&ws->rx, data, len);
+    while (ws->state == APIGW_WS_OPEN) {
+        apigw_ws_event_t ev;
+        int r = apigw__ws_rx_next(&ws->rx, &ev);
+        if (r == 0) return;
+        if (r < 0) {
+            const char *why = r == -1009 ? "Message too big" : r == -1007 ? "Invalid UTF-8" : "Protocol error";
+            set_close(ws, (unsigned)-r, why);
+            close_with(ws, (unsigned)-r, why);
+            return;
+        }
+        switch (ev.kind) {
+        case APIGW_WS_TEXT:
+        case APIGW_WS_BINARY:
+            route_message(ws, ev.kind, ev.data, ev.len);
+            break;
+        case APIGW_WS_PING:
+            send_frame(ws, APIGW_WS_PONG, ev.data, ev.len);
+            break;
+        case APIGW_WS_CLOSE: {
+            char reason[128];
+            snprintf(reason, sizeof reason, "%.*s", (int)(ev.len < 123 ? ev.len : 123), (const char *)ev.data);
+            if (ev.close_code == 1005) set_close(ws, 1005, "Client-side close frame status not set");
+            else set_close(ws, ev.close_code, reason);
+            close_with(ws, ev.close_code == 1005 ? 0 : ev.close_code, "");
+            return;
+        }
+        default:
+            break;   /* pong */
+        }
+    }
+}
+
+/* The connection ended: $disconnect, then the record goes once idle. */
+static void on_close(nb_conn_t *conn, void *arg)
+{
+    (void)conn;
+    apigw_ws_t *ws = arg;
+    ws->conn = NULL;
+    ws->state = APIGW_WS_GONE;
+    reg_del(ws);
+    if (ws->timer_on) {
+        ws->timer_on = 0;
+        uv_close((uv_handle_t *)&ws->timer, on_timer_closed);
+    }
+    set_close(ws, 1006, "Going away");
+    nb_arena_t *a = nb_arena_new(1024);
+    json_t *doc = served_doc(ws->api_id, ws->stage);
+    json_t *route = doc ? route_by_key(doc, "$disconnect") : NULL;
+    const char *fn = route ? route_function(a, doc, route) : NULL;
+    if (fn && apigw__svc.ctx) {
+        char rid[37];
+        nb_uuid4(rid);
+        apigw_ws_info_t ci;
+        info_of(ws, &ci);
+        json_t *ev = apigw__ws_event(&ci, "DISCONNECT", "$disconnect", rid, NULL, nb_wall_ms());
+        json_t *rc = json_object_get(ev, "requestContext");
+        json_object_set_new(rc, "disconnectStatusCode", json_integer(ws->close_code));
+        json_object_set_new(rc, "disconnectReason", json_string(ws->close_reason));
+        json_t *h = json_pack("{s:s,s:s,s:s,s:s}", "Host", ws->domain, "x-api-key", "", "X-Forwarded-For", "",
+                              "x-restapi", "");
+        json_t *mh = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach(h, k, v) json_object_set_new(mh, k, json_pack("[O]", v));
+        json_object_set_new(ev, "headers", h);
+        json_object_set_new(ev, "multiValueHeaders", mh);
+        invoke(ws, fn, ev, 0, rid);
+        json_decref(ev);
+    }
+    nb_arena_free(a);
+    unref(ws);
+}
+
+/* --- connection requests ---------------------------------------------------- */
+
+/* What a connection request carries until the connection opens (in the
+ * request's arena: a $connect timeout drops it with the request). */
+typedef struct pending {
+    char id[20];
+    uint64_t connected_at;
+} pending_t;
+
+/* The connection as the request describes it (heap record, refs 1). */
+static apigw_ws_t *ws_new(apigw_dp_t *dp, const pending_t *pd)
+{
+    nb_req_t *req = dp->req;
+    apigw_ws_t *ws = nb_xcalloc(1, sizeof *ws);
+    snprintf(ws->id, sizeof ws->id, "%s", pd->id);
+    ws->state = APIGW_WS_CONNECTING;
+    ws->refs = 1;
+    ws->api_id = nb_xstrdup(dp->api_id);
+    ws->stage = nb_xstrdup(dp->stage);
+    const char *host = nb_req_header(req, "host");
+    ws->domain = nb_xstrdup(host ? host : req->host);
+    ws->source_ip = nb_xstrdup(req->remote_addr);
+    const char *ua = nb_req_header(req, "user-agent");
+    ws->user_agent = nb_xstrdup(ua ? ua : "");
+    ws->connected_at = ws->last_active = pd->connected_at;
+    ws->authorizer = json_incref(dp->authorizer_ctx);
+    apigw__ws_rx_init(&ws->rx);
+    return ws;
+}
+
+/* The $connect event: the request's headers and query string with the context. */
+static json_t *connect_event(apigw_dp_t *dp, const pending_t *pd)
+{
+    nb_req_t *req = dp->req;
+    apigw_ws_t *probe = ws_new(dp, pd);   /* the event's view of the connection */
+    apigw_ws_info_t ci;
+    info_of(probe, &ci);
+    json_t *ev = apigw__ws_event(&ci, "CONNECT", "$connect", req->id, NULL, pd->connected_at);
+    unref(probe);
+    json_t *h = json_object(), *mh = json_object();
+    for (size_t i = 0; i < req->n_headers; i++) {
+        const nb_kv_t *kv = &req->headers[i];
+        json_t *s = json_stringn(kv->value, kv->value_len);
+        json_t *arr = json_object_get(mh, kv->name);
+        if (!arr) json_object_set_new(mh, kv->name, arr = json_array());
+        json_array_append(arr, s);
+        json_object_set_new(h, kv->name, s);
+    }
+    json_object_set_new(ev, "headers", h);
+    json_object_set_new(ev, "multiValueHeaders", mh);
+    if (req->n_qparams) {
+        json_t *q = json_object(), *mq = json_object();
+        for (size_t i = 0; i < req->n_qparams; i++) {
+            const nb_kv_t *kv = &req->qparams[i];
+            json_t *s = json_stringn(kv->value, kv->value_len);
+            json_t *arr = json_object_get(mq, kv->name);
+            if (!arr) json_object_set_new(mq, kv->name, arr = json_array());
+            json_array_append(arr, s);
+            json_object_set_new(q, kv->name, s);
+        }
+        json_object_set_new(ev, "queryStringParameters", q);
+        json_object_set_new(ev, "multiValueQueryStringParameters", mq);
+    }
+    return ev;
+}
+
+/* Switch protocols and open ws; protocol: the subprotocol $connect chose, or NULL. */
+static void accept_connection(apigw_dp_t *dp, apigw_ws_t *ws, const char *protocol)
+{
+    nb_req_t *req = dp->req;
+    char accept[32];
+    apigw__ws_accept_key(nb_req_header(req, "sec-websocket-key"), accept);
+    nb_kv_t h[3] = {{"Upgrade", "websocket", 9}, {"Sec-WebSocket-Accept", accept, strlen(accept)}, {NULL, NULL, 0}};
+    size_t nh = 2;
+    if (protocol) {
+        h[2].name = "Sec-WebSocket-Protocol";
+        h[2].value = protocol;
+        h[2].value_len = strlen(protocol);
+        nh = 3;
+    }
+    apigw__dp_release(dp);
+    ws->conn = nb_http_upgrade(req, h, nh, on_data, on_close, ws);   /* req is gone */
+    if (!ws->conn) {          /* the client left while $connect ran */
+        ws->state = APIGW_WS_OPEN;
+        on_close(NULL, ws);
+        return;
+    }
+    ws->state = APIGW_WS_OPEN;
+    reg_add(ws);
+    arm_limits(ws);
+}
+
+/* The subprotocol header of a $connect answer (arena), or NULL. */
+static const char *answer_protocol(nb_arena_t *a, json_t *ans)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(ans, "headers"), k, v)
+        if (strcasecmp(k, "sec-websocket-protocol") == 0 && json_is_string(v))
+            return nb_arena_strdup(a, json_string_value(v));
+    return NULL;
+}
+
+static void on_connect_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
+{
+    const pending_t *pd = arg;
+    if (res->error != NB_OK || res->function_error) {
+        apigw__dp_message(dp, 502, "Internal server error");
+        return;
+    }
+    json_t *ans = json_loadb(res->payload, res->payload_len, JSON_DECODE_ANY, NULL);
+    json_t *sc = json_object_get(ans, "statusCode");
+    json_int_t status = json_is_integer(sc) ? json_integer_value(sc)
+                      : json_is_string(sc) ? atoi(json_string_value(sc)) : 0;
+    if (status >= 200 && status < 300) {
+        const char *proto = answer_protocol(dp->req->arena, ans);
+        json_decref(ans);
+        accept_connection(dp, ws_new(dp, pd), proto);
+        return;
+    }
+    json_decref(ans);
+    if (status < 100 || status > 599) {   /* not a proxy answer */
+        apigw__dp_message(dp, 502, "Internal server error");
+        return;
+    }
+    apigw_http_out_t out;
+    if (apigw__response_v1(dp->req->arena, res->payload, res->payload_len, &out) != 0) {
+        apigw__dp_message(dp, 502, "Internal server error");
+        return;
+    }
+    apigw__dp_send(dp, &out);
+}
+
+/* The handshake of RFC 6455 4.2.1: 0, or -1 after answering. */
+static int check_handshake(apigw_dp_t *dp)
+{
+    nb_req_t *req = dp->req;
+    const char *up = nb_req_header(req, "upgrade");
+    if (!nb_http_is_upgrade(req) || !up || strcasecmp(up, "websocket") != 0) {
+        nb_resp_header(req, "Upgrade", "websocket");
+        apigw__dp_message(dp, 426, "Upgrade Required");
+        return -1;
+    }
+    const char *ver = nb_req_header(req, "sec-websocket-version");
+    if (!ver || strcmp(ver, "13") != 0) {
+        nb_resp_header(req, "Sec-WebSocket-Version", "13");
+        apigw__dp_message(dp, 426, "Upgrade Required");
+        return -1;
+    }
+    const char *key = nb_req_header(req, "sec-websocket-key");
+    nb_buf_t raw = NB_BUF_INIT;
+    int ok = key && strcmp(req->method, "GET") == 0 && nb_base64_decode(&raw, key, strlen(key)) == 0 && raw.len == 16;
+    nb_buf_free(&raw);
+    if (!ok) {
+        apigw__dp_message(dp, 400, "Bad Request");
+        return -1;
+    }
+    return 0;
+}
+
+/* After authorization: the $connect integration, or the connection at once. */
+static void connect_step(apigw_dp_t *dp)
+{
+    const pending_t *pd = dp->ext;
+    json_t *doc = served_doc(dp->api_id, dp->stage);
+    json_t *route = doc ? route_by_key(doc, "$connect") : NULL;
+    if (!route) {
+        accept_connection(dp, ws_new(dp, pd), NULL);
+        return;
+    }
+    const char *fn = route_function(dp->req->arena, doc, route);
+    if (!fn) {
+        apigw__dp_message(dp, 500, "Internal server error");
+        return;
+    }
+    json_t *ev = connect_event(dp, pd);
+    char *text = json_dumps(ev, JSON_COMPACT);
+    json_decref(ev);
+    const char *target = json_string_value(json_object_get(route, "target"));
+    json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
+    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
+    apigw__dp_invoke(dp, fn, text, strlen(text), to > 0 ? (unsigned)to : 29000, on_connect_result, (void *)pd);
+    free(text);
+}
+
+void apigw__dp_ws(apigw_dp_t *dp, json_t *live)
+{
+    /* the stage is the whole path: "/{stage}" */
+    const char *p = dp->path[0] == '/' ? dp->path + 1 : dp->path;
+    size_t n = strcspn(p, "/");
+    char *name = nb_arena_strndup(dp->req->arena, p, n);
+    json_t *st = n && p[n + (p[n] == '/')] == 0 ? json_object_get(json_object_get(live, "stages"), name) : NULL;
+    json_t *doc = st ? apigw__dp_served(st, live) : NULL;
+    if (!doc) {
+        apigw__dp_message(dp, 403, "Forbidden");
+        return;
+    }
+    dp->stage = name;
+    dp->stage_obj = json_incref(st);
+    dp->ws = 1;
+    dp->route_key = "$connect";
+    dp->route_path = "/";
+    if (check_handshake(dp) != 0) return;
+    pending_t *pd = nb_arena_calloc(dp->req->arena, sizeof *pd);
+    new_connection_id(pd->id);
+    pd->connected_at = nb_wall_ms();
+    dp->ext = pd;
+    json_t *route = route_by_key(doc, "$connect");
+    const char *at = json_string_value(json_object_get(route, "authorizationType"));
+    if (at && strcmp(at, "AWS_IAM") == 0 && !nb_req_header(dp->req, "authorization") &&
+        !nb_req_qparam(dp->req, "X-Amz-Signature")) {
+        apigw__dp_message(dp, 403, "Forbidden");
+        return;
+    }
+    if (at && strcmp(at, "CUSTOM") == 0) {
+        const char *azid = json_string_value(json_object_get(route, "authorizerId"));
+        json_t *az = azid ? json_object_get(json_object_get(doc, "authorizers"), azid) : NULL;
+        if (!az) {
+            apigw__dp_message(dp, 500, "Internal server error");
+            return;
+        }
+        apigw__auth_ws(dp, az, connect_event(dp, pd), connect_step);
+        return;
+    }
+    connect_step(dp);
+}
