@@ -45,6 +45,7 @@
 #include "core/util.h"
 #include "store/store_backend.h"
 #include "store/store_group.h"
+#include "store/store_lmdb_keys.h"
 
 #define LMDB_MAX_DBS      257                   /* 256 for callers + the at-rest keyring (store_crypto.h) */
 #define LMDB_DEFAULT_MAP  ((size_t)64 << 30)    /* 64 GiB, sparse */
@@ -76,6 +77,7 @@ struct lmdb_store {
     store_group_t *group;
     ks_entry_t ks[LMDB_MAX_DBS];
     size_t nks;
+    MDB_dbi deep;              /* STORE_LMDB_LONG_DB: the chunks of long keys */
     lmdb_txn_t *writer;        /* the open write txn, or NULL */
     lmdb_txn_t *spare_writer;  /* freed write txn object, reused */
     lmdb_txn_t *read_pool;     /* reset read txns ready for renew */
@@ -190,6 +192,7 @@ static int ks_load(lmdb_store_t *b)
     }
     mdb_cursor_close(c);
     if (rc == MDB_NOTFOUND || rc == 0) rc = 0;
+    if (rc == 0) rc = mdb_dbi_open(txn, STORE_LMDB_LONG_DB, MDB_CREATE, &b->deep);
     for (size_t i = 0; i < n && rc == 0; i++) {
         MDB_dbi dbi;
         int orc = mdb_dbi_open(txn, names[i], 0, &dbi);
@@ -234,9 +237,14 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     lmdb_store_t *b = nb_xcalloc(1, sizeof *b);
     snprintf(b->path, sizeof b->path, "%s", path);
     int rc = mdb_env_create(&b->env);
-    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 1);  /* + advance() */
+    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 2);  /* + advance(), long keys */
     if (rc == 0) rc = mdb_env_set_mapsize(b->env, opts->map_size ? opts->map_size : LMDB_DEFAULT_MAP);
     if (rc == 0) rc = mdb_env_open(b->env, path, MDB_NOSYNC | MDB_NOTLS, 0600);
+    if (rc == 0 && mdb_env_get_maxkeysize(b->env) < STORE_LMDB_DIRECT + 2) {
+        nb_log_error("store", "lmdb: keys of %d bytes needed, this LMDB allows %d",
+                     STORE_LMDB_DIRECT + 2, mdb_env_get_maxkeysize(b->env));
+        rc = EINVAL;
+    }
     if (rc == 0) {
         int dead = 0;      /* reader slots of a killed process */
         rc = mdb_reader_check(b->env, &dead);
@@ -459,11 +467,11 @@ static int lmdb_get(store_txn_t *bt, const char *ks, const void *key, size_t kle
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
     if (t->err != STORE_OK) return t->err;
-    MDB_dbi dbi;
-    int rc = ks_handle(t, ks, 0, &dbi);
+    store_lk_t lk = { t->mt, 0, t->b->deep };
+    int rc = ks_handle(t, ks, 0, &lk.top);
     if (rc == MDB_SUCCESS) {
-        MDB_val k = { klen, (void *)key }, v;
-        rc = mdb_get(t->mt, dbi, &k, &v);
+        MDB_val v;
+        rc = store__lk_get(&lk, key, klen, &v);
         if (rc == MDB_SUCCESS) {
             *val = v.mv_data;
             *vlen = v.mv_size;
@@ -478,11 +486,11 @@ static int lmdb_put(store_txn_t *bt, const char *ks, const void *key, size_t kle
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
     if (t->err != STORE_OK) return t->err;
     if (vlen > 0xffffffffu) return STORE_ERR_INVALID;
-    MDB_dbi dbi;
-    int rc = ks_handle(t, ks, 1, &dbi);
+    store_lk_t lk = { t->mt, 0, t->b->deep };
+    int rc = ks_handle(t, ks, 1, &lk.top);
     if (rc != MDB_SUCCESS) return fail_write(t, "open keyspace", rc);
-    MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
-    rc = mdb_put(t->mt, dbi, &k, &v, 0);
+    MDB_val v = { vlen, (void *)val };
+    rc = store__lk_put(&lk, key, klen, &v);
     return rc ? fail_write(t, "put", rc) : STORE_OK;
 }
 
@@ -490,39 +498,12 @@ static int lmdb_del(store_txn_t *bt, const char *ks, const void *key, size_t kle
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
     if (t->err != STORE_OK) return t->err;
-    MDB_dbi dbi;
-    int rc = ks_handle(t, ks, 0, &dbi);
+    store_lk_t lk = { t->mt, 0, t->b->deep };
+    int rc = ks_handle(t, ks, 0, &lk.top);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
-    MDB_val k = { klen, (void *)key };
-    rc = mdb_del(t->mt, dbi, &k, NULL);
+    rc = store__lk_del(&lk, key, klen);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
     return rc ? fail_write(t, "del", rc) : STORE_OK;
-}
-
-/* Byte-wise order, a prefix first: LMDB's default key order. */
-static int key_cmp(const MDB_val *k, const void *b, size_t blen)
-{
-    size_t n = k->mv_size < blen ? k->mv_size : blen;
-    int c = n ? memcmp(k->mv_data, b, n) : 0;
-    if (c) return c;
-    return k->mv_size < blen ? -1 : k->mv_size > blen;
-}
-
-/* Position c on the first key of the range in scan order. */
-static int scan_first(MDB_cursor *c, MDB_val *k, MDB_val *v, const void *lo, size_t lolen,
-                      const void *hi, size_t hilen, int reverse)
-{
-    if (!reverse) {
-        if (!lo || lolen == 0) return mdb_cursor_get(c, k, v, MDB_FIRST);
-        *k = (MDB_val){ lolen, (void *)lo };
-        return mdb_cursor_get(c, k, v, MDB_SET_RANGE);
-    }
-    if (!hi) return mdb_cursor_get(c, k, v, MDB_LAST);
-    *k = (MDB_val){ hilen, (void *)hi };
-    int rc = mdb_cursor_get(c, k, v, MDB_SET_RANGE);   /* first key >= hi */
-    if (rc == MDB_NOTFOUND) return mdb_cursor_get(c, k, v, MDB_LAST);
-    if (rc != 0) return rc;
-    return mdb_cursor_get(c, k, v, MDB_PREV);
 }
 
 static int lmdb_scan(store_txn_t *bt, const char *ks, const void *lo, size_t lolen,
@@ -530,26 +511,13 @@ static int lmdb_scan(store_txn_t *bt, const char *ks, const void *lo, size_t lol
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
     if (t->err != STORE_OK) return t->err;
-    if (hi && hilen == 0) return 0;            /* nothing is below "" */
-    MDB_dbi dbi;
-    int rc = ks_handle(t, ks, 0, &dbi);
+    store_lk_t lk = { t->mt, 0, t->b->deep };
+    int rc = ks_handle(t, ks, 0, &lk.top);
     if (rc == MDB_NOTFOUND) return 0;
-    MDB_cursor *c;
-    rc = mdb_cursor_open(t->mt, dbi, &c);
-    if (rc != 0) return report("cursor", rc);
-    MDB_val k, v;
     int stop = 0;
-    for (rc = scan_first(c, &k, &v, lo, lolen, hi, hilen, reverse); rc == 0;
-         rc = mdb_cursor_get(c, &k, &v, reverse ? MDB_PREV : MDB_NEXT)) {
-        if (!reverse && hi && key_cmp(&k, hi, hilen) >= 0) break;
-        if (reverse && lo && key_cmp(&k, lo, lolen) < 0) break;
-        stop = fn(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
-        if (stop) break;
-    }
-    mdb_cursor_close(c);
+    rc = store__lk_scan(&lk, lo, lolen, hi, hilen, reverse, fn, arg, &stop);
     if (stop) return stop;
-    if (rc != 0 && rc != MDB_NOTFOUND) return report("scan", rc);
-    return 0;
+    return rc ? report("scan", rc) : 0;
 }
 
 const store_backend_t store_lmdb_backend = {
