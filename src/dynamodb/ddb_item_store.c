@@ -48,7 +48,7 @@ int ddb_item_read(store_txn_t *txn, const nb_buf_t *key, const char **text, size
 {
     const void *v;
     size_t vl;
-    if (key->len > STORE_MAX_KEY) return STORE_NOTFOUND;   /* no write could have stored it */
+    if (key->len > STORE_MAX_KEY) return STORE_NOTFOUND;   /* not a key DynamoDB's limits allow */
     int rc = store_get(txn, DDB_KS_ITEMS, key->data, key->len, &v, &vl);
     if (rc != STORE_OK) return rc;
     if (vl < DDB_VAL_HDR) return STORE_ERR_IO;

@@ -8,6 +8,10 @@
  * thread only writes to the page cache; a commit is acknowledged (its
  * callback called with STORE_OK) only after a later fdatasync completed.
  *
+ * Keys of any length up to STORE_MAX_KEY: get/put/del/scan go through
+ * store_lmdb_keys.c, which keeps keys over 500 bytes as chains of chunks in
+ * the internal long-key database (opened, created if needed, at store open).
+ *
  * Keyspaces are LMDB named databases. Invariants of the handle cache:
  *  - b->ks[0..nks) are handles exported to the env, in creation order; the
  *    cache only grows, and only when a write transaction commits;
