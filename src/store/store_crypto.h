@@ -69,6 +69,8 @@ int store_aead_open(store_aead_t *a, const uint8_t nonce[STORE_CRYPTO_NONCE_LEN]
 
 /* 0, or -1 if the system RNG failed. */
 int store_crypto_random(void *out, size_t n);
+/* A fresh random nonce (the same generator, drawn from a per-thread pool). 0 or -1. */
+int store_crypto_nonce(uint8_t out[STORE_CRYPTO_NONCE_LEN]);
 
 /* ---- keyring (store_crypto_keys.c) ----------------------------------------- */
 

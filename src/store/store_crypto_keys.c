@@ -71,7 +71,7 @@ static int master_seal(store_keyring_t *k, const void *rk, size_t rklen, uint32_
 {
     out[0] = STORE_CRYPTO_VERSION;
     put_be32(out + 1, gen);
-    if (store_crypto_random(out + 5, STORE_CRYPTO_NONCE_LEN) != 0) return -1;
+    if (store_crypto_nonce(out + 5) != 0) return -1;
     store_aad_t aad = {{out, rk}, {5, rklen}};
     return store_aead_seal(k->master, out + 5, &aad, pt, n, out + STORE_CRYPTO_HDR_LEN);
 }
@@ -374,7 +374,7 @@ int store_keyring_seal(store_keyring_t *k, store_txn_t *t, const char *ks,
     uint8_t *o = k->scratch;
     o[0] = STORE_CRYPTO_VERSION;
     put_be32(o + 1, d->gen);
-    if (store_crypto_random(o + 5, STORE_CRYPTO_NONCE_LEN) != 0) return STORE_ERR_IO;
+    if (store_crypto_nonce(o + 5) != 0) return STORE_ERR_IO;
     store_aad_t aad;
     value_aad(&aad, o, ks, key, klen);
     if (store_aead_seal(d->aead, o + 5, &aad, val, vlen, o + STORE_CRYPTO_HDR_LEN) != 0) return STORE_ERR_IO;

@@ -55,6 +55,7 @@
 #define LMDB_DEFAULT_MAP  ((size_t)64 << 30)    /* 64 GiB, sparse */
 #define LMDB_READ_POOL    16                    /* reset read txns kept */
 #define LMDB_LOW_SPACE    ((uint64_t)4 << 20)    /* see commit_err() */
+#define LMDB_BATCH_MAX    512                   /* commits per deferred LMDB transaction */
 /* Longer than STORE_MAX_KEYSPACE, so no caller can name it (ks_load skips it). */
 #define LMDB_ADVANCE_DB   "store.internal.advance-past-freed-pages.not-a-keyspace.see-store_lmdb.c"
 
@@ -65,6 +66,20 @@ typedef struct ks_entry {
 
 typedef struct lmdb_store lmdb_store_t;
 
+/* One put or delete of a nested write txn, kept so that the txn can be
+ * replayed on top of the flushed batch (rebase()). */
+typedef struct redo {
+    char ks[STORE_MAX_KEYSPACE + 1];
+    uint8_t *key;              /* key, then value: one allocation */
+    size_t klen, vlen;
+    int del;
+} redo_t;
+
+typedef struct pending {
+    store_durable_fn cb;
+    void *arg;
+} pending_t;
+
 typedef struct lmdb_txn {
     store_txn_t base;          /* first: store.c's header */
     lmdb_store_t *b;
@@ -73,6 +88,9 @@ typedef struct lmdb_txn {
     size_t gen;                /* b->ks[0..gen) visible */
     ks_entry_t *fresh;         /* keyspaces created by this write txn */
     size_t nfresh, capfresh;
+    int nested;                /* a child of b->batch */
+    redo_t *redo;              /* nested only: its writes, in order */
+    size_t nredo, capredo;
     struct lmdb_txn *next;     /* read pool link */
 } lmdb_txn_t;
 
@@ -83,6 +101,12 @@ struct lmdb_store {
     size_t nks;
     MDB_dbi deep;              /* STORE_LMDB_LONG_DB: the chunks of long keys */
     lmdb_txn_t *writer;        /* the open write txn, or NULL */
+    MDB_txn *batch;            /* deferred commits (see "Batching" above), or NULL */
+    size_t batch_n;            /* commits merged into batch */
+    pending_t *pend;           /* their durability callbacks */
+    size_t npend, cappend;
+    ks_entry_t *bfresh;        /* keyspaces created by commits in batch */
+    size_t nbfresh, capbfresh;
     lmdb_txn_t *spare_writer;  /* freed write txn object, reused */
     lmdb_txn_t *read_pool;     /* reset read txns ready for renew */
     size_t nread_pool;
@@ -153,9 +177,10 @@ static int ks_find(const ks_entry_t *v, size_t n, const char *ks, MDB_dbi *dbi)
 static int ks_handle(lmdb_txn_t *t, const char *ks, int create, MDB_dbi *dbi)
 {
     if (ks_find(t->b->ks, t->gen, ks, dbi)) return MDB_SUCCESS;
+    if (t->nested && ks_find(t->b->bfresh, t->b->nbfresh, ks, dbi)) return MDB_SUCCESS;
     if (ks_find(t->fresh, t->nfresh, ks, dbi)) return MDB_SUCCESS;
     if (!create) return MDB_NOTFOUND;
-    if (t->b->nks + t->nfresh >= LMDB_MAX_DBS) return MDB_DBS_FULL;
+    if (t->b->nks + t->b->nbfresh + t->nfresh >= LMDB_MAX_DBS) return MDB_DBS_FULL;
     int rc = mdb_dbi_open(t->mt, ks, MDB_CREATE, dbi);
     if (rc != MDB_SUCCESS) return rc;
     if (t->nfresh == t->capfresh) {
@@ -229,6 +254,8 @@ static int sync_dir(const char *path)
     return rc;
 }
 
+static void lmdb_flush(void *ctx);
+
 static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts)
 {
     char path[4096];
@@ -269,25 +296,43 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         free(b);
         return s;
     }
-    b->group = store__group_new(loop, opts->no_sync ? NULL : lmdb_sync, b);
+    b->group = store__group_new(loop, opts->no_sync ? NULL : lmdb_sync, lmdb_flush, b);
     *impl = b;
     return STORE_OK;
 }
 
+static void redo_clear(lmdb_txn_t *t)
+{
+    for (size_t i = 0; i < t->nredo; i++) free(t->redo[i].key);
+    t->nredo = 0;
+}
+
 static void txn_free(lmdb_txn_t *t)
 {
+    redo_clear(t);
+    free(t->redo);
     free(t->fresh);
     free(t);
+}
+
+static void ks_push(ks_entry_t **v, size_t *n, size_t *cap, const ks_entry_t *e)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 4;
+        *v = nb_xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = *e;
 }
 
 static void lmdb_close(void *impl)
 {
     lmdb_store_t *b = impl;
-    store__group_close(b->group);       /* runs every pending callback */
     if (b->writer) {                   /* caller bug: a txn left open */
         if (b->writer->mt) mdb_txn_abort(b->writer->mt);
         txn_free(b->writer);
+        b->writer = NULL;
     }
+    store__group_close(b->group);       /* flushes the batch, runs every pending callback */
     if (b->spare_writer) txn_free(b->spare_writer);
     while (b->read_pool) {
         lmdb_txn_t *t = b->read_pool;
@@ -296,16 +341,84 @@ static void lmdb_close(void *impl)
         txn_free(t);
     }
     mdb_env_close(b->env);
+    free(b->pend);
+    free(b->bfresh);
     free(b);
 }
 
-/* ---- transactions ------------------------------------------------------ */
+/* ---- batching -----------------------------------------------------------
+ *
+ * While a sync is in flight (store__group_busy), a commit's callback waits
+ * for the next sync whatever we do, so there is no hurry to write its pages:
+ * write transactions then run as LMDB child transactions of one open
+ * top-level transaction, b->batch. A child's commit merges into the batch
+ * (no I/O); its abort or failure discards only itself. The batch is
+ * committed — one page flush for all its commits — by batch_flush():
+ *
+ *   sync about to start (group flush hook)  → flush, the sync covers it
+ *   a read txn begins                       → flush first, so it sees every
+ *                                             commit made before it
+ *   LMDB_BATCH_MAX commits, or close        → flush
+ *
+ *   state         event                       action
+ *   no batch      begin_write, group idle      top-level txn (as without batching)
+ *   no batch      begin_write, group busy      open b->batch; child of it
+ *   batch         begin_write                  child of b->batch
+ *   batch         child commit OK              merge; callback kept in b->pend
+ *   batch         batch_flush                  commit b->batch; callbacks to the
+ *                                              group (with the error if it failed)
+ *   batch + open  begin_read                   rebase(): abort the child, flush,
+ *   child                                      replay the child's writes (redo
+ *                                              log) in a top-level txn
+ *
+ * A flush that fails (EIO, disk full) fails every commit of the batch: their
+ * callbacks get the error, as after a failed fdatasync. No other write
+ * transaction may begin while b->batch is open (LMDB has one writer), so
+ * advance() runs only after a flush. */
+
+static int commit_err(lmdb_store_t *b, int rc);
+static void advance(lmdb_store_t *b);
+
+static void batch_flush(lmdb_store_t *b)
+{
+    if (!b->batch) return;
+    MDB_txn *p = b->batch;
+    b->batch = NULL;
+    int rc = 0, st = STORE_OK;
+    if (b->batch_n) {
+        rc = mdb_txn_commit(p);        /* frees p, also on failure */
+        if (rc != 0) st = commit_err(b, rc);
+    } else {
+        mdb_txn_abort(p);
+    }
+    if (rc == 0)
+        for (size_t i = 0; i < b->nbfresh; i++) b->ks[b->nks++] = b->bfresh[i];
+    b->nbfresh = 0;
+    for (size_t i = 0; i < b->npend; i++) store__group_enqueue(b->group, b->pend[i].cb, b->pend[i].arg, st);
+    b->npend = 0;
+    b->batch_n = 0;
+    if (rc == 0) advance(b);
+}
+
+/* The group's flush hook. */
+static void lmdb_flush(void *ctx)
+{
+    batch_flush(ctx);
+}
 
 static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
 {
     if (b->writer) return STORE_ERR_INVALID;   /* one write txn at a time */
+    if (b->batch && b->batch_n >= LMDB_BATCH_MAX) batch_flush(b);
+    if (!b->batch && store__group_busy(b->group)) {
+        int rc = mdb_txn_begin(b->env, NULL, 0, &b->batch);
+        if (rc != 0) {
+            b->batch = NULL;
+            return report("begin", rc);
+        }
+    }
     MDB_txn *mt;
-    int rc = mdb_txn_begin(b->env, NULL, 0, &mt);
+    int rc = mdb_txn_begin(b->env, b->batch, 0, &mt);
     if (rc != 0) return report("begin", rc);
     lmdb_txn_t *t = b->spare_writer;
     b->spare_writer = NULL;
@@ -315,13 +428,62 @@ static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
     t->err = STORE_OK;
     t->gen = b->nks;
     t->nfresh = 0;
+    t->nested = b->batch != NULL;
     b->writer = t;
     *out = t;
     return STORE_OK;
 }
 
+static int fail_write(lmdb_txn_t *t, const char *what, int rc);
+
+/* A reader is about to begin while the open writer t is a child of a batch
+ * holding commits: flush the batch so the reader sees them, and carry t's
+ * writes so far over to a new top-level transaction. Values t's caller got
+ * earlier are store.c's copies (the codec decrypts into the txn's arena),
+ * so no pointer into the aborted child survives. */
+static void rebase(lmdb_txn_t *t)
+{
+    lmdb_store_t *b = t->b;
+    mdb_txn_abort(t->mt);              /* closes the handles it created */
+    t->mt = NULL;
+    t->nfresh = 0;
+    t->nested = 0;
+    batch_flush(b);
+    t->gen = b->nks;
+    int rc = mdb_txn_begin(b->env, NULL, 0, &t->mt);
+    if (rc != 0) {
+        t->mt = NULL;
+        t->err = report("begin", rc);
+        redo_clear(t);
+        return;
+    }
+    for (size_t i = 0; i < t->nredo; i++) {
+        redo_t *r = &t->redo[i];
+        store_lk_t lk = { t->mt, 0, b->deep };
+        rc = ks_handle(t, r->ks, !r->del, &lk.top);
+        if (rc == MDB_SUCCESS) {
+            if (r->del) {
+                rc = store__lk_del(&lk, r->key, r->klen);
+            } else {
+                MDB_val v = { r->vlen, r->key + r->klen };
+                rc = store__lk_put(&lk, r->key, r->klen, &v);
+            }
+        }
+        if (rc == MDB_NOTFOUND && r->del) rc = MDB_SUCCESS;
+        if (rc != MDB_SUCCESS) {
+            fail_write(t, "rebase", rc);
+            break;
+        }
+    }
+    redo_clear(t);
+}
+
 static int begin_read(lmdb_store_t *b, lmdb_txn_t **out)
 {
+    if (b->batch && b->batch_n) {
+        if (b->writer && b->writer->nested && b->writer->mt) rebase(b->writer);
+        else batch_flush(b);           /* no child open (a failed one is gone) */
+    }
     lmdb_txn_t *t = b->read_pool;
     if (t) {
         b->read_pool = t->next;
@@ -377,6 +539,8 @@ static void end_write(lmdb_txn_t *t)
     lmdb_store_t *b = t->b;
     t->mt = NULL;
     t->nfresh = 0;
+    t->nested = 0;
+    redo_clear(t);
     b->writer = NULL;
     if (b->spare_writer) txn_free(t);
     else b->spare_writer = t;
@@ -389,6 +553,7 @@ static int fail_write(lmdb_txn_t *t, const char *what, int rc)
     mdb_txn_abort(t->mt);
     t->mt = NULL;
     t->nfresh = 0;
+    redo_clear(t);
     return t->err;
 }
 
@@ -426,6 +591,30 @@ static int commit_err(lmdb_store_t *b, int rc)
     return report("commit", rc);
 }
 
+/* A child of the batch commits: merge it, keep its callback for the flush. */
+static int commit_nested(lmdb_txn_t *t, store_durable_fn cb, void *arg)
+{
+    lmdb_store_t *b = t->b;
+    int rc = mdb_txn_commit(t->mt);    /* into b->batch; frees mt */
+    if (rc != 0) {
+        end_write(t);
+        return report("commit", rc);
+    }
+    for (size_t i = 0; i < t->nfresh; i++) ks_push(&b->bfresh, &b->nbfresh, &b->capbfresh, &t->fresh[i]);
+    end_write(t);
+    if (b->npend == b->cappend) {
+        b->cappend = b->cappend ? b->cappend * 2 : 64;
+        b->pend = nb_xrealloc(b->pend, b->cappend * sizeof *b->pend);
+    }
+    b->pend[b->npend++] = (pending_t){ cb, arg };
+    b->batch_n++;
+    if (!store__group_busy(b->group)) {        /* no sync to wait for after all */
+        batch_flush(b);
+        store__group_kick(b->group);
+    }
+    return STORE_OK;
+}
+
 static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
@@ -438,6 +627,7 @@ static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
         end_write(t);
         return err;
     }
+    if (t->nested) return commit_nested(t, cb, arg);
     lmdb_store_t *b = t->b;
     int rc = mdb_txn_commit(t->mt);    /* frees mt, also on failure */
     if (rc != 0) {
@@ -462,6 +652,25 @@ static void lmdb_abort(store_txn_t *bt)
     }
     if (t->mt) mdb_txn_abort(t->mt);
     end_write(t);
+}
+
+/* A nested txn's write, for rebase(). */
+static void redo_log(lmdb_txn_t *t, const char *ks, const void *key, size_t klen, const void *val,
+                     size_t vlen, int del)
+{
+    if (!t->nested) return;
+    if (t->nredo == t->capredo) {
+        t->capredo = t->capredo ? t->capredo * 2 : 8;
+        t->redo = nb_xrealloc(t->redo, t->capredo * sizeof *t->redo);
+    }
+    redo_t *r = &t->redo[t->nredo++];
+    snprintf(r->ks, sizeof r->ks, "%s", ks);
+    r->key = nb_xmalloc(klen + vlen + 1);
+    memcpy(r->key, key, klen);
+    if (vlen) memcpy(r->key + klen, val, vlen);
+    r->klen = klen;
+    r->vlen = vlen;
+    r->del = del;
 }
 
 /* ---- get / put / del / scan -------------------------------------------- */
@@ -495,7 +704,9 @@ static int lmdb_put(store_txn_t *bt, const char *ks, const void *key, size_t kle
     if (rc != MDB_SUCCESS) return fail_write(t, "open keyspace", rc);
     MDB_val v = { vlen, (void *)val };
     rc = store__lk_put(&lk, key, klen, &v);
-    return rc ? fail_write(t, "put", rc) : STORE_OK;
+    if (rc) return fail_write(t, "put", rc);
+    redo_log(t, ks, key, klen, val, vlen, 0);
+    return STORE_OK;
 }
 
 static int lmdb_del(store_txn_t *bt, const char *ks, const void *key, size_t klen)
@@ -507,7 +718,9 @@ static int lmdb_del(store_txn_t *bt, const char *ks, const void *key, size_t kle
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
     rc = store__lk_del(&lk, key, klen);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
-    return rc ? fail_write(t, "del", rc) : STORE_OK;
+    if (rc) return fail_write(t, "del", rc);
+    redo_log(t, ks, key, klen, NULL, 0, 1);
+    return STORE_OK;
 }
 
 static int lmdb_scan(store_txn_t *bt, const char *ks, const void *lo, size_t lolen,
