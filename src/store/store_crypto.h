@@ -101,5 +101,10 @@ int store_keyring_open_value(store_keyring_t *k, store_txn_t *t, const char *ks,
 /* The write transaction t ended: committed (its new keys and counters are now
  * the store's) or not (they are forgotten). */
 void store_keyring_txn_end(store_keyring_t *k, int committed);
+/* Commits that returned STORE_OK were lost after all (the backend could not
+ * apply a deferred batch): the cache may hold keys or counter marks that
+ * are not in the store, so forget it all — now, or when the open write txn
+ * ends. Keys are loaded again from the store on use. */
+void store_keyring_forget(store_keyring_t *k);
 
 #endif

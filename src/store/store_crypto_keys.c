@@ -51,6 +51,7 @@ struct store_keyring {
     dk_t *touched;
     uint8_t *scratch;          /* sealed output, reused */
     size_t scap;
+    int stale;                 /* commits the cache relied on were lost: drop it */
 };
 
 static void put_be32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
@@ -164,13 +165,29 @@ static void dk_free(dk_t *d)
     free(d);
 }
 
-void store_keyring_close(store_keyring_t *k)
+/* Forget every cached key: they are loaded again from the store on use. */
+static void dk_drop_all(store_keyring_t *k)
 {
-    if (!k) return;
     for (dk_t *d = k->keys, *n; d; d = n) {
         n = d->next;
         dk_free(d);
     }
+    k->keys = NULL;
+    k->touched = NULL;
+    k->stale = 0;
+}
+
+void store_keyring_forget(store_keyring_t *k)
+{
+    if (!k) return;
+    k->stale = 1;
+    if (!k->touched) dk_drop_all(k);
+}
+
+void store_keyring_close(store_keyring_t *k)
+{
+    if (!k) return;
+    dk_drop_all(k);
     store_aead_free(k->master);
     free(k->scratch);
     free(k);
@@ -346,6 +363,7 @@ void store_keyring_txn_end(store_keyring_t *k, int committed)
             if (*pp == d) { *pp = d->next; break; }
         dk_free(d);
     }
+    if (k->stale) dk_drop_all(k);
 }
 
 /* ---- values ------------------------------------------------------------------ */

@@ -107,6 +107,8 @@ struct lmdb_store {
     size_t npend, cappend;
     ks_entry_t *bfresh;        /* keyspaces created by commits in batch */
     size_t nbfresh, capbfresh;
+    void (*lost)(void *);      /* store.c's hook for a failed flush */
+    void *lost_arg;
     lmdb_txn_t *spare_writer;  /* freed write txn object, reused */
     lmdb_txn_t *read_pool;     /* reset read txns ready for renew */
     size_t nread_pool;
@@ -379,9 +381,10 @@ static void lmdb_close(void *impl)
 static int commit_err(lmdb_store_t *b, int rc);
 static void advance(lmdb_store_t *b);
 
-static void batch_flush(lmdb_store_t *b)
+/* Commit the batch; STORE_OK or the error its commits all got. */
+static int batch_flush(lmdb_store_t *b)
 {
-    if (!b->batch) return;
+    if (!b->batch) return STORE_OK;
     MDB_txn *p = b->batch;
     b->batch = NULL;
     int rc = 0, st = STORE_OK;
@@ -398,18 +401,27 @@ static void batch_flush(lmdb_store_t *b)
     b->npend = 0;
     b->batch_n = 0;
     if (rc == 0) advance(b);
+    else if (b->lost) b->lost(b->lost_arg);
+    return st;
+}
+
+static void lmdb_set_lost_hook(void *impl, void (*fn)(void *), void *arg)
+{
+    lmdb_store_t *b = impl;
+    b->lost = fn;
+    b->lost_arg = arg;
 }
 
 /* The group's flush hook. */
 static void lmdb_flush(void *ctx)
 {
-    batch_flush(ctx);
+    (void)batch_flush(ctx);
 }
 
 static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
 {
     if (b->writer) return STORE_ERR_INVALID;   /* one write txn at a time */
-    if (b->batch && b->batch_n >= LMDB_BATCH_MAX) batch_flush(b);
+    if (b->batch && b->batch_n >= LMDB_BATCH_MAX) (void)batch_flush(b);
     if (!b->batch && store__group_busy(b->group)) {
         int rc = mdb_txn_begin(b->env, NULL, 0, &b->batch);
         if (rc != 0) {
@@ -448,7 +460,12 @@ static void rebase(lmdb_txn_t *t)
     t->mt = NULL;
     t->nfresh = 0;
     t->nested = 0;
-    batch_flush(b);
+    int st = batch_flush(b);
+    if (st != STORE_OK) {              /* t may have sealed with a key that was lost */
+        t->err = st;
+        redo_clear(t);
+        return;
+    }
     t->gen = b->nks;
     int rc = mdb_txn_begin(b->env, NULL, 0, &t->mt);
     if (rc != 0) {
@@ -482,7 +499,7 @@ static int begin_read(lmdb_store_t *b, lmdb_txn_t **out)
 {
     if (b->batch && b->batch_n) {
         if (b->writer && b->writer->nested && b->writer->mt) rebase(b->writer);
-        else batch_flush(b);           /* no child open (a failed one is gone) */
+        else (void)batch_flush(b);     /* no child open (a failed one is gone) */
     }
     lmdb_txn_t *t = b->read_pool;
     if (t) {
@@ -609,7 +626,7 @@ static int commit_nested(lmdb_txn_t *t, store_durable_fn cb, void *arg)
     b->pend[b->npend++] = (pending_t){ cb, arg };
     b->batch_n++;
     if (!store__group_busy(b->group)) {        /* no sync to wait for after all */
-        batch_flush(b);
+        (void)batch_flush(b);
         store__group_kick(b->group);
     }
     return STORE_OK;
@@ -748,4 +765,5 @@ const store_backend_t store_lmdb_backend = {
     .scan = lmdb_scan,
     .commit = lmdb_commit,
     .abort = lmdb_abort,
+    .set_lost_hook = lmdb_set_lost_hook,
 };

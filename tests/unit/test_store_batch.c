@@ -2,8 +2,14 @@
  * as one LMDB transaction (store_lmdb.c, "batching"): each is still atomic,
  * visible to every transaction begun after its store_commit, discarded alone
  * on abort, and acknowledged only after a sync that covers it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "test.h"
 #include "store/store.h"
 #include "store/store_backend.h"
@@ -20,6 +26,7 @@ static store_t *open_sub(const char *sub)
     }
     store_t *s = NULL;
     ASSERT_EQ(store_open(&s, &loop, dir, NULL), STORE_OK);
+    uv_run(&loop, UV_RUN_DEFAULT);             /* the open's own commit acknowledged: idle */
     return s;
 }
 
@@ -280,4 +287,63 @@ TEST(store_batch_chained_writers)
         }
     close_store(s);
     finish();
+}
+
+/* A batch whose flush finds the disk full: every commit in it is called back
+ * with STORE_ERR_FULL and none of it is there — including the data key its
+ * first commit created for a new keyspace, which the keyring must forget
+ * (else later values would be sealed with a key the store never kept, and
+ * be unreadable after a reopen). Needs root (a 1 MiB tmpfs, own namespace). */
+TEST(store_batch_flush_on_full_disk_fails_the_batch_only)
+{
+    char dir[512], ballast[600];
+    snprintf(dir, sizeof dir, "%s/small", test_tmpdir());
+    ASSERT_EQ(mkdir(dir, 0700), 0);
+    if (unshare(CLONE_NEWNS) != 0) TEST_FAIL_("unshare(CLONE_NEWNS): %s (needs root)", strerror(errno));
+    ASSERT_EQ(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+    ASSERT_EQ(mount("tmpfs", dir, "tmpfs", 0, "size=1m"), 0);
+    snprintf(ballast, sizeof ballast, "%s/ballast", dir);
+    int fd = open(ballast, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT(fd >= 0);
+    static char big[8000];
+    memset(big, 'b', sizeof big);
+    for (int i = 0; i < 40; i++) ASSERT_EQ(write(fd, big, sizeof big), (long long)sizeof big);
+    close(fd);
+
+    store_t *s = open_sub("small");
+    struct ack a0 = { 0 }, a[120];
+    memset(a, 0, sizeof a);
+    start_sync(s, &a0);
+    char key[16], buf[64];
+    for (int i = 0; i < 120; i++) {            /* ~960 KB: more than the disk has */
+        store_txn_t *t;
+        snprintf(key, sizeof key, "big%03d", i);
+        ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+        ASSERT_EQ(store_put(t, "nk", key, strlen(key), big, sizeof big), STORE_OK);
+        ASSERT_EQ(store_commit(t, on_durable, &a[i]), STORE_OK);
+    }
+    while (a[119].calls == 0) uv_run(&loop, UV_RUN_ONCE);
+    ASSERT_EQ(a0.status, STORE_OK);
+    for (int i = 0; i < 120; i++) {
+        ASSERT_EQ(a[i].calls, 1);
+        ASSERT_EQ(a[i].status, STORE_ERR_FULL);
+    }
+    ASSERT_STREQ(read1(s, "nk", "big000", buf, sizeof buf), "");
+    ASSERT_STREQ(read1(s, "b", "first", buf, sizeof buf), "1");
+
+    ASSERT_EQ(unlink(ballast), 0);             /* space again: writes work */
+    store_txn_t *t;
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    put(t, "nk", "after", "a");
+    struct ack a1 = { 0 };
+    ASSERT_EQ(store_commit(t, on_durable, &a1), STORE_OK);
+    while (a1.calls == 0) uv_run(&loop, UV_RUN_ONCE);
+    ASSERT_EQ(a1.status, STORE_OK);
+    close_store(s);
+    s = open_sub("small");                     /* readable after a reopen: its key was stored */
+    ASSERT_STREQ(read1(s, "nk", "after", buf, sizeof buf), "a");
+    ASSERT_STREQ(read1(s, "nk", "big000", buf, sizeof buf), "");
+    close_store(s);
+    finish();
+    ASSERT_EQ(umount2(dir, MNT_DETACH), 0);
 }
