@@ -89,6 +89,7 @@ typedef struct lmdb_txn {
     ks_entry_t *fresh;         /* keyspaces created by this write txn */
     size_t nfresh, capfresh;
     int nested;                /* a child of b->batch */
+    int scanning;              /* inside a scan of this txn (its cursors are open) */
     redo_t *redo;              /* nested only: its writes, in order */
     size_t nredo, capredo;
     struct lmdb_txn *next;     /* read pool link */
@@ -498,8 +499,17 @@ static void rebase(lmdb_txn_t *t)
 static int begin_read(lmdb_store_t *b, lmdb_txn_t **out)
 {
     if (b->batch && b->batch_n) {
-        if (b->writer && b->writer->nested && b->writer->mt) rebase(b->writer);
-        else (void)batch_flush(b);     /* no child open (a failed one is gone) */
+        lmdb_txn_t *w = b->writer;
+        if (w && w->nested && w->mt && w->scanning) {
+            /* Begun from inside a scan callback of the batched writer: its
+             * cursors pin the child, which cannot be rebased now. This reader
+             * then misses the batch's commits; no caller does this. */
+            nb_log_warn("store", "lmdb: read txn begun inside a write txn's scan; it may miss recent commits");
+        } else if (w && w->nested && w->mt) {
+            rebase(w);
+        } else {
+            (void)batch_flush(b);      /* no child open (a failed one is gone) */
+        }
     }
     lmdb_txn_t *t = b->read_pool;
     if (t) {
@@ -749,7 +759,9 @@ static int lmdb_scan(store_txn_t *bt, const char *ks, const void *lo, size_t lol
     int rc = ks_handle(t, ks, 0, &lk.top);
     if (rc == MDB_NOTFOUND) return 0;
     int stop = 0;
+    t->scanning++;
     rc = store__lk_scan(&lk, lo, lolen, hi, hilen, reverse, fn, arg, &stop);
+    t->scanning--;
     if (stop) return stop;
     return rc ? report("scan", rc) : 0;
 }
