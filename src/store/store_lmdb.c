@@ -7,6 +7,8 @@
  * Durability: the env runs with MDB_NOSYNC, so mdb_txn_commit on the loop
  * thread only writes to the page cache; a commit is acknowledged (its
  * callback called with STORE_OK) only after a later fdatasync completed.
+ * Commits made while a sync runs are LMDB child transactions of one batch,
+ * written out together just before the next sync (see "batching" below).
  *
  * Keys of any length up to STORE_MAX_KEY: get/put/del/scan go through
  * store_lmdb_keys.c, which keeps keys over 500 bytes as chains of chunks in
@@ -102,7 +104,7 @@ struct lmdb_store {
     size_t nks;
     MDB_dbi deep;              /* STORE_LMDB_LONG_DB: the chunks of long keys */
     lmdb_txn_t *writer;        /* the open write txn, or NULL */
-    MDB_txn *batch;            /* deferred commits (see "Batching" above), or NULL */
+    MDB_txn *batch;            /* deferred commits (see "batching" below), or NULL */
     size_t batch_n;            /* commits merged into batch */
     pending_t *pend;           /* their durability callbacks */
     size_t npend, cappend;
