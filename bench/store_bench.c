@@ -4,16 +4,19 @@
  * Not in the Makefile. Build and run from the repository root after `make`:
  *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc bench/store_bench.c build/obj/store/store*.o \
  *      build/obj/core/alloc.o build/obj/core/log.o build/obj/core/util.o build/obj/core/buf.o \
- *      -luv -llmdb -lpthread -o build/store_bench
+ *      build/obj/core/arena.o -luv -llmdb -lcrypto -lpthread -o build/store_bench
  *   build/store_bench [DIR] [SECONDS]
  *
  * A writer is a chain: commit one transaction (one 100-byte put), and from
  * its durability callback commit the next. W writers keep W commits in
- * flight. Reports commits/s, syncs (fdatasync) per commit and the mean
- * latency from commit to durable callback. */
+ * flight. Reports commits/s, syncs (fdatasync) per commit, the mean
+ * latency from commit to durable callback, and the process's CPU time
+ * (user + system, all threads: the loop and the sync worker) per commit —
+ * the figure to compare on a busy machine, where rates swing with the load. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "core/util.h"
 #include "store/store.h"
 #include "store/store_backend.h"
@@ -72,6 +75,14 @@ static void on_timer(uv_timer_t *h)
     b->stop = 1;
 }
 
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static void run(const char *dir, int writers, double seconds, int no_sync)
 {
     uv_loop_t loop;
@@ -88,6 +99,7 @@ static void run(const char *dir, int writers, double seconds, int no_sync)
     timer.data = &b;
     uv_timer_start(&timer, on_timer, (uint64_t)(seconds * 1000), 0);
     uint64_t syncs0 = store_lmdb_sync_count(), t0 = nb_now_us();
+    double cpu0 = cpu_seconds();
     for (int i = 0; i < writers; i++) {
         w[i].b = &b;
         w[i].id = i;
@@ -95,11 +107,14 @@ static void run(const char *dir, int writers, double seconds, int no_sync)
     }
     uv_run(&loop, UV_RUN_DEFAULT);     /* until the timer fired and chains drained */
     double elapsed = (double)(nb_now_us() - t0) / 1e6;
+    double cpu = cpu_seconds() - cpu0;
     uint64_t syncs = store_lmdb_sync_count() - syncs0;
-    printf("%-8s writers=%-3d  %9.0f durable commits/s  %6.3f syncs/commit  %8.1f us mean ack latency\n",
+    printf("%-8s writers=%-3d  %9.0f durable commits/s  %6.3f syncs/commit  %8.1f us mean ack latency"
+           "  %6.1f us CPU/commit\n",
            no_sync ? "no_sync" : "durable", writers, (double)b.commits / elapsed,
            b.commits ? (double)syncs / (double)b.commits : 0.0,
-           b.commits ? (double)b.latency_us / (double)b.commits : 0.0);
+           b.commits ? (double)b.latency_us / (double)b.commits : 0.0,
+           b.commits ? cpu * 1e6 / (double)b.commits : 0.0);
     store_close(b.s);
     uv_close((uv_handle_t *)&timer, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);

@@ -3,6 +3,7 @@
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_av.h"
 #include "dynamodb/ddb_keycodec.h"
+#include "dynamodb/ddb_json_dump.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include <stdlib.h>
@@ -44,11 +45,20 @@ void ddb_value_build(nb_buf_t *out, const char *text, size_t len, uint32_t size)
     nb_buf_append(out, text, len);
 }
 
+/* VALUE of item: be32(size) || compact JSON text, built in one buffer. */
+static void value_of(nb_buf_t *out, const json_t *item, uint32_t size)
+{
+    unsigned char b[4] = {(unsigned char)(size >> 24), (unsigned char)(size >> 16),
+                          (unsigned char)(size >> 8), (unsigned char)size};
+    nb_buf_append(out, b, 4);
+    ddb_json_dump(out, item);
+}
+
 int ddb_item_read(store_txn_t *txn, const nb_buf_t *key, const char **text, size_t *len, uint32_t *size)
 {
     const void *v;
     size_t vl;
-    if (key->len > STORE_MAX_KEY) return STORE_NOTFOUND;   /* no write could have stored it */
+    if (key->len > STORE_MAX_KEY) return STORE_NOTFOUND;   /* not a key DynamoDB's limits allow */
     int rc = store_get(txn, DDB_KS_ITEMS, key->data, key->len, &v, &vl);
     if (rc != STORE_OK) return rc;
     if (vl < DDB_VAL_HDR) return STORE_ERR_IO;
@@ -198,9 +208,7 @@ static int write_index(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t
     }
     if (pn) {
         size_t sn = ddb_item_size(pn);
-        char *text = json_dumps(pn, JSON_COMPACT);
-        ddb_value_build(&val, text, strlen(text), (uint32_t)sn);
-        free(text);
+        value_of(&val, pn, (uint32_t)sn);
         rc = store_put(txn, DDB_KS_INDEX, kn.data, kn.len, val.data, val.len);
         if (rc != STORE_OK) goto out;
         dcount++;
@@ -224,10 +232,8 @@ int ddb_item_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key,
     int rc;
     if (info) info->n_idx_touched = 0;
     if (new_item) {
-        char *text = json_dumps(new_item, JSON_COMPACT);
         nb_buf_t val = NB_BUF_INIT;
-        ddb_value_build(&val, text, strlen(text), (uint32_t)new_size);
-        free(text);
+        value_of(&val, new_item, (uint32_t)new_size);
         rc = store_put(txn, DDB_KS_ITEMS, key->data, key->len, val.data, val.len);
         nb_buf_free(&val);
     } else if (old_exists) {

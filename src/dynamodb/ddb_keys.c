@@ -24,14 +24,13 @@ static size_t key_size(const json_t *av)
     return ddb_av_size(av);
 }
 
-static int sizes_ok(const ddb_table_t *t, const json_t *h, const json_t *r, ddb_err_t *err)
+int ddb_key_sizes_check(const json_t *h, const json_t *r, ddb_err_t *err)
 {
-    (void)t;
-    if (key_size(h) > 2048)
+    if (h && key_size(h) > DDB_HASH_KEY_MAX)
         return ddb_err_set(err, NB_ERR_VALIDATION,
                            "One or more parameter values were invalid: Size of hashkey has exceeded the "
                            "maximum size limit of2048 bytes");
-    if (r && key_size(r) > 1024)
+    if (r && key_size(r) > DDB_RANGE_KEY_MAX)
         return ddb_err_set(err, NB_ERR_VALIDATION,
                            "One or more parameter values were invalid: Aggregated size of all range keys has "
                            "exceeded the size limit of 1024 bytes");
@@ -53,7 +52,7 @@ int ddb_key_check(const ddb_table_t *t, const json_t *key, const json_t **h, con
                            "cannot contain an empty %s value. Key: %s",
                            json_object_get(empty_value(*h) ? *h : *r, "S") ? "string" : "binary",
                            empty_value(*h) ? t->ks.hash : t->ks.range);
-    return sizes_ok(t, *h, *r, err);
+    return ddb_key_sizes_check(*h, *r, err);
 }
 
 static int check_key_attr(const json_t *item, const char *name, char type, ddb_err_t *err)
@@ -93,6 +92,21 @@ static int check_index_attr(const json_t *item, const ddb_index_t *ix, const cha
     return 0;
 }
 
+/* An index key attribute longer than its limit (2048 bytes for a partition
+ * key, 1024 for a sort key): DynamoDB names the attribute, its size and the
+ * index. Absent or mistyped attributes were dealt with by check_index_attr. */
+static int index_size_check(const json_t *item, const ddb_index_t *ix, const char *name, size_t max,
+                            ddb_err_t *err)
+{
+    const json_t *av = json_object_get(item, name);
+    size_t n = av ? key_size(av) : 0;
+    if (n <= max) return 0;
+    return ddb_err_set(err, NB_ERR_VALIDATION,
+                       "One or more parameter values were invalid: Size limit exceeded for Index Key %s "
+                       "Actual Size: %zu bytes Max Size: %zu bytes IndexName: %s",
+                       name, n, max, ix->name);
+}
+
 int ddb_item_check(const ddb_table_t *t, const json_t *item, size_t *size, ddb_err_t *err)
 {
     if (check_key_attr(item, t->ks.hash, t->ks.htype, err) != 0) return -1;
@@ -106,8 +120,16 @@ int ddb_item_check(const ddb_table_t *t, const json_t *item, size_t *size, ddb_e
     if (sz > DDB_ITEM_MAX_SIZE)
         return ddb_err_set(err, NB_ERR_VALIDATION, "Item size has exceeded the maximum allowed size");
     if (size) *size = sz;
-    return sizes_ok(t, json_object_get(item, t->ks.hash),
-                    t->ks.range ? json_object_get(item, t->ks.range) : NULL, err);
+    if (ddb_key_sizes_check(json_object_get(item, t->ks.hash),
+                            t->ks.range ? json_object_get(item, t->ks.range) : NULL, err) != 0)
+        return -1;
+    for (size_t i = 0; i < t->n_idx; i++) {
+        const ddb_index_t *ix = &t->idx[i];
+        if (index_size_check(item, ix, ix->ks.hash, DDB_HASH_KEY_MAX, err) != 0) return -1;
+        if (ix->ks.range && index_size_check(item, ix, ix->ks.range, DDB_RANGE_KEY_MAX, err) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 json_t *ddb_key_of_item(const ddb_table_t *t, const json_t *item)

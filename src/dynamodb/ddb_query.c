@@ -437,6 +437,10 @@ void ddb_op_query(nb_req_t *req)
         ddb_reply_err(req, &err);
         return;
     }
+    if (ddb_key_sizes_check(kc.hash, NULL, &err) != 0) {
+        ddb_reply_err(req, &err);
+        return;
+    }
     ddb_key_range_t r;
     if (ddb_key_range(kc.hash, kc.op, kc.v1, kc.v2, &r) != 0) {
         ddb_key_range_free(&r);

@@ -46,12 +46,6 @@ int ddb_write_prepare(ddb_write_t *w, ddb_err_t *err)
     nb_buf_clear(&w->key);
     if (ddb_item_key(&w->key, t, w->hash, w->range) != 0)
         return ddb_err_set(err, NB_ERR_VALIDATION, "The provided key element does not match the schema");
-    /* The embedded store bounds keys (STORE_MAX_KEY) below DynamoDB's 2048 + 1024
-     * bytes; room is left for an index entry's own key in front of this one. */
-    if (w->key.len > STORE_MAX_KEY / 2 - 8)
-        return ddb_err_set(err, NB_ERR_VALIDATION,
-                           "One or more parameter values were invalid: Aggregated size of the key attributes "
-                           "exceeds the %d-byte limit of this nimbus server", STORE_MAX_KEY / 2 - 8);
     return 0;
 }
 

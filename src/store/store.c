@@ -134,6 +134,14 @@ static int check_bound(const void *b, size_t *blen)
     return STORE_OK;
 }
 
+/* The backend lost commits it had reported applied: the keyring's cache
+ * may name keys that were never stored. */
+static void on_lost(void *arg)
+{
+    store_t *s = arg;
+    store_keyring_forget(s->kr);
+}
+
 int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_options_t *opts)
 {
     static const store_options_t defaults;
@@ -144,6 +152,7 @@ int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_opti
     if (rc == STORE_OK) {
         rc = store_keyring_open(&s->kr, s, s->be, s->impl, dir);
         if (rc != STORE_OK) s->be->close(s->impl);
+        else if (s->be->set_lost_hook) s->be->set_lost_hook(s->impl, on_lost, s);
     }
     if (rc != STORE_OK) {
         mem_free_list(s->spare_mem);

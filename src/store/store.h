@@ -36,8 +36,9 @@ enum store_status {
 
 enum store_txn_flags { STORE_READ = 0, STORE_WRITE = 1 };
 
-/* Longest key accepted (bytes). */
-#define STORE_MAX_KEY 500
+/* Longest key accepted (bytes). Enough for any DynamoDB index entry key
+ * (index key + table key, 0 bytes escaped: about 12.3 KB at most). */
+#define STORE_MAX_KEY 16384
 
 typedef struct store_options {
     size_t map_size;           /* LMDB: maximum size of the data file; 0 = default (64 GiB) */

@@ -71,6 +71,12 @@ typedef struct store_backend {
     int (*commit)(store_txn_t *t, store_durable_fn cb, void *arg);
     /* Discard and free t. */
     void (*abort)(store_txn_t *t);
+
+    /* Optional (NULL: never happens). A backend that applies commits later
+     * than their commit() (LMDB's batching) calls fn(arg) on the loop
+     * thread when such commits turn out lost — their callbacks get an
+     * error — so that store.c drops what it cached from them (data keys). */
+    void (*set_lost_hook)(void *impl, void (*fn)(void *arg), void *arg);
 } store_backend_t;
 
 /* The embedded LMDB backend (store_lmdb.c). */

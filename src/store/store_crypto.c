@@ -6,6 +6,7 @@
  * seal/open only sets the nonce — no allocation, no key schedule per value.
  * Invariant: a store_aead_t is used by one thread at a time (the loop). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -121,6 +122,50 @@ int store_crypto_random(void *out, size_t n)
     memcpy(out, p, n);
     OPENSSL_cleanse(p, n);
     random_left -= n;
+    return 0;
+}
+
+/* Nonces are drawn from the same generator, 4 KiB at a time: one DRBG call
+ * (with its locking and fork check) per ~340 values instead of one per value.
+ * They stay uniformly random 96-bit strings, so the bound of store_crypto.h
+ * still holds. Each thread has its own pool; a forked child must not reuse
+ * the parent's (it would repeat its nonces), so fork empties every pool
+ * (pthread_atfork) — the store is never used from a child anyway. Bytes are
+ * wiped as they are handed out. */
+#define NONCE_POOL 4092                /* a multiple of 12 */
+static _Thread_local uint8_t nonce_pool[NONCE_POOL];
+static _Thread_local size_t nonce_left;
+static _Thread_local unsigned nonce_fork_seen;
+static unsigned nonce_forks;           /* bumped in every child */
+static pthread_once_t nonce_once = PTHREAD_ONCE_INIT;
+
+static void nonce_after_fork(void)
+{
+    __atomic_add_fetch(&nonce_forks, 1, __ATOMIC_SEQ_CST);
+}
+
+static void nonce_init(void)
+{
+    pthread_atfork(NULL, NULL, nonce_after_fork);
+}
+
+int store_crypto_nonce(uint8_t out[STORE_CRYPTO_NONCE_LEN])
+{
+    pthread_once(&nonce_once, nonce_init);
+    unsigned forks = __atomic_load_n(&nonce_forks, __ATOMIC_SEQ_CST);
+    if (forks != nonce_fork_seen) {
+        nonce_fork_seen = forks;
+        OPENSSL_cleanse(nonce_pool, sizeof nonce_pool);
+        nonce_left = 0;
+    }
+    if (nonce_left < STORE_CRYPTO_NONCE_LEN) {
+        if (store_crypto_random(nonce_pool, NONCE_POOL) != 0) return -1;
+        nonce_left = NONCE_POOL;
+    }
+    uint8_t *p = nonce_pool + NONCE_POOL - nonce_left;
+    memcpy(out, p, STORE_CRYPTO_NONCE_LEN);
+    OPENSSL_cleanse(p, STORE_CRYPTO_NONCE_LEN);
+    nonce_left -= STORE_CRYPTO_NONCE_LEN;
     return 0;
 }
 

@@ -69,6 +69,8 @@ int store_aead_open(store_aead_t *a, const uint8_t nonce[STORE_CRYPTO_NONCE_LEN]
 
 /* 0, or -1 if the system RNG failed. */
 int store_crypto_random(void *out, size_t n);
+/* A fresh random nonce (the same generator, drawn from a per-thread pool). 0 or -1. */
+int store_crypto_nonce(uint8_t out[STORE_CRYPTO_NONCE_LEN]);
 
 /* ---- keyring (store_crypto_keys.c) ----------------------------------------- */
 
@@ -99,5 +101,10 @@ int store_keyring_open_value(store_keyring_t *k, store_txn_t *t, const char *ks,
 /* The write transaction t ended: committed (its new keys and counters are now
  * the store's) or not (they are forgotten). */
 void store_keyring_txn_end(store_keyring_t *k, int committed);
+/* Commits that returned STORE_OK were lost after all (the backend could not
+ * apply a deferred batch): the cache may hold keys or counter marks that
+ * are not in the store, so forget it all — now, or when the open write txn
+ * ends. Keys are loaded again from the store on use. */
+void store_keyring_forget(store_keyring_t *k);
 
 #endif

@@ -51,6 +51,7 @@ struct store_keyring {
     dk_t *touched;
     uint8_t *scratch;          /* sealed output, reused */
     size_t scap;
+    int stale;                 /* commits the cache relied on were lost: drop it */
 };
 
 static void put_be32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
@@ -71,7 +72,7 @@ static int master_seal(store_keyring_t *k, const void *rk, size_t rklen, uint32_
 {
     out[0] = STORE_CRYPTO_VERSION;
     put_be32(out + 1, gen);
-    if (store_crypto_random(out + 5, STORE_CRYPTO_NONCE_LEN) != 0) return -1;
+    if (store_crypto_nonce(out + 5) != 0) return -1;
     store_aad_t aad = {{out, rk}, {5, rklen}};
     return store_aead_seal(k->master, out + 5, &aad, pt, n, out + STORE_CRYPTO_HDR_LEN);
 }
@@ -164,13 +165,29 @@ static void dk_free(dk_t *d)
     free(d);
 }
 
-void store_keyring_close(store_keyring_t *k)
+/* Forget every cached key: they are loaded again from the store on use. */
+static void dk_drop_all(store_keyring_t *k)
 {
-    if (!k) return;
     for (dk_t *d = k->keys, *n; d; d = n) {
         n = d->next;
         dk_free(d);
     }
+    k->keys = NULL;
+    k->touched = NULL;
+    k->stale = 0;
+}
+
+void store_keyring_forget(store_keyring_t *k)
+{
+    if (!k) return;
+    k->stale = 1;
+    if (!k->touched) dk_drop_all(k);
+}
+
+void store_keyring_close(store_keyring_t *k)
+{
+    if (!k) return;
+    dk_drop_all(k);
     store_aead_free(k->master);
     free(k->scratch);
     free(k);
@@ -346,6 +363,7 @@ void store_keyring_txn_end(store_keyring_t *k, int committed)
             if (*pp == d) { *pp = d->next; break; }
         dk_free(d);
     }
+    if (k->stale) dk_drop_all(k);
 }
 
 /* ---- values ------------------------------------------------------------------ */
@@ -374,7 +392,7 @@ int store_keyring_seal(store_keyring_t *k, store_txn_t *t, const char *ks,
     uint8_t *o = k->scratch;
     o[0] = STORE_CRYPTO_VERSION;
     put_be32(o + 1, d->gen);
-    if (store_crypto_random(o + 5, STORE_CRYPTO_NONCE_LEN) != 0) return STORE_ERR_IO;
+    if (store_crypto_nonce(o + 5) != 0) return STORE_ERR_IO;
     store_aad_t aad;
     value_aad(&aad, o, ks, key, klen);
     if (store_aead_seal(d->aead, o + 5, &aad, val, vlen, o + STORE_CRYPTO_HDR_LEN) != 0) return STORE_ERR_IO;

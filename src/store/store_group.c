@@ -16,6 +16,7 @@
 typedef struct waiter {
     store_durable_fn cb;
     void *arg;
+    int status;                /* STORE_OK: the sync's result; else this error */
 } waiter_t;
 
 typedef struct waiters {
@@ -39,13 +40,14 @@ typedef struct sync_job {
 struct store_group {
     uv_loop_t *loop;
     store_sync_fn sync;        /* NULL: no_sync */
+    store_flush_fn flush;      /* NULL: commits are applied at once */
     void *ctx;
     waiters_t waiting;         /* added, not covered by a started sync */
     sync_job_t *job;           /* in flight or running its callbacks */
     int closing;
 };
 
-static void waiters_push(waiters_t *w, store_durable_fn cb, void *arg)
+static void waiters_push(waiters_t *w, store_durable_fn cb, void *arg, int status)
 {
     if (w->n == w->cap) {
         w->cap = w->cap ? w->cap * 2 : 16;
@@ -53,6 +55,7 @@ static void waiters_push(waiters_t *w, store_durable_fn cb, void *arg)
     }
     w->v[w->n].cb = cb;
     w->v[w->n].arg = arg;
+    w->v[w->n].status = status;
     w->n++;
 }
 
@@ -62,7 +65,7 @@ static void job_run_callbacks(sync_job_t *job, int status)
 {
     while (job->next < job->batch.n) {
         waiter_t w = job->batch.v[job->next++];
-        if (w.cb) w.cb(w.arg, status);
+        if (w.cb) w.cb(w.arg, w.status != STORE_OK ? w.status : status);
         if (!job->g) return;
     }
 }
@@ -104,10 +107,14 @@ static void sync_after(uv_work_t *req, int uvstatus)
     }
 }
 
-/* Queue a sync covering everything in `waiting`, unless one is running. */
+/* Queue a sync covering everything in `waiting`, unless one is running.
+ * The backend first applies the commits it deferred (flush), so that the
+ * sync covers them. */
 static void group_start(store_group_t *g)
 {
-    if (g->job || g->closing || g->waiting.n == 0) return;
+    if (g->job || g->closing) return;
+    if (g->flush) g->flush(g->ctx);
+    if (g->job || g->waiting.n == 0) return;
     sync_job_t *job = nb_xcalloc(1, sizeof *job);
     job->g = g;
     job->sync = g->sync;
@@ -119,19 +126,35 @@ static void group_start(store_group_t *g)
     if (uv_queue_work(g->loop, &job->req, sync_work, sync_after) != 0) abort();
 }
 
-store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, void *ctx)
+store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, store_flush_fn flush, void *ctx)
 {
     store_group_t *g = nb_xcalloc(1, sizeof *g);
     g->loop = loop;
     g->sync = sync;
+    g->flush = flush;
     g->ctx = ctx;
     return g;
 }
 
 void store__group_add(store_group_t *g, store_durable_fn cb, void *arg)
 {
-    waiters_push(&g->waiting, cb, arg);
+    waiters_push(&g->waiting, cb, arg, STORE_OK);
     group_start(g);
+}
+
+void store__group_enqueue(store_group_t *g, store_durable_fn cb, void *arg, int status)
+{
+    waiters_push(&g->waiting, cb, arg, status);
+}
+
+void store__group_kick(store_group_t *g)
+{
+    group_start(g);
+}
+
+int store__group_busy(const store_group_t *g)
+{
+    return g->job != NULL && !g->closing;
 }
 
 void store__group_close(store_group_t *g)
@@ -147,12 +170,16 @@ void store__group_close(store_group_t *g)
         job->g = NULL;         /* sync_after frees it */
         g->job = NULL;
     }
-    while (g->waiting.n) {
+    for (;;) {
+        if (g->flush) g->flush(g->ctx);
+        if (!g->waiting.n) break;
         waiters_t batch = g->waiting;
         g->waiting = (waiters_t){ 0 };
         int status = g->sync ? g->sync(g->ctx) : STORE_OK;
-        for (size_t i = 0; i < batch.n; i++)
-            if (batch.v[i].cb) batch.v[i].cb(batch.v[i].arg, status);
+        for (size_t i = 0; i < batch.n; i++) {
+            waiter_t w = batch.v[i];
+            if (w.cb) w.cb(w.arg, w.status != STORE_OK ? w.status : status);
+        }
         free(batch.v);
     }
     free(g);

@@ -16,7 +16,11 @@
  *                                      waiting); waiting empty → IDLE, else queue a
  *                                      sync of waiting → SYNCING
  *   any       store__group_close        wait for the running sync, call its batch;
- *                                      sync and call waiting until empty; free
+ *                                      flush + sync and call waiting until empty; free
+ *
+ * Before every sync is queued the backend's flush hook runs: a backend that
+ * applies commits made during a sync in one go (LMDB: one write transaction
+ * for all of them) applies them there, so the sync covers them.
  *
  * All functions on the loop thread except the sync function itself. */
 #ifndef NB_STORE_GROUP_H
@@ -30,13 +34,31 @@ typedef struct store_group store_group_t;
  * STORE_OK or a store_status error. */
 typedef int (*store_sync_fn)(void *ctx);
 
+/* Loop thread, just before a sync is queued (and in close): apply commits
+ * the backend deferred and hand their callbacks over with
+ * store__group_enqueue(). Must not start a sync itself. */
+typedef void (*store_flush_fn)(void *ctx);
+
 /* sync NULL: callbacks run on a later loop iteration without any sync
- * (store_options_t.no_sync). ctx borrowed until store__group_close. */
-store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, void *ctx);
+ * (store_options_t.no_sync). flush may be NULL. ctx borrowed until
+ * store__group_close. */
+store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, store_flush_fn flush, void *ctx);
 
 /* A commit was applied: call cb(arg, status) once it is durable. cb NULL:
  * nothing to call, but the commit still counts as pending. */
 void store__group_add(store_group_t *g, store_durable_fn cb, void *arg);
+
+/* Like store__group_add but never starts a sync (for the flush hook and
+ * for commits applied while a sync runs). status STORE_OK: cb gets the
+ * sync's result; an error: cb gets that error (a deferred commit that could
+ * not be applied), still after a later sync, never inside this call. */
+void store__group_enqueue(store_group_t *g, store_durable_fn cb, void *arg, int status);
+/* Start a sync of whatever waits, unless one is running. */
+void store__group_kick(store_group_t *g);
+/* Is a sync in flight? Commits made now wait for the next sync anyway, so a
+ * backend may defer applying them until that sync starts (group_start calls
+ * flush first). 0 once closing. */
+int store__group_busy(const store_group_t *g);
 
 /* Wait for the running sync, sync whatever is still waiting (on this thread),
  * run every callback, then free g. Callbacks may add more commits; those are

@@ -7,6 +7,12 @@
  * Durability: the env runs with MDB_NOSYNC, so mdb_txn_commit on the loop
  * thread only writes to the page cache; a commit is acknowledged (its
  * callback called with STORE_OK) only after a later fdatasync completed.
+ * Commits made while a sync runs are LMDB child transactions of one batch,
+ * written out together just before the next sync (see "batching" below).
+ *
+ * Keys of any length up to STORE_MAX_KEY: get/put/del/scan go through
+ * store_lmdb_keys.c, which keeps keys over 500 bytes as chains of chunks in
+ * the internal long-key database (opened, created if needed, at store open).
  *
  * Keyspaces are LMDB named databases. Invariants of the handle cache:
  *  - b->ks[0..nks) are handles exported to the env, in creation order; the
@@ -46,11 +52,13 @@
 #include "core/util.h"
 #include "store/store_backend.h"
 #include "store/store_group.h"
+#include "store/store_lmdb_keys.h"
 
 #define LMDB_MAX_DBS      257                   /* 256 for callers + the at-rest keyring (store_crypto.h) */
 #define LMDB_DEFAULT_MAP  ((size_t)64 << 30)    /* 64 GiB, sparse */
 #define LMDB_READ_POOL    16                    /* reset read txns kept */
 #define LMDB_LOW_SPACE    ((uint64_t)4 << 20)    /* see commit_err() */
+#define LMDB_BATCH_MAX    512                   /* commits per deferred LMDB transaction */
 /* Longer than STORE_MAX_KEYSPACE, so no caller can name it (ks_load skips it). */
 #define LMDB_ADVANCE_DB   "store.internal.advance-past-freed-pages.not-a-keyspace.see-store_lmdb.c"
 
@@ -61,6 +69,20 @@ typedef struct ks_entry {
 
 typedef struct lmdb_store lmdb_store_t;
 
+/* One put or delete of a nested write txn, kept so that the txn can be
+ * replayed on top of the flushed batch (rebase()). */
+typedef struct redo {
+    char ks[STORE_MAX_KEYSPACE + 1];
+    uint8_t *key;              /* key, then value: one allocation */
+    size_t klen, vlen;
+    int del;
+} redo_t;
+
+typedef struct pending {
+    store_durable_fn cb;
+    void *arg;
+} pending_t;
+
 typedef struct lmdb_txn {
     store_txn_t base;          /* first: store.c's header */
     lmdb_store_t *b;
@@ -69,6 +91,10 @@ typedef struct lmdb_txn {
     size_t gen;                /* b->ks[0..gen) visible */
     ks_entry_t *fresh;         /* keyspaces created by this write txn */
     size_t nfresh, capfresh;
+    int nested;                /* a child of b->batch */
+    int scanning;              /* inside a scan of this txn (its cursors are open) */
+    redo_t *redo;              /* nested only: its writes, in order */
+    size_t nredo, capredo;
     struct lmdb_txn *next;     /* read pool link */
 } lmdb_txn_t;
 
@@ -77,7 +103,16 @@ struct lmdb_store {
     store_group_t *group;
     ks_entry_t ks[LMDB_MAX_DBS];
     size_t nks;
+    MDB_dbi deep;              /* STORE_LMDB_LONG_DB: the chunks of long keys */
     lmdb_txn_t *writer;        /* the open write txn, or NULL */
+    MDB_txn *batch;            /* deferred commits (see "batching" below), or NULL */
+    size_t batch_n;            /* commits merged into batch */
+    pending_t *pend;           /* their durability callbacks */
+    size_t npend, cappend;
+    ks_entry_t *bfresh;        /* keyspaces created by commits in batch */
+    size_t nbfresh, capbfresh;
+    void (*lost)(void *);      /* store.c's hook for a failed flush */
+    void *lost_arg;
     lmdb_txn_t *spare_writer;  /* freed write txn object, reused */
     lmdb_txn_t *read_pool;     /* reset read txns ready for renew */
     size_t nread_pool;
@@ -148,9 +183,10 @@ static int ks_find(const ks_entry_t *v, size_t n, const char *ks, MDB_dbi *dbi)
 static int ks_handle(lmdb_txn_t *t, const char *ks, int create, MDB_dbi *dbi)
 {
     if (ks_find(t->b->ks, t->gen, ks, dbi)) return MDB_SUCCESS;
+    if (t->nested && ks_find(t->b->bfresh, t->b->nbfresh, ks, dbi)) return MDB_SUCCESS;
     if (ks_find(t->fresh, t->nfresh, ks, dbi)) return MDB_SUCCESS;
     if (!create) return MDB_NOTFOUND;
-    if (t->b->nks + t->nfresh >= LMDB_MAX_DBS) return MDB_DBS_FULL;
+    if (t->b->nks + t->b->nbfresh + t->nfresh >= LMDB_MAX_DBS) return MDB_DBS_FULL;
     int rc = mdb_dbi_open(t->mt, ks, MDB_CREATE, dbi);
     if (rc != MDB_SUCCESS) return rc;
     if (t->nfresh == t->capfresh) {
@@ -191,6 +227,7 @@ static int ks_load(lmdb_store_t *b)
     }
     mdb_cursor_close(c);
     if (rc == MDB_NOTFOUND || rc == 0) rc = 0;
+    if (rc == 0) rc = mdb_dbi_open(txn, STORE_LMDB_LONG_DB, MDB_CREATE, &b->deep);
     for (size_t i = 0; i < n && rc == 0; i++) {
         MDB_dbi dbi;
         int orc = mdb_dbi_open(txn, names[i], 0, &dbi);
@@ -223,6 +260,8 @@ static int sync_dir(const char *path)
     return rc;
 }
 
+static void lmdb_flush(void *ctx);
+
 static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts)
 {
     char path[4096];
@@ -239,9 +278,14 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     snprintf(data_file, sizeof data_file, "%s/data.mdb", path);
     int existed = stat(data_file, &st_data) == 0;
     int rc = mdb_env_create(&b->env);
-    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 1);  /* + advance() */
+    if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 2);  /* + advance(), long keys */
     if (rc == 0) rc = mdb_env_set_mapsize(b->env, opts->map_size ? opts->map_size : LMDB_DEFAULT_MAP);
     if (rc == 0) rc = mdb_env_open(b->env, path, MDB_NOSYNC | MDB_NOTLS, 0600);
+    if (rc == 0 && mdb_env_get_maxkeysize(b->env) < STORE_LMDB_DIRECT + 2) {
+        nb_log_error("store", "lmdb: keys of %d bytes needed, this LMDB allows %d",
+                     STORE_LMDB_DIRECT + 2, mdb_env_get_maxkeysize(b->env));
+        rc = EINVAL;
+    }
     if (rc == 0) {
         int dead = 0;      /* reader slots of a killed process */
         rc = mdb_reader_check(b->env, &dead);
@@ -266,26 +310,44 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         free(b);
         return s;
     }
-    b->group = store__group_new(loop, opts->no_sync ? NULL : lmdb_sync, b);
+    b->group = store__group_new(loop, opts->no_sync ? NULL : lmdb_sync, lmdb_flush, b);
     if (existed) store__group_add(b->group, NULL, NULL);
     *impl = b;
     return STORE_OK;
 }
 
+static void redo_clear(lmdb_txn_t *t)
+{
+    for (size_t i = 0; i < t->nredo; i++) free(t->redo[i].key);
+    t->nredo = 0;
+}
+
 static void txn_free(lmdb_txn_t *t)
 {
+    redo_clear(t);
+    free(t->redo);
     free(t->fresh);
     free(t);
+}
+
+static void ks_push(ks_entry_t **v, size_t *n, size_t *cap, const ks_entry_t *e)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 4;
+        *v = nb_xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = *e;
 }
 
 static void lmdb_close(void *impl)
 {
     lmdb_store_t *b = impl;
-    store__group_close(b->group);       /* runs every pending callback */
     if (b->writer) {                   /* caller bug: a txn left open */
         if (b->writer->mt) mdb_txn_abort(b->writer->mt);
         txn_free(b->writer);
+        b->writer = NULL;
     }
+    store__group_close(b->group);       /* flushes the batch, runs every pending callback */
     if (b->spare_writer) txn_free(b->spare_writer);
     while (b->read_pool) {
         lmdb_txn_t *t = b->read_pool;
@@ -294,16 +356,94 @@ static void lmdb_close(void *impl)
         txn_free(t);
     }
     mdb_env_close(b->env);
+    free(b->pend);
+    free(b->bfresh);
     free(b);
 }
 
-/* ---- transactions ------------------------------------------------------ */
+/* ---- batching -----------------------------------------------------------
+ *
+ * While a sync is in flight (store__group_busy), a commit's callback waits
+ * for the next sync whatever we do, so there is no hurry to write its pages:
+ * write transactions then run as LMDB child transactions of one open
+ * top-level transaction, b->batch. A child's commit merges into the batch
+ * (no I/O); its abort or failure discards only itself. The batch is
+ * committed — one page flush for all its commits — by batch_flush():
+ *
+ *   sync about to start (group flush hook)  → flush, the sync covers it
+ *   a read txn begins                       → flush first, so it sees every
+ *                                             commit made before it
+ *   LMDB_BATCH_MAX commits, or close        → flush
+ *
+ *   state         event                       action
+ *   no batch      begin_write, group idle      top-level txn (as without batching)
+ *   no batch      begin_write, group busy      open b->batch; child of it
+ *   batch         begin_write                  child of b->batch
+ *   batch         child commit OK              merge; callback kept in b->pend
+ *   batch         batch_flush                  commit b->batch; callbacks to the
+ *                                              group (with the error if it failed)
+ *   batch + open  begin_read                   rebase(): abort the child, flush,
+ *   child                                      replay the child's writes (redo
+ *                                              log) in a top-level txn
+ *
+ * A flush that fails (EIO, disk full) fails every commit of the batch: their
+ * callbacks get the error, as after a failed fdatasync. No other write
+ * transaction may begin while b->batch is open (LMDB has one writer), so
+ * advance() runs only after a flush. */
+
+static int commit_err(lmdb_store_t *b, int rc);
+static void advance(lmdb_store_t *b);
+
+/* Commit the batch; STORE_OK or the error its commits all got. */
+static int batch_flush(lmdb_store_t *b)
+{
+    if (!b->batch) return STORE_OK;
+    MDB_txn *p = b->batch;
+    b->batch = NULL;
+    int rc = 0, st = STORE_OK;
+    if (b->batch_n) {
+        rc = mdb_txn_commit(p);        /* frees p, also on failure */
+        if (rc != 0) st = commit_err(b, rc);
+    } else {
+        mdb_txn_abort(p);
+    }
+    if (rc == 0)
+        for (size_t i = 0; i < b->nbfresh; i++) b->ks[b->nks++] = b->bfresh[i];
+    b->nbfresh = 0;
+    for (size_t i = 0; i < b->npend; i++) store__group_enqueue(b->group, b->pend[i].cb, b->pend[i].arg, st);
+    b->npend = 0;
+    b->batch_n = 0;
+    if (rc == 0) advance(b);
+    else if (b->lost) b->lost(b->lost_arg);
+    return st;
+}
+
+static void lmdb_set_lost_hook(void *impl, void (*fn)(void *), void *arg)
+{
+    lmdb_store_t *b = impl;
+    b->lost = fn;
+    b->lost_arg = arg;
+}
+
+/* The group's flush hook. */
+static void lmdb_flush(void *ctx)
+{
+    (void)batch_flush(ctx);
+}
 
 static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
 {
     if (b->writer) return STORE_ERR_INVALID;   /* one write txn at a time */
+    if (b->batch && b->batch_n >= LMDB_BATCH_MAX) (void)batch_flush(b);
+    if (!b->batch && store__group_busy(b->group)) {
+        int rc = mdb_txn_begin(b->env, NULL, 0, &b->batch);
+        if (rc != 0) {
+            b->batch = NULL;
+            return report("begin", rc);
+        }
+    }
     MDB_txn *mt;
-    int rc = mdb_txn_begin(b->env, NULL, 0, &mt);
+    int rc = mdb_txn_begin(b->env, b->batch, 0, &mt);
     if (rc != 0) return report("begin", rc);
     lmdb_txn_t *t = b->spare_writer;
     b->spare_writer = NULL;
@@ -313,13 +453,76 @@ static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
     t->err = STORE_OK;
     t->gen = b->nks;
     t->nfresh = 0;
+    t->nested = b->batch != NULL;
     b->writer = t;
     *out = t;
     return STORE_OK;
 }
 
+static int fail_write(lmdb_txn_t *t, const char *what, int rc);
+
+/* A reader is about to begin while the open writer t is a child of a batch
+ * holding commits: flush the batch so the reader sees them, and carry t's
+ * writes so far over to a new top-level transaction. Values t's caller got
+ * earlier are store.c's copies (the codec decrypts into the txn's arena),
+ * so no pointer into the aborted child survives. */
+static void rebase(lmdb_txn_t *t)
+{
+    lmdb_store_t *b = t->b;
+    mdb_txn_abort(t->mt);              /* closes the handles it created */
+    t->mt = NULL;
+    t->nfresh = 0;
+    t->nested = 0;
+    int st = batch_flush(b);
+    if (st != STORE_OK) {              /* t may have sealed with a key that was lost */
+        t->err = st;
+        redo_clear(t);
+        return;
+    }
+    t->gen = b->nks;
+    int rc = mdb_txn_begin(b->env, NULL, 0, &t->mt);
+    if (rc != 0) {
+        t->mt = NULL;
+        t->err = report("begin", rc);
+        redo_clear(t);
+        return;
+    }
+    for (size_t i = 0; i < t->nredo; i++) {
+        redo_t *r = &t->redo[i];
+        store_lk_t lk = { t->mt, 0, b->deep };
+        rc = ks_handle(t, r->ks, !r->del, &lk.top);
+        if (rc == MDB_SUCCESS) {
+            if (r->del) {
+                rc = store__lk_del(&lk, r->key, r->klen);
+            } else {
+                MDB_val v = { r->vlen, r->key + r->klen };
+                rc = store__lk_put(&lk, r->key, r->klen, &v);
+            }
+        }
+        if (rc == MDB_NOTFOUND && r->del) rc = MDB_SUCCESS;
+        if (rc != MDB_SUCCESS) {
+            fail_write(t, "rebase", rc);
+            break;
+        }
+    }
+    redo_clear(t);
+}
+
 static int begin_read(lmdb_store_t *b, lmdb_txn_t **out)
 {
+    if (b->batch && b->batch_n) {
+        lmdb_txn_t *w = b->writer;
+        if (w && w->nested && w->mt && w->scanning) {
+            /* Begun from inside a scan callback of the batched writer: its
+             * cursors pin the child, which cannot be rebased now. This reader
+             * then misses the batch's commits; no caller does this. */
+            nb_log_warn("store", "lmdb: read txn begun inside a write txn's scan; it may miss recent commits");
+        } else if (w && w->nested && w->mt) {
+            rebase(w);
+        } else {
+            (void)batch_flush(b);      /* no child open (a failed one is gone) */
+        }
+    }
     lmdb_txn_t *t = b->read_pool;
     if (t) {
         b->read_pool = t->next;
@@ -375,6 +578,8 @@ static void end_write(lmdb_txn_t *t)
     lmdb_store_t *b = t->b;
     t->mt = NULL;
     t->nfresh = 0;
+    t->nested = 0;
+    redo_clear(t);
     b->writer = NULL;
     if (b->spare_writer) txn_free(t);
     else b->spare_writer = t;
@@ -387,6 +592,7 @@ static int fail_write(lmdb_txn_t *t, const char *what, int rc)
     mdb_txn_abort(t->mt);
     t->mt = NULL;
     t->nfresh = 0;
+    redo_clear(t);
     return t->err;
 }
 
@@ -424,6 +630,30 @@ static int commit_err(lmdb_store_t *b, int rc)
     return report("commit", rc);
 }
 
+/* A child of the batch commits: merge it, keep its callback for the flush. */
+static int commit_nested(lmdb_txn_t *t, store_durable_fn cb, void *arg)
+{
+    lmdb_store_t *b = t->b;
+    int rc = mdb_txn_commit(t->mt);    /* into b->batch; frees mt */
+    if (rc != 0) {
+        end_write(t);
+        return report("commit", rc);
+    }
+    for (size_t i = 0; i < t->nfresh; i++) ks_push(&b->bfresh, &b->nbfresh, &b->capbfresh, &t->fresh[i]);
+    end_write(t);
+    if (b->npend == b->cappend) {
+        b->cappend = b->cappend ? b->cappend * 2 : 64;
+        b->pend = nb_xrealloc(b->pend, b->cappend * sizeof *b->pend);
+    }
+    b->pend[b->npend++] = (pending_t){ cb, arg };
+    b->batch_n++;
+    if (!store__group_busy(b->group)) {        /* no sync to wait for after all */
+        (void)batch_flush(b);
+        store__group_kick(b->group);
+    }
+    return STORE_OK;
+}
+
 static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
@@ -436,6 +666,7 @@ static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
         end_write(t);
         return err;
     }
+    if (t->nested) return commit_nested(t, cb, arg);
     lmdb_store_t *b = t->b;
     int rc = mdb_txn_commit(t->mt);    /* frees mt, also on failure */
     if (rc != 0) {
@@ -462,6 +693,25 @@ static void lmdb_abort(store_txn_t *bt)
     end_write(t);
 }
 
+/* A nested txn's write, for rebase(). */
+static void redo_log(lmdb_txn_t *t, const char *ks, const void *key, size_t klen, const void *val,
+                     size_t vlen, int del)
+{
+    if (!t->nested) return;
+    if (t->nredo == t->capredo) {
+        t->capredo = t->capredo ? t->capredo * 2 : 8;
+        t->redo = nb_xrealloc(t->redo, t->capredo * sizeof *t->redo);
+    }
+    redo_t *r = &t->redo[t->nredo++];
+    snprintf(r->ks, sizeof r->ks, "%s", ks);
+    r->key = nb_xmalloc(klen + vlen + 1);
+    memcpy(r->key, key, klen);
+    if (vlen) memcpy(r->key + klen, val, vlen);
+    r->klen = klen;
+    r->vlen = vlen;
+    r->del = del;
+}
+
 /* ---- get / put / del / scan -------------------------------------------- */
 
 static int lmdb_get(store_txn_t *bt, const char *ks, const void *key, size_t klen,
@@ -469,11 +719,11 @@ static int lmdb_get(store_txn_t *bt, const char *ks, const void *key, size_t kle
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
     if (t->err != STORE_OK) return t->err;
-    MDB_dbi dbi;
-    int rc = ks_handle(t, ks, 0, &dbi);
+    store_lk_t lk = { t->mt, 0, t->b->deep };
+    int rc = ks_handle(t, ks, 0, &lk.top);
     if (rc == MDB_SUCCESS) {
-        MDB_val k = { klen, (void *)key }, v;
-        rc = mdb_get(t->mt, dbi, &k, &v);
+        MDB_val v;
+        rc = store__lk_get(&lk, key, klen, &v);
         if (rc == MDB_SUCCESS) {
             *val = v.mv_data;
             *vlen = v.mv_size;
@@ -488,51 +738,28 @@ static int lmdb_put(store_txn_t *bt, const char *ks, const void *key, size_t kle
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
     if (t->err != STORE_OK) return t->err;
     if (vlen > 0xffffffffu) return STORE_ERR_INVALID;
-    MDB_dbi dbi;
-    int rc = ks_handle(t, ks, 1, &dbi);
+    store_lk_t lk = { t->mt, 0, t->b->deep };
+    int rc = ks_handle(t, ks, 1, &lk.top);
     if (rc != MDB_SUCCESS) return fail_write(t, "open keyspace", rc);
-    MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
-    rc = mdb_put(t->mt, dbi, &k, &v, 0);
-    return rc ? fail_write(t, "put", rc) : STORE_OK;
+    MDB_val v = { vlen, (void *)val };
+    rc = store__lk_put(&lk, key, klen, &v);
+    if (rc) return fail_write(t, "put", rc);
+    redo_log(t, ks, key, klen, val, vlen, 0);
+    return STORE_OK;
 }
 
 static int lmdb_del(store_txn_t *bt, const char *ks, const void *key, size_t klen)
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
     if (t->err != STORE_OK) return t->err;
-    MDB_dbi dbi;
-    int rc = ks_handle(t, ks, 0, &dbi);
+    store_lk_t lk = { t->mt, 0, t->b->deep };
+    int rc = ks_handle(t, ks, 0, &lk.top);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
-    MDB_val k = { klen, (void *)key };
-    rc = mdb_del(t->mt, dbi, &k, NULL);
+    rc = store__lk_del(&lk, key, klen);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
-    return rc ? fail_write(t, "del", rc) : STORE_OK;
-}
-
-/* Byte-wise order, a prefix first: LMDB's default key order. */
-static int key_cmp(const MDB_val *k, const void *b, size_t blen)
-{
-    size_t n = k->mv_size < blen ? k->mv_size : blen;
-    int c = n ? memcmp(k->mv_data, b, n) : 0;
-    if (c) return c;
-    return k->mv_size < blen ? -1 : k->mv_size > blen;
-}
-
-/* Position c on the first key of the range in scan order. */
-static int scan_first(MDB_cursor *c, MDB_val *k, MDB_val *v, const void *lo, size_t lolen,
-                      const void *hi, size_t hilen, int reverse)
-{
-    if (!reverse) {
-        if (!lo || lolen == 0) return mdb_cursor_get(c, k, v, MDB_FIRST);
-        *k = (MDB_val){ lolen, (void *)lo };
-        return mdb_cursor_get(c, k, v, MDB_SET_RANGE);
-    }
-    if (!hi) return mdb_cursor_get(c, k, v, MDB_LAST);
-    *k = (MDB_val){ hilen, (void *)hi };
-    int rc = mdb_cursor_get(c, k, v, MDB_SET_RANGE);   /* first key >= hi */
-    if (rc == MDB_NOTFOUND) return mdb_cursor_get(c, k, v, MDB_LAST);
-    if (rc != 0) return rc;
-    return mdb_cursor_get(c, k, v, MDB_PREV);
+    if (rc) return fail_write(t, "del", rc);
+    redo_log(t, ks, key, klen, NULL, 0, 1);
+    return STORE_OK;
 }
 
 static int lmdb_scan(store_txn_t *bt, const char *ks, const void *lo, size_t lolen,
@@ -540,26 +767,15 @@ static int lmdb_scan(store_txn_t *bt, const char *ks, const void *lo, size_t lol
 {
     lmdb_txn_t *t = (lmdb_txn_t *)bt;
     if (t->err != STORE_OK) return t->err;
-    if (hi && hilen == 0) return 0;            /* nothing is below "" */
-    MDB_dbi dbi;
-    int rc = ks_handle(t, ks, 0, &dbi);
+    store_lk_t lk = { t->mt, 0, t->b->deep };
+    int rc = ks_handle(t, ks, 0, &lk.top);
     if (rc == MDB_NOTFOUND) return 0;
-    MDB_cursor *c;
-    rc = mdb_cursor_open(t->mt, dbi, &c);
-    if (rc != 0) return report("cursor", rc);
-    MDB_val k, v;
     int stop = 0;
-    for (rc = scan_first(c, &k, &v, lo, lolen, hi, hilen, reverse); rc == 0;
-         rc = mdb_cursor_get(c, &k, &v, reverse ? MDB_PREV : MDB_NEXT)) {
-        if (!reverse && hi && key_cmp(&k, hi, hilen) >= 0) break;
-        if (reverse && lo && key_cmp(&k, lo, lolen) < 0) break;
-        stop = fn(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
-        if (stop) break;
-    }
-    mdb_cursor_close(c);
+    t->scanning++;
+    rc = store__lk_scan(&lk, lo, lolen, hi, hilen, reverse, fn, arg, &stop);
+    t->scanning--;
     if (stop) return stop;
-    if (rc != 0 && rc != MDB_NOTFOUND) return report("scan", rc);
-    return 0;
+    return rc ? report("scan", rc) : 0;
 }
 
 const store_backend_t store_lmdb_backend = {
@@ -573,4 +789,5 @@ const store_backend_t store_lmdb_backend = {
     .scan = lmdb_scan,
     .commit = lmdb_commit,
     .abort = lmdb_abort,
+    .set_lost_hook = lmdb_set_lost_hook,
 };

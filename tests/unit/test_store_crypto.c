@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "test.h"
 #include "core/buf.h"
@@ -477,4 +478,34 @@ TEST(store_crypto_no_plaintext_value_in_any_file)
     files = 0;                     /* the grep works: keys are stored in clear (documented) */
     ASSERT_GE(grep_tree(dir, "VISIBLE-KEY-1999", &files), 1);
     finish();
+}
+
+/* Nonces come from a per-thread pool of random bytes: all distinct, and a
+ * forked child does not hand out the parent's next nonce again. */
+TEST(store_crypto_nonces_distinct_and_not_shared_with_a_child)
+{
+    enum { N = 3000 };
+    static uint8_t seen[N][STORE_CRYPTO_NONCE_LEN];
+    for (int i = 0; i < N; i++) {
+        ASSERT_EQ(store_crypto_nonce(seen[i]), 0);
+        for (int j = 0; j < i; j++) ASSERT(memcmp(seen[i], seen[j], STORE_CRYPTO_NONCE_LEN) != 0);
+    }
+    int fd[2];
+    ASSERT_EQ(pipe(fd), 0);
+    pid_t pid = fork();
+    ASSERT(pid >= 0);
+    if (pid == 0) {
+        uint8_t n[STORE_CRYPTO_NONCE_LEN];
+        int ok = store_crypto_nonce(n) == 0 && write(fd[1], n, sizeof n) == (ssize_t)sizeof n;
+        _exit(ok ? 0 : 1);
+    }
+    uint8_t mine[STORE_CRYPTO_NONCE_LEN], child[STORE_CRYPTO_NONCE_LEN];
+    ASSERT_EQ(read(fd[0], child, sizeof child), (ssize_t)sizeof child);
+    int st;
+    ASSERT_EQ(waitpid(pid, &st, 0), pid);
+    ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    ASSERT_EQ(store_crypto_nonce(mine), 0);
+    ASSERT(memcmp(mine, child, sizeof mine) != 0);
+    close(fd[0]);
+    close(fd[1]);
 }
