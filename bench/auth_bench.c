@@ -96,7 +96,7 @@ int main(int argc, char **argv)
     static const char *const st[] = {"false"};
     iam_ctx_key_t keys[] = {{"aws:SourceIp", ip, 1}, {"aws:SecureTransport", st, 1}};
     iam_request_t ir = {IAM_PRINCIPAL_USER, "arn:aws:iam::000000000000:user/alice", "000000000000", NULL,
-                        "dynamodb:GetItem", TABLE, NULL, keys, 2};
+                        "dynamodb:GetItem", TABLE, NULL, keys, 2, NULL, NULL};
     iam_result_t r;
     if (iam_evaluate(&set, &ir, &r) != IAM_ALLOW) { fprintf(stderr, "evaluate: not allowed\n"); return 1; }
 

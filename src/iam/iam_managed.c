@@ -320,7 +320,7 @@ static void op_simulate(nb_req_t *req)
             has_res = 1;
             iam_global_ctx_t g;
             iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), username, NULL, src);
-            iam_request_t ir = {type, src, req->ctx->cfg->account, r ? src : NULL, action, res, NULL, g.keys, g.n};
+            iam_request_t ir = {type, src, req->ctx->cfg->account, r ? src : NULL, action, res, NULL, g.keys, g.n, NULL, NULL};
             iam_policy_set_t set = {(const iam_policy_t *const *)pols, np, NULL, 0, NULL, 0, NULL, 0};
             iam_result_t out;
             iam_decision_t d = iam_evaluate(&set, &ir, &out);
