@@ -200,6 +200,7 @@ typedef struct keyctx {
     nb_req_t *req;
     const void *scope;
     const char *resource;
+    const char *passed_to;  /* iam:PassRole checks: iam:PassedToService */
     json_t *rtags;          /* resource's tags; NULL until loaded or when none */
     int rtags_loaded;
     struct { const char *key; const char *const *vals; size_t n; int found; } cache[KEY_CACHE];
@@ -252,6 +253,10 @@ static int key_lookup(void *arg, const char *key, const char *const **vals, size
     *n = 0;
     if (strncasecmp(key, "aws:ResourceTag/", 16) == 0) {
         found = resource_tag(k, key + 16, vals, n);
+    } else if (k->passed_to && strcasecmp(key, "iam:PassedToService") == 0) {
+        *vals = &k->passed_to;
+        *n = 1;
+        found = 1;
     } else {
         const nb_authz_t *az = k->req->svc->authz;
         if (az && az->cond_key) found = az->cond_key(k->req, k->scope, key, vals, n) == 1;
@@ -267,14 +272,16 @@ static int key_lookup(void *arg, const char *key, const char *const **vals, size
 }
 
 /* Evaluate (action, resource) for id, with scope (the service's part of the
- * request, or NULL) for its condition keys; 0 when allowed, else -1 after
- * replying. */
-static int check(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource, const void *scope)
+ * request, or NULL) for its condition keys, and passed_to as
+ * iam:PassedToService (iam:PassRole checks, else NULL); 0 when allowed, else
+ * -1 after replying. */
+static int check_passing(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource,
+                         const void *scope, const char *passed_to)
 {
     iam_global_ctx_t g;
     iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), id->username, id->userid,
                     id->role_arn ? id->role_arn : id->arn);
-    keyctx_t kc = {.req = req, .scope = scope, .resource = resource};
+    keyctx_t kc = {.req = req, .scope = scope, .resource = resource, .passed_to = passed_to};
     iam_request_t ir = {
         .principal_type = id->type, .principal_arn = id->arn, .principal_account = req->ctx->cfg->account,
         .role_arn = id->role_arn, .action = action, .resource = resource, .resource_account = NULL,
@@ -306,6 +313,11 @@ static int check(nb_req_t *req, const auth_ident_t *id, const char *action, cons
     return -1;
 }
 
+static int check(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource, const void *scope)
+{
+    return check_passing(req, id, action, resource, scope, NULL);
+}
+
 static int authorize(nb_req_t *req, const auth_ident_t *id)
 {
     const char *action = req->op->iam_action;
@@ -323,7 +335,7 @@ static int authorize(nb_req_t *req, const auth_ident_t *id)
     /* giving a function a role is passing that role: iam:PassRole on it as well */
     if (strcmp(action, "lambda:CreateFunction") == 0 || strcmp(action, "lambda:UpdateFunctionConfiguration") == 0) {
         const char *role = json_string_value(json_object_get(req->json, "Role"));
-        if (role && check(req, id, "iam:PassRole", role, NULL) != 0) return -1;
+        if (role && check_passing(req, id, "iam:PassRole", role, NULL, "lambda.amazonaws.com") != 0) return -1;
     }
     return 0;
 }

@@ -31,6 +31,11 @@ int iam__check_name(nb_req_t *req, const char *param, const char *v, size_t max)
 /* Store helpers: a document (new reference) or NULL; put returns a store status. */
 json_t *iam__get(store_txn_t *t, const char *ks, const char *key);
 int iam__put(store_txn_t *t, const char *ks, const char *key, json_t *doc);
+/* A managed policy's record by ARN (iam.policies shape; AWS managed ones from
+ * aws_policies.h with the account's attachment count) or NULL; put stores it
+ * (for an AWS managed one only its AttachmentCount). */
+json_t *iam__policy_get(store_txn_t *t, const char *arn);
+int iam__policy_put(store_txn_t *t, const char *arn, json_t *p);
 /* Begin a transaction or reply InternalFailure and return NULL. */
 store_txn_t *iam__begin(nb_req_t *req, int write);
 /* Commit t and reply nb_reply_query(req, xml) once durable (xml copied; may be NULL). */
