@@ -330,8 +330,9 @@ static int authorize(nb_req_t *req, const auth_ident_t *id)
     if (n_parts == 0) {
         if (check(req, id, action, normalize_resource(req, action, nb_edge_resource_arn(req)), NULL) != 0) return -1;
     }
-    for (size_t i = 0; i < n_parts; i++)   /* batch operations: every resource on its own */
-        if (check(req, id, action, parts[i].resource, parts[i].scope) != 0) return -1;
+    for (size_t i = 0; i < n_parts; i++)   /* batches, transactions: every part on its own */
+        if (check(req, id, parts[i].action ? parts[i].action : action, parts[i].resource, parts[i].scope) != 0)
+            return -1;
     /* giving a function a role is passing that role: iam:PassRole on it as well */
     if (strcmp(action, "lambda:CreateFunction") == 0 || strcmp(action, "lambda:UpdateFunctionConfiguration") == 0) {
         const char *role = json_string_value(json_object_get(req->json, "Role"));

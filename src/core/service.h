@@ -57,14 +57,16 @@ typedef struct nb_op {
  * request-derived IAM condition keys and its resources' tags. The evaluator
  * asks lazily, only for keys some applicable policy tests. All optional. */
 typedef struct nb_authz_part {
+    const char *action;      /* IAM action of this part; NULL = the op's */
     const char *resource;    /* ARN this part acts on */
     const void *scope;       /* the service's (e.g. one table's entries of a batch); given back to cond_key */
 } nb_authz_part_t;
 
 typedef struct nb_authz {
     /* Requests acting on several resources (batch operations over several
-     * tables): set *parts (req->arena) and return how many; each is authorized
-     * on its own with the op's action. 0 = the op's single resource. */
+     * tables, transactions whose items need their own actions): set *parts
+     * (req->arena) and return how many; each is authorized on its own. 0 =
+     * the op's single action and resource. */
     size_t (*parts)(nb_req_t *req, nb_authz_part_t **parts);
     /* Values the request carries for condition key `key` (any case:
      * "dynamodb:LeadingKeys", "aws:RequestTag/team", "aws:TagKeys") for scope

@@ -7,7 +7,8 @@
  *                         the partition key's equality value of a Query's
  *                         KeyConditionExpression (or KeyConditions), on the
  *                         index when one is named; every item of a batch's
- *                         table. S and N values as written, B as base64.
+ *                         table; the item of a transaction's part. S and N
+ *                         values as written, B as base64.
  *   dynamodb:Attributes   top-level attribute names requested (ProjectionExpression,
  *                         AttributesToGet) or written (the item's names, the
  *                         key and the UpdateExpression / AttributeUpdates targets).
@@ -17,6 +18,11 @@
  *                         on an index).
  *   dynamodb:ReturnValues ReturnValues of PutItem / UpdateItem / DeleteItem (NONE by default).
  *   aws:RequestTag/K, aws:TagKeys  the Tags of CreateTable / TagResource, TagKeys of UntagResource.
+ *
+ * Parts: BatchGetItem / BatchWriteItem are authorized once per table (with
+ * that table's items only); TransactWriteItems / TransactGetItems once per
+ * item with the item's own action, as AWS does: dynamodb:PutItem,
+ * UpdateItem, DeleteItem, ConditionCheckItem, GetItem on the item's table.
  *
  * A request the handler would refuse as malformed may get no value here (the
  * key is then absent); the handler then refuses it before touching any data,
@@ -29,36 +35,74 @@
 #include <string.h>
 #include <strings.h>
 
-/* One table's entries of a BatchGetItem / BatchWriteItem (a part's scope). */
-typedef struct batch_scope {
+/* What one check looks at: the whole request (scope NULL) or one part. "op"
+ * names the single-item operation it behaves like ("GetItem", "PutItem",
+ * "UpdateItem", "DeleteItem", "ConditionCheckItem", "Query", "Scan") or
+ * "BatchGetItem" / "BatchWriteItem" for one table's entries of a batch. */
+typedef struct part_scope {
+    const char *op;
     const char *table;
-    const json_t *entry;    /* KeysAndAttributes, or the array of write requests */
-} batch_scope_t;
+    const json_t *body;     /* the request, one Put/Update/... spec, or one table's batch entries */
+} part_scope_t;
 
 static int is_op(const nb_req_t *req, const char *name)
 {
     return strcmp(req->op->name, name) == 0;
 }
 
+static void add_part(nb_req_t *req, nb_authz_part_t *p, const char *op, const char *table, const json_t *body,
+                     const char *action)
+{
+    part_scope_t *s = nb_arena_alloc(req->arena, sizeof *s);
+    s->op = op;
+    s->table = nb_arena_strdup(req->arena, table);
+    s->body = body;
+    p->scope = s;
+    p->action = action;
+    p->resource = nb_arena_printf(req->arena, "arn:aws:dynamodb:%s:%s:table/%s", req->ctx->cfg->region,
+                                  req->ctx->cfg->account, table);
+}
+
+static const struct { const char *member, *op, *action; } TRANSACT[] = {
+    {"Put", "PutItem", "dynamodb:PutItem"},
+    {"Update", "UpdateItem", "dynamodb:UpdateItem"},
+    {"Delete", "DeleteItem", "dynamodb:DeleteItem"},
+    {"ConditionCheck", "ConditionCheckItem", "dynamodb:ConditionCheckItem"},
+    {"Get", "GetItem", "dynamodb:GetItem"},
+};
+
 static size_t ddb_authz_parts(nb_req_t *req, nb_authz_part_t **parts)
 {
-    if (!is_op(req, "BatchGetItem") && !is_op(req, "BatchWriteItem")) return 0;
-    json_t *ri = json_object_get(req->json, "RequestItems");
-    size_t n = json_object_size(ri), i = 0;
-    if (!n) return 0;
-    *parts = nb_arena_alloc(req->arena, n * sizeof **parts);
-    const char *name;
-    json_t *entry;
-    json_object_foreach(ri, name, entry) {
-        batch_scope_t *s = nb_arena_alloc(req->arena, sizeof *s);
-        s->table = nb_arena_strdup(req->arena, name);
-        s->entry = entry;
-        (*parts)[i].scope = s;
-        (*parts)[i].resource = nb_arena_printf(req->arena, "arn:aws:dynamodb:%s:%s:table/%s", req->ctx->cfg->region,
-                                               req->ctx->cfg->account, name);
-        i++;
+    size_t i = 0;
+    if (is_op(req, "BatchGetItem") || is_op(req, "BatchWriteItem")) {
+        json_t *ri = json_object_get(req->json, "RequestItems");
+        size_t n = json_object_size(ri);
+        if (!n) return 0;
+        *parts = nb_arena_alloc(req->arena, n * sizeof **parts);
+        const char *name;
+        json_t *entry;
+        json_object_foreach(ri, name, entry) add_part(req, &(*parts)[i++], req->op->name, name, entry, NULL);
+        return i;
     }
-    return i;
+    if (is_op(req, "TransactWriteItems") || is_op(req, "TransactGetItems")) {
+        json_t *items = json_object_get(req->json, "TransactItems");
+        size_t n = json_array_size(items);
+        if (!n) return 0;
+        *parts = nb_arena_alloc(req->arena, n * sizeof **parts);
+        size_t k;
+        json_t *it;
+        json_array_foreach(items, k, it) {
+            for (size_t m = 0; m < sizeof TRANSACT / sizeof TRANSACT[0]; m++) {
+                json_t *spec = json_object_get(it, TRANSACT[m].member);
+                const char *table = ddb_jstr(spec, "TableName");
+                if (!table) continue;
+                add_part(req, &(*parts)[i++], TRANSACT[m].op, table, spec, TRANSACT[m].action);
+                break;
+            }
+        }
+        return i;   /* malformed items get no part: the handler refuses them */
+    }
+    return 0;
 }
 
 /* --- dynamodb:LeadingKeys ---------------------------------------------------- */
@@ -128,27 +172,28 @@ static void query_leading(nb_req_t *req, const ddb_table_t *t, auth_vals_t *l)
     }
 }
 
-static int leading_keys(nb_req_t *req, const batch_scope_t *s, auth_vals_t *l)
+static int leading_keys(nb_req_t *req, const part_scope_t *s, auth_vals_t *l)
 {
-    const char *tname = s ? s->table : ddb_jstr(req->json, "TableName");
-    const ddb_table_t *t = tname ? ddb_table_get(tname) : NULL;
+    const ddb_table_t *t = s->table ? ddb_table_get(s->table) : NULL;
     if (!t) return 0;
-    if (s && is_op(req, "BatchGetItem")) {
+    const char *op = s->op;
+    if (strcmp(op, "BatchGetItem") == 0) {
         size_t i;
         json_t *k;
-        json_array_foreach(json_object_get(s->entry, "Keys"), i, k) add_hash(l, k, t->ks.hash);
-    } else if (s) {
+        json_array_foreach(json_object_get(s->body, "Keys"), i, k) add_hash(l, k, t->ks.hash);
+    } else if (strcmp(op, "BatchWriteItem") == 0) {
         size_t i;
         json_t *w;
-        json_array_foreach(s->entry, i, w) {
+        json_array_foreach(s->body, i, w) {
             add_hash(l, json_object_get(json_object_get(w, "PutRequest"), "Item"), t->ks.hash);
             add_hash(l, json_object_get(json_object_get(w, "DeleteRequest"), "Key"), t->ks.hash);
         }
-    } else if (is_op(req, "PutItem")) {
-        add_hash(l, json_object_get(req->json, "Item"), t->ks.hash);
-    } else if (is_op(req, "GetItem") || is_op(req, "UpdateItem") || is_op(req, "DeleteItem")) {
-        add_hash(l, json_object_get(req->json, "Key"), t->ks.hash);
-    } else if (is_op(req, "Query")) {
+    } else if (strcmp(op, "PutItem") == 0) {
+        add_hash(l, json_object_get(s->body, "Item"), t->ks.hash);
+    } else if (strcmp(op, "GetItem") == 0 || strcmp(op, "UpdateItem") == 0 || strcmp(op, "DeleteItem") == 0 ||
+               strcmp(op, "ConditionCheckItem") == 0) {
+        add_hash(l, json_object_get(s->body, "Key"), t->ks.hash);
+    } else if (strcmp(op, "Query") == 0) {
         query_leading(req, t, l);
     } else {
         return 0;
@@ -191,15 +236,15 @@ static int projection(nb_req_t *req, const json_t *body, auth_vals_t *l)
     return 1;
 }
 
-static void update_targets(nb_req_t *req, auth_vals_t *l)
+static void update_targets(nb_req_t *req, const json_t *body, auth_vals_t *l)
 {
-    const char *ue = ddb_jstr(req->json, "UpdateExpression");
+    const char *ue = ddb_jstr(body, "UpdateExpression");
     if (ue) {
         ddb_expr_ctx_t c;
         ddb_err_t err = DDB_ERR_INIT;
         ddb_update_t *u = NULL;
-        if (ddb_expr_begin(&c, req->arena, json_object_get(req->json, "ExpressionAttributeNames"),
-                           json_object_get(req->json, "ExpressionAttributeValues"), &err) == 0 &&
+        if (ddb_expr_begin(&c, req->arena, json_object_get(body, "ExpressionAttributeNames"),
+                           json_object_get(body, "ExpressionAttributeValues"), &err) == 0 &&
             ddb_parse_update(&c, ue, &u, &err) == 0) {
             for (size_t i = 0; i < u->n; i++)
                 if (u->actions[i].path.n && u->actions[i].path.elems[0].name)
@@ -208,32 +253,33 @@ static void update_targets(nb_req_t *req, auth_vals_t *l)
         ddb_expr_abort(&c);
         ddb_err_free(&err);
     }
-    add_names(l, json_object_get(req->json, "AttributeUpdates"));
+    add_names(l, json_object_get(body, "AttributeUpdates"));
 }
 
-static int attributes(nb_req_t *req, const batch_scope_t *s, auth_vals_t *l)
+static int attributes(nb_req_t *req, const part_scope_t *s, auth_vals_t *l)
 {
-    if (s && is_op(req, "BatchGetItem")) return projection(req, s->entry, l) && l->n > 0;
-    if (s) {
+    const char *op = s->op;
+    if (strcmp(op, "BatchGetItem") == 0) return projection(req, s->body, l) && l->n > 0;
+    if (strcmp(op, "BatchWriteItem") == 0) {
         size_t i;
         json_t *w;
-        json_array_foreach(s->entry, i, w) {
+        json_array_foreach(s->body, i, w) {
             add_names(l, json_object_get(json_object_get(w, "PutRequest"), "Item"));
             add_names(l, json_object_get(json_object_get(w, "DeleteRequest"), "Key"));
         }
         return 1;
     }
-    if (is_op(req, "PutItem")) {
-        add_names(l, json_object_get(req->json, "Item"));
+    if (strcmp(op, "PutItem") == 0) {
+        add_names(l, json_object_get(s->body, "Item"));
         return 1;
     }
-    if (is_op(req, "UpdateItem") || is_op(req, "DeleteItem")) {
-        add_names(l, json_object_get(req->json, "Key"));
-        if (is_op(req, "UpdateItem")) update_targets(req, l);
+    if (strcmp(op, "UpdateItem") == 0 || strcmp(op, "DeleteItem") == 0 || strcmp(op, "ConditionCheckItem") == 0) {
+        add_names(l, json_object_get(s->body, "Key"));
+        if (strcmp(op, "UpdateItem") == 0) update_targets(req, s->body, l);
         return 1;
     }
-    if (is_op(req, "GetItem") || is_op(req, "Query") || is_op(req, "Scan"))
-        return projection(req, req->json, l);
+    if (strcmp(op, "GetItem") == 0 || strcmp(op, "Query") == 0 || strcmp(op, "Scan") == 0)
+        return projection(req, s->body, l);
     return 0;
 }
 
@@ -246,7 +292,8 @@ static int one(nb_req_t *req, const char *v, const char *const **vals, size_t *n
 
 static int ddb_authz_key(nb_req_t *req, const void *scope, const char *key, const char *const **vals, size_t *n)
 {
-    const batch_scope_t *s = scope;
+    part_scope_t whole = {req->op->name, ddb_jstr(req->json, "TableName"), req->json};
+    const part_scope_t *s = scope ? scope : &whole;
     json_t *tags = is_op(req, "CreateTable") || is_op(req, "TagResource") ? json_object_get(req->json, "Tags") : NULL;
     if (is_op(req, "UntagResource") && strcasecmp(key, "aws:TagKeys") == 0) {
         auth_vals_t l = AUTH_VALS_INIT(req);
@@ -264,9 +311,10 @@ static int ddb_authz_key(nb_req_t *req, const void *scope, const char *key, cons
     if (strcasecmp(key, "dynamodb:Attributes") == 0)
         return attributes(req, s, &l) ? auth_vals_done(&l, vals, n) : 0;
     if (strcasecmp(key, "dynamodb:Select") == 0) {
-        int read = is_op(req, "Query") || is_op(req, "Scan") || is_op(req, "GetItem") || is_op(req, "BatchGetItem");
+        const char *op = s->op;
+        int read = !strcmp(op, "Query") || !strcmp(op, "Scan") || !strcmp(op, "GetItem") || !strcmp(op, "BatchGetItem");
         if (!read) return 0;
-        const json_t *body = s ? s->entry : req->json;
+        const json_t *body = s->body;
         const char *sel = ddb_jstr(body, "Select");
         if (!sel) {
             if (json_object_get(body, "ProjectionExpression") || json_object_get(body, "AttributesToGet"))
@@ -277,8 +325,9 @@ static int ddb_authz_key(nb_req_t *req, const void *scope, const char *key, cons
         return one(req, sel, vals, n);
     }
     if (strcasecmp(key, "dynamodb:ReturnValues") == 0) {
-        if (!is_op(req, "PutItem") && !is_op(req, "UpdateItem") && !is_op(req, "DeleteItem")) return 0;
-        const char *rv = ddb_jstr(req->json, "ReturnValues");
+        if (strcmp(s->op, "PutItem") != 0 && strcmp(s->op, "UpdateItem") != 0 && strcmp(s->op, "DeleteItem") != 0)
+            return 0;
+        const char *rv = ddb_jstr(s->body, "ReturnValues");
         return one(req, rv ? rv : "NONE", vals, n);
     }
     return 0;

@@ -244,6 +244,7 @@ TEST(dynamodb_batches_are_authorized_per_table)
     nb_authz_part_t *parts;
     ASSERT_EQ(ddb_service.authz->parts(r, &parts), 2);
     ASSERT_STREQ(parts[0].resource, T_USERS);
+    ASSERT(parts[0].action == NULL);   /* the op's: dynamodb:BatchWriteItem */
     ASSERT_STREQ(parts[1].resource, "arn:aws:dynamodb:us-east-1:" ACCT ":table/Posts");
     ASSERT_STREQ(ask(r, parts[0].scope, "dynamodb:LeadingKeys"), "a,b");
     ASSERT_STREQ(ask(r, parts[0].scope, "dynamodb:Attributes"), "pk,sk,x");
@@ -258,6 +259,46 @@ TEST(dynamodb_batches_are_authorized_per_table)
     freereq(r);
     r = mkreq(&ddb_service, "GetItem", "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\"}}}");
     ASSERT_EQ(ddb_service.authz->parts(r, &parts), 0);   /* one resource: the op's */
+    freereq(r);
+    ddb_catalog_clear();
+}
+
+TEST(dynamodb_transactions_are_authorized_per_item_with_its_action)
+{
+    install_users();
+    ddb_catalog_install(json_pack("{s:s,s:i,s:[{s:s,s:s}],s:[{s:s,s:s}]}", "TableName", "Posts", "Num", 2,
+                                  "KeySchema", "AttributeName", "id", "KeyType", "HASH", "AttributeDefinitions",
+                                  "AttributeName", "id", "AttributeType", "N"));
+    nb_req_t *r = mkreq(&ddb_service, "TransactWriteItems",
+                        "{\"TransactItems\":["
+                        "{\"Put\":{\"TableName\":\"Users\",\"Item\":{\"pk\":{\"S\":\"a\"},\"sk\":{\"N\":\"1\"},\"v\":{\"S\":\"x\"}}}},"
+                        "{\"Update\":{\"TableName\":\"Posts\",\"Key\":{\"id\":{\"N\":\"7\"}},"
+                        "\"UpdateExpression\":\"SET hits = :one\",\"ExpressionAttributeValues\":{\":one\":{\"N\":\"1\"}}}},"
+                        "{\"Delete\":{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"b\"},\"sk\":{\"N\":\"1\"}}}},"
+                        "{\"ConditionCheck\":{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"c\"},\"sk\":{\"N\":\"1\"}},"
+                        "\"ConditionExpression\":\"attribute_exists(pk)\"}}]}");
+    nb_authz_part_t *parts;
+    ASSERT_EQ(ddb_service.authz->parts(r, &parts), 4);
+    ASSERT_STREQ(parts[0].action, "dynamodb:PutItem");
+    ASSERT_STREQ(parts[0].resource, T_USERS);
+    ASSERT_STREQ(ask(r, parts[0].scope, "dynamodb:LeadingKeys"), "a");
+    ASSERT_STREQ(ask(r, parts[0].scope, "dynamodb:Attributes"), "pk,sk,v");
+    ASSERT_STREQ(parts[1].action, "dynamodb:UpdateItem");
+    ASSERT_STREQ(parts[1].resource, "arn:aws:dynamodb:us-east-1:" ACCT ":table/Posts");
+    ASSERT_STREQ(ask(r, parts[1].scope, "dynamodb:LeadingKeys"), "7");
+    ASSERT_STREQ(ask(r, parts[1].scope, "dynamodb:Attributes"), "id,hits");
+    ASSERT_STREQ(parts[2].action, "dynamodb:DeleteItem");
+    ASSERT_STREQ(ask(r, parts[2].scope, "dynamodb:LeadingKeys"), "b");
+    ASSERT_STREQ(parts[3].action, "dynamodb:ConditionCheckItem");
+    ASSERT_STREQ(ask(r, parts[3].scope, "dynamodb:LeadingKeys"), "c");
+    freereq(r);
+    r = mkreq(&ddb_service, "TransactGetItems",
+              "{\"TransactItems\":[{\"Get\":{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\"},"
+              "\"sk\":{\"N\":\"1\"}},\"ProjectionExpression\":\"v\"}}]}");
+    ASSERT_EQ(ddb_service.authz->parts(r, &parts), 1);
+    ASSERT_STREQ(parts[0].action, "dynamodb:GetItem");
+    ASSERT_STREQ(ask(r, parts[0].scope, "dynamodb:LeadingKeys"), "a");
+    ASSERT_STREQ(ask(r, parts[0].scope, "dynamodb:Attributes"), "v");
     freereq(r);
     ddb_catalog_clear();
 }

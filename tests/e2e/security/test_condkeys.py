@@ -120,6 +120,33 @@ class ConditionKeys(NimbusTestCase):
                                                              "Other": {"Keys": [{"pk": {"S": "alice"}}]}}),
                     denial("alice", "dynamodb:BatchGetItem", TABLE_ARN % "Other"))
 
+    def test_transactions_need_each_items_action_and_keys(self):
+        key = self.user("txuser", {
+            "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:ConditionCheckItem"],
+            "Resource": TABLE_ARN % "Scores",
+            "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${aws:username}"]}}})
+        ddb = self.client("dynamodb", key)
+        mine = {"pk": {"S": "txuser"}, "sk": {"S": "t1"}}
+        ddb.transact_write_items(TransactItems=[{"Put": {"TableName": "Scores", "Item": mine}}])
+        got = ddb.transact_get_items(TransactItems=[{"Get": {"TableName": "Scores", "Key": mine}}])
+        self.assertEqual(got["Responses"][0]["Item"]["sk"]["S"], "t1")
+        # another user's partition key, another table, an action not granted: each item is checked
+        self.denied(lambda: ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "Scores", "Item": {"pk": {"S": "txuser"}, "sk": {"S": "t2"}}}},
+            {"Put": {"TableName": "Scores", "Item": {"pk": {"S": "bob"}, "sk": {"S": "t2"}}}}]),
+            denial("txuser", "dynamodb:PutItem", TABLE_ARN % "Scores"))
+        self.denied(lambda: ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "Other", "Item": {"pk": {"S": "txuser"}}}}]),
+            denial("txuser", "dynamodb:PutItem", TABLE_ARN % "Other"))
+        self.denied(lambda: ddb.transact_write_items(TransactItems=[
+            {"Delete": {"TableName": "Scores", "Key": mine}}]),
+            denial("txuser", "dynamodb:DeleteItem", TABLE_ARN % "Scores"))
+        self.denied(lambda: ddb.transact_get_items(TransactItems=[
+            {"Get": {"TableName": "Scores", "Key": {"pk": {"S": "bob"}, "sk": {"S": "1"}}}}]),
+            denial("txuser", "dynamodb:GetItem", TABLE_ARN % "Scores"))
+        root = self.nimbus.client("dynamodb")
+        self.assertNotIn("Item", root.get_item(TableName="Scores", Key={"pk": {"S": "txuser"}, "sk": {"S": "t2"}}))
+
     # --- dynamodb:Attributes and dynamodb:Select -------------------------------------------
 
     def test_attributes_and_select(self):
