@@ -80,6 +80,9 @@ void iam__tags_xml(nb_buf_t *b, json_t *doc);
 /* The entity's summary XML (the fields GetUser / GetRole / GetGroup return). */
 void iam__entity_xml(nb_buf_t *b, const iam__kind_t *k, json_t *doc);
 
+/* Condition keys and user / role tags for IAM authorization (iam_authz.c). */
+extern const nb_authz_t iam__authz;
+
 /* Managed policies and simulation (iam_managed.c). */
 void iam__op_create_policy(nb_req_t *req);
 void iam__op_get_policy(nb_req_t *req);

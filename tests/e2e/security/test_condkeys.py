@@ -199,6 +199,32 @@ class ConditionKeys(NimbusTestCase):
         self.denied(lambda: ddb.get_item(TableName="Other", Key={"pk": {"S": "x"}}),
                     denial("bluereader", "dynamodb:GetItem", TABLE_ARN % "Other"))
 
+    def test_role_tags_for_pass_role_and_request_tags_for_iam(self):
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+            "Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+        self.iam.create_role(RoleName="blue-role", AssumeRolePolicyDocument=trust, Tags=[{"Key": "team", "Value": "blue"}])
+        self.iam.create_role(RoleName="plain-role", AssumeRolePolicyDocument=trust)
+        key = self.user("deployer", {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*"},
+                        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+                         "Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}}},
+                        {"Effect": "Allow", "Action": ["iam:CreateUser", "iam:TagUser"], "Resource": "*",
+                         "Condition": {"StringEquals": {"aws:RequestTag/team": "blue"}}})
+        lam = self.client("lambda", key)
+        role = "arn:aws:iam::%s:role/%%s" % ACCOUNT
+        lam.create_function(FunctionName="by-deployer", Runtime="python3.11", Handler="app.handler",
+                            Role=role % "blue-role", Code={"ZipFile": code_zip()})
+        self.denied(lambda: lam.create_function(FunctionName="by-deployer-2", Runtime="python3.11",
+                                                Handler="app.handler", Role=role % "plain-role",
+                                                Code={"ZipFile": code_zip()}),
+                    "User: arn:aws:iam::%s:user/deployer is not authorized to perform: iam:PassRole on resource: "
+                    "%s because no identity-based policy allows the iam:PassRole action"
+                    % (ACCOUNT, role % "plain-role"), 403)
+        iam = self.client("iam", key)
+        iam.create_user(UserName="tagged-by-deployer", Tags=[{"Key": "team", "Value": "blue"}])
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            iam.create_user(UserName="untagged-by-deployer")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "AccessDenied")
+
     # --- aws:RequestTag / aws:TagKeys -----------------------------------------------------
 
     def test_request_tags_and_tag_keys(self):
