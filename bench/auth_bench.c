@@ -4,10 +4,11 @@
  * evaluation of a user with three identity policies (one with conditions and
  * an explicit Deny) and a permissions boundary. Target: <= 10 us per request.
  *
- * Hand-built (not part of `make`):
- *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o build/auth_bench bench/auth_bench.c \
- *      src/auth/[a-z]*.c src/iam/[a-z]*.c src/core/alloc.c src/core/arena.c src/core/buf.c \
- *      src/core/util.c src/core/log.c $(pkg-config --cflags --libs jansson openssl) -lpthread -lm
+ * Hand-built (not part of `make`), against the release objects:
+ *   make && P="libuv jansson openssl libseccomp yaml-0.1" && cc -std=c11 -D_GNU_SOURCE -O2 -Isrc \
+ *      $(pkg-config --cflags $P) -o build/auth_bench bench/auth_bench.c \
+ *      $(find build/obj -name "*.o" ! -name main.o) $(pkg-config --libs $P) -llmdb -lhttp_parser -lz \
+ *      -lpthread -lm -larchive -ldl
  *   build/auth_bench [iterations]
  * Prints ns/request for verify, evaluate and both. */
 #include <stdio.h>
@@ -96,7 +97,7 @@ int main(int argc, char **argv)
     static const char *const st[] = {"false"};
     iam_ctx_key_t keys[] = {{"aws:SourceIp", ip, 1}, {"aws:SecureTransport", st, 1}};
     iam_request_t ir = {IAM_PRINCIPAL_USER, "arn:aws:iam::000000000000:user/alice", "000000000000", NULL,
-                        "dynamodb:GetItem", TABLE, NULL, keys, 2};
+                        "dynamodb:GetItem", TABLE, NULL, keys, 2, NULL, NULL};
     iam_result_t r;
     if (iam_evaluate(&set, &ir, &r) != IAM_ALLOW) { fprintf(stderr, "evaluate: not allowed\n"); return 1; }
 

@@ -1,17 +1,22 @@
 /* auth_enforce_bench.c — cost of auth_enforce() for one DynamoDB GetItem as botocore
  * signs it, with warm caches, through the real credential store: root, and an
- * IAM user with an inline policy (an Allow and a conditional Deny). Target:
- * <= 10 us per request (issue 7).
+ * IAM user with an inline policy (an Allow and a conditional Deny), and
+ * ("leading") an IAM user whose Allow holds only for dynamodb:LeadingKeys
+ * (ForAllValues:StringEquals, DynamoDB's condition-key hook reading the
+ * request's Key against the table's key schema). Target: <= 10 us per
+ * request (issue 7).
  *
  * Hand-built (not part of `make`), against the release objects:
- *   make && cc -std=c11 -D_GNU_SOURCE -O2 -Isrc $(pkg-config --cflags libuv jansson openssl) \
- *      -o build/auth_enforce_bench bench/auth_enforce_bench.c $(find build/obj -name "*.o" ! -name main.o) \
- *      $(pkg-config --libs libuv jansson openssl libseccomp libarchive) -llmdb -lhttp_parser -lz -lpthread
- * -lm build/auth_enforce_bench DIR user|root   (DIR: an empty scratch directory) */
+ *   make && P="libuv jansson openssl libseccomp yaml-0.1" && cc -std=c11 -D_GNU_SOURCE -O2 -Isrc \
+ *      $(pkg-config --cflags $P) -o build/auth_enforce_bench bench/auth_enforce_bench.c \
+ *      $(find build/obj -name "*.o" ! -name main.o) $(pkg-config --libs $P) -llmdb -lhttp_parser -lz \
+ *      -lpthread -lm -larchive -ldl
+ *   build/auth_enforce_bench DIR user|root|leading   (DIR: an empty scratch directory) */
 #include "auth/creds.h"
 #include "auth/enforce.h"
 #include "auth/sigv4.h"
 #include "core/arena.h"
+#include "dynamodb/ddb_table.h"
 #include "core/util.h"
 #include "store/store.h"
 #include <stdio.h>
@@ -52,11 +57,24 @@ int main(int argc, char **argv) {
         "Users\\\"},{\\\"Effect\\\":\\\"Deny\\\",\\\"Action\\\":\\\"*\\\",\\\"Resource\\\":\\\"*\\\","
         "\\\"Condition\\\":{\\\"NotIpAddress\\\":{\\\"aws:SourceIp\\\":\\\"127.0.0.0/"
         "8\\\"}}}]}\"},\"Attached\":[],\"Groups\":[]}");
+    put(&ctx, "iam.users", "lk",
+        "{\"UserName\":\"lk\",\"UserId\":\"AIDAY\",\"Arn\":\"arn:aws:iam::000000000000:user/lk\","
+        "\"Policies\":{\"p\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{"
+        "\\\"Effect\\\":\\\"Allow\\\",\\\"Action\\\":[\\\"dynamodb:GetItem\\\"],"
+        "\\\"Resource\\\":\\\"arn:aws:dynamodb:us-east-1:000000000000:table/Users\\\","
+        "\\\"Condition\\\":{\\\"ForAllValues:StringEquals\\\":{\\\"dynamodb:LeadingKeys\\\":"
+        "[\\\"user-42\\\"]}}}]}\"},\"Attached\":[],\"Groups\":[]}");
+    put(&ctx, "iam.keys", "AKIALEADLEADLEADLEAD",
+        "{\"UserName\":\"lk\",\"SecretAccessKey\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\",\"Status\":\"Active\"}");
+    ddb_catalog_install(json_pack("{s:s,s:i,s:[{s:s,s:s}],s:[{s:s,s:s}]}", "TableName", "Users", "Num", 1,
+                                  "KeySchema", "AttributeName", "id", "KeyType", "HASH", "AttributeDefinitions",
+                                  "AttributeName", "id", "AttributeType", "S"));
     const char *AK = "AKIAUSERUSERUSERUSER", *SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     char kv[200];
     snprintf(kv, sizeof kv, "{\"UserName\":\"alice\",\"SecretAccessKey\":\"%s\",\"Status\":\"Active\"}", SK);
     put(&ctx, "iam.keys", AK, kv);
     const char *ak = AK, *sk = SK;
+    if (strcmp(who, "leading") == 0) ak = "AKIALEADLEADLEADLEAD";
     if (strcmp(who, "root") == 0) {
         ak = auth_root_access_key();
         sk = auth_creds_lookup(&ctx, ak)->secret;

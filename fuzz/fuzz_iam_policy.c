@@ -23,12 +23,12 @@ static const iam_ctx_key_t KEYS[] = {
 
 static const iam_request_t REQS[] = {
     {IAM_PRINCIPAL_USER, "arn:aws:iam::000000000000:user/alice", "000000000000", NULL,
-     "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:000000000000:table/Users", NULL, KEYS, 5},
+     "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:000000000000:table/Users", NULL, KEYS, 5, NULL, NULL},
     {IAM_PRINCIPAL_ASSUMED_ROLE, "arn:aws:sts::111111111111:assumed-role/R/s", "111111111111",
-     "arn:aws:iam::111111111111:role/R", "s3:GetObject", "arn:aws:s3:::b/k", "000000000000", KEYS, 5},
+     "arn:aws:iam::111111111111:role/R", "s3:GetObject", "arn:aws:s3:::b/k", "000000000000", KEYS, 5, NULL, NULL},
     {IAM_PRINCIPAL_SERVICE, "apigateway.amazonaws.com", NULL, NULL, "lambda:InvokeFunction",
-     "arn:aws:lambda:us-east-1:000000000000:function:f", NULL, KEYS, 5},
-    {IAM_PRINCIPAL_ANONYMOUS, NULL, NULL, NULL, "s3:GetObject", "*", NULL, NULL, 0},
+     "arn:aws:lambda:us-east-1:000000000000:function:f", NULL, KEYS, 5, NULL, NULL},
+    {IAM_PRINCIPAL_ANONYMOUS, NULL, NULL, NULL, "s3:GetObject", "*", NULL, NULL, 0, NULL, NULL},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -72,7 +72,9 @@ static const command_t commands[] = {
     {"up", cmd_up, "start the daemon (foreground)", up_usage},
     {"env", cmd_env, "print export lines to point AWS tools at nimbus",
      "usage: nimbus env [--data DIR]\n\nPrint `export AWS_...` lines for eval \"$(nimbus env)\": the endpoint of the\n"
-     "daemon running on DIR, its region and credentials.\n"},
+     "daemon running on DIR, its region and credentials. When that daemon has an HTTPS listener\n"
+     "(--tls-listen) the endpoint is its https:// URL and, for the self-signed certificate nimbus\n"
+     "generated, AWS_CA_BUNDLE names that certificate.\n"},
     {"doctor", cmd_doctor, "report what this host supports (isolation, runtimes)",
      "usage: nimbus doctor\n\nList which isolation features are active for functions and why others are not,\n"
      "and which interpreters serve which Lambda runtimes.\n"},
@@ -177,6 +179,31 @@ static void write_endpoint_file(const daemon_t *d)
     /* informational (for `nimbus env`): not worth an fsync at start-up */
     if (nb_write_file_replace(path, line, (size_t)n, 0600, 0) != 0)
         nb_log_warn("nimbus", "cannot write %s: %s", path, strerror(errno));
+    /* DATA/endpoint-https: "URL\nCA\n" while a TLS listener is configured (CA:
+     * the generated self-signed certificate's absolute path, empty for a
+     * configured certificate); removed when not, so `nimbus env` never
+     * offers a stale HTTPS endpoint. */
+    snprintf(path, sizeof path, "%s/endpoint-https", d->cfg.data_dir);
+    if (!d->tls_edge) {
+        unlink(path);
+        return;
+    }
+    char tpath[PATH_MAX + 32], ca[PATH_MAX] = "";
+    nb_buf_t url = NB_BUF_INIT;
+    snprintf(tpath, sizeof tpath, "%s/tls/endpoint", d->cfg.data_dir);
+    if (nb_read_file(tpath, &url) != 0) {
+        nb_buf_free(&url);
+        unlink(path);
+        return;
+    }
+    while (url.len && (url.data[url.len - 1] == '\n' || url.data[url.len - 1] == '\r')) url.data[--url.len] = 0;
+    snprintf(tpath, sizeof tpath, "%s/tls/cert.pem", d->cfg.data_dir);
+    if (!nb_config_get(&d->cfg, "tls.cert") && !realpath(tpath, ca)) ca[0] = 0;
+    char text[PATH_MAX + 500];
+    n = snprintf(text, sizeof text, "%s\n%s\n", url.data, ca);
+    if (n > 0 && (size_t)n < sizeof text && nb_write_file_replace(path, text, (size_t)n, 0600, 0) != 0)
+        nb_log_warn("nimbus", "cannot write %s: %s", path, strerror(errno));
+    nb_buf_free(&url);
 }
 
 /* Every connection and function instance costs descriptors: use the hard limit. */
@@ -325,7 +352,23 @@ static int cmd_env(int argc, char **argv)
     nb_config_t cfg;
     char *av[] = {(char *)"--data", (char *)data};
     if (nb_config_load(&cfg, 2, av) != 0) return 2;
-    printf("export AWS_ENDPOINT_URL=%s\nexport AWS_REGION=%s\nexport AWS_DEFAULT_REGION=%s\n", b.data, cfg.region, cfg.region);
+    /* a TLS listener: its https URL, and the generated certificate as the CA bundle */
+    nb_buf_t https = NB_BUF_INIT;
+    snprintf(path, sizeof path, "%s/endpoint-https", data);
+    const char *url = b.data, *ca = NULL;
+    if (nb_read_file(path, &https) == 0 && https.len) {
+        char *nl = memchr(https.data, '\n', https.len);
+        if (nl) {
+            *nl = 0;
+            char *ca_end = strchr(nl + 1, '\n');
+            if (ca_end) *ca_end = 0;
+            if (nl[1]) ca = nl + 1;
+        }
+        if (strncmp(https.data, "https://", 8) == 0) url = https.data;
+    }
+    printf("export AWS_ENDPOINT_URL=%s\nexport AWS_REGION=%s\nexport AWS_DEFAULT_REGION=%s\n", url, cfg.region, cfg.region);
+    if (url != b.data && ca) printf("export AWS_CA_BUNDLE=%s\n", ca);
+    nb_buf_free(&https);
     nb_buf_free(&b);
     snprintf(path, sizeof path, "%s/credentials.json", data);
     json_t *creds = json_load_file(path, 0, NULL);   /* written 0600 at first start */

@@ -6,6 +6,7 @@
  * a cached identity is never staler than the last write. Entries are only
  * dropped between requests (writes happen in handlers, after enforcement). */
 #include "auth/creds.h"
+#include "iam/aws_policies.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/util.h"
@@ -164,6 +165,11 @@ static json_t *get_doc(store_txn_t *t, const char *ks, const char *key)
 /* The default version of managed policy arn, added to pv. */
 static void add_managed(store_txn_t *t, const char *arn, pol_vec_t *pv)
 {
+    const iam_aws_policy_t *aws = iam_aws_policy_by_arn(arn);
+    if (aws) {   /* AWS managed: the document is data, not state */
+        vec_add_text(pv, aws->document);
+        return;
+    }
     json_t *mp = arn ? get_doc(t, AUTH_KS_POLICIES, arn) : NULL;
     if (!mp) return;
     const char *dv = json_string_value(json_object_get(mp, "DefaultVersionId"));

@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include <jansson.h>
 #include <string.h>
+#include <strings.h>
 
 static auth_proto_t proto_of(const nb_req_t *req)
 {
@@ -188,16 +189,103 @@ static const char *normalize_resource(nb_req_t *req, const char *action, const c
     return arn;
 }
 
-/* Evaluate (action, resource) for id; 0 when allowed, else -1 after replying. */
-static int check(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource)
+/* ---- condition keys the services supply ---------------------------------- */
+
+/* Lazy context for one (action, resource) check: keys a policy asks about
+ * that are neither global nor derived from the principal are answered here,
+ * each once: aws:ResourceTag/K from the owning service's resource_tags (an
+ * in-process call), everything else from the request's service cond_key. */
+#define KEY_CACHE 8
+typedef struct keyctx {
+    nb_req_t *req;
+    const void *scope;
+    const char *resource;
+    const char *passed_to;  /* iam:PassRole checks: iam:PassedToService */
+    json_t *rtags;          /* resource's tags; NULL until loaded or when none */
+    int rtags_loaded;
+    struct { const char *key; const char *const *vals; size_t n; int found; } cache[KEY_CACHE];
+    size_t n_cache;
+} keyctx_t;
+
+/* The service owning arn ("arn:aws:SERVICE:..."), or NULL. */
+static const nb_service_t *owner_of(const char *arn)
+{
+    if (strncmp(arn, "arn:aws:", 8) != 0) return NULL;
+    const char *s = arn + 8, *e = strchr(s, ':');
+    char name[32];
+    if (!e || (size_t)(e - s) >= sizeof name) return NULL;
+    memcpy(name, s, (size_t)(e - s));
+    name[e - s] = 0;
+    return nb_service_by_name(name);
+}
+
+static int resource_tag(keyctx_t *k, const char *tag, const char *const **vals, size_t *n)
+{
+    if (!k->rtags_loaded) {
+        k->rtags_loaded = 1;
+        const nb_service_t *svc = owner_of(k->resource);
+        if (svc && svc->authz && svc->authz->resource_tags) k->rtags = svc->authz->resource_tags(k->req->ctx, k->resource);
+    }
+    const char *name;
+    json_t *v;
+    json_object_foreach(k->rtags, name, v) {
+        if (strcasecmp(name, tag) != 0 || !json_is_string(v)) continue;
+        const char **one = nb_arena_alloc(k->req->arena, sizeof *one);
+        one[0] = nb_arena_strdup(k->req->arena, json_string_value(v));
+        *vals = one;
+        *n = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int key_lookup(void *arg, const char *key, const char *const **vals, size_t *n)
+{
+    keyctx_t *k = arg;
+    for (size_t i = 0; i < k->n_cache; i++)
+        if (strcasecmp(k->cache[i].key, key) == 0) {
+            *vals = k->cache[i].vals;
+            *n = k->cache[i].n;
+            return k->cache[i].found;
+        }
+    int found = 0;
+    *vals = NULL;
+    *n = 0;
+    if (strncasecmp(key, "aws:ResourceTag/", 16) == 0) {
+        found = resource_tag(k, key + 16, vals, n);
+    } else if (k->passed_to && strcasecmp(key, "iam:PassedToService") == 0) {
+        *vals = &k->passed_to;
+        *n = 1;
+        found = 1;
+    } else {
+        const nb_authz_t *az = k->req->svc->authz;
+        if (az && az->cond_key) found = az->cond_key(k->req, k->scope, key, vals, n) == 1;
+    }
+    if (k->n_cache < KEY_CACHE) {
+        k->cache[k->n_cache].key = nb_arena_strdup(k->req->arena, key);
+        k->cache[k->n_cache].vals = *vals;
+        k->cache[k->n_cache].n = *n;
+        k->cache[k->n_cache].found = found;
+        k->n_cache++;
+    }
+    return found;
+}
+
+/* Evaluate (action, resource) for id, with scope (the service's part of the
+ * request, or NULL) for its condition keys, and passed_to as
+ * iam:PassedToService (iam:PassRole checks, else NULL); 0 when allowed, else
+ * -1 after replying. */
+static int check_passing(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource,
+                         const void *scope, const char *passed_to)
 {
     iam_global_ctx_t g;
     iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), id->username, id->userid,
                     id->role_arn ? id->role_arn : id->arn);
+    keyctx_t kc = {.req = req, .scope = scope, .resource = resource, .passed_to = passed_to};
     iam_request_t ir = {
         .principal_type = id->type, .principal_arn = id->arn, .principal_account = req->ctx->cfg->account,
         .role_arn = id->role_arn, .action = action, .resource = resource, .resource_account = NULL,
-        .keys = g.keys, .n_keys = g.n,
+        .keys = g.keys, .n_keys = g.n, .key_fn = key_lookup, .key_arg = &kc,
     };
     iam_policy_t *rp = resource_policy(req->ctx, action, resource);
     const iam_policy_t *rps[1] = {rp};
@@ -210,6 +298,7 @@ static int check(nb_req_t *req, const auth_ident_t *id, const char *action, cons
     iam_result_t r;
     iam_decision_t d = iam_evaluate(&set, &ir, &r);
     if (rp) iam_policy_free(rp);
+    json_decref(kc.rtags);
     if (d == IAM_ALLOW) return 0;
     char msg[1024];
     iam_denial_message(&ir, &r, msg, sizeof msg);
@@ -224,17 +313,30 @@ static int check(nb_req_t *req, const auth_ident_t *id, const char *action, cons
     return -1;
 }
 
+static int check(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource, const void *scope)
+{
+    return check_passing(req, id, action, resource, scope, NULL);
+}
+
 static int authorize(nb_req_t *req, const auth_ident_t *id)
 {
     const char *action = req->op->iam_action;
     if (id->type == IAM_PRINCIPAL_ROOT || !action) return 0;
     /* these two never need a permission (AWS documents them so) */
     if (strcmp(action, "sts:GetCallerIdentity") == 0 || strcmp(action, "sts:GetSessionToken") == 0) return 0;
-    if (check(req, id, action, normalize_resource(req, action, nb_edge_resource_arn(req))) != 0) return -1;
+    const nb_authz_t *az = req->svc->authz;
+    nb_authz_part_t *parts = NULL;
+    size_t n_parts = az && az->parts ? az->parts(req, &parts) : 0;
+    if (n_parts == 0) {
+        if (check(req, id, action, normalize_resource(req, action, nb_edge_resource_arn(req)), NULL) != 0) return -1;
+    }
+    for (size_t i = 0; i < n_parts; i++)   /* batches, transactions: every part on its own */
+        if (check(req, id, parts[i].action ? parts[i].action : action, parts[i].resource, parts[i].scope) != 0)
+            return -1;
     /* giving a function a role is passing that role: iam:PassRole on it as well */
     if (strcmp(action, "lambda:CreateFunction") == 0 || strcmp(action, "lambda:UpdateFunctionConfiguration") == 0) {
         const char *role = json_string_value(json_object_get(req->json, "Role"));
-        if (role && check(req, id, "iam:PassRole", role) != 0) return -1;
+        if (role && check_passing(req, id, "iam:PassRole", role, NULL, "lambda.amazonaws.com") != 0) return -1;
     }
     return 0;
 }

@@ -53,6 +53,32 @@ typedef struct nb_op {
     unsigned flags;          /* enum nb_op_flags */
 } nb_op_t;
 
+/* Authorization context a service hands the central evaluator (src/auth):
+ * request-derived IAM condition keys and its resources' tags. The evaluator
+ * asks lazily, only for keys some applicable policy tests. All optional. */
+typedef struct nb_authz_part {
+    const char *action;      /* IAM action of this part; NULL = the op's */
+    const char *resource;    /* ARN this part acts on */
+    const void *scope;       /* the service's (e.g. one table's entries of a batch); given back to cond_key */
+} nb_authz_part_t;
+
+typedef struct nb_authz {
+    /* Requests acting on several resources (batch operations over several
+     * tables, transactions whose items need their own actions): set *parts
+     * (req->arena) and return how many; each is authorized on its own. 0 =
+     * the op's single action and resource. */
+    size_t (*parts)(nb_req_t *req, nb_authz_part_t **parts);
+    /* Values the request carries for condition key `key` (any case:
+     * "dynamodb:LeadingKeys", "aws:RequestTag/team", "aws:TagKeys") for scope
+     * (NULL = the whole request). *vals in req->arena. 1 when present (n may be
+     * 0: an empty set), 0 when absent. */
+    int (*cond_key)(nb_req_t *req, const void *scope, const char *key, const char *const **vals, size_t *n);
+    /* Tags of resource arn (owned by this service), for aws:ResourceTag/...:
+     * a new JSON object {key: value}, or NULL when it does not exist. An
+     * in-process read on the loop thread. */
+    json_t *(*resource_tags)(nb_ctx_t *ctx, const char *arn);
+} nb_authz_t;
+
 typedef struct nb_service {
     const char *name;          /* SigV4 signing name and IAM prefix: "dynamodb" */
     nb_proto_t proto;
@@ -79,6 +105,7 @@ typedef struct nb_service {
     /* Extra status for /_nimbus/health, may be NULL: appends JSON members,
      * each preceded by a comma (`,"tables":3`), to this service's entry. */
     void (*health)(nb_ctx_t *ctx, nb_buf_t *out);
+    const nb_authz_t *authz;   /* condition keys and resource tags for IAM, may be NULL */
 } nb_service_t;
 
 /* The registered services, NULL-terminated (src/core/services.c). */

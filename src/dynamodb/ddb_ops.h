@@ -50,4 +50,7 @@ void ddb_ttl_sweeper_stop(void);
  * deleted, or -1 on a store failure. */
 long ddb_ttl_sweep_now(nb_ctx_t *ctx);
 
+/* Condition keys, batch parts and table tags for IAM (ddb_authz.c). */
+extern const nb_authz_t ddb_authz;
+
 #endif

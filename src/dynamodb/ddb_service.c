@@ -149,4 +149,5 @@ const nb_service_t ddb_service = {
     .init = ddb_init,
     .stop = ddb_stop,
     .health = ddb_health,
+    .authz = &ddb_authz,
 };

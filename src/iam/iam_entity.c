@@ -378,7 +378,7 @@ void iam__attach(nb_req_t *req, const iam__kind_t *k, int attach)
         not_found(req, t, k, name);
         return;
     }
-    json_t *p = iam__get(t, AUTH_KS_POLICIES, parn);
+    json_t *p = iam__policy_get(t, parn);
     if (!p) {
         json_decref(e);
         iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "Policy %s does not exist or is not attachable.", parn);
@@ -413,7 +413,7 @@ void iam__attach(nb_req_t *req, const iam__kind_t *k, int attach)
     if (changed) {
         json_int_t n = json_integer_value(json_object_get(p, "AttachmentCount")) + changed;
         json_object_set_new(p, "AttachmentCount", json_integer(n < 0 ? 0 : n));
-        iam__put(t, AUTH_KS_POLICIES, parn, p);
+        iam__policy_put(t, parn, p);
         iam__put(t, k->ks, name, e);
     }
     json_decref(e);
@@ -477,7 +477,7 @@ static void modify(nb_req_t *req, const iam__kind_t *k, int (*fn)(nb_req_t *, st
 
 int iam__set_boundary(nb_req_t *req, store_txn_t *t, json_t *doc, const char *arn)
 {
-    json_t *p = iam__get(t, AUTH_KS_POLICIES, arn);
+    json_t *p = iam__policy_get(t, arn);
     if (!p) {
         nb_reply_error(req, NB_ERR_IAM_NO_SUCH_ENTITY, "Scope ARN: %s does not exist or is not attachable.", arn);
         return -1;

@@ -2,6 +2,7 @@
  * one default), and SimulatePrincipalPolicy over a user's or role's policies. */
 #include "iam/iam_svc.h"
 #include "iam/policy.h"
+#include "iam/aws_policies.h"
 #include "auth/creds.h"
 #include "core/util.h"
 #include <stdlib.h>
@@ -63,7 +64,7 @@ static void op_create_policy(nb_req_t *req)
                           "VersionId", "v1", "Document", doc, "CreateDate", now);
     const char *desc = nb_req_form(req, "Description");
     if (desc) json_object_set_new(p, "Description", json_string(desc));
-    iam__put(t, AUTH_KS_POLICIES, arn, p);
+    iam__policy_put(t, arn, p);
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_puts(&b, "<Policy>");
     policy_xml(&b, p);
@@ -73,18 +74,31 @@ static void op_create_policy(nb_req_t *req)
     nb_buf_free(&b);
 }
 
-/* The policy named by PolicyArn, or NULL after replying (t aborted). */
-static json_t *load_policy(nb_req_t *req, store_txn_t *t, const char **arn_out)
+/* The policy named by PolicyArn, or NULL after replying (t aborted). AWS
+ * managed policies belong to AWS's account: reading them is everyone's,
+ * changing them (write) no one's. */
+static json_t *load_policy_for(nb_req_t *req, store_txn_t *t, const char **arn_out, int write)
 {
     const char *arn = iam__need(req, "PolicyArn");
     if (!arn) {
         store_abort(t);
         return NULL;
     }
-    json_t *p = iam__get(t, AUTH_KS_POLICIES, arn);
+    if (write && iam_aws_policy_arn(arn)) {
+        const char *who = req->principal_arn ? req->principal_arn : "";
+        iam__fail(req, t, NB_ERR_AUTH_QUERY_DENIED, "User: %s is not authorized to perform: %s on resource: policy %s",
+                  who, req->op->iam_action, arn);
+        return NULL;
+    }
+    json_t *p = iam__policy_get(t, arn);
     if (!p) iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "Policy %s does not exist or is not attachable.", arn);
     *arn_out = arn;
     return p;
+}
+
+static json_t *load_policy(nb_req_t *req, store_txn_t *t, const char **arn_out)
+{
+    return load_policy_for(req, t, arn_out, 0);
 }
 
 static void op_get_policy(nb_req_t *req)
@@ -103,17 +117,24 @@ static void op_get_policy(nb_req_t *req)
     nb_buf_free(&b);
 }
 
-static int list_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+static void list_member(nb_buf_t *b, json_t *p, int only_attached)
 {
-    (void)key, (void)klen;
-    nb_buf_t *b = ((void **)arg)[0];
-    const char *only_attached = ((void **)arg)[1];
-    json_t *p = json_loadb(val, vlen, 0, NULL);
     if (p && (!only_attached || json_integer_value(json_object_get(p, "AttachmentCount")) > 0)) {
         nb_buf_puts(b, "<member>");
         policy_xml(b, p);
         nb_buf_puts(b, "</member>");
     }
+}
+
+static int list_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    nb_buf_t *b = ((void **)arg)[0];
+    const char *only_attached = ((void **)arg)[1];
+    /* an AWS managed policy's attachment count is no local policy */
+    if (klen > sizeof IAM_AWS_POLICY_PREFIX && memcmp(key, IAM_AWS_POLICY_PREFIX "/", sizeof IAM_AWS_POLICY_PREFIX) == 0)
+        return 0;
+    json_t *p = json_loadb(val, vlen, 0, NULL);
+    list_member(b, p, only_attached != NULL);
     json_decref(p);
     return 0;
 }
@@ -126,8 +147,24 @@ static void op_list_policies(nb_req_t *req)
     nb_buf_puts(&b, "<Policies>");
     const char *oa = nb_req_form(req, "OnlyAttached");
     void *arg[2] = {&b, oa && strcmp(oa, "true") == 0 ? (void *)"y" : NULL};
-    /* customer managed policies only: nimbus has no AWS managed ones */
+    /* Scope: AWS (AWS managed), Local (customer managed) or All (default) */
     const char *scope = nb_req_form(req, "Scope");
+    if (scope && strcmp(scope, "AWS") != 0 && strcmp(scope, "Local") != 0 && strcmp(scope, "All") != 0) {
+        store_abort(t);
+        nb_buf_free(&b);
+        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'scope' failed to "
+                       "satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]", scope);
+        return;
+    }
+    if (!scope || strcmp(scope, "Local") != 0)
+        for (size_t i = 0; i < iam_aws_policy_count; i++) {
+            char arn[256];
+            snprintf(arn, sizeof arn, "%s%s%s", IAM_AWS_POLICY_PREFIX, iam_aws_policies[i].path,
+                     iam_aws_policies[i].name);
+            json_t *p = iam__policy_get(t, arn);
+            list_member(&b, p, arg[1] != NULL);
+            json_decref(p);
+        }
     if (!scope || strcmp(scope, "AWS") != 0) store_scan(t, AUTH_KS_POLICIES, NULL, 0, NULL, 0, 0, list_one, arg);
     store_abort(t);
     nb_buf_puts(&b, "</Policies><IsTruncated>false</IsTruncated>");
@@ -139,7 +176,7 @@ static void op_delete_policy(nb_req_t *req)
 {
     store_txn_t *t = iam__begin(req, 1);
     const char *arn;
-    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    json_t *p = t ? load_policy_for(req, t, &arn, 1) : NULL;
     if (!p) return;
     int attached = json_integer_value(json_object_get(p, "AttachmentCount")) > 0;
     int versions = json_array_size(json_object_get(p, "Versions")) > 1;
@@ -162,7 +199,7 @@ static void op_create_policy_version(nb_req_t *req)
     int set_default = sd && strcmp(sd, "true") == 0;
     store_txn_t *t = iam__begin(req, 1);
     const char *arn;
-    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    json_t *p = t ? load_policy_for(req, t, &arn, 1) : NULL;
     if (!p) return;
     json_t *vers = json_object_get(p, "Versions");
     if (json_array_size(vers) >= MAX_VERSIONS) {
@@ -180,7 +217,7 @@ static void op_create_policy_version(nb_req_t *req)
     json_object_set_new(p, "NextVersion", json_integer(next + 1));
     json_object_set_new(p, "UpdateDate", json_string(now));
     if (set_default) json_object_set_new(p, "DefaultVersionId", json_string(id));
-    iam__put(t, AUTH_KS_POLICIES, arn, p);
+    iam__policy_put(t, arn, p);
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_puts(&b, "<PolicyVersion>");
     version_xml(&b, v, json_string_value(json_object_get(p, "DefaultVersionId")), 0);
@@ -253,10 +290,10 @@ static void op_set_default_version(nb_req_t *req)
     if (!vid) return;
     store_txn_t *t = iam__begin(req, 1);
     const char *arn;
-    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    json_t *p = t ? load_policy_for(req, t, &arn, 1) : NULL;
     if (!p || find_version(req, t, p, arn, vid) < 0) return;
     json_object_set_new(p, "DefaultVersionId", json_string(vid));
-    iam__put(t, AUTH_KS_POLICIES, arn, p);
+    iam__policy_put(t, arn, p);
     json_decref(p);
     iam__commit_reply(req, t, NULL);
 }
@@ -267,7 +304,7 @@ static void op_delete_policy_version(nb_req_t *req)
     if (!vid) return;
     store_txn_t *t = iam__begin(req, 1);
     const char *arn;
-    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    json_t *p = t ? load_policy_for(req, t, &arn, 1) : NULL;
     if (!p) return;
     long i = find_version(req, t, p, arn, vid);
     if (i < 0) return;
@@ -277,7 +314,7 @@ static void op_delete_policy_version(nb_req_t *req)
         return;
     }
     json_array_remove(json_object_get(p, "Versions"), (size_t)i);
-    iam__put(t, AUTH_KS_POLICIES, arn, p);
+    iam__policy_put(t, arn, p);
     json_decref(p);
     iam__commit_reply(req, t, NULL);
 }
@@ -320,7 +357,7 @@ static void op_simulate(nb_req_t *req)
             has_res = 1;
             iam_global_ctx_t g;
             iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), username, NULL, src);
-            iam_request_t ir = {type, src, req->ctx->cfg->account, r ? src : NULL, action, res, NULL, g.keys, g.n};
+            iam_request_t ir = {type, src, req->ctx->cfg->account, r ? src : NULL, action, res, NULL, g.keys, g.n, NULL, NULL};
             iam_policy_set_t set = {(const iam_policy_t *const *)pols, np, NULL, 0, NULL, 0, NULL, 0};
             iam_result_t out;
             iam_decision_t d = iam_evaluate(&set, &ir, &out);

@@ -326,4 +326,5 @@ const nb_service_t iam_service = {
     .xml_ns = "https://iam.amazonaws.com/doc/2010-05-08/",
     .ops = ops, .n_ops = sizeof ops / sizeof ops[0],
     .init = iam_init,
+    .authz = &iam__authz,
 };

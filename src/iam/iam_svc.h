@@ -31,6 +31,11 @@ int iam__check_name(nb_req_t *req, const char *param, const char *v, size_t max)
 /* Store helpers: a document (new reference) or NULL; put returns a store status. */
 json_t *iam__get(store_txn_t *t, const char *ks, const char *key);
 int iam__put(store_txn_t *t, const char *ks, const char *key, json_t *doc);
+/* A managed policy's record by ARN (iam.policies shape; AWS managed ones from
+ * aws_policies.h with the account's attachment count) or NULL; put stores it
+ * (for an AWS managed one only its AttachmentCount). */
+json_t *iam__policy_get(store_txn_t *t, const char *arn);
+int iam__policy_put(store_txn_t *t, const char *arn, json_t *p);
 /* Begin a transaction or reply InternalFailure and return NULL. */
 store_txn_t *iam__begin(nb_req_t *req, int write);
 /* Commit t and reply nb_reply_query(req, xml) once durable (xml copied; may be NULL). */
@@ -74,6 +79,9 @@ int iam__add_tags(nb_req_t *req, json_t *doc);
 void iam__tags_xml(nb_buf_t *b, json_t *doc);
 /* The entity's summary XML (the fields GetUser / GetRole / GetGroup return). */
 void iam__entity_xml(nb_buf_t *b, const iam__kind_t *k, json_t *doc);
+
+/* Condition keys and user / role tags for IAM authorization (iam_authz.c). */
+extern const nb_authz_t iam__authz;
 
 /* Managed policies and simulation (iam_managed.c). */
 void iam__op_create_policy(nb_req_t *req);

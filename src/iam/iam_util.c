@@ -1,6 +1,7 @@
 /* iam_util.c — shared pieces of the IAM service: parameters, store access,
  * durable replies, XML rendering and policy validation. */
 #include "iam/iam_svc.h"
+#include "iam/aws_policies.h"
 #include "iam/policy.h"
 #include "auth/creds.h"
 #include "core/alloc.h"
@@ -65,6 +66,25 @@ int iam__put(store_txn_t *t, const char *ks, const char *key, json_t *doc)
     char *s = json_dumps(doc, JSON_COMPACT);
     int rc = store_put(t, ks, key, strlen(key), s, strlen(s));
     free(s);
+    return rc;
+}
+
+json_t *iam__policy_get(store_txn_t *t, const char *arn)
+{
+    const iam_aws_policy_t *a = iam_aws_policy_by_arn(arn);
+    if (!a) return iam_aws_policy_arn(arn) ? NULL : iam__get(t, AUTH_KS_POLICIES, arn);
+    json_t *n = iam__get(t, AUTH_KS_POLICIES, arn);
+    json_t *r = iam_aws_policy_record(a, json_integer_value(json_object_get(n, "AttachmentCount")));
+    json_decref(n);
+    return r;
+}
+
+int iam__policy_put(store_txn_t *t, const char *arn, json_t *p)
+{
+    if (!iam_aws_policy_arn(arn)) return iam__put(t, AUTH_KS_POLICIES, arn, p);
+    json_t *n = json_pack("{s:I}", "AttachmentCount", json_integer_value(json_object_get(p, "AttachmentCount")));
+    int rc = iam__put(t, AUTH_KS_POLICIES, arn, n);
+    json_decref(n);
     return rc;
 }
 

@@ -80,6 +80,9 @@ typedef struct iam_ctx_key {
     size_t n;
 } iam_ctx_key_t;
 
+/* A lazy source of condition keys (see iam_request_t.key_fn). */
+typedef int (*iam_key_fn)(void *arg, const char *key, const char *const **vals, size_t *n);
+
 typedef enum iam_principal_type {
     IAM_PRINCIPAL_USER,          /* arn:aws:iam::ACCT:user/NAME */
     IAM_PRINCIPAL_ROOT,          /* arn:aws:iam::ACCT:root */
@@ -98,6 +101,12 @@ typedef struct iam_request {
     const char *resource_account;   /* owner of the resource; NULL/"" = principal's */
     const iam_ctx_key_t *keys;      /* condition keys, incl. variables' sources */
     size_t n_keys;
+    /* Keys not in keys[] nor derived from the fields above (service keys such
+     * as dynamodb:LeadingKeys, aws:RequestTag/..., aws:ResourceTag/...) are
+     * asked of key_fn (may be NULL), lazily: 1 and the values (valid for the
+     * whole evaluation) when present, 0 when absent. */
+    iam_key_fn key_fn;
+    void *key_arg;
 } iam_request_t;
 
 /* Which policies apply. NULL entries are skipped. A boundary or session set is

@@ -124,7 +124,7 @@ int iam__ctx_values(const iam_request_t *req, const char *key, const char *const
         const char *slash = strrchr(req->principal_arn, '/');
         v = slash ? slash + 1 : NULL;
     }
-    if (!v) return 0;
+    if (!v) return req->key_fn ? req->key_fn(req->key_arg, key, vals, n) : 0;
     *scratch = v;
     *vals = scratch;
     *n = 1;

@@ -188,6 +188,9 @@ typedef struct lambda_svc {
 
 extern lambda_svc_t lambda__svc;
 
+/* --- authz.c: condition keys and tags for IAM (core/service.h nb_authz_t) --- */
+extern const nb_authz_t lambda__authz;
+
 /* --- names.c: names, ARNs, qualifiers ------------------------------------ */
 /* Split "name", "name:qual", "ACCOUNT:function:name[:qual]" or a full ARN.
  * name_out gets the bare name (<= 64 chars), qual_out the qualifier or "".

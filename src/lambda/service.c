@@ -272,4 +272,5 @@ const nb_service_t lambda_service = {
     .init = lambda_init,
     .stop = lambda_stop,
     .health = lambda_health,
+    .authz = &lambda__authz,
 };

@@ -234,7 +234,7 @@ static void op_assume_role(nb_req_t *req)
         if (ext) keys[nk++] = (iam_ctx_key_t){"sts:ExternalId", ev, 1};
         keys[nk++] = (iam_ctx_key_t){"sts:RoleSessionName", sv, 1};
         iam_request_t ir = {id->type, id->arn, req->ctx->cfg->account, id->role_arn, "sts:AssumeRole", role_arn,
-                            NULL, keys, nk};
+                            NULL, keys, nk, NULL, NULL};
         int denied = 0;
         allowed = trust && iam_policy_allows(trust, &ir, &denied) && !denied;
         if (trust) iam_policy_free(trust);

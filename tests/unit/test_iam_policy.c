@@ -595,7 +595,7 @@ TEST(global_condition_keys)
     const iam_policy_t *ps[1] = {p};
     iam_policy_set_t set = {ps, 1, NULL, 0, NULL, 0, NULL, 0};
     iam_request_t rq = {IAM_PRINCIPAL_USER, "arn:aws:iam::000000000000:user/alice", ACCT, NULL,
-                        "dynamodb:GetItem", T_USERS, NULL, g.keys, g.n};
+                        "dynamodb:GetItem", T_USERS, NULL, g.keys, g.n, NULL, NULL};
     ASSERT_EQ(iam_evaluate(&set, &rq, NULL), IAM_ALLOW);
     iam_global_keys(&g, "192.168.0.1", 1, 1764291723000LL, "alice", "AIDAALICE", NULL);
     rq.keys = g.keys;
@@ -625,7 +625,7 @@ TEST(policy_cache_shares_compiled_policies)
     /* references outlive the cache */
     iam_policy_cache_clear();
     iam_request_t rq = {IAM_PRINCIPAL_USER, "arn:aws:iam::000000000000:user/alice", ACCT, NULL,
-                        "dynamodb:GetItem", T_USERS, NULL, NULL, 0};
+                        "dynamodb:GetItem", T_USERS, NULL, NULL, 0, NULL, NULL};
     ASSERT_EQ(iam_policy_allows(p1, &rq, NULL), 1);
     iam_policy_free(p1);
     ASSERT_EQ(iam_policy_allows(p2, &rq, NULL), 1);

@@ -9,7 +9,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from harness import AWS_CLI, Nimbus  # noqa: E402
+from harness import AWS_CLI, BINARY, Nimbus  # noqa: E402
 
 
 class TlsTest(unittest.TestCase):
@@ -48,6 +48,41 @@ class TlsTest(unittest.TestCase):
         ddb.put_item(TableName="TlsT", Item={"id": {"S": "a"}, "v": {"S": "x" * 100000}})
         got = ddb.get_item(TableName="TlsT", Key={"id": {"S": "a"}})
         self.assertEqual(len(got["Item"]["v"]["S"]), 100000)
+
+    def nimbus_env(self, data_dir):
+        out = subprocess.run([BINARY, "env", "--data", data_dir], capture_output=True, text=True, check=True).stdout
+        env = {}
+        for line in out.splitlines():
+            self.assertTrue(line.startswith("export "), line)
+            k, v = line[len("export "):].split("=", 1)
+            env[k] = v
+        return env
+
+    def test_nimbus_env_alone_points_boto3_at_https(self):
+        env = self.nimbus_env(self.nimbus.data_dir)
+        self.assertEqual(env["AWS_ENDPOINT_URL"], self.https)
+        self.assertEqual(env["AWS_CA_BUNDLE"], os.path.realpath(self.cert))
+        # only what `nimbus env` printed (plus PATH): no config files, no other AWS variables
+        clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent",
+                 "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}
+        clean.update(env)
+        # Debian's botocore does not read AWS_ENDPOINT_URL itself: the script passes it on (and
+        # so can never reach a real AWS endpoint); AWS_CA_BUNDLE, region and keys come from the env
+        code = ("import os, boto3; url = os.environ['AWS_ENDPOINT_URL'];"
+                "c = boto3.client('dynamodb', endpoint_url=url);"
+                "c.create_table(TableName='EnvT', KeySchema=[{'AttributeName': 'id', 'KeyType': 'HASH'}],"
+                "AttributeDefinitions=[{'AttributeName': 'id', 'AttributeType': 'S'}], BillingMode='PAY_PER_REQUEST');"
+                "c.put_item(TableName='EnvT', Item={'id': {'S': 'k'}});"
+                "print(c.meta.endpoint_url, c.get_item(TableName='EnvT', Key={'id': {'S': 'k'}})['Item']['id']['S'],"
+                "boto3.client('sts', endpoint_url=url).get_caller_identity()['Arn'])")
+        p = subprocess.run(["/usr/bin/python3", "-c", code], env=clean, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.split(), [self.https, "k", "arn:aws:iam::000000000000:root"])
+        # the same without the bundle: the self-signed certificate is refused
+        del clean["AWS_CA_BUNDLE"]
+        p = subprocess.run(["/usr/bin/python3", "-c", code], env=clean, capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("CERTIFICATE_VERIFY_FAILED", p.stderr)
 
     def test_boto3_with_aws_ca_bundle_env(self):
         env = dict(self.nimbus.env())
@@ -115,3 +150,22 @@ class TlsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EnvWithoutTls(unittest.TestCase):
+    def test_https_endpoint_forgotten_when_tls_is_off(self):
+        n = Nimbus(extra_args=["--tls-listen", "127.0.0.1:0"]).start()
+        try:
+            out = subprocess.run([BINARY, "env", "--data", n.data_dir], capture_output=True, text=True).stdout
+            self.assertIn("export AWS_ENDPOINT_URL=https://127.0.0.1:", out)
+            self.assertIn("export AWS_CA_BUNDLE=", out)
+            n.stop()
+            plain = Nimbus(data_dir=n.data_dir).start()
+            try:
+                out = subprocess.run([BINARY, "env", "--data", n.data_dir], capture_output=True, text=True).stdout
+                self.assertIn("export AWS_ENDPOINT_URL=%s\n" % plain.endpoint, out)
+                self.assertNotIn("AWS_CA_BUNDLE", out)
+            finally:
+                plain.stop()
+        finally:
+            n.cleanup()

@@ -1,0 +1,60 @@
+/* iam_authz.c — what IAM tells the central evaluator (src/auth) about a
+ * request (core/service.h nb_authz_t): aws:RequestTag/K and aws:TagKeys from
+ * Tags.member.N.Key/Value (CreateUser, CreateRole, TagUser, TagRole, ...) and
+ * TagKeys.member.N (UntagUser, UntagRole), and the tags of a user or role for
+ * aws:ResourceTag/K (iam:PassRole, sts:AssumeRole, IAM calls on them), read
+ * from the store in process. */
+#include "iam/iam_svc.h"
+#include "auth/condkeys.h"
+#include "auth/creds.h"
+#include <string.h>
+#include <strings.h>
+
+static int iam_authz_key(nb_req_t *req, const void *scope, const char *key, const char *const **vals, size_t *n)
+{
+    (void)scope;
+    int tag_keys = strcasecmp(key, "aws:TagKeys") == 0;
+    if (!tag_keys && strncasecmp(key, "aws:RequestTag/", 15) != 0) return 0;
+    auth_vals_t l = AUTH_VALS_INIT(req);
+    for (int i = 1; i <= 50; i++) {
+        const char *k = nb_req_form(req, nb_arena_printf(req->arena, "Tags.member.%d.Key", i));
+        if (!k) break;
+        const char *v = nb_req_form(req, nb_arena_printf(req->arena, "Tags.member.%d.Value", i));
+        if (tag_keys) auth_vals_add(&l, k);
+        else if (v && strcasecmp(k, key + 15) == 0) auth_vals_add(&l, v);
+    }
+    if (tag_keys)
+        for (int i = 1; i <= 50; i++) {
+            const char *k = nb_req_form(req, nb_arena_printf(req->arena, "TagKeys.member.%d", i));
+            if (!k) break;
+            auth_vals_add(&l, k);
+        }
+    if (l.n == 0 && !(tag_keys && req->op && (strncmp(req->op->name, "Tag", 3) == 0 ||
+                                              strncmp(req->op->name, "Untag", 5) == 0)))
+        return 0;
+    return auth_vals_done(&l, vals, n);
+}
+
+/* arn:aws:iam::ACCT:user/PATH/NAME or role/PATH/NAME: that entity's Tags. */
+static json_t *iam_authz_tags(nb_ctx_t *ctx, const char *arn)
+{
+    const char *ks = NULL, *p;
+    if ((p = strstr(arn, ":user/")) != NULL) ks = AUTH_KS_USERS;
+    else if ((p = strstr(arn, ":role/")) != NULL) ks = AUTH_KS_ROLES;
+    if (!ks || strncmp(arn, "arn:aws:iam::", 13) != 0) return NULL;
+    const char *name = strrchr(p, '/') + 1;
+    store_txn_t *t;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
+    json_t *e = iam__get(t, ks, name);
+    store_abort(t);
+    if (!e) return NULL;
+    json_t *tags = json_object_get(e, "Tags");
+    json_t *out = tags ? auth_tags_object(tags) : json_object();
+    json_decref(e);
+    return out;
+}
+
+const nb_authz_t iam__authz = {
+    .cond_key = iam_authz_key,
+    .resource_tags = iam_authz_tags,
+};
