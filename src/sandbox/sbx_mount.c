@@ -68,7 +68,8 @@ static void host_entry(const char *path)
     if (lstat(path, &st) != 0) return;
     sbx_host_ent_t *e = &host_ents[n_host];
     e->path = path;
-    e->per_spawn = strcmp(path, "/etc/resolv.conf") == 0 || strcmp(path, "/etc/hosts") == 0;
+    e->per_spawn = strcmp(path, "/etc/resolv.conf") == 0 || strcmp(path, "/etc/hosts") == 0 ||
+                   strcmp(path, "/etc/passwd") == 0;
     if (S_ISLNK(st.st_mode)) {
         char real[PATH_MAX], target[PATH_MAX];
         ssize_t n = readlink(path, target, sizeof target - 1);
@@ -119,6 +120,39 @@ const char *sbx__mount_prepare(const char **rootmnt)
     return "no directory for the new root (/run and /tmp not writable)";
 }
 
+/* ---- the instance's /etc/passwd ------------------------------------------------------
+ * As on Lambda, the function's uid has an entry (sbx_user1051, home
+ * /home/sbx_user1051) so that getpwuid() and libuv's os.homedir() answer
+ * instead of failing with ENOENT (the AWS SDK for JavaScript v3 asks for the
+ * home directory to look for ~/.aws). One small file per uid, written once
+ * under the sandbox's own directory and bound read-only over /etc/passwd;
+ * NULL (the host's file is used) if it cannot be written. */
+static const char *passwd_for(uid_t uid, gid_t gid)
+{
+    static char path[PATH_MAX];
+    char dir[PATH_MAX];
+    const sbx_host_t *h = sbx__host();
+    if (!h->rootmnt || snprintf(dir, sizeof dir, "%s.etc", h->rootmnt) >= (int)sizeof dir) return NULL;
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) return NULL;
+    if (snprintf(path, sizeof path, "%s/passwd.%u", dir, (unsigned)uid) >= (int)sizeof path) return NULL;
+    struct stat st;
+    if (stat(path, &st) == 0) return path;
+    char body[256], tmp[PATH_MAX + 16];
+    int n = snprintf(body, sizeof body,
+                     "root:x:0:0:root:/root:/sbin/nologin\n"
+                     "sbx_user1051:x:%u:%u::/home/sbx_user1051:/sbin/nologin\n", (unsigned)uid, (unsigned)gid);
+    snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return NULL;
+    int ok = write(fd, body, (size_t)n) == n;
+    close(fd);
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return NULL;
+    }
+    return path;
+}
+
 /* ---- plan -------------------------------------------------------------------------- */
 static void add_op(sbx_plan_t *p, sbx_op_kind_t kind, const char *src, const char *rel, unsigned long dev)
 {
@@ -162,13 +196,23 @@ void sbx__mount_plan(sbx_plan_t *p, const sbx_spec_t *spec, int userns)
     p->newroot = h->rootmnt;
     if (tmpl) {
         add_op(p, SBX_OP_TEMPLATE, NULL, "", (unsigned long)h->template_fd);
-        for (int i = 0; i < n_host; i++)
-            if (host_ents[i].per_spawn) add_op(p, host_ents[i].kind, host_ents[i].src, host_ents[i].path, 0);
+        const char *pw = p->setid ? passwd_for(p->uid, p->gid) : NULL;
+        for (int i = 0; i < n_host; i++) {
+            if (!host_ents[i].per_spawn) continue;
+            if (pw && strcmp(host_ents[i].path, "/etc/passwd") == 0)
+                add_op(p, SBX_OP_BIND_FILE_RO, pw, host_ents[i].path, 0);
+            else
+                add_op(p, host_ents[i].kind, host_ents[i].src, host_ents[i].path, 0);
+        }
     } else {
         add_op(p, SBX_OP_TMPFS, "size=1m,nr_inodes=4096,mode=755", "", MS_NOSUID | MS_NODEV);
+        const char *pw = p->setid ? passwd_for(p->uid, p->gid) : NULL;
         for (int i = 0; i < n_host; i++) {
             ensure_parents(p, host_ents[i].path);
-            add_op(p, host_ents[i].kind, host_ents[i].src, host_ents[i].path, 0);
+            if (pw && strcmp(host_ents[i].path, "/etc/passwd") == 0)
+                add_op(p, SBX_OP_BIND_FILE_RO, pw, host_ents[i].path, 0);
+            else
+                add_op(p, host_ents[i].kind, host_ents[i].src, host_ents[i].path, 0);
         }
         add_op(p, SBX_OP_MKDIR, NULL, "/var", 0);
     }

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(m, "chroot")) return result_errno(chroot("/tmp"));
+    if (!strcmp(m, "home")) {         /* the passwd entry of the instance's own uid */
+        struct passwd *pw = getpwuid(getuid());
+        return result(pw ? pw->pw_dir : "ENOENT");
+    }
     if (!strcmp(m, "ls")) {
         DIR *d = opendir(a);
         printf("RESULT");

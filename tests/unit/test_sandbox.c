@@ -205,6 +205,10 @@ TEST(host_mounts_are_not_visible)
     ASSERT(strstr(o, data_dir) == NULL);
 }
 
+/* getpwuid() of the function's uid answers, as on Lambda (SDKs ask for the
+ * home directory). */
+TEST(own_uid_has_a_passwd_entry)   { setup(); EXPECT_RESULT("home", "", "/home/sbx_user1051"); }
+
 TEST(chroot_fails_eperm)           { setup(); EXPECT_RESULT("chroot", "", "EPERM"); }
 
 /* ---- the hostile suite ------------------------------------------------------------ */
