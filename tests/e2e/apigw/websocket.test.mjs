@@ -5,7 +5,8 @@
 // (custom route with a route response, $default, no route), pushes through
 // @connections from the function, GetConnection, DeleteConnection, ping/pong,
 // fragmented messages, the close handshake, oversized frames (1009), abrupt
-// drops, and $disconnect after each way of ending.
+// drops, idle limits (1001), a $connect authorizer, subprotocols, and
+// $disconnect after each way of ending.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -51,6 +52,8 @@ exports.handler = async (event) => {
                 stage: { S: rc.stage }, apiId: { S: rc.apiId }, domainName: { S: rc.domainName },
                 connectedAt: { N: String(rc.connectedAt) }, requestId: { S: rc.requestId },
                 hasKeyHeader: { BOOL: !!event.headers['sec-websocket-key'] } });
+    if (event.headers['sec-websocket-protocol'])   // choose the first subprotocol offered
+      return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': event.headers['sec-websocket-protocol'].split(',')[0].trim() } };
     return { statusCode: 200 };
   case '$disconnect':
     await put({ id: { S: rc.connectionId + '#disconnect' }, eventType: { S: rc.eventType },
@@ -279,6 +282,10 @@ test('@connections addressed with the API and stage in the endpoint', async () =
   const viaStage = new ApiGatewayManagementApiClient({ endpoint: nimbus.endpoint + '/prod', region: 'us-east-1' });
   await viaStage.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'via /prod' }));
   assert.equal((await ws.next()).text, 'via /prod');
+  await mgmt.send(new PostToConnectionCommand({ ConnectionId: id, Data: new Uint8Array([0xff, 0x00, 0x01]) }));
+  const bin = await ws.next();   // not UTF-8: a binary frame
+  assert.equal(bin.isBinary, true);
+  assert.deepEqual([...bin.data], [0xff, 0x00, 0x01]);
   ws.close();
   await ws.closed;
 });
@@ -376,4 +383,14 @@ test('$connect authorizer: missing identity 401, Deny 403, throw Unauthorized 40
   assert.equal(ans.authorizer.route, '$connect');
   ws.close();
   await ws.closed;
+});
+
+test('subprotocol chosen by $connect is returned in the handshake', async () => {
+  const chat = await new Promise((ok, fail) => {
+    const c = new WebSocket(`ws://127.0.0.1:${port}${awsPath()}`, ['chat.v1', 'chat.v2']);
+    c.on('open', () => ok(c));
+    c.on('error', fail);
+  });
+  assert.equal(chat.protocol, 'chat.v1');
+  chat.close();
 });
