@@ -93,11 +93,13 @@ static void info_of(const apigw_ws_t *ws, apigw_ws_info_t *ci)
 
 /* --- routes --------------------------------------------------------------- */
 
-/* The document a stage of api serves now (borrowed), or NULL. */
-static json_t *served_doc(const char *api_id, const char *stage)
+/* The document a stage of api serves now (borrowed), or NULL; *stage_obj
+ * (may be NULL) gets the stage (borrowed). */
+static json_t *served_doc(const char *api_id, const char *stage, json_t **stage_obj)
 {
     json_t *live = apigw__svc.apis ? json_object_get(apigw__svc.apis, api_id) : NULL;
     json_t *st = json_object_get(json_object_get(live, "stages"), stage);
+    if (stage_obj) *stage_obj = st;
     return st ? apigw__dp_served(st, live) : NULL;
 }
 
@@ -112,15 +114,37 @@ static json_t *route_by_key(json_t *doc, const char *key)
     return NULL;
 }
 
+/* uri with ${stageVariables.x} replaced from stage's variables (arena). */
+static const char *stage_subst(nb_arena_t *a, json_t *stage, const char *uri)
+{
+    if (!uri || !strstr(uri, "${stageVariables.")) return uri;
+    json_t *vars = json_object_get(stage, "stageVariables");
+    nb_buf_t b = NB_BUF_INIT;
+    for (const char *p = uri; *p;) {
+        const char *e = strncmp(p, "${stageVariables.", 17) == 0 ? strchr(p, '}') : NULL;
+        if (!e) {
+            nb_buf_putc(&b, *p++);
+            continue;
+        }
+        char *name = nb_arena_strndup(a, p + 17, (size_t)(e - p - 17));
+        const char *v = json_string_value(json_object_get(vars, name));
+        nb_buf_puts(&b, v ? v : "");
+        p = e + 1;
+    }
+    const char *r = nb_arena_strndup(a, b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return r;
+}
+
 /* The function a route's AWS_PROXY integration calls (arena), or NULL. */
-static const char *route_function(nb_arena_t *a, json_t *doc, json_t *route)
+static const char *route_function(nb_arena_t *a, json_t *stage, json_t *doc, json_t *route)
 {
     const char *target = json_string_value(json_object_get(route, "target"));
     if (!target || strncmp(target, "integrations/", 13) != 0) return NULL;
     json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
     const char *type = json_string_value(json_object_get(integ, "integrationType"));
     if (!type || strcmp(type, "AWS_PROXY") != 0) return NULL;
-    return apigw__lambda_target(a, json_string_value(json_object_get(integ, "integrationUri")));
+    return apigw__lambda_target(a, stage_subst(a, stage, json_string_value(json_object_get(integ, "integrationUri"))));
 }
 
 /* A route answers its messages (two-way) when it has a route response. */
@@ -300,13 +324,14 @@ static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, s
     char rid[37], mid[20];
     nb_uuid4(rid);
     new_connection_id(mid);
-    json_t *doc = served_doc(ws->api_id, ws->stage);
+    json_t *st;
+    json_t *doc = served_doc(ws->api_id, ws->stage, &st);
     const char *key = NULL;
     if (kind == APIGW_WS_TEXT && doc)
         key = apigw__ws_select_route(a, selection_expr(a, doc), (const char *)data, len);
     json_t *route = key ? route_by_key(doc, key) : NULL;
     if (!route || key[0] == '$') route = doc ? route_by_key(doc, "$default") : NULL;
-    const char *fn = route ? route_function(a, doc, route) : NULL;
+    const char *fn = route ? route_function(a, st, doc, route) : NULL;
     if (!route) {
         gateway_message(ws, "Forbidden", rid);
     } else if (!fn) {
@@ -384,9 +409,10 @@ static void on_close(nb_conn_t *conn, void *arg)
     }
     set_close(ws, 1006, "Going away");
     nb_arena_t *a = nb_arena_new(1024);
-    json_t *doc = served_doc(ws->api_id, ws->stage);
+    json_t *st;
+    json_t *doc = served_doc(ws->api_id, ws->stage, &st);
     json_t *route = doc ? route_by_key(doc, "$disconnect") : NULL;
-    const char *fn = route ? route_function(a, doc, route) : NULL;
+    const char *fn = route ? route_function(a, st, doc, route) : NULL;
     if (fn && apigw__svc.ctx) {
         char rid[37];
         nb_uuid4(rid);
@@ -575,13 +601,13 @@ static int check_handshake(apigw_dp_t *dp)
 static void connect_step(apigw_dp_t *dp)
 {
     const pending_t *pd = dp->ext;
-    json_t *doc = served_doc(dp->api_id, dp->stage);
+    json_t *doc = served_doc(dp->api_id, dp->stage, NULL);
     json_t *route = doc ? route_by_key(doc, "$connect") : NULL;
     if (!route) {
         accept_connection(dp, ws_new(dp, pd), NULL);
         return;
     }
-    const char *fn = route_function(dp->req->arena, doc, route);
+    const char *fn = route_function(dp->req->arena, dp->stage_obj, doc, route);
     if (!fn) {
         apigw__dp_message(dp, 500, "Internal server error");
         return;

@@ -80,7 +80,8 @@ let nimbus, port, apiId, authApiId, work, mgmt, ddb, apigw, fnArn;
 
 // A WEBSOCKET API on the test function: routes (those in twoWay get a route
 // response), an optional $connect authorizer, and an auto-deployed stage.
-async function createApi(client, name, { routes = [], twoWay = [], authorizer = false, stage = 'prod' } = {}) {
+async function createApi(client, name, { routes = [], twoWay = [], authorizer = false, stage = 'prod',
+                                         uri = fnArn, variables = undefined } = {}) {
   const api = await client.send(new CreateApiCommand({ Name: name, ProtocolType: 'WEBSOCKET',
                                                       RouteSelectionExpression: '$request.body.action' }));
   let authorizerId;
@@ -91,7 +92,7 @@ async function createApi(client, name, { routes = [], twoWay = [], authorizer = 
   }
   if (routes.length) {
     const integ = await client.send(new CreateIntegrationCommand({ ApiId: api.ApiId, IntegrationType: 'AWS_PROXY',
-                                                                   IntegrationUri: fnArn }));
+                                                                   IntegrationUri: uri }));
     for (const key of routes) {
       const custom = authorizer && key === '$connect' ? { AuthorizationType: 'CUSTOM', AuthorizerId: authorizerId } : {};
       const route = await client.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: key,
@@ -105,7 +106,8 @@ async function createApi(client, name, { routes = [], twoWay = [], authorizer = 
       }
     }
   }
-  await client.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: stage, AutoDeploy: true }));
+  await client.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: stage, AutoDeploy: true,
+                                            StageVariables: variables }));
   return api;
 }
 
@@ -393,4 +395,14 @@ test('subprotocol chosen by $connect is returned in the handshake', async () => 
   });
   assert.equal(chat.protocol, 'chat.v1');
   chat.close();
+});
+
+test('stage variables in the integration URI name the function', async () => {
+  const api = await createApi(apigw, 'vars', { routes: ['$default'], twoWay: ['$default'], stage: 'v1',
+    uri: 'arn:aws:lambda:us-east-1:000000000000:function:${stageVariables.fn}', variables: { fn: 'ws-handler' } });
+  const ws = await connect(`/_aws/execute-api/${api.ApiId}/v1`);
+  ws.send('hi');
+  assert.equal((await ws.next()).text, 'default:hi');
+  ws.close();
+  await ws.closed;
 });
