@@ -136,14 +136,17 @@ static const char *stage_subst(nb_arena_t *a, json_t *stage, const char *uri)
     return r;
 }
 
-/* The function a route's AWS_PROXY integration calls (arena), or NULL. */
-static const char *route_function(nb_arena_t *a, json_t *stage, json_t *doc, json_t *route)
+/* The function a route's AWS_PROXY integration calls (arena), or NULL;
+ * *timeout_ms (may be NULL) gets the integration's timeout (29 s default). */
+static const char *route_function(nb_arena_t *a, json_t *stage, json_t *doc, json_t *route, unsigned *timeout_ms)
 {
     const char *target = json_string_value(json_object_get(route, "target"));
     if (!target || strncmp(target, "integrations/", 13) != 0) return NULL;
     json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
     const char *type = json_string_value(json_object_get(integ, "integrationType"));
     if (!type || strcmp(type, "AWS_PROXY") != 0) return NULL;
+    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
+    if (timeout_ms) *timeout_ms = to > 0 ? (unsigned)to : 29000;
     return apigw__lambda_target(a, stage_subst(a, stage, json_string_value(json_object_get(integ, "integrationUri"))));
 }
 
@@ -219,11 +222,39 @@ static void gateway_message(apigw_ws_t *ws, const char *msg, const char *request
 
 /* --- Lambda calls ---------------------------------------------------------- */
 
+/* One route call, bounded by the integration timeout:
+ *   pending ──Lambda answers──▶ answered (timer closed) ──▶ freed
+ *      └─────timer fires─────▶ timed out ("Endpoint request timed out" sent)
+ *                                  ──Lambda answers (ignored)──▶ freed
+ * Freed once the Lambda callback has run and the timer handle is closed. */
 typedef struct ws_call {
     apigw_ws_t *ws;
     int two_way;
+    int refs;                   /* Lambda callback pending + timer handle open */
+    int settled;                /* answered or timed out */
+    uv_timer_t timer;
     char request_id[40];
 } ws_call_t;
+
+static void call_unref(ws_call_t *c)
+{
+    if (--c->refs > 0) return;
+    unref(c->ws);
+    free(c);
+}
+
+static void on_call_timer_closed(uv_handle_t *h)
+{
+    call_unref(h->data);
+}
+
+static void on_call_timeout(uv_timer_t *t)
+{
+    ws_call_t *c = t->data;
+    c->settled = 1;
+    if (c->ws->state == APIGW_WS_OPEN) gateway_message(c->ws, "Endpoint request timed out", c->request_id);
+    uv_close((uv_handle_t *)&c->timer, on_call_timer_closed);
+}
 
 /* The client's copy of a two-way route's answer: the proxy response's body
  * (decoded when isBase64Encoded), a string's value, or the JSON itself. */
@@ -253,24 +284,33 @@ static void on_message_result(void *arg, const lambda_result_t *res)
 {
     ws_call_t *c = arg;
     apigw_ws_t *ws = c->ws;
-    if (ws->state == APIGW_WS_OPEN) {
-        if (res->error != NB_OK || res->function_error)
-            gateway_message(ws, "Internal server error", c->request_id);
-        else if (c->two_way)
-            send_answer(ws, res->payload, res->payload_len);
+    if (!c->settled) {
+        c->settled = 1;
+        uv_timer_stop(&c->timer);
+        uv_close((uv_handle_t *)&c->timer, on_call_timer_closed);
+        if (ws->state == APIGW_WS_OPEN) {
+            if (res->error != NB_OK || res->function_error)
+                gateway_message(ws, "Internal server error", c->request_id);
+            else if (c->two_way)
+                send_answer(ws, res->payload, res->payload_len);
+        }
     }
-    unref(ws);
-    free(c);
+    call_unref(c);
 }
 
-static void invoke(apigw_ws_t *ws, const char *fn, json_t *event, int answer, const char *request_id)
+static void invoke(apigw_ws_t *ws, const char *fn, unsigned timeout_ms, json_t *event, int answer,
+                   const char *request_id)
 {
     char *text = json_dumps(event, JSON_COMPACT);
     ws_call_t *c = nb_xcalloc(1, sizeof *c);
     c->ws = ws;
     c->two_way = answer;
+    c->refs = 2;
     snprintf(c->request_id, sizeof c->request_id, "%s", request_id);
     ws->refs++;
+    uv_timer_init(apigw__svc.ctx->loop, &c->timer);
+    c->timer.data = c;
+    uv_timer_start(&c->timer, on_call_timeout, timeout_ms, 0);
     lambda_invoke(apigw__svc.ctx, fn, NULL, text, strlen(text), on_message_result, c);
     free(text);
 }
@@ -331,7 +371,8 @@ static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, s
         key = apigw__ws_select_route(a, selection_expr(a, doc), (const char *)data, len);
     json_t *route = key ? route_by_key(doc, key) : NULL;
     if (!route || key[0] == '$') route = doc ? route_by_key(doc, "$default") : NULL;
-    const char *fn = route ? route_function(a, st, doc, route) : NULL;
+    unsigned to = 29000;
+    const char *fn = route ? route_function(a, st, doc, route, &to) : NULL;
     if (!route) {
         gateway_message(ws, "Forbidden", rid);
     } else if (!fn) {
@@ -350,7 +391,7 @@ static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, s
             json_object_set_new(ev, "isBase64Encoded", json_true());
             nb_buf_free(&b);
         }
-        invoke(ws, fn, ev, two_way(route), rid);
+        invoke(ws, fn, to, ev, two_way(route), rid);
         json_decref(ev);
     }
     nb_arena_free(a);
@@ -412,7 +453,8 @@ static void on_close(nb_conn_t *conn, void *arg)
     json_t *st;
     json_t *doc = served_doc(ws->api_id, ws->stage, &st);
     json_t *route = doc ? route_by_key(doc, "$disconnect") : NULL;
-    const char *fn = route ? route_function(a, st, doc, route) : NULL;
+    unsigned to = 29000;
+    const char *fn = route ? route_function(a, st, doc, route, &to) : NULL;
     if (fn && apigw__svc.ctx) {
         char rid[37];
         nb_uuid4(rid);
@@ -430,7 +472,7 @@ static void on_close(nb_conn_t *conn, void *arg)
         json_object_foreach(h, k, v) json_object_set_new(mh, k, json_pack("[O]", v));
         json_object_set_new(ev, "headers", h);
         json_object_set_new(ev, "multiValueHeaders", mh);
-        invoke(ws, fn, ev, 0, rid);
+        invoke(ws, fn, to, ev, 0, rid);
         json_decref(ev);
     }
     nb_arena_free(a);
@@ -607,7 +649,8 @@ static void connect_step(apigw_dp_t *dp)
         accept_connection(dp, ws_new(dp, pd), NULL);
         return;
     }
-    const char *fn = route_function(dp->req->arena, dp->stage_obj, doc, route);
+    unsigned to = 29000;
+    const char *fn = route_function(dp->req->arena, dp->stage_obj, doc, route, &to);
     if (!fn) {
         apigw__dp_message(dp, 500, "Internal server error");
         return;
@@ -615,10 +658,7 @@ static void connect_step(apigw_dp_t *dp)
     json_t *ev = connect_event(dp, pd);
     char *text = json_dumps(ev, JSON_COMPACT);
     json_decref(ev);
-    const char *target = json_string_value(json_object_get(route, "target"));
-    json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
-    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
-    apigw__dp_invoke(dp, fn, text, strlen(text), to > 0 ? (unsigned)to : 29000, on_connect_result, (void *)pd);
+    apigw__dp_invoke(dp, fn, text, strlen(text), to, on_connect_result, (void *)pd);
     free(text);
 }
 

@@ -71,6 +71,7 @@ exports.handler = async (event) => {
   case 'fail':
     throw new Error('boom');
   default:
+    if (event.body === 'slow') await new Promise((ok) => setTimeout(ok, 1500));
     return { statusCode: 200, body: 'default:' + (event.isBase64Encoded ? 'b64:' : '') + event.body };
   }
 };
@@ -81,7 +82,7 @@ let nimbus, port, apiId, authApiId, work, mgmt, ddb, apigw, fnArn;
 // A WEBSOCKET API on the test function: routes (those in twoWay get a route
 // response), an optional $connect authorizer, and an auto-deployed stage.
 async function createApi(client, name, { routes = [], twoWay = [], authorizer = false, stage = 'prod',
-                                         uri = fnArn, variables = undefined } = {}) {
+                                         uri = fnArn, variables = undefined, timeout = undefined } = {}) {
   const api = await client.send(new CreateApiCommand({ Name: name, ProtocolType: 'WEBSOCKET',
                                                       RouteSelectionExpression: '$request.body.action' }));
   let authorizerId;
@@ -92,7 +93,7 @@ async function createApi(client, name, { routes = [], twoWay = [], authorizer = 
   }
   if (routes.length) {
     const integ = await client.send(new CreateIntegrationCommand({ ApiId: api.ApiId, IntegrationType: 'AWS_PROXY',
-                                                                   IntegrationUri: uri }));
+                                                                   IntegrationUri: uri, TimeoutInMillis: timeout }));
     for (const key of routes) {
       const custom = authorizer && key === '$connect' ? { AuthorizationType: 'CUSTOM', AuthorizerId: authorizerId } : {};
       const route = await client.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: key,
@@ -403,6 +404,18 @@ test('stage variables in the integration URI name the function', async () => {
   const ws = await connect(`/_aws/execute-api/${api.ApiId}/v1`);
   ws.send('hi');
   assert.equal((await ws.next()).text, 'default:hi');
+  ws.close();
+  await ws.closed;
+});
+
+test('integration timeout: the client is told the endpoint timed out', async () => {
+  const api = await createApi(apigw, 'slow', { routes: ['$default'], twoWay: ['$default'], stage: 's', timeout: 300 });
+  const ws = await connect(`/_aws/execute-api/${api.ApiId}/s`);
+  ws.send('slow');
+  const m = JSON.parse((await ws.next()).text);
+  assert.equal(m.message, 'Endpoint request timed out');
+  ws.send('fast');   // the late answer of the slow call is dropped; the next one arrives
+  assert.equal((await ws.next()).text, 'default:fast');
   ws.close();
   await ws.closed;
 });
