@@ -128,7 +128,7 @@ static void on_connect_result(apigw_dp_t *dp, const lambda_result_t *res, void *
         return;
     }
     json_decref(ans);
-    if (status < 100 || status > 599) {   /* not a proxy answer */
+    if (status < 200 || status > 599) {   /* not a proxy answer (or an informational status) */
         apigw__dp_message(dp, 502, "Internal server error");
         return;
     }
