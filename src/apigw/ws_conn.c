@@ -1,6 +1,5 @@
-/* ws_conn.c — WebSocket API connections (see ws_int.h for the states):
- *   connection request ──handshake checks──▶ $connect (Lambda proxy) ──2xx──▶ 101, OPEN
- *                                                   └──non-2xx / error──▶ that status, no connection
+/* ws_conn.c — open WebSocket API connections (see ws_int.h for the states;
+ * ws_open.c takes a connection request as far as the switch):
  *   OPEN: frames ─ws_rx─▶ messages ─route selection─▶ custom route / $default ─▶ Lambda
  *         (answer sent back when the route has a route response), ping → pong,
  *         close frame → close frame back, protocol error / oversized → close 1002/1007/1009
@@ -8,7 +7,6 @@
  * Addresses: ws://{api}.execute-api.localhost:PORT/{stage} and
  * ws://127.0.0.1:PORT/_aws/execute-api/{api}/{stage}. */
 #include "apigw/dp.h"
-#include "apigw/auth.h"
 #include "apigw/ws.h"
 #include "apigw/ws_int.h"
 #include "core/alloc.h"
@@ -53,7 +51,7 @@ apigw_ws_t *apigw__ws_find(const char *id)
     return NULL;
 }
 
-static void unref(apigw_ws_t *ws)
+void apigw__ws_unref(apigw_ws_t *ws)
 {
     if (--ws->refs > 0) return;
     free(ws->api_id);
@@ -68,7 +66,7 @@ static void unref(apigw_ws_t *ws)
 }
 
 /* AWS's connection ids: 16 characters ending in '='. */
-static void new_connection_id(char out[20])
+void apigw__ws_new_id(char out[20])
 {
     static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     unsigned char r[15];
@@ -78,7 +76,7 @@ static void new_connection_id(char out[20])
     out[16] = 0;
 }
 
-static void info_of(const apigw_ws_t *ws, apigw_ws_info_t *ci)
+void apigw__ws_info(const apigw_ws_t *ws, apigw_ws_info_t *ci)
 {
     ci->api_id = ws->api_id;
     ci->stage = ws->stage;
@@ -93,15 +91,17 @@ static void info_of(const apigw_ws_t *ws, apigw_ws_info_t *ci)
 
 /* --- routes --------------------------------------------------------------- */
 
-/* The document a stage of api serves now (borrowed), or NULL. */
-static json_t *served_doc(const char *api_id, const char *stage)
+/* The document a stage of api serves now (borrowed), or NULL; *stage_obj
+ * (may be NULL) gets the stage (borrowed). */
+json_t *apigw__ws_served(const char *api_id, const char *stage, json_t **stage_obj)
 {
     json_t *live = apigw__svc.apis ? json_object_get(apigw__svc.apis, api_id) : NULL;
     json_t *st = json_object_get(json_object_get(live, "stages"), stage);
+    if (stage_obj) *stage_obj = st;
     return st ? apigw__dp_served(st, live) : NULL;
 }
 
-static json_t *route_by_key(json_t *doc, const char *key)
+json_t *apigw__ws_route(json_t *doc, const char *key)
 {
     const char *k;
     json_t *r;
@@ -112,15 +112,40 @@ static json_t *route_by_key(json_t *doc, const char *key)
     return NULL;
 }
 
-/* The function a route's AWS_PROXY integration calls (arena), or NULL. */
-static const char *route_function(nb_arena_t *a, json_t *doc, json_t *route)
+/* uri with ${stageVariables.x} replaced from stage's variables (arena). */
+static const char *stage_subst(nb_arena_t *a, json_t *stage, const char *uri)
+{
+    if (!uri || !strstr(uri, "${stageVariables.")) return uri;
+    json_t *vars = json_object_get(stage, "stageVariables");
+    nb_buf_t b = NB_BUF_INIT;
+    for (const char *p = uri; *p;) {
+        const char *e = strncmp(p, "${stageVariables.", 17) == 0 ? strchr(p, '}') : NULL;
+        if (!e) {
+            nb_buf_putc(&b, *p++);
+            continue;
+        }
+        char *name = nb_arena_strndup(a, p + 17, (size_t)(e - p - 17));
+        const char *v = json_string_value(json_object_get(vars, name));
+        nb_buf_puts(&b, v ? v : "");
+        p = e + 1;
+    }
+    const char *r = nb_arena_strndup(a, b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return r;
+}
+
+/* The function a route's AWS_PROXY integration calls (arena), or NULL;
+ * *timeout_ms (may be NULL) gets the integration's timeout (29 s default). */
+const char *apigw__ws_route_function(nb_arena_t *a, json_t *stage, json_t *doc, json_t *route, unsigned *timeout_ms)
 {
     const char *target = json_string_value(json_object_get(route, "target"));
     if (!target || strncmp(target, "integrations/", 13) != 0) return NULL;
     json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
     const char *type = json_string_value(json_object_get(integ, "integrationType"));
     if (!type || strcmp(type, "AWS_PROXY") != 0) return NULL;
-    return apigw__lambda_target(a, json_string_value(json_object_get(integ, "integrationUri")));
+    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
+    if (timeout_ms) *timeout_ms = to > 0 ? (unsigned)to : 29000;
+    return apigw__lambda_target(a, stage_subst(a, stage, json_string_value(json_object_get(integ, "integrationUri"))));
 }
 
 /* A route answers its messages (two-way) when it has a route response. */
@@ -195,11 +220,39 @@ static void gateway_message(apigw_ws_t *ws, const char *msg, const char *request
 
 /* --- Lambda calls ---------------------------------------------------------- */
 
+/* One route call, bounded by the integration timeout:
+ *   pending ──Lambda answers──▶ answered (timer closed) ──▶ freed
+ *      └─────timer fires─────▶ timed out ("Endpoint request timed out" sent)
+ *                                  ──Lambda answers (ignored)──▶ freed
+ * Freed once the Lambda callback has run and the timer handle is closed. */
 typedef struct ws_call {
     apigw_ws_t *ws;
     int two_way;
+    int refs;                   /* Lambda callback pending + timer handle open */
+    int settled;                /* answered or timed out */
+    uv_timer_t timer;
     char request_id[40];
 } ws_call_t;
+
+static void call_unref(ws_call_t *c)
+{
+    if (--c->refs > 0) return;
+    apigw__ws_unref(c->ws);
+    free(c);
+}
+
+static void on_call_timer_closed(uv_handle_t *h)
+{
+    call_unref(h->data);
+}
+
+static void on_call_timeout(uv_timer_t *t)
+{
+    ws_call_t *c = t->data;
+    c->settled = 1;
+    if (c->ws->state == APIGW_WS_OPEN) gateway_message(c->ws, "Endpoint request timed out", c->request_id);
+    uv_close((uv_handle_t *)&c->timer, on_call_timer_closed);
+}
 
 /* The client's copy of a two-way route's answer: the proxy response's body
  * (decoded when isBase64Encoded), a string's value, or the JSON itself. */
@@ -229,24 +282,33 @@ static void on_message_result(void *arg, const lambda_result_t *res)
 {
     ws_call_t *c = arg;
     apigw_ws_t *ws = c->ws;
-    if (ws->state == APIGW_WS_OPEN) {
-        if (res->error != NB_OK || res->function_error)
-            gateway_message(ws, "Internal server error", c->request_id);
-        else if (c->two_way)
-            send_answer(ws, res->payload, res->payload_len);
+    if (!c->settled) {
+        c->settled = 1;
+        uv_timer_stop(&c->timer);
+        uv_close((uv_handle_t *)&c->timer, on_call_timer_closed);
+        if (ws->state == APIGW_WS_OPEN) {
+            if (res->error != NB_OK || res->function_error)
+                gateway_message(ws, "Internal server error", c->request_id);
+            else if (c->two_way)
+                send_answer(ws, res->payload, res->payload_len);
+        }
     }
-    unref(ws);
-    free(c);
+    call_unref(c);
 }
 
-static void invoke(apigw_ws_t *ws, const char *fn, json_t *event, int answer, const char *request_id)
+static void invoke(apigw_ws_t *ws, const char *fn, unsigned timeout_ms, json_t *event, int answer,
+                   const char *request_id)
 {
     char *text = json_dumps(event, JSON_COMPACT);
     ws_call_t *c = nb_xcalloc(1, sizeof *c);
     c->ws = ws;
     c->two_way = answer;
+    c->refs = 2;
     snprintf(c->request_id, sizeof c->request_id, "%s", request_id);
     ws->refs++;
+    uv_timer_init(apigw__svc.ctx->loop, &c->timer);
+    c->timer.data = c;
+    uv_timer_start(&c->timer, on_call_timeout, timeout_ms, 0);
     lambda_invoke(apigw__svc.ctx, fn, NULL, text, strlen(text), on_message_result, c);
     free(text);
 }
@@ -255,7 +317,7 @@ static void invoke(apigw_ws_t *ws, const char *fn, json_t *event, int answer, co
 
 static void on_timer_closed(uv_handle_t *h)
 {
-    unref(h->data);
+    apigw__ws_unref(h->data);
 }
 
 static void arm_limits(apigw_ws_t *ws);
@@ -299,21 +361,23 @@ static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, s
     nb_arena_t *a = nb_arena_new(2048);
     char rid[37], mid[20];
     nb_uuid4(rid);
-    new_connection_id(mid);
-    json_t *doc = served_doc(ws->api_id, ws->stage);
+    apigw__ws_new_id(mid);
+    json_t *st;
+    json_t *doc = apigw__ws_served(ws->api_id, ws->stage, &st);
     const char *key = NULL;
     if (kind == APIGW_WS_TEXT && doc)
         key = apigw__ws_select_route(a, selection_expr(a, doc), (const char *)data, len);
-    json_t *route = key ? route_by_key(doc, key) : NULL;
-    if (!route || key[0] == '$') route = doc ? route_by_key(doc, "$default") : NULL;
-    const char *fn = route ? route_function(a, doc, route) : NULL;
+    json_t *route = key ? apigw__ws_route(doc, key) : NULL;
+    if (!route || key[0] == '$') route = doc ? apigw__ws_route(doc, "$default") : NULL;
+    unsigned to = 29000;
+    const char *fn = route ? apigw__ws_route_function(a, st, doc, route, &to) : NULL;
     if (!route) {
         gateway_message(ws, "Forbidden", rid);
     } else if (!fn) {
         gateway_message(ws, "Internal server error", rid);
     } else {
         apigw_ws_info_t ci;
-        info_of(ws, &ci);
+        apigw__ws_info(ws, &ci);
         const char *rk = json_string_value(json_object_get(route, "routeKey"));
         json_t *ev = apigw__ws_event(&ci, "MESSAGE", rk, rid, mid, nb_wall_ms());
         if (kind == APIGW_WS_TEXT) {
@@ -325,7 +389,7 @@ static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, s
             json_object_set_new(ev, "isBase64Encoded", json_true());
             nb_buf_free(&b);
         }
-        invoke(ws, fn, ev, two_way(route), rid);
+        invoke(ws, fn, to, ev, two_way(route), rid);
         json_decref(ev);
     }
     nb_arena_free(a);
@@ -384,14 +448,16 @@ static void on_close(nb_conn_t *conn, void *arg)
     }
     set_close(ws, 1006, "Going away");
     nb_arena_t *a = nb_arena_new(1024);
-    json_t *doc = served_doc(ws->api_id, ws->stage);
-    json_t *route = doc ? route_by_key(doc, "$disconnect") : NULL;
-    const char *fn = route ? route_function(a, doc, route) : NULL;
+    json_t *st;
+    json_t *doc = apigw__ws_served(ws->api_id, ws->stage, &st);
+    json_t *route = doc ? apigw__ws_route(doc, "$disconnect") : NULL;
+    unsigned to = 29000;
+    const char *fn = route ? apigw__ws_route_function(a, st, doc, route, &to) : NULL;
     if (fn && apigw__svc.ctx) {
         char rid[37];
         nb_uuid4(rid);
         apigw_ws_info_t ci;
-        info_of(ws, &ci);
+        apigw__ws_info(ws, &ci);
         json_t *ev = apigw__ws_event(&ci, "DISCONNECT", "$disconnect", rid, NULL, nb_wall_ms());
         json_t *rc = json_object_get(ev, "requestContext");
         json_object_set_new(rc, "disconnectStatusCode", json_integer(ws->close_code));
@@ -404,95 +470,18 @@ static void on_close(nb_conn_t *conn, void *arg)
         json_object_foreach(h, k, v) json_object_set_new(mh, k, json_pack("[O]", v));
         json_object_set_new(ev, "headers", h);
         json_object_set_new(ev, "multiValueHeaders", mh);
-        invoke(ws, fn, ev, 0, rid);
+        invoke(ws, fn, to, ev, 0, rid);
         json_decref(ev);
     }
     nb_arena_free(a);
-    unref(ws);
+    apigw__ws_unref(ws);
 }
 
-/* --- connection requests ---------------------------------------------------- */
+/* --- opening ---------------------------------------------------------------- */
 
-/* What a connection request carries until the connection opens (in the
- * request's arena: a $connect timeout drops it with the request). */
-typedef struct pending {
-    char id[20];
-    uint64_t connected_at;
-} pending_t;
-
-/* The connection as the request describes it (heap record, refs 1). */
-static apigw_ws_t *ws_new(apigw_dp_t *dp, const pending_t *pd)
+void apigw__ws_open(apigw_ws_t *ws, nb_req_t *req, const nb_kv_t *headers, size_t n_headers)
 {
-    nb_req_t *req = dp->req;
-    apigw_ws_t *ws = nb_xcalloc(1, sizeof *ws);
-    snprintf(ws->id, sizeof ws->id, "%s", pd->id);
-    ws->state = APIGW_WS_CONNECTING;
-    ws->refs = 1;
-    ws->api_id = nb_xstrdup(dp->api_id);
-    ws->stage = nb_xstrdup(dp->stage);
-    const char *host = nb_req_header(req, "host");
-    ws->domain = nb_xstrdup(host ? host : req->host);
-    ws->source_ip = nb_xstrdup(req->remote_addr);
-    const char *ua = nb_req_header(req, "user-agent");
-    ws->user_agent = nb_xstrdup(ua ? ua : "");
-    ws->connected_at = ws->last_active = pd->connected_at;
-    ws->authorizer = json_incref(dp->authorizer_ctx);
-    apigw__ws_rx_init(&ws->rx);
-    return ws;
-}
-
-/* The $connect event: the request's headers and query string with the context. */
-static json_t *connect_event(apigw_dp_t *dp, const pending_t *pd)
-{
-    nb_req_t *req = dp->req;
-    apigw_ws_t *probe = ws_new(dp, pd);   /* the event's view of the connection */
-    apigw_ws_info_t ci;
-    info_of(probe, &ci);
-    json_t *ev = apigw__ws_event(&ci, "CONNECT", "$connect", req->id, NULL, pd->connected_at);
-    unref(probe);
-    json_t *h = json_object(), *mh = json_object();
-    for (size_t i = 0; i < req->n_headers; i++) {
-        const nb_kv_t *kv = &req->headers[i];
-        json_t *s = json_stringn(kv->value, kv->value_len);
-        json_t *arr = json_object_get(mh, kv->name);
-        if (!arr) json_object_set_new(mh, kv->name, arr = json_array());
-        json_array_append(arr, s);
-        json_object_set_new(h, kv->name, s);
-    }
-    json_object_set_new(ev, "headers", h);
-    json_object_set_new(ev, "multiValueHeaders", mh);
-    if (req->n_qparams) {
-        json_t *q = json_object(), *mq = json_object();
-        for (size_t i = 0; i < req->n_qparams; i++) {
-            const nb_kv_t *kv = &req->qparams[i];
-            json_t *s = json_stringn(kv->value, kv->value_len);
-            json_t *arr = json_object_get(mq, kv->name);
-            if (!arr) json_object_set_new(mq, kv->name, arr = json_array());
-            json_array_append(arr, s);
-            json_object_set_new(q, kv->name, s);
-        }
-        json_object_set_new(ev, "queryStringParameters", q);
-        json_object_set_new(ev, "multiValueQueryStringParameters", mq);
-    }
-    return ev;
-}
-
-/* Switch protocols and open ws; protocol: the subprotocol $connect chose, or NULL. */
-static void accept_connection(apigw_dp_t *dp, apigw_ws_t *ws, const char *protocol)
-{
-    nb_req_t *req = dp->req;
-    char accept[32];
-    apigw__ws_accept_key(nb_req_header(req, "sec-websocket-key"), accept);
-    nb_kv_t h[3] = {{"Upgrade", "websocket", 9}, {"Sec-WebSocket-Accept", accept, strlen(accept)}, {NULL, NULL, 0}};
-    size_t nh = 2;
-    if (protocol) {
-        h[2].name = "Sec-WebSocket-Protocol";
-        h[2].value = protocol;
-        h[2].value_len = strlen(protocol);
-        nh = 3;
-    }
-    apigw__dp_release(dp);
-    ws->conn = nb_http_upgrade(req, h, nh, on_data, on_close, ws);   /* req is gone */
+    ws->conn = nb_http_upgrade(req, headers, n_headers, on_data, on_close, ws);
     if (!ws->conn) {          /* the client left while $connect ran */
         ws->state = APIGW_WS_OPEN;
         on_close(NULL, ws);
@@ -501,139 +490,4 @@ static void accept_connection(apigw_dp_t *dp, apigw_ws_t *ws, const char *protoc
     ws->state = APIGW_WS_OPEN;
     reg_add(ws);
     arm_limits(ws);
-}
-
-/* The subprotocol header of a $connect answer (arena), or NULL. */
-static const char *answer_protocol(nb_arena_t *a, json_t *ans)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(json_object_get(ans, "headers"), k, v)
-        if (strcasecmp(k, "sec-websocket-protocol") == 0 && json_is_string(v))
-            return nb_arena_strdup(a, json_string_value(v));
-    return NULL;
-}
-
-static void on_connect_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
-{
-    const pending_t *pd = arg;
-    if (res->error != NB_OK || res->function_error) {
-        apigw__dp_message(dp, 502, "Internal server error");
-        return;
-    }
-    json_t *ans = json_loadb(res->payload, res->payload_len, JSON_DECODE_ANY, NULL);
-    json_t *sc = json_object_get(ans, "statusCode");
-    json_int_t status = json_is_integer(sc) ? json_integer_value(sc)
-                      : json_is_string(sc) ? atoi(json_string_value(sc)) : 0;
-    if (status >= 200 && status < 300) {
-        const char *proto = answer_protocol(dp->req->arena, ans);
-        json_decref(ans);
-        accept_connection(dp, ws_new(dp, pd), proto);
-        return;
-    }
-    json_decref(ans);
-    if (status < 100 || status > 599) {   /* not a proxy answer */
-        apigw__dp_message(dp, 502, "Internal server error");
-        return;
-    }
-    apigw_http_out_t out;
-    if (apigw__response_v1(dp->req->arena, res->payload, res->payload_len, &out) != 0) {
-        apigw__dp_message(dp, 502, "Internal server error");
-        return;
-    }
-    apigw__dp_send(dp, &out);
-}
-
-/* The handshake of RFC 6455 4.2.1: 0, or -1 after answering. */
-static int check_handshake(apigw_dp_t *dp)
-{
-    nb_req_t *req = dp->req;
-    const char *up = nb_req_header(req, "upgrade");
-    if (!nb_http_is_upgrade(req) || !up || strcasecmp(up, "websocket") != 0) {
-        nb_resp_header(req, "Upgrade", "websocket");
-        apigw__dp_message(dp, 426, "Upgrade Required");
-        return -1;
-    }
-    const char *ver = nb_req_header(req, "sec-websocket-version");
-    if (!ver || strcmp(ver, "13") != 0) {
-        nb_resp_header(req, "Sec-WebSocket-Version", "13");
-        apigw__dp_message(dp, 426, "Upgrade Required");
-        return -1;
-    }
-    const char *key = nb_req_header(req, "sec-websocket-key");
-    nb_buf_t raw = NB_BUF_INIT;
-    int ok = key && strcmp(req->method, "GET") == 0 && nb_base64_decode(&raw, key, strlen(key)) == 0 && raw.len == 16;
-    nb_buf_free(&raw);
-    if (!ok) {
-        apigw__dp_message(dp, 400, "Bad Request");
-        return -1;
-    }
-    return 0;
-}
-
-/* After authorization: the $connect integration, or the connection at once. */
-static void connect_step(apigw_dp_t *dp)
-{
-    const pending_t *pd = dp->ext;
-    json_t *doc = served_doc(dp->api_id, dp->stage);
-    json_t *route = doc ? route_by_key(doc, "$connect") : NULL;
-    if (!route) {
-        accept_connection(dp, ws_new(dp, pd), NULL);
-        return;
-    }
-    const char *fn = route_function(dp->req->arena, doc, route);
-    if (!fn) {
-        apigw__dp_message(dp, 500, "Internal server error");
-        return;
-    }
-    json_t *ev = connect_event(dp, pd);
-    char *text = json_dumps(ev, JSON_COMPACT);
-    json_decref(ev);
-    const char *target = json_string_value(json_object_get(route, "target"));
-    json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
-    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
-    apigw__dp_invoke(dp, fn, text, strlen(text), to > 0 ? (unsigned)to : 29000, on_connect_result, (void *)pd);
-    free(text);
-}
-
-void apigw__dp_ws(apigw_dp_t *dp, json_t *live)
-{
-    /* the stage is the whole path: "/{stage}" */
-    const char *p = dp->path[0] == '/' ? dp->path + 1 : dp->path;
-    size_t n = strcspn(p, "/");
-    char *name = nb_arena_strndup(dp->req->arena, p, n);
-    json_t *st = n && p[n + (p[n] == '/')] == 0 ? json_object_get(json_object_get(live, "stages"), name) : NULL;
-    json_t *doc = st ? apigw__dp_served(st, live) : NULL;
-    if (!doc) {
-        apigw__dp_message(dp, 403, "Forbidden");
-        return;
-    }
-    dp->stage = name;
-    dp->stage_obj = json_incref(st);
-    dp->ws = 1;
-    dp->route_key = "$connect";
-    dp->route_path = "/";
-    if (check_handshake(dp) != 0) return;
-    pending_t *pd = nb_arena_calloc(dp->req->arena, sizeof *pd);
-    new_connection_id(pd->id);
-    pd->connected_at = nb_wall_ms();
-    dp->ext = pd;
-    json_t *route = route_by_key(doc, "$connect");
-    const char *at = json_string_value(json_object_get(route, "authorizationType"));
-    if (at && strcmp(at, "AWS_IAM") == 0 && !nb_req_header(dp->req, "authorization") &&
-        !nb_req_qparam(dp->req, "X-Amz-Signature")) {
-        apigw__dp_message(dp, 403, "Forbidden");
-        return;
-    }
-    if (at && strcmp(at, "CUSTOM") == 0) {
-        const char *azid = json_string_value(json_object_get(route, "authorizerId"));
-        json_t *az = azid ? json_object_get(json_object_get(doc, "authorizers"), azid) : NULL;
-        if (!az) {
-            apigw__dp_message(dp, 500, "Internal server error");
-            return;
-        }
-        apigw__auth_ws(dp, az, connect_event(dp, pd), connect_step);
-        return;
-    }
-    connect_step(dp);
 }

@@ -1,5 +1,6 @@
 /* ws_int.h — WebSocket APIs' connection layer, shared by its files:
- *   ws_conn.c   handshake, $connect, frames in and out, message routing, $disconnect
+ *   ws_open.c   the connection request: handshake, $connect authorizer and integration, 101
+ *   ws_conn.c   open connections: frames in and out, message routing, limits, $disconnect
  *   ws_event.c  the Lambda proxy events of WebSocket routes (pure)
  *   ws_mgmt.c   the @connections management API (service "execute-api")
  *
@@ -59,6 +60,23 @@ json_t *apigw__ws_event(const apigw_ws_info_t *ci, const char *event_type, const
 void apigw__ws_gateway_message(nb_buf_t *out, const char *msg, const char *connection_id, const char *request_id);
 
 /* --- ws_conn.c ------------------------------------------------------------ */
+/* Switch req's connection to ws (req is freed): OPEN, registered, limits armed;
+ * when the client is already gone, $disconnect runs at once. */
+void apigw__ws_open(apigw_ws_t *ws, nb_req_t *req, const nb_kv_t *headers, size_t n_headers);
+/* Drop a reference; the record is freed with the last one. */
+void apigw__ws_unref(apigw_ws_t *ws);
+/* A new connection id: 15 alphanumerics and '=' (as AWS's look). */
+void apigw__ws_new_id(char out[20]);
+/* The event view of ws (borrowed strings). */
+void apigw__ws_info(const apigw_ws_t *ws, apigw_ws_info_t *ci);
+/* The document a stage of an API serves now (borrowed), or NULL; *stage_obj
+ * (may be NULL) gets the stage (borrowed). */
+json_t *apigw__ws_served(const char *api_id, const char *stage, json_t **stage_obj);
+/* The route of doc with route_key key (borrowed), or NULL. */
+json_t *apigw__ws_route(json_t *doc, const char *key);
+/* The function a route's AWS_PROXY integration calls (arena; stage variables
+ * substituted), or NULL; *timeout_ms (may be NULL) gets its timeout (29 s default). */
+const char *apigw__ws_route_function(nb_arena_t *a, json_t *stage, json_t *doc, json_t *route, unsigned *timeout_ms);
 /* The OPEN connection with id (borrowed), or NULL. */
 apigw_ws_t *apigw__ws_find(const char *id);
 /* Send data as one text frame (binary when it is not UTF-8). 0, or -1 when the

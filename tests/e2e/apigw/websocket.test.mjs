@@ -5,7 +5,8 @@
 // (custom route with a route response, $default, no route), pushes through
 // @connections from the function, GetConnection, DeleteConnection, ping/pong,
 // fragmented messages, the close handshake, oversized frames (1009), abrupt
-// drops, and $disconnect after each way of ending.
+// drops, idle limits (1001), a $connect authorizer, subprotocols, and
+// $disconnect after each way of ending.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -51,6 +52,8 @@ exports.handler = async (event) => {
                 stage: { S: rc.stage }, apiId: { S: rc.apiId }, domainName: { S: rc.domainName },
                 connectedAt: { N: String(rc.connectedAt) }, requestId: { S: rc.requestId },
                 hasKeyHeader: { BOOL: !!event.headers['sec-websocket-key'] } });
+    if (event.headers['sec-websocket-protocol'])   // choose the first subprotocol offered
+      return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': event.headers['sec-websocket-protocol'].split(',')[0].trim() } };
     return { statusCode: 200 };
   case '$disconnect':
     await put({ id: { S: rc.connectionId + '#disconnect' }, eventType: { S: rc.eventType },
@@ -68,6 +71,7 @@ exports.handler = async (event) => {
   case 'fail':
     throw new Error('boom');
   default:
+    if (event.body === 'slow') await new Promise((ok) => setTimeout(ok, 1500));
     return { statusCode: 200, body: 'default:' + (event.isBase64Encoded ? 'b64:' : '') + event.body };
   }
 };
@@ -77,7 +81,8 @@ let nimbus, port, apiId, authApiId, work, mgmt, ddb, apigw, fnArn;
 
 // A WEBSOCKET API on the test function: routes (those in twoWay get a route
 // response), an optional $connect authorizer, and an auto-deployed stage.
-async function createApi(client, name, { routes = [], twoWay = [], authorizer = false, stage = 'prod' } = {}) {
+async function createApi(client, name, { routes = [], twoWay = [], authorizer = false, stage = 'prod',
+                                         uri = fnArn, variables = undefined, timeout = undefined } = {}) {
   const api = await client.send(new CreateApiCommand({ Name: name, ProtocolType: 'WEBSOCKET',
                                                       RouteSelectionExpression: '$request.body.action' }));
   let authorizerId;
@@ -88,7 +93,7 @@ async function createApi(client, name, { routes = [], twoWay = [], authorizer = 
   }
   if (routes.length) {
     const integ = await client.send(new CreateIntegrationCommand({ ApiId: api.ApiId, IntegrationType: 'AWS_PROXY',
-                                                                   IntegrationUri: fnArn }));
+                                                                   IntegrationUri: uri, TimeoutInMillis: timeout }));
     for (const key of routes) {
       const custom = authorizer && key === '$connect' ? { AuthorizationType: 'CUSTOM', AuthorizerId: authorizerId } : {};
       const route = await client.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: key,
@@ -102,7 +107,8 @@ async function createApi(client, name, { routes = [], twoWay = [], authorizer = 
       }
     }
   }
-  await client.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: stage, AutoDeploy: true }));
+  await client.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: stage, AutoDeploy: true,
+                                            StageVariables: variables }));
   return api;
 }
 
@@ -279,6 +285,10 @@ test('@connections addressed with the API and stage in the endpoint', async () =
   const viaStage = new ApiGatewayManagementApiClient({ endpoint: nimbus.endpoint + '/prod', region: 'us-east-1' });
   await viaStage.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'via /prod' }));
   assert.equal((await ws.next()).text, 'via /prod');
+  await mgmt.send(new PostToConnectionCommand({ ConnectionId: id, Data: new Uint8Array([0xff, 0x00, 0x01]) }));
+  const bin = await ws.next();   // not UTF-8: a binary frame
+  assert.equal(bin.isBinary, true);
+  assert.deepEqual([...bin.data], [0xff, 0x00, 0x01]);
   ws.close();
   await ws.closed;
 });
@@ -374,6 +384,38 @@ test('$connect authorizer: missing identity 401, Deny 403, throw Unauthorized 40
   assert.equal(ans.authorizer.principalId, 'user-1');
   assert.equal(ans.authorizer.user, 'u1');
   assert.equal(ans.authorizer.route, '$connect');
+  ws.close();
+  await ws.closed;
+});
+
+test('subprotocol chosen by $connect is returned in the handshake', async () => {
+  const chat = await new Promise((ok, fail) => {
+    const c = new WebSocket(`ws://127.0.0.1:${port}${awsPath()}`, ['chat.v1', 'chat.v2']);
+    c.on('open', () => ok(c));
+    c.on('error', fail);
+  });
+  assert.equal(chat.protocol, 'chat.v1');
+  chat.close();
+});
+
+test('stage variables in the integration URI name the function', async () => {
+  const api = await createApi(apigw, 'vars', { routes: ['$default'], twoWay: ['$default'], stage: 'v1',
+    uri: 'arn:aws:lambda:us-east-1:000000000000:function:${stageVariables.fn}', variables: { fn: 'ws-handler' } });
+  const ws = await connect(`/_aws/execute-api/${api.ApiId}/v1`);
+  ws.send('hi');
+  assert.equal((await ws.next()).text, 'default:hi');
+  ws.close();
+  await ws.closed;
+});
+
+test('integration timeout: the client is told the endpoint timed out', async () => {
+  const api = await createApi(apigw, 'slow', { routes: ['$default'], twoWay: ['$default'], stage: 's', timeout: 300 });
+  const ws = await connect(`/_aws/execute-api/${api.ApiId}/s`);
+  ws.send('slow');
+  const m = JSON.parse((await ws.next()).text);
+  assert.equal(m.message, 'Endpoint request timed out');
+  ws.send('fast');   // the late answer of the slow call is dropped; the next one arrives
+  assert.equal((await ws.next()).text, 'default:fast');
   ws.close();
   await ws.closed;
 });
