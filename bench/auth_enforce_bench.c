@@ -3,15 +3,16 @@
  * IAM user with an inline policy (an Allow and a conditional Deny), and
  * ("leading") an IAM user whose Allow holds only for dynamodb:LeadingKeys
  * (ForAllValues:StringEquals, DynamoDB's condition-key hook reading the
- * request's Key against the table's key schema). Target: <= 10 us per
- * request (issue 7).
+ * request's Key against the table's key schema), and ("restag") one whose
+ * Allow holds through aws:ResourceTag/team (the table's tags, asked of
+ * DynamoDB in process). Target: <= 10 us per request (issue 7).
  *
  * Hand-built (not part of `make`), against the release objects:
  *   make && P="libuv jansson openssl libseccomp yaml-0.1" && cc -std=c11 -D_GNU_SOURCE -O2 -Isrc \
  *      $(pkg-config --cflags $P) -o build/auth_enforce_bench bench/auth_enforce_bench.c \
  *      $(find build/obj -name "*.o" ! -name main.o) $(pkg-config --libs $P) -llmdb -lhttp_parser -lz \
  *      -lpthread -lm -larchive -ldl
- *   build/auth_enforce_bench DIR user|root|leading   (DIR: an empty scratch directory) */
+ *   build/auth_enforce_bench DIR user|root|leading|restag   (DIR: an empty scratch directory) */
 #include "auth/creds.h"
 #include "auth/enforce.h"
 #include "auth/sigv4.h"
@@ -66,15 +67,25 @@ int main(int argc, char **argv) {
         "[\\\"user-42\\\"]}}}]}\"},\"Attached\":[],\"Groups\":[]}");
     put(&ctx, "iam.keys", "AKIALEADLEADLEADLEAD",
         "{\"UserName\":\"lk\",\"SecretAccessKey\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\",\"Status\":\"Active\"}");
-    ddb_catalog_install(json_pack("{s:s,s:i,s:[{s:s,s:s}],s:[{s:s,s:s}]}", "TableName", "Users", "Num", 1,
-                                  "KeySchema", "AttributeName", "id", "KeyType", "HASH", "AttributeDefinitions",
-                                  "AttributeName", "id", "AttributeType", "S"));
+    put(&ctx, "iam.users", "rt",
+        "{\"UserName\":\"rt\",\"UserId\":\"AIDAZ\",\"Arn\":\"arn:aws:iam::000000000000:user/rt\","
+        "\"Policies\":{\"p\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{"
+        "\\\"Effect\\\":\\\"Allow\\\",\\\"Action\\\":\\\"dynamodb:GetItem\\\",\\\"Resource\\\":\\\"*\\\","
+        "\\\"Condition\\\":{\\\"StringEquals\\\":{\\\"aws:ResourceTag/team\\\":\\\"blue\\\"}}}]}\"},"
+        "\"Attached\":[],\"Groups\":[]}");
+    put(&ctx, "iam.keys", "AKIARESTAGRESTAGREST",
+        "{\"UserName\":\"rt\",\"SecretAccessKey\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\",\"Status\":\"Active\"}");
+    ddb_catalog_install(json_pack("{s:s,s:i,s:[{s:s,s:s}],s:[{s:s,s:s}],s:[{s:s,s:s}]}", "TableName", "Users",
+                                  "Num", 1, "KeySchema", "AttributeName", "id", "KeyType", "HASH",
+                                  "AttributeDefinitions", "AttributeName", "id", "AttributeType", "S", "Tags", "Key",
+                                  "team", "Value", "blue"));
     const char *AK = "AKIAUSERUSERUSERUSER", *SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     char kv[200];
     snprintf(kv, sizeof kv, "{\"UserName\":\"alice\",\"SecretAccessKey\":\"%s\",\"Status\":\"Active\"}", SK);
     put(&ctx, "iam.keys", AK, kv);
     const char *ak = AK, *sk = SK;
     if (strcmp(who, "leading") == 0) ak = "AKIALEADLEADLEADLEAD";
+    if (strcmp(who, "restag") == 0) ak = "AKIARESTAGRESTAGREST";
     if (strcmp(who, "root") == 0) {
         ak = auth_root_access_key();
         sk = auth_creds_lookup(&ctx, ak)->secret;

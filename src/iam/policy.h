@@ -142,8 +142,8 @@ typedef struct iam_result {
     iam_policy_type_t by;        /* denials: the policy type to name */
 } iam_result_t;
 
-/* Evaluate req against set. Pure: no allocation beyond the stack for short
- * strings; safe to call concurrently. */
+/* Evaluate req against set. Pure apart from req->key_fn (the caller's): no
+ * allocation beyond the stack for short strings; safe to call concurrently. */
 iam_decision_t iam_evaluate(const iam_policy_set_t *set, const iam_request_t *req,
                             iam_result_t *out);
 
