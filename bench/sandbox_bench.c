@@ -9,27 +9,86 @@
  *   total  — first + wait + sbx_release (cgroup removal included)
  *   cpu    — CPU time of nimbus's spawning thread + the instance (rusage)
  * and prints min / median / p90 in microseconds, plus the median difference
- * sandbox − plain. Hand-built, run as root for the full sandbox:
+ * sandbox − plain. The variant "sandbox+disk /tmp" measures a disk-backed /tmp
+ * of EphemeralStorage size (docs/SANDBOX.md, "/tmp on disk"): per cold start
+ * a copy of a pre-formatted sparse ext4 image (made once with mke2fs),
+ * attached to a loop device, mounted and given as spec.tmp_dir; its
+ * preparation is inside the timings, its teardown (umount, detach, unlink)
+ * inside "total". Hand-built, run as root for the full sandbox:
  *
  *   make && cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o build/sandbox_bench bench/sandbox_bench.c \
- *      $(ls build/obj/core/[a-z]*.o build/obj/sandbox/[a-z]*.o build/obj/store/[a-z]*.o) \
- *      build/obj/gen/embedded_files.o $(pkg-config --libs libuv jansson openssl libseccomp libarchive) \
- *      -llmdb -lhttp_parser -lz -lpthread -lm -ldl
+ *      build/obj/core/{alloc,buf,util,log,arena,config}.o build/obj/sandbox/[a-z]*.o \
+ *      $(pkg-config --libs libuv jansson openssl libseccomp) -lpthread -lm -ldl
  *   build/sandbox_bench [N [BALLAST_MB]]       (NIMBUS_SANDBOX=fork: fork-style spawn)
  */
 #include "sandbox/sandbox.h"
 #include "core/util.h"
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/loop.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-typedef struct { const char *label; int isolate; sbx_net_t net; } variant_t;
+typedef struct { const char *label; int isolate; sbx_net_t net; int disk_tmp; } variant_t;
+
+/* --- disk-backed /tmp: a sparse ext4 image per instance ------------------------ */
+
+static char tmp_template[300];      /* the pre-formatted image, made once */
+static char tmp_image[300], tmp_mnt[300];
+
+/* Copy the template's data extents (a few hundred KB of a sparse file) into a new
+ * image of the same size, attach it to a free loop device, mount it on tmp_mnt. */
+static int disk_tmp_prepare(void)
+{
+    int in = open(tmp_template, O_RDONLY | O_CLOEXEC);
+    int out = open(tmp_image, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (in < 0 || out < 0) return -errno;
+    off_t size = lseek(in, 0, SEEK_END);
+    if (ftruncate(out, size) != 0) return -errno;
+    for (off_t data = lseek(in, 0, SEEK_DATA); data >= 0 && data < size; ) {
+        off_t hole = lseek(in, data, SEEK_HOLE);
+        loff_t a = data, b = data;
+        while (a < hole) {
+            ssize_t n = copy_file_range(in, &a, out, &b, (size_t)(hole - a), 0);
+            if (n <= 0) return -errno;
+        }
+        data = lseek(in, hole, SEEK_DATA);
+    }
+    close(in);
+    int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+    if (ctl < 0) return -errno;
+    int nr = ioctl(ctl, LOOP_CTL_GET_FREE);
+    close(ctl);
+    if (nr < 0) return -errno;
+    char dev[64];
+    snprintf(dev, sizeof dev, "/dev/loop%d", nr);
+    int lfd = open(dev, O_RDWR | O_CLOEXEC);
+    if (lfd < 0) return -errno;
+    struct loop_config lc;
+    memset(&lc, 0, sizeof lc);
+    lc.fd = (unsigned)out;
+    lc.info.lo_flags = LO_FLAGS_AUTOCLEAR;       /* detached when the mount goes */
+    if (ioctl(lfd, LOOP_CONFIGURE, &lc) != 0) { int e = errno; close(lfd); close(out); return -e; }
+    close(out);
+    int r = mount(dev, tmp_mnt, "ext4", MS_NOSUID | MS_NODEV | MS_NOATIME, NULL) == 0 ? 0 : -errno;
+    close(lfd);
+    if (r == 0 && chmod(tmp_mnt, 01777) != 0) r = -errno;
+    return r;
+}
+
+static void disk_tmp_teardown(void)
+{
+    umount2(tmp_mnt, 0);
+    unlink(tmp_image);
+}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -71,6 +130,10 @@ static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_
     sbx_t *sb;
     uint64_t c0 = thread_cpu_us();
     uint64_t t0 = nb_now_us();
+    if (s.tmp_dir) {
+        int e = disk_tmp_prepare();
+        if (e != 0) { fprintf(stderr, "disk /tmp: %s\n", strerror(-e)); close(p[0]); close(p[1]); return -1; }
+    }
     int r = sbx_spawn(&s, &sb);
     uint64_t t1 = nb_now_us();
     close(p[1]);
@@ -84,6 +147,7 @@ static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_
     struct rusage ru;
     wait4(sbx_pid(sb), NULL, 0, &ru);
     sbx_release(sb);
+    if (s.tmp_dir) disk_tmp_teardown();
     uint64_t t3 = nb_now_us();
     *spawn = t1 - t0; *first = t2 - t0; *total = t3 - t0;
     *cpu = thread_cpu_us() - c0 + (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec +
@@ -109,6 +173,7 @@ static void fill_spec(sbx_spec_t *s, int prog, const variant_t *v, const char *d
     s->stderr_fd = 2;
     s->isolate = v->isolate;
     s->name = "fn-bench-1";
+    if (v->disk_tmp) s->tmp_dir = tmp_mnt;
 }
 
 int main(int argc, char **argv)
@@ -139,19 +204,31 @@ int main(int argc, char **argv)
     if (getloadavg(la, 3) == 3) printf("load average at start: %.2f %.2f %.2f\n", la[0], la[1], la[2]);
     printf("\n%d cold starts per row (%s); variants interleaved run by run so load drifts hit all alike\n\n",
            n, sbx_fully_isolated() ? "full isolation" : "PARTIAL isolation");
-    enum { NV = 3 };
-    variant_t vars[NV] = {
-        { "plain (isolate=0)", 0, SBX_NET_HOST },
-        { "sandbox", 1, SBX_NET_HOST },
-        { "sandbox+nimbus-only", 1, SBX_NET_NIMBUS_ONLY },
+    /* the disk-backed /tmp's template: 512 MB (the default EphemeralStorage), sparse */
+    snprintf(tmp_template, sizeof tmp_template, "%s/tmp-template.img", dir);
+    snprintf(tmp_image, sizeof tmp_image, "%s/tmp-instance.img", dir);
+    snprintf(tmp_mnt, sizeof tmp_mnt, "%s/tmp-mnt", dir);
+    snprintf(cmd, sizeof cmd, "truncate -s 512M %s && mke2fs -q -F -t ext4 -O ^has_journal "
+             "-E lazy_itable_init=1,nodiscard -m 0 %s && mkdir -p %s", tmp_template, tmp_template, tmp_mnt);
+    int have_disk_tmp = getuid() == 0 && system(cmd) == 0;
+    uint64_t mk0 = nb_now_us();
+    if (have_disk_tmp && system(cmd) != 0) have_disk_tmp = 0;
+    if (have_disk_tmp) printf("disk /tmp: one mke2fs of the 512 MB template (with the shell): %llu us\n",
+                              (unsigned long long)(nb_now_us() - mk0));
+    int NV = have_disk_tmp ? 4 : 3;
+    variant_t vars[4] = {
+        { "plain (isolate=0)", 0, SBX_NET_HOST, 0 },
+        { "sandbox", 1, SBX_NET_HOST, 0 },
+        { "sandbox+nimbus-only", 1, SBX_NET_NIMBUS_ONLY, 0 },
+        { "sandbox+disk /tmp", 1, SBX_NET_HOST, 1 },
     };
     int have_node = access("/usr/bin/node", X_OK) == 0;
     for (int prog = 0; prog < 1 + have_node; prog++) {
         const char *pname = prog ? "node" : "C";
         int runs = prog ? n / 4 : n;
         if (runs < 10) runs = 10;
-        uint64_t *sp[NV], *fi[NV], *to[NV], *cp[NV];
-        int64_t *dsp[NV], *dfi[NV], *dcp[NV];
+        uint64_t *sp[4], *fi[4], *to[4], *cp[4];
+        int64_t *dsp[4], *dfi[4], *dcp[4];
         for (int v = 0; v < NV; v++) {
             sp[v] = calloc((size_t)runs, 8); fi[v] = calloc((size_t)runs, 8); to[v] = calloc((size_t)runs, 8);
             dsp[v] = calloc((size_t)runs, 8); dfi[v] = calloc((size_t)runs, 8);

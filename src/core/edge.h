@@ -12,7 +12,9 @@
 #define NB_EDGE_H
 #include "core/request.h"
 
-/* The dispatch function the edge listener calls for every request. */
+/* The dispatch function the edge listener calls for every request. A JSON
+ * body of 1 MiB or more is parsed on libuv's thread pool (one at a time), and
+ * authorization and the handler follow on the loop once it is decoded. */
 void nb_edge_dispatch(nb_req_t *req, void *data);
 
 /* The edge listener's body-limit hook (nb_http_limits_t.body_limit): the

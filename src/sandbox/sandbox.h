@@ -30,6 +30,9 @@ typedef struct sbx_spec {
     const char *scratch_dir;      /* host dir the sandbox may use for this instance (tmp backing etc.) */
     unsigned memory_mb;           /* MemorySize: memory cgroup limit */
     unsigned tmp_mb;              /* EphemeralStorage: size of the private /tmp */
+    const char *tmp_dir;          /* NULL: /tmp is a tmpfs of tmp_mb; else this host directory (e.g. a
+                                   * size-limited disk filesystem the caller mounted) is bound read-write
+                                   * (nosuid, nodev) as /tmp — see docs/SANDBOX.md, "/tmp on disk" */
     unsigned pids_max;            /* 0 = default (1024) */
     sbx_net_t net;
     const char *nimbus_host;      /* address:port the function must reach (Runtime API, endpoint);

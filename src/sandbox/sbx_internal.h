@@ -54,7 +54,8 @@ int sbx__option(const char *name);
 typedef enum {
     SBX_OP_MKDIR, SBX_OP_BIND_RO, SBX_OP_BIND_FILE_RO, SBX_OP_SYMLINK,
     SBX_OP_TMPFS, SBX_OP_PROC, SBX_OP_MKNOD, SBX_OP_BIND_DEV, SBX_OP_REMOUNT_RO,
-    SBX_OP_TEMPLATE              /* attach a clone of the prebuilt root (dev = its fd) */
+    SBX_OP_TEMPLATE,             /* attach a clone of the prebuilt root (dev = its fd) */
+    SBX_OP_BIND_RW               /* a read-write bind (nosuid, nodev): spec.tmp_dir */
 } sbx_op_kind_t;
 
 typedef struct sbx_mount_op {

@@ -4,7 +4,7 @@
  *   /usr /lib* (/bin /sbin: symlinks or binds, as on the host)   ro  host
  *   /etc/{ssl,hosts,resolv.conf,passwd,ld.so.cache,…}           ro  host (only these)
  *   /var/task   ro  spec->code_dir         /opt          ro  spec->layers_dir
- *   runtime_mount ro spec->runtime_dir     /tmp          tmpfs, size=tmp_mb, 1777
+ *   runtime_mount ro spec->runtime_dir     /tmp          tmpfs, size=tmp_mb, 1777 (or spec->tmp_dir, rw)
  *   /proc       new proc of the instance's PID namespace
  *   /dev        tmpfs with null zero full random urandom (+ fd/stdin/… links)
  *   /           tmpfs, read-only once built
@@ -223,8 +223,12 @@ void sbx__mount_plan(sbx_plan_t *p, const sbx_spec_t *spec, int userns)
         ensure_parents(p, spec->runtime_mount);
         add_op(p, SBX_OP_BIND_RO, spec->runtime_dir, spec->runtime_mount, 0);
     }
-    snprintf(opts, sizeof opts, "size=%um,mode=1777", spec->tmp_mb ? spec->tmp_mb : 512);
-    add_op(p, SBX_OP_TMPFS, opts, "/tmp", MS_NOSUID | MS_NODEV);
+    if (spec->tmp_dir) {
+        add_op(p, SBX_OP_BIND_RW, spec->tmp_dir, "/tmp", 0);
+    } else {
+        snprintf(opts, sizeof opts, "size=%um,mode=1777", spec->tmp_mb ? spec->tmp_mb : 512);
+        add_op(p, SBX_OP_TMPFS, opts, "/tmp", MS_NOSUID | MS_NODEV);
+    }
     add_op(p, SBX_OP_PROC, NULL, "/proc", 0);
     if (!tmpl) plan_dev(p, userns);
     add_op(p, SBX_OP_REMOUNT_RO, NULL, "", MS_NOSUID | MS_NODEV);
@@ -296,6 +300,10 @@ static int apply_one(const sbx_mount_op_t *o)
         else if ((r = make_file(o->dst)) < 0) return r;
         if (mount(o->src, o->dst, NULL, MS_BIND, NULL) != 0) return -errno;
         return o->kind == SBX_OP_BIND_DEV ? 0 : remount_ro(o->dst);
+    case SBX_OP_BIND_RW:
+        if (mkdir(o->dst, 0755) != 0 && errno != EEXIST) return -errno;
+        if (mount(o->src, o->dst, NULL, MS_BIND, NULL) != 0) return -errno;
+        return mount(NULL, o->dst, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV, NULL) == 0 ? 0 : -errno;
     case SBX_OP_SYMLINK:
         return symlink(o->src, o->dst) == 0 ? 0 : -errno;
     case SBX_OP_TMPFS:

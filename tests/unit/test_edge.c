@@ -1,6 +1,7 @@
 /* test_edge.c — protocol/service/operation detection and error shapes. */
 #include "test.h"
 #include "core/edge.h"
+#include "core/http_parse.h"
 #include "core/reply.h"
 #include "core/util.h"
 
@@ -216,4 +217,36 @@ TEST(form_decoding)
     ASSERT_STREQ(kv[2].value, "");
     ASSERT_EQ(nb_edge_parse_form(a, "a=%zz", 5, &kv, &n), -1);
     nb_arena_free(a);
+}
+
+/* Lambda raises the edge's body limit for its code uploads only: the body-limit
+ * hook says so from the request's head, and routing refuses bodies over the
+ * operation's own limit with AWS's message. */
+TEST(code_upload_body_limits)
+{
+    nb_hmsg_t m = {.target = "/2015-03-31/functions", .target_len = 21};
+    ASSERT_EQ(nb_edge_body_limit(&m), 69905067u);
+    nb_hmsg_t other = {.target = "/", .target_len = 1};
+    ASSERT_EQ(nb_edge_body_limit(&other), 0);
+    nb_kv_t host = {.name = "host", .value = "abc123.execute-api.localhost", .value_len = 28};
+    nb_hmsg_t api = {.target = "/2015-03-31/functions", .target_len = 21, .headers = &host, .n_headers = 1};
+    ASSERT_EQ(nb_edge_body_limit(&api), 0);
+
+    const char *msg;
+    nb_req_t *r = mkreq("POST", "/2015-03-31/functions", "{}", NULL);
+    r->body_dropped = 70000000;                 /* drained by the assembler */
+    ASSERT_EQ(nb_edge_route(r, &msg), NB_ERR_REQUEST_TOO_LARGE);
+    ASSERT_STREQ(msg, "Request must be smaller than 69905067 bytes for the CreateFunction operation");
+    done(r);
+
+    r = mkreq("PUT", "/2015-03-31/functions/f/configuration", "{}", NULL);
+    r->body_len = (16u << 20) + 1;              /* a non-upload operation keeps 16 MiB */
+    ASSERT_EQ(nb_edge_route(r, &msg), NB_ERR_REQUEST_TOO_LARGE);
+    ASSERT_STREQ(msg, "Request must be smaller than 16777216 bytes for the UpdateFunctionConfiguration operation");
+    done(r);
+
+    r = mkreq("PUT", "/2015-03-31/functions/f/code", "{}", NULL);
+    ASSERT_EQ(nb_edge_route(r, &msg), NB_OK);    /* within limits: routed and decoded */
+    ASSERT_STREQ(r->op->name, "UpdateFunctionCode");
+    done(r);
 }

@@ -22,7 +22,7 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'nimbus-lambda-js-'));
   writeFileSync(join(work, 'index.js'),
     'exports.handler = async (event, context) => ({ event, fn: context.functionName, ' +
-    'greeting: process.env.GREETING || null });\n');
+    'greeting: process.env.GREETING || null, requestId: context.awsRequestId });\n');
   execFileSync('zip', ['-q', 'fn.zip', 'index.js'], { cwd: work });
   zip = readFileSync(join(work, 'fn.zip'));
 });
@@ -47,9 +47,13 @@ test('create, wait, invoke with Tail, update, list, delete', async () => {
   assert.equal(out.FunctionError, undefined);
   assert.equal(out.ExecutedVersion, '$LATEST');
   const body = JSON.parse(new TextDecoder().decode(out.Payload));
-  assert.deepEqual(body, { event: { k: 'v' }, fn: 'js-fn', greeting: null });
+  const rid = out.$metadata.requestId;   // the response's x-amzn-RequestId
+  assert.match(rid, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.deepEqual(body, { event: { k: 'v' }, fn: 'js-fn', greeting: null, requestId: rid });
   const log = Buffer.from(out.LogResult, 'base64').toString();
-  assert.match(log, /REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms/);
+  assert.ok(log.includes(`START RequestId: ${rid} Version: $LATEST`), log);
+  assert.ok(log.includes(`END RequestId: ${rid}`), log);
+  assert.match(log, new RegExp(`REPORT RequestId: ${rid}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms`));
 
   await lambda.send(new UpdateFunctionConfigurationCommand({
     FunctionName: 'js-fn', Environment: { Variables: { GREETING: 'hi' } },

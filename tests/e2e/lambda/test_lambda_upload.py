@@ -223,6 +223,48 @@ class LambdaUpload(NimbusTestCase):
         self.assertEqual(self.unpacking("bomb-fn"), [])            # the partial unpacking is gone
         self.assertEqual(self.ddb.list_tables()["TableNames"], ["probe"])
 
+    def test_5_checks_around_the_unpacking(self):
+        """Validation happens before the unpacking and again before the commit."""
+        import base64
+        import botocore.exceptions
+        small = zip_bytes({"app.py": ("def handler(e, c):\n    return 'v1'\n", 0o644)})
+        other = zip_bytes({"app.py": ("def handler(e, c):\n    return 'v2'\n", 0o644)})
+        # two creates of one name at once (both unpack, the commit decides): one wins, one conflicts
+        outcomes = []
+
+        def create():
+            try:
+                self.c.create_function(FunctionName="race-fn", Runtime="python3.12", Handler="app.handler",
+                                       Role=ROLE, Code={"ZipFile": small})
+                outcomes.append("created")
+            except botocore.exceptions.ClientError as e:
+                outcomes.append(e.response["Error"]["Code"])
+
+        threads = [threading.Thread(target=create) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(outcomes), ["ResourceConflictException", "created"])
+        # DryRun: the new package is checked and described, the function keeps its code
+        before = self.c.get_function_configuration(FunctionName="race-fn")
+        r = self.c.update_function_code(FunctionName="race-fn", ZipFile=other, DryRun=True)
+        self.assertEqual(r["CodeSha256"], base64.b64encode(hashlib.sha256(other).digest()).decode())
+        self.assertEqual(self.c.get_function_configuration(FunctionName="race-fn")["CodeSha256"], before["CodeSha256"])
+        self.assertEqual(json.loads(self.c.invoke(FunctionName="race-fn")["Payload"].read()), "v1")
+        # a stale RevisionId is refused before anything is unpacked
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.update_function_code(FunctionName="race-fn", ZipFile=other, RevisionId="stale")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "PreconditionFailedException")
+        # an invalid configuration is refused before the package is unpacked
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.c.create_function(FunctionName="bad-fn", Runtime="cobol85", Handler="app.handler", Role=ROLE,
+                                   Code={"ZipFile": small})
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ValidationException")   # Runtime's enum
+        self.assertEqual(glob.glob(os.path.join(self.data_dir(), "lambda", "code", "bad-fn")), [])
+        r = self.c.update_function_code(FunctionName="race-fn", ZipFile=other, RevisionId=before["RevisionId"])
+        self.assertEqual(json.loads(self.c.invoke(FunctionName="race-fn")["Payload"].read()), "v2")
+
 
 if __name__ == "__main__":
     unittest.main()
