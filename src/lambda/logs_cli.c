@@ -132,7 +132,7 @@ static void print_new(store_t *s, const char *group, uint64_t since, json_t *las
     store_abort(t);
     json_decref(sl.names);
     nb_buf_free(&lo); nb_buf_free(&hi);
-    qsort(evs.v, evs.n, sizeof *evs.v, cmp_ev);
+    if (evs.n) qsort(evs.v, evs.n, sizeof *evs.v, cmp_ev);   /* v is NULL when empty */
     for (size_t j = 0; j < evs.n; j++) {
         char ts[40];
         nb_iso8601_ms(evs.v[j].ts, ts, sizeof ts);
