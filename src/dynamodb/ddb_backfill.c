@@ -185,6 +185,7 @@ static int run_chunk(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *
         if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, f->key.data, f->key.len);
         if (rc == STORE_OK) *done = doc;
         else json_decref(doc);
+        if (rc == STORE_OK) nb_log_info("dynamodb", "index %s of table %s backfilled: ACTIVE", ix->name, t->name);
     }
     chunk_free(&c);
     nb_buf_free(&lo);
@@ -281,6 +282,21 @@ void ddb_backfill_kick(void)
     uv_timer_start(&bf_timer, tick, 0, 0);
 }
 
+static int log_pending(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    (void)arg;
+    if (klen != BPFX_LEN + 5) return 0;
+    find_t fd = {rd32((const char *)key + BPFX_LEN), NULL};
+    ddb_catalog_each(find_num, &fd);
+    uint8_t inum = ((const unsigned char *)key)[BPFX_LEN + 4];
+    for (size_t i = 0; fd.t && i < fd.t->n_idx; i++)
+        if (fd.t->idx[i].num == inum)
+            nb_log_info("dynamodb", "resuming backfill of index %s of table %s %s", fd.t->idx[i].name,
+                        fd.t->name, vlen ? "from its stored cursor" : "from the first item");
+    (void)val;
+    return 0;
+}
+
 void ddb_backfill_start(nb_ctx_t *ctx)
 {
     if (bf_running || !ctx->loop) return;
@@ -291,6 +307,12 @@ void ddb_backfill_start(nb_ctx_t *ctx)
     bf_interval_ms = iv < 0 ? 0 : (uint64_t)iv;
     uv_timer_init(ctx->loop, &bf_timer);
     uv_unref((uv_handle_t *)&bf_timer);
+    store_txn_t *txn;
+    if (store_begin(bf_store, STORE_READ, &txn) == STORE_OK) {
+        static const char lo[] = BPFX, hi[] = "backfill0";
+        store_scan(txn, DDB_KS_META, lo, sizeof lo - 1, hi, sizeof hi - 1, 0, log_pending, NULL);
+        store_abort(txn);
+    }
     bf_running = 1;
     bf_state = BF_SCHEDULED;           /* resume whatever a stop or crash interrupted */
     uv_timer_start(&bf_timer, tick, 0, 0);

@@ -128,6 +128,9 @@ class GsiBackfill(unittest.TestCase):
             self.assertEqual(cm.exception.response["Error"]["Code"], "ValidationException")
             self.assertEqual(cm.exception.response["Error"]["Message"],
                              "Cannot read from backfilling global secondary index: ByG")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            ddb.execute_statement(Statement='SELECT * FROM "%s"."ByG"' % table)
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ValidationException")
 
     def test_backfill_online_with_concurrent_writes(self):
         n = Nimbus(extra_args=SLOW).start()
@@ -177,6 +180,9 @@ class GsiBackfill(unittest.TestCase):
             _, g = index_desc(ddb, "Crash")
             self.assertIn(g["IndexStatus"], ("CREATING", "ACTIVE"))
             self.check_index(ddb, "Crash")
+            log = n.read_log()
+            self.assertIn("resuming backfill of index ByG of table Crash from its stored cursor", log)
+            self.assertIn("index ByG of table Crash backfilled: ACTIVE", log)
         finally:
             n.cleanup()
 
