@@ -9,7 +9,7 @@
  *                                              already indexed ("" = none)
  * A uv_timer then runs ddb_backfill_step(): one write transaction that indexes
  * the items after the cursor (at most `dynamodb.backfill_batch` items, default
- * 1000, or CHUNK_BYTES of item text; `dynamodb.backfill_interval_ms`, default
+ * 500, or CHUNK_BYTES of item text; `dynamodb.backfill_interval_ms`, default
  * 0, apart) and advances the cursor, so every chunk
  * is durable on its own and a restart resumes after the last durable chunk.
  *
@@ -301,7 +301,7 @@ void ddb_backfill_start(nb_ctx_t *ctx)
 {
     if (bf_running || !ctx->loop) return;
     bf_store = ctx->store;
-    long b = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backfill_batch", 1000) : 1000;
+    long b = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backfill_batch", 500) : 500;
     bf_batch = b < 1 ? 1 : (size_t)b;
     long iv = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backfill_interval_ms", 0) : 0;
     bf_interval_ms = iv < 0 ? 0 : (uint64_t)iv;
