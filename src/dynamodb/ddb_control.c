@@ -11,6 +11,7 @@
  * (table_exists / table_not_exists) succeed on their first poll. A deleted
  * table's items are removed afterwards in bounded background transactions
  * (ddb_purge.c); its number is never reused, so they are unreachable. */
+#include "dynamodb/ddb_backfill.h"
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_schema.h"
@@ -310,6 +311,8 @@ void ddb_op_delete_table(nb_req_t *req)
     rc = ddb_purge_enqueue(txn, prefix.data, prefix.len,
                            DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
     nb_buf_free(&prefix);
+    for (size_t i = 0; rc == STORE_OK && i < t->n_idx; i++)   /* stop any backfill */
+        if (!t->idx[i].active) rc = ddb_backfill_cancel(txn, t->num, t->idx[i].num);
     if (rc == STORE_OK) rc = store_del(txn, DDB_KS_TABLES, t->name, strlen(t->name));
     if (rc != STORE_OK) { json_decref(desc); ddb_reply_store_error(req, txn, rc); return; }
     char name[256];

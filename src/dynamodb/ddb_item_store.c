@@ -4,6 +4,7 @@
 #include "dynamodb/ddb_av.h"
 #include "dynamodb/ddb_keycodec.h"
 #include "dynamodb/ddb_json_dump.h"
+#include "dynamodb/ddb_backfill.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include <stdlib.h>
@@ -246,6 +247,9 @@ int ddb_item_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key,
     const char *bk = key->data + 4;
     size_t bklen = key->len - 4;
     for (size_t i = 0; i < t->n_idx; i++) {
+        /* an index being backfilled holds only the items behind its cursor;
+         * the backfill picks up the others in their state when it gets there */
+        if (!t->idx[i].active && !ddb_backfill_covers(txn, t, &t->idx[i], key)) continue;
         rc = write_index(txn, t, &t->idx[i], bk, bklen, old, new_item, info);
         if (rc != STORE_OK) return rc;
     }
@@ -359,19 +363,13 @@ static int for_each_item(store_txn_t *txn, const ddb_table_t *t, item_fn fn, voi
     return rc;
 }
 
-typedef struct backfill { store_txn_t *txn; const ddb_table_t *t; const ddb_index_t *ix; } backfill_t;
-
-static int backfill_one(void *arg, const nb_buf_t *key, const json_t *item)
+int ddb_index_put_item(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix,
+                       const nb_buf_t *key, const json_t *item)
 {
-    backfill_t *b = arg;
-    return write_index(b->txn, b->t, b->ix, key->data + 4, key->len - 4, NULL, item, NULL);
+    return write_index(txn, t, ix, key->data + 4, key->len - 4, NULL, item, NULL);
 }
 
-int ddb_backfill_index(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix)
-{
-    backfill_t b = {txn, t, ix};
-    return for_each_item(txn, t, backfill_one, &b);
-}
+typedef struct backfill { store_txn_t *txn; const ddb_table_t *t; } backfill_t;
 
 static int ttl_one(void *arg, const nb_buf_t *key, const json_t *item)
 {
@@ -386,6 +384,6 @@ int ddb_rebuild_ttl(store_txn_t *txn, const ddb_table_t *t)
     int rc = purge_prefix(txn, DDB_KS_TTL, &p);
     nb_buf_free(&p);
     if (rc != STORE_OK || !t->ttl_attr) return rc;
-    backfill_t b = {txn, t, NULL};
+    backfill_t b = {txn, t};
     return for_each_item(txn, t, ttl_one, &b);
 }

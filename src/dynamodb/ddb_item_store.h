@@ -13,7 +13,8 @@
  * replaced item's size without parsing it.
  *
  * Invariant: for every item, each index whose key attributes the item has
- * holds exactly one entry, the TTL queue holds one entry when TTL is enabled
+ * holds exactly one entry (an index still being backfilled: every such item
+ * at or behind its backfill cursor, none ahead of it), the TTL queue holds one entry when TTL is enabled
  * and the item's TTL attribute is a number, and stats count every item; all
  * changed by ddb_item_write() in the caller's transaction. */
 #ifndef DDB_ITEM_STORE_H
@@ -63,9 +64,11 @@ int ddb_item_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key,
 int ddb_purge_table(store_txn_t *txn, uint32_t tnum);
 /* Delete every entry of one index (GSI removal). */
 int ddb_purge_index(store_txn_t *txn, uint32_t tnum, uint8_t inum);
-/* Build the entries of index ix from the table's items (GSI creation), and
- * rebuild the TTL queue when ttl_attr changes (NULL: only clear it). */
-int ddb_backfill_index(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix);
+/* Add item (stored at key, tnum-prefixed) to index ix as if it had just been
+ * written (GSI backfill, see ddb_backfill.c). The item must not be in ix yet. */
+int ddb_index_put_item(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix,
+                       const nb_buf_t *key, const json_t *item);
+/* Rebuild the TTL queue when ttl_attr changes (NULL: only clear it). */
 int ddb_rebuild_ttl(store_txn_t *txn, const ddb_table_t *t);
 
 /* The item projected into ix (new reference); NULL when the item lacks the

@@ -95,6 +95,8 @@ static int run_select(nb_req_t *req, store_txn_t *txn, ddb_pq_t *q, pq_exec_t *e
     const ddb_index_t *ix = NULL;
     if (q->index && !(ix = ddb_table_index(t, q->index)))
         return ddb_err_set(err, NB_ERR_VALIDATION, "The table does not have the specified index: %s", q->index);
+    if (ix && !ix->active)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "Cannot read from backfilling global secondary index: %s", q->index);
     json_t *body = expr_body(q, "FilterExpression", q->where);
     ddb_exprs_t x;
     int rc = ddb_exprs_parse(&x, req->arena, body, DDB_X_FILTER | DDB_X_PROJ, err);

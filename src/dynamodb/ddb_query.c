@@ -291,6 +291,10 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
             ddb_reply_validation(req, "The table does not have the specified index: %s", iname);
             return -1;
         }
+        if (!q->ix->active) {
+            ddb_reply_validation(req, "Cannot read from backfilling global secondary index: %s", iname);
+            return -1;
+        }
         if (!q->ix->local && json_is_true(json_object_get(b, "ConsistentRead"))) {
             ddb_reply_validation(req, "Consistent reads are not supported on global secondary indexes");
             return -1;

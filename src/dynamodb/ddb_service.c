@@ -8,6 +8,7 @@
 #include "dynamodb/ddb_table.h"
 #include "dynamodb/ddb_shape.h"
 #include "dynamodb/ddb_purge.h"
+#include "dynamodb/ddb_backfill.h"
 #include "core/log.h"
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,7 @@ static int ddb_init(nb_ctx_t *ctx)
     }
     ddb_ttl_sweeper_start(ctx);
     ddb_purge_start(ctx);
+    ddb_backfill_start(ctx);
     return 0;
 }
 
@@ -130,6 +132,7 @@ static void ddb_stop(nb_ctx_t *ctx)
     (void)ctx;
     ddb_ttl_sweeper_stop();
     ddb_purge_stop();
+    ddb_backfill_stop();
     ddb_catalog_clear();
 }
 

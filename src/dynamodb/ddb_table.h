@@ -36,7 +36,7 @@ typedef struct ddb_index {
     int proj;                  /* enum ddb_proj */
     const char **include;      /* INCLUDE: NonKeyAttributes */
     size_t n_include;
-    int active;                /* 0 while being created (never visible: backfill is synchronous) */
+    int active;                /* 0 while being backfilled (ddb_backfill.c): not readable */
 } ddb_index_t;
 
 typedef struct ddb_table {

@@ -1,32 +1,37 @@
 /* ddb_update_table.c — UpdateTable: billing mode and throughput, streams,
  * deletion protection, and global secondary index create / update / delete.
  *
- * A created GSI is backfilled from the table's items inside the request's
- * transaction, so it is ACTIVE (and complete) on the next DescribeTable; the
- * response reports it CREATING and the table UPDATING as DynamoDB does. A
- * deleted GSI's entries go in the same transaction. */
+ * A created GSI is stored CREATING (Backfilling) with a backfill cursor and
+ * filled in the background in bounded chunks (ddb_backfill.c); it turns
+ * ACTIVE once every item is indexed. The response reports it CREATING (not
+ * yet backfilling) and the table UPDATING, as DynamoDB does. A deleted GSI's
+ * entries are purged in the background (ddb_purge.c); deleting an index
+ * still being backfilled also drops its cursor, which stops the backfill. */
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_schema.h"
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_purge.h"
+#include "dynamodb/ddb_backfill.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <string.h>
 
 typedef struct upd {
-    const char *created;     /* name of a GSI to backfill */
+    const char *created;     /* name of a GSI to backfill (arena) */
+    uint8_t created_num;     /* its Num */
     uint8_t deleted_num;     /* Num of a deleted GSI (0: none) */
     uint32_t tnum;
 } upd_t;
 
 static int work(store_txn_t *txn, const ddb_table_t *nt, void *arg)
 {
+    (void)nt;
     upd_t *u = arg;
     int rc = STORE_OK;
     if (u->deleted_num) {
-        /* entries go in the background; the stats row goes now */
+        /* entries go in the background; the stats row and any backfill go now */
         unsigned char p[5] = {(unsigned char)(u->tnum >> 24), (unsigned char)(u->tnum >> 16),
                               (unsigned char)(u->tnum >> 8), (unsigned char)u->tnum, u->deleted_num};
         rc = ddb_purge_enqueue(txn, p, 5, DDB_KS_INDEX);
@@ -34,10 +39,12 @@ static int work(store_txn_t *txn, const ddb_table_t *nt, void *arg)
             rc = store_del(txn, DDB_KS_STATS, p, 5);
             if (rc == STORE_NOTFOUND) rc = STORE_OK;
         }
+        if (rc == STORE_OK) rc = ddb_backfill_cancel(txn, u->tnum, u->deleted_num);
     }
     if (rc == STORE_OK && u->created) {
-        const ddb_index_t *ix = ddb_table_index(nt, u->created);
-        if (ix) rc = ddb_backfill_index(txn, nt, ix);
+        rc = ddb_backfill_enqueue(txn, u->tnum, u->created_num);
+        /* the driver's next turn of the loop comes after this commit */
+        if (rc == STORE_OK) ddb_backfill_kick();
     }
     return rc;
 }
@@ -49,10 +56,8 @@ static json_t *respond(nb_req_t *req, const ddb_table_t *nt, store_txn_t *txn, v
     size_t i;
     json_t *g;
     json_array_foreach(json_object_get(d, "GlobalSecondaryIndexes"), i, g) {
-        if (u->created && strcmp(ddb_jstr(g, "IndexName"), u->created) == 0) {
-            json_object_set_new(g, "IndexStatus", json_string("CREATING"));
-            json_object_set_new(g, "Backfilling", json_false());
-        }
+        if (u->created && strcmp(ddb_jstr(g, "IndexName"), u->created) == 0)
+            json_object_set_new(g, "Backfilling", json_false());   /* resources first, then the backfill */
     }
     return json_pack("{s:o}", "TableDescription", d);
 }
@@ -91,8 +96,16 @@ static int gsi_updates(json_t *doc, const json_t *updates, const ddb_table_t *t,
                       "PROVISIONED") == 0;
     size_t i, j, changes = 0;
     json_t *up, *g;
+    const char *building = NULL;       /* a GSI still being backfilled */
+    for (size_t k = 0; k < t->n_idx; k++)
+        if (!t->idx[k].active) building = t->idx[k].name;
     json_array_foreach(updates, i, up) {
         json_t *c = json_object_get(up, "Create"), *dl = json_object_get(up, "Delete"), *ud = json_object_get(up, "Update");
+        const char *target = ddb_jstr(c ? c : dl, "IndexName");
+        if ((c || dl) && building && !(dl && target && strcmp(target, building) == 0))
+            return ddb_err_set(err, NB_ERR_DDB_LIMIT_EXCEEDED,
+                               "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+                               "simultaneously per table");
         if (c) {
             const char *name = ddb_jstr(c, "IndexName");
             if (!name || ddb_table_index(t, name))
@@ -113,9 +126,12 @@ static int gsi_updates(json_t *doc, const json_t *updates, const ddb_table_t *t,
                                    "Subscriber limit exceeded: The number of global secondary indexes exceeds the "
                                    "per-table limit of 20");
             }
+            json_object_set_new(ix, "IndexStatus", json_string("CREATING"));
+            json_object_set_new(ix, "Backfilling", json_true());
             json_array_append_new(gsis, ix);
             json_object_set_new(doc, "NextIndexNum", json_integer(num + 1));
             u->created = name;
+            u->created_num = (uint8_t)num;
             changes++;
         } else if (dl) {
             const char *name = ddb_jstr(dl, "IndexName");
@@ -225,7 +241,7 @@ void ddb_op_update_table(nb_req_t *req)
     }
     ddb_err_t err = DDB_ERR_INIT;
     json_t *doc = json_deep_copy(t->doc);
-    upd_t u = {NULL, 0, t->num};
+    upd_t u = {NULL, 0, 0, t->num};
     json_t *bms = json_object_get(doc, "BillingModeSummary");
     const char *cur = ddb_jstr(bms, "BillingMode") ? ddb_jstr(bms, "BillingMode") : "PROVISIONED";
     const char *mode = bm ? bm : cur;

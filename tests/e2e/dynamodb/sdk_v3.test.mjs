@@ -117,6 +117,12 @@ test('control plane, tags, TTL, PartiQL and transactional reads through v3', asy
       KeySchema: [{ AttributeName: 'region', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } } }],
   }))).TableDescription;
   assert.ok(t.GlobalSecondaryIndexes.some((g) => g.IndexName === 'RegionIndex'));
+  for (let i = 0; ; i++) {   // the index is backfilled in the background: poll as a waiter does
+    const d = await client.send(new v3.DescribeTableCommand({ TableName: 'Orders' }));
+    if (d.Table.GlobalSecondaryIndexes.find((g) => g.IndexName === 'RegionIndex').IndexStatus === 'ACTIVE') break;
+    assert.ok(i < 600, 'RegionIndex never became ACTIVE');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const arn = t.TableArn;
   await client.send(new v3.TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'team', Value: 'core' }] }));
   const tags = await client.send(new v3.ListTagsOfResourceCommand({ ResourceArn: arn }));

@@ -1,6 +1,7 @@
 """DynamoDB control plane end to end: CreateTable / DescribeTable / ListTables /
 DeleteTable / UpdateTable, waiters, tags, TTL settings, limits and endpoints,
 through boto3 (client and resource) and the AWS CLI v2."""
+import time
 import unittest
 
 import botocore.exceptions
@@ -14,6 +15,17 @@ def key_table(ddb, name, **kw):
                 BillingMode="PAY_PER_REQUEST")
     args.update(kw)
     return ddb.create_table(**args)
+
+
+def wait_index_active(ddb, table, index, delay=0.05, attempts=1200):
+    """Poll DescribeTable as an SDK waiter does until index is ACTIVE; the table description."""
+    for _ in range(attempts):
+        t = ddb.describe_table(TableName=table)["Table"]
+        g = [x for x in t.get("GlobalSecondaryIndexes", []) if x["IndexName"] == index]
+        if g and g[0]["IndexStatus"] == "ACTIVE":
+            return t
+        time.sleep(delay)
+    raise AssertionError("index %s of %s never became ACTIVE" % (index, table))
 
 
 class Tables(NimbusTestCase):
@@ -131,9 +143,12 @@ class Tables(NimbusTestCase):
                                                      "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
                                                      "Projection": {"ProjectionType": "ALL"}}}])
         self.assertEqual(out["TableDescription"]["TableStatus"], "UPDATING")
-        t = self.ddb.describe_table(TableName="Upd")["Table"]
+        g = out["TableDescription"]["GlobalSecondaryIndexes"][0]
+        self.assertEqual((g["IndexStatus"], g["Backfilling"]), ("CREATING", False))
+        t = wait_index_active(self.ddb, "Upd", "GIdx")
         self.assertEqual(t["TableStatus"], "ACTIVE")
         self.assertEqual(t["GlobalSecondaryIndexes"][0]["IndexStatus"], "ACTIVE")
+        self.assertNotIn("Backfilling", t["GlobalSecondaryIndexes"][0])
         self.assertEqual(t["GlobalSecondaryIndexes"][0]["ItemCount"], 6)
         q = self.ddb.query(TableName="Upd", IndexName="GIdx", KeyConditionExpression="g = :g",
                            ExpressionAttributeValues={":g": {"S": "odd"}})

@@ -1,0 +1,327 @@
+/* ddb_backfill.c — online creation of a global secondary index: the index is
+ * filled from the table's items in bounded chunks in the background while
+ * every other request keeps being served.
+ *
+ * UpdateTable (GlobalSecondaryIndexUpdates Create) stores the table doc with
+ * the new GSI at "IndexStatus": "CREATING", "Backfilling": true and, in the
+ * same transaction, its cursor:
+ *   ddb.meta  "backfill/" || tnum || inum  →  store key of the last item
+ *                                              already indexed ("" = none)
+ * A uv_timer then runs ddb_backfill_step(): one write transaction that indexes
+ * the items after the cursor (at most `dynamodb.backfill_batch` items, default
+ * 500, or CHUNK_BYTES of item text; `dynamodb.backfill_interval_ms`, default
+ * 0, apart) and advances the cursor, so every chunk
+ * is durable on its own and a restart resumes after the last durable chunk.
+ *
+ *   UpdateTable ─enqueue─► CREATING, cursor "" ─step─► CREATING, cursor k ─step…
+ *     ─step finds no item after the cursor─► ACTIVE (doc rewritten, cursor gone)
+ *   DeleteTable / Delete of that index ─cancel─► cursor gone (entries purged)
+ *
+ * Invariant (kept with ddb_item_write): a CREATING index holds exactly the
+ * entries of the items at or before its cursor. A write to an item behind the
+ * cursor maintains the index as for an active one; a write to an item ahead
+ * of it leaves the index alone and the backfill indexes the item's state of
+ * the moment it gets there — so every item is indexed exactly once. All of it
+ * runs on the loop thread, one transaction at a time, so no write interleaves
+ * with a chunk. Query/Scan refuse a CREATING index, so a half-built index is
+ * never read, and the index turns ACTIVE only in the transaction that indexed
+ * the last item.
+ *
+ * Driver: IDLE ─kick─► SCHEDULED ─tick: step>0─► WAITING ─durable─► SCHEDULED
+ *         tick: step==0 → IDLE; step<0 → SCHEDULED after RETRY_MS.
+ * Waiting for each chunk to be durable before the next bounds the work queued
+ * behind one sync. */
+#include "dynamodb/ddb_backfill.h"
+#include "dynamodb/ddb_item_store.h"
+#include "dynamodb/ddb_keycodec.h"
+#include "core/alloc.h"
+#include "core/config.h"
+#include "core/log.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define BPFX "backfill/"
+#define BPFX_LEN (sizeof BPFX - 1)
+#define CHUNK_BYTES (4u << 20)
+#define RETRY_MS 1000
+
+static void cursor_key(nb_buf_t *out, uint32_t tnum, uint8_t inum)
+{
+    nb_buf_puts(out, BPFX);
+    ddb_put_tnum(out, tnum);
+    nb_buf_putc(out, (char)inum);
+}
+
+int ddb_backfill_enqueue(store_txn_t *txn, uint32_t tnum, uint8_t inum)
+{
+    nb_buf_t k = NB_BUF_INIT;
+    cursor_key(&k, tnum, inum);
+    int rc = store_put(txn, DDB_KS_META, k.data, k.len, "", 0);
+    nb_buf_free(&k);
+    return rc;
+}
+
+int ddb_backfill_cancel(store_txn_t *txn, uint32_t tnum, uint8_t inum)
+{
+    nb_buf_t k = NB_BUF_INIT;
+    cursor_key(&k, tnum, inum);
+    int rc = store_del(txn, DDB_KS_META, k.data, k.len);
+    nb_buf_free(&k);
+    return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+int ddb_backfill_covers(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix, const nb_buf_t *key)
+{
+    nb_buf_t k = NB_BUF_INIT;
+    cursor_key(&k, t->num, ix->num);
+    const void *v;
+    size_t vl;
+    int rc = store_get(txn, DDB_KS_META, k.data, k.len, &v, &vl);
+    nb_buf_free(&k);
+    if (rc != STORE_OK) return 1;      /* no backfill under way: an ordinary index */
+    if (vl == 0) return 0;
+    size_t n = key->len < vl ? key->len : vl;
+    int c = memcmp(key->data, v, n);
+    return c < 0 || (c == 0 && key->len <= vl);
+}
+
+/* --- one step --- */
+
+typedef struct first { nb_buf_t key, val; int found; } first_t;
+
+static int take_first(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    first_t *f = arg;
+    nb_buf_append(&f->key, key, klen);
+    nb_buf_append(&f->val, val, vlen);
+    f->found = 1;
+    return 1;
+}
+
+/* The next items after the cursor, copied (no writes during a scan). */
+typedef struct chunk {
+    nb_buf_t *keys, *vals;
+    size_t n, cap, limit, bytes;
+    int more;                  /* stopped on the budget: items remain */
+} chunk_t;
+
+static int take_item(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    chunk_t *c = arg;
+    if (c->n >= c->limit || c->bytes >= CHUNK_BYTES) { c->more = 1; return 1; }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->keys = nb_xrealloc(c->keys, c->cap * sizeof *c->keys);
+        c->vals = nb_xrealloc(c->vals, c->cap * sizeof *c->vals);
+    }
+    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
+    nb_buf_append(&k, key, klen);
+    nb_buf_append(&v, val, vlen);
+    c->keys[c->n] = k;
+    c->vals[c->n++] = v;
+    c->bytes += vlen;
+    return 0;
+}
+
+static void chunk_free(chunk_t *c)
+{
+    for (size_t i = 0; i < c->n; i++) { nb_buf_free(&c->keys[i]); nb_buf_free(&c->vals[i]); }
+    free(c->keys);
+    free(c->vals);
+}
+
+typedef struct find { uint32_t num; const ddb_table_t *t; } find_t;
+
+static void find_num(const ddb_table_t *t, void *arg)
+{
+    find_t *f = arg;
+    if (t->num == f->num) f->t = t;
+}
+
+/* t's doc with GSI inum ACTIVE (new reference). */
+static json_t *active_doc(const ddb_table_t *t, uint8_t inum)
+{
+    json_t *doc = json_deep_copy(t->doc);
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(doc, "GlobalSecondaryIndexes"), i, g) {
+        if (json_integer_value(json_object_get(g, "Num")) == inum) {
+            json_object_set_new(g, "IndexStatus", json_string("ACTIVE"));
+            json_object_del(g, "Backfilling");
+        }
+    }
+    return doc;
+}
+
+/* Index the chunk after the cursor (f: its key and value) in txn; when no
+ * item follows, *done = the table's new doc (caller installs it after commit). */
+static int run_chunk(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix, const first_t *f,
+                     size_t batch, json_t **done)
+{
+    nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
+    if (f->val.len) {
+        nb_buf_append(&lo, f->val.data, f->val.len);
+        nb_buf_putc(&lo, 0);           /* the smallest key after the cursor */
+    } else {
+        ddb_put_tnum(&lo, t->num);
+    }
+    ddb_put_tnum(&hi, t->num);
+    int has_hi = ddb_key_prefix_successor(&hi) == 0;
+    chunk_t c = {NULL, NULL, 0, 0, batch, 0, 0};
+    int rc = store_scan(txn, DDB_KS_ITEMS, lo.data, lo.len, has_hi ? hi.data : NULL, has_hi ? hi.len : 0, 0,
+                        take_item, &c);
+    rc = rc < 0 ? rc : STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
+        if (c.vals[i].len < DDB_VAL_HDR) { rc = STORE_ERR_IO; break; }
+        json_t *item = ddb_item_parse(c.vals[i].data + DDB_VAL_HDR, c.vals[i].len - DDB_VAL_HDR);
+        rc = item ? ddb_index_put_item(txn, t, ix, &c.keys[i], item) : STORE_ERR_IO;
+        json_decref(item);
+    }
+    if (rc == STORE_OK && c.more) {
+        rc = store_put(txn, DDB_KS_META, f->key.data, f->key.len, c.keys[c.n - 1].data, c.keys[c.n - 1].len);
+    } else if (rc == STORE_OK) {
+        json_t *doc = active_doc(t, ix->num);
+        rc = ddb_table_store(txn, t->name, doc);
+        if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, f->key.data, f->key.len);
+        if (rc == STORE_OK) *done = doc;
+        else json_decref(doc);
+        if (rc == STORE_OK) nb_log_info("dynamodb", "index %s of table %s backfilled: ACTIVE", ix->name, t->name);
+    }
+    chunk_free(&c);
+    nb_buf_free(&lo);
+    nb_buf_free(&hi);
+    return rc;
+}
+
+static uint32_t rd32(const void *p)
+{
+    const unsigned char *b = p;
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+long ddb_backfill_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
+{
+    store_txn_t *txn;
+    if (store_begin(s, STORE_WRITE, &txn) != STORE_OK) return -1;
+    first_t f = {NB_BUF_INIT, NB_BUF_INIT, 0};
+    static const char lo[] = BPFX, hi[] = "backfill0";   /* '0' follows '/' */
+    int rc = store_scan(txn, DDB_KS_META, lo, sizeof lo - 1, hi, sizeof hi - 1, 0, take_first, &f);
+    json_t *done = NULL;
+    long out = 1;
+    if (rc < 0 || !f.found) {
+        out = rc < 0 ? -1 : 0;
+    } else {
+        const ddb_index_t *ix = NULL;
+        find_t fd = {0, NULL};
+        if (f.key.len == BPFX_LEN + 5) {
+            fd.num = rd32(f.key.data + BPFX_LEN);
+            ddb_catalog_each(find_num, &fd);
+            uint8_t inum = (uint8_t)f.key.data[BPFX_LEN + 4];
+            for (size_t i = 0; fd.t && i < fd.t->n_idx; i++)
+                if (fd.t->idx[i].num == inum && !fd.t->idx[i].local) ix = &fd.t->idx[i];
+        }
+        if (!ix || ix->active) {       /* table or index gone (or already built): drop the cursor */
+            rc = store_del(txn, DDB_KS_META, f.key.data, f.key.len);
+        } else {
+            rc = run_chunk(txn, fd.t, ix, &f, batch, &done);
+        }
+        if (rc != STORE_OK) out = -1;
+    }
+    if (out <= 0) {
+        store_abort(txn);
+    } else if (store_commit(txn, cb, arg) != STORE_OK) {
+        out = -1;
+    } else if (done) {
+        ddb_catalog_install(done);
+        done = NULL;
+    }
+    json_decref(done);
+    nb_buf_free(&f.key);
+    nb_buf_free(&f.val);
+    return out;
+}
+
+/* --- driver --- */
+
+enum { BF_IDLE, BF_SCHEDULED, BF_WAITING };
+
+static uv_timer_t bf_timer;
+static int bf_running, bf_state;
+static store_t *bf_store;
+static size_t bf_batch;
+static uint64_t bf_interval_ms;   /* pause between chunks (throttles the backfill) */
+
+static void tick(uv_timer_t *h);
+
+static void on_durable(void *arg, int status)
+{
+    (void)arg;
+    if (status != STORE_OK) nb_log_error("dynamodb", "index backfill commit not durable (%d)", status);
+    if (!bf_running) return;
+    bf_state = BF_SCHEDULED;
+    uv_timer_start(&bf_timer, tick, bf_interval_ms, 0);
+}
+
+static void tick(uv_timer_t *h)
+{
+    bf_state = BF_WAITING;             /* before the step: its callback may run within it */
+    long n = ddb_backfill_step(bf_store, bf_batch, on_durable, NULL);
+    if (n == 0) {
+        bf_state = BF_IDLE;
+    } else if (n < 0) {
+        nb_log_error("dynamodb", "index backfill failed; will retry");
+        bf_state = BF_SCHEDULED;
+        uv_timer_start(h, tick, RETRY_MS, 0);
+    }
+}
+
+void ddb_backfill_kick(void)
+{
+    if (!bf_running || bf_state != BF_IDLE) return;
+    bf_state = BF_SCHEDULED;
+    uv_timer_start(&bf_timer, tick, 0, 0);
+}
+
+static int log_pending(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    (void)arg;
+    if (klen != BPFX_LEN + 5) return 0;
+    find_t fd = {rd32((const char *)key + BPFX_LEN), NULL};
+    ddb_catalog_each(find_num, &fd);
+    uint8_t inum = ((const unsigned char *)key)[BPFX_LEN + 4];
+    for (size_t i = 0; fd.t && i < fd.t->n_idx; i++)
+        if (fd.t->idx[i].num == inum)
+            nb_log_info("dynamodb", "resuming backfill of index %s of table %s %s", fd.t->idx[i].name,
+                        fd.t->name, vlen ? "from its stored cursor" : "from the first item");
+    (void)val;
+    return 0;
+}
+
+void ddb_backfill_start(nb_ctx_t *ctx)
+{
+    if (bf_running || !ctx->loop) return;
+    bf_store = ctx->store;
+    long b = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backfill_batch", 500) : 500;
+    bf_batch = b < 1 ? 1 : (size_t)b;
+    long iv = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backfill_interval_ms", 0) : 0;
+    bf_interval_ms = iv < 0 ? 0 : (uint64_t)iv;
+    uv_timer_init(ctx->loop, &bf_timer);
+    uv_unref((uv_handle_t *)&bf_timer);
+    store_txn_t *txn;
+    if (store_begin(bf_store, STORE_READ, &txn) == STORE_OK) {
+        static const char lo[] = BPFX, hi[] = "backfill0";
+        store_scan(txn, DDB_KS_META, lo, sizeof lo - 1, hi, sizeof hi - 1, 0, log_pending, NULL);
+        store_abort(txn);
+    }
+    bf_running = 1;
+    bf_state = BF_SCHEDULED;           /* resume whatever a stop or crash interrupted */
+    uv_timer_start(&bf_timer, tick, 0, 0);
+}
+
+void ddb_backfill_stop(void)
+{
+    if (!bf_running) return;
+    bf_running = 0;
+    uv_timer_stop(&bf_timer);
+    uv_close((uv_handle_t *)&bf_timer, NULL);
+}
