@@ -118,7 +118,8 @@ static int rand_ms(int lo, int hi)
     return lo + (int)(r % (uint32_t)(hi - lo + 1));
 }
 
-/* Run one child, read its acks for a random 10–300 ms, SIGKILL it. */
+/* Run one child, read its acks until the first one and then for a random
+ * 10–300 ms, SIGKILL it. */
 static void round_kill(const char *dir, long first)
 {
     int p[2];
@@ -131,9 +132,21 @@ static void round_kill(const char *dir, long first)
         child_main(dir, p[1], first);
     }
     close(p[1]);
-    uint64_t deadline = nb_now_us() + (uint64_t)rand_ms(10, 300) * 1000;
     char buf[4096], part[32];
     size_t plen = 0;
+    /* The random moment is counted from the first acknowledgement, so that a
+     * slow start (a loaded machine, a sanitizer build) cannot leave a round
+     * with nothing acknowledged to check. */
+    size_t before = nacked;
+    uint64_t start_by = nb_now_us() + 30 * 1000000ull;
+    while (nacked == before && nb_now_us() < start_by) {
+        struct pollfd pfd = { p[0], POLLIN, 0 };
+        if (poll(&pfd, 1, 100) <= 0) continue;
+        ssize_t n = read(p[0], buf, sizeof buf);
+        if (n <= 0) break;     /* the child died on its own: caught below */
+        take_lines(buf, (size_t)n, part, &plen);
+    }
+    uint64_t deadline = nb_now_us() + (uint64_t)rand_ms(10, 300) * 1000;
     for (;;) {
         uint64_t now = nb_now_us();
         if (now >= deadline) break;
