@@ -31,7 +31,8 @@ nimbus_start() {
 kill_tree() {  # PID: the process and its descendants
   local p=$1 c
   for c in $(pgrep -P "$p" 2>/dev/null); do kill_tree "$c"; done
-  kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true
+  kill "$p" 2>/dev/null || true   # it may have exited already (set -e)
+  wait "$p" 2>/dev/null || true
 }
 
 # first_request_ms URL: latency of one GET on a fresh connection
