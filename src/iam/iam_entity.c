@@ -41,6 +41,18 @@ static void not_found(nb_req_t *req, store_txn_t *t, const iam__kind_t *k, const
     iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "The %s with name %s cannot be found.", k->noun, name);
 }
 
+/* Begins a transaction (write or read) and reads entity `name` of kind k: its
+ * document (caller decrefs; *t stays open), or NULL with the error answered
+ * (the begin failure, or NoSuchEntity) and no transaction left open. */
+static json_t *open_entity(nb_req_t *req, const iam__kind_t *k, const char *name, int write, store_txn_t **t)
+{
+    *t = iam__begin(req, write);
+    if (!*t) return NULL;
+    json_t *e = iam__get(*t, k->ks, name);
+    if (!e) not_found(req, *t, k, name);
+    return e;
+}
+
 void iam__entity_create(nb_req_t *req, const iam__kind_t *k)
 {
     const char *name = iam__need(req, k->name_param);
@@ -173,13 +185,9 @@ void iam__entity_get(nb_req_t *req, const iam__kind_t *k)
         name = strrchr(u, '/') + 1;
     }
     if (!name && !(name = iam__need(req, k->name_param))) return;
-    store_txn_t *t = iam__begin(req, 0);
-    if (!t) return;
-    json_t *doc = iam__get(t, k->ks, name);
-    if (!doc) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *doc = open_entity(req, k, name, 0, &t);
+    if (!doc) return;
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_printf(&b, "<%s>", k->Noun);
     iam__entity_xml(&b, k, doc);
@@ -216,13 +224,9 @@ void iam__entity_delete(nb_req_t *req, const iam__kind_t *k)
 {
     const char *name = iam__need(req, k->name_param);
     if (!name) return;
-    store_txn_t *t = iam__begin(req, 1);
-    if (!t) return;
-    json_t *doc = iam__get(t, k->ks, name);
-    if (!doc) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *doc = open_entity(req, k, name, 1, &t);
+    if (!doc) return;
     const char *why = NULL;
     if (json_object_size(json_object_get(doc, "Policies"))) why = "must delete policies first";
     else if (json_array_size(json_object_get(doc, "Attached"))) why = "must detach all policies first";
@@ -267,13 +271,9 @@ void iam__inline_put(nb_req_t *req, const iam__kind_t *k)
     if (!pname || iam__check_name(req, "PolicyName", pname, 128)) return;
     const char *doc = iam__need(req, "PolicyDocument");
     if (!doc || iam__check_policy(req, doc, 0, NB_ERR_IAM_MALFORMED_POLICY)) return;
-    store_txn_t *t = iam__begin(req, 1);
-    if (!t) return;
-    json_t *e = iam__get(t, k->ks, name);
-    if (!e) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *e = open_entity(req, k, name, 1, &t);
+    if (!e) return;
     json_t *pols = json_object_get(e, "Policies");
     size_t quota = k == &iam__user ? INLINE_POLICY_QUOTA_USER : k == &iam__role ? INLINE_POLICY_QUOTA_ROLE
                                                                                  : INLINE_POLICY_QUOTA_GROUP;
@@ -294,13 +294,9 @@ void iam__inline_get(nb_req_t *req, const iam__kind_t *k)
     const char *name = iam__need(req, k->name_param);
     const char *pname = name ? iam__need(req, "PolicyName") : NULL;
     if (!pname) return;
-    store_txn_t *t = iam__begin(req, 0);
-    if (!t) return;
-    json_t *e = iam__get(t, k->ks, name);
-    if (!e) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *e = open_entity(req, k, name, 0, &t);
+    if (!e) return;
     const char *doc = json_string_value(json_object_get(json_object_get(e, "Policies"), pname));
     if (!doc) {
         json_decref(e);
@@ -322,13 +318,9 @@ void iam__inline_delete(nb_req_t *req, const iam__kind_t *k)
     const char *name = iam__need(req, k->name_param);
     const char *pname = name ? iam__need(req, "PolicyName") : NULL;
     if (!pname) return;
-    store_txn_t *t = iam__begin(req, 1);
-    if (!t) return;
-    json_t *e = iam__get(t, k->ks, name);
-    if (!e) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *e = open_entity(req, k, name, 1, &t);
+    if (!e) return;
     json_t *pols = json_object_get(e, "Policies");
     if (!json_object_get(pols, pname)) {
         json_decref(e);
@@ -345,13 +337,9 @@ void iam__inline_list(nb_req_t *req, const iam__kind_t *k)
 {
     const char *name = iam__need(req, k->name_param);
     if (!name) return;
-    store_txn_t *t = iam__begin(req, 0);
-    if (!t) return;
-    json_t *e = iam__get(t, k->ks, name);
-    if (!e) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *e = open_entity(req, k, name, 0, &t);
+    if (!e) return;
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_puts(&b, "<PolicyNames>");
     const char *key;
@@ -371,13 +359,9 @@ void iam__attach(nb_req_t *req, const iam__kind_t *k, int attach)
     const char *name = iam__need(req, k->name_param);
     const char *parn = name ? iam__need(req, "PolicyArn") : NULL;
     if (!parn) return;
-    store_txn_t *t = iam__begin(req, 1);
-    if (!t) return;
-    json_t *e = iam__get(t, k->ks, name);
-    if (!e) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *e = open_entity(req, k, name, 1, &t);
+    if (!e) return;
     json_t *p = iam__policy_get(t, parn);
     if (!p) {
         json_decref(e);
@@ -425,13 +409,9 @@ void iam__attached_list(nb_req_t *req, const iam__kind_t *k)
 {
     const char *name = iam__need(req, k->name_param);
     if (!name) return;
-    store_txn_t *t = iam__begin(req, 0);
-    if (!t) return;
-    json_t *e = iam__get(t, k->ks, name);
-    if (!e) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *e = open_entity(req, k, name, 0, &t);
+    if (!e) return;
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_puts(&b, "<AttachedPolicies>");
     size_t i;
@@ -458,13 +438,9 @@ static void modify(nb_req_t *req, const iam__kind_t *k, int (*fn)(nb_req_t *, st
 {
     const char *name = iam__need(req, k->name_param);
     if (!name) return;
-    store_txn_t *t = iam__begin(req, 1);
-    if (!t) return;
-    json_t *e = iam__get(t, k->ks, name);
-    if (!e) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *e = open_entity(req, k, name, 1, &t);
+    if (!e) return;
     if (fn(req, t, e) != 0) {
         json_decref(e);
         store_abort(t);
@@ -573,13 +549,9 @@ void iam__tags_list(nb_req_t *req, const iam__kind_t *k)
 {
     const char *name = iam__need(req, k->name_param);
     if (!name) return;
-    store_txn_t *t = iam__begin(req, 0);
-    if (!t) return;
-    json_t *e = iam__get(t, k->ks, name);
-    if (!e) {
-        not_found(req, t, k, name);
-        return;
-    }
+    store_txn_t *t;
+    json_t *e = open_entity(req, k, name, 0, &t);
+    if (!e) return;
     store_abort(t);
     nb_buf_t b = NB_BUF_INIT;
     iam__tags_xml(&b, e);
