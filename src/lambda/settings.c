@@ -37,17 +37,24 @@ static int save(nb_req_t *req, store_txn_t *t, const char *name, json_t *rec)
     return 0;
 }
 
+/* The integer field of the request body (borrowed), or NULL after answering
+ * the ValidationException Lambda gives when it is missing or below min. */
+static json_t *need_count(nb_req_t *req, const char *field, const char *member, json_int_t min)
+{
+    json_t *v = json_object_get(req->json, field);
+    if (json_is_integer(v) && json_integer_value(v) >= min) return v;
+    lambda__err(req, LAMBDA_ERR_VALIDATION, "1 validation error detected: Value at '%s' failed to satisfy "
+                "constraint: Member must have value greater than or equal to %lld", member, (long long)min);
+    return NULL;
+}
+
 /* --- reserved concurrency ------------------------------------------------------------ */
 
 void lambda__op_put_concurrency(nb_req_t *req)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
-    json_t *v = json_object_get(req->json, "ReservedConcurrentExecutions");
-    if (!json_is_integer(v) || json_integer_value(v) < 0) {
-        lambda__err(req, LAMBDA_ERR_VALIDATION, "1 validation error detected: Value at 'reservedConcurrentExecutions' "
-                    "failed to satisfy constraint: Member must have value greater than or equal to 0");
-        return;
-    }
+    json_t *v = need_count(req, "ReservedConcurrentExecutions", "reservedConcurrentExecutions", 0);
+    if (!v) return;
     store_txn_t *t;
     json_t *rec = load(req, 1, &t, name, qual);
     if (!rec) return;
@@ -143,12 +150,8 @@ static unsigned live_pc(const char *name, const char *version)
 void lambda__op_put_pc(nb_req_t *req)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
-    json_t *v = json_object_get(req->json, "ProvisionedConcurrentExecutions");
-    if (!json_is_integer(v) || json_integer_value(v) < 1) {
-        lambda__err(req, LAMBDA_ERR_VALIDATION, "1 validation error detected: Value at 'provisionedConcurrentExecutions' "
-                    "failed to satisfy constraint: Member must have value greater than or equal to 1");
-        return;
-    }
+    json_t *v = need_count(req, "ProvisionedConcurrentExecutions", "provisionedConcurrentExecutions", 1);
+    if (!v) return;
     store_txn_t *t;
     json_t *rec = load(req, 1, &t, name, qual);
     if (!rec) return;
