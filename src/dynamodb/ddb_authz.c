@@ -23,6 +23,10 @@
  * that table's items only); TransactWriteItems / TransactGetItems once per
  * item with the item's own action, as AWS does: dynamodb:PutItem,
  * UpdateItem, DeleteItem, ConditionCheckItem, GetItem on the item's table.
+ * PartiQL (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction):
+ * once per statement with the action of its verb, as AWS does —
+ * dynamodb:PartiQLSelect / PartiQLInsert / PartiQLUpdate / PartiQLDelete on
+ * the statement's table (a SELECT from "Table"."Index": on the index).
  *
  * A request the handler would refuse as malformed may get no value here (the
  * key is then absent); the handler then refuses it before touching any data,
@@ -31,6 +35,7 @@
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_table.h"
 #include "dynamodb/ddb_expr_parse.h"
+#include "dynamodb/ddb_partiql.h"
 #include "auth/condkeys.h"
 #include <string.h>
 #include <strings.h>
@@ -71,9 +76,50 @@ static const struct { const char *member, *op, *action; } TRANSACT[] = {
     {"Get", "GetItem", "dynamodb:GetItem"},
 };
 
+static const char *const PQ_ACTION[] = {
+    [DDB_PQ_SELECT] = "dynamodb:PartiQLSelect",
+    [DDB_PQ_INSERT] = "dynamodb:PartiQLInsert",
+    [DDB_PQ_UPDATE] = "dynamodb:PartiQLUpdate",
+    [DDB_PQ_DELETE] = "dynamodb:PartiQLDelete",
+};
+
+/* One part per well-formed PartiQL statement; a malformed one gets none (the
+ * handler refuses it before touching data). */
+static void pq_part(nb_req_t *req, nb_authz_part_t *parts, size_t *i, const json_t *spec)
+{
+    const char *stmt = ddb_jstr(spec, "Statement");
+    if (!stmt) return;
+    ddb_pq_t q;
+    ddb_err_t err = DDB_ERR_INIT;
+    if (ddb_pq_parse(stmt, json_object_get(spec, "Parameters"), &q, &err) != 0) {
+        ddb_err_free(&err);
+        return;
+    }
+    nb_authz_part_t *p = &parts[(*i)++];
+    add_part(req, p, "PartiQL", q.table, spec, PQ_ACTION[q.kind]);
+    if (q.kind == DDB_PQ_SELECT && q.index)
+        p->resource = nb_arena_printf(req->arena, "%s/index/%s", p->resource, q.index);
+    ddb_pq_free(&q);
+}
+
 static size_t ddb_authz_parts(nb_req_t *req, nb_authz_part_t **parts)
 {
     size_t i = 0;
+    if (is_op(req, "ExecuteStatement")) {
+        *parts = nb_arena_alloc(req->arena, sizeof **parts);
+        pq_part(req, *parts, &i, req->json);
+        return i;
+    }
+    if (is_op(req, "BatchExecuteStatement") || is_op(req, "ExecuteTransaction")) {
+        json_t *stmts = json_object_get(req->json, is_op(req, "BatchExecuteStatement") ? "Statements"
+                                                                                         : "TransactStatements");
+        size_t n = json_array_size(stmts), k;
+        json_t *it;
+        if (!n) return 0;
+        *parts = nb_arena_alloc(req->arena, n * sizeof **parts);
+        json_array_foreach(stmts, k, it) pq_part(req, *parts, &i, it);
+        return i;
+    }
     if (is_op(req, "BatchGetItem") || is_op(req, "BatchWriteItem")) {
         json_t *ri = json_object_get(req->json, "RequestItems");
         size_t n = json_object_size(ri);

@@ -246,3 +246,46 @@ class ConditionKeys(NimbusTestCase):
         ddb.create_table(TableName="Tagged", Tags=[{"Key": "team", "Value": "blue"}], **spec)
         tags = self.nimbus.client("dynamodb").list_tags_of_resource(ResourceArn=arn)["Tags"]
         self.assertIn({"Key": "team", "Value": "blue"}, tags)
+
+    # --- PartiQL: one check per statement, with its verb's action, on its table ------------
+
+    def test_partiql_statements_need_their_verbs_action_on_their_table(self):
+        key = self.user("pq", {
+            "Effect": "Allow", "Action": ["dynamodb:PartiQLSelect"], "Resource": TABLE_ARN % "Scores"})
+        admin = self.nimbus.client("dynamodb")
+        admin.put_item(TableName="Scores", Item={"pk": {"S": "carol"}, "sk": {"S": "1"}, "score": {"N": "10"}})
+        ddb = self.client("dynamodb", key)
+        got = ddb.execute_statement(Statement="SELECT score FROM \"Scores\" WHERE pk = ? AND sk = ?",
+                                    Parameters=[{"S": "carol"}, {"S": "1"}])
+        self.assertEqual(got["Items"], [{"score": {"N": "10"}}])
+        # another table: denied, naming the PartiQL action and that table
+        self.denied(lambda: ddb.execute_statement(Statement="SELECT * FROM \"Other\""),
+                    denial("pq", "dynamodb:PartiQLSelect", TABLE_ARN % "Other"))
+        # another verb on the allowed table: denied with that verb's action, nothing written
+        self.denied(lambda: ddb.execute_statement(
+            Statement="INSERT INTO \"Scores\" VALUE {'pk': 'mallory', 'sk': '1'}"),
+            denial("pq", "dynamodb:PartiQLInsert", TABLE_ARN % "Scores"))
+        self.denied(lambda: ddb.execute_statement(
+            Statement="DELETE FROM \"Scores\" WHERE pk = 'carol' AND sk = '1'"),
+            denial("pq", "dynamodb:PartiQLDelete", TABLE_ARN % "Scores"))
+        # a batch or a transaction is refused as a whole when one statement is not allowed
+        self.denied(lambda: ddb.batch_execute_statement(Statements=[
+            {"Statement": "SELECT * FROM \"Scores\" WHERE pk = 'carol' AND sk = '1'"},
+            {"Statement": "UPDATE \"Scores\" SET score = 0 WHERE pk = 'carol' AND sk = '1'"}]),
+            denial("pq", "dynamodb:PartiQLUpdate", TABLE_ARN % "Scores"))
+        self.denied(lambda: ddb.execute_transaction(TransactStatements=[
+            {"Statement": "SELECT * FROM \"Other\" WHERE pk = 'x'"}]))
+        item = admin.get_item(TableName="Scores", Key={"pk": {"S": "carol"}, "sk": {"S": "1"}})["Item"]
+        self.assertEqual(item["score"], {"N": "10"})
+        self.assertNotIn("Item", admin.get_item(TableName="Scores",
+                                                Key={"pk": {"S": "mallory"}, "sk": {"S": "1"}}))
+        # a batch of allowed statements runs
+        out = ddb.batch_execute_statement(Statements=[
+            {"Statement": "SELECT score FROM \"Scores\" WHERE pk = 'carol' AND sk = '1'"}])
+        self.assertEqual(out["Responses"][0]["Item"], {"score": {"N": "10"}})
+        # item-level actions do not grant PartiQL (AWS: PartiQL has its own actions)
+        key2 = self.user("pq-getonly", {
+            "Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": TABLE_ARN % "Scores"})
+        self.denied(lambda: self.client("dynamodb", key2).execute_statement(
+            Statement="SELECT * FROM \"Scores\" WHERE pk = 'carol' AND sk = '1'"),
+            denial("pq-getonly", "dynamodb:PartiQLSelect", TABLE_ARN % "Scores"))
