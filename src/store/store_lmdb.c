@@ -1,12 +1,18 @@
 /* store_lmdb.c — the embedded LMDB backend (store_backend.h).
  *
  * Owns: the LMDB environment in DIR/store/, the cache of keyspace handles,
- * a pool of reset read transactions, and the group commit (store_group.c)
- * whose sync is mdb_env_sync(env, 1) = fdatasync of the data file.
+ * a pool of reset read transactions, the write-ahead log (store_wal.c), the
+ * group commit (store_group.c) whose sync is an fdatasync of the log, and
+ * the checkpoint job.
  *
  * Durability: the env runs with MDB_NOSYNC, so mdb_txn_commit on the loop
- * thread only writes to the page cache; a commit is acknowledged (its
- * callback called with STORE_OK) only after a later fdatasync completed.
+ * thread only writes to the page cache. Every write transaction's puts and
+ * deletes also go to the log, written (page cache) before the LMDB commit;
+ * a commit is acknowledged (its callback called with STORE_OK) only after a
+ * later fdatasync of the log completed. data.mdb is fdatasync'd by the
+ * checkpoint (a worker job started when the log switches files, every
+ * STORE_WAL_SWITCH bytes), at open after a replay, and at close. Opening
+ * replays the log's live records (store_wal.h says why that is correct).
  * Commits made while a sync runs are LMDB child transactions of one batch,
  * written out together just before the next sync (see "batching" below).
  *
@@ -53,6 +59,7 @@
 #include "store/store_backend.h"
 #include "store/store_group.h"
 #include "store/store_lmdb_keys.h"
+#include "store/store_wal.h"
 
 #define LMDB_MAX_DBS      257                   /* 256 for callers + the at-rest keyring (store_crypto.h) */
 #define LMDB_DEFAULT_MAP  ((size_t)64 << 30)    /* 64 GiB, sparse */
@@ -69,15 +76,6 @@ typedef struct ks_entry {
 
 typedef struct lmdb_store lmdb_store_t;
 
-/* One put or delete of a nested write txn, kept so that the txn can be
- * replayed on top of the flushed batch (rebase()). */
-typedef struct redo {
-    char ks[STORE_MAX_KEYSPACE + 1];
-    uint8_t *key;              /* key, then value: one allocation */
-    size_t klen, vlen;
-    int del;
-} redo_t;
-
 typedef struct pending {
     store_durable_fn cb;
     void *arg;
@@ -93,14 +91,18 @@ typedef struct lmdb_txn {
     size_t nfresh, capfresh;
     int nested;                /* a child of b->batch */
     int scanning;              /* inside a scan of this txn (its cursors are open) */
-    redo_t *redo;              /* nested only: its writes, in order */
-    size_t nredo, capredo;
     struct lmdb_txn *next;     /* read pool link */
 } lmdb_txn_t;
+
+typedef struct bg_job bg_job_t;
 
 struct lmdb_store {
     MDB_env *env;
     store_group_t *group;
+    uv_loop_t *loop;
+    store_wal_t *wal;          /* a write txn's ops are its open record there */
+    bg_job_t *ckpt;            /* the checkpoint running, or NULL */
+    bg_job_t *prefill;         /* the log prefill running, or NULL */
     ks_entry_t ks[LMDB_MAX_DBS];
     size_t nks;
     MDB_dbi deep;              /* STORE_LMDB_LONG_DB: the chunks of long keys */
@@ -155,15 +157,111 @@ static int report(const char *what, int rc)
     return s;
 }
 
-/* Runs on a libuv worker (store_group.c); mdb_env_sync only fdatasyncs the
- * data file, which is safe next to commits on the loop thread. */
+/* Runs on a libuv worker (store_group.c): fdatasync of the log files that
+ * lmdb_flush fixed (store__wal_prepare_sync). */
 static int lmdb_sync(void *ctx)
 {
     lmdb_store_t *b = ctx;
-    int rc = mdb_env_sync(b->env, 1);
+    int rc = store__wal_sync(b->wal);
     if (rc != 0) return report("sync", rc);
     atomic_fetch_add(&sync_count, 1);
     return STORE_OK;
+}
+
+/* ---- background jobs: checkpoint and log prefill ---------------------------
+ * Checkpoint, started by lmdb_flush when the log switched files: fdatasync
+ * data.mdb (on a worker, next to commits on the loop thread, as
+ * mdb_env_sync allows), which makes every commit of the old file durable
+ * there, then mark the old file retired. Prefill: extend the active log
+ * file with zeros ahead of its records (store__wal_prefill). Both run beside
+ * the group's log syncs, never delaying them; at most one of each at a time. */
+
+typedef struct bg_job {
+    uv_work_t req;
+    lmdb_store_t *b;           /* NULL once detached by close */
+    struct bg_job **slot;      /* &b->ckpt or &b->prefill */
+    int (*run)(lmdb_store_t *b);
+    void (*finish)(lmdb_store_t *b, int rc);
+    int rc;
+    int done;                  /* guarded by mu */
+    uv_mutex_t mu;
+    uv_cond_t cv;
+} bg_job_t;
+
+static void bg_work(uv_work_t *req)
+{
+    bg_job_t *job = (bg_job_t *)req;
+    int rc = job->run(job->b);
+    uv_mutex_lock(&job->mu);
+    job->rc = rc;
+    job->done = 1;
+    uv_cond_signal(&job->cv);
+    uv_mutex_unlock(&job->mu);
+}
+
+static void bg_finish(bg_job_t *job)
+{
+    lmdb_store_t *b = job->b;
+    *job->slot = NULL;
+    job->finish(b, job->rc);
+}
+
+static void bg_after(uv_work_t *req, int status)
+{
+    (void)status;              /* never cancelled */
+    bg_job_t *job = (bg_job_t *)req;
+    if (job->b) bg_finish(job);
+    uv_mutex_destroy(&job->mu);
+    uv_cond_destroy(&job->cv);
+    free(job);
+}
+
+static void bg_start(lmdb_store_t *b, bg_job_t **slot, int (*run)(lmdb_store_t *),
+                     void (*finish)(lmdb_store_t *, int))
+{
+    bg_job_t *job = nb_xcalloc(1, sizeof *job);
+    job->b = b;
+    job->slot = slot;
+    job->run = run;
+    job->finish = finish;
+    if (uv_mutex_init(&job->mu) != 0 || uv_cond_init(&job->cv) != 0) abort();
+    *slot = job;
+    if (uv_queue_work(b->loop, &job->req, bg_work, bg_after) != 0) abort();
+}
+
+/* close: wait for a running job and take its result now; the job is freed
+ * by bg_after on the loop's next run. */
+static void bg_wait(bg_job_t *job)
+{
+    if (!job) return;
+    uv_mutex_lock(&job->mu);
+    while (!job->done) uv_cond_wait(&job->cv, &job->mu);
+    uv_mutex_unlock(&job->mu);
+    bg_finish(job);
+    job->b = NULL;
+}
+
+static int ckpt_run(lmdb_store_t *b)
+{
+    int rc = mdb_env_sync(b->env, 1);
+    return rc ? rc : store__wal_retire_old(b->wal);
+}
+
+static void ckpt_done(lmdb_store_t *b, int rc)
+{
+    if (rc != 0) report("checkpoint", rc);      /* retried at the next sync */
+    store__wal_checkpoint_done(b->wal, rc == 0);
+}
+
+static int prefill_run(lmdb_store_t *b)
+{
+    return store__wal_prefill(b->wal);
+}
+
+static void prefill_done(lmdb_store_t *b, int rc)
+{
+    (void)b;
+    if (rc != 0) report("log prefill", rc);    /* only slower syncs: appends */
 }
 
 /* ---- keyspace handles -------------------------------------------------- */
@@ -262,6 +360,75 @@ static int sync_dir(const char *path)
 
 static void lmdb_flush(void *ctx);
 
+/* ---- replay of the log at open -------------------------------------------- */
+
+typedef struct replay {
+    lmdb_store_t *b;
+    MDB_txn *txn;
+    struct { char name[STORE_MAX_KEYSPACE + 1]; MDB_dbi dbi; } ks[LMDB_MAX_DBS];
+    size_t nks;
+    size_t recs;               /* records in txn */
+} replay_t;
+
+#define REPLAY_CHUNK 4096      /* records per LMDB transaction */
+
+static int replay_op(void *arg, const store_wal_op_t *op)
+{
+    replay_t *r = arg;
+    int rc = 0;
+    if (!r->txn && (rc = mdb_txn_begin(r->b->env, NULL, 0, &r->txn)) != 0) return rc;
+    store_lk_t lk = { r->txn, 0, r->b->deep };
+    size_t i = 0;
+    while (i < r->nks && strcmp(r->ks[i].name, op->ks) != 0) i++;
+    if (i == r->nks) {
+        if (i == LMDB_MAX_DBS || strlen(op->ks) > STORE_MAX_KEYSPACE) return MDB_DBS_FULL;
+        rc = mdb_dbi_open(r->txn, op->ks, MDB_CREATE, &r->ks[i].dbi);
+        if (rc != 0) return rc;
+        snprintf(r->ks[i].name, sizeof r->ks[i].name, "%s", op->ks);
+        r->nks++;
+    }
+    lk.top = r->ks[i].dbi;
+    if (op->type == STORE_WAL_DEL) {
+        rc = store__lk_del(&lk, op->key, op->klen);
+        return rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    MDB_val v = { op->vlen, (void *)op->val };
+    return store__lk_put(&lk, op->key, op->klen, &v);
+}
+
+static int replay_rec(void *arg)
+{
+    replay_t *r = arg;
+    if (++r->recs < REPLAY_CHUNK || !r->txn) return 0;
+    int rc = mdb_txn_commit(r->txn);
+    r->txn = NULL;
+    r->recs = 0;
+    return rc;
+}
+
+/* Replay the log into the env, make the result durable, start a fresh log. */
+static int wal_recover(lmdb_store_t *b)
+{
+    replay_t *r = nb_xcalloc(1, sizeof *r);
+    r->b = b;
+    uint64_t n = 0;
+    int rc = mdb_txn_begin(b->env, NULL, 0, &r->txn);
+    if (rc == 0) rc = mdb_dbi_open(r->txn, STORE_LMDB_LONG_DB, MDB_CREATE, &b->deep);
+    if (rc == 0) rc = store__wal_replay(b->wal, replay_op, replay_rec, r, &n);
+    if (r->txn) {
+        if (rc == 0) rc = mdb_txn_commit(r->txn);
+        else mdb_txn_abort(r->txn);
+    }
+    free(r);
+    if (rc == 0 && n) {
+        rc = mdb_env_sync(b->env, 1);
+        nb_log_info("store", "replayed %llu committed transactions from the write-ahead log",
+                    (unsigned long long)n);
+    }
+    if (rc == 0) rc = store__wal_start(b->wal);
+    return rc;
+}
+
 static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts)
 {
     char path[4096];
@@ -272,6 +439,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         return map_err(e);
     }
     lmdb_store_t *b = nb_xcalloc(1, sizeof *b);
+    b->loop = loop;
     snprintf(b->path, sizeof b->path, "%s", path);
     char data_file[sizeof b->path + 16];
     struct stat st_data;
@@ -291,13 +459,15 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         rc = mdb_reader_check(b->env, &dead);
         if (dead) nb_log_info("store", "lmdb: cleared %d stale reader slots", dead);
     }
+    if (rc == 0) rc = store__wal_open(&b->wal, opts->no_sync ? NULL : path);
+    if (rc == 0) rc = wal_recover(b);
     if (rc == 0) rc = ks_load(b);
     /* A new store: its files and first pages durable before anything uses
-     * them. An existing one may hold pages a killed process applied but never
-     * synced: the group's first sync (queued below, on a worker) covers them
+     * them. An existing one: the log's fresh header (and a retired mark) are
+     * made durable by the group's first sync (queued below, on a worker)
      * without delaying start-up. */
     if (rc == 0 && !existed) rc = mdb_env_sync(b->env, 1);
-    if (rc == 0 && !existed) rc = sync_dir(path);
+    if (rc == 0 && (!existed || store__wal_created(b->wal))) rc = sync_dir(path);
     if (rc == 0 && !existed) rc = sync_dir(dir);
     if (rc == 0) {
         MDB_stat st;
@@ -306,6 +476,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     }
     if (rc != 0) {
         int s = report("open", rc);
+        store__wal_close(b->wal, 0);
         if (b->env) mdb_env_close(b->env);
         free(b);
         return s;
@@ -316,16 +487,8 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     return STORE_OK;
 }
 
-static void redo_clear(lmdb_txn_t *t)
-{
-    for (size_t i = 0; i < t->nredo; i++) free(t->redo[i].key);
-    t->nredo = 0;
-}
-
 static void txn_free(lmdb_txn_t *t)
 {
-    redo_clear(t);
-    free(t->redo);
     free(t->fresh);
     free(t);
 }
@@ -348,6 +511,12 @@ static void lmdb_close(void *impl)
         b->writer = NULL;
     }
     store__group_close(b->group);       /* flushes the batch, runs every pending callback */
+    bg_wait(b->ckpt);
+    bg_wait(b->prefill);
+    /* everything in data.mdb: the log is not needed at the next open */
+    int rc = b->wal ? mdb_env_sync(b->env, 1) : 0;
+    if (rc != 0) report("sync", rc);
+    store__wal_close(b->wal, rc == 0);
     if (b->spare_writer) txn_free(b->spare_writer);
     while (b->read_pool) {
         lmdb_txn_t *t = b->read_pool;
@@ -401,9 +570,15 @@ static int batch_flush(lmdb_store_t *b)
     MDB_txn *p = b->batch;
     b->batch = NULL;
     int rc = 0, st = STORE_OK;
-    if (b->batch_n) {
+    if (b->batch_n && (rc = store__wal_write(b->wal)) != 0) {
+        mdb_txn_abort(p);              /* not logged: not applied either */
+        st = commit_err(b, rc);
+    } else if (b->batch_n) {
         rc = mdb_txn_commit(p);        /* frees p, also on failure */
-        if (rc != 0) st = commit_err(b, rc);
+        if (rc != 0) {
+            store__wal_unwrite(b->wal);
+            st = commit_err(b, rc);
+        }
     } else {
         mdb_txn_abort(p);
     }
@@ -425,10 +600,20 @@ static void lmdb_set_lost_hook(void *impl, void (*fn)(void *), void *arg)
     b->lost_arg = arg;
 }
 
-/* The group's flush hook. */
+/* The group's flush hook: apply the batch (its records written to the log
+ * first), switch log files and start a checkpoint when due, and fix what
+ * the coming sync covers. */
 static void lmdb_flush(void *ctx)
 {
-    (void)batch_flush(ctx);
+    lmdb_store_t *b = ctx;
+    (void)batch_flush(b);
+    if (!b->ckpt && store__wal_should_switch(b->wal)) {
+        int rc = store__wal_switch(b->wal);
+        if (rc != 0) report("log switch", rc);
+    }
+    if (!b->ckpt && store__wal_old_live(b->wal)) bg_start(b, &b->ckpt, ckpt_run, ckpt_done);
+    if (!b->prefill && store__wal_prefill_due(b->wal)) bg_start(b, &b->prefill, prefill_run, prefill_done);
+    store__wal_prepare_sync(b->wal);
 }
 
 static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
@@ -455,17 +640,36 @@ static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
     t->nfresh = 0;
     t->nested = b->batch != NULL;
     b->writer = t;
+    store__wal_txn_begin(b->wal);
     *out = t;
     return STORE_OK;
 }
 
 static int fail_write(lmdb_txn_t *t, const char *what, int rc);
 
+/* Re-apply one op of t's open log record in t's new transaction. */
+static int rebase_op(void *arg, const store_wal_op_t *op)
+{
+    lmdb_txn_t *t = arg;
+    store_lk_t lk = { t->mt, 0, t->b->deep };
+    int rc = ks_handle(t, op->ks, op->type == STORE_WAL_PUT, &lk.top);
+    if (rc == MDB_SUCCESS) {
+        if (op->type == STORE_WAL_DEL) {
+            rc = store__lk_del(&lk, op->key, op->klen);
+        } else {
+            MDB_val v = { op->vlen, (void *)op->val };
+            rc = store__lk_put(&lk, op->key, op->klen, &v);
+        }
+    }
+    if (rc == MDB_NOTFOUND && op->type == STORE_WAL_DEL) rc = MDB_SUCCESS;
+    return rc;
+}
+
 /* A reader is about to begin while the open writer t is a child of a batch
  * holding commits: flush the batch so the reader sees them, and carry t's
- * writes so far over to a new top-level transaction. Values t's caller got
- * earlier are store.c's copies (the codec decrypts into the txn's arena),
- * so no pointer into the aborted child survives. */
+ * writes so far (its open log record) over to a new top-level transaction.
+ * Values t's caller got earlier are store.c's copies (the codec decrypts
+ * into the txn's arena), so no pointer into the aborted child survives. */
 static void rebase(lmdb_txn_t *t)
 {
     lmdb_store_t *b = t->b;
@@ -473,10 +677,10 @@ static void rebase(lmdb_txn_t *t)
     t->mt = NULL;
     t->nfresh = 0;
     t->nested = 0;
-    int st = batch_flush(b);
+    int st = batch_flush(b);           /* writes the sealed records, keeps t's open one */
     if (st != STORE_OK) {              /* t may have sealed with a key that was lost */
         t->err = st;
-        redo_clear(t);
+        store__wal_txn_abort(b->wal);
         return;
     }
     t->gen = b->nks;
@@ -484,28 +688,11 @@ static void rebase(lmdb_txn_t *t)
     if (rc != 0) {
         t->mt = NULL;
         t->err = report("begin", rc);
-        redo_clear(t);
+        store__wal_txn_abort(b->wal);
         return;
     }
-    for (size_t i = 0; i < t->nredo; i++) {
-        redo_t *r = &t->redo[i];
-        store_lk_t lk = { t->mt, 0, b->deep };
-        rc = ks_handle(t, r->ks, !r->del, &lk.top);
-        if (rc == MDB_SUCCESS) {
-            if (r->del) {
-                rc = store__lk_del(&lk, r->key, r->klen);
-            } else {
-                MDB_val v = { r->vlen, r->key + r->klen };
-                rc = store__lk_put(&lk, r->key, r->klen, &v);
-            }
-        }
-        if (rc == MDB_NOTFOUND && r->del) rc = MDB_SUCCESS;
-        if (rc != MDB_SUCCESS) {
-            fail_write(t, "rebase", rc);
-            break;
-        }
-    }
-    redo_clear(t);
+    rc = store__wal_txn_ops(b->wal, rebase_op, t);
+    if (rc != MDB_SUCCESS) fail_write(t, "rebase", rc);
 }
 
 static int begin_read(lmdb_store_t *b, lmdb_txn_t **out)
@@ -579,7 +766,6 @@ static void end_write(lmdb_txn_t *t)
     t->mt = NULL;
     t->nfresh = 0;
     t->nested = 0;
-    redo_clear(t);
     b->writer = NULL;
     if (b->spare_writer) txn_free(t);
     else b->spare_writer = t;
@@ -592,7 +778,7 @@ static int fail_write(lmdb_txn_t *t, const char *what, int rc)
     mdb_txn_abort(t->mt);
     t->mt = NULL;
     t->nfresh = 0;
-    redo_clear(t);
+    store__wal_txn_abort(t->b->wal);
     return t->err;
 }
 
@@ -636,9 +822,11 @@ static int commit_nested(lmdb_txn_t *t, store_durable_fn cb, void *arg)
     lmdb_store_t *b = t->b;
     int rc = mdb_txn_commit(t->mt);    /* into b->batch; frees mt */
     if (rc != 0) {
+        store__wal_txn_abort(b->wal);
         end_write(t);
         return report("commit", rc);
     }
+    store__wal_txn_seal(b->wal);       /* written out by batch_flush */
     for (size_t i = 0; i < t->nfresh; i++) ks_push(&b->bfresh, &b->nbfresh, &b->capbfresh, &t->fresh[i]);
     end_write(t);
     if (b->npend == b->cappend) {
@@ -663,13 +851,23 @@ static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
     }
     if (t->err != STORE_OK) {
         int err = t->err;
+        store__wal_txn_abort(t->b->wal);
         end_write(t);
         return err;
     }
     if (t->nested) return commit_nested(t, cb, arg);
     lmdb_store_t *b = t->b;
-    int rc = mdb_txn_commit(t->mt);    /* frees mt, also on failure */
+    store__wal_txn_seal(b->wal);
+    int rc = store__wal_write(b->wal);  /* the log first: see store_wal.h */
     if (rc != 0) {
+        mdb_txn_abort(t->mt);
+        t->nfresh = 0;
+        end_write(t);
+        return commit_err(b, rc);
+    }
+    rc = mdb_txn_commit(t->mt);        /* frees mt, also on failure */
+    if (rc != 0) {
+        store__wal_unwrite(b->wal);
         t->nfresh = 0;
         end_write(t);
         return commit_err(b, rc);
@@ -690,26 +888,8 @@ static void lmdb_abort(store_txn_t *bt)
         return;
     }
     if (t->mt) mdb_txn_abort(t->mt);
+    store__wal_txn_abort(t->b->wal);
     end_write(t);
-}
-
-/* A nested txn's write, for rebase(). */
-static void redo_log(lmdb_txn_t *t, const char *ks, const void *key, size_t klen, const void *val,
-                     size_t vlen, int del)
-{
-    if (!t->nested) return;
-    if (t->nredo == t->capredo) {
-        t->capredo = t->capredo ? t->capredo * 2 : 8;
-        t->redo = nb_xrealloc(t->redo, t->capredo * sizeof *t->redo);
-    }
-    redo_t *r = &t->redo[t->nredo++];
-    snprintf(r->ks, sizeof r->ks, "%s", ks);
-    r->key = nb_xmalloc(klen + vlen + 1);
-    memcpy(r->key, key, klen);
-    if (vlen) memcpy(r->key + klen, val, vlen);
-    r->klen = klen;
-    r->vlen = vlen;
-    r->del = del;
 }
 
 /* ---- get / put / del / scan -------------------------------------------- */
@@ -744,7 +924,7 @@ static int lmdb_put(store_txn_t *bt, const char *ks, const void *key, size_t kle
     MDB_val v = { vlen, (void *)val };
     rc = store__lk_put(&lk, key, klen, &v);
     if (rc) return fail_write(t, "put", rc);
-    redo_log(t, ks, key, klen, val, vlen, 0);
+    store__wal_txn_put(t->b->wal, ks, key, klen, val, vlen);
     return STORE_OK;
 }
 
@@ -758,7 +938,7 @@ static int lmdb_del(store_txn_t *bt, const char *ks, const void *key, size_t kle
     rc = store__lk_del(&lk, key, klen);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
     if (rc) return fail_write(t, "del", rc);
-    redo_log(t, ks, key, klen, NULL, 0, 1);
+    store__wal_txn_del(t->b->wal, ks, key, klen);
     return STORE_OK;
 }
 
