@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 static struct {
@@ -224,13 +225,45 @@ static int user_policies(store_txn_t *t, const char *user, pol_vec_t *pv, json_t
     return 0;
 }
 
-static int role_policies(store_txn_t *t, const char *role, pol_vec_t *pv)
+static int role_policies(store_txn_t *t, const char *role, pol_vec_t *pv, json_t **doc_out)
 {
     json_t *r = get_doc(t, AUTH_KS_ROLES, role);
     if (!r) return -1;
     add_entity_policies(t, r, pv);
-    json_decref(r);
+    if (doc_out) *doc_out = r;
+    else json_decref(r);
     return 0;
+}
+
+/* An entity's Tags ([{Key, Value}]) as {key: value}, then the session's
+ * tags ({key: value}) over them — a session tag replaces an entity tag
+ * whose key differs only in case, as AWS's keys are case-insensitive.
+ * NULL when there are none. */
+static json_t *principal_tags(const json_t *entity, const json_t *session)
+{
+    json_t *out = json_object();
+    size_t i;
+    json_t *tg;
+    json_array_foreach(json_object_get(entity, "Tags"), i, tg) {
+        const char *k = json_string_value(json_object_get(tg, "Key"));
+        const char *v = json_string_value(json_object_get(tg, "Value"));
+        if (k && v) json_object_set_new(out, k, json_string(v));
+    }
+    const char *sk;
+    json_t *sv;
+    json_object_foreach((json_t *)session, sk, sv) {
+        const char *k;
+        json_t *v;
+        void *tmp;
+        json_object_foreach_safe(out, tmp, k, v)
+            if (strcasecmp(k, sk) == 0) json_object_del(out, k);
+        if (json_is_string(sv)) json_object_set(out, sk, sv);
+    }
+    if (json_object_size(out) == 0) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
 }
 
 int auth_creds_user_policies(store_txn_t *t, const char *user, iam_policy_t ***out, size_t *n)
@@ -245,7 +278,7 @@ int auth_creds_user_policies(store_txn_t *t, const char *user, iam_policy_t ***o
 int auth_creds_role_policies(store_txn_t *t, const char *role, iam_policy_t ***out, size_t *n)
 {
     pol_vec_t pv = {*out, *n, *n};
-    int rc = role_policies(t, role, &pv);
+    int rc = role_policies(t, role, &pv, NULL);
     *out = pv.v;
     *n = pv.n;
     return rc;
@@ -274,6 +307,7 @@ static void ident_free(auth_ident_t *id)
     free(id->identity);
     free(id->session);
     free(id->boundary);
+    json_decref(id->tags);
     free(id);
 }
 
@@ -296,6 +330,7 @@ static auth_ident_t *resolve_user_key(store_txn_t *t, const char *ak)
         id->identity = pv.v;
         id->n_identity = pv.n;
         entity_boundary(t, AUTH_KS_USERS, user, &id->boundary, &id->n_boundary);
+        id->tags = principal_tags(u, NULL);
         json_decref(u);
         if (!id->secret || !id->arn) {
             ident_free(id);
@@ -326,13 +361,19 @@ static auth_ident_t *resolve_session(store_txn_t *t, const char *ak)
         id->type = IAM_PRINCIPAL_ASSUMED_ROLE;
         id->role_arn = dup_str(s, "RoleArn");
         const char *rn = json_string_value(json_object_get(s, "RoleName"));
-        ok = rn && id->role_arn && role_policies(t, rn, &pv) == 0;
+        json_t *role = NULL;
+        ok = rn && id->role_arn && role_policies(t, rn, &pv, &role) == 0;
         if (ok) entity_boundary(t, AUTH_KS_ROLES, rn, &id->boundary, &id->n_boundary);
+        if (ok) id->tags = principal_tags(role, json_object_get(s, "Tags"));
+        json_decref(role);
     } else if (ok && strcmp(kind, "user") == 0) {
         id->type = IAM_PRINCIPAL_USER;
         id->username = dup_str(s, "UserName");
-        ok = id->username && user_policies(t, id->username, &pv, NULL) == 0;
+        json_t *user = NULL;
+        ok = id->username && user_policies(t, id->username, &pv, &user) == 0;
         if (ok) entity_boundary(t, AUTH_KS_USERS, id->username, &id->boundary, &id->n_boundary);
+        if (ok) id->tags = principal_tags(user, NULL);
+        json_decref(user);
     } else if (ok && strcmp(kind, "root") == 0) {
         id->type = IAM_PRINCIPAL_ROOT;
     } else {

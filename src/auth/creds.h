@@ -26,6 +26,7 @@
 #define NB_AUTH_CREDS_H
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 #include "core/ctx.h"
 #include "core/service.h"
 #include "iam/policy.h"
@@ -55,6 +56,8 @@ typedef struct auth_ident {
     size_t n_session;
     iam_policy_t **boundary;     /* permissions boundary of the user / role (0 or 1) */
     size_t n_boundary;
+    json_t *tags;                /* aws:PrincipalTag/KEY: {key: value} (a user's tags; an assumed
+                                    role's tags overridden by its session tags), or NULL */
 } auth_ident_t;
 
 /* Load DATA/credentials.json, creating it (and printing the access key id

@@ -201,6 +201,7 @@ typedef struct keyctx {
     const void *scope;
     const char *resource;
     const char *passed_to;  /* iam:PassRole checks: iam:PassedToService */
+    const json_t *ptags;    /* the caller's principal tags (auth_ident_t.tags) */
     json_t *rtags;          /* resource's tags; NULL until loaded or when none */
     int rtags_loaded;
     struct { const char *key; const char *const *vals; size_t n; int found; } cache[KEY_CACHE];
@@ -219,6 +220,21 @@ static const nb_service_t *owner_of(const char *arn)
     return nb_service_by_name(name);
 }
 
+int auth_tag_value(nb_req_t *req, const json_t *tags, const char *tag, const char *const **vals, size_t *n)
+{
+    const char *name;
+    json_t *v;
+    json_object_foreach((json_t *)tags, name, v) {
+        if (strcasecmp(name, tag) != 0 || !json_is_string(v)) continue;
+        const char **one = nb_arena_alloc(req->arena, sizeof *one);
+        one[0] = nb_arena_strdup(req->arena, json_string_value(v));
+        *vals = one;
+        *n = 1;
+        return 1;
+    }
+    return 0;
+}
+
 static int resource_tag(keyctx_t *k, const char *tag, const char *const **vals, size_t *n)
 {
     if (!k->rtags_loaded) {
@@ -226,17 +242,7 @@ static int resource_tag(keyctx_t *k, const char *tag, const char *const **vals, 
         const nb_service_t *svc = owner_of(k->resource);
         if (svc && svc->authz && svc->authz->resource_tags) k->rtags = svc->authz->resource_tags(k->req->ctx, k->resource);
     }
-    const char *name;
-    json_t *v;
-    json_object_foreach(k->rtags, name, v) {
-        if (strcasecmp(name, tag) != 0 || !json_is_string(v)) continue;
-        const char **one = nb_arena_alloc(k->req->arena, sizeof *one);
-        one[0] = nb_arena_strdup(k->req->arena, json_string_value(v));
-        *vals = one;
-        *n = 1;
-        return 1;
-    }
-    return 0;
+    return auth_tag_value(k->req, k->rtags, tag, vals, n);
 }
 
 static int key_lookup(void *arg, const char *key, const char *const **vals, size_t *n)
@@ -253,6 +259,8 @@ static int key_lookup(void *arg, const char *key, const char *const **vals, size
     *n = 0;
     if (strncasecmp(key, "aws:ResourceTag/", 16) == 0) {
         found = resource_tag(k, key + 16, vals, n);
+    } else if (strncasecmp(key, "aws:PrincipalTag/", 17) == 0) {
+        found = auth_tag_value(k->req, k->ptags, key + 17, vals, n);
     } else if (k->passed_to && strcasecmp(key, "iam:PassedToService") == 0) {
         *vals = &k->passed_to;
         *n = 1;
@@ -281,7 +289,7 @@ static int check_passing(nb_req_t *req, const auth_ident_t *id, const char *acti
     iam_global_ctx_t g;
     iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), id->username, id->userid,
                     id->role_arn ? id->role_arn : id->arn);
-    keyctx_t kc = {.req = req, .scope = scope, .resource = resource, .passed_to = passed_to};
+    keyctx_t kc = {.req = req, .scope = scope, .resource = resource, .passed_to = passed_to, .ptags = id->tags};
     iam_request_t ir = {
         .principal_type = id->type, .principal_arn = id->arn, .principal_account = req->ctx->cfg->account,
         .role_arn = id->role_arn, .action = action, .resource = resource, .resource_account = NULL,

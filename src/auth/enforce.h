@@ -18,4 +18,9 @@ int auth_enforce(nb_req_t *req);
 int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action, const char *resource_arn,
                          const char *source_arn);
 
+/* The value of tag (case-insensitive key) in tags ({key: value}, may be NULL)
+ * as a one-value condition-key answer in req->arena: 1 when present, else 0.
+ * For aws:ResourceTag/, aws:PrincipalTag/ and aws:RequestTag/ lookups. */
+int auth_tag_value(nb_req_t *req, const json_t *tags, const char *tag, const char *const **vals, size_t *n);
+
 #endif

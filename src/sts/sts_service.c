@@ -1,5 +1,6 @@
 /* sts_service.c — STS: GetCallerIdentity, AssumeRole (trust policy, session
- * policy, DurationSeconds within the role's MaxSessionDuration, tags) and
+ * policy, DurationSeconds within the role's MaxSessionDuration, session tags
+ * with sts:TagSession — sts_tags.c) and
  * GetSessionToken; and sts_issue_role_credentials() for Lambda.
  *
  * A session is one sts.sessions record keyed by its ASIA access key id
@@ -7,6 +8,7 @@
  * SigV4 verifier answers ExpiredToken after it). The shortest duration is
  * 900 s as in AWS; the setting sts.min_duration lowers it (tests). */
 #include "sts/sts.h"
+#include "sts/sts_tags.h"
 #include "auth/creds.h"
 #include "core/config.h"
 #include "core/request.h"
@@ -216,19 +218,40 @@ static void op_assume_role(nb_req_t *req)
         nb_reply_error(req, NB_ERR_INTERNAL, "The store is unavailable.");
         return;
     }
+    /* a chained session inherits the caller's transitive tags */
+    json_t *caller_session = NULL;
+    if (id->type == IAM_PRINCIPAL_ASSUMED_ROLE && req->access_key) {
+        const void *v;
+        size_t vl;
+        if (store_get(t, AUTH_KS_SESSIONS, req->access_key, strlen(req->access_key), &v, &vl) == STORE_OK)
+            caller_session = json_loadb(v, vl, 0, NULL);
+    }
+    sts_tags_t tags;
+    int bad_tags = sts_tags_parse(req, caller_session, &tags);
+    json_decref(caller_session);
+    if (bad_tags) {
+        sts_tags_free(&tags);
+        store_abort(t);
+        return;
+    }
     json_t *role = load_role(t, role_arn);
-    int allowed = 0;
-    if (role) {   /* the trust policy must allow the caller */
+    int allowed = 0, tag_allowed = 1;
+    if (role) {   /* the trust policy must allow the caller (and its tags: sts:TagSession) */
         const char *doc = json_string_value(json_object_get(role, "AssumeRolePolicyDocument"));
         char err[64];
         iam_policy_t *trust = doc ? iam_policy_cache_get(doc, strlen(doc), IAM_POLICY_TRUST, err, sizeof err) : NULL;
         iam_global_ctx_t g;
         iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), id->username, id->userid,
                         id->role_arn ? id->role_arn : id->arn);
-        /* trust policies commonly condition on sts:ExternalId and sts:RoleSessionName */
-        iam_ctx_key_t keys[sizeof g.keys / sizeof g.keys[0] + 2];
+        /* trust policies commonly condition on sts:ExternalId, sts:RoleSessionName
+         * and the session tags (aws:RequestTag/KEY, aws:TagKeys) */
+        iam_ctx_key_t *tk = NULL;
+        size_t ntk = sts_tags_keys(req, &tags, &tk);
+        iam_ctx_key_t *keys = nb_arena_alloc(req->arena, (g.n + 2 + ntk) * sizeof *keys);
         memcpy(keys, g.keys, sizeof g.keys[0] * g.n);
         size_t nk = g.n;
+        if (ntk) memcpy(keys + nk, tk, ntk * sizeof *tk);
+        nk += ntk;
         const char *ext = nb_req_form(req, "ExternalId");
         const char *const ev[] = {ext}, *const sv[] = {session};
         if (ext) keys[nk++] = (iam_ctx_key_t){"sts:ExternalId", ev, 1};
@@ -237,33 +260,36 @@ static void op_assume_role(nb_req_t *req)
                             NULL, keys, nk, NULL, NULL};
         int denied = 0;
         allowed = trust && iam_policy_allows(trust, &ir, &denied) && !denied;
+        if (allowed && json_object_size(tags.tags)) {
+            ir.action = "sts:TagSession";
+            denied = 0;
+            tag_allowed = iam_policy_allows(trust, &ir, &denied) && !denied;
+        }
         if (trust) iam_policy_free(trust);
     }
-    if (!allowed) {
+    if (!allowed || !tag_allowed) {
         json_decref(role);
+        sts_tags_free(&tags);
         store_abort(t);
-        nb_reply_error(req, NB_ERR_STS_ACCESS_DENIED, "User: %s is not authorized to perform: sts:AssumeRole on "
-                       "resource: %s", id->arn, role_arn);
+        nb_reply_error(req, NB_ERR_STS_ACCESS_DENIED, "User: %s is not authorized to perform: %s on "
+                       "resource: %s", id->arn, allowed ? "sts:TagSession" : "sts:AssumeRole", role_arn);
         return;
     }
     long max = (long)json_integer_value(json_object_get(role, "MaxSessionDuration"));
     long dur = duration(req, 3600, max ? max : 3600);
     if (dur < 0) {
         json_decref(role);
+        sts_tags_free(&tags);
         store_abort(t);
         return;
     }
     json_t *rec = role_session(req->ctx, role, session);
     json_decref(role);
     if (policy) json_object_set_new(rec, "Policy", json_string(policy));
-    json_t *tags = json_object();
-    for (int i = 1;; i++) {
-        const char *k = nb_req_form(req, nb_arena_printf(req->arena, "Tags.member.%d.Key", i));
-        const char *v = nb_req_form(req, nb_arena_printf(req->arena, "Tags.member.%d.Value", i));
-        if (!k) break;
-        json_object_set_new(tags, k, json_string(v ? v : ""));
-    }
-    json_object_set_new(rec, "Tags", tags);
+    json_object_set(rec, "Tags", tags.tags);
+    if (json_array_size(tags.transitive)) json_object_set(rec, "TransitiveTagKeys", tags.transitive);
+    size_t ntags = json_object_size(tags.tags);
+    sts_tags_free(&tags);
     sts_creds_t c;
     if (put_session(t, rec, (unsigned)dur, &c) != STORE_OK) {
         json_decref(rec);
@@ -277,9 +303,9 @@ static void op_assume_role(nb_req_t *req)
     xml_str(&b, "AssumedRoleId", json_string_value(json_object_get(rec, "UserId")));
     xml_str(&b, "Arn", c.arn);
     nb_buf_puts(&b, "</AssumedRoleUser>");
-    if (policy || json_object_size(tags))
+    if (policy || ntags)
         nb_buf_printf(&b, "<PackedPolicySize>%zu</PackedPolicySize>",
-                      ((policy ? iam_policy_size(policy, strlen(policy)) : 0) + 64 * json_object_size(tags)) * 100 / 2048);
+                      ((policy ? iam_policy_size(policy, strlen(policy)) : 0) + 64 * ntags) * 100 / 2048);
     json_decref(rec);
     commit_reply(req, t, &b);
 }

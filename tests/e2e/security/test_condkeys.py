@@ -289,3 +289,116 @@ class ConditionKeys(NimbusTestCase):
         self.denied(lambda: self.client("dynamodb", key2).execute_statement(
             Statement="SELECT * FROM \"Scores\" WHERE pk = 'carol' AND sk = '1'"),
             denial("pq-getonly", "dynamodb:PartiQLSelect", TABLE_ARN % "Scores"))
+
+    # --- session tags (sts:TagSession) and aws:PrincipalTag -------------------------------
+
+    TAG_READER = {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": TABLE_ARN % "*",
+                  "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}}
+
+    def tag_role(self, name, tag_session=True, extra_trust=()):
+        statements = [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}]
+        if tag_session:
+            statements.append({"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:TagSession",
+                               "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "project"]}}})
+        statements.extend(extra_trust)
+        arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=policy(*statements))["Role"]["Arn"]
+        self.iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=policy(self.TAG_READER))
+        return arn
+
+    def session_client(self, svc, creds):
+        return self.nimbus.client(svc, access_key=creds["AccessKeyId"], secret_key=creds["SecretAccessKey"],
+                                  session_token=creds["SessionToken"])
+
+    def reads(self, ddb, table):
+        try:
+            ddb.get_item(TableName=table, Key={"pk": {"S": "x"}, "sk": {"S": "1"}} if table == "Scores"
+                         else {"pk": {"S": "x"}})
+            return True
+        except botocore.exceptions.ClientError as e:
+            self.assertEqual(e.response["Error"]["Code"], "AccessDeniedException")
+            return False
+
+    def test_session_tags_become_principal_tags(self):
+        arn = self.tag_role("tagged-sessions")
+        sts = self.nimbus.client("sts")
+        blue = sts.assume_role(RoleArn=arn, RoleSessionName="s-b", Tags=[{"Key": "team", "Value": "blue"}])
+        self.assertIn("PackedPolicySize", blue)
+        ddb = self.session_client("dynamodb", blue["Credentials"])
+        self.assertTrue(self.reads(ddb, "Scores"))          # team=blue table
+        self.assertFalse(self.reads(ddb, "Other"))          # team=red table
+        red = sts.assume_role(RoleArn=arn, RoleSessionName="s-r", Tags=[{"Key": "team", "Value": "red"}])
+        ddb = self.session_client("dynamodb", red["Credentials"])
+        self.assertFalse(self.reads(ddb, "Scores"))
+        self.assertTrue(self.reads(ddb, "Other"))
+        # no tag: ${aws:PrincipalTag/team} matches nothing
+        plain = sts.assume_role(RoleArn=arn, RoleSessionName="s-p")
+        ddb = self.session_client("dynamodb", plain["Credentials"])
+        self.assertFalse(self.reads(ddb, "Scores"))
+
+    def test_tag_session_must_be_allowed_by_the_trust_policy(self):
+        sts = self.nimbus.client("sts")
+        arn = self.tag_role("tags-limited")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            sts.assume_role(RoleArn=arn, RoleSessionName="s-o", Tags=[{"Key": "owner", "Value": "me"}])
+        self.assertEqual(cm.exception.response["Error"]["Code"], "AccessDenied")
+        self.assertEqual(cm.exception.response["Error"]["Message"],
+                         "User: arn:aws:iam::%s:root is not authorized to perform: sts:TagSession on resource: %s"
+                         % (ACCOUNT, arn))
+        untrusting = self.tag_role("no-tag-session", tag_session=False)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            sts.assume_role(RoleArn=untrusting, RoleSessionName="s-t", Tags=[{"Key": "team", "Value": "blue"}])
+        self.assertIn("sts:TagSession", cm.exception.response["Error"]["Message"])
+        self.assertIn("Credentials", sts.assume_role(RoleArn=untrusting, RoleSessionName="s-t"))
+
+    def test_session_tag_validation(self):
+        sts = self.nimbus.client("sts")
+        arn = self.tag_role("tags-validated")
+
+        def error(**kw):
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                sts.assume_role(RoleArn=arn, RoleSessionName="s-v", **kw)
+            return cm.exception.response["Error"]
+        e = error(Tags=[{"Key": "team", "Value": "a"}, {"Key": "TEAM", "Value": "b"}])
+        self.assertEqual((e["Code"], e["Message"]), ("InvalidParameterValue",
+                         "Duplicate tag keys found. Please note that Tag keys are case insensitive."))
+        e = error(Tags=[{"Key": "team", "Value": "a"}], TransitiveTagKeys=["project"])
+        self.assertEqual(e["Code"], "InvalidParameterValue")
+        e = error(Tags=[{"Key": "k%d" % i, "Value": "v"} for i in range(51)])
+        self.assertEqual(e["Code"], "ValidationError")
+        self.assertIn("Member must have length less than or equal to 50", e["Message"])
+        e = error(Tags=[{"Key": "team", "Value": "bad*value"}])
+        self.assertEqual(e["Code"], "ValidationError")
+
+    def test_role_and_user_tags_are_principal_tags(self):
+        sts = self.nimbus.client("sts")
+        arn = self.tag_role("red-role")
+        self.iam.tag_role(RoleName="red-role", Tags=[{"Key": "team", "Value": "red"}])
+        ddb = self.session_client("dynamodb", sts.assume_role(RoleArn=arn, RoleSessionName="s-r")["Credentials"])
+        self.assertTrue(self.reads(ddb, "Other"))            # the role's own tag
+        self.assertFalse(self.reads(ddb, "Scores"))
+        over = sts.assume_role(RoleArn=arn, RoleSessionName="s-o", Tags=[{"Key": "team", "Value": "blue"}])
+        ddb = self.session_client("dynamodb", over["Credentials"])
+        self.assertTrue(self.reads(ddb, "Scores"))           # a session tag overrides the role's
+        self.assertFalse(self.reads(ddb, "Other"))
+        key = self.user("tagged-user", self.TAG_READER)
+        self.iam.tag_user(UserName="tagged-user", Tags=[{"Key": "team", "Value": "blue"}])
+        ddb = self.client("dynamodb", key)
+        self.assertTrue(self.reads(ddb, "Scores"))
+        self.assertFalse(self.reads(ddb, "Other"))
+
+    def test_transitive_tags_follow_role_chaining(self):
+        sts = self.nimbus.client("sts")
+        first = self.tag_role("chain-first")
+        self.iam.put_role_policy(RoleName="chain-first", PolicyName="assume", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}))
+        second = self.tag_role("chain-second")
+        a = sts.assume_role(RoleArn=first, RoleSessionName="s-a", Tags=[{"Key": "team", "Value": "blue"},
+                                                                      {"Key": "project", "Value": "x"}],
+                            TransitiveTagKeys=["team"])
+        sts_a = self.session_client("sts", a["Credentials"])
+        b = sts_a.assume_role(RoleArn=second, RoleSessionName="s-b")
+        ddb = self.session_client("dynamodb", b["Credentials"])
+        self.assertTrue(self.reads(ddb, "Scores"))           # team=blue came along
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            sts_a.assume_role(RoleArn=second, RoleSessionName="s-c", Tags=[{"Key": "team", "Value": "red"}])
+        self.assertEqual(cm.exception.response["Error"]["Code"], "InvalidParameterValue")
