@@ -20,6 +20,7 @@
 #include <zlib.h>
 #include "core/alloc.h"
 #include "core/log.h"
+#include "store/store_backend.h"
 #include "store/store_wal.h"
 
 #define WAL_PAGE       4096                 /* header page; records start after it */
@@ -185,6 +186,36 @@ int store__wal_open(store_wal_t **out, const char *dir)
     return 0;
 }
 
+/* Visit the ops in [p, end) in order: fn(arg, op) for each (fn NULL: only
+ * check them). 0; -1 when an op is malformed (a CRC-valid record that only a
+ * bug could have written: nothing of it may be applied, so check first);
+ * or fn's non-zero result. */
+static int walk_ops(const uint8_t *p, const uint8_t *end, store_wal_op_fn fn, void *arg)
+{
+    char ks[STORE_MAX_KEYSPACE + 1];
+    while (p < end) {
+        if ((size_t)(end - p) < OP_HDR) return -1;
+        uint32_t klen, vlen;
+        uint8_t type = p[0], kslen = p[1];
+        memcpy(&klen, p + 2, 4);
+        memcpy(&vlen, p + 6, 4);
+        p += OP_HDR;
+        if ((type != STORE_WAL_PUT && type != STORE_WAL_DEL) || kslen == 0 || kslen > STORE_MAX_KEYSPACE ||
+            klen == 0 || klen > STORE_MAX_KEY || (type == STORE_WAL_DEL && vlen) ||
+            (size_t)(end - p) < (size_t)kslen + klen + vlen || memchr(p, 0, kslen))
+            return -1;
+        if (fn) {
+            memcpy(ks, p, kslen);
+            ks[kslen] = 0;
+            store_wal_op_t op = { type, ks, p + kslen, klen, type == STORE_WAL_PUT ? p + kslen + klen : NULL, vlen };
+            int rc = fn(arg, &op);
+            if (rc) return rc;
+        }
+        p += (size_t)kslen + klen + vlen;
+    }
+    return 0;
+}
+
 /* Replay one file's records from lsn *expect on; *expect ends one past the
  * last record applied. */
 static int replay_file(store_wal_t *w, int i, uint64_t *expect, store_wal_op_fn opfn,
@@ -211,26 +242,11 @@ static int replay_file(store_wal_t *w, int i, uint64_t *expect, store_wal_op_fn 
         if (len > size - off - REC_HDR) { why = "torn record"; break; }
         if (lsn != *expect) { why = "lsn out of sequence"; break; }
         if (crc != rec_crc(f->hdr.file_id, m + off, len)) { why = "checksum mismatch"; break; }
-        /* a whole record: apply its ops */
-        const uint8_t *p = m + off + REC_HDR, *end = p + len;
-        char ks[256];
-        while (p < end && rc == 0) {
-            if ((size_t)(end - p) < OP_HDR) { why = "malformed op"; break; }
-            uint32_t klen, vlen;
-            uint8_t type = p[0], kslen = p[1];
-            memcpy(&klen, p + 2, 4);
-            memcpy(&vlen, p + 6, 4);
-            p += OP_HDR;
-            if ((type != STORE_WAL_PUT && type != STORE_WAL_DEL) || kslen == 0 ||
-                (size_t)(end - p) < (size_t)kslen + klen + vlen) { why = "malformed op"; break; }
-            memcpy(ks, p, kslen);
-            ks[kslen] = 0;
-            store_wal_op_t op = { type, ks, p + kslen, klen,
-                                  type == STORE_WAL_PUT ? p + kslen + klen : NULL, vlen };
-            rc = opfn(arg, &op);
-            p += (size_t)kslen + klen + vlen;
-        }
-        if (why) break;        /* CRC-valid but malformed: written by a bug; stop */
+        /* a whole record: check all of its ops, then apply them */
+        const uint8_t *p = m + off + REC_HDR;
+        if (walk_ops(p, p + len, NULL, NULL) != 0) { why = "malformed op"; break; }
+        rc = walk_ops(p, p + len, opfn, arg);
+        if (why) break;
         if (rc == 0 && recfn) rc = recfn(arg);
         if (rc != 0) break;
         (*expect)++;
@@ -337,21 +353,7 @@ void store__wal_txn_del(store_wal_t *w, const char *ks, const void *key, size_t 
 int store__wal_txn_ops(const store_wal_t *w, store_wal_op_fn fn, void *arg)
 {
     if (!w->open) return 0;
-    const uint8_t *p = w->buf + w->mark + REC_HDR, *end = w->buf + w->len;
-    char ks[256];
-    while (p < end) {
-        uint32_t klen, vlen;
-        memcpy(&klen, p + 2, 4);
-        memcpy(&vlen, p + 6, 4);
-        memcpy(ks, p + OP_HDR, p[1]);
-        ks[p[1]] = 0;
-        store_wal_op_t op = { p[0], ks, p + OP_HDR + p[1], klen,
-                              p[0] == STORE_WAL_PUT ? p + OP_HDR + p[1] + klen : NULL, vlen };
-        int rc = fn(arg, &op);
-        if (rc) return rc;
-        p += OP_HDR + p[1] + klen + vlen;
-    }
-    return 0;
+    return walk_ops(w->buf + w->mark + REC_HDR, w->buf + w->len, fn, arg);
 }
 
 void store__wal_txn_seal(store_wal_t *w)
@@ -371,6 +373,15 @@ void store__wal_txn_seal(store_wal_t *w)
     uint32_t crc = rec_crc(w->f[w->active].hdr.file_id, rec, payload);
     memcpy(rec + 4, &crc, 4);
     w->sealed = w->len;
+}
+
+void store__wal_txn_raw(store_wal_t *w, const void *payload, size_t len)
+{
+    store__wal_txn_begin(w);
+    buf_reserve(w, len);
+    memcpy(w->buf + w->len, payload, len);
+    w->len += len;
+    store__wal_txn_seal(w);
 }
 
 void store__wal_txn_abort(store_wal_t *w)

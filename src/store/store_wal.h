@@ -102,6 +102,9 @@ void store__wal_txn_del(store_wal_t *w, const char *ks, const void *key, size_t 
 int store__wal_txn_ops(const store_wal_t *w, store_wal_op_fn fn, void *arg);
 void store__wal_txn_seal(store_wal_t *w);
 void store__wal_txn_abort(store_wal_t *w);
+/* Fuzzing: seal payload as one record as it is (not a well-formed op list),
+ * so that replay's op parser sees records whose CRC holds. */
+void store__wal_txn_raw(store_wal_t *w, const void *payload, size_t len);
 
 /* Write every sealed record out to the active file (not synced). On an
  * error nothing of them counts: they are dropped from the buffer, the file
