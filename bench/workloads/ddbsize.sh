@@ -1,7 +1,7 @@
 # ddbsize.sh — DynamoDB GetItem (32 connections, random keys) as the table grows:
 # 10 k, 100 k and 1 M items of ~1 KB (full mode; quick: 10 k), each loaded into a
 # fresh server by bench/lib/ddb_bulk.py (BatchWriteItem from 8 threads), with the
-# load time and peak RSS. dynalite side by side up to DDB_PEER_MAX_ITEMS
+# load time, peak RSS and (nimbus) private memory. dynalite side by side up to DDB_PEER_MAX_ITEMS
 # (default 100 k: it loads 1 M items too slowly for one run).
 bench_ddbsize() {
   local dur=$1 sizes="10000" n port pid r label
@@ -21,10 +21,14 @@ bench_ddbsize() {
       fi
       if r=$(python3 "$BENCH_DIR/lib/ddb_bulk.py" "http://127.0.0.1:$port" Users "$n" 8); then
         record_metric "load $((n / 1000))k items of 1 KB (BatchWriteItem, 8 threads)" $server "$(awk '{print $1 " s (" $2 " items/s)"}' <<<"${r#RESULT }")" ""
+        sync   # the load's dirty pages written back now, not during the next measurement
         run_wrk "$label" $server "$pid" "http://127.0.0.1:$port/" 32 "$dur" WRK_METHOD=POST \
           WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.GetItem" \
           WRK_BODY_TEMPLATE='{"TableName":"Users","Key":{"id":{"S":"user-{n}"}}}' WRK_KEYS=$n
         [ $server = nimbus ] && record_metric "data directory, $((n / 1000))k items" nimbus "$(du -sm "$RAW/nimbus-ddbsize" | cut -f1)" MB
+        # RSS counts the mapped store file's resident pages (shared with the page
+        # cache, reclaimable); the process's own memory is its anonymous part.
+        [ $server = nimbus ] && record_metric "private memory (RssAnon) after GetItem, $((n / 1000))k items" nimbus "$(awk '/^RssAnon:/ {printf "%.1f", $2 / 1024}' /proc/$pid/status)" MB
       else
         echo "load of $n items into $server failed" >&2
       fi

@@ -45,6 +45,7 @@ bench_dynamodb() {
   "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn >/dev/null 2>&1 & pid=$!
   wait_port "$port"
   python3 "$BENCH_DIR/lib/ddb_load.py" "http://127.0.0.1:$port" 10000 10000 >/dev/null
+  sync   # the load's dirty pages written back now, not during the measurements
   ddb_workloads nimbus "$pid" "http://127.0.0.1:$port/" "$dur" $conns
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
