@@ -503,6 +503,7 @@ int store__wal_prefill_due(store_wal_t *w)
 {
     if (w->f[0].fd < 0) return 0;
     const wal_file_t *f = &w->f[w->active];
+    if (w->off < STORE_WAL_PREFILL_AFTER) return 0;    /* a light writer: appends are fine */
     if (atomic_load(&f->frontier) >= w->off + STORE_WAL_PREFILL / 2) return 0;
     if (atomic_load(&f->frontier) >= STORE_WAL_SWITCH + STORE_WAL_PREFILL) return 0;
     w->fill_file = w->active;

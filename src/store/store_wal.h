@@ -56,7 +56,10 @@
 #define STORE_WAL_SWITCH ((uint64_t)32 << 20)
 /* Zeros written ahead of the records at a time (see store__wal_prefill). */
 #define STORE_WAL_PREFILL ((uint64_t)8 << 20)
-/* ... but only while the filesystem has this much free space. */
+/* ... once the active file holds this much (a light writer never pays for
+ * zeros: tests start many small stores) ... */
+#define STORE_WAL_PREFILL_AFTER ((uint64_t)1 << 20)
+/* ... and only while the filesystem has this much free space. */
 #define STORE_WAL_PREFILL_MIN_FREE ((uint64_t)256 << 20)
 
 typedef struct store_wal store_wal_t;
