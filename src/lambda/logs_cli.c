@@ -173,7 +173,8 @@ static int open_store(int argc, char **argv, store_t **s, nb_config_t *cfg)
         nb_config_free(cfg);
         return 1;
     }
-    if (store_open(s, uv_default_loop(), cfg->data_dir, NULL) != STORE_OK) {
+    store_options_t ro = { .read_only = 1 };   /* beside a running daemon */
+    if (store_open(s, uv_default_loop(), cfg->data_dir, &ro) != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s\n", cfg->data_dir);
         nb_config_free(cfg);
         return 1;

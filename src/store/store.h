@@ -43,6 +43,11 @@ enum store_txn_flags { STORE_READ = 0, STORE_WRITE = 1 };
 typedef struct store_options {
     size_t map_size;           /* LMDB: maximum size of the data file; 0 = default (64 GiB) */
     int no_sync;               /* tests/bench only: acknowledge without fdatasync */
+    int read_only;             /* a reader beside the daemon that owns the store (nimbus
+                                  logs): read transactions only (a write one gets
+                                  STORE_ERR_READONLY), the log left alone. Without it, a
+                                  second process opening the same store fails
+                                  (STORE_ERR_IO): one process writes a data directory. */
 } store_options_t;
 
 /* Open (creating) the store in dir, callbacks on loop. 0 or a store_status. */

@@ -45,6 +45,7 @@
  * in a database whose name is too long to be a keyspace. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -121,6 +122,8 @@ struct lmdb_store {
     size_t psize;              /* LMDB page size */
     char path[4096];           /* DIR/store */
     uint64_t advances;         /* internal commits made by advance() */
+    int read_only;             /* store_options_t.read_only */
+    int owner_fd;              /* DIR/store/owner.lock, flock'ed while open (writers), or -1 */
 };
 
 static atomic_uint_fast64_t sync_count;
@@ -303,7 +306,7 @@ static int ks_load(lmdb_store_t *b)
     MDB_txn *txn;
     MDB_dbi main_dbi;
     MDB_cursor *c;
-    int rc = mdb_txn_begin(b->env, NULL, 0, &txn);
+    int rc = mdb_txn_begin(b->env, NULL, b->read_only ? MDB_RDONLY : 0, &txn);
     if (rc != 0) return rc;
     rc = mdb_dbi_open(txn, NULL, 0, &main_dbi);
     if (rc == 0) rc = mdb_cursor_open(txn, main_dbi, &c);
@@ -325,7 +328,8 @@ static int ks_load(lmdb_store_t *b)
     }
     mdb_cursor_close(c);
     if (rc == MDB_NOTFOUND || rc == 0) rc = 0;
-    if (rc == 0) rc = mdb_dbi_open(txn, STORE_LMDB_LONG_DB, MDB_CREATE, &b->deep);
+    if (rc == 0) rc = mdb_dbi_open(txn, STORE_LMDB_LONG_DB, b->read_only ? 0 : MDB_CREATE, &b->deep);
+    if (rc == MDB_NOTFOUND && b->read_only) rc = 0;    /* no long key was ever stored */
     for (size_t i = 0; i < n && rc == 0; i++) {
         MDB_dbi dbi;
         int orc = mdb_dbi_open(txn, names[i], 0, &dbi);
@@ -359,6 +363,27 @@ static int sync_dir(const char *path)
 }
 
 static void lmdb_flush(void *ctx);
+
+/* One writing process per store: the log and the group commit assume it.
+ * An exclusive flock on DIR/store/owner.lock, held until close (the kernel
+ * drops it if the process dies). EBUSY when another process holds it. */
+static int take_ownership(lmdb_store_t *b)
+{
+    char lock[sizeof b->path + 16];
+    snprintf(lock, sizeof lock, "%s/owner.lock", b->path);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return errno;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        if (e != EWOULDBLOCK) return e;
+        nb_log_error("store", "%s is in use by another nimbus process (only one may write a data directory)",
+                     b->path);
+        return EBUSY;
+    }
+    b->owner_fd = fd;
+    return 0;
+}
 
 /* ---- replay of the log at open -------------------------------------------- */
 
@@ -440,15 +465,18 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     }
     lmdb_store_t *b = nb_xcalloc(1, sizeof *b);
     b->loop = loop;
+    b->read_only = opts->read_only;
+    b->owner_fd = -1;
     snprintf(b->path, sizeof b->path, "%s", path);
     char data_file[sizeof b->path + 16];
     struct stat st_data;
     snprintf(data_file, sizeof data_file, "%s/data.mdb", path);
     int existed = stat(data_file, &st_data) == 0;
-    int rc = mdb_env_create(&b->env);
+    int rc = b->read_only ? (existed ? 0 : ENOENT) : take_ownership(b);
+    if (rc == 0) rc = mdb_env_create(&b->env);
     if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 2);  /* + advance(), long keys */
     if (rc == 0) rc = mdb_env_set_mapsize(b->env, opts->map_size ? opts->map_size : LMDB_DEFAULT_MAP);
-    if (rc == 0) rc = mdb_env_open(b->env, path, MDB_NOSYNC | MDB_NOTLS, 0600);
+    if (rc == 0) rc = mdb_env_open(b->env, path, MDB_NOSYNC | MDB_NOTLS | (b->read_only ? MDB_RDONLY : 0), 0600);
     if (rc == 0 && mdb_env_get_maxkeysize(b->env) < STORE_LMDB_DIRECT + 2) {
         nb_log_error("store", "lmdb: keys of %d bytes needed, this LMDB allows %d",
                      STORE_LMDB_DIRECT + 2, mdb_env_get_maxkeysize(b->env));
@@ -459,8 +487,9 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         rc = mdb_reader_check(b->env, &dead);
         if (dead) nb_log_info("store", "lmdb: cleared %d stale reader slots", dead);
     }
-    if (rc == 0) rc = store__wal_open(&b->wal, opts->no_sync ? NULL : path);
-    if (rc == 0) rc = wal_recover(b);
+    /* a reader beside the owning daemon leaves the log alone */
+    if (rc == 0) rc = store__wal_open(&b->wal, opts->no_sync || b->read_only ? NULL : path);
+    if (rc == 0 && !b->read_only) rc = wal_recover(b);
     if (rc == 0) rc = ks_load(b);
     /* A new store: its files and first pages durable before anything uses
      * them. An existing one: the log's fresh header (and a retired mark) are
@@ -475,13 +504,14 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         b->psize = st.ms_psize;
     }
     if (rc != 0) {
-        int s = report("open", rc);
+        int s = rc == EBUSY ? STORE_ERR_IO : report("open", rc);
         store__wal_close(b->wal, 0);
         if (b->env) mdb_env_close(b->env);
+        if (b->owner_fd >= 0) close(b->owner_fd);
         free(b);
         return s;
     }
-    b->group = store__group_new(loop, opts->no_sync ? NULL : lmdb_sync, lmdb_flush, b);
+    b->group = store__group_new(loop, opts->no_sync || b->read_only ? NULL : lmdb_sync, lmdb_flush, b);
     if (existed) store__group_add(b->group, NULL, NULL);
     *impl = b;
     return STORE_OK;
@@ -514,7 +544,7 @@ static void lmdb_close(void *impl)
     bg_wait(b->ckpt);
     bg_wait(b->prefill);
     /* everything in data.mdb: the log is not needed at the next open */
-    int rc = b->wal ? mdb_env_sync(b->env, 1) : 0;
+    int rc = b->wal && !b->read_only ? mdb_env_sync(b->env, 1) : 0;
     if (rc != 0) report("sync", rc);
     store__wal_close(b->wal, rc == 0);
     if (b->spare_writer) txn_free(b->spare_writer);
@@ -525,6 +555,7 @@ static void lmdb_close(void *impl)
         txn_free(t);
     }
     mdb_env_close(b->env);
+    if (b->owner_fd >= 0) close(b->owner_fd);  /* releases the flock */
     free(b->pend);
     free(b->bfresh);
     free(b);
@@ -618,6 +649,7 @@ static void lmdb_flush(void *ctx)
 
 static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
 {
+    if (b->read_only) return STORE_ERR_READONLY;
     if (b->writer) return STORE_ERR_INVALID;   /* one write txn at a time */
     if (b->batch && b->batch_n >= LMDB_BATCH_MAX) (void)batch_flush(b);
     if (!b->batch && store__group_busy(b->group)) {

@@ -15,7 +15,7 @@ static uv_loop_t loop;
 static store_t *open_store(void)
 {
     ASSERT_EQ(uv_loop_init(&loop), 0);
-    store_options_t o = {0, 1};
+    store_options_t o = { .no_sync = 1 };
     store_t *s = NULL;
     ASSERT_EQ(store_open(&s, &loop, test_tmpdir(), &o), STORE_OK);
     return s;

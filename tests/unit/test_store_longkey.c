@@ -22,7 +22,7 @@ static store_t *open_sub(const char *sub)
         ASSERT_EQ(uv_loop_init(&loop), 0);
         loop.data = &loop;
     }
-    store_options_t o = { 0, 1 };   /* no_sync: durability is test_store.c's business */
+    store_options_t o = { .no_sync = 1 };   /* no_sync: durability is test_store.c's business */
     store_t *s = NULL;
     ASSERT_EQ(store_open(&s, &loop, dir, &o), STORE_OK);
     return s;

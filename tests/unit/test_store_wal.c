@@ -332,3 +332,65 @@ TEST(wal_switches_files_and_checkpoints_without_loss)
     close_store(s);
     ASSERT_EQ(uv_loop_close(&loop), 0);
 }
+
+/* One process writes a store: a second writer is refused (its log replay
+ * would rewrite the owner's live log); a read-only open beside the owner
+ * (nimbus logs) reads, may not write, and leaves the owner's log alone. */
+static int child_open(const char *dir, int read_only)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    ASSERT(pid >= 0);
+    if (pid == 0) {
+        uv_loop_t l;
+        store_t *s = NULL;
+        store_options_t o = { .read_only = read_only };
+        if (uv_loop_init(&l) != 0) _exit(20);
+        int rc = store_open(&s, &l, dir, &o);
+        if (!read_only) _exit(rc == STORE_ERR_IO ? 0 : 21);
+        if (rc != STORE_OK) _exit(22);
+        store_txn_t *t;
+        if (store_begin(s, STORE_WRITE, &t) != STORE_ERR_READONLY) _exit(23);
+        if (store_begin(s, STORE_READ, &t) != STORE_OK) _exit(24);
+        const void *v;
+        size_t n;
+        if (store_get(t, "wal.a", "owned", 5, &v, &n) != STORE_OK || n != 3 || memcmp(v, "yes", 3)) _exit(25);
+        store_abort(t);
+        store_close(s);
+        uv_run(&l, UV_RUN_DEFAULT);
+        _exit(0);
+    }
+    int st;
+    ASSERT_EQ(waitpid(pid, &st, 0), pid);
+    ASSERT(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+TEST(wal_one_writer_per_store_readers_beside_it)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/owner", test_tmpdir());
+    store_t *s = open_dir(dir);
+    store_txn_t *t;
+    struct acks a = { 0, 0 };
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    ASSERT_EQ(store_put(t, "wal.a", "owned", 5, "yes", 3), STORE_OK);
+    ASSERT_EQ(store_commit(t, on_ack, &a), STORE_OK);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ASSERT_EQ(child_open(dir, 0), 0);          /* second writer: refused */
+    ASSERT_EQ(child_open(dir, 1), 0);          /* reader beside the owner */
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);   /* the owner's log still works */
+    ASSERT_EQ(store_put(t, "wal.a", "after", 5, "1", 1), STORE_OK);
+    ASSERT_EQ(store_commit(t, on_ack, &a), STORE_OK);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ASSERT_EQ(a.n, 2);
+    ASSERT_EQ(a.bad, 0);
+    close_store(s);
+    s = open_dir(dir);                         /* the owner gone: a writer may open it */
+    store_txn_t *r;
+    ASSERT_EQ(store_begin(s, STORE_READ, &r), STORE_OK);
+    ASSERT(has(r, "wal.a", "after", 5, "1", 1));
+    store_abort(r);
+    close_store(s);
+    ASSERT_EQ(uv_loop_close(&loop), 0);
+}
