@@ -41,6 +41,7 @@ static int cmd_help(int argc, char **argv);
 /* Lambda's commands take argv[0] = the command name: hand them theirs back. */
 static int cmd_logs(int argc, char **argv) { return lambda_logs_main(argc + 1, argv - 1); }
 static int cmd_dead_letters(int argc, char **argv) { return lambda_dead_letters_main(argc + 1, argv - 1); }
+static int cmd_rotate_key(int argc, char **argv) { return store_rotate_main(argc + 1, argv - 1); }
 static int cmd_version(int argc, char **argv);
 
 static const char up_usage[] =
@@ -84,6 +85,10 @@ static const command_t commands[] = {
     {"dead-letters", cmd_dead_letters, "list asynchronous invocations that could not be delivered",
      "usage: nimbus dead-letters [FUNCTION] [--data DIR]\n\nList async events that exhausted their retries or\n"
      "their maximum age with no OnFailure destination to take them.\n"},
+    {"rotate-master-key", cmd_rotate_key, "re-wrap the stopped store's keys under a new master key",
+     "usage: nimbus rotate-master-key [--data DIR] [--new-key-file PATH]\n\nRe-wrap the data keys of the stopped "
+     "store under a new master key (generated into DIR/master.key,\nor given with --new-key-file when the key "
+     "comes from NIMBUS_MASTER_KEY or store.master_key_file).\n"},
     {"help", cmd_help, "show help for a command", "usage: nimbus help [COMMAND]\n"},
     {"version", cmd_version, "print the version", "usage: nimbus --version\n"},
 };
@@ -99,7 +104,7 @@ static const command_t *find_command(const char *name)
 static void print_overview(FILE *f)
 {
     fprintf(f, "nimbus %s — AWS serverless, self-hosted, in one binary\n\nusage: nimbus COMMAND [options]\n\ncommands:\n", NB_VERSION);
-    for (size_t i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+    for (size_t i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-18s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nnimbus COMMAND --help shows a command's options.\n"
                "exit codes: 0 success, 1 runtime failure, 2 usage error\n");
 }

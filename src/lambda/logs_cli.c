@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/config.h"
 #include "core/util.h"
+#include "store/store_crypto.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,7 @@ static int open_store(int argc, char **argv, store_t **s, nb_config_t *cfg)
         nb_config_free(cfg);
         return 1;
     }
+    store_crypto_set_key_file(nb_config_get(cfg, "store.master_key_file"));
     store_options_t ro = { .read_only = 1 };   /* beside a running daemon */
     if (store_open(s, uv_default_loop(), cfg->data_dir, &ro) != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s\n", cfg->data_dir);

@@ -86,4 +86,13 @@ void store_abort(store_txn_t *t);
 /* Static description of the backend for health output ("lmdb"). */
 const char *store_backend_name(const store_t *s);
 
+/* Master-key rotation: re-wrap every data key under key (32 bytes) in one
+ * transaction; from STORE_OK on the store uses key, and cb(arg, status)
+ * follows once durable. *n: records re-wrapped. Only with no write
+ * transaction open. The key's home is the caller's (store_rotate.c). */
+int store_rotate_master_key(store_t *s, const unsigned char key[32], store_durable_fn cb, void *arg, size_t *n);
+
+/* `nimbus rotate-master-key [--data DIR] [--new-key-file PATH]` (store_rotate.c). */
+int store_rotate_main(int argc, char **argv);
+
 #endif

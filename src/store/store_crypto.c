@@ -6,6 +6,9 @@
  * seal/open only sets the nonce — no allocation, no key schedule per value.
  * Invariant: a store_aead_t is used by one thread at a time (the loop). */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +49,7 @@ static int decode_key(const char *in, size_t n, int allow_raw, uint8_t key[STORE
     return ok ? 0 : -1;
 }
 
-static int read_key_file(const char *path, uint8_t key[STORE_CRYPTO_KEY_LEN])
+int store_crypto_read_key_file(const char *path, uint8_t key[STORE_CRYPTO_KEY_LEN])
 {
     struct stat st;
     if (stat(path, &st) == 0 && (st.st_mode & 077))
@@ -75,11 +78,11 @@ int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_C
         }
         return 0;
     }
-    if (key_file_override) return read_key_file(key_file_override, key);
+    if (key_file_override) return store_crypto_read_key_file(key_file_override, key);
     char path[4200];
     snprintf(path, sizeof path, "%s/master.key", dir);
     struct stat st;
-    if (stat(path, &st) == 0) return read_key_file(path, key);
+    if (stat(path, &st) == 0) return store_crypto_read_key_file(path, key);
     if (!may_create) {
         nb_log_error("store", "this data directory is encrypted and its master key is missing: no %s, "
                               "no NIMBUS_MASTER_KEY, no store.master_key_file", path);
@@ -92,6 +95,36 @@ int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_C
     }
     nb_log_info("store", "created master key %s (keep it apart from backups of the data)", path);
     return 0;
+}
+
+int store_crypto_key_is_external(void)
+{
+    const char *env = getenv("NIMBUS_MASTER_KEY");
+    return (env && *env) || key_file_override;
+}
+
+int store_crypto_pending_key(const char *dir, uint8_t key[STORE_CRYPTO_KEY_LEN])
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/master.key.new", dir);
+    struct stat st;
+    if (stat(path, &st) != 0) return -1;
+    return store_crypto_read_key_file(path, key);
+}
+
+int store_crypto_commit_pending_key(const char *dir)
+{
+    char from[4200], to[4200];
+    snprintf(from, sizeof from, "%s/master.key.new", dir);
+    snprintf(to, sizeof to, "%s/master.key", dir);
+    if (rename(from, to) != 0) {
+        nb_log_error("store", "cannot rename %s to %s: %s", from, to, strerror(errno));
+        return -1;
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+    if (fd >= 0) close(fd);
+    return rc;
 }
 
 /* One RAND_bytes call fills a per-thread pool that serves the next requests:

@@ -47,6 +47,17 @@ void store_crypto_set_key_file(const char *path);
  * logging why. */
 int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_CRYPTO_KEY_LEN]);
 
+/* Where the master key comes from: NIMBUS_MASTER_KEY or the configured key
+ * file (1), or DIR/master.key (0). */
+int store_crypto_key_is_external(void);
+/* Read a key file: 32 raw bytes or their base64. 0, or -1 after logging. */
+int store_crypto_read_key_file(const char *path, uint8_t key[STORE_CRYPTO_KEY_LEN]);
+/* DIR/master.key.new: the key of a rotation in progress (store_rotate.c).
+ * 0 when it exists and was read, else -1 (quietly when absent). */
+int store_crypto_pending_key(const char *dir, uint8_t key[STORE_CRYPTO_KEY_LEN]);
+/* Make DIR/master.key.new the master key (rename, directory synced); 0 or -1. */
+int store_crypto_commit_pending_key(const char *dir);
+
 /* ---- AEAD primitive ------------------------------------------------------ */
 
 typedef struct store_aead store_aead_t;
@@ -106,5 +117,13 @@ void store_keyring_txn_end(store_keyring_t *k, int committed);
  * are not in the store, so forget it all — now, or when the open write txn
  * ends. Keys are loaded again from the store on use. */
 void store_keyring_forget(store_keyring_t *k);
+
+/* Master-key rotation: re-wrap every data key and the key-check record under
+ * key in one write transaction (values are untouched: they are sealed with
+ * the data keys). On STORE_OK the keyring uses key from now on and cb(arg,
+ * status) follows once durable; *n: records re-wrapped. No other write
+ * transaction may be open. */
+int store_keyring_rewrap(store_keyring_t *k, store_t *s, const uint8_t key[STORE_CRYPTO_KEY_LEN],
+                         store_durable_fn cb, void *arg, size_t *n);
 
 #endif

@@ -19,8 +19,10 @@
  * count of a key is never below the number of values sealed with it (after
  * a restart it resumes from the reserved mark, never lower); a key whose
  * count reaches STORE_CRYPTO_ROTATE_AT seals nothing more. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <openssl/crypto.h>
 #include "core/alloc.h"
 #include "core/log.h"
@@ -87,6 +89,13 @@ static int master_open(store_keyring_t *k, const void *rk, size_t rklen,
 
 /* ---- open / close ------------------------------------------------------------ */
 
+/* Does the keyring's master key open the key-check record v? */
+static int check_opens(store_keyring_t *k, const void *v, size_t vlen)
+{
+    uint8_t text[sizeof CHECK_TEXT - 1];
+    return master_open(k, "m", 1, v, vlen, text, sizeof text) == 0 && memcmp(text, CHECK_TEXT, sizeof text) == 0;
+}
+
 static void on_check_durable(void *arg, int status)
 {
     (void)arg;
@@ -137,9 +146,30 @@ int store_keyring_open(store_keyring_t **out, store_t *s, const store_backend_t 
     k->master = store_aead_new(mk);
     OPENSSL_cleanse(mk, sizeof mk);
     if (!fresh) {
-        uint8_t text[sizeof CHECK_TEXT - 1];
-        int bad = master_open(k, "m", 1, v, vlen, text, sizeof text) != 0 ||
-                  memcmp(text, CHECK_TEXT, sizeof text) != 0;
+        int bad = !check_opens(k, v, vlen);
+        /* An interrupted rotation (store_rotate.c) left DIR/master.key.new:
+         * if the store already answers to it, finish the rotation; if not,
+         * the rotation never committed and the file is dropped. */
+        uint8_t pk[STORE_CRYPTO_KEY_LEN];
+        if (!store_crypto_key_is_external() && store_crypto_pending_key(dir, pk) == 0) {
+            store_aead_t *old = k->master;
+            k->master = store_aead_new(pk);
+            OPENSSL_cleanse(pk, sizeof pk);
+            if (bad && check_opens(k, v, vlen) && store_crypto_commit_pending_key(dir) == 0) {
+                nb_log_info("store", "finished an interrupted master key rotation in %s", dir);
+                store_aead_free(old);
+                bad = 0;
+            } else {
+                store_aead_free(k->master);
+                k->master = old;
+                if (!bad) {
+                    char path[4200];
+                    snprintf(path, sizeof path, "%s/master.key.new", dir);
+                    unlink(path);
+                    nb_log_info("store", "dropped %s: its rotation never committed", path);
+                }
+            }
+        }
         store_abort(t);
         if (bad) {
             nb_log_error("store", "the master key does not open the store in %s: wrong master.key, "
@@ -429,4 +459,72 @@ int store_keyring_open_value(store_keyring_t *k, store_txn_t *t, const char *ks,
     }
     *dstlen = n;
     return STORE_OK;
+}
+
+/* ---- master-key rotation ------------------------------------------------------- */
+
+typedef struct rec { uint8_t *key, *val; size_t klen, vlen; } rec_t;
+typedef struct recs { rec_t *v; size_t n, cap; } recs_t;
+
+static int collect(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    recs_t *r = arg;
+    const uint8_t *kb = key;
+    if (klen == 0 || (kb[0] != 'k' && kb[0] != 'm')) return 0;   /* counters are not sealed */
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->v = nb_xrealloc(r->v, r->cap * sizeof *r->v);
+    }
+    rec_t *e = &r->v[r->n++];
+    e->key = nb_xmalloc(klen);
+    e->val = nb_xmalloc(vlen);
+    memcpy(e->key, key, klen);
+    memcpy(e->val, val, vlen);
+    e->klen = klen;
+    e->vlen = vlen;
+    return 0;
+}
+
+int store_keyring_rewrap(store_keyring_t *k, store_t *s, const uint8_t key[STORE_CRYPTO_KEY_LEN],
+                         store_durable_fn cb, void *arg, size_t *n)
+{
+    *n = 0;
+    store_txn_t *t;
+    int rc = store_begin(s, STORE_WRITE, &t);
+    if (rc != STORE_OK) return rc;
+    recs_t r = {0};
+    rc = k->be->scan(t, STORE_CRYPTO_KS, NULL, 0, NULL, 0, 0, collect, &r);
+    store_aead_t *nm = store_aead_new(key), *om = k->master;
+    uint8_t pt[STORE_CRYPTO_KEY_LEN > sizeof CHECK_TEXT ? STORE_CRYPTO_KEY_LEN : sizeof CHECK_TEXT];
+    uint8_t out[sizeof pt + STORE_CRYPTO_OVERHEAD];
+    for (size_t i = 0; i < r.n && rc == STORE_OK; i++) {
+        rec_t *e = &r.v[i];
+        size_t len = e->key[0] == 'm' ? sizeof CHECK_TEXT - 1 : STORE_CRYPTO_KEY_LEN;
+        k->master = om;
+        if (e->vlen < STORE_CRYPTO_HDR_LEN || master_open(k, e->key, e->klen, e->val, e->vlen, pt, len) != 0) {
+            nb_log_error("store", "rotation: a wrapped key does not open with the current master key");
+            rc = STORE_ERR_IO;
+            break;
+        }
+        k->master = nm;
+        if (master_seal(k, e->key, e->klen, get_be32(e->val + 1), pt, len, out) != 0) rc = STORE_ERR_IO;
+        else rc = k->be->put(t, STORE_CRYPTO_KS, e->key, e->klen, out, len + STORE_CRYPTO_OVERHEAD);
+        if (rc == STORE_OK) (*n)++;
+    }
+    OPENSSL_cleanse(pt, sizeof pt);
+    k->master = om;
+    for (size_t i = 0; i < r.n; i++) {
+        free(r.v[i].key);
+        free(r.v[i].val);
+    }
+    free(r.v);
+    if (rc == STORE_OK) rc = store_commit(t, cb, arg);
+    else store_abort(t);
+    if (rc == STORE_OK) {
+        k->master = nm;
+        store_aead_free(om);
+    } else {
+        store_aead_free(nm);
+    }
+    return rc;
 }

@@ -10,7 +10,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from harness import Nimbus  # noqa: E402
+from harness import BINARY, Nimbus  # noqa: E402
+import subprocess  # noqa: E402
 
 CANARY = "at-rest-canary-5b1e0c9d-do-not-store-in-clear"
 
@@ -115,6 +116,91 @@ class AtRestTest(unittest.TestCase):
             self.assertEqual(n.stop(), 0)
             with self.assertRaises(RuntimeError):
                 Nimbus(data_dir=data, env={"NIMBUS_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}).start()
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
+
+    # --- master-key rotation ---------------------------------------------------------
+
+    def rotate(self, data, *args, env=None):
+        e = dict(os.environ)
+        e.pop("NIMBUS_MASTER_KEY", None)
+        e.update(env or {})
+        return subprocess.run([BINARY, "rotate-master-key", "--data", data, *args], capture_output=True,
+                              text=True, env=e, timeout=60)
+
+    def read_back(self, data, env=None):
+        n = Nimbus(data_dir=data, env=env).start()
+        try:
+            got = n.client("dynamodb").get_item(TableName="Secrets", Key={"id": {"S": "user-1"}})
+            self.assertEqual(got["Item"]["note"]["S"], CANARY)
+        finally:
+            self.assertEqual(n.stop(), 0)
+
+    def test_rotate_master_key(self):
+        self.put_item()
+        data = self.nimbus.data_dir
+        # refused while the daemon holds the store
+        r = self.rotate(data)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("stop it first", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(data, "master.key.new")))
+        self.assertEqual(self.nimbus.stop(), 0)
+        key = os.path.join(data, "master.key")
+        old = open(key, "rb").read()
+        r = self.rotate(data)
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn("re-wrapped", r.stdout)
+        new = open(key, "rb").read()
+        self.assertNotEqual(old, new)
+        self.assertEqual(os.stat(key).st_mode & 0o777, 0o600)
+        self.assertFalse(os.path.exists(key + ".new"))
+        self.read_back(data)
+        # the old key no longer opens it
+        shutil.copytree(data, self.copy, dirs_exist_ok=True)
+        with open(os.path.join(self.copy, "master.key"), "wb") as f:
+            f.write(old)
+        with self.assertRaises(RuntimeError) as cm:
+            Nimbus(data_dir=self.copy).start()
+        self.assertIn("does not open", str(cm.exception))
+        # interrupted after the store committed, before the rename: the next start finishes it
+        with open(key, "wb") as f:
+            f.write(old)
+        with open(key + ".new", "wb") as f:
+            f.write(new)
+        os.chmod(key + ".new", 0o600)
+        self.read_back(data)
+        self.assertEqual(open(key, "rb").read(), new)
+        self.assertFalse(os.path.exists(key + ".new"))
+        # interrupted before the store committed: the next start drops the new file
+        with open(key + ".new", "wb") as f:
+            f.write(os.urandom(32))
+        self.read_back(data)
+        self.assertEqual(open(key, "rb").read(), new)
+        self.assertFalse(os.path.exists(key + ".new"))
+
+    def test_rotate_an_external_master_key(self):
+        self.nimbus.cleanup()
+        data = tempfile.mkdtemp(prefix="nimbus-at-rest-rot-")
+        try:
+            k1 = base64.b64encode(os.urandom(32)).decode()
+            n = Nimbus(data_dir=data, env={"NIMBUS_MASTER_KEY": k1}).start()
+            self.nimbus = n
+            self.put_item()
+            self.assertEqual(n.stop(), 0)
+            r = self.rotate(data, env={"NIMBUS_MASTER_KEY": k1})
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("--new-key-file", r.stderr)
+            newfile = os.path.join(self.copy, "new.key")
+            k2 = base64.b64encode(os.urandom(32)).decode()
+            with open(newfile, "w") as f:
+                f.write(k2 + "\n")
+            os.chmod(newfile, 0o600)
+            r = self.rotate(data, "--new-key-file", newfile, env={"NIMBUS_MASTER_KEY": k1})
+            self.assertEqual(r.returncode, 0, r)
+            self.assertIn(newfile, r.stdout)
+            self.read_back(data, env={"NIMBUS_MASTER_KEY": k2})
+            with self.assertRaises(RuntimeError):
+                Nimbus(data_dir=data, env={"NIMBUS_MASTER_KEY": k1}).start()
         finally:
             shutil.rmtree(data, ignore_errors=True)
 
