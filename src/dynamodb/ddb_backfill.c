@@ -1,6 +1,12 @@
 /* ddb_backfill.c — online creation of a global secondary index: the index is
  * filled from the table's items in bounded chunks in the background while
- * every other request keeps being served.
+ * every other request keeps being served. The same driver fills the TTL
+ * expiry queue of a table on which TTL was just enabled (cursor "index
+ * number" DDB_BACKFILL_TTL): there every write maintains its item's queue
+ * entry from the moment TTL is on and a queue entry is a pure function of
+ * the item, so the chunks simply (re)queue each item's current state and
+ * no cursor check is needed on the write path; the chunk after the last
+ * item drops the cursor.
  *
  * UpdateTable (GlobalSecondaryIndexUpdates Create) stores the table doc with
  * the new GSI at "IndexStatus": "CREATING", "Backfilling": true and, in the
@@ -153,8 +159,9 @@ static json_t *active_doc(const ddb_table_t *t, uint8_t inum)
     return doc;
 }
 
-/* Index the chunk after the cursor (f: its key and value) in txn; when no
- * item follows, *done = the table's new doc (caller installs it after commit). */
+/* Index the chunk after the cursor (f: its key and value) in txn — into ix,
+ * or with ix NULL into t's TTL queue; when no item follows, *done = the
+ * table's new doc for an index (caller installs it after commit). */
 static int run_chunk(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix, const first_t *f,
                      size_t batch, json_t **done)
 {
@@ -174,11 +181,15 @@ static int run_chunk(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *
     for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
         if (c.vals[i].len < DDB_VAL_HDR) { rc = STORE_ERR_IO; break; }
         json_t *item = ddb_item_parse(c.vals[i].data + DDB_VAL_HDR, c.vals[i].len - DDB_VAL_HDR);
-        rc = item ? ddb_index_put_item(txn, t, ix, &c.keys[i], item) : STORE_ERR_IO;
+        rc = !item ? STORE_ERR_IO : ix ? ddb_index_put_item(txn, t, ix, &c.keys[i], item)
+                                       : ddb_ttl_put_item(txn, t, &c.keys[i], item);
         json_decref(item);
     }
     if (rc == STORE_OK && c.more) {
         rc = store_put(txn, DDB_KS_META, f->key.data, f->key.len, c.keys[c.n - 1].data, c.keys[c.n - 1].len);
+    } else if (rc == STORE_OK && !ix) {
+        rc = store_del(txn, DDB_KS_META, f->key.data, f->key.len);
+        if (rc == STORE_OK) nb_log_info("dynamodb", "TTL queue of table %s filled", t->name);
     } else if (rc == STORE_OK) {
         json_t *doc = active_doc(t, ix->num);
         rc = ddb_table_store(txn, t->name, doc);
@@ -220,7 +231,10 @@ long ddb_backfill_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
             for (size_t i = 0; fd.t && i < fd.t->n_idx; i++)
                 if (fd.t->idx[i].num == inum && !fd.t->idx[i].local) ix = &fd.t->idx[i];
         }
-        if (!ix || ix->active) {       /* table or index gone (or already built): drop the cursor */
+        int ttl = f.key.len == BPFX_LEN + 5 && (uint8_t)f.key.data[BPFX_LEN + 4] == DDB_BACKFILL_TTL;
+        if (ttl && fd.t && fd.t->ttl_attr) {
+            rc = run_chunk(txn, fd.t, NULL, &f, batch, &done);
+        } else if (ttl || !ix || ix->active) {   /* table, index or TTL gone (or done): drop the cursor */
             rc = store_del(txn, DDB_KS_META, f.key.data, f.key.len);
         } else {
             rc = run_chunk(txn, fd.t, ix, &f, batch, &done);
@@ -289,6 +303,9 @@ static int log_pending(void *arg, const void *key, size_t klen, const void *val,
     find_t fd = {rd32((const char *)key + BPFX_LEN), NULL};
     ddb_catalog_each(find_num, &fd);
     uint8_t inum = ((const unsigned char *)key)[BPFX_LEN + 4];
+    if (fd.t && inum == DDB_BACKFILL_TTL)
+        nb_log_info("dynamodb", "resuming the TTL queue of table %s %s", fd.t->name,
+                    vlen ? "from its stored cursor" : "from the first item");
     for (size_t i = 0; fd.t && i < fd.t->n_idx; i++)
         if (fd.t->idx[i].num == inum)
             nb_log_info("dynamodb", "resuming backfill of index %s of table %s %s", fd.t->idx[i].name,

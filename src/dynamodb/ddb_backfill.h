@@ -1,6 +1,6 @@
 /* ddb_backfill.h — online creation of a global secondary index on a table
- * that already holds items (see ddb_backfill.c for the states and the cursor
- * invariant). */
+ * that already holds items, and of a TTL expiry queue (see ddb_backfill.c
+ * for the states and the cursor invariant). */
 #ifndef DDB_BACKFILL_H
 #define DDB_BACKFILL_H
 #include <stdint.h>
@@ -10,8 +10,14 @@
 #include "store/store.h"
 #include "dynamodb/ddb_table.h"
 
+/* The "index number" of a table's TTL expiry queue in a backfill cursor
+ * (GSI numbers stay far below it): UpdateTimeToLive enabling TTL queues the
+ * table's existing items in the background, in chunks, as for a GSI. */
+#define DDB_BACKFILL_TTL 0xFF
+
 /* In txn: start backfilling index inum of table tnum from the first item
- * (the doc stored in the same txn lists the index as CREATING). */
+ * (the doc stored in the same txn lists the index as CREATING), or with
+ * DDB_BACKFILL_TTL, the TTL queue of a table whose doc enables TTL. */
 int ddb_backfill_enqueue(store_txn_t *txn, uint32_t tnum, uint8_t inum);
 /* In txn: forget that backfill (index or table deleted). STORE_OK when there
  * was none. */

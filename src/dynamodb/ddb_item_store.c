@@ -335,55 +335,23 @@ int ddb_purge_index(store_txn_t *txn, uint32_t tnum, uint8_t inum)
     return rc;
 }
 
-/* Visit every item of table t: fn(arg, key (tnum-prefixed), item). */
-typedef int (*item_fn)(void *arg, const nb_buf_t *key, const json_t *item);
-
-typedef struct each_ctx { keylist_t keys; } each_ctx_t;
-
-static int for_each_item(store_txn_t *txn, const ddb_table_t *t, item_fn fn, void *arg)
-{
-    nb_buf_t p = NB_BUF_INIT, hi = NB_BUF_INIT;
-    ddb_put_tnum(&p, t->num);
-    ddb_put_tnum(&hi, t->num);
-    int has_hi = ddb_key_prefix_successor(&hi) == 0;
-    keylist_t l = {0};
-    int rc = store_scan(txn, DDB_KS_ITEMS, p.data, p.len, has_hi ? hi.data : NULL,
-                        has_hi ? hi.len : 0, 0, collect_key, &l);
-    if (rc >= 0) rc = STORE_OK;
-    for (size_t i = 0; rc == STORE_OK && i < l.n; i++) {
-        json_t *item;
-        uint32_t size;
-        rc = ddb_item_load(txn, &l.keys[i], &item, &size);
-        if (rc == STORE_OK && item) rc = fn(arg, &l.keys[i], item);
-        json_decref(item);
-    }
-    keylist_free(&l);
-    nb_buf_free(&p);
-    nb_buf_free(&hi);
-    return rc;
-}
-
 int ddb_index_put_item(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix,
                        const nb_buf_t *key, const json_t *item)
 {
     return write_index(txn, t, ix, key->data + 4, key->len - 4, NULL, item, NULL);
 }
 
-typedef struct backfill { store_txn_t *txn; const ddb_table_t *t; } backfill_t;
-
-static int ttl_one(void *arg, const nb_buf_t *key, const json_t *item)
+int ddb_ttl_put_item(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key, const json_t *item)
 {
-    backfill_t *b = arg;
-    return write_ttl(b->txn, b->t, key->data + 4, key->len - 4, NULL, item);
+    if (!t->ttl_attr || key->len < 4) return STORE_OK;
+    return write_ttl(txn, t, key->data + 4, key->len - 4, NULL, item);
 }
 
-int ddb_rebuild_ttl(store_txn_t *txn, const ddb_table_t *t)
+int ddb_clear_ttl(store_txn_t *txn, const ddb_table_t *t)
 {
     nb_buf_t p = NB_BUF_INIT;
     ddb_put_tnum(&p, t->num);
     int rc = purge_prefix(txn, DDB_KS_TTL, &p);
     nb_buf_free(&p);
-    if (rc != STORE_OK || !t->ttl_attr) return rc;
-    backfill_t b = {txn, t};
-    return for_each_item(txn, t, ttl_one, &b);
+    return rc;
 }

@@ -68,8 +68,11 @@ int ddb_purge_index(store_txn_t *txn, uint32_t tnum, uint8_t inum);
  * written (GSI backfill, see ddb_backfill.c). The item must not be in ix yet. */
 int ddb_index_put_item(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix,
                        const nb_buf_t *key, const json_t *item);
-/* Rebuild the TTL queue when ttl_attr changes (NULL: only clear it). */
-int ddb_rebuild_ttl(store_txn_t *txn, const ddb_table_t *t);
+/* Clear the table's TTL queue (TTL disabled). */
+int ddb_clear_ttl(store_txn_t *txn, const ddb_table_t *t);
+/* Queue item (stored at key, tnum-prefixed) for expiry by t's TTL attribute
+ * as if it had just been written (TTL backfill, ddb_backfill.c). Idempotent. */
+int ddb_ttl_put_item(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key, const json_t *item);
 
 /* The item projected into ix (new reference); NULL when the item lacks the
  * index key attributes (it is then absent from the index). */

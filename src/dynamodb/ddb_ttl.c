@@ -13,6 +13,7 @@
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_item_store.h"
+#include "dynamodb/ddb_backfill.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -30,15 +31,23 @@ static const ddb_table_t *ttl_table(nb_req_t *req)
     return ddb_req_table(req, ddb_jstr(req->json, "TableName"));
 }
 
+/* Enabling: the items already in the table are queued in the background,
+ * in chunks (ddb_backfill.c, DDB_BACKFILL_TTL), as DynamoDB does ("within
+ * an hour"); writes from now on queue their items themselves. Disabling
+ * clears the queue and any queueing still under way. */
 static int rebuild(store_txn_t *txn, const ddb_table_t *nt, void *arg)
 {
     (void)arg;
-    return ddb_rebuild_ttl(txn, nt);
+    int rc = ddb_clear_ttl(txn, nt);
+    if (rc == STORE_OK) rc = nt->ttl_attr ? ddb_backfill_enqueue(txn, nt->num, DDB_BACKFILL_TTL)
+                                          : ddb_backfill_cancel(txn, nt->num, DDB_BACKFILL_TTL);
+    return rc;
 }
 
 static json_t *respond_spec(nb_req_t *req, const ddb_table_t *t, store_txn_t *txn, void *arg)
 {
     (void)t; (void)txn; (void)arg;
+    ddb_backfill_kick();       /* runs from a later loop iteration, after this commit */
     return json_pack("{s:O}", "TimeToLiveSpecification",
                      json_object_get(req->json, "TimeToLiveSpecification"));
 }
