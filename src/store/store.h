@@ -43,6 +43,7 @@ enum store_txn_flags { STORE_READ = 0, STORE_WRITE = 1 };
 typedef struct store_options {
     size_t map_size;           /* LMDB: maximum size of the data file; 0 = default (64 GiB) */
     int no_sync;               /* tests/bench only: acknowledge without fdatasync */
+    size_t log_switch_bytes;   /* write-ahead log file switch (and checkpoint) size; 0 = 64 MiB */
     int read_only;             /* a reader beside the daemon that owns the store (nimbus
                                   logs): read transactions only (a write one gets
                                   STORE_ERR_READONLY), the log left alone. Without it, a

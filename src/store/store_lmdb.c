@@ -11,7 +11,7 @@
  * a commit is acknowledged (its callback called with STORE_OK) only after a
  * later fdatasync of the log completed. data.mdb is fdatasync'd by the
  * checkpoint (a worker job started when the log switches files, every
- * STORE_WAL_SWITCH bytes), at open after a replay, and at close. Opening
+ * STORE_WAL_SWITCH bytes by default), at open after a replay, and at close. Opening
  * replays the log's live records (store_wal.h says why that is correct).
  * Commits made while a sync runs are LMDB child transactions of one batch,
  * written out together just before the next sync (see "batching" below).
@@ -489,6 +489,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     }
     /* a reader beside the owning daemon leaves the log alone */
     if (rc == 0) rc = store__wal_open(&b->wal, opts->no_sync || b->read_only ? NULL : path);
+    if (rc == 0) store__wal_set_switch(b->wal, opts->log_switch_bytes);
     if (rc == 0 && !b->read_only) rc = wal_recover(b);
     if (rc == 0) rc = ks_load(b);
     /* A new store: its files and first pages durable before anything uses

@@ -70,6 +70,7 @@ struct store_wal {
     int sync_fd[2];            /* fixed by prepare_sync for the worker */
     int nsync;
     int created;               /* open created a file: its directory needs a sync */
+    uint64_t switch_bytes;     /* STORE_WAL_SWITCH or store__wal_set_switch */
     uv_mutex_t fill_mu;        /* writes beyond a file's frontier */
     int fill_file;             /* prefill: the file it extends (fixed by the loop) */
 };
@@ -156,6 +157,7 @@ int store__wal_open(store_wal_t **out, const char *dir)
     store_wal_t *w = nb_xcalloc(1, sizeof *w);
     w->f[0].fd = w->f[1].fd = -1;
     w->next_lsn = 1;
+    w->switch_bytes = STORE_WAL_SWITCH;
     if (uv_mutex_init(&w->fill_mu) != 0) abort();
     if (!dir) {
         *out = w;
@@ -505,7 +507,7 @@ int store__wal_prefill_due(store_wal_t *w)
     const wal_file_t *f = &w->f[w->active];
     if (w->off < STORE_WAL_PREFILL_AFTER) return 0;    /* a light writer: appends are fine */
     if (atomic_load(&f->frontier) >= w->off + STORE_WAL_PREFILL / 2) return 0;
-    if (atomic_load(&f->frontier) >= STORE_WAL_SWITCH + STORE_WAL_PREFILL) return 0;
+    if (atomic_load(&f->frontier) >= w->switch_bytes + STORE_WAL_PREFILL) return 0;
     w->fill_file = w->active;
     return 1;
 }
@@ -541,7 +543,7 @@ int store__wal_prefill(store_wal_t *w)
 
 int store__wal_should_switch(const store_wal_t *w)
 {
-    return w->f[0].fd >= 0 && !w->old_live && w->off >= STORE_WAL_SWITCH;
+    return w->f[0].fd >= 0 && !w->old_live && w->off >= WAL_PAGE + w->switch_bytes;
 }
 
 int store__wal_switch(store_wal_t *w)
@@ -579,6 +581,11 @@ void store__wal_checkpoint_done(store_wal_t *w, int ok)
 int store__wal_old_live(const store_wal_t *w)
 {
     return w->old_live;
+}
+
+void store__wal_set_switch(store_wal_t *w, uint64_t bytes)
+{
+    w->switch_bytes = bytes ? bytes : STORE_WAL_SWITCH;
 }
 
 int store__wal_created(const store_wal_t *w)

@@ -52,8 +52,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The active file is switched (and a checkpoint started) past this size. */
-#define STORE_WAL_SWITCH ((uint64_t)32 << 20)
+/* The active file is switched (and a checkpoint started) past this size,
+ * unless store_options_t.log_switch_bytes says otherwise. Each checkpoint
+ * writes back the pages dirtied since the last one: a hot working set is
+ * written once per checkpoint however often it changed, so fewer, larger
+ * intervals write less; replay after a crash reads at most two files. */
+#define STORE_WAL_SWITCH ((uint64_t)64 << 20)
 /* Zeros written ahead of the records at a time (see store__wal_prefill). */
 #define STORE_WAL_PREFILL ((uint64_t)8 << 20)
 /* ... once the active file holds this much (a light writer never pays for
@@ -84,6 +88,8 @@ typedef int (*store_wal_rec_fn)(void *arg);
  * buffer only (store_options_t.no_sync, where nothing is made durable).
  * 0 or an errno. */
 int store__wal_open(store_wal_t **out, const char *dir);
+/* Switch files past this many bytes instead of STORE_WAL_SWITCH (0: that). */
+void store__wal_set_switch(store_wal_t *w, uint64_t bytes);
 /* Did open create a file? (Then DIR needs an fsync before it is relied on.) */
 int store__wal_created(const store_wal_t *w);
 

@@ -275,8 +275,9 @@ TEST(wal_torn_last_record_is_not_applied)
     close_store(s);
 }
 
-/* ~40 MB of commits: the log switches files (STORE_WAL_SWITCH) and
- * checkpoints; the writer then dies and everything is still there. */
+/* ~40 MB of commits with a 16 MiB switch size: the log switches files
+ * several times and checkpoints; the writer then dies and everything is
+ * still there. */
 TEST(wal_switches_files_and_checkpoints_without_loss)
 {
     char dir[512], wal1[600];
@@ -291,7 +292,8 @@ TEST(wal_switches_files_and_checkpoints_without_loss)
         store_t *s;
         static char v[BIG];
         struct acks a = { 0, 0 };
-        if (uv_loop_init(&l) != 0 || store_open(&s, &l, dir, NULL) != STORE_OK) _exit(10);
+        store_options_t o = { .log_switch_bytes = 16u << 20 };
+        if (uv_loop_init(&l) != 0 || store_open(&s, &l, dir, &o) != STORE_OK) _exit(10);
         int i = 0;
         while (a.n < NBIG) {
             while (i < NBIG && i - a.n < 16) {
