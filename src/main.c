@@ -253,25 +253,27 @@ static int daemon_run(daemon_t *d)
     d->ctx.loop = d->loop;
     d->ctx.cfg = &d->cfg;
     d->ctx.started_us = nb_now_us();
+    /* The listener first: a client that connects while the store opens and
+     * the services start waits in the accept queue instead of being refused;
+     * nothing is accepted before uv_run, i.e. before every service is ready. */
+    nb_http_limits_t limits;
+    nb_http_limits_default(&limits);
+    limits.body_limit = nb_edge_body_limit;   /* Lambda's code uploads */
+    int port = 0;
+    int rc = nb_http_server_start(&d->edge, &d->ctx, d->cfg.listen_host, d->cfg.listen_port, &limits,
+                                  nb_edge_dispatch, NULL, &port);
+    if (rc != 0) {
+        fprintf(stderr, "nimbus: cannot listen on %s:%d: %s\n", d->cfg.listen_host, d->cfg.listen_port, uv_strerror(rc));
+        return 1;
+    }
+    d->cfg.listen_port = port;
     store_crypto_set_key_file(nb_config_get(&d->cfg, "store.master_key_file"));
-    int rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, NULL);
+    rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, NULL);
     if (rc != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d->cfg.data_dir, rc);
         return 1;
     }
     nb_log_debug("nimbus", "store open in %lld us", (long long)(nb_now_us() - d->ctx.started_us));
-    nb_http_limits_t limits;
-    nb_http_limits_default(&limits);
-    limits.body_limit = nb_edge_body_limit;   /* Lambda's code uploads */
-    int port = 0;
-    rc = nb_http_server_start(&d->edge, &d->ctx, d->cfg.listen_host, d->cfg.listen_port, &limits,
-                              nb_edge_dispatch, NULL, &port);
-    if (rc != 0) {
-        fprintf(stderr, "nimbus: cannot listen on %s:%d: %s\n", d->cfg.listen_host, d->cfg.listen_port, uv_strerror(rc));
-        store_close(d->ctx.store);
-        return 1;
-    }
-    d->cfg.listen_port = port;
     if (nb_tls_edge_start(&d->tls_edge, &d->tls, &d->ctx, &d->cfg, nb_edge_dispatch) != 0) {
         store_close(d->ctx.store);
         return 1;
@@ -313,21 +315,27 @@ static int cmd_up(int argc, char **argv)
             fputs(up_usage, stdout);
             return 0;
         }
+    /* OpenSSL's first use is the longest step before the store can open:
+     * it starts before even the configuration is read. The sandbox probe
+     * logs, so it waits for the configured log level. */
+    uv_thread_t preload[2];
+    int npreload = 0;
+    if (uv_thread_create(&preload[npreload], preload_crypto, NULL) == 0) npreload++;
     static daemon_t d;
-    if (nb_config_load(&d.cfg, argc, argv) != 0) return 2;
+    int rc = 2;
+    if (nb_config_load(&d.cfg, argc, argv) != 0) goto out;
     nb_log_set_level(d.cfg.log_level);
     if (d.cfg.auth_open && !is_loopback(d.cfg.listen_host)) {
         fprintf(stderr, "nimbus: --auth open accepts anyone's credentials; it only listens on loopback "
                         "addresses, not %s\n", d.cfg.listen_host);
-        return 2;
+        nb_config_free(&d.cfg);
+        goto out;
     }
-    uv_thread_t preload[2];
-    int npreload = 0;
-    if (uv_thread_create(&preload[npreload], preload_crypto, NULL) == 0) npreload++;
     if (uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
-    int rc = daemon_run(&d);
-    for (int i = 0; i < npreload; i++) uv_thread_join(&preload[i]);
+    rc = daemon_run(&d);
     nb_config_free(&d.cfg);
+out:
+    for (int i = 0; i < npreload; i++) uv_thread_join(&preload[i]);
     return rc;
 }
 
