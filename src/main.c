@@ -235,9 +235,27 @@ static void preload_crypto(void *arg)
     EVP_MD_free(EVP_MD_fetch(NULL, "SHA256", NULL));
 }
 
+static void noop_work(uv_work_t *w) { (void)w; }
+static void noop_after(uv_work_t *w, int status) { (void)w; (void)status; }
+
+/* libuv starts its thread pool at the first uv_queue_work — the store's
+ * first sync, on the main thread, right after the store opens — and waits
+ * until every worker thread has run (a semaphore per thread: milliseconds
+ * on a busy 2-core host). One no-op job on a throw-away loop here starts
+ * the process-wide pool off the main thread. */
+static void preload_threadpool(void)
+{
+    uv_loop_t loop;
+    uv_work_t w;
+    if (uv_loop_init(&loop) != 0) return;
+    if (uv_queue_work(&loop, &w, noop_work, noop_after) == 0) uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+}
+
 static void preload_sandbox(void *arg)
 {
     (void)arg;
+    preload_threadpool();
     (void)sbx_fully_isolated();
 }
 
