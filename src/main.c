@@ -223,10 +223,12 @@ static int is_loopback(const char *host)
 
 /* Start-up work that needs neither the store nor the listener runs on two
  * threads beside the main one, so `nimbus up` answers sooner: OpenSSL's
- * first use (loading its configuration and providers, ~4 ms here) and the
- * sandbox probe (namespaces, cgroups, root template, ~4 ms). Both are safe
- * to race with first use on the main thread: OpenSSL initialises under its
- * own once-lock and the probe runs under pthread_once (sbx_doctor.c). */
+ * first use (loading its configuration and providers, ~3 ms of CPU here) on
+ * one; libuv's thread pool and then the sandbox probe (namespaces, cgroups,
+ * root template, ~3 ms) on the other. All are safe to race with first use
+ * on the main thread: OpenSSL initialises under its own once-lock, libuv
+ * starts its pool under uv_once and the probe runs under pthread_once
+ * (sbx_doctor.c). */
 static void preload_crypto(void *arg)
 {
     (void)arg;
@@ -239,10 +241,11 @@ static void noop_work(uv_work_t *w) { (void)w; }
 static void noop_after(uv_work_t *w, int status) { (void)w; (void)status; }
 
 /* libuv starts its thread pool at the first uv_queue_work — the store's
- * first sync, on the main thread, right after the store opens — and waits
- * until every worker thread has run (a semaphore per thread: milliseconds
- * on a busy 2-core host). One no-op job on a throw-away loop here starts
- * the process-wide pool off the main thread. */
+ * first sync: at open for an existing store, at the first commit (IAM's
+ * root credentials) for a new one — and waits there until each of its
+ * worker threads has run (milliseconds on a busy 2-core host). One no-op
+ * job on a throw-away loop starts the process-wide pool on this thread
+ * instead. */
 static void preload_threadpool(void)
 {
     uv_loop_t loop;
@@ -333,27 +336,21 @@ static int cmd_up(int argc, char **argv)
             fputs(up_usage, stdout);
             return 0;
         }
-    /* OpenSSL's first use is the longest step before the store can open:
-     * it starts before even the configuration is read. The sandbox probe
-     * logs, so it waits for the configured log level. */
-    uv_thread_t preload[2];
-    int npreload = 0;
-    if (uv_thread_create(&preload[npreload], preload_crypto, NULL) == 0) npreload++;
     static daemon_t d;
-    int rc = 2;
-    if (nb_config_load(&d.cfg, argc, argv) != 0) goto out;
+    if (nb_config_load(&d.cfg, argc, argv) != 0) return 2;
     nb_log_set_level(d.cfg.log_level);
     if (d.cfg.auth_open && !is_loopback(d.cfg.listen_host)) {
         fprintf(stderr, "nimbus: --auth open accepts anyone's credentials; it only listens on loopback "
                         "addresses, not %s\n", d.cfg.listen_host);
-        nb_config_free(&d.cfg);
-        goto out;
+        return 2;
     }
+    uv_thread_t preload[2];
+    int npreload = 0;
+    if (uv_thread_create(&preload[npreload], preload_crypto, NULL) == 0) npreload++;
     if (uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
-    rc = daemon_run(&d);
-    nb_config_free(&d.cfg);
-out:
+    int rc = daemon_run(&d);
     for (int i = 0; i < npreload; i++) uv_thread_join(&preload[i]);
+    nb_config_free(&d.cfg);
     return rc;
 }
 
