@@ -76,10 +76,10 @@ build/asan/obj/%.o: src/%.c | $(GEN)
 # Start-up: the release binary links the Debian libraries statically from their
 # -dev packages' .a files and as a position-dependent executable, so exec maps
 # one object and the dynamic loader has nothing but libc/libm to relocate
-# (docs/PERFORMANCE.md "Start-up" has the numbers). --exclude-libs keeps the
-# libraries' symbols out of the dynamic table: a dlopen()ed libarchive or
-# native handler binds to its own shared copies, never to ours. Unit tests and
-# sanitizer builds keep the shared libraries.
+# (docs/PERFORMANCE.md "Start-up" has the numbers). Nothing is exported (no
+# -rdynamic; --exclude-libs for the archives): a dlopen()ed libarchive or
+# native handler binds to its own shared copies of the libraries, never to
+# ours. Unit tests and sanitizer builds keep the shared libraries.
 STATIC_LIBS := -luv_a -ljansson -lssl -lcrypto -lseccomp -lyaml -llmdb -lhttp_parser -lz
 REL_LDFLAGS := -no-pie -Wl,-O1 -Wl,--as-needed -Wl,--exclude-libs,ALL
 build/nimbus: build/obj/main.o $(REL_OBJ)
@@ -87,7 +87,7 @@ build/nimbus: build/obj/main.o $(REL_OBJ)
 	$(Q)$(CC) $(CFLAGS) $(REL_LDFLAGS) -o $@ $^ -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lpthread -lm -ldl
 build/asan/nimbus: build/asan/obj/main.o $(ASAN_OBJ)
 	@$(if $(V),:,echo "  LD $@")
-	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(LIBS) -ldl
+	$(Q)$(CC) $(SANFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
 asan: build/asan/nimbus
 
 # --- unit tests: each tests/unit/test_X.c is one binary ---------------------
