@@ -3,6 +3,7 @@
  * Exit codes: 0 success; 1 runtime failure (cannot listen, store cannot be
  * opened, a service failed to start); 2 usage error (unknown command or flag,
  * bad value). */
+#include "auth/creds.h"
 #include "core/config.h"
 #include "core/ctx.h"
 #include "core/edge.h"
@@ -262,6 +263,15 @@ static void preload_sandbox(void *arg)
     (void)sbx_fully_isolated();
 }
 
+/* A first start creates the root credentials: a durable write (two fsyncs)
+ * that needs neither the store nor OpenSSL (the keys come from getrandom),
+ * so it runs on a thread of its own while the store is created — their
+ * syncs overlap. IAM's init, after the join, finds the file and loads it. */
+static void preload_credentials(void *arg)
+{
+    (void)auth_creds_init(arg);
+}
+
 static int daemon_run(daemon_t *d)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -288,8 +298,14 @@ static int daemon_run(daemon_t *d)
         return 1;
     }
     d->cfg.listen_port = port;
+    char creds_path[PATH_MAX + 32];
+    snprintf(creds_path, sizeof creds_path, "%s/credentials.json", d->cfg.data_dir);
+    uv_thread_t creds;
+    int creds_thread = access(creds_path, F_OK) != 0 &&
+                       uv_thread_create(&creds, preload_credentials, &d->ctx) == 0;
     store_crypto_set_key_file(nb_config_get(&d->cfg, "store.master_key_file"));
     rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, NULL);
+    if (creds_thread) uv_thread_join(&creds);
     if (rc != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d->cfg.data_dir, rc);
         return 1;
