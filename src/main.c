@@ -222,7 +222,7 @@ static int is_loopback(const char *host)
     return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
 }
 
-/* Start-up work that needs neither the store nor the listener runs on two
+/* Start-up work that needs neither the store nor the listener runs on
  * threads beside the main one, so `nimbus up` answers sooner: OpenSSL's
  * first use (loading its configuration and providers, ~3 ms of CPU here) on
  * one; libuv's thread pool and then the sandbox probe (namespaces, cgroups,
@@ -242,11 +242,10 @@ static void noop_work(uv_work_t *w) { (void)w; }
 static void noop_after(uv_work_t *w, int status) { (void)w; (void)status; }
 
 /* libuv starts its thread pool at the first uv_queue_work — the store's
- * first sync: at open for an existing store, at the first commit (IAM's
- * root credentials) for a new one — and waits there until each of its
- * worker threads has run (milliseconds on a busy 2-core host). One no-op
- * job on a throw-away loop starts the process-wide pool on this thread
- * instead. */
+ * first sync: at open for an existing store, at the first commit for a new
+ * one — and waits there until each of its worker threads has run
+ * (milliseconds on a busy 2-core host). One no-op job on a throw-away loop
+ * starts the process-wide pool on this thread instead. */
 static void preload_threadpool(void)
 {
     uv_loop_t loop;
