@@ -73,9 +73,18 @@ build/asan/obj/%.o: src/%.c | $(GEN)
 	@$(if $(V),:,echo "  CC $@")
 	$(Q)$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
 
+# Start-up: the release binary links the Debian libraries statically from their
+# -dev packages' .a files and as a position-dependent executable, so exec maps
+# one object and the dynamic loader has nothing but libc/libm to relocate
+# (docs/PERFORMANCE.md "Start-up" has the numbers). Nothing is exported (no
+# -rdynamic; --exclude-libs for the archives): a dlopen()ed libarchive or
+# native handler binds to its own shared copies of the libraries, never to
+# ours. Unit tests and sanitizer builds keep the shared libraries.
+STATIC_LIBS := -luv_a -ljansson -lssl -lcrypto -lseccomp -lyaml -llmdb -lhttp_parser -lz
+REL_LDFLAGS := -no-pie -Wl,-O1 -Wl,--as-needed -Wl,--exclude-libs,ALL
 build/nimbus: build/obj/main.o $(REL_OBJ)
 	@$(if $(V),:,echo "  LD $@")
-	$(Q)$(CC) $(CFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
+	$(Q)$(CC) $(CFLAGS) $(REL_LDFLAGS) -o $@ $^ -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lpthread -lm -ldl
 build/asan/nimbus: build/asan/obj/main.o $(ASAN_OBJ)
 	@$(if $(V),:,echo "  LD $@")
 	$(Q)$(CC) $(SANFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl

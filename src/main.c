@@ -3,6 +3,7 @@
  * Exit codes: 0 success; 1 runtime failure (cannot listen, store cannot be
  * opened, a service failed to start); 2 usage error (unknown command or flag,
  * bad value). */
+#include "auth/creds.h"
 #include "core/config.h"
 #include "core/ctx.h"
 #include "core/edge.h"
@@ -226,12 +227,14 @@ static int is_loopback(const char *host)
     return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
 }
 
-/* Start-up work that needs neither the store nor the listener runs on two
+/* Start-up work that needs neither the store nor the listener runs on
  * threads beside the main one, so `nimbus up` answers sooner: OpenSSL's
- * first use (loading its configuration and providers, ~4 ms here) and the
- * sandbox probe (namespaces, cgroups, root template, ~4 ms). Both are safe
- * to race with first use on the main thread: OpenSSL initialises under its
- * own once-lock and the probe runs under pthread_once (sbx_doctor.c). */
+ * first use (loading its configuration and providers, ~3 ms of CPU here) on
+ * one; libuv's thread pool and then the sandbox probe (namespaces, cgroups,
+ * root template, ~3 ms) on the other. All are safe to race with first use
+ * on the main thread: OpenSSL initialises under its own once-lock, libuv
+ * starts its pool under uv_once and the probe runs under pthread_once
+ * (sbx_doctor.c). */
 static void preload_crypto(void *arg)
 {
     (void)arg;
@@ -240,10 +243,37 @@ static void preload_crypto(void *arg)
     EVP_MD_free(EVP_MD_fetch(NULL, "SHA256", NULL));
 }
 
+static void noop_work(uv_work_t *w) { (void)w; }
+static void noop_after(uv_work_t *w, int status) { (void)w; (void)status; }
+
+/* libuv starts its thread pool at the first uv_queue_work — the store's
+ * first sync: at open for an existing store, at the first commit for a new
+ * one — and waits there until each of its worker threads has run
+ * (milliseconds on a busy 2-core host). One no-op job on a throw-away loop
+ * starts the process-wide pool on this thread instead. */
+static void preload_threadpool(void)
+{
+    uv_loop_t loop;
+    uv_work_t w;
+    if (uv_loop_init(&loop) != 0) return;
+    if (uv_queue_work(&loop, &w, noop_work, noop_after) == 0) uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+}
+
 static void preload_sandbox(void *arg)
 {
     (void)arg;
+    preload_threadpool();
     (void)sbx_fully_isolated();
+}
+
+/* A first start creates the root credentials: a durable write (two fsyncs)
+ * that needs neither the store nor OpenSSL (the keys come from getrandom),
+ * so it runs on a thread of its own while the store is created — their
+ * syncs overlap. IAM's init, after the join, finds the file and loads it. */
+static void preload_credentials(void *arg)
+{
+    (void)auth_creds_init(arg);
 }
 
 static int daemon_run(daemon_t *d)
@@ -258,25 +288,33 @@ static int daemon_run(daemon_t *d)
     d->ctx.loop = d->loop;
     d->ctx.cfg = &d->cfg;
     d->ctx.started_us = nb_now_us();
+    /* The listener first: a client that connects while the store opens and
+     * the services start waits in the accept queue instead of being refused;
+     * nothing is accepted before uv_run, i.e. before every service is ready. */
+    nb_http_limits_t limits;
+    nb_http_limits_default(&limits);
+    limits.body_limit = nb_edge_body_limit;   /* Lambda's code uploads */
+    int port = 0;
+    int rc = nb_http_server_start(&d->edge, &d->ctx, d->cfg.listen_host, d->cfg.listen_port, &limits,
+                                  nb_edge_dispatch, NULL, &port);
+    if (rc != 0) {
+        fprintf(stderr, "nimbus: cannot listen on %s:%d: %s\n", d->cfg.listen_host, d->cfg.listen_port, uv_strerror(rc));
+        return 1;
+    }
+    d->cfg.listen_port = port;
+    char creds_path[PATH_MAX + 32];
+    snprintf(creds_path, sizeof creds_path, "%s/credentials.json", d->cfg.data_dir);
+    uv_thread_t creds;
+    int creds_thread = access(creds_path, F_OK) != 0 &&
+                       uv_thread_create(&creds, preload_credentials, &d->ctx) == 0;
     store_crypto_set_key_file(nb_config_get(&d->cfg, "store.master_key_file"));
-    int rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, NULL);
+    rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, NULL);
+    if (creds_thread) uv_thread_join(&creds);
     if (rc != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d->cfg.data_dir, rc);
         return 1;
     }
     nb_log_debug("nimbus", "store open in %lld us", (long long)(nb_now_us() - d->ctx.started_us));
-    nb_http_limits_t limits;
-    nb_http_limits_default(&limits);
-    limits.body_limit = nb_edge_body_limit;   /* Lambda's code uploads */
-    int port = 0;
-    rc = nb_http_server_start(&d->edge, &d->ctx, d->cfg.listen_host, d->cfg.listen_port, &limits,
-                              nb_edge_dispatch, NULL, &port);
-    if (rc != 0) {
-        fprintf(stderr, "nimbus: cannot listen on %s:%d: %s\n", d->cfg.listen_host, d->cfg.listen_port, uv_strerror(rc));
-        store_close(d->ctx.store);
-        return 1;
-    }
-    d->cfg.listen_port = port;
     if (nb_tls_edge_start(&d->tls_edge, &d->tls, &d->ctx, &d->cfg, nb_edge_dispatch) != 0) {
         store_close(d->ctx.store);
         return 1;
