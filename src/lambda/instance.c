@@ -545,6 +545,9 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     lim.header_timeout_ms = 0;      /* a frozen runtime may sit on a half-sent request */
     lim.idle_timeout_ms = 0;
     lim.max_connections = 64;
+    /* The native runner sends its response and the next GET next in one
+     * write: the 202 waits for the next invocation instead of waking it. */
+    lim.hold_pipelined = 1;
     int rc = nb_http_server_start(&inst->srv, lambda__svc.ctx, "127.0.0.1", 0, &lim,
                                   lambda__rapi_dispatch, inst, &inst->port);
     if (rc != 0) {

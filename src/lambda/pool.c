@@ -152,14 +152,20 @@ static unsigned peak_mb(lambda_inst_t *inst)
 
 /* --- delivering and ending invocations --------------------------------------------- */
 
+/* X-Ray ids need uniqueness, not secrecy: nb_uuid4's generator (seeded from
+ * the kernel once) spares a getrandom call per invocation. */
 static void trace_id(char *out, size_t cap)
 {
-    unsigned char r[20];
-    char h[41];
-    nb_random_bytes(r, sizeof r);
-    nb_hex(r, sizeof r, h);
+    char u[2][37], h[65];
+    size_t n = 0;
+    nb_uuid4(u[0]);
+    nb_uuid4(u[1]);
+    for (int k = 0; k < 2; k++)
+        for (const char *p = u[k]; *p; p++)
+            if (*p != '-') h[n++] = *p;
+    h[n] = 0;
     snprintf(out, cap, "Root=1-%08x-%.24s;Parent=%.16s;Sampled=0",
-             (unsigned)(nb_wall_ms() / 1000), h, h + 24);
+             (unsigned)(nb_wall_ms() / 1000), h, h + 32);
 }
 
 static void deliver(lambda_inst_t *inst, lambda_inv_t *inv)
