@@ -168,11 +168,38 @@ static void trace_id(char *out, size_t cap)
              (unsigned)(nb_wall_ms() / 1000), h, h + 32);
 }
 
+/* The freeze grace of an instance. An environment frozen and then needed
+ * again was frozen too early: under a steady load the instances a pool
+ * needs only at its peaks would otherwise pay a freeze and a thaw (cgroup
+ * writes, and a wait for the freezer, on the loop) for nearly every
+ * invocation. Such an instance's grace doubles, up to FREEZE_GRACE_MAX_MS; it
+ * halves back (to lambda.freeze_delay_ms) each time the instance does sit
+ * idle a whole grace. So an environment left alone is frozen within a second
+ * at most, 20 ms after a lone invocation. lambda.freeze_delay_ms=0 keeps
+ * freezing at once. */
+#define FREEZE_GRACE_MAX_MS 1000
+
+static unsigned grace_after_thaw(const lambda_inst_t *inst)
+{
+    unsigned base = lambda__svc.freeze_delay_ms, g = inst->freeze_grace_ms;
+    if (!base) return 0;
+    if (g < base) g = base;
+    g *= 2;
+    return g > FREEZE_GRACE_MAX_MS ? (base > FREEZE_GRACE_MAX_MS ? base : FREEZE_GRACE_MAX_MS) : g;
+}
+
+static unsigned grace_after_freeze(const lambda_inst_t *inst)
+{
+    unsigned base = lambda__svc.freeze_delay_ms, g = inst->freeze_grace_ms / 2;
+    return g < base ? base : g;
+}
+
 static void deliver(lambda_inst_t *inst, lambda_inv_t *inv)
 {
     inst->inv = inv;
     inst->state = INST_BUSY;
     count(inst);
+    if (inst->frozen) inst->freeze_grace_ms = grace_after_thaw(inst);
     lambda__inst_thaw(inst);
     inv->start_us = nb_now_us();
     inv->deadline_ms = nb_wall_ms() + (uint64_t)inst->conf->timeout_s * 1000;
@@ -281,13 +308,19 @@ static void submit_now(lambda_pool_t *pool, lambda_inv_t *inv)
         lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.", reason, NULL, 0, NULL);
         return;
     }
+    /* A warm idle instance first: a frozen one costs a thaw. */
+    lambda_inst_t *frozen = NULL;
     for (lambda_inst_t *i = pool->insts; i; i = i->next) {
         if (i->state == INST_IDLE && i->conf == pool->conf && i->next_req) {
-            deliver(i, inv);
-            return;
+            if (!i->frozen) {
+                deliver(i, inv);
+                return;
+            }
+            if (!frozen) frozen = i;
         }
     }
-    spawn_for(pool, inv);
+    if (frozen) deliver(frozen, inv);
+    else spawn_for(pool, inv);
 }
 
 void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
@@ -400,7 +433,8 @@ static void become_ready(lambda_inst_t *inst, nb_req_t *req)
     /* Freeze after a short grace period: back-to-back invocations then cost no
      * freeze/thaw round trip (a cgroup freeze takes milliseconds), while an
      * environment left idle is stopped as on Lambda. */
-    if (lambda__svc.freeze_delay_ms) lambda__inst_arm(inst, lambda__svc.freeze_delay_ms);
+    if (!inst->freeze_grace_ms) inst->freeze_grace_ms = lambda__svc.freeze_delay_ms;
+    if (inst->freeze_grace_ms) lambda__inst_arm(inst, inst->freeze_grace_ms);
     else lambda__inst_freeze(inst);
 }
 
@@ -551,6 +585,7 @@ void lambda__inst_timer(lambda_inst_t *inst)
         return;
     case INST_IDLE:
         lambda__inst_freeze(inst);
+        inst->freeze_grace_ms = grace_after_freeze(inst);
         return;
     default:
         return;
