@@ -19,8 +19,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,10 +136,16 @@ static void on_output(uv_poll_t *p, int status, int events)
         close_pipe(inst, which);
 }
 
+/* Called at the end of every invocation: one poll() says which pipe has
+ * anything (usually neither), instead of a read that fails per pipe. */
 void lambda__inst_drain(lambda_inst_t *inst)
 {
-    if (inst->out_fd >= 0 && read_fd(inst, inst->out_fd, &inst->out_part) != 0) close_pipe(inst, H_OUT);
-    if (inst->err_fd >= 0 && read_fd(inst, inst->err_fd, &inst->err_part) != 0) close_pipe(inst, H_ERR);
+    struct pollfd p[2] = { { .fd = inst->out_fd, .events = POLLIN }, { .fd = inst->err_fd, .events = POLLIN } };
+    int n = poll(p, 2, 0);
+    if (n == 0) return;
+    if (n < 0) p[0].revents = p[1].revents = POLLIN;   /* EINTR: just read both */
+    if (inst->out_fd >= 0 && p[0].revents && read_fd(inst, inst->out_fd, &inst->out_part) != 0) close_pipe(inst, H_OUT);
+    if (inst->err_fd >= 0 && p[1].revents && read_fd(inst, inst->err_fd, &inst->err_part) != 0) close_pipe(inst, H_ERR);
 }
 
 /* --- run files: no orphan survives a kill -9 of nimbus ------------------------------ */
@@ -461,11 +469,46 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
     }
 }
 
+/* CPU weight of a plain process, as the sandbox gives an isolated one (its
+ * autogroup or cpu cgroup): Lambda's share, 1,769 MB of memory ≈ one vCPU ≈ a
+ * nice-0 task, as the nearest nice value. Without it 32 busy environments
+ * would each weigh as much as nimbus's one event-loop thread, which serves
+ * them all. The weights are the kernel's sched_prio_to_weight table. */
+static int plain_nice(unsigned memory_mb)
+{
+    static const int weight[40] = {
+        88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+        9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+        1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+        110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+    };
+    long want = (long)(memory_mb ? memory_mb : 128) * 1024 / 1769;
+    int best = 20;
+    for (int i = 0; i < 40; i++)
+        if (labs(weight[i] - want) < labs(weight[best] - want)) best = i;
+    return best - 20;
+}
+
+/* Best effort: the instance has started already; the kernel only lets a
+ * process's owner raise its autogroup's nice, which is all this does. */
+static void plain_autogroup_nice(pid_t pid, int nice)
+{
+    char path[64], v[16];
+    snprintf(path, sizeof path, "/proc/%d/autogroup", (int)pid);
+    int n = snprintf(v, sizeof v, "%d", nice);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    if (write(fd, v, (size_t)n) != n) nb_log_debug("lambda", "autogroup nice of %d: %s", (int)pid, strerror(errno));
+    close(fd);
+}
+
 /* The fallback: a plain process in its own process group that dies with
  * nimbus (PR_SET_PDEATHSIG: a kill -9 of the daemon leaves no orphan, frozen or
- * not). vfork: the child only makes system calls before execve, and reports an
- * exec failure through the memory it shares with the parent. */
-static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, int out_fd, int err_fd, pid_t *pid)
+ * not), weighted by plain_nice(). vfork: the child only makes system calls
+ * before execve, and reports an exec failure through the memory it shares
+ * with the parent. */
+static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, int out_fd, int err_fd, int nice,
+                       pid_t *pid)
 {
     static volatile int exec_errno;
     exec_errno = 0;
@@ -474,6 +517,7 @@ static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, in
     if (p < 0) return -errno;
     if (p == 0) {
         setpgid(0, 0);
+        setpriority(PRIO_PROCESS, 0, nice);   /* best effort: a weight, not a limit */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(127);
         int devnull = open("/dev/null", O_RDONLY);
@@ -604,9 +648,13 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     rc = sbx_spawn(&spec, &inst->sbx);
     if (rc == 0) {
         inst->pid = sbx_pid(inst->sbx);
+        /* Not isolated, the sandbox starts a plain process in a session (so
+         * an autogroup) of its own: weigh it as an isolated one. */
+        if (!lambda__svc.isolate) plain_autogroup_nice(inst->pid, plain_nice(inst->conf->memory_mb));
     } else if (rc == -ENOSYS) {
         inst->sbx = NULL;
-        rc = plain_spawn(argv, env.v, inst->conf->code_dir, outp[1], errp[1], &inst->pid);
+        rc = plain_spawn(argv, env.v, inst->conf->code_dir, outp[1], errp[1], plain_nice(inst->conf->memory_mb),
+                         &inst->pid);
     }
     env_free(&env);
     if (outp[1] >= 0) close(outp[1]);

@@ -18,10 +18,12 @@
 #include <string.h>
 #include <time.h>
 
+/* One allocation per line: group, stream and message side by side (mem). */
 typedef struct log_ev {
-    char *group, *stream;
+    char *mem;
+    const char *group, *stream;
     uint64_t ts;
-    char *msg;
+    const char *msg;
     size_t len;
 } log_ev_t;
 
@@ -50,12 +52,19 @@ void lambda__log_event(const char *fn, const char *stream, uint64_t ts_ms, const
         pending = nb_xrealloc(pending, cap_pending * sizeof *pending);
     }
     log_ev_t *e = &pending[n_pending++];
-    nb_buf_t g = NB_BUF_INIT;
-    nb_buf_printf(&g, "/aws/lambda/%s", fn);
-    e->group = nb_buf_take(&g, NULL);
-    e->stream = nb_xstrdup(stream);
+    static const char prefix[] = "/aws/lambda/";
+    size_t fl = strlen(fn), sl = strlen(stream), gl = sizeof prefix - 1 + fl;
+    char *m = nb_xmalloc(gl + 1 + sl + 1 + len + 1);
+    memcpy(m, prefix, sizeof prefix - 1);
+    memcpy(m + sizeof prefix - 1, fn, fl + 1);
+    memcpy(m + gl + 1, stream, sl + 1);
+    memcpy(m + gl + 1 + sl + 1, msg, len);
+    m[gl + 1 + sl + 1 + len] = 0;
+    e->mem = m;
+    e->group = m;
+    e->stream = m + gl + 1;
+    e->msg = m + gl + 1 + sl + 1;
     e->ts = ts_ms;
-    e->msg = nb_xstrndup(msg, len);
     e->len = len;
     if (nb_log_level() >= NB_LOG_DEBUG)
         nb_log_debug("lambda.log", "%s %s %.*s", e->group, stream, (int)len, msg);
@@ -159,22 +168,14 @@ void lambda__log_flush(void)
     nb_buf_free(&key);
     if (store_commit(t, on_logs_durable, NULL) != STORE_OK)
         nb_log_error("lambda", "function logs could not be stored");
-    for (size_t i = 0; i < n_pending; i++) {
-        free(pending[i].group);
-        free(pending[i].stream);
-        free(pending[i].msg);
-    }
+    for (size_t i = 0; i < n_pending; i++) free(pending[i].mem);
     n_pending = 0;
 }
 
 void lambda__logs_stop(void)
 {
     lambda__log_flush();
-    for (size_t i = 0; i < n_pending; i++) {
-        free(pending[i].group);
-        free(pending[i].stream);
-        free(pending[i].msg);
-    }
+    for (size_t i = 0; i < n_pending; i++) free(pending[i].mem);
     free(pending);
     pending = NULL;
     n_pending = cap_pending = 0;
