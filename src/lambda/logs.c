@@ -6,8 +6,11 @@
  *   logs.events   GROUP \0 STREAM \0 ts_ms(8B BE) seq(4B BE)   the message bytes (no newline)
  *
  * Lines are batched in memory and written by one write transaction per flush
- * (every sweep tick of pool.c, 100 ms), so logging costs one group
- * commit per tick rather than one per line. Group names are
+ * (every sweep tick of pool.c, 100 ms, or on the next loop iteration once
+ * LOG_BATCH lines wait), so logging costs one group commit per batch rather
+ * than one per line, and a flush holds the loop for a bounded time (at 10,000
+ * invocations a second a 100 ms batch took ~6 ms: the p99 of a single
+ * client). Group names are
  * /aws/lambda/NAME; streams YYYY/MM/DD/[VERSION]INSTANCEID. */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
@@ -31,6 +34,16 @@ static log_ev_t *pending;
 static size_t n_pending, cap_pending;
 static uint32_t seq;
 static json_t *known_streams;   /* "group\nstream" → true: stream record written */
+static uv_timer_t soon;         /* flush at the next loop iteration: LOG_BATCH reached */
+static int soon_ready;
+
+#define LOG_BATCH 256
+
+static void on_soon(uv_timer_t *t)
+{
+    (void)t;
+    lambda__log_flush();
+}
 
 void lambda__log_stream_name(char *out, size_t cap, const char *version)
 {
@@ -43,6 +56,8 @@ void lambda__log_stream_name(char *out, size_t cap, const char *version)
 void lambda__logs_init(void)
 {
     known_streams = json_object();
+    uv_timer_init(lambda__svc.ctx->loop, &soon);
+    soon_ready = 1;
 }
 
 void lambda__log_event(const char *fn, const char *stream, uint64_t ts_ms, const char *msg, size_t len)
@@ -68,6 +83,9 @@ void lambda__log_event(const char *fn, const char *stream, uint64_t ts_ms, const
     e->len = len;
     if (nb_log_level() >= NB_LOG_DEBUG)
         nb_log_debug("lambda.log", "%s %s %.*s", e->group, stream, (int)len, msg);
+    /* not from here: a caller may be inside a transaction of its own */
+    if (n_pending >= LOG_BATCH && soon_ready && !uv_is_active((uv_handle_t *)&soon))
+        uv_timer_start(&soon, on_soon, 0, 0);
 }
 
 static void put_be64(unsigned char *p, uint64_t v)
@@ -140,7 +158,6 @@ void lambda__log_flush(void)
     size_t n_upd = 0, cap_upd = 0, hit = 0;
     for (size_t i = 0; i < n_pending; i++) {
         log_ev_t *e = &pending[i];
-        ensure_records(t, e);
         nb_buf_clear(&key);
         lambda__pair_key(&key, e->group, e->stream);
         nb_buf_putc(&key, 0);
@@ -153,6 +170,7 @@ void lambda__log_flush(void)
             for (hit = 0; hit < n_upd; hit++)
                 if (!strcmp(upd[hit].stream, e->stream) && !strcmp(upd[hit].group, e->group)) break;
             if (hit == n_upd) {
+                ensure_records(t, e);   /* once per stream and flush */
                 if (n_upd == cap_upd) {
                     cap_upd = cap_upd ? cap_upd * 2 : 16;
                     upd = nb_xrealloc(upd, cap_upd * sizeof *upd);
@@ -175,6 +193,11 @@ void lambda__log_flush(void)
 void lambda__logs_stop(void)
 {
     lambda__log_flush();
+    if (soon_ready) {
+        uv_timer_stop(&soon);
+        uv_close((uv_handle_t *)&soon, NULL);
+        soon_ready = 0;
+    }
     for (size_t i = 0; i < n_pending; i++) free(pending[i].mem);
     free(pending);
     pending = NULL;

@@ -126,13 +126,15 @@ static void emit(lambda_inst_t *inst, const char *fmt, ...)
 }
 
 /* Max Memory Used of the environment. Reading it costs a file open (cgroup or
- * /proc), so a value less than 100 ms old is reused (a peak only grows) —
- * except once the environment has exited (peak_read_us reset): then the
- * cgroup's final peak is read. */
-static unsigned peak_mb(lambda_inst_t *inst)
+ * /proc), so a value less than 100 ms old is reused (a peak only grows), and
+ * after an invocation shorter than a millisecond — which cannot have touched
+ * much memory — one less than a second old; except once the environment has
+ * exited (peak_read_us reset): then the cgroup's final peak is read. */
+static unsigned peak_mb(lambda_inst_t *inst, uint64_t inv_us)
 {
     uint64_t now = nb_now_us();
-    if (inst->peak_mb && now - inst->peak_read_us < 100000) return inst->peak_mb;
+    uint64_t keep_us = inv_us < 1000 ? 1000000 : 100000;
+    if (inst->peak_mb && now - inst->peak_read_us < keep_us) return inst->peak_mb;
     inst->peak_read_us = now;
     uint64_t bytes = inst->sbx ? sbx_peak_memory(inst->sbx) : 0;
     if (!bytes && inst->pid > 0) {
@@ -246,7 +248,7 @@ static void end_invocation(lambda_inst_t *inst, const char *payload, size_t len,
     }
     emit(inst, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %llu ms\tMemory Size: %u MB\t"
                "Max Memory Used: %u MB%s%s",
-         inv->id, dur, billed, inst->conf->memory_mb, peak_mb(inst), init, status_note);
+         inv->id, dur, billed, inst->conf->memory_mb, peak_mb(inst, now - inv->start_us), init, status_note);
     snprintf(inst->last_id, sizeof inst->last_id, "%s", inv->id);
     inst->inv = NULL;
     lambda__inv_finish(inv, NB_OK, NULL, NULL, payload, len, ferr);
