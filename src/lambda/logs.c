@@ -39,10 +39,12 @@ static int soon_ready;
 
 #define LOG_BATCH 256
 
+static void flush(int streams);
+
 static void on_soon(uv_timer_t *t)
 {
     (void)t;
-    lambda__log_flush();
+    flush(0);
 }
 
 void lambda__log_stream_name(char *out, size_t cap, const char *version)
@@ -118,7 +120,13 @@ static void ensure_records(store_txn_t *t, const log_ev_t *e)
     }
 }
 
-typedef struct stream_upd { const char *group, *stream; uint64_t first, last; } stream_upd_t;
+/* Streams with events written since their record was last updated (group and
+ * stream owned). A flush for LOG_BATCH writes only the events; the stream
+ * records follow at the next sweep flush: once per stream per 100 ms, not per
+ * batch. */
+typedef struct stream_upd { char *group, *stream; uint64_t first, last; } stream_upd_t;
+static stream_upd_t *upd;
+static size_t n_upd, cap_upd;
 
 static void update_stream(store_txn_t *t, const char *group, const char *stream, uint64_t first, uint64_t last)
 {
@@ -146,16 +154,16 @@ static void on_logs_durable(void *arg, int status)
     if (status != STORE_OK) nb_log_error("lambda", "function logs could not be stored");
 }
 
-void lambda__log_flush(void)
+/* Write the pending lines; with streams, also the records of the streams
+ * written since the last such flush. */
+static void flush(int streams)
 {
-    if (!n_pending || !lambda__svc.ctx || !lambda__svc.ctx->store) return;
+    if ((!n_pending && !(streams && n_upd)) || !lambda__svc.ctx || !lambda__svc.ctx->store) return;
     store_txn_t *t = NULL;
     if (store_begin(lambda__svc.ctx->store, STORE_WRITE, &t) != STORE_OK) return;
     nb_buf_t key = NB_BUF_INIT;
-    /* one stream record update per stream per flush: instances interleave
-     * their lines, so runs of one stream are short */
-    stream_upd_t *upd = NULL;
-    size_t n_upd = 0, cap_upd = 0, hit = 0;
+    /* instances interleave their lines, so runs of one stream are short */
+    size_t hit = 0;
     for (size_t i = 0; i < n_pending; i++) {
         log_ev_t *e = &pending[i];
         nb_buf_clear(&key);
@@ -170,24 +178,35 @@ void lambda__log_flush(void)
             for (hit = 0; hit < n_upd; hit++)
                 if (!strcmp(upd[hit].stream, e->stream) && !strcmp(upd[hit].group, e->group)) break;
             if (hit == n_upd) {
-                ensure_records(t, e);   /* once per stream and flush */
+                ensure_records(t, e);   /* once per stream between stream updates */
                 if (n_upd == cap_upd) {
                     cap_upd = cap_upd ? cap_upd * 2 : 16;
                     upd = nb_xrealloc(upd, cap_upd * sizeof *upd);
                 }
-                upd[n_upd++] = (stream_upd_t){e->group, e->stream, e->ts, e->ts};
+                upd[n_upd++] = (stream_upd_t){nb_xstrdup(e->group), nb_xstrdup(e->stream), e->ts, e->ts};
             }
         }
         if (e->ts < upd[hit].first) upd[hit].first = e->ts;
         if (e->ts > upd[hit].last) upd[hit].last = e->ts;
     }
-    for (size_t i = 0; i < n_upd; i++) update_stream(t, upd[i].group, upd[i].stream, upd[i].first, upd[i].last);
-    free(upd);
+    if (streams) {
+        for (size_t i = 0; i < n_upd; i++) {
+            update_stream(t, upd[i].group, upd[i].stream, upd[i].first, upd[i].last);
+            free(upd[i].group);
+            free(upd[i].stream);
+        }
+        n_upd = 0;
+    }
     nb_buf_free(&key);
     if (store_commit(t, on_logs_durable, NULL) != STORE_OK)
         nb_log_error("lambda", "function logs could not be stored");
     for (size_t i = 0; i < n_pending; i++) free(pending[i].mem);
     n_pending = 0;
+}
+
+void lambda__log_flush(void)
+{
+    flush(1);
 }
 
 void lambda__logs_stop(void)
@@ -202,6 +221,13 @@ void lambda__logs_stop(void)
     free(pending);
     pending = NULL;
     n_pending = cap_pending = 0;
+    for (size_t i = 0; i < n_upd; i++) {   /* left only when the store is gone */
+        free(upd[i].group);
+        free(upd[i].stream);
+    }
+    free(upd);
+    upd = NULL;
+    n_upd = cap_upd = 0;
     json_decref(known_streams);
     known_streams = NULL;
 }
