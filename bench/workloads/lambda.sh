@@ -13,6 +13,7 @@ lambda_warm() {  # NAME SERVER PID URL DUR CONNS...
     t=2; [ "$c" -lt 2 ] && t=1
     WRK_METHOD=POST WRK_HEADERS="$LAMBDA_HEADERS" WRK_BODY_TEMPLATE='{"key":"k-{n}","value":"hello"}' \
       wrk -t$t -c"$c" -d2s --timeout 10s -s "$BENCH_DIR/wrk/report.lua" "$url" >/dev/null 2>&1 || true
+    [ "$server" = nimbus ] && nimbus_settle "${url%%/2015-03-31/*}"
     run_wrk "$name" "$server" "$pid" "$url" "$c" "$dur" WRK_METHOD=POST WRK_HEADERS="$LAMBDA_HEADERS" \
       WRK_BODY_TEMPLATE='{"key":"k-{n}","value":"hello"}'
   done

@@ -22,7 +22,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,46 +468,11 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
     }
 }
 
-/* CPU weight of a plain process, as the sandbox gives an isolated one (its
- * autogroup or cpu cgroup): Lambda's share, 1,769 MB of memory ≈ one vCPU ≈ a
- * nice-0 task, as the nearest nice value. Without it 32 busy environments
- * would each weigh as much as nimbus's one event-loop thread, which serves
- * them all. The weights are the kernel's sched_prio_to_weight table. */
-static int plain_nice(unsigned memory_mb)
-{
-    static const int weight[40] = {
-        88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-        9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
-        1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
-        110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
-    };
-    long want = (long)(memory_mb ? memory_mb : 128) * 1024 / 1769;
-    int best = 20;
-    for (int i = 0; i < 40; i++)
-        if (labs(weight[i] - want) < labs(weight[best] - want)) best = i;
-    return best - 20;
-}
-
-/* Best effort: the instance has started already; the kernel only lets a
- * process's owner raise its autogroup's nice, which is all this does. */
-static void plain_autogroup_nice(pid_t pid, int nice)
-{
-    char path[64], v[16];
-    snprintf(path, sizeof path, "/proc/%d/autogroup", (int)pid);
-    int n = snprintf(v, sizeof v, "%d", nice);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    if (write(fd, v, (size_t)n) != n) nb_log_debug("lambda", "autogroup nice of %d: %s", (int)pid, strerror(errno));
-    close(fd);
-}
-
 /* The fallback: a plain process in its own process group that dies with
  * nimbus (PR_SET_PDEATHSIG: a kill -9 of the daemon leaves no orphan, frozen or
- * not), weighted by plain_nice(). vfork: the child only makes system calls
- * before execve, and reports an exec failure through the memory it shares
- * with the parent. */
-static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, int out_fd, int err_fd, int nice,
-                       pid_t *pid)
+ * not). vfork: the child only makes system calls before execve, and reports an
+ * exec failure through the memory it shares with the parent. */
+static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, int out_fd, int err_fd, pid_t *pid)
 {
     static volatile int exec_errno;
     exec_errno = 0;
@@ -517,7 +481,6 @@ static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, in
     if (p < 0) return -errno;
     if (p == 0) {
         setpgid(0, 0);
-        setpriority(PRIO_PROCESS, 0, nice);   /* best effort: a weight, not a limit */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(127);
         int devnull = open("/dev/null", O_RDONLY);
@@ -648,13 +611,9 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     rc = sbx_spawn(&spec, &inst->sbx);
     if (rc == 0) {
         inst->pid = sbx_pid(inst->sbx);
-        /* Not isolated, the sandbox starts a plain process in a session (so
-         * an autogroup) of its own: weigh it as an isolated one. */
-        if (!lambda__svc.isolate) plain_autogroup_nice(inst->pid, plain_nice(inst->conf->memory_mb));
     } else if (rc == -ENOSYS) {
         inst->sbx = NULL;
-        rc = plain_spawn(argv, env.v, inst->conf->code_dir, outp[1], errp[1], plain_nice(inst->conf->memory_mb),
-                         &inst->pid);
+        rc = plain_spawn(argv, env.v, inst->conf->code_dir, outp[1], errp[1], &inst->pid);
     }
     env_free(&env);
     if (outp[1] >= 0) close(outp[1]);
