@@ -62,6 +62,23 @@ PY
   tail -1 "$ROWS" | awk -F'\t' '{printf "  %-28s %-18s c=%-4s %9s req/s  p50 %6s us  p99 %7s us  errors %s  cpu %ss  rss %s kB\n", $1, $2, $3, $4, $5, $6, $8, $9, $10}'
 }
 
+# nimbus_settle URL: after a warm-up, wait (at most 60 s) until nimbus has no
+# busy Lambda environment: a warm-up that ends while 32 heavy cold starts are
+# still initialising would otherwise leave the measured run to start 32 more.
+nimbus_settle() {
+  python3 - "$1" <<'PY'
+import json, sys, time, urllib.request
+for _ in range(600):
+    try:
+        h = json.load(urllib.request.urlopen(sys.argv[1] + "/_nimbus/health", timeout=5))
+        if all(s.get("busy", 0) == 0 for s in h.get("services", [])):
+            break
+    except OSError:
+        pass
+    time.sleep(0.1)
+PY
+}
+
 # record a single measured value: record_metric NAME SERVER VALUE UNIT
 METRICS=$RAW/metrics.tsv
 record_metric() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$METRICS"; printf '  %-28s %-18s %s %s\n' "$1" "$2" "$3" "$4"; }

@@ -5,9 +5,15 @@
 # the same Node.js echo handler.
 LAMBDA_HEADERS="Content-Type: application/json|X-Amz-Date: 20260101T000000Z|Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000"
 
+# Each concurrency is warmed for 2 s first (not recorded): the environments it
+# needs start there, and cold starts are measured on their own.
 lambda_warm() {  # NAME SERVER PID URL DUR CONNS...
-  local name=$1 server=$2 pid=$3 url=$4 dur=$5 c; shift 5
+  local name=$1 server=$2 pid=$3 url=$4 dur=$5 c t; shift 5
   for c in "$@"; do
+    t=2; [ "$c" -lt 2 ] && t=1
+    WRK_METHOD=POST WRK_HEADERS="$LAMBDA_HEADERS" WRK_BODY_TEMPLATE='{"key":"k-{n}","value":"hello"}' \
+      wrk -t$t -c"$c" -d2s --timeout 10s -s "$BENCH_DIR/wrk/report.lua" "$url" >/dev/null 2>&1 || true
+    [ "$server" = nimbus ] && nimbus_settle "${url%%/2015-03-31/*}"
     run_wrk "$name" "$server" "$pid" "$url" "$c" "$dur" WRK_METHOD=POST WRK_HEADERS="$LAMBDA_HEADERS" \
       WRK_BODY_TEMPLATE='{"key":"k-{n}","value":"hello"}'
   done

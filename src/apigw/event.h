@@ -62,5 +62,11 @@ void apigw__clf_time(uint64_t unix_ms, char *out, size_t cap);
  * malformed (the gateway then answers 502). */
 int apigw__response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
 int apigw__response_v2(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
+/* The two ways apigw__response_v2 takes (resp_fast.c): the usual shape of an
+ * answer read directly, or APIGW_RESP_SLOW for anything else; and jansson's,
+ * which reads everything. For what the first accepts they agree exactly. */
+#define APIGW_RESP_SLOW 1
+int apigw__response_v2_fast(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
+int apigw__response_v2_json(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
 
 #endif

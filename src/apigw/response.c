@@ -155,6 +155,12 @@ int apigw__response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_htt
 
 int apigw__response_v2(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out)
 {
+    int rc = apigw__response_v2_fast(a, payload, len, out);
+    return rc == APIGW_RESP_SLOW ? apigw__response_v2_json(a, payload, len, out) : rc;
+}
+
+int apigw__response_v2_json(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out)
+{
     memset(out, 0, sizeof *out);
     json_t *o = json_loadb(payload, len, JSON_DECODE_ANY, NULL);
     if (!o) return -1;

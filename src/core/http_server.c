@@ -497,6 +497,14 @@ static void conn_write_with(conn_t *c, const char *extra, size_t extra_len)
 
 static void conn_flush(conn_t *c) { conn_write_with(c, NULL, 0); }
 
+/* The flush after input: skipped while a later pipelined request still waits
+ * for its reply on a hold_pipelined listener (its nb_http_send writes both). */
+static void conn_flush_input(conn_t *c)
+{
+    if (c->srv->lim.hold_pipelined && c->n_q && !c->close_after) return;
+    conn_flush(c);
+}
+
 static void on_write(uv_write_t *w, int status)
 {
     conn_t *c = (conn_t *)((char *)w - offsetof(conn_t, wreq));
@@ -786,7 +794,7 @@ static void conn_pump(conn_t *c)
     if (c->pending.len > c->pending_off && !c->close_after) {
         size_t n = conn_input(c, c->pending.data + c->pending_off, c->pending.len - c->pending_off);
         c->pending_off += n;
-        conn_flush(c);
+        conn_flush_input(c);
     }
     if (c->closing) return;
     if (c->pending_off >= c->pending.len || c->close_after) {
@@ -833,7 +841,7 @@ static void conn_received(conn_t *c, const char *data, size_t len)
     size_t n = conn_input(c, data, len);
     if (c->closing) return;
     if (n < len && !c->close_after) nb_buf_append(&c->pending, data + n, len - n);
-    conn_flush(c);
+    conn_flush_input(c);
     conn_update(c);
 }
 

@@ -26,6 +26,12 @@ typedef struct nb_http_limits {
      * above max_body_bytes it raises the limit for that request, and a body
      * over it is drained and dispatched with req->body_dropped set. */
     size_t (*body_limit)(const struct nb_hmsg *m);
+    /* 1: replies to pipelined requests are held while a later request of the
+     * same connection still awaits its own, and go out with it in one write.
+     * For clients that pipeline and then wait for the last answer (the Lambda
+     * Runtime API's native runner: POST response + GET next), it saves them a
+     * wake-up per request; never for clients that need each answer at once. */
+    int hold_pipelined;
 } nb_http_limits_t;
 
 #define NB_HTTP_MAX_BODY_DEFAULT (16u << 20)

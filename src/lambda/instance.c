@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -134,10 +135,16 @@ static void on_output(uv_poll_t *p, int status, int events)
         close_pipe(inst, which);
 }
 
+/* Called at the end of every invocation: one poll() says which pipe has
+ * anything (usually neither), instead of a read that fails per pipe. */
 void lambda__inst_drain(lambda_inst_t *inst)
 {
-    if (inst->out_fd >= 0 && read_fd(inst, inst->out_fd, &inst->out_part) != 0) close_pipe(inst, H_OUT);
-    if (inst->err_fd >= 0 && read_fd(inst, inst->err_fd, &inst->err_part) != 0) close_pipe(inst, H_ERR);
+    struct pollfd p[2] = { { .fd = inst->out_fd, .events = POLLIN }, { .fd = inst->err_fd, .events = POLLIN } };
+    int n = poll(p, 2, 0);
+    if (n == 0) return;
+    if (n < 0) p[0].revents = p[1].revents = POLLIN;   /* EINTR: just read both */
+    if (inst->out_fd >= 0 && p[0].revents && read_fd(inst, inst->out_fd, &inst->out_part) != 0) close_pipe(inst, H_OUT);
+    if (inst->err_fd >= 0 && p[1].revents && read_fd(inst, inst->err_fd, &inst->err_part) != 0) close_pipe(inst, H_ERR);
 }
 
 /* --- run files: no orphan survives a kill -9 of nimbus ------------------------------ */
@@ -545,6 +552,9 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     lim.header_timeout_ms = 0;      /* a frozen runtime may sit on a half-sent request */
     lim.idle_timeout_ms = 0;
     lim.max_connections = 64;
+    /* The native runner sends its response and the next GET next in one
+     * write: the 202 waits for the next invocation instead of waking it. */
+    lim.hold_pipelined = 1;
     int rc = nb_http_server_start(&inst->srv, lambda__svc.ctx, "127.0.0.1", 0, &lim,
                                   lambda__rapi_dispatch, inst, &inst->port);
     if (rc != 0) {

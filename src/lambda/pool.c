@@ -126,13 +126,15 @@ static void emit(lambda_inst_t *inst, const char *fmt, ...)
 }
 
 /* Max Memory Used of the environment. Reading it costs a file open (cgroup or
- * /proc), so a value less than 100 ms old is reused (a peak only grows) —
- * except once the environment has exited (peak_read_us reset): then the
- * cgroup's final peak is read. */
-static unsigned peak_mb(lambda_inst_t *inst)
+ * /proc), so a value less than 100 ms old is reused (a peak only grows), and
+ * after an invocation shorter than a millisecond — which cannot have touched
+ * much memory — one less than a second old; except once the environment has
+ * exited (peak_read_us reset): then the cgroup's final peak is read. */
+static unsigned peak_mb(lambda_inst_t *inst, uint64_t inv_us)
 {
     uint64_t now = nb_now_us();
-    if (inst->peak_mb && now - inst->peak_read_us < 100000) return inst->peak_mb;
+    uint64_t keep_us = inv_us < 1000 ? 1000000 : 100000;
+    if (inst->peak_mb && now - inst->peak_read_us < keep_us) return inst->peak_mb;
     inst->peak_read_us = now;
     uint64_t bytes = inst->sbx ? sbx_peak_memory(inst->sbx) : 0;
     if (!bytes && inst->pid > 0) {
@@ -152,14 +154,46 @@ static unsigned peak_mb(lambda_inst_t *inst)
 
 /* --- delivering and ending invocations --------------------------------------------- */
 
+/* X-Ray ids need uniqueness, not secrecy: nb_uuid4's generator (seeded from
+ * the kernel once) spares a getrandom call per invocation. */
 static void trace_id(char *out, size_t cap)
 {
-    unsigned char r[20];
-    char h[41];
-    nb_random_bytes(r, sizeof r);
-    nb_hex(r, sizeof r, h);
+    char u[2][37], h[65];
+    size_t n = 0;
+    nb_uuid4(u[0]);
+    nb_uuid4(u[1]);
+    for (int k = 0; k < 2; k++)
+        for (const char *p = u[k]; *p; p++)
+            if (*p != '-') h[n++] = *p;
+    h[n] = 0;
     snprintf(out, cap, "Root=1-%08x-%.24s;Parent=%.16s;Sampled=0",
-             (unsigned)(nb_wall_ms() / 1000), h, h + 24);
+             (unsigned)(nb_wall_ms() / 1000), h, h + 32);
+}
+
+/* The freeze grace of an instance. An environment frozen and then needed
+ * again was frozen too early: under a steady load the instances a pool
+ * needs only at its peaks would otherwise pay a freeze and a thaw (cgroup
+ * writes, and a wait for the freezer, on the loop) for nearly every
+ * invocation. Such an instance's grace doubles, up to FREEZE_GRACE_MAX_MS; it
+ * halves back (to lambda.freeze_delay_ms) each time the instance does sit
+ * idle a whole grace. So an environment left alone is frozen within a second
+ * at most, 20 ms after a lone invocation. lambda.freeze_delay_ms=0 keeps
+ * freezing at once. */
+#define FREEZE_GRACE_MAX_MS 1000
+
+static unsigned grace_after_thaw(const lambda_inst_t *inst)
+{
+    unsigned base = lambda__svc.freeze_delay_ms, g = inst->freeze_grace_ms;
+    if (!base) return 0;
+    if (g < base) g = base;
+    g *= 2;
+    return g > FREEZE_GRACE_MAX_MS ? (base > FREEZE_GRACE_MAX_MS ? base : FREEZE_GRACE_MAX_MS) : g;
+}
+
+static unsigned grace_after_freeze(const lambda_inst_t *inst)
+{
+    unsigned base = lambda__svc.freeze_delay_ms, g = inst->freeze_grace_ms / 2;
+    return g < base ? base : g;
 }
 
 static void deliver(lambda_inst_t *inst, lambda_inv_t *inv)
@@ -167,6 +201,7 @@ static void deliver(lambda_inst_t *inst, lambda_inv_t *inv)
     inst->inv = inv;
     inst->state = INST_BUSY;
     count(inst);
+    if (inst->frozen) inst->freeze_grace_ms = grace_after_thaw(inst);
     lambda__inst_thaw(inst);
     inv->start_us = nb_now_us();
     inv->deadline_ms = nb_wall_ms() + (uint64_t)inst->conf->timeout_s * 1000;
@@ -213,7 +248,7 @@ static void end_invocation(lambda_inst_t *inst, const char *payload, size_t len,
     }
     emit(inst, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %llu ms\tMemory Size: %u MB\t"
                "Max Memory Used: %u MB%s%s",
-         inv->id, dur, billed, inst->conf->memory_mb, peak_mb(inst), init, status_note);
+         inv->id, dur, billed, inst->conf->memory_mb, peak_mb(inst, now - inv->start_us), init, status_note);
     snprintf(inst->last_id, sizeof inst->last_id, "%s", inv->id);
     inst->inv = NULL;
     lambda__inv_finish(inv, NB_OK, NULL, NULL, payload, len, ferr);
@@ -275,13 +310,19 @@ static void submit_now(lambda_pool_t *pool, lambda_inv_t *inv)
         lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.", reason, NULL, 0, NULL);
         return;
     }
+    /* A warm idle instance first: a frozen one costs a thaw. */
+    lambda_inst_t *frozen = NULL;
     for (lambda_inst_t *i = pool->insts; i; i = i->next) {
         if (i->state == INST_IDLE && i->conf == pool->conf && i->next_req) {
-            deliver(i, inv);
-            return;
+            if (!i->frozen) {
+                deliver(i, inv);
+                return;
+            }
+            if (!frozen) frozen = i;
         }
     }
-    spawn_for(pool, inv);
+    if (frozen) deliver(frozen, inv);
+    else spawn_for(pool, inv);
 }
 
 void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
@@ -394,7 +435,8 @@ static void become_ready(lambda_inst_t *inst, nb_req_t *req)
     /* Freeze after a short grace period: back-to-back invocations then cost no
      * freeze/thaw round trip (a cgroup freeze takes milliseconds), while an
      * environment left idle is stopped as on Lambda. */
-    if (lambda__svc.freeze_delay_ms) lambda__inst_arm(inst, lambda__svc.freeze_delay_ms);
+    if (!inst->freeze_grace_ms) inst->freeze_grace_ms = lambda__svc.freeze_delay_ms;
+    if (inst->freeze_grace_ms) lambda__inst_arm(inst, inst->freeze_grace_ms);
     else lambda__inst_freeze(inst);
 }
 
@@ -545,6 +587,7 @@ void lambda__inst_timer(lambda_inst_t *inst)
         return;
     case INST_IDLE:
         lambda__inst_freeze(inst);
+        inst->freeze_grace_ms = grace_after_freeze(inst);
         return;
     default:
         return;

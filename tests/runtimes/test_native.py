@@ -199,6 +199,21 @@ def native_context_fields():
 
 
 @test
+def native_trace_env_follows_each_invocation():
+    # _X_AMZN_TRACE_ID is rewritten in place per invocation (setenv would keep
+    # every value for the life of the instance); an id too long for the
+    # buffer still reaches getenv, and the short ones after it too.
+    with NativeFn() as fn, fn.instance("context") as i:
+        for t in ("Root=1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa;Parent=1111111111111111;Sampled=0",
+                  "Root=1-00000002-bb;Sampled=1",
+                  "Root=1-00000003-" + "c" * 600,
+                  "Root=1-00000004-dd"):
+            rid = i.stub.enqueue({}, headers={"Lambda-Runtime-Trace-Id": t})
+            c = i.stub.wait_result(rid).json()
+            eq((c["trace"], c["trace_env"]), (t, t), "trace %s…" % t[:18])
+
+
+@test
 def native_errors():
     with NativeFn() as fn:
         with fn.instance("fails") as i:

@@ -238,6 +238,47 @@ TEST(response_v2_plain_json_is_200)
     nb_arena_free(a);
 }
 
+/* The usual answer is read without jansson (resp_fast.c); whatever the direct
+ * reader leaves to jansson must come out as before. */
+TEST(response_v2_usual_shape_read_directly_same_result)
+{
+    static const char *const accepted[] = {
+        "{\"statusCode\":200,\"headers\":{\"content-type\":\"application/json\"},"
+        "\"body\":\"{\\\"Item\\\":{\\\"id\\\":{\\\"S\\\":\\\"user-1\\\"}}}\"}",
+        " { \"body\" : \"a\\/b\\n\" , \"statusCode\" : 404 , \"isBase64Encoded\" : false } ",
+        "{\"statusCode\":201,\"headers\":{\"X-A\":\"1\",\"x-a\":\"2\"}}",
+        "{\"statusCode\":200,\"headers\":{}}",
+    };
+    static const char *const slow[] = {
+        "{\"statusCode\":\"200\",\"body\":\"x\"}", "{\"statusCode\":200,\"body\":\"caf\\u00e9\"}",
+        "{\"statusCode\":200,\"headers\":{\"a\":\"1\",\"a\":\"2\"}}", "{\"statusCode\":200,\"headers\":{\"n\":5}}",
+        "{\"statusCode\":200.0}", "{\"statusCode\":99}", "{\"statusCode\":200,\"cookies\":[\"a=1\"]}",
+        "{\"statusCode\":200,\"isBase64Encoded\":true,\"body\":\"AAE=\"}", "{\"statusCode\":200} x", "{}",
+        "{\"statusCode\":200,\"body\":\"\xc3\xa9\"}", "{\"statusCode\":200,\"statusCode\":201}",
+    };
+    nb_arena_t *a = nb_arena_new(4096);
+    apigw_http_out_t f, j;
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
+        const char *p = accepted[i];
+        if (apigw__response_v2_fast(a, p, strlen(p), &f) != 0) TEST_FAIL_("not read directly: %s", p);
+        ASSERT_EQ(apigw__response_v2_json(a, p, strlen(p), &j), 0);
+        ASSERT_EQ(f.status, j.status);
+        ASSERT_EQ(f.body_len, j.body_len);
+        ASSERT_MEMEQ(f.body, j.body, f.body_len);
+        ASSERT_EQ(f.n_headers, j.n_headers);
+        for (size_t k = 0; k < f.n_headers; k++) {
+            ASSERT_STREQ(f.headers[k].name, j.headers[k].name);
+            ASSERT_STREQ(f.headers[k].value, j.headers[k].value);
+        }
+    }
+    ASSERT_EQ(apigw__response_v2_fast(a, accepted[0], strlen(accepted[0]), &f), 0);
+    ASSERT_STREQ(f.body, "{\"Item\":{\"id\":{\"S\":\"user-1\"}}}");
+    for (size_t i = 0; i < sizeof slow / sizeof slow[0]; i++)
+        if (apigw__response_v2_fast(a, slow[i], strlen(slow[i]), &f) != APIGW_RESP_SLOW)
+            TEST_FAIL_("read directly: %s", slow[i]);
+    nb_arena_free(a);
+}
+
 TEST(event_thousands_of_headers_keep_order)
 {
     /* the grouped writer must keep each name's values in arrival order, on

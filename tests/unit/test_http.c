@@ -29,6 +29,7 @@ typedef struct tsrv {
     atomic_int ready, stopped;
     atomic_int dispatched;   /* requests handed to dispatch so far */
     int start_rc;
+    nb_req_t *parked;        /* /park: answered by a later /release (server thread only) */
 } tsrv_t;
 
 typedef struct deferred { uv_timer_t t; nb_req_t *req; } deferred_t;
@@ -65,6 +66,16 @@ static void dispatch(nb_req_t *req, void *data)
         uv_timer_init(ts->ctx.loop, &d->t);
         d->t.data = d;
         uv_timer_start(&d->t, deferred_fire, (uint64_t)atoi(req->path + 7), 0);
+        return;
+    }
+    if (strcmp(req->path, "/park") == 0) {
+        ts->parked = req;
+        return;
+    }
+    if (strcmp(req->path, "/release") == 0) {
+        if (ts->parked) reply_text(ts->parked, 200, "parked");
+        ts->parked = NULL;
+        reply_text(req, 200, "released");
         return;
     }
     if (strcmp(req->path, "/conns") == 0) {
@@ -355,6 +366,77 @@ TEST(pipelined_answered_in_order)
 }
 
 static void tune_pipeline4(nb_http_limits_t *l) { l->max_pipeline = 4; }
+
+/* 1 when nothing at all has arrived on c (it would block). */
+static int cl_nothing_yet(client_t *c)
+{
+    if (c->len) return 0;
+    ssize_t r = recv(c->fd, c->buf, sizeof c->buf, MSG_DONTWAIT);
+    if (r > 0) c->len = (size_t)r;
+    return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+static void wait_dispatched(tsrv_t *ts, int n)
+{
+    for (int i = 0; i < 5000 && atomic_load(&ts->dispatched) < n; i++) usleep(1000);
+    ASSERT_EQ(atomic_load(&ts->dispatched), n);
+}
+
+/* Without hold_pipelined a reply goes out as soon as it is its turn, even
+ * while the request pipelined behind it still waits for its own. */
+TEST(pipelined_reply_not_held_by_default)
+{
+    tsrv_t *ts = server_start(NULL);
+    client_t *c = cl_connect(ts->port);
+    cl_send(c, "GET /now HTTP/1.1\r\n\r\nGET /park HTTP/1.1\r\n\r\n");
+    resp_t r;
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "GET|/now|||127.0.0.1|");
+    resp_free(&r);
+    client_t *o = cl_connect(ts->port);
+    cl_send(o, "GET /release HTTP/1.1\r\n\r\n");
+    cl_response(o, &r);
+    resp_free(&r);
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "parked");
+    resp_free(&r);
+    cl_close(o);
+    cl_close(c);
+    server_stop(ts);
+}
+
+static void tune_hold(nb_http_limits_t *l) { l->hold_pipelined = 1; }
+
+/* hold_pipelined (the Lambda Runtime API): the reply to the first request
+ * waits, unsent, until the one pipelined behind it is answered; both then
+ * arrive in order. A request that is alone is answered at once. */
+TEST(hold_pipelined_sends_replies_with_the_last_one)
+{
+    tsrv_t *ts = server_start(tune_hold);
+    client_t *c = cl_connect(ts->port);
+    resp_t r;
+    cl_send(c, "GET /alone HTTP/1.1\r\n\r\n");
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "GET|/alone|||127.0.0.1|");
+    resp_free(&r);
+    cl_send(c, "GET /now HTTP/1.1\r\n\r\nGET /park HTTP/1.1\r\n\r\n");
+    wait_dispatched(ts, 3);
+    ASSERT(cl_nothing_yet(c));                     /* /now's reply is held */
+    client_t *o = cl_connect(ts->port);
+    cl_send(o, "GET /release HTTP/1.1\r\n\r\n");
+    cl_response(o, &r);
+    ASSERT_STREQ(r.body, "released");
+    resp_free(&r);
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "GET|/now|||127.0.0.1|");
+    resp_free(&r);
+    cl_response(c, &r);
+    ASSERT_STREQ(r.body, "parked");
+    resp_free(&r);
+    cl_close(o);
+    cl_close(c);
+    server_stop(ts);
+}
 
 TEST(pipelined_beyond_limit_all_answered)
 {
