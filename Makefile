@@ -74,14 +74,17 @@ build/asan/obj/%.o: src/%.c | $(GEN)
 	$(Q)$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
 
 # Start-up: the release binary links the Debian libraries statically from their
-# -dev packages' .a files and as a position-dependent executable, so exec maps
-# one object and the dynamic loader has nothing but libc/libm to relocate
-# (docs/PERFORMANCE.md "Start-up" has the numbers). Nothing is exported (no
-# -rdynamic; --exclude-libs for the archives): a dlopen()ed libarchive or
-# native handler binds to its own shared copies of the libraries, never to
-# ours. Unit tests and sanitizer builds keep the shared libraries.
+# -dev packages' .a files, so exec maps one object and the dynamic loader
+# resolves no symbols but libc/libm's (docs/PERFORMANCE.md "Start-up" has the
+# numbers). It stays a PIE, as Debian builds daemons: a position-dependent
+# image saved ~2 ms of relocation at start, but would put OpenSSL's and our
+# code at fixed addresses in a process that parses untrusted input. Nothing is
+# exported (no -rdynamic; --exclude-libs for the archives): a dlopen()ed
+# libarchive or native handler binds to its own shared copies of the
+# libraries, never to ours. Unit tests and sanitizer builds keep the shared
+# libraries.
 STATIC_LIBS := -luv_a -ljansson -lssl -lcrypto -lseccomp -lyaml -llmdb -lhttp_parser -lz
-REL_LDFLAGS := -no-pie -Wl,-O1 -Wl,--as-needed -Wl,--exclude-libs,ALL
+REL_LDFLAGS := -pie -Wl,-O1 -Wl,--as-needed -Wl,--exclude-libs,ALL
 build/nimbus: build/obj/main.o $(REL_OBJ)
 	@$(if $(V),:,echo "  LD $@")
 	$(Q)$(CC) $(CFLAGS) $(REL_LDFLAGS) -o $@ $^ -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lpthread -lm -ldl
