@@ -15,7 +15,7 @@ for t in "$@"; do
   work=build/fuzz/corpus/$name
   mkdir -p "$work" "$seeds"
   cp -n "$seeds"/* "$work"/ 2>/dev/null || true
-  dict=""; [ -f fuzz/$name.dict ] && dict="-dict=fuzz/$name.dict"
+  dict=""; [ -f fuzz/$name.dict ] && dict="-dict=$PWD/fuzz/$name.dict"   # absolute: the run cds below
   seed=""; [ -n "${FUZZ_SEED:-}" ] && seed="-seed=$FUZZ_SEED"
   echo "== $t (${secs}s)"
   out=$(cd build/fuzz && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
