@@ -364,6 +364,17 @@ static int sync_dir(const char *path)
 
 static void lmdb_flush(void *ctx);
 
+/* LMDB_DEFAULT_MAP, or NIMBUS_STORE_MAP_SIZE (bytes) when set: valgrind's
+ * address-space manager refuses a 64 GiB mapping, so tests run under it set
+ * a smaller one. */
+static size_t default_map_size(void)
+{
+    const char *e = getenv("NIMBUS_STORE_MAP_SIZE");
+    char *end;
+    unsigned long long v = e && *e ? strtoull(e, &end, 10) : 0;
+    return v >= (1u << 20) && e && *end == 0 ? (size_t)v : LMDB_DEFAULT_MAP;
+}
+
 /* One writing process per store: the log and the group commit assume it.
  * An exclusive flock on DIR/store/owner.lock, held until close (the kernel
  * drops it if the process dies). EBUSY when another process holds it. */
@@ -475,7 +486,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     int rc = b->read_only ? (existed ? 0 : ENOENT) : take_ownership(b);
     if (rc == 0) rc = mdb_env_create(&b->env);
     if (rc == 0) rc = mdb_env_set_maxdbs(b->env, LMDB_MAX_DBS + 2);  /* + advance(), long keys */
-    if (rc == 0) rc = mdb_env_set_mapsize(b->env, opts->map_size ? opts->map_size : LMDB_DEFAULT_MAP);
+    if (rc == 0) rc = mdb_env_set_mapsize(b->env, opts->map_size ? opts->map_size : default_map_size());
     if (rc == 0) rc = mdb_env_open(b->env, path, MDB_NOSYNC | MDB_NOTLS | (b->read_only ? MDB_RDONLY : 0), 0600);
     if (rc == 0 && mdb_env_get_maxkeysize(b->env) < STORE_LMDB_DIRECT + 2) {
         nb_log_error("store", "lmdb: keys of %d bytes needed, this LMDB allows %d",
