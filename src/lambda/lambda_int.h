@@ -315,6 +315,8 @@ void lambda__inst_thaw(lambda_inst_t *inst);
 void lambda__inst_kill(lambda_inst_t *inst);
 /* Kill instances a previous nimbus left running (kill -9), at start-up. */
 void lambda__inst_reap_orphans(void);
+/* Waits until DATA/runtime/ is written (service.c); loop thread only. */
+void lambda__runtimes_ready(void);
 /* (Re)start the instance timer: lambda__inst_timer() in ms. */
 void lambda__inst_arm(lambda_inst_t *inst, uint64_t ms);
 /* SIGTERM, SIGKILL 2 s later. */

@@ -4,7 +4,7 @@
  * Start-up: settings from the configuration (lambda.idle_timeout seconds,
  * lambda.account_concurrency, lambda.async_retry_delay_ms, lambda.isolate,
  * lambda.freeze (0: idle instances are not stopped), lambda.node, lambda.python), the runtime bootstraps embedded in the binary
- * written to DATA/runtime/, provisioned instances and queued Event
+ * written to DATA/runtime/ (on a thread every spawn waits for), provisioned instances and queued Event
  * invocations resumed from the store. */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
@@ -175,6 +175,28 @@ static void install_self(void)
     nb_buf_free(&bin);
 }
 
+/* The runtime files and the native runner's link are written by a thread
+ * started in lambda_init, off the start-up path (17 files, 1-3 ms at a first
+ * start); every spawn first waits for it (lambda__runtimes_ready), so no
+ * instance ever sees a runtime directory being written. Only the loop thread
+ * starts or joins it. */
+static uv_thread_t runtimes_thread;
+static int runtimes_pending;
+
+static void write_runtimes_thread(void *arg)
+{
+    (void)arg;
+    write_runtimes();
+    install_self();
+}
+
+void lambda__runtimes_ready(void)
+{
+    if (!runtimes_pending) return;
+    runtimes_pending = 0;
+    uv_thread_join(&runtimes_thread);
+}
+
 static void find_exe(const char *name, const char *configured, char *out, size_t cap)
 {
     if (configured) { snprintf(out, cap, "%s", configured); return; }
@@ -190,6 +212,7 @@ static void find_exe(const char *name, const char *configured, char *out, size_t
 
 static int lambda_init(nb_ctx_t *ctx)
 {
+    lambda__runtimes_ready();   /* a previous start's writer reads lambda__svc */
     lambda_svc_t *s = &lambda__svc;
     /* the credentials provider may be registered by a service that starts
      * earlier (STS): keep it */
@@ -228,8 +251,12 @@ static int lambda_init(nb_ctx_t *ctx)
     s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
     s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
     lambda__inst_reap_orphans();
-    write_runtimes();
-    install_self();
+    if (uv_thread_create(&runtimes_thread, write_runtimes_thread, NULL) == 0) {
+        runtimes_pending = 1;
+    } else {
+        write_runtimes();
+        install_self();
+    }
     lambda__logs_init();
     lambda__pool_start();
     s->started = 1;
@@ -245,6 +272,7 @@ static void lambda_stop(nb_ctx_t *ctx)
     (void)ctx;
     if (!lambda__svc.started) return;
     lambda__svc.started = 0;
+    lambda__runtimes_ready();
     lambda__async_stop();
     lambda__pool_stop_all();
     lambda__logs_stop();
