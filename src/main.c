@@ -264,7 +264,7 @@ static void preload_sandbox(void *arg)
 {
     (void)arg;
     preload_threadpool();
-    (void)sbx_fully_isolated();
+    sbx_prepare();
 }
 
 /* A first start creates the root credentials: a durable write (two fsyncs)
