@@ -176,7 +176,7 @@ typedef struct lambda_svc {
     unsigned idle_timeout_ms;
     unsigned account_limit;
     unsigned async_retry_delay_ms;
-    int isolate;
+    int isolate;                 /* -1 until settled (service.c); read only after lambda__runtimes_ready */
     int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
     unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
     unsigned busy_unreserved;
