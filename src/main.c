@@ -264,7 +264,10 @@ static void preload_sandbox(void *arg)
 {
     (void)arg;
     preload_threadpool();
-    (void)sbx_fully_isolated();
+    /* the warning from here: the probe is not waited for on the main thread */
+    if (!sbx_fully_isolated())
+        nb_log_warn("sandbox", "functions run with reduced isolation on this host; see `nimbus doctor`");
+    sbx_prepare();
 }
 
 /* A first start creates the root credentials: a durable write (two fsyncs)
@@ -338,8 +341,6 @@ static int daemon_run(daemon_t *d)
     d->sigint.data = d->sigterm.data = d;
     uv_signal_start(&d->sigint, on_signal, SIGINT);
     uv_signal_start(&d->sigterm, on_signal, SIGTERM);
-    if (!sbx_fully_isolated())
-        nb_log_warn("sandbox", "functions run with reduced isolation on this host; see `nimbus doctor`");
     printf("nimbus %s listening on %s (data: %s, region %s, account %s)\n", NB_VERSION,
            d->cfg.endpoint_url, d->cfg.data_dir, d->cfg.region, d->cfg.account);
     printf("try:  aws --endpoint-url %s dynamodb list-tables\n", d->cfg.endpoint_url);

@@ -529,6 +529,7 @@ static void emit_init_start(lambda_inst_t *inst)
 lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err)
 {
     *err = NULL;
+    lambda__runtimes_ready();
     lambda_inst_t *inst = nb_xcalloc(1, sizeof *inst);
     inst->pool = pool;
     inst->conf = pool->conf;

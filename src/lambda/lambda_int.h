@@ -176,7 +176,7 @@ typedef struct lambda_svc {
     unsigned idle_timeout_ms;
     unsigned account_limit;
     unsigned async_retry_delay_ms;
-    int isolate;
+    int isolate;                 /* -1 until settled (service.c); read only after lambda__runtimes_ready */
     int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
     unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
     unsigned busy_unreserved;
@@ -315,6 +315,8 @@ void lambda__inst_thaw(lambda_inst_t *inst);
 void lambda__inst_kill(lambda_inst_t *inst);
 /* Kill instances a previous nimbus left running (kill -9), at start-up. */
 void lambda__inst_reap_orphans(void);
+/* Waits until DATA/runtime/ is written (service.c); loop thread only. */
+void lambda__runtimes_ready(void);
 /* (Re)start the instance timer: lambda__inst_timer() in ms. */
 void lambda__inst_arm(lambda_inst_t *inst, uint64_t ms);
 /* SIGTERM, SIGKILL 2 s later. */

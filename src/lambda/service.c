@@ -4,7 +4,7 @@
  * Start-up: settings from the configuration (lambda.idle_timeout seconds,
  * lambda.account_concurrency, lambda.async_retry_delay_ms, lambda.isolate,
  * lambda.freeze (0: idle instances are not stopped), lambda.node, lambda.python), the runtime bootstraps embedded in the binary
- * written to DATA/runtime/, provisioned instances and queued Event
+ * written to DATA/runtime/ (on libuv's pool; every spawn waits for it), provisioned instances and queued Event
  * invocations resumed from the store. */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
@@ -175,6 +175,71 @@ static void install_self(void)
     nb_buf_free(&bin);
 }
 
+/* The runtime files and the native runner's link are written, and
+ * lambda__svc.isolate settled, by a job on libuv's pool queued in lambda_init, off the
+ * start-up path (17 files, 1-3 ms at a first start); every spawn first waits
+ * for it (lambda__runtimes_ready), so no instance ever sees a runtime
+ * directory being written or an unsettled isolate. Only the loop thread
+ * queues or waits for it; it writes no other field of lambda__svc. */
+/* Whether instances are isolated, when lambda.isolate leaves it to the host:
+ * the sandbox probe (a few ms, on nimbus up's preload thread) answers, so it
+ * is asked here, off the start-up path, not in lambda_init. */
+static void log_ready(void)
+{
+    lambda_svc_t *s = &lambda__svc;
+    if (s->isolate < 0) s->isolate = sbx_fully_isolated();
+    nb_log_info("lambda", "ready: node %s, python %s, isolation %s, idle timeout %u ms, account concurrency %u",
+                s->node, s->python, s->isolate ? "on" : "off", s->idle_timeout_ms, s->account_limit);
+}
+
+static uv_sem_t runtimes_done;
+static int runtimes_pending;
+
+static void write_runtimes_work(void *arg)
+{
+    (void)arg;
+    log_ready();
+    write_runtimes();
+    install_self();
+}
+
+/* On libuv's pool, which is already running (src/main.c): creating a thread
+ * of its own cost the main thread 0.3-0.6 ms. */
+static void runtimes_work(uv_work_t *w)
+{
+    (void)w;
+    write_runtimes_work(NULL);
+    uv_sem_post(&runtimes_done);
+}
+
+static void runtimes_after(uv_work_t *w, int status)
+{
+    (void)status;
+    free(w);
+}
+
+void lambda__runtimes_ready(void)
+{
+    if (!runtimes_pending) return;
+    runtimes_pending = 0;
+    uv_sem_wait(&runtimes_done);
+    uv_sem_destroy(&runtimes_done);
+}
+
+static void runtimes_start(uv_loop_t *loop)
+{
+    uv_work_t *w = nb_xmalloc(sizeof *w);
+    if (uv_sem_init(&runtimes_done, 0) == 0) {
+        if (uv_queue_work(loop, w, runtimes_work, runtimes_after) == 0) {
+            runtimes_pending = 1;
+            return;
+        }
+        uv_sem_destroy(&runtimes_done);
+    }
+    free(w);
+    write_runtimes_work(NULL);
+}
+
 static void find_exe(const char *name, const char *configured, char *out, size_t cap)
 {
     if (configured) { snprintf(out, cap, "%s", configured); return; }
@@ -190,6 +255,7 @@ static void find_exe(const char *name, const char *configured, char *out, size_t
 
 static int lambda_init(nb_ctx_t *ctx)
 {
+    lambda__runtimes_ready();   /* a previous start's job reads lambda__svc */
     lambda_svc_t *s = &lambda__svc;
     /* the credentials provider may be registered by a service that starts
      * earlier (STS): keep it */
@@ -224,19 +290,16 @@ static int lambda_init(nb_ctx_t *ctx)
     if (ms) s->idle_timeout_ms = (unsigned)strtoul(ms, NULL, 10);
     s->account_limit = (unsigned)nb_config_get_long(cfg, "lambda.account_concurrency", 1000);
     s->async_retry_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.async_retry_delay_ms", 60000);
-    s->isolate = (int)nb_config_get_long(cfg, "lambda.isolate", sbx_fully_isolated());
+    s->isolate = nb_config_get(cfg, "lambda.isolate") ? (int)nb_config_get_long(cfg, "lambda.isolate", 1) : -1;
     s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
     s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
     lambda__inst_reap_orphans();
-    write_runtimes();
-    install_self();
+    runtimes_start(ctx->loop);
     lambda__logs_init();
     lambda__pool_start();
     s->started = 1;
     lambda__settings_resume();
     lambda__async_init();
-    nb_log_info("lambda", "ready: node %s, python %s, isolation %s, idle timeout %u ms, account concurrency %u",
-                s->node, s->python, s->isolate ? "on" : "off", s->idle_timeout_ms, s->account_limit);
     return 0;
 }
 
@@ -245,6 +308,7 @@ static void lambda_stop(nb_ctx_t *ctx)
     (void)ctx;
     if (!lambda__svc.started) return;
     lambda__svc.started = 0;
+    lambda__runtimes_ready();
     lambda__async_stop();
     lambda__pool_stop_all();
     lambda__logs_stop();

@@ -63,6 +63,10 @@ void sbx_release(sbx_t *s);
  * / "cgroup memory: off (reason)"), for `nimbus doctor` and the start-up warning.
  * Returns a static string. */
 const char *sbx_features(void);
+/* Builds what spawns reuse (the root template, as root) now rather than at
+ * the first spawn; thread-safe, idempotent. sbx_fully_isolated does not wait
+ * for it. */
+void sbx_prepare(void);
 /* 1 when full isolation is available (root, namespaces, cgroups, seccomp). */
 int sbx_fully_isolated(void);
 /* 1 when isolate=1 gives the instance its own root (/var/task, /opt, private

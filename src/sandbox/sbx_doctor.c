@@ -7,7 +7,8 @@
  *   PLAIN   neither: a plain process with rlimits
  * and writes the report `nimbus doctor` prints (sbx_features) and the
  * warning nimbus logs at start-up when isolation is partial. The probe runs
- * under pthread_once; afterwards everything here is read-only. */
+ * under pthread_once, the root template and the report under a second one
+ * after it; afterwards everything here is read-only. */
 #include "sandbox/sbx_internal.h"
 #include "core/log.h"
 #include <errno.h>
@@ -27,6 +28,7 @@ static sbx_host_t host;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char report[4096];
 static char warning[1024];
+static char cg_report[1024];   /* the cgroup lines of report, from the probe */
 
 static int read_int(const char *path, int dflt)
 {
@@ -100,10 +102,6 @@ static void probe(void)
         snprintf(host.mode_why, sizeof host.mode_why, "%s", why_mnt);
     } else if (geteuid() == 0) {
         host.mode = SBX_MODE_ROOT;
-        if (sbx__option("no-template"))
-            snprintf(host.template_why, sizeof host.template_why, "NIMBUS_SANDBOX=no-template");
-        else
-            host.template_fd = sbx__template_build(host.template_why, sizeof host.template_why);
     } else if (sbx__option("no-userns")) {
         host.mode = SBX_MODE_PLAIN;
         snprintf(host.mode_why, sizeof host.mode_why, "not root, and NIMBUS_SANDBOX=no-userns");
@@ -114,6 +112,33 @@ static void probe(void)
         host.mode = SBX_MODE_PLAIN;
     }
 
+    sbx__cg_probe(cg_report, sizeof cg_report);
+    static const char *const mode_name[] = { "plain process (rlimits only)", "user namespace", "root" };
+    if (!full_isolation()) {
+        snprintf(warning, sizeof warning,
+                 "functions are NOT fully isolated on this host: mode %s%s%s%s; memory limits %s, "
+                 "fork bombs %s. Run nimbus as root for full isolation; `nimbus doctor` lists "
+                 "each feature.", mode_name[host.mode],
+                 host.mode_why[0] ? " (" : "", host.mode_why, host.mode_why[0] ? ")" : "",
+                 sbx__cg_full() ? "enforced" : "NOT enforced", sbx__cg_full() ? "contained" : "NOT contained");
+    }
+}
+
+/* The root template (root mode only) is built under its own once, after the
+ * probe: deciding the mode — what Lambda's start-up asks — does not wait for
+ * it. nimbus up builds it on its preload thread (src/main.c); the first
+ * spawn or `nimbus doctor` otherwise. The report names it, so it is written
+ * here too. */
+static pthread_once_t template_once = PTHREAD_ONCE_INIT;
+
+static void template_build(void)
+{
+    if (host.mode == SBX_MODE_ROOT) {
+        if (sbx__option("no-template"))
+            snprintf(host.template_why, sizeof host.template_why, "NIMBUS_SANDBOX=no-template");
+        else
+            host.template_fd = sbx__template_build(host.template_why, sizeof host.template_why);
+    }
     static const char *const mode_name[] = { "plain process (rlimits only)", "user namespace", "root" };
     int ns = host.mode != SBX_MODE_PLAIN;
     char seccomp[200];
@@ -145,16 +170,7 @@ static void probe(void)
                  host.template_fd >= 0 || !ns ? "" : "; each spawn builds its root)",
                  host.use_vfork ? "vfork-style clone into the namespaces (memory shared until exec)"
                  : host.have_clone3 ? "fork-style clone3 into the namespaces" : "fork-style clone into the namespaces");
-    sbx__cg_probe(report + n, sizeof report - (size_t)n);
-
-    if (!full_isolation()) {
-        snprintf(warning, sizeof warning,
-                 "functions are NOT fully isolated on this host: mode %s%s%s%s; memory limits %s, "
-                 "fork bombs %s. Run nimbus as root for full isolation; `nimbus doctor` lists "
-                 "each feature.", mode_name[host.mode],
-                 host.mode_why[0] ? " (" : "", host.mode_why, host.mode_why[0] ? ")" : "",
-                 sbx__cg_full() ? "enforced" : "NOT enforced", sbx__cg_full() ? "contained" : "NOT contained");
-    }
+    if (n > 0 && (size_t)n < sizeof report) snprintf(report + n, sizeof report - (size_t)n, "%s", cg_report);
 }
 
 const sbx_host_t *sbx__host(void)
@@ -163,9 +179,21 @@ const sbx_host_t *sbx__host(void)
     return &host;
 }
 
-const char *sbx_features(void)
+const sbx_host_t *sbx__host_template(void)
 {
     sbx__host();
+    pthread_once(&template_once, template_build);
+    return &host;
+}
+
+void sbx_prepare(void)
+{
+    (void)sbx__host_template();
+}
+
+const char *sbx_features(void)
+{
+    sbx__host_template();
     return report;
 }
 

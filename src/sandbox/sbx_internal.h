@@ -42,6 +42,8 @@ typedef struct sbx_host {
 
 /* The probe result; runs the probe on first use (thread-safe). */
 const sbx_host_t *sbx__host(void);
+/* sbx__host with its root template built (template_fd final). */
+const sbx_host_t *sbx__host_template(void);
 /* Operator switches in NIMBUS_SANDBOX (comma-separated), read by the probe:
  * "no-template" (build each root from scratch), "cgroup-v1" (ignore the v2
  * hierarchy), "fork" (fork-style clone3 instead of the vfork-style clone),

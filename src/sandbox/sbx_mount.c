@@ -191,7 +191,7 @@ static void ensure_parents(sbx_plan_t *p, const char *rel)
 void sbx__mount_plan(sbx_plan_t *p, const sbx_spec_t *spec, int userns)
 {
     char opts[64];
-    const sbx_host_t *h = sbx__host();
+    const sbx_host_t *h = sbx__host_template();
     int tmpl = !userns && h->template_fd >= 0;
     p->newroot = h->rootmnt;
     if (tmpl) {

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -88,7 +89,19 @@ int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_C
                               "no NIMBUS_MASTER_KEY, no store.master_key_file", path);
         return -1;
     }
-    if (store_crypto_random(key, STORE_CRYPTO_KEY_LEN) != 0) return -1;
+    /* The kernel's generator, not OpenSSL's DRBG (which is seeded from it):
+     * the key and its durable write need not wait for OpenSSL's first use,
+     * which a first start runs on another thread meanwhile (src/main.c). */
+    size_t got = 0;
+    while (got < STORE_CRYPTO_KEY_LEN) {
+        ssize_t n = getrandom(key + got, STORE_CRYPTO_KEY_LEN - got, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            nb_log_error("store", "the system random generator failed: %s", strerror(errno));
+            return -1;
+        }
+        got += (size_t)n;
+    }
     if (nb_write_file_atomic(path, key, STORE_CRYPTO_KEY_LEN, 0600) != 0) {
         nb_log_error("store", "cannot create the master key file %s: %s", path, strerror(errno));
         return -1;

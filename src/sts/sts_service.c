@@ -373,16 +373,21 @@ static int sweep_one(void *arg, const void *key, size_t klen, const void *val, s
 static int sts_init(nb_ctx_t *ctx)
 {
     sts__register_lambda_credentials(ctx);
-    store_txn_t *t;
-    if (store_begin(ctx->store, STORE_WRITE, &t) != STORE_OK) return -1;
+    /* A read transaction finds them (usually none: no write transaction,
+     * which costs more at start-up); a write transaction then deletes
+     * whatever of them is still there. */
     sweep_t s = {(int64_t)nb_wall_ms(), NULL, 0, 0};
+    store_txn_t *t;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return -1;
     store_scan(t, AUTH_KS_SESSIONS, NULL, 0, NULL, 0, 0, sweep_one, &s);
+    store_abort(t);
+    if (!s.n) return 0;        /* nothing expired: no write to commit */
+    if (store_begin(ctx->store, STORE_WRITE, &t) != STORE_OK) {
+        free(s.keys);
+        return -1;
+    }
     for (size_t i = 0; i < s.n; i++) store_del(t, AUTH_KS_SESSIONS, s.keys[i], strlen(s.keys[i]));
     free(s.keys);
-    if (!s.n) {                /* nothing expired: no write to commit */
-        store_abort(t);
-        return 0;
-    }
     return store_commit(t, NULL, NULL) == STORE_OK ? 0 : -1;
 }
 
