@@ -123,13 +123,28 @@ static int expect_present(int i, int ntxns)
     return !(j % 10 == 0 && j < ntxns);
 }
 
-/* Fork a process that opens dir, commits txns [0, ntxns) (16 in flight),
- * waits for every acknowledgement and exits without closing the store. */
-static void writer_dies(const char *dir, int ntxns)
+/* fork(), with stdio flushed first; the child's exit status by wait_child. */
+static pid_t fork_child(void)
 {
     fflush(NULL);
     pid_t pid = fork();
     ASSERT(pid >= 0);
+    return pid;
+}
+
+static int wait_child(pid_t pid)
+{
+    int st;
+    ASSERT_EQ(waitpid(pid, &st, 0), pid);
+    ASSERT(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+/* Fork a process that opens dir, commits txns [0, ntxns) (16 in flight),
+ * waits for every acknowledgement and exits without closing the store. */
+static void writer_dies(const char *dir, int ntxns)
+{
+    pid_t pid = fork_child();
     if (pid == 0) {
         uv_loop_t loop;
         store_t *s;
@@ -144,10 +159,7 @@ static void writer_dies(const char *dir, int ntxns)
         }
         _exit(a.bad ? 13 : 0);   /* no store_close: as if killed */
     }
-    int st;
-    ASSERT_EQ(waitpid(pid, &st, 0), pid);
-    ASSERT(WIFEXITED(st));
-    ASSERT_EQ(WEXITSTATUS(st), 0);
+    ASSERT_EQ(wait_child(pid), 0);
 }
 
 static uv_loop_t loop;
@@ -284,9 +296,7 @@ TEST(wal_switches_files_and_checkpoints_without_loss)
     snprintf(dir, sizeof dir, "%s/switch", test_tmpdir());
     make_base(dir);
     enum { BIG = 64 * 1024, NBIG = 640 };
-    fflush(NULL);
-    pid_t pid = fork();
-    ASSERT(pid >= 0);
+    pid_t pid = fork_child();
     if (pid == 0) {
         uv_loop_t l;
         store_t *s;
@@ -310,10 +320,7 @@ TEST(wal_switches_files_and_checkpoints_without_loss)
         }
         _exit(a.bad ? 12 : 0);
     }
-    int st;
-    ASSERT_EQ(waitpid(pid, &st, 0), pid);
-    ASSERT(WIFEXITED(st));
-    ASSERT_EQ(WEXITSTATUS(st), 0);
+    ASSERT_EQ(wait_child(pid), 0);
     snprintf(wal1, sizeof wal1, "%s/store/wal.1", dir);
     ASSERT(file_size(wal1) > 4096);                    /* the log switched */
     store_t *s = open_dir(dir);
@@ -340,9 +347,7 @@ TEST(wal_switches_files_and_checkpoints_without_loss)
  * (nimbus logs) reads, may not write, and leaves the owner's log alone. */
 static int child_open(const char *dir, int read_only)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    ASSERT(pid >= 0);
+    pid_t pid = fork_child();
     if (pid == 0) {
         uv_loop_t l;
         store_t *s = NULL;
@@ -362,10 +367,7 @@ static int child_open(const char *dir, int read_only)
         uv_run(&l, UV_RUN_DEFAULT);
         _exit(0);
     }
-    int st;
-    ASSERT_EQ(waitpid(pid, &st, 0), pid);
-    ASSERT(WIFEXITED(st));
-    return WEXITSTATUS(st);
+    return wait_child(pid);
 }
 
 TEST(wal_one_writer_per_store_readers_beside_it)

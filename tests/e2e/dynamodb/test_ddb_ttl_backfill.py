@@ -36,10 +36,21 @@ def load(ddb, now):
         assert not out.get("UnprocessedItems"), out
 
 
-def make_table(ddb):
+def loaded_with_ttl(n):
+    """The Sessions table of N_ITEMS items, then TTL enabled on it: (client, now)."""
+    ddb = n.client("dynamodb")
     ddb.create_table(TableName="Sessions", BillingMode="PAY_PER_REQUEST",
                      AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
                      KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+    now = int(time.time())
+    load(ddb, now)
+    set_ttl(ddb, True)
+    return ddb, now
+
+
+def set_ttl(ddb, enabled):
+    ddb.update_time_to_live(TableName="Sessions",
+                            TimeToLiveSpecification={"Enabled": enabled, "AttributeName": "exp"})
 
 
 def ids(ddb):
@@ -70,12 +81,7 @@ class TtlBackfill(unittest.TestCase):
     def test_enable_on_a_large_table_queues_items_in_the_background(self):
         n = Nimbus(extra_args=ARGS).start()
         try:
-            ddb = n.client("dynamodb")
-            make_table(ddb)
-            now = int(time.time())
-            load(ddb, now)
-            ddb.update_time_to_live(TableName="Sessions",
-                                    TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+            ddb, now = loaded_with_ttl(n)
             # meanwhile, across the key range: rescue expired items, expire live ones
             rescued, doomed = set(), set()
             for i in list(range(0, N_ITEMS, 301)) + list(range(N_ITEMS - 2, 0, -607)):
@@ -104,12 +110,7 @@ class TtlBackfill(unittest.TestCase):
         n = Nimbus(extra_args=ARGS).start()
         data = n.data_dir
         try:
-            ddb = n.client("dynamodb")
-            make_table(ddb)
-            now = int(time.time())
-            load(ddb, now)
-            ddb.update_time_to_live(TableName="Sessions",
-                                    TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+            ddb, now = loaded_with_ttl(n)
             time.sleep(0.3)                # some chunks queued, most not (100 items / 20 ms)
             n.kill9()
             n = Nimbus(data_dir=data, extra_args=ARGS).start()
@@ -117,8 +118,7 @@ class TtlBackfill(unittest.TestCase):
             want = {"k%05d" % i for i in range(N_ITEMS) if i % 7 == 6 or not expired_at_start(i)}
             self.assertEqual(wait_for(ddb, want), want)
             # disable: queue cleared; re-enable on the survivors after expiring some of them
-            ddb.update_time_to_live(TableName="Sessions",
-                                    TimeToLiveSpecification={"Enabled": False, "AttributeName": "exp"})
+            set_ttl(ddb, False)
             gone = sorted(want)[:50]
             for k in gone:
                 ddb.update_item(TableName="Sessions", Key={"id": {"S": k}}, UpdateExpression="SET #e = :e",
@@ -126,8 +126,7 @@ class TtlBackfill(unittest.TestCase):
                                 ExpressionAttributeValues={":e": {"N": str(now - 10)}})
             time.sleep(0.6)                # sweeps run: TTL is off, nothing may go
             self.assertEqual(ids(ddb), want)
-            ddb.update_time_to_live(TableName="Sessions",
-                                    TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+            set_ttl(ddb, True)
             self.assertEqual(wait_for(ddb, want - set(gone)), want - set(gone))
         finally:
             n.cleanup()
