@@ -412,7 +412,10 @@ static int replay_op(void *arg, const store_wal_op_t *op)
 {
     replay_t *r = arg;
     int rc = 0;
-    if (!r->txn && (rc = mdb_txn_begin(r->b->env, NULL, 0, &r->txn)) != 0) return rc;
+    if (!r->txn) {             /* begun at the first op: nothing to replay costs no transaction */
+        if ((rc = mdb_txn_begin(r->b->env, NULL, 0, &r->txn)) != 0) return rc;
+        if ((rc = mdb_dbi_open(r->txn, STORE_LMDB_LONG_DB, MDB_CREATE, &r->b->deep)) != 0) return rc;
+    }
     store_lk_t lk = { r->txn, 0, r->b->deep };
     size_t i = 0;
     while (i < r->nks && strcmp(r->ks[i].name, op->ks) != 0) i++;
@@ -448,9 +451,7 @@ static int wal_recover(lmdb_store_t *b)
     replay_t *r = nb_xcalloc(1, sizeof *r);
     r->b = b;
     uint64_t n = 0;
-    int rc = mdb_txn_begin(b->env, NULL, 0, &r->txn);
-    if (rc == 0) rc = mdb_dbi_open(r->txn, STORE_LMDB_LONG_DB, MDB_CREATE, &b->deep);
-    if (rc == 0) rc = store__wal_replay(b->wal, replay_op, replay_rec, r, &n);
+    int rc = store__wal_replay(b->wal, replay_op, replay_rec, r, &n);
     if (r->txn) {
         if (rc == 0) rc = mdb_txn_commit(r->txn);
         else mdb_txn_abort(r->txn);
