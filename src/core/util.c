@@ -307,7 +307,17 @@ int nb_write_file_replace(const char *path, const void *data, size_t n, int mode
     } else {
         strcpy(dir, ".");
     }
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) { fsync(dfd); close(dfd); }
+    (void)nb_fsync_dir(dir);
     return 0;
+}
+
+int nb_fsync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc == 0 ? 0 : -1;
 }

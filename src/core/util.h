@@ -35,5 +35,8 @@ int nb_read_file(const char *path, nb_buf_t *out);
  * file before and the directory after the rename. 0 or -1 with errno. */
 int nb_write_file_atomic(const char *path, const void *data, size_t n, int mode);
 int nb_write_file_replace(const char *path, const void *data, size_t n, int mode, int durable);
+/* fsync a directory, so that names just created, renamed or removed in it
+ * survive power loss. 0 or -1 with errno. */
+int nb_fsync_dir(const char *path);
 
 #endif

@@ -93,17 +93,6 @@ int ddb_backfill_covers(store_txn_t *txn, const ddb_table_t *t, const ddb_index_
 
 /* --- one step --- */
 
-typedef struct first { nb_buf_t key, val; int found; } first_t;
-
-static int take_first(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
-{
-    first_t *f = arg;
-    nb_buf_append(&f->key, key, klen);
-    nb_buf_append(&f->val, val, vlen);
-    f->found = 1;
-    return 1;
-}
-
 /* The next items after the cursor, copied (no writes during a scan). */
 typedef struct chunk {
     nb_buf_t *keys, *vals;
@@ -162,7 +151,7 @@ static json_t *active_doc(const ddb_table_t *t, uint8_t inum)
 /* Index the chunk after the cursor (f: its key and value) in txn — into ix,
  * or with ix NULL into t's TTL queue; when no item follows, *done = the
  * table's new doc for an index (caller installs it after commit). */
-static int run_chunk(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix, const first_t *f,
+static int run_chunk(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix, const ddb_first_t *f,
                      size_t batch, json_t **done)
 {
     nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
@@ -214,9 +203,9 @@ long ddb_backfill_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
 {
     store_txn_t *txn;
     if (store_begin(s, STORE_WRITE, &txn) != STORE_OK) return -1;
-    first_t f = {NB_BUF_INIT, NB_BUF_INIT, 0};
+    ddb_first_t f = DDB_FIRST_INIT;
     static const char lo[] = BPFX, hi[] = "backfill0";   /* '0' follows '/' */
-    int rc = store_scan(txn, DDB_KS_META, lo, sizeof lo - 1, hi, sizeof hi - 1, 0, take_first, &f);
+    int rc = store_scan(txn, DDB_KS_META, lo, sizeof lo - 1, hi, sizeof hi - 1, 0, ddb_take_first, &f);
     json_t *done = NULL;
     long out = 1;
     if (rc < 0 || !f.found) {

@@ -341,6 +341,15 @@ int ddb_index_put_item(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t
     return write_index(txn, t, ix, key->data + 4, key->len - 4, NULL, item, NULL);
 }
 
+int ddb_take_first(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    ddb_first_t *f = arg;
+    nb_buf_append(&f->key, key, klen);
+    nb_buf_append(&f->val, val, vlen);
+    f->found = 1;
+    return 1;
+}
+
 int ddb_ttl_put_item(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key, const json_t *item)
 {
     if (!t->ttl_attr || key->len < 4) return STORE_OK;

@@ -82,6 +82,13 @@ json_t *ddb_index_project(const ddb_table_t *t, const ddb_index_t *ix, const jso
  * the item has one, else 0. */
 int ddb_item_expiry(const json_t *item, const char *attr, int64_t *out);
 
+/* The first entry of a store_scan, copied (the scan stops there): pass
+ * ddb_take_first and a ddb_first_t initialised to DDB_FIRST_INIT; free its
+ * buffers after. For the background queues' cursors (backfill, purge). */
+typedef struct ddb_first { nb_buf_t key, val; int found; } ddb_first_t;
+#define DDB_FIRST_INIT {NB_BUF_INIT, NB_BUF_INIT, 0}
+int ddb_take_first(void *arg, const void *key, size_t klen, const void *val, size_t vlen);
+
 /* Values stored with a 4-byte header; build one into out. */
 void ddb_value_build(nb_buf_t *out, const char *text, size_t len, uint32_t size);
 

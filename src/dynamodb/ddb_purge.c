@@ -12,6 +12,7 @@
  * one transaction per tick, and drops the queue entry once its prefix is
  * empty in every listed keyspace. */
 #include "dynamodb/ddb_purge.h"
+#include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_keycodec.h"
 #include "dynamodb/ddb_table.h"
 #include "core/alloc.h"
@@ -37,17 +38,6 @@ int ddb_purge_enqueue(store_txn_t *txn, const void *prefix, size_t len, const ch
     nb_buf_free(&k);
     if (rc == STORE_OK && purge_running) uv_timer_start(&purge_timer, ddb_purge_tick_cb, PURGE_TICK_MS, PURGE_TICK_MS);
     return rc;
-}
-
-typedef struct first { nb_buf_t key; nb_buf_t val; int found; } first_t;
-
-static int take_first(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
-{
-    first_t *f = arg;
-    nb_buf_append(&f->key, key, klen);
-    nb_buf_append(&f->val, val, vlen);
-    f->found = 1;
-    return 1;
 }
 
 typedef struct batch { nb_buf_t *keys; size_t n, cap, limit; } batch_t;
@@ -96,9 +86,9 @@ long ddb_purge_step(store_t *s)
 {
     store_txn_t *txn;
     if (store_begin(s, STORE_WRITE, &txn) != STORE_OK) return -1;
-    first_t f = {NB_BUF_INIT, NB_BUF_INIT, 0};
+    ddb_first_t f = DDB_FIRST_INIT;
     static const char lo[] = QPFX, hi[] = "purge0";   /* '0' follows '/' */
-    int rc = store_scan(txn, DDB_KS_META, lo, sizeof lo - 1, hi, sizeof hi - 1, 0, take_first, &f);
+    int rc = store_scan(txn, DDB_KS_META, lo, sizeof lo - 1, hi, sizeof hi - 1, 0, ddb_take_first, &f);
     long total = 0;
     if (rc < 0 || !f.found) {
         store_abort(txn);

@@ -6,9 +6,7 @@
  * seal/open only sets the nonce — no allocation, no key schedule per value.
  * Invariant: a store_aead_t is used by one thread at a time (the loop). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <unistd.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,10 +132,7 @@ int store_crypto_commit_pending_key(const char *dir)
         nb_log_error("store", "cannot rename %s to %s: %s", from, to, strerror(errno));
         return -1;
     }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
-    if (fd >= 0) close(fd);
-    return rc;
+    return nb_fsync_dir(dir);
 }
 
 /* One RAND_bytes call fills a per-thread pool that serves the next requests:

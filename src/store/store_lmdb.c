@@ -352,14 +352,10 @@ static int ks_load(lmdb_store_t *b)
 /* ---- open / close ------------------------------------------------------ */
 
 /* fsync a directory so that the files just created in it survive power loss
- * (fdatasync of data.mdb makes its contents durable, not its name). */
+ * (fdatasync of data.mdb makes its contents durable, not its name): 0 or errno. */
 static int sync_dir(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return errno;
-    int rc = fsync(fd) == 0 ? 0 : errno;
-    close(fd);
-    return rc;
+    return nb_fsync_dir(path) == 0 ? 0 : errno;
 }
 
 static void lmdb_flush(void *ctx);
