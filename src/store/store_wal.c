@@ -593,11 +593,6 @@ int store__wal_created(const store_wal_t *w)
     return w->created;
 }
 
-uint64_t store__wal_active_bytes(const store_wal_t *w)
-{
-    return w->off > WAL_PAGE ? w->off - WAL_PAGE : 0;
-}
-
 void store__wal_close(store_wal_t *w, int synced)
 {
     if (!w) return;

@@ -156,7 +156,4 @@ int store__wal_old_live(const store_wal_t *w);
  * file (synced), then free. w may be NULL. */
 void store__wal_close(store_wal_t *w, int synced);
 
-/* Bytes of sealed records written to the active file so far (tests). */
-uint64_t store__wal_active_bytes(const store_wal_t *w);
-
 #endif
