@@ -9,6 +9,8 @@
  *                 A v1 deployment keeps "snapshot": the resources at deploy time.
  *   key "k/{id}"  an API key (ApiKey shape)
  *   key "p/{id}"  a usage plan (UsagePlan shape + "_keys": [key ids])
+ *   key "u/{plan}/{key}"  a usage counter (quota.c: written in 1 s batches, not
+ *                 through these documents)
  * Every mutation changes the in-memory document, writes it, and replies from
  * the durability callback; apigw__svc.gen is bumped on every change so data
  * plane caches (compiled routes) know when to rebuild. */
@@ -88,7 +90,7 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) \
     X(create_usage_plan) X(get_usage_plan) X(get_usage_plans) X(delete_usage_plan) \
     X(update_usage_plan) X(create_usage_plan_key) X(get_usage_plan_keys)          \
-    X(get_usage_plan_key) X(delete_usage_plan_key)
+    X(get_usage_plan_key) X(delete_usage_plan_key) X(get_usage) X(update_usage)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
 

@@ -4,6 +4,7 @@
  * resource tree into the deployment ("_snapshot") — stages serve snapshots,
  * so later edits take effect only when redeployed, as in AWS. */
 #include "apigw/apigw_int.h"
+#include "apigw/access_log.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -159,6 +160,11 @@ void apigw__op_v1_update(nb_req_t *req)
         if (!dep || !json_object_get(json_object_get(doc, "deployments"), dep)) {
             json_decref(copy);
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid deployment identifier specified");
+            return;
+        }
+        if (apigw__access_log_check(json_object_get(copy, "accessLogSettings"), &msg) != 0) {
+            json_decref(copy);
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
             return;
         }
         json_object_set_new(copy, "lastUpdatedDate", apigw__epoch_now());

@@ -4,6 +4,7 @@
  * deployments, models), chosen by the operation's name. Wire names are the
  * botocore model's locationNames (camelCase); stored objects are wire shapes. */
 #include "apigw/apigw_int.h"
+#include "apigw/access_log.h"
 #include "core/alloc.h"
 #include <stdio.h>
 #include <string.h>
@@ -175,6 +176,8 @@ static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *sel
     if (!json_object_get(item, "routeSettings")) json_object_set_new(item, "routeSettings", json_object());
     if (!json_object_get(item, "stageVariables")) json_object_set_new(item, "stageVariables", json_object());
     if (!json_object_get(item, "autoDeploy") && is_http(doc)) json_object_set_new(item, "autoDeploy", json_false());
+    const char *msg;
+    if (apigw__access_log_check(json_object_get(item, "accessLogSettings"), &msg) != 0) return bad(req, msg);
     return 0;
 }
 
@@ -186,6 +189,22 @@ static int check_model(nb_req_t *req, json_t *doc, json_t *item, const char *sel
 }
 
 /* --- APIs ----------------------------------------------------------------- */
+
+/* The two sources API Gateway accepts for a WebSocket API's API key. */
+static int valid_key_selection(json_t *v)
+{
+    const char *e = json_string_value(v);
+    if (!v) return 1;
+    return e && (strcmp(e, "$request.header.x-api-key") == 0 || strcmp(e, "$context.authorizer.usageIdentifierKey") == 0);
+}
+
+static int check_key_selection(nb_req_t *req, json_t *body)
+{
+    if (valid_key_selection(json_object_get(body, "apiKeySelectionExpression"))) return 0;
+    nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid API Key Selection Expression: must be "
+                   "$request.header.x-api-key or $context.authorizer.usageIdentifierKey");
+    return -1;
+}
 
 static json_t *new_doc(json_t *api)
 {
@@ -269,6 +288,7 @@ void apigw__op_v2_create_api(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "RouteSelectionExpression is required for WEBSOCKET APIs");
         return;
     }
+    if (check_key_selection(req, b) != 0) return;
     const char *target = str(b, "target"), *rk = str(b, "routeKey");
     if (target && ws) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Target is not supported for WEBSOCKET APIs");
@@ -320,6 +340,7 @@ void apigw__op_v2_update_api(nb_req_t *req)
     json_t *doc = apigw__api_or_404(req, id, "v2");
     if (!doc) return;
     json_t *api = json_object_get(doc, "api");
+    if (check_key_selection(req, req->json) != 0) return;
     static const char *const allowed[] = {"name", "routeSelectionExpression", "apiKeySelectionExpression",
         "corsConfiguration", "description", "disableSchemaValidation", "disableExecuteApiEndpoint", "version"};
     for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {

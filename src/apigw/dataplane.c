@@ -1,10 +1,11 @@
 /* dataplane.c — entry of API invocations: recognise the address, find the
  * API and stage, hand over to the HTTP API or REST API flow; the shared
- * reply helpers.
+ * reply helpers and the request's access log line.
  *   Host "{id}.execute-api.localhost[:port]"  path "/{stage}/..." or $default
  *   path "/_aws/execute-api/{id}/{stage}/..."
  * Answers are the API's own plain HTTP, never AWS error shapes. */
 #include "apigw/dp.h"
+#include "apigw/access_log.h"
 #include "core/edge.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -35,48 +36,53 @@ void apigw__dp_release(apigw_dp_t *dp)
     dp->validators = dp->models = NULL;
 }
 
-static void access_log(apigw_dp_t *dp, int status, size_t len)
+/* One request's access log line: the $context variables of a REST or HTTP
+ * API request (or a WebSocket API's connection request). */
+typedef struct log_req {
+    apigw_dp_t *dp;
+    int status;
+    size_t len;
+} log_req_t;
+
+static const char *dp_var(void *arg, const char *name, char *num, size_t cap)
 {
-    json_t *als = json_object_get(dp->stage_obj, "accessLogSettings");
-    const char *fmt = json_string_value(json_object_get(als, "format"));
-    if (!fmt) return;
-    nb_buf_t b = NB_BUF_INIT;
-    char tbuf[40];
-    apigw__clf_time(dp->in.time_ms ? dp->in.time_ms : nb_wall_ms(), tbuf, sizeof tbuf);
-    for (const char *p = fmt; *p; p++) {
-        if (*p != '$' || strncmp(p, "$context.", 9) != 0) {
-            nb_buf_putc(&b, *p);
-            continue;
-        }
-        const char *n = p + 9, *e = n;
-        while ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e == '.' || (*e >= '0' && *e <= '9')) e++;
-        if (e > n && e[-1] == '.') e--;
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(e - n), n);
-        char num[32];
-        const char *v = "-";
-        if (!strcmp(name, "requestId") || !strcmp(name, "extendedRequestId")) v = dp->req->id;
-        else if (!strcmp(name, "identity.sourceIp")) v = dp->req->remote_addr;
-        else if (!strcmp(name, "httpMethod")) v = dp->req->method;
-        else if (!strcmp(name, "routeKey") || !strcmp(name, "resourcePath")) v = dp->route_key ? dp->route_key : "-";
-        else if (!strcmp(name, "status")) { snprintf(num, sizeof num, "%d", status); v = num; }
-        else if (!strcmp(name, "responseLength")) { snprintf(num, sizeof num, "%zu", len); v = num; }
-        else if (!strcmp(name, "protocol")) v = "HTTP/1.1";
-        else if (!strcmp(name, "requestTime")) v = tbuf;
-        else if (!strcmp(name, "stage")) v = dp->stage;
-        else if (!strcmp(name, "apiId")) v = dp->api_id;
-        else if (!strcmp(name, "path")) v = dp->path;
-        else if (!strcmp(name, "domainName")) v = dp->req->host;
-        else if (!strcmp(name, "requestTimeEpoch")) { snprintf(num, sizeof num, "%llu", (unsigned long long)nb_wall_ms()); v = num; }
-        else if (!strcmp(name, "integrationLatency") || !strcmp(name, "responseLatency")) {
-            snprintf(num, sizeof num, "%llu", (unsigned long long)((nb_now_us() - dp->t0_us) / 1000));
-            v = num;
-        }
-        nb_buf_puts(&b, v);
-        p = e - 1;
+    log_req_t *l = arg;
+    apigw_dp_t *dp = l->dp;
+    nb_req_t *req = dp->req;
+    if (!strcmp(name, "requestId") || !strcmp(name, "extendedRequestId")) return req->id;
+    if (!strcmp(name, "identity.sourceIp")) return req->remote_addr;
+    if (!strcmp(name, "identity.userAgent")) return nb_req_header(req, "user-agent");
+    if (!strcmp(name, "identity.apiKey")) return dp->api_key_value;
+    if (!strcmp(name, "identity.apiKeyId")) return dp->api_key_id;
+    if (!strcmp(name, "httpMethod")) return req->method;
+    if (!strcmp(name, "routeKey") || !strcmp(name, "resourcePath")) return dp->route_key;
+    if (!strcmp(name, "resourceId")) return dp->resource_id;
+    if (!strcmp(name, "protocol")) return "HTTP/1.1";
+    if (!strcmp(name, "stage")) return dp->stage;
+    if (!strcmp(name, "apiId")) return dp->api_id;
+    if (!strcmp(name, "accountId")) return req->ctx->cfg->account;
+    if (!strcmp(name, "path")) return dp->path;
+    if (!strcmp(name, "domainName")) return nb_req_header(req, "host") ? nb_req_header(req, "host") : req->host;
+    if (dp->ws && !strcmp(name, "connectionId")) return dp->ws_connection_id;
+    if (dp->ws && !strcmp(name, "eventType")) return "CONNECT";
+    if (!strcmp(name, "status")) { snprintf(num, cap, "%d", l->status); return num; }
+    if (!strcmp(name, "responseLength")) { snprintf(num, cap, "%zu", l->len); return num; }
+    uint64_t t0 = dp->in.time_ms ? dp->in.time_ms : nb_wall_ms() - (nb_now_us() - dp->t0_us) / 1000;
+    if (!strcmp(name, "requestTime")) { apigw__clf_time(t0, num, cap); return num; }
+    if (!strcmp(name, "requestTimeEpoch")) { snprintf(num, cap, "%llu", (unsigned long long)t0); return num; }
+    if (!strcmp(name, "integrationLatency") || !strcmp(name, "responseLatency")) {
+        snprintf(num, cap, "%llu", (unsigned long long)((nb_now_us() - dp->t0_us) / 1000));
+        return num;
     }
-    nb_log_info("apigw.access", "%s", b.data ? b.data : "");
-    nb_buf_free(&b);
+    return NULL;
+}
+
+void apigw__dp_access_log(apigw_dp_t *dp, int status, size_t len)
+{
+    const char *fmt = apigw__access_log_format(dp->stage_obj);
+    if (!fmt) return;
+    log_req_t l = {dp, status, len};
+    apigw__access_log(fmt, dp_var, &l);
 }
 
 void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
@@ -94,7 +100,7 @@ void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
         apigw__cors_headers(dp);
         nb_resp_header(req, "apigw-requestid", req->id);
     }
-    access_log(dp, out->status, out->body_len);
+    apigw__dp_access_log(dp, out->status, out->body_len);
     apigw__dp_release(dp);
     nb_reply(req, out->status, ct, out->body, out->body_len);
 }

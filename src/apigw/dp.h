@@ -22,6 +22,7 @@ struct apigw_dp {
     int v2;                    /* HTTP API (1) or REST API (0) */
     int ws;                    /* a WebSocket API's connection request */
     void *ext;                 /* WebSocket: the pending connection (ws_conn.c) */
+    const char *ws_connection_id;   /* WebSocket: the id the connection gets (access logs) */
     const char *api_id, *stage;
     const char *path;          /* client path without "/_aws/execute-api/{id}" (raw) */
     const char *route_path;    /* after the stage prefix (raw), "/" at least */
@@ -44,6 +45,9 @@ struct apigw_dp {
 
 /* Reply {"message": msg} with status (and the CORS headers of an HTTP API). */
 void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg);
+/* Write the stage's access log line for dp answered with status (done by
+ * apigw__dp_send; a WebSocket connection's 101 calls it itself). */
+void apigw__dp_access_log(apigw_dp_t *dp, int status, size_t len);
 /* Reply out (headers, status, body). */
 void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out);
 /* Release the dp's references (done by the reply functions). */
@@ -84,6 +88,12 @@ void apigw__dp_lambda_custom(apigw_dp_t *dp);
 /* REST: the request's API key (x-api-key) is enabled and in a usage plan of
  * this stage: 0 (dp->api_key_* set), else -1. */
 int apigw__api_key_check(apigw_dp_t *dp);
+/* The same for a key value found elsewhere (a WebSocket API's
+ * apiKeySelectionExpression); value may be NULL (-1). */
+int apigw__api_key_check_value(apigw_dp_t *dp, const char *value);
+/* The usage plan of dp's API key (none: 0): its bucket, then its quota
+ * (every keyed request counts): 0, -1 throttled, -2 quota exceeded. */
+int apigw__plan_take(apigw_dp_t *dp, uint64_t now_us);
 /* REST: usage plan, method and stage throttles: 0, -1 throttled, -2 quota exceeded. */
 int apigw__throttle_rest(apigw_dp_t *dp);
 /* 1 when content_type matches one of binaryMediaTypes: "image/png", "image/ *" (no space), any. */

@@ -6,6 +6,7 @@
  * (CreateStage, GetAuthorizer...): the handler is always the one of the path.
  * IAM actions are API Gateway's: "apigateway:{HTTP method}" on the path ARN. */
 #include "apigw/apigw_int.h"
+#include "apigw/throttle.h"
 #include "core/log.h"
 
 static const nb_op_t ops[] = {
@@ -117,18 +118,22 @@ static const nb_op_t ops[] = {
     {"GetUsagePlanKeys", apigw__op_get_usage_plan_keys, "apigateway:GET", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys", NULL, "GET /usageplans/{usageplanId}/keys", 0},
     {"GetUsagePlanKey", apigw__op_get_usage_plan_key, "apigateway:GET", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}", NULL, "GET /usageplans/{usageplanId}/keys/{keyId}", 0},
     {"DeleteUsagePlanKey", apigw__op_delete_usage_plan_key, "apigateway:DELETE", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}", NULL, "DELETE /usageplans/{usageplanId}/keys/{keyId}", 0},
+    {"GetUsage", apigw__op_get_usage, "apigateway:GET", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/usage", NULL, "GET /usageplans/{usageplanId}/usage", 0},
+    {"UpdateUsage", apigw__op_update_usage, "apigateway:PATCH", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}/usage", NULL, "PATCH /usageplans/{usageplanId}/keys/{keyId}/usage", 0},
 };
 
 static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", NULL};
 
 static int apigw_init(nb_ctx_t *ctx)
 {
-    return apigw__state_load(ctx);
+    if (apigw__state_load(ctx) != 0) return -1;
+    return apigw__quota_init(ctx);
 }
 
 static void apigw_stop(nb_ctx_t *ctx)
 {
     (void)ctx;
+    apigw__quota_stop();   /* the counters not yet written, while the store is open */
     apigw__state_free();
 }
 

@@ -8,15 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define NBUCKETS 1024
 
 typedef struct entry {
     struct entry *next;
     apigw_bucket_t bucket;
-    long long period_start;    /* quotas: start of the counted period (days since epoch...) */
-    long long used;
     char name[];
 } entry_t;
 
@@ -62,32 +59,6 @@ apigw_bucket_t *apigw__bucket(const char *name)
     return &lookup(name)->bucket;
 }
 
-static long long period_of(const char *period, uint64_t now_ms)
-{
-    long long day = (long long)(now_ms / 86400000ull);
-    if (period && strcmp(period, "WEEK") == 0) return (day + 3) / 7;   /* weeks start on Monday */
-    if (period && strcmp(period, "MONTH") == 0) {
-        time_t t = (time_t)(now_ms / 1000);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        return (long long)tm.tm_year * 12 + tm.tm_mon;
-    }
-    return day;
-}
-
-int apigw__quota_take(const char *name, const char *period, long long limit, uint64_t now_ms)
-{
-    entry_t *e = lookup(name);
-    long long p = period_of(period, now_ms);
-    if (e->period_start != p) {
-        e->period_start = p;
-        e->used = 0;
-    }
-    if (e->used >= limit) return -1;
-    e->used++;
-    return 0;
-}
-
 void apigw__throttle_reset(void)
 {
     for (size_t i = 0; i < NBUCKETS; i++) {
@@ -99,6 +70,7 @@ void apigw__throttle_reset(void)
         }
         table[i] = NULL;
     }
+    apigw__quota_reset();
 }
 
 /* Rate/burst of a RouteSettings object; 0 when it sets none. */
@@ -111,19 +83,24 @@ static int limits(json_t *s, double *rate, double *burst)
     return 1;
 }
 
-int apigw__throttle_http(apigw_dp_t *dp)
+int apigw__throttle_route(const char *api_id, const char *stage, json_t *stage_obj, const char *route_key)
 {
     char name[512];
     double rate, burst;
     uint64_t now = nb_now_us();
-    json_t *rs = json_object_get(json_object_get(dp->stage_obj, "routeSettings"), dp->route_key);
+    json_t *rs = json_object_get(json_object_get(stage_obj, "routeSettings"), route_key);
     if (limits(rs, &rate, &burst)) {
-        snprintf(name, sizeof name, "%s/%s/%s", dp->api_id, dp->stage, dp->route_key);
+        snprintf(name, sizeof name, "%s/%s/%s", api_id, stage, route_key);
         if (apigw__bucket_take(apigw__bucket(name), rate, burst, now) != 0) return -1;
     }
-    if (limits(json_object_get(dp->stage_obj, "defaultRouteSettings"), &rate, &burst)) {
-        snprintf(name, sizeof name, "%s/%s", dp->api_id, dp->stage);
+    if (limits(json_object_get(stage_obj, "defaultRouteSettings"), &rate, &burst)) {
+        snprintf(name, sizeof name, "%s/%s", api_id, stage);
         if (apigw__bucket_take(apigw__bucket(name), rate, burst, now) != 0) return -1;
     }
     return apigw__bucket_take(apigw__bucket("account"), APIGW_DEFAULT_RATE, APIGW_DEFAULT_BURST, now);
+}
+
+int apigw__throttle_http(apigw_dp_t *dp)
+{
+    return apigw__throttle_route(dp->api_id, dp->stage, dp->stage_obj, dp->route_key);
 }

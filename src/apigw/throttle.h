@@ -5,10 +5,11 @@
  * name ("{api}/{stage}", "{api}/{stage}/{route}", "plan/{plan}/{key}"),
  * created on first use; they restart full after a daemon restart, like
  * AWS's best-effort throttling. Quotas count requests per key and plan in
- * the current day/week/month (UTC). */
+ * the current day/week/month (UTC) and survive restarts (quota.c). */
 #ifndef NB_APIGW_THROTTLE_H
 #define NB_APIGW_THROTTLE_H
 #include <stdint.h>
+#include <jansson.h>
 
 typedef struct apigw_bucket {
     double tokens;
@@ -26,15 +27,37 @@ int apigw__bucket_take(apigw_bucket_t *b, double rate, double burst, uint64_t no
 /* The named bucket (created full on first use); never NULL. */
 apigw_bucket_t *apigw__bucket(const char *name);
 
-/* Count one request against a quota of limit per period ("DAY", "WEEK",
- * "MONTH") for name at Unix time now_ms: 0, or -1 when the quota is used up. */
+/* --- quota.c: usage-plan counters, persisted in batches ---------------------
+ * name is "{plan}/{key}". */
+/* Count one request against a quota of limit (< 0: none, count only) per
+ * period ("DAY", "WEEK", "MONTH") at Unix time now_ms: 0, or -1 when the
+ * quota is used up (the request is not counted). */
 int apigw__quota_take(const char *name, const char *period, long long limit, uint64_t now_ms);
+/* [[used, remaining], ...] for each UTC day number from_day..to_day (new ref). */
+json_t *apigw__quota_usage(const char *name, const char *period, long long limit, long long from_day,
+                           long long to_day, uint64_t now_ms);
+/* UpdateUsage: the current period's remaining quota becomes remaining; returns
+ * the record to write now (new ref). */
+json_t *apigw__quota_set_remaining(const char *name, const char *period, long long limit, long long remaining,
+                                   uint64_t now_ms);
+/* The stored record of counter name (new ref), or NULL when it has none. */
+json_t *apigw__quota_record(const char *name);
+/* Load the counters and start the 1 s flush timer / write what is left and
+ * stop (clean shutdown) / forget everything in memory (tests). */
+struct nb_ctx;
+int apigw__quota_init(struct nb_ctx *ctx);
+void apigw__quota_stop(void);
+void apigw__quota_reset(void);
 
-/* Forget every bucket and counter (tests, shutdown). */
+/* Forget every bucket and counter in memory (tests). */
 void apigw__throttle_reset(void);
 
 struct apigw_dp;
 /* HTTP APIs: route, stage and account buckets. 0 or -1 (throttled). */
 int apigw__throttle_http(struct apigw_dp *dp);
+/* HTTP and WebSocket APIs: the stage's routeSettings[route_key], its
+ * defaultRouteSettings (throttlingRateLimit / throttlingBurstLimit) and the
+ * account's buckets. 0 or -1 (throttled). stage_obj borrowed. */
+int apigw__throttle_route(const char *api_id, const char *stage, json_t *stage_obj, const char *route_key);
 
 #endif

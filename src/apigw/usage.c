@@ -1,7 +1,8 @@
-/* usage.c — REST API keys and usage plans on the data plane: the x-api-key
- * check of key-required methods and the throttles of a REST request
- * (usage plan of the key: its rate/burst then its quota; the method's
- * settings "{path}/{METHOD}", the stage-wide star-slash-star entry, and the account). */
+/* usage.c — API keys and usage plans on the data plane: the API key check of
+ * key-required REST methods and WebSocket $connect routes, the usage plan of
+ * the key (its rate/burst, then its quota, counted in quota.c), and the
+ * throttles of a REST request (the method's settings "{path}/{METHOD}", the
+ * stage-wide star-slash-star entry, and the account). */
 #include "apigw/dp.h"
 #include "apigw/throttle.h"
 #include "core/util.h"
@@ -39,7 +40,11 @@ static json_t *plan_for(const char *kid, const char *api, const char *stage, con
 
 int apigw__api_key_check(apigw_dp_t *dp)
 {
-    const char *value = apigw__dp_header(dp, "x-api-key");
+    return apigw__api_key_check_value(dp, apigw__dp_header(dp, "x-api-key"));
+}
+
+int apigw__api_key_check_value(apigw_dp_t *dp, const char *value)
+{
     if (!value) return -1;
     const char *kid;
     json_t *key;
@@ -64,25 +69,31 @@ static int take(const char *name, json_t *settings, const char *rate_k, const ch
     return apigw__bucket_take(apigw__bucket(name), rate, burst, now);
 }
 
+int apigw__plan_take(apigw_dp_t *dp, uint64_t now)
+{
+    if (!dp->api_key_id) return 0;
+    const char *pid;
+    json_t *plan = plan_for(dp->api_key_id, dp->api_id, dp->stage, &pid);
+    if (!plan) return 0;
+    char name[300];
+    snprintf(name, sizeof name, "plan/%s/%s", pid, dp->api_key_id);
+    if (take(name, json_object_get(plan, "throttle"), "rateLimit", "burstLimit", now) != 0) return -1;
+    /* every keyed request is counted (GetUsage), the limit only with a quota */
+    json_t *q = json_object_get(plan, "quota");
+    json_t *lim = json_object_get(q, "limit");
+    snprintf(name, sizeof name, "%s/%s", pid, dp->api_key_id);
+    if (apigw__quota_take(name, str(q, "period"), json_is_integer(lim) ? json_integer_value(lim) : -1,
+                          nb_wall_ms()) != 0)
+        return -2;
+    return 0;
+}
+
 int apigw__throttle_rest(apigw_dp_t *dp)
 {
     char name[600];
     uint64_t now = nb_now_us();
-    if (dp->api_key_id) {
-        const char *pid;
-        json_t *plan = plan_for(dp->api_key_id, dp->api_id, dp->stage, &pid);
-        if (plan) {
-            snprintf(name, sizeof name, "plan/%s/%s", pid, dp->api_key_id);
-            if (take(name, json_object_get(plan, "throttle"), "rateLimit", "burstLimit", now) != 0) return -1;
-            json_t *q = json_object_get(plan, "quota");
-            if (json_is_integer(json_object_get(q, "limit"))) {
-                snprintf(name, sizeof name, "quota/%s/%s", pid, dp->api_key_id);
-                if (apigw__quota_take(name, str(q, "period"), json_integer_value(json_object_get(q, "limit")),
-                                      nb_wall_ms()) != 0)
-                    return -2;
-            }
-        }
-    }
+    int rc = apigw__plan_take(dp, now);
+    if (rc != 0) return rc;
     json_t *ms = json_object_get(dp->stage_obj, "methodSettings");
     snprintf(name, sizeof name, "%s/%s", dp->route_key, dp->req->method);
     json_t *m = json_object_get(ms, name);

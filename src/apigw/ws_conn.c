@@ -4,9 +4,15 @@
  *         (answer sent back when the route has a route response), ping → pong,
  *         close frame → close frame back, protocol error / oversized → close 1002/1007/1009
  *   end (close, drop, DeleteConnection, server stop) ──▶ $disconnect, GONE
+ * A message is throttled by the stage's routeSettings / defaultRouteSettings
+ * before its function runs (the client gets {"message": "Too many requests",
+ * "connectionId", "requestId"}); each MESSAGE and DISCONNECT writes the
+ * stage's access log line (MESSAGE once settled: answered, failed, timed out).
  * Addresses: ws://{api}.execute-api.localhost:PORT/{stage} and
  * ws://127.0.0.1:PORT/_aws/execute-api/{api}/{stage}. */
 #include "apigw/dp.h"
+#include "apigw/access_log.h"
+#include "apigw/throttle.h"
 #include "apigw/ws.h"
 #include "apigw/ws_int.h"
 #include "core/alloc.h"
@@ -218,6 +224,52 @@ static void gateway_message(apigw_ws_t *ws, const char *msg, const char *request
     nb_buf_free(&b);
 }
 
+/* --- access logs ------------------------------------------------------------ */
+
+/* One WebSocket event's access log line (CONNECT is ws_open.c's, through the
+ * connection request). */
+typedef struct ws_log {
+    const apigw_ws_t *ws;
+    const char *event, *route_key, *request_id, *message_id, *error;
+    int status;
+    uint64_t t_ms, t0_us;        /* when the event arrived: wall ms, monotonic us */
+} ws_log_t;
+
+static const char *ws_var(void *arg, const char *name, char *num, size_t cap)
+{
+    const ws_log_t *l = arg;
+    const apigw_ws_t *ws = l->ws;
+    if (!strcmp(name, "requestId") || !strcmp(name, "extendedRequestId")) return l->request_id;
+    if (!strcmp(name, "connectionId")) return ws->id;
+    if (!strcmp(name, "eventType")) return l->event;
+    if (!strcmp(name, "routeKey")) return l->route_key;
+    if (!strcmp(name, "messageId")) return l->message_id;
+    if (!strcmp(name, "error.message")) return l->error;
+    if (!strcmp(name, "identity.sourceIp")) return ws->source_ip;
+    if (!strcmp(name, "identity.userAgent")) return ws->user_agent;
+    if (!strcmp(name, "apiId")) return ws->api_id;
+    if (!strcmp(name, "stage")) return ws->stage;
+    if (!strcmp(name, "domainName")) return ws->domain;
+    if (!strcmp(name, "accountId")) return apigw__svc.ctx ? apigw__svc.ctx->cfg->account : NULL;
+    if (!strcmp(name, "status")) { snprintf(num, cap, "%d", l->status); return num; }
+    if (!strcmp(name, "connectedAt")) { snprintf(num, cap, "%llu", (unsigned long long)ws->connected_at); return num; }
+    if (!strcmp(name, "requestTime")) { apigw__clf_time(l->t_ms, num, cap); return num; }
+    if (!strcmp(name, "requestTimeEpoch")) { snprintf(num, cap, "%llu", (unsigned long long)l->t_ms); return num; }
+    if (!strcmp(name, "integrationLatency") || !strcmp(name, "responseLatency")) {
+        snprintf(num, cap, "%llu", (unsigned long long)((nb_now_us() - l->t0_us) / 1000));
+        return num;
+    }
+    return NULL;
+}
+
+static void ws_access_log(const ws_log_t *l)
+{
+    json_t *st;
+    apigw__ws_served(l->ws->api_id, l->ws->stage, &st);
+    const char *fmt = apigw__access_log_format(st);
+    if (fmt) apigw__access_log(fmt, ws_var, (void *)l);
+}
+
 /* --- Lambda calls ---------------------------------------------------------- */
 
 /* One route call, bounded by the integration timeout:
@@ -232,7 +284,18 @@ typedef struct ws_call {
     int settled;                /* answered or timed out */
     uv_timer_t timer;
     char request_id[40];
+    int logged;                 /* a MESSAGE: its access log line when settled */
+    char message_id[20];
+    char route_key[128];
+    uint64_t t_ms, t0_us;
 } ws_call_t;
+
+static void call_log(ws_call_t *c, int status, const char *error)
+{
+    if (!c->logged) return;
+    ws_log_t l = {c->ws, "MESSAGE", c->route_key, c->request_id, c->message_id, error, status, c->t_ms, c->t0_us};
+    ws_access_log(&l);
+}
 
 static void call_unref(ws_call_t *c)
 {
@@ -251,6 +314,7 @@ static void on_call_timeout(uv_timer_t *t)
     ws_call_t *c = t->data;
     c->settled = 1;
     if (c->ws->state == APIGW_WS_OPEN) gateway_message(c->ws, "Endpoint request timed out", c->request_id);
+    call_log(c, 504, "Endpoint request timed out");
     uv_close((uv_handle_t *)&c->timer, on_call_timer_closed);
 }
 
@@ -286,21 +350,31 @@ static void on_message_result(void *arg, const lambda_result_t *res)
         c->settled = 1;
         uv_timer_stop(&c->timer);
         uv_close((uv_handle_t *)&c->timer, on_call_timer_closed);
+        int failed = res->error != NB_OK || res->function_error;
         if (ws->state == APIGW_WS_OPEN) {
-            if (res->error != NB_OK || res->function_error)
+            if (failed)
                 gateway_message(ws, "Internal server error", c->request_id);
             else if (c->two_way)
                 send_answer(ws, res->payload, res->payload_len);
         }
+        call_log(c, failed ? 500 : 200, failed ? "Internal server error" : NULL);
     }
     call_unref(c);
 }
 
+/* Call fn with event; log: the MESSAGE's access log fields (NULL: none). */
 static void invoke(apigw_ws_t *ws, const char *fn, unsigned timeout_ms, json_t *event, int answer,
-                   const char *request_id)
+                   const char *request_id, const ws_log_t *log)
 {
     char *text = json_dumps(event, JSON_COMPACT);
     ws_call_t *c = nb_xcalloc(1, sizeof *c);
+    if (log) {
+        c->logged = 1;
+        snprintf(c->message_id, sizeof c->message_id, "%s", log->message_id);
+        snprintf(c->route_key, sizeof c->route_key, "%s", log->route_key);
+        c->t_ms = log->t_ms;
+        c->t0_us = log->t0_us;
+    }
     c->ws = ws;
     c->two_way = answer;
     c->refs = 2;
@@ -371,15 +445,27 @@ static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, s
     if (!route || key[0] == '$') route = doc ? apigw__ws_route(doc, "$default") : NULL;
     unsigned to = 29000;
     const char *fn = route ? apigw__ws_route_function(a, st, doc, route, &to) : NULL;
+    const char *rk = route ? json_string_value(json_object_get(route, "routeKey")) : "$default";
+    ws_log_t log = {ws, "MESSAGE", rk, rid, mid, NULL, 0, nb_wall_ms(), nb_now_us()};
     if (!route) {
         gateway_message(ws, "Forbidden", rid);
+        log.status = 403;
+        log.error = "Forbidden";
+        ws_access_log(&log);
+    } else if (apigw__throttle_route(ws->api_id, ws->stage, st, rk) != 0) {
+        gateway_message(ws, "Too many requests", rid);   /* the message never reaches the function */
+        log.status = 429;
+        log.error = "Too many requests";
+        ws_access_log(&log);
     } else if (!fn) {
         gateway_message(ws, "Internal server error", rid);
+        log.status = 500;
+        log.error = "Internal server error";
+        ws_access_log(&log);
     } else {
         apigw_ws_info_t ci;
         apigw__ws_info(ws, &ci);
-        const char *rk = json_string_value(json_object_get(route, "routeKey"));
-        json_t *ev = apigw__ws_event(&ci, "MESSAGE", rk, rid, mid, nb_wall_ms());
+        json_t *ev = apigw__ws_event(&ci, "MESSAGE", rk, rid, mid, log.t_ms);
         if (kind == APIGW_WS_TEXT) {
             json_object_set_new(ev, "body", json_stringn((const char *)data, len));
         } else {
@@ -389,7 +475,7 @@ static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, s
             json_object_set_new(ev, "isBase64Encoded", json_true());
             nb_buf_free(&b);
         }
-        invoke(ws, fn, to, ev, two_way(route), rid);
+        invoke(ws, fn, to, ev, two_way(route), rid, &log);
         json_decref(ev);
     }
     nb_arena_free(a);
@@ -453,9 +539,11 @@ static void on_close(nb_conn_t *conn, void *arg)
     json_t *route = doc ? apigw__ws_route(doc, "$disconnect") : NULL;
     unsigned to = 29000;
     const char *fn = route ? apigw__ws_route_function(a, st, doc, route, &to) : NULL;
+    char rid[37];
+    nb_uuid4(rid);
+    ws_log_t log = {ws, "DISCONNECT", "$disconnect", rid, NULL, NULL, 200, nb_wall_ms(), nb_now_us()};
+    ws_access_log(&log);
     if (fn && apigw__svc.ctx) {
-        char rid[37];
-        nb_uuid4(rid);
         apigw_ws_info_t ci;
         apigw__ws_info(ws, &ci);
         json_t *ev = apigw__ws_event(&ci, "DISCONNECT", "$disconnect", rid, NULL, nb_wall_ms());
@@ -470,7 +558,7 @@ static void on_close(nb_conn_t *conn, void *arg)
         json_object_foreach(h, k, v) json_object_set_new(mh, k, json_pack("[O]", v));
         json_object_set_new(ev, "headers", h);
         json_object_set_new(ev, "multiValueHeaders", mh);
-        invoke(ws, fn, to, ev, 0, rid);
+        invoke(ws, fn, to, ev, 0, rid, NULL);
         json_decref(ev);
     }
     nb_arena_free(a);

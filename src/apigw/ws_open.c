@@ -1,11 +1,15 @@
 /* ws_open.c — a WebSocket API's connection request, up to the switch:
- *   address → stage ─▶ handshake checks (RFC 6455 4.2.1) ─▶ $connect authorizer
+ *   address → stage ─▶ handshake checks (RFC 6455 4.2.1) ─▶ throttle (429)
+ *   ─▶ $connect authorizer ─▶ API key + usage plan (403 / 429)
  *   ─▶ $connect integration (Lambda proxy) ──2xx──▶ 101 (apigw__ws_open), OPEN
  *                                          └──other status / error──▶ that HTTP answer
+ * Every answer, the 101 included, writes the stage's access log line
+ * (eventType CONNECT).
  * Until the switch the request's arena holds what the connection will be
  * (pending_t), so a $connect timeout (504) leaves nothing behind. */
 #include "apigw/dp.h"
 #include "apigw/auth.h"
+#include "apigw/throttle.h"
 #include "apigw/ws.h"
 #include "apigw/ws_int.h"
 #include "core/alloc.h"
@@ -95,6 +99,7 @@ static void accept_connection(apigw_dp_t *dp, apigw_ws_t *ws, const char *protoc
         h[2].value_len = strlen(protocol);
         nh = 3;
     }
+    apigw__dp_access_log(dp, 200, 0);
     apigw__dp_release(dp);
     apigw__ws_open(ws, req, h, nh);   /* req is gone */
 }
@@ -167,12 +172,42 @@ static int check_handshake(apigw_dp_t *dp)
     return 0;
 }
 
-/* After authorization: the $connect integration, or the connection at once. */
+/* The API key of a connection request, from the API's apiKeySelectionExpression
+ * (borrowed), or NULL. */
+static const char *request_api_key(apigw_dp_t *dp)
+{
+    const char *e = json_string_value(json_object_get(dp->api, "apiKeySelectionExpression"));
+    if (e && strcmp(e, "$context.authorizer.usageIdentifierKey") == 0)
+        return json_string_value(json_object_get(dp->authorizer_ctx, "usageIdentifierKey"));
+    return nb_req_header(dp->req, "x-api-key");
+}
+
+/* A $connect route with apiKeyRequired: the key is enabled and in a usage
+ * plan of this stage (else 403), whose throttle and quota it passes (else
+ * 429). 0, or -1 after answering. */
+static int check_api_key(apigw_dp_t *dp, json_t *route)
+{
+    if (!json_is_true(json_object_get(route, "apiKeyRequired"))) return 0;
+    if (apigw__api_key_check_value(dp, request_api_key(dp)) != 0) {
+        apigw__dp_message(dp, 403, "Forbidden");
+        return -1;
+    }
+    int rc = apigw__plan_take(dp, nb_now_us());
+    if (rc != 0) {
+        apigw__dp_message(dp, 429, rc == -2 ? "Limit Exceeded" : "Too Many Requests");
+        return -1;
+    }
+    return 0;
+}
+
+/* After authorization: the API key, then the $connect integration, or the
+ * connection at once. */
 static void connect_step(apigw_dp_t *dp)
 {
     const pending_t *pd = dp->ext;
     json_t *doc = apigw__ws_served(dp->api_id, dp->stage, NULL);
     json_t *route = doc ? apigw__ws_route(doc, "$connect") : NULL;
+    if (route && check_api_key(dp, route) != 0) return;
     if (!route) {
         accept_connection(dp, ws_new(dp, pd), NULL);
         return;
@@ -212,6 +247,12 @@ void apigw__dp_ws(apigw_dp_t *dp, json_t *live)
     apigw__ws_new_id(pd->id);
     pd->connected_at = nb_wall_ms();
     dp->ext = pd;
+    dp->ws_connection_id = pd->id;
+    /* throttled before any function runs (authorizer or $connect) */
+    if (apigw__throttle_route(dp->api_id, dp->stage, st, "$connect") != 0) {
+        apigw__dp_message(dp, 429, "Too Many Requests");
+        return;
+    }
     json_t *route = apigw__ws_route(doc, "$connect");
     const char *at = json_string_value(json_object_get(route, "authorizationType"));
     if (at && strcmp(at, "AWS_IAM") == 0 && !nb_req_header(dp->req, "authorization") &&
