@@ -1,10 +1,11 @@
 // nimbus.mjs — start a real nimbus for the Node.js tests (the counterpart of
 // harness.py): a free loopback port, a fresh data directory, stopped (and the
-// directory removed) by stop(). The daemon's root credentials (generated at
-// first start in DATA/credentials.json) are returned as `credentials` and put
-// in process.env for SDKs that read the environment.
+// directory removed) by stop(); its log (stderr) in DATA/nimbus.log (logPath).
+// The daemon's root credentials (generated at first start in
+// DATA/credentials.json) are returned as `credentials` and put in process.env
+// for SDKs that read the environment.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +26,12 @@ function ensureExecutionRole(endpoint) {
 
 export async function startNimbus(extraArgs = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbus-e2e-node-'));
+  // the daemon's log (stderr) in DATA/nimbus.log, as harness.py keeps it
+  const logPath = join(dataDir, 'nimbus.log');
+  const logFd = openSync(logPath, 'a');
   const proc = spawn(BINARY, ['up', '--listen', '127.0.0.1:0', '--data', dataDir, ...extraArgs],
-                     { stdio: ['ignore', 'pipe', 'ignore'] });
+                     { stdio: ['ignore', 'pipe', logFd] });
+  closeSync(logFd);
   const endpoint = await new Promise((ok, fail) => {
     let buf = '';
     const timer = setTimeout(() => fail(new Error('nimbus did not start')), 10000);
@@ -48,6 +53,7 @@ export async function startNimbus(extraArgs = []) {
   return {
     endpoint,
     dataDir,
+    logPath,
     credentials,
     accountId: stored.AccountId,
     async stop() {
