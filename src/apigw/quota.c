@@ -156,7 +156,6 @@ json_t *apigw__quota_usage(const char *name, const char *period, long long limit
             for (long long e = d; e >= d - HIST && period_of_day(k, e) == p; e--) through += day_count(c, e);
         }
         long long remaining = limit >= 0 ? limit - through : 0;
-        if (d > today) remaining = limit >= 0 ? limit : 0;
         json_array_append_new(out, json_pack("[I,I]", (json_int_t)used, (json_int_t)remaining));
     }
     return out;
