@@ -65,6 +65,7 @@ static const char *dp_var(void *arg, const char *name, char *num, size_t cap)
     if (!strcmp(name, "domainName")) return nb_req_header(req, "host") ? nb_req_header(req, "host") : req->host;
     if (dp->ws && !strcmp(name, "connectionId")) return dp->ws_connection_id;
     if (dp->ws && !strcmp(name, "eventType")) return "CONNECT";
+    if (!strcmp(name, "error.message")) return dp->error_message;
     if (!strcmp(name, "status")) { snprintf(num, cap, "%d", l->status); return num; }
     if (!strcmp(name, "responseLength")) { snprintf(num, cap, "%zu", l->len); return num; }
     uint64_t t0 = dp->in.time_ms ? dp->in.time_ms : nb_wall_ms() - (nb_now_us() - dp->t0_us) / 1000;
@@ -107,6 +108,7 @@ void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
 
 void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg)
 {
+    dp->error_message = msg;
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_puts(&b, "{\"message\":\"");
     nb_buf_json_escape(&b, msg, strlen(msg));

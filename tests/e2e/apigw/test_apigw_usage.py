@@ -154,7 +154,7 @@ class AccessLogs(NimbusTestCase):
         fmt = ('{"rid":"$context.requestId","ip":"$context.identity.sourceIp","method":"$context.httpMethod",'
                '"path":"$context.resourcePath","status":"$context.status","len":"$context.responseLength",'
                '"stage":"$context.stage","api":"$context.apiId","keyId":"$context.identity.apiKeyId",'
-               '"proto":"$context.protocol","missing":"$context.authorizer.principalId"}')
+               '"proto":"$context.protocol","missing":"$context.authorizer.principalId","err":"$context.error.message"}')
         st = self.gw.update_stage(restApiId=api_id, stageName="p", patchOperations=[
             {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": LOG_ARN},
             {"op": "replace", "path": "/accessLogSettings/format", "value": fmt}])
@@ -172,7 +172,8 @@ class AccessLogs(NimbusTestCase):
                          ("GET", "/m", "200", "p", api_id))
         self.assertEqual((first["len"], first["keyId"], first["proto"], first["missing"]),
                          (str(len(ok.body)), key["id"], "HTTP/1.1", "-"))
-        self.assertEqual((second["status"], second["keyId"]), ("403", "-"))
+        self.assertEqual((second["status"], second["keyId"], second["err"]), ("403", "-", "Forbidden"))
+        self.assertEqual(first["err"], "-")
         self.assertNotEqual(first["rid"], second["rid"])
         # removing the settings stops the lines
         self.gw.update_stage(restApiId=api_id, stageName="p",
