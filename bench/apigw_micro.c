@@ -1,12 +1,15 @@
 /* apigw_micro.c — API Gateway's own overhead per request, without sockets or
  * functions: route match among 20 routes, the payload 2.0 event built and
  * serialized, the function's answer parsed and mapped back, the throttle
- * buckets (route, stage, account) checked. Target: ≤ 50 µs per request.
+ * buckets (route, stage, account) checked, the request counted for a usage
+ * plan's key (quota.c: memory only, flushed by a timer outside the request).
+ * Target: ≤ 50 µs per request. Apart, not in the total: rendering one access
+ * log line (only stages with accessLogSettings pay it; written to /dev/null).
  *
  * Not in the Makefile. Build and run from the repository root after `make`:
  *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc bench/apigw_micro.c \
  *      $(find build/obj -name '*.o' ! -name main.o) \
- *      -luv -ljansson -lssl -lcrypto -lseccomp -larchive -llmdb -lhttp_parser -lz -lpthread -lm -ldl \
+ *      -luv -ljansson -lssl -lcrypto -lseccomp -lyaml -larchive -llmdb -lhttp_parser -lz -lpthread -lm -ldl \
  *      -o build/apigw_micro
  *   build/apigw_micro [ITERATIONS]
  * Prints the mean microseconds of each step and of the whole, and the median
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "apigw/access_log.h"
 #include "apigw/event.h"
 #include "apigw/route.h"
 #include "apigw/throttle.h"
@@ -28,6 +32,19 @@ static const char *const keys[] = {
     "GET /search", "ANY /admin/{proxy+}", "GET /static/{path+}", "POST /login", "POST /logout",
     "GET /me", "$default",
 };
+
+/* The variables of a typical access log format. */
+static const char *log_var(void *arg, const char *name, char *scratch, size_t cap)
+{
+    (void)arg;
+    if (!strcmp(name, "requestId")) return "c0a8f6d2-3b5e-4a8e-9b1f-2d6c8e7f9a01";
+    if (!strcmp(name, "identity.sourceIp")) return "127.0.0.1";
+    if (!strcmp(name, "routeKey")) return "GET /users/{id}";
+    if (!strcmp(name, "status")) return "200";
+    if (!strcmp(name, "requestTime")) { apigw__clf_time(nb_wall_ms(), scratch, cap); return scratch; }
+    if (!strcmp(name, "responseLength")) return "58";
+    return NULL;
+}
 
 int main(int argc, char **argv)
 {
@@ -46,7 +63,7 @@ int main(int argc, char **argv)
     };
     const char *answer = "{\"statusCode\":200,\"headers\":{\"content-type\":\"application/json\",\"x-id\":\"1\"},"
                          "\"body\":\"{\\\"id\\\":\\\"42\\\",\\\"name\\\":\\\"Ann\\\",\\\"email\\\":\\\"ann@example.com\\\"}\"}";
-    double t_route = 0, t_event = 0, t_map = 0, t_thr = 0;
+    double t_route = 0, t_event = 0, t_map = 0, t_thr = 0, t_quota = 0;
     size_t nb = (size_t)(iters / 1000 + 1), bi = 0;
     double *batch = calloc(nb, sizeof *batch);
     uint64_t b0 = nb_now_us();
@@ -91,11 +108,14 @@ int main(int argc, char **argv)
         apigw__bucket_take(apigw__bucket("abc123/$default"), 1e9, 1e9, t3);
         apigw__bucket_take(apigw__bucket("account"), 1e9, 1e9, t3);
         uint64_t t4 = nb_now_us();
+        apigw__quota_take("plan01/key0123456", "MONTH", 1000000000000LL, in.time_ms);
+        uint64_t t5 = nb_now_us();
         nb_buf_free(&ev);
         t_route += (double)(t1 - t0);
         t_event += (double)(t2 - t1);
         t_map += (double)(t3 - t2);
         t_thr += (double)(t4 - t3);
+        t_quota += (double)(t5 - t4);
         if ((i + 1) % 1000 == 0 && bi < nb) {
             uint64_t now = nb_now_us();
             batch[bi++] = (double)(now - b0) / 1000.0;
@@ -108,6 +128,7 @@ int main(int argc, char **argv)
     printf("  event 2.0 + JSON   %7.2f us\n", t_event / (double)iters);
     printf("  response mapping   %7.2f us\n", t_map / (double)iters);
     printf("  throttle (3 bkts)  %7.2f us\n", t_thr / (double)iters);
+    printf("  usage plan count   %7.2f us\n", t_quota / (double)iters);
     printf("  total              %7.2f us  (target <= 50 us)\n", total);
     for (size_t x = 1; x < bi; x++)   /* insertion sort of the batch means */
         for (size_t y = x; y > 0 && batch[y - 1] > batch[y]; y--) {
@@ -119,6 +140,18 @@ int main(int argc, char **argv)
     if (bi) printf("  per-batch median   %7.2f us, best %.2f us\n", median, batch[0]);
     free(batch);
     total = median;
+    /* one access log line (stages with accessLogSettings only), to /dev/null */
+    fflush(stdout);
+    if (freopen("/dev/null", "w", stderr)) {
+        const char *fmt = "{\"requestId\":\"$context.requestId\",\"ip\":\"$context.identity.sourceIp\","
+                          "\"requestTime\":\"$context.requestTime\",\"routeKey\":\"$context.routeKey\","
+                          "\"status\":\"$context.status\",\"responseLength\":\"$context.responseLength\"}";
+        long n = iters / 4 + 1;
+        uint64_t l0 = nb_now_us();
+        for (long i = 0; i < n; i++) apigw__access_log(fmt, log_var, NULL);
+        printf("  access log line    %7.2f us  (apart: only with accessLogSettings)\n",
+               (double)(nb_now_us() - l0) / (double)n);
+    }
     nb_arena_free(a);
     nb_arena_free(setup);
     return total <= 50.0 ? 0 : 2;
