@@ -116,8 +116,9 @@ static void deny(apigw_dp_t *dp, int status)
     }
 }
 
-/* Apply a decision (cached or fresh): allow → ctx + next; else deny. */
-static void decide(apigw_dp_t *dp, apigw_dp_next_fn next, int allow, json_t *ctx)
+/* Apply a decision (cached or fresh): allow → ctx (+ the answer's
+ * usageIdentifierKey uik, may be NULL) + next; else deny. */
+static void decide(apigw_dp_t *dp, apigw_dp_next_fn next, int allow, json_t *ctx, const char *uik)
 {
     if (!allow) {
         deny(dp, 403);
@@ -125,6 +126,7 @@ static void decide(apigw_dp_t *dp, apigw_dp_next_fn next, int allow, json_t *ctx
     }
     json_decref(dp->authorizer_ctx);
     dp->authorizer_ctx = json_incref(ctx);
+    dp->usage_identifier_key = uik ? nb_arena_strdup(dp->req->arena, uik) : NULL;
     next(dp);
 }
 
@@ -173,13 +175,17 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
             return;
         }
     }
+    const char *uik = str(out, "usageIdentifierKey");
+    uik = uik ? nb_arena_strdup(dp->req->arena, uik) : NULL;
     json_decref(out);
     if (ttl > 0 && key) {
         if (!cache) cache = json_object();
-        json_object_set_new(cache, key, json_pack("{s:I,s:b,s:O}", "exp", (json_int_t)(nb_wall_ms() + (uint64_t)ttl * 1000),
-                                                  "allow", allow, "ctx", ctx));
+        json_t *e = json_pack("{s:I,s:b,s:O}", "exp", (json_int_t)(nb_wall_ms() + (uint64_t)ttl * 1000), "allow", allow,
+                              "ctx", ctx);
+        if (uik) json_object_set_new(e, "uik", json_string(uik));
+        json_object_set_new(cache, key, e);
     }
-    decide(dp, next, allow, ctx);
+    decide(dp, next, allow, ctx, uik);
     json_decref(ctx);
 }
 
@@ -192,7 +198,7 @@ static int from_cache(apigw_dp_t *dp, const char *key, apigw_dp_next_fn next)
         json_object_del(cache, key);
         return 0;
     }
-    decide(dp, next, json_is_true(json_object_get(e, "allow")), json_object_get(e, "ctx"));
+    decide(dp, next, json_is_true(json_object_get(e, "allow")), json_object_get(e, "ctx"), str(e, "uik"));
     return 1;
 }
 

@@ -32,6 +32,7 @@ struct apigw_dp {
     json_t *route;             /* v2 route / v1 method object (ref) */
     json_t *integration;       /* (ref) */
     json_t *authorizer_ctx;    /* requestContext.authorizer (ref) or NULL */
+    const char *usage_identifier_key;   /* a Lambda authorizer's usageIdentifierKey, or NULL */
     json_t *cors;              /* v2 corsConfiguration (ref) or NULL */
     json_t *validators;        /* v1 request validators (ref) or NULL */
     json_t *models;            /* v1 models (ref) or NULL */

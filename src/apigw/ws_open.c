@@ -177,8 +177,7 @@ static int check_handshake(apigw_dp_t *dp)
 static const char *request_api_key(apigw_dp_t *dp)
 {
     const char *e = json_string_value(json_object_get(dp->api, "apiKeySelectionExpression"));
-    if (e && strcmp(e, "$context.authorizer.usageIdentifierKey") == 0)
-        return json_string_value(json_object_get(dp->authorizer_ctx, "usageIdentifierKey"));
+    if (e && strcmp(e, "$context.authorizer.usageIdentifierKey") == 0) return dp->usage_identifier_key;
     return nb_req_header(dp->req, "x-api-key");
 }
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
   ApiGatewayV2Client, CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand, CreateRouteResponseCommand,
-  CreateStageCommand,
+  CreateStageCommand, CreateAuthorizerCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import { LambdaClient, CreateFunctionCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import { startNimbus, EXECUTION_ROLE } from '../nimbus.mjs';
@@ -23,6 +23,11 @@ import { startNimbus, EXECUTION_ROLE } from '../nimbus.mjs';
 const HANDLER = `
 exports.handler = async (event) => {
   const rc = event.requestContext;
+  if (event.type === 'REQUEST' && event.methodArn) {   // the $connect authorizer: the key is query string k
+    return { principalId: 'user-1', usageIdentifierKey: (event.queryStringParameters || {}).k,
+             policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow',
+                                                                    Resource: event.methodArn }] } };
+  }
   if (rc.routeKey === '$connect' || rc.routeKey === '$disconnect') return { statusCode: 200 };
   return { statusCode: 200, body: 'echo:' + event.body };
 };
@@ -41,16 +46,25 @@ function aws(...args) {
   return out.trim() ? JSON.parse(out) : null;
 }
 
-// A WEBSOCKET API: $connect (ApiKeyRequired as asked), $default with a route
+// A WEBSOCKET API: $connect (ApiKeyRequired as asked; with keyFromAuthorizer,
+// a REQUEST authorizer on query string k gives the key), $default with a route
 // response (two-way), an auto-deployed stage "prod" with the given settings.
-async function createApi(name, { keyRequired = false, stage = {} } = {}) {
+async function createApi(name, { keyRequired = false, keyFromAuthorizer = false, stage = {} } = {}) {
   const api = await apigw.send(new CreateApiCommand({ Name: name, ProtocolType: 'WEBSOCKET',
-    RouteSelectionExpression: '$request.body.action', ApiKeySelectionExpression: '$request.header.x-api-key' }));
+    RouteSelectionExpression: '$request.body.action',
+    ApiKeySelectionExpression: keyFromAuthorizer ? '$context.authorizer.usageIdentifierKey' : '$request.header.x-api-key' }));
   const integ = await apigw.send(new CreateIntegrationCommand({ ApiId: api.ApiId, IntegrationType: 'AWS_PROXY',
                                                                 IntegrationUri: fnArn }));
   const target = 'integrations/' + integ.IntegrationId;
+  let auth = {};
+  if (keyFromAuthorizer) {
+    const az = await apigw.send(new CreateAuthorizerCommand({ ApiId: api.ApiId, Name: 'keys', AuthorizerType: 'REQUEST',
+      AuthorizerUri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
+      IdentitySource: ['route.request.querystring.k'] }));
+    auth = { AuthorizationType: 'CUSTOM', AuthorizerId: az.AuthorizerId };
+  }
   const connect = await apigw.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: '$connect', Target: target,
-                                                            ApiKeyRequired: keyRequired }));
+                                                            ApiKeyRequired: keyRequired, ...auth }));
   assert.equal(connect.ApiKeyRequired, keyRequired);
   const def = await apigw.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: '$default', Target: target }));
   await apigw.send(new CreateRouteResponseCommand({ ApiId: api.ApiId, RouteId: def.RouteId, RouteResponseKey: '$default' }));
@@ -81,8 +95,8 @@ after(async () => {
 
 // Open a connection (resolves with the socket) or fail with the HTTP refusal
 // (error.status, error.body); next() waits for the next message.
-function connect(apiId, headers = {}) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/_aws/execute-api/${apiId}/prod`, { headers });
+function connect(apiId, headers = {}, query = '') {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/_aws/execute-api/${apiId}/prod${query}`, { headers });
   const queue = [], waiters = [];
   ws.on('message', (data) => {
     const m = data.toString();
@@ -153,6 +167,21 @@ test('API keys on $connect: missing or unknown key 403, a key of the stage plan 
   // the CONNECT lines: three refusals, two connections, the quota's refusal
   const statuses = accessLines(apiId).filter((l) => l.ev === 'CONNECT').map((l) => l.status);
   assert.deepEqual(statuses, ['403', '403', '403', '200', '200', '429']);
+});
+
+test('apiKeySelectionExpression $context.authorizer.usageIdentifierKey: the authorizer names the key', async () => {
+  const apiId = await createApi('authkeyed', { keyRequired: true, keyFromAuthorizer: true });
+  const plan = aws('apigateway', 'create-usage-plan', '--name', 'ws-auth-plan', '--api-stages', `apiId=${apiId},stage=prod`);
+  const value = 'ws-auth-key-value-0123456789';
+  const key = aws('apigateway', 'create-api-key', '--name', 'ws-auth-key', '--enabled', '--value', value);
+  aws('apigateway', 'create-usage-plan-key', '--usage-plan-id', plan.id, '--key-id', key.id, '--key-type', 'API_KEY');
+  const ws = await connect(apiId, {}, '?k=' + value);
+  ws.send('via authorizer');
+  assert.equal(await ws.next(), 'echo:via authorizer');
+  ws.close(1000);
+  await ws.closed;
+  // the header is not where this API looks
+  await assert.rejects(connect(apiId, { 'x-api-key': value }, '?k=' + 'z'.repeat(25)), refused(403, 'Forbidden'));
 });
 
 test('throttling: a $connect burst gets 429; a message burst gets the gateway frame and never reaches the function', async () => {
