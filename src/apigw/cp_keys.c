@@ -1,7 +1,10 @@
 /* cp_keys.c — API keys and usage plans (REST APIs): CRUD and the keys of a
  * plan. A plan lists its key ids in "_keys" (not part of the wire shape). An
- * API key's value is shown only when asked (includeValue/includeValues). */
+ * API key's value is shown only when asked (includeValue/includeValues).
+ * Deleting a plan, or a key from it, drops its usage counters (quota.c). */
 #include "apigw/apigw_int.h"
+#include "apigw/throttle.h"
+#include <stdio.h>
 #include <string.h>
 
 static const char *str(json_t *o, const char *k)
@@ -167,6 +170,9 @@ void apigw__op_delete_usage_plan(nb_req_t *req)
     const char *id;
     if (!plan_or_404(req, &id)) return;
     json_object_del(apigw__svc.plans, id);
+    char prefix[80];
+    snprintf(prefix, sizeof prefix, "%s/", id);
+    apigw__quota_drop(prefix);
     apigw__save_reply(req, 'p', id, NULL, 202, NULL);
 }
 
@@ -292,6 +298,9 @@ void apigw__op_delete_usage_plan_key(nb_req_t *req)
     for (size_t i = 0; i < json_array_size(arr); i++) {
         if (strcmp(json_string_value(json_array_get(arr, i)), kid) == 0) {
             json_array_remove(arr, i);
+            char name[160];
+            snprintf(name, sizeof name, "%s/%s", id, kid);
+            apigw__quota_drop(name);
             apigw__save_reply(req, 'p', id, p, 202, NULL);
             return;
         }

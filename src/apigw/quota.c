@@ -187,6 +187,49 @@ json_t *apigw__quota_record(const char *name)
 
 /* --- persistence ------------------------------------------------------------------- */
 
+typedef struct drop_scan {
+    store_txn_t *t;
+    int rc;
+} drop_scan_t;
+
+static int on_drop(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    (void)val, (void)vlen;
+    drop_scan_t *d = arg;
+    int rc = store_del(d->t, APIGW_KS, key, klen);
+    if (rc != STORE_OK && rc != STORE_NOTFOUND) d->rc = rc;
+    return 0;
+}
+
+void apigw__quota_drop(const char *prefix)
+{
+    size_t pl = strlen(prefix);
+    for (size_t i = 0; i < NBUCKETS; i++)
+        for (counter_t **p = &table[i]; *p;) {
+            counter_t *c = *p;
+            if (strncmp(c->name, prefix, pl) == 0) {
+                *p = c->next;
+                if (c->dirty) n_dirty--;
+                free(c);
+            } else {
+                p = &c->next;
+            }
+        }
+    store_t *st = apigw__svc.ctx ? apigw__svc.ctx->store : NULL;
+    store_txn_t *t;
+    if (!st || store_begin(st, STORE_WRITE, &t) != STORE_OK) return;
+    char lo[200], hi[200];
+    int n = snprintf(lo, sizeof lo, "u/%s", prefix);
+    snprintf(hi, sizeof hi, "u/%s", prefix);
+    hi[n - 1]++;   /* the prefix's upper bound: its last byte + 1 */
+    drop_scan_t d = {t, STORE_OK};
+    store_scan(t, APIGW_KS, lo, (size_t)n, hi, (size_t)n, 0, on_drop, &d);
+    if (d.rc != STORE_OK || store_commit(t, NULL, NULL) != STORE_OK) {
+        if (d.rc != STORE_OK) store_abort(t);
+        nb_log_warn("apigw", "usage counters of %s not deleted", prefix);
+    }
+}
+
 static void load_record(const char *name, json_t *rec)
 {
     counter_t *c = find(name, 1);

@@ -40,6 +40,10 @@ json_t *apigw__quota_usage(const char *name, const char *period, long long limit
  * the record to write now (new ref). */
 json_t *apigw__quota_set_remaining(const char *name, const char *period, long long limit, long long remaining,
                                    uint64_t now_ms);
+/* Forget the counters whose names start with prefix ("{plan}/" for a deleted
+ * plan, "{plan}/{key}" for a key leaving it), in memory and in the store (a
+ * transaction of its own, committed without waiting; none may be open). */
+void apigw__quota_drop(const char *prefix);
 /* The stored record of counter name (new ref), or NULL when it has none. */
 json_t *apigw__quota_record(const char *name);
 /* Load the counters and start the 1 s flush timer / write what is left and

@@ -88,6 +88,12 @@ class Usage(NimbusTestCase):
         self.assertEqual([self.call(self.nimbus, api_id, key).status for _ in range(3)], [200, 200, 429])
         u = self.gw.get_usage(usagePlanId=plan["id"], keyId=key["id"], startDate=today(), endDate=today())
         self.assertEqual(u["items"][key["id"]], [[5, 0]])
+        # a key leaving the plan takes its counters with it
+        self.gw.delete_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"])
+        self.gw.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
+        u = self.gw.get_usage(usagePlanId=plan["id"], startDate=today(), endDate=today())
+        self.assertEqual(u["items"], {key["id"]: [[0, 3]]})
+        self.assertEqual(self.call(self.nimbus, api_id, key).status, 200)
 
     def test_usage_bad_input(self):
         _, plan, key = mock_api(self.gw, "usage-bad", quota={"limit": 10, "period": "WEEK"})
