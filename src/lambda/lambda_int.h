@@ -91,6 +91,7 @@ struct lambda_pool {
     unsigned n_queued;
     unsigned n_post;           /* instances between /response and /next */
     unsigned provisioned;      /* provisioned concurrency target */
+    double cold_us, run_us;    /* moving means: spawn to first /next, and invoke duration (pool.c pacing) */
 };
 
 /* One invocation. Owned by whoever holds it: the caller until submitted, then the
@@ -179,6 +180,7 @@ typedef struct lambda_svc {
     int isolate;                 /* -1 until settled (service.c); read only after lambda__runtimes_ready */
     int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
     unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
+    unsigned pace_min;           /* lambda.scale_pacing: pace scale-up from this many working instances (0: never) */
     unsigned busy_unreserved;
     unsigned reserved_sum;
     lambda_fn_t *fns;

@@ -8,8 +8,10 @@
  *    the account's unreserved pool) from the moment it is given an invocation
  *    until it is IDLE or DEAD;
  *  - pool->n_post is the number of its instances in POST; invocations wait in
- *    the pool queue only while n_queued < n_post (each has an instance about
- *    to ask for work), otherwise a new instance is started;
+ *    the pool queue only while n_queued <= n_post (each has an instance about
+ *    to ask for work) or scale-up pacing expects an instance working to take
+ *    them sooner than a new one would start (queue_fits); otherwise a new
+ *    instance is started;
  *  - an instance whose conf is not its pool's current conf is stale: it
  *    finishes its invocation and is shut down instead of going IDLE. */
 #include "lambda/lambda_int.h"
@@ -52,6 +54,12 @@ lambda_pool_t *lambda__pool_get(lambda_fn_t *fn, const char *version, int create
     p->next = fn->pools;
     fn->pools = p;
     return p;
+}
+
+/* A moving mean: the first sample, then each new one weighted by weight. */
+static void ewma(double *avg, double sample, double weight)
+{
+    *avg = *avg > 0 ? *avg + (sample - *avg) * weight : sample;
 }
 
 /* --- concurrency ------------------------------------------------------------------ */
@@ -238,6 +246,7 @@ static void end_invocation(lambda_inst_t *inst, const char *payload, size_t len,
         emit(inst, "START RequestId: %s Version: %s", inv->id, inst->conf->version);
     }
     double dur = (double)(now - inv->start_us) / 1000.0;
+    ewma(&inst->pool->run_us, dur * 1000.0, 0.125);
     unsigned long long billed = (unsigned long long)dur;
     if ((double)billed < dur || billed == 0) billed++;
     emit(inst, "END RequestId: %s", inv->id);
@@ -302,8 +311,45 @@ static void spawn_for(lambda_pool_t *pool, lambda_inv_t *inv)
     count(inst);
 }
 
-/* Run inv now: an idle instance or a new one (never the queue). */
-static void submit_now(lambda_pool_t *pool, lambda_inv_t *inv)
+/* --- scale-up pacing -------------------------------------------------------------------
+ * Lambda starts a new environment whenever an invocation finds every one busy.
+ * On a machine with a few cores that is often the slower choice: a Node.js
+ * environment loading its SDK costs hundreds of milliseconds of CPU, taken
+ * from the environments already serving, while a busy one answers in a few
+ * milliseconds; and each extra environment holds tens of MB. So, once a
+ * function has at least as many environments working as the machine has
+ * cores, an invocation waits for one of them when the expected wait —
+ * (invocations ahead + 1) × the mean invoke duration ÷ environments working —
+ * is shorter than the function's mean cold start; otherwise, or when it has
+ * waited a cold start's time after all, it gets a new environment as on
+ * Lambda. Before the function has estimates (a burst on a new function),
+ * at most as many cold starts as cores run at once and the rest wait for
+ * the first environments ready (at most 3 s). Lambda documents neither one environment per concurrent request
+ * nor its scaling rate as a guarantee to the code; the function still sees
+ * one event at a time per environment. Functions with reserved concurrency
+ * keep Lambda's exact scaling and throttling; so does lambda.scale_pacing=0. */
+
+/* Whether n invocations may wait in pool's queue rather than start environments. */
+static int queue_fits(const lambda_pool_t *pool, unsigned n)
+{
+    if (n <= pool->n_post) return 1;  /* each has an environment about to ask for work */
+    if (!lambda__svc.pace_min || pool->fn->reserved >= 0) return 0;
+    unsigned working = 0, starting = 0;
+    for (const lambda_inst_t *i = pool->insts; i; i = i->next)
+        if (i->conf == pool->conf && (i->state == INST_BUSY || i->state == INST_POST || i->state == INST_INIT)) {
+            working++;
+            starting += i->state == INST_INIT;
+        }
+    if (working < lambda__svc.pace_min) return 0;
+    /* Before the first estimates (a burst on a new function): as many cold
+     * starts at once as there are cores, the rest wait for them. */
+    if (!pool->cold_us || !pool->run_us) return starting >= lambda__svc.pace_min;
+    return pool->run_us * n < pool->cold_us * working;
+}
+
+/* Run inv now: an idle instance, else (may_wait) the queue when queue_fits,
+ * else a new instance. */
+static void submit_now(lambda_pool_t *pool, lambda_inv_t *inv, int may_wait)
 {
     const char *reason = throttle_reason(pool->fn);
     if (reason) {
@@ -322,10 +368,13 @@ static void submit_now(lambda_pool_t *pool, lambda_inv_t *inv)
         }
     }
     if (frozen) deliver(frozen, inv);
-    else spawn_for(pool, inv);
+    else if (may_wait && queue_fits(pool, pool->n_queued + 1)) {
+        inv->submit_us = nb_now_us();
+        enqueue(pool, inv);
+    } else spawn_for(pool, inv);
 }
 
-void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
+static void submit(lambda_pool_t *pool, lambda_inv_t *inv, int may_wait)
 {
     /* An instance about to ask for work takes it without adding concurrency,
      * unless the function is already over its (possibly just lowered) reserve. */
@@ -340,38 +389,46 @@ void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
         enqueue(pool, inv);
         return;
     }
-    submit_now(pool, inv);
+    submit_now(pool, inv, may_wait);
+}
+
+void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv)
+{
+    submit(pool, inv, 1);
 }
 
 /* An invocation waits for an instance finishing its previous one at most
- * QUEUE_WAIT_US: a runtime slow to ask for more work (or stuck after its
- * answer) must not hold it; it then gets an instance of its own. */
+ * QUEUE_WAIT_US (a runtime slow to ask for more work, or stuck after its
+ * answer, must not hold it), and a paced one at most the pool's mean cold
+ * start; it then gets an instance of its own. */
 #define QUEUE_WAIT_US 3000000
 
 static void rescue_queue(lambda_pool_t *pool, uint64_t now)
 {
-    while (pool->q_head && now - pool->q_head->submit_us > QUEUE_WAIT_US) {
+    uint64_t paced = QUEUE_WAIT_US;
+    if (pool->cold_us > 0 && pool->cold_us < (double)paced) paced = (uint64_t)pool->cold_us;
+    while (pool->q_head && now - pool->q_head->submit_us > (pool->n_queued > pool->n_post ? paced : QUEUE_WAIT_US)) {
         lambda_inv_t *inv = dequeue(pool);
         if (!pool->conf) {
             lambda__inv_finish(inv, LAMBDA_ERR_SERVICE, "The function changed while the invocation waited; retry.",
                                NULL, NULL, 0, NULL);
             continue;
         }
-        submit_now(pool, inv);
+        submit_now(pool, inv, 0);
     }
 }
 
-/* Queued invocations beyond the instances that will pick them up get their own. */
+/* Queued invocations beyond what the instances working will take get their own. */
 static void redispatch(lambda_pool_t *pool)
 {
-    while (pool->n_queued > pool->n_post) {
+    while (pool->q_head && !queue_fits(pool, pool->n_queued)) {
         lambda_inv_t *inv = dequeue(pool);
         if (!pool->conf) {
             lambda__inv_finish(inv, LAMBDA_ERR_SERVICE, "The function changed while the invocation waited; retry.",
                                NULL, NULL, 0, NULL);
             continue;
         }
-        lambda__pool_submit(pool, inv);
+        submit(pool, inv, 0);
     }
 }
 
@@ -447,6 +504,7 @@ void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
         uv_timer_stop(&inst->timer);
         inst->init_ms = (double)(nb_now_us() - inst->spawn_us) / 1000.0;
         inst->report_init = !inst->provisioned;
+        ewma(&inst->pool->cold_us, inst->init_ms * 1000.0, 0.25);
         if (inst->inv) {
             inst->next_req = req;
             deliver(inst, inst->inv);

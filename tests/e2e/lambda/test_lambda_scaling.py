@@ -1,0 +1,82 @@
+"""Scale-up pacing (src/lambda/pool.c): on a machine with a few cores, a burst of
+short invocations is served by a few warm environments instead of one cold start
+each, while invocations that take longer than a cold start still get one
+environment each, as on Lambda. Every invocation is answered either way."""
+import json
+import os
+import sys
+import threading
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import NimbusTestCase  # noqa: E402
+from lambdatest import ROLE, zip_bytes  # noqa: E402
+
+# ENV_ID names the execution environment: module state lives as long as it does.
+PY = r'''
+import time, uuid
+ENV_ID = uuid.uuid4().hex
+def handler(event, context):
+    if event.get("sleep"):
+        time.sleep(event["sleep"])
+    return {"env": ENV_ID, "i": event.get("i")}
+'''
+
+
+class LambdaScaling(NimbusTestCase):
+    def setUp(self):
+        import botocore.config
+        self.c = self.nimbus.client("lambda", config=botocore.config.Config(
+            retries={"max_attempts": 1}, max_pool_connections=32, read_timeout=60))
+
+    def create(self, name):
+        self.c.create_function(FunctionName=name, Runtime="python3.12", Handler="app.handler", Role=ROLE,
+                               Timeout=30, Code={"ZipFile": zip_bytes({"app.py": (PY, 0o644)})})
+
+    def invoke(self, name, event):
+        r = self.c.invoke(FunctionName=name, Payload=json.dumps(event).encode())
+        body = json.loads(r["Payload"].read())
+        self.assertNotIn("FunctionError", r, body)
+        return body
+
+    def burst(self, name, threads, per_thread, event):
+        """threads clients start together, each invoking per_thread times in a row; returns the answers."""
+        out, errors = [], []
+        start = threading.Barrier(threads)
+
+        def run(t):
+            start.wait()
+            for k in range(per_thread):
+                try:
+                    out.append(self.invoke(name, dict(event, i=t * per_thread + k)))
+                except Exception as e:  # noqa: BLE001 — reported below, with the others
+                    errors.append(e)
+        ts = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(sorted(a["i"] for a in out), list(range(threads * per_thread)))
+        return out
+
+    def test_short_burst_is_served_by_few_environments(self):
+        self.create("pace-fast")
+        first = self.invoke("pace-fast", {})     # a cold start and a run: the pool's estimates
+        answers = self.burst("pace-fast", 16, 4, {})
+        envs = {a["env"] for a in answers} | {first["env"]}
+        # Lambda would start up to 16 environments; a few serve all 64 here.
+        self.assertLessEqual(len(envs), 10, envs)
+
+    def test_long_invocations_still_run_in_parallel(self):
+        self.create("pace-slow")
+        self.invoke("pace-slow", {"sleep": 1.0})
+        answers = self.burst("pace-slow", 6, 1, {"sleep": 1.0})
+        envs = {a["env"] for a in answers}
+        # A 1 s invocation is longer than a cold start: each concurrent one gets its own environment
+        # (the first one's, idle again, takes one of them).
+        self.assertEqual(len(envs), 6, envs)
+
+
+if __name__ == "__main__":
+    unittest.main()
