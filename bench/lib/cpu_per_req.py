@@ -45,8 +45,22 @@ def descendants(root):
     return out
 
 
+def switches(pid):
+    """Voluntary and involuntary context switches of a pid (all its threads)."""
+    v = n = 0
+    try:
+        for line in open("/proc/%d/status" % pid):
+            if line.startswith("voluntary_ctxt_switches"):
+                v = int(line.split()[1])
+            elif line.startswith("nonvoluntary_ctxt_switches"):
+                n = int(line.split()[1])
+    except OSError:
+        pass
+    return v, n
+
+
 def snapshot(root):
-    snap = {"threads": {}, "desc": {}}
+    snap = {"threads": {}, "desc": {}, "sw": {}}
     for t in os.listdir("/proc/%d/task" % root):
         f = stat_fields("/proc/%d/task/%s/stat" % (root, t))
         comm = open("/proc/%d/task/%s/comm" % (root, t)).read().strip()
@@ -54,6 +68,8 @@ def snapshot(root):
             snap["threads"][(t, comm)] = int(f[11]) + int(f[12])
     for p in descendants(root):
         snap["desc"][p] = cpu_ticks("/proc/%d/stat" % p)
+        snap["sw"][p] = switches(p)
+    snap["sw"][root] = switches(root)
     return snap
 
 
@@ -87,6 +103,13 @@ def main():
     for name, v in rows:
         print("  %-36s %7.1f us/req" % (name, v))
     print("  %-36s %7.1f us/req" % ("total", sum(v for _, v in rows)))
+    def sw(pids):
+        v = sum(b["sw"][p][0] - a["sw"].get(p, (0, 0))[0] for p in pids)
+        n = sum(b["sw"][p][1] - a["sw"].get(p, (0, 0))[1] for p in pids)
+        return "%.2f voluntary + %.2f involuntary" % (v / n_req, n / n_req)
+    n_req = n
+    print("  context switches per request: daemon %s; descendants %s" %
+          (sw([root]), sw([p for p in b["desc"] if p in b["sw"]])))
 
 
 if __name__ == "__main__":

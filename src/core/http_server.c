@@ -54,10 +54,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <stddef.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 #include <uv.h>
 
 #define READ_BUF_SIZE (64u << 10)
@@ -86,7 +82,7 @@ struct slot {
 enum { T_NONE, T_WRITE, T_HEAD, T_BODY, T_IDLE, T_LINGER };
 
 struct nb_conn {
-    union { uv_tcp_t tcp; uv_pipe_t pipe; };  /* pipe on a unix listener; both used as &tcp */
+    uv_tcp_t tcp;
     uv_timer_t timer;
     uv_write_t wreq;
     uv_shutdown_t sreq;
@@ -116,8 +112,7 @@ struct nb_conn {
 };
 
 struct nb_http_server {
-    union { uv_tcp_t listener; uv_pipe_t listener_pipe; };
-    int is_unix;            /* nb_http_server_start_unix */
+    uv_tcp_t listener;
     uv_loop_t *loop;
     nb_ctx_t *ctx;
     nb_http_limits_t lim;
@@ -886,17 +881,15 @@ static void on_connection(uv_stream_t *ls, int status)
     }
     if (srv->stopping) return;
     if (srv->n_conns >= srv->lim.max_connections) {
-        conn_t *t = nb_xmalloc(sizeof *t);   /* only its handle is used */
-        if (srv->is_unix) uv_pipe_init(srv->loop, &t->pipe, 0);
-        else uv_tcp_init(srv->loop, &t->tcp);
+        uv_tcp_t *t = nb_xmalloc(sizeof *t);
+        uv_tcp_init(srv->loop, t);
         uv_accept(ls, (uv_stream_t *)t);
         uv_close((uv_handle_t *)t, on_reject_closed);
         return;
     }
     conn_t *c = nb_xcalloc(1, sizeof *c);
     c->srv = srv;
-    if (srv->is_unix) uv_pipe_init(srv->loop, &c->pipe, 0);
-    else uv_tcp_init(srv->loop, &c->tcp);
+    uv_tcp_init(srv->loop, &c->tcp);
     uv_timer_init(srv->loop, &c->timer);
     c->tcp.data = c->timer.data = c;
     c->handles = 2;
@@ -909,16 +902,12 @@ static void on_connection(uv_stream_t *ls, int status)
     nb_hp_set_arena_source(&c->hp, arena_get, srv);
     if (srv->tls) c->tls = nb_tls_conn_new(srv->tls);
     if (uv_accept(ls, (uv_stream_t *)&c->tcp) != 0) { conn_close(c); return; }
+    uv_tcp_nodelay(&c->tcp, 1);
     struct sockaddr_storage sa;
     int salen = sizeof sa;
-    if (srv->is_unix) {
-        snprintf(c->remote, sizeof c->remote, "unix");
-    } else {
-        uv_tcp_nodelay(&c->tcp, 1);
-        if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &salen) == 0) {
-            if (sa.ss_family == AF_INET6) uv_ip6_name((struct sockaddr_in6 *)&sa, c->remote, sizeof c->remote);
-            else uv_ip4_name((struct sockaddr_in *)&sa, c->remote, sizeof c->remote);
-        }
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &salen) == 0) {
+        if (sa.ss_family == AF_INET6) uv_ip6_name((struct sockaddr_in6 *)&sa, c->remote, sizeof c->remote);
+        else uv_ip4_name((struct sockaddr_in *)&sa, c->remote, sizeof c->remote);
     }
     c->activity = uv_now(srv->loop);
     conn_update(c);
@@ -965,45 +954,6 @@ int nb_http_server_start(nb_http_server_t **out, nb_ctx_t *ctx, const char *host
     if (r != 0) {
         nb_log_error("http", "listen %s:%d: %s", host, port, uv_strerror(r));
         uv_close((uv_handle_t *)&srv->listener, on_failed_listener_closed);
-        return r;
-    }
-    *out = srv;
-    return 0;
-}
-
-int nb_http_server_start_unix(nb_http_server_t **out, nb_ctx_t *ctx, const char *name,
-                              const nb_http_limits_t *limits, nb_http_dispatch_fn dispatch, void *data)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    size_t n = strlen(name);
-    if (n < 2 || n >= sizeof sa.sun_path) return -EINVAL;
-    memcpy(sa.sun_path, name, n);
-    if (name[0] == '@') sa.sun_path[0] = '\0';   /* abstract: no file, gone with the socket */
-    socklen_t salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (name[0] == '@' ? 0 : 1));
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) return -errno;
-    if (bind(fd, (struct sockaddr *)&sa, salen) != 0) {
-        int e = errno;
-        close(fd);
-        return -e;
-    }
-    signal(SIGPIPE, SIG_IGN);
-    nb_http_server_t *srv = nb_xcalloc(1, sizeof *srv);
-    srv->loop = ctx->loop;
-    srv->ctx = ctx;
-    srv->is_unix = 1;
-    if (limits) srv->lim = *limits; else nb_http_limits_default(&srv->lim);
-    if (!srv->lim.max_connections) srv->lim.max_connections = 1;
-    srv->dispatch = dispatch;
-    srv->data = data;
-    uv_pipe_init(srv->loop, &srv->listener_pipe, 0);
-    srv->listener_pipe.data = srv;
-    int r = uv_pipe_open(&srv->listener_pipe, fd);
-    if (r == 0) r = uv_listen((uv_stream_t *)&srv->listener_pipe, 511, on_connection);
-    else close(fd);
-    if (r != 0) {
-        nb_log_error("http", "listen unix %s: %s", name, uv_strerror(r));
-        uv_close((uv_handle_t *)&srv->listener_pipe, on_failed_listener_closed);
         return r;
     }
     *out = srv;

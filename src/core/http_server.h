@@ -48,12 +48,6 @@ int nb_http_server_start(nb_http_server_t **out, nb_ctx_t *ctx, const char *host
                          const nb_http_limits_t *limits, nb_http_dispatch_fn dispatch,
                          void *data, int *bound_port);
 
-/* The same on a unix-domain stream socket: name is a path, or "@name" for an
- * abstract socket (Linux; no file, reachable within the network namespace).
- * The listener owns the socket. 0 or -errno. */
-int nb_http_server_start_unix(nb_http_server_t **out, nb_ctx_t *ctx, const char *name,
-                              const nb_http_limits_t *limits, nb_http_dispatch_fn dispatch, void *data);
-
 /* Stop accepting; requests in flight are answered, then connections close and
  * done(arg) runs (may be NULL). The server is freed after done. */
 void nb_http_server_stop(nb_http_server_t *srv, void (*done)(void *arg), void *arg);

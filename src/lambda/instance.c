@@ -281,11 +281,6 @@ void lambda__inst_release(lambda_inst_t *inst)
         inst->srv_running = 0;
         nb_http_server_stop(inst->srv, on_srv_stopped, inst);
     }
-    if (inst->usrv_running) {
-        inst->pending_closes++;
-        inst->usrv_running = 0;
-        nb_http_server_stop(inst->usrv, on_srv_stopped, inst);
-    }
     inst->pending_closes--;
     maybe_free(inst);
 }
@@ -571,32 +566,15 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         return NULL;
     }
     inst->srv_running = 1;
-    /* The native runner, ours, talks the same API over an abstract unix
-     * socket: cheaper per message than loopback TCP. The instance shares the
-     * daemon's network namespace (SBX_NET_HOST), where the name is reachable;
-     * the runner falls back to AWS_LAMBDA_RUNTIME_API when it is not. */
-    if (lambda__svc.rapi_unix && strcmp(inst->conf->runtime, "nimbus.native") == 0) {
-        snprintf(inst->uname, sizeof inst->uname, "@nimbus/%d/%s", (int)getpid(), inst->id);
-        if (nb_http_server_start_unix(&inst->usrv, lambda__svc.ctx, inst->uname, &lim, lambda__rapi_dispatch,
-                                      inst) == 0)
-            inst->usrv_running = 1;
-        else
-            inst->uname[0] = '\0';
-    }
 
     const char *task_root = lambda__svc.isolate ? "/var/task" : inst->conf->code_dir;
     const char *opt_root = lambda__svc.isolate ? "/opt" : (inst->conf->opt_dir ? inst->conf->opt_dir : "/opt");
     char *argv[4];
-    char argstore[PATH_MAX], uarg[96];
+    char argstore[PATH_MAX];
     if (runtime_argv(inst, task_root, opt_root, argv, argstore, sizeof argstore, err) != 0) {
         inst->inv = NULL;
         lambda__inst_release(inst);
         return NULL;
-    }
-    if (inst->uname[0]) {   /* runtime_argv gave the native runner argv[0] only */
-        snprintf(uarg, sizeof uarg, "--runtime-api-unix=%s", inst->uname);
-        argv[1] = uarg;
-        argv[2] = NULL;
     }
     lambda_credentials_t *cr = nb_xmalloc(sizeof *cr);
     if (role_credentials(inst, cr) != 0) {

@@ -147,9 +147,6 @@ struct lambda_inst {
     struct nb_http_server *srv;
     int srv_running;
     int port;
-    struct nb_http_server *usrv;  /* nimbus.native only: the same API on a unix socket */
-    int usrv_running;
-    char uname[64];               /* its abstract name, "@nimbus/PID/ID" ("" when none) */
     nb_req_t *next_req;           /* held GET /next */
     lambda_inv_t *inv;            /* invocation attached (INIT cold start, BUSY) */
     char last_id[37];
@@ -182,7 +179,6 @@ typedef struct lambda_svc {
     int isolate;                 /* -1 until settled (service.c); read only after lambda__runtimes_ready */
     int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
     unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
-    int rapi_unix;               /* lambda.rapi_unix: native runners use a unix socket (default 1) */
     unsigned busy_unreserved;
     unsigned reserved_sum;
     lambda_fn_t *fns;

@@ -293,7 +293,6 @@ static int lambda_init(nb_ctx_t *ctx)
     s->isolate = nb_config_get(cfg, "lambda.isolate") ? (int)nb_config_get_long(cfg, "lambda.isolate", 1) : -1;
     s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
     s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
-    s->rapi_unix = (int)nb_config_get_long(cfg, "lambda.rapi_unix", 1);
     lambda__inst_reap_orphans();
     runtimes_start(ctx->loop);
     lambda__logs_init();

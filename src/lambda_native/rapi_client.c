@@ -12,13 +12,11 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #define MAX_HEAD (64u * 1024u)
@@ -107,30 +105,10 @@ long lambda_native__parse_head(char *buf, size_t len, lambda_native_head_t *out)
 
 /* ---- connection --------------------------------------------------------- */
 
-/* "@name" (abstract) or a path: a unix-domain socket address. */
-static int unix_addr(lambda_native_conn_t *c, const char *name)
-{
-    struct sockaddr_un *sa = (struct sockaddr_un *)&c->addr;
-    size_t n = strlen(name);
-    if (n < 2 || n >= sizeof sa->sun_path) return -1;
-    memset(sa, 0, sizeof *sa);
-    sa->sun_family = AF_UNIX;
-    memcpy(sa->sun_path, name, n);
-    if (name[0] == '@') sa->sun_path[0] = '\0';
-    c->addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (name[0] == '@' ? 0 : 1));
-    return 0;
-}
-
 int lambda_native__conn_init(lambda_native_conn_t *c, const char *hostport)
 {
     memset(c, 0, sizeof *c);
     c->fd = -1;
-    if (strncmp(hostport, "unix:", 5) == 0) {
-        if (unix_addr(c, hostport + 5) != 0) goto bad;
-        c->cap = MIN_BUF;
-        c->buf = nb_xmalloc(c->cap);
-        return 0;
-    }
     char host[256];
     const char *port;
     if (hostport[0] == '[') {
@@ -196,11 +174,6 @@ static int connect_now(lambda_native_conn_t *c)
     c->fd = fd;
     c->len = c->off = 0;
     return 0;
-}
-
-int lambda_native__conn_open(lambda_native_conn_t *c)
-{
-    return c->fd >= 0 ? 0 : connect_now(c);
 }
 
 /* Writes every iovec of reqs[0..n); 0 or -1 (errno set). */

@@ -50,15 +50,10 @@ typedef struct lambda_native_conn {
     size_t cap, len, off;           /* bytes held; off = start of unread bytes */
 } lambda_native_conn_t;
 
-/* Resolves "host:port" (numeric or name, [v6]:port), or takes "unix:@name"
- * (abstract) / "unix:/path" as a unix-domain socket. 0, or -1 with a message
+/* Resolves "host:port" (numeric or name, [v6]:port). 0, or -1 with a message
  * on stderr. Does not connect yet. */
 int lambda_native__conn_init(lambda_native_conn_t *c, const char *hostport);
 void lambda_native__conn_close(lambda_native_conn_t *c);
-
-/* Connects now if not connected (exchange would otherwise do it). 0, or -1
- * with errno set and nothing printed. */
-int lambda_native__conn_open(lambda_native_conn_t *c);
 
 /* Sends reqs[0..n) back to back (HTTP/1.1 pipelining: the Runtime API answers
  * in order) and reads the n responses. statuses[i] gets each status; *last

@@ -276,27 +276,10 @@ static int get_next(runner_t *rn, lambda_native_head_t *next)
     return 0;
 }
 
-/* The connection to the Runtime API: the unix socket nimbus named on the
- * command line when it answers (cheaper per message than loopback TCP),
- * else AWS_LAMBDA_RUNTIME_API. NIMBUS_NATIVE_UNIX=0 forces TCP. */
-static int connect_api(runner_t *rn, const char *api, const char *unix_name)
-{
-    const char *u = getenv("NIMBUS_NATIVE_UNIX");
-    if (unix_name && *unix_name && !(u && strcmp(u, "0") == 0)) {
-        char spec[128];
-        int n = snprintf(spec, sizeof spec, "unix:%s", unix_name);
-        if (n > 0 && (size_t)n < sizeof spec && lambda_native__conn_init(&rn->conn, spec) == 0) {
-            if (lambda_native__conn_open(&rn->conn) == 0) return 0;
-            lambda_native__conn_close(&rn->conn);
-        }
-    }
-    return lambda_native__conn_init(&rn->conn, api);
-}
-
 /* Serves invocations until a failure; returns the exit code (1). */
-static int serve(runner_t *rn, const char *api, const char *unix_name)
+static int serve(runner_t *rn, const char *api)
 {
-    if (connect_api(rn, api, unix_name) != 0) return 1;
+    if (lambda_native__conn_init(&rn->conn, api) != 0) return 1;
     int n = snprintf(rn->host, sizeof rn->host, "Host: %s\r\n", api);
     if (n < 0 || (size_t)n >= sizeof rn->host) return 1;
     header_safe(rn->host + 6);
@@ -327,10 +310,8 @@ static int serve(runner_t *rn, const char *api, const char *unix_name)
 
 int lambda_native_runner_main(int argc, char **argv)
 {
-    static const char uopt[] = "--runtime-api-unix=";
-    const char *unix_name = NULL;
-    for (int i = 1; i < argc; i++)
-        if (strncmp(argv[i], uopt, sizeof uopt - 1) == 0) unix_name = argv[i] + sizeof uopt - 1;
+    (void)argc;
+    (void)argv;
     const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
     if (!api || !*api) {
         fprintf(stderr, "nimbus native-runner: AWS_LAMBDA_RUNTIME_API is not set\n");
@@ -338,7 +319,7 @@ int lambda_native_runner_main(int argc, char **argv)
     }
     runner_t *rn = nb_xcalloc(1, sizeof *rn);
     rn->conn.fd = -1;
-    int rc = serve(rn, api, unix_name);
+    int rc = serve(rn, api);
     lambda_native__conn_close(&rn->conn);
     free(rn->resp.buf);
     free(rn);

@@ -13,8 +13,6 @@
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/un.h>
-#include <stddef.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -32,7 +30,6 @@ typedef struct tsrv {
     atomic_int dispatched;   /* requests handed to dispatch so far */
     int start_rc;
     nb_req_t *parked;        /* /park: answered by a later /release (server thread only) */
-    char uname[64];          /* non-empty: listen on this unix socket instead */
 } tsrv_t;
 
 typedef struct deferred { uv_timer_t t; nb_req_t *req; } deferred_t;
@@ -131,34 +128,25 @@ static void *server_main(void *arg)
     ts->ctx.loop = &ts->loop;
     uv_async_init(&ts->loop, &ts->stop_async, on_stop_async);
     ts->stop_async.data = ts;
-    if (ts->uname[0])
-        ts->start_rc = nb_http_server_start_unix(&ts->srv, &ts->ctx, ts->uname, &ts->lim, dispatch, ts);
-    else
-        ts->start_rc = nb_http_server_start(&ts->srv, &ts->ctx, "127.0.0.1", 0, &ts->lim, dispatch, ts,
-                                            &ts->port);
+    ts->start_rc = nb_http_server_start(&ts->srv, &ts->ctx, "127.0.0.1", 0, &ts->lim, dispatch, ts,
+                                        &ts->port);
     atomic_store(&ts->ready, 1);
     if (ts->start_rc == 0) uv_run(&ts->loop, UV_RUN_DEFAULT);
     return NULL;
 }
 
-static tsrv_t *server_start_on(void (*tune)(nb_http_limits_t *), const char *uname)
+static tsrv_t *server_start(void (*tune)(nb_http_limits_t *))
 {
     tsrv_t *ts = calloc(1, sizeof *ts);
     nb_http_limits_default(&ts->lim);
     ts->lim.max_header_bytes = 2048;
     ts->lim.max_body_bytes = 4096;
     if (tune) tune(&ts->lim);
-    if (uname) snprintf(ts->uname, sizeof ts->uname, "%s", uname);
     pthread_create(&ts->th, NULL, server_main, ts);
     while (!atomic_load(&ts->ready)) usleep(1000);
     ASSERT_EQ(ts->start_rc, 0);
-    ASSERT(uname || ts->port > 0);
+    ASSERT(ts->port > 0);
     return ts;
-}
-
-static tsrv_t *server_start(void (*tune)(nb_http_limits_t *))
-{
-    return server_start_on(tune, NULL);
 }
 
 /* Graceful stop; asserts every handle of the listener was closed. */
@@ -197,22 +185,6 @@ static client_t *cl_connect(int port)
     setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return c;
-}
-
-/* name: "@abstract" or a path. */
-static client_t *cl_connect_unix(const char *name)
-{
-    client_t *c = calloc(1, sizeof *c);
-    c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    size_t n = strlen(name);
-    memcpy(sa.sun_path, name, n);
-    if (name[0] == '@') sa.sun_path[0] = 0;
-    socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (name[0] == '@' ? 0 : 1));
-    ASSERT_EQ(connect(c->fd, (struct sockaddr *)&sa, len), 0);
-    struct timeval tv = {5, 0};
-    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     return c;
 }
 
@@ -944,52 +916,4 @@ TEST(unhandled_upgrade_stays_http11)
     resp_free(&r);
     cl_close(c);
     server_stop(ts);
-}
-
-/* The Runtime API of native runners listens on an abstract unix socket: the
- * same HTTP (keep-alive, held pipelined replies), remote "unix", and a clean
- * stop with a connection still open. */
-TEST(unix_listener_abstract_keep_alive_and_hold)
-{
-    char name[64];
-    snprintf(name, sizeof name, "@nimbus-test/%d", (int)getpid());
-    tsrv_t *ts = server_start_on(tune_hold, name);
-    client_t *c = cl_connect_unix(name);
-    cl_send(c, "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
-    resp_t r;
-    cl_response(c, &r);
-    ASSERT_EQ(r.status, 200);
-    ASSERT_STREQ(r.body, "GET|/a||x|unix|");
-    resp_free(&r);
-    cl_response(c, &r);
-    ASSERT_STREQ(r.body, "POST|/b||x|unix|hi");
-    resp_free(&r);
-    /* a second connection to the same name while the first stays open */
-    client_t *c2 = cl_connect_unix(name);
-    cl_send(c2, "GET /c HTTP/1.1\r\nHost: x\r\n\r\n");
-    cl_response(c2, &r);
-    ASSERT_STREQ(r.body, "GET|/c||x|unix|");
-    resp_free(&r);
-    cl_close(c2);
-    server_stop(ts);
-    ASSERT(cl_closed(c));
-    cl_close(c);
-    /* the name is free again once the listener is gone */
-    ts = server_start_on(NULL, name);
-    server_stop(ts);
-}
-
-TEST(unix_listener_bad_name_refused)
-{
-    nb_http_server_t *srv = NULL;
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    nb_ctx_t ctx = {.loop = &loop};
-    ASSERT_EQ(nb_http_server_start_unix(&srv, &ctx, "@", NULL, dispatch, NULL), -EINVAL);
-    char longname[200];
-    memset(longname, 'x', sizeof longname - 1);
-    longname[0] = '@';
-    longname[sizeof longname - 1] = 0;
-    ASSERT_EQ(nb_http_server_start_unix(&srv, &ctx, longname, NULL, dispatch, NULL), -EINVAL);
-    ASSERT_EQ(uv_loop_close(&loop), 0);
 }
