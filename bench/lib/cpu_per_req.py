@@ -75,7 +75,9 @@ def snapshot(root):
 
 def main():
     root = int(sys.argv[1])
-    wrk = ["wrk"] + sys.argv[sys.argv.index("--") + 1:]
+    # WRK_PREFIX: a command wrk runs under, e.g. "chrt -b 0" (SCHED_BATCH:
+    # its wake-ups then do not preempt the daemon)
+    wrk = os.environ.get("WRK_PREFIX", "").split() + ["wrk"] + sys.argv[sys.argv.index("--") + 1:]
     a = snapshot(root)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(wrk, capture_output=True, text=True).stdout
