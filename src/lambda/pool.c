@@ -190,7 +190,8 @@ static unsigned grace_after_thaw(const lambda_inst_t *inst, uint64_t frozen_us)
 {
     unsigned base = lambda__svc.freeze_delay_ms, g = inst->freeze_grace_ms;
     if (!base) return 0;
-    if (frozen_us >= (uint64_t)FREEZE_GRACE_MAX_MS * 1000 || g < base) return base;
+    if (frozen_us >= (uint64_t)FREEZE_GRACE_MAX_MS * 1000) return base;   /* that freeze was worth it */
+    if (g < base) g = base;
     g *= 2;
     return g > FREEZE_GRACE_MAX_MS ? (base > FREEZE_GRACE_MAX_MS ? base : FREEZE_GRACE_MAX_MS) : g;
 }
