@@ -193,7 +193,13 @@ static inline int nimbus_response_append_json_string(nimbus_response_t *r, const
 {
     static const char hex[] = "0123456789abcdef";
     if (nimbus_response_append(r, "\"", 1) != 0) return -1;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (;;) {
+        /* Runs of bytes that need no escape are copied in one append. */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\') p++;
+        if (p > run && nimbus_response_append(r, run, (size_t)(p - run)) != 0) return -1;
+        if (!*p) break;
         char esc[6] = { '\\', 0, 0, 0, 0, 0 };
         size_t n = 2;
         switch (*p) {
@@ -203,10 +209,10 @@ static inline int nimbus_response_append_json_string(nimbus_response_t *r, const
         case '\r': esc[1] = 'r'; break;
         case '\t': esc[1] = 't'; break;
         default:
-            if (*p >= 0x20) { esc[0] = (char)*p; n = 1; break; }
             esc[1] = 'u'; esc[2] = '0'; esc[3] = '0'; esc[4] = hex[*p >> 4]; esc[5] = hex[*p & 15]; n = 6;
         }
         if (nimbus_response_append(r, esc, n) != 0) return -1;
+        p++;
     }
     return nimbus_response_append(r, "\"", 1);
 }

@@ -298,6 +298,7 @@ void lambda__inst_freeze(lambda_inst_t *inst)
     if (inst->frozen || inst->state == INST_DEAD || !lambda__svc.freeze) return;
     if (!inst->sbx || sbx_freeze(inst->sbx) != 0) sig(inst, SIGSTOP);
     inst->frozen = 1;
+    inst->frozen_us = nb_now_us();
 }
 
 void lambda__inst_thaw(lambda_inst_t *inst)

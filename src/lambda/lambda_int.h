@@ -156,6 +156,7 @@ struct lambda_inst {
     int report_init;              /* next REPORT carries Init Duration */
     int provisioned;
     int frozen;
+    uint64_t frozen_us;           /* when it was last frozen (nb_now_us) */
     unsigned freeze_grace_ms;     /* idle this long before freezing (pool.c: adapts to the demand) */
     int counted;                  /* 1: counted in fn->busy; 2: and in busy_unreserved */
     int exit_status;              /* waitpid status once DEAD */
