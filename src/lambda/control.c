@@ -131,7 +131,7 @@ static int create_txn(nb_req_t *req, const char *name, const lambda_upload_t *up
     }
     json_decref(rec);
     lambda__pool_invalidate(name, NULL);
-    lambda__commit_reply(req, t, 201, reply);
+    lambda__commit_reply_prewarm(req, t, 201, reply, name);
     return 0;
 }
 
@@ -329,7 +329,7 @@ static void finish_update(nb_req_t *req, store_txn_t *t, const char *name, json_
     }
     json_decref(rec);
     lambda__pool_invalidate(name, "$LATEST");
-    lambda__commit_reply(req, t, 200, reply);
+    lambda__commit_reply_prewarm(req, t, 200, reply, name);
 }
 
 /* UpdateFunctionCode's last step, once the package is unpacked off the loop:

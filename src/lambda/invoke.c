@@ -69,6 +69,32 @@ static int load_conf(lambda_pool_t *pool, store_txn_t *t)
     return 0;
 }
 
+/* name's runtime state, its reserved concurrency taken from fnrec (borrowed)
+ * unless instances are counted against the one it has. */
+static lambda_fn_t *fn_from_record(const char *name, const json_t *fnrec)
+{
+    lambda_fn_t *fn = lambda__fn_get(name, 1);
+    json_t *res = json_object_get(fnrec, "reserved");
+    if (!fn->busy) fn->reserved = res ? (int)json_integer_value(res) : -1;
+    return fn;
+}
+
+void lambda__prewarm(const char *name)
+{
+    store_txn_t *t = NULL;
+    if (!lambda__svc.started || !lambda__svc.proactive ||
+        store_begin(lambda__svc.ctx->store, STORE_READ, &t) != STORE_OK) return;
+    json_t *fnrec = lambda__get_fn(t, name);
+    lambda_pool_t *pool = NULL;
+    if (fnrec) {
+        pool = lambda__pool_get(fn_from_record(name, fnrec), "$LATEST", 1);
+        if (!pool->conf && load_conf(pool, t) != 0) pool = NULL;
+        json_decref(fnrec);
+    }
+    store_abort(t);
+    if (pool) lambda__pool_prewarm(pool);
+}
+
 /* An alias with RoutingConfig.AdditionalVersionWeights sends that share of its
  * invocations to the other versions. Returns the version picked (caller frees),
  * or NULL to use the qualifier as it is. */
@@ -128,9 +154,7 @@ void lambda__invoke_internal(nb_ctx_t *ctx, lambda_inv_t *inv, const char *name,
             return;
         }
         json_decref(rec);
-        fn = lambda__fn_get(name, 1);
-        json_t *res = json_object_get(fnrec, "reserved");
-        if (!fn->busy) fn->reserved = res ? (int)json_integer_value(res) : -1;
+        fn = fn_from_record(name, fnrec);
         json_decref(fnrec);
         pool = lambda__pool_get(fn, ver, 1);
         free(ver);

@@ -155,6 +155,7 @@ struct lambda_inst {
     double init_ms;
     int report_init;              /* next REPORT carries Init Duration */
     int provisioned;
+    int proactive;                /* pre-initialized after a deployment (pool.c), not yet invoked */
     int frozen;
     uint64_t frozen_us;           /* when it was last frozen (nb_now_us) */
     unsigned freeze_grace_ms;     /* idle this long before freezing (pool.c: adapts to the demand) */
@@ -181,6 +182,7 @@ typedef struct lambda_svc {
     int isolate;                 /* -1 until settled (service.c); read only after lambda__runtimes_ready */
     int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
     unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
+    int proactive;               /* lambda.proactive_init: pre-initialize an environment after a deployment */
     unsigned pace_min;           /* lambda.scale_pacing: pace scale-up from this many working instances (0: never) */
     unsigned busy_unreserved;
     unsigned reserved_sum;
@@ -277,6 +279,9 @@ json_t *lambda__get_fn_version(store_txn_t *t, const char *name, const char *qua
 /* Commit a write txn and reply to req from the durable callback: status with
  * body (stolen; NULL = empty body when status is 204). */
 void lambda__commit_reply(nb_req_t *req, store_txn_t *t, int status, json_t *body);
+/* The same, and once durable, pre-initialize an environment of prewarm's
+ * $LATEST (lambda__prewarm). */
+void lambda__commit_reply_prewarm(nb_req_t *req, store_txn_t *t, int status, json_t *body, const char *prewarm);
 /* Begin a txn or reply ServiceException; NULL on failure. */
 store_txn_t *lambda__begin(nb_req_t *req, int write);
 
@@ -300,6 +305,13 @@ void lambda__fn_forget(const char *name);
 /* Submit inv (stolen) to the pool; conf must be set. Throttles finish inv at once. */
 void lambda__pool_submit(lambda_pool_t *pool, lambda_inv_t *inv);
 void lambda__pool_set_provisioned(lambda_pool_t *pool, unsigned n);
+/* Proactive initialization: start one environment of pool's current
+ * configuration ahead of any invocation, unless it has one already or
+ * nimbus holds enough unused ones (pool.c). */
+void lambda__pool_prewarm(lambda_pool_t *pool);
+/* invoke.c: lambda__pool_prewarm for name's $LATEST, its configuration
+ * loaded from the store. */
+void lambda__prewarm(const char *name);
 void lambda__fn_set_reserved(const char *name, int reserved);
 /* An instance called /next (from rapi.c) or ended. */
 void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req);

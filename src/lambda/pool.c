@@ -206,6 +206,7 @@ static unsigned grace_after_thaw(const lambda_inst_t *inst, uint64_t frozen_us)
 
 static void deliver(lambda_inst_t *inst, lambda_inv_t *inv)
 {
+    inst->proactive = 0;
     inst->inv = inv;
     inst->state = INST_BUSY;
     count(inst);
@@ -367,8 +368,21 @@ static void submit_now(lambda_pool_t *pool, lambda_inv_t *inv, int may_wait)
             if (!frozen) frozen = i;
         }
     }
-    if (frozen) deliver(frozen, inv);
-    else if (may_wait && queue_fits(pool, pool->n_queued + 1)) {
+    if (frozen) {
+        deliver(frozen, inv);
+        return;
+    }
+    /* One starting without an invocation (provisioned, pre-initialized) takes
+     * it when it asks for work: on Lambda too, an environment that becomes
+     * available while a new one would initialize can serve the invocation. */
+    for (lambda_inst_t *i = pool->insts; i; i = i->next) {
+        if (i->state == INST_INIT && !i->inv && i->conf == pool->conf) {
+            i->inv = inv;
+            count(i);
+            return;
+        }
+    }
+    if (may_wait && queue_fits(pool, pool->n_queued + 1)) {
         inv->submit_us = nb_now_us();
         enqueue(pool, inv);
     } else spawn_for(pool, inv);
@@ -467,6 +481,43 @@ void lambda__pool_set_provisioned(lambda_pool_t *pool, unsigned n)
 {
     pool->provisioned = n;
     provision(pool);
+}
+
+/* Proactive initialization (lambda.proactive_init): "for functions using
+ * unreserved (on-demand) concurrency, Lambda may proactively initialize a
+ * function instance, even if there's no invocation" (AWS, execution
+ * environment lifecycle). nimbus does it once per deployment — after
+ * CreateFunction, UpdateFunctionCode and UpdateFunctionConfiguration — so
+ * the first request after a deployment does not pay the cold start (loading
+ * an SDK costs Node.js ~0.5 s). The environment is an on-demand one: its
+ * first REPORT carries Init Duration, it is reaped when idle like any other.
+ * Bounded: not for functions with reserved concurrency, at most
+ * PROACTIVE_SPARE environments that no invocation has used yet in all of
+ * nimbus, and never while as many cold starts as cores are under way. */
+#define PROACTIVE_SPARE 4
+
+void lambda__pool_prewarm(lambda_pool_t *pool)
+{
+    if (!lambda__svc.proactive || !pool->conf || pool->fn->reserved >= 0) return;
+    for (const lambda_inst_t *i = pool->insts; i; i = i->next)
+        if (i->conf == pool->conf && i->state != INST_STOPPING && i->state != INST_DEAD) return;
+    unsigned spare = 0, starting = 0;
+    for (const lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
+        for (const lambda_pool_t *p = f->pools; p; p = p->next)
+            for (const lambda_inst_t *i = p->insts; i; i = i->next) {
+                spare += i->proactive && (i->state == INST_INIT || i->state == INST_IDLE);
+                starting += i->state == INST_INIT;
+            }
+    if (spare >= PROACTIVE_SPARE || starting >= (lambda__svc.pace_min ? lambda__svc.pace_min : 1)) return;
+    char *err = NULL;
+    lambda_inst_t *inst = lambda__inst_spawn(pool, NULL, 0, &err);
+    if (!inst) {
+        nb_log_info("lambda", "proactive initialization of %s:%s: %s", pool->fn->name, pool->version, err);
+        free(err);
+        return;
+    }
+    inst->proactive = 1;
+    add_inst(pool, inst);
 }
 
 /* --- Runtime API events ---------------------------------------------------------------- */

@@ -95,6 +95,7 @@ typedef struct commit_reply {
     nb_req_t *req;
     int status;
     json_t *body;
+    char *prewarm;        /* function to pre-initialize once durable, or NULL */
 } commit_reply_t;
 
 static void on_durable(void *arg, int status)
@@ -108,15 +109,18 @@ static void on_durable(void *arg, int status)
     } else {
         nb_reply_json(c->req, c->status, c->body);
     }
+    if (status == STORE_OK && c->prewarm) lambda__prewarm(c->prewarm);
+    free(c->prewarm);
     free(c);
 }
 
-void lambda__commit_reply(nb_req_t *req, store_txn_t *t, int status, json_t *body)
+void lambda__commit_reply_prewarm(nb_req_t *req, store_txn_t *t, int status, json_t *body, const char *prewarm)
 {
     commit_reply_t *c = nb_xmalloc(sizeof *c);
     c->req = req;
     c->status = status;
     c->body = body;
+    c->prewarm = prewarm ? nb_xstrdup(prewarm) : NULL;
     int rc = store_commit(t, on_durable, c);
     if (rc != STORE_OK) {
         if (rc == STORE_ERR_FULL)
@@ -124,6 +128,12 @@ void lambda__commit_reply(nb_req_t *req, store_txn_t *t, int status, json_t *bod
         else
             lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
         json_decref(body);
+        free(c->prewarm);
         free(c);
     }
+}
+
+void lambda__commit_reply(nb_req_t *req, store_txn_t *t, int status, json_t *body)
+{
+    lambda__commit_reply_prewarm(req, t, status, body, NULL);
 }

@@ -293,6 +293,7 @@ static int lambda_init(nb_ctx_t *ctx)
     s->isolate = nb_config_get(cfg, "lambda.isolate") ? (int)nb_config_get_long(cfg, "lambda.isolate", 1) : -1;
     s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
     s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
+    s->proactive = (int)nb_config_get_long(cfg, "lambda.proactive_init", 1);
     long cores = sysconf(_SC_NPROCESSORS_ONLN), pace = nb_config_get_long(cfg, "lambda.scale_pacing", 1);
     s->pace_min = pace <= 0 ? 0 : pace > 1 ? (unsigned)pace : (unsigned)(cores > 0 ? cores : 1);
     lambda__inst_reap_orphans();

@@ -18,6 +18,7 @@ INIT_FAIL=1 in the environment makes init post to /runtime/init/error and exit.
 """
 import io
 import os
+import time
 import zipfile
 
 BOOTSTRAP = r'''#!/bin/sh
@@ -114,3 +115,14 @@ def parse_report(log):
                     out[k] = v
             return out
     return None
+
+
+def wait_for(pred, timeout=20.0):
+    """pred's first true value within timeout seconds (polled every 50 ms), else its last value."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    return pred()

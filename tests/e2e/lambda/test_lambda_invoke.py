@@ -19,7 +19,7 @@ import botocore.exceptions
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Nimbus, NimbusTestCase  # noqa: E402
-from lambdatest import create, parse_report  # noqa: E402
+from lambdatest import create, parse_report, wait_for  # noqa: E402
 
 
 def raw_client(nimbus):
@@ -28,16 +28,6 @@ def raw_client(nimbus):
                         aws_secret_access_key=nimbus.creds["AWS_SECRET_ACCESS_KEY"],
                         config=botocore.config.Config(parameter_validation=False, retries={"max_attempts": 1},
                                                       read_timeout=60))
-
-
-def wait_for(pred, timeout=20.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
 
 
 class _LambdaBase(NimbusTestCase):

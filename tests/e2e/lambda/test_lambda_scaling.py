@@ -1,25 +1,28 @@
-"""Scale-up pacing (src/lambda/pool.c): on a machine with a few cores, a burst of
+"""Proactive initialization and scale-up pacing (src/lambda/pool.c): on a machine with a few cores, a burst of
 short invocations is served by a few warm environments instead of one cold start
 each, while invocations that take longer than a cold start still get one
-environment each, as on Lambda. Every invocation is answered either way."""
+environment each, as on Lambda. Every invocation is answered either way.
+A deployment starts one environment ahead of the first invocation."""
 import json
 import os
 import sys
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import NimbusTestCase  # noqa: E402
-from lambdatest import ROLE, zip_bytes  # noqa: E402
+from lambdatest import ROLE, wait_for, zip_bytes  # noqa: E402
 
 # ENV_ID names the execution environment: module state lives as long as it does.
 PY = r'''
 import time, uuid
 ENV_ID = uuid.uuid4().hex
+INIT_AT = time.time()
 def handler(event, context):
     if event.get("sleep"):
         time.sleep(event["sleep"])
-    return {"env": ENV_ID, "i": event.get("i")}
+    return {"env": ENV_ID, "i": event.get("i"), "init_at": INIT_AT}
 '''
 
 
@@ -76,6 +79,27 @@ class LambdaScaling(NimbusTestCase):
         # A 1 s invocation is longer than a cold start: each concurrent one gets its own environment
         # (the first one's, idle again, takes one of them).
         self.assertEqual(len(envs), 6, envs)
+
+    def instances(self):
+        return [s for s in self.nimbus.wait_healthy()["services"] if s["name"] == "lambda"][0]["instances"]
+
+    def test_deployment_preinitializes_an_environment(self):
+        before = self.instances()
+        self.create("pace-pre")
+        # CreateFunction starts an environment with no invocation; the first invocation gets it
+        self.assertTrue(wait_for(lambda: self.instances() > before, timeout=10))
+        time.sleep(0.5)
+        t0 = time.time()
+        r = self.c.invoke(FunctionName="pace-pre", Payload=b"{}", LogType="Tail")
+        body = json.loads(r["Payload"].read())
+        self.assertLess(body["init_at"], t0)
+        self.assertEqual(self.instances(), before + 1)
+        # an on-demand environment: its first REPORT still carries its Init Duration
+        import base64
+        self.assertIn("Init Duration", base64.b64decode(r["LogResult"]).decode())
+        # a new configuration: a new environment ahead of the next invocation
+        self.c.update_function_configuration(FunctionName="pace-pre", Environment={"Variables": {"V": "2"}})
+        self.assertTrue(wait_for(lambda: self.invoke("pace-pre", {})["env"] != body["env"], timeout=10))
 
 
 if __name__ == "__main__":
