@@ -211,9 +211,9 @@ static json_t *parse_integer(parser_t *ps)
     const unsigned char *d = p;
     long long v = 0;
     while (p < end && *p >= '0' && *p <= '9') {
+        if (p - d == 18) return NULL;                         /* a 19th digit: strtoll's range */
         v = v * 10 + (*p - '0');
         p++;
-        if (p - d > 18) return NULL;
     }
     if (p == d || (*d == '0' && p - d > 1)) return NULL;
     if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) return NULL;
