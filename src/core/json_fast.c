@@ -2,7 +2,7 @@
  *
  * Why it exists: jansson's lexer reads its input through a per-byte stream
  * with a UTF-8 check per character and appends each byte of a string to a
- * growable buffer. For a DynamoDB PutItem of ~1 KB that was ~15% of the
+ * growable buffer. For a DynamoDB PutItem of ~1 KB that was ~17% of the
  * daemon's CPU per request (docs/PERFORMANCE.md). This parser scans strings
  * a run of plain bytes at a time and hands the run straight to
  * json_stringn_nocheck (no intermediate copy unless the string has
