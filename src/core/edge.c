@@ -4,6 +4,7 @@
 #include "core/edge.h"
 #include "core/http_parse.h"
 #include "core/http_server.h"
+#include "core/json_fast.h"
 #include "core/reply.h"
 #include "core/util.h"
 #include "core/log.h"
@@ -317,7 +318,7 @@ static json_t *parse_json_body(const char *body, size_t len, char why[JSON_ERROR
 {
     if (len == 0) return json_object();
     json_error_t jerr;
-    json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    json_t *j = nb_json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (!j) {
         snprintf(why, JSON_ERROR_TEXT_LENGTH, "%s", jerr.text);
         return NULL;

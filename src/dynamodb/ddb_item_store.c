@@ -6,6 +6,7 @@
 #include "dynamodb/ddb_json_dump.h"
 #include "dynamodb/ddb_backfill.h"
 #include "core/alloc.h"
+#include "core/json_fast.h"
 #include "core/log.h"
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,7 @@ int ddb_item_read(store_txn_t *txn, const nb_buf_t *key, const char **text, size
 json_t *ddb_item_parse(const char *text, size_t len)
 {
     json_error_t err;
-    json_t *j = json_loadb(text, len, JSON_ALLOW_NUL, &err);
+    json_t *j = nb_json_loadb(text, len, JSON_ALLOW_NUL, &err);
     if (!j) nb_log_error("dynamodb", "corrupt stored item: %s", err.text);
     return j;
 }

@@ -26,6 +26,15 @@ static void quoted(nb_buf_t *b, const char *s)
     nb_buf_printf(b, "'%s'", s);
 }
 
+/* Add a violation of table-name constraint c for s (quoted in the message). */
+static void v_name(ddb_vlist_t *v, const char *s, const char *path, const char *c)
+{
+    nb_buf_t q = NB_BUF_INIT;
+    quoted(&q, s);
+    ddb_v_add(v, q.data, path, c);
+    nb_buf_free(&q);
+}
+
 void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int required)
 {
     if (!val || json_is_null(val)) {
@@ -34,26 +43,22 @@ void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int r
     }
     const char *s = json_string_value(val);
     if (!s) return;   /* wrong JSON type: the SerializationException check reports it */
-    nb_buf_t q = NB_BUF_INIT;
-    quoted(&q, s);
     size_t n = strlen(s);
     /* A table ARN is accepted wherever a name is (2023 API). */
     if (strncmp(s, "arn:", 4) == 0) {
-        if (n > 1024) ddb_v_add(v, q.data, path, "Member must have length less than or equal to 1024");
-        nb_buf_free(&q);
+        if (n > 1024) v_name(v, s, path, "Member must have length less than or equal to 1024");
         return;
     }
-    if (n < 3) ddb_v_add(v, q.data, path, "Member must have length greater than or equal to 3");
-    if (n > 255) ddb_v_add(v, q.data, path, "Member must have length less than or equal to 255");
+    if (n < 3) v_name(v, s, path, "Member must have length greater than or equal to 3");
+    if (n > 255) v_name(v, s, path, "Member must have length less than or equal to 255");
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '.' || c == '-')) {
-            ddb_v_add(v, q.data, path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+            v_name(v, s, path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
             break;
         }
     }
-    nb_buf_free(&q);
 }
 
 void ddb_v_enum(ddb_vlist_t *v, const json_t *val, const char *path, const char *const *allowed)

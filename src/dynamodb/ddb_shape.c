@@ -62,7 +62,7 @@ static int fits(const json_t *v, kind_t k)
 static const member_t *find(const char *name)
 {
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
-        if (strcmp(members[i].name, name) == 0) return &members[i];
+        if (members[i].name[0] == name[0] && strcmp(members[i].name, name) == 0) return &members[i];
     return NULL;
 }
 

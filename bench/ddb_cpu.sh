@@ -1,0 +1,46 @@
+#!/bin/bash
+# ddb_cpu.sh — server CPU per DynamoDB request, for A/B runs of two builds on
+# a shared machine (docs/PERFORMANCE.md, "DynamoDB GetItem and PutItem").
+#
+#   OP=GetItem|PutItem NIMBUS=path/to/nimbus [PORT=46711] [DUR=5] bench/ddb_cpu.sh
+#
+# Starts the daemon (durable store, --auth open), loads bench/lib/ddb_load.py's
+# 10,000 users of ~1 KB, runs bench/workloads/dynamodb.sh's request under
+# `wrk -t2 -c32`, and prints requests/s, p50/p99 and the daemon's user and
+# system CPU per request (utime+stime of /proc/PID/stat, all threads) plus
+# each thread's ticks. PERF=1 records `perf record $PERFOPT` of the daemon
+# (default -g) into /tmp/ddb_cpu-PORT.perf. Alternate the two builds, several
+# rounds: req/s swings with the other tenants, CPU per request much less.
+set -e
+cd "$(dirname "$0")/.."
+NIMBUS=${NIMBUS:-build/nimbus}
+port=${PORT:-46711}
+OP=${OP:-PutItem}
+data=$(mktemp -d /tmp/ddb_cpu.XXXXXX)
+"$NIMBUS" up --listen 127.0.0.1:$port --data "$data/d" --auth open --log-level warn >"$data/log" 2>&1 & pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 100); do curl -s 127.0.0.1:$port/_nimbus/health >/dev/null && break; sleep 0.05; done
+python3 bench/lib/ddb_load.py http://127.0.0.1:$port 10000 10000 >/dev/null
+sync
+H="Content-Type: application/x-amz-json-1.0|X-Amz-Date: 20260101T000000Z|Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000"
+if [ "$OP" = PutItem ]; then
+  BODY="{\"TableName\":\"Users\",\"Item\":{\"id\":{\"S\":\"user-{n}\"},\"name\":{\"S\":\"bench\"},\"bio\":{\"S\":\"$(printf 'y%.0s' $(seq 1 900))\"}}}"
+else
+  BODY='{"TableName":"Users","Key":{"id":{"S":"user-{n}"}}}'
+fi
+ticks() { for t in /proc/$pid/task/*; do echo "$(basename "$t") $(awk '{print $14+$15}' "$t/stat")"; done; }
+read -r u0 s0 < <(awk '{print $14, $15}' /proc/$pid/stat)
+ticks >"$data/t0"
+[ -n "$PERF" ] && (perf record ${PERFOPT:--g} -p $pid -o /tmp/ddb_cpu-$port.perf -- sleep $(( ${DUR:-5} - 1 )) >/dev/null 2>&1 &)
+out=$(WRK_METHOD=POST WRK_HEADERS="$H|X-Amz-Target: DynamoDB_20120810.$OP" WRK_BODY_TEMPLATE="$BODY" WRK_KEYS=10000 \
+      wrk -t2 -c32 -d${DUR:-5}s -s bench/wrk/report.lua http://127.0.0.1:$port/)
+read -r u1 s1 < <(awk '{print $14, $15}' /proc/$pid/stat)
+ticks >"$data/t1"
+hz=$(getconf CLK_TCK)
+echo "$out" | grep RESULT | sed -E 's/.*"requests":([0-9]+).*"rps":([0-9.]+),"p50_us":([0-9]+),"p99_us":([0-9]+).*/\1 \2 \3 \4/' |
+  while read -r n rps p50 p99; do
+    awk -v n="$n" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v u=$((u1-u0)) -v s=$((s1-s0)) -v hz="$hz" -v op="$OP" -v bin="$NIMBUS" \
+      'BEGIN { printf "%s %s: %d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms, CPU per request: user %.1f us + system %.1f us = %.1f us\n",
+               op, bin, n, rps, p50/1000, p99/1000, u*1e6/hz/n, s*1e6/hz/n, (u+s)*1e6/hz/n }'
+  done
+join "$data/t0" "$data/t1" | awk '{ printf "  thread %s: %d ticks\n", $1, $3-$2 }'
