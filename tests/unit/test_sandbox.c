@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
@@ -530,6 +531,39 @@ static void freeze_thaw_check(int isolate)
     close(in.out);
     sbx_release(in.sbx);
 }
+
+/* nimbus under a real-time policy (chrt -f): its instances run SCHED_OTHER. */
+static void sched_policy_check(int isolate)
+{
+    if (!code_dir[0]) setup();
+    char exe[600];
+    snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+    const char *argv[] = { isolate ? "/var/task/hostile" : exe, "pause", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.isolate = isolate;
+    struct sched_param rt = { .sched_priority = 1 }, normal = { .sched_priority = 0 };
+    ASSERT_EQ(sched_setscheduler(0, SCHED_FIFO, &rt), 0);
+    int p[2];
+    ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+    s.stdout_fd = p[1];
+    sbx_t *sb = NULL;
+    int r = sbx_spawn(&s, &sb);
+    ASSERT_EQ(sched_setscheduler(0, SCHED_OTHER, &normal), 0);
+    close(p[1]);
+    ASSERT_EQ(r, 0);
+    char line[256];
+    read_line(p[0], line, sizeof line);
+    ASSERT_STREQ(line, "RESULT OK");
+    ASSERT_EQ(sched_getscheduler(sbx_pid(sb)), SCHED_OTHER);
+    sbx_kill(sb);
+    waitpid(sbx_pid(sb), NULL, 0);
+    close(p[0]);
+    sbx_release(sb);
+}
+
+TEST(realtime_nimbus_starts_instances_sched_other) { sched_policy_check(1); }
+TEST(realtime_nimbus_starts_plain_processes_sched_other) { sched_policy_check(0); }
 
 TEST(freeze_stops_the_instance_and_thaw_resumes_it) { freeze_thaw_check(1); }
 TEST(freeze_and_thaw_of_a_plain_process) { freeze_thaw_check(0); }
