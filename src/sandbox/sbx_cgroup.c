@@ -340,8 +340,8 @@ static const char *add_dir(sbx_cg_t *cg, const char *base, const char *leaf)
     return cg->dir[cg->ndir++];
 }
 
-static void set_limits(sbx_cg_t *cg, const char *mem, const char *pids, const char *cpu,
-                       unsigned memory_mb, unsigned pids_max)
+void sbx__cg_set_limits(sbx_cg_t *cg, const char *mem, const char *pids, const char *cpu,
+                        unsigned memory_mb, unsigned pids_max)
 {
     char v[64];
     unsigned long long bytes = (unsigned long long)memory_mb << 20;
@@ -392,7 +392,7 @@ int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned 
     cg->mem_dir = d[C_MEM];
     cg->frz_dir = d[C_FRZ];
     cg->procs_dir = d[C_PIDS] ? d[C_PIDS] : cg->ndir ? cg->dir[0] : NULL;
-    set_limits(cg, d[C_MEM], d[C_PIDS], d[C_CPU], memory_mb, pids_max);
+    sbx__cg_set_limits(cg, d[C_MEM], d[C_PIDS], d[C_CPU], memory_mb, pids_max);
 
     /* A hierarchy that carries only the cpu controller (v1) is joined after
      * exec, by a thread: it is the slowest join (0.2 to over 10 ms on a busy

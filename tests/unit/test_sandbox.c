@@ -6,6 +6,7 @@
  * only tried from inside an empty network namespace. */
 #include "test.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/sbx_internal.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -650,6 +651,109 @@ TEST(cpu_weight_follows_memory_through_cpu_cgroup)
         if (strcmp(w, "2048") == 0) break;
     }
     ASSERT_STREQ(w, "2048");
+}
+
+/* ---- cgroup v2's file protocol -------------------------------------------------
+ * This host binds the memory controller to a v1 hierarchy, and a controller
+ * lives in one hierarchy at a time, so memory.max cannot be enforced here for
+ * real (enforcement is covered on v1 by allocating_past_memory_size_is_oom_killed).
+ * What nimbus writes and parses on a v2 host is checked against a directory laid
+ * out like a v2 cgroup's: the limit files it writes, and the kernel's formats
+ * it reads back (memory.peak, memory.events). */
+static void put_file(const char *dir, const char *file, const char *text)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "w");
+    ASSERT(f != NULL);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void get_file(const char *dir, const char *file, char *buf, size_t cap)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "r");
+    buf[0] = 0;
+    if (!f) { snprintf(buf, cap, "(absent)"); return; }
+    size_t n = fread(buf, 1, cap - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+/* A fresh v2-style directory: the files a v2 cgroup has (cgroupfs creates
+ * them; nimbus only opens them for writing), limits applied as a v2 host. */
+static void v2_limits(const char *name, unsigned memory_mb, unsigned pids_max, sbx_cg_t *cg, char *dir, size_t cap)
+{
+    snprintf(dir, cap, "%s/%s", test_tmpdir(), name);
+    ASSERT_EQ(mkdir(dir, 0755), 0);
+    static const char *const files[] = { "memory.max", "memory.swap.max", "memory.oom.group", "pids.max", "cpu.weight" };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) put_file(dir, files[i], "");
+    memset(cg, 0, sizeof *cg);
+    cg->mem_v = cg->pids_v = cg->cpu_v = 2;
+    cg->mem_dir = dir;
+    sbx__cg_set_limits(cg, dir, dir, dir, memory_mb, pids_max);
+}
+
+TEST(cgroup_v2_limits_are_written_as_v2_files)
+{
+    sbx_cg_t cg;
+    char dir[600], b[64];
+    v2_limits("fn", 256, 64, &cg, dir, sizeof dir);
+    get_file(dir, "memory.max", b, sizeof b);       ASSERT_STREQ(b, "268435456");
+    get_file(dir, "memory.swap.max", b, sizeof b);  ASSERT_STREQ(b, "0");
+    get_file(dir, "memory.oom.group", b, sizeof b); ASSERT_STREQ(b, "1");
+    get_file(dir, "pids.max", b, sizeof b);         ASSERT_STREQ(b, "64");
+    get_file(dir, "cpu.weight", b, sizeof b);       ASSERT_STREQ(b, "14");   /* 256·100/1769 */
+    ASSERT_EQ(cg.mem_v, 2);
+    ASSERT_EQ(cg.pids_v, 2);
+    get_file(dir, "memory.limit_in_bytes", b, sizeof b);   /* nothing of v1's protocol */
+    ASSERT_STREQ(b, "(absent)");
+    get_file(dir, "cpu.shares", b, sizeof b);
+    ASSERT_STREQ(b, "(absent)");
+}
+
+TEST(cgroup_v2_cpu_weight_stays_in_its_range)
+{
+    sbx_cg_t cg;
+    char dir[600], b[64];
+    v2_limits("small", 16, 1024, &cg, dir, sizeof dir);      /* 16·100/1769 = 0: v2 refuses 0 */
+    get_file(dir, "cpu.weight", b, sizeof b);
+    ASSERT_STREQ(b, "1");
+    v2_limits("large", 10240, 1024, &cg, dir, sizeof dir);   /* 10,240 MB ≈ 5.8 vCPUs */
+    get_file(dir, "cpu.weight", b, sizeof b);
+    ASSERT_STREQ(b, "578");
+}
+
+TEST(cgroup_v2_refused_memory_limit_turns_memory_off)
+{
+    sbx_cg_t cg;
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/nomem", test_tmpdir());
+    ASSERT_EQ(mkdir(dir, 0755), 0);
+    put_file(dir, "pids.max", "");             /* a cgroup without the memory controller */
+    memset(&cg, 0, sizeof cg);
+    cg.mem_v = cg.pids_v = 2;
+    sbx__cg_set_limits(&cg, dir, dir, NULL, 128, 32);
+    ASSERT_EQ(cg.mem_v, 0);                     /* this instance has no memory controller */
+    ASSERT_EQ(cg.pids_v, 2);
+    snprintf(path, sizeof path, "%s/memory.max", dir);
+    ASSERT(access(path, F_OK) != 0);            /* nothing created in its place */
+}
+
+TEST(cgroup_v2_peak_and_oom_kill_are_read_from_v2_files)
+{
+    sbx_cg_t cg;
+    char dir[600];
+    v2_limits("report", 128, 64, &cg, dir, sizeof dir);
+    put_file(dir, "memory.peak", "134201344\n");
+    put_file(dir, "memory.max_usage_in_bytes", "999\n");   /* v1's file: must not be read */
+    ASSERT_EQ(sbx__cg_peak(&cg), 134201344u);
+    put_file(dir, "memory.events", "low 0\nhigh 0\nmax 17\noom 2\noom_kill 0\noom_group_kill 0\n");
+    ASSERT_EQ(sbx__cg_oom_killed(&cg), 0);      /* hit the limit, reclaimed, nobody killed */
+    put_file(dir, "memory.events", "low 0\nhigh 0\nmax 40\noom 3\noom_kill 1\noom_group_kill 1\n");
+    ASSERT_EQ(sbx__cg_oom_killed(&cg), 1);
 }
 
 /* ---- fallback paths: root built per spawn, v1 freezer and per-process kill ---- */
