@@ -267,6 +267,44 @@ static void probe_v1(int c)
     ctl[c].v = 1;
 }
 
+/* A v1 cpu hierarchy of its own (this host): this nimbus's instances get
+ * <own>/nimbus-sbx.<pid> rather than the nimbus-sbx shared by every nimbus in
+ * the same cgroup. The group's one default weight is what its instances
+ * together hold against the rest of the host; shared across daemons, another
+ * nimbus's busy instances took the CPU a cold start here needed (Node.js:
+ * +60 ms of run-queue wait, docs/SANDBOX.md "Node.js cold starts"). Groups of
+ * nimbus processes that are gone are removed first (their instances died with
+ * them). Not when the hierarchy also carries memory, pids or the freezer: an
+ * instance is in one cgroup per hierarchy. */
+static void cpu_base_per_daemon(void)
+{
+    for (int c = 0; c < C_N; c++)
+        if (c != C_CPU && ctl[c].v == 1 && strcmp(ctl[c].base, ctl[C_CPU].base) == 0) return;
+    char own[PATH_MAX], base[PATH_MAX];
+    snprintf(own, sizeof own, "%s", ctl[C_CPU].base);
+    char *slash = strrchr(own, '/');
+    if (!slash) return;
+    *slash = 0;
+    DIR *d = opendir(own);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        long pid;
+        char tail;
+        if (e->d_type != DT_DIR || sscanf(e->d_name, "nimbus-sbx.%ld%c", &pid, &tail) != 1) continue;
+        if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        if (snprintf(base, sizeof base, "%s/%s", own, e->d_name) >= (int)sizeof base) continue;
+        sweep_stale(base);
+        rmdir(base);
+    }
+    if (d) closedir(d);
+    if (snprintf(base, sizeof base, "%s/nimbus-sbx.%d", own, (int)getpid()) >= (int)sizeof base) return;
+    if (mkdir(base, 0755) != 0 && errno != EEXIST) {
+        nb_log_warn("sandbox", "cannot create %s: %s (instances share %s)", base, strerror(errno), ctl[C_CPU].base);
+        return;
+    }
+    snprintf(ctl[C_CPU].base, sizeof ctl[C_CPU].base, "%s", base);
+}
+
 /* CPU weight. The cpu cgroup is the default because it is hierarchical: all
  * instances share nimbus-sbx's one default weight against the rest of the
  * host, and split it among themselves in proportion to memory — a lone
@@ -303,6 +341,7 @@ void sbx__cg_probe(char *report, size_t cap)
         if (!sbx__option("cgroup-v1")) probe_v2();
         for (int c = 0; c < C_N; c++)
             if (!ctl[c].v && !(c == C_CPU && use_autogroup)) probe_v1(c);
+        if (ctl[C_CPU].v == 1) cpu_base_per_daemon();
     } else {
         for (int c = 0; c < C_N; c++)
             snprintf(ctl[c].why, sizeof ctl[c].why, "not root (cgroups need root or delegation)");

@@ -756,6 +756,53 @@ TEST(cgroup_v2_peak_and_oom_kill_are_read_from_v2_files)
     ASSERT_EQ(sbx__cg_oom_killed(&cg), 1);
 }
 
+/* The cpu hierarchy of this host carries no other controller: each nimbus's
+ * instances share a group of their own (nimbus-sbx.<pid>), not one group with
+ * every other nimbus in the same cgroup; groups of a nimbus that is gone go
+ * at the next start. */
+TEST(cpu_group_is_per_nimbus_and_stale_ones_are_swept)
+{
+    char self[2048], dir[700], stale[800], leaf[900], want[800];
+    read_proc(getpid(), "cgroup", self, sizeof self);
+    char *p = strstr(self, ":cpu:");
+    ASSERT(p != NULL);
+    p += 5;
+    p[strcspn(p, "\n")] = 0;
+    snprintf(dir, sizeof dir, "/sys/fs/cgroup/cpu%s", strcmp(p, "/") == 0 ? "" : p);
+    pid_t gone = fork();                   /* a pid that no process has any more */
+    if (gone == 0) _exit(0);
+    ASSERT_EQ(waitpid(gone, NULL, 0), gone);
+    snprintf(stale, sizeof stale, "%s/nimbus-sbx.%d", dir, (int)gone);
+    snprintf(leaf, sizeof leaf, "%s/fn-old-1.%d.0", stale, (int)gone);
+    ASSERT_EQ(mkdir(stale, 0755), 0);
+    ASSERT_EQ(mkdir(leaf, 0755), 0);
+    snprintf(want, sizeof want, "cgroup cpu: on (v1, %s/nimbus-sbx.%d)", dir, (int)getpid());
+    ASSERT_CONTAINS(sbx_features(), want);          /* the first call probes */
+    ASSERT(access(stale, F_OK) != 0);
+    setup();
+    const char *argv[] = { "/var/task/hostile", "pause", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    inst_t in = start(&s);
+    char line[64], cg[2048];
+    read_line(in.out, line, sizeof line);
+    snprintf(want, sizeof want, "/nimbus-sbx.%d/fn-hostile-1.", (int)getpid());
+    char *c = NULL;
+    for (int i = 0; i < 500; i++) {                 /* joined after exec, by a thread */
+        read_proc(sbx_pid(in.sbx), "cgroup", cg, sizeof cg);
+        c = strstr(cg, ":cpu:");
+        if (c && strstr(c, "fn-hostile-1")) break;
+        usleep(10000);
+    }
+    ASSERT(c != NULL);
+    c[strcspn(c, "\n")] = 0;
+    ASSERT_CONTAINS(c, want);
+    sbx_kill(in.sbx);
+    waitpid(sbx_pid(in.sbx), NULL, 0);
+    close(in.out);
+    sbx_release(in.sbx);
+}
+
 /* ---- fallback paths: root built per spawn, v1 freezer and per-process kill ---- */
 TEST(root_built_per_spawn_without_template_is_equivalent)
 {
