@@ -597,12 +597,12 @@ static void cpu_weight_of(unsigned memory_mb, char *out, size_t cap)
         for (int i = 0; i < 500; i++) {
             read_proc(sbx_pid(in.sbx), "cgroup", cg, sizeof cg);
             p = strstr(cg, ":cpu:");
+            if (p) p[strcspn(p, "\n")] = 0;        /* that line only: others name the instance too */
             if (p && strstr(p, "fn-hostile-1")) break;
             usleep(10000);
         }
         ASSERT(p != NULL);
         ASSERT_CONTAINS(p, "fn-hostile-1");
-        p[strcspn(p, "\n")] = 0;
         char path[700];
         snprintf(path, sizeof path, "/sys/fs/cgroup/cpu%s/cpu.shares", p + 5);
         FILE *f = fopen(path, "r");
@@ -791,11 +791,11 @@ TEST(cpu_group_is_per_nimbus_and_stale_ones_are_swept)
     for (int i = 0; i < 500; i++) {                 /* joined after exec, by a thread */
         read_proc(sbx_pid(in.sbx), "cgroup", cg, sizeof cg);
         c = strstr(cg, ":cpu:");
+        if (c) c[strcspn(c, "\n")] = 0;            /* that line only: others name the instance too */
         if (c && strstr(c, "fn-hostile-1")) break;
         usleep(10000);
     }
     ASSERT(c != NULL);
-    c[strcspn(c, "\n")] = 0;
     ASSERT_CONTAINS(c, want);
     sbx_kill(in.sbx);
     waitpid(sbx_pid(in.sbx), NULL, 0);
