@@ -9,8 +9,11 @@
  * controllers for cgroup.freeze and cgroup.kill.
  *
  * Layout: every instance gets <own cgroup>/nimbus-sbx/<name>.<pid>.<seq> in each
- * hierarchy it uses. Nesting under nimbus's own cgroup keeps instances inside
- * whatever limits nimbus itself was given. Invariants: the probe runs once
+ * hierarchy it uses, except that in the v2 hierarchy and in a v1 hierarchy
+ * carrying only cpu the group is per nimbus process, nimbus-sbx.<pid>: that is
+ * where the CPU weight its instances share lives (cpu_base_per_daemon). Nesting
+ * under nimbus's own cgroup keeps instances inside whatever limits nimbus
+ * itself was given. Invariants: the probe runs once
  * (under sbx__host's pthread_once); an sbx_cg_t's directories exist from
  * sbx__cg_create until sbx__cg_destroy, which removes them. */
 #include "sandbox/sbx_internal.h"
@@ -196,10 +199,43 @@ static int make_base(const char *own, char *base, size_t cap, char *why, size_t 
         return -1;
     }
     if (mkdir(base, 0755) != 0 && errno != EEXIST) {
-        snprintf(why, wcap, "cannot create %s: %s", base, strerror(errno));
+        const char *err = strerror(errno);
+        char path[PATH_MAX];               /* base and why may be fields of one struct */
+        snprintf(path, sizeof path, "%s", base);
+        snprintf(why, wcap, "cannot create %.120s: %s", path, err);
         return -1;
     }
     sweep_stale(base);
+    return 0;
+}
+
+/* <own>/nimbus-sbx.<pid>: a group for this nimbus's instances alone, where
+ * they share a CPU weight (see cpu_base_per_daemon). Groups left by nimbus
+ * processes that are gone are removed first (their instances died with them:
+ * PDEATHSIG); a group still holding a process refuses rmdir and stays. */
+static int daemon_base(const char *own, char *base, size_t cap, char *why, size_t wcap)
+{
+    char path[PATH_MAX];
+    DIR *d = opendir(own);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        long pid;
+        char tail;
+        if (e->d_type != DT_DIR || sscanf(e->d_name, "nimbus-sbx.%ld%c", &pid, &tail) != 1) continue;
+        if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        if (snprintf(path, sizeof path, "%s/%s", own, e->d_name) >= (int)sizeof path) continue;
+        sweep_stale(path);
+        rmdir(path);
+    }
+    if (d) closedir(d);
+    if (snprintf(base, cap, "%s/nimbus-sbx.%d", own, (int)getpid()) >= (int)cap) {
+        snprintf(why, wcap, "cgroup path too long");
+        return -1;
+    }
+    if (mkdir(base, 0755) != 0 && errno != EEXIST) {
+        snprintf(why, wcap, "cannot create %s: %s", base, strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
@@ -226,7 +262,9 @@ static void probe_v2(void)
 {
     char own[PATH_MAX], avail[512] = "", why[160] = "";
     if (hier_dir(NULL, own, sizeof own) < 0) return;
-    if (make_base(own, v2_base, sizeof v2_base, why, sizeof why) < 0) {
+    /* One group per nimbus, as for a v1 cpu hierarchy (cpu_base_per_daemon):
+     * on v2 the cpu controller lives in the same tree as the others. */
+    if (daemon_base(own, v2_base, sizeof v2_base, why, sizeof why) < 0) {
         nb_log_warn("sandbox", "cgroup v2 unusable: %s", why);
         v2_base[0] = 0;
         return;
@@ -280,26 +318,13 @@ static void cpu_base_per_daemon(void)
 {
     for (int c = 0; c < C_N; c++)
         if (c != C_CPU && ctl[c].v == 1 && strcmp(ctl[c].base, ctl[C_CPU].base) == 0) return;
-    char own[PATH_MAX], base[PATH_MAX];
+    char own[PATH_MAX], base[PATH_MAX], why[160];
     snprintf(own, sizeof own, "%s", ctl[C_CPU].base);
     char *slash = strrchr(own, '/');
     if (!slash) return;
     *slash = 0;
-    DIR *d = opendir(own);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        long pid;
-        char tail;
-        if (e->d_type != DT_DIR || sscanf(e->d_name, "nimbus-sbx.%ld%c", &pid, &tail) != 1) continue;
-        if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
-        if (snprintf(base, sizeof base, "%s/%s", own, e->d_name) >= (int)sizeof base) continue;
-        sweep_stale(base);
-        rmdir(base);
-    }
-    if (d) closedir(d);
-    if (snprintf(base, sizeof base, "%s/nimbus-sbx.%d", own, (int)getpid()) >= (int)sizeof base) return;
-    if (mkdir(base, 0755) != 0 && errno != EEXIST) {
-        nb_log_warn("sandbox", "cannot create %s: %s (instances share %s)", base, strerror(errno), ctl[C_CPU].base);
+    if (daemon_base(own, base, sizeof base, why, sizeof why) < 0) {
+        nb_log_warn("sandbox", "%s (instances share %s)", why, ctl[C_CPU].base);
         return;
     }
     snprintf(ctl[C_CPU].base, sizeof ctl[C_CPU].base, "%s", base);

@@ -758,8 +758,9 @@ TEST(cgroup_v2_peak_and_oom_kill_are_read_from_v2_files)
 
 /* The cpu hierarchy of this host carries no other controller: each nimbus's
  * instances share a group of their own (nimbus-sbx.<pid>), not one group with
- * every other nimbus in the same cgroup; groups of a nimbus that is gone go
- * at the next start. */
+ * every other nimbus in the same cgroup — and so in the v2 hierarchy, where
+ * the cpu controller would live with the others; groups of a nimbus that is
+ * gone go at the next start. */
 TEST(cpu_group_is_per_nimbus_and_stale_ones_are_swept)
 {
     char self[2048], dir[700], stale[800], leaf[900], want[800];
@@ -797,6 +798,11 @@ TEST(cpu_group_is_per_nimbus_and_stale_ones_are_swept)
     }
     ASSERT(c != NULL);
     ASSERT_CONTAINS(c, want);
+    read_proc(sbx_pid(in.sbx), "cgroup", cg, sizeof cg);   /* v2 (freezer, kill): the same split */
+    char *v2 = strstr(cg, "\n0::");
+    ASSERT(v2 != NULL);
+    v2[strcspn(v2 + 1, "\n") + 1] = 0;
+    ASSERT_CONTAINS(v2, want);
     sbx_kill(in.sbx);
     waitpid(sbx_pid(in.sbx), NULL, 0);
     close(in.out);
