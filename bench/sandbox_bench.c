@@ -8,8 +8,14 @@
  *            as a runtime sees it: exec, dynamic loading, runtime init)
  *   total  — first + wait + sbx_release (cgroup removal included)
  *   cpu    — CPU time of nimbus's spawning thread + the instance (rusage)
- * and prints min / median / p90 in microseconds, plus the median difference
- * sandbox − plain. The variant "sandbox+disk /tmp" measures a disk-backed /tmp
+ *   minflt, vcsw, icsw — the instance's minor page faults, voluntary and
+ *            involuntary context switches (rusage, all its threads)
+ *   run1, wait1 — its main thread until the first byte: time on a CPU, and
+ *            time runnable but waiting for a CPU (schedstat): a sandbox cost
+ *            shows in run1; the host's load (and CPU weights) in wait1
+ * and prints min / median / p90, plus the median difference sandbox − plain
+ * of each. The Node.js program loads what nimbus's Node.js runtime loads
+ * before its first request (NODE_SCRIPT). The variant "sandbox+disk /tmp" measures a disk-backed /tmp
  * of EphemeralStorage size (docs/SANDBOX.md, "/tmp on disk"): per cold start
  * a copy of a pre-formatted sparse ext4 image (made once with mke2fs),
  * attached to a loop device, mounted and given as spec.tmp_dir; its
@@ -20,6 +26,9 @@
  *      build/obj/core/{alloc,buf,util,log,arena,config}.o build/obj/sandbox/[a-z]*.o \
  *      $(pkg-config --libs libuv jansson openssl libseccomp) -lpthread -lm -ldl
  *   build/sandbox_bench [N [BALLAST_MB]]       (NIMBUS_SANDBOX=fork: fork-style spawn)
+ *
+ * BENCH_MEMORY_MB=256 gives every variant that MemorySize (default 1769, one
+ * vCPU's CPU weight); BENCH_NO_DISK_TMP=1 leaves out the disk /tmp variant.
  */
 #include "sandbox/sandbox.h"
 #include "core/util.h"
@@ -104,11 +113,11 @@ static int cmp_s64(const void *a, const void *b)
 
 static int64_t median_s(int64_t *v, int n) { qsort(v, (size_t)n, sizeof *v, cmp_s64); return v[n / 2]; }
 
-static void print_row(const char *prog, const char *label, const char *what, uint64_t *v, int n)
+static void print_row(const char *prog, const char *label, const char *what, uint64_t *v, int n, const char *unit)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_u64);
-    printf("%-6s %-22s %-6s min %6llu  median %6llu  p90 %6llu us\n", prog, label, what,
-           (unsigned long long)v[0], (unsigned long long)v[n / 2], (unsigned long long)v[n * 9 / 10]);
+    printf("%-6s %-22s %-6s min %6llu  median %6llu  p90 %6llu %s\n", prog, label, what,
+           (unsigned long long)v[0], (unsigned long long)v[n / 2], (unsigned long long)v[n * 9 / 10], unit);
 }
 
 static uint64_t thread_cpu_us(void)
@@ -121,7 +130,30 @@ static uint64_t thread_cpu_us(void)
 /* One cold start; fills the timings. 0 or -1. cpu: CPU time spent on it —
  * nimbus's spawning thread plus the instance (setup before exec and the
  * program itself) — insensitive to how loaded the host is. */
-static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_t *total, uint64_t *cpu)
+typedef struct { uint64_t minflt, nvcsw, nivcsw, run, wait; } counts_t;
+
+/* The instance's main thread so far: time on a CPU and time runnable but
+ * waiting for one (/proc/PID/task/PID/schedstat, in ns; µs here). At the
+ * first byte this splits the cold start into what the program did (run,
+ * which the sandbox could lengthen) and what the host's other load cost it
+ * (wait, which CPU weights change). 0 when unreadable. */
+static void main_thread_sched(pid_t pid, counts_t *cnt)
+{
+    char path[64], buf[128];
+    unsigned long long run = 0, wait = 0;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", (int)pid, (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t k = read(fd, buf, sizeof buf - 1);
+        if (k > 0) { buf[k] = 0; sscanf(buf, "%llu %llu", &run, &wait); }
+        close(fd);
+    }
+    cnt->run = run / 1000;
+    cnt->wait = wait / 1000;
+}
+
+static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_t *total, uint64_t *cpu,
+               counts_t *cnt)
 {
     sbx_spec_t s = *base;
     int p[2];
@@ -141,6 +173,7 @@ static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_
     char c;
     ssize_t n = read(p[0], &c, 1);
     uint64_t t2 = nb_now_us();
+    main_thread_sched(sbx_pid(sb), cnt);
     char buf[256];
     while (read(p[0], buf, sizeof buf) > 0) {}
     close(p[0]);
@@ -152,21 +185,36 @@ static int one(const sbx_spec_t *base, uint64_t *spawn, uint64_t *first, uint64_
     *spawn = t1 - t0; *first = t2 - t0; *total = t3 - t0;
     *cpu = thread_cpu_us() - c0 + (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec +
            (uint64_t)ru.ru_stime.tv_sec * 1000000u + (uint64_t)ru.ru_stime.tv_usec;
+    cnt->minflt = (uint64_t)ru.ru_minflt;
+    cnt->nvcsw = (uint64_t)ru.ru_nvcsw;
+    cnt->nivcsw = (uint64_t)ru.ru_nivcsw;
     return n == 1 ? 0 : -1;
 }
+
+/* What nimbus's Node.js runtime loads before its first request (console.js,
+ * bootstrap.js, rapid.js): util, fs, path, module, net, plus a connection
+ * attempt (the Runtime API's); the first byte is written once it fails or
+ * connects, so the cold start includes libuv's first I/O round trip. */
+#define NODE_SCRIPT "require('util');require('fs');require('path');require('module');" \
+    "const s=require('net').connect(9,'127.0.0.1');const r=()=>{process.stdout.write('ready');s.destroy()};" \
+    "s.on('connect',r);s.on('error',r)"
+
+/* MemorySize given to every variant (BENCH_MEMORY_MB; default one vCPU's
+ * worth, 1769): sets the instance's memory limit and its CPU weight. */
+static unsigned memory_mb = 1769;
 
 static void fill_spec(sbx_spec_t *s, int prog, const variant_t *v, const char *dir,
                       const char *const *env, const char *hello_plain)
 {
     static const char *c_argv_iso[] = { "/var/task/hello", NULL };
-    static const char *node_argv[] = { "/usr/bin/node", "-e", "process.stdout.write('ready')", NULL };
+    static const char *node_argv[] = { "/usr/bin/node", "-e", NODE_SCRIPT, NULL };
     static const char *c_argv_plain[] = { NULL, NULL };
     c_argv_plain[0] = hello_plain;
     memset(s, 0, sizeof *s);
     s->argv = prog ? node_argv : v->isolate ? c_argv_iso : c_argv_plain;
     s->envp = env;
     s->code_dir = dir;
-    s->memory_mb = 1769;          /* one vCPU's weight: compare isolation, not CPU share */
+    s->memory_mb = memory_mb;
     s->tmp_mb = 512;
     s->net = v->net;
     s->nimbus_host = "127.0.0.1:9";
@@ -179,6 +227,7 @@ static void fill_spec(sbx_spec_t *s, int prog, const variant_t *v, const char *d
 int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 200;
+    if (getenv("BENCH_MEMORY_MB")) memory_mb = (unsigned)atoi(getenv("BENCH_MEMORY_MB"));
     if (n < 10) n = 10;
     /* Ballast: a nimbus-sized parent (MB of touched heap), to show what a
      * fork-style spawn pays for page tables (compare NIMBUS_SANDBOX=fork). */
@@ -210,7 +259,7 @@ int main(int argc, char **argv)
     snprintf(tmp_mnt, sizeof tmp_mnt, "%s/tmp-mnt", dir);
     snprintf(cmd, sizeof cmd, "truncate -s 512M %s && mke2fs -q -F -t ext4 -O ^has_journal "
              "-E lazy_itable_init=1,nodiscard -m 0 %s && mkdir -p %s", tmp_template, tmp_template, tmp_mnt);
-    int have_disk_tmp = getuid() == 0 && system(cmd) == 0;
+    int have_disk_tmp = getuid() == 0 && !getenv("BENCH_NO_DISK_TMP") && system(cmd) == 0;
     uint64_t mk0 = nb_now_us();
     if (have_disk_tmp && system(cmd) != 0) have_disk_tmp = 0;
     if (have_disk_tmp) printf("disk /tmp: one mke2fs of the 512 MB template (with the shell): %llu us\n",
@@ -227,46 +276,55 @@ int main(int argc, char **argv)
         const char *pname = prog ? "node" : "C";
         int runs = prog ? n / 4 : n;
         if (runs < 10) runs = 10;
-        uint64_t *sp[4], *fi[4], *to[4], *cp[4];
-        int64_t *dsp[4], *dfi[4], *dcp[4];
-        for (int v = 0; v < NV; v++) {
-            sp[v] = calloc((size_t)runs, 8); fi[v] = calloc((size_t)runs, 8); to[v] = calloc((size_t)runs, 8);
-            dsp[v] = calloc((size_t)runs, 8); dfi[v] = calloc((size_t)runs, 8);
-            cp[v] = calloc((size_t)runs, 8); dcp[v] = calloc((size_t)runs, 8);
-        }
+        /* per variant: spawn, first, total, cpu, minor faults, voluntary and
+         * involuntary context switches of the instance; paired differences */
+        enum { M_SPAWN, M_FIRST, M_TOTAL, M_CPU, M_FLT, M_VCSW, M_ICSW, M_RUN, M_WAIT, M_N };
+        static const char *const mname[M_N] = { "spawn", "first", "total", "cpu", "minflt", "vcsw", "icsw", "run1", "wait1" };
+        uint64_t *m[4][M_N];
+        int64_t *dm[4][M_N];
+        for (int v = 0; v < NV; v++)
+            for (int k = 0; k < M_N; k++) {
+                m[v][k] = calloc((size_t)runs, 8);
+                dm[v][k] = calloc((size_t)runs, 8);
+            }
         sbx_spec_t s;
         uint64_t a, b, c, d;
-        for (int v = 0; v < NV; v++) { fill_spec(&s, prog, &vars[v], dir, env, hello_plain); one(&s, &a, &b, &c, &d); }
+        counts_t cnt;
+        for (int v = 0; v < NV; v++) { fill_spec(&s, prog, &vars[v], dir, env, hello_plain); one(&s, &a, &b, &c, &d, &cnt); }
         int ok = 0;
         for (int i = 0; i < runs; i++) {
             int good = 1;
             for (int v = 0; v < NV && good; v++) {
                 fill_spec(&s, prog, &vars[v], dir, env, hello_plain);
-                good = one(&s, &sp[v][ok], &fi[v][ok], &to[v][ok], &cp[v][ok]) == 0;
+                good = one(&s, &m[v][M_SPAWN][ok], &m[v][M_FIRST][ok], &m[v][M_TOTAL][ok], &m[v][M_CPU][ok], &cnt) == 0;
+                m[v][M_FLT][ok] = cnt.minflt;
+                m[v][M_VCSW][ok] = cnt.nvcsw;
+                m[v][M_ICSW][ok] = cnt.nivcsw;
+                m[v][M_RUN][ok] = cnt.run;
+                m[v][M_WAIT][ok] = cnt.wait;
             }
             if (!good) continue;
-            for (int v = 1; v < NV; v++) {    /* paired: this run's sandbox minus this run's plain */
-                dsp[v][ok] = (int64_t)sp[v][ok] - (int64_t)sp[0][ok];
-                dfi[v][ok] = (int64_t)fi[v][ok] - (int64_t)fi[0][ok];
-                dcp[v][ok] = (int64_t)cp[v][ok] - (int64_t)cp[0][ok];
-            }
+            for (int v = 1; v < NV; v++)      /* paired: this run's sandbox minus this run's plain */
+                for (int k = 0; k < M_N; k++) dm[v][k][ok] = (int64_t)m[v][k][ok] - (int64_t)m[0][k][ok];
             ok++;
         }
         if (ok < runs / 2) { printf("%s: too many failed runs\n", pname); continue; }
-        for (int v = 0; v < NV; v++) {
-            print_row(pname, vars[v].label, "spawn", sp[v], ok);
-            print_row(pname, vars[v].label, "first", fi[v], ok);
-            print_row(pname, vars[v].label, "total", to[v], ok);
-            print_row(pname, vars[v].label, "cpu", cp[v], ok);
-        }
+        for (int v = 0; v < NV; v++)
+            for (int k = 0; k < M_N; k++)
+                print_row(pname, vars[v].label, mname[k], m[v][k], ok, k <= M_CPU || k >= M_RUN ? "us" : "");
         for (int v = 1; v < NV; v++)
             printf("%s: %s adds (median of paired differences) %lld us to spawn→exec, %lld us to spawn→first byte, "
-                   "%lld us of CPU\n", pname, vars[v].label, (long long)median_s(dsp[v], ok),
-                   (long long)median_s(dfi[v], ok), (long long)median_s(dcp[v], ok));
+                   "%lld us of CPU, %lld minor faults, %lld/%lld voluntary/involuntary switches\n", pname,
+                   vars[v].label, (long long)median_s(dm[v][M_SPAWN], ok), (long long)median_s(dm[v][M_FIRST], ok),
+                   (long long)median_s(dm[v][M_CPU], ok), (long long)median_s(dm[v][M_FLT], ok),
+                   (long long)median_s(dm[v][M_VCSW], ok), (long long)median_s(dm[v][M_ICSW], ok));
+        for (int v = 1; v < NV; v++)
+            printf("%s: %s: its main thread until the first byte: %+lld us on a CPU, %+lld us waiting for one "
+                   "(medians of paired differences)\n", pname, vars[v].label,
+                   (long long)median_s(dm[v][M_RUN], ok), (long long)median_s(dm[v][M_WAIT], ok));
         printf("\n");
-        for (int v = 0; v < NV; v++) {
-            free(sp[v]); free(fi[v]); free(to[v]); free(cp[v]); free(dsp[v]); free(dfi[v]); free(dcp[v]);
-        }
+        for (int v = 0; v < NV; v++)
+            for (int k = 0; k < M_N; k++) { free(m[v][k]); free(dm[v][k]); }
     }
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) return 1;

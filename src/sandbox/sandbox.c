@@ -122,11 +122,28 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/* A nimbus started under a real-time policy (chrt) must not pass it on: a
+ * SCHED_FIFO function would outrank every normal process on the host (its
+ * CPU weight would not apply, and the kernel refuses to move a real-time task
+ * into a cpu cgroup without a real-time budget). Lowering one's own policy is
+ * always permitted; the nice value is kept (it counts only among the
+ * instance's own threads once it is in its cpu cgroup). */
+static int reset_sched_policy(void)
+{
+    long pol = syscall(SYS_sched_getscheduler, 0);
+    if (pol < 0) return -errno;
+    pol &= ~(long)SCHED_RESET_ON_FORK;
+    if (pol == SCHED_OTHER || pol == SCHED_BATCH || pol == SCHED_IDLE) return 0;
+    struct sched_param sp = { .sched_priority = 0 };
+    return syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp) == 0 ? 0 : -errno;
+}
+
 static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnull)
 {
     int fd = p->sync_fd, r, detail = 0;
     if (p->userns && (r = sbx__userns_map(p->outer_uid, p->outer_gid)) < 0)
         report_fail(fd, SBX_STAGE_USERNS, r, 0);
+    if ((r = reset_sched_policy()) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 5);
     setsid();
     if (p->autogroup) sbx__autogroup_apply(p->nice);   /* best effort: a weight, not a limit */
     for (int i = 0; i < p->ncg; i++)

@@ -9,8 +9,11 @@
  * controllers for cgroup.freeze and cgroup.kill.
  *
  * Layout: every instance gets <own cgroup>/nimbus-sbx/<name>.<pid>.<seq> in each
- * hierarchy it uses. Nesting under nimbus's own cgroup keeps instances inside
- * whatever limits nimbus itself was given. Invariants: the probe runs once
+ * hierarchy it uses, except that in the v2 hierarchy and in a v1 hierarchy
+ * carrying only cpu the group is per nimbus process, nimbus-sbx.<pid>: that is
+ * where the CPU weight its instances share lives (cpu_base_per_daemon). Nesting
+ * under nimbus's own cgroup keeps instances inside whatever limits nimbus
+ * itself was given. Invariants: the probe runs once
  * (under sbx__host's pthread_once); an sbx_cg_t's directories exist from
  * sbx__cg_create until sbx__cg_destroy, which removes them. */
 #include "sandbox/sbx_internal.h"
@@ -196,10 +199,43 @@ static int make_base(const char *own, char *base, size_t cap, char *why, size_t 
         return -1;
     }
     if (mkdir(base, 0755) != 0 && errno != EEXIST) {
-        snprintf(why, wcap, "cannot create %s: %s", base, strerror(errno));
+        const char *err = strerror(errno);
+        char path[PATH_MAX];               /* base and why may be fields of one struct */
+        snprintf(path, sizeof path, "%s", base);
+        snprintf(why, wcap, "cannot create %.120s: %s", path, err);
         return -1;
     }
     sweep_stale(base);
+    return 0;
+}
+
+/* <own>/nimbus-sbx.<pid>: a group for this nimbus's instances alone, where
+ * they share a CPU weight (see cpu_base_per_daemon). Groups left by nimbus
+ * processes that are gone are removed first (their instances died with them:
+ * PDEATHSIG); a group still holding a process refuses rmdir and stays. */
+static int daemon_base(const char *own, char *base, size_t cap, char *why, size_t wcap)
+{
+    char path[PATH_MAX];
+    DIR *d = opendir(own);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        long pid;
+        char tail;
+        if (e->d_type != DT_DIR || sscanf(e->d_name, "nimbus-sbx.%ld%c", &pid, &tail) != 1) continue;
+        if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        if (snprintf(path, sizeof path, "%s/%s", own, e->d_name) >= (int)sizeof path) continue;
+        sweep_stale(path);
+        rmdir(path);
+    }
+    if (d) closedir(d);
+    if (snprintf(base, cap, "%s/nimbus-sbx.%d", own, (int)getpid()) >= (int)cap) {
+        snprintf(why, wcap, "cgroup path too long");
+        return -1;
+    }
+    if (mkdir(base, 0755) != 0 && errno != EEXIST) {
+        snprintf(why, wcap, "cannot create %s: %s", base, strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
@@ -226,7 +262,9 @@ static void probe_v2(void)
 {
     char own[PATH_MAX], avail[512] = "", why[160] = "";
     if (hier_dir(NULL, own, sizeof own) < 0) return;
-    if (make_base(own, v2_base, sizeof v2_base, why, sizeof why) < 0) {
+    /* One group per nimbus, as for a v1 cpu hierarchy (cpu_base_per_daemon):
+     * on v2 the cpu controller lives in the same tree as the others. */
+    if (daemon_base(own, v2_base, sizeof v2_base, why, sizeof why) < 0) {
         nb_log_warn("sandbox", "cgroup v2 unusable: %s", why);
         v2_base[0] = 0;
         return;
@@ -267,6 +305,31 @@ static void probe_v1(int c)
     ctl[c].v = 1;
 }
 
+/* A v1 cpu hierarchy of its own (this host): this nimbus's instances get
+ * <own>/nimbus-sbx.<pid> rather than the nimbus-sbx shared by every nimbus in
+ * the same cgroup. The group's one default weight is what its instances
+ * together hold against the rest of the host; shared across daemons, another
+ * nimbus's busy instances took the CPU a cold start here needed (Node.js:
+ * +60 ms of run-queue wait, docs/SANDBOX.md "Node.js cold starts"). Groups of
+ * nimbus processes that are gone are removed first (their instances died with
+ * them). Not when the hierarchy also carries memory, pids or the freezer: an
+ * instance is in one cgroup per hierarchy. */
+static void cpu_base_per_daemon(void)
+{
+    for (int c = 0; c < C_N; c++)
+        if (c != C_CPU && ctl[c].v == 1 && strcmp(ctl[c].base, ctl[C_CPU].base) == 0) return;
+    char own[PATH_MAX], base[PATH_MAX], why[160];
+    snprintf(own, sizeof own, "%s", ctl[C_CPU].base);
+    char *slash = strrchr(own, '/');
+    if (!slash) return;
+    *slash = 0;
+    if (daemon_base(own, base, sizeof base, why, sizeof why) < 0) {
+        nb_log_warn("sandbox", "%s (instances share %s)", why, ctl[C_CPU].base);
+        return;
+    }
+    snprintf(ctl[C_CPU].base, sizeof ctl[C_CPU].base, "%s", base);
+}
+
 /* CPU weight. The cpu cgroup is the default because it is hierarchical: all
  * instances share nimbus-sbx's one default weight against the rest of the
  * host, and split it among themselves in proportion to memory — a lone
@@ -303,6 +366,7 @@ void sbx__cg_probe(char *report, size_t cap)
         if (!sbx__option("cgroup-v1")) probe_v2();
         for (int c = 0; c < C_N; c++)
             if (!ctl[c].v && !(c == C_CPU && use_autogroup)) probe_v1(c);
+        if (ctl[C_CPU].v == 1) cpu_base_per_daemon();
     } else {
         for (int c = 0; c < C_N; c++)
             snprintf(ctl[c].why, sizeof ctl[c].why, "not root (cgroups need root or delegation)");
@@ -340,8 +404,8 @@ static const char *add_dir(sbx_cg_t *cg, const char *base, const char *leaf)
     return cg->dir[cg->ndir++];
 }
 
-static void set_limits(sbx_cg_t *cg, const char *mem, const char *pids, const char *cpu,
-                       unsigned memory_mb, unsigned pids_max)
+void sbx__cg_set_limits(sbx_cg_t *cg, const char *mem, const char *pids, const char *cpu,
+                        unsigned memory_mb, unsigned pids_max)
 {
     char v[64];
     unsigned long long bytes = (unsigned long long)memory_mb << 20;
@@ -392,7 +456,7 @@ int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned 
     cg->mem_dir = d[C_MEM];
     cg->frz_dir = d[C_FRZ];
     cg->procs_dir = d[C_PIDS] ? d[C_PIDS] : cg->ndir ? cg->dir[0] : NULL;
-    set_limits(cg, d[C_MEM], d[C_PIDS], d[C_CPU], memory_mb, pids_max);
+    sbx__cg_set_limits(cg, d[C_MEM], d[C_PIDS], d[C_CPU], memory_mb, pids_max);
 
     /* A hierarchy that carries only the cpu controller (v1) is joined after
      * exec, by a thread: it is the slowest join (0.2 to over 10 ms on a busy

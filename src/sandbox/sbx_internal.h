@@ -147,6 +147,14 @@ int sbx__cg_have_freezer(void);
  * fails is left out and logged. */
 int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned pids_max,
                    int *fds, int maxfds);
+/* Write the limits into an instance's directories, in the file protocol of
+ * each controller's version (cg->mem_v, pids_v, cpu_v: 1 or 2): MemorySize,
+ * no swap, whole-group OOM kill (v2), pids, CPU weight. NULL dir: skipped. A
+ * memory or pids limit that cannot be written turns that controller off in
+ * cg (mem_v/pids_v = 0). Used by sbx__cg_create; separate so the v2 protocol
+ * is testable on hosts whose memory controller is on v1 (test_sandbox.c). */
+void sbx__cg_set_limits(sbx_cg_t *cg, const char *mem, const char *pids, const char *cpu,
+                        unsigned memory_mb, unsigned pids_max);
 /* Move pid into the cpu-only hierarchy off the spawn's critical path (a
  * thread; joined by sbx__cg_destroy). No-op unless cg->cpu_late. */
 void sbx__cg_join_cpu_later(sbx_cg_t *cg, pid_t pid, int pidfd);
