@@ -95,6 +95,8 @@ typedef struct commit_reply {
     nb_req_t *req;
     int status;
     json_t *body;
+    void (*after)(void *arg, int ok);
+    void *after_arg;
 } commit_reply_t;
 
 static void on_durable(void *arg, int status)
@@ -108,15 +110,24 @@ static void on_durable(void *arg, int status)
     } else {
         nb_reply_json(c->req, c->status, c->body);
     }
+    if (c->after) c->after(c->after_arg, status == STORE_OK);
     free(c);
 }
 
 void lambda__commit_reply(nb_req_t *req, store_txn_t *t, int status, json_t *body)
 {
+    lambda__commit_reply_then(req, t, status, body, NULL, NULL);
+}
+
+void lambda__commit_reply_then(nb_req_t *req, store_txn_t *t, int status, json_t *body,
+                               void (*after)(void *arg, int ok), void *arg)
+{
     commit_reply_t *c = nb_xmalloc(sizeof *c);
     c->req = req;
     c->status = status;
     c->body = body;
+    c->after = after;
+    c->after_arg = arg;
     int rc = store_commit(t, on_durable, c);
     if (rc != STORE_OK) {
         if (rc == STORE_ERR_FULL)
@@ -124,6 +135,7 @@ void lambda__commit_reply(nb_req_t *req, store_txn_t *t, int status, json_t *bod
         else
             lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
         json_decref(body);
+        if (after) after(arg, 0);
         free(c);
     }
 }

@@ -201,6 +201,7 @@ static void write_runtimes_work(void *arg)
     log_ready();
     write_runtimes();
     install_self();
+    lambda__sealed_migrate();
 }
 
 /* On libuv's pool, which is already running (src/main.c): creating a thread
@@ -294,6 +295,7 @@ static int lambda_init(nb_ctx_t *ctx)
     s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
     s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
     lambda__inst_reap_orphans();
+    lambda__sealed_init();     /* on failure (logged) functions cannot be created or run */
     runtimes_start(ctx->loop);
     lambda__logs_init();
     lambda__pool_start();
