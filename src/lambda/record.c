@@ -102,6 +102,8 @@ typedef struct commit_reply {
 static void on_durable(void *arg, int status)
 {
     commit_reply_t *c = arg;
+    /* before the reply: a client that saw it sees the files gone too */
+    if (c->after) c->after(c->after_arg, status == STORE_OK);
     if (status != STORE_OK) {
         lambda__err(c->req, LAMBDA_ERR_SERVICE, "storage failure");
         json_decref(c->body);
@@ -110,7 +112,6 @@ static void on_durable(void *arg, int status)
     } else {
         nb_reply_json(c->req, c->status, c->body);
     }
-    if (c->after) c->after(c->after_arg, status == STORE_OK);
     free(c);
 }
 

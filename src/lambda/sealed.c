@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 
@@ -98,6 +99,17 @@ static int pick_unpack_dir(void)
     }
     if (lambda__pathf(s->unpack_dir, sizeof s->unpack_dir, "%s/%s", rb, id) || own_dir(s->unpack_dir) != 0)
         return -1;
+    /* who owns it (the sweep below), and where it is (for tools and tests) */
+    char owner[PATH_MAX], where[PATH_MAX];
+    nb_buf_t cur = NB_BUF_INIT;
+    if (!lambda__pathf(owner, sizeof owner, "%s/.owner", s->unpack_dir) &&
+        (nb_read_file(owner, &cur) != 0 || strcmp(cur.data, real) != 0))
+        nb_write_file_replace(owner, real, strlen(real), 0600, 0);
+    nb_buf_clear(&cur);
+    if (!lambda__pathf(where, sizeof where, "%s/unpack-dir", s->dir) &&
+        (nb_read_file(where, &cur) != 0 || strcmp(cur.data, s->unpack_dir) != 0))
+        nb_write_file_replace(where, s->unpack_dir, strlen(s->unpack_dir), 0600, 0);
+    nb_buf_free(&cur);
     if (!is_ram(s->unpack_dir))
         nb_log_warn("lambda", "%s is not on a RAM file system: unpacked function code outlives a reboot there",
                     s->unpack_dir);
@@ -295,9 +307,50 @@ static void migrate_tree(const char *sub, void (*one)(const char *, const char *
     closedir(d);
 }
 
+/* The unpack directories beside ours whose data directory is gone: RAM
+ * that nothing would ever free before a reboot. One being made right now
+ * has no .owner yet for a moment: only those a minute old go without one. */
+static void sweep_orphans(void)
+{
+    char base[PATH_MAX];
+    snprintf(base, sizeof base, "%s", lambda__svc.unpack_dir);
+    char *slash = strrchr(base, '/');
+    if (!slash) return;
+    *slash = 0;
+    DIR *d = opendir(base);
+    if (!d) return;
+    struct dirent *e;
+    time_t now = time(NULL);
+    while ((e = readdir(d))) {
+        if (!all_hex(e->d_name, 16) || e->d_name[16]) continue;
+        char dir[PATH_MAX], owner[PATH_MAX];
+        if (lambda__pathf(dir, sizeof dir, "%s/%s", base, e->d_name) ||
+            lambda__pathf(owner, sizeof owner, "%s/.owner", dir) || strcmp(dir, lambda__svc.unpack_dir) == 0)
+            continue;
+        nb_buf_t b = NB_BUF_INIT;
+        struct stat st;
+        int orphan;
+        if (nb_read_file(owner, &b) == 0) {
+            orphan = b.len && stat(b.data, &st) != 0 && errno == ENOENT;
+            /* or that data directory was made again since, and has a directory of its own */
+            nb_buf_t theirs = NB_BUF_INIT;
+            nb_buf_puts(&b, "/lambda/unpack-dir");
+            if (!orphan && nb_read_file(b.data, &theirs) == 0 && strcmp(theirs.data, dir) != 0) orphan = 1;
+            nb_buf_free(&theirs);
+        } else orphan = errno == ENOENT && lstat(dir, &st) == 0 && now - st.st_mtime > 60;
+        nb_buf_free(&b);
+        if (orphan) {
+            nb_log_info("lambda", "removing %s: its data directory is gone", dir);
+            lambda__rm_rf(dir);
+        }
+    }
+    closedir(d);
+}
+
 void lambda__sealed_migrate(void)
 {
     if (!lambda__svc.file_key_ok) return;
+    sweep_orphans();
     unsigned n = 0;
     migrate_tree("code", migrate_fn, &n);
     migrate_tree("layers", migrate_layer, &n);
@@ -436,12 +489,16 @@ static int add_sha(void *arg, const void *k, size_t kl, const void *v, size_t vl
     return 0;
 }
 
+/* A tree an instance is still initialising or running an invocation in
+ * stays until the next collection; any other instance of a configuration
+ * no record names is shut down before it is given more work. */
 static int tree_in_use(const char *dir)
 {
     for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
         for (lambda_pool_t *p = f->pools; p; p = p->next)
             for (lambda_inst_t *i = p->insts; i; i = i->next)
-                if (i->state != INST_DEAD && strcmp(i->conf->code_dir, dir) == 0) return 1;
+                if ((i->state == INST_INIT || i->state == INST_BUSY) && strcmp(i->conf->code_dir, dir) == 0)
+                    return 1;
     return 0;
 }
 
