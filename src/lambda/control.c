@@ -525,14 +525,38 @@ void lambda__op_delete_function(nb_req_t *req)
 
 /* GET /2015-03-31/functions/NAME/package/SHA.zip: the package, as Code.Location
  * gives it (like Lambda's presigned S3 URL, the unguessable SHA-256 is the
- * credential). */
+ * credential). Read and decrypted on the thread pool: up to 50 MB. */
+typedef struct pkg_job {
+    uv_work_t work;
+    nb_req_t *req;
+    char name[LAMBDA_NAME_MAX + 1], hex[65];
+    nb_buf_t zip;
+    int failed;
+    char err[400];
+} pkg_job_t;
+
+static void pkg_work(uv_work_t *w)
+{
+    pkg_job_t *j = w->data;
+    j->failed = lambda__code_open(j->name, j->hex, &j->zip, j->err, sizeof j->err) != 0;
+}
+
+static void pkg_done(uv_work_t *w, int status)
+{
+    pkg_job_t *j = w->data;
+    if (status != 0 || j->failed) lambda__err(j->req, LAMBDA_ERR_SERVICE, "%s", status ? "cancelled" : j->err);
+    else nb_reply(j->req, 200, "application/zip", j->zip.data, j->zip.len);
+    OPENSSL_cleanse(j->zip.data, j->zip.len);
+    nb_buf_free(&j->zip);
+    free(j);
+}
+
 void lambda__op_get_package(nb_req_t *req)
 {
     const char *name = nb_req_param(req, "FunctionName");
     const char *file = nb_req_param(req, "Package");
     size_t n = file ? strlen(file) : 0;
-    nb_buf_t zip = NB_BUF_INIT;
-    char hex[65], err[400];
+    char hex[65];
     if (!name || !lambda__valid_name(name) || n != 68 || strcmp(file + 64, ".zip") != 0 ||
         strspn(file, "0123456789abcdef") != 64) {
         lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
@@ -546,12 +570,13 @@ void lambda__op_get_package(nb_req_t *req)
         lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
         return;
     }
-    if (lambda__code_open(name, hex, &zip, err, sizeof err) != 0) {
-        nb_buf_free(&zip);
-        lambda__err(req, LAMBDA_ERR_SERVICE, "%s", err);
-        return;
+    pkg_job_t *j = nb_xcalloc(1, sizeof *j);
+    j->work.data = j;
+    j->req = req;
+    snprintf(j->name, sizeof j->name, "%s", name);
+    snprintf(j->hex, sizeof j->hex, "%s", hex);
+    if (uv_queue_work(lambda__svc.ctx->loop, &j->work, pkg_work, pkg_done) != 0) {
+        free(j);
+        lambda__err(req, LAMBDA_ERR_SERVICE, "cannot schedule reading the package");
     }
-    nb_reply(req, 200, "application/zip", zip.data, zip.len);
-    OPENSSL_cleanse(zip.data, zip.len);
-    nb_buf_free(&zip);
 }
