@@ -385,6 +385,7 @@ typedef struct prep {
     prep_cb_t *cbs;
     int failed;
     char err[400];
+    uint64_t queued_us;
     struct prep *next;
 } prep_t;
 
@@ -415,8 +416,11 @@ static void prep_done(uv_work_t *w, int status)
         p->failed = 1;
         snprintf(p->err, sizeof p->err, "the function's code could not be unpacked (cancelled)");
     }
-    if (!p->failed) p->conf->ready = 1;
-    else nb_log_error("lambda", "%s:%s: %s", p->conf->name, p->conf->version, p->err);
+    if (!p->failed) {
+        p->conf->ready = 1;
+        nb_log_info("lambda", "%s:%s: code unpacked from its sealed package in %.1f ms", p->conf->name,
+                    p->conf->version, (double)(nb_now_us() - p->queued_us) / 1000.0);
+    } else nb_log_error("lambda", "%s:%s: %s", p->conf->name, p->conf->version, p->err);
     for (prep_cb_t *c = p->cbs, *n; c; c = n) {
         n = c->next;
         c->cb(c->arg, p->failed ? p->err : NULL);
@@ -448,6 +452,7 @@ void lambda__conf_prepare(lambda_fnconf_t *c, void (*cb)(void *arg, const char *
     p->conf = c;
     lambda__conf_ref(c);
     p->cbs = pc;
+    p->queued_us = nb_now_us();
     p->next = preps;
     preps = p;
     if (uv_queue_work(lambda__svc.ctx->loop, &p->work, prep_work, prep_done) != 0) {
