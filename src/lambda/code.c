@@ -174,6 +174,7 @@ int lambda__unzip(const void *zip, size_t len, const char *dir, char *err, size_
 
 char *lambda__code_dir(const char *name, const char *sha_hex)
 {
+    if (!lambda__svc.unpack_dir[0]) return nb_xstrdup("/nonexistent/nimbus-has-no-unpack-dir");
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_printf(&b, "%s/code/%s/%s", lambda__svc.unpack_dir, name, sha_hex);
     return nb_buf_take(&b, NULL);
@@ -193,6 +194,7 @@ static void arn_lines(json_t *arns, nb_buf_t *all)
 char *lambda__opt_dir(json_t *arns)
 {
     if (!json_is_array(arns) || json_array_size(arns) == 0) return NULL;
+    if (!lambda__svc.unpack_dir[0]) return nb_xstrdup("/nonexistent/nimbus-has-no-unpack-dir");
     nb_buf_t all = NB_BUF_INIT;
     arn_lines(arns, &all);
     char hex[65];
@@ -206,6 +208,10 @@ char *lambda__opt_dir(json_t *arns)
 int lambda__opt_build(json_t *arns, const char *dir, char *err, size_t errcap)
 {
     struct stat st;
+    if (!lambda__svc.file_key_ok) {
+        snprintf(err, errcap, "nimbus has no data key or unpack directory for function code (see its log)");
+        return -1;
+    }
     if (stat(dir, &st) == 0) return 0;
     /* a name of its own: the pool and a cold start may build the same merge at once */
     char tmp[PATH_MAX], rnd[9];

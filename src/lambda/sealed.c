@@ -125,7 +125,9 @@ int lambda__sealed_init(void)
     }
     s->file_key_ok = 1;
     if (pick_unpack_dir() != 0) {
+        OPENSSL_cleanse(s->file_key, sizeof s->file_key);
         s->file_key_ok = 0;
+        s->unpack_dir[0] = 0;
         return -1;
     }
     return 0;

@@ -188,6 +188,13 @@ void lambda__upload(nb_req_t *req, const char *b64, size_t b64_len, int layer, c
     u->next_in_flight = in_flight;
     in_flight = u;
     lambda__runtimes_ready();   /* an older layout's migration is done */
+    if (!lambda__svc.file_key_ok) {   /* no key or no unpack directory: logged at start */
+        fail(u, LAMBDA_ERR_SERVICE, "nimbus cannot store function code: no data key or unpack directory "
+                                    "(see its log)");
+        cb(req, &u->res, arg);
+        upload_free(u);
+        return;
+    }
     /* resolved once here, on the loop: the worker then only reads the table */
     if (!lambda__archive()) {
         fail(u, LAMBDA_ERR_INVALID_PARAM, "nimbus cannot unpack zip files on this host (libarchive missing).");
@@ -249,7 +256,7 @@ static void layers_done(uv_work_t *w, int status)
 
 void lambda__prepare_layers(nb_req_t *req, json_t *arns, void (*cb)(nb_req_t *req, void *arg), void *arg)
 {
-    if (!json_is_array(arns) || json_array_size(arns) == 0 || !lambda__archive()) {
+    if (!json_is_array(arns) || json_array_size(arns) == 0 || !lambda__svc.file_key_ok || !lambda__archive()) {
         cb(req, arg);
         return;
     }
