@@ -63,6 +63,19 @@ static int own_dir(const char *dir)
     return chmod(dir, 0700);
 }
 
+/* Whether dir is real (the data directory) or under it; logged. */
+static int inside(const char *dir, const char *real)
+{
+    char abs[2 * PATH_MAX + 2], cwd[PATH_MAX];
+    if (dir[0] != '/' && getcwd(cwd, sizeof cwd)) snprintf(abs, sizeof abs, "%s/%s", cwd, dir);
+    else snprintf(abs, sizeof abs, "%s", dir);
+    size_t n = strlen(real);
+    if (strncmp(abs, real, n) != 0 || (abs[n] != '/' && abs[n] != 0)) return 0;
+    nb_log_error("lambda", "lambda.unpack_dir %s is inside the data directory: function code would be kept "
+                           "there in clear", dir);
+    return 1;
+}
+
 static int pick_unpack_dir(void)
 {
     lambda_svc_t *s = &lambda__svc;
@@ -84,6 +97,7 @@ static int pick_unpack_dir(void)
     if (cfg && *cfg) snprintf(base, sizeof base, "%s", cfg);
     else if (is_ram("/run") && access("/run", W_OK) == 0) snprintf(base, sizeof base, "/run/nimbus");
     else snprintf(base, sizeof base, "/dev/shm/nimbus-%u", (unsigned)geteuid());
+    if (inside(base, real)) return -1;
     if (nb_mkdir_p(base) != 0 && errno != EEXIST) {
         nb_log_error("lambda", "cannot create %s: %s", base, strerror(errno));
         return -1;
@@ -91,12 +105,7 @@ static int pick_unpack_dir(void)
     if (own_dir(base) != 0) return -1;
     char rb[PATH_MAX];
     if (!realpath(base, rb)) snprintf(rb, sizeof rb, "%s", base);
-    size_t n = strlen(real);
-    if (strncmp(rb, real, n) == 0 && (rb[n] == '/' || rb[n] == 0)) {
-        nb_log_error("lambda", "lambda.unpack_dir %s is inside the data directory: function code would be "
-                               "kept there in clear", base);
-        return -1;
-    }
+    if (inside(rb, real)) return -1;       /* through a symbolic link */
     if (lambda__pathf(s->unpack_dir, sizeof s->unpack_dir, "%s/%s", rb, id) || own_dir(s->unpack_dir) != 0)
         return -1;
     /* who owns it (the sweep below), and where it is (for tools and tests) */

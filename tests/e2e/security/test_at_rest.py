@@ -445,6 +445,37 @@ class FunctionCodeAtRestTest(unittest.TestCase):
         self.assertEqual(os.listdir(os.path.dirname(layer_file)), [])
         self.assert_no_plaintext()
 
+    def test_5_configured_unpack_dir_and_one_inside_data_refused(self):
+        self.nimbus.cleanup()
+        base = tempfile.mkdtemp(prefix="nimbus-unpack-")
+        data = tempfile.mkdtemp(prefix="nimbus-at-rest-unpack-")
+        try:
+            self.nimbus = Nimbus(data_dir=data, extra_args=["--set", "lambda.unpack_dir=" + base]).start()
+            self.nimbus.own_dir = True
+            self.data = data
+            self.deploy()
+            self.invoke_layer()
+            up = self.unpack_dir()
+            self.assertEqual(os.path.dirname(up), os.path.realpath(base))
+            self.assertEqual(stat.S_IMODE(os.stat(up).st_mode), 0o700)
+            self.assertTrue(tree_holding(up, [self.code_mark]))
+            self.assert_no_plaintext()
+            self.assertEqual(self.nimbus.stop(), 0)
+            # inside the data directory: refused, so nothing is unpacked there
+            self.nimbus = Nimbus(data_dir=data, extra_args=["--set", "lambda.unpack_dir=" + data + "/u"]).start()
+            self.nimbus.own_dir = True
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                self.lam().create_function(FunctionName="inside", Runtime="provided.al2", Handler="x",
+                                           Role="arn:aws:iam::%s:role/lambda-role" % self.nimbus.account,
+                                           Code={"ZipFile": self.code})
+            self.assertEqual(cm.exception.response["Error"]["Code"], "ServiceException")
+            self.assertIn("inside the data directory", self.nimbus.read_log())
+            self.assertFalse(os.path.exists(os.path.join(data, "u")))
+            self.assertEqual(self.nimbus.stop(), 0)
+            self.assert_no_plaintext()
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+
 
 if __name__ == "__main__":
     unittest.main()
