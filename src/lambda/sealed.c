@@ -389,18 +389,42 @@ typedef struct prep_cb {
     struct prep_cb *next;
 } prep_cb_t;
 
-/* One unpacking per configuration at a time; later callers wait for it. */
+/* One unpacking per configuration at a time; later callers wait for it.
+ * At most PREP_WORKERS run at once, the rest wait in order (a FIFO on the
+ * loop): libuv's pool also carries the store's fsyncs, which must not queue
+ * behind a reboot's worth of unzips (as upload.c). */
+#define PREP_WORKERS 2
+
 typedef struct prep {
     uv_work_t work;
     lambda_fnconf_t *conf;     /* ref */
     prep_cb_t *cbs;
-    int failed;
+    int started, failed;
     char err[400];
     uint64_t queued_us;
     struct prep *next;
 } prep_t;
 
-static prep_t *preps;
+static prep_t *preps;          /* oldest first */
+static unsigned preps_running;
+
+static void prep_done(uv_work_t *w, int status);
+static void prep_work(uv_work_t *w);
+
+static void preps_start(void)
+{
+    for (prep_t *p = preps; p && preps_running < PREP_WORKERS; p = p->next) {
+        if (p->started) continue;
+        p->started = 1;
+        preps_running++;
+        if (uv_queue_work(lambda__svc.ctx->loop, &p->work, prep_work, prep_done) != 0) {
+            p->failed = 1;
+            snprintf(p->err, sizeof p->err, "cannot schedule unpacking the function's code");
+            prep_done(&p->work, 0);
+            return;            /* the list changed: prep_done started the next ones */
+        }
+    }
+}
 
 static void prep_work(uv_work_t *w)
 {
@@ -423,6 +447,7 @@ static void prep_done(uv_work_t *w, int status)
     prep_t *p = w->data;
     for (prep_t **pp = &preps; *pp; pp = &(*pp)->next)
         if (*pp == p) { *pp = p->next; break; }
+    preps_running--;
     if (status != 0 && !p->failed) {
         p->failed = 1;
         snprintf(p->err, sizeof p->err, "the function's code could not be unpacked (cancelled)");
@@ -439,6 +464,7 @@ static void prep_done(uv_work_t *w, int status)
     }
     lambda__conf_unref(p->conf);
     free(p);
+    preps_start();
 }
 
 void lambda__conf_prepare(lambda_fnconf_t *c, void (*cb)(void *arg, const char *err), void *arg)
@@ -464,13 +490,10 @@ void lambda__conf_prepare(lambda_fnconf_t *c, void (*cb)(void *arg, const char *
     lambda__conf_ref(c);
     p->cbs = pc;
     p->queued_us = nb_now_us();
-    p->next = preps;
-    preps = p;
-    if (uv_queue_work(lambda__svc.ctx->loop, &p->work, prep_work, prep_done) != 0) {
-        p->failed = 1;
-        snprintf(p->err, sizeof p->err, "cannot schedule unpacking the function's code");
-        prep_done(&p->work, 0);
-    }
+    prep_t **tail = &preps;
+    while (*tail) tail = &(*tail)->next;
+    *tail = p;
+    preps_start();
 }
 
 /* ---- removal ---------------------------------------------------------------------------- */
