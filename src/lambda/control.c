@@ -323,11 +323,22 @@ static void gc_after(void *arg, int ok)
     free(arg);
 }
 
-/* After a function was deleted (durable): its layers may be garbage now. */
+/* After a function's configuration changed its layers (durable): some may be garbage now. */
 static void layers_gc_after(void *arg, int ok)
 {
     (void)arg;
     if (ok) lambda__layers_gc();
+}
+
+/* After a function was deleted (durable): its packages and unpacked trees
+ * (all of them: no record names any), and the layers only it used. */
+static void deleted_after(void *arg, int ok)
+{
+    if (ok) {
+        lambda__code_gc(arg);
+        lambda__layers_gc();
+    }
+    free(arg);
 }
 
 static void finish_update(nb_req_t *req, store_txn_t *t, const char *name, json_t *rec, int code_changed)
@@ -516,11 +527,7 @@ void lambda__op_delete_function(nb_req_t *req)
     del_prefix(t, LAMBDA_KS_VER, name);
     del_prefix(t, LAMBDA_KS_ALIAS, name);
     lambda__fn_forget(name);
-    /* The packages go at once (moved aside, then removed: a function created
-     * again under the same name starts empty); instances still finishing
-     * keep their open files. */
-    lambda__code_remove_all(name);
-    lambda__commit_reply_then(req, t, 204, NULL, layers_gc_after, NULL);
+    lambda__commit_reply_then(req, t, 204, NULL, deleted_after, nb_xstrdup(name));
 }
 
 /* GET /2015-03-31/functions/NAME/package/SHA.zip: the package, as Code.Location

@@ -272,7 +272,8 @@ int lambda__conf_ready(lambda_fnconf_t *c);
 void lambda__conf_prepare(lambda_fnconf_t *c, void (*cb)(void *arg, const char *err), void *arg);
 /* Remove the sealed packages of name no record refers to any more, and
  * their unpacked trees no instance runs (after a version or code is
- * replaced or deleted). Loop, no write transaction open. */
+ * replaced or deleted); all of them once the function is deleted. Not while
+ * an upload of name is in flight. Loop, no write transaction open. */
 void lambda__code_gc(const char *name);
 /* Remove everything of function name: sealed packages and unpacked trees. */
 void lambda__code_remove_all(const char *name);

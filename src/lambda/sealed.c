@@ -548,9 +548,10 @@ void lambda__code_gc(const char *name)
     if (store_begin(lambda__svc.ctx->store, STORE_READ, &t) != STORE_OK) return;
     json_t *live = json_object();
     json_t *fn = lambda__get_fn(t, name);
-    if (!fn) {
+    if (!fn) {                     /* deleted: everything of it goes */
         json_decref(live);
         store_abort(t);
+        lambda__code_remove_all(name);
         return;
     }
     const char *sha = json_string_value(json_object_get(json_object_get(fn, "code"), "sha"));
