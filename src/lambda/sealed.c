@@ -536,7 +536,8 @@ static int tree_in_use(const char *dir)
     for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
         for (lambda_pool_t *p = f->pools; p; p = p->next)
             for (lambda_inst_t *i = p->insts; i; i = i->next)
-                if ((i->state == INST_INIT || i->state == INST_BUSY) && strcmp(i->conf->code_dir, dir) == 0)
+                if ((i->state == INST_INIT || i->state == INST_BUSY) &&
+                    (strcmp(i->conf->code_dir, dir) == 0 || (i->conf->opt_dir && strcmp(i->conf->opt_dir, dir) == 0)))
                     return 1;
     return 0;
 }
@@ -605,17 +606,32 @@ static int add_used_layers(void *arg, const void *k, size_t kl, const void *v, s
 {
     (void)k; (void)kl;
     json_t *rec = json_loadb(v, vl, 0, NULL);
+    json_t *arns = json_array();
     size_t i;
     json_t *l;
     json_array_foreach(json_object_get(json_object_get(rec, "cfg"), "Layers"), i, l) {
-        const char *arn = json_string_value(json_object_get(l, "Arn"));
-        if (arn) json_object_set_new(arg, arn, json_true());
+        json_t *arn = json_object_get(l, "Arn");
+        if (json_is_string(arn)) json_object_set_new(arg, json_string_value(arn), json_true());
+        json_array_append(arns, arn ? arn : json_null());
     }
+    /* the merge this configuration uses, by its name (code.c: hash of the ARNs) */
+    char *merge = lambda__opt_dir(arns);
+    const char *slash = merge ? strrchr(merge, '/') : NULL;
+    if (slash) {
+        char name[80];
+        snprintf(name, sizeof name, "merge %s", slash + 1);
+        json_object_set_new(arg, name, json_true());
+    }
+    free(merge);
+    json_decref(arns);
     json_decref(rec);
     return 0;
 }
 
-/* Merges (UNPACK/opt/HASH, listed in HASH.arns) holding a layer version not in keep. */
+/* Merges (UNPACK/opt/HASH, listed in HASH.arns) holding a layer version not
+ * in keep, or that no configuration uses ("merge HASH" not in keep), unless
+ * an instance runs in them; one still wanted is built again at its next cold
+ * start. */
 static void remove_stale_merges(json_t *keep)
 {
     char dir[PATH_MAX];
@@ -630,12 +646,14 @@ static void remove_stale_merges(json_t *keep)
             lambda__pathf(tree, sizeof tree, "%s/%.64s", dir, e->d_name))
             continue;
         nb_buf_t b = NB_BUF_INIT;
-        int stale = 0;
+        char used[80];
+        snprintf(used, sizeof used, "merge %.64s", e->d_name);
+        int stale = !json_object_get(keep, used);
         if (nb_read_file(man, &b) == 0)
             for (char *save = NULL, *line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
                 if (!json_object_get(keep, line)) stale = 1;
         nb_buf_free(&b);
-        if (stale) {
+        if (stale && !tree_in_use(tree)) {
             lambda__rm_rf(tree);
             unlink(man);
         }
