@@ -3,8 +3,12 @@ plain http.client for timed invokes so client overhead stays small).
 
   lambda_fn.py build OUTDIR                    zip echo-native (compiled), echo-node, echo-python
   lambda_fn.py create ENDPOINT OUTDIR          create echo-native, echo-node, echo-python
-  lambda_fn.py cold ENDPOINT OUTDIR N          median cold start (new function per sample) of each
-                                               runtime, and `node -e 0`; prints RESULT lines
+  lambda_fn.py cold ENDPOINT OUTDIR N [KINDS [DATA]]
+                                               median cold start (new function per sample) of each
+                                               runtime, and `node -e 0`; prints RESULT lines. With
+                                               DATA (the daemon's data directory) also each runtime's
+                                               first cold start after a reboot: the unpacked tree
+                                               removed, so the sealed package is unpacked again
   lambda_fn.py instmem ENDPOINT OUTDIR PID N   nimbus's own memory per warm instance: daemon RSS
                                                before and after N provisioned native instances
 Functions are created with fixed test credentials: nimbus runs with --auth open."""
@@ -133,6 +137,19 @@ def main():
                 xs.append(invoke_ms(endpoint, name))
                 lam.delete_function(FunctionName=name)
             res[kind] = statistics.median(xs)
+        if len(sys.argv) > 6:
+            with open(os.path.join(sys.argv[6], "lambda", "unpack-dir")) as f:
+                unpacked = f.read().strip()
+            import shutil
+            for kind in kinds:
+                xs = []
+                for i in range(n):
+                    name = "reboot-%s-%s-%d" % (kind, tag, i)
+                    create(lam, name, kind, out)
+                    shutil.rmtree(os.path.join(unpacked, "code", name))   # as a reboot empties the RAM dir
+                    xs.append(invoke_ms(endpoint, name))
+                    lam.delete_function(FunctionName=name)
+                res[kind + ", after a reboot (sealed code unpacked again)"] = statistics.median(xs)
         res["node -e 0"] = statistics.median(node_e0_ms() for _ in range(max(n, 3)))
         for k, v in res.items():
             print("RESULT %s\t%.2f" % (k, v))

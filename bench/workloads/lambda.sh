@@ -19,9 +19,9 @@ lambda_warm() {  # NAME SERVER PID URL DUR CONNS...
   done
 }
 
-lambda_cold() {  # SERVER_LABEL ENDPOINT N KINDS
-  local label=$1 ep=$2 n=$3 kinds=$4 k v
-  python3 "$BENCH_DIR/lib/lambda_fn.py" cold "$ep" "$RAW/lambda-code" "$n" "$kinds" | grep '^RESULT ' |
+lambda_cold() {  # SERVER_LABEL ENDPOINT N KINDS [DATA: also the cold start after a reboot]
+  local label=$1 ep=$2 n=$3 kinds=$4 data=${5:-} k v
+  python3 "$BENCH_DIR/lib/lambda_fn.py" cold "$ep" "$RAW/lambda-code" "$n" "$kinds" $data | grep '^RESULT ' |
     while IFS=$'\t' read -r k v; do
       k=${k#RESULT }
       if [ "$k" = "node -e 0" ]; then record_metric "node -e 0 start-up (median)" "node" "$v" ms
@@ -38,7 +38,7 @@ bench_lambda() {
   echo "== Lambda: cold start, warm invoke (nimbus, sandboxed by default)"
   port=$(free_port); ep=http://127.0.0.1:$port
   nimbus_start "$port" "$RAW/nimbus-lambda"; pid=$NIM_PID
-  lambda_cold nimbus "$ep" "$n" native,node,python
+  lambda_cold nimbus "$ep" "$n" native,node,python "$RAW/nimbus-lambda"
   python3 "$BENCH_DIR/lib/lambda_fn.py" create "$ep" "$RAW/lambda-code"
   lambda_warm "Lambda warm invoke, native echo" nimbus "$pid" "$ep/2015-03-31/functions/echo-native/invocations" "$dur" $conns
   lambda_warm "Lambda warm invoke, Node.js echo" nimbus "$pid" "$ep/2015-03-31/functions/echo-node/invocations" "$dur" $conns

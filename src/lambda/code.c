@@ -1,13 +1,14 @@
-/* code.c — deployment packages and layers on disk.
+/* code.c — deployment packages and layers unpacked.
  *
- * A package is unpacked once into DATA/lambda/code/NAME/SHA256HEX/ (content
- * addressed: versions sharing code share the directory) and kept as
- * DATA/lambda/code/NAME/SHA256HEX.zip for GetFunction's Code.Location. Unpacking goes to a
- * temporary sibling first and is renamed into place, so a directory that
- * exists is always complete. libarchive extracts with its "secure" flags: no
- * "..", no absolute paths, no writing through symlinks. Layer zips are kept as
- * DATA/lambda/layers/LAYER/VER.zip; a function's /opt is the merge of its
- * layers in order, built once under DATA/lambda/opt/HASH/. */
+ * A package is unpacked into UNPACK/code/NAME/SHA256HEX/ (content addressed:
+ * versions sharing code share the directory; UNPACK is the RAM-backed
+ * directory of sealed.c, never under DATA), from its upload or from its
+ * sealed zip. Unpacking goes to a temporary sibling first and is renamed
+ * into place, so a directory that exists is always complete. libarchive
+ * extracts with its "secure" flags: no "..", no absolute paths, no writing
+ * through symlinks. A function's /opt is the merge of its layers in order,
+ * built once under UNPACK/opt/HASH/ (HASH of the layer version ARNs; beside
+ * it HASH.arns lists them). */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
 #include "core/log.h"
@@ -173,68 +174,84 @@ int lambda__unzip(const void *zip, size_t len, const char *dir, char *err, size_
 
 char *lambda__code_dir(const char *name, const char *sha_hex)
 {
+    if (!lambda__svc.unpack_dir[0]) return nb_xstrdup("/nonexistent/nimbus-has-no-unpack-dir");
     nb_buf_t b = NB_BUF_INIT;
-    nb_buf_printf(&b, "%s/code/%s/%s", lambda__svc.dir, name, sha_hex);
+    nb_buf_printf(&b, "%s/code/%s/%s", lambda__svc.unpack_dir, name, sha_hex);
     return nb_buf_take(&b, NULL);
 }
 
-/* "arn:aws:lambda:R:A:layer:NAME:VER" → DATA/lambda/layers/NAME/VER.zip */
-static int layer_zip_path(const char *arn, char *out, size_t cap)
+/* The ARNs of a merge, one a line: its name (hashed) and its manifest. */
+static void arn_lines(json_t *arns, nb_buf_t *all)
 {
-    const char *l = strstr(arn, ":layer:");
-    if (!l) return -1;
-    l += 7;
-    const char *c = strrchr(l, ':');
-    if (!c || c == l) return -1;
-    int n = snprintf(out, cap, "%s/layers/%.*s/%s.zip", lambda__svc.dir, (int)(c - l), l, c + 1);
-    return n < 0 || (size_t)n >= cap ? -1 : 0;
-}
-
-char *lambda__layers_dir(json_t *arns)
-{
-    if (!json_is_array(arns) || json_array_size(arns) == 0) return NULL;
-    nb_buf_t all = NB_BUF_INIT;
     size_t i;
     json_t *v;
     json_array_foreach(arns, i, v) {
-        nb_buf_puts(&all, json_string_value(v) ? json_string_value(v) : "");
-        nb_buf_putc(&all, '\n');
+        nb_buf_puts(all, json_string_value(v) ? json_string_value(v) : "");
+        nb_buf_putc(all, '\n');
     }
+}
+
+char *lambda__opt_dir(json_t *arns)
+{
+    if (!json_is_array(arns) || json_array_size(arns) == 0) return NULL;
+    if (!lambda__svc.unpack_dir[0]) return nb_xstrdup("/nonexistent/nimbus-has-no-unpack-dir");
+    nb_buf_t all = NB_BUF_INIT;
+    arn_lines(arns, &all);
     char hex[65];
     lambda__sha256(all.data, all.len, hex, NULL);
     nb_buf_free(&all);
     nb_buf_t dir = NB_BUF_INIT;
-    nb_buf_printf(&dir, "%s/opt/%s", lambda__svc.dir, hex);
+    nb_buf_printf(&dir, "%s/opt/%s", lambda__svc.unpack_dir, hex);
+    return nb_buf_take(&dir, NULL);
+}
+
+int lambda__opt_build(json_t *arns, const char *dir, char *err, size_t errcap)
+{
     struct stat st;
-    if (stat(dir.data, &st) == 0) return nb_buf_take(&dir, NULL);
-    /* a name of its own: the pool (lambda__prepare_layers) and the loop may build the same merge at once */
+    if (!lambda__svc.file_key_ok) {
+        snprintf(err, errcap, "nimbus has no data key or unpack directory for function code (see its log)");
+        return -1;
+    }
+    if (stat(dir, &st) == 0) return 0;
+    /* a name of its own: the pool and a cold start may build the same merge at once */
     char tmp[PATH_MAX], rnd[9];
     unsigned char rb[4];
     nb_random_bytes(rb, sizeof rb);
     nb_hex(rb, sizeof rb, rnd);
-    snprintf(tmp, sizeof tmp, "%s.tmp-%s", dir.data, rnd);
-    nb_mkdir_p(tmp);
+    snprintf(tmp, sizeof tmp, "%s.tmp-%s", dir, rnd);
+    if (nb_mkdir_p(tmp) != 0) {
+        snprintf(err, errcap, "cannot create %s: %s", tmp, strerror(errno));
+        return -1;
+    }
     char real[PATH_MAX];
     if (!realpath(tmp, real)) snprintf(real, sizeof real, "%s", tmp);
     int failed = 0;
+    size_t i;
+    json_t *v;
     json_array_foreach(arns, i, v) {
-        char zp[PATH_MAX];
         nb_buf_t zip = NB_BUF_INIT;
-        char err[256];
-        if (!json_string_value(v) || layer_zip_path(json_string_value(v), zp, sizeof zp) != 0 ||
-            nb_read_file(zp, &zip) != 0 || extract_into(zip.data, zip.len, real, err, sizeof err) != 0) {
-            nb_log_warn("lambda", "layer %s could not be unpacked", json_string_value(v));
+        const char *arn = json_string_value(v);
+        if (!arn || lambda__layer_open(arn, &zip, err, errcap) != 0 ||
+            extract_into(zip.data, zip.len, real, err, errcap) != 0) {
+            nb_log_warn("lambda", "layer %s could not be unpacked: %s", arn ? arn : "?", err);
             failed = 1;
         }
         nb_buf_free(&zip);
+        if (failed) break;
     }
     /* an incomplete merge is never kept: its name would serve it for good */
     if (failed) {
         lambda__rm_rf(tmp);
-        nb_buf_free(&dir);
-        return NULL;
+        return -1;
     }
     chmod(tmp, 0755);
-    if (rename(tmp, dir.data) != 0) lambda__rm_rf(tmp);
-    return nb_buf_take(&dir, NULL);
+    if (rename(tmp, dir) != 0) lambda__rm_rf(tmp);
+    /* which layer versions it holds, so that deleting one removes it (lambda__layers_gc) */
+    nb_buf_t all = NB_BUF_INIT, man = NB_BUF_INIT;
+    arn_lines(arns, &all);
+    nb_buf_printf(&man, "%s.arns", dir);
+    nb_write_file_replace(man.data, all.data, all.len, 0600, 0);
+    nb_buf_free(&all);
+    nb_buf_free(&man);
+    return 0;
 }

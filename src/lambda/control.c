@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <openssl/crypto.h>
 
 int lambda__req_fn(nb_req_t *req, char name[LAMBDA_NAME_MAX + 1], char qual[130])
 {
@@ -313,7 +315,33 @@ static json_t *load_for_update(nb_req_t *req, const char *name, store_txn_t **tp
     return rec;
 }
 
-static void finish_update(nb_req_t *req, store_txn_t *t, const char *name, json_t *rec)
+/* After a version or the code was replaced or deleted (durable): the
+ * packages no record names any more. arg: the function's name (freed). */
+static void gc_after(void *arg, int ok)
+{
+    if (ok) lambda__code_gc(arg);
+    free(arg);
+}
+
+/* After a function's configuration changed its layers (durable): some may be garbage now. */
+static void layers_gc_after(void *arg, int ok)
+{
+    (void)arg;
+    if (ok) lambda__layers_gc();
+}
+
+/* After a function was deleted (durable): its packages and unpacked trees
+ * (all of them: no record names any), and the layers only it used. */
+static void deleted_after(void *arg, int ok)
+{
+    if (ok) {
+        lambda__code_gc(arg);
+        lambda__layers_gc();
+    }
+    free(arg);
+}
+
+static void finish_update(nb_req_t *req, store_txn_t *t, const char *name, json_t *rec, int code_changed)
 {
     json_t *reply = response_cfg(rec);
     if (json_is_true(json_object_get(req->json, "Publish"))) {
@@ -329,7 +357,10 @@ static void finish_update(nb_req_t *req, store_txn_t *t, const char *name, json_
     }
     json_decref(rec);
     lambda__pool_invalidate(name, "$LATEST");
-    lambda__commit_reply_prewarm(req, t, 200, reply, name);
+    if (code_changed) lambda__commit_reply_full(req, t, 200, reply, gc_after, nb_xstrdup(name), name);
+    else if (json_object_get(req->json, "Layers"))
+        lambda__commit_reply_full(req, t, 200, reply, layers_gc_after, NULL, name);
+    else lambda__commit_reply_prewarm(req, t, 200, reply, name);
 }
 
 /* UpdateFunctionCode's last step, once the package is unpacked off the loop:
@@ -355,7 +386,7 @@ static void on_code_unpacked(nb_req_t *req, const lambda_upload_t *up, void *arg
             json_object_set_new(cfg, "CodeSize", json_integer((json_int_t)up->size));
             json_object_set_new(rec, "code", json_pack("{s:s,s:I}", "sha", up->hex, "size", (json_int_t)up->size));
             lambda__touch(cfg);
-            finish_update(req, t, name, rec);
+            finish_update(req, t, name, rec, 1);
         }
     }
     free(name);
@@ -418,7 +449,7 @@ static void update_configuration(nb_req_t *req, void *arg)
         return;
     }
     lambda__touch(cfg);
-    finish_update(req, t, name, rec);
+    finish_update(req, t, name, rec, 0);
 }
 
 typedef struct del_ctx { store_txn_t *t; const char *ks; } del_ctx_t;
@@ -443,21 +474,6 @@ static void del_prefix(store_txn_t *t, const char *ks, const char *name)
         store_del(t, ks, json_string_value(k), json_string_length(k));
     json_decref(keys);
     nb_buf_free(&lo); nb_buf_free(&hi);
-}
-
-/* The packages of a deleted function: moved aside at once (a function created
- * again under the same name starts from an empty directory), then removed.
- * Instances still finishing keep their open files. */
-static void remove_code(const char *name)
-{
-    char dir[PATH_MAX], trash[PATH_MAX], rnd[9];
-    unsigned char rb[4];
-    nb_random_bytes(rb, sizeof rb);
-    nb_hex(rb, sizeof rb, rnd);
-    if (lambda__pathf(dir, sizeof dir, "%s/code/%s", lambda__svc.dir, name) ||
-        lambda__pathf(trash, sizeof trash, "%s/code/.deleted-%s-%s", lambda__svc.dir, name, rnd))
-        return;
-    if (rename(dir, trash) == 0) lambda__rm_rf(trash);
 }
 
 void lambda__op_delete_function(nb_req_t *req)
@@ -501,7 +517,7 @@ void lambda__op_delete_function(nb_req_t *req)
         }
         json_decref(rec);
         lambda__pool_invalidate(name, qual);
-        lambda__commit_reply(req, t, 204, NULL);
+        lambda__commit_reply_then(req, t, 204, NULL, gc_after, nb_xstrdup(name));
         return;
     }
     json_t *res = json_object_get(rec, "reserved");
@@ -512,28 +528,63 @@ void lambda__op_delete_function(nb_req_t *req)
     del_prefix(t, LAMBDA_KS_VER, name);
     del_prefix(t, LAMBDA_KS_ALIAS, name);
     lambda__fn_forget(name);
-    remove_code(name);
-    lambda__commit_reply(req, t, 204, NULL);
+    lambda__commit_reply_then(req, t, 204, NULL, deleted_after, nb_xstrdup(name));
 }
 
 /* GET /2015-03-31/functions/NAME/package/SHA.zip: the package, as Code.Location
  * gives it (like Lambda's presigned S3 URL, the unguessable SHA-256 is the
- * credential). */
+ * credential). Read and decrypted on the thread pool: up to 50 MB. */
+typedef struct pkg_job {
+    uv_work_t work;
+    nb_req_t *req;
+    char name[LAMBDA_NAME_MAX + 1], hex[65];
+    nb_buf_t zip;
+    int failed;
+    char err[400];
+} pkg_job_t;
+
+static void pkg_work(uv_work_t *w)
+{
+    pkg_job_t *j = w->data;
+    j->failed = lambda__code_open(j->name, j->hex, &j->zip, j->err, sizeof j->err) != 0;
+}
+
+static void pkg_done(uv_work_t *w, int status)
+{
+    pkg_job_t *j = w->data;
+    if (status != 0 || j->failed) lambda__err(j->req, LAMBDA_ERR_SERVICE, "%s", status ? "cancelled" : j->err);
+    else nb_reply(j->req, 200, "application/zip", j->zip.data, j->zip.len);
+    OPENSSL_cleanse(j->zip.data, j->zip.len);
+    nb_buf_free(&j->zip);
+    free(j);
+}
+
 void lambda__op_get_package(nb_req_t *req)
 {
     const char *name = nb_req_param(req, "FunctionName");
     const char *file = nb_req_param(req, "Package");
     size_t n = file ? strlen(file) : 0;
-    char path[PATH_MAX];
-    nb_buf_t zip = NB_BUF_INIT;
+    char hex[65];
     if (!name || !lambda__valid_name(name) || n != 68 || strcmp(file + 64, ".zip") != 0 ||
-        strspn(file, "0123456789abcdef") != 64 ||
-        lambda__pathf(path, sizeof path, "%s/code/%s/%s", lambda__svc.dir, name, file) ||
-        nb_read_file(path, &zip) != 0) {
-        nb_buf_free(&zip);
+        strspn(file, "0123456789abcdef") != 64) {
         lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
         return;
     }
-    nb_reply(req, 200, "application/zip", zip.data, zip.len);
-    nb_buf_free(&zip);
+    snprintf(hex, sizeof hex, "%.64s", file);
+    char path[PATH_MAX], ctx[256];
+    struct stat st;
+    lambda__runtimes_ready();   /* an older layout's migration is done */
+    if (lambda__code_sealed(name, hex, path, sizeof path, ctx, sizeof ctx) || stat(path, &st) != 0) {
+        lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
+        return;
+    }
+    pkg_job_t *j = nb_xcalloc(1, sizeof *j);
+    j->work.data = j;
+    j->req = req;
+    snprintf(j->name, sizeof j->name, "%s", name);
+    snprintf(j->hex, sizeof j->hex, "%s", hex);
+    if (uv_queue_work(lambda__svc.ctx->loop, &j->work, pkg_work, pkg_done) != 0) {
+        free(j);
+        lambda__err(req, LAMBDA_ERR_SERVICE, "cannot schedule reading the package");
+    }
 }

@@ -271,8 +271,9 @@ void lambda__conf_unref(lambda_fnconf_t *c)
 {
     if (!c || --c->refs > 0) return;
     free(c->name); free(c->version); free(c->fn_arn); free(c->runtime); free(c->handler);
-    free(c->code_dir); free(c->opt_dir); free(c->revision); free(c->role);
+    free(c->code_dir); free(c->opt_dir); free(c->revision); free(c->role); free(c->code_sha);
     json_decref(c->env);
+    json_decref(c->layer_arns);
     free(c);
 }
 
@@ -293,14 +294,15 @@ lambda_fnconf_t *lambda__conf_from_cfg(json_t *cfg, const char *code_sha)
     c->handler = sdup(cfg, "Handler");
     c->revision = sdup(cfg, "RevisionId");
     c->role = sdup(cfg, "Role");
+    c->code_sha = nb_xstrdup(code_sha);
     c->code_dir = lambda__code_dir(c->name, code_sha);
     json_t *arns = json_array();
     size_t i;
     json_t *l;
     json_array_foreach(json_object_get(cfg, "Layers"), i, l)
         json_array_append(arns, json_object_get(l, "Arn"));
-    c->opt_dir = lambda__layers_dir(arns);
-    json_decref(arns);
+    c->opt_dir = lambda__opt_dir(arns);   /* unpacked by lambda__conf_prepare when missing */
+    c->layer_arns = arns;
     c->memory_mb = (unsigned)json_integer_value(json_object_get(cfg, "MemorySize"));
     c->timeout_s = (unsigned)json_integer_value(json_object_get(cfg, "Timeout"));
     c->tmp_mb = (unsigned)json_integer_value(json_object_get(json_object_get(cfg, "EphemeralStorage"), "Size"));

@@ -17,8 +17,12 @@
  *   lambda.async  due_ms(8B BE) id(36)      queued Event invocation (async.c)
  *   lambda.dlq    NAME \0 ms(8B BE) id(36)  undeliverable async record (AWS destination shape)
  *   logs.*        see logs.c
- * Code is unpacked under DATA/lambda/code/NAME/SHA256HEX/ (content-addressed,
- * shared by the versions that use it); layers under DATA/lambda/layers/LAYER/VER/. */
+ * Packages on disk (sealed.c): each function package sealed (AES-256-GCM,
+ * store_file.h) as DATA/lambda/code/NAME/SHA256HEX.sealed, each layer version
+ * as DATA/lambda/layers/LAYER/VER.sealed; unpacked (code.c) only under the
+ * RAM-backed UNPACK directory (lambda__svc.unpack_dir, outside DATA):
+ * UNPACK/code/NAME/SHA256HEX/ (content-addressed, shared by the versions
+ * that use it) and UNPACK/opt/HASH/ (a function's merged layers). */
 #ifndef NB_LAMBDA_INT_H
 #define NB_LAMBDA_INT_H
 #include <limits.h>
@@ -63,7 +67,10 @@ typedef struct lambda_fnconf {
     char *fn_arn;        /* unqualified function ARN */
     char *runtime;       /* "nodejs20.x" */
     char *handler;       /* "" when none */
+    char *code_sha;      /* SHA-256 (hex) of the package */
     char *code_dir;      /* host path of the unpacked code */
+    json_t *layer_arns;  /* array of layer version ARNs (owned ref) */
+    int ready;           /* code_dir and opt_dir were found unpacked (sealed.c) */
     char *opt_dir;       /* host path of the merged layers, or NULL */
     char *revision;
     char *role;          /* execution role ARN */
@@ -173,6 +180,9 @@ typedef struct lambda_svc {
     int started;
     char dir[PATH_MAX];          /* DATA/lambda */
     char runtime_dir[PATH_MAX];  /* DATA/runtime */
+    char unpack_dir[PATH_MAX];   /* RAM-backed, 0700, outside DATA: unpacked packages (sealed.c) */
+    unsigned char file_key[32];  /* data key of the sealed packages (store_file_key); read-only after init */
+    int file_key_ok;
     char self_exe[PATH_MAX];
     char node[PATH_MAX];
     char python[PATH_MAX];
@@ -235,8 +245,49 @@ void lambda__conf_unref(lambda_fnconf_t *c);
 void lambda__sha256(const void *data, size_t len, char hex[65], char b64[45]);
 /* Unpack zip into dir (created; replaced atomically). 0, or -1 with a message in err. */
 int lambda__unzip(const void *zip, size_t len, const char *dir, char *err, size_t errcap);
-/* DATA/lambda/code/NAME/SHA (caller frees). */
+/* UNPACK/code/NAME/SHA (caller frees). */
 char *lambda__code_dir(const char *name, const char *sha_hex);
+/* UNPACK/opt/HASH, the merged /opt of layer version ARNs (JSON array of
+ * strings), NULL if none; nothing is built. Caller frees. */
+char *lambda__opt_dir(json_t *layer_arns);
+/* Build the merge dir of arns from their sealed zips, unless it exists. Any
+ * thread. 0, or -1 with a message in err. */
+int lambda__opt_build(json_t *layer_arns, const char *dir, char *err, size_t errcap);
+
+/* --- sealed.c: packages sealed at rest, unpacked in RAM ------------------------- */
+/* The file key and the unpack directory; loop, at start. 0 or -1 (logged). */
+int lambda__sealed_init(void);
+/* Seal the plaintext layout of an older nimbus (zips and trees under
+ * DATA/lambda) and remove it. Worker thread, before any instance starts. */
+void lambda__sealed_migrate(void);
+/* DATA/lambda/code/NAME/HEX.sealed and its context. 0, or -1 (too long). */
+int lambda__code_sealed(const char *name, const char *hex, char *path, size_t cap, char *ctx, size_t ctxcap);
+/* DATA/lambda/layers/NAME/VER.sealed of a layer version ARN, and its context. 0 or -1. */
+int lambda__layer_sealed(const char *arn, char *path, size_t cap, char *ctx, size_t ctxcap);
+/* The zip of a function package / layer version, opened and verified into
+ * out. Any thread. 0, or -1 with a message in err. */
+int lambda__code_open(const char *name, const char *hex, nb_buf_t *out, char *err, size_t errcap);
+int lambda__layer_open(const char *arn, nb_buf_t *out, char *err, size_t errcap);
+/* Seal zip as a package / into path (context ctx). Any thread. 0 or -1 with errno. */
+int lambda__seal(const char *path, const char *ctx, const void *zip, size_t len);
+/* Whether c's code (and layers) are unpacked; cheap once true. Loop. */
+int lambda__conf_ready(lambda_fnconf_t *c);
+/* Unpack c's code and layers from their sealed zips on the thread pool, then
+ * cb(arg, NULL) — or cb(arg, message) when they cannot be opened — on the loop. */
+void lambda__conf_prepare(lambda_fnconf_t *c, void (*cb)(void *arg, const char *err), void *arg);
+/* Remove the sealed packages of name no record refers to any more, and
+ * their unpacked trees no instance runs (after a version or code is
+ * replaced or deleted); all of them once the function is deleted. Not while
+ * an upload of name is in flight. Loop, no write transaction open. */
+void lambda__code_gc(const char *name);
+/* Remove everything of function name: sealed packages and unpacked trees. */
+void lambda__code_remove_all(const char *name);
+/* Remove sealed layer versions neither published nor used by a function,
+ * and the merges holding them. Loop, no write transaction open. */
+void lambda__layers_gc(void);
+/* Uploads of name (function or layer) between start and callback; uploads
+ * write sealed files the GC must not take for garbage. */
+unsigned lambda__uploads_pending(const char *name);
 
 /* --- upload.c: uploaded packages unpacked off the loop ------------------------ */
 typedef struct lambda_upload {
@@ -245,13 +296,15 @@ typedef struct lambda_upload {
     char msg[256];
     char hex[65], b64[45];    /* SHA-256 of the zip */
     size_t size;              /* zipped bytes */
+    char staged[PATH_MAX];    /* layer: its sealed zip, to be renamed VER.sealed (or removed) */
 } lambda_upload_t;
 /* Runs on the loop once the upload is unpacked (or failed); up is valid during the call. */
 typedef void (*lambda_upload_cb)(nb_req_t *req, const lambda_upload_t *up, void *arg);
 /* Decode the base64 zip b64 (borrowed: must stay valid until cb, e.g. inside
  * req->json) and unpack it on a worker thread: a function's package to
- * DATA/lambda/code/NAME/HEX/ (+ HEX.zip), or (layer) a layer's checked and kept as
- * DATA/lambda/layers/NAME/HEX.zip. cb(req, result, arg) follows on the loop. */
+ * UNPACK/code/NAME/HEX/, sealed as DATA/lambda/code/NAME/HEX.sealed; or
+ * (layer) checked by unpacking, and sealed as result->staged. cb(req,
+ * result, arg) follows on the loop. */
 void lambda__upload(nb_req_t *req, const char *b64, size_t b64_len, int layer, const char *name,
                     lambda_upload_cb cb, void *arg);
 /* Build the merged /opt of layer version ARNs (JSON array of strings; copied)
@@ -260,9 +313,6 @@ void lambda__prepare_layers(nb_req_t *req, json_t *arns, void (*cb)(nb_req_t *re
 /* The ZipFile of a Code / Content object (borrowed from it); NULL after replying
  * the error (missing, S3 or image code, not a string). */
 const char *lambda__zipfile_b64(nb_req_t *req, json_t *code, size_t *len);
-/* Merged /opt for a list of layer ARNs (JSON array of strings); NULL if none.
- * Caller frees. */
-char *lambda__layers_dir(json_t *layer_arns);
 void lambda__rm_rf(const char *path);
 
 /* --- record.c: store helpers ------------------------------------------------- */
@@ -279,9 +329,17 @@ json_t *lambda__get_fn_version(store_txn_t *t, const char *name, const char *qua
 /* Commit a write txn and reply to req from the durable callback: status with
  * body (stolen; NULL = empty body when status is 204). */
 void lambda__commit_reply(nb_req_t *req, store_txn_t *t, int status, json_t *body);
+/* The same, then after(arg, ok) once durable (ok = 1: file clean-up that
+ * must not run before the records that stop referring to the files are
+ * durable) or failed (ok = 0: just free arg). */
+void lambda__commit_reply_then(nb_req_t *req, store_txn_t *t, int status, json_t *body,
+                               void (*after)(void *arg, int ok), void *arg);
 /* The same, and once durable, pre-initialize an environment of prewarm's
  * $LATEST (lambda__prewarm). */
 void lambda__commit_reply_prewarm(nb_req_t *req, store_txn_t *t, int status, json_t *body, const char *prewarm);
+/* Both: after (may be NULL) and prewarm (may be NULL). */
+void lambda__commit_reply_full(nb_req_t *req, store_txn_t *t, int status, json_t *body,
+                               void (*after)(void *arg, int ok), void *arg, const char *prewarm);
 /* Begin a txn or reply ServiceException; NULL on failure. */
 store_txn_t *lambda__begin(nb_req_t *req, int write);
 

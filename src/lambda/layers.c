@@ -1,11 +1,11 @@
 /* layers.c — PublishLayerVersion, GetLayerVersion, ListLayers,
  * ListLayerVersions, DeleteLayerVersion.
  *
- * The zip of each layer version is kept as DATA/lambda/layers/NAME/VER.zip, a
- * hard link to the content-addressed HEX.zip that the upload (checked by
- * unpacking it once, off the loop: upload.c) wrote; functions get the merge of their
- * layers as /opt (code.c). Records: lambda.layer NAME\0%010u → the
- * GetLayerVersion document. */
+ * The zip of each layer version is kept sealed as
+ * DATA/lambda/layers/NAME/VER.sealed (sealed.c), renamed from the staged file
+ * the upload (checked by unpacking it once, off the loop: upload.c) wrote;
+ * functions get the merge of their layers as /opt (code.c). Records:
+ * lambda.layer NAME\0%010u → the GetLayerVersion document. */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
 #include "core/util.h"
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int valid_layer_name(const char *s)
@@ -47,6 +48,22 @@ static unsigned latest_version(store_txn_t *t, const char *layer)
 
 /* PublishLayerVersion's last step, once the zip is checked and kept as
  * layers/NAME/HEX.zip off the loop: number the version and commit. */
+static int fsync_parent(const char *path)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    return nb_fsync_dir(dir);
+}
+
+/* A version whose commit failed leaves a file no record names. */
+static void on_published(void *arg, int ok)
+{
+    (void)arg;
+    if (!ok) lambda__layers_gc();
+}
+
 static void on_layer_unpacked(nb_req_t *req, const lambda_upload_t *up, void *arg)
 {
     char *layer = arg;
@@ -56,12 +73,22 @@ static void on_layer_unpacked(nb_req_t *req, const lambda_upload_t *up, void *ar
         return;
     }
     store_txn_t *t = lambda__begin(req, 1);
-    if (!t) { free(layer); return; }
+    if (!t) {
+        unlink(up->staged);
+        free(layer);
+        return;
+    }
+    /* A number whose file is still there belongs to a deleted version that a
+     * function still uses (lambda__layers_gc keeps it): never reused. */
     unsigned ver = latest_version(t, layer) + 1;
-    char staged[PATH_MAX], path[PATH_MAX];
-    if (lambda__pathf(staged, sizeof staged, "%s/layers/%s/%s.zip", lambda__svc.dir, layer, up->hex) ||
-        lambda__pathf(path, sizeof path, "%s/layers/%s/%u.zip", lambda__svc.dir, layer, ver) ||
-        ((unlink(path) != 0 && errno != ENOENT) || link(staged, path) != 0)) {
+    char path[PATH_MAX];
+    struct stat st;
+    int bad;
+    while (!(bad = lambda__pathf(path, sizeof path, "%s/layers/%s/%u.sealed", lambda__svc.dir, layer, ver)) &&
+           stat(path, &st) == 0)
+        ver++;
+    if (bad || rename(up->staged, path) != 0 || fsync_parent(path) != 0) {
+        unlink(up->staged);
         store_abort(t);
         free(layer);
         lambda__err(req, LAMBDA_ERR_SERVICE, "cannot store the layer");
@@ -91,7 +118,7 @@ static void on_layer_unpacked(nb_req_t *req, const lambda_upload_t *up, void *ar
     lambda__put_json(t, LAMBDA_KS_LAYER, k.data, k.len, doc);
     nb_buf_free(&k);
     free(layer);
-    lambda__commit_reply(req, t, 201, doc);
+    lambda__commit_reply_then(req, t, 201, doc, on_published, NULL);
 }
 
 void lambda__op_publish_layer(nb_req_t *req)
@@ -143,6 +170,14 @@ void lambda__op_get_layer(nb_req_t *req)
     nb_reply_json(req, 200, doc);
 }
 
+/* Its sealed zip and unpacked merges go, unless a function still uses it
+ * (as on Lambda, functions keep a deleted layer version). */
+static void on_deleted(void *arg, int ok)
+{
+    (void)arg;
+    if (ok) lambda__layers_gc();
+}
+
 void lambda__op_delete_layer(nb_req_t *req)
 {
     store_txn_t *t = lambda__begin(req, 1);
@@ -152,7 +187,7 @@ void lambda__op_delete_layer(nb_req_t *req)
     if (doc) store_del(t, LAMBDA_KS_LAYER, k.data, k.len);
     json_decref(doc);
     nb_buf_free(&k);
-    lambda__commit_reply(req, t, 204, NULL);
+    lambda__commit_reply_then(req, t, 204, NULL, on_deleted, NULL);
 }
 
 static json_t *list_item(json_t *doc)

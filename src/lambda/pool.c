@@ -298,9 +298,55 @@ static void remove_inst(lambda_pool_t *pool, lambda_inst_t *inst)
         if (*pp == inst) { *pp = inst->next; return; }
 }
 
+/* --- code unpacked before a cold start (sealed.c) ------------------------------------ */
+
+/* What waits for a configuration's code to be unpacked: an invocation, or
+ * (inv NULL) the pool's provisioned instances. Named, not pointed to: the
+ * pool may have moved on to another configuration meanwhile. */
+typedef struct prep_wait {
+    char *fn, *version;
+    lambda_inv_t *inv;
+} prep_wait_t;
+
+static void provision(lambda_pool_t *pool);
+
+static void on_prepared(void *arg, const char *err)
+{
+    prep_wait_t *w = arg;
+    lambda_fn_t *fn = lambda__svc.started ? lambda__fn_get(w->fn, 0) : NULL;
+    lambda_pool_t *pool = fn ? lambda__pool_get(fn, w->version, 0) : NULL;
+    if (w->inv) {
+        if (err) lambda__inv_finish(w->inv, LAMBDA_ERR_INVALID_ZIP, err, NULL, NULL, 0, NULL);
+        else if (!pool || !pool->conf)
+            lambda__inv_finish(w->inv, LAMBDA_ERR_SERVICE, "The function changed while the invocation waited; retry.",
+                               NULL, NULL, 0, NULL);
+        else lambda__pool_submit(pool, w->inv);
+    } else if (!err && pool && pool->conf) {
+        provision(pool);
+    }
+    free(w->fn);
+    free(w->version);
+    free(w);
+}
+
+/* Unpack pool's code first when it is not (after a reboot, or sealed only);
+ * inv (stolen, may be NULL) is submitted again once it is. 1: waiting, 0:
+ * ready now. */
+static int wait_unpacked(lambda_pool_t *pool, lambda_inv_t *inv)
+{
+    if (lambda__conf_ready(pool->conf)) return 0;
+    prep_wait_t *w = nb_xcalloc(1, sizeof *w);
+    w->fn = nb_xstrdup(pool->fn->name);
+    w->version = nb_xstrdup(pool->version);
+    w->inv = inv;
+    lambda__conf_prepare(pool->conf, on_prepared, w);
+    return 1;
+}
+
 /* Start an instance cold for inv (stolen). */
 static void spawn_for(lambda_pool_t *pool, lambda_inv_t *inv)
 {
+    if (wait_unpacked(pool, inv)) return;
     char *err = NULL;
     lambda_inst_t *inst = lambda__inst_spawn(pool, inv, 0, &err);
     if (!inst) {
@@ -458,6 +504,7 @@ static void provision(lambda_pool_t *pool)
 {
     if (!pool->conf) return;
     unsigned have = live_provisioned(pool);
+    if (have < pool->provisioned && wait_unpacked(pool, NULL)) return;
     while (have < pool->provisioned) {
         char *err = NULL;
         lambda_inst_t *inst = lambda__inst_spawn(pool, NULL, 1, &err);

@@ -95,12 +95,16 @@ typedef struct commit_reply {
     nb_req_t *req;
     int status;
     json_t *body;
+    void (*after)(void *arg, int ok);
+    void *after_arg;
     char *prewarm;        /* function to pre-initialize once durable, or NULL */
 } commit_reply_t;
 
 static void on_durable(void *arg, int status)
 {
     commit_reply_t *c = arg;
+    /* before the reply: a client that saw it sees the files gone too */
+    if (c->after) c->after(c->after_arg, status == STORE_OK);
     if (status != STORE_OK) {
         lambda__err(c->req, LAMBDA_ERR_SERVICE, "storage failure");
         json_decref(c->body);
@@ -114,12 +118,15 @@ static void on_durable(void *arg, int status)
     free(c);
 }
 
-void lambda__commit_reply_prewarm(nb_req_t *req, store_txn_t *t, int status, json_t *body, const char *prewarm)
+void lambda__commit_reply_full(nb_req_t *req, store_txn_t *t, int status, json_t *body,
+                               void (*after)(void *arg, int ok), void *arg, const char *prewarm)
 {
     commit_reply_t *c = nb_xmalloc(sizeof *c);
     c->req = req;
     c->status = status;
     c->body = body;
+    c->after = after;
+    c->after_arg = arg;
     c->prewarm = prewarm ? nb_xstrdup(prewarm) : NULL;
     int rc = store_commit(t, on_durable, c);
     if (rc != STORE_OK) {
@@ -128,12 +135,24 @@ void lambda__commit_reply_prewarm(nb_req_t *req, store_txn_t *t, int status, jso
         else
             lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
         json_decref(body);
+        if (after) after(arg, 0);
         free(c->prewarm);
         free(c);
     }
 }
 
+void lambda__commit_reply_then(nb_req_t *req, store_txn_t *t, int status, json_t *body,
+                               void (*after)(void *arg, int ok), void *arg)
+{
+    lambda__commit_reply_full(req, t, status, body, after, arg, NULL);
+}
+
+void lambda__commit_reply_prewarm(nb_req_t *req, store_txn_t *t, int status, json_t *body, const char *prewarm)
+{
+    lambda__commit_reply_full(req, t, status, body, NULL, NULL, prewarm);
+}
+
 void lambda__commit_reply(nb_req_t *req, store_txn_t *t, int status, json_t *body)
 {
-    lambda__commit_reply_prewarm(req, t, status, body, NULL);
+    lambda__commit_reply_full(req, t, status, body, NULL, NULL, NULL);
 }

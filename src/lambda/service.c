@@ -201,6 +201,7 @@ static void write_runtimes_work(void *arg)
     log_ready();
     write_runtimes();
     install_self();
+    lambda__sealed_migrate();
 }
 
 /* On libuv's pool, which is already running (src/main.c): creating a thread
@@ -297,6 +298,7 @@ static int lambda_init(nb_ctx_t *ctx)
     long cores = sysconf(_SC_NPROCESSORS_ONLN), pace = nb_config_get_long(cfg, "lambda.scale_pacing", 1);
     s->pace_min = pace <= 0 ? 0 : pace > 1 ? (unsigned)pace : (unsigned)(cores > 0 ? cores : 1);
     lambda__inst_reap_orphans();
+    lambda__sealed_init();     /* on failure (logged) functions cannot be created or run */
     runtimes_start(ctx->loop);
     lambda__logs_init();
     lambda__pool_start();

@@ -9,6 +9,9 @@
  * request's JSON body, which lives until the reply) and the data directory
  * path, and fills a result that the loop hands to the caller's callback.
  *
+ * The package is kept sealed (sealed.c) under DATA and unpacked under UNPACK;
+ * nothing of it is written under DATA in clear.
+ *
  * The merged /opt of a function's layers is built the same way
  * (lambda__prepare_layers) before CreateFunction or UpdateFunctionConfiguration
  * commits, so that starting an instance finds it ready.
@@ -29,6 +32,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <uv.h>
+#include <openssl/crypto.h>
 
 #define UPLOAD_WORKERS 2
 
@@ -44,10 +48,28 @@ typedef struct upload {
     void *arg;
     lambda_upload_t res;
     struct upload *next;
+    struct upload *next_in_flight;
 } upload_t;
 
 static upload_t *q_head, *q_tail;
 static unsigned running;
+static upload_t *in_flight;   /* every upload between lambda__upload and its callback */
+
+unsigned lambda__uploads_pending(const char *name)
+{
+    unsigned n = 0;
+    for (upload_t *u = in_flight; u; u = u->next_in_flight)
+        if (strcmp(u->name, name) == 0) n++;
+    return n;
+}
+
+static void upload_free(upload_t *u)
+{
+    for (upload_t **pp = &in_flight; *pp; pp = &(*pp)->next_in_flight)
+        if (*pp == u) { *pp = u->next_in_flight; break; }
+    free(u->name);
+    free(u);
+}
 
 static void fail(upload_t *u, nb_err_t err, const char *msg)
 {
@@ -74,14 +96,19 @@ static void on_work(uv_work_t *w)
     }
     lambda__sha256(zip.data, zip.len, u->res.hex, u->res.b64);
     u->res.size = zip.len;
-    char dir[PATH_MAX], zp[PATH_MAX], err[256];
+    char dir[PATH_MAX], zp[PATH_MAX], ctx[256], err[256];
     int bad;
     if (u->layer) {
-        /* A layer is checked by unpacking it once (then removed: layers are
-         * merged per function), and kept as its zip, named by content until
-         * the loop knows its version number. */
-        if (lambda__pathf(dir, sizeof dir, "%s/layers/%s/check-%s", lambda__svc.dir, u->name, u->res.hex) ||
-            lambda__pathf(zp, sizeof zp, "%s/layers/%s/%s.zip", lambda__svc.dir, u->name, u->res.hex)) {
+        /* A layer is checked by unpacking it once (in UNPACK, then removed:
+         * layers are merged per function), and sealed under a name of its
+         * own until the loop knows its version number. */
+        char rnd[17];
+        unsigned char rb[8];
+        nb_random_bytes(rb, sizeof rb);
+        nb_hex(rb, sizeof rb, rnd);
+        if (lambda__pathf(dir, sizeof dir, "%s/check-%s-%s", lambda__svc.unpack_dir, u->res.hex, rnd) ||
+            lambda__pathf(zp, sizeof zp, "%s/layers/%s/staged-%s.sealed", lambda__svc.dir, u->name, rnd) ||
+            lambda__pathf(ctx, sizeof ctx, "lambda.layer %s", u->name)) {
             fail(u, LAMBDA_ERR_SERVICE, "path too long");
             goto out;
         }
@@ -91,26 +118,29 @@ static void on_work(uv_work_t *w)
         char *d = lambda__code_dir(u->name, u->res.hex);
         bad = lambda__unzip(zip.data, zip.len, d, err, sizeof err);
         free(d);
-        if (lambda__pathf(zp, sizeof zp, "%s/code/%s/%s.zip", lambda__svc.dir, u->name, u->res.hex)) {
+        if (lambda__code_sealed(u->name, u->res.hex, zp, sizeof zp, ctx, sizeof ctx) ||
+            lambda__pathf(dir, sizeof dir, "%s/code/%s", lambda__svc.dir, u->name)) {
             fail(u, LAMBDA_ERR_SERVICE, "path too long");
             goto out;
         }
+        nb_mkdir_p(dir);
     }
     if (bad) {
         fail(u, LAMBDA_ERR_INVALID_PARAM, err);
         goto out;
     }
-    /* the package itself: GetFunction's Code.Location, or the layer's content */
-    struct stat st;
-    if (stat(zp, &st) != 0 && nb_write_file_atomic(zp, zip.data, zip.len, u->layer ? 0644 : 0600) != 0) {
-        if (u->layer) {
-            fail(u, LAMBDA_ERR_SERVICE, "cannot store the layer");
-            goto out;
-        }
-        nb_log_warn("lambda", "cannot keep the package of %s", u->name);
+    /* the package itself, sealed: the source of every later unpacking, and
+     * GetFunction's Code.Location (sealed again when it exists: the same
+     * bytes, and a damaged copy is replaced) */
+    if (lambda__seal(zp, ctx, zip.data, zip.len) != 0) {
+        nb_log_error("lambda", "cannot seal the package of %s as %s: %s", u->name, zp, strerror(errno));
+        fail(u, LAMBDA_ERR_SERVICE, u->layer ? "cannot store the layer" : "cannot store the function's code");
+        goto out;
     }
+    if (u->layer) snprintf(u->res.staged, sizeof u->res.staged, "%s", zp);
     u->res.ok = 1;
 out:
+    OPENSSL_cleanse(zip.data, zip.len);
     nb_buf_free(&zip);
 }
 
@@ -122,8 +152,7 @@ static void on_done(uv_work_t *w, int status)
     running--;
     if (status != 0) fail(u, LAMBDA_ERR_SERVICE, "the upload was cancelled");
     u->cb(u->req, &u->res, u->arg);
-    free(u->name);
-    free(u);
+    upload_free(u);
     start_next();
 }
 
@@ -138,8 +167,7 @@ static void start_next(void)
             running--;
             fail(u, LAMBDA_ERR_SERVICE, "cannot schedule the upload");
             u->cb(u->req, &u->res, u->arg);
-            free(u->name);
-            free(u);
+            upload_free(u);
         }
     }
 }
@@ -157,12 +185,21 @@ void lambda__upload(nb_req_t *req, const char *b64, size_t b64_len, int layer, c
     u->name = nb_xstrdup(name);
     u->cb = cb;
     u->arg = arg;
+    u->next_in_flight = in_flight;
+    in_flight = u;
+    lambda__runtimes_ready();   /* an older layout's migration is done */
+    if (!lambda__svc.file_key_ok) {   /* no key or no unpack directory: logged at start */
+        fail(u, LAMBDA_ERR_SERVICE, "nimbus cannot store function code: no data key or unpack directory "
+                                    "(see its log)");
+        cb(req, &u->res, arg);
+        upload_free(u);
+        return;
+    }
     /* resolved once here, on the loop: the worker then only reads the table */
     if (!lambda__archive()) {
         fail(u, LAMBDA_ERR_INVALID_PARAM, "nimbus cannot unpack zip files on this host (libarchive missing).");
         cb(req, &u->res, arg);
-        free(u->name);
-        free(u);
+        upload_free(u);
         return;
     }
     if (q_tail) q_tail->next = u;
@@ -202,7 +239,10 @@ typedef struct layers_job {
 static void layers_work(uv_work_t *w)
 {
     layers_job_t *j = w->data;
-    free(lambda__layers_dir(j->arns));
+    char *dir = lambda__opt_dir(j->arns);
+    char err[400];
+    if (dir) lambda__opt_build(j->arns, dir, err, sizeof err);
+    free(dir);
 }
 
 static void layers_done(uv_work_t *w, int status)
@@ -216,10 +256,11 @@ static void layers_done(uv_work_t *w, int status)
 
 void lambda__prepare_layers(nb_req_t *req, json_t *arns, void (*cb)(nb_req_t *req, void *arg), void *arg)
 {
-    if (!json_is_array(arns) || json_array_size(arns) == 0 || !lambda__archive()) {
+    if (!json_is_array(arns) || json_array_size(arns) == 0 || !lambda__svc.file_key_ok || !lambda__archive()) {
         cb(req, arg);
         return;
     }
+    lambda__runtimes_ready();   /* an older layout's migration is done */
     layers_job_t *j = nb_xcalloc(1, sizeof *j);
     j->work.data = j;
     j->req = req;

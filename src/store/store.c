@@ -9,10 +9,13 @@
  * is refused to callers. */
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
+#include "core/log.h"
 #include "core/alloc.h"
 #include "core/arena.h"
 #include "store/store_crypto.h"
 #include "store/store_backend.h"
+#include "store/store_file.h"
 
 struct txn_mem;
 
@@ -115,6 +118,7 @@ static int check_ks(const char *ks)
     if (!ks || !ks[0]) return STORE_ERR_INVALID;
     if (strnlen(ks, STORE_MAX_KEYSPACE + 1) > STORE_MAX_KEYSPACE) return STORE_ERR_INVALID;
     if (strcmp(ks, STORE_CRYPTO_KS) == 0) return STORE_ERR_INVALID;
+    if (strncmp(ks, STORE_FILE_KS_PREFIX, sizeof STORE_FILE_KS_PREFIX - 1) == 0) return STORE_ERR_INVALID;
     return STORE_OK;
 }
 
@@ -168,6 +172,34 @@ int store_rotate_master_key(store_t *s, const unsigned char key[32], store_durab
 {
     if (!s || !key || !n) return STORE_ERR_INVALID;
     return store_keyring_rewrap(s->kr, s, key, cb, arg, n);
+}
+
+static void on_file_key_durable(void *arg, int status)
+{
+    (void)arg;
+    if (status != STORE_OK) nb_log_error("store", "a new data key for files could not be made durable");
+}
+
+int store_file_key(store_t *s, const char *purpose, unsigned char key[STORE_FILE_KEY_LEN])
+{
+    if (!s || !purpose || !key) return STORE_ERR_INVALID;
+    store_txn_t *t;
+    int rc = store_begin(s, STORE_READ, &t);
+    if (rc != STORE_OK) return rc;
+    rc = store_keyring_file_key(s->kr, t, purpose, key, 0);
+    store_abort(t);
+    if (rc != STORE_NOTFOUND) return rc;
+    if ((rc = store_begin(s, STORE_WRITE, &t)) != STORE_OK) return rc;
+    rc = store_keyring_file_key(s->kr, t, purpose, key, 1);
+    if (rc != STORE_OK) {
+        store_abort(t);
+        return rc;
+    }
+    /* Files sealed under the key are referenced only by records committed
+     * after this transaction, which the log makes durable after it. */
+    rc = store_commit(t, on_file_key_durable, NULL);
+    if (rc != STORE_OK) OPENSSL_cleanse(key, STORE_FILE_KEY_LEN);
+    return rc;
 }
 
 void store_close(store_t *s)

@@ -34,6 +34,9 @@
 #define STORE_CRYPTO_ROTATE_AT  ((uint64_t)1 << 31)
 /* The reserved keyspace of wrapped data keys; callers of store.h may not name it. */
 #define STORE_CRYPTO_KS         "store.crypto.keys"
+/* Data keys of sealed files are named "files/PURPOSE" in that keyspace: no
+ * keyspace of store.h has a '/' in its name. */
+#define STORE_FILE_KS_PREFIX    "files/"
 
 /* ---- master key ---------------------------------------------------------- */
 
@@ -117,6 +120,17 @@ void store_keyring_txn_end(store_keyring_t *k, int committed);
  * are not in the store, so forget it all — now, or when the open write txn
  * ends. Keys are loaded again from the store on use. */
 void store_keyring_forget(store_keyring_t *k);
+
+/* The data key of files kept beside the store (store_file.c), record
+ * "k" STORE_FILE_KS_PREFIX purpose 0x00 GEN(1): read from t, or, when
+ * absent and create is set, created in t (a write transaction to commit).
+ * Wrapped by the master key like every data key, so a rotation re-wraps it.
+ * Not cached and never counted: each file draws one random nonce, and the
+ * files sealed under one key stay far below 2^32. key receives the 32
+ * bytes (the caller wipes them). STORE_OK, STORE_NOTFOUND (absent, not
+ * create) or an error. */
+int store_keyring_file_key(store_keyring_t *k, store_txn_t *t, const char *purpose,
+                           uint8_t key[STORE_CRYPTO_KEY_LEN], int create);
 
 /* Master-key rotation: re-wrap every data key and the key-check record under
  * key in one write transaction (values are untouched: they are sealed with

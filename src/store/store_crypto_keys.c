@@ -461,6 +461,38 @@ int store_keyring_open_value(store_keyring_t *k, store_txn_t *t, const char *ks,
     return STORE_OK;
 }
 
+/* ---- data keys of sealed files ------------------------------------------------- */
+
+int store_keyring_file_key(store_keyring_t *k, store_txn_t *t, const char *purpose,
+                           uint8_t key[STORE_CRYPTO_KEY_LEN], int create)
+{
+    char ks[STORE_MAX_KEYSPACE + 1];
+    if (!purpose || !*purpose ||
+        (size_t)snprintf(ks, sizeof ks, STORE_FILE_KS_PREFIX "%s", purpose) >= sizeof ks)
+        return STORE_ERR_INVALID;
+    uint8_t rk[REC_MAX];
+    size_t rklen = rec_key(rk, 'k', ks, 1);
+    const void *v;
+    size_t vlen;
+    int rc = k->be->get(t, STORE_CRYPTO_KS, rk, rklen, &v, &vlen);
+    if (rc == STORE_OK) {
+        if (master_open(k, rk, rklen, v, vlen, key, STORE_CRYPTO_KEY_LEN) == 0) return STORE_OK;
+        OPENSSL_cleanse(key, STORE_CRYPTO_KEY_LEN);
+        nb_log_error("store", "the data key of %s fails its integrity check", ks);
+        return STORE_ERR_IO;
+    }
+    if (rc != STORE_NOTFOUND || !create) return rc;
+    uint8_t rec[STORE_CRYPTO_KEY_LEN + STORE_CRYPTO_OVERHEAD];
+    if (store_crypto_random(key, STORE_CRYPTO_KEY_LEN) != 0 ||
+        master_seal(k, rk, rklen, 1, key, STORE_CRYPTO_KEY_LEN, rec) != 0) {
+        OPENSSL_cleanse(key, STORE_CRYPTO_KEY_LEN);
+        return STORE_ERR_IO;
+    }
+    rc = k->be->put(t, STORE_CRYPTO_KS, rk, rklen, rec, sizeof rec);
+    if (rc != STORE_OK) OPENSSL_cleanse(key, STORE_CRYPTO_KEY_LEN);
+    return rc;
+}
+
 /* ---- master-key rotation ------------------------------------------------------- */
 
 typedef struct rec { uint8_t *key, *val; size_t klen, vlen; } rec_t;

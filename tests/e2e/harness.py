@@ -147,9 +147,20 @@ class Nimbus:
             self.log.close()
         return rc
 
+    def unpack_dir(self):
+        """Where this daemon unpacks function code (RAM, outside the data directory), or None."""
+        try:
+            with open(os.path.join(self.data_dir, "lambda", "unpack-dir")) as f:
+                return f.read().strip() or None
+        except OSError:
+            return None
+
     def cleanup(self):
         self.stop()
         if self.own_dir:
+            unpacked = self.unpack_dir()
+            if unpacked:
+                shutil.rmtree(unpacked, ignore_errors=True)
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def env(self, creds=None):

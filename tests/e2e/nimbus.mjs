@@ -59,6 +59,10 @@ export async function startNimbus(extraArgs = []) {
     async stop() {
       proc.removeAllListeners('exit');
       await new Promise((ok) => { proc.on('exit', ok); proc.kill('SIGTERM'); });
+      try {   // function code unpacked in RAM, outside the data directory
+        const unpacked = readFileSync(join(dataDir, 'lambda', 'unpack-dir'), 'utf8').trim();
+        if (unpacked) rmSync(unpacked, { recursive: true, force: true });
+      } catch { /* no Lambda use */ }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

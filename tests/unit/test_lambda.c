@@ -336,8 +336,9 @@ TEST(c_api_invokes_a_function)
     ctx.store = s;
     ASSERT_EQ(lambda_service.init(&ctx), 0);
 
-    char dir[700], path[800];
-    snprintf(dir, sizeof dir, "%s/lambda/code/capi-fn/c0de", test_tmpdir());
+    char dir[PATH_MAX + 64], path[PATH_MAX + 128];
+    /* already unpacked (as after an upload): no sealed package is needed */
+    snprintf(dir, sizeof dir, "%s/code/capi-fn/c0de", lambda__svc.unpack_dir);
     ASSERT_EQ(nb_mkdir_p(dir), 0);
     snprintf(path, sizeof path, "%s/bootstrap", dir);
     ASSERT_EQ(nb_write_file_atomic(path, capi_bootstrap, strlen(capi_bootstrap), 0755), 0);
@@ -390,6 +391,7 @@ TEST(c_api_invokes_a_function)
     lambda_service.stop(&ctx);
     store_close(s);
     uv_run(ctx.loop, UV_RUN_DEFAULT);
+    lambda__rm_rf(lambda__svc.unpack_dir);
 }
 
 /* --- asynchronous invocations: MaximumEventAgeInSeconds ----------------------------- */
@@ -463,4 +465,5 @@ TEST(async_event_too_old_goes_to_dead_letters)
     lambda_service.stop(&ctx);
     store_close(s);
     uv_run(ctx.loop, UV_RUN_DEFAULT);
+    lambda__rm_rf(lambda__svc.unpack_dir);
 }
