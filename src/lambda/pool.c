@@ -545,7 +545,8 @@ void lambda__pool_set_provisioned(lambda_pool_t *pool, unsigned n)
 
 void lambda__pool_prewarm(lambda_pool_t *pool)
 {
-    if (!lambda__svc.proactive || !pool->conf || pool->fn->reserved >= 0) return;
+    /* not when its code must be unpacked first (after a reboot): the first invocation does that */
+    if (!lambda__svc.proactive || !pool->conf || pool->fn->reserved >= 0 || !lambda__conf_ready(pool->conf)) return;
     for (const lambda_inst_t *i = pool->insts; i; i = i->next)
         if (i->conf == pool->conf && i->state != INST_STOPPING && i->state != INST_DEAD) return;
     unsigned spare = 0, starting = 0;
