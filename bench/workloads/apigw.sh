@@ -35,7 +35,7 @@ bench_apigw() {
     python3 "$BENCH_DIR/lib/ddb_bulk.py" "$ep" Users "$users" 8 >/dev/null
     python3 "$BENCH_DIR/lib/apigw_setup.py" "$ep" "$RAW/apigw" "$BENCH_DIR/peers/node_modules" $kind > "$RAW/apigw.ids"
     api=$(awk -v k=$kind '$2==k{print $3}' "$RAW/apigw.ids")
-    t=$(first_request_ms "$ep/_aws/execute-api/$api/users/user-1") && record_metric "API→$label→DynamoDB first request (cold)" nimbus "$t" ms
+    t=$(first_request_ms "$ep/_aws/execute-api/$api/users/user-1") && record_metric "API→$label→DynamoDB first request after deployment (proactive initialization)" nimbus "$t" ms
     for c in $conns; do
       apigw_warm "$ep" "$c" WRK_PATH_TEMPLATE="/_aws/execute-api/$api/users/user-{n}" WRK_KEYS=$users
       nimbus_settle "$ep"

@@ -37,7 +37,7 @@ bench_lambda() {
   python3 "$BENCH_DIR/lib/lambda_fn.py" build "$RAW/lambda-code"
   echo "== Lambda: cold start, warm invoke (nimbus, sandboxed by default)"
   port=$(free_port); ep=http://127.0.0.1:$port
-  nimbus_start "$port" "$RAW/nimbus-lambda"; pid=$NIM_PID
+  nimbus_start "$port" "$RAW/nimbus-lambda" --set lambda.proactive_init=0; pid=$NIM_PID   # cold rows: true cold starts
   lambda_cold nimbus "$ep" "$n" native,node,python "$RAW/nimbus-lambda"
   python3 "$BENCH_DIR/lib/lambda_fn.py" create "$ep" "$RAW/lambda-code"
   lambda_warm "Lambda warm invoke, native echo" nimbus "$pid" "$ep/2015-03-31/functions/echo-native/invocations" "$dur" $conns
@@ -49,7 +49,7 @@ bench_lambda() {
 
   echo "== Lambda: without the sandbox (--set lambda.isolate=0)"
   port=$(free_port); ep=http://127.0.0.1:$port
-  nimbus_start "$port" "$RAW/nimbus-lambda-noiso" --set lambda.isolate=0; pid=$NIM_PID
+  nimbus_start "$port" "$RAW/nimbus-lambda-noiso" --set lambda.isolate=0 --set lambda.proactive_init=0; pid=$NIM_PID
   lambda_cold "nimbus (no sandbox)" "$ep" "$n" native,node
   kill_tree "$pid"
 
