@@ -388,9 +388,12 @@ static int queue_fits(const lambda_pool_t *pool, unsigned n)
             starting += i->state == INST_INIT;
         }
     if (working < lambda__svc.pace_min) return 0;
-    /* Before the first estimates (a burst on a new function): as many cold
-     * starts at once as there are cores, the rest wait for them. */
-    if (!pool->cold_us || !pool->run_us) return starting >= lambda__svc.pace_min;
+    /* Never more cold starts at once than cores: under overload each new
+     * one slows those serving, lengthens the waits and would call for more
+     * (the rest wait, and are rescued at most that many at a time). This is
+     * also the whole rule before the first estimates (a burst on a new function). */
+    if (starting >= lambda__svc.pace_min) return 1;
+    if (!pool->cold_us || !pool->run_us) return 0;
     return pool->run_us * n < pool->cold_us * working;
 }
 
@@ -467,7 +470,12 @@ static void rescue_queue(lambda_pool_t *pool, uint64_t now)
 {
     uint64_t paced = QUEUE_WAIT_US;
     if (pool->cold_us > 0 && pool->cold_us < (double)paced) paced = (uint64_t)pool->cold_us;
+    unsigned starting = 0;
+    for (const lambda_inst_t *i = pool->insts; i; i = i->next) starting += i->state == INST_INIT;
     while (pool->q_head && now - pool->q_head->submit_us > (pool->n_queued > pool->n_post ? paced : QUEUE_WAIT_US)) {
+        /* paced ones: a core's worth of cold starts at a time (queue_fits) */
+        if (pool->n_queued > pool->n_post && lambda__svc.pace_min && starting >= lambda__svc.pace_min) break;
+        starting++;
         lambda_inv_t *inv = dequeue(pool);
         if (!pool->conf) {
             lambda__inv_finish(inv, LAMBDA_ERR_SERVICE, "The function changed while the invocation waited; retry.",
