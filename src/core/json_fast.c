@@ -352,3 +352,26 @@ json_t *nb_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *e
     json_t *v = nb_json_fast_parse(buf, len, flags);
     return v ? v : json_loadb(buf, len, flags, err);
 }
+
+int nb_json_same_tree(const json_t *a, const json_t *b)
+{
+    if (json_typeof(a) != json_typeof(b)) return 0;
+    if (json_is_object(a)) {
+        if (json_object_size(a) != json_object_size(b)) return 0;
+        void *ia = json_object_iter((json_t *)a), *ib = json_object_iter((json_t *)b);
+        for (; ia && ib; ia = json_object_iter_next((json_t *)a, ia), ib = json_object_iter_next((json_t *)b, ib)) {
+            size_t la = json_object_iter_key_len(ia);
+            if (la != json_object_iter_key_len(ib) || memcmp(json_object_iter_key(ia), json_object_iter_key(ib), la))
+                return 0;
+            if (!nb_json_same_tree(json_object_iter_value(ia), json_object_iter_value(ib))) return 0;
+        }
+        return !ia && !ib;
+    }
+    if (json_is_array(a)) {
+        if (json_array_size(a) != json_array_size(b)) return 0;
+        for (size_t i = 0; i < json_array_size(a); i++)
+            if (!nb_json_same_tree(json_array_get(a, i), json_array_get(b, i))) return 0;
+        return 1;
+    }
+    return json_equal((json_t *)a, (json_t *)b);
+}

@@ -31,4 +31,8 @@ json_t *nb_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *e
  * Exposed for the differential fuzz target and the unit tests. */
 json_t *nb_json_fast_parse(const char *buf, size_t len, size_t flags);
 
+/* 1 when a and b are the same tree, object members in the same order (what
+ * nb_json_loadb promises against json_loadb), else 0. For the tests. */
+int nb_json_same_tree(const json_t *a, const json_t *b);
+
 #endif
