@@ -359,19 +359,60 @@ static const char *runtime_root(void)
     return lambda__svc.isolate ? "/var/runtime" : lambda__svc.runtime_dir;
 }
 
-/* Decide argv for the runtime; 0, or -1 with an error document in *err. */
+/* The runtime's command line: the executable, its arguments, and storage for
+ * the ones that are formatted (valid while the struct lives). */
+typedef struct runtime_cmd {
+    char *argv[12];
+    char path[PATH_MAX];
+    char semi[40], old[40];
+} runtime_cmd_t;
+
+/* Managed runtimes (Node.js, Python) start like Lambda's own bootstraps:
+ * Node.js with `--expose-gc --max-http-header-size 81920` and its heap sized
+ * from MemorySize (new space a tenth, half of it per semi-space, the rest old
+ * space), so global.gc exists and a function runs out of heap where it would
+ * on Lambda rather than at V8's defaults. A function's AWS_LAMBDA_EXEC_WRAPPER
+ * (a wrapper script, e.g. from a layer) is run with the runtime's command line
+ * as its arguments, as Lambda does for managed runtimes; it must exec it. */
+static void managed_argv(const lambda_fnconf_t *c, runtime_cmd_t *cmd, int node)
+{
+    unsigned n = 0;
+    json_t *w = json_object_get(c->env, "AWS_LAMBDA_EXEC_WRAPPER");
+    const char *wrapper = json_string_value(w);
+    if (wrapper && *wrapper) cmd->argv[n++] = (char *)wrapper;
+    if (node) {
+        unsigned new_space = c->memory_mb / 10;
+        snprintf(cmd->semi, sizeof cmd->semi, "--max-semi-space-size=%u", new_space / 2);
+        snprintf(cmd->old, sizeof cmd->old, "--max-old-space-size=%u", c->memory_mb - new_space);
+        cmd->argv[n++] = lambda__svc.node;
+        cmd->argv[n++] = "--expose-gc";
+        cmd->argv[n++] = "--max-http-header-size";
+        cmd->argv[n++] = "81920";
+        cmd->argv[n++] = cmd->semi;
+        cmd->argv[n++] = cmd->old;
+    } else {
+        cmd->argv[n++] = lambda__svc.python;
+    }
+    cmd->argv[n++] = cmd->path;
+    cmd->argv[n] = NULL;
+}
+
+/* Decide the runtime's command line; 0, or -1 with an error document in *err. */
 static int runtime_argv(lambda_inst_t *inst, const char *task_root, const char *opt_root,
-                        char **argv, char *storage, size_t cap, char **err)
+                        runtime_cmd_t *cmd, char **err)
 {
     const lambda_fnconf_t *c = inst->conf;
     const char *rt = c->runtime;
     const char *rdir = runtime_root();
+    char *const storage = cmd->path;
+    const size_t cap = sizeof cmd->path;
+    char **argv = cmd->argv;
     if (strncmp(rt, "nodejs", 6) == 0) {
         lambda__pathf(storage, cap, "%s/runtimes/nodejs/bootstrap.js", rdir);
-        argv[0] = lambda__svc.node; argv[1] = storage; argv[2] = NULL;
+        managed_argv(c, cmd, 1);
     } else if (strncmp(rt, "python", 6) == 0) {
         lambda__pathf(storage, cap, "%s/runtimes/python/bootstrap.py", rdir);
-        argv[0] = lambda__svc.python; argv[1] = storage; argv[2] = NULL;
+        managed_argv(c, cmd, 0);
     } else if (strcmp(rt, "nimbus.native") == 0) {
         /* the runner's own small executable (libc only): `nimbus native-runner`
          * would first load the nimbus binary's shared libraries */
@@ -570,9 +611,8 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
 
     const char *task_root = lambda__svc.isolate ? "/var/task" : inst->conf->code_dir;
     const char *opt_root = lambda__svc.isolate ? "/opt" : (inst->conf->opt_dir ? inst->conf->opt_dir : "/opt");
-    char *argv[4];
-    char argstore[PATH_MAX];
-    if (runtime_argv(inst, task_root, opt_root, argv, argstore, sizeof argstore, err) != 0) {
+    runtime_cmd_t cmd;
+    if (runtime_argv(inst, task_root, opt_root, &cmd, err) != 0) {
         inst->inv = NULL;
         lambda__inst_release(inst);
         return NULL;
@@ -603,7 +643,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     char nimbus_host[64];
     snprintf(nimbus_host, sizeof nimbus_host, "127.0.0.1:%d", inst->port);
     sbx_spec_t spec = {
-        .argv = (const char *const *)argv, .envp = (const char *const *)env.v,
+        .argv = (const char *const *)cmd.argv, .envp = (const char *const *)env.v,
         .code_dir = inst->conf->code_dir, .layers_dir = inst->conf->opt_dir,
         .runtime_dir = lambda__svc.runtime_dir, .runtime_mount = "/var/runtime",
         .scratch_dir = scratch, .memory_mb = inst->conf->memory_mb, .tmp_mb = inst->conf->tmp_mb,
@@ -615,7 +655,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         inst->pid = sbx_pid(inst->sbx);
     } else if (rc == -ENOSYS) {
         inst->sbx = NULL;
-        rc = plain_spawn(argv, env.v, inst->conf->code_dir, outp[1], errp[1], &inst->pid);
+        rc = plain_spawn(cmd.argv, env.v, inst->conf->code_dir, outp[1], errp[1], &inst->pid);
     }
     env_free(&env);
     if (outp[1] >= 0) close(outp[1]);
@@ -623,10 +663,10 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     inst->out_fd = outp[0];
     inst->err_fd = errp[0];
     if (rc != 0) {
-        nb_log_error("lambda", "cannot start %s: %s", argv[0], strerror(-rc));
+        nb_log_error("lambda", "cannot start %s: %s", cmd.argv[0], strerror(-rc));
         nb_buf_t b = NB_BUF_INIT;
         nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidEntrypoint\",\"errorMessage\":\"RequestId: %s Error: "
-                      "fork/exec %s: %s\"}", inv ? inv->id : "", argv[0], strerror(-rc));
+                      "fork/exec %s: %s\"}", inv ? inv->id : "", cmd.argv[0], strerror(-rc));
         *err = nb_buf_take(&b, NULL);
         inst->inv = NULL;
         inst->sbx = NULL;

@@ -112,6 +112,48 @@ class LambdaRuntimes(NimbusTestCase):
         self.assertNotIn("FunctionError", r)
         self.assertEqual(json.loads(r["Payload"].read()), "small")
 
+    def test_node_started_like_lambda(self):
+        # Lambda's Node.js bootstrap: --expose-gc, an 80 KB header limit, the heap sized from MemorySize
+        code = ("const v8 = require('v8');\n"
+                "exports.handler = async () => ({ gc: typeof global.gc, argv: process.execArgv,\n"
+                "  heap: v8.getHeapStatistics().heap_size_limit, wrapped: process.env.WRAPPED || null });\n")
+        self.c.create_function(FunctionName="node-args", Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
+                               Code={"ZipFile": zip_bytes({"index.js": (code, 0o644)})}, MemorySize=512)
+        body = json.loads(self.c.invoke(FunctionName="node-args", Payload=b"{}")["Payload"].read())
+        self.assertEqual(body["gc"], "function")
+        self.assertEqual(body["argv"], ["--expose-gc", "--max-http-header-size", "81920",
+                                        "--max-semi-space-size=25", "--max-old-space-size=461"])
+        # old space 461 MB plus the young generation: the limit follows MemorySize, not V8's default
+        self.assertGreater(body["heap"], 461 * 1024 * 1024)
+        self.assertLess(body["heap"], 600 * 1024 * 1024)
+        self.assertIsNone(body["wrapped"])
+
+    def test_exec_wrapper(self):
+        # AWS_LAMBDA_EXEC_WRAPPER: a wrapper script from a layer runs first and execs the runtime's command line
+        wrapper = "#!/bin/sh\nexport WRAPPED=\"$1 $#\"\nexec \"$@\"\n"
+        layer = self.c.publish_layer_version(LayerName="wrapper", Content={"ZipFile": zip_bytes(
+            {"wrap.sh": (wrapper, 0o755)})})["LayerVersionArn"]
+        node = "exports.handler = async () => process.env.WRAPPED;\n"
+        py = "import os\ndef handler(event, context):\n    return os.environ['WRAPPED']\n"
+        for name, rt, handler, files, argc in (
+                ("node-wrapped", "nodejs20.x", "index.handler", {"index.js": (node, 0o644)}, 7),
+                ("py-wrapped", "python3.12", "app.handler", {"app.py": (py, 0o644)}, 2)):
+            self.c.create_function(FunctionName=name, Runtime=rt, Handler=handler, Role=ROLE, Layers=[layer],
+                                   Code={"ZipFile": zip_bytes(files)},
+                                   Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrap.sh"}})
+            r = self.c.invoke(FunctionName=name, Payload=b"{}")
+            self.assertNotIn("FunctionError", r)
+            first, count = json.loads(r["Payload"].read()).split(" ")
+            self.assertEqual(os.path.basename(first), "node" if rt.startswith("node") else "python3")
+            self.assertEqual(int(count), argc)
+        # a wrapper that is not there: the environment cannot start, as on Lambda
+        self.c.create_function(FunctionName="node-nowrap", Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
+                               Code={"ZipFile": zip_bytes({"index.js": (node, 0o644)})},
+                               Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/missing.sh"}})
+        r = self.c.invoke(FunctionName="node-nowrap", Payload=b"{}")
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(json.loads(r["Payload"].read())["errorType"], "Runtime.InvalidEntrypoint")
+
     def test_missing_handler_module(self):
         self.c.create_function(FunctionName="node-nomod", Runtime="nodejs20.x", Handler="missing.handler", Role=ROLE,
                                Code={"ZipFile": zip_bytes({"index.js": (NODE, 0o644)})})
