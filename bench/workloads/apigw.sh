@@ -44,6 +44,13 @@ bench_apigw() {
         WRK_PATH_TEMPLATE="/_aws/execute-api/$api/users/user-{n}" WRK_KEYS=$users
     done
     kill_tree "$pid"
+    # a restart keeps the deployed app: the first request is sent as soon as nimbus listens, while the
+    # environment it pre-initializes at start-up (src/lambda/warm_start.c) is still starting
+    "$NIMBUS" up --listen 127.0.0.1:$port --data "$RAW/nimbus-apigw-$kind" --auth open --log-level warn \
+      --set lambda.isolate=0 >>"$RAW/nimbus-apigw-$kind.log" 2>&1 & pid=$!
+    wait_port "$port"
+    t=$(first_request_ms "$ep/_aws/execute-api/$api/users/user-1") && record_metric "API→$label→DynamoDB first request after a restart, sent at once" nimbus "$t" ms
+    kill_tree "$pid"
   done
 
   local dport hp lp

@@ -370,6 +370,9 @@ void lambda__pool_prewarm(lambda_pool_t *pool);
 /* invoke.c: lambda__pool_prewarm for name's $LATEST, its configuration
  * loaded from the store. */
 void lambda__prewarm(const char *name);
+/* warm_start.c: after start-up, lambda__prewarm the most recently deployed
+ * functions (as many as cores), on the first loop iteration. */
+void lambda__warm_start(uv_loop_t *loop);
 void lambda__fn_set_reserved(const char *name, int reserved);
 /* An instance called /next (from rapi.c) or ended. */
 void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req);

@@ -305,6 +305,7 @@ static int lambda_init(nb_ctx_t *ctx)
     s->started = 1;
     lambda__settings_resume();
     lambda__async_init();
+    lambda__warm_start(ctx->loop);
     return 0;
 }
 
