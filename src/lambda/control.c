@@ -197,8 +197,8 @@ static void get_function(nb_req_t *req, int config_only)
         nb_reply_json(req, 200, cfg);
     } else {
         nb_buf_t loc = NB_BUF_INIT;
-        nb_buf_printf(&loc, "%s/2015-03-31/functions/%s/package/%s.zip", req->ctx->cfg->endpoint_url, name,
-                      json_string_value(json_object_get(json_object_get(rec, "code"), "sha")));
+        lambda__package_url(&loc, req->ctx->cfg->endpoint_url, name,
+                            json_string_value(json_object_get(json_object_get(rec, "code"), "sha")));
         json_t *out = json_pack("{s:o,s:{s:s,s:s}}", "Configuration", cfg, "Code", "RepositoryType", "S3",
                                 "Location", loc.data);
         nb_buf_free(&loc);
@@ -531,9 +531,10 @@ void lambda__op_delete_function(nb_req_t *req)
     lambda__commit_reply_then(req, t, 204, NULL, deleted_after, nb_xstrdup(name));
 }
 
-/* GET /2015-03-31/functions/NAME/package/SHA.zip: the package, as Code.Location
- * gives it (like Lambda's presigned S3 URL, the unguessable SHA-256 is the
- * credential). Read and decrypted on the thread pool: up to 50 MB. */
+/* GET /2015-03-31/functions/NAME/package/SHA.zip?Expires=…&Signature=…: the
+ * package, as Code.Location gives it — signed and expiring like Lambda's
+ * presigned S3 URL (package_url.c). Read and decrypted on the thread pool: up
+ * to 50 MB. */
 typedef struct pkg_job {
     uv_work_t work;
     nb_req_t *req;
@@ -571,6 +572,7 @@ void lambda__op_get_package(nb_req_t *req)
         return;
     }
     snprintf(hex, sizeof hex, "%.64s", file);
+    if (lambda__package_url_check(req, name, hex) != 0) return;
     char path[PATH_MAX], ctx[256];
     struct stat st;
     lambda__runtimes_ready();   /* an older layout's migration is done */

@@ -373,6 +373,11 @@ void lambda__prewarm(const char *name);
 /* warm_start.c: after start-up, lambda__prewarm the most recently deployed
  * functions (as many as cores), on the first loop iteration. */
 void lambda__warm_start(uv_loop_t *loop);
+/* package_url.c: GetFunction's Code.Location for package hex of function name
+ * (appended to out), signed and valid for 10 minutes; and its check for a
+ * download request: 0, or -1 after replying 403 AccessDeniedException. */
+void lambda__package_url(nb_buf_t *out, const char *endpoint, const char *name, const char *hex);
+int lambda__package_url_check(nb_req_t *req, const char *name, const char *hex);
 void lambda__fn_set_reserved(const char *name, int reserved);
 /* An instance called /next (from rapi.c) or ended. */
 void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req);

@@ -3,6 +3,7 @@ import base64
 import json
 import os
 import tempfile
+import time
 import unittest
 
 import sys
@@ -47,6 +48,25 @@ class LambdaControlPlane(NimbusTestCase):
         import urllib.request
         with urllib.request.urlopen(g["Code"]["Location"]) as resp:   # downloadable, like the presigned URL
             self.assertEqual(resp.read(), bootstrap_zip())
+        # ... and only with its signature: the package's SHA-256 is public (CodeSha256 in ListFunctions)
+        import urllib.error
+        import urllib.parse
+        loc = urllib.parse.urlsplit(g["Code"]["Location"])
+        q = dict(urllib.parse.parse_qsl(loc.query))
+        self.assertEqual(loc.path, "/2015-03-31/functions/shape-fn/package/%s.zip"
+                         % base64.b64decode(out["CodeSha256"]).hex())
+        self.assertLessEqual(int(q["Expires"]) - time.time(), 600)
+        bare = loc._replace(query="").geturl()
+        forged = loc._replace(query=urllib.parse.urlencode(dict(q, Expires=int(q["Expires"]) + 3600))).geturl()
+        stale = loc._replace(query=urllib.parse.urlencode(dict(q, Signature="0" * 64))).geturl()
+        other = g["Code"]["Location"].replace("/shape-fn/", "/dup-fn/")
+        for url in (bare, forged, stale, other):
+            with self.assertRaises(urllib.error.HTTPError) as ctx:
+                urllib.request.urlopen(url)
+            self.assertIn(ctx.exception.code, (403, 404), url)
+            if "dup-fn" not in url:
+                self.assertEqual(ctx.exception.code, 403, url)
+                self.assertEqual(ctx.exception.headers["x-amzn-errortype"].split(":")[0], "AccessDeniedException")
         cfg = self.c.get_function_configuration(FunctionName="arn:aws:lambda:us-east-1:000000000000:function:shape-fn")
         self.assertEqual(cfg["Description"], "d")
         self.c.get_waiter("function_active_v2").wait(FunctionName="shape-fn")
