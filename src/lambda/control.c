@@ -197,8 +197,11 @@ static void get_function(nb_req_t *req, int config_only)
         nb_reply_json(req, 200, cfg);
     } else {
         nb_buf_t loc = NB_BUF_INIT;
-        lambda__package_url(&loc, req->ctx->cfg->endpoint_url, name,
-                            json_string_value(json_object_get(json_object_get(rec, "code"), "sha")));
+        const char *sha = json_string_value(json_object_get(json_object_get(rec, "code"), "sha"));
+        char scope[LAMBDA_NAME_MAX + 100];
+        snprintf(scope, sizeof scope, "function\n%s\n%s", name, sha);
+        nb_buf_printf(&loc, "%s/2015-03-31/functions/%s/package/%s.zip", req->ctx->cfg->endpoint_url, name, sha);
+        lambda__sign_location(&loc, scope);
         json_t *out = json_pack("{s:o,s:{s:s,s:s}}", "Configuration", cfg, "Code", "RepositoryType", "S3",
                                 "Location", loc.data);
         nb_buf_free(&loc);
@@ -529,64 +532,4 @@ void lambda__op_delete_function(nb_req_t *req)
     del_prefix(t, LAMBDA_KS_ALIAS, name);
     lambda__fn_forget(name);
     lambda__commit_reply_then(req, t, 204, NULL, deleted_after, nb_xstrdup(name));
-}
-
-/* GET /2015-03-31/functions/NAME/package/SHA.zip?Expires=…&Signature=…: the
- * package, as Code.Location gives it — signed and expiring like Lambda's
- * presigned S3 URL (package_url.c). Read and decrypted on the thread pool: up
- * to 50 MB. */
-typedef struct pkg_job {
-    uv_work_t work;
-    nb_req_t *req;
-    char name[LAMBDA_NAME_MAX + 1], hex[65];
-    nb_buf_t zip;
-    int failed;
-    char err[400];
-} pkg_job_t;
-
-static void pkg_work(uv_work_t *w)
-{
-    pkg_job_t *j = w->data;
-    j->failed = lambda__code_open(j->name, j->hex, &j->zip, j->err, sizeof j->err) != 0;
-}
-
-static void pkg_done(uv_work_t *w, int status)
-{
-    pkg_job_t *j = w->data;
-    if (status != 0 || j->failed) lambda__err(j->req, LAMBDA_ERR_SERVICE, "%s", status ? "cancelled" : j->err);
-    else nb_reply(j->req, 200, "application/zip", j->zip.data, j->zip.len);
-    OPENSSL_cleanse(j->zip.data, j->zip.len);
-    nb_buf_free(&j->zip);
-    free(j);
-}
-
-void lambda__op_get_package(nb_req_t *req)
-{
-    const char *name = nb_req_param(req, "FunctionName");
-    const char *file = nb_req_param(req, "Package");
-    size_t n = file ? strlen(file) : 0;
-    char hex[65];
-    if (!name || !lambda__valid_name(name) || n != 68 || strcmp(file + 64, ".zip") != 0 ||
-        strspn(file, "0123456789abcdef") != 64) {
-        lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
-        return;
-    }
-    snprintf(hex, sizeof hex, "%.64s", file);
-    if (lambda__package_url_check(req, name, hex) != 0) return;
-    char path[PATH_MAX], ctx[256];
-    struct stat st;
-    lambda__runtimes_ready();   /* an older layout's migration is done */
-    if (lambda__code_sealed(name, hex, path, sizeof path, ctx, sizeof ctx) || stat(path, &st) != 0) {
-        lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
-        return;
-    }
-    pkg_job_t *j = nb_xcalloc(1, sizeof *j);
-    j->work.data = j;
-    j->req = req;
-    snprintf(j->name, sizeof j->name, "%s", name);
-    snprintf(j->hex, sizeof j->hex, "%s", hex);
-    if (uv_queue_work(lambda__svc.ctx->loop, &j->work, pkg_work, pkg_done) != 0) {
-        free(j);
-        lambda__err(req, LAMBDA_ERR_SERVICE, "cannot schedule reading the package");
-    }
 }

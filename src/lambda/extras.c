@@ -113,5 +113,8 @@ void lambda__op_get_layer_by_arn(nb_req_t *req)
         lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
         return;
     }
+    char name[160];
+    snprintf(name, sizeof name, "%.*s", (int)(c - (l + 7)), l + 7);
+    lambda__layer_locate(req, doc, name);
     nb_reply_json(req, 200, doc);
 }

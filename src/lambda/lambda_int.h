@@ -373,11 +373,14 @@ void lambda__prewarm(const char *name);
 /* warm_start.c: after start-up, lambda__prewarm the most recently deployed
  * functions (as many as cores), on the first loop iteration. */
 void lambda__warm_start(uv_loop_t *loop);
-/* package_url.c: GetFunction's Code.Location for package hex of function name
- * (appended to out), signed and valid for 10 minutes; and its check for a
- * download request: 0, or -1 after replying 403 AccessDeniedException. */
-void lambda__package_url(nb_buf_t *out, const char *endpoint, const char *name, const char *hex);
-int lambda__package_url_check(nb_req_t *req, const char *name, const char *hex);
+/* package_url.c: sign the download URL already in out for scope (what it may
+ * fetch: "function\nNAME\nSHA", "layer\nNAME\nVERSION") by appending
+ * ?Expires=…&Signature=…, valid for 10 minutes; and check a download request
+ * for scope: 0, or -1 after replying 403 AccessDeniedException. */
+void lambda__sign_location(nb_buf_t *out, const char *scope);
+/* layers.c: set a layer version document's Content.Location to a freshly signed URL. */
+void lambda__layer_locate(nb_req_t *req, json_t *doc, const char *layer);
+int lambda__check_location(nb_req_t *req, const char *scope);
 void lambda__fn_set_reserved(const char *name, int reserved);
 /* An instance called /next (from rapi.c) or ended. */
 void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req);
@@ -480,6 +483,7 @@ void lambda__op_get_policy(nb_req_t *req);
 void lambda__op_get_account_settings(nb_req_t *req);
 void lambda__op_get_code_signing(nb_req_t *req);
 void lambda__op_get_package(nb_req_t *req);
+void lambda__op_get_layer_package(nb_req_t *req);
 void lambda__op_get_url_config(nb_req_t *req);
 void lambda__op_list_eic(nb_req_t *req);
 void lambda__op_list_pc(nb_req_t *req);

@@ -88,6 +88,8 @@ static const nb_op_t ops[] = {
      "GET /2016-08-19/account-settings/", 0},
     {"NimbusGetFunctionPackage", lambda__op_get_package, "lambda:GetFunction", FN_ARN, NULL,
      "GET /2015-03-31/functions/{FunctionName}/package/{Package}", NB_OP_NO_AUTH},
+    {"NimbusGetLayerPackage", lambda__op_get_layer_package, "lambda:GetLayerVersion", LAYER_ARN ":{VersionNumber}",
+     NULL, "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/package/{Package}", NB_OP_NO_AUTH},
     {"GetFunctionCodeSigningConfig", lambda__op_get_code_signing, "lambda:GetFunctionCodeSigningConfig", FN_ARN,
      NULL, "GET /2020-06-30/functions/{FunctionName}/code-signing-config", 0},
     {"GetFunctionUrlConfig", lambda__op_get_url_config, "lambda:GetFunctionUrlConfig", FN_ARN, NULL,

@@ -223,6 +223,19 @@ class LambdaControlPlane(NimbusTestCase):
         self.assertEqual(l2["Version"], 2)
         g = self.c.get_layer_version(LayerName="mylayer", VersionNumber=1)
         self.assertEqual(g["Content"]["CodeSize"], len(z))
+        # Content.Location downloads the zip, signed and expiring like Lambda's presigned URL
+        import urllib.error
+        import urllib.request
+        by_arn = self.c.get_layer_version_by_arn(Arn=l2["LayerVersionArn"])
+        for loc in (l1["Content"]["Location"], g["Content"]["Location"], by_arn["Content"]["Location"]):
+            self.assertIn("?Expires=", loc)
+            with urllib.request.urlopen(loc) as resp:
+                self.assertEqual(resp.read(), z)
+        for url in (g["Content"]["Location"].split("?")[0],
+                    g["Content"]["Location"].replace("/versions/1/", "/versions/2/")):
+            with self.assertRaises(urllib.error.HTTPError) as ctx:
+                urllib.request.urlopen(url)
+            self.assertEqual(ctx.exception.code, 403, url)
         layers = self.c.list_layers()["Layers"]
         self.assertEqual(layers[0]["LatestMatchingVersion"]["Version"], 2)
         out = create(self.c, "layer-fn", Layers=[l1["LayerVersionArn"]])
