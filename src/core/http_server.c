@@ -908,6 +908,17 @@ static void on_connection(uv_stream_t *ls, int status)
     if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &salen) == 0) {
         if (sa.ss_family == AF_INET6) uv_ip6_name((struct sockaddr_in6 *)&sa, c->remote, sizeof c->remote);
         else uv_ip4_name((struct sockaddr_in *)&sa, c->remote, sizeof c->remote);
+    } else {
+        sa.ss_family = AF_UNSPEC;
+    }
+    if (srv->lim.admit) {
+        struct sockaddr_storage local;
+        int llen = sizeof local;
+        if (sa.ss_family == AF_UNSPEC || uv_tcp_getsockname(&c->tcp, (struct sockaddr *)&local, &llen) != 0 ||
+            srv->lim.admit(srv->data, (const struct sockaddr *)&sa, (const struct sockaddr *)&local) != 0) {
+            conn_close(c);
+            return;
+        }
     }
     c->activity = uv_now(srv->loop);
     conn_update(c);

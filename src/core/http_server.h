@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include "core/request.h"
 
+struct sockaddr;
+
 typedef struct nb_http_server nb_http_server_t;
 struct nb_hmsg;
 
@@ -32,6 +34,10 @@ typedef struct nb_http_limits {
      * Runtime API's native runner: POST response + GET next), it saves them a
      * wake-up per request; never for clients that need each answer at once. */
     int hold_pipelined;
+    /* NULL, or called for each accepted connection with the listener's data and
+     * the peer's and our own address: non-zero closes it at once, unread (the
+     * Lambda Runtime API admits only its own instance's processes). */
+    int (*admit)(void *data, const struct sockaddr *peer, const struct sockaddr *local);
 } nb_http_limits_t;
 
 #define NB_HTTP_MAX_BODY_DEFAULT (16u << 20)

@@ -598,6 +598,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     /* The native runner sends its response and the next GET next in one
      * write: the 202 waits for the next invocation instead of waking it. */
     lim.hold_pipelined = 1;
+    lim.admit = lambda__rapi_admit;   /* only this instance's processes (rapi_peer.c) */
     int rc = nb_http_server_start(&inst->srv, lambda__svc.ctx, "127.0.0.1", 0, &lim,
                                   lambda__rapi_dispatch, inst, &inst->port);
     if (rc != 0) {

@@ -377,6 +377,10 @@ void lambda__warm_start(uv_loop_t *loop);
  * fetch: "function\nNAME\nSHA", "layer\nNAME\nVERSION") by appending
  * ?Expires=…&Signature=…, valid for 10 minutes; and check a download request
  * for scope: 0, or -1 after replying 403 AccessDeniedException. */
+/* rapi_peer.c: nb_http_limits_t.admit of an instance's Runtime API (data: the
+ * instance): 0 when the connecting socket is the instance's own uid's or
+ * nimbus's, else -1 (logged). */
+int lambda__rapi_admit(void *data, const struct sockaddr *peer, const struct sockaddr *local);
 void lambda__sign_location(nb_buf_t *out, const char *scope);
 /* layers.c: set a layer version document's Content.Location to a freshly signed URL. */
 void lambda__layer_locate(nb_req_t *req, json_t *doc, const char *layer);

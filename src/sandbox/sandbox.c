@@ -65,6 +65,7 @@ struct sbx {
     int nproxy;
     uint64_t hwm;                /* last VmHWM seen, for hosts without a memory cgroup */
     char *scratch;               /* plain mode: scratch_dir we created, removed at release */
+    uid_t uid;                   /* the function's own uid (root mode), else (uid_t)-1 */
 };
 
 const char *sbx__stage_name(int stage)
@@ -288,6 +289,7 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     plan.cwd = spec->code_dir;
 
     sbx_t *s = nb_xcalloc(1, sizeof *s);
+    s->uid = (uid_t)-1;
     s->pidfd = -1;
     unsigned long flags = 0;
     if (mode != SBX_MODE_PLAIN) {
@@ -313,6 +315,7 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
             plan.setid = 1;
             plan.uid = sbx__function_uid(name);
             plan.gid = (gid_t)plan.uid;
+            s->uid = plan.uid;
             make_traversable(spec->code_dir);
             make_traversable(spec->layers_dir);
             make_traversable(spec->runtime_dir);
@@ -375,6 +378,7 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
 }
 
 pid_t sbx_pid(const sbx_t *s) { return s ? s->pid : -1; }
+uid_t sbx_uid(const sbx_t *s) { return s ? s->uid : (uid_t)-1; }
 
 /* Still our process (running or a zombie not yet reaped)? Then its pid and
  * process group cannot have been reused. */

@@ -46,6 +46,9 @@ typedef struct sbx_spec {
 /* Start the instance. 0 and *out, or -errno with a message logged. */
 int sbx_spawn(const sbx_spec_t *spec, sbx_t **out);
 pid_t sbx_pid(const sbx_t *s);
+/* The uid the instance runs as when it has one of its own (root mode: one per
+ * function), else (uid_t)-1 (user-namespace and plain modes run as nimbus). */
+uid_t sbx_uid(const sbx_t *s);
 /* Pause / resume every process of the instance (cgroup freezer, else SIGSTOP/SIGCONT). */
 int sbx_freeze(sbx_t *s);
 int sbx_thaw(sbx_t *s);

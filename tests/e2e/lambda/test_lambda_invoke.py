@@ -277,6 +277,46 @@ class LambdaInvoke(_LambdaBase):
         self.assertEqual(json.loads(body), {"layer": "from-layer"})
 
 
+class LambdaRuntimeApiIsolation(_LambdaBase):
+    """Another function cannot use an instance's Runtime API (src/lambda/rapi_peer.c): it listens on the host's
+    loopback, so without a check any function could take that instance's next invocation and answer it."""
+
+    THIEF = (
+        "import json, socket\n"
+        "def handler(event, context):\n"
+        "    s = socket.create_connection(('127.0.0.1', event['port']), timeout=3)\n"
+        "    s.sendall(b'GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')\n"
+        "    try:\n"
+        "        data = s.recv(65536)\n"
+        "    except socket.timeout:\n"
+        "        return 'waiting'\n"
+        "    return data.decode('latin1') if data else 'closed'\n")
+
+    def test_other_functions_are_refused(self):
+        from lambdatest import ROLE, zip_bytes
+        self.c.create_function(FunctionName="rapi-victim", Runtime="python3.12", Handler="app.handler", Role=ROLE,
+                               Code={"ZipFile": zip_bytes({"app.py": (
+                                   "def handler(event, context):\n    return {'mine': event}\n", 0o644)})})
+        self.c.create_function(FunctionName="rapi-thief", Runtime="python3.12", Handler="app.handler", Role=ROLE,
+                               Timeout=10, Code={"ZipFile": zip_bytes({"app.py": (self.THIEF, 0o644)})})
+        self.assertEqual(json.loads(self.invoke("rapi-victim", {"n": 1})[1]), {"mine": {"n": 1}})
+        port = None
+        for pid in os.listdir("/proc"):
+            try:
+                with open("/proc/%s/environ" % pid, "rb") as f:
+                    env = dict(kv.split(b"=", 1) for kv in f.read().split(b"\0") if b"=" in kv)
+            except OSError:
+                continue
+            if env.get(b"AWS_LAMBDA_FUNCTION_NAME") == b"rapi-victim":
+                port = int(env[b"AWS_LAMBDA_RUNTIME_API"].split(b":")[1])
+        self.assertIsNotNone(port)
+        r, body, _ = self.invoke("rapi-thief", {"port": port})
+        self.assertNotIn("FunctionError", r, body)
+        self.assertEqual(json.loads(body), "closed")
+        # the victim's environment goes on receiving its own invocations
+        self.assertEqual(json.loads(self.invoke("rapi-victim", {"n": 2})[1]), {"mine": {"n": 2}})
+
+
 class LambdaAccountLimit(_LambdaBase):
     nimbus_args = ("--set", "lambda.account_concurrency=1")
 
