@@ -870,7 +870,6 @@ static void on_sweep(uv_timer_t *t)
                     lambda__inst_shutdown(i);
             }
         }
-    lambda__log_flush();
 }
 
 void lambda__pool_start(void)
