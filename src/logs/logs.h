@@ -47,7 +47,8 @@ struct store_txn;
 
 /* Start the writer on ctx's loop and store (counted: each user starts and
  * stops it once; the last stop flushes and releases everything). Events put
- * before the first start wait for it. */
+ * before the first start wait for it; with a NULL ctx->store (tools, fuzz
+ * targets) a flush drops them. */
 void logs_start(struct nb_ctx *ctx);
 void logs_stop(void);
 

@@ -322,9 +322,27 @@ static void on_durable(void *arg, int status)
 
 /* Write the pending chunks; with records, also the stream and group records
  * changed since the last such flush, and drop the streams idle for long. */
+static void discard_pending(void)
+{
+    for (stream_ent_t *s = streams; s; s = s->next) {
+        for (chunk_t *c = s->head, *n; c; c = n) {
+            n = c->next;
+            chunk_release(c);
+        }
+        s->head = s->tail = NULL;
+        s->dirty = 0;
+    }
+    for (group_ent_t *g = groups; g; g = g->next) g->bytes = 0;
+    n_pending = 0;
+}
+
 static void flush(int records)
 {
-    if (!ctx || !ctx->store) return;
+    if (!ctx) return;
+    if (!ctx->store) {   /* started without a store (tools, fuzzing): nowhere to write */
+        discard_pending();
+        return;
+    }
     int any = n_pending > 0;
     for (stream_ent_t *s = streams; s && !any && records; s = s->next) any = s->dirty;
     if (!any) return;
