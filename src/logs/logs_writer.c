@@ -53,6 +53,7 @@ typedef struct stream_ent {
     struct stream_ent *hnext, *next;
     group_ent_t *g;
     char *name;
+    size_t len;
     uint32_t hash;
     chunk_t *head, *tail;
     int dirty;            /* events written or pending since the record was last updated */
@@ -95,13 +96,25 @@ int logs_valid_stream(const char *s)
 
 /* --- the stream table ---------------------------------------------------------------- */
 
-static uint32_t hash2(const char *a, const char *b)
+/* n bytes of p into h, a word at a time (names are ~60 bytes, hashed per event). */
+static uint64_t hash_words(uint64_t h, const char *p, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (; *a; a++) h = (h ^ (unsigned char)*a) * 16777619u;
-    h = (h ^ 0xffu) * 16777619u;
-    for (; *b; b++) h = (h ^ (unsigned char)*b) * 16777619u;
-    return h;
+    const uint64_t k = 0x9e3779b97f4a7c15ull;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w ^ ((uint64_t)n << 56)) * k;
+    return h ^ (h >> 32);
+}
+
+static uint32_t hash2(const char *a, size_t al, const char *b, size_t bl)
+{
+    return (uint32_t)hash_words(hash_words(0x6c6f6773ull, a, al) + 1, b, bl);
 }
 
 static void tab_grow(void)
@@ -131,15 +144,18 @@ static group_ent_t *group_get(const char *name)
 
 static stream_ent_t *stream_get(const char *group, const char *stream)
 {
-    uint32_t h = hash2(group, stream);
+    size_t gl = strlen(group), sl = strlen(stream);
+    uint32_t h = hash2(group, gl, stream, sl);
     if (tab_cap) {
         for (stream_ent_t *s = tab[h & (tab_cap - 1)]; s; s = s->hnext)
-            if (s->hash == h && !strcmp(s->name, stream) && !strcmp(s->g->name, group)) return s;
+            if (s->hash == h && s->len == sl && !memcmp(s->name, stream, sl) && !strcmp(s->g->name, group))
+                return s;
     }
     if (n_streams + 1 > tab_cap / 2) tab_grow();
     stream_ent_t *s = nb_xcalloc(1, sizeof *s);
     s->g = group_get(group);
     s->name = nb_xstrdup(stream);
+    s->len = sl;
     s->hash = h;
     s->next = streams;
     streams = s;
