@@ -8,7 +8,6 @@ BadRequestException for malformed settings. (WebSocket stages:
 websocket_limits.test.mjs.)"""
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -17,31 +16,11 @@ import unittest
 import botocore.exceptions
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apigwtest import NimbusTestCase, create_function, http, invoke_url  # noqa: E402
+from apigwtest import NimbusTestCase, create_function, group_lines, http, invoke_url  # noqa: E402
 from harness import BINARY  # noqa: E402
 from test_apigw_usage import mock_api  # noqa: E402
 
 ARN = "arn:aws:logs:us-east-1:000000000000:log-group:"
-
-
-def group_lines(nimbus, group, want=0, timeout=10.0):
-    """(stream, message) of every event of log group `group`, read with
-    `nimbus logs --group`; waits (bounded) until there are at least `want`
-    (lines reach the store within a flush tick)."""
-    deadline = time.time() + timeout
-    while True:
-        p = subprocess.run([BINARY, "logs", "--group", group, "--since", "10m", "--data", nimbus.data_dir],
-                           capture_output=True, text=True, timeout=30)
-        if p.returncode != 0:
-            raise AssertionError("nimbus logs --group failed: %s" % p.stderr)
-        out = []
-        for line in p.stdout.splitlines():
-            ts, stream, msg = line.split(" ", 2)
-            assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", ts), line
-            out.append((stream, msg))
-        if len(out) >= want or time.time() > deadline:
-            return out
-        time.sleep(0.1)
 
 
 def daemon_access_lines(nimbus):
