@@ -22,7 +22,9 @@
  *                     one event, value = the message (stores written before
  *                     batches; read, never written)
  *
- * Times are Unix epoch milliseconds. storedBytes of a group counts the
+ * A position in a stream is (record key, index of the event in the record):
+ * what GetLogEvents' forward/backward tokens can carry, records never being
+ * rewritten. Times are Unix epoch milliseconds. storedBytes of a group counts the
  * message bytes of its events (CloudWatch reports 0 for streams). Group and
  * stream names never contain a 0 byte (their syntax excludes it). */
 #ifndef NB_LOGS_H
