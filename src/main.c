@@ -14,6 +14,7 @@
 #include "core/version.h"
 #include "lambda/lambda.h"
 #include "lambda_native/runner.h"
+#include "logs/logs.h"
 #include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "store/store_crypto.h"
@@ -40,7 +41,7 @@ static int cmd_env(int argc, char **argv);
 static int cmd_doctor(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 /* Lambda's commands take argv[0] = the command name: hand them theirs back. */
-static int cmd_logs(int argc, char **argv) { return lambda_logs_main(argc + 1, argv - 1); }
+static int cmd_logs(int argc, char **argv) { return logs_main(argc + 1, argv - 1); }
 static int cmd_dead_letters(int argc, char **argv) { return lambda_dead_letters_main(argc + 1, argv - 1); }
 static int cmd_rotate_key(int argc, char **argv) { return store_rotate_main(argc + 1, argv - 1); }
 static int cmd_version(int argc, char **argv);
@@ -80,9 +81,10 @@ static const command_t commands[] = {
     {"doctor", cmd_doctor, "report what this host supports (isolation, runtimes)",
      "usage: nimbus doctor\n\nList which isolation features are active for functions and why others are not,\n"
      "and which interpreters serve which Lambda runtimes.\n"},
-    {"logs", cmd_logs, "print a function's logs (--follow, --since 10m)",
-     "usage: nimbus logs FUNCTION [--data DIR] [--follow] [--since 10m]\n\nPrint the log lines of a function's\n"
-     "instances (log group /aws/lambda/FUNCTION), oldest first; --follow keeps printing new lines.\n"},
+    {"logs", cmd_logs, "print a function's or a log group's logs (--follow, --since 10m)",
+     "usage: nimbus logs FUNCTION | --group NAME [--data DIR] [--follow] [--since 10m]\n\nPrint the log lines of a "
+     "function's instances (log group /aws/lambda/FUNCTION) or of any\nlog group (an API stage's access logs), "
+     "oldest first; --follow keeps printing new lines.\n"},
     {"dead-letters", cmd_dead_letters, "list asynchronous invocations that could not be delivered",
      "usage: nimbus dead-letters [FUNCTION] [--data DIR]\n\nList async events that exhausted their retries or\n"
      "their maximum age with no OnFailure destination to take them.\n"},

@@ -16,7 +16,10 @@ int apigw__access_log_check(json_t *settings, const char **msg);
 /* The stage's access log format (borrowed), or NULL when it logs nothing. */
 const char *apigw__access_log_format(json_t *stage_obj);
 
-/* Render fmt with var(arg, ...) and write the line. */
-void apigw__access_log(const char *fmt, apigw_log_var_fn var, void *arg);
+/* When stage_obj (borrowed) has an access log format: render it with
+ * var(arg, ...) and write the line to the stage's destination (see
+ * access_log.c) — the stage (stage) of API api_id, a REST API when rest. */
+void apigw__access_log(json_t *stage_obj, const char *api_id, const char *stage, int rest, apigw_log_var_fn var,
+                       void *arg);
 
 #endif

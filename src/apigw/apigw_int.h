@@ -94,6 +94,13 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
 
+/* --- cp_keys.c: lookups shared with cp_usage.c ---------------------------- */
+/* The usage plan of the request's {usageplanId} (borrowed; *id in req's arena),
+ * or NULL once NotFoundException is answered. */
+json_t *apigw__plan_or_404(nb_req_t *req, const char **id);
+/* 1 when API key kid is among the plan's keys ("_keys"). */
+int apigw__plan_has_key(json_t *plan, const char *kid);
+
 /* --- openapi.c ------------------------------------------------------------ */
 /* Build a v2 document (routes, integrations, cors) from an OpenAPI 3 text into
  * doc (which has "api"); 0, or -1 with *msg (arena). */

@@ -145,7 +145,7 @@ void apigw__op_create_usage_plan(nb_req_t *req)
     apigw__save_reply(req, 'p', id, plan, 201, apigw__public(plan));
 }
 
-static json_t *plan_or_404(nb_req_t *req, const char **id)
+json_t *apigw__plan_or_404(nb_req_t *req, const char **id)
 {
     *id = nb_arena_strdup(req->arena, nb_req_param(req, "usageplanId") ? nb_req_param(req, "usageplanId") : "");
     json_t *p = json_object_get(apigw__svc.plans, *id);
@@ -156,7 +156,7 @@ static json_t *plan_or_404(nb_req_t *req, const char **id)
 void apigw__op_get_usage_plan(nb_req_t *req)
 {
     const char *id;
-    json_t *p = plan_or_404(req, &id);
+    json_t *p = apigw__plan_or_404(req, &id);
     if (p) nb_reply_json(req, 200, apigw__public(p));
 }
 
@@ -168,7 +168,7 @@ void apigw__op_get_usage_plans(nb_req_t *req)
 void apigw__op_delete_usage_plan(nb_req_t *req)
 {
     const char *id;
-    if (!plan_or_404(req, &id)) return;
+    if (!apigw__plan_or_404(req, &id)) return;
     json_object_del(apigw__svc.plans, id);
     char prefix[80];
     snprintf(prefix, sizeof prefix, "%s/", id);
@@ -179,7 +179,7 @@ void apigw__op_delete_usage_plan(nb_req_t *req)
 void apigw__op_update_usage_plan(nb_req_t *req)
 {
     const char *id;
-    json_t *p = plan_or_404(req, &id);
+    json_t *p = apigw__plan_or_404(req, &id);
     if (!p) return;
     json_t *ops = json_object_get(req->json, "patchOperations");
     size_t i;
@@ -226,7 +226,7 @@ static json_t *plan_key_view(json_t *key)
     return v;
 }
 
-static int has_key(json_t *plan, const char *kid)
+int apigw__plan_has_key(json_t *plan, const char *kid)
 {
     size_t i;
     json_t *k;
@@ -238,7 +238,7 @@ static int has_key(json_t *plan, const char *kid)
 void apigw__op_create_usage_plan_key(nb_req_t *req)
 {
     const char *id;
-    json_t *p = plan_or_404(req, &id);
+    json_t *p = apigw__plan_or_404(req, &id);
     if (!p) return;
     const char *kid = str(req->json, "keyId"), *kt = str(req->json, "keyType");
     json_t *key = kid ? json_object_get(apigw__svc.keys, kid) : NULL;
@@ -250,7 +250,7 @@ void apigw__op_create_usage_plan_key(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid API Key identifier specified");
         return;
     }
-    if (has_key(p, kid)) {
+    if (apigw__plan_has_key(p, kid)) {
         nb_reply_error(req, APIGW_ERR_CONFLICT, "Usage Plan %s cannot be added because API Key %s cannot reference "
                        "the same API Stage", id, kid);
         return;
@@ -262,7 +262,7 @@ void apigw__op_create_usage_plan_key(nb_req_t *req)
 void apigw__op_get_usage_plan_keys(nb_req_t *req)
 {
     const char *id;
-    json_t *p = plan_or_404(req, &id);
+    json_t *p = apigw__plan_or_404(req, &id);
     if (!p) return;
     json_t *items = json_array();
     size_t i;
@@ -277,10 +277,10 @@ void apigw__op_get_usage_plan_keys(nb_req_t *req)
 void apigw__op_get_usage_plan_key(nb_req_t *req)
 {
     const char *id;
-    json_t *p = plan_or_404(req, &id);
+    json_t *p = apigw__plan_or_404(req, &id);
     if (!p) return;
     const char *kid = nb_req_param(req, "keyId");
-    json_t *key = kid && has_key(p, kid) ? json_object_get(apigw__svc.keys, kid) : NULL;
+    json_t *key = kid && apigw__plan_has_key(p, kid) ? json_object_get(apigw__svc.keys, kid) : NULL;
     if (!key) {
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid API Key identifier specified");
         return;
@@ -291,7 +291,7 @@ void apigw__op_get_usage_plan_key(nb_req_t *req)
 void apigw__op_delete_usage_plan_key(nb_req_t *req)
 {
     const char *id;
-    json_t *p = plan_or_404(req, &id);
+    json_t *p = apigw__plan_or_404(req, &id);
     if (!p) return;
     const char *kid = nb_req_param(req, "keyId");
     json_t *arr = json_object_get(p, "_keys");

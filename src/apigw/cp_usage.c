@@ -42,23 +42,6 @@ static void day_text(long long day, char out[16])
     strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
-static json_t *plan_or_404(nb_req_t *req, const char **id)
-{
-    *id = nb_req_param(req, "usageplanId");
-    json_t *p = *id ? json_object_get(apigw__svc.plans, *id) : NULL;
-    if (!p) nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Usage Plan ID specified");
-    return p;
-}
-
-static int plan_has_key(json_t *plan, const char *kid)
-{
-    size_t i;
-    json_t *k;
-    json_array_foreach(json_object_get(plan, "_keys"), i, k)
-        if (strcmp(json_string_value(k), kid) == 0) return 1;
-    return 0;
-}
-
 static long long plan_limit(json_t *plan)
 {
     json_t *lim = json_object_get(json_object_get(plan, "quota"), "limit");
@@ -87,7 +70,7 @@ static json_t *usage(const char *pid, json_t *plan, json_t *keys, long long from
 void apigw__op_get_usage(nb_req_t *req)
 {
     const char *pid;
-    json_t *plan = plan_or_404(req, &pid);
+    json_t *plan = apigw__plan_or_404(req, &pid);
     if (!plan) return;
     long long from = parse_day(nb_req_qparam(req, "startDate")), to = parse_day(nb_req_qparam(req, "endDate"));
     if (from < 0 || to < 0) {
@@ -102,7 +85,7 @@ void apigw__op_get_usage(nb_req_t *req)
     const char *kid = nb_req_qparam(req, "keyId");
     json_t *keys;
     if (kid) {
-        if (!plan_has_key(plan, kid)) {
+        if (!apigw__plan_has_key(plan, kid)) {
             nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid API Key identifier specified");
             return;
         }
@@ -118,10 +101,10 @@ void apigw__op_get_usage(nb_req_t *req)
 void apigw__op_update_usage(nb_req_t *req)
 {
     const char *pid;
-    json_t *plan = plan_or_404(req, &pid);
+    json_t *plan = apigw__plan_or_404(req, &pid);
     if (!plan) return;
     const char *kid = nb_req_param(req, "keyId");
-    if (!kid || !plan_has_key(plan, kid)) {
+    if (!kid || !apigw__plan_has_key(plan, kid)) {
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid API Key identifier specified");
         return;
     }

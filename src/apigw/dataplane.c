@@ -80,10 +80,9 @@ static const char *dp_var(void *arg, const char *name, char *num, size_t cap)
 
 void apigw__dp_access_log(apigw_dp_t *dp, int status, size_t len)
 {
-    const char *fmt = apigw__access_log_format(dp->stage_obj);
-    if (!fmt) return;
+    if (!apigw__access_log_format(dp->stage_obj)) return;
     log_req_t l = {dp, status, len};
-    apigw__access_log(fmt, dp_var, &l);
+    apigw__access_log(dp->stage_obj, dp->api_id, dp->stage, !dp->v2 && !dp->ws, dp_var, &l);
 }
 
 void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)

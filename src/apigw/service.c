@@ -8,6 +8,7 @@
 #include "apigw/apigw_int.h"
 #include "apigw/throttle.h"
 #include "core/log.h"
+#include "logs/logs.h"
 
 static const nb_op_t ops[] = {
     {"CreateApi", apigw__op_v2_create_api, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis", NULL, "POST /v2/apis", 0},
@@ -126,6 +127,7 @@ static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "
 
 static int apigw_init(nb_ctx_t *ctx)
 {
+    logs_start(ctx);   /* stages' access logs (access_log.c) */
     if (apigw__state_load(ctx) != 0) return -1;
     return apigw__quota_init(ctx);
 }
@@ -135,6 +137,7 @@ static void apigw_stop(nb_ctx_t *ctx)
     (void)ctx;
     apigw__quota_stop();   /* the counters not yet written, while the store is open */
     apigw__state_free();
+    logs_stop();
 }
 
 static void apigw_health(nb_ctx_t *ctx, nb_buf_t *out)

@@ -2,10 +2,9 @@
  *
  * lambda_invoke() runs a function synchronously (as Invoke RequestResponse
  * does) for other services: API Gateway integrations, event source mappings,
- * destinations. lambda_logs_main() is `nimbus logs NAME [--follow] [--since 10m]`
- * and lambda_dead_letters_main() is `nimbus dead-letters [NAME]`; both read
- * the store read-only and may run while the daemon runs (LMDB allows several
- * reader processes). */
+ * destinations. lambda_dead_letters_main() is `nimbus dead-letters [NAME]`; it
+ * reads the store read-only and may run while the daemon runs (LMDB allows
+ * several reader processes). `nimbus logs` is the log store's (src/logs). */
 #ifndef NB_LAMBDA_H
 #define NB_LAMBDA_H
 #include <stddef.h>
@@ -69,9 +68,8 @@ typedef int (*lambda_credentials_fn)(void *arg, const char *role_arn, const char
                                      lambda_credentials_t *out);
 void lambda_set_credentials_provider(lambda_credentials_fn fn, void *arg);
 
-/* Command-line entry points. argv may start with the sub-command name ("logs",
- * "dead-letters") or with its first argument. Exit status (0, 1 failure, 2 usage). */
-int lambda_logs_main(int argc, char **argv);
+/* Command-line entry point. argv may start with the sub-command name
+ * ("dead-letters") or with its first argument. Exit status (0, 1 failure, 2 usage). */
 int lambda_dead_letters_main(int argc, char **argv);
 
 #endif

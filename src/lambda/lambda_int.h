@@ -432,10 +432,10 @@ void lambda__inv_free(lambda_inv_t *inv);
 void lambda__invoke_internal(nb_ctx_t *ctx, lambda_inv_t *inv, const char *name, const char *qual);
 
 /* --- logs.c ------------------------------------------------------------------- */
-/* Append one log event (line without newline) to group /aws/lambda/fn, stream. */
+/* Append one log event (line without newline) to group /aws/lambda/fn, stream
+ * (the log store, src/logs: batched, written within a tick). */
 void lambda__log_event(const char *fn, const char *stream, uint64_t ts_ms, const char *msg, size_t len);
-void lambda__log_flush(void);
-void lambda__logs_init(void);
+void lambda__logs_init(void);   /* the log store's writer started / stopped for lambda */
 void lambda__logs_stop(void);
 /* "YYYY/MM/DD/[VERSION]hex32" into out (>= 80 bytes). */
 void lambda__log_stream_name(char *out, size_t cap, const char *version);

@@ -121,15 +121,25 @@ void lambda__inst_output(lambda_inst_t *inst, const char *line, size_t len)
     }
 }
 
+/* A platform line (START, END, REPORT...): formatted once on the stack; a
+ * line too long for it (never one of Lambda's own) takes the heap. */
 static void emit(lambda_inst_t *inst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void emit(lambda_inst_t *inst, const char *fmt, ...)
 {
-    nb_buf_t b = NB_BUF_INIT;
+    char line[512];
     va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof line) {
+        lambda__inst_output(inst, line, (size_t)n);
+        return;
+    }
+    nb_buf_t b = NB_BUF_INIT;
     va_start(ap, fmt);
     nb_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    lambda__inst_output(inst, b.data, b.len);
+    lambda__inst_output(inst, b.data ? b.data : "", b.len);
     nb_buf_free(&b);
 }
 
@@ -870,7 +880,6 @@ static void on_sweep(uv_timer_t *t)
                     lambda__inst_shutdown(i);
             }
         }
-    lambda__log_flush();
 }
 
 void lambda__pool_start(void)

@@ -1,5 +1,5 @@
 /* test_lambda.c — Lambda internals: names and ARNs, package unpacking (zip
- * slip, bad zips, modes), SHA-256, log storage read back by `nimbus logs`, and
+ * slip, bad zips, modes), SHA-256, function logs read back by `nimbus logs`, and
  * the C API's answer when the service is not running. */
 #include <archive.h>
 #include <archive_entry.h>
@@ -10,6 +10,7 @@
 #include "test.h"
 #include "core/util.h"
 #include "lambda/lambda_int.h"
+#include "logs/logs.h"
 
 static nb_config_t cfg;
 static nb_ctx_t ctx;
@@ -186,7 +187,7 @@ TEST(logs_round_trip_through_cli)
     lambda__log_event("fn1", "2026/11/28/[$LATEST]bbb", now - 3, "second line", 11);
     lambda__log_event("fn1", "2026/11/28/[$LATEST]aaa", now - 4, "first line", 10);
     lambda__log_event("fn2", "2026/11/28/[$LATEST]ccc", now - 4, "other function", 14);
-    lambda__log_flush();
+    logs_flush();
     /* an empty write txn just to wait for durability of the one before */
     store_txn_t *t;
     ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
@@ -215,7 +216,7 @@ TEST(logs_round_trip_through_cli)
     dup2(fd, 1);
     close(fd);
     char *argv[] = {"fn1", "--since", "1h", "--data", (char *)test_tmpdir(), NULL};
-    int rc = lambda_logs_main(5, argv);
+    int rc = logs_main(5, argv);
     fflush(stdout);
     dup2(saved, 1);
     close(saved);
@@ -232,22 +233,6 @@ TEST(logs_round_trip_through_cli)
     lambda__logs_stop();
     store_close(s);
     uv_run(ctx.loop, UV_RUN_DEFAULT);
-}
-
-TEST(logs_cli_usage_errors)
-{
-    /* the usage messages go to stderr; keep the test output clean */
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 2);
-    close(devnull);
-    char *argv1[] = {"logs", NULL};
-    ASSERT_EQ(lambda_logs_main(1, argv1), 2);
-    char *argv2[] = {"logs", "fn", "--since", "ten", NULL};
-    ASSERT_EQ(lambda_logs_main(4, argv2), 2);
-    char *argv3[] = {"fn", "--since", "ten", NULL};   /* without the sub-command name */
-    ASSERT_EQ(lambda_logs_main(3, argv3), 2);
-    char *argv4[] = {"--since", "10m", NULL};         /* no function */
-    ASSERT_EQ(lambda_logs_main(2, argv4), 2);
 }
 
 static int got_result;

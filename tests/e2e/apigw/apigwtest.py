@@ -17,13 +17,16 @@ language runtime is needed. Its behaviour is chosen by the MODE variable:
 import io
 import json
 import os
+import re
+import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from harness import NimbusTestCase  # noqa: E402,F401
+from harness import BINARY, NimbusTestCase  # noqa: E402,F401
 
 BOOTSTRAP = r'''#!/bin/sh
 API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
@@ -133,3 +136,23 @@ def invoke_url(endpoint, api_id, stage, path):
     """The /_aws/execute-api/ form of an invocation URL."""
     stage_part = "" if stage == "$default" else "/" + stage
     return "%s/_aws/execute-api/%s%s%s" % (endpoint, api_id, stage_part, path)
+
+
+def group_lines(nimbus, group, want=0, timeout=10.0):
+    """(stream, message) of every event of log group `group`, read with
+    `nimbus logs --group`; waits (bounded) until there are at least `want`
+    (lines reach the store within a flush tick)."""
+    deadline = time.time() + timeout
+    while True:
+        p = subprocess.run([BINARY, "logs", "--group", group, "--since", "10m", "--data", nimbus.data_dir],
+                           capture_output=True, text=True, timeout=30)
+        if p.returncode != 0:
+            raise AssertionError("nimbus logs --group failed: %s" % p.stderr)
+        out = []
+        for line in p.stdout.splitlines():
+            ts, stream, msg = line.split(" ", 2)
+            assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", ts), line
+            out.append((stream, msg))
+        if len(out) >= want or time.time() > deadline:
+            return out
+        time.sleep(0.1)

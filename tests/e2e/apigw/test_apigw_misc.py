@@ -7,7 +7,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apigwtest import NimbusTestCase, create_function, http, invoke_url, lambda_uri  # noqa: E402
+from apigwtest import NimbusTestCase, create_function, group_lines, http, invoke_url, lambda_uri  # noqa: E402
 from harness import Nimbus  # noqa: E402
 
 
@@ -28,8 +28,8 @@ class Misc(NimbusTestCase):
         r = http("GET", invoke_url(self.nimbus.endpoint, api["ApiId"], "$default", "/logged"))
         self.assertEqual(r.status, 200)
         rid = r.header("apigw-requestid")
-        lines = [json.loads(l) for l in self.nimbus.read_log().splitlines() if '"apigw.access"' in l]
-        entries = [json.loads(l["msg"]) for l in lines]
+        # the line is in the log group the destination names (nimbus logs --group)
+        entries = [json.loads(m) for _, m in group_lines(self.nimbus, "access", want=1)]
         mine = [e for e in entries if e["rid"] == rid]
         self.assertEqual(mine, [{"rid": rid, "route": "$default", "status": "200", "ip": "127.0.0.1", "method": "GET"}])
 

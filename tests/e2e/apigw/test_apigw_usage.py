@@ -1,10 +1,7 @@
 """Usage-plan counters (GetUsage, UpdateUsage, quotas that survive a restart
-and a kill -9) and access logs per stage for REST and HTTP APIs (line content,
-AWS's BadRequestException for malformed settings). The APIs use MOCK
-integrations (REST) or an echo function (HTTP): no function is needed to count
-requests."""
+and a kill -9) and API key values. The APIs use MOCK integrations: no function
+is needed to count requests. (Access logs: test_apigw_access_logs.py.)"""
 import datetime
-import json
 import os
 import shutil
 import sys
@@ -14,11 +11,8 @@ import unittest
 import botocore.exceptions
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apigwtest import NimbusTestCase, create_function, http, invoke_url  # noqa: E402
+from apigwtest import NimbusTestCase, http, invoke_url  # noqa: E402
 from harness import Nimbus  # noqa: E402
-
-LOG_ARN = "arn:aws:logs:us-east-1:000000000000:log-group:api-access"
-
 
 def mock_api(gw, name, quota=None, throttle=None):
     """A REST API whose GET /m (API key required) answers 200 from a MOCK
@@ -48,13 +42,6 @@ def mock_api(gw, name, quota=None, throttle=None):
 
 def today():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
-
-
-def access_lines(nimbus):
-    """The "apigw.access" records of the daemon's log, parsed."""
-    with open(nimbus.log_path, "rb") as f:
-        text = f.read().decode(errors="replace")
-    return [json.loads(line)["msg"] for line in text.splitlines() if '"apigw.access"' in line]
 
 
 class Usage(NimbusTestCase):
@@ -147,91 +134,12 @@ class Usage(NimbusTestCase):
             shutil.rmtree(data, ignore_errors=True)
 
 
-class AccessLogs(NimbusTestCase):
+class ApiKeys(NimbusTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.gw = cls.nimbus.client("apigateway")
         cls.v2 = cls.nimbus.client("apigatewayv2")
-        cls.echo = create_function(cls.nimbus.client("lambda"), "al-echo", "echo")
-
-    def test_rest_access_log_line(self):
-        api_id, _, key = mock_api(self.gw, "rest-logs")
-        fmt = ('{"rid":"$context.requestId","ip":"$context.identity.sourceIp","method":"$context.httpMethod",'
-               '"path":"$context.resourcePath","status":"$context.status","len":"$context.responseLength",'
-               '"stage":"$context.stage","api":"$context.apiId","keyId":"$context.identity.apiKeyId",'
-               '"proto":"$context.protocol","missing":"$context.authorizer.principalId","err":"$context.error.message"}')
-        st = self.gw.update_stage(restApiId=api_id, stageName="p", patchOperations=[
-            {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": LOG_ARN},
-            {"op": "replace", "path": "/accessLogSettings/format", "value": fmt}])
-        self.assertEqual(st["accessLogSettings"], {"destinationArn": LOG_ARN, "format": fmt})
-        self.assertEqual(self.gw.get_stage(restApiId=api_id, stageName="p")["accessLogSettings"]["format"], fmt)
-        ok = http("GET", invoke_url(self.nimbus.endpoint, api_id, "p", "/m"), headers={"x-api-key": key["value"]})
-        self.assertEqual(ok.status, 200)
-        denied = http("GET", invoke_url(self.nimbus.endpoint, api_id, "p", "/m"))
-        self.assertEqual(denied.status, 403)
-        mine = [json.loads(m) for m in access_lines(self.nimbus) if api_id in m]
-        self.assertEqual(len(mine), 2, mine)
-        first, second = mine
-        self.assertEqual(first["ip"], "127.0.0.1")
-        self.assertEqual((first["method"], first["path"], first["status"], first["stage"], first["api"]),
-                         ("GET", "/m", "200", "p", api_id))
-        self.assertEqual((first["len"], first["keyId"], first["proto"], first["missing"]),
-                         (str(len(ok.body)), key["id"], "HTTP/1.1", "-"))
-        self.assertEqual((second["status"], second["keyId"], second["err"]), ("403", "-", "Forbidden"))
-        self.assertEqual(first["err"], "-")
-        self.assertNotEqual(first["rid"], second["rid"])
-        # removing the settings stops the lines
-        self.gw.update_stage(restApiId=api_id, stageName="p",
-                             patchOperations=[{"op": "remove", "path": "/accessLogSettings"}])
-        http("GET", invoke_url(self.nimbus.endpoint, api_id, "p", "/m"))
-        self.assertEqual(len([m for m in access_lines(self.nimbus) if api_id in m]), 2)
-
-    def test_http_access_log_common_log_format(self):
-        api = self.v2.create_api(Name="clf", ProtocolType="HTTP", Target=self.echo)
-        fmt = ('$context.identity.sourceIp - - [$context.requestTime] "$context.httpMethod $context.routeKey '
-               '$context.protocol" $context.status $context.responseLength $context.requestId')
-        self.nimbus.aws("apigatewayv2", "update-stage", "--api-id", api["ApiId"], "--stage-name", "$default",
-                        "--access-log-settings", json.dumps({"DestinationArn": LOG_ARN, "Format": fmt}))
-        r = http("GET", invoke_url(self.nimbus.endpoint, api["ApiId"], "$default", "/x"))
-        self.assertEqual(r.status, 200)
-        rid = r.header("apigw-requestid")
-        mine = [m for m in access_lines(self.nimbus) if m.endswith(" " + rid)]
-        self.assertEqual(len(mine), 1)
-        self.assertRegex(mine[0], r'^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000\] '
-                                  r'"GET \$default HTTP/1\.1" 200 \d+ ' + rid + '$')
-
-    def test_malformed_access_log_settings(self):
-        api = self.v2.create_api(Name="bad-logs", ProtocolType="HTTP", Target=self.echo)
-        bad = [
-            {"DestinationArn": LOG_ARN, "Format": '{"status":"$context.status"}'},        # no request id
-            {"DestinationArn": LOG_ARN, "Format": '$context.requestId\n$context.status'},  # two lines
-            {"DestinationArn": LOG_ARN, "Format": "$context.requestId " + "x" * 3100},     # over 3 KB
-            {"DestinationArn": "arn:aws:s3:::bucket", "Format": "$context.requestId"},     # not a log group
-            {"DestinationArn": "not an arn", "Format": "$context.requestId"},
-        ]
-        for settings in bad:
-            with self.assertRaises(botocore.exceptions.ClientError) as e:
-                self.v2.update_stage(ApiId=api["ApiId"], StageName="$default", AccessLogSettings=settings)
-            self.assertEqual(e.exception.response["Error"]["Code"], "BadRequestException", settings)
-            with self.assertRaises(botocore.exceptions.ClientError) as e:
-                self.v2.create_stage(ApiId=api["ApiId"], StageName="s" + str(bad.index(settings)),
-                                     AccessLogSettings=settings)
-            self.assertEqual(e.exception.response["Error"]["Code"], "BadRequestException", settings)
-        self.assertNotIn("AccessLogSettings", self.v2.get_stage(ApiId=api["ApiId"], StageName="$default"))
-        # the extended request id alone is enough, and a trailing newline is allowed
-        ok = self.v2.update_stage(ApiId=api["ApiId"], StageName="$default", AccessLogSettings={
-            "DestinationArn": LOG_ARN + ":*", "Format": "$context.extendedRequestId $context.status\n"})
-        self.assertEqual(ok["AccessLogSettings"]["Format"], "$context.extendedRequestId $context.status\n")
-        # REST: the same rules through PATCH, with the CLI's exit code and message
-        api_id, _, _ = mock_api(self.gw, "rest-bad-logs")
-        rc, _, err = self.nimbus.aws("apigateway", "update-stage", "--rest-api-id", api_id, "--stage-name", "p",
-                                     "--patch-operations", "op=replace,path=/accessLogSettings/format,"
-                                     "value=$context.status", check=False)
-        self.assertNotEqual(rc, 0)
-        self.assertIn("BadRequestException", err)
-        self.assertIn("$context.requestId", err)
-        self.assertNotIn("accessLogSettings", self.gw.get_stage(restApiId=api_id, stageName="p"))
 
     def test_malformed_api_key_values(self):
         for value in ("short", ""):

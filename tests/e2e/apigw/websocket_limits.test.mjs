@@ -4,14 +4,16 @@
 // burst past the route settings → 429; a message burst → AWS's
 // {"message": "Too many requests", …} frame, the function not called), and the
 // stage's access log lines for CONNECT, MESSAGE and DISCONNECT. Usage plans
-// and keys go through the AWS CLI (`aws apigateway`), the rest through
+// and keys go through the AWS CLI (`aws apigateway`), the access lines are
+// read back with `nimbus logs --group`, the rest goes through
 // @aws-sdk/client-apigatewayv2.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import {
   ApiGatewayV2Client, CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand, CreateRouteResponseCommand,
@@ -33,6 +35,7 @@ exports.handler = async (event) => {
 };
 `;
 
+const BINARY = process.env.NIMBUS_BIN || resolve(dirname(fileURLToPath(import.meta.url)), '../../../build/nimbus');
 const LOG_ARN = 'arn:aws:logs:us-east-1:000000000000:log-group:ws-access';
 const FORMAT = JSON.stringify({ rid: '$context.requestId', conn: '$context.connectionId', ev: '$context.eventType',
   route: '$context.routeKey', status: '$context.status', mid: '$context.messageId', err: '$context.error.message',
@@ -123,10 +126,19 @@ const refused = (status, message) => (e) => {
   return true;
 };
 
-// The stage's access log lines of apiId so far, parsed.
+// The stage's access log lines of apiId so far, parsed: read back from the
+// destination's log group with `nimbus logs --group` ("TIME STREAM MESSAGE"
+// lines), in streams named {apiId}_{stage}-{YYYY-MM-DD-HH-MM} as API Gateway
+// names an HTTP or WebSocket stage's.
 function accessLines(apiId) {
-  return readFileSync(nimbus.logPath, 'utf8').split('\n').filter((l) => l.includes('"apigw.access"'))
-    .map((l) => JSON.parse(JSON.parse(l).msg)).filter((m) => m.api === apiId);
+  const out = execFileSync(BINARY, ['logs', '--group', 'ws-access', '--since', '10m', '--data', nimbus.dataDir],
+                           { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l).map((l) => {
+    const [, stream, msg] = l.match(/^\S+ (\S+) (.*)$/);
+    const m = JSON.parse(msg);
+    if (m.api === apiId) assert.match(stream, new RegExp(`^${apiId}_prod-\\d{4}-\\d\\d-\\d\\d-\\d\\d-\\d\\d$`));
+    return m;
+  }).filter((m) => m.api === apiId);
 }
 
 async function waitFor(fn) {
@@ -165,7 +177,8 @@ test('API keys on $connect: missing or unknown key 403, a key of the stage plan 
   const usage = aws('apigateway', 'get-usage', '--usage-plan-id', plan.id, '--start-date', day, '--end-date', day);
   assert.deepEqual(usage.items, { [key.id]: [[2, 0]] });
   // the CONNECT lines: three refusals, two connections, the quota's refusal
-  const statuses = accessLines(apiId).filter((l) => l.ev === 'CONNECT').map((l) => l.status);
+  const connects = () => accessLines(apiId).filter((l) => l.ev === 'CONNECT');
+  const statuses = (await waitFor(() => connects().length >= 6 && connects())).map((l) => l.status);
   assert.deepEqual(statuses, ['403', '403', '403', '200', '200', '429']);
 });
 

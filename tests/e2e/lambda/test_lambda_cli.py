@@ -1,6 +1,6 @@
 """`nimbus logs`, `nimbus dead-letters` and the nimbus.native runtime, end to end.
 
-main.c routes `logs` to lambda_logs_main(), `dead-letters` to
+main.c routes `logs` to logs_main() (src/logs), `dead-letters` to
 lambda_dead_letters_main() and `native-runner` to lambda_native_runner_main()."""
 import json
 import os
@@ -33,7 +33,7 @@ class LambdaCli(NimbusTestCase):
         out = ""
         while time.time() < deadline:
             p = run("logs", "logged-fn", "--since", "5m", "--data", self.nimbus.data_dir)
-            self.assertEqual(p.returncode, 0, "nimbus logs failed (is it routed to lambda_logs_main?): " + p.stderr)
+            self.assertEqual(p.returncode, 0, "nimbus logs failed (is it routed to logs_main?): " + p.stderr)
             out = p.stdout
             if "REPORT RequestId:" in out:
                 break
