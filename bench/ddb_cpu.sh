@@ -9,8 +9,11 @@
 # `wrk -t2 -c32`, and prints requests/s, p50/p99 and the daemon's user and
 # system CPU per request (utime+stime of /proc/PID/stat, all threads) plus
 # each thread's ticks. PERF=1 records `perf record $PERFOPT` of the daemon
-# (default -g) into /tmp/ddb_cpu-PORT.perf. Alternate the two builds, several
-# rounds: req/s swings with the other tenants, CPU per request much less.
+# (default -g) into /tmp/ddb_cpu-PORT.perf. STRACE=1 counts the daemon's
+# system calls over the run instead (`strace -c -f`: slows it down, so only
+# the counts per request mean anything) and prints them per request.
+# Alternate the two builds, several rounds: req/s swings with the other
+# tenants, CPU per request much less.
 set -e
 cd "$(dirname "$0")/.."
 NIMBUS=${NIMBUS:-build/nimbus}
@@ -31,11 +34,24 @@ fi
 ticks() { for t in /proc/$pid/task/*; do echo "$(basename "$t") $(awk '{print $14+$15}' "$t/stat")"; done; }
 read -r u0 s0 < <(awk '{print $14, $15}' /proc/$pid/stat)
 ticks >"$data/t0"
+sw() { awk '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {n=$2} END {print v, n}' /proc/$pid/status; }
+read -r v0 n0 < <(sw)
 [ -n "$PERF" ] && (perf record ${PERFOPT:--g} -p $pid -o /tmp/ddb_cpu-$port.perf -- sleep $(( ${DUR:-5} - 1 )) >/dev/null 2>&1 &)
+if [ -n "$STRACE" ]; then
+  strace -c -f -p $pid -o "$data/strace" & spid=$!
+  sleep 0.5
+fi
 out=$(WRK_METHOD=POST WRK_HEADERS="$H|X-Amz-Target: DynamoDB_20120810.$OP" WRK_BODY_TEMPLATE="$BODY" WRK_KEYS=10000 \
       wrk -t2 -c32 -d${DUR:-5}s -s bench/wrk/report.lua http://127.0.0.1:$port/)
 read -r u1 s1 < <(awk '{print $14, $15}' /proc/$pid/stat)
 ticks >"$data/t1"
+read -r v1 n1 < <(sw)
+if [ -n "$STRACE" ]; then
+  kill -INT $spid; wait $spid 2>/dev/null || true
+  n=$(echo "$out" | grep RESULT | sed -E 's/.*"requests":([0-9]+).*/\1/')
+  echo "system calls per request ($n requests):"
+  awk -v n="$n" '$1 ~ /^[0-9.]+$/ && NF >= 5 { c = $4; name = $NF; printf "  %-20s %8.3f\n", name, c / n }' "$data/strace" | sort -k2 -nr
+fi
 hz=$(getconf CLK_TCK)
 echo "$out" | grep RESULT | sed -E 's/.*"requests":([0-9]+).*"rps":([0-9.]+),"p50_us":([0-9]+),"p99_us":([0-9]+).*/\1 \2 \3 \4/' |
   while read -r n rps p50 p99; do
@@ -43,4 +59,6 @@ echo "$out" | grep RESULT | sed -E 's/.*"requests":([0-9]+).*"rps":([0-9.]+),"p5
       'BEGIN { printf "%s %s: %d requests, %.0f/s, p50 %.2f ms, p99 %.2f ms, CPU per request: user %.1f us + system %.1f us = %.1f us\n",
                op, bin, n, rps, p50/1000, p99/1000, u*1e6/hz/n, s*1e6/hz/n, (u+s)*1e6/hz/n }'
   done
+echo "$out" | grep RESULT | sed -E 's/.*"requests":([0-9]+).*/\1/' |
+  awk -v v=$((v1-v0)) -v n=$((n1-n0)) '{ printf "  daemon switches per request (all threads): voluntary %.3f, involuntary %.3f\n", v/$1, n/$1 }'
 join "$data/t0" "$data/t1" | awk '{ printf "  thread %s: %d ticks\n", $1, $3-$2 }'
