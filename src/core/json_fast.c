@@ -45,6 +45,29 @@ static const unsigned char special[256] = {
     1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
 };
 
+/* Word-at-a-time tests on 8 bytes (x): a byte of 0x80 in the result marks
+ * (at least the first) byte equal to zero / below 0x20; exact as a "does
+ * any byte" test, which is all nb_json_plain_run asks. */
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+static uint64_t any_zero(uint64_t x) { return (x - ONES) & ~x & HIGHS; }
+static uint64_t any_below_0x20(uint64_t x) { return (x - 0x20 * ONES) & ~x & HIGHS; }
+
+size_t nb_json_plain_run(const unsigned char *p, size_t n, int stop_high)
+{
+    size_t i = 0;
+    uint64_t high = stop_high ? HIGHS : 0;
+    while (n - i >= 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        if (any_zero(x ^ ('"' * ONES)) | any_zero(x ^ ('\\' * ONES)) | any_below_0x20(x) | (x & high))
+            break;
+        i += 8;
+    }
+    while (i < n && !(special[p[i]] && (stop_high || p[i] < 0x80))) i++;
+    return i;
+}
+
 static void skip_ws(parser_t *ps)
 {
     while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\n' || *ps->p == '\r' || *ps->p == '\t'))
@@ -152,7 +175,7 @@ static int scan_string(parser_t *ps, const char **s, size_t *n)
     const unsigned char *start = ps->p + 1, *p = start, *end = ps->end;
     int escaped = 0;
     for (;;) {
-        while (p < end && !special[*p]) p++;
+        p += nb_json_plain_run(p, (size_t)(end - p), 1);
         if (p >= end) return -1;
         unsigned c = *p;
         if (c == '"') break;
@@ -179,7 +202,7 @@ static int scan_string(parser_t *ps, const char **s, size_t *n)
     nb_buf_append(&ps->scratch, start, (size_t)(p - start));
     for (;;) {
         const unsigned char *run = p;
-        while (p < end && !special[*p]) p++;
+        p += nb_json_plain_run(p, (size_t)(end - p), 1);
         if (p > run) nb_buf_append(&ps->scratch, run, (size_t)(p - run));
         if (p >= end) return -1;
         unsigned c = *p;

@@ -31,6 +31,12 @@ json_t *nb_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *e
  * Exposed for the differential fuzz target and the unit tests. */
 json_t *nb_json_fast_parse(const char *buf, size_t len, size_t flags);
 
+/* Bytes at the start of p[0..n) that a JSON string carries as they are:
+ * none of '"', '\\', a control byte (< 0x20), nor — with stop_high — a byte
+ * of 0x80 or above. Eight bytes per step where it can (the parser's string
+ * runs, the item writer's escaping). */
+size_t nb_json_plain_run(const unsigned char *p, size_t n, int stop_high);
+
 /* 1 when a and b are the same tree, object members in the same order (what
  * nb_json_loadb promises against json_loadb), else 0. For the tests. */
 int nb_json_same_tree(const json_t *a, const json_t *b);

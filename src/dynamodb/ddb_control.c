@@ -311,6 +311,7 @@ void ddb_op_delete_table(nb_req_t *req)
     rc = ddb_purge_enqueue(txn, prefix.data, prefix.len,
                            DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
     nb_buf_free(&prefix);
+    if (rc == STORE_OK && t->ttl_attr && t->ttl_queue != t->num) rc = ddb_ttl_disable(txn, t);
     for (size_t i = 0; rc == STORE_OK && i < t->n_idx; i++)   /* stop any backfill */
         if (!t->idx[i].active) rc = ddb_backfill_cancel(txn, t->num, t->idx[i].num);
     if (rc == STORE_OK) rc = store_del(txn, DDB_KS_TABLES, t->name, strlen(t->name));

@@ -153,9 +153,9 @@ int ddb_item_expiry(const json_t *item, const char *attr, int64_t *out)
     return 1;
 }
 
-static void ttl_key(nb_buf_t *out, uint32_t tnum, int64_t exp, const char *bk, size_t bklen)
+static void ttl_key(nb_buf_t *out, uint32_t queue, int64_t exp, const char *bk, size_t bklen)
 {
-    ddb_put_tnum(out, tnum);
+    ddb_put_tnum(out, queue);
     unsigned char b[8];
     for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)exp >> (56 - 8 * i));
     nb_buf_append(out, b, 8);
@@ -172,13 +172,13 @@ static int write_ttl(store_txn_t *txn, const ddb_table_t *t, const char *bk, siz
     nb_buf_t k = NB_BUF_INIT;
     int rc = STORE_OK;
     if (ho) {
-        ttl_key(&k, t->num, eo, bk, bklen);
+        ttl_key(&k, t->ttl_queue, eo, bk, bklen);
         rc = store_del(txn, DDB_KS_TTL, k.data, k.len);
         if (rc == STORE_NOTFOUND) rc = STORE_OK;
     }
     if (rc == STORE_OK && hn) {
         nb_buf_clear(&k);
-        ttl_key(&k, t->num, en, bk, bklen);
+        ttl_key(&k, t->ttl_queue, en, bk, bklen);
         rc = store_put(txn, DDB_KS_TTL, k.data, k.len, "", 0);
     }
     nb_buf_free(&k);
@@ -355,13 +355,4 @@ int ddb_ttl_put_item(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key
 {
     if (!t->ttl_attr || key->len < 4) return STORE_OK;
     return write_ttl(txn, t, key->data + 4, key->len - 4, NULL, item);
-}
-
-int ddb_clear_ttl(store_txn_t *txn, const ddb_table_t *t)
-{
-    nb_buf_t p = NB_BUF_INIT;
-    ddb_put_tnum(&p, t->num);
-    int rc = purge_prefix(txn, DDB_KS_TTL, &p);
-    nb_buf_free(&p);
-    return rc;
 }

@@ -6,7 +6,8 @@
  *   ddb.items  tnum || enc(hash) [|| enc(range)]                → VALUE
  *   ddb.index  tnum || inum || enc(ihash) [|| enc(irange)] || enc(hash) [|| enc(range)]
  *                                                               → VALUE (projected item)
- *   ddb.ttl    tnum || be64(expiry seconds) || enc(hash) [|| enc(range)] → ""
+ *   ddb.ttl    queue || be64(expiry seconds) || enc(hash) [|| enc(range)] → ""
+ *              (queue = the table's ttl_queue, 4 bytes big-endian, ddb_table.h)
  *   ddb.stats  tnum || inum (0 = the table)                     → ddb_stats_t
  * VALUE = be32(DynamoDB item size) || compact JSON text of the item, so a
  * GetItem can splice the text into its reply and a PutItem can account the
@@ -68,8 +69,14 @@ int ddb_purge_index(store_txn_t *txn, uint32_t tnum, uint8_t inum);
  * written (GSI backfill, see ddb_backfill.c). The item must not be in ix yet. */
 int ddb_index_put_item(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *ix,
                        const nb_buf_t *key, const json_t *item);
-/* Clear the table's TTL queue (TTL disabled). */
-int ddb_clear_ttl(store_txn_t *txn, const ddb_table_t *t);
+/* In txn, with the doc that enables TTL on t: give ttl (the doc's new "TTL"
+ * object) a fresh queue number and start queueing t's items in the
+ * background (ddb_backfill.c). STORE_OK or an error. (ddb_ttl.c) */
+int ddb_ttl_enable(store_txn_t *txn, const ddb_table_t *t, json_t *ttl);
+/* In txn, with the doc that disables TTL on t: stop any queueing and hand
+ * t's queue to the background purge (ddb_purge.c), which removes it a
+ * bounded slice per transaction. STORE_OK or an error. (ddb_ttl.c) */
+int ddb_ttl_disable(store_txn_t *txn, const ddb_table_t *t);
 /* Queue item (stored at key, tnum-prefixed) for expiry by t's TTL attribute
  * as if it had just been written (TTL backfill, ddb_backfill.c). Idempotent. */
 int ddb_ttl_put_item(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key, const json_t *item);

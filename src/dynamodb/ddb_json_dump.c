@@ -10,19 +10,10 @@
  * and UTF-8 passed through, NUL as \u0000; true/false/null; integers); reals,
  * which items never hold, are formatted by jansson itself. */
 #include "dynamodb/ddb_json_dump.h"
+#include "core/json_fast.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* 1 for the bytes that need an escape in a JSON string. */
-static const unsigned char needs_escape[256] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,     /* '"' */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,     /* '\\' */
-};
 
 static void put_string(nb_buf_t *b, const char *s, size_t n)
 {
@@ -32,7 +23,7 @@ static void put_string(nb_buf_t *b, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t run = i;
-        while (run < n && !needs_escape[(unsigned char)s[run]]) run++;
+        run += nb_json_plain_run((const unsigned char *)s + run, n - run, 0);
         if (run > i) nb_buf_append(b, s + i, run - i);
         if (run == n) break;
         unsigned char c = (unsigned char)s[run];

@@ -88,6 +88,8 @@ ddb_table_t *ddb_table_from_doc(json_t *doc)
     const json_t *ttl = json_object_get(doc, "TTL");
     const char *ts = jstr(ttl, "TimeToLiveStatus");
     if (ts && strcmp(ts, "ENABLED") == 0) t->ttl_attr = jstr(ttl, "AttributeName");
+    const json_t *q = json_object_get(ttl, "Queue");
+    t->ttl_queue = q ? (uint32_t)json_integer_value(q) : t->num;
     const json_t *ss = json_object_get(doc, "StreamSpecification");
     if (json_is_true(json_object_get(ss, "StreamEnabled"))) {
         t->stream_enabled = 1;

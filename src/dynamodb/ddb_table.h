@@ -11,7 +11,10 @@
  * until the handler returns to the loop.
  *
  * Storage numbers: every table gets a never-reused 32-bit "Num" (its items'
- * key prefix) and every index a per-table 8-bit "Num" (1..255). */
+ * key prefix) and every index a per-table 8-bit "Num" (1..255). Each time
+ * TTL is enabled, the table's expiry queue gets a never-reused number from
+ * the same counter (doc "TTL": {"Queue": n}), so the background removal of a
+ * disabled queue can never touch the entries of a queue enabled after it. */
 #ifndef DDB_TABLE_H
 #define DDB_TABLE_H
 #include <stddef.h>
@@ -47,6 +50,10 @@ typedef struct ddb_table {
     ddb_index_t *idx;          /* owned array */
     size_t n_idx;
     const char *ttl_attr;      /* TTL attribute when enabled, else NULL */
+    uint32_t ttl_queue;        /* key prefix of its TTL queue in ddb.ttl while enabled: the
+                                  doc's TTL "Queue" (a number from the table-number counter,
+                                  so never reused), or Num for a queue made before queues
+                                  had numbers of their own */
     int stream_enabled;
     const char *stream_view;   /* StreamViewType when enabled */
 } ddb_table_t;

@@ -3,7 +3,9 @@
  *
  * The TTL setting is the "TTL" object of the table doc. While enabled, every
  * item whose TTL attribute is a number sits in the "ddb.ttl" queue ordered
- * by expiry (ddb_item_store.h). The sweeper, a uv_timer on the service's loop
+ * by expiry (ddb_item_store.h), under the queue number of that enabling
+ * (ddb_table.h); disabling hands the queue to the background purge. The
+ * sweeper, a uv_timer on the service's loop
  * (every dynamodb.ttl_interval_ms, default 30 s), takes the expired head of
  * each table's queue (at most SWEEP_BATCH entries per table per tick) and
  * deletes those items through the normal write path, so indexes and counts
@@ -14,6 +16,7 @@
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_backfill.h"
+#include "dynamodb/ddb_purge.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -33,23 +36,53 @@ static const ddb_table_t *ttl_table(nb_req_t *req)
 
 /* Enabling: the items already in the table are queued in the background,
  * in chunks (ddb_backfill.c, DDB_BACKFILL_TTL), as DynamoDB does ("within
- * an hour"); writes from now on queue their items themselves. Disabling
- * clears the queue and any queueing still under way. */
-static int rebuild(store_txn_t *txn, const ddb_table_t *nt, void *arg)
+ * an hour"); writes from now on queue their items themselves, in a queue of
+ * a new number (ddb_table.h). Disabling hands the queue to the background
+ * purge (ddb_purge.c: a bounded slice per transaction, resumed after a
+ * restart from its durable entry) and stops any queueing still under way:
+ * one transaction never has to delete a huge table's whole queue, and a
+ * re-enable right after writes a queue the purge cannot reach. */
+int ddb_ttl_enable(store_txn_t *txn, const ddb_table_t *t, json_t *ttl)
 {
-    (void)arg;
-    int rc = ddb_clear_ttl(txn, nt);
-    if (rc == STORE_OK) rc = nt->ttl_attr ? ddb_backfill_enqueue(txn, nt->num, DDB_BACKFILL_TTL)
-                                          : ddb_backfill_cancel(txn, nt->num, DDB_BACKFILL_TTL);
+    uint32_t q;
+    int rc = ddb_table_next_num(txn, &q);
+    if (rc != STORE_OK) return rc;
+    json_object_set_new(ttl, "Queue", json_integer(q));
+    return ddb_backfill_enqueue(txn, t->num, DDB_BACKFILL_TTL);
+}
+
+int ddb_ttl_disable(store_txn_t *txn, const ddb_table_t *t)
+{
+    nb_buf_t p = NB_BUF_INIT;
+    ddb_put_tnum(&p, t->ttl_queue);
+    int rc = ddb_purge_enqueue(txn, p.data, p.len, DDB_KS_TTL);
+    nb_buf_free(&p);
+    if (rc == STORE_OK) rc = ddb_backfill_cancel(txn, t->num, DDB_BACKFILL_TTL);
     return rc;
 }
 
-static json_t *respond_spec(nb_req_t *req, const ddb_table_t *t, store_txn_t *txn, void *arg)
+/* Store t's doc with TTL switched (the checks passed) and reply. */
+static void switch_ttl(nb_req_t *req, const ddb_table_t *t, int enable, const char *attr)
 {
-    (void)t; (void)txn; (void)arg;
+    json_t *doc = json_deep_copy(t->doc);
+    store_txn_t *txn;
+    int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
+    if (rc != STORE_OK) { json_decref(doc); ddb_reply_store_error(req, NULL, rc); return; }
+    if (enable) {
+        json_t *ttl = json_pack("{s:s,s:s}", "TimeToLiveStatus", "ENABLED", "AttributeName", attr);
+        json_object_set_new(doc, "TTL", ttl);
+        rc = ddb_ttl_enable(txn, t, ttl);
+    } else {
+        json_object_del(doc, "TTL");
+        rc = ddb_ttl_disable(txn, t);
+    }
+    if (rc == STORE_OK) rc = ddb_table_store(txn, t->name, doc);
+    if (rc != STORE_OK) { json_decref(doc); ddb_reply_store_error(req, txn, rc); return; }
     ddb_backfill_kick();       /* runs from a later loop iteration, after this commit */
-    return json_pack("{s:O}", "TimeToLiveSpecification",
-                     json_object_get(req->json, "TimeToLiveSpecification"));
+    json_t *resp = json_pack("{s:O}", "TimeToLiveSpecification",
+                             json_object_get(req->json, "TimeToLiveSpecification"));
+    if (ddb_commit_reply(req, txn, resp) == 0) ddb_catalog_install(doc);
+    else json_decref(doc);
 }
 
 void ddb_op_update_ttl(nb_req_t *req)
@@ -82,12 +115,7 @@ void ddb_op_update_ttl(nb_req_t *req)
                              t->ttl_attr);
         return;
     }
-    json_t *doc = json_deep_copy(t->doc);
-    if (enable)
-        json_object_set_new(doc, "TTL", json_pack("{s:s,s:s}", "TimeToLiveStatus", "ENABLED", "AttributeName", attr));
-    else
-        json_object_del(doc, "TTL");
-    ddb_commit_doc(req, doc, rebuild, respond_spec, NULL);
+    switch_ttl(req, t, enable, attr);
 }
 
 void ddb_op_describe_ttl(nb_req_t *req)
@@ -136,10 +164,10 @@ static long sweep_table(store_txn_t *txn, const ddb_table_t *t, int64_t now)
     nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
     unsigned char b[8];
     int64_t from = now - FIVE_YEARS;
-    ddb_put_tnum(&lo, t->num);
+    ddb_put_tnum(&lo, t->ttl_queue);
     be64(b, (uint64_t)(from > 0 ? from : 0));
     nb_buf_append(&lo, b, 8);
-    ddb_put_tnum(&hi, t->num);
+    ddb_put_tnum(&hi, t->ttl_queue);
     be64(b, (uint64_t)now + 1);
     nb_buf_append(&hi, b, 8);
     expired_t e = {0};

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
 #include "core/alloc.h"
@@ -261,11 +263,13 @@ int store_aead_seal(store_aead_t *a, const uint8_t nonce[STORE_CRYPTO_NONCE_LEN]
 {
     if (n > (size_t)1 << 30) return -1;
     int outl = 0, fin = 0;
-    if (EVP_EncryptInit_ex(a->enc, NULL, NULL, NULL, nonce) != 1) return -1;
+    if (EVP_EncryptInit_ex2(a->enc, NULL, NULL, nonce, NULL) != 1) return -1;
     if (add_aad(a->enc, aad, 1) != 0) return -1;
     if (n && EVP_EncryptUpdate(a->enc, out, &outl, pt, (int)n) != 1) return -1;
     if (EVP_EncryptFinal_ex(a->enc, out + outl, &fin) != 1) return -1;
-    return EVP_CIPHER_CTX_ctrl(a->enc, EVP_CTRL_GCM_GET_TAG, STORE_CRYPTO_TAG_LEN, out + n) == 1 ? 0 : -1;
+    OSSL_PARAM tp[2] = { OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, out + n, STORE_CRYPTO_TAG_LEN),
+                         OSSL_PARAM_END };
+    return EVP_CIPHER_CTX_get_params(a->enc, tp) == 1 ? 0 : -1;
 }
 
 int store_aead_open(store_aead_t *a, const uint8_t nonce[STORE_CRYPTO_NONCE_LEN],
@@ -275,9 +279,11 @@ int store_aead_open(store_aead_t *a, const uint8_t nonce[STORE_CRYPTO_NONCE_LEN]
     int outl = 0, fin = 0;
     uint8_t tag[STORE_CRYPTO_TAG_LEN];
     memcpy(tag, in + n, sizeof tag);
-    if (EVP_DecryptInit_ex(a->dec, NULL, NULL, NULL, nonce) != 1) return -1;
+    if (EVP_DecryptInit_ex2(a->dec, NULL, NULL, nonce, NULL) != 1) return -1;
     if (add_aad(a->dec, aad, 0) != 0) return -1;
     if (n && EVP_DecryptUpdate(a->dec, out, &outl, in, (int)n) != 1) return -1;
-    if (EVP_CIPHER_CTX_ctrl(a->dec, EVP_CTRL_GCM_SET_TAG, STORE_CRYPTO_TAG_LEN, tag) != 1) return -1;
+    OSSL_PARAM tp[2] = { OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, STORE_CRYPTO_TAG_LEN),
+                         OSSL_PARAM_END };
+    if (EVP_CIPHER_CTX_set_params(a->dec, tp) != 1) return -1;
     return EVP_DecryptFinal_ex(a->dec, out + outl, &fin) == 1 ? 0 : -1;
 }

@@ -116,3 +116,26 @@ TEST(json_fast_other_flags_go_to_jansson)
     ASSERT(json_is_string(j));
     json_decref(j);
 }
+
+/* nb_json_plain_run against a byte-at-a-time reference: every byte value at
+ * every position of runs long and short, with and without stop_high. */
+static size_t plain_run_ref(const unsigned char *p, size_t n, int stop_high)
+{
+    size_t i = 0;
+    while (i < n && p[i] != '"' && p[i] != '\\' && p[i] >= 0x20 && !(stop_high && p[i] >= 0x80)) i++;
+    return i;
+}
+
+TEST(plain_run_stops_where_a_byte_at_a_time_scan_does)
+{
+    unsigned char buf[40];
+    for (int stop_high = 0; stop_high < 2; stop_high++)
+        for (size_t len = 0; len <= sizeof buf; len++)
+            for (size_t at = 0; at < len; at++)
+                for (int c = 0; c < 256; c++) {
+                    memset(buf, 'a', sizeof buf);
+                    buf[at] = (unsigned char)c;
+                    if (at + 3 < len) buf[at + 3] = 0x7f;     /* never special */
+                    ASSERT_EQ(nb_json_plain_run(buf, len, stop_high), plain_run_ref(buf, len, stop_high));
+                }
+}
