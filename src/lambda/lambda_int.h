@@ -381,7 +381,9 @@ unsigned lambda__pool_count_instances(void);
 
 /* --- instance.c: processes ----------------------------------------------------- */
 /* Start an instance of pool's current configuration, cold for inv (may be NULL:
- * provisioned). On failure returns NULL and an error document (caller frees) in *err. */
+ * provisioned). On failure returns NULL and an error document (caller frees) in
+ * *err — or *err NULL (errno EMFILE, EAGAIN...) when nimbus has no room for
+ * another environment now (descriptors short: instance.c keeps a reserve). */
 lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err);
 void lambda__inst_freeze(lambda_inst_t *inst);
 void lambda__inst_thaw(lambda_inst_t *inst);
