@@ -616,9 +616,11 @@ static int no_room_error(int e)
  * for *err, or NULL when the failure is a shortage (caller: see lambda_int.h). */
 static lambda_inst_t *spawn_failed(lambda_inst_t *inst, char **err, char *doc)
 {
+    int e = errno;
     *err = doc;
     inst->inv = NULL;
     lambda__inst_release(inst);
+    errno = e;
     return NULL;
 }
 
