@@ -273,6 +273,10 @@ void lambda__inst_arm(lambda_inst_t *inst, uint64_t ms)
 
 void lambda__inst_release(lambda_inst_t *inst)
 {
+    /* the poll first: a sandboxed instance's pidfd is the sandbox's (sbx_pidfd) */
+    close_poll(inst, &inst->pid_poll, H_PID);
+    if (inst->pidfd >= 0 && (!inst->sbx || inst->pidfd != sbx_pidfd(inst->sbx))) close(inst->pidfd);
+    inst->pidfd = -1;
     if (inst->sbx) {
         sbx_release(inst->sbx);
         inst->sbx = NULL;
@@ -282,8 +286,6 @@ void lambda__inst_release(lambda_inst_t *inst)
         run_file(inst, path, sizeof path);
         unlink(path);
     }
-    close_poll(inst, &inst->pid_poll, H_PID);
-    if (inst->pidfd >= 0) { close(inst->pidfd); inst->pidfd = -1; }
     close_pipe(inst, H_OUT);
     close_pipe(inst, H_ERR);
     if (inst->next_req) {
@@ -548,8 +550,8 @@ static void emit_init_start(lambda_inst_t *inst)
 
 /* --- descriptor budget --------------------------------------------------------------- */
 
-/* An environment holds about 7 of nimbus's descriptors (Runtime API listener
- * and connection, two output pipes, two pidfds, a cpu-cgroup join for a
+/* An environment holds about 5 of nimbus's descriptors (Runtime API listener
+ * and connection, two output pipes, a pidfd; a cpu-cgroup join for a
  * moment) and its start briefly needs a few more (report socket, cgroup
  * files, the pipes' other ends): INST_FDS is what a start may take. Environments
  * may use the process's RLIMIT_NOFILE but a reserve — an eighth of it, at
@@ -769,7 +771,8 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     run_file_write(inst);
     /* Its exit is seen only through the pidfd: an environment whose exit
      * nimbus cannot watch is not started at all. */
-    inst->pidfd = (int)syscall(SYS_pidfd_open, inst->pid, 0);
+    inst->pidfd = sbx_pidfd(inst->sbx);   /* -1 without a sandbox (or when it has none) */
+    if (inst->pidfd < 0) inst->pidfd = (int)syscall(SYS_pidfd_open, inst->pid, 0);
     rc = inst->pidfd >= 0 ? watch(inst, loop) : -errno;
     if (rc != 0) {
         nb_log_error("lambda", "cannot watch the environment %s of %s: %s", inst->id, inst->conf->name, strerror(-rc));

@@ -382,6 +382,8 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
 
 pid_t sbx_pid(const sbx_t *s) { return s ? s->pid : -1; }
 
+int sbx_pidfd(const sbx_t *s) { return s ? s->pidfd : -1; }
+
 /* Still our process (running or a zombie not yet reaped)? Then its pid and
  * process group cannot have been reused. */
 static int alive(const sbx_t *s)

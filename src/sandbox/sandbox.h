@@ -46,6 +46,10 @@ typedef struct sbx_spec {
 /* Start the instance. 0 and *out, or -errno with a message logged. */
 int sbx_spawn(const sbx_spec_t *spec, sbx_t **out);
 pid_t sbx_pid(const sbx_t *s);
+/* A pidfd of the instance's process (readable once it has exited): borrowed,
+ * valid until sbx_release, which closes it — stop polling it before. -1 if
+ * the kernel gave none (then watch the pid another way). */
+int sbx_pidfd(const sbx_t *s);
 /* Pause / resume every process of the instance (cgroup freezer, else SIGSTOP/SIGCONT). */
 int sbx_freeze(sbx_t *s);
 int sbx_thaw(sbx_t *s);
