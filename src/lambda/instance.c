@@ -9,7 +9,15 @@
  * directories themselves.
  *
  * Memory: an instance is freed only after all its libuv handles are closed
- * and its listener stopped (pending_closes reaches 0). */
+ * and its listener stopped (pending_closes reaches 0; it starts at 1, the
+ * reference lambda__inst_release drops).
+ *
+ * Descriptors: a poll handle is closed (uv_close) before its descriptor,
+ * always — libuv's close removes the descriptor *number* from epoll, and a
+ * number closed earlier may already belong to another environment's pidfd,
+ * pipe or listener, or to a client connection, which would then never be
+ * heard from again. Environments start only while nimbus has descriptors to
+ * spare (room). */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
 #include "core/http_server.h"
@@ -22,6 +30,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,16 +119,26 @@ static void flush_part(lambda_inst_t *inst, nb_buf_t *part)
     }
 }
 
+/* Close h (one of inst's poll handles, bit `bit`) now, while its descriptor is
+ * still open: see the top of the file. */
+static void close_poll(lambda_inst_t *inst, uv_poll_t *h, int bit)
+{
+    if (!(inst->handles & bit)) return;
+    inst->handles &= ~bit;
+    inst->pending_closes++;
+    uv_close((uv_handle_t *)h, on_close);
+}
+
 static void close_pipe(lambda_inst_t *inst, int which)
 {
     if (which == H_OUT && inst->out_fd >= 0) {
         flush_part(inst, &inst->out_part);
-        if (inst->handles & H_OUT) uv_poll_stop(&inst->out_poll);
+        close_poll(inst, &inst->out_poll, H_OUT);
         close(inst->out_fd);
         inst->out_fd = -1;
     } else if (which == H_ERR && inst->err_fd >= 0) {
         flush_part(inst, &inst->err_part);
-        if (inst->handles & H_ERR) uv_poll_stop(&inst->err_poll);
+        close_poll(inst, &inst->err_poll, H_ERR);
         close(inst->err_fd);
         inst->err_fd = -1;
     }
@@ -254,6 +273,10 @@ void lambda__inst_arm(lambda_inst_t *inst, uint64_t ms)
 
 void lambda__inst_release(lambda_inst_t *inst)
 {
+    /* the poll first: a sandboxed instance's pidfd is the sandbox's (sbx_pidfd) */
+    close_poll(inst, &inst->pid_poll, H_PID);
+    if (inst->pidfd >= 0 && (!inst->sbx || inst->pidfd != sbx_pidfd(inst->sbx))) close(inst->pidfd);
+    inst->pidfd = -1;
     if (inst->sbx) {
         sbx_release(inst->sbx);
         inst->sbx = NULL;
@@ -263,25 +286,23 @@ void lambda__inst_release(lambda_inst_t *inst)
         run_file(inst, path, sizeof path);
         unlink(path);
     }
-    if (inst->handles & H_PID) uv_poll_stop(&inst->pid_poll);
-    if (inst->pidfd >= 0) { close(inst->pidfd); inst->pidfd = -1; }
     close_pipe(inst, H_OUT);
     close_pipe(inst, H_ERR);
     if (inst->next_req) {
         lambda__rapi_reply(inst->next_req, 500, "{\"errorMessage\":\"environment shut down\",\"errorType\":\"Runtime.ExitError\"}");
         inst->next_req = NULL;
     }
-    inst->pending_closes = 1;   /* guard while closing */
-    if (inst->handles & H_PID) { inst->pending_closes++; uv_close((uv_handle_t *)&inst->pid_poll, on_close); }
-    if (inst->handles & H_OUT) { inst->pending_closes++; uv_close((uv_handle_t *)&inst->out_poll, on_close); }
-    if (inst->handles & H_ERR) { inst->pending_closes++; uv_close((uv_handle_t *)&inst->err_poll, on_close); }
-    if (inst->handles & H_TIMER) { inst->pending_closes++; uv_close((uv_handle_t *)&inst->timer, on_close); }
+    if (inst->handles & H_TIMER) {
+        inst->handles &= ~H_TIMER;
+        inst->pending_closes++;
+        uv_close((uv_handle_t *)&inst->timer, on_close);
+    }
     if (inst->srv_running) {
         inst->pending_closes++;
         inst->srv_running = 0;
         nb_http_server_stop(inst->srv, on_srv_stopped, inst);
     }
-    inst->pending_closes--;
+    inst->pending_closes--;     /* the reference held since lambda__inst_spawn */
     maybe_free(inst);
 }
 
@@ -568,11 +589,122 @@ static void emit_init_start(lambda_inst_t *inst)
     nb_buf_free(&b);
 }
 
+/* --- descriptor budget --------------------------------------------------------------- */
+
+/* An environment holds about 5 of nimbus's descriptors (Runtime API listener
+ * and connection, two output pipes, a pidfd; a cpu-cgroup join for a
+ * moment) and its start briefly needs a few more (report socket, cgroup
+ * files, the pipes' other ends): INST_FDS is what a start may take. Environments
+ * may use the process's RLIMIT_NOFILE but a reserve — an eighth of it, at
+ * least 64 — kept for everything else: the edge's accepts, the store, log
+ * files, unpacking. Counting /proc/self/fd costs about a microsecond per
+ * descriptor, so a count is reused for 100 ms (each start since adding
+ * INST_FDS), and near the limit redone at most every 10 ms. */
+#define INST_FDS 16
+
+static unsigned open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) return 0;
+    unsigned n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.') n++;
+    closedir(d);
+    return n ? n - 1 : 0;   /* not the directory's own */
+}
+
+static unsigned fd_budget(void)
+{
+    static unsigned budget;
+    if (!budget) {
+        struct rlimit rl;
+        rlim_t lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
+        if (lim == RLIM_INFINITY || lim > (1u << 20)) lim = 1u << 20;
+        unsigned reserve = (unsigned)lim / 8 < 64 ? 64 : (unsigned)lim / 8;
+        budget = (unsigned)lim > reserve ? (unsigned)lim - reserve : 1;
+    }
+    return budget;
+}
+
+static int room(void)
+{
+    static uint64_t counted_us;
+    static unsigned counted, since;
+    uint64_t now = nb_now_us();
+    unsigned budget = fd_budget();
+    unsigned est = counted + since * INST_FDS;
+    if (!counted_us || now - counted_us >= 100000 || (est + INST_FDS > budget && now - counted_us >= 10000)) {
+        counted = open_fds();
+        counted_us = now;
+        since = 0;
+        est = counted;
+    }
+    if (est + INST_FDS > budget) return 0;
+    since++;
+    return 1;
+}
+
+/* Errors that mean "not now" (nimbus short of descriptors, processes or
+ * memory) rather than "this function cannot start". */
+static int no_room_error(int e)
+{
+    return e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM || e == ENOBUFS;
+}
+
+/* --- spawn ----------------------------------------------------------------------------- */
+
+/* A failed start: release inst (nothing of it is left: no process, no
+ * descriptor, no handle) and return NULL. doc (stolen) is the error document
+ * for *err, or NULL when the failure is a shortage (caller: see lambda_int.h). */
+static lambda_inst_t *spawn_failed(lambda_inst_t *inst, char **err, char *doc)
+{
+    int e = errno;
+    *err = doc;
+    inst->inv = NULL;
+    lambda__inst_release(inst);
+    errno = e;
+    return NULL;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+}
+
+/* Start watching inst's pidfd and output pipes. 0, or a negative errno (the
+ * handles started so far are closed by lambda__inst_release). */
+static int watch(lambda_inst_t *inst, uv_loop_t *loop)
+{
+    int r = uv_poll_init(loop, &inst->pid_poll, inst->pidfd);
+    if (r != 0) return r;
+    inst->pid_poll.data = inst;
+    inst->handles |= H_PID;
+    if ((r = uv_poll_start(&inst->pid_poll, UV_READABLE, on_pid)) != 0) return r;
+    int fds[2] = { inst->out_fd, inst->err_fd }, bits[2] = { H_OUT, H_ERR };
+    uv_poll_t *polls[2] = { &inst->out_poll, &inst->err_poll };
+    for (int k = 0; k < 2; k++) {
+        fcntl(fds[k], F_SETFL, O_NONBLOCK);
+        if ((r = uv_poll_init(loop, polls[k], fds[k])) != 0) return r;
+        polls[k]->data = inst;
+        inst->handles |= bits[k];
+        if ((r = uv_poll_start(polls[k], UV_READABLE | UV_DISCONNECT, on_output)) != 0) return r;
+    }
+    return 0;
+}
+
 lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err)
 {
     *err = NULL;
     lambda__runtimes_ready();
+    if (!room()) {
+        nb_log_debug("lambda", "no descriptors to spare for an environment of %s", pool->conf->name);
+        errno = EMFILE;
+        return NULL;
+    }
     lambda_inst_t *inst = nb_xcalloc(1, sizeof *inst);
+    inst->pending_closes = 1;   /* dropped by lambda__inst_release */
     inst->pool = pool;
     inst->conf = pool->conf;
     lambda__conf_ref(inst->conf);
@@ -588,6 +720,9 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     if (br) snprintf(br + 1, sizeof inst->stream - (size_t)(br + 1 - inst->stream), "%s", inst->id);
     inst->spawn_us = nb_now_us();
     uv_loop_t *loop = lambda__svc.ctx->loop;
+    uv_timer_init(loop, &inst->timer);
+    inst->timer.data = inst;
+    inst->handles |= H_TIMER;
 
     nb_http_limits_t lim;
     nb_http_limits_default(&lim);
@@ -603,40 +738,44 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
                                   lambda__rapi_dispatch, inst, &inst->port);
     if (rc != 0) {
         nb_log_error("lambda", "runtime API listener: %s", strerror(-rc));
-        *err = nb_xstrdup("{\"errorType\":\"ServiceException\",\"errorMessage\":\"cannot start the Runtime API\"}");
-        inst->inv = NULL;
-        lambda__inst_release(inst);
-        return NULL;
+        if (no_room_error(-rc)) { errno = -rc; return spawn_failed(inst, err, NULL); }
+        return spawn_failed(inst, err, nb_xstrdup("{\"errorType\":\"ServiceException\",\"errorMessage\":\"cannot start the Runtime API\"}"));
     }
     inst->srv_running = 1;
 
     const char *task_root = lambda__svc.isolate ? "/var/task" : inst->conf->code_dir;
     const char *opt_root = lambda__svc.isolate ? "/opt" : (inst->conf->opt_dir ? inst->conf->opt_dir : "/opt");
     runtime_cmd_t cmd;
-    if (runtime_argv(inst, task_root, opt_root, &cmd, err) != 0) {
-        inst->inv = NULL;
-        lambda__inst_release(inst);
-        return NULL;
+    char *doc = NULL;
+    if (runtime_argv(inst, task_root, opt_root, &cmd, &doc) != 0)
+        return spawn_failed(inst, err, doc);
+    /* The output pipes before anything is started: without them there is
+     * nothing to start (the sandbox would give the function /dev/null). */
+    int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+    if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0) {
+        int e = errno;
+        close_fd(&outp[0]); close_fd(&outp[1]); close_fd(&errp[0]); close_fd(&errp[1]);
+        nb_log_error("lambda", "cannot start an environment of %s: output pipes: %s", inst->conf->name, strerror(e));
+        errno = e;
+        return spawn_failed(inst, err, NULL);
     }
+    inst->out_fd = outp[0];
+    inst->err_fd = errp[0];
     lambda_credentials_t *cr = nb_xmalloc(sizeof *cr);
     if (role_credentials(inst, cr) != 0) {
         free(cr);
+        close_fd(&outp[1]);
+        close_fd(&errp[1]);
         nb_buf_t b = NB_BUF_INIT;
         nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidRole\",\"errorMessage\":\"RequestId: %s Error: "
                       "nimbus could not issue credentials for the execution role\"}", inv ? inv->id : "");
-        *err = nb_buf_take(&b, NULL);
-        inst->inv = NULL;
-        lambda__inst_release(inst);
-        return NULL;
+        return spawn_failed(inst, err, nb_buf_take(&b, NULL));
     }
     envb_t env = {0};
     build_env(inst, &env, task_root, opt_root, cr);
     memset(cr, 0, sizeof *cr);   /* no secret lingers in freed memory */
     free(cr);
 
-    int outp[2], errp[2];
-    if (pipe2(outp, O_CLOEXEC) != 0) { outp[0] = outp[1] = -1; }
-    if (pipe2(errp, O_CLOEXEC) != 0) { errp[0] = errp[1] = -1; }
     char scratch[PATH_MAX];
     lambda__pathf(scratch, sizeof scratch, "%s/scratch/%s", lambda__svc.dir, inst->id);
     char name[128];
@@ -659,45 +798,29 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         rc = plain_spawn(cmd.argv, env.v, inst->conf->code_dir, outp[1], errp[1], &inst->pid);
     }
     env_free(&env);
-    if (outp[1] >= 0) close(outp[1]);
-    if (errp[1] >= 0) close(errp[1]);
-    inst->out_fd = outp[0];
-    inst->err_fd = errp[0];
+    close_fd(&outp[1]);
+    close_fd(&errp[1]);
     if (rc != 0) {
         nb_log_error("lambda", "cannot start %s: %s", cmd.argv[0], strerror(-rc));
+        inst->pid = 0;
+        if (no_room_error(-rc)) { errno = -rc; return spawn_failed(inst, err, NULL); }
         nb_buf_t b = NB_BUF_INIT;
         nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidEntrypoint\",\"errorMessage\":\"RequestId: %s Error: "
                       "fork/exec %s: %s\"}", inv ? inv->id : "", cmd.argv[0], strerror(-rc));
-        *err = nb_buf_take(&b, NULL);
-        inst->inv = NULL;
-        inst->sbx = NULL;
-        lambda__inst_release(inst);
-        return NULL;
+        return spawn_failed(inst, err, nb_buf_take(&b, NULL));
     }
     run_file_write(inst);
-    inst->pidfd = (int)syscall(SYS_pidfd_open, inst->pid, 0);
-    uv_timer_init(loop, &inst->timer);
-    inst->timer.data = inst;
-    inst->handles |= H_TIMER;
-    if (inst->pidfd >= 0) {
-        uv_poll_init(loop, &inst->pid_poll, inst->pidfd);
-        inst->pid_poll.data = inst;
-        inst->handles |= H_PID;
-        uv_poll_start(&inst->pid_poll, UV_READABLE, on_pid);
-    }
-    if (inst->out_fd >= 0) {
-        fcntl(inst->out_fd, F_SETFL, O_NONBLOCK);
-        uv_poll_init(loop, &inst->out_poll, inst->out_fd);
-        inst->out_poll.data = inst;
-        inst->handles |= H_OUT;
-        uv_poll_start(&inst->out_poll, UV_READABLE | UV_DISCONNECT, on_output);
-    }
-    if (inst->err_fd >= 0) {
-        fcntl(inst->err_fd, F_SETFL, O_NONBLOCK);
-        uv_poll_init(loop, &inst->err_poll, inst->err_fd);
-        inst->err_poll.data = inst;
-        inst->handles |= H_ERR;
-        uv_poll_start(&inst->err_poll, UV_READABLE | UV_DISCONNECT, on_output);
+    /* Its exit is seen only through the pidfd: an environment whose exit
+     * nimbus cannot watch is not started at all. */
+    inst->pidfd = sbx_pidfd(inst->sbx);   /* -1 without a sandbox (or when it has none) */
+    if (inst->pidfd < 0) inst->pidfd = (int)syscall(SYS_pidfd_open, inst->pid, 0);
+    rc = inst->pidfd >= 0 ? watch(inst, loop) : -errno;
+    if (rc != 0) {
+        nb_log_error("lambda", "cannot watch the environment %s of %s: %s", inst->id, inst->conf->name, strerror(-rc));
+        lambda__inst_kill(inst);
+        while (waitpid(inst->pid, NULL, 0) < 0 && errno == EINTR) {}
+        errno = -rc;
+        return spawn_failed(inst, err, NULL);
     }
     inst->state = INST_INIT;
     emit_init_start(inst);

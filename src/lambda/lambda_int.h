@@ -270,7 +270,7 @@ int lambda__code_open(const char *name, const char *hex, nb_buf_t *out, char *er
 int lambda__layer_open(const char *arn, nb_buf_t *out, char *err, size_t errcap);
 /* Seal zip as a package / into path (context ctx). Any thread. 0 or -1 with errno. */
 int lambda__seal(const char *path, const char *ctx, const void *zip, size_t len);
-/* Whether c's code (and layers) are unpacked; cheap once true. Loop. */
+/* Whether c's code (and layers) are unpacked now (a stat each). Loop. */
 int lambda__conf_ready(lambda_fnconf_t *c);
 /* Unpack c's code and layers from their sealed zips on the thread pool, then
  * cb(arg, NULL) — or cb(arg, message) when they cannot be opened — on the loop. */
@@ -396,7 +396,9 @@ unsigned lambda__pool_count_instances(void);
 
 /* --- instance.c: processes ----------------------------------------------------- */
 /* Start an instance of pool's current configuration, cold for inv (may be NULL:
- * provisioned). On failure returns NULL and an error document (caller frees) in *err. */
+ * provisioned). On failure returns NULL and an error document (caller frees) in
+ * *err — or *err NULL (errno EMFILE, EAGAIN...) when nimbus has no room for
+ * another environment now (descriptors short: instance.c keeps a reserve). */
 lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err);
 void lambda__inst_freeze(lambda_inst_t *inst);
 void lambda__inst_thaw(lambda_inst_t *inst);

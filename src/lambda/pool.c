@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "sandbox/sandbox.h"
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -353,12 +354,60 @@ static int wait_unpacked(lambda_pool_t *pool, lambda_inv_t *inv)
     return 1;
 }
 
+/* --- no room for another environment ------------------------------------------------
+ * lambda__inst_spawn refuses to start an environment when nimbus runs short of
+ * descriptors (or processes, or memory): everything else nimbus serves keeps
+ * its reserve. The invocation then waits for an environment of its function
+ * already working, when there is one (it takes queued work when it is done);
+ * otherwise it is throttled as Lambda throttles when the account's
+ * concurrency is exhausted (429 TooManyRequestsException,
+ * ConcurrentInvocationLimitExceeded). Either way the environment idle longest
+ * in all of nimbus is stopped, so that the next start finds room. */
+
+static void stop_longest_idle(void)
+{
+    lambda_inst_t *oldest = NULL;
+    for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
+        for (lambda_pool_t *p = f->pools; p; p = p->next)
+            for (lambda_inst_t *i = p->insts; i; i = i->next) {
+                if (i->state == INST_STOPPING) return;   /* one is already making room */
+                if (i->state == INST_IDLE && !i->provisioned && (!oldest || i->idle_since_us < oldest->idle_since_us))
+                    oldest = i;
+            }
+    if (oldest) lambda__inst_shutdown(oldest);
+}
+
+static int has_working(const lambda_pool_t *pool)
+{
+    for (const lambda_inst_t *i = pool->insts; i; i = i->next)
+        if (i->conf == pool->conf && (i->state == INST_BUSY || i->state == INST_POST || i->state == INST_INIT))
+            return 1;
+    return 0;
+}
+
+/* inv (stolen) found no room for a new environment. */
+static void no_room(lambda_pool_t *pool, lambda_inv_t *inv)
+{
+    stop_longest_idle();
+    if (has_working(pool)) {
+        inv->submit_us = nb_now_us();
+        enqueue(pool, inv);
+        return;
+    }
+    lambda__inv_finish(inv, LAMBDA_ERR_TOO_MANY_REQUESTS, "Rate Exceeded.", "ConcurrentInvocationLimitExceeded",
+                       NULL, 0, NULL);
+}
+
 /* Start an instance cold for inv (stolen). */
 static void spawn_for(lambda_pool_t *pool, lambda_inv_t *inv)
 {
     if (wait_unpacked(pool, inv)) return;
     char *err = NULL;
     lambda_inst_t *inst = lambda__inst_spawn(pool, inv, 0, &err);
+    if (!inst && !err) {
+        no_room(pool, inv);
+        return;
+    }
     if (!inst) {
         lambda__inv_finish(inv, NB_OK, NULL, NULL, err, strlen(err), "Unhandled");
         free(err);
@@ -492,7 +541,9 @@ static void rescue_queue(lambda_pool_t *pool, uint64_t now)
                                NULL, NULL, 0, NULL);
             continue;
         }
+        unsigned queued = pool->n_queued;
         submit_now(pool, inv, 0);
+        if (pool->n_queued > queued) break;   /* put back: no room for an environment now */
     }
 }
 
@@ -506,7 +557,9 @@ static void redispatch(lambda_pool_t *pool)
                                NULL, NULL, 0, NULL);
             continue;
         }
+        unsigned queued = pool->n_queued;
         submit(pool, inv, 0);
+        if (pool->n_queued > queued) break;   /* put back: it waits for one working */
     }
 }
 
@@ -526,6 +579,12 @@ static void provision(lambda_pool_t *pool)
     while (have < pool->provisioned) {
         char *err = NULL;
         lambda_inst_t *inst = lambda__inst_spawn(pool, NULL, 1, &err);
+        if (!inst && !err) {   /* no room now: the sweep tries again within a second */
+            nb_log_warn("lambda", "provisioned instance of %s:%s waits: %s", pool->fn->name, pool->version,
+                        strerror(errno));
+            stop_longest_idle();
+            return;
+        }
         if (!inst) {
             nb_log_error("lambda", "provisioned instance of %s:%s failed: %s", pool->fn->name, pool->version, err);
             free(err);
@@ -577,6 +636,7 @@ void lambda__pool_prewarm(lambda_pool_t *pool)
     if (spare >= PROACTIVE_SPARE || starting >= (lambda__svc.pace_min ? lambda__svc.pace_min : 1)) return;
     char *err = NULL;
     lambda_inst_t *inst = lambda__inst_spawn(pool, NULL, 0, &err);
+    if (!inst && !err) return;   /* no room: it is only a head start */
     if (!inst) {
         nb_log_info("lambda", "proactive initialization of %s:%s: %s", pool->fn->name, pool->version, err);
         free(err);

@@ -373,14 +373,16 @@ void lambda__sealed_migrate(void)
 
 /* ---- unpacking at a cold start ----------------------------------------------------------- */
 
+/* Looked at before every environment start, not once per configuration: the
+ * RAM directory may be emptied under a running nimbus (a tmpfs cleaner, an
+ * operator, the bench's simulated reboot), and an environment started over a
+ * vanished tree would fail to import its handler. A stat or two per cold
+ * start; warm invocations never come here. */
 int lambda__conf_ready(lambda_fnconf_t *c)
 {
-    if (c->ready) return 1;
     struct stat st;
-    if (stat(c->code_dir, &st) != 0) return 0;
-    if (c->opt_dir && stat(c->opt_dir, &st) != 0) return 0;
-    c->ready = 1;
-    return 1;
+    c->ready = stat(c->code_dir, &st) == 0 && (!c->opt_dir || stat(c->opt_dir, &st) == 0);
+    return c->ready;
 }
 
 typedef struct prep_cb {

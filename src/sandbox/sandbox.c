@@ -15,9 +15,11 @@
  *
  * Child sequence (system calls only — see sbx_internal.h):
  *   user-ns map → setsid (+ autogroup nice) → join cgroups → mounts +
- *   pivot_root → netns (lo, listeners) → hostname → rlimits → stdio → cwd →
+ *   pivot_root → netns (lo, listeners) → hostname → stdio → cwd → rlimits →
  *   drop caps, set uid/gid, PDEATHSIG → no_new_privs + seccomp → mark fds
- *   CLOEXEC → execve. After the exec the parent starts the relays and, where
+ *   CLOEXEC → execve. Nothing after the rlimits allocates a descriptor: the
+ *   child holds copies of all of nimbus's until execve, numbered far above
+ *   the function's own limit. After the exec the parent starts the relays and, where
  *   the cpu controller has its own v1 hierarchy, the late cpu join.
  *
  * A handle (sbx_t) is owned by the caller from sbx_spawn to sbx_release;
@@ -158,9 +160,13 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
         }
         if (sethostname("nimbus", 6) != 0) report_fail(fd, SBX_STAGE_SETUP, errno, 1);
     }
-    if ((r = sbx__rlimits_apply()) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 2);
     if ((r = setup_stdio(p, devnull)) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 3);
     if (p->cwd && chdir(p->cwd) != 0) report_fail(fd, SBX_STAGE_SETUP, errno, 4);
+    /* Only now, with no descriptor left to allocate: the child still holds
+     * a copy of every descriptor of nimbus until its execve, and once nimbus
+     * has more than SBX_NOFILE open, a lowered limit leaves no number free
+     * for setup_stdio's dups (EMFILE at "setup, step 3" under load). */
+    if ((r = sbx__rlimits_apply()) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 2);
     reset_signals();
     umask(022);
     if (p->isolate) {
@@ -379,6 +385,8 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
 
 pid_t sbx_pid(const sbx_t *s) { return s ? s->pid : -1; }
 uid_t sbx_uid(const sbx_t *s) { return s ? s->uid : (uid_t)-1; }
+
+int sbx_pidfd(const sbx_t *s) { return s ? s->pidfd : -1; }
 
 /* Still our process (running or a zombie not yet reaped)? Then its pid and
  * process group cannot have been reused. */

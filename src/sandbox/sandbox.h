@@ -49,6 +49,10 @@ pid_t sbx_pid(const sbx_t *s);
 /* The uid the instance runs as when it has one of its own (root mode: one per
  * function), else (uid_t)-1 (user-namespace and plain modes run as nimbus). */
 uid_t sbx_uid(const sbx_t *s);
+/* A pidfd of the instance's process (readable once it has exited): borrowed,
+ * valid until sbx_release, which closes it — stop polling it before. -1 if
+ * the kernel gave none (then watch the pid another way). */
+int sbx_pidfd(const sbx_t *s);
 /* Pause / resume every process of the instance (cgroup freezer, else SIGSTOP/SIGCONT). */
 int sbx_freeze(sbx_t *s);
 int sbx_thaw(sbx_t *s);

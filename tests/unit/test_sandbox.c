@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -887,6 +888,37 @@ TEST(isolate_0_is_a_plain_process_with_rlimits)
     char want[700];
     snprintf(want, sizeof want, " cwd=%s", code_dir);
     ASSERT_CONTAINS(o, want);
+}
+
+/* The child holds a copy of each of the spawner's descriptors until its
+ * execve: with more than 1024 of them open, lowering RLIMIT_NOFILE before the
+ * stdio dups left no number free for them (EMFILE at "setup, step 3"). */
+TEST(spawner_holding_over_1024_descriptors_still_starts_instances)
+{
+    setup();
+    struct rlimit old, big = { 4096, 4096 };
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+    if (old.rlim_max > big.rlim_max) big.rlim_max = old.rlim_max;
+    if (old.rlim_cur > big.rlim_cur) big.rlim_cur = old.rlim_cur;
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &big), 0);
+    enum { HELD = 1100 };
+    static int held[HELD];
+    for (int i = 0; i < HELD; i++) ASSERT((held[i] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0);
+    ASSERT(held[HELD - 1] > 1024);
+    char exe[600], o[4096];
+    snprintf(exe, sizeof exe, "%s/hostile", code_dir);
+    for (int isolate = 1; isolate >= 0; isolate--) {
+        const char *argv[] = { isolate ? "/var/task/hostile" : exe, "whoami", NULL };
+        sbx_spec_t s;
+        spec_init(&s, argv);
+        s.isolate = isolate;
+        int st = run_spec(&s, o, sizeof o, NULL);
+        ASSERT(WIFEXITED(st));
+        ASSERT_EQ(WEXITSTATUS(st), 0);
+        ASSERT_CONTAINS(o, " nofile=1024 core=0 ");
+    }
+    for (int i = 0; i < HELD; i++) close(held[i]);
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
 }
 
 TEST(plain_process_gets_a_private_tmpdir_removed_at_release)
