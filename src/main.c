@@ -9,6 +9,7 @@
 #include "core/edge.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "core/startup.h"
 #include "core/tls.h"
 #include "core/util.h"
 #include "core/version.h"
@@ -238,9 +239,12 @@ static int is_loopback(const char *host)
 static void preload_crypto(void *arg)
 {
     (void)arg;
+    nb_startup_thread("crypto");
     OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL);
+    nb_startup_mark("OpenSSL: configuration and providers");
     EVP_CIPHER_free(EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL));
     EVP_MD_free(EVP_MD_fetch(NULL, "SHA256", NULL));
+    nb_startup_mark("OpenSSL: AES-256-GCM and SHA-256 fetched");
 }
 
 static void noop_work(uv_work_t *w) { (void)w; }
@@ -263,11 +267,15 @@ static void preload_threadpool(void)
 static void preload_sandbox(void *arg)
 {
     (void)arg;
+    nb_startup_thread("sandbox");
     preload_threadpool();
+    nb_startup_mark("libuv thread pool started");
     /* the warning from here: the probe is not waited for on the main thread */
     if (!sbx_fully_isolated())
         nb_log_warn("sandbox", "functions run with reduced isolation on this host; see `nimbus doctor`");
+    nb_startup_mark("sandbox probe (namespaces, cgroups and their stale-group sweep)");
     sbx_prepare();
+    nb_startup_mark("sandbox root template");
 }
 
 /* A first start creates the root credentials: a durable write (two fsyncs)
@@ -276,7 +284,9 @@ static void preload_sandbox(void *arg)
  * syncs overlap. IAM's init, after the join, finds the file and loads it. */
 static void preload_credentials(void *arg)
 {
+    nb_startup_thread("creds");
     (void)auth_creds_init(arg);
+    nb_startup_mark("root credentials created (durable)");
 }
 
 static int daemon_run(daemon_t *d)
@@ -287,6 +297,7 @@ static int daemon_run(daemon_t *d)
         fprintf(stderr, "nimbus: cannot create data directory %s: %s\n", d->cfg.data_dir, strerror(errno));
         return 1;
     }
+    nb_startup_mark("data directory");
     d->loop = uv_default_loop();
     d->ctx.loop = d->loop;
     d->ctx.cfg = &d->cfg;
@@ -305,6 +316,7 @@ static int daemon_run(daemon_t *d)
         return 1;
     }
     d->cfg.listen_port = port;
+    nb_startup_mark("edge listening");
     char creds_path[PATH_MAX + 32];
     snprintf(creds_path, sizeof creds_path, "%s/credentials.json", d->cfg.data_dir);
     uv_thread_t creds;
@@ -312,7 +324,9 @@ static int daemon_run(daemon_t *d)
                        uv_thread_create(&creds, preload_credentials, &d->ctx) == 0;
     store_crypto_set_key_file(nb_config_get(&d->cfg, "store.master_key_file"));
     rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, NULL);
+    nb_startup_mark("store open");
     if (creds_thread) uv_thread_join(&creds);
+    if (creds_thread) nb_startup_mark("waited for the root credentials");
     if (rc != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d->cfg.data_dir, rc);
         return 1;
@@ -322,6 +336,7 @@ static int daemon_run(daemon_t *d)
         store_close(d->ctx.store);
         return 1;
     }
+    if (d->tls_edge) nb_startup_mark("TLS listener");
     const char *h = d->cfg.listen_host;
     int v6 = strchr(h, ':') != NULL;
     snprintf(d->cfg.endpoint_url, sizeof d->cfg.endpoint_url, "http://%s%s%s:%d", v6 ? "[" : "",
@@ -333,9 +348,11 @@ static int daemon_run(daemon_t *d)
             return 1;
         }
         nb_log_debug("nimbus", "service %s ready in %lld us", nb_services[i]->name, (long long)(nb_now_us() - t0));
+        nb_startup_mark("service %s", nb_services[i]->name);
     }
     nb_log_debug("nimbus", "started in %lld us (store, listener, services)", (long long)(nb_now_us() - d->ctx.started_us));
     write_endpoint_file(d);
+    nb_startup_mark("endpoint file");
     uv_signal_init(d->loop, &d->sigint);
     uv_signal_init(d->loop, &d->sigterm);
     d->sigint.data = d->sigterm.data = d;
@@ -345,6 +362,7 @@ static int daemon_run(daemon_t *d)
            d->cfg.endpoint_url, d->cfg.data_dir, d->cfg.region, d->cfg.account);
     printf("try:  aws --endpoint-url %s dynamodb list-tables\n", d->cfg.endpoint_url);
     fflush(stdout);
+    nb_startup_mark("signals, banner; entering the loop (ready)");
     uv_run(d->loop, UV_RUN_DEFAULT);
     uv_loop_close(d->loop);
     return 0;
@@ -358,6 +376,7 @@ static int cmd_up(int argc, char **argv)
             return 0;
         }
     static daemon_t d;
+    nb_startup_trace_init();
     if (nb_config_load(&d.cfg, argc, argv) != 0) return 2;
     nb_log_set_level(d.cfg.log_level);
     if (d.cfg.auth_open && !is_loopback(d.cfg.listen_host)) {
@@ -365,10 +384,12 @@ static int cmd_up(int argc, char **argv)
                         "addresses, not %s\n", d.cfg.listen_host);
         return 2;
     }
+    nb_startup_mark("configuration");
     uv_thread_t preload[2];
     int npreload = 0;
     if (uv_thread_create(&preload[npreload], preload_crypto, NULL) == 0) npreload++;
     if (uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
+    nb_startup_mark("preload threads created");
     int rc = daemon_run(&d);
     for (int i = 0; i < npreload; i++) uv_thread_join(&preload[i]);
     nb_config_free(&d.cfg);

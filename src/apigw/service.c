@@ -8,6 +8,7 @@
 #include "apigw/apigw_int.h"
 #include "apigw/throttle.h"
 #include "core/log.h"
+#include "core/startup.h"
 
 static const nb_op_t ops[] = {
     {"CreateApi", apigw__op_v2_create_api, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis", NULL, "POST /v2/apis", 0},
@@ -127,6 +128,7 @@ static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "
 static int apigw_init(nb_ctx_t *ctx)
 {
     if (apigw__state_load(ctx) != 0) return -1;
+    nb_startup_mark("apigw: APIs, keys and plans loaded");
     return apigw__quota_init(ctx);
 }
 

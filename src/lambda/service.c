@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/service.h"
+#include "core/startup.h"
 #include "core/util.h"
 #include "sandbox/sandbox.h"
 #include <stdio.h>
@@ -198,10 +199,15 @@ static int runtimes_pending;
 static void write_runtimes_work(void *arg)
 {
     (void)arg;
+    nb_startup_thread("pool");
     log_ready();
+    nb_startup_mark("lambda: isolation settled (waits for the sandbox probe)");
     write_runtimes();
+    nb_startup_mark("lambda: runtime files compared or written");
     install_self();
+    nb_startup_mark("lambda: native runner linked");
     lambda__sealed_migrate();
+    nb_startup_mark("lambda: sealed-code migration and unpack-directory sweep");
 }
 
 /* On libuv's pool, which is already running (src/main.c): creating a thread
@@ -297,14 +303,19 @@ static int lambda_init(nb_ctx_t *ctx)
     s->proactive = (int)nb_config_get_long(cfg, "lambda.proactive_init", 1);
     long cores = sysconf(_SC_NPROCESSORS_ONLN), pace = nb_config_get_long(cfg, "lambda.scale_pacing", 1);
     s->pace_min = pace <= 0 ? 0 : pace > 1 ? (unsigned)pace : (unsigned)(cores > 0 ? cores : 1);
+    nb_startup_mark("lambda: directories, settings");
     lambda__inst_reap_orphans();
+    nb_startup_mark("lambda: orphan instances reaped");
     lambda__sealed_init();     /* on failure (logged) functions cannot be created or run */
+    nb_startup_mark("lambda: code key, unpack directory");
     runtimes_start(ctx->loop);
     lambda__logs_init();
+    nb_startup_mark("lambda: logs");
     lambda__pool_start();
     s->started = 1;
     lambda__settings_resume();
     lambda__async_init();
+    nb_startup_mark("lambda: pools, settings, async queue");
     return 0;
 }
 
