@@ -386,7 +386,9 @@ class FunctionCodeAtRestTest(unittest.TestCase):
         up = self.unpack_dir()
         self.assertEqual(self.nimbus.stop(), 0)
         shutil.rmtree(up)
-        # what an older nimbus kept: HEX.zip and its unpacked tree, layers/NAME/VER.zip, opt/
+        # what an older nimbus kept: HEX.zip and its unpacked tree, layers/NAME/VER.zip, opt/ —
+        # and no DATA/lambda/layout (this nimbus writes it once the layout is sealed)
+        os.unlink(os.path.join(self.data, "lambda", "layout"))
         for p in self.sealed_code():
             hexname = os.path.basename(p)[:-len(".sealed")]
             os.unlink(p)
@@ -412,6 +414,8 @@ class FunctionCodeAtRestTest(unittest.TestCase):
         self.assertTrue(self.sealed_code())
         self.assertTrue(os.path.exists(os.path.join(ld, "1.sealed")))
         self.assertEqual(self.lam().get_layer_version_by_arn(Arn=lv_arn)["Version"], 1)
+        with open(os.path.join(self.data, "lambda", "layout")) as f:
+            self.assertEqual(f.read(), "sealed 1\n")
 
     def test_4_deletes_remove_sealed_files_and_unpacked_trees(self):
         lam = self.lam()
