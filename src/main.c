@@ -270,6 +270,7 @@ static void preload_sandbox(void *arg)
     nb_startup_thread("sandbox");
     preload_threadpool();
     nb_startup_mark("libuv thread pool started");
+    nb_startup_wait();         /* not needed to answer: after the loop runs */
     /* the warning from here: the probe is not waited for on the main thread */
     if (!sbx_fully_isolated())
         nb_log_warn("sandbox", "functions run with reduced isolation on this host; see `nimbus doctor`");
@@ -363,6 +364,7 @@ static int daemon_run(daemon_t *d)
     printf("try:  aws --endpoint-url %s dynamodb list-tables\n", d->cfg.endpoint_url);
     fflush(stdout);
     nb_startup_mark("signals, banner; entering the loop (ready)");
+    nb_startup_open();
     uv_run(d->loop, UV_RUN_DEFAULT);
     uv_loop_close(d->loop);
     return 0;
@@ -377,20 +379,24 @@ static int cmd_up(int argc, char **argv)
         }
     static daemon_t d;
     nb_startup_trace_init();
-    if (nb_config_load(&d.cfg, argc, argv) != 0) return 2;
-    nb_log_set_level(d.cfg.log_level);
-    if (d.cfg.auth_open && !is_loopback(d.cfg.listen_host)) {
-        fprintf(stderr, "nimbus: --auth open accepts anyone's credentials; it only listens on loopback "
-                        "addresses, not %s\n", d.cfg.listen_host);
-        return 2;
-    }
-    nb_startup_mark("configuration");
+    nb_startup_hold();
+    /* OpenSSL's preload first: at a restart the store's key check waits
+     * for it, and it needs no configuration */
     uv_thread_t preload[2];
     int npreload = 0;
     if (uv_thread_create(&preload[npreload], preload_crypto, NULL) == 0) npreload++;
-    if (uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
+    int rc = nb_config_load(&d.cfg, argc, argv) != 0 ? 2 : 0;
+    if (rc == 0) nb_log_set_level(d.cfg.log_level);
+    if (rc == 0 && d.cfg.auth_open && !is_loopback(d.cfg.listen_host)) {
+        fprintf(stderr, "nimbus: --auth open accepts anyone's credentials; it only listens on loopback "
+                        "addresses, not %s\n", d.cfg.listen_host);
+        rc = 2;
+    }
+    nb_startup_mark("configuration");
+    if (rc == 0 && uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
     nb_startup_mark("preload threads created");
-    int rc = daemon_run(&d);
+    if (rc == 0) rc = daemon_run(&d);
+    nb_startup_open();         /* a failed start: the preload thread must not wait for ever */
     for (int i = 0; i < npreload; i++) uv_thread_join(&preload[i]);
     nb_config_free(&d.cfg);
     return rc;

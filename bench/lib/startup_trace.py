@@ -1,7 +1,8 @@
-"""startup_trace.py NIMBUS [RUNS] — where `nimbus up`'s start-up time goes, step by step.
+"""startup_trace.py RUNS NIMBUS... — where `nimbus up`'s start-up time goes, step by step.
 
-Runs RUNS (default 10) first starts (empty data directory) and as many restarts
-(same directory), each like bench/lib/startup.py (clock from just before
+For each binary, RUNS rounds of a first start (empty data directory) then a
+restart (same directory), the binaries interleaved round by round (the
+machine's load then weighs on all alike); each start like bench/lib/startup.py (clock from just before
 Popen, stop at the status line of GET /_nimbus/health), with
 NIMBUS_STARTUP_TRACE=1 and NIMBUS_STARTUP_T0 (this process's CLOCK_MONOTONIC
 microseconds, taken just before Popen) so nimbus's step lines
@@ -73,19 +74,22 @@ def report(kind, runs):
 
 
 def main():
-    nimbus = sys.argv[1]
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    n = int(sys.argv[1])
+    bins = sys.argv[2:]
     base = tempfile.mkdtemp(prefix="nimbus-trace-")
-    data = os.path.join(base, "data")
     try:
-        fresh, again = [], []
+        res = {b: ([], []) for b in bins}
         for _ in range(n):
-            shutil.rmtree(data, ignore_errors=True)
-            fresh.append(one(nimbus, data))
-        for _ in range(n):
-            again.append(one(nimbus, data))
-        report("first start", fresh)
-        report("restart", again)
+            for i, b in enumerate(bins):
+                data = os.path.join(base, "d%d" % i)
+                shutil.rmtree(data, ignore_errors=True)
+                res[b][0].append(one(b, data))
+            for i, b in enumerate(bins):
+                res[b][1].append(one(b, os.path.join(base, "d%d" % i)))
+        for b in bins:
+            print("\n==== %s" % b)
+            report("first start", res[b][0])
+            report("restart", res[b][1])
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -4,6 +4,7 @@
  * thread are its own steps' costs. */
 #include "core/startup.h"
 #include "core/util.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,4 +55,32 @@ void nb_startup_mark(const char *fmt, ...)
     size_t len = m < 0 ? (size_t)n : (size_t)n + (size_t)m < sizeof line - 1 ? (size_t)n + (size_t)m : sizeof line - 2;
     line[len++] = '\n';
     (void)!write(2, line, len);
+}
+
+/* ---- the gate --------------------------------------------------------------- */
+
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_open = 1;
+
+void nb_startup_hold(void)
+{
+    pthread_mutex_lock(&gate_mu);
+    gate_open = 0;
+    pthread_mutex_unlock(&gate_mu);
+}
+
+void nb_startup_open(void)
+{
+    pthread_mutex_lock(&gate_mu);
+    gate_open = 1;
+    pthread_cond_broadcast(&gate_cv);
+    pthread_mutex_unlock(&gate_mu);
+}
+
+void nb_startup_wait(void)
+{
+    pthread_mutex_lock(&gate_mu);
+    while (!gate_open) pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
 }

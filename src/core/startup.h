@@ -20,4 +20,16 @@ void nb_startup_thread(const char *name);
 /* The step named by the printf format just ended on this thread. */
 void nb_startup_mark(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The start-up gate. Work that readiness does not need (the sandbox probe,
+ * Lambda's runtime files and sealed-code sweep) waits with
+ * nb_startup_wait() so that it does not take a CPU from the steps that do
+ * — this host has two. The gate is open unless `nimbus up` closed it at its
+ * start (nb_startup_hold); main opens it as it enters the loop
+ * (nb_startup_open), and so does anyone on the loop thread that is about to
+ * wait for such work (it is needed now), so the gate can never deadlock. */
+void nb_startup_hold(void);
+void nb_startup_open(void);
+/* Block until the gate is open; never on the loop thread. */
+void nb_startup_wait(void);
+
 #endif

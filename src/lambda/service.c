@@ -200,6 +200,7 @@ static void write_runtimes_work(void *arg)
 {
     (void)arg;
     nb_startup_thread("pool");
+    nb_startup_wait();         /* not needed to answer: after the loop runs */
     log_ready();
     nb_startup_mark("lambda: isolation settled (waits for the sandbox probe)");
     write_runtimes();
@@ -229,6 +230,7 @@ void lambda__runtimes_ready(void)
 {
     if (!runtimes_pending) return;
     runtimes_pending = 0;
+    nb_startup_open();         /* needed now: the job must not wait for the loop */
     uv_sem_wait(&runtimes_done);
     uv_sem_destroy(&runtimes_done);
 }
@@ -244,6 +246,7 @@ static void runtimes_start(uv_loop_t *loop)
         uv_sem_destroy(&runtimes_done);
     }
     free(w);
+    nb_startup_open();         /* run here, on the loop thread: must not wait for the gate */
     write_runtimes_work(NULL);
 }
 
