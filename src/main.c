@@ -177,15 +177,23 @@ static void on_signal(uv_signal_t *h, int signum)
     if (d->tls_edge) nb_http_server_stop(d->tls_edge, on_edge_stopped, d);
 }
 
+/* DATA/endpoint, informational (for `nimbus env`): not worth an fsync at
+ * start-up. Written as soon as the edge listens — while the store opens —
+ * since a client that reads it and connects waits in the accept queue. */
 static void write_endpoint_file(const daemon_t *d)
 {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/endpoint", d->cfg.data_dir);
     char line[400];
     int n = snprintf(line, sizeof line, "%s\n", d->cfg.endpoint_url);
-    /* informational (for `nimbus env`): not worth an fsync at start-up */
     if (nb_write_file_replace(path, line, (size_t)n, 0600, 0) != 0)
         nb_log_warn("nimbus", "cannot write %s: %s", path, strerror(errno));
+}
+
+static void write_https_endpoint_file(const daemon_t *d)
+{
+    char path[PATH_MAX + 32];
+    int n;
     /* DATA/endpoint-https: "URL\nCA\n" while a TLS listener is configured (CA:
      * the generated self-signed certificate's absolute path, empty for a
      * configured certificate); removed when not, so `nimbus env` never
@@ -243,8 +251,9 @@ static void preload_crypto(void *arg)
     OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL);
     nb_startup_mark("OpenSSL: configuration and providers");
     EVP_CIPHER_free(EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL));
+    nb_startup_mark("OpenSSL: ciphers (AES-256-GCM) fetched");
     EVP_MD_free(EVP_MD_fetch(NULL, "SHA256", NULL));
-    nb_startup_mark("OpenSSL: AES-256-GCM and SHA-256 fetched");
+    nb_startup_mark("OpenSSL: digests (SHA-256) fetched");
 }
 
 static void noop_work(uv_work_t *w) { (void)w; }
@@ -317,7 +326,13 @@ static int daemon_run(daemon_t *d)
         return 1;
     }
     d->cfg.listen_port = port;
+    const char *h = d->cfg.listen_host;
+    int v6 = strchr(h, ':') != NULL;
+    snprintf(d->cfg.endpoint_url, sizeof d->cfg.endpoint_url, "http://%s%s%s:%d", v6 ? "[" : "",
+             strcmp(h, "0.0.0.0") == 0 ? "127.0.0.1" : h, v6 ? "]" : "", port);
     nb_startup_mark("edge listening");
+    write_endpoint_file(d);
+    nb_startup_mark("endpoint file");
     char creds_path[PATH_MAX + 32];
     snprintf(creds_path, sizeof creds_path, "%s/credentials.json", d->cfg.data_dir);
     uv_thread_t creds;
@@ -338,10 +353,6 @@ static int daemon_run(daemon_t *d)
         return 1;
     }
     if (d->tls_edge) nb_startup_mark("TLS listener");
-    const char *h = d->cfg.listen_host;
-    int v6 = strchr(h, ':') != NULL;
-    snprintf(d->cfg.endpoint_url, sizeof d->cfg.endpoint_url, "http://%s%s%s:%d", v6 ? "[" : "",
-             strcmp(h, "0.0.0.0") == 0 ? "127.0.0.1" : h, v6 ? "]" : "", port);
     for (size_t i = 0; nb_services[i]; i++) {
         uint64_t t0 = nb_now_us();
         if (nb_services[i]->init && nb_services[i]->init(&d->ctx) != 0) {
@@ -352,8 +363,8 @@ static int daemon_run(daemon_t *d)
         nb_startup_mark("service %s", nb_services[i]->name);
     }
     nb_log_debug("nimbus", "started in %lld us (store, listener, services)", (long long)(nb_now_us() - d->ctx.started_us));
-    write_endpoint_file(d);
-    nb_startup_mark("endpoint file");
+    write_https_endpoint_file(d);
+    nb_startup_mark("HTTPS endpoint file");
     uv_signal_init(d->loop, &d->sigint);
     uv_signal_init(d->loop, &d->sigterm);
     d->sigint.data = d->sigterm.data = d;
