@@ -8,6 +8,8 @@
  *   DATA/lambda/layers/LAYER/VER.sealed      a layer version's zip,
  *                                            context "lambda.layer LAYER"
  *   DATA/lambda/layers/LAYER/staged-*.sealed an upload waiting for its number
+ *   DATA/lambda/layout                       "sealed 1": an older plaintext layout
+ *                                            was migrated (lambda__sealed_migrate)
  * The unpacked trees that instances mount at /var/task and /opt live only in
  * UNPACK (lambda__svc.unpack_dir): a 0700 directory on a RAM file system
  * (/run/nimbus/ID when /run is tmpfs, else /dev/shm/nimbus-UID/ID; config
