@@ -9,6 +9,7 @@
 #include "core/edge.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "core/startup.h"
 #include "core/tls.h"
 #include "core/util.h"
 #include "core/version.h"
@@ -178,15 +179,23 @@ static void on_signal(uv_signal_t *h, int signum)
     if (d->tls_edge) nb_http_server_stop(d->tls_edge, on_edge_stopped, d);
 }
 
+/* DATA/endpoint, informational (for `nimbus env`): not worth an fsync at
+ * start-up. Written as soon as the edge listens — while the store opens —
+ * since a client that reads it and connects waits in the accept queue. */
 static void write_endpoint_file(const daemon_t *d)
 {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/endpoint", d->cfg.data_dir);
     char line[400];
     int n = snprintf(line, sizeof line, "%s\n", d->cfg.endpoint_url);
-    /* informational (for `nimbus env`): not worth an fsync at start-up */
     if (nb_write_file_replace(path, line, (size_t)n, 0600, 0) != 0)
         nb_log_warn("nimbus", "cannot write %s: %s", path, strerror(errno));
+}
+
+static void write_https_endpoint_file(const daemon_t *d)
+{
+    char path[PATH_MAX + 32];
+    int n;
     /* DATA/endpoint-https: "URL\nCA\n" while a TLS listener is configured (CA:
      * the generated self-signed certificate's absolute path, empty for a
      * configured certificate); removed when not, so `nimbus env` never
@@ -240,9 +249,13 @@ static int is_loopback(const char *host)
 static void preload_crypto(void *arg)
 {
     (void)arg;
+    nb_startup_thread("crypto");
     OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL);
+    nb_startup_mark("OpenSSL: configuration and providers");
     EVP_CIPHER_free(EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL));
+    nb_startup_mark("OpenSSL: ciphers (AES-256-GCM) fetched");
     EVP_MD_free(EVP_MD_fetch(NULL, "SHA256", NULL));
+    nb_startup_mark("OpenSSL: digests (SHA-256) fetched");
 }
 
 static void noop_work(uv_work_t *w) { (void)w; }
@@ -265,11 +278,16 @@ static void preload_threadpool(void)
 static void preload_sandbox(void *arg)
 {
     (void)arg;
+    nb_startup_thread("sandbox");
     preload_threadpool();
+    nb_startup_mark("libuv thread pool started");
+    nb_startup_wait();         /* not needed to answer: after the loop runs */
     /* the warning from here: the probe is not waited for on the main thread */
     if (!sbx_fully_isolated())
         nb_log_warn("sandbox", "functions run with reduced isolation on this host; see `nimbus doctor`");
+    nb_startup_mark("sandbox probe (namespaces, cgroups and their stale-group sweep)");
     sbx_prepare();
+    nb_startup_mark("sandbox root template");
 }
 
 /* A first start creates the root credentials: a durable write (two fsyncs)
@@ -278,7 +296,9 @@ static void preload_sandbox(void *arg)
  * syncs overlap. IAM's init, after the join, finds the file and loads it. */
 static void preload_credentials(void *arg)
 {
+    nb_startup_thread("creds");
     (void)auth_creds_init(arg);
+    nb_startup_mark("root credentials created (durable)");
 }
 
 static int daemon_run(daemon_t *d)
@@ -289,6 +309,7 @@ static int daemon_run(daemon_t *d)
         fprintf(stderr, "nimbus: cannot create data directory %s: %s\n", d->cfg.data_dir, strerror(errno));
         return 1;
     }
+    nb_startup_mark("data directory");
     d->loop = uv_default_loop();
     d->ctx.loop = d->loop;
     d->ctx.cfg = &d->cfg;
@@ -307,6 +328,13 @@ static int daemon_run(daemon_t *d)
         return 1;
     }
     d->cfg.listen_port = port;
+    const char *h = d->cfg.listen_host;
+    int v6 = strchr(h, ':') != NULL;
+    snprintf(d->cfg.endpoint_url, sizeof d->cfg.endpoint_url, "http://%s%s%s:%d", v6 ? "[" : "",
+             strcmp(h, "0.0.0.0") == 0 ? "127.0.0.1" : h, v6 ? "]" : "", port);
+    nb_startup_mark("edge listening");
+    write_endpoint_file(d);
+    nb_startup_mark("endpoint file");
     char creds_path[PATH_MAX + 32];
     snprintf(creds_path, sizeof creds_path, "%s/credentials.json", d->cfg.data_dir);
     uv_thread_t creds;
@@ -314,7 +342,9 @@ static int daemon_run(daemon_t *d)
                        uv_thread_create(&creds, preload_credentials, &d->ctx) == 0;
     store_crypto_set_key_file(nb_config_get(&d->cfg, "store.master_key_file"));
     rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, NULL);
+    nb_startup_mark("store open");
     if (creds_thread) uv_thread_join(&creds);
+    if (creds_thread) nb_startup_mark("waited for the root credentials");
     if (rc != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d->cfg.data_dir, rc);
         return 1;
@@ -324,10 +354,7 @@ static int daemon_run(daemon_t *d)
         store_close(d->ctx.store);
         return 1;
     }
-    const char *h = d->cfg.listen_host;
-    int v6 = strchr(h, ':') != NULL;
-    snprintf(d->cfg.endpoint_url, sizeof d->cfg.endpoint_url, "http://%s%s%s:%d", v6 ? "[" : "",
-             strcmp(h, "0.0.0.0") == 0 ? "127.0.0.1" : h, v6 ? "]" : "", port);
+    if (d->tls_edge) nb_startup_mark("TLS listener");
     for (size_t i = 0; nb_services[i]; i++) {
         uint64_t t0 = nb_now_us();
         if (nb_services[i]->init && nb_services[i]->init(&d->ctx) != 0) {
@@ -335,9 +362,11 @@ static int daemon_run(daemon_t *d)
             return 1;
         }
         nb_log_debug("nimbus", "service %s ready in %lld us", nb_services[i]->name, (long long)(nb_now_us() - t0));
+        nb_startup_mark("service %s", nb_services[i]->name);
     }
     nb_log_debug("nimbus", "started in %lld us (store, listener, services)", (long long)(nb_now_us() - d->ctx.started_us));
-    write_endpoint_file(d);
+    write_https_endpoint_file(d);
+    nb_startup_mark("HTTPS endpoint file");
     uv_signal_init(d->loop, &d->sigint);
     uv_signal_init(d->loop, &d->sigterm);
     d->sigint.data = d->sigterm.data = d;
@@ -347,6 +376,8 @@ static int daemon_run(daemon_t *d)
            d->cfg.endpoint_url, d->cfg.data_dir, d->cfg.region, d->cfg.account);
     printf("try:  aws --endpoint-url %s dynamodb list-tables\n", d->cfg.endpoint_url);
     fflush(stdout);
+    nb_startup_mark("signals, banner; entering the loop (ready)");
+    nb_startup_open();
     uv_run(d->loop, UV_RUN_DEFAULT);
     uv_loop_close(d->loop);
     return 0;
@@ -360,18 +391,25 @@ static int cmd_up(int argc, char **argv)
             return 0;
         }
     static daemon_t d;
-    if (nb_config_load(&d.cfg, argc, argv) != 0) return 2;
-    nb_log_set_level(d.cfg.log_level);
-    if (d.cfg.auth_open && !is_loopback(d.cfg.listen_host)) {
-        fprintf(stderr, "nimbus: --auth open accepts anyone's credentials; it only listens on loopback "
-                        "addresses, not %s\n", d.cfg.listen_host);
-        return 2;
-    }
+    nb_startup_trace_init();
+    nb_startup_hold();
+    /* OpenSSL's preload first: at a restart the store's key check waits
+     * for it, and it needs no configuration */
     uv_thread_t preload[2];
     int npreload = 0;
     if (uv_thread_create(&preload[npreload], preload_crypto, NULL) == 0) npreload++;
-    if (uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
-    int rc = daemon_run(&d);
+    int rc = nb_config_load(&d.cfg, argc, argv) != 0 ? 2 : 0;
+    if (rc == 0) nb_log_set_level(d.cfg.log_level);
+    if (rc == 0 && d.cfg.auth_open && !is_loopback(d.cfg.listen_host)) {
+        fprintf(stderr, "nimbus: --auth open accepts anyone's credentials; it only listens on loopback "
+                        "addresses, not %s\n", d.cfg.listen_host);
+        rc = 2;
+    }
+    nb_startup_mark("configuration");
+    if (rc == 0 && uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
+    nb_startup_mark("preload threads created");
+    if (rc == 0) rc = daemon_run(&d);
+    nb_startup_open();         /* a failed start: the preload thread must not wait for ever */
     for (int i = 0; i < npreload; i++) uv_thread_join(&preload[i]);
     nb_config_free(&d.cfg);
     return rc;

@@ -12,6 +12,11 @@
  * quota after a crash. UpdateUsage writes its counter at once and answers
  * once it is durable.
  *
+ * The stored counters are loaded when first needed (ensure_loaded, at the top
+ * of every function below that reads or changes a counter), not at start-up:
+ * readiness does not wait for a scan and parse of every (plan, key) record,
+ * and nothing can see or count into a table the records are not in yet.
+ *
  * Record (JSON): {"kind":"DAY"|"WEEK"|"MONTH","period":P,"used":N,"days":{"D":n,...}}
  *   period  the index of the quota period "used" counts (days / Monday-weeks /
  *           months since the epoch); a request in a later period starts at 0
@@ -44,6 +49,7 @@ typedef struct counter {
 } counter_t;
 
 static counter_t *table[NBUCKETS];
+static nb_ctx_t *loaded_from;   /* set by apigw__quota_init: the counters still to load */
 static uv_timer_t flush_timer;
 static int timer_on;
 static int n_dirty;
@@ -119,8 +125,11 @@ static long long day_count(const counter_t *c, long long d)
     return c->day[s] == d ? c->per_day[s] : 0;
 }
 
+static void ensure_loaded(void);
+
 int apigw__quota_take(const char *name, const char *period, long long limit, uint64_t now_ms)
 {
+    ensure_loaded();
     counter_t *c = find(name, 1);
     long long d = (long long)(now_ms / 86400000ull);
     roll(c, kind_of(period), d);
@@ -141,6 +150,7 @@ int apigw__quota_take(const char *name, const char *period, long long limit, uin
 json_t *apigw__quota_usage(const char *name, const char *period, long long limit, long long from_day,
                            long long to_day, uint64_t now_ms)
 {
+    ensure_loaded();
     counter_t *c = find(name, 0);
     char k = kind_of(period);
     long long today = (long long)(now_ms / 86400000ull), cur = period_of_day(k, today);
@@ -164,6 +174,7 @@ json_t *apigw__quota_usage(const char *name, const char *period, long long limit
 json_t *apigw__quota_set_remaining(const char *name, const char *period, long long limit, long long remaining,
                                    uint64_t now_ms)
 {
+    ensure_loaded();
     counter_t *c = find(name, 1);
     roll(c, kind_of(period), (long long)(now_ms / 86400000ull));
     c->used = limit - remaining;   /* the caller writes the record at once */
@@ -172,6 +183,7 @@ json_t *apigw__quota_set_remaining(const char *name, const char *period, long lo
 
 json_t *apigw__quota_record(const char *name)
 {
+    ensure_loaded();
     counter_t *c = find(name, 0);
     if (!c) return NULL;
     json_t *days = json_object();
@@ -203,6 +215,7 @@ static int on_drop(void *arg, const void *key, size_t klen, const void *val, siz
 
 void apigw__quota_drop(const char *prefix)
 {
+    ensure_loaded();
     size_t pl = strlen(prefix);
     for (size_t i = 0; i < NBUCKETS; i++)
         for (counter_t **p = &table[i]; *p;) {
@@ -299,16 +312,29 @@ static void on_flush(uv_timer_t *t)
     flush();
 }
 
+/* The stored counters into the table, once, before any counter is read or
+ * changed. The loop thread, with no transaction of this module open. */
+static void ensure_loaded(void)
+{
+    nb_ctx_t *ctx = loaded_from;
+    if (!ctx) return;
+    loaded_from = NULL;
+    store_txn_t *t;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) {
+        nb_log_error("apigw", "usage counters could not be read: counting starts from zero");
+        return;
+    }
+    uint64_t t0 = nb_now_us();
+    store_scan(t, APIGW_KS, "u/", 2, "u0", 2, 0, on_loaded, NULL);   /* '0' follows '/' */
+    store_abort(t);
+    nb_log_debug("apigw", "usage counters loaded in %llu us", (unsigned long long)(nb_now_us() - t0));
+}
+
 int apigw__quota_init(nb_ctx_t *ctx)
 {
     if (!ctx->store) return 0;
-    store_txn_t *t;
-    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return -1;
-    store_scan(t, APIGW_KS, "u/", 2, "u0", 2, 0, on_loaded, NULL);   /* '0' follows '/' */
-    store_abort(t);
+    loaded_from = ctx;             /* loaded when first needed: ensure_loaded */
     n_dirty = 0;
-    for (size_t i = 0; i < NBUCKETS; i++)
-        for (counter_t *c = table[i]; c; c = c->next) c->dirty = 0;
     uv_timer_init(ctx->loop, &flush_timer);
     uv_timer_start(&flush_timer, on_flush, FLUSH_MS, FLUSH_MS);
     uv_unref((uv_handle_t *)&flush_timer);   /* never what keeps the loop alive */
@@ -333,6 +359,7 @@ void apigw__quota_reset(void)
 void apigw__quota_stop(void)
 {
     flush();
+    loaded_from = NULL;
     if (timer_on) {
         uv_timer_stop(&flush_timer);
         uv_close((uv_handle_t *)&flush_timer, NULL);

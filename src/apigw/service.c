@@ -9,6 +9,7 @@
 #include "apigw/throttle.h"
 #include "core/log.h"
 #include "logs/logs.h"
+#include "core/startup.h"
 
 static const nb_op_t ops[] = {
     {"CreateApi", apigw__op_v2_create_api, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/apis", NULL, "POST /v2/apis", 0},
@@ -129,6 +130,7 @@ static int apigw_init(nb_ctx_t *ctx)
 {
     logs_start(ctx);   /* stages' access logs (access_log.c) */
     if (apigw__state_load(ctx) != 0) return -1;
+    nb_startup_mark("apigw: APIs, keys and plans loaded");
     return apigw__quota_init(ctx);
 }
 

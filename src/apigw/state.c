@@ -45,7 +45,9 @@ int apigw__state_load(nb_ctx_t *ctx)
     if (!ctx->store) return 0;
     store_txn_t *t;
     if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return -1;
-    store_scan(t, APIGW_KS, NULL, 0, NULL, 0, 0, load_one, NULL);
+    /* every record but the usage counters ("u/…", quota.c loads them when first needed) */
+    store_scan(t, APIGW_KS, NULL, 0, "u/", 2, 0, load_one, NULL);
+    store_scan(t, APIGW_KS, "u0", 2, NULL, 0, 0, load_one, NULL);   /* '0' follows '/' */
     store_abort(t);
     nb_log_info("apigw", "ready: %zu APIs, %zu API keys, %zu usage plans", json_object_size(apigw__svc.apis),
                 json_object_size(apigw__svc.keys), json_object_size(apigw__svc.plans));

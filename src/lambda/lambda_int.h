@@ -258,7 +258,9 @@ int lambda__opt_build(json_t *layer_arns, const char *dir, char *err, size_t err
 /* The file key and the unpack directory; loop, at start. 0 or -1 (logged). */
 int lambda__sealed_init(void);
 /* Seal the plaintext layout of an older nimbus (zips and trees under
- * DATA/lambda) and remove it. Worker thread, before any instance starts. */
+ * DATA/lambda) and remove it, once (DATA/lambda/layout); finish interrupted
+ * deletions; sweep orphaned unpack directories. Worker thread, at start-up:
+ * loop code touching those directories first waits (lambda__runtimes_ready). */
 void lambda__sealed_migrate(void);
 /* DATA/lambda/code/NAME/HEX.sealed and its context. 0, or -1 (too long). */
 int lambda__code_sealed(const char *name, const char *hex, char *path, size_t cap, char *ctx, size_t ctxcap);

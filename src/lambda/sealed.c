@@ -8,6 +8,8 @@
  *   DATA/lambda/layers/LAYER/VER.sealed      a layer version's zip,
  *                                            context "lambda.layer LAYER"
  *   DATA/lambda/layers/LAYER/staged-*.sealed an upload waiting for its number
+ *   DATA/lambda/layout                       "sealed 1": an older plaintext layout
+ *                                            was migrated (lambda__sealed_migrate)
  * The unpacked trees that instances mount at /var/task and /opt live only in
  * UNPACK (lambda__svc.unpack_dir): a 0700 directory on a RAM file system
  * (/run/nimbus/ID when /run is tmpfs, else /dev/shm/nimbus-UID/ID; config
@@ -224,79 +226,77 @@ static int all_hex(const char *s, size_t n)
     return strlen(s) >= n && strspn(s, "0123456789abcdef") == n;
 }
 
-/* One function's directory: HEX.zip sealed, HEX/ trees and leftovers removed. */
-static void migrate_fn(const char *name, const char *dir, unsigned *n)
+/* Where a plain zip of the older layout goes once sealed: fills path and ctx
+ * and returns 0 when entry (in dir, of owner: a function or a layer name) is
+ * such a zip, -1 when it is not. */
+typedef int (*zip_target_fn)(const char *owner, const char *dir, const char *entry, char *path, size_t cap,
+                             char *ctx, size_t ctxcap);
+
+/* A function's HEX.zip → HEX.sealed, context "lambda.code NAME HEX". */
+static int fn_zip_target(const char *name, const char *dir, const char *entry, char *path, size_t cap, char *ctx,
+                         size_t ctxcap)
+{
+    (void)dir;
+    if (!all_hex(entry, 64) || strcmp(entry + 64, ".zip") != 0) return -1;
+    char hex[65];
+    snprintf(hex, sizeof hex, "%.64s", entry);
+    return lambda__code_sealed(name, hex, path, cap, ctx, ctxcap);
+}
+
+/* A layer's VER.zip → VER.sealed, context "lambda.layer LAYER". */
+static int layer_zip_target(const char *layer, const char *dir, const char *entry, char *path, size_t cap,
+                            char *ctx, size_t ctxcap)
+{
+    size_t digits = strspn(entry, "0123456789");
+    if (!digits || strcmp(entry + digits, ".zip") != 0) return -1;
+    if (lambda__pathf(path, cap, "%s/%.*s.sealed", dir, (int)digits, entry)) return -1;
+    return lambda__pathf(ctx, ctxcap, "lambda.layer %s", layer);
+}
+
+/* Seal the plain zip p as sp (unless an earlier, interrupted pass already
+ * did), then remove p. 0, or -1 (logged; p left as it is). */
+static int seal_zip(const char *p, const char *sp, const char *ctx)
+{
+    nb_buf_t zip = NB_BUF_INIT;
+    struct stat st;
+    int ok = stat(sp, &st) == 0 || (nb_read_file(p, &zip) == 0 && lambda__seal(sp, ctx, zip.data, zip.len) == 0);
+    OPENSSL_cleanse(zip.data, zip.len);
+    nb_buf_free(&zip);
+    if (!ok) {
+        nb_log_error("lambda", "cannot seal %s: left as it is", p);
+        return -1;
+    }
+    unlink(p);
+    return 0;
+}
+
+/* One function's or layer's directory of the older layout: its plain zips
+ * sealed (target names them); everything else but the sealed files removed
+ * — unpacked trees, unfinished ones, content-named hard links of layer zips,
+ * check trees: what is still wanted is made again in UNPACK. Adds to *n the
+ * zips sealed and to *failed those that could not be. Crash-safe: sealing
+ * writes the .sealed file atomically before the zip goes, and a zip whose
+ * .sealed exists is only removed. */
+static void migrate_dir(const char *owner, const char *dir, zip_target_fn target, unsigned *n, unsigned *failed)
 {
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || ends_with(e->d_name, ".sealed")) continue;
-        char p[PATH_MAX];
+        char p[PATH_MAX], sp[PATH_MAX], ctx[256];
         if (lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) continue;
-        if (all_hex(e->d_name, 64) && strcmp(e->d_name + 64, ".zip") == 0) {
-            char hex[65], sp[PATH_MAX], ctx[256];
-            snprintf(hex, sizeof hex, "%.64s", e->d_name);
-            nb_buf_t zip = NB_BUF_INIT;
-            struct stat st;
-            if (lambda__code_sealed(name, hex, sp, sizeof sp, ctx, sizeof ctx) == 0 &&
-                (stat(sp, &st) == 0 ||
-                 (nb_read_file(p, &zip) == 0 && lambda__seal(sp, ctx, zip.data, zip.len) == 0))) {
-                unlink(p);
-                (*n)++;
-            } else {
-                nb_log_error("lambda", "cannot seal %s: left as it is", p);
-            }
-            OPENSSL_cleanse(zip.data, zip.len);
-            nb_buf_free(&zip);
-        } else {
-            lambda__rm_rf(p);      /* unpacked trees and unfinished ones: remade in UNPACK */
-        }
+        if (target(owner, dir, e->d_name, sp, sizeof sp, ctx, sizeof ctx) != 0) lambda__rm_rf(p);
+        else if (seal_zip(p, sp, ctx) == 0) (*n)++;
+        else (*failed)++;
     }
     closedir(d);
 }
 
-/* One layer's directory: VER.zip sealed as VER.sealed; content-named zips
- * (hard links of the versions) and check trees removed. */
-static void migrate_layer(const char *layer, const char *dir, unsigned *n)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || ends_with(e->d_name, ".sealed")) continue;
-        char p[PATH_MAX];
-        if (lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) continue;
-        size_t digits = strspn(e->d_name, "0123456789");
-        if (digits && strcmp(e->d_name + digits, ".zip") == 0) {
-            char sp[PATH_MAX], ctx[256];
-            nb_buf_t zip = NB_BUF_INIT;
-            struct stat st;
-            if (!lambda__pathf(sp, sizeof sp, "%s/%.*s.sealed", dir, (int)digits, e->d_name) &&
-                !lambda__pathf(ctx, sizeof ctx, "lambda.layer %s", layer) &&
-                (stat(sp, &st) == 0 ||
-                 (nb_read_file(p, &zip) == 0 && lambda__seal(sp, ctx, zip.data, zip.len) == 0))) {
-                unlink(p);
-                (*n)++;
-            } else {
-                nb_log_error("lambda", "cannot seal %s: left as it is", p);
-            }
-            OPENSSL_cleanse(zip.data, zip.len);
-            nb_buf_free(&zip);
-        }
-    }
-    rewinddir(d);
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || ends_with(e->d_name, ".sealed")) continue;
-        size_t digits = strspn(e->d_name, "0123456789");
-        if (digits && strcmp(e->d_name + digits, ".zip") == 0) continue;   /* could not be sealed */
-        char p[PATH_MAX];
-        if (!lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) lambda__rm_rf(p);
-    }
-    closedir(d);
-}
-
-static void migrate_tree(const char *sub, void (*one)(const char *, const char *, unsigned *), unsigned *n)
+/* DATA/lambda/SUB: deletions a crash interrupted (control.c moves a
+ * directory aside as .deleted-* first) are finished; with migrate, each
+ * entry's directory is migrated (migrate_dir). */
+static void migrate_tree(const char *sub, int migrate, zip_target_fn target, unsigned *n, unsigned *failed)
 {
     char top[PATH_MAX];
     if (lambda__pathf(top, sizeof top, "%s/%s", lambda__svc.dir, sub)) return;
@@ -304,16 +304,13 @@ static void migrate_tree(const char *sub, void (*one)(const char *, const char *
     if (!d) return;
     struct dirent *e;
     while ((e = readdir(d))) {
+        char p[PATH_MAX];
         if (e->d_name[0] == '.') {
-            char p[PATH_MAX];
-            /* a deletion interrupted by a crash (control.c moves it aside first) */
             if (strncmp(e->d_name, ".deleted-", 9) == 0 && !lambda__pathf(p, sizeof p, "%s/%s", top, e->d_name))
                 lambda__rm_rf(p);
             continue;
         }
-        char p[PATH_MAX];
-        if (lambda__pathf(p, sizeof p, "%s/%s", top, e->d_name)) continue;
-        one(e->d_name, p, n);
+        if (migrate && !lambda__pathf(p, sizeof p, "%s/%s", top, e->d_name)) migrate_dir(e->d_name, p, target, n, failed);
     }
     closedir(d);
 }
@@ -358,17 +355,45 @@ static void sweep_orphans(void)
     closedir(d);
 }
 
+/* DATA/lambda/layout names the layout of DATA/lambda once an older one has
+ * been migrated: then a start no longer opens every function's and layer's
+ * directory looking for plain zips (one directory each: thousands of
+ * syscalls for thousands of functions). Written only after a pass that
+ * sealed everything; not synced: a marker lost to a power loss only costs
+ * one more (idempotent) pass. No nimbus that knows the marker writes plain
+ * zips under DATA; a data directory that an older nimbus ran on after a
+ * newer one (a downgrade) needs the marker removed by hand. */
+#define LAYOUT_MARK "sealed 1\n"
+
+static int layout_is_current(const char *path)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    int cur = nb_read_file(path, &b) == 0 && strcmp(b.data, LAYOUT_MARK) == 0;
+    nb_buf_free(&b);
+    return cur;
+}
+
+/* Runs on libuv's pool at start-up (service.c's runtimes job); every loop
+ * path that reads or changes DATA/lambda/{code,layers} or UNPACK first waits
+ * for that job (lambda__runtimes_ready), so none sees a half-migrated
+ * directory. */
 void lambda__sealed_migrate(void)
 {
     if (!lambda__svc.file_key_ok) return;
     sweep_orphans();
-    unsigned n = 0;
-    migrate_tree("code", migrate_fn, &n);
-    migrate_tree("layers", migrate_layer, &n);
+    char mark[PATH_MAX];
+    if (lambda__pathf(mark, sizeof mark, "%s/layout", lambda__svc.dir)) return;
+    int migrate = !layout_is_current(mark);
+    unsigned n = 0, failed = 0;
+    migrate_tree("code", migrate, fn_zip_target, &n, &failed);
+    migrate_tree("layers", migrate, layer_zip_target, &n, &failed);
+    if (!migrate) return;
     char opt[PATH_MAX];
     struct stat st;
     if (!lambda__pathf(opt, sizeof opt, "%s/opt", lambda__svc.dir) && lstat(opt, &st) == 0) lambda__rm_rf(opt);
     if (n) nb_log_info("lambda", "sealed %u deployment packages and layers kept in clear by an older nimbus", n);
+    if (!failed && nb_write_file_replace(mark, LAYOUT_MARK, sizeof LAYOUT_MARK - 1, 0600, 0) != 0)
+        nb_log_warn("lambda", "cannot write %s: the layout is checked again at the next start", mark);
 }
 
 /* ---- unpacking at a cold start ----------------------------------------------------------- */
@@ -515,6 +540,7 @@ static void remove_dir(const char *dir)
 
 void lambda__code_remove_all(const char *name)
 {
+    lambda__runtimes_ready();      /* the start-up migration no longer walks these */
     char dir[PATH_MAX];
     if (!lambda__pathf(dir, sizeof dir, "%s/code/%s", lambda__svc.dir, name)) remove_dir(dir);
     if (!lambda__pathf(dir, sizeof dir, "%s/code/%s", lambda__svc.unpack_dir, name)) remove_dir(dir);
@@ -547,6 +573,7 @@ static int tree_in_use(const char *dir)
 void lambda__code_gc(const char *name)
 {
     if (lambda__uploads_pending(name)) return;     /* its package is sealed but not yet recorded */
+    lambda__runtimes_ready();      /* the start-up migration no longer walks these */
     store_txn_t *t;
     if (store_begin(lambda__svc.ctx->store, STORE_READ, &t) != STORE_OK) return;
     json_t *live = json_object();
@@ -581,8 +608,13 @@ void lambda__code_gc(const char *name)
         while ((e = readdir(d))) {
             if (!all_hex(e->d_name, 64)) continue;
             const char *rest = e->d_name + 64;
-            if (pass == 0 ? strcmp(rest, ".sealed") != 0 : *rest != 0) continue;
             char hex[65], p[PATH_MAX];
+            /* a package sealed by an upload a crash interrupted (no upload is pending) */
+            if (pass == 0 && strncmp(rest, ".sealed.tmp-", 12) == 0) {
+                if (!lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) unlink(p);
+                continue;
+            }
+            if (pass == 0 ? strcmp(rest, ".sealed") != 0 : *rest != 0) continue;
             snprintf(hex, sizeof hex, "%.64s", e->d_name);
             if (json_object_get(live, hex) || lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) continue;
             if (pass == 0) unlink(p);
@@ -665,6 +697,7 @@ static void remove_stale_merges(json_t *keep)
 
 void lambda__layers_gc(void)
 {
+    lambda__runtimes_ready();      /* the start-up migration no longer walks these */
     store_txn_t *t;
     if (store_begin(lambda__svc.ctx->store, STORE_READ, &t) != STORE_OK) return;
     json_t *keep = json_object();

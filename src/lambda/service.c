@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/service.h"
+#include "core/startup.h"
 #include "core/util.h"
 #include "sandbox/sandbox.h"
 #include <stdio.h>
@@ -200,10 +201,16 @@ static int runtimes_pending;
 static void write_runtimes_work(void *arg)
 {
     (void)arg;
+    nb_startup_thread("pool");
+    nb_startup_wait();         /* not needed to answer: after the loop runs */
     log_ready();
+    nb_startup_mark("lambda: isolation settled (waits for the sandbox probe)");
     write_runtimes();
+    nb_startup_mark("lambda: runtime files compared or written");
     install_self();
+    nb_startup_mark("lambda: native runner linked");
     lambda__sealed_migrate();
+    nb_startup_mark("lambda: sealed-code migration and unpack-directory sweep");
 }
 
 /* On libuv's pool, which is already running (src/main.c): creating a thread
@@ -225,6 +232,7 @@ void lambda__runtimes_ready(void)
 {
     if (!runtimes_pending) return;
     runtimes_pending = 0;
+    nb_startup_open();         /* needed now: the job must not wait for the loop */
     uv_sem_wait(&runtimes_done);
     uv_sem_destroy(&runtimes_done);
 }
@@ -240,6 +248,7 @@ static void runtimes_start(uv_loop_t *loop)
         uv_sem_destroy(&runtimes_done);
     }
     free(w);
+    nb_startup_open();         /* run here, on the loop thread: must not wait for the gate */
     write_runtimes_work(NULL);
 }
 
@@ -299,15 +308,20 @@ static int lambda_init(nb_ctx_t *ctx)
     s->proactive = (int)nb_config_get_long(cfg, "lambda.proactive_init", 1);
     long cores = sysconf(_SC_NPROCESSORS_ONLN), pace = nb_config_get_long(cfg, "lambda.scale_pacing", 1);
     s->pace_min = pace <= 0 ? 0 : pace > 1 ? (unsigned)pace : (unsigned)(cores > 0 ? cores : 1);
+    nb_startup_mark("lambda: directories, settings");
     lambda__inst_reap_orphans();
+    nb_startup_mark("lambda: orphan instances reaped");
     lambda__sealed_init();     /* on failure (logged) functions cannot be created or run */
+    nb_startup_mark("lambda: code key, unpack directory");
     runtimes_start(ctx->loop);
     lambda__logs_init();
+    nb_startup_mark("lambda: logs");
     lambda__pool_start();
     s->started = 1;
     lambda__settings_resume();
     lambda__async_init();
     lambda__warm_start(ctx->loop);
+    nb_startup_mark("lambda: pools, settings, async queue");
     return 0;
 }
 

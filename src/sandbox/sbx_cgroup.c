@@ -19,6 +19,7 @@
 #include "sandbox/sbx_internal.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include "core/startup.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -206,6 +207,7 @@ static int make_base(const char *own, char *base, size_t cap, char *why, size_t 
         return -1;
     }
     sweep_stale(base);
+    nb_startup_mark("sandbox: stale instance groups swept in %s", base);
     return 0;
 }
 
@@ -228,6 +230,7 @@ static int daemon_base(const char *own, char *base, size_t cap, char *why, size_
         rmdir(path);
     }
     if (d) closedir(d);
+    nb_startup_mark("sandbox: stale nimbus-sbx.<pid> groups swept in %s", own);
     if (snprintf(base, cap, "%s/nimbus-sbx.%d", own, (int)getpid()) >= (int)cap) {
         snprintf(why, wcap, "cgroup path too long");
         return -1;

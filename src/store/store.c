@@ -11,6 +11,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 #include "core/log.h"
+#include "core/startup.h"
 #include "core/alloc.h"
 #include "core/arena.h"
 #include "store/store_crypto.h"
@@ -146,13 +147,44 @@ static void on_lost(void *arg)
     store_keyring_forget(s->kr);
 }
 
+/* A new store's master key: generated and made durable (the file's fsync,
+ * then its directory's) on a thread of its own while the backend creates
+ * and syncs its files on the calling one — two sequences of syncs that
+ * overlap instead of following each other. store_keyring_open, after the
+ * join, finds the file and reads it, exactly as at a restart. Only when the
+ * key is to live in DIR/master.key, that file is absent and the backend says
+ * the store is new: a store whose key file went missing still gets the
+ * "master key is missing" error, not a fresh key. A crash in between leaves
+ * a key file beside a store without a key check: the next start uses that
+ * key (as when the crash came after the key check's creation began). */
+typedef struct key_job {
+    const char *dir;           /* borrowed */
+    uv_thread_t thread;
+} key_job_t;
+
+static void make_master_key(void *arg)
+{
+    key_job_t *j = arg;
+    nb_startup_thread("key");
+    uint8_t key[STORE_CRYPTO_KEY_LEN];
+    (void)store_crypto_master_key(j->dir, 1, key);   /* a failure (logged) is met again by the keyring */
+    OPENSSL_cleanse(key, sizeof key);
+    nb_startup_mark("store: master key created (durable)");
+}
+
 int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_options_t *opts)
 {
     static const store_options_t defaults;
     if (!out || !loop || !dir || !dir[0]) return STORE_ERR_INVALID;
+    if (!opts) opts = &defaults;
     store_t *s = nb_xcalloc(1, sizeof *s);
     s->be = &store_lmdb_backend;
-    int rc = s->be->open(&s->impl, loop, dir, opts ? opts : &defaults);
+    key_job_t kj = {dir, 0};
+    int key_thread = !opts->read_only && s->be->is_new && s->be->is_new(dir) && store_crypto_key_file_missing(dir) &&
+                     uv_thread_create(&kj.thread, make_master_key, &kj) == 0;
+    int rc = s->be->open(&s->impl, loop, dir, opts);
+    if (key_thread) uv_thread_join(&kj.thread);
+    if (key_thread) nb_startup_mark("store: waited for the master key");
     if (rc == STORE_OK) {
         rc = store_keyring_open(&s->kr, s, s->be, s->impl, dir);
         if (rc != STORE_OK) s->be->close(s->impl);

@@ -77,6 +77,11 @@ typedef struct store_backend {
      * thread when such commits turn out lost — their callbacks get an
      * error — so that store.c drops what it cached from them (data keys). */
     void (*set_lost_hook)(void *impl, void (*fn)(void *arg), void *arg);
+
+    /* Optional (NULL: unknown). 1 when open() on dir would create a new,
+     * empty store (nothing of one there yet), else 0. Lets store.c make a
+     * new store's master key while the backend creates its files. */
+    int (*is_new)(const char *dir);
 } store_backend_t;
 
 /* The embedded LMDB backend (store_lmdb.c). */

@@ -6,6 +6,7 @@
  * seal/open only sets the nonce — no allocation, no key schedule per value.
  * Invariant: a store_aead_t is used by one thread at a time (the loop). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <openssl/core_names.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
@@ -69,6 +71,38 @@ int store_crypto_read_key_file(const char *path, uint8_t key[STORE_CRYPTO_KEY_LE
     return rc;
 }
 
+/* Create path holding key, durably (the file, then its directory), never
+ * replacing a key file made meanwhile by another nimbus starting on the same
+ * empty directory (only one of them gets the store's lock, but both may get
+ * this far, src/store/store.c): written under a temporary name, then
+ * link(2)ed, which fails on an existing name. 0; 1 when path existed (key
+ * not written: read that file); -1 with errno. */
+static int create_key_file(const char *path, const uint8_t key[STORE_CRYPTO_KEY_LEN])
+{
+    char tmp[4250];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    ssize_t w;
+    do w = write(fd, key, STORE_CRYPTO_KEY_LEN); while (w < 0 && errno == EINTR);
+    int rc = w == STORE_CRYPTO_KEY_LEN && fsync(fd) == 0 ? 0 : -1;
+    int e = errno;
+    if (close(fd) != 0 && rc == 0) rc = -1, e = errno;
+    if (rc == 0 && link(tmp, path) != 0) rc = errno == EEXIST ? 1 : -1, e = errno;
+    unlink(tmp);
+    if (rc != 0) {
+        errno = e;
+        return rc;
+    }
+    char dir[4250];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    else snprintf(dir, sizeof dir, ".");
+    (void)nb_fsync_dir(dir);   /* as nb_write_file_atomic: best effort where directories cannot be synced */
+    return 0;
+}
+
 int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_CRYPTO_KEY_LEN])
 {
     const char *env = getenv("NIMBUS_MASTER_KEY");
@@ -102,12 +136,23 @@ int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_C
         }
         got += (size_t)n;
     }
-    if (nb_write_file_atomic(path, key, STORE_CRYPTO_KEY_LEN, 0600) != 0) {
+    int rc = create_key_file(path, key);
+    if (rc == 1) return store_crypto_read_key_file(path, key);   /* made meanwhile by another nimbus */
+    if (rc != 0) {
         nb_log_error("store", "cannot create the master key file %s: %s", path, strerror(errno));
         return -1;
     }
     nb_log_info("store", "created master key %s (keep it apart from backups of the data)", path);
     return 0;
+}
+
+int store_crypto_key_file_missing(const char *dir)
+{
+    if (store_crypto_key_is_external()) return 0;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/master.key", dir);
+    struct stat st;
+    return stat(path, &st) != 0 && errno == ENOENT;
 }
 
 int store_crypto_key_is_external(void)

@@ -53,6 +53,8 @@ int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_C
 /* Where the master key comes from: NIMBUS_MASTER_KEY or the configured key
  * file (1), or DIR/master.key (0). */
 int store_crypto_key_is_external(void);
+/* 1 when the master key is to come from DIR/master.key and that file does not exist. */
+int store_crypto_key_file_missing(const char *dir);
 /* Read a key file: 32 raw bytes or their base64. 0, or -1 after logging. */
 int store_crypto_read_key_file(const char *path, uint8_t key[STORE_CRYPTO_KEY_LEN]);
 /* DIR/master.key.new: the key of a rotation in progress (store_rotate.c).

@@ -26,6 +26,7 @@
 #include <openssl/crypto.h>
 #include "core/alloc.h"
 #include "core/log.h"
+#include "core/startup.h"
 #include "store/store_crypto.h"
 
 #define COUNT_BATCH 4096
@@ -141,6 +142,7 @@ int store_keyring_open(store_keyring_t **out, store_t *s, const store_backend_t 
         store_abort(t);
         return STORE_ERR_IO;
     }
+    nb_startup_mark("store: master key %s", fresh ? "ready (new store)" : "read");
     store_keyring_t *k = nb_xcalloc(1, sizeof *k);
     k->be = be;
     k->master = store_aead_new(mk);
@@ -185,6 +187,7 @@ int store_keyring_open(store_keyring_t **out, store_t *s, const store_backend_t 
             return rc;
         }
     }
+    nb_startup_mark("store: key check %s", fresh ? "written" : "opened");
     *out = k;
     return STORE_OK;
 }

@@ -380,13 +380,14 @@ class FunctionCodeAtRestTest(unittest.TestCase):
         self.lam().update_function_code(FunctionName="canary", ZipFile=self.code)
         self.invoke_layer()
 
-    def test_3_plaintext_layout_of_an_older_nimbus_is_sealed_at_start(self):
-        lv_arn = self.deploy()
-        self.invoke_layer()
+    def make_older_layout(self):
+        """Stop nimbus and turn DATA/lambda into what an older nimbus kept: HEX.zip and its unpacked
+        tree, layers/NAME/VER.zip (and a content-named hard link), opt/ — and no DATA/lambda/layout
+        (this nimbus writes it once the layout is sealed). Returns the layer's directory."""
         up = self.unpack_dir()
         self.assertEqual(self.nimbus.stop(), 0)
         shutil.rmtree(up)
-        # what an older nimbus kept: HEX.zip and its unpacked tree, layers/NAME/VER.zip, opt/
+        os.unlink(os.path.join(self.data, "lambda", "layout"))
         for p in self.sealed_code():
             hexname = os.path.basename(p)[:-len(".sealed")]
             os.unlink(p)
@@ -404,6 +405,16 @@ class FunctionCodeAtRestTest(unittest.TestCase):
         with open(os.path.join(self.data, "lambda", "opt", "b" * 64, "lib", "hello.txt"), "wb") as f:
             f.write(self.layer_mark)
         self.assertTrue(tree_holding(self.data, [self.code_mark]))
+        return ld
+
+    def assert_layout_mark(self):
+        with open(os.path.join(self.data, "lambda", "layout")) as f:
+            self.assertEqual(f.read(), "sealed 1\n")
+
+    def test_3_plaintext_layout_of_an_older_nimbus_is_sealed_at_start(self):
+        lv_arn = self.deploy()
+        self.invoke_layer()
+        ld = self.make_older_layout()
         self.nimbus = Nimbus(data_dir=self.data).start()
         self.nimbus.own_dir = True
         self.invoke_layer()
@@ -412,6 +423,36 @@ class FunctionCodeAtRestTest(unittest.TestCase):
         self.assertTrue(self.sealed_code())
         self.assertTrue(os.path.exists(os.path.join(ld, "1.sealed")))
         self.assertEqual(self.lam().get_layer_version_by_arn(Arn=lv_arn)["Version"], 1)
+        self.assert_layout_mark()
+
+    def test_3b_deletes_right_after_start_wait_for_the_migration(self):
+        """The migration runs after nimbus answers (deferred start-up work): a deletion that comes
+        first waits for it instead of racing it, and nothing of what it deletes comes back."""
+        self.deploy()
+        self.invoke_layer()
+        self.make_older_layout()
+        self.nimbus = Nimbus(data_dir=self.data).start()
+        self.nimbus.own_dir = True
+        lam = self.lam()
+        lam.delete_function(FunctionName="canary")          # the first requests after health
+        lam.delete_layer_version(LayerName="canary-layer", VersionNumber=1)
+        self.assertFalse(os.path.exists(os.path.join(self.data, "lambda", "code", "canary")))
+        self.assertEqual(os.listdir(os.path.join(self.data, "lambda", "layers", "canary-layer")), [])
+        self.assertFalse(os.path.exists(os.path.join(self.data, "lambda", "opt")))
+        self.assert_no_plaintext()
+        self.assert_layout_mark()
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            lam.get_function(FunctionName="canary")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        # a function of the same name starts empty and runs
+        lam.create_function(FunctionName="canary", Runtime="provided.al2", Handler="x", Timeout=30,
+                            Role="arn:aws:iam::%s:role/lambda-role" % self.nimbus.account,
+                            Code={"ZipFile": self.code})
+        r = lam.invoke(FunctionName="canary", Payload=json.dumps({"op": "layer"}))
+        body = r["Payload"].read()
+        self.assertNotIn("FunctionError", r, body)
+        self.assertEqual(json.loads(body), {"layer": None})
+        self.assertEqual(len(self.sealed_code()), 1)
 
     def test_4_deletes_remove_sealed_files_and_unpacked_trees(self):
         lam = self.lam()
