@@ -171,7 +171,8 @@ void lambda__invoke_internal(nb_ctx_t *ctx, lambda_inv_t *inv, const char *name,
     free(inv->fn_name);
     inv->fn_name = nb_xstrdup(name);
     free(inv->invoked_arn);
-    inv->invoked_arn = lambda__fn_arn(name, qual);
+    /* unqualified: the pool's configuration has that ARN built already */
+    inv->invoked_arn = *qual || !pool->conf->fn_arn ? lambda__fn_arn(name, qual) : nb_xstrdup(pool->conf->fn_arn);
     lambda__pool_submit(pool, inv);
 }
 

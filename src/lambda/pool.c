@@ -225,6 +225,8 @@ static unsigned peak_mb(lambda_inst_t *inst, uint64_t inv_us)
 
 /* --- delivering and ending invocations --------------------------------------------- */
 
+_Static_assert(sizeof ((lambda_inst_t *)0)->last_id == sizeof ((lambda_inv_t *)0)->id, "request ids: one size");
+
 /* X-Ray ids need uniqueness, not secrecy: nb_uuid4's generator (seeded from
  * the kernel once) spares a getrandom call per invocation. */
 static void trace_id(char *out, size_t cap)
@@ -282,8 +284,10 @@ static void deliver(lambda_inst_t *inst, lambda_inv_t *inv)
     inst->next_req = NULL;
     char buf[128];
     nb_resp_header(req, "Lambda-Runtime-Aws-Request-Id", inv->id);
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)inv->deadline_ms);
-    nb_resp_header(req, "Lambda-Runtime-Deadline-Ms", buf);
+    line_t dl = { .n = 0 };
+    l_uint(&dl, inv->deadline_ms);
+    dl.b[dl.n] = 0;
+    nb_resp_header(req, "Lambda-Runtime-Deadline-Ms", dl.b);
     nb_resp_header(req, "Lambda-Runtime-Invoked-Function-Arn", inv->invoked_arn);
     trace_id(buf, sizeof buf);
     nb_resp_header(req, "Lambda-Runtime-Trace-Id", buf);
@@ -338,7 +342,7 @@ static void end_invocation(lambda_inst_t *inst, const char *payload, size_t len,
     }
     l_put(&l, status_note);
     l_emit(inst, &l);
-    snprintf(inst->last_id, sizeof inst->last_id, "%s", inv->id);
+    memcpy(inst->last_id, inv->id, sizeof inst->last_id);
     inst->inv = NULL;
     lambda__inv_finish(inv, NB_OK, NULL, NULL, payload, len, ferr);
 }
