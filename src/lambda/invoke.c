@@ -3,6 +3,7 @@
  * version that runs; the invocation object's life. */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
+#include "core/json_fast.h"
 #include "core/log.h"
 #include "core/util.h"
 #include <stdio.h>
@@ -170,7 +171,8 @@ void lambda__invoke_internal(nb_ctx_t *ctx, lambda_inv_t *inv, const char *name,
     free(inv->fn_name);
     inv->fn_name = nb_xstrdup(name);
     free(inv->invoked_arn);
-    inv->invoked_arn = lambda__fn_arn(name, qual);
+    /* unqualified: the pool's configuration has that ARN built already */
+    inv->invoked_arn = *qual || !pool->conf->fn_arn ? lambda__fn_arn(name, qual) : nb_xstrdup(pool->conf->fn_arn);
     lambda__pool_submit(pool, inv);
 }
 
@@ -239,6 +241,23 @@ static void on_invoked(void *arg, const lambda_result_t *r)
     nb_reply(req, 200, "application/json", r->payload, r->payload_len);
 }
 
+/* The payload parsed as Lambda checks it (any JSON value), or NULL with
+ * jansson's error in *e. The usual payload, an object or an array, goes to the
+ * edge's fast parser (nb_json_loadb: jansson's verdict, ~4x faster on a small
+ * event); for a body starting with '{' or '[' JSON_DECODE_ANY changes
+ * nothing. Anything else, and the exact error text of a bad payload, is
+ * jansson's. */
+static json_t *payload_json(const char *body, size_t len, json_error_t *e)
+{
+    size_t i = 0;
+    while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r')) i++;
+    if (i < len && (body[i] == '{' || body[i] == '[')) {
+        json_t *j = nb_json_loadb(body, len, JSON_ALLOW_NUL, NULL);
+        if (j) return j;
+    }
+    return json_loadb(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, e);
+}
+
 void lambda__op_invoke(nb_req_t *req)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
@@ -266,7 +285,7 @@ void lambda__op_invoke(nb_req_t *req)
     }
     if (req->body_len) {
         json_error_t e;
-        json_t *j = json_loadb(req->body, req->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+        json_t *j = payload_json(req->body, req->body_len, &e);
         if (!j) {
             lambda__err(req, LAMBDA_ERR_INVALID_CONTENT,
                         "Could not parse request body into json: Could not parse payload into json: %s: at line %d column %d",

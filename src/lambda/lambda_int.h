@@ -171,6 +171,7 @@ struct lambda_inst {
     uint64_t creds_expire_ms;     /* its role credentials' expiry (Unix ms), 0 = none */
     unsigned peak_mb;             /* last Max Memory Used read, and when */
     uint64_t peak_read_us;
+    unsigned peak_keep_ms;        /* how long a read stays fresh (pool.c peak_mb: adapts) */
     char *init_error;             /* body posted to /runtime/init/error */
 };
 

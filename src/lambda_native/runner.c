@@ -15,13 +15,23 @@
  * back on the same keep-alive connection; no allocation once the buffers
  * have grown to the workload. NIMBUS_NATIVE_PIPELINE=0 sends them one at a
  * time instead. Any transport failure or 5xx from the Runtime API ends the
- * process (the platform replaces the instance). */
+ * process (the platform replaces the instance).
+ *
+ * Scheduling: the runner makes itself SCHED_BATCH before it loads the handler
+ * (threads and processes the handler starts inherit it). Same CPU share as
+ * before; the difference is that an environment woken by nimbus (its next
+ * event) does not preempt the task running on that CPU — usually nimbus in
+ * the middle of a batch of events — but runs when it blocks or at the next
+ * tick. Under load that spares nimbus a pair of context switches for about
+ * every other invocation (docs/PERFORMANCE.md, "Fourth pass").
+ * NIMBUS_NATIVE_BATCH=0 keeps SCHED_OTHER. */
 #include "lambda_native/runner.h"
 #include "lambda_native/rapi_client.h"
 #include "core/alloc.h"
 #include "nimbus/lambda.h"
 
 #include <dlfcn.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +326,11 @@ int lambda_native_runner_main(int argc, char **argv)
     if (!api || !*api) {
         fprintf(stderr, "nimbus native-runner: AWS_LAMBDA_RUNTIME_API is not set\n");
         return 1;
+    }
+    const char *batch = getenv("NIMBUS_NATIVE_BATCH");
+    if (!(batch && strcmp(batch, "0") == 0)) {
+        struct sched_param sp = { .sched_priority = 0 };
+        (void)sched_setscheduler(0, SCHED_BATCH, &sp);   /* best effort: only the wake-up rule changes */
     }
     runner_t *rn = nb_xcalloc(1, sizeof *rn);
     rn->conn.fd = -1;
