@@ -614,9 +614,21 @@ static void rescue_queue(lambda_pool_t *pool, uint64_t now)
     if (pool->cold_us > 0 && pool->cold_us < (double)paced) paced = (uint64_t)pool->cold_us;
     unsigned starting = 0;
     for (const lambda_inst_t *i = pool->insts; i; i = i->next) starting += i->state == INST_INIT;
-    while (pool->q_head && now - pool->q_head->submit_us > (pool->n_queued > pool->n_post ? paced : QUEUE_WAIT_US)) {
+    while (pool->q_head) {
+        uint64_t waited = now - pool->q_head->submit_us;
+        int paced_one = pool->n_queued > pool->n_post;
+        if (waited <= QUEUE_WAIT_US) {
+            if (!paced_one || waited <= paced) break;
+            /* A paced one waited a cold start's time. When the queue is still
+             * expected to drain sooner than a cold start (queue_fits), its wait
+             * is that of a long queue on busy cores: another environment would
+             * take CPU from those serving and lengthen it (under overload each
+             * rescue called for the next). Only an estimate proved wrong — or
+             * QUEUE_WAIT_US — gets it an environment of its own. */
+            if (queue_fits(pool, pool->n_queued)) break;
+        }
         /* paced ones: a core's worth of cold starts at a time (queue_fits) */
-        if (pool->n_queued > pool->n_post && lambda__svc.pace_min && starting >= lambda__svc.pace_min) break;
+        if (paced_one && lambda__svc.pace_min && starting >= lambda__svc.pace_min) break;
         starting++;
         lambda_inv_t *inv = dequeue(pool);
         if (!pool->conf) {
