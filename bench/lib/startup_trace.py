@@ -12,6 +12,9 @@ of the same thread), and the median answer time. Loopback only; every process
 it starts is stopped."""
 import os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from startup import wait_answer  # noqa: E402
+
 LINE = re.compile(r"^startup +([0-9.]+) ms +\+ *([0-9.]+) +(\S+) +(.*)$")
 
 
@@ -25,24 +28,12 @@ def free_port():
 
 def one(nimbus, data):
     port = free_port()
-    req = b"GET /_nimbus/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     env = dict(os.environ, NIMBUS_STARTUP_TRACE="1")
     t0 = time.perf_counter()
     env["NIMBUS_STARTUP_T0"] = str(time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000)
     p = subprocess.Popen([nimbus, "up", "--listen", "127.0.0.1:%d" % port, "--data", data, "--auth", "open",
                           "--log-level", "warn"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    ms = None
-    while time.perf_counter() - t0 < 30:
-        try:
-            s = socket.create_connection(("127.0.0.1", port), timeout=1)
-            s.sendall(req)
-            if s.recv(16).startswith(b"HTTP/1."):
-                ms = (time.perf_counter() - t0) * 1000
-                s.close()
-                break
-            s.close()
-        except OSError:
-            time.sleep(0.0002)
+    ms = wait_answer(port, "/_nimbus/health", t0)
     time.sleep(0.5)                    # let the deferred steps finish and print
     p.terminate()
     err = p.communicate(timeout=10)[1].decode(errors="replace")
