@@ -128,6 +128,7 @@ static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "
 
 static int apigw_init(nb_ctx_t *ctx)
 {
+    apigw__account_limits_init(ctx->cfg);
     logs_start(ctx);   /* stages' access logs (access_log.c) */
     if (apigw__state_load(ctx) != 0) return -1;
     nb_startup_mark("apigw: APIs, keys and plans loaded");

@@ -4,6 +4,7 @@
 #include "apigw/throttle.h"
 #include "apigw/dp.h"
 #include "core/alloc.h"
+#include "core/config.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,10 +98,26 @@ int apigw__throttle_route(const char *api_id, const char *stage, json_t *stage_o
         snprintf(name, sizeof name, "%s/%s", api_id, stage);
         if (apigw__bucket_take(apigw__bucket(name), rate, burst, now) != 0) return -1;
     }
-    return apigw__bucket_take(apigw__bucket("account"), APIGW_DEFAULT_RATE, APIGW_DEFAULT_BURST, now);
+    return apigw__account_take(now);
 }
 
 int apigw__throttle_http(apigw_dp_t *dp)
 {
     return apigw__throttle_route(dp->api_id, dp->stage, dp->stage_obj, dp->route_key);
+}
+
+static double account_rate = APIGW_DEFAULT_RATE, account_burst = APIGW_DEFAULT_BURST;
+
+void apigw__account_limits_init(const nb_config_t *cfg)
+{
+    const char *r = nb_config_get(cfg, "apigw.account_rate_limit");   /* requests per second, may be fractional */
+    long b = nb_config_get_long(cfg, "apigw.account_burst_limit", (long)APIGW_DEFAULT_BURST);
+    double rate = r ? strtod(r, NULL) : 0;
+    account_rate = rate > 0 ? rate : APIGW_DEFAULT_RATE;
+    account_burst = b > 0 ? (double)b : APIGW_DEFAULT_BURST;
+}
+
+int apigw__account_take(uint64_t now_us)
+{
+    return apigw__bucket_take(apigw__bucket("account"), account_rate, account_burst, now_us);
 }

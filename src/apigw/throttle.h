@@ -20,6 +20,14 @@ typedef struct apigw_bucket {
 #define APIGW_DEFAULT_RATE 10000.0
 #define APIGW_DEFAULT_BURST 5000.0
 
+/* The account's bucket: APIGW_DEFAULT_RATE / _BURST unless the settings
+ * apigw.account_rate_limit / apigw.account_burst_limit raise (or lower) them —
+ * nimbus's counterpart of an AWS service-quota increase. Read once at start-up. */
+struct nb_config;
+void apigw__account_limits_init(const struct nb_config *cfg);
+/* Take one token from the account's bucket at now_us: 0, or -1 when throttled. */
+int apigw__account_take(uint64_t now_us);
+
 /* Take one token from b at time now_us: 0, or -1 when throttled. A bucket
  * with last_us 0 starts full. */
 int apigw__bucket_take(apigw_bucket_t *b, double rate, double burst, uint64_t now_us);

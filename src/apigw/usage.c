@@ -104,5 +104,5 @@ int apigw__throttle_rest(apigw_dp_t *dp)
     }
     snprintf(name, sizeof name, "%s/%s", dp->api_id, dp->stage);
     if (take(name, json_object_get(ms, "*/*"), "throttlingRateLimit", "throttlingBurstLimit", now) != 0) return -1;
-    return apigw__bucket_take(apigw__bucket("account"), APIGW_DEFAULT_RATE, APIGW_DEFAULT_BURST, now);
+    return apigw__account_take(now);
 }

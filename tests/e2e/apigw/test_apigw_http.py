@@ -283,5 +283,21 @@ class HttpApis(NimbusTestCase):
         self.assertEqual((r.status, r.json()), (200, {"hello": "world"}))
 
 
+class AccountThrottle(NimbusTestCase):
+    """The account-level limit (AWS: 10,000 rps, burst 5,000, raised by a quota request) is nimbus's
+    apigw.account_rate_limit / apigw.account_burst_limit; here lowered so that it can be seen."""
+    nimbus_args = ("--set", "apigw.account_rate_limit=0.01", "--set", "apigw.account_burst_limit=3")
+
+    def test_account_limit_applies_across_apis(self):
+        lam = self.nimbus.client("lambda")
+        gw = self.nimbus.client("apigatewayv2")
+        fn = create_function(lam, "fn-acct", "plain")
+        apis = [gw.create_api(Name="acct-%d" % i, ProtocolType="HTTP", Target=fn)["ApiId"] for i in range(2)]
+        codes = [http("GET", invoke_url(self.nimbus.endpoint, apis[i % 2], "$default", "/a")).status
+                 for i in range(5)]
+        self.assertEqual(codes[:3], [200, 200, 200])
+        self.assertEqual(codes[3:], [429, 429])
+
+
 if __name__ == "__main__":
     unittest.main()
