@@ -94,6 +94,11 @@ build/asan/nimbus: build/asan/obj/main.o $(ASAN_OBJ)
 asan: build/asan/nimbus
 
 # --- unit tests: each tests/unit/test_X.c is one binary ---------------------
+# The sandbox suite's hostile function, built once (each test copies it).
+build/tests/hostile: tests/sandbox/hostile.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O1 -w -o $@ $<
+build/tests/test_sandbox build/asan/tests/test_sandbox: build/tests/hostile
 build/tests/%: tests/unit/%.c tests/unit/test_main.c tests/unit/test.h $(REL_OBJ)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  LD $@")

@@ -85,12 +85,16 @@ static EVP_PKEY *ec_key(json_t *jwk)
     unsigned char *xr = NULL, *yr = NULL;
     size_t xl, yl;
     EVP_PKEY *pk = NULL;
+    /* RFC 7518 wants each coordinate at the curve's full 32 bytes, but some
+     * issuers' libraries (PyJWT before 2.8, for one) drop leading zero bytes,
+     * as a JSON big integer would: about one key in 128. The shorter value is
+     * the same number, so it is left-padded rather than refused. */
     if (apigw__b64url_decode(x, strlen(x), &xr, &xl) == 0 && apigw__b64url_decode(y, strlen(y), &yr, &yl) == 0 &&
-        xl == 32 && yl == 32) {
-        unsigned char pub[65];
+        xl >= 1 && xl <= 32 && yl >= 1 && yl <= 32) {
+        unsigned char pub[65] = {0};
         pub[0] = 4;
-        memcpy(pub + 1, xr, 32);
-        memcpy(pub + 33, yr, 32);
+        memcpy(pub + 1 + (32 - xl), xr, xl);
+        memcpy(pub + 33 + (32 - yl), yr, yl);
         OSSL_PARAM params[] = {
             OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"prime256v1", 0),
             OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub),

@@ -198,10 +198,7 @@ static void get_function(nb_req_t *req, int config_only)
     } else {
         nb_buf_t loc = NB_BUF_INIT;
         const char *sha = json_string_value(json_object_get(json_object_get(rec, "code"), "sha"));
-        char scope[LAMBDA_NAME_MAX + 100];
-        snprintf(scope, sizeof scope, "function\n%s\n%s", name, sha);
-        nb_buf_printf(&loc, "%s/2015-03-31/functions/%s/package/%s.zip", req->ctx->cfg->endpoint_url, name, sha);
-        lambda__sign_location(&loc, scope);
+        lambda__function_location(&loc, req->ctx->cfg->endpoint_url, name, sha);
         json_t *out = json_pack("{s:o,s:{s:s,s:s}}", "Configuration", cfg, "Code", "RepositoryType", "S3",
                                 "Location", loc.data);
         nb_buf_free(&loc);

@@ -33,14 +33,7 @@ int lambda_dead_letters_main(int argc, char **argv)
             free(rest);
             return 0;
         }
-        if (logs_cli_takes_value(argv[i]) && i + 1 < argc) {
-            rest[nrest++] = argv[i];
-            rest[nrest++] = argv[++i];
-        } else if (argv[i][0] != '-' && !name) {
-            name = argv[i];
-        } else {
-            rest[nrest++] = argv[i];
-        }
+        logs_cli_take_arg(argc, argv, &i, &name, rest, &nrest);
     }
     nb_config_t cfg;
     store_t *s = NULL;

@@ -376,18 +376,17 @@ void lambda__prewarm(const char *name);
 /* warm_start.c: after start-up, lambda__prewarm the most recently deployed
  * functions (as many as cores), on the first loop iteration. */
 void lambda__warm_start(uv_loop_t *loop);
-/* package_url.c: sign the download URL already in out for scope (what it may
- * fetch: "function\nNAME\nSHA", "layer\nNAME\nVERSION") by appending
- * ?Expires=…&Signature=…, valid for 10 minutes; and check a download request
- * for scope: 0, or -1 after replying 403 AccessDeniedException. */
+/* package_url.c: append to out the download URL of a function's package
+ * (sha: its hex SHA-256) or of a layer version's zip, signed and valid for 10
+ * minutes (GetFunction's Code.Location, GetLayerVersion's Content.Location). */
+void lambda__function_location(nb_buf_t *out, const char *endpoint, const char *name, const char *sha);
+void lambda__layer_location(nb_buf_t *out, const char *endpoint, const char *layer, unsigned ver);
+/* layers.c: set a layer version document's Content.Location to a freshly signed URL. */
+void lambda__layer_locate(nb_req_t *req, json_t *doc, const char *layer);
 /* rapi_peer.c: nb_http_limits_t.admit of an instance's Runtime API (data: the
  * instance): 0 when the connecting socket is the instance's own uid's or
  * nimbus's, else -1 (logged). */
 int lambda__rapi_admit(void *data, const struct sockaddr *peer, const struct sockaddr *local);
-void lambda__sign_location(nb_buf_t *out, const char *scope);
-/* layers.c: set a layer version document's Content.Location to a freshly signed URL. */
-void lambda__layer_locate(nb_req_t *req, json_t *doc, const char *layer);
-int lambda__check_location(nb_req_t *req, const char *scope);
 void lambda__fn_set_reserved(const char *name, int reserved);
 /* An instance called /next (from rapi.c) or ended. */
 void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req);

@@ -57,23 +57,12 @@ static int fsync_parent(const char *path)
     return nb_fsync_dir(dir);
 }
 
-/* Content.Location: a signed download URL valid for 10 minutes (package_url.c),
- * made afresh for every answer. */
-static void layer_location(nb_req_t *req, nb_buf_t *loc, const char *layer, unsigned ver)
-{
-    char scope[200];
-    snprintf(scope, sizeof scope, "layer\n%s\n%u", layer, ver);
-    nb_buf_printf(loc, "%s/2018-10-31/layers/%s/versions/%u/package/content.zip", req->ctx->cfg->endpoint_url,
-                  layer, ver);
-    lambda__sign_location(loc, scope);
-}
-
 void lambda__layer_locate(nb_req_t *req, json_t *doc, const char *layer)
 {
     json_t *content = json_object_get(doc, "Content");
     if (!json_is_object(content)) return;
     nb_buf_t loc = NB_BUF_INIT;
-    layer_location(req, &loc, layer, (unsigned)json_integer_value(json_object_get(doc, "Version")));
+    lambda__layer_location(&loc, req->ctx->cfg->endpoint_url, layer, (unsigned)json_integer_value(json_object_get(doc, "Version")));
     json_object_set_new(content, "Location", json_string(loc.data));
     nb_buf_free(&loc);
 }
@@ -119,7 +108,7 @@ static void on_layer_unpacked(nb_req_t *req, const lambda_upload_t *up, void *ar
     char ts[40];
     nb_iso8601_lambda(nb_wall_ms(), ts, sizeof ts);
     nb_buf_t loc = NB_BUF_INIT;
-    layer_location(req, &loc, layer, ver);
+    lambda__layer_location(&loc, req->ctx->cfg->endpoint_url, layer, ver);
     json_t *doc = json_pack("{s:{s:s,s:s,s:I},s:s,s:s,s:s,s:s,s:i}",
                             "Content", "Location", loc.data, "CodeSha256", up->b64, "CodeSize", (json_int_t)up->size,
                             "LayerArn", larn, "LayerVersionArn", lvarn,

@@ -46,7 +46,19 @@ static void sign(const char *scope, unsigned long long expires, char out[65])
     nb_hex(mac, sizeof mac, out);
 }
 
-void lambda__sign_location(nb_buf_t *out, const char *scope)
+/* What a URL may fetch: the one place these strings are formed, for signing
+ * and for checking alike. */
+static void function_scope(char *out, size_t cap, const char *name, const char *sha)
+{
+    snprintf(out, cap, "function\n%s\n%s", name, sha);
+}
+
+static void layer_scope(char *out, size_t cap, const char *layer, unsigned long ver)
+{
+    snprintf(out, cap, "layer\n%s\n%lu", layer, ver);
+}
+
+static void sign_location(nb_buf_t *out, const char *scope)
 {
     if (key_ready() != 0) return;   /* unsigned: the download is refused */
     unsigned long long expires = nb_wall_ms() / 1000 + PACKAGE_URL_TTL_S;
@@ -55,7 +67,8 @@ void lambda__sign_location(nb_buf_t *out, const char *scope)
     nb_buf_printf(out, "?Expires=%llu&Signature=%s", expires, sig);
 }
 
-int lambda__check_location(nb_req_t *req, const char *scope)
+/* 0, or -1 after replying 403 AccessDeniedException. */
+static int check_location(nb_req_t *req, const char *scope)
 {
     const char *exp = nb_req_qparam(req, "Expires");
     const char *given = nb_req_qparam(req, "Signature");
@@ -77,6 +90,22 @@ int lambda__check_location(nb_req_t *req, const char *scope)
         return -1;
     }
     return 0;
+}
+
+void lambda__function_location(nb_buf_t *out, const char *endpoint, const char *name, const char *sha)
+{
+    char scope[LAMBDA_NAME_MAX + 100];
+    function_scope(scope, sizeof scope, name, sha);
+    nb_buf_printf(out, "%s/2015-03-31/functions/%s/package/%s.zip", endpoint, name, sha);
+    sign_location(out, scope);
+}
+
+void lambda__layer_location(nb_buf_t *out, const char *endpoint, const char *layer, unsigned ver)
+{
+    char scope[200];
+    layer_scope(scope, sizeof scope, layer, ver);
+    nb_buf_printf(out, "%s/2018-10-31/layers/%s/versions/%u/package/content.zip", endpoint, layer, ver);
+    sign_location(out, scope);
 }
 
 /* --- the downloads -------------------------------------------------------------------- */
@@ -139,9 +168,9 @@ void lambda__op_get_package(nb_req_t *req)
     snprintf(j->name, sizeof j->name, "%s", name);
     snprintf(j->hex, sizeof j->hex, "%.64s", file);
     char scope[LAMBDA_NAME_MAX + 100], path[PATH_MAX], ctx[256];
-    snprintf(scope, sizeof scope, "function\n%s\n%s", j->name, j->hex);
+    function_scope(scope, sizeof scope, j->name, j->hex);
     struct stat st;
-    if (lambda__check_location(req, scope) != 0) { free(j); return; }
+    if (check_location(req, scope) != 0) { free(j); return; }
     lambda__runtimes_ready();   /* an older layout's migration is done */
     if (lambda__code_sealed(j->name, j->hex, path, sizeof path, ctx, sizeof ctx) || stat(path, &st) != 0) {
         free(j);
@@ -163,8 +192,8 @@ void lambda__op_get_layer_package(nb_req_t *req)
         !file || strcmp(file, "content.zip") != 0)
         return not_found(req);
     char scope[200], path[PATH_MAX], ctx[256];
-    snprintf(scope, sizeof scope, "layer\n%s\n%lu", layer, v);
-    if (lambda__check_location(req, scope) != 0) return;
+    layer_scope(scope, sizeof scope, layer, v);
+    if (check_location(req, scope) != 0) return;
     pkg_job_t *j = nb_xcalloc(1, sizeof *j);
     j->layer_arn = lambda__layer_arn(layer, (unsigned)v);
     struct stat st;

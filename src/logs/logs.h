@@ -95,11 +95,13 @@ int logs_record_key_ts(const void *key, size_t klen, uint64_t *ts_ms, uint32_t *
  * argv may start with "logs". Exit status 0, 1 (no store), 2 (usage). */
 int logs_main(int argc, char **argv);
 
-/* For the other read-only sub-commands beside a running daemon (nimbus
- * dead-letters). 1 when opt is a configuration flag that takes a value
- * (--data DIR, --config F, --set k=v ...), so its value is not taken for a
- * positional argument. */
-int logs_cli_takes_value(const char *opt);
+/* For the read-only sub-commands beside a running daemon (nimbus logs,
+ * nimbus dead-letters): takes argv[*i], an argument the command itself does
+ * not know. A configuration flag that takes a value (--data DIR, --config F,
+ * --set k=v ...) goes with its value into rest (*i moves past the value); the
+ * first bare word becomes *name (borrowed from argv); anything else goes into
+ * rest. rest has room for argc entries. */
+void logs_cli_take_arg(int argc, char **argv, int *i, const char **name, char **rest, int *nrest);
 
 /* Load the configuration from the flags in rest and open its store
  * read-only: 0, 1 (no data or unreadable: said on stderr) or 2 (bad flags).

@@ -164,13 +164,25 @@ static void print_new(store_t *s, const char *group, uint64_t since, json_t *las
     fflush(stdout);
 }
 
-int logs_cli_takes_value(const char *opt)
+static int takes_value(const char *opt)
 {
     static const char *const with_value[] = {"--data", "--config", "--set", "--listen", "--region",
                                              "--account", "--log-level", NULL};
     for (int i = 0; with_value[i]; i++)
         if (strcmp(opt, with_value[i]) == 0) return 1;
     return 0;
+}
+
+void logs_cli_take_arg(int argc, char **argv, int *i, const char **name, char **rest, int *nrest)
+{
+    if (takes_value(argv[*i]) && *i + 1 < argc) {
+        rest[(*nrest)++] = argv[*i];
+        rest[(*nrest)++] = argv[++*i];
+    } else if (argv[*i][0] != '-' && !*name) {
+        *name = argv[*i];
+    } else {
+        rest[(*nrest)++] = argv[*i];
+    }
 }
 
 int logs_cli_open_store(int nrest, char **rest, store_t **s, nb_config_t *cfg)
@@ -219,13 +231,8 @@ int logs_main(int argc, char **argv)
             printf("%s", usage);
             free(rest);
             return 0;
-        } else if (logs_cli_takes_value(argv[i]) && i + 1 < argc) {
-            rest[nrest++] = argv[i];
-            rest[nrest++] = argv[++i];
-        } else if (argv[i][0] != '-' && !name) {
-            name = argv[i];
         } else {
-            rest[nrest++] = argv[i];
+            logs_cli_take_arg(argc, argv, &i, &name, rest, &nrest);
         }
     }
     char group[600] = "";

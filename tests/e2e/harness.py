@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -37,6 +38,35 @@ def read_credentials(data_dir, pid=None):
         path = "/proc/%d/root%s" % (pid, path)
     with open(path) as f:
         return json.load(f)
+
+
+_CLI_LOCK = threading.Lock()
+_CLI_WORKER = None
+
+
+def run_cli(args, env, input=None):
+    """Debian's AWS CLI v2 with env as its environment and input as its stdin; returns
+    (rc, stdout, stderr). Commands run in one cli_worker.py process per test module, which keeps
+    the CLI loaded (each command still gets a new driver and session, as a new `aws` process
+    does). E2E_CLI_PROCESS=1 runs /usr/bin/aws as a process per command instead (test_tls.py
+    always does)."""
+    global _CLI_WORKER
+    if os.environ.get("E2E_CLI_PROCESS") == "1":
+        p = subprocess.run([AWS_CLI] + list(args), capture_output=True, text=True, env=env, input=input,
+                           timeout=120)
+        return p.returncode, p.stdout, p.stderr
+    with _CLI_LOCK:
+        if _CLI_WORKER is None or _CLI_WORKER.poll() is not None:
+            _CLI_WORKER = subprocess.Popen(
+                ["/usr/bin/python3", os.path.join(os.path.dirname(os.path.abspath(__file__)), "cli_worker.py")],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        _CLI_WORKER.stdin.write(json.dumps({"args": list(args), "env": env, "input": input}) + "\n")
+        _CLI_WORKER.stdin.flush()
+        line = _CLI_WORKER.stdout.readline()
+    if not line:
+        raise AssertionError("the AWS CLI worker ended")
+    a = json.loads(line)
+    return a["rc"], a["out"], a["err"]
 
 
 class Nimbus:
@@ -69,7 +99,7 @@ class Nimbus:
                 break
         if not self.endpoint:
             self.stop()
-            raise RuntimeError("nimbus did not start: %r; log:\n%s" % (line, self.read_log()))
+            raise RuntimeError("nimbus did not start: %r; log:\n%s" % (line, self.read_log(tail=4000)))
         # drain stdout in the background so the daemon never blocks on it
         self._drain = subprocess.Popen(["cat"], stdin=self.proc.stdout, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
@@ -114,12 +144,14 @@ class Nimbus:
                 time.sleep(0.02)
         raise RuntimeError("nimbus not healthy")
 
-    def read_log(self):
+    def read_log(self, tail=None):
+        """The daemon's log so far (every start of it), or its last tail characters."""
         try:
             with open(self.log_path, "rb") as f:
-                return f.read().decode(errors="replace")[-4000:]
+                text = f.read().decode(errors="replace")
         except OSError:
             return ""
+        return text[-tail:] if tail else text
 
     def kill9(self):
         """SIGKILL the daemon (crash tests)."""
@@ -181,16 +213,15 @@ class Nimbus:
     def aws(self, *args, check=True, input=None, creds=None):
         """Run Debian's AWS CLI v2 against this nimbus; returns (rc, parsed JSON or text, stderr).
         creds: other credentials (see env())."""
-        p = subprocess.run([AWS_CLI, "--endpoint-url", self.endpoint, "--output", "json"] + list(args),
-                           capture_output=True, text=True, env=self.env(creds), input=input, timeout=120)
-        if check and p.returncode != 0:
-            raise AssertionError("aws %s failed (%d): %s" % (" ".join(args), p.returncode, p.stderr))
-        out = p.stdout
+        rc, out, err = run_cli(["--endpoint-url", self.endpoint, "--output", "json"] + list(args),
+                               self.env(creds), input)
+        if check and rc != 0:
+            raise AssertionError("aws %s failed (%d): %s" % (" ".join(args), rc, err))
         try:
             out = json.loads(out) if out.strip() else None
         except ValueError:
             pass
-        return p.returncode, out, p.stderr
+        return rc, out, err
 
     def client(self, service, access_key=None, secret_key=None, session_token=None, **kw):
         """A boto3 client for this nimbus, as root unless other credentials are given."""

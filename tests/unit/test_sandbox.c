@@ -1,5 +1,6 @@
 /* test_sandbox.c — the hostile-function suite: tests/sandbox/hostile.c, built
- * here with the host cc, is started through sbx_spawn and tries one escape per
+ * by the Makefile (build/tests/hostile) and copied into each test's code
+ * directory, is started through sbx_spawn and tries one escape per
  * test; each test asserts the sandbox's answer. Runs as root (full isolation);
  * the unprivileged fallback is exercised by dropping to nobody in a child and
  * with isolate=0. Never sends traffic beyond loopback: the outside address is
@@ -26,7 +27,24 @@
 static char code_dir[512], layers_dir[512], runtime_dir[512], data_dir[512];
 static const char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
 
-/* Build hostile into <tmp>/code and lay out the directories a function gets. */
+#define HOSTILE_BIN "build/tests/hostile"   /* relative to the repository, where tests run */
+
+/* 0, or -1: src copied to a new file dst, mode 0755. */
+static int copy_executable(const char *src, const char *dst)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return -1;
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+    char buf[65536];
+    ssize_t n = 0;
+    while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n) { n = -1; break; }
+    close(in);
+    if (out < 0) return -1;
+    return close(out) == 0 && n == 0 ? 0 : -1;
+}
+
+/* Copy hostile into <tmp>/code and lay out the directories a function gets. */
 static void setup(void)
 {
     const char *t = test_tmpdir();
@@ -39,8 +57,8 @@ static void setup(void)
     ASSERT_EQ(mkdir(runtime_dir, 0755), 0);
     ASSERT_EQ(mkdir(data_dir, 0700), 0);
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cc -O1 -w -o %s/hostile tests/sandbox/hostile.c", code_dir);
-    ASSERT_EQ(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/hostile", code_dir);
+    ASSERT_EQ(copy_executable(HOSTILE_BIN, cmd), 0);
     snprintf(cmd, sizeof cmd, "echo task-data > %s/data.txt && echo layer-data > %s/layer.txt && "
              "echo runtime-data > %s/bootstrap.txt && echo secret > %s/secret && chmod 644 %s/data.txt",
              code_dir, layers_dir, runtime_dir, data_dir, code_dir);

@@ -3,6 +3,7 @@ the key set from a file (apigw.jwks_file) and from the issuer's URL
 (.well-known/openid-configuration → jwks_uri); valid, expired, not-yet-valid,
 wrong audience, wrong issuer, bad signature and missing tokens; scopes; the
 claims in requestContext.authorizer.jwt."""
+import base64
 import http.server as hs
 import json
 import os
@@ -23,9 +24,23 @@ EC_KEY = ec.generate_private_key(ec.SECP256R1())
 OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def short_coordinate_key():
+    """A P-256 key whose JWK (as PyJWT writes it) has a coordinate shorter than 32 bytes: about one
+    key in 128 has a leading zero byte, which some issuers' libraries drop."""
+    while True:
+        k = ec.generate_private_key(ec.SECP256R1())
+        jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(k.public_key()))
+        if min(len(base64.urlsafe_b64decode(jwk[c] + "==")) for c in ("x", "y")) < 32:
+            return k
+
+
+EC_SHORT_KEY = short_coordinate_key()
+
+
 def jwks():
     keys = []
-    for kid, key, alg in (("rsa1", RSA_KEY, jwt.algorithms.RSAAlgorithm), ("ec1", EC_KEY, jwt.algorithms.ECAlgorithm)):
+    for kid, key, alg in (("rsa1", RSA_KEY, jwt.algorithms.RSAAlgorithm), ("ec1", EC_KEY, jwt.algorithms.ECAlgorithm),
+                             ("ec-short", EC_SHORT_KEY, jwt.algorithms.ECAlgorithm)):
         k = json.loads(alg.to_jwk(key.public_key()))
         k["kid"] = kid
         keys.append(k)
@@ -77,6 +92,8 @@ class JwtBase:
         self.assertEqual(az["claims"]["email"], "u7@example.com")
         self.assertEqual(az["scopes"], ["read"])
         r = self.call(url, token(self.issuer, key=EC_KEY, kid="ec1", alg="ES256"))
+        self.assertEqual(r.status, 200, r.body)
+        r = self.call(url, token(self.issuer, key=EC_SHORT_KEY, kid="ec-short", alg="ES256"))
         self.assertEqual(r.status, 200, r.body)
         for bad in (token(self.issuer, exp=-5), token(self.issuer, nbf=300), token(self.issuer, aud="other"),
                     token("https://evil.example"), token(self.issuer, key=OTHER_KEY), "not.a.jwt"):
