@@ -283,8 +283,11 @@ class LambdaLoggingConfig(NimbusTestCase):
         self.assertTrue(any("START RequestId: %s Version: $LATEST" % rid in l for l in lines), lines)
         self.assertTrue(any("handling %s" % rid in l for l in lines), lines)
         self.assertRegex(lines[0], r"\d{4}/\d\d/\d\d/\[\$LATEST\][0-9a-f]{32} ")   # stream names unchanged
+        p = run_cli("logs", "--group", "/aws/lambda/grouped", "--since", "10m", "--data", self.nimbus.data_dir)
+        self.assertEqual((p.returncode, p.stdout), (0, ""))      # nothing in the default group
         p = run_cli("logs", "grouped", "--since", "10m", "--data", self.nimbus.data_dir)
-        self.assertEqual((p.returncode, p.stdout), (0, ""))      # nothing in /aws/lambda/grouped
+        self.assertEqual(p.returncode, 0, p.stderr)              # `nimbus logs FUNCTION` follows its group
+        self.assertIn("REPORT RequestId: %s\t" % rid, p.stdout)
 
         # JSON into the same group; back to the default group
         self.c.update_function_configuration(FunctionName="grouped", LoggingConfig={"LogFormat": "JSON"})
