@@ -84,8 +84,8 @@ static const command_t commands[] = {
      "and which interpreters serve which Lambda runtimes.\n"},
     {"logs", cmd_logs, "print a function's or a log group's logs (--follow, --since 10m)",
      "usage: nimbus logs FUNCTION | --group NAME [--data DIR] [--follow] [--since 10m]\n\nPrint the log lines of a "
-     "function's instances (log group /aws/lambda/FUNCTION) or of any\nlog group (an API stage's access logs), "
-     "oldest first; --follow keeps printing new lines.\n"},
+     "function's instances (its LoggingConfig.LogGroup, by default\n/aws/lambda/FUNCTION) or of any "
+     "log group (an API stage's access\nlogs), oldest first; --follow keeps printing new lines.\n"},
     {"dead-letters", cmd_dead_letters, "list asynchronous invocations that could not be delivered",
      "usage: nimbus dead-letters [FUNCTION] [--data DIR]\n\nList async events that exhausted their retries or\n"
      "their maximum age with no OnFailure destination to take them.\n"},

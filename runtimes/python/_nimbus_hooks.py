@@ -5,7 +5,9 @@ import them):
 - logging: the root logger gets Lambda's handler and format
     [LEVEL]\t2026-11-28T00:00:00.000Z\t<request id>\t<message>\n
   (AWS_LAMBDA_LOG_FORMAT=JSON: {"timestamp","level","message","logger",
-  "requestId"}); AWS_LAMBDA_LOG_LEVEL sets the root level, else it keeps
+  "requestId"}, errorType / errorMessage / stackTrace with an exception;
+  print() stays plain text, as on Lambda); AWS_LAMBDA_LOG_LEVEL (TRACE reads
+  as DEBUG) sets the root level, else it keeps
   Python's default WARNING, as on Lambda. Newlines inside a message become '\r' so a
   record stays one line for nimbus's line-by-line log capture.
 - botocore.session: when botocore is too old to read AWS_ENDPOINT_URL itself
@@ -83,8 +85,8 @@ def _setup_logging(logging):
         def format(self, record):
             import json
             out = {
-                "timestamp": _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(record.created))
-                + ".%03dZ" % record.msecs,
+                # second precision, as Lambda's Python runtime writes it
+                "timestamp": _time.strftime("%Y-%m-%dT%H:%M:%SZ", _time.gmtime(record.created)),
                 "level": record.levelname,
                 "message": record.getMessage(),
                 "logger": record.name,
@@ -109,8 +111,8 @@ def _setup_logging(logging):
     root.addHandler(handler)
     # (Lambda sets AWS_LAMBDA_LOG_LEVEL only for functions with the JSON format.)
     level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
-    if level in ("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL"):
-        root.setLevel({"WARN": "WARNING", "FATAL": "CRITICAL"}.get(level, level))
+    if level in ("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL"):
+        root.setLevel({"TRACE": "DEBUG", "WARN": "WARNING", "FATAL": "CRITICAL"}.get(level, level))
 
 
 # --- botocore ----------------------------------------------------------------

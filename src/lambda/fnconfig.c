@@ -4,6 +4,8 @@
  * parsed form instances are started from (lambda_fnconf_t). */
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
+#include "lambda/logfmt.h"
+#include "logs/logs.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,74 @@ static int validation(nb_req_t *req, const char *fmt, const char *val, const cha
                 "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s",
                 val, field, constraint);
     return -1;
+}
+
+/* An optional string member of LoggingConfig: 0 with *out (NULL when absent),
+ * or -1 after replying. */
+static int logging_str(nb_req_t *req, json_t *lc, const char *key, const char *field, const char **out)
+{
+    json_t *v = json_object_get(lc, key);
+    *out = NULL;
+    if (!v || json_is_null(v)) return 0;
+    if (!json_is_string(v)) {
+        lambda__err(req, LAMBDA_ERR_INVALID_CONTENT, "Could not parse request body into json: %s must be a string", field);
+        return -1;
+    }
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* LoggingConfig: each member checked as the API model constrains it, then
+ * merged into the current configuration — members not given keep their value.
+ * The JSON format gets both levels (INFO unless given); the Text format has
+ * none, and refuses them. 0, or -1 after replying. */
+static int check_logging(nb_req_t *req, json_t *lc, json_t *cfg)
+{
+    const char *fmt, *app, *sys, *group;
+    if (!json_is_object(lc)) {
+        lambda__err(req, LAMBDA_ERR_INVALID_CONTENT, "Could not parse request body into json: LoggingConfig must be an object");
+        return -1;
+    }
+    if (logging_str(req, lc, "LogFormat", "LogFormat", &fmt) || logging_str(req, lc, "ApplicationLogLevel", "ApplicationLogLevel", &app)
+        || logging_str(req, lc, "SystemLogLevel", "SystemLogLevel", &sys) || logging_str(req, lc, "LogGroup", "LogGroup", &group))
+        return -1;
+    if (fmt && strcmp(fmt, "JSON") != 0 && strcmp(fmt, "Text") != 0)
+        return validation(req, NULL, fmt, "loggingConfig.logFormat", "Member must satisfy enum value set: [JSON, Text]");
+    if (app && !lambda__log_level_parse(app))
+        return validation(req, NULL, app, "loggingConfig.applicationLogLevel",
+                          "Member must satisfy enum value set: [TRACE, DEBUG, INFO, WARN, ERROR, FATAL]");
+    if (sys && (!lambda__log_level_parse(sys) || strcmp(sys, "TRACE") == 0 || strcmp(sys, "ERROR") == 0
+                || strcmp(sys, "FATAL") == 0))
+        return validation(req, NULL, sys, "loggingConfig.systemLogLevel", "Member must satisfy enum value set: [DEBUG, INFO, WARN]");
+    if (group) {
+        size_t n = strlen(group);
+        if (n < 1) return validation(req, NULL, group, "loggingConfig.logGroup", "Member must have length greater than or equal to 1");
+        if (n > 512) return validation(req, NULL, "...", "loggingConfig.logGroup", "Member must have length less than or equal to 512");
+        if (!logs_valid_group(group))
+            return validation(req, NULL, group, "loggingConfig.logGroup",
+                              "Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
+    }
+    json_t *cur = json_object_get(cfg, "LoggingConfig");
+    const char *cur_fmt = json_string_value(json_object_get(cur, "LogFormat"));
+    int json_fmt = strcmp(fmt ? fmt : cur_fmt ? cur_fmt : "Text", "JSON") == 0;
+    if (!json_fmt && (app || sys)) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
+                    "LogLevel is not supported when LogFormat is set to \"Text\". Remove LogLevel from your request "
+                    "or change the LogFormat to \"Json\" and try again.");
+        return -1;
+    }
+    json_t *out = json_object();
+    json_object_set_new(out, "LogFormat", json_string(json_fmt ? "JSON" : "Text"));
+    if (json_fmt) {
+        const char *ca = json_string_value(json_object_get(cur, "ApplicationLogLevel"));
+        const char *cs = json_string_value(json_object_get(cur, "SystemLogLevel"));
+        json_object_set_new(out, "ApplicationLogLevel", json_string(app ? app : ca ? ca : "INFO"));
+        json_object_set_new(out, "SystemLogLevel", json_string(sys ? sys : cs ? cs : "INFO"));
+    }
+    if (group) json_object_set_new(out, "LogGroup", json_string(group));
+    else json_object_set(out, "LogGroup", json_object_get(cur, "LogGroup"));
+    json_object_set_new(cfg, "LoggingConfig", out);
+    return 0;
 }
 
 static int check_int(nb_req_t *req, json_t *v, const char *field, long lo, long hi, long *out)
@@ -255,13 +325,7 @@ int lambda__apply_config(nb_req_t *req, store_txn_t *t, json_t *body, json_t *cf
     if ((v = json_object_get(body, "VpcConfig")) && json_is_object(v))
         json_object_set_new(cfg, "VpcConfig", json_pack("{s:O?,s:O?,s:s}", "SubnetIds", json_object_get(v, "SubnetIds"),
                                                         "SecurityGroupIds", json_object_get(v, "SecurityGroupIds"), "VpcId", ""));
-    if ((v = json_object_get(body, "LoggingConfig")) && json_is_object(v)) {
-        json_t *lc = json_deep_copy(v);
-        if (!json_object_get(lc, "LogFormat")) json_object_set_new(lc, "LogFormat", json_string("Text"));
-        if (!json_object_get(lc, "LogGroup"))
-            json_object_set(lc, "LogGroup", json_object_get(json_object_get(cfg, "LoggingConfig"), "LogGroup"));
-        json_object_set_new(cfg, "LoggingConfig", lc);
-    }
+    if ((v = json_object_get(body, "LoggingConfig")) && check_logging(req, v, cfg)) return -1;
     return 0;
 }
 
@@ -271,7 +335,7 @@ void lambda__conf_unref(lambda_fnconf_t *c)
 {
     if (!c || --c->refs > 0) return;
     free(c->name); free(c->version); free(c->fn_arn); free(c->runtime); free(c->handler);
-    free(c->code_dir); free(c->opt_dir); free(c->revision); free(c->role); free(c->code_sha);
+    free(c->code_dir); free(c->opt_dir); free(c->revision); free(c->role); free(c->code_sha); free(c->log_group);
     json_decref(c->env);
     json_decref(c->layer_arns);
     free(c);
@@ -311,5 +375,20 @@ lambda_fnconf_t *lambda__conf_from_cfg(json_t *cfg, const char *code_sha)
     if (!c->tmp_mb) c->tmp_mb = 512;
     json_t *vars = json_object_get(json_object_get(cfg, "Environment"), "Variables");
     c->env = vars ? json_incref(vars) : json_object();
+    json_t *lc = json_object_get(cfg, "LoggingConfig");
+    const char *group = json_string_value(json_object_get(lc, "LogGroup"));
+    if (group && logs_valid_group(group)) {
+        c->log_group = nb_xstrdup(group);
+    } else {
+        size_t n = strlen(c->name) + sizeof "/aws/lambda/";
+        c->log_group = nb_xmalloc(n);
+        snprintf(c->log_group, n, "/aws/lambda/%s", c->name);
+    }
+    const char *fmt = json_string_value(json_object_get(lc, "LogFormat"));
+    c->log_json = fmt && strcmp(fmt, "JSON") == 0;
+    c->app_level = lambda__log_level_parse(json_string_value(json_object_get(lc, "ApplicationLogLevel")));
+    c->sys_level = lambda__log_level_parse(json_string_value(json_object_get(lc, "SystemLogLevel")));
+    if (!c->app_level) c->app_level = LAMBDA_LVL_INFO;
+    if (!c->sys_level) c->sys_level = LAMBDA_LVL_INFO;
     return c;
 }

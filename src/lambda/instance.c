@@ -19,6 +19,7 @@
  * heard from again. Environments start only while nimbus has descriptors to
  * spare (room). */
 #include "lambda/lambda_int.h"
+#include "lambda/logfmt.h"
 #include "core/alloc.h"
 #include "core/http_server.h"
 #include "core/log.h"
@@ -80,7 +81,7 @@ static void split_lines(lambda_inst_t *inst, nb_buf_t *part, const char *data, s
             nb_buf_append(part, data, n);
             /* A line longer than 256 KB is cut, as CloudWatch would. */
             if (part->len > 256 * 1024) {
-                lambda__inst_output(inst, part->data, part->len);
+                lambda__inst_app_output(inst, part->data, part->len);
                 nb_buf_clear(part);
             }
             return;
@@ -88,10 +89,10 @@ static void split_lines(lambda_inst_t *inst, nb_buf_t *part, const char *data, s
         size_t l = (size_t)(nl - data);
         if (part->len) {
             nb_buf_append(part, data, l);
-            lambda__inst_output(inst, part->data, part->len);
+            lambda__inst_app_output(inst, part->data, part->len);
             nb_buf_clear(part);
         } else {
-            lambda__inst_output(inst, data, l);
+            lambda__inst_app_output(inst, data, l);
         }
         data = nl + 1;
         n -= l + 1;
@@ -114,7 +115,7 @@ static int read_fd(lambda_inst_t *inst, int fd, nb_buf_t *part)
 static void flush_part(lambda_inst_t *inst, nb_buf_t *part)
 {
     if (part->len) {
-        lambda__inst_output(inst, part->data, part->len);
+        lambda__inst_app_output(inst, part->data, part->len);
         nb_buf_clear(part);
     }
 }
@@ -504,8 +505,13 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
     env_add(e, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", tmp);
     env_add(e, "AWS_LAMBDA_FUNCTION_VERSION", c->version);
     env_add(e, "AWS_LAMBDA_INITIALIZATION_TYPE", inst->provisioned ? "provisioned-concurrency" : "on-demand");
-    snprintf(tmp, sizeof tmp, "/aws/lambda/%s", c->name);
-    env_add(e, "AWS_LAMBDA_LOG_GROUP_NAME", tmp);
+    env_add(e, "AWS_LAMBDA_LOG_GROUP_NAME", c->log_group);
+    if (c->log_json) {
+        /* The managed runtimes format and filter their own records (console.*,
+         * logging) from these, as Lambda's do. */
+        env_add(e, "AWS_LAMBDA_LOG_FORMAT", "JSON");
+        env_add(e, "AWS_LAMBDA_LOG_LEVEL", lambda__log_level_name(c->app_level));
+    }
     env_add(e, "AWS_LAMBDA_LOG_STREAM_NAME", inst->stream);
     env_add(e, "AWS_ACCESS_KEY_ID", cr->access_key_id);
     env_add(e, "AWS_SECRET_ACCESS_KEY", cr->secret_access_key);
@@ -582,10 +588,15 @@ static void emit_init_start(lambda_inst_t *inst)
     char ver[96];
     if (strncmp(rt, "provided", 8) == 0) snprintf(ver, sizeof ver, "provided:%s.nimbus", rt[8] == '.' ? rt + 9 : "al2");
     else snprintf(ver, sizeof ver, "%.*s:%s.nimbus", (int)(digit - family), family, digit);
+    char arn[256];
+    snprintf(arn, sizeof arn, "arn:aws:lambda:%s::runtime:nimbus-%s", lambda__svc.ctx->cfg->region, rt);
     nb_buf_t b = NB_BUF_INIT;
-    nb_buf_printf(&b, "INIT_START Runtime Version: %s\tRuntime Version ARN: arn:aws:lambda:%s::runtime:nimbus-%s",
-                  ver, lambda__svc.ctx->cfg->region, rt);
-    lambda__inst_output(inst, b.data, b.len);
+    if (!inst->conf->log_json)
+        nb_buf_printf(&b, "INIT_START Runtime Version: %s\tRuntime Version ARN: %s", ver, arn);
+    else if (inst->conf->sys_level <= LAMBDA_LVL_INFO)
+        lambda__plat_init_start(&b, nb_wall_ms(), inst->provisioned ? "provisioned-concurrency" : "on-demand", ver, arn,
+                                inst->conf->name, inst->conf->version);
+    if (b.len) lambda__inst_output(inst, b.data, b.len);
     nb_buf_free(&b);
 }
 

@@ -76,6 +76,10 @@ typedef struct lambda_fnconf {
     char *role;          /* execution role ARN */
     unsigned memory_mb, timeout_s, tmp_mb;
     json_t *env;         /* object of user variables (owned ref) */
+    char *log_group;     /* LoggingConfig.LogGroup: "/aws/lambda/NAME" unless configured */
+    int log_json;        /* LoggingConfig.LogFormat JSON (0: Text, the fast path) */
+    int app_level;       /* JSON only: ApplicationLogLevel, a LAMBDA_LVL_* (default INFO) */
+    int sys_level;       /* JSON only: SystemLogLevel, a LAMBDA_LVL_* (default INFO) */
 } lambda_fnconf_t;
 
 /* Runtime state of one function (all its versions). */
@@ -421,6 +425,9 @@ void lambda__inst_release(lambda_inst_t *inst);
 void lambda__inst_exited(lambda_inst_t *inst);
 void lambda__inst_timer(lambda_inst_t *inst);
 void lambda__inst_output(lambda_inst_t *inst, const char *line, size_t len);
+/* A line of the function's own output: lambda__inst_output, unless the JSON
+ * format's ApplicationLogLevel drops it (logfmt.c's level of the line). */
+void lambda__inst_app_output(lambda_inst_t *inst, const char *line, size_t len);
 /* rapi.c: the Runtime API listener's dispatch */
 void lambda__rapi_dispatch(nb_req_t *req, void *data);
 void lambda__rapi_reply(nb_req_t *req, int status, const char *body);
@@ -436,9 +443,10 @@ void lambda__inv_free(lambda_inv_t *inv);
 void lambda__invoke_internal(nb_ctx_t *ctx, lambda_inv_t *inv, const char *name, const char *qual);
 
 /* --- logs.c ------------------------------------------------------------------- */
-/* Append one log event (line without newline) to group /aws/lambda/fn, stream
- * (the log store, src/logs: batched, written within a tick). */
-void lambda__log_event(const char *fn, const char *stream, uint64_t ts_ms, const char *msg, size_t len);
+/* Append one log event (line without newline) to group (the function's
+ * LoggingConfig.LogGroup), stream (the log store, src/logs: batched, written
+ * within a tick). */
+void lambda__log_event(const char *group, const char *stream, uint64_t ts_ms, const char *msg, size_t len);
 void lambda__logs_init(void);   /* the log store's writer started / stopped for lambda */
 void lambda__logs_stop(void);
 /* "YYYY/MM/DD/[VERSION]hex32" into out (>= 80 bytes). */

@@ -1,5 +1,6 @@
 /* logs.c — function logs: each instance's lines into the log store
- * (src/logs), group /aws/lambda/NAME, one stream per instance
+ * (src/logs), group /aws/lambda/NAME or the function's LoggingConfig.LogGroup
+ * (lambda_fnconf_t.log_group, resolved once per configuration), one stream per instance
  * YYYY/MM/DD/[VERSION]INSTANCEID, as Lambda names them. The store writer
  * batches them (logs.h); this file only names groups and streams. */
 #include "lambda/lambda_int.h"
@@ -23,14 +24,8 @@ void lambda__logs_init(void)
     logs_start(lambda__svc.ctx);
 }
 
-void lambda__log_event(const char *fn, const char *stream, uint64_t ts_ms, const char *msg, size_t len)
+void lambda__log_event(const char *group, const char *stream, uint64_t ts_ms, const char *msg, size_t len)
 {
-    static const char prefix[] = "/aws/lambda/";
-    char group[sizeof prefix + LAMBDA_NAME_MAX];
-    size_t fl = strnlen(fn, LAMBDA_NAME_MAX);
-    memcpy(group, prefix, sizeof prefix - 1);
-    memcpy(group + sizeof prefix - 1, fn, fl);
-    group[sizeof prefix - 1 + fl] = 0;
     logs_put(group, stream, ts_ms, msg, len);
     if (nb_log_level() >= NB_LOG_DEBUG) nb_log_debug("lambda.log", "%s %s %.*s", group, stream, (int)len, msg);
 }

@@ -15,6 +15,7 @@
  *  - an instance whose conf is not its pool's current conf is stale: it
  *    finishes its invocation and is shut down instead of going IDLE. */
 #include "lambda/lambda_int.h"
+#include "lambda/logfmt.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -108,7 +109,7 @@ void lambda__fn_set_reserved(const char *name, int reserved)
 
 void lambda__inst_output(lambda_inst_t *inst, const char *line, size_t len)
 {
-    lambda__log_event(inst->conf->name, inst->stream, nb_wall_ms(), line, len);
+    lambda__log_event(inst->conf->log_group, inst->stream, nb_wall_ms(), line, len);
     lambda_inv_t *inv = inst->inv;
     if (inv && inv->want_tail) {
         nb_buf_append(&inv->log, line, len);
@@ -120,6 +121,21 @@ void lambda__inst_output(lambda_inst_t *inst, const char *line, size_t len)
             inv->log.data[keep] = 0;
         }
     }
+}
+
+void lambda__inst_app_output(lambda_inst_t *inst, const char *line, size_t len)
+{
+    const lambda_fnconf_t *c = inst->conf;
+    /* Text, or a JSON level letting everything through: no look at the line. */
+    if (c->log_json && c->app_level > LAMBDA_LVL_TRACE && lambda__log_line_level(line, len) < c->app_level) return;
+    lambda__inst_output(inst, line, len);
+}
+
+/* A platform record of the JSON format, if SystemLogLevel lets level through. */
+static void emit_json(lambda_inst_t *inst, int level, nb_buf_t *b)
+{
+    if (level >= inst->conf->sys_level) lambda__inst_output(inst, b->data, b->len);
+    nb_buf_free(b);
 }
 
 /* A platform line (START, END, REPORT...): formatted once on the stack; a
@@ -186,6 +202,13 @@ static void l_emit(lambda_inst_t *inst, line_t *l)
 
 static void emit_start(lambda_inst_t *inst, const lambda_inv_t *inv)
 {
+    if (inst->conf->log_json) {
+        if (inst->conf->sys_level > LAMBDA_LVL_INFO) return;
+        nb_buf_t b = NB_BUF_INIT;
+        lambda__plat_start(&b, nb_wall_ms(), inv->id, inst->conf->fn_arn, inst->conf->version);
+        emit_json(inst, LAMBDA_LVL_INFO, &b);
+        return;
+    }
     line_t l = { .n = 0 };
     l_put(&l, "START RequestId: ");
     l_put(&l, inv->id);
@@ -310,10 +333,39 @@ static void deliver(lambda_inst_t *inst, lambda_inv_t *inv)
     lambda__inst_arm(inst, (uint64_t)inst->conf->timeout_s * 1000);
 }
 
-/* End inst's invocation with payload (copied) and log END/REPORT. status_note is
- * appended to REPORT ("" or "\tStatus: timeout"...). */
+/* How an invocation ended, for REPORT: its Text note ("\tStatus: timeout"...)
+ * and the JSON format's status. */
+typedef enum {
+    END_OK,          /* response */
+    END_FN_ERROR,    /* the function's error (/error, or an oversized response) */
+    END_TIMEOUT,
+    END_INIT_ERROR,  /* the init phase failed (/init/error, or exited during init) */
+    END_EXIT         /* the runtime exited or was killed: error_type says how */
+} end_kind_t;
+
+static void report_json(lambda_inst_t *inst, const lambda_inv_t *inv, uint64_t dur_us, unsigned long long billed,
+                        end_kind_t kind, const char *error_type)
+{
+    static const char *const status[] = { "success", "error", "timeout", "error", "error" };
+    if (kind == END_TIMEOUT) error_type = "Sandbox.Timedout";
+    nb_buf_t b = NB_BUF_INIT;
+    lambda__plat_runtime_done(&b, nb_wall_ms(), inv->id, status[kind], error_type);
+    emit_json(inst, LAMBDA_LVL_DEBUG, &b);
+    lambda_report_t r = {
+        .request_id = inv->id, .status = status[kind], .error_type = error_type, .duration_us = dur_us,
+        .billed_ms = billed, .memory_mb = inst->conf->memory_mb, .max_memory_mb = peak_mb(inst, dur_us),
+        .init_ms = inst->report_init ? inst->init_ms : -1,
+    };
+    inst->report_init = 0;
+    lambda__plat_report(&b, nb_wall_ms(), &r);
+    emit_json(inst, LAMBDA_LVL_INFO, &b);
+}
+
+/* End inst's invocation with payload (copied) and log END/REPORT (or the JSON
+ * format's platform.runtimeDone / platform.report). error_type: END_EXIT's
+ * "Runtime.ExitError"..., or NULL. */
 static void end_invocation(lambda_inst_t *inst, const char *payload, size_t len, const char *ferr,
-                           const char *status_note)
+                           end_kind_t kind, const char *error_type)
 {
     lambda_inv_t *inv = inst->inv;
     if (!inv) return;
@@ -329,30 +381,39 @@ static void end_invocation(lambda_inst_t *inst, const char *payload, size_t len,
     /* Billed Duration: the duration rounded up to the millisecond, at least 1 ms. */
     unsigned long long billed = (dur_us + 999) / 1000;
     if (billed == 0) billed = 1;
-    line_t l = { .n = 0 };
-    l_put(&l, "END RequestId: ");
-    l_put(&l, inv->id);
-    l_emit(inst, &l);
-    l.n = 0;
-    l_put(&l, "REPORT RequestId: ");
-    l_put(&l, inv->id);
-    l_put(&l, "\tDuration: ");
-    l_ms2(&l, dur_us);
-    l_put(&l, " ms\tBilled Duration: ");
-    l_uint(&l, billed);
-    l_put(&l, " ms\tMemory Size: ");
-    l_uint(&l, inst->conf->memory_mb);
-    l_put(&l, " MB\tMax Memory Used: ");
-    l_uint(&l, peak_mb(inst, dur_us));
-    l_put(&l, " MB");
-    if (inst->report_init) {
-        char init[64];
-        snprintf(init, sizeof init, "\tInit Duration: %.2f ms", inst->init_ms);
-        l_put(&l, init);
-        inst->report_init = 0;
+    if (inst->conf->log_json) {
+        report_json(inst, inv, dur_us, billed, kind, error_type);
+    } else {
+        line_t l = { .n = 0 };
+        l_put(&l, "END RequestId: ");
+        l_put(&l, inv->id);
+        l_emit(inst, &l);
+        l.n = 0;
+        l_put(&l, "REPORT RequestId: ");
+        l_put(&l, inv->id);
+        l_put(&l, "\tDuration: ");
+        l_ms2(&l, dur_us);
+        l_put(&l, " ms\tBilled Duration: ");
+        l_uint(&l, billed);
+        l_put(&l, " ms\tMemory Size: ");
+        l_uint(&l, inst->conf->memory_mb);
+        l_put(&l, " MB\tMax Memory Used: ");
+        l_uint(&l, peak_mb(inst, dur_us));
+        l_put(&l, " MB");
+        if (inst->report_init) {
+            char init[64];
+            snprintf(init, sizeof init, "\tInit Duration: %.2f ms", inst->init_ms);
+            l_put(&l, init);
+            inst->report_init = 0;
+        }
+        if (kind == END_TIMEOUT) l_put(&l, "\tStatus: timeout");
+        else if (kind == END_INIT_ERROR || kind == END_EXIT) l_put(&l, "\tStatus: error");
+        if (kind == END_EXIT && error_type) {
+            l_put(&l, "\tError Type: ");
+            l_put(&l, error_type);
+        }
+        l_emit(inst, &l);
     }
-    l_put(&l, status_note);
-    l_emit(inst, &l);
     memcpy(inst->last_id, inv->id, sizeof inst->last_id);
     inst->inv = NULL;
     lambda__inv_finish(inv, NB_OK, NULL, NULL, payload, len, ferr);
@@ -844,17 +905,17 @@ void lambda__inst_response(lambda_inst_t *inst, nb_req_t *req, const char *id, i
                                      "\"errorType\":\"RequestEntityTooLarge\"}");
         static const char doc[] = "{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size "
                                   "(6291556 bytes).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}";
-        end_invocation(inst, doc, sizeof doc - 1, "Unhandled", "");
+        end_invocation(inst, doc, sizeof doc - 1, "Unhandled", END_FN_ERROR, NULL);
         return;
     }
     if (is_error) {
         size_t len;
         char *doc = error_doc(req, &len);
         lambda__rapi_reply(req, 202, "{\"status\":\"OK\"}");
-        end_invocation(inst, doc, len, "Unhandled", "");
+        end_invocation(inst, doc, len, "Unhandled", END_FN_ERROR, NULL);
         free(doc);
     } else {
-        end_invocation(inst, req->body, req->body_len, NULL, "");
+        end_invocation(inst, req->body, req->body_len, NULL, END_OK, NULL);
         lambda__rapi_reply(req, 202, "{\"status\":\"OK\"}");
     }
 }
@@ -873,10 +934,17 @@ void lambda__inst_init_error(lambda_inst_t *inst, nb_req_t *req)
     inst->init_ms = (double)(nb_now_us() - inst->spawn_us) / 1000.0;
     json_t *doc = json_loads(inst->init_error, 0, NULL);
     const char *type = json_string_value(json_object_get(doc, "errorType"));
-    emit(inst, "INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s",
-         inst->init_ms, type ? type : "Runtime.Unknown");
+    if (!inst->conf->log_json) {
+        emit(inst, "INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s",
+             inst->init_ms, type ? type : "Runtime.Unknown");
+    } else {
+        nb_buf_t b = NB_BUF_INIT;
+        lambda__plat_init_report(&b, nb_wall_ms(), inst->provisioned ? "provisioned-concurrency" : "on-demand",
+                                 inst->init_ms, "error", type ? type : "Runtime.Unknown");
+        emit_json(inst, LAMBDA_LVL_INFO, &b);
+    }
     json_decref(doc);
-    if (inst->inv) end_invocation(inst, inst->init_error, strlen(inst->init_error), "Unhandled", "\tStatus: error");
+    if (inst->inv) end_invocation(inst, inst->init_error, strlen(inst->init_error), "Unhandled", END_INIT_ERROR, NULL);
     uncount(inst);
     lambda__inst_kill(inst);
     inst->state = INST_STOPPING;
@@ -900,7 +968,7 @@ void lambda__inst_timer(lambda_inst_t *inst)
             json_decref(doc);
             nb_buf_free(&msg);
             inst->state = INST_STOPPING;
-            end_invocation(inst, s, strlen(s), "Unhandled", "\tStatus: timeout");
+            end_invocation(inst, s, strlen(s), "Unhandled", END_TIMEOUT, NULL);
             free(s);
         } else {
             nb_log_warn("lambda", "instance %s of %s did not finish init in time", inst->id, inst->conf->name);
@@ -947,7 +1015,7 @@ void lambda__inst_exited(lambda_inst_t *inst)
     if (inst->inv) {
         lambda_inv_t *inv = inst->inv;
         if (inst->init_error) {
-            end_invocation(inst, inst->init_error, strlen(inst->init_error), "Unhandled", "\tStatus: error");
+            end_invocation(inst, inst->init_error, strlen(inst->init_error), "Unhandled", END_INIT_ERROR, NULL);
         } else {
             /* What the caller gets is Lambda's: an environment killed by the
              * memory cgroup is, to the caller, a runtime that exited on
@@ -965,9 +1033,7 @@ void lambda__inst_exited(lambda_inst_t *inst)
             char *s = json_dumps(doc, JSON_COMPACT);
             json_decref(doc);
             nb_buf_free(&msg);
-            char note[96];
-            snprintf(note, sizeof note, "\tStatus: error\tError Type: %s", report_type);
-            end_invocation(inst, s, strlen(s), "Unhandled", note);
+            end_invocation(inst, s, strlen(s), "Unhandled", END_EXIT, report_type);
             free(s);
         }
     }

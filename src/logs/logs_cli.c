@@ -2,7 +2,8 @@
  *
  * Opens the store read-only in its own process (LMDB serves readers in
  * several processes beside the daemon's writer) and prints the events of one
- * log group (FUNCTION is the group /aws/lambda/FUNCTION) in time order across
+ * log group (FUNCTION's: its LoggingConfig.LogGroup, read from Lambda's record
+ * in keyspace lambda.fn, else /aws/lambda/FUNCTION) in time order across
  * its streams, one per line "TIME STREAM MESSAGE"; events of one millisecond
  * keep the order they were written in. --follow polls every 300 ms for
  * records written since (records are never rewritten: a stream's last key
@@ -205,6 +206,26 @@ int logs_cli_open_store(int nrest, char **rest, store_t **s, nb_config_t *cfg)
     return 0;
 }
 
+/* The log group of function name into out: its LoggingConfig.LogGroup when
+ * its record (Lambda's keyspace lambda.fn, {"cfg":{…}}) names a valid one,
+ * else /aws/lambda/NAME. */
+static void function_group(store_t *s, const char *name, char *out, size_t cap)
+{
+    snprintf(out, cap, "/aws/lambda/%s", name);
+    store_txn_t *t;
+    if (store_begin(s, STORE_READ, &t) != STORE_OK) return;
+    const void *v;
+    size_t vl;
+    if (store_get(t, "lambda.fn", name, strlen(name), &v, &vl) == STORE_OK) {
+        json_t *rec = json_loadb(v, vl, 0, NULL);
+        const char *g = json_string_value(
+            json_object_get(json_object_get(json_object_get(rec, "cfg"), "LoggingConfig"), "LogGroup"));
+        if (g && logs_valid_group(g)) snprintf(out, cap, "%s", g);
+        json_decref(rec);
+    }
+    store_abort(t);
+}
+
 static const char usage[] = "usage: nimbus logs FUNCTION | --group NAME [--follow] [--since 10m] [--data DIR]\n";
 
 int logs_main(int argc, char **argv)
@@ -248,6 +269,7 @@ int logs_main(int argc, char **argv)
     int rc = logs_cli_open_store(nrest, rest, &s, &cfg);
     free(rest);
     if (rc) return rc;
+    if (name) function_group(s, name, group, sizeof group);
     uint64_t now = nb_wall_ms();
     uint64_t from = (uint64_t)since < now ? now - (uint64_t)since : 0;
     json_t *last = json_object();

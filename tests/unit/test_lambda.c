@@ -183,10 +183,10 @@ TEST(logs_round_trip_through_cli)
     ctx.store = s;
     lambda__logs_init();
     uint64_t now = nb_wall_ms();
-    lambda__log_event("fn1", "2026/11/28/[$LATEST]aaa", now - 5, "START RequestId: r1 Version: $LATEST", 36);
-    lambda__log_event("fn1", "2026/11/28/[$LATEST]bbb", now - 3, "second line", 11);
-    lambda__log_event("fn1", "2026/11/28/[$LATEST]aaa", now - 4, "first line", 10);
-    lambda__log_event("fn2", "2026/11/28/[$LATEST]ccc", now - 4, "other function", 14);
+    lambda__log_event("/aws/lambda/fn1", "2026/11/28/[$LATEST]aaa", now - 5, "START RequestId: r1 Version: $LATEST", 36);
+    lambda__log_event("/aws/lambda/fn1", "2026/11/28/[$LATEST]bbb", now - 3, "second line", 11);
+    lambda__log_event("/aws/lambda/fn1", "2026/11/28/[$LATEST]aaa", now - 4, "first line", 10);
+    lambda__log_event("/aws/lambda/fn2", "2026/11/28/[$LATEST]ccc", now - 4, "other function", 14);
     logs_flush();
     /* an empty write txn just to wait for durability of the one before */
     store_txn_t *t;
