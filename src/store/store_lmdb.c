@@ -626,7 +626,9 @@ static void lmdb_close(void *impl)
  * leave nothing of itself: batch_undo() aborts b->batch and applies the
  * batch's commits again in a new one, from their sealed records still in the
  * log buffer (the records are exactly the batch's puts and deletes, which is
- * what replay after a crash relies on too). That is rare — a write that
+ * what replay after a crash relies on too), and that batch is flushed at
+ * once, so an undo never re-applies more than the commits since the last
+ * flush or undo. That is rare — a write that
  * fails or is abandoned after it wrote; a request that fails validation
  * aborts before writing — so the common commit costs no LMDB child
  * transaction (whose begin allocated and cleared ~2 MB of page lists).
@@ -636,7 +638,7 @@ static void lmdb_close(void *impl)
  *   no batch      begin_write, group busy      open b->batch; write into it
  *   batch         begin_write                  write into b->batch
  *   batch         commit                       seal the record; callback kept in b->pend
- *   batch         abort/failure, dirty         batch_undo()
+ *   batch         abort/failure, dirty         batch_undo(), then batch_flush
  *   batch         abort/failure, clean         nothing to undo
  *   batch         batch_flush                  commit b->batch; callbacks to the
  *                                              group (with the error if it failed)
@@ -733,11 +735,18 @@ static int batch_undo(lmdb_store_t *b)
     return st;
 }
 
-/* Forget what the batched writer t wrote (its record already cut off).
- * STORE_OK or batch_undo's error. */
+/* Forget what the batched writer t wrote (its record already cut off),
+ * then commit the batch: the next undo re-applies only what came after, so
+ * writers that keep aborting cost a flush each, not a replay of the whole
+ * batch each. STORE_OK or the error the batch's commits got. */
 static int discard_nested(lmdb_txn_t *t)
 {
-    int st = t->dirty ? batch_undo(t->b) : STORE_OK;
+    int st = STORE_OK;
+    if (t->dirty) {
+        t->mt = NULL;
+        st = batch_undo(t->b);
+        if (st == STORE_OK) st = batch_flush(t->b);
+    }
     t->mt = NULL;
     t->nfresh = 0;
     t->dirty = 0;
