@@ -91,7 +91,8 @@ typedef struct lmdb_txn {
     size_t gen;                /* b->ks[0..gen) visible */
     ks_entry_t *fresh;         /* keyspaces created by this write txn */
     size_t nfresh, capfresh;
-    int nested;                /* a child of b->batch */
+    int nested;                /* writes straight into b->batch (mt == b->batch) */
+    int dirty;                 /* nested: has changed b->batch (undo needed to discard it) */
     int scanning;              /* inside a scan of this txn (its cursors are open) */
     struct lmdb_txn *next;     /* read pool link */
 } lmdb_txn_t;
@@ -575,12 +576,15 @@ static void ks_push(ks_entry_t **v, size_t *n, size_t *cap, const ks_entry_t *e)
     (*v)[(*n)++] = *e;
 }
 
+static void discard_writes(lmdb_txn_t *t);
+
 static void lmdb_close(void *impl)
 {
     lmdb_store_t *b = impl;
     if (b->writer) {                   /* caller bug: a txn left open */
-        if (b->writer->mt) mdb_txn_abort(b->writer->mt);
-        txn_free(b->writer);
+        lmdb_txn_t *w = b->writer;
+        discard_writes(w);
+        txn_free(w);
         b->writer = NULL;
     }
     store__group_close(b->group);       /* flushes the batch, runs every pending callback */
@@ -608,31 +612,44 @@ static void lmdb_close(void *impl)
  *
  * While a sync is in flight (store__group_busy), a commit's callback waits
  * for the next sync whatever we do, so there is no hurry to write its pages:
- * write transactions then run as LMDB child transactions of one open
- * top-level transaction, b->batch. A child's commit merges into the batch
- * (no I/O); its abort or failure discards only itself. The batch is
- * committed — one page flush for all its commits — by batch_flush():
+ * write transactions then write straight into one open top-level LMDB
+ * transaction, b->batch. A commit only seals its log record (no LMDB call);
+ * the batch is committed — one page flush for all its commits — by
+ * batch_flush():
  *
  *   sync about to start (group flush hook)  → flush, the sync covers it
  *   a read txn begins                       → flush first, so it sees every
  *                                             commit made before it
  *   LMDB_BATCH_MAX commits, or close        → flush
  *
+ * A writer that aborts or fails after it changed the batch (t->dirty) must
+ * leave nothing of itself: batch_undo() aborts b->batch and applies the
+ * batch's commits again in a new one, from their sealed records still in the
+ * log buffer (the records are exactly the batch's puts and deletes, which is
+ * what replay after a crash relies on too), and that batch is flushed at
+ * once, so an undo never re-applies more than the commits since the last
+ * flush or undo. That is rare — a write that
+ * fails or is abandoned after it wrote; a request that fails validation
+ * aborts before writing — so the common commit costs no LMDB child
+ * transaction (whose begin allocated and cleared ~2 MB of page lists).
+ *
  *   state         event                       action
  *   no batch      begin_write, group idle      top-level txn (as without batching)
- *   no batch      begin_write, group busy      open b->batch; child of it
- *   batch         begin_write                  child of b->batch
- *   batch         child commit OK              merge; callback kept in b->pend
+ *   no batch      begin_write, group busy      open b->batch; write into it
+ *   batch         begin_write                  write into b->batch
+ *   batch         commit                       seal the record; callback kept in b->pend
+ *   batch         abort/failure, dirty         batch_undo(), then batch_flush
+ *   batch         abort/failure, clean         nothing to undo
  *   batch         batch_flush                  commit b->batch; callbacks to the
  *                                              group (with the error if it failed)
- *   batch + open  begin_read                   rebase(): abort the child, flush,
- *   child                                      replay the child's writes (redo
- *                                              log) in a top-level txn
+ *   batch + open  begin_read                   rebase(): undo the writer's writes,
+ *   writer                                     flush, replay the writer's writes
+ *                                              (its open record) in a top-level txn
  *
  * A flush that fails (EIO, disk full) fails every commit of the batch: their
- * callbacks get the error, as after a failed fdatasync. No other write
- * transaction may begin while b->batch is open (LMDB has one writer), so
- * advance() runs only after a flush. */
+ * callbacks get the error, as after a failed fdatasync; so does an undo whose
+ * re-application fails. No other write transaction may begin while b->batch
+ * is open (LMDB has one writer), so advance() runs only after a flush. */
 
 static int commit_err(lmdb_store_t *b, int rc);
 static void advance(lmdb_store_t *b);
@@ -665,6 +682,84 @@ static int batch_flush(lmdb_store_t *b)
     if (rc == 0) advance(b);
     else if (b->lost) b->lost(b->lost_arg);
     return st;
+}
+
+/* Apply one op of a batched commit's record again, in the new b->batch. */
+static int redo_op(void *arg, const store_wal_op_t *op)
+{
+    lmdb_store_t *b = arg;
+    store_lk_t lk = { b->batch, 0, b->deep };
+    int rc;
+    if (!ks_find(b->ks, b->nks, op->ks, &lk.top) && !ks_find(b->bfresh, b->nbfresh, op->ks, &lk.top)) {
+        if (b->nks + b->nbfresh >= LMDB_MAX_DBS) return MDB_DBS_FULL;
+        ks_entry_t e;
+        snprintf(e.name, sizeof e.name, "%s", op->ks);
+        if ((rc = mdb_dbi_open(b->batch, op->ks, MDB_CREATE, &e.dbi)) != 0) return rc;
+        ks_push(&b->bfresh, &b->nbfresh, &b->capbfresh, &e);
+        lk.top = e.dbi;
+    }
+    if (op->type == STORE_WAL_DEL) {
+        rc = store__lk_del(&lk, op->key, op->klen);
+        return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+    }
+    MDB_val v = { op->vlen, (void *)op->val };
+    return store__lk_put(&lk, op->key, op->klen, &v);
+}
+
+/* The open writer changed b->batch and must leave nothing of it (its own
+ * log record already cut off): abort the batch and re-apply its commits'
+ * sealed records in a new one. STORE_OK, or the error every commit of the
+ * batch then got (they are lost, as after a failed flush). */
+static int batch_undo(lmdb_store_t *b)
+{
+    mdb_txn_abort(b->batch);           /* closes the handles created in it */
+    b->batch = NULL;
+    b->nbfresh = 0;
+    if (!b->batch_n) return STORE_OK;
+    MDB_txn *nt = NULL;
+    int rc = mdb_txn_begin(b->env, NULL, 0, &nt);
+    if (rc == 0) {
+        b->batch = nt;
+        rc = store__wal_sealed_ops(b->wal, redo_op, b);
+    }
+    if (rc == 0) return STORE_OK;
+    int st = report("undo", rc);
+    if (b->batch) mdb_txn_abort(b->batch);
+    b->batch = NULL;
+    b->nbfresh = 0;
+    store__wal_drop_sealed(b->wal);
+    for (size_t i = 0; i < b->npend; i++) store__group_enqueue(b->group, b->pend[i].cb, b->pend[i].arg, st);
+    b->npend = 0;
+    b->batch_n = 0;
+    if (b->lost) b->lost(b->lost_arg);
+    return st;
+}
+
+/* Forget what the batched writer t wrote (its record already cut off),
+ * then commit the batch: the next undo re-applies only what came after, so
+ * writers that keep aborting cost a flush each, not a replay of the whole
+ * batch each. STORE_OK or the error the batch's commits got. */
+static int discard_nested(lmdb_txn_t *t)
+{
+    int st = STORE_OK;
+    if (t->dirty) {
+        t->mt = NULL;
+        st = batch_undo(t->b);
+        if (st == STORE_OK) st = batch_flush(t->b);
+    }
+    t->mt = NULL;
+    t->nfresh = 0;
+    t->dirty = 0;
+    return st;
+}
+
+static void discard_writes(lmdb_txn_t *t)
+{
+    store__wal_txn_abort(t->b->wal);
+    if (t->nested) (void)discard_nested(t);
+    else if (t->mt) mdb_txn_abort(t->mt);
+    t->mt = NULL;
+    t->nfresh = 0;
 }
 
 static void lmdb_set_lost_hook(void *impl, void (*fn)(void *), void *arg)
@@ -702,9 +797,11 @@ static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
             return report("begin", rc);
         }
     }
-    MDB_txn *mt;
-    int rc = mdb_txn_begin(b->env, b->batch, 0, &mt);
-    if (rc != 0) return report("begin", rc);
+    MDB_txn *mt = b->batch;
+    if (!mt) {
+        int rc = mdb_txn_begin(b->env, NULL, 0, &mt);
+        if (rc != 0) return report("begin", rc);
+    }
     lmdb_txn_t *t = b->spare_writer;
     b->spare_writer = NULL;
     if (!t) t = nb_xcalloc(1, sizeof *t);
@@ -714,6 +811,7 @@ static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
     t->gen = b->nks;
     t->nfresh = 0;
     t->nested = b->batch != NULL;
+    t->dirty = 0;
     b->writer = t;
     store__wal_txn_begin(b->wal);
     *out = t;
@@ -740,19 +838,19 @@ static int rebase_op(void *arg, const store_wal_op_t *op)
     return rc;
 }
 
-/* A reader is about to begin while the open writer t is a child of a batch
- * holding commits: flush the batch so the reader sees them, and carry t's
- * writes so far (its open log record) over to a new top-level transaction.
- * Values t's caller got earlier are store.c's copies (the codec decrypts
- * into the txn's arena), so no pointer into the aborted child survives. */
+/* A reader is about to begin while the open writer t writes into a batch
+ * holding commits: flush the batch (without t's writes) so the reader sees
+ * them, and carry t's writes so far (its open log record) over to a new
+ * top-level transaction. Values t's caller got earlier are store.c's copies
+ * (the codec decrypts into the txn's arena), so no pointer into the aborted
+ * batch survives. */
 static void rebase(lmdb_txn_t *t)
 {
     lmdb_store_t *b = t->b;
-    mdb_txn_abort(t->mt);              /* closes the handles it created */
-    t->mt = NULL;
-    t->nfresh = 0;
+    int dirty = t->dirty;
+    int st = discard_nested(t);        /* the batch as its commits left it */
     t->nested = 0;
-    int st = batch_flush(b);           /* writes the sealed records, keeps t's open one */
+    if (st == STORE_OK) st = batch_flush(b);   /* writes the sealed records, keeps t's open one */
     if (st != STORE_OK) {              /* t may have sealed with a key that was lost */
         t->err = st;
         store__wal_txn_abort(b->wal);
@@ -766,7 +864,7 @@ static void rebase(lmdb_txn_t *t)
         store__wal_txn_abort(b->wal);
         return;
     }
-    rc = store__wal_txn_ops(b->wal, rebase_op, t);
+    rc = dirty ? store__wal_txn_ops(b->wal, rebase_op, t) : MDB_SUCCESS;
     if (rc != MDB_SUCCESS) fail_write(t, "rebase", rc);
 }
 
@@ -841,6 +939,7 @@ static void end_write(lmdb_txn_t *t)
     t->mt = NULL;
     t->nfresh = 0;
     t->nested = 0;
+    t->dirty = 0;
     b->writer = NULL;
     if (b->spare_writer) txn_free(t);
     else b->spare_writer = t;
@@ -850,10 +949,7 @@ static void end_write(lmdb_txn_t *t)
 static int fail_write(lmdb_txn_t *t, const char *what, int rc)
 {
     t->err = report(what, rc);
-    mdb_txn_abort(t->mt);
-    t->mt = NULL;
-    t->nfresh = 0;
-    store__wal_txn_abort(t->b->wal);
+    discard_writes(t);             /* nested: t->nested stays, nothing left to undo */
     return t->err;
 }
 
@@ -891,16 +987,11 @@ static int commit_err(lmdb_store_t *b, int rc)
     return report("commit", rc);
 }
 
-/* A child of the batch commits: merge it, keep its callback for the flush. */
+/* A batched writer commits: its writes are in b->batch already; keep its
+ * callback for the flush. */
 static int commit_nested(lmdb_txn_t *t, store_durable_fn cb, void *arg)
 {
     lmdb_store_t *b = t->b;
-    int rc = mdb_txn_commit(t->mt);    /* into b->batch; frees mt */
-    if (rc != 0) {
-        store__wal_txn_abort(b->wal);
-        end_write(t);
-        return report("commit", rc);
-    }
     store__wal_txn_seal(b->wal);       /* written out by batch_flush */
     for (size_t i = 0; i < t->nfresh; i++) ks_push(&b->bfresh, &b->nbfresh, &b->capbfresh, &t->fresh[i]);
     end_write(t);
@@ -962,8 +1053,7 @@ static void lmdb_abort(store_txn_t *bt)
         end_read(t);
         return;
     }
-    if (t->mt) mdb_txn_abort(t->mt);
-    store__wal_txn_abort(t->b->wal);
+    discard_writes(t);
     end_write(t);
 }
 
@@ -994,6 +1084,7 @@ static int lmdb_put(store_txn_t *bt, const char *ks, const void *key, size_t kle
     if (t->err != STORE_OK) return t->err;
     if (vlen > 0xffffffffu) return STORE_ERR_INVALID;
     store_lk_t lk = { t->mt, 0, t->b->deep };
+    t->dirty = 1;
     int rc = ks_handle(t, ks, 1, &lk.top);
     if (rc != MDB_SUCCESS) return fail_write(t, "open keyspace", rc);
     MDB_val v = { vlen, (void *)val };
@@ -1010,6 +1101,7 @@ static int lmdb_del(store_txn_t *bt, const char *ks, const void *key, size_t kle
     store_lk_t lk = { t->mt, 0, t->b->deep };
     int rc = ks_handle(t, ks, 0, &lk.top);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
+    t->dirty = 1;
     rc = store__lk_del(&lk, key, klen);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
     if (rc) return fail_write(t, "del", rc);
