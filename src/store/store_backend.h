@@ -42,7 +42,10 @@ typedef struct store_backend {
     const char *name;          /* static, for health output ("lmdb") */
 
     /* Open or create the store under dir; *impl is the backend's state,
-     * passed back to begin and close. 0 or a store_status. */
+     * passed back to begin and close. 0 or a store_status. A store it
+     * creates is durable when it returns, except for dir's own directory
+     * entries: store.c syncs dir once after a new store's open (with the
+     * master key's entry in the same sync). */
     int (*open)(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts);
     /* Run every pending durability callback, then release everything. No
      * transaction may be open. */

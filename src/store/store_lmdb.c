@@ -532,7 +532,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
      * delaying start-up. */
     if (rc == 0 && !existed) rc = mdb_env_sync(b->env, 1);
     if (rc == 0 && (!existed || store__wal_created(b->wal))) rc = sync_dir(path);
-    if (rc == 0 && !existed) rc = sync_dir(dir);
+    /* dir's entry for DIR/store: synced by store_open (store_backend.h) */
     nb_startup_mark("store: %s", existed ? "open (nothing synced)" : "new files and directories synced");
     if (rc == 0) {
         MDB_stat st;
