@@ -240,17 +240,19 @@ static int is_loopback(const char *host)
 static void preload_threadpool(void);
 
 /* Start-up work that needs neither the store nor the listener runs on
- * threads beside the main one, so `nimbus up` answers sooner: OpenSSL's
- * first use (its providers, the store's algorithms and its random
- * generator, ~2.5 ms of CPU here), then libuv's thread pool, on one — two
- * threads, not three, share the two cores while the main thread waits for
- * OpenSSL (a restart's key check); the pool is first needed by a first
- * start's key check, later. On the other, once the daemon is ready, the
- * sandbox probe (namespaces, cgroups, root template, ~3 ms), then OpenSSL's
- * configuration file and error strings (~1.2 ms, openssl_init.h). All are
- * safe to race with first use on the main thread: OpenSSL initialises under
- * its own once-locks, libuv starts its pool under uv_once and the probe
- * runs under pthread_once (sbx_doctor.c). */
+ * threads beside the main one, so `nimbus up` answers sooner: on one,
+ * OpenSSL's first use up to AES-GCM (~2.5 ms of CPU here, what a restart's
+ * key check waits for), then libuv's thread pool (Lambda's init queues its
+ * job), then SHA-256 and the random generator (a first start's key check)
+ * — two threads, not three, share the two cores while the main thread
+ * needs them (A/B under chrt: ready 0.7 ms sooner at a restart than with
+ * the pool started on the sandbox thread beside OpenSSL, and 1.6 ms sooner
+ * than with it after the random generator). On the other, once the daemon
+ * is ready, the sandbox probe (namespaces, cgroups, root template, ~3 ms),
+ * then OpenSSL's configuration file and error strings (~1.2 ms,
+ * openssl_init.h). All are safe to race with first use on the main thread:
+ * OpenSSL initialises under its own once-locks, libuv starts its pool under
+ * uv_once and the probe runs under pthread_once (sbx_doctor.c). */
 static void preload_crypto(void *arg)
 {
     (void)arg;
@@ -258,6 +260,7 @@ static void preload_crypto(void *arg)
     nb_openssl_init_early();
     preload_threadpool();
     nb_startup_mark("libuv thread pool started");
+    nb_openssl_init_more();
 }
 
 static void noop_work(uv_work_t *w) { (void)w; }

@@ -23,6 +23,10 @@ void nb_openssl_init_early(void)
     nb_startup_mark("OpenSSL: initialised (configuration deferred)");
     EVP_CIPHER_free(EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL));
     nb_startup_mark("OpenSSL: providers, ciphers (AES-256-GCM) fetched");
+}
+
+void nb_openssl_init_more(void)
+{
     EVP_MD_free(EVP_MD_fetch(NULL, "SHA256", NULL));
     nb_startup_mark("OpenSSL: digests (SHA-256) fetched");
     unsigned char b;           /* the DRBG: instantiated and seeded at its first use */

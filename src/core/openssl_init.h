@@ -12,13 +12,15 @@
 #ifndef NB_OPENSSL_INIT_H
 #define NB_OPENSSL_INIT_H
 
-/* Initialise OpenSSL without its configuration file and fetch the
- * algorithms the store needs first (AES-256-GCM, SHA-256). Call before any
- * other OpenSSL use of the process (it also seeds the random generator):
- * afterwards the library's own implicit
- * initialisation can no longer load the configuration, only
+/* Initialise OpenSSL without its configuration file and fetch what a
+ * restart's key check waits for (the providers, AES-256-GCM). Call before
+ * any other OpenSSL use of the process: afterwards the library's own
+ * implicit initialisation can no longer load the configuration, only
  * nb_openssl_load_config can. Any thread. */
 void nb_openssl_init_early(void);
+/* Then, off the critical path: SHA-256 fetched (SigV4, HMAC), the random
+ * generator instantiated and seeded (a first start's key check). */
+void nb_openssl_init_more(void);
 
 /* Load the system's OpenSSL configuration (OPENSSL_CONF, else openssl.cnf:
  * providers, algorithm properties, TLS defaults) and the error strings, once
