@@ -400,6 +400,12 @@ static int daemon_run(daemon_t *d)
         nb_log_debug("nimbus", "service %s ready in %lld us", nb_services[i]->name, (long long)(nb_now_us() - t0));
         nb_startup_mark("service %s", nb_services[i]->name);
     }
+    /* a new store's files were synced beside the services' start */
+    if (store_settle(d->ctx.store) != STORE_OK) {
+        fprintf(stderr, "nimbus: the new store in %s could not be made durable\n", d->cfg.data_dir);
+        return 1;
+    }
+    nb_startup_mark("store settled (a new store's files durable)");
     nb_log_debug("nimbus", "started in %lld us (store, listener, services)", (long long)(nb_now_us() - d->ctx.started_us));
     write_https_endpoint_file(d);
     nb_startup_mark("HTTPS endpoint file");

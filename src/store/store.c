@@ -217,6 +217,12 @@ int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_opti
     return STORE_OK;
 }
 
+int store_settle(store_t *s)
+{
+    if (!s) return STORE_ERR_INVALID;
+    return s->be->settle ? s->be->settle(s->impl) : STORE_OK;
+}
+
 int store_rotate_master_key(store_t *s, const unsigned char key[32], store_durable_fn cb, void *arg, size_t *n)
 {
     if (!s || !key || !n) return STORE_ERR_INVALID;

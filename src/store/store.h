@@ -59,6 +59,11 @@ typedef struct store_options {
 
 /* Open (creating) the store in dir, callbacks on loop. 0 or a store_status. */
 int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_options_t *opts);
+/* Wait until everything store_open created is durable: a new store's
+ * files are synced in the background while its opener goes on. Call before
+ * reporting readiness or acknowledging anything. STORE_OK or an error (the
+ * store cannot be trusted: close it). Idempotent. */
+int store_settle(store_t *s);
 /* Finish pending syncs (their callbacks run), then close. */
 void store_close(store_t *s);
 
