@@ -106,6 +106,11 @@ struct lmdb_store {
     store_wal_t *wal;          /* a write txn's ops are its open record there */
     bg_job_t *ckpt;            /* the checkpoint running, or NULL */
     bg_job_t *prefill;         /* the log prefill running, or NULL */
+    bg_job_t *creation;        /* a new store's first syncs running, or NULL */
+    uv_mutex_t cmu;            /* guards the two below */
+    uv_cond_t ccv;             /* signalled when created_durable becomes 1 */
+    int created_durable;       /* 1: nothing of open()'s creation left to sync */
+    int creation_rc;           /* a store_status: the creation's syncs' result */
     ks_entry_t ks[LMDB_MAX_DBS];
     size_t nks;
     MDB_dbi deep;              /* STORE_LMDB_LONG_DB: the chunks of long keys */
@@ -164,10 +169,14 @@ static int report(const char *what, int rc)
 
 /* Runs on a libuv worker (store_group.c): fdatasync of the log files that
  * lmdb_flush fixed (store__wal_prepare_sync). */
+static int creation_wait(lmdb_store_t *b);
+
 static int lmdb_sync(void *ctx)
 {
     lmdb_store_t *b = ctx;
-    int rc = store__wal_sync(b->wal);
+    int rc = creation_wait(b);
+    if (rc != STORE_OK) return rc;
+    rc = store__wal_sync(b->wal);
     if (rc != 0) return report("sync", rc);
     atomic_fetch_add(&sync_count, 1);
     return STORE_OK;
@@ -487,6 +496,46 @@ static int wal_recover(lmdb_store_t *b)
     return rc;
 }
 
+/* A new store's files and first pages made durable (data.mdb, then the
+ * directory DIR/store) on a worker, while the opening thread goes on with
+ * the services' start. Whatever depends on them waits for created_durable:
+ * every log sync (lmdb_sync), so no commit is reported durable before the
+ * store it is in, and lmdb_settle, which `nimbus up` calls before it
+ * reports ready. */
+static int creation_run(lmdb_store_t *b)
+{
+    int rc = mdb_env_sync(b->env, 1);
+    if (rc == 0) rc = sync_dir(b->path);
+    nb_startup_mark("store: new files and directories synced");
+    uv_mutex_lock(&b->cmu);
+    b->creation_rc = rc == 0 ? STORE_OK : report("create", rc);
+    b->created_durable = 1;
+    uv_cond_broadcast(&b->ccv);
+    uv_mutex_unlock(&b->cmu);
+    return rc;
+}
+
+static void creation_finish(lmdb_store_t *b, int rc)
+{
+    (void)b;
+    (void)rc;                  /* reported by creation_run */
+}
+
+/* Wait for a new store's creation syncs; their result. Any thread. */
+static int creation_wait(lmdb_store_t *b)
+{
+    uv_mutex_lock(&b->cmu);
+    while (!b->created_durable) uv_cond_wait(&b->ccv, &b->cmu);
+    int rc = b->creation_rc;
+    uv_mutex_unlock(&b->cmu);
+    return rc;
+}
+
+static int lmdb_settle(void *impl)
+{
+    return creation_wait(impl);
+}
+
 static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts)
 {
     char path[4096];
@@ -497,6 +546,8 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         return map_err(e);
     }
     lmdb_store_t *b = nb_xcalloc(1, sizeof *b);
+    if (uv_mutex_init(&b->cmu) != 0 || uv_cond_init(&b->ccv) != 0) abort();
+    b->created_durable = 1;    /* until a new store's creation_run starts */
     b->loop = loop;
     b->read_only = opts->read_only;
     b->owner_fd = -1;
@@ -527,14 +578,13 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     if (rc == 0 && !b->read_only) rc = wal_recover(b);
     if (rc == 0) rc = ks_load(b);
     nb_startup_mark("store: log opened and replayed, keyspaces loaded");
-    /* A new store: its files and first pages durable before anything uses
-     * them. An existing one: the log's fresh header (and a retired mark) are
-     * made durable by the group's first sync (enqueued below) without
-     * delaying start-up. */
-    if (rc == 0 && !existed) rc = mdb_env_sync(b->env, 1);
-    if (rc == 0 && (!existed || store__wal_created(b->wal))) rc = sync_dir(path);
-    if (rc == 0 && !existed) rc = sync_dir(dir);
-    nb_startup_mark("store: %s", existed ? "open (nothing synced)" : "new files and directories synced");
+    /* A new store: its files and first pages made durable on a worker
+     * (creation_run, started below), waited for by lmdb_settle. An existing
+     * one: the log's fresh header (and a retired mark) are made durable by
+     * the group's first sync (enqueued below) without delaying start-up. */
+    if (rc == 0 && existed && store__wal_created(b->wal)) rc = sync_dir(path);
+    /* dir's entry for DIR/store: synced by store_open (store_backend.h) */
+    nb_startup_mark("store: %s", existed ? "open (nothing synced)" : "new files written (their syncs started)");
     if (rc == 0) {
         MDB_stat st;
         rc = mdb_env_stat(b->env, &st);
@@ -545,6 +595,8 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         store__wal_close(b->wal, 0);
         if (b->env) mdb_env_close(b->env);
         if (b->owner_fd >= 0) close(b->owner_fd);
+        uv_mutex_destroy(&b->cmu);
+        uv_cond_destroy(&b->ccv);
         free(b);
         return s;
     }
@@ -557,6 +609,10 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
      * store_wal.h), and the fdatasync that makes any later record durable
      * covers the header page of its file. */
     if (existed) store__group_enqueue(b->group, NULL, NULL, STORE_OK);
+    else {
+        b->created_durable = 0;
+        bg_start(b, &b->creation, creation_run, creation_finish);
+    }
     *impl = b;
     return STORE_OK;
 }
@@ -587,6 +643,7 @@ static void lmdb_close(void *impl)
         txn_free(w);
         b->writer = NULL;
     }
+    bg_wait(b->creation);
     store__group_close(b->group);       /* flushes the batch, runs every pending callback */
     bg_wait(b->ckpt);
     bg_wait(b->prefill);
@@ -603,6 +660,8 @@ static void lmdb_close(void *impl)
     }
     mdb_env_close(b->env);
     if (b->owner_fd >= 0) close(b->owner_fd);  /* releases the flock */
+    uv_mutex_destroy(&b->cmu);
+    uv_cond_destroy(&b->ccv);
     free(b->pend);
     free(b->bfresh);
     free(b);
@@ -1147,4 +1206,5 @@ const store_backend_t store_lmdb_backend = {
     .abort = lmdb_abort,
     .set_lost_hook = lmdb_set_lost_hook,
     .is_new = lmdb_is_new,
+    .settle = lmdb_settle,
 };
