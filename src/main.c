@@ -9,6 +9,7 @@
 #include "core/edge.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "core/openssl_init.h"
 #include "core/startup.h"
 #include "core/tls.h"
 #include "core/util.h"
@@ -21,8 +22,6 @@
 #include "store/store_crypto.h"
 #include <errno.h>
 #include <jansson.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <stdio.h>
@@ -238,24 +237,30 @@ static int is_loopback(const char *host)
     return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
 }
 
+static void preload_threadpool(void);
+
 /* Start-up work that needs neither the store nor the listener runs on
- * threads beside the main one, so `nimbus up` answers sooner: OpenSSL's
- * first use (loading its configuration and providers, ~3 ms of CPU here) on
- * one; libuv's thread pool and then the sandbox probe (namespaces, cgroups,
- * root template, ~3 ms) on the other. All are safe to race with first use
- * on the main thread: OpenSSL initialises under its own once-lock, libuv
- * starts its pool under uv_once and the probe runs under pthread_once
- * (sbx_doctor.c). */
+ * threads beside the main one, so `nimbus up` answers sooner: on one,
+ * OpenSSL's first use up to AES-GCM (~2.5 ms of CPU here, what a restart's
+ * key check waits for), then libuv's thread pool (Lambda's init queues its
+ * job), then SHA-256 and the random generator (a first start's key check)
+ * — two threads, not three, share the two cores while the main thread
+ * needs them (A/B under chrt: ready 0.7 ms sooner at a restart than with
+ * the pool started on the sandbox thread beside OpenSSL, and 1.6 ms sooner
+ * than with it after the random generator). On the other, once the daemon
+ * is ready, the sandbox probe (namespaces, cgroups, root template, ~3 ms),
+ * then OpenSSL's configuration file and error strings (~1.2 ms,
+ * openssl_init.h). All are safe to race with first use on the main thread:
+ * OpenSSL initialises under its own once-locks, libuv starts its pool under
+ * uv_once and the probe runs under pthread_once (sbx_doctor.c). */
 static void preload_crypto(void *arg)
 {
     (void)arg;
     nb_startup_thread("crypto");
-    OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL);
-    nb_startup_mark("OpenSSL: configuration and providers");
-    EVP_CIPHER_free(EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL));
-    nb_startup_mark("OpenSSL: ciphers (AES-256-GCM) fetched");
-    EVP_MD_free(EVP_MD_fetch(NULL, "SHA256", NULL));
-    nb_startup_mark("OpenSSL: digests (SHA-256) fetched");
+    nb_openssl_init_early();
+    preload_threadpool();
+    nb_startup_mark("libuv thread pool started");
+    nb_openssl_init_more();
 }
 
 static void noop_work(uv_work_t *w) { (void)w; }
@@ -279,8 +284,6 @@ static void preload_sandbox(void *arg)
 {
     (void)arg;
     nb_startup_thread("sandbox");
-    preload_threadpool();
-    nb_startup_mark("libuv thread pool started");
     nb_startup_wait();         /* not needed to answer: after the loop runs */
     /* the warning from here: the probe is not waited for on the main thread */
     if (!sbx_fully_isolated())
@@ -288,17 +291,44 @@ static void preload_sandbox(void *arg)
     nb_startup_mark("sandbox probe (namespaces, cgroups and their stale-group sweep)");
     sbx_prepare();
     nb_startup_mark("sandbox root template");
+    /* after the probe, not beside it: one deferred step at a time takes a
+     * core from the loop serving its first requests */
+    nb_openssl_load_config();
+    nb_startup_mark("OpenSSL: configuration and error strings loaded");
 }
 
-/* A first start creates the root credentials: a durable write (two fsyncs)
- * that needs neither the store nor OpenSSL (the keys come from getrandom),
- * so it runs on a thread of its own while the store is created — their
- * syncs overlap. IAM's init, after the join, finds the file and loads it. */
+/* A first start creates the root credentials: a durable write that needs
+ * neither the store nor OpenSSL (the keys come from getrandom), so it runs
+ * on a thread of its own while the store is created — their syncs overlap.
+ * The thread syncs the file; DATA's entry for it is made durable by the
+ * store's one sync of DATA (store_options_t.before_dir_sync joins the
+ * thread first) or, when the store was not new, by an fsync of DATA here;
+ * only then are the credentials printed. IAM's init finds the file and
+ * loads it. A failure is left to IAM's init, which tries again. */
+typedef struct creds_job {
+    nb_ctx_t *ctx;
+    uv_thread_t thread;
+    int running;               /* started, not yet joined */
+    int created;               /* auth_creds_create's answer */
+    int dir_synced;            /* joined before the store's sync of DATA */
+} creds_job_t;
+
 static void preload_credentials(void *arg)
 {
+    creds_job_t *j = arg;
     nb_startup_thread("creds");
-    (void)auth_creds_init(arg);
-    nb_startup_mark("root credentials created (durable)");
+    j->created = auth_creds_create(j->ctx);
+    nb_startup_mark("root credentials created (file synced)");
+}
+
+static void join_credentials(void *arg)
+{
+    creds_job_t *j = arg;
+    if (!j->running) return;
+    uv_thread_join(&j->thread);
+    j->running = 0;
+    j->dir_synced = 1;         /* store_open syncs DATA right after this */
+    nb_startup_mark("waited for the root credentials");
 }
 
 static int daemon_run(daemon_t *d)
@@ -337,14 +367,20 @@ static int daemon_run(daemon_t *d)
     nb_startup_mark("endpoint file");
     char creds_path[PATH_MAX + 32];
     snprintf(creds_path, sizeof creds_path, "%s/credentials.json", d->cfg.data_dir);
-    uv_thread_t creds;
-    int creds_thread = access(creds_path, F_OK) != 0 &&
-                       uv_thread_create(&creds, preload_credentials, &d->ctx) == 0;
+    creds_job_t cj = {.ctx = &d->ctx};
+    cj.running = access(creds_path, F_OK) != 0 && uv_thread_create(&cj.thread, preload_credentials, &cj) == 0;
     store_crypto_set_key_file(nb_config_get(&d->cfg, "store.master_key_file"));
-    rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, NULL);
+    store_options_t so = {.before_dir_sync = join_credentials, .before_dir_sync_arg = &cj};
+    rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, &so);
     nb_startup_mark("store open");
-    if (creds_thread) uv_thread_join(&creds);
-    if (creds_thread) nb_startup_mark("waited for the root credentials");
+    if (cj.running) {
+        uv_thread_join(&cj.thread);
+        cj.running = 0;
+        nb_startup_mark("waited for the root credentials");
+    }
+    if (cj.created == 1 && rc == STORE_OK && !cj.dir_synced && nb_fsync_dir(d->cfg.data_dir) != 0)
+        nb_log_warn("nimbus", "cannot sync %s: %s", d->cfg.data_dir, strerror(errno));
+    if (cj.created == 1 && rc == STORE_OK) auth_creds_announce(&d->ctx);
     if (rc != STORE_OK) {
         fprintf(stderr, "nimbus: cannot open the store in %s (error %d)\n", d->cfg.data_dir, rc);
         return 1;
@@ -364,6 +400,12 @@ static int daemon_run(daemon_t *d)
         nb_log_debug("nimbus", "service %s ready in %lld us", nb_services[i]->name, (long long)(nb_now_us() - t0));
         nb_startup_mark("service %s", nb_services[i]->name);
     }
+    /* a new store's files were synced beside the services' start */
+    if (store_settle(d->ctx.store) != STORE_OK) {
+        fprintf(stderr, "nimbus: the new store in %s could not be made durable\n", d->cfg.data_dir);
+        return 1;
+    }
+    nb_startup_mark("store settled (a new store's files durable)");
     nb_log_debug("nimbus", "started in %lld us (store, listener, services)", (long long)(nb_now_us() - d->ctx.started_us));
     write_https_endpoint_file(d);
     nb_startup_mark("HTTPS endpoint file");
@@ -407,6 +449,7 @@ static int cmd_up(int argc, char **argv)
     }
     nb_startup_mark("configuration");
     if (rc == 0 && uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
+    else if (rc == 0) nb_openssl_load_config();   /* no thread to defer it to */
     nb_startup_mark("preload threads created");
     if (rc == 0) rc = daemon_run(&d);
     nb_startup_open();         /* a failed start: the preload thread must not wait for ever */

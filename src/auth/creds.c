@@ -93,6 +93,33 @@ static int load_root(const char *path)
     return ok ? 0 : -2;
 }
 
+/* Generate root's keys into DATA/credentials.json (0600): the file synced and
+ * renamed into place, DATA itself synced only when sync_dir. 0, or -1 with a
+ * message on stderr. */
+static int create_root(nb_ctx_t *ctx, const char *path, int sync_dir)
+{
+    char ak[21], sk[41];
+    auth_new_id("AKIA", ak);
+    auth_new_secret(sk);
+    snprintf(root.access_key, sizeof root.access_key, "%s", ak);
+    snprintf(root.secret, sizeof root.secret, "%s", sk);
+    snprintf(root.account, sizeof root.account, "%s", ctx->cfg->account);
+    json_t *j = json_pack("{s:s,s:s,s:s}", "AccessKeyId", ak, "SecretAccessKey", sk, "AccountId", root.account);
+    char *txt = json_dumps(j, JSON_INDENT(2));
+    json_decref(j);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_printf(&b, "%s\n", txt);
+    free(txt);
+    int w = nb_write_file_replace(path, b.data, b.len, 0600, sync_dir ? 1 : 2);
+    nb_buf_free(&b);
+    if (w != 0) {
+        fprintf(stderr, "nimbus: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    root_ident();
+    return 0;
+}
+
 int auth_creds_init(nb_ctx_t *ctx)
 {
     char path[PATH_MAX + 32];
@@ -108,27 +135,22 @@ int auth_creds_init(nb_ctx_t *ctx)
         root_ident();
         return 0;
     }
-    char ak[21], sk[41];
-    auth_new_id("AKIA", ak);
-    auth_new_secret(sk);
-    snprintf(root.access_key, sizeof root.access_key, "%s", ak);
-    snprintf(root.secret, sizeof root.secret, "%s", sk);
-    snprintf(root.account, sizeof root.account, "%s", ctx->cfg->account);
-    json_t *j = json_pack("{s:s,s:s,s:s}", "AccessKeyId", ak, "SecretAccessKey", sk, "AccountId", root.account);
-    char *txt = json_dumps(j, JSON_INDENT(2));
-    json_decref(j);
-    nb_buf_t b = NB_BUF_INIT;
-    nb_buf_printf(&b, "%s\n", txt);
-    free(txt);
-    int w = nb_write_file_replace(path, b.data, b.len, 0600, 1);
-    nb_buf_free(&b);
-    if (w != 0) {
-        fprintf(stderr, "nimbus: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    root_ident();
-    printf("root credentials: %s (stored in %s)\n", root.access_key, path);
+    if (create_root(ctx, path, 1) != 0) return -1;
+    auth_creds_announce(ctx);
     return 0;
+}
+
+int auth_creds_create(nb_ctx_t *ctx)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/credentials.json", ctx->cfg->data_dir);
+    if (access(path, F_OK) == 0) return 0;
+    return create_root(ctx, path, 0) == 0 ? 1 : -1;
+}
+
+void auth_creds_announce(nb_ctx_t *ctx)
+{
+    printf("root credentials: %s (stored in %s/credentials.json)\n", root.access_key, ctx->cfg->data_dir);
 }
 
 const char *auth_root_access_key(void) { return root.access_key; }

@@ -63,6 +63,14 @@ typedef struct auth_ident {
 /* Load DATA/credentials.json, creating it (and printing the access key id
  * once to stdout) at first start. 0, or -1 with a message on stderr. */
 int auth_creds_init(nb_ctx_t *ctx);
+/* A first start's half of auth_creds_init, for a thread beside the store's
+ * creation: create DATA/credentials.json (the file synced, then renamed
+ * into place) without syncing DATA or printing anything. 1 when created —
+ * the caller then syncs DATA and only after that calls auth_creds_announce;
+ * 0 when the file was there (nothing done); -1 with a message on stderr. */
+int auth_creds_create(nb_ctx_t *ctx);
+/* Print the access key id line of a created credentials file (stdout). */
+void auth_creds_announce(nb_ctx_t *ctx);
 /* Root's access key id and account (borrowed, process lifetime). */
 const char *auth_root_access_key(void);
 const char *auth_root_arn(void);

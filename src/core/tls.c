@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "core/openssl_init.h"
 #include "core/util.h"
 #include <errno.h>
 #include <stdio.h>
@@ -47,6 +48,7 @@ static void log_ssl_errors(const char *what)
 int nb_tls_ctx_new(nb_tls_ctx_t **out, const char *cert_file, const char *key_file)
 {
     *out = NULL;
+    nb_openssl_load_config();  /* TLS defaults may come from the system's configuration */
     SSL_CTX *s = SSL_CTX_new(TLS_server_method());
     if (!s) { log_ssl_errors("SSL_CTX_new"); return -1; }
     SSL_CTX_set_min_proto_version(s, TLS1_2_VERSION);
@@ -117,6 +119,7 @@ static int wr_cert(BIO *b, void *x) { return PEM_write_bio_X509(b, x); }
 int nb_tls_selfsigned(const char *dir)
 {
     char cert[4200], key[4200];
+    nb_openssl_load_config();
     snprintf(cert, sizeof cert, "%s/cert.pem", dir);
     snprintf(key, sizeof key, "%s/key.pem", dir);
     struct stat st;

@@ -298,7 +298,7 @@ int nb_write_file_replace(const char *path, const void *data, size_t n, int mode
     }
     if ((durable && fsync(fd) != 0) || close(fd) != 0) { unlink(tmp); return -1; }
     if (rename(tmp, path) != 0) { unlink(tmp); return -1; }
-    if (!durable) return 0;
+    if (durable != 1) return 0;   /* 2: the caller syncs the directory */
     char dir[4200];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');

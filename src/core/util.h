@@ -31,8 +31,9 @@ int nb_strncaseeq(const char *a, const char *b, size_t n);
 int nb_mkdir_p(const char *path);
 /* Read a whole file into out; 0 or -1 with errno. */
 int nb_read_file(const char *path, nb_buf_t *out);
-/* Write a file atomically (tmp + rename) with mode; with durable, fsync the
- * file before and the directory after the rename. 0 or -1 with errno. */
+/* Write a file atomically (tmp + rename) with mode; with durable 1, fsync the
+ * file before and the directory after the rename; with durable 2, the file
+ * only (the caller syncs the directory). 0 or -1 with errno. */
 int nb_write_file_atomic(const char *path, const void *data, size_t n, int mode);
 int nb_write_file_replace(const char *path, const void *data, size_t n, int mode, int durable);
 /* fsync a directory, so that names just created, renamed or removed in it

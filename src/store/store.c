@@ -7,6 +7,7 @@
  * codec spot below on their way in and out: AES-256-GCM at rest
  * (store_crypto.h). The reserved keyspace STORE_CRYPTO_KS (wrapped data keys)
  * is refused to callers. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
@@ -14,6 +15,7 @@
 #include "core/startup.h"
 #include "core/alloc.h"
 #include "core/arena.h"
+#include "core/util.h"
 #include "store/store_crypto.h"
 #include "store/store_backend.h"
 #include "store/store_file.h"
@@ -167,7 +169,9 @@ static void make_master_key(void *arg)
     key_job_t *j = arg;
     nb_startup_thread("key");
     uint8_t key[STORE_CRYPTO_KEY_LEN];
-    (void)store_crypto_master_key(j->dir, 1, key);   /* a failure (logged) is met again by the keyring */
+    /* a failure (logged) is met again by the keyring; the directory entry
+     * is synced by store_open, with the new store's */
+    (void)store_crypto_master_key(j->dir, STORE_KEY_CREATE_NO_DIR_SYNC, key);
     OPENSSL_cleanse(key, sizeof key);
     nb_startup_mark("store: master key created (durable)");
 }
@@ -180,11 +184,24 @@ int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_opti
     store_t *s = nb_xcalloc(1, sizeof *s);
     s->be = &store_lmdb_backend;
     key_job_t kj = {dir, 0};
-    int key_thread = !opts->read_only && s->be->is_new && s->be->is_new(dir) && store_crypto_key_file_missing(dir) &&
+    int is_new = !opts->read_only && s->be->is_new && s->be->is_new(dir);
+    int key_thread = is_new && store_crypto_key_file_missing(dir) &&
                      uv_thread_create(&kj.thread, make_master_key, &kj) == 0;
     int rc = s->be->open(&s->impl, loop, dir, opts);
     if (key_thread) uv_thread_join(&kj.thread);
     if (key_thread) nb_startup_mark("store: waited for the master key");
+    /* One sync of dir for its new entries: the store's own (the backend
+     * synced what is inside it), the master key's — before the key check
+     * sealed with it can be written — and the caller's. */
+    if (rc == STORE_OK && is_new) {
+        if (opts->before_dir_sync) opts->before_dir_sync(opts->before_dir_sync_arg);
+        if (nb_fsync_dir(dir) != 0) {
+            nb_log_error("store", "cannot sync the directory %s: %s", dir, strerror(errno));
+            s->be->close(s->impl);
+            rc = STORE_ERR_IO;
+        }
+        nb_startup_mark("store: data directory synced");
+    }
     if (rc == STORE_OK) {
         rc = store_keyring_open(&s->kr, s, s->be, s->impl, dir);
         if (rc != STORE_OK) s->be->close(s->impl);
@@ -198,6 +215,12 @@ int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_opti
     }
     *out = s;
     return STORE_OK;
+}
+
+int store_settle(store_t *s)
+{
+    if (!s) return STORE_ERR_INVALID;
+    return s->be->settle ? s->be->settle(s->impl) : STORE_OK;
 }
 
 int store_rotate_master_key(store_t *s, const unsigned char key[32], store_durable_fn cb, void *arg, size_t *n)

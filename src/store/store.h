@@ -49,10 +49,21 @@ typedef struct store_options {
                                   STORE_ERR_READONLY), the log left alone. Without it, a
                                   second process opening the same store fails
                                   (STORE_ERR_IO): one process writes a data directory. */
+    /* A new store: called on the opening thread once its files (and a new
+     * master key file) exist, just before dir itself is synced — so that
+     * whatever the caller creates in dir meanwhile is made durable by that
+     * same directory sync. Not called for an existing store or a failed open. */
+    void (*before_dir_sync)(void *arg);
+    void *before_dir_sync_arg;
 } store_options_t;
 
 /* Open (creating) the store in dir, callbacks on loop. 0 or a store_status. */
 int store_open(store_t **out, uv_loop_t *loop, const char *dir, const store_options_t *opts);
+/* Wait until everything store_open created is durable: a new store's
+ * files are synced in the background while its opener goes on. Call before
+ * reporting readiness or acknowledging anything. STORE_OK or an error (the
+ * store cannot be trusted: close it). Idempotent. */
+int store_settle(store_t *s);
 /* Finish pending syncs (their callbacks run), then close. */
 void store_close(store_t *s);
 

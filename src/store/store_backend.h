@@ -42,7 +42,10 @@ typedef struct store_backend {
     const char *name;          /* static, for health output ("lmdb") */
 
     /* Open or create the store under dir; *impl is the backend's state,
-     * passed back to begin and close. 0 or a store_status. */
+     * passed back to begin and close. 0 or a store_status. A store it
+     * creates is durable once settle() returned 0 (below), except for dir's
+     * own directory entries: store.c syncs dir once after a new store's
+     * open (with the master key's entry in the same sync). */
     int (*open)(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts);
     /* Run every pending durability callback, then release everything. No
      * transaction may be open. */
@@ -82,6 +85,11 @@ typedef struct store_backend {
      * empty store (nothing of one there yet), else 0. Lets store.c make a
      * new store's master key while the backend creates its files. */
     int (*is_new)(const char *dir);
+
+    /* Optional (NULL: open() returns with everything durable). Wait until
+     * what open() created is durable (it may sync a new store's files in
+     * the background meanwhile). 0 or a store_status; idempotent. */
+    int (*settle)(void *impl);
 } store_backend_t;
 
 /* The embedded LMDB backend (store_lmdb.c). */

@@ -75,9 +75,10 @@ int store_crypto_read_key_file(const char *path, uint8_t key[STORE_CRYPTO_KEY_LE
  * replacing a key file made meanwhile by another nimbus starting on the same
  * empty directory (only one of them gets the store's lock, but both may get
  * this far, src/store/store.c): written under a temporary name, then
- * link(2)ed, which fails on an existing name. 0; 1 when path existed (key
- * not written: read that file); -1 with errno. */
-static int create_key_file(const char *path, const uint8_t key[STORE_CRYPTO_KEY_LEN])
+ * link(2)ed, which fails on an existing name; the directory synced after
+ * when sync_dir. 0; 1 when path existed (key not written: read that file);
+ * -1 with errno. */
+static int create_key_file(const char *path, const uint8_t key[STORE_CRYPTO_KEY_LEN], int sync_dir)
 {
     char tmp[4250];
     snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
@@ -94,6 +95,7 @@ static int create_key_file(const char *path, const uint8_t key[STORE_CRYPTO_KEY_
         errno = e;
         return rc;
     }
+    if (!sync_dir) return 0;
     char dir[4250];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
@@ -136,7 +138,7 @@ int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_C
         }
         got += (size_t)n;
     }
-    int rc = create_key_file(path, key);
+    int rc = create_key_file(path, key, may_create != STORE_KEY_CREATE_NO_DIR_SYNC);
     if (rc == 1) return store_crypto_read_key_file(path, key);   /* made meanwhile by another nimbus */
     if (rc != 0) {
         nb_log_error("store", "cannot create the master key file %s: %s", path, strerror(errno));

@@ -46,8 +46,11 @@ void store_crypto_set_key_file(const char *path);
 
 /* Find the master key for the store in dir: NIMBUS_MASTER_KEY (base64 of 32
  * bytes), else the configured key file, else DIR/master.key — created (32
- * random bytes, mode 0600) when may_create and absent. 0, or -1 after
- * logging why. */
+ * random bytes, mode 0600, the file synced, then its directory) when
+ * may_create and absent; with may_create STORE_KEY_CREATE_NO_DIR_SYNC the
+ * directory is left to the caller, who must sync dir before anything sealed
+ * with the key can become durable. 0, or -1 after logging why. */
+#define STORE_KEY_CREATE_NO_DIR_SYNC 2
 int store_crypto_master_key(const char *dir, int may_create, uint8_t key[STORE_CRYPTO_KEY_LEN]);
 
 /* Where the master key comes from: NIMBUS_MASTER_KEY or the configured key

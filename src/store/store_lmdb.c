@@ -91,7 +91,8 @@ typedef struct lmdb_txn {
     size_t gen;                /* b->ks[0..gen) visible */
     ks_entry_t *fresh;         /* keyspaces created by this write txn */
     size_t nfresh, capfresh;
-    int nested;                /* a child of b->batch */
+    int nested;                /* writes straight into b->batch (mt == b->batch) */
+    int dirty;                 /* nested: has changed b->batch (undo needed to discard it) */
     int scanning;              /* inside a scan of this txn (its cursors are open) */
     struct lmdb_txn *next;     /* read pool link */
 } lmdb_txn_t;
@@ -105,6 +106,11 @@ struct lmdb_store {
     store_wal_t *wal;          /* a write txn's ops are its open record there */
     bg_job_t *ckpt;            /* the checkpoint running, or NULL */
     bg_job_t *prefill;         /* the log prefill running, or NULL */
+    bg_job_t *creation;        /* a new store's first syncs running, or NULL */
+    uv_mutex_t cmu;            /* guards the two below */
+    uv_cond_t ccv;             /* signalled when created_durable becomes 1 */
+    int created_durable;       /* 1: nothing of open()'s creation left to sync */
+    int creation_rc;           /* a store_status: the creation's syncs' result */
     ks_entry_t ks[LMDB_MAX_DBS];
     size_t nks;
     MDB_dbi deep;              /* STORE_LMDB_LONG_DB: the chunks of long keys */
@@ -163,10 +169,14 @@ static int report(const char *what, int rc)
 
 /* Runs on a libuv worker (store_group.c): fdatasync of the log files that
  * lmdb_flush fixed (store__wal_prepare_sync). */
+static int creation_wait(lmdb_store_t *b);
+
 static int lmdb_sync(void *ctx)
 {
     lmdb_store_t *b = ctx;
-    int rc = store__wal_sync(b->wal);
+    int rc = creation_wait(b);
+    if (rc != STORE_OK) return rc;
+    rc = store__wal_sync(b->wal);
     if (rc != 0) return report("sync", rc);
     atomic_fetch_add(&sync_count, 1);
     return STORE_OK;
@@ -486,6 +496,46 @@ static int wal_recover(lmdb_store_t *b)
     return rc;
 }
 
+/* A new store's files and first pages made durable (data.mdb, then the
+ * directory DIR/store) on a worker, while the opening thread goes on with
+ * the services' start. Whatever depends on them waits for created_durable:
+ * every log sync (lmdb_sync), so no commit is reported durable before the
+ * store it is in, and lmdb_settle, which `nimbus up` calls before it
+ * reports ready. */
+static int creation_run(lmdb_store_t *b)
+{
+    int rc = mdb_env_sync(b->env, 1);
+    if (rc == 0) rc = sync_dir(b->path);
+    nb_startup_mark("store: new files and directories synced");
+    uv_mutex_lock(&b->cmu);
+    b->creation_rc = rc == 0 ? STORE_OK : report("create", rc);
+    b->created_durable = 1;
+    uv_cond_broadcast(&b->ccv);
+    uv_mutex_unlock(&b->cmu);
+    return rc;
+}
+
+static void creation_finish(lmdb_store_t *b, int rc)
+{
+    (void)b;
+    (void)rc;                  /* reported by creation_run */
+}
+
+/* Wait for a new store's creation syncs; their result. Any thread. */
+static int creation_wait(lmdb_store_t *b)
+{
+    uv_mutex_lock(&b->cmu);
+    while (!b->created_durable) uv_cond_wait(&b->ccv, &b->cmu);
+    int rc = b->creation_rc;
+    uv_mutex_unlock(&b->cmu);
+    return rc;
+}
+
+static int lmdb_settle(void *impl)
+{
+    return creation_wait(impl);
+}
+
 static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_options_t *opts)
 {
     char path[4096];
@@ -496,6 +546,8 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         return map_err(e);
     }
     lmdb_store_t *b = nb_xcalloc(1, sizeof *b);
+    if (uv_mutex_init(&b->cmu) != 0 || uv_cond_init(&b->ccv) != 0) abort();
+    b->created_durable = 1;    /* until a new store's creation_run starts */
     b->loop = loop;
     b->read_only = opts->read_only;
     b->owner_fd = -1;
@@ -526,14 +578,13 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
     if (rc == 0 && !b->read_only) rc = wal_recover(b);
     if (rc == 0) rc = ks_load(b);
     nb_startup_mark("store: log opened and replayed, keyspaces loaded");
-    /* A new store: its files and first pages durable before anything uses
-     * them. An existing one: the log's fresh header (and a retired mark) are
-     * made durable by the group's first sync (enqueued below) without
-     * delaying start-up. */
-    if (rc == 0 && !existed) rc = mdb_env_sync(b->env, 1);
-    if (rc == 0 && (!existed || store__wal_created(b->wal))) rc = sync_dir(path);
-    if (rc == 0 && !existed) rc = sync_dir(dir);
-    nb_startup_mark("store: %s", existed ? "open (nothing synced)" : "new files and directories synced");
+    /* A new store: its files and first pages made durable on a worker
+     * (creation_run, started below), waited for by lmdb_settle. An existing
+     * one: the log's fresh header (and a retired mark) are made durable by
+     * the group's first sync (enqueued below) without delaying start-up. */
+    if (rc == 0 && existed && store__wal_created(b->wal)) rc = sync_dir(path);
+    /* dir's entry for DIR/store: synced by store_open (store_backend.h) */
+    nb_startup_mark("store: %s", existed ? "open (nothing synced)" : "new files written (their syncs started)");
     if (rc == 0) {
         MDB_stat st;
         rc = mdb_env_stat(b->env, &st);
@@ -544,6 +595,8 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         store__wal_close(b->wal, 0);
         if (b->env) mdb_env_close(b->env);
         if (b->owner_fd >= 0) close(b->owner_fd);
+        uv_mutex_destroy(&b->cmu);
+        uv_cond_destroy(&b->ccv);
         free(b);
         return s;
     }
@@ -556,6 +609,10 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
      * store_wal.h), and the fdatasync that makes any later record durable
      * covers the header page of its file. */
     if (existed) store__group_enqueue(b->group, NULL, NULL, STORE_OK);
+    else {
+        b->created_durable = 0;
+        bg_start(b, &b->creation, creation_run, creation_finish);
+    }
     *impl = b;
     return STORE_OK;
 }
@@ -575,14 +632,18 @@ static void ks_push(ks_entry_t **v, size_t *n, size_t *cap, const ks_entry_t *e)
     (*v)[(*n)++] = *e;
 }
 
+static void discard_writes(lmdb_txn_t *t);
+
 static void lmdb_close(void *impl)
 {
     lmdb_store_t *b = impl;
     if (b->writer) {                   /* caller bug: a txn left open */
-        if (b->writer->mt) mdb_txn_abort(b->writer->mt);
-        txn_free(b->writer);
+        lmdb_txn_t *w = b->writer;
+        discard_writes(w);
+        txn_free(w);
         b->writer = NULL;
     }
+    bg_wait(b->creation);
     store__group_close(b->group);       /* flushes the batch, runs every pending callback */
     bg_wait(b->ckpt);
     bg_wait(b->prefill);
@@ -599,6 +660,8 @@ static void lmdb_close(void *impl)
     }
     mdb_env_close(b->env);
     if (b->owner_fd >= 0) close(b->owner_fd);  /* releases the flock */
+    uv_mutex_destroy(&b->cmu);
+    uv_cond_destroy(&b->ccv);
     free(b->pend);
     free(b->bfresh);
     free(b);
@@ -608,31 +671,44 @@ static void lmdb_close(void *impl)
  *
  * While a sync is in flight (store__group_busy), a commit's callback waits
  * for the next sync whatever we do, so there is no hurry to write its pages:
- * write transactions then run as LMDB child transactions of one open
- * top-level transaction, b->batch. A child's commit merges into the batch
- * (no I/O); its abort or failure discards only itself. The batch is
- * committed — one page flush for all its commits — by batch_flush():
+ * write transactions then write straight into one open top-level LMDB
+ * transaction, b->batch. A commit only seals its log record (no LMDB call);
+ * the batch is committed — one page flush for all its commits — by
+ * batch_flush():
  *
  *   sync about to start (group flush hook)  → flush, the sync covers it
  *   a read txn begins                       → flush first, so it sees every
  *                                             commit made before it
  *   LMDB_BATCH_MAX commits, or close        → flush
  *
+ * A writer that aborts or fails after it changed the batch (t->dirty) must
+ * leave nothing of itself: batch_undo() aborts b->batch and applies the
+ * batch's commits again in a new one, from their sealed records still in the
+ * log buffer (the records are exactly the batch's puts and deletes, which is
+ * what replay after a crash relies on too), and that batch is flushed at
+ * once, so an undo never re-applies more than the commits since the last
+ * flush or undo. That is rare — a write that
+ * fails or is abandoned after it wrote; a request that fails validation
+ * aborts before writing — so the common commit costs no LMDB child
+ * transaction (whose begin allocated and cleared ~2 MB of page lists).
+ *
  *   state         event                       action
  *   no batch      begin_write, group idle      top-level txn (as without batching)
- *   no batch      begin_write, group busy      open b->batch; child of it
- *   batch         begin_write                  child of b->batch
- *   batch         child commit OK              merge; callback kept in b->pend
+ *   no batch      begin_write, group busy      open b->batch; write into it
+ *   batch         begin_write                  write into b->batch
+ *   batch         commit                       seal the record; callback kept in b->pend
+ *   batch         abort/failure, dirty         batch_undo(), then batch_flush
+ *   batch         abort/failure, clean         nothing to undo
  *   batch         batch_flush                  commit b->batch; callbacks to the
  *                                              group (with the error if it failed)
- *   batch + open  begin_read                   rebase(): abort the child, flush,
- *   child                                      replay the child's writes (redo
- *                                              log) in a top-level txn
+ *   batch + open  begin_read                   rebase(): undo the writer's writes,
+ *   writer                                     flush, replay the writer's writes
+ *                                              (its open record) in a top-level txn
  *
  * A flush that fails (EIO, disk full) fails every commit of the batch: their
- * callbacks get the error, as after a failed fdatasync. No other write
- * transaction may begin while b->batch is open (LMDB has one writer), so
- * advance() runs only after a flush. */
+ * callbacks get the error, as after a failed fdatasync; so does an undo whose
+ * re-application fails. No other write transaction may begin while b->batch
+ * is open (LMDB has one writer), so advance() runs only after a flush. */
 
 static int commit_err(lmdb_store_t *b, int rc);
 static void advance(lmdb_store_t *b);
@@ -665,6 +741,84 @@ static int batch_flush(lmdb_store_t *b)
     if (rc == 0) advance(b);
     else if (b->lost) b->lost(b->lost_arg);
     return st;
+}
+
+/* Apply one op of a batched commit's record again, in the new b->batch. */
+static int redo_op(void *arg, const store_wal_op_t *op)
+{
+    lmdb_store_t *b = arg;
+    store_lk_t lk = { b->batch, 0, b->deep };
+    int rc;
+    if (!ks_find(b->ks, b->nks, op->ks, &lk.top) && !ks_find(b->bfresh, b->nbfresh, op->ks, &lk.top)) {
+        if (b->nks + b->nbfresh >= LMDB_MAX_DBS) return MDB_DBS_FULL;
+        ks_entry_t e;
+        snprintf(e.name, sizeof e.name, "%s", op->ks);
+        if ((rc = mdb_dbi_open(b->batch, op->ks, MDB_CREATE, &e.dbi)) != 0) return rc;
+        ks_push(&b->bfresh, &b->nbfresh, &b->capbfresh, &e);
+        lk.top = e.dbi;
+    }
+    if (op->type == STORE_WAL_DEL) {
+        rc = store__lk_del(&lk, op->key, op->klen);
+        return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+    }
+    MDB_val v = { op->vlen, (void *)op->val };
+    return store__lk_put(&lk, op->key, op->klen, &v);
+}
+
+/* The open writer changed b->batch and must leave nothing of it (its own
+ * log record already cut off): abort the batch and re-apply its commits'
+ * sealed records in a new one. STORE_OK, or the error every commit of the
+ * batch then got (they are lost, as after a failed flush). */
+static int batch_undo(lmdb_store_t *b)
+{
+    mdb_txn_abort(b->batch);           /* closes the handles created in it */
+    b->batch = NULL;
+    b->nbfresh = 0;
+    if (!b->batch_n) return STORE_OK;
+    MDB_txn *nt = NULL;
+    int rc = mdb_txn_begin(b->env, NULL, 0, &nt);
+    if (rc == 0) {
+        b->batch = nt;
+        rc = store__wal_sealed_ops(b->wal, redo_op, b);
+    }
+    if (rc == 0) return STORE_OK;
+    int st = report("undo", rc);
+    if (b->batch) mdb_txn_abort(b->batch);
+    b->batch = NULL;
+    b->nbfresh = 0;
+    store__wal_drop_sealed(b->wal);
+    for (size_t i = 0; i < b->npend; i++) store__group_enqueue(b->group, b->pend[i].cb, b->pend[i].arg, st);
+    b->npend = 0;
+    b->batch_n = 0;
+    if (b->lost) b->lost(b->lost_arg);
+    return st;
+}
+
+/* Forget what the batched writer t wrote (its record already cut off),
+ * then commit the batch: the next undo re-applies only what came after, so
+ * writers that keep aborting cost a flush each, not a replay of the whole
+ * batch each. STORE_OK or the error the batch's commits got. */
+static int discard_nested(lmdb_txn_t *t)
+{
+    int st = STORE_OK;
+    if (t->dirty) {
+        t->mt = NULL;
+        st = batch_undo(t->b);
+        if (st == STORE_OK) st = batch_flush(t->b);
+    }
+    t->mt = NULL;
+    t->nfresh = 0;
+    t->dirty = 0;
+    return st;
+}
+
+static void discard_writes(lmdb_txn_t *t)
+{
+    store__wal_txn_abort(t->b->wal);
+    if (t->nested) (void)discard_nested(t);
+    else if (t->mt) mdb_txn_abort(t->mt);
+    t->mt = NULL;
+    t->nfresh = 0;
 }
 
 static void lmdb_set_lost_hook(void *impl, void (*fn)(void *), void *arg)
@@ -702,9 +856,11 @@ static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
             return report("begin", rc);
         }
     }
-    MDB_txn *mt;
-    int rc = mdb_txn_begin(b->env, b->batch, 0, &mt);
-    if (rc != 0) return report("begin", rc);
+    MDB_txn *mt = b->batch;
+    if (!mt) {
+        int rc = mdb_txn_begin(b->env, NULL, 0, &mt);
+        if (rc != 0) return report("begin", rc);
+    }
     lmdb_txn_t *t = b->spare_writer;
     b->spare_writer = NULL;
     if (!t) t = nb_xcalloc(1, sizeof *t);
@@ -714,6 +870,7 @@ static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
     t->gen = b->nks;
     t->nfresh = 0;
     t->nested = b->batch != NULL;
+    t->dirty = 0;
     b->writer = t;
     store__wal_txn_begin(b->wal);
     *out = t;
@@ -740,19 +897,19 @@ static int rebase_op(void *arg, const store_wal_op_t *op)
     return rc;
 }
 
-/* A reader is about to begin while the open writer t is a child of a batch
- * holding commits: flush the batch so the reader sees them, and carry t's
- * writes so far (its open log record) over to a new top-level transaction.
- * Values t's caller got earlier are store.c's copies (the codec decrypts
- * into the txn's arena), so no pointer into the aborted child survives. */
+/* A reader is about to begin while the open writer t writes into a batch
+ * holding commits: flush the batch (without t's writes) so the reader sees
+ * them, and carry t's writes so far (its open log record) over to a new
+ * top-level transaction. Values t's caller got earlier are store.c's copies
+ * (the codec decrypts into the txn's arena), so no pointer into the aborted
+ * batch survives. */
 static void rebase(lmdb_txn_t *t)
 {
     lmdb_store_t *b = t->b;
-    mdb_txn_abort(t->mt);              /* closes the handles it created */
-    t->mt = NULL;
-    t->nfresh = 0;
+    int dirty = t->dirty;
+    int st = discard_nested(t);        /* the batch as its commits left it */
     t->nested = 0;
-    int st = batch_flush(b);           /* writes the sealed records, keeps t's open one */
+    if (st == STORE_OK) st = batch_flush(b);   /* writes the sealed records, keeps t's open one */
     if (st != STORE_OK) {              /* t may have sealed with a key that was lost */
         t->err = st;
         store__wal_txn_abort(b->wal);
@@ -766,7 +923,7 @@ static void rebase(lmdb_txn_t *t)
         store__wal_txn_abort(b->wal);
         return;
     }
-    rc = store__wal_txn_ops(b->wal, rebase_op, t);
+    rc = dirty ? store__wal_txn_ops(b->wal, rebase_op, t) : MDB_SUCCESS;
     if (rc != MDB_SUCCESS) fail_write(t, "rebase", rc);
 }
 
@@ -841,6 +998,7 @@ static void end_write(lmdb_txn_t *t)
     t->mt = NULL;
     t->nfresh = 0;
     t->nested = 0;
+    t->dirty = 0;
     b->writer = NULL;
     if (b->spare_writer) txn_free(t);
     else b->spare_writer = t;
@@ -850,10 +1008,7 @@ static void end_write(lmdb_txn_t *t)
 static int fail_write(lmdb_txn_t *t, const char *what, int rc)
 {
     t->err = report(what, rc);
-    mdb_txn_abort(t->mt);
-    t->mt = NULL;
-    t->nfresh = 0;
-    store__wal_txn_abort(t->b->wal);
+    discard_writes(t);             /* nested: t->nested stays, nothing left to undo */
     return t->err;
 }
 
@@ -891,16 +1046,11 @@ static int commit_err(lmdb_store_t *b, int rc)
     return report("commit", rc);
 }
 
-/* A child of the batch commits: merge it, keep its callback for the flush. */
+/* A batched writer commits: its writes are in b->batch already; keep its
+ * callback for the flush. */
 static int commit_nested(lmdb_txn_t *t, store_durable_fn cb, void *arg)
 {
     lmdb_store_t *b = t->b;
-    int rc = mdb_txn_commit(t->mt);    /* into b->batch; frees mt */
-    if (rc != 0) {
-        store__wal_txn_abort(b->wal);
-        end_write(t);
-        return report("commit", rc);
-    }
     store__wal_txn_seal(b->wal);       /* written out by batch_flush */
     for (size_t i = 0; i < t->nfresh; i++) ks_push(&b->bfresh, &b->nbfresh, &b->capbfresh, &t->fresh[i]);
     end_write(t);
@@ -962,8 +1112,7 @@ static void lmdb_abort(store_txn_t *bt)
         end_read(t);
         return;
     }
-    if (t->mt) mdb_txn_abort(t->mt);
-    store__wal_txn_abort(t->b->wal);
+    discard_writes(t);
     end_write(t);
 }
 
@@ -994,6 +1143,7 @@ static int lmdb_put(store_txn_t *bt, const char *ks, const void *key, size_t kle
     if (t->err != STORE_OK) return t->err;
     if (vlen > 0xffffffffu) return STORE_ERR_INVALID;
     store_lk_t lk = { t->mt, 0, t->b->deep };
+    t->dirty = 1;
     int rc = ks_handle(t, ks, 1, &lk.top);
     if (rc != MDB_SUCCESS) return fail_write(t, "open keyspace", rc);
     MDB_val v = { vlen, (void *)val };
@@ -1010,6 +1160,7 @@ static int lmdb_del(store_txn_t *bt, const char *ks, const void *key, size_t kle
     store_lk_t lk = { t->mt, 0, t->b->deep };
     int rc = ks_handle(t, ks, 0, &lk.top);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
+    t->dirty = 1;
     rc = store__lk_del(&lk, key, klen);
     if (rc == MDB_NOTFOUND) return STORE_NOTFOUND;
     if (rc) return fail_write(t, "del", rc);
@@ -1055,4 +1206,5 @@ const store_backend_t store_lmdb_backend = {
     .abort = lmdb_abort,
     .set_lost_hook = lmdb_set_lost_hook,
     .is_new = lmdb_is_new,
+    .settle = lmdb_settle,
 };

@@ -377,6 +377,19 @@ void store__wal_txn_seal(store_wal_t *w)
     w->sealed = w->len;
 }
 
+int store__wal_sealed_ops(const store_wal_t *w, store_wal_op_fn fn, void *arg)
+{
+    const uint8_t *p = w->buf, *end = w->buf + w->sealed;
+    while (p < end) {
+        uint32_t len;
+        memcpy(&len, p, 4);
+        int rc = walk_ops(p + REC_HDR, p + REC_HDR + len, fn, arg);
+        if (rc) return rc;
+        p += REC_HDR + (size_t)len;
+    }
+    return 0;
+}
+
 void store__wal_txn_raw(store_wal_t *w, const void *payload, size_t len)
 {
     store__wal_txn_begin(w);
@@ -411,6 +424,15 @@ static void buf_consume_sealed(store_wal_t *w)
         w->buf = NULL;
         w->cap = 0;
     }
+}
+
+void store__wal_drop_sealed(store_wal_t *w)
+{
+    if (w->sealed == 0) return;
+    uint64_t first;
+    memcpy(&first, w->buf + 8, 8);
+    w->next_lsn = first;
+    buf_consume_sealed(w);
 }
 
 /* The sealed records at [last_off, off) do not count: lsns back, and a zero

@@ -110,6 +110,12 @@ void store__wal_txn_del(store_wal_t *w, const char *ks, const void *key, size_t 
 /* Visit the open transaction's ops in order (0 or fn's non-zero result). */
 int store__wal_txn_ops(const store_wal_t *w, store_wal_op_fn fn, void *arg);
 void store__wal_txn_seal(store_wal_t *w);
+/* Visit the ops of every sealed record not yet written, oldest first (the
+ * backend's batch, replayed after an undo). 0 or fn's non-zero result. */
+int store__wal_sealed_ops(const store_wal_t *w, store_wal_op_fn fn, void *arg);
+/* Drop the sealed records not yet written (their commits were lost before
+ * reaching the log): their lsns are reused. An open record stays. */
+void store__wal_drop_sealed(store_wal_t *w);
 void store__wal_txn_abort(store_wal_t *w);
 /* Fuzzing: seal payload as one record as it is (not a well-formed op list),
  * so that replay's op parser sees records whose CRC holds. */

@@ -523,6 +523,38 @@ TEST(store_reopen_keeps_data)
     finish();
 }
 
+static void count_hook(void *arg)
+{
+    int *n = arg;
+    (*n)++;
+}
+
+/* A new store: the caller's hook runs once, just before DIR is synced (the
+ * master key already in place), and store_settle waits for the store's own
+ * background syncs — idempotent. An existing store: no hook, settled at once. */
+TEST(store_new_store_hook_and_settle)
+{
+    int hooked = 0;
+    char key[600];
+    struct stat st;
+    store_options_t o = {.before_dir_sync = count_hook, .before_dir_sync_arg = &hooked};
+    store_t *s = open_opts("settle", &o);
+    ASSERT_EQ(hooked, 1);
+    snprintf(key, sizeof key, "%s/settle/master.key", test_tmpdir());
+    ASSERT_EQ(stat(key, &st), 0);
+    ASSERT_EQ(store_settle(s), STORE_OK);
+    ASSERT_EQ(store_settle(s), STORE_OK);
+    put1(s, "ks.a", "k1", "v1");               /* a commit is durable after the creation's syncs */
+    close_store(s);
+    s = open_opts("settle", &o);
+    ASSERT_EQ(hooked, 1);
+    ASSERT_EQ(store_settle(s), STORE_OK);
+    char buf[64];
+    ASSERT_STREQ(get1(s, "ks.a", "k1", buf, sizeof buf), "v1");
+    close_store(s);
+    finish();
+}
+
 /* Fill a 1 MiB map: the failing write applies nothing, and after deleting,
  * writes work again without reopening. */
 TEST(store_full_map_then_recovers)

@@ -347,3 +347,97 @@ TEST(store_batch_flush_on_full_disk_fails_the_batch_only)
     finish();
     ASSERT_EQ(umount2(dir, MNT_DETACH), 0);
 }
+
+/* Batched writers that abort after writing are undone by re-applying the
+ * batch's earlier commits (store_lmdb.c, batch_undo): a random run of
+ * commits and aborts — puts, overwrites and deletes over short and long
+ * keys, keyspaces first created inside the batch, readers begun beside an
+ * open writer — checked against a model after every transaction, after the
+ * acknowledgements, and after a reopen. */
+enum { MKS = 3, MKEYS = 24, MTXNS = 700 };
+
+static char model[MKS][MKEYS][32];         /* "" = absent */
+
+static void mkey(char *k, size_t cap, int i)
+{
+    if (i % 4 == 3) {                      /* long: chunks in the long-key database */
+        memset(k, 'L', 700);
+        snprintf(k + 700, cap - 700, "%d", i);
+    } else {
+        snprintf(k, cap, "key%d", i);
+    }
+}
+
+static void check_model(store_t *s, store_txn_t *in)
+{
+    char key[800], buf[64], ks[16];
+    store_txn_t *r = in;
+    if (!r) ASSERT_EQ(store_begin(s, STORE_READ, &r), STORE_OK);
+    for (int k = 0; k < MKS; k++)
+        for (int i = 0; i < MKEYS; i++) {
+            snprintf(ks, sizeof ks, "m%d", k);
+            mkey(key, sizeof key, i);
+            ASSERT_STREQ(val(r, ks, key, buf, sizeof buf), model[k][i]);
+        }
+    if (!in) store_abort(r);
+}
+
+TEST(store_batch_aborted_writers_undone_against_a_model)
+{
+    store_t *s = open_sub("model");
+    struct ack a0 = { 0 };
+    static struct ack acks[MTXNS];
+    memset(acks, 0, sizeof acks);
+    memset(model, 0, sizeof model);
+    start_sync(s, &a0);
+    unsigned seed = 12345;
+    char key[800], ks[16], v[32];
+    static char next[MKS][MKEYS][32];
+    int last = -1;
+    for (int n = 0; n < MTXNS; n++) {
+        memcpy(next, model, sizeof model);
+        store_txn_t *t;
+        ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+        int ops = 1 + (int)(rand_r(&seed) % 5);
+        int kmax = n < MTXNS / 3 ? 2 : MKS;   /* m2 first created mid-run */
+        for (int o = 0; o < ops; o++) {
+            int k = (int)(rand_r(&seed) % (unsigned)kmax), i = (int)(rand_r(&seed) % MKEYS);
+            snprintf(ks, sizeof ks, "m%d", k);
+            mkey(key, sizeof key, i);
+            if (rand_r(&seed) % 4 == 0) {
+                int rc = store_del(t, ks, key, strlen(key));
+                ASSERT_EQ(rc, next[k][i][0] ? STORE_OK : STORE_NOTFOUND);
+                next[k][i][0] = 0;
+            } else {
+                snprintf(v, sizeof v, "v%d.%d", n % 10000, o % 10);
+                ASSERT_EQ(store_put(t, ks, key, strlen(key), v, strlen(v)), STORE_OK);
+                snprintf(next[k][i], sizeof next[k][i], "%s", v);
+            }
+            if (rand_r(&seed) % 17 == 0) check_model(s, NULL);   /* a reader beside the writer */
+        }
+        if (rand_r(&seed) % 3 == 0) {
+            store_abort(t);
+        } else {
+            ASSERT_EQ(store_commit(t, on_durable, &acks[n]), STORE_OK);
+            memcpy(model, next, sizeof model);
+            last = n;
+        }
+        if (n % 7 == 0) {                  /* seen inside the next writer, in the batch */
+            store_txn_t *w;
+            ASSERT_EQ(store_begin(s, STORE_WRITE, &w), STORE_OK);
+            check_model(s, w);
+            store_abort(w);
+        }
+        if (n % 50 == 0) check_model(s, NULL);
+    }
+    ASSERT(last >= 0);
+    while (acks[last].calls == 0) uv_run(&loop, UV_RUN_ONCE);
+    for (int n = 0; n < MTXNS; n++)
+        if (acks[n].calls) ASSERT_EQ(acks[n].status, STORE_OK);
+    check_model(s, NULL);
+    close_store(s);
+    s = open_sub("model");
+    check_model(s, NULL);
+    close_store(s);
+    finish();
+}
