@@ -66,6 +66,8 @@ typedef struct lambda_result lambda_result_t;
 typedef void (*apigw_dp_invoke_cb)(apigw_dp_t *dp, const lambda_result_t *res, void *arg);
 void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
                       apigw_dp_invoke_cb cb, void *arg);
+/* Closes the deadline timer of apigw__dp_invoke (at the service's stop). */
+void apigw__dp_invoke_stop(void);
 
 void apigw__dp_http(apigw_dp_t *dp, json_t *doc);   /* dp_http.c */
 /* What a v2 stage serves (borrowed): the live document doc with auto-deploy,

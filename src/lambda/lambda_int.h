@@ -155,7 +155,9 @@ struct lambda_inst {
     int handles;                  /* bit 0 pid_poll, 1 out_poll, 2 err_poll, 3 timer initialised */
     int pending_closes;
     nb_buf_t out_part, err_part;  /* partial output lines */
-    uv_timer_t timer;             /* init limit, invoke timeout or shutdown grace */
+    uv_timer_t timer;             /* init limit, invoke timeout, freeze grace or shutdown grace */
+    uint64_t timer_due;           /* uv_now() ms when lambda__inst_timer() is due; 0: disarmed */
+    uint64_t timer_fires;         /* uv_now() ms when the uv timer fires; 0: not running */
     struct nb_http_server *srv;
     int srv_running;
     int port;
@@ -415,6 +417,8 @@ void lambda__inst_reap_orphans(void);
 void lambda__runtimes_ready(void);
 /* (Re)start the instance timer: lambda__inst_timer() in ms. */
 void lambda__inst_arm(lambda_inst_t *inst, uint64_t ms);
+/* Cancel it: lambda__inst_timer() is not called until the next arm. */
+void lambda__inst_disarm(lambda_inst_t *inst);
 /* SIGTERM, SIGKILL 2 s later. */
 void lambda__inst_shutdown(lambda_inst_t *inst);
 /* Read whatever output is buffered in the pipes now. */

@@ -263,8 +263,9 @@ _Static_assert(sizeof ((lambda_inst_t *)0)->last_id == sizeof ((lambda_inv_t *)0
 
 /* X-Ray ids need uniqueness, not secrecy: nb_uuid4's generator (seeded from
  * the kernel once) spares a getrandom call per invocation. */
-static void trace_id(char *out, size_t cap)
+static void trace_id(char out[96])
 {
+    static const char hx[] = "0123456789abcdef";
     char u[2][37], h[65];
     size_t n = 0;
     nb_uuid4(u[0]);
@@ -273,8 +274,16 @@ static void trace_id(char *out, size_t cap)
         for (const char *p = u[k]; *p; p++)
             if (*p != '-') h[n++] = *p;
     h[n] = 0;
-    snprintf(out, cap, "Root=1-%08x-%.24s;Parent=%.16s;Sampled=0",
-             (unsigned)(nb_wall_ms() / 1000), h, h + 32);
+    /* "Root=1-%08x-%.24s;Parent=%.16s;Sampled=0", without printf */
+    unsigned secs = (unsigned)(nb_wall_ms() / 1000);
+    char *o = out;
+    memcpy(o, "Root=1-", 7); o += 7;
+    for (int i = 7; i >= 0; i--) *o++ = hx[(secs >> (4 * i)) & 15];
+    *o++ = '-';
+    memcpy(o, h, 24); o += 24;
+    memcpy(o, ";Parent=", 8); o += 8;
+    memcpy(o, h + 32, 16); o += 16;
+    memcpy(o, ";Sampled=0", 11);
 }
 
 /* The freeze grace of an instance. An environment frozen and then needed
@@ -323,7 +332,7 @@ static void deliver(lambda_inst_t *inst, lambda_inv_t *inv)
     dl.b[dl.n] = 0;
     nb_resp_header(req, "Lambda-Runtime-Deadline-Ms", dl.b);
     nb_resp_header(req, "Lambda-Runtime-Invoked-Function-Arn", inv->invoked_arn);
-    trace_id(buf, sizeof buf);
+    trace_id(buf);
     nb_resp_header(req, "Lambda-Runtime-Trace-Id", buf);
     if (inv->client_context) nb_resp_header(req, "Lambda-Runtime-Client-Context", inv->client_context);
     nb_reply(req, 200, "application/json", inv->payload, inv->len);
@@ -369,7 +378,7 @@ static void end_invocation(lambda_inst_t *inst, const char *payload, size_t len,
 {
     lambda_inv_t *inv = inst->inv;
     if (!inv) return;
-    if (inst->state != INST_DEAD && inst->state != INST_STOPPING) uv_timer_stop(&inst->timer);
+    if (inst->state != INST_DEAD && inst->state != INST_STOPPING) lambda__inst_disarm(inst);
     lambda__inst_drain(inst);
     uint64_t now = nb_now_us();
     if (!inv->start_us) {
@@ -834,7 +843,7 @@ void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
 {
     switch (inst->state) {
     case INST_INIT:
-        uv_timer_stop(&inst->timer);
+        lambda__inst_disarm(inst);
         inst->init_ms = (double)(nb_now_us() - inst->spawn_us) / 1000.0;
         inst->report_init = !inst->provisioned;
         ewma(&inst->pool->cold_us, inst->init_ms * 1000.0, 0.25);
