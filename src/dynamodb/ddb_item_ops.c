@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const rv_all[] = {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW", NULL};
+/* In the order DynamoDB lists them in its enum message. */
+static const char *const rv_all[] = {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW", NULL};
 static const char *const rcc_all[] = {"INDEXES", "TOTAL", "NONE", NULL};
 static const char *const ricm_all[] = {"SIZE", "NONE", NULL};
 static const char *const rvf_all[] = {"ALL_OLD", "NONE", NULL};
