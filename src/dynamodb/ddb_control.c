@@ -235,7 +235,7 @@ void ddb_op_create_table(nb_req_t *req)
 void ddb_op_describe_table(nb_req_t *req)
 {
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return;
     const char *name = ddb_jstr(req->json, "TableName");
     const ddb_table_t *t = NULL;
@@ -293,7 +293,7 @@ void ddb_op_list_tables(nb_req_t *req)
 void ddb_op_delete_table(nb_req_t *req)
 {
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return;
     /* DeleteTable names the missing table, as DescribeTable does. */
     const char *name = ddb_jstr(req->json, "TableName");

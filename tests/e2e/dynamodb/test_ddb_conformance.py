@@ -152,6 +152,41 @@ class FixedDivergences(DdbCase):
                              "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"))
 
 
+    def test_request_shape_errors_in_dynamodb_order(self):
+        rv = ("Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: "
+              "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
+        rcc = ("Value 'INVALID' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum "
+               "value set: [INDEXES, TOTAL, NONE]")
+        ricm = ("Value 'INVALID' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy "
+                "enum value set: [SIZE, NONE]")
+        empty = "Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to "
+        bad = "INVALID"
+        cases = [
+            ("PutItem", {"TableName": "Conf", "Item": {"id": S("x")}, "ReturnValues": bad, "ReturnConsumedCapacity": bad,
+                         "ReturnItemCollectionMetrics": bad}, "3 validation errors detected: %s; %s; %s" % (rv, rcc, ricm)),
+            ("PutItem", {"TableName": "", "Item": {}, "ReturnValues": bad},
+             "2 validation errors detected: %s; %s1" % (rv, empty)),
+            ("DeleteItem", {"TableName": "Conf", "Key": {"id": S("x")}, "ReturnValues": bad, "ReturnConsumedCapacity": bad},
+             "2 validation errors detected: %s; %s" % (rv, rcc)),
+            ("UpdateItem", {"TableName": "Conf", "Key": {"id": S("x")}, "ReturnValues": bad, "ReturnConsumedCapacity": bad},
+             "2 validation errors detected: %s; %s" % (rcc, rv)),
+            # the table operations take a name or an ARN (minimum length 1); CreateTable only a name
+            ("DeleteItem", {"TableName": "", "Key": {}}, "1 validation error detected: %s1" % empty),
+            ("DescribeTable", {"TableName": ""}, "1 validation error detected: %s1" % empty),
+            ("CreateTable", {"TableName": "", "BillingMode": "PAY_PER_REQUEST",
+                             "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}],
+                             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}]},
+             "1 validation error detected: %s3" % empty),
+            ("Query", {"TableName": "Conf", "KeyConditionExpression": "id = :v", "ExpressionAttributeValues": {":v": S("x")},
+                       "Select": "INVALID_VALUE"},
+             "1 validation error detected: Value 'INVALID_VALUE' at 'select' failed to satisfy constraint: Member must "
+             "satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"),
+        ]
+        for op, body, msg in cases:
+            status, out = self.raw(op, body)
+            self.assertEqual((status, out["__type"].split("#")[-1], out["message"]), (400, V, msg), op)
+
+
 class HeldChecks(DdbCase):
     def test_empty_values_in_keys_and_attributes(self):
         msg = ("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain "
