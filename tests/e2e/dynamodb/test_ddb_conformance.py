@@ -152,6 +152,24 @@ class FixedDivergences(DdbCase):
                              "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"))
 
 
+    def test_expression_operator_limits(self):
+        v = {":a": S("x")}
+        self.assertEqual(self.err(self.ddb.scan, TableName="Conf", ExpressionAttributeValues=v,
+                                  FilterExpression="a IN (" + ", ".join([":a"] * 101) + ")"),
+                         (V, "Invalid FilterExpression: The IN operator is provided with too many operands; "
+                             "number of operands: 101"))
+        self.ddb.scan(TableName="Conf", ExpressionAttributeValues=v,
+                      FilterExpression="a IN (" + ", ".join([":a"] * 100) + ")")
+        # 300 operators or functions at most: 150 comparisons joined by 149 ORs pass, one more fails
+        self.ddb.scan(TableName="Conf", ExpressionAttributeValues=v, FilterExpression=" OR ".join(["a = :a"] * 150))
+        self.assertEqual(self.err(self.ddb.scan, TableName="Conf", ExpressionAttributeValues=v,
+                                  FilterExpression=" OR ".join(["a = :a"] * 150) + " OR attribute_exists(b)"),
+                         (V, "Invalid FilterExpression: The expression contains too many operators; operator count: 301"))
+        self.assertEqual(self.err(self.ddb.delete_item, TableName="Conf", Key={"id": S("x")}, ExpressionAttributeValues=v,
+                                  ConditionExpression=" AND ".join(["a < :a"] * 151)),
+                         (V, "Invalid ConditionExpression: The expression contains too many operators; operator "
+                             "count: 301"))
+
     def test_request_shape_errors_in_dynamodb_order(self):
         rv = ("Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: "
               "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
