@@ -35,10 +35,10 @@ static void v_name(ddb_vlist_t *v, const char *s, const char *path, const char *
     nb_buf_free(&q);
 }
 
-void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int required)
+void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int flags)
 {
     if (!val || json_is_null(val)) {
-        if (required) ddb_v_add(v, "null", path, "Member must not be null");
+        if (flags & DDB_TN_REQUIRED) ddb_v_add(v, "null", path, "Member must not be null");
         return;
     }
     const char *s = json_string_value(val);
@@ -47,6 +47,10 @@ void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int r
     /* A table ARN is accepted wherever a name is (2023 API). */
     if (strncmp(s, "arn:", 4) == 0) {
         if (n > 1024) v_name(v, s, path, "Member must have length less than or equal to 1024");
+        return;
+    }
+    if (n == 0 && (flags & DDB_TN_ARN)) {
+        v_name(v, s, path, "Member must have length greater than or equal to 1");
         return;
     }
     if (n < 3) v_name(v, s, path, "Member must have length greater than or equal to 3");

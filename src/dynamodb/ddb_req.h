@@ -26,8 +26,12 @@ typedef struct ddb_vlist {
 /* Record one constraint failure; value_repr is the rendered value ("null" or
  * a quoted string), path the member path ("tableName"). */
 void ddb_v_add(ddb_vlist_t *v, const char *value_repr, const char *path, const char *constraint);
-/* Check a table-name member: present when required, 3..255 chars, pattern. */
-void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int required);
+/* Check a table-name member: present when flags has DDB_TN_REQUIRED, 3..255 chars,
+ * pattern. DDB_TN_ARN: the member is DynamoDB's TableArn shape (every table
+ * operation but CreateTable), whose minimum length is 1: "" fails that first. */
+#define DDB_TN_REQUIRED 1
+#define DDB_TN_ARN      2
+void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int flags);
 /* Check a string enum member (NULL ok when absent). */
 void ddb_v_enum(ddb_vlist_t *v, const json_t *val, const char *path, const char *const *allowed);
 /* 1 and replies the ValidationException when v holds failures (freed either way). */
