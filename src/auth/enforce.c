@@ -13,6 +13,7 @@
 #include "auth/enforce.h"
 #include "auth/creds.h"
 #include "auth/sigv4.h"
+#include "core/buf.h"
 #include "core/edge.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -20,6 +21,7 @@
 #include "store/store.h"
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -418,4 +420,39 @@ int auth_invoke_check(nb_req_t *req, const char *action, const char *resource_ar
     snprintf(msg, cap, "%s", e.message ? e.message : "Forbidden");
     nb_log_debug("auth", "request %s refused: %s", req->id, auth_err_name(res.err));
     return -1;
+}
+
+int auth_role_allowed(nb_ctx_t *ctx, store_txn_t *t, const char *role_arn, const char *action, const char *resource)
+{
+    const char *r = role_arn ? strstr(role_arn, ":role/") : NULL;
+    if (!r || strncmp(role_arn, "arn:aws:iam::", 13) != 0) return 0;
+    const char *name = strrchr(r, '/') + 1;
+    iam_policy_t **idp = NULL, **bp = NULL;
+    size_t n_id = 0, n_b = 0;
+    if (auth_creds_role_policies(t, name, &idp, &n_id) != 0) {
+        free(idp);
+        return 0;
+    }
+    auth_creds_role_boundary(t, name, &bp, &n_b);
+    nb_buf_t sb = NB_BUF_INIT;
+    nb_buf_printf(&sb, "arn:aws:sts::%s:assumed-role/%s/lambda", ctx->cfg->account, name);
+    iam_request_t ir = {
+        .principal_type = IAM_PRINCIPAL_ASSUMED_ROLE, .principal_arn = sb.data,
+        .principal_account = ctx->cfg->account, .role_arn = role_arn, .action = action, .resource = resource,
+    };
+    /* identity policies and boundary only: the destination's own resource
+     * policy would need a second transaction here (same account: the role's
+     * identity policy is what AWS's documentation asks for) */
+    iam_policy_set_t set = {
+        .identity = (const iam_policy_t *const *)idp, .n_identity = n_id,
+        .boundary = (const iam_policy_t *const *)bp, .n_boundary = n_b,
+    };
+    iam_result_t res;
+    int ok = iam_evaluate(&set, &ir, &res) == IAM_ALLOW;
+    for (size_t i = 0; i < n_id; i++) iam_policy_free(idp[i]);
+    for (size_t i = 0; i < n_b; i++) iam_policy_free(bp[i]);
+    free(idp);
+    free(bp);
+    nb_buf_free(&sb);
+    return ok;
 }

@@ -29,6 +29,15 @@ int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action,
 int auth_invoke_check(nb_req_t *req, const char *action, const char *resource_arn, char *msg, size_t cap,
                       int *explicit_deny);
 
+/* May role role_arn (an execution role: its identity policies and
+ * permissions boundary) perform action on
+ * resource? 1 or 0 (also for an unknown role). Reads through t (the caller's
+ * open transaction, read or write). Lambda's destinations: the function's
+ * role must be allowed lambda:InvokeFunction on the destination, as on AWS. */
+struct store_txn;
+int auth_role_allowed(nb_ctx_t *ctx, struct store_txn *t, const char *role_arn, const char *action,
+                      const char *resource);
+
 /* The value of tag (case-insensitive key) in tags ({key: value}, may be NULL)
  * as a one-value condition-key answer in req->arena: 1 when present, else 0.
  * For aws:ResourceTag/, aws:PrincipalTag/ and aws:RequestTag/ lookups. */

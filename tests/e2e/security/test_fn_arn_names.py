@@ -108,3 +108,29 @@ class FunctionArnNames(NimbusTestCase):
         r = self.error(lambda: lam.get_layer_version_by_arn(Arn=foreign))
         self.assertEqual(r["Error"]["Code"], "ResourceNotFoundException", r)
         self.assertEqual(self.lam.get_layer_version_by_arn(Arn=self.layer_arn)["Version"], 1)
+
+    def test_destination_needs_the_execution_roles_permission(self):
+        # nimbus invokes a destination with the function's role: a caller able to configure
+        # its own function must not get another function invoked that the role may not invoke
+        want = ("The function execution role does not have permissions to call InvokeFunction on %s"
+                % fn_arn("guarded"))
+        for dest in ({"OnSuccess": {"Destination": fn_arn("guarded")}},
+                     {"OnFailure": {"Destination": fn_arn("guarded")}}):
+            r = self.error(lambda: self.lam.put_function_event_invoke_config(FunctionName="open",
+                                                                             DestinationConfig=dest))
+            self.assertEqual(r["Error"]["Code"], "InvalidParameterValueException", r)
+            self.assertEqual(r["Error"]["Message"], want)
+            r = self.error(lambda: self.lam.update_function_event_invoke_config(FunctionName="open",
+                                                                                DestinationConfig=dest))
+            self.assertEqual(r["Error"]["Code"], "InvalidParameterValueException", r)
+        self.assertEqual(self.error(lambda: self.lam.get_function_event_invoke_config(FunctionName="open"))
+                         ["Error"]["Code"], "ResourceNotFoundException")
+        self.iam.put_role_policy(RoleName="fn-role", PolicyName="dest", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn("guarded")}))
+        try:
+            out = self.lam.put_function_event_invoke_config(
+                FunctionName="open", DestinationConfig={"OnSuccess": {"Destination": fn_arn("guarded")}})
+            self.assertEqual(out["DestinationConfig"]["OnSuccess"]["Destination"], fn_arn("guarded"))
+        finally:
+            self.iam.delete_role_policy(RoleName="fn-role", PolicyName="dest")
+            self.lam.delete_function_event_invoke_config(FunctionName="open")
