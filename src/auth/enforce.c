@@ -268,8 +268,8 @@ static int key_lookup(void *arg, const char *key, const char *const **vals, size
 /* Evaluate (action, resource) for id, with scope (the service's part of the
  * request, or NULL) for its condition keys, and passed_to as
  * iam:PassedToService (iam:PassRole checks, else NULL): IAM_ALLOW, or the
- * denial with AWS's message in msg (cap bytes) and its details in *ir_out /
- * *r_out when not NULL. Replies nothing. */
+ * denial with AWS's message in msg (cap bytes); the result in *r_out when
+ * not NULL. Replies nothing. */
 static iam_decision_t evaluate(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource,
                                const void *scope, const char *passed_to, char *msg, size_t cap,
                                iam_result_t *r_out)
@@ -384,6 +384,7 @@ int auth_invoke_check(nb_req_t *req, const char *action, const char *resource_ar
 {
     *explicit_deny = 0;
     auth_result_t res;
+    memset(&res, 0, sizeof res);
     if (req->ctx->cfg->auth_open) {
         auth_sig_t sig;
         const char *authz = nb_req_header(req, "authorization");
