@@ -92,17 +92,40 @@ int ddb_v_reply(nb_req_t *req, ddb_vlist_t *v)
 
 const char *ddb_arn_table_name(nb_req_t *req, const char *arn)
 {
-    /* arn:aws:dynamodb:REGION:ACCOUNT:table/NAME */
-    const char *p = arn;
-    for (int colons = 0; colons < 5; colons++) {
-        p = strchr(p, ':');
-        if (!p) return NULL;
-        p++;
-    }
-    if (strncmp(arn, "arn:aws:dynamodb:", 17) != 0 || strncmp(p, "table/", 6) != 0) return NULL;
+    /* arn:aws:dynamodb:REGION:ACCOUNT:table/NAME — this daemon's region and
+     * account only, nothing after NAME: an ARN of another region or account
+     * (or of an index or stream) names none of our tables, else a policy
+     * granting that region's tables would reach ours. */
+    const nb_config_t *cfg = req->ctx->cfg;
+    if (!arn || strncmp(arn, "arn:aws:dynamodb:", 17) != 0) return NULL;
+    const char *p = arn + 17;
+    size_t rl = strlen(cfg->region), al = strlen(cfg->account);
+    if (strncmp(p, cfg->region, rl) != 0 || p[rl] != ':') return NULL;
+    p += rl + 1;
+    if (strncmp(p, cfg->account, al) != 0 || p[al] != ':') return NULL;
+    p += al + 1;
+    if (strncmp(p, "table/", 6) != 0) return NULL;
     p += 6;
-    const char *end = strchr(p, '/');
-    return nb_arena_strndup(req->arena, p, end ? (size_t)(end - p) : strlen(p));
+    if (!*p || strchr(p, '/')) return NULL;
+    return nb_arena_strdup(req->arena, p);
+}
+
+const char *ddb_table_resource(nb_req_t *req, const char *name)
+{
+    if (!name) return NULL;
+    if (strncmp(name, "arn:", 4) == 0) {
+        const char *n = ddb_arn_table_name(req, name);
+        if (!n) return nb_arena_strdup(req->arena, name);
+        name = n;
+    }
+    return nb_arena_printf(req->arena, "arn:aws:dynamodb:%s:%s:table/%s", req->ctx->cfg->region,
+                           req->ctx->cfg->account, name);
+}
+
+const char *ddb_table_plain_name(nb_req_t *req, const char *name)
+{
+    if (name && strncmp(name, "arn:", 4) == 0) return ddb_arn_table_name(req, name);
+    return name;
 }
 
 const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name)

@@ -40,8 +40,16 @@ int ddb_v_reply(nb_req_t *req, ddb_vlist_t *v);
 /* Resolve the table named by name (a name or a table ARN). When absent replies
  * ResourceNotFoundException "Requested resource not found" and returns NULL. */
 const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name);
-/* Table name from a table ARN of this account/region (arena), or NULL. */
+/* Table name from a table ARN of this account/region (arena), or NULL (another
+ * region's or account's ARN, an index or stream ARN, not an ARN). */
 const char *ddb_arn_table_name(nb_req_t *req, const char *arn);
+/* The ARN IAM authorizes for a TableName (a name or a table ARN), arena: the
+ * canonical table ARN of ours; a foreign ARN as given (it names no table
+ * here, so the handler refuses it). NULL when name is NULL. */
+const char *ddb_table_resource(nb_req_t *req, const char *name);
+/* The table name of a TableName (a name as is, our table ARN's name, arena),
+ * or NULL for an ARN naming no table of ours. */
+const char *ddb_table_plain_name(nb_req_t *req, const char *name);
 
 /* Reply a ddb_err_t (ValidationException and friends) and free it. */
 void ddb_reply_err(nb_req_t *req, ddb_err_t *e);
