@@ -10,6 +10,7 @@
 #include "apigw/auth.h"
 #include "apigw/policy.h"
 #include "apigw/jwt.h"
+#include "auth/enforce.h"
 #include "core/util.h"
 #include "lambda/lambda.h"
 #include <regex.h>
@@ -92,6 +93,30 @@ static const char *method_arn(apigw_dp_t *dp)
     const char *p = dp->route_path[0] == '/' ? dp->route_path + 1 : dp->route_path;
     return nb_arena_printf(dp->req->arena, "arn:aws:execute-api:%s:%s:%s/%s/%s/%s", dp->req->ctx->cfg->region,
                            dp->req->ctx->cfg->account, dp->api_id, dp->stage, dp->req->method, p);
+}
+
+int apigw__iam_authorize(apigw_dp_t *dp)
+{
+    char msg[1024];
+    int explicit_deny = 0;
+    const char *arn = method_arn(dp);
+    if (auth_invoke_check(dp->req, "execute-api:Invoke", arn, msg, sizeof msg, &explicit_deny) == 0) return 0;
+    if (strncmp(msg, "User: ", 6) != 0) {   /* the signature or its key: {"message": ...} */
+        apigw__dp_message(dp, 403, msg);
+        return -1;
+    }
+    /* the policy: API Gateway answers {"Message": "User: ... is not authorized ..."} */
+    nb_resp_header(dp->req, "x-amzn-ErrorType", "AccessDeniedException");
+    dp->error_message = nb_arena_strdup(dp->req->arena, msg);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "{\"Message\":\"");
+    nb_buf_json_escape(&b, msg, strlen(msg));
+    nb_buf_puts(&b, "\"}");
+    nb_kv_t h = {"Content-Type", "application/json", 16};
+    apigw_http_out_t out = {403, &h, 1, nb_arena_strndup(dp->req->arena, b.data, b.len), b.len};
+    nb_buf_free(&b);
+    apigw__dp_send(dp, &out);
+    return -1;
 }
 
 /* One authorizer call; arena memory of the request (gone with it if the

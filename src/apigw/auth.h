@@ -18,6 +18,12 @@ void apigw__auth_rest(apigw_dp_t *dp, json_t *authorizer, apigw_dp_next_fn next)
 /* WebSocket APIs: a Lambda REQUEST authorizer on $connect, called with event
  * (stolen: the $connect event) plus type and methodArn; IAM-policy answers. */
 void apigw__auth_ws(apigw_dp_t *dp, json_t *authorizer, json_t *event, apigw_dp_next_fn next);
+/* AWS_IAM routes and methods: the request's SigV4 signature (service
+ * "execute-api") and execute-api:Invoke on the method ARN
+ * (".../{api}/{stage}/{METHOD}/{path}", WebSocket ".../{api}/{stage}/$connect")
+ * through the central evaluator (src/auth). 0 when allowed; else the gateway
+ * has answered 403 and -1. */
+int apigw__iam_authorize(apigw_dp_t *dp);
 /* Forget cached authorizer results. */
 void apigw__auth_cache_reset(void);
 

@@ -3,9 +3,11 @@
  * Stage: the first path segment when it names a stage, else $default (the
  * whole path), else 404. A stage with autoDeploy serves the API as it is, any
  * other stage its last deployment. No route → 404 {"message":"Not Found"}.
- * Routes with authorizationType AWS_IAM need a SigV4-signed request (the
- * signature itself is not verified yet: the security module's enforcement
- * is a placeholder) → 403 {"message":"Forbidden"} when unsigned. */
+ * Routes with authorizationType AWS_IAM need a SigV4-signed request
+ * (service execute-api) whose signer is allowed execute-api:Invoke on the
+ * route's method ARN: 403 {"message":"Forbidden"} when unsigned, the
+ * signature's error when it does not verify, {"Message":"User: ... is not
+ * authorized ..."} when the policy denies (apigw__iam_authorize). */
 #include "apigw/dp.h"
 #include "apigw/auth.h"
 #include "apigw/throttle.h"
@@ -112,6 +114,7 @@ void apigw__dp_http(apigw_dp_t *dp, json_t *live)
         apigw__dp_message(dp, 403, "Forbidden");
         return;
     }
+    if (at && strcmp(at, "AWS_IAM") == 0 && apigw__iam_authorize(dp) != 0) return;
     if (at && (strcmp(at, "JWT") == 0 || strcmp(at, "CUSTOM") == 0)) {
         json_t *az = json_object_get(json_object_get(doc, "authorizers"),
                                      json_string_value(json_object_get(route, "authorizerId")) ?

@@ -128,9 +128,10 @@ void apigw__dp_rest(apigw_dp_t *dp, json_t *doc)
     const char *at = json_string_value(json_object_get(method, "authorizationType"));
     if (at && strcmp(at, "AWS_IAM") == 0 && !nb_req_header(req, "authorization") &&
         !nb_req_qparam(req, "X-Amz-Signature")) {
-        missing_token(dp);   /* unsigned: what API Gateway answers; signatures are not verified yet */
+        missing_token(dp);   /* unsigned: what API Gateway answers */
         return;
     }
+    if (at && strcmp(at, "AWS_IAM") == 0 && apigw__iam_authorize(dp) != 0) return;
     if (at && strcmp(at, "CUSTOM") == 0) {
         json_t *az = json_object_get(json_object_get(doc, "authorizers"),
                                      json_string_value(json_object_get(method, "authorizerId")) ?

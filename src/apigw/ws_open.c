@@ -259,6 +259,7 @@ void apigw__dp_ws(apigw_dp_t *dp, json_t *live)
         apigw__dp_message(dp, 403, "Forbidden");
         return;
     }
+    if (at && strcmp(at, "AWS_IAM") == 0 && apigw__iam_authorize(dp) != 0) return;
     if (at && strcmp(at, "CUSTOM") == 0) {
         const char *azid = json_string_value(json_object_get(route, "authorizerId"));
         json_t *az = azid ? json_object_get(json_object_get(doc, "authorizers"), azid) : NULL;

@@ -306,6 +306,13 @@ int auth_creds_role_policies(store_txn_t *t, const char *role, iam_policy_t ***o
     return rc;
 }
 
+void auth_creds_role_boundary(store_txn_t *t, const char *role, iam_policy_t ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    entity_boundary(t, AUTH_KS_ROLES, role, out, n);
+}
+
 /* ---- resolution ----------------------------------------------------------- */
 
 static char *dup_str(json_t *o, const char *k)

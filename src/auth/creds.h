@@ -89,6 +89,9 @@ void auth_creds_changed(void);
 struct store_txn;
 int auth_creds_user_policies(struct store_txn *t, const char *user, iam_policy_t ***out, size_t *n);
 int auth_creds_role_policies(struct store_txn *t, const char *role, iam_policy_t ***out, size_t *n);
+/* Role role's permissions boundary into *out / *n (caller frees each with
+ * iam_policy_free, then the array; nothing when it has none). */
+void auth_creds_role_boundary(struct store_txn *t, const char *role, iam_policy_t ***out, size_t *n);
 
 /* Random identifiers: PREFIX + 16 of [A-Z2-7] ("AKIA", "ASIA", "AIDA", "AROA",
  * "ANPA", "AGPA"), and secrets (40 chars of base64). out: 21 / 41 bytes. */

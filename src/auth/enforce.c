@@ -13,12 +13,15 @@
 #include "auth/enforce.h"
 #include "auth/creds.h"
 #include "auth/sigv4.h"
+#include "core/buf.h"
 #include "core/edge.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "iam/policy.h"
 #include "store/store.h"
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -172,23 +175,6 @@ int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action,
 
 /* ---- authorization ---------------------------------------------------------- */
 
-/* Lambda names a function by name, full ARN or partial ARN ("ACCT:function:NAME");
- * the op's template ("...:function:{FunctionName}") gives the right ARN only
- * for the first: rebuild it for the other two. Arena string or arn itself. */
-static const char *normalize_resource(nb_req_t *req, const char *action, const char *arn)
-{
-    if (strncmp(action, "lambda:", 7) != 0) return arn;
-    const char *f = strstr(arn, ":function:");
-    if (!f) return arn;
-    const char *name = f + 10;
-    if (strncmp(name, "arn:aws:lambda:", 15) == 0) return name;
-    const char *inner = strstr(name, ":function:");
-    if (inner && inner - name == 12)   /* partial: 12-digit account */
-        return nb_arena_printf(req->arena, "arn:aws:lambda:%s:%.12s:function:%s", req->ctx->cfg->region, name,
-                               inner + 10);
-    return arn;
-}
-
 /* ---- condition keys the services supply ---------------------------------- */
 
 /* Lazy context for one (action, resource) check: keys a policy asks about
@@ -266,7 +252,7 @@ static int key_lookup(void *arg, const char *key, const char *const **vals, size
         *n = 1;
         found = 1;
     } else {
-        const nb_authz_t *az = k->req->svc->authz;
+        const nb_authz_t *az = k->req->svc ? k->req->svc->authz : NULL;   /* none: a data-plane request */
         if (az && az->cond_key) found = az->cond_key(k->req, k->scope, key, vals, n) == 1;
     }
     if (k->n_cache < KEY_CACHE) {
@@ -281,10 +267,12 @@ static int key_lookup(void *arg, const char *key, const char *const **vals, size
 
 /* Evaluate (action, resource) for id, with scope (the service's part of the
  * request, or NULL) for its condition keys, and passed_to as
- * iam:PassedToService (iam:PassRole checks, else NULL); 0 when allowed, else
- * -1 after replying. */
-static int check_passing(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource,
-                         const void *scope, const char *passed_to)
+ * iam:PassedToService (iam:PassRole checks, else NULL): IAM_ALLOW, or the
+ * denial with AWS's message in msg (cap bytes); the result in *r_out when
+ * not NULL. Replies nothing. */
+static iam_decision_t evaluate(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource,
+                               const void *scope, const char *passed_to, char *msg, size_t cap,
+                               iam_result_t *r_out)
 {
     iam_global_ctx_t g;
     iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), id->username, id->userid,
@@ -307,9 +295,17 @@ static int check_passing(nb_req_t *req, const auth_ident_t *id, const char *acti
     iam_decision_t d = iam_evaluate(&set, &ir, &r);
     if (rp) iam_policy_free(rp);
     json_decref(kc.rtags);
-    if (d == IAM_ALLOW) return 0;
+    if (r_out) *r_out = r;
+    if (d != IAM_ALLOW) iam_denial_message(&ir, &r, msg, cap);
+    return d;
+}
+
+/* evaluate(); 0 when allowed, else -1 after replying the service's error. */
+static int check_passing(nb_req_t *req, const auth_ident_t *id, const char *action, const char *resource,
+                         const void *scope, const char *passed_to)
+{
     char msg[1024];
-    iam_denial_message(&ir, &r, msg, sizeof msg);
+    if (evaluate(req, id, action, resource, scope, passed_to, msg, sizeof msg, NULL) == IAM_ALLOW) return 0;
     nb_err_t code;
     switch (proto_of(req)) {
     case AUTH_PROTO_JSON: code = NB_ERR_AUTH_JSON_DENIED; break;
@@ -336,7 +332,7 @@ static int authorize(nb_req_t *req, const auth_ident_t *id)
     nb_authz_part_t *parts = NULL;
     size_t n_parts = az && az->parts ? az->parts(req, &parts) : 0;
     if (n_parts == 0) {
-        if (check(req, id, action, normalize_resource(req, action, nb_edge_resource_arn(req)), NULL) != 0) return -1;
+        if (check(req, id, action, nb_edge_resource_arn(req), NULL) != 0) return -1;
     }
     for (size_t i = 0; i < n_parts; i++)   /* batches, transactions: every part on its own */
         if (check(req, id, parts[i].action ? parts[i].action : action, parts[i].resource, parts[i].scope) != 0)
@@ -349,10 +345,9 @@ static int authorize(nb_req_t *req, const auth_ident_t *id)
     return 0;
 }
 
-int auth_enforce(nb_req_t *req)
+/* The SigV4 request of req for service svc. */
+static auth_request_t signed_request(nb_req_t *req, const char *svc)
 {
-    if (req->ctx->cfg->auth_open) return open_mode(req);
-    const char *svc = req->svc->name;
     auth_request_t rq = {
         .method = req->method, .raw_path = req->raw_path, .raw_query = req->query,
         .headers = req->headers, .n_headers = req->n_headers,
@@ -361,9 +356,16 @@ int auth_enforce(nb_req_t *req)
         .service = svc,
         /* IAM is global: SDKs sign it for us-east-1 whatever the region */
         .region = strcmp(svc, "iam") == 0 ? NULL : req->ctx->cfg->region,
-        .s3 = req->svc->proto == NB_PROTO_REST_XML,
+        .s3 = req->svc && req->svc->proto == NB_PROTO_REST_XML,
         .lookup = lookup, .lookup_arg = req,
     };
+    return rq;
+}
+
+int auth_enforce(nb_req_t *req)
+{
+    if (req->ctx->cfg->auth_open) return open_mode(req);
+    auth_request_t rq = signed_request(req, req->svc->name);
     auth_result_t res;
     if (auth_verify(&rq, &res) != AUTH_OK) return refuse_auth(req, &res);
     const auth_ident_t *id = auth_creds_lookup(req->ctx, res.access_key);
@@ -375,4 +377,83 @@ int auth_enforce(nb_req_t *req)
     req->access_key = nb_arena_strdup(req->arena, res.access_key);
     req->principal_arn = nb_arena_strdup(req->arena, id->arn);
     return authorize(req, id);
+}
+
+int auth_invoke_check(nb_req_t *req, const char *action, const char *resource_arn, char *msg, size_t cap,
+                      int *explicit_deny)
+{
+    *explicit_deny = 0;
+    auth_result_t res;
+    memset(&res, 0, sizeof res);
+    if (req->ctx->cfg->auth_open) {
+        auth_sig_t sig;
+        const char *authz = nb_req_header(req, "authorization");
+        auth_err_t e = authz ? auth_parse_authorization(authz, &sig, res.message, sizeof res.message)
+                             : auth_parse_presigned(req->query, &sig, res.message, sizeof res.message);
+        if (e == AUTH_OK) {
+            req->principal_arn = nb_arena_strdup(req->arena, auth_root_arn());
+            return 0;
+        }
+        res.err = e;
+    } else {
+        auth_request_t rq = signed_request(req, "execute-api");
+        if (auth_verify(&rq, &res) == AUTH_OK) {
+            const auth_ident_t *id = auth_creds_lookup(req->ctx, res.access_key);
+            if (id) {
+                req->access_key = nb_arena_strdup(req->arena, res.access_key);
+                req->principal_arn = nb_arena_strdup(req->arena, id->arn);
+                if (id->type == IAM_PRINCIPAL_ROOT) return 0;
+                iam_result_t r;
+                char why[1024];
+                if (evaluate(req, id, action, resource_arn, NULL, NULL, why, sizeof why, &r) == IAM_ALLOW) return 0;
+                *explicit_deny = r.decision == IAM_EXPLICIT_DENY;
+                snprintf(msg, cap, "User: %s is not authorized to perform: %s on resource: %s%s", id->arn, action,
+                         resource_arn, *explicit_deny ? " with an explicit deny" : "");
+                nb_log_debug("auth", "request %s denied: %s %s for %s", req->id, action, resource_arn, id->arn);
+                return -1;
+            }
+            res.err = AUTH_UNKNOWN_KEY;
+            res.message[0] = 0;
+        }
+    }
+    auth_aws_error_t e;
+    auth_aws_error(&res, AUTH_PROTO_REST_JSON, &e);
+    snprintf(msg, cap, "%s", e.message ? e.message : "Forbidden");
+    nb_log_debug("auth", "request %s refused: %s", req->id, auth_err_name(res.err));
+    return -1;
+}
+
+int auth_role_allowed(nb_ctx_t *ctx, store_txn_t *t, const char *role_arn, const char *action, const char *resource)
+{
+    const char *r = role_arn ? strstr(role_arn, ":role/") : NULL;
+    if (!r || strncmp(role_arn, "arn:aws:iam::", 13) != 0) return 0;
+    const char *name = strrchr(r, '/') + 1;
+    iam_policy_t **idp = NULL, **bp = NULL;
+    size_t n_id = 0, n_b = 0;
+    if (auth_creds_role_policies(t, name, &idp, &n_id) != 0) {
+        free(idp);
+        return 0;
+    }
+    auth_creds_role_boundary(t, name, &bp, &n_b);
+    nb_buf_t sb = NB_BUF_INIT;
+    nb_buf_printf(&sb, "arn:aws:sts::%s:assumed-role/%s/lambda", ctx->cfg->account, name);
+    iam_request_t ir = {
+        .principal_type = IAM_PRINCIPAL_ASSUMED_ROLE, .principal_arn = sb.data,
+        .principal_account = ctx->cfg->account, .role_arn = role_arn, .action = action, .resource = resource,
+    };
+    /* identity policies and boundary only: the destination's own resource
+     * policy would need a second transaction here (same account: the role's
+     * identity policy is what AWS's documentation asks for) */
+    iam_policy_set_t set = {
+        .identity = (const iam_policy_t *const *)idp, .n_identity = n_id,
+        .boundary = (const iam_policy_t *const *)bp, .n_boundary = n_b,
+    };
+    iam_result_t res;
+    int ok = iam_evaluate(&set, &ir, &res) == IAM_ALLOW;
+    for (size_t i = 0; i < n_id; i++) iam_policy_free(idp[i]);
+    for (size_t i = 0; i < n_b; i++) iam_policy_free(bp[i]);
+    free(idp);
+    free(bp);
+    nb_buf_free(&sb);
+    return ok;
 }

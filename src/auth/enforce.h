@@ -18,6 +18,26 @@ int auth_enforce(nb_req_t *req);
 int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action, const char *resource_arn,
                          const char *source_arn);
 
+/* API Gateway's AWS_IAM authorization of an API invocation (not an AWS API
+ * request: req has no service): verify req's SigV4 signature for service
+ * "execute-api" against the credential store and evaluate action
+ * ("execute-api:Invoke") on resource_arn for the signer, as auth_enforce does
+ * for AWS API requests. 0 when allowed (req->principal_arn set); else -1 with
+ * the message API Gateway answers (403) in msg — the signature's error, or
+ * "User: ARN is not authorized to perform: ACTION on resource: ARN" (+ " with
+ * an explicit deny", then *explicit_deny = 1). Replies nothing. */
+int auth_invoke_check(nb_req_t *req, const char *action, const char *resource_arn, char *msg, size_t cap,
+                      int *explicit_deny);
+
+/* May role role_arn (an execution role: its identity policies and
+ * permissions boundary) perform action on
+ * resource? 1 or 0 (also for an unknown role). Reads through t (the caller's
+ * open transaction, read or write). Lambda's destinations: the function's
+ * role must be allowed lambda:InvokeFunction on the destination, as on AWS. */
+struct store_txn;
+int auth_role_allowed(nb_ctx_t *ctx, struct store_txn *t, const char *role_arn, const char *action,
+                      const char *resource);
+
 /* The value of tag (case-insensitive key) in tags ({key: value}, may be NULL)
  * as a one-value condition-key answer in req->arena: 1 when present, else 0.
  * For aws:ResourceTag/, aws:PrincipalTag/ and aws:RequestTag/ lookups. */

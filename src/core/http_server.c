@@ -51,6 +51,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -557,6 +558,18 @@ static int framing_header(const char *name)
            strcasecmp(name, "transfer-encoding") == 0;
 }
 
+/* A header name is an RFC 7230 token. A name from client or function input
+ * (API Gateway's mapped headers, a function's proxy answer) that is not one
+ * (CR, LF, ':', spaces, empty) is dropped, never written: it could start a
+ * header or a response of its own. */
+static int token_name(const char *name)
+{
+    if (!*name) return 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (!(isalnum(*p) || strchr("!#$%&'*+-.^_`|~", *p))) return 0;
+    return 1;
+}
+
 /* Append the status line and headers of a response to b. Framing headers are
  * ours, except that a HEAD reply may state the length of the body it omits. */
 static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t *h, size_t n,
@@ -583,6 +596,7 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
     *p++ = '\r'; *p++ = '\n';
     if (!caller_date) { memcpy(p, date, dl); p += dl; }
     for (size_t i = 0; i < n; i++) {
+        if (!token_name(h[i].name)) continue;
         if (framing_header(h[i].name)) {
             if (!(s->is_head && !no_len && strcasecmp(h[i].name, "content-length") == 0))
                 continue;
@@ -1017,6 +1031,7 @@ nb_conn_t *nb_http_upgrade(nb_req_t *req, const nb_kv_t *headers, size_t n_heade
     nb_buf_t *o = &c->out;
     nb_buf_append(o, "HTTP/1.1 101 Switching Protocols\r\n", 34);
     for (size_t i = 0; i < n_headers; i++) {
+        if (!token_name(headers[i].name)) continue;
         size_t at = o->len;
         nb_buf_puts(o, headers[i].name);
         nb_buf_append(o, ": ", 2);

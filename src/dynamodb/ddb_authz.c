@@ -37,6 +37,7 @@
 #include "dynamodb/ddb_expr_parse.h"
 #include "dynamodb/ddb_partiql.h"
 #include "auth/condkeys.h"
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -60,12 +61,11 @@ static void add_part(nb_req_t *req, nb_authz_part_t *p, const char *op, const ch
 {
     part_scope_t *s = nb_arena_alloc(req->arena, sizeof *s);
     s->op = op;
-    s->table = nb_arena_strdup(req->arena, table);
+    s->table = ddb_table_plain_name(req, table);     /* NULL: names no table of ours */
     s->body = body;
     p->scope = s;
     p->action = action;
-    p->resource = nb_arena_printf(req->arena, "arn:aws:dynamodb:%s:%s:table/%s", req->ctx->cfg->region,
-                                  req->ctx->cfg->account, table);
+    p->resource = ddb_table_resource(req, table);
 }
 
 static const struct { const char *member, *op, *action; } TRANSACT[] = {
@@ -338,7 +338,7 @@ static int one(nb_req_t *req, const char *v, const char *const **vals, size_t *n
 
 static int ddb_authz_key(nb_req_t *req, const void *scope, const char *key, const char *const **vals, size_t *n)
 {
-    part_scope_t whole = {req->op->name, ddb_jstr(req->json, "TableName"), req->json};
+    part_scope_t whole = {req->op->name, ddb_table_plain_name(req, ddb_jstr(req->json, "TableName")), req->json};
     const part_scope_t *s = scope ? scope : &whole;
     json_t *tags = is_op(req, "CreateTable") || is_op(req, "TagResource") ? json_object_get(req->json, "Tags") : NULL;
     if (is_op(req, "UntagResource") && strcasecmp(key, "aws:TagKeys") == 0) {
@@ -382,10 +382,11 @@ static int ddb_authz_key(nb_req_t *req, const void *scope, const char *key, cons
 /* Tags of the table an ARN names (table/T, table/T/index/I, table/T/stream/S). */
 static json_t *ddb_authz_tags(nb_ctx_t *ctx, const char *arn)
 {
-    (void)ctx;
-    const char *p = strstr(arn, ":table/");
-    if (!p) return NULL;
-    p += 7;
+    /* ours only: another region's or account's ARN names no table here */
+    char prefix[160];
+    int pl = snprintf(prefix, sizeof prefix, "arn:aws:dynamodb:%s:%s:table/", ctx->cfg->region, ctx->cfg->account);
+    if (pl <= 0 || (size_t)pl >= sizeof prefix || strncmp(arn, prefix, (size_t)pl) != 0) return NULL;
+    const char *p = arn + pl;
     char name[256];
     size_t nl = strcspn(p, "/");
     if (nl == 0 || nl >= sizeof name) return NULL;

@@ -159,7 +159,8 @@ static int has_dup(const json_t *arr)
     return dup;
 }
 
-static int dup_err(ddb_err_t *err, const json_t *arr)
+/* Binary sets say which type they are, glued to the list (sic: "[, ]of type BS"). */
+static int dup_err(ddb_err_t *err, const json_t *arr, ddb_type_t t)
 {
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_putc(&b, '[');
@@ -171,7 +172,8 @@ static int dup_err(ddb_err_t *err, const json_t *arr)
     }
     nb_buf_putc(&b, ']');
     ddb_err_set(err, NB_ERR_VALIDATION,
-                "One or more parameter values were invalid: Input collection %s contains duplicates.", b.data);
+                "One or more parameter values were invalid: Input collection %s%s contains duplicates.", b.data,
+                t == DDB_T_BS ? "of type BS" : "");
     nb_buf_free(&b);
     return -1;
 }
@@ -210,7 +212,7 @@ static int validate_set(json_t *arr, ddb_type_t t, ddb_err_t *err)
             return -1;
     }
     if (has_dup(arr))
-        return dup_err(err, arr);
+        return dup_err(err, arr, t);
     return 0;
 }
 

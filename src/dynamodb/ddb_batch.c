@@ -18,13 +18,112 @@
 #define BATCH_WRITE_MAX 25
 #define BATCH_GET_BYTES (16 * 1024 * 1024)
 
-static int v_request_items(nb_req_t *req, const json_t *ri)
+static int v_request_items(nb_req_t *req, const json_t *ri, const char *op)
 {
     ddb_vlist_t v = DDB_VLIST_INIT;
     if (!ri) ddb_v_add(&v, "null", "requestItems", "Member must not be null");
-    else if (json_object_size(ri) == 0)
-        ddb_v_add(&v, "{}", "requestItems", "Member must have length greater than or equal to 1");
-    return ddb_v_reply(req, &v);
+    if (ddb_v_reply(req, &v)) return 1;
+    if (json_object_size(ri) == 0) {
+        ddb_reply_validation(req, "The requestItems parameter is required for %s", op);
+        return 1;
+    }
+    return 0;
+}
+
+/* One AttributeValue map as Java prints it: {name=com.amazonaws...AttributeValue@hash, ...}
+ * (the hash is ours: DynamoDB's is an object hash no client can predict). */
+static void java_av_map(nb_buf_t *b, const json_t *m)
+{
+    const char *k;
+    json_t *av;
+    int first = 1;
+    nb_buf_putc(b, '{');
+    json_object_foreach((json_t *)m, k, av) {
+        char *text = json_dumps(av, JSON_COMPACT | JSON_SORT_KEYS);
+        uint32_t h = 2166136261u;
+        for (const char *p = text ? text : ""; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
+        free(text);
+        nb_buf_printf(b, "%s%s=com.amazonaws.dynamodb.v20120810.AttributeValue@%08x", first ? "" : ", ", k, h);
+        first = 0;
+    }
+    nb_buf_putc(b, '}');
+}
+
+/* A table with more than 25 write requests: DynamoDB's map-value constraint
+ * message, echoing RequestItems as Java prints it. 1 when replied. */
+static int v_write_list_sizes(nb_req_t *req, const json_t *ri)
+{
+    const char *name;
+    json_t *list;
+    int over = 0;
+    json_object_foreach((json_t *)ri, name, list) over |= json_array_size(list) > BATCH_WRITE_MAX;
+    if (!over) return 0;
+    nb_buf_t b = NB_BUF_INIT;
+    int ft = 1;
+    nb_buf_putc(&b, '{');
+    json_object_foreach((json_t *)ri, name, list) {
+        nb_buf_printf(&b, "%s%s=[", ft ? "" : ", ", name);
+        ft = 0;
+        size_t i;
+        json_t *wr;
+        json_array_foreach(list, i, wr) {
+            const json_t *put = json_object_get(wr, "PutRequest"), *del = json_object_get(wr, "DeleteRequest");
+            nb_buf_puts(&b, i ? ", WriteRequest(putRequest=" : "WriteRequest(putRequest=");
+            if (put) {
+                nb_buf_puts(&b, "PutRequest(item=");
+                java_av_map(&b, json_object_get(put, "Item"));
+                nb_buf_puts(&b, ", workloadProfileName=null)");
+            } else {
+                nb_buf_puts(&b, "null");
+            }
+            nb_buf_puts(&b, ", deleteRequest=");
+            if (del) {
+                nb_buf_puts(&b, "DeleteRequest(key=");
+                java_av_map(&b, json_object_get(del, "Key"));
+                nb_buf_puts(&b, ")");
+            } else {
+                nb_buf_puts(&b, "null");
+            }
+            nb_buf_putc(&b, ')');
+        }
+        nb_buf_putc(&b, ']');
+    }
+    nb_buf_putc(&b, '}');
+    ddb_reply_validation(req, "1 validation error detected: Value '%s' at 'requestItems' failed to satisfy "
+                              "constraint: Map value must satisfy constraint: [Member must have length less than "
+                              "or equal to 25, Member must have length greater than or equal to 1]", b.data);
+    nb_buf_free(&b);
+    return 1;
+}
+
+/* AttributesToGet in one table's entry and ProjectionExpression in another's
+ * (or both in one): the expression / non-expression conflict. 1 when replied. */
+static int v_get_projection_mix(nb_req_t *req, const json_t *ri)
+{
+    const char *name;
+    json_t *spec;
+    int legacy = 0, expr = 0;
+    json_object_foreach((json_t *)ri, name, spec) {
+        legacy |= json_object_get(spec, "AttributesToGet") != NULL;
+        expr |= json_object_get(spec, "ProjectionExpression") != NULL;
+    }
+    if (!(legacy && expr)) return 0;
+    ddb_reply_validation(req, "Can not use both expression and non-expression parameters in the same request: "
+                              "Non-expression parameters: {AttributesToGet} Expression parameters: "
+                              "{ProjectionExpression}");
+    return 1;
+}
+
+/* A PutRequest's item whose table key attribute has another type (or is a
+ * list, map, ...): BatchWriteItem words it as a key mismatch, unlike PutItem. */
+static int put_key_types_check(const ddb_table_t *t, const json_t *item, ddb_err_t *err)
+{
+    const json_t *h = json_object_get(item, t->ks.hash);
+    const json_t *r = t->ks.range ? json_object_get(item, t->ks.range) : NULL;
+    char ht[2] = {t->ks.htype, 0}, rt[2] = {t->ks.rtype, 0};
+    if ((h && !json_object_get(h, ht)) || (r && !json_object_get(r, rt)))
+        return ddb_err_set(err, NB_ERR_VALIDATION, "The provided key element does not match the schema");
+    return 0;
 }
 
 /* Same key twice in one table's list? keys: encoded store keys. */
@@ -47,7 +146,17 @@ typedef struct get_table {
 void ddb_op_batch_get(nb_req_t *req)
 {
     json_t *ri = json_object_get(req->json, "RequestItems");
-    if (v_request_items(req, ri)) return;
+    if (v_request_items(req, ri, "BatchGetItem")) return;
+    const char *tn;
+    json_t *ts;
+    json_object_foreach(ri, tn, ts) {
+        if (json_array_size(json_object_get(ts, "Keys")) > BATCH_GET_MAX) {
+            ddb_reply_validation(req, "1 validation error detected: Value at 'RequestItems.%s.member.Keys' failed "
+                                      "to satisfy constraint: Member must have length less than or equal to 100", tn);
+            return;
+        }
+    }
+    if (v_get_projection_mix(req, ri)) return;
     size_t nt = json_object_size(ri), total = 0;
     get_table_t *tabs = nb_arena_calloc(req->arena, nt * sizeof *tabs);
     ddb_err_t err = DDB_ERR_INIT;
@@ -160,7 +269,7 @@ void ddb_op_batch_get(nb_req_t *req)
 void ddb_op_batch_write(nb_req_t *req)
 {
     json_t *ri = json_object_get(req->json, "RequestItems");
-    if (v_request_items(req, ri)) return;
+    if (v_request_items(req, ri, "BatchWriteItem") || v_write_list_sizes(req, ri)) return;
     size_t total = 0;
     const char *name;
     json_t *list;
@@ -204,7 +313,8 @@ void ddb_op_batch_write(nb_req_t *req)
             if (put) {
                 w->kind = DDB_W_PUT;
                 w->item = json_object_get(put, "Item");
-                if (ddb_item_validate(w->item, &err) != 0 || ddb_write_prepare(w, &err) != 0) { failed = 1; break; }
+                if (ddb_item_validate(w->item, &err) != 0 || put_key_types_check(t, w->item, &err) != 0 ||
+                    ddb_write_prepare(w, &err) != 0) { failed = 1; break; }
             } else {
                 w->kind = DDB_W_DELETE;
                 json_t *k = json_object_get(del, "Key");

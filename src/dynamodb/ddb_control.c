@@ -235,7 +235,7 @@ void ddb_op_create_table(nb_req_t *req)
 void ddb_op_describe_table(nb_req_t *req)
 {
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return;
     const char *name = ddb_jstr(req->json, "TableName");
     const ddb_table_t *t = NULL;
@@ -293,10 +293,21 @@ void ddb_op_list_tables(nb_req_t *req)
 void ddb_op_delete_table(nb_req_t *req)
 {
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return;
-    const ddb_table_t *t = ddb_req_table(req, ddb_jstr(req->json, "TableName"));
-    if (!t) return;
+    /* DeleteTable names the missing table, as DescribeTable does. */
+    const char *name = ddb_jstr(req->json, "TableName");
+    const ddb_table_t *t = NULL;
+    if (strncmp(name, "arn:", 4) == 0) {
+        const char *n = ddb_arn_table_name(req, name);
+        if (n) { t = ddb_table_get(n); name = n; }
+    } else {
+        t = ddb_table_get(name);
+    }
+    if (!t) {
+        nb_reply_error(req, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found: Table: %s not found", name);
+        return;
+    }
     if (json_is_true(json_object_get(t->doc, "DeletionProtectionEnabled"))) {
         ddb_reply_validation(req, "Resource cannot be deleted as it is currently protected against "
                                   "deletion. Disable deletion protection first.");
@@ -316,8 +327,8 @@ void ddb_op_delete_table(nb_req_t *req)
         if (!t->idx[i].active) rc = ddb_backfill_cancel(txn, t->num, t->idx[i].num);
     if (rc == STORE_OK) rc = store_del(txn, DDB_KS_TABLES, t->name, strlen(t->name));
     if (rc != STORE_OK) { json_decref(desc); ddb_reply_store_error(req, txn, rc); return; }
-    char name[256];
-    snprintf(name, sizeof name, "%s", t->name);
+    char tname[256];
+    snprintf(tname, sizeof tname, "%s", t->name);
     if (ddb_commit_reply(req, txn, json_pack("{s:o}", "TableDescription", desc)) == 0)
-        ddb_catalog_remove(name);
+        ddb_catalog_remove(tname);
 }

@@ -41,6 +41,7 @@ typedef struct parser {
 #define MAX_DEPTH 200
 #define MAX_IN_OPERANDS 100
 #define MAX_EXPR_BYTES 4096
+#define MAX_OPERATORS 300
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -574,8 +575,8 @@ static ddb_node_t *comparison(parser_t *p)
         for (size_t i = 0; i < n; i++)
             check_operand_in_cond(p, v[i]);
         if (n - 1 > MAX_IN_OPERANDS)
-            sem(p, CAT_OPERAND, "Too many operands for the IN operator; number of operands: %zu, maximum: %d",
-                n - 1, MAX_IN_OPERANDS);
+            sem(p, CAT_OPERAND, "The IN operator is provided with too many operands; number of operands: %zu",
+                n - 1);
         ddb_node_t *in = node(p, DDB_N_IN, n);
         memcpy(in->args, v, n * sizeof *v);
         free(v);
@@ -908,6 +909,18 @@ static int finish(parser_t *p, int ok, const enum cat *order, ddb_err_t *err)
     return rc;
 }
 
+/* Operators and functions in a condition (comparisons, BETWEEN, IN, AND, OR,
+ * NOT and every function), counted against DynamoDB's limit of 300. */
+static size_t count_operators(const ddb_node_t *n)
+{
+    if (!n || n->kind == DDB_N_PATH || n->kind == DDB_N_VALUE)
+        return 0;
+    size_t k = 1;
+    for (size_t i = 0; i < n->nargs; i++)
+        k += count_operators(n->args[i]);
+    return k;
+}
+
 static int parse_cond_kind(ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind_t kind, ddb_node_t **out,
                            ddb_err_t *err)
 {
@@ -921,6 +934,10 @@ static int parse_cond_kind(ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind_t 
         syntax(&p);
     if (finish(&p, ok, kind == DDB_EXPR_KEY_CONDITION ? keycond_order : cond_order, err) < 0)
         return -1;
+    /* DynamoDB reports the count at which the limit was crossed. */
+    if (count_operators(n) > MAX_OPERATORS)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid %s: The expression contains too many operators; "
+                           "operator count: %d", ddb_expr_kind_name(kind), MAX_OPERATORS + 1);
     *out = n;
     return 0;
 }

@@ -15,18 +15,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const rv_all[] = {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW", NULL};
+/* In the order DynamoDB lists them in its enum message. */
+static const char *const rv_all[] = {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW", NULL};
 static const char *const rcc_all[] = {"INDEXES", "TOTAL", "NONE", NULL};
 static const char *const ricm_all[] = {"SIZE", "NONE", NULL};
 static const char *const rvf_all[] = {"ALL_OLD", "NONE", NULL};
 static const char *const condop_all[] = {"AND", "OR", NULL};
 
-/* Shape checks shared by the write operations. */
-static void v_common(ddb_vlist_t *v, const json_t *b)
+/* Shape checks shared by the write operations, listed in DynamoDB's order:
+ * PutItem / DeleteItem name returnValues first, then tableName and
+ * returnConsumedCapacity; UpdateItem names returnConsumedCapacity first. */
+static void v_common(ddb_vlist_t *v, const json_t *b, int kind)
 {
-    ddb_v_table_name(v, json_object_get(b, "TableName"), "tableName", 1);
+    if (kind == DDB_W_UPDATE)
+        ddb_v_enum(v, json_object_get(b, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);
     ddb_v_enum(v, json_object_get(b, "ReturnValues"), "returnValues", rv_all);
-    ddb_v_enum(v, json_object_get(b, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);
+    ddb_v_table_name(v, json_object_get(b, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
+    if (kind != DDB_W_UPDATE)
+        ddb_v_enum(v, json_object_get(b, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);
     ddb_v_enum(v, json_object_get(b, "ReturnItemCollectionMetrics"), "returnItemCollectionMetrics", ricm_all);
     ddb_v_enum(v, json_object_get(b, "ReturnValuesOnConditionCheckFailure"),
                "returnValuesOnConditionCheckFailure", rvf_all);
@@ -105,7 +111,7 @@ static int begin_write(nb_req_t *req, ddb_write_t *w, int kind, const char *memb
 {
     json_t *b = req->json;
     ddb_vlist_t v = DDB_VLIST_INIT;
-    v_common(&v, b);
+    v_common(&v, b, kind);
     if (!json_object_get(b, member)) ddb_v_add(&v, "null", label, "Member must not be null");
     if (ddb_v_reply(req, &v)) return -1;
     ddb_write_init(w);
@@ -198,7 +204,7 @@ void ddb_op_get_item(nb_req_t *req)
 {
     json_t *b = req->json;
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", 1);
+    ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (!json_object_get(b, "Key")) ddb_v_add(&v, "null", "key", "Member must not be null");
     ddb_v_enum(&v, json_object_get(b, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);
     if (ddb_v_reply(req, &v)) return;

@@ -107,14 +107,26 @@ static int index_size_check(const json_t *item, const ddb_index_t *ix, const cha
                        name, n, max, ix->name);
 }
 
+static int index_attrs_check(const json_t *item, const ddb_index_t *ix, ddb_err_t *err)
+{
+    if (check_index_attr(item, ix, ix->ks.hash, ix->ks.htype, err) != 0) return -1;
+    if (ix->ks.range && check_index_attr(item, ix, ix->ks.range, ix->ks.rtype, err) != 0) return -1;
+    return 0;
+}
+
 int ddb_item_check(const ddb_table_t *t, const json_t *item, size_t *size, ddb_err_t *err)
 {
     if (check_key_attr(item, t->ks.hash, t->ks.htype, err) != 0) return -1;
     if (t->ks.range && check_key_attr(item, t->ks.range, t->ks.rtype, err) != 0) return -1;
     for (size_t i = 0; i < t->n_idx; i++) {
-        const ddb_index_t *ix = &t->idx[i];
-        if (check_index_attr(item, ix, ix->ks.hash, ix->ks.htype, err) != 0) return -1;
-        if (ix->ks.range && check_index_attr(item, ix, ix->ks.range, ix->ks.rtype, err) != 0) return -1;
+        if (index_attrs_check(item, &t->idx[i], NULL) == 0) continue;
+        /* Several indexes may reject the item (one attribute keys a GSI and an
+         * LSI): DynamoDB names the alphabetically first of them. */
+        const ddb_index_t *bad = &t->idx[i];
+        for (size_t j = i + 1; j < t->n_idx; j++)
+            if (strcmp(t->idx[j].name, bad->name) < 0 && index_attrs_check(item, &t->idx[j], NULL) != 0)
+                bad = &t->idx[j];
+        return index_attrs_check(item, bad, err);
     }
     size_t sz = ddb_item_size(item);
     if (sz > DDB_ITEM_MAX_SIZE)

@@ -218,7 +218,8 @@ static int mentions_key(const ddb_node_t *n, const char *a, const char *b, const
     return 0;
 }
 
-static const char *const select_all[] = {"ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT", NULL};
+/* In the order DynamoDB lists them in its enum message. */
+static const char *const select_all[] = {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", NULL};
 static const char *const rcc_all[] = {"INDEXES", "TOTAL", "NONE", NULL};
 
 /* Common parameter handling; 0 or replied. */
@@ -226,7 +227,7 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
 {
     json_t *b = req->json;
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", 1);
+    ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     ddb_v_table_name(&v, json_object_get(b, "IndexName"), "indexName", 0);
     ddb_v_enum(&v, json_object_get(b, "Select"), "select", select_all);
     ddb_v_enum(&v, json_object_get(b, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);

@@ -35,10 +35,10 @@ static void v_name(ddb_vlist_t *v, const char *s, const char *path, const char *
     nb_buf_free(&q);
 }
 
-void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int required)
+void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int flags)
 {
     if (!val || json_is_null(val)) {
-        if (required) ddb_v_add(v, "null", path, "Member must not be null");
+        if (flags & DDB_TN_REQUIRED) ddb_v_add(v, "null", path, "Member must not be null");
         return;
     }
     const char *s = json_string_value(val);
@@ -47,6 +47,10 @@ void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int r
     /* A table ARN is accepted wherever a name is (2023 API). */
     if (strncmp(s, "arn:", 4) == 0) {
         if (n > 1024) v_name(v, s, path, "Member must have length less than or equal to 1024");
+        return;
+    }
+    if (n == 0 && (flags & DDB_TN_ARN)) {
+        v_name(v, s, path, "Member must have length greater than or equal to 1");
         return;
     }
     if (n < 3) v_name(v, s, path, "Member must have length greater than or equal to 3");
@@ -88,17 +92,40 @@ int ddb_v_reply(nb_req_t *req, ddb_vlist_t *v)
 
 const char *ddb_arn_table_name(nb_req_t *req, const char *arn)
 {
-    /* arn:aws:dynamodb:REGION:ACCOUNT:table/NAME */
-    const char *p = arn;
-    for (int colons = 0; colons < 5; colons++) {
-        p = strchr(p, ':');
-        if (!p) return NULL;
-        p++;
-    }
-    if (strncmp(arn, "arn:aws:dynamodb:", 17) != 0 || strncmp(p, "table/", 6) != 0) return NULL;
+    /* arn:aws:dynamodb:REGION:ACCOUNT:table/NAME — this daemon's region and
+     * account only, nothing after NAME: an ARN of another region or account
+     * (or of an index or stream) names none of our tables, else a policy
+     * granting that region's tables would reach ours. */
+    const nb_config_t *cfg = req->ctx->cfg;
+    if (!arn || strncmp(arn, "arn:aws:dynamodb:", 17) != 0) return NULL;
+    const char *p = arn + 17;
+    size_t rl = strlen(cfg->region), al = strlen(cfg->account);
+    if (strncmp(p, cfg->region, rl) != 0 || p[rl] != ':') return NULL;
+    p += rl + 1;
+    if (strncmp(p, cfg->account, al) != 0 || p[al] != ':') return NULL;
+    p += al + 1;
+    if (strncmp(p, "table/", 6) != 0) return NULL;
     p += 6;
-    const char *end = strchr(p, '/');
-    return nb_arena_strndup(req->arena, p, end ? (size_t)(end - p) : strlen(p));
+    if (!*p || strchr(p, '/')) return NULL;
+    return nb_arena_strdup(req->arena, p);
+}
+
+const char *ddb_table_resource(nb_req_t *req, const char *name)
+{
+    if (!name) return NULL;
+    if (strncmp(name, "arn:", 4) == 0) {
+        const char *n = ddb_arn_table_name(req, name);
+        if (!n) return nb_arena_strdup(req->arena, name);
+        name = n;
+    }
+    return nb_arena_printf(req->arena, "arn:aws:dynamodb:%s:%s:table/%s", req->ctx->cfg->region,
+                           req->ctx->cfg->account, name);
+}
+
+const char *ddb_table_plain_name(nb_req_t *req, const char *name)
+{
+    if (name && strncmp(name, "arn:", 4) == 0) return ddb_arn_table_name(req, name);
+    return name;
 }
 
 const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name)

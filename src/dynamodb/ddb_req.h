@@ -26,8 +26,12 @@ typedef struct ddb_vlist {
 /* Record one constraint failure; value_repr is the rendered value ("null" or
  * a quoted string), path the member path ("tableName"). */
 void ddb_v_add(ddb_vlist_t *v, const char *value_repr, const char *path, const char *constraint);
-/* Check a table-name member: present when required, 3..255 chars, pattern. */
-void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int required);
+/* Check a table-name member: present when flags has DDB_TN_REQUIRED, 3..255 chars,
+ * pattern. DDB_TN_ARN: the member is DynamoDB's TableArn shape (every table
+ * operation but CreateTable), whose minimum length is 1: "" fails that first. */
+#define DDB_TN_REQUIRED 1
+#define DDB_TN_ARN      2
+void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int flags);
 /* Check a string enum member (NULL ok when absent). */
 void ddb_v_enum(ddb_vlist_t *v, const json_t *val, const char *path, const char *const *allowed);
 /* 1 and replies the ValidationException when v holds failures (freed either way). */
@@ -36,8 +40,16 @@ int ddb_v_reply(nb_req_t *req, ddb_vlist_t *v);
 /* Resolve the table named by name (a name or a table ARN). When absent replies
  * ResourceNotFoundException "Requested resource not found" and returns NULL. */
 const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name);
-/* Table name from a table ARN of this account/region (arena), or NULL. */
+/* Table name from a table ARN of this account/region (arena), or NULL (another
+ * region's or account's ARN, an index or stream ARN, not an ARN). */
 const char *ddb_arn_table_name(nb_req_t *req, const char *arn);
+/* The ARN IAM authorizes for a TableName (a name or a table ARN), arena: the
+ * canonical table ARN of ours; a foreign ARN as given (it names no table
+ * here, so the handler refuses it). NULL when name is NULL. */
+const char *ddb_table_resource(nb_req_t *req, const char *name);
+/* The table name of a TableName (a name as is, our table ARN's name, arena),
+ * or NULL for an ARN naming no table of ours. */
+const char *ddb_table_plain_name(nb_req_t *req, const char *name);
 
 /* Reply a ddb_err_t (ValidationException and friends) and free it. */
 void ddb_reply_err(nb_req_t *req, ddb_err_t *e);

@@ -6,6 +6,7 @@
  * effect on results, only on the capacity units reported. */
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_table.h"
+#include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_shape.h"
 #include "dynamodb/ddb_purge.h"
 #include "dynamodb/ddb_backfill.h"
@@ -13,21 +14,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TABLE_ARN "arn:aws:dynamodb:{region}:{account}:table/{TableName}"
 
+/* Every table of a request is authorized by its canonical ARN, however the
+ * request names it (a name or a table ARN: ddb_table_resource). */
 static void put_table_arn(nb_req_t *req, nb_buf_t *out, const char *table)
 {
-    nb_buf_printf(out, "arn:aws:dynamodb:%s:%s:table/%s", req->ctx->cfg->region,
-                  req->ctx->cfg->account, table);
+    nb_buf_puts(out, ddb_table_resource(req, table));
+}
+
+/* The table the request's TableName names. */
+static int table_arn(nb_req_t *req, nb_buf_t *out)
+{
+    const char *t = json_string_value(json_object_get(req->json, "TableName"));
+    if (!t) return -1;
+    put_table_arn(req, out, t);
+    return 0;
 }
 
 /* Query/Scan on an index authorize against ".../table/T/index/I". */
 static int index_arn(nb_req_t *req, nb_buf_t *out)
 {
-    const char *t = json_string_value(json_object_get(req->json, "TableName"));
     const char *i = json_string_value(json_object_get(req->json, "IndexName"));
-    if (!t) return -1;
-    put_table_arn(req, out, t);
+    if (table_arn(req, out) != 0) return -1;
     if (i) nb_buf_printf(out, "/index/%s", i);
     return 0;
 }
@@ -86,25 +94,25 @@ CHECKED(ddb_op_execute_transaction)
 #define OP(name, fn, res, rfn) {name, checked_##fn, "dynamodb:" name, res, rfn, NULL, 0}
 
 static const nb_op_t ddb_ops[] = {
-    OP("CreateTable", ddb_op_create_table, TABLE_ARN, NULL),
-    OP("DescribeTable", ddb_op_describe_table, TABLE_ARN, NULL),
+    OP("CreateTable", ddb_op_create_table, "*", table_arn),
+    OP("DescribeTable", ddb_op_describe_table, "*", table_arn),
     OP("ListTables", ddb_op_list_tables, "*", NULL),
-    OP("DeleteTable", ddb_op_delete_table, TABLE_ARN, NULL),
-    OP("UpdateTable", ddb_op_update_table, TABLE_ARN, NULL),
+    OP("DeleteTable", ddb_op_delete_table, "*", table_arn),
+    OP("UpdateTable", ddb_op_update_table, "*", table_arn),
     OP("TagResource", ddb_op_tag_resource, "{ResourceArn}", NULL),
     OP("UntagResource", ddb_op_untag_resource, "{ResourceArn}", NULL),
     OP("ListTagsOfResource", ddb_op_list_tags, "{ResourceArn}", NULL),
-    OP("UpdateTimeToLive", ddb_op_update_ttl, TABLE_ARN, NULL),
-    OP("DescribeTimeToLive", ddb_op_describe_ttl, TABLE_ARN, NULL),
+    OP("UpdateTimeToLive", ddb_op_update_ttl, "*", table_arn),
+    OP("DescribeTimeToLive", ddb_op_describe_ttl, "*", table_arn),
     OP("DescribeLimits", ddb_op_describe_limits, "*", NULL),
     OP("DescribeEndpoints", ddb_op_describe_endpoints, "*", NULL),
-    OP("DescribeContinuousBackups", ddb_op_describe_continuous_backups, TABLE_ARN, NULL),
-    OP("PutItem", ddb_op_put_item, TABLE_ARN, NULL),
-    OP("GetItem", ddb_op_get_item, TABLE_ARN, NULL),
-    OP("DeleteItem", ddb_op_delete_item, TABLE_ARN, NULL),
-    OP("UpdateItem", ddb_op_update_item, TABLE_ARN, NULL),
-    OP("Query", ddb_op_query, TABLE_ARN, index_arn),
-    OP("Scan", ddb_op_scan, TABLE_ARN, index_arn),
+    OP("DescribeContinuousBackups", ddb_op_describe_continuous_backups, "*", table_arn),
+    OP("PutItem", ddb_op_put_item, "*", table_arn),
+    OP("GetItem", ddb_op_get_item, "*", table_arn),
+    OP("DeleteItem", ddb_op_delete_item, "*", table_arn),
+    OP("UpdateItem", ddb_op_update_item, "*", table_arn),
+    OP("Query", ddb_op_query, "*", index_arn),
+    OP("Scan", ddb_op_scan, "*", index_arn),
     OP("BatchGetItem", ddb_op_batch_get, "*", batch_arn),
     OP("BatchWriteItem", ddb_op_batch_write, "*", batch_arn),
     OP("TransactWriteItems", ddb_op_transact_write, "*", transact_arn),

@@ -17,6 +17,11 @@ static const ddb_table_t *arn_table(nb_req_t *req)
     if (!arn) ddb_v_add(&v, "null", "resourceArn", "Member must not be null");
     if (ddb_v_reply(req, &v)) return NULL;
     const char *name = ddb_arn_table_name(req, arn);
+    if (!name && strncmp(arn, "arn:aws:dynamodb:", 17) == 0 && strstr(arn, ":table/")) {
+        /* a table ARN of another region or account: none of ours */
+        nb_reply_error(req, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found: ResourcArn: %s not found", arn);
+        return NULL;
+    }
     if (!name) {
         ddb_reply_validation(req, "Invalid TableArn: Invalid ResourceArn provided as input %s", arn);
         return NULL;

@@ -29,7 +29,7 @@
 static const ddb_table_t *ttl_table(nb_req_t *req)
 {
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return NULL;
     return ddb_req_table(req, ddb_jstr(req->json, "TableName"));
 }
@@ -89,7 +89,7 @@ void ddb_op_update_ttl(nb_req_t *req)
 {
     json_t *spec = json_object_get(req->json, "TimeToLiveSpecification");
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
+    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (!spec) ddb_v_add(&v, "null", "timeToLiveSpecification", "Member must not be null");
     else {
         if (!json_object_get(spec, "Enabled"))

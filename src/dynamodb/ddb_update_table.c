@@ -221,7 +221,7 @@ void ddb_op_update_table(nb_req_t *req)
     json_t *b = req->json;
     static const char *const billing_modes[] = {"PROVISIONED", "PAY_PER_REQUEST", NULL};
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", 1);
+    ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     ddb_v_enum(&v, json_object_get(b, "BillingMode"), "billingMode", billing_modes);
     ddb_schema_v_throughput(&v, json_object_get(b, "ProvisionedThroughput"), "provisionedThroughput");
     ddb_schema_v_attrdefs(&v, json_object_get(b, "AttributeDefinitions"), 0);

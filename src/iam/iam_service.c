@@ -36,15 +36,32 @@ KIND_EXTRA_OPS(role)
 
 /* ---- access keys -------------------------------------------------------------- */
 
+/* The calling IAM user's name, or NULL (root, an assumed role). */
+static const char *caller_user(const nb_req_t *req)
+{
+    const char *p = req->principal_arn ? strstr(req->principal_arn, ":user/") : NULL;
+    return p ? strrchr(p, '/') + 1 : NULL;
+}
+
 /* UserName, or the calling user's name; NULL after replying. */
 static const char *key_user(nb_req_t *req)
 {
     const char *u = nb_req_form(req, "UserName");
     if (u) return u;
-    const char *arn = req->principal_arn ? req->principal_arn : "";
-    const char *p = strstr(arn, ":user/");
-    if (p) return strrchr(p, '/') + 1;
-    return iam__need(req, "UserName");
+    u = caller_user(req);
+    return u ? u : iam__need(req, "UserName");
+}
+
+/* Resource of the operations whose UserName defaults to the caller (GetUser,
+ * the access-key operations): the user acted on, so that a policy on
+ * user/${aws:username} — or a deny on another user — holds without UserName. */
+static int user_or_caller_arn(nb_req_t *req, nb_buf_t *out)
+{
+    const char *u = nb_req_form(req, "UserName");
+    if (!u) u = caller_user(req);
+    if (!u) return -1;
+    nb_buf_printf(out, "arn:aws:iam::%s:user/%s", req->ctx->cfg->account, u);
+    return 0;
 }
 
 typedef struct key_scan {
@@ -152,12 +169,14 @@ static void change_access_key(nb_req_t *req, int del)
             return;
         }
     }
+    /* without UserName: the calling user's own key (as AWS), never another's */
     const char *user = nb_req_form(req, "UserName");
+    if (!user) user = caller_user(req);
     store_txn_t *t = iam__begin(req, 1);
     if (!t) return;
     json_t *k = iam__get(t, AUTH_KS_KEYS, ak);
     const char *owner = json_string_value(json_object_get(k, "UserName"));
-    if (!k || (user && strcmp(owner, user) != 0)) {
+    if (!k || (user && (!owner || strcmp(owner, user) != 0))) {
         json_decref(k);
         iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "The Access Key with id %s cannot be found.", ak);
         return;
@@ -252,13 +271,13 @@ static void op_list_groups_for_user(nb_req_t *req)
 
 static const nb_op_t ops[] = {
     {"CreateUser", op_create_user, "iam:CreateUser", U, NULL, NULL, 0},
-    {"GetUser", op_get_user, "iam:GetUser", U, NULL, NULL, 0},
+    {"GetUser", op_get_user, "iam:GetUser", "*", user_or_caller_arn, NULL, 0},
     {"ListUsers", op_list_user, "iam:ListUsers", A("user/"), NULL, NULL, 0},
     {"DeleteUser", op_delete_user, "iam:DeleteUser", U, NULL, NULL, 0},
-    {"CreateAccessKey", op_create_access_key, "iam:CreateAccessKey", U, NULL, NULL, 0},
-    {"ListAccessKeys", op_list_access_keys, "iam:ListAccessKeys", U, NULL, NULL, 0},
-    {"DeleteAccessKey", op_delete_access_key, "iam:DeleteAccessKey", U, NULL, NULL, 0},
-    {"UpdateAccessKey", op_update_access_key, "iam:UpdateAccessKey", U, NULL, NULL, 0},
+    {"CreateAccessKey", op_create_access_key, "iam:CreateAccessKey", "*", user_or_caller_arn, NULL, 0},
+    {"ListAccessKeys", op_list_access_keys, "iam:ListAccessKeys", "*", user_or_caller_arn, NULL, 0},
+    {"DeleteAccessKey", op_delete_access_key, "iam:DeleteAccessKey", "*", user_or_caller_arn, NULL, 0},
+    {"UpdateAccessKey", op_update_access_key, "iam:UpdateAccessKey", "*", user_or_caller_arn, NULL, 0},
     {"PutUserPolicy", op_put_user_policy, "iam:PutUserPolicy", U, NULL, NULL, 0},
     {"GetUserPolicy", op_get_user_policy, "iam:GetUserPolicy", U, NULL, NULL, 0},
     {"DeleteUserPolicy", op_delete_user_policy, "iam:DeleteUserPolicy", U, NULL, NULL, 0},

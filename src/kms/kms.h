@@ -27,6 +27,10 @@ int kms__resolve(nb_req_t *req, store_txn_t *t, const char *key_id, int allow_al
 /* The key's ARN, in req->arena. */
 const char *kms__key_arn(nb_req_t *req, const char *id);
 const char *kms__alias_arn(nb_req_t *req, const char *alias);
+/* The ARN of the key alias id ("alias/NAME" or this account's and region's
+ * alias ARN) points to (arena), or NULL: not an alias, none such. Opens its
+ * own read transaction: for authorization, before the handler's. */
+const char *kms__alias_target_arn(nb_req_t *req, const char *id);
 /* 0 when the key may encrypt/decrypt; else -1 after replying (Disabled/PendingDeletion). */
 int kms__usable(nb_req_t *req, const kms_key_t *k);
 /* Write the key's record in write txn t. STORE_OK or a store status. */

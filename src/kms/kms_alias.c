@@ -135,3 +135,29 @@ void kms_op_list_aliases(nb_req_t *req)
     if (la.truncated) json_object_set_new(body, "NextMarker", json_string(la.next));
     nb_reply_json(req, 200, body);
 }
+
+const char *kms__alias_target_arn(nb_req_t *req, const char *id)
+{
+    const nb_config_t *cfg = req->ctx->cfg;
+    const char *name = id;
+    if (strncmp(id, "arn:", 4) == 0) {
+        char *prefix = nb_arena_printf(req->arena, "arn:aws:kms:%s:%s:", cfg->region, cfg->account);
+        size_t pl = strlen(prefix);
+        if (strncmp(id, prefix, pl) != 0) return NULL;
+        name = id + pl;
+    }
+    if (strncmp(name, "alias/", 6) != 0) return NULL;
+    store_txn_t *t;
+    if (store_begin(req->ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
+    const void *v;
+    size_t vlen;
+    const char *out = NULL;
+    if (store_get(t, KMS_KS_ALIASES, name, strlen(name), &v, &vlen) == STORE_OK) {
+        json_t *a = json_loadb(v, vlen, 0, NULL);
+        const char *target = json_string_value(json_object_get(a, "Target"));
+        if (target) out = kms__key_arn(req, target);
+        json_decref(a);
+    }
+    store_abort(t);
+    return out;
+}

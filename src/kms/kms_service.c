@@ -1,18 +1,29 @@
 /* kms_service.c — the KMS service (JSON 1.1, X-Amz-Target TrentService.*):
  * its operation table with IAM actions and key ARNs. Decrypt authorizes
- * against the key named inside the ciphertext blob. */
+ * against the key named inside the ciphertext blob; a key named by alias
+ * against the key the alias points to; CreateAlias against the alias and
+ * its target key. */
 #include "kms/kms.h"
 #include <string.h>
 
-/* KeyId in any form → the ARN the policy sees (a key or an alias ARN). */
+/* A KeyId in any form → the ARN the policy sees: the key's ARN, also when
+ * the request names it by alias (name or ARN), as AWS authorizes; an alias
+ * naming no key stays its alias ARN (the handler answers NotFound). */
+static void put_key_arn(nb_req_t *req, nb_buf_t *out, const char *id)
+{
+    const char *target = kms__alias_target_arn(req, id);
+    if (target) nb_buf_puts(out, target);
+    else if (strncmp(id, "arn:", 4) == 0) nb_buf_puts(out, id);
+    else if (strncmp(id, "alias/", 6) == 0) nb_buf_puts(out, kms__alias_arn(req, id));
+    else nb_buf_puts(out, kms__key_arn(req, id));
+}
+
 static int key_arn(nb_req_t *req, nb_buf_t *out)
 {
     const char *id = json_string_value(json_object_get(req->json, "KeyId"));
     if (!id) id = json_string_value(json_object_get(req->json, "TargetKeyId"));
     if (!id) return -1;
-    if (strncmp(id, "arn:", 4) == 0) nb_buf_puts(out, id);
-    else if (strncmp(id, "alias/", 6) == 0) nb_buf_puts(out, kms__alias_arn(req, id));
-    else nb_buf_puts(out, kms__key_arn(req, id));
+    put_key_arn(req, out, id);
     return 0;
 }
 
@@ -32,6 +43,25 @@ static int alias_arn(nb_req_t *req, nb_buf_t *out)
     nb_buf_puts(out, kms__alias_arn(req, a));
     return 0;
 }
+
+/* CreateAlias acts on the alias and on its target key: AWS asks
+ * kms:CreateAlias on both. */
+static size_t kms_authz_parts(nb_req_t *req, nb_authz_part_t **parts)
+{
+    if (strcmp(req->op->name, "CreateAlias") != 0) return 0;
+    const char *alias = json_string_value(json_object_get(req->json, "AliasName"));
+    const char *target = json_string_value(json_object_get(req->json, "TargetKeyId"));
+    if (!alias || !target) return 0;
+    *parts = nb_arena_calloc(req->arena, 2 * sizeof **parts);
+    (*parts)[0].resource = kms__alias_arn(req, alias);
+    nb_buf_t b = NB_BUF_INIT;
+    put_key_arn(req, &b, target);
+    (*parts)[1].resource = nb_arena_strndup(req->arena, b.data, b.len);
+    nb_buf_free(&b);
+    return 2;
+}
+
+static const nb_authz_t kms_authz = {.parts = kms_authz_parts};
 
 #define OP(name, fn, rfn) {name, fn, "kms:" name, "*", rfn, NULL, 0}
 
@@ -58,4 +88,5 @@ const nb_service_t kms_service = {
     .target_prefix = "TrentService",
     .ops = kms_ops,
     .n_ops = sizeof kms_ops / sizeof kms_ops[0],
+    .authz = &kms_authz,
 };

@@ -18,7 +18,12 @@
 int lambda__req_fn(nb_req_t *req, char name[LAMBDA_NAME_MAX + 1], char qual[130])
 {
     const char *fn = nb_req_param(req, "FunctionName");
-    if (!fn || lambda__parse_fn(fn, name, qual) != 0) {
+    int rc = fn ? lambda__parse_fn(fn, name, qual) : -1;
+    if (rc == -2) {
+        lambda__err(req, LAMBDA_ERR_NOT_FOUND, "Function not found: %s", fn);
+        return -1;
+    }
+    if (rc != 0) {
         lambda__err(req, LAMBDA_ERR_VALIDATION,
                     "1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: "
                     "Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?"

@@ -92,7 +92,12 @@ void lambda__op_get_layer_by_arn(nb_req_t *req)
     const char *l = arn ? strstr(arn, ":layer:") : NULL;
     const char *c = l ? strrchr(l + 7, ':') : NULL;
     json_t *doc = NULL;
-    if (c && c > l + 7 && lambda__is_version(c + 1) && strcmp(c + 1, "$LATEST") != 0) {
+    /* a layer of ours only (IAM authorized this ARN): another partition's,
+     * region's or account's names none here */
+    char *ours = nb_arena_printf(req->arena, "arn:aws:lambda:%s:%s:layer:", req->ctx->cfg->region,
+                                 req->ctx->cfg->account);
+    int mine = l && strncmp(arn, ours, strlen(ours)) == 0;
+    if (mine && c && c > l + 7 && lambda__is_version(c + 1) && strcmp(c + 1, "$LATEST") != 0) {
         char name[160];
         snprintf(name, sizeof name, "%.*s", (int)(c - (l + 7)), l + 7);
         store_txn_t *t = lambda__begin(req, 0);

@@ -217,8 +217,14 @@ extern const nb_authz_t lambda__authz;
 /* --- names.c: names, ARNs, qualifiers ------------------------------------ */
 /* Split "name", "name:qual", "ACCOUNT:function:name[:qual]" or a full ARN.
  * name_out gets the bare name (<= 64 chars), qual_out the qualifier or "".
- * 0, or -1 when malformed. */
+ * 0, -1 when malformed, -2 for an ARN (or partial ARN) of another partition,
+ * region or account: it names none of this daemon's functions. */
 int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qual_out[130]);
+/* The ARN IAM authorizes for a FunctionName or function ARN in any accepted
+ * form: "arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUAL]" of ours, so a
+ * policy on a function holds however a request names it. -1 (nothing
+ * written) when in names no function of ours. */
+int lambda__fn_resource(nb_req_t *req, const char *in, nb_buf_t *out);
 int lambda__valid_name(const char *s);
 int lambda__valid_qualifier(const char *s);
 int lambda__is_version(const char *q);   /* "$LATEST" or digits */

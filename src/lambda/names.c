@@ -67,16 +67,22 @@ int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qu
     char *p[9];
     int n = split_colon(buf, p, 9);
     const char *name = NULL, *qual = "";
+    const nb_config_t *cfg = lambda__svc.ctx->cfg;
+    int foreign = 0;
     if (n < 0) return -1;
     if (strcmp(p[0], "arn") == 0) {
         /* arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUAL] */
         if (n < 7 || n > 8 || strcmp(p[2], "lambda") != 0 || strcmp(p[5], "function") != 0) return -1;
         name = p[6];
         if (n == 8) qual = p[7];
+        /* another partition's, region's or account's function is none of ours */
+        if (strcmp(p[1], "aws") != 0 || strcmp(p[3], cfg->region) != 0 || strcmp(p[4], cfg->account) != 0)
+            foreign = 1;
     } else if (n >= 3 && strcmp(p[1], "function") == 0) {
         if (n > 4 || strlen(p[0]) != 12) return -1;
         name = p[2];
         if (n == 4) qual = p[3];
+        if (strcmp(p[0], cfg->account) != 0) foreign = 1;
     } else {
         if (n > 2) return -1;
         name = p[0];
@@ -86,8 +92,18 @@ int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qu
     if (n == 2 || *qual) {
         if (!lambda__valid_qualifier(qual)) return -1;
     }
+    if (foreign) return -2;
     strcpy(name_out, name);
     snprintf(qual_out, 130, "%s", qual);
+    return 0;
+}
+
+int lambda__fn_resource(nb_req_t *req, const char *in, nb_buf_t *out)
+{
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    if (!in || lambda__parse_fn(in, name, qual) != 0) return -1;
+    nb_buf_printf(out, "arn:aws:lambda:%s:%s:function:%s", req->ctx->cfg->region, req->ctx->cfg->account, name);
+    if (*qual) nb_buf_printf(out, ":%s", qual);
     return 0;
 }
 

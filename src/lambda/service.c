@@ -19,56 +19,71 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FN_ARN "arn:aws:lambda:{region}:{account}:function:{FunctionName}"
+/* A function is authorized by its canonical ARN however the request names it
+ * (name, name:qualifier, partial or full ARN): lambda__fn_resource. */
+static int fn_arn(nb_req_t *req, nb_buf_t *out)
+{
+    const char *fn = nb_req_param(req, "FunctionName");
+    if (!fn && req->json) fn = json_string_value(json_object_get(req->json, "FunctionName"));
+    return lambda__fn_resource(req, fn, out);
+}
+
+/* Tag operations: the function ARN in the path, canonical likewise. */
+static int tag_arn(nb_req_t *req, nb_buf_t *out)
+{
+    return lambda__fn_resource(req, nb_req_param(req, "ARN"), out);
+}
+
+#define FN_ARN "*", fn_arn
 #define LAYER_ARN "arn:aws:lambda:{region}:{account}:layer:{LayerName}"
 
 static const nb_op_t ops[] = {
-    {"CreateFunction", lambda__op_create_function, "lambda:CreateFunction", FN_ARN, NULL, "POST /2015-03-31/functions", 0},
+    {"CreateFunction", lambda__op_create_function, "lambda:CreateFunction", FN_ARN, "POST /2015-03-31/functions", 0},
     {"ListFunctions", lambda__op_list_functions, "lambda:ListFunctions", "*", NULL, "GET /2015-03-31/functions/", 0},
-    {"GetFunction", lambda__op_get_function, "lambda:GetFunction", FN_ARN, NULL, "GET /2015-03-31/functions/{FunctionName}", 0},
-    {"GetFunctionConfiguration", lambda__op_get_function_configuration, "lambda:GetFunctionConfiguration", FN_ARN, NULL,
+    {"GetFunction", lambda__op_get_function, "lambda:GetFunction", FN_ARN, "GET /2015-03-31/functions/{FunctionName}", 0},
+    {"GetFunctionConfiguration", lambda__op_get_function_configuration, "lambda:GetFunctionConfiguration", FN_ARN,
      "GET /2015-03-31/functions/{FunctionName}/configuration", 0},
-    {"UpdateFunctionCode", lambda__op_update_function_code, "lambda:UpdateFunctionCode", FN_ARN, NULL,
+    {"UpdateFunctionCode", lambda__op_update_function_code, "lambda:UpdateFunctionCode", FN_ARN,
      "PUT /2015-03-31/functions/{FunctionName}/code", 0},
     {"UpdateFunctionConfiguration", lambda__op_update_function_configuration, "lambda:UpdateFunctionConfiguration",
-     FN_ARN, NULL, "PUT /2015-03-31/functions/{FunctionName}/configuration", 0},
-    {"DeleteFunction", lambda__op_delete_function, "lambda:DeleteFunction", FN_ARN, NULL,
+     FN_ARN, "PUT /2015-03-31/functions/{FunctionName}/configuration", 0},
+    {"DeleteFunction", lambda__op_delete_function, "lambda:DeleteFunction", FN_ARN,
      "DELETE /2015-03-31/functions/{FunctionName}", 0},
-    {"Invoke", lambda__op_invoke, "lambda:InvokeFunction", FN_ARN, NULL,
+    {"Invoke", lambda__op_invoke, "lambda:InvokeFunction", FN_ARN,
      "POST /2015-03-31/functions/{FunctionName}/invocations", NB_OP_RAW_BODY},
-    {"PublishVersion", lambda__op_publish_version, "lambda:PublishVersion", FN_ARN, NULL,
+    {"PublishVersion", lambda__op_publish_version, "lambda:PublishVersion", FN_ARN,
      "POST /2015-03-31/functions/{FunctionName}/versions", 0},
-    {"ListVersionsByFunction", lambda__op_list_versions, "lambda:ListVersionsByFunction", FN_ARN, NULL,
+    {"ListVersionsByFunction", lambda__op_list_versions, "lambda:ListVersionsByFunction", FN_ARN,
      "GET /2015-03-31/functions/{FunctionName}/versions", 0},
-    {"CreateAlias", lambda__op_create_alias, "lambda:CreateAlias", FN_ARN, NULL,
+    {"CreateAlias", lambda__op_create_alias, "lambda:CreateAlias", FN_ARN,
      "POST /2015-03-31/functions/{FunctionName}/aliases", 0},
-    {"ListAliases", lambda__op_list_aliases, "lambda:ListAliases", FN_ARN, NULL,
+    {"ListAliases", lambda__op_list_aliases, "lambda:ListAliases", FN_ARN,
      "GET /2015-03-31/functions/{FunctionName}/aliases", 0},
-    {"GetAlias", lambda__op_get_alias, "lambda:GetAlias", FN_ARN, NULL,
+    {"GetAlias", lambda__op_get_alias, "lambda:GetAlias", FN_ARN,
      "GET /2015-03-31/functions/{FunctionName}/aliases/{Name}", 0},
-    {"UpdateAlias", lambda__op_update_alias, "lambda:UpdateAlias", FN_ARN, NULL,
+    {"UpdateAlias", lambda__op_update_alias, "lambda:UpdateAlias", FN_ARN,
      "PUT /2015-03-31/functions/{FunctionName}/aliases/{Name}", 0},
-    {"DeleteAlias", lambda__op_delete_alias, "lambda:DeleteAlias", FN_ARN, NULL,
+    {"DeleteAlias", lambda__op_delete_alias, "lambda:DeleteAlias", FN_ARN,
      "DELETE /2015-03-31/functions/{FunctionName}/aliases/{Name}", 0},
-    {"PutFunctionConcurrency", lambda__op_put_concurrency, "lambda:PutFunctionConcurrency", FN_ARN, NULL,
+    {"PutFunctionConcurrency", lambda__op_put_concurrency, "lambda:PutFunctionConcurrency", FN_ARN,
      "PUT /2017-10-31/functions/{FunctionName}/concurrency", 0},
-    {"GetFunctionConcurrency", lambda__op_get_concurrency, "lambda:GetFunctionConcurrency", FN_ARN, NULL,
+    {"GetFunctionConcurrency", lambda__op_get_concurrency, "lambda:GetFunctionConcurrency", FN_ARN,
      "GET /2019-09-30/functions/{FunctionName}/concurrency", 0},
-    {"DeleteFunctionConcurrency", lambda__op_delete_concurrency, "lambda:DeleteFunctionConcurrency", FN_ARN, NULL,
+    {"DeleteFunctionConcurrency", lambda__op_delete_concurrency, "lambda:DeleteFunctionConcurrency", FN_ARN,
      "DELETE /2017-10-31/functions/{FunctionName}/concurrency", 0},
-    {"PutProvisionedConcurrencyConfig", lambda__op_put_pc, "lambda:PutProvisionedConcurrencyConfig", FN_ARN, NULL,
+    {"PutProvisionedConcurrencyConfig", lambda__op_put_pc, "lambda:PutProvisionedConcurrencyConfig", FN_ARN,
      "PUT /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
-    {"GetProvisionedConcurrencyConfig", lambda__op_get_pc, "lambda:GetProvisionedConcurrencyConfig", FN_ARN, NULL,
+    {"GetProvisionedConcurrencyConfig", lambda__op_get_pc, "lambda:GetProvisionedConcurrencyConfig", FN_ARN,
      "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
     {"DeleteProvisionedConcurrencyConfig", lambda__op_delete_pc, "lambda:DeleteProvisionedConcurrencyConfig", FN_ARN,
-     NULL, "DELETE /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
-    {"PutFunctionEventInvokeConfig", lambda__op_put_eic, "lambda:PutFunctionEventInvokeConfig", FN_ARN, NULL,
+     "DELETE /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
+    {"PutFunctionEventInvokeConfig", lambda__op_put_eic, "lambda:PutFunctionEventInvokeConfig", FN_ARN,
      "PUT /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
-    {"UpdateFunctionEventInvokeConfig", lambda__op_update_eic, "lambda:UpdateFunctionEventInvokeConfig", FN_ARN, NULL,
+    {"UpdateFunctionEventInvokeConfig", lambda__op_update_eic, "lambda:UpdateFunctionEventInvokeConfig", FN_ARN,
      "POST /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
-    {"GetFunctionEventInvokeConfig", lambda__op_get_eic, "lambda:GetFunctionEventInvokeConfig", FN_ARN, NULL,
+    {"GetFunctionEventInvokeConfig", lambda__op_get_eic, "lambda:GetFunctionEventInvokeConfig", FN_ARN,
      "GET /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
-    {"DeleteFunctionEventInvokeConfig", lambda__op_delete_eic, "lambda:DeleteFunctionEventInvokeConfig", FN_ARN, NULL,
+    {"DeleteFunctionEventInvokeConfig", lambda__op_delete_eic, "lambda:DeleteFunctionEventInvokeConfig", FN_ARN,
      "DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
     {"PublishLayerVersion", lambda__op_publish_layer, "lambda:PublishLayerVersion", LAYER_ARN, NULL,
      "POST /2018-10-31/layers/{LayerName}/versions", 0},
@@ -79,33 +94,33 @@ static const nb_op_t ops[] = {
     {"DeleteLayerVersion", lambda__op_delete_layer, "lambda:DeleteLayerVersion", LAYER_ARN ":{VersionNumber}", NULL,
      "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 0},
     {"ListLayers", lambda__op_list_layers, "lambda:ListLayers", "*", NULL, "GET /2018-10-31/layers", 0},
-    {"AddPermission", lambda__op_add_permission, "lambda:AddPermission", FN_ARN, NULL,
+    {"AddPermission", lambda__op_add_permission, "lambda:AddPermission", FN_ARN,
      "POST /2015-03-31/functions/{FunctionName}/policy", 0},
-    {"RemovePermission", lambda__op_remove_permission, "lambda:RemovePermission", FN_ARN, NULL,
+    {"RemovePermission", lambda__op_remove_permission, "lambda:RemovePermission", FN_ARN,
      "DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}", 0},
-    {"GetPolicy", lambda__op_get_policy, "lambda:GetPolicy", FN_ARN, NULL,
+    {"GetPolicy", lambda__op_get_policy, "lambda:GetPolicy", FN_ARN,
      "GET /2015-03-31/functions/{FunctionName}/policy", 0},
     {"GetAccountSettings", lambda__op_get_account_settings, "lambda:GetAccountSettings", "*", NULL,
      "GET /2016-08-19/account-settings/", 0},
-    {"NimbusGetFunctionPackage", lambda__op_get_package, "lambda:GetFunction", FN_ARN, NULL,
+    {"NimbusGetFunctionPackage", lambda__op_get_package, "lambda:GetFunction", FN_ARN,
      "GET /2015-03-31/functions/{FunctionName}/package/{Package}", NB_OP_NO_AUTH},
     {"NimbusGetLayerPackage", lambda__op_get_layer_package, "lambda:GetLayerVersion", LAYER_ARN ":{VersionNumber}",
      NULL, "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/package/{Package}", NB_OP_NO_AUTH},
     {"GetFunctionCodeSigningConfig", lambda__op_get_code_signing, "lambda:GetFunctionCodeSigningConfig", FN_ARN,
-     NULL, "GET /2020-06-30/functions/{FunctionName}/code-signing-config", 0},
-    {"GetFunctionUrlConfig", lambda__op_get_url_config, "lambda:GetFunctionUrlConfig", FN_ARN, NULL,
+     "GET /2020-06-30/functions/{FunctionName}/code-signing-config", 0},
+    {"GetFunctionUrlConfig", lambda__op_get_url_config, "lambda:GetFunctionUrlConfig", FN_ARN,
      "GET /2021-10-31/functions/{FunctionName}/url", 0},
-    {"ListFunctionEventInvokeConfigs", lambda__op_list_eic, "lambda:ListFunctionEventInvokeConfigs", FN_ARN, NULL,
+    {"ListFunctionEventInvokeConfigs", lambda__op_list_eic, "lambda:ListFunctionEventInvokeConfigs", FN_ARN,
      "GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", 0},
     {"ListProvisionedConcurrencyConfigs", lambda__op_list_pc, "lambda:ListProvisionedConcurrencyConfigs", FN_ARN,
-     NULL, "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL", 0},
+     "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL", 0},
     {"ListEventSourceMappings", lambda__op_list_esm, "lambda:ListEventSourceMappings", "*", NULL,
      "GET /2015-03-31/event-source-mappings/", 0},
-    {"GetLayerVersionByArn", lambda__op_get_layer_by_arn, "lambda:GetLayerVersion", "*", NULL,
+    {"GetLayerVersionByArn", lambda__op_get_layer_by_arn, "lambda:GetLayerVersion", "{Arn}", NULL,
      "GET /2018-10-31/layers?find=LayerVersion", 0},
-    {"TagResource", lambda__op_tag, "lambda:TagResource", "{ARN}", NULL, "POST /2017-03-31/tags/{ARN}", 0},
-    {"UntagResource", lambda__op_untag, "lambda:UntagResource", "{ARN}", NULL, "DELETE /2017-03-31/tags/{ARN}", 0},
-    {"ListTags", lambda__op_list_tags, "lambda:ListTags", "{ARN}", NULL, "GET /2017-03-31/tags/{ARN}", 0},
+    {"TagResource", lambda__op_tag, "lambda:TagResource", "*", tag_arn, "POST /2017-03-31/tags/{ARN}", 0},
+    {"UntagResource", lambda__op_untag, "lambda:UntagResource", "*", tag_arn, "DELETE /2017-03-31/tags/{ARN}", 0},
+    {"ListTags", lambda__op_list_tags, "lambda:ListTags", "*", tag_arn, "GET /2017-03-31/tags/{ARN}", 0},
 };
 
 static const char *const prefixes[] = {

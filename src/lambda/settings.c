@@ -5,6 +5,7 @@
  * resource policy (AddPermission/RemovePermission/GetPolicy: recorded, enforced
  * with IAM later), tags, and GetAccountSettings. */
 #include "lambda/lambda_int.h"
+#include "auth/enforce.h"
 #include "core/alloc.h"
 #include "core/util.h"
 #include <stdio.h>
@@ -272,6 +273,31 @@ static int check_dest(nb_req_t *req, json_t *dc)
     return 0;
 }
 
+/* A function destination is invoked with the function's execution role, so
+ * the role must be allowed lambda:InvokeFunction on it (else any caller able
+ * to configure its own function could have nimbus invoke functions it may
+ * not). AWS refuses such a configuration with InvalidParameterValueException.
+ * 1 after replying so, else 0. */
+static int dest_denied(nb_req_t *req, store_txn_t *t, json_t *rec, json_t *dc)
+{
+    const char *role = json_string_value(json_object_get(json_object_get(rec, "cfg"), "Role"));
+    const char *which[] = {"OnSuccess", "OnFailure"};
+    for (int i = 0; i < 2; i++) {
+        const char *arn = json_string_value(json_object_get(json_object_get(dc, which[i]), "Destination"));
+        if (!arn || strncmp(arn, "arn:aws:lambda:", 15) != 0) continue;
+        nb_buf_t res = NB_BUF_INIT;
+        int named = lambda__fn_resource(req, arn, &res) == 0;
+        int ok = named && auth_role_allowed(req->ctx, t, role, "lambda:InvokeFunction", res.data);
+        nb_buf_free(&res);
+        if (!ok) {
+            lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
+                        "The function execution role does not have permissions to call InvokeFunction on %s", arn);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void eic_common(nb_req_t *req, int replace)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
@@ -293,6 +319,11 @@ static void eic_common(nb_req_t *req, int replace)
     store_txn_t *t;
     json_t *rec = load(req, 1, &t, name, qual);
     if (!rec) return;
+    if (dc && dest_denied(req, t, rec, dc)) {
+        store_abort(t);
+        json_decref(rec);
+        return;
+    }
     const char *key = *qual ? qual : "$LATEST";
     json_t *all = json_object_get(rec, "eic");
     if (!all) { all = json_object(); json_object_set_new(rec, "eic", all); }

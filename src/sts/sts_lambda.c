@@ -1,9 +1,11 @@
 /* sts_lambda.c — credentials for function instances: each instance gets
  * temporary credentials of its function's execution role, issued by STS, so a
- * function can do what its role allows and nothing else. With --auth open every
+ * function can do what its role allows and nothing else — and only of a role
+ * whose trust policy lets lambda.amazonaws.com assume it. With --auth open every
  * well-formed credential is accepted anyway, so instances get a fixed pair. */
 #include "sts/sts.h"
 #include "lambda/lambda.h"
+#include "auth/enforce.h"
 #include "core/log.h"
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +32,14 @@ static int role_credentials(void *arg, const char *role_arn, const char *fn_arn,
         return 0;
     }
     if (!role_arn || !*role_arn) return -1;
+    /* Lambda may use a role only when the role's trust policy lets
+     * lambda.amazonaws.com assume it (as on AWS): iam:PassRole alone does not
+     * make any role Lambda's */
+    if (!auth_service_allowed(ctx, "lambda.amazonaws.com", "sts:AssumeRole", role_arn, fn_arn)) {
+        nb_log_warn("sts", "no credentials for %s: role %s does not trust lambda.amazonaws.com",
+                    fn_arn ? fn_arn : "?", role_arn);
+        return -1;
+    }
     char session[65];
     session_name(fn_arn, session, sizeof session);
     sts_creds_t c;

@@ -319,10 +319,13 @@ TEST(dynamodb_tags_of_requests_and_tables)
     r = mkreq(&ddb_service, "GetItem", "{\"TableName\":\"Users\",\"Key\":{}}");
     ASSERT_STREQ(ask(r, NULL, "aws:TagKeys"), "-");
     freereq(r);
-    json_t *t = ddb_service.authz->resource_tags(NULL, T_USERS "/index/byEmail");
+    json_t *t = ddb_service.authz->resource_tags(&ctx, T_USERS "/index/byEmail");
     ASSERT_STREQ(json_string_value(json_object_get(t, "team")), "blue");
     json_decref(t);
-    ASSERT(ddb_service.authz->resource_tags(NULL, "arn:aws:dynamodb:us-east-1:" ACCT ":table/Nope") == NULL);
+    ASSERT(ddb_service.authz->resource_tags(&ctx, "arn:aws:dynamodb:us-east-1:" ACCT ":table/Nope") == NULL);
+    /* another region's or account's table ARN names none of ours */
+    ASSERT(ddb_service.authz->resource_tags(&ctx, "arn:aws:dynamodb:eu-west-1:" ACCT ":table/Users") == NULL);
+    ASSERT(ddb_service.authz->resource_tags(&ctx, "arn:aws:dynamodb:us-east-1:999999999999:table/Users") == NULL);
     ddb_catalog_clear();
 }
 

@@ -27,6 +27,7 @@ static void setup_ctx(void)
 
 TEST(parse_function_names)
 {
+    setup_ctx();
     char n[LAMBDA_NAME_MAX + 1], q[130];
     ASSERT_EQ(lambda__parse_fn("my-fn", n, q), 0);
     ASSERT_STREQ(n, "my-fn");
@@ -35,9 +36,9 @@ TEST(parse_function_names)
     ASSERT_STREQ(q, "prod");
     ASSERT_EQ(lambda__parse_fn("my-fn:$LATEST", n, q), 0);
     ASSERT_STREQ(q, "$LATEST");
-    ASSERT_EQ(lambda__parse_fn("123456789012:function:f_1", n, q), 0);
+    ASSERT_EQ(lambda__parse_fn("000000000000:function:f_1", n, q), 0);
     ASSERT_STREQ(n, "f_1");
-    ASSERT_EQ(lambda__parse_fn("arn:aws:lambda:us-east-1:123456789012:function:f:7", n, q), 0);
+    ASSERT_EQ(lambda__parse_fn("arn:aws:lambda:us-east-1:000000000000:function:f:7", n, q), 0);
     ASSERT_STREQ(n, "f");
     ASSERT_STREQ(q, "7");
     ASSERT_EQ(lambda__parse_fn("", n, q), -1);
@@ -46,6 +47,11 @@ TEST(parse_function_names)
     ASSERT_EQ(lambda__parse_fn("f:", n, q), -1);
     ASSERT_EQ(lambda__parse_fn("arn:aws:s3:us-east-1:123456789012:function:f", n, q), -1);
     ASSERT_EQ(lambda__parse_fn("1234:function:f", n, q), -1);
+    /* another account's, region's or partition's function is none of ours */
+    ASSERT_EQ(lambda__parse_fn("123456789012:function:f_1", n, q), -2);
+    ASSERT_EQ(lambda__parse_fn("arn:aws:lambda:us-east-1:123456789012:function:f", n, q), -2);
+    ASSERT_EQ(lambda__parse_fn("arn:aws:lambda:eu-west-1:000000000000:function:f", n, q), -2);
+    ASSERT_EQ(lambda__parse_fn("arn:aws-cn:lambda:us-east-1:000000000000:function:f", n, q), -2);
     char longname[80];
     memset(longname, 'a', 65);
     longname[65] = 0;

@@ -43,7 +43,8 @@ class BatchTxn(NimbusTestCase):
             {"PutRequest": {"Item": {"id": {"S": "dup"}}}}, {"DeleteRequest": {"Key": {"id": {"S": "dup"}}}}]})
         self.assertEqual(r["Error"]["Message"], "Provided list of item keys contains duplicates")
         r = self.err(self.ddb.batch_get_item, RequestItems={"Accounts": {"Keys": [{"id": {"S": str(i)}} for i in range(101)]}})
-        self.assertEqual(r["Error"]["Message"], "Too many items requested for the BatchGetItem call")
+        self.assertEqual(r["Error"]["Message"], "1 validation error detected: Value at 'RequestItems.Accounts.member.Keys' "
+                                                "failed to satisfy constraint: Member must have length less than or equal to 100")
         r = self.err(self.ddb.batch_write_item, RequestItems={"Accounts": [
             {"PutRequest": {"Item": {"id": {"S": "good"}}}}, {"PutRequest": {"Item": {"nokey": {"S": "bad"}}}}]})
         self.assertEqual(r["Error"]["Code"], "ValidationException")

@@ -110,7 +110,7 @@ class Tables(NimbusTestCase):
         self.assertEqual(self.err(self.ddb.describe_table, TableName="Nope"),
                          ("ResourceNotFoundException", "Requested resource not found: Table: Nope not found"))
         self.assertEqual(self.err(self.ddb.delete_table, TableName="Nope"),
-                         ("ResourceNotFoundException", "Requested resource not found"))
+                         ("ResourceNotFoundException", "Requested resource not found: Table: Nope not found"))
 
     def test_list_tables_paginated(self):
         for i in range(5):
