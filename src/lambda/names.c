@@ -59,7 +59,8 @@ static int split_colon(char *buf, char **parts, int max)
     return -1;
 }
 
-int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qual_out[130])
+/* lambda__parse_fn against cfg's region and account. */
+static int parse_fn(const nb_config_t *cfg, const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qual_out[130])
 {
     char buf[256];
     if (!in || strlen(in) >= sizeof buf || !*in) return -1;
@@ -67,7 +68,6 @@ int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qu
     char *p[9];
     int n = split_colon(buf, p, 9);
     const char *name = NULL, *qual = "";
-    const nb_config_t *cfg = lambda__svc.ctx->cfg;
     int foreign = 0;
     if (n < 0) return -1;
     if (strcmp(p[0], "arn") == 0) {
@@ -98,10 +98,18 @@ int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qu
     return 0;
 }
 
+int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qual_out[130])
+{
+    return parse_fn(lambda__svc.ctx->cfg, in, name_out, qual_out);
+}
+
+/* The authorizer's view: the request's own configuration, so that deriving a
+ * resource needs nothing of the service's state (the edge and its fuzz target
+ * call it before, or without, Lambda's init). */
 int lambda__fn_resource(nb_req_t *req, const char *in, nb_buf_t *out)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
-    if (!in || lambda__parse_fn(in, name, qual) != 0) return -1;
+    if (!in || parse_fn(req->ctx->cfg, in, name, qual) != 0) return -1;
     nb_buf_printf(out, "arn:aws:lambda:%s:%s:function:%s", req->ctx->cfg->region, req->ctx->cfg->account, name);
     if (*qual) nb_buf_printf(out, ":%s", qual);
     return 0;
