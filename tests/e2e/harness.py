@@ -40,6 +40,11 @@ def read_credentials(data_dir, pid=None):
         return json.load(f)
 
 
+def policy(*statements):
+    """An IAM policy document (JSON text) made of statements."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
 _CLI_LOCK = threading.Lock()
 _CLI_WORKER = None
 
@@ -209,6 +214,16 @@ class Nimbus:
         e["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
         e["AWS_PAGER"] = ""
         return e
+
+    def new_user(self, name, *statements):
+        """Create IAM user name with an inline policy of statements (none: no policy) and an access
+        key; returns (access key id, secret access key)."""
+        iam = self.client("iam")
+        iam.create_user(UserName=name)
+        if statements:
+            iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
+        k = iam.create_access_key(UserName=name)["AccessKey"]
+        return k["AccessKeyId"], k["SecretAccessKey"]
 
     def aws(self, *args, check=True, input=None, creds=None):
         """Run Debian's AWS CLI v2 against this nimbus; returns (rc, parsed JSON or text, stderr).

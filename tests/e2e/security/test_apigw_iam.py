@@ -5,7 +5,6 @@ signer is allowed execute-api:Invoke on the method ARN
 (arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH), through the same
 evaluator as every AWS API call. An Authorization header alone (forged,
 wrongly signed, unknown key) is not enough."""
-import json
 import os
 import sys
 
@@ -16,10 +15,6 @@ from harness import NimbusTestCase  # noqa: E402
 ACCOUNT = "000000000000"
 FORGED = ("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/execute-api/aws4_request, "
           "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64)
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 class ApiGatewayIam(NimbusTestCase):
@@ -53,11 +48,7 @@ class ApiGatewayIam(NimbusTestCase):
         cls.http_url = invoke_url(n.endpoint, hapi, "$default", "/h")
 
     def user(self, name, *statements):
-        self.iam.create_user(UserName=name)
-        if statements:
-            self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
-        k = self.iam.create_access_key(UserName=name)["AccessKey"]
-        return k["AccessKeyId"], k["SecretAccessKey"]
+        return self.nimbus.new_user(name, *statements)
 
     def get(self, url, key=None, secret=None):
         h = self.nimbus.sign("GET", url, service="execute-api", access_key=key, secret_key=secret)

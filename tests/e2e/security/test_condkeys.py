@@ -9,14 +9,10 @@ import zipfile
 
 import botocore.exceptions
 
-from harness import NimbusTestCase
+from harness import NimbusTestCase, policy
 
 ACCOUNT = "000000000000"
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:%s:table/%%s" % ACCOUNT
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def denial(user, action, resource):
@@ -53,10 +49,7 @@ class ConditionKeys(NimbusTestCase):
                                                    "secret": {"S": "s-" + who}})
 
     def user(self, name, *statements):
-        self.iam.create_user(UserName=name)
-        self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
-        k = self.iam.create_access_key(UserName=name)["AccessKey"]
-        return k["AccessKeyId"], k["SecretAccessKey"]
+        return self.nimbus.new_user(name, *statements)
 
     def client(self, svc, key):
         return self.nimbus.client(svc, access_key=key[0], secret_key=key[1])

@@ -12,7 +12,7 @@ import zipfile
 
 import botocore.exceptions
 
-from harness import NimbusTestCase
+from harness import NimbusTestCase, policy
 
 ACCOUNT = "000000000000"
 
@@ -26,10 +26,6 @@ def zip_of(name, text):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(name, text)
     return buf.getvalue()
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 class FunctionArnNames(NimbusTestCase):
@@ -50,10 +46,8 @@ class FunctionArnNames(NimbusTestCase):
             LayerName="secretlayer", Content={"ZipFile": zip_of("python/s.py", "S = 1\n")})["LayerVersionArn"]
 
     def user(self, name, *statements):
-        self.iam.create_user(UserName=name)
-        self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
-        k = self.iam.create_access_key(UserName=name)["AccessKey"]
-        return self.nimbus.client("lambda", access_key=k["AccessKeyId"], secret_key=k["SecretAccessKey"])
+        key, secret = self.nimbus.new_user(name, *statements)
+        return self.nimbus.client("lambda", access_key=key, secret_key=secret)
 
     def error(self, fn):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:

@@ -4,17 +4,12 @@ calling user, so IAM authorizes that user's ARN — AWS's self-service policy on
 user/${aws:username} works, a deny on another user holds — and UpdateAccessKey /
 DeleteAccessKey without UserName reach only the caller's own keys (another user's key
 id is NoSuchEntity, as on AWS)."""
-import json
 
 import botocore.exceptions
 
 from harness import NimbusTestCase
 
 ACCOUNT = "000000000000"
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 class SelfServiceKeys(NimbusTestCase):
@@ -24,12 +19,8 @@ class SelfServiceKeys(NimbusTestCase):
         cls.iam = cls.nimbus.client("iam")
 
     def user(self, name, *statements):
-        self.iam.create_user(UserName=name)
-        if statements:
-            self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
-        k = self.iam.create_access_key(UserName=name)["AccessKey"]
-        return k["AccessKeyId"], self.nimbus.client("iam", access_key=k["AccessKeyId"],
-                                                    secret_key=k["SecretAccessKey"])
+        key, secret = self.nimbus.new_user(name, *statements)
+        return key, self.nimbus.client("iam", access_key=key, secret_key=secret)
 
     def error(self, fn):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:

@@ -2,17 +2,12 @@
 cryptographic or key operation through an alias is authorized on the key the
 alias points to (a deny on the key holds however the request names it), and
 CreateAlias needs kms:CreateAlias on the target key as well as on the alias."""
-import json
 
 import botocore.exceptions
 
-from harness import NimbusTestCase
+from harness import NimbusTestCase, policy
 
 ACCOUNT = "000000000000"
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 class KmsAliasAuthz(NimbusTestCase):
@@ -26,10 +21,8 @@ class KmsAliasAuthz(NimbusTestCase):
         cls.kms.create_alias(AliasName="alias/secret", TargetKeyId=cls.key_arn)
 
     def user(self, name, *statements):
-        self.iam.create_user(UserName=name)
-        self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
-        k = self.iam.create_access_key(UserName=name)["AccessKey"]
-        return self.nimbus.client("kms", access_key=k["AccessKeyId"], secret_key=k["SecretAccessKey"])
+        key, secret = self.nimbus.new_user(name, *statements)
+        return self.nimbus.client("kms", access_key=key, secret_key=secret)
 
     def error(self, fn):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:

@@ -13,15 +13,11 @@ import urllib.request
 import botocore.config
 import botocore.exceptions
 
-from harness import BINARY, Nimbus, NimbusTestCase
+from harness import BINARY, Nimbus, NimbusTestCase, policy
 
 ACCOUNT = "000000000000"
 USERS_ARN = "arn:aws:dynamodb:us-east-1:%s:table/Users" % ACCOUNT
 POSTS_ARN = "arn:aws:dynamodb:us-east-1:%s:table/Posts" % ACCOUNT
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def allow(action, resource="*"):

@@ -9,7 +9,7 @@ import zipfile
 
 import botocore.exceptions
 
-from harness import Nimbus, NimbusTestCase
+from harness import Nimbus, NimbusTestCase, policy
 
 ACCOUNT = "000000000000"
 
@@ -23,10 +23,6 @@ def code_zip():
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("app.py", "def handler(event, context):\n    return {'ok': True, 'event': event}\n")
     return buf.getvalue()
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def serves_lambda():
@@ -54,11 +50,8 @@ class LambdaSecurity(NimbusTestCase):
             lam.get_waiter("function_active_v2").wait(FunctionName=name)
 
     def user(self, name, *statements):
-        self.iam.create_user(UserName=name)
-        if statements:
-            self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
-        k = self.iam.create_access_key(UserName=name)["AccessKey"]
-        return self.nimbus.client("lambda", access_key=k["AccessKeyId"], secret_key=k["SecretAccessKey"])
+        key, secret = self.nimbus.new_user(name, *statements)
+        return self.nimbus.client("lambda", access_key=key, secret_key=secret)
 
     def denied(self, fn, message=None):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:

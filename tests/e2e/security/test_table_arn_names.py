@@ -4,7 +4,6 @@ request acts on however it is named: an explicit deny on table/Secrets holds
 for TableName="arn:…:table/Secrets", dynamodb:LeadingKeys is computed for it,
 and an ARN of another region or account names none of this daemon's tables
 (else a policy granting that region's tables would reach ours)."""
-import json
 
 import botocore.exceptions
 
@@ -13,10 +12,6 @@ from harness import NimbusTestCase
 ACCOUNT = "000000000000"
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:%s:table/%%s" % ACCOUNT
 FOREIGN_ARN = "arn:aws:dynamodb:eu-west-1:999999999999:table/%s"
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 class TableArnNames(NimbusTestCase):
@@ -35,10 +30,8 @@ class TableArnNames(NimbusTestCase):
             cls.root.put_item(TableName="Scores", Item={"pk": {"S": who}, "v": {"S": "s-" + who}})
 
     def user(self, name, *statements):
-        self.iam.create_user(UserName=name)
-        self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
-        k = self.iam.create_access_key(UserName=name)["AccessKey"]
-        return self.nimbus.client("dynamodb", access_key=k["AccessKeyId"], secret_key=k["SecretAccessKey"])
+        key, secret = self.nimbus.new_user(name, *statements)
+        return self.nimbus.client("dynamodb", access_key=key, secret_key=secret)
 
     def error(self, fn):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:
