@@ -237,18 +237,8 @@ void ddb_op_describe_table(nb_req_t *req)
     ddb_vlist_t v = DDB_VLIST_INIT;
     ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return;
-    const char *name = ddb_jstr(req->json, "TableName");
-    const ddb_table_t *t = NULL;
-    if (strncmp(name, "arn:", 4) == 0) {
-        const char *n = ddb_arn_table_name(req, name);
-        if (n) { t = ddb_table_get(n); name = n; }
-    } else {
-        t = ddb_table_get(name);
-    }
-    if (!t) {
-        nb_reply_error(req, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found: Table: %s not found", name);
-        return;
-    }
+    const ddb_table_t *t = ddb_req_table_named(req, ddb_jstr(req->json, "TableName"));
+    if (!t) return;
     store_txn_t *txn;
     int rc = store_begin(req->ctx->store, STORE_READ, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
@@ -296,18 +286,8 @@ void ddb_op_delete_table(nb_req_t *req)
     ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return;
     /* DeleteTable names the missing table, as DescribeTable does. */
-    const char *name = ddb_jstr(req->json, "TableName");
-    const ddb_table_t *t = NULL;
-    if (strncmp(name, "arn:", 4) == 0) {
-        const char *n = ddb_arn_table_name(req, name);
-        if (n) { t = ddb_table_get(n); name = n; }
-    } else {
-        t = ddb_table_get(name);
-    }
-    if (!t) {
-        nb_reply_error(req, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found: Table: %s not found", name);
-        return;
-    }
+    const ddb_table_t *t = ddb_req_table_named(req, ddb_jstr(req->json, "TableName"));
+    if (!t) return;
     if (json_is_true(json_object_get(t->doc, "DeletionProtectionEnabled"))) {
         ddb_reply_validation(req, "Resource cannot be deleted as it is currently protected against "
                                   "deletion. Disable deletion protection first.");

@@ -128,16 +128,35 @@ const char *ddb_table_plain_name(nb_req_t *req, const char *name)
     return name;
 }
 
-const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name)
+/* The table name (or table ARN) names, or NULL; *shown: the name to put in
+ * a not-found message (our ARN's table name, else name as given). */
+static const ddb_table_t *lookup(nb_req_t *req, const char *name, const char **shown)
 {
-    const ddb_table_t *t = NULL;
+    *shown = name;
     if (name && strncmp(name, "arn:", 4) == 0) {
         const char *n = ddb_arn_table_name(req, name);
-        if (n) t = ddb_table_get(n);
-    } else {
-        t = ddb_table_get(name);
+        if (!n) return NULL;
+        *shown = n;
+        return ddb_table_get(n);
     }
+    return ddb_table_get(name);
+}
+
+const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name)
+{
+    const char *shown;
+    const ddb_table_t *t = lookup(req, name, &shown);
     if (!t) nb_reply_error(req, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
+    return t;
+}
+
+const ddb_table_t *ddb_req_table_named(nb_req_t *req, const char *name)
+{
+    const char *shown;
+    const ddb_table_t *t = lookup(req, name, &shown);
+    if (!t)
+        nb_reply_error(req, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found: Table: %s not found",
+                       shown);
     return t;
 }
 

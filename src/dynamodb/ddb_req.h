@@ -40,6 +40,9 @@ int ddb_v_reply(nb_req_t *req, ddb_vlist_t *v);
 /* Resolve the table named by name (a name or a table ARN). When absent replies
  * ResourceNotFoundException "Requested resource not found" and returns NULL. */
 const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name);
+/* The same, but the answer names the missing table ("Requested resource not
+ * found: Table: NAME not found"), as DescribeTable's and DeleteTable's do. */
+const ddb_table_t *ddb_req_table_named(nb_req_t *req, const char *name);
 /* Table name from a table ARN of this account/region (arena), or NULL (another
  * region's or account's ARN, an index or stream ARN, not an ARN). */
 const char *ddb_arn_table_name(nb_req_t *req, const char *arn);
