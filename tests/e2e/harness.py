@@ -282,7 +282,11 @@ class NimbusTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.nimbus = Nimbus(extra_args=cls.nimbus_args).start()
+        n = Nimbus(extra_args=cls.nimbus_args)
+        # a class cleanup runs even when start() or a subclass's setUpClass fails after this
+        # (tearDownClass does not, and the daemon would outlive the run); cleanup() is idempotent
+        cls.addClassCleanup(n.cleanup)
+        cls.nimbus = n.start()
 
     @classmethod
     def tearDownClass(cls):
