@@ -3,10 +3,12 @@ the key set from a file (apigw.jwks_file) and from the issuer's URL
 (.well-known/openid-configuration → jwks_uri); valid, expired, not-yet-valid,
 wrong audience, wrong issuer, bad signature and missing tokens; scopes; the
 claims in requestContext.authorizer.jwt."""
+import atexit
 import base64
 import http.server as hs
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -48,6 +50,7 @@ def jwks():
 
 
 TMP = tempfile.mkdtemp(prefix="apigw-jwks-")
+atexit.register(shutil.rmtree, TMP, True)
 JWKS_FILE = os.path.join(TMP, "jwks.json")
 with open(JWKS_FILE, "w") as f:
     json.dump(jwks(), f)

@@ -4,6 +4,7 @@ main.c routes `logs` to logs_main() (src/logs), `dead-letters` to
 lambda_dead_letters_main() and `native-runner` to lambda_native_runner_main()."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -83,6 +84,7 @@ class LambdaCli(NimbusTestCase):
     def test_native_runtime(self):
         src = os.path.join(ROOT, "examples", "functions", "echo-native", "handler.c")
         d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d, True)
         so = os.path.join(d, "handler.so")
         subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", so, src, "-I", os.path.join(ROOT, "include")],
                        check=True)

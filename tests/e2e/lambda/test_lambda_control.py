@@ -2,6 +2,7 @@
 import base64
 import json
 import os
+import shutil
 import tempfile
 import time
 import unittest
@@ -266,6 +267,7 @@ class LambdaControlPlane(NimbusTestCase):
 
     def test_cli(self):
         d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d, True)
         path = os.path.join(d, "f.zip")
         with open(path, "wb") as f:
             f.write(bootstrap_zip())
