@@ -51,6 +51,20 @@ static void java_av_map(nb_buf_t *b, const json_t *m)
 
 /* A table with more than 25 write requests: DynamoDB's map-value constraint
  * message, echoing RequestItems as Java prints it. 1 when replied. */
+
+/* One request of a WriteRequest as DynamoDB's Java front end echoes it:
+ * "null" when absent, else OPEN, the attribute map member as Java, CLOSE. */
+static void java_request(nb_buf_t *b, const json_t *req, const char *open, const char *member, const char *close)
+{
+    if (!req) {
+        nb_buf_puts(b, "null");
+        return;
+    }
+    nb_buf_puts(b, open);
+    java_av_map(b, json_object_get(req, member));
+    nb_buf_puts(b, close);
+}
+
 static int v_write_list_sizes(nb_req_t *req, const json_t *ri)
 {
     const char *name;
@@ -67,23 +81,11 @@ static int v_write_list_sizes(nb_req_t *req, const json_t *ri)
         size_t i;
         json_t *wr;
         json_array_foreach(list, i, wr) {
-            const json_t *put = json_object_get(wr, "PutRequest"), *del = json_object_get(wr, "DeleteRequest");
             nb_buf_puts(&b, i ? ", WriteRequest(putRequest=" : "WriteRequest(putRequest=");
-            if (put) {
-                nb_buf_puts(&b, "PutRequest(item=");
-                java_av_map(&b, json_object_get(put, "Item"));
-                nb_buf_puts(&b, ", workloadProfileName=null)");
-            } else {
-                nb_buf_puts(&b, "null");
-            }
+            java_request(&b, json_object_get(wr, "PutRequest"), "PutRequest(item=", "Item",
+                         ", workloadProfileName=null)");
             nb_buf_puts(&b, ", deleteRequest=");
-            if (del) {
-                nb_buf_puts(&b, "DeleteRequest(key=");
-                java_av_map(&b, json_object_get(del, "Key"));
-                nb_buf_puts(&b, ")");
-            } else {
-                nb_buf_puts(&b, "null");
-            }
+            java_request(&b, json_object_get(wr, "DeleteRequest"), "DeleteRequest(key=", "Key", ")");
             nb_buf_putc(&b, ')');
         }
         nb_buf_putc(&b, ']');

@@ -10,6 +10,7 @@ a free port with a fresh data directory and stops it afterwards.
             ddb = self.nimbus.client("dynamodb")
             out = self.nimbus.aws("dynamodb", "list-tables")
 """
+import io
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import threading
 import time
 import unittest
 import urllib.request
+import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("NIMBUS_BIN", os.path.join(ROOT, "build", "nimbus"))
@@ -38,6 +40,18 @@ def read_credentials(data_dir, pid=None):
         path = "/proc/%d/root%s" % (pid, path)
     with open(path) as f:
         return json.load(f)
+
+
+def zip_bytes(files):
+    """files: {name: (text or bytes, mode)} → zip bytes with unix modes (a function's package)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, (text, mode) in files.items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text)
+    return buf.getvalue()
 
 
 def policy(*statements):
@@ -291,3 +305,11 @@ class NimbusTestCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.nimbus.cleanup()
+
+    def client_error(self, fn, *args, **kw):
+        """Call fn (an SDK client's operation), assert it raises botocore's ClientError, and
+        return that error's response (Error.Code, Error.Message, ResponseMetadata…)."""
+        import botocore.exceptions
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            fn(*args, **kw)
+        return cm.exception.response

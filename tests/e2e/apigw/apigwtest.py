@@ -14,7 +14,6 @@ language runtime is needed. Its behaviour is chosen by the MODE variable:
   users    → the seed's handler: GET /users/{id} → DynamoDB GetItem on $TABLE (curl --aws-sigv4
              against $ENDPOINT) → the item as JSON
 """
-import io
 import json
 import os
 import re
@@ -23,10 +22,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from harness import BINARY, NimbusTestCase  # noqa: E402,F401
+from harness import BINARY, NimbusTestCase, zip_bytes  # noqa: E402,F401
 
 BOOTSTRAP = r'''#!/bin/sh
 API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
@@ -80,14 +78,6 @@ done
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 
 
-def zip_bytes(files):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, (text, mode) in files.items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (0o100000 | mode) << 16
-            z.writestr(info, text)
-    return buf.getvalue()
 
 
 def create_function(lam, name, mode, timeout=10, env=None):

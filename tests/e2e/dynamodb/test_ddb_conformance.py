@@ -56,9 +56,7 @@ class DdbCase(NimbusTestCase):
         self.ddb = self.nimbus.client("dynamodb")
 
     def err(self, fn, **kw):
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            fn(**kw)
-        r = cm.exception.response
+        r = self.client_error(fn, **kw)
         return r["Error"]["Code"], r["Error"]["Message"]
 
     def raw(self, op, body):

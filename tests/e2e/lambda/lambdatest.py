@@ -16,10 +16,10 @@ nor the Python runtime. What it does is chosen by the event's "op":
   failmark        → touches $MARKER_DIR/<id>.<n> then fails (async retries)
 INIT_FAIL=1 in the environment makes init post to /runtime/init/error and exit.
 """
-import io
 import os
 import time
-import zipfile
+
+from harness import zip_bytes  # noqa: F401 — the package builder these tests import from here
 
 BOOTSTRAP = r'''#!/bin/sh
 API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
@@ -76,16 +76,6 @@ done
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 
 
-def zip_bytes(files):
-    """files: {name: (text, mode)} → zip bytes with unix modes."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, (text, mode) in files.items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (0o100000 | mode) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, text)
-    return buf.getvalue()
 
 
 def bootstrap_zip(extra=None):

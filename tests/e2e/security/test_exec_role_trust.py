@@ -3,20 +3,15 @@ trust policy lets Lambda (lambda.amazonaws.com) assume it, as on AWS: a role
 trusting another service or principal is not Lambda's to use, even for a
 caller allowed iam:PassRole on it; its functions get no credentials (the
 invocation fails with Runtime.InvalidRole)."""
-import io
 import json
-import zipfile
 
-from harness import NimbusTestCase
+from harness import NimbusTestCase, zip_bytes
 
 CODE = "import os\ndef handler(e, c):\n    return {'key': bool(os.environ.get('AWS_SESSION_TOKEN'))}\n"
 
 
 def code_zip():
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("app.py", CODE)
-    return buf.getvalue()
+    return zip_bytes({"app.py": (CODE, 0o644)})
 
 
 def trust(service):

@@ -10,7 +10,6 @@ import io
 import json
 import zipfile
 
-import botocore.exceptions
 
 from harness import NimbusTestCase, policy
 
@@ -49,16 +48,11 @@ class FunctionArnNames(NimbusTestCase):
         key, secret = self.nimbus.new_user(name, *statements)
         return self.nimbus.client("lambda", access_key=key, secret_key=secret)
 
-    def error(self, fn):
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            fn()
-        return cm.exception.response
-
     def test_explicit_deny_holds_for_every_name_form(self):
         lam = self.user("denied", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"},
                         {"Effect": "Deny", "Action": "lambda:*", "Resource": fn_arn("guarded")})
         for name in ("guarded", fn_arn("guarded"), "%s:function:guarded" % ACCOUNT):
-            r = self.error(lambda: lam.get_function(FunctionName=name))
+            r = self.client_error(lambda: lam.get_function(FunctionName=name))
             self.assertEqual(r["Error"]["Code"], "AccessDeniedException", (name, r))
             self.assertEqual(r["Error"]["Message"],
                              "User: arn:aws:iam::%s:user/denied is not authorized to perform: lambda:GetFunction on "
@@ -66,9 +60,9 @@ class FunctionArnNames(NimbusTestCase):
                              % (ACCOUNT, fn_arn("guarded")))
         # tag operations name the function in the path: a bare name there is the same function
         for arn in (fn_arn("guarded"), "guarded"):
-            r = self.error(lambda: lam.list_tags(Resource=arn))
+            r = self.client_error(lambda: lam.list_tags(Resource=arn))
             self.assertEqual(r["Error"]["Code"], "AccessDeniedException", (arn, r))
-            r = self.error(lambda: lam.tag_resource(Resource=arn, Tags={"team": "blue"}))
+            r = self.client_error(lambda: lam.tag_resource(Resource=arn, Tags={"team": "blue"}))
             self.assertEqual(r["Error"]["Code"], "AccessDeniedException", (arn, r))
         self.assertEqual(self.lam.list_tags(Resource=fn_arn("guarded"))["Tags"], {"team": "red"})
         self.assertEqual(lam.get_function(FunctionName=fn_arn("open"))["Configuration"]["FunctionName"], "open")
@@ -81,25 +75,25 @@ class FunctionArnNames(NimbusTestCase):
             for fn in (lambda: lam.get_function(FunctionName=name),
                        lambda: lam.invoke(FunctionName=name, Payload=b"{}"),
                        lambda: lam.delete_function(FunctionName=name)):
-                r = self.error(fn)
+                r = self.client_error(fn)
                 self.assertEqual(r["Error"]["Code"], "ResourceNotFoundException", (name, r))
         for arn in (fn_arn("guarded", region="eu-west-1"), fn_arn("guarded", account="123456789012")):
-            r = self.error(lambda: lam.list_tags(Resource=arn))
+            r = self.client_error(lambda: lam.list_tags(Resource=arn))
             self.assertNotEqual(r["ResponseMetadata"]["HTTPStatusCode"], 200, r)
         self.assertEqual(self.lam.get_function(FunctionName="guarded")["Configuration"]["FunctionName"], "guarded")
 
     def test_layer_by_arn_authorizes_the_layer(self):
         lam = self.user("layers", {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"},
                         {"Effect": "Deny", "Action": "lambda:GetLayerVersion", "Resource": self.layer_arn})
-        r = self.error(lambda: lam.get_layer_version_by_arn(Arn=self.layer_arn))
+        r = self.client_error(lambda: lam.get_layer_version_by_arn(Arn=self.layer_arn))
         self.assertEqual(r["Error"]["Code"], "AccessDeniedException", r)
         self.assertEqual(r["Error"]["Message"],
                          "User: arn:aws:iam::%s:user/layers is not authorized to perform: lambda:GetLayerVersion on "
                          "resource: %s with an explicit deny in an identity-based policy" % (ACCOUNT, self.layer_arn))
-        r = self.error(lambda: lam.get_layer_version(LayerName="secretlayer", VersionNumber=1))
+        r = self.client_error(lambda: lam.get_layer_version(LayerName="secretlayer", VersionNumber=1))
         self.assertEqual(r["Error"]["Code"], "AccessDeniedException", r)
         foreign = self.layer_arn.replace("us-east-1", "eu-west-1")
-        r = self.error(lambda: lam.get_layer_version_by_arn(Arn=foreign))
+        r = self.client_error(lambda: lam.get_layer_version_by_arn(Arn=foreign))
         self.assertEqual(r["Error"]["Code"], "ResourceNotFoundException", r)
         self.assertEqual(self.lam.get_layer_version_by_arn(Arn=self.layer_arn)["Version"], 1)
 
@@ -110,14 +104,14 @@ class FunctionArnNames(NimbusTestCase):
                 % fn_arn("guarded"))
         for dest in ({"OnSuccess": {"Destination": fn_arn("guarded")}},
                      {"OnFailure": {"Destination": fn_arn("guarded")}}):
-            r = self.error(lambda: self.lam.put_function_event_invoke_config(FunctionName="open",
+            r = self.client_error(lambda: self.lam.put_function_event_invoke_config(FunctionName="open",
                                                                              DestinationConfig=dest))
             self.assertEqual(r["Error"]["Code"], "InvalidParameterValueException", r)
             self.assertEqual(r["Error"]["Message"], want)
-            r = self.error(lambda: self.lam.update_function_event_invoke_config(FunctionName="open",
+            r = self.client_error(lambda: self.lam.update_function_event_invoke_config(FunctionName="open",
                                                                                 DestinationConfig=dest))
             self.assertEqual(r["Error"]["Code"], "InvalidParameterValueException", r)
-        self.assertEqual(self.error(lambda: self.lam.get_function_event_invoke_config(FunctionName="open"))
+        self.assertEqual(self.client_error(lambda: self.lam.get_function_event_invoke_config(FunctionName="open"))
                          ["Error"]["Code"], "ResourceNotFoundException")
         self.iam.put_role_policy(RoleName="fn-role", PolicyName="dest", PolicyDocument=policy(
             {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn("guarded")}))

@@ -3,13 +3,11 @@ chooses its response's header names and values. A CR or LF in a value is
 already neutralised by the HTTP writer; a header name is not a place for
 them (nor for ':' or spaces) either: such a header is dropped, never written
 as a line of its own, and the response stays one well-formed response."""
-import io
 import json
 import socket
-import zipfile
 from urllib.parse import urlsplit
 
-from harness import NimbusTestCase
+from harness import NimbusTestCase, zip_bytes
 
 HANDLER = r'''
 def handler(event, context):
@@ -22,10 +20,7 @@ def handler(event, context):
 
 
 def code_zip():
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("app.py", HANDLER)
-    return buf.getvalue()
+    return zip_bytes({"app.py": (HANDLER, 0o644)})
 
 
 def raw_get(url):

@@ -5,7 +5,6 @@ user/${aws:username} works, a deny on another user holds — and UpdateAccessKey
 DeleteAccessKey without UserName reach only the caller's own keys (another user's key
 id is NoSuchEntity, as on AWS)."""
 
-import botocore.exceptions
 
 from harness import NimbusTestCase
 
@@ -22,11 +21,6 @@ class SelfServiceKeys(NimbusTestCase):
         key, secret = self.nimbus.new_user(name, *statements)
         return key, self.nimbus.client("iam", access_key=key, secret_key=secret)
 
-    def error(self, fn):
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            fn()
-        return cm.exception.response
-
     def test_no_user_name_means_the_caller(self):
         admin_key, _ = self.user("admin")
         _, mallory = self.user("mallory", {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
@@ -35,10 +29,10 @@ class SelfServiceKeys(NimbusTestCase):
         # another user's key without UserName: not mallory's key, whatever her policy
         for fn in (lambda: mallory.update_access_key(AccessKeyId=admin_key, Status="Inactive"),
                    lambda: mallory.delete_access_key(AccessKeyId=admin_key)):
-            r = self.error(fn)
+            r = self.client_error(fn)
             self.assertEqual(r["Error"]["Code"], "NoSuchEntity", r)
         # naming admin: the deny
-        r = self.error(lambda: mallory.update_access_key(UserName="admin", AccessKeyId=admin_key, Status="Inactive"))
+        r = self.client_error(lambda: mallory.update_access_key(UserName="admin", AccessKeyId=admin_key, Status="Inactive"))
         self.assertEqual(r["Error"]["Code"], "AccessDenied", r)
         keys = self.iam.list_access_keys(UserName="admin")["AccessKeyMetadata"]
         self.assertEqual([(k["AccessKeyId"], k["Status"]) for k in keys], [(admin_key, "Active")])
@@ -57,5 +51,5 @@ class SelfServiceKeys(NimbusTestCase):
         carol.update_access_key(AccessKeyId=new["AccessKeyId"], Status="Inactive")
         carol.delete_access_key(AccessKeyId=new["AccessKeyId"])
         # another user's, named: denied
-        r = self.error(lambda: carol.list_access_keys(UserName="admin2"))
+        r = self.client_error(lambda: carol.list_access_keys(UserName="admin2"))
         self.assertEqual(r["Error"]["Code"], "AccessDenied", r)

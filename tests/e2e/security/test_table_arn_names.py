@@ -5,7 +5,6 @@ for TableName="arn:…:table/Secrets", dynamodb:LeadingKeys is computed for it,
 and an ARN of another region or account names none of this daemon's tables
 (else a policy granting that region's tables would reach ours)."""
 
-import botocore.exceptions
 
 from harness import NimbusTestCase
 
@@ -33,27 +32,22 @@ class TableArnNames(NimbusTestCase):
         key, secret = self.nimbus.new_user(name, *statements)
         return self.nimbus.client("dynamodb", access_key=key, secret_key=secret)
 
-    def error(self, fn):
-        with self.assertRaises(botocore.exceptions.ClientError) as cm:
-            fn()
-        return cm.exception.response
-
     def test_explicit_deny_holds_for_table_arn(self):
         ddb = self.user("denied", {"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"},
                         {"Effect": "Deny", "Action": "dynamodb:*", "Resource": TABLE_ARN % "Secrets"})
         arn = TABLE_ARN % "Secrets"
         want = ("User: arn:aws:iam::%s:user/denied is not authorized to perform: dynamodb:GetItem on resource: %s"
                 " with an explicit deny in an identity-based policy" % (ACCOUNT, arn))
-        r = self.error(lambda: ddb.get_item(TableName=arn, Key={"pk": {"S": "k"}}))
+        r = self.client_error(lambda: ddb.get_item(TableName=arn, Key={"pk": {"S": "k"}}))
         self.assertEqual(r["Error"]["Code"], "AccessDeniedException", r)
         self.assertEqual(r["Error"]["Message"], want)
-        r = self.error(lambda: ddb.scan(TableName=arn))
+        r = self.client_error(lambda: ddb.scan(TableName=arn))
         self.assertEqual(r["Error"]["Code"], "AccessDeniedException", r)
-        r = self.error(lambda: ddb.batch_get_item(RequestItems={arn: {"Keys": [{"pk": {"S": "k"}}]}}))
+        r = self.client_error(lambda: ddb.batch_get_item(RequestItems={arn: {"Keys": [{"pk": {"S": "k"}}]}}))
         self.assertEqual(r["Error"]["Code"], "AccessDeniedException", r)
-        r = self.error(lambda: ddb.transact_get_items(TransactItems=[{"Get": {"TableName": arn, "Key": {"pk": {"S": "k"}}}}]))
+        r = self.client_error(lambda: ddb.transact_get_items(TransactItems=[{"Get": {"TableName": arn, "Key": {"pk": {"S": "k"}}}}]))
         self.assertEqual(r["Error"]["Code"], "AccessDeniedException", r)
-        r = self.error(lambda: ddb.delete_table(TableName=arn))
+        r = self.client_error(lambda: ddb.delete_table(TableName=arn))
         self.assertEqual(r["Error"]["Code"], "AccessDeniedException", r)
         # the other tables, by name or ARN, stay reachable
         self.assertEqual(ddb.get_item(TableName=TABLE_ARN % "Scores", Key={"pk": {"S": "bob"}})["Item"]["v"]["S"], "s-bob")
@@ -69,7 +63,7 @@ class TableArnNames(NimbusTestCase):
         for fn in (lambda: ddb.get_item(TableName=arn, Key={"pk": {"S": "bob"}}),
                    lambda: ddb.batch_get_item(RequestItems={arn: {"Keys": [{"pk": {"S": "bob"}}]}}),
                    lambda: ddb.put_item(TableName=arn, Item={"pk": {"S": "bob"}, "v": {"S": "owned"}})):
-            r = self.error(fn)
+            r = self.client_error(fn)
             self.assertEqual(r["Error"]["Code"], "AccessDeniedException", r)
         self.assertEqual(self.root.get_item(TableName="Scores", Key={"pk": {"S": "bob"}})["Item"]["v"]["S"], "s-bob")
 
@@ -83,10 +77,10 @@ class TableArnNames(NimbusTestCase):
                    lambda: ddb.tag_resource(ResourceArn=FOREIGN_ARN % "Secrets", Tags=[{"Key": "x", "Value": "y"}]),
                    lambda: ddb.list_tags_of_resource(ResourceArn=FOREIGN_ARN % "Secrets"),
                    lambda: ddb.delete_table(TableName=FOREIGN_ARN % "Secrets")):
-            r = self.error(fn)
+            r = self.client_error(fn)
             self.assertEqual(r["Error"]["Code"], "ResourceNotFoundException", r)
         # a table ARN with a trailing path names no table either
-        root_err = self.error(lambda: self.root.get_item(TableName=TABLE_ARN % "Secrets/index/x",
+        root_err = self.client_error(lambda: self.root.get_item(TableName=TABLE_ARN % "Secrets/index/x",
                                                          Key={"pk": {"S": "k"}}))
         self.assertEqual(root_err["Error"]["Code"], "ResourceNotFoundException", root_err)
         self.assertEqual(self.root.describe_table(TableName="Secrets")["Table"]["TableStatus"], "ACTIVE")
