@@ -286,6 +286,12 @@ void ddb_op_transact_get(nb_req_t *req)
             if (err.code == NB_OK) ddb_err_set(&err, NB_ERR_VALIDATION, "The provided key element does not match the schema");
             failed = 1;
         }
+        for (size_t j = 0; j < i && !failed; j++) {   /* as TransactWriteItems: one action per item */
+            if (tabs[j] == tabs[i] && keys[j].len == keys[i].len && memcmp(keys[j].data, keys[i].data, keys[i].len) == 0) {
+                ddb_err_set(&err, NB_ERR_VALIDATION, "Transaction request cannot include multiple operations on one item");
+                failed = 1;
+            }
+        }
     }
     store_txn_t *txn = NULL;
     int rc = STORE_OK;

@@ -84,6 +84,12 @@ class BatchTxn(NimbusTestCase):
         r = self.err(self.ddb.transact_write_items, TransactItems=[
             {"Put": {"TableName": "NoTable", "Item": {"id": {"S": "x"}}}}])
         self.assertEqual(r["Error"]["Code"], "ResourceNotFoundException")
+        get = {"Get": {"TableName": "Accounts", "Key": {"id": {"S": "same"}}}}
+        r = self.err(self.ddb.transact_get_items, TransactItems=[get, get])
+        self.assertEqual(r["Error"]["Code"], "ValidationException")
+        self.assertEqual(r["Error"]["Message"], "Transaction request cannot include multiple operations on one item")
+        other = {"Get": {"TableName": "Ledger", "Key": {"id": {"S": "same"}}}}
+        self.assertEqual(self.ddb.transact_get_items(TransactItems=[get, other])["Responses"], [{}, {}])
 
     def test_client_request_token(self):
         items = [{"Update": {"TableName": "Accounts", "Key": {"id": {"S": "ctr"}},
