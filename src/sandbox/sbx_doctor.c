@@ -188,7 +188,9 @@ const sbx_host_t *sbx__host_template(void)
 
 void sbx_prepare(void)
 {
-    (void)sbx__host_template();
+    /* Plain processes need the watchdog (sbx_reaper.c) from their first spawn
+     * on: start it here, off a cold start's path. */
+    if (sbx__host_template()->mode == SBX_MODE_PLAIN) sbx__reaper_start();
 }
 
 const char *sbx_features(void)
