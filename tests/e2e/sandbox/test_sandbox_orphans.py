@@ -67,6 +67,19 @@ def marked(token):
     return found
 
 
+def starttime(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except OSError:
+        return None
+
+
+def survivors(before):
+    """The processes of before ({pid: start time}) still alive (not a reuse of their pid)."""
+    return [p for p, t in before.items() if starttime(p) == t]
+
+
 def frozen(pid):
     """Is the process stopped (SIGSTOP) or in a frozen cgroup (v2 cgroup.events, v1 freezer.state)?"""
     try:
@@ -107,6 +120,20 @@ def watchdogs(nimbus_pid):
         except OSError:
             continue
     return found
+
+
+def force_kill(pid):
+    """SIGKILL pid, and thaw its v1 freezer group (a v1-frozen task acts on SIGKILL only once thawed)."""
+    try:
+        os.kill(pid, 9)
+        with open("/proc/%d/cgroup" % pid) as f:
+            for line in f.read().splitlines():
+                _, ctrls, path = line.split(":", 2)
+                if "freezer" in ctrls.split(","):
+                    with open("/sys/fs/cgroup/freezer" + path + "/freezer.state", "w") as g:
+                        g.write("THAWED")
+    except OSError:
+        pass
 
 
 def wait_for(pred, timeout):
@@ -151,9 +178,11 @@ class Unprivileged(Nimbus):
 
 
 class SandboxOrphans(unittest.TestCase):
-    def run_mode(self, args=(), env=None, unprivileged=False, want_mode=None, watchdog=True):
+    def run_mode(self, args=(), env=None, unprivileged=False, want_mode=None, watchdog=True,
+                 kill_watchdog=False):
         """watchdog: whether this mode hands instances to the watchdog (sbx_reaper.c)
-        rather than relying on the PID namespace alone."""
+        rather than relying on the PID namespace alone. kill_watchdog: kill -9 it
+        together with nimbus; then the next start of nimbus must clean up."""
         token = uuid.uuid4().hex
         data = tempfile.mkdtemp(prefix="nimbus-e2e-")
         cls = Unprivileged if unprivileged else Nimbus
@@ -182,14 +211,23 @@ class SandboxOrphans(unittest.TestCase):
             self.assertTrue(wait_for(lambda: all(frozen(p) for p in marked(token)), timeout=10),
                             "instance not frozen: %r" % marked(token))
             self.assertEqual(bool(watchdogs(n.proc.pid)), watchdog)
+            old = {p: starttime(p) for p in marked(token)}
+            if kill_watchdog:
+                for pid in watchdogs(n.proc.pid):
+                    os.kill(pid, 9)
             n.kill9()
-            left = wait_for(lambda: not marked(token), timeout=10)
-            self.assertTrue(left, "processes of the function survived kill -9 of nimbus: %r" % marked(token))
+            if not kill_watchdog:
+                left = wait_for(lambda: not marked(token), timeout=10)
+                self.assertTrue(left, "processes of the function survived kill -9 of nimbus: %r" % marked(token))
             # the watchdog that cleaned up (plain mode, v1 freezer) does not outlive its work
             self.assertTrue(wait_for(lambda: not watchdogs(n.proc.pid), timeout=10), watchdogs(n.proc.pid))
-            # and a new nimbus on the same data finds nothing to clean and serves
+            # a new nimbus on the same data serves (and cleans up what was left, if anything)
             n2 = cls(data_dir=data, extra_args=args, env=env)
             n2.start()
+            if kill_watchdog:
+                # (the new nimbus may start an instance of its own: only the old ones count)
+                left = wait_for(lambda: not survivors(old), timeout=10)
+                self.assertTrue(left, "processes of the function survived a restart of nimbus: %r" % survivors(old))
             r = n2.client("lambda").invoke(FunctionName="orphan-fn", Payload=b"{}")
             self.assertNotIn("FunctionError", r)
             n2.stop()
@@ -203,10 +241,7 @@ class SandboxOrphans(unittest.TestCase):
                     d.stop()
             # never leave a test's processes behind, whatever failed above
             for pid in marked(token):
-                try:
-                    os.kill(pid, 9)
-                except OSError:
-                    pass
+                force_kill(pid)
             shutil.rmtree(data, ignore_errors=True)
 
     def test_plain_processes_as_root(self):
@@ -225,6 +260,11 @@ class SandboxOrphans(unittest.TestCase):
 
     def test_root_mode_v1_cgroups(self):
         self.run_mode(env={"NIMBUS_SANDBOX": "cgroup-v1"}, want_mode="root")
+
+    def test_root_mode_v1_cgroups_watchdog_killed_too(self):
+        # frozen by the v1 freezer, the namespace's init cannot act on its PDEATHSIG; without
+        # the watchdog the next start finds the stale cgroups populated, kills and thaws them
+        self.run_mode(env={"NIMBUS_SANDBOX": "cgroup-v1"}, want_mode="root", kill_watchdog=True)
 
 
 if __name__ == "__main__":
