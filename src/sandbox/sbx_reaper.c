@@ -16,7 +16,8 @@
  * How: the first registration starts one watchdog per nimbus process —
  * nimbus's own executable (/proc/self/exe, posix_spawn: no copy of nimbus's
  * memory) re-entered through the constructor below, in a session of its own,
- * stdio on /dev/null, nothing inherited but one end of a SOCK_SEQPACKET pair.
+ * stdio on /dev/null, nothing inherited but one end of a SOCK_SEQPACKET pair;
+ * it forks once more so that it is not nimbus's child.
  * nimbus sends it a pidfd of every instance that needs it (ADD) and forgets
  * it when the instance is released (FORGET). The watchdog only reads; when
  * the socket reports EOF (every copy of nimbus's end closed: nimbus is gone)
@@ -116,6 +117,11 @@ static void reap(const held_t *h)
 
 static void __attribute__((noreturn)) reaper_main(int fd)
 {
+    /* Not nimbus's child: the process nimbus started exits at once (nimbus
+     * reaps it) and its child, re-parented to init or the nearest subreaper,
+     * watches — nimbus keeps no stray child to reap or to be counted. */
+    pid_t p = fork();
+    if (p > 0) _exit(0);
     prctl(PR_SET_NAME, "sbx-reaper", 0, 0, 0);
     /* One pidfd per live instance: take the hard limit. */
     struct rlimit rl;
@@ -187,7 +193,6 @@ __attribute__((constructor)) static void reaper_entry(void)
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int sock = -1;            /* nimbus's end */
 static pid_t owner;              /* the process that started the watchdog */
-static pid_t watchdog;
 static uint64_t next_id = 1;
 
 static int start_locked(void)
@@ -231,9 +236,9 @@ static int start_locked(void)
                     "outlive a kill -9 of nimbus)", strerror(r));
         return -r;
     }
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}   /* the intermediate (reaper_main) */
     sock = sv[0];
     owner = getpid();
-    watchdog = pid;
     return 0;
 }
 
@@ -274,10 +279,9 @@ uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir)
     if (r == 0 && (r = send_locked(&m, frz_v1_dir, pidfd)) < 0 && r != -EAGAIN) {
         /* The watchdog died (someone killed it): start another. The instances
          * it held are unguarded now, except by their leader's PDEATHSIG. */
-        nb_log_warn("sandbox", "instance watchdog %d gone (%s); starting a new one", (int)watchdog, strerror(-r));
+        nb_log_warn("sandbox", "the instance watchdog is gone (%s); starting a new one", strerror(-r));
         close(sock);
         sock = -1;
-        while (waitpid(watchdog, NULL, WNOHANG) < 0 && errno == EINTR) {}
         if ((r = start_locked()) == 0) r = send_locked(&m, frz_v1_dir, pidfd);
     }
     pthread_mutex_unlock(&lock);

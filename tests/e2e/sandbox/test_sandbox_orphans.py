@@ -242,6 +242,9 @@ class SandboxOrphans(unittest.TestCase):
             # never leave a test's processes behind, whatever failed above
             for pid in marked(token):
                 force_kill(pid)
+            unpacked = n.unpack_dir()
+            if unpacked:
+                shutil.rmtree(unpacked, ignore_errors=True)
             shutil.rmtree(data, ignore_errors=True)
 
     def test_plain_processes_as_root(self):
