@@ -579,8 +579,9 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
  * with nimbus (PR_SET_PDEATHSIG). Its children do not: after a kill -9 of the
  * daemon they survive (stopped, if the instance was frozen) — what sbx_spawn's
  * watchdog prevents (src/sandbox/sbx_reaper.c), so this stands in only while
- * the sandbox is not built (-ENOSYS). vfork: the child only makes system calls before execve, and reports an
- * exec failure through the memory it shares with the parent. */
+ * the sandbox is not built (-ENOSYS). vfork: the child only makes system
+ * calls before execve, and reports an exec failure through the memory it
+ * shares with the parent. */
 static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, int out_fd, int err_fd, pid_t *pid)
 {
     static volatile int exec_errno;
