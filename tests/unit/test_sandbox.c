@@ -1058,11 +1058,28 @@ static char proc_state(pid_t pid)
     return e && e[1] == ' ' ? e[2] : 0;
 }
 
+/* Cleanup after a failure: thaw pid's v1 freezer group (its SIGKILL waits for that). */
+static void thaw_v1_of(pid_t pid)
+{
+    char path[600], line[512];
+    snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+    FILE *f = fopen(path, "re");
+    while (f && fgets(line, sizeof line, f)) {
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2 || strncmp(c1 + 1, "freezer:", 8) != 0) continue;
+        c2[1 + strcspn(c2 + 1, "\n")] = 0;
+        snprintf(path, sizeof path, "/sys/fs/cgroup/freezer%s/freezer.state", c2 + 1);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) { if (write(fd, "THAWED", 6) < 0) {} close(fd); }
+    }
+    if (f) fclose(f);
+}
+
 /* A stand-in for nimbus (a child of the test) starts a plain instance whose
  * shell leaves a background sleep, freezes it (SIGSTOP: no freezer in plain
  * mode) and is killed with SIGKILL: the leader dies of its PDEATHSIG, the
  * stopped sleep only through the watchdog. */
-static void children_die_with_nimbus_check(const char *sandbox_opts)
+static void children_die_with_nimbus_check(const char *sandbox_opts, int isolate)
 {
     int rep[2];
     ASSERT_EQ(pipe(rep), 0);
@@ -1072,13 +1089,14 @@ static void children_die_with_nimbus_check(const char *sandbox_opts)
         const char *argv[] = { "/bin/sh", "-c", "sleep 300 & echo $!; exec sleep 300", NULL };
         sbx_spec_t s;
         spec_init(&s, argv);
-        s.isolate = 0;
-        s.code_dir = "/";
+        s.isolate = isolate;
+        if (!isolate) s.code_dir = "/";
         if (sandbox_opts) setenv("NIMBUS_SANDBOX", sandbox_opts, 1);
         inst_t in = start(&s);
         char line[32];
         read_line(in.out, line, sizeof line);
-        int pids[2] = { sbx_pid(in.sbx), atoi(line) };
+        /* isolated: $! is a pid of the instance's namespace; its init stands for all */
+        int pids[2] = { sbx_pid(in.sbx), isolate ? sbx_pid(in.sbx) : atoi(line) };
         if (sbx_freeze(in.sbx) != 0) _exit(3);
         if (write(rep[1], pids, sizeof pids) != (ssize_t)sizeof pids) _exit(4);
         for (;;) pause();
@@ -1090,12 +1108,13 @@ static void children_die_with_nimbus_check(const char *sandbox_opts)
     ASSERT(pids[1] > 0);
     int leader = (int)syscall(SYS_pidfd_open, pids[0], 0), child = (int)syscall(SYS_pidfd_open, pids[1], 0);
     ASSERT(leader >= 0 && child >= 0);
-    for (int i = 0; i < 500 && proc_state(pids[1]) != 'T'; i++) usleep(10000);
-    ASSERT_EQ(proc_state(pids[1]), 'T');              /* frozen with its instance */
+    char frozen = isolate ? 'D' : 'T';               /* v1 freezer : SIGSTOP */
+    for (int i = 0; i < 500 && proc_state(pids[1]) != frozen; i++) usleep(10000);
+    ASSERT_EQ(proc_state(pids[1]), frozen);          /* frozen with its instance */
     ASSERT_EQ(kill(nimbus, SIGKILL), 0);
     ASSERT_EQ(waitpid(nimbus, NULL, 0), nimbus);
     int ok = gone_within(leader, 10000) && gone_within(child, 10000);
-    if (!ok) { kill(pids[1], SIGKILL); kill(pids[0], SIGKILL); }
+    if (!ok) { kill(pids[1], SIGKILL); kill(pids[0], SIGKILL); thaw_v1_of(pids[0]); }
     close(leader);
     close(child);
     ASSERT(ok);
@@ -1104,13 +1123,21 @@ static void children_die_with_nimbus_check(const char *sandbox_opts)
 TEST(plain_instance_children_die_with_a_kill9_of_nimbus)
 {
     setup();
-    children_die_with_nimbus_check(NULL);
+    children_die_with_nimbus_check(NULL, 0);
 }
 
 TEST(plain_instance_children_die_with_nimbus_after_a_fork_style_spawn)
 {
     setup();
-    children_die_with_nimbus_check("fork");
+    children_die_with_nimbus_check("fork", 0);
+}
+
+/* A v1-frozen task does not act on SIGKILL until thawed: the namespace's init
+ * would never die of its PDEATHSIG without the watchdog's thaw. */
+TEST(v1_frozen_instance_dies_with_a_kill9_of_nimbus)
+{
+    setup();
+    children_die_with_nimbus_check("cgroup-v1", 1);
 }
 
 /* The leader exits on its own and is reaped; a background child it left in
