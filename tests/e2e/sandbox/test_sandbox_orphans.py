@@ -210,7 +210,7 @@ class SandboxOrphans(unittest.TestCase):
             self.assertGreaterEqual(len(procs), 5, procs)
             self.assertTrue(wait_for(lambda: all(frozen(p) for p in marked(token)), timeout=10),
                             "instance not frozen: %r" % marked(token))
-            self.assertEqual(bool(watchdogs(n.proc.pid)), watchdog)
+            had_watchdog = bool(watchdogs(n.proc.pid))
             old = {p: starttime(p) for p in marked(token)}
             if kill_watchdog:
                 for pid in watchdogs(n.proc.pid):
@@ -221,6 +221,7 @@ class SandboxOrphans(unittest.TestCase):
                 self.assertTrue(left, "processes of the function survived kill -9 of nimbus: %r" % marked(token))
             # the watchdog that cleaned up (plain mode, v1 freezer) does not outlive its work
             self.assertTrue(wait_for(lambda: not watchdogs(n.proc.pid), timeout=10), watchdogs(n.proc.pid))
+            self.assertEqual(had_watchdog, watchdog)
             # a new nimbus on the same data serves (and cleans up what was left, if anything)
             n2 = cls(data_dir=data, extra_args=args, env=env)
             n2.start()
