@@ -171,7 +171,11 @@ void lambda__inst_drain(lambda_inst_t *inst)
 
 /* DATA/lambda/run/ID holds "PID STARTTIME" of each live instance, so the next
  * start of nimbus can kill instances a crashed daemon left behind (the
- * start time tells a recycled pid from the instance). */
+ * start time tells a recycled pid from the instance). A second line of
+ * defence: an instance's leader dies with nimbus (PDEATHSIG), its PID
+ * namespace with it, and the sandbox's watchdog kills the process group of a
+ * plain instance (src/sandbox/sbx_reaper.c); a leader found alive here is one
+ * that all of these missed (e.g. the watchdog was killed too). */
 
 static unsigned long long proc_starttime(pid_t pid)
 {
@@ -249,12 +253,19 @@ static void on_pid(uv_poll_t *p, int status, int events)
 {
     lambda_inst_t *inst = p->data;
     int st = 0;
+    /* Without the sandbox (which does it at sbx_release, through its pidfd),
+     * the whole process group goes with its leader (children of a shell
+     * bootstrap) — signalled while the leader is an unreaped zombie, whose
+     * pid, and so the group's id, no other process can have taken. */
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (!inst->sbx && waitid(P_PID, (id_t)inst->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        si.si_pid == inst->pid)
+        kill(-inst->pid, SIGKILL);
     pid_t r = waitpid(inst->pid, &st, WNOHANG);
     if (r == 0) return;
     uv_poll_stop(p);
     inst->exit_status = r < 0 ? 0 : st;
-    /* The whole process group goes with its leader (children of a shell bootstrap). */
-    if (!inst->sbx) kill(-inst->pid, SIGKILL);
     lambda__inst_drain(inst);
     close_pipe(inst, H_OUT);
     close_pipe(inst, H_ERR);
@@ -564,10 +575,13 @@ static void build_env(lambda_inst_t *inst, envb_t *e, const char *task_root, con
     }
 }
 
-/* The fallback: a plain process in its own process group that dies with
- * nimbus (PR_SET_PDEATHSIG: a kill -9 of the daemon leaves no orphan, frozen or
- * not). vfork: the child only makes system calls before execve, and reports an
- * exec failure through the memory it shares with the parent. */
+/* The fallback: a plain process in its own process group whose leader dies
+ * with nimbus (PR_SET_PDEATHSIG). Its children do not: after a kill -9 of the
+ * daemon they survive (stopped, if the instance was frozen) — what sbx_spawn's
+ * watchdog prevents (src/sandbox/sbx_reaper.c), so this stands in only while
+ * the sandbox is not built (-ENOSYS). vfork: the child only makes system
+ * calls before execve, and reports an exec failure through the memory it
+ * shares with the parent. */
 static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, int out_fd, int err_fd, pid_t *pid)
 {
     static volatile int exec_errno;

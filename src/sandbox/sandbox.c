@@ -68,6 +68,7 @@ struct sbx {
     uint64_t hwm;                /* last VmHWM seen, for hosts without a memory cgroup */
     char *scratch;               /* plain mode: scratch_dir we created, removed at release */
     uid_t uid;                   /* the function's own uid (root mode), else (uid_t)-1 */
+    uint64_t reaper_id;          /* held by the watchdog (sbx_reaper.c), or 0 */
 };
 
 const char *sbx__stage_name(int stage)
@@ -379,6 +380,13 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     }
     s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     sbx__cg_join_cpu_later(&s->cg, pid, s->pidfd);
+    /* What does not die with nimbus by itself goes to the watchdog: a plain
+     * instance's group (only its leader has PDEATHSIG) and an instance a v1
+     * freezer may hold frozen (deaf to SIGKILL until thawed). A PID namespace
+     * frozen by the v2 freezer dies with its init: fatal signals reach v2-frozen
+     * tasks, and the kernel kills the namespace when its init exits. */
+    if (mode == SBX_MODE_PLAIN || s->cg.frz_v == 1)
+        s->reaper_id = sbx__reaper_add(s->pidfd, pid, s->cg.frz_v == 1 ? s->cg.frz_dir : NULL);
     *out = s;
     return 0;
 }
@@ -419,6 +427,7 @@ static void note_hwm(sbx_t *s)
 static int signal_group(sbx_t *s, int sig)
 {
     if (!alive(s)) return -ESRCH;
+    if (s->pidfd >= 0 && sbx__pgrp_kill(s->pidfd, s->pid, sig) == 0) return 0;
     if (kill(-s->pid, sig) != 0 && kill(s->pid, sig) != 0) return -errno;
     return 0;
 }
@@ -460,6 +469,11 @@ void sbx_release(sbx_t *s)
     if (!s) return;
     for (int i = 0; i < s->nproxy; i++) sbx__proxy_stop(s->proxy[i]);
     if (s->cg.ndir && sbx__cg_populated(&s->cg)) sbx__cg_kill(&s->cg);
+    /* A plain instance is a process group: its leader was reaped, the
+     * children it left (a shell bootstrap's background jobs, stopped or not)
+     * go with it. Through the pidfd: that group, never one that reused its id. */
+    if (!s->isolated && s->pidfd >= 0) sbx__pgrp_kill(s->pidfd, s->pid, SIGKILL);
+    sbx__reaper_forget(s->reaper_id);
     sbx__cg_destroy(&s->cg);
     if (s->pidfd >= 0) close(s->pidfd);
     sbx__scratch_remove(s->scratch);

@@ -5,7 +5,9 @@
  * the host allows: mount/PID/IPC/UTS (and, on request, network) namespaces,
  * a memory+pids cgroup, no capabilities, no_new_privs, a seccomp filter and a
  * private /tmp of the configured size. Without root it degrades (user
- * namespaces, else rlimits only) and says so through sbx_features().
+ * namespaces, else rlimits only) and says so through sbx_features(). In
+ * every mode no process of an instance outlives nimbus, even a kill -9 of it
+ * (docs/SANDBOX.md, "When nimbus dies"; sbx_reaper.c).
  *
  *   sbx_spawn ──► RUNNING ──sbx_freeze──► FROZEN ──sbx_thaw──► RUNNING
  *                    │                                            │
@@ -63,7 +65,9 @@ uint64_t sbx_peak_memory(const sbx_t *s);
 /* Was the last death of the instance caused by the memory limit? */
 int sbx_oom_killed(const sbx_t *s);
 /* After the process has exited (reaped by the caller via libuv or waitpid):
- * remove the cgroup, /tmp and any mounts. Frees s. */
+ * kill what is left of the instance (its cgroup; a plain instance's process
+ * group, through its pidfd), remove the cgroup, /tmp and any mounts, and take
+ * it back from the watchdog that kills it if nimbus dies. Frees s. */
 void sbx_release(sbx_t *s);
 
 /* What isolation is available here, one line per feature ("mount namespace: on"

@@ -169,9 +169,31 @@ static int hier_dir(const char *ctrl, char *out, size_t cap)
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
+static void kill_listed(const char *dir, int rounds);
+
+/* A stale group (its nimbus is gone) that still holds processes: normally
+ * none — a namespace dies with its init, which dies with nimbus (PDEATHSIG),
+ * and the watchdog (sbx_reaper.c) kills and thaws what would not — but when
+ * the watchdog died with nimbus, its processes are killed here, before the
+ * rmdir that a populated group refuses. Only processes inside the group are
+ * touched: cgroup membership, unlike a pid, is never reused by a stranger.
+ * A v1-frozen task acts on SIGKILL only once thawed (the probe sweeps the
+ * freezer hierarchy first, so the other hierarchies' groups empty too). */
+static void empty_stale(const char *path)
+{
+    int frozen_v1 = cg_exists(path, "freezer.state");
+    if (cg_exists(path, "cgroup.kill")) cg_write(path, "cgroup.kill", "1");
+    else kill_listed(path, frozen_v1 ? 1 : 100);   /* frozen: pending until the thaw */
+    if (frozen_v1) {
+        cg_write(path, "freezer.state", "THAWED");
+        kill_listed(path, 100);
+    }
+    for (int t = 0; t < 100 && rmdir(path) != 0 && errno == EBUSY; t++) sleep_us(1000);
+}
+
 /* Instances of an nimbus that was killed outright (no sbx_release) leave
- * their directories behind; their processes died with it (PDEATHSIG). Remove
- * empty ones whose nimbus pid is gone. A populated one refuses rmdir. */
+ * their directories behind. Remove those whose nimbus pid is gone, killing
+ * whatever is left in them first (empty_stale). */
 static void sweep_stale(const char *base)
 {
     DIR *d = opendir(base);
@@ -188,7 +210,11 @@ static void sweep_stale(const char *base)
         long pid = strtol(piddot + 1, NULL, 10);
         if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
         char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "%s/%s", base, e->d_name) < (int)sizeof path) rmdir(path);
+        if (snprintf(path, sizeof path, "%s/%s", base, e->d_name) < (int)sizeof path && rmdir(path) != 0 &&
+            errno == EBUSY) {
+            nb_log_warn("sandbox", "killing what is left in %s (its nimbus, pid %ld, is gone)", path, pid);
+            empty_stale(path);
+        }
     }
     closedir(d);
 }
@@ -213,8 +239,7 @@ static int make_base(const char *own, char *base, size_t cap, char *why, size_t 
 
 /* <own>/nimbus-sbx.<pid>: a group for this nimbus's instances alone, where
  * they share a CPU weight (see cpu_base_per_daemon). Groups left by nimbus
- * processes that are gone are removed first (their instances died with them:
- * PDEATHSIG); a group still holding a process refuses rmdir and stays. */
+ * processes that are gone are removed first (sweep_stale, empty_stale). */
 static int daemon_base(const char *own, char *base, size_t cap, char *why, size_t wcap)
 {
     char path[PATH_MAX];
@@ -227,7 +252,7 @@ static int daemon_base(const char *own, char *base, size_t cap, char *why, size_
         if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
         if (snprintf(path, sizeof path, "%s/%s", own, e->d_name) >= (int)sizeof path) continue;
         sweep_stale(path);
-        rmdir(path);
+        if (rmdir(path) != 0 && errno == EBUSY) empty_stale(path);
     }
     if (d) closedir(d);
     nb_startup_mark("sandbox: stale nimbus-sbx.<pid> groups swept in %s", own);
@@ -367,7 +392,9 @@ void sbx__cg_probe(char *report, size_t cap)
             snprintf(ctl[C_CPU].why, sizeof ctl[C_CPU].why,
                      "CPU weight set through the instance's autogroup instead (NIMBUS_SANDBOX=cpu-autogroup)");
         if (!sbx__option("cgroup-v1")) probe_v2();
-        for (int c = 0; c < C_N; c++)
+        /* The freezer first: its sweep thaws stale frozen groups, whose
+         * tasks then die and leave the other hierarchies' groups empty. */
+        for (int c = C_N - 1; c >= 0; c--)
             if (!ctl[c].v && !(c == C_CPU && use_autogroup)) probe_v1(c);
         if (ctl[C_CPU].v == 1) cpu_base_per_daemon();
     } else {
@@ -543,10 +570,10 @@ int sbx__cg_populated(const sbx_cg_t *cg)
 }
 
 /* Without cgroup.kill: SIGKILL every listed process until the group is empty
- * (a fork bomb may add processes while we iterate). */
-static void kill_listed(const char *dir)
+ * (a fork bomb may add processes while we iterate), at most rounds times. */
+static void kill_listed(const char *dir, int rounds)
 {
-    for (int round = 0; round < 100; round++) {
+    for (int round = 0; round < rounds; round++) {
         char path[PATH_MAX];
         if (snprintf(path, sizeof path, "%s/cgroup.procs", dir) >= (int)sizeof path) return;
         FILE *f = fopen(path, "re");
@@ -562,7 +589,7 @@ static void kill_listed(const char *dir)
 void sbx__cg_kill(sbx_cg_t *cg)
 {
     if (cg->v2_dir && v2_kill) cg_write(cg->v2_dir, "cgroup.kill", "1");
-    else if (cg->procs_dir) kill_listed(cg->procs_dir);
+    else if (cg->procs_dir) kill_listed(cg->procs_dir, 100);
     /* A v1-frozen task does not act on SIGKILL until thawed. */
     if (cg->frz_v == 1) cg_write(cg->frz_dir, "freezer.state", "THAWED");
 }
@@ -595,7 +622,7 @@ void sbx__cg_destroy(sbx_cg_t *cg)
         /* Exiting tasks may linger for a moment after their parent was reaped. */
         for (int t = 0; t < 400 && rmdir(cg->dir[i]) != 0; t++) {
             if (errno != EBUSY) { if (errno != ENOENT) nb_log_warn("sandbox", "rmdir %s: %s", cg->dir[i], strerror(errno)); break; }
-            if (t == 0) kill_listed(cg->dir[i]);
+            if (t == 0) kill_listed(cg->dir[i], 100);
             sleep_us(500);
         }
         free(cg->dir[i]);

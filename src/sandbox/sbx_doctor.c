@@ -155,7 +155,8 @@ static void template_build(void)
                  "capabilities: %s\n"
                  "seccomp: %s\n"
                  "root template: %s%s%s\n"
-                 "spawn: %s\n",
+                 "spawn: %s\n"
+                 "when nimbus dies: %s\n",
                  mode_name[host.mode], host.mode_why[0] ? " (" : "", host.mode_why,
                  host.mode_why[0] ? ")" : "",
                  ns ? "on (read-only root, /var/task, /opt, private /tmp)" : "off",
@@ -169,7 +170,10 @@ static void template_build(void)
                  host.template_fd >= 0 || !ns ? "" : host.template_why,
                  host.template_fd >= 0 || !ns ? "" : "; each spawn builds its root)",
                  host.use_vfork ? "vfork-style clone into the namespaces (memory shared until exec)"
-                 : host.have_clone3 ? "fork-style clone3 into the namespaces" : "fork-style clone into the namespaces");
+                 : host.have_clone3 ? "fork-style clone3 into the namespaces" : "fork-style clone into the namespaces",
+                 ns ? "each instance's PID namespace dies with its init; a watchdog process kills the "
+                      "rest (v1-frozen instances, isolate=0)"
+                    : "a watchdog process kills each instance's process group");
     if (n > 0 && (size_t)n < sizeof report) snprintf(report + n, sizeof report - (size_t)n, "%s", cg_report);
 }
 
@@ -188,7 +192,9 @@ const sbx_host_t *sbx__host_template(void)
 
 void sbx_prepare(void)
 {
-    (void)sbx__host_template();
+    /* Plain processes need the watchdog (sbx_reaper.c) from their first spawn
+     * on: start it here, off a cold start's path. */
+    if (sbx__host_template()->mode == SBX_MODE_PLAIN) sbx__reaper_start();
 }
 
 const char *sbx_features(void)

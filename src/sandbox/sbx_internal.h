@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define SBX_MAX_HOSTS 4          /* nimbus addresses forwarded into a nimbus-only netns */
@@ -189,6 +190,23 @@ uid_t sbx__function_uid(const char *name);
 char *sbx__scratch_prepare(const char *scratch_dir, const char *const *envp, const char ***env_out);
 void sbx__scratch_env_free(const char **env);
 void sbx__scratch_remove(char *dir);
+
+/* sbx_reaper.c — the watchdog process that kills instances' processes when
+ * nimbus dies without doing so (see the file's top comment for why and how). */
+/* Hand the instance (a pidfd of its leader: the watchdog keeps a duplicate;
+ * its pid; the v1 freezer directory to thaw, or NULL) to the watchdog,
+ * starting it first if needed. Returns the id for sbx__reaper_forget, or 0
+ * when it could not (logged). */
+uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir);
+/* The instance was released: the watchdog closes its pidfd. id 0: no-op. */
+void sbx__reaper_forget(uint64_t id);
+/* Start the watchdog now rather than at the first sbx__reaper_add. */
+void sbx__reaper_start(void);
+/* Signal the process group whose leader pidfd refers to — that group and no
+ * other, even after the leader was reaped and its pid reused (Linux 6.9's
+ * PIDFD_SIGNAL_PROCESS_GROUP); on older kernels only while the leader lives.
+ * 0 or -errno (-ESRCH: no member left). */
+int sbx__pgrp_kill(int pidfd, pid_t pid, int sig);
 
 /* sbx_net.c */
 /* Parse "a.b.c.d:port[,a.b.c.d:port...]" into out; count, or -1 on bad input. */

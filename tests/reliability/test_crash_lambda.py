@@ -7,6 +7,7 @@
 (b) async invokes: InvocationType=Event (202 = acknowledged) of a function that
     writes its event's tag to a marker file, while nimbus is killed; after restart
     every acknowledged event is delivered at least once.
+After every kill -9, no process of any function is left (plain processes: isolate=0).
 Rounds: RELIABILITY_ROUNDS (default 5 in `make test`, 20 in `make reliability`)."""
 import glob
 import json
@@ -27,6 +28,30 @@ from lambdatest import ROLE, bootstrap_zip  # noqa: E402
 
 ROUNDS = int(os.environ.get("RELIABILITY_ROUNDS", "5"))
 ARGS = ("--set", "lambda.isolate=0", "--set", "lambda.async_retry_delay_ms=100")
+
+
+def function_processes(n, timeout=10.0):
+    """Pids of processes of n's functions (LAMBDA_TASK_ROOT under its unpack directory) still
+    alive after timeout seconds of polling; [] as soon as there are none. After a kill -9 of
+    nimbus there must be none: the sandbox's watchdog kills every instance's process group."""
+    root = n.unpack_dir()
+    if not root:
+        return []
+    needle = ("LAMBDA_TASK_ROOT=%s/" % root).encode()
+    deadline = time.time() + timeout
+    while True:
+        found = []
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    with open("/proc/%s/environ" % name, "rb") as f:
+                        if needle in f.read():
+                            found.append(int(name))
+                except OSError:
+                    pass
+        if not found or time.time() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def lambda_client(n):
@@ -141,6 +166,7 @@ class CrashLambdaControlPlane(unittest.TestCase):
             stop.set()
             for t in ws:
                 t.join(30)
+            self.assertEqual(function_processes(self.n), [], "function processes outlived kill -9 of nimbus")
             log_all.extend(log)
             self.n.start()
             self.killing.clear()
@@ -212,6 +238,7 @@ class CrashLambdaAsync(unittest.TestCase):
             stop.set()
             for t in ws:
                 t.join(30)
+            self.assertEqual(function_processes(self.n), [], "function processes outlived kill -9 of nimbus")
             acked_all.extend(acked)
             self.n.start()
             self.killing.clear()

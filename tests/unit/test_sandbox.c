@@ -21,6 +21,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1032,6 +1033,152 @@ TEST(unprivileged_without_user_namespaces_runs_plain_processes)
     ASSERT_EQ(waitpid(c, &st, 0), c);
     ASSERT(WIFEXITED(st));
     ASSERT_EQ(WEXITSTATUS(st), 0);
+}
+
+/* ---- nothing of a plain instance outlives nimbus (sbx_reaper.c) ------------------------- */
+/* Is pid's process gone within ms? Through a pidfd (readable once it exited),
+ * so that a reuse of the number cannot pass for the process. */
+static int gone_within(int pidfd, int ms)
+{
+    struct pollfd p = { pidfd, POLLIN, 0 };
+    return poll(&p, 1, ms) == 1;
+}
+
+static char proc_state(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    char *e = strrchr(buf, ')');
+    return e && e[1] == ' ' ? e[2] : 0;
+}
+
+/* Cleanup after a failure: thaw pid's v1 freezer group (its SIGKILL waits for that). */
+static void thaw_v1_of(pid_t pid)
+{
+    char path[600], line[512];
+    snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+    FILE *f = fopen(path, "re");
+    while (f && fgets(line, sizeof line, f)) {
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2 || strncmp(c1 + 1, "freezer:", 8) != 0) continue;
+        c2[1 + strcspn(c2 + 1, "\n")] = 0;
+        snprintf(path, sizeof path, "/sys/fs/cgroup/freezer%s/freezer.state", c2 + 1);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) { if (write(fd, "THAWED", 6) < 0) {} close(fd); }
+    }
+    if (f) fclose(f);
+}
+
+/* A stand-in for nimbus (a child of the test) starts a plain instance whose
+ * shell leaves a background sleep, freezes it (SIGSTOP: no freezer in plain
+ * mode) and is killed with SIGKILL: the leader dies of its PDEATHSIG, the
+ * stopped sleep only through the watchdog. */
+static void children_die_with_nimbus_check(const char *sandbox_opts, int isolate)
+{
+    int rep[2];
+    ASSERT_EQ(pipe(rep), 0);
+    pid_t nimbus = fork();
+    if (nimbus == 0) {
+        close(rep[0]);
+        const char *argv[] = { "/bin/sh", "-c", "sleep 300 & echo $!; exec sleep 300", NULL };
+        sbx_spec_t s;
+        spec_init(&s, argv);
+        s.isolate = isolate;
+        if (!isolate) s.code_dir = "/";
+        if (sandbox_opts) setenv("NIMBUS_SANDBOX", sandbox_opts, 1);
+        inst_t in = start(&s);
+        char line[32];
+        read_line(in.out, line, sizeof line);
+        /* isolated: $! is a pid of the instance's namespace; its init stands for all */
+        int pids[2] = { sbx_pid(in.sbx), isolate ? sbx_pid(in.sbx) : atoi(line) };
+        if (sbx_freeze(in.sbx) != 0) _exit(3);
+        if (write(rep[1], pids, sizeof pids) != (ssize_t)sizeof pids) _exit(4);
+        for (;;) pause();
+    }
+    close(rep[1]);
+    int pids[2] = { 0, 0 };
+    ASSERT_EQ(read(rep[0], pids, sizeof pids), (ssize_t)sizeof pids);
+    close(rep[0]);
+    ASSERT(pids[1] > 0);
+    int leader = (int)syscall(SYS_pidfd_open, pids[0], 0), child = (int)syscall(SYS_pidfd_open, pids[1], 0);
+    ASSERT(leader >= 0 && child >= 0);
+    char frozen = isolate ? 'D' : 'T';               /* v1 freezer : SIGSTOP */
+    for (int i = 0; i < 500 && proc_state(pids[1]) != frozen; i++) usleep(10000);
+    ASSERT_EQ(proc_state(pids[1]), frozen);          /* frozen with its instance */
+    ASSERT_EQ(kill(nimbus, SIGKILL), 0);
+    ASSERT_EQ(waitpid(nimbus, NULL, 0), nimbus);
+    int ok = gone_within(leader, 10000) && gone_within(child, 10000);
+    if (!ok) { kill(pids[1], SIGKILL); kill(pids[0], SIGKILL); thaw_v1_of(pids[0]); }
+    close(leader);
+    close(child);
+    ASSERT(ok);
+}
+
+TEST(plain_instance_children_die_with_a_kill9_of_nimbus)
+{
+    setup();
+    children_die_with_nimbus_check(NULL, 0);
+}
+
+TEST(plain_instance_children_die_with_nimbus_after_a_fork_style_spawn)
+{
+    setup();
+    children_die_with_nimbus_check("fork", 0);
+}
+
+/* A v1-frozen task does not act on SIGKILL until thawed: the namespace's init
+ * would never die of its PDEATHSIG without the watchdog's thaw. */
+TEST(v1_frozen_instance_dies_with_a_kill9_of_nimbus)
+{
+    setup();
+    children_die_with_nimbus_check("cgroup-v1", 1);
+}
+
+/* The leader exits on its own and is reaped; a background child it left in
+ * its group goes at release — signalled through the pidfd, which still
+ * names that group although its leader's pid is free for reuse. */
+TEST(release_of_a_plain_instance_kills_what_its_leader_left)
+{
+    setup();
+    const char *argv[] = { "/bin/sh", "-c", "sleep 300 & echo $!", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.isolate = 0;
+    s.code_dir = "/";
+    inst_t in = start(&s);
+    char line[32];
+    read_line(in.out, line, sizeof line);
+    pid_t left = atoi(line);
+    ASSERT(left > 0);
+    int pfd = (int)syscall(SYS_pidfd_open, left, 0);
+    ASSERT(pfd >= 0);
+    ASSERT_EQ(waitpid(sbx_pid(in.sbx), NULL, 0), sbx_pid(in.sbx));
+    ASSERT_EQ(gone_within(pfd, 0), 0);                /* still there after its leader */
+    close(in.out);
+    sbx_release(in.sbx);
+    int ok = gone_within(pfd, 10000);
+    if (!ok) kill(left, SIGKILL);
+    close(pfd);
+    ASSERT(ok);
+}
+
+/* A group whose every member is gone: nothing is signalled (-ESRCH), however
+ * its number is used by then. */
+TEST(group_kill_through_a_pidfd_of_a_gone_group_reaches_nothing)
+{
+    pid_t c = fork();
+    if (c == 0) { setsid(); _exit(0); }
+    int pfd = (int)syscall(SYS_pidfd_open, c, 0);
+    ASSERT(pfd >= 0);
+    ASSERT_EQ(waitpid(c, NULL, 0), c);
+    ASSERT_EQ(sbx__pgrp_kill(pfd, c, SIGKILL), -ESRCH);
+    close(pfd);
 }
 
 /* ---- errors and cleanup ------------------------------------------------------------------ */
