@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,14 @@ static struct {
     auth_ident_t ident;
 } root;
 
+/* 4-way set-associative: a miss replaces the least recently used entry of
+ * its set (each Lambda environment has its own session key; a direct-mapped
+ * table let two of 32 environments' keys evict each other on every request,
+ * each eviction a store read and a policy parse). */
 #define CACHE_SLOTS 256
+#define CACHE_WAYS 4
 static auth_ident_t *cache[CACHE_SLOTS];
+static uint64_t cache_stamp[CACHE_SLOTS], cache_tick;
 
 /* ---- identifiers ---------------------------------------------------------- */
 
@@ -429,15 +436,21 @@ static unsigned slot_of(const char *ak)
 {
     unsigned h = 2166136261u;
     for (const char *p = ak; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
-    return h % CACHE_SLOTS;
+    return h % (CACHE_SLOTS / CACHE_WAYS) * CACHE_WAYS;   /* the set's first slot */
 }
 
 const auth_ident_t *auth_creds_lookup(nb_ctx_t *ctx, const char *access_key)
 {
     if (!access_key || !*access_key || strlen(access_key) >= sizeof root.access_key) return NULL;
     if (root.access_key[0] && strcmp(access_key, root.access_key) == 0) return &root.ident;
-    unsigned s = slot_of(access_key);
-    if (cache[s] && strcmp(cache[s]->access_key, access_key) == 0) return cache[s];
+    unsigned set = slot_of(access_key), s = set;
+    for (unsigned w = 0; w < CACHE_WAYS; w++)
+        if (cache[set + w] && strcmp(cache[set + w]->access_key, access_key) == 0) {
+            cache_stamp[set + w] = ++cache_tick;
+            return cache[set + w];
+        }
+    for (unsigned w = 1; w < CACHE_WAYS && cache[s]; w++)
+        if (!cache[set + w] || cache_stamp[set + w] < cache_stamp[s]) s = set + w;
     if (!ctx || !ctx->store) return NULL;
     store_txn_t *t;
     if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
@@ -448,6 +461,7 @@ const auth_ident_t *auth_creds_lookup(nb_ctx_t *ctx, const char *access_key)
     snprintf(id->access_key, sizeof id->access_key, "%s", access_key);
     ident_free(cache[s]);
     cache[s] = id;
+    cache_stamp[s] = ++cache_tick;
     return id;
 }
 

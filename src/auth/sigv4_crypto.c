@@ -5,8 +5,11 @@
  * it (RFC 2104) so one EVP_MD_CTX serves a whole computation.
  *
  * The signing-key cache maps (SHA-256(secret), date, region, service) to the
- * derived key kSigning. It is direct-mapped (a colliding entry is replaced)
- * and guarded by a mutex; it never holds a secret itself, only its digest.
+ * derived key kSigning. It is 4-way set-associative (a miss replaces the
+ * least recently used entry of its set: every Lambda environment signs with
+ * its own temporary key, and a direct-mapped table let two of 32 keys evict
+ * each other on every request) and guarded by a mutex; it never holds a
+ * secret itself, only its digest.
  * Invariant: an entry with used == 1 holds the key derived from exactly its
  * tuple. */
 #include "auth/sigv4.h"
@@ -124,10 +127,12 @@ int auth_ct_equal(const void *a, const void *b, size_t n)
 
 /* --- signing key cache ----------------------------------------------------- */
 
-#define KEY_CACHE_SIZE 64
+#define KEY_CACHE_SIZE 256
+#define KEY_WAYS 4
 
 typedef struct key_entry {
     int used;
+    uint64_t stamp;             /* g_key_tick at its last use: the set's LRU picks by it */
     unsigned char secret_digest[32];
     char date[9];
     char region[64];
@@ -136,8 +141,10 @@ typedef struct key_entry {
 } key_entry_t;
 
 static key_entry_t g_keys[KEY_CACHE_SIZE];
+static uint64_t g_key_tick;
 static pthread_mutex_t g_keys_mu = PTHREAD_MUTEX_INITIALIZER;
 
+/* The first entry of the tuple's set of KEY_WAYS entries. */
 static size_t slot_of(const unsigned char digest[32], const char *date, const char *region,
                       const char *service)
 {
@@ -146,7 +153,7 @@ static size_t slot_of(const unsigned char digest[32], const char *date, const ch
     for (const char *s = date; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     for (const char *s = region; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     for (const char *s = service; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return (size_t)(h % KEY_CACHE_SIZE);
+    return (size_t)(h % (KEY_CACHE_SIZE / KEY_WAYS)) * KEY_WAYS;
 }
 
 static int entry_matches(const key_entry_t *e, const unsigned char digest[32], const char *date,
@@ -185,9 +192,15 @@ void auth_signing_key(const char *secret, const char *date, const char *region,
     size_t slot = cacheable ? slot_of(digest, date, region, service) : 0;
     if (cacheable) {
         pthread_mutex_lock(&g_keys_mu);
-        key_entry_t *e = &g_keys[slot];
-        int hit = entry_matches(e, digest, date, region, service);
-        if (hit) memcpy(out, e->key, 32);
+        int hit = 0;
+        for (size_t w = 0; w < KEY_WAYS && !hit; w++) {
+            key_entry_t *e = &g_keys[slot + w];
+            if (entry_matches(e, digest, date, region, service)) {
+                memcpy(out, e->key, 32);
+                e->stamp = ++g_key_tick;
+                hit = 1;
+            }
+        }
         pthread_mutex_unlock(&g_keys_mu);
         if (hit) return;
     }
@@ -195,7 +208,10 @@ void auth_signing_key(const char *secret, const char *date, const char *region,
     if (!cacheable) return;
     pthread_mutex_lock(&g_keys_mu);
     key_entry_t *e = &g_keys[slot];
+    for (size_t w = 1; w < KEY_WAYS && e->used; w++)
+        if (!g_keys[slot + w].used || g_keys[slot + w].stamp < e->stamp) e = &g_keys[slot + w];
     e->used = 1;
+    e->stamp = ++g_key_tick;
     memcpy(e->secret_digest, digest, 32);
     strcpy(e->date, date);
     strcpy(e->region, region);

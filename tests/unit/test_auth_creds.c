@@ -125,6 +125,36 @@ TEST(session_resolves_role_policies_session_policy_and_expiry)
     teardown();
 }
 
+/* More sessions than a cache set holds, looked up in turns (an environment
+ * each): every lookup resolves to its own session, from the cache or not. */
+TEST(many_sessions_each_resolve_to_their_own_identity)
+{
+    setup();
+    ASSERT_EQ(auth_creds_init(&ctx), 0);
+    put(AUTH_KS_ROLES, "r", "{\"RoleName\":\"r\",\"Arn\":\"arn:aws:iam::000000000000:role/r\",\"Policies\":{},"
+                            "\"Attached\":[]}");
+    enum { N = 300 };
+    char ak[N][24], doc[512];
+    for (int i = 0; i < N; i++) {
+        snprintf(ak[i], sizeof ak[i], "ASIABENCH%011d", i);
+        snprintf(doc, sizeof doc, "{\"Kind\":\"role\",\"SecretAccessKey\":\"k%d\",\"SessionToken\":\"t%d\","
+                 "\"Expiration\":123,\"Arn\":\"arn:aws:sts::000000000000:assumed-role/r/s%d\",\"RoleArn\":"
+                 "\"arn:aws:iam::000000000000:role/r\",\"RoleName\":\"r\"}", i, i, i);
+        put(AUTH_KS_SESSIONS, ak[i], doc);
+    }
+    char want[32];
+    for (int round = 0; round < 3; round++)
+        for (int k = 0; k < N; k++) {
+            int i = round == 1 ? N - 1 - k : (k * 7) % N;
+            const auth_ident_t *id = auth_creds_lookup(&ctx, ak[i]);
+            ASSERT(id != NULL);
+            ASSERT_STREQ(id->access_key, ak[i]);
+            snprintf(want, sizeof want, "t%d", i);
+            ASSERT_STREQ(id->token, want);
+        }
+    teardown();
+}
+
 TEST(identifiers_have_aws_shapes)
 {
     char id[21], sk[41];

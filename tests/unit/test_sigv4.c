@@ -303,6 +303,32 @@ TEST(signing_key_derivation_aws_example)
     ASSERT(memcmp(k, k2, 32) != 0);
 }
 
+/* Many secrets at once (every Lambda environment signs with its own key): each
+ * call, hit or miss, gives the key derived from its own tuple. */
+TEST(signing_key_cache_many_secrets_each_keeps_its_key)
+{
+    enum { N = 600 };
+    static unsigned char first[N][32];
+    char secret[32];
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < N; i++) {
+            int j = round == 1 ? N - 1 - i : i;   /* forward, backward, forward */
+            snprintf(secret, sizeof secret, "secret-%d", j);
+            unsigned char k[32];
+            auth_signing_key(secret, "20120215", "us-east-1", j % 2 ? "iam" : "dynamodb", k);
+            if (round == 0) memcpy(first[j], k, 32);
+            else ASSERT_MEMEQ(k, first[j], 32);
+        }
+    unsigned char a[32], b[32];
+    auth_signing_key("secret-1", "20120215", "us-east-1", "iam", a);
+    auth_signing_key("secret-2", "20120215", "us-east-1", "iam", b);
+    ASSERT(memcmp(a, b, 32) != 0);
+    auth_signing_key(SECRET, "20120215", "us-east-1", "iam", a);
+    char hex[65];
+    nb_hex(a, 32, hex);
+    ASSERT_STREQ(hex, "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+}
+
 TEST(hmac_rfc4231_case2)
 {
     unsigned char d[32];
