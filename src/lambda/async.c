@@ -179,11 +179,12 @@ static const char *exec_role(store_txn_t *t, json_t *fnrec, const lambda_result_
     return json_string_value(json_object_get(json_object_get(fnrec, "cfg"), "Role"));
 }
 
-/* NULL when role may deliver to arn now, else why not (caller frees): the
- * destination's action on it (a function by its canonical ARN) evaluated by
- * src/auth over the role's current policies. Types nimbus does not know are
- * not checked. With --auth open nothing is enforced. */
-static char *delivery_denied(store_txn_t *t, const char *role, const char *arn)
+/* NULL when the execution role the invocation ran with (exec_role) may
+ * deliver to arn now, else why not (caller frees): the destination's action on
+ * it (a function by its canonical ARN) evaluated by src/auth over the role's
+ * current policies. Types nimbus does not know are not checked. With --auth
+ * open nothing is enforced. */
+static char *delivery_denied(store_txn_t *t, json_t *fnrec, const lambda_result_t *r, const char *arn)
 {
     static const struct { const char *prefix, *action, *verb; } kinds[] = {
         {"arn:aws:lambda:", "lambda:InvokeFunction", "InvokeFunction"},
@@ -199,13 +200,19 @@ static char *delivery_denied(store_txn_t *t, const char *role, const char *arn)
             char tname[LAMBDA_NAME_MAX + 1], tqual[130];
             if (lambda__parse_fn(arn, tname, tqual) == 0) res = lambda__fn_arn(tname, tqual);
         }
+        json_t *hold;
+        const char *role = exec_role(t, fnrec, r, &hold);
         int ok = auth_role_allowed(lambda__svc.ctx, t, role, kinds[i].action, res ? res : arn);
         free(res);
-        if (ok) return NULL;
-        nb_buf_t b = NB_BUF_INIT;
-        nb_buf_printf(&b, "AccessDenied: the function execution role %s does not have permissions to call %s on %s",
-                      role ? role : "(none)", kinds[i].verb, arn);
-        return nb_buf_take(&b, NULL);
+        char *why = NULL;
+        if (!ok) {
+            nb_buf_t b = NB_BUF_INIT;
+            nb_buf_printf(&b, "AccessDenied: the function execution role %s does not have permissions to call %s "
+                          "on %s", role ? role : "(none)", kinds[i].verb, arn);
+            why = nb_buf_take(&b, NULL);
+        }
+        json_decref(hold);
+        return why;
     }
     return NULL;
 }
@@ -227,9 +234,7 @@ static void dead_letter(store_txn_t *t, json_t *ev, json_t *fnrec, const lambda_
     char ts[40];
     nb_iso8601_ms(nb_wall_ms(), ts, sizeof ts);
     json_object_set_new(rec, "timestamp", json_string(ts));
-    json_t *hold;
-    char *why = delivery_denied(t, exec_role(t, fnrec, r, &hold), target);
-    json_decref(hold);
+    char *why = delivery_denied(t, fnrec, r, target);
     if (why) {
         nb_log_warn("lambda", "async event %s of %s: dead-letter target not sent: %s", id,
                     json_string_value(json_object_get(ev, "fn")), why);
@@ -271,9 +276,7 @@ static void deliver_destination(store_txn_t *t, json_t *ev, json_t *fnrec, const
         json_object_set_new(json_object_get(rec, "responseContext"), "functionError", json_string(r->function_error));
     if (r && r->error == NB_OK) json_object_set_new(rec, "responsePayload", as_json(r->payload, r->payload_len));
     else if (r) json_object_set_new(rec, "responsePayload", json_pack("{s:s}", "errorMessage", r->error_message));
-    json_t *hold;
-    char *why = delivery_denied(t, exec_role(t, fnrec, r, &hold), arn);
-    json_decref(hold);
+    char *why = delivery_denied(t, fnrec, r, arn);
     char tname[LAMBDA_NAME_MAX + 1], tqual[130];
     if (why) {
         /* not delivered: the role may no longer make this delivery */
