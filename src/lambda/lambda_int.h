@@ -252,6 +252,13 @@ void lambda__err(nb_req_t *req, nb_err_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void lambda__err_not_found_fn(nb_req_t *req, const char *name, const char *qual);
 
+/* --- settings.c ----------------------------------------------------------- */
+/* Drop the resource policy of version or alias qual from the function record
+ * rec (its AddPermission statements on NAME:QUAL), as Lambda deletes a
+ * version's or alias's policy with it: a version or alias made again under
+ * that name starts with none. 1 when rec changed (the caller writes it). */
+int lambda__policy_forget(json_t *rec, const char *name, const char *qual);
+
 /* --- fnconfig.c: FunctionConfiguration ------------------------------------ */
 /* Validate the mutable configuration fields present in body (Create: all the
  * required ones) and apply them to cfg. 0, or replies the error and returns -1. */

@@ -396,6 +396,21 @@ static int stmt_on(json_t *st, const char *arn)
     return r && strcmp(r, arn) == 0;
 }
 
+int lambda__policy_forget(json_t *rec, const char *name, const char *qual)
+{
+    json_t *pol = json_object_get(rec, "policy");
+    char *arn = lambda__fn_arn(name, qual);
+    int changed = 0;
+    for (size_t i = json_array_size(pol); i-- > 0;) {
+        if (stmt_on(json_array_get(pol, i), arn)) {
+            json_array_remove(pol, i);
+            changed = 1;
+        }
+    }
+    free(arn);
+    return changed;
+}
+
 void lambda__op_add_permission(nb_req_t *req)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];

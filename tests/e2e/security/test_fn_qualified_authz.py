@@ -152,3 +152,13 @@ class QualifiedFunctionAuthz(NimbusTestCase):
         self.invoked(lam.invoke(FunctionName="qf", Qualifier="prod", Payload=b"{}"))
         self.lam.remove_permission(FunctionName="qf", Qualifier="prod", StatementId="prod-user")
         self.denied(lambda: lam.invoke(FunctionName="qf", Qualifier="prod", Payload=b"{}"))
+        # an alias's policy goes with it: an alias made again under its name grants nothing
+        self.lam.create_alias(FunctionName="qf", Name="temp", FunctionVersion="1")
+        self.lam.add_permission(FunctionName="qf", Qualifier="temp", StatementId="temp-user",
+                                Action="lambda:InvokeFunction", Principal=principal)
+        self.invoked(lam.invoke(FunctionName="qf", Qualifier="temp", Payload=b"{}"))
+        self.lam.delete_alias(FunctionName="qf", Name="temp")
+        self.lam.create_alias(FunctionName="qf", Name="temp", FunctionVersion="1")
+        self.denied(lambda: lam.invoke(FunctionName="qf", Qualifier="temp", Payload=b"{}"))
+        r = self.client_error(lambda: self.lam.get_policy(FunctionName="qf", Qualifier="temp"))
+        self.assertEqual(r["Error"]["Code"], "ResourceNotFoundException")
