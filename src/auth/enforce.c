@@ -124,14 +124,13 @@ static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
     return p;
 }
 
-/* sts:AssumeRole: the role's trust policy acts as its resource policy. */
-static iam_policy_t *trust_policy(nb_ctx_t *ctx, const char *arn)
+/* sts:AssumeRole: the role's trust policy acts as its resource policy. Read
+ * through t. */
+static iam_policy_t *trust_policy_in(store_txn_t *t, const char *arn)
 {
     const char *r = strstr(arn, ":role/");
     if (strncmp(arn, "arn:aws:iam::", 13) != 0 || !r) return NULL;
     const char *name = strrchr(r, '/') + 1;
-    store_txn_t *t;
-    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
     const void *v;
     size_t vl;
     iam_policy_t *p = NULL;
@@ -142,6 +141,14 @@ static iam_policy_t *trust_policy(nb_ctx_t *ctx, const char *arn)
         if (doc) p = iam_policy_cache_get(doc, strlen(doc), IAM_POLICY_TRUST, err, sizeof err);
         json_decref(rec);
     }
+    return p;
+}
+
+static iam_policy_t *trust_policy(nb_ctx_t *ctx, const char *arn)
+{
+    store_txn_t *t;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
+    iam_policy_t *p = trust_policy_in(t, arn);
     store_abort(t);
     return p;
 }
@@ -153,10 +160,11 @@ static iam_policy_t *resource_policy(nb_ctx_t *ctx, const char *action, const ch
     return NULL;
 }
 
-int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action, const char *resource_arn,
-                         const char *source_arn)
+/* May service principal service perform action on resource_arn under rp (a
+ * resource or trust policy; consumed), for source_arn (may be NULL)? */
+static int service_allowed_by(nb_ctx_t *ctx, iam_policy_t *rp, const char *service, const char *action,
+                              const char *resource_arn, const char *source_arn)
 {
-    iam_policy_t *rp = resource_policy(ctx, action, resource_arn);
     if (!rp) return 0;
     const char *const sa[] = {source_arn}, *const acct[] = {ctx->cfg->account};
     iam_ctx_key_t keys[2] = {{"aws:SourceAccount", acct, 1}, {"aws:SourceArn", sa, 1}};
@@ -171,6 +179,24 @@ int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action,
     int ok = iam_evaluate(&set, &ir, &r) == IAM_ALLOW;
     iam_policy_free(rp);
     return ok;
+}
+
+int auth_service_allowed(nb_ctx_t *ctx, const char *service, const char *action, const char *resource_arn,
+                         const char *source_arn)
+{
+    return service_allowed_by(ctx, resource_policy(ctx, action, resource_arn), service, action, resource_arn,
+                              source_arn);
+}
+
+int auth_role_trusts(nb_ctx_t *ctx, store_txn_t *t, const char *role_arn, const char *service,
+                     const char *source_arn)
+{
+    /* arn:aws:iam::ACCOUNT:role/[PATH/]NAME — a role of this account only */
+    size_t al = strlen(ctx->cfg->account);
+    if (!role_arn || strncmp(role_arn, "arn:aws:iam::", 13) != 0 || strncmp(role_arn + 13, ctx->cfg->account, al) != 0 ||
+        strncmp(role_arn + 13 + al, ":role/", 6) != 0)
+        return 0;
+    return service_allowed_by(ctx, trust_policy_in(t, role_arn), service, "sts:AssumeRole", role_arn, source_arn);
 }
 
 /* ---- authorization ---------------------------------------------------------- */

@@ -38,6 +38,15 @@ struct store_txn;
 int auth_role_allowed(nb_ctx_t *ctx, struct store_txn *t, const char *role_arn, const char *action,
                       const char *resource);
 
+/* May AWS service principal service ("lambda.amazonaws.com") assume role
+ * role_arn — does the role's trust policy allow it sts:AssumeRole, with
+ * aws:SourceArn source_arn (may be NULL)? 1 or 0 (also for a role that does
+ * not exist, or of another account). Reads through t (the caller's open
+ * transaction, read or write). Lambda refuses such a role when a function is
+ * given it, as AWS does. */
+int auth_role_trusts(nb_ctx_t *ctx, struct store_txn *t, const char *role_arn, const char *service,
+                     const char *source_arn);
+
 /* The value of tag (case-insensitive key) in tags ({key: value}, may be NULL)
  * as a one-value condition-key answer in req->arena: 1 when present, else 0.
  * For aws:ResourceTag/, aws:PrincipalTag/ and aws:RequestTag/ lookups. */

@@ -12,8 +12,19 @@
  * destination. Destinations: a Lambda function ARN gets the record as a new
  * Event; any other destination, and failures with no destination, go to the
  * dead-letter keyspace lambda.dlq (NAME\0ms\0id), listed by
- * `nimbus dead-letters [NAME]`: nothing is dropped silently. */
+ * `nimbus dead-letters [NAME]`: nothing is dropped silently.
+ *
+ * A delivery (destination or DeadLetterConfig target) is made with the
+ * execution role's permissions at delivery time, as on AWS: the role the
+ * invocation ran with is asked again (auth_role_allowed, src/auth) whether it
+ * may invoke the function / send to the queue / publish to the topic / put
+ * the event. A role no longer allowed (its policy changed since the
+ * configuration was accepted) gets nothing delivered — a function destination
+ * is not invoked — and the record is kept in lambda.dlq with a
+ * "deliveryFailure" and logged instead (AWS counts it in its
+ * DestinationDeliveryFailures / DeadLetterErrors metrics). */
 #include "lambda/lambda_int.h"
+#include "auth/enforce.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -152,6 +163,60 @@ static void put_dlq(store_txn_t *t, const char *name, const char *id, json_t *re
     nb_buf_free(&k);
 }
 
+/* The execution role the invocation ran with: the executed version's (a
+ * version keeps the role it was published with), else the function's.
+ * Borrowed from fnrec or *hold (caller decrefs *hold). */
+static const char *exec_role(store_txn_t *t, json_t *fnrec, const lambda_result_t *r, json_t **hold)
+{
+    *hold = NULL;
+    const char *ev = r ? r->executed_version : NULL;
+    if (ev && strcmp(ev, "$LATEST") != 0) {
+        *hold = lambda__get_fn_version(t, json_string_value(json_object_get(json_object_get(fnrec, "cfg"),
+                                                                              "FunctionName")), ev, NULL);
+        const char *role = json_string_value(json_object_get(json_object_get(*hold, "cfg"), "Role"));
+        if (role) return role;
+    }
+    return json_string_value(json_object_get(json_object_get(fnrec, "cfg"), "Role"));
+}
+
+/* NULL when the execution role the invocation ran with (exec_role) may
+ * deliver to arn now, else why not (caller frees): the destination's action on
+ * it (a function by its canonical ARN) evaluated by src/auth over the role's
+ * current policies. Types nimbus does not know are not checked. With --auth
+ * open nothing is enforced. */
+static char *delivery_denied(store_txn_t *t, json_t *fnrec, const lambda_result_t *r, const char *arn)
+{
+    static const struct { const char *prefix, *action, *verb; } kinds[] = {
+        {"arn:aws:lambda:", "lambda:InvokeFunction", "InvokeFunction"},
+        {"arn:aws:sqs:", "sqs:SendMessage", "SendMessage"},
+        {"arn:aws:sns:", "sns:Publish", "Publish"},
+        {"arn:aws:events:", "events:PutEvents", "PutEvents"},
+    };
+    if (!arn || lambda__svc.ctx->cfg->auth_open) return NULL;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strncmp(arn, kinds[i].prefix, strlen(kinds[i].prefix)) != 0) continue;
+        char *res = NULL;
+        if (i == 0) {
+            char tname[LAMBDA_NAME_MAX + 1], tqual[130];
+            if (lambda__parse_fn(arn, tname, tqual) == 0) res = lambda__fn_arn(tname, tqual);
+        }
+        json_t *hold;
+        const char *role = exec_role(t, fnrec, r, &hold);
+        int ok = auth_role_allowed(lambda__svc.ctx, t, role, kinds[i].action, res ? res : arn);
+        free(res);
+        char *why = NULL;
+        if (!ok) {
+            nb_buf_t b = NB_BUF_INIT;
+            nb_buf_printf(&b, "AccessDenied: the function execution role %s does not have permissions to call %s "
+                          "on %s", role ? role : "(none)", kinds[i].verb, arn);
+            why = nb_buf_take(&b, NULL);
+        }
+        json_decref(hold);
+        return why;
+    }
+    return NULL;
+}
+
 /* The function's DeadLetterConfig (an SQS queue or SNS topic) gets the event
  * itself with Lambda's message attributes; recorded in lambda.dlq until those
  * services exist. */
@@ -169,6 +234,13 @@ static void dead_letter(store_txn_t *t, json_t *ev, json_t *fnrec, const lambda_
     char ts[40];
     nb_iso8601_ms(nb_wall_ms(), ts, sizeof ts);
     json_object_set_new(rec, "timestamp", json_string(ts));
+    char *why = delivery_denied(t, fnrec, r, target);
+    if (why) {
+        nb_log_warn("lambda", "async event %s of %s: dead-letter target not sent: %s", id,
+                    json_string_value(json_object_get(ev, "fn")), why);
+        json_object_set_new(rec, "deliveryFailure", json_string(why));
+        free(why);
+    }
     nb_buf_t key = NB_BUF_INIT;
     nb_buf_printf(&key, "%s-dlq", id);
     put_dlq(t, json_string_value(json_object_get(ev, "fn")), key.data, rec);
@@ -204,8 +276,17 @@ static void deliver_destination(store_txn_t *t, json_t *ev, json_t *fnrec, const
         json_object_set_new(json_object_get(rec, "responseContext"), "functionError", json_string(r->function_error));
     if (r && r->error == NB_OK) json_object_set_new(rec, "responsePayload", as_json(r->payload, r->payload_len));
     else if (r) json_object_set_new(rec, "responsePayload", json_pack("{s:s}", "errorMessage", r->error_message));
+    char *why = delivery_denied(t, fnrec, r, arn);
     char tname[LAMBDA_NAME_MAX + 1], tqual[130];
-    if (arn && strstr(arn, ":lambda:") && strstr(arn, ":function:") && lambda__parse_fn(arn, tname, tqual) == 0) {
+    if (why) {
+        /* not delivered: the role may no longer make this delivery */
+        json_object_set_new(rec, "destination", json_string(arn));
+        json_object_set_new(rec, "deliveryFailure", json_string(why));
+        put_dlq(t, name, json_string_value(json_object_get(ev, "id")), rec);
+        nb_log_warn("lambda", "async event %s of %s not delivered (%s): %s",
+                    json_string_value(json_object_get(ev, "id")), name, condition, why);
+        free(why);
+    } else if (arn && strstr(arn, ":lambda:") && strstr(arn, ":function:") && lambda__parse_fn(arn, tname, tqual) == 0) {
         char *s = json_dumps(rec, JSON_COMPACT);
         json_t *tev = new_event(NULL, tname, tqual, s, strlen(s));
         free(s);

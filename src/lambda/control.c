@@ -512,14 +512,16 @@ void lambda__op_delete_function(nb_req_t *req)
             lambda__err_not_found_fn(req, name, qual);
             return;
         }
-        /* its provisioned concurrency goes with it */
+        /* its provisioned concurrency and its resource policy go with it */
+        int changed = lambda__policy_forget(rec, name, qual);
         if (json_object_get(json_object_get(rec, "pc"), qual)) {
             json_object_del(json_object_get(rec, "pc"), qual);
-            lambda__put_json(t, LAMBDA_KS_FN, name, strlen(name), rec);
+            changed = 1;
             lambda_fn_t *fn = lambda__fn_get(name, 0);
             lambda_pool_t *pool = fn ? lambda__pool_get(fn, qual, 0) : NULL;
             if (pool) lambda__pool_set_provisioned(pool, 0);
         }
+        if (changed) lambda__put_json(t, LAMBDA_KS_FN, name, strlen(name), rec);
         json_decref(rec);
         lambda__pool_invalidate(name, qual);
         lambda__commit_reply_then(req, t, 204, NULL, gc_after, nb_xstrdup(name));

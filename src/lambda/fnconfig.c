@@ -3,6 +3,7 @@
  * error names and messages, and turning a stored configuration into the
  * parsed form instances are started from (lambda_fnconf_t). */
 #include "lambda/lambda_int.h"
+#include "auth/enforce.h"
 #include "core/alloc.h"
 #include "lambda/logfmt.h"
 #include "logs/logs.h"
@@ -269,6 +270,16 @@ int lambda__apply_config(nb_req_t *req, store_txn_t *t, json_t *body, json_t *cf
         if (!r || strncmp(r, "arn:", 4) != 0 || !strstr(r, ":role/"))
             return validation(req, NULL, r ? r : "", "role",
                               "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
+        /* as on AWS, a role Lambda may not assume (missing, of another
+         * account, or whose trust policy does not let lambda.amazonaws.com
+         * assume it) is refused up front; an instance's credentials check the
+         * trust again, for a role changed later (Runtime.InvalidRole) */
+        if (!req->ctx->cfg->auth_open &&
+            !auth_role_trusts(req->ctx, t, r, "lambda.amazonaws.com",
+                              json_string_value(json_object_get(cfg, "FunctionArn")))) {
+            lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "The role defined for the function cannot be assumed by Lambda.");
+            return -1;
+        }
         json_object_set(cfg, "Role", v);
     } else if (creating) {
         return validation(req, NULL, "null", "role", "Member must not be null");

@@ -225,6 +225,16 @@ int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qu
  * policy on a function holds however a request names it. -1 (nothing
  * written) when in names no function of ours. */
 int lambda__fn_resource(nb_req_t *req, const char *in, nb_buf_t *out);
+/* The same for an operation on a function as a whole (its code, configuration,
+ * versions, aliases, concurrency, tags): the unqualified ARN, whatever
+ * qualifier in carries — the handler acts on the function, not on it. */
+int lambda__fn_resource_unqualified(nb_req_t *req, const char *in, nb_buf_t *out);
+/* The same for an operation that takes a Qualifier (Invoke, GetFunction, the
+ * policy, provisioned concurrency, event invoke config): the ARN as the
+ * request names it, as AWS authorizes — ":QUAL" from the name or, else, from
+ * qualifier (the Qualifier parameter, may be NULL or ""). -1 also when
+ * qualifier is malformed or differs from the name's (the handler refuses it). */
+int lambda__fn_resource_qualified(nb_req_t *req, const char *in, const char *qualifier, nb_buf_t *out);
 int lambda__valid_name(const char *s);
 int lambda__valid_qualifier(const char *s);
 int lambda__is_version(const char *q);   /* "$LATEST" or digits */
@@ -241,6 +251,13 @@ int lambda__pathf(char *out, size_t cap, const char *fmt, ...) __attribute__((fo
 void lambda__err(nb_req_t *req, nb_err_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void lambda__err_not_found_fn(nb_req_t *req, const char *name, const char *qual);
+
+/* --- settings.c ----------------------------------------------------------- */
+/* Drop the resource policy of version or alias qual from the function record
+ * rec (its AddPermission statements on NAME:QUAL), as Lambda deletes a
+ * version's or alias's policy with it: a version or alias made again under
+ * that name starts with none. 1 when rec changed (the caller writes it). */
+int lambda__policy_forget(json_t *rec, const char *name, const char *qual);
 
 /* --- fnconfig.c: FunctionConfiguration ------------------------------------ */
 /* Validate the mutable configuration fields present in body (Create: all the

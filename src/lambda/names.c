@@ -106,13 +106,35 @@ int lambda__parse_fn(const char *in, char name_out[LAMBDA_NAME_MAX + 1], char qu
 /* The authorizer's view: the request's own configuration, so that deriving a
  * resource needs nothing of the service's state (the edge and its fuzz target
  * call it before, or without, Lambda's init). */
-int lambda__fn_resource(nb_req_t *req, const char *in, nb_buf_t *out)
+static int fn_resource(nb_req_t *req, const char *in, int mode, const char *qualifier, nb_buf_t *out)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
     if (!in || parse_fn(req->ctx->cfg, in, name, qual) != 0) return -1;
+    if (mode == 0) {
+        *qual = 0;
+    } else if (mode == 2 && qualifier && *qualifier) {
+        /* the handler refuses a Qualifier that is malformed or differs from the name's */
+        if (!lambda__valid_qualifier(qualifier) || (*qual && strcmp(qual, qualifier) != 0)) return -1;
+        snprintf(qual, sizeof qual, "%s", qualifier);
+    }
     nb_buf_printf(out, "arn:aws:lambda:%s:%s:function:%s", req->ctx->cfg->region, req->ctx->cfg->account, name);
     if (*qual) nb_buf_printf(out, ":%s", qual);
     return 0;
+}
+
+int lambda__fn_resource(nb_req_t *req, const char *in, nb_buf_t *out)
+{
+    return fn_resource(req, in, 1, NULL, out);
+}
+
+int lambda__fn_resource_unqualified(nb_req_t *req, const char *in, nb_buf_t *out)
+{
+    return fn_resource(req, in, 0, NULL, out);
+}
+
+int lambda__fn_resource_qualified(nb_req_t *req, const char *in, const char *qualifier, nb_buf_t *out)
+{
+    return fn_resource(req, in, 2, qualifier, out);
 }
 
 char *lambda__fn_arn(const char *name, const char *qual)

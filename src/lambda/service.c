@@ -20,36 +20,55 @@
 #include <unistd.h>
 
 /* A function is authorized by its canonical ARN however the request names it
- * (name, name:qualifier, partial or full ARN): lambda__fn_resource. */
-static int fn_arn(nb_req_t *req, nb_buf_t *out)
+ * (name, name:qualifier, partial or full ARN). As on AWS, an operation that
+ * takes a Qualifier is authorized on the ARN the request names — the version's
+ * or alias's (arn:...:function:NAME:QUAL) when a qualifier is given in the name
+ * or in Qualifier, the unqualified ARN only when none is: a grant on
+ * function:F:prod lets its holder invoke the alias and nothing else, and one on
+ * function:F does not reach F:prod. Every other operation acts on the function
+ * as a whole and is authorized on its unqualified ARN, whatever qualifier the
+ * name carries. */
+static const char *fn_name(nb_req_t *req)
 {
     const char *fn = nb_req_param(req, "FunctionName");
     if (!fn && req->json) fn = json_string_value(json_object_get(req->json, "FunctionName"));
-    return lambda__fn_resource(req, fn, out);
+    return fn;
 }
 
-/* Tag operations: the function ARN in the path, canonical likewise. */
+static int fn_arn(nb_req_t *req, nb_buf_t *out)
+{
+    return lambda__fn_resource_unqualified(req, fn_name(req), out);
+}
+
+static int qual_arn(nb_req_t *req, nb_buf_t *out)
+{
+    return lambda__fn_resource_qualified(req, fn_name(req), nb_req_qparam(req, "Qualifier"), out);
+}
+
+/* Tag operations: the function ARN in the path, canonical and unqualified
+ * likewise (tags belong to the function). */
 static int tag_arn(nb_req_t *req, nb_buf_t *out)
 {
-    return lambda__fn_resource(req, nb_req_param(req, "ARN"), out);
+    return lambda__fn_resource_unqualified(req, nb_req_param(req, "ARN"), out);
 }
 
 #define FN_ARN "*", fn_arn
+#define QUAL_ARN "*", qual_arn
 #define LAYER_ARN "arn:aws:lambda:{region}:{account}:layer:{LayerName}"
 
 static const nb_op_t ops[] = {
     {"CreateFunction", lambda__op_create_function, "lambda:CreateFunction", FN_ARN, "POST /2015-03-31/functions", 0},
     {"ListFunctions", lambda__op_list_functions, "lambda:ListFunctions", "*", NULL, "GET /2015-03-31/functions/", 0},
-    {"GetFunction", lambda__op_get_function, "lambda:GetFunction", FN_ARN, "GET /2015-03-31/functions/{FunctionName}", 0},
-    {"GetFunctionConfiguration", lambda__op_get_function_configuration, "lambda:GetFunctionConfiguration", FN_ARN,
+    {"GetFunction", lambda__op_get_function, "lambda:GetFunction", QUAL_ARN, "GET /2015-03-31/functions/{FunctionName}", 0},
+    {"GetFunctionConfiguration", lambda__op_get_function_configuration, "lambda:GetFunctionConfiguration", QUAL_ARN,
      "GET /2015-03-31/functions/{FunctionName}/configuration", 0},
     {"UpdateFunctionCode", lambda__op_update_function_code, "lambda:UpdateFunctionCode", FN_ARN,
      "PUT /2015-03-31/functions/{FunctionName}/code", 0},
     {"UpdateFunctionConfiguration", lambda__op_update_function_configuration, "lambda:UpdateFunctionConfiguration",
      FN_ARN, "PUT /2015-03-31/functions/{FunctionName}/configuration", 0},
-    {"DeleteFunction", lambda__op_delete_function, "lambda:DeleteFunction", FN_ARN,
+    {"DeleteFunction", lambda__op_delete_function, "lambda:DeleteFunction", QUAL_ARN,
      "DELETE /2015-03-31/functions/{FunctionName}", 0},
-    {"Invoke", lambda__op_invoke, "lambda:InvokeFunction", FN_ARN,
+    {"Invoke", lambda__op_invoke, "lambda:InvokeFunction", QUAL_ARN,
      "POST /2015-03-31/functions/{FunctionName}/invocations", NB_OP_RAW_BODY},
     {"PublishVersion", lambda__op_publish_version, "lambda:PublishVersion", FN_ARN,
      "POST /2015-03-31/functions/{FunctionName}/versions", 0},
@@ -71,19 +90,19 @@ static const nb_op_t ops[] = {
      "GET /2019-09-30/functions/{FunctionName}/concurrency", 0},
     {"DeleteFunctionConcurrency", lambda__op_delete_concurrency, "lambda:DeleteFunctionConcurrency", FN_ARN,
      "DELETE /2017-10-31/functions/{FunctionName}/concurrency", 0},
-    {"PutProvisionedConcurrencyConfig", lambda__op_put_pc, "lambda:PutProvisionedConcurrencyConfig", FN_ARN,
+    {"PutProvisionedConcurrencyConfig", lambda__op_put_pc, "lambda:PutProvisionedConcurrencyConfig", QUAL_ARN,
      "PUT /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
-    {"GetProvisionedConcurrencyConfig", lambda__op_get_pc, "lambda:GetProvisionedConcurrencyConfig", FN_ARN,
+    {"GetProvisionedConcurrencyConfig", lambda__op_get_pc, "lambda:GetProvisionedConcurrencyConfig", QUAL_ARN,
      "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
-    {"DeleteProvisionedConcurrencyConfig", lambda__op_delete_pc, "lambda:DeleteProvisionedConcurrencyConfig", FN_ARN,
+    {"DeleteProvisionedConcurrencyConfig", lambda__op_delete_pc, "lambda:DeleteProvisionedConcurrencyConfig", QUAL_ARN,
      "DELETE /2019-09-30/functions/{FunctionName}/provisioned-concurrency", 0},
-    {"PutFunctionEventInvokeConfig", lambda__op_put_eic, "lambda:PutFunctionEventInvokeConfig", FN_ARN,
+    {"PutFunctionEventInvokeConfig", lambda__op_put_eic, "lambda:PutFunctionEventInvokeConfig", QUAL_ARN,
      "PUT /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
-    {"UpdateFunctionEventInvokeConfig", lambda__op_update_eic, "lambda:UpdateFunctionEventInvokeConfig", FN_ARN,
+    {"UpdateFunctionEventInvokeConfig", lambda__op_update_eic, "lambda:UpdateFunctionEventInvokeConfig", QUAL_ARN,
      "POST /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
-    {"GetFunctionEventInvokeConfig", lambda__op_get_eic, "lambda:GetFunctionEventInvokeConfig", FN_ARN,
+    {"GetFunctionEventInvokeConfig", lambda__op_get_eic, "lambda:GetFunctionEventInvokeConfig", QUAL_ARN,
      "GET /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
-    {"DeleteFunctionEventInvokeConfig", lambda__op_delete_eic, "lambda:DeleteFunctionEventInvokeConfig", FN_ARN,
+    {"DeleteFunctionEventInvokeConfig", lambda__op_delete_eic, "lambda:DeleteFunctionEventInvokeConfig", QUAL_ARN,
      "DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config", 0},
     {"PublishLayerVersion", lambda__op_publish_layer, "lambda:PublishLayerVersion", LAYER_ARN, NULL,
      "POST /2018-10-31/layers/{LayerName}/versions", 0},
@@ -94,21 +113,21 @@ static const nb_op_t ops[] = {
     {"DeleteLayerVersion", lambda__op_delete_layer, "lambda:DeleteLayerVersion", LAYER_ARN ":{VersionNumber}", NULL,
      "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 0},
     {"ListLayers", lambda__op_list_layers, "lambda:ListLayers", "*", NULL, "GET /2018-10-31/layers", 0},
-    {"AddPermission", lambda__op_add_permission, "lambda:AddPermission", FN_ARN,
+    {"AddPermission", lambda__op_add_permission, "lambda:AddPermission", QUAL_ARN,
      "POST /2015-03-31/functions/{FunctionName}/policy", 0},
-    {"RemovePermission", lambda__op_remove_permission, "lambda:RemovePermission", FN_ARN,
+    {"RemovePermission", lambda__op_remove_permission, "lambda:RemovePermission", QUAL_ARN,
      "DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}", 0},
-    {"GetPolicy", lambda__op_get_policy, "lambda:GetPolicy", FN_ARN,
+    {"GetPolicy", lambda__op_get_policy, "lambda:GetPolicy", QUAL_ARN,
      "GET /2015-03-31/functions/{FunctionName}/policy", 0},
     {"GetAccountSettings", lambda__op_get_account_settings, "lambda:GetAccountSettings", "*", NULL,
      "GET /2016-08-19/account-settings/", 0},
-    {"NimbusGetFunctionPackage", lambda__op_get_package, "lambda:GetFunction", FN_ARN,
+    {"NimbusGetFunctionPackage", lambda__op_get_package, "lambda:GetFunction", QUAL_ARN,
      "GET /2015-03-31/functions/{FunctionName}/package/{Package}", NB_OP_NO_AUTH},
     {"NimbusGetLayerPackage", lambda__op_get_layer_package, "lambda:GetLayerVersion", LAYER_ARN ":{VersionNumber}",
      NULL, "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/package/{Package}", NB_OP_NO_AUTH},
     {"GetFunctionCodeSigningConfig", lambda__op_get_code_signing, "lambda:GetFunctionCodeSigningConfig", FN_ARN,
      "GET /2020-06-30/functions/{FunctionName}/code-signing-config", 0},
-    {"GetFunctionUrlConfig", lambda__op_get_url_config, "lambda:GetFunctionUrlConfig", FN_ARN,
+    {"GetFunctionUrlConfig", lambda__op_get_url_config, "lambda:GetFunctionUrlConfig", QUAL_ARN,
      "GET /2021-10-31/functions/{FunctionName}/url", 0},
     {"ListFunctionEventInvokeConfigs", lambda__op_list_eic, "lambda:ListFunctionEventInvokeConfigs", FN_ARN,
      "GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", 0},

@@ -282,6 +282,7 @@ static int dest_denied(nb_req_t *req, store_txn_t *t, json_t *rec, json_t *dc)
 {
     const char *role = json_string_value(json_object_get(json_object_get(rec, "cfg"), "Role"));
     const char *which[] = {"OnSuccess", "OnFailure"};
+    if (req->ctx->cfg->auth_open) return 0;   /* nothing is enforced (delivery is not checked either) */
     for (int i = 0; i < 2; i++) {
         const char *arn = json_string_value(json_object_get(json_object_get(dc, which[i]), "Destination"));
         if (!arn || strncmp(arn, "arn:aws:lambda:", 15) != 0) continue;
@@ -383,6 +384,33 @@ void lambda__op_delete_eic(nb_req_t *req)
 
 /* --- resource policy --------------------------------------------------------------------- */
 
+/* One array holds the statements of the function's policies: each statement's
+ * Resource is the ARN AddPermission was given — the unqualified function's, or
+ * a version's or alias's (Qualifier) — so the central evaluator applies it to
+ * requests naming exactly that ARN, as AWS keeps one policy per qualifier.
+ * GetPolicy, RemovePermission and a statement id's uniqueness are per
+ * qualifier likewise. */
+static int stmt_on(json_t *st, const char *arn)
+{
+    const char *r = json_string_value(json_object_get(st, "Resource"));
+    return r && strcmp(r, arn) == 0;
+}
+
+int lambda__policy_forget(json_t *rec, const char *name, const char *qual)
+{
+    json_t *pol = json_object_get(rec, "policy");
+    char *arn = lambda__fn_arn(name, qual);
+    int changed = 0;
+    for (size_t i = json_array_size(pol); i-- > 0;) {
+        if (stmt_on(json_array_get(pol, i), arn)) {
+            json_array_remove(pol, i);
+            changed = 1;
+        }
+    }
+    free(arn);
+    return changed;
+}
+
 void lambda__op_add_permission(nb_req_t *req)
 {
     char name[LAMBDA_NAME_MAX + 1], qual[130];
@@ -397,12 +425,30 @@ void lambda__op_add_permission(nb_req_t *req)
     store_txn_t *t;
     json_t *rec = load(req, 1, &t, name, qual);
     if (!rec) return;
+    if (strcmp(qual, "$LATEST") == 0) {
+        json_decref(rec);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "We currently do not support adding policies for $LATEST.");
+        return;
+    }
+    if (*qual) {
+        json_t *v = lambda__get_fn_version(t, name, qual, NULL);
+        if (!v) {
+            json_decref(rec);
+            store_abort(t);
+            lambda__err_not_found_fn(req, name, qual);
+            return;
+        }
+        json_decref(v);
+    }
+    char *arn = lambda__fn_arn(name, qual);
     json_t *pol = json_object_get(rec, "policy");
     if (!pol) { pol = json_array(); json_object_set_new(rec, "policy", pol); }
     size_t i;
     json_t *s;
     json_array_foreach(pol, i, s) {
-        if (strcmp(json_string_value(json_object_get(s, "Sid")), sid) == 0) {
+        if (stmt_on(s, arn) && strcmp(json_string_value(json_object_get(s, "Sid")), sid) == 0) {
+            free(arn);
             json_decref(rec);
             store_abort(t);
             lambda__err(req, LAMBDA_ERR_CONFLICT, "The statement id (%s) provided already exists. Please provide a new "
@@ -410,7 +456,6 @@ void lambda__op_add_permission(nb_req_t *req)
             return;
         }
     }
-    char *arn = lambda__fn_arn(name, qual);
     json_t *pr = strchr(principal, '.') ? json_pack("{s:s}", "Service", principal)
                : strcmp(principal, "*") == 0 ? json_string("*") : json_pack("{s:s}", "AWS", principal);
     json_t *st = json_pack("{s:s,s:s,s:o,s:s,s:s}", "Sid", sid, "Effect", "Allow", "Principal", pr, "Action", action,
@@ -440,17 +485,19 @@ void lambda__op_remove_permission(nb_req_t *req)
     store_txn_t *t;
     json_t *rec = load(req, 1, &t, name, qual);
     if (!rec) return;
+    char *arn = lambda__fn_arn(name, qual);
     json_t *pol = json_object_get(rec, "policy");
     size_t i;
     json_t *s;
     int found = 0;
     json_array_foreach(pol, i, s) {
-        if (sid && strcmp(json_string_value(json_object_get(s, "Sid")), sid) == 0) {
+        if (sid && stmt_on(s, arn) && strcmp(json_string_value(json_object_get(s, "Sid")), sid) == 0) {
             json_array_remove(pol, i);
             found = 1;
             break;
         }
     }
+    free(arn);
     if (!found) {
         json_decref(rec);
         store_abort(t);
@@ -469,13 +516,21 @@ void lambda__op_get_policy(nb_req_t *req)
     json_t *rec = load(req, 0, &t, name, qual);
     if (!rec) return;
     store_abort(t);
-    json_t *pol = json_object_get(rec, "policy");
-    if (!pol || !json_array_size(pol)) {
+    char *arn = lambda__fn_arn(name, qual);
+    json_t *pol = json_array();
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(rec, "policy"), i, s) {
+        if (stmt_on(s, arn)) json_array_append(pol, s);
+    }
+    free(arn);
+    if (!json_array_size(pol)) {
+        json_decref(pol);
         json_decref(rec);
         lambda__err(req, LAMBDA_ERR_NOT_FOUND, "The resource you requested does not exist.");
         return;
     }
-    json_t *doc = json_pack("{s:s,s:s,s:O}", "Version", "2012-10-17", "Id", "default", "Statement", pol);
+    json_t *doc = json_pack("{s:s,s:s,s:o}", "Version", "2012-10-17", "Id", "default", "Statement", pol);
     char *txt = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     json_t *out = json_pack("{s:s,s:O}", "Policy", txt, "RevisionId",

@@ -348,6 +348,16 @@ void lambda__op_delete_alias(nb_req_t *req)
     lambda__pair_key(&k, name, alias_name ? alias_name : "");
     store_del(t, LAMBDA_KS_ALIAS, k.data, k.len);   /* deleting a missing alias succeeds, as on Lambda */
     nb_buf_free(&k);
+    /* its resource policy goes with it */
+    json_t *rec = alias_name && lambda__valid_qualifier(alias_name) ? lambda__get_fn(t, name) : NULL;
+    if (rec && lambda__policy_forget(rec, name, alias_name) &&
+        lambda__put_json(t, LAMBDA_KS_FN, name, strlen(name), rec) != STORE_OK) {
+        json_decref(rec);
+        store_abort(t);
+        lambda__err(req, LAMBDA_ERR_SERVICE, "storage failure");
+        return;
+    }
+    json_decref(rec);
     lambda__commit_reply(req, t, 204, NULL);
 }
 

@@ -85,6 +85,42 @@ TEST(arns)
     free(a);
 }
 
+/* The ARN IAM authorizes (resource_fn): qualified as the request names it for
+ * operations that take a Qualifier, unqualified for whole-function ones. */
+static const char *resource_of(int mode, const char *name, const char *qualifier, nb_buf_t *b)
+{
+    nb_req_t req = {.ctx = &ctx};
+    nb_buf_clear(b);
+    int rc = mode == 0 ? lambda__fn_resource_unqualified(&req, name, b)
+           : mode == 1 ? lambda__fn_resource(&req, name, b)
+                       : lambda__fn_resource_qualified(&req, name, qualifier, b);
+    if (rc != 0) return "(none)";
+    nb_buf_putc(b, 0);
+    return (const char *)b->data;
+}
+
+TEST(authorized_function_arns)
+{
+    setup_ctx();
+    nb_buf_t b = NB_BUF_INIT;
+#define FN "arn:aws:lambda:us-east-1:000000000000:function:"
+    ASSERT_STREQ(resource_of(2, "f", "prod", &b), FN "f:prod");
+    ASSERT_STREQ(resource_of(2, "f", "$LATEST", &b), FN "f:$LATEST");
+    ASSERT_STREQ(resource_of(2, "f:prod", NULL, &b), FN "f:prod");
+    ASSERT_STREQ(resource_of(2, "f:prod", "prod", &b), FN "f:prod");
+    ASSERT_STREQ(resource_of(2, FN "f", "7", &b), FN "f:7");
+    ASSERT_STREQ(resource_of(2, "000000000000:function:f", "", &b), FN "f");
+    ASSERT_STREQ(resource_of(2, "f", NULL, &b), FN "f");
+    ASSERT_STREQ(resource_of(2, "f:prod", "1", &b), "(none)");      /* differs from the name's */
+    ASSERT_STREQ(resource_of(2, "f", "a:b", &b), "(none)");         /* malformed */
+    ASSERT_STREQ(resource_of(0, "f:prod", NULL, &b), FN "f");
+    ASSERT_STREQ(resource_of(0, FN "f:3", NULL, &b), FN "f");
+    ASSERT_STREQ(resource_of(1, FN "f:3", NULL, &b), FN "f:3");
+    ASSERT_STREQ(resource_of(0, "arn:aws:lambda:eu-west-1:000000000000:function:f", NULL, &b), "(none)");
+#undef FN
+    nb_buf_free(&b);
+}
+
 TEST(sha256_vector)
 {
     char hex[65], b64[45];
