@@ -125,7 +125,8 @@ static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
 }
 
 /* sts:AssumeRole: the role's trust policy acts as its resource policy. Read
- * through t. */
+ * through t. Only the role whose stored ARN is exactly arn (as STS's own
+ * lookup): a name alone would match another account's or path's ARN. */
 static iam_policy_t *trust_policy_in(store_txn_t *t, const char *arn)
 {
     const char *r = strstr(arn, ":role/");
@@ -137,7 +138,9 @@ static iam_policy_t *trust_policy_in(store_txn_t *t, const char *arn)
     if (store_get(t, AUTH_KS_ROLES, name, strlen(name), &v, &vl) == STORE_OK) {
         json_t *rec = json_loadb(v, vl, 0, NULL);
         const char *doc = json_string_value(json_object_get(rec, "AssumeRolePolicyDocument"));
+        const char *own = json_string_value(json_object_get(rec, "Arn"));
         char err[64];
+        if (own && strcmp(own, arn) != 0) doc = NULL;   /* another account's or path's role of that name */
         if (doc) p = iam_policy_cache_get(doc, strlen(doc), IAM_POLICY_TRUST, err, sizeof err);
         json_decref(rec);
     }
