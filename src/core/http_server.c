@@ -54,6 +54,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <uv.h>
 
@@ -1018,12 +1019,33 @@ int nb_http_is_upgrade(const nb_req_t *req)
     return ((const slot_t *)req)->is_upgrade;
 }
 
+/* Whether the peer's FIN (or a reset) already waits in the socket, unread:
+ * the loop learns of it only at its next poll, and a deferred decision can
+ * run before that poll (libuv runs due timers first; a handler's callback
+ * may itself run long). Input is read while a decision is pending unless
+ * bytes are held, so the FIN is normally next in the socket. A peek at the
+ * moment of the decision answers for the socket as it is, not as the loop
+ * last saw it. */
+static int peer_already_gone(conn_t *c)
+{
+    uv_os_fd_t fd;
+    if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0) return 1;
+    char b;
+    ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 nb_conn_t *nb_http_upgrade(nb_req_t *req, const nb_kv_t *headers, size_t n_headers,
                            nb_conn_data_fn on_data, nb_conn_close_fn on_close, void *arg)
 {
     slot_t *s = (slot_t *)req;
     conn_t *c = s->conn;
     if (!c || c->closing) { nb_arena_free(req->arena); return NULL; }
+    if (s->is_upgrade && s == c->q_head && !c->peer_eof && peer_already_gone(c)) {
+        c->peer_eof = 1;        /* as conn_eof would have, had the loop polled first */
+        c->close_after = 1;
+        io_read_stop(c);
+    }
     if (!s->is_upgrade || s != c->q_head || c->peer_eof || c->srv->stopping) {
         nb_http_send(req, 400, NULL, 0, NULL, 0);
         return NULL;

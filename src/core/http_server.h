@@ -89,8 +89,9 @@ int nb_http_is_upgrade(const nb_req_t *req);
  * request) goes to on_data; on_close runs exactly once when the connection
  * ends (peer close or reset, nb_conn_close, write error, server stop). req is
  * freed. Returns NULL (req freed, no callback will run) when the connection
- * is already gone or the request was not an upgrade at the head of its
- * connection. */
+ * is already gone, the client has finished sending (its EOF read, or waiting
+ * unread in the socket: answered 400, then closed) or the request was not an
+ * upgrade at the head of its connection. */
 nb_conn_t *nb_http_upgrade(nb_req_t *req, const nb_kv_t *headers, size_t n_headers,
                            nb_conn_data_fn on_data, nb_conn_close_fn on_close, void *arg);
 
