@@ -73,14 +73,57 @@ static json_t *input_json(ev_t *e)
 
 /* --- values -------------------------------------------------------------- */
 
+/* A double as Java's Double.toString writes it (Velocity runs on Java): the
+ * shortest digits that read back as d; plain decimal with at least one
+ * fractional digit for 1e-3 <= |d| < 1e7 ("0.1", "100.0"), else computerized
+ * scientific notation ("1.0E7", "1.25E-5"). */
+static void java_double(double d, nb_buf_t *out)
+{
+    if (isnan(d)) { nb_buf_puts(out, "NaN"); return; }
+    if (isinf(d)) { nb_buf_puts(out, d < 0 ? "-Infinity" : "Infinity"); return; }
+    if (d == 0) { nb_buf_puts(out, signbit(d) ? "-0.0" : "0.0"); return; }
+    char e[40];
+    for (int p = 0; p <= 16; p++) {   /* %.{p}e has p+1 significant digits */
+        snprintf(e, sizeof e, "%.*e", p, d);
+        if (strtod(e, NULL) == d) break;
+    }
+    /* e: [-]D[.DDD]e[+-]XX → digits and decimal exponent */
+    char digits[24];
+    size_t nd = 0;
+    const char *c = e;
+    if (*c == '-') { nb_buf_putc(out, '-'); c++; }
+    for (; *c && *c != 'e'; c++)
+        if (*c != '.') digits[nd++] = *c;
+    int exp10 = atoi(c + 1);
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    double a = fabs(d);
+    if (a >= 1e-3 && a < 1e7) {
+        if (exp10 < 0) {
+            nb_buf_puts(out, "0.");
+            for (int i = -1; i > exp10; i--) nb_buf_putc(out, '0');
+            nb_buf_append(out, digits, nd);
+        } else {
+            size_t intd = (size_t)exp10 + 1;
+            for (size_t i = 0; i < intd; i++) nb_buf_putc(out, i < nd ? digits[i] : '0');
+            nb_buf_putc(out, '.');
+            if (nd > intd) nb_buf_append(out, digits + intd, nd - intd);
+            else nb_buf_putc(out, '0');
+        }
+    } else {
+        nb_buf_putc(out, digits[0]);
+        nb_buf_putc(out, '.');
+        if (nd > 1) nb_buf_append(out, digits + 1, nd - 1);
+        else nb_buf_putc(out, '0');
+        nb_buf_printf(out, "E%d", exp10);
+    }
+}
+
 static void to_text(json_t *v, nb_buf_t *out)
 {
     if (json_is_string(v)) nb_buf_append(out, json_string_value(v), json_string_length(v));
     else if (json_is_integer(v)) nb_buf_printf(out, "%lld", (long long)json_integer_value(v));
     else if (json_is_real(v)) {
-        double d = json_real_value(v);
-        if (d == floor(d) && fabs(d) < 1e15) nb_buf_printf(out, "%.1f", d);
-        else nb_buf_printf(out, "%.17g", d);
+        java_double(json_real_value(v), out);
     } else if (json_is_true(v)) nb_buf_puts(out, "true");
     else if (json_is_false(v)) nb_buf_puts(out, "false");
     else if (json_is_object(v) || json_is_array(v)) {

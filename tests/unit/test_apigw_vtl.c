@@ -53,6 +53,21 @@ TEST(vtl_text_and_builtins)
     ASSERT_STREQ(run("${context.stage}x", body), "prodx");
 }
 
+/* Decimals print as Java's Double.toString: shortest round-trip digits,
+ * scientific notation outside [1e-3, 1e7). */
+TEST(vtl_decimals_print_as_java)
+{
+    const char *body = "{\"a\":0.1,\"b\":100.0,\"c\":10000000.0,\"d\":0.0001,\"e\":1.25e-5,"
+                       "\"f\":123456.789,\"g\":-2.5,\"h\":0.30000000000000004,\"i\":1e300,\"j\":0.001,"
+                       "\"k\":9999999.5,\"l\":-0.0}";
+    ASSERT_STREQ(run("$input.path('$.a')|$input.path('$.b')|$input.path('$.c')|$input.path('$.d')", body),
+                 "0.1|100.0|1.0E7|1.0E-4");
+    ASSERT_STREQ(run("$input.path('$.e')|$input.path('$.f')|$input.path('$.g')|$input.path('$.h')", body),
+                 "1.25E-5|123456.789|-2.5|0.30000000000000004");
+    ASSERT_STREQ(run("$input.path('$.i')|$input.path('$.j')|$input.path('$.k')|$input.path('$.l')", body),
+                 "1.0E300|0.001|9999999.5|-0.0");
+}
+
 TEST(vtl_directives)
 {
     const char *body = "{\"items\":[{\"id\":1},{\"id\":2},{\"id\":3}],\"flag\":true}";
