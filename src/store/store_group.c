@@ -108,12 +108,14 @@ static void sync_after(uv_work_t *req, int uvstatus)
     }
 }
 
-/* Append `from` to `to`, emptying from. */
+/* Append `from` to `to`; from is left empty, without a buffer (the group
+ * frees only a non-empty `waiting`). */
 static void waiters_move(waiters_t *to, waiters_t *from)
 {
     for (size_t i = 0; i < from->n; i++)
         waiters_push(to, from->v[i].cb, from->v[i].arg, from->v[i].status);
-    from->n = 0;
+    free(from->v);
+    *from = (waiters_t){ 0 };
 }
 
 /* Queue a sync covering everything in `waiting`, unless one is running.

@@ -9,7 +9,9 @@
  * thread only writes to the page cache. Every write transaction's puts and
  * deletes also go to the log, written (page cache) before the LMDB commit;
  * a commit is acknowledged (its callback called with STORE_OK) only after a
- * later fdatasync of the log completed. data.mdb is fdatasync'd by the
+ * later fdatasync of the log completed. The sync of a commit's record is
+ * queued as soon as the record is written, before the LMDB commit, which then
+ * runs beside the fdatasync (group flush hook: log; apply hook: commit). data.mdb is fdatasync'd by the
  * checkpoint (a worker job started when the log switches files, every
  * STORE_WAL_SWITCH bytes by default), at open after a replay, and at close. Opening
  * replays the log's live records (store_wal.h says why that is correct).
@@ -682,7 +684,10 @@ static void lmdb_close(void *impl)
  * the batch is committed — one page flush for all its commits — by
  * batch_flush():
  *
- *   sync about to start (group flush hook)  → flush, the sync covers it
+ *   sync about to start                     → its records to the log (group
+ *                                             flush hook: batch_log), the sync
+ *                                             queued, then the LMDB commit
+ *                                             beside it (apply hook: batch_apply)
  *   a read txn begins                       → flush first, so it sees every
  *                                             commit made before it
  *   LMDB_BATCH_MAX commits, or close        → flush
