@@ -901,7 +901,6 @@ static int lmdb_flush(void *ctx)
 {
     lmdb_store_t *b = ctx;
     int deferred = batch_log(b) || b->direct;
-    if (!b->prefill && store__wal_prefill_due(b->wal)) bg_start(b, &b->prefill, prefill_run, prefill_done);
     store__wal_prepare_sync(b->wal);
     return deferred;
 }
@@ -920,6 +919,7 @@ static void lmdb_apply(void *ctx)
         if (rc != 0) report("log switch", rc);
     }
     if (!b->ckpt && store__wal_old_live(b->wal)) bg_start(b, &b->ckpt, ckpt_run, ckpt_done);
+    if (!b->prefill && store__wal_prefill_due(b->wal)) bg_start(b, &b->prefill, prefill_run, prefill_done);
 }
 
 static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
