@@ -12,6 +12,10 @@
 # (default -g) into /tmp/ddb_cpu-PORT.perf. STRACE=1 counts the daemon's
 # system calls over the run instead (`strace -c -f`: slows it down, so only
 # the counts per request mean anything) and prints them per request.
+# SYSCOUNT=1 counts a few system calls per request with `perf stat`
+# tracepoints instead (fdatasync, pwrite64, writev, futex, epoll_wait, read,
+# write): cheap enough not to change the timing that sets the group
+# commit's batch size, which strace does. CONNS=1 runs wrk with one thread.
 # CALLGRIND=1 runs the daemon under valgrind's callgrind, instrumented only
 # during the wrk run, and prints the user-space instructions per request —
 # a measure the other tenants do not move, for changes too small to show in
@@ -52,8 +56,14 @@ if [ -n "$STRACE" ]; then
   strace -c -f -p $pid -o "$data/strace" & spid=$!
   sleep 0.5
 fi
+if [ -n "$SYSCOUNT" ]; then
+  ev=""
+  for c in fdatasync pwrite64 writev futex epoll_wait read write; do ev="$ev,syscalls:sys_enter_$c"; done
+  perf stat -x, -e "${ev#,}" -p $pid -o "$data/pstat" & ppid=$!
+  sleep 0.2
+fi
 out=$(WRK_METHOD=POST WRK_HEADERS="$H|X-Amz-Target: DynamoDB_20120810.$OP" WRK_BODY_TEMPLATE="$BODY" WRK_KEYS=10000 \
-      wrk -t2 -c${CONNS:-32} -d${DUR:-5}s -s bench/wrk/report.lua http://127.0.0.1:$port/)
+      wrk -t$(( ${CONNS:-32} < 2 ? 1 : 2 )) -c${CONNS:-32} -d${DUR:-5}s -s bench/wrk/report.lua http://127.0.0.1:$port/)
 read -r u1 s1 < <(awk '{print $14, $15}' /proc/$pid/stat)
 ticks >"$data/t1"
 read -r v1 n1 < <(sw)
@@ -70,6 +80,11 @@ if [ -n "$STRACE" ]; then
   n=$(echo "$out" | grep RESULT | sed -E 's/.*"requests":([0-9]+).*/\1/')
   echo "system calls per request ($n requests):"
   awk -v n="$n" '$1 ~ /^[0-9.]+$/ && NF >= 5 { c = $4; name = $NF; printf "  %-20s %8.3f\n", name, c / n }' "$data/strace" | sort -k2 -nr
+fi
+if [ -n "$SYSCOUNT" ]; then
+  kill -INT $ppid; wait $ppid 2>/dev/null || true
+  n=$(echo "$out" | grep RESULT | sed -E 's/.*"requests":([0-9]+).*/\1/')
+  awk -F, -v n="$n" '$3 ~ /sys_enter_/ { sub(/.*sys_enter_/, "", $3); printf "  %-12s %7.3f per request\n", $3, $1 / n }' "$data/pstat"
 fi
 hz=$(getconf CLK_TCK)
 echo "$out" | grep RESULT | sed -E 's/.*"requests":([0-9]+).*"rps":([0-9.]+),"p50_us":([0-9]+),"p99_us":([0-9]+).*/\1 \2 \3 \4/' |

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The write path's value buffer is kept up to this capacity (bytes). */
+#define DDB_VAL_BUF_KEEP 65536
+
 void ddb_put_tnum(nb_buf_t *out, uint32_t tnum)
 {
     unsigned char b[4] = {(unsigned char)(tnum >> 24), (unsigned char)(tnum >> 16),
@@ -234,10 +237,16 @@ int ddb_item_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key,
     int rc;
     if (info) info->n_idx_touched = 0;
     if (new_item) {
-        nb_buf_t val = NB_BUF_INIT;
+        /* One buffer for the stored text, kept between writes (the store is
+         * used from the loop thread only): growing a fresh one to ~1 KB per
+         * put reallocated it four times, and its first large-bin request
+         * made malloc consolidate the fast bins jansson had just filled —
+         * ~2,000 instructions per PutItem (docs/PERFORMANCE.md). */
+        static nb_buf_t val = NB_BUF_INIT;
+        nb_buf_clear(&val);
         value_of(&val, new_item, (uint32_t)new_size);
         rc = store_put(txn, DDB_KS_ITEMS, key->data, key->len, val.data, val.len);
-        nb_buf_free(&val);
+        if (val.cap > DDB_VAL_BUF_KEEP) nb_buf_free(&val);
     } else if (old_exists) {
         rc = store_del(txn, DDB_KS_ITEMS, key->data, key->len);
         if (rc == STORE_NOTFOUND) rc = STORE_OK;

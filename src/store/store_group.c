@@ -41,6 +41,7 @@ struct store_group {
     uv_loop_t *loop;
     store_sync_fn sync;        /* NULL: no_sync */
     store_flush_fn flush;      /* NULL: commits are applied at once */
+    store_apply_fn apply;      /* NULL: flush applied them */
     void *ctx;
     waiters_t waiting;         /* added, not covered by a started sync */
     sync_job_t *job;           /* in flight or running its callbacks */
@@ -107,14 +108,26 @@ static void sync_after(uv_work_t *req, int uvstatus)
     }
 }
 
+/* Append `from` to `to`; from is left empty, without a buffer (the group
+ * frees only a non-empty `waiting`). */
+static void waiters_move(waiters_t *to, waiters_t *from)
+{
+    for (size_t i = 0; i < from->n; i++)
+        waiters_push(to, from->v[i].cb, from->v[i].arg, from->v[i].status);
+    free(from->v);
+    *from = (waiters_t){ 0 };
+}
+
 /* Queue a sync covering everything in `waiting`, unless one is running.
- * The backend first applies the commits it deferred (flush), so that the
- * sync covers them. */
+ * The backend first makes the commits it deferred ready for it (flush), so
+ * that the sync covers them, then applies them while the sync runs (apply):
+ * what apply enqueues joins the sync just queued (the worker never reads
+ * job->batch, so the loop may still append to it). */
 static void group_start(store_group_t *g)
 {
     if (g->job || g->closing) return;
-    if (g->flush) g->flush(g->ctx);
-    if (g->job || g->waiting.n == 0) return;
+    int deferred = g->flush ? g->flush(g->ctx) : 0;
+    if (g->waiting.n == 0 && !deferred) return;
     sync_job_t *job = nb_xcalloc(1, sizeof *job);
     job->g = g;
     job->sync = g->sync;
@@ -124,14 +137,20 @@ static void group_start(store_group_t *g)
     if (uv_mutex_init(&job->mu) != 0 || uv_cond_init(&job->cv) != 0) abort();
     g->job = job;
     if (uv_queue_work(g->loop, &job->req, sync_work, sync_after) != 0) abort();
+    if (g->apply) {
+        g->apply(g->ctx);
+        waiters_move(&job->batch, &g->waiting);
+    }
 }
 
-store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, store_flush_fn flush, void *ctx)
+store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, store_flush_fn flush,
+                                store_apply_fn apply, void *ctx)
 {
     store_group_t *g = nb_xcalloc(1, sizeof *g);
     g->loop = loop;
     g->sync = sync;
     g->flush = flush;
+    g->apply = apply;
     g->ctx = ctx;
     return g;
 }
@@ -171,7 +190,8 @@ void store__group_close(store_group_t *g)
         g->job = NULL;
     }
     for (;;) {
-        if (g->flush) g->flush(g->ctx);
+        if (g->flush) (void)g->flush(g->ctx);
+        if (g->apply) g->apply(g->ctx);
         if (!g->waiting.n) break;
         waiters_t batch = g->waiting;
         g->waiting = (waiters_t){ 0 };

@@ -20,7 +20,10 @@
  *
  * Before every sync is queued the backend's flush hook runs: a backend that
  * applies commits made during a sync in one go (LMDB: one write transaction
- * for all of them) applies them there, so the sync covers them.
+ * for all of them) writes their log records there, so the sync covers them.
+ * Right after the sync is queued its apply hook runs: the backend applies
+ * those commits (LMDB's page write-out) while the worker syncs the log, so
+ * a commit's latency is the longer of the two, not their sum.
  *
  * All functions on the loop thread except the sync function itself. */
 #ifndef NB_STORE_GROUP_H
@@ -34,15 +37,25 @@ typedef struct store_group store_group_t;
  * STORE_OK or a store_status error. */
 typedef int (*store_sync_fn)(void *ctx);
 
-/* Loop thread, just before a sync is queued (and in close): apply commits
- * the backend deferred and hand their callbacks over with
- * store__group_enqueue(). Must not start a sync itself. */
-typedef void (*store_flush_fn)(void *ctx);
+/* Loop thread, just before a sync is queued (and in close): make the
+ * commits the backend deferred durable-to-be (what the coming sync covers:
+ * LMDB writes their log records) and hand over their callbacks with
+ * store__group_enqueue(), now or from the apply hook. Returns non-zero when
+ * it left work for the apply hook (a sync is then queued even if no
+ * callback waits yet). Must not start a sync itself. */
+typedef int (*store_flush_fn)(void *ctx);
+
+/* Loop thread, right after the sync that covers flush's work was queued
+ * (or right after flush when none was): apply what flush left, beside the
+ * sync. Callbacks it enqueues join that sync — so it may enqueue only
+ * commits whose durable part flush wrote. Must not start a sync itself. */
+typedef void (*store_apply_fn)(void *ctx);
 
 /* sync NULL: callbacks run on a later loop iteration without any sync
- * (store_options_t.no_sync). flush may be NULL. ctx borrowed until
+ * (store_options_t.no_sync). flush and apply may be NULL. ctx borrowed until
  * store__group_close. */
-store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, store_flush_fn flush, void *ctx);
+store_group_t *store__group_new(uv_loop_t *loop, store_sync_fn sync, store_flush_fn flush,
+                                store_apply_fn apply, void *ctx);
 
 /* A commit was applied: call cb(arg, status) once it is durable. cb NULL:
  * nothing to call, but the commit still counts as pending. */

@@ -9,7 +9,9 @@
  * thread only writes to the page cache. Every write transaction's puts and
  * deletes also go to the log, written (page cache) before the LMDB commit;
  * a commit is acknowledged (its callback called with STORE_OK) only after a
- * later fdatasync of the log completed. data.mdb is fdatasync'd by the
+ * later fdatasync of the log completed. The sync of a commit's record is
+ * queued as soon as the record is written, before the LMDB commit, which then
+ * runs beside the fdatasync (group flush hook: log; apply hook: commit). data.mdb is fdatasync'd by the
  * checkpoint (a worker job started when the log switches files, every
  * STORE_WAL_SWITCH bytes by default), at open after a replay, and at close. Opening
  * replays the log's live records (store_wal.h says why that is correct).
@@ -116,6 +118,10 @@ struct lmdb_store {
     MDB_dbi deep;              /* STORE_LMDB_LONG_DB: the chunks of long keys */
     lmdb_txn_t *writer;        /* the open write txn, or NULL */
     MDB_txn *batch;            /* deferred commits (see "batching" below), or NULL */
+    MDB_txn *applying;         /* a batch whose records lmdb_flush logged, for lmdb_apply */
+    MDB_txn *direct;           /* a top-level commit's txn, logged, for lmdb_apply */
+    pending_t direct_cb;       /* its durability callback */
+    int direct_rc;             /* its commit's result (a store_status) */
     size_t batch_n;            /* commits merged into batch */
     pending_t *pend;           /* their durability callbacks */
     size_t npend, cappend;
@@ -392,7 +398,8 @@ static int sync_dir(const char *path)
     return nb_fsync_dir(path) == 0 ? 0 : errno;
 }
 
-static void lmdb_flush(void *ctx);
+static int lmdb_flush(void *ctx);
+static void lmdb_apply(void *ctx);
 
 /* LMDB_DEFAULT_MAP, or NIMBUS_STORE_MAP_SIZE (bytes) when set: valgrind's
  * address-space manager refuses a 64 GiB mapping, so tests run under it set
@@ -600,7 +607,8 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         free(b);
         return s;
     }
-    b->group = store__group_new(loop, opts->no_sync || b->read_only ? NULL : lmdb_sync, lmdb_flush, b);
+    b->group = store__group_new(loop, opts->no_sync || b->read_only ? NULL : lmdb_sync,
+                                lmdb_flush, lmdb_apply, b);
     /* Enqueued, not started: the first commit's sync (or close) covers it.
      * Starting it here made the main thread wait for libuv's pool to come up
      * (uv_queue_work's once-initialisation: ~1.5 ms of a restart). Nothing
@@ -676,7 +684,10 @@ static void lmdb_close(void *impl)
  * the batch is committed — one page flush for all its commits — by
  * batch_flush():
  *
- *   sync about to start (group flush hook)  → flush, the sync covers it
+ *   sync about to start                     → its records to the log (group
+ *                                             flush hook: batch_log), the sync
+ *                                             queued, then the LMDB commit
+ *                                             beside it (apply hook: batch_apply)
  *   a read txn begins                       → flush first, so it sees every
  *                                             commit made before it
  *   LMDB_BATCH_MAX commits, or close        → flush
@@ -712,35 +723,70 @@ static void lmdb_close(void *impl)
 
 static int commit_err(lmdb_store_t *b, int rc);
 static void advance(lmdb_store_t *b);
+static int batch_done(lmdb_store_t *b, int st);
 
-/* Commit the batch; STORE_OK or the error its commits all got. */
-static int batch_flush(lmdb_store_t *b)
+/* Write the batch's sealed records to the log and keep the batch in
+ * b->applying for batch_apply (nothing may begin in between). 1 when there
+ * is a batch to apply; 0 when there was none, or it failed (its commits
+ * got the error). */
+static int batch_log(lmdb_store_t *b)
 {
-    if (!b->batch) return STORE_OK;
+    if (!b->batch) return 0;
     MDB_txn *p = b->batch;
     b->batch = NULL;
-    int rc = 0, st = STORE_OK;
-    if (b->batch_n && (rc = store__wal_write(b->wal)) != 0) {
-        mdb_txn_abort(p);              /* not logged: not applied either */
-        st = commit_err(b, rc);
-    } else if (b->batch_n) {
-        rc = mdb_txn_commit(p);        /* frees p, also on failure */
-        if (rc != 0) {
-            store__wal_unwrite(b->wal);
-            st = commit_err(b, rc);
-        }
-    } else {
+    if (!b->batch_n) {
         mdb_txn_abort(p);
+        b->nbfresh = 0;
+        return 0;
     }
-    if (rc == 0)
+    int rc = store__wal_write(b->wal);
+    if (rc != 0) {
+        mdb_txn_abort(p);              /* not logged: not applied either */
+        batch_done(b, commit_err(b, rc));
+        return 0;
+    }
+    b->applying = p;
+    return 1;
+}
+
+/* Commit the logged batch: its page write-out. On failure its records are
+ * cut off the log again, and that is synced here before any of its commits
+ * hears of the failure: a sync may already be running over those records
+ * (lmdb_apply runs beside it), and a commit reported failed must not come
+ * back at the next replay. STORE_OK or the error its commits all got. */
+static int batch_apply(lmdb_store_t *b)
+{
+    if (!b->applying) return STORE_OK;
+    MDB_txn *p = b->applying;
+    b->applying = NULL;
+    int rc = mdb_txn_commit(p);        /* frees p, also on failure */
+    if (rc == 0) {
         for (size_t i = 0; i < b->nbfresh; i++) b->ks[b->nks++] = b->bfresh[i];
+        return batch_done(b, STORE_OK);
+    }
+    store__wal_unwrite(b->wal);
+    int src = store__wal_sync_active(b->wal);
+    if (src != 0) report("log sync", src);
+    return batch_done(b, commit_err(b, rc));
+}
+
+/* The batch's end: its callbacks to the group with st. */
+static int batch_done(lmdb_store_t *b, int st)
+{
     b->nbfresh = 0;
     for (size_t i = 0; i < b->npend; i++) store__group_enqueue(b->group, b->pend[i].cb, b->pend[i].arg, st);
     b->npend = 0;
     b->batch_n = 0;
-    if (rc == 0) advance(b);
+    if (st == STORE_OK) advance(b);
     else if (b->lost) b->lost(b->lost_arg);
     return st;
+}
+
+/* Log and commit the batch at once (no sync involved); STORE_OK or the
+ * error its commits all got. */
+static int batch_flush(lmdb_store_t *b)
+{
+    return batch_log(b) ? batch_apply(b) : STORE_OK;
 }
 
 /* Apply one op of a batched commit's record again, in the new b->batch. */
@@ -828,20 +874,52 @@ static void lmdb_set_lost_hook(void *impl, void (*fn)(void *), void *arg)
     b->lost_arg = arg;
 }
 
-/* The group's flush hook: apply the batch (its records written to the log
- * first), switch log files and start a checkpoint when due, and fix what
- * the coming sync covers. */
-static void lmdb_flush(void *ctx)
+/* Commit b->direct, a top-level write txn whose record is in the log (the
+ * sync covering it possibly running already). Success: its callback goes
+ * to the group (the running sync's, when called from lmdb_apply). Failure:
+ * the record is cut off and that synced, as in batch_apply; the callback is
+ * dropped (lmdb_commit returns the error instead). Result in b->direct_rc. */
+static void direct_apply(lmdb_store_t *b)
+{
+    MDB_txn *mt = b->direct;
+    b->direct = NULL;
+    int rc = mdb_txn_commit(mt);       /* frees mt, also on failure */
+    if (rc != 0) {
+        store__wal_unwrite(b->wal);
+        int src = store__wal_sync_active(b->wal);
+        if (src != 0) report("log sync", src);
+        b->direct_rc = commit_err(b, rc);
+        return;
+    }
+    b->direct_rc = STORE_OK;
+    store__group_enqueue(b->group, b->direct_cb.cb, b->direct_cb.arg, STORE_OK);
+}
+
+/* The group's flush hook: write the batch's records to the log and fix
+ * what the coming sync covers. 1 when lmdb_apply has the batch to commit. */
+static int lmdb_flush(void *ctx)
 {
     lmdb_store_t *b = ctx;
-    (void)batch_flush(b);
+    int deferred = batch_log(b) || b->direct;
+    store__wal_prepare_sync(b->wal);
+    return deferred;
+}
+
+/* The group's apply hook, the sync of the batch's records queued: commit
+ * the batch (LMDB's page write-out, beside the log's fdatasync), then
+ * switch log files and start a checkpoint when due — only now, so that a
+ * checkpoint's data.mdb sync comes after every commit of the old file. */
+static void lmdb_apply(void *ctx)
+{
+    lmdb_store_t *b = ctx;
+    if (b->direct) direct_apply(b);
+    (void)batch_apply(b);
     if (!b->ckpt && store__wal_should_switch(b->wal)) {
         int rc = store__wal_switch(b->wal);
         if (rc != 0) report("log switch", rc);
     }
     if (!b->ckpt && store__wal_old_live(b->wal)) bg_start(b, &b->ckpt, ckpt_run, ckpt_done);
     if (!b->prefill && store__wal_prefill_due(b->wal)) bg_start(b, &b->prefill, prefill_run, prefill_done);
-    store__wal_prepare_sync(b->wal);
 }
 
 static int begin_write(lmdb_store_t *b, lmdb_txn_t **out)
@@ -1061,8 +1139,8 @@ static int commit_nested(lmdb_txn_t *t, store_durable_fn cb, void *arg)
     b->pend[b->npend++] = (pending_t){ cb, arg };
     b->batch_n++;
     if (!store__group_busy(b->group)) {        /* no sync to wait for after all */
-        (void)batch_flush(b);
-        store__group_kick(b->group);
+        store__group_kick(b->group);           /* logs, syncs, applies beside the sync */
+        if (b->batch) (void)batch_flush(b);    /* closing: no sync started, apply now */
     }
     return STORE_OK;
 }
@@ -1090,18 +1168,24 @@ static int lmdb_commit(store_txn_t *bt, store_durable_fn cb, void *arg)
         end_write(t);
         return commit_err(b, rc);
     }
-    rc = mdb_txn_commit(t->mt);        /* frees mt, also on failure */
-    if (rc != 0) {
-        store__wal_unwrite(b->wal);
+    b->direct = t->mt;
+    b->direct_cb = (pending_t){ cb, arg };
+    b->direct_rc = STORE_OK;
+    t->mt = NULL;
+    /* With the group idle, this queues the sync of the record just written
+     * and then commits beside it (lmdb_apply → direct_apply); otherwise
+     * (a sync running, or closing) the commit is made here. */
+    if (!store__group_busy(b->group)) store__group_kick(b->group);
+    if (b->direct) direct_apply(b);
+    if (b->direct_rc != STORE_OK) {
         t->nfresh = 0;
         end_write(t);
-        return commit_err(b, rc);
+        return b->direct_rc;
     }
     for (size_t i = 0; i < t->nfresh; i++)     /* ks_handle kept nks <= LMDB_MAX_DBS */
         b->ks[b->nks++] = t->fresh[i];
     end_write(t);
     advance(b);
-    store__group_add(b->group, cb, arg);
     return STORE_OK;
 }
 

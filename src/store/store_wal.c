@@ -508,6 +508,12 @@ void store__wal_prepare_sync(store_wal_t *w)
     }
 }
 
+int store__wal_sync_active(store_wal_t *w)
+{
+    if (w->f[0].fd < 0) return 0;
+    return fdatasync(w->f[w->active].fd) != 0 ? errno : 0;
+}
+
 int store__wal_sync(store_wal_t *w)
 {
     for (int i = 0; i < w->nsync; i++)

@@ -135,6 +135,11 @@ void store__wal_unwrite(store_wal_t *w);
 void store__wal_prepare_sync(store_wal_t *w);
 /* Worker: fdatasync what prepare fixed. 0 or an errno. */
 int store__wal_sync(store_wal_t *w);
+/* Loop thread, on the rare path of a commit that failed after its records
+ * were written (and unwritten): fdatasync the active file now, so that the
+ * cut-off mark is durable even if a running sync made the records so. 0 or
+ * an errno. */
+int store__wal_sync_active(store_wal_t *w);
 
 /* Loop thread: should the active file be extended with zeros ahead of its
  * records (store__wal_prefill on a worker)? Fixes which file, if so. */

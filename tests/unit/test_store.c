@@ -339,6 +339,50 @@ TEST(store_abort_discards)
     finish();
 }
 
+/* Small values are answered from the plaintext of their last seal when the
+ * stored bytes are that seal's (store.c, codec_open): an aborted overwrite,
+ * more keys than the remembered slots, and a reopen all read true values. */
+TEST(store_small_values_read_true_after_abort_and_reopen)
+{
+    store_t *s = open_store();
+    char buf[64], key[16], val[16];
+    put1(s, "t", "stat", "one");
+    store_txn_t *t;
+    const void *v;
+    size_t vlen;
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &t), STORE_OK);
+    ASSERT_EQ(store_get(t, "t", "stat", 4, &v, &vlen), STORE_OK);
+    ASSERT_EQ(vlen, 3);
+    ASSERT_EQ(memcmp(v, "one", 3), 0);
+    ASSERT_EQ(store_put(t, "t", "stat", 4, "two", 3), STORE_OK);
+    ASSERT_EQ(store_get(t, "t", "stat", 4, &v, &vlen), STORE_OK);   /* own write */
+    ASSERT_EQ(vlen, 3);
+    ASSERT_EQ(memcmp(v, "two", 3), 0);
+    store_abort(t);
+    ASSERT_STREQ(get1(s, "t", "stat", buf, sizeof buf), "one");
+    ASSERT(get1(s, "t2", "stat", buf, sizeof buf) == NULL);
+    for (int i = 0; i < 20; i++) {          /* more than the remembered slots */
+        snprintf(key, sizeof key, "k%02d", i);
+        snprintf(val, sizeof val, "v%02d", i);
+        put1(s, "t", key, val);
+        put1(s, "t2", key, "other");        /* same key, another keyspace */
+    }
+    put1(s, "t", "empty", "");
+    for (int i = 0; i < 20; i++) {
+        snprintf(key, sizeof key, "k%02d", i);
+        snprintf(val, sizeof val, "v%02d", i);
+        ASSERT_STREQ(get1(s, "t", key, buf, sizeof buf), val);
+        ASSERT_STREQ(get1(s, "t2", key, buf, sizeof buf), "other");
+    }
+    ASSERT_STREQ(get1(s, "t", "empty", buf, sizeof buf), "");
+    close_store(s);
+    s = open_store();                       /* nothing remembered: AES-GCM opens */
+    ASSERT_STREQ(get1(s, "t", "stat", buf, sizeof buf), "one");
+    ASSERT_STREQ(get1(s, "t", "k07", buf, sizeof buf), "v07");
+    close_store(s);
+    finish();
+}
+
 TEST(store_read_snapshot)
 {
     store_t *s = open_store();
