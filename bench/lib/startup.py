@@ -4,6 +4,14 @@ The port comes from $PORT (already in CMD); $PROBE_PATH is the path to GET (defa
 import json, os, socket, subprocess, sys, time
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
 def wait_answer(port, path, t0, limit_s=30):
     """Milliseconds from t0 (time.perf_counter) until 127.0.0.1:port answers GET path with an
     HTTP status line, or None after limit_s."""

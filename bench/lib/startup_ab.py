@@ -7,18 +7,10 @@ start is timed as bench/lib/startup.py times it: clock just before Popen,
 stopped at the status line of GET /_nimbus/health (health answers once every
 service is ready). Prints, per binary and kind of start, the median, p90 and
 min in ms. Loopback only; every process it starts is stopped."""
-import os, shutil, socket, statistics, subprocess, sys, tempfile, time
+import os, shutil, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from startup import wait_answer  # noqa: E402
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+from startup import free_port, wait_answer  # noqa: E402
 
 
 def one(nimbus, data):

@@ -10,20 +10,12 @@ microseconds, taken just before Popen) so nimbus's step lines
 each step's median end time and median own cost (time since the previous step
 of the same thread), and the median answer time. Loopback only; every process
 it starts is stopped."""
-import os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
+import os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from startup import wait_answer  # noqa: E402
+from startup import free_port, wait_answer  # noqa: E402
 
 LINE = re.compile(r"^startup +([0-9.]+) ms +\+ *([0-9.]+) +(\S+) +(.*)$")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def one(nimbus, data):
@@ -85,4 +77,5 @@ def main():
         shutil.rmtree(base, ignore_errors=True)
 
 
-main()
+if __name__ == "__main__":
+    main()
