@@ -63,6 +63,17 @@ _CLI_LOCK = threading.Lock()
 _CLI_WORKER = None
 
 
+def wait_for(pred, timeout=20.0):
+    """pred's first true value within timeout seconds (polled every 50 ms), else its last value."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    return pred()
+
+
 def run_cli(args, env, input=None):
     """Debian's AWS CLI v2 with env as its environment and input as its stdin; returns
     (rc, stdout, stderr). Commands run in one cli_worker.py process per test module, which keeps

@@ -17,9 +17,8 @@ nor the Python runtime. What it does is chosen by the event's "op":
 INIT_FAIL=1 in the environment makes init post to /runtime/init/error and exit.
 """
 import os
-import time
 
-from harness import zip_bytes  # noqa: F401 — the package builder these tests import from here
+from harness import wait_for, zip_bytes  # noqa: F401 — helpers these tests import from here
 
 BOOTSTRAP = r'''#!/bin/sh
 API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
@@ -107,12 +106,3 @@ def parse_report(log):
     return None
 
 
-def wait_for(pred, timeout=20.0):
-    """pred's first true value within timeout seconds (polled every 50 ms), else its last value."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()

@@ -24,7 +24,6 @@ import shutil
 import stat
 import subprocess
 import tempfile
-import time
 import unittest
 import uuid
 
@@ -32,7 +31,7 @@ import boto3
 import botocore.config
 
 import harness
-from harness import Nimbus, zip_bytes
+from harness import Nimbus, wait_for, zip_bytes
 
 BOOTSTRAP = r'''#!/bin/sh
 API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
@@ -134,16 +133,6 @@ def force_kill(pid):
                         g.write("THAWED")
     except OSError:
         pass
-
-
-def wait_for(pred, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
 
 
 def setpriv_nobody():

@@ -10,10 +10,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lambda"))
-from harness import BINARY, NimbusTestCase, policy  # noqa: E402
+from harness import BINARY, NimbusTestCase, policy, wait_for  # noqa: E402
 from lambdatest import create  # noqa: E402
 
 ACCOUNT = "000000000000"
@@ -52,15 +51,6 @@ class DestinationDeliveryAuthz(NimbusTestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         return [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
 
-    def wait(self, pred, timeout=20.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            v = pred()
-            if v:
-                return v
-            time.sleep(0.1)
-        return pred()
-
     def test_function_destination_rechecked_at_delivery(self):
         role = self.iam.create_role(RoleName="src-role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
         self.iam.put_role_policy(RoleName="src-role", PolicyName="deliver", PolicyDocument=policy(
@@ -74,15 +64,15 @@ class DestinationDeliveryAuthz(NimbusTestCase):
             FunctionName="source", DestinationConfig={"OnSuccess": {"Destination": fn_arn("sink")}})
         # allowed: the record reaches the sink
         self.c.invoke(FunctionName="source", InvocationType="Event", Payload=b'{"op":"mark","tag":"d1"}')
-        self.assertTrue(self.wait(lambda: marked(sink_dir, "d1")), "the allowed delivery did not arrive")
+        self.assertTrue(wait_for(lambda: marked(sink_dir, "d1")), "the allowed delivery did not arrive")
         # the role loses the permission: the next record is not delivered
         self.iam.delete_role_policy(RoleName="src-role", PolicyName="deliver")
         self.c.invoke(FunctionName="source", InvocationType="Event", Payload=b'{"op":"mark","tag":"d2"}')
-        self.assertTrue(self.wait(lambda: marked(src_dir, "d2")), "the source did not run")
+        self.assertTrue(wait_for(lambda: marked(src_dir, "d2")), "the source did not run")
 
         def kept():
             return [r for r in self.dead_letters("source") if r.get("requestPayload", {}).get("tag") == "d2"]
-        recs = self.wait(lambda: kept() or marked(sink_dir, "d2"))
+        recs = wait_for(lambda: kept() or marked(sink_dir, "d2"))
         self.assertEqual(marked(sink_dir, "d2"), [], "delivered although the role may no longer invoke the sink")
         self.assertEqual(len(recs), 1, recs)
         self.assertEqual(recs[0]["destination"], fn_arn("sink"))
@@ -95,7 +85,7 @@ class DestinationDeliveryAuthz(NimbusTestCase):
         self.iam.put_role_policy(RoleName="src-role", PolicyName="deliver", PolicyDocument=policy(
             {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": fn_arn("sink")}))
         self.c.invoke(FunctionName="source", InvocationType="Event", Payload=b'{"op":"mark","tag":"d3"}')
-        self.assertTrue(self.wait(lambda: marked(sink_dir, "d3")), "the delivery allowed again did not arrive")
+        self.assertTrue(wait_for(lambda: marked(sink_dir, "d3")), "the delivery allowed again did not arrive")
         self.assertEqual(marked(sink_dir, "d2"), [])
 
     def test_dead_letter_target_rechecked_at_delivery(self):
@@ -109,7 +99,7 @@ class DestinationDeliveryAuthz(NimbusTestCase):
                     if r.get("deadLetterQueue") and r["requestPayload"].get("n") == n]
             return recs[0] if recs else None
         self.c.invoke(FunctionName="dlq-src", InvocationType="Event", Payload=b'{"op":"fail","n":1}')
-        rec = self.wait(lambda: dlq_rec(1))
+        rec = wait_for(lambda: dlq_rec(1))
         self.assertIsNotNone(rec)
         self.assertEqual(rec["deliveryFailure"],
                          "AccessDenied: the function execution role %s does not have permissions to call "
@@ -117,7 +107,7 @@ class DestinationDeliveryAuthz(NimbusTestCase):
         self.iam.put_role_policy(RoleName="dlq-role", PolicyName="send", PolicyDocument=policy(
             {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue}))
         self.c.invoke(FunctionName="dlq-src", InvocationType="Event", Payload=b'{"op":"fail","n":2}')
-        rec = self.wait(lambda: dlq_rec(2))
+        rec = wait_for(lambda: dlq_rec(2))
         self.assertIsNotNone(rec)
         self.assertNotIn("deliveryFailure", rec)
         self.assertEqual(rec["destination"], queue)
