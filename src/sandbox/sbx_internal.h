@@ -200,8 +200,13 @@ void sbx__scratch_remove(char *dir);
 uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir);
 /* The instance was released: the watchdog closes its pidfd. id 0: no-op. */
 void sbx__reaper_forget(uint64_t id);
-/* Start the watchdog now rather than at the first sbx__reaper_add. */
-void sbx__reaper_start(void);
+/* Start the watchdog now rather than at the first sbx__reaper_add: 0 when
+ * it runs, else -errno (logged). */
+int sbx__reaper_start(void);
+/* 1 when this kernel signals a process group through its leader's pidfd
+ * (PIDFD_SIGNAL_PROCESS_GROUP, Linux 6.9), else 0: probed once.
+ * NIMBUS_SANDBOX=no-pidfd-pgrp takes the older kernels' path (tests). */
+int sbx__pgrp_by_pidfd(void);
 /* Signal the process group whose leader pidfd refers to — that group and no
  * other, even after the leader was reaped and its pid reused (Linux 6.9's
  * PIDFD_SIGNAL_PROCESS_GROUP); on older kernels only while the leader lives.

@@ -28,9 +28,14 @@
  * PIDFD_SIGNAL_PROCESS_GROUP (Linux 6.9), which signals the process group of
  * the pidfd's own struct pid. That struct pid stays pinned by the pidfd, and
  * a pid number that is reused after the group died gets a new struct pid, so
- * a reused pid or pgid is never hit. Older kernels: the group is signalled by
- * number only while the leader is still alive (then its pgid cannot have
- * been reused); a group whose leader already died is left alone there.
+ * a reused pid or pgid is never hit. Older kernels (Debian 12's 6.1): the
+ * group is signalled by number only while the leader is still alive (then
+ * its pgid cannot have been reused); a group whose leader already died is
+ * left alone there. The watchdog usually gets there first: nimbus's end of
+ * the socket closes as its descriptors go (exit_files), before the kernel
+ * sends the leader its PDEATHSIG (exit_notify), and a dead leader keeps its
+ * group's number until it is reaped. NIMBUS_SANDBOX=no-pidfd-pgrp takes this
+ * path on a new kernel (tests).
  *
  * Limits: a process that leaves the instance's process group (setsid,
  * setpgid) is not a member any more and escapes, as it escapes sbx_kill in
@@ -53,6 +58,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,10 +87,29 @@ typedef struct {
 } reaper_msg_t;                  /* followed by the v1 freezer directory, if any (not terminated) */
 
 /* ---- both sides ---------------------------------------------------------------- */
+int sbx__pgrp_by_pidfd(void)
+{
+    static atomic_int known = -1;
+    int k = atomic_load(&known);
+    if (k >= 0) return k;
+    k = 0;
+    if (!sbx__option("no-pidfd-pgrp")) {
+        int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+        if (fd >= 0) {   /* signal 0 to our own group: EINVAL where the flag is unknown */
+            k = syscall(SYS_pidfd_send_signal, fd, 0, NULL, PIDFD_SIGNAL_PROCESS_GROUP) == 0;
+            close(fd);
+        }
+    }
+    atomic_store(&known, k);
+    return k;
+}
+
 int sbx__pgrp_kill(int pidfd, pid_t pid, int sig)
 {
-    if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, PIDFD_SIGNAL_PROCESS_GROUP) == 0) return 0;
-    if (errno != EINVAL) return -errno;
+    if (sbx__pgrp_by_pidfd()) {
+        if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, PIDFD_SIGNAL_PROCESS_GROUP) == 0) return 0;
+        if (errno != EINVAL) return -errno;
+    }
     /* Before Linux 6.9: by number, and only while the leader lives (its pid,
      * and so its group's id, cannot have been reused then). */
     if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) != 0) return -errno;
@@ -220,11 +245,14 @@ static int start_locked(void)
     /* Its own session: a signal to nimbus's process group (a shell's Ctrl-C,
      * a supervisor killing the group) leaves it to clean up after nimbus. */
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
-    char pidstr[24], env0[32];
+    char pidstr[24], env0[32], env1[128];
     snprintf(pidstr, sizeof pidstr, "%d", (int)getpid());
     snprintf(env0, sizeof env0, "%s=%d", REAPER_ENV, REAPER_FD);
     char *argv[] = { "sbx-reaper", pidstr, NULL };
-    char *envp[] = { env0, NULL };
+    char *envp[] = { env0, NULL, NULL };
+    /* the sandbox's options (sbx__option) hold in the watchdog too */
+    const char *opts = getenv("NIMBUS_SANDBOX");
+    if (opts && snprintf(env1, sizeof env1, "NIMBUS_SANDBOX=%s", opts) < (int)sizeof env1) envp[1] = env1;
     pid_t pid;
     int r = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, envp);
     posix_spawn_file_actions_destroy(&fa);
@@ -242,11 +270,12 @@ static int start_locked(void)
     return 0;
 }
 
-void sbx__reaper_start(void)
+int sbx__reaper_start(void)
 {
     pthread_mutex_lock(&lock);
-    start_locked();
+    int r = start_locked();
     pthread_mutex_unlock(&lock);
+    return r;
 }
 
 static int send_locked(const reaper_msg_t *m, const char *path, int pidfd)
