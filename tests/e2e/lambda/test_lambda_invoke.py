@@ -319,6 +319,12 @@ class LambdaRuntimeApiIsolation(_LambdaBase):
         self.assertEqual(json.loads(self.invoke("rapi-victim", {"n": 2})[1]), {"mine": {"n": 2}})
 
 
+class LambdaRuntimeApiIsolationPlain(LambdaRuntimeApiIsolation):
+    """The same in plain mode, where every function runs as nimbus's uid: the connection's socket must be
+    open in a process of the instance (or of nimbus)."""
+    nimbus_args = ("--set", "lambda.isolate=0")
+
+
 class LambdaAccountLimit(_LambdaBase):
     nimbus_args = ("--set", "lambda.account_concurrency=1")
 
