@@ -95,8 +95,8 @@ int sbx__pgrp_by_pidfd(void)
     k = 0;
     if (!sbx__option("no-pidfd-pgrp")) {
         int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-        if (fd >= 0) {   /* signal 0 to our own group: EINVAL where the flag is unknown */
-            k = syscall(SYS_pidfd_send_signal, fd, 0, NULL, PIDFD_SIGNAL_PROCESS_GROUP) == 0;
+        if (fd >= 0) {   /* signal 0: EINVAL where the flag is unknown (ESRCH when we lead no group) */
+            k = syscall(SYS_pidfd_send_signal, fd, 0, NULL, PIDFD_SIGNAL_PROCESS_GROUP) == 0 || errno != EINVAL;
             close(fd);
         }
     }
