@@ -5,11 +5,12 @@ each, as nimbus gives every environment its own), and N GetItem requests signed 
 botocore with those sessions in turn (X-Amz-Security-Token included), written as raw HTTP/1.1
 requests separated by NUL bytes for wrk (report.lua's WRK_REQUESTS_FILE). Signatures stay valid
 for the 15-minute clock-skew window, so a run replays them."""
-import json, random, sys
+import json, os, sys
 import boto3
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sigv4_presign import signed_getitems  # noqa: E402
 
 ep, cred_file, n_sess, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 c = json.load(open(cred_file))
@@ -30,17 +31,7 @@ for i in range(n_sess):
     k = sts.assume_role(RoleArn=arn, RoleSessionName="env-%d" % i)["Credentials"]
     sessions.append(Credentials(k["AccessKeyId"], k["SecretAccessKey"], k["SessionToken"]))
 host = ep.split("://", 1)[1]
-reqs = []
-for i in range(n):
-    body = json.dumps({"TableName": "Users", "Key": {"id": {"S": "user-%d" % random.randrange(10000)}}})
-    r = AWSRequest(method="POST", url="http://%s/" % host, data=body,
-                   headers={"Content-Type": "application/x-amz-json-1.0",
-                            "X-Amz-Target": "DynamoDB_20120810.GetItem"})
-    SigV4Auth(sessions[i % n_sess], "dynamodb", "us-east-1").add_auth(r)
-    lines = ["POST / HTTP/1.1", "Host: %s" % host]
-    lines += ["%s: %s" % (k, v) for k, v in r.headers.items() if k.lower() != "host"]
-    lines.append("Content-Length: %d" % len(body))
-    reqs.append("\r\n".join(lines) + "\r\n\r\n" + body)
+reqs = signed_getitems(host, sessions, n)
 with open(out, "w") as f:
     f.write("\0".join(reqs))
 print("RESULT", n_sess, "sessions", n, "requests")

@@ -9,19 +9,25 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-hostport, cred_file, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-c = json.load(open(cred_file))
-creds = Credentials(c["AccessKeyId"], c["SecretAccessKey"])
-reqs = []
-for _ in range(n):
-    body = json.dumps({"TableName": "Users", "Key": {"id": {"S": "user-%d" % random.randrange(10000)}}})
-    r = AWSRequest(method="POST", url="http://%s/" % hostport, data=body,
-                   headers={"Content-Type": "application/x-amz-json-1.0",
-                            "X-Amz-Target": "DynamoDB_20120810.GetItem"})
-    SigV4Auth(creds, "dynamodb", "us-east-1").add_auth(r)
-    lines = ["POST / HTTP/1.1", "Host: %s" % hostport]
-    lines += ["%s: %s" % (k, v) for k, v in r.headers.items() if k.lower() != "host"]
-    lines.append("Content-Length: %d" % len(body))
-    reqs.append("\r\n".join(lines) + "\r\n\r\n" + body)
-with open(out, "w") as f:
-    f.write("\0".join(reqs))
+
+def signed_getitems(hostport, creds, n):
+    """n raw HTTP/1.1 GetItem requests, the i-th signed with creds[i % len(creds)]."""
+    reqs = []
+    for i in range(n):
+        body = json.dumps({"TableName": "Users", "Key": {"id": {"S": "user-%d" % random.randrange(10000)}}})
+        r = AWSRequest(method="POST", url="http://%s/" % hostport, data=body,
+                       headers={"Content-Type": "application/x-amz-json-1.0",
+                                "X-Amz-Target": "DynamoDB_20120810.GetItem"})
+        SigV4Auth(creds[i % len(creds)], "dynamodb", "us-east-1").add_auth(r)
+        lines = ["POST / HTTP/1.1", "Host: %s" % hostport]
+        lines += ["%s: %s" % (k, v) for k, v in r.headers.items() if k.lower() != "host"]
+        lines.append("Content-Length: %d" % len(body))
+        reqs.append("\r\n".join(lines) + "\r\n\r\n" + body)
+    return reqs
+
+
+if __name__ == "__main__":
+    hostport, cred_file, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    c = json.load(open(cred_file))
+    with open(out, "w") as f:
+        f.write("\0".join(signed_getitems(hostport, [Credentials(c["AccessKeyId"], c["SecretAccessKey"])], n)))
