@@ -28,6 +28,22 @@ static json_t *load(nb_req_t *req, int write, store_txn_t **tp, char name[LAMBDA
     return rec;
 }
 
+/* Does name:qual (a version or alias) exist? 0 (with *ver, caller frees, when
+ * ver is not NULL), or -1 after answering ResourceNotFound and letting go of
+ * rec and t. */
+static int need_version(nb_req_t *req, store_txn_t *t, json_t *rec, const char *name, const char *qual, char **ver)
+{
+    json_t *v = lambda__get_fn_version(t, name, qual, ver);
+    if (!v) {
+        json_decref(rec);
+        store_abort(t);
+        lambda__err_not_found_fn(req, name, qual);
+        return -1;
+    }
+    json_decref(v);
+    return 0;
+}
+
 static int save(nb_req_t *req, store_txn_t *t, const char *name, json_t *rec)
 {
     if (lambda__put_json(t, LAMBDA_KS_FN, name, strlen(name), rec) != STORE_OK) {
@@ -163,14 +179,7 @@ void lambda__op_put_pc(nb_req_t *req)
         return;
     }
     char *ver = NULL;
-    json_t *vrec = lambda__get_fn_version(t, name, qual, &ver);
-    if (!vrec) {
-        json_decref(rec);
-        store_abort(t);
-        lambda__err_not_found_fn(req, name, qual);
-        return;
-    }
-    json_decref(vrec);
+    if (need_version(req, t, rec, name, qual, &ver)) return;
     json_t *res = json_object_get(rec, "reserved");
     unsigned n = (unsigned)json_integer_value(v);
     if (res && n > (unsigned)json_integer_value(res)) {
@@ -431,16 +440,7 @@ void lambda__op_add_permission(nb_req_t *req)
         lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "We currently do not support adding policies for $LATEST.");
         return;
     }
-    if (*qual) {
-        json_t *v = lambda__get_fn_version(t, name, qual, NULL);
-        if (!v) {
-            json_decref(rec);
-            store_abort(t);
-            lambda__err_not_found_fn(req, name, qual);
-            return;
-        }
-        json_decref(v);
-    }
+    if (*qual && need_version(req, t, rec, name, qual, NULL)) return;
     char *arn = lambda__fn_arn(name, qual);
     json_t *pol = json_object_get(rec, "policy");
     if (!pol) { pol = json_array(); json_object_set_new(rec, "policy", pol); }
