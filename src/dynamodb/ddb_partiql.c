@@ -164,7 +164,12 @@ static json_t *parse_value(pq_t *p)
 static json_t *parse_value_at(pq_t *p)
 {
     tok_t *t = peek(p);
-    if (t->kind == T_STRING) { p->i++; return json_pack("{s:s}", "S", t->text); }
+    if (t->kind == T_STRING) {
+        p->i++;
+        json_t *v = json_pack("{s:s}", "S", t->text);   /* NULL: not UTF-8 */
+        if (!v) fail(p, "a string literal is not valid UTF-8");
+        return v;
+    }
     if (t->kind == T_NUMBER) { p->i++; return json_pack("{s:s}", "N", t->text); }
     if (t->kind == T_PARAM) {
         p->i++;
@@ -255,7 +260,8 @@ static int is_value_start(const tok_t *t)
            is_kw(t, "FALSE") || is_kw(t, "NULL") || is_p(t, "{") || is_p(t, "[") || is_p(t, "<<");
 }
 
-/* Translate tokens into expression text until a stop keyword at depth 0. */
+/* Translate tokens into expression text until a stop keyword at depth 0.
+ * Every failure leaves through the loop's end, which releases eqs. */
 static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_eq)
 {
     int depth = 0, any_or = 0;
@@ -279,7 +285,7 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
             if (accept_p(p, "[")) {
                 nb_buf_putc(out, '(');
                 for (int first = 1; !accept_p(p, "]"); first = 0) {
-                    if (!first && !accept_p(p, ",")) return fail(p, "expected ','");
+                    if (!first && !accept_p(p, ",")) { fail(p, "expected ','"); break; }
                     if (!first) nb_buf_puts(out, ", ");
                     json_t *v = parse_value(p);
                     if (!v) break;
@@ -309,8 +315,7 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
                     add_value(p, out, json_pack("{s:s}", "S", "NULL"));
                     nb_buf_putc(out, ')');
                 } else {
-                    nb_buf_free(&path);
-                    return fail(p, "expected MISSING or NULL after IS");
+                    fail(p, "expected MISSING or NULL after IS");
                 }
             } else {
                 nb_buf_append(out, path.data, path.len);
@@ -324,10 +329,10 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
             nb_buf_puts(out, is_p(t, "!=") ? "<>" : t->text);
             p->i++;
         } else {
-            return fail(p, "unexpected token");
+            fail(p, "unexpected token");
         }
     }
-    if (want_eq && !any_or) json_object_update(p->out->eq, eqs);
+    if (want_eq && !any_or && !p->failed) json_object_update(p->out->eq, eqs);
     json_decref(eqs);
     return p->failed ? -1 : 0;
 }
