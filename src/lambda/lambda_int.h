@@ -235,6 +235,17 @@ int lambda__fn_resource_unqualified(nb_req_t *req, const char *in, nb_buf_t *out
  * qualifier (the Qualifier parameter, may be NULL or ""). -1 also when
  * qualifier is malformed or differs from the name's (the handler refuses it). */
 int lambda__fn_resource_qualified(nb_req_t *req, const char *in, const char *qualifier, nb_buf_t *out);
+/* A request whose name carries a qualifier other than its (well-formed)
+ * Qualifier parameter names two ARNs: 1 with the name's (NAME:NAMEQUAL) in
+ * named and Qualifier's (NAME:QUALIFIER) in given, else 0 (nothing written).
+ * The handler refuses such a request ("The derived qualifier from the function
+ * name does not match the specified qualifier."); the authorizer asks for
+ * both, so a caller allowed on what the request names gets that answer. */
+int lambda__fn_resource_mismatch(nb_req_t *req, const char *in, const char *qualifier, nb_buf_t *named,
+                                 nb_buf_t *given);
+/* Does op (of the table in service.c) take a Qualifier (authorized on the ARN
+ * the request names)? */
+int lambda__op_takes_qualifier(const nb_op_t *op);
 int lambda__valid_name(const char *s);
 int lambda__valid_qualifier(const char *s);
 int lambda__is_version(const char *q);   /* "$LATEST" or digits */

@@ -45,6 +45,11 @@ static int qual_arn(nb_req_t *req, nb_buf_t *out)
     return lambda__fn_resource_qualified(req, fn_name(req), nb_req_qparam(req, "Qualifier"), out);
 }
 
+int lambda__op_takes_qualifier(const nb_op_t *op)
+{
+    return op && op->resource_fn == qual_arn;
+}
+
 /* Tag operations: the function ARN in the path, canonical and unqualified
  * likewise (tags belong to the function). */
 static int tag_arn(nb_req_t *req, nb_buf_t *out)
