@@ -90,8 +90,9 @@ static int open_mode(nb_req_t *req)
 
 /* ---- resource policies ------------------------------------------------------ */
 
-/* Lambda: lambda.fn NAME {"policy":[statement...]} (AddPermission). */
-static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
+/* Lambda: lambda.fn NAME {"policy":[statement...]} (AddPermission). Read
+ * through t. */
+static iam_policy_t *lambda_policy_in(store_txn_t *t, const char *arn)
 {
     const char *f = strstr(arn, ":function:");
     if (strncmp(arn, "arn:aws:lambda:", 15) != 0 || !f) return NULL;
@@ -102,8 +103,6 @@ static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
     if (nl >= sizeof name) return NULL;
     memcpy(name, f, nl);
     name[nl] = 0;
-    store_txn_t *t;
-    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
     const void *v;
     size_t vl;
     iam_policy_t *p = NULL;
@@ -120,6 +119,14 @@ static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
         }
         json_decref(rec);
     }
+    return p;
+}
+
+static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
+{
+    store_txn_t *t;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
+    iam_policy_t *p = lambda_policy_in(t, arn);
     store_abort(t);
     return p;
 }
@@ -470,15 +477,20 @@ int auth_role_allowed(nb_ctx_t *ctx, store_txn_t *t, const char *role_arn, const
         .principal_type = IAM_PRINCIPAL_ASSUMED_ROLE, .principal_arn = sb.data,
         .principal_account = ctx->cfg->account, .role_arn = role_arn, .action = action, .resource = resource,
     };
-    /* identity policies and boundary only: the destination's own resource
-     * policy would need a second transaction here (same account: the role's
-     * identity policy is what AWS's documentation asks for) */
+    /* same account: the identity policy or the destination's resource policy
+     * (a function's AddPermission statements naming the role) may allow it,
+     * as IAM evaluates it; read through t like the role */
+    iam_policy_t *rp = strncmp(action, "lambda:", 7) == 0 ? lambda_policy_in(t, resource) : NULL;
+    const iam_policy_t *rps[1] = {rp};
+    ir.resource_account = ctx->cfg->account;
     iam_policy_set_t set = {
         .identity = (const iam_policy_t *const *)idp, .n_identity = n_id,
+        .resource = rps, .n_resource = rp ? 1 : 0,
         .boundary = (const iam_policy_t *const *)bp, .n_boundary = n_b,
     };
     iam_result_t res;
     int ok = iam_evaluate(&set, &ir, &res) == IAM_ALLOW;
+    if (rp) iam_policy_free(rp);
     for (size_t i = 0; i < n_id; i++) iam_policy_free(idp[i]);
     for (size_t i = 0; i < n_b; i++) iam_policy_free(bp[i]);
     free(idp);

@@ -499,6 +499,21 @@ void lambda__async_enqueue(nb_req_t *req, const char *name, const char *qual, co
  * Must not be called while a write transaction is open. */
 int lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len);
 
+/* --- dest.c: destinations and dead-letter targets ------------------------------- */
+typedef struct lambda_dest_kind {
+    const char *service;   /* the ARN's service: "sqs" */
+    const char *action;    /* what the execution role needs: "sqs:SendMessage" */
+    const char *verb;      /* in Lambda's messages: "SendMessage" */
+    const char *label;     /* in Lambda's dead-letter messages: "SQS" */
+} lambda_dest_kind_t;
+/* The kind of destination arn names (sqs, sns, lambda, events; an ARN with
+ * region, account and resource parts), or NULL (static). */
+const lambda_dest_kind_t *lambda__dest_kind(const char *arn);
+/* May execution role role (may be NULL: no) deliver to arn, of kind k, now?
+ * 1 or 0; always 1 with --auth open. Reads through t. */
+int lambda__role_may_deliver(nb_ctx_t *ctx, store_txn_t *t, const char *role, const lambda_dest_kind_t *k,
+                             const char *arn);
+
 /* --- handler entry points (op table in service.c) ----------------------------- */
 void lambda__op_create_function(nb_req_t *req);
 void lambda__op_get_function(nb_req_t *req);
