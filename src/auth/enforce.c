@@ -90,12 +90,43 @@ static int open_mode(nb_req_t *req)
 
 /* ---- resource policies ------------------------------------------------------ */
 
-/* Lambda: lambda.fn NAME {"policy":[statement...]} (AddPermission). Read
- * through t. */
+/* A layer version: lambda.layerpol NAME\0%010u {"statements":[...]}
+ * (AddLayerVersionPermission). */
+static iam_policy_t *layer_policy_in(store_txn_t *t, const char *layer)
+{
+    const char *c = strrchr(layer, ':');
+    char key[200];
+    if (!c || c == layer || (size_t)(c - layer) + 12 > sizeof key || !c[1] || strspn(c + 1, "0123456789") != strlen(c + 1))
+        return NULL;
+    size_t nl = (size_t)(c - layer);
+    memcpy(key, layer, nl);
+    key[nl] = 0;
+    int kl = (int)nl + 1 + snprintf(key + nl + 1, sizeof key - nl - 1, "%010lu", strtoul(c + 1, NULL, 10));
+    const void *v;
+    size_t vl;
+    iam_policy_t *p = NULL;
+    if (store_get(t, "lambda.layerpol", key, (size_t)kl, &v, &vl) == STORE_OK) {
+        json_t *rec = json_loadb(v, vl, 0, NULL);
+        json_t *doc = json_pack("{s:s,s:O}", "Version", "2012-10-17", "Statement", json_object_get(rec, "statements"));
+        char *txt = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+        char err[64];
+        if (txt) p = iam_policy_cache_get(txt, strlen(txt), IAM_POLICY_RESOURCE, err, sizeof err);
+        free(txt);
+        json_decref(doc);
+        json_decref(rec);
+    }
+    return p;
+}
+
+/* Lambda: lambda.fn NAME {"policy":[statement...]} (AddPermission); a layer
+ * version's permissions. Read through t. */
 static iam_policy_t *lambda_policy_in(store_txn_t *t, const char *arn)
 {
+    if (strncmp(arn, "arn:aws:lambda:", 15) != 0) return NULL;
+    const char *l = strstr(arn, ":layer:");
+    if (l) return layer_policy_in(t, l + 7);
     const char *f = strstr(arn, ":function:");
-    if (strncmp(arn, "arn:aws:lambda:", 15) != 0 || !f) return NULL;
+    if (!f) return NULL;
     f += 10;
     const char *e = strchr(f, ':');
     char name[200];

@@ -14,6 +14,7 @@
  *   lambda.ver    NAME \0 %010u             {"cfg":FunctionConfiguration(version),"code":{...}}
  *   lambda.alias  NAME \0 ALIAS             AliasConfiguration
  *   lambda.layer  LAYER \0 %010u            LayerVersion (GetLayerVersion shape + "sha")
+ *   lambda.layerpol LAYER \0 %010u          {"statements":[stmt...],"revision"} (layer_policy.c)
  *   lambda.async  due_ms(8B BE) id(36)      queued Event invocation (async.c)
  *   lambda.dlq    NAME \0 ms(8B BE) id(36)  undeliverable async record (AWS destination shape)
  *   logs.*        see logs.c
@@ -40,6 +41,7 @@
 #define LAMBDA_KS_VER   "lambda.ver"
 #define LAMBDA_KS_ALIAS "lambda.alias"
 #define LAMBDA_KS_LAYER "lambda.layer"
+#define LAMBDA_KS_LAYERPOL "lambda.layerpol"
 #define LAMBDA_KS_ASYNC "lambda.async"
 #define LAMBDA_KS_DLQ   "lambda.dlq"
 
@@ -514,6 +516,11 @@ const lambda_dest_kind_t *lambda__dest_kind(const char *arn);
 int lambda__role_may_deliver(nb_ctx_t *ctx, store_txn_t *t, const char *role, const lambda_dest_kind_t *k,
                              const char *arn);
 
+/* --- layer_policy.c: layer version permissions ----------------------------------- */
+/* Drop the policy of the layer version whose key (lambda__ver_key) is k; a
+ * store status (STORE_OK also when it had none). */
+int lambda__layer_policy_forget(store_txn_t *t, const nb_buf_t *k);
+
 /* --- handler entry points (op table in service.c) ----------------------------- */
 void lambda__op_create_function(nb_req_t *req);
 void lambda__op_get_function(nb_req_t *req);
@@ -543,6 +550,9 @@ void lambda__op_update_eic(nb_req_t *req);
 void lambda__settings_resume(void);
 void lambda__op_publish_layer(nb_req_t *req);
 void lambda__op_get_layer(nb_req_t *req);
+void lambda__op_add_layer_permission(nb_req_t *req);
+void lambda__op_remove_layer_permission(nb_req_t *req);
+void lambda__op_get_layer_policy(nb_req_t *req);
 void lambda__op_list_layers(nb_req_t *req);
 void lambda__op_list_layer_versions(nb_req_t *req);
 void lambda__op_delete_layer(nb_req_t *req);
