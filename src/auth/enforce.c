@@ -96,16 +96,22 @@ static iam_policy_t *layer_policy_in(store_txn_t *t, const char *layer)
 {
     const char *c = strrchr(layer, ':');
     char key[200];
-    if (!c || c == layer || (size_t)(c - layer) + 12 > sizeof key || !c[1] || strspn(c + 1, "0123456789") != strlen(c + 1))
+    /* NAME:VERSION, VERSION at most 10 digits (a 32-bit number) */
+    size_t digits = c ? strlen(c + 1) : 0;
+    if (!c || c == layer || (size_t)(c - layer) + 12 > sizeof key || !digits || digits > 10 ||
+        strspn(c + 1, "0123456789") != digits)
         return NULL;
+    unsigned long ver = strtoul(c + 1, NULL, 10);
+    if (ver > 0xffffffffUL) return NULL;
     size_t nl = (size_t)(c - layer);
     memcpy(key, layer, nl);
     key[nl] = 0;
-    int kl = (int)nl + 1 + snprintf(key + nl + 1, sizeof key - nl - 1, "%010lu", strtoul(c + 1, NULL, 10));
+    snprintf(key + nl + 1, sizeof key - nl - 1, "%010lu", ver);
+    size_t kl = nl + 1 + 10;
     const void *v;
     size_t vl;
     iam_policy_t *p = NULL;
-    if (store_get(t, "lambda.layerpol", key, (size_t)kl, &v, &vl) == STORE_OK) {
+    if (store_get(t, "lambda.layerpol", key, kl, &v, &vl) == STORE_OK) {
         json_t *rec = json_loadb(v, vl, 0, NULL);
         json_t *doc = json_pack("{s:s,s:O}", "Version", "2012-10-17", "Statement", json_object_get(rec, "statements"));
         char *txt = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
