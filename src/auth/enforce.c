@@ -90,11 +90,49 @@ static int open_mode(nb_req_t *req)
 
 /* ---- resource policies ------------------------------------------------------ */
 
-/* Lambda: lambda.fn NAME {"policy":[statement...]} (AddPermission). */
-static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
+/* A layer version: lambda.layerpol NAME\0%010u {"statements":[...]}
+ * (AddLayerVersionPermission). */
+static iam_policy_t *layer_policy_in(store_txn_t *t, const char *layer)
 {
+    const char *c = strrchr(layer, ':');
+    char key[200];
+    /* NAME:VERSION, VERSION at most 10 digits (a 32-bit number) */
+    size_t digits = c ? strlen(c + 1) : 0;
+    if (!c || c == layer || (size_t)(c - layer) + 12 > sizeof key || !digits || digits > 10 ||
+        strspn(c + 1, "0123456789") != digits)
+        return NULL;
+    unsigned long ver = strtoul(c + 1, NULL, 10);
+    if (ver > 0xffffffffUL) return NULL;
+    size_t nl = (size_t)(c - layer);
+    memcpy(key, layer, nl);
+    key[nl] = 0;
+    snprintf(key + nl + 1, sizeof key - nl - 1, "%010lu", ver);
+    size_t kl = nl + 1 + 10;
+    const void *v;
+    size_t vl;
+    iam_policy_t *p = NULL;
+    if (store_get(t, "lambda.layerpol", key, kl, &v, &vl) == STORE_OK) {
+        json_t *rec = json_loadb(v, vl, 0, NULL);
+        json_t *doc = json_pack("{s:s,s:O}", "Version", "2012-10-17", "Statement", json_object_get(rec, "statements"));
+        char *txt = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+        char err[64];
+        if (txt) p = iam_policy_cache_get(txt, strlen(txt), IAM_POLICY_RESOURCE, err, sizeof err);
+        free(txt);
+        json_decref(doc);
+        json_decref(rec);
+    }
+    return p;
+}
+
+/* Lambda: lambda.fn NAME {"policy":[statement...]} (AddPermission); a layer
+ * version's permissions. Read through t. */
+static iam_policy_t *lambda_policy_in(store_txn_t *t, const char *arn)
+{
+    if (strncmp(arn, "arn:aws:lambda:", 15) != 0) return NULL;
+    const char *l = strstr(arn, ":layer:");
+    if (l) return layer_policy_in(t, l + 7);
     const char *f = strstr(arn, ":function:");
-    if (strncmp(arn, "arn:aws:lambda:", 15) != 0 || !f) return NULL;
+    if (!f) return NULL;
     f += 10;
     const char *e = strchr(f, ':');
     char name[200];
@@ -102,8 +140,6 @@ static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
     if (nl >= sizeof name) return NULL;
     memcpy(name, f, nl);
     name[nl] = 0;
-    store_txn_t *t;
-    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
     const void *v;
     size_t vl;
     iam_policy_t *p = NULL;
@@ -120,6 +156,14 @@ static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
         }
         json_decref(rec);
     }
+    return p;
+}
+
+static iam_policy_t *lambda_policy(nb_ctx_t *ctx, const char *arn)
+{
+    store_txn_t *t;
+    if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
+    iam_policy_t *p = lambda_policy_in(t, arn);
     store_abort(t);
     return p;
 }
@@ -470,15 +514,20 @@ int auth_role_allowed(nb_ctx_t *ctx, store_txn_t *t, const char *role_arn, const
         .principal_type = IAM_PRINCIPAL_ASSUMED_ROLE, .principal_arn = sb.data,
         .principal_account = ctx->cfg->account, .role_arn = role_arn, .action = action, .resource = resource,
     };
-    /* identity policies and boundary only: the destination's own resource
-     * policy would need a second transaction here (same account: the role's
-     * identity policy is what AWS's documentation asks for) */
+    /* same account: the identity policy or the destination's resource policy
+     * (a function's AddPermission statements naming the role) may allow it,
+     * as IAM evaluates it; read through t like the role */
+    iam_policy_t *rp = strncmp(action, "lambda:", 7) == 0 ? lambda_policy_in(t, resource) : NULL;
+    const iam_policy_t *rps[1] = {rp};
+    ir.resource_account = ctx->cfg->account;
     iam_policy_set_t set = {
         .identity = (const iam_policy_t *const *)idp, .n_identity = n_id,
+        .resource = rps, .n_resource = rp ? 1 : 0,
         .boundary = (const iam_policy_t *const *)bp, .n_boundary = n_b,
     };
     iam_result_t res;
     int ok = iam_evaluate(&set, &ir, &res) == IAM_ALLOW;
+    if (rp) iam_policy_free(rp);
     for (size_t i = 0; i < n_id; i++) iam_policy_free(idp[i]);
     for (size_t i = 0; i < n_b; i++) iam_policy_free(bp[i]);
     free(idp);

@@ -30,7 +30,8 @@ int auth_invoke_check(nb_req_t *req, const char *action, const char *resource_ar
                       int *explicit_deny);
 
 /* May role role_arn (an execution role: its identity policies and
- * permissions boundary) perform action on
+ * permissions boundary; for a Lambda function, also the function's resource
+ * policy, which may allow the role on its own, same account) perform action on
  * resource? 1 or 0 (also for an unknown role). Reads through t (the caller's
  * open transaction, read or write). Lambda's destinations: the function's
  * role must be allowed lambda:InvokeFunction on the destination, as on AWS. */

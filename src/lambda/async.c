@@ -186,35 +186,19 @@ static const char *exec_role(store_txn_t *t, json_t *fnrec, const lambda_result_
  * open nothing is enforced. */
 static char *delivery_denied(store_txn_t *t, json_t *fnrec, const lambda_result_t *r, const char *arn)
 {
-    static const struct { const char *prefix, *action, *verb; } kinds[] = {
-        {"arn:aws:lambda:", "lambda:InvokeFunction", "InvokeFunction"},
-        {"arn:aws:sqs:", "sqs:SendMessage", "SendMessage"},
-        {"arn:aws:sns:", "sns:Publish", "Publish"},
-        {"arn:aws:events:", "events:PutEvents", "PutEvents"},
-    };
-    if (!arn || lambda__svc.ctx->cfg->auth_open) return NULL;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        if (strncmp(arn, kinds[i].prefix, strlen(kinds[i].prefix)) != 0) continue;
-        char *res = NULL;
-        if (i == 0) {
-            char tname[LAMBDA_NAME_MAX + 1], tqual[130];
-            if (lambda__parse_fn(arn, tname, tqual) == 0) res = lambda__fn_arn(tname, tqual);
-        }
-        json_t *hold;
-        const char *role = exec_role(t, fnrec, r, &hold);
-        int ok = auth_role_allowed(lambda__svc.ctx, t, role, kinds[i].action, res ? res : arn);
-        free(res);
-        char *why = NULL;
-        if (!ok) {
-            nb_buf_t b = NB_BUF_INIT;
-            nb_buf_printf(&b, "AccessDenied: the function execution role %s does not have permissions to call %s "
-                          "on %s", role ? role : "(none)", kinds[i].verb, arn);
-            why = nb_buf_take(&b, NULL);
-        }
-        json_decref(hold);
-        return why;
+    const lambda_dest_kind_t *k = lambda__dest_kind(arn);
+    if (!k || lambda__svc.ctx->cfg->auth_open) return NULL;
+    json_t *hold;
+    const char *role = exec_role(t, fnrec, r, &hold);
+    char *why = NULL;
+    if (!lambda__role_may_deliver(lambda__svc.ctx, t, role, k, arn)) {
+        nb_buf_t b = NB_BUF_INIT;
+        nb_buf_printf(&b, "AccessDenied: the function execution role %s does not have permissions to call %s on %s",
+                      role ? role : "(none)", k->verb, arn);
+        why = nb_buf_take(&b, NULL);
     }
-    return NULL;
+    json_decref(hold);
+    return why;
 }
 
 /* The function's DeadLetterConfig (an SQS queue or SNS topic) gets the event

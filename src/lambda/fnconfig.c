@@ -242,6 +242,43 @@ static int check_layers(nb_req_t *req, store_txn_t *t, json_t *layers, json_t **
     return 0;
 }
 
+/* DeadLetterConfig: TargetArn an SQS queue or SNS topic, "" to remove it.
+ * 0, or -1 after answering. */
+static int dead_letter(nb_req_t *req, json_t *v, json_t *cfg)
+{
+    json_t *ta = json_object_get(v, "TargetArn");
+    const char *target = json_string_value(ta);
+    if (ta && target && !*target) {
+        json_object_del(cfg, "DeadLetterConfig");
+        return 0;
+    }
+    const lambda_dest_kind_t *k = target ? lambda__dest_kind(target) : NULL;
+    if (ta && (!k || (strcmp(k->service, "sqs") != 0 && strcmp(k->service, "sns") != 0))) {
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
+                    "The target ARN %s is invalid. It must be an Amazon SQS queue or an Amazon SNS topic.",
+                    target ? target : "");
+        return -1;
+    }
+    json_object_set(cfg, "DeadLetterConfig", v);
+    return 0;
+}
+
+/* The dead-letter target gets the failed events with the function's execution
+ * role, so (as AWS checks when either is set) that role must be allowed to
+ * send to the queue / publish to the topic. 0, or -1 after answering
+ * InvalidParameterValueException. Nothing with --auth open. */
+static int dead_letter_denied(nb_req_t *req, store_txn_t *t, json_t *cfg)
+{
+    const char *target = json_string_value(json_object_get(json_object_get(cfg, "DeadLetterConfig"), "TargetArn"));
+    const lambda_dest_kind_t *k = target && *target ? lambda__dest_kind(target) : NULL;
+    if (!k || req->ctx->cfg->auth_open ||
+        lambda__role_may_deliver(req->ctx, t, json_string_value(json_object_get(cfg, "Role")), k, target))
+        return 0;
+    lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "The provided execution role does not have permissions to call %s on %s",
+                k->verb, k->label);
+    return -1;
+}
+
 int lambda__apply_config(nb_req_t *req, store_txn_t *t, json_t *body, json_t *cfg, int creating)
 {
     json_t *v;
@@ -329,8 +366,9 @@ int lambda__apply_config(nb_req_t *req, store_txn_t *t, json_t *body, json_t *cf
             return validation(req, NULL, a ? a : "", "architectures", "Member must satisfy enum value set: [x86_64, arm64]");
         json_object_set(cfg, "Architectures", v);
     }
-    if ((v = json_object_get(body, "DeadLetterConfig")) && json_is_object(v))
-        json_object_set(cfg, "DeadLetterConfig", v);
+    if ((v = json_object_get(body, "DeadLetterConfig")) && json_is_object(v) && dead_letter(req, v, cfg)) return -1;
+    if ((json_object_get(body, "DeadLetterConfig") || json_object_get(body, "Role")) && dead_letter_denied(req, t, cfg))
+        return -1;
     if ((v = json_object_get(body, "KMSKeyArn")) && json_is_string(v))
         json_object_set(cfg, "KMSKeyArn", v);
     if ((v = json_object_get(body, "VpcConfig")) && json_is_object(v))

@@ -14,6 +14,7 @@
  *   lambda.ver    NAME \0 %010u             {"cfg":FunctionConfiguration(version),"code":{...}}
  *   lambda.alias  NAME \0 ALIAS             AliasConfiguration
  *   lambda.layer  LAYER \0 %010u            LayerVersion (GetLayerVersion shape + "sha")
+ *   lambda.layerpol LAYER \0 %010u          {"statements":[stmt...],"revision"} (layer_policy.c)
  *   lambda.async  due_ms(8B BE) id(36)      queued Event invocation (async.c)
  *   lambda.dlq    NAME \0 ms(8B BE) id(36)  undeliverable async record (AWS destination shape)
  *   logs.*        see logs.c
@@ -40,6 +41,7 @@
 #define LAMBDA_KS_VER   "lambda.ver"
 #define LAMBDA_KS_ALIAS "lambda.alias"
 #define LAMBDA_KS_LAYER "lambda.layer"
+#define LAMBDA_KS_LAYERPOL "lambda.layerpol"
 #define LAMBDA_KS_ASYNC "lambda.async"
 #define LAMBDA_KS_DLQ   "lambda.dlq"
 
@@ -235,6 +237,17 @@ int lambda__fn_resource_unqualified(nb_req_t *req, const char *in, nb_buf_t *out
  * qualifier (the Qualifier parameter, may be NULL or ""). -1 also when
  * qualifier is malformed or differs from the name's (the handler refuses it). */
 int lambda__fn_resource_qualified(nb_req_t *req, const char *in, const char *qualifier, nb_buf_t *out);
+/* A request whose name carries a qualifier other than its (well-formed)
+ * Qualifier parameter names two ARNs: 1 with the name's (NAME:NAMEQUAL) in
+ * named and Qualifier's (NAME:QUALIFIER) in given, else 0 (nothing written).
+ * The handler refuses such a request ("The derived qualifier from the function
+ * name does not match the specified qualifier."); the authorizer asks for
+ * both, so a caller allowed on what the request names gets that answer. */
+int lambda__fn_resource_mismatch(nb_req_t *req, const char *in, const char *qualifier, nb_buf_t *named,
+                                 nb_buf_t *given);
+/* Does op (of the table in service.c) take a Qualifier (authorized on the ARN
+ * the request names)? */
+int lambda__op_takes_qualifier(const nb_op_t *op);
 int lambda__valid_name(const char *s);
 int lambda__valid_qualifier(const char *s);
 int lambda__is_version(const char *q);   /* "$LATEST" or digits */
@@ -488,6 +501,26 @@ void lambda__async_enqueue(nb_req_t *req, const char *name, const char *qual, co
  * Must not be called while a write transaction is open. */
 int lambda__async_enqueue_internal(const char *name, const char *qual, const char *payload, size_t len);
 
+/* --- dest.c: destinations and dead-letter targets ------------------------------- */
+typedef struct lambda_dest_kind {
+    const char *service;   /* the ARN's service: "sqs" */
+    const char *action;    /* what the execution role needs: "sqs:SendMessage" */
+    const char *verb;      /* in Lambda's messages: "SendMessage" */
+    const char *label;     /* in Lambda's dead-letter messages: "SQS" */
+} lambda_dest_kind_t;
+/* The kind of destination arn names (sqs, sns, lambda, events; an ARN with
+ * region, account and resource parts), or NULL (static). */
+const lambda_dest_kind_t *lambda__dest_kind(const char *arn);
+/* May execution role role (may be NULL: no) deliver to arn, of kind k, now?
+ * 1 or 0; always 1 with --auth open. Reads through t. */
+int lambda__role_may_deliver(nb_ctx_t *ctx, store_txn_t *t, const char *role, const lambda_dest_kind_t *k,
+                             const char *arn);
+
+/* --- layer_policy.c: layer version permissions ----------------------------------- */
+/* Drop the policy of the layer version whose key (lambda__ver_key) is k; a
+ * store status (STORE_OK also when it had none). */
+int lambda__layer_policy_forget(store_txn_t *t, const nb_buf_t *k);
+
 /* --- handler entry points (op table in service.c) ----------------------------- */
 void lambda__op_create_function(nb_req_t *req);
 void lambda__op_get_function(nb_req_t *req);
@@ -517,6 +550,9 @@ void lambda__op_update_eic(nb_req_t *req);
 void lambda__settings_resume(void);
 void lambda__op_publish_layer(nb_req_t *req);
 void lambda__op_get_layer(nb_req_t *req);
+void lambda__op_add_layer_permission(nb_req_t *req);
+void lambda__op_remove_layer_permission(nb_req_t *req);
+void lambda__op_get_layer_policy(nb_req_t *req);
 void lambda__op_list_layers(nb_req_t *req);
 void lambda__op_list_layer_versions(nb_req_t *req);
 void lambda__op_delete_layer(nb_req_t *req);

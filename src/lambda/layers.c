@@ -195,7 +195,10 @@ void lambda__op_delete_layer(nb_req_t *req)
     if (!t) return;
     nb_buf_t k = NB_BUF_INIT;
     json_t *doc = get_layer(req, t, &k);
-    if (doc) store_del(t, LAMBDA_KS_LAYER, k.data, k.len);
+    if (doc) {   /* its permissions go with it */
+        store_del(t, LAMBDA_KS_LAYER, k.data, k.len);
+        lambda__layer_policy_forget(t, &k);
+    }
     json_decref(doc);
     nb_buf_free(&k);
     lambda__commit_reply_then(req, t, 204, NULL, on_deleted, NULL);

@@ -137,6 +137,19 @@ int lambda__fn_resource_qualified(nb_req_t *req, const char *in, const char *qua
     return fn_resource(req, in, 2, qualifier, out);
 }
 
+int lambda__fn_resource_mismatch(nb_req_t *req, const char *in, const char *qualifier, nb_buf_t *named,
+                                 nb_buf_t *given)
+{
+    char name[LAMBDA_NAME_MAX + 1], qual[130];
+    if (!in || !qualifier || !*qualifier || parse_fn(req->ctx->cfg, in, name, qual) != 0 || !*qual ||
+        !lambda__valid_qualifier(qualifier) || strcmp(qual, qualifier) == 0)
+        return 0;
+    const nb_config_t *cfg = req->ctx->cfg;
+    nb_buf_printf(named, "arn:aws:lambda:%s:%s:function:%s:%s", cfg->region, cfg->account, name, qual);
+    nb_buf_printf(given, "arn:aws:lambda:%s:%s:function:%s:%s", cfg->region, cfg->account, name, qualifier);
+    return 1;
+}
+
 char *lambda__fn_arn(const char *name, const char *qual)
 {
     const nb_config_t *cfg = lambda__svc.ctx->cfg;

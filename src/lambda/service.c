@@ -45,6 +45,11 @@ static int qual_arn(nb_req_t *req, nb_buf_t *out)
     return lambda__fn_resource_qualified(req, fn_name(req), nb_req_qparam(req, "Qualifier"), out);
 }
 
+int lambda__op_takes_qualifier(const nb_op_t *op)
+{
+    return op && op->resource_fn == qual_arn;
+}
+
 /* Tag operations: the function ARN in the path, canonical and unqualified
  * likewise (tags belong to the function). */
 static int tag_arn(nb_req_t *req, nb_buf_t *out)
@@ -52,9 +57,27 @@ static int tag_arn(nb_req_t *req, nb_buf_t *out)
     return lambda__fn_resource_unqualified(req, nb_req_param(req, "ARN"), out);
 }
 
+/* Layer version permissions: the version's ARN, LayerName given as a name or
+ * as a layer ARN of ours (another's names none here: "*"). */
+static int layer_ver_arn(nb_req_t *req, nb_buf_t *out)
+{
+    const char *l = nb_req_param(req, "LayerName"), *v = nb_req_param(req, "VersionNumber");
+    if (!l || !v) return -1;
+    const nb_config_t *cfg = req->ctx->cfg;
+    nb_buf_t ours = NB_BUF_INIT;
+    nb_buf_printf(&ours, "arn:aws:lambda:%s:%s:layer:", cfg->region, cfg->account);
+    int arn = strncmp(l, "arn:", 4) == 0, mine = strncmp(l, ours.data, ours.len) == 0;
+    if (mine) l += ours.len;
+    nb_buf_free(&ours);
+    if (arn && !mine) return -1;
+    nb_buf_printf(out, "arn:aws:lambda:%s:%s:layer:%s:%s", cfg->region, cfg->account, l, v);
+    return 0;
+}
+
 #define FN_ARN "*", fn_arn
 #define QUAL_ARN "*", qual_arn
 #define LAYER_ARN "arn:aws:lambda:{region}:{account}:layer:{LayerName}"
+#define LAYER_VER_ARN "*", layer_ver_arn
 
 static const nb_op_t ops[] = {
     {"CreateFunction", lambda__op_create_function, "lambda:CreateFunction", FN_ARN, "POST /2015-03-31/functions", 0},
@@ -112,6 +135,12 @@ static const nb_op_t ops[] = {
      "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 0},
     {"DeleteLayerVersion", lambda__op_delete_layer, "lambda:DeleteLayerVersion", LAYER_ARN ":{VersionNumber}", NULL,
      "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 0},
+    {"AddLayerVersionPermission", lambda__op_add_layer_permission, "lambda:AddLayerVersionPermission", LAYER_VER_ARN,
+     "POST /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", 0},
+    {"RemoveLayerVersionPermission", lambda__op_remove_layer_permission, "lambda:RemoveLayerVersionPermission",
+     LAYER_VER_ARN, "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}", 0},
+    {"GetLayerVersionPolicy", lambda__op_get_layer_policy, "lambda:GetLayerVersionPolicy", LAYER_VER_ARN,
+     "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", 0},
     {"ListLayers", lambda__op_list_layers, "lambda:ListLayers", "*", NULL, "GET /2018-10-31/layers", 0},
     {"AddPermission", lambda__op_add_permission, "lambda:AddPermission", QUAL_ARN,
      "POST /2015-03-31/functions/{FunctionName}/policy", 0},

@@ -268,13 +268,16 @@ void lambda__settings_resume(void)
 
 /* --- event invoke config ------------------------------------------------------------------ */
 
+/* Each destination given is an ARN of a kind Lambda delivers to (SQS, SNS,
+ * Lambda, EventBridge); "" (or no Destination) is none. 0, or -1 after
+ * answering InvalidParameterValueException. */
 static int check_dest(nb_req_t *req, json_t *dc)
 {
     const char *which[] = {"OnSuccess", "OnFailure"};
     for (int i = 0; i < 2; i++) {
         json_t *d = json_object_get(json_object_get(dc, which[i]), "Destination");
         const char *arn = json_string_value(d);
-        if (d && (!arn || strncmp(arn, "arn:", 4) != 0)) {
+        if (d && (!arn || (*arn && !lambda__dest_kind(arn)))) {
             lambda__err(req, LAMBDA_ERR_INVALID_PARAM, "The destination ARN %s is invalid.", arn ? arn : "");
             return -1;
         }
@@ -282,30 +285,29 @@ static int check_dest(nb_req_t *req, json_t *dc)
     return 0;
 }
 
-/* A function destination is invoked with the function's execution role, so
- * the role must be allowed lambda:InvokeFunction on it (else any caller able
- * to configure its own function could have nimbus invoke functions it may
- * not). AWS refuses such a configuration with InvalidParameterValueException.
- * 1 after replying so, else 0. */
-static int dest_denied(nb_req_t *req, store_txn_t *t, json_t *rec, json_t *dc)
+/* Every destination is delivered to with the execution role of the version
+ * the configuration is for (qual: "" for $LATEST), so that role must be
+ * allowed the destination's action on it (else any caller able to configure
+ * its own function could have nimbus invoke functions, send to queues...
+ * that the role may not). AWS refuses such a configuration with
+ * InvalidParameterValueException. 1 after replying so, else 0. */
+static int dest_denied(nb_req_t *req, store_txn_t *t, json_t *rec, const char *name, const char *qual, json_t *dc)
 {
-    const char *role = json_string_value(json_object_get(json_object_get(rec, "cfg"), "Role"));
     const char *which[] = {"OnSuccess", "OnFailure"};
     if (req->ctx->cfg->auth_open) return 0;   /* nothing is enforced (delivery is not checked either) */
-    for (int i = 0; i < 2; i++) {
+    json_t *ver = *qual ? lambda__get_fn_version(t, name, qual, NULL) : NULL;
+    const char *role = json_string_value(json_object_get(json_object_get(ver ? ver : rec, "cfg"), "Role"));
+    int denied = 0;
+    for (int i = 0; i < 2 && !denied; i++) {
         const char *arn = json_string_value(json_object_get(json_object_get(dc, which[i]), "Destination"));
-        if (!arn || strncmp(arn, "arn:aws:lambda:", 15) != 0) continue;
-        nb_buf_t res = NB_BUF_INIT;
-        int named = lambda__fn_resource(req, arn, &res) == 0;
-        int ok = named && auth_role_allowed(req->ctx, t, role, "lambda:InvokeFunction", res.data);
-        nb_buf_free(&res);
-        if (!ok) {
-            lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
-                        "The function execution role does not have permissions to call InvokeFunction on %s", arn);
-            return 1;
-        }
+        const lambda_dest_kind_t *k = arn && *arn ? lambda__dest_kind(arn) : NULL;
+        if (!k || lambda__role_may_deliver(req->ctx, t, role, k, arn)) continue;
+        lambda__err(req, LAMBDA_ERR_INVALID_PARAM,
+                    "The function execution role does not have permissions to call %s on %s", k->verb, arn);
+        denied = 1;
     }
-    return 0;
+    json_decref(ver);
+    return denied;
 }
 
 static void eic_common(nb_req_t *req, int replace)
@@ -329,7 +331,7 @@ static void eic_common(nb_req_t *req, int replace)
     store_txn_t *t;
     json_t *rec = load(req, 1, &t, name, qual);
     if (!rec) return;
-    if (dc && dest_denied(req, t, rec, dc)) {
+    if (dc && dest_denied(req, t, rec, name, qual, dc)) {
         store_abort(t);
         json_decref(rec);
         return;

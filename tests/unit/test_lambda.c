@@ -121,6 +121,52 @@ TEST(authorized_function_arns)
     nb_buf_free(&b);
 }
 
+/* A name's qualifier clashing with Qualifier: the two ARNs the request names. */
+TEST(clashing_qualifier_names_two_arns)
+{
+    setup_ctx();
+    nb_req_t req = {.ctx = &ctx};
+#define FN "arn:aws:lambda:us-east-1:000000000000:function:"
+    nb_buf_t a = NB_BUF_INIT, b = NB_BUF_INIT;
+    ASSERT_EQ(lambda__fn_resource_mismatch(&req, "f:prod", "3", &a, &b), 1);
+    nb_buf_putc(&a, 0);
+    nb_buf_putc(&b, 0);
+    ASSERT_STREQ((const char *)a.data, FN "f:prod");
+    ASSERT_STREQ((const char *)b.data, FN "f:3");
+    nb_buf_clear(&a);
+    nb_buf_clear(&b);
+    ASSERT_EQ(lambda__fn_resource_mismatch(&req, FN "f:1", "$LATEST", &a, &b), 1);
+    nb_buf_clear(&a);
+    nb_buf_clear(&b);
+    /* no clash: same, none in the name, none given, malformed, another account's */
+    ASSERT_EQ(lambda__fn_resource_mismatch(&req, "f:prod", "prod", &a, &b), 0);
+    ASSERT_EQ(lambda__fn_resource_mismatch(&req, "f", "prod", &a, &b), 0);
+    ASSERT_EQ(lambda__fn_resource_mismatch(&req, "f:prod", "", &a, &b), 0);
+    ASSERT_EQ(lambda__fn_resource_mismatch(&req, "f:prod", NULL, &a, &b), 0);
+    ASSERT_EQ(lambda__fn_resource_mismatch(&req, "f:prod", "a:b", &a, &b), 0);
+    ASSERT_EQ(lambda__fn_resource_mismatch(&req, "arn:aws:lambda:us-east-1:111111111111:function:f:1", "2", &a, &b), 0);
+    ASSERT_EQ(a.len, 0);
+    ASSERT_EQ(b.len, 0);
+#undef FN
+    nb_buf_free(&a);
+    nb_buf_free(&b);
+}
+
+TEST(destination_kinds)
+{
+    ASSERT_STREQ(lambda__dest_kind("arn:aws:sqs:us-east-1:000000000000:q")->action, "sqs:SendMessage");
+    ASSERT_STREQ(lambda__dest_kind("arn:aws:sns:us-east-1:000000000000:t")->label, "SNS");
+    ASSERT_STREQ(lambda__dest_kind("arn:aws:lambda:us-east-1:000000000000:function:f")->verb, "InvokeFunction");
+    ASSERT_STREQ(lambda__dest_kind("arn:aws:events:us-east-1:000000000000:event-bus/default")->action,
+                 "events:PutEvents");
+    ASSERT(lambda__dest_kind("arn:aws:s3:::bucket") == NULL);
+    ASSERT(lambda__dest_kind("arn:aws:sqs") == NULL);
+    ASSERT(lambda__dest_kind("arn:aws:sqs:us-east-1:000000000000:") == NULL);
+    ASSERT(lambda__dest_kind("arn:aws:sqsx:us-east-1:000000000000:q") == NULL);
+    ASSERT(lambda__dest_kind("sqs:us-east-1:000000000000:q") == NULL);
+    ASSERT(lambda__dest_kind(NULL) == NULL);
+}
+
 TEST(sha256_vector)
 {
     char hex[65], b64[45];

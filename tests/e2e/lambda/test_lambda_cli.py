@@ -58,7 +58,15 @@ class LambdaCli(NimbusTestCase):
         self.assertEqual(p.returncode, 2)
 
     def test_dead_letters(self):
-        create(self.c, "dlq-fn", DeadLetterConfig={"TargetArn": "arn:aws:sqs:us-east-1:000000000000:dlq"})
+        # the execution role must be allowed to send to the queue (checked when it is configured)
+        iam = self.nimbus.client("iam")
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+            "Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        role = iam.create_role(RoleName="dlq-fn-role", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        iam.put_role_policy(RoleName="dlq-fn-role", PolicyName="dlq", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage",
+                                                    "Resource": "arn:aws:sqs:us-east-1:000000000000:dlq"}]}))
+        create(self.c, "dlq-fn", Role=role, DeadLetterConfig={"TargetArn": "arn:aws:sqs:us-east-1:000000000000:dlq"})
         self.c.put_function_event_invoke_config(FunctionName="dlq-fn", MaximumRetryAttempts=0)
         self.c.invoke(FunctionName="dlq-fn", InvocationType="Event", Payload=b'{"op":"fail","n":7}')
         recs = []

@@ -3,7 +3,9 @@ execution role as it is at delivery time, as on AWS: a role whose policy no
 longer allows lambda:InvokeFunction on the destination function (changed after
 PutFunctionEventInvokeConfig accepted it) gets nothing invoked — the record is
 kept in nimbus's dead-letter store with a deliveryFailure and logged instead —
-and a DeadLetterConfig queue the role may not send to is marked likewise."""
+and a DeadLetterConfig queue the role may no longer send to is marked likewise
+(a role not allowed when the target is configured is refused then:
+test_destination_config_authz.py)."""
 import json
 import os
 import shutil
@@ -91,7 +93,11 @@ class DestinationDeliveryAuthz(NimbusTestCase):
     def test_dead_letter_target_rechecked_at_delivery(self):
         queue = "arn:aws:sqs:us-east-1:%s:dlq" % ACCOUNT
         role = self.iam.create_role(RoleName="dlq-role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        # allowed when configured (CreateFunction checks it), then no longer
+        self.iam.put_role_policy(RoleName="dlq-role", PolicyName="send", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue}))
         create(self.c, "dlq-src", Role=role, DeadLetterConfig={"TargetArn": queue})
+        self.iam.delete_role_policy(RoleName="dlq-role", PolicyName="send")
         self.c.put_function_event_invoke_config(FunctionName="dlq-src", MaximumRetryAttempts=0)
 
         def dlq_rec(n):
