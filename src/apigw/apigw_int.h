@@ -63,6 +63,17 @@ const char *apigw__lambda_target(nb_arena_t *a, const char *uri);
 /* The endpoint an API is invoked at: "http://{id}.execute-api.localhost:PORT". */
 json_t *apigw__endpoint(const char *api_id);
 
+/* --- gw_resp.c: REST gateway response types ------------------------------ */
+/* How many types there are, the i-th type's name (NULL past the end), 1 when
+ * type is one of them, and its untouched wire shape (defaultResponse true; new ref). */
+size_t apigw__gr_count(void);
+const char *apigw__gr_type(size_t i);
+int apigw__gr_known(const char *type);
+json_t *apigw__gr_default(const char *type);
+/* cp_gw.c: a GatewayResponse's statusCode, responseParameters and
+ * responseTemplates are valid (0), else -1 with *msg (static). */
+int apigw__gr_check(json_t *gr, const char **msg);
+
 /* --- patch.c: v1 PATCH operations ---------------------------------------- */
 /* Apply patchOperations (borrowed) to obj; 0, or -1 with *msg (static). */
 int apigw__patch(json_t *obj, json_t *ops, const char **msg);
@@ -84,7 +95,10 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v1_update_integration)                                                      \
     X(v1_put_method_response) X(v1_get_method_response) X(v1_delete_method_response) \
     X(v1_put_integration_response) X(v1_get_integration_response)                 \
-    X(v1_delete_integration_response)                                             \
+    X(v1_delete_integration_response) X(v1_update_method_response)                \
+    X(v1_update_integration_response)                                             \
+    X(v1_put_gateway_response) X(v1_get_gateway_response) X(v1_get_gateway_responses) \
+    X(v1_update_gateway_response) X(v1_delete_gateway_response)                   \
     X(v1_create) X(v1_get) X(v1_list) X(v1_update) X(v1_delete)                    \
     X(v1_create_deployment) X(v1_create_stage)                                    \
     X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) \
