@@ -99,6 +99,8 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v1_update_integration_response)                                             \
     X(v1_put_gateway_response) X(v1_get_gateway_response) X(v1_get_gateway_responses) \
     X(v1_update_gateway_response) X(v1_delete_gateway_response)                   \
+    X(v1_tag_resource) X(v2_tag_resource) X(untag_resource) X(get_tags)           \
+    X(v2_delete_route_settings) X(v2_delete_access_log_settings)                  \
     X(v1_create) X(v1_get) X(v1_list) X(v1_update) X(v1_delete)                    \
     X(v1_create_deployment) X(v1_create_stage)                                    \
     X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) \
@@ -107,6 +109,10 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(get_usage_plan_key) X(delete_usage_plan_key) X(get_usage) X(update_usage)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
+
+/* --- cp_tags.c ------------------------------------------------------------ */
+/* IAM resource of the tag operations (the op table's resource_fn). */
+int apigw__tags_iam_arn(nb_req_t *req, nb_buf_t *out);
 
 /* --- cp_keys.c: lookups shared with cp_usage.c ---------------------------- */
 /* The usage plan of the request's {usageplanId} (borrowed; *id in req's arena),

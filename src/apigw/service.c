@@ -56,6 +56,14 @@ static const nb_op_t ops[] = {
     {"GetRouteResponse", apigw__op_v2_get_route_response, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", NULL, "GET /v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", 0},
     {"UpdateRouteResponse", apigw__op_v2_update_route_response, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", NULL, "PATCH /v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", 0},
     {"DeleteRouteResponse", apigw__op_v2_delete_route_response, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", NULL, "DELETE /v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", 0},
+    {"TagResource", apigw__op_v1_tag_resource, "apigateway:PUT", "*", apigw__tags_iam_arn, "PUT /tags/{resource_arn}", 0},
+    {"UntagResource", apigw__op_untag_resource, "apigateway:DELETE", "*", apigw__tags_iam_arn, "DELETE /tags/{resource_arn}", 0},
+    {"GetTags", apigw__op_get_tags, "apigateway:GET", "*", apigw__tags_iam_arn, "GET /tags/{resource_arn}", 0},
+    {"TagResource", apigw__op_v2_tag_resource, "apigateway:POST", "*", apigw__tags_iam_arn, "POST /v2/tags/{resource-arn}", 0},
+    {"UntagResource", apigw__op_untag_resource, "apigateway:DELETE", "*", apigw__tags_iam_arn, "DELETE /v2/tags/{resource-arn}", 0},
+    {"GetTags", apigw__op_get_tags, "apigateway:GET", "*", apigw__tags_iam_arn, "GET /v2/tags/{resource-arn}", 0},
+    {"DeleteRouteSettings", apigw__op_v2_delete_route_settings, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}", NULL, "DELETE /v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}", 0},
+    {"DeleteAccessLogSettings", apigw__op_v2_delete_access_log_settings, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}/accesslogsettings", NULL, "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings", 0},
     {"CreateRestApi", apigw__op_v1_create_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis", 0},
     {"GetRestApis", apigw__op_v1_get_rest_apis, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis", NULL, "GET /restapis", 0},
     {"ImportRestApi", apigw__op_v1_import_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis?mode=import", NB_OP_RAW_BODY},
@@ -132,7 +140,7 @@ static const nb_op_t ops[] = {
     {"UpdateUsage", apigw__op_update_usage, "apigateway:PATCH", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}/usage", NULL, "PATCH /usageplans/{usageplanId}/keys/{keyId}/usage", 0},
 };
 
-static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", NULL};
+static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", NULL};
 
 static int apigw_init(nb_ctx_t *ctx)
 {
