@@ -100,7 +100,7 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v1_put_gateway_response) X(v1_get_gateway_response) X(v1_get_gateway_responses) \
     X(v1_update_gateway_response) X(v1_delete_gateway_response)                   \
     X(v1_tag_resource) X(v2_tag_resource) X(untag_resource) X(get_tags)           \
-    X(v2_delete_route_settings) X(v2_delete_access_log_settings)                  \
+    X(v2_delete_route_settings) X(v2_delete_access_log_settings) X(v1_get_export)  \
     X(v1_create) X(v1_get) X(v1_list) X(v1_update) X(v1_delete)                    \
     X(v1_create_deployment) X(v1_create_stage)                                    \
     X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) \
@@ -109,6 +109,18 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(get_usage_plan_key) X(delete_usage_plan_key) X(get_usage) X(update_usage)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
+
+/* --- export.c ------------------------------------------------------------- */
+/* OpenAPI 3 of an HTTP API: api is its "api" object, served what a stage
+ * serves (or the live document), stage NULL or its name; extensions: with
+ * x-amazon-apigateway-* members (new ref). */
+json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char *stage, int extensions);
+/* Swagger 2 (oas3 0) or OpenAPI 3 of a REST API deployment dep (its
+ * snapshot) served by stage; exts: GetExport's "extensions" parameter
+ * ("integrations", "apigateway", "authorizers", "" — new ref). */
+json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *stage, int oas3, const char *exts);
+/* def as text: JSON (indented) or YAML. */
+void apigw__export_text(json_t *def, int yaml, nb_buf_t *out);
 
 /* --- cp_tags.c ------------------------------------------------------------ */
 /* IAM resource of the tag operations (the op table's resource_fn). */

@@ -410,11 +410,6 @@ void apigw__op_v2_reimport_api(nb_req_t *req)
     apigw__save_reply(req, 'a', id, fresh, 201, apigw__public(json_object_get(fresh, "api")));
 }
 
-void apigw__op_v2_export_api(nb_req_t *req)
-{
-    nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Export is not supported");
-}
-
 /* --- child collections ---------------------------------------------------- */
 
 static json_t *doc_and_coll(nb_req_t *req, const v2_coll_t **c)

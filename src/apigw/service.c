@@ -64,6 +64,8 @@ static const nb_op_t ops[] = {
     {"GetTags", apigw__op_get_tags, "apigateway:GET", "*", apigw__tags_iam_arn, "GET /v2/tags/{resource-arn}", 0},
     {"DeleteRouteSettings", apigw__op_v2_delete_route_settings, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}", NULL, "DELETE /v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}", 0},
     {"DeleteAccessLogSettings", apigw__op_v2_delete_access_log_settings, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}/accesslogsettings", NULL, "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings", 0},
+    {"GetExport", apigw__op_v1_get_export, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}/exports/{export_type}", NULL, "GET /restapis/{restapi_id}/stages/{stage_name}/exports/{export_type}", 0},
+    {"ExportApi", apigw__op_v2_export_api, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/exports/{specification}", NULL, "GET /v2/apis/{apiId}/exports/{specification}", 0},
     {"CreateRestApi", apigw__op_v1_create_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis", 0},
     {"GetRestApis", apigw__op_v1_get_rest_apis, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis", NULL, "GET /restapis", 0},
     {"ImportRestApi", apigw__op_v1_import_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis?mode=import", NB_OP_RAW_BODY},
