@@ -21,6 +21,7 @@
 #include "apigw/apigw.h"
 #include "core/ctx.h"
 #include "core/request.h"
+#include "core/service.h"
 
 #define APIGW_KS "apigw"
 
@@ -121,6 +122,9 @@ json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char 
 json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *stage, int oas3, const char *exts);
 /* def as text: JSON (indented) or YAML. */
 void apigw__export_text(json_t *def, int yaml, nb_buf_t *out);
+
+/* --- authz.c: condition keys and resource tags for IAM --------------------- */
+extern const nb_authz_t apigw__authz;
 
 /* --- cp_tags.c ------------------------------------------------------------ */
 /* IAM resource of the tag operations (the op table's resource_fn). */

@@ -178,4 +178,5 @@ const nb_service_t apigw_service = {
     .init = apigw_init,
     .stop = apigw_stop,
     .health = apigw_health,
+    .authz = &apigw__authz,
 };

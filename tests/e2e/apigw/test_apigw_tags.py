@@ -129,6 +129,46 @@ class Tags(NimbusTestCase):
         self.assertEqual(e["Error"]["Code"], "AccessDeniedException")
         self.assertEqual(self.gw.get_tags(resourceArn=arn)["tags"], {"a": "1"})
 
+    def test_abac_resource_and_request_tags(self):
+        a = self.rest_api_with_stage("abac-a", tags={"team": "a"})   # its stage prod is tagged tier=gold
+        b = self.gw.create_rest_api(name="abac-b", tags={"team": "b"})
+        self.gw.tag_resource(resourceArn="arn:aws:apigateway:%s::/restapis/%s/stages/prod" % (REGION, a["id"]),
+                             tags={"team": "b"})
+        h = self.gw2.create_api(Name="abac-h", ProtocolType="HTTP", Tags={"team": "a"})
+        key, secret = self.nimbus.new_user("team-a", {
+            "Effect": "Allow", "Action": "apigateway:*", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "a"}}})
+        gw = self.nimbus.client("apigateway", access_key=key, secret_key=secret)
+        gw2 = self.nimbus.client("apigatewayv2", access_key=key, secret_key=secret)
+        self.assertEqual(gw.get_rest_api(restApiId=a["id"])["name"], "abac-a")
+        self.assertEqual(len(gw.get_resources(restApiId=a["id"])["items"]), 1)   # children carry the API's tags
+        self.assertEqual(gw.get_tags(resourceArn="arn:aws:apigateway:%s::/restapis/%s" % (REGION, a["id"]))["tags"],
+                         {"team": "a"})
+        self.assertEqual(gw2.get_api(ApiId=h["ApiId"])["Name"], "abac-h")
+        for fn, kw in ((gw.get_rest_api, {"restApiId": b["id"]}), (gw.get_resources, {"restApiId": b["id"]}),
+                       (gw.get_stage, {"restApiId": a["id"], "stageName": "prod"}),   # the stage's team=b wins
+                       (gw.get_tags, {"resourceArn": "arn:aws:apigateway:%s::/restapis/%s" % (REGION, b["id"])})):
+            e = self.client_error(fn, **kw)
+            self.assertEqual(e["Error"]["Code"], "AccessDeniedException", (fn, kw))
+
+        key, secret = self.nimbus.new_user("no-prod", {
+            "Effect": "Allow", "Action": "apigateway:*", "Resource": "*"}, {
+            "Effect": "Deny", "Action": ["apigateway:POST", "apigateway:PUT"], "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestTag/env": "prod"}}}, {
+            "Effect": "Deny", "Action": "apigateway:DELETE", "Resource": "*",
+            "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["locked"]}}})
+        gw = self.nimbus.client("apigateway", access_key=key, secret_key=secret)
+        e = self.client_error(gw.create_rest_api, name="p", tags={"env": "prod"})
+        self.assertEqual(e["Error"]["Code"], "AccessDeniedException")
+        dev = gw.create_rest_api(name="d", tags={"env": "dev", "locked": "1"})
+        arn = "arn:aws:apigateway:%s::/restapis/%s" % (REGION, dev["id"])
+        e = self.client_error(gw.tag_resource, resourceArn=arn, tags={"env": "prod"})
+        self.assertEqual(e["Error"]["Code"], "AccessDeniedException")
+        e = self.client_error(gw.untag_resource, resourceArn=arn, tagKeys=["locked"])
+        self.assertEqual(e["Error"]["Code"], "AccessDeniedException")
+        gw.untag_resource(resourceArn=arn, tagKeys=["env"])
+        self.assertEqual(gw.get_tags(resourceArn=arn)["tags"], {"locked": "1"})
+
     def test_v2_delete_route_settings_and_access_log_settings(self):
         api = self.gw2.create_api(Name="settings", ProtocolType="HTTP")
         api_id = api["ApiId"]
