@@ -35,6 +35,11 @@ static json_t *view(json_t *map, const char *type)
     json_t *c = json_object_get(map, type);
     if (!c) return apigw__gr_default(type);
     json_t *v = json_deep_copy(c);
+    if (!json_object_get(v, "statusCode")) {   /* the type's own status still applies */
+        json_t *d = apigw__gr_default(type);
+        if (json_object_get(d, "statusCode")) json_object_set(v, "statusCode", json_object_get(d, "statusCode"));
+        json_decref(d);
+    }
     if (!json_object_get(v, "responseParameters")) json_object_set_new(v, "responseParameters", json_object());
     if (!json_object_get(v, "responseTemplates")) json_object_set_new(v, "responseTemplates", json_object());
     json_object_set_new(v, "defaultResponse", json_false());

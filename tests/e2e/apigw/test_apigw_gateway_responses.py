@@ -138,6 +138,9 @@ class GatewayResponses(NimbusTestCase):
                                     "--response-parameters",
                                     '{"gatewayresponse.header.WWW-Authenticate": "\'Bearer\'"}')
         self.assertEqual(out["responseType"], "UNAUTHORIZED")
+        _, out, _ = self.nimbus.aws("apigateway", "put-gateway-response", "--rest-api-id", api["id"],
+                                    "--response-type", "THROTTLED")
+        self.assertEqual((out["statusCode"], out["defaultResponse"]), ("429", False))   # its own status
         _, out, _ = self.nimbus.aws("apigateway", "get-gateway-responses", "--rest-api-id", api["id"])
         by = {i["responseType"]: i for i in out["items"]}
         self.assertEqual(len(by), len(TYPES))
