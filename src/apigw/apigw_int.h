@@ -127,6 +127,12 @@ void apigw__export_text(json_t *def, int yaml, nb_buf_t *out);
 extern const nb_authz_t apigw__authz;
 
 /* --- cp_tags.c ------------------------------------------------------------ */
+/* The path of a tagged resource's ARN "arn:aws:apigateway:{region}::/a/b/c/d"
+ * split into 1 to 4 non-empty segments (NUL-terminated copies): their
+ * count, or -1 (another region or service, an empty or too long segment,
+ * more than 4, a trailing '/'). Pure (fuzz/fuzz_apigw_tag_arn.c). */
+#define APIGW_ARN_SEG 160
+int apigw__tag_arn_split(const char *arn, const char *region, char seg[4][APIGW_ARN_SEG]);
 /* IAM resource of the tag operations (the op table's resource_fn). */
 int apigw__tags_iam_arn(nb_req_t *req, nb_buf_t *out);
 

@@ -37,19 +37,19 @@ int apigw__tags_iam_arn(nb_req_t *req, nb_buf_t *out)
     return 0;
 }
 
-/* Split the ARN's path into segments: 2 ("restapis", id) or 4 (+ "stages", name). */
-static int parse(nb_req_t *req, const char *arn, char seg[4][160])
+int apigw__tag_arn_split(const char *arn, const char *region, char seg[4][APIGW_ARN_SEG])
 {
-    char prefix[96];
-    snprintf(prefix, sizeof prefix, "arn:aws:apigateway:%s::/", req->ctx->cfg->region);
-    size_t pl = strlen(prefix);
-    if (strncmp(arn, prefix, pl) != 0) return -1;
-    const char *p = arn + pl;
+    static const char pre[] = "arn:aws:apigateway:";
+    size_t rl = strlen(region);
+    if (strncmp(arn, pre, sizeof pre - 1) != 0 || strncmp(arn + sizeof pre - 1, region, rl) != 0 ||
+        strncmp(arn + sizeof pre - 1 + rl, "::/", 3) != 0)
+        return -1;
+    const char *p = arn + sizeof pre - 1 + rl + 3;
     int n = 0;
     while (*p && n < 4) {
         const char *e = strchr(p, '/');
         size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (!len || len >= 160) return -1;
+        if (!len || len >= APIGW_ARN_SEG) return -1;
         memcpy(seg[n], p, len);
         seg[n++][len] = 0;
         if (!e) return n;
@@ -63,8 +63,8 @@ static int parse(nb_req_t *req, const char *arn, char seg[4][160])
 static int find(nb_req_t *req, tagged_t *t)
 {
     const char *arn = arn_param(req);
-    char seg[4][160];
-    int n = arn ? parse(req, arn, seg) : -1;
+    char seg[4][APIGW_ARN_SEG];
+    int n = arn ? apigw__tag_arn_split(arn, req->ctx->cfg->region, seg) : -1;
     int v1 = n >= 2 && strcmp(seg[0], "restapis") == 0, v2 = n >= 2 && strcmp(seg[0], "apis") == 0;
     int stage = n == 4 && strcmp(seg[2], "stages") == 0;
     int top = n == 2;
