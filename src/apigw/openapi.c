@@ -384,7 +384,7 @@ static int v1_gateway_responses(nb_arena_t *a, json_t *d, json_t *doc, const cha
         json_t *sc = json_object_get(v, "statusCode");
         if (json_is_integer(sc))
             json_object_set_new(gr, "statusCode", json_string(nb_arena_printf(a, "%lld", (long long)json_integer_value(sc))));
-        else if (sc)
+        else if (sc && !json_is_null(sc))
             json_object_set(gr, "statusCode", sc);
         if (json_object_get(v, "responseParameters")) json_object_set(gr, "responseParameters", json_object_get(v, "responseParameters"));
         if (json_object_get(v, "responseTemplates")) json_object_set(gr, "responseTemplates", json_object_get(v, "responseTemplates"));
