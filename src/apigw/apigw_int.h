@@ -21,6 +21,7 @@
 #include "apigw/apigw.h"
 #include "core/ctx.h"
 #include "core/request.h"
+#include "core/service.h"
 
 #define APIGW_KS "apigw"
 
@@ -63,6 +64,17 @@ const char *apigw__lambda_target(nb_arena_t *a, const char *uri);
 /* The endpoint an API is invoked at: "http://{id}.execute-api.localhost:PORT". */
 json_t *apigw__endpoint(const char *api_id);
 
+/* --- gw_resp.c: REST gateway response types ------------------------------ */
+/* How many types there are, the i-th type's name (NULL past the end), 1 when
+ * type is one of them, and its untouched wire shape (defaultResponse true; new ref). */
+size_t apigw__gr_count(void);
+const char *apigw__gr_type(size_t i);
+int apigw__gr_known(const char *type);
+json_t *apigw__gr_default(const char *type);
+/* cp_gw.c: a GatewayResponse's statusCode, responseParameters and
+ * responseTemplates are valid (0), else -1 with *msg (static). */
+int apigw__gr_check(json_t *gr, const char **msg);
+
 /* --- patch.c: v1 PATCH operations ---------------------------------------- */
 /* Apply patchOperations (borrowed) to obj; 0, or -1 with *msg (static). */
 int apigw__patch(json_t *obj, json_t *ops, const char **msg);
@@ -84,7 +96,12 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v1_update_integration)                                                      \
     X(v1_put_method_response) X(v1_get_method_response) X(v1_delete_method_response) \
     X(v1_put_integration_response) X(v1_get_integration_response)                 \
-    X(v1_delete_integration_response)                                             \
+    X(v1_delete_integration_response) X(v1_update_method_response)                \
+    X(v1_update_integration_response)                                             \
+    X(v1_put_gateway_response) X(v1_get_gateway_response) X(v1_get_gateway_responses) \
+    X(v1_update_gateway_response) X(v1_delete_gateway_response)                   \
+    X(v1_tag_resource) X(v2_tag_resource) X(untag_resource) X(get_tags)           \
+    X(v2_delete_route_settings) X(v2_delete_access_log_settings) X(v1_get_export)  \
     X(v1_create) X(v1_get) X(v1_list) X(v1_update) X(v1_delete)                    \
     X(v1_create_deployment) X(v1_create_stage)                                    \
     X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) \
@@ -93,6 +110,31 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(get_usage_plan_key) X(delete_usage_plan_key) X(get_usage) X(update_usage)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
+
+/* --- export.c ------------------------------------------------------------- */
+/* OpenAPI 3 of an HTTP API: api is its "api" object, served what a stage
+ * serves (or the live document), stage NULL or its name; extensions: with
+ * x-amazon-apigateway-* members (new ref). */
+json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char *stage, int extensions);
+/* Swagger 2 (oas3 0) or OpenAPI 3 of a REST API deployment dep (its
+ * snapshot) served by stage; exts: GetExport's "extensions" parameter
+ * ("integrations", "apigateway", "authorizers", "" — new ref). */
+json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *stage, int oas3, const char *exts);
+/* def as text: JSON (indented) or YAML. */
+void apigw__export_text(json_t *def, int yaml, nb_buf_t *out);
+
+/* --- authz.c: condition keys and resource tags for IAM --------------------- */
+extern const nb_authz_t apigw__authz;
+
+/* --- cp_tags.c ------------------------------------------------------------ */
+/* The path of a tagged resource's ARN "arn:aws:apigateway:{region}::/a/b/c/d"
+ * split into 1 to 4 non-empty segments (NUL-terminated copies): their
+ * count, or -1 (another region or service, an empty or too long segment,
+ * more than 4, a trailing '/'). Pure (fuzz/fuzz_apigw_tag_arn.c). */
+#define APIGW_ARN_SEG 160
+int apigw__tag_arn_split(const char *arn, const char *region, char seg[4][APIGW_ARN_SEG]);
+/* IAM resource of the tag operations (the op table's resource_fn). */
+int apigw__tags_iam_arn(nb_req_t *req, nb_buf_t *out);
 
 /* --- cp_keys.c: lookups shared with cp_usage.c ---------------------------- */
 /* The usage plan of the request's {usageplanId} (borrowed; *id in req's arena),

@@ -102,7 +102,13 @@ int apigw__iam_authorize(apigw_dp_t *dp)
     const char *arn = method_arn(dp);
     if (auth_invoke_check(dp->req, "execute-api:Invoke", arn, msg, sizeof msg, &explicit_deny) == 0) return 0;
     if (strncmp(msg, "User: ", 6) != 0) {   /* the signature or its key: {"message": ...} */
-        apigw__dp_message(dp, 403, msg);
+        apigw__dp_gw(dp, strstr(msg, "expired") ? "EXPIRED_TOKEN" : "INVALID_SIGNATURE", 403,
+                     nb_arena_strdup(dp->req->arena, msg));
+        return -1;
+    }
+    if (apigw__dp_gw_custom(dp, "ACCESS_DENIED", 403)) {
+        nb_resp_header(dp->req, "x-amzn-ErrorType", "AccessDeniedException");
+        apigw__dp_gw(dp, "ACCESS_DENIED", 403, nb_arena_strdup(dp->req->arena, msg));
         return -1;
     }
     /* the policy: API Gateway answers {"Message": "User: ... is not authorized ..."} */
@@ -132,12 +138,12 @@ typedef struct pending {
 static void deny(apigw_dp_t *dp, int status)
 {
     if (status == 401) {
-        apigw__dp_message(dp, 401, "Unauthorized");
+        apigw__dp_gw(dp, "UNAUTHORIZED", 401, "Unauthorized");
     } else if (dp->v2) {
         apigw__dp_message(dp, 403, "Forbidden");
     } else {
         nb_resp_header(dp->req, "x-amzn-ErrorType", "AccessDeniedException");
-        apigw__dp_message(dp, 403, "User is not authorized to access this resource with an explicit deny");
+        apigw__dp_gw(dp, "ACCESS_DENIED", 403, "User is not authorized to access this resource with an explicit deny");
     }
 }
 
@@ -163,7 +169,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     long ttl = p->ttl;
     int simple = p->simple, f2 = p->format2;
     if (res->error != NB_OK) {
-        apigw__dp_message(dp, 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
         return;
     }
     json_t *out = json_loadb(res->payload, res->payload_len, 0, NULL);
@@ -173,7 +179,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
         int unauth = m && strcmp(m, "Unauthorized") == 0;
         json_decref(out);
         if (unauth) deny(dp, 401);
-        else apigw__dp_message(dp, 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        else apigw__dp_gw(dp, "AUTHORIZER_FAILURE", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
         return;
     }
     int allow;
@@ -196,7 +202,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
         if (allow < 0) {
             json_decref(out);
             json_decref(ctx);
-                apigw__dp_message(dp, 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+            apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
             return;
         }
     }
@@ -233,7 +239,7 @@ static void call_lambda(apigw_dp_t *dp, json_t *az, json_t *event, const char *k
     const char *fn = apigw__lambda_target(dp->req->arena, apigw__dp_stage_subst(dp, str(az, "authorizerUri")));
     if (!fn) {
         json_decref(event);
-        apigw__dp_message(dp, 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
         return;
     }
     pending_t *p = nb_arena_calloc(dp->req->arena, sizeof *p);

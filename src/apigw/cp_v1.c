@@ -108,8 +108,9 @@ void apigw__op_v1_delete_rest_api(nb_req_t *req)
     apigw__save_reply(req, 'a', id, NULL, 202, NULL);
 }
 
-/* Apply req's patchOperations to obj of doc and reply 200 with it. */
-static void patch_reply(nb_req_t *req, const char *id, json_t *doc, json_t *obj)
+/* Apply req's patchOperations to obj of doc and reply status with it;
+ * bool_params: obj's responseParameters map to booleans (a method response). */
+static void patch_reply_at(nb_req_t *req, const char *id, json_t *doc, json_t *obj, int status, int bool_params)
 {
     json_t *copy = json_deep_copy(obj);
     const char *msg;
@@ -118,6 +119,14 @@ static void patch_reply(nb_req_t *req, const char *id, json_t *doc, json_t *obj)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
     }
+    if (bool_params) {
+        /* a method response's responseParameters/responseModels: header → required (boolean) */
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(copy, "responseParameters"), k, v)
+            if (json_is_string(v)) json_object_set_new(json_object_get(copy, "responseParameters"), k,
+                                                       json_boolean(strcmp(json_string_value(v), "true") == 0));
+    }
     json_object_update(obj, copy);
     const char *k;
     json_t *v;
@@ -125,7 +134,27 @@ static void patch_reply(nb_req_t *req, const char *id, json_t *doc, json_t *obj)
     json_object_foreach_safe(obj, tmp, k, v)
         if (!json_object_get(copy, k)) json_object_del(obj, k);
     json_decref(copy);
-    apigw__save_reply(req, 'a', id, doc, 200, apigw__public(obj));
+    apigw__save_reply(req, 'a', id, doc, status, apigw__public(obj));
+}
+
+static void patch_reply(nb_req_t *req, const char *id, json_t *doc, json_t *obj)
+{
+    patch_reply_at(req, id, doc, obj, 200, 0);
+}
+
+/* A method or integration response: its statusCode is its key, not patchable. */
+static void patch_reply_status(nb_req_t *req, json_t *doc, json_t *resp, int status, int bool_params)
+{
+    size_t i;
+    json_t *op;
+    json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
+        const char *path = json_string_value(json_object_get(op, "path"));
+        if (path && strcmp(path, "/statusCode") == 0) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path /statusCode");
+            return;
+        }
+    }
+    patch_reply_at(req, rest_id(req), doc, resp, status, bool_params);
 }
 
 void apigw__op_v1_update_rest_api(nb_req_t *req)
@@ -179,6 +208,7 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
         json_object_del(r, "resourceMethods");
         json_object_clear(res);
         json_object_set_new(res, str(r, "id"), r);
+        json_object_del(doc, "gatewayResponses");
     }
     if (!import_text(req, doc)) {
         json_decref(doc);
@@ -478,6 +508,14 @@ void apigw__op_v1_delete_method_response(nb_req_t *req)
     apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
 }
 
+void apigw__op_v1_update_method_response(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *m = method_of(req, &doc, NULL, 0);
+    json_t *r = m ? response_of(req, m, "methodResponses") : NULL;
+    if (r) patch_reply_status(req, doc, r, 201, 1);
+}
+
 void apigw__op_v1_put_integration_response(nb_req_t *req)
 {
     json_t *doc;
@@ -491,6 +529,14 @@ void apigw__op_v1_get_integration_response(nb_req_t *req)
     json_t *i = integration_of(req, &doc);
     json_t *r = i ? response_of(req, i, "integrationResponses") : NULL;
     if (r) nb_reply_json(req, 200, apigw__public(r));
+}
+
+void apigw__op_v1_update_integration_response(nb_req_t *req)
+{
+    json_t *doc;
+    json_t *i = integration_of(req, &doc);
+    json_t *r = i ? response_of(req, i, "integrationResponses") : NULL;
+    if (r) patch_reply_status(req, doc, r, 200, 0);
 }
 
 void apigw__op_v1_delete_integration_response(nb_req_t *req)

@@ -229,6 +229,8 @@ void apigw__op_v1_create_deployment(nb_req_t *req)
     json_t *dep = json_pack("{s:s,s:o}", "id", did, "createdDate", apigw__epoch_now());
     if (str(req->json, "description")) json_object_set_new(dep, "description", json_string(str(req->json, "description")));
     json_object_set_new(dep, "_snapshot", json_deep_copy(json_object_get(doc, "resources")));
+    json_t *gr = json_object_get(doc, "gatewayResponses");
+    json_object_set_new(dep, "_gateway_responses", gr ? json_deep_copy(gr) : json_object());
     json_object_set_new(json_object_get(doc, "deployments"), did, dep);
     const char *sn = str(req->json, "stageName");
     if (sn && *sn) {

@@ -410,11 +410,6 @@ void apigw__op_v2_reimport_api(nb_req_t *req)
     apigw__save_reply(req, 'a', id, fresh, 201, apigw__public(json_object_get(fresh, "api")));
 }
 
-void apigw__op_v2_export_api(nb_req_t *req)
-{
-    nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Export is not supported");
-}
-
 /* --- child collections ---------------------------------------------------- */
 
 static json_t *doc_and_coll(nb_req_t *req, const v2_coll_t **c)
@@ -515,5 +510,43 @@ void apigw__op_v2_delete(nb_req_t *req)
     if (!apigw__child_or_404(req, doc, c->coll, id, c->what)) return;
     json_object_del(json_object_get(doc, c->coll), id);
     char *api_id = nb_arena_strdup(req->arena, nb_req_param(req, "apiId"));
+    apigw__save_reply(req, 'a', api_id, doc, 204, NULL);
+}
+
+/* --- stage settings ------------------------------------------------------- */
+
+/* The stage of the path (borrowed) and its API's id (arena), or NULL after NotFound. */
+static json_t *stage_of(nb_req_t *req, json_t **doc, const char **api_id)
+{
+    *api_id = nb_arena_strdup(req->arena, nb_req_param(req, "apiId") ? nb_req_param(req, "apiId") : "");
+    *doc = apigw__api_or_404(req, *api_id, "v2");
+    return *doc ? apigw__child_or_404(req, *doc, "stages", nb_req_param(req, "stageName"), "Stage") : NULL;
+}
+
+void apigw__op_v2_delete_route_settings(nb_req_t *req)
+{
+    json_t *doc;
+    const char *api_id;
+    json_t *st = stage_of(req, &doc, &api_id);
+    if (!st) return;
+    const char *rk = nb_req_param(req, "routeKey");
+    json_t *rs = json_object_get(st, "routeSettings");
+    if (!rk || !json_object_get(rs, rk)) {
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Unable to find RouteSettings for RouteKey %s", rk ? rk : "");
+        return;
+    }
+    json_object_del(rs, rk);
+    json_object_set_new(st, "lastUpdatedDate", apigw__iso_now());
+    apigw__save_reply(req, 'a', api_id, doc, 204, NULL);
+}
+
+void apigw__op_v2_delete_access_log_settings(nb_req_t *req)
+{
+    json_t *doc;
+    const char *api_id;
+    json_t *st = stage_of(req, &doc, &api_id);
+    if (!st) return;
+    json_object_del(st, "accessLogSettings");
+    json_object_set_new(st, "lastUpdatedDate", apigw__iso_now());
     apigw__save_reply(req, 'a', api_id, doc, 204, NULL);
 }

@@ -31,7 +31,8 @@ void apigw__dp_release(apigw_dp_t *dp)
     json_decref(dp->validators);
     json_decref(dp->models);
     json_decref(dp->mapping_ctx);
-    dp->mapping_ctx = NULL;
+    json_decref(dp->gw_responses);
+    dp->mapping_ctx = dp->gw_responses = NULL;
     dp->api = dp->stage_obj = dp->route = dp->integration = dp->authorizer_ctx = dp->cors = NULL;
     dp->validators = dp->models = NULL;
 }

@@ -37,6 +37,7 @@ struct apigw_dp {
     json_t *validators;        /* v1 request validators (ref) or NULL */
     json_t *models;            /* v1 models (ref) or NULL */
     json_t *mapping_ctx;       /* v1 non-proxy: the $context of the templates (owned) */
+    json_t *gw_responses;      /* v1: the deployment's gateway responses (ref) or NULL */
     const char *route_key;     /* v2 "GET /a/{b}" / v1 resource path */
     const char *resource_id;
     const char *api_key_value, *api_key_id;
@@ -47,6 +48,17 @@ struct apigw_dp {
 
 /* Reply {"message": msg} with status (and the CORS headers of an HTTP API). */
 void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg);
+/* The gateway's own answer of gateway response type (REST: "THROTTLED"...)
+ * with its default status and message: a REST API's deployed customization
+ * of type (or of DEFAULT_4XX/5XX) shapes it (gw_resp.c); otherwise, and for
+ * HTTP and WebSocket APIs, it is apigw__dp_message(dp, status, msg). */
+void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg);
+/* 1 when apigw__dp_gw(dp, type, status, ...) would use a customization. */
+int apigw__dp_gw_custom(apigw_dp_t *dp, const char *type, int status);
+/* The request's values for templates: {"path":{},"querystring":{},"header":{}}
+ * and the $context object of REST mapping templates (mapping.c; new refs). */
+json_t *apigw__dp_params(apigw_dp_t *dp);
+json_t *apigw__dp_context(apigw_dp_t *dp);
 /* Write the stage's access log line for dp answered with status (done by
  * apigw__dp_send; a WebSocket connection's 101 calls it itself). */
 void apigw__dp_access_log(apigw_dp_t *dp, int status, size_t len);

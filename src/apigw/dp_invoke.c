@@ -77,7 +77,7 @@ static void on_deadline(uv_timer_t *t)
         apigw_dp_t *dp = c->dp;
         unlink_call(c);
         c->dp = NULL;
-        apigw__dp_message(dp, 504, "Endpoint request timed out");
+        apigw__dp_gw(dp, "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
     }
     if (dl.head && dl.open) arm(dl.head->deadline);
 }
@@ -125,18 +125,18 @@ void apigw__dp_invoke_stop(void)
 static void proxy_done(apigw_dp_t *dp, const lambda_result_t *res, int format)
 {
     if (res->error != NB_OK) {
-        apigw__dp_message(dp, 500, "Internal server error");
+        apigw__dp_gw(dp, "INTEGRATION_FAILURE", 500, "Internal server error");
         return;
     }
     if (res->function_error) {
-        apigw__dp_message(dp, 502, "Internal server error");
+        apigw__dp_gw(dp, "DEFAULT_5XX", 502, "Internal server error");
         return;
     }
     apigw_http_out_t out;
     int rc = format == 2 ? apigw__response_v2(dp->req->arena, res->payload, res->payload_len, &out)
                          : apigw__response_v1(dp->req->arena, res->payload, res->payload_len, &out);
     if (rc != 0) {
-        apigw__dp_message(dp, 502, "Internal server error");
+        apigw__dp_gw(dp, "DEFAULT_5XX", 502, "Internal server error");
         return;
     }
     apigw__dp_send(dp, &out);
@@ -160,7 +160,7 @@ void apigw__dp_lambda_proxy(apigw_dp_t *dp, int format)
                                                                    dp->v2 ? "integrationUri" : "uri")));
     const char *fn = apigw__lambda_target(dp->req->arena, uri);
     if (!fn) {
-        apigw__dp_message(dp, 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;
     }
     apigw__dp_fill_in(dp);

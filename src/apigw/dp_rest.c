@@ -31,20 +31,21 @@ static int resolve_stage(apigw_dp_t *dp, json_t *doc, json_t **resources)
     dp->stage_obj = json_incref(st);
     dp->route_path = e ? e : "/";
     *resources = json_object_get(dep, "_snapshot");
+    dp->gw_responses = json_incref(json_object_get(dep, "_gateway_responses"));
     return 0;
 }
 
 static void missing_token(apigw_dp_t *dp)
 {
     nb_resp_header(dp->req, "x-amzn-ErrorType", "MissingAuthenticationTokenException");
-    apigw__dp_message(dp, 403, "Missing Authentication Token");
+    apigw__dp_gw(dp, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token");
 }
 
 static void integrate(apigw_dp_t *dp)
 {
     const char *type = json_string_value(json_object_get(dp->integration, "type"));
     if (!type) {
-        apigw__dp_message(dp, 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
     } else if (strcmp(type, "AWS_PROXY") == 0) {
         apigw__dp_lambda_proxy(dp, 1);
     } else if (strcmp(type, "HTTP_PROXY") == 0) {
@@ -54,7 +55,7 @@ static void integrate(apigw_dp_t *dp)
     } else if (strcmp(type, "AWS") == 0) {
         apigw__dp_lambda_custom(dp);
     } else {
-        apigw__dp_message(dp, 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
     }
 }
 
@@ -62,11 +63,11 @@ static void after_auth(apigw_dp_t *dp)
 {
     int rc = apigw__throttle_rest(dp);
     if (rc == -1) {
-        apigw__dp_message(dp, 429, "Too Many Requests");
+        apigw__dp_gw(dp, "THROTTLED", 429, "Too Many Requests");
         return;
     }
     if (rc == -2) {
-        apigw__dp_message(dp, 429, "Limit Exceeded");
+        apigw__dp_gw(dp, "QUOTA_EXCEEDED", 429, "Limit Exceeded");
         return;
     }
     if (apigw__validate_request(dp) != 0) return;   /* answered 400 */
@@ -113,7 +114,7 @@ void apigw__dp_rest(apigw_dp_t *dp, json_t *doc)
     dp->in.route_key = dp->route_key;
     dp->integration = json_incref(json_object_get(method, "methodIntegration"));
     if (!dp->integration) {
-        apigw__dp_message(dp, 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;
     }
     /* binary bodies per the API's binaryMediaTypes */
@@ -122,7 +123,7 @@ void apigw__dp_rest(apigw_dp_t *dp, json_t *doc)
                                                nb_req_header(req, "accept"));
     if (json_is_true(json_object_get(method, "apiKeyRequired")) && apigw__api_key_check(dp) != 0) {
         nb_resp_header(req, "x-amzn-ErrorType", "ForbiddenException");
-        apigw__dp_message(dp, 403, "Forbidden");
+        apigw__dp_gw(dp, "INVALID_API_KEY", 403, "Forbidden");
         return;
     }
     const char *at = json_string_value(json_object_get(method, "authorizationType"));
@@ -137,7 +138,7 @@ void apigw__dp_rest(apigw_dp_t *dp, json_t *doc)
                                      json_string_value(json_object_get(method, "authorizerId")) ?
                                      json_string_value(json_object_get(method, "authorizerId")) : "");
         if (!az) {
-            apigw__dp_message(dp, 500, "Internal server error");
+            apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
             return;
         }
         dp->validators = json_incref(json_object_get(doc, "validators"));

@@ -54,11 +54,11 @@ static void on_answer(void *arg, const apigw_httpc_resp_t *r)
 {
     apigw_dp_t *dp = arg;
     if (r->status == -2) {
-        apigw__dp_message(dp, 504, "Endpoint request timed out");
+        apigw__dp_gw(dp, "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
         return;
     }
     if (r->status < 0) {
-        apigw__dp_message(dp, 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        apigw__dp_gw(dp, "INTEGRATION_FAILURE", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
         return;
     }
     nb_arena_t *a = dp->req->arena;
@@ -94,5 +94,5 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     json_int_t to = json_integer_value(json_object_get(in, "timeoutInMillis"));
     if (apigw__httpc(req->ctx->loop, method, uri, h, n, req->body, req->body_len,
                      to > 0 ? (unsigned)to : (dp->v2 ? 30000 : 29000), on_answer, dp) != 0)
-        apigw__dp_message(dp, 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
 }

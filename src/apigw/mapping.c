@@ -19,7 +19,7 @@ static const char *str(json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-static json_t *params_of(apigw_dp_t *dp)
+json_t *apigw__dp_params(apigw_dp_t *dp)
 {
     nb_req_t *req = dp->req;
     json_t *p = json_pack("{s:{},s:{},s:{}}", "path", "querystring", "header");
@@ -32,13 +32,13 @@ static json_t *params_of(apigw_dp_t *dp)
     return p;
 }
 
-static json_t *context_of(apigw_dp_t *dp)
+json_t *apigw__dp_context(apigw_dp_t *dp)
 {
     nb_req_t *req = dp->req;
     const char *ua = nb_req_header(req, "user-agent");
     json_t *c = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s}}", "requestId", req->id, "extendedRequestId", req->id,
                           "apiId", dp->api_id, "stage", dp->stage, "httpMethod", req->method, "resourcePath",
-                          dp->route_key, "resourceId", dp->resource_id ? dp->resource_id : "", "accountId",
+                          dp->route_key ? dp->route_key : "", "resourceId", dp->resource_id ? dp->resource_id : "", "accountId",
                           req->ctx->cfg->account, "identity", "sourceIp", req->remote_addr, "userAgent", ua ? ua : "");
     if (dp->authorizer_ctx) json_object_set(c, "authorizer", dp->authorizer_ctx);
     if (dp->api_key_value) json_object_set_new(json_object_get(c, "identity"), "apiKey", json_string(dp->api_key_value));
@@ -51,7 +51,7 @@ static int render(apigw_dp_t *dp, const char *src, const char *body, size_t blen
     char err[200];
     vtl_tmpl_t *t = apigw__vtl_parse(src, strlen(src), err, sizeof err);
     if (!t) return -1;
-    json_t *params = params_of(dp);
+    json_t *params = apigw__dp_params(dp);
     vtl_env_t env = {body, blen, params, ctx, json_object_get(dp->stage_obj, "variables")};
     int rc = apigw__vtl_render(t, &env, out);
     apigw__vtl_free(t);
@@ -72,7 +72,7 @@ static int map_request(apigw_dp_t *dp, json_t *ctx, nb_buf_t *out)
         int pass = !pb || strcmp(pb, "WHEN_NO_MATCH") == 0 ||
                    (strcmp(pb, "WHEN_NO_TEMPLATES") == 0 && json_object_size(tpls) == 0);
         if (!pass) {
-            apigw__dp_message(dp, 415, "Unsupported Media Type");
+            apigw__dp_gw(dp, "UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Media Type");
             return -1;
         }
         nb_buf_append(out, dp->req->body, dp->req->body_len);
@@ -80,7 +80,7 @@ static int map_request(apigw_dp_t *dp, json_t *ctx, nb_buf_t *out)
         return 0;
     }
     if (render(dp, src, dp->req->body, dp->req->body_len, ctx, out) != 0) {
-        apigw__dp_message(dp, 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return -1;
     }
     return 0;
@@ -136,7 +136,7 @@ static const char *param_value(apigw_dp_t *dp, const char *expr, const char *bod
 static void respond(apigw_dp_t *dp, json_t *ir, const char *body, size_t blen, json_t *ctx)
 {
     if (!ir) {
-        apigw__dp_message(dp, 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;
     }
     int status = atoi(str(ir, "statusCode") ? str(ir, "statusCode") : "200");
@@ -152,7 +152,7 @@ static void respond(apigw_dp_t *dp, json_t *ir, const char *body, size_t blen, j
     if (src && *src) {
         if (render(dp, src, body, blen, ctx, &out) != 0) {
             nb_buf_free(&out);
-            apigw__dp_message(dp, 500, "Internal server error");
+            apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
             return;
         }
     } else {
@@ -195,7 +195,7 @@ static void respond(apigw_dp_t *dp, json_t *ir, const char *body, size_t blen, j
 
 void apigw__dp_mock(apigw_dp_t *dp)
 {
-    json_t *ctx = context_of(dp);
+    json_t *ctx = apigw__dp_context(dp);
     nb_buf_t req = NB_BUF_INIT;
     if (map_request(dp, ctx, &req) != 0) {
         nb_buf_free(&req);
@@ -218,7 +218,7 @@ static void lambda_done(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
 {
     json_t *ctx = arg;   /* borrowed: dp->mapping_ctx */
     if (res->error != NB_OK) {
-        apigw__dp_message(dp, 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;
     }
     const char *key = NULL;
@@ -230,7 +230,7 @@ static void lambda_done(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     json_t *ir = select_response(dp->integration, key);
     if (res->function_error && ir && !str(ir, "selectionPattern")) {
         /* an unmatched Lambda error is the gateway's 502 */
-        apigw__dp_message(dp, 502, "Internal server error");
+        apigw__dp_gw(dp, "DEFAULT_5XX", 502, "Internal server error");
         return;
     }
     respond(dp, ir, res->payload, res->payload_len, ctx);
@@ -240,10 +240,10 @@ void apigw__dp_lambda_custom(apigw_dp_t *dp)
 {
     const char *fn = apigw__lambda_target(dp->req->arena, apigw__dp_stage_subst(dp, str(dp->integration, "uri")));
     if (!fn) {
-        apigw__dp_message(dp, 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;
     }
-    json_t *ctx = context_of(dp);
+    json_t *ctx = apigw__dp_context(dp);
     nb_buf_t req = NB_BUF_INIT;
     if (map_request(dp, ctx, &req) != 0) {
         nb_buf_free(&req);

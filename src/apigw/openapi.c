@@ -5,7 +5,8 @@
  *   x-amazon-apigateway-any-method, x-amazon-apigateway-cors,
  *   x-amazon-apigateway-authorizer in security schemes (jwt, token, request),
  *   x-amazon-apigateway-request-validators / -request-validator,
- *   x-amazon-apigateway-binary-media-types, x-amazon-apigateway-api-key-source.
+ *   x-amazon-apigateway-binary-media-types, x-amazon-apigateway-api-key-source,
+ *   x-amazon-apigateway-gateway-responses (REST APIs).
  * This file only turns the document into the stored shapes of a v2 or v1
  * document; the control plane stores and answers. */
 #include "apigw/apigw_int.h"
@@ -364,6 +365,40 @@ static json_t *v1_method(nb_arena_t *a, json_t *d, json_t *doc, json_t *op, cons
     return m;
 }
 
+/* x-amazon-apigateway-gateway-responses: {TYPE: {statusCode, responseParameters,
+ * responseTemplates}} → doc's gatewayResponses; 0, or -1 with *msg. */
+static int v1_gateway_responses(nb_arena_t *a, json_t *d, json_t *doc, const char **msg)
+{
+    json_t *x = json_object_get(d, "x-amazon-apigateway-gateway-responses");
+    if (!x) return 0;
+    json_t *map = json_object_get(doc, "gatewayResponses");
+    if (!map) json_object_set_new(doc, "gatewayResponses", map = json_object());
+    const char *type;
+    json_t *v;
+    json_object_foreach(x, type, v) {
+        if (!apigw__gr_known(type) || !json_is_object(v)) {
+            *msg = nb_arena_printf(a, "Invalid OpenAPI input: invalid gateway response type %s", type);
+            return -1;
+        }
+        json_t *gr = json_pack("{s:s}", "responseType", type);
+        json_t *sc = json_object_get(v, "statusCode");
+        if (json_is_integer(sc))
+            json_object_set_new(gr, "statusCode", json_string(nb_arena_printf(a, "%lld", (long long)json_integer_value(sc))));
+        else if (sc && !json_is_null(sc))
+            json_object_set(gr, "statusCode", sc);
+        if (json_object_get(v, "responseParameters")) json_object_set(gr, "responseParameters", json_object_get(v, "responseParameters"));
+        if (json_object_get(v, "responseTemplates")) json_object_set(gr, "responseTemplates", json_object_get(v, "responseTemplates"));
+        const char *why;
+        if (apigw__gr_check(gr, &why) != 0) {
+            json_decref(gr);
+            *msg = nb_arena_printf(a, "Invalid OpenAPI input: gateway response %s: %s", type, why);
+            return -1;
+        }
+        json_object_set_new(map, type, gr);
+    }
+    return 0;
+}
+
 int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg)
 {
     json_t *d = load(a, text, len, msg);
@@ -378,6 +413,10 @@ int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, 
     const char *aks = str(d, "x-amazon-apigateway-api-key-source");
     if (aks) json_object_set_new(api, "apiKeySource", json_string(aks));
     v1_models(d, doc);
+    if (v1_gateway_responses(a, d, doc, msg) != 0) {
+        json_decref(d);
+        return -1;
+    }
     json_t *az_ids = json_object(), *val_ids = json_object();
     const char *name;
     json_t *s;

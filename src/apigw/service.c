@@ -56,6 +56,16 @@ static const nb_op_t ops[] = {
     {"GetRouteResponse", apigw__op_v2_get_route_response, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", NULL, "GET /v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", 0},
     {"UpdateRouteResponse", apigw__op_v2_update_route_response, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", NULL, "PATCH /v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", 0},
     {"DeleteRouteResponse", apigw__op_v2_delete_route_response, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", NULL, "DELETE /v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}", 0},
+    {"TagResource", apigw__op_v1_tag_resource, "apigateway:PUT", "*", apigw__tags_iam_arn, "PUT /tags/{resource_arn}", 0},
+    {"UntagResource", apigw__op_untag_resource, "apigateway:DELETE", "*", apigw__tags_iam_arn, "DELETE /tags/{resource_arn}", 0},
+    {"GetTags", apigw__op_get_tags, "apigateway:GET", "*", apigw__tags_iam_arn, "GET /tags/{resource_arn}", 0},
+    {"TagResource", apigw__op_v2_tag_resource, "apigateway:POST", "*", apigw__tags_iam_arn, "POST /v2/tags/{resource-arn}", 0},
+    {"UntagResource", apigw__op_untag_resource, "apigateway:DELETE", "*", apigw__tags_iam_arn, "DELETE /v2/tags/{resource-arn}", 0},
+    {"GetTags", apigw__op_get_tags, "apigateway:GET", "*", apigw__tags_iam_arn, "GET /v2/tags/{resource-arn}", 0},
+    {"DeleteRouteSettings", apigw__op_v2_delete_route_settings, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}", NULL, "DELETE /v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}", 0},
+    {"DeleteAccessLogSettings", apigw__op_v2_delete_access_log_settings, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}/accesslogsettings", NULL, "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings", 0},
+    {"GetExport", apigw__op_v1_get_export, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}/exports/{export_type}", NULL, "GET /restapis/{restapi_id}/stages/{stage_name}/exports/{export_type}", 0},
+    {"ExportApi", apigw__op_v2_export_api, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/exports/{specification}", NULL, "GET /v2/apis/{apiId}/exports/{specification}", 0},
     {"CreateRestApi", apigw__op_v1_create_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis", 0},
     {"GetRestApis", apigw__op_v1_get_rest_apis, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis", NULL, "GET /restapis", 0},
     {"ImportRestApi", apigw__op_v1_import_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis?mode=import", NB_OP_RAW_BODY},
@@ -82,6 +92,13 @@ static const nb_op_t ops[] = {
     {"PutIntegrationResponse", apigw__op_v1_put_integration_response, "apigateway:PUT", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", NULL, "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 0},
     {"GetIntegrationResponse", apigw__op_v1_get_integration_response, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", NULL, "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 0},
     {"DeleteIntegrationResponse", apigw__op_v1_delete_integration_response, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", NULL, "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 0},
+    {"UpdateMethodResponse", apigw__op_v1_update_method_response, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", NULL, "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", 0},
+    {"UpdateIntegrationResponse", apigw__op_v1_update_integration_response, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", NULL, "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", 0},
+    {"PutGatewayResponse", apigw__op_v1_put_gateway_response, "apigateway:PUT", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/gatewayresponses/{response_type}", NULL, "PUT /restapis/{restapi_id}/gatewayresponses/{response_type}", 0},
+    {"GetGatewayResponse", apigw__op_v1_get_gateway_response, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/gatewayresponses/{response_type}", NULL, "GET /restapis/{restapi_id}/gatewayresponses/{response_type}", 0},
+    {"GetGatewayResponses", apigw__op_v1_get_gateway_responses, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/gatewayresponses", NULL, "GET /restapis/{restapi_id}/gatewayresponses", 0},
+    {"UpdateGatewayResponse", apigw__op_v1_update_gateway_response, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/gatewayresponses/{response_type}", NULL, "PATCH /restapis/{restapi_id}/gatewayresponses/{response_type}", 0},
+    {"DeleteGatewayResponse", apigw__op_v1_delete_gateway_response, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/gatewayresponses/{response_type}", NULL, "DELETE /restapis/{restapi_id}/gatewayresponses/{response_type}", 0},
     {"CreateDeployment", apigw__op_v1_create_deployment, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/deployments", NULL, "POST /restapis/{restapi_id}/deployments", 0},
     {"CreateStage", apigw__op_v1_create_stage, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages", NULL, "POST /restapis/{restapi_id}/stages", 0},
     {"CreateAuthorizer", apigw__op_v1_create, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/authorizers", NULL, "POST /restapis/{restapi_id}/authorizers", 0},
@@ -125,7 +142,7 @@ static const nb_op_t ops[] = {
     {"UpdateUsage", apigw__op_update_usage, "apigateway:PATCH", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}/usage", NULL, "PATCH /usageplans/{usageplanId}/keys/{keyId}/usage", 0},
 };
 
-static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", NULL};
+static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", NULL};
 
 static int apigw_init(nb_ctx_t *ctx)
 {
@@ -161,4 +178,5 @@ const nb_service_t apigw_service = {
     .init = apigw_init,
     .stop = apigw_stop,
     .health = apigw_health,
+    .authz = &apigw__authz,
 };

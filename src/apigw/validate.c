@@ -43,7 +43,7 @@ static int check_params(apigw_dp_t *dp)
     char *msg = nb_arena_printf(dp->req->arena, "Missing required request parameters: [%s]", missing.data);
     nb_buf_free(&missing);
     nb_resp_header(dp->req, "x-amzn-ErrorType", "BadRequestException");
-    apigw__dp_message(dp, 400, msg);
+    apigw__dp_gw(dp, "BAD_REQUEST_PARAMETERS", 400, msg);
     return -1;
 }
 
@@ -68,7 +68,7 @@ static int check_body(apigw_dp_t *dp)
     json_decref(schema);
     if (rc == 0) return 0;
     nb_resp_header(dp->req, "x-amzn-ErrorType", "BadRequestException");
-    apigw__dp_message(dp, 400, "Invalid request body");
+    apigw__dp_gw(dp, "BAD_REQUEST_BODY", 400, "Invalid request body");
     return -1;
 }
 

@@ -7,9 +7,16 @@
 #define NB_APIGW_YAML_H
 #include <stddef.h>
 #include <jansson.h>
+#include "core/buf.h"
 
 /* The first document of text as JSON (new reference), or NULL with a short
  * reason in err. */
 json_t *apigw__yaml_load(const char *text, size_t len, char *err, size_t errcap);
+
+/* v written as a YAML block document into out (exports): mappings and
+ * sequences in block style, strings double-quoted (JSON escapes are YAML's),
+ * keys plain when nothing could misread them. apigw__yaml_load of the text
+ * gives v back. */
+void apigw__yaml_emit(json_t *v, nb_buf_t *out);
 
 #endif

@@ -1,0 +1,369 @@
+/* export.c — APIs written back as OpenAPI definitions: GetExport (a REST
+ * API stage's deployment as Swagger 2 or OpenAPI 3) and ExportApi (an HTTP
+ * API, live or as a stage serves it, as OpenAPI 3), in JSON or YAML.
+ * With extensions the definition carries API Gateway's x-amazon-apigateway-*
+ * members in the shapes openapi.c imports, so an export re-imports to the
+ * same routes, integrations, authorizers, validators, models and gateway
+ * responses. Builds values only; the control plane answers. */
+#include "apigw/apigw_int.h"
+#include "apigw/yaml.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static void set_str(json_t *o, const char *k, const char *v)
+{
+    if (v) json_object_set_new(o, k, json_string(v));
+}
+
+static void copy_member(json_t *to, const char *k, json_t *from)
+{
+    json_t *v = json_object_get(from, k);
+    if (v) json_object_set(to, k, v);
+}
+
+/* "GET" → "get", "ANY" → x-amazon-apigateway-any-method (arena). */
+static const char *op_key(nb_arena_t *a, const char *method)
+{
+    if (strcmp(method, "ANY") == 0) return "x-amazon-apigateway-any-method";
+    char *l = nb_arena_strdup(a, method);
+    for (char *p = l; *p; p++) *p = (char)tolower((unsigned char)*p);
+    return l;
+}
+
+static char *lower(nb_arena_t *a, const char *s)
+{
+    char *l = nb_arena_strdup(a, s ? s : "");
+    for (char *p = l; *p; p++) *p = (char)tolower((unsigned char)*p);
+    return l;
+}
+
+/* OpenAPI 3 path parameters of a path's "{name}" / "{name+}" labels (new ref). */
+static json_t *path_params(const char *path, int oas3)
+{
+    json_t *params = json_array();
+    for (const char *p = strchr(path, '{'); p; p = strchr(p + 1, '{')) {
+        const char *e = strchr(p, '}');
+        if (!e) break;
+        json_t *prm = json_pack("{s:s%,s:s,s:b}", "name", p + 1, (size_t)(e - p - 1), "in", "path", "required", 1);
+        if (oas3) json_object_set_new(prm, "schema", json_pack("{s:s}", "type", "string"));
+        else json_object_set_new(prm, "type", json_string("string"));
+        json_array_append_new(params, prm);
+    }
+    return params;
+}
+
+static json_t *path_item(json_t *paths, const char *path)
+{
+    json_t *item = json_object_get(paths, path);
+    if (!item) json_object_set_new(paths, path, item = json_object());
+    return item;
+}
+
+/* --- HTTP APIs (ExportApi) ------------------------------------------------ */
+
+static json_t *v2_scheme(json_t *az)
+{
+    json_t *x = json_object();
+    const char *t = str(az, "authorizerType");
+    json_t *scheme;
+    if (t && strcmp(t, "JWT") == 0) {
+        scheme = json_pack("{s:s,s:{}}", "type", "oauth2", "flows");
+        json_object_set_new(x, "type", json_string("jwt"));
+        copy_member(x, "jwtConfiguration", az);
+    } else {
+        scheme = json_pack("{s:s,s:s,s:s}", "type", "apiKey", "name", "Unused", "in", "header");
+        json_object_set_new(x, "type", json_string("request"));
+        copy_member(x, "authorizerUri", az);
+        copy_member(x, "authorizerPayloadFormatVersion", az);
+        copy_member(x, "authorizerResultTtlInSeconds", az);
+        copy_member(x, "enableSimpleResponses", az);
+    }
+    copy_member(x, "identitySource", az);
+    json_object_set_new(scheme, "x-amazon-apigateway-authorizer", x);
+    return scheme;
+}
+
+static json_t *v2_integration(nb_arena_t *a, json_t *in)
+{
+    json_t *x = json_object();
+    set_str(x, "type", str(in, "integrationType") ? lower(a, str(in, "integrationType")) : NULL);
+    set_str(x, "httpMethod", str(in, "integrationMethod"));
+    set_str(x, "uri", str(in, "integrationUri"));
+    copy_member(x, "payloadFormatVersion", in);
+    copy_member(x, "connectionType", in);
+    copy_member(x, "timeoutInMillis", in);
+    return x;
+}
+
+json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char *stage, int extensions)
+{
+    json_t *info = json_pack("{s:s}", "title", str(api, "name") ? str(api, "name") : "");
+    set_str(info, "version", str(api, "version") ? str(api, "version") : str(api, "createdDate"));
+    set_str(info, "description", str(api, "description"));
+    const char *ep = str(api, "apiEndpoint");
+    json_t *out = json_pack("{s:s,s:o,s:[{s:s,s:{s:{s:s}}}],s:{}}", "openapi", "3.0.1", "info", info, "servers", "url",
+                            nb_arena_printf(a, "%s/{basePath}", ep ? ep : ""), "variables", "basePath", "default",
+                            stage && strcmp(stage, "$default") ? stage : "", "paths");
+    json_t *paths = json_object_get(out, "paths");
+    json_t *schemes = json_object();
+    json_t *azs = json_object_get(served, "authorizers");
+    const char *k;
+    json_t *r;
+    json_object_foreach(json_object_get(served, "routes"), k, r) {
+        const char *rk = str(r, "routeKey");
+        if (!rk) continue;
+        const char *method = "ANY", *path = "/$default";
+        const char *sp = strchr(rk, ' ');
+        if (strcmp(rk, "$default") != 0 && sp) {
+            method = nb_arena_strndup(a, rk, (size_t)(sp - rk));
+            path = sp + 1;
+        }
+        json_t *op = json_pack("{s:{s:{s:s}}}", "responses", "default", "description",
+                               nb_arena_printf(a, "Default response for %s", rk));
+        if (strcmp(rk, "$default") == 0 && extensions) json_object_set_new(op, "isDefaultRoute", json_true());
+        json_t *pp = path_params(path, 1);
+        if (json_array_size(pp)) json_object_set_new(op, "parameters", pp);
+        else json_decref(pp);
+        json_t *az = json_object_get(azs, str(r, "authorizerId") ? str(r, "authorizerId") : "");
+        if (az && str(az, "name")) {
+            json_t *scopes = json_object_get(r, "authorizationScopes");
+            json_object_set_new(op, "security", json_pack("[{s:o}]", str(az, "name"),
+                                                           json_is_array(scopes) ? json_deep_copy(scopes) : json_array()));
+            if (!json_object_get(schemes, str(az, "name")))
+                json_object_set_new(schemes, str(az, "name"), extensions ? v2_scheme(az) : json_pack("{s:s}", "type", "oauth2"));
+        }
+        const char *target = str(r, "target");
+        json_t *in = target && strncmp(target, "integrations/", 13) == 0
+                         ? json_object_get(json_object_get(served, "integrations"), target + 13) : NULL;
+        if (in && extensions) json_object_set_new(op, "x-amazon-apigateway-integration", v2_integration(a, in));
+        json_object_set_new(path_item(paths, path), op_key(a, method), op);
+    }
+    if (json_object_size(schemes)) json_object_set_new(out, "components", json_pack("{s:o}", "securitySchemes", schemes));
+    else json_decref(schemes);
+    if (extensions) {
+        json_t *cors = json_object_get(api, "corsConfiguration");
+        if (cors) json_object_set(out, "x-amazon-apigateway-cors", cors);
+        json_object_set_new(out, "x-amazon-apigateway-importexport-version", json_string("1.0"));
+    }
+    return out;
+}
+
+/* --- REST APIs (GetExport) ------------------------------------------------ */
+
+static json_t *v1_integration(nb_arena_t *a, json_t *in)
+{
+    json_t *x = json_object();
+    set_str(x, "type", lower(a, str(in, "type")));
+    set_str(x, "httpMethod", str(in, "httpMethod"));
+    set_str(x, "uri", str(in, "uri"));
+    copy_member(x, "requestTemplates", in);
+    copy_member(x, "requestParameters", in);
+    set_str(x, "passthroughBehavior", str(in, "passthroughBehavior") ? lower(a, str(in, "passthroughBehavior")) : NULL);
+    copy_member(x, "timeoutInMillis", in);
+    json_t *irs = json_object_get(in, "integrationResponses");
+    if (json_object_size(irs)) {
+        json_t *resps = json_object();
+        const char *code;
+        json_t *ir;
+        json_object_foreach(irs, code, ir) {
+            json_t *r = json_pack("{s:s}", "statusCode", code);
+            copy_member(r, "responseTemplates", ir);
+            copy_member(r, "responseParameters", ir);
+            const char *pat = str(ir, "selectionPattern");
+            json_object_set_new(resps, pat && *pat ? pat : "default", r);
+        }
+        json_object_set_new(x, "responses", resps);
+    }
+    return x;
+}
+
+/* The method's parameters (path, query string, header, body model). */
+static json_t *v1_params(nb_arena_t *a, const char *path, json_t *m, int oas3, json_t *op)
+{
+    json_t *params = path_params(path, oas3);
+    const char *k;
+    json_t *req;
+    json_object_foreach(json_object_get(m, "requestParameters"), k, req) {
+        static const char *const where[][2] = {{"method.request.querystring.", "query"},
+                                               {"method.request.header.", "header"}};
+        for (size_t i = 0; i < 2; i++) {
+            size_t n = strlen(where[i][0]);
+            if (strncmp(k, where[i][0], n) != 0) continue;
+            json_t *prm = json_pack("{s:s,s:s,s:b}", "name", k + n, "in", where[i][1], "required", json_is_true(req));
+            if (oas3) json_object_set_new(prm, "schema", json_pack("{s:s}", "type", "string"));
+            else json_object_set_new(prm, "type", json_string("string"));
+            json_array_append_new(params, prm);
+        }
+    }
+    const char *model = str(json_object_get(m, "requestModels"), "application/json");
+    if (model && strcmp(model, "Empty") != 0) {
+        const char *ref = nb_arena_printf(a, oas3 ? "#/components/schemas/%s" : "#/definitions/%s", model);
+        if (oas3)
+            json_object_set_new(op, "requestBody", json_pack("{s:{s:{s:{s:s}}},s:b}", "content", "application/json",
+                                                              "schema", "$ref", ref, "required", 1));
+        else
+            json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "in", "body", "name", model, "required", 1,
+                                                    "schema", "$ref", ref));
+    }
+    return params;
+}
+
+static json_t *v1_operation(nb_arena_t *a, json_t *doc, const char *path, json_t *m, int oas3, const char *exts)
+{
+    json_t *op = json_object();
+    json_t *params = v1_params(a, path, m, oas3, op);
+    if (json_array_size(params)) json_object_set_new(op, "parameters", params);
+    else json_decref(params);
+    json_t *resps = json_object();
+    const char *code;
+    json_t *mr;
+    json_object_foreach(json_object_get(m, "methodResponses"), code, mr)
+        json_object_set_new(resps, code, json_pack("{s:s}", "description", nb_arena_printf(a, "%s response", code)));
+    if (!json_object_size(resps))
+        json_object_set_new(resps, "200", json_pack("{s:s}", "description", "200 response"));
+    json_object_set_new(op, "responses", resps);
+    int with_x = strstr(exts, "integrations") || strstr(exts, "apigateway");
+    int with_auth = with_x || strstr(exts, "authorizers");
+    const char *at = str(m, "authorizationType");
+    json_t *az = json_object_get(json_object_get(doc, "authorizers"), str(m, "authorizerId") ? str(m, "authorizerId") : "");
+    json_t *sec = json_array();
+    if (with_auth && at && strcmp(at, "CUSTOM") == 0 && str(az, "name"))
+        json_array_append_new(sec, json_pack("{s:[]}", str(az, "name")));
+    if (json_is_true(json_object_get(m, "apiKeyRequired"))) json_array_append_new(sec, json_pack("{s:[]}", "api_key"));
+    if (json_array_size(sec)) json_object_set_new(op, "security", sec);
+    else json_decref(sec);
+    if (with_x) {
+        const char *vid = str(m, "requestValidatorId");
+        json_t *v = vid ? json_object_get(json_object_get(doc, "validators"), vid) : NULL;
+        if (str(v, "name")) set_str(op, "x-amazon-apigateway-request-validator", str(v, "name"));
+        json_t *in = json_object_get(m, "methodIntegration");
+        if (in) json_object_set_new(op, "x-amazon-apigateway-integration", v1_integration(a, in));
+    }
+    return op;
+}
+
+static json_t *v1_schemes(json_t *doc, json_t *resources, int with_auth)
+{
+    json_t *schemes = json_object();
+    const char *k;
+    json_t *r;
+    json_object_foreach(resources, k, r) {
+        const char *hm;
+        json_t *m;
+        json_object_foreach(json_object_get(r, "resourceMethods"), hm, m) {
+            if (json_is_true(json_object_get(m, "apiKeyRequired")) && !json_object_get(schemes, "api_key"))
+                json_object_set_new(schemes, "api_key", json_pack("{s:s,s:s,s:s}", "type", "apiKey", "name", "x-api-key",
+                                                                  "in", "header"));
+            json_t *az = json_object_get(json_object_get(doc, "authorizers"), str(m, "authorizerId") ? str(m, "authorizerId") : "");
+            const char *at = str(m, "authorizationType");
+            if (!with_auth || !at || strcmp(at, "CUSTOM") || !str(az, "name") || json_object_get(schemes, str(az, "name")))
+                continue;
+            const char *src = str(az, "identitySource");
+            const char *hdr = src && strncmp(src, "method.request.header.", 22) == 0 ? src + 22 : "Unused";
+            json_t *x = json_pack("{s:s}", "type", strcmp(str(az, "type") ? str(az, "type") : "", "REQUEST") == 0 ? "request" : "token");
+            copy_member(x, "authorizerUri", az);
+            copy_member(x, "authorizerResultTtlInSeconds", az);
+            copy_member(x, "identitySource", az);
+            copy_member(x, "identityValidationExpression", az);
+            json_object_set_new(schemes, str(az, "name"),
+                                json_pack("{s:s,s:s,s:s,s:s,s:o}", "type", "apiKey", "name", hdr, "in", "header",
+                                          "x-amazon-apigateway-authtype", "custom", "x-amazon-apigateway-authorizer", x));
+        }
+    }
+    return schemes;
+}
+
+json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *stage, int oas3, const char *exts)
+{
+    json_t *api = json_object_get(doc, "api");
+    json_t *resources = json_object_get(dep, "_snapshot");
+    json_t *info = json_pack("{s:s}", "title", str(api, "name") ? str(api, "name") : "");
+    json_t *created = json_object_get(dep, "createdDate");
+    set_str(info, "version", str(api, "version") ? str(api, "version")
+                                                 : nb_arena_printf(a, "%lld", (long long)json_integer_value(created)));
+    set_str(info, "description", str(api, "description"));
+    json_t *ep = apigw__endpoint(str(api, "id") ? str(api, "id") : "");
+    const char *host = json_string_value(ep) + 7;   /* after "http://" */
+    json_t *out;
+    if (oas3)
+        out = json_pack("{s:s,s:o,s:[{s:s,s:{s:{s:s}}}],s:{}}", "openapi", "3.0.1", "info", info, "servers", "url",
+                        nb_arena_printf(a, "http://%s/{basePath}", host), "variables", "basePath", "default",
+                        nb_arena_printf(a, "/%s", stage), "paths");
+    else
+        out = json_pack("{s:s,s:o,s:s,s:s,s:[s],s:{}}", "swagger", "2.0", "info", info, "host", host, "basePath",
+                        nb_arena_printf(a, "/%s", stage), "schemes", "http", "paths");
+    json_decref(ep);
+    json_t *paths = json_object_get(out, "paths");
+    const char *k;
+    json_t *r;
+    json_object_foreach(resources, k, r) {
+        const char *path = str(r, "path");
+        const char *hm;
+        json_t *m;
+        json_object_foreach(json_object_get(r, "resourceMethods"), hm, m)
+            json_object_set_new(path_item(paths, path), op_key(a, hm), v1_operation(a, doc, path, m, oas3, exts));
+    }
+    int with_x = strstr(exts, "integrations") || strstr(exts, "apigateway");
+    json_t *schemes = v1_schemes(doc, resources, with_x || strstr(exts, "authorizers"));
+    json_t *models = json_object();
+    json_object_foreach(json_object_get(doc, "models"), k, r) {
+        json_t *schema = json_loads(str(r, "schema") ? str(r, "schema") : "{}", 0, NULL);
+        json_object_set_new(models, k, json_is_object(schema) ? schema : json_object());
+        if (schema && !json_is_object(schema)) json_decref(schema);
+    }
+    if (oas3) {
+        json_t *comp = json_object();
+        if (json_object_size(models)) json_object_set(comp, "schemas", models);
+        if (json_object_size(schemes)) json_object_set(comp, "securitySchemes", schemes);
+        if (json_object_size(comp)) json_object_set(out, "components", comp);
+        json_decref(comp);
+    } else {
+        if (json_object_size(models)) json_object_set(out, "definitions", models);
+        if (json_object_size(schemes)) json_object_set(out, "securityDefinitions", schemes);
+    }
+    json_decref(models);
+    json_decref(schemes);
+    if (with_x) {
+        json_t *vals = json_object();
+        json_object_foreach(json_object_get(doc, "validators"), k, r)
+            if (str(r, "name"))
+                json_object_set_new(vals, str(r, "name"), json_pack("{s:b,s:b}", "validateRequestBody",
+                                                                     json_is_true(json_object_get(r, "validateRequestBody")),
+                                                                     "validateRequestParameters",
+                                                                     json_is_true(json_object_get(r, "validateRequestParameters"))));
+        if (json_object_size(vals)) json_object_set(out, "x-amazon-apigateway-request-validators", vals);
+        json_decref(vals);
+        json_t *grs = json_object();
+        json_object_foreach(json_object_get(dep, "_gateway_responses"), k, r) {
+            json_t *g = json_object();
+            copy_member(g, "statusCode", r);
+            copy_member(g, "responseParameters", r);
+            copy_member(g, "responseTemplates", r);
+            json_object_set_new(grs, k, g);
+        }
+        if (json_object_size(grs)) json_object_set(out, "x-amazon-apigateway-gateway-responses", grs);
+        json_decref(grs);
+        json_t *bmt = json_object_get(api, "binaryMediaTypes");
+        if (json_array_size(bmt)) json_object_set(out, "x-amazon-apigateway-binary-media-types", bmt);
+        set_str(out, "x-amazon-apigateway-api-key-source", str(api, "apiKeySource"));
+    }
+    return out;
+}
+
+void apigw__export_text(json_t *def, int yaml, nb_buf_t *out)
+{
+    if (yaml) {
+        apigw__yaml_emit(def, out);
+        return;
+    }
+    char *s = json_dumps(def, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    nb_buf_puts(out, s ? s : "{}");
+    free(s);
+}
