@@ -31,6 +31,8 @@ KIND_OPS(Role, role)
     static void op_tag_##k(nb_req_t *r) { iam__tag(r, &iam__##k, 1); }                          \
     static void op_untag_##k(nb_req_t *r) { iam__tag(r, &iam__##k, 0); }                         \
     static void op_list_##k##_tags(nb_req_t *r) { iam__tags_list(r, &iam__##k); }
+static void op_update_user(nb_req_t *r) { iam__entity_update(r, &iam__user); }
+static void op_update_group(nb_req_t *r) { iam__entity_update(r, &iam__group); }
 KIND_EXTRA_OPS(user)
 KIND_EXTRA_OPS(role)
 
@@ -268,12 +270,14 @@ static void op_list_groups_for_user(nb_req_t *req)
 #define G A("group/{GroupName}")
 #define R A("role/{RoleName}")
 #define P "{PolicyArn}"
+#define IP A("instance-profile/{InstanceProfileName}")
 
 static const nb_op_t ops[] = {
     {"CreateUser", op_create_user, "iam:CreateUser", U, NULL, NULL, 0},
     {"GetUser", op_get_user, "iam:GetUser", "*", user_or_caller_arn, NULL, 0},
     {"ListUsers", op_list_user, "iam:ListUsers", A("user/"), NULL, NULL, 0},
     {"DeleteUser", op_delete_user, "iam:DeleteUser", U, NULL, NULL, 0},
+    {"UpdateUser", op_update_user, "iam:UpdateUser", U, NULL, NULL, 0},
     {"CreateAccessKey", op_create_access_key, "iam:CreateAccessKey", "*", user_or_caller_arn, NULL, 0},
     {"ListAccessKeys", op_list_access_keys, "iam:ListAccessKeys", "*", user_or_caller_arn, NULL, 0},
     {"DeleteAccessKey", op_delete_access_key, "iam:DeleteAccessKey", "*", user_or_caller_arn, NULL, 0},
@@ -294,6 +298,7 @@ static const nb_op_t ops[] = {
     {"GetGroup", op_get_group, "iam:GetGroup", G, NULL, NULL, 0},
     {"ListGroups", op_list_group, "iam:ListGroups", A("group/"), NULL, NULL, 0},
     {"DeleteGroup", op_delete_group, "iam:DeleteGroup", G, NULL, NULL, 0},
+    {"UpdateGroup", op_update_group, "iam:UpdateGroup", G, NULL, NULL, 0},
     {"AddUserToGroup", op_add_user_to_group, "iam:AddUserToGroup", G, NULL, NULL, 0},
     {"RemoveUserFromGroup", op_remove_user_from_group, "iam:RemoveUserFromGroup", G, NULL, NULL, 0},
     {"ListGroupsForUser", op_list_groups_for_user, "iam:ListGroupsForUser", U, NULL, NULL, 0},
@@ -322,6 +327,7 @@ static const nb_op_t ops[] = {
     {"ListRoleTags", op_list_role_tags, "iam:ListRoleTags", R, NULL, NULL, 0},
     {"UpdateAssumeRolePolicy", iam__update_trust, "iam:UpdateAssumeRolePolicy", R, NULL, NULL, 0},
     {"UpdateRole", iam__update_role, "iam:UpdateRole", R, NULL, NULL, 0},
+    {"UpdateRoleDescription", iam__update_role_description, "iam:UpdateRoleDescription", R, NULL, NULL, 0},
     {"CreatePolicy", iam__op_create_policy, "iam:CreatePolicy", A("policy/{PolicyName}"), NULL, NULL, 0},
     {"GetPolicy", iam__op_get_policy, "iam:GetPolicy", P, NULL, NULL, 0},
     {"ListPolicies", iam__op_list_policies, "iam:ListPolicies", "*", NULL, NULL, 0},
@@ -331,6 +337,21 @@ static const nb_op_t ops[] = {
     {"ListPolicyVersions", iam__op_list_policy_versions, "iam:ListPolicyVersions", P, NULL, NULL, 0},
     {"DeletePolicyVersion", iam__op_delete_policy_version, "iam:DeletePolicyVersion", P, NULL, NULL, 0},
     {"SetDefaultPolicyVersion", iam__op_set_default_policy_version, "iam:SetDefaultPolicyVersion", P, NULL, NULL, 0},
+    {"ListEntitiesForPolicy", iam__op_list_entities_for_policy, "iam:ListEntitiesForPolicy", P, NULL, NULL, 0},
+    {"TagPolicy", iam__op_tag_policy, "iam:TagPolicy", P, NULL, NULL, 0},
+    {"UntagPolicy", iam__op_untag_policy, "iam:UntagPolicy", P, NULL, NULL, 0},
+    {"ListPolicyTags", iam__op_list_policy_tags, "iam:ListPolicyTags", P, NULL, NULL, 0},
+    {"CreateInstanceProfile", iam__op_create_instance_profile, "iam:CreateInstanceProfile", IP, NULL, NULL, 0},
+    {"GetInstanceProfile", iam__op_get_instance_profile, "iam:GetInstanceProfile", IP, NULL, NULL, 0},
+    {"DeleteInstanceProfile", iam__op_delete_instance_profile, "iam:DeleteInstanceProfile", IP, NULL, NULL, 0},
+    {"ListInstanceProfiles", iam__op_list_instance_profiles, "iam:ListInstanceProfiles", A("instance-profile/"), NULL,
+     NULL, 0},
+    {"AddRoleToInstanceProfile", iam__op_add_role_to_instance_profile, "iam:AddRoleToInstanceProfile", IP, NULL,
+     NULL, 0},
+    {"RemoveRoleFromInstanceProfile", iam__op_remove_role_from_instance_profile, "iam:RemoveRoleFromInstanceProfile",
+     IP, NULL, NULL, 0},
+    {"ListInstanceProfilesForRole", iam__op_list_instance_profiles_for_role, "iam:ListInstanceProfilesForRole", R,
+     NULL, NULL, 0},
     {"SimulatePrincipalPolicy", iam__op_simulate_principal_policy, "iam:SimulatePrincipalPolicy",
      "{PolicySourceArn}", NULL, NULL, 0},
 };
