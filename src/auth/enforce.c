@@ -17,6 +17,7 @@
 #include "core/edge.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "iam/iam_usage.h"
 #include "iam/policy.h"
 #include "store/store.h"
 #include <jansson.h>
@@ -405,6 +406,7 @@ int auth_enforce(nb_req_t *req)
     }
     req->access_key = nb_arena_strdup(req->arena, res.access_key);
     req->principal_arn = nb_arena_strdup(req->arena, id->arn);
+    iam_key_used(res.access_key, req->svc->name, rq.now_ms);   /* memory only (iam_usage.h) */
     return authorize(req, id);
 }
 

@@ -5,7 +5,9 @@
 #include "iam/iam_svc.h"
 #include "auth/creds.h"
 #include "core/service.h"
+#include "iam/iam_usage.h"
 #include <string.h>
+#include <time.h>
 
 #define ACCESS_KEYS_PER_USER 2
 
@@ -185,6 +187,8 @@ static void change_access_key(nb_req_t *req, int del)
     }
     if (del) {
         store_del(t, AUTH_KS_KEYS, ak, strlen(ak));
+        store_del(t, IAM_KS_KEY_USAGE, ak, strlen(ak));
+        iam__key_usage_forget(ak);
     } else {
         json_object_set_new(k, "Status", json_string(status));
         iam__put(t, AUTH_KS_KEYS, ak, k);
@@ -195,6 +199,75 @@ static void change_access_key(nb_req_t *req, int del)
 
 static void op_delete_access_key(nb_req_t *req) { change_access_key(req, 1); }
 static void op_update_access_key(nb_req_t *req) { change_access_key(req, 0); }
+
+/* ---- GetAccessKeyLastUsed ------------------------------------------------------ */
+
+/* The owner's ARN of AccessKeyId (as IAM authorizes it: on the user), read in
+ * process; -1 for an unknown key or root's (the edge then uses "*"). */
+static int key_owner_arn(nb_req_t *req, nb_buf_t *out)
+{
+    const char *ak = nb_req_form(req, "AccessKeyId");
+    store_txn_t *t;
+    if (!ak || store_begin(req->ctx->store, STORE_READ, &t) != STORE_OK) return -1;
+    json_t *k = iam__get(t, AUTH_KS_KEYS, ak);
+    const char *user = json_string_value(json_object_get(k, "UserName"));
+    json_t *u = user ? iam__get(t, AUTH_KS_USERS, user) : NULL;
+    const char *arn = json_string_value(json_object_get(u, "Arn"));
+    if (arn) nb_buf_puts(out, arn);
+    json_decref(u);
+    json_decref(k);
+    store_abort(t);
+    return arn ? 0 : -1;
+}
+
+static void op_get_access_key_last_used(nb_req_t *req)
+{
+    const char *ak = iam__need(req, "AccessKeyId");
+    if (!ak) return;
+    size_t n = strlen(ak);
+    if (n < 16 || n > 128) {
+        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'accessKeyId' failed "
+                       "to satisfy constraint: Member must have length %s equal to %d", ak,
+                       n < 16 ? "greater than or" : "less than or", n < 16 ? 16 : 128);
+        return;
+    }
+    store_txn_t *t = iam__begin(req, 0);
+    if (!t) return;
+    int root = strcmp(ak, auth_root_access_key()) == 0;
+    json_t *k = root ? NULL : iam__get(t, AUTH_KS_KEYS, ak);
+    if (!root && !k) {
+        iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "The Access Key with id %s cannot be found.", ak);
+        return;
+    }
+    int64_t ms = 0;
+    const char *svc = NULL;
+    json_t *saved = NULL;
+    if (!iam__key_usage_mem(ak, &ms, &svc) && (saved = iam__get(t, IAM_KS_KEY_USAGE, ak)) != NULL) {
+        ms = (int64_t)json_integer_value(json_object_get(saved, "LastUsedDate"));
+        svc = json_string_value(json_object_get(saved, "ServiceName"));
+    }
+    store_abort(t);
+    nb_buf_t b = NB_BUF_INIT;
+    iam__xml_str(&b, "UserName", json_string_value(json_object_get(k, "UserName")));
+    nb_buf_puts(&b, "<AccessKeyLastUsed>");
+    if (svc) {
+        char date[32];
+        time_t secs = (time_t)(ms / 1000);
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        iam__xml_str(&b, "LastUsedDate", date);
+        iam__xml_str(&b, "ServiceName", svc);
+        iam__xml_str(&b, "Region", req->ctx->cfg->region);
+    } else {   /* never used (since nimbus records it) */
+        nb_buf_puts(&b, "<ServiceName>N/A</ServiceName><Region>N/A</Region>");
+    }
+    nb_buf_puts(&b, "</AccessKeyLastUsed>");
+    json_decref(saved);
+    json_decref(k);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
 
 /* ---- group membership ------------------------------------------------------------ */
 
@@ -282,6 +355,7 @@ static const nb_op_t ops[] = {
     {"ListAccessKeys", op_list_access_keys, "iam:ListAccessKeys", "*", user_or_caller_arn, NULL, 0},
     {"DeleteAccessKey", op_delete_access_key, "iam:DeleteAccessKey", "*", user_or_caller_arn, NULL, 0},
     {"UpdateAccessKey", op_update_access_key, "iam:UpdateAccessKey", "*", user_or_caller_arn, NULL, 0},
+    {"GetAccessKeyLastUsed", op_get_access_key_last_used, "iam:GetAccessKeyLastUsed", "*", key_owner_arn, NULL, 0},
     {"PutUserPolicy", op_put_user_policy, "iam:PutUserPolicy", U, NULL, NULL, 0},
     {"GetUserPolicy", op_get_user_policy, "iam:GetUserPolicy", U, NULL, NULL, 0},
     {"DeleteUserPolicy", op_delete_user_policy, "iam:DeleteUserPolicy", U, NULL, NULL, 0},
@@ -358,7 +432,14 @@ static const nb_op_t ops[] = {
 
 static int iam_init(nb_ctx_t *ctx)
 {
-    return auth_creds_init(ctx);
+    if (auth_creds_init(ctx) != 0) return -1;
+    iam__key_usage_start(ctx);
+    return 0;
+}
+
+static void iam_stop(nb_ctx_t *ctx)
+{
+    iam__key_usage_stop(ctx);
 }
 
 const nb_service_t iam_service = {
@@ -366,5 +447,6 @@ const nb_service_t iam_service = {
     .xml_ns = "https://iam.amazonaws.com/doc/2010-05-08/",
     .ops = ops, .n_ops = sizeof ops / sizeof ops[0],
     .init = iam_init,
+    .stop = iam_stop,
     .authz = &iam__authz,
 };
