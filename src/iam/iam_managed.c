@@ -1,5 +1,5 @@
 /* iam_managed.c — customer managed policies and their versions (at most 5,
- * one default), and SimulatePrincipalPolicy over a user's or role's policies. */
+ * one default), their tags and ListEntitiesForPolicy. */
 #include "iam/iam_svc.h"
 #include "iam/policy.h"
 #include "iam/aws_policies.h"
@@ -325,63 +325,6 @@ static void op_delete_policy_version(nb_req_t *req)
     iam__commit_reply(req, t, NULL);
 }
 
-/* ---- SimulatePrincipalPolicy ------------------------------------------------- */
-
-static void op_simulate(nb_req_t *req)
-{
-    const char *src = iam__need(req, "PolicySourceArn");
-    if (!src) return;
-    const char *u = strstr(src, ":user/"), *r = strstr(src, ":role/");
-    store_txn_t *t = iam__begin(req, 0);
-    if (!t) return;
-    iam_policy_t **pols = NULL;
-    size_t np = 0;
-    int rc = -1;
-    iam_principal_type_t type = IAM_PRINCIPAL_USER;
-    if (u) rc = auth_creds_user_policies(t, strrchr(u, '/') + 1, &pols, &np);
-    else if (r) {
-        rc = auth_creds_role_policies(t, strrchr(r, '/') + 1, &pols, &np);
-        type = IAM_PRINCIPAL_ASSUMED_ROLE;
-    }
-    store_abort(t);
-    if (rc < 0) {
-        free(pols);
-        nb_reply_error(req, NB_ERR_IAM_NO_SUCH_ENTITY, "The specified entity %s does not exist.", src);
-        return;
-    }
-    nb_buf_t b = NB_BUF_INIT;
-    nb_buf_puts(&b, "<EvaluationResults>");
-    const char *username = u ? strrchr(u, '/') + 1 : NULL;
-    for (int ai = 1;; ai++) {
-        const char *action = nb_req_form(req, nb_arena_printf(req->arena, "ActionNames.member.%d", ai));
-        if (!action) break;
-        int has_res = 0;
-        for (int ri = 1;; ri++) {
-            const char *res = nb_req_form(req, nb_arena_printf(req->arena, "ResourceArns.member.%d", ri));
-            if (!res && (has_res || ri > 1)) break;
-            if (!res) res = "*";
-            has_res = 1;
-            iam_global_ctx_t g;
-            iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), username, NULL, src);
-            iam_request_t ir = {type, src, req->ctx->cfg->account, r ? src : NULL, action, res, NULL, g.keys, g.n, NULL, NULL};
-            iam_policy_set_t set = {(const iam_policy_t *const *)pols, np, NULL, 0, NULL, 0, NULL, 0};
-            iam_result_t out;
-            iam_decision_t d = iam_evaluate(&set, &ir, &out);
-            nb_buf_puts(&b, "<member>");
-            iam__xml_str(&b, "EvalActionName", action);
-            iam__xml_str(&b, "EvalResourceName", res);
-            iam__xml_str(&b, "EvalDecision", d == IAM_ALLOW ? "allowed" : d == IAM_EXPLICIT_DENY ? "explicitDeny"
-                                                                                                : "implicitDeny");
-            nb_buf_puts(&b, "<MatchedStatements/><MissingContextValues/></member>");
-        }
-    }
-    nb_buf_puts(&b, "</EvaluationResults><IsTruncated>false</IsTruncated>");
-    for (size_t i = 0; i < np; i++) iam_policy_free(pols[i]);
-    free(pols);
-    nb_reply_query(req, b.data);
-    nb_buf_free(&b);
-}
-
 /* ---- policy tags ------------------------------------------------------------- */
 
 /* TagPolicy / UntagPolicy (AWS managed policies: AccessDenied, as changing them). */
@@ -514,7 +457,6 @@ void iam__op_get_policy_version(nb_req_t *req) { op_get_policy_version(req); }
 void iam__op_list_policy_versions(nb_req_t *req) { op_list_policy_versions(req); }
 void iam__op_set_default_policy_version(nb_req_t *req) { op_set_default_version(req); }
 void iam__op_delete_policy_version(nb_req_t *req) { op_delete_policy_version(req); }
-void iam__op_simulate_principal_policy(nb_req_t *req) { op_simulate(req); }
 void iam__op_list_entities_for_policy(nb_req_t *req) { op_list_entities_for_policy(req); }
 void iam__op_tag_policy(nb_req_t *req) { tag_policy(req, 1); }
 void iam__op_untag_policy(nb_req_t *req) { tag_policy(req, 0); }

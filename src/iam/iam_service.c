@@ -428,6 +428,11 @@ static const nb_op_t ops[] = {
      NULL, NULL, 0},
     {"SimulatePrincipalPolicy", iam__op_simulate_principal_policy, "iam:SimulatePrincipalPolicy",
      "{PolicySourceArn}", NULL, NULL, 0},
+    {"SimulateCustomPolicy", iam__op_simulate_custom_policy, "iam:SimulateCustomPolicy", "*", NULL, NULL, 0},
+    {"GetContextKeysForCustomPolicy", iam__op_context_keys_custom, "iam:GetContextKeysForCustomPolicy", "*", NULL,
+     NULL, 0},
+    {"GetContextKeysForPrincipalPolicy", iam__op_context_keys_principal, "iam:GetContextKeysForPrincipalPolicy",
+     "{PolicySourceArn}", NULL, NULL, 0},
 };
 
 static int iam_init(nb_ctx_t *ctx)

@@ -121,11 +121,16 @@ void iam__op_get_policy_version(nb_req_t *req);
 void iam__op_list_policy_versions(nb_req_t *req);
 void iam__op_set_default_policy_version(nb_req_t *req);
 void iam__op_delete_policy_version(nb_req_t *req);
-void iam__op_simulate_principal_policy(nb_req_t *req);
 void iam__op_list_entities_for_policy(nb_req_t *req);
 void iam__op_tag_policy(nb_req_t *req);
 void iam__op_untag_policy(nb_req_t *req);
 void iam__op_list_policy_tags(nb_req_t *req);
+
+/* The simulator (iam_simulate.c). */
+void iam__op_simulate_principal_policy(nb_req_t *req);
+void iam__op_simulate_custom_policy(nb_req_t *req);
+void iam__op_context_keys_custom(nb_req_t *req);
+void iam__op_context_keys_principal(nb_req_t *req);
 
 /* Instance profiles (iam_profile.c). */
 void iam__op_create_instance_profile(nb_req_t *req);

@@ -70,3 +70,118 @@ class AccessKeyLastUsed(unittest.TestCase):
             self.assertEqual(cm.exception.response["Error"]["Code"], "NoSuchEntity")
         finally:
             n.cleanup()
+
+
+class Simulator(NimbusTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.iam = cls.nimbus.client("iam")
+
+    def error(self, fn, code, status, message=None):
+        r = self.client_error(fn)
+        self.assertEqual(r["Error"]["Code"], code, r)
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], status, r)
+        if message is not None:
+            self.assertEqual(r["Error"]["Message"], message, r)
+        return r
+
+    IP_POLICY = policy({"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*",
+                        "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+                       {"Effect": "Allow", "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::bucket/${aws:username}/*"},
+                       {"Effect": "Deny", "Action": "dynamodb:DeleteItem", "Resource": "*"})
+
+    def test_simulate_custom_policy(self):
+        out = self.iam.simulate_custom_policy(
+            PolicyInputList=[self.IP_POLICY], ActionNames=["dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem"],
+            ContextEntries=[{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["10.1.2.3"],
+                             "ContextKeyType": "ip"}])
+        got = {r["EvalActionName"]: (r["EvalDecision"], r["EvalResourceName"]) for r in out["EvaluationResults"]}
+        self.assertEqual(got, {"dynamodb:GetItem": ("allowed", "*"), "dynamodb:DeleteItem": ("explicitDeny", "*"),
+                               "dynamodb:PutItem": ("implicitDeny", "*")})
+        self.assertFalse(out["IsTruncated"])
+        # without the context value: denied, and the simulator says which key it missed
+        out = self.iam.simulate_custom_policy(PolicyInputList=[self.IP_POLICY], ActionNames=["dynamodb:GetItem"])
+        r = out["EvaluationResults"][0]
+        self.assertEqual(r["EvalDecision"], "implicitDeny")
+        self.assertEqual(r["MissingContextValues"], ["aws:SourceIp"])
+        # a policy variable from CallerArn
+        out = self.iam.simulate_custom_policy(
+            PolicyInputList=[self.IP_POLICY], ActionNames=["s3:GetObject"],
+            ResourceArns=["arn:aws:s3:::bucket/zoe/a.txt", "arn:aws:s3:::bucket/max/a.txt"],
+            CallerArn="arn:aws:iam::%s:user/zoe" % ACCOUNT)
+        self.assertEqual([(r["EvalResourceName"], r["EvalDecision"]) for r in out["EvaluationResults"]],
+                         [("arn:aws:s3:::bucket/zoe/a.txt", "allowed"), ("arn:aws:s3:::bucket/max/a.txt", "implicitDeny")])
+        # a permissions boundary narrows it
+        out = self.iam.simulate_custom_policy(
+            PolicyInputList=[policy({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"})],
+            PermissionsBoundaryPolicyInputList=[policy({"Effect": "Allow", "Action": "dynamodb:GetItem",
+                                                        "Resource": "*"})],
+            ActionNames=["dynamodb:GetItem", "dynamodb:PutItem"])
+        got = {r["EvalActionName"]: (r["EvalDecision"], r["PermissionsBoundaryDecisionDetail"]
+                                     ["AllowedByPermissionsBoundary"]) for r in out["EvaluationResults"]}
+        self.assertEqual(got, {"dynamodb:GetItem": ("allowed", True), "dynamodb:PutItem": ("implicitDeny", False)})
+        # paging
+        pages = list(self.iam.get_paginator("simulate_custom_policy").paginate(
+            PolicyInputList=[self.IP_POLICY], ActionNames=["a:b", "c:d", "e:f"], PaginationConfig={"PageSize": 2}))
+        self.assertEqual([[r["EvalActionName"] for r in p["EvaluationResults"]] for p in pages], [["a:b", "c:d"], ["e:f"]])
+        # errors
+        self.error(lambda: self.iam.simulate_custom_policy(PolicyInputList=["{nope"], ActionNames=["s3:GetObject"]),
+                   "InvalidInput", 400)
+        # the CLI
+        _, out, _ = self.nimbus.aws("iam", "simulate-custom-policy", "--policy-input-list", self.IP_POLICY,
+                                    "--action-names", "dynamodb:DeleteItem")
+        self.assertEqual(out["EvaluationResults"][0]["EvalDecision"], "explicitDeny")
+
+    def test_simulate_principal_policy_with_boundary_group_and_inputs(self):
+        iam = self.iam
+        iam.create_group(GroupName="readers")
+        iam.put_group_policy(GroupName="readers", PolicyName="r", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}))
+        iam.create_user(UserName="sim")
+        iam.add_user_to_group(GroupName="readers", UserName="sim")
+        out = iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::%s:user/sim" % ACCOUNT,
+                                            ActionNames=["dynamodb:GetItem", "dynamodb:PutItem"])
+        self.assertEqual([r["EvalDecision"] for r in out["EvaluationResults"]], ["allowed", "implicitDeny"])
+        out = iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::%s:group/readers" % ACCOUNT,
+                                            ActionNames=["dynamodb:GetItem"])
+        self.assertEqual(out["EvaluationResults"][0]["EvalDecision"], "allowed")
+        # PolicyInputList adds to the entity's policies
+        out = iam.simulate_principal_policy(
+            PolicySourceArn="arn:aws:iam::%s:user/sim" % ACCOUNT, ActionNames=["dynamodb:PutItem"],
+            PolicyInputList=[policy({"Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "*"})])
+        self.assertEqual(out["EvaluationResults"][0]["EvalDecision"], "allowed")
+        # the user's permissions boundary applies
+        b = iam.create_policy(PolicyName="sim-boundary", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))["Policy"]["Arn"]
+        iam.put_user_permissions_boundary(UserName="sim", PermissionsBoundary=b)
+        out = iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::%s:user/sim" % ACCOUNT,
+                                            ActionNames=["dynamodb:GetItem"])
+        self.assertEqual(out["EvaluationResults"][0]["EvalDecision"], "implicitDeny")
+        self.error(lambda: iam.simulate_principal_policy(PolicySourceArn="arn:aws:iam::%s:user/ghost" % ACCOUNT,
+                                                         ActionNames=["s3:GetObject"]),
+                   "NoSuchEntity", 404, "The user with name ghost cannot be found.")
+
+    def test_context_keys(self):
+        out = self.iam.get_context_keys_for_custom_policy(PolicyInputList=[self.IP_POLICY, policy(
+            {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": "*", "Condition": {
+                "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${aws:userid}"]},
+                "StringEquals": {"aws:SourceIp": "1.2.3.4"}}})])
+        self.assertEqual(sorted(out["ContextKeyNames"]),
+                         sorted(["aws:SourceIp", "aws:username", "dynamodb:LeadingKeys", "aws:userid"]))
+        self.iam.create_role(RoleName="ctx-role", AssumeRolePolicyDocument=TRUST)
+        self.iam.put_role_policy(RoleName="ctx-role", PolicyName="p", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:RequestTag/team": "a"}}}))
+        out = self.iam.get_context_keys_for_principal_policy(
+            PolicySourceArn="arn:aws:iam::%s:role/ctx-role" % ACCOUNT,
+            PolicyInputList=[policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+                                     "Condition": {"Bool": {"aws:SecureTransport": "true"}}})])
+        self.assertEqual(sorted(out["ContextKeyNames"]), ["aws:RequestTag/team", "aws:SecureTransport"])
+        self.error(lambda: self.iam.get_context_keys_for_principal_policy(
+            PolicySourceArn="arn:aws:iam::%s:role/none" % ACCOUNT), "NoSuchEntity", 404,
+            "The role with name none cannot be found.")
+        self.error(lambda: self.iam.get_context_keys_for_custom_policy(PolicyInputList=["[]"]), "InvalidInput", 400)
+        _, out, _ = self.nimbus.aws("iam", "get-context-keys-for-custom-policy", "--policy-input-list", self.IP_POLICY)
+        self.assertEqual(sorted(out["ContextKeyNames"]), ["aws:SourceIp", "aws:username"])
