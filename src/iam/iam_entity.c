@@ -403,6 +403,20 @@ void iam__attach(nb_req_t *req, const iam__kind_t *k, int attach)
     iam__commit_reply(req, t, NULL);
 }
 
+void iam__attached_xml(nb_buf_t *b, json_t *doc)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(doc, "Attached"), i, v) {
+        const char *arn = json_string_value(v);
+        const char *slash = strrchr(arn, '/');
+        nb_buf_puts(b, "<member>");
+        iam__xml_str(b, "PolicyName", slash ? slash + 1 : arn);
+        iam__xml_str(b, "PolicyArn", arn);
+        nb_buf_puts(b, "</member>");
+    }
+}
+
 void iam__attached_list(nb_req_t *req, const iam__kind_t *k)
 {
     const char *name = iam__need(req, k->name_param);
@@ -412,16 +426,7 @@ void iam__attached_list(nb_req_t *req, const iam__kind_t *k)
     if (!e) return;
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_puts(&b, "<AttachedPolicies>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(e, "Attached"), i, v) {
-        const char *arn = json_string_value(v);
-        const char *slash = strrchr(arn, '/');
-        nb_buf_puts(&b, "<member>");
-        iam__xml_str(&b, "PolicyName", slash ? slash + 1 : arn);
-        iam__xml_str(&b, "PolicyArn", arn);
-        nb_buf_puts(&b, "</member>");
-    }
+    iam__attached_xml(&b, e);
     nb_buf_puts(&b, "</AttachedPolicies><IsTruncated>false</IsTruncated>");
     json_decref(e);
     store_abort(t);

@@ -197,13 +197,13 @@ static int list_one(void *arg, const void *key, size_t klen, const void *val, si
     }
     char k[160];
     snprintf(k, sizeof k, "%.*s", (int)(klen < sizeof k ? klen : sizeof k - 1), (const char *)key);
-    if (keep && iam__page_take(c->page, k)) {
+    if (keep && (!c->page || iam__page_take(c->page, k))) {
         nb_buf_puts(c->b, "<member>");
         profile_xml(c->b, c->t, p);
         nb_buf_puts(c->b, "</member>");
     }
     json_decref(p);
-    return c->page->next ? 1 : 0;
+    return c->page && c->page->next ? 1 : 0;
 }
 
 int iam__role_in_profile(store_txn_t *t, const char *role)
@@ -211,6 +211,12 @@ int iam__role_in_profile(store_txn_t *t, const char *role)
     list_ctx_t c = {.role = role};
     store_scan(t, KS, NULL, 0, NULL, 0, 0, list_one, &c);
     return c.found;
+}
+
+void iam__profiles_of_role_xml(nb_buf_t *b, store_txn_t *t, const char *role)
+{
+    list_ctx_t c = {b, t, NULL, NULL, role, 0};
+    store_scan(t, KS, NULL, 0, NULL, 0, 0, list_one, &c);
 }
 
 static void list(nb_req_t *req, const char *role)

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #define ACCESS_KEYS_PER_USER 2
+#define GROUPS_PER_USER 10
 
 /* ---- wrappers binding the generic entity operations to a kind ------------- */
 #define KIND_OPS(K, k)                                                                        \
@@ -292,6 +293,11 @@ static void membership(nb_req_t *req, int add)
     json_t *v;
     json_array_foreach(gs, i, v)
         if (strcmp(json_string_value(v), group) == 0) at = i;
+    if (add && at == (size_t)-1 && json_array_size(gs) >= GROUPS_PER_USER) {
+        json_decref(u);
+        iam__fail(req, t, NB_ERR_IAM_LIMIT_EXCEEDED, "Cannot exceed quota for GroupsPerUser: %d", GROUPS_PER_USER);
+        return;
+    }
     if (add && at == (size_t)-1) json_array_append_new(gs, json_string(group));
     if (!add) {
         if (at == (size_t)-1) {
@@ -428,6 +434,9 @@ static const nb_op_t ops[] = {
      NULL, NULL, 0},
     {"SimulatePrincipalPolicy", iam__op_simulate_principal_policy, "iam:SimulatePrincipalPolicy",
      "{PolicySourceArn}", NULL, NULL, 0},
+    {"GetAccountSummary", iam__op_get_account_summary, "iam:GetAccountSummary", "*", NULL, NULL, 0},
+    {"GetAccountAuthorizationDetails", iam__op_get_account_authorization_details,
+     "iam:GetAccountAuthorizationDetails", "*", NULL, NULL, 0},
     {"SimulateCustomPolicy", iam__op_simulate_custom_policy, "iam:SimulateCustomPolicy", "*", NULL, NULL, 0},
     {"GetContextKeysForCustomPolicy", iam__op_context_keys_custom, "iam:GetContextKeysForCustomPolicy", "*", NULL,
      NULL, 0},

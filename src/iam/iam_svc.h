@@ -87,6 +87,8 @@ void iam__inline_delete(nb_req_t *req, const iam__kind_t *k);
 void iam__inline_list(nb_req_t *req, const iam__kind_t *k);
 void iam__attach(nb_req_t *req, const iam__kind_t *k, int attach);
 void iam__attached_list(nb_req_t *req, const iam__kind_t *k);
+/* The AttachedPolicy members (PolicyName, PolicyArn) of doc's "Attached". */
+void iam__attached_xml(nb_buf_t *b, json_t *doc);
 /* Permissions boundaries (put / delete), tags (add / remove / list), a role's
  * trust policy and settings. */
 void iam__boundary(nb_req_t *req, const iam__kind_t *k, int put);
@@ -126,6 +128,10 @@ void iam__op_tag_policy(nb_req_t *req);
 void iam__op_untag_policy(nb_req_t *req);
 void iam__op_list_policy_tags(nb_req_t *req);
 
+/* Account-wide views (iam_account.c). */
+void iam__op_get_account_summary(nb_req_t *req);
+void iam__op_get_account_authorization_details(nb_req_t *req);
+
 /* The simulator (iam_simulate.c). */
 void iam__op_simulate_principal_policy(nb_req_t *req);
 void iam__op_simulate_custom_policy(nb_req_t *req);
@@ -140,6 +146,8 @@ void iam__op_list_instance_profiles(nb_req_t *req);
 void iam__op_list_instance_profiles_for_role(nb_req_t *req);
 void iam__op_add_role_to_instance_profile(nb_req_t *req);
 void iam__op_remove_role_from_instance_profile(nb_req_t *req);
+/* The InstanceProfile members of the profiles holding role. */
+void iam__profiles_of_role_xml(nb_buf_t *b, store_txn_t *t, const char *role);
 /* Is role in some instance profile? (DeleteRole's conflict) Read through t. */
 int iam__role_in_profile(store_txn_t *t, const char *role);
 

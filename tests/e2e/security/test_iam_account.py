@@ -185,3 +185,105 @@ class Simulator(NimbusTestCase):
         self.error(lambda: self.iam.get_context_keys_for_custom_policy(PolicyInputList=["[]"]), "InvalidInput", 400)
         _, out, _ = self.nimbus.aws("iam", "get-context-keys-for-custom-policy", "--policy-input-list", self.IP_POLICY)
         self.assertEqual(sorted(out["ContextKeyNames"]), ["aws:SourceIp", "aws:username"])
+
+
+class AccountViews(NimbusTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.iam = cls.nimbus.client("iam")
+
+    def test_account_summary_counts_and_quotas(self):
+        iam = self.iam
+        before = iam.get_account_summary()["SummaryMap"]
+        iam.create_user(UserName="s1")
+        iam.create_user(UserName="s2")
+        iam.create_group(GroupName="sg")
+        iam.create_role(RoleName="sr", AssumeRolePolicyDocument=TRUST)
+        iam.create_instance_profile(InstanceProfileName="sip")
+        arn = iam.create_policy(PolicyName="sp", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))["Policy"]["Arn"]
+        iam.attach_user_policy(UserName="s1", PolicyArn=arn)
+        iam.attach_role_policy(RoleName="sr", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        m = iam.get_account_summary()["SummaryMap"]
+        for k, d in (("Users", 2), ("Groups", 1), ("Roles", 1), ("InstanceProfiles", 1), ("Policies", 1),
+                     ("PolicyVersionsInUse", 2)):
+            self.assertEqual(m[k] - before.get(k, 0), d, k)
+        # the quotas AWS reports by default, the enforced ones among them
+        for k, v in (("UsersQuota", 5000), ("GroupsQuota", 300), ("PoliciesQuota", 1500), ("PolicySizeQuota", 6144),
+                     ("UserPolicySizeQuota", 2048), ("GroupPolicySizeQuota", 5120), ("AccessKeysPerUserQuota", 2),
+                     ("GroupsPerUserQuota", 10), ("AttachedPoliciesPerUserQuota", 10),
+                     ("AttachedPoliciesPerRoleQuota", 10), ("VersionsPerPolicyQuota", 5),
+                     ("AccountMFAEnabled", 0), ("AccountAccessKeysPresent", 1)):
+            self.assertEqual(m[k], v, k)
+        _, out, _ = self.nimbus.aws("iam", "get-account-summary")
+        self.assertEqual(out["SummaryMap"]["Users"], m["Users"])
+        # GroupsPerUserQuota holds
+        for i in range(10):
+            iam.create_group(GroupName="many-%d" % i)
+            iam.add_user_to_group(GroupName="many-%d" % i, UserName="s2")
+        r = self.client_error(lambda: iam.add_user_to_group(GroupName="sg", UserName="s2"))
+        self.assertEqual((r["Error"]["Code"], r["Error"]["Message"]),
+                         ("LimitExceeded", "Cannot exceed quota for GroupsPerUser: 10"))
+
+    def test_account_authorization_details(self):
+        iam = self.iam
+        arn = iam.create_policy(PolicyName="ad-p", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))["Policy"]["Arn"]
+        iam.create_group(GroupName="ad-g")
+        iam.put_group_policy(GroupName="ad-g", PolicyName="gi", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}))
+        iam.create_user(UserName="ad-u", Tags=[{"Key": "team", "Value": "x"}])
+        iam.add_user_to_group(GroupName="ad-g", UserName="ad-u")
+        iam.put_user_policy(UserName="ad-u", PolicyName="ui", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "sns:*", "Resource": "*"}))
+        iam.attach_user_policy(UserName="ad-u", PolicyArn=arn)
+        iam.put_user_permissions_boundary(UserName="ad-u", PermissionsBoundary=arn)
+        iam.create_role(RoleName="ad-r", AssumeRolePolicyDocument=TRUST)
+        iam.attach_role_policy(RoleName="ad-r", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        iam.create_instance_profile(InstanceProfileName="ad-ip")
+        iam.add_role_to_instance_profile(InstanceProfileName="ad-ip", RoleName="ad-r")
+        d = iam.get_account_authorization_details()
+        self.assertFalse(d["IsTruncated"])
+        u = [x for x in d["UserDetailList"] if x["UserName"] == "ad-u"][0]
+        self.assertEqual(u["GroupList"], ["ad-g"])
+        self.assertEqual(u["UserPolicyList"][0]["PolicyName"], "ui")
+        self.assertEqual(u["UserPolicyList"][0]["PolicyDocument"]["Statement"][0]["Action"], "sns:*")
+        self.assertEqual(u["AttachedManagedPolicies"], [{"PolicyName": "ad-p", "PolicyArn": arn}])
+        self.assertEqual(u["PermissionsBoundary"]["PermissionsBoundaryArn"], arn)
+        self.assertEqual(u["Tags"], [{"Key": "team", "Value": "x"}])
+        g = [x for x in d["GroupDetailList"] if x["GroupName"] == "ad-g"][0]
+        self.assertEqual(g["GroupPolicyList"][0]["PolicyDocument"]["Statement"][0]["Action"], "sqs:*")
+        r = [x for x in d["RoleDetailList"] if x["RoleName"] == "ad-r"][0]
+        self.assertEqual(r["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"], "lambda.amazonaws.com")
+        self.assertEqual([p["InstanceProfileName"] for p in r["InstanceProfileList"]], ["ad-ip"])
+        self.assertEqual(r["AttachedManagedPolicies"][0]["PolicyName"], "AdministratorAccess")
+        pols = {p["PolicyName"]: p for p in d["Policies"]}
+        self.assertEqual(pols["ad-p"]["AttachmentCount"], 1)
+        self.assertEqual(pols["ad-p"]["PermissionsBoundaryUsageCount"], 1)
+        v = pols["ad-p"]["PolicyVersionList"][0]
+        self.assertEqual((v["VersionId"], v["IsDefaultVersion"]), ("v1", True))
+        self.assertEqual(v["Document"]["Statement"][0]["Action"], "s3:*")
+        self.assertIn("AdministratorAccess", pols)             # AWS managed and in use
+        self.assertNotIn("PowerUserAccess", pols)              # AWS managed, not in use
+        # filters
+        only = iam.get_account_authorization_details(Filter=["Role", "AWSManagedPolicy"])
+        self.assertEqual((only["UserDetailList"], only["GroupDetailList"]), ([], []))
+        self.assertTrue(only["RoleDetailList"])
+        self.assertEqual({p["Arn"].split(":")[4] for p in only["Policies"]}, {"aws"})
+        # paging: every item exactly once
+        pages = list(iam.get_paginator("get_account_authorization_details").paginate(
+            PaginationConfig={"PageSize": 2}))
+        self.assertGreater(len(pages), 2)
+        names = [x[k] for p in pages for lst, k in (("UserDetailList", "UserName"), ("GroupDetailList", "GroupName"),
+                                                     ("RoleDetailList", "RoleName"), ("Policies", "Arn"))
+                 for x in p[lst]]
+        whole = [x[k] for lst, k in (("UserDetailList", "UserName"), ("GroupDetailList", "GroupName"),
+                                     ("RoleDetailList", "RoleName"), ("Policies", "Arn")) for x in d[lst]]
+        self.assertEqual(sorted(names), sorted(whole))
+        self.assertEqual(len(names), len(set(names)))
+        # the CLI (it pages on its own)
+        _, out, _ = self.nimbus.aws("iam", "get-account-authorization-details", "--filter", "User")
+        self.assertIn("ad-u", [x["UserName"] for x in out["UserDetailList"]])
+        r = self.client_error(lambda: self.nimbus.client("iam").get_account_authorization_details(Filter=["Bogus"]))
+        self.assertEqual(r["Error"]["Code"], "ValidationError")
