@@ -117,11 +117,11 @@ typedef struct list_ctx {
     const iam__kind_t *k;
     const char *prefix;
     const char *group;   /* GetGroup: only users in this group */
+    iam__page_t *page;   /* ListUsers / ListGroups / ListRoles: Marker, MaxItems; else NULL */
 } list_ctx_t;
 
 static int list_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
-    (void)key, (void)klen;
     list_ctx_t *c = arg;
     json_t *doc = json_loadb(val, vlen, 0, NULL);
     const char *path = json_string_value(json_object_get(doc, "Path"));
@@ -133,25 +133,33 @@ static int list_one(void *arg, const void *key, size_t klen, const void *val, si
         json_array_foreach(json_object_get(doc, "Groups"), i, g)
             if (json_is_string(g) && strcmp(json_string_value(g), c->group) == 0) keep = 1;
     }
+    if (keep && c->page) {
+        char k[160];
+        snprintf(k, sizeof k, "%.*s", (int)(klen < sizeof k ? klen : sizeof k - 1), (const char *)key);
+        keep = iam__page_take(c->page, k);
+    }
     if (keep) {
         nb_buf_puts(c->b, "<member>");
         iam__entity_xml(c->b, c->k, doc);
         nb_buf_puts(c->b, "</member>");
     }
     json_decref(doc);
-    return 0;
+    return c->page && c->page->next ? 1 : 0;
 }
 
 void iam__entity_list(nb_req_t *req, const iam__kind_t *k)
 {
+    iam__page_t page;
+    if (iam__page_init(req, &page) != 0) return;
     store_txn_t *t = iam__begin(req, 0);
     if (!t) return;
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_printf(&b, "<%ss>", k->Noun);
-    list_ctx_t c = {&b, k, nb_req_form(req, "PathPrefix"), NULL};
-    store_scan(t, k->ks, NULL, 0, NULL, 0, 0, list_one, &c);
+    list_ctx_t c = {&b, k, nb_req_form(req, "PathPrefix"), NULL, &page};
+    store_scan(t, k->ks, page.marker, page.marker ? strlen(page.marker) : 0, NULL, 0, 0, list_one, &c);
     store_abort(t);
-    nb_buf_printf(&b, "</%ss><IsTruncated>false</IsTruncated>", k->Noun);
+    nb_buf_printf(&b, "</%ss>", k->Noun);
+    iam__page_end(&b, &page);
     nb_reply_query(req, b.data);
     nb_buf_free(&b);
 }
@@ -192,7 +200,7 @@ void iam__entity_get(nb_req_t *req, const iam__kind_t *k)
     json_decref(doc);
     if (k == &iam__group) {
         nb_buf_puts(&b, "<Users>");
-        list_ctx_t c = {&b, &iam__user, NULL, name};
+        list_ctx_t c = {&b, &iam__user, NULL, name, NULL};
         store_scan(t, AUTH_KS_USERS, NULL, 0, NULL, 0, 0, list_one, &c);
         nb_buf_puts(&b, "</Users><IsTruncated>false</IsTruncated>");
     }
@@ -235,7 +243,7 @@ void iam__entity_delete(nb_req_t *req, const iam__kind_t *k)
         if (c.n) why = "must delete access keys first";
     } else if (k == &iam__group) {
         nb_buf_t b = NB_BUF_INIT;
-        list_ctx_t c = {&b, &iam__user, NULL, name};
+        list_ctx_t c = {&b, &iam__user, NULL, name, NULL};
         store_scan(t, AUTH_KS_USERS, NULL, 0, NULL, 0, 0, list_one, &c);
         if (b.len) why = "must remove users from group first";
         nb_buf_free(&b);

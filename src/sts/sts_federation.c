@@ -106,7 +106,8 @@ void sts__op_get_federation_token(nb_req_t *req)
         return;
     }
     int root = id->type == IAM_PRINCIPAL_ROOT;
-    long dur = sts__duration(req, 43200, root ? 3600 : 129600);
+    long dur = sts__duration(req, 43200, 129600);
+    if (root && dur > STS_ROOT_MAX_DURATION) dur = STS_ROOT_MAX_DURATION;
     sts_tags_t tags;
     if (dur < 0 || sts_tags_parse(req, NULL, &tags) != 0) {
         if (dur >= 0) sts_tags_free(&tags);

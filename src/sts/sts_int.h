@@ -8,6 +8,10 @@
 #include "store/store.h"
 #include "sts/sts.h"
 
+/* GetSessionToken / GetFederationToken with root's credentials: at most an
+ * hour; a longer DurationSeconds (up to 129600) gives an hour, as AWS does. */
+#define STS_ROOT_MAX_DURATION 3600
+
 /* <tag>escaped v</tag> */
 void sts__xml_str(nb_buf_t *b, const char *tag, const char *v);
 /* Give session record rec new keys and its Expiration (now + duration_s),

@@ -319,8 +319,10 @@ static void op_get_session_token(nb_req_t *req)
         nb_reply_error(req, NB_ERR_STS_ACCESS_DENIED, "Cannot call GetSessionToken with session credentials");
         return;
     }
-    long dur = sts__duration(req, 43200, id->type == IAM_PRINCIPAL_ROOT ? 3600 : 129600);
+    long dur = sts__duration(req, 43200, 129600);
     if (dur < 0) return;
+    if (id->type == IAM_PRINCIPAL_ROOT && dur > STS_ROOT_MAX_DURATION)
+        dur = STS_ROOT_MAX_DURATION;   /* AWS: an account owner's session "defaults to one hour" */
     store_txn_t *t;
     if (store_begin(req->ctx->store, STORE_WRITE, &t) != STORE_OK) {
         nb_reply_error(req, NB_ERR_INTERNAL, "The store is unavailable.");

@@ -94,6 +94,22 @@ class IamProfilesAndUpdates(NimbusTestCase):
         _, out, _ = self.nimbus.aws("iam", "list-instance-profiles", "--path-prefix", "/pg/", "--page-size", "2")
         self.assertEqual([p["InstanceProfileName"] for p in out["InstanceProfiles"]], ["pg-%d" % i for i in range(5)])
 
+    def test_list_users_groups_roles_page(self):
+        iam = self.iam
+        for i in range(3):
+            iam.create_user(UserName="lu-%d" % i, Path="/lu/")
+        first = iam.list_users(PathPrefix="/lu/", MaxItems=2)
+        self.assertTrue(first["IsTruncated"])
+        self.assertEqual([u["UserName"] for u in first["Users"]], ["lu-0", "lu-1"])
+        rest = iam.list_users(PathPrefix="/lu/", MaxItems=2, Marker=first["Marker"])
+        self.assertFalse(rest["IsTruncated"])
+        self.assertEqual([u["UserName"] for u in rest["Users"]], ["lu-2"])
+        names = [u["UserName"] for p in iam.get_paginator("list_users").paginate(
+            PathPrefix="/lu/", PaginationConfig={"PageSize": 1}) for u in p["Users"]]
+        self.assertEqual(names, ["lu-0", "lu-1", "lu-2"])
+        _, out, _ = self.nimbus.aws("iam", "list-roles", "--page-size", "1")
+        self.assertIn(self.nimbus.EXECUTION_ROLE, [r["RoleName"] for r in out["Roles"]])
+
     def test_update_user_renames_with_keys_groups_and_policies(self):
         iam = self.iam
         iam.create_group(GroupName="devs")
@@ -238,3 +254,15 @@ class IamProfilesAndUpdates(NimbusTestCase):
         self.error(lambda: narrow.delete_instance_profile(InstanceProfileName="mine-1"), "AccessDenied", 403)
         self.error(lambda: narrow.update_user(UserName="narrow", NewUserName="wide"), "AccessDenied", 403)
         self.error(lambda: narrow.list_instance_profiles(), "AccessDenied", 403)
+
+    def test_policy_tags_as_resource_tags(self):
+        iam = self.iam
+        mine = iam.create_policy(PolicyName="team-a-pol", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}), Tags=[{"Key": "team", "Value": "a"}])["Policy"]["Arn"]
+        theirs = iam.create_policy(PolicyName="team-b-pol", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}), Tags=[{"Key": "team", "Value": "b"}])["Policy"]["Arn"]
+        key, secret = self.nimbus.new_user("tagger", {"Effect": "Allow", "Action": "iam:GetPolicy", "Resource": "*",
+                                                      "Condition": {"StringEquals": {"aws:ResourceTag/team": "a"}}})
+        tagger = self.nimbus.client("iam", access_key=key, secret_key=secret)
+        self.assertEqual(tagger.get_policy(PolicyArn=mine)["Policy"]["PolicyName"], "team-a-pol")
+        self.error(lambda: tagger.get_policy(PolicyArn=theirs), "AccessDenied", 403)
