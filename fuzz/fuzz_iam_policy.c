@@ -2,7 +2,8 @@
  * Input: a policy document (any bytes). Parsed as identity, resource and
  * trust policy; each compiled policy is then evaluated against a few fixed
  * requests (with context keys feeding variables, IPs, dates, sets), alone and
- * combined as boundary/session/resource policy. Invariants: no crash, leak or
+ * combined as boundary/session/resource policy, and its context keys listed
+ * (iam_policy_context_keys, all and per request). Invariants: no crash, leak or
  * UB; a parse failure always comes with a message; decisions are valid enum
  * values. Run: make build/fuzz/fuzz_iam_policy */
 #include "iam/policy.h"
@@ -31,6 +32,16 @@ static const iam_request_t REQS[] = {
     {IAM_PRINCIPAL_ANONYMOUS, NULL, NULL, NULL, "s3:GetObject", "*", NULL, NULL, 0, NULL, NULL},
 };
 
+/* A context key is a non-empty span of the policy's own memory: touch every byte. */
+static void check_key(void *arg, const char *key, size_t len)
+{
+    (void)arg;
+    volatile char sink = 0;
+    if (len == 0) abort();
+    for (size_t i = 0; i < len; i++) sink ^= key[i];
+    (void)sink;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     iam_policy_t *p[3];
@@ -58,7 +69,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int denied;
         for (int k = 0; k < 3; k++)
             if (p[k]) iam_policy_allows(p[k], &REQS[r], &denied);
+        for (int k = 0; k < 3; k++)   /* the context keys (GetContextKeysFor*Policy, the simulator) */
+            if (p[k]) iam_policy_context_keys(p[k], REQS[r].action, REQS[r].resource, check_key, NULL);
     }
+    for (int k = 0; k < 3; k++)
+        if (p[k]) iam_policy_context_keys(p[k], NULL, NULL, check_key, NULL);
     for (int k = 0; k < 3; k++) iam_policy_free(p[k]);
     return 0;
 }

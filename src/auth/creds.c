@@ -322,6 +322,13 @@ void auth_creds_role_boundary(store_txn_t *t, const char *role, iam_policy_t ***
 
 /* ---- resolution ----------------------------------------------------------- */
 
+/* A federated session of root: root may do anything, its session policies narrow it. */
+static const char FEDERATED_ROOT_POLICY[] =
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
+/* A session policy that allows nothing (NotAction "*" matches no action). */
+static const char FEDERATED_NO_POLICY[] =
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"NotAction\":\"*\",\"Resource\":\"*\"}]}";
+
 static char *dup_str(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -412,6 +419,22 @@ static auth_ident_t *resolve_session(store_txn_t *t, const char *ak)
         json_decref(user);
     } else if (ok && strcmp(kind, "root") == 0) {
         id->type = IAM_PRINCIPAL_ROOT;
+    } else if (ok && strcmp(kind, "federated") == 0) {
+        /* GetFederationToken: the issuing user's policies (root's: all) ∩ the session policies */
+        id->type = IAM_PRINCIPAL_USER;
+        const char *owner = json_string_value(json_object_get(s, "UserName"));
+        if (owner) {
+            ok = user_policies(t, owner, &pv, NULL) == 0;
+            if (ok) entity_boundary(t, AUTH_KS_USERS, owner, &id->boundary, &id->n_boundary);
+        } else {
+            vec_add_text(&pv, FEDERATED_ROOT_POLICY);
+        }
+        id->tags = principal_tags(NULL, json_object_get(s, "Tags"));
+        size_t i;
+        json_t *arn;
+        json_array_foreach(json_object_get(s, "PolicyArns"), i, arn) add_managed(t, json_string_value(arn), &sv);
+        if (!json_string_value(json_object_get(s, "Policy")) && !sv.n)
+            vec_add_text(&sv, FEDERATED_NO_POLICY);   /* no session policy: no permissions */
     } else {
         ok = 0;
     }

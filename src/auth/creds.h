@@ -14,8 +14,11 @@
  *   iam.policies  ARN   {"PolicyName","PolicyId","Arn","Path","Description","CreateDate","UpdateDate",
  *                        "DefaultVersionId","NextVersion":N,"Versions":[{"VersionId","Document","CreateDate"}]}
  *   iam.keys      AKID  {"UserName","SecretAccessKey","Status","CreateDate"}
- *   sts.sessions  AKID  {"SecretAccessKey","SessionToken","Expiration":ms,"Arn","Kind":"role|user|root",
- *                        "RoleArn","RoleName","UserName","UserId","Policy":DOC|null}
+ *   sts.sessions  AKID  {"SecretAccessKey","SessionToken","Expiration":ms,"Arn","Kind":"role|user|root|federated",
+ *                        "RoleArn","RoleName","UserName","UserId","Policy":DOC|null,
+ *                        "PolicyArns":[ARN] (federated: managed session policies),"Tags":{k:v}}
+ *   (a federated session — GetFederationToken — is its UserName's policies, or
+ *   root's, intersected with Policy + PolicyArns; none of them: no permissions)
  *
  * Resolving an access key to an identity (secret, ARN, compiled policies)
  * reads the store once and is then cached in memory until any IAM write calls

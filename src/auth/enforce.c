@@ -17,6 +17,7 @@
 #include "core/edge.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "iam/iam_usage.h"
 #include "iam/policy.h"
 #include "store/store.h"
 #include <jansson.h>
@@ -435,6 +436,25 @@ static auth_request_t signed_request(nb_req_t *req, const char *svc)
     return rq;
 }
 
+/* A federated user's session (GetFederationToken) may call no IAM operation
+ * (IAM does not accept its token: InvalidClientTokenId) and no STS operation
+ * but GetCallerIdentity (AccessDenied), as AWS documents. 1 after replying. */
+static int federated_refused(nb_req_t *req, const auth_ident_t *id, auth_result_t *res)
+{
+    if (!id->token || !strstr(id->arn, ":federated-user/")) return 0;
+    if (strcmp(req->svc->name, "iam") == 0) {
+        res->err = AUTH_UNKNOWN_KEY;
+        res->message[0] = 0;
+        refuse_auth(req, res);
+        return 1;
+    }
+    if (strcmp(req->svc->name, "sts") == 0 && strcmp(req->op->name, "GetCallerIdentity") != 0) {
+        nb_reply_error(req, NB_ERR_AUTH_QUERY_DENIED, "Cannot call %s with session credentials", req->op->name);
+        return 1;
+    }
+    return 0;
+}
+
 int auth_enforce(nb_req_t *req)
 {
     if (req->ctx->cfg->auth_open) return open_mode(req);
@@ -447,8 +467,10 @@ int auth_enforce(nb_req_t *req)
         res.message[0] = 0;
         return refuse_auth(req, &res);
     }
+    if (federated_refused(req, id, &res)) return -1;
     req->access_key = nb_arena_strdup(req->arena, res.access_key);
     req->principal_arn = nb_arena_strdup(req->arena, id->arn);
+    iam_key_used(res.access_key, req->svc->name, rq.now_ms);   /* memory only (iam_usage.h) */
     return authorize(req, id);
 }
 

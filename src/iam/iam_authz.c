@@ -1,9 +1,9 @@
 /* iam_authz.c — what IAM tells the central evaluator (src/auth) about a
  * request (core/service.h nb_authz_t): aws:RequestTag/K and aws:TagKeys from
  * Tags.member.N.Key/Value (CreateUser, CreateRole, TagUser, TagRole, ...) and
- * TagKeys.member.N (UntagUser, UntagRole), and the tags of a user or role for
- * aws:ResourceTag/K (iam:PassRole, sts:AssumeRole, IAM calls on them), read
- * from the store in process. */
+ * TagKeys.member.N (UntagUser, UntagRole), and the tags of a user, role,
+ * instance profile or managed policy for aws:ResourceTag/K (iam:PassRole,
+ * sts:AssumeRole, IAM calls on them), read from the store in process. */
 #include "iam/iam_svc.h"
 #include "auth/condkeys.h"
 #include "auth/creds.h"
@@ -35,17 +35,22 @@ static int iam_authz_key(nb_req_t *req, const void *scope, const char *key, cons
     return auth_vals_done(&l, vals, n);
 }
 
-/* arn:aws:iam::ACCT:user/PATH/NAME or role/PATH/NAME: that entity's Tags. */
+/* arn:aws:iam::ACCT:user/PATH/NAME, role/PATH/NAME, instance-profile/PATH/NAME
+ * or policy/PATH/NAME: that entity's Tags. */
 static json_t *iam_authz_tags(nb_ctx_t *ctx, const char *arn)
 {
     const char *ks = NULL, *p;
+    int policy = 0;
     if ((p = strstr(arn, ":user/")) != NULL) ks = AUTH_KS_USERS;
     else if ((p = strstr(arn, ":role/")) != NULL) ks = AUTH_KS_ROLES;
+    else if ((p = strstr(arn, ":instance-profile/")) != NULL) ks = IAM_KS_PROFILES;
+    else if ((p = strstr(arn, ":policy/")) != NULL) ks = AUTH_KS_POLICIES, policy = 1;
     if (!ks || strncmp(arn, "arn:aws:iam::", 13) != 0) return NULL;
     const char *name = strrchr(p, '/') + 1;
     store_txn_t *t;
     if (store_begin(ctx->store, STORE_READ, &t) != STORE_OK) return NULL;
-    json_t *e = iam__get(t, ks, name);
+    /* policies are keyed by ARN (an AWS managed one: its record, without tags) */
+    json_t *e = policy ? iam__policy_get(t, arn) : iam__get(t, ks, name);
     store_abort(t);
     if (!e) return NULL;
     json_t *tags = json_object_get(e, "Tags");

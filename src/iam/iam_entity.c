@@ -3,6 +3,7 @@
  * iam__kind_t. Documents: src/auth/creds.h. */
 #include "iam/iam_svc.h"
 #include "auth/creds.h"
+#include "core/alloc.h"
 #include "core/util.h"
 #include <stdlib.h>
 #include <string.h>
@@ -59,11 +60,7 @@ void iam__entity_create(nb_req_t *req, const iam__kind_t *k)
     if (!name || iam__check_name(req, k->name_param, name, k == &iam__group ? 128 : 64)) return;
     const char *path = nb_req_form(req, "Path");
     if (!path) path = "/";
-    if (path[0] != '/' || path[strlen(path) - 1] != '/' || strlen(path) > 512) {
-        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "The specified value for path is invalid. It must begin and "
-                       "end with / and contain only alphanumeric characters and/or / characters.");
-        return;
-    }
+    if (iam__check_path(req, path) != 0) return;
     const char *trust = NULL;
     long max_session = 3600;
     if (k == &iam__role) {
@@ -120,11 +117,11 @@ typedef struct list_ctx {
     const iam__kind_t *k;
     const char *prefix;
     const char *group;   /* GetGroup: only users in this group */
+    iam__page_t *page;   /* ListUsers / ListGroups / ListRoles: Marker, MaxItems; else NULL */
 } list_ctx_t;
 
 static int list_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
-    (void)key, (void)klen;
     list_ctx_t *c = arg;
     json_t *doc = json_loadb(val, vlen, 0, NULL);
     const char *path = json_string_value(json_object_get(doc, "Path"));
@@ -136,25 +133,33 @@ static int list_one(void *arg, const void *key, size_t klen, const void *val, si
         json_array_foreach(json_object_get(doc, "Groups"), i, g)
             if (json_is_string(g) && strcmp(json_string_value(g), c->group) == 0) keep = 1;
     }
+    if (keep && c->page) {
+        char k[160];
+        snprintf(k, sizeof k, "%.*s", (int)(klen < sizeof k ? klen : sizeof k - 1), (const char *)key);
+        keep = iam__page_take(c->page, k);
+    }
     if (keep) {
         nb_buf_puts(c->b, "<member>");
         iam__entity_xml(c->b, c->k, doc);
         nb_buf_puts(c->b, "</member>");
     }
     json_decref(doc);
-    return 0;
+    return c->page && c->page->next ? 1 : 0;
 }
 
 void iam__entity_list(nb_req_t *req, const iam__kind_t *k)
 {
+    iam__page_t page;
+    if (iam__page_init(req, &page) != 0) return;
     store_txn_t *t = iam__begin(req, 0);
     if (!t) return;
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_printf(&b, "<%ss>", k->Noun);
-    list_ctx_t c = {&b, k, nb_req_form(req, "PathPrefix"), NULL};
-    store_scan(t, k->ks, NULL, 0, NULL, 0, 0, list_one, &c);
+    list_ctx_t c = {&b, k, nb_req_form(req, "PathPrefix"), NULL, &page};
+    store_scan(t, k->ks, page.marker, page.marker ? strlen(page.marker) : 0, NULL, 0, 0, list_one, &c);
     store_abort(t);
-    nb_buf_printf(&b, "</%ss><IsTruncated>false</IsTruncated>", k->Noun);
+    nb_buf_printf(&b, "</%ss>", k->Noun);
+    iam__page_end(&b, &page);
     nb_reply_query(req, b.data);
     nb_buf_free(&b);
 }
@@ -195,7 +200,7 @@ void iam__entity_get(nb_req_t *req, const iam__kind_t *k)
     json_decref(doc);
     if (k == &iam__group) {
         nb_buf_puts(&b, "<Users>");
-        list_ctx_t c = {&b, &iam__user, NULL, name};
+        list_ctx_t c = {&b, &iam__user, NULL, name, NULL};
         store_scan(t, AUTH_KS_USERS, NULL, 0, NULL, 0, 0, list_one, &c);
         nb_buf_puts(&b, "</Users><IsTruncated>false</IsTruncated>");
     }
@@ -228,7 +233,8 @@ void iam__entity_delete(nb_req_t *req, const iam__kind_t *k)
     json_t *doc = open_entity(req, k, name, 1, &t);
     if (!doc) return;
     const char *why = NULL;
-    if (json_object_size(json_object_get(doc, "Policies"))) why = "must delete policies first";
+    if (k == &iam__role && iam__role_in_profile(t, name)) why = "must remove roles from instance profile first";
+    else if (json_object_size(json_object_get(doc, "Policies"))) why = "must delete policies first";
     else if (json_array_size(json_object_get(doc, "Attached"))) why = "must detach all policies first";
     else if (k == &iam__user && json_array_size(json_object_get(doc, "Groups"))) why = "must remove user from all groups first";
     else if (k == &iam__user) {
@@ -237,7 +243,7 @@ void iam__entity_delete(nb_req_t *req, const iam__kind_t *k)
         if (c.n) why = "must delete access keys first";
     } else if (k == &iam__group) {
         nb_buf_t b = NB_BUF_INIT;
-        list_ctx_t c = {&b, &iam__user, NULL, name};
+        list_ctx_t c = {&b, &iam__user, NULL, name, NULL};
         store_scan(t, AUTH_KS_USERS, NULL, 0, NULL, 0, 0, list_one, &c);
         if (b.len) why = "must remove users from group first";
         nb_buf_free(&b);
@@ -405,6 +411,20 @@ void iam__attach(nb_req_t *req, const iam__kind_t *k, int attach)
     iam__commit_reply(req, t, NULL);
 }
 
+void iam__attached_xml(nb_buf_t *b, json_t *doc)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(doc, "Attached"), i, v) {
+        const char *arn = json_string_value(v);
+        const char *slash = strrchr(arn, '/');
+        nb_buf_puts(b, "<member>");
+        iam__xml_str(b, "PolicyName", slash ? slash + 1 : arn);
+        iam__xml_str(b, "PolicyArn", arn);
+        nb_buf_puts(b, "</member>");
+    }
+}
+
 void iam__attached_list(nb_req_t *req, const iam__kind_t *k)
 {
     const char *name = iam__need(req, k->name_param);
@@ -414,16 +434,7 @@ void iam__attached_list(nb_req_t *req, const iam__kind_t *k)
     if (!e) return;
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_puts(&b, "<AttachedPolicies>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(e, "Attached"), i, v) {
-        const char *arn = json_string_value(v);
-        const char *slash = strrchr(arn, '/');
-        nb_buf_puts(&b, "<member>");
-        iam__xml_str(&b, "PolicyName", slash ? slash + 1 : arn);
-        iam__xml_str(&b, "PolicyArn", arn);
-        nb_buf_puts(&b, "</member>");
-    }
+    iam__attached_xml(&b, e);
     nb_buf_puts(&b, "</AttachedPolicies><IsTruncated>false</IsTruncated>");
     json_decref(e);
     store_abort(t);
@@ -515,6 +526,12 @@ static int tag(nb_req_t *req, store_txn_t *t, json_t *doc)
 static int untag(nb_req_t *req, store_txn_t *t, json_t *doc)
 {
     (void)t;
+    iam__remove_tags(req, doc);
+    return 0;
+}
+
+void iam__remove_tags(nb_req_t *req, json_t *doc)
+{
     json_t *tags = json_object_get(doc, "Tags");
     for (int i = 1;; i++) {
         const char *key = nb_req_form(req, nb_arena_printf(req->arena, "TagKeys.member.%d", i));
@@ -523,7 +540,6 @@ static int untag(nb_req_t *req, store_txn_t *t, json_t *doc)
             if (strcmp(json_string_value(json_object_get(json_array_get(tags, j), "Key")), key) == 0)
                 json_array_remove(tags, j);
     }
-    return 0;
 }
 
 void iam__tag(nb_req_t *req, const iam__kind_t *k, int add)
@@ -597,4 +613,122 @@ static int update_role(nb_req_t *req, store_txn_t *t, json_t *doc)
 void iam__update_role(nb_req_t *req)
 {
     modify(req, &iam__role, update_role);
+}
+
+/* ---- renames: UpdateUser / UpdateGroup ---------------------------------------- */
+
+typedef struct rename_scan {
+    const char *field;     /* the referring field: "UserName" (a key's, a session's) or "Groups" */
+    const char *old;
+    json_t *hits;          /* {store key: record} of the records to rewrite */
+} rename_scan_t;
+
+static int rename_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    rename_scan_t *c = arg;
+    json_t *d = json_loadb(val, vlen, 0, NULL);
+    json_t *f = json_object_get(d, c->field);
+    int hit = json_is_string(f) && strcmp(json_string_value(f), c->old) == 0;
+    size_t i;
+    json_t *g;
+    json_array_foreach(f, i, g)
+        if (json_is_string(g) && strcmp(json_string_value(g), c->old) == 0) hit = 1;
+    if (hit) {
+        char *k = nb_xmalloc(klen + 1);
+        memcpy(k, key, klen);
+        k[klen] = 0;
+        json_object_set(c->hits, k, d);
+        free(k);
+    }
+    json_decref(d);
+    return 0;
+}
+
+/* Rewrite every record of ks whose field names old (a string, or an array
+ * holding it) to name new instead. */
+static void rename_refs(store_txn_t *t, const char *ks, const char *field, const char *old, const char *new_name)
+{
+    rename_scan_t c = {field, old, json_object()};
+    store_scan(t, ks, NULL, 0, NULL, 0, 0, rename_one, &c);
+    const char *key;
+    json_t *d;
+    json_object_foreach(c.hits, key, d) {
+        json_t *f = json_object_get(d, field);
+        if (json_is_string(f)) {
+            json_object_set_new(d, field, json_string(new_name));
+        } else {
+            size_t i;
+            json_t *g;
+            json_array_foreach(f, i, g)
+                if (strcmp(json_string_value(g), old) == 0) json_array_set_new(f, i, json_string(new_name));
+        }
+        iam__put(t, ks, key, d);
+    }
+    json_decref(c.hits);
+}
+
+void iam__entity_update(nb_req_t *req, const iam__kind_t *k)
+{
+    const char *name = iam__need(req, k->name_param);
+    if (!name) return;
+    const char *new_param = k == &iam__user ? "NewUserName" : "NewGroupName";
+    const char *new_name = nb_req_form(req, new_param);
+    const char *new_path = nb_req_form(req, "NewPath");
+    if (new_name && iam__check_name(req, new_param, new_name, k == &iam__user ? 64 : 128)) return;
+    if (new_path && iam__check_path(req, new_path) != 0) return;
+    store_txn_t *t;
+    json_t *e = open_entity(req, k, name, 1, &t);
+    if (!e) return;
+    int renamed = new_name && strcmp(new_name, name) != 0;
+    if (renamed) {
+        json_t *other = iam__get(t, k->ks, new_name);
+        if (other) {
+            json_decref(other);
+            json_decref(e);
+            iam__fail(req, t, NB_ERR_IAM_ALREADY_EXISTS, "%s with name %s already exists.", k->Noun, new_name);
+            return;
+        }
+    }
+    const char *to = new_name ? new_name : name;
+    if (new_path) json_object_set_new(e, "Path", json_string(new_path));
+    const char *path = json_string_value(json_object_get(e, "Path"));
+    json_object_set_new(e, name_field(req->arena, k), json_string(to));
+    json_object_set_new(e, "Arn", json_string(nb_arena_printf(req->arena, "arn:aws:iam::%s:%s%s%s",
+                                                             req->ctx->cfg->account, k->noun, path ? path : "/", to)));
+    if (renamed) {
+        store_del(t, k->ks, name, strlen(name));
+        if (k == &iam__user) {   /* its keys and sessions follow it; groups and policies are in its record */
+            rename_refs(t, AUTH_KS_KEYS, "UserName", name, to);
+            rename_refs(t, AUTH_KS_SESSIONS, "UserName", name, to);
+        } else {                 /* members name their groups */
+            rename_refs(t, AUTH_KS_USERS, "Groups", name, to);
+        }
+    }
+    iam__put(t, k->ks, to, e);
+    json_decref(e);
+    iam__commit_reply(req, t, NULL);
+}
+
+void iam__update_role_description(nb_req_t *req)
+{
+    const char *name = iam__need(req, "RoleName");
+    const char *desc = name ? iam__need(req, "Description") : NULL;
+    if (!desc) return;
+    if (strlen(desc) > 1000) {
+        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'description' failed "
+                       "to satisfy constraint: Member must have length less than or equal to 1000", desc);
+        return;
+    }
+    store_txn_t *t;
+    json_t *e = open_entity(req, &iam__role, name, 1, &t);
+    if (!e) return;
+    json_object_set_new(e, "Description", json_string(desc));
+    iam__put(t, AUTH_KS_ROLES, name, e);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, "<Role>");
+    iam__entity_xml(&b, &iam__role, e);
+    nb_buf_puts(&b, "</Role>");
+    json_decref(e);
+    iam__commit_reply(req, t, b.data);
+    nb_buf_free(&b);
 }

@@ -1,5 +1,5 @@
 /* iam_managed.c — customer managed policies and their versions (at most 5,
- * one default), and SimulatePrincipalPolicy over a user's or role's policies. */
+ * one default), their tags and ListEntitiesForPolicy. */
 #include "iam/iam_svc.h"
 #include "iam/policy.h"
 #include "iam/aws_policies.h"
@@ -18,6 +18,7 @@ static const char *const policy_fields[] = {"PolicyName", "PolicyId", "Arn", "Pa
 static void policy_xml(nb_buf_t *b, json_t *p)
 {
     iam__xml_fields(b, p, policy_fields);
+    if (json_array_size(json_object_get(p, "Tags"))) iam__tags_xml(b, p);
 }
 
 static void version_xml(nb_buf_t *b, json_t *v, const char *dflt, int with_doc)
@@ -64,6 +65,11 @@ static void op_create_policy(nb_req_t *req)
                           "VersionId", "v1", "Document", doc, "CreateDate", now);
     const char *desc = nb_req_form(req, "Description");
     if (desc) json_object_set_new(p, "Description", json_string(desc));
+    if (nb_req_form(req, "Tags.member.1.Key") && iam__add_tags(req, p) != 0) {
+        json_decref(p);
+        store_abort(t);
+        return;
+    }
     iam__policy_put(t, arn, p);
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_puts(&b, "<Policy>");
@@ -319,59 +325,124 @@ static void op_delete_policy_version(nb_req_t *req)
     iam__commit_reply(req, t, NULL);
 }
 
-/* ---- SimulatePrincipalPolicy ------------------------------------------------- */
+/* ---- policy tags ------------------------------------------------------------- */
 
-static void op_simulate(nb_req_t *req)
+/* TagPolicy / UntagPolicy (AWS managed policies: AccessDenied, as changing them). */
+static void tag_policy(nb_req_t *req, int add)
 {
-    const char *src = iam__need(req, "PolicySourceArn");
-    if (!src) return;
-    const char *u = strstr(src, ":user/"), *r = strstr(src, ":role/");
-    store_txn_t *t = iam__begin(req, 0);
-    if (!t) return;
-    iam_policy_t **pols = NULL;
-    size_t np = 0;
-    int rc = -1;
-    iam_principal_type_t type = IAM_PRINCIPAL_USER;
-    if (u) rc = auth_creds_user_policies(t, strrchr(u, '/') + 1, &pols, &np);
-    else if (r) {
-        rc = auth_creds_role_policies(t, strrchr(r, '/') + 1, &pols, &np);
-        type = IAM_PRINCIPAL_ASSUMED_ROLE;
+    store_txn_t *t = iam__begin(req, 1);
+    const char *arn;
+    json_t *p = t ? load_policy_for(req, t, &arn, 1) : NULL;
+    if (!p) return;
+    if (add) {
+        if (iam__add_tags(req, p) != 0) {
+            json_decref(p);
+            store_abort(t);
+            return;
+        }
+    } else {
+        iam__remove_tags(req, p);
     }
+    iam__policy_put(t, arn, p);
+    json_decref(p);
+    iam__commit_reply(req, t, NULL);
+}
+
+static void op_list_policy_tags(nb_req_t *req)
+{
+    store_txn_t *t = iam__begin(req, 0);
+    const char *arn;
+    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    if (!p) return;
     store_abort(t);
-    if (rc < 0) {
-        free(pols);
-        nb_reply_error(req, NB_ERR_IAM_NO_SUCH_ENTITY, "The specified entity %s does not exist.", src);
+    nb_buf_t b = NB_BUF_INIT;
+    iam__tags_xml(&b, p);
+    nb_buf_puts(&b, "<IsTruncated>false</IsTruncated>");
+    json_decref(p);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
+/* ---- ListEntitiesForPolicy --------------------------------------------------- */
+
+typedef struct ents {
+    const iam__kind_t *k;
+    const char *arn;
+    const char *prefix;     /* PathPrefix */
+    int policy, boundary;   /* PolicyUsageFilter: which uses count */
+    iam__page_t *page;
+    nb_buf_t *b;
+} ents_t;
+
+static int ent_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    ents_t *c = arg;
+    json_t *d = json_loadb(val, vlen, 0, NULL);
+    int uses = 0;
+    size_t i;
+    json_t *v;
+    if (c->policy)
+        json_array_foreach(json_object_get(d, "Attached"), i, v)
+            if (strcmp(json_string_value(v), c->arn) == 0) uses = 1;
+    const char *pb = json_string_value(json_object_get(d, "PermissionsBoundary"));
+    if (c->boundary && pb && strcmp(pb, c->arn) == 0) uses = 1;
+    const char *path = json_string_value(json_object_get(d, "Path"));
+    if (uses && c->prefix && (!path || strncmp(path, c->prefix, strlen(c->prefix)) != 0)) uses = 0;
+    /* one marker space over the three lists: "1g:NAME", "2u:NAME", "3r:NAME" */
+    char mk[200];
+    snprintf(mk, sizeof mk, "%c%c:%.*s", c->k == &iam__group ? '1' : c->k == &iam__user ? '2' : '3', c->k->noun[0],
+             (int)(klen < 160 ? klen : 160), (const char *)key);
+    if (uses && iam__page_take(c->page, mk)) {
+        nb_buf_puts(c->b, "<member>");
+        char nf[32];
+        snprintf(nf, sizeof nf, "%sName", c->k->Noun);
+        const char *const f[] = {nf, c->k->id_field, NULL};
+        iam__xml_fields(c->b, d, f);
+        nb_buf_puts(c->b, "</member>");
+    }
+    json_decref(d);
+    return c->page->next ? 1 : 0;
+}
+
+static void op_list_entities_for_policy(nb_req_t *req)
+{
+    const char *ef = nb_req_form(req, "EntityFilter");
+    const char *uf = nb_req_form(req, "PolicyUsageFilter");
+    if (ef && strcmp(ef, "User") != 0 && strcmp(ef, "Role") != 0 && strcmp(ef, "Group") != 0 &&
+        strcmp(ef, "LocalManagedPolicy") != 0 && strcmp(ef, "AWSManagedPolicy") != 0) {
+        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'entityFilter' failed "
+                       "to satisfy constraint: Member must satisfy enum value set: [User, Role, Group, "
+                       "LocalManagedPolicy, AWSManagedPolicy]", ef);
         return;
     }
-    nb_buf_t b = NB_BUF_INIT;
-    nb_buf_puts(&b, "<EvaluationResults>");
-    const char *username = u ? strrchr(u, '/') + 1 : NULL;
-    for (int ai = 1;; ai++) {
-        const char *action = nb_req_form(req, nb_arena_printf(req->arena, "ActionNames.member.%d", ai));
-        if (!action) break;
-        int has_res = 0;
-        for (int ri = 1;; ri++) {
-            const char *res = nb_req_form(req, nb_arena_printf(req->arena, "ResourceArns.member.%d", ri));
-            if (!res && (has_res || ri > 1)) break;
-            if (!res) res = "*";
-            has_res = 1;
-            iam_global_ctx_t g;
-            iam_global_keys(&g, req->remote_addr, req->secure, (int64_t)nb_wall_ms(), username, NULL, src);
-            iam_request_t ir = {type, src, req->ctx->cfg->account, r ? src : NULL, action, res, NULL, g.keys, g.n, NULL, NULL};
-            iam_policy_set_t set = {(const iam_policy_t *const *)pols, np, NULL, 0, NULL, 0, NULL, 0};
-            iam_result_t out;
-            iam_decision_t d = iam_evaluate(&set, &ir, &out);
-            nb_buf_puts(&b, "<member>");
-            iam__xml_str(&b, "EvalActionName", action);
-            iam__xml_str(&b, "EvalResourceName", res);
-            iam__xml_str(&b, "EvalDecision", d == IAM_ALLOW ? "allowed" : d == IAM_EXPLICIT_DENY ? "explicitDeny"
-                                                                                                : "implicitDeny");
-            nb_buf_puts(&b, "<MatchedStatements/><MissingContextValues/></member>");
-        }
+    if (uf && strcmp(uf, "PermissionsPolicy") != 0 && strcmp(uf, "PermissionsBoundary") != 0) {
+        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'policyUsageFilter' "
+                       "failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, "
+                       "PermissionsBoundary]", uf);
+        return;
     }
-    nb_buf_puts(&b, "</EvaluationResults><IsTruncated>false</IsTruncated>");
-    for (size_t i = 0; i < np; i++) iam_policy_free(pols[i]);
-    free(pols);
+    iam__page_t page;
+    if (iam__page_init(req, &page) != 0) return;
+    store_txn_t *t = iam__begin(req, 0);
+    const char *arn;
+    json_t *p = t ? load_policy(req, t, &arn) : NULL;
+    if (!p) return;
+    json_decref(p);
+    nb_buf_t b = NB_BUF_INIT;
+    static const struct { const iam__kind_t *k; const char *tag, *filter; } lists[] = {
+        {&iam__group, "PolicyGroups", "Group"}, {&iam__user, "PolicyUsers", "User"}, {&iam__role, "PolicyRoles", "Role"}};
+    for (size_t i = 0; i < 3; i++) {
+        nb_buf_printf(&b, "<%s>", lists[i].tag);
+        /* groups have no permissions boundary */
+        int boundary = (!uf || strcmp(uf, "PermissionsBoundary") == 0) && lists[i].k != &iam__group;
+        ents_t c = {lists[i].k, arn, nb_req_form(req, "PathPrefix"), !uf || strcmp(uf, "PermissionsPolicy") == 0,
+                    boundary, &page, &b};
+        if (!ef || strcmp(ef, lists[i].filter) == 0)
+            store_scan(t, lists[i].k->ks, NULL, 0, NULL, 0, 0, ent_one, &c);
+        nb_buf_printf(&b, "</%s>", lists[i].tag);
+    }
+    store_abort(t);
+    iam__page_end(&b, &page);
     nb_reply_query(req, b.data);
     nb_buf_free(&b);
 }
@@ -386,4 +457,7 @@ void iam__op_get_policy_version(nb_req_t *req) { op_get_policy_version(req); }
 void iam__op_list_policy_versions(nb_req_t *req) { op_list_policy_versions(req); }
 void iam__op_set_default_policy_version(nb_req_t *req) { op_set_default_version(req); }
 void iam__op_delete_policy_version(nb_req_t *req) { op_delete_policy_version(req); }
-void iam__op_simulate_principal_policy(nb_req_t *req) { op_simulate(req); }
+void iam__op_list_entities_for_policy(nb_req_t *req) { op_list_entities_for_policy(req); }
+void iam__op_tag_policy(nb_req_t *req) { tag_policy(req, 1); }
+void iam__op_untag_policy(nb_req_t *req) { tag_policy(req, 0); }
+void iam__op_list_policy_tags(nb_req_t *req) { op_list_policy_tags(req); }

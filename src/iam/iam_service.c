@@ -5,9 +5,12 @@
 #include "iam/iam_svc.h"
 #include "auth/creds.h"
 #include "core/service.h"
+#include "iam/iam_usage.h"
 #include <string.h>
+#include <time.h>
 
 #define ACCESS_KEYS_PER_USER 2
+#define GROUPS_PER_USER 10
 
 /* ---- wrappers binding the generic entity operations to a kind ------------- */
 #define KIND_OPS(K, k)                                                                        \
@@ -31,6 +34,8 @@ KIND_OPS(Role, role)
     static void op_tag_##k(nb_req_t *r) { iam__tag(r, &iam__##k, 1); }                          \
     static void op_untag_##k(nb_req_t *r) { iam__tag(r, &iam__##k, 0); }                         \
     static void op_list_##k##_tags(nb_req_t *r) { iam__tags_list(r, &iam__##k); }
+static void op_update_user(nb_req_t *r) { iam__entity_update(r, &iam__user); }
+static void op_update_group(nb_req_t *r) { iam__entity_update(r, &iam__group); }
 KIND_EXTRA_OPS(user)
 KIND_EXTRA_OPS(role)
 
@@ -183,6 +188,8 @@ static void change_access_key(nb_req_t *req, int del)
     }
     if (del) {
         store_del(t, AUTH_KS_KEYS, ak, strlen(ak));
+        store_del(t, IAM_KS_KEY_USAGE, ak, strlen(ak));
+        iam__key_usage_forget(ak);
     } else {
         json_object_set_new(k, "Status", json_string(status));
         iam__put(t, AUTH_KS_KEYS, ak, k);
@@ -193,6 +200,75 @@ static void change_access_key(nb_req_t *req, int del)
 
 static void op_delete_access_key(nb_req_t *req) { change_access_key(req, 1); }
 static void op_update_access_key(nb_req_t *req) { change_access_key(req, 0); }
+
+/* ---- GetAccessKeyLastUsed ------------------------------------------------------ */
+
+/* The owner's ARN of AccessKeyId (as IAM authorizes it: on the user), read in
+ * process; -1 for an unknown key or root's (the edge then uses "*"). */
+static int key_owner_arn(nb_req_t *req, nb_buf_t *out)
+{
+    const char *ak = nb_req_form(req, "AccessKeyId");
+    store_txn_t *t;
+    if (!ak || store_begin(req->ctx->store, STORE_READ, &t) != STORE_OK) return -1;
+    json_t *k = iam__get(t, AUTH_KS_KEYS, ak);
+    const char *user = json_string_value(json_object_get(k, "UserName"));
+    json_t *u = user ? iam__get(t, AUTH_KS_USERS, user) : NULL;
+    const char *arn = json_string_value(json_object_get(u, "Arn"));
+    if (arn) nb_buf_puts(out, arn);
+    json_decref(u);
+    json_decref(k);
+    store_abort(t);
+    return arn ? 0 : -1;
+}
+
+static void op_get_access_key_last_used(nb_req_t *req)
+{
+    const char *ak = iam__need(req, "AccessKeyId");
+    if (!ak) return;
+    size_t n = strlen(ak);
+    if (n < 16 || n > 128) {
+        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'accessKeyId' failed "
+                       "to satisfy constraint: Member must have length %s equal to %d", ak,
+                       n < 16 ? "greater than or" : "less than or", n < 16 ? 16 : 128);
+        return;
+    }
+    store_txn_t *t = iam__begin(req, 0);
+    if (!t) return;
+    int root = strcmp(ak, auth_root_access_key()) == 0;
+    json_t *k = root ? NULL : iam__get(t, AUTH_KS_KEYS, ak);
+    if (!root && !k) {
+        iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "The Access Key with id %s cannot be found.", ak);
+        return;
+    }
+    int64_t ms = 0;
+    const char *svc = NULL;
+    json_t *saved = NULL;
+    if (!iam__key_usage_mem(ak, &ms, &svc) && (saved = iam__get(t, IAM_KS_KEY_USAGE, ak)) != NULL) {
+        ms = (int64_t)json_integer_value(json_object_get(saved, "LastUsedDate"));
+        svc = json_string_value(json_object_get(saved, "ServiceName"));
+    }
+    store_abort(t);
+    nb_buf_t b = NB_BUF_INIT;
+    iam__xml_str(&b, "UserName", json_string_value(json_object_get(k, "UserName")));
+    nb_buf_puts(&b, "<AccessKeyLastUsed>");
+    if (svc) {
+        char date[32];
+        time_t secs = (time_t)(ms / 1000);
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        iam__xml_str(&b, "LastUsedDate", date);
+        iam__xml_str(&b, "ServiceName", svc);
+        iam__xml_str(&b, "Region", req->ctx->cfg->region);
+    } else {   /* never used (since nimbus records it) */
+        nb_buf_puts(&b, "<ServiceName>N/A</ServiceName><Region>N/A</Region>");
+    }
+    nb_buf_puts(&b, "</AccessKeyLastUsed>");
+    json_decref(saved);
+    json_decref(k);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
 
 /* ---- group membership ------------------------------------------------------------ */
 
@@ -217,6 +293,11 @@ static void membership(nb_req_t *req, int add)
     json_t *v;
     json_array_foreach(gs, i, v)
         if (strcmp(json_string_value(v), group) == 0) at = i;
+    if (add && at == (size_t)-1 && json_array_size(gs) >= GROUPS_PER_USER) {
+        json_decref(u);
+        iam__fail(req, t, NB_ERR_IAM_LIMIT_EXCEEDED, "Cannot exceed quota for GroupsPerUser: %d", GROUPS_PER_USER);
+        return;
+    }
     if (add && at == (size_t)-1) json_array_append_new(gs, json_string(group));
     if (!add) {
         if (at == (size_t)-1) {
@@ -268,16 +349,19 @@ static void op_list_groups_for_user(nb_req_t *req)
 #define G A("group/{GroupName}")
 #define R A("role/{RoleName}")
 #define P "{PolicyArn}"
+#define IP A("instance-profile/{InstanceProfileName}")
 
 static const nb_op_t ops[] = {
     {"CreateUser", op_create_user, "iam:CreateUser", U, NULL, NULL, 0},
     {"GetUser", op_get_user, "iam:GetUser", "*", user_or_caller_arn, NULL, 0},
     {"ListUsers", op_list_user, "iam:ListUsers", A("user/"), NULL, NULL, 0},
     {"DeleteUser", op_delete_user, "iam:DeleteUser", U, NULL, NULL, 0},
+    {"UpdateUser", op_update_user, "iam:UpdateUser", U, NULL, NULL, 0},
     {"CreateAccessKey", op_create_access_key, "iam:CreateAccessKey", "*", user_or_caller_arn, NULL, 0},
     {"ListAccessKeys", op_list_access_keys, "iam:ListAccessKeys", "*", user_or_caller_arn, NULL, 0},
     {"DeleteAccessKey", op_delete_access_key, "iam:DeleteAccessKey", "*", user_or_caller_arn, NULL, 0},
     {"UpdateAccessKey", op_update_access_key, "iam:UpdateAccessKey", "*", user_or_caller_arn, NULL, 0},
+    {"GetAccessKeyLastUsed", op_get_access_key_last_used, "iam:GetAccessKeyLastUsed", "*", key_owner_arn, NULL, 0},
     {"PutUserPolicy", op_put_user_policy, "iam:PutUserPolicy", U, NULL, NULL, 0},
     {"GetUserPolicy", op_get_user_policy, "iam:GetUserPolicy", U, NULL, NULL, 0},
     {"DeleteUserPolicy", op_delete_user_policy, "iam:DeleteUserPolicy", U, NULL, NULL, 0},
@@ -294,6 +378,7 @@ static const nb_op_t ops[] = {
     {"GetGroup", op_get_group, "iam:GetGroup", G, NULL, NULL, 0},
     {"ListGroups", op_list_group, "iam:ListGroups", A("group/"), NULL, NULL, 0},
     {"DeleteGroup", op_delete_group, "iam:DeleteGroup", G, NULL, NULL, 0},
+    {"UpdateGroup", op_update_group, "iam:UpdateGroup", G, NULL, NULL, 0},
     {"AddUserToGroup", op_add_user_to_group, "iam:AddUserToGroup", G, NULL, NULL, 0},
     {"RemoveUserFromGroup", op_remove_user_from_group, "iam:RemoveUserFromGroup", G, NULL, NULL, 0},
     {"ListGroupsForUser", op_list_groups_for_user, "iam:ListGroupsForUser", U, NULL, NULL, 0},
@@ -322,6 +407,7 @@ static const nb_op_t ops[] = {
     {"ListRoleTags", op_list_role_tags, "iam:ListRoleTags", R, NULL, NULL, 0},
     {"UpdateAssumeRolePolicy", iam__update_trust, "iam:UpdateAssumeRolePolicy", R, NULL, NULL, 0},
     {"UpdateRole", iam__update_role, "iam:UpdateRole", R, NULL, NULL, 0},
+    {"UpdateRoleDescription", iam__update_role_description, "iam:UpdateRoleDescription", R, NULL, NULL, 0},
     {"CreatePolicy", iam__op_create_policy, "iam:CreatePolicy", A("policy/{PolicyName}"), NULL, NULL, 0},
     {"GetPolicy", iam__op_get_policy, "iam:GetPolicy", P, NULL, NULL, 0},
     {"ListPolicies", iam__op_list_policies, "iam:ListPolicies", "*", NULL, NULL, 0},
@@ -331,13 +417,43 @@ static const nb_op_t ops[] = {
     {"ListPolicyVersions", iam__op_list_policy_versions, "iam:ListPolicyVersions", P, NULL, NULL, 0},
     {"DeletePolicyVersion", iam__op_delete_policy_version, "iam:DeletePolicyVersion", P, NULL, NULL, 0},
     {"SetDefaultPolicyVersion", iam__op_set_default_policy_version, "iam:SetDefaultPolicyVersion", P, NULL, NULL, 0},
+    {"ListEntitiesForPolicy", iam__op_list_entities_for_policy, "iam:ListEntitiesForPolicy", P, NULL, NULL, 0},
+    {"TagPolicy", iam__op_tag_policy, "iam:TagPolicy", P, NULL, NULL, 0},
+    {"UntagPolicy", iam__op_untag_policy, "iam:UntagPolicy", P, NULL, NULL, 0},
+    {"ListPolicyTags", iam__op_list_policy_tags, "iam:ListPolicyTags", P, NULL, NULL, 0},
+    {"CreateInstanceProfile", iam__op_create_instance_profile, "iam:CreateInstanceProfile", IP, NULL, NULL, 0},
+    {"GetInstanceProfile", iam__op_get_instance_profile, "iam:GetInstanceProfile", IP, NULL, NULL, 0},
+    {"DeleteInstanceProfile", iam__op_delete_instance_profile, "iam:DeleteInstanceProfile", IP, NULL, NULL, 0},
+    {"ListInstanceProfiles", iam__op_list_instance_profiles, "iam:ListInstanceProfiles", A("instance-profile/"), NULL,
+     NULL, 0},
+    {"AddRoleToInstanceProfile", iam__op_add_role_to_instance_profile, "iam:AddRoleToInstanceProfile", IP, NULL,
+     NULL, 0},
+    {"RemoveRoleFromInstanceProfile", iam__op_remove_role_from_instance_profile, "iam:RemoveRoleFromInstanceProfile",
+     IP, NULL, NULL, 0},
+    {"ListInstanceProfilesForRole", iam__op_list_instance_profiles_for_role, "iam:ListInstanceProfilesForRole", R,
+     NULL, NULL, 0},
     {"SimulatePrincipalPolicy", iam__op_simulate_principal_policy, "iam:SimulatePrincipalPolicy",
+     "{PolicySourceArn}", NULL, NULL, 0},
+    {"GetAccountSummary", iam__op_get_account_summary, "iam:GetAccountSummary", "*", NULL, NULL, 0},
+    {"GetAccountAuthorizationDetails", iam__op_get_account_authorization_details,
+     "iam:GetAccountAuthorizationDetails", "*", NULL, NULL, 0},
+    {"SimulateCustomPolicy", iam__op_simulate_custom_policy, "iam:SimulateCustomPolicy", "*", NULL, NULL, 0},
+    {"GetContextKeysForCustomPolicy", iam__op_context_keys_custom, "iam:GetContextKeysForCustomPolicy", "*", NULL,
+     NULL, 0},
+    {"GetContextKeysForPrincipalPolicy", iam__op_context_keys_principal, "iam:GetContextKeysForPrincipalPolicy",
      "{PolicySourceArn}", NULL, NULL, 0},
 };
 
 static int iam_init(nb_ctx_t *ctx)
 {
-    return auth_creds_init(ctx);
+    if (auth_creds_init(ctx) != 0) return -1;
+    iam__key_usage_start(ctx);
+    return 0;
+}
+
+static void iam_stop(nb_ctx_t *ctx)
+{
+    iam__key_usage_stop(ctx);
 }
 
 const nb_service_t iam_service = {
@@ -345,5 +461,6 @@ const nb_service_t iam_service = {
     .xml_ns = "https://iam.amazonaws.com/doc/2010-05-08/",
     .ops = ops, .n_ops = sizeof ops / sizeof ops[0],
     .init = iam_init,
+    .stop = iam_stop,
     .authz = &iam__authz,
 };

@@ -53,6 +53,17 @@ int iam__check_name(nb_req_t *req, const char *param, const char *v, size_t max)
     return -1;
 }
 
+int iam__check_path(nb_req_t *req, const char *path)
+{
+    size_t n = strlen(path);
+    int ok = n >= 1 && n <= 512 && path[0] == '/' && path[n - 1] == '/';
+    for (size_t i = 0; ok && i < n; i++) ok = path[i] >= 0x21 && path[i] <= 0x7e;
+    if (ok) return 0;
+    nb_reply_error(req, NB_ERR_IAM_VALIDATION, "The specified value for path is invalid. It must begin and "
+                   "end with / and contain only alphanumeric characters and/or / characters.");
+    return -1;
+}
+
 json_t *iam__get(store_txn_t *t, const char *ks, const char *key)
 {
     const void *v;
@@ -175,4 +186,48 @@ int iam__check_policy(nb_req_t *req, const char *doc, int trust, nb_err_t code)
     }
     nb_reply_error(req, code, "%s", err);
     return -1;
+}
+
+int iam__page_init(nb_req_t *req, iam__page_t *p)
+{
+    memset(p, 0, sizeof *p);
+    p->max = 100;
+    p->marker = nb_req_form(req, "Marker");
+    const char *mi = nb_req_form(req, "MaxItems");
+    if (mi) {
+        char *end;
+        long v = strtol(mi, &end, 10);
+        if (*end || end == mi || v < 1 || v > 1000) {
+            nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'maxItems' failed "
+                           "to satisfy constraint: Member must have value %s equal to %d", mi,
+                           v < 1 ? "greater than or" : "less than or", v < 1 ? 1 : 1000);
+            return -1;
+        }
+        p->max = v;
+    }
+    if (p->marker && !*p->marker) {
+        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '' at 'marker' failed to "
+                       "satisfy constraint: Member must have length greater than or equal to 1");
+        return -1;
+    }
+    p->arena = req->arena;
+    return 0;
+}
+
+int iam__page_take(iam__page_t *p, const char *key)
+{
+    if (p->next) return 0;
+    if (p->marker && strcmp(key, p->marker) < 0) return 0;
+    if (p->n >= p->max) {
+        p->next = nb_arena_strdup(p->arena, key);
+        return 0;
+    }
+    p->n++;
+    return 1;
+}
+
+void iam__page_end(nb_buf_t *b, const iam__page_t *p)
+{
+    nb_buf_printf(b, "<IsTruncated>%s</IsTruncated>", p->next ? "true" : "false");
+    if (p->next) iam__xml_str(b, "Marker", p->next);
 }

@@ -175,6 +175,16 @@ typedef struct iam_global_ctx {
 size_t iam_global_keys(iam_global_ctx_t *g, const char *source_ip, int secure, int64_t now_ms,
                        const char *username, const char *userid, const char *principal_arn);
 
+/* The context keys p refers to (policy_keys.c): each condition key, and each
+ * policy variable ${key} of a 2012-10-17 policy's resources and condition
+ * values, as written (repeats possible; the caller folds case). With action
+ * and resource non-NULL only those of statements whose Action and Resource
+ * match them (a resource holding a variable counts as matching). fn gets the
+ * key's text and length (borrowed: valid while p lives). */
+typedef void (*iam_key_visit_fn)(void *arg, const char *key, size_t len);
+void iam_policy_context_keys(const iam_policy_t *p, const char *action, const char *resource, iam_key_visit_fn fn,
+                             void *arg);
+
 /* Wildcard matching, exposed for tests: '*' any run, '?' one character. */
 int iam_wildcard_match(const char *pattern, const char *s, int ignore_case);
 /* ArnLike / ArnEquals: the six ARN fields compared one by one with wildcards. */

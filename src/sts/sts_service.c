@@ -1,13 +1,15 @@
 /* sts_service.c — STS: GetCallerIdentity, AssumeRole (trust policy, session
  * policy, DurationSeconds within the role's MaxSessionDuration, session tags
  * with sts:TagSession — sts_tags.c) and
- * GetSessionToken; and sts_issue_role_credentials() for Lambda.
+ * GetSessionToken (GetFederationToken and GetAccessKeyInfo: sts_federation.c);
+ * and sts_issue_role_credentials() for Lambda.
  *
  * A session is one sts.sessions record keyed by its ASIA access key id
  * (layout in src/auth/creds.h); it expires by its Expiration time (the
  * SigV4 verifier answers ExpiredToken after it). The shortest duration is
  * 900 s as in AWS; the setting sts.min_duration lowers it (tests). */
 #include "sts/sts.h"
+#include "sts/sts_int.h"
 #include "sts/sts_tags.h"
 #include "auth/creds.h"
 #include "core/config.h"
@@ -29,7 +31,7 @@ static void iso(int64_t ms, char *out, size_t cap)
     strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void xml_str(nb_buf_t *b, const char *tag, const char *v)
+void sts__xml_str(nb_buf_t *b, const char *tag, const char *v)
 {
     nb_buf_printf(b, "<%s>", tag);
     nb_buf_xml_escape(b, v, strlen(v));
@@ -37,7 +39,7 @@ static void xml_str(nb_buf_t *b, const char *tag, const char *v)
 }
 
 /* Write a session record; fills out. Returns the store status. */
-static int put_session(store_txn_t *t, json_t *rec, unsigned duration_s, sts_creds_t *out)
+int sts__put_session(store_txn_t *t, json_t *rec, unsigned duration_s, sts_creds_t *out)
 {
     auth_new_id("ASIA", out->access_key);
     auth_new_secret(out->secret_key);
@@ -53,15 +55,15 @@ static int put_session(store_txn_t *t, json_t *rec, unsigned duration_s, sts_cre
     return rc;
 }
 
-static void creds_xml(nb_buf_t *b, const sts_creds_t *c)
+void sts__creds_xml(nb_buf_t *b, const sts_creds_t *c)
 {
     char exp[32];
     iso(c->expires_ms, exp, sizeof exp);
     nb_buf_puts(b, "<Credentials>");
-    xml_str(b, "AccessKeyId", c->access_key);
-    xml_str(b, "SecretAccessKey", c->secret_key);
-    xml_str(b, "SessionToken", c->session_token);
-    xml_str(b, "Expiration", exp);
+    sts__xml_str(b, "AccessKeyId", c->access_key);
+    sts__xml_str(b, "SecretAccessKey", c->secret_key);
+    sts__xml_str(b, "SessionToken", c->session_token);
+    sts__xml_str(b, "Expiration", exp);
     nb_buf_puts(b, "</Credentials>");
 }
 
@@ -111,7 +113,7 @@ int sts_issue_role_credentials(nb_ctx_t *ctx, const char *role_arn, const char *
     }
     json_t *rec = role_session(ctx, role, session_name);
     json_decref(role);
-    int rc = put_session(t, rec, duration_s, out);
+    int rc = sts__put_session(t, rec, duration_s, out);
     json_decref(rec);
     if (rc != STORE_OK) {
         store_abort(t);
@@ -135,7 +137,7 @@ static void on_durable(void *arg, int status)
     else nb_reply_error(p->req, NB_ERR_INTERNAL, "The session could not be saved.");
 }
 
-static void commit_reply(nb_req_t *req, store_txn_t *t, nb_buf_t *b)
+void sts__commit_reply(nb_req_t *req, store_txn_t *t, nb_buf_t *b)
 {
     pending_t *p = nb_arena_alloc(req->arena, sizeof *p);
     p->req = req;
@@ -155,15 +157,15 @@ static void op_get_caller_identity(nb_req_t *req)
 {
     const auth_ident_t *id = caller(req);
     nb_buf_t b = NB_BUF_INIT;
-    xml_str(&b, "UserId", id->userid ? id->userid : req->ctx->cfg->account);
-    xml_str(&b, "Account", req->ctx->cfg->account);
-    xml_str(&b, "Arn", id->arn);
+    sts__xml_str(&b, "UserId", id->userid ? id->userid : req->ctx->cfg->account);
+    sts__xml_str(&b, "Account", req->ctx->cfg->account);
+    sts__xml_str(&b, "Arn", id->arn);
     nb_reply_query(req, b.data);
     nb_buf_free(&b);
 }
 
 /* DurationSeconds within [min, max]; -1 after replying ValidationError. */
-static long duration(nb_req_t *req, long dflt, long max)
+long sts__duration(nb_req_t *req, long dflt, long max)
 {
     long min = nb_config_get_long(req->ctx->cfg, "sts.min_duration", 900);
     const char *d = nb_req_form(req, "DurationSeconds");
@@ -276,7 +278,7 @@ static void op_assume_role(nb_req_t *req)
         return;
     }
     long max = (long)json_integer_value(json_object_get(role, "MaxSessionDuration"));
-    long dur = duration(req, 3600, max ? max : 3600);
+    long dur = sts__duration(req, 3600, max ? max : 3600);
     if (dur < 0) {
         json_decref(role);
         sts_tags_free(&tags);
@@ -291,34 +293,36 @@ static void op_assume_role(nb_req_t *req)
     size_t ntags = json_object_size(tags.tags);
     sts_tags_free(&tags);
     sts_creds_t c;
-    if (put_session(t, rec, (unsigned)dur, &c) != STORE_OK) {
+    if (sts__put_session(t, rec, (unsigned)dur, &c) != STORE_OK) {
         json_decref(rec);
         store_abort(t);
         nb_reply_error(req, NB_ERR_INTERNAL, "The session could not be saved.");
         return;
     }
     nb_buf_t b = NB_BUF_INIT;
-    creds_xml(&b, &c);
+    sts__creds_xml(&b, &c);
     nb_buf_puts(&b, "<AssumedRoleUser>");
-    xml_str(&b, "AssumedRoleId", json_string_value(json_object_get(rec, "UserId")));
-    xml_str(&b, "Arn", c.arn);
+    sts__xml_str(&b, "AssumedRoleId", json_string_value(json_object_get(rec, "UserId")));
+    sts__xml_str(&b, "Arn", c.arn);
     nb_buf_puts(&b, "</AssumedRoleUser>");
     if (policy || ntags)
         nb_buf_printf(&b, "<PackedPolicySize>%zu</PackedPolicySize>",
                       ((policy ? iam_policy_size(policy, strlen(policy)) : 0) + 64 * ntags) * 100 / 2048);
     json_decref(rec);
-    commit_reply(req, t, &b);
+    sts__commit_reply(req, t, &b);
 }
 
 static void op_get_session_token(nb_req_t *req)
 {
     const auth_ident_t *id = caller(req);
-    if (id->type == IAM_PRINCIPAL_ASSUMED_ROLE) {
+    if (id->token) {   /* any temporary credentials: an assumed role's, a federated user's, its own */
         nb_reply_error(req, NB_ERR_STS_ACCESS_DENIED, "Cannot call GetSessionToken with session credentials");
         return;
     }
-    long dur = duration(req, 43200, id->type == IAM_PRINCIPAL_ROOT ? 3600 : 129600);
+    long dur = sts__duration(req, 43200, 129600);
     if (dur < 0) return;
+    if (id->type == IAM_PRINCIPAL_ROOT && dur > STS_ROOT_MAX_DURATION)
+        dur = STS_ROOT_MAX_DURATION;   /* AWS: an account owner's session "defaults to one hour" */
     store_txn_t *t;
     if (store_begin(req->ctx->store, STORE_WRITE, &t) != STORE_OK) {
         nb_reply_error(req, NB_ERR_INTERNAL, "The store is unavailable.");
@@ -327,7 +331,7 @@ static void op_get_session_token(nb_req_t *req)
     json_t *rec = json_pack("{s:s,s:s,s:s?,s:s?}", "Kind", id->type == IAM_PRINCIPAL_ROOT ? "root" : "user",
                             "Arn", id->arn, "UserName", id->username, "UserId", id->userid);
     sts_creds_t c;
-    int rc = put_session(t, rec, (unsigned)dur, &c);
+    int rc = sts__put_session(t, rec, (unsigned)dur, &c);
     json_decref(rec);
     if (rc != STORE_OK) {
         store_abort(t);
@@ -335,14 +339,17 @@ static void op_get_session_token(nb_req_t *req)
         return;
     }
     nb_buf_t b = NB_BUF_INIT;
-    creds_xml(&b, &c);
-    commit_reply(req, t, &b);
+    sts__creds_xml(&b, &c);
+    sts__commit_reply(req, t, &b);
 }
 
 static const nb_op_t ops[] = {
     {"GetCallerIdentity", op_get_caller_identity, "sts:GetCallerIdentity", "*", NULL, NULL, 0},
     {"AssumeRole", op_assume_role, "sts:AssumeRole", "{RoleArn}", NULL, NULL, 0},
     {"GetSessionToken", op_get_session_token, "sts:GetSessionToken", "*", NULL, NULL, 0},
+    {"GetFederationToken", sts__op_get_federation_token, "sts:GetFederationToken",
+     "arn:aws:sts::{account}:federated-user/{Name}", NULL, NULL, 0},
+    {"GetAccessKeyInfo", sts__op_get_access_key_info, "sts:GetAccessKeyInfo", "*", NULL, NULL, 0},
 };
 
 /* ---- start: drop sessions that expired while nimbus was down or idle ----------- */
