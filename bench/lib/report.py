@@ -24,9 +24,14 @@ out.append("Run %s (%s mode) on %d cores (%s), %.0f GB RAM, %s." % (
 out.append("")
 # rows.tsv holds one row per run (column 12: the round; rows of older runs have
 # none); a table row is the runs of one (workload, conns, server): their medians
+# (grouped by workload in order of appearance, then connection counts in order of appearance)
 runs = collections.OrderedDict()
 for r in rows:
     runs.setdefault((r[0], r[2]), collections.OrderedDict()).setdefault(r[1], []).append(r)
+first = {}
+for wl, _ in runs:
+    first.setdefault(wl, len(first))
+runs = collections.OrderedDict(sorted(runs.items(), key=lambda kv: first[kv[0][0]]))   # stable: conns keep their order
 
 
 def summary(rs):
