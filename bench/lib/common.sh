@@ -45,7 +45,7 @@ cpu_seconds() {
 
 rss_kb() {  # current RSS of pid + children, kB
   local pid=$1 total=0 p v
-  for p in $pid $(pgrep -P "$pid" 2>/dev/null); do
+  for p in $pid $(cat /proc/$pid/task/*/children 2>/dev/null); do
     v=$(awk '/^VmRSS:/ {print $2}' /proc/$p/status 2>/dev/null); total=$((total + ${v:-0}))
   done
   echo $total
@@ -53,7 +53,7 @@ rss_kb() {  # current RSS of pid + children, kB
 
 peak_rss_kb() {  # VmHWM of pid + children, kB
   local pid=$1 total=0 p v
-  for p in $pid $(pgrep -P "$pid" 2>/dev/null); do
+  for p in $pid $(cat /proc/$pid/task/*/children 2>/dev/null); do
     v=$(awk '/^VmHWM:/ {print $2}' /proc/$p/status 2>/dev/null); total=$((total + ${v:-0}))
   done
   echo $total
