@@ -10,20 +10,17 @@
 #   sessionN  the same with SESSIONS (default 32) sessions in turn: a Lambda environment each
 BIN=$1; ROUNDS=${2:-3}; C=${3:-32}; NS=${4:-32}; BIN_B=$5
 H=$(cd "$(dirname "$0")/.." && pwd)
+source "$H/lib/common.sh"; source "$H/lib/peers.sh"
 out=$(mktemp -d /tmp/ddbauth-XXXX)
-port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 up() {  # DATA [args] → echo PID PORT
-  local p; p=$(port)
+  local p; p=$(free_port)
   "${UPBIN:-$BIN}" up --listen 127.0.0.1:$p --data "$1" --log-level warn "${@:2}" >>"$1.log" 2>&1 &
   local pid=$!
   for i in $(seq 100); do curl -s 127.0.0.1:$p/_nimbus/health >/dev/null && break; sleep 0.05; done
   echo "$pid $p"
 }
-read pid p < <(up "$out/open" --auth open)
-python3 "$H/lib/ddb_bulk.py" http://127.0.0.1:$p Users 10000 8 >/dev/null
-kill "$pid"; wait "$pid" 2>/dev/null
-cp -a "$out/open" "$out/enf"
-[ -n "$BIN_B" ] && cp -a "$out/open" "$out/enfb"
+# one store, loaded once, copied: every daemon serves the same keys, credentials and items
+NIMBUS=$BIN ddb_seeded_copies 10000 "$out/open" "$out/enf" ${BIN_B:+"$out/enfb"}
 read po qo < <(up "$out/open" --auth open)
 read pe qe < <(up "$out/enf")
 [ -n "$BIN_B" ] && read pb qb < <(UPBIN=$BIN_B up "$out/enfb")

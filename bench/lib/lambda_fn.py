@@ -2,7 +2,7 @@
 plain http.client for timed invokes so client overhead stays small).
 
   lambda_fn.py build OUTDIR                    zip echo-native (compiled), echo-node, echo-python
-  lambda_fn.py create ENDPOINT OUTDIR          create echo-native, echo-node, echo-python
+  lambda_fn.py create ENDPOINT OUTDIR [KINDS] create echo-native, echo-node, echo-python (or those of KINDS, comma-separated)
   lambda_fn.py cold ENDPOINT OUTDIR N [KINDS [DATA]]
                                                median cold start (new function per sample) of each
                                                runtime, and `node -e 0`; prints RESULT lines. With
@@ -120,7 +120,7 @@ def main():
         build(sys.argv[2])
     elif cmd == "create":
         lam = client(sys.argv[2])
-        for kind in RUNTIMES:
+        for kind in (sys.argv[4].split(",") if len(sys.argv) > 4 else RUNTIMES):
             create(lam, "echo-" + kind, kind, sys.argv[3])
             invoke_ms(sys.argv[2], "echo-" + kind)  # warm it
     elif cmd == "cold":

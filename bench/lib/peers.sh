@@ -20,11 +20,16 @@ dynalite_start() {
   wait_port "$1"
 }
 
-# nimbus_start PORT DATA [args...] → sets NIM_PID
+# nimbus_start PORT DATA [args...] → sets NIM_PID: a fresh DATA, --auth open
 nimbus_start() {
   local port=$1 data=$2; shift 2
-  rm -rf "$data"
-  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn "$@" >"$data.log" 2>&1 & NIM_PID=$!
+  rm -rf "$data"; : >"$data.log"
+  nimbus_up "$port" "$data" --auth open "$@"
+}
+# nimbus_up PORT DATA [args...] → sets NIM_PID: on DATA as it is (enforcing unless args say otherwise)
+nimbus_up() {
+  local port=$1 data=$2; shift 2
+  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --log-level warn "$@" >>"$data.log" 2>&1 & NIM_PID=$!
   wait_port "$port"
 }
 

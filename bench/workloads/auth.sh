@@ -1,34 +1,35 @@
 # auth.sh — the cost of security: DynamoDB GetItem (32 connections) with every
-# request SigV4-signed (pre-signed by botocore, replayed by wrk) against nimbus
-# with enforcement on (the default: signature check + IAM evaluation) and with
-# --auth open, same data directory, same requests. Needs the security service
-# (DATA/credentials.json, written at first start); skipped when absent.
+# request SigV4-signed (pre-signed by botocore, replayed by wrk) against two
+# nimbus daemons on copies of one data directory (same keys, credentials and
+# 10,000 items): one enforcing (the default: signature check + IAM evaluation),
+# one --auth open; same requests, runs alternated for ROUNDS rounds, the ratio
+# from the medians. Needs the security service (DATA/credentials.json, written
+# at first start); skipped when absent.
+auth_run() {  # KEY(open|enforced) DUR
+  srv_wrk "$1" "DynamoDB GetItem, SigV4-signed" 32 "$2" WRK_REQUESTS_FILE="$RAW/auth-$1.reqs"
+}
+
 bench_auth() {
-  local dur=$1 port data=$RAW/nimbus-auth pid
-  [ "$MODE" = quick ] && dur=3
-  echo "== IAM enforcement on vs off (DynamoDB GetItem, SigV4-signed)"
-  port=$(free_port); rm -rf "$data"
-  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --log-level warn >"$data.log" 2>&1 & pid=$!
-  wait_port "$port"; kill_tree "$pid"
+  local dur=$1 data=$RAW/nimbus-auth port oport
+  echo "== IAM enforcement on vs off (DynamoDB GetItem, SigV4-signed), $ROUNDS round(s) of ${dur}s"
+  ddb_seeded_copies 10000 "$data" "$data-enforced"
   if [ ! -s "$data/credentials.json" ]; then
     echo "  skipped: $data/credentials.json was not created (this nimbus has no security service yet)"
     record_metric "GetItem with enforcement on vs off" nimbus "skipped: no DATA/credentials.json" ""
     return 0
   fi
-  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn >"$data.log" 2>&1 & pid=$!
-  wait_port "$port"
-  python3 "$BENCH_DIR/lib/ddb_bulk.py" "http://127.0.0.1:$port" Users 10000 8 >/dev/null
-  python3 "$BENCH_DIR/lib/sigv4_presign.py" "127.0.0.1:$port" "$data/credentials.json" 2000 "$RAW/auth.reqs"
-  run_wrk "DynamoDB GetItem, SigV4-signed" "nimbus (auth open)" "$pid" "http://127.0.0.1:$port/" 32 "$dur" \
-    WRK_REQUESTS_FILE="$RAW/auth.reqs"
-  kill_tree "$pid"
-  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --log-level warn >"$data.log" 2>&1 & pid=$!
-  wait_port "$port"
-  run_wrk "DynamoDB GetItem, SigV4-signed" "nimbus (enforced)" "$pid" "http://127.0.0.1:$port/" 32 "$dur" \
-    WRK_REQUESTS_FILE="$RAW/auth.reqs"
-  kill_tree "$pid"
-  local on off
-  on=$(awk -F'\t' '$1=="DynamoDB GetItem, SigV4-signed" && $2=="nimbus (enforced)" {v=$4} END {print v}' "$ROWS")
-  off=$(awk -F'\t' '$1=="DynamoDB GetItem, SigV4-signed" && $2=="nimbus (auth open)" {v=$4} END {print v}' "$ROWS")
-  record_metric "GetItem req/s, enforced / open" nimbus "$(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.0f", 100 * a / (b > 0 ? b : 1)}')" "% (target ≥ 90 %)"
+  oport=$(free_port); nimbus_up "$oport" "$data" --auth open
+  srv_add open "$NIM_PID" "http://127.0.0.1:$oport/" "nimbus (auth open)"
+  port=$(free_port); nimbus_up "$port" "$data-enforced"
+  srv_add enforced "$NIM_PID" "http://127.0.0.1:$port/" "nimbus (enforced)"
+  python3 "$BENCH_DIR/lib/sigv4_presign.py" "127.0.0.1:$port" "$data/credentials.json" 2000 "$RAW/auth-enforced.reqs"
+  sed "s/127.0.0.1:$port/127.0.0.1:$oport/" "$RAW/auth-enforced.reqs" >"$RAW/auth-open.reqs"   # the same requests
+  for ROUND in $(seq "$ROUNDS"); do
+    round_banner
+    in_turn auth_run "$dur" -- open enforced
+  done
+  srv_stop open enforced
+  record_metric "GetItem req/s, enforced / open (from the medians of $ROUNDS round(s))" nimbus \
+    "$(percent "$(rows_median "DynamoDB GetItem, SigV4-signed" "nimbus (enforced)" 32)" \
+                "$(rows_median "DynamoDB GetItem, SigV4-signed" "nimbus (auth open)" 32)")" "% (target ≥ 90 %)"
 }

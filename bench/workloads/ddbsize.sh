@@ -2,37 +2,48 @@
 # 10 k, 100 k and 1 M items of ~1 KB (full mode; quick: 10 k), each loaded into a
 # fresh server by bench/lib/ddb_bulk.py (BatchWriteItem from 8 threads), with the
 # load time, peak RSS and (nimbus) private memory. dynalite side by side up to DDB_PEER_MAX_ITEMS
-# (default 100 k: it loads 1 M items too slowly for one run).
+# (default 100 k: it loads 1 M items too slowly for one run): at each size both
+# servers are loaded, kept up, and their runs alternated for ROUNDS rounds.
+ddbsize_run() {  # KEY ITEMS DUR
+  srv_wrk "$1" "DynamoDB GetItem, $(($2 / 1000))k items" 32 "$3" WRK_METHOD=POST \
+    WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.GetItem" \
+    WRK_BODY_TEMPLATE='{"TableName":"Users","Key":{"id":{"S":"user-{n}"}}}' WRK_KEYS=$2
+}
+
 bench_ddbsize() {
-  local dur=$1 sizes="10000" n port pid r label
-  [ "$MODE" = quick ] && dur=3
+  local dur=$1 sizes="10000" n port r server up
   [ "$MODE" = full ] && sizes=${DDB_SIZES:-"10000 100000 1000000"}
   install_peers
-  echo "== DynamoDB GetItem by table size: ${sizes// /, } items"
+  echo "== DynamoDB GetItem by table size: ${sizes// /, } items, $ROUNDS round(s) of ${dur}s"
   for n in $sizes; do
-    label="DynamoDB GetItem, $((n / 1000))k items"
+    up=""
     for server in dynalite nimbus; do
       port=$(free_port)
       if [ $server = dynalite ]; then
         [ "$n" -le "${DDB_PEER_MAX_ITEMS:-100000}" ] || continue
-        dynalite_start "$port"; pid=$DYN_PID
+        dynalite_start "$port"; srv_add dynalite "$DYN_PID" "http://127.0.0.1:$port/"
       else
-        nimbus_start "$port" "$RAW/nimbus-ddbsize"; pid=$NIM_PID
+        nimbus_start "$port" "$RAW/nimbus-ddbsize"; srv_add nimbus "$NIM_PID" "http://127.0.0.1:$port/"
       fi
       if r=$(python3 "$BENCH_DIR/lib/ddb_bulk.py" "http://127.0.0.1:$port" Users "$n" 8); then
         record_metric "load $((n / 1000))k items of 1 KB (BatchWriteItem, 8 threads)" $server "$(awk '{print $1 " s (" $2 " items/s)"}' <<<"${r#RESULT }")" ""
-        sync   # the load's dirty pages written back now, not during the next measurement
-        run_wrk "$label" $server "$pid" "http://127.0.0.1:$port/" 32 "$dur" WRK_METHOD=POST \
-          WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.GetItem" \
-          WRK_BODY_TEMPLATE='{"TableName":"Users","Key":{"id":{"S":"user-{n}"}}}' WRK_KEYS=$n
-        [ $server = nimbus ] && record_metric "data directory, $((n / 1000))k items" nimbus "$(du -sm "$RAW/nimbus-ddbsize" | cut -f1)" MB
-        # RSS counts the mapped store file's resident pages (shared with the page
-        # cache, reclaimable); the process's own memory is its anonymous part.
-        [ $server = nimbus ] && record_metric "private memory (RssAnon) after GetItem, $((n / 1000))k items" nimbus "$(awk '/^RssAnon:/ {printf "%.1f", $2 / 1024}' /proc/$pid/status)" MB
+        up="$up $server"
       else
-        echo "load of $n items into $server failed" >&2
+        echo "load of $n items into $server failed" >&2; srv_stop $server
       fi
-      kill_tree "$pid"
     done
+    [ -n "$up" ] || continue
+    sync   # the loads' dirty pages written back now, not during the measurements
+    for ROUND in $(seq "$ROUNDS"); do
+      round_banner
+      in_turn ddbsize_run "$n" "$dur" -- $up
+    done
+    if [ -n "${SRV_PID[nimbus]:-}" ]; then
+      record_metric "data directory, $((n / 1000))k items" nimbus "$(du -sm "$RAW/nimbus-ddbsize" | cut -f1)" MB
+      # RSS counts the mapped store file's resident pages (shared with the page
+      # cache, reclaimable); the process's own memory is its anonymous part.
+      record_metric "private memory (RssAnon) after GetItem, $((n / 1000))k items" nimbus "$(awk '/^RssAnon:/ {printf "%.1f", $2 / 1024}' /proc/${SRV_PID[nimbus]}/status)" MB
+    fi
+    srv_stop $up
   done
 }

@@ -1,53 +1,49 @@
 # dynamodb.sh — DynamoDB GetItem, PutItem (durable), Query on a GSI, BatchWriteItem
 # and TransactWriteItems: nimbus against dynalite (npm), same tables, same data,
-# same load generator, in one run.
+# same load generator, both up at once and their runs alternated (in_turn),
+# ROUNDS rounds. DDB_CONNS overrides the full mode's connection counts.
 DDB_HEADERS_BASE="Content-Type: application/x-amz-json-1.0|X-Amz-Date: 20260101T000000Z|Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000"
 
-ddb_workloads() {  # SERVER PID URL DUR CONNS...
-  local server=$1 pid=$2 url=$3 dur=$4; shift 4
-  local c
-  for c in "$@"; do
-    run_wrk "DynamoDB GetItem" "$server" "$pid" "$url" "$c" "$dur" WRK_METHOD=POST \
-      WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.GetItem" \
-      WRK_BODY_TEMPLATE='{"TableName":"Users","Key":{"id":{"S":"user-{n}"}}}' WRK_KEYS=10000
-    run_wrk "DynamoDB PutItem" "$server" "$pid" "$url" "$c" "$dur" WRK_METHOD=POST \
-      WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.PutItem" \
-      WRK_BODY_TEMPLATE="{\"TableName\":\"Users\",\"Item\":{\"id\":{\"S\":\"user-{n}\"},\"name\":{\"S\":\"bench\"},\"bio\":{\"S\":\"$(printf 'y%.0s' $(seq 1 900))\"}}}" WRK_KEYS=10000
-    run_wrk "DynamoDB Query GSI (20 items)" "$server" "$pid" "$url" "$c" "$dur" WRK_METHOD=POST \
-      WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.Query" \
-      WRK_BODY_TEMPLATE='{"TableName":"Posts","IndexName":"CategoryIndex","KeyConditionExpression":"category = :c","ExpressionAttributeValues":{":c":{"S":"cat-{n}"}}}' WRK_KEYS=500
-  done
-  local items="" i
-  for i in $(seq 0 24); do items="$items{\"PutRequest\":{\"Item\":{\"id\":{\"S\":\"b-{n}-$i\"},\"v\":{\"S\":\"x\"}}}},"; done
-  run_wrk "DynamoDB BatchWriteItem (25)" "$server" "$pid" "$url" 32 "$dur" WRK_METHOD=POST \
-    WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.BatchWriteItem" \
-    WRK_BODY_TEMPLATE="{\"RequestItems\":{\"Users\":[${items%,}]}}" WRK_KEYS=1000000
-  run_wrk "DynamoDB TransactWriteItems (2)" "$server" "$pid" "$url" 32 "$dur" WRK_METHOD=POST \
-    WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.TransactWriteItems" \
-    WRK_BODY_TEMPLATE='{"TransactItems":[{"Put":{"TableName":"Users","Item":{"id":{"S":"t-{n}-a"},"v":{"S":"x"}}}},{"Put":{"TableName":"Posts","Item":{"id":{"S":"t-{n}-b"},"category":{"S":"tx"},"created":{"N":"1"}}}}]}' WRK_KEYS=1000000
+# ddb_run KEY OP CONNS DUR: one measured run of OP (get put query batch transact) on a registered server
+ddb_run() {
+  local k=$1 op=$2 c=$3 dur=$4 name target body keys=10000 items="" i
+  case $op in
+    get) name="DynamoDB GetItem" target=GetItem
+         body='{"TableName":"Users","Key":{"id":{"S":"user-{n}"}}}' ;;
+    put) name="DynamoDB PutItem" target=PutItem
+         body="{\"TableName\":\"Users\",\"Item\":{\"id\":{\"S\":\"user-{n}\"},\"name\":{\"S\":\"bench\"},\"bio\":{\"S\":\"$(printf 'y%.0s' $(seq 1 900))\"}}}" ;;
+    query) name="DynamoDB Query GSI (20 items)" target=Query keys=500
+         body='{"TableName":"Posts","IndexName":"CategoryIndex","KeyConditionExpression":"category = :c","ExpressionAttributeValues":{":c":{"S":"cat-{n}"}}}' ;;
+    batch) name="DynamoDB BatchWriteItem (25)" target=BatchWriteItem keys=1000000
+         for i in $(seq 0 24); do items="$items{\"PutRequest\":{\"Item\":{\"id\":{\"S\":\"b-{n}-$i\"},\"v\":{\"S\":\"x\"}}}},"; done
+         body="{\"RequestItems\":{\"Users\":[${items%,}]}}" ;;
+    transact) name="DynamoDB TransactWriteItems (2)" target=TransactWriteItems keys=1000000
+         body='{"TransactItems":[{"Put":{"TableName":"Users","Item":{"id":{"S":"t-{n}-a"},"v":{"S":"x"}}}},{"Put":{"TableName":"Posts","Item":{"id":{"S":"t-{n}-b"},"category":{"S":"tx"},"created":{"N":"1"}}}}]}' ;;
+  esac
+  srv_wrk "$k" "$name" "$c" "$dur" WRK_METHOD=POST WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.$target" \
+    WRK_BODY_TEMPLATE="$body" WRK_KEYS=$keys
 }
 
 bench_dynamodb() {
-  local dur=$1 conns="32"
-  [ "$MODE" = full ] && conns="1 8 32 128 512"
+  local dur=$1 conns="32" port c op
+  [ "$MODE" = full ] && conns=${DDB_CONNS:-"1 8 32 128 512"}
   install_peers
-  echo "== DynamoDB: dynalite (npm) vs nimbus, 10,000 users of ~1 KB, 10,000 posts"
-  local port pid data
+  echo "== DynamoDB: dynalite (npm) vs nimbus, 10,000 users of ~1 KB, 10,000 posts, $ROUNDS round(s) of ${dur}s runs"
   # dynalite (in-memory LevelDB; its default)
-  port=$(free_port)
-  node "$BENCH_DIR/peers/node_modules/dynalite/cli.js" --port "$port" >/dev/null 2>&1 & pid=$!
-  wait_port "$port"
+  port=$(free_port); dynalite_start "$port"; srv_add dynalite "$DYN_PID" "http://127.0.0.1:$port/"
   python3 "$BENCH_DIR/lib/ddb_load.py" "http://127.0.0.1:$port" 10000 10000 >/dev/null
-  ddb_workloads dynalite "$pid" "http://127.0.0.1:$port/" "$dur" $conns
-  kill "$pid"; wait "$pid" 2>/dev/null || true
   # nimbus (durable: every acknowledged write fdatasync'd, group commit)
-  data=$RAW/nimbus-ddb; rm -rf "$data"; port=$(free_port)
-  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn >/dev/null 2>&1 & pid=$!
-  wait_port "$port"
+  port=$(free_port); nimbus_start "$port" "$RAW/nimbus-ddb"; srv_add nimbus "$NIM_PID" "http://127.0.0.1:$port/"
   python3 "$BENCH_DIR/lib/ddb_load.py" "http://127.0.0.1:$port" 10000 10000 >/dev/null
-  sync   # the load's dirty pages written back now, not during the measurements
-  ddb_workloads nimbus "$pid" "http://127.0.0.1:$port/" "$dur" $conns
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  sync   # the loads' dirty pages written back now, not during the measurements
+  for ROUND in $(seq "$ROUNDS"); do
+    round_banner
+    for c in $conns; do
+      for op in get put query; do in_turn ddb_run "$op" "$c" "$dur" -- dynalite nimbus; done
+    done
+    for op in batch transact; do in_turn ddb_run "$op" 32 "$dur" -- dynalite nimbus; done
+  done
+  srv_stop dynalite nimbus
 }
 
 install_peers() {

@@ -1,9 +1,10 @@
 # edge.sh — the trivial request: nimbus's /_nimbus/health against nginx
 # returning a fixed 200 from a `return` directive (nginx is the practical
-# limit on this machine); plus start-up time and idle RSS of nimbus.
+# limit on this machine), both up, runs alternated for ROUNDS rounds; plus
+# start-up time and idle RSS of nimbus.
 bench_edge() {
   local dur=$1
-  echo "== edge: trivial request (wrk, 32 connections, ${dur}s)"
+  echo "== edge: trivial request (wrk, 32 connections, $ROUNDS round(s) of ${dur}s)"
   # nginx
   local ng=$RAW/nginx port pid
   mkdir -p "$ng"
@@ -19,17 +20,15 @@ http {
 }
 NGX
   nginx -c "$ng/nginx.conf" -g 'daemon off;' & pid=$!
-  wait_port "$port"
-  run_wrk "edge trivial request" "nginx" "$pid" "http://127.0.0.1:$port/" 32 "$dur"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-
+  wait_port "$port"; srv_add nginx "$pid" "http://127.0.0.1:$port/"
   # nimbus
   local data=$RAW/nimbus-edge
-  rm -rf "$data"; port=$(free_port)
-  "$NIMBUS" up --listen 127.0.0.1:$port --data "$data" --auth open --log-level warn >/dev/null 2>&1 & pid=$!
-  wait_port "$port"
-  run_wrk "edge trivial request" "nimbus" "$pid" "http://127.0.0.1:$port/_nimbus/health" 32 "$dur"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  port=$(free_port); nimbus_start "$port" "$data"; srv_add nimbus "$NIM_PID" "http://127.0.0.1:$port/_nimbus/health"
+  for ROUND in $(seq "$ROUNDS"); do
+    round_banner
+    in_turn srv_wrk "edge trivial request" 32 "$dur" -- nginx nimbus
+  done
+  srv_stop nginx nimbus
 
   echo "== start-up and idle memory"
   # first start (empty data directory: keys, credentials and the store are
