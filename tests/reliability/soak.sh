@@ -1,7 +1,10 @@
 #!/bin/bash
-# soak.sh — `make soak`: a mixed DynamoDB workload (GetItem, PutItem, Query on a
-# GSI) for SOAK_MINUTES (default 30) in one-minute slices, sampling nimbus's RSS,
-# open descriptors and p99 after each slice. Fails if RSS grows more than 20%
+# soak.sh — `make soak`: a mixed workload for SOAK_MINUTES (default 30) in
+# one-minute slices: DynamoDB GetItem, PutItem and Query on a GSI, synchronous
+# Lambda invokes of the native echo function, and the seed's API route
+# (HTTP API GET /users/{id} → native C function → DynamoDB GetItem). After each
+# slice it samples the RSS of nimbus and its function processes, nimbus's open
+# descriptors, and the slice's worst p99. Fails if RSS grows more than 20%
 # (+8 MB slack), descriptors grow, or p99 drifts beyond 2× the first slice's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +16,13 @@ data=$(mktemp -d /tmp/nimbus-soak-XXXXXX); port=$(free_port)
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
 wait_port "$port"
 python3 bench/lib/ddb_load.py "http://127.0.0.1:$port" 2000 2000 >/dev/null
-ROWS=$RAW/soak.tsv; : > "$ROWS"
+export BENCH_DIR=$PWD/bench
+python3 bench/lib/lambda_fn.py build "$data/fn" >/dev/null
+python3 bench/lib/lambda_fn.py create "http://127.0.0.1:$port" "$data/fn" native >/dev/null
+api=$(python3 bench/lib/apigw_setup.py "http://127.0.0.1:$port" "$data/api" /nonexistent native | awk '/^RESULT native/ {print $3}')
+[ -n "$api" ] || { echo "soak: could not create the API"; exit 1; }
+ROWS=$RAW/soak.tsv; : > "$ROWS"; ROUND=1
+LAMBDA_AUTH="Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=$(printf '0%.0s' $(seq 64))"
 source bench/workloads/dynamodb.sh
 first_rss=""; first_fd=""; first_p99=""
 for m in $(seq 1 "$MIN"); do
@@ -24,7 +33,12 @@ for m in $(seq 1 "$MIN"); do
       WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.${body##*|}" \
       WRK_BODY_TEMPLATE="${body%|*}" WRK_KEYS=2000 >/dev/null
   done
-  rss=$(rss_kb $pid); fds=$(ls /proc/$pid/fd | wc -l); p99=$(tail -3 "$ROWS" | awk -F'\t' '{ if ($6 > m) m = $6 } END { print m }')
+  run_wrk "soak Invoke" nimbus "$pid" "http://127.0.0.1:$port/2015-03-31/functions/echo-native/invocations" 32 20 \
+    WRK_METHOD=POST WRK_HEADERS="Content-Type: application/json|X-Amz-Date: 20260101T000000Z|$LAMBDA_AUTH" \
+    WRK_BODY_TEMPLATE='{"key":"k-{n}"}' WRK_KEYS=2000 >/dev/null
+  run_wrk "soak API route" nimbus "$pid" "http://127.0.0.1:$port/" 32 20 \
+    WRK_PATH_TEMPLATE="/_aws/execute-api/$api/users/user-{n}" WRK_KEYS=2000 >/dev/null
+  rss=$(rss_kb $pid); fds=$(ls /proc/$pid/fd | wc -l); p99=$(tail -5 "$ROWS" | awk -F'\t' '{ if ($6 > m) m = $6 } END { print m }')
   echo "minute $m: rss ${rss} kB, fds $fds, p99 ${p99} us"
   [ -z "$first_rss" ] && { first_rss=$rss; first_fd=$fds; first_p99=$p99; }
 done
