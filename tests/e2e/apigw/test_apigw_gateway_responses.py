@@ -162,7 +162,15 @@ class GatewayResponses(NimbusTestCase):
         self.mock(api_id, root, "needq", requestValidatorId=v["id"],
                   requestParameters={"method.request.querystring.q": True})
         self.mock(api_id, root, "keyed", apiKeyRequired=True)
+        nofn = self.gw.create_resource(restApiId=api_id, parentId=root, pathPart="nofn")["id"]
+        self.gw.put_method(restApiId=api_id, resourceId=nofn, httpMethod="GET", authorizationType="NONE")
+        self.gw.put_integration(restApiId=api_id, resourceId=nofn, httpMethod="GET", type="AWS_PROXY",
+                                integrationHttpMethod="POST",
+                                uri="arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+                                    "arn:aws:lambda:us-east-1:000000000000:function:absent/invocations")
         self.gw.create_deployment(restApiId=api_id, stageName="s")
+        r = http("GET", self.url(api_id, "s", "/nofn"))
+        self.assertEqual((r.status, r.json()), (500, {"message": "Internal server error"}))
         missing = self.url(api_id, "s", "/nothing-here")
         r = http("GET", missing)
         self.assertEqual((r.status, r.json()), (403, {"message": "Missing Authentication Token"}))
@@ -182,6 +190,9 @@ class GatewayResponses(NimbusTestCase):
             restApiId=api_id, responseType="DEFAULT_5XX", statusCode="503",
             responseParameters={"gatewayresponse.header.Retry-After": "'7'"},
             responseTemplates={"application/json": '{"oops":"$context.error.message"}'})
+        self.gw.put_gateway_response(
+            restApiId=api_id, responseType="API_CONFIGURATION_ERROR",
+            responseTemplates={"application/json": '{"cfg":"$context.error.responseType"}'})
         self.gw.put_gateway_response(
             restApiId=api_id, responseType="BAD_REQUEST_PARAMETERS",
             responseTemplates={"application/json": '{"bad":"$context.error.validationErrorString"}'})
@@ -211,7 +222,15 @@ class GatewayResponses(NimbusTestCase):
         r = http("GET", self.url(api_id, "s", "/needq"))
         self.assertEqual((r.status, r.json()), (400, {"bad": "Missing required request parameters: [q]"}))
         self.assertEqual(http("GET", self.url(api_id, "s", "/needq?q=1")).status, 200)
-        # DEFAULT_5XX for the MOCK without integration responses (API_CONFIGURATION_ERROR)
+        # API_CONFIGURATION_ERROR (a function that cannot be invoked, a MOCK without integration
+        # responses): its own customization (no statusCode: its 500), not DEFAULT_5XX's
+        for path in ("/nofn", "/broken"):
+            r = http("GET", self.url(api_id, "s", path))
+            self.assertEqual((r.status, r.json()), (500, {"cfg": "API_CONFIGURATION_ERROR"}), path)
+            self.assertIsNone(r.header("retry-after"))
+        self.gw.delete_gateway_response(restApiId=api_id, responseType="API_CONFIGURATION_ERROR")
+        self.gw.create_deployment(restApiId=api_id, stageName="s")
+        # then DEFAULT_5XX's
         r = http("GET", self.url(api_id, "s", "/broken"))
         self.assertEqual((r.status, r.json()), (503, {"oops": "Internal server error"}))
         self.assertEqual(r.header("retry-after"), "7")
