@@ -124,6 +124,9 @@ class GatewayResponses(NimbusTestCase):
                               responseParameters={"gatewayresponse.header.x": "integration.response.body"})
         self.assertEqual(e["Error"]["Code"], "BadRequestException")
         e = self.client_error(self.gw.put_gateway_response, restApiId=api_id, responseType="DEFAULT_5XX",
+                              responseParameters={"gatewayresponse.header.x": "'a\r\nSet-Cookie: b'"})
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        e = self.client_error(self.gw.put_gateway_response, restApiId=api_id, responseType="DEFAULT_5XX",
                               statusCode="99x")
         self.assertEqual(e["Error"]["Code"], "BadRequestException")
         e = self.client_error(self.gw.get_gateway_responses, restApiId="nope000000")
