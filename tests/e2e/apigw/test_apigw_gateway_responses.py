@@ -8,11 +8,13 @@ UpdateIntegrationResponse (patch operations) and their effect on MOCK
 integrations."""
 import json
 import os
+import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from apigwtest import NimbusTestCase, http, invoke_url  # noqa: E402
+from harness import Nimbus  # noqa: E402
 
 TYPES = ["DEFAULT_4XX", "DEFAULT_5XX", "RESOURCE_NOT_FOUND", "UNAUTHORIZED", "INVALID_API_KEY", "ACCESS_DENIED",
          "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR", "INVALID_SIGNATURE", "EXPIRED_TOKEN",
@@ -325,10 +327,36 @@ class GatewayResponses(NimbusTestCase):
         self.assertTrue(by["DEFAULT_4XX"]["defaultResponse"])
         self.assertTrue(by["MISSING_AUTHENTICATION_TOKEN"]["defaultResponse"])
         self.assertEqual((by["DEFAULT_5XX"]["statusCode"], by["DEFAULT_5XX"]["defaultResponse"]), ("502", False))
+        # merge: the definition's are added to the API's
+        doc["x-amazon-apigateway-gateway-responses"] = {"THROTTLED": {"statusCode": "503"}}
+        self.gw.put_rest_api(restApiId=api["id"], mode="merge", body=json.dumps(doc).encode())
+        by = {i["responseType"]: i for i in self.gw.get_gateway_responses(restApiId=api["id"])["items"]}
+        self.assertEqual((by["DEFAULT_5XX"]["statusCode"], by["THROTTLED"]["statusCode"]), ("502", "503"))
+        self.assertFalse(by["THROTTLED"]["defaultResponse"])
         bad = dict(doc)
         bad["x-amazon-apigateway-gateway-responses"] = {"NOT_A_TYPE": {"statusCode": "400"}}
         e = self.client_error(self.gw.import_rest_api, body=json.dumps(bad).encode())
         self.assertEqual(e["Error"]["Code"], "BadRequestException")
+
+
+    def test_zz_customizations_survive_restart(self):
+        api_id, root = self.api_with("gr-durable")
+        self.mock(api_id, root, "ok")
+        self.gw.put_gateway_response(restApiId=api_id, responseType="DEFAULT_4XX", statusCode="404",
+                                     responseParameters={"gatewayresponse.header.X-Durable": "'yes'"})
+        self.gw.create_deployment(restApiId=api_id, stageName="s")
+        data = self.nimbus.data_dir
+        self.nimbus.stop()
+        n2 = Nimbus(data_dir=data).start()
+        try:
+            gw = n2.client("apigateway")
+            self.assertFalse(gw.get_gateway_response(restApiId=api_id, responseType="DEFAULT_4XX")["defaultResponse"])
+            r = http("GET", invoke_url(n2.endpoint, api_id, "s", "/missing"))
+            self.assertEqual((r.status, r.header("x-durable")), (404, "yes"))
+        finally:
+            n2.stop()
+            shutil.rmtree(data, ignore_errors=True)
+            type(self).nimbus = Nimbus().start()   # the class's nimbus for any later test
 
 
 class MethodAndIntegrationResponseUpdates(NimbusTestCase):
