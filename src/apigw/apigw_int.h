@@ -9,6 +9,7 @@
  *                 A v1 deployment keeps "snapshot": the resources at deploy time.
  *   key "k/{id}"  an API key (ApiKey shape)
  *   key "p/{id}"  a usage plan (UsagePlan shape + "_keys": [key ids])
+ *   key "c/account"  the account settings UpdateAccount changed ({"cloudwatchRoleArn"})
  *   key "u/{plan}/{key}"  a usage counter (quota.c: written in 1 s batches, not
  *                 through these documents)
  * Every mutation changes the in-memory document, writes it, and replies from
@@ -30,6 +31,7 @@ typedef struct apigw_svc {
     json_t *apis;    /* api id → document (see above) */
     json_t *keys;    /* api key id → ApiKey */
     json_t *plans;   /* usage plan id → UsagePlan (+ "_keys") */
+    json_t *account; /* the Account settings set by UpdateAccount ({} until then) */
     uint64_t gen;    /* bumped on every change */
     int port;        /* the edge's port, for endpoints ("" until known) */
 } apigw_svc_t;
@@ -102,6 +104,8 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v1_update_gateway_response) X(v1_delete_gateway_response)                   \
     X(v1_tag_resource) X(v2_tag_resource) X(untag_resource) X(get_tags)           \
     X(v2_delete_route_settings) X(v2_delete_access_log_settings) X(v1_get_export)  \
+    X(v1_flush_authorizers_cache) X(v2_reset_authorizers_cache) X(v1_flush_stage_cache) \
+    X(v2_delete_route_request_parameter) X(get_account) X(update_account)         \
     X(v1_create) X(v1_get) X(v1_list) X(v1_update) X(v1_delete)                    \
     X(v1_create_deployment) X(v1_create_stage)                                    \
     X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) \

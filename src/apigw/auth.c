@@ -26,6 +26,22 @@ void apigw__auth_cache_reset(void)
     cache = NULL;
 }
 
+void apigw__auth_cache_flush(json_t *authorizers)
+{
+    const char *k, *id;
+    json_t *v, *az;
+    void *tmp;
+    json_object_foreach_safe(cache, tmp, k, v) {
+        json_object_foreach(authorizers, id, az) {
+            size_t n = strlen(id);
+            if (strncmp(k, id, n) == 0 && k[n] == '/') {
+                json_object_del(cache, k);
+                break;
+            }
+        }
+    }
+}
+
 static const char *str(json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));

@@ -26,5 +26,9 @@ void apigw__auth_ws(apigw_dp_t *dp, json_t *authorizer, json_t *event, apigw_dp_
 int apigw__iam_authorize(apigw_dp_t *dp);
 /* Forget cached authorizer results. */
 void apigw__auth_cache_reset(void);
+/* Forget the cached results of the authorizers in authorizers (an API's
+ * object id → authorizer, borrowed; FlushStageAuthorizersCache,
+ * ResetAuthorizersCache). The cache is per authorizer, not per stage. */
+void apigw__auth_cache_flush(json_t *authorizers);
 
 #endif

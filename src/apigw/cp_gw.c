@@ -71,6 +71,7 @@ int apigw__gr_check(json_t *gr, const char **msg)
                            !strncmp(e, "method.request.header.", 22) || !strncmp(e, "method.request.querystring.", 27) ||
                            !strncmp(e, "method.request.path.", 20) || !strncmp(e, "stageVariables.", 15) ||
                            !strncmp(e, "context.", 8));
+        if (e && strpbrk(e, "\r\n")) val_ok = 0;   /* a header value is one line */
         if (!key_ok || !val_ok) {
             *msg = key_ok ? "Invalid mapping expression specified for the response parameter value"
                           : "Invalid mapping expression specified for the response parameter key";

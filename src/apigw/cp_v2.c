@@ -550,3 +550,19 @@ void apigw__op_v2_delete_access_log_settings(nb_req_t *req)
     json_object_set_new(st, "lastUpdatedDate", apigw__iso_now());
     apigw__save_reply(req, 'a', api_id, doc, 204, NULL);
 }
+
+void apigw__op_v2_delete_route_request_parameter(nb_req_t *req)
+{
+    const char *api_id = nb_arena_strdup(req->arena, nb_req_param(req, "apiId") ? nb_req_param(req, "apiId") : "");
+    json_t *doc = apigw__api_or_404(req, api_id, "v2");
+    json_t *route = doc ? apigw__child_or_404(req, doc, "routes", nb_req_param(req, "routeId"), "Route") : NULL;
+    if (!route) return;
+    const char *key = nb_req_param(req, "requestParameterKey");
+    json_t *rp = json_object_get(route, "requestParameters");
+    if (!key || !json_object_get(rp, key)) {
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid request parameter key %s", key ? key : "");
+        return;
+    }
+    json_object_del(rp, key);
+    apigw__save_reply(req, 'a', api_id, doc, 204, NULL);
+}

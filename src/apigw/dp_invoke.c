@@ -125,7 +125,7 @@ void apigw__dp_invoke_stop(void)
 static void proxy_done(apigw_dp_t *dp, const lambda_result_t *res, int format)
 {
     if (res->error != NB_OK) {
-        apigw__dp_gw(dp, "INTEGRATION_FAILURE", 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;
     }
     if (res->function_error) {

@@ -3,8 +3,10 @@
  * the API's customizations (PutGatewayResponse, x-amazon-apigateway-gateway-
  * responses), as its stage's deployment captured them.
  *
- * Choice for an answer of type T and status S (S being T's AWS default):
- *   T customized             → T's statusCode (else S), parameters, templates
+ * Choice for an answer of type T and status S (T's AWS default, but 502 for
+ * the DEFAULT_5XX of a failed or malformed Lambda proxy answer):
+ *   T customized             → T's statusCode (else T's default, else S),
+ *                              parameters, templates
  *   else DEFAULT_4XX/5XX (by S's class) customized → its statusCode (else S),
  *                              parameters, templates
  *   else                     → the gateway's plain {"message": "..."} answer
@@ -52,13 +54,18 @@ int apigw__gr_known(const char *type)
     return 0;
 }
 
+static const char *default_status(const char *type)
+{
+    for (size_t i = 0; i < apigw__gr_count(); i++)
+        if (strcmp(types[i].type, type) == 0) return types[i].status;
+    return NULL;
+}
+
 json_t *apigw__gr_default(const char *type)
 {
     json_t *r = json_pack("{s:s,s:{},s:{s:s},s:b}", "responseType", type, "responseParameters", "responseTemplates",
                           "application/json", DEFAULT_TEMPLATE, "defaultResponse", 1);
-    for (size_t i = 0; i < apigw__gr_count(); i++)
-        if (strcmp(types[i].type, type) == 0 && types[i].status)
-            json_object_set_new(r, "statusCode", json_string(types[i].status));
+    if (default_status(type)) json_object_set_new(r, "statusCode", json_string(default_status(type)));
     return r;
 }
 
@@ -146,7 +153,6 @@ void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg)
 {
     int fb;
     json_t *gr = dp->v2 || dp->ws ? NULL : customization(dp, type, status, &fb);
-    (void)fb;
     if (!gr) {
         apigw__dp_message(dp, status, msg);
         return;
@@ -155,6 +161,7 @@ void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg)
     nb_arena_t *a = req->arena;
     dp->error_message = msg;
     const char *sc = str(gr, "statusCode");
+    if (!sc && !fb) sc = default_status(type);   /* the type's own, as GetGatewayResponse shows it */
     if (sc && atoi(sc) >= 100 && atoi(sc) <= 599) status = atoi(sc);
     json_t *params = apigw__dp_params(dp);
     json_t *ctx = apigw__dp_context(dp);

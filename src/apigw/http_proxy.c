@@ -58,7 +58,7 @@ static void on_answer(void *arg, const apigw_httpc_resp_t *r)
         return;
     }
     if (r->status < 0) {
-        apigw__dp_gw(dp, "INTEGRATION_FAILURE", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
         return;
     }
     nb_arena_t *a = dp->req->arena;

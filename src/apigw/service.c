@@ -66,6 +66,12 @@ static const nb_op_t ops[] = {
     {"DeleteAccessLogSettings", apigw__op_v2_delete_access_log_settings, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}/accesslogsettings", NULL, "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings", 0},
     {"GetExport", apigw__op_v1_get_export, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}/exports/{export_type}", NULL, "GET /restapis/{restapi_id}/stages/{stage_name}/exports/{export_type}", 0},
     {"ExportApi", apigw__op_v2_export_api, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/exports/{specification}", NULL, "GET /v2/apis/{apiId}/exports/{specification}", 0},
+    {"FlushStageAuthorizersCache", apigw__op_v1_flush_authorizers_cache, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}/cache/authorizers", NULL, "DELETE /restapis/{restapi_id}/stages/{stage_name}/cache/authorizers", 0},
+    {"FlushStageCache", apigw__op_v1_flush_stage_cache, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}/cache/data", NULL, "DELETE /restapis/{restapi_id}/stages/{stage_name}/cache/data", 0},
+    {"ResetAuthorizersCache", apigw__op_v2_reset_authorizers_cache, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/stages/{stageName}/cache/authorizers", NULL, "DELETE /v2/apis/{apiId}/stages/{stageName}/cache/authorizers", 0},
+    {"DeleteRouteRequestParameter", apigw__op_v2_delete_route_request_parameter, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/routes/{routeId}/requestparameters/{requestParameterKey}", NULL, "DELETE /v2/apis/{apiId}/routes/{routeId}/requestparameters/{requestParameterKey}", 0},
+    {"GetAccount", apigw__op_get_account, "apigateway:GET", "arn:aws:apigateway:{region}::/account", NULL, "GET /account", 0},
+    {"UpdateAccount", apigw__op_update_account, "apigateway:PATCH", "arn:aws:apigateway:{region}::/account", NULL, "PATCH /account", 0},
     {"CreateRestApi", apigw__op_v1_create_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis", 0},
     {"GetRestApis", apigw__op_v1_get_rest_apis, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis", NULL, "GET /restapis", 0},
     {"ImportRestApi", apigw__op_v1_import_rest_api, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis", NULL, "POST /restapis?mode=import", NB_OP_RAW_BODY},
@@ -142,7 +148,7 @@ static const nb_op_t ops[] = {
     {"UpdateUsage", apigw__op_update_usage, "apigateway:PATCH", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}/usage", NULL, "PATCH /usageplans/{usageplanId}/keys/{keyId}/usage", 0},
 };
 
-static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", NULL};
+static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", "/account", NULL};
 
 static int apigw_init(nb_ctx_t *ctx)
 {

@@ -28,8 +28,14 @@ static int load_one(void *arg, const void *key, size_t klen, const void *val, si
     snprintf(id, sizeof id, "%.*s", (int)(klen - 2), (const char *)key + 2);
     char kind = ((const char *)key)[0];
     json_t *into = kind == 'a' ? apigw__svc.apis : kind == 'k' ? apigw__svc.keys : kind == 'p' ? apigw__svc.plans : NULL;
-    if (into) json_object_set_new(into, id, doc);
-    else json_decref(doc);
+    if (into) {
+        json_object_set_new(into, id, doc);
+    } else if (kind == 'c' && strcmp(id, "account") == 0 && json_is_object(doc)) {
+        json_decref(apigw__svc.account);
+        apigw__svc.account = doc;
+    } else {
+        json_decref(doc);
+    }
     return 0;
 }
 
@@ -39,6 +45,7 @@ int apigw__state_load(nb_ctx_t *ctx)
     apigw__svc.apis = json_object();
     apigw__svc.keys = json_object();
     apigw__svc.plans = json_object();
+    apigw__svc.account = json_object();
     const char *ep = ctx->cfg->endpoint_url;
     const char *colon = ep ? strrchr(ep, ':') : NULL;
     apigw__svc.port = colon ? atoi(colon + 1) : ctx->cfg->listen_port;
@@ -59,7 +66,8 @@ void apigw__state_free(void)
     json_decref(apigw__svc.apis);
     json_decref(apigw__svc.keys);
     json_decref(apigw__svc.plans);
-    apigw__svc.apis = apigw__svc.keys = apigw__svc.plans = NULL;
+    json_decref(apigw__svc.account);
+    apigw__svc.apis = apigw__svc.keys = apigw__svc.plans = apigw__svc.account = NULL;
 }
 
 void apigw__new_id(char *out, size_t n)

@@ -117,6 +117,12 @@ void apigw__account_limits_init(const nb_config_t *cfg)
     account_burst = b > 0 ? (double)b : APIGW_DEFAULT_BURST;
 }
 
+void apigw__account_limits(double *rate, double *burst)
+{
+    *rate = account_rate;
+    *burst = account_burst;
+}
+
 int apigw__account_take(uint64_t now_us)
 {
     return apigw__bucket_take(apigw__bucket("account"), account_rate, account_burst, now_us);

@@ -25,6 +25,8 @@ typedef struct apigw_bucket {
  * nimbus's counterpart of an AWS service-quota increase. Read once at start-up. */
 struct nb_config;
 void apigw__account_limits_init(const struct nb_config *cfg);
+/* The account's limits in force (GetAccount's throttleSettings). */
+void apigw__account_limits(double *rate, double *burst);
 /* Take one token from the account's bucket at now_us: 0, or -1 when throttled. */
 int apigw__account_take(uint64_t now_us);
 

@@ -8,11 +8,13 @@ UpdateIntegrationResponse (patch operations) and their effect on MOCK
 integrations."""
 import json
 import os
+import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from apigwtest import NimbusTestCase, http, invoke_url  # noqa: E402
+from harness import Nimbus  # noqa: E402
 
 TYPES = ["DEFAULT_4XX", "DEFAULT_5XX", "RESOURCE_NOT_FOUND", "UNAUTHORIZED", "INVALID_API_KEY", "ACCESS_DENIED",
          "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR", "INVALID_SIGNATURE", "EXPIRED_TOKEN",
@@ -124,6 +126,9 @@ class GatewayResponses(NimbusTestCase):
                               responseParameters={"gatewayresponse.header.x": "integration.response.body"})
         self.assertEqual(e["Error"]["Code"], "BadRequestException")
         e = self.client_error(self.gw.put_gateway_response, restApiId=api_id, responseType="DEFAULT_5XX",
+                              responseParameters={"gatewayresponse.header.x": "'a\r\nSet-Cookie: b'"})
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        e = self.client_error(self.gw.put_gateway_response, restApiId=api_id, responseType="DEFAULT_5XX",
                               statusCode="99x")
         self.assertEqual(e["Error"]["Code"], "BadRequestException")
         e = self.client_error(self.gw.get_gateway_responses, restApiId="nope000000")
@@ -162,7 +167,15 @@ class GatewayResponses(NimbusTestCase):
         self.mock(api_id, root, "needq", requestValidatorId=v["id"],
                   requestParameters={"method.request.querystring.q": True})
         self.mock(api_id, root, "keyed", apiKeyRequired=True)
+        nofn = self.gw.create_resource(restApiId=api_id, parentId=root, pathPart="nofn")["id"]
+        self.gw.put_method(restApiId=api_id, resourceId=nofn, httpMethod="GET", authorizationType="NONE")
+        self.gw.put_integration(restApiId=api_id, resourceId=nofn, httpMethod="GET", type="AWS_PROXY",
+                                integrationHttpMethod="POST",
+                                uri="arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+                                    "arn:aws:lambda:us-east-1:000000000000:function:absent/invocations")
         self.gw.create_deployment(restApiId=api_id, stageName="s")
+        r = http("GET", self.url(api_id, "s", "/nofn"))
+        self.assertEqual((r.status, r.json()), (500, {"message": "Internal server error"}))
         missing = self.url(api_id, "s", "/nothing-here")
         r = http("GET", missing)
         self.assertEqual((r.status, r.json()), (403, {"message": "Missing Authentication Token"}))
@@ -182,6 +195,9 @@ class GatewayResponses(NimbusTestCase):
             restApiId=api_id, responseType="DEFAULT_5XX", statusCode="503",
             responseParameters={"gatewayresponse.header.Retry-After": "'7'"},
             responseTemplates={"application/json": '{"oops":"$context.error.message"}'})
+        self.gw.put_gateway_response(
+            restApiId=api_id, responseType="API_CONFIGURATION_ERROR",
+            responseTemplates={"application/json": '{"cfg":"$context.error.responseType"}'})
         self.gw.put_gateway_response(
             restApiId=api_id, responseType="BAD_REQUEST_PARAMETERS",
             responseTemplates={"application/json": '{"bad":"$context.error.validationErrorString"}'})
@@ -211,7 +227,15 @@ class GatewayResponses(NimbusTestCase):
         r = http("GET", self.url(api_id, "s", "/needq"))
         self.assertEqual((r.status, r.json()), (400, {"bad": "Missing required request parameters: [q]"}))
         self.assertEqual(http("GET", self.url(api_id, "s", "/needq?q=1")).status, 200)
-        # DEFAULT_5XX for the MOCK without integration responses (API_CONFIGURATION_ERROR)
+        # API_CONFIGURATION_ERROR (a function that cannot be invoked, a MOCK without integration
+        # responses): its own customization (no statusCode: its 500), not DEFAULT_5XX's
+        for path in ("/nofn", "/broken"):
+            r = http("GET", self.url(api_id, "s", path))
+            self.assertEqual((r.status, r.json()), (500, {"cfg": "API_CONFIGURATION_ERROR"}), path)
+            self.assertIsNone(r.header("retry-after"))
+        self.gw.delete_gateway_response(restApiId=api_id, responseType="API_CONFIGURATION_ERROR")
+        self.gw.create_deployment(restApiId=api_id, stageName="s")
+        # then DEFAULT_5XX's
         r = http("GET", self.url(api_id, "s", "/broken"))
         self.assertEqual((r.status, r.json()), (503, {"oops": "Internal server error"}))
         self.assertEqual(r.header("retry-after"), "7")
@@ -303,10 +327,36 @@ class GatewayResponses(NimbusTestCase):
         self.assertTrue(by["DEFAULT_4XX"]["defaultResponse"])
         self.assertTrue(by["MISSING_AUTHENTICATION_TOKEN"]["defaultResponse"])
         self.assertEqual((by["DEFAULT_5XX"]["statusCode"], by["DEFAULT_5XX"]["defaultResponse"]), ("502", False))
+        # merge: the definition's are added to the API's
+        doc["x-amazon-apigateway-gateway-responses"] = {"THROTTLED": {"statusCode": "503"}}
+        self.gw.put_rest_api(restApiId=api["id"], mode="merge", body=json.dumps(doc).encode())
+        by = {i["responseType"]: i for i in self.gw.get_gateway_responses(restApiId=api["id"])["items"]}
+        self.assertEqual((by["DEFAULT_5XX"]["statusCode"], by["THROTTLED"]["statusCode"]), ("502", "503"))
+        self.assertFalse(by["THROTTLED"]["defaultResponse"])
         bad = dict(doc)
         bad["x-amazon-apigateway-gateway-responses"] = {"NOT_A_TYPE": {"statusCode": "400"}}
         e = self.client_error(self.gw.import_rest_api, body=json.dumps(bad).encode())
         self.assertEqual(e["Error"]["Code"], "BadRequestException")
+
+
+    def test_zz_customizations_survive_restart(self):
+        api_id, root = self.api_with("gr-durable")
+        self.mock(api_id, root, "ok")
+        self.gw.put_gateway_response(restApiId=api_id, responseType="DEFAULT_4XX", statusCode="404",
+                                     responseParameters={"gatewayresponse.header.X-Durable": "'yes'"})
+        self.gw.create_deployment(restApiId=api_id, stageName="s")
+        data = self.nimbus.data_dir
+        self.nimbus.stop()
+        n2 = Nimbus(data_dir=data).start()
+        try:
+            gw = n2.client("apigateway")
+            self.assertFalse(gw.get_gateway_response(restApiId=api_id, responseType="DEFAULT_4XX")["defaultResponse"])
+            r = http("GET", invoke_url(n2.endpoint, api_id, "s", "/missing"))
+            self.assertEqual((r.status, r.header("x-durable")), (404, "yes"))
+        finally:
+            n2.stop()
+            shutil.rmtree(data, ignore_errors=True)
+            type(self).nimbus = Nimbus().start()   # the class's nimbus for any later test
 
 
 class MethodAndIntegrationResponseUpdates(NimbusTestCase):
