@@ -8,6 +8,7 @@ the version's resource policy for lambda:GetLayerVersion: a grant to "*" lets
 a principal whose identity policy does not allow it get the version; a grant
 naming the account only delegates to the account's identity policies."""
 import json
+import os
 
 from harness import NimbusTestCase, zip_bytes
 
@@ -158,3 +159,38 @@ class LayerVersionPolicy(NimbusTestCase):
         self.lam.remove_layer_version_permission(LayerName="pl-auth", VersionNumber=1, StatementId="everyone")
         self.error(lambda: user.get_layer_version(LayerName="pl-auth", VersionNumber=1), "AccessDeniedException", 403,
                    denial)
+
+    def test_with_the_aws_cli(self):
+        n = self.nimbus
+        rc, _, err = n.aws("lambda", "add-layer-version-permission", "--layer-name", "pl-cli",
+                           "--version-number", "1", "--statement-id", "cli", "--action", "lambda:GetLayerVersion",
+                           "--principal", "*", check=False)
+        self.assertNotEqual(rc, 0)   # no such layer yet
+        self.assertIn("ResourceNotFoundException", err)
+        n.aws("lambda", "publish-layer-version", "--layer-name", "pl-cli", "--zip-file",
+              "fileb://" + self.zip_path())
+        _, out, _ = n.aws("lambda", "add-layer-version-permission", "--layer-name", "pl-cli", "--version-number", "1",
+                          "--statement-id", "cli", "--action", "lambda:GetLayerVersion", "--principal", ACCOUNT)
+        self.assertEqual(json.loads(out["Statement"])["Principal"], {"AWS": "arn:aws:iam::%s:root" % ACCOUNT})
+        _, pol, _ = n.aws("lambda", "get-layer-version-policy", "--layer-name", layer_arn("pl-cli"),
+                          "--version-number", "1")
+        self.assertEqual(pol["RevisionId"], out["RevisionId"])
+        self.assertEqual([s["Sid"] for s in json.loads(pol["Policy"])["Statement"]], ["cli"])
+        rc, _, err = n.aws("lambda", "remove-layer-version-permission", "--layer-name", "pl-cli", "--version-number",
+                           "1", "--statement-id", "cli", "--revision-id", "stale", check=False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("PreconditionFailedException", err)
+        n.aws("lambda", "remove-layer-version-permission", "--layer-name", "pl-cli", "--version-number", "1",
+              "--statement-id", "cli", "--revision-id", out["RevisionId"])
+        rc, _, err = n.aws("lambda", "get-layer-version-policy", "--layer-name", "pl-cli", "--version-number", "1",
+                           check=False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("ResourceNotFoundException", err)
+
+    def zip_path(self):
+        import tempfile
+        f = tempfile.NamedTemporaryFile(suffix=".zip", delete=False)
+        f.write(zip_bytes({"lib/cli.txt": ("cli\n", 0o644)}))
+        f.close()
+        self.addCleanup(os.unlink, f.name)
+        return f.name
