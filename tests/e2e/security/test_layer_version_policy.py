@@ -194,3 +194,21 @@ class LayerVersionPolicy(NimbusTestCase):
         f.close()
         self.addCleanup(os.unlink, f.name)
         return f.name
+
+    def test_function_named_layer_keeps_its_resource_policy(self):
+        # the evaluator tells a layer version's ARN from a function's by the resource type, not by
+        # a ":layer:" anywhere in it: function:layer:live is a function's alias
+        role = "arn:aws:iam::%s:role/%s" % (ACCOUNT, self.nimbus.EXECUTION_ROLE)
+        code = zip_bytes({"app.py": ("def handler(e, c):\n    return 'hi'\n", 0o644)})
+        self.lam.create_function(FunctionName="layer", Runtime="python3.11", Handler="app.handler", Role=role,
+                                 Code={"ZipFile": code}, Timeout=10)
+        self.lam.get_waiter("function_active_v2").wait(FunctionName="layer")
+        self.lam.publish_version(FunctionName="layer")
+        self.lam.create_alias(FunctionName="layer", Name="live", FunctionVersion="1")
+        user = self.user("fn-layer-user")
+        self.lam.add_permission(FunctionName="layer", Qualifier="live", StatementId="u",
+                                Action="lambda:InvokeFunction",
+                                Principal="arn:aws:iam::%s:user/fn-layer-user" % ACCOUNT)
+        out = user.invoke(FunctionName="layer", Qualifier="live", Payload=b"{}")
+        self.assertEqual((out["StatusCode"], json.loads(out["Payload"].read())), (200, "hi"))
+        self.error(lambda: user.invoke(FunctionName="layer", Payload=b"{}"), "AccessDeniedException", 403)
