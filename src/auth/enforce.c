@@ -130,11 +130,13 @@ static iam_policy_t *layer_policy_in(store_txn_t *t, const char *layer)
 static iam_policy_t *lambda_policy_in(store_txn_t *t, const char *arn)
 {
     if (strncmp(arn, "arn:aws:lambda:", 15) != 0) return NULL;
-    const char *l = strstr(arn, ":layer:");
-    if (l) return layer_policy_in(t, l + 7);
-    const char *f = strstr(arn, ":function:");
-    if (!f) return NULL;
-    f += 10;
+    /* the resource type follows REGION:ACCOUNT: (a function may be named "layer") */
+    const char *r = strchr(arn + 15, ':');
+    r = r ? strchr(r + 1, ':') : NULL;
+    if (!r) return NULL;
+    if (strncmp(r, ":layer:", 7) == 0) return layer_policy_in(t, r + 7);
+    if (strncmp(r, ":function:", 10) != 0) return NULL;
+    const char *f = r + 10;
     const char *e = strchr(f, ':');
     char name[200];
     size_t nl = e ? (size_t)(e - f) : strlen(f);

@@ -172,3 +172,24 @@ class DestinationResourcePolicy(NimbusTestCase):
         r = self.client_error(lambda: self.c.put_function_event_invoke_config(FunctionName="rp-src",
                                                                               DestinationConfig=dc))
         self.assertEqual(r["Error"]["Code"], "InvalidParameterValueException", r)
+
+
+class DestinationConfigOpenMode(NimbusTestCase):
+    """--auth open checks no role (as it checks no caller): any target of a supported kind is
+    accepted; a malformed one is still refused."""
+    nimbus_args = ("--auth", "open", "--set", "lambda.isolate=0")
+
+    def test_no_role_checks_in_open_mode(self):
+        c = self.nimbus.client("lambda")
+        role = "arn:aws:iam::%s:role/no-such-role" % ACCOUNT
+        create(c, "open-src", Role=role, DeadLetterConfig={"TargetArn": QUEUE})
+        self.assertEqual(c.get_function_configuration(FunctionName="open-src")["DeadLetterConfig"],
+                         {"TargetArn": QUEUE})
+        for arn in (QUEUE, TOPIC, BUS, fn_arn("open-src")):
+            out = c.put_function_event_invoke_config(FunctionName="open-src",
+                                                     DestinationConfig={"OnFailure": {"Destination": arn}})
+            self.assertEqual(out["DestinationConfig"]["OnFailure"]["Destination"], arn)
+        r = self.client_error(lambda: c.put_function_event_invoke_config(
+            FunctionName="open-src", DestinationConfig={"OnFailure": {"Destination": "arn:aws:s3:::bucket"}}))
+        self.assertEqual((r["Error"]["Code"], r["Error"]["Message"]),
+                         ("InvalidParameterValueException", "The destination ARN arn:aws:s3:::bucket is invalid."))

@@ -115,10 +115,12 @@ class QualifiedFunctionAuthz(NimbusTestCase):
         self.assertEqual(cfg["Description"], "")
         self.assertEqual(self.lam.get_alias(FunctionName="qf", Name="prod")["FunctionVersion"], "1")
         self.assertEqual(self.lam.list_tags(Resource=fn_arn("qf"))["Tags"], {})
-        # a qualifier in the name and a different one in Qualifier name nothing: refused before any grant applies
+        # a qualifier in the name and a different one in Qualifier: authorized on both ARNs it names
+        # (test_fn_qualifier_mismatch.py), so the alias's grant alone is denied on qf:1
         r = self.client_error(lambda: self.lam.invoke(FunctionName="qf:prod", Qualifier="1", Payload=b"{}"))
         self.assertEqual(r["Error"]["Code"], "InvalidParameterValueException", r)
-        self.denied(lambda: lam.invoke(FunctionName="qf:prod", Qualifier="1", Payload=b"{}"))
+        self.denied(lambda: lam.invoke(FunctionName="qf:prod", Qualifier="1", Payload=b"{}"),
+                    denial("alias-admin", "lambda:InvokeFunction", fn_arn("qf:1")))
 
     def test_resource_policy_per_qualifier(self):
         lam = self.user("rp-user")

@@ -8,6 +8,7 @@ the version's resource policy for lambda:GetLayerVersion: a grant to "*" lets
 a principal whose identity policy does not allow it get the version; a grant
 naming the account only delegates to the account's identity policies."""
 import json
+import os
 
 from harness import NimbusTestCase, zip_bytes
 
@@ -158,3 +159,56 @@ class LayerVersionPolicy(NimbusTestCase):
         self.lam.remove_layer_version_permission(LayerName="pl-auth", VersionNumber=1, StatementId="everyone")
         self.error(lambda: user.get_layer_version(LayerName="pl-auth", VersionNumber=1), "AccessDeniedException", 403,
                    denial)
+
+    def test_with_the_aws_cli(self):
+        n = self.nimbus
+        rc, _, err = n.aws("lambda", "add-layer-version-permission", "--layer-name", "pl-cli",
+                           "--version-number", "1", "--statement-id", "cli", "--action", "lambda:GetLayerVersion",
+                           "--principal", "*", check=False)
+        self.assertNotEqual(rc, 0)   # no such layer yet
+        self.assertIn("ResourceNotFoundException", err)
+        n.aws("lambda", "publish-layer-version", "--layer-name", "pl-cli", "--zip-file",
+              "fileb://" + self.zip_path())
+        _, out, _ = n.aws("lambda", "add-layer-version-permission", "--layer-name", "pl-cli", "--version-number", "1",
+                          "--statement-id", "cli", "--action", "lambda:GetLayerVersion", "--principal", ACCOUNT)
+        self.assertEqual(json.loads(out["Statement"])["Principal"], {"AWS": "arn:aws:iam::%s:root" % ACCOUNT})
+        _, pol, _ = n.aws("lambda", "get-layer-version-policy", "--layer-name", layer_arn("pl-cli"),
+                          "--version-number", "1")
+        self.assertEqual(pol["RevisionId"], out["RevisionId"])
+        self.assertEqual([s["Sid"] for s in json.loads(pol["Policy"])["Statement"]], ["cli"])
+        rc, _, err = n.aws("lambda", "remove-layer-version-permission", "--layer-name", "pl-cli", "--version-number",
+                           "1", "--statement-id", "cli", "--revision-id", "stale", check=False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("PreconditionFailedException", err)
+        n.aws("lambda", "remove-layer-version-permission", "--layer-name", "pl-cli", "--version-number", "1",
+              "--statement-id", "cli", "--revision-id", out["RevisionId"])
+        rc, _, err = n.aws("lambda", "get-layer-version-policy", "--layer-name", "pl-cli", "--version-number", "1",
+                           check=False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("ResourceNotFoundException", err)
+
+    def zip_path(self):
+        import tempfile
+        f = tempfile.NamedTemporaryFile(suffix=".zip", delete=False)
+        f.write(zip_bytes({"lib/cli.txt": ("cli\n", 0o644)}))
+        f.close()
+        self.addCleanup(os.unlink, f.name)
+        return f.name
+
+    def test_function_named_layer_keeps_its_resource_policy(self):
+        # the evaluator tells a layer version's ARN from a function's by the resource type, not by
+        # a ":layer:" anywhere in it: function:layer:live is a function's alias
+        role = "arn:aws:iam::%s:role/%s" % (ACCOUNT, self.nimbus.EXECUTION_ROLE)
+        code = zip_bytes({"app.py": ("def handler(e, c):\n    return 'hi'\n", 0o644)})
+        self.lam.create_function(FunctionName="layer", Runtime="python3.11", Handler="app.handler", Role=role,
+                                 Code={"ZipFile": code}, Timeout=10)
+        self.lam.get_waiter("function_active_v2").wait(FunctionName="layer")
+        self.lam.publish_version(FunctionName="layer")
+        self.lam.create_alias(FunctionName="layer", Name="live", FunctionVersion="1")
+        user = self.user("fn-layer-user")
+        self.lam.add_permission(FunctionName="layer", Qualifier="live", StatementId="u",
+                                Action="lambda:InvokeFunction",
+                                Principal="arn:aws:iam::%s:user/fn-layer-user" % ACCOUNT)
+        out = user.invoke(FunctionName="layer", Qualifier="live", Payload=b"{}")
+        self.assertEqual((out["StatusCode"], json.loads(out["Payload"].read())), (200, "hi"))
+        self.error(lambda: user.invoke(FunctionName="layer", Payload=b"{}"), "AccessDeniedException", 403)
