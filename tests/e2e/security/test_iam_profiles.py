@@ -266,3 +266,28 @@ class IamProfilesAndUpdates(NimbusTestCase):
         tagger = self.nimbus.client("iam", access_key=key, secret_key=secret)
         self.assertEqual(tagger.get_policy(PolicyArn=mine)["Policy"]["PolicyName"], "team-a-pol")
         self.error(lambda: tagger.get_policy(PolicyArn=theirs), "AccessDenied", 403)
+
+    def test_add_role_to_instance_profile_needs_pass_role(self):
+        iam = self.iam
+        iam.create_role(RoleName="passme", AssumeRolePolicyDocument=TRUST, Path="/svc/")
+        iam.create_instance_profile(InstanceProfileName="pass-ip")
+        iam.create_instance_profile(InstanceProfileName="pass-ip2")
+        key, secret = self.nimbus.new_user("adder", {"Effect": "Allow", "Action": "iam:AddRoleToInstanceProfile",
+                                                     "Resource": "*"})
+        adder = self.nimbus.client("iam", access_key=key, secret_key=secret)
+        r = self.error(lambda: adder.add_role_to_instance_profile(InstanceProfileName="pass-ip", RoleName="passme"),
+                       "AccessDenied", 403)
+        self.assertIn("iam:PassRole on resource: arn:aws:iam::%s:role/svc/passme" % ACCOUNT, r["Error"]["Message"])
+        self.assertEqual(iam.get_instance_profile(InstanceProfileName="pass-ip")["InstanceProfile"]["Roles"], [])
+        # PassRole for EC2 only (AWS's documented condition)
+        iam.put_user_policy(UserName="adder", PolicyName="pass", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::%s:role/svc/*" % ACCOUNT,
+             "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}))
+        adder.add_role_to_instance_profile(InstanceProfileName="pass-ip", RoleName="passme")
+        self.assertEqual([x["RoleName"] for x in iam.get_instance_profile(InstanceProfileName="pass-ip")
+                          ["InstanceProfile"]["Roles"]], ["passme"])
+        iam.put_user_policy(UserName="adder", PolicyName="pass", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+             "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}))
+        self.error(lambda: adder.add_role_to_instance_profile(InstanceProfileName="pass-ip2", RoleName="passme"),
+                   "AccessDenied", 403)
