@@ -291,3 +291,23 @@ class IamProfilesAndUpdates(NimbusTestCase):
              "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}))
         self.error(lambda: adder.add_role_to_instance_profile(InstanceProfileName="pass-ip2", RoleName="passme"),
                    "AccessDenied", 403)
+
+    def test_authorized_on_the_entity_arn_with_its_path(self):
+        iam = self.iam
+        iam.create_role(RoleName="pathed", AssumeRolePolicyDocument=TRUST, Path="/svc/")
+        iam.create_role(RoleName="plain", AssumeRolePolicyDocument=TRUST)
+        key, secret = self.nimbus.new_user(
+            "pathuser", {"Effect": "Allow", "Action": ["iam:GetRole", "iam:UpdateRoleDescription"],
+                         "Resource": "arn:aws:iam::%s:role/svc/*" % ACCOUNT},
+            {"Effect": "Allow", "Action": ["iam:CreateUser", "iam:DeleteUser"],
+             "Resource": "arn:aws:iam::%s:user/team/*" % ACCOUNT})
+        pu = self.nimbus.client("iam", access_key=key, secret_key=secret)
+        self.assertEqual(pu.get_role(RoleName="pathed")["Role"]["Arn"], "arn:aws:iam::%s:role/svc/pathed" % ACCOUNT)
+        pu.update_role_description(RoleName="pathed", Description="ok")
+        r = self.error(lambda: pu.get_role(RoleName="plain"), "AccessDenied", 403)
+        self.assertIn("on resource: arn:aws:iam::%s:role/plain" % ACCOUNT, r["Error"]["Message"])
+        # a new entity: the ARN its Path gives it
+        pu.create_user(UserName="newbie", Path="/team/")
+        r = self.error(lambda: pu.create_user(UserName="outsider"), "AccessDenied", 403)
+        self.assertIn("on resource: arn:aws:iam::%s:user/outsider" % ACCOUNT, r["Error"]["Message"])
+        pu.delete_user(UserName="newbie")
