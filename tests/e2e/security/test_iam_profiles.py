@@ -311,3 +311,23 @@ class IamProfilesAndUpdates(NimbusTestCase):
         r = self.error(lambda: pu.create_user(UserName="outsider"), "AccessDenied", 403)
         self.assertIn("on resource: arn:aws:iam::%s:user/outsider" % ACCOUNT, r["Error"]["Message"])
         pu.delete_user(UserName="newbie")
+
+    def test_list_policies_pages_and_filters_by_path(self):
+        iam = self.iam
+        for i in range(3):
+            iam.create_policy(PolicyName="lp-%d" % i, Path="/lp/", PolicyDocument=policy(
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+        first = iam.list_policies(Scope="Local", PathPrefix="/lp/", MaxItems=2)
+        self.assertTrue(first["IsTruncated"])
+        self.assertEqual([p["PolicyName"] for p in first["Policies"]], ["lp-0", "lp-1"])
+        rest = iam.list_policies(Scope="Local", PathPrefix="/lp/", MaxItems=2, Marker=first["Marker"])
+        self.assertEqual(([p["PolicyName"] for p in rest["Policies"]], rest["IsTruncated"]), (["lp-2"], False))
+        every = [p["Arn"] for page in iam.get_paginator("list_policies").paginate(PaginationConfig={"PageSize": 3})
+                 for p in page["Policies"]]
+        self.assertEqual(len(every), len(set(every)))
+        self.assertEqual(sorted(every), sorted(p["Arn"] for p in iam.list_policies(MaxItems=1000)["Policies"]))
+        self.assertIn("arn:aws:iam::aws:policy/AdministratorAccess", every)
+        self.assertIn("arn:aws:iam::%s:policy/lp/lp-1" % ACCOUNT, every)
+        _, out, _ = self.nimbus.aws("iam", "list-policies", "--scope", "Local", "--path-prefix", "/lp/",
+                                    "--page-size", "1")
+        self.assertEqual([p["PolicyName"] for p in out["Policies"]], ["lp-0", "lp-1", "lp-2"])
