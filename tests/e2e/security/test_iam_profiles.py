@@ -331,3 +331,19 @@ class IamProfilesAndUpdates(NimbusTestCase):
         _, out, _ = self.nimbus.aws("iam", "list-policies", "--scope", "Local", "--path-prefix", "/lp/",
                                     "--page-size", "1")
         self.assertEqual([p["PolicyName"] for p in out["Policies"]], ["lp-0", "lp-1", "lp-2"])
+
+    def test_instance_profile_tags(self):
+        iam = self.iam
+        p = iam.create_instance_profile(InstanceProfileName="tagged-ip", Tags=[{"Key": "team", "Value": "a"}])
+        self.assertEqual(p["InstanceProfile"]["Tags"], [{"Key": "team", "Value": "a"}])
+        iam.tag_instance_profile(InstanceProfileName="tagged-ip", Tags=[{"Key": "env", "Value": "dev"}])
+        got = iam.list_instance_profile_tags(InstanceProfileName="tagged-ip")
+        self.assertEqual(sorted((t["Key"], t["Value"]) for t in got["Tags"]), [("env", "dev"), ("team", "a")])
+        self.assertFalse(got["IsTruncated"])
+        iam.untag_instance_profile(InstanceProfileName="tagged-ip", TagKeys=["team"])
+        self.assertEqual(iam.get_instance_profile(InstanceProfileName="tagged-ip")["InstanceProfile"]["Tags"],
+                         [{"Key": "env", "Value": "dev"}])
+        self.error(lambda: iam.list_instance_profile_tags(InstanceProfileName="none"), "NoSuchEntity", 404,
+                   "Instance Profile none cannot be found.")
+        self.error(lambda: iam.tag_instance_profile(InstanceProfileName="tagged-ip", Tags=[
+            {"Key": "k%d" % i, "Value": "v"} for i in range(50)]), "LimitExceeded", 409)
