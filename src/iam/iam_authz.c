@@ -3,16 +3,29 @@
  * Tags.member.N.Key/Value (CreateUser, CreateRole, TagUser, TagRole, ...) and
  * TagKeys.member.N (UntagUser, UntagRole), and the tags of a user, role,
  * instance profile or managed policy for aws:ResourceTag/K (iam:PassRole,
- * sts:AssumeRole, IAM calls on them), read from the store in process. */
+ * sts:AssumeRole, IAM calls on them), read from the store in process; and
+ * AddRoleToInstanceProfile's second permission, iam:PassRole on the role
+ * (with iam:PassedToService ec2.amazonaws.com). */
 #include "iam/iam_svc.h"
 #include "auth/condkeys.h"
 #include "auth/creds.h"
+#include "core/edge.h"
 #include <string.h>
 #include <strings.h>
 
+/* The scope of AddRoleToInstanceProfile's iam:PassRole part. */
+static const char passrole_scope[] = "ec2.amazonaws.com";
+
 static int iam_authz_key(nb_req_t *req, const void *scope, const char *key, const char *const **vals, size_t *n)
 {
-    (void)scope;
+    if (scope == passrole_scope) {   /* the role goes to EC2 (instances launched with the profile) */
+        if (strcasecmp(key, "iam:PassedToService") != 0) return 0;
+        const char **one = nb_arena_alloc(req->arena, sizeof *one);
+        one[0] = passrole_scope;
+        *vals = one;
+        *n = 1;
+        return 1;
+    }
     int tag_keys = strcasecmp(key, "aws:TagKeys") == 0;
     if (!tag_keys && strncasecmp(key, "aws:RequestTag/", 15) != 0) return 0;
     auth_vals_t l = AUTH_VALS_INIT(req);
@@ -59,7 +72,34 @@ static json_t *iam_authz_tags(nb_ctx_t *ctx, const char *arn)
     return out;
 }
 
+/* AddRoleToInstanceProfile passes the role: AWS asks iam:PassRole on it
+ * besides the operation's own permission on the profile. The role's ARN is
+ * its stored one (with its path); an unknown role's is path-less (the handler
+ * then answers NoSuchEntity). */
+static size_t iam_authz_parts(nb_req_t *req, nb_authz_part_t **parts)
+{
+    if (!req->op || strcmp(req->op->name, "AddRoleToInstanceProfile") != 0) return 0;
+    const char *role = nb_req_form(req, "RoleName");
+    if (!role) return 0;
+    const char *role_arn = NULL;
+    store_txn_t *t;
+    if (store_begin(req->ctx->store, STORE_READ, &t) == STORE_OK) {
+        json_t *r = iam__get(t, AUTH_KS_ROLES, role);
+        const char *a = json_string_value(json_object_get(r, "Arn"));
+        if (a) role_arn = nb_arena_strdup(req->arena, a);
+        json_decref(r);
+        store_abort(t);
+    }
+    if (!role_arn) role_arn = nb_arena_printf(req->arena, "arn:aws:iam::%s:role/%s", req->ctx->cfg->account, role);
+    nb_authz_part_t *p = nb_arena_alloc(req->arena, 2 * sizeof *p);
+    p[0] = (nb_authz_part_t){NULL, nb_edge_resource_arn(req), NULL};
+    p[1] = (nb_authz_part_t){"iam:PassRole", role_arn, passrole_scope};
+    *parts = p;
+    return 2;
+}
+
 const nb_authz_t iam__authz = {
+    .parts = iam_authz_parts,
     .cond_key = iam_authz_key,
     .resource_tags = iam_authz_tags,
 };

@@ -123,57 +123,79 @@ static void op_get_policy(nb_req_t *req)
     nb_buf_free(&b);
 }
 
-static void list_member(nb_buf_t *b, json_t *p, int only_attached)
+typedef struct plist {
+    nb_buf_t *b;
+    iam__page_t *page;
+    int only_attached;
+    const char *prefix;    /* PathPrefix, or NULL */
+} plist_t;
+
+/* Offer policy p (ARN arn) to the list: filters, then the page. */
+static void list_member(plist_t *c, const char *arn, json_t *p)
 {
-    if (p && (!only_attached || json_integer_value(json_object_get(p, "AttachmentCount")) > 0)) {
-        nb_buf_puts(b, "<member>");
-        policy_xml(b, p);
-        nb_buf_puts(b, "</member>");
-    }
+    const char *path = json_string_value(json_object_get(p, "Path"));
+    if (!p || (c->only_attached && json_integer_value(json_object_get(p, "AttachmentCount")) <= 0) ||
+        (c->prefix && (!path || strncmp(path, c->prefix, strlen(c->prefix)) != 0)) || !iam__page_take(c->page, arn))
+        return;
+    nb_buf_puts(c->b, "<member>");
+    policy_xml(c->b, p);
+    nb_buf_puts(c->b, "</member>");
 }
 
 static int list_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
-    nb_buf_t *b = ((void **)arg)[0];
-    const char *only_attached = ((void **)arg)[1];
+    plist_t *c = arg;
     /* an AWS managed policy's attachment count is no local policy */
     if (klen > sizeof IAM_AWS_POLICY_PREFIX && memcmp(key, IAM_AWS_POLICY_PREFIX "/", sizeof IAM_AWS_POLICY_PREFIX) == 0)
         return 0;
+    char arn[600];
+    snprintf(arn, sizeof arn, "%.*s", (int)(klen < sizeof arn ? klen : sizeof arn - 1), (const char *)key);
     json_t *p = json_loadb(val, vlen, 0, NULL);
-    list_member(b, p, only_attached != NULL);
+    list_member(c, arn, p);
     json_decref(p);
-    return 0;
+    return c->page->next ? 1 : 0;
 }
 
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ListPolicies: in ARN order (the marker's) — the account's own ("arn:aws:iam::0…")
+ * before AWS's ("arn:aws:iam::aws:…"). */
 static void op_list_policies(nb_req_t *req)
 {
+    /* Scope: AWS (AWS managed), Local (customer managed) or All (default) */
+    const char *scope = nb_req_form(req, "Scope");
+    if (scope && strcmp(scope, "AWS") != 0 && strcmp(scope, "Local") != 0 && strcmp(scope, "All") != 0) {
+        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'scope' failed to "
+                       "satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]", scope);
+        return;
+    }
+    iam__page_t page;
+    if (iam__page_init(req, &page) != 0) return;
     store_txn_t *t = iam__begin(req, 0);
     if (!t) return;
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_puts(&b, "<Policies>");
     const char *oa = nb_req_form(req, "OnlyAttached");
-    void *arg[2] = {&b, oa && strcmp(oa, "true") == 0 ? (void *)"y" : NULL};
-    /* Scope: AWS (AWS managed), Local (customer managed) or All (default) */
-    const char *scope = nb_req_form(req, "Scope");
-    if (scope && strcmp(scope, "AWS") != 0 && strcmp(scope, "Local") != 0 && strcmp(scope, "All") != 0) {
-        store_abort(t);
-        nb_buf_free(&b);
-        nb_reply_error(req, NB_ERR_IAM_VALIDATION, "1 validation error detected: Value '%s' at 'scope' failed to "
-                       "satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]", scope);
-        return;
-    }
-    if (!scope || strcmp(scope, "Local") != 0)
-        for (size_t i = 0; i < iam_aws_policy_count; i++) {
-            char arn[256];
-            snprintf(arn, sizeof arn, "%s%s%s", IAM_AWS_POLICY_PREFIX, iam_aws_policies[i].path,
-                     iam_aws_policies[i].name);
-            json_t *p = iam__policy_get(t, arn);
-            list_member(&b, p, arg[1] != NULL);
+    plist_t c = {&b, &page, oa && strcmp(oa, "true") == 0, nb_req_form(req, "PathPrefix")};
+    if (!scope || strcmp(scope, "AWS") != 0) store_scan(t, AUTH_KS_POLICIES, NULL, 0, NULL, 0, 0, list_one, &c);
+    if (!scope || strcmp(scope, "Local") != 0) {
+        const char **arns = nb_arena_alloc(req->arena, sizeof *arns * (iam_aws_policy_count + 1));
+        for (size_t i = 0; i < iam_aws_policy_count; i++)
+            arns[i] = nb_arena_printf(req->arena, "%s%s%s", IAM_AWS_POLICY_PREFIX, iam_aws_policies[i].path,
+                                      iam_aws_policies[i].name);
+        qsort(arns, iam_aws_policy_count, sizeof *arns, by_string);
+        for (size_t i = 0; i < iam_aws_policy_count && !page.next; i++) {
+            json_t *p = iam__policy_get(t, arns[i]);
+            list_member(&c, arns[i], p);
             json_decref(p);
         }
-    if (!scope || strcmp(scope, "AWS") != 0) store_scan(t, AUTH_KS_POLICIES, NULL, 0, NULL, 0, 0, list_one, arg);
+    }
     store_abort(t);
-    nb_buf_puts(&b, "</Policies><IsTruncated>false</IsTruncated>");
+    nb_buf_puts(&b, "</Policies>");
+    iam__page_end(&b, &page);
     nb_reply_query(req, b.data);
     nb_buf_free(&b);
 }

@@ -171,6 +171,39 @@ static void role_membership(nb_req_t *req, int add)
     iam__commit_reply(req, t, NULL);
 }
 
+/* TagInstanceProfile / UntagInstanceProfile. */
+static void tag(nb_req_t *req, int add)
+{
+    store_txn_t *t;
+    const char *name;
+    json_t *p = open_profile(req, 1, &t, &name);
+    if (!p) return;
+    if (add && iam__add_tags(req, p) != 0) {
+        json_decref(p);
+        store_abort(t);
+        return;
+    }
+    if (!add) iam__remove_tags(req, p);
+    iam__put(t, KS, name, p);
+    json_decref(p);
+    iam__commit_reply(req, t, NULL);
+}
+
+static void op_list_tags(nb_req_t *req)
+{
+    store_txn_t *t;
+    const char *name;
+    json_t *p = open_profile(req, 0, &t, &name);
+    if (!p) return;
+    store_abort(t);
+    nb_buf_t b = NB_BUF_INIT;
+    iam__tags_xml(&b, p);
+    nb_buf_puts(&b, "<IsTruncated>false</IsTruncated>");
+    json_decref(p);
+    nb_reply_query(req, b.data);
+    nb_buf_free(&b);
+}
+
 static void op_add_role(nb_req_t *req) { role_membership(req, 1); }
 static void op_remove_role(nb_req_t *req) { role_membership(req, 0); }
 
@@ -260,3 +293,6 @@ void iam__op_list_instance_profiles(nb_req_t *req) { op_list(req); }
 void iam__op_list_instance_profiles_for_role(nb_req_t *req) { op_list_for_role(req); }
 void iam__op_add_role_to_instance_profile(nb_req_t *req) { op_add_role(req); }
 void iam__op_remove_role_from_instance_profile(nb_req_t *req) { op_remove_role(req); }
+void iam__op_tag_instance_profile(nb_req_t *req) { tag(req, 1); }
+void iam__op_untag_instance_profile(nb_req_t *req) { tag(req, 0); }
+void iam__op_list_instance_profile_tags(nb_req_t *req) { op_list_tags(req); }

@@ -57,16 +57,59 @@ static const char *key_user(nb_req_t *req)
     return u ? u : iam__need(req, "UserName");
 }
 
+/* The ARN IAM authorizes for entity name of keyspace ks (noun "user", ...):
+ * its stored one, with its path — a policy on the role/svc/ prefix holds for the role
+ * svc/web however a request names it — or, for one that does not exist (yet:
+ * the Create operations), the ARN with the request's Path. Read in process. */
+static int entity_arn(nb_req_t *req, nb_buf_t *out, const char *ks, const char *noun, const char *name)
+{
+    if (!name) return -1;
+    store_txn_t *t;
+    json_t *d = NULL;
+    if (store_begin(req->ctx->store, STORE_READ, &t) == STORE_OK) {
+        d = iam__get(t, ks, name);
+        store_abort(t);
+    }
+    const char *arn = json_string_value(json_object_get(d, "Arn"));
+    if (arn) {
+        nb_buf_puts(out, arn);
+    } else {
+        const char *path = nb_req_form(req, "Path");
+        size_t pl = path ? strlen(path) : 0;
+        if (!pl || path[0] != '/' || path[pl - 1] != '/') path = "/";
+        nb_buf_printf(out, "arn:aws:iam::%s:%s%s%s", req->ctx->cfg->account, noun, path, name);
+    }
+    json_decref(d);
+    return 0;
+}
+
+static int user_arn(nb_req_t *req, nb_buf_t *out)
+{
+    return entity_arn(req, out, AUTH_KS_USERS, "user", nb_req_form(req, "UserName"));
+}
+
+static int group_arn(nb_req_t *req, nb_buf_t *out)
+{
+    return entity_arn(req, out, AUTH_KS_GROUPS, "group", nb_req_form(req, "GroupName"));
+}
+
+static int role_arn(nb_req_t *req, nb_buf_t *out)
+{
+    return entity_arn(req, out, AUTH_KS_ROLES, "role", nb_req_form(req, "RoleName"));
+}
+
+static int profile_arn(nb_req_t *req, nb_buf_t *out)
+{
+    return entity_arn(req, out, IAM_KS_PROFILES, "instance-profile", nb_req_form(req, "InstanceProfileName"));
+}
+
 /* Resource of the operations whose UserName defaults to the caller (GetUser,
  * the access-key operations): the user acted on, so that a policy on
  * user/${aws:username} — or a deny on another user — holds without UserName. */
 static int user_or_caller_arn(nb_req_t *req, nb_buf_t *out)
 {
     const char *u = nb_req_form(req, "UserName");
-    if (!u) u = caller_user(req);
-    if (!u) return -1;
-    nb_buf_printf(out, "arn:aws:iam::%s:user/%s", req->ctx->cfg->account, u);
-    return 0;
+    return entity_arn(req, out, AUTH_KS_USERS, "user", u ? u : caller_user(req));
 }
 
 typedef struct key_scan {
@@ -345,69 +388,65 @@ static void op_list_groups_for_user(nb_req_t *req)
 /* ---- the service ----------------------------------------------------------------- */
 
 #define A(x) "arn:aws:iam::{account}:" x
-#define U A("user/{UserName}")
-#define G A("group/{GroupName}")
-#define R A("role/{RoleName}")
 #define P "{PolicyArn}"
-#define IP A("instance-profile/{InstanceProfileName}")
 
 static const nb_op_t ops[] = {
-    {"CreateUser", op_create_user, "iam:CreateUser", U, NULL, NULL, 0},
+    {"CreateUser", op_create_user, "iam:CreateUser", "*", user_arn, NULL, 0},
     {"GetUser", op_get_user, "iam:GetUser", "*", user_or_caller_arn, NULL, 0},
     {"ListUsers", op_list_user, "iam:ListUsers", A("user/"), NULL, NULL, 0},
-    {"DeleteUser", op_delete_user, "iam:DeleteUser", U, NULL, NULL, 0},
-    {"UpdateUser", op_update_user, "iam:UpdateUser", U, NULL, NULL, 0},
+    {"DeleteUser", op_delete_user, "iam:DeleteUser", "*", user_arn, NULL, 0},
+    {"UpdateUser", op_update_user, "iam:UpdateUser", "*", user_arn, NULL, 0},
     {"CreateAccessKey", op_create_access_key, "iam:CreateAccessKey", "*", user_or_caller_arn, NULL, 0},
     {"ListAccessKeys", op_list_access_keys, "iam:ListAccessKeys", "*", user_or_caller_arn, NULL, 0},
     {"DeleteAccessKey", op_delete_access_key, "iam:DeleteAccessKey", "*", user_or_caller_arn, NULL, 0},
     {"UpdateAccessKey", op_update_access_key, "iam:UpdateAccessKey", "*", user_or_caller_arn, NULL, 0},
     {"GetAccessKeyLastUsed", op_get_access_key_last_used, "iam:GetAccessKeyLastUsed", "*", key_owner_arn, NULL, 0},
-    {"PutUserPolicy", op_put_user_policy, "iam:PutUserPolicy", U, NULL, NULL, 0},
-    {"GetUserPolicy", op_get_user_policy, "iam:GetUserPolicy", U, NULL, NULL, 0},
-    {"DeleteUserPolicy", op_delete_user_policy, "iam:DeleteUserPolicy", U, NULL, NULL, 0},
-    {"ListUserPolicies", op_list_user_policies, "iam:ListUserPolicies", U, NULL, NULL, 0},
-    {"AttachUserPolicy", op_attach_user_policy, "iam:AttachUserPolicy", U, NULL, NULL, 0},
-    {"DetachUserPolicy", op_detach_user_policy, "iam:DetachUserPolicy", U, NULL, NULL, 0},
-    {"ListAttachedUserPolicies", op_list_attached_user_policies, "iam:ListAttachedUserPolicies", U, NULL, NULL, 0},
-    {"PutUserPermissionsBoundary", op_put_user_boundary, "iam:PutUserPermissionsBoundary", U, NULL, NULL, 0},
-    {"DeleteUserPermissionsBoundary", op_delete_user_boundary, "iam:DeleteUserPermissionsBoundary", U, NULL, NULL, 0},
-    {"TagUser", op_tag_user, "iam:TagUser", U, NULL, NULL, 0},
-    {"UntagUser", op_untag_user, "iam:UntagUser", U, NULL, NULL, 0},
-    {"ListUserTags", op_list_user_tags, "iam:ListUserTags", U, NULL, NULL, 0},
-    {"CreateGroup", op_create_group, "iam:CreateGroup", G, NULL, NULL, 0},
-    {"GetGroup", op_get_group, "iam:GetGroup", G, NULL, NULL, 0},
+    {"PutUserPolicy", op_put_user_policy, "iam:PutUserPolicy", "*", user_arn, NULL, 0},
+    {"GetUserPolicy", op_get_user_policy, "iam:GetUserPolicy", "*", user_arn, NULL, 0},
+    {"DeleteUserPolicy", op_delete_user_policy, "iam:DeleteUserPolicy", "*", user_arn, NULL, 0},
+    {"ListUserPolicies", op_list_user_policies, "iam:ListUserPolicies", "*", user_arn, NULL, 0},
+    {"AttachUserPolicy", op_attach_user_policy, "iam:AttachUserPolicy", "*", user_arn, NULL, 0},
+    {"DetachUserPolicy", op_detach_user_policy, "iam:DetachUserPolicy", "*", user_arn, NULL, 0},
+    {"ListAttachedUserPolicies", op_list_attached_user_policies, "iam:ListAttachedUserPolicies", "*", user_arn, NULL, 0},
+    {"PutUserPermissionsBoundary", op_put_user_boundary, "iam:PutUserPermissionsBoundary", "*", user_arn, NULL, 0},
+    {"DeleteUserPermissionsBoundary", op_delete_user_boundary, "iam:DeleteUserPermissionsBoundary", "*", user_arn, NULL, 0},
+    {"TagUser", op_tag_user, "iam:TagUser", "*", user_arn, NULL, 0},
+    {"UntagUser", op_untag_user, "iam:UntagUser", "*", user_arn, NULL, 0},
+    {"ListUserTags", op_list_user_tags, "iam:ListUserTags", "*", user_arn, NULL, 0},
+    {"CreateGroup", op_create_group, "iam:CreateGroup", "*", group_arn, NULL, 0},
+    {"GetGroup", op_get_group, "iam:GetGroup", "*", group_arn, NULL, 0},
     {"ListGroups", op_list_group, "iam:ListGroups", A("group/"), NULL, NULL, 0},
-    {"DeleteGroup", op_delete_group, "iam:DeleteGroup", G, NULL, NULL, 0},
-    {"UpdateGroup", op_update_group, "iam:UpdateGroup", G, NULL, NULL, 0},
-    {"AddUserToGroup", op_add_user_to_group, "iam:AddUserToGroup", G, NULL, NULL, 0},
-    {"RemoveUserFromGroup", op_remove_user_from_group, "iam:RemoveUserFromGroup", G, NULL, NULL, 0},
-    {"ListGroupsForUser", op_list_groups_for_user, "iam:ListGroupsForUser", U, NULL, NULL, 0},
-    {"PutGroupPolicy", op_put_group_policy, "iam:PutGroupPolicy", G, NULL, NULL, 0},
-    {"GetGroupPolicy", op_get_group_policy, "iam:GetGroupPolicy", G, NULL, NULL, 0},
-    {"DeleteGroupPolicy", op_delete_group_policy, "iam:DeleteGroupPolicy", G, NULL, NULL, 0},
-    {"ListGroupPolicies", op_list_group_policies, "iam:ListGroupPolicies", G, NULL, NULL, 0},
-    {"AttachGroupPolicy", op_attach_group_policy, "iam:AttachGroupPolicy", G, NULL, NULL, 0},
-    {"DetachGroupPolicy", op_detach_group_policy, "iam:DetachGroupPolicy", G, NULL, NULL, 0},
-    {"ListAttachedGroupPolicies", op_list_attached_group_policies, "iam:ListAttachedGroupPolicies", G, NULL, NULL, 0},
-    {"CreateRole", op_create_role, "iam:CreateRole", R, NULL, NULL, 0},
-    {"GetRole", op_get_role, "iam:GetRole", R, NULL, NULL, 0},
+    {"DeleteGroup", op_delete_group, "iam:DeleteGroup", "*", group_arn, NULL, 0},
+    {"UpdateGroup", op_update_group, "iam:UpdateGroup", "*", group_arn, NULL, 0},
+    {"AddUserToGroup", op_add_user_to_group, "iam:AddUserToGroup", "*", group_arn, NULL, 0},
+    {"RemoveUserFromGroup", op_remove_user_from_group, "iam:RemoveUserFromGroup", "*", group_arn, NULL, 0},
+    {"ListGroupsForUser", op_list_groups_for_user, "iam:ListGroupsForUser", "*", user_arn, NULL, 0},
+    {"PutGroupPolicy", op_put_group_policy, "iam:PutGroupPolicy", "*", group_arn, NULL, 0},
+    {"GetGroupPolicy", op_get_group_policy, "iam:GetGroupPolicy", "*", group_arn, NULL, 0},
+    {"DeleteGroupPolicy", op_delete_group_policy, "iam:DeleteGroupPolicy", "*", group_arn, NULL, 0},
+    {"ListGroupPolicies", op_list_group_policies, "iam:ListGroupPolicies", "*", group_arn, NULL, 0},
+    {"AttachGroupPolicy", op_attach_group_policy, "iam:AttachGroupPolicy", "*", group_arn, NULL, 0},
+    {"DetachGroupPolicy", op_detach_group_policy, "iam:DetachGroupPolicy", "*", group_arn, NULL, 0},
+    {"ListAttachedGroupPolicies", op_list_attached_group_policies, "iam:ListAttachedGroupPolicies", "*", group_arn, NULL, 0},
+    {"CreateRole", op_create_role, "iam:CreateRole", "*", role_arn, NULL, 0},
+    {"GetRole", op_get_role, "iam:GetRole", "*", role_arn, NULL, 0},
     {"ListRoles", op_list_role, "iam:ListRoles", A("role/"), NULL, NULL, 0},
-    {"DeleteRole", op_delete_role, "iam:DeleteRole", R, NULL, NULL, 0},
-    {"PutRolePolicy", op_put_role_policy, "iam:PutRolePolicy", R, NULL, NULL, 0},
-    {"GetRolePolicy", op_get_role_policy, "iam:GetRolePolicy", R, NULL, NULL, 0},
-    {"DeleteRolePolicy", op_delete_role_policy, "iam:DeleteRolePolicy", R, NULL, NULL, 0},
-    {"ListRolePolicies", op_list_role_policies, "iam:ListRolePolicies", R, NULL, NULL, 0},
-    {"AttachRolePolicy", op_attach_role_policy, "iam:AttachRolePolicy", R, NULL, NULL, 0},
-    {"DetachRolePolicy", op_detach_role_policy, "iam:DetachRolePolicy", R, NULL, NULL, 0},
-    {"ListAttachedRolePolicies", op_list_attached_role_policies, "iam:ListAttachedRolePolicies", R, NULL, NULL, 0},
-    {"PutRolePermissionsBoundary", op_put_role_boundary, "iam:PutRolePermissionsBoundary", R, NULL, NULL, 0},
-    {"DeleteRolePermissionsBoundary", op_delete_role_boundary, "iam:DeleteRolePermissionsBoundary", R, NULL, NULL, 0},
-    {"TagRole", op_tag_role, "iam:TagRole", R, NULL, NULL, 0},
-    {"UntagRole", op_untag_role, "iam:UntagRole", R, NULL, NULL, 0},
-    {"ListRoleTags", op_list_role_tags, "iam:ListRoleTags", R, NULL, NULL, 0},
-    {"UpdateAssumeRolePolicy", iam__update_trust, "iam:UpdateAssumeRolePolicy", R, NULL, NULL, 0},
-    {"UpdateRole", iam__update_role, "iam:UpdateRole", R, NULL, NULL, 0},
-    {"UpdateRoleDescription", iam__update_role_description, "iam:UpdateRoleDescription", R, NULL, NULL, 0},
+    {"DeleteRole", op_delete_role, "iam:DeleteRole", "*", role_arn, NULL, 0},
+    {"PutRolePolicy", op_put_role_policy, "iam:PutRolePolicy", "*", role_arn, NULL, 0},
+    {"GetRolePolicy", op_get_role_policy, "iam:GetRolePolicy", "*", role_arn, NULL, 0},
+    {"DeleteRolePolicy", op_delete_role_policy, "iam:DeleteRolePolicy", "*", role_arn, NULL, 0},
+    {"ListRolePolicies", op_list_role_policies, "iam:ListRolePolicies", "*", role_arn, NULL, 0},
+    {"AttachRolePolicy", op_attach_role_policy, "iam:AttachRolePolicy", "*", role_arn, NULL, 0},
+    {"DetachRolePolicy", op_detach_role_policy, "iam:DetachRolePolicy", "*", role_arn, NULL, 0},
+    {"ListAttachedRolePolicies", op_list_attached_role_policies, "iam:ListAttachedRolePolicies", "*", role_arn, NULL, 0},
+    {"PutRolePermissionsBoundary", op_put_role_boundary, "iam:PutRolePermissionsBoundary", "*", role_arn, NULL, 0},
+    {"DeleteRolePermissionsBoundary", op_delete_role_boundary, "iam:DeleteRolePermissionsBoundary", "*", role_arn, NULL, 0},
+    {"TagRole", op_tag_role, "iam:TagRole", "*", role_arn, NULL, 0},
+    {"UntagRole", op_untag_role, "iam:UntagRole", "*", role_arn, NULL, 0},
+    {"ListRoleTags", op_list_role_tags, "iam:ListRoleTags", "*", role_arn, NULL, 0},
+    {"UpdateAssumeRolePolicy", iam__update_trust, "iam:UpdateAssumeRolePolicy", "*", role_arn, NULL, 0},
+    {"UpdateRole", iam__update_role, "iam:UpdateRole", "*", role_arn, NULL, 0},
+    {"UpdateRoleDescription", iam__update_role_description, "iam:UpdateRoleDescription", "*", role_arn, NULL, 0},
     {"CreatePolicy", iam__op_create_policy, "iam:CreatePolicy", A("policy/{PolicyName}"), NULL, NULL, 0},
     {"GetPolicy", iam__op_get_policy, "iam:GetPolicy", P, NULL, NULL, 0},
     {"ListPolicies", iam__op_list_policies, "iam:ListPolicies", "*", NULL, NULL, 0},
@@ -421,17 +460,21 @@ static const nb_op_t ops[] = {
     {"TagPolicy", iam__op_tag_policy, "iam:TagPolicy", P, NULL, NULL, 0},
     {"UntagPolicy", iam__op_untag_policy, "iam:UntagPolicy", P, NULL, NULL, 0},
     {"ListPolicyTags", iam__op_list_policy_tags, "iam:ListPolicyTags", P, NULL, NULL, 0},
-    {"CreateInstanceProfile", iam__op_create_instance_profile, "iam:CreateInstanceProfile", IP, NULL, NULL, 0},
-    {"GetInstanceProfile", iam__op_get_instance_profile, "iam:GetInstanceProfile", IP, NULL, NULL, 0},
-    {"DeleteInstanceProfile", iam__op_delete_instance_profile, "iam:DeleteInstanceProfile", IP, NULL, NULL, 0},
+    {"CreateInstanceProfile", iam__op_create_instance_profile, "iam:CreateInstanceProfile", "*", profile_arn, NULL, 0},
+    {"GetInstanceProfile", iam__op_get_instance_profile, "iam:GetInstanceProfile", "*", profile_arn, NULL, 0},
+    {"DeleteInstanceProfile", iam__op_delete_instance_profile, "iam:DeleteInstanceProfile", "*", profile_arn, NULL, 0},
     {"ListInstanceProfiles", iam__op_list_instance_profiles, "iam:ListInstanceProfiles", A("instance-profile/"), NULL,
      NULL, 0},
-    {"AddRoleToInstanceProfile", iam__op_add_role_to_instance_profile, "iam:AddRoleToInstanceProfile", IP, NULL,
-     NULL, 0},
+    {"AddRoleToInstanceProfile", iam__op_add_role_to_instance_profile, "iam:AddRoleToInstanceProfile", "*",
+     profile_arn, NULL, 0},
     {"RemoveRoleFromInstanceProfile", iam__op_remove_role_from_instance_profile, "iam:RemoveRoleFromInstanceProfile",
-     IP, NULL, NULL, 0},
-    {"ListInstanceProfilesForRole", iam__op_list_instance_profiles_for_role, "iam:ListInstanceProfilesForRole", R,
-     NULL, NULL, 0},
+     "*", profile_arn, NULL, 0},
+    {"TagInstanceProfile", iam__op_tag_instance_profile, "iam:TagInstanceProfile", "*", profile_arn, NULL, 0},
+    {"UntagInstanceProfile", iam__op_untag_instance_profile, "iam:UntagInstanceProfile", "*", profile_arn, NULL, 0},
+    {"ListInstanceProfileTags", iam__op_list_instance_profile_tags, "iam:ListInstanceProfileTags", "*", profile_arn,
+     NULL, 0},
+    {"ListInstanceProfilesForRole", iam__op_list_instance_profiles_for_role, "iam:ListInstanceProfilesForRole", "*",
+     role_arn, NULL, 0},
     {"SimulatePrincipalPolicy", iam__op_simulate_principal_policy, "iam:SimulatePrincipalPolicy",
      "{PolicySourceArn}", NULL, NULL, 0},
     {"GetAccountSummary", iam__op_get_account_summary, "iam:GetAccountSummary", "*", NULL, NULL, 0},

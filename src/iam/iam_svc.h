@@ -146,6 +146,9 @@ void iam__op_list_instance_profiles(nb_req_t *req);
 void iam__op_list_instance_profiles_for_role(nb_req_t *req);
 void iam__op_add_role_to_instance_profile(nb_req_t *req);
 void iam__op_remove_role_from_instance_profile(nb_req_t *req);
+void iam__op_tag_instance_profile(nb_req_t *req);
+void iam__op_untag_instance_profile(nb_req_t *req);
+void iam__op_list_instance_profile_tags(nb_req_t *req);
 /* The InstanceProfile members of the profiles holding role. */
 void iam__profiles_of_role_xml(nb_buf_t *b, store_txn_t *t, const char *role);
 /* Is role in some instance profile? (DeleteRole's conflict) Read through t. */

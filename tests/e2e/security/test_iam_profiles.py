@@ -266,3 +266,84 @@ class IamProfilesAndUpdates(NimbusTestCase):
         tagger = self.nimbus.client("iam", access_key=key, secret_key=secret)
         self.assertEqual(tagger.get_policy(PolicyArn=mine)["Policy"]["PolicyName"], "team-a-pol")
         self.error(lambda: tagger.get_policy(PolicyArn=theirs), "AccessDenied", 403)
+
+    def test_add_role_to_instance_profile_needs_pass_role(self):
+        iam = self.iam
+        iam.create_role(RoleName="passme", AssumeRolePolicyDocument=TRUST, Path="/svc/")
+        iam.create_instance_profile(InstanceProfileName="pass-ip")
+        iam.create_instance_profile(InstanceProfileName="pass-ip2")
+        key, secret = self.nimbus.new_user("adder", {"Effect": "Allow", "Action": "iam:AddRoleToInstanceProfile",
+                                                     "Resource": "*"})
+        adder = self.nimbus.client("iam", access_key=key, secret_key=secret)
+        r = self.error(lambda: adder.add_role_to_instance_profile(InstanceProfileName="pass-ip", RoleName="passme"),
+                       "AccessDenied", 403)
+        self.assertIn("iam:PassRole on resource: arn:aws:iam::%s:role/svc/passme" % ACCOUNT, r["Error"]["Message"])
+        self.assertEqual(iam.get_instance_profile(InstanceProfileName="pass-ip")["InstanceProfile"]["Roles"], [])
+        # PassRole for EC2 only (AWS's documented condition)
+        iam.put_user_policy(UserName="adder", PolicyName="pass", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::%s:role/svc/*" % ACCOUNT,
+             "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}))
+        adder.add_role_to_instance_profile(InstanceProfileName="pass-ip", RoleName="passme")
+        self.assertEqual([x["RoleName"] for x in iam.get_instance_profile(InstanceProfileName="pass-ip")
+                          ["InstanceProfile"]["Roles"]], ["passme"])
+        iam.put_user_policy(UserName="adder", PolicyName="pass", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+             "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}))
+        self.error(lambda: adder.add_role_to_instance_profile(InstanceProfileName="pass-ip2", RoleName="passme"),
+                   "AccessDenied", 403)
+
+    def test_authorized_on_the_entity_arn_with_its_path(self):
+        iam = self.iam
+        iam.create_role(RoleName="pathed", AssumeRolePolicyDocument=TRUST, Path="/svc/")
+        iam.create_role(RoleName="plain", AssumeRolePolicyDocument=TRUST)
+        key, secret = self.nimbus.new_user(
+            "pathuser", {"Effect": "Allow", "Action": ["iam:GetRole", "iam:UpdateRoleDescription"],
+                         "Resource": "arn:aws:iam::%s:role/svc/*" % ACCOUNT},
+            {"Effect": "Allow", "Action": ["iam:CreateUser", "iam:DeleteUser"],
+             "Resource": "arn:aws:iam::%s:user/team/*" % ACCOUNT})
+        pu = self.nimbus.client("iam", access_key=key, secret_key=secret)
+        self.assertEqual(pu.get_role(RoleName="pathed")["Role"]["Arn"], "arn:aws:iam::%s:role/svc/pathed" % ACCOUNT)
+        pu.update_role_description(RoleName="pathed", Description="ok")
+        r = self.error(lambda: pu.get_role(RoleName="plain"), "AccessDenied", 403)
+        self.assertIn("on resource: arn:aws:iam::%s:role/plain" % ACCOUNT, r["Error"]["Message"])
+        # a new entity: the ARN its Path gives it
+        pu.create_user(UserName="newbie", Path="/team/")
+        r = self.error(lambda: pu.create_user(UserName="outsider"), "AccessDenied", 403)
+        self.assertIn("on resource: arn:aws:iam::%s:user/outsider" % ACCOUNT, r["Error"]["Message"])
+        pu.delete_user(UserName="newbie")
+
+    def test_list_policies_pages_and_filters_by_path(self):
+        iam = self.iam
+        for i in range(3):
+            iam.create_policy(PolicyName="lp-%d" % i, Path="/lp/", PolicyDocument=policy(
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+        first = iam.list_policies(Scope="Local", PathPrefix="/lp/", MaxItems=2)
+        self.assertTrue(first["IsTruncated"])
+        self.assertEqual([p["PolicyName"] for p in first["Policies"]], ["lp-0", "lp-1"])
+        rest = iam.list_policies(Scope="Local", PathPrefix="/lp/", MaxItems=2, Marker=first["Marker"])
+        self.assertEqual(([p["PolicyName"] for p in rest["Policies"]], rest["IsTruncated"]), (["lp-2"], False))
+        every = [p["Arn"] for page in iam.get_paginator("list_policies").paginate(PaginationConfig={"PageSize": 3})
+                 for p in page["Policies"]]
+        self.assertEqual(len(every), len(set(every)))
+        self.assertEqual(sorted(every), sorted(p["Arn"] for p in iam.list_policies(MaxItems=1000)["Policies"]))
+        self.assertIn("arn:aws:iam::aws:policy/AdministratorAccess", every)
+        self.assertIn("arn:aws:iam::%s:policy/lp/lp-1" % ACCOUNT, every)
+        _, out, _ = self.nimbus.aws("iam", "list-policies", "--scope", "Local", "--path-prefix", "/lp/",
+                                    "--page-size", "1")
+        self.assertEqual([p["PolicyName"] for p in out["Policies"]], ["lp-0", "lp-1", "lp-2"])
+
+    def test_instance_profile_tags(self):
+        iam = self.iam
+        p = iam.create_instance_profile(InstanceProfileName="tagged-ip", Tags=[{"Key": "team", "Value": "a"}])
+        self.assertEqual(p["InstanceProfile"]["Tags"], [{"Key": "team", "Value": "a"}])
+        iam.tag_instance_profile(InstanceProfileName="tagged-ip", Tags=[{"Key": "env", "Value": "dev"}])
+        got = iam.list_instance_profile_tags(InstanceProfileName="tagged-ip")
+        self.assertEqual(sorted((t["Key"], t["Value"]) for t in got["Tags"]), [("env", "dev"), ("team", "a")])
+        self.assertFalse(got["IsTruncated"])
+        iam.untag_instance_profile(InstanceProfileName="tagged-ip", TagKeys=["team"])
+        self.assertEqual(iam.get_instance_profile(InstanceProfileName="tagged-ip")["InstanceProfile"]["Tags"],
+                         [{"Key": "env", "Value": "dev"}])
+        self.error(lambda: iam.list_instance_profile_tags(InstanceProfileName="none"), "NoSuchEntity", 404,
+                   "Instance Profile none cannot be found.")
+        self.error(lambda: iam.tag_instance_profile(InstanceProfileName="tagged-ip", Tags=[
+            {"Key": "k%d" % i, "Value": "v"} for i in range(50)]), "LimitExceeded", 409)
