@@ -35,13 +35,16 @@ runs = collections.OrderedDict(sorted(runs.items(), key=lambda kv: first[kv[0][0
 
 
 def summary(rs):
-    """medians over the rounds (peak RSS: the highest; errors: the sum)"""
+    """medians over the rounds; errors: their sum; peak RSS: the first round's — a
+    high-water mark of a server that stays up through the rounds only grows, so
+    the first round's is the one taken in the same place as a single pass's"""
     med = statistics.median
     rps = [float(r[3]) for r in rs]
     return {"n": len(rs), "rps": med(rps), "min": min(rps), "max": max(rps),
             "p50": med(int(r[4]) for r in rs) / 1000, "p99": med(int(r[5]) for r in rs) / 1000,
             "p999": med(int(r[6]) for r in rs) / 1000, "errors": sum(int(r[7]) for r in rs),
-            "cpu": med(float(r[8]) / max(int(r[10]), 1) * 1000 for r in rs), "rss": max(int(r[9]) for r in rs) / 1024}
+            "cpu": med(float(r[8]) / max(int(r[10]), 1) * 1000 for r in rs), "rss": int(rs[0][9]) / 1024,
+            "requests": sum(int(r[10]) for r in rs)}
 
 
 rounds = max((int(r[11]) if len(r) > 11 else 1 for r in rows), default=1)
@@ -51,8 +54,8 @@ if runs:
         out.append("Each side-by-side workload ran %d rounds of %s s per server, the servers up together and their "
                    "runs alternated within a round (order rotated each round), so the machine's drifting load falls "
                    "on both. Each row is the **median over the rounds** (req/s, latencies, CPU per request), with "
-                   "the lowest and highest req/s of the rounds; peak RSS is the highest of the rounds, errors their "
-                   "sum. The ratio is nimbus's median req/s over the peer's median req/s." % (rounds, dur))
+                   "the lowest and highest req/s of the rounds; errors are their sum, peak RSS the first round's "
+                   "(a high-water mark: it only grows while a server stays up through the rounds). The ratio is nimbus's median req/s over the peer's median req/s." % (rounds, dur))
     else:
         out.append("One round of %s s runs per server (quick mode); `make bench` runs several rounds, alternated, "
                    "and reports medians. The ratio is nimbus's req/s over the peer's." % dur)
@@ -65,8 +68,10 @@ if runs:
         for srv, m in sums.items():
             ratio = ""
             if srv.startswith("nimbus") and peers:
-                ratio = ", ".join("%.2f× %s" % (m["rps"] / sums[p]["rps"], p) if sums[p]["rps"] > 0 else
-                                  "— (%s: 0 req/s)" % p for p in peers)
+                ratio = ", ".join(("%.2f× %s" % (m["rps"] / sums[p]["rps"], p) if sums[p]["rps"] > 0 else
+                                   "— (%s: 0 req/s)" % p) +
+                                  (" (%s: %d of %d requests were errors)" % (p, sums[p]["errors"], sums[p]["requests"])
+                                   if sums[p]["errors"] else "") for p in peers)
             spread = "%.0f–%.0f" % (m["min"], m["max"]) if m["n"] > 1 else ""
             out.append("| %s | %s | %s | %.0f | %s | %.2f | %.2f | %.2f | %d | %.3f | %.1f | %s |" % (
                 wl, conns, srv, m["rps"], spread, m["p50"], m["p99"], m["p999"], m["errors"], m["cpu"], m["rss"], ratio))
