@@ -47,6 +47,13 @@ def summary(rs):
             "requests": sum(int(r[10]) for r in rs)}
 
 
+def round_ratios(a, b):
+    """ " (rounds 4.65–6.25×)": the lowest and highest ratio of the runs paired by round"""
+    rb = {(r[11] if len(r) > 11 else "1"): float(r[3]) for r in b}
+    xs = [float(r[3]) / rb[r[11]] for r in a if len(r) > 11 and rb.get(r[11], 0) > 0]
+    return " (rounds %.2f–%.2f×)" % (min(xs), max(xs)) if len(xs) > 1 else ""
+
+
 rounds = max((int(r[11]) if len(r) > 11 else 1 for r in rows), default=1)
 dur = open(os.path.join(raw, "rounds")).read().split()[1] if os.path.exists(os.path.join(raw, "rounds")) else "?"
 if runs:
@@ -55,7 +62,8 @@ if runs:
                    "runs alternated within a round (order rotated each round), so the machine's drifting load falls "
                    "on both. Each row is the **median over the rounds** (req/s, latencies, CPU per request), with "
                    "the lowest and highest req/s of the rounds; errors are their sum, peak RSS the first round's "
-                   "(a high-water mark: it only grows while a server stays up through the rounds). The ratio is nimbus's median req/s over the peer's median req/s." % (rounds, dur))
+                   "(a high-water mark: it only grows while a server stays up through the rounds). The ratio is nimbus's median req/s over the peer's median req/s; in brackets the lowest "
+                   "and highest ratio of the runs paired by round." % (rounds, dur))
     else:
         out.append("One round of %s s runs per server (quick mode); `make bench` runs several rounds, alternated, "
                    "and reports medians. The ratio is nimbus's req/s over the peer's." % dur)
@@ -69,7 +77,7 @@ if runs:
             ratio = ""
             if srv.startswith("nimbus") and peers:
                 ratio = ", ".join(("%.2f× %s" % (m["rps"] / sums[p]["rps"], p) if sums[p]["rps"] > 0 else
-                                   "— (%s: 0 req/s)" % p) +
+                                   "— (%s: 0 req/s)" % p) + round_ratios(servers[srv], servers[p]) +
                                   (" (%s: %d of %d requests were errors)" % (p, sums[p]["errors"], sums[p]["requests"])
                                    if sums[p]["errors"] else "") for p in peers)
             spread = "%.0f–%.0f" % (m["min"], m["max"]) if m["n"] > 1 else ""
