@@ -115,7 +115,8 @@ for wl, servers in curves.items():
     plot = ", ".join("'%s' using 1:2:3:4 with yerrorlines title '%s'" % (fn, s) for s, fn in dat)
     script = ("set terminal pngcairo size 800,450; set output '%s';" % os.path.join(res, safe + ".png") +
               "set logscale x 2; set xlabel 'connections'; set ylabel 'requests/s (median, bars: min-max of the rounds)';"
-              "set grid; set key left top; set title '%s'; plot %s" % (wl, plot))
+              "set grid; set key left top; set offsets graph 0.04, graph 0.04, graph 0.08, 0; set yrange [0:*];"
+              "set title '%s'; plot %s" % (wl, plot))
     try:
         subprocess.run(["gnuplot", "-e", script], check=False, capture_output=True)
         md += "\n![%s](bench/results/%s.png)\n" % (wl, safe)
