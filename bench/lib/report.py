@@ -35,13 +35,23 @@ runs = collections.OrderedDict(sorted(runs.items(), key=lambda kv: first[kv[0][0
 
 
 def summary(rs):
-    """medians over the rounds (peak RSS: the highest; errors: the sum)"""
+    """medians over the rounds; errors: their sum; peak RSS: the first round's — a
+    high-water mark of a server that stays up through the rounds only grows, so
+    the first round's is the one taken in the same place as a single pass's"""
     med = statistics.median
     rps = [float(r[3]) for r in rs]
     return {"n": len(rs), "rps": med(rps), "min": min(rps), "max": max(rps),
             "p50": med(int(r[4]) for r in rs) / 1000, "p99": med(int(r[5]) for r in rs) / 1000,
             "p999": med(int(r[6]) for r in rs) / 1000, "errors": sum(int(r[7]) for r in rs),
-            "cpu": med(float(r[8]) / max(int(r[10]), 1) * 1000 for r in rs), "rss": max(int(r[9]) for r in rs) / 1024}
+            "cpu": med(float(r[8]) / max(int(r[10]), 1) * 1000 for r in rs), "rss": int(rs[0][9]) / 1024,
+            "requests": sum(int(r[10]) for r in rs)}
+
+
+def round_ratios(a, b):
+    """ " (rounds 4.65–6.25×)": the lowest and highest ratio of the runs paired by round"""
+    rb = {(r[11] if len(r) > 11 else "1"): float(r[3]) for r in b}
+    xs = [float(r[3]) / rb[r[11]] for r in a if len(r) > 11 and rb.get(r[11], 0) > 0]
+    return " (rounds %.2f–%.2f×)" % (min(xs), max(xs)) if len(xs) > 1 else ""
 
 
 rounds = max((int(r[11]) if len(r) > 11 else 1 for r in rows), default=1)
@@ -51,8 +61,9 @@ if runs:
         out.append("Each side-by-side workload ran %d rounds of %s s per server, the servers up together and their "
                    "runs alternated within a round (order rotated each round), so the machine's drifting load falls "
                    "on both. Each row is the **median over the rounds** (req/s, latencies, CPU per request), with "
-                   "the lowest and highest req/s of the rounds; peak RSS is the highest of the rounds, errors their "
-                   "sum. The ratio is nimbus's median req/s over the peer's median req/s." % (rounds, dur))
+                   "the lowest and highest req/s of the rounds; errors are their sum, peak RSS the first round's "
+                   "(a high-water mark: it only grows while a server stays up through the rounds). The ratio is nimbus's median req/s over the peer's median req/s; in brackets the lowest "
+                   "and highest ratio of the runs paired by round." % (rounds, dur))
     else:
         out.append("One round of %s s runs per server (quick mode); `make bench` runs several rounds, alternated, "
                    "and reports medians. The ratio is nimbus's req/s over the peer's." % dur)
@@ -65,8 +76,10 @@ if runs:
         for srv, m in sums.items():
             ratio = ""
             if srv.startswith("nimbus") and peers:
-                ratio = ", ".join("%.2f× %s" % (m["rps"] / sums[p]["rps"], p) if sums[p]["rps"] > 0 else
-                                  "— (%s: 0 req/s)" % p for p in peers)
+                ratio = ", ".join(("%.2f× %s" % (m["rps"] / sums[p]["rps"], p) if sums[p]["rps"] > 0 else
+                                   "— (%s: 0 req/s)" % p) + round_ratios(servers[srv], servers[p]) +
+                                  (" (%s: %d of %d requests were errors)" % (p, sums[p]["errors"], sums[p]["requests"])
+                                   if sums[p]["errors"] else "") for p in peers)
             spread = "%.0f–%.0f" % (m["min"], m["max"]) if m["n"] > 1 else ""
             out.append("| %s | %s | %s | %.0f | %s | %.2f | %.2f | %.2f | %d | %.3f | %.1f | %s |" % (
                 wl, conns, srv, m["rps"], spread, m["p50"], m["p99"], m["p999"], m["errors"], m["cpu"], m["rss"], ratio))
@@ -102,7 +115,8 @@ for wl, servers in curves.items():
     plot = ", ".join("'%s' using 1:2:3:4 with yerrorlines title '%s'" % (fn, s) for s, fn in dat)
     script = ("set terminal pngcairo size 800,450; set output '%s';" % os.path.join(res, safe + ".png") +
               "set logscale x 2; set xlabel 'connections'; set ylabel 'requests/s (median, bars: min-max of the rounds)';"
-              "set grid; set key left top; set title '%s'; plot %s" % (wl, plot))
+              "set grid; set key left top; set offsets graph 0.04, graph 0.04, graph 0.08, 0; set yrange [0:*];"
+              "set title '%s'; plot %s" % (wl, plot))
     try:
         subprocess.run(["gnuplot", "-e", script], check=False, capture_output=True)
         md += "\n![%s](bench/results/%s.png)\n" % (wl, safe)
