@@ -102,7 +102,7 @@ class ClosedOutput(NimbusTestCase):
         code = {"ZipFile": zip_bytes({"bootstrap": (QUIET_BOOTSTRAP, 0o755)})}
         names = ["other-%d" % k for k in range(6)]
         for name, env in [("quiet", {"QUIET": "1"})] + [(n, {}) for n in names]:
-            c.create_function(FunctionName=name, Runtime="provided.al2", Handler="h", Role=ROLE, Code=code, Timeout=3,
+            c.create_function(FunctionName=name, Runtime="provided.al2", Handler="h", Role=ROLE, Code=code, Timeout=15,
                               MemorySize=128, Environment={"Variables": env})
 
         def ok(name, i):
