@@ -13,19 +13,12 @@
 #include "core/util.h"
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 static int apigw_authz_key(nb_req_t *req, const void *scope, const char *key, const char *const **vals, size_t *n)
 {
     (void)scope;
     const char *op = req->op->name;
-    if (strcmp(op, "UntagResource") == 0) {
-        if (strcasecmp(key, "aws:TagKeys") != 0) return 0;
-        auth_vals_t l = AUTH_VALS_INIT(req);
-        for (size_t i = 0; i < req->n_qparams; i++)
-            if (strcmp(req->qparams[i].name, "tagKeys") == 0) auth_vals_add(&l, req->qparams[i].value);
-        return auth_vals_done(&l, vals, n);
-    }
+    if (strcmp(op, "UntagResource") == 0) return auth_untag_query_keys(req, key, vals, n);
     static const char *const with_tags[] = {"CreateRestApi", "CreateApi", "CreateStage", "CreateApiKey",
                                             "CreateUsagePlan", "TagResource", NULL};
     json_t *tags = NULL;

@@ -57,3 +57,12 @@ int auth_request_tags(nb_req_t *req, const json_t *tags, const char *key, const 
     if (!tag_keys && l.n == 0) return 0;
     return auth_vals_done(&l, vals, n);
 }
+
+int auth_untag_query_keys(nb_req_t *req, const char *key, const char *const **vals, size_t *n)
+{
+    if (strcasecmp(key, "aws:TagKeys") != 0) return 0;
+    auth_vals_t l = AUTH_VALS_INIT(req);
+    for (size_t i = 0; i < req->n_qparams; i++)
+        if (strcmp(req->qparams[i].name, "tagKeys") == 0) auth_vals_add(&l, req->qparams[i].value);
+    return auth_vals_done(&l, vals, n);
+}

@@ -31,6 +31,10 @@ int auth_vals_done(auth_vals_t *l, const char *const **vals, size_t *n);
  * request has no such tag, 1 with the values. */
 int auth_request_tags(nb_req_t *req, const json_t *tags, const char *key, const char *const **vals, size_t *n);
 
+/* aws:TagKeys of a REST UntagResource, whose keys are `tagKeys` query
+ * parameters (Lambda, API Gateway): 1 with the values, 0 for any other key. */
+int auth_untag_query_keys(nb_req_t *req, const char *key, const char *const **vals, size_t *n);
+
 /* The tags of a resource as an object {key: value} (new reference) from either
  * shape above; NULL stays NULL. */
 json_t *auth_tags_object(const json_t *tags);
