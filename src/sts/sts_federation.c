@@ -130,13 +130,9 @@ void sts__op_get_federation_token(nb_req_t *req)
     size_t ntags = json_object_size(tags.tags);
     sts_tags_free(&tags);
     sts_creds_t c;
-    if (sts__put_session(t, rec, (unsigned)dur, &c) != STORE_OK) {
-        json_decref(rec);
-        store_abort(t);
-        nb_reply_error(req, NB_ERR_INTERNAL, "The session could not be saved.");
-        return;
-    }
+    int rc = sts__save_session(req, t, rec, (unsigned)dur, &c);
     json_decref(rec);
+    if (rc != 0) return;
     nb_buf_t b = NB_BUF_INIT;
     sts__creds_xml(&b, &c);
     nb_buf_puts(&b, "<FederatedUser>");

@@ -17,6 +17,9 @@ void sts__xml_str(nb_buf_t *b, const char *tag, const char *v);
 /* Give session record rec new keys and its Expiration (now + duration_s),
  * store it in t; fills out. Returns the store status. */
 int sts__put_session(store_txn_t *t, json_t *rec, unsigned duration_s, sts_creds_t *out);
+/* sts__put_session for an operation: 0, or -1 once t is aborted and req
+ * answered InternalFailure. rec stays the caller's. */
+int sts__save_session(nb_req_t *req, store_txn_t *t, json_t *rec, unsigned duration_s, sts_creds_t *out);
 /* The <Credentials> element of c. */
 void sts__creds_xml(nb_buf_t *b, const sts_creds_t *c);
 /* Commit t and reply b's XML once durable (b is freed). */

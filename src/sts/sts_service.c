@@ -55,6 +55,14 @@ int sts__put_session(store_txn_t *t, json_t *rec, unsigned duration_s, sts_creds
     return rc;
 }
 
+int sts__save_session(nb_req_t *req, store_txn_t *t, json_t *rec, unsigned duration_s, sts_creds_t *out)
+{
+    if (sts__put_session(t, rec, duration_s, out) == STORE_OK) return 0;
+    store_abort(t);
+    nb_reply_error(req, NB_ERR_INTERNAL, "The session could not be saved.");
+    return -1;
+}
+
 void sts__creds_xml(nb_buf_t *b, const sts_creds_t *c)
 {
     char exp[32];
@@ -293,10 +301,8 @@ static void op_assume_role(nb_req_t *req)
     size_t ntags = json_object_size(tags.tags);
     sts_tags_free(&tags);
     sts_creds_t c;
-    if (sts__put_session(t, rec, (unsigned)dur, &c) != STORE_OK) {
+    if (sts__save_session(req, t, rec, (unsigned)dur, &c) != 0) {
         json_decref(rec);
-        store_abort(t);
-        nb_reply_error(req, NB_ERR_INTERNAL, "The session could not be saved.");
         return;
     }
     nb_buf_t b = NB_BUF_INIT;
@@ -331,13 +337,9 @@ static void op_get_session_token(nb_req_t *req)
     json_t *rec = json_pack("{s:s,s:s,s:s?,s:s?}", "Kind", id->type == IAM_PRINCIPAL_ROOT ? "root" : "user",
                             "Arn", id->arn, "UserName", id->username, "UserId", id->userid);
     sts_creds_t c;
-    int rc = sts__put_session(t, rec, (unsigned)dur, &c);
+    int rc = sts__save_session(req, t, rec, (unsigned)dur, &c);
     json_decref(rec);
-    if (rc != STORE_OK) {
-        store_abort(t);
-        nb_reply_error(req, NB_ERR_INTERNAL, "The session could not be saved.");
-        return;
-    }
+    if (rc != 0) return;
     nb_buf_t b = NB_BUF_INIT;
     sts__creds_xml(&b, &c);
     sts__commit_reply(req, t, &b);
