@@ -13,7 +13,14 @@
  *   - AWS_ENDPOINT_URL_<SERVICE> (e.g. AWS_ENDPOINT_URL_DYNAMODB) as
  *     AWS.config[serviceIdentifier].endpoint, like the v3/botocore variables.
  * An endpoint the user sets explicitly (in AWS.config.update or a client's
- * constructor) still wins. Cost: a few property reads per require(), nothing
+ * constructor) still wins.
+ * Connections to nimbus are kept alive: v2 opens a new TCP connection per call
+ * unless AWS_NODEJS_CONNECTION_REUSE_ENABLED=1, and its plain-HTTP agent
+ * (AWS.NodeHttpClient.agent, used only for http: endpoints — nimbus's) is
+ * created once, on first use. We create it first, with keepAlive, so every
+ * call after the first skips a connect and an accept on both sides. HTTPS
+ * endpoints keep the SDK's own agent; an explicit
+ * AWS_NODEJS_CONNECTION_REUSE_ENABLED=0 or a user's httpOptions.agent wins. Cost: a few property reads per require(), nothing
  * at start-up beyond wrapping one function.
  * ESM `import AWS from 'aws-sdk'` goes through the CommonJS loader for the
  * CommonJS package, so the same hook sees it. */
@@ -23,10 +30,19 @@ const Module = require('module');
 const seenConfigs = new WeakSet();
 const seenNamespaces = new WeakSet();
 
+/* Own properties only: a module still loading (a circular require) has a
+ * prototype that warns on every read of a property it lacks ("Accessing
+ * non-existent property 'Config' of module exports inside circular
+ * dependency"), which would land in the function's log as ERROR lines. */
+function own(x, k) {
+  return Object.prototype.hasOwnProperty.call(x, k) ? x[k] : undefined;
+}
+
 function looksLikeV2(x) {
-  return x !== null && typeof x === 'object' && typeof x.Config === 'function' &&
-    typeof x.util === 'object' && typeof x.VERSION === 'string' && x.VERSION.charAt(0) === '2' &&
-    typeof x.config === 'object' && x.config !== null;
+  if (x === null || typeof x !== 'object') return false;
+  const version = own(x, 'VERSION'), config = own(x, 'config');
+  return typeof own(x, 'Config') === 'function' && typeof own(x, 'util') === 'object' &&
+    typeof version === 'string' && version.charAt(0) === '2' && typeof config === 'object' && config !== null;
 }
 
 function serviceEndpoints() {
@@ -40,6 +56,15 @@ function serviceEndpoints() {
   return out;
 }
 
+function keepAlive(AWS, endpoint) {
+  const client = own(AWS, 'NodeHttpClient');
+  if (!client || client.agent || !endpoint || !endpoint.startsWith('http:') ||
+      process.env.AWS_NODEJS_CONNECTION_REUSE_ENABLED === '0') return;
+  const agent = new (require('http').Agent)({ keepAlive: true, maxSockets: 50 });
+  agent.setMaxListeners(0);
+  client.agent = agent;
+}
+
 function patch(AWS) {
   const endpoint = process.env.AWS_ENDPOINT_URL;
   if (!seenNamespaces.has(AWS)) {
@@ -50,6 +75,7 @@ function patch(AWS) {
       keys.s3ForcePathStyle = true;
     }
   }
+  keepAlive(AWS, endpoint);   /* until the HTTP client is loaded: each load that returns AWS */
   const cfg = AWS.config;
   if (seenConfigs.has(cfg)) return;
   seenConfigs.add(cfg);

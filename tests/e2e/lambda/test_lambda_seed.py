@@ -2,6 +2,7 @@
 function with the AWS SDK v2 it bundles → nimbus's DynamoDB. The SDK is the one
 tests/e2e/package.json installs (npm ci), linked into the package as
 node_modules, so these instances run without the sandbox's private file system."""
+import base64
 import io
 import json
 import os
@@ -17,12 +18,28 @@ SEED = open(os.path.join(ROOT, "examples", "functions", "users-get", "index.js")
 NODE_MODULES = os.path.join(ROOT, "tests", "e2e", "node_modules")
 
 
-def seed_zip():
+# Two DocumentClient calls in one invoke; the local port of each call's
+# connection tells whether the second reused the first's.
+PORTS_PROBE = """
+const AWS = require('aws-sdk');
+const doc = new AWS.DynamoDB.DocumentClient();
+async function port() {
+  const req = doc.get({ TableName: 'Users', Key: { id: '42' } });
+  let p;
+  req.on('httpHeaders', (status, headers, resp) => { p = resp.httpResponse.stream.socket.localPort; });
+  const out = await req.promise();
+  return { port: p, name: out.Item.name };
+}
+exports.handler = async () => ({ first: await port(), second: await port() });
+"""
+
+
+def seed_zip(source=SEED):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         info = zipfile.ZipInfo("index.js")
         info.external_attr = 0o100644 << 16
-        z.writestr(info, SEED)
+        z.writestr(info, source)
         link = zipfile.ZipInfo("node_modules")
         link.external_attr = 0o120777 << 16
         z.writestr(link, NODE_MODULES)
@@ -45,14 +62,21 @@ def api_gateway_event(user_id):
 class SeedHandler(NimbusTestCase):
     nimbus_args = ("--set", "lambda.isolate=0")
 
+    def users_table(self):
+        """Users with item 42, created by whichever test of the class runs first."""
+        ddb = self.nimbus.client("dynamodb")
+        try:
+            ddb.create_table(TableName="Users", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                             BillingMode="PAY_PER_REQUEST")
+        except ddb.exceptions.ResourceInUseException:
+            pass
+        ddb.put_item(TableName="Users", Item={"id": {"S": "42"}, "name": {"S": "Ada"}})
+
     def test_users_get_reads_dynamodb(self):
         self.assertTrue(os.path.isdir(os.path.join(NODE_MODULES, "aws-sdk")),
                         "run `npm ci` in tests/e2e (make deps does) to install the AWS SDK v2")
-        ddb = self.nimbus.client("dynamodb")
-        ddb.create_table(TableName="Users", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-                         BillingMode="PAY_PER_REQUEST")
-        ddb.put_item(TableName="Users", Item={"id": {"S": "42"}, "name": {"S": "Ada"}})
+        self.users_table()
         lam = self.nimbus.client("lambda")
         lam.create_function(FunctionName="users-get", Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
                             Code={"ZipFile": seed_zip()}, Timeout=30)
@@ -61,6 +85,29 @@ class SeedHandler(NimbusTestCase):
         self.assertNotIn("FunctionError", r, out)
         self.assertEqual(out["statusCode"], 200)
         self.assertEqual(json.loads(out["body"]), {"id": "42", "name": "Ada"})
+
+    def test_sdk_v2_keeps_its_connection_and_logs_no_warnings(self):
+        """The bundled v2 SDK reaches nimbus over one kept-alive connection (v2 alone opens one per
+        call), its loading adds nothing to the function's log, and an explicit
+        AWS_NODEJS_CONNECTION_REUSE_ENABLED=0 still gets a connection per call."""
+        self.users_table()
+        lam = self.nimbus.client("lambda")
+        for name, env in (("ports", {}), ("ports-no-reuse", {"AWS_NODEJS_CONNECTION_REUSE_ENABLED": "0"})):
+            lam.create_function(FunctionName=name, Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
+                                Code={"ZipFile": seed_zip(PORTS_PROBE)}, Timeout=30,
+                                Environment={"Variables": env})
+        r = lam.invoke(FunctionName="ports", LogType="Tail")
+        out = json.loads(r["Payload"].read())
+        self.assertNotIn("FunctionError", r, out)
+        self.assertEqual((out["first"]["name"], out["second"]["name"]), ("Ada", "Ada"))
+        self.assertEqual(out["first"]["port"], out["second"]["port"], out)
+        log = base64.b64decode(r["LogResult"]).decode()
+        self.assertNotIn("circular dependency", log)
+        self.assertNotIn("Warning: Accessing non-existent property", log)
+        r = lam.invoke(FunctionName="ports-no-reuse")
+        out = json.loads(r["Payload"].read())
+        self.assertNotIn("FunctionError", r, out)
+        self.assertNotEqual(out["first"]["port"], out["second"]["port"], out)
 
 
 if __name__ == "__main__":
