@@ -5,7 +5,9 @@
  * instance profile or managed policy for aws:ResourceTag/K (iam:PassRole,
  * sts:AssumeRole, IAM calls on them), read from the store in process; and
  * AddRoleToInstanceProfile's second permission, iam:PassRole on the role
- * (with iam:PassedToService ec2.amazonaws.com). */
+ * (with iam:PassedToService ec2.amazonaws.com); and the target of an
+ * UpdateUser / UpdateGroup rename or move, on which AWS asks the same
+ * permission as on the source. */
 #include "iam/iam_svc.h"
 #include "auth/condkeys.h"
 #include "auth/creds.h"
@@ -72,30 +74,77 @@ static json_t *iam_authz_tags(nb_ctx_t *ctx, const char *arn)
     return out;
 }
 
+/* The ARN of stored entity name of keyspace ks, in req->arena, or NULL. */
+static const char *stored_arn(nb_req_t *req, const char *ks, const char *name)
+{
+    const char *arn = NULL;
+    store_txn_t *t;
+    if (store_begin(req->ctx->store, STORE_READ, &t) == STORE_OK) {
+        json_t *e = iam__get(t, ks, name);
+        const char *a = json_string_value(json_object_get(e, "Arn"));
+        if (a) arn = nb_arena_strdup(req->arena, a);
+        json_decref(e);
+        store_abort(t);
+    }
+    return arn;
+}
+
 /* AddRoleToInstanceProfile passes the role: AWS asks iam:PassRole on it
  * besides the operation's own permission on the profile. The role's ARN is
  * its stored one (with its path); an unknown role's is path-less (the handler
  * then answers NoSuchEntity). */
-static size_t iam_authz_parts(nb_req_t *req, nb_authz_part_t **parts)
+static size_t passrole_parts(nb_req_t *req, nb_authz_part_t **parts)
 {
-    if (!req->op || strcmp(req->op->name, "AddRoleToInstanceProfile") != 0) return 0;
     const char *role = nb_req_form(req, "RoleName");
     if (!role) return 0;
-    const char *role_arn = NULL;
-    store_txn_t *t;
-    if (store_begin(req->ctx->store, STORE_READ, &t) == STORE_OK) {
-        json_t *r = iam__get(t, AUTH_KS_ROLES, role);
-        const char *a = json_string_value(json_object_get(r, "Arn"));
-        if (a) role_arn = nb_arena_strdup(req->arena, a);
-        json_decref(r);
-        store_abort(t);
-    }
+    const char *role_arn = stored_arn(req, AUTH_KS_ROLES, role);
     if (!role_arn) role_arn = nb_arena_printf(req->arena, "arn:aws:iam::%s:role/%s", req->ctx->cfg->account, role);
     nb_authz_part_t *p = nb_arena_alloc(req->arena, 2 * sizeof *p);
     p[0] = (nb_authz_part_t){NULL, nb_edge_resource_arn(req), NULL};
     p[1] = (nb_authz_part_t){"iam:PassRole", role_arn, passrole_scope};
     *parts = p;
     return 2;
+}
+
+/* UpdateUser / UpdateGroup with NewUserName / NewGroupName or NewPath: "the
+ * requester must have appropriate permissions on both the source object and
+ * the target object" (IAM's documentation) — the op's action on the entity
+ * as it is (the op's resource) and as it will be: NewPath (else its present
+ * path) and the new name (else its present one). An unknown entity: only the
+ * source (the handler answers NoSuchEntity). */
+static size_t rename_parts(nb_req_t *req, const char *ks, const char *noun, const char *name_field,
+                           const char *new_name_field, nb_authz_part_t **parts)
+{
+    const char *name = nb_req_form(req, name_field), *new_name = nb_req_form(req, new_name_field);
+    const char *new_path = nb_req_form(req, "NewPath");
+    if (!name || (!new_name && !new_path)) return 0;
+    const char *arn = stored_arn(req, ks, name);
+    if (!arn) return 0;
+    const char *rest = strncmp(arn, "arn:aws:iam::", 13) == 0 ? strchr(arn + 13, ':') : NULL;
+    size_t nl = strlen(noun);
+    if (!rest || strncmp(rest + 1, noun, nl) != 0 || rest[1 + nl] != '/') return 0;
+    rest += 1 + nl;                         /* "/PATH/NAME" */
+    const char *last = strrchr(rest, '/');
+    size_t np = new_path ? strlen(new_path) : 0;
+    const char *target = nb_arena_printf(req->arena, "arn:aws:iam::%s:%s%.*s%s", req->ctx->cfg->account, noun,
+                                         np ? (int)np : (int)(last + 1 - rest), np ? new_path : rest,
+                                         new_name ? new_name : last + 1);
+    nb_authz_part_t *p = nb_arena_alloc(req->arena, 2 * sizeof *p);
+    p[0] = (nb_authz_part_t){NULL, nb_edge_resource_arn(req), NULL};
+    p[1] = (nb_authz_part_t){NULL, target, NULL};
+    *parts = p;
+    return 2;
+}
+
+static size_t iam_authz_parts(nb_req_t *req, nb_authz_part_t **parts)
+{
+    if (!req->op) return 0;
+    const char *op = req->op->name;
+    if (strcmp(op, "AddRoleToInstanceProfile") == 0) return passrole_parts(req, parts);
+    if (strcmp(op, "UpdateUser") == 0) return rename_parts(req, AUTH_KS_USERS, "user", "UserName", "NewUserName", parts);
+    if (strcmp(op, "UpdateGroup") == 0)
+        return rename_parts(req, AUTH_KS_GROUPS, "group", "GroupName", "NewGroupName", parts);
+    return 0;
 }
 
 const nb_authz_t iam__authz = {

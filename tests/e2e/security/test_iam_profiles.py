@@ -312,6 +312,30 @@ class IamProfilesAndUpdates(NimbusTestCase):
         self.assertIn("on resource: arn:aws:iam::%s:user/outsider" % ACCOUNT, r["Error"]["Message"])
         pu.delete_user(UserName="newbie")
 
+    def test_rename_needs_permission_on_source_and_target(self):
+        """AWS: renaming or moving a user or group needs the permission on both the source and the
+        target object."""
+        iam = self.iam
+        iam.create_user(UserName="dev-ann", Path="/dev/")
+        iam.create_group(GroupName="dev-team")
+        key, secret = self.nimbus.new_user("renamer", {"Effect": "Allow", "Action": ["iam:UpdateUser",
+                                                                                  "iam:UpdateGroup"],
+                                                      "Resource": ["arn:aws:iam::%s:user/dev/*" % ACCOUNT,
+                                                                   "arn:aws:iam::%s:group/dev-*" % ACCOUNT]})
+        rn = self.nimbus.client("iam", access_key=key, secret_key=secret)
+        r = self.error(lambda: rn.update_user(UserName="dev-ann", NewPath="/ops/"), "AccessDenied", 403)
+        self.assertIn("iam:UpdateUser on resource: arn:aws:iam::%s:user/ops/dev-ann" % ACCOUNT, r["Error"]["Message"])
+        r = self.error(lambda: rn.update_group(GroupName="dev-team", NewGroupName="ops-team"), "AccessDenied", 403)
+        self.assertIn("iam:UpdateGroup on resource: arn:aws:iam::%s:group/ops-team" % ACCOUNT, r["Error"]["Message"])
+        self.assertEqual(iam.get_user(UserName="dev-ann")["User"]["Arn"], "arn:aws:iam::%s:user/dev/dev-ann" % ACCOUNT)
+        iam.get_group(GroupName="dev-team")
+        # both ends allowed: done
+        rn.update_user(UserName="dev-ann", NewUserName="dev-anne")
+        self.assertEqual(iam.get_user(UserName="dev-anne")["User"]["Arn"],
+                         "arn:aws:iam::%s:user/dev/dev-anne" % ACCOUNT)
+        rn.update_group(GroupName="dev-team", NewGroupName="dev-crew")
+        iam.get_group(GroupName="dev-crew")
+
     def test_list_policies_pages_and_filters_by_path(self):
         iam = self.iam
         for i in range(3):
