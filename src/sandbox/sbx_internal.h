@@ -89,6 +89,7 @@ typedef struct sbx_plan {
     const struct sock_fprog *seccomp;
     int cap_last;
     int autogroup; int nice;     /* CPU weight through the session's autogroup */
+    int supervise;               /* plain: exec the supervisor, keeping sync_fd open across it */
 } sbx_plan_t;
 
 /* Child → parent report over sync_fd. EOF without a report: exec succeeded. */
@@ -99,6 +100,7 @@ typedef enum {
 typedef struct sbx_report { int type; int stage; int err; int detail; } sbx_report_t;
 #define SBX_REPORT_ERROR 1
 #define SBX_REPORT_LISTENERS 2
+#define SBX_REPORT_PID 3         /* plain mode's supervisor: detail = the runtime's pid */
 const char *sbx__stage_name(int stage);
 
 /* sbx_mount.c — parent: add the operations that build the instance's root.
@@ -191,13 +193,28 @@ char *sbx__scratch_prepare(const char *scratch_dir, const char *const *envp, con
 void sbx__scratch_env_free(const char **env);
 void sbx__scratch_remove(char *dir);
 
+/* sbx_supervise.c — plain mode's per-instance supervisor (a child
+ * subreaper that kills every descendant of the instance when it ends; see
+ * the file's top comment). */
+/* 1 unless NIMBUS_SANDBOX=no-supervisor (or /proc/self/exe is unusable). */
+int sbx__supervise_on(void);
+/* Parent: the argv and environment that start the supervisor (executed as
+ * /proc/self/exe) for the function's argv/envp, reporting over sync_fd. Both
+ * arrays borrow the function's strings; free with sbx__supervise_free. */
+const char **sbx__supervise_argv(const char *const *argv, const char *const *envp, int sync_fd,
+                                 const char ***env_out);
+void sbx__supervise_free(const char **argv, const char **envp);
+
 /* sbx_reaper.c — the watchdog process that kills instances' processes when
  * nimbus dies without doing so (see the file's top comment for why and how). */
 /* Hand the instance (a pidfd of its leader: the watchdog keeps a duplicate;
  * its pid; the v1 freezer directory to thaw, or NULL) to the watchdog,
- * starting it first if needed. Returns the id for sbx__reaper_forget, or 0
+ * starting it first if needed; supervised: the leader is plain mode's
+ * supervisor, which the watchdog asks (SIGTERM, then SIGCONT to the group)
+ * to kill the instance's descendants rather than killing the group, which
+ * would take the supervisor first. Returns the id for sbx__reaper_forget, or 0
  * when it could not (logged). */
-uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir);
+uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir, int supervised);
 /* The instance was released: the watchdog closes its pidfd. id 0: no-op. */
 void sbx__reaper_forget(uint64_t id);
 /* Start the watchdog now rather than at the first sbx__reaper_add: 0 when
