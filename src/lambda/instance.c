@@ -371,8 +371,8 @@ void lambda__inst_thaw(lambda_inst_t *inst)
 void lambda__inst_kill(lambda_inst_t *inst)
 {
     if (inst->state == INST_DEAD) return;
-    if (inst->sbx) sbx_kill(inst->sbx);
-    sig(inst, SIGKILL);
+    if (inst->sbx) sbx_kill(inst->sbx);   /* all of it (a plain instance's supervisor must outlive the rest) */
+    else sig(inst, SIGKILL);
     if (inst->frozen) { sig(inst, SIGCONT); inst->frozen = 0; }
 }
 

@@ -475,7 +475,7 @@ void sbx_kill(sbx_t *s)
     if (s->supervised) {
         /* Not the group: that would take the supervisor before it killed what
          * left the group. It kills every descendant, then itself (SIGKILL). */
-        if (alive(s) && syscall(SYS_pidfd_send_signal, s->pidfd, SIGTERM, NULL, 0) == 0)
+        if (alive(s) && syscall(SYS_pidfd_send_signal, s->pidfd, SBX_SIG_SWEEP, NULL, 0) == 0)
             signal_group(s, SIGCONT);            /* a frozen (SIGSTOPped) instance acts on it */
         else
             signal_group(s, SIGKILL);

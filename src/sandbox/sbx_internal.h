@@ -12,6 +12,7 @@
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -196,6 +197,11 @@ void sbx__scratch_remove(char *dir);
 /* sbx_supervise.c — plain mode's per-instance supervisor (a child
  * subreaper that kills every descendant of the instance when it ends; see
  * the file's top comment). */
+/* The request "kill every descendant, then yourself" (sbx_kill, the
+ * watchdog, and the supervisor's own PDEATHSIG). Not SIGTERM: nimbus's
+ * graceful shutdown sends that to the instance's whole group, supervisor
+ * included, and it is the runtime's to handle. */
+#define SBX_SIG_SWEEP (SIGRTMAX)
 /* 1 unless NIMBUS_SANDBOX=no-supervisor (or /proc/self/exe is unusable). */
 int sbx__supervise_on(void);
 /* Parent: the argv and environment that start the supervisor (executed as
@@ -210,7 +216,7 @@ void sbx__supervise_free(const char **argv, const char **envp);
 /* Hand the instance (a pidfd of its leader: the watchdog keeps a duplicate;
  * its pid; the v1 freezer directory to thaw, or NULL) to the watchdog,
  * starting it first if needed; supervised: the leader is plain mode's
- * supervisor, which the watchdog asks (SIGTERM, then SIGCONT to the group)
+ * supervisor, which the watchdog asks (SBX_SIG_SWEEP, then SIGCONT to the group)
  * to kill the instance's descendants rather than killing the group, which
  * would take the supervisor first. Returns the id for sbx__reaper_forget, or 0
  * when it could not (logged). */

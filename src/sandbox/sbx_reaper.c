@@ -23,7 +23,7 @@
  * the socket reports EOF (every copy of nimbus's end closed: nimbus is gone)
  * it SIGKILLs every instance it still holds, thaws their v1 freezer groups,
  * and exits. A plain instance led by its supervisor (sbx_supervise.c) is
- * asked instead (SIGTERM, then SIGCONT): the supervisor kills every
+ * asked instead (SBX_SIG_SWEEP, then SIGCONT): the supervisor kills every
  * descendant, those that left the group too.
  *
  * Never an unrelated process: the kill goes through the pidfd with
@@ -139,7 +139,7 @@ static void reap(const held_t *h)
     /* Plain mode's supervisor kills the instance's descendants, including
      * those that left its group, then itself (sbx_supervise.c): ask it, and
      * wake it if the instance is frozen. A group SIGKILL would take it first. */
-    if (h->supervised && syscall(SYS_pidfd_send_signal, h->pidfd, SIGTERM, NULL, 0) == 0) {
+    if (h->supervised && syscall(SYS_pidfd_send_signal, h->pidfd, SBX_SIG_SWEEP, NULL, 0) == 0) {
         sbx__pgrp_kill(h->pidfd, h->pid, SIGCONT);
         syscall(SYS_pidfd_send_signal, h->pidfd, SIGCONT, NULL, 0);
         return;

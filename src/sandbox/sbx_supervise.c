@@ -21,9 +21,12 @@
  *     whole environment down when the runtime exits) and exits the same way
  *     the runtime did (its exit code, or the same signal), so the caller's
  *     wait status is the runtime's;
- *   - SIGTERM (sbx_kill, the watchdog when nimbus died, its own
- *     PDEATHSIG=SIGTERM when the thread that spawned it is gone) → it kills
- *     every descendant and dies of SIGKILL ("signal: killed").
+ *   - SBX_SIG_SWEEP (SIGRTMAX: from sbx_kill, from the watchdog when nimbus
+ *     died, or its own PDEATHSIG when the thread that spawned it is gone) →
+ *     it kills every descendant and dies of SIGKILL ("signal: killed").
+ *     Every other signal stays blocked: SIGTERM to the group (nimbus's
+ *     graceful shutdown) is the runtime's to handle, and when the runtime
+ *     exits of it the supervisor follows as above.
  * Killing every descendant: SIGKILL each child listed in
  * /proc/thread-self/children, reap one, repeat until no child is left; a
  * killed process's own children are re-parented to the supervisor before its
@@ -189,7 +192,7 @@ static void __attribute__((noreturn)) supervise(int fd, pid_t nimbus, char **arg
     sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);        /* only sigwaitinfo takes signals here */
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);   /* nimbus's spawning thread gone: clean up */
+    prctl(PR_SET_PDEATHSIG, SBX_SIG_SWEEP, 0, 0, 0);   /* nimbus's spawning thread gone: clean up */
     if (getppid() != nimbus) { report(fd, SBX_REPORT_ERROR, SBX_STAGE_SETUP, ESRCH, 6); _exit(127); }
     pid_t rt = fork();
     if (rt < 0) { report(fd, SBX_REPORT_ERROR, SBX_STAGE_SETUP, errno, 7); _exit(127); }
@@ -207,12 +210,12 @@ static void __attribute__((noreturn)) supervise(int fd, pid_t nimbus, char **arg
     close(fd);
     sigemptyset(&waited);
     sigaddset(&waited, SIGCHLD);
-    sigaddset(&waited, SIGTERM);
+    sigaddset(&waited, SBX_SIG_SWEEP);
     int st = 0, done = 0;
     for (;;) {
         siginfo_t si;
         int sig = sigwaitinfo(&waited, &si);
-        if (sig == SIGTERM) {
+        if (sig == SBX_SIG_SWEEP) {
             sweep(rt, &st, &done);
             die_of(SIGKILL);                     /* a wait status "killed by SIGKILL" */
         }
