@@ -367,6 +367,7 @@ static int lambda_init(nb_ctx_t *ctx)
     s->async_retry_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.async_retry_delay_ms", 60000);
     s->isolate = nb_config_get(cfg, "lambda.isolate") ? (int)nb_config_get_long(cfg, "lambda.isolate", 1) : -1;
     s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
+    s->no_network = (int)nb_config_get_long(cfg, "lambda.no_network", 0);
     s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
     s->proactive = (int)nb_config_get_long(cfg, "lambda.proactive_init", 1);
     long cores = sysconf(_SC_NPROCESSORS_ONLN), pace = nb_config_get_long(cfg, "lambda.scale_pacing", 1);
