@@ -256,6 +256,13 @@ static void log_ready(void)
     if (s->isolate < 0) s->isolate = sbx_fully_isolated();
     nb_log_info("lambda", "ready: node %s, python %s, isolation %s, idle timeout %u ms, account concurrency %u",
                 s->node, s->python, s->isolate ? "on" : "off", s->idle_timeout_ms, s->account_limit);
+    /* Loudly, once at start-up: what functions are not protected from (issue 5). */
+    const char *w = sbx_startup_warning();
+    if (w) nb_log_warn("sandbox", "%s", w);
+    if (!s->isolate)
+        nb_log_warn("sandbox", "functions run as plain processes (%s): no namespaces, no memory or pids limits, "
+                    "no seccomp; each instance's supervisor still kills all its processes when it ends",
+                    w ? "see the warning above" : "lambda.isolate=0");
 }
 
 static uv_sem_t runtimes_done;

@@ -26,16 +26,18 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
 
 import botocore.config
 
+import harness
 from harness import Nimbus, wait_for, zip_bytes
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_sandbox_orphans import Unprivileged, doctor  # noqa: E402  (the unprivileged daemon, its doctor line)
+from test_sandbox_orphans import Unprivileged, doctor, setpriv_nobody  # noqa: E402  (the unprivileged daemon, its doctor line)
 
 BOOTSTRAP = r'''#!/bin/sh
 API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
@@ -70,6 +72,14 @@ done
 '''
 
 
+def doctor_all(env):
+    """All of `nimbus doctor`'s report, run as nobody (as the unprivileged daemon)."""
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run(setpriv_nobody() + [harness.BINARY, "doctor"], env=e, capture_output=True, text=True,
+                          timeout=60, cwd="/").stdout
+
+
 def stat_fields(pid):
     """/proc/pid/stat's fields after the command name (field 3 first), or None."""
     try:
@@ -94,6 +104,13 @@ class SandboxEscape(unittest.TestCase):
             n.start()
             if want_mode:
                 self.assertIn("sandbox mode: " + want_mode, doctor(env, unprivileged))
+            # said loudly at start-up: plain processes (and, without root, that isolation is partial)
+            self.assertTrue(wait_for(lambda: "functions run as plain processes" in n.read_log(), timeout=10),
+                            n.read_log(tail=2000))
+            if unprivileged:
+                self.assertIn("functions are NOT fully isolated on this host", n.read_log())
+                self.assertIn("when nimbus dies: each instance's supervisor (a child subreaper) kills every "
+                              "descendant", doctor_all(env))
             c = n.client("lambda", config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=60))
             for name, code, timeout in (("escape-fn", BOOTSTRAP, 3), ("echo-fn", ECHO, 30)):
                 c.create_function(FunctionName=name, Runtime="provided.al2", Handler="x", Timeout=timeout,
