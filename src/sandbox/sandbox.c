@@ -180,7 +180,11 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
     }
     if (syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) != 0)
         for (int i = 3; i < 1024; i++) fcntl(i, F_SETFD, FD_CLOEXEC);
-    if (p->supervise) fcntl(fd, F_SETFD, 0);   /* the supervisor reports its runtime's start */
+    if (p->supervise) {                          /* the supervisor reports its runtime's start */
+        fcntl(fd, F_SETFD, 0);
+        if (p->supervise_fd >= 0)
+            syscall(SYS_execveat, p->supervise_fd, "", p->argv, p->envp, AT_EMPTY_PATH);
+    }
     execve(p->supervise ? "/proc/self/exe" : p->argv[0], (char *const *)p->argv, (char *const *)p->envp);
     report_fail(fd, SBX_STAGE_EXEC, errno, 0);
 }
@@ -363,6 +367,7 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     const char **sup_argv = NULL, **sup_env = NULL;
     if (mode == SBX_MODE_PLAIN && sbx__supervise_on()) {
         plan.supervise = s->supervised = 1;
+        plan.supervise_fd = sbx__supervise_fd();
         plan.argv = sup_argv = sbx__supervise_argv(plan.argv, plan.envp, sv[1], &sup_env);
         plan.envp = sup_env;
     }

@@ -91,6 +91,7 @@ typedef struct sbx_plan {
     int cap_last;
     int autogroup; int nice;     /* CPU weight through the session's autogroup */
     int supervise;               /* plain: exec the supervisor, keeping sync_fd open across it */
+    int supervise_fd;            /* its executable (sealed memfd), or -1: /proc/self/exe */
 } sbx_plan_t;
 
 /* Child → parent report over sync_fd. EOF without a report: exec succeeded. */
@@ -202,8 +203,11 @@ void sbx__scratch_remove(char *dir);
  * graceful shutdown sends that to the instance's whole group, supervisor
  * included, and it is the runtime's to handle. */
 #define SBX_SIG_SWEEP (SIGRTMAX)
-/* 1 unless NIMBUS_SANDBOX=no-supervisor (or /proc/self/exe is unusable). */
+/* 1 unless NIMBUS_SANDBOX=no-supervisor (or there is nothing to execute). */
 int sbx__supervise_on(void);
+/* The sealed memfd holding the supervisor's executable (CLOEXEC: the child
+ * runs it with execveat), or -1: then /proc/self/exe. */
+int sbx__supervise_fd(void);
 /* Parent: the argv and environment that start the supervisor (executed as
  * /proc/self/exe) for the function's argv/envp, reporting over sync_fd. Both
  * arrays borrow the function's strings; free with sbx__supervise_free. */
