@@ -422,6 +422,7 @@ lambda_fnconf_t *lambda__conf_from_cfg(json_t *cfg, const char *code_sha)
     if (!c->memory_mb) c->memory_mb = 128;
     if (!c->timeout_s) c->timeout_s = 3;
     if (!c->tmp_mb) c->tmp_mb = 512;
+    c->vpc = json_array_size(json_object_get(json_object_get(cfg, "VpcConfig"), "SubnetIds")) > 0;
     json_t *vars = json_object_get(json_object_get(cfg, "Environment"), "Variables");
     c->env = vars ? json_incref(vars) : json_object();
     json_t *lc = json_object_get(cfg, "LoggingConfig");

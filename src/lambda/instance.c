@@ -371,8 +371,8 @@ void lambda__inst_thaw(lambda_inst_t *inst)
 void lambda__inst_kill(lambda_inst_t *inst)
 {
     if (inst->state == INST_DEAD) return;
-    if (inst->sbx) sbx_kill(inst->sbx);
-    sig(inst, SIGKILL);
+    if (inst->sbx) sbx_kill(inst->sbx);   /* all of it (a plain instance's supervisor must outlive the rest) */
+    else sig(inst, SIGKILL);
     if (inst->frozen) { sig(inst, SIGCONT); inst->frozen = 0; }
 }
 
@@ -832,14 +832,14 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     lambda__pathf(scratch, sizeof scratch, "%s/scratch/%s", lambda__svc.dir, inst->id);
     char name[128];
     snprintf(name, sizeof name, "fn-%s-%.8s", inst->conf->name, inst->id);
-    char nimbus_host[64];
-    snprintf(nimbus_host, sizeof nimbus_host, "127.0.0.1:%d", inst->port);
+    char nimbus_host[96];
+    lambda__inst_nimbus_hosts(inst->port, nimbus_host, sizeof nimbus_host);
     sbx_spec_t spec = {
         .argv = (const char *const *)cmd.argv, .envp = (const char *const *)env.v,
         .code_dir = inst->conf->code_dir, .layers_dir = inst->conf->opt_dir,
         .runtime_dir = lambda__svc.runtime_dir, .runtime_mount = "/var/runtime",
         .scratch_dir = scratch, .memory_mb = inst->conf->memory_mb, .tmp_mb = inst->conf->tmp_mb,
-        .net = SBX_NET_HOST, .nimbus_host = nimbus_host,
+        .net = lambda__inst_net(inst->conf), .nimbus_host = nimbus_host,
         .stdout_fd = outp[1], .stderr_fd = errp[1], .isolate = lambda__svc.isolate, .name = name,
     };
     rc = sbx_spawn(&spec, &inst->sbx);

@@ -35,6 +35,7 @@
 #include "core/ctx.h"
 #include "core/request.h"
 #include "lambda/lambda.h"
+#include "sandbox/sandbox.h"
 #include "store/store.h"
 
 #define LAMBDA_KS_FN    "lambda.fn"
@@ -77,6 +78,7 @@ typedef struct lambda_fnconf {
     char *revision;
     char *role;          /* execution role ARN */
     unsigned memory_mb, timeout_s, tmp_mb;
+    int vpc;             /* VpcConfig with subnets: a network that reaches only nimbus (inst_net.c) */
     json_t *env;         /* object of user variables (owned ref) */
     char *log_group;     /* LoggingConfig.LogGroup: "/aws/lambda/NAME" unless configured */
     int log_json;        /* LoggingConfig.LogFormat JSON (0: Text, the fast path) */
@@ -200,6 +202,7 @@ typedef struct lambda_svc {
     unsigned async_retry_delay_ms;
     int isolate;                 /* -1 until settled (service.c); read only after lambda__runtimes_ready */
     int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
+    int no_network;              /* lambda.no_network: every function reaches only nimbus (default 0) */
     unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
     int proactive;               /* lambda.proactive_init: pre-initialize an environment after a deployment */
     unsigned pace_min;           /* lambda.scale_pacing: pace scale-up from this many working instances (0: never) */
@@ -212,6 +215,13 @@ typedef struct lambda_svc {
 } lambda_svc_t;
 
 extern lambda_svc_t lambda__svc;
+
+/* inst_net.c — the network an instance gets: SBX_NET_NIMBUS_ONLY for a
+ * function with VpcConfig (or with lambda.no_network), else the host's; and
+ * the nimbus addresses ("ip:port[,ip:port]") that stay reachable in it: its
+ * Runtime API and nimbus's endpoint (AWS_ENDPOINT_URL). */
+sbx_net_t lambda__inst_net(const lambda_fnconf_t *c);
+void lambda__inst_nimbus_hosts(int rapi_port, char *out, size_t cap);
 
 /* --- authz.c: condition keys and tags for IAM (core/service.h nb_authz_t) --- */
 extern const nb_authz_t lambda__authz;

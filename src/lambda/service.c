@@ -256,6 +256,13 @@ static void log_ready(void)
     if (s->isolate < 0) s->isolate = sbx_fully_isolated();
     nb_log_info("lambda", "ready: node %s, python %s, isolation %s, idle timeout %u ms, account concurrency %u",
                 s->node, s->python, s->isolate ? "on" : "off", s->idle_timeout_ms, s->account_limit);
+    /* Loudly, once at start-up: what functions are not protected from (issue 5). */
+    const char *w = sbx_startup_warning();
+    if (w) nb_log_warn("sandbox", "%s", w);
+    if (!s->isolate)
+        nb_log_warn("sandbox", "functions run as plain processes (%s): no namespaces, no memory or pids limits, "
+                    "no seccomp; each instance's supervisor still kills all its processes when it ends",
+                    w ? "see the warning above" : "lambda.isolate=0");
 }
 
 static uv_sem_t runtimes_done;
@@ -367,6 +374,7 @@ static int lambda_init(nb_ctx_t *ctx)
     s->async_retry_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.async_retry_delay_ms", 60000);
     s->isolate = nb_config_get(cfg, "lambda.isolate") ? (int)nb_config_get_long(cfg, "lambda.isolate", 1) : -1;
     s->freeze = (int)nb_config_get_long(cfg, "lambda.freeze", 1);
+    s->no_network = (int)nb_config_get_long(cfg, "lambda.no_network", 0);
     s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
     s->proactive = (int)nb_config_get_long(cfg, "lambda.proactive_init", 1);
     long cores = sysconf(_SC_NPROCESSORS_ONLN), pace = nb_config_get_long(cfg, "lambda.scale_pacing", 1);

@@ -69,6 +69,8 @@ struct sbx {
     char *scratch;               /* plain mode: scratch_dir we created, removed at release */
     uid_t uid;                   /* the function's own uid (root mode), else (uid_t)-1 */
     uint64_t reaper_id;          /* held by the watchdog (sbx_reaper.c), or 0 */
+    int supervised;              /* plain: pid is the supervisor (sbx_supervise.c) ... */
+    pid_t rt_pid; int rt_pidfd;  /* ... and this its runtime, or 0 / -1 */
 };
 
 const char *sbx__stage_name(int stage)
@@ -178,7 +180,12 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
     }
     if (syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) != 0)
         for (int i = 3; i < 1024; i++) fcntl(i, F_SETFD, FD_CLOEXEC);
-    execve(p->argv[0], (char *const *)p->argv, (char *const *)p->envp);
+    if (p->supervise) {                          /* the supervisor reports its runtime's start */
+        fcntl(fd, F_SETFD, 0);
+        if (p->supervise_fd >= 0)
+            syscall(SYS_execveat, p->supervise_fd, "", p->argv, p->envp, AT_EMPTY_PATH);
+    }
+    execve(p->supervise ? "/proc/self/exe" : p->argv[0], (char *const *)p->argv, (char *const *)p->envp);
     report_fail(fd, SBX_STAGE_EXEC, errno, 0);
 }
 
@@ -265,6 +272,11 @@ static int await_child(sbx_t *s, int sock, const sbx_plan_t *plan, const char *n
             return -r.err;
         }
         struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+        if (r.type == SBX_REPORT_PID) {            /* plain mode's supervisor: its runtime */
+            s->rt_pid = r.detail;
+            if (c && c->cmsg_type == SCM_RIGHTS && s->rt_pidfd < 0) memcpy(&s->rt_pidfd, CMSG_DATA(c), sizeof(int));
+            continue;
+        }
         if (!c || c->cmsg_type != SCM_RIGHTS) continue;
         int nfd = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
         int fds[SBX_MAX_HOSTS];
@@ -297,7 +309,7 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
 
     sbx_t *s = nb_xcalloc(1, sizeof *s);
     s->uid = (uid_t)-1;
-    s->pidfd = -1;
+    s->pidfd = s->rt_pidfd = -1;
     unsigned long flags = 0;
     if (mode != SBX_MODE_PLAIN) {
         s->isolated = plan.isolate = 1;
@@ -352,6 +364,13 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
         return err;
     }
     plan.sync_fd = sv[1];
+    const char **sup_argv = NULL, **sup_env = NULL;
+    if (mode == SBX_MODE_PLAIN && sbx__supervise_on()) {
+        plan.supervise = s->supervised = 1;
+        plan.supervise_fd = sbx__supervise_fd();
+        plan.argv = sup_argv = sbx__supervise_argv(plan.argv, plan.envp, sv[1], &sup_env);
+        plan.envp = sup_env;
+    }
     pid_t pid;
     if (h->use_vfork) pid = clone_vfork(flags, &plan, h->devnull);
     else if ((pid = clone_ns(flags, h->have_clone3)) == 0) child_main(&plan, h->devnull);
@@ -371,7 +390,9 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     close(sv[0]);
     sbx__plan_free(&plan);
     sbx__scratch_env_free(env_tmp);
+    sbx__supervise_free(sup_argv, sup_env);
     if (err < 0) {
+        if (s->rt_pidfd >= 0) close(s->rt_pidfd);
         for (int i = 0; i < s->nproxy; i++) sbx__proxy_stop(s->proxy[i]);
         sbx__cg_destroy(&s->cg);
         sbx__scratch_remove(s->scratch);
@@ -386,7 +407,7 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
      * frozen by the v2 freezer dies with its init: fatal signals reach v2-frozen
      * tasks, and the kernel kills the namespace when its init exits. */
     if (mode == SBX_MODE_PLAIN || s->cg.frz_v == 1)
-        s->reaper_id = sbx__reaper_add(s->pidfd, pid, s->cg.frz_v == 1 ? s->cg.frz_dir : NULL);
+        s->reaper_id = sbx__reaper_add(s->pidfd, pid, s->cg.frz_v == 1 ? s->cg.frz_dir : NULL, s->supervised);
     *out = s;
     return 0;
 }
@@ -418,9 +439,16 @@ static uint64_t vm_hwm(pid_t pid)
     return l ? strtoull(l + 6, NULL, 10) * 1024 : 0;
 }
 
+/* The instance's main process now: the runtime under plain mode's supervisor. */
+static uint64_t hwm_now(const sbx_t *s)
+{
+    if (!s->supervised) return alive(s) ? vm_hwm(s->pid) : 0;
+    return s->rt_pidfd >= 0 && syscall(SYS_pidfd_send_signal, s->rt_pidfd, 0, NULL, 0) == 0 ? vm_hwm(s->rt_pid) : 0;
+}
+
 static void note_hwm(sbx_t *s)
 {
-    uint64_t v = alive(s) ? vm_hwm(s->pid) : 0;
+    uint64_t v = hwm_now(s);
     if (v > s->hwm) s->hwm = v;
 }
 
@@ -449,6 +477,15 @@ void sbx_kill(sbx_t *s)
 {
     if (!s) return;
     note_hwm(s);
+    if (s->supervised) {
+        /* Not the group: that would take the supervisor before it killed what
+         * left the group. It kills every descendant, then itself (SIGKILL). */
+        if (alive(s) && syscall(SYS_pidfd_send_signal, s->pidfd, SBX_SIG_SWEEP, NULL, 0) == 0)
+            signal_group(s, SIGCONT);            /* a frozen (SIGSTOPped) instance acts on it */
+        else
+            signal_group(s, SIGKILL);
+        return;
+    }
     sbx__cg_kill(&s->cg);
     signal_group(s, SIGKILL);
     if (s->cg.frz_dir == NULL) signal_group(s, SIGCONT);   /* a SIGSTOPped group */
@@ -458,7 +495,7 @@ uint64_t sbx_peak_memory(const sbx_t *s)
 {
     uint64_t v = sbx__cg_peak(&s->cg);
     if (v) return v;
-    uint64_t now = alive(s) ? vm_hwm(s->pid) : 0;
+    uint64_t now = hwm_now(s);
     return now > s->hwm ? now : s->hwm;
 }
 
@@ -476,6 +513,7 @@ void sbx_release(sbx_t *s)
     sbx__reaper_forget(s->reaper_id);
     sbx__cg_destroy(&s->cg);
     if (s->pidfd >= 0) close(s->pidfd);
+    if (s->rt_pidfd >= 0) close(s->rt_pidfd);
     sbx__scratch_remove(s->scratch);
     free(s);
 }

@@ -173,7 +173,11 @@ static void template_build(void)
                  : host.have_clone3 ? "fork-style clone3 into the namespaces" : "fork-style clone into the namespaces",
                  ns ? "each instance's PID namespace dies with its init; a watchdog process kills the "
                       "rest (v1-frozen instances, isolate=0)"
-                    : "a watchdog process kills each instance's process group");
+                    : sbx__supervise_on()
+                      ? "each instance's supervisor (a child subreaper) kills every descendant, setsid'd "
+                        "ones too; a watchdog process wakes it"
+                      : "a watchdog process kills each instance's process group (NIMBUS_SANDBOX=no-supervisor: "
+                        "processes that leave it escape)");
     if (n > 0 && (size_t)n < sizeof report) snprintf(report + n, sizeof report - (size_t)n, "%s", cg_report);
 }
 

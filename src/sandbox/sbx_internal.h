@@ -12,6 +12,7 @@
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -89,6 +90,8 @@ typedef struct sbx_plan {
     const struct sock_fprog *seccomp;
     int cap_last;
     int autogroup; int nice;     /* CPU weight through the session's autogroup */
+    int supervise;               /* plain: exec the supervisor, keeping sync_fd open across it */
+    int supervise_fd;            /* its executable (sealed memfd), or -1: /proc/self/exe */
 } sbx_plan_t;
 
 /* Child → parent report over sync_fd. EOF without a report: exec succeeded. */
@@ -99,6 +102,7 @@ typedef enum {
 typedef struct sbx_report { int type; int stage; int err; int detail; } sbx_report_t;
 #define SBX_REPORT_ERROR 1
 #define SBX_REPORT_LISTENERS 2
+#define SBX_REPORT_PID 3         /* plain mode's supervisor: detail = the runtime's pid */
 const char *sbx__stage_name(int stage);
 
 /* sbx_mount.c — parent: add the operations that build the instance's root.
@@ -191,13 +195,36 @@ char *sbx__scratch_prepare(const char *scratch_dir, const char *const *envp, con
 void sbx__scratch_env_free(const char **env);
 void sbx__scratch_remove(char *dir);
 
+/* sbx_supervise.c — plain mode's per-instance supervisor (a child
+ * subreaper that kills every descendant of the instance when it ends; see
+ * the file's top comment). */
+/* The request "kill every descendant, then yourself" (sbx_kill, the
+ * watchdog, and the supervisor's own PDEATHSIG). Not SIGTERM: nimbus's
+ * graceful shutdown sends that to the instance's whole group, supervisor
+ * included, and it is the runtime's to handle. */
+#define SBX_SIG_SWEEP (SIGRTMAX)
+/* 1 unless NIMBUS_SANDBOX=no-supervisor (or there is nothing to execute). */
+int sbx__supervise_on(void);
+/* The sealed memfd holding the supervisor's executable (CLOEXEC: the child
+ * runs it with execveat), or -1: then /proc/self/exe. */
+int sbx__supervise_fd(void);
+/* Parent: the argv and environment that start the supervisor (executed as
+ * /proc/self/exe) for the function's argv/envp, reporting over sync_fd. Both
+ * arrays borrow the function's strings; free with sbx__supervise_free. */
+const char **sbx__supervise_argv(const char *const *argv, const char *const *envp, int sync_fd,
+                                 const char ***env_out);
+void sbx__supervise_free(const char **argv, const char **envp);
+
 /* sbx_reaper.c — the watchdog process that kills instances' processes when
  * nimbus dies without doing so (see the file's top comment for why and how). */
 /* Hand the instance (a pidfd of its leader: the watchdog keeps a duplicate;
  * its pid; the v1 freezer directory to thaw, or NULL) to the watchdog,
- * starting it first if needed. Returns the id for sbx__reaper_forget, or 0
+ * starting it first if needed; supervised: the leader is plain mode's
+ * supervisor, which the watchdog asks (SBX_SIG_SWEEP, then SIGCONT to the group)
+ * to kill the instance's descendants rather than killing the group, which
+ * would take the supervisor first. Returns the id for sbx__reaper_forget, or 0
  * when it could not (logged). */
-uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir);
+uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir, int supervised);
 /* The instance was released: the watchdog closes its pidfd. id 0: no-op. */
 void sbx__reaper_forget(uint64_t id);
 /* Start the watchdog now rather than at the first sbx__reaper_add: 0 when

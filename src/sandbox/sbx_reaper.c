@@ -22,7 +22,9 @@
  * it when the instance is released (FORGET). The watchdog only reads; when
  * the socket reports EOF (every copy of nimbus's end closed: nimbus is gone)
  * it SIGKILLs every instance it still holds, thaws their v1 freezer groups,
- * and exits.
+ * and exits. A plain instance led by its supervisor (sbx_supervise.c) is
+ * asked instead (SBX_SIG_SWEEP, then SIGCONT): the supervisor kills every
+ * descendant, those that left the group too.
  *
  * Never an unrelated process: the kill goes through the pidfd with
  * PIDFD_SIGNAL_PROCESS_GROUP (Linux 6.9), which signals the process group of
@@ -37,9 +39,9 @@
  * group's number until it is reaped. NIMBUS_SANDBOX=no-pidfd-pgrp takes this
  * path on a new kernel (tests).
  *
- * Limits: a process that leaves the instance's process group (setsid,
- * setpgid) is not a member any more and escapes, as it escapes sbx_kill in
- * plain mode — plain mode contains nothing. If the watchdog itself is killed
+ * Limits: without the supervisor (NIMBUS_SANDBOX=no-supervisor), a process
+ * that leaves the instance's process group (setsid, setpgid) is not a member
+ * any more and escapes. If the watchdog itself is killed
  * (kill -9 of both), the leader still dies of PDEATHSIG and lambda's run
  * files let the next start kill surviving leaders.
  *
@@ -79,7 +81,7 @@
 #define REAPER_ENV "NIMBUS_SBX_REAPER"
 #define REAPER_FD 3
 
-enum { OP_ADD = 1, OP_FORGET = 2 };
+enum { OP_ADD = 1, OP_FORGET = 2, OP_ADD_SUPERVISED = 3 };
 typedef struct {
     uint32_t op;
     int32_t pid;                 /* the leader's pid in nimbus's namespace (old-kernel fallback) */
@@ -117,7 +119,7 @@ int sbx__pgrp_kill(int pidfd, pid_t pid, int sig)
 }
 
 /* ---- the watchdog process ---------------------------------------------------------- */
-typedef struct { uint64_t id; pid_t pid; int pidfd; char *frz; } held_t;
+typedef struct { uint64_t id; pid_t pid; int pidfd; char *frz; int supervised; } held_t;
 
 static void thaw_v1(const char *dir)
 {
@@ -134,6 +136,14 @@ static void thaw_v1(const char *dir)
  * for anything forked in between. */
 static void reap(const held_t *h)
 {
+    /* Plain mode's supervisor kills the instance's descendants, including
+     * those that left its group, then itself (sbx_supervise.c): ask it, and
+     * wake it if the instance is frozen. A group SIGKILL would take it first. */
+    if (h->supervised && syscall(SYS_pidfd_send_signal, h->pidfd, SBX_SIG_SWEEP, NULL, 0) == 0) {
+        sbx__pgrp_kill(h->pidfd, h->pid, SIGCONT);
+        syscall(SYS_pidfd_send_signal, h->pidfd, SIGCONT, NULL, 0);
+        return;
+    }
     sbx__pgrp_kill(h->pidfd, h->pid, SIGKILL);
     syscall(SYS_pidfd_send_signal, h->pidfd, SIGKILL, NULL, 0);
     if (h->frz) thaw_v1(h->frz);
@@ -174,7 +184,7 @@ static void __attribute__((noreturn)) reaper_main(int fd)
         if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
             memcpy(&pidfd, CMSG_DATA(cm), sizeof pidfd);
         if ((size_t)r < sizeof(reaper_msg_t)) { if (pidfd >= 0) close(pidfd); continue; }
-        if (u.m.op == OP_ADD && pidfd >= 0) {
+        if ((u.m.op == OP_ADD || u.m.op == OP_ADD_SUPERVISED) && pidfd >= 0) {
             if (n == cap) {
                 cap = cap ? cap * 2 : 64;
                 held = nb_xrealloc(held, cap * sizeof *held);
@@ -186,7 +196,7 @@ static void __attribute__((noreturn)) reaper_main(int fd)
                 memcpy(frz, u.buf + sizeof(reaper_msg_t), plen);
                 frz[plen] = 0;
             }
-            held[n++] = (held_t){ u.m.id, (pid_t)u.m.pid, pidfd, frz };
+            held[n++] = (held_t){ u.m.id, (pid_t)u.m.pid, pidfd, frz, u.m.op == OP_ADD_SUPERVISED };
             continue;
         }
         if (pidfd >= 0) close(pidfd);
@@ -297,13 +307,13 @@ static int send_locked(const reaper_msg_t *m, const char *path, int pidfd)
     return sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0 ? 0 : -errno;
 }
 
-uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir)
+uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir, int supervised)
 {
     if (pidfd < 0) return 0;
     if (frz_v1_dir && strlen(frz_v1_dir) >= PATH_MAX) frz_v1_dir = NULL;
     pthread_mutex_lock(&lock);
     uint64_t id = next_id++;
-    reaper_msg_t m = { OP_ADD, (int32_t)pid, id };
+    reaper_msg_t m = { supervised ? OP_ADD_SUPERVISED : OP_ADD, (int32_t)pid, id };
     int r = start_locked();
     if (r == 0 && (r = send_locked(&m, frz_v1_dir, pidfd)) < 0 && r != -EAGAIN) {
         /* The watchdog died (someone killed it): start another. The instances

@@ -1142,10 +1142,13 @@ TEST(v1_frozen_instance_dies_with_a_kill9_of_nimbus)
 
 /* The leader exits on its own and is reaped; a background child it left in
  * its group goes at release — signalled through the pidfd, which still
- * names that group although its leader's pid is free for reuse. */
+ * names that group although its leader's pid is free for reuse. Without
+ * plain mode's supervisor, which kills it already when its runtime exits
+ * (test_sandbox_plain.c). */
 TEST(release_of_a_plain_instance_kills_what_its_leader_left)
 {
     setup();
+    setenv("NIMBUS_SANDBOX", "no-supervisor", 1);
     const char *argv[] = { "/bin/sh", "-c", "sleep 300 & echo $!", NULL };
     sbx_spec_t s;
     spec_init(&s, argv);
