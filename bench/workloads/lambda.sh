@@ -44,7 +44,9 @@ bench_lambda() {
 
   echo "== Lambda: without the sandbox (--set lambda.isolate=0)"
   port=$(free_port); ep=http://127.0.0.1:$port
-  nimbus_start "$port" "$RAW/nimbus-lambda-noiso" --set lambda.isolate=0 --set lambda.proactive_init=0
+  # the baseline is a bare process: plain mode's per-instance supervisor (which
+  # keeps escaped descendants contained, docs/SANDBOX.md) is sandbox work too
+  NIMBUS_SANDBOX=no-supervisor nimbus_start "$port" "$RAW/nimbus-lambda-noiso" --set lambda.isolate=0 --set lambda.proactive_init=0
   lambda_cold "nimbus (no sandbox)" "$ep" "$n" native,node
   kill_tree "$NIM_PID"
 
