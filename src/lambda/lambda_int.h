@@ -202,6 +202,7 @@ typedef struct lambda_svc {
     int freeze;                  /* lambda.freeze: stop idle instances (default 1) */
     unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
     int proactive;               /* lambda.proactive_init: pre-initialize an environment after a deployment */
+    int sandbox_pool;            /* lambda.sandbox_pool: pre-isolated blank processes kept ready (sbx_pool_*) */
     unsigned pace_min;           /* lambda.scale_pacing: pace scale-up from this many working instances (0: never) */
     unsigned busy_unreserved;
     unsigned reserved_sum;
@@ -449,6 +450,11 @@ void lambda__inst_thaw(lambda_inst_t *inst);
 void lambda__inst_kill(lambda_inst_t *inst);
 /* Kill instances a previous nimbus left running (kill -9), at start-up. */
 void lambda__inst_reap_orphans(void);
+/* The sandbox's pool of blank processes (src/sandbox/sbx_pool.c): refilled on
+ * the loop, delay_ms from now (a cold start first, then the refill); stop
+ * kills the waiting blanks (shutdown). Loop thread only. */
+void lambda__inst_pool_refill(uint64_t delay_ms);
+void lambda__inst_pool_stop(void);
 /* Waits until DATA/runtime/ is written (service.c); loop thread only. */
 void lambda__runtimes_ready(void);
 /* (Re)start the instance timer: lambda__inst_timer() in ms. */

@@ -18,6 +18,7 @@
 #include "lambda/logfmt.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include "core/startup.h"
 #include "core/util.h"
 #include "sandbox/sandbox.h"
 #include <errno.h>
@@ -843,6 +844,7 @@ void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
 {
     switch (inst->state) {
     case INST_INIT:
+        nb_startup_mark("lambda: first /next of %s", inst->id);
         lambda__inst_disarm(inst);
         inst->init_ms = (double)(nb_now_us() - inst->spawn_us) / 1000.0;
         inst->report_init = !inst->provisioned;
@@ -899,6 +901,7 @@ static char *error_doc(nb_req_t *req, size_t *len)
 
 void lambda__inst_response(lambda_inst_t *inst, nb_req_t *req, const char *id, int is_error)
 {
+    nb_startup_mark("lambda: response of %s", inst->id);
     if (inst->state != INST_BUSY || !inst->inv || strcmp(id, inst->inv->id) != 0) {
         if (strcmp(id, inst->last_id) == 0 || (inst->inv && strcmp(id, inst->inv->id) == 0))
             lambda__rapi_reply(req, 403, "{\"errorMessage\":\"State transition is not allowed\","
