@@ -249,9 +249,11 @@ static sbx_blank_t *blank_start(const sbx_host_t *h)
                       CLONE_VM | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD, b);
     int err = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* Our copies only: the blank has its own descriptor table. What the blank
+     * reads of *b (ncg, cg_fds, keep, child_sock, devnull) is never written
+     * again while it may run. */
     close(sv[1]);
     for (int i = 0; i < b->ncg; i++) close(b->cg_fds[i]);
-    b->ncg = 0;
     if (pid < 0) {
         nb_log_warn("sandbox", "pool: clone: %s", strerror(err));
         goto fail_closed;
