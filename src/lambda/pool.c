@@ -844,7 +844,16 @@ void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
 {
     switch (inst->state) {
     case INST_INIT:
-        nb_startup_mark("lambda: first /next of %s", inst->id);
+        if (nb_startup_tracing()) {   /* the instance's own time on a CPU and waiting for one */
+            char path[64], buf[128] = "";
+            snprintf(path, sizeof path, "/proc/%d/schedstat", (int)inst->pid);
+            FILE *f = fopen(path, "r");
+            if (f) { if (!fgets(buf, sizeof buf, f)) buf[0] = 0; fclose(f); }
+            unsigned long long run = 0, wait = 0;
+            if (sscanf(buf, "%llu %llu", &run, &wait) != 2) run = wait = 0;
+            nb_startup_mark("lambda: first /next of %s (instance ran %.3f, waited %.3f ms)", inst->id,
+                            (double)run / 1e6, (double)wait / 1e6);
+        }
         lambda__inst_disarm(inst);
         inst->init_ms = (double)(nb_now_us() - inst->spawn_us) / 1000.0;
         inst->report_init = !inst->provisioned;

@@ -360,10 +360,12 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
             plan.autogroup = sbx__cg_autogroup();
             plan.nice = sbx__autogroup_nice(spec->memory_mb ? spec->memory_mb : 128);
             /* A pooled blank (sbx_pool.c) is already in its namespaces and cgroups. */
-            if (!plan.netns && !plan.autogroup && (blank = sbx__pool_take()) != NULL)
+            if (!plan.netns && !plan.autogroup && (blank = sbx__pool_take()) != NULL) {
+                nb_startup_mark("sbx %s: uid, blank taken", name);
                 sbx__cg_limit(sbx__pool_cg(blank), spec->memory_mb ? spec->memory_mb : 128,
                               spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS);
-            else
+                nb_startup_mark("sbx %s: limits written", name);
+            } else
                 plan.ncg = sbx__cg_create(&s->cg, name, spec->memory_mb ? spec->memory_mb : 128,
                                           spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS,
                                           plan.cg_fds, SBX_MAX_HIER);
@@ -372,6 +374,7 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     }
     pid_t pid;
     if (blank) {
+        nb_startup_mark("sbx %s: mount plan", name);
         uint64_t t0 = nb_now_us();
         int r = sbx__pool_handoff(blank, &plan, name);
         if (r == 0) {
