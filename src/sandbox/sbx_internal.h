@@ -50,7 +50,7 @@ const sbx_host_t *sbx__host_template(void);
  * hierarchy), "fork" (fork-style clone3 instead of the vfork-style clone),
  * "cpu-autogroup" (CPU weight through the session's autogroup nice instead of
  * a cpu cgroup: cheaper, but not hierarchical),
- * "no-userns" (unprivileged: plain processes even where user namespaces work). For troubleshooting, and for tests of the fallback paths. */
+ * "no-userns" (unprivileged: plain processes even where user namespaces work), "no-pool" (no blank processes, sbx_pool.c). For troubleshooting, and for tests of the fallback paths. */
 int sbx__option(const char *name);
 
 /* ---- the child's mount operations (sbx_mount.c) --------------------------- */
