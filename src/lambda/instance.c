@@ -765,7 +765,8 @@ void lambda__inst_pool_refill(uint64_t delay_ms)
         uv_unref((uv_handle_t *)&pool_timer);
         pool_timer_on = 1;
     }
-    if (!uv_is_active((uv_handle_t *)&pool_timer)) uv_timer_start(&pool_timer, on_pool_timer, delay_ms, 0);
+    if (!uv_is_active((uv_handle_t *)&pool_timer) || uv_timer_get_due_in(&pool_timer) > delay_ms)
+        uv_timer_start(&pool_timer, on_pool_timer, delay_ms, 0);
 }
 
 void lambda__inst_pool_stop(void)
@@ -878,7 +879,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     nb_startup_mark("lambda: listener, argv, pipes, credentials, env");
     rc = sbx_spawn(&spec, &inst->sbx);
     nb_startup_mark("lambda: sbx_spawn returned");
-    lambda__inst_pool_refill(30);   /* after this cold start has had the CPU */
+    lambda__inst_pool_refill(500);  /* at the latest; sooner once it is initialized (pool.c) */
     if (rc == 0) {
         inst->pid = sbx_pid(inst->sbx);
     } else if (rc == -ENOSYS) {

@@ -451,8 +451,10 @@ void lambda__inst_kill(lambda_inst_t *inst);
 /* Kill instances a previous nimbus left running (kill -9), at start-up. */
 void lambda__inst_reap_orphans(void);
 /* The sandbox's pool of blank processes (src/sandbox/sbx_pool.c): refilled on
- * the loop, delay_ms from now (a cold start first, then the refill); stop
- * kills the waiting blanks (shutdown). Loop thread only. */
+ * the loop within delay_ms (an earlier request wins) — when an instance is
+ * initialized (its first /next), or at the latest 500 ms after a spawn, so a
+ * refill never competes with the cold start it follows; stop kills the waiting
+ * blanks (shutdown). Loop thread only. */
 void lambda__inst_pool_refill(uint64_t delay_ms);
 void lambda__inst_pool_stop(void);
 /* Waits until DATA/runtime/ is written (service.c); loop thread only. */

@@ -855,6 +855,7 @@ void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
                             (double)run / 1e6, (double)wait / 1e6);
         }
         lambda__inst_disarm(inst);
+        lambda__inst_pool_refill(0);   /* its cold start is over: the sandbox's blanks, off its path */
         inst->init_ms = (double)(nb_now_us() - inst->spawn_us) / 1000.0;
         inst->report_init = !inst->provisioned;
         ewma(&inst->pool->cold_us, inst->init_ms * 1000.0, 0.25);

@@ -230,12 +230,11 @@ static sbx_blank_t *blank_start(const sbx_host_t *h)
     b->pidfd = b->sock = -1;
     b->devnull = h->devnull;
     int sv[2] = { -1, -1 };
+    /* A cpu-only v1 hierarchy stays joined after exec, as for any instance
+     * (cg.cpu_late, sbx__cg_join_cpu_later): the instance's first milliseconds
+     * run at nimbus's weight either way, so a pooled start is scheduled as an
+     * ordinary one is. */
     b->ncg = sbx__cg_create(&b->cg, "pool", 0, 0, b->cg_fds, SBX_MAX_HIER);
-    if (b->cg.cpu_late) {              /* a blank joins the cpu group too: it has the time */
-        if (b->ncg < SBX_MAX_HIER) b->cg_fds[b->ncg++] = b->cg.cpu_fd;
-        else close(b->cg.cpu_fd);
-        b->cg.cpu_late = 0;
-    }
     b->stack = mmap(NULL, BLANK_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (b->stack == MAP_FAILED) b->stack = NULL;
     if (!b->stack || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) goto fail;
