@@ -153,12 +153,17 @@ static void child_mark(const sbx_plan_t *p, int i)
     if (p->trace_us) p->trace_us[i] = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* The steps that depend on the function: root, network, hostname, stdio,
- * cwd, rlimits, signals, credentials, seccomp, exec. A pooled instance
- * (sbx_pool.c) runs only these, with fd_out/fd_err received at hand-off. */
-void __attribute__((noreturn)) sbx__child_late(const sbx_plan_t *p, int devnull)
+static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnull)
 {
     int fd = p->sync_fd, r, detail = 0;
+    child_mark(p, 0);
+    if (p->userns && (r = sbx__userns_map(p->outer_uid, p->outer_gid)) < 0)
+        report_fail(fd, SBX_STAGE_USERNS, r, 0);
+    if ((r = reset_sched_policy()) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 5);
+    setsid();
+    if (p->autogroup) sbx__autogroup_apply(p->nice);   /* best effort: a weight, not a limit */
+    for (int i = 0; i < p->ncg; i++)
+        if (write(p->cg_fds[i], "0", 1) != 1) report_fail(fd, SBX_STAGE_CGROUP, errno, i);
     child_mark(p, 1);
     if (p->isolate) {
         if ((r = sbx__mount_apply(p, &detail)) < 0) report_fail(fd, SBX_STAGE_MOUNT, r, detail);
@@ -195,19 +200,9 @@ void __attribute__((noreturn)) sbx__child_late(const sbx_plan_t *p, int devnull)
     report_fail(fd, SBX_STAGE_EXEC, errno, 0);
 }
 
-static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnull)
-{
-    int fd = p->sync_fd, r;
-    child_mark(p, 0);
-    if (p->userns && (r = sbx__userns_map(p->outer_uid, p->outer_gid)) < 0)
-        report_fail(fd, SBX_STAGE_USERNS, r, 0);
-    if ((r = reset_sched_policy()) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 5);
-    setsid();
-    if (p->autogroup) sbx__autogroup_apply(p->nice);   /* best effort: a weight, not a limit */
-    for (int i = 0; i < p->ncg; i++)
-        if (write(p->cg_fds[i], "0", 1) != 1) report_fail(fd, SBX_STAGE_CGROUP, errno, i);
-    sbx__child_late(p, devnull);
-}
+/* A pooled blank after its hand-off (sbx_pool.c): the same sequence with no
+ * cgroup to join (ncg 0); its sched reset and setsid are no-ops by then. */
+void sbx__child_late(const sbx_plan_t *p, int devnull) { child_main(p, devnull); }
 
 /* fork-like clone into new namespaces: the child returns 0 on a copy of our stack. */
 static pid_t clone_ns(unsigned long flags, int use_clone3)
