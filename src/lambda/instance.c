@@ -23,6 +23,7 @@
 #include "core/alloc.h"
 #include "core/http_server.h"
 #include "core/log.h"
+#include "core/startup.h"
 #include "core/util.h"
 #include "sandbox/sandbox.h"
 #include <dirent.h>
@@ -746,9 +747,42 @@ static int watch(lambda_inst_t *inst, uv_loop_t *loop)
     return 0;
 }
 
+/* ---- the sandbox's blank pool ------------------------------------------------- */
+static uv_timer_t pool_timer;
+static int pool_timer_on;
+
+static void on_pool_timer(uv_timer_t *t)
+{
+    (void)t;
+    if (lambda__svc.started) sbx_pool_fill();
+}
+
+void lambda__inst_pool_refill(uint64_t delay_ms)
+{
+    if (!lambda__svc.isolate || lambda__svc.sandbox_pool <= 0) return;
+    if (!pool_timer_on) {
+        uv_timer_init(lambda__svc.ctx->loop, &pool_timer);
+        uv_unref((uv_handle_t *)&pool_timer);
+        pool_timer_on = 1;
+    }
+    if (!uv_is_active((uv_handle_t *)&pool_timer) || uv_timer_get_due_in(&pool_timer) > delay_ms)
+        uv_timer_start(&pool_timer, on_pool_timer, delay_ms, 0);
+}
+
+void lambda__inst_pool_stop(void)
+{
+    if (pool_timer_on) {
+        uv_timer_stop(&pool_timer);
+        uv_close((uv_handle_t *)&pool_timer, NULL);
+        pool_timer_on = 0;
+    }
+    sbx_pool_drain();
+}
+
 lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err)
 {
     *err = NULL;
+    nb_startup_mark("lambda: spawn of %s", pool->conf->name);
     lambda__runtimes_ready();
     if (!room()) {
         nb_log_debug("lambda", "no descriptors to spare for an environment of %s", pool->conf->name);
@@ -842,7 +876,10 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
         .net = lambda__inst_net(inst->conf), .nimbus_host = nimbus_host,
         .stdout_fd = outp[1], .stderr_fd = errp[1], .isolate = lambda__svc.isolate, .name = name,
     };
+    nb_startup_mark("lambda: listener, argv, pipes, credentials, env");
     rc = sbx_spawn(&spec, &inst->sbx);
+    nb_startup_mark("lambda: sbx_spawn returned");
+    lambda__inst_pool_refill(500);  /* at the latest; sooner once it is initialized (pool.c) */
     if (rc == 0) {
         inst->pid = sbx_pid(inst->sbx);
     } else if (rc == -ENOSYS) {
@@ -878,6 +915,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     emit_init_start(inst);
     /* Init may take 10 s; a cold invocation's own timeout follows. */
     lambda__inst_arm(inst, 10000 + (uint64_t)inst->conf->timeout_s * 1000);
+    nb_startup_mark("lambda: watched, armed");
     nb_log_debug("lambda", "instance %s of %s:%s started, pid %d, runtime API port %d", inst->id,
                  inst->conf->name, inst->conf->version, (int)inst->pid, inst->port);
     return inst;

@@ -5,6 +5,7 @@
 #include "core/alloc.h"
 #include "core/json_fast.h"
 #include "core/log.h"
+#include "core/startup.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +222,7 @@ nb_err_t lambda_invoke_event(nb_ctx_t *ctx, const char *function_name_or_arn, co
 
 static void on_invoked(void *arg, const lambda_result_t *r)
 {
+    nb_startup_mark("lambda: invoke answered");
     nb_req_t *req = arg;
     if (r->error != NB_OK) {
         if (r->throttle_reason)
@@ -260,6 +262,7 @@ static json_t *payload_json(const char *body, size_t len, json_error_t *e)
 
 void lambda__op_invoke(nb_req_t *req)
 {
+    nb_startup_mark("lambda: invoke request in");
     char name[LAMBDA_NAME_MAX + 1], qual[130];
     if (lambda__req_fn(req, name, qual)) return;
     const char *type = nb_req_header(req, "X-Amz-Invocation-Type");

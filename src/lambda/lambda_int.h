@@ -205,6 +205,7 @@ typedef struct lambda_svc {
     int no_network;              /* lambda.no_network: every function reaches only nimbus (default 0) */
     unsigned freeze_delay_ms;    /* lambda.freeze_delay_ms: idle this long before freezing */
     int proactive;               /* lambda.proactive_init: pre-initialize an environment after a deployment */
+    int sandbox_pool;            /* lambda.sandbox_pool: pre-isolated blank processes kept ready (sbx_pool_*) */
     unsigned pace_min;           /* lambda.scale_pacing: pace scale-up from this many working instances (0: never) */
     unsigned busy_unreserved;
     unsigned reserved_sum;
@@ -459,6 +460,13 @@ void lambda__inst_thaw(lambda_inst_t *inst);
 void lambda__inst_kill(lambda_inst_t *inst);
 /* Kill instances a previous nimbus left running (kill -9), at start-up. */
 void lambda__inst_reap_orphans(void);
+/* The sandbox's pool of blank processes (src/sandbox/sbx_pool.c): refilled on
+ * the loop within delay_ms (an earlier request wins) — when an instance is
+ * initialized (its first /next), or at the latest 500 ms after a spawn, so a
+ * refill never competes with the cold start it follows; stop kills the waiting
+ * blanks (shutdown). Loop thread only. */
+void lambda__inst_pool_refill(uint64_t delay_ms);
+void lambda__inst_pool_stop(void);
 /* Waits until DATA/runtime/ is written (service.c); loop thread only. */
 void lambda__runtimes_ready(void);
 /* (Re)start the instance timer: lambda__inst_timer() in ms. */

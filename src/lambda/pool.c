@@ -18,6 +18,7 @@
 #include "lambda/logfmt.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include "core/startup.h"
 #include "core/util.h"
 #include "sandbox/sandbox.h"
 #include <errno.h>
@@ -843,7 +844,18 @@ void lambda__inst_next(lambda_inst_t *inst, nb_req_t *req)
 {
     switch (inst->state) {
     case INST_INIT:
+        if (nb_startup_tracing()) {   /* the instance's own time on a CPU and waiting for one */
+            char path[64], buf[128] = "";
+            snprintf(path, sizeof path, "/proc/%d/schedstat", (int)inst->pid);
+            FILE *f = fopen(path, "r");
+            if (f) { if (!fgets(buf, sizeof buf, f)) buf[0] = 0; fclose(f); }
+            unsigned long long run = 0, wait = 0;
+            if (sscanf(buf, "%llu %llu", &run, &wait) != 2) run = wait = 0;
+            nb_startup_mark("lambda: first /next of %s (instance ran %.3f, waited %.3f ms)", inst->id,
+                            (double)run / 1e6, (double)wait / 1e6);
+        }
         lambda__inst_disarm(inst);
+        lambda__inst_pool_refill(0);   /* its cold start is over: the sandbox's blanks, off its path */
         inst->init_ms = (double)(nb_now_us() - inst->spawn_us) / 1000.0;
         inst->report_init = !inst->provisioned;
         ewma(&inst->pool->cold_us, inst->init_ms * 1000.0, 0.25);
@@ -899,6 +911,7 @@ static char *error_doc(nb_req_t *req, size_t *len)
 
 void lambda__inst_response(lambda_inst_t *inst, nb_req_t *req, const char *id, int is_error)
 {
+    nb_startup_mark("lambda: response of %s", inst->id);
     if (inst->state != INST_BUSY || !inst->inv || strcmp(id, inst->inv->id) != 0) {
         if (strcmp(id, inst->last_id) == 0 || (inst->inv && strcmp(id, inst->inv->id) == 0))
             lambda__rapi_reply(req, 403, "{\"errorMessage\":\"State transition is not allowed\","

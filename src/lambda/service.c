@@ -296,6 +296,7 @@ static void runtimes_after(uv_work_t *w, int status)
 {
     (void)status;
     free(w);
+    lambda__inst_pool_refill(0);   /* isolation is settled: the sandbox's blanks */
 }
 
 void lambda__runtimes_ready(void)
@@ -377,6 +378,8 @@ static int lambda_init(nb_ctx_t *ctx)
     s->no_network = (int)nb_config_get_long(cfg, "lambda.no_network", 0);
     s->freeze_delay_ms = (unsigned)nb_config_get_long(cfg, "lambda.freeze_delay_ms", 20);
     s->proactive = (int)nb_config_get_long(cfg, "lambda.proactive_init", 1);
+    s->sandbox_pool = (int)nb_config_get_long(cfg, "lambda.sandbox_pool", 2);
+    sbx_pool_set_size(s->sandbox_pool);
     long cores = sysconf(_SC_NPROCESSORS_ONLN), pace = nb_config_get_long(cfg, "lambda.scale_pacing", 1);
     s->pace_min = pace <= 0 ? 0 : pace > 1 ? (unsigned)pace : (unsigned)(cores > 0 ? cores : 1);
     nb_startup_mark("lambda: directories, settings");
@@ -404,6 +407,7 @@ static void lambda_stop(nb_ctx_t *ctx)
     lambda__runtimes_ready();
     lambda__async_stop();
     lambda__pool_stop_all();
+    lambda__inst_pool_stop();
     lambda__logs_stop();
 }
 

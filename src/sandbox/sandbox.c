@@ -27,6 +27,9 @@
 #include "sandbox/sbx_internal.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include "core/startup.h"
+#include "core/util.h"
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -144,9 +147,18 @@ static int reset_sched_policy(void)
     return syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp) == 0 ? 0 : -errno;
 }
 
+/* A step time for NIMBUS_STARTUP_TRACE (vDSO clock: no system call, no lock). */
+static void child_mark(const sbx_plan_t *p, int i)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (p->trace_us) p->trace_us[i] = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnull)
 {
     int fd = p->sync_fd, r, detail = 0;
+    child_mark(p, 0);
     if (p->userns && (r = sbx__userns_map(p->outer_uid, p->outer_gid)) < 0)
         report_fail(fd, SBX_STAGE_USERNS, r, 0);
     if ((r = reset_sched_policy()) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 5);
@@ -154,6 +166,7 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
     if (p->autogroup) sbx__autogroup_apply(p->nice);   /* best effort: a weight, not a limit */
     for (int i = 0; i < p->ncg; i++)
         if (write(p->cg_fds[i], "0", 1) != 1) report_fail(fd, SBX_STAGE_CGROUP, errno, i);
+    child_mark(p, 1);
     if (p->isolate) {
         if ((r = sbx__mount_apply(p, &detail)) < 0) report_fail(fd, SBX_STAGE_MOUNT, r, detail);
         if (p->netns) {
@@ -163,6 +176,7 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
         }
         if (sethostname("nimbus", 6) != 0) report_fail(fd, SBX_STAGE_SETUP, errno, 1);
     }
+    child_mark(p, 2);
     if ((r = setup_stdio(p, devnull)) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 3);
     if (p->cwd && chdir(p->cwd) != 0) report_fail(fd, SBX_STAGE_SETUP, errno, 4);
     /* Only now, with no descriptor left to allocate: the child still holds
@@ -172,14 +186,18 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
     if ((r = sbx__rlimits_apply()) < 0) report_fail(fd, SBX_STAGE_SETUP, r, 2);
     reset_signals();
     umask(022);
+    child_mark(p, 3);
     if (p->isolate) {
         if ((r = sbx__caps_drop(p)) < 0) report_fail(fd, SBX_STAGE_CREDS, r, 0);
+        child_mark(p, 4);
         if ((r = sbx__seccomp_apply(p->seccomp)) < 0) report_fail(fd, SBX_STAGE_SECCOMP, r, 0);
     } else {
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);   /* dies with nimbus (isolated: in caps_drop) */
+        child_mark(p, 4);
     }
     if (syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) != 0)
         for (int i = 3; i < 1024; i++) fcntl(i, F_SETFD, FD_CLOEXEC);
+    child_mark(p, 5);
     if (p->supervise) {                          /* the supervisor reports its runtime's start */
         fcntl(fd, F_SETFD, 0);
         if (p->supervise_fd >= 0)
@@ -188,6 +206,10 @@ static void __attribute__((noreturn)) child_main(const sbx_plan_t *p, int devnul
     execve(p->supervise ? "/proc/self/exe" : p->argv[0], (char *const *)p->argv, (char *const *)p->envp);
     report_fail(fd, SBX_STAGE_EXEC, errno, 0);
 }
+
+/* A pooled blank after its hand-off (sbx_pool.c): the same sequence with no
+ * cgroup to join (ncg 0); its sched reset and setsid are no-ops by then. */
+void sbx__child_late(const sbx_plan_t *p, int devnull) { child_main(p, devnull); }
 
 /* fork-like clone into new namespaces: the child returns 0 on a copy of our stack. */
 static pid_t clone_ns(unsigned long flags, int use_clone3)
@@ -307,6 +329,10 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     plan.cap_last = h->cap_last;
     plan.cwd = spec->code_dir;
 
+    uint64_t trace[6] = { 0, 0, 0, 0, 0, 0 };
+    if (nb_startup_tracing()) plan.trace_us = trace;
+    sbx_blank_t *blank = NULL;
+
     sbx_t *s = nb_xcalloc(1, sizeof *s);
     s->uid = (uid_t)-1;
     s->pidfd = s->rt_pidfd = -1;
@@ -340,11 +366,43 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
             make_traversable(spec->runtime_dir);
             plan.autogroup = sbx__cg_autogroup();
             plan.nice = sbx__autogroup_nice(spec->memory_mb ? spec->memory_mb : 128);
-            plan.ncg = sbx__cg_create(&s->cg, name, spec->memory_mb ? spec->memory_mb : 128,
-                                      spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS,
-                                      plan.cg_fds, SBX_MAX_HIER);
+            /* A pooled blank (sbx_pool.c) is already in its namespaces and cgroups. */
+            if (!plan.netns && !plan.autogroup && (blank = sbx__pool_take()) != NULL) {
+                nb_startup_mark("sbx %s: uid, blank taken", name);
+                sbx__cg_limit(sbx__pool_cg(blank), spec->memory_mb ? spec->memory_mb : 128,
+                              spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS);
+                nb_startup_mark("sbx %s: limits written", name);
+            } else
+                plan.ncg = sbx__cg_create(&s->cg, name, spec->memory_mb ? spec->memory_mb : 128,
+                                          spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS,
+                                          plan.cg_fds, SBX_MAX_HIER);
         }
         sbx__mount_plan(&plan, spec, plan.userns);
+    }
+    pid_t pid;
+    if (blank) {
+        nb_startup_mark("sbx %s: mount plan", name);
+        uint64_t t0 = nb_now_us();
+        int r = sbx__pool_handoff(blank, &plan, name);
+        if (r == 0) {
+            pid = sbx__pool_consume(blank, &s->cg);
+            if (nb_startup_tracing() && trace[5])
+                nb_startup_mark("sbx %s: pooled, exec'd; child: hand-off %.3f, root %.3f, stdio+rlimits+signals %.3f, "
+                                "caps %.3f, seccomp %.3f, execve→EOF %.3f ms", name,
+                                (double)(trace[1] - t0) / 1000.0, (double)(trace[2] - trace[1]) / 1000.0,
+                                (double)(trace[3] - trace[2]) / 1000.0, (double)(trace[4] - trace[3]) / 1000.0,
+                                (double)(trace[5] - trace[4]) / 1000.0, (double)(nb_now_us() - trace[5]) / 1000.0);
+            sbx__plan_free(&plan);
+            goto started;
+        }
+        sbx__pool_discard(blank);
+        if (r != -EAGAIN) {
+            sbx__plan_free(&plan);
+            free(s);
+            return r;
+        }
+        plan.ncg = sbx__cg_create(&s->cg, name, spec->memory_mb ? spec->memory_mb : 128,
+                                  spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS, plan.cg_fds, SBX_MAX_HIER);
     }
     const char **env_tmp = NULL;
     if (mode == SBX_MODE_PLAIN) {
@@ -371,7 +429,8 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
         plan.argv = sup_argv = sbx__supervise_argv(plan.argv, plan.envp, sv[1], &sup_env);
         plan.envp = sup_env;
     }
-    pid_t pid;
+    nb_startup_mark("sbx %s: plan, cgroups made, socket", name);
+    uint64_t clone_us = nb_now_us();
     if (h->use_vfork) pid = clone_vfork(flags, &plan, h->devnull);
     else if ((pid = clone_ns(flags, h->have_clone3)) == 0) child_main(&plan, h->devnull);
     int err = pid < 0 ? -errno : 0;
@@ -380,6 +439,15 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     if (pid > 0) {
         s->pid = pid;
         err = await_child(s, sv[0], &plan, name);
+        if (nb_startup_tracing() && h->use_vfork && trace[5]) {
+            const uint64_t *t = trace;
+            nb_startup_mark("sbx %s: exec'd; child: clone %.3f, setsid+cgroup joins %.3f, root %.3f, "
+                            "stdio+rlimits+signals %.3f, caps %.3f, seccomp %.3f, execve→EOF %.3f ms", name,
+                            (double)(t[0] - clone_us) / 1000.0, (double)(t[1] - t[0]) / 1000.0,
+                            (double)(t[2] - t[1]) / 1000.0, (double)(t[3] - t[2]) / 1000.0,
+                            (double)(t[4] - t[3]) / 1000.0, (double)(t[5] - t[4]) / 1000.0,
+                            (double)(nb_now_us() - t[5]) / 1000.0);
+        }
         if (err < 0) {
             kill(pid, SIGKILL);
             while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
@@ -399,6 +467,8 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
         free(s);
         return err;
     }
+started:
+    s->pid = pid;
     s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     sbx__cg_join_cpu_later(&s->cg, pid, s->pidfd);
     /* What does not die with nimbus by itself goes to the watchdog: a plain

@@ -70,6 +70,18 @@ int sbx_oom_killed(const sbx_t *s);
  * it back from the watchdog that kills it if nimbus dies. Frees s. */
 void sbx_release(sbx_t *s);
 
+/* The pool of pre-isolated blank instances (root mode; src/sandbox/sbx_pool.c):
+ * a cold start takes one and runs only the function's own steps. Bounded by
+ * sbx_pool_set_size (default 0: off). sbx_pool_fill starts blanks up to the
+ * size — non-blocking (a clone and a few mkdirs each) — and only the thread
+ * that fills (the loop thread, which must outlive them) takes blanks; spawns
+ * from other threads go the ordinary way. sbx_pool_drain kills and removes every
+ * waiting blank (shutdown). NIMBUS_SANDBOX=no-pool turns it off. */
+void sbx_pool_set_size(int n);
+int sbx_pool_fill(void);        /* number of blanks started */
+int sbx_pool_count(void);       /* blanks waiting */
+void sbx_pool_drain(void);
+
 /* What isolation is available here, one line per feature ("mount namespace: on"
  * / "cgroup memory: off (reason)"), for `nimbus doctor` and the start-up warning.
  * Returns a static string. */

@@ -465,6 +465,11 @@ void sbx__cg_set_limits(sbx_cg_t *cg, const char *mem, const char *pids, const c
     }
 }
 
+void sbx__cg_limit(sbx_cg_t *cg, unsigned memory_mb, unsigned pids_max)
+{
+    sbx__cg_set_limits(cg, cg->mem_dir, cg->pids_dir, cg->cpu_dir, memory_mb, pids_max);
+}
+
 int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned pids_max,
                    int *fds, int maxfds)
 {
@@ -486,7 +491,9 @@ int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned 
     cg->mem_dir = d[C_MEM];
     cg->frz_dir = d[C_FRZ];
     cg->procs_dir = d[C_PIDS] ? d[C_PIDS] : cg->ndir ? cg->dir[0] : NULL;
-    sbx__cg_set_limits(cg, d[C_MEM], d[C_PIDS], d[C_CPU], memory_mb, pids_max);
+    cg->pids_dir = d[C_PIDS];
+    cg->cpu_dir = d[C_CPU];
+    if (memory_mb) sbx__cg_set_limits(cg, d[C_MEM], d[C_PIDS], d[C_CPU], memory_mb, pids_max);
 
     /* A hierarchy that carries only the cpu controller (v1) is joined after
      * exec, by a thread: it is the slowest join (0.2 to over 10 ms on a busy

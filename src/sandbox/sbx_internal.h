@@ -51,7 +51,7 @@ const sbx_host_t *sbx__host_template(void);
  * hierarchy), "fork" (fork-style clone3 instead of the vfork-style clone),
  * "cpu-autogroup" (CPU weight through the session's autogroup nice instead of
  * a cpu cgroup: cheaper, but not hierarchical),
- * "no-userns" (unprivileged: plain processes even where user namespaces work). For troubleshooting, and for tests of the fallback paths. */
+ * "no-userns" (unprivileged: plain processes even where user namespaces work), "no-pool" (no blank processes, sbx_pool.c). For troubleshooting, and for tests of the fallback paths. */
 int sbx__option(const char *name);
 
 /* ---- the child's mount operations (sbx_mount.c) --------------------------- */
@@ -92,6 +92,7 @@ typedef struct sbx_plan {
     int autogroup; int nice;     /* CPU weight through the session's autogroup */
     int supervise;               /* plain: exec the supervisor, keeping sync_fd open across it */
     int supervise_fd;            /* its executable (sealed memfd), or -1: /proc/self/exe */
+    uint64_t *trace_us;          /* [6] child's step times (shared memory), NIMBUS_STARTUP_TRACE, or NULL */
 } sbx_plan_t;
 
 /* Child → parent report over sync_fd. EOF without a report: exec succeeded. */
@@ -104,6 +105,11 @@ typedef struct sbx_report { int type; int stage; int err; int detail; } sbx_repo
 #define SBX_REPORT_LISTENERS 2
 #define SBX_REPORT_PID 3         /* plain mode's supervisor: detail = the runtime's pid */
 const char *sbx__stage_name(int stage);
+/* The child's function-specific steps, from the root to execve (sandbox.c);
+ * a pooled blank runs them after its hand-off. */
+void __attribute__((noreturn)) sbx__child_late(const sbx_plan_t *p, int devnull);
+
+
 
 /* sbx_mount.c — parent: add the operations that build the instance's root.
  * Strings are copied; sbx__plan_free releases them. */
@@ -139,6 +145,7 @@ typedef struct sbx_cg {
     char *dir[SBX_MAX_HIER]; int ndir;   /* every instance directory, one per hierarchy */
     int mem_v, pids_v, cpu_v, frz_v;     /* 0 none, 1 v1, 2 v2 for each controller */
     const char *mem_dir, *frz_dir, *v2_dir, *procs_dir; /* pointers into dir[] */
+    const char *pids_dir, *cpu_dir;      /* pointers into dir[] (sbx__cg_limit) */
     int cpu_late; int cpu_fd;            /* a cpu-only hierarchy joined after exec (see sbx_cgroup.c) */
     int cpu_thread_on; pthread_t cpu_thread;
 } sbx_cg_t;
@@ -160,6 +167,8 @@ int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned 
  * is testable on hosts whose memory controller is on v1 (test_sandbox.c). */
 void sbx__cg_set_limits(sbx_cg_t *cg, const char *mem, const char *pids, const char *cpu,
                         unsigned memory_mb, unsigned pids_max);
+/* The limits of a group made with memory_mb 0 (none written: a pooled blank's, sbx_pool.c). */
+void sbx__cg_limit(sbx_cg_t *cg, unsigned memory_mb, unsigned pids_max);
 /* Move pid into the cpu-only hierarchy off the spawn's critical path (a
  * thread; joined by sbx__cg_destroy). No-op unless cg->cpu_late. */
 void sbx__cg_join_cpu_later(sbx_cg_t *cg, pid_t pid, int pidfd);
@@ -251,5 +260,17 @@ int sbx__net_child(const sbx_plan_t *p, int *listeners);
 typedef struct sbx_proxy sbx_proxy_t;
 sbx_proxy_t *sbx__proxy_start(int listen_fd, const struct sockaddr_in *target);
 void sbx__proxy_stop(sbx_proxy_t *px);
+
+/* sbx_pool.c — pre-isolated blanks (see there). take: the calling thread's
+ * next waiting blank, or NULL; handoff: 0 once it exec'd, -EAGAIN if the blank
+ * was unusable (discard it and spawn the ordinary way), else the child's
+ * -errno; consume: after a successful hand-off, its pid, and its cgroups
+ * moved into cg_out; discard: kill, reap, remove. */
+typedef struct sbx_blank sbx_blank_t;
+sbx_blank_t *sbx__pool_take(void);
+sbx_cg_t *sbx__pool_cg(sbx_blank_t *b);
+int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name);
+pid_t sbx__pool_consume(sbx_blank_t *b, sbx_cg_t *cg_out);
+void sbx__pool_discard(sbx_blank_t *b);
 
 #endif

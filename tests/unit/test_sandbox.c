@@ -867,6 +867,160 @@ TEST(fork_style_spawn_is_equivalent)
     ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
 }
 
+/* ---- the pool of pre-isolated blanks (sbx_pool.c) ----------------------------- */
+/* Children of this process that are blanks (still nimbus's image, not exec'd). */
+static int blank_children(pid_t *out, int cap)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)syscall(SYS_gettid));
+    int fd = open(path, O_RDONLY), n = 0;
+    if (fd < 0) return 0;
+    ssize_t r = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[r > 0 ? r : 0] = 0;
+    char self[512], exe[512];
+    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[sl > 0 ? sl : 0] = 0;
+    for (char *p = buf, *end; *p; p = end) {
+        long pid = strtol(p, &end, 10);
+        if (end == p) break;
+        snprintf(path, sizeof path, "/proc/%ld/exe", pid);
+        ssize_t el = readlink(path, exe, sizeof exe - 1);
+        exe[el > 0 ? el : 0] = 0;
+        if (el > 0 && strcmp(exe, self) == 0 && n < cap) out[n++] = (pid_t)pid;
+    }
+    return n;
+}
+
+static int pool_dirs(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls -d /sys/fs/cgroup/*/nimbus-sbx*/pool.%d.* /sys/fs/cgroup/*/*/*/nimbus-sbx*/pool.%d.* "
+             "2>/dev/null | wc -l", (int)getpid(), (int)getpid());
+    FILE *f = popen(cmd, "r");
+    int n = -1;
+    if (f) { if (fscanf(f, "%d", &n) != 1) n = -1; pclose(f); }
+    return n;
+}
+
+TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
+{
+    setup();
+    sbx_pool_set_size(2);
+    ASSERT_EQ(sbx_pool_fill(), 2);
+    ASSERT_EQ(sbx_pool_count(), 2);
+    ASSERT_EQ(sbx_pool_fill(), 0);                  /* bounded */
+    pid_t blanks[8];
+    ASSERT_EQ(blank_children(blanks, 8), 2);
+    ASSERT_EQ(pool_dirs(), 2 * 4);                 /* memory, pids, cpu, v2 on this host */
+
+    /* A pooled instance is the same instance as an ordinary one. */
+    char o[4096];
+    run_mode("whoami", "", o, sizeof o);
+    ASSERT_EQ(sbx_pool_count(), 1);
+    int uid1 = -1;
+    ASSERT_EQ(sscanf(o, "RESULT uid=%d", &uid1), 1);
+    ASSERT_GE(uid1, 10000);
+    ASSERT_CONTAINS(o, " pid=1 ");
+    ASSERT_CONTAINS(o, " caps=0000000000000000 ");
+    ASSERT_CONTAINS(o, " nnp=1 ");
+    ASSERT_CONTAINS(o, " seccomp=2 ");
+    ASSERT_CONTAINS(o, " host=nimbus ");
+    ASSERT_CONTAINS(o, " nofile=1024 core=0 ");
+    ASSERT_CONTAINS(o, " cwd=/var/task");
+    /* used once: that blank is gone, the other still waits */
+    pid_t left[8];
+    ASSERT_EQ(blank_children(left, 8), 1);
+    ASSERT(left[0] == blanks[0] || left[0] == blanks[1]);
+
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    EXPECT_RESULT("read_dir", data_dir, "ENOENT");
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    EXPECT_RESULT("write_file", "/var/task/evil", "EROFS");
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    EXPECT_RESULT("read_file", "/opt/layer.txt", "layer-data");
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    EXPECT_RESULT("stat", "/etc/shadow", "ENOENT");
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    EXPECT_RESULT("mount", "", "EPERM");
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    EXPECT_RESULT("cgroup", "", "ENOENT");
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    EXPECT_RESULT("home", "", "/home/sbx_user1051");
+
+    /* Another function: its own uid, its own limits written into the blank's groups. */
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    const char *wargv[] = { "/var/task/hostile", "whoami", NULL };
+    sbx_spec_t s;
+    spec_init(&s, wargv);
+    s.name = "fn-other-1";
+    run_spec(&s, o, sizeof o, NULL);
+    int uid2 = -1;
+    ASSERT_EQ(sscanf(o, "RESULT uid=%d", &uid2), 1);
+    ASSERT_NE(uid2, uid1);
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    const char *aargv[] = { "/var/task/hostile", "alloc", "256", NULL };
+    spec_init(&s, aargv);
+    s.memory_mb = 32;
+    sbx_t *sb;
+    int st = run_spec(&s, o, sizeof o, &sb);
+    if (!WIFSIGNALED(st)) TEST_FAIL_("not killed: status %x, output %s", st, o);
+    ASSERT_EQ(WTERMSIG(st), SIGKILL);
+    ASSERT_EQ(sbx_oom_killed(sb), 1);
+    sbx_release(sb);
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    const char *fargv[] = { "/var/task/hostile", "forkbomb", NULL };
+    spec_init(&s, fargv);
+    s.pids_max = 32;
+    inst_t in = start(&s);
+    char line[128];
+    read_line(in.out, line, sizeof line);
+    ASSERT_STREQ(line, "RESULT EAGAIN");         /* the pids limit holds in a pooled group */
+    sbx_kill(in.sbx);
+    ASSERT_EQ(waitpid(sbx_pid(in.sbx), &st, 0), sbx_pid(in.sbx));
+    close(in.out);
+    sbx_release(in.sbx);
+
+    /* A missing executable is the function's error, as without the pool. */
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    const char *nargv[] = { "/var/task/nope", NULL };
+    spec_init(&s, nargv);
+    sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
+    ASSERT_EQ(sbx_pool_count(), 1);
+
+    /* Drained: no blank process, no pool cgroup left. */
+    sbx_pool_drain();
+    ASSERT_EQ(sbx_pool_count(), 0);
+    ASSERT_EQ(blank_children(left, 8), 0);
+    ASSERT_EQ(pool_dirs(), 0);
+    sbx_pool_set_size(0);
+}
+
+TEST(a_dead_blank_is_skipped_and_the_spawn_goes_the_ordinary_way)
+{
+    setup();
+    sbx_pool_set_size(1);
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    pid_t b[4];
+    ASSERT_EQ(blank_children(b, 4), 1);
+    ASSERT_EQ(kill(b[0], SIGKILL), 0);
+    usleep(50 * 1000);
+    EXPECT_RESULT("hello", "", "hello");
+    ASSERT_EQ(sbx_pool_count(), 0);
+    ASSERT_EQ(pool_dirs(), 0);
+    sbx_pool_set_size(0);
+}
+
+TEST(no_pool_switch_turns_the_pool_off)
+{
+    setenv("NIMBUS_SANDBOX", "no-pool", 1);
+    sbx_pool_set_size(2);
+    ASSERT_EQ(sbx_pool_fill(), 0);
+    ASSERT_EQ(sbx_pool_count(), 0);
+    sbx_pool_set_size(0);
+}
+
 TEST(cgroup_v1_freezer_and_kill)
 {
     setenv("NIMBUS_SANDBOX", "cgroup-v1", 1);

@@ -53,8 +53,18 @@ def fd_kinds(pid):
 
 
 def children(pid):
+    """nimbus's child processes that are environments: not the sandbox's waiting
+    blanks (lambda.sandbox_pool), which still run nimbus's own image."""
     with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-        return f.read().split()
+        kids = f.read().split()
+    exe = os.readlink("/proc/%d/exe" % pid)
+
+    def blank(c):
+        try:
+            return os.readlink("/proc/%s/exe" % c) == exe
+        except OSError:
+            return False
+    return [c for c in kids if not blank(c)]
 
 
 class ManyDescriptors(NimbusTestCase):

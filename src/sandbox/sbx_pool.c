@@ -1,0 +1,415 @@
+/* sbx_pool.c — pre-isolated "blank" instances (root mode), so a cold start
+ * skips the part of the sandbox that does not depend on the function.
+ *
+ *   sbx_pool_fill (loop thread) ──► blank: clone into new mount/PID/IPC/UTS
+ *       namespaces, PDEATHSIG, setsid, join its pre-created cgroups (the slow
+ *       step: each cgroup.procs write can wait for an RCU grace period), close
+ *       every inherited descriptor but three, then block on its socket
+ *   sbx_spawn ──► sbx__pool_take: the function's limits are written into the
+ *       blank's cgroups; hand-off message (the plan's address, stdout/stderr)
+ *       ──► the blank acknowledges, then runs sbx__child_late (root, /var/task,
+ *       /opt, /tmp, hostname, stdio, rlimits, uid, caps, seccomp, exec).
+ *
+ * Invariants:
+ * - A blank is used once: taken off the list before its hand-off, and it
+ *   execs (or exits) right after. Nothing of one function reaches another:
+ *   a blank holds nothing of any function before its hand-off.
+ * - A blank is cloned with CLONE_VM (no page tables copied, no copy-on-write
+ *   faults in nimbus afterwards) but without CLONE_VFORK, so it runs beside
+ *   nimbus in nimbus's memory, on its own stack and on the TLS of the loop
+ *   thread that cloned it. Until the hand-off it therefore makes raw system
+ *   calls only (no errno, no libc, not instrumented): nothing it does touches
+ *   memory nimbus uses. From the hand-off to its execve the cloning thread is
+ *   blocked in a raw recvmsg (blank_wait), as a vfork parent would be, so the
+ *   child may then use the ordinary child code. Hence: only the thread that
+ *   filled the pool takes from it (others spawn the ordinary way), and the pool
+ *   exists only on x86-64 and aarch64 (the raw system-call stubs).
+ * - Bounded (sbx_pool_set_size, default 0: off); a blank dies with the thread
+ *   that cloned it (PDEATHSIG) and sbx_pool_drain kills, reaps and removes
+ *   every one (processes, cgroup directories; its mounts die with its
+ *   namespace). Idle cost per blank: a task, its kernel stacks and namespaces,
+ *   and the pages of its stack it touched (it shares nimbus's address space). */
+#include "sandbox/sbx_internal.h"
+#include "core/alloc.h"
+#include "core/log.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_ASAN 1
+#endif
+#endif
+#ifdef POOL_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+#if defined(__x86_64__) || defined(__aarch64__)
+#define POOL_SUPPORTED 1
+#else
+#define POOL_SUPPORTED 0
+#endif
+
+#define BLANK_STACK (256 * 1024)
+#define REPORT_ACK 4             /* the blank read its hand-off (sbx_report_t.type) */
+
+typedef struct sbx_blank {
+    struct sbx_blank *next;
+    pid_t pid;
+    int pidfd;
+    int sock;                    /* parent's end */
+    int child_sock;              /* child's end, as numbered in the child */
+    int keep[3];                 /* descriptors the blank keeps: its socket, /dev/null, the template */
+    int cg_fds[SBX_MAX_HIER]; int ncg;   /* cgroup.procs to join (numbers valid in the child) */
+    sbx_cg_t cg;
+    char *stack;
+    int devnull;
+} sbx_blank_t;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static sbx_blank_t *ready;       /* LIFO of blanks waiting */
+static int n_ready, target;
+static pthread_t owner;          /* the thread that fills: only it may take */
+static int have_owner;
+
+/* ---- raw system calls (no errno, no TLS) --------------------------------------- */
+#if defined(__x86_64__)
+__attribute__((no_sanitize_address)) static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+    long ret;
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    register long r9 __asm__("r9") = f;
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+#elif defined(__aarch64__)
+__attribute__((no_sanitize_address)) static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+    register long x8 __asm__("x8") = n;
+    register long x0 __asm__("x0") = a;
+    register long x1 __asm__("x1") = b;
+    register long x2 __asm__("x2") = c;
+    register long x3 __asm__("x3") = d;
+    register long x4 __asm__("x4") = e;
+    register long x5 __asm__("x5") = f;
+    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
+    return x0;
+}
+#else
+static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+    (void)n; (void)a; (void)b; (void)c; (void)d; (void)e; (void)f;
+    return -ENOSYS;
+}
+#endif
+#define RAW(n, a, b, c) raw6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+/* ---- the blank (child) ------------------------------------------------------------ */
+typedef struct { const sbx_plan_t *plan; } handoff_t;
+
+__attribute__((no_sanitize_address, noreturn)) static void blank_fail(const sbx_blank_t *b, int stage, long err)
+{
+    sbx_report_t r = { SBX_REPORT_ERROR, stage, (int)-err, 0 };
+    raw6(SYS_sendto, b->child_sock, (long)&r, sizeof r, MSG_NOSIGNAL, 0, 0);
+    for (;;) RAW(SYS_exit, 127, 0, 0);
+}
+
+__attribute__((no_sanitize_address)) static void close_except(const int *keep, int nkeep)
+{
+    int k[3], n = 0;
+    for (int i = 0; i < nkeep; i++) if (keep[i] >= 0) k[n++] = keep[i];
+    for (int i = 0; i < n; i++)                      /* sort, at most three */
+        for (int j = i + 1; j < n; j++)
+            if (k[j] < k[i]) { int t = k[i]; k[i] = k[j]; k[j] = t; }
+    long from = 3;
+    for (int i = 0; i < n; i++) {
+        if (k[i] < 3) continue;
+        if (k[i] > from) RAW(SYS_close_range, from, k[i] - 1, 0);
+        from = k[i] + 1;
+    }
+    RAW(SYS_close_range, from, ~0u, 0);
+}
+
+__attribute__((no_sanitize_address)) static int blank_main(void *arg)
+{
+    sbx_blank_t *b = arg;
+    /* Dies with the thread that cloned it. (If that already happened, nimbus's
+     * end of the socket is closed too, and the wait below ends at once.) */
+    RAW(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0);
+    long pol = RAW(SYS_sched_getscheduler, 0, 0, 0);
+    if (pol >= 0) {
+        pol &= ~(long)SCHED_RESET_ON_FORK;
+        if (pol != SCHED_OTHER && pol != SCHED_BATCH && pol != SCHED_IDLE) {
+            struct sched_param sp = { .sched_priority = 0 };
+            long r = RAW(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp);
+            if (r < 0) blank_fail(b, SBX_STAGE_SETUP, r);
+        }
+    }
+    RAW(SYS_setsid, 0, 0, 0);
+    for (int i = 0; i < b->ncg; i++) {
+        long r = RAW(SYS_write, b->cg_fds[i], "0", 1);
+        if (r != 1) blank_fail(b, SBX_STAGE_CGROUP, r < 0 ? r : -EIO);
+    }
+    close_except(b->keep, 3);
+    /* Wait for the hand-off: the plan's address (shared memory) and stdout/stderr. */
+    handoff_t h;
+    union { char buf[CMSG_SPACE(sizeof(int) * 2)]; struct cmsghdr align; } u;
+    struct iovec iov = { &h, sizeof h };
+    struct msghdr m;
+    for (;;) {
+        for (size_t i = 0; i < sizeof m; i++) ((volatile char *)&m)[i] = 0;
+        m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = u.buf; m.msg_controllen = sizeof u.buf;
+        long n = RAW(SYS_recvmsg, b->child_sock, &m, MSG_CMSG_CLOEXEC);
+        if (n == -EINTR) continue;
+        if (n != (long)sizeof h) for (;;) RAW(SYS_exit, 0, 0, 0);   /* nimbus closed the pool */
+        break;
+    }
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int) * 2))
+        blank_fail(b, SBX_STAGE_SETUP, -EPROTO);
+    int fds[2];
+    const volatile int *cfd = (const volatile int *)(const void *)CMSG_DATA(c);
+    fds[0] = cfd[0];
+    fds[1] = cfd[1];
+    sbx_report_t ack = { REPORT_ACK, 0, 0, 0 };
+    if (raw6(SYS_sendto, b->child_sock, (long)&ack, sizeof ack, MSG_NOSIGNAL, 0, 0) != (long)sizeof ack) for (;;) RAW(SYS_exit, 1, 0, 0);
+    /* From here the cloning thread is blocked in blank_wait until our execve
+     * (or exit): the ordinary child code may run, as after a vfork. */
+    sbx_plan_t local = *h.plan;
+    local.fd_out = fds[0];
+    local.fd_err = fds[1];
+    local.sync_fd = b->child_sock;
+    local.ncg = 0;
+    sbx__child_late(&local, b->devnull);
+}
+
+/* ---- parent -------------------------------------------------------------------- */
+static void blank_free(sbx_blank_t *b, int kill_it)
+{
+    if (kill_it && b->pid > 0) {
+        if (b->pidfd >= 0) syscall(SYS_pidfd_send_signal, b->pidfd, SIGKILL, NULL, 0);
+        else kill(b->pid, SIGKILL);
+    }
+    if (b->pid > 0) while (waitpid(b->pid, NULL, __WALL) < 0 && errno == EINTR) {}
+    if (b->pidfd >= 0) close(b->pidfd);
+    if (b->sock >= 0) close(b->sock);
+    if (b->stack) {
+#ifdef POOL_ASAN
+        __asan_unpoison_memory_region(b->stack, BLANK_STACK);
+#endif
+        munmap(b->stack, BLANK_STACK);
+    }
+    sbx__cg_destroy(&b->cg);
+    free(b);
+}
+
+static int usable(const sbx_host_t *h)
+{
+    return POOL_SUPPORTED && h->mode == SBX_MODE_ROOT && h->use_vfork && !sbx__cg_autogroup() &&
+           !sbx__option("no-pool");
+}
+
+static sbx_blank_t *blank_start(const sbx_host_t *h)
+{
+    sbx_blank_t *b = nb_xcalloc(1, sizeof *b);
+    b->pidfd = b->sock = -1;
+    b->devnull = h->devnull;
+    int sv[2] = { -1, -1 };
+    /* A cpu-only v1 hierarchy stays joined after exec, as for any instance
+     * (cg.cpu_late, sbx__cg_join_cpu_later): the instance's first milliseconds
+     * run at nimbus's weight either way, so a pooled start is scheduled as an
+     * ordinary one is. */
+    b->ncg = sbx__cg_create(&b->cg, "pool", 0, 0, b->cg_fds, SBX_MAX_HIER);
+    b->stack = mmap(NULL, BLANK_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (b->stack == MAP_FAILED) b->stack = NULL;
+    if (!b->stack || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) goto fail;
+    b->sock = sv[0];
+    b->child_sock = sv[1];
+    b->keep[0] = sv[1]; b->keep[1] = h->devnull; b->keep[2] = h->template_fd;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = clone(blank_main, b->stack + BLANK_STACK,
+                      CLONE_VM | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD, b);
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* Our copies only: the blank has its own descriptor table. What the blank
+     * reads of *b (ncg, cg_fds, keep, child_sock, devnull) is never written
+     * again while it may run. */
+    close(sv[1]);
+    for (int i = 0; i < b->ncg; i++) close(b->cg_fds[i]);
+    if (pid < 0) {
+        nb_log_warn("sandbox", "pool: clone: %s", strerror(err));
+        goto fail_closed;
+    }
+    b->pid = pid;
+    b->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    return b;
+fail:
+    if (sv[1] >= 0) close(sv[1]);
+    for (int i = 0; i < b->ncg; i++) close(b->cg_fds[i]);
+    b->ncg = 0;
+fail_closed:
+    blank_free(b, 0);
+    return NULL;
+}
+
+void sbx_pool_set_size(int n)
+{
+    pthread_mutex_lock(&lock);
+    target = n < 0 ? 0 : n > 64 ? 64 : n;
+    pthread_mutex_unlock(&lock);
+}
+
+int sbx_pool_fill(void)
+{
+    const sbx_host_t *h = sbx__host_template();
+    int started = 0;
+    if (!usable(h)) return 0;
+    pthread_mutex_lock(&lock);
+    if (!have_owner) { owner = pthread_self(); have_owner = 1; }
+    int mine = pthread_equal(owner, pthread_self());
+    pthread_mutex_unlock(&lock);
+    if (!mine) return 0;
+    for (;;) {
+        pthread_mutex_lock(&lock);
+        int need = n_ready < target;
+        pthread_mutex_unlock(&lock);
+        if (!need) break;
+        sbx_blank_t *b = blank_start(h);
+        if (!b) break;
+        pthread_mutex_lock(&lock);
+        b->next = ready;
+        ready = b;
+        n_ready++;
+        pthread_mutex_unlock(&lock);
+        started++;
+    }
+    return started;
+}
+
+int sbx_pool_count(void)
+{
+    pthread_mutex_lock(&lock);
+    int n = n_ready;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
+
+void sbx_pool_drain(void)
+{
+    pthread_mutex_lock(&lock);
+    sbx_blank_t *list = ready;
+    ready = NULL;
+    n_ready = 0;
+    pthread_mutex_unlock(&lock);
+    while (list) {
+        sbx_blank_t *next = list->next;
+        blank_free(list, 1);
+        list = next;
+    }
+}
+
+sbx_blank_t *sbx__pool_take(void)
+{
+    pthread_mutex_lock(&lock);
+    sbx_blank_t *b = NULL;
+    if (have_owner && pthread_equal(owner, pthread_self())) {
+        while ((b = ready) != NULL) {
+            ready = b->next;
+            n_ready--;
+            /* Still waiting? A blank that died (killed from outside, or its
+             * cgroup join failed) is reaped and skipped. */
+            siginfo_t si;
+            memset(&si, 0, sizeof si);
+            if (waitid(P_PID, (id_t)b->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0) break;
+            pthread_mutex_unlock(&lock);
+            blank_free(b, 1);
+            pthread_mutex_lock(&lock);
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return b;
+}
+
+/* Raw recvmsg for the hand-off's answers: the blank may be running libc code
+ * on this thread's TLS meanwhile, so nothing here may touch errno. */
+static long blank_wait(int sock, sbx_report_t *r)
+{
+    struct iovec iov = { r, sizeof *r };
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    long n;
+    do n = RAW(SYS_recvmsg, sock, &m, MSG_CMSG_CLOEXEC); while (n == -EINTR);
+    return n;
+}
+
+int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name)
+{
+    handoff_t h = { plan };
+    int fds[2] = { plan->fd_out, plan->fd_err };
+    union { char buf[CMSG_SPACE(sizeof fds)]; struct cmsghdr align; } u;
+    memset(&u, 0, sizeof u);
+    struct iovec iov = { &h, sizeof h };
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = u.buf; m.msg_controllen = sizeof u.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof fds);
+    memcpy(CMSG_DATA(c), fds, sizeof fds);
+    /* Raw from here on: once the message is out, the blank runs. */
+    long n = RAW(SYS_sendmsg, b->sock, &m, MSG_NOSIGNAL);
+    if (n != (long)sizeof h) return -EAGAIN;       /* it was gone: spawn the ordinary way */
+    sbx_report_t r;
+    n = blank_wait(b->sock, &r);
+    if (n != (long)sizeof r || r.type != REPORT_ACK) {
+        /* Died before reading it (or failed its own set-up): not this function's fault. */
+        while (n > 0) n = blank_wait(b->sock, &r);  /* until EOF: the blank is gone */
+        return -EAGAIN;
+    }
+    n = blank_wait(b->sock, &r);
+    if (n == 0) return 0;                           /* execve succeeded */
+    int err = n == (long)sizeof r && r.type == SBX_REPORT_ERROR ? r.err : EPROTO;
+    while (n > 0) n = blank_wait(b->sock, &r);      /* until the blank has exited */
+    if (r.type == SBX_REPORT_ERROR)
+        nb_log_warn("sandbox", "%s: start failed at %s (%s, step %d)", name, sbx__stage_name(r.stage),
+                    strerror(r.err), r.detail);
+    return -err;
+}
+
+/* The blank's process, cgroups and socket pass to the instance: its pid and
+ * cgroup handle are moved into the caller's; the rest is freed (the stack is
+ * no longer used once the blank exec'd or exited). */
+pid_t sbx__pool_consume(sbx_blank_t *b, sbx_cg_t *cg_out)
+{
+    pid_t pid = b->pid;
+    *cg_out = b->cg;
+    memset(&b->cg, 0, sizeof b->cg);
+    b->pid = 0;
+    blank_free(b, 0);
+    return pid;
+}
+
+sbx_cg_t *sbx__pool_cg(sbx_blank_t *b) { return &b->cg; }
+
+/* A blank whose hand-off failed: killed, reaped, removed. */
+void sbx__pool_discard(sbx_blank_t *b) { blank_free(b, 1); }

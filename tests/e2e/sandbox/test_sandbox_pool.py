@@ -1,0 +1,229 @@
+"""The sandbox's pool of pre-isolated blank processes (src/sandbox/sbx_pool.c), through Lambda.
+
+A nimbus running as root keeps lambda.sandbox_pool (default 2) blanks: processes
+already in their own namespaces and cgroups, waiting for a function. A cold start
+hands one the function's plan. Checked here, each through real functions:
+- a cold start's instance is one of the blanks (its host pid was a waiting blank's);
+- each blank serves one function once: two functions get two different blanks,
+  and the pool refills to its size;
+- the function's own identity and limits hold on a pooled instance: its uid (not
+  root, different per function), its environment, MemorySize in the memory cgroup,
+  the pids limit, the CPU weight;
+- after DeleteFunction nothing of the instance is left (process, cgroups), and
+  after a graceful stop neither the blanks nor any of their cgroups are;
+- lambda.sandbox_pool=0 keeps no blank.
+Instances are found in /proc by a marker in their environment (POOL_MARK)."""
+import glob
+import json
+import os
+import unittest
+import uuid
+
+import boto3
+import botocore.config
+
+from harness import Nimbus, wait_for, zip_bytes
+
+BOOTSTRAP = r'''#!/bin/sh
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+H=$(mktemp)
+while true; do
+  curl -sS -D "$H" -o /dev/null "$API/invocation/next"
+  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
+  printf '{"uid":%s,"gid":%s,"mark":"%s","mem":"%s","hostname":"%s"}' "$(id -u)" "$(id -g)" \
+    "$POOL_MARK" "$AWS_LAMBDA_FUNCTION_MEMORY_SIZE" "$(cat /proc/sys/kernel/hostname)" > /tmp/out
+  curl -sS -X POST "$API/invocation/$ID/response" --data-binary @/tmp/out >/dev/null
+done
+'''
+
+
+def children(pid):
+    """Pids of pid's child processes."""
+    out = []
+    for t in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, t)) as f:
+                out += [int(x) for x in f.read().split()]
+        except OSError:
+            pass
+    return out
+
+
+def blanks(pid):
+    """Children of the nimbus pid still running nimbus's own image: its waiting blanks
+    (instances have exec'd their runtime; the watchdog is not nimbus's child)."""
+    exe = os.readlink("/proc/%d/exe" % pid)
+    found = []
+    for c in children(pid):
+        try:
+            if os.readlink("/proc/%d/exe" % c) == exe:
+                found.append(c)
+        except OSError:
+            pass
+    return sorted(found)
+
+
+def marked(token):
+    needle = ("POOL_MARK=%s\0" % token).encode()
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/environ" % name, "rb") as f:
+                if needle in f.read():
+                    found.append(int(name))
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def ppid(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
+def leaders(token, nimbus_pid):
+    """The marked processes that nimbus started (the instances' PID 1), not their children."""
+    return [p for p in marked(token) if ppid(p) == nimbus_pid]
+
+
+def cgroups(pid):
+    """{controller: path} of a process (v2: key "")."""
+    out = {}
+    with open("/proc/%d/cgroup" % pid) as f:
+        for line in f.read().splitlines():
+            _, ctrls, path = line.split(":", 2)
+            for c in (ctrls.split(",") if ctrls else [""]):
+                out[c] = path
+    return out
+
+
+def v1_file(ctrl, path, name):
+    for base in ("/sys/fs/cgroup/" + ctrl,):
+        p = base + path + "/" + name
+        if os.path.exists(p):
+            with open(p) as f:
+                return f.read().strip()
+    return None
+
+
+def pool_dirs(nimbus_pid):
+    pats = ["/sys/fs/cgroup/*/nimbus-sbx*/pool.%d.*" % nimbus_pid,
+            "/sys/fs/cgroup/*/*/*/nimbus-sbx*/pool.%d.*" % nimbus_pid]
+    return sorted(set(p for pat in pats for p in glob.glob(pat)))
+
+
+def instance_dirs(nimbus_pid, name):
+    pats = ["/sys/fs/cgroup/*/nimbus-sbx*/fn-%s-*.%d.*" % (name, nimbus_pid),
+            "/sys/fs/cgroup/*/*/*/nimbus-sbx*/fn-%s-*.%d.*" % (name, nimbus_pid)]
+    return sorted(set(p for pat in pats for p in glob.glob(pat)))
+
+
+@unittest.skipUnless(os.geteuid() == 0, "the pool exists in root mode")
+class SandboxPool(unittest.TestCase):
+    def client(self, n):
+        return boto3.client("lambda", endpoint_url=n.endpoint, region_name="us-east-1",
+                            aws_access_key_id=n.creds["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=n.creds["AWS_SECRET_ACCESS_KEY"],
+                            config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=60))
+
+    def create(self, c, name, token, memory):
+        c.create_function(FunctionName=name, Runtime="provided.al2", Handler="x", MemorySize=memory,
+                          Role="arn:aws:iam::000000000000:role/lambda-role",
+                          Environment={"Variables": {"POOL_MARK": token}},
+                          Code={"ZipFile": zip_bytes({"bootstrap": (BOOTSTRAP, 0o755)})})
+
+    def invoke(self, c, name):
+        r = c.invoke(FunctionName=name, Payload=b"{}")
+        body = r["Payload"].read()
+        self.assertNotIn("FunctionError", r, body)
+        return json.loads(body)
+
+    def test_pooled_instances_are_used_once_with_the_functions_own_limits(self):
+        n = Nimbus(extra_args=["--set", "lambda.proactive_init=0"])
+        try:
+            n.start()
+            pid = n.proc.pid
+            c = self.client(n)
+            ready = wait_for(lambda: len(blanks(pid)) == 2 and blanks(pid), timeout=20)
+            self.assertTrue(ready, "no blanks: %s" % children(pid))
+            self.assertEqual(len(pool_dirs(pid)) >= 2, True, pool_dirs(pid))
+
+            ta, tb = uuid.uuid4().hex, uuid.uuid4().hex
+            self.create(c, "pool-a", ta, 256)
+            self.create(c, "pool-b", tb, 512)
+            before = set(blanks(pid))
+            out_a = self.invoke(c, "pool-a")
+            inst_a = leaders(ta, pid)
+            self.assertEqual(len(inst_a), 1, inst_a)
+            self.assertIn(inst_a[0], before, "pool-a's instance was not a waiting blank")
+            out_b = self.invoke(c, "pool-b")
+            inst_b = leaders(tb, pid)
+            self.assertEqual(len(inst_b), 1, inst_b)
+            self.assertNotEqual(inst_a[0], inst_b[0])          # one blank per function, used once
+            # the pool refills to its size with new blanks
+            self.assertTrue(wait_for(lambda: len(blanks(pid)) == 2, timeout=20), blanks(pid))
+            self.assertFalse(set(blanks(pid)) & {inst_a[0], inst_b[0]})
+
+            # the function's identity and environment
+            self.assertEqual(out_a["mark"], ta)
+            self.assertEqual(out_b["mark"], tb)
+            self.assertEqual(out_a["mem"], "256")
+            self.assertEqual(out_a["hostname"], "nimbus")
+            self.assertGreaterEqual(out_a["uid"], 10000)
+            self.assertEqual(out_a["uid"], out_a["gid"])
+            self.assertNotEqual(out_a["uid"], out_b["uid"])
+            with open("/proc/%d/status" % inst_a[0]) as f:
+                status = f.read()
+            self.assertIn("CapEff:\t0000000000000000", status)
+            self.assertIn("NoNewPrivs:\t1", status)
+            self.assertIn("Seccomp:\t2", status)
+
+            # the function's limits, written into the blank's groups
+            for inst, mb in ((inst_a[0], 256), (inst_b[0], 512)):
+                cg = cgroups(inst)
+                self.assertIn("/pool.%d." % pid, cg["memory"])
+                self.assertEqual(v1_file("memory", cg["memory"], "memory.limit_in_bytes"), str(mb << 20))
+                self.assertEqual(v1_file("pids", cg["pids"], "pids.max"), "1024")
+                self.assertEqual(v1_file("cpu", cg["cpu"], "cpu.shares"), str(mb * 1024 // 1769))
+                self.assertNotEqual(cg["memory"], cgroups(pid)["memory"])
+
+            # DeleteFunction: the instance and its groups are gone
+            dirs_a = [d for d in pool_dirs(pid) if os.path.exists(d + "/cgroup.procs") and
+                      str(inst_a[0]) in open(d + "/cgroup.procs").read().split()]
+            self.assertTrue(dirs_a)
+            c.delete_function(FunctionName="pool-a")
+            self.assertTrue(wait_for(lambda: not marked(ta), timeout=20), marked(ta))
+            self.assertTrue(wait_for(lambda: not any(os.path.exists(d) for d in dirs_a), timeout=20), dirs_a)
+
+            # graceful stop: no blank, no instance, no group of this nimbus left
+            waiting = blanks(pid)
+            self.assertEqual(n.stop(), 0)
+            self.assertFalse([p for p in waiting if os.path.exists("/proc/%d" % p)])
+            self.assertEqual(marked(tb), [])
+            self.assertEqual(pool_dirs(pid), [])
+        finally:
+            n.cleanup()
+
+    def test_size_zero_keeps_no_blank(self):
+        n = Nimbus(extra_args=["--set", "lambda.sandbox_pool=0", "--set", "lambda.proactive_init=0"])
+        try:
+            n.start()
+            pid = n.proc.pid
+            c = self.client(n)
+            t = uuid.uuid4().hex
+            self.create(c, "nopool", t, 128)
+            self.assertEqual(self.invoke(c, "nopool")["mark"], t)
+            self.assertEqual(blanks(pid), [])
+            self.assertEqual(pool_dirs(pid), [])
+            self.assertEqual(len(instance_dirs(pid, "nopool")) >= 1, True)
+        finally:
+            n.cleanup()
+
+
+if __name__ == "__main__":
+    unittest.main()
