@@ -315,7 +315,7 @@ TEST(malformed_records_are_refused_without_overreads)
     seen_t s = {0};
     nb_buf_t k = NB_BUF_INIT;
     logs_stream_key(&k, "g", "s");
-    logs__batch_key_tail(&k, 1000, 7);
+    logs__batch_key_tail(&k, 1000, 7, LOGS__BATCH_TAG);
     uint64_t ts;
     uint32_t sq;
     ASSERT_EQ(logs_record_key_ts(k.data, k.len, &ts, &sq), 0);
