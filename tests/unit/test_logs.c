@@ -441,7 +441,7 @@ TEST(writer_stores_compressed_records_read_by_the_cli)
     ASSERT_EQ(run_cli(&out, "z", "--since", "1h", NULL), 0);
     const char *p = out.data;
     for (int i = 0; i < n; i++) {
-        char want[16];
+        char want[32];
         snprintf(want, sizeof want, "line %05d\n", i);
         const char *q = strstr(p, want);
         ASSERT(q != NULL);
