@@ -12,6 +12,11 @@
  * each event was its own record). Nothing is written from logs_put itself:
  * its caller may be inside a transaction of its own.
  *
+ * Each chunk becomes one compressed record (logs__zrecord). A chunk stops
+ * growing at about its stream's compression ratio (learnt from its full
+ * chunks) times LOGS__ZTARGET bytes, at most LOGS_RECORD_MAX, so that a busy
+ * stream's records fill about one LMDB overflow page each (logs_int.h).
+ *
  * Invariants: a stream entry exists for every stream with events pending or
  * with a record update pending; entries idle for IDLE_MS are dropped (their
  * records are already written). Durability: batched, never acknowledged —
