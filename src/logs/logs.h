@@ -14,10 +14,14 @@
  *   logs.groups   GROUP                 {"logGroupName","creationTime","arn","storedBytes"}
  *   logs.streams  GROUP \0 STREAM       {"logStreamName","creationTime","firstEventTimestamp",
  *                                        "lastEventTimestamp","lastIngestionTime","arn","storedBytes"}
- *   logs.events   GROUP \0 STREAM \0 TS(8B BE) SEQ(4B BE) 0x01
+ *   logs.events   GROUP \0 STREAM \0 TS(8B BE) SEQ(4B BE) 0x02
  *                     a batch: several events of the stream, keyed by the first
  *                     one's timestamp; value = logs_record.c's encoding (each
- *                     event's timestamp and message, the batch's ingestion time)
+ *                     event's timestamp and message, the batch's ingestion
+ *                     time), its events compressed (zstd)
+ *                 GROUP \0 STREAM \0 TS(8B BE) SEQ(4B BE) 0x01
+ *                     a batch, not compressed (stores written before
+ *                     compression; read, never written)
  *                 GROUP \0 STREAM \0 TS(8B BE) SEQ(4B BE)
  *                     one event, value = the message (stores written before
  *                     batches; read, never written)
@@ -44,8 +48,10 @@ struct store_txn;
 #define LOGS_BATCH 1024
 /* Flush period (ms): events and stream records. */
 #define LOGS_TICK_MS 100
-/* A batch record's messages stop growing past this many bytes. */
-#define LOGS_RECORD_MAX 8192
+/* A batch record's messages (before compression) stop growing past this
+ * many bytes; they stop earlier once they would compress past about one LMDB
+ * overflow page (logs_int.h, LOGS__ZTARGET). */
+#define LOGS_RECORD_MAX 65536
 
 /* Start the writer on ctx's loop and store (counted: each user starts and
  * stops it once; the last stop flushes and releases everything). Events put
@@ -74,15 +80,17 @@ int logs_valid_stream(const char *s);
 void logs_stream_key(nb_buf_t *k, const char *group, const char *stream);
 
 /* One event of a record: its timestamp, the record's ingestion time (0 when
- * unknown: a record written before batches), the message (valid as long as
- * the value given to logs_record_decode). Return non-zero to stop. */
+ * unknown: a record written before batches), the message (valid until
+ * logs_record_decode returns: a compressed record's events are in a buffer it
+ * frees). Return non-zero to stop. */
 typedef int (*logs_event_fn)(void *arg, uint64_t ts_ms, uint64_t ingest_ms, const char *msg, size_t len);
 
 /* Visit the events of the logs.events record (key, val): its key must start
  * with GROUP \0 STREAM \0 (any group and stream). Returns the number of events
  * visited, or -1 when the key or value is malformed (nothing past the
- * malformed point is visited). Never reads outside key[0..klen) and
- * val[0..vlen). */
+ * malformed point is visited; a compressed record that does not decompress
+ * whole, or would be larger than 1 MB, visits nothing). Never reads
+ * outside key[0..klen) and val[0..vlen); allocates at most 1 MB. */
 long logs_record_decode(const void *key, size_t klen, const void *val, size_t vlen, logs_event_fn fn, void *arg);
 
 /* The record's own timestamp and sequence (the key's tail): 0, or -1 when the

@@ -12,6 +12,11 @@
  * each event was its own record). Nothing is written from logs_put itself:
  * its caller may be inside a transaction of its own.
  *
+ * Each chunk becomes one compressed record (logs__zrecord). A chunk stops
+ * growing at about its stream's compression ratio (learnt from its full
+ * chunks) times LOGS__ZTARGET bytes, at most LOGS_RECORD_MAX, so that a busy
+ * stream's records fill about one LMDB overflow page each (logs_int.h).
+ *
  * Invariants: a stream entry exists for every stream with events pending or
  * with a record update pending; entries idle for IDLE_MS are dropped (their
  * records are already written). Durability: batched, never acknowledged —
@@ -30,7 +35,7 @@
 
 #define IDLE_MS 60000
 #define FREE_CHUNKS_MAX 256
-#define CHUNK_KEEP_CAP (64 * 1024)   /* a chunk's buffer larger than this is freed, not kept */
+#define CHUNK_KEEP_CAP (2 * LOGS_RECORD_MAX)   /* a chunk's buffer larger than this is freed, not kept */
 
 /* One future record: b holds LOGS__VARINT_MAX reserved bytes (the header is
  * written into their end at flush), then the encoded events. */
@@ -60,6 +65,7 @@ typedef struct stream_ent {
     int loaded;           /* the record was read (or found missing) in this run */
     uint64_t creation, first, last;   /* the record's: first and last event of the stream's life */
     uint64_t last_put_ms;
+    uint32_t ratio16;     /* its records' compression ratio (raw / stored), x16, averaged */
 } stream_ent_t;
 
 static struct nb_ctx *ctx;
@@ -71,6 +77,7 @@ static chunk_t *free_chunks;
 static size_t n_free_chunks, n_pending;
 static uint32_t seq;
 static uv_timer_t tick, soon;
+static nb_buf_t zval;   /* a compressed record's value, reused */
 
 static void flush(int records);
 
@@ -213,11 +220,22 @@ static void on_soon(uv_timer_t *t)
     flush(0);
 }
 
+/* The raw bytes a stream's chunk may grow to: what its records have been
+ * compressing to fill about one LMDB overflow page (LOGS__ZTARGET), within
+ * [LOGS__ZTARGET, LOGS_RECORD_MAX]. */
+static size_t chunk_limit(const stream_ent_t *s)
+{
+    uint64_t r = s->ratio16 ? s->ratio16 : LOGS__RATIO16_START;
+    uint64_t lim = (uint64_t)LOGS__ZTARGET * r / 16;
+    return lim < LOGS__ZTARGET ? LOGS__ZTARGET : lim > LOGS_RECORD_MAX ? LOGS_RECORD_MAX : (size_t)lim;
+}
+
 void logs_put(const char *group, const char *stream, uint64_t ts_ms, const char *msg, size_t len)
 {
+    if (len > LOGS__EVENT_MAX) len = LOGS__EVENT_MAX;   /* a record stays decodable (logs_int.h) */
     stream_ent_t *s = stream_get(group, stream);
     chunk_t *c = s->tail;
-    if (!c || c->b.len - LOGS__VARINT_MAX + len > LOGS_RECORD_MAX) {
+    if (!c || c->b.len - LOGS__VARINT_MAX + len > chunk_limit(s)) {
         if (!c || c->b.len > LOGS__VARINT_MAX) {   /* an empty chunk takes any event */
             chunk_t *n = chunk_new(ts_ms);
             if (c) c->next = n;
@@ -373,12 +391,26 @@ static void flush(int records)
             next = c->next;
             nb_buf_clear(&k);
             logs_stream_key(&k, s->g->name, s->name);
-            logs__batch_key_tail(&k, c->ts, c->seq);
-            unsigned char h[LOGS__VARINT_MAX];
-            size_t hl = logs__varint(h, logs__zigzag((int64_t)(now - c->ts)));
-            char *v = c->b.data + LOGS__VARINT_MAX - hl;
-            memcpy(v, h, hl);
-            store_put(t, LOGS_KS_EVENTS, k.data, k.len, v, c->b.len - LOGS__VARINT_MAX + hl);
+            const char *ev = c->b.data + LOGS__VARINT_MAX;
+            size_t evl = c->b.len - LOGS__VARINT_MAX;
+            if (logs__zrecord(&zval, c->ts, now, ev, evl) == 0) {
+                /* a full chunk tells how this stream's lines compress (a short one, cut by the tick, less) */
+                if (evl >= LOGS__ZTARGET) {
+                    uint64_t r = (uint64_t)evl * 16 / (zval.len ? zval.len : 1);
+                    r = r < 16 ? 16 : r > 16 * 64 ? 16 * 64 : r;
+                    s->ratio16 = s->ratio16 ? (uint32_t)((3 * (uint64_t)s->ratio16 + r) / 4) : (uint32_t)r;
+                }
+                logs__batch_key_tail(&k, c->ts, c->seq, LOGS__ZBATCH_TAG);
+                store_put(t, LOGS_KS_EVENTS, k.data, k.len, zval.data, zval.len);
+            } else {   /* the compressor failed (memory): the record as it is, which readers read too */
+                nb_log_error("logs", "a log record could not be compressed; stored as it is");
+                logs__batch_key_tail(&k, c->ts, c->seq, LOGS__BATCH_TAG);
+                unsigned char h[LOGS__VARINT_MAX];
+                size_t hl = logs__varint(h, logs__zigzag((int64_t)(now - c->ts)));
+                char *v = c->b.data + LOGS__VARINT_MAX - hl;
+                memcpy(v, h, hl);
+                store_put(t, LOGS_KS_EVENTS, k.data, k.len, v, evl + hl);
+            }
             chunk_release(c);
         }
         s->head = s->tail = NULL;
@@ -457,6 +489,8 @@ static void free_all(void)
     }
     free_chunks = NULL;
     n_free_chunks = 0;
+    nb_buf_free(&zval);
+    logs__zrecord_release();
 }
 
 void logs_stop(void)

@@ -1,7 +1,8 @@
 /* test_logs.c — the log store (src/logs): batched writes read back through
  * the record decoder and `nimbus logs --group`, group and stream records,
- * records from before batches, the record before --since, the batch bound,
- * malformed records, name rules. */
+ * records from before batches and from before compression, compressed
+ * records (round trip, sizes, malformed ones), the record before --since,
+ * the batch bound, malformed records, name rules. */
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "logs/logs.h"
 #include "logs/logs_int.h"
 #include "store/store.h"
+#include <zstd.h>
 
 static nb_config_t cfg;
 static struct nb_ctx ctx;
@@ -79,7 +81,7 @@ static int run_cli(nb_buf_t *out, const char *a1, const char *a2, const char *a3
     return rc;
 }
 
-typedef struct seen { int n; uint64_t ts[64], ingest[64]; char msg[64][64]; } seen_t;
+typedef struct seen { int n; uint64_t ts[64], ingest[64]; char msg[64][160]; } seen_t;
 
 static int on_ev(void *arg, uint64_t ts, uint64_t ingest, const char *msg, size_t len)
 {
@@ -315,7 +317,7 @@ TEST(malformed_records_are_refused_without_overreads)
     seen_t s = {0};
     nb_buf_t k = NB_BUF_INIT;
     logs_stream_key(&k, "g", "s");
-    logs__batch_key_tail(&k, 1000, 7);
+    logs__batch_key_tail(&k, 1000, 7, LOGS__BATCH_TAG);
     uint64_t ts;
     uint32_t sq;
     ASSERT_EQ(logs_record_key_ts(k.data, k.len, &ts, &sq), 0);
@@ -346,6 +348,223 @@ TEST(malformed_records_are_refused_without_overreads)
     ASSERT_EQ(logs_record_decode("g\0s\0xxxxxxxxxxxx\x02", 17, ok, sizeof ok, on_ev, &s), -1);
     ASSERT_EQ(logs_record_key_ts("g\0s", 3, &ts, &sq), -1);
     nb_buf_free(&k);
+}
+
+/* The events part of the batch encoding of msgs (deltas against base) into b. */
+static void encode_events(nb_buf_t *b, uint64_t base, const uint64_t *ts, const char *const *msgs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        unsigned char h[2 * LOGS__VARINT_MAX];
+        size_t hl = logs__varint(h, logs__zigzag((int64_t)(ts[i] - base)));
+        hl += logs__varint(h + hl, strlen(msgs[i]));
+        nb_buf_append(b, h, hl);
+        nb_buf_append(b, msgs[i], strlen(msgs[i]));
+    }
+}
+
+TEST(compressed_record_round_trip)
+{
+    const char *msgs[] = {"START RequestId: 8c1f0a2e-1b7d-4e55-9c3a-6f0e2d9b7a41 Version: $LATEST",
+                          "END RequestId: 8c1f0a2e-1b7d-4e55-9c3a-6f0e2d9b7a41", "",
+                          "REPORT RequestId: 8c1f0a2e-1b7d-4e55-9c3a-6f0e2d9b7a41\tDuration: 0.05 ms"};
+    const uint64_t ts[] = {5000, 5003, 4998, 5003};   /* the clock may step back */
+    nb_buf_t ev = NB_BUF_INIT, v = NB_BUF_INIT, k = NB_BUF_INIT;
+    encode_events(&ev, 5000, ts, msgs, 4);
+    ASSERT_EQ(logs__zrecord(&v, 5000, 5042, ev.data, ev.len), 0);
+    logs_stream_key(&k, "/aws/lambda/f", "2026/11/29/[$LATEST]ab");
+    logs__batch_key_tail(&k, 5000, 3, LOGS__ZBATCH_TAG);
+    uint64_t kts;
+    uint32_t kseq;
+    ASSERT_EQ(logs_record_key_ts(k.data, k.len, &kts, &kseq), 0);
+    ASSERT_EQ(kts, 5000);
+    ASSERT_EQ(kseq, 3);
+    seen_t s = {0};
+    ASSERT_EQ(logs_record_decode(k.data, k.len, v.data, v.len, on_ev, &s), 4);
+    for (int i = 0; i < 4; i++) {
+        ASSERT_STREQ(s.msg[i], msgs[i]);
+        ASSERT_EQ(s.ts[i], ts[i]);
+        ASSERT_EQ(s.ingest[i], 5042);
+    }
+    /* an empty batch, and one big repetitive one: much smaller than its events */
+    ASSERT_EQ(logs__zrecord(&v, 5000, 5000, "", 0), 0);
+    ASSERT_EQ(logs_record_decode(k.data, k.len, v.data, v.len, on_ev, &s), 0);
+    nb_buf_clear(&ev);
+    uint64_t t1[200];
+    const char *m1[200];
+    for (int i = 0; i < 200; i++) t1[i] = 5000 + (uint64_t)i / 10, m1[i] = msgs[i % 4];
+    encode_events(&ev, 5000, t1, m1, 200);
+    ASSERT_EQ(logs__zrecord(&v, 5000, 5100, ev.data, ev.len), 0);
+    ASSERT(v.len * 10 < ev.len);
+    memset(&s, 0, sizeof s);
+    ASSERT_EQ(logs_record_decode(k.data, k.len, v.data, v.len, on_ev, &s), 200);
+    ASSERT_STREQ(s.msg[63], msgs[3]);
+    ASSERT_EQ(s.ts[63], 5006);
+    nb_buf_free(&ev);
+    nb_buf_free(&v);
+    nb_buf_free(&k);
+}
+
+static int tag_and_size(void *arg, const void *k, size_t kl, const void *v, size_t vl)
+{
+    (void)v;
+    size_t *acc = arg;   /* [0] records, [1] compressed ones, [2] value bytes */
+    acc[0]++;
+    acc[1] += ((const unsigned char *)k)[kl - 1] == LOGS__ZBATCH_TAG;
+    acc[2] += vl;
+    return 0;
+}
+
+TEST(writer_stores_compressed_records_read_by_the_cli)
+{
+    start();
+    uint64_t now = nb_wall_ms();
+    char line[160];
+    size_t raw = 0;
+    int n = 3000;   /* several records: the chunks stop near one overflow page compressed */
+    for (int i = 0; i < n; i++) {
+        int l = snprintf(line, sizeof line, "REPORT RequestId: %08x-1b7d-4e55-9c3a-%012d\tDuration: %d.%02d ms\tline %05d",
+                         (unsigned)(i * 2654435761u), i * 7919, i % 7, i % 100, i);
+        logs_put("/aws/lambda/z", "2026/11/29/[$LATEST]zz", now - 1000 + (uint64_t)i / 4, line, (size_t)l);
+        raw += (size_t)l;
+        if (i % 1000 == 999) flush_and_wait();
+    }
+    flush_and_wait();
+    store_txn_t *t;
+    ASSERT_EQ(store_begin(st, STORE_READ, &t), STORE_OK);
+    size_t acc[3] = {0};
+    store_scan(t, LOGS_KS_EVENTS, NULL, 0, NULL, 0, 0, tag_and_size, acc);
+    store_abort(t);
+    ASSERT_GE(acc[0], 3);
+    ASSERT_EQ(acc[1], acc[0]);   /* only the compressed form is written */
+    ASSERT(acc[2] * 2 < raw);
+    nb_buf_t out = NB_BUF_INIT;
+    ASSERT_EQ(run_cli(&out, "z", "--since", "1h", NULL), 0);
+    const char *p = out.data;
+    for (int i = 0; i < n; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "line %05d\n", i);
+        const char *q = strstr(p, want);
+        ASSERT(q != NULL);
+        p = q + 1;
+    }
+    nb_buf_free(&out);
+    finish();
+}
+
+TEST(uncompressed_batch_records_still_read)
+{
+    start();
+    uint64_t now = nb_wall_ms();
+    /* a store written before compression: key tag 0x01, the batch encoding as it is */
+    const char *msgs[] = {"an uncompressed line", "and its neighbour"};
+    const uint64_t ts[] = {now - 40, now - 39};
+    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
+    logs_stream_key(&k, "/aws/lambda/old1", "2026/11/28/[$LATEST]bb");
+    logs__batch_key_tail(&k, now - 40, 1, LOGS__BATCH_TAG);
+    unsigned char h[LOGS__VARINT_MAX];
+    nb_buf_append(&v, h, logs__varint(h, logs__zigzag(7)));
+    encode_events(&v, now - 40, ts, msgs, 2);
+    store_txn_t *t;
+    ASSERT_EQ(store_begin(st, STORE_WRITE, &t), STORE_OK);
+    ASSERT_EQ(store_put(t, LOGS_KS_EVENTS, k.data, k.len, v.data, v.len), STORE_OK);
+    ASSERT_EQ(store_commit(t, NULL, NULL), STORE_OK);
+    logs_put("/aws/lambda/old1", "2026/11/28/[$LATEST]bb", now - 10, "a compressed line", 17);
+    flush_and_wait();
+    nb_buf_t out = NB_BUF_INIT;
+    ASSERT_EQ(run_cli(&out, "old1", "--since", "5m", NULL), 0);
+    const char *a = strstr(out.data, "[$LATEST]bb an uncompressed line\n"),
+               *b = strstr(out.data, "[$LATEST]bb and its neighbour\n"),
+               *c = strstr(out.data, "[$LATEST]bb a compressed line\n");
+    ASSERT(a && b && c && a < b && b < c);
+    seen_t s = {0};
+    ASSERT_EQ(logs_record_decode(k.data, k.len, v.data, v.len, on_ev, &s), 2);
+    ASSERT_EQ(s.ts[1], now - 39);
+    ASSERT_EQ(s.ingest[0], now - 33);
+    nb_buf_free(&k);
+    nb_buf_free(&v);
+    nb_buf_free(&out);
+    finish();
+}
+
+/* header (ingestion +0, RAW) then frame into out. */
+static void zvalue(nb_buf_t *out, uint64_t raw, const void *frame, size_t fl)
+{
+    unsigned char h[2 * LOGS__VARINT_MAX];
+    size_t hl = logs__varint(h, 0);
+    hl += logs__varint(h + hl, raw);
+    nb_buf_clear(out);
+    nb_buf_append(out, h, hl);
+    nb_buf_append(out, frame, fl);
+}
+
+static long decode_heap_copy(const nb_buf_t *k, const nb_buf_t *v, seen_t *s)
+{
+    unsigned char *c = malloc(v->len + 1);   /* exactly its size: ASan sees any read past it */
+    memcpy(c, v->data, v->len);
+    long n = logs_record_decode(k->data, k->len, c, v->len, on_ev, s);
+    free(c);
+    return n;
+}
+
+TEST(malformed_compressed_records_are_refused)
+{
+    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT, ev = NB_BUF_INIT;
+    logs_stream_key(&k, "g", "s");
+    logs__batch_key_tail(&k, 1000, 1, LOGS__ZBATCH_TAG);
+    const char *msgs[] = {"hello", "world"};
+    const uint64_t ts[] = {1000, 1001};
+    encode_events(&ev, 1000, ts, msgs, 2);
+    size_t cap = ZSTD_compressBound(2 << 20);
+    char *frame = malloc(cap);
+    size_t fl = ZSTD_compress(frame, cap, ev.data, ev.len, 1);
+    ASSERT(!ZSTD_isError(fl));
+    seen_t s = {0};
+    zvalue(&v, ev.len, frame, fl);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), 2);   /* the well-formed one */
+    /* truncated frame; RAW not the frame's size (both ways); trailing bytes */
+    zvalue(&v, ev.len, frame, fl - 1);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    zvalue(&v, ev.len + 1, frame, fl);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    zvalue(&v, ev.len - 1, frame, fl);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    zvalue(&v, ev.len, frame, fl);
+    nb_buf_putc(&v, 0);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    /* no header at all, a header without RAW, RAW alone */
+    nb_buf_clear(&v);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    nb_buf_putc(&v, 0);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    zvalue(&v, 0, "", 0);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    /* a frame that does not declare its size is not trusted */
+    ZSTD_CCtx *cc = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 0);
+    ZSTD_outBuffer o = {frame, cap, 0};
+    ZSTD_inBuffer in = {ev.data, ev.len, 0};
+    ASSERT_EQ(ZSTD_compressStream2(cc, &o, &in, ZSTD_e_end), 0);
+    zvalue(&v, ev.len, frame, o.pos);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    ZSTD_freeCCtx(cc);
+    /* over the limit: 2 MB of zeros compress to a few bytes, declared truly */
+    char *zeros = calloc(1, 2 << 20);
+    fl = ZSTD_compress(frame, cap, zeros, 2 << 20, 1);
+    zvalue(&v, 2 << 20, frame, fl);
+    ASSERT(v.len < 1000);
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    /* a sound frame around a malformed batch: an event longer than what is left */
+    const unsigned char badev[] = {0, 9, 'h', 'i'};
+    fl = ZSTD_compress(frame, cap, badev, sizeof badev, 1);
+    zvalue(&v, sizeof badev, frame, fl);
+    s.n = 0;
+    ASSERT_EQ(decode_heap_copy(&k, &v, &s), -1);
+    ASSERT_EQ(s.n, 0);
+    free(zeros);
+    free(frame);
+    nb_buf_free(&k);
+    nb_buf_free(&v);
+    nb_buf_free(&ev);
 }
 
 TEST(cli_usage_errors)
