@@ -19,15 +19,20 @@
 #include <string.h>
 
 static json_t *cache;   /* key → {"exp": ms, "allow": bool, "ctx": authorizer context} */
+/* Bumped by every flush: an authorizer call that began before a flush does
+ * not cache its answer (it would bring back a result the flush forgot). */
+static uint64_t flush_epoch;
 
 void apigw__auth_cache_reset(void)
 {
     json_decref(cache);
     cache = NULL;
+    flush_epoch++;
 }
 
 void apigw__auth_cache_flush(json_t *authorizers)
 {
+    flush_epoch++;
     const char *k, *id;
     json_t *v, *az;
     void *tmp;
@@ -142,10 +147,11 @@ int apigw__iam_authorize(apigw_dp_t *dp)
 }
 
 /* One authorizer call; arena memory of the request (gone with it if the
- * call times out and the gateway answers 504). */
+ * call times out and the gateway answers 500: on_result never runs then). */
 typedef struct pending {
     apigw_dp_next_fn next;
     const char *cache_key;
+    uint64_t epoch;   /* flush_epoch when the call began */
     long ttl;
     int simple;       /* HTTP API simple responses */
     int format2;      /* HTTP API payload 2.0 (context under "lambda") */
@@ -161,6 +167,27 @@ static void deny(apigw_dp_t *dp, int status)
         nb_resp_header(dp->req, "x-amzn-ErrorType", "AccessDeniedException");
         apigw__dp_gw(dp, "ACCESS_DENIED", 403, "User is not authorized to access this resource with an explicit deny");
     }
+}
+
+/* The authorizer could not decide (its function failed, timed out, could not
+ * be invoked, or answered something that is no policy): AWS answers 500 —
+ * a REST API {"message": null} with x-amzn-ErrorType
+ * AuthorizerConfigurationException (gateway response
+ * AUTHORIZER_CONFIGURATION_ERROR), an HTTP API {"message":"Internal Server Error"}. */
+static void failed(apigw_dp_t *dp)
+{
+    if (dp->v2) {
+        apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, "Internal Server Error");
+        return;
+    }
+    nb_resp_header(dp->req, "x-amzn-ErrorType", "AuthorizerConfigurationException");
+    apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, NULL);
+}
+
+static void on_timeout(apigw_dp_t *dp, void *arg)
+{
+    (void)arg;
+    failed(dp);
 }
 
 /* Apply a decision (cached or fresh): allow → ctx (+ the answer's
@@ -185,7 +212,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     long ttl = p->ttl;
     int simple = p->simple, f2 = p->format2;
     if (res->error != NB_OK) {
-        apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        failed(dp);
         return;
     }
     json_t *out = json_loadb(res->payload, res->payload_len, 0, NULL);
@@ -195,7 +222,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
         int unauth = m && strcmp(m, "Unauthorized") == 0;
         json_decref(out);
         if (unauth) deny(dp, 401);
-        else apigw__dp_gw(dp, "AUTHORIZER_FAILURE", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        else failed(dp);
         return;
     }
     int allow;
@@ -218,14 +245,14 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
         if (allow < 0) {
             json_decref(out);
             json_decref(ctx);
-            apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+            failed(dp);
             return;
         }
     }
     const char *uik = str(out, "usageIdentifierKey");
     uik = uik ? nb_arena_strdup(dp->req->arena, uik) : NULL;
     json_decref(out);
-    if (ttl > 0 && key) {
+    if (ttl > 0 && key && p->epoch == flush_epoch) {
         if (!cache) cache = json_object();
         json_t *e = json_pack("{s:I,s:b,s:O}", "exp", (json_int_t)(nb_wall_ms() + (uint64_t)ttl * 1000), "allow", allow,
                               "ctx", ctx);
@@ -255,18 +282,19 @@ static void call_lambda(apigw_dp_t *dp, json_t *az, json_t *event, const char *k
     const char *fn = apigw__lambda_target(dp->req->arena, apigw__dp_stage_subst(dp, str(az, "authorizerUri")));
     if (!fn) {
         json_decref(event);
-        apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        failed(dp);
         return;
     }
     pending_t *p = nb_arena_calloc(dp->req->arena, sizeof *p);
     p->next = next;
     p->cache_key = key;
+    p->epoch = flush_epoch;
     p->ttl = ttl;
     p->simple = simple;
     p->format2 = f2;
     char *s = json_dumps(event, JSON_COMPACT);
     json_decref(event);
-    apigw__dp_invoke(dp, fn, s, strlen(s), 10000, on_result, p);
+    apigw__dp_invoke_to(dp, fn, s, strlen(s), 10000, on_result, on_timeout, p);
     free(s);
 }
 

@@ -52,6 +52,7 @@ void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg);
  * with its default status and message: a REST API's deployed customization
  * of type (or of DEFAULT_4XX/5XX) shapes it (gw_resp.c); otherwise, and for
  * HTTP and WebSocket APIs, it is apigw__dp_message(dp, status, msg). */
+/* msg NULL: AWS's {"message": null} ($context.error.messageString null). */
 void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg);
 /* 1 when apigw__dp_gw(dp, type, status, ...) would use a customization. */
 int apigw__dp_gw_custom(apigw_dp_t *dp, const char *type, int status);
@@ -78,6 +79,11 @@ typedef struct lambda_result lambda_result_t;
 typedef void (*apigw_dp_invoke_cb)(apigw_dp_t *dp, const lambda_result_t *res, void *arg);
 void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
                       apigw_dp_invoke_cb cb, void *arg);
+/* The same, but the deadline answers with on_timeout(dp, arg) (an authorizer's
+ * 500, not the integration's 504); dp is gone after it. */
+typedef void (*apigw_dp_timeout_fn)(apigw_dp_t *dp, void *arg);
+void apigw__dp_invoke_to(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
+                         apigw_dp_invoke_cb cb, apigw_dp_timeout_fn on_timeout, void *arg);
 /* Closes the deadline timer of apigw__dp_invoke (at the service's stop). */
 void apigw__dp_invoke_stop(void);
 
