@@ -27,6 +27,7 @@ struct apigw_dp {
     const char *api_id, *stage;
     const char *path;          /* client path without "/_aws/execute-api/{id}" (raw) */
     const char *route_path;    /* after the stage prefix (raw), "/" at least */
+    const char *mapped_stage;  /* a custom domain's mapping names the stage: path has none */
     json_t *api;               /* the API's "api" object (ref) */
     json_t *stage_obj;         /* the stage (ref) */
     json_t *route;             /* v2 route / v1 method object (ref) */

@@ -19,6 +19,11 @@ static int resolve_stage(apigw_dp_t *dp, json_t *doc, json_t **resources)
     const char *seg = p[0] == '/' ? p + 1 : p;
     const char *e = strchr(seg, '/');
     size_t n = e ? (size_t)(e - seg) : strlen(seg);
+    if (dp->mapped_stage) {   /* a custom domain's mapping: the whole path is the resource's */
+        seg = dp->mapped_stage;
+        n = strlen(seg);
+        e = p;
+    }
     if (!n) return -1;
     char *name = nb_arena_strndup(dp->req->arena, seg, n);
     json_t *st = json_object_get(json_object_get(doc, "stages"), name);

@@ -146,9 +146,29 @@ static const nb_op_t ops[] = {
     {"DeleteUsagePlanKey", apigw__op_delete_usage_plan_key, "apigateway:DELETE", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}", NULL, "DELETE /usageplans/{usageplanId}/keys/{keyId}", 0},
     {"GetUsage", apigw__op_get_usage, "apigateway:GET", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/usage", NULL, "GET /usageplans/{usageplanId}/usage", 0},
     {"UpdateUsage", apigw__op_update_usage, "apigateway:PATCH", "arn:aws:apigateway:{region}::/usageplans/{usageplanId}/keys/{keyId}/usage", NULL, "PATCH /usageplans/{usageplanId}/keys/{keyId}/usage", 0},
+    {"CreateDomainName", apigw__op_v1_create_domain, "apigateway:POST", "arn:aws:apigateway:{region}::/domainnames", NULL, "POST /domainnames", 0},
+    {"GetDomainNames", apigw__op_v1_get_domains, "apigateway:GET", "arn:aws:apigateway:{region}::/domainnames", NULL, "GET /domainnames", 0},
+    {"GetDomainName", apigw__op_v1_get_domain, "apigateway:GET", "arn:aws:apigateway:{region}::/domainnames/{domain_name}", NULL, "GET /domainnames/{domain_name}", 0},
+    {"UpdateDomainName", apigw__op_v1_update_domain, "apigateway:PATCH", "arn:aws:apigateway:{region}::/domainnames/{domain_name}", NULL, "PATCH /domainnames/{domain_name}", 0},
+    {"DeleteDomainName", apigw__op_v1_delete_domain, "apigateway:DELETE", "arn:aws:apigateway:{region}::/domainnames/{domain_name}", NULL, "DELETE /domainnames/{domain_name}", 0},
+    {"CreateBasePathMapping", apigw__op_v1_create_bpm, "apigateway:POST", "arn:aws:apigateway:{region}::/domainnames/{domain_name}/basepathmappings", NULL, "POST /domainnames/{domain_name}/basepathmappings", 0},
+    {"GetBasePathMappings", apigw__op_v1_get_bpms, "apigateway:GET", "arn:aws:apigateway:{region}::/domainnames/{domain_name}/basepathmappings", NULL, "GET /domainnames/{domain_name}/basepathmappings", 0},
+    {"GetBasePathMapping", apigw__op_v1_get_bpm, "apigateway:GET", "arn:aws:apigateway:{region}::/domainnames/{domain_name}/basepathmappings/{base_path}", NULL, "GET /domainnames/{domain_name}/basepathmappings/{base_path}", 0},
+    {"UpdateBasePathMapping", apigw__op_v1_update_bpm, "apigateway:PATCH", "arn:aws:apigateway:{region}::/domainnames/{domain_name}/basepathmappings/{base_path}", NULL, "PATCH /domainnames/{domain_name}/basepathmappings/{base_path}", 0},
+    {"DeleteBasePathMapping", apigw__op_v1_delete_bpm, "apigateway:DELETE", "arn:aws:apigateway:{region}::/domainnames/{domain_name}/basepathmappings/{base_path}", NULL, "DELETE /domainnames/{domain_name}/basepathmappings/{base_path}", 0},
+    {"CreateDomainName", apigw__op_v2_create_domain, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/domainnames", NULL, "POST /v2/domainnames", 0},
+    {"GetDomainNames", apigw__op_v2_get_domains, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/domainnames", NULL, "GET /v2/domainnames", 0},
+    {"GetDomainName", apigw__op_v2_get_domain, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/domainnames/{domainName}", NULL, "GET /v2/domainnames/{domainName}", 0},
+    {"UpdateDomainName", apigw__op_v2_update_domain, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/domainnames/{domainName}", NULL, "PATCH /v2/domainnames/{domainName}", 0},
+    {"DeleteDomainName", apigw__op_v2_delete_domain, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/domainnames/{domainName}", NULL, "DELETE /v2/domainnames/{domainName}", 0},
+    {"CreateApiMapping", apigw__op_v2_create_mapping, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/domainnames/{domainName}/apimappings", NULL, "POST /v2/domainnames/{domainName}/apimappings", 0},
+    {"GetApiMappings", apigw__op_v2_get_mappings, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/domainnames/{domainName}/apimappings", NULL, "GET /v2/domainnames/{domainName}/apimappings", 0},
+    {"GetApiMapping", apigw__op_v2_get_mapping, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/domainnames/{domainName}/apimappings/{apiMappingId}", NULL, "GET /v2/domainnames/{domainName}/apimappings/{apiMappingId}", 0},
+    {"UpdateApiMapping", apigw__op_v2_update_mapping, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/domainnames/{domainName}/apimappings/{apiMappingId}", NULL, "PATCH /v2/domainnames/{domainName}/apimappings/{apiMappingId}", 0},
+    {"DeleteApiMapping", apigw__op_v2_delete_mapping, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/domainnames/{domainName}/apimappings/{apiMappingId}", NULL, "DELETE /v2/domainnames/{domainName}/apimappings/{apiMappingId}", 0},
 };
 
-static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", "/account", NULL};
+static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", "/account", "/domainnames", "/v2/domainnames", NULL};
 
 static int apigw_init(nb_ctx_t *ctx)
 {
