@@ -94,6 +94,9 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v2_create) X(v2_get) X(v2_list) X(v2_update) X(v2_delete)                    \
     X(v2_create_route_response) X(v2_get_route_responses) X(v2_get_route_response) \
     X(v2_update_route_response) X(v2_delete_route_response)                       \
+    X(v2_create_integration_response) X(v2_get_integration_responses)             \
+    X(v2_get_integration_response) X(v2_update_integration_response)              \
+    X(v2_delete_integration_response)                                             \
     X(v1_create_rest_api) X(v1_get_rest_api) X(v1_get_rest_apis)                  \
     X(v1_delete_rest_api) X(v1_update_rest_api) X(v1_import_rest_api)             \
     X(v1_put_rest_api) X(v1_get_resources) X(v1_get_resource)                     \
