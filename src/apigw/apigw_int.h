@@ -125,7 +125,8 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v1_update_bpm) X(v1_delete_bpm)                                             \
     X(v2_create_domain) X(v2_get_domain) X(v2_get_domains) X(v2_update_domain)    \
     X(v2_delete_domain) X(v2_create_mapping) X(v2_get_mapping) X(v2_get_mappings) \
-    X(v2_update_mapping) X(v2_delete_mapping)
+    X(v2_update_mapping) X(v2_delete_mapping)                                     \
+    X(v1_test_invoke_method) X(v1_test_invoke_authorizer)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
 

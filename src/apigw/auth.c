@@ -216,6 +216,10 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
         return;
     }
     json_t *out = json_loadb(res->payload, res->payload_len, 0, NULL);
+    if (dp->test_req && out) {   /* TestInvokeAuthorizer shows the answer */
+        json_decref(dp->test_answer);
+        dp->test_answer = json_incref(out);
+    }
     if (res->function_error) {
         /* throwing "Unauthorized" is how an authorizer answers 401 */
         const char *m = str(out, "errorMessage");
@@ -252,7 +256,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     const char *uik = str(out, "usageIdentifierKey");
     uik = uik ? nb_arena_strdup(dp->req->arena, uik) : NULL;
     json_decref(out);
-    if (ttl > 0 && key && p->epoch == flush_epoch) {
+    if (ttl > 0 && key && p->epoch == flush_epoch && !dp->test_req) {
         if (!cache) cache = json_object();
         json_t *e = json_pack("{s:I,s:b,s:O}", "exp", (json_int_t)(nb_wall_ms() + (uint64_t)ttl * 1000), "allow", allow,
                               "ctx", ctx);
@@ -266,7 +270,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
 /* Cached decision for key: 1 (applied), 0 (none). */
 static int from_cache(apigw_dp_t *dp, const char *key, apigw_dp_next_fn next)
 {
-    json_t *e = cache ? json_object_get(cache, key) : NULL;
+    json_t *e = cache && !dp->test_req ? json_object_get(cache, key) : NULL;
     if (!e) return 0;
     if ((uint64_t)json_integer_value(json_object_get(e, "exp")) <= nb_wall_ms()) {
         json_object_del(cache, key);

@@ -28,6 +28,9 @@ struct apigw_dp {
     const char *path;          /* client path without "/_aws/execute-api/{id}" (raw) */
     const char *route_path;    /* after the stage prefix (raw), "/" at least */
     const char *mapped_stage;  /* a custom domain's mapping names the stage: path has none */
+    nb_req_t *test_req;        /* TestInvokeMethod/Authorizer: the control-plane request the
+                                  answer goes to (test_invoke.c); req is then its stand-in */
+    json_t *test_answer;       /* TestInvokeAuthorizer: the authorizer's answer (owned) */
     json_t *api;               /* the API's "api" object (ref) */
     json_t *stage_obj;         /* the stage (ref) */
     json_t *route;             /* v2 route / v1 method object (ref) */
@@ -96,6 +99,12 @@ json_t *apigw__dp_served(json_t *stage_obj, json_t *doc);
 /* A WebSocket API's connection request (ws_conn.c): handshake, $connect, upgrade. */
 void apigw__dp_ws(apigw_dp_t *dp, json_t *doc);
 void apigw__dp_rest(apigw_dp_t *dp, json_t *doc);   /* dp_rest.c */
+/* The REST pipeline from the method match on, over resources (a deployment's
+ * snapshot, or the live ones for TestInvokeMethod, which skips API keys,
+ * authorization and throttling as AWS's test invoke does). */
+void apigw__dp_rest_serve(apigw_dp_t *dp, json_t *doc, json_t *resources);
+/* test_invoke.c: the TestInvoke* answer built from the pipeline's reply out. */
+void apigw__test_invoke_done(apigw_dp_t *dp, const apigw_http_out_t *out);
 
 /* CORS (cors.c): answer a preflight when it is one (1), else 0; add the
  * response headers for an actual request. */

@@ -171,6 +171,8 @@ static const nb_op_t ops[] = {
     {"GetIntegrationResponse", apigw__op_v2_get_integration_response, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}", NULL, "GET /v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}", 0},
     {"UpdateIntegrationResponse", apigw__op_v2_update_integration_response, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}", NULL, "PATCH /v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}", 0},
     {"DeleteIntegrationResponse", apigw__op_v2_delete_integration_response, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}", NULL, "DELETE /v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}", 0},
+    {"TestInvokeMethod", apigw__op_v1_test_invoke_method, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", NULL, "POST /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 0},
+    {"TestInvokeAuthorizer", apigw__op_v1_test_invoke_authorizer, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/authorizers/{authorizer_id}", NULL, "POST /restapis/{restapi_id}/authorizers/{authorizer_id}", 0},
 };
 
 static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", "/account", "/domainnames", "/v2/domainnames", NULL};

@@ -1,11 +1,14 @@
-"""More control-plane operations end to end (boto3): v2 integration responses
-(WebSocket non-proxy integrations; recorded, unique keys), with their errors."""
+"""More control-plane operations end to end (boto3, the AWS CLI): v2
+integration responses (WebSocket non-proxy integrations; recorded, unique
+keys); TestInvokeMethod (the method run through the data plane's pipeline
+without a deployment) and TestInvokeAuthorizer; with their errors."""
+import json
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apigwtest import NimbusTestCase  # noqa: E402
+from apigwtest import NimbusTestCase, create_function, lambda_uri  # noqa: E402
 
 
 class ControlPlaneMore(NimbusTestCase):
@@ -46,6 +49,78 @@ class ControlPlaneMore(NimbusTestCase):
                          ["ContentHandlingStrategy"], "CONVERT_TO_TEXT")   # nothing half-applied
         gw2.delete_integration_response(ApiId=api, IntegrationId=integ, IntegrationResponseId=rid)
         e = self.client_error(gw2.get_integration_response, ApiId=api, IntegrationId=integ, IntegrationResponseId=rid)
+        self.assertEqual(e["Error"]["Code"], "NotFoundException")
+
+    def test_test_invoke_method(self):
+        lam = self.nimbus.client("lambda")
+        echo = create_function(lam, "ti-echo", "echo")
+        gw = self.nimbus.client("apigateway")
+        api = gw.create_rest_api(name="ti")["id"]
+        root = gw.get_resources(restApiId=api)["items"][0]["id"]
+        users = gw.create_resource(restApiId=api, parentId=root, pathPart="users")["id"]
+        user = gw.create_resource(restApiId=api, parentId=users, pathPart="{id}")["id"]
+        gw.put_method(restApiId=api, resourceId=user, httpMethod="GET", authorizationType="NONE",
+                      apiKeyRequired=True)   # test invoke needs no key
+        gw.put_integration(restApiId=api, resourceId=user, httpMethod="GET", type="AWS_PROXY",
+                           integrationHttpMethod="POST", uri=lambda_uri(echo))
+        gw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+        gw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK",
+                           requestTemplates={"application/json": '{"statusCode": 200}'})
+        gw.put_method_response(restApiId=api, resourceId=root, httpMethod="GET", statusCode="200")
+        gw.put_integration_response(restApiId=api, resourceId=root, httpMethod="GET", statusCode="200",
+                                    responseTemplates={"application/json": '{"stage": "$context.stage", '
+                                                       '"v": "$stageVariables.v"}'})
+        # no deployment at all
+        out = gw.test_invoke_method(restApiId=api, resourceId=user, httpMethod="GET",
+                                    pathWithQueryString="/users/7?q=1", headers={"X-Test": "yes"},
+                                    stageVariables={"v": "1"})
+        self.assertEqual(out["status"], 200, out)
+        ev = json.loads(out["body"])
+        self.assertEqual(ev["pathParameters"], {"id": "7"})
+        self.assertEqual(ev["queryStringParameters"], {"q": "1"})
+        self.assertEqual(ev["headers"]["x-test"], "yes")
+        self.assertEqual(ev["stageVariables"], {"v": "1"})
+        self.assertEqual(ev["resource"], "/users/{id}")
+        self.assertEqual(out["headers"]["x-fn"], "echo")
+        self.assertEqual(out["multiValueHeaders"]["x-multi"], ["a", "b"])
+        self.assertIn("Method completed with status: 200", out["log"])
+        self.assertIsInstance(out["latency"], int)
+        mock = gw.test_invoke_method(restApiId=api, resourceId=root, httpMethod="GET", stageVariables={"v": "x"})
+        self.assertEqual((mock["status"], json.loads(mock["body"])),
+                         (200, {"stage": "test-invoke-stage", "v": "x"}))
+        rc, cli, _ = self.nimbus.aws("apigateway", "test-invoke-method", "--rest-api-id", api, "--resource-id", root,
+                                     "--http-method", "GET")
+        self.assertEqual((rc, cli["status"]), (0, 200))
+        for kw in ({"resourceId": user, "httpMethod": "POST"}, {"resourceId": "nope", "httpMethod": "GET"}):
+            e = self.client_error(gw.test_invoke_method, restApiId=api, **kw)
+            self.assertEqual(e["Error"]["Code"], "NotFoundException", kw)
+        e = self.client_error(gw.test_invoke_method, restApiId="nope000000", resourceId=root, httpMethod="GET")
+        self.assertEqual(e["Error"]["Code"], "NotFoundException")
+
+    def test_test_invoke_authorizer(self):
+        lam = self.nimbus.client("lambda")
+        auth = create_function(lam, "ti-auth", "auth")
+        gw = self.nimbus.client("apigateway")
+        api = gw.create_rest_api(name="ti-auth")["id"]
+        az = gw.create_authorizer(restApiId=api, name="tok", type="TOKEN", authorizerUri=lambda_uri(auth),
+                                  identitySource="method.request.header.Authorization",
+                                  authorizerResultTtlInSeconds=300)["id"]
+        out = gw.test_invoke_authorizer(restApiId=api, authorizerId=az, headers={"Authorization": "allow"})
+        self.assertEqual(out["clientStatus"], 200, out)
+        self.assertEqual(out["principalId"], "user-1")
+        self.assertEqual(json.loads(out["policy"])["Statement"][0]["Effect"], "Allow")
+        def answer(o):   # the authorizer's answer, shown in the execution log
+            line = [x for x in o["log"].splitlines() if "Authorizer response: " in x][0]
+            return json.loads(line.split("Authorizer response: ", 1)[1])
+        self.assertEqual(answer(out)["context"]["user"], "u1")
+        again = gw.test_invoke_authorizer(restApiId=api, authorizerId=az, headers={"Authorization": "allow"})
+        self.assertNotEqual(answer(again)["context"]["n"], answer(out)["context"]["n"])   # never cached
+        self.assertEqual(gw.test_invoke_authorizer(restApiId=api, authorizerId=az,
+                                                   headers={"Authorization": "deny"})["clientStatus"], 403)
+        self.assertEqual(gw.test_invoke_authorizer(restApiId=api, authorizerId=az,
+                                                   headers={"Authorization": "unauthorized"})["clientStatus"], 401)
+        self.assertEqual(gw.test_invoke_authorizer(restApiId=api, authorizerId=az)["clientStatus"], 401)
+        e = self.client_error(gw.test_invoke_authorizer, restApiId=api, authorizerId="nope")
         self.assertEqual(e["Error"]["Code"], "NotFoundException")
 
 
