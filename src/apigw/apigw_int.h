@@ -10,6 +10,7 @@
  *   key "k/{id}"  an API key (ApiKey shape)
  *   key "p/{id}"  a usage plan (UsagePlan shape + "_keys": [key ids])
  *   key "c/account"  the account settings UpdateAccount changed ({"cloudwatchRoleArn"})
+ *   key "x/{id}"  a client certificate; "l/{id}" a v1 VPC link; "L/{id}" a v2 one
  *   key "d/{name}" a custom domain name (cp_domains.c): the v1 DomainName shape,
  *                 "_id" (its d-… id), "_mappings": id → {apiId, apiMappingId,
  *                 apiMappingKey, stage} — v1 base path mappings and v2 API
@@ -37,6 +38,9 @@ typedef struct apigw_svc {
     json_t *plans;   /* usage plan id → UsagePlan (+ "_keys") */
     json_t *account; /* the Account settings set by UpdateAccount ({} until then) */
     json_t *domains; /* custom domain name → DomainName (v1 shape + "_id", "_mappings") */
+    json_t *certs;   /* client certificate id → ClientCertificate */
+    json_t *links;   /* v1 VPC link id → VpcLink */
+    json_t *links2;  /* v2 VPC link id → VpcLink (v2 shape) */
     uint64_t gen;    /* bumped on every change */
     int port;        /* the edge's port, for endpoints ("" until known) */
 } apigw_svc_t;
@@ -126,7 +130,14 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v2_create_domain) X(v2_get_domain) X(v2_get_domains) X(v2_update_domain)    \
     X(v2_delete_domain) X(v2_create_mapping) X(v2_get_mapping) X(v2_get_mappings) \
     X(v2_update_mapping) X(v2_delete_mapping)                                     \
-    X(v1_test_invoke_method) X(v1_test_invoke_authorizer)
+    X(v1_test_invoke_method) X(v1_test_invoke_authorizer)                         \
+    X(generate_client_certificate) X(get_client_certificate)                      \
+    X(get_client_certificates) X(update_client_certificate)                       \
+    X(delete_client_certificate)                                                  \
+    X(v1_create_vpc_link) X(v1_get_vpc_link) X(v1_get_vpc_links)                  \
+    X(v1_update_vpc_link) X(v1_delete_vpc_link)                                   \
+    X(v2_create_vpc_link) X(v2_get_vpc_link) X(v2_get_vpc_links)                  \
+    X(v2_update_vpc_link) X(v2_delete_vpc_link)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
 

@@ -173,9 +173,25 @@ static const nb_op_t ops[] = {
     {"DeleteIntegrationResponse", apigw__op_v2_delete_integration_response, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}", NULL, "DELETE /v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}", 0},
     {"TestInvokeMethod", apigw__op_v1_test_invoke_method, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", NULL, "POST /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", 0},
     {"TestInvokeAuthorizer", apigw__op_v1_test_invoke_authorizer, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/authorizers/{authorizer_id}", NULL, "POST /restapis/{restapi_id}/authorizers/{authorizer_id}", 0},
+    {"GenerateClientCertificate", apigw__op_generate_client_certificate, "apigateway:POST", "arn:aws:apigateway:{region}::/clientcertificates", NULL, "POST /clientcertificates", 0},
+    {"GetClientCertificates", apigw__op_get_client_certificates, "apigateway:GET", "arn:aws:apigateway:{region}::/clientcertificates", NULL, "GET /clientcertificates", 0},
+    {"GetClientCertificate", apigw__op_get_client_certificate, "apigateway:GET", "arn:aws:apigateway:{region}::/clientcertificates/{clientcertificate_id}", NULL, "GET /clientcertificates/{clientcertificate_id}", 0},
+    {"UpdateClientCertificate", apigw__op_update_client_certificate, "apigateway:PATCH", "arn:aws:apigateway:{region}::/clientcertificates/{clientcertificate_id}", NULL, "PATCH /clientcertificates/{clientcertificate_id}", 0},
+    {"DeleteClientCertificate", apigw__op_delete_client_certificate, "apigateway:DELETE", "arn:aws:apigateway:{region}::/clientcertificates/{clientcertificate_id}", NULL, "DELETE /clientcertificates/{clientcertificate_id}", 0},
+    {"CreateVpcLink", apigw__op_v1_create_vpc_link, "apigateway:POST", "arn:aws:apigateway:{region}::/vpclinks", NULL, "POST /vpclinks", 0},
+    {"GetVpcLinks", apigw__op_v1_get_vpc_links, "apigateway:GET", "arn:aws:apigateway:{region}::/vpclinks", NULL, "GET /vpclinks", 0},
+    {"GetVpcLink", apigw__op_v1_get_vpc_link, "apigateway:GET", "arn:aws:apigateway:{region}::/vpclinks/{vpclink_id}", NULL, "GET /vpclinks/{vpclink_id}", 0},
+    {"UpdateVpcLink", apigw__op_v1_update_vpc_link, "apigateway:PATCH", "arn:aws:apigateway:{region}::/vpclinks/{vpclink_id}", NULL, "PATCH /vpclinks/{vpclink_id}", 0},
+    {"DeleteVpcLink", apigw__op_v1_delete_vpc_link, "apigateway:DELETE", "arn:aws:apigateway:{region}::/vpclinks/{vpclink_id}", NULL, "DELETE /vpclinks/{vpclink_id}", 0},
+    {"CreateVpcLink", apigw__op_v2_create_vpc_link, "apigateway:POST", "arn:aws:apigateway:{region}::/v2/vpclinks", NULL, "POST /v2/vpclinks", 0},
+    {"GetVpcLinks", apigw__op_v2_get_vpc_links, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/vpclinks", NULL, "GET /v2/vpclinks", 0},
+    {"GetVpcLink", apigw__op_v2_get_vpc_link, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/vpclinks/{vpcLinkId}", NULL, "GET /v2/vpclinks/{vpcLinkId}", 0},
+    {"UpdateVpcLink", apigw__op_v2_update_vpc_link, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/vpclinks/{vpcLinkId}", NULL, "PATCH /v2/vpclinks/{vpcLinkId}", 0},
+    {"DeleteVpcLink", apigw__op_v2_delete_vpc_link, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/vpclinks/{vpcLinkId}", NULL, "DELETE /v2/vpclinks/{vpcLinkId}", 0},
 };
 
-static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", "/account", "/domainnames", "/v2/domainnames", NULL};
+static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", "/account", "/domainnames", "/v2/domainnames",
+                                        "/clientcertificates", "/vpclinks", "/v2/vpclinks", NULL};
 
 static int apigw_init(nb_ctx_t *ctx)
 {

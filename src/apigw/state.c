@@ -28,7 +28,8 @@ static int load_one(void *arg, const void *key, size_t klen, const void *val, si
     snprintf(id, sizeof id, "%.*s", (int)(klen - 2), (const char *)key + 2);
     char kind = ((const char *)key)[0];
     json_t *into = kind == 'a' ? apigw__svc.apis : kind == 'k' ? apigw__svc.keys : kind == 'p' ? apigw__svc.plans
-                 : kind == 'd' ? apigw__svc.domains : NULL;
+                 : kind == 'd' ? apigw__svc.domains : kind == 'x' ? apigw__svc.certs
+                 : kind == 'l' ? apigw__svc.links : kind == 'L' ? apigw__svc.links2 : NULL;
     if (into) {
         json_object_set_new(into, id, doc);
     } else if (kind == 'c' && strcmp(id, "account") == 0 && json_is_object(doc)) {
@@ -48,6 +49,9 @@ int apigw__state_load(nb_ctx_t *ctx)
     apigw__svc.plans = json_object();
     apigw__svc.account = json_object();
     apigw__svc.domains = json_object();
+    apigw__svc.certs = json_object();
+    apigw__svc.links = json_object();
+    apigw__svc.links2 = json_object();
     const char *ep = ctx->cfg->endpoint_url;
     const char *colon = ep ? strrchr(ep, ':') : NULL;
     apigw__svc.port = colon ? atoi(colon + 1) : ctx->cfg->listen_port;
@@ -70,6 +74,10 @@ void apigw__state_free(void)
     json_decref(apigw__svc.plans);
     json_decref(apigw__svc.account);
     json_decref(apigw__svc.domains);
+    json_decref(apigw__svc.certs);
+    json_decref(apigw__svc.links);
+    json_decref(apigw__svc.links2);
+    apigw__svc.certs = apigw__svc.links = apigw__svc.links2 = NULL;
     apigw__svc.apis = apigw__svc.keys = apigw__svc.plans = apigw__svc.account = apigw__svc.domains = NULL;
 }
 

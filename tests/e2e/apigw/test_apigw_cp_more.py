@@ -1,7 +1,11 @@
 """More control-plane operations end to end (boto3, the AWS CLI): v2
 integration responses (WebSocket non-proxy integrations; recorded, unique
 keys); TestInvokeMethod (the method run through the data plane's pipeline
-without a deployment) and TestInvokeAuthorizer; with their errors."""
+without a deployment) and TestInvokeAuthorizer; client certificates (a real
+self-signed PEM); VPC links v1 and v2 (recorded, AVAILABLE); with their
+errors, and the records kept across a restart."""
+import shutil
+import ssl
 import json
 import os
 import sys
@@ -9,6 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from apigwtest import NimbusTestCase, create_function, lambda_uri  # noqa: E402
+from harness import Nimbus  # noqa: E402
 
 
 class ControlPlaneMore(NimbusTestCase):
@@ -122,6 +127,72 @@ class ControlPlaneMore(NimbusTestCase):
         self.assertEqual(gw.test_invoke_authorizer(restApiId=api, authorizerId=az)["clientStatus"], 401)
         e = self.client_error(gw.test_invoke_authorizer, restApiId=api, authorizerId="nope")
         self.assertEqual(e["Error"]["Code"], "NotFoundException")
+
+    def test_zz_client_certificates_and_vpc_links(self):
+        gw = self.nimbus.client("apigateway")
+        gw2 = self.nimbus.client("apigatewayv2")
+        c = gw.generate_client_certificate(description="backend", tags={"k": "v"})
+        cid = c["clientCertificateId"]
+        pem = c["pemEncodedCertificate"]
+        self.assertTrue(pem.startswith("-----BEGIN CERTIFICATE-----"))
+        der = ssl.PEM_cert_to_DER_cert(pem)   # a real certificate
+        self.assertGreater(len(der), 500)
+        self.assertGreater(c["expirationDate"], c["createdDate"])
+        self.assertEqual(gw.get_client_certificate(clientCertificateId=cid)["description"], "backend")
+        self.assertIn(cid, [x["clientCertificateId"] for x in gw.get_client_certificates()["items"]])
+        up = gw.update_client_certificate(clientCertificateId=cid, patchOperations=[
+            {"op": "replace", "path": "/description", "value": "new"}])
+        self.assertEqual(up["description"], "new")
+        e = self.client_error(gw.update_client_certificate, clientCertificateId=cid, patchOperations=[
+            {"op": "replace", "path": "/pemEncodedCertificate", "value": "x"}])
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        e = self.client_error(gw.get_client_certificate, clientCertificateId="nope")
+        self.assertEqual(e["Error"]["Code"], "NotFoundException")
+        rc, cli, _ = self.nimbus.aws("apigateway", "get-client-certificate", "--client-certificate-id", cid)
+        self.assertEqual((rc, cli["pemEncodedCertificate"]), (0, pem))
+
+        nlb = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/nlb/0123456789abcdef"
+        l1 = gw.create_vpc_link(name="link1", targetArns=[nlb], description="d")
+        self.assertEqual((l1["status"], l1["targetArns"], l1["name"]), ("AVAILABLE", [nlb], "link1"))
+        self.assertEqual(gw.get_vpc_link(vpcLinkId=l1["id"])["description"], "d")
+        self.assertIn(l1["id"], [x["id"] for x in gw.get_vpc_links()["items"]])
+        self.assertEqual(gw.update_vpc_link(vpcLinkId=l1["id"], patchOperations=[
+            {"op": "replace", "path": "/name", "value": "renamed"}])["name"], "renamed")
+        for kw in ({"name": "x", "targetArns": []}, {"name": "x", "targetArns": ["not-an-arn"]}):
+            e = self.client_error(gw.create_vpc_link, **kw)
+            self.assertEqual(e["Error"]["Code"], "BadRequestException", kw)
+        e = self.client_error(gw.get_vpc_link, vpcLinkId="nope")
+        self.assertEqual(e["Error"]["Code"], "NotFoundException")
+
+        l2 = gw2.create_vpc_link(Name="link2", SubnetIds=["subnet-1", "subnet-2"], SecurityGroupIds=["sg-1"])
+        self.assertEqual((l2["VpcLinkStatus"], l2["VpcLinkVersion"], l2["SubnetIds"]),
+                         ("AVAILABLE", "V2", ["subnet-1", "subnet-2"]))
+        self.assertEqual(gw2.get_vpc_link(VpcLinkId=l2["VpcLinkId"])["Name"], "link2")
+        self.assertEqual(gw2.update_vpc_link(VpcLinkId=l2["VpcLinkId"], Name="link2b")["Name"], "link2b")
+        self.assertIn(l2["VpcLinkId"], [x["VpcLinkId"] for x in gw2.get_vpc_links()["Items"]])
+        e = self.client_error(gw2.create_vpc_link, Name="x", SubnetIds=[])
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        e = self.client_error(gw2.get_vpc_link, VpcLinkId="nope")
+        self.assertEqual(e["Error"]["Code"], "NotFoundException")
+
+        data = self.nimbus.data_dir
+        self.nimbus.stop()
+        n2 = Nimbus(data_dir=data).start()
+        try:
+            g, g2 = n2.client("apigateway"), n2.client("apigatewayv2")
+            self.assertEqual(g.get_client_certificate(clientCertificateId=cid)["pemEncodedCertificate"], pem)
+            self.assertEqual(g.get_vpc_link(vpcLinkId=l1["id"])["name"], "renamed")
+            self.assertEqual(g2.get_vpc_link(VpcLinkId=l2["VpcLinkId"])["Name"], "link2b")
+            g.delete_client_certificate(clientCertificateId=cid)
+            g.delete_vpc_link(vpcLinkId=l1["id"])
+            g2.delete_vpc_link(VpcLinkId=l2["VpcLinkId"])
+            for fn, kw in ((g.get_client_certificate, {"clientCertificateId": cid}),
+                           (g.get_vpc_link, {"vpcLinkId": l1["id"]}), (g2.get_vpc_link, {"VpcLinkId": l2["VpcLinkId"]})):
+                self.assertEqual(self.client_error(fn, **kw)["Error"]["Code"], "NotFoundException")
+        finally:
+            n2.stop()
+            shutil.rmtree(data, ignore_errors=True)
+            type(self).nimbus = Nimbus().start()
 
 
 if __name__ == "__main__":
