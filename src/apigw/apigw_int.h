@@ -137,7 +137,11 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v1_create_vpc_link) X(v1_get_vpc_link) X(v1_get_vpc_links)                  \
     X(v1_update_vpc_link) X(v1_delete_vpc_link)                                   \
     X(v2_create_vpc_link) X(v2_get_vpc_link) X(v2_get_vpc_links)                  \
-    X(v2_update_vpc_link) X(v2_delete_vpc_link)
+    X(v2_update_vpc_link) X(v2_delete_vpc_link)                                   \
+    X(v1_create_doc_part) X(v1_get_doc_part) X(v1_get_doc_parts)                  \
+    X(v1_update_doc_part) X(v1_delete_doc_part)                                   \
+    X(v1_create_doc_version) X(v1_get_doc_version) X(v1_get_doc_versions)         \
+    X(v1_update_doc_version) X(v1_delete_doc_version)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
 
@@ -184,6 +188,11 @@ size_t apigw__mapping_serves(const char *key, const char *path);
  * Results are borrowed from the domain documents (valid until the next
  * control-plane change) or point into path. */
 int apigw__domain_route(const char *host, const char *path, const char **api, const char **stage, const char **rest);
+
+/* --- cp_docs.c ------------------------------------------------------------- */
+/* x-amazon-apigateway-documentation of REST API doc as stage serves it: the
+ * parts of the stage's documentationVersion, else the current parts (new ref). */
+json_t *apigw__docs_export(json_t *doc, json_t *stage);
 
 /* --- cp_keys.c: lookups shared with cp_usage.c ---------------------------- */
 /* The usage plan of the request's {usageplanId} (borrowed; *id in req's arena),

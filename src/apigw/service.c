@@ -188,6 +188,16 @@ static const nb_op_t ops[] = {
     {"GetVpcLink", apigw__op_v2_get_vpc_link, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/vpclinks/{vpcLinkId}", NULL, "GET /v2/vpclinks/{vpcLinkId}", 0},
     {"UpdateVpcLink", apigw__op_v2_update_vpc_link, "apigateway:PATCH", "arn:aws:apigateway:{region}::/v2/vpclinks/{vpcLinkId}", NULL, "PATCH /v2/vpclinks/{vpcLinkId}", 0},
     {"DeleteVpcLink", apigw__op_v2_delete_vpc_link, "apigateway:DELETE", "arn:aws:apigateway:{region}::/v2/vpclinks/{vpcLinkId}", NULL, "DELETE /v2/vpclinks/{vpcLinkId}", 0},
+    {"CreateDocumentationPart", apigw__op_v1_create_doc_part, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/parts", NULL, "POST /restapis/{restapi_id}/documentation/parts", 0},
+    {"GetDocumentationParts", apigw__op_v1_get_doc_parts, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/parts", NULL, "GET /restapis/{restapi_id}/documentation/parts", 0},
+    {"GetDocumentationPart", apigw__op_v1_get_doc_part, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/parts/{part_id}", NULL, "GET /restapis/{restapi_id}/documentation/parts/{part_id}", 0},
+    {"UpdateDocumentationPart", apigw__op_v1_update_doc_part, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/parts/{part_id}", NULL, "PATCH /restapis/{restapi_id}/documentation/parts/{part_id}", 0},
+    {"DeleteDocumentationPart", apigw__op_v1_delete_doc_part, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/parts/{part_id}", NULL, "DELETE /restapis/{restapi_id}/documentation/parts/{part_id}", 0},
+    {"CreateDocumentationVersion", apigw__op_v1_create_doc_version, "apigateway:POST", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions", NULL, "POST /restapis/{restapi_id}/documentation/versions", 0},
+    {"GetDocumentationVersions", apigw__op_v1_get_doc_versions, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions", NULL, "GET /restapis/{restapi_id}/documentation/versions", 0},
+    {"GetDocumentationVersion", apigw__op_v1_get_doc_version, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions/{doc_version}", NULL, "GET /restapis/{restapi_id}/documentation/versions/{doc_version}", 0},
+    {"UpdateDocumentationVersion", apigw__op_v1_update_doc_version, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions/{doc_version}", NULL, "PATCH /restapis/{restapi_id}/documentation/versions/{doc_version}", 0},
+    {"DeleteDocumentationVersion", apigw__op_v1_delete_doc_version, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions/{doc_version}", NULL, "DELETE /restapis/{restapi_id}/documentation/versions/{doc_version}", 0},
 };
 
 static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", "/account", "/domainnames", "/v2/domainnames",

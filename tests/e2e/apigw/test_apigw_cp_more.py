@@ -2,7 +2,8 @@
 integration responses (WebSocket non-proxy integrations; recorded, unique
 keys); TestInvokeMethod (the method run through the data plane's pipeline
 without a deployment) and TestInvokeAuthorizer; client certificates (a real
-self-signed PEM); VPC links v1 and v2 (recorded, AVAILABLE); with their
+self-signed PEM); VPC links v1 and v2 (recorded, AVAILABLE); documentation
+parts and versions (recorded, exported by GetExport); with their
 errors, and the records kept across a restart."""
 import shutil
 import ssl
@@ -126,6 +127,69 @@ class ControlPlaneMore(NimbusTestCase):
                                                    headers={"Authorization": "unauthorized"})["clientStatus"], 401)
         self.assertEqual(gw.test_invoke_authorizer(restApiId=api, authorizerId=az)["clientStatus"], 401)
         e = self.client_error(gw.test_invoke_authorizer, restApiId=api, authorizerId="nope")
+        self.assertEqual(e["Error"]["Code"], "NotFoundException")
+
+    def test_documentation(self):
+        gw = self.nimbus.client("apigateway")
+        api = gw.create_rest_api(name="docs")["id"]
+        root = gw.get_resources(restApiId=api)["items"][0]["id"]
+        gw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+        gw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK",
+                           requestTemplates={"application/json": '{"statusCode": 200}'})
+        gw.create_deployment(restApiId=api, stageName="prod")
+        p1 = gw.create_documentation_part(restApiId=api, location={"type": "API"},
+                                          properties='{"description": "the API"}')
+        p2 = gw.create_documentation_part(restApiId=api, location={"type": "METHOD", "path": "/"},
+                                          properties='{"summary": "get root"}')
+        self.assertEqual(p2["location"], {"type": "METHOD", "path": "/", "method": "*"})
+        self.assertEqual(gw.get_documentation_part(restApiId=api, documentationPartId=p1["id"])["properties"],
+                         '{"description": "the API"}')
+        self.assertEqual(len(gw.get_documentation_parts(restApiId=api)["items"]), 2)
+        self.assertEqual([x["id"] for x in gw.get_documentation_parts(restApiId=api, type="METHOD")["items"]],
+                         [p2["id"]])
+        for kw, code in (({"location": {"type": "API"}, "properties": "{}"}, "ConflictException"),
+                         ({"location": {"type": "NOPE"}, "properties": "{}"}, "BadRequestException"),
+                         ({"location": {"type": "MODEL"}, "properties": "{}"}, "BadRequestException"),
+                         ({"location": {"type": "RESOURCE", "path": "/x"}, "properties": "not json"},
+                          "BadRequestException")):
+            e = self.client_error(gw.create_documentation_part, restApiId=api, **kw)
+            self.assertEqual(e["Error"]["Code"], code, kw)
+        up = gw.update_documentation_part(restApiId=api, documentationPartId=p2["id"], patchOperations=[
+            {"op": "replace", "path": "/properties", "value": '{"summary": "v1 summary"}'}])
+        self.assertEqual(up["properties"], '{"summary": "v1 summary"}')
+        e = self.client_error(gw.update_documentation_part, restApiId=api, documentationPartId=p2["id"],
+                              patchOperations=[{"op": "replace", "path": "/properties", "value": "[1]"}])
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+
+        v = gw.create_documentation_version(restApiId=api, documentationVersion="1.0", stageName="prod",
+                                            description="first")
+        self.assertEqual((v["version"], v["description"]), ("1.0", "first"))
+        self.assertEqual(gw.get_stage(restApiId=api, stageName="prod")["documentationVersion"], "1.0")
+        e = self.client_error(gw.create_documentation_version, restApiId=api, documentationVersion="1.0")
+        self.assertEqual(e["Error"]["Code"], "ConflictException")
+        e = self.client_error(gw.create_documentation_version, restApiId=api, documentationVersion="2.0",
+                              stageName="nope")
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        # a later change is not in the version the stage shows
+        gw.update_documentation_part(restApiId=api, documentationPartId=p2["id"], patchOperations=[
+            {"op": "replace", "path": "/properties", "value": '{"summary": "later"}'}])
+        exp = json.loads(gw.get_export(restApiId=api, stageName="prod", exportType="oas30",
+                                       parameters={"extensions": "documentation"})["body"].read())
+        docs = exp["x-amazon-apigateway-documentation"]
+        self.assertEqual(docs["version"], "1.0")
+        by_type = {d["location"]["type"]: d["properties"] for d in docs["documentationParts"]}
+        self.assertEqual(by_type, {"API": {"description": "the API"}, "METHOD": {"summary": "v1 summary"}})
+        plain = json.loads(gw.get_export(restApiId=api, stageName="prod", exportType="oas30")["body"].read())
+        self.assertNotIn("x-amazon-apigateway-documentation", plain)
+        self.assertEqual(gw.update_documentation_version(restApiId=api, documentationVersion="1.0", patchOperations=[
+            {"op": "replace", "path": "/description", "value": "one"}])["description"], "one")
+        self.assertEqual([x["version"] for x in gw.get_documentation_versions(restApiId=api)["items"]], ["1.0"])
+        gw.delete_documentation_version(restApiId=api, documentationVersion="1.0")
+        self.assertNotIn("documentationVersion", gw.get_stage(restApiId=api, stageName="prod"))
+        e = self.client_error(gw.get_documentation_version, restApiId=api, documentationVersion="1.0")
+        self.assertEqual(e["Error"]["Code"], "NotFoundException")
+        gw.delete_documentation_part(restApiId=api, documentationPartId=p1["id"])
+        e = self.client_error(gw.get_documentation_part, restApiId=api, documentationPartId=p1["id"])
         self.assertEqual(e["Error"]["Code"], "NotFoundException")
 
     def test_zz_client_certificates_and_vpc_links(self):
