@@ -1,6 +1,7 @@
 /* domain_match.c — the pure pieces of custom domain names: which names and
  * mapping keys (base paths) are valid, and which mapping key serves a path.
  *
+ * A name is a host name (not an IP address: its top label is not all digits).
  * A mapping key is "" (the empty base path, v1 "(none)") or 1..128 characters
  * of [A-Za-z0-9._~$-] segments joined by single '/' (multi-level base paths),
  * no leading or trailing '/'. A key serves a path when it equals the path's
@@ -20,7 +21,10 @@ int apigw__domain_name_ok(const char *name)
               (c == '*' && i == 0 && name[1] == '.')))
             return 0;
     }
-    return 1;
+    /* an IP address is no domain name: a top label of digits would take the
+     * edge's own address ("127.0.0.1") away from the AWS APIs */
+    const char *top = strrchr(name, '.') + 1;
+    return strspn(top, "0123456789") != strlen(top);
 }
 
 int apigw__mapping_key_ok(const char *key)

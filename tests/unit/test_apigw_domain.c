@@ -15,6 +15,8 @@ TEST(domain_names)
     ASSERT(!apigw__domain_name_ok("a.b."));
     ASSERT(!apigw__domain_name_ok("a b.c"));
     ASSERT(!apigw__domain_name_ok("a.*.c"));
+    ASSERT(!apigw__domain_name_ok("127.0.0.1"));          /* the edge's own address */
+    ASSERT(apigw__domain_name_ok("api.v2.example.io"));
 }
 
 TEST(mapping_keys)
