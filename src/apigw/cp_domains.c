@@ -372,8 +372,8 @@ static json_t *v2_view(json_t *d)
     if (arn) json_object_set_new(cfg, "certificateArn", json_string(arn));
     if (cn) json_object_set_new(cfg, "certificateName", json_string(cn));
     json_t *tags = json_object_get(d, "tags");
-    return json_pack("{s:s,s:s,s:[o],s:O}", "domainName", str(d, "domainName"), "apiMappingSelectionExpression",
-                     "$request.basepath", "domainNameConfigurations", cfg, "tags", tags ? tags : json_object());
+    return json_pack("{s:s,s:s,s:[o],s:o}", "domainName", str(d, "domainName"), "apiMappingSelectionExpression",
+                     "$request.basepath", "domainNameConfigurations", cfg, "tags", tags ? json_copy(tags) : json_object());
 }
 
 /* Apply DomainNameConfigurations (borrowed; at most one) to d; 0, or -1 with *msg. */
