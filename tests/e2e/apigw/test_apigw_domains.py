@@ -49,6 +49,11 @@ class Domains(NimbusTestCase):
         self.assertEqual(out["securityPolicy"], "TLS_1_2")
         self.assertEqual(gw.get_domain_name(domainName="api.example.localhost")["tags"], {"team": "a"})
         self.assertIn("api.example.localhost", [d["domainName"] for d in gw.get_domain_names()["items"]])
+        arn = "arn:aws:apigateway:us-east-1::/domainnames/api.example.localhost"
+        gw.tag_resource(resourceArn=arn, tags={"env": "dev"})
+        self.assertEqual(gw.get_tags(resourceArn=arn)["tags"], {"team": "a", "env": "dev"})
+        gw.untag_resource(resourceArn=arn, tagKeys=["env"])
+        self.assertEqual(gw.get_domain_name(domainName="api.example.localhost")["tags"], {"team": "a"})
 
         a = mock_rest_api(gw, "dom-a", "a")
         b = mock_rest_api(gw, "dom-b", "b")
