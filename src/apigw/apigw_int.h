@@ -141,7 +141,7 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v1_create_doc_part) X(v1_get_doc_part) X(v1_get_doc_parts)                  \
     X(v1_update_doc_part) X(v1_delete_doc_part)                                   \
     X(v1_create_doc_version) X(v1_get_doc_version) X(v1_get_doc_versions)         \
-    X(v1_update_doc_version) X(v1_delete_doc_version)
+    X(v1_update_doc_version) X(v1_delete_doc_version) X(v1_import_doc_parts)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
 

@@ -4,11 +4,15 @@
  * the API's document as "documentationParts" (id → DocumentationPart) and
  * "documentationVersions" (version → DocumentationVersion + "_parts", the
  * snapshot). GetExport with extensions "documentation" carries them as
- * x-amazon-apigateway-documentation (apigw__docs_export).
+ * x-amazon-apigateway-documentation (apigw__docs_export), and
+ * ImportDocumentationParts reads them back from such a definition (JSON or
+ * YAML: merge, or overwrite every part).
  * Invariants: a location (type, path, method, statusCode, name) has at most
  * one part; properties are a JSON object's text. */
 #include "apigw/apigw_int.h"
+#include "apigw/yaml.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *str(json_t *o, const char *k)
@@ -196,6 +200,75 @@ void apigw__op_v1_delete_doc_part(nb_req_t *req)
     if (!p) return;
     json_object_del(json_object_get(doc, "documentationParts"), id);
     apigw__save_reply(req, 'a', api_id, doc, 202, NULL);
+}
+
+/* The definition's parts (borrowed from def), or NULL with *msg. */
+static json_t *imported_parts(json_t *def, const char **msg)
+{
+    json_t *parts = json_object_get(json_object_get(def, "x-amazon-apigateway-documentation"), "documentationParts");
+    if (!json_is_object(def) || !json_is_array(parts)) {
+        *msg = "Invalid documentation: x-amazon-apigateway-documentation.documentationParts is required";
+        return NULL;
+    }
+    return parts;
+}
+
+void apigw__op_v1_import_doc_parts(nb_req_t *req)
+{
+    const char *api_id, *msg;
+    json_t *doc = api_doc(req, &api_id);
+    if (!doc) return;
+    const char *mode = nb_req_qparam(req, "mode");
+    const char *fow = nb_req_qparam(req, "failonwarnings");
+    int overwrite = mode && strcmp(mode, "overwrite") == 0, strict = fow && strcmp(fow, "true") == 0;
+    if (mode && !overwrite && strcmp(mode, "merge") != 0) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid mode specified: %s. Valid options are merge, overwrite", mode);
+        return;
+    }
+    json_error_t je;
+    char yerr[128];
+    json_t *def = json_loadb(req->body, req->body_len, 0, &je);
+    if (!def) def = apigw__yaml_load(req->body, req->body_len, yerr, sizeof yerr);
+    json_t *parts = def ? imported_parts(def, &msg) : NULL;
+    if (!parts) {
+        json_decref(def);
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", def ? msg : "Invalid documentation: not JSON or YAML");
+        return;
+    }
+    json_t *next = overwrite ? json_object() : json_deep_copy(coll(doc, "documentationParts"));
+    json_t *ids = json_array(), *warnings = json_array();
+    json_t *scratch = json_pack("{s:O}", "documentationParts", next);   /* part_at looks in a document */
+    size_t i;
+    json_t *p;
+    json_array_foreach(parts, i, p) {
+        json_t *loc = location(json_object_get(p, "location"), &msg);
+        json_t *props = json_object_get(p, "properties");
+        if (!loc || !json_is_object(props)) {
+            json_array_append_new(warnings, json_sprintf("Documentation part %zu skipped: %s", i,
+                                                         loc ? "properties must be an object" : msg));
+            json_decref(loc);
+            continue;
+        }
+        char *text = json_dumps(props, JSON_COMPACT);
+        const char *have = part_at(scratch, loc, NULL);
+        char id[16];
+        if (have) snprintf(id, sizeof id, "%s", have);
+        else apigw__new_id(id, 6);
+        json_object_set_new(next, id, json_pack("{s:s,s:o,s:s}", "id", id, "location", loc, "properties", text));
+        free(text);
+        json_array_append_new(ids, json_string(id));
+    }
+    json_decref(scratch);
+    json_decref(def);
+    if (strict && json_array_size(warnings)) {
+        json_decref(next);
+        json_decref(ids);
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", json_string_value(json_array_get(warnings, 0)));
+        json_decref(warnings);
+        return;
+    }
+    json_object_set_new(doc, "documentationParts", next);
+    apigw__save_reply(req, 'a', api_id, doc, 200, json_pack("{s:o,s:o}", "ids", ids, "warnings", warnings));
 }
 
 /* --- versions -------------------------------------------------------------- */

@@ -198,6 +198,7 @@ static const nb_op_t ops[] = {
     {"GetDocumentationVersion", apigw__op_v1_get_doc_version, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions/{doc_version}", NULL, "GET /restapis/{restapi_id}/documentation/versions/{doc_version}", 0},
     {"UpdateDocumentationVersion", apigw__op_v1_update_doc_version, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions/{doc_version}", NULL, "PATCH /restapis/{restapi_id}/documentation/versions/{doc_version}", 0},
     {"DeleteDocumentationVersion", apigw__op_v1_delete_doc_version, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions/{doc_version}", NULL, "DELETE /restapis/{restapi_id}/documentation/versions/{doc_version}", 0},
+    {"ImportDocumentationParts", apigw__op_v1_import_doc_parts, "apigateway:PUT", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/parts", NULL, "PUT /restapis/{restapi_id}/documentation/parts", NB_OP_RAW_BODY},
 };
 
 static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", "/account", "/domainnames", "/v2/domainnames",

@@ -179,6 +179,24 @@ class ControlPlaneMore(NimbusTestCase):
         self.assertEqual(docs["version"], "1.0")
         by_type = {d["location"]["type"]: d["properties"] for d in docs["documentationParts"]}
         self.assertEqual(by_type, {"API": {"description": "the API"}, "METHOD": {"summary": "v1 summary"}})
+        # the export imports back (another API; overwrite, then merge)
+        api2 = gw.create_rest_api(name="docs2")["id"]
+        out = gw.import_documentation_parts(restApiId=api2, mode="overwrite", body=json.dumps(exp).encode())
+        self.assertEqual((len(out["ids"]), out.get("warnings", [])), (2, []))
+        got = {p["location"]["type"]: json.loads(p["properties"])
+               for p in gw.get_documentation_parts(restApiId=api2)["items"]}
+        self.assertEqual(got, by_type)
+        exp["x-amazon-apigateway-documentation"]["documentationParts"] = [
+            {"location": {"type": "API"}, "properties": {"description": "merged"}},
+            {"location": {"type": "NOPE"}, "properties": {}}]
+        out = gw.import_documentation_parts(restApiId=api2, body=json.dumps(exp).encode())
+        self.assertEqual((len(out["ids"]), len(out["warnings"])), (1, 1))
+        self.assertEqual(len(gw.get_documentation_parts(restApiId=api2)["items"]), 2)   # merged in place
+        e = self.client_error(gw.import_documentation_parts, restApiId=api2, failOnWarnings=True,
+                              body=json.dumps(exp).encode())
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        e = self.client_error(gw.import_documentation_parts, restApiId=api2, body=b"{not json")
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
         plain = json.loads(gw.get_export(restApiId=api, stageName="prod", exportType="oas30")["body"].read())
         self.assertNotIn("x-amazon-apigateway-documentation", plain)
         self.assertEqual(gw.update_documentation_version(restApiId=api, documentationVersion="1.0", patchOperations=[
