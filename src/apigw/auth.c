@@ -157,7 +157,9 @@ typedef struct pending {
     int format2;      /* HTTP API payload 2.0 (context under "lambda") */
 } pending_t;
 
-static void deny(apigw_dp_t *dp, int status)
+/* 401, or 403 for a policy's decision d (explicit or implicit deny: REST
+ * APIs say which, as AWS does). */
+static void deny_as(apigw_dp_t *dp, int status, int d)
 {
     if (status == 401) {
         apigw__dp_gw(dp, "UNAUTHORIZED", 401, "Unauthorized");
@@ -165,8 +167,15 @@ static void deny(apigw_dp_t *dp, int status)
         apigw__dp_message(dp, 403, "Forbidden");
     } else {
         nb_resp_header(dp->req, "x-amzn-ErrorType", "AccessDeniedException");
-        apigw__dp_gw(dp, "ACCESS_DENIED", 403, "User is not authorized to access this resource with an explicit deny");
+        apigw__dp_gw(dp, "ACCESS_DENIED", 403, d == APIGW_POLICY_EXPLICIT_DENY ?
+                     "User is not authorized to access this resource with an explicit deny" :
+                     "User is not authorized to access this resource");
     }
+}
+
+static void deny(apigw_dp_t *dp, int status)
+{
+    deny_as(dp, status, APIGW_POLICY_EXPLICIT_DENY);
 }
 
 /* The authorizer could not decide (its function failed, timed out, could not
@@ -190,12 +199,12 @@ static void on_timeout(apigw_dp_t *dp, void *arg)
     failed(dp);
 }
 
-/* Apply a decision (cached or fresh): allow → ctx (+ the answer's
- * usageIdentifierKey uik, may be NULL) + next; else deny. */
-static void decide(apigw_dp_t *dp, apigw_dp_next_fn next, int allow, json_t *ctx, const char *uik)
+/* Apply a decision d (APIGW_POLICY_*; cached or fresh): allow → ctx (+ the
+ * answer's usageIdentifierKey uik, may be NULL) + next; else deny. */
+static void decide(apigw_dp_t *dp, apigw_dp_next_fn next, int d, json_t *ctx, const char *uik)
 {
-    if (!allow) {
-        deny(dp, 403);
+    if (d != APIGW_POLICY_ALLOW) {
+        deny_as(dp, 403, d);
         return;
     }
     json_decref(dp->authorizer_ctx);
@@ -229,14 +238,14 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
         else failed(dp);
         return;
     }
-    int allow;
+    int allow;   /* APIGW_POLICY_* */
     json_t *ctx;
     if (simple) {
         allow = json_is_true(json_object_get(out, "isAuthorized"));
         json_t *lc = json_object_get(out, "context");
         ctx = json_pack("{s:o}", "lambda", lc ? json_incref(lc) : json_object());
     } else {
-        allow = apigw__policy_allows(json_object_get(out, "policyDocument"), method_arn(dp));
+        allow = apigw__policy_decide(json_object_get(out, "policyDocument"), method_arn(dp));
         json_t *c = json_object_get(out, "context");
         json_t *flat = json_is_object(c) ? json_deep_copy(c) : json_object();
         if (str(out, "principalId")) json_object_set_new(flat, "principalId", json_string(str(out, "principalId")));
@@ -255,14 +264,18 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     }
     const char *uik = str(out, "usageIdentifierKey");
     uik = uik ? nb_arena_strdup(dp->req->arena, uik) : NULL;
-    json_decref(out);
     if (ttl > 0 && key && p->epoch == flush_epoch && !dp->test_req) {
         if (!cache) cache = json_object();
-        json_t *e = json_pack("{s:I,s:b,s:O}", "exp", (json_int_t)(nb_wall_ms() + (uint64_t)ttl * 1000), "allow", allow,
-                              "ctx", ctx);
+        json_t *e = json_pack("{s:I,s:b,s:O}", "exp", (json_int_t)(nb_wall_ms() + (uint64_t)ttl * 1000), "allow",
+                              allow == APIGW_POLICY_ALLOW, "ctx", ctx);
+        /* the policy itself: a cached answer is judged again for the method asking
+         * (one token's policy may allow one method and not another) */
+        if (!simple && json_object_get(out, "policyDocument"))
+            json_object_set_new(e, "policy", json_deep_copy(json_object_get(out, "policyDocument")));
         if (uik) json_object_set_new(e, "uik", json_string(uik));
         json_object_set_new(cache, key, e);
     }
+    json_decref(out);
     decide(dp, next, allow, ctx, uik);
     json_decref(ctx);
 }
@@ -276,7 +289,10 @@ static int from_cache(apigw_dp_t *dp, const char *key, apigw_dp_next_fn next)
         json_object_del(cache, key);
         return 0;
     }
-    decide(dp, next, json_is_true(json_object_get(e, "allow")), json_object_get(e, "ctx"), str(e, "uik"));
+    json_t *policy = json_object_get(e, "policy");
+    int d = policy ? apigw__policy_decide(policy, method_arn(dp))
+                   : json_is_true(json_object_get(e, "allow")) ? APIGW_POLICY_ALLOW : APIGW_POLICY_IMPLICIT_DENY;
+    decide(dp, next, d, json_object_get(e, "ctx"), str(e, "uik"));
     return 1;
 }
 

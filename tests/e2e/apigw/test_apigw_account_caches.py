@@ -90,6 +90,32 @@ class AccountAndCaches(NimbusTestCase):
                 self.assertEqual((r.status, r.json()), (500, {"message": None}), label)
                 self.assertEqual(r.header("x-amzn-ErrorType"), "AuthorizerConfigurationException", label)
 
+    def test_cached_policy_judged_for_each_method(self):
+        """A cached authorizer answer is its policy, judged again for the method asking: the
+        function allows only the methodArn it was called for, so with one token a second method
+        is denied implicitly (403 "User is not authorized to access this resource"), as AWS does."""
+        gw = self.nimbus.client("apigateway")
+        api = gw.create_rest_api(name="cached-policy")["id"]
+        root = gw.get_resources(restApiId=api)["items"][0]["id"]
+        az = gw.create_authorizer(restApiId=api, name="tok", type="TOKEN", authorizerUri=lambda_uri(self.fn["auth"]),
+                                  identitySource="method.request.header.Authorization",
+                                  authorizerResultTtlInSeconds=300)["id"]
+        for part in ("a", "b"):
+            rid = gw.create_resource(restApiId=api, parentId=root, pathPart=part)["id"]
+            gw.put_method(restApiId=api, resourceId=rid, httpMethod="GET", authorizationType="CUSTOM",
+                          authorizerId=az)
+            gw.put_integration(restApiId=api, resourceId=rid, httpMethod="GET", type="AWS_PROXY",
+                               integrationHttpMethod="POST", uri=lambda_uri(self.fn["echo"]))
+        gw.create_deployment(restApiId=api, stageName="p")
+        r = http("GET", invoke_url(self.nimbus.endpoint, api, "p", "/a"), headers={"Authorization": "allow"})
+        self.assertEqual(r.status, 200, r.body)
+        r = http("GET", invoke_url(self.nimbus.endpoint, api, "p", "/b"), headers={"Authorization": "allow"})
+        self.assertEqual((r.status, r.json()), (403, {"message": "User is not authorized to access this resource"}))
+        self.assertEqual(r.header("x-amzn-ErrorType"), "AccessDeniedException")
+        gw.flush_stage_authorizers_cache(restApiId=api, stageName="p")
+        r = http("GET", invoke_url(self.nimbus.endpoint, api, "p", "/b"), headers={"Authorization": "allow"})
+        self.assertEqual(r.status, 200, r.body)
+
     def test_reset_authorizers_cache_v2(self):
         gw2 = self.nimbus.client("apigatewayv2")
         api = gw2.create_api(Name="cached-v2", ProtocolType="HTTP")["ApiId"]
