@@ -10,6 +10,11 @@
  *   key "k/{id}"  an API key (ApiKey shape)
  *   key "p/{id}"  a usage plan (UsagePlan shape + "_keys": [key ids])
  *   key "c/account"  the account settings UpdateAccount changed ({"cloudwatchRoleArn"})
+ *   key "x/{id}"  a client certificate; "l/{id}" a v1 VPC link; "L/{id}" a v2 one
+ *   key "d/{name}" a custom domain name (cp_domains.c): the v1 DomainName shape,
+ *                 "_id" (its d-… id), "_mappings": id → {apiId, apiMappingId,
+ *                 apiMappingKey, stage} — v1 base path mappings and v2 API
+ *                 mappings are one set seen two ways
  *   key "u/{plan}/{key}"  a usage counter (quota.c: written in 1 s batches, not
  *                 through these documents)
  * Every mutation changes the in-memory document, writes it, and replies from
@@ -32,6 +37,10 @@ typedef struct apigw_svc {
     json_t *keys;    /* api key id → ApiKey */
     json_t *plans;   /* usage plan id → UsagePlan (+ "_keys") */
     json_t *account; /* the Account settings set by UpdateAccount ({} until then) */
+    json_t *domains; /* custom domain name → DomainName (v1 shape + "_id", "_mappings") */
+    json_t *certs;   /* client certificate id → ClientCertificate */
+    json_t *links;   /* v1 VPC link id → VpcLink */
+    json_t *links2;  /* v2 VPC link id → VpcLink (v2 shape) */
     uint64_t gen;    /* bumped on every change */
     int port;        /* the edge's port, for endpoints ("" until known) */
 } apigw_svc_t;
@@ -89,6 +98,9 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v2_create) X(v2_get) X(v2_list) X(v2_update) X(v2_delete)                    \
     X(v2_create_route_response) X(v2_get_route_responses) X(v2_get_route_response) \
     X(v2_update_route_response) X(v2_delete_route_response)                       \
+    X(v2_create_integration_response) X(v2_get_integration_responses)             \
+    X(v2_get_integration_response) X(v2_update_integration_response)              \
+    X(v2_delete_integration_response)                                             \
     X(v1_create_rest_api) X(v1_get_rest_api) X(v1_get_rest_apis)                  \
     X(v1_delete_rest_api) X(v1_update_rest_api) X(v1_import_rest_api)             \
     X(v1_put_rest_api) X(v1_get_resources) X(v1_get_resource)                     \
@@ -111,7 +123,25 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) \
     X(create_usage_plan) X(get_usage_plan) X(get_usage_plans) X(delete_usage_plan) \
     X(update_usage_plan) X(create_usage_plan_key) X(get_usage_plan_keys)          \
-    X(get_usage_plan_key) X(delete_usage_plan_key) X(get_usage) X(update_usage)
+    X(get_usage_plan_key) X(delete_usage_plan_key) X(get_usage) X(update_usage)     \
+    X(v1_create_domain) X(v1_get_domain) X(v1_get_domains) X(v1_update_domain)    \
+    X(v1_delete_domain) X(v1_create_bpm) X(v1_get_bpm) X(v1_get_bpms)             \
+    X(v1_update_bpm) X(v1_delete_bpm)                                             \
+    X(v2_create_domain) X(v2_get_domain) X(v2_get_domains) X(v2_update_domain)    \
+    X(v2_delete_domain) X(v2_create_mapping) X(v2_get_mapping) X(v2_get_mappings) \
+    X(v2_update_mapping) X(v2_delete_mapping)                                     \
+    X(v1_test_invoke_method) X(v1_test_invoke_authorizer)                         \
+    X(generate_client_certificate) X(get_client_certificate)                      \
+    X(get_client_certificates) X(update_client_certificate)                       \
+    X(delete_client_certificate)                                                  \
+    X(v1_create_vpc_link) X(v1_get_vpc_link) X(v1_get_vpc_links)                  \
+    X(v1_update_vpc_link) X(v1_delete_vpc_link)                                   \
+    X(v2_create_vpc_link) X(v2_get_vpc_link) X(v2_get_vpc_links)                  \
+    X(v2_update_vpc_link) X(v2_delete_vpc_link)                                   \
+    X(v1_create_doc_part) X(v1_get_doc_part) X(v1_get_doc_parts)                  \
+    X(v1_update_doc_part) X(v1_delete_doc_part)                                   \
+    X(v1_create_doc_version) X(v1_get_doc_version) X(v1_get_doc_versions)         \
+    X(v1_update_doc_version) X(v1_delete_doc_version) X(v1_import_doc_parts)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
 
@@ -139,6 +169,30 @@ extern const nb_authz_t apigw__authz;
 int apigw__tag_arn_split(const char *arn, const char *region, char seg[4][APIGW_ARN_SEG]);
 /* IAM resource of the tag operations (the op table's resource_fn). */
 int apigw__tags_iam_arn(nb_req_t *req, nb_buf_t *out);
+
+/* --- domain_match.c: custom domain names (pure; fuzz/fuzz_apigw_domain.c) -- */
+/* 1 when name is a valid custom domain name (letters, digits, '-', '.', a
+ * leading "*." wildcard; at least one dot; at most 253 characters). */
+int apigw__domain_name_ok(const char *name);
+/* 1 when key is a valid mapping key / base path ("" included). */
+int apigw__mapping_key_ok(const char *key);
+/* How many leading bytes of path key consumes when it serves path (the
+ * leading '/' and the key), or (size_t)-1 when it does not serve it. */
+size_t apigw__mapping_serves(const char *key, const char *path);
+
+/* --- cp_domains.c: custom domain names and their mappings ------------------ */
+/* The mapping of the request's Host that serves path: 0 with the API id
+ * (*api), its stage (*stage, NULL when the path names it: a v1 mapping with
+ * no stage) and the path after the base path (*rest, "/" at least); 1 when
+ * host is no custom domain; -1 when it is one but no mapping serves path.
+ * Results are borrowed from the domain documents (valid until the next
+ * control-plane change) or point into path. */
+int apigw__domain_route(const char *host, const char *path, const char **api, const char **stage, const char **rest);
+
+/* --- cp_docs.c ------------------------------------------------------------- */
+/* x-amazon-apigateway-documentation of REST API doc as stage serves it: the
+ * parts of the stage's documentationVersion, else the current parts (new ref). */
+json_t *apigw__docs_export(json_t *doc, json_t *stage);
 
 /* --- cp_keys.c: lookups shared with cp_usage.c ---------------------------- */
 /* The usage plan of the request's {usageplanId} (borrowed; *id in req's arena),

@@ -19,15 +19,20 @@
 #include <string.h>
 
 static json_t *cache;   /* key → {"exp": ms, "allow": bool, "ctx": authorizer context} */
+/* Bumped by every flush: an authorizer call that began before a flush does
+ * not cache its answer (it would bring back a result the flush forgot). */
+static uint64_t flush_epoch;
 
 void apigw__auth_cache_reset(void)
 {
     json_decref(cache);
     cache = NULL;
+    flush_epoch++;
 }
 
 void apigw__auth_cache_flush(json_t *authorizers)
 {
+    flush_epoch++;
     const char *k, *id;
     json_t *v, *az;
     void *tmp;
@@ -142,16 +147,19 @@ int apigw__iam_authorize(apigw_dp_t *dp)
 }
 
 /* One authorizer call; arena memory of the request (gone with it if the
- * call times out and the gateway answers 504). */
+ * call times out and the gateway answers 500: on_result never runs then). */
 typedef struct pending {
     apigw_dp_next_fn next;
     const char *cache_key;
+    uint64_t epoch;   /* flush_epoch when the call began */
     long ttl;
     int simple;       /* HTTP API simple responses */
     int format2;      /* HTTP API payload 2.0 (context under "lambda") */
 } pending_t;
 
-static void deny(apigw_dp_t *dp, int status)
+/* 401, or 403 for a policy's decision d (explicit or implicit deny: REST
+ * APIs say which, as AWS does). */
+static void deny_as(apigw_dp_t *dp, int status, int d)
 {
     if (status == 401) {
         apigw__dp_gw(dp, "UNAUTHORIZED", 401, "Unauthorized");
@@ -159,16 +167,44 @@ static void deny(apigw_dp_t *dp, int status)
         apigw__dp_message(dp, 403, "Forbidden");
     } else {
         nb_resp_header(dp->req, "x-amzn-ErrorType", "AccessDeniedException");
-        apigw__dp_gw(dp, "ACCESS_DENIED", 403, "User is not authorized to access this resource with an explicit deny");
+        apigw__dp_gw(dp, "ACCESS_DENIED", 403, d == APIGW_POLICY_EXPLICIT_DENY ?
+                     "User is not authorized to access this resource with an explicit deny" :
+                     "User is not authorized to access this resource");
     }
 }
 
-/* Apply a decision (cached or fresh): allow → ctx (+ the answer's
- * usageIdentifierKey uik, may be NULL) + next; else deny. */
-static void decide(apigw_dp_t *dp, apigw_dp_next_fn next, int allow, json_t *ctx, const char *uik)
+static void deny(apigw_dp_t *dp, int status)
 {
-    if (!allow) {
-        deny(dp, 403);
+    deny_as(dp, status, APIGW_POLICY_EXPLICIT_DENY);
+}
+
+/* The authorizer could not decide (its function failed, timed out, could not
+ * be invoked, or answered something that is no policy): AWS answers 500 —
+ * a REST API {"message": null} with x-amzn-ErrorType
+ * AuthorizerConfigurationException (gateway response
+ * AUTHORIZER_CONFIGURATION_ERROR), an HTTP API {"message":"Internal Server Error"}. */
+static void failed(apigw_dp_t *dp)
+{
+    if (dp->v2) {
+        apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, "Internal Server Error");
+        return;
+    }
+    nb_resp_header(dp->req, "x-amzn-ErrorType", "AuthorizerConfigurationException");
+    apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, NULL);
+}
+
+static void on_timeout(apigw_dp_t *dp, void *arg)
+{
+    (void)arg;
+    failed(dp);
+}
+
+/* Apply a decision d (APIGW_POLICY_*; cached or fresh): allow → ctx (+ the
+ * answer's usageIdentifierKey uik, may be NULL) + next; else deny. */
+static void decide(apigw_dp_t *dp, apigw_dp_next_fn next, int d, json_t *ctx, const char *uik)
+{
+    if (d != APIGW_POLICY_ALLOW) {
+        deny_as(dp, 403, d);
         return;
     }
     json_decref(dp->authorizer_ctx);
@@ -185,27 +221,31 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     long ttl = p->ttl;
     int simple = p->simple, f2 = p->format2;
     if (res->error != NB_OK) {
-        apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        failed(dp);
         return;
     }
     json_t *out = json_loadb(res->payload, res->payload_len, 0, NULL);
+    if (dp->test_req && out) {   /* TestInvokeAuthorizer shows the answer */
+        json_decref(dp->test_answer);
+        dp->test_answer = json_incref(out);
+    }
     if (res->function_error) {
         /* throwing "Unauthorized" is how an authorizer answers 401 */
         const char *m = str(out, "errorMessage");
         int unauth = m && strcmp(m, "Unauthorized") == 0;
         json_decref(out);
         if (unauth) deny(dp, 401);
-        else apigw__dp_gw(dp, "AUTHORIZER_FAILURE", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        else failed(dp);
         return;
     }
-    int allow;
+    int allow;   /* APIGW_POLICY_* */
     json_t *ctx;
     if (simple) {
         allow = json_is_true(json_object_get(out, "isAuthorized"));
         json_t *lc = json_object_get(out, "context");
         ctx = json_pack("{s:o}", "lambda", lc ? json_incref(lc) : json_object());
     } else {
-        allow = apigw__policy_allows(json_object_get(out, "policyDocument"), method_arn(dp));
+        allow = apigw__policy_decide(json_object_get(out, "policyDocument"), method_arn(dp));
         json_t *c = json_object_get(out, "context");
         json_t *flat = json_is_object(c) ? json_deep_copy(c) : json_object();
         if (str(out, "principalId")) json_object_set_new(flat, "principalId", json_string(str(out, "principalId")));
@@ -218,20 +258,24 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
         if (allow < 0) {
             json_decref(out);
             json_decref(ctx);
-            apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+            failed(dp);
             return;
         }
     }
     const char *uik = str(out, "usageIdentifierKey");
     uik = uik ? nb_arena_strdup(dp->req->arena, uik) : NULL;
-    json_decref(out);
-    if (ttl > 0 && key) {
+    if (ttl > 0 && key && p->epoch == flush_epoch && !dp->test_req) {
         if (!cache) cache = json_object();
-        json_t *e = json_pack("{s:I,s:b,s:O}", "exp", (json_int_t)(nb_wall_ms() + (uint64_t)ttl * 1000), "allow", allow,
-                              "ctx", ctx);
+        json_t *e = json_pack("{s:I,s:b,s:O}", "exp", (json_int_t)(nb_wall_ms() + (uint64_t)ttl * 1000), "allow",
+                              allow == APIGW_POLICY_ALLOW, "ctx", ctx);
+        /* the policy itself: a cached answer is judged again for the method asking
+         * (one token's policy may allow one method and not another) */
+        if (!simple && json_object_get(out, "policyDocument"))
+            json_object_set_new(e, "policy", json_deep_copy(json_object_get(out, "policyDocument")));
         if (uik) json_object_set_new(e, "uik", json_string(uik));
         json_object_set_new(cache, key, e);
     }
+    json_decref(out);
     decide(dp, next, allow, ctx, uik);
     json_decref(ctx);
 }
@@ -239,13 +283,16 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
 /* Cached decision for key: 1 (applied), 0 (none). */
 static int from_cache(apigw_dp_t *dp, const char *key, apigw_dp_next_fn next)
 {
-    json_t *e = cache ? json_object_get(cache, key) : NULL;
+    json_t *e = cache && !dp->test_req ? json_object_get(cache, key) : NULL;
     if (!e) return 0;
     if ((uint64_t)json_integer_value(json_object_get(e, "exp")) <= nb_wall_ms()) {
         json_object_del(cache, key);
         return 0;
     }
-    decide(dp, next, json_is_true(json_object_get(e, "allow")), json_object_get(e, "ctx"), str(e, "uik"));
+    json_t *policy = json_object_get(e, "policy");
+    int d = policy ? apigw__policy_decide(policy, method_arn(dp))
+                   : json_is_true(json_object_get(e, "allow")) ? APIGW_POLICY_ALLOW : APIGW_POLICY_IMPLICIT_DENY;
+    decide(dp, next, d, json_object_get(e, "ctx"), str(e, "uik"));
     return 1;
 }
 
@@ -255,18 +302,19 @@ static void call_lambda(apigw_dp_t *dp, json_t *az, json_t *event, const char *k
     const char *fn = apigw__lambda_target(dp->req->arena, apigw__dp_stage_subst(dp, str(az, "authorizerUri")));
     if (!fn) {
         json_decref(event);
-        apigw__dp_gw(dp, "AUTHORIZER_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
+        failed(dp);
         return;
     }
     pending_t *p = nb_arena_calloc(dp->req->arena, sizeof *p);
     p->next = next;
     p->cache_key = key;
+    p->epoch = flush_epoch;
     p->ttl = ttl;
     p->simple = simple;
     p->format2 = f2;
     char *s = json_dumps(event, JSON_COMPACT);
     json_decref(event);
-    apigw__dp_invoke(dp, fn, s, strlen(s), 10000, on_result, p);
+    apigw__dp_invoke_to(dp, fn, s, strlen(s), 10000, on_result, on_timeout, p);
     free(s);
 }
 

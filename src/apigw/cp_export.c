@@ -45,6 +45,8 @@ void apigw__op_v1_get_export(nb_req_t *req)
         return;
     }
     json_t *def = apigw__export_v1(req->arena, doc, dep, stage, oas3, exts ? exts : "");
+    if (exts && strstr(exts, "documentation"))
+        json_object_set_new(def, "x-amazon-apigateway-documentation", apigw__docs_export(doc, st));
     reply_text(req, def, yaml, nb_arena_printf(req->arena, "attachment; filename=\"%s_%s.%s\"",
                                                oas3 ? "oas30" : "swagger", stage, yaml ? "yaml" : "json"));
 }

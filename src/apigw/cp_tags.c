@@ -5,6 +5,8 @@
  *   arn:aws:apigateway:REGION::/restapis/ID/stages/S   its stage S
  *   arn:aws:apigateway:REGION::/apis/ID[/stages/S]     an HTTP/WebSocket API (stage)
  *   arn:aws:apigateway:REGION::/apikeys/ID, /usageplans/ID
+ *   arn:aws:apigateway:REGION::/domainnames/NAME, /clientcertificates/ID,
+ *   /vpclinks/ID (a v1 VPC link, else a v2 one)
  * The maps are the ones GetRestApi, GetStage, GetApi... return; tags given
  * at creation are already there. */
 #include "apigw/apigw_int.h"
@@ -15,7 +17,7 @@
 /* Where a tagged resource lives: its document and key (for the save) and the
  * object holding "tags" (all borrowed). */
 typedef struct tagged {
-    char kind;            /* 'a', 'k' or 'p' */
+    char kind;            /* 'a', 'k', 'p', 'd', 'x', 'l' or 'L' (state.c's record kinds) */
     const char *id;       /* arena */
     json_t *doc;
     json_t *holder;
@@ -81,6 +83,17 @@ static int find(nb_req_t *req, tagged_t *t)
         t->kind = seg[0][0] == 'a' ? 'k' : 'p';
         t->id = nb_arena_strdup(req->arena, seg[1]);
         t->doc = t->holder = json_object_get(t->kind == 'k' ? apigw__svc.keys : apigw__svc.plans, seg[1]);
+    } else if (top && (strcmp(seg[0], "domainnames") == 0 || strcmp(seg[0], "clientcertificates") == 0 ||
+                       strcmp(seg[0], "vpclinks") == 0)) {
+        if (seg[0][0] == 'd')   /* names are kept lower-cased */
+            for (char *c = seg[1]; *c; c++)
+                if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+        json_t *l1 = json_object_get(apigw__svc.links, seg[1]);
+        t->kind = seg[0][0] == 'd' ? 'd' : seg[0][0] == 'c' ? 'x' : l1 ? 'l' : 'L';
+        t->id = nb_arena_strdup(req->arena, seg[1]);
+        json_t *in = t->kind == 'd' ? apigw__svc.domains : t->kind == 'x' ? apigw__svc.certs
+                   : t->kind == 'l' ? apigw__svc.links : apigw__svc.links2;
+        t->doc = t->holder = json_object_get(in, seg[1]);
     } else {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid resource ARN: %s", arn ? arn : "");
         return -1;

@@ -32,7 +32,8 @@ void apigw__dp_release(apigw_dp_t *dp)
     json_decref(dp->models);
     json_decref(dp->mapping_ctx);
     json_decref(dp->gw_responses);
-    dp->mapping_ctx = dp->gw_responses = NULL;
+    json_decref(dp->test_answer);
+    dp->mapping_ctx = dp->gw_responses = dp->test_answer = NULL;
     dp->api = dp->stage_obj = dp->route = dp->integration = dp->authorizer_ctx = dp->cors = NULL;
     dp->validators = dp->models = NULL;
 }
@@ -88,6 +89,10 @@ void apigw__dp_access_log(apigw_dp_t *dp, int status, size_t len)
 
 void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
 {
+    if (dp->test_req) {   /* a TestInvoke*: the answer is the operation's output */
+        apigw__test_invoke_done(dp, out);
+        return;
+    }
     nb_req_t *req = dp->req;
     const char *ct = NULL;
     for (size_t i = 0; i < out->n_headers; i++) {
@@ -202,10 +207,20 @@ int apigw__is_binary_type(json_t *types, const char *content_type, const char *a
     return 0;
 }
 
-/* Api id and the path after it, from the Host header or the /_aws/ prefix. */
-static int address(nb_req_t *req, char *id, size_t cap, const char **path)
+/* Api id and the path after it, from the Host header (a custom domain name's
+ * mapping, with *stage when the mapping names one), or the /_aws/ prefix; -1
+ * when none is addressed, -2 for a custom domain no mapping serves. */
+static int address(nb_req_t *req, char *id, size_t cap, const char **path, const char **stage)
 {
     const char *raw = req->raw_path ? req->raw_path : req->path;
+    const char *api;
+    int rc = apigw__domain_route(req->host, raw, &api, stage, path);
+    if (rc == -1) return -2;
+    if (rc == 0) {
+        if (!api || strlen(api) >= cap) return -2;
+        snprintf(id, cap, "%s", api);
+        return 0;
+    }
     if (strncmp(raw, AWS_PREFIX, sizeof AWS_PREFIX - 1) == 0) {
         const char *p = raw + sizeof AWS_PREFIX - 1, *e = strchr(p, '/');
         if (!e) e = p + strlen(p);
@@ -234,8 +249,18 @@ static int is_management(const char *path)
 int apigw_data_plane(nb_req_t *req)
 {
     char id[64];
-    const char *path;
-    if (address(req, id, sizeof id, &path) != 0) return 0;
+    const char *path, *mapped_stage = NULL;
+    int rc = address(req, id, sizeof id, &path, &mapped_stage);
+    if (rc == -1) return 0;
+    if (rc == -2) {   /* a custom domain name without a mapping for the path */
+        apigw_dp_t *dp = nb_arena_calloc(req->arena, sizeof *dp);
+        dp->req = req;
+        dp->t0_us = nb_now_us();
+        dp->api_id = dp->stage = "";
+        dp->path = req->path;
+        apigw__dp_message(dp, 403, "Forbidden");
+        return 1;
+    }
     if (is_management(path)) {           /* the edge routes it to execute-api (ws_mgmt.c) */
         json_t *api = json_object_get(json_object_get(apigw__svc.apis, id), "api");
         const char *pt = json_string_value(json_object_get(api, "protocolType"));
@@ -247,6 +272,7 @@ int apigw_data_plane(nb_req_t *req)
     dp->api_id = nb_arena_strdup(req->arena, id);
     dp->path = path;
     dp->stage = "";
+    dp->mapped_stage = mapped_stage ? nb_arena_strdup(req->arena, mapped_stage) : NULL;
     if (req->query && *req->query &&
         nb_edge_parse_form(req->arena, req->query, strlen(req->query), &req->qparams, &req->n_qparams) != 0) {
         req->qparams = NULL;

@@ -27,6 +27,10 @@ struct apigw_dp {
     const char *api_id, *stage;
     const char *path;          /* client path without "/_aws/execute-api/{id}" (raw) */
     const char *route_path;    /* after the stage prefix (raw), "/" at least */
+    const char *mapped_stage;  /* a custom domain's mapping names the stage: path has none */
+    nb_req_t *test_req;        /* TestInvokeMethod/Authorizer: the control-plane request the
+                                  answer goes to (test_invoke.c); req is then its stand-in */
+    json_t *test_answer;       /* TestInvokeAuthorizer: the authorizer's answer (owned) */
     json_t *api;               /* the API's "api" object (ref) */
     json_t *stage_obj;         /* the stage (ref) */
     json_t *route;             /* v2 route / v1 method object (ref) */
@@ -52,6 +56,7 @@ void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg);
  * with its default status and message: a REST API's deployed customization
  * of type (or of DEFAULT_4XX/5XX) shapes it (gw_resp.c); otherwise, and for
  * HTTP and WebSocket APIs, it is apigw__dp_message(dp, status, msg). */
+/* msg NULL: AWS's {"message": null} ($context.error.messageString null). */
 void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg);
 /* 1 when apigw__dp_gw(dp, type, status, ...) would use a customization. */
 int apigw__dp_gw_custom(apigw_dp_t *dp, const char *type, int status);
@@ -78,6 +83,11 @@ typedef struct lambda_result lambda_result_t;
 typedef void (*apigw_dp_invoke_cb)(apigw_dp_t *dp, const lambda_result_t *res, void *arg);
 void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
                       apigw_dp_invoke_cb cb, void *arg);
+/* The same, but the deadline answers with on_timeout(dp, arg) (an authorizer's
+ * 500, not the integration's 504); dp is gone after it. */
+typedef void (*apigw_dp_timeout_fn)(apigw_dp_t *dp, void *arg);
+void apigw__dp_invoke_to(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
+                         apigw_dp_invoke_cb cb, apigw_dp_timeout_fn on_timeout, void *arg);
 /* Closes the deadline timer of apigw__dp_invoke (at the service's stop). */
 void apigw__dp_invoke_stop(void);
 
@@ -89,6 +99,12 @@ json_t *apigw__dp_served(json_t *stage_obj, json_t *doc);
 /* A WebSocket API's connection request (ws_conn.c): handshake, $connect, upgrade. */
 void apigw__dp_ws(apigw_dp_t *dp, json_t *doc);
 void apigw__dp_rest(apigw_dp_t *dp, json_t *doc);   /* dp_rest.c */
+/* The REST pipeline from the method match on, over resources (a deployment's
+ * snapshot, or the live ones for TestInvokeMethod, which skips API keys,
+ * authorization and throttling as AWS's test invoke does). */
+void apigw__dp_rest_serve(apigw_dp_t *dp, json_t *doc, json_t *resources);
+/* test_invoke.c: the TestInvoke* answer built from the pipeline's reply out. */
+void apigw__test_invoke_done(apigw_dp_t *dp, const apigw_http_out_t *out);
 
 /* CORS (cors.c): answer a preflight when it is one (1), else 0; add the
  * response headers for an actual request. */

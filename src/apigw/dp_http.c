@@ -20,6 +20,14 @@ static int resolve_stage(apigw_dp_t *dp, json_t *stages)
     const char *seg = p[0] == '/' ? p + 1 : p;
     const char *e = strchr(seg, '/');
     size_t n = e ? (size_t)(e - seg) : strlen(seg);
+    if (dp->mapped_stage) {   /* a custom domain's mapping: the whole path is the route's */
+        json_t *st = json_object_get(stages, dp->mapped_stage);
+        if (!st) return -1;
+        dp->stage = dp->mapped_stage;
+        dp->stage_obj = json_incref(st);
+        dp->route_path = *p ? p : "/";
+        return 0;
+    }
     if (n) {
         char *name = nb_arena_strndup(dp->req->arena, seg, n);
         json_t *st = strcmp(name, "$default") != 0 ? json_object_get(stages, name) : NULL;

@@ -23,6 +23,7 @@
 typedef struct call {
     apigw_dp_t *dp;            /* NULL once the deadline has answered */
     apigw_dp_invoke_cb cb;
+    apigw_dp_timeout_fn on_timeout;   /* NULL: 504 Endpoint request timed out */
     void *arg;
     uint64_t deadline;         /* uv_now() milliseconds */
     struct call *prev, *next;  /* in the pending list while dp != NULL */
@@ -77,7 +78,8 @@ static void on_deadline(uv_timer_t *t)
         apigw_dp_t *dp = c->dp;
         unlink_call(c);
         c->dp = NULL;
-        apigw__dp_gw(dp, "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
+        if (c->on_timeout) c->on_timeout(dp, c->arg);
+        else apigw__dp_gw(dp, "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
     }
     if (dl.head && dl.open) arm(dl.head->deadline);
 }
@@ -97,6 +99,12 @@ static void on_result(void *arg, const lambda_result_t *res)
 void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
                       apigw_dp_invoke_cb cb, void *arg)
 {
+    apigw__dp_invoke_to(dp, fn, payload, len, timeout_ms, cb, NULL, arg);
+}
+
+void apigw__dp_invoke_to(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
+                         apigw_dp_invoke_cb cb, apigw_dp_timeout_fn on_timeout, void *arg)
+{
     if (!dl.open) {
         dl.loop = dp->req->ctx->loop;
         uv_timer_init(dl.loop, &dl.timer);
@@ -107,6 +115,7 @@ void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_
     call_t *c = nb_xcalloc(1, sizeof *c);
     c->dp = dp;
     c->cb = cb;
+    c->on_timeout = on_timeout;
     c->arg = arg;
     c->deadline = uv_now(dl.loop) + (timeout_ms ? timeout_ms : 30000);
     link_call(c);

@@ -19,6 +19,11 @@ static int resolve_stage(apigw_dp_t *dp, json_t *doc, json_t **resources)
     const char *seg = p[0] == '/' ? p + 1 : p;
     const char *e = strchr(seg, '/');
     size_t n = e ? (size_t)(e - seg) : strlen(seg);
+    if (dp->mapped_stage) {   /* a custom domain's mapping: the whole path is the resource's */
+        seg = dp->mapped_stage;
+        n = strlen(seg);
+        e = p;
+    }
     if (!n) return -1;
     char *name = nb_arena_strndup(dp->req->arena, seg, n);
     json_t *st = json_object_get(json_object_get(doc, "stages"), name);
@@ -76,13 +81,18 @@ static void after_auth(apigw_dp_t *dp)
 
 void apigw__dp_rest(apigw_dp_t *dp, json_t *doc)
 {
-    nb_req_t *req = dp->req;
     json_t *resources = NULL;
     if (resolve_stage(dp, doc, &resources) != 0) {
-        nb_resp_header(req, "x-amzn-ErrorType", "ForbiddenException");
+        nb_resp_header(dp->req, "x-amzn-ErrorType", "ForbiddenException");
         apigw__dp_message(dp, 403, "Forbidden");
         return;
     }
+    apigw__dp_rest_serve(dp, doc, resources);
+}
+
+void apigw__dp_rest_serve(apigw_dp_t *dp, json_t *doc, json_t *resources)
+{
+    nb_req_t *req = dp->req;
     size_t cap = 0;
     const char *k;
     json_t *r;
@@ -121,6 +131,13 @@ void apigw__dp_rest(apigw_dp_t *dp, json_t *doc)
     const char *ct = nb_req_header(req, "content-type");
     dp->in.body_binary = apigw__is_binary_type(json_object_get(dp->api, "binaryMediaTypes"), ct,
                                                nb_req_header(req, "accept"));
+    if (dp->test_req) {   /* TestInvokeMethod: no key, authorizer or throttle */
+        dp->validators = json_incref(json_object_get(doc, "validators"));
+        dp->models = json_incref(json_object_get(doc, "models"));
+        if (apigw__validate_request(dp) != 0) return;
+        integrate(dp);
+        return;
+    }
     if (json_is_true(json_object_get(method, "apiKeyRequired")) && apigw__api_key_check(dp) != 0) {
         nb_resp_header(req, "x-amzn-ErrorType", "ForbiddenException");
         apigw__dp_gw(dp, "INVALID_API_KEY", 403, "Forbidden");

@@ -153,6 +153,13 @@ void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg)
 {
     int fb;
     json_t *gr = dp->v2 || dp->ws ? NULL : customization(dp, type, status, &fb);
+    if (!gr && !msg) {   /* AWS's {"message": null} (an authorizer that failed) */
+        static const char body[] = "{\"message\":null}";
+        nb_kv_t h = {"Content-Type", "application/json", 16};
+        apigw_http_out_t out = {status, &h, 1, body, sizeof body - 1};
+        apigw__dp_send(dp, &out);
+        return;
+    }
     if (!gr) {
         apigw__dp_message(dp, status, msg);
         return;
@@ -166,10 +173,15 @@ void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg)
     json_t *params = apigw__dp_params(dp);
     json_t *ctx = apigw__dp_context(dp);
     nb_buf_t qs = NB_BUF_INIT;
-    nb_buf_putc(&qs, '"');
-    nb_buf_json_escape(&qs, msg, strlen(msg));
-    nb_buf_putc(&qs, '"');
-    json_t *err = json_pack("{s:s,s:s%,s:s}", "message", msg, "messageString", qs.data, qs.len, "responseType", type);
+    if (msg) {
+        nb_buf_putc(&qs, '"');
+        nb_buf_json_escape(&qs, msg, strlen(msg));
+        nb_buf_putc(&qs, '"');
+    } else {
+        nb_buf_puts(&qs, "null");
+    }
+    json_t *err = json_pack("{s:s,s:s%,s:s}", "message", msg ? msg : "", "messageString", qs.data, qs.len,
+                            "responseType", type);
     nb_buf_free(&qs);
     if (strncmp(type, "BAD_REQUEST_", 12) == 0) json_object_set_new(err, "validationErrorString", json_string(msg));
     json_object_set_new(ctx, "error", err);

@@ -28,6 +28,12 @@ static int any_matches(json_t *v, const char *s)
 
 int apigw__policy_allows(json_t *doc, const char *arn)
 {
+    int d = apigw__policy_decide(doc, arn);
+    return d < 0 ? -1 : d == APIGW_POLICY_ALLOW;
+}
+
+int apigw__policy_decide(json_t *doc, const char *arn)
+{
     json_t *st = json_object_get(doc, "Statement");
     if (!st) return -1;
     json_t *list = json_is_array(st) ? json_incref(st) : json_pack("[O]", st);
@@ -44,5 +50,5 @@ int apigw__policy_allows(json_t *doc, const char *arn)
         else if (strcmp(eff, "Allow") == 0) allow = 1;
     }
     json_decref(list);
-    return deny ? 0 : allow;
+    return deny ? APIGW_POLICY_EXPLICIT_DENY : allow ? APIGW_POLICY_ALLOW : APIGW_POLICY_IMPLICIT_DENY;
 }

@@ -24,10 +24,12 @@ static int load_one(void *arg, const void *key, size_t klen, const void *val, si
         nb_log_error("apigw", "corrupt record: %s", e.text);
         return 0;
     }
-    char id[128];
+    char id[300];
     snprintf(id, sizeof id, "%.*s", (int)(klen - 2), (const char *)key + 2);
     char kind = ((const char *)key)[0];
-    json_t *into = kind == 'a' ? apigw__svc.apis : kind == 'k' ? apigw__svc.keys : kind == 'p' ? apigw__svc.plans : NULL;
+    json_t *into = kind == 'a' ? apigw__svc.apis : kind == 'k' ? apigw__svc.keys : kind == 'p' ? apigw__svc.plans
+                 : kind == 'd' ? apigw__svc.domains : kind == 'x' ? apigw__svc.certs
+                 : kind == 'l' ? apigw__svc.links : kind == 'L' ? apigw__svc.links2 : NULL;
     if (into) {
         json_object_set_new(into, id, doc);
     } else if (kind == 'c' && strcmp(id, "account") == 0 && json_is_object(doc)) {
@@ -46,6 +48,10 @@ int apigw__state_load(nb_ctx_t *ctx)
     apigw__svc.keys = json_object();
     apigw__svc.plans = json_object();
     apigw__svc.account = json_object();
+    apigw__svc.domains = json_object();
+    apigw__svc.certs = json_object();
+    apigw__svc.links = json_object();
+    apigw__svc.links2 = json_object();
     const char *ep = ctx->cfg->endpoint_url;
     const char *colon = ep ? strrchr(ep, ':') : NULL;
     apigw__svc.port = colon ? atoi(colon + 1) : ctx->cfg->listen_port;
@@ -67,7 +73,12 @@ void apigw__state_free(void)
     json_decref(apigw__svc.keys);
     json_decref(apigw__svc.plans);
     json_decref(apigw__svc.account);
-    apigw__svc.apis = apigw__svc.keys = apigw__svc.plans = apigw__svc.account = NULL;
+    json_decref(apigw__svc.domains);
+    json_decref(apigw__svc.certs);
+    json_decref(apigw__svc.links);
+    json_decref(apigw__svc.links2);
+    apigw__svc.certs = apigw__svc.links = apigw__svc.links2 = NULL;
+    apigw__svc.apis = apigw__svc.keys = apigw__svc.plans = apigw__svc.account = apigw__svc.domains = NULL;
 }
 
 void apigw__new_id(char *out, size_t n)
@@ -127,7 +138,7 @@ void apigw__save_reply(nb_req_t *req, char kind, const char *id, json_t *doc, in
         reply_now(req, status, body);
         return;
     }
-    char key[160];
+    char key[300];
     int kl = snprintf(key, sizeof key, "%c/%s", kind, id);
     store_txn_t *t;
     if (store_begin(st, STORE_WRITE, &t) != STORE_OK) {

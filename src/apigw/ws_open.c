@@ -231,6 +231,10 @@ void apigw__dp_ws(apigw_dp_t *dp, json_t *live)
     size_t n = strcspn(p, "/");
     char *name = nb_arena_strndup(dp->req->arena, p, n);
     json_t *st = n && p[n + (p[n] == '/')] == 0 ? json_object_get(json_object_get(live, "stages"), name) : NULL;
+    if (dp->mapped_stage) {   /* a custom domain's mapping names the stage; the path is "/" */
+        name = nb_arena_strdup(dp->req->arena, dp->mapped_stage);
+        st = *p == 0 ? json_object_get(json_object_get(live, "stages"), name) : NULL;
+    }
     json_t *doc = st ? apigw__dp_served(st, live) : NULL;
     if (!doc) {
         apigw__dp_message(dp, 403, "Forbidden");

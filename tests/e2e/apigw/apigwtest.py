@@ -51,7 +51,7 @@ while true; do
       else
         R='{"statusCode":404,"body":"{\"message\":\"user not found\"}"}'
       fi ;;
-    sleep) sleep 5; R='{}' ;;
+    sleep) sleep "${SLEEP_S:-5}"; R='{}' ;;
     fail)
       curl -sS -X POST "$API/invocation/$ID/error" -H 'Lambda-Runtime-Function-Error-Type: MyError' \
            -d '{"errorMessage":"boom","errorType":"MyError","stackTrace":[]}' >/dev/null

@@ -38,7 +38,9 @@ class AccountAndCaches(NimbusTestCase):
 
         def stamp():
             r = http("GET", u, headers={"Authorization": "allow"})
-            self.assertEqual(r.status, 200, r.body)
+            # a 500 here is the authorizer failing (AuthorizerConfigurationException: its
+            # function erred or outlived the 10 s authorizer deadline), not the cache
+            self.assertEqual(r.status, 200, (r.body, r.header("x-amzn-ErrorType")))
             return r.json()["requestContext"]["authorizer"]["n"]
         first = stamp()
         self.assertEqual(stamp(), first)   # cached
@@ -56,6 +58,63 @@ class AccountAndCaches(NimbusTestCase):
             self.assertEqual(e["Error"]["Code"], "NotFoundException")
             e = self.client_error(fn, restApiId="nope000000", stageName="p")
             self.assertEqual(e["Error"]["Code"], "NotFoundException")
+
+    def _rest_api_with_authorizer(self, fn_arn, name):
+        gw = self.nimbus.client("apigateway")
+        api = gw.create_rest_api(name=name)["id"]
+        root = gw.get_resources(restApiId=api)["items"][0]["id"]
+        az = gw.create_authorizer(restApiId=api, name="tok", type="TOKEN", authorizerUri=lambda_uri(fn_arn),
+                                  identitySource="method.request.header.Authorization",
+                                  authorizerResultTtlInSeconds=300)
+        gw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="CUSTOM",
+                      authorizerId=az["id"])
+        gw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="AWS_PROXY",
+                           integrationHttpMethod="POST", uri=lambda_uri(self.fn["echo"]))
+        gw.create_deployment(restApiId=api, stageName="p")
+        return invoke_url(self.nimbus.endpoint, api, "p", "/")
+
+    def test_failed_authorizer_is_configuration_error(self):
+        """An authorizer whose function fails, times out (its own Timeout) or outlives the
+        gateway's 10 s authorizer deadline: 500 {"message": null} with x-amzn-ErrorType
+        AuthorizerConfigurationException, as AWS answers; nothing cached, the integration
+        never called. (The deadline used to answer 504 "Endpoint request timed out", and
+        a function error 500 "Internal server error" without the type.)"""
+        cases = (("fail", create_function(self.lam, "acfn-fail", "fail")),
+                 ("fn-timeout", create_function(self.lam, "acfn-sleep3", "sleep", timeout=3)),
+                 ("deadline", create_function(self.lam, "acfn-sleep12", "sleep", timeout=20,
+                                              env={"SLEEP_S": "12"})))
+        for label, fn in cases:
+            u = self._rest_api_with_authorizer(fn, "failing-auth-" + label)
+            for _ in range(2 if label == "fail" else 1):   # a failure is not cached
+                r = http("GET", u, headers={"Authorization": "allow"})
+                self.assertEqual((r.status, r.json()), (500, {"message": None}), label)
+                self.assertEqual(r.header("x-amzn-ErrorType"), "AuthorizerConfigurationException", label)
+
+    def test_cached_policy_judged_for_each_method(self):
+        """A cached authorizer answer is its policy, judged again for the method asking: the
+        function allows only the methodArn it was called for, so with one token a second method
+        is denied implicitly (403 "User is not authorized to access this resource"), as AWS does."""
+        gw = self.nimbus.client("apigateway")
+        api = gw.create_rest_api(name="cached-policy")["id"]
+        root = gw.get_resources(restApiId=api)["items"][0]["id"]
+        az = gw.create_authorizer(restApiId=api, name="tok", type="TOKEN", authorizerUri=lambda_uri(self.fn["auth"]),
+                                  identitySource="method.request.header.Authorization",
+                                  authorizerResultTtlInSeconds=300)["id"]
+        for part in ("a", "b"):
+            rid = gw.create_resource(restApiId=api, parentId=root, pathPart=part)["id"]
+            gw.put_method(restApiId=api, resourceId=rid, httpMethod="GET", authorizationType="CUSTOM",
+                          authorizerId=az)
+            gw.put_integration(restApiId=api, resourceId=rid, httpMethod="GET", type="AWS_PROXY",
+                               integrationHttpMethod="POST", uri=lambda_uri(self.fn["echo"]))
+        gw.create_deployment(restApiId=api, stageName="p")
+        r = http("GET", invoke_url(self.nimbus.endpoint, api, "p", "/a"), headers={"Authorization": "allow"})
+        self.assertEqual(r.status, 200, r.body)
+        r = http("GET", invoke_url(self.nimbus.endpoint, api, "p", "/b"), headers={"Authorization": "allow"})
+        self.assertEqual((r.status, r.json()), (403, {"message": "User is not authorized to access this resource"}))
+        self.assertEqual(r.header("x-amzn-ErrorType"), "AccessDeniedException")
+        gw.flush_stage_authorizers_cache(restApiId=api, stageName="p")
+        r = http("GET", invoke_url(self.nimbus.endpoint, api, "p", "/b"), headers={"Authorization": "allow"})
+        self.assertEqual(r.status, 200, r.body)
 
     def test_reset_authorizers_cache_v2(self):
         gw2 = self.nimbus.client("apigatewayv2")
