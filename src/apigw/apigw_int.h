@@ -64,6 +64,14 @@ json_t *apigw__api_or_404(nb_req_t *req, const char *id, const char *kind);
 /* Child object coll/id of doc (borrowed), or NULL after replying NotFoundException
  * with msg. */
 json_t *apigw__child_or_404(nb_req_t *req, json_t *doc, const char *coll, const char *id, const char *what);
+/* Member of map (borrowed) named by path parameter param, *id that name in
+ * req's arena ("" when absent); or NULL after replying NotFoundException
+ * "Invalid {what} identifier specified". */
+json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const char *what, const char **id);
+/* 0 when the path of every patch operation in ops is one of paths
+ * (NULL-terminated); else -1 after replying BadRequestException "Invalid
+ * patch path P". */
+int apigw__patch_paths_only(nb_req_t *req, json_t *ops, const char *const *paths);
 /* A list reply {key: [values of obj, sorted by key], } (new ref). */
 json_t *apigw__list(json_t *obj, const char *key);
 /* A copy of item without the members whose names start with '_' (new ref). */

@@ -78,11 +78,7 @@ void apigw__op_generate_client_certificate(nb_req_t *req)
 
 static json_t *cert_or_404(nb_req_t *req, const char **id)
 {
-    const char *p = nb_req_param(req, "clientcertificate_id");
-    *id = nb_arena_strdup(req->arena, p ? p : "");
-    json_t *c = json_object_get(apigw__svc.certs, *id);
-    if (!c) nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Client Certificate identifier specified");
-    return c;
+    return apigw__param_or_404(req, apigw__svc.certs, "clientcertificate_id", "Client Certificate", id);
 }
 
 void apigw__op_get_client_certificate(nb_req_t *req)
@@ -103,15 +99,8 @@ void apigw__op_update_client_certificate(nb_req_t *req)
     json_t *c = cert_or_404(req, &id);
     if (!c) return;
     json_t *ops = json_object_get(req->json, "patchOperations");
-    size_t i;
-    json_t *op;
-    json_array_foreach(ops, i, op) {   /* the description is all one may change */
-        const char *path = json_string_value(json_object_get(op, "path"));
-        if (!path || strcmp(path, "/description") != 0) {
-            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path %s", path ? path : "");
-            return;
-        }
-    }
+    static const char *const paths[] = {"/description", NULL};   /* all one may change */
+    if (apigw__patch_paths_only(req, ops, paths) != 0) return;
     json_t *copy = json_deep_copy(c);
     if (apigw__patch(copy, ops, &msg) != 0) {
         json_decref(copy);

@@ -130,11 +130,7 @@ void apigw__op_v1_create_doc_part(nb_req_t *req)
 
 static json_t *part_or_404(nb_req_t *req, json_t *doc, const char **id)
 {
-    *id = nb_req_param(req, "part_id");
-    json_t *p = *id ? json_object_get(json_object_get(doc, "documentationParts"), *id) : NULL;
-    if (!p) nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid documentation part identifier specified");
-    else *id = nb_arena_strdup(req->arena, *id);
-    return p;
+    return apigw__param_or_404(req, json_object_get(doc, "documentationParts"), "part_id", "documentation part", id);
 }
 
 void apigw__op_v1_get_doc_part(nb_req_t *req)
@@ -169,15 +165,8 @@ void apigw__op_v1_update_doc_part(nb_req_t *req)
     json_t *doc = api_doc(req, &api_id), *p = doc ? part_or_404(req, doc, &id) : NULL;
     if (!p) return;
     json_t *ops = json_object_get(req->json, "patchOperations");
-    size_t i;
-    json_t *op;
-    json_array_foreach(ops, i, op) {
-        const char *path = str(op, "path");
-        if (!path || strcmp(path, "/properties") != 0) {
-            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path %s", path ? path : "");
-            return;
-        }
-    }
+    static const char *const paths[] = {"/properties", NULL};
+    if (apigw__patch_paths_only(req, ops, paths) != 0) return;
     json_t *copy = json_deep_copy(p);
     if (apigw__patch(copy, ops, &msg) != 0) {
         json_decref(copy);
@@ -302,11 +291,8 @@ void apigw__op_v1_create_doc_version(nb_req_t *req)
 
 static json_t *version_or_404(nb_req_t *req, json_t *doc, const char **ver)
 {
-    *ver = nb_req_param(req, "doc_version");
-    json_t *v = *ver ? json_object_get(json_object_get(doc, "documentationVersions"), *ver) : NULL;
-    if (!v) nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid documentation version identifier specified");
-    else *ver = nb_arena_strdup(req->arena, *ver);
-    return v;
+    return apigw__param_or_404(req, json_object_get(doc, "documentationVersions"), "doc_version",
+                               "documentation version", ver);
 }
 
 void apigw__op_v1_get_doc_version(nb_req_t *req)

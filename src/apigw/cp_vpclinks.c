@@ -55,11 +55,7 @@ void apigw__op_v1_create_vpc_link(nb_req_t *req)
 
 static json_t *v1_or_404(nb_req_t *req, const char **id)
 {
-    const char *p = nb_req_param(req, "vpclink_id");
-    *id = nb_arena_strdup(req->arena, p ? p : "");
-    json_t *l = json_object_get(apigw__svc.links, *id);
-    if (!l) nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid VPC link identifier specified");
-    return l;
+    return apigw__param_or_404(req, apigw__svc.links, "vpclink_id", "VPC link", id);
 }
 
 void apigw__op_v1_get_vpc_link(nb_req_t *req)
@@ -80,15 +76,8 @@ void apigw__op_v1_update_vpc_link(nb_req_t *req)
     json_t *l = v1_or_404(req, &id);
     if (!l) return;
     json_t *ops = json_object_get(req->json, "patchOperations");
-    size_t i;
-    json_t *op;
-    json_array_foreach(ops, i, op) {
-        const char *path = str(op, "path");
-        if (!path || (strcmp(path, "/name") != 0 && strcmp(path, "/description") != 0)) {
-            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path %s", path ? path : "");
-            return;
-        }
-    }
+    static const char *const paths[] = {"/name", "/description", NULL};
+    if (apigw__patch_paths_only(req, ops, paths) != 0) return;
     json_t *copy = json_deep_copy(l);
     if (apigw__patch(copy, ops, &msg) != 0 || !str(copy, "name") || !*str(copy, "name")) {
         json_decref(copy);

@@ -193,6 +193,31 @@ json_t *apigw__child_or_404(nb_req_t *req, json_t *doc, const char *coll, const 
     return c;
 }
 
+json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const char *what, const char **id)
+{
+    const char *p = nb_req_param(req, param);
+    *id = nb_arena_strdup(req->arena, p ? p : "");
+    json_t *m = json_object_get(map, *id);
+    if (!m) nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid %s identifier specified", what);
+    return m;
+}
+
+int apigw__patch_paths_only(nb_req_t *req, json_t *ops, const char *const *paths)
+{
+    size_t i;
+    json_t *op;
+    json_array_foreach(ops, i, op) {
+        const char *path = json_string_value(json_object_get(op, "path"));
+        size_t k = 0;
+        while (path && paths[k] && strcmp(path, paths[k]) != 0) k++;
+        if (!path || !paths[k]) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path %s", path ? path : "");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
