@@ -43,17 +43,33 @@ cpu_seconds() {
   awk -v hz="$CLK_TCK" '{ sub(/^.*\) /, ""); t += $12 + $13 } END { printf "%.3f", t / hz }' "${files[@]}" 2>/dev/null || true
 }
 
-rss_kb() {  # current RSS of pid + children, kB
+# pid and those of its children with an address space of their own: nimbus's
+# pooled sandbox blanks (src/sandbox/sbx_pool.c) are cloned with CLONE_VM and
+# wait before any exec, so their VmRSS is nimbus's own and would count it again.
+# Such a child runs nimbus's executable with nimbus's VmSize; an exec'd child
+# (a function's runtime, even nimbus's executable re-run) has a VmSize of its own.
+own_mm_pids() {
+  local pid=$1 p exe size
+  exe=$(readlink /proc/$pid/exe 2>/dev/null); size=$(awk '/^VmSize:/ {print $2}' /proc/$pid/status 2>/dev/null)
+  echo "$pid"
+  for p in $(cat /proc/$pid/task/*/children 2>/dev/null); do
+    [ "$(readlink /proc/$p/exe 2>/dev/null)" = "$exe" ] &&
+      [ "$(awk '/^VmSize:/ {print $2}' /proc/$p/status 2>/dev/null)" = "$size" ] && continue
+    echo "$p"
+  done
+}
+
+rss_kb() {  # current RSS of pid + children (own address spaces only), kB
   local pid=$1 total=0 p v
-  for p in $pid $(cat /proc/$pid/task/*/children 2>/dev/null); do
+  for p in $(own_mm_pids "$pid"); do
     v=$(awk '/^VmRSS:/ {print $2}' /proc/$p/status 2>/dev/null); total=$((total + ${v:-0}))
   done
   echo $total
 }
 
-peak_rss_kb() {  # VmHWM of pid + children, kB
+peak_rss_kb() {  # VmHWM of pid + children (own address spaces only), kB
   local pid=$1 total=0 p v
-  for p in $pid $(cat /proc/$pid/task/*/children 2>/dev/null); do
+  for p in $(own_mm_pids "$pid"); do
     v=$(awk '/^VmHWM:/ {print $2}' /proc/$p/status 2>/dev/null); total=$((total + ${v:-0}))
   done
   echo $total
