@@ -39,6 +39,16 @@ def main():
     rss = 0
     try:
         pids = [p.pid] + [int(x) for x in subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()]
+
+        def shares_mm(pid):
+            """A pooled sandbox blank (CLONE_VM, not exec'd): nimbus's executable and VmSize,
+            its VmRSS nimbus's own (as bench/lib/common.sh's own_mm_pids)."""
+            def facts(q):
+                with open("/proc/%d/status" % q) as f:
+                    size = [l.split()[1] for l in f if l.startswith("VmSize:")]
+                return os.readlink("/proc/%d/exe" % q), size
+            return pid != p.pid and facts(pid) == facts(p.pid)
+        pids = [q for q in pids if not shares_mm(q)]
         for pid in pids:
             with open("/proc/%d/status" % pid) as f:
                 for line in f:
