@@ -42,6 +42,19 @@ def read_credentials(data_dir, pid=None):
         return json.load(f)
 
 
+# A provided-runtime bootstrap (shell and curl) answering every invocation {"echo":true}:
+# a bystander function for tests about other functions.
+ECHO_BOOTSTRAP = r'''#!/bin/sh
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+H=$(mktemp)
+while true; do
+  curl -sS -D "$H" -o /dev/null "$API/invocation/next"
+  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
+  curl -sS -X POST "$API/invocation/$ID/response" -d '{"echo":true}' >/dev/null
+done
+'''
+
+
 def zip_bytes(files):
     """files: {name: (text or bytes, mode)} → zip bytes with unix modes (a function's package)."""
     buf = io.BytesIO()

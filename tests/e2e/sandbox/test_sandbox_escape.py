@@ -34,7 +34,7 @@ import unittest
 import botocore.config
 
 import harness
-from harness import Nimbus, wait_for, zip_bytes
+from harness import ECHO_BOOTSTRAP as ECHO, Nimbus, wait_for, zip_bytes
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_sandbox_orphans import Unprivileged, doctor, setpriv_nobody  # noqa: E402  (the unprivileged daemon, its doctor line)
@@ -61,15 +61,6 @@ while true; do
 done
 '''
 
-ECHO = r'''#!/bin/sh
-API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
-H=$(mktemp)
-while true; do
-  curl -sS -D "$H" -o /dev/null "$API/invocation/next"
-  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
-  curl -sS -X POST "$API/invocation/$ID/response" -d '{"echo":true}' >/dev/null
-done
-'''
 
 
 def doctor_all(env):

@@ -28,7 +28,7 @@ import uuid
 import botocore.config
 
 import harness
-from harness import NimbusTestCase, wait_for, zip_bytes
+from harness import ECHO_BOOTSTRAP as ECHO, NimbusTestCase, wait_for, zip_bytes
 
 BOOTSTRAP = r'''#!/bin/bash
 API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
@@ -66,15 +66,6 @@ while true; do
 done
 '''
 
-ECHO = r'''#!/bin/sh
-API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
-H=$(mktemp)
-while true; do
-  curl -sS -D "$H" -o /dev/null "$API/invocation/next"
-  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
-  curl -sS -X POST "$API/invocation/$ID/response" -d '{"echo":true}' >/dev/null
-done
-'''
 
 
 def marked(token):
