@@ -58,6 +58,13 @@ json_t *apigw__epoch_now(void);
 /* Persist the document stored under "{kind}/{id}" (doc NULL: delete it), then
  * reply status with body (stolen; NULL: empty body) once durable. */
 void apigw__save_reply(nb_req_t *req, char kind, const char *id, json_t *doc, int status, json_t *body);
+/* The same for n documents in one transaction: all of them or none. */
+typedef struct apigw_rec {
+    char kind;
+    const char *id;
+    json_t *doc;   /* NULL: delete */
+} apigw_rec_t;
+void apigw__save_many_reply(nb_req_t *req, const apigw_rec_t *recs, size_t n, int status, json_t *body);
 /* The API document for id of kind "v1"/"v2" (borrowed), or NULL after replying
  * NotFoundException. */
 json_t *apigw__api_or_404(nb_req_t *req, const char *id, const char *kind);
@@ -128,7 +135,7 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v2_delete_route_request_parameter) X(get_account) X(update_account)         \
     X(v1_create) X(v1_get) X(v1_list) X(v1_update) X(v1_delete)                    \
     X(v1_create_deployment) X(v1_create_stage)                                    \
-    X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) \
+    X(create_api_key) X(get_api_key) X(get_api_keys) X(delete_api_key) X(update_api_key) X(import_api_keys) \
     X(create_usage_plan) X(get_usage_plan) X(get_usage_plans) X(delete_usage_plan) \
     X(update_usage_plan) X(create_usage_plan_key) X(get_usage_plan_keys)          \
     X(get_usage_plan_key) X(delete_usage_plan_key) X(get_usage) X(update_usage)     \
@@ -187,6 +194,11 @@ int apigw__mapping_key_ok(const char *key);
 /* How many leading bytes of path key consumes when it serves path (the
  * leading '/' and the key), or (size_t)-1 when it does not serve it. */
 size_t apigw__mapping_serves(const char *key, const char *path);
+
+/* --- csv.c: comma-separated values (ImportApiKeys; fuzz/fuzz_apigw_csv.c) -- */
+/* The records of p[0..n) as an array of arrays of strings (new ref), blank
+ * lines skipped; NULL with *err on an unterminated quote or non-UTF-8 text. */
+json_t *apigw__csv_parse(const char *p, size_t n, const char **err);
 
 /* --- cp_domains.c: custom domain names and their mappings ------------------ */
 /* The mapping of the request's Host that serves path: 0 with the API id

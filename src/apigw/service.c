@@ -130,6 +130,7 @@ static const nb_op_t ops[] = {
     {"GetStage", apigw__op_v1_get, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}", NULL, "GET /restapis/{restapi_id}/stages/{stage_name}", 0},
     {"UpdateStage", apigw__op_v1_update, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}", NULL, "PATCH /restapis/{restapi_id}/stages/{stage_name}", 0},
     {"DeleteStage", apigw__op_v1_delete, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}", NULL, "DELETE /restapis/{restapi_id}/stages/{stage_name}", 0},
+    {"ImportApiKeys", apigw__op_import_api_keys, "apigateway:POST", "arn:aws:apigateway:{region}::/apikeys", NULL, "POST /apikeys?mode=import", NB_OP_RAW_BODY},
     {"CreateApiKey", apigw__op_create_api_key, "apigateway:POST", "arn:aws:apigateway:{region}::/apikeys", NULL, "POST /apikeys", 0},
     {"GetApiKeys", apigw__op_get_api_keys, "apigateway:GET", "arn:aws:apigateway:{region}::/apikeys", NULL, "GET /apikeys", 0},
     {"GetApiKey", apigw__op_get_api_key, "apigateway:GET", "arn:aws:apigateway:{region}::/apikeys/{api_Key}", NULL, "GET /apikeys/{api_Key}", 0},

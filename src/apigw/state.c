@@ -132,28 +132,36 @@ static void on_durable(void *arg, int status)
 
 void apigw__save_reply(nb_req_t *req, char kind, const char *id, json_t *doc, int status, json_t *body)
 {
+    apigw_rec_t rec = { kind, id, doc };
+    apigw__save_many_reply(req, &rec, 1, status, body);
+}
+
+void apigw__save_many_reply(nb_req_t *req, const apigw_rec_t *recs, size_t n, int status, json_t *body)
+{
     apigw__svc.gen++;
     store_t *st = req->ctx->store;
     if (!st) {
         reply_now(req, status, body);
         return;
     }
-    char key[300];
-    int kl = snprintf(key, sizeof key, "%c/%s", kind, id);
     store_txn_t *t;
     if (store_begin(st, STORE_WRITE, &t) != STORE_OK) {
         json_decref(body);
         nb_reply_error(req, NB_ERR_INTERNAL, "storage unavailable");
         return;
     }
-    int rc;
-    if (doc) {
-        char *s = json_dumps(doc, JSON_COMPACT);
-        rc = store_put(t, APIGW_KS, key, (size_t)kl, s, strlen(s));
-        free(s);
-    } else {
-        rc = store_del(t, APIGW_KS, key, (size_t)kl);
-        if (rc == STORE_NOTFOUND) rc = STORE_OK;
+    int rc = STORE_OK;
+    for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+        char key[300];
+        int kl = snprintf(key, sizeof key, "%c/%s", recs[i].kind, recs[i].id);
+        if (recs[i].doc) {
+            char *s = json_dumps(recs[i].doc, JSON_COMPACT);
+            rc = s ? store_put(t, APIGW_KS, key, (size_t)kl, s, strlen(s)) : STORE_ERR_INVALID;
+            free(s);
+        } else {
+            rc = store_del(t, APIGW_KS, key, (size_t)kl);
+            if (rc == STORE_NOTFOUND) rc = STORE_OK;
+        }
     }
     if (rc != STORE_OK) {
         store_abort(t);
