@@ -24,29 +24,18 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e", "lambda"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lambda_fn  # noqa: E402
-from harness import zip_bytes  # noqa: E402
-from test_function_faults import ECHO, FAULTS, FAULTY, OOM  # noqa: E402
+from test_function_faults import FAULTS, create_fault_functions  # noqa: E402
 
 BEFORE_N = int(os.environ.get("BEFORE_N", "300"))
+ALL_FAULTS = dict(FAULTS)
 if os.environ.get("FAULTS_ONLY"):   # a diagnosis aid: only these faults (comma-separated)
     FAULTS = {k: v for k, v in FAULTS.items() if k in os.environ["FAULTS_ONLY"].split(",")}
 ROLE = "arn:aws:iam::000000000000:role/lambda"
 
 
 def create_all(lam):
-    lam.create_function(FunctionName="echo-fn", Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
-                        Code={"ZipFile": zip_bytes({"index.js": (ECHO, 0o644)})}, Timeout=5, MemorySize=128)
-    fz = zip_bytes({"bootstrap": (FAULTY, 0o755)})
-    for name, timeout in FAULTS.items():
-        if name == "oom":
-            lam.create_function(FunctionName="f-oom", Runtime="python3.12", Handler="app.handler", Role=ROLE,
-                                Code={"ZipFile": zip_bytes({"app.py": (OOM, 0o644)})}, Timeout=timeout,
-                                MemorySize=128)
-        else:
-            lam.create_function(FunctionName="f-" + name, Runtime="provided.al2", Handler="h", Role=ROLE,
-                                Code={"ZipFile": fz}, Timeout=timeout, MemorySize=128,
-                                Environment={"Variables": {"FAULT": name}})
-    for name in ["echo-fn"] + ["f-" + n for n in FAULTS]:
+    create_fault_functions(lam, ROLE)
+    for name in ["echo-fn"] + ["f-" + n for n in ALL_FAULTS]:
         lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.05, "MaxAttempts": 400})
 
 

@@ -66,6 +66,23 @@ OOM = ("def handler(event, context):\n"
 FAULTS = {"crash": 10, "hang": 1, "oom": 30, "chatty": 120, "huge": 30, "initexit": 10}
 
 
+def create_fault_functions(lam, role):
+    """echo-fn (Node.js) and f-NAME for each fault, through a boto3 Lambda client
+    (also used by bench/lib/fault_storm.py)."""
+    lam.create_function(FunctionName="echo-fn", Runtime="nodejs20.x", Handler="index.handler", Role=role,
+                        Code={"ZipFile": zip_bytes({"index.js": (ECHO, 0o644)})}, Timeout=5, MemorySize=128)
+    fz = zip_bytes({"bootstrap": (FAULTY, 0o755)})
+    for name, timeout in FAULTS.items():
+        if name == "oom":
+            lam.create_function(FunctionName="f-oom", Runtime="python3.12", Handler="app.handler", Role=role,
+                                Code={"ZipFile": zip_bytes({"app.py": (OOM, 0o644)})}, Timeout=timeout,
+                                MemorySize=128)
+        else:
+            lam.create_function(FunctionName="f-" + name, Runtime="provided.al2", Handler="h", Role=role,
+                                Code={"ZipFile": fz}, Timeout=timeout, MemorySize=128,
+                                Environment={"Variables": {"FAULT": name}})
+
+
 class FunctionFaults(NimbusTestCase):
     @classmethod
     def setUpClass(cls):
@@ -75,18 +92,7 @@ class FunctionFaults(NimbusTestCase):
         cls.c = boto3.client("lambda", endpoint_url=cls.nimbus.endpoint, region_name="us-east-1",
                              aws_access_key_id=cls.nimbus.creds["AWS_ACCESS_KEY_ID"], aws_secret_access_key=cls.nimbus.creds["AWS_SECRET_ACCESS_KEY"],
                              config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=180))
-        cls.c.create_function(FunctionName="echo-fn", Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
-                              Code={"ZipFile": zip_bytes({"index.js": (ECHO, 0o644)})}, Timeout=5, MemorySize=128)
-        fz = zip_bytes({"bootstrap": (FAULTY, 0o755)})
-        for name, timeout in FAULTS.items():
-            if name == "oom":
-                cls.c.create_function(FunctionName="f-oom", Runtime="python3.12", Handler="app.handler", Role=ROLE,
-                                      Code={"ZipFile": zip_bytes({"app.py": (OOM, 0o644)})}, Timeout=timeout,
-                                      MemorySize=128)
-                continue
-            cls.c.create_function(FunctionName="f-" + name, Runtime="provided.al2", Handler="h", Role=ROLE,
-                                  Code={"ZipFile": fz}, Timeout=timeout, MemorySize=128,
-                                  Environment={"Variables": {"FAULT": name}})
+        create_fault_functions(cls.c, ROLE)
 
     def invoke(self, name, event=None, **kw):
         r = self.c.invoke(FunctionName=name, Payload=json.dumps(event or {}).encode(), **kw)
