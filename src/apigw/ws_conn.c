@@ -210,6 +210,15 @@ static void close_with(apigw_ws_t *ws, unsigned code, const char *reason)
     ws->state = APIGW_WS_GONE;   /* no more sends; on_close unregisters */
 }
 
+/* nimbus stopping: the client is told, as RFC 6455 has a server going down do. */
+static void on_server_stop(nb_conn_t *conn, void *arg)
+{
+    (void)conn;
+    apigw_ws_t *ws = arg;
+    set_close(ws, 1001, "Going away");
+    close_with(ws, 1001, "Going away");
+}
+
 void apigw__ws_disconnect(apigw_ws_t *ws, unsigned code)
 {
     set_close(ws, code, "");
@@ -569,6 +578,7 @@ static void on_close(nb_conn_t *conn, void *arg)
 void apigw__ws_open(apigw_ws_t *ws, nb_req_t *req, const nb_kv_t *headers, size_t n_headers)
 {
     ws->conn = nb_http_upgrade(req, headers, n_headers, on_data, on_close, ws);
+    if (ws->conn) nb_conn_on_server_stop(ws->conn, on_server_stop);
     if (!ws->conn) {          /* the client left while $connect ran */
         ws->state = APIGW_WS_OPEN;
         on_close(NULL, ws);

@@ -103,6 +103,7 @@ struct nb_conn {
              upgrade_wait : 1, upgraded : 1;
     nb_conn_data_fn up_data;  /* upgraded: the owner's callbacks */
     nb_conn_close_fn up_close;
+    nb_conn_stop_fn up_stop;  /* upgraded: how the owner ends it at a server stop (or NULL) */
     void *up_arg;
     nb_tls_conn_t *tls;     /* NULL on a plain listener */
     unsigned tls_inflight;  /* ciphertext uv_writes not yet completed */
@@ -996,7 +997,12 @@ void nb_http_server_stop(nb_http_server_t *srv, void (*done)(void *arg), void *a
     conn_t *c = srv->conns;
     while (c) {
         conn_t *n = c->next;
-        if (!c->closing) {
+        if (!c->closing && c->upgraded && c->up_stop) {
+            nb_conn_stop_fn stop = c->up_stop;
+            c->up_stop = NULL;
+            stop(c, c->up_arg);            /* the owner's goodbye, then nb_conn_close */
+            if (!c->closing && !c->close_after) conn_close(c);   /* it did not end it */
+        } else if (!c->closing) {
             /* Already past its last response: no need to linger. */
             if (c->shut) { conn_close(c); c = n; continue; }
             /* A half-received request with nothing in flight has no one to answer. */
@@ -1086,6 +1092,11 @@ int nb_conn_write(nb_conn_t *c, const void *data, size_t len)
 size_t nb_conn_backlog(const nb_conn_t *c)
 {
     return c->out.len + c->wbuf.len;
+}
+
+void nb_conn_on_server_stop(nb_conn_t *c, nb_conn_stop_fn on_stop)
+{
+    c->up_stop = on_stop;
 }
 
 void nb_conn_close(nb_conn_t *c)

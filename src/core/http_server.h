@@ -106,4 +106,10 @@ size_t nb_conn_backlog(const nb_conn_t *conn);
  * discarded until the peer closes (bounded linger); on_close follows. */
 void nb_conn_close(nb_conn_t *conn);
 
+/* When the server stops (SIGTERM) with conn open, on_stop runs once instead
+ * of the plain close: the owner ends the connection its protocol's way (a
+ * WebSocket sends its close frame, 1001) and must call nb_conn_close. */
+typedef void (*nb_conn_stop_fn)(nb_conn_t *conn, void *arg);
+void nb_conn_on_server_stop(nb_conn_t *conn, nb_conn_stop_fn on_stop);
+
 #endif

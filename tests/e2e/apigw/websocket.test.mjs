@@ -373,6 +373,28 @@ test('idle connections end with 1001 Going away (apigw.ws_idle_timeout_ms)', asy
   }
 });
 
+test('nimbus stopping ends open connections with 1001 Going away', async () => {
+  const other = await startNimbus();
+  let stopped = false;
+  try {
+    const api = await createApi(new ApiGatewayV2Client({ endpoint: other.endpoint, region: 'us-east-1',
+                                                         credentials: other.credentials }), 'stopping', { stage: 'dev' });
+    const ws = new WebSocket(`ws://127.0.0.1:${new URL(other.endpoint).port}/_aws/execute-api/${api.ApiId}/dev`);
+    const closed = new Promise((ok) => ws.on('close', (code, reason) => ok({ code, reason: reason.toString() })));
+    await new Promise((ok, fail) => { ws.on('open', ok); ws.on('error', fail); });
+    const stop = other.stop();          // SIGTERM: a graceful stop
+    stopped = true;
+    const c = await closed;
+    assert.equal(c.code, 1001);
+    assert.equal(c.reason, 'Going away');
+    await stop;
+  } finally {
+    if (!stopped) await other.stop();
+    process.env.AWS_ACCESS_KEY_ID = nimbus.credentials.accessKeyId;   // startNimbus switched them
+    process.env.AWS_SECRET_ACCESS_KEY = nimbus.credentials.secretAccessKey;
+  }
+});
+
 test('$connect authorizer: missing identity 401, Deny 403, throw Unauthorized 401, Allow connects with context', async () => {
   const path = `/_aws/execute-api/${authApiId}/prod`;
   await assert.rejects(connect(path), (e) => e.status === 401);
