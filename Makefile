@@ -46,10 +46,18 @@ deps:
 # The native runtime's runner as a small executable of its own (libc + libdl):
 # embedded as runtimes/native/bootstrap, it starts in ~1 ms where the nimbus
 # binary (`nimbus native-runner`) first loads two dozen shared libraries.
+# It also carries the sandbox's child code: the blank pool's processes exec it
+# once isolated and wait there for a function (src/sandbox/sbx_blank.c); the
+# parent-side functions of those files are dropped (--gc-sections), so it
+# still needs only libc.
 NATIVE_BOOTSTRAP := build/gen/runtimes/native/bootstrap
-$(NATIVE_BOOTSTRAP): $(wildcard src/lambda_native/*.c src/lambda_native/*.h) src/core/alloc.c src/core/alloc.h include/nimbus/lambda.h
+NATIVE_SBX := src/sandbox/sbx_blank.c src/sandbox/sbx_child.c src/sandbox/sbx_wire.c src/sandbox/sbx_mount.c \
+              src/sandbox/sbx_caps.c src/sandbox/sbx_seccomp.c src/sandbox/sbx_net.c
+$(NATIVE_BOOTSTRAP): $(wildcard src/lambda_native/*.c src/lambda_native/*.h) src/core/alloc.c src/core/alloc.h \
+                     include/nimbus/lambda.h $(NATIVE_SBX) src/sandbox/sbx_internal.h src/sandbox/sbx_blank.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O2 -s -DLAMBDA_NATIVE_STANDALONE $(INCS) -o $@ $(filter %.c,$^) -ldl
+	$(CC) $(CSTD) $(WARN) -O2 -s -ffunction-sections -fdata-sections -Wl,--gc-sections -DLAMBDA_NATIVE_STANDALONE \
+	    $(INCS) -o $@ $(filter %.c,$^) -ldl
 
 # Plain mode's per-instance supervisor (src/sandbox/sbx_supervise.c) as a small
 # executable of its own (libc only), embedded as sandbox/supervisor: executed

@@ -32,6 +32,8 @@
 #include "sandbox/sbx_internal.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include "sandbox/sbx_blank.h"
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -40,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -64,7 +67,6 @@
 #endif
 
 #define BLANK_STACK (256 * 1024)
-#define REPORT_ACK 4             /* the blank read its hand-off (sbx_report_t.type) */
 
 typedef struct sbx_blank {
     struct sbx_blank *next;
@@ -72,7 +74,10 @@ typedef struct sbx_blank {
     int pidfd;
     int sock;                    /* parent's end */
     int child_sock;              /* child's end, as numbered in the child */
-    int keep[3];                 /* descriptors the blank keeps: its socket, /dev/null, the template */
+    int keep[4];                 /* descriptors the blank keeps: its socket, /dev/null, the template, the program */
+    int exec_fd;                 /* the program it execs once isolated (sbx_pool_set_program), or -1 */
+    char *xargv[2], *xenv[3];    /* its argv and environment (SBX_BLANK_ENV, SBX_BLANK_PAD_ENV) */
+    char xmark[64], xarg0[256];
     int cg_fds[SBX_MAX_HIER]; int ncg;   /* cgroup.procs to join (numbers valid in the child) */
     sbx_cg_t cg;
     char *stack;
@@ -84,6 +89,9 @@ static sbx_blank_t *ready;       /* LIFO of blanks waiting */
 static int n_ready, target;
 static pthread_t owner;          /* the thread that fills: only it may take */
 static int have_owner;
+static int prog_fd = -1;         /* sbx_pool_set_program: a sealed memfd of the blanks' program */
+static char *prog_argv0;
+static char blank_pad[sizeof SBX_BLANK_PAD_ENV + SBX_BLANK_PAD];   /* "NIMBUS_SBX_PAD=   …" */
 
 /* ---- raw system calls (no errno, no TLS) --------------------------------------- */
 #if defined(__x86_64__)
@@ -120,7 +128,6 @@ static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
 #define RAW(n, a, b, c) raw6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 
 /* ---- the blank (child) ------------------------------------------------------------ */
-typedef struct { const sbx_plan_t *plan; } handoff_t;
 
 __attribute__((no_sanitize_address, noreturn)) static void blank_fail(const sbx_blank_t *b, int stage, long err)
 {
@@ -131,9 +138,9 @@ __attribute__((no_sanitize_address, noreturn)) static void blank_fail(const sbx_
 
 __attribute__((no_sanitize_address)) static void close_except(const int *keep, int nkeep)
 {
-    int k[3], n = 0;
+    int k[4], n = 0;
     for (int i = 0; i < nkeep; i++) if (keep[i] >= 0) k[n++] = keep[i];
-    for (int i = 0; i < n; i++)                      /* sort, at most three */
+    for (int i = 0; i < n; i++)                      /* sort, at most four */
         for (int j = i + 1; j < n; j++)
             if (k[j] < k[i]) { int t = k[i]; k[i] = k[j]; k[j] = t; }
     long from = 3;
@@ -165,9 +172,18 @@ __attribute__((no_sanitize_address)) static int blank_main(void *arg)
         long r = RAW(SYS_write, b->cg_fds[i], "0", 1);
         if (r != 1) blank_fail(b, SBX_STAGE_CGROUP, r < 0 ? r : -EIO);
     }
-    close_except(b->keep, 3);
+    close_except(b->keep, 4);
+    if (b->exec_fd >= 0) {
+        /* Become the program (sbx_blank.c continues there), keeping the
+         * socket, /dev/null and the template under the same numbers. If the
+         * execve fails, this blank simply stays one that shares our memory. */
+        RAW(SYS_fcntl, b->child_sock, F_SETFD, 0);
+        RAW(SYS_fcntl, b->devnull, F_SETFD, 0);
+        if (b->keep[2] >= 0) RAW(SYS_fcntl, b->keep[2], F_SETFD, 0);
+        raw6(SYS_execveat, b->exec_fd, (long)"", (long)b->xargv, (long)b->xenv, AT_EMPTY_PATH, 0);
+    }
     /* Wait for the hand-off: the plan's address (shared memory) and stdout/stderr. */
-    handoff_t h;
+    sbx_handoff_t h;
     union { char buf[CMSG_SPACE(sizeof(int) * 2)]; struct cmsghdr align; } u;
     struct iovec iov = { &h, sizeof h };
     struct msghdr m;
@@ -176,6 +192,7 @@ __attribute__((no_sanitize_address)) static int blank_main(void *arg)
         m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = u.buf; m.msg_controllen = sizeof u.buf;
         long n = RAW(SYS_recvmsg, b->child_sock, &m, MSG_CMSG_CLOEXEC);
         if (n == -EINTR) continue;
+        /* (the packed plan after the header is for an exec'd blank: truncated here) */
         if (n != (long)sizeof h) for (;;) RAW(SYS_exit, 0, 0, 0);   /* nimbus closed the pool */
         break;
     }
@@ -186,7 +203,7 @@ __attribute__((no_sanitize_address)) static int blank_main(void *arg)
     const volatile int *cfd = (const volatile int *)(const void *)CMSG_DATA(c);
     fds[0] = cfd[0];
     fds[1] = cfd[1];
-    sbx_report_t ack = { REPORT_ACK, 0, 0, 0 };
+    sbx_report_t ack = { SBX_REPORT_ACK, 0, 0, 0 };
     if (raw6(SYS_sendto, b->child_sock, (long)&ack, sizeof ack, MSG_NOSIGNAL, 0, 0) != (long)sizeof ack) for (;;) RAW(SYS_exit, 1, 0, 0);
     /* From here the cloning thread is blocked in blank_wait until our execve
      * (or exit): the ordinary child code may run, as after a vfork. */
@@ -229,6 +246,7 @@ static sbx_blank_t *blank_start(const sbx_host_t *h)
     sbx_blank_t *b = nb_xcalloc(1, sizeof *b);
     b->pidfd = b->sock = -1;
     b->devnull = h->devnull;
+    b->exec_fd = -1;
     int sv[2] = { -1, -1 };
     /* A cpu-only v1 hierarchy stays joined after exec, as for any instance
      * (cg.cpu_late, sbx__cg_join_cpu_later): the instance's first milliseconds
@@ -240,7 +258,17 @@ static sbx_blank_t *blank_start(const sbx_host_t *h)
     if (!b->stack || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) goto fail;
     b->sock = sv[0];
     b->child_sock = sv[1];
-    b->keep[0] = sv[1]; b->keep[1] = h->devnull; b->keep[2] = h->template_fd;
+    b->keep[0] = sv[1]; b->keep[1] = h->devnull; b->keep[2] = h->template_fd; b->keep[3] = -1;
+    pthread_mutex_lock(&lock);
+    if (prog_fd >= 0) {
+        b->keep[3] = b->exec_fd = prog_fd;
+        snprintf(b->xarg0, sizeof b->xarg0, "%s", prog_argv0);
+        b->xargv[0] = b->xarg0;
+        snprintf(b->xmark, sizeof b->xmark, "%s=%d,%d", SBX_BLANK_ENV, sv[1], h->devnull);
+        b->xenv[0] = b->xmark;
+        b->xenv[1] = blank_pad;
+    }
+    pthread_mutex_unlock(&lock);
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -267,6 +295,53 @@ fail:
 fail_closed:
     blank_free(b, 0);
     return NULL;
+}
+
+/* The program's bytes (an embedded file) into a sealed, executable memfd:
+ * executed with execveat, it shows as "/memfd:…" inside the instance, not as
+ * a path of nimbus's data directory. -1 where no memfd may be executed. */
+static int program_memfd(const char *embedded)
+{
+    typedef struct { const char *path; const unsigned char *data; size_t len; } emb_t;
+    extern const emb_t nb_embedded_files[];
+    const emb_t *f = nb_embedded_files;
+    while (f->path && strcmp(f->path, embedded) != 0) f++;
+    if (!f->path) return -1;
+    int fd = (int)syscall(SYS_memfd_create, "nimbus-blank", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U /* MFD_EXEC */);
+    if (fd < 0 && errno == EINVAL) fd = (int)syscall(SYS_memfd_create, "nimbus-blank", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return -1;
+    size_t off = 0;
+    while (off < f->len) {
+        ssize_t n = write(fd, f->data + off, f->len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        off += (size_t)n;
+    }
+    if (off != f->len || fchmod(fd, 0555) != 0 ||
+        fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void sbx_pool_set_program(const char *embedded, const char *argv0)
+{
+    int fd = -1;
+    if (embedded && argv0 && usable(sbx__host()) && !sbx__option("no-pool-exec")) {
+        fd = program_memfd(embedded);
+        if (fd < 0) nb_log_info("sandbox", "pool: blanks stay unexec'd (no executable memfd for %s)", embedded);
+    }
+    pthread_mutex_lock(&lock);
+    if (!blank_pad[0]) {
+        memset(blank_pad, ' ', sizeof blank_pad - 1);
+        memcpy(blank_pad, SBX_BLANK_PAD_ENV "=", sizeof SBX_BLANK_PAD_ENV);
+    }
+    if (prog_fd >= 0) close(prog_fd);
+    free(prog_argv0);
+    prog_fd = fd;
+    prog_argv0 = fd >= 0 ? nb_xstrdup(argv0) : NULL;
+    pthread_mutex_unlock(&lock);
 }
 
 void sbx_pool_set_size(int n)
@@ -363,33 +438,41 @@ static long blank_wait(int sock, sbx_report_t *r)
 
 int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name)
 {
-    handoff_t h = { plan };
+    sbx_handoff_t h = { plan };
     int fds[2] = { plan->fd_out, plan->fd_err };
     union { char buf[CMSG_SPACE(sizeof fds)]; struct cmsghdr align; } u;
     memset(&u, 0, sizeof u);
-    struct iovec iov = { &h, sizeof h };
+    /* A blank that exec'd its program reads the plan from the message; one
+     * that shares our memory reads only the header (the rest is truncated). */
+    size_t plen = 0;
+    void *packed = b->exec_fd >= 0 ? sbx__plan_pack(plan, &plen) : NULL;
+    if (plen > SBX_HANDOFF_MAX - sizeof h) { free(packed); return -EAGAIN; }
+    struct iovec iov[2] = { { &h, sizeof h }, { packed, plen } };
     struct msghdr m;
     memset(&m, 0, sizeof m);
-    m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = u.buf; m.msg_controllen = sizeof u.buf;
+    m.msg_iov = iov; m.msg_iovlen = packed ? 2 : 1; m.msg_control = u.buf; m.msg_controllen = sizeof u.buf;
     struct cmsghdr *c = CMSG_FIRSTHDR(&m);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof fds);
     memcpy(CMSG_DATA(c), fds, sizeof fds);
-    /* Raw from here on: once the message is out, the blank runs. */
+    /* Raw from here on: once the message is out, the blank runs (freed
+     * only once it exec'd or exited). */
     long n = RAW(SYS_sendmsg, b->sock, &m, MSG_NOSIGNAL);
-    if (n != (long)sizeof h) return -EAGAIN;       /* it was gone: spawn the ordinary way */
+    if (n != (long)(sizeof h + plen)) { free(packed); return -EAGAIN; }   /* it was gone: the ordinary way */
     sbx_report_t r;
     n = blank_wait(b->sock, &r);
-    if (n != (long)sizeof r || r.type != REPORT_ACK) {
+    if (n != (long)sizeof r || r.type != SBX_REPORT_ACK) {
         /* Died before reading it (or failed its own set-up): not this function's fault. */
         while (n > 0) n = blank_wait(b->sock, &r);  /* until EOF: the blank is gone */
+        free(packed);
         return -EAGAIN;
     }
     n = blank_wait(b->sock, &r);
-    if (n == 0) return 0;                           /* execve succeeded */
+    if (n == 0) { free(packed); return 0; }        /* execve succeeded (or runs in-process) */
     int err = n == (long)sizeof r && r.type == SBX_REPORT_ERROR ? r.err : EPROTO;
     while (n > 0) n = blank_wait(b->sock, &r);      /* until the blank has exited */
+    free(packed);
     if (r.type == SBX_REPORT_ERROR)
         nb_log_warn("sandbox", "%s: start failed at %s (%s, step %d)", name, sbx__stage_name(r.stage),
                     strerror(r.err), r.detail);

@@ -887,7 +887,9 @@ static int blank_children(pid_t *out, int cap)
         snprintf(path, sizeof path, "/proc/%ld/exe", pid);
         ssize_t el = readlink(path, exe, sizeof exe - 1);
         exe[el > 0 ? el : 0] = 0;
-        if (el > 0 && strcmp(exe, self) == 0 && n < cap) out[n++] = (pid_t)pid;
+        /* a blank is still nimbus's image, or the program it exec'd (sbx_pool_set_program) */
+        int blank = el > 0 && (strcmp(exe, self) == 0 || strncmp(exe, "/memfd:nimbus-blank", 19) == 0);
+        if (blank && n < cap) out[n++] = (pid_t)pid;
     }
     return n;
 }
@@ -895,17 +897,19 @@ static int blank_children(pid_t *out, int cap)
 static int pool_dirs(void)
 {
     char cmd[256];
-    snprintf(cmd, sizeof cmd, "ls -d /sys/fs/cgroup/*/nimbus-sbx*/pool.%d.* /sys/fs/cgroup/*/*/*/nimbus-sbx*/pool.%d.* "
-             "2>/dev/null | wc -l", (int)getpid(), (int)getpid());
+    int me = (int)getpid();                     /* nimbus's own cgroup may lie 0, 1 or 2 levels down */
+    snprintf(cmd, sizeof cmd, "ls -d /sys/fs/cgroup/*/nimbus-sbx*/pool.%d.* /sys/fs/cgroup/*/*/nimbus-sbx*/pool.%d.* "
+             "/sys/fs/cgroup/*/*/*/nimbus-sbx*/pool.%d.* 2>/dev/null | wc -l", me, me, me);
     FILE *f = popen(cmd, "r");
     int n = -1;
     if (f) { if (fscanf(f, "%d", &n) != 1) n = -1; pclose(f); }
     return n;
 }
 
-TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
+/* Every guarantee on pooled instances, and each blank used once; the
+ * caller chose unexec'd or exec'd blanks (sbx_pool_set_program). */
+static void pool_guarantees(void)
 {
-    setup();
     sbx_pool_set_size(2);
     ASSERT_EQ(sbx_pool_fill(), 2);
     ASSERT_EQ(sbx_pool_count(), 2);
@@ -995,6 +999,44 @@ TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
     ASSERT_EQ(blank_children(left, 8), 0);
     ASSERT_EQ(pool_dirs(), 0);
     sbx_pool_set_size(0);
+}
+
+TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
+{
+    setup();
+    pool_guarantees();
+}
+
+/* Blanks that exec'd the native runner (the embedded runtimes/native/bootstrap,
+ * as Lambda configures them) before their hand-off: a spawn of another
+ * program is set up by that process and execs as usual, with every guarantee. */
+TEST(exec_blanks_hold_every_guarantee_and_are_used_once)
+{
+    setup();
+    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_set_size(1);
+    ASSERT_EQ(sbx_pool_fill(), 1);
+    pid_t b[4];
+    ASSERT_EQ(blank_children(b, 4), 1);
+    char path[64], exe[256], cmd[256];
+    snprintf(path, sizeof path, "/proc/%d/exe", (int)b[0]);
+    ssize_t n = 0;
+    for (int i = 0; i < 500; i++) {              /* it execs on its own, after its cgroup joins */
+        n = readlink(path, exe, sizeof exe - 1);
+        exe[n > 0 ? n : 0] = 0;
+        if (strstr(exe, "/memfd:nimbus-blank")) break;
+        usleep(10 * 1000);
+    }
+    ASSERT_CONTAINS(exe, "/memfd:nimbus-blank");                 /* exec'd: not nimbus's image */
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)b[0]);
+    int fd = open(path, O_RDONLY);
+    n = read(fd, cmd, sizeof cmd - 1);
+    close(fd);
+    cmd[n > 0 ? n : 0] = 0;
+    ASSERT_STREQ(cmd, "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_drain();
+    pool_guarantees();
+    sbx_pool_set_program(NULL, NULL);
 }
 
 TEST(a_dead_blank_is_skipped_and_the_spawn_goes_the_ordinary_way)
@@ -1378,4 +1420,76 @@ TEST(release_removes_the_instance_cgroup)
     close(in.out);
     sbx_release(in.sbx);
     ASSERT_EQ(stat(dir, &st), -1);
+}
+
+/* The plan as an exec'd blank receives it (sbx_wire.c): every field it uses
+ * survives the trip; a short or corrupted message is refused, never read past. */
+TEST(plan_wire_round_trip_and_malformed_input)
+{
+    const char *argv[] = { "/var/task/hostile", "whoami", NULL };
+    const char *envp[] = { "A=1", "LONG=" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "EMPTY=", NULL };
+    sbx_mount_op_t ops[3] = {
+        { SBX_OP_TEMPLATE, NULL, "/root-mnt", 7 },
+        { SBX_OP_BIND_RO, "/host/code", "/root-mnt/var/task", 0 },
+        { SBX_OP_TMPFS, "size=512m,mode=1777", "/root-mnt/tmp", 6 },
+    };
+    struct sock_filter f[3] = { { 1, 2, 3, 4 }, { 5, 6, 7, 8 }, { 6, 0, 0, 0x7fff0000 } };
+    struct sock_fprog prog = { 3, f };
+    sbx_plan_t p;
+    memset(&p, 0, sizeof p);
+    p.argv = argv; p.envp = envp; p.cwd = "/var/task"; p.newroot = "/root-mnt";
+    p.ops = ops; p.nops = 3; p.setid = 1; p.uid = 12345; p.gid = 23456; p.cap_last = 40; p.seccomp = &prog;
+    size_t len = 0;
+    char *buf = sbx__plan_pack(&p, &len);
+    ASSERT(buf != NULL);
+    char *copy = malloc(len);
+    memcpy(copy, buf, len);
+    sbx_plan_t q;
+    ASSERT_EQ(sbx__plan_unpack(copy, len, &q), 0);
+    ASSERT_STREQ(q.argv[0], "/var/task/hostile");
+    ASSERT_STREQ(q.argv[1], "whoami");
+    ASSERT(q.argv[2] == NULL);
+    for (int i = 0; i < 3; i++) ASSERT_STREQ(q.envp[i], envp[i]);
+    ASSERT(q.envp[3] == NULL);
+    ASSERT_STREQ(q.cwd, "/var/task");
+    ASSERT_STREQ(q.newroot, "/root-mnt");
+    ASSERT_EQ(q.nops, 3);
+    for (int i = 0; i < 3; i++) {
+        ASSERT_EQ(q.ops[i].kind, ops[i].kind);
+        ASSERT_EQ(q.ops[i].dev, ops[i].dev);
+        ASSERT_STREQ(q.ops[i].dst, ops[i].dst);
+        if (ops[i].src) ASSERT_STREQ(q.ops[i].src, ops[i].src); else ASSERT(q.ops[i].src == NULL);
+    }
+    ASSERT_EQ(q.isolate, 1);
+    ASSERT_EQ(q.setid, 1);
+    ASSERT_EQ(q.uid, 12345);
+    ASSERT_EQ(q.gid, 23456);
+    ASSERT_EQ(q.cap_last, 40);
+    ASSERT_EQ(q.seccomp->len, 3);
+    ASSERT_MEMEQ(q.seccomp->filter, f, sizeof f);
+    ASSERT_EQ(q.ncg, 0);
+    ASSERT_EQ(q.netns, 0);
+    ASSERT_EQ(q.userns, 0);
+    ASSERT_EQ(q.supervise, 0);
+    sbx__plan_unpacked_free(&q);
+    /* every shorter message, and one byte too many, is refused */
+    for (size_t n = 0; n < len; n++) {
+        memcpy(copy, buf, len);
+        ASSERT_EQ(sbx__plan_unpack(copy, n, &q), -EPROTO);
+    }
+    char *longer = malloc(len + 1);
+    memcpy(longer, buf, len);
+    longer[len] = 0;
+    ASSERT_EQ(sbx__plan_unpack(longer, len + 1, &q), -EPROTO);
+    /* any single corrupted byte: refused or read within bounds (ASan checks) */
+    for (size_t i = 0; i < len; i++) {
+        char *c = malloc(len);
+        memcpy(c, buf, len);
+        c[i] ^= 0x5a;
+        if (sbx__plan_unpack(c, len, &q) == 0) sbx__plan_unpacked_free(&q);
+        free(c);
+    }
+    free(longer);
+    free(copy);
+    free(buf);
 }
