@@ -762,7 +762,13 @@ static int pool_timer_on;
 static void on_pool_timer(uv_timer_t *t)
 {
     (void)t;
-    if (lambda__svc.started) sbx_pool_fill();
+    if (!lambda__svc.started) return;
+    int n = sbx_pool_fill();
+    nb_startup_mark("lambda: sandbox pool refill (%d)", n);
+    /* Deferred while a cgroup move is under way, or one blank at a time:
+     * again shortly, until the pool is full. */
+    if ((n == -EAGAIN || n > 0) && sbx_pool_count() < lambda__svc.sandbox_pool)
+        uv_timer_start(&pool_timer, on_pool_timer, 5, 0);
 }
 
 void lambda__inst_pool_refill(uint64_t delay_ms)

@@ -254,6 +254,16 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     pid_t pid;
     if (blank) {
         nb_startup_mark("sbx %s: mount plan", name);
+        if (nb_startup_tracing()) {   /* its life so far (an exec'd blank's exec): not this cold start's */
+            char path[64], buf[128] = "";
+            snprintf(path, sizeof path, "/proc/%d/schedstat", (int)sbx__pool_pid(blank));
+            FILE *f = fopen(path, "r");
+            if (f) { if (!fgets(buf, sizeof buf, f)) buf[0] = 0; fclose(f); }
+            unsigned long long run = 0, wait = 0;
+            if (sscanf(buf, "%llu %llu", &run, &wait) == 2)
+                nb_startup_mark("sbx %s: the blank before its hand-off (blank ran %.3f, waited %.3f ms)", name,
+                                (double)run / 1e6, (double)wait / 1e6);
+        }
         uint64_t t0 = nb_now_us();
         int r = sbx__pool_handoff(blank, &plan, name);
         if (r == 0) {

@@ -86,7 +86,11 @@ void sbx_pool_set_size(int n);
  * execs its argv as usual. NULL: blanks stay unexec'd. Call before filling.
  * NIMBUS_SANDBOX=no-pool-exec keeps them unexec'd. */
 void sbx_pool_set_program(const char *embedded, const char *argv0);
-int sbx_pool_fill(void);        /* number of blanks started */
+/* Number of blanks started; fewer than needed (-EAGAIN: none) while a cgroup
+ * move is under way (a blank still joining its groups, an instance's late cpu
+ * join), which a clone would wait for: call again a few ms later while
+ * sbx_pool_count() is short of the size. */
+int sbx_pool_fill(void);
 int sbx_pool_count(void);       /* blanks waiting */
 void sbx_pool_drain(void);
 

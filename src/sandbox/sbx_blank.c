@@ -19,6 +19,7 @@
 #include "sandbox/sbx_blank.h"
 #include "sandbox/sbx_internal.h"
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,9 @@ int sbx_blank_run(const char *self_argv0, sbx_blank_main_fn main_fn, sbx_blank_i
     const char *mark = getenv(SBX_BLANK_ENV);
     int sock = -1, devnull = -1;
     if (!mark || sscanf(mark, "%d,%d", &sock, &devnull) != 2 || sock < 3 || devnull < 0) _exit(126);
+    /* exec'd at idle priority (sbx_pool.c): from here a cold start may wait on us */
+    struct sched_param sp = { .sched_priority = 0 };
+    sched_setscheduler(0, SCHED_OTHER, &sp);
     char *buf = malloc(SBX_HANDOFF_MAX);
     if (!buf) _exit(126);
     int fds[2] = { -1, -1 };

@@ -196,6 +196,11 @@ void sbx__cg_limit(sbx_cg_t *cg, unsigned memory_mb, unsigned pids_max);
 /* Move pid into the cpu-only hierarchy off the spawn's critical path (a
  * thread; joined by sbx__cg_destroy). No-op unless cg->cpu_late. */
 void sbx__cg_join_cpu_later(sbx_cg_t *cg, pid_t pid, int pidfd);
+/* Late cpu joins (above) still running: each cgroup.procs write holds the
+ * cgroup mutex and waits for an RCU grace period with the threadgroup lock
+ * taken for writing, so any clone, thread creation or cgroup mkdir of nimbus
+ * meanwhile waits too (milliseconds: sbx_pool_fill defers). */
+int sbx__cg_moves_in_flight(void);
 int sbx__cg_freeze(sbx_cg_t *cg, int frozen);   /* 0, or -ENOTSUP without a freezer */
 void sbx__cg_kill(sbx_cg_t *cg);
 uint64_t sbx__cg_peak(const sbx_cg_t *cg);      /* 0 when unknown */
@@ -293,6 +298,7 @@ void sbx__proxy_stop(sbx_proxy_t *px);
 typedef struct sbx_blank sbx_blank_t;
 sbx_blank_t *sbx__pool_take(void);
 sbx_cg_t *sbx__pool_cg(sbx_blank_t *b);
+pid_t sbx__pool_pid(const sbx_blank_t *b);
 int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name);
 pid_t sbx__pool_consume(sbx_blank_t *b, sbx_cg_t *cg_out);
 void sbx__pool_discard(sbx_blank_t *b);

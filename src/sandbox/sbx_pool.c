@@ -76,6 +76,7 @@ typedef struct sbx_blank {
     int child_sock;              /* child's end, as numbered in the child */
     int keep[4];                 /* descriptors the blank keeps: its socket, /dev/null, the template, the program */
     int exec_fd;                 /* the program it execs once isolated (sbx_pool_set_program), or -1 */
+    int joined;                  /* set by the blank once in its cgroups (atomic; nimbus only reads) */
     char *xargv[2], *xenv[3];    /* its argv and environment (SBX_BLANK_ENV, SBX_BLANK_PAD_ENV) */
     char xmark[64], xarg0[256];
     int cg_fds[SBX_MAX_HIER]; int ncg;   /* cgroup.procs to join (numbers valid in the child) */
@@ -89,6 +90,13 @@ static sbx_blank_t *ready;       /* LIFO of blanks waiting */
 static int n_ready, target;
 static pthread_t owner;          /* the thread that fills: only it may take */
 static int have_owner;
+/* With a program (sbx_pool_set_program), blanks are cloned by a thread of
+ * the pool's own, and any thread may take them (once exec'd they share
+ * nothing with the thread that cloned them): a clone or cgroup mkdir waits
+ * for any cgroup move on the host (others' included), never on the loop. */
+static pthread_t filler;         /* never exits: blanks and the instances they become die with */
+static int filler_on, filler_want, filler_busy;   /* the thread that cloned them (PDEATHSIG) */
+static pthread_cond_t filler_cv = PTHREAD_COND_INITIALIZER, filler_idle = PTHREAD_COND_INITIALIZER;
 static int prog_fd = -1;         /* sbx_pool_set_program: a sealed memfd of the blanks' program */
 static char *prog_argv0;
 static char blank_pad[sizeof SBX_BLANK_PAD_ENV + SBX_BLANK_PAD];   /* "NIMBUS_SBX_PAD=   …" */
@@ -172,6 +180,7 @@ __attribute__((no_sanitize_address)) static int blank_main(void *arg)
         long r = RAW(SYS_write, b->cg_fds[i], "0", 1);
         if (r != 1) blank_fail(b, SBX_STAGE_CGROUP, r < 0 ? r : -EIO);
     }
+    __atomic_store_n(&b->joined, 1, __ATOMIC_RELEASE);   /* sbx_pool_fill may clone the next */
     close_except(b->keep, 4);
     if (b->exec_fd >= 0) {
         /* Become the program (sbx_blank.c continues there), keeping the
@@ -180,7 +189,19 @@ __attribute__((no_sanitize_address)) static int blank_main(void *arg)
         RAW(SYS_fcntl, b->child_sock, F_SETFD, 0);
         RAW(SYS_fcntl, b->devnull, F_SETFD, 0);
         if (b->keep[2] >= 0) RAW(SYS_fcntl, b->keep[2], F_SETFD, 0);
-        raw6(SYS_execveat, b->exec_fd, (long)"", (long)b->xargv, (long)b->xenv, AT_EMPTY_PATH, 0);
+        /* The exec (and the loader's start) at idle priority: it is never
+         * anyone's wait — any other task preempts it, the instance whose
+         * cold start set off this refill included (the runner, SCHED_BATCH,
+         * would otherwise wait for a tick behind it). sbx_blank_run comes
+         * back to SCHED_OTHER once exec'd; sbx__pool_take does it for a blank
+         * taken before that. No lock is held across this: the cgroup joins
+         * are done. */
+        struct sched_param idle = { .sched_priority = 0 };
+        RAW(SYS_sched_setscheduler, 0, SCHED_IDLE, &idle);
+        long r = raw6(SYS_execveat, b->exec_fd, (long)"", (long)b->xargv, (long)b->xenv, AT_EMPTY_PATH, 0);
+        /* Cloned by the filler thread (sbx_pool_fill): its TLS and stack are
+         * not the taker's, so the shared-memory hand-off is not for us. */
+        blank_fail(b, SBX_STAGE_EXEC, r);
     }
     /* Wait for the hand-off: the plan's address (shared memory) and stdout/stderr. */
     sbx_handoff_t h;
@@ -248,11 +269,15 @@ static sbx_blank_t *blank_start(const sbx_host_t *h)
     b->devnull = h->devnull;
     b->exec_fd = -1;
     int sv[2] = { -1, -1 };
-    /* A cpu-only v1 hierarchy stays joined after exec, as for any instance
-     * (cg.cpu_late, sbx__cg_join_cpu_later): the instance's first milliseconds
-     * run at nimbus's weight either way, so a pooled start is scheduled as an
-     * ordinary one is. */
     b->ncg = sbx__cg_create(&b->cg, "pool", 0, 0, b->cg_fds, SBX_MAX_HIER);
+    if (b->cg.cpu_late && b->ncg < SBX_MAX_HIER) {
+        /* The cpu-only v1 hierarchy too, by the blank itself: an ordinary
+         * instance joins it after exec from a thread of nimbus (its RCU wait
+         * would otherwise be the cold start's), which a blank does not need;
+         * its weight is written at the hand-off with the other limits. */
+        b->cg_fds[b->ncg++] = b->cg.cpu_fd;
+        b->cg.cpu_late = 0;
+    }
     b->stack = mmap(NULL, BLANK_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (b->stack == MAP_FAILED) b->stack = NULL;
     if (!b->stack || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) goto fail;
@@ -351,12 +376,62 @@ void sbx_pool_set_size(int n)
     pthread_mutex_unlock(&lock);
 }
 
+/* Is a cgroup move under way — a blank still joining its groups, or an
+ * instance's late cpu join? Each holds the cgroup mutex through an RCU grace
+ * period with the threadgroup lock taken for writing: a clone or a cgroup
+ * mkdir now would wait for it (~10 ms measured), on the loop thread. */
+static int moves_in_flight(void)
+{
+    if (sbx__cg_moves_in_flight()) return 1;
+    pthread_mutex_lock(&lock);
+    sbx_blank_t *last = ready;        /* the most recently started */
+    int joining = last && !__atomic_load_n(&last->joined, __ATOMIC_ACQUIRE);
+    pid_t pid = last ? last->pid : 0;
+    pthread_mutex_unlock(&lock);
+    if (!joining) return 0;
+    siginfo_t si;
+    memset(&si, 0, sizeof si);        /* a blank that died while joining joins nothing */
+    return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0;
+}
+
+static void *filler_main(void *arg)
+{
+    const sbx_host_t *h = arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, NULL);      /* nimbus's signals are the loop's */
+    pthread_mutex_lock(&lock);
+    for (;;) {
+        while (!filler_want) pthread_cond_wait(&filler_cv, &lock);
+        if (n_ready >= target || prog_fd < 0) { filler_want = 0; continue; }
+        filler_busy = 1;
+        pthread_mutex_unlock(&lock);
+        sbx_blank_t *b = NULL;
+        if (moves_in_flight()) usleep(2000);       /* one blank at a time, no clone into a move */
+        else if (!(b = blank_start(h))) usleep(100 * 1000);   /* logged; try again later */
+        pthread_mutex_lock(&lock);
+        if (b) { b->next = ready; ready = b; n_ready++; }
+        filler_busy = 0;
+        pthread_cond_broadcast(&filler_idle);
+    }
+    return NULL;
+}
+
 int sbx_pool_fill(void)
 {
     const sbx_host_t *h = sbx__host_template();
-    int started = 0;
+    int started = 0, deferred = 0;
     if (!usable(h)) return 0;
     pthread_mutex_lock(&lock);
+    if (prog_fd >= 0) {                            /* the filler thread does it */
+        filler_want = 1;
+        if (!filler_on && pthread_create(&filler, NULL, filler_main, (void *)h) == 0) filler_on = 1;
+        pthread_cond_signal(&filler_cv);
+        int on = filler_on;
+        pthread_mutex_unlock(&lock);
+        if (on) return 0;
+        pthread_mutex_lock(&lock);
+    }
     if (!have_owner) { owner = pthread_self(); have_owner = 1; }
     int mine = pthread_equal(owner, pthread_self());
     pthread_mutex_unlock(&lock);
@@ -366,6 +441,7 @@ int sbx_pool_fill(void)
         int need = n_ready < target;
         pthread_mutex_unlock(&lock);
         if (!need) break;
+        if (moves_in_flight()) { deferred = 1; break; }
         sbx_blank_t *b = blank_start(h);
         if (!b) break;
         pthread_mutex_lock(&lock);
@@ -375,7 +451,7 @@ int sbx_pool_fill(void)
         pthread_mutex_unlock(&lock);
         started++;
     }
-    return started;
+    return started ? started : deferred ? -EAGAIN : 0;
 }
 
 int sbx_pool_count(void)
@@ -389,6 +465,8 @@ int sbx_pool_count(void)
 void sbx_pool_drain(void)
 {
     pthread_mutex_lock(&lock);
+    filler_want = 0;                               /* the filler thread idles (it must not exit) */
+    while (filler_busy) pthread_cond_wait(&filler_idle, &lock);
     sbx_blank_t *list = ready;
     ready = NULL;
     n_ready = 0;
@@ -404,19 +482,28 @@ sbx_blank_t *sbx__pool_take(void)
 {
     pthread_mutex_lock(&lock);
     sbx_blank_t *b = NULL;
-    if (have_owner && pthread_equal(owner, pthread_self())) {
-        while ((b = ready) != NULL) {
-            ready = b->next;
-            n_ready--;
-            /* Still waiting? A blank that died (killed from outside, or its
-             * cgroup join failed) is reaped and skipped. */
-            siginfo_t si;
-            memset(&si, 0, sizeof si);
-            if (waitid(P_PID, (id_t)b->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0) break;
-            pthread_mutex_unlock(&lock);
-            blank_free(b, 1);
-            pthread_mutex_lock(&lock);
+    int mine = have_owner && pthread_equal(owner, pthread_self());
+    /* An unexec'd blank shares the cloning thread's stack and TLS: only that
+     * thread may hand it off. An exec'd one (filler thread) shares nothing. */
+    for (;;) {
+        b = ready;
+        if (!b || !(mine || b->exec_fd >= 0)) { b = NULL; break; }
+        ready = b->next;
+        n_ready--;
+        /* Still waiting? A blank that died (killed from outside, or its
+         * cgroup join failed) is reaped and skipped. */
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_PID, (id_t)b->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0) {
+            if (b->exec_fd >= 0) {       /* still exec'ing at idle priority? now it is a cold start's */
+                struct sched_param sp = { .sched_priority = 0 };
+                sched_setscheduler(b->pid, SCHED_OTHER, &sp);
+            }
+            break;
         }
+        pthread_mutex_unlock(&lock);
+        blank_free(b, 1);
+        pthread_mutex_lock(&lock);
     }
     pthread_mutex_unlock(&lock);
     return b;
@@ -493,6 +580,7 @@ pid_t sbx__pool_consume(sbx_blank_t *b, sbx_cg_t *cg_out)
 }
 
 sbx_cg_t *sbx__pool_cg(sbx_blank_t *b) { return &b->cg; }
+pid_t sbx__pool_pid(const sbx_blank_t *b) { return b->pid; }
 
 /* A blank whose hand-off failed: killed, reaped, removed. */
 void sbx__pool_discard(sbx_blank_t *b) { blank_free(b, 1); }
