@@ -114,7 +114,11 @@ asan: build/asan/nimbus
 build/tests/hostile: tests/sandbox/hostile.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -O1 -w -o $@ $<
-build/tests/test_sandbox build/asan/tests/test_sandbox: build/tests/hostile
+# A native handler that reports its sandbox (run in-process by a pooled blank).
+build/tests/probe_handler.so: tests/sandbox/probe_handler.c include/nimbus/lambda.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O1 -w -shared -fPIC -Iinclude -o $@ $<
+build/tests/test_sandbox build/asan/tests/test_sandbox: build/tests/hostile build/tests/probe_handler.so
 build/tests/%: tests/unit/%.c tests/unit/test_main.c tests/unit/test.h $(REL_OBJ)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  LD $@")

@@ -30,6 +30,7 @@ static char code_dir[512], layers_dir[512], runtime_dir[512], data_dir[512];
 static const char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
 
 #define HOSTILE_BIN "build/tests/hostile"   /* relative to the repository, where tests run */
+#define PROBE_SO "build/tests/probe_handler.so"
 
 /* 0, or -1: src copied to a new file dst, mode 0755. */
 static int copy_executable(const char *src, const char *dst)
@@ -1519,4 +1520,174 @@ TEST(plan_wire_round_trip_and_malformed_input)
     free(longer);
     free(copy);
     free(buf);
+}
+
+/* ---- a native cold start run in-process by an exec'd blank ------------------------ */
+/* A Runtime API of one invocation, on a loopback port: the runner's GET next
+ * gets {"probe":1}, and its POST response's body is returned. */
+typedef struct { int lfd; int port; char body[8192]; char first[256]; } rapi_t;
+
+static void rapi_listen(rapi_t *r)
+{
+    memset(r, 0, sizeof *r);
+    r->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t al = sizeof a;
+    ASSERT_EQ(bind(r->lfd, (struct sockaddr *)&a, sizeof a), 0);
+    ASSERT_EQ(listen(r->lfd, 4), 0);
+    ASSERT_EQ(getsockname(r->lfd, (struct sockaddr *)&a, &al), 0);
+    r->port = ntohs(a.sin_port);
+}
+
+/* Read from fd into buf until it holds "\r\n\r\n" and, after it, content-length bytes. */
+static size_t read_request(int fd, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (;;) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        if (poll(&p, 1, 20000) != 1) return n;
+        ssize_t k = read(fd, buf + n, cap - 1 - n);
+        if (k <= 0) return n;
+        n += (size_t)k;
+        buf[n] = 0;
+        char *end = strstr(buf, "\r\n\r\n");
+        if (!end) continue;
+        const char *cl = strcasestr(buf, "content-length:");
+        size_t want = (size_t)(end + 4 - buf) + (cl && cl < end ? strtoul(cl + 15, NULL, 10) : 0);
+        if (n >= want) return n;
+    }
+}
+
+static void rapi_serve_one(rapi_t *r)
+{
+    struct pollfd p = { r->lfd, POLLIN, 0 };
+    ASSERT_EQ(poll(&p, 1, 20000), 1);
+    int c = accept4(r->lfd, NULL, NULL, SOCK_CLOEXEC);
+    ASSERT_GE(c, 0);
+    char buf[16384];
+    read_request(c, buf, sizeof buf);
+    snprintf(r->first, sizeof r->first, "%.*s", (int)strcspn(buf, "\r"), buf);
+    const char *ev = "{\"probe\":1}";
+    char resp[512];
+    int n = snprintf(resp, sizeof resp, "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: req-1\r\n"
+                     "Lambda-Runtime-Deadline-Ms: 9999999999999\r\nLambda-Runtime-Invoked-Function-Arn: "
+                     "arn:aws:lambda:us-east-1:000000000000:function:probe\r\nContent-Length: %zu\r\n\r\n%s",
+                     strlen(ev), ev);
+    ASSERT_EQ(write(c, resp, (size_t)n), n);
+    size_t got = read_request(c, buf, sizeof buf);
+    char *body = strstr(buf, "\r\n\r\n");
+    ASSERT(got > 0 && body != NULL);
+    ASSERT(strncmp(buf, "POST /2018-06-01/runtime/invocation/req-1/response", 50) == 0);
+    snprintf(r->body, sizeof r->body, "%s", body + 4);
+    close(c);
+}
+
+static pid_t blank_pid_waiting(void)
+{
+    pid_t b[4];
+    for (int i = 0; i < 500; i++) {
+        if (blank_children(b, 4) == 1) {
+            char path[64], exe[256];
+            snprintf(path, sizeof path, "/proc/%d/exe", (int)b[0]);
+            ssize_t n = readlink(path, exe, sizeof exe - 1);
+            exe[n > 0 ? n : 0] = 0;
+            if (strstr(exe, "/memfd:nimbus-blank")) return b[0];
+        }
+        usleep(10 * 1000);
+    }
+    return -1;
+}
+
+TEST(exec_blank_runs_the_native_runner_in_process_with_every_guarantee)
+{
+    setup();
+    char path[700];
+    snprintf(path, sizeof path, "%s/handler.so", code_dir);
+    ASSERT_EQ(copy_executable(PROBE_SO, path), 0);
+    rapi_t api;
+    rapi_listen(&api);
+    char apienv[64], dataenv[600];
+    snprintf(apienv, sizeof apienv, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", api.port);
+    snprintf(dataenv, sizeof dataenv, "PROBE_DATA_DIR=%s", data_dir);
+    const char *fenv[] = { apienv, "_HANDLER=handler.so", "LAMBDA_TASK_ROOT=/var/task", "POOL_MARK=m-42",
+                           "LD_LIBRARY_PATH=/var/task/lib:/var/task:/opt/lib", dataenv, NULL };
+    const char *argv[] = { "/var/runtime/runtimes/native/bootstrap", NULL };
+
+    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_set_size(1);
+    ASSERT_EQ(fill_to(1), 1);
+    pid_t blank = blank_pid_waiting();
+    ASSERT_GE(blank, 1);
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.envp = fenv;
+    s.name = "fn-probe-1";
+    int p[2];
+    ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+    s.stdout_fd = s.stderr_fd = p[1];
+    sbx_t *sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), 0);
+    close(p[1]);
+    ASSERT_EQ(sbx_pid(sb), blank);                      /* the blank itself, no new process */
+    rapi_serve_one(&api);
+    ASSERT_STREQ(api.first, "GET /2018-06-01/runtime/invocation/next HTTP/1.1");
+    const char *o = api.body;
+    int uid = -1;
+    const char *u = strstr(o, "\"uid\":");
+    ASSERT(u != NULL);
+    uid = atoi(u + 6);
+    ASSERT_EQ(uid, (int)sbx_uid(sb));
+    ASSERT_GE(uid, 10000);
+    ASSERT_CONTAINS(o, "\"pid\":1,");
+    ASSERT_CONTAINS(o, "\"caps\":\"0000000000000000\"");
+    ASSERT_CONTAINS(o, "\"bnd\":\"0000000000000000\"");
+    ASSERT_CONTAINS(o, "\"nnp\":1,");
+    ASSERT_CONTAINS(o, "\"seccomp\":2,");
+    ASSERT_CONTAINS(o, "\"dumpable\":1,");
+    ASSERT_CONTAINS(o, "\"exe\":\"/memfd:nimbus-blank");   /* not exec'd: in-process */
+    ASSERT_CONTAINS(o, "\"host\":\"nimbus\"");
+    ASSERT_CONTAINS(o, "\"cwd\":\"/var/task\"");
+    ASSERT_CONTAINS(o, "\"fds\":\"0,1,2,3\"");             /* stdio and its Runtime API connection */
+    ASSERT_CONTAINS(o, "\"blank_env\":0,");
+    ASSERT_CONTAINS(o, "\"environ_mark\":1,");
+    ASSERT_CONTAINS(o, "\"mark\":\"m-42\"");
+    ASSERT_CONTAINS(o, "\"write_task\":\"EROFS\"");
+    ASSERT_CONTAINS(o, "\"data_dir\":\"ENOENT\"");
+    ASSERT_CONTAINS(o, "\"mount\":\"EPERM\"");
+    ASSERT_CONTAINS(o, "\"tmp\":\"ok\"");
+    ASSERT_CONTAINS(o, "\"nofile\":1024,");
+    /* its limits were written into the blank's groups before the hand-off */
+    char st[4096];
+    read_proc(sbx_pid(sb), "cgroup", st, sizeof st);
+    ASSERT_CONTAINS(st, "/pool.");
+    sbx_kill(sb);
+    int status;
+    ASSERT_EQ(waitpid(sbx_pid(sb), &status, 0), sbx_pid(sb));
+    close(p[0]);
+    sbx_release(sb);
+    pid_t none[4];
+    ASSERT_EQ(blank_children(none, 4), 0);               /* used once: gone with its function */
+    ASSERT_EQ(sbx_pool_count(), 0);
+
+    /* What the loader reads at start differs (LD_BIND_NOW): the blank execs the
+     * runner instead — here absent from the root, so the spawn fails ENOENT. */
+    ASSERT_EQ(fill_to(1), 1);
+    ASSERT_GE(blank_pid_waiting(), 1);
+    const char *benv[] = { apienv, "_HANDLER=handler.so", "LD_BIND_NOW=1", NULL };
+    spec_init(&s, argv);
+    s.envp = benv;
+    sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
+    /* and a library beside the handler, which a search could find: exec'd too */
+    snprintf(path, sizeof path, "%s/libextra.so", code_dir);
+    ASSERT_EQ(copy_executable(PROBE_SO, path), 0);
+    ASSERT_EQ(fill_to(1), 1);
+    ASSERT_GE(blank_pid_waiting(), 1);
+    spec_init(&s, argv);
+    s.envp = fenv;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
+    close(api.lfd);
+    sbx_pool_drain();
+    sbx_pool_set_size(0);
+    sbx_pool_set_program(NULL, NULL);
 }
