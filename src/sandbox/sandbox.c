@@ -13,13 +13,9 @@
  * PID namespace, so when it dies the kernel kills everything it started, and
  * it is a direct child of the caller, who reaps it (libuv or waitpid).
  *
- * Child sequence (system calls only — see sbx_internal.h):
- *   user-ns map → setsid (+ autogroup nice) → join cgroups → mounts +
- *   pivot_root → netns (lo, listeners) → hostname → stdio → cwd → rlimits →
- *   drop caps, set uid/gid, PDEATHSIG → no_new_privs + seccomp → mark fds
- *   CLOEXEC → execve. Nothing after the rlimits allocates a descriptor: the
- *   child holds copies of all of nimbus's until execve, numbered far above
- *   the function's own limit. After the exec the parent starts the relays and, where
+ * Child sequence: sbx_child.c (system calls only). A pooled blank
+ * (sbx_pool.c) has done the function-independent part ahead. After the exec
+ * the parent starts the relays and, where
  *   the cpu controller has its own v1 hierarchy, the late cpu join.
  *
  * A handle (sbx_t) is owned by the caller from sbx_spawn to sbx_release;

@@ -1,34 +1,46 @@
 /* sbx_pool.c — pre-isolated "blank" instances (root mode), so a cold start
  * skips the part of the sandbox that does not depend on the function.
  *
- *   sbx_pool_fill (loop thread) ──► blank: clone into new mount/PID/IPC/UTS
- *       namespaces, PDEATHSIG, setsid, join its pre-created cgroups (the slow
- *       step: each cgroup.procs write can wait for an RCU grace period), close
- *       every inherited descriptor but three, then block on its socket
+ *   sbx_pool_fill ──► blank: clone into new mount/PID/IPC/UTS namespaces,
+ *       PDEATHSIG, setsid, join its pre-created cgroups (the slow step: each
+ *       cgroup.procs write can wait for an RCU grace period), close every
+ *       inherited descriptor but four, then
+ *         exec'd (sbx_pool_set_program: the native runner, by the filler
+ *         thread): SCHED_IDLE, execveat the program, which waits in
+ *         sbx_blank_run (sbx_blank.c) — the usual case under Lambda;
+ *         else: block on its socket where it is.
  *   sbx_spawn ──► sbx__pool_take: the function's limits are written into the
- *       blank's cgroups; hand-off message (the plan's address, stdout/stderr)
- *       ──► the blank acknowledges, then runs sbx__child_late (root, /var/task,
- *       /opt, /tmp, hostname, stdio, rlimits, uid, caps, seccomp, exec).
+ *       blank's cgroups; hand-off message (the plan's address, the packed plan
+ *       for an exec'd blank, stdout/stderr) ──► the blank acknowledges, then
+ *       runs the child sequence (sbx_child.c: root, /var/task, /opt, /tmp,
+ *       hostname, stdio, rlimits, uid, caps, seccomp) and execs — or, exec'd
+ *       and handed its own program, runs it in-process.
  *
  * Invariants:
  * - A blank is used once: taken off the list before its hand-off, and it
- *   execs (or exits) right after. Nothing of one function reaches another:
- *   a blank holds nothing of any function before its hand-off.
+ *   runs the function (or exits) right after. Nothing of one function reaches
+ *   another: a blank holds nothing of any function before its hand-off.
  * - A blank is cloned with CLONE_VM (no page tables copied, no copy-on-write
  *   faults in nimbus afterwards) but without CLONE_VFORK, so it runs beside
- *   nimbus in nimbus's memory, on its own stack and on the TLS of the loop
- *   thread that cloned it. Until the hand-off it therefore makes raw system
- *   calls only (no errno, no libc, not instrumented): nothing it does touches
- *   memory nimbus uses. From the hand-off to its execve the cloning thread is
- *   blocked in a raw recvmsg (blank_wait), as a vfork parent would be, so the
- *   child may then use the ordinary child code. Hence: only the thread that
- *   filled the pool takes from it (others spawn the ordinary way), and the pool
- *   exists only on x86-64 and aarch64 (the raw system-call stubs).
+ *   nimbus in nimbus's memory, on its own stack and on the TLS of the thread
+ *   that cloned it. Until the hand-off (or its own exec) it therefore makes
+ *   raw system calls only (no errno, no libc, not instrumented): nothing it
+ *   does touches memory nimbus uses but its slot's `joined`. From the
+ *   hand-off to its execve the cloning thread is blocked in a raw recvmsg
+ *   (blank_wait), as a vfork parent would be, so the child may then use the
+ *   ordinary child code. Hence an unexec'd blank is taken only by the thread
+ *   that filled the pool (others spawn the ordinary way); an exec'd one shares
+ *   nothing any more and any thread may take it. The pool exists only on
+ *   x86-64 and aarch64 (the raw system-call stubs).
+ * - No clone while a cgroup move is under way (moves_in_flight): it would wait
+ *   for the move's grace period, holding up the thread that fills.
  * - Bounded (sbx_pool_set_size, default 0: off); a blank dies with the thread
- *   that cloned it (PDEATHSIG) and sbx_pool_drain kills, reaps and removes
- *   every one (processes, cgroup directories; its mounts die with its
- *   namespace). Idle cost per blank: a task, its kernel stacks and namespaces,
- *   and the pages of its stack it touched (it shares nimbus's address space). */
+ *   that cloned it (PDEATHSIG: the filler thread never exits) and
+ *   sbx_pool_drain kills, reaps and removes every one (processes, cgroup
+ *   directories; its mounts die with its namespace). Idle cost per blank: a
+ *   task, its kernel stacks and namespaces, and the pages of its stack it
+ *   touched (unexec'd: nimbus's address space); exec'd, its own small address
+ *   space (~110 KB private). */
 #include "sandbox/sbx_internal.h"
 #include "core/alloc.h"
 #include "core/log.h"
