@@ -53,6 +53,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
@@ -108,7 +110,8 @@ static int have_owner;
  * for any cgroup move on the host (others' included), never on the loop. */
 static pthread_t filler;         /* never exits: blanks and the instances they become die with */
 static int filler_on, filler_want, filler_busy;   /* the thread that cloned them (PDEATHSIG) */
-static pthread_cond_t filler_cv = PTHREAD_COND_INITIALIZER, filler_idle = PTHREAD_COND_INITIALIZER;
+static int filler_ev = -1;       /* eventfd: wakes the filler thread (sbx_pool_fill) */
+static pthread_cond_t filler_idle = PTHREAD_COND_INITIALIZER;
 static int prog_fd = -1;         /* sbx_pool_set_program: a sealed memfd of the blanks' program */
 static char *prog_argv0;
 static char blank_pad[sizeof SBX_BLANK_PAD_ENV + SBX_BLANK_PAD];   /* "NIMBUS_SBX_PAD=   …" */
@@ -406,27 +409,72 @@ static int moves_in_flight(void)
     return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0;
 }
 
+/* A waiting blank that died (killed from outside, its join failed): out of
+ * the list — if still in it: a cold start may have taken it meanwhile —
+ * reaped, removed, and the pool refilled. */
+static void filler_reap(pid_t pid)
+{
+    pthread_mutex_lock(&lock);
+    sbx_blank_t **pp = &ready, *b = NULL;
+    for (; *pp; pp = &(*pp)->next)
+        if ((*pp)->pid == pid) break;
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (*pp && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid) {
+        b = *pp;
+        *pp = b->next;
+        n_ready--;
+        filler_want = 1;
+    }
+    pthread_mutex_unlock(&lock);
+    if (b) blank_free(b, 1);
+}
+
+/* The filler thread: starts blanks while wanted and short, one at a time and
+ * never into a cgroup move; meanwhile watches the waiting ones' pidfds, so a
+ * blank that dies is replaced at once rather than found dead by a cold start. */
 static void *filler_main(void *arg)
 {
     const sbx_host_t *h = arg;
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, NULL);      /* nimbus's signals are the loop's */
-    pthread_mutex_lock(&lock);
     for (;;) {
-        while (!filler_want) pthread_cond_wait(&filler_cv, &lock);
-        if (n_ready >= target || prog_fd < 0) { filler_want = 0; continue; }
-        filler_busy = 1;
-        pthread_mutex_unlock(&lock);
-        sbx_blank_t *b = NULL;
-        if (moves_in_flight()) usleep(2000);       /* one blank at a time, no clone into a move */
-        else if (!(b = blank_start(h))) usleep(100 * 1000);   /* logged; try again later */
         pthread_mutex_lock(&lock);
-        if (b) { b->next = ready; ready = b; n_ready++; }
-        filler_busy = 0;
-        pthread_cond_broadcast(&filler_idle);
+        int start = filler_want && n_ready < target && prog_fd >= 0;
+        if (filler_want && !start) filler_want = 0;
+        struct pollfd pf[65];
+        pid_t pids[65];
+        int n = 0;
+        pf[n].fd = filler_ev; pf[n].events = POLLIN; pids[n++] = 0;
+        for (sbx_blank_t *b = ready; b && n < 65; b = b->next)
+            if (b->pidfd >= 0) { pf[n].fd = b->pidfd; pf[n].events = POLLIN; pids[n++] = b->pid; }
+        if (start) filler_busy = 1;
+        pthread_mutex_unlock(&lock);
+        if (start) {
+            sbx_blank_t *b = NULL;
+            if (moves_in_flight()) usleep(2000);   /* one blank at a time, no clone into a move */
+            else if (!(b = blank_start(h))) usleep(100 * 1000);   /* logged; try again later */
+            pthread_mutex_lock(&lock);
+            if (b) { b->next = ready; ready = b; n_ready++; }
+            filler_busy = 0;
+            pthread_cond_broadcast(&filler_idle);
+            pthread_mutex_unlock(&lock);
+            continue;
+        }
+        /* (a pidfd closed by a taker meanwhile still refers to its process here) */
+        if (poll(pf, (nfds_t)n, -1) <= 0) continue;
+        if (pf[0].revents) { uint64_t v; if (read(filler_ev, &v, sizeof v) < 0) { /* drained */ } }
+        for (int i = 1; i < n; i++)
+            if (pf[i].revents) filler_reap(pids[i]);
     }
     return NULL;
+}
+
+static void filler_wake(void)
+{
+    uint64_t one = 1;
+    if (write(filler_ev, &one, sizeof one) < 0) { /* the counter is saturated: awake anyway */ }
 }
 
 int sbx_pool_fill(void)
@@ -437,8 +485,10 @@ int sbx_pool_fill(void)
     pthread_mutex_lock(&lock);
     if (prog_fd >= 0) {                            /* the filler thread does it */
         filler_want = 1;
-        if (!filler_on && pthread_create(&filler, NULL, filler_main, (void *)h) == 0) filler_on = 1;
-        pthread_cond_signal(&filler_cv);
+        if (filler_ev < 0) filler_ev = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (!filler_on && filler_ev >= 0 && pthread_create(&filler, NULL, filler_main, (void *)h) == 0)
+            filler_on = 1;
+        if (filler_on) filler_wake();
         int on = filler_on;
         pthread_mutex_unlock(&lock);
         if (on) return 0;

@@ -1691,3 +1691,36 @@ TEST(exec_blank_runs_the_native_runner_in_process_with_every_guarantee)
     sbx_pool_set_size(0);
     sbx_pool_set_program(NULL, NULL);
 }
+
+/* An exec'd blank that dies while waiting (killed from outside) is replaced at
+ * once by the pool's filler thread, which watches the waiting ones: its
+ * process reaped and its cgroups removed, a new blank in its place. */
+TEST(a_dead_exec_blank_is_replaced_and_its_groups_removed)
+{
+    setup();
+    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_set_size(1);
+    ASSERT_EQ(fill_to(1), 1);
+    pid_t old = blank_pid_waiting();
+    ASSERT_GE(old, 1);
+    int dirs = pool_dirs();
+    ASSERT_GE(dirs, 1);
+    ASSERT_EQ(kill(old, SIGKILL), 0);
+    pid_t now = -1;
+    for (int i = 0; i < 500; i++) {                     /* no sbx_pool_fill: the pool's own doing */
+        now = blank_pid_waiting();
+        if (now > 0 && now != old) break;
+        usleep(10 * 1000);
+    }
+    ASSERT(now > 0 && now != old);
+    ASSERT_EQ(sbx_pool_count(), 1);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d", (int)old);
+    ASSERT(access(path, F_OK) != 0);                     /* reaped, not a zombie */
+    ASSERT_EQ(pool_dirs(), dirs);                        /* the dead one's groups are gone */
+    EXPECT_RESULT("hello", "", "hello");                 /* and the new one serves */
+    sbx_pool_drain();
+    ASSERT_EQ(pool_dirs(), 0);
+    sbx_pool_set_size(0);
+    sbx_pool_set_program(NULL, NULL);
+}
