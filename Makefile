@@ -46,10 +46,18 @@ deps:
 # The native runtime's runner as a small executable of its own (libc + libdl):
 # embedded as runtimes/native/bootstrap, it starts in ~1 ms where the nimbus
 # binary (`nimbus native-runner`) first loads two dozen shared libraries.
+# It also carries the sandbox's child code: the blank pool's processes exec it
+# once isolated and wait there for a function (src/sandbox/sbx_blank.c); the
+# parent-side functions of those files are dropped (--gc-sections), so it
+# still needs only libc.
 NATIVE_BOOTSTRAP := build/gen/runtimes/native/bootstrap
-$(NATIVE_BOOTSTRAP): $(wildcard src/lambda_native/*.c src/lambda_native/*.h) src/core/alloc.c src/core/alloc.h include/nimbus/lambda.h
+NATIVE_SBX := src/sandbox/sbx_blank.c src/sandbox/sbx_child.c src/sandbox/sbx_wire.c src/sandbox/sbx_mount.c \
+              src/sandbox/sbx_caps.c src/sandbox/sbx_seccomp.c src/sandbox/sbx_net.c
+$(NATIVE_BOOTSTRAP): $(wildcard src/lambda_native/*.c src/lambda_native/*.h) src/core/alloc.c src/core/alloc.h \
+                     include/nimbus/lambda.h $(NATIVE_SBX) src/sandbox/sbx_internal.h src/sandbox/sbx_blank.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O2 -s -DLAMBDA_NATIVE_STANDALONE $(INCS) -o $@ $(filter %.c,$^) -ldl
+	$(CC) $(CSTD) $(WARN) -O2 -s -ffunction-sections -fdata-sections -Wl,--gc-sections -DLAMBDA_NATIVE_STANDALONE \
+	    $(INCS) -o $@ $(filter %.c,$^) -ldl
 
 # Plain mode's per-instance supervisor (src/sandbox/sbx_supervise.c) as a small
 # executable of its own (libc only), embedded as sandbox/supervisor: executed
@@ -106,7 +114,11 @@ asan: build/asan/nimbus
 build/tests/hostile: tests/sandbox/hostile.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -O1 -w -o $@ $<
-build/tests/test_sandbox build/asan/tests/test_sandbox: build/tests/hostile
+# A native handler that reports its sandbox (run in-process by a pooled blank).
+build/tests/probe_handler.so: tests/sandbox/probe_handler.c include/nimbus/lambda.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O1 -w -shared -fPIC -Iinclude -o $@ $<
+build/tests/test_sandbox build/asan/tests/test_sandbox: build/tests/hostile build/tests/probe_handler.so
 build/tests/%: tests/unit/%.c tests/unit/test_main.c tests/unit/test.h $(REL_OBJ)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  LD $@")

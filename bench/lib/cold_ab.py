@@ -86,6 +86,10 @@ for d in ds:
         if mm:
             steps.setdefault("  instance on CPU to first /next", []).append(float(mm.group(1)))
             steps.setdefault("  instance waiting for a CPU to first /next", []).append(float(mm.group(2)))
+        mm = re.search(r"blank ran ([0-9.]+), waited ([0-9.]+) ms", txt)
+        if mm:   # a pooled blank's life before its hand-off: included in the two lines above
+            steps.setdefault("  of which the blank before its hand-off, on CPU", []).append(float(mm.group(1)))
+            steps.setdefault("  of which the blank before its hand-off, waiting", []).append(float(mm.group(2)))
         if "child:" in txt:
             for k, v in re.findall(r"([a-zA-Z+→ ]+?) ([0-9.]+)(?:,| ms)", txt.split("child:")[1]):
                 steps.setdefault("  child " + k.strip(), []).append(float(v))

@@ -458,6 +458,14 @@ static void managed_argv(const lambda_fnconf_t *c, runtime_cmd_t *cmd, int node)
     cmd->argv[n] = NULL;
 }
 
+/* The native runner as the instance sees it. The sandbox's pooled blanks
+ * exec the same executable (embedded as runtimes/native/bootstrap) under this
+ * name, so a native cold start that takes one runs with no execve. */
+static void native_runner_path(char *buf, size_t cap)
+{
+    lambda__pathf(buf, cap, "%s/runtimes/native/bootstrap", runtime_root());
+}
+
 /* Decide the runtime's command line; 0, or -1 with an error document in *err. */
 static int runtime_argv(lambda_inst_t *inst, const char *task_root, const char *opt_root,
                         runtime_cmd_t *cmd, char **err)
@@ -477,7 +485,7 @@ static int runtime_argv(lambda_inst_t *inst, const char *task_root, const char *
     } else if (strcmp(rt, "nimbus.native") == 0) {
         /* the runner's own small executable (libc only): `nimbus native-runner`
          * would first load the nimbus binary's shared libraries */
-        lambda__pathf(storage, cap, "%s/runtimes/native/bootstrap", rdir);
+        native_runner_path(storage, cap);
         argv[0] = storage; argv[1] = NULL;
     } else {
         char host[PATH_MAX];
@@ -754,13 +762,22 @@ static int pool_timer_on;
 static void on_pool_timer(uv_timer_t *t)
 {
     (void)t;
-    if (lambda__svc.started) sbx_pool_fill();
+    if (!lambda__svc.started) return;
+    int n = sbx_pool_fill();
+    nb_startup_mark("lambda: sandbox pool refill (%d)", n);
+    /* Deferred while a cgroup move is under way, or one blank at a time:
+     * again shortly, until the pool is full. */
+    if ((n == -EAGAIN || n > 0) && sbx_pool_count() < lambda__svc.sandbox_pool)
+        uv_timer_start(&pool_timer, on_pool_timer, 5, 0);
 }
 
 void lambda__inst_pool_refill(uint64_t delay_ms)
 {
     if (!lambda__svc.isolate || lambda__svc.sandbox_pool <= 0) return;
     if (!pool_timer_on) {
+        char runner[PATH_MAX];
+        native_runner_path(runner, sizeof runner);
+        sbx_pool_set_program("runtimes/native/bootstrap", runner);
         uv_timer_init(lambda__svc.ctx->loop, &pool_timer);
         uv_unref((uv_handle_t *)&pool_timer);
         pool_timer_on = 1;

@@ -11,4 +11,9 @@
  * is reachable, reported through /runtime/init/error). */
 int lambda_native_runner_main(int argc, char **argv);
 
+/* inproc.c: in a pooled blank that exec'd the runner (src/sandbox/sbx_blank.h),
+ * with the sandbox complete: 1 when the function may run in that process —
+ * nothing the loader or libc read at start would differ (see the file). */
+int lambda_native_inproc_ok(const char *const *argv, const char *const *envp);
+
 #endif

@@ -78,7 +78,19 @@ void sbx_release(sbx_t *s);
  * from other threads go the ordinary way. sbx_pool_drain kills and removes every
  * waiting blank (shutdown). NIMBUS_SANDBOX=no-pool turns it off. */
 void sbx_pool_set_size(int n);
-int sbx_pool_fill(void);        /* number of blanks started */
+/* Blanks exec their program once isolated (docs/SANDBOX.md, "Exec'd blanks"):
+ * `embedded` names an embedded executable that calls sbx_blank_run
+ * (sandbox/sbx_blank.h) — the native runner — shown to instances as argv0.
+ * A spawn whose argv is exactly { argv0 } may then run in the blank's own
+ * process, with no execve at the cold start; any other spawn it serves
+ * execs its argv as usual. NULL: blanks stay unexec'd. Call before filling.
+ * NIMBUS_SANDBOX=no-pool-exec keeps them unexec'd. */
+void sbx_pool_set_program(const char *embedded, const char *argv0);
+/* Number of blanks started; fewer than needed (-EAGAIN: none) while a cgroup
+ * move is under way (a blank still joining its groups, an instance's late cpu
+ * join), which a clone would wait for: call again a few ms later while
+ * sbx_pool_count() is short of the size. */
+int sbx_pool_fill(void);
 int sbx_pool_count(void);       /* blanks waiting */
 void sbx_pool_drain(void);
 

@@ -514,6 +514,9 @@ int sbx__cg_create(sbx_cg_t *cg, const char *name, unsigned memory_mb, unsigned 
 }
 
 typedef struct { int fd, pidfd; pid_t pid; } cpu_join_t;
+static atomic_int joins_in_flight;       /* late cpu joins not yet done (sbx__cg_moves_in_flight) */
+
+int sbx__cg_moves_in_flight(void) { return atomic_load(&joins_in_flight); }
 
 static void *cpu_join_main(void *arg)
 {
@@ -528,6 +531,7 @@ static void *cpu_join_main(void *arg)
     }
     close(j.fd);
     if (j.pidfd >= 0) close(j.pidfd);
+    atomic_fetch_sub(&joins_in_flight, 1);
     return NULL;
 }
 
@@ -539,6 +543,7 @@ void sbx__cg_join_cpu_later(sbx_cg_t *cg, pid_t pid, int pidfd)
     j->pid = pid;
     j->pidfd = pidfd >= 0 ? fcntl(pidfd, F_DUPFD_CLOEXEC, 0) : -1;
     cg->cpu_late = 0;
+    atomic_fetch_add(&joins_in_flight, 1);
     if (pthread_create(&cg->cpu_thread, NULL, cpu_join_main, j) == 0) cg->cpu_thread_on = 1;
     else cpu_join_main(j);
 }

@@ -104,10 +104,34 @@ typedef struct sbx_report { int type; int stage; int err; int detail; } sbx_repo
 #define SBX_REPORT_ERROR 1
 #define SBX_REPORT_LISTENERS 2
 #define SBX_REPORT_PID 3         /* plain mode's supervisor: detail = the runtime's pid */
+#define SBX_REPORT_ACK 4         /* a pooled blank read its hand-off (sbx_pool.c) */
+/* A pooled blank's hand-off message: this header (read by a blank that
+ * shares nimbus's memory), then the packed plan (read by one that exec'd),
+ * with stdout/stderr as SCM_RIGHTS. */
+typedef struct sbx_handoff { const struct sbx_plan *plan; } sbx_handoff_t;
+#define SBX_HANDOFF_MAX (1u << 20)   /* largest hand-off message an exec'd blank accepts */
 const char *sbx__stage_name(int stage);
-/* The child's function-specific steps, from the root to execve (sandbox.c);
- * a pooled blank runs them after its hand-off. */
+/* sbx_child.c — the child's sequence. main: setup then exec. setup: every
+ * step up to (not including) execve; a failure is reported over sync_fd and
+ * the child exits, so it returns only with the sandbox complete. exec:
+ * execve the plan's argv (a failure is reported, then exit). late: a pooled
+ * blank after its hand-off (no cgroup left to join). fail: report
+ * {stage, err, detail} over fd and _exit(127). */
+void __attribute__((noreturn)) sbx__child_main(const sbx_plan_t *p, int devnull);
+void sbx__child_setup(const sbx_plan_t *p, int devnull);
+void __attribute__((noreturn)) sbx__child_exec(const sbx_plan_t *p);
 void __attribute__((noreturn)) sbx__child_late(const sbx_plan_t *p, int devnull);
+void __attribute__((noreturn)) sbx__child_fail(int fd, int stage, int err, int detail);
+
+/* sbx_wire.c — the plan as bytes, for a pooled blank that exec'd (its own
+ * address space: sbx_blank.c). pack: the fields an isolated root-mode child
+ * uses (argv, envp, cwd, root and mount operations, uid/gid, cap_last, the
+ * seccomp program) into a malloc'd buffer (*len bytes). unpack: into *p,
+ * whose strings point into buf (kept alive by the caller); its arrays are
+ * malloc'd (sbx__plan_unpacked_free). 0, or -EPROTO on a malformed buffer. */
+void *sbx__plan_pack(const sbx_plan_t *p, size_t *len);
+int sbx__plan_unpack(char *buf, size_t len, sbx_plan_t *p);
+void sbx__plan_unpacked_free(sbx_plan_t *p);
 
 
 
@@ -172,6 +196,11 @@ void sbx__cg_limit(sbx_cg_t *cg, unsigned memory_mb, unsigned pids_max);
 /* Move pid into the cpu-only hierarchy off the spawn's critical path (a
  * thread; joined by sbx__cg_destroy). No-op unless cg->cpu_late. */
 void sbx__cg_join_cpu_later(sbx_cg_t *cg, pid_t pid, int pidfd);
+/* Late cpu joins (above) still running: each cgroup.procs write holds the
+ * cgroup mutex and waits for an RCU grace period with the threadgroup lock
+ * taken for writing, so any clone, thread creation or cgroup mkdir of nimbus
+ * meanwhile waits too (milliseconds: sbx_pool_fill defers). */
+int sbx__cg_moves_in_flight(void);
 int sbx__cg_freeze(sbx_cg_t *cg, int frozen);   /* 0, or -ENOTSUP without a freezer */
 void sbx__cg_kill(sbx_cg_t *cg);
 uint64_t sbx__cg_peak(const sbx_cg_t *cg);      /* 0 when unknown */
@@ -269,6 +298,7 @@ void sbx__proxy_stop(sbx_proxy_t *px);
 typedef struct sbx_blank sbx_blank_t;
 sbx_blank_t *sbx__pool_take(void);
 sbx_cg_t *sbx__pool_cg(sbx_blank_t *b);
+pid_t sbx__pool_pid(const sbx_blank_t *b);
 int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name);
 pid_t sbx__pool_consume(sbx_blank_t *b, sbx_cg_t *cg_out);
 void sbx__pool_discard(sbx_blank_t *b);

@@ -1,37 +1,51 @@
 /* sbx_pool.c — pre-isolated "blank" instances (root mode), so a cold start
  * skips the part of the sandbox that does not depend on the function.
  *
- *   sbx_pool_fill (loop thread) ──► blank: clone into new mount/PID/IPC/UTS
- *       namespaces, PDEATHSIG, setsid, join its pre-created cgroups (the slow
- *       step: each cgroup.procs write can wait for an RCU grace period), close
- *       every inherited descriptor but three, then block on its socket
+ *   sbx_pool_fill ──► blank: clone into new mount/PID/IPC/UTS namespaces,
+ *       PDEATHSIG, setsid, join its pre-created cgroups (the slow step: each
+ *       cgroup.procs write can wait for an RCU grace period), close every
+ *       inherited descriptor but four, then
+ *         exec'd (sbx_pool_set_program: the native runner, by the filler
+ *         thread): SCHED_IDLE, execveat the program, which waits in
+ *         sbx_blank_run (sbx_blank.c) — the usual case under Lambda;
+ *         else: block on its socket where it is.
  *   sbx_spawn ──► sbx__pool_take: the function's limits are written into the
- *       blank's cgroups; hand-off message (the plan's address, stdout/stderr)
- *       ──► the blank acknowledges, then runs sbx__child_late (root, /var/task,
- *       /opt, /tmp, hostname, stdio, rlimits, uid, caps, seccomp, exec).
+ *       blank's cgroups; hand-off message (the plan's address, the packed plan
+ *       for an exec'd blank, stdout/stderr) ──► the blank acknowledges, then
+ *       runs the child sequence (sbx_child.c: root, /var/task, /opt, /tmp,
+ *       hostname, stdio, rlimits, uid, caps, seccomp) and execs — or, exec'd
+ *       and handed its own program, runs it in-process.
  *
  * Invariants:
  * - A blank is used once: taken off the list before its hand-off, and it
- *   execs (or exits) right after. Nothing of one function reaches another:
- *   a blank holds nothing of any function before its hand-off.
+ *   runs the function (or exits) right after. Nothing of one function reaches
+ *   another: a blank holds nothing of any function before its hand-off.
  * - A blank is cloned with CLONE_VM (no page tables copied, no copy-on-write
  *   faults in nimbus afterwards) but without CLONE_VFORK, so it runs beside
- *   nimbus in nimbus's memory, on its own stack and on the TLS of the loop
- *   thread that cloned it. Until the hand-off it therefore makes raw system
- *   calls only (no errno, no libc, not instrumented): nothing it does touches
- *   memory nimbus uses. From the hand-off to its execve the cloning thread is
- *   blocked in a raw recvmsg (blank_wait), as a vfork parent would be, so the
- *   child may then use the ordinary child code. Hence: only the thread that
- *   filled the pool takes from it (others spawn the ordinary way), and the pool
- *   exists only on x86-64 and aarch64 (the raw system-call stubs).
+ *   nimbus in nimbus's memory, on its own stack and on the TLS of the thread
+ *   that cloned it. Until the hand-off (or its own exec) it therefore makes
+ *   raw system calls only (no errno, no libc, not instrumented): nothing it
+ *   does touches memory nimbus uses but its slot's `joined`. From the
+ *   hand-off to its execve the cloning thread is blocked in a raw recvmsg
+ *   (blank_wait), as a vfork parent would be, so the child may then use the
+ *   ordinary child code. Hence an unexec'd blank is taken only by the thread
+ *   that filled the pool (others spawn the ordinary way); an exec'd one shares
+ *   nothing any more and any thread may take it. The pool exists only on
+ *   x86-64 and aarch64 (the raw system-call stubs).
+ * - No clone while a cgroup move is under way (moves_in_flight): it would wait
+ *   for the move's grace period, holding up the thread that fills.
  * - Bounded (sbx_pool_set_size, default 0: off); a blank dies with the thread
- *   that cloned it (PDEATHSIG) and sbx_pool_drain kills, reaps and removes
- *   every one (processes, cgroup directories; its mounts die with its
- *   namespace). Idle cost per blank: a task, its kernel stacks and namespaces,
- *   and the pages of its stack it touched (it shares nimbus's address space). */
+ *   that cloned it (PDEATHSIG: the filler thread never exits) and
+ *   sbx_pool_drain kills, reaps and removes every one (processes, cgroup
+ *   directories; its mounts die with its namespace). Idle cost per blank: a
+ *   task, its kernel stacks and namespaces, and the pages of its stack it
+ *   touched (unexec'd: nimbus's address space); exec'd, its own small address
+ *   space (~110 KB private). */
 #include "sandbox/sbx_internal.h"
 #include "core/alloc.h"
 #include "core/log.h"
+#include "sandbox/sbx_blank.h"
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -39,7 +53,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -64,7 +81,6 @@
 #endif
 
 #define BLANK_STACK (256 * 1024)
-#define REPORT_ACK 4             /* the blank read its hand-off (sbx_report_t.type) */
 
 typedef struct sbx_blank {
     struct sbx_blank *next;
@@ -72,7 +88,11 @@ typedef struct sbx_blank {
     int pidfd;
     int sock;                    /* parent's end */
     int child_sock;              /* child's end, as numbered in the child */
-    int keep[3];                 /* descriptors the blank keeps: its socket, /dev/null, the template */
+    int keep[4];                 /* descriptors the blank keeps: its socket, /dev/null, the template, the program */
+    int exec_fd;                 /* the program it execs once isolated (sbx_pool_set_program), or -1 */
+    int joined;                  /* set by the blank once in its cgroups (atomic; nimbus only reads) */
+    char *xargv[2], *xenv[3];    /* its argv and environment (SBX_BLANK_ENV, SBX_BLANK_PAD_ENV) */
+    char xmark[64], xarg0[256];
     int cg_fds[SBX_MAX_HIER]; int ncg;   /* cgroup.procs to join (numbers valid in the child) */
     sbx_cg_t cg;
     char *stack;
@@ -84,6 +104,17 @@ static sbx_blank_t *ready;       /* LIFO of blanks waiting */
 static int n_ready, target;
 static pthread_t owner;          /* the thread that fills: only it may take */
 static int have_owner;
+/* With a program (sbx_pool_set_program), blanks are cloned by a thread of
+ * the pool's own, and any thread may take them (once exec'd they share
+ * nothing with the thread that cloned them): a clone or cgroup mkdir waits
+ * for any cgroup move on the host (others' included), never on the loop. */
+static pthread_t filler;         /* never exits: blanks and the instances they become die with */
+static int filler_on, filler_want, filler_busy;   /* the thread that cloned them (PDEATHSIG) */
+static int filler_ev = -1;       /* eventfd: wakes the filler thread (sbx_pool_fill) */
+static pthread_cond_t filler_idle = PTHREAD_COND_INITIALIZER;
+static int prog_fd = -1;         /* sbx_pool_set_program: a sealed memfd of the blanks' program */
+static char *prog_argv0;
+static char blank_pad[sizeof SBX_BLANK_PAD_ENV + SBX_BLANK_PAD];   /* "NIMBUS_SBX_PAD=   …" */
 
 /* ---- raw system calls (no errno, no TLS) --------------------------------------- */
 #if defined(__x86_64__)
@@ -120,7 +151,6 @@ static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
 #define RAW(n, a, b, c) raw6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 
 /* ---- the blank (child) ------------------------------------------------------------ */
-typedef struct { const sbx_plan_t *plan; } handoff_t;
 
 __attribute__((no_sanitize_address, noreturn)) static void blank_fail(const sbx_blank_t *b, int stage, long err)
 {
@@ -131,9 +161,9 @@ __attribute__((no_sanitize_address, noreturn)) static void blank_fail(const sbx_
 
 __attribute__((no_sanitize_address)) static void close_except(const int *keep, int nkeep)
 {
-    int k[3], n = 0;
+    int k[4], n = 0;
     for (int i = 0; i < nkeep; i++) if (keep[i] >= 0) k[n++] = keep[i];
-    for (int i = 0; i < n; i++)                      /* sort, at most three */
+    for (int i = 0; i < n; i++)                      /* sort, at most four */
         for (int j = i + 1; j < n; j++)
             if (k[j] < k[i]) { int t = k[i]; k[i] = k[j]; k[j] = t; }
     long from = 3;
@@ -165,9 +195,31 @@ __attribute__((no_sanitize_address)) static int blank_main(void *arg)
         long r = RAW(SYS_write, b->cg_fds[i], "0", 1);
         if (r != 1) blank_fail(b, SBX_STAGE_CGROUP, r < 0 ? r : -EIO);
     }
-    close_except(b->keep, 3);
+    __atomic_store_n(&b->joined, 1, __ATOMIC_RELEASE);   /* sbx_pool_fill may clone the next */
+    close_except(b->keep, 4);
+    if (b->exec_fd >= 0) {
+        /* Become the program (sbx_blank.c continues there), keeping the
+         * socket, /dev/null and the template under the same numbers. If the
+         * execve fails, this blank simply stays one that shares our memory. */
+        RAW(SYS_fcntl, b->child_sock, F_SETFD, 0);
+        RAW(SYS_fcntl, b->devnull, F_SETFD, 0);
+        if (b->keep[2] >= 0) RAW(SYS_fcntl, b->keep[2], F_SETFD, 0);
+        /* The exec (and the loader's start) at idle priority: it is never
+         * anyone's wait — any other task preempts it, the instance whose
+         * cold start set off this refill included (the runner, SCHED_BATCH,
+         * would otherwise wait for a tick behind it). sbx_blank_run comes
+         * back to SCHED_OTHER once exec'd; sbx__pool_take does it for a blank
+         * taken before that. No lock is held across this: the cgroup joins
+         * are done. */
+        struct sched_param idle = { .sched_priority = 0 };
+        RAW(SYS_sched_setscheduler, 0, SCHED_IDLE, &idle);
+        long r = raw6(SYS_execveat, b->exec_fd, (long)"", (long)b->xargv, (long)b->xenv, AT_EMPTY_PATH, 0);
+        /* Cloned by the filler thread (sbx_pool_fill): its TLS and stack are
+         * not the taker's, so the shared-memory hand-off is not for us. */
+        blank_fail(b, SBX_STAGE_EXEC, r);
+    }
     /* Wait for the hand-off: the plan's address (shared memory) and stdout/stderr. */
-    handoff_t h;
+    sbx_handoff_t h;
     union { char buf[CMSG_SPACE(sizeof(int) * 2)]; struct cmsghdr align; } u;
     struct iovec iov = { &h, sizeof h };
     struct msghdr m;
@@ -176,6 +228,7 @@ __attribute__((no_sanitize_address)) static int blank_main(void *arg)
         m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = u.buf; m.msg_controllen = sizeof u.buf;
         long n = RAW(SYS_recvmsg, b->child_sock, &m, MSG_CMSG_CLOEXEC);
         if (n == -EINTR) continue;
+        /* (the packed plan after the header is for an exec'd blank: truncated here) */
         if (n != (long)sizeof h) for (;;) RAW(SYS_exit, 0, 0, 0);   /* nimbus closed the pool */
         break;
     }
@@ -186,7 +239,7 @@ __attribute__((no_sanitize_address)) static int blank_main(void *arg)
     const volatile int *cfd = (const volatile int *)(const void *)CMSG_DATA(c);
     fds[0] = cfd[0];
     fds[1] = cfd[1];
-    sbx_report_t ack = { REPORT_ACK, 0, 0, 0 };
+    sbx_report_t ack = { SBX_REPORT_ACK, 0, 0, 0 };
     if (raw6(SYS_sendto, b->child_sock, (long)&ack, sizeof ack, MSG_NOSIGNAL, 0, 0) != (long)sizeof ack) for (;;) RAW(SYS_exit, 1, 0, 0);
     /* From here the cloning thread is blocked in blank_wait until our execve
      * (or exit): the ordinary child code may run, as after a vfork. */
@@ -229,18 +282,33 @@ static sbx_blank_t *blank_start(const sbx_host_t *h)
     sbx_blank_t *b = nb_xcalloc(1, sizeof *b);
     b->pidfd = b->sock = -1;
     b->devnull = h->devnull;
+    b->exec_fd = -1;
     int sv[2] = { -1, -1 };
-    /* A cpu-only v1 hierarchy stays joined after exec, as for any instance
-     * (cg.cpu_late, sbx__cg_join_cpu_later): the instance's first milliseconds
-     * run at nimbus's weight either way, so a pooled start is scheduled as an
-     * ordinary one is. */
     b->ncg = sbx__cg_create(&b->cg, "pool", 0, 0, b->cg_fds, SBX_MAX_HIER);
+    if (b->cg.cpu_late && b->ncg < SBX_MAX_HIER) {
+        /* The cpu-only v1 hierarchy too, by the blank itself: an ordinary
+         * instance joins it after exec from a thread of nimbus (its RCU wait
+         * would otherwise be the cold start's), which a blank does not need;
+         * its weight is written at the hand-off with the other limits. */
+        b->cg_fds[b->ncg++] = b->cg.cpu_fd;
+        b->cg.cpu_late = 0;
+    }
     b->stack = mmap(NULL, BLANK_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (b->stack == MAP_FAILED) b->stack = NULL;
     if (!b->stack || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) goto fail;
     b->sock = sv[0];
     b->child_sock = sv[1];
-    b->keep[0] = sv[1]; b->keep[1] = h->devnull; b->keep[2] = h->template_fd;
+    b->keep[0] = sv[1]; b->keep[1] = h->devnull; b->keep[2] = h->template_fd; b->keep[3] = -1;
+    pthread_mutex_lock(&lock);
+    if (prog_fd >= 0) {
+        b->keep[3] = b->exec_fd = prog_fd;
+        snprintf(b->xarg0, sizeof b->xarg0, "%s", prog_argv0);
+        b->xargv[0] = b->xarg0;
+        snprintf(b->xmark, sizeof b->xmark, "%s=%d,%d", SBX_BLANK_ENV, sv[1], h->devnull);
+        b->xenv[0] = b->xmark;
+        b->xenv[1] = blank_pad;
+    }
+    pthread_mutex_unlock(&lock);
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -269,6 +337,53 @@ fail_closed:
     return NULL;
 }
 
+/* The program's bytes (an embedded file) into a sealed, executable memfd:
+ * executed with execveat, it shows as "/memfd:…" inside the instance, not as
+ * a path of nimbus's data directory. -1 where no memfd may be executed. */
+static int program_memfd(const char *embedded)
+{
+    typedef struct { const char *path; const unsigned char *data; size_t len; } emb_t;
+    extern const emb_t nb_embedded_files[];
+    const emb_t *f = nb_embedded_files;
+    while (f->path && strcmp(f->path, embedded) != 0) f++;
+    if (!f->path) return -1;
+    int fd = (int)syscall(SYS_memfd_create, "nimbus-blank", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U /* MFD_EXEC */);
+    if (fd < 0 && errno == EINVAL) fd = (int)syscall(SYS_memfd_create, "nimbus-blank", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return -1;
+    size_t off = 0;
+    while (off < f->len) {
+        ssize_t n = write(fd, f->data + off, f->len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        off += (size_t)n;
+    }
+    if (off != f->len || fchmod(fd, 0555) != 0 ||
+        fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void sbx_pool_set_program(const char *embedded, const char *argv0)
+{
+    int fd = -1;
+    if (embedded && argv0 && usable(sbx__host()) && !sbx__option("no-pool-exec")) {
+        fd = program_memfd(embedded);
+        if (fd < 0) nb_log_info("sandbox", "pool: blanks stay unexec'd (no executable memfd for %s)", embedded);
+    }
+    pthread_mutex_lock(&lock);
+    if (!blank_pad[0]) {
+        memset(blank_pad, ' ', sizeof blank_pad - 1);
+        memcpy(blank_pad, SBX_BLANK_PAD_ENV "=", sizeof SBX_BLANK_PAD_ENV);
+    }
+    if (prog_fd >= 0) close(prog_fd);
+    free(prog_argv0);
+    prog_fd = fd;
+    prog_argv0 = fd >= 0 ? nb_xstrdup(argv0) : NULL;
+    pthread_mutex_unlock(&lock);
+}
+
 void sbx_pool_set_size(int n)
 {
     pthread_mutex_lock(&lock);
@@ -276,12 +391,109 @@ void sbx_pool_set_size(int n)
     pthread_mutex_unlock(&lock);
 }
 
+/* Is a cgroup move under way — a blank still joining its groups, or an
+ * instance's late cpu join? Each holds the cgroup mutex through an RCU grace
+ * period with the threadgroup lock taken for writing: a clone or a cgroup
+ * mkdir now would wait for it (~10 ms measured), on the loop thread. */
+static int moves_in_flight(void)
+{
+    if (sbx__cg_moves_in_flight()) return 1;
+    pthread_mutex_lock(&lock);
+    sbx_blank_t *last = ready;        /* the most recently started */
+    int joining = last && !__atomic_load_n(&last->joined, __ATOMIC_ACQUIRE);
+    pid_t pid = last ? last->pid : 0;
+    pthread_mutex_unlock(&lock);
+    if (!joining) return 0;
+    siginfo_t si;
+    memset(&si, 0, sizeof si);        /* a blank that died while joining joins nothing */
+    return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0;
+}
+
+/* A waiting blank that died (killed from outside, its join failed): out of
+ * the list — if still in it: a cold start may have taken it meanwhile —
+ * reaped, removed, and the pool refilled. */
+static void filler_reap(pid_t pid)
+{
+    pthread_mutex_lock(&lock);
+    sbx_blank_t **pp = &ready, *b = NULL;
+    for (; *pp; pp = &(*pp)->next)
+        if ((*pp)->pid == pid) break;
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (*pp && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid) {
+        b = *pp;
+        *pp = b->next;
+        n_ready--;
+        filler_want = 1;
+    }
+    pthread_mutex_unlock(&lock);
+    if (b) blank_free(b, 1);
+}
+
+/* The filler thread: starts blanks while wanted and short, one at a time and
+ * never into a cgroup move; meanwhile watches the waiting ones' pidfds, so a
+ * blank that dies is replaced at once rather than found dead by a cold start. */
+static void *filler_main(void *arg)
+{
+    const sbx_host_t *h = arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, NULL);      /* nimbus's signals are the loop's */
+    for (;;) {
+        pthread_mutex_lock(&lock);
+        int start = filler_want && n_ready < target && prog_fd >= 0;
+        if (filler_want && !start) filler_want = 0;
+        struct pollfd pf[65];
+        pid_t pids[65];
+        int n = 0;
+        pf[n].fd = filler_ev; pf[n].events = POLLIN; pids[n++] = 0;
+        for (sbx_blank_t *b = ready; b && n < 65; b = b->next)
+            if (b->pidfd >= 0) { pf[n].fd = b->pidfd; pf[n].events = POLLIN; pids[n++] = b->pid; }
+        if (start) filler_busy = 1;
+        pthread_mutex_unlock(&lock);
+        if (start) {
+            sbx_blank_t *b = NULL;
+            if (moves_in_flight()) usleep(2000);   /* one blank at a time, no clone into a move */
+            else if (!(b = blank_start(h))) usleep(100 * 1000);   /* logged; try again later */
+            pthread_mutex_lock(&lock);
+            if (b) { b->next = ready; ready = b; n_ready++; }
+            filler_busy = 0;
+            pthread_cond_broadcast(&filler_idle);
+            pthread_mutex_unlock(&lock);
+            continue;
+        }
+        /* (a pidfd closed by a taker meanwhile still refers to its process here) */
+        if (poll(pf, (nfds_t)n, -1) <= 0) continue;
+        if (pf[0].revents) { uint64_t v; if (read(filler_ev, &v, sizeof v) < 0) { /* drained */ } }
+        for (int i = 1; i < n; i++)
+            if (pf[i].revents) filler_reap(pids[i]);
+    }
+    return NULL;
+}
+
+static void filler_wake(void)
+{
+    uint64_t one = 1;
+    if (write(filler_ev, &one, sizeof one) < 0) { /* the counter is saturated: awake anyway */ }
+}
+
 int sbx_pool_fill(void)
 {
     const sbx_host_t *h = sbx__host_template();
-    int started = 0;
+    int started = 0, deferred = 0;
     if (!usable(h)) return 0;
     pthread_mutex_lock(&lock);
+    if (prog_fd >= 0) {                            /* the filler thread does it */
+        filler_want = 1;
+        if (filler_ev < 0) filler_ev = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (!filler_on && filler_ev >= 0 && pthread_create(&filler, NULL, filler_main, (void *)h) == 0)
+            filler_on = 1;
+        if (filler_on) filler_wake();
+        int on = filler_on;
+        pthread_mutex_unlock(&lock);
+        if (on) return 0;
+        pthread_mutex_lock(&lock);
+    }
     if (!have_owner) { owner = pthread_self(); have_owner = 1; }
     int mine = pthread_equal(owner, pthread_self());
     pthread_mutex_unlock(&lock);
@@ -291,6 +503,7 @@ int sbx_pool_fill(void)
         int need = n_ready < target;
         pthread_mutex_unlock(&lock);
         if (!need) break;
+        if (moves_in_flight()) { deferred = 1; break; }
         sbx_blank_t *b = blank_start(h);
         if (!b) break;
         pthread_mutex_lock(&lock);
@@ -300,7 +513,7 @@ int sbx_pool_fill(void)
         pthread_mutex_unlock(&lock);
         started++;
     }
-    return started;
+    return started ? started : deferred ? -EAGAIN : 0;
 }
 
 int sbx_pool_count(void)
@@ -314,6 +527,8 @@ int sbx_pool_count(void)
 void sbx_pool_drain(void)
 {
     pthread_mutex_lock(&lock);
+    filler_want = 0;                               /* the filler thread idles (it must not exit) */
+    while (filler_busy) pthread_cond_wait(&filler_idle, &lock);
     sbx_blank_t *list = ready;
     ready = NULL;
     n_ready = 0;
@@ -329,19 +544,28 @@ sbx_blank_t *sbx__pool_take(void)
 {
     pthread_mutex_lock(&lock);
     sbx_blank_t *b = NULL;
-    if (have_owner && pthread_equal(owner, pthread_self())) {
-        while ((b = ready) != NULL) {
-            ready = b->next;
-            n_ready--;
-            /* Still waiting? A blank that died (killed from outside, or its
-             * cgroup join failed) is reaped and skipped. */
-            siginfo_t si;
-            memset(&si, 0, sizeof si);
-            if (waitid(P_PID, (id_t)b->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0) break;
-            pthread_mutex_unlock(&lock);
-            blank_free(b, 1);
-            pthread_mutex_lock(&lock);
+    int mine = have_owner && pthread_equal(owner, pthread_self());
+    /* An unexec'd blank shares the cloning thread's stack and TLS: only that
+     * thread may hand it off. An exec'd one (filler thread) shares nothing. */
+    for (;;) {
+        b = ready;
+        if (!b || !(mine || b->exec_fd >= 0)) { b = NULL; break; }
+        ready = b->next;
+        n_ready--;
+        /* Still waiting? A blank that died (killed from outside, or its
+         * cgroup join failed) is reaped and skipped. */
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_PID, (id_t)b->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0) {
+            if (b->exec_fd >= 0) {       /* still exec'ing at idle priority? now it is a cold start's */
+                struct sched_param sp = { .sched_priority = 0 };
+                sched_setscheduler(b->pid, SCHED_OTHER, &sp);
+            }
+            break;
         }
+        pthread_mutex_unlock(&lock);
+        blank_free(b, 1);
+        pthread_mutex_lock(&lock);
     }
     pthread_mutex_unlock(&lock);
     return b;
@@ -363,33 +587,41 @@ static long blank_wait(int sock, sbx_report_t *r)
 
 int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name)
 {
-    handoff_t h = { plan };
+    sbx_handoff_t h = { plan };
     int fds[2] = { plan->fd_out, plan->fd_err };
     union { char buf[CMSG_SPACE(sizeof fds)]; struct cmsghdr align; } u;
     memset(&u, 0, sizeof u);
-    struct iovec iov = { &h, sizeof h };
+    /* A blank that exec'd its program reads the plan from the message; one
+     * that shares our memory reads only the header (the rest is truncated). */
+    size_t plen = 0;
+    void *packed = b->exec_fd >= 0 ? sbx__plan_pack(plan, &plen) : NULL;
+    if (plen > SBX_HANDOFF_MAX - sizeof h) { free(packed); return -EAGAIN; }
+    struct iovec iov[2] = { { &h, sizeof h }, { packed, plen } };
     struct msghdr m;
     memset(&m, 0, sizeof m);
-    m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = u.buf; m.msg_controllen = sizeof u.buf;
+    m.msg_iov = iov; m.msg_iovlen = packed ? 2 : 1; m.msg_control = u.buf; m.msg_controllen = sizeof u.buf;
     struct cmsghdr *c = CMSG_FIRSTHDR(&m);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof fds);
     memcpy(CMSG_DATA(c), fds, sizeof fds);
-    /* Raw from here on: once the message is out, the blank runs. */
+    /* Raw from here on: once the message is out, the blank runs (freed
+     * only once it exec'd or exited). */
     long n = RAW(SYS_sendmsg, b->sock, &m, MSG_NOSIGNAL);
-    if (n != (long)sizeof h) return -EAGAIN;       /* it was gone: spawn the ordinary way */
+    if (n != (long)(sizeof h + plen)) { free(packed); return -EAGAIN; }   /* it was gone: the ordinary way */
     sbx_report_t r;
     n = blank_wait(b->sock, &r);
-    if (n != (long)sizeof r || r.type != REPORT_ACK) {
+    if (n != (long)sizeof r || r.type != SBX_REPORT_ACK) {
         /* Died before reading it (or failed its own set-up): not this function's fault. */
         while (n > 0) n = blank_wait(b->sock, &r);  /* until EOF: the blank is gone */
+        free(packed);
         return -EAGAIN;
     }
     n = blank_wait(b->sock, &r);
-    if (n == 0) return 0;                           /* execve succeeded */
+    if (n == 0) { free(packed); return 0; }        /* execve succeeded (or runs in-process) */
     int err = n == (long)sizeof r && r.type == SBX_REPORT_ERROR ? r.err : EPROTO;
     while (n > 0) n = blank_wait(b->sock, &r);      /* until the blank has exited */
+    free(packed);
     if (r.type == SBX_REPORT_ERROR)
         nb_log_warn("sandbox", "%s: start failed at %s (%s, step %d)", name, sbx__stage_name(r.stage),
                     strerror(r.err), r.detail);
@@ -410,6 +642,7 @@ pid_t sbx__pool_consume(sbx_blank_t *b, sbx_cg_t *cg_out)
 }
 
 sbx_cg_t *sbx__pool_cg(sbx_blank_t *b) { return &b->cg; }
+pid_t sbx__pool_pid(const sbx_blank_t *b) { return b->pid; }
 
 /* A blank whose hand-off failed: killed, reaped, removed. */
 void sbx__pool_discard(sbx_blank_t *b) { blank_free(b, 1); }

@@ -9,6 +9,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/sbx_internal.h"
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -29,6 +30,7 @@ static char code_dir[512], layers_dir[512], runtime_dir[512], data_dir[512];
 static const char *const env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
 
 #define HOSTILE_BIN "build/tests/hostile"   /* relative to the repository, where tests run */
+#define PROBE_SO "build/tests/probe_handler.so"
 
 /* 0, or -1: src copied to a new file dst, mode 0755. */
 static int copy_executable(const char *src, const char *dst)
@@ -871,13 +873,23 @@ TEST(fork_style_spawn_is_equivalent)
 /* Children of this process that are blanks (still nimbus's image, not exec'd). */
 static int blank_children(pid_t *out, int cap)
 {
-    char path[64], buf[4096];
-    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)syscall(SYS_gettid));
-    int fd = open(path, O_RDONLY), n = 0;
-    if (fd < 0) return 0;
-    ssize_t r = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    buf[r > 0 ? r : 0] = 0;
+    /* children of any of our threads: the pool's filler thread clones exec'd blanks */
+    char path[300], buf[8192];
+    size_t len = 0;
+    int n = 0;
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "/proc/self/task/%s/children", e->d_name);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0) continue;
+        ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+        close(fd);
+        if (r > 0) len += (size_t)r;
+    }
+    if (d) closedir(d);
+    buf[len] = 0;
     char self[512], exe[512];
     ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
     self[sl > 0 ? sl : 0] = 0;
@@ -887,7 +899,9 @@ static int blank_children(pid_t *out, int cap)
         snprintf(path, sizeof path, "/proc/%ld/exe", pid);
         ssize_t el = readlink(path, exe, sizeof exe - 1);
         exe[el > 0 ? el : 0] = 0;
-        if (el > 0 && strcmp(exe, self) == 0 && n < cap) out[n++] = (pid_t)pid;
+        /* a blank is still nimbus's image, or the program it exec'd (sbx_pool_set_program) */
+        int blank = el > 0 && (strcmp(exe, self) == 0 || strncmp(exe, "/memfd:nimbus-blank", 19) == 0);
+        if (blank && n < cap) out[n++] = (pid_t)pid;
     }
     return n;
 }
@@ -895,21 +909,38 @@ static int blank_children(pid_t *out, int cap)
 static int pool_dirs(void)
 {
     char cmd[256];
-    snprintf(cmd, sizeof cmd, "ls -d /sys/fs/cgroup/*/nimbus-sbx*/pool.%d.* /sys/fs/cgroup/*/*/*/nimbus-sbx*/pool.%d.* "
-             "2>/dev/null | wc -l", (int)getpid(), (int)getpid());
+    int me = (int)getpid();                     /* nimbus's own cgroup may lie 0, 1 or 2 levels down */
+    snprintf(cmd, sizeof cmd, "ls -d /sys/fs/cgroup/*/nimbus-sbx*/pool.%d.* /sys/fs/cgroup/*/*/nimbus-sbx*/pool.%d.* "
+             "/sys/fs/cgroup/*/*/*/nimbus-sbx*/pool.%d.* 2>/dev/null | wc -l", me, me, me);
     FILE *f = popen(cmd, "r");
     int n = -1;
     if (f) { if (fscanf(f, "%d", &n) != 1) n = -1; pclose(f); }
     return n;
 }
 
-TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
+/* Fill the pool to size; the number of blanks started. Blanks come one at a
+ * time (sbx_pool_fill defers while a cgroup move is under way), from the
+ * caller or, with a program set, from the pool's filler thread. */
+static int fill_to(int size)
 {
-    setup();
+    int before = sbx_pool_count();
+    for (int i = 0; i < 500 && sbx_pool_count() < size; i++) {
+        sbx_pool_fill();
+        if (sbx_pool_count() < size) usleep(10 * 1000);
+    }
+    return sbx_pool_count() - before;
+}
+
+/* Every guarantee on pooled instances, and each blank used once; the
+ * caller chose unexec'd or exec'd blanks (sbx_pool_set_program). */
+static void pool_guarantees(void)
+{
     sbx_pool_set_size(2);
-    ASSERT_EQ(sbx_pool_fill(), 2);
+    ASSERT_EQ(fill_to(2), 2);
     ASSERT_EQ(sbx_pool_count(), 2);
     ASSERT_EQ(sbx_pool_fill(), 0);                  /* bounded */
+    usleep(50 * 1000);
+    ASSERT_EQ(sbx_pool_count(), 2);
     pid_t blanks[8];
     ASSERT_EQ(blank_children(blanks, 8), 2);
     ASSERT_EQ(pool_dirs(), 2 * 4);                 /* memory, pids, cpu, v2 on this host */
@@ -933,23 +964,23 @@ TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
     ASSERT_EQ(blank_children(left, 8), 1);
     ASSERT(left[0] == blanks[0] || left[0] == blanks[1]);
 
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     EXPECT_RESULT("read_dir", data_dir, "ENOENT");
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     EXPECT_RESULT("write_file", "/var/task/evil", "EROFS");
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     EXPECT_RESULT("read_file", "/opt/layer.txt", "layer-data");
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     EXPECT_RESULT("stat", "/etc/shadow", "ENOENT");
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     EXPECT_RESULT("mount", "", "EPERM");
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     EXPECT_RESULT("cgroup", "", "ENOENT");
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     EXPECT_RESULT("home", "", "/home/sbx_user1051");
 
     /* Another function: its own uid, its own limits written into the blank's groups. */
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     const char *wargv[] = { "/var/task/hostile", "whoami", NULL };
     sbx_spec_t s;
     spec_init(&s, wargv);
@@ -958,7 +989,7 @@ TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
     int uid2 = -1;
     ASSERT_EQ(sscanf(o, "RESULT uid=%d", &uid2), 1);
     ASSERT_NE(uid2, uid1);
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     const char *aargv[] = { "/var/task/hostile", "alloc", "256", NULL };
     spec_init(&s, aargv);
     s.memory_mb = 32;
@@ -968,7 +999,7 @@ TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
     ASSERT_EQ(WTERMSIG(st), SIGKILL);
     ASSERT_EQ(sbx_oom_killed(sb), 1);
     sbx_release(sb);
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     const char *fargv[] = { "/var/task/hostile", "forkbomb", NULL };
     spec_init(&s, fargv);
     s.pids_max = 32;
@@ -982,7 +1013,7 @@ TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
     sbx_release(in.sbx);
 
     /* A missing executable is the function's error, as without the pool. */
-    ASSERT_EQ(sbx_pool_fill(), 1);
+    ASSERT_EQ(fill_to(2), 1);
     const char *nargv[] = { "/var/task/nope", NULL };
     spec_init(&s, nargv);
     sb = NULL;
@@ -995,6 +1026,45 @@ TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
     ASSERT_EQ(blank_children(left, 8), 0);
     ASSERT_EQ(pool_dirs(), 0);
     sbx_pool_set_size(0);
+}
+
+TEST(pooled_instances_hold_every_guarantee_and_are_used_once)
+{
+    setup();
+    pool_guarantees();
+}
+
+/* Blanks that exec'd the native runner (the embedded runtimes/native/bootstrap,
+ * as Lambda configures them) before their hand-off: a spawn of another
+ * program is set up by that process and execs as usual, with every guarantee. */
+TEST(exec_blanks_hold_every_guarantee_and_are_used_once)
+{
+    setup();
+    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_set_size(1);
+    ASSERT_EQ(sbx_pool_fill(), 0);               /* started by the pool's filler thread */
+    ASSERT_EQ(fill_to(1), 1);
+    pid_t b[4];
+    ASSERT_EQ(blank_children(b, 4), 1);
+    char path[64], exe[256], cmd[256];
+    snprintf(path, sizeof path, "/proc/%d/exe", (int)b[0]);
+    ssize_t n = 0;
+    for (int i = 0; i < 500; i++) {              /* it execs on its own, after its cgroup joins */
+        n = readlink(path, exe, sizeof exe - 1);
+        exe[n > 0 ? n : 0] = 0;
+        if (strstr(exe, "/memfd:nimbus-blank")) break;
+        usleep(10 * 1000);
+    }
+    ASSERT_CONTAINS(exe, "/memfd:nimbus-blank");                 /* exec'd: not nimbus's image */
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)b[0]);
+    int fd = open(path, O_RDONLY);
+    n = read(fd, cmd, sizeof cmd - 1);
+    close(fd);
+    cmd[n > 0 ? n : 0] = 0;
+    ASSERT_STREQ(cmd, "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_drain();
+    pool_guarantees();
+    sbx_pool_set_program(NULL, NULL);
 }
 
 TEST(a_dead_blank_is_skipped_and_the_spawn_goes_the_ordinary_way)
@@ -1378,4 +1448,279 @@ TEST(release_removes_the_instance_cgroup)
     close(in.out);
     sbx_release(in.sbx);
     ASSERT_EQ(stat(dir, &st), -1);
+}
+
+/* The plan as an exec'd blank receives it (sbx_wire.c): every field it uses
+ * survives the trip; a short or corrupted message is refused, never read past. */
+TEST(plan_wire_round_trip_and_malformed_input)
+{
+    const char *argv[] = { "/var/task/hostile", "whoami", NULL };
+    const char *envp[] = { "A=1", "LONG=" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "EMPTY=", NULL };
+    sbx_mount_op_t ops[3] = {
+        { SBX_OP_TEMPLATE, NULL, "/root-mnt", 7 },
+        { SBX_OP_BIND_RO, "/host/code", "/root-mnt/var/task", 0 },
+        { SBX_OP_TMPFS, "size=512m,mode=1777", "/root-mnt/tmp", 6 },
+    };
+    struct sock_filter f[3] = { { 1, 2, 3, 4 }, { 5, 6, 7, 8 }, { 6, 0, 0, 0x7fff0000 } };
+    struct sock_fprog prog = { 3, f };
+    sbx_plan_t p;
+    memset(&p, 0, sizeof p);
+    p.argv = argv; p.envp = envp; p.cwd = "/var/task"; p.newroot = "/root-mnt";
+    p.ops = ops; p.nops = 3; p.setid = 1; p.uid = 12345; p.gid = 23456; p.cap_last = 40; p.seccomp = &prog;
+    size_t len = 0;
+    char *buf = sbx__plan_pack(&p, &len);
+    ASSERT(buf != NULL);
+    char *copy = malloc(len);
+    memcpy(copy, buf, len);
+    sbx_plan_t q;
+    ASSERT_EQ(sbx__plan_unpack(copy, len, &q), 0);
+    ASSERT_STREQ(q.argv[0], "/var/task/hostile");
+    ASSERT_STREQ(q.argv[1], "whoami");
+    ASSERT(q.argv[2] == NULL);
+    for (int i = 0; i < 3; i++) ASSERT_STREQ(q.envp[i], envp[i]);
+    ASSERT(q.envp[3] == NULL);
+    ASSERT_STREQ(q.cwd, "/var/task");
+    ASSERT_STREQ(q.newroot, "/root-mnt");
+    ASSERT_EQ(q.nops, 3);
+    for (int i = 0; i < 3; i++) {
+        ASSERT_EQ(q.ops[i].kind, ops[i].kind);
+        ASSERT_EQ(q.ops[i].dev, ops[i].dev);
+        ASSERT_STREQ(q.ops[i].dst, ops[i].dst);
+        if (ops[i].src) ASSERT_STREQ(q.ops[i].src, ops[i].src); else ASSERT(q.ops[i].src == NULL);
+    }
+    ASSERT_EQ(q.isolate, 1);
+    ASSERT_EQ(q.setid, 1);
+    ASSERT_EQ(q.uid, 12345);
+    ASSERT_EQ(q.gid, 23456);
+    ASSERT_EQ(q.cap_last, 40);
+    ASSERT_EQ(q.seccomp->len, 3);
+    ASSERT_MEMEQ(q.seccomp->filter, f, sizeof f);
+    ASSERT_EQ(q.ncg, 0);
+    ASSERT_EQ(q.netns, 0);
+    ASSERT_EQ(q.userns, 0);
+    ASSERT_EQ(q.supervise, 0);
+    sbx__plan_unpacked_free(&q);
+    /* every shorter message, and one byte too many, is refused */
+    for (size_t n = 0; n < len; n++) {
+        memcpy(copy, buf, len);
+        ASSERT_EQ(sbx__plan_unpack(copy, n, &q), -EPROTO);
+    }
+    char *longer = malloc(len + 1);
+    memcpy(longer, buf, len);
+    longer[len] = 0;
+    ASSERT_EQ(sbx__plan_unpack(longer, len + 1, &q), -EPROTO);
+    /* any single corrupted byte: refused or read within bounds (ASan checks) */
+    for (size_t i = 0; i < len; i++) {
+        char *c = malloc(len);
+        memcpy(c, buf, len);
+        c[i] ^= 0x5a;
+        if (sbx__plan_unpack(c, len, &q) == 0) sbx__plan_unpacked_free(&q);
+        free(c);
+    }
+    free(longer);
+    free(copy);
+    free(buf);
+}
+
+/* ---- a native cold start run in-process by an exec'd blank ------------------------ */
+/* A Runtime API of one invocation, on a loopback port: the runner's GET next
+ * gets {"probe":1}, and its POST response's body is returned. */
+typedef struct { int lfd; int port; char body[8192]; char first[256]; } rapi_t;
+
+static void rapi_listen(rapi_t *r)
+{
+    memset(r, 0, sizeof *r);
+    r->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t al = sizeof a;
+    ASSERT_EQ(bind(r->lfd, (struct sockaddr *)&a, sizeof a), 0);
+    ASSERT_EQ(listen(r->lfd, 4), 0);
+    ASSERT_EQ(getsockname(r->lfd, (struct sockaddr *)&a, &al), 0);
+    r->port = ntohs(a.sin_port);
+}
+
+/* Read from fd into buf until it holds "\r\n\r\n" and, after it, content-length bytes. */
+static size_t read_request(int fd, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (;;) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        if (poll(&p, 1, 20000) != 1) return n;
+        ssize_t k = read(fd, buf + n, cap - 1 - n);
+        if (k <= 0) return n;
+        n += (size_t)k;
+        buf[n] = 0;
+        char *end = strstr(buf, "\r\n\r\n");
+        if (!end) continue;
+        const char *cl = strcasestr(buf, "content-length:");
+        size_t want = (size_t)(end + 4 - buf) + (cl && cl < end ? strtoul(cl + 15, NULL, 10) : 0);
+        if (n >= want) return n;
+    }
+}
+
+static void rapi_serve_one(rapi_t *r)
+{
+    struct pollfd p = { r->lfd, POLLIN, 0 };
+    ASSERT_EQ(poll(&p, 1, 20000), 1);
+    int c = accept4(r->lfd, NULL, NULL, SOCK_CLOEXEC);
+    ASSERT_GE(c, 0);
+    char buf[16384];
+    read_request(c, buf, sizeof buf);
+    snprintf(r->first, sizeof r->first, "%.*s", (int)strcspn(buf, "\r"), buf);
+    const char *ev = "{\"probe\":1}";
+    char resp[512];
+    int n = snprintf(resp, sizeof resp, "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: req-1\r\n"
+                     "Lambda-Runtime-Deadline-Ms: 9999999999999\r\nLambda-Runtime-Invoked-Function-Arn: "
+                     "arn:aws:lambda:us-east-1:000000000000:function:probe\r\nContent-Length: %zu\r\n\r\n%s",
+                     strlen(ev), ev);
+    ASSERT_EQ(write(c, resp, (size_t)n), n);
+    size_t got = read_request(c, buf, sizeof buf);
+    char *body = strstr(buf, "\r\n\r\n");
+    ASSERT(got > 0 && body != NULL);
+    ASSERT(strncmp(buf, "POST /2018-06-01/runtime/invocation/req-1/response", 50) == 0);
+    snprintf(r->body, sizeof r->body, "%s", body + 4);
+    close(c);
+}
+
+static pid_t blank_pid_waiting(void)
+{
+    pid_t b[4];
+    for (int i = 0; i < 500; i++) {
+        if (blank_children(b, 4) == 1) {
+            char path[64], exe[256];
+            snprintf(path, sizeof path, "/proc/%d/exe", (int)b[0]);
+            ssize_t n = readlink(path, exe, sizeof exe - 1);
+            exe[n > 0 ? n : 0] = 0;
+            if (strstr(exe, "/memfd:nimbus-blank")) return b[0];
+        }
+        usleep(10 * 1000);
+    }
+    return -1;
+}
+
+TEST(exec_blank_runs_the_native_runner_in_process_with_every_guarantee)
+{
+    setup();
+    char path[700];
+    snprintf(path, sizeof path, "%s/handler.so", code_dir);
+    ASSERT_EQ(copy_executable(PROBE_SO, path), 0);
+    rapi_t api;
+    rapi_listen(&api);
+    char apienv[64], dataenv[600];
+    snprintf(apienv, sizeof apienv, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", api.port);
+    snprintf(dataenv, sizeof dataenv, "PROBE_DATA_DIR=%s", data_dir);
+    const char *fenv[] = { apienv, "_HANDLER=handler.so", "LAMBDA_TASK_ROOT=/var/task", "POOL_MARK=m-42",
+                           "LD_LIBRARY_PATH=/var/task/lib:/var/task:/opt/lib", dataenv, NULL };
+    const char *argv[] = { "/var/runtime/runtimes/native/bootstrap", NULL };
+
+    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_set_size(1);
+    ASSERT_EQ(fill_to(1), 1);
+    pid_t blank = blank_pid_waiting();
+    ASSERT_GE(blank, 1);
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    s.envp = fenv;
+    s.name = "fn-probe-1";
+    int p[2];
+    ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+    s.stdout_fd = s.stderr_fd = p[1];
+    sbx_t *sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), 0);
+    close(p[1]);
+    ASSERT_EQ(sbx_pid(sb), blank);                      /* the blank itself, no new process */
+    rapi_serve_one(&api);
+    ASSERT_STREQ(api.first, "GET /2018-06-01/runtime/invocation/next HTTP/1.1");
+    const char *o = api.body;
+    int uid = -1;
+    const char *u = strstr(o, "\"uid\":");
+    ASSERT(u != NULL);
+    uid = atoi(u + 6);
+    ASSERT_EQ(uid, (int)sbx_uid(sb));
+    ASSERT_GE(uid, 10000);
+    ASSERT_CONTAINS(o, "\"pid\":1,");
+    ASSERT_CONTAINS(o, "\"caps\":\"0000000000000000\"");
+    ASSERT_CONTAINS(o, "\"bnd\":\"0000000000000000\"");
+    ASSERT_CONTAINS(o, "\"nnp\":1,");
+    ASSERT_CONTAINS(o, "\"seccomp\":2,");
+    ASSERT_CONTAINS(o, "\"dumpable\":1,");
+    ASSERT_CONTAINS(o, "\"exe\":\"/memfd:nimbus-blank");   /* not exec'd: in-process */
+    ASSERT_CONTAINS(o, "\"host\":\"nimbus\"");
+    ASSERT_CONTAINS(o, "\"cwd\":\"/var/task\"");
+    ASSERT_CONTAINS(o, "\"fds\":\"0,1,2,3\"");             /* stdio and its Runtime API connection */
+    ASSERT_CONTAINS(o, "\"blank_env\":0,");
+    ASSERT_CONTAINS(o, "\"environ_mark\":1,");
+    ASSERT_CONTAINS(o, "\"mark\":\"m-42\"");
+    ASSERT_CONTAINS(o, "\"write_task\":\"EROFS\"");
+    ASSERT_CONTAINS(o, "\"data_dir\":\"ENOENT\"");
+    ASSERT_CONTAINS(o, "\"mount\":\"EPERM\"");
+    ASSERT_CONTAINS(o, "\"tmp\":\"ok\"");
+    ASSERT_CONTAINS(o, "\"nofile\":1024,");
+    /* its limits were written into the blank's groups before the hand-off */
+    char st[4096];
+    read_proc(sbx_pid(sb), "cgroup", st, sizeof st);
+    ASSERT_CONTAINS(st, "/pool.");
+    sbx_kill(sb);
+    int status;
+    ASSERT_EQ(waitpid(sbx_pid(sb), &status, 0), sbx_pid(sb));
+    close(p[0]);
+    sbx_release(sb);
+    pid_t none[4];
+    ASSERT_EQ(blank_children(none, 4), 0);               /* used once: gone with its function */
+    ASSERT_EQ(sbx_pool_count(), 0);
+
+    /* What the loader reads at start differs (LD_BIND_NOW): the blank execs the
+     * runner instead — here absent from the root, so the spawn fails ENOENT. */
+    ASSERT_EQ(fill_to(1), 1);
+    ASSERT_GE(blank_pid_waiting(), 1);
+    const char *benv[] = { apienv, "_HANDLER=handler.so", "LD_BIND_NOW=1", NULL };
+    spec_init(&s, argv);
+    s.envp = benv;
+    sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
+    /* and a library beside the handler, which a search could find: exec'd too */
+    snprintf(path, sizeof path, "%s/libextra.so", code_dir);
+    ASSERT_EQ(copy_executable(PROBE_SO, path), 0);
+    ASSERT_EQ(fill_to(1), 1);
+    ASSERT_GE(blank_pid_waiting(), 1);
+    spec_init(&s, argv);
+    s.envp = fenv;
+    ASSERT_EQ(sbx_spawn(&s, &sb), -ENOENT);
+    close(api.lfd);
+    sbx_pool_drain();
+    sbx_pool_set_size(0);
+    sbx_pool_set_program(NULL, NULL);
+}
+
+/* An exec'd blank that dies while waiting (killed from outside) is replaced at
+ * once by the pool's filler thread, which watches the waiting ones: its
+ * process reaped and its cgroups removed, a new blank in its place. */
+TEST(a_dead_exec_blank_is_replaced_and_its_groups_removed)
+{
+    setup();
+    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_set_size(1);
+    ASSERT_EQ(fill_to(1), 1);
+    pid_t old = blank_pid_waiting();
+    ASSERT_GE(old, 1);
+    int dirs = pool_dirs();
+    ASSERT_GE(dirs, 1);
+    ASSERT_EQ(kill(old, SIGKILL), 0);
+    pid_t now = -1;
+    for (int i = 0; i < 500; i++) {                     /* no sbx_pool_fill: the pool's own doing */
+        now = blank_pid_waiting();
+        if (now > 0 && now != old) break;
+        usleep(10 * 1000);
+    }
+    ASSERT(now > 0 && now != old);
+    ASSERT_EQ(sbx_pool_count(), 1);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d", (int)old);
+    ASSERT(access(path, F_OK) != 0);                     /* reaped, not a zombie */
+    ASSERT_EQ(pool_dirs(), dirs);                        /* the dead one's groups are gone */
+    EXPECT_RESULT("hello", "", "hello");                 /* and the new one serves */
+    sbx_pool_drain();
+    ASSERT_EQ(pool_dirs(), 0);
+    sbx_pool_set_size(0);
+    sbx_pool_set_program(NULL, NULL);
 }

@@ -53,15 +53,25 @@ def fd_kinds(pid):
 
 
 def children(pid):
-    """nimbus's child processes that are environments: not the sandbox's waiting
-    blanks (lambda.sandbox_pool), which still run nimbus's own image."""
-    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-        kids = f.read().split()
+    """nimbus's child processes (of any of its threads: the sandbox pool's filler thread
+    clones blanks) that are environments: not the sandbox's waiting blanks
+    (lambda.sandbox_pool), which still run nimbus's own image or, exec'd, the native
+    runner from a memfd as root (an environment served by one runs as its function's uid)."""
+    kids = []
+    for t in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, t)) as f:
+                kids += f.read().split()
+        except OSError:
+            pass
     exe = os.readlink("/proc/%d/exe" % pid)
 
     def blank(c):
         try:
-            return os.readlink("/proc/%s/exe" % c) == exe
+            e = os.readlink("/proc/%s/exe" % c)
+            with open("/proc/%s/status" % c) as f:
+                root = [ln.split()[1] for ln in f if ln.startswith("Uid:")] == ["0"]
+            return e == exe or (e.startswith("/memfd:nimbus-blank") and root)
         except OSError:
             return False
     return [c for c in kids if not blank(c)]

@@ -16,13 +16,16 @@ Instances are found in /proc by a marker in their environment (POOL_MARK)."""
 import glob
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 import unittest
 import uuid
 
 import boto3
 import botocore.config
 
-from harness import Nimbus, wait_for, zip_bytes
+from harness import ROOT, Nimbus, wait_for, zip_bytes
 
 BOOTSTRAP = r'''#!/bin/sh
 API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
@@ -37,6 +40,10 @@ done
 '''
 
 
+# A native handler that reports the sandbox it runs in (tests/sandbox/probe_handler.c).
+PROBE_HANDLER = os.path.join(ROOT, "tests", "sandbox", "probe_handler.c")
+
+
 def children(pid):
     """Pids of pid's child processes."""
     out = []
@@ -49,14 +56,22 @@ def children(pid):
     return out
 
 
+def uid_of(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return int([ln for ln in f.read().splitlines() if ln.startswith("Uid:")][0].split()[1])
+
+
 def blanks(pid):
-    """Children of the nimbus pid still running nimbus's own image: its waiting blanks
-    (instances have exec'd their runtime; the watchdog is not nimbus's child)."""
+    """nimbus's waiting blanks: children still running nimbus's own image, or the native
+    runner they exec once isolated (a memfd) and still root (an instance served in-process
+    by one runs as the function's uid; others have exec'd their runtime; the watchdog is
+    not nimbus's child)."""
     exe = os.readlink("/proc/%d/exe" % pid)
     found = []
     for c in children(pid):
         try:
-            if os.readlink("/proc/%d/exe" % c) == exe:
+            e = os.readlink("/proc/%d/exe" % c)
+            if e == exe or (e.startswith("/memfd:nimbus-blank") and uid_of(c) == 0):
                 found.append(c)
         except OSError:
             pass
@@ -208,6 +223,105 @@ class SandboxPool(unittest.TestCase):
             self.assertEqual(pool_dirs(pid), [])
         finally:
             n.cleanup()
+
+    def native(self, c, name, token, files, data_dir):
+        c.create_function(FunctionName=name, Runtime="nimbus.native", Handler="handler.so", MemorySize=128,
+                          Role="arn:aws:iam::000000000000:role/lambda-role",
+                          Environment={"Variables": {"POOL_MARK": token, "PROBE_DATA_DIR": data_dir}},
+                          Code={"ZipFile": zip_bytes(files)})
+
+    def test_native_cold_start_runs_in_the_blank_with_every_guarantee(self):
+        """A blank has exec'd the native runner; a native cold start is served by that very
+        process (no execve: its image is still the blank's), with the whole sandbox in place
+        before the handler is loaded, and a function that ships its own libraries is exec'd."""
+        tmp = tempfile.mkdtemp(prefix="pool-native-")
+        n = Nimbus(extra_args=["--set", "lambda.proactive_init=0"])
+        try:
+            so = os.path.join(tmp, "handler.so")
+            src = PROBE_HANDLER
+            inc = os.path.join(ROOT, "include")
+            subprocess.run(["cc", "-O1", "-shared", "-fPIC", "-o", so, src, "-I", inc], check=True)
+            # the same probe, through a library of its own in lib/ (found through LD_LIBRARY_PATH)
+            dep_src = os.path.join(tmp, "dep.c")
+            with open(dep_src, "w") as f:
+                f.write("int dep_value(void) { return 42; }\n")
+            dep = os.path.join(tmp, "libpooldep.so")
+            subprocess.run(["cc", "-shared", "-fPIC", "-o", dep, dep_src], check=True)
+            so2 = os.path.join(tmp, "handler2.so")
+            subprocess.run(["cc", "-O1", "-shared", "-fPIC", "-DWITH_DEP", "-o", so2, src, "-I", inc,
+                            "-L", tmp, "-lpooldep"], check=True)
+            read = lambda p: open(p, "rb").read()
+
+            n.start()
+            pid = n.proc.pid
+            c = self.client(n)
+            self.assertTrue(wait_for(lambda: len(blanks(pid)) == 2, timeout=20), children(pid))
+            for b in blanks(pid):      # exec'd, still root, waiting
+                self.assertTrue(os.readlink("/proc/%d/exe" % b).startswith("/memfd:nimbus-blank"))
+                self.assertEqual(uid_of(b), 0)
+            ta, tb = uuid.uuid4().hex, uuid.uuid4().hex
+            self.native(c, "pool-native", ta, {"handler.so": (read(so), 0o644)}, n.data_dir)
+            self.native(c, "pool-native-lib", tb, {"handler.so": (read(so2), 0o644),
+                                                  "lib/libpooldep.so": (read(dep), 0o644)}, n.data_dir)
+            before = set(blanks(pid))
+            out = self.invoke(c, "pool-native")
+            inst = leaders(ta, pid)          # found by its environment in /proc/PID/environ
+            self.assertEqual(len(inst), 1, inst)
+            self.assertIn(inst[0], before, "the instance was not a waiting blank")
+            self.assertTrue(os.readlink("/proc/%d/exe" % inst[0]).startswith("/memfd:nimbus-blank"),
+                            "served in-process")
+            self.assertEqual(out["exe"][:19], "/memfd:nimbus-blank")
+            # the sandbox, as the handler sees it
+            self.assertEqual(out["mark"], ta)
+            self.assertGreaterEqual(out["uid"], 10000)
+            self.assertEqual(out["uid"], out["gid"])
+            self.assertEqual(out["pid"], 1)
+            self.assertEqual(out["caps"], "0000000000000000")
+            self.assertEqual(out["bnd"], "0000000000000000")
+            self.assertEqual(out["nnp"], 1)
+            self.assertEqual(out["seccomp"], 2)
+            self.assertEqual(out["dumpable"], 1)
+            self.assertEqual(out["host"], "nimbus")
+            self.assertEqual(out["cwd"], "/var/task")
+            self.assertEqual(out["fds"], "0,1,2,3")      # stdio and its Runtime API connection
+            self.assertEqual(out["blank_env"], 0)         # nothing of the blank's own start
+            self.assertEqual(out["environ_mark"], 1)      # /proc/self/environ is the function's
+            self.assertEqual(out["write_task"], "EROFS")
+            self.assertEqual(out["data_dir"], "ENOENT")
+            self.assertEqual(out["mount"], "EPERM")
+            self.assertEqual(out["tmp"], "ok")
+            self.assertEqual(out["nofile"], 1024)
+            with open("/proc/%d/status" % inst[0]) as f:
+                status = f.read()
+            self.assertIn("CapEff:\t0000000000000000", status)
+            self.assertIn("Seccomp:\t2", status)
+            cg = cgroups(inst[0])
+            self.assertIn("/pool.%d." % pid, cg["memory"])
+            self.assertEqual(v1_file("memory", cg["memory"], "memory.limit_in_bytes"), str(128 << 20))
+            # warm invokes go to the same process
+            self.assertEqual(self.invoke(c, "pool-native")["pid"], 1)
+            self.assertEqual(leaders(ta, pid), inst)
+
+            # a function with its own libraries: exec'd by its blank, so the loader searches lib/
+            self.assertTrue(wait_for(lambda: len(blanks(pid)) == 2, timeout=20), blanks(pid))
+            before = set(blanks(pid))
+            out2 = self.invoke(c, "pool-native-lib")
+            self.assertEqual(out2["dep"], 42)
+            self.assertEqual(out2["exe"], "/var/runtime/runtimes/native/bootstrap")
+            inst2 = leaders(tb, pid)
+            self.assertEqual(len(inst2), 1, inst2)
+            self.assertIn(inst2[0], before)
+            self.assertNotEqual(out2["uid"], out["uid"])
+            self.assertEqual((out2["caps"], out2["nnp"], out2["seccomp"], out2["pid"]), ("0000000000000000", 1, 2, 1))
+
+            for name, t in (("pool-native", ta), ("pool-native-lib", tb)):
+                c.delete_function(FunctionName=name)
+                self.assertTrue(wait_for(lambda: not marked(t), timeout=20), marked(t))
+            self.assertEqual(n.stop(), 0)
+            self.assertEqual(pool_dirs(pid), [])
+        finally:
+            n.cleanup()
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def test_size_zero_keeps_no_blank(self):
         n = Nimbus(extra_args=["--set", "lambda.sandbox_pool=0", "--set", "lambda.proactive_init=0"])
