@@ -28,6 +28,7 @@ await call('rootGet', plain.rootGet());
 await call('itemsGet', plain.itemsGet({ q: 'x y&z' }));
 await call('usersIdGet', plain.usersIdGet({ id: 'a b', 'x-h': 'hv' }, undefined, { queryParams: { extra: '1' } }));
 await call('usersPost', plain.usersPost({}, { name: 'n', n: 2 }));
+await call('filesPathAny', plain.filesPathAny({ path: 'a/b c' }, 'x', { method: 'put' }));
 await call('usersIdGetMissing', plain.usersIdGet({}));
 await call('secretNoKey', plain.secretGet({}));
 await call('secretKey', keyed.secretGet({}));

@@ -207,6 +207,7 @@ class SdkGeneration(NimbusTestCase):
         proxy(users, "POST")
         proxy(res(users, "{id}"), "GET", requestParameters={"method.request.path.id": True,
                                                             "method.request.header.x-h": False})
+        proxy(res(res(root, "files"), "{path+}"), "ANY")
         mock(res(root, "secret"), "GET", '{"secret": true}', apiKeyRequired=True)
         mock(res(root, "iam"), "GET", '{"iam": true, "q": "$input.params(\'q\')"}', authorizationType="AWS_IAM",
              requestParameters={"method.request.querystring.q": False})
@@ -274,7 +275,8 @@ class SdkGeneration(NimbusTestCase):
             "secretKey": self.nimbus.creds["AWS_SECRET_ACCESS_KEY"]}))
         self.assertEqual(p.returncode, 0, p.stderr)
         res = json.loads(p.stdout)
-        self.assertEqual(res["methods"], ["iamGet", "itemsGet", "rootGet", "secretGet", "usersIdGet", "usersPost"])
+        self.assertEqual(res["methods"], ["filesPathAny", "iamGet", "itemsGet", "rootGet", "secretGet", "usersIdGet",
+                                          "usersPost"])
         self.assertEqual(res["rootGet"]["status"], 200)
         self.assertEqual(res["rootGet"]["data"], {"root": True})
         self.assertEqual(res["itemsGet"]["data"], {"mock": True, "q": "x y&z"})
@@ -288,6 +290,10 @@ class SdkGeneration(NimbusTestCase):
         ev = res["usersPost"]["data"]
         self.assertEqual((ev["httpMethod"], json.loads(ev["body"])), ("POST", {"name": "n", "n": 2}))
         self.assertEqual(ev["headers"]["content-type"], "application/json")
+        ev = res["filesPathAny"]["data"]   # ANY takes its method from additionalParams; {path+} keeps its '/'
+        self.assertEqual((ev["httpMethod"], ev["resource"], ev["pathParameters"]),
+                         ("PUT", "/files/{path+}", {"path": "a/b c"}))
+        self.assertEqual(ev["body"], "x")
         self.assertIn("Missing required parameter: id", res["usersIdGetMissing"]["error"])
         self.assertEqual((res["secretNoKey"]["status"], res["secretNoKey"]["data"]), (403, {"message": "Forbidden"}))
         self.assertEqual((res["secretKey"]["status"], res["secretKey"]["data"]), (200, {"secret": True}))
