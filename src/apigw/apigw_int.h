@@ -156,6 +156,8 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg);
     X(v1_create_doc_part) X(v1_get_doc_part) X(v1_get_doc_parts)                  \
     X(v1_update_doc_part) X(v1_delete_doc_part)                                   \
     X(v1_create_doc_version) X(v1_get_doc_version) X(v1_get_doc_versions)         \
+    X(v1_get_model_template) X(v2_get_model_template) X(get_sdk_types)           \
+    X(get_sdk_type) X(v1_get_sdk)                                                 \
     X(v1_update_doc_version) X(v1_delete_doc_version) X(v1_import_doc_parts)
 APIGW_OPS(APIGW_OP)
 #undef APIGW_OP
@@ -208,6 +210,23 @@ json_t *apigw__csv_parse(const char *p, size_t n, const char **err);
  * Results are borrowed from the domain documents (valid until the next
  * control-plane change) or point into path. */
 int apigw__domain_route(const char *host, const char *path, const char **api, const char **stage, const char **rest);
+
+/* --- model_template.c ----------------------------------------------------- */
+/* The sample mapping template of model `name` (GetModelTemplate) into out;
+ * models maps every model name of the API to its schema text ($refs resolve
+ * there). 0, or -1 with *msg (static) when the schema cannot be used. */
+int apigw__model_template(json_t *models, const char *name, nb_buf_t *out, const char **msg);
+
+/* --- sdk_types.c ----------------------------------------------------------- */
+/* 0 when id is an SDK type and the request's query has its required
+ * configuration properties; else -1 after replying NotFoundException (no such
+ * type) or BadRequestException (a property missing). */
+int apigw__sdk_type_check(nb_req_t *req, const char *id);
+
+/* --- sdk_js.c -------------------------------------------------------------- */
+/* apigClient.js of a REST API stage whose deployment holds resources (the
+ * snapshot), calling invoke_url, into out. */
+void apigw__sdk_js(json_t *resources, const char *api_name, const char *stage, const char *invoke_url, nb_buf_t *out);
 
 /* --- cp_docs.c ------------------------------------------------------------- */
 /* x-amazon-apigateway-documentation of REST API doc as stage serves it: the

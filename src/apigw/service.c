@@ -200,9 +200,15 @@ static const nb_op_t ops[] = {
     {"UpdateDocumentationVersion", apigw__op_v1_update_doc_version, "apigateway:PATCH", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions/{doc_version}", NULL, "PATCH /restapis/{restapi_id}/documentation/versions/{doc_version}", 0},
     {"DeleteDocumentationVersion", apigw__op_v1_delete_doc_version, "apigateway:DELETE", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/versions/{doc_version}", NULL, "DELETE /restapis/{restapi_id}/documentation/versions/{doc_version}", 0},
     {"ImportDocumentationParts", apigw__op_v1_import_doc_parts, "apigateway:PUT", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/documentation/parts", NULL, "PUT /restapis/{restapi_id}/documentation/parts", NB_OP_RAW_BODY},
+    {"GetModelTemplate", apigw__op_v1_get_model_template, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/models/{model_name}/default_template", NULL, "GET /restapis/{restapi_id}/models/{model_name}/default_template", 0},
+    {"GetModelTemplate", apigw__op_v2_get_model_template, "apigateway:GET", "arn:aws:apigateway:{region}::/v2/apis/{apiId}/models/{modelId}/template", NULL, "GET /v2/apis/{apiId}/models/{modelId}/template", 0},
+    {"GetSdkTypes", apigw__op_get_sdk_types, "apigateway:GET", "arn:aws:apigateway:{region}::/sdktypes", NULL, "GET /sdktypes", 0},
+    {"GetSdkType", apigw__op_get_sdk_type, "apigateway:GET", "arn:aws:apigateway:{region}::/sdktypes/{sdktype_id}", NULL, "GET /sdktypes/{sdktype_id}", 0},
+    {"GetSdk", apigw__op_v1_get_sdk, "apigateway:GET", "arn:aws:apigateway:{region}::/restapis/{restapi_id}/stages/{stage_name}/sdks/{sdk_type}", NULL, "GET /restapis/{restapi_id}/stages/{stage_name}/sdks/{sdk_type}", 0},
 };
 
 static const char *const prefixes[] = {"/restapis", "/apikeys", "/usageplans", "/v2/apis", "/tags", "/v2/tags", "/account", "/domainnames", "/v2/domainnames",
+                                        "/sdktypes",
                                         "/clientcertificates", "/vpclinks", "/v2/vpclinks", NULL};
 
 static int apigw_init(nb_ctx_t *ctx)

@@ -40,6 +40,16 @@ const lambda_archive_api_t *lambda__archive(void)
     RESOLVE(entry_set_perm, "archive_entry_set_perm");
     RESOLVE(entry_filetype, "archive_entry_filetype");
     RESOLVE(entry_size, "archive_entry_size");
+    RESOLVE(write_new, "archive_write_new");
+    RESOLVE(write_set_format_zip, "archive_write_set_format_zip");
+    RESOLVE(write_set_bytes_in_last_block, "archive_write_set_bytes_in_last_block");
+    RESOLVE(write_open, "archive_write_open");
+    RESOLVE(write_data, "archive_write_data");
+    RESOLVE(entry_new, "archive_entry_new");
+    RESOLVE(entry_free, "archive_entry_free");
+    RESOLVE(entry_set_size, "archive_entry_set_size");
+    RESOLVE(entry_set_filetype, "archive_entry_set_filetype");
+    RESOLVE(entry_set_mtime, "archive_entry_set_mtime");
     state = 1;
     return &api;
 fail:
