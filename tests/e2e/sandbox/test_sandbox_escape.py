@@ -34,19 +34,12 @@ import unittest
 import botocore.config
 
 import harness
-from harness import ECHO_BOOTSTRAP as ECHO, Nimbus, wait_for, zip_bytes
+from harness import ECHO_BOOTSTRAP as ECHO, SHELL_BOOTSTRAP_LOOP, Nimbus, wait_for, zip_bytes
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_sandbox_orphans import Unprivileged, doctor, setpriv_nobody  # noqa: E402  (the unprivileged daemon, its doctor line)
 
-BOOTSTRAP = r'''#!/bin/sh
-API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
-H=$(mktemp)
-B=$(mktemp)
-while true; do
-  curl -sS -D "$H" -o "$B" "$API/invocation/next"
-  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
-  OP=$(sed -n 's/.*"op" *: *"\([a-z]*\)".*/\1/p' "$B")
+BOOTSTRAP = SHELL_BOOTSTRAP_LOOP + r'''  OP=$(sed -n 's/.*"op" *: *"\([a-z]*\)".*/\1/p' "$B")
   P=$(setsid sh -c 'sleep 300 </dev/null >/dev/null 2>&1 & echo $!')
   echo "SLEEPER=$P"
   case "$OP" in
@@ -84,6 +77,21 @@ def alive(pid, start):
     """Is the process with this pid and start time still there (a zombie counts as gone)?"""
     f = stat_fields(pid)
     return bool(f) and f[19] == start and f[0] != "Z"
+
+
+def tear_down(n, seen, *dirs):
+    """Stop the daemon, kill what the test saw alive ({pid: start time}) — never leave a
+    test's processes behind, whatever failed — and remove its directories."""
+    n.kill9()
+    n.stop()
+    for pid, start in seen.items():
+        if start and alive(pid, start):
+            os.kill(pid, 9)
+    unpacked = n.unpack_dir()
+    if unpacked:
+        shutil.rmtree(unpacked, ignore_errors=True)
+    for d in dirs:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 class SandboxEscape(unittest.TestCase):
@@ -172,15 +180,7 @@ class SandboxEscape(unittest.TestCase):
             n.stop()
             gone(p5, "shutdown")
         finally:
-            n.kill9()
-            n.stop()
-            for pid, start in seen.items():   # never leave a test's processes behind
-                if start and alive(pid, start):
-                    os.kill(pid, 9)
-            unpacked = n.unpack_dir()
-            if unpacked:
-                shutil.rmtree(unpacked, ignore_errors=True)
-            shutil.rmtree(data, ignore_errors=True)
+            tear_down(n, seen, data)
 
     def test_plain_processes_as_root(self):
         self.run_mode(args=("--set", "lambda.isolate=0"))

@@ -51,11 +51,15 @@ def children(pid):
 
 def blanks(pid):
     """Children of the nimbus pid still running nimbus's own image: its waiting blanks
-    (instances have exec'd their runtime; the watchdog is not nimbus's child)."""
+    (instances have exec'd their runtime), not the watchdog ("sbx-reaper <pid>", also
+    nimbus's own image and, nimbus being a child subreaper, its child)."""
     exe = os.readlink("/proc/%d/exe" % pid)
     found = []
     for c in children(pid):
         try:
+            with open("/proc/%d/cmdline" % c, "rb") as f:
+                if f.read().startswith(b"sbx-reaper\0"):
+                    continue
             if os.readlink("/proc/%d/exe" % c) == exe:
                 found.append(c)
         except OSError:
