@@ -94,7 +94,18 @@ def tear_down(n, seen, *dirs):
         shutil.rmtree(d, ignore_errors=True)
 
 
-class SandboxEscape(unittest.TestCase):
+class PlainModes:
+    """A test class's run_mode in both plain modes: as root with lambda.isolate=0, and as
+    nobody where user namespaces are refused (NIMBUS_SANDBOX=no-userns)."""
+
+    def test_plain_processes_as_root(self):
+        self.run_mode(args=("--set", "lambda.isolate=0"))
+
+    def test_plain_processes_unprivileged(self):
+        self.run_mode(env={"NIMBUS_SANDBOX": "no-userns"}, unprivileged=True, want_mode="plain")
+
+
+class SandboxEscape(PlainModes, unittest.TestCase):
     def run_mode(self, args=(), env=None, unprivileged=False, want_mode=None):
         data = tempfile.mkdtemp(prefix="nimbus-e2e-")
         n = (Unprivileged if unprivileged else Nimbus)(data_dir=data, extra_args=args, env=env)
@@ -181,12 +192,6 @@ class SandboxEscape(unittest.TestCase):
             gone(p5, "shutdown")
         finally:
             tear_down(n, seen, data)
-
-    def test_plain_processes_as_root(self):
-        self.run_mode(args=("--set", "lambda.isolate=0"))
-
-    def test_plain_processes_unprivileged(self):
-        self.run_mode(env={"NIMBUS_SANDBOX": "no-userns"}, unprivileged=True, want_mode="plain")
 
 
 if __name__ == "__main__":

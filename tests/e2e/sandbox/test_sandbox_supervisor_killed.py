@@ -40,7 +40,7 @@ import botocore.config
 from harness import ECHO_BOOTSTRAP as ECHO, SHELL_BOOTSTRAP_LOOP, Nimbus, wait_for, zip_bytes
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_sandbox_escape import alive, stat_fields, tear_down  # noqa: E402  (a pid and its start time in /proc)
+from test_sandbox_escape import PlainModes, alive, stat_fields, tear_down  # noqa: E402
 from test_sandbox_orphans import Unprivileged, doctor, watchdogs  # noqa: E402
 from test_sandbox_pool import children  # noqa: E402  (a pid's child processes)
 
@@ -86,7 +86,7 @@ def supervisors(nimbus_pid, function):
     return found
 
 
-class SupervisorKilled(unittest.TestCase):
+class SupervisorKilled(PlainModes, unittest.TestCase):
     def run_mode(self, args=(), env=None, unprivileged=False, want_mode=None):
         data = tempfile.mkdtemp(prefix="nimbus-e2e-")
         beats = tempfile.mkdtemp(prefix="nimbus-e2e-heartbeat-")
@@ -177,12 +177,6 @@ class SupervisorKilled(unittest.TestCase):
                 self.assertTrue(alive(p, start), "nimbus's own child %d was killed" % p)
         finally:
             tear_down(n, seen, data, beats)
-
-    def test_plain_processes_as_root(self):
-        self.run_mode(args=("--set", "lambda.isolate=0"))
-
-    def test_plain_processes_unprivileged(self):
-        self.run_mode(env={"NIMBUS_SANDBOX": "no-userns"}, unprivileged=True, want_mode="plain")
 
 
 if __name__ == "__main__":
