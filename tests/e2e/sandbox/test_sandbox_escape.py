@@ -98,6 +98,16 @@ class PlainModes:
     """A test class's run_mode in both plain modes: as root with lambda.isolate=0, and as
     nobody where user namespaces are refused (NIMBUS_SANDBOX=no-userns)."""
 
+    @staticmethod
+    def daemon(data, args, env, unprivileged):
+        """The mode's nimbus on data (as nobody when unprivileged), not started yet."""
+        return (Unprivileged if unprivileged else Nimbus)(data_dir=data, extra_args=args, env=env)
+
+    def start_in_mode(self, n, env, unprivileged, want_mode):
+        n.start()
+        if want_mode:
+            self.assertIn("sandbox mode: " + want_mode, doctor(env, unprivileged))
+
     def test_plain_processes_as_root(self):
         self.run_mode(args=("--set", "lambda.isolate=0"))
 
@@ -108,12 +118,10 @@ class PlainModes:
 class SandboxEscape(PlainModes, unittest.TestCase):
     def run_mode(self, args=(), env=None, unprivileged=False, want_mode=None):
         data = tempfile.mkdtemp(prefix="nimbus-e2e-")
-        n = (Unprivileged if unprivileged else Nimbus)(data_dir=data, extra_args=args, env=env)
+        n = self.daemon(data, args, env, unprivileged)
         seen = {}
         try:
-            n.start()
-            if want_mode:
-                self.assertIn("sandbox mode: " + want_mode, doctor(env, unprivileged))
+            self.start_in_mode(n, env, unprivileged, want_mode)
             # said loudly at start-up: plain processes (and, without root, that isolation is partial)
             self.assertTrue(wait_for(lambda: "functions run as plain processes" in n.read_log(), timeout=10),
                             n.read_log(tail=2000))

@@ -37,11 +37,11 @@ import unittest
 
 import botocore.config
 
-from harness import ECHO_BOOTSTRAP as ECHO, SHELL_BOOTSTRAP_LOOP, Nimbus, wait_for, zip_bytes
+from harness import ECHO_BOOTSTRAP as ECHO, SHELL_BOOTSTRAP_LOOP, wait_for, zip_bytes
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_sandbox_escape import PlainModes, alive, stat_fields, tear_down  # noqa: E402
-from test_sandbox_orphans import Unprivileged, doctor, watchdogs  # noqa: E402
+from test_sandbox_orphans import watchdogs  # noqa: E402
 from test_sandbox_pool import children  # noqa: E402  (a pid's child processes)
 
 BOOTSTRAP = SHELL_BOOTSTRAP_LOOP + r'''  OP=$(sed -n 's/.*"op" *: *"\([a-z]*\)".*/\1/p' "$B")
@@ -91,12 +91,10 @@ class SupervisorKilled(PlainModes, unittest.TestCase):
         data = tempfile.mkdtemp(prefix="nimbus-e2e-")
         beats = tempfile.mkdtemp(prefix="nimbus-e2e-heartbeat-")
         os.chmod(beats, 0o777)                    # the function may run as nobody
-        n = (Unprivileged if unprivileged else Nimbus)(data_dir=data, extra_args=args, env=env)
+        n = self.daemon(data, args, env, unprivileged)
         seen = {}
         try:
-            n.start()
-            if want_mode:
-                self.assertIn("sandbox mode: " + want_mode, doctor(env, unprivileged))
+            self.start_in_mode(n, env, unprivileged, want_mode)
             c = n.client("lambda", config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=60))
             pkg = zip_bytes({"bootstrap": (BOOTSTRAP, 0o755), "heartbeat": (HEARTBEAT, 0o755)})
             for name, code, timeout in (("hostile-fn", pkg, 30),
