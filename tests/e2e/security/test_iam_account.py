@@ -230,6 +230,13 @@ class Simulator(NimbusTestCase):
             "StartPosition": {"Line": 1, "Column": text.index("}") + 2},
             "EndPosition": {"Line": 1, "Column": text.index("}]") + 2}}])
         self.assertEqual(res["s3:GetObject"]["MatchedStatements"], [])
+        # AdministratorAccess, whose text is AWS's: its statement where AWS's answers put it
+        iam.attach_user_policy(UserName="alejandro", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        out = iam.simulate_principal_policy(PolicySourceArn=user, ActionNames=["s3:GetObject"])
+        self.assertEqual(out["EvaluationResults"][0]["MatchedStatements"], [{
+            "SourcePolicyId": "AdministratorAccess", "SourcePolicyType": "IAM Policy",
+            "StartPosition": {"Line": 3, "Column": 17}, "EndPosition": {"Line": 8, "Column": 6}}])
+        iam.detach_user_policy(UserName="alejandro", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
 
         # a role's inline policy, and a deny of the given permissions boundary
         iam.create_role(RoleName="sim-role", AssumeRolePolicyDocument=TRUST)
