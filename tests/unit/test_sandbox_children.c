@@ -208,3 +208,54 @@ TEST(the_watchdog_is_one_of_nimbus_own_children)
     }
     ASSERT_STREQ(buf, "sbx-reaper\n");
 }
+
+/* A watchdog killed from outside is reaped (no zombie kept) and replaced by
+ * the next instance's hand-over, the new one registered in its turn. */
+TEST(a_killed_watchdog_is_reaped_and_replaced)
+{
+    ASSERT_EQ(sbx_children_adopt(), 0);
+    ASSERT_EQ(sbx__reaper_start(), 0);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+    FILE *f = fopen(path, "re");
+    ASSERT(f != NULL);
+    int old = 0;
+    ASSERT_EQ(fscanf(f, "%d", &old), 1);
+    fclose(f);
+    int pfd = (int)syscall(SYS_pidfd_open, old, 0);
+    ASSERT(pfd >= 0);
+    ASSERT_EQ(kill(old, SIGKILL), 0);
+    ASSERT(gone_within(pfd, 10000));
+    /* a plain instance is handed to the watchdog at its spawn: the send fails, a new one starts */
+    const char *argv[] = { "/bin/sleep", "300", NULL };
+    const char *env[] = { "PATH=/usr/bin:/bin", NULL };
+    sbx_spec_t s;
+    memset(&s, 0, sizeof s);
+    s.argv = argv;
+    s.envp = env;
+    s.code_dir = "/";
+    s.stdout_fd = s.stderr_fd = -1;
+    s.name = "fn-orphans-1";
+    sbx_t *sb = NULL;
+    ASSERT_EQ(sbx_spawn(&s, &sb), 0);
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    ASSERT_EQ(waitid(P_PID, (id_t)old, &si, WEXITED | WNOHANG), -1);   /* already reaped */
+    ASSERT_EQ(errno, ECHILD);
+    ASSERT(!sbx_child_known(old));
+    int now = 0, n = 0, pid;
+    f = fopen(path, "re");
+    ASSERT(f != NULL);
+    while (fscanf(f, "%d", &pid) == 1) {
+        n++;
+        if (pid != sbx_pid(sb)) now = pid;
+    }
+    fclose(f);
+    ASSERT_EQ(n, 2);                                /* the instance and the new watchdog */
+    ASSERT(now > 0 && now != old);
+    ASSERT(sbx_child_known(now));
+    sbx_kill(sb);
+    ASSERT_EQ(waitpid(sbx_pid(sb), NULL, 0), sbx_pid(sb));
+    sbx_release(sb);
+    close(pfd);
+}
