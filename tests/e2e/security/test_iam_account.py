@@ -238,6 +238,20 @@ class Simulator(NimbusTestCase):
             "StartPosition": {"Line": 3, "Column": 17}, "EndPosition": {"Line": 8, "Column": 6}}])
         iam.detach_user_policy(UserName="alejandro", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
 
+        # a resource policy's statement: its own source (nimbus's names, no answer of AWS's being known)
+        rp = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": user}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})
+        out = iam.simulate_custom_policy(PolicyInputList=[policy({"Effect": "Allow", "Action": "s3:ListBucket",
+                                                                  "Resource": "*"})],
+                                         ResourcePolicy=rp, CallerArn=user, ActionNames=["s3:GetObject"],
+                                         ResourceArns=["arn:aws:s3:::b/k"])
+        r = out["EvaluationResults"][0]
+        self.assertEqual(r["EvalDecision"], "allowed")
+        self.assertEqual(r["MatchedStatements"], [{
+            "SourcePolicyId": "ResourcePolicy", "SourcePolicyType": "Resource Policy",
+            "StartPosition": {"Line": 1, "Column": rp.index("[") + 2},
+            "EndPosition": {"Line": 1, "Column": rp.index("}]") + 2}}])
+
         # a role's inline policy, and a deny of the given permissions boundary
         iam.create_role(RoleName="sim-role", AssumeRolePolicyDocument=TRUST)
         iam.put_role_policy(RoleName="sim-role", PolicyName="rp", PolicyDocument=policy(
