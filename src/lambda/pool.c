@@ -1107,6 +1107,9 @@ static void on_sweep(uv_timer_t *t)
     static uint64_t last_provision;
     if (now - last_provision >= 1000000) {
         last_provision = now;
+        /* Orphans a function left to nimbus (it killed its plain-mode
+         * supervisor) that sbx_release's own sweep could not finish. */
+        sbx_children_sweep();
         for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
             for (lambda_pool_t *p = f->pools; p; p = p->next)
                 if (p->provisioned) provision(p);

@@ -258,7 +258,10 @@ static void blank_free(sbx_blank_t *b, int kill_it)
         if (b->pidfd >= 0) syscall(SYS_pidfd_send_signal, b->pidfd, SIGKILL, NULL, 0);
         else kill(b->pid, SIGKILL);
     }
-    if (b->pid > 0) while (waitpid(b->pid, NULL, __WALL) < 0 && errno == EINTR) {}
+    if (b->pid > 0) {
+        while (waitpid(b->pid, NULL, __WALL) < 0 && errno == EINTR) {}
+        sbx_child_reaped(b->pid);
+    }
     if (b->pidfd >= 0) close(b->pidfd);
     if (b->sock >= 0) close(b->sock);
     if (b->stack) {
@@ -312,9 +315,11 @@ static sbx_blank_t *blank_start(const sbx_host_t *h)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
+    sbx_child_spawning();
     pid_t pid = clone(blank_main, b->stack + BLANK_STACK,
                       CLONE_VM | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD, b);
     int err = errno;
+    sbx_child_spawned(pid);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     /* Our copies only: the blank has its own descriptor table. What the blank
      * reads of *b (ncg, cg_fds, keep, child_sock, devnull) is never written

@@ -42,11 +42,12 @@
  * (both copies of the socket closed: the supervisor's, and the runtime's at
  * execve) still means the function runs.
  *
- * Limits: the function runs as the supervisor's uid, so it may kill it with
- * SIGKILL on purpose; what escaped its group then is re-parented to the next
- * subreaper up (or init), out of reach (plain mode contains nothing a hostile
- * function does on purpose; docs/SANDBOX.md). NIMBUS_SANDBOX=no-supervisor
- * starts plain instances directly, as before (for comparisons). */
+ * The function runs as the supervisor's uid, so it may kill it with SIGKILL
+ * on purpose; what escaped its group is then re-parented to the next
+ * subreaper up — nimbus itself, which kills every child it did not start
+ * (sbx_children.c; docs/SANDBOX.md, "Plain mode: a function that kills its
+ * supervisor"). NIMBUS_SANDBOX=no-supervisor starts plain instances
+ * directly, as before (for comparisons). */
 #include "sandbox/sbx_internal.h"
 #ifndef SBX_SUPERVISOR_STANDALONE
 #include "core/alloc.h"
