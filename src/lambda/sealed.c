@@ -614,10 +614,12 @@ void lambda__code_gc(const char *name)
                 if (!lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) unlink(p);
                 continue;
             }
-            if (pass == 0 ? strcmp(rest, ".sealed") != 0 : *rest != 0) continue;
+            /* the Node.js code cache of a package (code_cache.c): a file beside its tree */
+            int cache = pass == 1 && strncmp(rest, ".jscache", 8) == 0;
+            if (!cache && (pass == 0 ? strcmp(rest, ".sealed") != 0 : *rest != 0)) continue;
             snprintf(hex, sizeof hex, "%.64s", e->d_name);
             if (json_object_get(live, hex) || lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) continue;
-            if (pass == 0) unlink(p);
+            if (pass == 0 || cache) unlink(p);
             else if (!tree_in_use(p)) lambda__rm_rf(p);
         }
         closedir(d);

@@ -1,0 +1,366 @@
+'use strict';
+/* code_cache.js — a V8 code cache and a module-resolution cache for the
+ * function's CommonJS modules, kept by nimbus per function version, so that
+ * environments after the first skip most of the compiling and path searching
+ * of their init (the AWS SDK v2 alone is ~550 modules).
+ *
+ * Life cycle (bootstrap.js, runtime.js):
+ *   fetch()   before the handler is loaded: GET /2018-06-01/runtime/nimbus/
+ *             code-cache from nimbus (404: none yet); parse() checks it.
+ *   install() hooks Module.prototype._compile and Module._resolveFilename.
+ *   save()    after the environment's first invocation, if anything was
+ *             missing from the cache: createCachedData() of every script
+ *             (after running: it holds the functions compiled during init
+ *             and that invocation), PUT to the same path, on a connection of
+ *             its own (the main one has `next` pending).
+ * nimbus stores the blob beside the function's unpacked code, one per code
+ * and layers (src/lambda/code_cache.c): never shared between functions, gone
+ * with the code. The function itself could PUT anything there, which only
+ * affects its own later environments, so every check below guards against
+ * corruption, not against the function.
+ *
+ * Blob: "NBJSCC1\n", sha1 of the rest (20 bytes), u32 LE length of a JSON
+ * header, the header, the data. Header: {node, world, res: [[key, file]…],
+ * mods: [[file, sha1 of source, offset, length]…]}. A code entry is used only
+ * for the same path with the same source (sha1; V8 itself checks the length,
+ * its version and flags, and rejects what does not fit: then the module is
+ * compiled as usual). Resolutions are used only if `world` (Node.js version,
+ * module search path, the state of the directories modules come from) is
+ * the same, and are recorded only for files under the read-only roots
+ * (task root, /opt, the runtime, the shared modules, and whatever the task
+ * root's top-level symbolic links point at).
+ *
+ * Behaviour is Node's: a module is compiled as the function
+ * `(function (exports, require, module, __filename, __dirname) {…})` with
+ * its original line and column numbers, run with the same arguments and
+ * `this`, `require` built as Node builds it, dynamic import() through the
+ * default loader. Whatever Node handles specially goes to Node's own
+ * _compile untouched: ES modules (format 'module'), source that does not
+ * compile as a function body (syntax errors, ESM syntax detection), source
+ * maps enabled, policies, our own runtime's files. Anything unexpected turns
+ * the cache off, silently. Modules that mention import( are not cached at
+ * all: V8 loses the loader of import() in code it deserializes (below). */
+
+const Module = require('module');
+const path = require('path');
+const fs = require('fs');
+const vm = require('vm');
+
+const MAGIC = Buffer.from('NBJSCC1\n');
+const PATH = '/2018-06-01/runtime/nimbus/code-cache';
+const WRAP = '(function (exports, require, module, __filename, __dirname) {\n';
+const MAX_BLOB = 15 * 1024 * 1024;   /* the Runtime API takes bodies up to 16 MB */
+const DYNAMIC_IMPORT = /\bimport\s*(\(|\/[*/])/;
+const env = process.env;
+
+let crypto = null;
+/* sha1 → base64. crypto is loaded only when there is a cache to check or
+ * one to make (a small function's cold start never pays for it). */
+function sha1(x) {
+  if (!crypto) crypto = require('crypto');
+  return crypto.hash ? crypto.hash('sha1', x, 'buffer') : crypto.createHash('sha1').update(x).digest();
+}
+function sha1b64(x) {
+  if (!crypto) crypto = require('crypto');
+  return crypto.hash ? crypto.hash('sha1', x, 'base64') : crypto.createHash('sha1').update(x).digest('base64');
+}
+
+/* A cache is made only when it can pay for its checks: enough source. */
+const MIN_SOURCE = 128 * 1024;
+
+const state = {
+  on: false,
+  cached: new Map(),      // file → {hash, data}
+  res: new Map(),         // resolution key → file
+  resNew: 0,              // resolutions recorded that the cache lacked
+  scripts: [],            // [file, sha1 or null, source, vm.Script] compiled here, in order
+  sourceBytes: 0,
+  missed: 0,              // modules compiled without an accepted cache entry
+  roots: [],
+  runtimeDir: '',
+  taskRoot: '',
+  world: '',
+  saved: false,
+};
+
+function usable() {
+  if (!vm.constants || vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined) return false;  // Node < 20.12
+  if (process.sourceMapsEnabled) return false;                  // Node would record source maps
+  const flags = process.execArgv.join(' ') + ' ' + (env.NODE_OPTIONS || '');
+  if (/--(experimental-)?policy|--inspect-brk|--enable-source-maps|--experimental-loader|--loader/.test(flags)) return false;
+  return env.NIMBUS_NODE_CODE_CACHE !== '0';
+}
+
+function statKey(p) {
+  try { const s = fs.statSync(p); return `${s.ino}:${s.size}:${s.mtimeMs}`; } catch (_) { return '-'; }
+}
+
+/* Directories resolved modules may come from without going stale between
+ * environments of one function version. */
+function computeRoots(taskRoot, searchDirs, runtimeDir) {
+  const roots = [taskRoot, '/opt', runtimeDir, ...searchDirs];
+  try {
+    for (const e of fs.readdirSync(taskRoot, { withFileTypes: true })) {
+      if (e.isSymbolicLink()) {
+        try { roots.push(fs.realpathSync(path.join(taskRoot, e.name))); } catch (_) { /* dangling */ }
+      }
+    }
+  } catch (_) { /* unreadable task root: no extra roots */ }
+  const out = [];
+  for (const r of roots) {
+    if (!r || !path.isAbsolute(r)) continue;
+    let real = r;
+    try { real = fs.realpathSync(r); } catch (_) { /* missing: kept as given */ }
+    for (const x of [r, real]) {
+      const d = x.endsWith('/') ? x : x + '/';
+      if (!out.includes(d)) out.push(d);
+    }
+  }
+  return out;
+}
+
+/* The fingerprint of the resolution rules: Node.js, the search path, and
+ * the state of the directories modules come from that are not part of the
+ * function version itself (the task root and /opt are: the cache is kept
+ * per code and layers) — the runtime's, the shared SDK's, the targets of
+ * the task root's links. Computed only when a cache is read or made. */
+function world() {
+  if (state.world) return state.world;
+  const own = (d) => d.startsWith(state.taskRoot) || d.startsWith('/opt/');
+  state.world = [process.version, process.arch, state.runtimeDir, process.cwd(), env.NODE_PATH || '',
+    Module.globalPaths.join(':'), statKey(path.join(state.runtimeDir, 'code_cache.js')),
+    ...state.roots.filter((d) => !own(d)).map((d) => d + '=' + statKey(d) + '|' +
+      statKey(d + '.package-lock.json') + '|' + statKey(d + 'node_modules'))].join('\n');
+  return state.world;
+}
+
+function underRoots(file) {
+  for (const r of state.roots) if (file.startsWith(r)) return true;
+  return false;
+}
+
+/* The blob → {cached, res} or null when it is not ours, corrupt, or for
+ * another Node.js. */
+function parse(blob) {
+  if (!Buffer.isBuffer(blob) || blob.length < MAGIC.length + 24) return null;
+  if (!blob.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  const body = blob.subarray(MAGIC.length + 20);
+  if (!sha1(body).equals(blob.subarray(MAGIC.length, MAGIC.length + 20))) return null;
+  const hlen = body.readUInt32LE(0);
+  if (hlen > body.length - 4) return null;
+  let h;
+  try { h = JSON.parse(body.toString('utf8', 4, 4 + hlen)); } catch (_) { return null; }
+  if (!h || h.node !== process.version || !Array.isArray(h.mods) || !Array.isArray(h.res)) return null;
+  const data = body.subarray(4 + hlen);
+  const cached = new Map();
+  for (const m of h.mods) {
+    if (!Array.isArray(m) || typeof m[0] !== 'string' || typeof m[1] !== 'string') return null;
+    const off = m[2], len = m[3];
+    if (!Number.isInteger(off) || !Number.isInteger(len) || off < 0 || len < 0 || off + len > data.length) return null;
+    cached.set(m[0], { hash: m[1], data: data.subarray(off, off + len) });
+  }
+  const res = new Map();
+  if (h.world === world()) {
+    for (const r of h.res) if (Array.isArray(r) && typeof r[0] === 'string' && typeof r[1] === 'string') res.set(r[0], r[1]);
+  }
+  return { cached, res };
+}
+
+/* GET the cache; resolves with a Buffer or null, never rejects. */
+function fetch(client) {
+  return new Promise((resolve) => {
+    try {
+      client.requestRaw('GET', PATH, {}, undefined, (err, status, h, body) =>
+        resolve(!err && status === 200 ? body : null));
+    } catch (_) { resolve(null); }
+  });
+}
+
+/* Node's require for mod (lib/internal/modules/helpers.js, without policies,
+ * which turn this cache off). */
+function makeRequire(mod) {
+  const require = function require(id) { return mod.require(id); };
+  function resolve(request, options) {
+    if (typeof request !== 'string') return Module.createRequire(mod.filename).resolve(request, options);
+    return Module._resolveFilename(request, mod, false, options);
+  }
+  function paths(request) {
+    if (typeof request !== 'string') return Module.createRequire(mod.filename).resolve.paths(request);
+    return Module._resolveLookupPaths(request, mod);
+  }
+  resolve.paths = paths;
+  require.resolve = resolve;
+  Object.defineProperty(require, 'main', { __proto__: null, value: process.mainModule, writable: true, enumerable: true, configurable: true });
+  require.extensions = Module._extensions;
+  require.cache = Module._cache;
+  return require;
+}
+
+let kIsExecuting;   // Node's own marker on a module whose body runs (found on a module Node compiled)
+
+function compileWrapper(content, filename) {
+  const hit = state.cached.get(filename);
+  const hash = hit ? sha1b64(content) : null;   // else hashed by save(), if it makes a cache
+  const cachedData = hit && hit.hash === hash ? hit.data : undefined;
+  // A hashbang line becomes a comment of the same length: it is valid only at the very start.
+  const body = content.charCodeAt(0) === 35 && content.charCodeAt(1) === 33 ? '//' + content.slice(2) : content;
+  const script = new vm.Script(WRAP + body + '\n})', {
+    filename, lineOffset: -1, cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (!cachedData || script.cachedDataRejected) state.missed++;
+  const fn = script.runInThisContext({ displayErrors: false });
+  if (typeof fn !== 'function') throw new Error('not a function');
+  state.scripts.push([filename, hash, content, script]);
+  state.sourceBytes += content.length;
+  return fn;
+}
+
+function installCompile(runtimeDir) {
+  const orig = Module.prototype._compile;
+  const own = runtimeDir.endsWith('/') ? runtimeDir : runtimeDir + '/';
+  Module.prototype._compile = function _compile(content, filename, format) {
+    if (!state.on || format === 'module' || typeof content !== 'string' || typeof filename !== 'string' ||
+        filename.startsWith(own) || !underRoots(filename) || !/\.c?js$/.test(filename)) {
+      return orig.apply(this, arguments);
+    }
+    // V8 (Node 20) does not give code deserialized from a cache the host
+    // options that route import() to the module loader: such code — and
+    // eval or new Function run by it — would fail with
+    // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING. Modules that mention import(
+    // anywhere are left to Node.
+    if (content.includes('import') && DYNAMIC_IMPORT.test(content)) return orig.apply(this, arguments);
+    let fn;
+    try {
+      fn = compileWrapper(content, filename);
+    } catch (_) {
+      return orig.apply(this, arguments);   // Node compiles it and reports any error its own way
+    }
+    const exports = this.exports;
+    if (kIsExecuting) this[kIsExecuting] = true;
+    const result = Reflect.apply(fn, exports, [exports, makeRequire(this), this, filename, path.dirname(filename)]);
+    if (kIsExecuting) this[kIsExecuting] = false;
+    return result;
+  };
+}
+
+const BUILTIN = new Set(Module.builtinModules);
+
+/* parent.paths joined, memoized per array (recomputed if its length changes). */
+const joined = new WeakMap();
+function pathsKey(paths) {
+  const j = joined.get(paths);
+  if (j && j[0] === paths.length) return j[1];
+  const k = paths.join('\0');
+  joined.set(paths, [paths.length, k]);
+  return k;
+}
+
+function installResolve() {
+  const orig = Module._resolveFilename;
+  const globalPaths = Module.globalPaths.join('\0');
+  Module._resolveFilename = function _resolveFilename(request, parent, isMain, options) {
+    if (!state.on || options !== undefined || isMain || typeof request !== 'string' || !parent ||
+        typeof parent.path !== 'string' || !Array.isArray(parent.paths) || BUILTIN.has(request) ||
+        request.startsWith('node:') || Module.globalPaths.join('\0') !== globalPaths) {
+      return orig.apply(this, arguments);
+    }
+    const rel = request.startsWith('./') || request.startsWith('../') || request === '.' || request === '..';
+    const key = request + '\0' + (rel || path.isAbsolute(request) ? parent.path : pathsKey(parent.paths));
+    const hit = state.res.get(key);
+    if (hit !== undefined) return hit;
+    const file = orig.apply(this, arguments);
+    if (typeof file === 'string' && path.isAbsolute(file) && underRoots(file) && underRoots(parent.path + '/')) {
+      state.res.set(key, file);
+      state.resNew++;
+    }
+    return file;
+  };
+}
+
+/* Sets the hooks up; blob is what fetch() returned. */
+function install(blob, taskRoot, searchDirs, runtimeDir) {
+  try {
+    if (!usable()) return;
+    state.roots = computeRoots(taskRoot, searchDirs, runtimeDir);
+    state.runtimeDir = runtimeDir;
+    state.taskRoot = taskRoot.endsWith('/') ? taskRoot : taskRoot + '/';
+    const parsed = blob ? parse(blob) : null;
+    if (parsed) {
+      state.cached = parsed.cached;
+      state.res = parsed.res;
+    }
+    kIsExecuting = Object.getOwnPropertySymbols(module).find((s) => s.description === 'kIsExecuting');
+    installCompile(runtimeDir);
+    installResolve();
+    silenceLoaderWarning();
+    state.on = true;
+  } catch (_) {
+    state.on = false;
+  }
+}
+
+/* import() from a module compiled here goes through the default loader like
+ * any CommonJS module's; Node 20 prints an ExperimentalWarning the first time
+ * that is asked of vm.Script (vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER),
+ * which a function's log must not show: that one warning is dropped. */
+function silenceLoaderWarning() {
+  const orig = process.emitWarning;
+  process.emitWarning = function emitWarning(warning, ...rest) {
+    if (typeof warning === 'string' && warning.startsWith('vm.USE_MAIN_CONTEXT_DEFAULT_LOADER ')) return undefined;
+    return orig.call(this, warning, ...rest);
+  };
+}
+
+function serialize() {
+  const mods = [];
+  const parts = [];
+  let off = 0;
+  for (const [file, known, source, script] of state.scripts) {
+    let data;
+    try { data = script.createCachedData(); } catch (_) { continue; }
+    const hash = known || sha1b64(source);
+    mods.push([file, hash, off, data.length]);
+    parts.push(data);
+    off += data.length;
+  }
+  const header = Buffer.from(JSON.stringify({ node: process.version, world: world(), res: [...state.res], mods }));
+  const hl = Buffer.alloc(4);
+  hl.writeUInt32LE(header.length);
+  const body = Buffer.concat([hl, header, ...parts]);
+  return Buffer.concat([MAGIC, sha1(body), body]);
+}
+
+/* After the first invocation: uploads a new cache when this environment
+ * compiled or resolved anything the cache did not have, then calls done()
+ * (at once when there is nothing to upload, else once nimbus has answered).
+ * Never throws. */
+function save(makeClient, done) {
+  if (!state.on || state.saved || (state.missed === 0 && state.resNew === 0) || state.sourceBytes < MIN_SOURCE) {
+    state.scripts = [];
+    state.saved = true;
+    return done();
+  }
+  state.saved = true;
+  let blob;
+  try {
+    blob = serialize();
+  } catch (_) {
+    blob = null;
+  }
+  state.scripts = [];   // the scripts themselves stay alive with their functions
+  if (!blob || blob.length > MAX_BLOB) return done();
+  let client;
+  try {
+    client = makeClient();
+    client.requestRaw('PUT', PATH, { 'Content-Type': 'application/octet-stream' }, blob, () => {
+      client.close();
+      done();
+    });
+  } catch (_) {
+    if (client) client.close();
+    done();
+  }
+}
+
+module.exports = { fetch, install, save, parse, PATH, state };
