@@ -7,12 +7,17 @@
  * Life cycle (bootstrap.js, runtime.js):
  *   fetch()   before the handler is loaded: GET /2018-06-01/runtime/nimbus/
  *             code-cache from nimbus (404: none yet); parse() checks it.
- *   install() hooks Module.prototype._compile and Module._resolveFilename.
- *   save()    after the environment's first invocation, if anything was
- *             missing from the cache: createCachedData() of every script
- *             (after running: it holds the functions compiled during init
- *             and that invocation), PUT to the same path, on a connection of
- *             its own (the main one has `next` pending).
+ *   install() hooks Module._resolveFilename (resolutions recorded, or
+ *             answered from the cache) and, with a cache, Module.prototype.
+ *             _compile (modules compiled from it). Without one Node compiles
+ *             as always: the first environment's init costs nothing more.
+ *   save()    after the environment's first invocation, before it asks for
+ *             the next one: without a cache, the CommonJS modules Node loaded
+ *             compiled once more (not run) for one; with a cache that lacked
+ *             something, createCachedData() of every module compiled here
+ *             (after running: with the functions compiled since). PUT to the
+ *             same path, on a connection of its own (the main one will have
+ *             `next` pending).
  * nimbus stores the blob beside the function's unpacked code, one per code
  * and layers (src/lambda/code_cache.c): never shared between functions, gone
  * with the code. The function itself could PUT anything there, which only
@@ -20,7 +25,8 @@
  * corruption, not against the function.
  *
  * Blob: "NBJSCC1\n", sha1 of the rest (20 bytes), u32 LE length of a JSON
- * header, the header, the data. Header: {node, world, res: [[key, file]…],
+ * header, the header, the data. Header: {node, world, res: [[from, [[request,
+ * file]…]]…] (from: the parent's directory, or its lookup paths joined),
  * mods: [[file, sha1 of source, offset, length]…]}. A code entry is used only
  * for the same path with the same source (sha1; V8 itself checks the length,
  * its version and flags, and rejects what does not fit: then the module is
@@ -70,11 +76,13 @@ const MIN_SOURCE = 128 * 1024;
 
 const state = {
   on: false,
+  fed: false,             // a cache was given: modules are compiled here
   cached: new Map(),      // file → {hash, data}
-  res: new Map(),         // resolution key → file
+  res: new Map(),         // where from → (request → file)
   resNew: 0,              // resolutions recorded that the cache lacked
-  scripts: [],            // [file, sha1 or null, source, vm.Script] compiled here, in order
+  scripts: [],            // [file, sha1, vm.Script] compiled here (with a cache), in order
   sourceBytes: 0,
+  own: '',                // our runtime's directory
   missed: 0,              // modules compiled without an accepted cache entry
   roots: [],
   runtimeDir: '',
@@ -161,7 +169,12 @@ function parse(blob) {
   }
   const res = new Map();
   if (h.world === world()) {
-    for (const r of h.res) if (Array.isArray(r) && typeof r[0] === 'string' && typeof r[1] === 'string') res.set(r[0], r[1]);
+    for (const r of h.res) {
+      if (!Array.isArray(r) || typeof r[0] !== 'string' || !Array.isArray(r[1])) return null;
+      const m = new Map();
+      for (const e of r[1]) if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') m.set(e[0], e[1]);
+      res.set(r[0], m);
+    }
   }
   return { cached, res };
 }
@@ -198,38 +211,47 @@ function makeRequire(mod) {
 
 let kIsExecuting;   // Node's own marker on a module whose body runs (found on a module Node compiled)
 
+/* The module function of filename, compiled from the cache when it holds
+ * this very source. (Only with a cache: crypto is loaded by then.) */
 function compileWrapper(content, filename) {
   const hit = state.cached.get(filename);
-  const hash = hit ? sha1b64(content) : null;   // else hashed by save(), if it makes a cache
+  const hash = sha1b64(content);
   const cachedData = hit && hit.hash === hash ? hit.data : undefined;
-  // A hashbang line becomes a comment of the same length: it is valid only at the very start.
-  const body = content.charCodeAt(0) === 35 && content.charCodeAt(1) === 33 ? '//' + content.slice(2) : content;
-  const script = new vm.Script(WRAP + body + '\n})', {
+  const script = new vm.Script(wrap(content), {
     filename, lineOffset: -1, cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (!cachedData || script.cachedDataRejected) state.missed++;
   const fn = script.runInThisContext({ displayErrors: false });
   if (typeof fn !== 'function') throw new Error('not a function');
-  state.scripts.push([filename, hash, content, script]);
+  state.scripts.push([filename, hash, script]);
   state.sourceBytes += content.length;
   return fn;
 }
 
-function installCompile(runtimeDir) {
+/* The source V8 compiles for a module: Node's wrapper on a line of its own
+ * (lineOffset -1 keeps line and column numbers), a hashbang line turned into
+ * a comment of the same length (it is valid only at the very start). */
+function wrap(content) {
+  const body = content.charCodeAt(0) === 35 && content.charCodeAt(1) === 33 ? '//' + content.slice(2) : content;
+  return WRAP + body + '\n})';
+}
+
+/* A module this cache may compile: CommonJS source under the read-only
+ * roots, not our runtime's own. V8 (Node 20) does not give code it
+ * deserializes from a cache the host options that route import() to the
+ * module loader: such code — and eval or new Function run by it — would fail
+ * with ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING, so modules that mention
+ * import( anywhere are left to Node. */
+function eligible(filename, content) {
+  return typeof filename === 'string' && typeof content === 'string' && !filename.startsWith(state.own) &&
+    /\.c?js$/.test(filename) && underRoots(filename) && !(content.includes('import') && DYNAMIC_IMPORT.test(content));
+}
+
+function installCompile() {
   const orig = Module.prototype._compile;
-  const own = runtimeDir.endsWith('/') ? runtimeDir : runtimeDir + '/';
   Module.prototype._compile = function _compile(content, filename, format) {
-    if (!state.on || format === 'module' || typeof content !== 'string' || typeof filename !== 'string' ||
-        filename.startsWith(own) || !underRoots(filename) || !/\.c?js$/.test(filename)) {
-      return orig.apply(this, arguments);
-    }
-    // V8 (Node 20) does not give code deserialized from a cache the host
-    // options that route import() to the module loader: such code — and
-    // eval or new Function run by it — would fail with
-    // ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING. Modules that mention import(
-    // anywhere are left to Node.
-    if (content.includes('import') && DYNAMIC_IMPORT.test(content)) return orig.apply(this, arguments);
+    if (!state.on || format === 'module' || !eligible(filename, content)) return orig.apply(this, arguments);
     let fn;
     try {
       fn = compileWrapper(content, filename);
@@ -258,42 +280,52 @@ function pathsKey(paths) {
 
 function installResolve() {
   const orig = Module._resolveFilename;
-  const globalPaths = Module.globalPaths.join('\0');
+  const globalPaths = Module.globalPaths, globalLen = globalPaths.length;
+  const sameGlobal = () => Module.globalPaths === globalPaths && globalPaths.length === globalLen;
   Module._resolveFilename = function _resolveFilename(request, parent, isMain, options) {
     if (!state.on || options !== undefined || isMain || typeof request !== 'string' || !parent ||
         typeof parent.path !== 'string' || !Array.isArray(parent.paths) || BUILTIN.has(request) ||
-        request.startsWith('node:') || Module.globalPaths.join('\0') !== globalPaths) {
+        request.startsWith('node:') || !sameGlobal()) {
       return orig.apply(this, arguments);
     }
     const rel = request.startsWith('./') || request.startsWith('../') || request === '.' || request === '..';
-    const key = request + '\0' + (rel || path.isAbsolute(request) ? parent.path : pathsKey(parent.paths));
-    const hit = state.res.get(key);
+    // Where the request is resolved from: the parent's directory, or its
+    // lookup paths (one string per array, so its hash is computed once).
+    const ctx = rel || path.isAbsolute(request) ? parent.path : pathsKey(parent.paths);
+    let inCtx = state.res.get(ctx);
+    const hit = inCtx && inCtx.get(request);
     if (hit !== undefined) return hit;
     const file = orig.apply(this, arguments);
     if (typeof file === 'string' && path.isAbsolute(file) && underRoots(file) && underRoots(parent.path + '/')) {
-      state.res.set(key, file);
+      if (!inCtx) state.res.set(ctx, inCtx = new Map());
+      inCtx.set(request, file);
       state.resNew++;
     }
     return file;
   };
 }
 
-/* Sets the hooks up; blob is what fetch() returned. */
+/* Sets the hooks up; blob is what fetch() returned. With a cache, modules
+ * are compiled here (from it); without one Node compiles them as always and
+ * only the resolutions are recorded: save() then compiles the loaded modules
+ * once more for the cache, after the first invocation, off the init. */
 function install(blob, taskRoot, searchDirs, runtimeDir) {
   try {
     if (!usable()) return;
     state.roots = computeRoots(taskRoot, searchDirs, runtimeDir);
     state.runtimeDir = runtimeDir;
+    state.own = runtimeDir.endsWith('/') ? runtimeDir : runtimeDir + '/';
     state.taskRoot = taskRoot.endsWith('/') ? taskRoot : taskRoot + '/';
     const parsed = blob ? parse(blob) : null;
     if (parsed) {
+      state.fed = true;
       state.cached = parsed.cached;
       state.res = parsed.res;
+      kIsExecuting = Object.getOwnPropertySymbols(module).find((x) => x.description === 'kIsExecuting');
+      installCompile();
+      silenceLoaderWarning();
     }
-    kIsExecuting = Object.getOwnPropertySymbols(module).find((s) => s.description === 'kIsExecuting');
-    installCompile(runtimeDir);
     installResolve();
-    silenceLoaderWarning();
     state.on = true;
   } catch (_) {
     state.on = false;
@@ -312,22 +344,55 @@ function silenceLoaderWarning() {
   };
 }
 
-function serialize() {
+/* [file, sha1, cached data] of every module compiled here, after running
+ * (V8 includes the functions compiled since). */
+function fromScripts() {
+  const out = [];
+  for (const [file, hash, script] of state.scripts) {
+    try { out.push([file, hash, script.createCachedData()]); } catch (_) { /* left out */ }
+  }
+  return out;
+}
+
+/* The same for the CommonJS modules Node loaded, compiled anew (not run:
+ * V8 keeps the top level and what it compiled eagerly), or null when they
+ * hold too little source for a cache to pay. */
+function fromLoaded() {
+  const files = [];
+  let bytes = 0;
+  for (const file of Object.keys(Module._cache)) {
+    const m = Module._cache[file];
+    if (!m || !m.loaded || !/\.c?js$/.test(file) || file.startsWith(state.own) || !underRoots(file)) continue;
+    let src;
+    try { src = fs.readFileSync(file, 'utf8'); } catch (_) { continue; }
+    if (!eligible(file, src)) continue;
+    files.push([file, src]);
+    bytes += src.length;
+  }
+  if (bytes < MIN_SOURCE) return null;
+  const out = [];
+  for (const [file, src] of files) {
+    try {
+      const script = new vm.Script(wrap(src), { filename: file, lineOffset: -1,
+        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+      out.push([file, sha1b64(src), script.createCachedData()]);
+    } catch (_) { /* not a CommonJS body (an ES module, a syntax error): Node's alone */ }
+  }
+  return out;
+}
+
+function serialize(entries) {
   const mods = [];
-  const parts = [];
   let off = 0;
-  for (const [file, known, source, script] of state.scripts) {
-    let data;
-    try { data = script.createCachedData(); } catch (_) { continue; }
-    const hash = known || sha1b64(source);
+  for (const [file, hash, data] of entries) {
     mods.push([file, hash, off, data.length]);
-    parts.push(data);
     off += data.length;
   }
-  const header = Buffer.from(JSON.stringify({ node: process.version, world: world(), res: [...state.res], mods }));
+  const header = Buffer.from(JSON.stringify({ node: process.version, world: world(),
+    res: [...state.res].map(([ctx, m]) => [ctx, [...m]]), mods }));
   const hl = Buffer.alloc(4);
   hl.writeUInt32LE(header.length);
-  const body = Buffer.concat([hl, header, ...parts]);
+  const body = Buffer.concat([hl, header, ...entries.map((e) => e[2])]);
   return Buffer.concat([MAGIC, sha1(body), body]);
 }
 
@@ -336,19 +401,18 @@ function serialize() {
  * (at once when there is nothing to upload, else once nimbus has answered).
  * Never throws. */
 function save(makeClient, done) {
-  if (!state.on || state.saved || (state.missed === 0 && state.resNew === 0) || state.sourceBytes < MIN_SOURCE) {
-    state.scripts = [];
-    state.saved = true;
-    return done();
-  }
+  if (!state.on || state.saved) return done();
   state.saved = true;
-  let blob;
+  let blob = null;
   try {
-    blob = serialize();
+    let entries = null;
+    if (!state.fed) entries = fromLoaded();
+    else if ((state.missed > 0 || state.resNew > 0) && state.sourceBytes >= MIN_SOURCE) entries = fromScripts();
+    state.scripts = [];   // the scripts themselves stay alive with their functions
+    if (entries) blob = serialize(entries);
   } catch (_) {
     blob = null;
   }
-  state.scripts = [];   // the scripts themselves stay alive with their functions
   if (!blob || blob.length > MAX_BLOB) return done();
   let client;
   try {
