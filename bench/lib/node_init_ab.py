@@ -5,6 +5,7 @@ weighs on all alike. Per round and binary, on a fresh data directory (lambda.iso
 package's node_modules a link to NODE_MODULES, as bench/workloads/apigw.sh sets it up):
   deploy   the first request right after apigw_setup.py (the proactively initialized
            environment may still be starting), as apigw.sh measures it;
+  init1    that first environment's Init Duration (no code cache exists yet);
   init     Init Duration of 3 new environments of the same code (a configuration change each,
            then an invoke), after the first environment has served requests — what a later
            environment of a deployed function pays;
@@ -89,6 +90,7 @@ def one(label, binary):
         time.sleep(0.5)
         logs = subprocess.run([binary, "logs", "users-get-node", "--data", data], capture_output=True, text=True).stdout
         inits = [float(x) for x in re.findall(r"Init Duration: ([\d.]+) ms", logs)]
+        out["init1"] = inits[0]
         out["init"] = statistics.median(inits[-3:])
         down(p)
         p = up(binary, port, data)
@@ -104,19 +106,19 @@ def one(label, binary):
     return out
 
 
-res = {label: {"deploy": [], "init": [], "restart": []} for label, _ in bins}
+KEYS = ("deploy", "init1", "init", "restart")
+res = {label: {k: [] for k in KEYS} for label, _ in bins}
 for r in range(rounds):
     order = bins if r % 2 == 0 else list(reversed(bins))
     for label, binary in order:
         o = one(label, binary)
         for k, v in o.items():
             res[label][k].append(v)
-        print("round %d %-8s deploy %7.1f ms  init %7.1f ms  restart %7.1f ms" %
-              (r + 1, label, o["deploy"], o["init"], o["restart"]), flush=True)
+        print("round %d %-8s %s" % (r + 1, label, "  ".join("%s %7.1f ms" % (k, o[k]) for k in KEYS)), flush=True)
 base = bins[0][0]
 for label, _ in bins:
     parts = []
-    for k in ("deploy", "init", "restart"):
+    for k in KEYS:
         v = res[label][k]
         s = "%s median %.1f min %.1f" % (k, statistics.median(v), min(v))
         if label != base:
