@@ -13,11 +13,13 @@
  *             as always: the first environment's init costs nothing more.
  *   save()    after the environment's first invocation, before it asks for
  *             the next one: without a cache, the CommonJS modules Node loaded
- *             compiled once more (not run) for one; with a cache that lacked
- *             something, createCachedData() of every module compiled here
- *             (after running: with the functions compiled since). PUT to the
- *             same path, on a connection of its own (the main one will have
- *             `next` pending).
+ *             compiled once more (not run) for one ("ran": false); with a
+ *             cache that lacked something or was not made after running,
+ *             createCachedData() of every module compiled here (after running:
+ *             with the functions compiled by the init and the first
+ *             invocation — the next environment's first request skips those
+ *             too). PUT to the same path, on a connection of its own (the
+ *             main one will have `next` pending).
  * nimbus stores the blob beside the function's unpacked code, one per code
  * and layers (src/lambda/code_cache.c): never shared between functions, gone
  * with the code. The function itself could PUT anything there, which only
@@ -25,7 +27,7 @@
  * corruption, not against the function.
  *
  * Blob: "NBJSCC1\n", sha1 of the rest (20 bytes), u32 LE length of a JSON
- * header, the header, the data. Header: {node, world, res: [[from, [[request,
+ * header, the header, the data. Header: {node, ran, world, res: [[from, [[request,
  * file]…]]…] (from: the parent's directory, or its lookup paths joined),
  * mods: [[file, sha1 of source, offset, length]…]}. A code entry is used only
  * for the same path with the same source (sha1; V8 itself checks the length,
@@ -77,6 +79,7 @@ const MIN_SOURCE = 128 * 1024;
 const state = {
   on: false,
   fed: false,             // a cache was given: modules are compiled here
+  ran: false,             // ...made after running (else: compiled anew, top level only)
   cached: new Map(),      // file → {hash, data}
   res: new Map(),         // where from → (request → file)
   resNew: 0,              // resolutions recorded that the cache lacked
@@ -176,7 +179,7 @@ function parse(blob) {
       res.set(r[0], m);
     }
   }
-  return { cached, res };
+  return { cached, res, ran: h.ran === true };
 }
 
 /* GET the cache; resolves with a Buffer or null, never rejects. */
@@ -319,6 +322,7 @@ function install(blob, taskRoot, searchDirs, runtimeDir) {
     const parsed = blob ? parse(blob) : null;
     if (parsed) {
       state.fed = true;
+      state.ran = parsed.ran;
       state.cached = parsed.cached;
       state.res = parsed.res;
       kIsExecuting = Object.getOwnPropertySymbols(module).find((x) => x.description === 'kIsExecuting');
@@ -381,14 +385,14 @@ function fromLoaded() {
   return out;
 }
 
-function serialize(entries) {
+function serialize(entries, ran) {
   const mods = [];
   let off = 0;
   for (const [file, hash, data] of entries) {
     mods.push([file, hash, off, data.length]);
     off += data.length;
   }
-  const header = Buffer.from(JSON.stringify({ node: process.version, world: world(),
+  const header = Buffer.from(JSON.stringify({ node: process.version, ran, world: world(),
     res: [...state.res].map(([ctx, m]) => [ctx, [...m]]), mods }));
   const hl = Buffer.alloc(4);
   hl.writeUInt32LE(header.length);
@@ -407,9 +411,11 @@ function save(makeClient, done) {
   try {
     let entries = null;
     if (!state.fed) entries = fromLoaded();
-    else if ((state.missed > 0 || state.resNew > 0) && state.sourceBytes >= MIN_SOURCE) entries = fromScripts();
+    else if ((state.missed > 0 || state.resNew > 0 || !state.ran) && state.sourceBytes >= MIN_SOURCE) {
+      entries = fromScripts();
+    }
     state.scripts = [];   // the scripts themselves stay alive with their functions
-    if (entries) blob = serialize(entries);
+    if (entries) blob = serialize(entries, state.fed);
   } catch (_) {
     blob = null;
   }

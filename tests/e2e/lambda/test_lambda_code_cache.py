@@ -143,12 +143,21 @@ class CodeCache(NimbusTestCase):
         self.assertIn("/var/task/node_modules/big/small.js", mods)
         resolved = [f for _, entries in h["res"] for _, f in entries]
         self.assertIn("/var/task/node_modules/big/index.js", resolved)
+        # made from the modules compiled anew, not run: the next environment, fed by it, replaces it
+        # once with what it ran (the functions its init and first invocation compiled)
+        self.assertFalse(h["ran"])
+        self.new_environment("cc-used")
+        self.assertEqual(self.invoke("cc-used"), self.expected())
+        self.assertEqual(self.invoke("cc-used"), self.expected(n=2))
+        fname2, (ino, mtime, _), h = self.made_cache("cc-used", before=(ino, mtime))
+        self.assertEqual(fname2, fname)
+        self.assertTrue(h["ran"])
         for _ in range(2):
             self.new_environment("cc-used")
             # same results, same line and column numbers in stacks, in an environment fed by the cache
             self.assertEqual(self.invoke("cc-used"), self.expected())
             self.assertEqual(self.invoke("cc-used"), self.expected(n=2))
-        # nothing was missing from it: no environment replaced it
+        # nothing was missing from it: no environment replaced it again
         now = self.caches("cc-used")
         self.assertEqual(list(now), [fname])
         self.assertEqual(now[fname][:2], (ino, mtime))
