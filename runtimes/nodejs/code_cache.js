@@ -182,12 +182,14 @@ function parse(blob) {
   return { cached, res, ran: h.ran === true };
 }
 
-/* GET the cache; resolves with a Buffer or null, never rejects. */
+/* GET the cache; resolves with {blob, other} (other: another code version's
+ * of the same function — its module entries may still match, its
+ * resolutions are not ours) or null, never rejects. */
 function fetch(client) {
   return new Promise((resolve) => {
     try {
       client.requestRaw('GET', PATH, {}, undefined, (err, status, h, body) =>
-        resolve(!err && status === 200 ? body : null));
+        resolve(!err && status === 200 ? { blob: body, other: h['nimbus-code-cache'] === 'other-version' } : null));
     } catch (_) { resolve(null); }
   });
 }
@@ -308,23 +310,23 @@ function installResolve() {
   };
 }
 
-/* Sets the hooks up; blob is what fetch() returned. With a cache, modules
+/* Sets the hooks up; got is what fetch() returned. With a cache, modules
  * are compiled here (from it); without one Node compiles them as always and
  * only the resolutions are recorded: save() then compiles the loaded modules
  * once more for the cache, after the first invocation, off the init. */
-function install(blob, taskRoot, searchDirs, runtimeDir) {
+function install(got, taskRoot, searchDirs, runtimeDir) {
   try {
     if (!usable()) return;
     state.roots = computeRoots(taskRoot, searchDirs, runtimeDir);
     state.runtimeDir = runtimeDir;
     state.own = runtimeDir.endsWith('/') ? runtimeDir : runtimeDir + '/';
     state.taskRoot = taskRoot.endsWith('/') ? taskRoot : taskRoot + '/';
-    const parsed = blob ? parse(blob) : null;
+    const parsed = got ? parse(got.blob) : null;
     if (parsed) {
       state.fed = true;
-      state.ran = parsed.ran;
+      state.ran = parsed.ran && !got.other;
       state.cached = parsed.cached;
-      state.res = parsed.res;
+      if (!got.other) state.res = parsed.res;
       kIsExecuting = Object.getOwnPropertySymbols(module).find((x) => x.description === 'kIsExecuting');
       installCompile();
       silenceLoaderWarning();

@@ -1,7 +1,9 @@
 /* code_cache.c — the Runtime API extension through which the Node.js
  * runtime keeps a code cache per function version (runtimes/nodejs/
  * code_cache.js): GET /2018-06-01/runtime/nimbus/code-cache answers the
- * stored blob (404 when there is none), PUT replaces it (202).
+ * stored blob — or, when this package has none yet, the newest of the
+ * function's other packages, marked "Nimbus-Code-Cache: other-version"
+ * (404 when there is none) — and PUT replaces it (202).
  *
  * The blob is opaque here: the runtime checks it (magic, sha1, V8's own
  * checks) and falls back to compiling when it does not fit. It lives beside
@@ -17,6 +19,7 @@
 #include "lambda/lambda_int.h"
 #include "core/log.h"
 #include "core/util.h"
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -33,6 +36,55 @@ static int cache_path(const lambda_inst_t *inst, char *out, size_t cap)
     return lambda__pathf(out, cap, "%s.jscache", c->code_dir);
 }
 
+/* UNPACK/code/NAME: the directory of inst's function's packages. 0 or -1. */
+static int fn_dir(const lambda_inst_t *inst, char *out, size_t cap)
+{
+    const char *slash = strrchr(inst->conf->code_dir, '/');
+    return slash ? lambda__pathf(out, cap, "%.*s", (int)(slash - inst->conf->code_dir), inst->conf->code_dir) : -1;
+}
+
+/* The newest cache of another package of inst's function into *b (a
+ * previous code version's: its modules that did not change still match
+ * their entries; its resolutions are not used). 0, or -1 when there is none. */
+static int other_version(const lambda_inst_t *inst, const char *mine, nb_buf_t *b)
+{
+    char dir[PATH_MAX], best[PATH_MAX] = "";
+    if (fn_dir(inst, dir, sizeof dir) != 0) return -1;
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    struct dirent *e;
+    struct timespec newest = {0, 0};
+    while ((e = readdir(d))) {
+        const char *x = strstr(e->d_name, ".jscache");
+        char p[PATH_MAX];
+        struct stat st;
+        if (!x || strstr(x, ".tmp.") || lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name) || strcmp(p, mine) == 0 ||
+            stat(p, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (st.st_mtim.tv_sec > newest.tv_sec || (st.st_mtim.tv_sec == newest.tv_sec && st.st_mtim.tv_nsec > newest.tv_nsec)) {
+            newest = st.st_mtim;
+            snprintf(best, sizeof best, "%s", p);
+        }
+    }
+    closedir(d);
+    return best[0] && nb_read_file(best, b) == 0 ? 0 : -1;
+}
+
+/* Every cache of inst's function. */
+static void drop_all(const lambda_inst_t *inst)
+{
+    char dir[PATH_MAX];
+    if (fn_dir(inst, dir, sizeof dir) != 0) return;
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char p[PATH_MAX];
+        if (strstr(e->d_name, ".jscache") && !lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) unlink(p);
+    }
+    closedir(d);
+}
+
 void lambda__code_cache_request(lambda_inst_t *inst, nb_req_t *req)
 {
     char p[PATH_MAX];
@@ -42,12 +94,18 @@ void lambda__code_cache_request(lambda_inst_t *inst, nb_req_t *req)
     }
     if (strcmp(req->method, "GET") == 0) {
         nb_buf_t b = NB_BUF_INIT;
+        int other = 0;
         if (nb_read_file(p, &b) != 0) {
             nb_buf_free(&b);
-            lambda__rapi_reply(req, 404, "{\"errorMessage\":\"no code cache\",\"errorType\":\"ResourceNotFound\"}");
-            return;
+            if (other_version(inst, p, &b) != 0) {
+                nb_buf_free(&b);
+                lambda__rapi_reply(req, 404, "{\"errorMessage\":\"no code cache\",\"errorType\":\"ResourceNotFound\"}");
+                return;
+            }
+            other = 1;
         }
-        inst->code_cache_served = 1;
+        inst->code_cache_served = 1 + other;
+        if (other) nb_resp_header(req, "Nimbus-Code-Cache", "other-version");
         nb_reply(req, 200, "application/octet-stream", b.data, b.len);
         nb_buf_free(&b);
         return;
@@ -80,7 +138,11 @@ void lambda__code_cache_check_death(lambda_inst_t *inst)
     int crashed = inst->state == INST_INIT && WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL && WTERMSIG(st) != SIGTERM;
     if (!inst->init_error && !crashed) return;
     char p[PATH_MAX];
-    if (cache_path(inst, p, sizeof p) == 0 && unlink(p) == 0)
-        nb_log_warn("lambda", "%s: an environment given its code cache failed its init: the cache is dropped",
-                    inst->conf->name);
+    if (cache_path(inst, p, sizeof p) != 0) return;
+    if (inst->code_cache_served == 1) {
+        if (unlink(p) != 0) return;
+    } else {
+        drop_all(inst);   /* another version's was served: which one may have changed since */
+    }
+    nb_log_warn("lambda", "%s: an environment given a code cache failed its init: the cache is dropped", inst->conf->name);
 }

@@ -183,7 +183,7 @@ struct lambda_inst {
     uint64_t peak_read_us;
     unsigned peak_keep_ms;        /* how long a read stays fresh (pool.c peak_mb: adapts) */
     char *init_error;             /* body posted to /runtime/init/error */
-    int code_cache_served;        /* its runtime was given the function's code cache (code_cache.c) */
+    int code_cache_served;        /* its runtime was given a code cache: 1 its package's, 2 another's (code_cache.c) */
 };
 
 /* Global service state. */

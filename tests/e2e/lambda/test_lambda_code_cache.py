@@ -165,16 +165,27 @@ class CodeCache(NimbusTestCase):
     def test_changed_code_never_uses_the_old_cache(self):
         self.create("cc-changed", package("AAAA"))
         self.assertEqual(self.invoke("cc-changed")["marker"], "AAAA")
-        old, _, _ = self.made_cache("cc-changed")
+        old, (ino, mtime, _), _ = self.made_cache("cc-changed")
         # the same files, the same lengths, other content: V8 alone could not tell
         self.c.update_function_code(FunctionName="cc-changed", ZipFile=package("BBBB"))
         self.c.get_waiter("function_updated_v2").wait(FunctionName="cc-changed",
                                                       WaiterConfig={"Delay": 0.1, "MaxAttempts": 300})
+        # the old package's cache is kept (the newest of a function's dead ones): the new package's
+        # first environment is given it, uses what still matches (small.js) and compiles the rest
+        self.assertIn(old, self.caches("cc-changed"))
         self.assertEqual(self.invoke("cc-changed"), self.expected("BBBB"))
-        new, _, h = self.made_cache("cc-changed", before=None if old not in self.caches("cc-changed") else
-                                    self.caches("cc-changed")[old][:2])
+        self.assertEqual(self.invoke("cc-changed"), self.expected("BBBB", n=2))
+        new, _, h = self.made_cache("cc-changed", before=(ino, mtime))
         self.assertNotEqual(new, old)
+        self.assertTrue(h["ran"])   # made by an environment that was fed a cache, after running
         self.assertIn("/var/task/node_modules/big/index.js", [m[0] for m in h["mods"]])
+        self.new_environment("cc-changed")
+        self.assertEqual(self.invoke("cc-changed"), self.expected("BBBB"))
+        # back to the first package: its modules match the kept cache again
+        self.c.update_function_code(FunctionName="cc-changed", ZipFile=package("AAAA"))
+        self.c.get_waiter("function_updated_v2").wait(FunctionName="cc-changed",
+                                                      WaiterConfig={"Delay": 0.1, "MaxAttempts": 300})
+        self.assertEqual(self.invoke("cc-changed"), self.expected("AAAA"))
         self.c.delete_function(FunctionName="cc-changed")
         self.assertEqual(self.caches("cc-changed"), {})
 
