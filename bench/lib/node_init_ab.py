@@ -9,6 +9,8 @@ package's node_modules a link to NODE_MODULES, as bench/workloads/apigw.sh sets 
   init     Init Duration of 3 new environments of the same code (a configuration change each,
            then an invoke), after the first environment has served requests — what a later
            environment of a deployed function pays;
+  redeploy Init Duration of the first environment after UpdateFunctionCode with index.js
+           changed and node_modules not;
   restart  nimbus stopped and started again on the same data: the first request sent as soon
            as it listens (the environment it pre-initializes at start-up is still starting).
 Prints each binary's median and min of each, and the median of the per-round differences.
@@ -61,6 +63,18 @@ def get_ms(url):
     return ms
 
 
+def redeploy_zip():
+    import io, zipfile
+    src = open(os.path.join(H, "..", "..", "examples", "functions", "users-get", "index.js")).read()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        info = zipfile.ZipInfo("index.js"); info.external_attr = 0o100644 << 16
+        z.writestr(info, src + "\n// redeployed\n")
+        link = zipfile.ZipInfo("node_modules"); link.external_attr = 0o120777 << 16
+        z.writestr(link, node_modules)
+    return buf.getvalue()
+
+
 def one(label, binary):
     port = free_port()
     data = "/tmp/node-init-ab-%d-%s" % (os.getpid(), label)
@@ -92,6 +106,15 @@ def one(label, binary):
         inits = [float(x) for x in re.findall(r"Init Duration: ([\d.]+) ms", logs)]
         out["init1"] = inits[0]
         out["init"] = statistics.median(inits[-3:])
+        # a new package (index.js changed, node_modules not): its first environment
+        lam.update_function_code(FunctionName="users-get-node", ZipFile=redeploy_zip())
+        lam.get_waiter("function_updated_v2").wait(FunctionName="users-get-node",
+                                                   WaiterConfig={"Delay": 0.05, "MaxAttempts": 400})
+        time.sleep(1.5)
+        get_ms(url)
+        time.sleep(0.5)
+        logs = subprocess.run([binary, "logs", "users-get-node", "--data", data], capture_output=True, text=True).stdout
+        out["redeploy"] = [float(x) for x in re.findall(r"Init Duration: ([\d.]+) ms", logs)][-1]
         down(p)
         p = up(binary, port, data)
         out["restart"] = get_ms(url)
@@ -106,7 +129,7 @@ def one(label, binary):
     return out
 
 
-KEYS = ("deploy", "init1", "init", "restart")
+KEYS = ("deploy", "init1", "init", "redeploy", "restart")
 res = {label: {k: [] for k in KEYS} for label, _ in bins}
 for r in range(rounds):
     order = bins if r % 2 == 0 else list(reversed(bins))
