@@ -272,6 +272,24 @@ class CodeCache(NimbusTestCase):
         trace = out.get("trace") or out.get("stackTrace")
         self.assertEqual(trace[1].strip(), "at Object.<anonymous> (/var/task/index.js:3:%d)" % col, trace)
 
+    def test_the_function_itself_writing_garbage(self):
+        """The extension answers bad calls as the Runtime API does, and garbage a function
+        stores for itself is only a cache that does not fit: compiled as usual, replaced."""
+        files = {"node_modules/big/index.js": (BIG, 0o644), "node_modules/big/small.js": (SMALL, 0o644),
+                 "index.js": (PROBE, 0o644)}
+        self.create("cc-probe", zip_bytes(files))
+        self.assertEqual(self.invoke("cc-probe"), {"marker": "AAAA"})
+        self.made_cache("cc-probe")
+        out = self.invoke("cc-probe", {"probe": True})
+        self.assertEqual((out["post"], out["emptyPut"], out["garbagePut"]), (405, 400, 202), out)
+        self.assertEqual(out["get"], {"status": 200, "bytes": 700})
+        (fname, (ino, mtime, blob)), = self.caches("cc-probe").items()
+        self.assertEqual(blob, b"garbage" * 100)
+        self.new_environment("cc-probe")
+        self.assertEqual(self.invoke("cc-probe"), {"marker": "AAAA"})
+        _, _, h = self.made_cache("cc-probe", before=(ino, mtime))
+        self.assertIn("/var/task/node_modules/big/index.js", [m[0] for m in h["mods"]])
+
     def test_es_module_handler(self):
         code = package(esm=True)
         self.create("cc-esm", code)
@@ -281,6 +299,33 @@ class CodeCache(NimbusTestCase):
         self.assertIn("/var/task/node_modules/big/index.js", [m[0] for m in h["mods"]])
         self.new_environment("cc-esm")
         self.assertEqual(self.invoke("cc-esm"), want)
+
+
+PROBE = """const http = require('http');
+const big = require('big');
+function call(method, body) {
+  return new Promise((resolve, reject) => {
+    const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+    const req = http.request({ host, port, method, path: '/2018-06-01/runtime/nimbus/code-cache' }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, bytes: Buffer.concat(chunks).length }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+exports.handler = async (event) => {
+  const out = { marker: big.marker };
+  if (event.probe) {
+    out.post = (await call('POST', 'x')).status;
+    out.emptyPut = (await call('PUT', '')).status;
+    out.garbagePut = (await call('PUT', 'garbage'.repeat(100))).status;
+    out.get = await call('GET');
+  }
+  return out;
+};
+"""
 
 
 def f_bytes(path, default):
