@@ -10,11 +10,13 @@
  * the function's unpacked code, outside the tree mounted at /var/task:
  *   UNPACK/code/NAME/SHA256HEX.jscache            (no layers)
  *   UNPACK/code/NAME/SHA256HEX.jscache-LAYERSHASH  (the merge of opt/LAYERSHASH)
- * so it is the function's alone (NAME), one per code and layers (a new
- * version with other code never sees it), and goes with the code:
- * DeleteFunction removes UNPACK/code/NAME, lambda__code_gc a SHA no version
- * names. Written by nimbus only (tmp + rename: a reader sees a whole blob or
- * the previous one); an environment may only replace its own function's.
+ * so it is the function's alone (NAME), one per code and layers (another
+ * package is given it only while it has none of its own, and the runtime
+ * then uses only the entries whose source still matches), and goes with the
+ * code: DeleteFunction removes UNPACK/code/NAME, lambda__code_gc those of
+ * packages no version names but the newest. Written by nimbus only (tmp +
+ * rename: a reader sees a whole blob or the previous one); an environment
+ * may only replace its own package's.
  * UNPACK is RAM (sealed.c): the cache survives restarts, not reboots. */
 #include "lambda/lambda_int.h"
 #include "core/log.h"
