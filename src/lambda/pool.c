@@ -1059,6 +1059,7 @@ void lambda__inst_exited(lambda_inst_t *inst)
             free(s);
         }
     }
+    lambda__code_cache_check_death(inst);
     uncount(inst);
     remove_inst(pool, inst);
     int failed_init = inst->provisioned && (inst->init_error || inst->state == INST_INIT);
