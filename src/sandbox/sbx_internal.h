@@ -303,4 +303,8 @@ int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name);
 pid_t sbx__pool_consume(sbx_blank_t *b, sbx_cg_t *cg_out);
 void sbx__pool_discard(sbx_blank_t *b);
 
+/* sbx_memfd.c: the embedded file (scripts/embed.sh path) as a sealed,
+ * executable memfd named name (O_CLOEXEC); -1 when it cannot be made. */
+int sbx__embedded_memfd(const char *embedded, const char *name);
+
 #endif

@@ -342,39 +342,11 @@ fail_closed:
     return NULL;
 }
 
-/* The program's bytes (an embedded file) into a sealed, executable memfd:
- * executed with execveat, it shows as "/memfd:…" inside the instance, not as
- * a path of nimbus's data directory. -1 where no memfd may be executed. */
-static int program_memfd(const char *embedded)
-{
-    typedef struct { const char *path; const unsigned char *data; size_t len; } emb_t;
-    extern const emb_t nb_embedded_files[];
-    const emb_t *f = nb_embedded_files;
-    while (f->path && strcmp(f->path, embedded) != 0) f++;
-    if (!f->path) return -1;
-    int fd = (int)syscall(SYS_memfd_create, "nimbus-blank", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U /* MFD_EXEC */);
-    if (fd < 0 && errno == EINVAL) fd = (int)syscall(SYS_memfd_create, "nimbus-blank", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0) return -1;
-    size_t off = 0;
-    while (off < f->len) {
-        ssize_t n = write(fd, f->data + off, f->len - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        off += (size_t)n;
-    }
-    if (off != f->len || fchmod(fd, 0555) != 0 ||
-        fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 void sbx_pool_set_program(const char *embedded, const char *argv0)
 {
     int fd = -1;
     if (embedded && argv0 && usable(sbx__host()) && !sbx__option("no-pool-exec")) {
-        fd = program_memfd(embedded);
+        fd = sbx__embedded_memfd(embedded, "nimbus-blank");
         if (fd < 0) nb_log_info("sandbox", "pool: blanks stay unexec'd (no executable memfd for %s)", embedded);
     }
     pthread_mutex_lock(&lock);
