@@ -793,10 +793,8 @@ static void fill_work(lambda_job_t *job)
     ((fill_job_t *)job)->n = sbx_pool_fill();
 }
 
-static void fill_done(lambda_job_t *job)
+static void fill_done_common(int n)
 {
-    int n = ((fill_job_t *)job)->n;
-    free(job);
     fill_pending = 0;
     nb_startup_mark("lambda: sandbox pool refill (%d)", n);
     /* Deferred while a cgroup move is under way, or one blank at a time:
@@ -806,10 +804,23 @@ static void fill_done(lambda_job_t *job)
         uv_timer_start(&pool_timer, on_pool_timer, 5, 0);
 }
 
+static void fill_done(lambda_job_t *job)
+{
+    int n = ((fill_job_t *)job)->n;
+    free(job);
+    fill_done_common(n);
+}
+
 static void on_pool_timer(uv_timer_t *t)
 {
     (void)t;
     if (!lambda__svc.started || fill_pending) return;
+    if (sbx_pool_filled_by_thread()) {   /* a wake-up of the filler: no hop through the spawner */
+        fill_job_t j = { .n = sbx_pool_fill() };
+        fill_pending = 1;
+        fill_done_common(j.n);
+        return;
+    }
     fill_job_t *j = nb_xcalloc(1, sizeof *j);
     j->job.work = fill_work;
     j->job.done = fill_done;
@@ -865,6 +876,15 @@ typedef struct spawn_job {
     pid_t pid;
 } spawn_job_t;
 
+typedef struct runfile_job { lambda_job_t job; pid_t pid; char path[PATH_MAX]; } runfile_job_t;
+
+static void runfile_work(lambda_job_t *job)
+{
+    runfile_job_t *r = (runfile_job_t *)job;
+    run_file_write(r->path, r->pid);
+    free(r);
+}
+
 static void spawn_work(lambda_job_t *job)
 {
     spawn_job_t *j = (spawn_job_t *)job;
@@ -879,7 +899,13 @@ static void spawn_work(lambda_job_t *job)
     env_free(&j->env);
     close_fd(&j->out_w);
     close_fd(&j->err_w);
-    if (j->rc == 0) run_file_write(j->run_path, j->pid);
+    if (j->rc == 0) {   /* after this job's result is out (the loop may be waiting for it), before its release */
+        runfile_job_t *r = nb_xcalloc(1, sizeof *r);
+        r->job.work = runfile_work;
+        r->pid = j->pid;
+        memcpy(r->path, j->run_path, sizeof r->path);
+        lambda__spawner_submit(&r->job);
+    }
 }
 
 /* Started: watch it. 0, or a negative errno (the process is killed and reaped). */

@@ -92,6 +92,9 @@ void sbx_pool_set_program(const char *embedded, const char *argv0);
  * sbx_pool_count() is short of the size. */
 int sbx_pool_fill(void);
 int sbx_pool_count(void);       /* blanks waiting */
+/* 1 when sbx_pool_fill only wakes the pool's filler thread (exec'd blanks):
+ * then it never blocks, and any thread may call it. */
+int sbx_pool_filled_by_thread(void);
 void sbx_pool_drain(void);
 
 /* What isolation is available here, one line per feature ("mount namespace: on"

@@ -516,6 +516,15 @@ int sbx_pool_fill(void)
     return started ? started : deferred ? -EAGAIN : 0;
 }
 
+int sbx_pool_filled_by_thread(void)
+{
+    if (!usable(sbx__host_template())) return 1;   /* (no pool: sbx_pool_fill does nothing) */
+    pthread_mutex_lock(&lock);
+    int r = prog_fd >= 0;
+    pthread_mutex_unlock(&lock);
+    return r;
+}
+
 int sbx_pool_count(void)
 {
     pthread_mutex_lock(&lock);
