@@ -221,6 +221,76 @@ static void run_file_write(const char *path, pid_t pid)
     }
 }
 
+/* Run files are written in batches by the spawner thread, RUN_FILE_DELAY_MS
+ * after their instances started — not during the cold start's first
+ * milliseconds, and never for an instance that ended before (a storm of
+ * functions failing in init then creates and unlinks no file at all). Until
+ * then an instance is covered by the other defences (PDEATHSIG, its PID
+ * namespace, the watchdog). */
+#define RUN_FILE_DELAY_MS 20
+struct run_entry { struct run_entry *next; lambda_inst_t *inst; pid_t pid; char path[PATH_MAX]; };
+typedef struct run_batch { lambda_job_t job; struct run_entry *list; } run_batch_t;
+static struct run_entry *run_pending;
+static uv_timer_t run_timer;
+static int run_timer_on;
+
+static void run_batch_work(lambda_job_t *job)
+{
+    run_batch_t *b = (run_batch_t *)job;
+    for (struct run_entry *e = b->list, *n; e; e = n) {
+        n = e->next;
+        run_file_write(e->path, e->pid);
+        free(e);
+    }
+    free(b);
+}
+
+static void run_files_submit(void)
+{
+    if (!run_pending) return;
+    run_batch_t *b = nb_xcalloc(1, sizeof *b);
+    b->job.work = run_batch_work;
+    b->list = run_pending;
+    run_pending = NULL;
+    for (struct run_entry *e = b->list; e; e = e->next) e->inst->run_entry = NULL;
+    lambda__spawner_submit(&b->job);
+}
+
+static void on_run_timer(uv_timer_t *t)
+{
+    (void)t;
+    run_files_submit();
+}
+
+static void run_file_later(lambda_inst_t *inst)
+{
+    struct run_entry *e = nb_xcalloc(1, sizeof *e);
+    e->inst = inst;
+    e->pid = inst->pid;
+    run_file(inst, e->path, sizeof e->path);
+    e->next = run_pending;
+    run_pending = e;
+    inst->run_entry = e;
+    if (!run_timer_on) {
+        uv_timer_init(lambda__svc.ctx->loop, &run_timer);
+        uv_unref((uv_handle_t *)&run_timer);
+        run_timer_on = 1;
+    }
+    if (!uv_is_active((uv_handle_t *)&run_timer)) uv_timer_start(&run_timer, on_run_timer, RUN_FILE_DELAY_MS, 0);
+}
+
+/* 1 if inst's run file was still to be written (now it never is), 0 if it may exist. */
+static int run_file_drop(lambda_inst_t *inst)
+{
+    struct run_entry *e = inst->run_entry;
+    if (!e) return 0;
+    for (struct run_entry **pp = &run_pending; *pp; pp = &(*pp)->next)
+        if (*pp == e) { *pp = e->next; break; }
+    inst->run_entry = NULL;
+    free(e);
+    return 1;
+}
+
 void lambda__inst_reap_orphans(void)
 {
     char dir[PATH_MAX];
@@ -343,7 +413,7 @@ void lambda__inst_release(lambda_inst_t *inst)
         release_job_t *j = nb_xcalloc(1, sizeof *j);
         j->job.work = release_work;
         j->sbx = inst->sbx;
-        if (inst->pid > 0) run_file(inst, j->run_path, sizeof j->run_path);
+        if (inst->pid > 0 && !run_file_drop(inst)) run_file(inst, j->run_path, sizeof j->run_path);
         lambda__spawner_submit(&j->job);
     }
     inst->sbx = NULL;
@@ -781,6 +851,7 @@ static int watch(lambda_inst_t *inst, uv_loop_t *loop)
 static uv_timer_t pool_timer;
 static int pool_timer_on;
 static void on_pool_timer(uv_timer_t *t);
+static void starts_finish_all(void);
 
 /* The refill on the spawner thread: an unexec'd blank (NIMBUS_SANDBOX=no-pool-exec)
  * is cloned there and may only be taken by the thread that cloned it — the
@@ -850,6 +921,13 @@ void lambda__inst_pool_stop(void)
         uv_close((uv_handle_t *)&pool_timer, NULL);
         pool_timer_on = 0;
     }
+    starts_finish_all();            /* hand-offs under way: ended (spawn_done ends what stopped) */
+    run_files_submit();
+    if (run_timer_on) {
+        uv_timer_stop(&run_timer);
+        uv_close((uv_handle_t *)&run_timer, NULL);
+        run_timer_on = 0;
+    }
     lambda__spawner_flush();        /* every start and release done (instances were stopped first) */
     sbx_pool_drain();
 }
@@ -870,20 +948,19 @@ typedef struct spawn_job {
     envb_t env;
     sbx_spec_t spec;
     int out_w, err_w;             /* the pipes' write ends, the instance's stdout/stderr */
-    char scratch[PATH_MAX], name[128], nimbus_host[96], run_path[PATH_MAX];
+    char scratch[PATH_MAX], name[128], nimbus_host[96];
     int rc;                       /* results, read on the loop once finished */
     sbx_t *sbx;
     pid_t pid;
+    sbx_start_t *start;           /* a blank's hand-off under way, stepped on the loop (not a spawner job) */
+    uv_poll_t *start_poll;        /* on poll_fd, a dup of the blank's socket (closed with the handle) */
+    int poll_fd;
+    struct spawn_job *next_start; /* in `starts`, while start is set */
 } spawn_job_t;
 
-typedef struct runfile_job { lambda_job_t job; pid_t pid; char path[PATH_MAX]; } runfile_job_t;
+static spawn_job_t *starts;       /* hand-offs under way on the loop */
 
-static void runfile_work(lambda_job_t *job)
-{
-    runfile_job_t *r = (runfile_job_t *)job;
-    run_file_write(r->path, r->pid);
-    free(r);
-}
+static void spawn_result(spawn_job_t *j);
 
 static void spawn_work(lambda_job_t *job)
 {
@@ -896,16 +973,15 @@ static void spawn_work(lambda_job_t *job)
         j->sbx = NULL;
         j->rc = plain_spawn(j->cmd.argv, j->env.v, j->spec.code_dir, j->out_w, j->err_w, &j->pid);
     }
+    spawn_result(j);
+}
+
+/* After the start, wherever it ran: what it no longer needs. */
+static void spawn_result(spawn_job_t *j)
+{
     env_free(&j->env);
     close_fd(&j->out_w);
     close_fd(&j->err_w);
-    if (j->rc == 0) {   /* after this job's result is out (the loop may be waiting for it), before its release */
-        runfile_job_t *r = nb_xcalloc(1, sizeof *r);
-        r->job.work = runfile_work;
-        r->pid = j->pid;
-        memcpy(r->path, j->run_path, sizeof r->path);
-        lambda__spawner_submit(&r->job);
-    }
 }
 
 /* Started: watch it. 0, or a negative errno (the process is killed and reaped). */
@@ -940,7 +1016,6 @@ static void spawn_done(lambda_job_t *job)
             else kill(-j->pid, SIGKILL);
             while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
             if (j->sbx) sbx_release(j->sbx);
-            unlink(j->run_path);
         }
         maybe_free(inst);
         free(j);
@@ -968,6 +1043,7 @@ static void spawn_done(lambda_job_t *job)
         lambda__pool_spawn_failed(inst, NULL);
         return;
     }
+    run_file_later(inst);
     emit_init_start(inst);
     nb_startup_mark("lambda: watched, armed");
     nb_log_debug("lambda", "instance %s of %s:%s started, pid %d, runtime API port %d", inst->id,
@@ -976,10 +1052,109 @@ static void spawn_done(lambda_job_t *job)
     else if (inst->state == INST_STOPPING) sig(inst, SIGTERM);
 }
 
+/* ---- the usual cold start: a waiting exec'd blank, handed off without waiting -------------
+ * sbx_spawn_begin writes the limits and sends the hand-off; the blank's
+ * answers (acknowledged, then EOF once it runs the function, or a failure)
+ * are read as they come (sbx_start_step). A blank found gone meanwhile sends
+ * the start to the spawner thread after all. */
+static void on_start_poll_closed(uv_handle_t *h)
+{
+    close((int)(intptr_t)h->data);
+    free(h);
+}
+
+/* The hand-off is over: out of `starts`, its poll closed. The handle polls a
+ * dup of the blank's socket, so that number stays ours until the close. */
+static void start_detach(spawn_job_t *j)
+{
+    j->start = NULL;
+    for (spawn_job_t **pp = &starts; *pp; pp = &(*pp)->next_start)
+        if (*pp == j) { *pp = j->next_start; break; }
+    j->start_poll->data = (void *)(intptr_t)j->poll_fd;
+    uv_close((uv_handle_t *)j->start_poll, on_start_poll_closed);
+    j->start_poll = NULL;
+    j->poll_fd = -1;
+}
+
+/* 1 while under way; else the start ended (done, failed, or handed to the spawner). */
+static int start_step(spawn_job_t *j)
+{
+    sbx_t *sbx = NULL;
+    int r = sbx_start_step(j->start, &sbx);
+    if (r == -EAGAIN) return 1;
+    start_detach(j);              /* (j->start was freed by sbx_start_step) */
+    if (r == -ECHILD) {
+        lambda__spawner_submit(&j->job);
+        return 0;
+    }
+    j->rc = r;
+    j->sbx = sbx;
+    j->pid = sbx ? sbx_pid(sbx) : 0;
+    spawn_result(j);
+    spawn_done(&j->job);
+    return 0;
+}
+
+static void on_start(uv_poll_t *p, int status, int events)
+{
+    (void)status; (void)events;
+    start_step(p->data);
+}
+
+/* 1: the start is under way on the loop; 0: it is not (the spawner's, then). */
+static int start_on_loop(spawn_job_t *j)
+{
+    sbx_start_t *st = NULL;
+    if (!lambda__svc.isolate || sbx_spawn_begin(&j->spec, &st) != 1) return 0;
+    int fd = fcntl(sbx_start_fd(st), F_DUPFD_CLOEXEC, 0);
+    uv_poll_t *p = fd >= 0 ? nb_xcalloc(1, sizeof *p) : NULL;
+    if (!p || uv_poll_init(lambda__svc.ctx->loop, p, fd) != 0) {
+        free(p);
+        if (fd >= 0) close(fd);
+        sbx_start_cancel(st);
+        return 0;
+    }
+    p->data = j;
+    uv_poll_start(p, UV_READABLE, on_start);
+    j->start = st;
+    j->start_poll = p;
+    j->poll_fd = fd;              /* closed by the handle's close callback (start_detach) */
+    j->next_start = starts;
+    starts = j;
+    return 1;
+}
+
+/* A hand-off under way, finished now (its process asked for the Runtime API, or nimbus stops). */
+static void start_finish(spawn_job_t *j)
+{
+    for (int waited = 0; j->start; waited++) {
+        struct pollfd pf = { .fd = sbx_start_fd(j->start), .events = POLLIN };
+        if (waited < 100) poll(&pf, 1, 50);
+        if (!start_step(j)) return;
+        if (waited >= 100) {      /* 5 s and no answer: a blank that will not start */
+            sbx_start_cancel(j->start);
+            start_detach(j);
+            j->rc = -ETIMEDOUT;
+            spawn_result(j);
+            spawn_done(&j->job);
+            return;
+        }
+    }
+}
+
+static void starts_finish_all(void)
+{
+    while (starts) start_finish(starts);
+}
+
 int lambda__inst_settle(lambda_inst_t *inst)
 {
     spawn_job_t *j = inst->spawning;
     if (!j) return 0;
+    if (j->start) {
+        start_finish(j);
+        return inst->spawning ? lambda__inst_settle(inst) : inst->state == INST_DEAD || !inst->sbx ? -1 : 0;
+    }
     lambda__spawner_wait(&j->job);
     if (j->rc != 0) return -1;       /* failed: answered as usual, at the loop's turn */
     lambda__spawner_take(&j->job);
@@ -1087,7 +1262,6 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     lambda__pathf(j->scratch, sizeof j->scratch, "%s/scratch/%s", lambda__svc.dir, inst->id);
     snprintf(j->name, sizeof j->name, "fn-%s-%.8s", inst->conf->name, inst->id);
     lambda__inst_nimbus_hosts(inst->port, j->nimbus_host, sizeof j->nimbus_host);
-    run_file(inst, j->run_path, sizeof j->run_path);
     j->spec = (sbx_spec_t){
         .argv = (const char *const *)j->cmd.argv, .envp = (const char *const *)j->env.v,
         .code_dir = inst->conf->code_dir, .layers_dir = inst->conf->opt_dir,
@@ -1100,7 +1274,7 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     inst->spawning = j;
     inst->pending_closes++;          /* the job's reference, dropped by spawn_done */
     inst->state = INST_INIT;
-    lambda__spawner_submit(&j->job);
+    if (!start_on_loop(j)) lambda__spawner_submit(&j->job);
     lambda__inst_pool_refill(500);  /* at the latest; sooner once it is initialized (pool.c) */
     /* Init may take 10 s; a cold invocation's own timeout follows. */
     lambda__inst_arm(inst, 10000 + (uint64_t)inst->conf->timeout_s * 1000);

@@ -185,6 +185,7 @@ struct lambda_inst {
     char *init_error;             /* body posted to /runtime/init/error */
     struct spawn_job *spawning;   /* its process is being started on the spawner thread (pid 0, sbx NULL) */
     int kill_pending;             /* killed meanwhile: killed as soon as it is started */
+    struct run_entry *run_entry;  /* its run file, not yet written (instance.c) */
 };
 
 /* Global service state. */

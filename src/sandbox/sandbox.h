@@ -47,6 +47,21 @@ typedef struct sbx_spec {
 
 /* Start the instance. 0 and *out, or -errno with a message logged. */
 int sbx_spawn(const sbx_spec_t *spec, sbx_t **out);
+/* The same start without waiting, for an event loop, when a pre-isolated blank
+ * (exec'd: see sbx_pool_set_program) can take it: 1 and *st — poll
+ * sbx_start_fd(*st) for readability and call sbx_start_step each time; 0 —
+ * no blank or a spawn the pool does not serve: call sbx_spawn (it blocks:
+ * not on the loop); -EINVAL. The hand-off itself (limits written, one
+ * message) does not wait. */
+typedef struct sbx_start sbx_start_t;
+int sbx_spawn_begin(const sbx_spec_t *spec, sbx_start_t **st);
+int sbx_start_fd(const sbx_start_t *st);
+/* -EAGAIN: not yet; 0 and *out: running (st freed); -ECHILD: the blank was
+ * gone, call sbx_spawn instead (st freed); else -errno: the start failed,
+ * logged (st freed). Stop polling the fd before the call that ends st. */
+int sbx_start_step(sbx_start_t *st, sbx_t **out);
+/* Abandon a start under way: the blank is killed and removed. */
+void sbx_start_cancel(sbx_start_t *st);
 pid_t sbx_pid(const sbx_t *s);
 /* The uid the instance runs as when it has one of its own (root mode: one per
  * function), else (uid_t)-1 (user-namespace and plain modes run as nimbus). */
