@@ -1724,3 +1724,75 @@ TEST(a_dead_exec_blank_is_replaced_and_its_groups_removed)
     sbx_pool_set_size(0);
     sbx_pool_set_program(NULL, NULL);
 }
+
+/* A hand-off an event loop can step (sbx_spawn_begin / sbx_start_step, what
+ * Lambda's loop uses): the exec'd blank serves the spawn, its answers are read
+ * as they come; with no blank waiting the caller is told to take sbx_spawn's
+ * (blocking) way; a start that fails is reported by a step, with its errno. */
+static int step_until_done(sbx_start_t *st, sbx_t **sb)
+{
+    for (int i = 0; i < 1000; i++) {
+        struct pollfd pf = { .fd = sbx_start_fd(st), .events = POLLIN };
+        poll(&pf, 1, 10);
+        int r = sbx_start_step(st, sb);
+        if (r != -EAGAIN) return r;
+    }
+    return -ETIMEDOUT;
+}
+
+TEST(a_blank_hand_off_is_stepped_without_waiting)
+{
+    setup();
+    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_set_size(1);
+    ASSERT_EQ(fill_to(1), 1);
+    pid_t blank = blank_pid_waiting();
+    ASSERT_GE(blank, 1);
+    const char *argv[] = { "/var/task/hostile", "hello", "", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    int p[2];
+    ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+    s.stdout_fd = p[1];
+    sbx_start_t *st = NULL;
+    ASSERT_EQ(sbx_spawn_begin(&s, &st), 1);
+    close(p[1]);
+    sbx_t *sb = NULL;
+    ASSERT_EQ(step_until_done(st, &sb), 0);
+    ASSERT_EQ(sbx_pid(sb), blank);                       /* the blank became the instance */
+    char line[256];
+    read_line(p[0], line, sizeof line);
+    ASSERT_STREQ(line, "RESULT hello");
+    close(p[0]);
+    int status;
+    ASSERT_EQ(waitpid(sbx_pid(sb), &status, 0), sbx_pid(sb));
+    ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    sbx_release(sb);
+    ASSERT_EQ(sbx_pool_count(), 0);
+
+    /* no blank waiting: the blocking way (not taken here) */
+    sbx_pool_set_size(0);
+    spec_init(&s, argv);
+    st = NULL;
+    ASSERT_EQ(sbx_spawn_begin(&s, &st), 0);
+    ASSERT(st == NULL);
+
+    /* a start that fails (no such program): the step says why, nothing is left */
+    sbx_pool_set_size(1);
+    ASSERT_EQ(fill_to(1), 1);
+    ASSERT_GE(blank_pid_waiting(), 1);
+    int dirs = pool_dirs();
+    const char *bad[] = { "/var/task/no-such-program", NULL };
+    spec_init(&s, bad);
+    ASSERT_EQ(sbx_spawn_begin(&s, &st), 1);
+    sb = NULL;
+    ASSERT_EQ(step_until_done(st, &sb), -ENOENT);
+    ASSERT(sb == NULL);
+    pid_t none[4];
+    ASSERT_EQ(blank_children(none, 4), 0);               /* the blank is gone, reaped */
+    ASSERT(pool_dirs() < dirs);                          /* and its groups removed */
+    sbx_pool_drain();
+    ASSERT_EQ(pool_dirs(), 0);
+    sbx_pool_set_size(0);
+    sbx_pool_set_program(NULL, NULL);
+}
