@@ -448,9 +448,7 @@ int sbx_start_step(sbx_start_t *st, sbx_t **out)
         free(st);
         return 0;
     }
-    sbx__pool_discard(st->blank);
-    free(st->s);
-    free(st);
+    sbx_start_cancel(st);         /* failed, or the blank was gone (-ECHILD) */
     return r;
 }
 

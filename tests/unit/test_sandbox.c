@@ -1692,17 +1692,24 @@ TEST(exec_blank_runs_the_native_runner_in_process_with_every_guarantee)
     sbx_pool_set_program(NULL, NULL);
 }
 
+/* The pool set to one exec'd blank, filled: the blank's pid. */
+static pid_t one_exec_blank(void)
+{
+    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_set_size(1);
+    ASSERT_EQ(fill_to(1), 1);
+    pid_t b = blank_pid_waiting();
+    ASSERT_GE(b, 1);
+    return b;
+}
+
 /* An exec'd blank that dies while waiting (killed from outside) is replaced at
  * once by the pool's filler thread, which watches the waiting ones: its
  * process reaped and its cgroups removed, a new blank in its place. */
 TEST(a_dead_exec_blank_is_replaced_and_its_groups_removed)
 {
     setup();
-    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
-    sbx_pool_set_size(1);
-    ASSERT_EQ(fill_to(1), 1);
-    pid_t old = blank_pid_waiting();
-    ASSERT_GE(old, 1);
+    pid_t old = one_exec_blank();
     int dirs = pool_dirs();
     ASSERT_GE(dirs, 1);
     ASSERT_EQ(kill(old, SIGKILL), 0);
@@ -1743,11 +1750,7 @@ static int step_until_done(sbx_start_t *st, sbx_t **sb)
 TEST(a_blank_hand_off_is_stepped_without_waiting)
 {
     setup();
-    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
-    sbx_pool_set_size(1);
-    ASSERT_EQ(fill_to(1), 1);
-    pid_t blank = blank_pid_waiting();
-    ASSERT_GE(blank, 1);
+    pid_t blank = one_exec_blank();
     const char *argv[] = { "/var/task/hostile", "hello", "", NULL };
     sbx_spec_t s;
     spec_init(&s, argv);
