@@ -3,9 +3,12 @@
  * trust policy; each compiled policy is then evaluated against a few fixed
  * requests (with context keys feeding variables, IPs, dates, sets), alone and
  * combined as boundary/session/resource policy, and its context keys listed
- * (iam_policy_context_keys, all and per request). Invariants: no crash, leak or
- * UB; a parse failure always comes with a message; decisions are valid enum
- * values. Run: make build/fuzz/fuzz_iam_policy */
+ * (iam_policy_context_keys, all and per request); each statement is matched
+ * alone (iam_policy_statement_applies) and the statements' positions read
+ * (iam_policy_statement_spans). Invariants: no crash, leak or UB; a parse
+ * failure always comes with a message; decisions are valid enum values; a
+ * parsed policy has one position span per statement, in order. Run: make
+ * build/fuzz/fuzz_iam_policy */
 #include "iam/policy.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -71,6 +74,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (p[k]) iam_policy_allows(p[k], &REQS[r], &denied);
         for (int k = 0; k < 3; k++)   /* the context keys (GetContextKeysFor*Policy, the simulator) */
             if (p[k]) iam_policy_context_keys(p[k], REQS[r].action, REQS[r].resource, check_key, NULL);
+        for (int k = 0; k < 3; k++)   /* the simulator's MatchedStatements, one statement at a time */
+            for (size_t i = 0; p[k] && i <= iam_policy_statement_count(p[k]); i++) {
+                int deny = -1;
+                int a = iam_policy_statement_applies(p[k], i, &REQS[r], &deny);
+                if (a < 0 || a > 1 || (i < iam_policy_statement_count(p[k]) && deny != 0 && deny != 1)) abort();
+            }
+    }
+    /* The statements' positions: on any bytes no crash; for a parsed policy one span per
+     * statement, each starting no later than it ends, in document order. */
+    iam_stmt_span_t spans[64];
+    size_t ns = iam_policy_statement_spans((const char *)data, size, spans, 64);
+    for (int k = 0; k < 3; k++)
+        if (p[k] && ns != iam_policy_statement_count(p[k])) abort();
+    for (size_t i = 0; i < ns && i < 64; i++) {
+        const iam_stmt_span_t *sp = &spans[i];
+        if (!sp->start.line || !sp->start.col || sp->end.line < sp->start.line ||
+            (sp->end.line == sp->start.line && sp->end.col <= sp->start.col))
+            abort();
+        if (i && (sp->start.line != spans[i - 1].end.line || sp->start.col != spans[i - 1].end.col)) abort();
     }
     for (int k = 0; k < 3; k++)
         if (p[k]) iam_policy_context_keys(p[k], NULL, NULL, check_key, NULL);

@@ -334,6 +334,10 @@ static void join_credentials(void *arg)
 static int daemon_run(daemon_t *d)
 {
     signal(SIGPIPE, SIG_IGN);
+    /* A child subreaper: what a function leaves outside its plain-mode
+     * supervisor, when it kills it, comes back to nimbus to be killed
+     * (src/sandbox/sbx_children.c). Before any child is started. */
+    sbx_children_adopt();
     raise_fd_limit();
     if (nb_mkdir_p(d->cfg.data_dir) != 0) {
         fprintf(stderr, "nimbus: cannot create data directory %s: %s\n", d->cfg.data_dir, strerror(errno));

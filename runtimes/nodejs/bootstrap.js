@@ -8,8 +8,12 @@
  *   2. module search path: NODE_PATH gets the Lambda-like fallbacks and
  *      nimbus's shared node_modules (AWS SDK v3 without bundling)
  *   3. the AWS SDK v2 endpoint hook (sdk_v2.js)
- *   4. the handler from _HANDLER (loader.js); failure → /runtime/init/error
- *   5. the invoke loop (runtime.js) over the Runtime API (rapid.js)
+ *   4. the handler from _HANDLER (loader.js); failure → /runtime/init/error,
+ *      its CommonJS modules compiled with the function version's code cache
+ *      (code_cache.js), asked of nimbus first thing and awaited here
+ *   5. the invoke loop (runtime.js) over the Runtime API (rapid.js); after
+ *      the first invocation, a new code cache for nimbus if this one lacked
+ *      anything
  * Reads only the standard Lambda environment, plus NIMBUS_NODE_MODULES to
  * move the shared SDK directory (default /usr/local/lib/nimbus/node_modules). */
 
@@ -19,6 +23,13 @@ const Module = require('module');
 const env = process.env;
 const taskRoot = env.LAMBDA_TASK_ROOT || process.cwd();
 const sharedModules = env.NIMBUS_NODE_MODULES || '/usr/local/lib/nimbus/node_modules';
+
+/* The code cache is asked for before anything else loads: nimbus answers
+ * while this process goes on with its own start-up. */
+const { RuntimeClient } = require('./rapid');
+const codeCache = require('./code_cache');
+const client = env.AWS_LAMBDA_RUNTIME_API ? new RuntimeClient(env.AWS_LAMBDA_RUNTIME_API) : null;
+const cacheBlob = client ? codeCache.fetch(client) : null;
 
 require('./console').install();
 
@@ -66,7 +77,6 @@ function installEsmHook() {
   return true;
 }
 
-const { RuntimeClient } = require('./rapid');
 const { Runtime } = require('./runtime');
 const loader = require('./loader');
 
@@ -76,9 +86,12 @@ function main() {
     process.stderr.write('nimbus runtime: AWS_LAMBDA_RUNTIME_API is not set\n');
     process.exit(1);
   }
-  const rt = new Runtime(new RuntimeClient(api));
+  const rt = new Runtime(client, (done) => codeCache.save(() => new RuntimeClient(api), done));
   rt.installProcessHooks();
-  loader.load(taskRoot, env._HANDLER, installEsmHook).then(
+  cacheBlob.then((blob) => {
+    codeCache.install(blob, taskRoot, searchDirs, __dirname);
+    return loader.load(taskRoot, env._HANDLER, installEsmHook);
+  }).then(
     (handler) => rt.start(handler),
     (err) => rt.initError(err));
 }

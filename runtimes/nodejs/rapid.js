@@ -46,6 +46,7 @@ class RuntimeClient {
     s.on('close', () => this._onClose(s, null));
     this.sock = s;
     this.buf = null;
+    this.need = 0;       // with parts/have: a long response gathered (_onData)
   }
 
   /* The connection ended. Requests it had not answered at all (the server
@@ -56,6 +57,7 @@ class RuntimeClient {
     const partial = this.buf !== null && this.buf.length > 0;
     this.sock = null;
     this.buf = null;
+    this.need = 0;
     if (this.queue.length === 0) return;
     if (!partial && !this.retried) {
       this.retried = true;
@@ -90,7 +92,7 @@ class RuntimeClient {
   /* Queues and writes one request at once, even while earlier ones are
    * unanswered (HTTP/1.1 pipelining: the Runtime API answers in order).
    * cb(err, status, headers (lower-case names), body string). */
-  _request(method, path, headers, body, cb) {
+  _request(method, path, headers, body, cb, raw) {
     let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n`;
     for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
     if (body === undefined) {
@@ -98,10 +100,20 @@ class RuntimeClient {
     } else {
       head += `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n`; // a Buffer: its length
     }
-    const item = { head, body, cb };
+    const item = { head, body, cb, raw: !!raw };
     this.queue.push(item);
     if (!this.sock) this._connect();
     this._write(item);
+  }
+
+  /* A request whose answer's body is a Buffer (cb as for _request); for
+   * nimbus's own extensions (code_cache.js). */
+  requestRaw(method, path, headers, body, cb) {
+    this._request(method, path, headers, body, cb, true);
+  }
+
+  close() {
+    if (this.sock) { const s = this.sock; this.sock = null; s.destroy(); }
   }
 
   /* Runs fn (which queues requests) with the socket corked, so that what it
@@ -114,6 +126,16 @@ class RuntimeClient {
   }
 
   _onData(d) {
+    if (this.need > 0) {
+      // A large body arriving in many chunks is joined once, when complete.
+      this.parts.push(d);
+      this.have += d.length;
+      if (this.have < this.need) return;
+      d = Buffer.concat(this.parts, this.have);
+      this.parts = null;
+      this.need = 0;
+      this.buf = null;
+    }
     this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
     while (this.buf && this.queue.length) {
       const buf = this.buf;
@@ -131,10 +153,13 @@ class RuntimeClient {
       if (headers['transfer-encoding']) return this._failAll(new Error('chunked response from runtime api'));
       const len = headers['content-length'] ? Number(headers['content-length']) : 0;
       if (!(len >= 0)) return this._failAll(new Error('bad content-length from runtime api'));
-      if (buf.length < end + 4 + len) return;
-      const body = buf.toString('utf8', end + 4, end + 4 + len);
-      this.buf = buf.length > end + 4 + len ? buf.subarray(end + 4 + len) : null;
+      if (buf.length < end + 4 + len) {
+        if (len > 65536) { this.need = end + 4 + len; this.parts = [buf]; this.have = buf.length; }
+        return;
+      }
       const item = this.queue.shift();
+      const body = item.raw ? Buffer.from(buf.subarray(end + 4, end + 4 + len)) : buf.toString('utf8', end + 4, end + 4 + len);
+      this.buf = buf.length > end + 4 + len ? buf.subarray(end + 4 + len) : null;
       this.retried = false;
       if (headers.connection && headers.connection.toLowerCase() === 'close') {
         // No more answers here: what is still queued goes on a new connection.

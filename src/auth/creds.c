@@ -295,15 +295,6 @@ static json_t *principal_tags(const json_t *entity, const json_t *session)
     return out;
 }
 
-int auth_creds_user_policies(store_txn_t *t, const char *user, iam_policy_t ***out, size_t *n)
-{
-    pol_vec_t pv = {*out, *n, *n};
-    int rc = user_policies(t, user, &pv, NULL);
-    *out = pv.v;
-    *n = pv.n;
-    return rc;
-}
-
 int auth_creds_role_policies(store_txn_t *t, const char *role, iam_policy_t ***out, size_t *n)
 {
     pol_vec_t pv = {*out, *n, *n};

@@ -85,12 +85,11 @@ const auth_ident_t *auth_creds_root(void);
 /* Forget every cached identity (IAM / STS state changed). */
 void auth_creds_changed(void);
 
-/* Identity policies of a user / role by name, as compiled references appended
- * to *out (caller frees each with iam_policy_free and the array with free).
+/* Identity policies of a role by name, as compiled references appended to
+ * *out (caller frees each with iam_policy_free and the array with free).
  * With ctx's store read in txn t (a store_txn_t *). Returns the count added;
- * -1 when the entity does not exist. For SimulatePrincipalPolicy. */
+ * -1 when the role does not exist. */
 struct store_txn;
-int auth_creds_user_policies(struct store_txn *t, const char *user, iam_policy_t ***out, size_t *n);
 int auth_creds_role_policies(struct store_txn *t, const char *role, iam_policy_t ***out, size_t *n);
 /* Role role's permissions boundary into *out / *n (caller frees each with
  * iam_policy_free, then the array; nothing when it has none). */

@@ -6,14 +6,18 @@
  * document lists thousands of read actions across every AWS service: here it
  * holds the read actions of the services nimbus serves or plans (API Gateway,
  * CloudFormation, CloudWatch, DynamoDB, EventBridge, IAM, KMS, Lambda, Logs,
- * S3, SNS, SQS, Step Functions, STS, X-Ray). PolicyIds other than
+ * S3, SNS, SQS, Step Functions, STS, X-Ray). AWS stores them pretty-printed;
+ * here only AdministratorAccess's text is AWS's to the character — the others
+ * are on one line, so the policy simulator's positions of their statements
+ * (MatchedStatements) differ from AWS's. PolicyIds other than
  * AdministratorAccess's are nimbus's own (stable, "ANPA" + 17 characters). */
 #include "iam/aws_policies.h"
 
 const iam_aws_policy_t iam_aws_policies[] = {
     {"AdministratorAccess", "/", "ANPAIWMBCKSKIEE64ZLYK", "v1", "2015-02-06T18:39:46Z", "2015-02-06T18:39:46Z",
      "Provides full access to AWS services and resources.",
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"},
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n"
+        "      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}"},
     {"PowerUserAccess", "/", "ANPAMPKTT3I25TSXYAHQK", "v12", "2015-02-06T18:39:47Z", "2026-02-12T17:59:00Z",
      "Provides full access to AWS services and resources, but does not allow management of Users and groups.",
         "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"NotAction\":[\"iam:*\",\"organizations:*\",\"accou"

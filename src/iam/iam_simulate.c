@@ -8,8 +8,10 @@
  * of ContextEntries plus the ones the principal implies (aws:username,
  * aws:userid, aws:PrincipalArn) and the time (aws:CurrentTime, aws:EpochTime).
  * Unlike a real request no aws:SourceIp or aws:SecureTransport is assumed:
- * a condition on them is reported in MissingContextValues unless given. */
-#include "iam/iam_svc.h"
+ * a condition on them is reported in MissingContextValues unless given.
+ * MatchedStatements names the statements that decided, with their source
+ * policy and position (iam_sim_src.c; docs/SECURITY.md). */
+#include "iam/iam_sim.h"
 #include "iam/policy.h"
 #include "auth/creds.h"
 #include "core/alloc.h"
@@ -17,73 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-typedef struct pvec {
-    iam_policy_t **v;
-    size_t n;
-} pvec_t;
-
-static void pvec_add(pvec_t *pv, iam_policy_t *p)
-{
-    pv->v = nb_xrealloc(pv->v, sizeof *pv->v * (pv->n + 1));
-    pv->v[pv->n++] = p;
-}
-
-static void pvec_free(pvec_t *pv)
-{
-    for (size_t i = 0; i < pv->n; i++) iam_policy_free(pv->v[i]);
-    free(pv->v);
-    pv->v = NULL;
-    pv->n = 0;
-}
-
-/* Compile text (identity kind) into pv; a stored document that no longer parses is skipped. */
-static void add_text(pvec_t *pv, const char *text)
-{
-    char err[64];
-    iam_policy_t *p = text ? iam_policy_cache_get(text, strlen(text), IAM_POLICY_IDENTITY, err, sizeof err) : NULL;
-    if (p) pvec_add(pv, p);
-}
-
-/* The default version's document of managed policy arn into pv. */
-static void add_managed(store_txn_t *t, const char *arn, pvec_t *pv)
-{
-    json_t *p = arn ? iam__policy_get(t, arn) : NULL;
-    const char *dv = json_string_value(json_object_get(p, "DefaultVersionId"));
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(p, "Versions"), i, v)
-        if (dv && strcmp(dv, json_string_value(json_object_get(v, "VersionId"))) == 0)
-            add_text(pv, json_string_value(json_object_get(v, "Document")));
-    json_decref(p);
-}
-
-/* A group's inline and attached policies. */
-static void add_group(store_txn_t *t, json_t *g, pvec_t *pv)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(json_object_get(g, "Policies"), k, v) add_text(pv, json_string_value(v));
-    size_t i;
-    json_array_foreach(json_object_get(g, "Attached"), i, v) add_managed(t, json_string_value(v), pv);
-}
-
-/* PARAM.member.N as compiled identity policies into pv: 0, or -1 after
- * replying InvalidInput (a document that does not parse). */
-static int input_policies(nb_req_t *req, const char *param, pvec_t *pv)
-{
-    for (int i = 1;; i++) {
-        const char *doc = nb_req_form(req, nb_arena_printf(req->arena, "%s.member.%d", param, i));
-        if (!doc) return 0;
-        char err[300];
-        iam_policy_t *p = iam_policy_cache_get(doc, strlen(doc), IAM_POLICY_IDENTITY, err, sizeof err);
-        if (!p) {
-            nb_reply_error(req, NB_ERR_IAM_INVALID_INPUT, "%s", err);
-            return -1;
-        }
-        pvec_add(pv, p);
-    }
-}
 
 /* The source entity of PolicySourceArn (user, group or role of this account). */
 typedef struct source {
@@ -112,7 +47,8 @@ static int parse_source(nb_req_t *req, const char *arn, source_t *s)
 
 /* The source's identity policies and permissions boundary: 0, or -1 after
  * replying NoSuchEntity. */
-static int source_policies(nb_req_t *req, const char *arn, const source_t *s, pvec_t *id, pvec_t *boundary)
+static int source_policies(nb_req_t *req, const char *arn, const source_t *s, iam__sim_pvec_t *id,
+                           iam__sim_pvec_t *boundary)
 {
     store_txn_t *t = iam__begin(req, 0);
     if (!t) return -1;
@@ -123,10 +59,8 @@ static int source_policies(nb_req_t *req, const char *arn, const source_t *s, pv
         iam__fail(req, t, NB_ERR_IAM_NO_SUCH_ENTITY, "The %s with name %s cannot be found.", s->k->noun, s->name);
         return -1;
     }
-    if (s->k == &iam__user) auth_creds_user_policies(t, s->name, &id->v, &id->n);
-    else if (s->k == &iam__role) auth_creds_role_policies(t, s->name, &id->v, &id->n);
-    else add_group(t, doc, id);
-    if (boundary) add_managed(t, json_string_value(json_object_get(doc, "PermissionsBoundary")), boundary);
+    iam__sim_add_entity(t, s->k, s->name, doc, id);
+    if (boundary) iam__sim_add_managed(t, json_string_value(json_object_get(doc, "PermissionsBoundary")), boundary);
     json_decref(doc);
     store_abort(t);
     return 0;
@@ -160,7 +94,7 @@ static void keyset_visit(void *arg, const char *k, size_t len)
     ks->v[ks->n++] = nb_arena_strndup(ks->req->arena, k, len);
 }
 
-static void keys_of(const pvec_t *pv, const char *action, const char *resource, keyset_t *ks)
+static void keys_of(const iam__sim_pvec_t *pv, const char *action, const char *resource, keyset_t *ks)
 {
     for (size_t i = 0; i < pv->n; i++) iam_policy_context_keys(pv->v[i], action, resource, keyset_visit, ks);
 }
@@ -178,14 +112,14 @@ static void reply_keys(nb_req_t *req, const keyset_t *ks)
 static void op_context_keys_custom(nb_req_t *req)
 {
     if (!iam__need(req, "PolicyInputList.member.1")) return;
-    pvec_t pv = {0};
-    if (input_policies(req, "PolicyInputList", &pv) != 0) {
-        pvec_free(&pv);
+    iam__sim_pvec_t pv = {.arena = req->arena};
+    if (iam__sim_inputs(req, "PolicyInputList", &pv) != 0) {
+        iam__sim_pvec_free(&pv);
         return;
     }
     keyset_t ks = {.req = req};
     keys_of(&pv, NULL, NULL, &ks);
-    pvec_free(&pv);
+    iam__sim_pvec_free(&pv);
     reply_keys(req, &ks);
 }
 
@@ -194,22 +128,22 @@ static void op_context_keys_principal(nb_req_t *req)
     const char *arn = iam__need(req, "PolicySourceArn");
     source_t s;
     if (!arn || parse_source(req, arn, &s) != 0) return;
-    pvec_t pv = {0};
-    if (input_policies(req, "PolicyInputList", &pv) != 0 || source_policies(req, arn, &s, &pv, NULL) != 0) {
-        pvec_free(&pv);
+    iam__sim_pvec_t pv = {.arena = req->arena};
+    if (iam__sim_inputs(req, "PolicyInputList", &pv) != 0 || source_policies(req, arn, &s, &pv, NULL) != 0) {
+        iam__sim_pvec_free(&pv);
         return;
     }
     keyset_t ks = {.req = req};
     keys_of(&pv, NULL, NULL, &ks);
-    pvec_free(&pv);
+    iam__sim_pvec_free(&pv);
     reply_keys(req, &ks);
 }
 
 /* ---- simulation --------------------------------------------------------------------- */
 
 typedef struct sim {
-    pvec_t identity, boundary;
-    iam_policy_t *resource_policy;     /* ResourcePolicy, or NULL */
+    iam__sim_pvec_t identity, boundary;
+    iam__sim_pvec_t resource;          /* ResourcePolicy, if given */
     iam_principal_type_t type;
     const char *caller;                /* principal ARN */
     const char *role_arn;              /* a role's simulation: the role */
@@ -241,7 +175,7 @@ static const char *decision_name(iam_decision_t d)
 }
 
 /* One EvaluationResult member for (action, resource). */
-static void simulate_one(nb_req_t *req, const sim_t *s, const iam_ctx_key_t *keys, size_t nk, const char *action,
+static void simulate_one(nb_req_t *req, sim_t *s, const iam_ctx_key_t *keys, size_t nk, const char *action,
                          const char *resource, nb_buf_t *b)
 {
     const char *owner = nb_req_form(req, "ResourceOwner");
@@ -250,8 +184,8 @@ static void simulate_one(nb_req_t *req, const sim_t *s, const iam_ctx_key_t *key
         owner_acct = nb_arena_strndup(req->arena, owner + 13, 12);
     iam_request_t ir = {s->type, s->caller, req->ctx->cfg->account, s->role_arn, action, resource, owner_acct, keys, nk,
                         NULL, NULL};
-    const iam_policy_t *rps[1] = {s->resource_policy};
-    iam_policy_set_t set = {(const iam_policy_t *const *)s->identity.v, s->identity.n, rps, s->resource_policy ? 1 : 0,
+    iam_policy_set_t set = {(const iam_policy_t *const *)s->identity.v, s->identity.n,
+                            (const iam_policy_t *const *)s->resource.v, s->resource.n,
                             (const iam_policy_t *const *)s->boundary.v, s->boundary.n, NULL, 0};
     iam_result_t out;
     iam_decision_t d = iam_evaluate(&set, &ir, &out);
@@ -259,12 +193,24 @@ static void simulate_one(nb_req_t *req, const sim_t *s, const iam_ctx_key_t *key
     keyset_t used = {.req = req};
     keys_of(&s->identity, action, resource, &used);
     keys_of(&s->boundary, action, resource, &used);
-    if (s->resource_policy) iam_policy_context_keys(s->resource_policy, action, resource, keyset_visit, &used);
+    keys_of(&s->resource, action, resource, &used);
     nb_buf_puts(b, "<member>");
     iam__xml_str(b, "EvalActionName", action);
     iam__xml_str(b, "EvalResourceName", resource);
     iam__xml_str(b, "EvalDecision", decision_name(d));
-    nb_buf_puts(b, "<MatchedStatements/><MissingContextValues>");
+    /* The statements that decided: every matching Deny of an explicit deny
+     * (the deny alone, as IAM reports it), every matching Allow of the
+     * identity and resource policies of an allow, none of an implicit deny. */
+    nb_buf_puts(b, "<MatchedStatements>");
+    if (d == IAM_EXPLICIT_DENY) {
+        iam__sim_matched(b, &s->identity, &ir, 1);
+        iam__sim_matched(b, &s->resource, &ir, 1);
+        iam__sim_matched(b, &s->boundary, &ir, 1);
+    } else if (d == IAM_ALLOW) {
+        iam__sim_matched(b, &s->identity, &ir, 0);
+        iam__sim_matched(b, &s->resource, &ir, 0);
+    }
+    nb_buf_puts(b, "</MatchedStatements><MissingContextValues>");
     for (size_t i = 0; i < used.n; i++) {
         int given = 0;
         for (size_t j = 0; j < nk && !given; j++) given = strcasecmp(keys[j].name, used.v[i]) == 0;
@@ -288,13 +234,10 @@ static void simulate(nb_req_t *req, sim_t *s)
     iam__page_t page;
     if (!iam__need(req, "ActionNames.member.1") || iam__page_init(req, &page) != 0) return;
     const char *rp = nb_req_form(req, "ResourcePolicy");
-    if (rp) {
-        char err[300];
-        s->resource_policy = iam_policy_cache_get(rp, strlen(rp), IAM_POLICY_RESOURCE, err, sizeof err);
-        if (!s->resource_policy) {
-            nb_reply_error(req, NB_ERR_IAM_INVALID_INPUT, "%s", err);
-            return;
-        }
+    char err[300];
+    if (rp && iam__sim_add(&s->resource, rp, IAM_POLICY_RESOURCE, "ResourcePolicy", err, sizeof err) < 0) {
+        nb_reply_error(req, NB_ERR_IAM_INVALID_INPUT, "%s", err);
+        return;
     }
     iam_ctx_key_t *keys;
     size_t nk = context_entries(req, &keys);
@@ -327,11 +270,17 @@ static void simulate(nb_req_t *req, sim_t *s)
     nb_buf_free(&b);
 }
 
+static void sim_init(sim_t *s, nb_req_t *req)
+{
+    memset(s, 0, sizeof *s);
+    s->identity.arena = s->boundary.arena = s->resource.arena = req->arena;
+}
+
 static void sim_free(sim_t *s)
 {
-    pvec_free(&s->identity);
-    pvec_free(&s->boundary);
-    if (s->resource_policy) iam_policy_free(s->resource_policy);
+    iam__sim_pvec_free(&s->identity);
+    iam__sim_pvec_free(&s->boundary);
+    iam__sim_pvec_free(&s->resource);
 }
 
 static void op_simulate_principal(nb_req_t *req)
@@ -339,15 +288,16 @@ static void op_simulate_principal(nb_req_t *req)
     const char *arn = iam__need(req, "PolicySourceArn");
     source_t src;
     if (!arn || parse_source(req, arn, &src) != 0) return;
-    sim_t s = {0};
-    pvec_t given_boundary = {0};
-    if (input_policies(req, "PolicyInputList", &s.identity) == 0 &&
-        input_policies(req, "PermissionsBoundaryPolicyInputList", &given_boundary) == 0 &&
+    sim_t s;
+    sim_init(&s, req);
+    iam__sim_pvec_t given_boundary = {.arena = req->arena};
+    if (iam__sim_inputs(req, "PolicyInputList", &s.identity) == 0 &&
+        iam__sim_inputs(req, "PermissionsBoundaryPolicyInputList", &given_boundary) == 0 &&
         source_policies(req, arn, &src, &s.identity, &s.boundary) == 0) {
         if (given_boundary.n) {   /* the given boundary replaces the entity's own */
-            pvec_free(&s.boundary);
+            iam__sim_pvec_free(&s.boundary);
             s.boundary = given_boundary;
-            given_boundary = (pvec_t){0};
+            given_boundary = (iam__sim_pvec_t){.arena = req->arena};
         }
         s.type = src.k == &iam__role ? IAM_PRINCIPAL_ASSUMED_ROLE : IAM_PRINCIPAL_USER;
         s.caller = nb_req_form(req, "CallerArn");
@@ -356,16 +306,17 @@ static void op_simulate_principal(nb_req_t *req)
         s.role_arn = src.k == &iam__role ? arn : NULL;
         simulate(req, &s);
     }
-    pvec_free(&given_boundary);
+    iam__sim_pvec_free(&given_boundary);
     sim_free(&s);
 }
 
 static void op_simulate_custom(nb_req_t *req)
 {
     if (!iam__need(req, "PolicyInputList.member.1")) return;
-    sim_t s = {0};
-    if (input_policies(req, "PolicyInputList", &s.identity) == 0 &&
-        input_policies(req, "PermissionsBoundaryPolicyInputList", &s.boundary) == 0) {
+    sim_t s;
+    sim_init(&s, req);
+    if (iam__sim_inputs(req, "PolicyInputList", &s.identity) == 0 &&
+        iam__sim_inputs(req, "PermissionsBoundaryPolicyInputList", &s.boundary) == 0) {
         s.caller = nb_req_form(req, "CallerArn");
         if (!s.caller) s.caller = req->principal_arn ? req->principal_arn : auth_root_arn();
         /* the policies are the caller's as given: never root's blanket allow */

@@ -185,6 +185,28 @@ typedef void (*iam_key_visit_fn)(void *arg, const char *key, size_t len);
 void iam_policy_context_keys(const iam_policy_t *p, const char *action, const char *resource, iam_key_visit_fn fn,
                              void *arg);
 
+/* Does statement i of p (0-based, document order) apply to req — its
+ * principal (resource and trust policies), action, resource and conditions?
+ * 1 or 0; *deny (may be NULL) says whether it is a Deny. For the simulator's
+ * MatchedStatements. */
+int iam_policy_statement_applies(const iam_policy_t *p, size_t i, const iam_request_t *req, int *deny);
+
+/* Where statements sit in a policy's text (policy_pos.c), as IAM's simulator
+ * reports them (MatchedStatements' StartPosition / EndPosition): 1-based
+ * line and column, columns in UTF-16 code units. A span starts just after the
+ * character a streaming reader consumed last before the statement — the '{'
+ * of a single-object Statement, the '[' of an array for its first statement,
+ * the previous statement's '}' for the others — and ends just after the
+ * statement's '}'. Fills up to max spans in document order and returns the
+ * number of statements, 0 when the text is not a policy it can read. */
+typedef struct iam_text_pos {
+    unsigned line, col;
+} iam_text_pos_t;
+typedef struct iam_stmt_span {
+    iam_text_pos_t start, end;
+} iam_stmt_span_t;
+size_t iam_policy_statement_spans(const char *text, size_t len, iam_stmt_span_t *out, size_t max);
+
 /* Wildcard matching, exposed for tests: '*' any run, '?' one character. */
 int iam_wildcard_match(const char *pattern, const char *s, int ignore_case);
 /* ArnLike / ArnEquals: the six ARN fields compared one by one with wildcards. */

@@ -130,6 +130,13 @@ int iam_policy_allows(const iam_policy_t *p, const iam_request_t *req, int *deni
     return v.allow && !v.deny;
 }
 
+int iam_policy_statement_applies(const iam_policy_t *p, size_t i, const iam_request_t *req, int *deny)
+{
+    if (!p || i >= p->n) return 0;
+    if (deny) *deny = p->stmts[i].deny;
+    return applies(&p->stmts[i], p->v2012, req) != M_NONE;
+}
+
 static iam_decision_t decide(iam_result_t *out, iam_decision_t d, iam_policy_type_t by)
 {
     out->decision = d;

@@ -410,6 +410,7 @@ void lambda__inst_release(lambda_inst_t *inst)
      * instance still being started is the spawn job's to end (spawn_done). */
     if (inst->spawning) inst->state = INST_DEAD;
     else if (inst->sbx || inst->pid > 0) {
+        if (!inst->sbx) sbx_child_reaped(inst->pid);      /* plain_spawn's child (sbx_release does a sandbox's) */
         release_job_t *j = nb_xcalloc(1, sizeof *j);
         j->job.work = release_work;
         j->sbx = inst->sbx;
@@ -688,8 +689,13 @@ static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, in
     static volatile int exec_errno;
     exec_errno = 0;
     pid_t parent = getpid();
+    sbx_child_spawning();                 /* one of nimbus's own children (sbx_children.c) */
     pid_t p = vfork();
-    if (p < 0) return -errno;
+    if (p < 0) {
+        int err = errno;
+        sbx_child_spawned(-1);
+        return -err;
+    }
     if (p == 0) {
         setpgid(0, 0);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -707,9 +713,11 @@ static int plain_spawn(char *const *argv, char *const *envp, const char *cwd, in
         exec_errno = errno;
         _exit(127);
     }
+    sbx_child_spawned(p);
     if (exec_errno) {
         int e = exec_errno;
         waitpid(p, NULL, 0);
+        sbx_child_reaped(p);
         return -e;
     }
     *pid = p;

@@ -186,6 +186,7 @@ struct lambda_inst {
     struct spawn_job *spawning;   /* its process is being started on the spawner thread (pid 0, sbx NULL) */
     int kill_pending;             /* killed meanwhile: killed as soon as it is started */
     struct run_entry *run_entry;  /* its run file, not yet written (instance.c) */
+    int code_cache_served;        /* its runtime was given a code cache: 1 its package's, 2 another's (code_cache.c) */
 };
 
 /* Global service state. */
@@ -518,6 +519,13 @@ void lambda__inst_app_output(lambda_inst_t *inst, const char *line, size_t len);
 /* rapi.c: the Runtime API listener's dispatch */
 void lambda__rapi_dispatch(nb_req_t *req, void *data);
 void lambda__rapi_reply(nb_req_t *req, int status, const char *body);
+/* GET/PUT /2018-06-01/runtime/nimbus/code-cache: the Node.js runtime's code
+ * cache of inst's function version (code_cache.c). */
+void lambda__code_cache_request(lambda_inst_t *inst, nb_req_t *req);
+/* inst is dying: if it was given the code cache and failed its init (an
+ * /init/error, or a crash rather than nimbus's SIGKILL), the cache goes, so
+ * that a cache that breaks the runtime cannot break every later environment. */
+void lambda__code_cache_check_death(lambda_inst_t *inst);
 
 /* --- inv: invocation lifecycle (invoke.c) ------------------------------------ */
 lambda_inv_t *lambda__inv_new(const char *fn_name, const char *version, const char *invoked_arn,

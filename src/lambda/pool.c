@@ -1084,6 +1084,7 @@ void lambda__inst_exited(lambda_inst_t *inst)
             free(s);
         }
     }
+    lambda__code_cache_check_death(inst);
     uncount(inst);
     remove_inst(pool, inst);
     int failed_init = inst->provisioned && (inst->init_error || inst->state == INST_INIT);
@@ -1132,6 +1133,9 @@ static void on_sweep(uv_timer_t *t)
     static uint64_t last_provision;
     if (now - last_provision >= 1000000) {
         last_provision = now;
+        /* Orphans a function left to nimbus (it killed its plain-mode
+         * supervisor) that sbx_release's own sweep could not finish. */
+        sbx_children_sweep_nowait();
         for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
             for (lambda_pool_t *p = f->pools; p; p = p->next)
                 if (p->provisioned) provision(p);

@@ -45,6 +45,10 @@ void lambda__rapi_dispatch(nb_req_t *req, void *data)
         lambda__inst_next(inst, req);
         return;
     }
+    if (strcmp(p, PREFIX "nimbus/code-cache") == 0) {   /* nimbus's own extension */
+        lambda__code_cache_request(inst, req);
+        return;
+    }
     if (strcmp(p, PREFIX "init/error") == 0) {
         if (!post) goto not_allowed;
         lambda__inst_init_error(inst, req);

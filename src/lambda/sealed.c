@@ -605,6 +605,11 @@ void lambda__code_gc(const char *name)
         DIR *d = opendir(dir);
         if (!d) continue;
         struct dirent *e;
+        /* Of the Node.js code caches of packages no version names, the newest
+         * stays: the next package's first environment reuses what of it still
+         * matches (code_cache.c). */
+        char kept[PATH_MAX] = "";
+        struct timespec kept_t = {0, 0};
         while ((e = readdir(d))) {
             if (!all_hex(e->d_name, 64)) continue;
             const char *rest = e->d_name + 64;
@@ -614,11 +619,27 @@ void lambda__code_gc(const char *name)
                 if (!lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) unlink(p);
                 continue;
             }
-            if (pass == 0 ? strcmp(rest, ".sealed") != 0 : *rest != 0) continue;
+            /* the Node.js code cache of a package (code_cache.c): a file beside its tree */
+            int cache = pass == 1 && strncmp(rest, ".jscache", 8) == 0;
+            if (!cache && (pass == 0 ? strcmp(rest, ".sealed") != 0 : *rest != 0)) continue;
             snprintf(hex, sizeof hex, "%.64s", e->d_name);
             if (json_object_get(live, hex) || lambda__pathf(p, sizeof p, "%s/%s", dir, e->d_name)) continue;
-            if (pass == 0) unlink(p);
-            else if (!tree_in_use(p)) lambda__rm_rf(p);
+            if (cache) {
+                struct stat st;
+                if (stat(p, &st) != 0) continue;
+                if (kept[0] && (st.st_mtim.tv_sec < kept_t.tv_sec ||
+                                (st.st_mtim.tv_sec == kept_t.tv_sec && st.st_mtim.tv_nsec <= kept_t.tv_nsec))) {
+                    unlink(p);
+                    continue;
+                }
+                if (kept[0]) unlink(kept);
+                snprintf(kept, sizeof kept, "%s", p);
+                kept_t = st.st_mtim;
+            } else if (pass == 0) {
+                unlink(p);
+            } else if (!tree_in_use(p)) {
+                lambda__rm_rf(p);
+            }
         }
         closedir(d);
     }

@@ -345,9 +345,11 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
     }
     nb_startup_mark("sbx %s: plan, cgroups made, socket", name);
     uint64_t clone_us = nb_now_us();
+    sbx_child_spawning();                        /* a sweep never takes it for an orphan */
     if (h->use_vfork) pid = clone_vfork(flags, &plan, h->devnull);
     else if ((pid = clone_ns(flags, h->have_clone3)) == 0) sbx__child_main(&plan, h->devnull);
     int err = pid < 0 ? -errno : 0;
+    sbx_child_spawned(pid);
     close(sv[1]);
     for (int i = 0; i < plan.ncg; i++) close(plan.cg_fds[i]);
     if (pid > 0) {
@@ -365,6 +367,7 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
         if (err < 0) {
             kill(pid, SIGKILL);
             while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+            sbx_child_reaped(pid);
         }
     } else {
         nb_log_warn("sandbox", "%s: clone: %s", name, strerror(-err));
@@ -558,6 +561,11 @@ void sbx_release(sbx_t *s)
      * children it left (a shell bootstrap's background jobs, stopped or not)
      * go with it. Through the pidfd: that group, never one that reused its id. */
     if (!s->isolated && s->pidfd >= 0) sbx__pgrp_kill(s->pidfd, s->pid, SIGKILL);
+    sbx_child_reaped(s->pid);
+    /* What left the group and outlived a supervisor the function killed was
+     * re-parented to nimbus (a child subreaper) before nimbus saw the
+     * supervisor's exit: not nimbus's own children, so killed here. */
+    if (!s->isolated) sbx_children_sweep();
     sbx__reaper_forget(s->reaper_id);
     sbx__cg_destroy(&s->cg);
     if (s->pidfd >= 0) close(s->pidfd);

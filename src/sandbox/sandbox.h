@@ -112,6 +112,29 @@ int sbx_pool_count(void);       /* blanks waiting */
 int sbx_pool_filled_by_thread(void);
 void sbx_pool_drain(void);
 
+/* nimbus's own children (src/sandbox/sbx_children.c). sbx_children_adopt
+ * makes this process a child subreaper (the daemon calls it at start-up), so
+ * that what a function left outside its plain-mode supervisor — setsid'd,
+ * double-forked — comes back to nimbus when the function kills the
+ * supervisor; sbx_children_sweep then kills and reaps every child of nimbus
+ * that it did not start itself (returns how many; 0 and nothing done unless
+ * adopted). sbx_release of a plain instance sweeps; call it also from a
+ * periodic timer. Hence the rule for every code that starts a child process
+ * of nimbus (fork, vfork, clone, posix_spawn, popen…): call
+ * sbx_child_spawning() just before and sbx_child_spawned(pid) just after
+ * (pid <= 0: failed), which keeps a sweep from running in between, and
+ * sbx_child_reaped(pid) once it is reaped — an unregistered child is killed
+ * by the next sweep. sbx_child_known: is pid registered? */
+int sbx_children_adopt(void);
+int sbx_children_sweep(void);
+/* The same for an event loop: never waits — for a spawn in flight (the
+ * round is skipped) or for a killed orphan to die (reaped by a later sweep). */
+int sbx_children_sweep_nowait(void);
+void sbx_child_spawning(void);
+void sbx_child_spawned(pid_t pid);
+void sbx_child_reaped(pid_t pid);
+int sbx_child_known(pid_t pid);
+
 /* What isolation is available here, one line per feature ("mount namespace: on"
  * / "cgroup memory: off (reason)"), for `nimbus doctor` and the start-up warning.
  * Returns a static string. */

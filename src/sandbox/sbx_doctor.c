@@ -47,8 +47,12 @@ static int read_int(const char *path, int dflt)
 static int userns_works(char *why, size_t cap)
 {
     int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
+    sbx_child_spawning();
     pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), 0, 0, 0, 0);
     if (pid == 0) _exit(0);
+    int err = errno;
+    sbx_child_spawned(pid);
+    errno = err;
     if (pid < 0) {
         snprintf(why, cap, "user namespaces refused (%s; see kernel.unprivileged_userns_clone, "
                  "user.max_user_namespaces, AppArmor)", strerror(errno));
@@ -56,6 +60,7 @@ static int userns_works(char *why, size_t cap)
     }
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    sbx_child_reaped(pid);
     return 1;
 }
 

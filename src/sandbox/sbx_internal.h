@@ -309,4 +309,8 @@ int sbx__pool_step(sbx_blank_t *b, int *acked, const char *name);
 pid_t sbx__pool_consume(sbx_blank_t *b, sbx_cg_t *cg_out);
 void sbx__pool_discard(sbx_blank_t *b);
 
+/* sbx_memfd.c: the embedded file (scripts/embed.sh path) as a sealed,
+ * executable memfd named name (O_CLOEXEC); -1 when it cannot be made. */
+int sbx__embedded_memfd(const char *embedded, const char *name);
+
 #endif

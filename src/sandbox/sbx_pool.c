@@ -258,7 +258,10 @@ static void blank_free(sbx_blank_t *b, int kill_it)
         if (b->pidfd >= 0) syscall(SYS_pidfd_send_signal, b->pidfd, SIGKILL, NULL, 0);
         else kill(b->pid, SIGKILL);
     }
-    if (b->pid > 0) while (waitpid(b->pid, NULL, __WALL) < 0 && errno == EINTR) {}
+    if (b->pid > 0) {
+        while (waitpid(b->pid, NULL, __WALL) < 0 && errno == EINTR) {}
+        sbx_child_reaped(b->pid);
+    }
     if (b->pidfd >= 0) close(b->pidfd);
     if (b->sock >= 0) close(b->sock);
     if (b->stack) {
@@ -312,9 +315,11 @@ static sbx_blank_t *blank_start(const sbx_host_t *h)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
+    sbx_child_spawning();
     pid_t pid = clone(blank_main, b->stack + BLANK_STACK,
                       CLONE_VM | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD, b);
     int err = errno;
+    sbx_child_spawned(pid);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     /* Our copies only: the blank has its own descriptor table. What the blank
      * reads of *b (ncg, cg_fds, keep, child_sock, devnull) is never written
@@ -337,39 +342,11 @@ fail_closed:
     return NULL;
 }
 
-/* The program's bytes (an embedded file) into a sealed, executable memfd:
- * executed with execveat, it shows as "/memfd:…" inside the instance, not as
- * a path of nimbus's data directory. -1 where no memfd may be executed. */
-static int program_memfd(const char *embedded)
-{
-    typedef struct { const char *path; const unsigned char *data; size_t len; } emb_t;
-    extern const emb_t nb_embedded_files[];
-    const emb_t *f = nb_embedded_files;
-    while (f->path && strcmp(f->path, embedded) != 0) f++;
-    if (!f->path) return -1;
-    int fd = (int)syscall(SYS_memfd_create, "nimbus-blank", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U /* MFD_EXEC */);
-    if (fd < 0 && errno == EINVAL) fd = (int)syscall(SYS_memfd_create, "nimbus-blank", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0) return -1;
-    size_t off = 0;
-    while (off < f->len) {
-        ssize_t n = write(fd, f->data + off, f->len - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        off += (size_t)n;
-    }
-    if (off != f->len || fchmod(fd, 0555) != 0 ||
-        fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 void sbx_pool_set_program(const char *embedded, const char *argv0)
 {
     int fd = -1;
     if (embedded && argv0 && usable(sbx__host()) && !sbx__option("no-pool-exec")) {
-        fd = program_memfd(embedded);
+        fd = sbx__embedded_memfd(embedded, "nimbus-blank");
         if (fd < 0) nb_log_info("sandbox", "pool: blanks stay unexec'd (no executable memfd for %s)", embedded);
     }
     pthread_mutex_lock(&lock);

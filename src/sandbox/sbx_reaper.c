@@ -16,8 +16,10 @@
  * How: the first registration starts one watchdog per nimbus process —
  * nimbus's own executable (/proc/self/exe, posix_spawn: no copy of nimbus's
  * memory) re-entered through the constructor below, in a session of its own,
- * stdio on /dev/null, nothing inherited but one end of a SOCK_SEQPACKET pair;
- * it forks once more so that it is not nimbus's child.
+ * stdio on /dev/null, nothing inherited but one end of a SOCK_SEQPACKET pair.
+ * It is nimbus's child, registered as one of nimbus's own (sbx_children.c):
+ * nimbus is a child subreaper, so even a watchdog that forked itself away
+ * (as it once did) would come back to it as a child.
  * nimbus sends it a pidfd of every instance that needs it (ADD) and forgets
  * it when the instance is released (FORGET). The watchdog only reads; when
  * the socket reports EOF (every copy of nimbus's end closed: nimbus is gone)
@@ -152,11 +154,6 @@ static void reap(const held_t *h)
 
 static void __attribute__((noreturn)) reaper_main(int fd)
 {
-    /* Not nimbus's child: the process nimbus started exits at once (nimbus
-     * reaps it) and its child, re-parented to init or the nearest subreaper,
-     * watches — nimbus keeps no stray child to reap or to be counted. */
-    pid_t p = fork();
-    if (p > 0) _exit(0);
     prctl(PR_SET_NAME, "sbx-reaper", 0, 0, 0);
     /* One pidfd per live instance: take the hard limit. */
     struct rlimit rl;
@@ -228,6 +225,17 @@ __attribute__((constructor)) static void reaper_entry(void)
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int sock = -1;            /* nimbus's end */
 static pid_t owner;              /* the process that started the watchdog */
+static pid_t watchdog;           /* its pid (owner's child) */
+
+/* The watchdog we started is gone or deaf: make sure, and reap it. */
+static void reap_watchdog_locked(void)
+{
+    if (watchdog <= 0 || owner != getpid()) return;
+    kill(watchdog, SIGKILL);
+    while (waitpid(watchdog, NULL, 0) < 0 && errno == EINTR) {}
+    sbx_child_reaped(watchdog);
+    watchdog = 0;
+}
 static uint64_t next_id = 1;
 
 static int start_locked(void)
@@ -263,8 +271,10 @@ static int start_locked(void)
     /* the sandbox's options (sbx__option) hold in the watchdog too */
     const char *opts = getenv("NIMBUS_SANDBOX");
     if (opts && snprintf(env1, sizeof env1, "NIMBUS_SANDBOX=%s", opts) < (int)sizeof env1) envp[1] = env1;
-    pid_t pid;
+    pid_t pid = 0;
+    sbx_child_spawning();
     int r = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, envp);
+    sbx_child_spawned(r == 0 ? pid : -1);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     close(sv[1]);
@@ -274,9 +284,9 @@ static int start_locked(void)
                     "outlive a kill -9 of nimbus)", strerror(r));
         return -r;
     }
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}   /* the intermediate (reaper_main) */
     sock = sv[0];
     owner = getpid();
+    watchdog = pid;
     return 0;
 }
 
@@ -321,6 +331,7 @@ uint64_t sbx__reaper_add(int pidfd, pid_t pid, const char *frz_v1_dir, int super
         nb_log_warn("sandbox", "the instance watchdog is gone (%s); starting a new one", strerror(-r));
         close(sock);
         sock = -1;
+        reap_watchdog_locked();
         if ((r = start_locked()) == 0) r = send_locked(&m, frz_v1_dir, pidfd);
     }
     pthread_mutex_unlock(&lock);

@@ -42,11 +42,12 @@
  * (both copies of the socket closed: the supervisor's, and the runtime's at
  * execve) still means the function runs.
  *
- * Limits: the function runs as the supervisor's uid, so it may kill it with
- * SIGKILL on purpose; what escaped its group then is re-parented to the next
- * subreaper up (or init), out of reach (plain mode contains nothing a hostile
- * function does on purpose; docs/SANDBOX.md). NIMBUS_SANDBOX=no-supervisor
- * starts plain instances directly, as before (for comparisons). */
+ * The function runs as the supervisor's uid, so it may kill it with SIGKILL
+ * on purpose; what escaped its group is then re-parented to the next
+ * subreaper up — nimbus itself, which kills every child it did not start
+ * (sbx_children.c; docs/SANDBOX.md, "Plain mode: a function that kills its
+ * supervisor"). NIMBUS_SANDBOX=no-supervisor starts plain instances
+ * directly, as before (for comparisons). */
 #include "sandbox/sbx_internal.h"
 #ifndef SBX_SUPERVISOR_STANDALONE
 #include "core/alloc.h"
@@ -71,13 +72,6 @@
 
 #ifndef SBX_SUPERVISOR_STANDALONE
 /* ---- nimbus's side ---------------------------------------------------------------- */
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-
-/* The embedded executable (scripts/embed.sh: "sandbox/supervisor"). */
-typedef struct { const char *path; const unsigned char *data; size_t len; } sup_embedded_t;
-extern const sup_embedded_t nb_embedded_files[];
 
 static pthread_once_t sup_once = PTHREAD_ONCE_INIT;
 static int sup_on, sup_fd = -1;
@@ -90,26 +84,7 @@ static int sup_on, sup_fd = -1;
 static void sup_prepare(void)
 {
     if (sbx__option("no-supervisor")) return;
-    const sup_embedded_t *f = nb_embedded_files;
-    while (f->path && strcmp(f->path, "sandbox/supervisor") != 0) f++;
-    int fd = -1;
-    if (f->path) {
-        fd = (int)syscall(SYS_memfd_create, "sbx-supervisor", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-        if (fd < 0 && errno == EINVAL)
-            fd = (int)syscall(SYS_memfd_create, "sbx-supervisor", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    }
-    size_t off = 0;
-    while (fd >= 0 && off < f->len) {
-        ssize_t n = write(fd, f->data + off, f->len - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) { close(fd); fd = -1; break; }
-        off += (size_t)n;
-    }
-    if (fd >= 0 && (fchmod(fd, 0555) != 0 ||
-                    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) != 0)) {
-        close(fd);
-        fd = -1;
-    }
+    int fd = sbx__embedded_memfd("sandbox/supervisor", "sbx-supervisor");   /* scripts/embed.sh */
     sup_fd = fd;
     sup_on = fd >= 0 || access("/proc/self/exe", X_OK) == 0;
     if (fd < 0 && sup_on)

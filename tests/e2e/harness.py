@@ -42,6 +42,18 @@ def read_credentials(data_dir, pid=None):
         return json.load(f)
 
 
+# The head of a provided-runtime bootstrap in shell and curl: a loop that takes the next
+# invocation, its request id in $ID and its event in the file $B, its headers in $H, the
+# Runtime API's base URL in $API. The body follows; `done` closes the loop.
+SHELL_BOOTSTRAP_LOOP = r'''#!/bin/sh
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+H=$(mktemp)
+B=$(mktemp)
+while true; do
+  curl -sS -D "$H" -o "$B" "$API/invocation/next"
+  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
+'''
+
 # A provided-runtime bootstrap (shell and curl) answering every invocation {"echo":true}:
 # a bystander function for tests about other functions.
 ECHO_BOOTSTRAP = r'''#!/bin/sh

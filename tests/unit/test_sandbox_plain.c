@@ -6,7 +6,9 @@
  * killed -9 while it is frozen. The wait status the caller sees is the
  * runtime's; the memory figure is the runtime's. Each test finds the escaped
  * sleeper by the pid its shell prints and watches it through a pidfd, so a
- * reuse of the number cannot pass for it. */
+ * reuse of the number cannot pass for it. A function that SIGKILLs its
+ * supervisor leaves nothing either: this process, a child subreaper as the
+ * daemon is (sbx_children_adopt), gets the escapee back and kills it. */
 #include "test.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sbx_internal.h"
@@ -292,4 +294,61 @@ TEST(runtime_environment_has_no_supervisor_marker)
     ASSERT_EQ(waitpid(sbx_pid(in.sbx), NULL, 0), sbx_pid(in.sbx));
     close(in.out);
     sbx_release(in.sbx);
+}
+
+/* ---- a function that kills its supervisor (sbx_children.c) ----------------------------- */
+/* The function runs as the supervisor's uid and SIGKILLs it after starting an
+ * escaped sleeper: the instance ends as a runtime killed by a signal, and the
+ * sleeper — re-parented to this process, a child subreaper as the daemon is —
+ * goes at the release. */
+TEST(function_that_kills_its_supervisor_leaves_nothing_behind)
+{
+    ASSERT_EQ(sbx_children_adopt(), 0);
+    inst_t in = start(ESCAPE "kill -9 $PPID; exec sleep 300");
+    char line[32];
+    read_line(in.out, line, sizeof line);
+    pid_t sleeper = atoi(line);
+    ASSERT(sleeper > 0);
+    int pfd = (int)syscall(SYS_pidfd_open, sleeper, 0);
+    ASSERT(pfd >= 0);
+    int st;
+    ASSERT_EQ(waitpid(sbx_pid(in.sbx), &st, 0), sbx_pid(in.sbx));
+    ASSERT(WIFSIGNALED(st));
+    ASSERT_EQ(WTERMSIG(st), SIGKILL);               /* "Runtime exited with error: signal: killed" */
+    ASSERT_EQ(gone_within(pfd, 0), 0);              /* it outlived its supervisor… */
+    ASSERT_EQ(stat_field(sleeper, 4), getpid());    /* …and came back to us */
+    close(in.out);
+    sbx_release(in.sbx);                            /* its sweep kills and reaps it */
+    int ok = gone_within(pfd, 10000);
+    if (!ok) kill(sleeper, SIGKILL);
+    close(pfd);
+    ASSERT(ok);
+    ASSERT_EQ(sbx_children_sweep(), 0);             /* the runtime (its PDEATHSIG) was reaped too */
+}
+
+/* Frozen between invocations (SIGSTOP to the group), the supervisor is killed
+ * by a process that left the group (so is not stopped): the release takes the
+ * stopped runtime and the escapee. */
+TEST(supervisor_killed_while_frozen_leaves_nothing_behind)
+{
+    ASSERT_EQ(sbx_children_adopt(), 0);
+    inst_t in = start(ESCAPE "echo $$; exec sleep 300");
+    char line[32];
+    pid_t sleeper;
+    int pfd = escaped_sleeper(&in, &sleeper);
+    read_line(in.out, line, sizeof line);
+    pid_t runtime = atoi(line);
+    ASSERT(runtime > 0);
+    int rfd = (int)syscall(SYS_pidfd_open, runtime, 0);
+    ASSERT(rfd >= 0);
+    ASSERT_EQ(sbx_freeze(in.sbx), 0);
+    ASSERT_EQ(kill(sbx_pid(in.sbx), SIGKILL), 0);
+    ASSERT_EQ(waitpid(sbx_pid(in.sbx), NULL, 0), sbx_pid(in.sbx));
+    close(in.out);
+    sbx_release(in.sbx);
+    int ok = gone_within(pfd, 10000) && gone_within(rfd, 10000);
+    if (!ok) { kill(sleeper, SIGKILL); kill(runtime, SIGKILL); }
+    close(pfd);
+    close(rfd);
+    ASSERT(ok);
 }

@@ -34,19 +34,12 @@ import unittest
 import botocore.config
 
 import harness
-from harness import ECHO_BOOTSTRAP as ECHO, Nimbus, wait_for, zip_bytes
+from harness import ECHO_BOOTSTRAP as ECHO, SHELL_BOOTSTRAP_LOOP, Nimbus, wait_for, zip_bytes
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_sandbox_orphans import Unprivileged, doctor, setpriv_nobody  # noqa: E402  (the unprivileged daemon, its doctor line)
 
-BOOTSTRAP = r'''#!/bin/sh
-API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
-H=$(mktemp)
-B=$(mktemp)
-while true; do
-  curl -sS -D "$H" -o "$B" "$API/invocation/next"
-  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
-  OP=$(sed -n 's/.*"op" *: *"\([a-z]*\)".*/\1/p' "$B")
+BOOTSTRAP = SHELL_BOOTSTRAP_LOOP + r'''  OP=$(sed -n 's/.*"op" *: *"\([a-z]*\)".*/\1/p' "$B")
   P=$(setsid sh -c 'sleep 300 </dev/null >/dev/null 2>&1 & echo $!')
   echo "SLEEPER=$P"
   case "$OP" in
@@ -86,15 +79,49 @@ def alive(pid, start):
     return bool(f) and f[19] == start and f[0] != "Z"
 
 
-class SandboxEscape(unittest.TestCase):
+def tear_down(n, seen, *dirs):
+    """Stop the daemon, kill what the test saw alive ({pid: start time}) — never leave a
+    test's processes behind, whatever failed — and remove its directories."""
+    n.kill9()
+    n.stop()
+    for pid, start in seen.items():
+        if start and alive(pid, start):
+            os.kill(pid, 9)
+    unpacked = n.unpack_dir()
+    if unpacked:
+        shutil.rmtree(unpacked, ignore_errors=True)
+    for d in dirs:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+class PlainModes:
+    """A test class's run_mode in both plain modes: as root with lambda.isolate=0, and as
+    nobody where user namespaces are refused (NIMBUS_SANDBOX=no-userns)."""
+
+    @staticmethod
+    def daemon(data, args, env, unprivileged):
+        """The mode's nimbus on data (as nobody when unprivileged), not started yet."""
+        return (Unprivileged if unprivileged else Nimbus)(data_dir=data, extra_args=args, env=env)
+
+    def start_in_mode(self, n, env, unprivileged, want_mode):
+        n.start()
+        if want_mode:
+            self.assertIn("sandbox mode: " + want_mode, doctor(env, unprivileged))
+
+    def test_plain_processes_as_root(self):
+        self.run_mode(args=("--set", "lambda.isolate=0"))
+
+    def test_plain_processes_unprivileged(self):
+        self.run_mode(env={"NIMBUS_SANDBOX": "no-userns"}, unprivileged=True, want_mode="plain")
+
+
+class SandboxEscape(PlainModes, unittest.TestCase):
     def run_mode(self, args=(), env=None, unprivileged=False, want_mode=None):
         data = tempfile.mkdtemp(prefix="nimbus-e2e-")
-        n = (Unprivileged if unprivileged else Nimbus)(data_dir=data, extra_args=args, env=env)
+        n = self.daemon(data, args, env, unprivileged)
         seen = {}
         try:
-            n.start()
-            if want_mode:
-                self.assertIn("sandbox mode: " + want_mode, doctor(env, unprivileged))
+            self.start_in_mode(n, env, unprivileged, want_mode)
             # said loudly at start-up: plain processes (and, without root, that isolation is partial)
             self.assertTrue(wait_for(lambda: "functions run as plain processes" in n.read_log(), timeout=10),
                             n.read_log(tail=2000))
@@ -172,21 +199,7 @@ class SandboxEscape(unittest.TestCase):
             n.stop()
             gone(p5, "shutdown")
         finally:
-            n.kill9()
-            n.stop()
-            for pid, start in seen.items():   # never leave a test's processes behind
-                if start and alive(pid, start):
-                    os.kill(pid, 9)
-            unpacked = n.unpack_dir()
-            if unpacked:
-                shutil.rmtree(unpacked, ignore_errors=True)
-            shutil.rmtree(data, ignore_errors=True)
-
-    def test_plain_processes_as_root(self):
-        self.run_mode(args=("--set", "lambda.isolate=0"))
-
-    def test_plain_processes_unprivileged(self):
-        self.run_mode(env={"NIMBUS_SANDBOX": "no-userns"}, unprivileged=True, want_mode="plain")
+            tear_down(n, seen, data)
 
 
 if __name__ == "__main__":

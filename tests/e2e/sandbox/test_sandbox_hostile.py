@@ -28,16 +28,9 @@ import uuid
 import botocore.config
 
 import harness
-from harness import ECHO_BOOTSTRAP as ECHO, NimbusTestCase, wait_for, zip_bytes
+from harness import ECHO_BOOTSTRAP as ECHO, SHELL_BOOTSTRAP_LOOP, NimbusTestCase, wait_for, zip_bytes
 
-BOOTSTRAP = r'''#!/bin/bash
-API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
-H=$(mktemp)
-B=$(mktemp)
-while true; do
-  curl -sS -D "$H" -o "$B" "$API/invocation/next"
-  ID=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$H" | tr -d '\r' | awk '{print $2}')
-  M=$(sed -n 's/.*"mode" *: *"\([a-z_]*\)".*/\1/p' "$B")
+BOOTSTRAP = SHELL_BOOTSTRAP_LOOP.replace("#!/bin/sh", "#!/bin/bash", 1) + r'''  M=$(sed -n 's/.*"mode" *: *"\([a-z_]*\)".*/\1/p' "$B")
   A=$(sed -n 's/.*"arg" *: *"\([^"]*\)".*/\1/p' "$B")
   case "$M" in
     exec_alloc) exec /var/task/hostile alloc "$A" ;;

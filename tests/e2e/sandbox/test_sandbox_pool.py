@@ -64,12 +64,16 @@ def uid_of(pid):
 def blanks(pid):
     """nimbus's waiting blanks: children still running nimbus's own image, or the native
     runner they exec once isolated (a memfd) and still root (an instance served in-process
-    by one runs as the function's uid; others have exec'd their runtime; the watchdog is
-    not nimbus's child)."""
+    by one runs as the function's uid; others have exec'd their runtime). Not the watchdog
+    ("sbx-reaper <pid>", also nimbus's own image and, nimbus being a child subreaper, its
+    child)."""
     exe = os.readlink("/proc/%d/exe" % pid)
     found = []
     for c in children(pid):
         try:
+            with open("/proc/%d/cmdline" % c, "rb") as f:
+                if f.read().startswith(b"sbx-reaper\0"):
+                    continue
             e = os.readlink("/proc/%d/exe" % c)
             if e == exe or (e.startswith("/memfd:nimbus-blank") and uid_of(c) == 0):
                 found.append(c)

@@ -163,6 +163,109 @@ class Simulator(NimbusTestCase):
                                                          ActionNames=["s3:GetObject"]),
                    "NoSuchEntity", 404, "The user with name ghost cannot be found.")
 
+    # the AWS CLI's documented example of simulate-custom-policy, and AWS's answer to it
+    AWS_EXAMPLE = ('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*",'
+                   '"Condition":{"DateGreaterThan":{"aws:CurrentTime":"2018-08-16T12:00:00Z"}}}}')
+
+    def test_matched_statements_where_aws_puts_them(self):
+        iam = self.iam
+
+        def sim(time):
+            return ("iam", "simulate-custom-policy", "--policy-input-list", self.AWS_EXAMPLE,
+                    "--action-names", "dynamodb:CreateBackup", "--context-entries",
+                    "ContextKeyName='aws:CurrentTime',ContextKeyValues='%s',ContextKeyType=date" % time)
+        _, out, _ = self.nimbus.aws(*sim("2019-04-25T11:00:00Z"))
+        r = out["EvaluationResults"][0]
+        self.assertEqual(r["EvalDecision"], "allowed")
+        self.assertEqual(r["MatchedStatements"], [{
+            "SourcePolicyId": "PolicyInputList.1", "SourcePolicyType": "IAM Policy",
+            "StartPosition": {"Line": 1, "Column": 38}, "EndPosition": {"Line": 1, "Column": 167}}])
+        _, out, _ = self.nimbus.aws(*sim("2014-04-25T11:00:00Z"))
+        self.assertEqual((out["EvaluationResults"][0]["EvalDecision"], out["EvaluationResults"][0]["MatchedStatements"]),
+                         ("implicitDeny", []))
+
+        # simulate-principal-policy's documented example: a pretty-printed inline policy of the user
+        pretty = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "ListRepos", "Effect": "Allow", "Action": "codecommit:ListRepositories", "Resource": "*"}]}, indent=4)
+        iam.create_user(UserName="alejandro")
+        iam.put_user_policy(UserName="alejandro", PolicyName="Grant-Access-To-CodeCommit-ListRepo",
+                            PolicyDocument=pretty)
+        user = "arn:aws:iam::%s:user/alejandro" % ACCOUNT
+        want = [{"SourcePolicyId": "user_alejandro_Grant-Access-To-CodeCommit-ListRepo", "SourcePolicyType": "IAM Policy",
+                 "StartPosition": {"Line": 3, "Column": 19}, "EndPosition": {"Line": 9, "Column": 10}}]
+        _, out, _ = self.nimbus.aws("iam", "simulate-principal-policy", "--policy-source-arn", user,
+                                    "--action-names", "codecommit:ListRepositories")
+        self.assertEqual(out["EvaluationResults"][0]["MatchedStatements"], want)
+        got = iam.simulate_principal_policy(PolicySourceArn=user, ActionNames=["codecommit:ListRepositories"])
+        self.assertEqual(got["EvaluationResults"][0]["MatchedStatements"], want)
+
+        # every source: the user's groups' inline policies, managed policies by name, the inputs
+        iam.create_group(GroupName="coders")
+        iam.put_group_policy(GroupName="coders", PolicyName="g", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "codecommit:*", "Resource": "*"}))
+        iam.add_user_to_group(GroupName="coders", UserName="alejandro")
+        arn = iam.create_policy(PolicyName="cc-managed", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "codecommit:GitPull", "Resource": "*"},
+            {"Effect": "Deny", "Action": "codecommit:DeleteRepository", "Resource": "*"}))["Policy"]["Arn"]
+        iam.attach_user_policy(UserName="alejandro", PolicyArn=arn)
+        extra = policy({"Effect": "Allow", "Action": "codecommit:GitPull", "Resource": "*"})
+        out = iam.simulate_principal_policy(PolicySourceArn=user, PolicyInputList=[extra],
+                                            ActionNames=["codecommit:GitPull", "codecommit:DeleteRepository",
+                                                         "s3:GetObject"])
+        res = {r["EvalActionName"]: r for r in out["EvaluationResults"]}
+        self.assertEqual([(m["SourcePolicyId"], m["SourcePolicyType"]) for m in
+                          res["codecommit:GitPull"]["MatchedStatements"]],
+                         [("PolicyInputList.1", "IAM Policy"), ("cc-managed", "IAM Policy"),
+                          ("group_coders_g", "IAM Policy")])
+        # an explicit deny reports the deny alone: the second statement of cc-managed, which starts
+        # where the first ends (just after its '}') and ends just after its own '}'
+        doc = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]["Document"]
+        text = policy({"Effect": "Allow", "Action": "codecommit:GitPull", "Resource": "*"},
+                      {"Effect": "Deny", "Action": "codecommit:DeleteRepository", "Resource": "*"})
+        self.assertEqual(json.loads(text), doc)
+        deny = res["codecommit:DeleteRepository"]
+        self.assertEqual(deny["EvalDecision"], "explicitDeny")
+        self.assertEqual(deny["MatchedStatements"], [{
+            "SourcePolicyId": "cc-managed", "SourcePolicyType": "IAM Policy",
+            "StartPosition": {"Line": 1, "Column": text.index("}") + 2},
+            "EndPosition": {"Line": 1, "Column": text.index("}]") + 2}}])
+        self.assertEqual(res["s3:GetObject"]["MatchedStatements"], [])
+        # AdministratorAccess, whose text is AWS's: its statement where AWS's answers put it
+        iam.attach_user_policy(UserName="alejandro", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        out = iam.simulate_principal_policy(PolicySourceArn=user, ActionNames=["s3:GetObject"])
+        self.assertEqual(out["EvaluationResults"][0]["MatchedStatements"], [{
+            "SourcePolicyId": "AdministratorAccess", "SourcePolicyType": "IAM Policy",
+            "StartPosition": {"Line": 3, "Column": 17}, "EndPosition": {"Line": 8, "Column": 6}}])
+        iam.detach_user_policy(UserName="alejandro", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+
+        # a resource policy's statement: its own source (nimbus's names, no answer of AWS's being known)
+        rp = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": user}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})
+        out = iam.simulate_custom_policy(PolicyInputList=[policy({"Effect": "Allow", "Action": "s3:ListBucket",
+                                                                  "Resource": "*"})],
+                                         ResourcePolicy=rp, CallerArn=user, ActionNames=["s3:GetObject"],
+                                         ResourceArns=["arn:aws:s3:::b/k"])
+        r = out["EvaluationResults"][0]
+        self.assertEqual(r["EvalDecision"], "allowed")
+        self.assertEqual(r["MatchedStatements"], [{
+            "SourcePolicyId": "ResourcePolicy", "SourcePolicyType": "Resource Policy",
+            "StartPosition": {"Line": 1, "Column": rp.index("[") + 2},
+            "EndPosition": {"Line": 1, "Column": rp.index("}]") + 2}}])
+
+        # a role's inline policy, and a deny of the given permissions boundary
+        iam.create_role(RoleName="sim-role", AssumeRolePolicyDocument=TRUST)
+        iam.put_role_policy(RoleName="sim-role", PolicyName="rp", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "logs:*", "Resource": "*"}))
+        role = "arn:aws:iam::%s:role/sim-role" % ACCOUNT
+        out = iam.simulate_principal_policy(PolicySourceArn=role, ActionNames=["logs:PutLogEvents"])
+        self.assertEqual([m["SourcePolicyId"] for m in out["EvaluationResults"][0]["MatchedStatements"]],
+                         ["role_sim-role_rp"])
+        out = iam.simulate_principal_policy(PolicySourceArn=role, ActionNames=["logs:PutLogEvents"],
+                                            PermissionsBoundaryPolicyInputList=[policy(
+                                                {"Effect": "Deny", "Action": "logs:*", "Resource": "*"})])
+        self.assertEqual([m["SourcePolicyId"] for m in out["EvaluationResults"][0]["MatchedStatements"]],
+                         ["PermissionsBoundaryPolicyInputList.1"])
+
     def test_context_keys(self):
         out = self.iam.get_context_keys_for_custom_policy(PolicyInputList=[self.IP_POLICY, policy(
             {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": "*", "Condition": {

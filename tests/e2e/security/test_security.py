@@ -354,6 +354,19 @@ class Security(NimbusTestCase):
         got = {r["EvalActionName"]: r["EvalDecision"] for r in out["EvaluationResults"]}
         self.assertEqual(got, {"dynamodb:GetItem": "allowed", "dynamodb:DeleteItem": "explicitDeny",
                                "dynamodb:PutItem": "implicitDeny"})
+        # the statements that decided, where they are in kim's one-line policy "p": the first starts
+        # just after the '[', each ends just after its '}', the second starts where the first ends
+        text = policy(allow("dynamodb:GetItem", USERS_ARN), deny("dynamodb:DeleteItem"))
+        self.assertEqual(self.iam.get_user_policy(UserName="kim", PolicyName="p")["PolicyDocument"], json.loads(text))
+        first_end = text.index("}") + 2
+
+        def at(start, end):
+            return {"SourcePolicyId": "user_kim_p", "SourcePolicyType": "IAM Policy",
+                    "StartPosition": {"Line": 1, "Column": start}, "EndPosition": {"Line": 1, "Column": end}}
+        matched = {r["EvalActionName"]: r["MatchedStatements"] for r in out["EvaluationResults"]}
+        self.assertEqual(matched, {"dynamodb:GetItem": [at(text.index("[") + 2, first_end)],
+                                   "dynamodb:DeleteItem": [at(first_end, text.index("}]") + 2)],
+                                   "dynamodb:PutItem": []})
 
     def test_malformed_policy_document(self):
         self.iam.create_user(UserName="lou")
