@@ -3,7 +3,11 @@
  * its environment variables, its output pipes read line by line on the loop,
  * its exit noticed through a pidfd, freeze/thaw and kill.
  *
- * Processes are started by the sandbox (sbx_spawn); while the sandbox is not
+ * Processes are started by the sandbox (sbx_spawn) on the spawner thread
+ * (inst_spawner.c), never on the loop: lambda__inst_spawn returns the
+ * instance in INIT before its process exists, and the start's end (or
+ * failure) comes back to the loop; the sandbox's release and the run files
+ * are the spawner thread's too. While the sandbox is not
  * built (-ENOSYS) a plain posix_spawn in a new process group stands in. Without
  * isolation there are no mounts, so LAMBDA_TASK_ROOT and /opt are the host
  * directories themselves.
@@ -205,16 +209,86 @@ static void run_file(const lambda_inst_t *inst, char *out, size_t cap)
     lambda__pathf(out, cap, "%s/run/%s", lambda__svc.dir, inst->id);
 }
 
-static void run_file_write(const lambda_inst_t *inst)
+/* On the spawner thread (path computed on the loop). */
+static void run_file_write(const char *path, pid_t pid)
 {
-    char path[PATH_MAX], line[64];
-    run_file(inst, path, sizeof path);
-    int n = snprintf(line, sizeof line, "%d %llu\n", (int)inst->pid, proc_starttime(inst->pid));
+    char line[64];
+    int n = snprintf(line, sizeof line, "%d %llu\n", (int)pid, proc_starttime(pid));
     FILE *f = fopen(path, "w");
     if (f) {
         fwrite(line, 1, (size_t)n, f);
         fclose(f);
     }
+}
+
+/* Run files are written in batches by the spawner thread, RUN_FILE_DELAY_MS
+ * after their instances started — not during the cold start's first
+ * milliseconds, and never for an instance that ended before (a storm of
+ * functions failing in init then creates and unlinks no file at all). Until
+ * then an instance is covered by the other defences (PDEATHSIG, its PID
+ * namespace, the watchdog). */
+#define RUN_FILE_DELAY_MS 20
+struct run_entry { struct run_entry *next; lambda_inst_t *inst; pid_t pid; char path[PATH_MAX]; };
+typedef struct run_batch { lambda_job_t job; struct run_entry *list; } run_batch_t;
+static struct run_entry *run_pending;
+static uv_timer_t run_timer;
+static int run_timer_on;
+
+static void run_batch_work(lambda_job_t *job)
+{
+    run_batch_t *b = (run_batch_t *)job;
+    for (struct run_entry *e = b->list, *n; e; e = n) {
+        n = e->next;
+        run_file_write(e->path, e->pid);
+        free(e);
+    }
+    free(b);
+}
+
+static void run_files_submit(void)
+{
+    if (!run_pending) return;
+    run_batch_t *b = nb_xcalloc(1, sizeof *b);
+    b->job.work = run_batch_work;
+    b->list = run_pending;
+    run_pending = NULL;
+    for (struct run_entry *e = b->list; e; e = e->next) e->inst->run_entry = NULL;
+    lambda__spawner_submit(&b->job);
+}
+
+static void on_run_timer(uv_timer_t *t)
+{
+    (void)t;
+    run_files_submit();
+}
+
+static void run_file_later(lambda_inst_t *inst)
+{
+    struct run_entry *e = nb_xcalloc(1, sizeof *e);
+    e->inst = inst;
+    e->pid = inst->pid;
+    run_file(inst, e->path, sizeof e->path);
+    e->next = run_pending;
+    run_pending = e;
+    inst->run_entry = e;
+    if (!run_timer_on) {
+        uv_timer_init(lambda__svc.ctx->loop, &run_timer);
+        uv_unref((uv_handle_t *)&run_timer);
+        run_timer_on = 1;
+    }
+    if (!uv_is_active((uv_handle_t *)&run_timer)) uv_timer_start(&run_timer, on_run_timer, RUN_FILE_DELAY_MS, 0);
+}
+
+/* 1 if inst's run file was still to be written (now it never is), 0 if it may exist. */
+static int run_file_drop(lambda_inst_t *inst)
+{
+    struct run_entry *e = inst->run_entry;
+    if (!e) return 0;
+    for (struct run_entry **pp = &run_pending; *pp; pp = &(*pp)->next)
+        if (*pp == e) { *pp = e->next; break; }
+    inst->run_entry = NULL;
+    free(e);
+    return 1;
 }
 
 void lambda__inst_reap_orphans(void)
@@ -311,23 +385,39 @@ void lambda__inst_disarm(lambda_inst_t *inst)
     inst->timer_due = 0;
 }
 
+typedef struct release_job {
+    lambda_job_t job;
+    sbx_t *sbx;
+    char run_path[PATH_MAX];      /* "" : none */
+} release_job_t;
+
+static void release_work(lambda_job_t *job)
+{
+    release_job_t *j = (release_job_t *)job;
+    if (j->sbx) sbx_release(j->sbx);
+    if (j->run_path[0]) unlink(j->run_path);
+    free(j);
+}
+
 void lambda__inst_release(lambda_inst_t *inst)
 {
     /* the poll first: a sandboxed instance's pidfd is the sandbox's (sbx_pidfd) */
     close_poll(inst, &inst->pid_poll, H_PID);
     if (inst->pidfd >= 0 && (!inst->sbx || inst->pidfd != sbx_pidfd(inst->sbx))) close(inst->pidfd);
     inst->pidfd = -1;
-    if (inst->sbx) {
-        sbx_release(inst->sbx);
-        inst->sbx = NULL;
-    } else if (inst->pid > 0) {
-        sbx_child_reaped(inst->pid);      /* plain_spawn's child */
+    /* The cgroups' removal and the run file's unlink block: the spawner
+     * thread's (after this instance's own spawn job, which wrote it). An
+     * instance still being started is the spawn job's to end (spawn_done). */
+    if (inst->spawning) inst->state = INST_DEAD;
+    else if (inst->sbx || inst->pid > 0) {
+        if (!inst->sbx) sbx_child_reaped(inst->pid);      /* plain_spawn's child (sbx_release does a sandbox's) */
+        release_job_t *j = nb_xcalloc(1, sizeof *j);
+        j->job.work = release_work;
+        j->sbx = inst->sbx;
+        if (inst->pid > 0 && !run_file_drop(inst)) run_file(inst, j->run_path, sizeof j->run_path);
+        lambda__spawner_submit(&j->job);
     }
-    if (inst->pid > 0) {
-        char path[PATH_MAX];
-        run_file(inst, path, sizeof path);
-        unlink(path);
-    }
+    inst->sbx = NULL;
     close_pipe(inst, H_OUT);
     close_pipe(inst, H_ERR);
     if (inst->next_req) {
@@ -374,6 +464,7 @@ void lambda__inst_thaw(lambda_inst_t *inst)
 void lambda__inst_kill(lambda_inst_t *inst)
 {
     if (inst->state == INST_DEAD) return;
+    if (inst->spawning) { inst->kill_pending = 1; return; }   /* spawn_done kills it */
     if (inst->sbx) sbx_kill(inst->sbx);   /* all of it (a plain instance's supervisor must outlive the rest) */
     else sig(inst, SIGKILL);
     if (inst->frozen) { sig(inst, SIGCONT); inst->frozen = 0; }
@@ -767,17 +858,53 @@ static int watch(lambda_inst_t *inst, uv_loop_t *loop)
 /* ---- the sandbox's blank pool ------------------------------------------------- */
 static uv_timer_t pool_timer;
 static int pool_timer_on;
+static void on_pool_timer(uv_timer_t *t);
+static void starts_finish_all(void);
+
+/* The refill on the spawner thread: an unexec'd blank (NIMBUS_SANDBOX=no-pool-exec)
+ * is cloned there and may only be taken by the thread that cloned it — the
+ * one that spawns; with exec'd blanks it only wakes the sandbox's filler. */
+typedef struct fill_job { lambda_job_t job; int n; } fill_job_t;
+static int fill_pending;
+
+static void fill_work(lambda_job_t *job)
+{
+    ((fill_job_t *)job)->n = sbx_pool_fill();
+}
+
+static void fill_done_common(int n)
+{
+    fill_pending = 0;
+    nb_startup_mark("lambda: sandbox pool refill (%d)", n);
+    /* Deferred while a cgroup move is under way, or one blank at a time:
+     * again shortly, until the pool is full. */
+    if (pool_timer_on && lambda__svc.started && (n == -EAGAIN || n > 0) &&
+        sbx_pool_count() < lambda__svc.sandbox_pool)
+        uv_timer_start(&pool_timer, on_pool_timer, 5, 0);
+}
+
+static void fill_done(lambda_job_t *job)
+{
+    int n = ((fill_job_t *)job)->n;
+    free(job);
+    fill_done_common(n);
+}
 
 static void on_pool_timer(uv_timer_t *t)
 {
     (void)t;
-    if (!lambda__svc.started) return;
-    int n = sbx_pool_fill();
-    nb_startup_mark("lambda: sandbox pool refill (%d)", n);
-    /* Deferred while a cgroup move is under way, or one blank at a time:
-     * again shortly, until the pool is full. */
-    if ((n == -EAGAIN || n > 0) && sbx_pool_count() < lambda__svc.sandbox_pool)
-        uv_timer_start(&pool_timer, on_pool_timer, 5, 0);
+    if (!lambda__svc.started || fill_pending) return;
+    if (sbx_pool_filled_by_thread()) {   /* a wake-up of the filler: no hop through the spawner */
+        fill_job_t j = { .n = sbx_pool_fill() };
+        fill_pending = 1;
+        fill_done_common(j.n);
+        return;
+    }
+    fill_job_t *j = nb_xcalloc(1, sizeof *j);
+    j->job.work = fill_work;
+    j->job.done = fill_done;
+    fill_pending = 1;
+    lambda__spawner_submit(&j->job);
 }
 
 void lambda__inst_pool_refill(uint64_t delay_ms)
@@ -802,7 +929,245 @@ void lambda__inst_pool_stop(void)
         uv_close((uv_handle_t *)&pool_timer, NULL);
         pool_timer_on = 0;
     }
+    starts_finish_all();            /* hand-offs under way: ended (spawn_done ends what stopped) */
+    run_files_submit();
+    if (run_timer_on) {
+        uv_timer_stop(&run_timer);
+        uv_close((uv_handle_t *)&run_timer, NULL);
+        run_timer_on = 0;
+    }
+    lambda__spawner_flush();        /* every start and release done (instances were stopped first) */
     sbx_pool_drain();
+}
+
+/* ---- the start itself, on the spawner thread (inst_spawner.c) ---------------------------
+ * lambda__inst_spawn prepares everything on the loop (listener, argv,
+ * environment, pipes) and returns the instance in INIT with no process yet
+ * (inst->spawning); spawn_work starts the process off the loop (sbx_spawn:
+ * a pooled blank's hand-off, or cgroups + clone + exec wait), writes its run
+ * file, and spawn_done, back on the loop, watches it — or reports the failure
+ * as the synchronous start did (pool.c lambda__pool_spawn_failed). A process
+ * that contacts its Runtime API before spawn_done ran settles it first
+ * (lambda__inst_settle, from the admission check). */
+typedef struct spawn_job {
+    lambda_job_t job;
+    lambda_inst_t *inst;          /* loop only */
+    runtime_cmd_t cmd;
+    envb_t env;
+    sbx_spec_t spec;
+    int out_w, err_w;             /* the pipes' write ends, the instance's stdout/stderr */
+    char scratch[PATH_MAX], name[128], nimbus_host[96];
+    int rc;                       /* results, read on the loop once finished */
+    sbx_t *sbx;
+    pid_t pid;
+    sbx_start_t *start;           /* a blank's hand-off under way, stepped on the loop (not a spawner job) */
+    uv_poll_t *start_poll;        /* on poll_fd, a dup of the blank's socket (closed with the handle) */
+    int poll_fd;
+    struct spawn_job *next_start; /* in `starts`, while start is set */
+} spawn_job_t;
+
+static spawn_job_t *starts;       /* hand-offs under way on the loop */
+
+static void spawn_result(spawn_job_t *j);
+
+static void spawn_work(lambda_job_t *job)
+{
+    spawn_job_t *j = (spawn_job_t *)job;
+    j->rc = sbx_spawn(&j->spec, &j->sbx);
+    nb_startup_mark("lambda: sbx_spawn returned");
+    if (j->rc == 0) {
+        j->pid = sbx_pid(j->sbx);
+    } else if (j->rc == -ENOSYS) {
+        j->sbx = NULL;
+        j->rc = plain_spawn(j->cmd.argv, j->env.v, j->spec.code_dir, j->out_w, j->err_w, &j->pid);
+    }
+    spawn_result(j);
+}
+
+/* After the start, wherever it ran: what it no longer needs. */
+static void spawn_result(spawn_job_t *j)
+{
+    env_free(&j->env);
+    close_fd(&j->out_w);
+    close_fd(&j->err_w);
+}
+
+/* Started: watch it. 0, or a negative errno (the process is killed and reaped). */
+static int spawn_watch(lambda_inst_t *inst, spawn_job_t *j)
+{
+    inst->sbx = j->sbx;
+    inst->pid = j->pid;
+    /* Its exit is seen only through the pidfd: an environment whose exit
+     * nimbus cannot watch is not started at all. */
+    inst->pidfd = sbx_pidfd(inst->sbx);   /* -1 without a sandbox (or when it has none) */
+    if (inst->pidfd < 0) inst->pidfd = (int)syscall(SYS_pidfd_open, inst->pid, 0);
+    int rc = inst->pidfd >= 0 ? watch(inst, lambda__svc.ctx->loop) : -errno;
+    if (rc != 0) {
+        nb_log_error("lambda", "cannot watch the environment %s of %s: %s", inst->id, inst->conf->name, strerror(-rc));
+        inst->state = INST_INIT;
+        lambda__inst_kill(inst);
+        while (waitpid(inst->pid, NULL, 0) < 0 && errno == EINTR) {}
+    }
+    return rc;
+}
+
+static void spawn_done(lambda_job_t *job)
+{
+    spawn_job_t *j = (spawn_job_t *)job;
+    lambda_inst_t *inst = j->inst;
+    inst->spawning = NULL;
+    inst->pending_closes--;          /* the job's reference; lambda__inst_release's is still held */
+    nb_startup_mark("lambda: spawn of %s done on the loop", inst->conf->name);
+    if (inst->state == INST_DEAD) {  /* released meanwhile (nimbus stopping): end what was started */
+        if (j->rc == 0) {
+            if (j->sbx) sbx_kill(j->sbx);
+            else kill(-j->pid, SIGKILL);
+            while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
+            if (j->sbx) sbx_release(j->sbx);
+        }
+        maybe_free(inst);
+        free(j);
+        return;
+    }
+    if (j->rc != 0) {
+        const char *exe = j->cmd.argv[0];
+        nb_log_error("lambda", "cannot start %s: %s", exe, strerror(-j->rc));
+        char *doc = NULL;
+        if (!no_room_error(-j->rc)) {
+            nb_buf_t b = NB_BUF_INIT;
+            nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidEntrypoint\",\"errorMessage\":\"RequestId: %s Error: "
+                          "fork/exec %s: %s\"}", inst->inv ? inst->inv->id : "", exe, strerror(-j->rc));
+            doc = nb_buf_take(&b, NULL);
+        }
+        errno = -j->rc;
+        free(j);
+        lambda__pool_spawn_failed(inst, doc);
+        return;
+    }
+    int rc = spawn_watch(inst, j);
+    free(j);
+    if (rc != 0) {
+        errno = -rc;
+        lambda__pool_spawn_failed(inst, NULL);
+        return;
+    }
+    run_file_later(inst);
+    emit_init_start(inst);
+    nb_startup_mark("lambda: watched, armed");
+    nb_log_debug("lambda", "instance %s of %s:%s started, pid %d, runtime API port %d", inst->id,
+                 inst->conf->name, inst->conf->version, (int)inst->pid, inst->port);
+    if (inst->kill_pending) lambda__inst_kill(inst);
+    else if (inst->state == INST_STOPPING) sig(inst, SIGTERM);
+}
+
+/* ---- the usual cold start: a waiting exec'd blank, handed off without waiting -------------
+ * sbx_spawn_begin writes the limits and sends the hand-off; the blank's
+ * answers (acknowledged, then EOF once it runs the function, or a failure)
+ * are read as they come (sbx_start_step). A blank found gone meanwhile sends
+ * the start to the spawner thread after all. */
+static void on_start_poll_closed(uv_handle_t *h)
+{
+    close((int)(intptr_t)h->data);
+    free(h);
+}
+
+/* The hand-off is over: out of `starts`, its poll closed. The handle polls a
+ * dup of the blank's socket, so that number stays ours until the close. */
+static void start_detach(spawn_job_t *j)
+{
+    j->start = NULL;
+    for (spawn_job_t **pp = &starts; *pp; pp = &(*pp)->next_start)
+        if (*pp == j) { *pp = j->next_start; break; }
+    j->start_poll->data = (void *)(intptr_t)j->poll_fd;
+    uv_close((uv_handle_t *)j->start_poll, on_start_poll_closed);
+    j->start_poll = NULL;
+    j->poll_fd = -1;
+}
+
+/* 1 while under way; else the start ended (done, failed, or handed to the spawner). */
+static int start_step(spawn_job_t *j)
+{
+    sbx_t *sbx = NULL;
+    int r = sbx_start_step(j->start, &sbx);
+    if (r == -EAGAIN) return 1;
+    start_detach(j);              /* (j->start was freed by sbx_start_step) */
+    if (r == -ECHILD) {
+        lambda__spawner_submit(&j->job);
+        return 0;
+    }
+    j->rc = r;
+    j->sbx = sbx;
+    j->pid = sbx ? sbx_pid(sbx) : 0;
+    spawn_result(j);
+    spawn_done(&j->job);
+    return 0;
+}
+
+static void on_start(uv_poll_t *p, int status, int events)
+{
+    (void)status; (void)events;
+    start_step(p->data);
+}
+
+/* 1: the start is under way on the loop; 0: it is not (the spawner's, then). */
+static int start_on_loop(spawn_job_t *j)
+{
+    sbx_start_t *st = NULL;
+    if (!lambda__svc.isolate || sbx_spawn_begin(&j->spec, &st) != 1) return 0;
+    int fd = fcntl(sbx_start_fd(st), F_DUPFD_CLOEXEC, 0);
+    uv_poll_t *p = fd >= 0 ? nb_xcalloc(1, sizeof *p) : NULL;
+    if (!p || uv_poll_init(lambda__svc.ctx->loop, p, fd) != 0) {
+        free(p);
+        if (fd >= 0) close(fd);
+        sbx_start_cancel(st);
+        return 0;
+    }
+    p->data = j;
+    uv_poll_start(p, UV_READABLE, on_start);
+    j->start = st;
+    j->start_poll = p;
+    j->poll_fd = fd;              /* closed by the handle's close callback (start_detach) */
+    j->next_start = starts;
+    starts = j;
+    return 1;
+}
+
+/* A hand-off under way, finished now (its process asked for the Runtime API, or nimbus stops). */
+static void start_finish(spawn_job_t *j)
+{
+    for (int waited = 0; j->start; waited++) {
+        struct pollfd pf = { .fd = sbx_start_fd(j->start), .events = POLLIN };
+        if (waited < 100) poll(&pf, 1, 50);
+        if (!start_step(j)) return;
+        if (waited >= 100) {      /* 5 s and no answer: a blank that will not start */
+            sbx_start_cancel(j->start);
+            start_detach(j);
+            j->rc = -ETIMEDOUT;
+            spawn_result(j);
+            spawn_done(&j->job);
+            return;
+        }
+    }
+}
+
+static void starts_finish_all(void)
+{
+    while (starts) start_finish(starts);
+}
+
+int lambda__inst_settle(lambda_inst_t *inst)
+{
+    spawn_job_t *j = inst->spawning;
+    if (!j) return 0;
+    if (j->start) {
+        start_finish(j);
+        return inst->spawning ? lambda__inst_settle(inst) : inst->state == INST_DEAD || !inst->sbx ? -1 : 0;
+    }
+    lambda__spawner_wait(&j->job);
+    if (j->rc != 0) return -1;       /* failed: answered as usual, at the loop's turn */
+    lambda__spawner_take(&j->job);
+    spawn_done(&j->job);
+    return inst->state == INST_DEAD ? -1 : 0;
 }
 
 lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int provisioned, char **err)
@@ -888,61 +1253,38 @@ lambda_inst_t *lambda__inst_spawn(lambda_pool_t *pool, lambda_inv_t *inv, int pr
     memset(cr, 0, sizeof *cr);   /* no secret lingers in freed memory */
     free(cr);
 
-    char scratch[PATH_MAX];
-    lambda__pathf(scratch, sizeof scratch, "%s/scratch/%s", lambda__svc.dir, inst->id);
-    char name[128];
-    snprintf(name, sizeof name, "fn-%s-%.8s", inst->conf->name, inst->id);
-    char nimbus_host[96];
-    lambda__inst_nimbus_hosts(inst->port, nimbus_host, sizeof nimbus_host);
-    sbx_spec_t spec = {
-        .argv = (const char *const *)cmd.argv, .envp = (const char *const *)env.v,
+    spawn_job_t *j = nb_xcalloc(1, sizeof *j);
+    j->job.work = spawn_work;
+    j->job.done = spawn_done;
+    j->inst = inst;
+    j->cmd = cmd;
+    for (int k = 0; k < (int)(sizeof cmd.argv / sizeof cmd.argv[0]); k++) {   /* storage of its own */
+        char *a = cmd.argv[k];
+        if (a == cmd.path) j->cmd.argv[k] = j->cmd.path;
+        else if (a == cmd.semi) j->cmd.argv[k] = j->cmd.semi;
+        else if (a == cmd.old) j->cmd.argv[k] = j->cmd.old;
+    }
+    j->env = env;
+    j->out_w = outp[1];
+    j->err_w = errp[1];
+    lambda__pathf(j->scratch, sizeof j->scratch, "%s/scratch/%s", lambda__svc.dir, inst->id);
+    snprintf(j->name, sizeof j->name, "fn-%s-%.8s", inst->conf->name, inst->id);
+    lambda__inst_nimbus_hosts(inst->port, j->nimbus_host, sizeof j->nimbus_host);
+    j->spec = (sbx_spec_t){
+        .argv = (const char *const *)j->cmd.argv, .envp = (const char *const *)j->env.v,
         .code_dir = inst->conf->code_dir, .layers_dir = inst->conf->opt_dir,
         .runtime_dir = lambda__svc.runtime_dir, .runtime_mount = "/var/runtime",
-        .scratch_dir = scratch, .memory_mb = inst->conf->memory_mb, .tmp_mb = inst->conf->tmp_mb,
-        .net = lambda__inst_net(inst->conf), .nimbus_host = nimbus_host,
-        .stdout_fd = outp[1], .stderr_fd = errp[1], .isolate = lambda__svc.isolate, .name = name,
+        .scratch_dir = j->scratch, .memory_mb = inst->conf->memory_mb, .tmp_mb = inst->conf->tmp_mb,
+        .net = lambda__inst_net(inst->conf), .nimbus_host = j->nimbus_host,
+        .stdout_fd = j->out_w, .stderr_fd = j->err_w, .isolate = lambda__svc.isolate, .name = j->name,
     };
     nb_startup_mark("lambda: listener, argv, pipes, credentials, env");
-    rc = sbx_spawn(&spec, &inst->sbx);
-    nb_startup_mark("lambda: sbx_spawn returned");
-    lambda__inst_pool_refill(500);  /* at the latest; sooner once it is initialized (pool.c) */
-    if (rc == 0) {
-        inst->pid = sbx_pid(inst->sbx);
-    } else if (rc == -ENOSYS) {
-        inst->sbx = NULL;
-        rc = plain_spawn(cmd.argv, env.v, inst->conf->code_dir, outp[1], errp[1], &inst->pid);
-    }
-    env_free(&env);
-    close_fd(&outp[1]);
-    close_fd(&errp[1]);
-    if (rc != 0) {
-        nb_log_error("lambda", "cannot start %s: %s", cmd.argv[0], strerror(-rc));
-        inst->pid = 0;
-        if (no_room_error(-rc)) { errno = -rc; return spawn_failed(inst, err, NULL); }
-        nb_buf_t b = NB_BUF_INIT;
-        nb_buf_printf(&b, "{\"errorType\":\"Runtime.InvalidEntrypoint\",\"errorMessage\":\"RequestId: %s Error: "
-                      "fork/exec %s: %s\"}", inv ? inv->id : "", cmd.argv[0], strerror(-rc));
-        return spawn_failed(inst, err, nb_buf_take(&b, NULL));
-    }
-    run_file_write(inst);
-    /* Its exit is seen only through the pidfd: an environment whose exit
-     * nimbus cannot watch is not started at all. */
-    inst->pidfd = sbx_pidfd(inst->sbx);   /* -1 without a sandbox (or when it has none) */
-    if (inst->pidfd < 0) inst->pidfd = (int)syscall(SYS_pidfd_open, inst->pid, 0);
-    rc = inst->pidfd >= 0 ? watch(inst, loop) : -errno;
-    if (rc != 0) {
-        nb_log_error("lambda", "cannot watch the environment %s of %s: %s", inst->id, inst->conf->name, strerror(-rc));
-        lambda__inst_kill(inst);
-        while (waitpid(inst->pid, NULL, 0) < 0 && errno == EINTR) {}
-        errno = -rc;
-        return spawn_failed(inst, err, NULL);
-    }
+    inst->spawning = j;
+    inst->pending_closes++;          /* the job's reference, dropped by spawn_done */
     inst->state = INST_INIT;
-    emit_init_start(inst);
+    if (!start_on_loop(j)) lambda__spawner_submit(&j->job);
+    lambda__inst_pool_refill(500);  /* at the latest; sooner once it is initialized (pool.c) */
     /* Init may take 10 s; a cold invocation's own timeout follows. */
     lambda__inst_arm(inst, 10000 + (uint64_t)inst->conf->timeout_s * 1000);
-    nb_startup_mark("lambda: watched, armed");
-    nb_log_debug("lambda", "instance %s of %s:%s started, pid %d, runtime API port %d", inst->id,
-                 inst->conf->name, inst->conf->version, (int)inst->pid, inst->port);
     return inst;
 }

@@ -183,6 +183,9 @@ struct lambda_inst {
     uint64_t peak_read_us;
     unsigned peak_keep_ms;        /* how long a read stays fresh (pool.c peak_mb: adapts) */
     char *init_error;             /* body posted to /runtime/init/error */
+    struct spawn_job *spawning;   /* its process is being started on the spawner thread (pid 0, sbx NULL) */
+    int kill_pending;             /* killed meanwhile: killed as soon as it is started */
+    struct run_entry *run_entry;  /* its run file, not yet written (instance.c) */
     int code_cache_served;        /* its runtime was given a code cache: 1 its package's, 2 another's (code_cache.c) */
 };
 
@@ -467,6 +470,32 @@ void lambda__inst_reap_orphans(void);
  * refill never competes with the cold start it follows; stop kills the waiting
  * blanks (shutdown). Loop thread only. */
 void lambda__inst_pool_refill(uint64_t delay_ms);
+/* An instance still being started (inst->spawning) that its process contacted
+ * already: waits (briefly: the process runs) for the spawn to finish and
+ * completes it on the loop now. 0, or -1 if the spawn failed. */
+int lambda__inst_settle(lambda_inst_t *inst);
+/* pool.c: a start that failed on the spawner thread (instance.c): inst is
+ * taken out and released; its invocation is answered with doc (stolen), or,
+ * doc NULL (a shortage), waits or is throttled as when there is no room. */
+void lambda__pool_spawn_failed(lambda_inst_t *inst, char *doc);
+
+/* inst_spawner.c: one thread of nimbus's own for what blocks an instance's
+ * start or end (sandbox spawn and release, run files). `work` runs there, in
+ * submission order; then `done`, if set, on the loop (it frees the job;
+ * without it, `work` does). */
+typedef struct lambda_job {
+    struct lambda_job *next;
+    void (*work)(struct lambda_job *j);
+    void (*done)(struct lambda_job *j);
+    int finished;                 /* work done (under the spawner's lock) */
+} lambda_job_t;
+void lambda__spawner_submit(lambda_job_t *j);
+/* On the loop, for a job with a `done` not yet run: wait until it is worked;
+ * take: and take it out of the queue of `done`s (the caller runs it). */
+void lambda__spawner_wait(lambda_job_t *j);
+void lambda__spawner_take(lambda_job_t *j);
+/* At stop, on the loop: every job worked and its `done` run. */
+void lambda__spawner_flush(void);
 void lambda__inst_pool_stop(void);
 /* Waits until DATA/runtime/ is written (service.c); loop thread only. */
 void lambda__runtimes_ready(void);

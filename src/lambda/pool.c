@@ -552,6 +552,31 @@ static void no_room(lambda_pool_t *pool, lambda_inv_t *inv)
                        NULL, 0, NULL);
 }
 
+static void redispatch(lambda_pool_t *pool);
+
+void lambda__pool_spawn_failed(lambda_inst_t *inst, char *doc)
+{
+    int e = errno;
+    lambda_pool_t *pool = inst->pool;
+    lambda_inv_t *inv = inst->inv;
+    inst->inv = NULL;
+    uncount(inst);
+    remove_inst(pool, inst);
+    inst->state = INST_DEAD;
+    lambda__inst_release(inst);
+    if (inv && doc) {
+        lambda__inv_finish(inv, NB_OK, NULL, NULL, doc, strlen(doc), "Unhandled");
+    } else if (inv) {
+        no_room(pool, inv);
+    } else {
+        nb_log_warn("lambda", "environment of %s:%s not started: %s", pool->fn->name, pool->version,
+                    doc ? doc : strerror(e));
+        if (!doc) stop_longest_idle();
+    }
+    free(doc);
+    redispatch(pool);
+}
+
 /* Start an instance cold for inv (stolen). */
 static void spawn_for(lambda_pool_t *pool, lambda_inv_t *inv)
 {
@@ -1110,7 +1135,7 @@ static void on_sweep(uv_timer_t *t)
         last_provision = now;
         /* Orphans a function left to nimbus (it killed its plain-mode
          * supervisor) that sbx_release's own sweep could not finish. */
-        sbx_children_sweep();
+        sbx_children_sweep_nowait();
         for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
             for (lambda_pool_t *p = f->pools; p; p = p->next)
                 if (p->provisioned) provision(p);

@@ -161,7 +161,9 @@ static int tree_holds(pid_t root, const char *want)
 
 int lambda__rapi_admit(void *data, const struct sockaddr *peer, const struct sockaddr *local)
 {
-    const lambda_inst_t *inst = data;
+    lambda_inst_t *inst = data;
+    /* Its process may run before the loop heard the spawn finish. */
+    if (lambda__inst_settle(inst) != 0) return -1;
     uid_t own = sbx_uid(inst->sbx);
     uid_t uid = (uid_t)-1;
     unsigned long ino = 0;

@@ -179,74 +179,107 @@ static int await_child(sbx_t *s, int sock, const sbx_plan_t *plan, const char *n
     }
 }
 
+/* The process runs: its pidfd, the late cpu join, the watchdog. */
+static void spawn_started(sbx_t *s, pid_t pid, sbx_mode_t mode)
+{
+    s->pid = pid;
+    s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    sbx__cg_join_cpu_later(&s->cg, pid, s->pidfd);
+    /* What does not die with nimbus by itself goes to the watchdog: a plain
+     * instance's group (only its leader has PDEATHSIG) and an instance a v1
+     * freezer may hold frozen (deaf to SIGKILL until thawed). A PID namespace
+     * frozen by the v2 freezer dies with its init: fatal signals reach v2-frozen
+     * tasks, and the kernel kills the namespace when its init exits. */
+    if (mode == SBX_MODE_PLAIN || s->cg.frz_v == 1)
+        s->reaper_id = sbx__reaper_add(s->pidfd, pid, s->cg.frz_v == 1 ? s->cg.frz_dir : NULL, s->supervised);
+}
+
+/* The plan's part that does not block (no cgroup made yet): 0, or -EINVAL. */
+static int spawn_prelude(const sbx_spec_t *spec, sbx_plan_t *plan, sbx_t *s, unsigned long *flags, sbx_mode_t *mode)
+{
+    const sbx_host_t *h = sbx__host();
+    const char *name = spec->name ? spec->name : "instance";
+    *mode = spec->isolate ? h->mode : SBX_MODE_PLAIN;
+    if (*mode != SBX_MODE_PLAIN && !spec->code_dir) return -EINVAL;
+    memset(plan, 0, sizeof *plan);
+    plan->argv = spec->argv;
+    plan->envp = spec->envp ? spec->envp : empty_env;
+    plan->fd_out = spec->stdout_fd >= 0 ? spec->stdout_fd : h->devnull;
+    plan->fd_err = spec->stderr_fd >= 0 ? spec->stderr_fd : h->devnull;
+    plan->cap_last = h->cap_last;
+    plan->cwd = spec->code_dir;
+    s->uid = (uid_t)-1;
+    s->pidfd = s->rt_pidfd = -1;
+    *flags = 0;
+    if (*mode == SBX_MODE_PLAIN) return 0;
+    s->isolated = plan->isolate = 1;
+    plan->cwd = "/var/task";
+    plan->userns = *mode == SBX_MODE_USERNS;
+    plan->outer_uid = geteuid();
+    plan->outer_gid = getegid();
+    plan->seccomp = &h->seccomp;
+    *flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
+    if (plan->userns) *flags |= CLONE_NEWUSER;
+    if (spec->net == SBX_NET_NIMBUS_ONLY) {
+        *flags |= CLONE_NEWNET;
+        plan->netns = 1;
+        plan->nhosts = sbx__parse_hosts(spec->nimbus_host, plan->hosts, SBX_MAX_HOSTS);
+        if (plan->nhosts < 0) {
+            nb_log_warn("sandbox", "%s: bad nimbus_host \"%s\"", name, spec->nimbus_host);
+            return -EINVAL;
+        }
+    }
+    if (*mode == SBX_MODE_ROOT) {
+        plan->setid = 1;
+        plan->uid = sbx__function_uid(name);
+        plan->gid = (gid_t)plan->uid;
+        s->uid = plan->uid;
+        make_traversable(spec->code_dir);
+        make_traversable(spec->layers_dir);
+        make_traversable(spec->runtime_dir);
+        plan->autogroup = sbx__cg_autogroup();
+        plan->nice = sbx__autogroup_nice(spec->memory_mb ? spec->memory_mb : 128);
+    }
+    return 0;
+}
+
+/* A pooled blank's limits: the function's, written before its hand-off. */
+static void blank_limits(sbx_blank_t *blank, const sbx_spec_t *spec, const char *name)
+{
+    nb_startup_mark("sbx %s: uid, blank taken", name);
+    sbx__cg_limit(sbx__pool_cg(blank), spec->memory_mb ? spec->memory_mb : 128,
+                  spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS);
+    nb_startup_mark("sbx %s: limits written", name);
+}
+
 int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
 {
     *out = NULL;
     if (!spec || !spec->argv || !spec->argv[0]) return -EINVAL;
     const sbx_host_t *h = sbx__host();
     const char *name = spec->name ? spec->name : "instance";
-    sbx_mode_t mode = spec->isolate ? h->mode : SBX_MODE_PLAIN;
-    if (mode != SBX_MODE_PLAIN && !spec->code_dir) return -EINVAL;
-
     sbx_plan_t plan;
-    memset(&plan, 0, sizeof plan);
-    plan.argv = spec->argv;
-    plan.envp = spec->envp ? spec->envp : empty_env;
-    plan.fd_out = spec->stdout_fd >= 0 ? spec->stdout_fd : h->devnull;
-    plan.fd_err = spec->stderr_fd >= 0 ? spec->stderr_fd : h->devnull;
-    plan.cap_last = h->cap_last;
-    plan.cwd = spec->code_dir;
-
+    sbx_mode_t mode;
+    unsigned long flags;
+    sbx_t *s = nb_xcalloc(1, sizeof *s);
+    int pr = spawn_prelude(spec, &plan, s, &flags, &mode);
+    if (pr != 0) {
+        free(s);
+        return pr;
+    }
     uint64_t trace[6] = { 0, 0, 0, 0, 0, 0 };
     if (nb_startup_tracing()) plan.trace_us = trace;
     sbx_blank_t *blank = NULL;
-
-    sbx_t *s = nb_xcalloc(1, sizeof *s);
-    s->uid = (uid_t)-1;
-    s->pidfd = s->rt_pidfd = -1;
-    unsigned long flags = 0;
-    if (mode != SBX_MODE_PLAIN) {
-        s->isolated = plan.isolate = 1;
-        plan.cwd = "/var/task";
-        plan.userns = mode == SBX_MODE_USERNS;
-        plan.outer_uid = geteuid();
-        plan.outer_gid = getegid();
-        plan.seccomp = &h->seccomp;
-        flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
-        if (plan.userns) flags |= CLONE_NEWUSER;
-        if (spec->net == SBX_NET_NIMBUS_ONLY) {
-            flags |= CLONE_NEWNET;
-            plan.netns = 1;
-            plan.nhosts = sbx__parse_hosts(spec->nimbus_host, plan.hosts, SBX_MAX_HOSTS);
-            if (plan.nhosts < 0) {
-                nb_log_warn("sandbox", "%s: bad nimbus_host \"%s\"", name, spec->nimbus_host);
-                free(s);
-                return -EINVAL;
-            }
-        }
-        if (mode == SBX_MODE_ROOT) {
-            plan.setid = 1;
-            plan.uid = sbx__function_uid(name);
-            plan.gid = (gid_t)plan.uid;
-            s->uid = plan.uid;
-            make_traversable(spec->code_dir);
-            make_traversable(spec->layers_dir);
-            make_traversable(spec->runtime_dir);
-            plan.autogroup = sbx__cg_autogroup();
-            plan.nice = sbx__autogroup_nice(spec->memory_mb ? spec->memory_mb : 128);
-            /* A pooled blank (sbx_pool.c) is already in its namespaces and cgroups. */
-            if (!plan.netns && !plan.autogroup && (blank = sbx__pool_take()) != NULL) {
-                nb_startup_mark("sbx %s: uid, blank taken", name);
-                sbx__cg_limit(sbx__pool_cg(blank), spec->memory_mb ? spec->memory_mb : 128,
-                              spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS);
-                nb_startup_mark("sbx %s: limits written", name);
-            } else
-                plan.ncg = sbx__cg_create(&s->cg, name, spec->memory_mb ? spec->memory_mb : 128,
-                                          spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS,
-                                          plan.cg_fds, SBX_MAX_HIER);
-        }
-        sbx__mount_plan(&plan, spec, plan.userns);
+    if (mode == SBX_MODE_ROOT) {
+        /* A pooled blank (sbx_pool.c) is already in its namespaces and cgroups. */
+        if (!plan.netns && !plan.autogroup && (blank = sbx__pool_take(0)) != NULL)
+            blank_limits(blank, spec, name);
+        else
+            plan.ncg = sbx__cg_create(&s->cg, name, spec->memory_mb ? spec->memory_mb : 128,
+                                      spec->pids_max ? spec->pids_max : SBX_DEFAULT_PIDS,
+                                      plan.cg_fds, SBX_MAX_HIER);
     }
+    if (mode != SBX_MODE_PLAIN) sbx__mount_plan(&plan, spec, plan.userns);
     pid_t pid;
     if (blank) {
         nb_startup_mark("sbx %s: mount plan", name);
@@ -352,18 +385,82 @@ int sbx_spawn(const sbx_spec_t *spec, sbx_t **out)
         return err;
     }
 started:
-    s->pid = pid;
-    s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    sbx__cg_join_cpu_later(&s->cg, pid, s->pidfd);
-    /* What does not die with nimbus by itself goes to the watchdog: a plain
-     * instance's group (only its leader has PDEATHSIG) and an instance a v1
-     * freezer may hold frozen (deaf to SIGKILL until thawed). A PID namespace
-     * frozen by the v2 freezer dies with its init: fatal signals reach v2-frozen
-     * tasks, and the kernel kills the namespace when its init exits. */
-    if (mode == SBX_MODE_PLAIN || s->cg.frz_v == 1)
-        s->reaper_id = sbx__reaper_add(s->pidfd, pid, s->cg.frz_v == 1 ? s->cg.frz_dir : NULL, s->supervised);
+    spawn_started(s, pid, mode);
     *out = s;
     return 0;
+}
+
+/* ---- a start that does not wait: an exec'd blank's hand-off, stepped by the caller's loop ---- */
+struct sbx_start {
+    sbx_blank_t *blank;
+    sbx_t *s;
+    sbx_mode_t mode;
+    int acked;                    /* the blank read its hand-off */
+    uint64_t t0;
+    char name[128];
+};
+
+int sbx_spawn_begin(const sbx_spec_t *spec, sbx_start_t **out)
+{
+    *out = NULL;
+    if (!spec || !spec->argv || !spec->argv[0]) return -EINVAL;
+    if (!spec->isolate || spec->net == SBX_NET_NIMBUS_ONLY || sbx__host()->mode != SBX_MODE_ROOT) return 0;
+    const char *name = spec->name ? spec->name : "instance";
+    sbx_plan_t plan;
+    sbx_mode_t mode;
+    unsigned long flags;
+    sbx_t *s = nb_xcalloc(1, sizeof *s);
+    sbx_blank_t *blank = NULL;
+    if (spawn_prelude(spec, &plan, s, &flags, &mode) != 0 || plan.autogroup || !(blank = sbx__pool_take(1))) {
+        free(s);
+        return 0;                 /* the ordinary way decides (and reports) */
+    }
+    blank_limits(blank, spec, name);
+    sbx__mount_plan(&plan, spec, plan.userns);
+    uint64_t t0 = nb_now_us();
+    int r = sbx__pool_send(blank, &plan);
+    sbx__plan_free(&plan);
+    if (r != 0) {
+        sbx__pool_discard(blank);
+        free(s);
+        return 0;
+    }
+    sbx_start_t *st = nb_xcalloc(1, sizeof *st);
+    st->blank = blank;
+    st->s = s;
+    st->mode = mode;
+    st->t0 = t0;
+    snprintf(st->name, sizeof st->name, "%s", name);
+    *out = st;
+    return 1;
+}
+
+int sbx_start_fd(const sbx_start_t *st) { return sbx__pool_sock(st->blank); }
+
+int sbx_start_step(sbx_start_t *st, sbx_t **out)
+{
+    *out = NULL;
+    int r = sbx__pool_step(st->blank, &st->acked, st->name);
+    if (r == -EAGAIN) return r;
+    if (r == 0) {
+        pid_t pid = sbx__pool_consume(st->blank, &st->s->cg);
+        nb_startup_mark("sbx %s: pooled, set up by the exec'd blank (hand-off → running %.3f ms, not waited for)",
+                        st->name, (double)(nb_now_us() - st->t0) / 1000.0);
+        spawn_started(st->s, pid, st->mode);
+        *out = st->s;
+        free(st);
+        return 0;
+    }
+    sbx_start_cancel(st);         /* failed, or the blank was gone (-ECHILD) */
+    return r;
+}
+
+void sbx_start_cancel(sbx_start_t *st)
+{
+    if (!st) return;
+    sbx__pool_discard(st->blank);
+    free(st->s);
+    free(st);
 }
 
 pid_t sbx_pid(const sbx_t *s) { return s ? s->pid : -1; }

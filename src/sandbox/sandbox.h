@@ -47,6 +47,21 @@ typedef struct sbx_spec {
 
 /* Start the instance. 0 and *out, or -errno with a message logged. */
 int sbx_spawn(const sbx_spec_t *spec, sbx_t **out);
+/* The same start without waiting, for an event loop, when a pre-isolated blank
+ * (exec'd: see sbx_pool_set_program) can take it: 1 and *st — poll
+ * sbx_start_fd(*st) for readability and call sbx_start_step each time; 0 —
+ * no blank or a spawn the pool does not serve: call sbx_spawn (it blocks:
+ * not on the loop); -EINVAL. The hand-off itself (limits written, one
+ * message) does not wait. */
+typedef struct sbx_start sbx_start_t;
+int sbx_spawn_begin(const sbx_spec_t *spec, sbx_start_t **st);
+int sbx_start_fd(const sbx_start_t *st);
+/* -EAGAIN: not yet; 0 and *out: running (st freed); -ECHILD: the blank was
+ * gone, call sbx_spawn instead (st freed); else -errno: the start failed,
+ * logged (st freed). Stop polling the fd before the call that ends st. */
+int sbx_start_step(sbx_start_t *st, sbx_t **out);
+/* Abandon a start under way: the blank is killed and removed. */
+void sbx_start_cancel(sbx_start_t *st);
 pid_t sbx_pid(const sbx_t *s);
 /* The uid the instance runs as when it has one of its own (root mode: one per
  * function), else (uid_t)-1 (user-namespace and plain modes run as nimbus). */
@@ -92,6 +107,9 @@ void sbx_pool_set_program(const char *embedded, const char *argv0);
  * sbx_pool_count() is short of the size. */
 int sbx_pool_fill(void);
 int sbx_pool_count(void);       /* blanks waiting */
+/* 1 when sbx_pool_fill only wakes the pool's filler thread (exec'd blanks):
+ * then it never blocks, and any thread may call it. */
+int sbx_pool_filled_by_thread(void);
 void sbx_pool_drain(void);
 
 /* nimbus's own children (src/sandbox/sbx_children.c). sbx_children_adopt
@@ -109,6 +127,9 @@ void sbx_pool_drain(void);
  * by the next sweep. sbx_child_known: is pid registered? */
 int sbx_children_adopt(void);
 int sbx_children_sweep(void);
+/* The same for an event loop: never waits — for a spawn in flight (the
+ * round is skipped) or for a killed orphan to die (reaped by a later sweep). */
+int sbx_children_sweep_nowait(void);
 void sbx_child_spawning(void);
 void sbx_child_spawned(pid_t pid);
 void sbx_child_reaped(pid_t pid);

@@ -240,14 +240,19 @@ static int reap_one(pid_t pid, uint64_t deadline)
     return 1;
 }
 
-int sbx_children_sweep(void)
+/* blocking: may wait for spawns in flight (their clone) and, up to
+ * SWEEP_WAIT_MS, for killed orphans to die; else neither — an event loop's
+ * sweep skips a round that a spawn holds and leaves an orphan not dead yet
+ * to the next one. */
+static int sweep(int blocking)
 {
     if (!atomic_load(&adopted)) return 0;
     int killed = 0, left = 0;
-    uint64_t deadline = now_ms() + SWEEP_WAIT_MS;
+    uint64_t deadline = blocking ? now_ms() + SWEEP_WAIT_MS : 0;
     for (int round = 0; round < SWEEP_ROUNDS; round++) {
         pid_t *orphans;
-        pthread_rwlock_wrlock(&spawning);
+        if (blocking) pthread_rwlock_wrlock(&spawning);
+        else if (pthread_rwlock_trywrlock(&spawning) != 0) break;   /* a spawn's clone: next time */
         size_t n = unknown_children(&orphans);
         pthread_rwlock_unlock(&spawning);
         /* Without the lock from here: these are unreaped children of ours that
@@ -268,8 +273,12 @@ int sbx_children_sweep(void)
     if (killed)
         nb_log_warn("sandbox", "ended %d process%s a function left outside its supervisor (which it "
                     "killed?): orphans re-parented to nimbus are not its own", killed, killed == 1 ? "" : "es");
-    if (left)
+    if (left && blocking)
         nb_log_warn("sandbox", "%d orphaned process%s not dead yet after SIGKILL: retried at the next sweep",
                     left, left == 1 ? "" : "es");
     return killed;
 }
+
+int sbx_children_sweep(void) { return sweep(1); }
+
+int sbx_children_sweep_nowait(void) { return sweep(0); }

@@ -296,10 +296,16 @@ void sbx__proxy_stop(sbx_proxy_t *px);
  * -errno; consume: after a successful hand-off, its pid, and its cgroups
  * moved into cg_out; discard: kill, reap, remove. */
 typedef struct sbx_blank sbx_blank_t;
-sbx_blank_t *sbx__pool_take(void);
+sbx_blank_t *sbx__pool_take(int exec_only);
 sbx_cg_t *sbx__pool_cg(sbx_blank_t *b);
 pid_t sbx__pool_pid(const sbx_blank_t *b);
 int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name);
+/* The hand-off without waiting (an exec'd blank): send, then step whenever
+ * its socket is readable — -EAGAIN: not yet; 0: running; -ECHILD: the blank
+ * was gone before reading it (the ordinary way); else the failure. */
+int sbx__pool_send(sbx_blank_t *b, const sbx_plan_t *plan);
+int sbx__pool_sock(const sbx_blank_t *b);
+int sbx__pool_step(sbx_blank_t *b, int *acked, const char *name);
 pid_t sbx__pool_consume(sbx_blank_t *b, sbx_cg_t *cg_out);
 void sbx__pool_discard(sbx_blank_t *b);
 

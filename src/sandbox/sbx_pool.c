@@ -493,6 +493,15 @@ int sbx_pool_fill(void)
     return started ? started : deferred ? -EAGAIN : 0;
 }
 
+int sbx_pool_filled_by_thread(void)
+{
+    if (!usable(sbx__host_template())) return 1;   /* (no pool: sbx_pool_fill does nothing) */
+    pthread_mutex_lock(&lock);
+    int r = prog_fd >= 0;
+    pthread_mutex_unlock(&lock);
+    return r;
+}
+
 int sbx_pool_count(void)
 {
     pthread_mutex_lock(&lock);
@@ -517,11 +526,11 @@ void sbx_pool_drain(void)
     }
 }
 
-sbx_blank_t *sbx__pool_take(void)
+sbx_blank_t *sbx__pool_take(int exec_only)
 {
     pthread_mutex_lock(&lock);
     sbx_blank_t *b = NULL;
-    int mine = have_owner && pthread_equal(owner, pthread_self());
+    int mine = !exec_only && have_owner && pthread_equal(owner, pthread_self());
     /* An unexec'd blank shares the cloning thread's stack and TLS: only that
      * thread may hand it off. An exec'd one (filler thread) shares nothing. */
     for (;;) {
@@ -562,14 +571,15 @@ static long blank_wait(int sock, sbx_report_t *r)
     return n;
 }
 
-int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name)
+/* The hand-off message: the plan's address (a blank sharing our memory reads
+ * only that), the packed plan (an exec'd blank's), stdout/stderr. 0, or
+ * -EAGAIN when the blank was gone or the plan too large (the ordinary way). */
+int sbx__pool_send(sbx_blank_t *b, const sbx_plan_t *plan)
 {
     sbx_handoff_t h = { plan };
     int fds[2] = { plan->fd_out, plan->fd_err };
     union { char buf[CMSG_SPACE(sizeof fds)]; struct cmsghdr align; } u;
     memset(&u, 0, sizeof u);
-    /* A blank that exec'd its program reads the plan from the message; one
-     * that shares our memory reads only the header (the rest is truncated). */
     size_t plen = 0;
     void *packed = b->exec_fd >= 0 ? sbx__plan_pack(plan, &plen) : NULL;
     if (plen > SBX_HANDOFF_MAX - sizeof h) { free(packed); return -EAGAIN; }
@@ -582,27 +592,59 @@ int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name)
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof fds);
     memcpy(CMSG_DATA(c), fds, sizeof fds);
-    /* Raw from here on: once the message is out, the blank runs (freed
-     * only once it exec'd or exited). */
+    /* Raw from here on: once the message is out, a blank sharing our memory
+     * runs (freed only once it exec'd or exited). The packed copy is the
+     * kernel's once sent. */
     long n = RAW(SYS_sendmsg, b->sock, &m, MSG_NOSIGNAL);
-    if (n != (long)(sizeof h + plen)) { free(packed); return -EAGAIN; }   /* it was gone: the ordinary way */
+    free(packed);
+    return n == (long)(sizeof h + plen) ? 0 : -EAGAIN;
+}
+
+static void report_failure(const sbx_report_t *r, const char *name)
+{
+    nb_log_warn("sandbox", "%s: start failed at %s (%s, step %d)", name, sbx__stage_name(r->stage),
+                strerror(r->err), r->detail);
+}
+
+int sbx__pool_handoff(sbx_blank_t *b, const sbx_plan_t *plan, const char *name)
+{
+    if (sbx__pool_send(b, plan) != 0) return -EAGAIN;   /* it was gone: the ordinary way */
     sbx_report_t r;
-    n = blank_wait(b->sock, &r);
+    long n = blank_wait(b->sock, &r);
     if (n != (long)sizeof r || r.type != SBX_REPORT_ACK) {
         /* Died before reading it (or failed its own set-up): not this function's fault. */
         while (n > 0) n = blank_wait(b->sock, &r);  /* until EOF: the blank is gone */
-        free(packed);
         return -EAGAIN;
     }
     n = blank_wait(b->sock, &r);
-    if (n == 0) { free(packed); return 0; }        /* execve succeeded (or runs in-process) */
+    if (n == 0) return 0;                           /* execve succeeded (or runs in-process) */
     int err = n == (long)sizeof r && r.type == SBX_REPORT_ERROR ? r.err : EPROTO;
     while (n > 0) n = blank_wait(b->sock, &r);      /* until the blank has exited */
-    free(packed);
-    if (r.type == SBX_REPORT_ERROR)
-        nb_log_warn("sandbox", "%s: start failed at %s (%s, step %d)", name, sbx__stage_name(r.stage),
-                    strerror(r.err), r.detail);
+    if (r.type == SBX_REPORT_ERROR) report_failure(&r, name);
     return -err;
+}
+
+int sbx__pool_sock(const sbx_blank_t *b) { return b->sock; }
+
+int sbx__pool_step(sbx_blank_t *b, int *acked, const char *name)
+{
+    for (;;) {
+        sbx_report_t r;
+        ssize_t n = recv(b->sock, &r, sizeof r, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return -EAGAIN;
+        if (!*acked) {
+            if (n != (ssize_t)sizeof r || r.type != SBX_REPORT_ACK) return -ECHILD;   /* gone before reading it */
+            *acked = 1;
+            continue;
+        }
+        if (n == 0) return 0;                       /* execve succeeded (or runs in-process) */
+        if (n == (ssize_t)sizeof r && r.type == SBX_REPORT_ERROR) {
+            report_failure(&r, name);
+            return -r.err;
+        }
+        return -EPROTO;
+    }
 }
 
 /* The blank's process, cgroups and socket pass to the instance: its pid and

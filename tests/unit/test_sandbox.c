@@ -1692,17 +1692,24 @@ TEST(exec_blank_runs_the_native_runner_in_process_with_every_guarantee)
     sbx_pool_set_program(NULL, NULL);
 }
 
+/* The pool set to one exec'd blank, filled: the blank's pid. */
+static pid_t one_exec_blank(void)
+{
+    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
+    sbx_pool_set_size(1);
+    ASSERT_EQ(fill_to(1), 1);
+    pid_t b = blank_pid_waiting();
+    ASSERT_GE(b, 1);
+    return b;
+}
+
 /* An exec'd blank that dies while waiting (killed from outside) is replaced at
  * once by the pool's filler thread, which watches the waiting ones: its
  * process reaped and its cgroups removed, a new blank in its place. */
 TEST(a_dead_exec_blank_is_replaced_and_its_groups_removed)
 {
     setup();
-    sbx_pool_set_program("runtimes/native/bootstrap", "/var/runtime/runtimes/native/bootstrap");
-    sbx_pool_set_size(1);
-    ASSERT_EQ(fill_to(1), 1);
-    pid_t old = blank_pid_waiting();
-    ASSERT_GE(old, 1);
+    pid_t old = one_exec_blank();
     int dirs = pool_dirs();
     ASSERT_GE(dirs, 1);
     ASSERT_EQ(kill(old, SIGKILL), 0);
@@ -1719,6 +1726,74 @@ TEST(a_dead_exec_blank_is_replaced_and_its_groups_removed)
     ASSERT(access(path, F_OK) != 0);                     /* reaped, not a zombie */
     ASSERT_EQ(pool_dirs(), dirs);                        /* the dead one's groups are gone */
     EXPECT_RESULT("hello", "", "hello");                 /* and the new one serves */
+    sbx_pool_drain();
+    ASSERT_EQ(pool_dirs(), 0);
+    sbx_pool_set_size(0);
+    sbx_pool_set_program(NULL, NULL);
+}
+
+/* A hand-off an event loop can step (sbx_spawn_begin / sbx_start_step, what
+ * Lambda's loop uses): the exec'd blank serves the spawn, its answers are read
+ * as they come; with no blank waiting the caller is told to take sbx_spawn's
+ * (blocking) way; a start that fails is reported by a step, with its errno. */
+static int step_until_done(sbx_start_t *st, sbx_t **sb)
+{
+    for (int i = 0; i < 1000; i++) {
+        struct pollfd pf = { .fd = sbx_start_fd(st), .events = POLLIN };
+        poll(&pf, 1, 10);
+        int r = sbx_start_step(st, sb);
+        if (r != -EAGAIN) return r;
+    }
+    return -ETIMEDOUT;
+}
+
+TEST(a_blank_hand_off_is_stepped_without_waiting)
+{
+    setup();
+    pid_t blank = one_exec_blank();
+    const char *argv[] = { "/var/task/hostile", "hello", "", NULL };
+    sbx_spec_t s;
+    spec_init(&s, argv);
+    int p[2];
+    ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+    s.stdout_fd = p[1];
+    sbx_start_t *st = NULL;
+    ASSERT_EQ(sbx_spawn_begin(&s, &st), 1);
+    close(p[1]);
+    sbx_t *sb = NULL;
+    ASSERT_EQ(step_until_done(st, &sb), 0);
+    ASSERT_EQ(sbx_pid(sb), blank);                       /* the blank became the instance */
+    char line[256];
+    read_line(p[0], line, sizeof line);
+    ASSERT_STREQ(line, "RESULT hello");
+    close(p[0]);
+    int status;
+    ASSERT_EQ(waitpid(sbx_pid(sb), &status, 0), sbx_pid(sb));
+    ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    sbx_release(sb);
+    ASSERT_EQ(sbx_pool_count(), 0);
+
+    /* no blank waiting: the blocking way (not taken here) */
+    sbx_pool_set_size(0);
+    spec_init(&s, argv);
+    st = NULL;
+    ASSERT_EQ(sbx_spawn_begin(&s, &st), 0);
+    ASSERT(st == NULL);
+
+    /* a start that fails (no such program): the step says why, nothing is left */
+    sbx_pool_set_size(1);
+    ASSERT_EQ(fill_to(1), 1);
+    ASSERT_GE(blank_pid_waiting(), 1);
+    int dirs = pool_dirs();
+    const char *bad[] = { "/var/task/no-such-program", NULL };
+    spec_init(&s, bad);
+    ASSERT_EQ(sbx_spawn_begin(&s, &st), 1);
+    sb = NULL;
+    ASSERT_EQ(step_until_done(st, &sb), -ENOENT);
+    ASSERT(sb == NULL);
+    pid_t none[4];
+    ASSERT_EQ(blank_children(none, 4), 0);               /* the blank is gone, reaped */
+    ASSERT(pool_dirs() < dirs);                          /* and its groups removed */
     sbx_pool_drain();
     ASSERT_EQ(pool_dirs(), 0);
     sbx_pool_set_size(0);
