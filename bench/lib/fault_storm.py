@@ -58,6 +58,21 @@ def fault_loop(endpoint, name, stop, served):
     served[name] = n
 
 
+def settle(endpoint):
+    """Wait (at most 30 s) until nimbus reports no busy Lambda environment: the functions just
+    created start one environment each (proactive initialization), which would load the
+    "before" figures."""
+    import urllib.request
+    for _ in range(300):
+        try:
+            h = json.load(urllib.request.urlopen(endpoint + "/_nimbus/health", timeout=5))
+            if all(s.get("busy", 0) == 0 for s in h.get("services", [])):
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+
+
 def timed(timer, tag, n):
     timer.stdin.write("%s %d\n" % (tag, n))
     timer.stdin.flush()
@@ -80,6 +95,7 @@ def main(endpoint, seconds):
     env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
     timer = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "reliability", "echo_timer.py"), "echo-fn"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    settle(endpoint)
     timed(timer, "warm", 50)
     before = timed(timer, "before", BEFORE_N)
     procs = [mp.Process(target=fault_loop, args=(endpoint, n, stop, served)) for n in FAULTS]
