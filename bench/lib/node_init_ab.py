@@ -26,6 +26,13 @@ SETTINGS = ["--set", "lambda.isolate=0", "--set", "apigw.account_rate_limit=1000
             "--set", "apigw.account_burst_limit=1000000"]
 
 
+def init_durations(binary, data):
+    """The Init Duration of every REPORT of users-get-node so far (ms), once its log is flushed."""
+    time.sleep(0.5)
+    logs = subprocess.run([binary, "logs", "users-get-node", "--data", data], capture_output=True, text=True).stdout
+    return [float(x) for x in re.findall(r"Init Duration: ([\d.]+) ms", logs)]
+
+
 def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
@@ -101,9 +108,7 @@ def one(label, binary):
                                                        WaiterConfig={"Delay": 0.05, "MaxAttempts": 400})
             time.sleep(1.5)
             get_ms(url)
-        time.sleep(0.5)
-        logs = subprocess.run([binary, "logs", "users-get-node", "--data", data], capture_output=True, text=True).stdout
-        inits = [float(x) for x in re.findall(r"Init Duration: ([\d.]+) ms", logs)]
+        inits = init_durations(binary, data)
         out["init1"] = inits[0]
         out["init"] = statistics.median(inits[-3:])
         # a new package (index.js changed, node_modules not): its first environment
@@ -112,9 +117,7 @@ def one(label, binary):
                                                    WaiterConfig={"Delay": 0.05, "MaxAttempts": 400})
         time.sleep(1.5)
         get_ms(url)
-        time.sleep(0.5)
-        logs = subprocess.run([binary, "logs", "users-get-node", "--data", data], capture_output=True, text=True).stdout
-        out["redeploy"] = [float(x) for x in re.findall(r"Init Duration: ([\d.]+) ms", logs)][-1]
+        out["redeploy"] = init_durations(binary, data)[-1]
         down(p)
         p = up(binary, port, data)
         out["restart"] = get_ms(url)
