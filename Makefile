@@ -71,14 +71,14 @@ build/gen/embedded_files.c: scripts/embed.sh $(EMBED) $(NATIVE_BOOTSTRAP) $(SBX_
 	@mkdir -p $(@D)
 	scripts/embed.sh $(EMBED) $(NATIVE_BOOTSTRAP) $(SBX_SUPERVISOR) > $@.tmp && mv $@.tmp $@
 
-build/obj/gen/embedded_files.o: $(GEN)
+build/obj/gen/embedded_files.o: $(GEN) src/core/embedded.h
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  CC $@")
-	$(Q)$(CC) $(CSTD) $(CFLAGS) -c $< -o $@
-build/asan/obj/gen/embedded_files.o: $(GEN)
+	$(Q)$(CC) $(CSTD) $(CFLAGS) $(INCS) -c $< -o $@
+build/asan/obj/gen/embedded_files.o: $(GEN) src/core/embedded.h
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  CC $@")
-	$(Q)$(CC) $(CSTD) $(SANFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CSTD) $(SANFLAGS) $(INCS) -c $< -o $@
 
 build/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(@D)
@@ -152,10 +152,10 @@ build/fuzz/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  CC $@")
 	$(Q)$(CLANG) $(CSTD) $(WARN) -Wno-unknown-warning-option $(FUZZCF) $(INCS) $(DEPCF) -MMD -MP -c $< -o $@
-build/fuzz/obj/gen/embedded_files.o: $(GEN)
+build/fuzz/obj/gen/embedded_files.o: $(GEN) src/core/embedded.h
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  CC $@")
-	$(Q)$(CLANG) $(CSTD) $(FUZZCF) -c $< -o $@
+	$(Q)$(CLANG) $(CSTD) $(FUZZCF) $(INCS) -c $< -o $@
 build/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 	@$(if $(V),:,echo "  LD $@")
 	$(Q)$(CLANG) $(CSTD) $(FUZZCF) -fsanitize=fuzzer $(INCS) $(DEPCF) -o $@ $< $(FUZZ_OBJ) $(LIBS) -ldl

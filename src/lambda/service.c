@@ -6,6 +6,7 @@
  * lambda.freeze (0: idle instances are not stopped), lambda.node, lambda.python), the runtime bootstraps embedded in the binary
  * written to DATA/runtime/ (on libuv's pool; every spawn waits for it), provisioned instances and queued Event
  * invocations resumed from the store. */
+#include "core/embedded.h"
 #include "lambda/lambda_int.h"
 #include "core/alloc.h"
 #include "core/log.h"
@@ -177,13 +178,11 @@ static const char *const prefixes[] = {
     "/2021-10-31/functions", "/2015-03-31/event-source-mappings", NULL,
 };
 
-/* The bootstraps under runtimes/, embedded by scripts/embed.sh. */
-typedef struct { const char *path; const unsigned char *data; size_t len; } embedded_file_t;
-extern const embedded_file_t nb_embedded_files[];
+/* The bootstraps under runtimes/, embedded by scripts/embed.sh (core/embedded.h). */
 
 static void write_runtimes(void)
 {
-    for (const embedded_file_t *f = nb_embedded_files; f->path; f++) {
+    for (const nb_embedded_file_t *f = nb_embedded_files; f->path; f++) {
         char path[PATH_MAX];
         if (lambda__pathf(path, sizeof path, "%s/%s", lambda__svc.runtime_dir, f->path)) continue;
         nb_buf_t cur = NB_BUF_INIT;

@@ -4,6 +4,7 @@
  * directory, and nothing can change it once sealed. Used for the plain-mode
  * supervisor (sbx_supervise.c) and the exec'd blanks' program (sbx_pool.c). */
 #include "sandbox/sbx_internal.h"
+#include "core/embedded.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -28,12 +29,10 @@
 #define F_SEAL_WRITE 0x0008
 #endif
 
-typedef struct { const char *path; const unsigned char *data; size_t len; } sbx_embedded_t;
-extern const sbx_embedded_t nb_embedded_files[];
 
 int sbx__embedded_memfd(const char *embedded, const char *name)
 {
-    const sbx_embedded_t *f = nb_embedded_files;
+    const nb_embedded_file_t *f = nb_embedded_files;
     while (f->path && strcmp(f->path, embedded) != 0) f++;
     if (!f->path) return -1;
     int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
