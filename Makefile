@@ -178,9 +178,16 @@ test: deps
 	@tests/reliability/run.sh quick build/nimbus
 	@$(MAKE) --no-print-directory fuzz-quick
 
-bench: deps all
+# Micro-benchmarks linked against the daemon's objects: the gateway's own
+# cost per request, which bench/workloads/apigw.sh records (bench/README.md).
+build/bench/apigw_micro: bench/apigw_micro.c $(REL_OBJ)
+	@mkdir -p $(@D)
+	@$(if $(V),:,echo "  LD $@")
+	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -o $@ $< $(REL_OBJ) $(LIBS) -larchive -ldl
+
+bench: deps all build/bench/apigw_micro
 	@bench/run.sh full
-bench-quick: deps all
+bench-quick: deps all build/bench/apigw_micro
 	@bench/run.sh quick
 reliability: deps all
 	@tests/reliability/run.sh full build/nimbus

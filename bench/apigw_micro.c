@@ -6,12 +6,9 @@
  * Target: ≤ 50 µs per request. Apart, not in the total: rendering one access
  * log line (only stages with accessLogSettings pay it; written to /dev/null).
  *
- * Not in the Makefile. Build and run from the repository root after `make`:
- *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc bench/apigw_micro.c \
- *      $(find build/obj -name '*.o' ! -name main.o) \
- *      -luv -ljansson -lssl -lcrypto -lseccomp -lyaml -larchive -llmdb -lhttp_parser -lz -lpthread -lm -ldl \
- *      -o build/apigw_micro
- *   build/apigw_micro [ITERATIONS]
+ * Built by `make build/bench/apigw_micro` (and `make bench`, whose API
+ * Gateway workload records its figures), linked against the daemon's objects:
+ *   build/bench/apigw_micro [ITERATIONS]
  * Prints the mean microseconds of each step and of the whole, and the median
  * and best of the per-batch (1,000 requests) means: on a shared machine the
  * median batch is the fairer figure. */

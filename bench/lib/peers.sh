@@ -40,6 +40,27 @@ kill_tree() {  # PID: the process and its descendants
   wait "$p" 2>/dev/null || true
 }
 
+# envs_ready_ms URL [T0]: wait (up to 20 s) until nimbus's Lambda reports at least one environment and
+# none still initializing (GET /_nimbus/health: "instances", "initializing"); prints the ms since T0
+# (seconds since the epoch, default: now). Fails when it does not happen.
+envs_ready_ms() {
+  python3 - "$1" "${2:-}" <<'PY'
+import json, sys, time, urllib.request
+t0 = float(sys.argv[2]) if sys.argv[2] else time.time()
+end = time.time() + 20
+while time.time() < end:
+    try:
+        h = json.load(urllib.request.urlopen(sys.argv[1] + "/_nimbus/health", timeout=5))
+        lam = next(s for s in h["services"] if s["name"] == "lambda")
+        if lam["instances"] >= 1 and lam["initializing"] == 0:
+            print("%.2f" % ((time.time() - t0) * 1000)); sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.005)
+sys.exit(1)
+PY
+}
+
 # first_request_ms URL: latency of one GET on a fresh connection
 first_request_ms() {
   python3 - "$1" <<'PY'

@@ -451,7 +451,8 @@ void lambda__inst_response(lambda_inst_t *inst, nb_req_t *req, const char *id, i
 void lambda__inst_init_error(lambda_inst_t *inst, nb_req_t *req);
 void lambda__pool_start(void);
 void lambda__pool_stop_all(void);
-unsigned lambda__pool_count_instances(void);
+/* Environments in all, and (when INITIALIZING is given) how many of them have not called /next yet. */
+unsigned lambda__pool_count_instances(unsigned *initializing);
 
 /* --- instance.c: processes ----------------------------------------------------- */
 /* Start an instance of pool's current configuration, cold for inv (may be NULL:

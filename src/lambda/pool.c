@@ -1160,12 +1160,16 @@ void lambda__pool_start(void)
     uv_timer_start(&lambda__svc.sweep, on_sweep, 100, 100);
 }
 
-unsigned lambda__pool_count_instances(void)
+unsigned lambda__pool_count_instances(unsigned *initializing)
 {
-    unsigned n = 0;
+    unsigned n = 0, init = 0;
     for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next)
         for (lambda_pool_t *p = f->pools; p; p = p->next)
-            for (lambda_inst_t *i = p->insts; i; i = i->next) n++;
+            for (lambda_inst_t *i = p->insts; i; i = i->next) {
+                n++;
+                init += i->state == INST_INIT;
+            }
+    if (initializing) *initializing = init;
     return n;
 }
 

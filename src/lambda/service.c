@@ -413,10 +413,11 @@ static void lambda_stop(nb_ctx_t *ctx)
 static void lambda_health(nb_ctx_t *ctx, nb_buf_t *out)
 {
     (void)ctx;
-    unsigned busy = 0;
+    unsigned busy = 0, initializing = 0;
     for (lambda_fn_t *f = lambda__svc.fns; f; f = f->next) busy += f->busy;
-    nb_buf_printf(out, ",\"instances\":%u,\"busy\":%u,\"busy_unreserved\":%u,\"reserved\":%u",
-                  (unsigned)lambda__pool_count_instances(), busy, (unsigned)lambda__svc.busy_unreserved,
+    unsigned instances = lambda__pool_count_instances(&initializing);
+    nb_buf_printf(out, ",\"instances\":%u,\"initializing\":%u,\"busy\":%u,\"busy_unreserved\":%u,\"reserved\":%u",
+                  instances, initializing, busy, (unsigned)lambda__svc.busy_unreserved,
                   (unsigned)lambda__svc.reserved_sum);
 }
 

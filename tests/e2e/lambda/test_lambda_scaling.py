@@ -81,8 +81,11 @@ class LambdaScaling(NimbusTestCase):
         # (the first one's, idle again, takes one of them).
         self.assertEqual(len(envs), 6, envs)
 
+    def lambda_health(self):
+        return [s for s in self.nimbus.wait_healthy()["services"] if s["name"] == "lambda"][0]
+
     def instances(self):
-        return [s for s in self.nimbus.wait_healthy()["services"] if s["name"] == "lambda"][0]["instances"]
+        return self.lambda_health()["instances"]
 
     def test_deployment_preinitializes_an_environment(self):
         before = self.instances()
@@ -90,8 +93,13 @@ class LambdaScaling(NimbusTestCase):
         # CreateFunction starts an environment with no invocation; the first invocation gets it
         # (started before the invocation: it is attached to that environment, whether or not its init is over)
         self.assertTrue(wait_for(lambda: self.instances() > before, timeout=10))
+        # the health endpoint says when it has finished its init (called /next): its module ran before
+        # the invocation was sent
+        self.assertTrue(wait_for(lambda: self.lambda_health()["initializing"] == 0, timeout=20))
+        sent = time.time()
         r = self.c.invoke(FunctionName="pace-pre", Payload=b"{}", LogType="Tail")
         body = json.loads(r["Payload"].read())
+        self.assertLess(body["init_at"], sent)
         self.assertEqual(self.instances(), before + 1)
         # an on-demand environment: its first REPORT still carries its Init Duration
         import base64
