@@ -206,6 +206,19 @@ static int start_key(const qscan_t *q, const json_t *esk, nb_buf_t *out, ddb_err
     return rc;
 }
 
+/* DynamoDB's answer when a Query's ExclusiveStartKey lies outside its key
+ * condition, or NULL: with a sort-key condition the start key's sort key must
+ * satisfy it (checked first), and its partition key must be the queried one. */
+static const char *start_key_bounds(const ddb_keycond_t *kc, const ddb_keyschema_t *ks, const json_t *esk)
+{
+    int same_hash = ddb_av_equal(json_object_get(esk, ks->hash), kc->hash);
+    if (kc->op == DDB_SK_NONE)
+        return same_hash ? NULL : "The provided starting key is outside query boundaries based on provided conditions";
+    if (!ddb_keycond_match_range(kc, json_object_get(esk, ks->range)))
+        return "The provided starting key does not match the range key predicate";
+    return same_hash ? NULL : "The query can return at most one row and cannot be restarted";
+}
+
 static int mentions_key(const ddb_node_t *n, const char *a, const char *b, const char **which)
 {
     if (!n) return 0;
@@ -471,6 +484,12 @@ void ddb_op_query(nb_req_t *req)
         if (start_key(&q, esk, &sk, &err) != 0) {
             nb_buf_free(&sk); nb_buf_free(&lo); nb_buf_free(&hi);
             ddb_reply_err(req, &err);
+            return;
+        }
+        const char *bad = start_key_bounds(&kc, ks, esk);
+        if (bad) {
+            nb_buf_free(&sk); nb_buf_free(&lo); nb_buf_free(&hi);
+            ddb_reply_validation(req, bad);
             return;
         }
         if (forward) {

@@ -1,0 +1,456 @@
+"""DynamoDB conformance table (issue 3: zero known divergence).
+
+CHECKS below is one row per behaviour: an operation, its request (sent raw, so
+requests boto3 would refuse still reach the server) and what real DynamoDB
+answers — an error code and message, or members of the reply. SETUP writes the
+items the rows read. Rows are grouped by operation; each row names the source
+that states the real service's answer. Sources:
+
+  [AV]  the AttributeValue / expression docs, docs.aws.amazon.com/amazondynamodb/latest/
+        developerguide/Expressions.*.html and .../APIReference/API_*.html
+  [ALT] ScyllaDB Alternator's DynamoDB compatibility suite, written and checked
+        against real DynamoDB: github.com/scylladb/scylladb test/alternator/<file>
+  [MOTO] a getmoto/moto issue quoting the real service (URL in the row)
+  [LS]  a localstack/localstack issue quoting the real service (URL in the row)
+  [DYN] dynalite's test suite, whose messages were recorded from the live service:
+        github.com/architect/dynalite test/<file> (and db/conditionParser.pegjs)
+  [DDBL] the message catalogue of AWS's own DynamoDB Local
+
+The list (group: check — source):
+"""
+import json
+import re
+import unittest
+import urllib.error
+import urllib.request
+
+from harness import NimbusTestCase
+
+V = "ValidationException"
+CCF = "ConditionalCheckFailedException"
+SCHEMA = "The provided key element does not match the schema"
+
+
+def S(s):
+    return {"S": s}
+
+
+def N(n):
+    return {"N": str(n)}
+
+
+ITEM = {"id": S("s1"), "n": N(5), "s": S("hello"), "l": {"L": [N(1), S("x")]}, "m": {"M": {"k": S("v")}},
+        "ss": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}}
+
+SETUP = [("Tab", ITEM)] + [("Tab", {"id": S("w%d" % i), "n": N(i), "ss": {"SS": ["a", "b"]}, "l": {"L": [N(1), S("x")]},
+                                 "m": {"M": {"k": S("v")}}}) for i in range(40)] + \
+        [("TabR", {"pk": S("p"), "sk": N(k), "gk": S("g"), "v": N(k)}) for k in (-10, -1.5, 0, 2, 10)]
+
+
+def err(code, msg):
+    return ("E", code, msg)
+
+
+def ok(**members):
+    """The reply's members equal these (a member given as None must be absent)."""
+    return ("R", members)
+
+
+def key(i):
+    return {"id": S(i)}
+
+
+def upd(i, expr, values=None, names=None, **kw):
+    body = {"TableName": "Tab", "Key": key(i), "UpdateExpression": expr}
+    if values:
+        body["ExpressionAttributeValues"] = values
+    if names:
+        body["ExpressionAttributeNames"] = names
+    body.update(kw)
+    return body
+
+
+def cond(expr, values=None, names=None, i="s1"):
+    """A DeleteItem of a missing item guarded by `expr`: a condition that holds on a missing
+    item passes (and deletes nothing); validation errors come first either way."""
+    body = {"TableName": "Tab", "Key": key(i), "ConditionExpression": expr}
+    if values:
+        body["ExpressionAttributeValues"] = values
+    if names:
+        body["ExpressionAttributeNames"] = names
+    return body
+
+
+def query(kce, values, **kw):
+    body = {"TableName": "TabR", "KeyConditionExpression": kce, "ExpressionAttributeValues": values}
+    body.update(kw)
+    return body
+
+
+CHECKS = [
+    # ---- PutItem -----------------------------------------------------------------------------------------------
+    ("PutItem", "missing key attribute", "[ALT] test_item.py",
+     {"TableName": "Tab", "Item": {"x": S("1")}},
+     err(V, "One or more parameter values were invalid: Missing the key id in the item")),
+    ("PutItem", "ALL_OLD of a new item has no Attributes", "[AV] API_PutItem",
+     {"TableName": "Tab", "Item": {"id": S("p-new")}, "ReturnValues": "ALL_OLD"}, ok(Attributes=None)),
+    ("PutItem", "ExpressionAttributeNames without an expression", "[ALT] test_item.py",
+     {"TableName": "Tab", "Item": {"id": S("p1")}, "ExpressionAttributeNames": {"#a": "a"}},
+     err(V, "ExpressionAttributeNames can only be specified when using expressions")),
+    ("PutItem", "empty ExpressionAttributeValues", "[ALT] test_condition_expression.py",
+     {"TableName": "Tab", "Item": {"id": S("p1")}, "ConditionExpression": "attribute_not_exists(id)",
+      "ExpressionAttributeValues": {}},
+     err(V, "ExpressionAttributeValues must not be empty")),
+    ("PutItem", "empty ExpressionAttributeNames", "[ALT] test_condition_expression.py",
+     {"TableName": "Tab", "Item": {"id": S("p1")}, "ConditionExpression": "attribute_not_exists(id)",
+      "ExpressionAttributeNames": {}},
+     err(V, "ExpressionAttributeNames must not be empty")),
+    ("PutItem", "ExpressionAttributeValues key without ':'", "[ALT] test_condition_expression.py",
+     {"TableName": "Tab", "Item": {"id": S("p1")}, "ConditionExpression": "attribute_not_exists(id)",
+      "ExpressionAttributeValues": {"v": S("x")}},
+     err(V, 'ExpressionAttributeValues contains invalid key: Syntax error; key: "v"')),
+    ("PutItem", "ExpressionAttributeNames key without '#'", "[ALT] test_condition_expression.py",
+     {"TableName": "Tab", "Item": {"id": S("p1")}, "ConditionExpression": "attribute_not_exists(id)",
+      "ExpressionAttributeNames": {"a": "id"}},
+     err(V, 'ExpressionAttributeNames contains invalid key: Syntax error; key: "a"')),
+    ("PutItem", "invalid value in ExpressionAttributeValues", "[ALT] test_condition_expression.py",
+     {"TableName": "Tab", "Item": {"id": S("p1")}, "ConditionExpression": "a = :v",
+      "ExpressionAttributeValues": {":v": {"SS": []}}},
+     err(V, "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: "
+            "An string set  may not be empty for key :v")),
+    ("PutItem", "attribute_exists on a missing item fails the condition", "[AV] Expressions.ConditionExpressions",
+     {"TableName": "Tab", "Item": {"id": S("p-missing")}, "ConditionExpression": "attribute_exists(id)"},
+     err(CCF, "The conditional request failed")),
+
+    # ---- GetItem -----------------------------------------------------------------------------------------------
+    ("GetItem", "key missing the sort key", "[ALT] test_item.py",
+     {"TableName": "TabR", "Key": {"pk": S("p")}}, err(V, SCHEMA)),
+    ("GetItem", "key with an extra attribute", "[ALT] test_item.py",
+     {"TableName": "Tab", "Key": {"id": S("s1"), "x": S("y")}}, err(V, SCHEMA)),
+    ("GetItem", "key of the wrong type", "[ALT] test_item.py",
+     {"TableName": "Tab", "Key": {"id": N(1)}}, err(V, SCHEMA)),
+    ("GetItem", "number key normalised (1.0E+1 finds sk 10)", "[ALT] test_number.py",
+     {"TableName": "TabR", "Key": {"pk": S("p"), "sk": N("1.0E+1")}, "ProjectionExpression": "sk"},
+     ok(Item={"sk": N(10)})),
+    ("GetItem", "empty ProjectionExpression", "[ALT] test_projection_expression.py",
+     {"TableName": "Tab", "Key": key("s1"), "ProjectionExpression": ""},
+     err(V, "Invalid ProjectionExpression: The expression can not be empty;")),
+    ("GetItem", "the same path twice in ProjectionExpression", "[ALT] test_projection_expression.py",
+     {"TableName": "Tab", "Key": key("s1"), "ProjectionExpression": "n, n"},
+     err(V, "Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one "
+            "of these paths; path one: [n], path two: [n]")),
+    ("GetItem", "duplicate AttributesToGet", "[ALT] test_item.py",
+     {"TableName": "Tab", "Key": key("s1"), "AttributesToGet": ["n", "n"]},
+     err(V, "One or more parameter values were invalid: Duplicate value in attribute name: n")),
+    ("GetItem", "projection of absent attributes gives an empty Item", "[ALT] test_projection_expression.py",
+     {"TableName": "Tab", "Key": key("s1"), "ProjectionExpression": "zz, m.zz, l[7]"}, ok(Item={})),
+    ("GetItem", "projection of list elements keeps their order, compacted", "[ALT] test_projection_expression.py",
+     {"TableName": "Tab", "Key": key("s1"), "ProjectionExpression": "l[1], m.k"},
+     ok(Item={"l": {"L": [S("x")]}, "m": {"M": {"k": S("v")}}})),
+    ("GetItem", "document path nested 33 levels", "[ALT] test_projection_expression.py",
+     {"TableName": "Tab", "Key": key("s1"), "ProjectionExpression": ".".join(["a"] * 33)},
+     err(V, "Invalid ProjectionExpression: The document path has too many nesting levels; nesting levels: 33")),
+
+    # ---- UpdateItem --------------------------------------------------------------------------------------------
+    ("UpdateItem", "SET from an attribute the item lacks", "[ALT] test_update_expression.py",
+     upd("w0", "SET a = nope"),
+     err(V, "The provided expression refers to an attribute that does not exist in the item")),
+    ("UpdateItem", "if_not_exists with a value first", "[ALT] test_update_expression.py",
+     upd("w1", "SET a = if_not_exists(:v, a)", {":v": N(1)}),
+     err(V, "Invalid UpdateExpression: Operator or function requires a document path; operator or function: "
+            "if_not_exists")),
+    ("UpdateItem", "size() in an update", "[ALT] test_update_expression.py",
+     upd("w1", "SET a = size(s)"),
+     err(V, "Invalid UpdateExpression: The function is not allowed in an update expression; function: size")),
+    ("UpdateItem", "list_append of a string value", "[ALT] test_update_expression.py",
+     upd("w1", "SET a = list_append(:s, l)", {":s": S("x")}),
+     err(V, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: "
+            "list_append, operand type: S")),
+    ("UpdateItem", "SET past a list's end appends", "[AV] Expressions.UpdateExpressions",
+     upd("w2", "SET l[10] = :v", {":v": S("z")}, ReturnValues="ALL_NEW"),
+     ok(Attributes={"id": S("w2"), "n": N(2), "ss": {"SS": ["a", "b"]}, "l": {"L": [N(1), S("x"), S("z")]},
+                    "m": {"M": {"k": S("v")}}})),
+    ("UpdateItem", "REMOVE past a list's end is a no-op", "[AV] Expressions.UpdateExpressions",
+     upd("w3", "REMOVE l[10]", ReturnValues="ALL_NEW"),
+     ok(Attributes={"id": S("w3"), "n": N(3), "ss": {"SS": ["a", "b"]}, "l": {"L": [N(1), S("x")]},
+                    "m": {"M": {"k": S("v")}}})),
+    ("UpdateItem", "DELETE of every set member removes the attribute", "[AV] Expressions.UpdateExpressions",
+     upd("w4", "DELETE ss :all", {":all": {"SS": ["a", "b"]}}, ReturnValues="ALL_NEW"),
+     ok(Attributes={"id": S("w4"), "n": N(4), "l": {"L": [N(1), S("x")]}, "m": {"M": {"k": S("v")}}})),
+    ("UpdateItem", "ADD a number set to a string set", "[ALT] test_update_expression.py",
+     upd("w5", "ADD ss :ns", {":ns": {"NS": ["1"]}}),
+     err(V, "An operand in the update expression has an incorrect data type")),
+    ("UpdateItem", "ADD a list value", "[ALT] test_update_expression.py",
+     upd("w5", "ADD l :l", {":l": {"L": [N(1)]}}),
+     err(V, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand "
+            "type: LIST, typeSet: ALLOWED_FOR_ADD_OPERAND")),
+    ("UpdateItem", "DELETE a number value", "[ALT] test_update_expression.py",
+     upd("w5", "DELETE n :n", {":n": N(1)}),
+     err(V, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand "
+            "type: NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND")),
+    ("UpdateItem", "ADD overflowing the number range", "[ALT] test_number.py",
+     upd("w6", "SET n = :a + :b", {":a": N("9.9999999999999999999999999999999999999E+125"),
+                                   ":b": N("9.9999999999999999999999999999999999999E+125")}),
+     err(V, "Number overflow. Attempting to store a number with magnitude larger than supported range")),
+    ("UpdateItem", "UPDATED_NEW of a nested SET returns only that path", "[ALT] test_returnvalues.py",
+     upd("w7", "SET m.k2 = :v", {":v": N(1)}, ReturnValues="UPDATED_NEW"), ok(Attributes={"m": {"M": {"k2": N(1)}}})),
+    ("UpdateItem", "UPDATED_OLD of a nested SET returns the old value of that path", "[ALT] test_returnvalues.py",
+     upd("w8", "SET m.k = :v", {":v": N(1)}, ReturnValues="UPDATED_OLD"), ok(Attributes={"m": {"M": {"k": S("v")}}})),
+    ("UpdateItem", "UPDATED_OLD of a new attribute returns nothing", "[ALT] test_returnvalues.py",
+     upd("w9", "SET brand_new = :v", {":v": N(1)}, ReturnValues="UPDATED_OLD"), ok(Attributes=None)),
+    ("UpdateItem", "list index on a non-list", "[ALT] test_update_expression.py",
+     upd("w10", "SET n[0] = :v", {":v": N(1)}),
+     err(V, "The document path provided in the update expression is invalid for update")),
+    ("UpdateItem", "REMOVE a key attribute", "[ALT] test_update_expression.py",
+     upd("w11", "REMOVE id"),
+     err(V, "One or more parameter values were invalid: Cannot update attribute id. This attribute is part of the key")),
+    ("UpdateItem", "UpdateExpression with AttributeUpdates", "[ALT] test_update_expression.py",
+     upd("w11", "SET a = :v", {":v": N(1)}, AttributeUpdates={"b": {"Action": "DELETE"}}),
+     err(V, "Can not use both expression and non-expression parameters in the same request: Non-expression "
+            "parameters: {AttributeUpdates} Expression parameters: {UpdateExpression}")),
+    ("UpdateItem", "SET with no action", "[ALT] test_update_expression.py",
+     upd("w11", "SET"), err(V, 'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "SET"')),
+    ("UpdateItem", "ADD to a set drops duplicates", "[AV] Expressions.UpdateExpressions",
+     upd("w12", "ADD ss :v", {":v": {"SS": ["b", "c"]}}, ReturnValues="UPDATED_NEW"),
+     ok(Attributes={"ss": {"SS": ["a", "b", "c"]}})),
+    ("UpdateItem", "update that makes the item exceed 400 KB", "[ALT] test_limits.py",
+     upd("w13", "SET big = :v", {":v": S("x" * 409600)}),
+     err(V, "Item size to update has exceeded the maximum allowed size")),
+    ("UpdateItem", "GSI key set to the wrong type", "[ALT] test_gsi.py",
+     {"TableName": "TabR", "Key": {"pk": S("p"), "sk": N(0)}, "UpdateExpression": "SET gk = :v",
+      "ExpressionAttributeValues": {":v": N(1)}},
+     err(V, "One or more parameter values were invalid: Type mismatch for Index Key gk Expected: S Actual: N "
+            "IndexName: gix")),
+
+    # ---- ConditionExpression -----------------------------------------------------------------------------------
+    ("Condition", "begins_with of a number value", "[ALT] test_condition_expression.py",
+     cond("begins_with(s, :n)", {":n": N(1)}),
+     err(V, "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: "
+            "begins_with, operand type: N")),
+    ("Condition", "attribute_type with an unknown type", "[DYN] db/conditionParser.pegjs",
+     cond("attribute_type(s, :t)", {":t": S("X")}),
+     err(V, "Invalid ConditionExpression: Invalid attribute type name found; type: X, valid types: "
+            "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}")),
+    ("Condition", "size of a number value", "[DYN] db/conditionParser.pegjs",
+     cond("size(:n) > :n", {":n": N(1)}),
+     err(V, "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: "
+            "size, operand type: N")),
+    ("Condition", "BETWEEN with bounds reversed", "[ALT] test_condition_expression.py",
+     cond("n BETWEEN :hi AND :lo", {":hi": N(5), ":lo": N(1)}),
+     err(V, "Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to "
+            "lower bound; lower bound operand: AttributeValue: {N:5}, upper bound operand: AttributeValue: {N:1}")),
+    ("Condition", "if_not_exists in a condition", "[ALT] test_condition_expression.py",
+     cond("if_not_exists(n, :v) = :v", {":v": N(1)}),
+     err(V, "Invalid ConditionExpression: The function is not allowed in a condition expression; function: "
+            "if_not_exists")),
+    ("Condition", "attribute_exists of a value", "[ALT] test_condition_expression.py",
+     cond("attribute_exists(:v)", {":v": N(1)}),
+     err(V, "Invalid ConditionExpression: Operator or function requires a document path; operator or function: "
+            "attribute_exists")),
+    ("Condition", "unknown function", "[ALT] test_condition_expression.py",
+     cond("nosuch(n)"), err(V, "Invalid ConditionExpression: Invalid function name; function: nosuch")),
+    ("Condition", "size of a number attribute is false, not an error", "[ALT] test_condition_expression.py",
+     cond("size(n) >= :z", {":z": N(0)}, i="s1"), err(CCF, "The conditional request failed")),
+    ("Condition", "comparing a set with < is false", "[ALT] test_condition_expression.py",
+     cond("ss < :v", {":v": S("z")}, i="s1"), err(CCF, "The conditional request failed")),
+    ("Condition", "contains on a string is a substring test", "[AV] Expressions.OperatorsAndFunctions",
+     cond("NOT (contains(s, :v) AND size(ss) = :two AND contains(ns, :one))",
+          {":v": S("ell"), ":two": N(2), ":one": N(1)}),
+     err(CCF, "The conditional request failed")),
+
+    # ---- Query -------------------------------------------------------------------------------------------------
+    ("Query", "no key condition", "[ALT] test_query.py",
+     {"TableName": "TabR"},
+     err(V, "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")),
+    ("Query", "key condition on a non-key attribute", "[ALT] test_key_condition_expression.py",
+     query("pk = :p AND v = :v", {":p": S("p"), ":v": N(1)}),
+     err(V, "Query condition missed key schema element: sk")),
+    ("Query", "partition key compared with <", "[ALT] test_key_condition_expression.py",
+     query("pk < :p", {":p": S("p")}), err(V, "Query key condition not supported")),
+    ("Query", "Limit 0", "[AV] API_Query (Limit minimum 1)",
+     query("pk = :p", {":p": S("p")}, Limit=0),
+     err(V, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value "
+            "greater than or equal to 1")),
+    ("Query", "ExclusiveStartKey of another partition", "[DYN] test/query.js",
+     query("pk = :p", {":p": S("p")}, ExclusiveStartKey={"pk": S("other"), "sk": N(1)}),
+     err(V, "The provided starting key is outside query boundaries based on provided conditions")),
+    ("Query", "ExclusiveStartKey outside the sort-key condition", "[DYN] test/query.js",
+     query("pk = :p AND sk > :s", {":p": S("p"), ":s": N(0)}, ExclusiveStartKey={"pk": S("p"), "sk": N(0)}),
+     err(V, "The provided starting key does not match the range key predicate")),
+    ("Query", "ExclusiveStartKey of another partition with a sort-key condition", "[DYN] test/query.js",
+     query("pk = :p AND sk < :s", {":p": S("p"), ":s": N(5)}, ExclusiveStartKey={"pk": S("other"), "sk": N(1)}),
+     err(V, "The query can return at most one row and cannot be restarted")),
+    ("Query", "ExclusiveStartKey inside the condition resumes after it", "[AV] API_Query",
+     query("pk = :p AND sk >= :s", {":p": S("p"), ":s": N(0)}, ExclusiveStartKey={"pk": S("p"), "sk": N(0)},
+           ProjectionExpression="sk"), ok(Items=[{"sk": N(2)}, {"sk": N(10)}])),
+    ("Query", "unknown index", "[ALT] test_gsi.py",
+     query("pk = :p", {":p": S("p")}, IndexName="nope"),
+     err(V, "The table does not have the specified index: nope")),
+    ("Query", "numbers sorted by value, descending", "[ALT] test_query.py",
+     query("pk = :p", {":p": S("p")}, ScanIndexForward=False, ProjectionExpression="sk"),
+     ok(Items=[{"sk": N(k)} for k in ("10", "2", "0", "-1.5", "-10")], Count=5, ScannedCount=5)),
+    ("Query", "sort key BETWEEN on numbers", "[ALT] test_key_condition_expression.py",
+     query("pk = :p AND sk BETWEEN :a AND :b", {":p": S("p"), ":a": N(-2), ":b": N("1e0")}, ProjectionExpression="sk"),
+     ok(Items=[{"sk": N("-1.5")}, {"sk": N(0)}], Count=2)),
+    ("Query", "GSI LastEvaluatedKey holds the index and table keys", "[ALT] test_gsi.py",
+     {"TableName": "TabR", "IndexName": "gix", "KeyConditionExpression": "gk = :g",
+      "ExpressionAttributeValues": {":g": S("g")}, "Limit": 1},
+     ok(Count=1, LastEvaluatedKey={"gk": S("g"), "pk": S("p"), "sk": N(-10)})),
+    ("Query", "Select COUNT returns no Items", "[AV] API_Query",
+     query("pk = :p", {":p": S("p")}, Select="COUNT"), ok(Count=5, ScannedCount=5, Items=None)),
+
+    # ---- Scan --------------------------------------------------------------------------------------------------
+    ("Scan", "TotalSegments 0", "[AV] API_Scan (TotalSegments 1..1000000)",
+     {"TableName": "Tab", "Segment": 0, "TotalSegments": 0},
+     err(V, "1 validation error detected: Value '0' at 'totalSegments' failed to satisfy constraint: Member must "
+            "have value greater than or equal to 1")),
+    ("Scan", "TotalSegments over 1000000", "[AV] API_Scan (TotalSegments 1..1000000)",
+     {"TableName": "Tab", "Segment": 0, "TotalSegments": 1000001},
+     err(V, "1 validation error detected: Value '1000001' at 'totalSegments' failed to satisfy constraint: Member "
+            "must have value less than or equal to 1000000")),
+    ("Scan", "filter on a key attribute is allowed in Scan", "[ALT] test_scan.py",
+     {"TableName": "Tab", "FilterExpression": "id = :i", "ExpressionAttributeValues": {":i": S("s1")},
+      "ProjectionExpression": "id"}, ok(Items=[{"id": S("s1")}], Count=1)),
+
+    # ---- BatchGetItem / BatchWriteItem ------------------------------------------------------------------------
+    ("BatchGetItem", "unknown table", "[ALT] test_batch.py",
+     {"RequestItems": {"NoSuchTable": {"Keys": [key("a")]}}},
+     err("ResourceNotFoundException", "Requested resource not found")),
+    ("BatchWriteItem", "unknown table", "[ALT] test_batch.py",
+     {"RequestItems": {"NoSuchTable": [{"PutRequest": {"Item": key("a")}}]}},
+     err("ResourceNotFoundException", "Requested resource not found")),
+    ("BatchWriteItem", "put missing the key", "[ALT] test_batch.py",
+     {"RequestItems": {"Tab": [{"PutRequest": {"Item": {"x": S("a")}}}]}}, err(V, SCHEMA)),
+    ("BatchGetItem", "a key with an extra attribute", "[ALT] test_batch.py",
+     {"RequestItems": {"Tab": {"Keys": [{"id": S("a"), "x": S("b")}]}}}, err(V, SCHEMA)),
+
+    # ---- TransactWriteItems / TransactGetItems ----------------------------------------------------------------
+    ("TransactWriteItems", "unknown table", "[AV] API_TransactWriteItems",
+     {"TransactItems": [{"Put": {"TableName": "NoSuchTable", "Item": key("a")}}]},
+     err("ResourceNotFoundException", "Requested resource not found")),
+    ("TransactWriteItems", "two actions in one element", "[AV] API_TransactWriteItems",
+     {"TransactItems": [{"Put": {"TableName": "Tab", "Item": key("tx")},
+                         "Delete": {"TableName": "Tab", "Key": key("tx")}}]},
+     err(V, "TransactItems can only contain one of Check, Put, Update or Delete")),
+    ("TransactGetItems", "the same item twice", "[AV] API_TransactGetItems",
+     {"TransactItems": [{"Get": {"TableName": "Tab", "Key": key("s1")}}, {"Get": {"TableName": "Tab", "Key": key("s1")}}]},
+     err(V, "Transaction request cannot include multiple operations on one item")),
+    ("TransactGetItems", "more than 100 items", "[AV] API_TransactGetItems",
+     {"TransactItems": [{"Get": {"TableName": "Tab", "Key": key("g%d" % i)}} for i in range(101)]},
+     err(V, re.compile(r"^1 validation error detected: Value '.*' at 'transactItems' failed to satisfy constraint: "
+                       r"Member must have length less than or equal to 100$", re.S))),
+    ("TransactWriteItems", "an invalid update expression is a ValidationException", "[AV] API_TransactWriteItems",
+     {"TransactItems": [{"Update": {"TableName": "Tab", "Key": key("tx2"), "UpdateExpression": "SET"}}]},
+     err(V, 'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "SET"')),
+
+    # ---- tables ------------------------------------------------------------------------------------------------
+    ("ListTables", "Limit 0", "[AV] API_ListTables (Limit 1..100)",
+     {"Limit": 0}, err(V, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member "
+                          "must have value greater than or equal to 1")),
+    ("ListTables", "Limit 101", "[AV] API_ListTables (Limit 1..100)",
+     {"Limit": 101}, err(V, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: "
+                            "Member must have value less than or equal to 100")),
+    ("DescribeTimeToLive", "unknown table", "[DYN] test/describeTimeToLive.js",
+     {"TableName": "NoSuchTable"},
+     err("ResourceNotFoundException", "Requested resource not found: Table: NoSuchTable not found")),
+    ("UpdateTimeToLive", "unknown table", "[DYN] test/updateTimeToLive.js",
+     {"TableName": "NoSuchTable", "TimeToLiveSpecification": {"AttributeName": "id", "Enabled": True}},
+     err("ResourceNotFoundException", "Requested resource not found: Table: NoSuchTable not found")),
+    ("CreateTable", "PAY_PER_REQUEST with throughput", "[AV] API_CreateTable",
+     {"TableName": "Xtab1", "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": [
+         {"AttributeName": "a", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
+      "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}},
+     err(V, "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+            "specified when BillingMode is PAY_PER_REQUEST")),
+]
+
+
+def _docstring():
+    lines = ["  %s: %s — %s" % (op, what, src) for op, what, src, _, _ in CHECKS]
+    return "\n".join(lines)
+
+
+__doc__ += _docstring() + "\n"
+
+
+class Conformance(NimbusTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ddb = cls.nimbus.client("dynamodb")
+        ddb.create_table(TableName="Tab", AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST")
+        ddb.create_table(TableName="TabR", BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                               {"AttributeName": "sk", "AttributeType": "N"},
+                                               {"AttributeName": "gk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                         GlobalSecondaryIndexes=[{"IndexName": "gix", "KeySchema": [
+                             {"AttributeName": "gk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                             "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+        for table, item in SETUP:
+            ddb.put_item(TableName=table, Item=item)
+
+    def raw(self, op, body):
+        data = json.dumps(body).encode()
+        url = self.nimbus.endpoint + "/"
+        headers = self.nimbus.sign("POST", url, data, {
+            "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op})
+        req = urllib.request.Request(url, data=data, method="POST", headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def run_group(self, *ops):
+        rows = [c for c in CHECKS if c[0] in ops]
+        self.assertTrue(rows)
+        for op, what, _src, body, want in rows:
+            with self.subTest(op=op, check=what):
+                status, out = self.raw("Condition" == op and "DeleteItem" or op, body)
+                if want[0] == "E":
+                    got = (status, out.get("__type", "").split("#")[-1], out.get("message", out.get("Message")))
+                    if isinstance(want[2], re.Pattern):
+                        self.assertEqual(got[:2], (400, want[1]), out)
+                        self.assertRegex(got[2], want[2])
+                    else:
+                        self.assertEqual(got, (400, want[1], want[2]))
+                else:
+                    self.assertEqual(status, 200, out)
+                    for member, value in want[1].items():
+                        if value is None:
+                            self.assertNotIn(member, out)
+                        else:
+                            self.assertEqual(out.get(member), value, member)
+
+    def test_put_item(self):
+        self.run_group("PutItem")
+
+    def test_get_item(self):
+        self.run_group("GetItem")
+
+    def test_update_item(self):
+        self.run_group("UpdateItem")
+
+    def test_condition_expressions(self):
+        self.run_group("Condition")
+
+    def test_query(self):
+        self.run_group("Query")
+
+    def test_scan(self):
+        self.run_group("Scan")
+
+    def test_batches(self):
+        self.run_group("BatchGetItem", "BatchWriteItem")
+
+    def test_transactions(self):
+        self.run_group("TransactWriteItems", "TransactGetItems")
+
+    def test_tables(self):
+        self.run_group("ListTables", "DescribeTimeToLive", "UpdateTimeToLive", "CreateTable")
+
+
+if __name__ == "__main__":
+    unittest.main()
