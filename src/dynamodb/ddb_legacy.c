@@ -5,6 +5,7 @@
  * request's own (validated here, borrowed by the AST). */
 #include "dynamodb/ddb_exprs.h"
 #include "dynamodb/ddb_av.h"
+#include <stdio.h>
 #include <string.h>
 
 static ddb_node_t *node(nb_arena_t *a, ddb_node_kind_t k, size_t nargs)
@@ -51,6 +52,15 @@ static int validate_list(json_t *list, ddb_err_t *err)
     return 0;
 }
 
+/* 1 when op takes n values (unknown operators are left to the enum check). */
+static int count_ok(const char *op, size_t n)
+{
+    if (strcmp(op, "NULL") == 0 || strcmp(op, "NOT_NULL") == 0) return n == 0;
+    if (strcmp(op, "BETWEEN") == 0) return n == 2;
+    if (strcmp(op, "IN") == 0) return n >= 1;
+    return n == 1;
+}
+
 static int nargs_err(const char *op, ddb_err_t *err)
 {
     return ddb_err_set(err, NB_ERR_VALIDATION,
@@ -58,8 +68,47 @@ static int nargs_err(const char *op, ddb_err_t *err)
                        "ComparisonOperator", op);
 }
 
+/* The AttributeValueList's types for op, as DynamoDB checks them once the
+ * count is right: one type throughout; for the filters and key conditions
+ * (not Expected) a type op can take; BETWEEN's bounds in order. 0 or -1. */
+static int list_types_check(const char *op, const json_t *list, int expected, ddb_err_t *err)
+{
+    static const struct { const char *op; const char *types; } allowed[] = {
+        {"EQ", " S N B SS NS BS "}, {"NE", " S N B SS NS BS "}, {"LE", " S N B "}, {"LT", " S N B "},
+        {"GE", " S N B "}, {"GT", " S N B "}, {"CONTAINS", " S N B "}, {"NOT_CONTAINS", " S N B "},
+        {"BEGINS_WITH", " S B "}, {"IN", " S N B "}, {"BETWEEN", " S N B "},
+    };
+    size_t n = json_array_size(list);
+    if (n == 0)
+        return 0;
+    ddb_type_t t0 = ddb_av_type(json_array_get(list, 0));
+    for (size_t i = 1; i < n; i++)
+        if (ddb_av_type(json_array_get(list, i)) != t0)
+            return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: AttributeValues "
+                                                       "inside AttributeValueList must be of same type");
+    for (size_t k = 0; !expected && k < sizeof allowed / sizeof *allowed; k++) {
+        if (strcmp(op, allowed[k].op) != 0)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            char want[8];
+            const char *tn = ddb_type_name(ddb_av_type(json_array_get(list, i)));
+            snprintf(want, sizeof want, " %s ", tn);
+            if (!strstr(allowed[k].types, want))
+                return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: "
+                                   "ComparisonOperator %s is not valid for %s AttributeValue type", op, tn);
+        }
+    }
+    int c;
+    if (strcmp(op, "BETWEEN") == 0 && n == 2 &&
+        ddb_av_cmp(json_array_get(list, 0), json_array_get(list, 1), &c) == 0 && c > 0)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "The BETWEEN condition was provided a range where the lower "
+                                                   "bound is greater than the upper bound");
+    return 0;
+}
+
 /* One ComparisonOperator + AttributeValueList on attribute name. */
-static ddb_node_t *compare(nb_arena_t *a, const char *name, const char *op, json_t *list, ddb_err_t *err)
+static ddb_node_t *compare(nb_arena_t *a, const char *name, const char *op, json_t *list, int expected,
+                           ddb_err_t *err)
 {
     static const struct { const char *op; ddb_cmp_t cmp; } cmps[] = {
         {"EQ", DDB_CMP_EQ}, {"NE", DDB_CMP_NE}, {"LT", DDB_CMP_LT},
@@ -67,6 +116,7 @@ static ddb_node_t *compare(nb_arena_t *a, const char *name, const char *op, json
     };
     size_t n = json_array_size(list);
     if (validate_list(list, err) != 0) return NULL;
+    if (count_ok(op, n) && list_types_check(op, list, expected, err) != 0) return NULL;
     for (size_t i = 0; i < sizeof cmps / sizeof cmps[0]; i++) {
         if (strcmp(op, cmps[i].op) != 0) continue;
         if (n != 1) { nargs_err(op, err); return NULL; }
@@ -167,7 +217,7 @@ int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int
                                    "One or more parameter values were invalid: Exists and Value cannot be used "
                                    "with ComparisonOperator for Attribute: %s", name);
             json_t *list = json_object_get(cond, "AttributeValueList");
-            c = compare(a, name, cop, list ? list : json_array_get(NULL, 0), err);
+            c = compare(a, name, cop, list ? list : json_array_get(NULL, 0), expected, err);
         } else if (expected) {
             c = expected_simple(a, name, cond, err);
         } else {

@@ -219,6 +219,42 @@ static const char *start_key_bounds(const ddb_keycond_t *kc, const ddb_keyschema
     return same_hash ? NULL : "The query can return at most one row and cannot be restarted";
 }
 
+/* The legacy KeyConditions checked against the key schema in DynamoDB's
+ * order before they are reduced like an expression: each key attribute in
+ * turn (a missing one, an operator no index can serve, a value of the wrong
+ * type, a partition key compared otherwise than EQ). 0, or -1 with err. */
+static int legacy_keyconditions_check(const json_t *kc, const ddb_keyschema_t *ks, ddb_err_t *err)
+{
+    static const char *const unindexable[] = {"NULL", "NOT_NULL", "NE", "CONTAINS", "NOT_CONTAINS", "IN"};
+    const char *names[2] = {ks->hash, ks->range};
+    const char types[2] = {ks->htype, ks->rtype};
+    if (!ks->range && json_object_size(kc) > 1)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "Query key condition not supported");
+    for (int i = 0; i < 2 && names[i]; i++) {
+        const json_t *c = json_object_get(kc, names[i]);
+        if (!c) {
+            if (i == 0 || json_object_size(kc) > 1)
+                return ddb_err_set(err, NB_ERR_VALIDATION, "Query condition missed key schema element: %s", names[i]);
+            continue;
+        }
+        const char *op = ddb_jstr(c, "ComparisonOperator");
+        for (size_t k = 0; op && k < sizeof unindexable / sizeof *unindexable; k++)
+            if (strcmp(op, unindexable[k]) == 0)
+                return ddb_err_set(err, NB_ERR_VALIDATION, "Attempted conditional constraint is not an indexable "
+                                                           "operation");
+        const char tn[2] = {types[i], 0};
+        size_t j;
+        json_t *av;
+        json_array_foreach(json_object_get(c, "AttributeValueList"), j, av)
+            if (!json_object_get(av, tn))
+                return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Condition "
+                                                           "parameter type does not match schema type");
+        if (i == 0 && op && strcmp(op, "EQ") != 0)
+            return ddb_err_set(err, NB_ERR_VALIDATION, "Query key condition not supported");
+    }
+    return 0;
+}
+
 static int mentions_key(const ddb_node_t *n, const char *a, const char *b, const char **which)
 {
     if (!n) return 0;
@@ -450,6 +486,12 @@ void ddb_op_query(nb_req_t *req)
     const ddb_keyschema_t *ks = q.ix ? &q.ix->ks : &q.t->ks;
     ddb_keycond_t kc;
     ddb_err_t err = DDB_ERR_INIT;
+    const json_t *legacy_kc = json_object_get(req->json, "KeyConditions");
+    if (legacy_kc && !json_object_get(req->json, "KeyConditionExpression") &&
+        legacy_keyconditions_check(legacy_kc, ks, &err) != 0) {
+        ddb_reply_err(req, &err);
+        return;
+    }
     if (ddb_keycond_extract(x.keycond, ks->hash, ktype(ks->htype), ks->range,
                             ks->range ? ktype(ks->rtype) : DDB_T_INVALID, &kc, &err) != 0) {
         ddb_reply_err(req, &err);

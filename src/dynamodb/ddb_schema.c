@@ -97,13 +97,14 @@ int ddb_schema_keys(const json_t *ks, const char **hash, const char **range, ddb
                            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
     *hash = ddb_jstr(k0, "AttributeName");
     if (k1) {
-        if (strcmp(ddb_jstr(k1, "KeyType") ? ddb_jstr(k1, "KeyType") : "", "RANGE") != 0)
-            return ddb_err_set(err, NB_ERR_VALIDATION,
-                               "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+        /* the same name twice is reported before the second element's key type */
         *range = ddb_jstr(k1, "AttributeName");
         if (*hash && *range && strcmp(*hash, *range) == 0)
             return ddb_err_set(err, NB_ERR_VALIDATION,
                                "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        if (strcmp(ddb_jstr(k1, "KeyType") ? ddb_jstr(k1, "KeyType") : "", "RANGE") != 0)
+            return ddb_err_set(err, NB_ERR_VALIDATION,
+                               "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
     }
     if (!*hash || (k1 && !*range))
         return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid KeySchema: missing AttributeName");

@@ -122,6 +122,22 @@ CHECKS = [
      {"TableName": "Tab", "Item": {"id": S("p-missing")}, "ConditionExpression": "attribute_exists(id)"},
      err(CCF, "The conditional request failed")),
 
+    ("PutItem", "number set with duplicates (after normalising)", "[DYN] test/putItem.js",
+     {"TableName": "Tab", "Item": {"id": S("p2"), "a": {"NS": ["1", "1.0"]}}},
+     err(V, "Input collection contains duplicates")),
+    ("PutItem", "NULL false is accepted and stored as NULL true", "dynoxide CHANGELOG (nubo-db/dynoxide#62)",
+     {"TableName": "Tab", "Item": {"id": S("p-null"), "z": {"NULL": False}}, "ReturnConsumedCapacity": "TOTAL"},
+     ok(ConsumedCapacity={"TableName": "Tab", "CapacityUnits": 1.0})),
+    ("PutItem", "a number set with duplicates in ExpressionAttributeValues", "[DYN] test/updateItem.js",
+     {"TableName": "Tab", "Item": {"id": S("p1")}, "ConditionExpression": "a = :v",
+      "ExpressionAttributeValues": {":v": {"NS": ["1", "1"]}}},
+     err(V, "ExpressionAttributeValues contains invalid value: Input collection contains duplicates for key :v")),
+
+    ("PutItem", "Expected BETWEEN with bounds reversed", "[DYN] db/index.js validateAttributeConditions",
+     {"TableName": "Tab", "Item": {"id": S("p1")}, "Expected": {
+         "n": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [N(5), N(1)]}}},
+     err(V, "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")),
+
     # ---- GetItem -----------------------------------------------------------------------------------------------
     ("GetItem", "key missing the sort key", "[ALT] test_item.py",
      {"TableName": "TabR", "Key": {"pk": S("p")}}, err(V, SCHEMA)),
@@ -147,6 +163,12 @@ CHECKS = [
     ("GetItem", "projection of list elements keeps their order, compacted", "[ALT] test_projection_expression.py",
      {"TableName": "Tab", "Key": key("s1"), "ProjectionExpression": "l[1], m.k"},
      ok(Item={"l": {"L": [S("x")]}, "m": {"M": {"k": S("v")}}})),
+    ("GetItem", "ReturnConsumedCapacity INDEXES of an eventually consistent read", "[DYN] test/getItem.js",
+     {"TableName": "Tab", "Key": key("nope"), "ReturnConsumedCapacity": "INDEXES"},
+     ok(ConsumedCapacity={"TableName": "Tab", "CapacityUnits": 0.5, "Table": {"CapacityUnits": 0.5}})),
+    ("GetItem", "ReturnConsumedCapacity of a consistent read", "[DYN] test/getItem.js",
+     {"TableName": "Tab", "Key": key("nope"), "ReturnConsumedCapacity": "TOTAL", "ConsistentRead": True},
+     ok(ConsumedCapacity={"TableName": "Tab", "CapacityUnits": 1.0})),
     ("GetItem", "document path nested 33 levels", "[ALT] test_projection_expression.py",
      {"TableName": "Tab", "Key": key("s1"), "ProjectionExpression": ".".join(["a"] * 33)},
      err(V, "Invalid ProjectionExpression: The document path has too many nesting levels; nesting levels: 33")),
@@ -299,6 +321,37 @@ CHECKS = [
     ("Query", "Select COUNT returns no Items", "[AV] API_Query",
      query("pk = :p", {":p": S("p")}, Select="COUNT"), ok(Count=5, ScannedCount=5, Items=None)),
 
+    ("Query", "legacy KeyConditions without the partition key", "[DYN] test/query.js",
+     {"TableName": "TabR", "KeyConditions": {"v": {"ComparisonOperator": "NULL"}}},
+     err(V, "Query condition missed key schema element: pk")),
+    ("Query", "legacy KeyConditions on a non-key attribute", "[DYN] test/query.js",
+     {"TableName": "TabR", "KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]},
+                                            "v": {"ComparisonOperator": "NULL"}}},
+     err(V, "Query condition missed key schema element: sk")),
+    ("Query", "legacy KeyConditions NULL on the sort key", "[DYN] test/query.js",
+     {"TableName": "TabR", "KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]},
+                                            "sk": {"ComparisonOperator": "NULL"}}},
+     err(V, "Attempted conditional constraint is not an indexable operation")),
+    ("Query", "legacy KeyConditions NE on the partition key", "[DYN] test/query.js",
+     {"TableName": "TabR", "KeyConditions": {"pk": {"ComparisonOperator": "NE", "AttributeValueList": [S("p")]}}},
+     err(V, "Attempted conditional constraint is not an indexable operation")),
+    ("Query", "legacy KeyConditions GT on the partition key", "[DYN] test/query.js",
+     {"TableName": "TabR", "KeyConditions": {"pk": {"ComparisonOperator": "GT", "AttributeValueList": [S("p")]}}},
+     err(V, "Query key condition not supported")),
+    ("Query", "legacy KeyConditions with a value of the wrong type", "[DYN] test/query.js",
+     {"TableName": "TabR", "KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [N(1)]}}},
+     err(V, "One or more parameter values were invalid: Condition parameter type does not match schema type")),
+    ("Query", "legacy KeyConditions answer like the expression", "[DYN] test/query.js",
+     {"TableName": "TabR", "KeyConditions": {
+         "pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]},
+         "sk": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [N(-2), N(1)]}}, "AttributesToGet": ["sk"]},
+     ok(Items=[{"sk": N("-1.5")}, {"sk": N(0)}], Count=2)),
+    ("Query", "GSI ReturnConsumedCapacity INDEXES names the index", "[DYN] test/query.js",
+     {"TableName": "TabR", "IndexName": "gix", "KeyConditionExpression": "gk = :g",
+      "ExpressionAttributeValues": {":g": S("none")}, "ReturnConsumedCapacity": "INDEXES"},
+     ok(ConsumedCapacity={"TableName": "TabR", "CapacityUnits": 0.5, "Table": {"CapacityUnits": 0.0},
+                          "GlobalSecondaryIndexes": {"gix": {"CapacityUnits": 0.5}}})),
+
     # ---- Scan --------------------------------------------------------------------------------------------------
     ("Scan", "TotalSegments 0", "[AV] API_Scan (TotalSegments 1..1000000)",
      {"TableName": "Tab", "Segment": 0, "TotalSegments": 0},
@@ -312,6 +365,26 @@ CHECKS = [
      {"TableName": "Tab", "FilterExpression": "id = :i", "ExpressionAttributeValues": {":i": S("s1")},
       "ProjectionExpression": "id"}, ok(Items=[{"id": S("s1")}], Count=1)),
 
+    ("Scan", "ScanFilter BETWEEN with bounds reversed", "[DYN] db/index.js validateConditions",
+     {"TableName": "Tab", "ScanFilter": {"n": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [N(5), N(1)]}}},
+     err(V, "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")),
+    ("Scan", "ScanFilter values of two types", "[DYN] test/scan.js",
+     {"TableName": "Tab", "ScanFilter": {"n": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [N(5), S("1")]}}},
+     err(V, "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same "
+            "type")),
+    ("Scan", "ScanFilter LT of a set", "[DYN] test/scan.js",
+     {"TableName": "Tab", "ScanFilter": {"n": {"ComparisonOperator": "LT", "AttributeValueList": [{"SS": ["5"]}]}}},
+     err(V, "One or more parameter values were invalid: ComparisonOperator LT is not valid for SS AttributeValue "
+            "type")),
+    ("Scan", "ScanFilter BEGINS_WITH of a number", "[DYN] test/scan.js",
+     {"TableName": "Tab", "ScanFilter": {"s": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [N(5)]}}},
+     err(V, "One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid for N "
+            "AttributeValue type")),
+    ("Scan", "one-segment parallel scan with ScanFilter IN and Select COUNT", "[AV] API_Scan",
+     {"TableName": "Tab", "Segment": 0, "TotalSegments": 1, "ScanFilter": {
+         "n": {"ComparisonOperator": "IN", "AttributeValueList": [N(5), N(6)]}}, "Select": "COUNT"},
+     ok(Count=3, Items=None)),  # s1 (n 5), w5 and w6
+
     # ---- BatchGetItem / BatchWriteItem ------------------------------------------------------------------------
     ("BatchGetItem", "unknown table", "[ALT] test_batch.py",
      {"RequestItems": {"NoSuchTable": {"Keys": [key("a")]}}},
@@ -323,6 +396,15 @@ CHECKS = [
      {"RequestItems": {"Tab": [{"PutRequest": {"Item": {"x": S("a")}}}]}}, err(V, SCHEMA)),
     ("BatchGetItem", "a key with an extra attribute", "[ALT] test_batch.py",
      {"RequestItems": {"Tab": {"Keys": [{"id": S("a"), "x": S("b")}]}}}, err(V, SCHEMA)),
+
+    ("BatchGetItem", "projection of absent attributes keeps the item as {}", "[DYN] test/batchGetItem.js",
+     {"RequestItems": {"Tab": {"Keys": [key("s1"), key("none")], "AttributesToGet": ["zz"]},
+                       "TabR": {"Keys": [{"pk": S("none"), "sk": N(1)}]}}},
+     ok(Responses={"Tab": [{}], "TabR": []}, UnprocessedKeys={})),
+    ("BatchGetItem", "an empty key list", "[DYN] test/batchGetItem.js",
+     {"RequestItems": {"Tab": {"Keys": []}}},
+     err(V, "1 validation error detected: Value '[]' at 'requestItems.Tab.member.keys' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1")),
 
     # ---- TransactWriteItems / TransactGetItems ----------------------------------------------------------------
     ("TransactWriteItems", "unknown table", "[AV] API_TransactWriteItems",
@@ -343,6 +425,31 @@ CHECKS = [
      {"TransactItems": [{"Update": {"TableName": "Tab", "Key": key("tx2"), "UpdateExpression": "SET"}}]},
      err(V, 'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "SET"')),
 
+    ("TransactWriteItems", "Update without an UpdateExpression", "botocore service-2.json (Update.UpdateExpression "
+     "required)",
+     {"TransactItems": [{"Put": {"TableName": "Tab", "Item": key("tx3")}},
+                        {"Update": {"TableName": "Tab", "Key": key("tx4")}}]},
+     err(V, "1 validation error detected: Value null at 'transactItems.2.member.update.updateExpression' failed to "
+            "satisfy constraint: Member must not be null")),
+    ("TransactWriteItems", "ConditionCheck of the second item without a ConditionExpression", "botocore service-2.json",
+     {"TransactItems": [{"Put": {"TableName": "Tab", "Item": key("tx3")}},
+                        {"ConditionCheck": {"TableName": "Tab", "Key": key("tx4")}}]},
+     err(V, "1 validation error detected: Value null at 'transactItems.2.member.conditionCheck.conditionExpression' "
+            "failed to satisfy constraint: Member must not be null")),
+    ("TransactWriteItems", "ReturnValuesOnConditionCheckFailure outside its enum", "botocore service-2.json",
+     {"TransactItems": [{"Put": {"TableName": "Tab", "Item": key("tx3"), "ReturnValuesOnConditionCheckFailure": "ALL_NEW"}}]},
+     err(V, "1 validation error detected: Value 'ALL_NEW' at 'transactItems.1.member.put."
+            "returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: "
+            "[ALL_OLD, NONE]")),
+    ("TransactWriteItems", "an empty ClientRequestToken", "botocore service-2.json (ClientRequestToken min 1)",
+     {"TransactItems": [{"Put": {"TableName": "Tab", "Item": key("tx3")}}], "ClientRequestToken": ""},
+     err(V, "1 validation error detected: Value '' at 'clientRequestToken' failed to satisfy constraint: Member must "
+            "have length greater than or equal to 1")),
+    ("TransactWriteItems", "no items", "botocore service-2.json (TransactItems min 1)",
+     {"TransactItems": []},
+     err(V, "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must "
+            "have length greater than or equal to 1")),
+
     # ---- tables ------------------------------------------------------------------------------------------------
     ("ListTables", "Limit 0", "[AV] API_ListTables (Limit 1..100)",
      {"Limit": 0}, err(V, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member "
@@ -353,6 +460,11 @@ CHECKS = [
     ("DescribeTimeToLive", "unknown table", "[DYN] test/describeTimeToLive.js",
      {"TableName": "NoSuchTable"},
      err("ResourceNotFoundException", "Requested resource not found: Table: NoSuchTable not found")),
+    ("CreateTable", "the same attribute as partition and sort key", "[DYN] test/createTable.js; [DDBL]",
+     {"TableName": "Xtab2", "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": [
+         {"AttributeName": "a", "AttributeType": "S"}, {"AttributeName": "b", "AttributeType": "S"}],
+      "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}, {"AttributeName": "a", "KeyType": "HASH"}]},
+     err(V, "Both the Hash Key and the Range Key element in the KeySchema have the same name")),
     ("UpdateTimeToLive", "unknown table", "[DYN] test/updateTimeToLive.js",
      {"TableName": "NoSuchTable", "TimeToLiveSpecification": {"AttributeName": "id", "Enabled": True}},
      err("ResourceNotFoundException", "Requested resource not found: Table: NoSuchTable not found")),
