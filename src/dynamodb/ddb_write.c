@@ -70,6 +70,19 @@ static json_t *key_item(const ddb_write_t *w)
     return k;
 }
 
+/* 1 when every action of u removes (REMOVE, or DELETE from a set): such an
+ * update of a missing item leaves it missing, as in DynamoDB, while any other
+ * (even an empty AttributeUpdates) creates it. */
+static int only_removes(const ddb_update_t *u)
+{
+    if (!u || u->n == 0)
+        return 0;
+    for (size_t i = 0; i < u->n; i++)
+        if (u->actions[i].kind != DDB_UPD_REMOVE && u->actions[i].kind != DDB_UPD_DELETE)
+            return 0;
+    return 1;
+}
+
 int ddb_write_exec(store_txn_t *txn, ddb_write_t *w, nb_arena_t *arena, ddb_err_t *err)
 {
     int rc;
@@ -104,6 +117,8 @@ int ddb_write_exec(store_txn_t *txn, ddb_write_t *w, nb_arena_t *arena, ddb_err_
     case DDB_W_DELETE:
         break;
     case DDB_W_UPDATE: {
+        if (!w->old && only_removes(w->x.upd))
+            break;   /* removing from an item that does not exist does not create it */
         json_t *base = w->old ? json_incref(w->old) : key_item(w);
         if (w->x.upd) {
             ddb_update_result_t res;

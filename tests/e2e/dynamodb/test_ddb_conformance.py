@@ -302,7 +302,11 @@ class HeldChecks(DdbCase):
                                    ExpressionAttributeValues={":n": {"N": "5"}, ":s": {"SS": ["x"]}},
                                    ReturnValues="ALL_NEW")
         self.assertEqual(out["Attributes"], {"id": S("add"), "c": {"N": "5"}, "s": {"SS": ["x"]}})
+        # an update that only removes does not create the item (ScyllaDB Alternator's
+        # test_item.py, test_update_item_non_existent, as DynamoDB answers); an empty one does
         self.ddb.update_item(TableName="Conf", Key={"id": S("rem")}, UpdateExpression="REMOVE q")
+        self.assertNotIn("Item", self.ddb.get_item(TableName="Conf", Key={"id": S("rem")}))
+        self.ddb.update_item(TableName="Conf", Key={"id": S("rem")}, AttributeUpdates={})
         self.assertEqual(self.ddb.get_item(TableName="Conf", Key={"id": S("rem")})["Item"], {"id": S("rem")})
 
     def test_return_values_per_operation(self):

@@ -229,6 +229,18 @@ CHECKS = [
      upd("w14", "SET a = :a, b = :b, c = :c", {":a": N("-17.4E37"), ":b": N(".123"), ":c": N("+3")},
          ReturnValues="UPDATED_NEW"),
      ok(Attributes={"a": N("-174000000000000000000000000000000000000"), "b": N("0.123"), "c": N(3)})),
+    ("UpdateItem", "REMOVE on a missing item does not create it", "[ALT] test_item.py (test_update_item_non_existent)",
+     upd("u-missing-1", "REMOVE q", ReturnValues="ALL_NEW"), ok(Attributes=None)),
+    ("UpdateItem", "AttributeUpdates DELETE on a missing item does not create it", "[ALT] test_item.py",
+     {"TableName": "Tab", "Key": key("u-missing-2"), "AttributeUpdates": {"q": {"Action": "DELETE"}},
+      "ReturnValues": "ALL_NEW"}, ok(Attributes=None)),
+    ("UpdateItem", "an empty AttributeUpdates creates the item", "[ALT] test_returnvalues.py",
+     {"TableName": "Tab", "Key": key("u-missing-3"), "AttributeUpdates": {}, "ReturnValues": "ALL_NEW"},
+     ok(Attributes=key("u-missing-3"))),
+    ("UpdateItem", "UPDATED_NEW of REMOVE l[0] returns the element shifted into place", "[ALT] test_returnvalues.py",
+     upd("w15", "REMOVE l[0]", ReturnValues="UPDATED_NEW"), ok(Attributes={"l": {"L": [S("x")]}})),
+    ("UpdateItem", "UPDATED_NEW of SET past a list's end returns nothing", "[ALT] test_returnvalues.py",
+     upd("w16", "SET l[100] = :v", {":v": N(70)}, ReturnValues="UPDATED_NEW"), ok(Attributes=None)),
     ("UpdateItem", "UPDATED_NEW of a nested SET returns only that path", "[ALT] test_returnvalues.py",
      upd("w7", "SET m.k2 = :v", {":v": N(1)}, ReturnValues="UPDATED_NEW"), ok(Attributes={"m": {"M": {"k2": N(1)}}})),
     ("UpdateItem", "UPDATED_OLD of a nested SET returns the old value of that path", "[ALT] test_returnvalues.py",
@@ -559,6 +571,15 @@ class Conformance(NimbusTestCase):
 
     def test_update_item(self):
         self.run_group("UpdateItem")
+
+    def test_remove_only_updates_create_nothing(self):
+        """[ALT] test_item.py (test_update_item_non_existent): the rows' items stay missing."""
+        for body in ({"TableName": "Tab", "Key": key("gone-1"), "UpdateExpression": "REMOVE q"},
+                     {"TableName": "Tab", "Key": key("gone-2"), "UpdateExpression": "DELETE ss :v",
+                      "ExpressionAttributeValues": {":v": {"SS": ["a"]}}},
+                     {"TableName": "Tab", "Key": key("gone-3"), "AttributeUpdates": {"q": {"Action": "DELETE"}}}):
+            self.assertEqual(self.raw("UpdateItem", body), (200, {}))
+            self.assertEqual(self.raw("GetItem", {"TableName": "Tab", "Key": body["Key"]}), (200, {}))
 
     def test_condition_expressions(self):
         self.run_group("Condition")
