@@ -492,6 +492,29 @@ CHECKS = [
          {"AttributeName": "a", "AttributeType": "S"}, {"AttributeName": "b", "AttributeType": "S"}],
       "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}, {"AttributeName": "a", "KeyType": "HASH"}]},
      err(V, "Both the Hash Key and the Range Key element in the KeySchema have the same name")),
+    ("CreateTable", "a sort key without a definition", "cfn-lint#1037 (AWS CLI output quoted): "
+     "https://github.com/aws-cloudformation/cfn-lint/issues/1037",
+     {"TableName": "Xtab3", "BillingMode": "PAY_PER_REQUEST",
+      "AttributeDefinitions": [{"AttributeName": "Artist", "AttributeType": "S"}],
+      "KeySchema": [{"AttributeName": "Artist", "KeyType": "HASH"}, {"AttributeName": "SongTitle", "KeyType": "RANGE"}]},
+     err(V, "Invalid KeySchema: Some index key attribute have no definition")),
+    ("CreateTable", "a definition no key uses, with a GSI", "aws-samples/aws-batch-processing-job-repo#4 (AWS output "
+     "quoted): https://github.com/aws-samples/aws-batch-processing-job-repo/pull/4",
+     {"TableName": "Xtab4", "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": [
+         {"AttributeName": n, "AttributeType": "S"} for n in ("ProductId", "CreatedTime", "ProductDescription",
+                                                             "ProductName")],
+      "KeySchema": [{"AttributeName": "ProductId", "KeyType": "HASH"}, {"AttributeName": "ProductName", "KeyType": "RANGE"}],
+      "GlobalSecondaryIndexes": [{"IndexName": "GSI", "KeySchema": [{"AttributeName": "CreatedTime", "KeyType": "HASH"}],
+                                  "Projection": {"ProjectionType": "KEYS_ONLY"}}]},
+     err(V, "One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: "
+            "[ProductId, CreatedTime, ProductDescription, ProductName], keys used: [CreatedTime, ProductName, "
+            "ProductId]")),
+    ("CreateTable", "a definition no key uses, without indexes", "cfn-lint#1037 (AWS CLI output quoted)",
+     {"TableName": "Xtab5", "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": [
+         {"AttributeName": "Artist", "AttributeType": "S"}, {"AttributeName": "SongTitle", "AttributeType": "S"}],
+      "KeySchema": [{"AttributeName": "Artist", "KeyType": "HASH"}]},
+     err(V, "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match "
+            "number of attributes defined in AttributeDefinitions")),
     ("UpdateTimeToLive", "unknown table", "[DYN] test/updateTimeToLive.js",
      {"TableName": "NoSuchTable", "TimeToLiveSpecification": {"AttributeName": "id", "Enabled": True}},
      err("ResourceNotFoundException", "Requested resource not found: Table: NoSuchTable not found")),
