@@ -57,8 +57,10 @@ static void run_write(nb_req_t *req, ddb_write_t *w)
         store_abort(txn);
         json_t *extra = NULL;
         const char *rvf = ddb_jstr(req->json, "ReturnValuesOnConditionCheckFailure");
+        /* with the old item DynamoDB names the message "Message", not "message"
+         * (moto's test_dynamodb_exceptions.py, checked against AWS) */
         if (rvf && strcmp(rvf, "ALL_OLD") == 0 && w->old)
-            extra = json_pack("{s:O}", "Item", w->old);
+            extra = json_pack("{s:s,s:O}", "Message", "The conditional request failed", "Item", w->old);
         ddb_write_free(w);
         nb_reply_error_extra(req, NB_ERR_DDB_CONDITIONAL_FAILED, extra, "The conditional request failed");
         return;

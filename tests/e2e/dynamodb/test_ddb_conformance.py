@@ -320,7 +320,9 @@ class HeldChecks(DdbCase):
         status, out = self.raw("PutItem", {"TableName": "Conf", "Item": {"id": S("cc")}, "ConditionExpression": "v = :t",
                                            "ExpressionAttributeValues": {":t": {"N": "2"}},
                                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})
-        self.assertEqual((status, out["message"], out["Item"]),
+        # with the Item the message is keyed "Message" (moto's aws_verified TestReturnValuesOnConditionCheckFailure)
+        self.assertNotIn("message", out)
+        self.assertEqual((status, out["Message"], out["Item"]),
                          (400, "The conditional request failed", {"id": S("cc"), "v": {"N": "1"}}))
 
     def test_reads(self):

@@ -617,6 +617,30 @@ class Conformance(NimbusTestCase):
     def test_update_item(self):
         self.run_group("UpdateItem")
 
+    def test_conditional_check_failed_shapes(self):
+        """moto's test_dynamodb_exceptions.py TestReturnValuesOnConditionCheckFailure (aws_verified):
+        without ReturnValuesOnConditionCheckFailure the body says "message"; with ALL_OLD it says
+        "Message" (botocore then shows no top-level "message") next to the Item. Sent raw: Debian's
+        botocore predates the parameter."""
+        self.assertEqual(self.raw("PutItem", {"TableName": "Tab", "Item": {"id": S("ccf"), "subject": S("123")}})[0], 200)
+        calls = [
+            ("PutItem", {"Item": {"id": S("ccf"), "bar": S("quuz")}, "ConditionExpression": "attribute_not_exists(subject)"}),
+            ("UpdateItem", {"Key": key("ccf"), "UpdateExpression": "SET #l = :l", "ExpressionAttributeNames": {"#l": "lock"},
+                            "ExpressionAttributeValues": {":l": S("sth")}, "ConditionExpression": "attribute_exists(#l)"}),
+            ("DeleteItem", {"Key": key("ccf"), "ExpressionAttributeNames": {"#l": "lock"},
+                            "ConditionExpression": "attribute_exists(#l)"}),
+        ]
+        for op, body in calls:
+            status, out = self.raw(op, dict(body, TableName="Tab"))
+            self.assertEqual((status, out["__type"].split("#")[-1], out.get("message")),
+                             (400, CCF, "The conditional request failed"), op)
+            self.assertNotIn("Item", out)
+            status, out = self.raw(op, dict(body, TableName="Tab", ReturnValuesOnConditionCheckFailure="ALL_OLD"))
+            self.assertEqual((status, out["__type"].split("#")[-1], out.get("Message")),
+                             (400, CCF, "The conditional request failed"), op)
+            self.assertNotIn("message", out)
+            self.assertEqual(out["Item"], {"id": S("ccf"), "subject": S("123")})
+
     def test_remove_only_updates_create_nothing(self):
         """[ALT] test_item.py (test_update_item_non_existent): the rows' items stay missing."""
         for body in ({"TableName": "Tab", "Key": key("gone-1"), "UpdateExpression": "REMOVE q"},
