@@ -18,11 +18,8 @@ that states the real service's answer. Sources:
 
 The list (group: check — source):
 """
-import json
 import re
 import unittest
-import urllib.error
-import urllib.request
 
 from harness import NimbusTestCase
 
@@ -576,16 +573,7 @@ class Conformance(NimbusTestCase):
             ddb.put_item(TableName=table, Item=item)
 
     def raw(self, op, body):
-        data = json.dumps(body).encode()
-        url = self.nimbus.endpoint + "/"
-        headers = self.nimbus.sign("POST", url, data, {
-            "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op})
-        req = urllib.request.Request(url, data=data, method="POST", headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, json.loads(r.read() or b"{}")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"{}")
+        return self.nimbus.ddb_call(op, body)
 
     def run_group(self, *ops):
         rows = [c for c in CHECKS if c[0] in ops]
