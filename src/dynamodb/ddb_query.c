@@ -181,6 +181,19 @@ static json_t *last_key_json(const qscan_t *q)
 static int start_key(const qscan_t *q, const json_t *esk, nb_buf_t *out, ddb_err_t *err)
 {
     const json_t *h, *r;
+    /* exactly the table's key attributes and the index's: any other is a schema mismatch */
+    size_t want = 1 + (q->t->ks.range != NULL);
+    if (q->ix) {
+        const char *ik[2] = {q->ix->ks.hash, q->ix->ks.range};
+        for (int i = 0; i < 2; i++)
+            if (ik[i] && strcmp(ik[i], q->t->ks.hash) != 0 && (!q->t->ks.range || strcmp(ik[i], q->t->ks.range) != 0))
+                want++;
+    }
+    if (json_object_size(esk) != want) {
+        ddb_err_set(err, NB_ERR_VALIDATION, "The provided starting key is invalid: The provided key element does "
+                                            "not match the schema");
+        return -1;
+    }
     json_t *base = json_object();
     json_object_set(base, q->t->ks.hash, json_object_get(esk, q->t->ks.hash));
     if (q->t->ks.range) json_object_set(base, q->t->ks.range, json_object_get(esk, q->t->ks.range));

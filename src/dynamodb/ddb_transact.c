@@ -27,6 +27,27 @@
 static const char *const kinds[] = {"ConditionCheck", "Put", "Delete", "Update"};
 /* The members' names in DynamoDB's constraint messages (lower camel case). */
 static const char *const kind_paths[] = {"conditionCheck", "put", "delete", "update"};
+/* Each action's required members (botocore's order), as request name and message name. */
+static const char *const required_of[][7] = {
+    {"Key", "key", "TableName", "tableName", "ConditionExpression", "conditionExpression", NULL},
+    {"Item", "item", "TableName", "tableName", NULL},
+    {"Key", "key", "TableName", "tableName", NULL},
+    {"Key", "key", "UpdateExpression", "updateExpression", "TableName", "tableName", NULL},
+};
+static const char *const required_get[] = {"Key", "key", "TableName", "tableName", NULL};
+
+/* "Value null at 'transactItems.N.member.KIND.MEMBER' ..." for each required
+ * member (pairs of names, NULL-ended) spec lacks, into v. */
+static void v_required(ddb_vlist_t *v, const json_t *spec, size_t pos, const char *kind,
+                       const char *const *members)
+{
+    char path[96];
+    for (size_t i = 0; members[i]; i += 2)
+        if (!json_object_get(spec, members[i])) {
+            snprintf(path, sizeof path, "transactItems.%zu.member.%s.%s", pos, kind, members[i + 1]);
+            ddb_v_add(v, "null", path, "Member must not be null");
+        }
+}
 static const int kind_of[] = {DDB_W_CHECK, DDB_W_PUT, DDB_W_DELETE, DDB_W_UPDATE};
 
 /* The constraint violations of TransactItems member `pos` (1-based) whose
@@ -39,13 +60,7 @@ static int action_constraints(const json_t *spec, int k, size_t pos, ddb_err_t *
     ddb_vlist_t v = DDB_VLIST_INIT;
     snprintf(path, sizeof path, "transactItems.%zu.member.%s.returnValuesOnConditionCheckFailure", pos, kind_paths[k]);
     ddb_v_enum(&v, json_object_get(spec, "ReturnValuesOnConditionCheckFailure"), path, rvf_all);
-    const char *required = NULL, *required_path = NULL;
-    if (kind_of[k] == DDB_W_CHECK) { required = "ConditionExpression"; required_path = "conditionExpression"; }
-    if (kind_of[k] == DDB_W_UPDATE) { required = "UpdateExpression"; required_path = "updateExpression"; }
-    if (required && !json_object_get(spec, required)) {
-        snprintf(path, sizeof path, "transactItems.%zu.member.%s.%s", pos, kind_paths[k], required_path);
-        ddb_v_add(&v, "null", path, "Member must not be null");
-    }
+    v_required(&v, spec, pos, kind_paths[k], required_of[k]);
     int rc = v.n ? ddb_err_set(err, NB_ERR_VALIDATION, "%d validation error%s detected: %s", v.n,
                                v.n == 1 ? "" : "s", v.msgs.data) : 0;
     nb_buf_free(&v.msgs);
@@ -294,9 +309,15 @@ void ddb_op_transact_get(nb_req_t *req)
         json_t *k = json_object_get(g, "Key");
         const json_t *h, *r;
         json_object_del(g, "ExpressionAttributeValues");   /* not a Get member */
+        ddb_vlist_t missing = DDB_VLIST_INIT;
+        if (g) v_required(&missing, g, i + 1, "get", required_get);
         if (!g) {
             ddb_err_set(&err, NB_ERR_VALIDATION, "1 validation error detected: Value null at "
                         "'transactItems.%zu.member.get' failed to satisfy constraint: Member must not be null", i + 1);
+            failed = 1;
+        } else if (missing.n) {
+            ddb_err_set(&err, NB_ERR_VALIDATION, "%d validation error%s detected: %s", missing.n,
+                        missing.n == 1 ? "" : "s", missing.msgs.data);
             failed = 1;
         } else if (ddb_item_validate(k, &err) != 0 ||
                    ddb_exprs_parse(&xs[i], req->arena, g, DDB_X_PROJ, &err) != 0) {
@@ -308,6 +329,7 @@ void ddb_op_transact_get(nb_req_t *req)
             if (err.code == NB_OK) ddb_err_set(&err, NB_ERR_VALIDATION, "The provided key element does not match the schema");
             failed = 1;
         }
+        nb_buf_free(&missing.msgs);
         for (size_t j = 0; j < i && !failed; j++) {   /* as TransactWriteItems: one action per item */
             if (tabs[j] == tabs[i] && keys[j].len == keys[i].len && memcmp(keys[j].data, keys[i].data, keys[i].len) == 0) {
                 ddb_err_set(&err, NB_ERR_VALIDATION, "Transaction request cannot include multiple operations on one item");

@@ -351,6 +351,9 @@ CHECKS = [
     ("Query", "ExclusiveStartKey inside the condition resumes after it", "[AV] API_Query",
      query("pk = :p AND sk >= :s", {":p": S("p"), ":s": N(0)}, ExclusiveStartKey={"pk": S("p"), "sk": N(0)},
            ProjectionExpression="sk"), ok(Items=[{"sk": N(2)}, {"sk": N(10)}])),
+    ("Query", "ExclusiveStartKey with an attribute beyond the key", "[DYN] test/query.js",
+     query("pk = :p", {":p": S("p")}, ExclusiveStartKey={"pk": S("p"), "sk": N(1), "v": N(1)}),
+     err(V, "The provided starting key is invalid: The provided key element does not match the schema")),
     ("Query", "unknown index", "[ALT] test_gsi.py",
      query("pk = :p", {":p": S("p")}, IndexName="nope"),
      err(V, "The table does not have the specified index: nope")),
@@ -463,6 +466,10 @@ CHECKS = [
     ("TransactGetItems", "the same item twice", "[AV] API_TransactGetItems",
      {"TransactItems": [{"Get": {"TableName": "Tab", "Key": key("s1")}}, {"Get": {"TableName": "Tab", "Key": key("s1")}}]},
      err(V, "Transaction request cannot include multiple operations on one item")),
+    ("TransactGetItems", "a Get without a Key", "botocore service-2.json (Get.Key required)",
+     {"TransactItems": [{"Get": {"TableName": "Tab"}}]},
+     err(V, "1 validation error detected: Value null at 'transactItems.1.member.get.key' failed to satisfy "
+            "constraint: Member must not be null")),
     ("TransactGetItems", "more than 100 items", "[AV] API_TransactGetItems",
      {"TransactItems": [{"Get": {"TableName": "Tab", "Key": key("g%d" % i)}} for i in range(101)]},
      err(V, re.compile(r"^1 validation error detected: Value '.*' at 'transactItems' failed to satisfy constraint: "
@@ -477,6 +484,15 @@ CHECKS = [
                         {"Update": {"TableName": "Tab", "Key": key("tx4")}}]},
      err(V, "1 validation error detected: Value null at 'transactItems.2.member.update.updateExpression' failed to "
             "satisfy constraint: Member must not be null")),
+    ("TransactWriteItems", "Put without an Item", "botocore service-2.json (Put.Item required); [DYN] "
+     "test/transactWriteItem.js",
+     {"TransactItems": [{"Put": {"TableName": "Tab"}}]},
+     err(V, "1 validation error detected: Value null at 'transactItems.1.member.put.item' failed to satisfy "
+            "constraint: Member must not be null")),
+    ("TransactWriteItems", "Delete without a TableName", "botocore service-2.json (Delete.TableName required)",
+     {"TransactItems": [{"Delete": {"Key": key("tx5")}}]},
+     err(V, "1 validation error detected: Value null at 'transactItems.1.member.delete.tableName' failed to satisfy "
+            "constraint: Member must not be null")),
     ("TransactWriteItems", "ConditionCheck of the second item without a ConditionExpression", "botocore service-2.json",
      {"TransactItems": [{"Put": {"TableName": "Tab", "Item": key("tx3")}},
                         {"ConditionCheck": {"TableName": "Tab", "Key": key("tx4")}}]},
