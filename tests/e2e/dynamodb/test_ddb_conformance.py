@@ -272,7 +272,7 @@ class HeldChecks(DdbCase):
              "Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this "
              "operator or function; operator: contains, first operand: [data]"),
             (self.ddb.delete_item, dict(ExpressionAttributeValues={":v": S("x")}),
-             "ExpressionAttributeValues can only be specified when using expressions"),
+             "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null"),
             (self.ddb.delete_item, dict(ConditionExpression="attribute_exists(id)", Expected={"id": {"Exists": True}}),
              "Can not use both expression and non-expression parameters in the same request: Non-expression "
              "parameters: {Expected} Expression parameters: {ConditionExpression}"),

@@ -174,6 +174,12 @@ CHECKS = [
     ("UpdateItem", "SET from an attribute the item lacks", "[ALT] test_update_expression.py",
      upd("w0", "SET a = nope"),
      err(V, "The provided expression refers to an attribute that does not exist in the item")),
+    ("UpdateItem", "ExpressionAttributeValues without an expression", "an AWS SDK user's quote of the service: "
+     "aws-sdk-cpp sample in the search corpus; [DYN] test/updateItem.js",
+     {"TableName": "Tab", "Key": key("w1"), "ExpressionAttributeValues": {":v": N(1)},
+      "AttributeUpdates": {"a": {"Action": "PUT", "Value": N(1)}}},
+     err(V, "ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and "
+            "ConditionExpression are null")),
     ("UpdateItem", "if_not_exists with a value first", "[ALT] test_update_expression.py",
      upd("w1", "SET a = if_not_exists(:v, a)", {":v": N(1)}),
      err(V, "Invalid UpdateExpression: Operator or function requires a document path; operator or function: "
@@ -410,6 +416,14 @@ CHECKS = [
      {"TableName": "Tab", "Segment": 0, "TotalSegments": 1000001},
      err(V, "1 validation error detected: Value '1000001' at 'totalSegments' failed to satisfy constraint: Member "
             "must have value less than or equal to 1000000")),
+    ("Scan", "ExpressionAttributeValues with only a ProjectionExpression", "[DYN] test/scan.js",
+     {"TableName": "Tab", "ProjectionExpression": "id", "ExpressionAttributeValues": {":v": N(1)}},
+     err(V, "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null")),
+    ("Query", "ExpressionAttributeValues with legacy KeyConditions", "[DYN] test/query.js",
+     {"TableName": "TabR", "KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]}},
+      "ExpressionAttributeValues": {":v": N(1)}},
+     err(V, "ExpressionAttributeValues can only be specified when using expressions: FilterExpression and "
+            "KeyConditionExpression are null")),
     ("Scan", "filter on a key attribute is allowed in Scan", "[ALT] test_scan.py",
      {"TableName": "Tab", "FilterExpression": "id = :i", "ExpressionAttributeValues": {":i": S("s1")},
       "ProjectionExpression": "id"}, ok(Items=[{"id": S("s1")}], Count=1)),
