@@ -117,6 +117,10 @@ int ddb_exprs_parse(ddb_exprs_t *x, nb_arena_t *arena, json_t *body, unsigned wh
         nb_buf_free(&e);
         return -1;
     }
+    const char *cop = json_string_value(json_object_get(body, "ConditionalOperator"));
+    if (cop && (which & (DDB_X_COND | DDB_X_FILTER)) && strcmp(cop, "AND") != 0 && strcmp(cop, "OR") != 0)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "1 validation error detected: Value '%s' at 'conditionalOperator' "
+                           "failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]", cop);
     if (!has_expr && names)
         return ddb_err_set(err, NB_ERR_VALIDATION,
                            "ExpressionAttributeNames can only be specified when using expressions");

@@ -108,7 +108,7 @@ static int list_types_check(const char *op, const json_t *list, int expected, dd
 
 /* One ComparisonOperator + AttributeValueList on attribute name. */
 static ddb_node_t *compare(nb_arena_t *a, const char *name, const char *op, json_t *list, int expected,
-                           ddb_err_t *err)
+                           const char *param, ddb_err_t *err)
 {
     static const struct { const char *op; ddb_cmp_t cmp; } cmps[] = {
         {"EQ", DDB_CMP_EQ}, {"NE", DDB_CMP_NE}, {"LT", DDB_CMP_LT},
@@ -160,9 +160,9 @@ static ddb_node_t *compare(nb_arena_t *a, const char *name, const char *op, json
         return c;
     }
     ddb_err_set(err, NB_ERR_VALIDATION,
-                "1 validation error detected: Value '%s' at 'comparisonOperator' failed to satisfy constraint: "
-                "Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, "
-                "NE, LE, BEGINS_WITH, GE, CONTAINS]", op);
+                "1 validation error detected: Value '%s' at '%c%s.%s.member.comparisonOperator' failed to satisfy "
+                "constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, "
+                "NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]", op, param[0] - 'A' + 'a', param + 1, name);
     return NULL;
 }
 
@@ -198,7 +198,6 @@ static ddb_node_t *expected_simple(nb_arena_t *a, const char *name, json_t *cond
 int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int expected,
                          const char *param, ddb_node_t **out, ddb_err_t *err)
 {
-    (void)param;
     int is_or = op && strcmp(op, "OR") == 0;
     if (op && !is_or && strcmp(op, "AND") != 0)
         return ddb_err_set(err, NB_ERR_VALIDATION,
@@ -217,13 +216,14 @@ int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int
                                    "One or more parameter values were invalid: Exists and Value cannot be used "
                                    "with ComparisonOperator for Attribute: %s", name);
             json_t *list = json_object_get(cond, "AttributeValueList");
-            c = compare(a, name, cop, list ? list : json_array_get(NULL, 0), expected, err);
+            c = compare(a, name, cop, list ? list : json_array_get(NULL, 0), expected, param, err);
         } else if (expected) {
             c = expected_simple(a, name, cond, err);
         } else {
             return ddb_err_set(err, NB_ERR_VALIDATION,
-                               "1 validation error detected: Value null at 'comparisonOperator' failed to "
-                               "satisfy constraint: Member must not be null");
+                               "1 validation error detected: Value null at '%c%s.%s.member.comparisonOperator' "
+                               "failed to satisfy constraint: Member must not be null", param[0] - 'A' + 'a',
+                               param + 1, name);
         }
         if (!c) return -1;
         parts[n++] = c;

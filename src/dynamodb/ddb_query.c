@@ -337,7 +337,11 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
 
     ddb_err_t err = DDB_ERR_INIT;
     json_t *esk = json_object_get(b, "ExclusiveStartKey");
-    if (esk && ddb_item_validate(esk, &err) != 0) { ddb_reply_err(req, &err); return -1; }
+    if (esk && ddb_item_validate(esk, &err) != 0) {
+        ddb_err_prefix(&err, "The provided starting key is invalid: ");
+        ddb_reply_err(req, &err);
+        return -1;
+    }
     unsigned which = DDB_X_FILTER | DDB_X_PROJ | (is_query ? DDB_X_KEYCOND : 0);
     if (ddb_exprs_parse(x, req->arena, b, which, &err) != 0) { ddb_reply_err(req, &err); return -1; }
     if (is_query && !x->keycond) {

@@ -443,6 +443,18 @@ CHECKS = [
      {"TableName": "Tab", "ScanFilter": {"s": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [N(5)]}}},
      err(V, "One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid for N "
             "AttributeValue type")),
+    ("Scan", "ScanFilter condition without a ComparisonOperator", "[DYN] test/scan.js",
+     {"TableName": "Tab", "ScanFilter": {"a": {}}},
+     err(V, "1 validation error detected: Value null at 'scanFilter.a.member.comparisonOperator' failed to satisfy "
+            "constraint: Member must not be null")),
+    ("Scan", "ConditionalOperator outside its enum", "[DYN] test/scan.js",
+     {"TableName": "Tab", "ConditionalOperator": "AN"},
+     err(V, "1 validation error detected: Value 'AN' at 'conditionalOperator' failed to satisfy constraint: Member "
+            "must satisfy enum value set: [OR, AND]")),
+    ("Scan", "an empty AttributeValue in ExclusiveStartKey", "[DYN] test/scan.js",
+     {"TableName": "Tab", "ExclusiveStartKey": {"id": {}}},
+     err(V, "The provided starting key is invalid: Supplied AttributeValue is empty, must contain exactly one of the "
+            "supported datatypes")),
     ("Scan", "one-segment parallel scan with ScanFilter IN and Select COUNT", "[AV] API_Scan",
      {"TableName": "Tab", "Segment": 0, "TotalSegments": 1, "ScanFilter": {
          "n": {"ComparisonOperator": "IN", "AttributeValueList": [N(5), N(6)]}}, "Select": "COUNT"},
