@@ -195,6 +195,28 @@ static ddb_node_t *expected_simple(nb_arena_t *a, const char *name, json_t *cond
     return c;
 }
 
+/* Expected's members combined as DynamoDB refuses them (in the order dynalite
+ * recorded from the service); 0 or -1 with err. */
+static int expected_misuse(const char *name, const json_t *cond, const char *cop, ddb_err_t *err)
+{
+    const char *pfx = "One or more parameter values were invalid: ";
+    int has_list = json_object_get(cond, "AttributeValueList") != NULL;
+    int has_value = json_object_get(cond, "Value") != NULL;
+    if (has_list && has_value)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sValue and AttributeValueList cannot be used together for "
+                           "Attribute: %s", pfx, name);
+    if (cop && json_object_get(cond, "Exists"))
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sExists and ComparisonOperator cannot be used together for "
+                           "Attribute: %s", pfx, name);
+    if (cop && strcmp(cop, "NULL") != 0 && strcmp(cop, "NOT_NULL") != 0 && !has_list && !has_value)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sValue or AttributeValueList must be used with "
+                           "ComparisonOperator: %s for Attribute: %s", pfx, cop, name);
+    if (!cop && has_list)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sAttributeValueList can only be used with a "
+                           "ComparisonOperator for Attribute: %s", pfx, name);
+    return 0;
+}
+
 int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int expected,
                          const char *param, ddb_node_t **out, ddb_err_t *err)
 {
@@ -209,14 +231,20 @@ int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int
     ddb_node_t **parts = nb_arena_calloc(a, (cap ? cap : 1) * sizeof *parts);
     json_object_foreach((json_t *)conds, name, cond) {
         const char *cop = json_string_value(json_object_get(cond, "ComparisonOperator"));
+        json_t *list = json_object_get(cond, "AttributeValueList"), *value = json_object_get(cond, "Value");
         ddb_node_t *c;
+        if (expected && expected_misuse(name, cond, cop, err) != 0)
+            return -1;
         if (cop) {
-            if (expected && (json_object_get(cond, "Value") || json_object_get(cond, "Exists")))
-                return ddb_err_set(err, NB_ERR_VALIDATION,
-                                   "One or more parameter values were invalid: Exists and Value cannot be used "
-                                   "with ComparisonOperator for Attribute: %s", name);
-            json_t *list = json_object_get(cond, "AttributeValueList");
-            c = compare(a, name, cop, list ? list : json_array_get(NULL, 0), expected, param, err);
+            /* Expected may give its one operand as Value instead of a list */
+            if (!list && value) {
+                list = json_array();
+                json_array_append(list, value);
+                c = compare(a, name, cop, list, expected, param, err);
+                json_decref(list);   /* the AST borrows value itself, which the request holds */
+            } else {
+                c = compare(a, name, cop, list ? list : json_array_get(NULL, 0), expected, param, err);
+            }
         } else if (expected) {
             c = expected_simple(a, name, cond, err);
         } else {
@@ -266,6 +294,10 @@ int ddb_legacy_update(nb_arena_t *a, const json_t *updates, ddb_update_t **out, 
             ac->kind = DDB_UPD_SET;
             ac->value = value_node(a, value);
         } else if (strcmp(action, "DELETE") == 0) {
+            ddb_type_t t = value ? ddb_av_type(value) : DDB_T_INVALID;
+            if (value && t != DDB_T_SS && t != DDB_T_NS && t != DDB_T_BS)
+                return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: DELETE "
+                                   "action with value is not supported for the type %s", ddb_type_name(t));
             ac->kind = value ? DDB_UPD_DELETE : DDB_UPD_REMOVE;
             ac->value = value ? value_node(a, value) : NULL;
         } else if (strcmp(action, "ADD") == 0) {
@@ -273,6 +305,10 @@ int ddb_legacy_update(nb_arena_t *a, const json_t *updates, ddb_update_t **out, 
                 return ddb_err_set(err, NB_ERR_VALIDATION,
                                    "One or more parameter values were invalid: Only DELETE action is allowed when "
                                    "no attribute value is specified");
+            ddb_type_t t = ddb_av_type(value);
+            if (t != DDB_T_L && t != DDB_T_N && t != DDB_T_SS && t != DDB_T_NS && t != DDB_T_BS)
+                return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: ADD "
+                                   "action is not supported for the type %s", ddb_type_name(t));
             if (json_object_get(value, "L")) {
                 /* Legacy ADD appends to a list: SET a = list_append(if_not_exists(a, []), v). */
                 static json_t *empty_list;

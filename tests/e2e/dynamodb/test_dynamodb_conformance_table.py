@@ -135,6 +135,28 @@ CHECKS = [
          "n": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [N(5), N(1)]}}},
      err(V, "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")),
 
+    ("PutItem", "Expected with Value and AttributeValueList", "[DYN] test/putItem.js",
+     {"TableName": "Tab", "Item": key("p1"), "Expected": {"a": {"Value": S("x"), "AttributeValueList": [S("x")]}}},
+     err(V, "One or more parameter values were invalid: Value and AttributeValueList cannot be used together for "
+            "Attribute: a")),
+    ("PutItem", "Expected with Exists and ComparisonOperator", "[DYN] test/putItem.js; [DDBL]",
+     {"TableName": "Tab", "Item": key("p1"), "Expected": {"a": {"Exists": True, "ComparisonOperator": "LT",
+                                                                "AttributeValueList": [S("x")]}}},
+     err(V, "One or more parameter values were invalid: Exists and ComparisonOperator cannot be used together for "
+            "Attribute: a")),
+    ("PutItem", "Expected ComparisonOperator without values", "[DYN] db/index.js validateAttributeConditions",
+     {"TableName": "Tab", "Item": key("p1"), "Expected": {"a": {"ComparisonOperator": "EQ"}}},
+     err(V, "One or more parameter values were invalid: Value or AttributeValueList must be used with "
+            "ComparisonOperator: EQ for Attribute: a")),
+    ("PutItem", "Expected AttributeValueList alone", "[DYN] test/putItem.js",
+     {"TableName": "Tab", "Item": key("p1"), "Expected": {"a": {"AttributeValueList": [S("x")]}}},
+     err(V, "One or more parameter values were invalid: AttributeValueList can only be used with a "
+            "ComparisonOperator for Attribute: a")),
+    ("PutItem", "Expected ComparisonOperator with a single Value", "[DYN] db/index.js validateAttributeConditions",
+     {"TableName": "Tab", "Item": key("p-exp"), "Expected": {"a": {"ComparisonOperator": "NULL"},
+                                                             "id": {"ComparisonOperator": "NE", "Value": S("zz")}},
+      "ReturnValues": "ALL_OLD"}, ok(Attributes=None)),
+
     # ---- GetItem -----------------------------------------------------------------------------------------------
     ("GetItem", "key missing the sort key", "[ALT] test_item.py",
      {"TableName": "TabR", "Key": {"pk": S("p")}}, err(V, SCHEMA)),
@@ -180,6 +202,12 @@ CHECKS = [
       "AttributeUpdates": {"a": {"Action": "PUT", "Value": N(1)}}},
      err(V, "ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and "
             "ConditionExpression are null")),
+    ("UpdateItem", "AttributeUpdates ADD of a string", "[DYN] test/updateItem.js; [DDBL]",
+     {"TableName": "Tab", "Key": key("w17"), "AttributeUpdates": {"a": {"Action": "ADD", "Value": S("1")}}},
+     err(V, "One or more parameter values were invalid: ADD action is not supported for the type S")),
+    ("UpdateItem", "AttributeUpdates DELETE of a string value", "[DYN] db/validations/updateItem.js; [DDBL]",
+     {"TableName": "Tab", "Key": key("w17"), "AttributeUpdates": {"a": {"Action": "DELETE", "Value": S("1")}}},
+     err(V, "One or more parameter values were invalid: DELETE action with value is not supported for the type S")),
     ("UpdateItem", "if_not_exists with a value first", "[ALT] test_update_expression.py",
      upd("w1", "SET a = if_not_exists(:v, a)", {":v": N(1)}),
      err(V, "Invalid UpdateExpression: Operator or function requires a document path; operator or function: "
