@@ -275,6 +275,7 @@ int ddb_legacy_keycond(nb_arena_t *a, const json_t *kc, ddb_node_t **out, ddb_er
 int ddb_legacy_update(nb_arena_t *a, const json_t *updates, ddb_update_t **out, ddb_err_t *err)
 {
     ddb_update_t *u = nb_arena_calloc(a, sizeof *u);
+    u->legacy = 1;
     size_t n = json_object_size(updates);
     u->actions = nb_arena_calloc(a, (n ? n : 1) * sizeof *u->actions);
     const char *name;

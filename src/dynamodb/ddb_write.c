@@ -42,6 +42,14 @@ int ddb_write_prepare(ddb_write_t *w, ddb_err_t *err)
                                    "One or more parameter values were invalid: Cannot update attribute %s. "
                                    "This attribute is part of the key", keys[i]);
         }
+        /* an index key is a scalar: no path may go into it (dynalite's test/updateItem.js) */
+        for (size_t j = 0; j < t->n_idx; j++) {
+            const char *ik[2] = {t->idx[j].ks.hash, t->idx[j].ks.range};
+            for (int i = 0; i < 2; i++)
+                if (ik[i] && ddb_update_nests(w->x.upd, ik[i]))
+                    return ddb_err_set(err, NB_ERR_VALIDATION, "Key attributes must be scalars; list random access "
+                                       "'[]' and map lookup '.' are not allowed: IndexKey: %s", ik[i]);
+        }
     }
     nb_buf_clear(&w->key);
     if (ddb_item_key(&w->key, t, w->hash, w->range) != 0)

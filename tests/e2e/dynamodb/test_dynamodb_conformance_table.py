@@ -208,6 +208,16 @@ CHECKS = [
     ("UpdateItem", "AttributeUpdates DELETE of a string value", "[DYN] db/validations/updateItem.js; [DDBL]",
      {"TableName": "Tab", "Key": key("w17"), "AttributeUpdates": {"a": {"Action": "DELETE", "Value": S("1")}}},
      err(V, "One or more parameter values were invalid: DELETE action with value is not supported for the type S")),
+    ("UpdateItem", "a document path into a GSI key", "[DYN] test/updateItem.js",
+     {"TableName": "TabR", "Key": {"pk": S("p"), "sk": N(2)}, "UpdateExpression": "SET e = gk[1]"},
+     err(V, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
+            "IndexKey: gk")),
+    ("UpdateItem", "AttributeUpdates DELETE of a number set from a string set", "[DYN] test/updateItem.js",
+     {"TableName": "Tab", "Key": key("w18"), "AttributeUpdates": {"ss": {"Action": "DELETE", "Value": {"NS": ["1"]}}}},
+     err(V, "Type mismatch for attribute to update")),
+    ("UpdateItem", "AttributeUpdates ADD of a number to a string set", "[DYN] test/updateItem.js",
+     {"TableName": "Tab", "Key": key("w18"), "AttributeUpdates": {"ss": {"Action": "ADD", "Value": N(1)}}},
+     err(V, "Type mismatch for attribute to update")),
     ("UpdateItem", "if_not_exists with a value first", "[ALT] test_update_expression.py",
      upd("w1", "SET a = if_not_exists(:v, a)", {":v": N(1)}),
      err(V, "Invalid UpdateExpression: Operator or function requires a document path; operator or function: "
