@@ -172,6 +172,12 @@ void ddb_op_batch_get(nb_req_t *req)
         g->spec = spec;
         json_t *keys = json_object_get(spec, "Keys");
         total += json_array_size(keys);
+        if (!keys) {
+            ddb_reply_validation(req, "1 validation error detected: Value null at 'requestItems.%s.member.keys' "
+                                      "failed to satisfy constraint: Member must not be null", name);
+            failed = 1;
+            break;
+        }
         if (!json_array_size(keys)) {
             ddb_reply_validation(req, "1 validation error detected: Value '[]' at 'requestItems.%s.member.keys' "
                                       "failed to satisfy constraint: Member must have length greater than or "

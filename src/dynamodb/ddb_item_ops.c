@@ -60,7 +60,7 @@ static void run_write(nb_req_t *req, ddb_write_t *w)
         /* with the old item DynamoDB names the message "Message", not "message"
          * (moto's test_dynamodb_exceptions.py, checked against AWS) */
         if (rvf && strcmp(rvf, "ALL_OLD") == 0 && w->old)
-            extra = json_pack("{s:s,s:O}", "Message", "The conditional request failed", "Item", w->old);
+            extra = json_pack("{s:n,s:s,s:O}", "message", "Message", "The conditional request failed", "Item", w->old);
         ddb_write_free(w);
         nb_reply_error_extra(req, NB_ERR_DDB_CONDITIONAL_FAILED, extra, "The conditional request failed");
         return;

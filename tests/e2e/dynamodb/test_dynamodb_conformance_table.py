@@ -514,6 +514,10 @@ CHECKS = [
      {"RequestItems": {"Tab": {"Keys": [key("s1"), key("none")], "AttributesToGet": ["zz"]},
                        "TabR": {"Keys": [{"pk": S("none"), "sk": N(1)}]}}},
      ok(Responses={"Tab": [{}], "TabR": []}, UnprocessedKeys={})),
+    ("BatchGetItem", "a table entry without Keys", "botocore service-2.json (KeysAndAttributes.Keys required)",
+     {"RequestItems": {"Tab": {"ConsistentRead": True}}},
+     err(V, "1 validation error detected: Value null at 'requestItems.Tab.member.keys' failed to satisfy "
+            "constraint: Member must not be null")),
     ("BatchGetItem", "an empty key list", "[DYN] test/batchGetItem.js",
      {"RequestItems": {"Tab": {"Keys": []}}},
      err(V, "1 validation error detected: Value '[]' at 'requestItems.Tab.member.keys' failed to satisfy "
