@@ -16,7 +16,7 @@ that states the real service's answer. Sources:
         github.com/architect/dynalite test/<file> (and db/conditionParser.pegjs)
   [DDBL] the message catalogue of AWS's own DynamoDB Local
 
-The list (group: check — source), 147 rows; test_conditional_check_failed_shapes and
+The list (group: check — source), 148 rows; test_conditional_check_failed_shapes and
 test_remove_only_updates_create_nothing add the two cases a row cannot express:
   PutItem: missing key attribute — [ALT] test_item.py
   PutItem: ALL_OLD of a new item has no Attributes — [AV] API_PutItem
@@ -36,6 +36,7 @@ test_remove_only_updates_create_nothing add the two cases a row cannot express:
   PutItem: Expected ComparisonOperator without values — [DYN] db/index.js validateAttributeConditions
   PutItem: Expected AttributeValueList alone — [DYN] test/putItem.js
   PutItem: Expected ComparisonOperator with a single Value — [DYN] db/index.js validateAttributeConditions
+  GetItem: several constraint violations, in DynamoDB's order — [DYN] test/getItem.js
   GetItem: key missing the sort key — [ALT] test_item.py
   GetItem: key with an extra attribute — [ALT] test_item.py
   GetItem: key of the wrong type — [ALT] test_item.py
@@ -312,6 +313,13 @@ CHECKS = [
       "ReturnValues": "ALL_OLD"}, ok(Attributes=None)),
 
     # ---- GetItem -----------------------------------------------------------------------------------------------
+    ("GetItem", "several constraint violations, in DynamoDB's order", "[DYN] test/getItem.js",
+     {"TableName": "abc;", "ReturnConsumedCapacity": "hi", "AttributesToGet": []},
+     err(V, "4 validation errors detected: Value 'hi' at 'returnConsumedCapacity' failed to satisfy constraint: "
+            "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; Value '[]' at 'attributesToGet' failed to "
+            "satisfy constraint: Member must have length greater than or equal to 1; Value 'abc;' at 'tableName' "
+            "failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value "
+            "null at 'key' failed to satisfy constraint: Member must not be null")),
     ("GetItem", "key missing the sort key", "[ALT] test_item.py",
      {"TableName": "TabR", "Key": {"pk": S("p")}}, err(V, SCHEMA)),
     ("GetItem", "key with an extra attribute", "[ALT] test_item.py",
