@@ -144,7 +144,15 @@ void nb_render_error(nb_req_t *req, nb_err_t code, const char *msg, json_t *extr
                                                     : (char *)row->name;
         json_object_set_new(o, "__type", json_string(type));
         json_object_set_new(o, "message", json_string(msg));
-        if (extra) json_object_update(o, extra);
+        if (extra) {
+            json_object_update(o, extra);
+            /* a JSON null in extra removes that member (DynamoDB's ConditionalCheckFailed
+             * with its Item says "Message", not "message") */
+            const char *k;
+            json_t *v;
+            void *tmp;
+            json_object_foreach_safe(o, tmp, k, v) if (json_is_null(v)) json_object_del(o, k);
+        }
         char *s = json_dumps(o, JSON_COMPACT);
         nb_buf_puts(body, s);
         free(s);

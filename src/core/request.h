@@ -86,7 +86,8 @@ void nb_reply_query(nb_req_t *req, const char *result_xml);
 void nb_reply_error(nb_req_t *req, nb_err_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Same, merging the fields of extra (stolen, may be NULL) into a JSON error body
- * (e.g. CancellationReasons, Item for ReturnValuesOnConditionCheckFailure). */
+ * (e.g. CancellationReasons, Item for ReturnValuesOnConditionCheckFailure); a
+ * member of extra that is JSON null removes that member (e.g. "message"). */
 void nb_reply_error_extra(nb_req_t *req, nb_err_t code, json_t *extra, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -159,9 +159,12 @@ static int has_dup(const json_t *arr)
     return dup;
 }
 
-/* Binary sets say which type they are, glued to the list (sic: "[, ]of type BS"). */
+/* Binary sets say which type they are, glued to the list (sic: "[, ]of type BS");
+ * number sets, compared after parsing, say neither the list nor the prefix. */
 static int dup_err(ddb_err_t *err, const json_t *arr, ddb_type_t t)
 {
+    if (t == DDB_T_NS)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "Input collection contains duplicates");
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_putc(&b, '[');
     for (size_t i = 0; i < json_array_size(arr); i++) {

@@ -116,14 +116,15 @@ static int v_get_projection_mix(nb_req_t *req, const json_t *ri)
     return 1;
 }
 
-/* A PutRequest's item whose table key attribute has another type (or is a
- * list, map, ...): BatchWriteItem words it as a key mismatch, unlike PutItem. */
+/* A PutRequest's item missing a table key attribute or holding one of another
+ * type (or a list, map, ...): BatchWriteItem words both as a key mismatch,
+ * unlike PutItem ("Missing the key", "Type mismatch for key"). */
 static int put_key_types_check(const ddb_table_t *t, const json_t *item, ddb_err_t *err)
 {
     const json_t *h = json_object_get(item, t->ks.hash);
     const json_t *r = t->ks.range ? json_object_get(item, t->ks.range) : NULL;
     char ht[2] = {t->ks.htype, 0}, rt[2] = {t->ks.rtype, 0};
-    if ((h && !json_object_get(h, ht)) || (r && !json_object_get(r, rt)))
+    if (!h || (t->ks.range && !r) || !json_object_get(h, ht) || (r && !json_object_get(r, rt)))
         return ddb_err_set(err, NB_ERR_VALIDATION, "The provided key element does not match the schema");
     return 0;
 }
@@ -171,6 +172,12 @@ void ddb_op_batch_get(nb_req_t *req)
         g->spec = spec;
         json_t *keys = json_object_get(spec, "Keys");
         total += json_array_size(keys);
+        if (!keys) {
+            ddb_reply_validation(req, "1 validation error detected: Value null at 'requestItems.%s.member.keys' "
+                                      "failed to satisfy constraint: Member must not be null", name);
+            failed = 1;
+            break;
+        }
         if (!json_array_size(keys)) {
             ddb_reply_validation(req, "1 validation error detected: Value '[]' at 'requestItems.%s.member.keys' "
                                       "failed to satisfy constraint: Member must have length greater than or "

@@ -122,6 +122,15 @@ static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
     const json_t *ks = json_object_get(b, "KeySchema");
     const json_t *ad = json_object_get(b, "AttributeDefinitions");
     const char *hash, *range;
+    const json_t *lsi_req = json_object_get(b, "LocalSecondaryIndexes");
+    const json_t *gsi_req = json_object_get(b, "GlobalSecondaryIndexes");
+    int has_indexes = json_array_size(lsi_req) || json_array_size(gsi_req);
+    /* fewer definitions than key elements on a table without indexes is answered
+     * before the key schema itself is looked at */
+    if (!has_indexes && json_array_size(ad) < json_array_size(ks)) {
+        ddb_err_set(err, NB_ERR_VALIDATION, "Invalid KeySchema: Some index key attribute have no definition");
+        return NULL;
+    }
     if (ddb_schema_keys(ks, &hash, &range, err) != 0) return NULL;
     if (ddb_schema_keys_defined(ks, ad, err) != 0) return NULL;
     const char *billing = ddb_jstr(b, "BillingMode") ? ddb_jstr(b, "BillingMode") : "PROVISIONED";
@@ -134,15 +143,26 @@ static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
     json_t *doc = NULL;
     int num = 1;
     note_key(keyset, ks);
-    if (build_indexes(json_object_get(b, "LocalSecondaryIndexes"), 1, ad, hash, range, prov, &num,
-                      names, keyset, lsis, err) != 0 ||
-        build_indexes(json_object_get(b, "GlobalSecondaryIndexes"), 0, ad, hash, range, prov, &num,
-                      names, keyset, gsis, err) != 0)
+    if (build_indexes(lsi_req, 1, ad, hash, range, prov, &num, names, keyset, lsis, err) != 0 ||
+        build_indexes(gsi_req, 0, ad, hash, range, prov, &num, names, keyset, gsis, err) != 0)
         goto out;
     if (json_array_size(keyset) != json_array_size(ad)) {
-        ddb_err_set(err, NB_ERR_VALIDATION,
-                    "One or more parameter values were invalid: Number of attributes in KeySchema does not "
-                    "exactly match number of attributes defined in AttributeDefinitions");
+        if (has_indexes) {   /* every key is defined by now: some definitions are extra */
+            nb_buf_t m = NB_BUF_INIT;
+            size_t i;
+            json_t *d;
+            nb_buf_puts(&m, "One or more parameter values were invalid: Some AttributeDefinitions are not used. "
+                            "AttributeDefinitions: [");
+            json_array_foreach(ad, i, d) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(d, "AttributeName"));
+            nb_buf_puts(&m, "], keys used: ");
+            ddb_schema_java_set_list(keyset, &m);
+            ddb_err_set(err, NB_ERR_VALIDATION, "%s", m.data);
+            nb_buf_free(&m);
+        } else {
+            ddb_err_set(err, NB_ERR_VALIDATION,
+                        "One or more parameter values were invalid: Number of attributes in KeySchema does not "
+                        "exactly match number of attributes defined in AttributeDefinitions");
+        }
         goto out;
     }
     char id[37];

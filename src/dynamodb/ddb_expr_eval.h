@@ -39,6 +39,8 @@ int ddb_apply_update(const ddb_update_t *u, const json_t *old_item, nb_arena_t *
 /* 1 if some action of u targets top-level attribute name (e.g. a key attribute:
  * the caller answers "Cannot update attribute id. This attribute is part of the key"). */
 int ddb_update_touches(const ddb_update_t *u, const char *name);
+/* 1 if a path of u (a target or an operand) goes into name with '.' or '[]'. */
+int ddb_update_nests(const ddb_update_t *u, const char *name);
 
 /* New item (caller decrefs) holding only the given paths of item (borrowed,
  * may be NULL → empty object), nested maps/lists rebuilt around them, list

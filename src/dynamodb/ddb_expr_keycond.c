@@ -9,10 +9,14 @@
 #include "dynamodb/ddb_expr_int.h"
 
 #define PFX "Invalid KeyConditionExpression: "
+#define COND "Invalid condition in KeyConditionExpression: "
 
+/* The structural errors below carry no "Invalid KeyConditionExpression: "
+ * prefix: DynamoDB words them so (dynalite's test/query.js, recorded from the
+ * service, and DynamoDB Local's KeyConditionExpressionExtractor). */
 static int bad_operator(ddb_err_t *err, const char *op)
 {
-    return ddb_err_set(err, NB_ERR_VALIDATION, PFX "Invalid operator used in KeyConditionExpression: %s", op);
+    return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid operator used in KeyConditionExpression: %s", op);
 }
 
 static const char *kind_op(const ddb_node_t *n)
@@ -25,7 +29,6 @@ static const char *kind_op(const ddb_node_t *n)
     case DDB_N_ATTR_NOT_EXISTS: return "attribute_not_exists";
     case DDB_N_ATTR_TYPE: return "attribute_type";
     case DDB_N_CONTAINS: return "contains";
-    case DDB_N_SIZE: return "size";
     default: return NULL;
     }
 }
@@ -36,87 +39,89 @@ typedef struct term {
     const json_t *v1, *v2;
 } term_t;
 
-static ddb_sk_op_t flip(ddb_cmp_t c)
+#define MAX_TERMS 8
+
+typedef struct terms {
+    term_t t[MAX_TERMS];
+    size_t n;
+} terms_t;
+
+static ddb_sk_op_t sk_op(ddb_cmp_t c, int flipped)
 {
     switch (c) {
-    case DDB_CMP_LT: return DDB_SK_GT;
-    case DDB_CMP_LE: return DDB_SK_GE;
-    case DDB_CMP_GT: return DDB_SK_LT;
-    case DDB_CMP_GE: return DDB_SK_LE;
+    case DDB_CMP_LT: return flipped ? DDB_SK_GT : DDB_SK_LT;
+    case DDB_CMP_LE: return flipped ? DDB_SK_GE : DDB_SK_LE;
+    case DDB_CMP_GT: return flipped ? DDB_SK_LT : DDB_SK_GT;
+    case DDB_CMP_GE: return flipped ? DDB_SK_LE : DDB_SK_GE;
     default: return DDB_SK_EQ;
     }
 }
 
-static ddb_sk_op_t direct(ddb_cmp_t c)
-{
-    switch (c) {
-    case DDB_CMP_LT: return DDB_SK_LT;
-    case DDB_CMP_LE: return DDB_SK_LE;
-    case DDB_CMP_GT: return DDB_SK_GT;
-    case DDB_CMP_GE: return DDB_SK_GE;
-    default: return DDB_SK_EQ;
-    }
-}
-
-static int key_path(const ddb_node_t *n, const char **name)
-{
-    if (n->kind != DDB_N_PATH)
-        return 0;
-    if (n->path.n != 1)
-        return -1;
-    *name = n->path.elems[0].name;
-    return 1;
-}
-
-static int term_of(const ddb_node_t *n, term_t *t, ddb_err_t *err)
+/* Walk a key condition as DynamoDB does: reject operators no key condition
+ * takes, then, per comparison, its one top-level key attribute; collect one
+ * term per attribute into ts. 0 or -1 with err. */
+static int collect(const ddb_node_t *n, terms_t *ts, ddb_err_t *err)
 {
     const char *op = kind_op(n);
     if (op)
         return bad_operator(err, op);
-    memset(t, 0, sizeof *t);
+    if (n->kind == DDB_N_CMP && n->cmp == DDB_CMP_NE)
+        return bad_operator(err, "<>");
+    if (n->kind == DDB_N_SIZE)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "KeyConditionExpressions cannot contain nested operations");
+    if (n->kind == DDB_N_BETWEEN && n->args[0]->kind != DDB_N_PATH)
+        return ddb_err_set(err, NB_ERR_VALIDATION, COND "BETWEEN operator must have the key attribute as its first "
+                                                    "operand");
+    if (n->kind == DDB_N_BEGINS_WITH && n->args[0]->kind != DDB_N_PATH)
+        return ddb_err_set(err, NB_ERR_VALIDATION, COND "begins_with operator must have the key attribute as its "
+                                                    "first operand");
     const char *name = NULL;
-    if (n->kind == DDB_N_CMP) {
-        if (n->cmp == DDB_CMP_NE)
-            return bad_operator(err, "<>");
-        int l = key_path(n->args[0], &name), r;
-        if (l < 0)
-            goto nested;
-        if (l == 1 && n->args[1]->kind == DDB_N_VALUE) {
-            t->op = direct(n->cmp);
-            t->v1 = n->args[1]->value;
-        } else if ((r = key_path(n->args[1], &name)) == 1 && n->args[0]->kind == DDB_N_VALUE) {
-            t->op = flip(n->cmp);
-            t->v1 = n->args[0]->value;
-        } else if (r < 0) {
-            goto nested;
-        } else {
-            return ddb_err_set(err, NB_ERR_VALIDATION, PFX "KeyConditionExpressions must only contain one condition per key");
+    size_t at = 0;
+    for (size_t i = 0; i < n->nargs; i++) {
+        const ddb_node_t *a = n->args[i];
+        if (a->kind == DDB_N_PATH) {
+            if (name)
+                return ddb_err_set(err, NB_ERR_VALIDATION, COND "Multiple attribute names used in one condition");
+            if (a->path.n != 1 || !a->path.elems[0].name)
+                return ddb_err_set(err, NB_ERR_VALIDATION,
+                                   "KeyConditionExpressions cannot have conditions on nested attributes");
+            name = a->path.elems[0].name;
+            at = i;
+        } else if (a->kind != DDB_N_VALUE && collect(a, ts, err) != 0) {
+            return -1;
         }
-    } else if (n->kind == DDB_N_BETWEEN) {
-        int l = key_path(n->args[0], &name);
-        if (l < 0)
-            goto nested;
-        if (l == 0 || n->args[1]->kind != DDB_N_VALUE || n->args[2]->kind != DDB_N_VALUE)
-            return ddb_err_set(err, NB_ERR_VALIDATION, "Query key condition not supported");
+    }
+    if (n->kind == DDB_N_AND)
+        return 0;
+    if (!name)
+        return ddb_err_set(err, NB_ERR_VALIDATION, COND "No key attribute specified");
+    for (size_t i = 0; i < ts->n; i++)
+        if (strcmp(ts->t[i].name, name) == 0)
+            return ddb_err_set(err, NB_ERR_VALIDATION, "KeyConditionExpressions must only contain one condition per "
+                                                       "key");
+    if (ts->n == MAX_TERMS)
+        return ddb_err_set(err, NB_ERR_VALIDATION, PFX "The expression has too many conditions on key attributes");
+    term_t *t = &ts->t[ts->n++];
+    memset(t, 0, sizeof *t);
+    t->name = name;
+    switch (n->kind) {
+    case DDB_N_CMP:
+        t->op = sk_op(n->cmp, at != 0);
+        t->v1 = n->args[at == 0 ? 1 : 0]->value;
+        break;
+    case DDB_N_BETWEEN:
         t->op = DDB_SK_BETWEEN;
         t->v1 = n->args[1]->value;
         t->v2 = n->args[2]->value;
-    } else if (n->kind == DDB_N_BEGINS_WITH) {
-        int l = key_path(n->args[0], &name);
-        if (l < 0)
-            goto nested;
-        if (l == 0 || n->args[1]->kind != DDB_N_VALUE)
-            return ddb_err_set(err, NB_ERR_VALIDATION, "Query key condition not supported");
+        break;
+    case DDB_N_BEGINS_WITH:
         t->op = DDB_SK_BEGINS_WITH;
         t->v1 = n->args[1]->value;
-    } else {
+        break;
+    default:
         return ddb_err_set(err, NB_ERR_VALIDATION, "Query key condition not supported");
     }
-    t->name = name;
     return 0;
-nested:
-    return ddb_err_set(err, NB_ERR_VALIDATION,
-                       PFX "KeyConditionExpressions cannot have conditions on nested attributes");
 }
 
 static int type_ok(const json_t *v, ddb_type_t want)
@@ -129,22 +134,14 @@ int ddb_keycond_extract(const ddb_node_t *kc, const char *hash_name, ddb_type_t 
                         ddb_err_t *err)
 {
     memset(out, 0, sizeof *out);
-    term_t terms[2];
-    size_t n = 0;
-    if (kc->kind == DDB_N_AND) {
-        const ddb_node_t *l = kc->args[0], *r = kc->args[1];
-        if (l->kind == DDB_N_AND || r->kind == DDB_N_AND)
-            return ddb_err_set(err, NB_ERR_VALIDATION, PFX "The expression has too many conditions on key attributes");
-        if (term_of(l, &terms[0], err) < 0 || term_of(r, &terms[1], err) < 0)
-            return -1;
-        n = 2;
-        if (strcmp(terms[0].name, terms[1].name) == 0)
-            return ddb_err_set(err, NB_ERR_VALIDATION, PFX "KeyConditionExpressions must only contain one condition per key");
-    } else {
-        if (term_of(kc, &terms[0], err) < 0)
-            return -1;
-        n = 1;
-    }
+    terms_t ts;
+    ts.n = 0;
+    if (collect(kc, &ts, err) != 0)
+        return -1;
+    if (ts.n > 2)
+        return ddb_err_set(err, NB_ERR_VALIDATION, PFX "The expression has too many conditions on key attributes");
+    size_t n = ts.n;
+    const term_t *terms = ts.t;
     const term_t *h = NULL, *s = NULL;
     int unknown = 0;
     for (size_t i = 0; i < n; i++) {

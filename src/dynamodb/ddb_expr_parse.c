@@ -18,7 +18,7 @@
 enum cat {
     CAT_PARENS, CAT_UNKNOWN_FN, CAT_MISUSED_FN, CAT_RESERVED, CAT_SECTION,
     CAT_NAMEVAL, CAT_NAME, CAT_VALUE, CAT_OVERLAP, CAT_CONFLICT, CAT_OPERAND,
-    CAT_DISTINCT, CAT_FUNCTION, CAT__N
+    CAT_DISTINCT, CAT_FUNCTION, CAT_DEPTH, CAT__N
 };
 
 typedef struct sem_err { enum cat cat; char *msg; } sem_err_t;
@@ -42,6 +42,7 @@ typedef struct parser {
 #define MAX_IN_OPERANDS 100
 #define MAX_EXPR_BYTES 4096
 #define MAX_OPERATORS 300
+#define MAX_PATH_LEVELS 32
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -243,6 +244,8 @@ static int parse_path(parser_t *p, ddb_path_t *out)
             break;
         }
     }
+    if (n > MAX_PATH_LEVELS)
+        sem(p, CAT_DEPTH, "The document path has too many nesting levels; nesting levels: %zu", n);
     out->n = n;
     out->elems = nb_arena_alloc(p->c->arena, n * sizeof *e);
     memcpy(out->elems, e, n * sizeof *e);
@@ -392,7 +395,10 @@ static void resolve_cond_call(parser_t *p, ddb_node_t *f)
                 f->args[k]->value_name ? f->args[k]->value_name : "");
     }
     if (i == sizeof fns / sizeof *fns) {
-        sem(p, CAT_UNKNOWN_FN, "Invalid function name; function: %s", name);
+        if (strcmp(name, "if_not_exists") == 0 || strcmp(name, "list_append") == 0)
+            sem(p, CAT_UNKNOWN_FN, "The function is not allowed in a condition expression; function: %s", name);
+        else
+            sem(p, CAT_UNKNOWN_FN, "Invalid function name; function: %s", name);
         f->kind = DDB_N_ATTR_EXISTS;
         return;
     }
@@ -406,6 +412,14 @@ static void resolve_cond_call(parser_t *p, ddb_node_t *f)
         check_distinct(p, name, f->args[0], f->args[1]);
     switch (f->kind) {
     case DDB_N_ATTR_EXISTS: case DDB_N_ATTR_NOT_EXISTS: case DDB_N_SIZE: case DDB_N_ATTR_TYPE:
+        if (f->kind == DDB_N_SIZE) {
+            const char *t = av_type_of(f->args[0]);
+            if (t && (strcmp(t, "N") == 0 || strcmp(t, "BOOL") == 0 || strcmp(t, "NULL") == 0)) {
+                sem(p, CAT_FUNCTION, "Incorrect operand type for operator or function; operator or function: "
+                    "size, operand type: %s", t);
+                return;
+            }
+        }
         if (f->args[0]->kind != DDB_N_PATH) {
             sem(p, CAT_FUNCTION, "Operator or function requires a document path; operator or function: %s", name);
             return;
@@ -682,7 +696,13 @@ static void resolve_update_call(parser_t *p, ddb_node_t *f)
     } else if (strcmp(name, "list_append") == 0) {
         f->kind = DDB_N_LIST_APPEND;
     } else {
-        sem(p, CAT_UNKNOWN_FN, "Invalid function name; function: %s", name);
+        static const char *const cond_fns[] = {"attribute_exists", "attribute_not_exists", "attribute_type",
+                                               "begins_with", "contains", "size"};
+        const char *m = "Invalid function name; function: %s";
+        for (size_t k = 0; k < sizeof cond_fns / sizeof *cond_fns; k++)
+            if (strcmp(name, cond_fns[k]) == 0)
+                m = "The function is not allowed in an update expression; function: %s";
+        sem(p, CAT_UNKNOWN_FN, m, name);
         f->kind = DDB_N_LIST_APPEND;
         return;
     }
@@ -803,7 +823,8 @@ static int update_clause(parser_t *p, ddb_update_kind_t kind, actions_t *acts)
                 const char *lt = long_type(t);
                 if (lt && !(kind == DDB_UPD_ADD && t == DDB_T_N))
                     sem(p, CAT_OPERAND, "Incorrect operand type for operator or function; operator: %s, "
-                        "operand type: %s", kind == DDB_UPD_ADD ? "ADD" : "DELETE", lt);
+                        "operand type: %s, typeSet: ALLOWED_FOR_%s_OPERAND",
+                        kind == DDB_UPD_ADD ? "ADD" : "DELETE", lt, kind == DDB_UPD_ADD ? "ADD" : "DELETE");
             }
         }
         push_action(acts, act);
@@ -830,13 +851,13 @@ static void check_overlaps(parser_t *p, const ddb_path_t *paths, size_t stride, 
 /* ---- driver ---------------------------------------------------------------- */
 
 static const enum cat cond_order[] = {CAT_PARENS, CAT_UNKNOWN_FN, CAT_MISUSED_FN, CAT_RESERVED,
-                                      CAT_NAMEVAL, CAT_OPERAND, CAT_DISTINCT, CAT_FUNCTION, CAT__N};
+                                      CAT_NAMEVAL, CAT_DEPTH, CAT_OPERAND, CAT_DISTINCT, CAT_FUNCTION, CAT__N};
 /* KeyConditionExpression: DynamoDB accepts "((pk = :v)) AND ((sk = :w))". */
 static const enum cat keycond_order[] = {CAT_UNKNOWN_FN, CAT_MISUSED_FN, CAT_RESERVED,
-                                         CAT_NAMEVAL, CAT_OPERAND, CAT_DISTINCT, CAT_FUNCTION, CAT__N};
-static const enum cat update_order[] = {CAT_RESERVED, CAT_UNKNOWN_FN, CAT_SECTION, CAT_NAME, CAT_VALUE,
+                                         CAT_NAMEVAL, CAT_DEPTH, CAT_OPERAND, CAT_DISTINCT, CAT_FUNCTION, CAT__N};
+static const enum cat update_order[] = {CAT_RESERVED, CAT_UNKNOWN_FN, CAT_SECTION, CAT_NAME, CAT_VALUE, CAT_DEPTH,
                                         CAT_OVERLAP, CAT_CONFLICT, CAT_OPERAND, CAT_FUNCTION, CAT__N};
-static const enum cat proj_order[] = {CAT_RESERVED, CAT_NAME, CAT_OVERLAP, CAT_CONFLICT, CAT__N};
+static const enum cat proj_order[] = {CAT_RESERVED, CAT_NAME, CAT_DEPTH, CAT_OVERLAP, CAT_CONFLICT, CAT__N};
 
 static int begin(parser_t *p, ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind_t kind, ddb_err_t *err)
 {

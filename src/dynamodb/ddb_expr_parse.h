@@ -115,6 +115,7 @@ typedef struct ddb_update_action {
 typedef struct ddb_update {
     ddb_update_action_t *actions;
     size_t n;
+    int legacy;                   /* from AttributeUpdates: type errors worded as DynamoDB words those */
 } ddb_update_t;
 
 typedef struct ddb_projection {

@@ -259,6 +259,10 @@ int ddb_apply_update(const ddb_update_t *u, const json_t *old_item, nb_arena_t *
             rc = add_at(item, &a->path, a->value->value, err);
         else if (a->kind == DDB_UPD_DELETE)
             rc = delete_at(item, &a->path, a->value->value, err);
+        /* AttributeUpdates ADD/DELETE on a value of another type: DynamoDB's legacy wording
+         * (dynalite's test/updateItem.js, recorded from the service) */
+        if (rc != 0 && u->legacy && err->msg && strcmp(err->msg, MSG_TYPE) == 0)
+            ddb_err_set(err, NB_ERR_VALIDATION, "Type mismatch for attribute to update");
     }
     for (size_t i = 0; i < u->n; i++)
         json_decref(vals[i]);
@@ -277,6 +281,28 @@ int ddb_apply_update(const ddb_update_t *u, const json_t *old_item, nb_arena_t *
     res->paths = nb_arena_alloc(arena, (u->n ? u->n : 1) * sizeof *res->paths);
     for (size_t i = 0; i < u->n; i++)
         res->paths[i] = u->actions[i].path;
+    return 0;
+}
+
+static int node_nests(const ddb_node_t *n, const char *name)
+{
+    if (!n)
+        return 0;
+    if (n->kind == DDB_N_PATH && n->path.n > 1 && n->path.elems[0].name && strcmp(n->path.elems[0].name, name) == 0)
+        return 1;
+    for (size_t i = 0; i < n->nargs; i++)
+        if (node_nests(n->args[i], name))
+            return 1;
+    return 0;
+}
+
+int ddb_update_nests(const ddb_update_t *u, const char *name)
+{
+    for (size_t i = 0; i < u->n; i++) {
+        const ddb_path_t *p = &u->actions[i].path;
+        if ((p->n > 1 && p->elems[0].name && strcmp(p->elems[0].name, name) == 0) || node_nests(u->actions[i].value, name))
+            return 1;
+    }
     return 0;
 }
 

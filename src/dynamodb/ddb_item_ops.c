@@ -57,8 +57,10 @@ static void run_write(nb_req_t *req, ddb_write_t *w)
         store_abort(txn);
         json_t *extra = NULL;
         const char *rvf = ddb_jstr(req->json, "ReturnValuesOnConditionCheckFailure");
+        /* with the old item DynamoDB names the message "Message", not "message"
+         * (moto's test_dynamodb_exceptions.py, checked against AWS) */
         if (rvf && strcmp(rvf, "ALL_OLD") == 0 && w->old)
-            extra = json_pack("{s:O}", "Item", w->old);
+            extra = json_pack("{s:n,s:s,s:O}", "message", "Message", "The conditional request failed", "Item", w->old);
         ddb_write_free(w);
         nb_reply_error_extra(req, NB_ERR_DDB_CONDITIONAL_FAILED, extra, "The conditional request failed");
         return;
@@ -204,9 +206,13 @@ void ddb_op_get_item(nb_req_t *req)
 {
     json_t *b = req->json;
     ddb_vlist_t v = DDB_VLIST_INIT;
+    /* in the order DynamoDB lists them (dynalite's test/getItem.js, recorded from the service) */
+    ddb_v_enum(&v, json_object_get(b, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);
+    const json_t *atg = json_object_get(b, "AttributesToGet");
+    if (json_is_array(atg) && json_array_size(atg) == 0)
+        ddb_v_add(&v, "'[]'", "attributesToGet", "Member must have length greater than or equal to 1");
     ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (!json_object_get(b, "Key")) ddb_v_add(&v, "null", "key", "Member must not be null");
-    ddb_v_enum(&v, json_object_get(b, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);
     if (ddb_v_reply(req, &v)) return;
 
     ddb_err_t err = DDB_ERR_INIT;

@@ -5,6 +5,7 @@
  * request's own (validated here, borrowed by the AST). */
 #include "dynamodb/ddb_exprs.h"
 #include "dynamodb/ddb_av.h"
+#include <stdio.h>
 #include <string.h>
 
 static ddb_node_t *node(nb_arena_t *a, ddb_node_kind_t k, size_t nargs)
@@ -51,6 +52,15 @@ static int validate_list(json_t *list, ddb_err_t *err)
     return 0;
 }
 
+/* 1 when op takes n values (unknown operators are left to the enum check). */
+static int count_ok(const char *op, size_t n)
+{
+    if (strcmp(op, "NULL") == 0 || strcmp(op, "NOT_NULL") == 0) return n == 0;
+    if (strcmp(op, "BETWEEN") == 0) return n == 2;
+    if (strcmp(op, "IN") == 0) return n >= 1;
+    return n == 1;
+}
+
 static int nargs_err(const char *op, ddb_err_t *err)
 {
     return ddb_err_set(err, NB_ERR_VALIDATION,
@@ -58,8 +68,47 @@ static int nargs_err(const char *op, ddb_err_t *err)
                        "ComparisonOperator", op);
 }
 
+/* The AttributeValueList's types for op, as DynamoDB checks them once the
+ * count is right: one type throughout; for the filters and key conditions
+ * (not Expected) a type op can take; BETWEEN's bounds in order. 0 or -1. */
+static int list_types_check(const char *op, const json_t *list, int expected, ddb_err_t *err)
+{
+    static const struct { const char *op; const char *types; } allowed[] = {
+        {"EQ", " S N B SS NS BS "}, {"NE", " S N B SS NS BS "}, {"LE", " S N B "}, {"LT", " S N B "},
+        {"GE", " S N B "}, {"GT", " S N B "}, {"CONTAINS", " S N B "}, {"NOT_CONTAINS", " S N B "},
+        {"BEGINS_WITH", " S B "}, {"IN", " S N B "}, {"BETWEEN", " S N B "},
+    };
+    size_t n = json_array_size(list);
+    if (n == 0)
+        return 0;
+    ddb_type_t t0 = ddb_av_type(json_array_get(list, 0));
+    for (size_t i = 1; i < n; i++)
+        if (ddb_av_type(json_array_get(list, i)) != t0)
+            return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: AttributeValues "
+                                                       "inside AttributeValueList must be of same type");
+    for (size_t k = 0; !expected && k < sizeof allowed / sizeof *allowed; k++) {
+        if (strcmp(op, allowed[k].op) != 0)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            char want[8];
+            const char *tn = ddb_type_name(ddb_av_type(json_array_get(list, i)));
+            snprintf(want, sizeof want, " %s ", tn);
+            if (!strstr(allowed[k].types, want))
+                return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: "
+                                   "ComparisonOperator %s is not valid for %s AttributeValue type", op, tn);
+        }
+    }
+    int c;
+    if (strcmp(op, "BETWEEN") == 0 && n == 2 &&
+        ddb_av_cmp(json_array_get(list, 0), json_array_get(list, 1), &c) == 0 && c > 0)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "The BETWEEN condition was provided a range where the lower "
+                                                   "bound is greater than the upper bound");
+    return 0;
+}
+
 /* One ComparisonOperator + AttributeValueList on attribute name. */
-static ddb_node_t *compare(nb_arena_t *a, const char *name, const char *op, json_t *list, ddb_err_t *err)
+static ddb_node_t *compare(nb_arena_t *a, const char *name, const char *op, json_t *list, int expected,
+                           const char *param, ddb_err_t *err)
 {
     static const struct { const char *op; ddb_cmp_t cmp; } cmps[] = {
         {"EQ", DDB_CMP_EQ}, {"NE", DDB_CMP_NE}, {"LT", DDB_CMP_LT},
@@ -67,6 +116,7 @@ static ddb_node_t *compare(nb_arena_t *a, const char *name, const char *op, json
     };
     size_t n = json_array_size(list);
     if (validate_list(list, err) != 0) return NULL;
+    if (count_ok(op, n) && list_types_check(op, list, expected, err) != 0) return NULL;
     for (size_t i = 0; i < sizeof cmps / sizeof cmps[0]; i++) {
         if (strcmp(op, cmps[i].op) != 0) continue;
         if (n != 1) { nargs_err(op, err); return NULL; }
@@ -110,9 +160,9 @@ static ddb_node_t *compare(nb_arena_t *a, const char *name, const char *op, json
         return c;
     }
     ddb_err_set(err, NB_ERR_VALIDATION,
-                "1 validation error detected: Value '%s' at 'comparisonOperator' failed to satisfy constraint: "
-                "Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, "
-                "NE, LE, BEGINS_WITH, GE, CONTAINS]", op);
+                "1 validation error detected: Value '%s' at '%c%s.%s.member.comparisonOperator' failed to satisfy "
+                "constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, "
+                "NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]", op, param[0] - 'A' + 'a', param + 1, name);
     return NULL;
 }
 
@@ -145,10 +195,31 @@ static ddb_node_t *expected_simple(nb_arena_t *a, const char *name, json_t *cond
     return c;
 }
 
+/* Expected's members combined as DynamoDB refuses them (in the order dynalite
+ * recorded from the service); 0 or -1 with err. */
+static int expected_misuse(const char *name, const json_t *cond, const char *cop, ddb_err_t *err)
+{
+    const char *pfx = "One or more parameter values were invalid: ";
+    int has_list = json_object_get(cond, "AttributeValueList") != NULL;
+    int has_value = json_object_get(cond, "Value") != NULL;
+    if (has_list && has_value)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sValue and AttributeValueList cannot be used together for "
+                           "Attribute: %s", pfx, name);
+    if (cop && json_object_get(cond, "Exists"))
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sExists and ComparisonOperator cannot be used together for "
+                           "Attribute: %s", pfx, name);
+    if (cop && strcmp(cop, "NULL") != 0 && strcmp(cop, "NOT_NULL") != 0 && !has_list && !has_value)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sValue or AttributeValueList must be used with "
+                           "ComparisonOperator: %s for Attribute: %s", pfx, cop, name);
+    if (!cop && has_list)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sAttributeValueList can only be used with a "
+                           "ComparisonOperator for Attribute: %s", pfx, name);
+    return 0;
+}
+
 int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int expected,
                          const char *param, ddb_node_t **out, ddb_err_t *err)
 {
-    (void)param;
     int is_or = op && strcmp(op, "OR") == 0;
     if (op && !is_or && strcmp(op, "AND") != 0)
         return ddb_err_set(err, NB_ERR_VALIDATION,
@@ -160,20 +231,27 @@ int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int
     ddb_node_t **parts = nb_arena_calloc(a, (cap ? cap : 1) * sizeof *parts);
     json_object_foreach((json_t *)conds, name, cond) {
         const char *cop = json_string_value(json_object_get(cond, "ComparisonOperator"));
+        json_t *list = json_object_get(cond, "AttributeValueList"), *value = json_object_get(cond, "Value");
         ddb_node_t *c;
+        if (expected && expected_misuse(name, cond, cop, err) != 0)
+            return -1;
         if (cop) {
-            if (expected && (json_object_get(cond, "Value") || json_object_get(cond, "Exists")))
-                return ddb_err_set(err, NB_ERR_VALIDATION,
-                                   "One or more parameter values were invalid: Exists and Value cannot be used "
-                                   "with ComparisonOperator for Attribute: %s", name);
-            json_t *list = json_object_get(cond, "AttributeValueList");
-            c = compare(a, name, cop, list ? list : json_array_get(NULL, 0), err);
+            /* Expected may give its one operand as Value instead of a list */
+            if (!list && value) {
+                list = json_array();
+                json_array_append(list, value);
+                c = compare(a, name, cop, list, expected, param, err);
+                json_decref(list);   /* the AST borrows value itself, which the request holds */
+            } else {
+                c = compare(a, name, cop, list ? list : json_array_get(NULL, 0), expected, param, err);
+            }
         } else if (expected) {
             c = expected_simple(a, name, cond, err);
         } else {
             return ddb_err_set(err, NB_ERR_VALIDATION,
-                               "1 validation error detected: Value null at 'comparisonOperator' failed to "
-                               "satisfy constraint: Member must not be null");
+                               "1 validation error detected: Value null at '%c%s.%s.member.comparisonOperator' "
+                               "failed to satisfy constraint: Member must not be null", param[0] - 'A' + 'a',
+                               param + 1, name);
         }
         if (!c) return -1;
         parts[n++] = c;
@@ -197,6 +275,7 @@ int ddb_legacy_keycond(nb_arena_t *a, const json_t *kc, ddb_node_t **out, ddb_er
 int ddb_legacy_update(nb_arena_t *a, const json_t *updates, ddb_update_t **out, ddb_err_t *err)
 {
     ddb_update_t *u = nb_arena_calloc(a, sizeof *u);
+    u->legacy = 1;
     size_t n = json_object_size(updates);
     u->actions = nb_arena_calloc(a, (n ? n : 1) * sizeof *u->actions);
     const char *name;
@@ -216,6 +295,10 @@ int ddb_legacy_update(nb_arena_t *a, const json_t *updates, ddb_update_t **out, 
             ac->kind = DDB_UPD_SET;
             ac->value = value_node(a, value);
         } else if (strcmp(action, "DELETE") == 0) {
+            ddb_type_t t = value ? ddb_av_type(value) : DDB_T_INVALID;
+            if (value && t != DDB_T_SS && t != DDB_T_NS && t != DDB_T_BS)
+                return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: DELETE "
+                                   "action with value is not supported for the type %s", ddb_type_name(t));
             ac->kind = value ? DDB_UPD_DELETE : DDB_UPD_REMOVE;
             ac->value = value ? value_node(a, value) : NULL;
         } else if (strcmp(action, "ADD") == 0) {
@@ -223,6 +306,10 @@ int ddb_legacy_update(nb_arena_t *a, const json_t *updates, ddb_update_t **out, 
                 return ddb_err_set(err, NB_ERR_VALIDATION,
                                    "One or more parameter values were invalid: Only DELETE action is allowed when "
                                    "no attribute value is specified");
+            ddb_type_t t = ddb_av_type(value);
+            if (t != DDB_T_L && t != DDB_T_N && t != DDB_T_SS && t != DDB_T_NS && t != DDB_T_BS)
+                return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: ADD "
+                                   "action is not supported for the type %s", ddb_type_name(t));
             if (json_object_get(value, "L")) {
                 /* Legacy ADD appends to a list: SET a = list_append(if_not_exists(a, []), v). */
                 static json_t *empty_list;

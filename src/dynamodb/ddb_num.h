@@ -67,8 +67,9 @@ int ddb_num_cmp(const ddb_num_t *a, const ddb_num_t *b);
 /* Compare two number strings numerically; unparsable strings sort as 0. */
 int ddb_num_cmp_str(const char *a, const char *b);
 
-/* out = a + b, out = a - b, exactly. -1 with err (38 digits / overflow /
- * underflow messages above) when the exact result is not representable.
+/* out = a + b, out = a - b, exactly. -1 with err when the exact result is not
+ * representable: the overflow message when it is too large or needs more than
+ * 38 digits (DynamoDB's wording for 1E+50 + 1), the underflow one when too small.
  * out may alias a or b. */
 int ddb_num_add(const ddb_num_t *a, const ddb_num_t *b, ddb_num_t *out, ddb_err_t *err);
 int ddb_num_sub(const ddb_num_t *a, const ddb_num_t *b, ddb_num_t *out, ddb_err_t *err);

@@ -181,6 +181,19 @@ static json_t *last_key_json(const qscan_t *q)
 static int start_key(const qscan_t *q, const json_t *esk, nb_buf_t *out, ddb_err_t *err)
 {
     const json_t *h, *r;
+    /* exactly the table's key attributes and the index's: any other is a schema mismatch */
+    size_t want = 1 + (q->t->ks.range != NULL);
+    if (q->ix) {
+        const char *ik[2] = {q->ix->ks.hash, q->ix->ks.range};
+        for (int i = 0; i < 2; i++)
+            if (ik[i] && strcmp(ik[i], q->t->ks.hash) != 0 && (!q->t->ks.range || strcmp(ik[i], q->t->ks.range) != 0))
+                want++;
+    }
+    if (json_object_size(esk) != want) {
+        ddb_err_set(err, NB_ERR_VALIDATION, "The provided starting key is invalid: The provided key element does "
+                                            "not match the schema");
+        return -1;
+    }
     json_t *base = json_object();
     json_object_set(base, q->t->ks.hash, json_object_get(esk, q->t->ks.hash));
     if (q->t->ks.range) json_object_set(base, q->t->ks.range, json_object_get(esk, q->t->ks.range));
@@ -204,6 +217,55 @@ static int start_key(const qscan_t *q, const json_t *esk, nb_buf_t *out, ddb_err
     json_decref(base);
     if (rc != 0) ddb_err_prefix(err, "The provided starting key is invalid: ");
     return rc;
+}
+
+/* DynamoDB's answer when a Query's ExclusiveStartKey lies outside its key
+ * condition, or NULL: with a sort-key condition the start key's sort key must
+ * satisfy it (checked first), and its partition key must be the queried one. */
+static const char *start_key_bounds(const ddb_keycond_t *kc, const ddb_keyschema_t *ks, const json_t *esk)
+{
+    int same_hash = ddb_av_equal(json_object_get(esk, ks->hash), kc->hash);
+    if (kc->op == DDB_SK_NONE)
+        return same_hash ? NULL : "The provided starting key is outside query boundaries based on provided conditions";
+    if (!ddb_keycond_match_range(kc, json_object_get(esk, ks->range)))
+        return "The provided starting key does not match the range key predicate";
+    return same_hash ? NULL : "The query can return at most one row and cannot be restarted";
+}
+
+/* The legacy KeyConditions checked against the key schema in DynamoDB's
+ * order before they are reduced like an expression: each key attribute in
+ * turn (a missing one, an operator no index can serve, a value of the wrong
+ * type, a partition key compared otherwise than EQ). 0, or -1 with err. */
+static int legacy_keyconditions_check(const json_t *kc, const ddb_keyschema_t *ks, ddb_err_t *err)
+{
+    static const char *const unindexable[] = {"NULL", "NOT_NULL", "NE", "CONTAINS", "NOT_CONTAINS", "IN"};
+    const char *names[2] = {ks->hash, ks->range};
+    const char types[2] = {ks->htype, ks->rtype};
+    if (!ks->range && json_object_size(kc) > 1)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "Query key condition not supported");
+    for (int i = 0; i < 2 && names[i]; i++) {
+        const json_t *c = json_object_get(kc, names[i]);
+        if (!c) {
+            if (i == 0 || json_object_size(kc) > 1)
+                return ddb_err_set(err, NB_ERR_VALIDATION, "Query condition missed key schema element: %s", names[i]);
+            continue;
+        }
+        const char *op = ddb_jstr(c, "ComparisonOperator");
+        for (size_t k = 0; op && k < sizeof unindexable / sizeof *unindexable; k++)
+            if (strcmp(op, unindexable[k]) == 0)
+                return ddb_err_set(err, NB_ERR_VALIDATION, "Attempted conditional constraint is not an indexable "
+                                                           "operation");
+        const char tn[2] = {types[i], 0};
+        size_t j;
+        json_t *av;
+        json_array_foreach(json_object_get(c, "AttributeValueList"), j, av)
+            if (!json_object_get(av, tn))
+                return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Condition "
+                                                           "parameter type does not match schema type");
+        if (i == 0 && op && strcmp(op, "EQ") != 0)
+            return ddb_err_set(err, NB_ERR_VALIDATION, "Query key condition not supported");
+    }
+    return 0;
 }
 
 static int mentions_key(const ddb_node_t *n, const char *a, const char *b, const char **which)
@@ -275,7 +337,11 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
 
     ddb_err_t err = DDB_ERR_INIT;
     json_t *esk = json_object_get(b, "ExclusiveStartKey");
-    if (esk && ddb_item_validate(esk, &err) != 0) { ddb_reply_err(req, &err); return -1; }
+    if (esk && ddb_item_validate(esk, &err) != 0) {
+        ddb_err_prefix(&err, "The provided starting key is invalid: ");
+        ddb_reply_err(req, &err);
+        return -1;
+    }
     unsigned which = DDB_X_FILTER | DDB_X_PROJ | (is_query ? DDB_X_KEYCOND : 0);
     if (ddb_exprs_parse(x, req->arena, b, which, &err) != 0) { ddb_reply_err(req, &err); return -1; }
     if (is_query && !x->keycond) {
@@ -437,6 +503,12 @@ void ddb_op_query(nb_req_t *req)
     const ddb_keyschema_t *ks = q.ix ? &q.ix->ks : &q.t->ks;
     ddb_keycond_t kc;
     ddb_err_t err = DDB_ERR_INIT;
+    const json_t *legacy_kc = json_object_get(req->json, "KeyConditions");
+    if (legacy_kc && !json_object_get(req->json, "KeyConditionExpression") &&
+        legacy_keyconditions_check(legacy_kc, ks, &err) != 0) {
+        ddb_reply_err(req, &err);
+        return;
+    }
     if (ddb_keycond_extract(x.keycond, ks->hash, ktype(ks->htype), ks->range,
                             ks->range ? ktype(ks->rtype) : DDB_T_INVALID, &kc, &err) != 0) {
         ddb_reply_err(req, &err);
@@ -471,6 +543,12 @@ void ddb_op_query(nb_req_t *req)
         if (start_key(&q, esk, &sk, &err) != 0) {
             nb_buf_free(&sk); nb_buf_free(&lo); nb_buf_free(&hi);
             ddb_reply_err(req, &err);
+            return;
+        }
+        const char *bad = start_key_bounds(&kc, ks, esk);
+        if (bad) {
+            nb_buf_free(&sk); nb_buf_free(&lo); nb_buf_free(&hi);
+            ddb_reply_validation(req, bad);
             return;
         }
         if (forward) {

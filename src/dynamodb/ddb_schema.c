@@ -3,6 +3,7 @@
  * with DynamoDB's messages. Produces the index entries of the table doc. */
 #include "dynamodb/ddb_schema.h"
 #include "dynamodb/ddb_req.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,13 +98,14 @@ int ddb_schema_keys(const json_t *ks, const char **hash, const char **range, ddb
                            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
     *hash = ddb_jstr(k0, "AttributeName");
     if (k1) {
-        if (strcmp(ddb_jstr(k1, "KeyType") ? ddb_jstr(k1, "KeyType") : "", "RANGE") != 0)
-            return ddb_err_set(err, NB_ERR_VALIDATION,
-                               "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+        /* the same name twice is reported before the second element's key type */
         *range = ddb_jstr(k1, "AttributeName");
         if (*hash && *range && strcmp(*hash, *range) == 0)
             return ddb_err_set(err, NB_ERR_VALIDATION,
                                "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        if (strcmp(ddb_jstr(k1, "KeyType") ? ddb_jstr(k1, "KeyType") : "", "RANGE") != 0)
+            return ddb_err_set(err, NB_ERR_VALIDATION,
+                               "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
     }
     if (!*hash || (k1 && !*range))
         return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid KeySchema: missing AttributeName");
@@ -118,6 +120,41 @@ static void names_of(nb_buf_t *b, const json_t *arr)
     nb_buf_putc(b, '[');
     json_array_foreach(arr, i, e) nb_buf_printf(b, "%s%s", i ? ", " : "", ddb_jstr(e, "AttributeName"));
     nb_buf_putc(b, ']');
+}
+
+/* java.lang.String.hashCode: s (UTF-8) as UTF-16 code units. */
+static uint32_t java_string_hash(const char *s)
+{
+    uint32_t h = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp = *p++;
+        int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+        if (more) cp &= 0x3Fu >> more;
+        for (; more && (*p & 0xC0) == 0x80; more--) cp = (cp << 6) | (*p++ & 0x3F);
+        if (cp > 0xFFFF) {
+            cp -= 0x10000;
+            h = 31 * h + (0xD800 + (cp >> 10));
+            cp = 0xDC00 + (cp & 0x3FF);
+        }
+        h = 31 * h + cp;
+    }
+    return h;
+}
+
+void ddb_schema_java_set_list(const json_t *names, nb_buf_t *out)
+{
+    size_t n = json_array_size(names), cap = 16, k = 0;
+    while (n * 4 > cap * 3)   /* HashMap grows past a 0.75 load factor */
+        cap *= 2;
+    nb_buf_putc(out, '[');
+    for (size_t b = 0; b < cap; b++)   /* buckets in order, each in insertion order */
+        for (size_t i = 0; i < n; i++) {
+            uint32_t h = java_string_hash(json_string_value(json_array_get(names, i)));
+            if (((h ^ (h >> 16)) & (cap - 1)) == b)
+                nb_buf_printf(out, "%s%s", k++ ? ", " : "", json_string_value(json_array_get(names, i)));
+        }
+    nb_buf_putc(out, ']');
 }
 
 int ddb_schema_keys_defined(const json_t *ks, const json_t *attr_defs, ddb_err_t *err)

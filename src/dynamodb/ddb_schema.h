@@ -17,6 +17,10 @@ const char *ddb_schema_attr_type(const json_t *attr_defs, const char *name);
 int ddb_schema_keys(const json_t *ks, const char **hash, const char **range, ddb_err_t *err);
 /* Every key attribute of ks is defined in attr_defs; -1 with err. */
 int ddb_schema_keys_defined(const json_t *ks, const json_t *attr_defs, ddb_err_t *err);
+/* Append names (a JSON array of distinct strings) to out as DynamoDB lists a
+ * set of attribute names in its messages: "[a, b]" in the iteration order of
+ * a java.util.HashSet filled in array order. */
+void ddb_schema_java_set_list(const json_t *names, nb_buf_t *out);
 /* The doc entry of an index from its request spec (new reference) or NULL with err. */
 json_t *ddb_schema_index_doc(const json_t *spec, int local, const json_t *attr_defs,
                              const char *table_hash, int provisioned, int num, ddb_err_t *err);

@@ -25,11 +25,52 @@
 #define TOKEN_TTL_MS (10 * 60 * 1000)
 
 static const char *const kinds[] = {"ConditionCheck", "Put", "Delete", "Update"};
+/* The members' names in DynamoDB's constraint messages (lower camel case). */
+static const char *const kind_paths[] = {"conditionCheck", "put", "delete", "update"};
+/* Each action's required members (botocore's order), as request name and message name. */
+static const char *const required_of[][7] = {
+    {"Key", "key", "TableName", "tableName", "ConditionExpression", "conditionExpression", NULL},
+    {"Item", "item", "TableName", "tableName", NULL},
+    {"Key", "key", "TableName", "tableName", NULL},
+    {"Key", "key", "UpdateExpression", "updateExpression", "TableName", "tableName", NULL},
+};
+static const char *const required_get[] = {"Key", "key", "TableName", "tableName", NULL};
+
+/* "Value null at 'transactItems.N.member.KIND.MEMBER' ..." for each required
+ * member (pairs of names, NULL-ended) spec lacks, into v. */
+static void v_required(ddb_vlist_t *v, const json_t *spec, size_t pos, const char *kind,
+                       const char *const *members)
+{
+    char path[96];
+    for (size_t i = 0; members[i]; i += 2)
+        if (!json_object_get(spec, members[i])) {
+            snprintf(path, sizeof path, "transactItems.%zu.member.%s.%s", pos, kind, members[i + 1]);
+            ddb_v_add(v, "null", path, "Member must not be null");
+        }
+}
 static const int kind_of[] = {DDB_W_CHECK, DDB_W_PUT, DDB_W_DELETE, DDB_W_UPDATE};
 
-/* Parse one TransactItems member into w; -1 with err (ResourceNotFound when
- * the table is unknown). */
-static int parse_action(nb_req_t *req, const json_t *ti, ddb_write_t *w, json_t **spec_out, ddb_err_t *err)
+/* The constraint violations of TransactItems member `pos` (1-based) whose
+ * action is kinds[k], as DynamoDB words them ("Value null at
+ * 'transactItems.2.member.update.updateExpression' ..."); 0 or -1 with err. */
+static int action_constraints(const json_t *spec, int k, size_t pos, ddb_err_t *err)
+{
+    static const char *const rvf_all[] = {"ALL_OLD", "NONE", NULL};
+    char path[96];
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    snprintf(path, sizeof path, "transactItems.%zu.member.%s.returnValuesOnConditionCheckFailure", pos, kind_paths[k]);
+    ddb_v_enum(&v, json_object_get(spec, "ReturnValuesOnConditionCheckFailure"), path, rvf_all);
+    v_required(&v, spec, pos, kind_paths[k], required_of[k]);
+    int rc = v.n ? ddb_err_set(err, NB_ERR_VALIDATION, "%d validation error%s detected: %s", v.n,
+                               v.n == 1 ? "" : "s", v.msgs.data) : 0;
+    nb_buf_free(&v.msgs);
+    return rc;
+}
+
+/* Parse TransactItems member `pos` (1-based) into w; -1 with err
+ * (ResourceNotFound when the table is unknown). */
+static int parse_action(nb_req_t *req, const json_t *ti, size_t pos, ddb_write_t *w, json_t **spec_out,
+                        ddb_err_t *err)
 {
     json_t *spec = NULL;
     int k = -1;
@@ -47,16 +88,8 @@ static int parse_action(nb_req_t *req, const json_t *ti, ddb_write_t *w, json_t 
                            "TransactItems can only contain one of Check, Put, Update or Delete");
     *spec_out = spec;
     w->kind = kind_of[k];
-    const char *rvf = ddb_jstr(spec, "ReturnValuesOnConditionCheckFailure");
-    if (rvf && strcmp(rvf, "ALL_OLD") != 0 && strcmp(rvf, "NONE") != 0)
-        return ddb_err_set(err, NB_ERR_VALIDATION,
-                           "1 validation error detected: Value '%s' at 'returnValuesOnConditionCheckFailure' "
-                           "failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]", rvf);
+    if (action_constraints(spec, k, pos, err) != 0) return -1;
     unsigned which = DDB_X_COND | (w->kind == DDB_W_UPDATE ? DDB_X_UPDATE : 0);
-    if (w->kind == DDB_W_CHECK && !json_object_get(spec, "ConditionExpression"))
-        return ddb_err_set(err, NB_ERR_VALIDATION,
-                           "1 validation error detected: Value null at 'transactItems.1.member.conditionCheck."
-                           "conditionExpression' failed to satisfy constraint: Member must not be null");
     if (w->kind == DDB_W_PUT) {
         w->item = json_object_get(spec, "Item");
         if (ddb_item_validate(w->item, err) != 0) return -1;
@@ -125,11 +158,15 @@ void ddb_op_transact_write(nb_req_t *req)
     size_t n = json_array_size(items);
     ddb_vlist_t v = DDB_VLIST_INIT;
     if (!items) ddb_v_add(&v, "null", "transactItems", "Member must not be null");
-    else if (n == 0) ddb_v_add(&v, "[]", "transactItems", "Member must have length greater than or equal to 1");
+    else if (n == 0) ddb_v_add(&v, "'[]'", "transactItems", "Member must have length greater than or equal to 1");
     else if (n > TXN_MAX_ITEMS) ddb_v_add(&v, "'[...]'", "transactItems", "Member must have length less than or equal to 100");
     const char *token = ddb_jstr(req->json, "ClientRequestToken");
     if (token && (strlen(token) < 1 || strlen(token) > 36)) {
-        ddb_v_add(&v, "'token'", "clientRequestToken", "Member must have length less than or equal to 36");
+        nb_buf_t q = NB_BUF_INIT;
+        nb_buf_printf(&q, "'%s'", token);
+        ddb_v_add(&v, q.data, "clientRequestToken", *token ? "Member must have length less than or equal to 36"
+                                                           : "Member must have length greater than or equal to 1");
+        nb_buf_free(&q);
     }
     if (ddb_v_reply(req, &v)) return;
 
@@ -140,7 +177,7 @@ void ddb_op_transact_write(nb_req_t *req)
     int failed = 0;
     for (size_t i = 0; i < n; i++, parsed++) {
         ddb_write_init(&ws[i]);
-        if (parse_action(req, json_array_get(items, i), &ws[i], &specs[i], &err) != 0) {
+        if (parse_action(req, json_array_get(items, i), i + 1, &ws[i], &specs[i], &err) != 0) {
             parsed++;
             failed = 1;
             break;
@@ -259,7 +296,7 @@ void ddb_op_transact_get(nb_req_t *req)
     size_t n = json_array_size(items);
     ddb_vlist_t v = DDB_VLIST_INIT;
     if (!items) ddb_v_add(&v, "null", "transactItems", "Member must not be null");
-    else if (n == 0) ddb_v_add(&v, "[]", "transactItems", "Member must have length greater than or equal to 1");
+    else if (n == 0) ddb_v_add(&v, "'[]'", "transactItems", "Member must have length greater than or equal to 1");
     else if (n > TXN_MAX_ITEMS) ddb_v_add(&v, "'[...]'", "transactItems", "Member must have length less than or equal to 100");
     if (ddb_v_reply(req, &v)) return;
     ddb_err_t err = DDB_ERR_INIT;
@@ -272,9 +309,15 @@ void ddb_op_transact_get(nb_req_t *req)
         json_t *k = json_object_get(g, "Key");
         const json_t *h, *r;
         json_object_del(g, "ExpressionAttributeValues");   /* not a Get member */
+        ddb_vlist_t missing = DDB_VLIST_INIT;
+        if (g) v_required(&missing, g, i + 1, "get", required_get);
         if (!g) {
             ddb_err_set(&err, NB_ERR_VALIDATION, "1 validation error detected: Value null at "
                         "'transactItems.%zu.member.get' failed to satisfy constraint: Member must not be null", i + 1);
+            failed = 1;
+        } else if (missing.n) {
+            ddb_err_set(&err, NB_ERR_VALIDATION, "%d validation error%s detected: %s", missing.n,
+                        missing.n == 1 ? "" : "s", missing.msgs.data);
             failed = 1;
         } else if (ddb_item_validate(k, &err) != 0 ||
                    ddb_exprs_parse(&xs[i], req->arena, g, DDB_X_PROJ, &err) != 0) {
@@ -286,6 +329,7 @@ void ddb_op_transact_get(nb_req_t *req)
             if (err.code == NB_OK) ddb_err_set(&err, NB_ERR_VALIDATION, "The provided key element does not match the schema");
             failed = 1;
         }
+        nb_buf_free(&missing.msgs);
         for (size_t j = 0; j < i && !failed; j++) {   /* as TransactWriteItems: one action per item */
             if (tabs[j] == tabs[i] && keys[j].len == keys[i].len && memcmp(keys[j].data, keys[i].data, keys[i].len) == 0) {
                 ddb_err_set(&err, NB_ERR_VALIDATION, "Transaction request cannot include multiple operations on one item");

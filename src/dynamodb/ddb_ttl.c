@@ -31,7 +31,7 @@ static const ddb_table_t *ttl_table(nb_req_t *req)
     ddb_vlist_t v = DDB_VLIST_INIT;
     ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return NULL;
-    return ddb_req_table(req, ddb_jstr(req->json, "TableName"));
+    return ddb_req_table_named(req, ddb_jstr(req->json, "TableName"));
 }
 
 /* Enabling: the items already in the table are queued in the background,
@@ -98,7 +98,7 @@ void ddb_op_update_ttl(nb_req_t *req)
             ddb_v_add(&v, "null", "timeToLiveSpecification.attributeName", "Member must not be null");
     }
     if (ddb_v_reply(req, &v)) return;
-    const ddb_table_t *t = ddb_req_table(req, ddb_jstr(req->json, "TableName"));
+    const ddb_table_t *t = ddb_req_table_named(req, ddb_jstr(req->json, "TableName"));
     if (!t) return;
     int enable = json_is_true(json_object_get(spec, "Enabled"));
     const char *attr = ddb_jstr(spec, "AttributeName");

@@ -42,6 +42,14 @@ int ddb_write_prepare(ddb_write_t *w, ddb_err_t *err)
                                    "One or more parameter values were invalid: Cannot update attribute %s. "
                                    "This attribute is part of the key", keys[i]);
         }
+        /* an index key is a scalar: no path may go into it (dynalite's test/updateItem.js) */
+        for (size_t j = 0; j < t->n_idx; j++) {
+            const char *ik[2] = {t->idx[j].ks.hash, t->idx[j].ks.range};
+            for (int i = 0; i < 2; i++)
+                if (ik[i] && ddb_update_nests(w->x.upd, ik[i]))
+                    return ddb_err_set(err, NB_ERR_VALIDATION, "Key attributes must be scalars; list random access "
+                                       "'[]' and map lookup '.' are not allowed: IndexKey: %s", ik[i]);
+        }
     }
     nb_buf_clear(&w->key);
     if (ddb_item_key(&w->key, t, w->hash, w->range) != 0)
@@ -68,6 +76,19 @@ static json_t *key_item(const ddb_write_t *w)
     json_object_set(k, w->t->ks.hash, (json_t *)w->hash);
     if (w->range) json_object_set(k, w->t->ks.range, (json_t *)w->range);
     return k;
+}
+
+/* 1 when every action of u removes (REMOVE, or DELETE from a set): such an
+ * update of a missing item leaves it missing, as in DynamoDB, while any other
+ * (even an empty AttributeUpdates) creates it. */
+static int only_removes(const ddb_update_t *u)
+{
+    if (!u || u->n == 0)
+        return 0;
+    for (size_t i = 0; i < u->n; i++)
+        if (u->actions[i].kind != DDB_UPD_REMOVE && u->actions[i].kind != DDB_UPD_DELETE)
+            return 0;
+    return 1;
 }
 
 int ddb_write_exec(store_txn_t *txn, ddb_write_t *w, nb_arena_t *arena, ddb_err_t *err)
@@ -104,6 +125,8 @@ int ddb_write_exec(store_txn_t *txn, ddb_write_t *w, nb_arena_t *arena, ddb_err_
     case DDB_W_DELETE:
         break;
     case DDB_W_UPDATE: {
+        if (!w->old && only_removes(w->x.upd))
+            break;   /* removing from an item that does not exist does not create it */
         json_t *base = w->old ? json_incref(w->old) : key_item(w);
         if (w->x.upd) {
             ddb_update_result_t res;

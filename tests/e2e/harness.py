@@ -312,6 +312,21 @@ class Nimbus:
         SigV4Auth(creds, service, "us-east-1").add_auth(req)
         return dict(req.headers.items())
 
+    def ddb_call(self, op, body, timeout=30):
+        """A signed DynamoDB JSON request sent as is (body: a JSON-able value or raw bytes), for
+        requests boto3 would refuse or reshape; (HTTP status, decoded JSON reply)."""
+        import urllib.error
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        url = self.endpoint + "/"
+        headers = self.sign("POST", url, data, {
+            "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op})
+        req = urllib.request.Request(url, data=data, method="POST", headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status, json.loads(r.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
     def resource(self, service):
         import boto3
         return boto3.resource(service, endpoint_url=self.endpoint, region_name="us-east-1",

@@ -52,3 +52,32 @@ TEST(mixing_styles_is_rejected)
     json_decref(body);
     nb_arena_free(a);
 }
+
+/* Assert that a legacy condition body is rejected with the message want. */
+static void rejected(const char *body_json, const char *want)
+{
+    nb_arena_t *a = nb_arena_new(4096);
+    json_t *body = json_loads(body_json, 0, NULL);
+    ddb_exprs_t x;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_exprs_parse(&x, a, body, DDB_X_COND | DDB_X_FILTER, &err), -1);
+    ASSERT_STREQ(err.msg, want);
+    ddb_err_free(&err);
+    json_decref(body);
+    nb_arena_free(a);
+}
+
+TEST(value_lists_are_checked_as_dynamodb_does)
+{
+    rejected("{\"ScanFilter\":{\"n\":{\"ComparisonOperator\":\"BETWEEN\",\"AttributeValueList\":[{\"N\":\"5\"},{\"N\":\"1\"}]}}}",
+             "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
+    rejected("{\"ScanFilter\":{\"n\":{\"ComparisonOperator\":\"IN\",\"AttributeValueList\":[{\"N\":\"5\"},{\"S\":\"1\"}]}}}",
+             "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type");
+    rejected("{\"ScanFilter\":{\"n\":{\"ComparisonOperator\":\"GE\",\"AttributeValueList\":[{\"NS\":[\"1\"]}]}}}",
+             "One or more parameter values were invalid: ComparisonOperator GE is not valid for NS AttributeValue type");
+    rejected("{\"Expected\":{\"n\":{\"ComparisonOperator\":\"BETWEEN\",\"AttributeValueList\":[{\"S\":\"b\"},{\"S\":\"a\"}]}}}",
+             "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
+    /* Expected takes any type (a set equal to a set) */
+    ASSERT_EQ(eval("{\"Expected\":{\"s\":{\"ComparisonOperator\":\"EQ\",\"AttributeValueList\":[{\"SS\":[\"a\"]}]}}}",
+                   "{\"s\":{\"SS\":[\"a\"]}}"), 1);
+}

@@ -83,3 +83,21 @@ TEST(key_schema_checks)
     json_decref(ks);
     json_decref(ad);
 }
+
+TEST(names_listed_in_java_hashset_order)
+{
+    /* the order AWS printed "keys used: [CreatedTime, ProductName, ProductId]" in */
+    json_t *names = json_pack("[sss]", "ProductId", "ProductName", "CreatedTime");
+    nb_buf_t b = NB_BUF_INIT;
+    ddb_schema_java_set_list(names, &b);
+    ASSERT_STREQ(b.data, "[CreatedTime, ProductName, ProductId]");
+    nb_buf_clear(&b);
+    json_decref(names);
+    /* non-ASCII names hash as UTF-16 (a surrogate pair for U+1F600); 13 names grow the table to 32 */
+    names = json_pack("[sssssssssssss]", "\xc3\xa9", "\xf0\x9f\x98\x80", "a", "b", "c", "d", "e", "f", "g", "h", "i",
+                      "j", "k");
+    ddb_schema_java_set_list(names, &b);
+    ASSERT_STREQ(b.data, "[a, b, c, d, e, f, g, h, \xc3\xa9, i, j, k, \xf0\x9f\x98\x80]");
+    nb_buf_free(&b);
+    json_decref(names);
+}

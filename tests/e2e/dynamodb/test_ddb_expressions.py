@@ -68,7 +68,7 @@ CASES = [
      V + "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or "
          "function: begins_with, operand type: N"),
     ("key", "id = :a OR sk > :z", None, {":a": {"S": "a"}, ":z": {"N": "0"}},
-     V + "Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: OR"),
+     V + "Invalid operator used in KeyConditionExpression: OR"),
     ("key", "sk > :z", None, {":z": {"N": "0"}}, V + "Query condition missed key schema element: id"),
     ("key", "id = :z", None, {":z": {"N": "0"}},
      V + "One or more parameter values were invalid: Condition parameter type does not match schema type"),
