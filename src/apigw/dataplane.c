@@ -95,8 +95,12 @@ void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
     }
     nb_req_t *req = dp->req;
     const char *ct = NULL;
+    /* "If you configure CORS for an API, API Gateway ignores CORS headers
+     * returned from your backend integration." (HTTP APIs) */
+    int own_cors = dp->v2 && dp->api && json_object_get(dp->api, "corsConfiguration");
     for (size_t i = 0; i < out->n_headers; i++) {
         if (strcasecmp(out->headers[i].name, "content-type") == 0) ct = nb_arena_strdup(req->arena, out->headers[i].value);
+        else if (own_cors && strncasecmp(out->headers[i].name, "access-control-", 15) == 0) continue;
         else if (strcasecmp(out->headers[i].name, "content-length") != 0 &&
                  strcasecmp(out->headers[i].name, "connection") != 0 &&
                  strcasecmp(out->headers[i].name, "transfer-encoding") != 0)
@@ -119,7 +123,8 @@ void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg)
     nb_buf_json_escape(&b, msg, strlen(msg));
     nb_buf_puts(&b, "\"}");
     nb_kv_t h = {"Content-Type", "application/json", 16};
-    apigw_http_out_t out = {status, &h, 1, nb_arena_strndup(dp->req->arena, b.data, b.len), b.len};
+    apigw_http_out_t out = {.status = status, .headers = &h, .n_headers = 1,
+                            .body = nb_arena_strndup(dp->req->arena, b.data, b.len), .body_len = b.len};
     nb_buf_free(&b);
     apigw__dp_send(dp, &out);
 }
@@ -146,18 +151,68 @@ const char *apigw__dp_stage_subst(apigw_dp_t *dp, const char *s)
     return r;
 }
 
+/* The request's headers as the gateway passes them on: the client's, with
+ * X-Forwarded-For (the client's address appended to what it sent),
+ * X-Forwarded-Port and X-Forwarded-Proto set by the gateway, as in AWS's
+ * example proxy events. Arena memory. */
+static void forwarded_headers(nb_req_t *req, const nb_kv_t **out, size_t *n_out)
+{
+    nb_arena_t *a = req->arena;
+    nb_kv_t *h = nb_arena_alloc(a, sizeof *h * (req->n_headers + 3));
+    size_t n = 0;
+    const char *xff = NULL;
+    for (size_t i = 0; i < req->n_headers; i++) {
+        const char *name = req->headers[i].name;
+        if (strcmp(name, "x-forwarded-for") == 0) {
+            xff = xff ? nb_arena_printf(a, "%s, %s", xff, req->headers[i].value) : req->headers[i].value;
+            continue;
+        }
+        if (strcmp(name, "x-forwarded-port") == 0 || strcmp(name, "x-forwarded-proto") == 0) continue;
+        h[n++] = req->headers[i];
+    }
+    const char *host = nb_req_header(req, "host");
+    const char *colon = host ? strrchr(host, ':') : NULL;
+    const char *port = colon && colon[1] && !strchr(colon, ']') ? colon + 1 : (req->secure ? "443" : "80");
+    const char *v[3][2] = {
+        {"x-forwarded-for", xff ? nb_arena_printf(a, "%s, %s", xff, req->remote_addr) : req->remote_addr},
+        {"x-forwarded-port", port},
+        {"x-forwarded-proto", req->secure ? "https" : "http"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        h[n].name = v[i][0];
+        h[n].value = v[i][1];
+        h[n].value_len = strlen(v[i][1]);
+        n++;
+    }
+    *out = h;
+    *n_out = n;
+}
+
+/* HTTP APIs hand functions the path percent-decoded (rawPath, 1.0 path);
+ * a path that does not decode stays as sent. */
+static const char *decoded_path(nb_arena_t *a, const char *raw)
+{
+    if (!strchr(raw, '%')) return raw;
+    nb_buf_t b = NB_BUF_INIT;
+    const char *r = raw;
+    if (nb_url_decode(&b, raw, strlen(raw), 0) == 0 && !memchr(b.data ? b.data : "", 0, b.len))
+        r = nb_arena_strndup(a, b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return r;
+}
+
 void apigw__dp_fill_in(apigw_dp_t *dp)
 {
     nb_req_t *req = dp->req;
     apigw_http_in_t *in = &dp->in;
     in->method = req->method;
     in->route_path = dp->route_path;
-    in->path = dp->path;
+    in->http_api = dp->v2 && !dp->ws;
+    in->path = in->http_api ? decoded_path(req->arena, dp->path) : dp->path;
     in->query = req->query ? req->query : "";
     in->qparams = req->qparams;
     in->n_qparams = req->n_qparams;
-    in->headers = req->headers;
-    in->n_headers = req->n_headers;
+    forwarded_headers(req, &in->headers, &in->n_headers);
     in->body = req->body;
     in->body_len = req->body_len;
     in->source_ip = req->remote_addr;
@@ -184,6 +239,18 @@ static int type_match(const char *pattern, const char *type)
     size_t tl = strcspn(type, ";");
     while (tl && type[tl - 1] == ' ') tl--;
     return tl == pl && strncasecmp(pattern, type, tl) == 0;
+}
+
+int apigw__accept_is_binary(json_t *types, const char *accept)
+{
+    if (!accept) return 0;
+    while (*accept == ' ') accept++;
+    size_t n = strcspn(accept, ",");
+    char first[256];
+    if (n >= sizeof first) return 0;
+    memcpy(first, accept, n);
+    first[n] = 0;
+    return apigw__is_binary_type(types, first, NULL);
 }
 
 int apigw__is_binary_type(json_t *types, const char *content_type, const char *accept)

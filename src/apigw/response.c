@@ -97,6 +97,8 @@ static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out
         }
         out->body = nb_arena_strndup(a, d.data ? d.data : "", d.len);
         out->body_len = d.len;
+        out->b64_text = nb_arena_strndup(a, bs, bl);
+        out->b64_len = bl;
         nb_buf_free(&d);
     } else {
         out->body = nb_arena_strndup(a, bs, bl);
