@@ -151,14 +151,28 @@ const char *apigw__dp_stage_subst(apigw_dp_t *dp, const char *s)
     return r;
 }
 
+/* "Root=1-{epoch seconds, 8 hex}-{24 hex}" (X-Ray's trace id), the 24 from
+ * the request id's hex digits (arena). */
+static const char *trace_id(nb_req_t *req, uint64_t now_ms)
+{
+    char hex[25];
+    size_t k = 0;
+    for (const char *p = req->id; *p && k < 24; p++)
+        if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')) hex[k++] = *p;
+    while (k < 24) hex[k++] = '0';
+    hex[24] = 0;
+    return nb_arena_printf(req->arena, "Root=1-%08llx-%s", (unsigned long long)(now_ms / 1000), hex);
+}
+
 /* The request's headers as the gateway passes them on: the client's, with
  * X-Forwarded-For (the client's address appended to what it sent),
- * X-Forwarded-Port and X-Forwarded-Proto set by the gateway, as in AWS's
- * example proxy events. Arena memory. */
-static void forwarded_headers(nb_req_t *req, const nb_kv_t **out, size_t *n_out)
+ * X-Forwarded-Port and X-Forwarded-Proto set by the gateway, and an
+ * X-Amzn-Trace-Id when the client sent none, as in AWS's example and
+ * captured proxy events. Arena memory. */
+static void forwarded_headers(nb_req_t *req, uint64_t now_ms, const nb_kv_t **out, size_t *n_out)
 {
     nb_arena_t *a = req->arena;
-    nb_kv_t *h = nb_arena_alloc(a, sizeof *h * (req->n_headers + 3));
+    nb_kv_t *h = nb_arena_alloc(a, sizeof *h * (req->n_headers + 4));
     size_t n = 0;
     const char *xff = NULL;
     for (size_t i = 0; i < req->n_headers; i++) {
@@ -184,6 +198,12 @@ static void forwarded_headers(nb_req_t *req, const nb_kv_t **out, size_t *n_out)
         h[n].value_len = strlen(v[i][1]);
         n++;
     }
+    if (!nb_req_header(req, "x-amzn-trace-id")) {
+        h[n].name = "x-amzn-trace-id";
+        h[n].value = trace_id(req, now_ms);
+        h[n].value_len = strlen(h[n].value);
+        n++;
+    }
     *out = h;
     *n_out = n;
 }
@@ -201,6 +221,22 @@ static const char *decoded_path(nb_arena_t *a, const char *raw)
     return r;
 }
 
+/* HTTP APIs pass a body as text only for these types (parameters aside);
+ * any other, or none, goes base64 (ministack#766, checked against AWS;
+ * serverless-offline#1776 for multipart/form-data). */
+static int http_api_text_type(const char *ct)
+{
+    if (!ct) return 0;
+    while (*ct == ' ') ct++;
+    size_t n = strcspn(ct, ";");
+    while (n && ct[n - 1] == ' ') n--;
+    static const char *const text[] = {"application/json", "application/xml", "application/javascript"};
+    if (n > 5 && strncasecmp(ct, "text/", 5) == 0) return 1;
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        if (n == strlen(text[i]) && strncasecmp(ct, text[i], n) == 0) return 1;
+    return 0;
+}
+
 void apigw__dp_fill_in(apigw_dp_t *dp)
 {
     nb_req_t *req = dp->req;
@@ -212,9 +248,11 @@ void apigw__dp_fill_in(apigw_dp_t *dp)
     in->query = req->query ? req->query : "";
     in->qparams = req->qparams;
     in->n_qparams = req->n_qparams;
-    forwarded_headers(req, &in->headers, &in->n_headers);
+    in->time_ms = nb_wall_ms();
+    forwarded_headers(req, in->time_ms, &in->headers, &in->n_headers);
     in->body = req->body;
     in->body_len = req->body_len;
+    if (in->http_api) in->body_binary = !http_api_text_type(nb_req_header(req, "content-type"));
     in->source_ip = req->remote_addr;
     in->api_id = dp->api_id;
     in->stage = dp->stage;
@@ -228,7 +266,6 @@ void apigw__dp_fill_in(apigw_dp_t *dp)
     in->authorizer = dp->authorizer_ctx;
     in->api_key = dp->api_key_value;
     in->api_key_id = dp->api_key_id;
-    in->time_ms = nb_wall_ms();
 }
 
 static int type_match(const char *pattern, const char *type)

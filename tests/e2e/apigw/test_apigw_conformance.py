@@ -23,6 +23,14 @@ Sources (the key in each table row's last column names one):
                https://github.com/middleapi/standard-server/pull/93 (HTTP APIs hand the function the
                path percent-decoded: 2.0 rawPath and 1.0 path); the query string stays raw:
                https://github.com/ministackorg/ministack/issues/1035
+  HTTP-BASE64  https://github.com/ministackorg/ministack/pull/766 (checked against AWS: an HTTP API
+               passes the body as text only for text/*, application/json, application/xml and
+               application/javascript; any other type, or none, base64-encoded) and
+               https://github.com/dherault/serverless-offline/pull/1776 (multipart/form-data, captured)
+  CAPTURED     https://github.com/floci-io/floci/issues/2172 and
+               https://github.com/dherault/serverless-offline/pull/1776 (2.0 events captured from
+               AWS: x-amzn-trace-id "Root=1-…", x-forwarded-for, x-forwarded-port, x-forwarded-proto
+               among the headers)
   CORS         https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
                (preflight answered with no OPTIONS route; "If you configure CORS for an API, API
                Gateway ignores CORS headers returned from your backend integration")
@@ -37,7 +45,8 @@ Sources (the key in each table row's last column names one):
   REST-BINARY  https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html
                and lambda-proxy-binary-media.html (binaryMediaTypes: a request body of a listed
                Content-Type goes base64; a base64 answer is decoded only when the request's first
-               Accept type is listed, else sent as the text it is)
+               Accept type is listed, else sent as the text it is); checked against AWS in
+               https://github.com/ministackorg/ministack/pull/767
 """
 import base64
 import http.client as httpc
@@ -114,6 +123,7 @@ class HttpApiConformance(NimbusTestCase):
                    "POST /echo", "GET /plain"):
             gw.create_route(ApiId=cls.api, RouteKey=rk, Target="integrations/" + v2)
         gw.create_route(ApiId=cls.api, RouteKey="GET /v1/{id}", Target="integrations/" + v1)
+        gw.create_route(ApiId=cls.api, RouteKey="POST /v1/form", Target="integrations/" + v1)
         gw.create_route(ApiId=cls.api, RouteKey="GET /v1plain", Target="integrations/" + v1)
         for name, fn in list(cls.answer.items()) + [("fail", cls.fail_fn)]:
             iid = gw.create_integration(ApiId=cls.api, IntegrationType="AWS_PROXY", IntegrationUri=fn,
@@ -190,9 +200,11 @@ class HttpApiConformance(NimbusTestCase):
             ("no authorizer without one", "authorizer" in rc, False, "HTTP-LAMBDA"),
             ("no body on a GET", "body" in ev, False, "HTTP-LAMBDA"),
             ("isBase64Encoded", ev["isBase64Encoded"], False, "HTTP-LAMBDA"),
-            ("x-forwarded-for", ev["headers"].get("x-forwarded-for"), "127.0.0.1", "REST-PROXY"),
-            ("x-forwarded-proto", ev["headers"].get("x-forwarded-proto"), "http", "REST-PROXY"),
-            ("x-forwarded-port", ev["headers"].get("x-forwarded-port"), str(self.port), "REST-PROXY"),
+            ("x-forwarded-for", ev["headers"].get("x-forwarded-for"), "127.0.0.1", "CAPTURED"),
+            ("x-forwarded-proto", ev["headers"].get("x-forwarded-proto"), "http", "CAPTURED"),
+            ("x-forwarded-port", ev["headers"].get("x-forwarded-port"), str(self.port), "CAPTURED"),
+            ("x-amzn-trace-id", bool(re.match(r"^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$",
+                                              ev["headers"].get("x-amzn-trace-id", ""))), True, "CAPTURED"),
         ]
         for what, got, want, src in table:
             with self.subTest(what=what, source=src):
@@ -214,11 +226,28 @@ class HttpApiConformance(NimbusTestCase):
                 self.assertEqual(got, want)
 
     def test_event_v2_bodies(self):
-        ev = self.event("POST", "$default", "/echo", headers=[("Content-Type", "application/json")], body=b'{"k":1}')
-        self.assertEqual((ev["body"], ev["isBase64Encoded"]), ('{"k":1}', False))
-        raw = bytes([0xff, 0xfe, 0x00, 0x01])
-        ev = self.event("POST", "$default", "/echo", headers=[("Content-Type", "application/octet-stream")], body=raw)
-        self.assertEqual((base64.b64decode(ev["body"]), ev["isBase64Encoded"]), (raw, True))
+        # HTTP-BASE64: text for text/* and application/json|xml|javascript only
+        table = [
+            ("application/json", b'{"k":1}', False),
+            ("application/json; charset=utf-8", b'{"k":1}', False),
+            ("text/plain", b"hello", False),
+            ("text/html;charset=UTF-8", b"<p>x</p>", False),
+            ("application/xml", b"<a/>", False),
+            ("application/javascript", b"f()", False),
+            ("application/x-www-form-urlencoded", b"a=1&b=2", True),
+            ("multipart/form-data; boundary=xyz", b"--xyz--", True),
+            ("application/octet-stream", bytes([0xff, 0xfe, 0x00, 0x01]), True),
+            (None, b"no type", True),
+        ]
+        for ct, body, b64 in table:
+            with self.subTest(content_type=ct, source="HTTP-BASE64"):
+                ev = self.event("POST", "$default", "/echo", headers=[("Content-Type", ct)] if ct else [], body=body)
+                self.assertEqual(ev["isBase64Encoded"], b64)
+                self.assertEqual(base64.b64decode(ev["body"]) if b64 else ev["body"].encode(), body)
+        with self.subTest(what="payload 1.0 alike", source="HTTP-BASE64"):
+            ev = self.event("POST", "$default", "/v1/form", headers=[("Content-Type", "application/x-www-form-urlencoded")],
+                            body=b"a=1")
+            self.assertEqual((ev["isBase64Encoded"], ev["body"]), (True, "YT0x"))
 
     def test_event_v1_fields(self):
         ev = self.event("GET", "prod", "/v1/a%20b?q=1&q=2", headers=[("X-Mixed", "v")])
