@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #define AWS_PREFIX "/_aws/execute-api/"
+#define APIGW_MAX_PAYLOAD (10u << 20)   /* API Gateway's payload limit, 10 MB */
 
 const char *apigw__dp_header(apigw_dp_t *dp, const char *name)
 {
@@ -350,6 +351,21 @@ static int is_management(const char *path)
     return e && strncmp(e, "/@connections/", 14) == 0;
 }
 
+/* A request body past API Gateway's 10 MB: REST APIs answer in plain text
+ * (captured in koki-develop/lgtm-generator#10), HTTP APIs in their JSON. */
+static void too_large(apigw_dp_t *dp)
+{
+    if (dp->v2) {
+        apigw__dp_message(dp, 413, "Request Entity Too Large");
+        return;
+    }
+    static const char msg[] = "HTTP content length exceeded 10485760 bytes.";
+    dp->error_message = "Request Too Long";
+    nb_kv_t h = {"Content-Type", "text; charset=utf-8", 19};
+    apigw_http_out_t out = {.status = 413, .headers = &h, .n_headers = 1, .body = msg, .body_len = sizeof msg - 1};
+    apigw__dp_send(dp, &out);
+}
+
 int apigw_data_plane(nb_req_t *req)
 {
     char id[64];
@@ -389,6 +405,10 @@ int apigw_data_plane(nb_req_t *req)
         return 1;
     }
     dp->v2 = strcmp(json_string_value(json_object_get(doc, "kind")), "v2") == 0;
+    if (req->body_len > APIGW_MAX_PAYLOAD) {
+        too_large(dp);
+        return 1;
+    }
     dp->api = json_incref(json_object_get(doc, "api"));
     const char *proto = json_string_value(json_object_get(dp->api, "protocolType"));
     if (dp->v2 && proto && strcmp(proto, "WEBSOCKET") == 0) apigw__dp_ws(dp, doc);

@@ -148,6 +148,13 @@ static void bad_answer(apigw_dp_t *dp)
 
 static void proxy_done(apigw_dp_t *dp, const lambda_result_t *res, int format)
 {
+    if (res->error == LAMBDA_ERR_TOO_LARGE && !dp->v2) {
+        /* an event past Lambda's 6 MB: what a REST API answers (captured in
+         * koki-develop/lgtm-generator#10) */
+        nb_resp_header(dp->req, "x-amzn-ErrorType", "BadRequestException");
+        apigw__dp_message(dp, 413, "Request Too Long");
+        return;
+    }
     if (res->error != NB_OK) {
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
         return;

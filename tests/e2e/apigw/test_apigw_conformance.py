@@ -31,6 +31,11 @@ Sources (the key in each table row's last column names one):
                https://github.com/dherault/serverless-offline/pull/1776 (2.0 events captured from
                AWS: x-amzn-trace-id "Root=1-…", x-forwarded-for, x-forwarded-port, x-forwarded-proto
                among the headers)
+  LIMITS       https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (payload 10 MB);
+               https://github.com/koki-develop/lgtm-generator/issues/10 (captured REST answers: past
+               10 MB 413 "HTTP content length exceeded 10485760 bytes." as text; an event past Lambda's
+               6 MB 413 {"message": "Request Too Long"} with x-amzn-ErrorType BadRequestException).
+               The HTTP API's 413 message is nimbus's reading, not captured.
   CORS         https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
                (preflight answered with no OPTIONS route; "If you configure CORS for an API, API
                Gateway ignores CORS headers returned from your backend integration")
@@ -326,6 +331,12 @@ class HttpApiConformance(NimbusTestCase):
         r = http("GET", invoke_url(self.nimbus.endpoint, "nosuchapi1", "$default", "/x"))
         self.assertEqual((r.status, r.json()), (404, {"message": "Not Found"}))
 
+    def test_payload_limit(self):
+        r = http("POST", invoke_url(self.nimbus.endpoint, self.api, "$default", "/echo"), body=b"x" * (10 * 2**20 + 1),
+                 headers={"Content-Type": "text/plain"})
+        self.assertEqual((r.status, r.json()), (413, {"message": "Request Entity Too Large"}))
+        self.assertTrue(r.header("apigw-requestid"))
+
     def test_cors(self):
         api = self.gw.create_api(Name="conf-cors", ProtocolType="HTTP", Target=self.answer["cors"],
                                  CorsConfiguration={"AllowOrigins": ["https://app.example"], "AllowMethods": ["GET"],
@@ -369,6 +380,9 @@ class RestApiConformance(NimbusTestCase):
         meth(res(items, "{id}"), "GET", cls.echo)
         meth(items, "POST", cls.echo)
         meth(res(res(root, "greedy"), "{proxy+}"), "ANY", cls.echo)
+        both = res(root, "both")
+        meth(both, "GET", cls.echo)
+        meth(both, "ANY", cls.answer["cookies"])
         ans = res(root, "ans")
         for name, fn in list(cls.answer.items()) + [("fail", cls.fail_fn)]:
             meth(res(ans, name), "GET", fn)
@@ -428,6 +442,7 @@ class RestApiConformance(NimbusTestCase):
             ("GET", "/ans/fail", "prod", 502, {"message": "Internal server error"}, None, "REST-ERR"),
             ("GET", "/ans/string", "prod", 502, {"message": "Internal server error"}, None, "REST-ERR"),
             ("GET", "/ans/badhdr", "prod", 502, {"message": "Internal server error"}, None, "REST-ERR"),
+            ("GET", "/ans/object", "prod", 502, {"message": "Internal server error"}, None, "REST-ERR"),
         ]
         for method, p, stage, status, body, etype, src in table:
             with self.subTest(method=method, path=p, stage=stage, source=src):
@@ -436,6 +451,28 @@ class RestApiConformance(NimbusTestCase):
                 if etype:
                     self.assertEqual(r.header("x-amzn-ErrorType"), etype)
                 self.assertTrue(r.header("x-amzn-RequestId"))
+
+    def test_payload_limits(self):
+        r = http("POST", self.url("/items"), body=b"x" * (10 * 2**20 + 1), headers={"Content-Type": "text/plain"})
+        with self.subTest(what="past 10 MB", source="LIMITS"):
+            self.assertEqual((r.status, r.body), (413, b"HTTP content length exceeded 10485760 bytes."))
+        r = http("POST", self.url("/items"), body=b"x" * (7 * 2**20), headers={"Content-Type": "text/plain"})
+        with self.subTest(what="an event past Lambda's 6 MB", source="LIMITS"):
+            self.assertEqual((r.status, r.json()), (413, {"message": "Request Too Long"}))
+            self.assertEqual(r.header("x-amzn-ErrorType"), "BadRequestException")
+
+    def test_any_method_and_explicit_one(self):
+        # x-amazon-apigateway-any-method: a catch-all for the methods not set up explicitly
+        # (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html)
+        table = [("GET", 200, "event"), ("POST", 201, b"made"), ("DELETE", 201, b"made")]
+        for method, status, body in table:
+            with self.subTest(method=method):
+                r = http(method, self.url("/both"))
+                self.assertEqual(r.status, status)
+                if body == "event":
+                    self.assertEqual(r.json()["resource"], "/both")
+                else:
+                    self.assertEqual(r.body, body)
 
     def test_answer_headers_merged(self):
         r = http("GET", self.url("/ans/merge"))
