@@ -110,6 +110,8 @@ void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
     if (dp->v2) {
         apigw__cors_headers(dp);
         nb_resp_header(req, "apigw-requestid", req->id);
+    } else {
+        nb_resp_header(req, "x-amz-apigw-id", req->id);   /* REST: the extendedRequestId */
     }
     apigw__dp_access_log(dp, out->status, out->body_len);
     apigw__dp_release(dp);

@@ -165,7 +165,8 @@ static void proxy_done(apigw_dp_t *dp, const lambda_result_t *res, int format)
     }
     apigw_http_out_t out;
     int rc = format == 2 ? apigw__response_v2(dp->req->arena, res->payload, res->payload_len, &out)
-                         : apigw__response_v1(dp->req->arena, res->payload, res->payload_len, &out);
+           : dp->v2 ? apigw__response_v1(dp->req->arena, res->payload, res->payload_len, &out)
+                    : apigw__response_v1_rest(dp->req->arena, res->payload, res->payload_len, &out);
     if (rc != 0) {
         bad_answer(dp);
         return;

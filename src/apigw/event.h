@@ -68,6 +68,9 @@ void apigw__clf_time(uint64_t unix_ms, char *out, size_t cap);
  * application/json with that JSON as the body. 0, or -1 when the answer is
  * malformed (the gateway then answers 502). */
 int apigw__response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
+/* The same as a REST API reads it: a member other than statusCode, headers,
+ * multiValueHeaders, body and isBase64Encoded makes the answer malformed. */
+int apigw__response_v1_rest(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
 int apigw__response_v2(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
 /* The two ways apigw__response_v2 takes (resp_fast.c): the usual shape of an
  * answer read directly, or APIGW_RESP_SLOW for anything else; and jansson's,

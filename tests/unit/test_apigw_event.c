@@ -239,6 +239,27 @@ TEST(response_v1_malformed_answers)
     nb_arena_free(a);
 }
 
+TEST(response_v1_rest_wants_known_members_only)
+{
+    /* REST APIs: any other member is a "Malformed Lambda proxy response";
+     * HTTP APIs' format 1.0 reads past it */
+    static const char *const extra[] = {
+        "{\"statusCode\":200,\"cookies\":[\"a=1\"],\"body\":\"x\"}",
+        "{\"statusCode\":201,\"statusDescription\":\"201 Created\",\"body\":\"x\"}",
+    };
+    nb_arena_t *a = nb_arena_new(4096);
+    apigw_http_out_t o;
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+        ASSERT_EQ(apigw__response_v1_rest(a, extra[i], strlen(extra[i]), &o), -1);
+        ASSERT_EQ(apigw__response_v1(a, extra[i], strlen(extra[i]), &o), 0);
+    }
+    const char *p = "{\"statusCode\":\"201\",\"headers\":{},\"multiValueHeaders\":{},\"body\":\"x\","
+                    "\"isBase64Encoded\":false}";
+    ASSERT_EQ(apigw__response_v1_rest(a, p, strlen(p), &o), 0);
+    ASSERT_EQ(o.status, 201);
+    nb_arena_free(a);
+}
+
 TEST(response_v2_plain_json_is_200)
 {
     nb_arena_t *a = nb_arena_new(4096);

@@ -44,7 +44,15 @@ Sources (the key in each table row's last column names one):
                with it, X-Forwarded-For/Port/Proto among the headers; the output: headers and
                multiValueHeaders merged)
   REST-ERR     https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html
+               (and the x-amzn-RequestId / x-amz-apigw-id headers of REST answers, captured in
+               https://github.com/koki-develop/lgtm-generator/issues/10)
                (function error or wrong format → 502 {"message": "Internal server error"})
+  REST-STRICT  A REST API's proxy answer holds statusCode, headers, multiValueHeaders, body and
+               isBase64Encoded only: any other member (a 2.0 answer's "cookies", an ALB answer's
+               "statusDescription") is "Malformed Lambda proxy response", 502:
+               https://github.com/anomalyco/sst/issues/2760, https://github.com/rails-lambda/lamby/issues/78,
+               https://github.com/micronaut-projects/micronaut-aws/issues/12; statusCode may be a string
+               ("201"), checked against AWS in https://github.com/localstack/localstack/pull/11199
   REST-MAT     https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
                (MISSING_AUTHENTICATION_TOKEN 403 for a path or method the API does not have)
   REST-BINARY  https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html
@@ -96,6 +104,8 @@ ANSWERS = {
     "numhdr": '{"statusCode":200,"headers":{"x-n":7,"x-b":true},"body":"x"}',
     "badhdr": '{"statusCode":200,"headers":"not an object","body":"x"}',
     "cors": '{"statusCode":200,"headers":{"Access-Control-Allow-Origin":"*","x-own":"y"},"body":"c"}',
+    "created": '{"statusCode":"201","body":"made"}',
+    "statusdesc": '{"statusCode":201,"statusDescription":"Created","body":"x"}',
     "merge": '{"statusCode":200,"headers":{"x-one":"h","x-both":"single"},'
              '"multiValueHeaders":{"x-both":["m1","m2"]},"body":"m"}',
 }
@@ -382,7 +392,7 @@ class RestApiConformance(NimbusTestCase):
         meth(res(res(root, "greedy"), "{proxy+}"), "ANY", cls.echo)
         both = res(root, "both")
         meth(both, "GET", cls.echo)
-        meth(both, "ANY", cls.answer["cookies"])
+        meth(both, "ANY", cls.answer["created"])
         ans = res(root, "ans")
         for name, fn in list(cls.answer.items()) + [("fail", cls.fail_fn)]:
             meth(res(ans, name), "GET", fn)
@@ -413,6 +423,7 @@ class RestApiConformance(NimbusTestCase):
             ("identity.sourceIp", rc["identity"]["sourceIp"], "127.0.0.1"),
             ("X-Forwarded-For", {k.lower(): v for k, v in ev["headers"].items()}.get("x-forwarded-for"), "127.0.0.1"),
             ("X-Forwarded-Proto", {k.lower(): v for k, v in ev["headers"].items()}.get("x-forwarded-proto"), "http"),
+            ("x-amz-apigw-id is the extendedRequestId", r.header("x-amz-apigw-id"), rc["extendedRequestId"]),
         ]
         for what, got, want in table:
             with self.subTest(what=what, source="REST-PROXY"):
@@ -443,6 +454,8 @@ class RestApiConformance(NimbusTestCase):
             ("GET", "/ans/string", "prod", 502, {"message": "Internal server error"}, None, "REST-ERR"),
             ("GET", "/ans/badhdr", "prod", 502, {"message": "Internal server error"}, None, "REST-ERR"),
             ("GET", "/ans/object", "prod", 502, {"message": "Internal server error"}, None, "REST-ERR"),
+            ("GET", "/ans/cookies", "prod", 502, {"message": "Internal server error"}, None, "REST-STRICT"),
+            ("GET", "/ans/statusdesc", "prod", 502, {"message": "Internal server error"}, None, "REST-STRICT"),
         ]
         for method, p, stage, status, body, etype, src in table:
             with self.subTest(method=method, path=p, stage=stage, source=src):
@@ -460,6 +473,11 @@ class RestApiConformance(NimbusTestCase):
         with self.subTest(what="an event past Lambda's 6 MB", source="LIMITS"):
             self.assertEqual((r.status, r.json()), (413, {"message": "Request Too Long"}))
             self.assertEqual(r.header("x-amzn-ErrorType"), "BadRequestException")
+
+    def test_status_code_as_string(self):
+        # REST-STRICT: {"statusCode": "201"} is accepted (checked against AWS in localstack#11199)
+        r = http("GET", self.url("/ans/created"))
+        self.assertEqual((r.status, r.body), (201, b"made"))
 
     def test_any_method_and_explicit_one(self):
         # x-amazon-apigateway-any-method: a catch-all for the methods not set up explicitly
