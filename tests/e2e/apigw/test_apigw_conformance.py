@@ -71,6 +71,8 @@ import time
 import unittest
 import urllib.parse
 
+import botocore.exceptions
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from apigwtest import NimbusTestCase, create_function, http, invoke_url, lambda_uri  # noqa: E402
 
@@ -102,6 +104,7 @@ ANSWERS = {
     "cookies": '{"statusCode":201,"cookies":["a=1; Path=/","b=2"],"body":"made"}',
     "b64": '{"statusCode":200,"headers":{"content-type":"image/png"},"body":"iVBORw0=","isBase64Encoded":true}',
     "numhdr": '{"statusCode":200,"headers":{"x-n":7,"x-b":true},"body":"x"}',
+    "arrhdr": '{"statusCode":200,"headers":{"x-a":["1","2"]},"body":"x"}',
     "badhdr": '{"statusCode":200,"headers":"not an object","body":"x"}',
     "cors": '{"statusCode":200,"headers":{"Access-Control-Allow-Origin":"*","x-own":"y"},"body":"c"}',
     "created": '{"statusCode":"201","body":"made"}',
@@ -307,6 +310,7 @@ class HttpApiConformance(NimbusTestCase):
             ("b64", 200, bytes.fromhex("89504e470d"), {"content-type": "image/png"}, "HTTP-LAMBDA"),
             ("numhdr", 200, b"x", {"x-n": "7", "x-b": "true"}, "HTTP-LAMBDA"),
             ("badhdr", 500, b'{"message":"Internal Server Error"}', {}, "HTTP-ERR"),
+            ("arrhdr", 500, b'{"message":"Internal Server Error"}', {}, "HTTP-ERR"),
             ("fail", 500, b'{"message":"Internal Server Error"}', {}, "HTTP-ERR"),
         ]
         for name, status, body, hdrs, src in table:
@@ -366,6 +370,17 @@ class HttpApiConformance(NimbusTestCase):
         r = http("GET", url, headers={"Origin": "https://evil.example"})
         with self.subTest(what="an origin not allowed gets no CORS headers", source="CORS"):
             self.assertEqual(r.header_all("access-control-allow-origin"), [])
+        # credentials with any origin: refused (https://github.com/aws/aws-cdk/issues/9076, AWS's answer)
+        bad = {"AllowOrigins": ["*"], "AllowCredentials": True}
+        for what, call in (("CreateApi", lambda: self.gw.create_api(Name="conf-cors-bad", ProtocolType="HTTP",
+                                                                    CorsConfiguration=bad)),
+                           ("UpdateApi", lambda: self.gw.update_api(ApiId=api, CorsConfiguration=bad))):
+            with self.subTest(what=what, source="CORS"):
+                with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                    call()
+                err = cm.exception.response["Error"]
+                self.assertEqual((err["Code"], err["Message"]),
+                                 ("BadRequestException", "allow-credentials is not supported if 'allow-origin' is *"))
 
 
 class RestApiConformance(NimbusTestCase):
