@@ -27,7 +27,8 @@ static const char *param(apigw_dp_t *dp, const char *name, size_t n)
     return NULL;
 }
 
-/* uri with {x}/{x+} replaced by path parameter x (re-encoded, '/' kept). */
+/* uri with {x}/{x+} replaced by path parameter x (HTTP APIs: re-encoded, '/'
+ * kept; REST APIs: the value is still as sent). */
 static const char *fill_uri(apigw_dp_t *dp, const char *uri)
 {
     nb_buf_t b = NB_BUF_INIT;
@@ -37,7 +38,8 @@ static const char *fill_uri(apigw_dp_t *dp, const char *uri)
             size_t n = (size_t)(close - p - 1);
             if (n && p[n] == '+') n--;
             const char *v = param(dp, p + 1, n);
-            if (v) nb_url_encode(&b, v, strlen(v), 1);
+            if (v && dp->v2) nb_url_encode(&b, v, strlen(v), 1);
+            else if (v) nb_buf_puts(&b, v);   /* REST: as the client sent it */
             p = close + 1;
         } else {
             nb_buf_putc(&b, *p++);

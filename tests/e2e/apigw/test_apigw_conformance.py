@@ -47,6 +47,10 @@ Sources (the key in each table row's last column names one):
                (and the x-amzn-RequestId / x-amz-apigw-id headers of REST answers, captured in
                https://github.com/koki-develop/lgtm-generator/issues/10)
                (function error or wrong format → 502 {"message": "Internal server error"})
+  REST-PATH    A REST API hands path and pathParameters over as the client sent them, not decoded:
+               https://github.com/serverless/serverless/issues/5037 (/posts/%40 → "%40"),
+               https://github.com/dherault/serverless-offline/issues/265 ("test%7Cid" stays),
+               https://github.com/middleapi/standard-server/pull/93 (REST preserves the encoding)
   REST-STRICT  A REST API's proxy answer holds statusCode, headers, multiValueHeaders, body and
                isBase64Encoded only: any other member (a 2.0 answer's "cookies", an ALB answer's
                "statusDescription") is "Malformed Lambda proxy response", 502:
@@ -448,6 +452,12 @@ class RestApiConformance(NimbusTestCase):
                                 ("multiValueQueryStringParameters null", ev["multiValueQueryStringParameters"], None),
                                 ("pathParameters null", ev["pathParameters"], None)):
             with self.subTest(what=what, source="REST-PROXY"):
+                self.assertEqual(got, want)
+        ev = http("GET", self.url("/items/a%20b%40c")).json()
+        for what, got, want in (("pathParameters as sent", ev["pathParameters"], {"id": "a%20b%40c"}),
+                                ("path as sent", ev["path"], "/items/a%20b%40c"),
+                                ("requestContext.path as sent", ev["requestContext"]["path"], "/prod/items/a%20b%40c")):
+            with self.subTest(what=what, source="REST-PATH"):
                 self.assertEqual(got, want)
         with self.subTest(what="greedy resource", source="REST-PROXY"):
             ev = http("DELETE", self.url("/greedy/x/y/z")).json()
