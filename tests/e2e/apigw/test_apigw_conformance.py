@@ -51,6 +51,8 @@ Sources (the key in each table row's last column names one):
                https://github.com/serverless/serverless/issues/5037 (/posts/%40 → "%40"),
                https://github.com/dherault/serverless-offline/issues/265 ("test%7Cid" stays),
                https://github.com/middleapi/standard-server/pull/93 (REST preserves the encoding)
+  REST-QUERY   https://github.com/aws/aws-cdk/issues/19827 (a REST event captured from AWS:
+               ?sort=-+createdAt → "sort": "- createdAt")
   REST-STRICT  A REST API's proxy answer holds statusCode, headers, multiValueHeaders, body and
                isBase64Encoded only: any other member (a 2.0 answer's "cookies", an ALB answer's
                "statusDescription") is "Malformed Lambda proxy response", 502:
@@ -453,6 +455,10 @@ class RestApiConformance(NimbusTestCase):
                                 ("pathParameters null", ev["pathParameters"], None)):
             with self.subTest(what=what, source="REST-PROXY"):
                 self.assertEqual(got, want)
+        ev = http("GET", self.url("/items/7?sort=-+createdAt")).json()
+        with self.subTest(what="'+' in a query value is a space", source="REST-QUERY"):
+            self.assertEqual((ev["queryStringParameters"], ev["multiValueQueryStringParameters"]),
+                             ({"sort": "- createdAt"}, {"sort": ["- createdAt"]}))
         ev = http("GET", self.url("/items/a%20b%40c")).json()
         for what, got, want in (("pathParameters as sent", ev["pathParameters"], {"id": "a%20b%40c"}),
                                 ("path as sent", ev["path"], "/items/a%20b%40c"),
