@@ -140,7 +140,8 @@ int apigw__iam_authorize(apigw_dp_t *dp)
     nb_buf_json_escape(&b, msg, strlen(msg));
     nb_buf_puts(&b, "\"}");
     nb_kv_t h = {"Content-Type", "application/json", 16};
-    apigw_http_out_t out = {403, &h, 1, nb_arena_strndup(dp->req->arena, b.data, b.len), b.len};
+    apigw_http_out_t out = {.status = 403, .headers = &h, .n_headers = 1,
+                            .body = nb_arena_strndup(dp->req->arena, b.data, b.len), .body_len = b.len};
     nb_buf_free(&b);
     apigw__dp_send(dp, &out);
     return -1;

@@ -206,6 +206,23 @@ static int check_key_selection(nb_req_t *req, json_t *body)
     return -1;
 }
 
+/* CreateApi / UpdateApi: credentials with any origin is refused, in AWS's
+ * words (aws-cdk#9076). */
+static int check_cors(nb_req_t *req, json_t *body)
+{
+    json_t *cors = json_object_get(body, "corsConfiguration");
+    if (!json_is_true(json_object_get(cors, "allowCredentials"))) return 0;
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(cors, "allowOrigins"), i, o) {
+        if (json_is_string(o) && strcmp(json_string_value(o), "*") == 0) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "allow-credentials is not supported if 'allow-origin' is *");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static json_t *new_doc(json_t *api)
 {
     return json_pack("{s:s,s:o,s:{},s:{},s:{},s:{},s:{},s:{}}", "kind", "v2", "api", api, "routes", "integrations",
@@ -288,7 +305,7 @@ void apigw__op_v2_create_api(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "RouteSelectionExpression is required for WEBSOCKET APIs");
         return;
     }
-    if (check_key_selection(req, b) != 0) return;
+    if (check_key_selection(req, b) != 0 || check_cors(req, b) != 0) return;
     const char *target = str(b, "target"), *rk = str(b, "routeKey");
     if (target && ws) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Target is not supported for WEBSOCKET APIs");
@@ -340,7 +357,7 @@ void apigw__op_v2_update_api(nb_req_t *req)
     json_t *doc = apigw__api_or_404(req, id, "v2");
     if (!doc) return;
     json_t *api = json_object_get(doc, "api");
-    if (check_key_selection(req, req->json) != 0) return;
+    if (check_key_selection(req, req->json) != 0 || check_cors(req, req->json) != 0) return;
     static const char *const allowed[] = {"name", "routeSelectionExpression", "apiKeySelectionExpression",
         "corsConfiguration", "description", "disableSchemaValidation", "disableExecuteApiEndpoint", "version"};
     for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {

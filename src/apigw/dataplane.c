@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #define AWS_PREFIX "/_aws/execute-api/"
+#define APIGW_MAX_PAYLOAD (10u << 20)   /* API Gateway's payload limit, 10 MB */
 
 const char *apigw__dp_header(apigw_dp_t *dp, const char *name)
 {
@@ -95,8 +96,12 @@ void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
     }
     nb_req_t *req = dp->req;
     const char *ct = NULL;
+    /* "If you configure CORS for an API, API Gateway ignores CORS headers
+     * returned from your backend integration." (HTTP APIs) */
+    int own_cors = dp->v2 && dp->api && json_object_get(dp->api, "corsConfiguration");
     for (size_t i = 0; i < out->n_headers; i++) {
         if (strcasecmp(out->headers[i].name, "content-type") == 0) ct = nb_arena_strdup(req->arena, out->headers[i].value);
+        else if (own_cors && strncasecmp(out->headers[i].name, "access-control-", 15) == 0) continue;
         else if (strcasecmp(out->headers[i].name, "content-length") != 0 &&
                  strcasecmp(out->headers[i].name, "connection") != 0 &&
                  strcasecmp(out->headers[i].name, "transfer-encoding") != 0)
@@ -105,6 +110,8 @@ void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
     if (dp->v2) {
         apigw__cors_headers(dp);
         nb_resp_header(req, "apigw-requestid", req->id);
+    } else {
+        nb_resp_header(req, "x-amz-apigw-id", req->id);   /* REST: the extendedRequestId */
     }
     apigw__dp_access_log(dp, out->status, out->body_len);
     apigw__dp_release(dp);
@@ -119,7 +126,8 @@ void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg)
     nb_buf_json_escape(&b, msg, strlen(msg));
     nb_buf_puts(&b, "\"}");
     nb_kv_t h = {"Content-Type", "application/json", 16};
-    apigw_http_out_t out = {status, &h, 1, nb_arena_strndup(dp->req->arena, b.data, b.len), b.len};
+    apigw_http_out_t out = {.status = status, .headers = &h, .n_headers = 1,
+                            .body = nb_arena_strndup(dp->req->arena, b.data, b.len), .body_len = b.len};
     nb_buf_free(&b);
     apigw__dp_send(dp, &out);
 }
@@ -146,20 +154,108 @@ const char *apigw__dp_stage_subst(apigw_dp_t *dp, const char *s)
     return r;
 }
 
+/* "Root=1-{epoch seconds, 8 hex}-{24 hex}" (X-Ray's trace id), the 24 from
+ * the request id's hex digits (arena). */
+static const char *trace_id(nb_req_t *req, uint64_t now_ms)
+{
+    char hex[25];
+    size_t k = 0;
+    for (const char *p = req->id; *p && k < 24; p++)
+        if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')) hex[k++] = *p;
+    while (k < 24) hex[k++] = '0';
+    hex[24] = 0;
+    return nb_arena_printf(req->arena, "Root=1-%08llx-%s", (unsigned long long)(now_ms / 1000), hex);
+}
+
+/* The request's headers as the gateway passes them on: the client's, with
+ * X-Forwarded-For (the client's address appended to what it sent),
+ * X-Forwarded-Port and X-Forwarded-Proto set by the gateway, and an
+ * X-Amzn-Trace-Id when the client sent none, as in AWS's example and
+ * captured proxy events. Arena memory. */
+static void forwarded_headers(nb_req_t *req, uint64_t now_ms, const nb_kv_t **out, size_t *n_out)
+{
+    nb_arena_t *a = req->arena;
+    nb_kv_t *h = nb_arena_alloc(a, sizeof *h * (req->n_headers + 4));
+    size_t n = 0;
+    const char *xff = NULL;
+    for (size_t i = 0; i < req->n_headers; i++) {
+        const char *name = req->headers[i].name;
+        if (strcmp(name, "x-forwarded-for") == 0) {
+            xff = xff ? nb_arena_printf(a, "%s, %s", xff, req->headers[i].value) : req->headers[i].value;
+            continue;
+        }
+        if (strcmp(name, "x-forwarded-port") == 0 || strcmp(name, "x-forwarded-proto") == 0) continue;
+        h[n++] = req->headers[i];
+    }
+    const char *host = nb_req_header(req, "host");
+    const char *colon = host ? strrchr(host, ':') : NULL;
+    const char *port = colon && colon[1] && !strchr(colon, ']') ? colon + 1 : (req->secure ? "443" : "80");
+    const char *v[3][2] = {
+        {"x-forwarded-for", xff ? nb_arena_printf(a, "%s, %s", xff, req->remote_addr) : req->remote_addr},
+        {"x-forwarded-port", port},
+        {"x-forwarded-proto", req->secure ? "https" : "http"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        h[n].name = v[i][0];
+        h[n].value = v[i][1];
+        h[n].value_len = strlen(v[i][1]);
+        n++;
+    }
+    if (!nb_req_header(req, "x-amzn-trace-id")) {
+        h[n].name = "x-amzn-trace-id";
+        h[n].value = trace_id(req, now_ms);
+        h[n].value_len = strlen(h[n].value);
+        n++;
+    }
+    *out = h;
+    *n_out = n;
+}
+
+/* HTTP APIs hand functions the path percent-decoded (rawPath, 1.0 path);
+ * a path that does not decode stays as sent. */
+static const char *decoded_path(nb_arena_t *a, const char *raw)
+{
+    if (!strchr(raw, '%')) return raw;
+    nb_buf_t b = NB_BUF_INIT;
+    const char *r = raw;
+    if (nb_url_decode(&b, raw, strlen(raw), 0) == 0 && !memchr(b.data ? b.data : "", 0, b.len))
+        r = nb_arena_strndup(a, b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return r;
+}
+
+/* HTTP APIs pass a body as text only for these types (parameters aside);
+ * any other, or none, goes base64 (ministack#766, checked against AWS;
+ * serverless-offline#1776 for multipart/form-data). */
+static int http_api_text_type(const char *ct)
+{
+    if (!ct) return 0;
+    while (*ct == ' ') ct++;
+    size_t n = strcspn(ct, ";");
+    while (n && ct[n - 1] == ' ') n--;
+    static const char *const text[] = {"application/json", "application/xml", "application/javascript"};
+    if (n > 5 && strncasecmp(ct, "text/", 5) == 0) return 1;
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        if (n == strlen(text[i]) && strncasecmp(ct, text[i], n) == 0) return 1;
+    return 0;
+}
+
 void apigw__dp_fill_in(apigw_dp_t *dp)
 {
     nb_req_t *req = dp->req;
     apigw_http_in_t *in = &dp->in;
     in->method = req->method;
     in->route_path = dp->route_path;
-    in->path = dp->path;
+    in->http_api = dp->v2 && !dp->ws;
+    in->path = in->http_api ? decoded_path(req->arena, dp->path) : dp->path;
     in->query = req->query ? req->query : "";
     in->qparams = req->qparams;
     in->n_qparams = req->n_qparams;
-    in->headers = req->headers;
-    in->n_headers = req->n_headers;
+    in->time_ms = nb_wall_ms();
+    forwarded_headers(req, in->time_ms, &in->headers, &in->n_headers);
     in->body = req->body;
     in->body_len = req->body_len;
+    if (in->http_api) in->body_binary = !http_api_text_type(nb_req_header(req, "content-type"));
     in->source_ip = req->remote_addr;
     in->api_id = dp->api_id;
     in->stage = dp->stage;
@@ -173,7 +269,6 @@ void apigw__dp_fill_in(apigw_dp_t *dp)
     in->authorizer = dp->authorizer_ctx;
     in->api_key = dp->api_key_value;
     in->api_key_id = dp->api_key_id;
-    in->time_ms = nb_wall_ms();
 }
 
 static int type_match(const char *pattern, const char *type)
@@ -184,6 +279,18 @@ static int type_match(const char *pattern, const char *type)
     size_t tl = strcspn(type, ";");
     while (tl && type[tl - 1] == ' ') tl--;
     return tl == pl && strncasecmp(pattern, type, tl) == 0;
+}
+
+int apigw__accept_is_binary(json_t *types, const char *accept)
+{
+    if (!accept) return 0;
+    while (*accept == ' ') accept++;
+    size_t n = strcspn(accept, ",");
+    char first[256];
+    if (n >= sizeof first) return 0;
+    memcpy(first, accept, n);
+    first[n] = 0;
+    return apigw__is_binary_type(types, first, NULL);
 }
 
 int apigw__is_binary_type(json_t *types, const char *content_type, const char *accept)
@@ -246,6 +353,21 @@ static int is_management(const char *path)
     return e && strncmp(e, "/@connections/", 14) == 0;
 }
 
+/* A request body past API Gateway's 10 MB: REST APIs answer in plain text
+ * (captured in koki-develop/lgtm-generator#10), HTTP APIs in their JSON. */
+static void too_large(apigw_dp_t *dp)
+{
+    if (dp->v2) {
+        apigw__dp_message(dp, 413, "Request Entity Too Large");
+        return;
+    }
+    static const char msg[] = "HTTP content length exceeded 10485760 bytes.";
+    dp->error_message = "Request Too Long";
+    nb_kv_t h = {"Content-Type", "text; charset=utf-8", 19};
+    apigw_http_out_t out = {.status = 413, .headers = &h, .n_headers = 1, .body = msg, .body_len = sizeof msg - 1};
+    apigw__dp_send(dp, &out);
+}
+
 int apigw_data_plane(nb_req_t *req)
 {
     char id[64];
@@ -285,6 +407,10 @@ int apigw_data_plane(nb_req_t *req)
         return 1;
     }
     dp->v2 = strcmp(json_string_value(json_object_get(doc, "kind")), "v2") == 0;
+    if (req->body_len > APIGW_MAX_PAYLOAD) {
+        too_large(dp);
+        return 1;
+    }
     dp->api = json_incref(json_object_get(doc, "api"));
     const char *proto = json_string_value(json_object_get(dp->api, "protocolType"));
     if (dp->v2 && proto && strcmp(proto, "WEBSOCKET") == 0) apigw__dp_ws(dp, doc);

@@ -88,6 +88,9 @@ void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_
 typedef void (*apigw_dp_timeout_fn)(apigw_dp_t *dp, void *arg);
 void apigw__dp_invoke_to(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
                          apigw_dp_invoke_cb cb, apigw_dp_timeout_fn on_timeout, void *arg);
+/* The integration's time is up: REST and WebSocket 504 "Endpoint request
+ * timed out", HTTP APIs 503 {"message":"Service Unavailable"}. */
+void apigw__dp_timed_out(apigw_dp_t *dp);
 /* Closes the deadline timer of apigw__dp_invoke (at the service's stop). */
 void apigw__dp_invoke_stop(void);
 
@@ -130,6 +133,9 @@ int apigw__plan_take(apigw_dp_t *dp, uint64_t now_us);
 int apigw__throttle_rest(apigw_dp_t *dp);
 /* 1 when content_type matches one of binaryMediaTypes: "image/png", "image/ *" (no space), any. */
 int apigw__is_binary_type(json_t *types, const char *content_type, const char *accept);
+/* 1 when the first media type of an Accept header matches one of binaryMediaTypes
+ * (what REST APIs decide a base64 answer's fate by); 0 without Accept. */
+int apigw__accept_is_binary(json_t *types, const char *accept);
 
 /* Header of the request, case-insensitive (names are lower-case already). */
 const char *apigw__dp_header(apigw_dp_t *dp, const char *name);

@@ -79,7 +79,7 @@ static void on_deadline(uv_timer_t *t)
         unlink_call(c);
         c->dp = NULL;
         if (c->on_timeout) c->on_timeout(dp, c->arg);
-        else apigw__dp_gw(dp, "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
+        else apigw__dp_timed_out(dp);
     }
     if (dl.head && dl.open) arm(dl.head->deadline);
 }
@@ -131,22 +131,52 @@ void apigw__dp_invoke_stop(void)
     uv_close((uv_handle_t *)&dl.timer, NULL);
 }
 
+void apigw__dp_timed_out(apigw_dp_t *dp)
+{
+    if (dp->v2 && !dp->ws) apigw__dp_message(dp, 503, "Service Unavailable");
+    else apigw__dp_gw(dp, "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
+}
+
+/* A function that failed or answered no proxy answer: REST 502 (Lambda's
+ * "Handling Lambda errors with an API Gateway API"), HTTP APIs 500 (their
+ * troubleshooting guide's {"message":"Internal Server Error"}). */
+static void bad_answer(apigw_dp_t *dp)
+{
+    if (dp->v2 && !dp->ws) apigw__dp_message(dp, 500, "Internal Server Error");
+    else apigw__dp_gw(dp, "DEFAULT_5XX", 502, "Internal server error");
+}
+
 static void proxy_done(apigw_dp_t *dp, const lambda_result_t *res, int format)
 {
+    if (res->error == LAMBDA_ERR_TOO_LARGE && !dp->v2) {
+        /* an event past Lambda's 6 MB: what a REST API answers (captured in
+         * koki-develop/lgtm-generator#10) */
+        nb_resp_header(dp->req, "x-amzn-ErrorType", "BadRequestException");
+        apigw__dp_message(dp, 413, "Request Too Long");
+        return;
+    }
     if (res->error != NB_OK) {
-        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, dp->v2 ? "Internal Server Error" : "Internal server error");
         return;
     }
     if (res->function_error) {
-        apigw__dp_gw(dp, "DEFAULT_5XX", 502, "Internal server error");
+        bad_answer(dp);
         return;
     }
     apigw_http_out_t out;
     int rc = format == 2 ? apigw__response_v2(dp->req->arena, res->payload, res->payload_len, &out)
-                         : apigw__response_v1(dp->req->arena, res->payload, res->payload_len, &out);
+           : dp->v2 ? apigw__response_v1(dp->req->arena, res->payload, res->payload_len, &out)
+                    : apigw__response_v1_rest(dp->req->arena, res->payload, res->payload_len, &out);
     if (rc != 0) {
-        apigw__dp_gw(dp, "DEFAULT_5XX", 502, "Internal server error");
+        bad_answer(dp);
         return;
+    }
+    /* REST: a base64 answer is decoded only for a client whose first Accept
+     * type is one of binaryMediaTypes; others get the text as written */
+    if (out.b64_text && !dp->v2 &&
+        !apigw__accept_is_binary(json_object_get(dp->api, "binaryMediaTypes"), apigw__dp_header(dp, "accept"))) {
+        out.body = out.b64_text;
+        out.body_len = out.b64_len;
     }
     apigw__dp_send(dp, &out);
 }

@@ -108,7 +108,7 @@ void apigw__dp_rest_serve(apigw_dp_t *dp, json_t *doc, json_t *resources)
             rt[n++].data = r;
         }
     }
-    apigw__route_select(req->arena, rt, n, req->method, dp->route_path, &dp->match);
+    apigw__route_select_rest(req->arena, rt, n, req->method, dp->route_path, &dp->match);
     if (dp->match.index < 0) {
         missing_token(dp);
         return;

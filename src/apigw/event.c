@@ -3,7 +3,9 @@
  * last value of a repeated header/query parameter in the single-value maps
  * and all of them in the multi-value maps; 2.0 joins repeats with commas and
  * moves Cookie headers into "cookies". Absent maps are JSON null in 1.0 and
- * omitted in 2.0, as API Gateway sends them. */
+ * omitted in 2.0, as API Gateway sends them. An HTTP API's 1.0 event also
+ * says "version": "1.0", its path is the one asked (stage included) and its
+ * resourceId is null (AWS's example event). */
 #include "apigw/event.h"
 #include "core/util.h"
 #include <stdio.h>
@@ -295,8 +297,9 @@ void apigw__event_v1_text(const apigw_http_in_t *in, nb_buf_t *b)
     nb_buf_reserve(b, 2048 + in->body_len * 4 / 3);
     char tbuf[40];
     put1(b, '{');
+    if (in->http_api) KV(b, &f, "version", "1.0");
     KV(b, &f, "resource", in->resource_path);
-    KV(b, &f, "path", in->route_path);
+    KV(b, &f, "path", in->http_api ? in->path : in->route_path);
     KV(b, &f, "httpMethod", in->method);
     KEY(b, &f, "headers");
     map_last(b, in->headers, in->n_headers, NULL);
@@ -345,7 +348,7 @@ void apigw__event_v1_text(const apigw_http_in_t *in, nb_buf_t *b)
     KV(b, &c, "requestTime", tbuf);
     KEY(b, &c, "requestTimeEpoch");
     put_u64(b, in->time_ms);
-    KV(b, &c, "resourceId", in->resource_id);
+    KV(b, &c, "resourceId", in->http_api ? NULL : in->resource_id);
     KV(b, &c, "resourcePath", in->resource_path);
     KV(b, &c, "stage", in->stage);
     put1(b, '}');

@@ -14,12 +14,13 @@
 
 typedef struct apigw_http_in {
     const char *method;           /* "GET" */
-    const char *path;             /* path as the client sent it, without "/_aws/execute-api/{id}" */
+    const char *path;             /* path as the client sent it, without "/_aws/execute-api/{id}"
+                                     (HTTP APIs: percent-decoded, as AWS hands it over) */
     const char *route_path;       /* path after the stage prefix (raw) */
     const char *query;            /* raw query string without '?', "" when none */
     const nb_kv_t *qparams;       /* decoded query parameters, in order */
     size_t n_qparams;
-    const nb_kv_t *headers;       /* names lower-case */
+    const nb_kv_t *headers;       /* names lower-case (with the gateway's X-Forwarded-*) */
     size_t n_headers;
     const char *body;             /* "" when none */
     size_t body_len;
@@ -36,6 +37,8 @@ typedef struct apigw_http_in {
     json_t *authorizer;           /* borrowed requestContext.authorizer, may be NULL */
     const char *api_key, *api_key_id; /* REST identity apiKey / apiKeyId, may be NULL */
     uint64_t time_ms;             /* request time, Unix ms */
+    int http_api;                 /* an HTTP API's payload 1.0: "version": "1.0", path = the path
+                                     asked (stage included), requestContext.resourceId null */
 } apigw_http_in_t;
 
 typedef struct apigw_http_out {
@@ -44,6 +47,10 @@ typedef struct apigw_http_out {
     size_t n_headers;
     const char *body;             /* arena; may contain NULs when decoded from base64 */
     size_t body_len;
+    const char *b64_text;         /* isBase64Encoded answers: the body as the function wrote it
+                                     (a REST API sends it so when the client's Accept is no
+                                     binary media type), else NULL */
+    size_t b64_len;
 } apigw_http_out_t;
 
 /* Events as JSON text appended to out (the hot path), or parsed (new references). */
@@ -61,6 +68,9 @@ void apigw__clf_time(uint64_t unix_ms, char *out, size_t cap);
  * application/json with that JSON as the body. 0, or -1 when the answer is
  * malformed (the gateway then answers 502). */
 int apigw__response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
+/* The same as a REST API reads it: a member other than statusCode, headers,
+ * multiValueHeaders, body and isBase64Encoded makes the answer malformed. */
+int apigw__response_v1_rest(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
 int apigw__response_v2(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
 /* The two ways apigw__response_v2 takes (resp_fast.c): the usual shape of an
  * answer read directly, or APIGW_RESP_SLOW for anything else; and jansson's,

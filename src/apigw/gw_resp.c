@@ -156,7 +156,8 @@ void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg)
     if (!gr && !msg) {   /* AWS's {"message": null} (an authorizer that failed) */
         static const char body[] = "{\"message\":null}";
         nb_kv_t h = {"Content-Type", "application/json", 16};
-        apigw_http_out_t out = {status, &h, 1, body, sizeof body - 1};
+        apigw_http_out_t out = {.status = status, .headers = &h, .n_headers = 1,
+                                .body = body, .body_len = sizeof body - 1};
         apigw__dp_send(dp, &out);
         return;
     }
@@ -208,6 +209,6 @@ void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg)
     n++;
     json_decref(params);
     json_decref(ctx);
-    apigw_http_out_t out = {status, h, n, body, len};
+    apigw_http_out_t out = {.status = status, .headers = h, .n_headers = n, .body = body, .body_len = len};
     apigw__dp_send(dp, &out);
 }

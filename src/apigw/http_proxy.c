@@ -2,7 +2,7 @@
  * integration URI ({name} placeholders filled from path parameters, the
  * query string appended, method from the integration unless ANY) and the
  * answer relayed as is, hop-by-hop headers dropped. An unreachable backend
- * → 500, the integration timeout → 504. */
+ * → 500, the integration timeout → 504 (HTTP APIs: 503). */
 #include "apigw/dp.h"
 #include "apigw/httpc.h"
 #include "core/buf.h"
@@ -27,7 +27,8 @@ static const char *param(apigw_dp_t *dp, const char *name, size_t n)
     return NULL;
 }
 
-/* uri with {x}/{x+} replaced by path parameter x (re-encoded, '/' kept). */
+/* uri with {x}/{x+} replaced by path parameter x (HTTP APIs: re-encoded, '/'
+ * kept; REST APIs: the value is still as sent). */
 static const char *fill_uri(apigw_dp_t *dp, const char *uri)
 {
     nb_buf_t b = NB_BUF_INIT;
@@ -37,7 +38,8 @@ static const char *fill_uri(apigw_dp_t *dp, const char *uri)
             size_t n = (size_t)(close - p - 1);
             if (n && p[n] == '+') n--;
             const char *v = param(dp, p + 1, n);
-            if (v) nb_url_encode(&b, v, strlen(v), 1);
+            if (v && dp->v2) nb_url_encode(&b, v, strlen(v), 1);
+            else if (v) nb_buf_puts(&b, v);   /* REST: as the client sent it */
             p = close + 1;
         } else {
             nb_buf_putc(&b, *p++);
@@ -54,7 +56,7 @@ static void on_answer(void *arg, const apigw_httpc_resp_t *r)
 {
     apigw_dp_t *dp = arg;
     if (r->status == -2) {
-        apigw__dp_gw(dp, "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
+        apigw__dp_timed_out(dp);
         return;
     }
     if (r->status < 0) {
@@ -71,7 +73,8 @@ static void on_answer(void *arg, const apigw_httpc_resp_t *r)
         h[n].value_len = r->headers[i].value_len;
         n++;
     }
-    apigw_http_out_t out = {r->status, h, n, nb_arena_strndup(a, r->body, r->body_len), r->body_len};
+    apigw_http_out_t out = {.status = r->status, .headers = h, .n_headers = n,
+                            .body = nb_arena_strndup(a, r->body, r->body_len), .body_len = r->body_len};
     apigw__dp_send(dp, &out);
 }
 

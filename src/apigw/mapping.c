@@ -188,7 +188,8 @@ static void respond(apigw_dp_t *dp, json_t *ir, const char *body, size_t blen, j
     }
     json_t *os = json_object_get(json_object_get(ctx, "responseOverride"), "status");
     if (json_is_integer(os) && json_integer_value(os) >= 100 && json_integer_value(os) <= 599) status = (int)json_integer_value(os);
-    apigw_http_out_t o = {status, h, n, nb_arena_strndup(a, out.data ? out.data : "", out.len), out.len};
+    apigw_http_out_t o = {.status = status, .headers = h, .n_headers = n,
+                          .body = nb_arena_strndup(a, out.data ? out.data : "", out.len), .body_len = out.len};
     nb_buf_free(&out);
     apigw__dp_send(dp, &o);
 }

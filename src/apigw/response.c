@@ -97,6 +97,8 @@ static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out
         }
         out->body = nb_arena_strndup(a, d.data ? d.data : "", d.len);
         out->body_len = d.len;
+        out->b64_text = nb_arena_strndup(a, bs, bl);
+        out->b64_len = bl;
         nb_buf_free(&d);
     } else {
         out->body = nb_arena_strndup(a, bs, bl);
@@ -112,13 +114,33 @@ static void finish(nb_arena_t *a, hdrs_t *h, apigw_http_out_t *out)
     out->n_headers = h->n;
 }
 
-int apigw__response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out)
+/* The members a REST API's proxy answer may have; any other makes it a
+ * "Malformed Lambda proxy response" there. */
+static int rest_member(const char *k)
+{
+    static const char *const known[] = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(k, known[i]) == 0) return 1;
+    return 0;
+}
+
+static int response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out, int strict)
 {
     memset(out, 0, sizeof *out);
     json_t *o = json_loadb(payload, len, JSON_DECODE_ANY, NULL);
     if (!json_is_object(o)) {
         json_decref(o);
         return -1;
+    }
+    if (strict) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(o, k, v) {
+            if (!rest_member(k)) {
+                json_decref(o);
+                return -1;
+            }
+        }
     }
     hdrs_t h = {0};
     int rc = map_common(a, o, &h, out);
@@ -151,6 +173,16 @@ int apigw__response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_htt
     if (rc != 0) return -1;
     finish(a, &h, out);
     return 0;
+}
+
+int apigw__response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out)
+{
+    return response_v1(a, payload, len, out, 0);
+}
+
+int apigw__response_v1_rest(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out)
+{
+    return response_v1(a, payload, len, out, 1);
 }
 
 int apigw__response_v2(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out)

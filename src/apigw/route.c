@@ -12,8 +12,8 @@ static char *decode(nb_arena_t *a, const char *s, size_t n)
     return r;
 }
 
-int apigw__path_match(nb_arena_t *a, const char *tmpl, const char *p, unsigned char *spec,
-                      nb_kv_t *params, size_t *n_params)
+static int path_match(nb_arena_t *a, const char *tmpl, const char *p, unsigned char *spec,
+                      nb_kv_t *params, size_t *n_params, int decode_params)
 {
     const char *t = tmpl, *tend = t + strlen(t), *pend = p + strlen(p);
     if (tend - t > 1 && tend[-1] == '/') tend--;
@@ -35,7 +35,7 @@ int apigw__path_match(nb_arena_t *a, const char *tmpl, const char *p, unsigned c
             if (pe == p) return -1;
             if (np < APIGW_MAX_PARAMS && a) {
                 params[np].name = nb_arena_strndup(a, t + 1, (size_t)(te - t) - (greedy ? 3 : 2));
-                char *v = decode(a, p, (size_t)(pe - p));
+                char *v = decode_params ? decode(a, p, (size_t)(pe - p)) : nb_arena_strndup(a, p, (size_t)(pe - p));
                 if (!v) return -1;
                 params[np].value = v;
                 params[np].value_len = strlen(v);
@@ -59,6 +59,12 @@ int apigw__path_match(nb_arena_t *a, const char *tmpl, const char *p, unsigned c
     return nseg;
 }
 
+int apigw__path_match(nb_arena_t *a, const char *tmpl, const char *p, unsigned char *spec,
+                      nb_kv_t *params, size_t *n_params)
+{
+    return path_match(a, tmpl, p, spec, params, n_params, 1);
+}
+
 /* >0 when (sa,na) is more specific than (sb,nb). */
 static int cmp_spec(const unsigned char *sa, int na, const unsigned char *sb, int nb)
 {
@@ -69,8 +75,8 @@ static int cmp_spec(const unsigned char *sa, int na, const unsigned char *sb, in
     return 0;
 }
 
-void apigw__route_select(nb_arena_t *a, const apigw_route_t *routes, size_t n, const char *method,
-                         const char *raw_path, apigw_match_t *m)
+static void route_select(nb_arena_t *a, const apigw_route_t *routes, size_t n, const char *method,
+                         const char *raw_path, apigw_match_t *m, int decode_params)
 {
     unsigned char best[APIGW_MAX_SEGS], cur[APIGW_MAX_SEGS];
     int best_n = -1, best_exact = 0, dflt = -1;
@@ -87,7 +93,7 @@ void apigw__route_select(nb_arena_t *a, const apigw_route_t *routes, size_t n, c
         if (!exact && strcmp(r->method, "ANY") != 0) continue;
         size_t np = 0;
         /* first pass without parameters: cheap rejection and ranking */
-        int ns = apigw__path_match(NULL, r->path, raw_path, cur, params, &np);
+        int ns = path_match(NULL, r->path, raw_path, cur, params, &np, decode_params);
         if (ns < 0) continue;
         int c = best_n < 0 ? 1 : cmp_spec(cur, ns, best, best_n);
         if (c > 0 || (c == 0 && exact && !best_exact)) {
@@ -98,10 +104,22 @@ void apigw__route_select(nb_arena_t *a, const apigw_route_t *routes, size_t n, c
         }
     }
     if (m->index >= 0) {
-        apigw__path_match(a, routes[m->index].path, raw_path, cur, m->params, &m->n_params);
+        path_match(a, routes[m->index].path, raw_path, cur, m->params, &m->n_params, decode_params);
     } else {
         m->index = dflt;
     }
+}
+
+void apigw__route_select(nb_arena_t *a, const apigw_route_t *routes, size_t n, const char *method,
+                         const char *raw_path, apigw_match_t *m)
+{
+    route_select(a, routes, n, method, raw_path, m, 1);
+}
+
+void apigw__route_select_rest(nb_arena_t *a, const apigw_route_t *routes, size_t n, const char *method,
+                              const char *raw_path, apigw_match_t *m)
+{
+    route_select(a, routes, n, method, raw_path, m, 0);
 }
 
 int apigw__route_key_split(nb_arena_t *a, const char *rk, const char **method, const char **path)

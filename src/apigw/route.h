@@ -7,8 +7,9 @@
  *   1. path segments compared left to right: literal > {param} > {greedy+};
  *   2. then an exact method over ANY;
  *   3. $default only when nothing else matches.
- * Parameter values are percent-decoded. Nothing here allocates except the
- * parameter values (arena). */
+ * Parameter values are percent-decoded (HTTP APIs), or kept as the client
+ * sent them (REST APIs: apigw__route_select_rest). Nothing here allocates
+ * except the parameter values (arena). */
 #ifndef NB_APIGW_ROUTE_H
 #define NB_APIGW_ROUTE_H
 #include <stddef.h>
@@ -40,6 +41,11 @@ int apigw__path_match(nb_arena_t *a, const char *tmpl, const char *raw_path, uns
  * none). a receives parameter values. */
 void apigw__route_select(nb_arena_t *a, const apigw_route_t *routes, size_t n, const char *method,
                          const char *raw_path, apigw_match_t *m);
+
+/* The same with parameter values as sent, not decoded: REST APIs hand them
+ * over so (serverless/serverless#5037, dherault/serverless-offline#265). */
+void apigw__route_select_rest(nb_arena_t *a, const apigw_route_t *routes, size_t n, const char *method,
+                              const char *raw_path, apigw_match_t *m);
 
 /* Split "GET /a/{b}" into method and path (arena); "$default" → NULLs. -1 if malformed. */
 int apigw__route_key_split(nb_arena_t *a, const char *route_key, const char **method, const char **path);

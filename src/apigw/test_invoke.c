@@ -219,7 +219,7 @@ static void authorized(apigw_dp_t *dp)
     json_t *ans = dp->test_answer;
     json_t *res = json_pack("{s:i,s:I}", "clientStatus", 200, "latency",
                             (json_int_t)((nb_now_us() - dp->t0_us) / 1000));
-    apigw_http_out_t out = {200, NULL, 0, "", 0};
+    apigw_http_out_t out = {.status = 200, .headers = NULL, .n_headers = 0, .body = "", .body_len = 0};
     json_object_set_new(res, "log", exec_log(dp, &out));
     if (str(ans, "principalId")) json_object_set_new(res, "principalId", json_string(str(ans, "principalId")));
     json_t *policy = json_object_get(ans, "policyDocument");

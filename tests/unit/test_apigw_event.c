@@ -2,6 +2,7 @@
  * field, and the mapping of function answers (including malformed ones). */
 #include "test.h"
 #include "apigw/event.h"
+#include "apigw/dp.h"
 #include <strings.h>
 
 static nb_kv_t hdrs[] = {
@@ -114,6 +115,26 @@ TEST(event_v1_absent_maps_are_null)
     json_decref(ev);
 }
 
+TEST(event_v1_of_an_http_api)
+{
+    /* HTTP APIs' format 1.0: "version": "1.0", path as asked (stage included),
+     * resourceId null; REST APIs have none of these */
+    apigw_http_in_t in = base_in();
+    in.http_api = 1;
+    json_t *ev = apigw__event_v1(&in);
+    ASSERT_STREQ(s(ev, "version"), "1.0");
+    ASSERT_STREQ(s(ev, "path"), "/prod/users/42");
+    ASSERT_STREQ(s(ev, "requestContext.path"), "/prod/users/42");
+    ASSERT(json_is_null(json_object_get(json_object_get(ev, "requestContext"), "resourceId")));
+    json_decref(ev);
+    in.http_api = 0;
+    ev = apigw__event_v1(&in);
+    ASSERT(json_object_get(ev, "version") == NULL);
+    ASSERT_STREQ(s(ev, "path"), "/users/42");
+    ASSERT_STREQ(s(ev, "requestContext.resourceId"), "res1");
+    json_decref(ev);
+}
+
 TEST(event_v2_every_field)
 {
     apigw_http_in_t in = base_in();
@@ -191,10 +212,14 @@ TEST(response_v1_mapping)
     ASSERT_STREQ(hdr(&o, "content-type", 0), "application/json");
     ASSERT_EQ(o.body_len, 5);
     ASSERT_MEMEQ(o.body, "hello", 5);
+    ASSERT(o.b64_text == NULL);
     p = "{\"statusCode\":200,\"body\":\"AAE=\",\"isBase64Encoded\":true}";
     ASSERT_EQ(apigw__response_v1(a, p, strlen(p), &o), 0);
     ASSERT_EQ(o.body_len, 2);
     ASSERT_MEMEQ(o.body, "\x00\x01", 2);
+    /* the text as written, for a REST client whose Accept is no binary type */
+    ASSERT_EQ(o.b64_len, 4);
+    ASSERT_MEMEQ(o.b64_text, "AAE=", 4);
     nb_arena_free(a);
 }
 
@@ -211,6 +236,27 @@ TEST(response_v1_malformed_answers)
         apigw_http_out_t o;
         if (apigw__response_v1(a, bad[i], strlen(bad[i]), &o) != -1) TEST_FAIL_("accepted: %s", bad[i]);
     }
+    nb_arena_free(a);
+}
+
+TEST(response_v1_rest_wants_known_members_only)
+{
+    /* REST APIs: any other member is a "Malformed Lambda proxy response";
+     * HTTP APIs' format 1.0 reads past it */
+    static const char *const extra[] = {
+        "{\"statusCode\":200,\"cookies\":[\"a=1\"],\"body\":\"x\"}",
+        "{\"statusCode\":201,\"statusDescription\":\"201 Created\",\"body\":\"x\"}",
+    };
+    nb_arena_t *a = nb_arena_new(4096);
+    apigw_http_out_t o;
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+        ASSERT_EQ(apigw__response_v1_rest(a, extra[i], strlen(extra[i]), &o), -1);
+        ASSERT_EQ(apigw__response_v1(a, extra[i], strlen(extra[i]), &o), 0);
+    }
+    const char *p = "{\"statusCode\":\"201\",\"headers\":{},\"multiValueHeaders\":{},\"body\":\"x\","
+                    "\"isBase64Encoded\":false}";
+    ASSERT_EQ(apigw__response_v1_rest(a, p, strlen(p), &o), 0);
+    ASSERT_EQ(o.status, 201);
     nb_arena_free(a);
 }
 
@@ -309,4 +355,17 @@ TEST(event_thousands_of_headers_keep_order)
     ev = apigw__event_v2(&in);
     ASSERT_STREQ(s(ev, "headers.x-rep"), "v0,v3,v6");
     json_decref(ev);
+}
+
+TEST(accept_first_type_decides_binary)
+{
+    /* REST APIs decode a base64 answer only for a first Accept type in binaryMediaTypes */
+    json_t *types = json_pack("[s,s]", "image/png", "application/*");
+    ASSERT_EQ(apigw__accept_is_binary(types, "image/png"), 1);
+    ASSERT_EQ(apigw__accept_is_binary(types, " image/png;q=0.9, text/html"), 1);
+    ASSERT_EQ(apigw__accept_is_binary(types, "application/zip"), 1);
+    ASSERT_EQ(apigw__accept_is_binary(types, "text/html, image/png"), 0);
+    ASSERT_EQ(apigw__accept_is_binary(types, NULL), 0);
+    ASSERT_EQ(apigw__accept_is_binary(NULL, "image/png"), 0);
+    json_decref(types);
 }

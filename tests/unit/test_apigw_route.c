@@ -101,3 +101,20 @@ TEST(route_deep_paths_do_not_overflow)
     ASSERT(pick(a, ks2, "GET", path, &m) == NULL);
     nb_arena_free(a);
 }
+
+TEST(route_params_kept_as_sent_for_rest)
+{
+    /* REST APIs hand path parameters over as the client sent them */
+    nb_arena_t *a = nb_arena_new(4096);
+    apigw_route_t rt[2] = {{"GET", "/users/{id}", NULL}, {"ANY", "/files/{p+}", NULL}};
+    apigw_match_t m;
+    apigw__route_select_rest(a, rt, 2, "GET", "/users/a%20b%40c", &m);
+    ASSERT_EQ(m.index, 0);
+    ASSERT_STREQ(m.params[0].value, "a%20b%40c");
+    apigw__route_select_rest(a, rt, 2, "PUT", "/files/x%2Fy/z", &m);
+    ASSERT_EQ(m.index, 1);
+    ASSERT_STREQ(m.params[0].value, "x%2Fy/z");
+    apigw__route_select(a, rt, 2, "GET", "/users/a%20b%40c", &m);
+    ASSERT_STREQ(m.params[0].value, "a b@c");
+    nb_arena_free(a);
+}

@@ -11,6 +11,7 @@ language runtime is needed. Its behaviour is chosen by the MODE variable:
   status   → {statusCode: 201, cookies, isBase64Encoded body "aGk=" ("hi")}
   auth     → Lambda authorizer: allow when the token/header is "allow", with context
   raw      → the event itself (non-proxy AWS integrations)
+  answer   → the text of $ANSWER, as it is (a chosen proxy answer)
   users    → the seed's handler: GET /users/{id} → DynamoDB GetItem on $TABLE (curl --aws-sigv4
              against $ENDPOINT) → the item as JSON
 """
@@ -38,6 +39,7 @@ while true; do
     garbage) R='"not a proxy answer"' ;;
     status) R='{"statusCode":201,"headers":{"x-num":7},"cookies":["c1=v1","c2=v2"],"body":"aGk=","isBase64Encoded":true}' ;;
     raw) R="$EV" ;;
+    answer) R="$ANSWER" ;;
     users)
       USER_ID=$(printf '%s' "$EV" | jq -r '.pathParameters.id')
       KEY=$(jq -cn --arg id "$USER_ID" '{id:{S:$id}}')

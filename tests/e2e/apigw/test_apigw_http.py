@@ -1,7 +1,7 @@
 """HTTP APIs end to end: quick create, both invocation URL forms, payload
 formats 2.0 and 1.0 field by field, routing precedence and 404, response
-mapping (plain JSON, cookies, base64, malformed → 502, function error → 502,
-timeout → 504), stage variables, CORS preflight, throttling, HTTP_PROXY,
+mapping (plain JSON, cookies, base64, malformed → 500, function error → 500,
+timeout → 503, as HTTP APIs answer), stage variables, CORS preflight, throttling, HTTP_PROXY,
 Lambda REQUEST authorizers and import from OpenAPI."""
 import http.server as hs
 import json
@@ -94,7 +94,7 @@ class HttpApis(NimbusTestCase):
         ev = http("GET", self.url(api_id, "/users/a%20b", "prod")).json()
         self.assertEqual(ev["pathParameters"], {"id": "a b"})
         self.assertEqual(ev["stageVariables"], {"color": "blue"})
-        self.assertEqual(ev["rawPath"], "/prod/users/a%20b")
+        self.assertEqual(ev["rawPath"], "/prod/users/a b")   # HTTP APIs hand the path over decoded
         self.assertEqual(ev["requestContext"]["stage"], "prod")
         ev = http("GET", self.url(api_id, "/files/x/y.txt", "prod")).json()
         self.assertEqual(ev["pathParameters"], {"proxy": "x/y.txt"})
@@ -138,15 +138,16 @@ class HttpApis(NimbusTestCase):
         self.assertEqual(r.body, b"hi")
         self.assertEqual(r.header("x-num"), "7")
         self.assertEqual(sorted(r.header_all("set-cookie")), ["c1=v1", "c2=v2"])
+        # HTTP APIs: 500 {"message":"Internal Server Error"} (REST APIs: 502)
         r = http("GET", self.url(api_id, "/garbage"))
-        self.assertEqual((r.status, r.json()), (502, {"message": "Internal server error"}))
+        self.assertEqual((r.status, r.json()), (500, {"message": "Internal Server Error"}))
         r = http("GET", self.url(api_id, "/fail"))
-        self.assertEqual((r.status, r.json()), (502, {"message": "Internal server error"}))
+        self.assertEqual((r.status, r.json()), (500, {"message": "Internal Server Error"}))
         r = http("GET", self.url(api_id, "/plain"))
         self.assertEqual((r.status, r.json()), (200, {"hello": "world"}))
         t = time.time()
         r = http("GET", self.url(api_id, "/slow"))
-        self.assertEqual(r.status, 504)
+        self.assertEqual((r.status, r.json()), (503, {"message": "Service Unavailable"}))   # HTTP APIs: 503
         self.assertLess(time.time() - t, 4.5)
 
     def test_cors_preflight_and_headers(self):

@@ -283,7 +283,8 @@ class SdkGeneration(NimbusTestCase):
         ev = res["usersIdGet"]["data"]   # the Lambda proxy event
         self.assertEqual(res["usersIdGet"]["status"], 200)
         self.assertEqual(ev["resource"], "/users/{id}")
-        self.assertEqual(ev["pathParameters"], {"id": "a b"})
+        # the client encodes the parameter; a REST API hands it over as sent
+        self.assertEqual(ev["pathParameters"], {"id": "a%20b"})
         self.assertEqual(ev["headers"]["x-h"], "hv")
         self.assertEqual(ev["queryStringParameters"], {"extra": "1"})
         self.assertNotIn("x-api-key", ev["headers"])
@@ -292,7 +293,7 @@ class SdkGeneration(NimbusTestCase):
         self.assertEqual(ev["headers"]["content-type"], "application/json")
         ev = res["filesPathAny"]["data"]   # ANY takes its method from additionalParams; {path+} keeps its '/'
         self.assertEqual((ev["httpMethod"], ev["resource"], ev["pathParameters"]),
-                         ("PUT", "/files/{path+}", {"path": "a/b c"}))
+                         ("PUT", "/files/{path+}", {"path": "a/b%20c"}))
         self.assertEqual(ev["body"], "x")
         self.assertIn("Missing required parameter: id", res["usersIdGetMissing"]["error"])
         self.assertEqual((res["secretNoKey"]["status"], res["secretNoKey"]["data"]), (403, {"message": "Forbidden"}))
