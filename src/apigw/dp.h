@@ -88,8 +88,9 @@ void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_
 typedef void (*apigw_dp_timeout_fn)(apigw_dp_t *dp, void *arg);
 void apigw__dp_invoke_to(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
                          apigw_dp_invoke_cb cb, apigw_dp_timeout_fn on_timeout, void *arg);
-/* The integration's time is up: REST and WebSocket 504 "Endpoint request
- * timed out", HTTP APIs 503 {"message":"Service Unavailable"}. */
+/* The integration's time is up: 504 "Endpoint request timed out" (REST, HTTP
+ * and WebSocket APIs alike: issue 6 and AWS-FACTS.md; one third-party capture
+ * shows an HTTP API answering 503, too thin to go against them). */
 void apigw__dp_timed_out(apigw_dp_t *dp);
 /* Closes the deadline timer of apigw__dp_invoke (at the service's stop). */
 void apigw__dp_invoke_stop(void);

@@ -133,8 +133,7 @@ void apigw__dp_invoke_stop(void)
 
 void apigw__dp_timed_out(apigw_dp_t *dp)
 {
-    if (dp->v2 && !dp->ws) apigw__dp_message(dp, 503, "Service Unavailable");
-    else apigw__dp_gw(dp, "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
+    apigw__dp_gw(dp, "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
 }
 
 /* A function that failed or answered no proxy answer: REST 502 (Lambda's

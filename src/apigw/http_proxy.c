@@ -2,7 +2,7 @@
  * integration URI ({name} placeholders filled from path parameters, the
  * query string appended, method from the integration unless ANY) and the
  * answer relayed as is, hop-by-hop headers dropped. An unreachable backend
- * → 500, the integration timeout → 504 (HTTP APIs: 503). */
+ * → 500, the integration timeout → 504. */
 #include "apigw/dp.h"
 #include "apigw/httpc.h"
 #include "core/buf.h"

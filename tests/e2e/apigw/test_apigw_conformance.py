@@ -17,8 +17,9 @@ Sources (the key in each table row's last column names one):
                {"message":"Internal Server Error"}); its status, 500, as captured in
                https://github.com/awslabs/aws-lambda-cpp/issues/117 and
                https://github.com/DataDog/datadog-lambda-js/issues/162 (v1 payload, malformed → 500)
-  HTTP-TIMEOUT https://github.com/cortexlabs/cortex/issues/1225 (an HTTP API's integration past its
-               timeout: 503 {"message":"Service Unavailable"} with apigw-requestid)
+  HTTP-TIMEOUT issue 6 and AWS-FACTS.md: the integration timeout answers 504 (one third-party capture,
+               https://github.com/cortexlabs/cortex/issues/1225, shows an HTTP API answering 503
+               {"message":"Service Unavailable"}: too thin to go against them; kept at 504)
   HTTP-RAWPATH https://github.com/Worklytics/psoxy/pull/827 and
                https://github.com/middleapi/standard-server/pull/93 (HTTP APIs hand the function the
                path percent-decoded: 2.0 rawPath and 1.0 path); the query string stays raw:
@@ -334,7 +335,7 @@ class HttpApiConformance(NimbusTestCase):
 
     def test_integration_timeout(self):
         st, hs, b = self.req("GET", "$default", "/slow")
-        self.assertEqual((st, json.loads(b)), (503, {"message": "Service Unavailable"}))
+        self.assertEqual((st, json.loads(b)), (504, {"message": "Endpoint request timed out"}))
         self.assertTrue(hget(hs, "apigw-requestid"))
 
     def test_no_route_and_unknown_api(self):

@@ -147,7 +147,7 @@ class HttpApis(NimbusTestCase):
         self.assertEqual((r.status, r.json()), (200, {"hello": "world"}))
         t = time.time()
         r = http("GET", self.url(api_id, "/slow"))
-        self.assertEqual((r.status, r.json()), (503, {"message": "Service Unavailable"}))   # HTTP APIs: 503
+        self.assertEqual((r.status, r.json()), (504, {"message": "Endpoint request timed out"}))
         self.assertLess(time.time() - t, 4.5)
 
     def test_cors_preflight_and_headers(self):
