@@ -172,7 +172,7 @@ static const char *trace_id(nb_req_t *req, uint64_t now_ms)
  * X-Forwarded-Port and X-Forwarded-Proto set by the gateway, and an
  * X-Amzn-Trace-Id when the client sent none, as in AWS's example and
  * captured proxy events. Arena memory. */
-static void forwarded_headers(nb_req_t *req, uint64_t now_ms, const nb_kv_t **out, size_t *n_out)
+static void forwarded_headers(nb_req_t *req, int as_sent, uint64_t now_ms, const nb_kv_t **out, size_t *n_out)
 {
     nb_arena_t *a = req->arena;
     nb_kv_t *h = nb_arena_alloc(a, sizeof *h * (req->n_headers + 4));
@@ -185,15 +185,17 @@ static void forwarded_headers(nb_req_t *req, uint64_t now_ms, const nb_kv_t **ou
             continue;
         }
         if (strcmp(name, "x-forwarded-port") == 0 || strcmp(name, "x-forwarded-proto") == 0) continue;
-        h[n++] = req->headers[i];
+        h[n] = req->headers[i];
+        if (as_sent) h[n].name = nb_req_header_name_as_sent(req, i);
+        n++;
     }
     const char *host = nb_req_header(req, "host");
     const char *colon = host ? strrchr(host, ':') : NULL;
     const char *port = colon && colon[1] && !strchr(colon, ']') ? colon + 1 : (req->secure ? "443" : "80");
     const char *v[3][2] = {
-        {"x-forwarded-for", xff ? nb_arena_printf(a, "%s, %s", xff, req->remote_addr) : req->remote_addr},
-        {"x-forwarded-port", port},
-        {"x-forwarded-proto", req->secure ? "https" : "http"},
+        {as_sent ? "X-Forwarded-For" : "x-forwarded-for", xff ? nb_arena_printf(a, "%s, %s", xff, req->remote_addr) : req->remote_addr},
+        {as_sent ? "X-Forwarded-Port" : "x-forwarded-port", port},
+        {as_sent ? "X-Forwarded-Proto" : "x-forwarded-proto", req->secure ? "https" : "http"},
     };
     for (size_t i = 0; i < 3; i++) {
         h[n].name = v[i][0];
@@ -202,7 +204,7 @@ static void forwarded_headers(nb_req_t *req, uint64_t now_ms, const nb_kv_t **ou
         n++;
     }
     if (!nb_req_header(req, "x-amzn-trace-id")) {
-        h[n].name = "x-amzn-trace-id";
+        h[n].name = as_sent ? "X-Amzn-Trace-Id" : "x-amzn-trace-id";
         h[n].value = trace_id(req, now_ms);
         h[n].value_len = strlen(h[n].value);
         n++;
@@ -252,7 +254,8 @@ void apigw__dp_fill_in(apigw_dp_t *dp)
     in->qparams = req->qparams;
     in->n_qparams = req->n_qparams;
     in->time_ms = nb_wall_ms();
-    forwarded_headers(req, in->time_ms, &in->headers, &in->n_headers);
+    /* REST APIs pass header names as the client spelled them; HTTP APIs lower-case them */
+    forwarded_headers(req, !in->http_api && !dp->ws, in->time_ms, &in->headers, &in->n_headers);
     in->body = req->body;
     in->body_len = req->body_len;
     if (in->http_api) in->body_binary = !http_api_text_type(nb_req_header(req, "content-type"));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Formatted once per second: every event and access log line of that second
@@ -264,7 +265,7 @@ static void json_value(nb_buf_t *b, json_t *v)
 static const char *header(const apigw_http_in_t *in, const char *name)
 {
     for (size_t i = 0; i < in->n_headers; i++)
-        if (strcmp(in->headers[i].name, name) == 0) return in->headers[i].value;
+        if (strcasecmp(in->headers[i].name, name) == 0) return in->headers[i].value;
     return NULL;
 }
 

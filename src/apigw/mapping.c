@@ -28,7 +28,8 @@ json_t *apigw__dp_params(apigw_dp_t *dp)
     for (size_t i = 0; i < req->n_qparams; i++)
         json_object_set_new(json_object_get(p, "querystring"), req->qparams[i].name, json_string(req->qparams[i].value));
     for (size_t i = 0; i < req->n_headers; i++)
-        json_object_set_new(json_object_get(p, "header"), req->headers[i].name, json_string(req->headers[i].value));
+        json_object_set_new(json_object_get(p, "header"), nb_req_header_name_as_sent(req, i),
+                            json_string(req->headers[i].value));
     return p;
 }
 

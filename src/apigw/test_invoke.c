@@ -58,6 +58,8 @@ static nb_req_t *stand_in(nb_req_t *req, const char *method, json_t *in, const c
     json_t *v;
     json_object_foreach(mh, k, v) cap += json_array_size(v);
     f->headers = nb_arena_alloc(a, sizeof *f->headers * cap);
+    const char **as_sent = nb_arena_alloc(a, sizeof *as_sent * cap);   /* the names as given */
+    f->raw_names = as_sent;
     f->n_headers = 0;
     char host[128];
     snprintf(host, sizeof host, "%s.execute-api.localhost", api_id);
@@ -66,6 +68,7 @@ static nb_req_t *stand_in(nb_req_t *req, const char *method, json_t *in, const c
         char *name = nb_arena_strdup(a, k);
         for (char *p = name; *p; p++)
             if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+        as_sent[f->n_headers] = nb_arena_strdup(a, k);
         f->headers[f->n_headers++] = (nb_kv_t){name, nb_arena_strdup(a, json_string_value(v)),
                                                json_string_length(v)};
     }
@@ -75,10 +78,13 @@ static nb_req_t *stand_in(nb_req_t *req, const char *method, json_t *in, const c
         char *name = nb_arena_strdup(a, k);
         for (char *p = name; *p; p++)
             if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+        const char *spelled = nb_arena_strdup(a, k);
         json_array_foreach(v, i, one)
-            if (json_is_string(one))
+            if (json_is_string(one)) {
+                as_sent[f->n_headers] = spelled;
                 f->headers[f->n_headers++] = (nb_kv_t){name, nb_arena_strdup(a, json_string_value(one)),
                                                        json_string_length(one)};
+            }
     }
     const char *body = str(in, "body");
     f->body = body ? nb_arena_strdup(a, body) : "";

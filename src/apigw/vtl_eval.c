@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_STEPS 1000000
 #define MAX_OUT (8u * 1024 * 1024)
@@ -254,7 +255,14 @@ static json_t *input_call(ev_t *e, const vtl_seg_t *s)
         json_t *r = NULL;
         static const char *const where[] = {"path", "querystring", "header"};
         for (int i = 0; i < 3 && !r && name; i++) {
-            json_t *v = json_object_get(json_object_get(all, where[i]), name);
+            json_t *m = json_object_get(all, where[i]);
+            json_t *v = json_object_get(m, name);
+            if (!v && i == 2) {   /* header names are case-insensitive; the map keeps the client's spelling */
+                const char *k;
+                json_t *hv;
+                json_object_foreach(m, k, hv)
+                    if (strcasecmp(k, name) == 0) { v = hv; break; }
+            }
             if (v) r = json_incref(v);
         }
         json_decref(hold);

@@ -133,11 +133,13 @@ static int on_header_value(http_parser *hp, const char *at, size_t len)
 
 static int is_ows(char c) { return c == ' ' || c == '\t'; }
 
-/* Copy the collected headers into the arena: names lower-cased, values trimmed. */
+/* Copy the collected headers into the arena: names lower-cased, values trimmed;
+ * the spelling of names that were not lower-case kept apart (raw_names). */
 static void build_headers(nb_hp_t *p, nb_hmsg_t *m)
 {
     nb_arena_t *a = m->arena;
     m->n_headers = p->n_hdrs;
+    m->raw_names = NULL;
     m->headers = nb_arena_alloc(a, (p->n_hdrs ? p->n_hdrs : 1) * sizeof *m->headers);
     /* One block for all names and values (each + NUL). */
     char *s = nb_arena_alloc(a, p->head.len - p->url_len + 2 * p->n_hdrs + 1);
@@ -145,11 +147,22 @@ static void build_headers(nb_hp_t *p, nb_hmsg_t *m)
         const nb_hp_hdr_t *h = &p->hdrs[i];
         const char *name = p->head.data + h->name_off;
         char *n = s;
+        int upper = 0;
         for (size_t k = 0; k < h->name_len; k++) {
             char c = name[k];
+            upper |= c >= 'A' && c <= 'Z';
             *s++ = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
         }
         *s++ = 0;
+        if (upper) {
+            if (!m->raw_names) {
+                m->raw_names = nb_arena_alloc(a, p->n_hdrs * sizeof *m->raw_names);
+                for (size_t j = 0; j < i; j++) m->raw_names[j] = m->headers[j].name;
+            }
+            m->raw_names[i] = nb_arena_strndup(a, name, h->name_len);
+        } else if (m->raw_names) {
+            m->raw_names[i] = n;
+        }
         const char *v = h->value_len ? p->head.data + h->value_off : "";
         size_t vl = h->value_len;
         while (vl && is_ows(*v)) { v++; vl--; }

@@ -46,6 +46,8 @@ typedef struct nb_hmsg {
     size_t target_len;
     nb_kv_t *headers;            /* names lower-cased, values trimmed of SP/HTAB */
     size_t n_headers;
+    const char **raw_names;      /* the names as the client spelled them, parallel to headers;
+                                    NULL when every name came lower-case */
     const char *body;            /* de-chunked; "" when none */
     size_t body_len;
     unsigned http_major, http_minor;

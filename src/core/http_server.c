@@ -731,6 +731,7 @@ static void dispatch_msg(conn_t *c, nb_hmsg_t *m)
     r->raw_target = m->target;
     r->headers = m->headers;
     r->n_headers = m->n_headers;
+    r->raw_names = m->raw_names;
     r->body = m->body;
     r->body_len = m->body_len;
     r->body_dropped = m->body_dropped;

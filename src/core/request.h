@@ -37,6 +37,8 @@ struct nb_req {
     const char *query;         /* raw query string without '?', "" when none */
     nb_kv_t *headers;          /* names lower-cased; values trimmed */
     size_t n_headers;
+    const char **raw_names;    /* names as the client spelled them (NULL: all were lower-case);
+                                  nb_req_header_name_as_sent() */
     const char *body;          /* body (de-chunked), NUL-terminated; "" when none */
     size_t body_len;
     size_t body_dropped;       /* >0: a body over its raised limit, drained (body is "") */
@@ -71,6 +73,11 @@ const char *nb_req_header(const nb_req_t *req, const char *name);
 const char *nb_req_param(const nb_req_t *req, const char *name);
 const char *nb_req_qparam(const nb_req_t *req, const char *name);
 const char *nb_req_form(const nb_req_t *req, const char *name);
+/* Header I's name as the client spelled it (REST APIs hand functions that spelling). */
+static inline const char *nb_req_header_name_as_sent(const nb_req_t *req, size_t i)
+{
+    return req->raw_names ? req->raw_names[i] : req->headers[i].name;
+}
 
 /* Add a response header (copied). Call before the nb_reply*() that ends req. */
 void nb_resp_header(nb_req_t *req, const char *name, const char *value);

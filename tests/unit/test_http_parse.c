@@ -65,6 +65,30 @@ TEST(get_fields)
     nb_hp_free(&p);
 }
 
+/* Names come lower-cased; their spelling is kept apart only when one was not (raw_names). */
+TEST(header_names_as_sent)
+{
+    nb_hp_t p;
+    nb_hp_init(&p, 4096, 1024);
+    const char *req = "GET / HTTP/1.1\r\nhost: a\r\nX-Thing: 1\r\naccept: b\r\nUser-AGENT: c\r\n\r\n"
+                      "GET / HTTP/1.1\r\nhost: a\r\nx-thing: 2\r\n\r\n";
+    nb_hmsg_t *m[2];
+    int st;
+    ASSERT_EQ(feed_all(&p, req, strlen(req), 7, m, 2, &st), 2);
+    ASSERT_EQ(st, 0);
+    ASSERT_EQ(m[0]->n_headers, 4);
+    ASSERT(m[0]->raw_names != NULL);
+    const char *want[] = {"host", "X-Thing", "accept", "User-AGENT"}, *lower[] = {"host", "x-thing", "accept", "user-agent"};
+    for (size_t i = 0; i < 4; i++) {
+        ASSERT_STREQ(m[0]->raw_names[i], want[i]);
+        ASSERT_STREQ(m[0]->headers[i].name, lower[i]);
+    }
+    ASSERT(m[1]->raw_names == NULL);   /* every name lower-case: nothing kept apart */
+    ASSERT_STREQ(hdr(m[1], "x-thing"), "2");
+    free_all(m, 2);
+    nb_hp_free(&p);
+}
+
 TEST(post_byte_by_byte)
 {
     nb_hp_t p;

@@ -59,7 +59,7 @@ while true; do
            -d '{"errorMessage":"boom","errorType":"MyError","stackTrace":[]}' >/dev/null
       continue ;;
     auth)
-      TOK=$(printf '%s' "$EV" | jq -r '.authorizationToken // .headers.authorization // .identitySource[0] // ""')
+      TOK=$(printf '%s' "$EV" | jq -r '.authorizationToken // .headers.authorization // .headers.Authorization // .identitySource[0] // ""')
       ARN=$(printf '%s' "$EV" | jq -r '.methodArn // .routeArn // "*"')
       if [ "$TOK" = "allow" ]; then EFF=Allow; OK=true; else EFF=Deny; OK=false; fi
       if [ "$TOK" = "unauthorized" ]; then

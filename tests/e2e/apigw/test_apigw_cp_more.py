@@ -84,7 +84,7 @@ class ControlPlaneMore(NimbusTestCase):
         ev = json.loads(out["body"])
         self.assertEqual(ev["pathParameters"], {"id": "7"})
         self.assertEqual(ev["queryStringParameters"], {"q": "1"})
-        self.assertEqual(ev["headers"]["x-test"], "yes")
+        self.assertEqual(ev["headers"]["X-Test"], "yes")   # as given, as a REST API hands them over
         self.assertEqual(ev["stageVariables"], {"v": "1"})
         self.assertEqual(ev["resource"], "/users/{id}")
         self.assertEqual(out["headers"]["x-fn"], "echo")
