@@ -200,7 +200,9 @@ size_t nb_edge_body_limit(const nb_hmsg_t *m)
 {
     /* an API's own traffic ({id}.execute-api.* hosts) is never a service's upload */
     for (size_t i = 0; i < m->n_headers; i++)
-        if (strcmp(m->headers[i].name, "host") == 0 && strstr(m->headers[i].value, ".execute-api.")) return 0;
+        if (m->headers[i].name[0] == 'h' && strcmp(m->headers[i].name, "host") == 0 &&
+            strstr(m->headers[i].value, ".execute-api."))
+            return 0;
     for (size_t i = 0; nb_services[i]; i++) {
         const nb_service_t *s = nb_services[i];
         if (s->max_body && has_prefix(m->target, s->path_prefixes)) return s->max_body;

@@ -16,7 +16,9 @@ static const char *kv_find(const nb_kv_t *kv, size_t n, const char *name, int ic
     unsigned char c0 = fold((unsigned char)name[0], icase);
     for (size_t i = 0; i < n; i++) {
         if (fold((unsigned char)kv[i].name[0], icase) != c0 || strlen(kv[i].name) != nl) continue;
-        if (icase ? nb_strncaseeq(kv[i].name, name, nl) : memcmp(kv[i].name, name, nl) == 0)
+        /* exact bytes first: a request's header names are stored lower-case,
+         * and callers mostly ask in lower case */
+        if (memcmp(kv[i].name, name, nl) == 0 || (icase && nb_strncaseeq(kv[i].name, name, nl)))
             return kv[i].value;
     }
     return NULL;
