@@ -610,9 +610,10 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
         *p++ = ':'; *p++ = ' ';
         if (h[i].value_len) memcpy(p, h[i].value, h[i].value_len);
         /* A value echoing client input must not start a header of its own. */
-        for (size_t k = 0; k < h[i].value_len; k++)
-            if (p[k] == '\r' || p[k] == '\n') p[k] = ' ';
-        p += h[i].value_len;
+        char *end = p + h[i].value_len;
+        for (char *q = p; (q = memchr(q, '\r', (size_t)(end - q))) != NULL; ) *q = ' ';
+        for (char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; ) *q = ' ';
+        p = end;
         *p++ = '\r'; *p++ = '\n';
     }
     if (!no_len && !caller_len) {
