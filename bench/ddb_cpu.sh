@@ -32,6 +32,7 @@ data=$(mktemp -d /tmp/ddb_cpu.XXXXXX)
 VG=""
 if [ -n "$CALLGRIND" ]; then
   export NIMBUS_STORE_MAP_SIZE=$((1 << 30))   # valgrind refuses a 64 GiB mapping
+  export NIMBUS_LAMBDA_SANDBOX_POOL=0          # nor the pool's raw clone() of blanks
   VG="valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$data/cg.out"
 fi
 $VG "$NIMBUS" up --listen 127.0.0.1:$port --data "$data/d" --auth open --log-level warn >"$data/log" 2>&1 & pid=$!

@@ -91,11 +91,17 @@ static int has_bad_value_byte(const char *at, size_t len)
     return 0;
 }
 
+int nb_hp_is_token(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!tchar[(unsigned char)s[i]]) return 0;
+    return 1;
+}
+
 static int on_header_field(http_parser *hp, const char *at, size_t len)
 {
     nb_hp_t *p = hp_of(hp);
-    for (size_t i = 0; i < len; i++)
-        if (!tchar[(unsigned char)at[i]]) return fail(p, 400);
+    if (!nb_hp_is_token(at, len)) return fail(p, 400);
     if (p->state != NB_HP_HEAD) return 0;   /* chunked trailers: ignored */
     if (p->last_was_value != 0) {           /* a new header starts */
         if (p->n_hdrs == p->cap_hdrs) {

@@ -108,6 +108,8 @@ nb_hmsg_t *nb_hp_take(nb_hp_t *p);
 int nb_hp_error_status(const nb_hp_t *p);
 /* NB_HP_IDLE / NB_HP_HEAD / NB_HP_BODY. */
 int nb_hp_state(const nb_hp_t *p);
+/* 1 if s[0..n) are all RFC 9110 token characters (a header name's). */
+int nb_hp_is_token(const char *s, size_t n);
 /* 1 once per request whose head asked for 100-continue while its body is still
  * incomplete: the caller should send "100 Continue" now. Clears the flag. */
 int nb_hp_take_continue(nb_hp_t *p);

@@ -554,26 +554,26 @@ static const char *date_line(void)
     return line;
 }
 
-static int framing_header(const char *name)
-{
-    return strcasecmp(name, "content-length") == 0 || strcasecmp(name, "connection") == 0 ||
-           strcasecmp(name, "transfer-encoding") == 0;
-}
-
 /* A header name is an RFC 7230 token. A name from client or function input
  * (API Gateway's mapped headers, a function's proxy answer) that is not one
  * (CR, LF, ':', spaces, empty) is dropped, never written: it could start a
  * header or a response of its own. */
 static int token_name(const char *name)
 {
-    if (!*name) return 0;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (!(isalnum(*p) || strchr("!#$%&'*+-.^_`|~", *p))) return 0;
-    return 1;
+    return *name && nb_hp_is_token(name, strlen(name));
+}
+
+/* Our own framing headers (by length first: most names are none of them). */
+static int framing_header(const char *name, size_t nl)
+{
+    return (nl == 14 && nb_strncaseeq(name, "content-length", 14)) ||
+           (nl == 10 && nb_strncaseeq(name, "connection", 10)) ||
+           (nl == 17 && nb_strncaseeq(name, "transfer-encoding", 17));
 }
 
 /* Append the status line and headers of a response to b. Framing headers are
- * ours, except that a HEAD reply may state the length of the body it omits. */
+ * ours, except that a HEAD reply may state the length of the body it omits.
+ * Names that are no token are dropped (token_name). */
 static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t *h, size_t n,
                         size_t body_len, int close)
 {
@@ -585,8 +585,9 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
     size_t dl = strlen(date);
     size_t need = 9 + 4 + strlen(rs) + 2 + 40 + 24 + 26 + dl + 2;
     for (size_t i = 0; i < n; i++) {
-        need += strlen(h[i].name) + 2 + h[i].value_len + 2;
-        if (strcasecmp(h[i].name, "date") == 0) caller_date = 1;
+        size_t nl = strlen(h[i].name);
+        need += nl + 2 + h[i].value_len + 2;
+        if (nl == 4 && nb_strncaseeq(h[i].name, "date", 4)) caller_date = 1;
     }
     nb_buf_reserve(b, need);
     char *p = b->data + b->len;
@@ -598,20 +599,21 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
     *p++ = '\r'; *p++ = '\n';
     if (!caller_date) { memcpy(p, date, dl); p += dl; }
     for (size_t i = 0; i < n; i++) {
-        if (!token_name(h[i].name)) continue;
-        if (framing_header(h[i].name)) {
-            if (!(s->is_head && !no_len && strcasecmp(h[i].name, "content-length") == 0))
+        size_t nl = strlen(h[i].name);
+        if (!nl || !nb_hp_is_token(h[i].name, nl)) continue;   /* see token_name */
+        if (framing_header(h[i].name, nl)) {
+            if (!(s->is_head && !no_len && nl == 14 && nb_strncaseeq(h[i].name, "content-length", 14)))
                 continue;
             caller_len = 1;
         }
-        size_t nl = strlen(h[i].name);
         memcpy(p, h[i].name, nl); p += nl;
         *p++ = ':'; *p++ = ' ';
         if (h[i].value_len) memcpy(p, h[i].value, h[i].value_len);
         /* A value echoing client input must not start a header of its own. */
-        for (size_t k = 0; k < h[i].value_len; k++)
-            if (p[k] == '\r' || p[k] == '\n') p[k] = ' ';
-        p += h[i].value_len;
+        char *end = p + h[i].value_len;
+        for (char *q = p; (q = memchr(q, '\r', (size_t)(end - q))) != NULL; ) *q = ' ';
+        for (char *q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; ) *q = ' ';
+        p = end;
         *p++ = '\r'; *p++ = '\n';
     }
     if (!no_len && !caller_len) {

@@ -3,12 +3,22 @@
 #include "core/util.h"
 #include <string.h>
 
+static unsigned char fold(unsigned char c, int icase)
+{
+    return icase && c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* The first byte decides most candidates before any strlen (a request's
+ * headers are looked up several times each). */
 static const char *kv_find(const nb_kv_t *kv, size_t n, const char *name, int icase)
 {
     size_t nl = strlen(name);
+    unsigned char c0 = fold((unsigned char)name[0], icase);
     for (size_t i = 0; i < n; i++) {
-        if (strlen(kv[i].name) != nl) continue;
-        if (icase ? nb_strncaseeq(kv[i].name, name, nl) : memcmp(kv[i].name, name, nl) == 0)
+        if (fold((unsigned char)kv[i].name[0], icase) != c0 || strlen(kv[i].name) != nl) continue;
+        /* exact bytes first: a request's header names are stored lower-case,
+         * and callers mostly ask in lower case */
+        if (memcmp(kv[i].name, name, nl) == 0 || (icase && nb_strncaseeq(kv[i].name, name, nl)))
             return kv[i].value;
     }
     return NULL;

@@ -34,7 +34,7 @@ const nb_service_t *nb_service_by_name(const char *name)
 
 const nb_op_t *nb_service_op(const nb_service_t *svc, const char *op_name)
 {
-    for (size_t i = 0; i < svc->n_ops; i++)
-        if (strcmp(svc->ops[i].name, op_name) == 0) return &svc->ops[i];
+    for (size_t i = 0; i < svc->n_ops; i++)   /* first byte first: dozens of ops a service */
+        if (svc->ops[i].name[0] == op_name[0] && strcmp(svc->ops[i].name, op_name) == 0) return &svc->ops[i];
     return NULL;
 }

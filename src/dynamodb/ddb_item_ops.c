@@ -170,6 +170,7 @@ static void get_reply(nb_req_t *req, const ddb_table_t *t, const char *text, siz
                       uint32_t size, int found, const ddb_projection_t *proj)
 {
     nb_buf_t out = NB_BUF_INIT;
+    nb_buf_reserve(&out, (found ? len : 0) + 160);   /* one allocation: the item and the capacity */
     nb_buf_putc(&out, '{');
     int n = 0;
     if (found && proj) {

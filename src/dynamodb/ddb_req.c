@@ -1,9 +1,9 @@
 /* ddb_req.c — shared handler plumbing (see ddb_req.h). */
 #include "dynamodb/ddb_req.h"
 #include "core/alloc.h"
+#include "core/crc32.h"
 #include "core/log.h"
 #include <math.h>
-#include <zlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,7 +179,7 @@ void ddb_reply_validation(nb_req_t *req, const char *fmt, ...)
 void ddb_reply_text(nb_req_t *req, const char *body, size_t len)
 {
     char crc[16];
-    snprintf(crc, sizeof crc, "%lu", crc32(crc32(0L, Z_NULL, 0), (const Bytef *)body, (uInt)len));
+    nb_crc32_text(nb_crc32(0, body, len), crc);
     nb_resp_header(req, "x-amz-crc32", crc);
     nb_reply(req, 200, DDB_CONTENT_TYPE, body, len);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "core/alloc.h"
+#include "core/crc32.h"
 #include "core/log.h"
 #include "store/store_backend.h"
 #include "store/store_wal.h"
@@ -96,7 +97,7 @@ static uint32_t rec_crc(uint64_t file_id, const uint8_t *rec, size_t payload)
     uLong c = crc32(0L, (const Bytef *)&file_id, sizeof file_id);
     c = crc32(c, rec, 4);                          /* len */
     c = crc32(c, rec + 8, 8);                      /* lsn */
-    return (uint32_t)crc32(c, rec + REC_HDR, (uInt)payload);
+    return nb_crc32((uint32_t)c, rec + REC_HDR, payload);   /* the value's bytes: the long part */
 }
 
 static int pwrite_all(int fd, const void *p, size_t n, uint64_t off)

@@ -1,10 +1,12 @@
-/* test_core.c — arena, buffers, encodings, config precedence. */
+/* test_core.c — arena, buffers, encodings, config precedence, CRC-32. */
 #include "test.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/crc32.h"
 #include "core/util.h"
 #include <stdlib.h>
+#include <zlib.h>
 
 TEST(arena_grows_and_aligns)
 {
@@ -89,4 +91,63 @@ TEST(config_precedence_flags_env_file)
     char *unknown[] = {"--frobnicate"};
     ASSERT_EQ(nb_config_load(&c, 1, unknown), -1);
     nb_config_free(&c);
+}
+
+/* nb_crc32 against zlib's crc32: every length around the fold's thresholds,
+ * every start alignment, chained calls, and a long run. */
+TEST(crc32_matches_zlib)
+{
+    size_t max = 4096 + 64;
+    unsigned char *buf = malloc(max + 16);
+    uint32_t seed = 12345;
+    for (size_t i = 0; i < max + 16; i++) { seed = seed * 1103515245u + 12345u; buf[i] = (unsigned char)(seed >> 16); }
+    for (size_t len = 0; len <= 1100; len++)
+        for (size_t off = 0; off < 16; off += (len < 300 ? 1 : 7)) {
+            uint32_t want = (uint32_t)crc32(0L, buf + off, (uInt)len);
+            if (nb_crc32(0, buf + off, len) != want) TEST_FAIL_("len %zu off %zu", len, off);
+            uint32_t c = nb_crc32(0, buf + off, len / 3);
+            c = nb_crc32(c, buf + off + len / 3, len - len / 3);
+            if (c != want) TEST_FAIL_("chained, len %zu off %zu", len, off);
+            uint32_t seedc = (uint32_t)crc32(0L, (const unsigned char *)"seed", 4);
+            ASSERT_EQ(nb_crc32(seedc, buf + off, len), (uint32_t)crc32(seedc, buf + off, (uInt)len));
+        }
+    ASSERT_EQ(nb_crc32(0, buf, max), (uint32_t)crc32(0L, buf, (uInt)max));
+    memset(buf, 0xff, max);
+    ASSERT_EQ(nb_crc32(0, buf, max), (uint32_t)crc32(0L, buf, (uInt)max));
+    ASSERT_EQ(nb_crc32(0, "123456789", 9), 0xCBF43926u);   /* the CRC-32 check value */
+    free(buf);
+}
+
+/* The folding constants of crc32.c, recomputed from the polynomial:
+ * reflect32(x^e mod P) << 1, P = 0x104C11DB7. */
+static uint64_t crc_k(unsigned e)
+{
+    uint64_t r = 1;
+    for (unsigned i = 0; i < e; i++) { r <<= 1; if (r >> 32 & 1) r ^= 0x104C11DB7ULL; }
+    uint64_t f = 0;
+    for (int i = 0; i < 32; i++) if (r >> i & 1) f |= 1ULL << (31 - i);
+    return f << 1;
+}
+
+TEST(crc32_constants)
+{
+    ASSERT_EQ(crc_k(544), 0x154442bd4ULL);
+    ASSERT_EQ(crc_k(480), 0x1c6e41596ULL);
+    ASSERT_EQ(crc_k(160), 0x1751997d0ULL);
+    ASSERT_EQ(crc_k(96), 0x0ccaa009eULL);
+}
+
+TEST(crc32_text)
+{
+    char t[11];
+    ASSERT_EQ(nb_crc32_text(0, t), 1); ASSERT_STREQ(t, "0");
+    ASSERT_EQ(nb_crc32_text(7, t), 1); ASSERT_STREQ(t, "7");
+    ASSERT_EQ(nb_crc32_text(1234567890u, t), 10); ASSERT_STREQ(t, "1234567890");
+    ASSERT_EQ(nb_crc32_text(4294967295u, t), 10); ASSERT_STREQ(t, "4294967295");
+    char want[16];
+    for (uint32_t v = 1; v < 4000000000u; v = v * 3 + 1) {
+        snprintf(want, sizeof want, "%u", v);
+        nb_crc32_text(v, t);
+        ASSERT_STREQ(t, want);
+    }
 }

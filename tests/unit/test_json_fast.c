@@ -118,7 +118,8 @@ TEST(json_fast_other_flags_go_to_jansson)
 }
 
 /* nb_json_plain_run against a byte-at-a-time reference: every byte value at
- * every position of runs long and short, with and without stop_high. */
+ * every position of runs long and short (across its 16- and 8-byte steps),
+ * with and without stop_high. */
 static size_t plain_run_ref(const unsigned char *p, size_t n, int stop_high)
 {
     size_t i = 0;
@@ -136,6 +137,7 @@ TEST(plain_run_stops_where_a_byte_at_a_time_scan_does)
                     memset(buf, 'a', sizeof buf);
                     buf[at] = (unsigned char)c;
                     if (at + 3 < len) buf[at + 3] = 0x7f;     /* never special */
+                    if (at + 5 < len) buf[at + 5] = '"';      /* a later stop: the first one counts */
                     ASSERT_EQ(nb_json_plain_run(buf, len, stop_high), plain_run_ref(buf, len, stop_high));
                 }
 }
