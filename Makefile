@@ -22,7 +22,7 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 INCS    := -Isrc -Iinclude -Ibuild/gen
 CFLAGS  ?= -O2 -g
 DEPCF   = $(shell pkg-config --cflags $(PKGS) libarchive 2>/dev/null)
-LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lhttp_parser -lz -lpthread -lm
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lhttp_parser -lz -lisal -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
 LIBSRCS := $(filter-out src/main.c,$(SRCS))
@@ -103,7 +103,7 @@ STATIC_LIBS := -luv_a -ljansson -lssl -lcrypto -lseccomp -lyaml -llmdb -lhttp_pa
 REL_LDFLAGS := -pie -Wl,-O1 -Wl,--as-needed -Wl,--exclude-libs,ALL
 build/nimbus: build/obj/main.o $(REL_OBJ)
 	@$(if $(V),:,echo "  LD $@")
-	$(Q)$(CC) $(CFLAGS) $(REL_LDFLAGS) -o $@ $^ -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lpthread -lm -ldl
+	$(Q)$(CC) $(CFLAGS) $(REL_LDFLAGS) -o $@ $^ -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lisal -lpthread -lm -ldl
 build/asan/nimbus: build/asan/obj/main.o $(ASAN_OBJ)
 	@$(if $(V),:,echo "  LD $@")
 	$(Q)$(CC) $(SANFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl

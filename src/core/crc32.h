@@ -1,5 +1,5 @@
-/* crc32.h — CRC-32 (zlib's: IEEE 802.3, reflected, ~0 in and out) with a
- * carry-less-multiply path on x86-64 (crc32.c). */
+/* crc32.h — CRC-32 (zlib's: IEEE 802.3, reflected, ~0 in and out), computed
+ * by Intel's ISA-L (crc32.c). */
 #ifndef NB_CRC32_H
 #define NB_CRC32_H
 #include <stddef.h>
