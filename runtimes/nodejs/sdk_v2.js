@@ -69,6 +69,12 @@ function keepAlive(AWS, endpoint) {
   client.agent = agent;
 }
 
+/* The namespace of the last patch() that leaves nothing for its next loads
+ * (its HTTP client loaded, so the agent and client are settled; its config
+ * seen), and that config: loads returning it again skip the checks — the
+ * SDK requires './core' and more on every call. */
+let settled = null, settledCfg = null;
+
 function patch(AWS) {
   const endpoint = process.env.AWS_ENDPOINT_URL;
   if (!seenNamespaces.has(AWS)) {
@@ -82,6 +88,7 @@ function patch(AWS) {
   keepAlive(AWS, endpoint);   /* until the HTTP client is loaded: each load that returns AWS */
   sdkHttp.install(AWS, own(AWS, 'NodeHttpClient'));   /* the same; once per copy of the SDK */
   const cfg = AWS.config;
+  if (own(AWS, 'NodeHttpClient') !== undefined) { settled = AWS; settledCfg = cfg; }
   if (seenConfigs.has(cfg)) return;
   seenConfigs.add(cfg);
   const update = {};
@@ -100,6 +107,7 @@ function install() {
   const orig = Module._load;
   Module._load = function nimbusLoad(request, parent, isMain) {
     const exp = orig.apply(this, arguments);
+    if (exp === settled && exp.config === settledCfg) return exp;
     try {
       if (looksLikeV2(exp)) patch(exp);
     } catch (_) { /* an exotic exports object must never break require() */ }

@@ -58,6 +58,16 @@ def users_get_root(tmp):
     return root
 
 
+def sdk_task_root(tmp, filename, source):
+    """A task root in tmp with the SDK "bundled" (node_modules linked) and one source file."""
+    root = os.path.join(tmp, "task")
+    os.makedirs(root)
+    os.symlink(SDK_MODULES, os.path.join(root, "node_modules"))
+    with open(os.path.join(root, filename), "w") as f:
+        f.write(source)
+    return root
+
+
 API_EVENT = {"resource": "/users/{id}", "path": "/users/42", "httpMethod": "GET",
              "pathParameters": {"id": "42"}, "headers": {}, "body": None, "isBase64Encoded": False}
 
@@ -89,11 +99,7 @@ def node_sdk_v2_service_specific_and_explicit_endpoints():
     tmp = tempfile.mkdtemp(prefix="nimbus-sdk-")
     rec = Recorder()
     try:
-        root = os.path.join(tmp, "task")
-        os.makedirs(root)
-        os.symlink(SDK_MODULES, os.path.join(root, "node_modules"))
-        with open(os.path.join(root, "index.mjs"), "w") as f:
-            f.write("""
+        root = sdk_task_root(tmp, "index.mjs", """
 import AWS from 'aws-sdk';
 import DynamoDB from 'aws-sdk/clients/dynamodb.js';
 export const handler = async () => ({
@@ -252,11 +258,7 @@ def node_sdk_v2_runtime_http_client_framing_reuse_and_timeouts():
     tmp = tempfile.mkdtemp(prefix="nimbus-sdk-")
     srv = RawServer()
     try:
-        root = os.path.join(tmp, "task")
-        os.makedirs(root)
-        os.symlink(SDK_MODULES, os.path.join(root, "node_modules"))
-        with open(os.path.join(root, "index.js"), "w") as f:
-            f.write(RAW_PROBE)
+        root = sdk_task_root(tmp, "index.js", RAW_PROBE)
         with Instance("node", task_root=root, env={"AWS_ENDPOINT_URL": srv.url}) as i:
             r = i.invoke({}, timeout=30)
             eq(r.kind, "response", "kind %r / %r" % (r, i.err))
