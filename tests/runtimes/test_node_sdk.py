@@ -166,7 +166,8 @@ class RawServer:
     each request says how. "chunked": a chunked body with a trailer; "repeat":
     repeated header fields; "drop": the first time on a reused connection, the
     request is read and the connection closed without an answer; "hang": no
-    answer at all. Records (connection number, table) per request."""
+    answer at all. A HEAD gets a Content-Length and no body. Records
+    (connection number, table or "HEAD") per request."""
 
     def __init__(self):
         self.requests = []
@@ -202,6 +203,10 @@ class RawServer:
                         break
                     if h.lower().startswith(b"content-length:"):
                         length = int(h.split(b":")[1])
+                if line.startswith(b"HEAD "):   # S3 HeadObject: a length, no body
+                    self.requests.append((n, "HEAD"))
+                    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 12345\r\nETag: \"e\"\r\n\r\n")
+                    continue
                 table = json.loads(f.read(length) or b"{}").get("TableName")
                 self.requests.append((n, table))
                 if table == "hang":
@@ -238,6 +243,7 @@ exports.handler = async () => {
   req.on('httpHeaders', (s, h) => { out.headers = [h['x-rep'], h['set-cookie']]; });
   await req.promise();
   out.plain = await get('plain');
+  out.head = (await new AWS.S3({ maxRetries: 0 }).headObject({ Bucket: 'b', Key: 'k' }).promise()).ContentLength;
   out.drop = await get('drop');          // the reused connection closes unanswered: sent again once
   out.after = await get('plain');
   const slow = new AWS.DynamoDB({ maxRetries: 0, httpOptions: { timeout: 300 } });
@@ -263,13 +269,14 @@ def node_sdk_v2_runtime_http_client_framing_reuse_and_timeouts():
             r = i.invoke({}, timeout=30)
             eq(r.kind, "response", "kind %r / %r" % (r, i.err))
             eq(r.json(), {"chunked": "chunked", "headers": ["a, b", ["c=1", "d=2"]], "plain": "plain",
-                          "drop": "drop", "after": "plain",
+                          "head": 12345, "drop": "drop", "after": "plain",
                           "hang": "TimeoutError: Connection timed out after 300ms"}, "answers")
-            eq([t for _, t in srv.requests], ["chunked", "repeat", "plain", "drop", "drop", "plain", "hang"], "requests")
+            eq([t for _, t in srv.requests], ["chunked", "repeat", "plain", "HEAD", "drop", "drop", "plain",
+                                                "hang"], "requests")
             conns = [n for n, _ in srv.requests]
-            eq(conns[:4], [1, 1, 1, 1], "one connection until the drop")
-            eq(conns[4], 2, "the dropped request sent again on a new connection")
-            eq(conns[5], 2, "which is kept")
+            eq(conns[:5], [1, 1, 1, 1, 1], "one connection until the drop (HEAD's answer has no body)")
+            eq(conns[5], 2, "the dropped request sent again on a new connection")
+            eq(conns[6], 2, "which is kept")
     finally:
         srv.close()
         shutil.rmtree(tmp)
