@@ -20,9 +20,9 @@
  *   callback as an Error with .fatal = true ("500 = runtime must exit"). */
 
 const net = require('net');
+const { CRLF2, parseHead } = require('./http1');
 
 const BASE = '/2018-06-01/runtime';
-const CRLF2 = Buffer.from('\r\n\r\n');
 
 class RuntimeClient {
   /* hostPort: "host:port" as found in AWS_LAMBDA_RUNTIME_API. */
@@ -36,6 +36,7 @@ class RuntimeClient {
     this.buf = null;       // bytes received and not yet consumed
     this.queue = [];       // requests written, waiting for their answer, in order
     this.retried = false;  // the unanswered requests were already re-sent once
+    this.gather = null;    // requests queued inside batch(), not yet written
   }
 
   _connect() {
@@ -79,6 +80,10 @@ class RuntimeClient {
   _write(item) {
     const s = this.sock;
     s.ref();
+    if (this.gather !== null) { // inside batch(): written there, with what follows
+      this.gather.push(item);
+      return;
+    }
     if (item.body === undefined) {
       s.write(item.head, 'latin1');
     } else { // one writev for head and body
@@ -116,13 +121,25 @@ class RuntimeClient {
     if (this.sock) { const s = this.sock; this.sock = null; s.destroy(); }
   }
 
-  /* Runs fn (which queues requests) with the socket corked, so that what it
-   * writes leaves in one writev. */
+  /* Runs fn (which queues requests) and writes what it queued at once: one
+   * string in one write when every body is a string (the usual response and
+   * `next`), else corked into one writev. */
   batch(fn) {
     if (!this.sock) this._connect();
+    this.gather = [];
+    let items;
+    try { fn(); } finally { items = this.gather; this.gather = null; }
     const s = this.sock;
+    if (!s || items.length === 0) return;
+    if (items.every((it) => it.body === undefined || typeof it.body === 'string')) {
+      let out = '';
+      for (const it of items) out += it.body === undefined ? it.head : it.head + it.body;
+      s.write(out, 'utf8');
+      return;
+    }
     s.cork();
-    try { fn(); } finally { s.uncork(); }
+    for (const it of items) this._write(it);
+    s.uncork();
   }
 
   _onData(d) {
@@ -141,15 +158,9 @@ class RuntimeClient {
       const buf = this.buf;
       const end = buf.indexOf(CRLF2);
       if (end < 0) return;
-      const head = buf.toString('latin1', 0, end);
-      const lines = head.split('\r\n');
-      const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
-      if (!m) return this._failAll(new Error('bad status line from runtime api'));
-      const headers = {};
-      for (let i = 1; i < lines.length; i++) {
-        const c = lines[i].indexOf(':');
-        if (c > 0) headers[lines[i].slice(0, c).trim().toLowerCase()] = lines[i].slice(c + 1).trim();
-      }
+      const head = parseHead(buf, end);
+      if (!head) return this._failAll(new Error('bad status line from runtime api'));
+      const headers = head.headers;
       if (headers['transfer-encoding']) return this._failAll(new Error('chunked response from runtime api'));
       const len = headers['content-length'] ? Number(headers['content-length']) : 0;
       if (!(len >= 0)) return this._failAll(new Error('bad content-length from runtime api'));
@@ -174,7 +185,7 @@ class RuntimeClient {
       } else if (this.queue.length === 0) {
         this.sock.unref();
       }
-      item.cb(null, Number(m[1]), headers, body);
+      item.cb(null, head.status, headers, body);
     }
   }
 

@@ -20,12 +20,16 @@
  * created once, on first use. We create it first, with keepAlive, so every
  * call after the first skips a connect and an accept on both sides. HTTPS
  * endpoints keep the SDK's own agent; an explicit
- * AWS_NODEJS_CONNECTION_REUSE_ENABLED=0 or a user's httpOptions.agent wins. Cost: a few property reads per require(), nothing
- * at start-up beyond wrapping one function.
+ * AWS_NODEJS_CONNECTION_REUSE_ENABLED=0 or a user's httpOptions.agent wins.
+ * Requests to nimbus's own endpoints then go through the runtime's lean
+ * HTTP/1.1 client (sdk_v2_http.js) rather than Node's http module (which
+ * stays for everything else). Cost: a few property reads per require(),
+ * nothing at start-up beyond wrapping one function.
  * ESM `import AWS from 'aws-sdk'` goes through the CommonJS loader for the
  * CommonJS package, so the same hook sees it. */
 
 const Module = require('module');
+const sdkHttp = require('./sdk_v2_http');
 
 const seenConfigs = new WeakSet();
 const seenNamespaces = new WeakSet();
@@ -65,6 +69,12 @@ function keepAlive(AWS, endpoint) {
   client.agent = agent;
 }
 
+/* The namespace of the last patch() that leaves nothing for its next loads
+ * (its HTTP client loaded, so the agent and client are settled; its config
+ * seen), and that config: loads returning it again skip the checks — the
+ * SDK requires './core' and more on every call. */
+let settled = null, settledCfg = null;
+
 function patch(AWS) {
   const endpoint = process.env.AWS_ENDPOINT_URL;
   if (!seenNamespaces.has(AWS)) {
@@ -76,7 +86,9 @@ function patch(AWS) {
     }
   }
   keepAlive(AWS, endpoint);   /* until the HTTP client is loaded: each load that returns AWS */
+  sdkHttp.install(AWS, own(AWS, 'NodeHttpClient'));   /* the same; once per copy of the SDK */
   const cfg = AWS.config;
+  if (own(AWS, 'NodeHttpClient') !== undefined) { settled = AWS; settledCfg = cfg; }
   if (seenConfigs.has(cfg)) return;
   seenConfigs.add(cfg);
   const update = {};
@@ -95,6 +107,7 @@ function install() {
   const orig = Module._load;
   Module._load = function nimbusLoad(request, parent, isMain) {
     const exp = orig.apply(this, arguments);
+    if (exp === settled && exp.config === settledCfg) return exp;
     try {
       if (looksLikeV2(exp)) patch(exp);
     } catch (_) { /* an exotic exports object must never break require() */ }

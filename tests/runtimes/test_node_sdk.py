@@ -7,6 +7,8 @@ item: the test is about where the bundled SDK sends its request (the hook),
 not about DynamoDB, which nimbus's own end-to-end tests cover."""
 
 import http.server
+import socket
+import time
 import json
 import os
 import shutil
@@ -56,6 +58,16 @@ def users_get_root(tmp):
     return root
 
 
+def sdk_task_root(tmp, filename, source):
+    """A task root in tmp with the SDK "bundled" (node_modules linked) and one source file."""
+    root = os.path.join(tmp, "task")
+    os.makedirs(root)
+    os.symlink(SDK_MODULES, os.path.join(root, "node_modules"))
+    with open(os.path.join(root, filename), "w") as f:
+        f.write(source)
+    return root
+
+
 API_EVENT = {"resource": "/users/{id}", "path": "/users/42", "httpMethod": "GET",
              "pathParameters": {"id": "42"}, "headers": {}, "body": None, "isBase64Encoded": False}
 
@@ -87,11 +99,7 @@ def node_sdk_v2_service_specific_and_explicit_endpoints():
     tmp = tempfile.mkdtemp(prefix="nimbus-sdk-")
     rec = Recorder()
     try:
-        root = os.path.join(tmp, "task")
-        os.makedirs(root)
-        os.symlink(SDK_MODULES, os.path.join(root, "node_modules"))
-        with open(os.path.join(root, "index.mjs"), "w") as f:
-            f.write("""
+        root = sdk_task_root(tmp, "index.mjs", """
 import AWS from 'aws-sdk';
 import DynamoDB from 'aws-sdk/clients/dynamodb.js';
 export const handler = async () => ({
@@ -150,3 +158,125 @@ def node_sdk_v3_unbundled_reaches_endpoint():
                    ["DynamoDB_20120810.GetItem"], name)
         finally:
             rec.close()
+
+
+class RawServer:
+    """An HTTP/1.1 endpoint written on raw sockets, to answer the SDK v2's calls
+    (runtimes/nodejs/sdk_v2_http.js) the ways a server may: the table name in
+    each request says how. "chunked": a chunked body with a trailer; "repeat":
+    repeated header fields; "drop": the first time on a reused connection, the
+    request is read and the connection closed without an answer; "hang": no
+    answer at all. A HEAD gets a Content-Length and no body. Records
+    (connection number, table or "HEAD") per request."""
+
+    def __init__(self):
+        self.requests = []
+        self.dropped = False
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.conns = 0
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns += 1
+            threading.Thread(target=self.serve, args=(c, self.conns), daemon=True).start()
+
+    def serve(self, c, n):
+        f = c.makefile("rb")
+        served = 0
+        try:
+            while True:
+                line = f.readline()
+                if not line:
+                    return
+                length = 0
+                while True:
+                    h = f.readline()
+                    if h in (b"\r\n", b""):
+                        break
+                    if h.lower().startswith(b"content-length:"):
+                        length = int(h.split(b":")[1])
+                if line.startswith(b"HEAD "):   # S3 HeadObject: a length, no body
+                    self.requests.append((n, "HEAD"))
+                    c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 12345\r\nETag: \"e\"\r\n\r\n")
+                    continue
+                table = json.loads(f.read(length) or b"{}").get("TableName")
+                self.requests.append((n, table))
+                if table == "hang":
+                    time.sleep(5)
+                    return
+                if table == "drop" and served > 0 and not self.dropped:
+                    self.dropped = True
+                    return
+                served += 1
+                item = json.dumps({"Item": {"id": {"S": table}}}).encode()
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                if table == "chunked":
+                    body = b"".join(b"%x\r\n%s\r\n" % (len(item[i:i + 7]), item[i:i + 7]) for i in range(0, len(item), 7))
+                    c.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n" + body + b"0\r\nX-Trailer: t\r\n\r\n")
+                else:
+                    extra = b"X-Rep: a\r\nX-Rep: b\r\nSet-Cookie: c=1\r\nSet-Cookie: d=2\r\n" if table == "repeat" else b""
+                    c.sendall(head + extra + b"Content-Length: %d\r\n\r\n" % len(item) + item)
+        finally:
+            c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+RAW_PROBE = """
+const AWS = require('aws-sdk');
+const ddb = new AWS.DynamoDB({ maxRetries: 0 });
+const get = (TableName, extra) => ddb.getItem({ TableName, Key: { id: { S: 'x' } } }).promise()
+  .then((r) => r.Item.id.S, (e) => e.code + ': ' + e.message);
+exports.handler = async () => {
+  const out = {};
+  out.chunked = await get('chunked');
+  const req = ddb.getItem({ TableName: 'repeat', Key: { id: { S: 'x' } } });
+  req.on('httpHeaders', (s, h) => { out.headers = [h['x-rep'], h['set-cookie']]; });
+  await req.promise();
+  out.plain = await get('plain');
+  out.head = (await new AWS.S3({ maxRetries: 0 }).headObject({ Bucket: 'b', Key: 'k' }).promise()).ContentLength;
+  out.drop = await get('drop');          // the reused connection closes unanswered: sent again once
+  out.after = await get('plain');
+  const slow = new AWS.DynamoDB({ maxRetries: 0, httpOptions: { timeout: 300 } });
+  out.hang = await slow.getItem({ TableName: 'hang', Key: { id: { S: 'x' } } }).promise()
+    .then(() => 'answered', (e) => e.code + ': ' + e.message);
+  return out;
+};
+"""
+
+
+@test
+def node_sdk_v2_runtime_http_client_framing_reuse_and_timeouts():
+    # The v2 SDK's calls to the endpoint of AWS_ENDPOINT_URL go through the
+    # runtime's own HTTP client: chunked bodies, repeated header fields as
+    # Node's http gives them, one kept-alive connection, a reused connection
+    # closed unanswered sent again once, httpOptions.timeout as a TimeoutError.
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix="nimbus-sdk-")
+    srv = RawServer()
+    try:
+        root = sdk_task_root(tmp, "index.js", RAW_PROBE)
+        with Instance("node", task_root=root, env={"AWS_ENDPOINT_URL": srv.url}) as i:
+            r = i.invoke({}, timeout=30)
+            eq(r.kind, "response", "kind %r / %r" % (r, i.err))
+            eq(r.json(), {"chunked": "chunked", "headers": ["a, b", ["c=1", "d=2"]], "plain": "plain",
+                          "head": 12345, "drop": "drop", "after": "plain",
+                          "hang": "TimeoutError: Connection timed out after 300ms"}, "answers")
+            eq([t for _, t in srv.requests], ["chunked", "repeat", "plain", "HEAD", "drop", "drop", "plain",
+                                                "hang"], "requests")
+            conns = [n for n, _ in srv.requests]
+            eq(conns[:5], [1, 1, 1, 1, 1], "one connection until the drop (HEAD's answer has no body)")
+            eq(conns[5], 2, "the dropped request sent again on a new connection")
+            eq(conns[6], 2, "which is kept")
+    finally:
+        srv.close()
+        shutil.rmtree(tmp)

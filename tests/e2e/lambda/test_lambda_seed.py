@@ -34,6 +34,39 @@ exports.handler = async () => ({ first: await port(), second: await port() });
 """
 
 
+# The bundled v2 SDK's calls to nimbus go through the runtime's own HTTP client
+# (runtimes/nodejs/sdk_v2_http.js): what the SDK and its users see of them.
+SDK_HTTP_PROBE = """
+const AWS = require('aws-sdk');
+const doc = new AWS.DynamoDB.DocumentClient();
+const lambda = new AWS.Lambda();
+const code = (p) => p.then(() => 'ok', (e) => e.code + ':' + e.statusCode);
+exports.handler = async () => {
+  const out = {};
+  await doc.put({ TableName: 'Users', Item: { id: 'p1', name: 'Grace' } }).promise();
+  out.cond = await code(doc.put({ TableName: 'Users', Item: { id: 'p1' },
+                                  ConditionExpression: 'attribute_not_exists(id)' }).promise());
+  out.noTable = await code(doc.get({ TableName: 'Nope', Key: { id: 'p1' } }).promise());
+  const many = await Promise.all(Array.from({ length: 20 }, () => doc.get({ TableName: 'Users', Key: { id: 'p1' } }).promise()));
+  out.many = many.filter((r) => r.Item && r.Item.name === 'Grace').length;
+  let progress = 0;
+  await doc.put({ TableName: 'Users', Item: { id: 'big', bio: 'b'.repeat(300000) } })
+    .on('httpUploadProgress', (p) => { progress = p.loaded; }).promise();
+  out.progress = progress > 300000;
+  out.get = (await doc.get({ TableName: 'Users', Key: { id: 'big' } }).promise()).Item.bio.length;
+  out.stream = await new Promise((resolve, reject) => {
+    const parts = [];
+    doc.get({ TableName: 'Users', Key: { id: 'big' } }).createReadStream()
+      .on('data', (d) => parts.push(d)).on('end', () => resolve(JSON.parse(Buffer.concat(parts)).Item.bio.S.length))
+      .on('error', reject);
+  });
+  out.denied = await code(lambda.listFunctions().promise());   // the role allows no Lambda action
+  out.after = (await doc.get({ TableName: 'Users', Key: { id: 'p1' } }).promise()).Item.name;
+  return out;
+};
+"""
+
+
 def seed_zip(source=SEED):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -108,6 +141,22 @@ class SeedHandler(NimbusTestCase):
         out = json.loads(r["Payload"].read())
         self.assertNotIn("FunctionError", r, out)
         self.assertNotEqual(out["first"]["port"], out["second"]["port"], out)
+
+    def test_sdk_v2_calls_through_the_runtime_client(self):
+        """DynamoDB and Lambda calls of the bundled v2 SDK, as a function makes them: errors with their
+        codes, concurrent calls, an upload's progress, a streamed download."""
+        self.users_table()
+        lam = self.nimbus.client("lambda")
+        lam.create_function(FunctionName="sdk-http", Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
+                            Code={"ZipFile": seed_zip(SDK_HTTP_PROBE)}, Timeout=60, MemorySize=512)
+        r = lam.invoke(FunctionName="sdk-http", LogType="Tail")
+        out = json.loads(r["Payload"].read())
+        self.assertNotIn("FunctionError", r, out)
+        self.assertEqual(out, {"cond": "ConditionalCheckFailedException:400",
+                               "noTable": "ResourceNotFoundException:400", "many": 20, "progress": True,
+                               "get": 300000, "stream": 300000,
+                               "denied": "AccessDeniedException:403",
+                               "after": "Grace"})
 
 
 if __name__ == "__main__":
