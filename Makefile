@@ -59,6 +59,14 @@ $(NATIVE_BOOTSTRAP): $(wildcard src/lambda_native/*.c src/lambda_native/*.h) src
 	$(CC) $(CSTD) $(WARN) -O2 -s -ffunction-sections -fdata-sections -Wl,--gc-sections -DLAMBDA_NATIVE_STANDALONE \
 	    $(INCS) -o $@ $(filter %.c,$^) -ldl
 
+# The same runner built with ASan and UBSan, for tests/runtimes/run.sh.
+build/runtimes-test/native-runner: $(wildcard src/lambda_native/*.c src/lambda_native/*.h) src/core/alloc.c \
+                     src/core/alloc.h include/nimbus/lambda.h $(NATIVE_SBX) src/sandbox/sbx_internal.h src/sandbox/sbx_blank.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CSTD) $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	    -ffunction-sections -fdata-sections -Wl,--gc-sections \
+	    -DLAMBDA_NATIVE_STANDALONE $(INCS) -o $@ $(filter %.c,$^) -ldl
+
 # Plain mode's per-instance supervisor (src/sandbox/sbx_supervise.c) as a small
 # executable of its own (libc only), embedded as sandbox/supervisor: executed
 # from a memfd per plain instance, ~10 ms of CPU less than re-executing nimbus.
@@ -173,6 +181,7 @@ test: deps
 	@$(MAKE) --no-print-directory all asan
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
+	@tests/runtimes/run.sh
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory e2e-asan
 	@tests/reliability/run.sh quick build/nimbus

@@ -34,13 +34,12 @@ fi
 export NIMBUS_TEST_NODE_MODULES_V3="$PWD/$V3_DIR/node_modules"
 
 # The native runner and the response-head parser test, built with ASan and
-# UBSan straight from their sources (src/lambda_native needs only core/alloc).
+# UBSan
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 CFLAGS="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -O1 -g"
-cc $CFLAGS $SAN -DLAMBDA_NATIVE_STANDALONE -Isrc -Iinclude -o "$OUT/native-runner" \
-   src/lambda_native/*.c src/core/alloc.c -ldl
+# (the Makefile builds it from the runner's and the sandbox blank's sources),
 # ...and the one the Makefile embeds in nimbus (runtimes/native/bootstrap).
-make --no-print-directory -s build/gen/runtimes/native/bootstrap >/dev/null
+make --no-print-directory -s "$OUT/native-runner" build/gen/runtimes/native/bootstrap >/dev/null
 export NIMBUS_NATIVE_BOOTSTRAP="$PWD/build/gen/runtimes/native/bootstrap"
 cc $CFLAGS $SAN -Isrc -Iinclude -o "$OUT/parse_head_test" \
    tests/runtimes/parse_head_test.c src/lambda_native/rapi_client.c src/core/alloc.c
