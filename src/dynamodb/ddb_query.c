@@ -548,7 +548,7 @@ void ddb_op_query(nb_req_t *req)
         const char *bad = start_key_bounds(&kc, ks, esk);
         if (bad) {
             nb_buf_free(&sk); nb_buf_free(&lo); nb_buf_free(&hi);
-            ddb_reply_validation(req, bad);
+            ddb_reply_validation(req, "%s", bad);
             return;
         }
         if (forward) {
