@@ -124,12 +124,19 @@ def run_cli(args, env, input=None):
     return a["rc"], a["out"], a["err"]
 
 
+# Data directories this harness made. A daemon restarted on one (Nimbus(data_dir=first.data_dir),
+# as the restart and crash tests do) owns it too: whichever instance cleans up last removes it.
+_CREATED_DIRS = set()
+
+
 class Nimbus:
     """A nimbus daemon on a free loopback port with its own data directory."""
 
     def __init__(self, data_dir=None, extra_args=(), env=None):
-        self.own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="nimbus-e2e-")
+        if data_dir is None:
+            _CREATED_DIRS.add(self.data_dir)
+        self.own_dir = self.data_dir in _CREATED_DIRS
         self.extra_args = list(extra_args)
         self.extra_env = env or {}
         self.proc = None
@@ -244,7 +251,7 @@ class Nimbus:
 
     def cleanup(self):
         self.stop()
-        if self.own_dir:
+        if self.own_dir and os.path.isdir(self.data_dir):
             unpacked = self.unpack_dir()
             if unpacked:
                 shutil.rmtree(unpacked, ignore_errors=True)
