@@ -38,11 +38,23 @@ static void replay_all(void)
     store__wal_close(w, 0);
 }
 
+/* The run's directory goes with the process (libFuzzer ends with exit()). */
+static void remove_dir(void)
+{
+    char p[128];
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/wal.%d", dir, i);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!dir[0]) {
         snprintf(dir, sizeof dir, "/tmp/nimbus-fuzz-wal-XXXXXX");
         if (!mkdtemp(dir)) abort();
+        atexit(remove_dir);
     }
     if (size < 1) return 0;
     char p0[128], p1[128];
