@@ -149,6 +149,8 @@ static void build_headers(nb_hp_t *p, nb_hmsg_t *m)
     m->headers = nb_arena_alloc(a, (p->n_hdrs ? p->n_hdrs : 1) * sizeof *m->headers);
     /* One block for all names and values (each + NUL). */
     char *s = nb_arena_alloc(a, p->head.len - p->url_len + 2 * p->n_hdrs + 1);
+    size_t upper_bytes = 0;   /* names that were not lower-case, each + NUL */
+    uint64_t upper_mask = 0;  /* which of the first 64 were not */
     for (size_t i = 0; i < p->n_hdrs; i++) {
         const nb_hp_hdr_t *h = &p->hdrs[i];
         const char *name = p->head.data + h->name_off;
@@ -161,13 +163,8 @@ static void build_headers(nb_hp_t *p, nb_hmsg_t *m)
         }
         *s++ = 0;
         if (upper) {
-            if (!m->raw_names) {
-                m->raw_names = nb_arena_alloc(a, p->n_hdrs * sizeof *m->raw_names);
-                for (size_t j = 0; j < i; j++) m->raw_names[j] = m->headers[j].name;
-            }
-            m->raw_names[i] = nb_arena_strndup(a, name, h->name_len);
-        } else if (m->raw_names) {
-            m->raw_names[i] = n;
+            upper_bytes += h->name_len + 1;
+            if (i < 64) upper_mask |= (uint64_t)1 << i;
         }
         const char *v = h->value_len ? p->head.data + h->value_off : "";
         size_t vl = h->value_len;
@@ -183,6 +180,22 @@ static void build_headers(nb_hp_t *p, nb_hmsg_t *m)
         if (h->name_len == 6 && strcmp(n, "expect") == 0 && vl == 12 &&
             nb_strncaseeq(val, "100-continue", 12))
             m->expect_continue = 1;
+    }
+    if (!upper_bytes) return;
+    /* The spellings, in one block after their pointers (SDKs send Title-Case names: most requests). */
+    m->raw_names = nb_arena_alloc(a, p->n_hdrs * sizeof *m->raw_names + upper_bytes);
+    char *r = (char *)(m->raw_names + p->n_hdrs);
+    for (size_t i = 0; i < p->n_hdrs; i++) {
+        const nb_hp_hdr_t *h = &p->hdrs[i];
+        const char *name = p->head.data + h->name_off;
+        if (i < 64 ? !(upper_mask >> i & 1) : memcmp(name, m->headers[i].name, h->name_len) == 0) {
+            m->raw_names[i] = m->headers[i].name;
+            continue;
+        }
+        memcpy(r, name, h->name_len);
+        r[h->name_len] = 0;
+        m->raw_names[i] = r;
+        r += h->name_len + 1;
     }
 }
 
