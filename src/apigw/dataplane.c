@@ -217,13 +217,9 @@ static void forwarded_headers(nb_req_t *req, int as_sent, uint64_t now_ms, const
  * a path that does not decode stays as sent. */
 static const char *decoded_path(nb_arena_t *a, const char *raw)
 {
-    if (!strchr(raw, '%')) return raw;
-    nb_buf_t b = NB_BUF_INIT;
-    const char *r = raw;
-    if (nb_url_decode(&b, raw, strlen(raw), 0) == 0 && !memchr(b.data ? b.data : "", 0, b.len))
-        r = nb_arena_strndup(a, b.data ? b.data : "", b.len);
-    nb_buf_free(&b);
-    return r;
+    if (!strchr(raw, '%') || strstr(raw, "%00")) return raw;   /* a NUL would cut the path short */
+    const char *r = nb_url_decode_arena(a, raw, strlen(raw), 0);
+    return r ? r : raw;
 }
 
 /* HTTP APIs pass a body as text only for these types (parameters aside);

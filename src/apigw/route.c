@@ -3,15 +3,6 @@
 #include "core/util.h"
 #include <string.h>
 
-static char *decode(nb_arena_t *a, const char *s, size_t n)
-{
-    nb_buf_t b = NB_BUF_INIT;
-    char *r = NULL;
-    if (nb_url_decode(&b, s, n, 0) == 0) r = nb_arena_strndup(a, b.data ? b.data : "", b.len);
-    nb_buf_free(&b);
-    return r;
-}
-
 static int path_match(nb_arena_t *a, const char *tmpl, const char *p, unsigned char *spec,
                       nb_kv_t *params, size_t *n_params, int decode_params)
 {
@@ -35,7 +26,7 @@ static int path_match(nb_arena_t *a, const char *tmpl, const char *p, unsigned c
             if (pe == p) return -1;
             if (np < APIGW_MAX_PARAMS && a) {
                 params[np].name = nb_arena_strndup(a, t + 1, (size_t)(te - t) - (greedy ? 3 : 2));
-                char *v = decode_params ? decode(a, p, (size_t)(pe - p)) : nb_arena_strndup(a, p, (size_t)(pe - p));
+                char *v = decode_params ? nb_url_decode_arena(a, p, (size_t)(pe - p), 0) : nb_arena_strndup(a, p, (size_t)(pe - p));
                 if (!v) return -1;
                 params[np].value = v;
                 params[np].value_len = strlen(v);

@@ -41,10 +41,8 @@ static nb_req_t *stand_in(nb_req_t *req, const char *method, json_t *in, const c
     size_t plen = q ? (size_t)(q - pq) : strlen(pq);
     f->raw_target = nb_arena_strdup(a, pq);
     f->raw_path = nb_arena_strndup(a, pq, plen);
-    nb_buf_t dec = NB_BUF_INIT;
-    f->path = nb_url_decode(&dec, pq, plen, 0) == 0 ? nb_arena_strndup(a, dec.data ? dec.data : "", dec.len)
-                                                     : f->raw_path;
-    nb_buf_free(&dec);
+    f->path = nb_url_decode_arena(a, pq, plen, 0);
+    if (!f->path) f->path = f->raw_path;
     f->query = q ? nb_arena_strdup(a, q + 1) : "";
     f->qparams = NULL;
     f->n_qparams = 0;

@@ -92,16 +92,6 @@ const char *nb_edge_scope_service(nb_req_t *req)
     return nb_arena_strndup(req->arena, p, (size_t)(e - p));
 }
 
-/* Decode one path segment; NULL on a bad escape. */
-static char *decode_segment(nb_arena_t *a, const char *s, size_t n)
-{
-    nb_buf_t b = NB_BUF_INIT;
-    char *r = NULL;
-    if (nb_url_decode(&b, s, n, 0) == 0) r = nb_arena_strndup(a, b.data ? b.data : "", b.len);
-    nb_buf_free(&b);
-    return r;
-}
-
 int nb_edge_match_rest(nb_req_t *req, const char *tmpl)
 {
     const char *sp = strchr(tmpl, ' ');
@@ -133,7 +123,7 @@ int nb_edge_match_rest(nb_req_t *req, const char *tmpl)
             if (pe == p) return -1;   /* labels are never empty */
             if (np >= 16) return -1;
             params[np].name = nb_arena_strndup(req->arena, t + 1, nl);
-            char *v = decode_segment(req->arena, p, (size_t)(pe - p));
+            char *v = nb_url_decode_arena(req->arena, p, (size_t)(pe - p), 0);   /* NULL: a bad escape */
             if (!v) return -1;
             params[np].value = v;
             params[np].value_len = strlen(v);

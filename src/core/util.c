@@ -1,6 +1,7 @@
 /* util.c — clocks, ids, encodings and small file helpers shared by all modules. */
 #include "core/util.h"
 #include "core/alloc.h"
+#include "core/arena.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -184,6 +185,15 @@ int nb_url_decode(nb_buf_t *out, const char *in, size_t n, int plus_is_space)
     }
     if (out->data) out->data[out->len] = 0;
     return 0;
+}
+
+char *nb_url_decode_arena(nb_arena_t *a, const char *in, size_t n, int plus_is_space)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    char *r = NULL;
+    if (nb_url_decode(&b, in, n, plus_is_space) == 0) r = nb_arena_strndup(a, b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return r;
 }
 
 void nb_url_encode(nb_buf_t *out, const char *in, size_t n, int keep_slash)

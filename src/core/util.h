@@ -19,6 +19,9 @@ void nb_base64_encode(nb_buf_t *out, const void *in, size_t n);
 int nb_base64_decode(nb_buf_t *out, const char *in, size_t n);
 /* Percent-decode (and '+' → ' ' when plus_is_space) into out; -1 on bad escape. */
 int nb_url_decode(nb_buf_t *out, const char *in, size_t n, int plus_is_space);
+/* The same into arena memory, NUL-terminated; NULL on a bad escape. */
+struct nb_arena;
+char *nb_url_decode_arena(struct nb_arena *a, const char *in, size_t n, int plus_is_space);
 /* Percent-encode per RFC 3986 unreserved set (SigV4 style); keep '/' when keep_slash. */
 void nb_url_encode(nb_buf_t *out, const char *in, size_t n, int keep_slash);
 /* "2026-11-28T00:32:16.123Z" (ms precision) for a Unix ms time; out >= 32 bytes. */
