@@ -49,7 +49,7 @@ typedef struct apigw_http_out {
     size_t body_len;
     const char *b64_text;         /* isBase64Encoded answers: the body as the function wrote it
                                      (a REST API sends it so when the client's Accept is no
-                                     binary media type; REST answers only), else NULL */
+                                     binary media type), else NULL */
     size_t b64_len;
 } apigw_http_out_t;
 

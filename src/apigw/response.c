@@ -61,9 +61,8 @@ static int status_of(json_t *sc, int *out)
     return 0;
 }
 
-/* Shared part: statusCode, headers, body, isBase64Encoded (keep_b64: a REST
- * answer, which may have to be sent as written: its base64 text kept too). */
-static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out, int keep_b64)
+/* Shared part: statusCode, headers, body, isBase64Encoded. */
+static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out)
 {
     if (status_of(json_object_get(o, "statusCode"), &out->status) != 0) return -1;
     json_t *hs = json_object_get(o, "headers");
@@ -98,10 +97,8 @@ static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out
         }
         out->body = nb_arena_strndup(a, d.data ? d.data : "", d.len);
         out->body_len = d.len;
-        if (keep_b64) {
-            out->b64_text = nb_arena_strndup(a, bs, bl);
-            out->b64_len = bl;
-        }
+        out->b64_text = nb_arena_strndup(a, bs, bl);
+        out->b64_len = bl;
         nb_buf_free(&d);
     } else {
         out->body = nb_arena_strndup(a, bs, bl);
@@ -146,7 +143,7 @@ static int response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_htt
         }
     }
     hdrs_t h = {0};
-    int rc = map_common(a, o, &h, out, strict);
+    int rc = map_common(a, o, &h, out);
     json_t *mh = json_object_get(o, "multiValueHeaders");
     if (rc == 0 && mh && !json_is_null(mh)) {
         if (!json_is_object(mh)) {
@@ -214,7 +211,7 @@ int apigw__response_v2_json(nb_arena_t *a, const char *payload, size_t len, apig
         finish(a, &h, out);
         return 0;
     }
-    int rc = map_common(a, o, &h, out, 0);
+    int rc = map_common(a, o, &h, out);
     json_t *cookies = json_object_get(o, "cookies");
     if (rc == 0 && cookies && !json_is_null(cookies)) {
         if (!json_is_array(cookies)) rc = -1;
