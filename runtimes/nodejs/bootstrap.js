@@ -4,6 +4,7 @@
  *
  * Start-up order (each step cheap; no heavy module is required before the
  * user's code asks for it — cold start budget is `node -e 0` + 15 ms):
+ *   0. process.env keeps _X_AMZN_TRACE_ID out of setenv(3) (trace_env.js)
  *   1. console.* formatted like Lambda (console.js)
  *   2. module search path: NODE_PATH gets the Lambda-like fallbacks and
  *      nimbus's shared node_modules (AWS SDK v3 without bundling)
@@ -16,6 +17,8 @@
  *      anything
  * Reads only the standard Lambda environment, plus NIMBUS_NODE_MODULES to
  * move the shared SDK directory (default /usr/local/lib/nimbus/node_modules). */
+
+require('./trace_env').install(); // before anything keeps process.env
 
 const path = require('path');
 const Module = require('module');

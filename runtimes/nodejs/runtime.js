@@ -27,6 +27,7 @@
 const errors = require('./errors');
 const logging = require('./console');
 const streaming = require('./streaming');
+const traceEnv = require('./trace_env');
 
 const env = process.env;
 
@@ -162,7 +163,7 @@ class Runtime {
     const id = inv.id;
     this.currentId = id;
     logging.setRequestId(id);
-    if (inv.traceId) env._X_AMZN_TRACE_ID = inv.traceId; else delete env._X_AMZN_TRACE_ID;
+    traceEnv.set(inv.traceId);
 
     let completed = false;
     const complete = (err, result, raw) => {

@@ -25,6 +25,7 @@ class RapidClient:
         self.sock = None
         self.rfile = None
         self._next_req = self._encode("GET", self.BASE + "/invocation/next")
+        self.after_send = None  # run once after the next write, before its answers are read
 
     def _connect(self):
         self.sock = socket.create_connection((self.host, self.port))
@@ -64,6 +65,9 @@ class RapidClient:
                 self.sock.sendall(b"".join(reqs[len(out):]))
             except OSError:
                 pass  # the reads below see the closed connection
+            if self.after_send is not None:
+                f, self.after_send = self.after_send, None
+                f()
             while len(out) < len(reqs) and self.sock is not None:
                 try:
                     status_line = self.rfile.readline(65537)

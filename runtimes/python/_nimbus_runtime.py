@@ -181,11 +181,7 @@ def _invoke_once(client, handler, hdrs, body):
     global _request_id
     rid = hdrs.get("lambda-runtime-aws-request-id", "")
     _request_id = rid
-    trace = hdrs.get("lambda-runtime-trace-id")
-    if trace:
-        _env["_X_AMZN_TRACE_ID"] = trace
-    else:
-        _env.pop("_X_AMZN_TRACE_ID", None)
+    _trace_env.set(hdrs.get("lambda-runtime-trace-id"))
     try:
         deadline = int(hdrs.get("lambda-runtime-deadline-ms") or 0)
     except ValueError:
@@ -215,6 +211,68 @@ def _invoke_once(client, handler, hdrs, body):
         _log_error(err)
         return client.post_and_next(rid, "error", json.dumps(err).encode("utf-8"), err["errorType"])
     return client.post_and_next(rid, "response", out)
+
+
+class _TraceEnv:
+    """os.environ["_X_AMZN_TRACE_ID"], new for every invocation, without
+    setenv(3): glibc keeps every "name=value" string setenv was ever given (a
+    pointer getenv handed out must stay valid), so a distinct id per
+    invocation grew the process by ~145 bytes an invocation for good (+28 MB
+    per 200,000), toward the function's memory limit. After the first
+    invocation (its answer already sent: ctypes costs ~4 ms to import) one
+    buffer is put in the C environment with putenv(3) and rewritten in place,
+    and os.environ's mapping is updated beside it — what os.environ.__setitem__
+    does, minus the copy. Until then, and for an id too long for the buffer
+    or a variable the handler set itself, plain os.environ as Lambda's runtime.
+    Invariant: while `put`, the C environment's variable is `buf`."""
+    CAP = 512
+    PREFIX = b"_X_AMZN_TRACE_ID="
+
+    def __init__(self):
+        self.buf = None
+        self.put = False
+
+    def install(self):
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            self.getenv = libc.getenv
+            self.getenv.restype = ctypes.c_void_p
+            self.getenv.argtypes = [ctypes.c_char_p]
+            self.putenv = libc.putenv
+            self.putenv.argtypes = [ctypes.c_void_p]
+            self.memmove = ctypes.memmove
+            self.buf = ctypes.create_string_buffer(len(self.PREFIX) + self.CAP)
+            self.addr = ctypes.addressof(self.buf)
+            self.key = _env.encodekey("_X_AMZN_TRACE_ID")
+        except Exception:  # no ctypes (or no libc): os.environ as before
+            self.buf = None
+
+    def set(self, trace):
+        if self.buf is None:
+            if trace:
+                _env["_X_AMZN_TRACE_ID"] = trace
+            else:
+                _env.pop("_X_AMZN_TRACE_ID", None)
+            return
+        v = _env.encodevalue(trace) if trace else None
+        ours = self.put and self.getenv(b"_X_AMZN_TRACE_ID") == self.addr + len(self.PREFIX)
+        if v is None or len(v) >= self.CAP or b"\0" in v:
+            _env.pop("_X_AMZN_TRACE_ID", None)   # unsetenv: drops our pointer, frees nothing of ours
+            self.put = False
+            if trace:
+                _env["_X_AMZN_TRACE_ID"] = trace
+            return
+        rec = self.PREFIX + v + b"\0"
+        self.memmove(self.addr, rec, len(rec))
+        if not ours:
+            os.unsetenv("_X_AMZN_TRACE_ID")      # a value set another way
+            self.putenv(self.addr)
+            self.put = True
+        _env._data[self.key] = v
+
+
+_trace_env = _TraceEnv()
 
 
 def _init_error(client, exc):
@@ -263,6 +321,7 @@ def main():
         _init_error(client, e)
         return
     hdrs, body = client.next()
+    client.after_send = _trace_env.install   # once the first answer is written
     while True:
         hdrs, body = _invoke_once(client, handler, hdrs, body)
 

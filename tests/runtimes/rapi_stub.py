@@ -154,6 +154,7 @@ class Stub:
             "Lambda-Runtime-Trace-Id": "Root=1-5f84c7a9-0d1c3e1f2a3b4c5d6e7f8a9b;Parent=1234567890abcdef;Sampled=0",
         }
         h.update(headers or {})
+        h = {k: v for k, v in h.items() if v is not None}   # None: the header is left out
         with self.cond:
             self.pending.add(rid)
         self.events.put((rid, body, h))
