@@ -1,9 +1,10 @@
 /* store_lmdb_resident.c — the bound on the resident pages of LMDB's map
  * (store_lmdb_resident.h says what and why).
  *
- * Owns: the /proc/self/statm descriptor, the count of transaction begins
- * since the last check, and the resident file pages counted right after the
- * last drop (base). What grew past base is taken for the map's: the map is
+ * Owns: the /proc/self/statm descriptor, the userfaultfd descriptor whose
+ * registration turns fault-around off for the map (fault_around_off), the
+ * count of transaction begins since the last check, and the resident file
+ * pages counted right after the last drop (base). What grew past base is taken for the map's: the map is
  * the only file mapping of the process that grows with use; the binary's and
  * libraries' pages touched since the last drop are counted with it until the
  * next drop re-reads base, so the estimate errs towards dropping early. */

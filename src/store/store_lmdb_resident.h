@@ -11,7 +11,9 @@
  * madvise(MADV_DONTNEED). For a shared file mapping that only unmaps: the
  * pages stay in the kernel's page cache, and the next access maps them again
  * (a minor fault, no I/O), so it is safe while transactions hold pointers
- * into the map. docs/STORE.md ("Resident pages of the map") has the costs. */
+ * into the map. Where the kernel allows, the map is also registered so that
+ * a fault maps one page, not 16 (fault-around: see store_lmdb_resident.c).
+ * docs/STORE.md ("Resident pages of the map") has the costs. */
 #ifndef NB_STORE_LMDB_RESIDENT_H
 #define NB_STORE_LMDB_RESIDENT_H
 #include <stddef.h>
