@@ -157,7 +157,7 @@ TEST(store_resident_bound_unmaps_the_store_and_values_read_back)
 /* With the bound on, the map is registered so that a fault maps one page,
  * not the 16 of the kernel's fault-around (store_lmdb_resident.c says how;
  * Linux 6.7 or later with userfaultfd allowed, as on the hosts nimbus is
- * built for). Six values far apart, each an overflow page with its leaf and
+ * built for; not under valgrind, which does not know the syscall). Six values far apart, each an overflow page with its leaf and
  * branch: about 18 pages; with fault-around at least 6 x 16. */
 TEST(store_resident_faults_map_single_pages)
 {
