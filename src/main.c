@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ static int cmd_version(int argc, char **argv);
 static const char up_usage[] =
     "usage: nimbus up [--listen HOST:PORT] [--data DIR] [--region R] [--account ID]\n"
     "                 [--log-level error|warn|info|debug] [--auth enforced|open] [--config FILE]\n"
-    "                 [--tls-listen HOST:PORT]\n"
+    "                 [--tls-listen HOST:PORT] [--store-resident-mb N]\n"
     "                 [--set section.key=value]...\n"
     "\n"
     "Start the nimbus daemon in the foreground: one edge endpoint for every service.\n"
@@ -61,6 +62,8 @@ static const char up_usage[] =
     "  --log-level L        error, warn, info (default) or debug          env NIMBUS_LOG_LEVEL\n"
     "  --auth MODE          enforced (default: SigV4 + IAM on every request) or open (any\n"
     "                       well-formed credentials; loopback addresses only) env NIMBUS_AUTH\n"
+    "  --store-resident-mb N  bound on the store file's pages mapped in (counted in RSS; they\n"
+    "                       stay in the page cache): 0 = none, default 64  env NIMBUS_STORE_RESIDENT_MB\n"
     "  --tls-listen H:P     also serve HTTPS there (TLS 1.2+); certificate from tls.cert and\n"
     "                       tls.key, else a self-signed one for localhost in DIR/tls/cert.pem\n"
     "                       (point AWS_CA_BUNDLE at it)                   env NIMBUS_TLS_LISTEN\n"
@@ -141,6 +144,7 @@ typedef struct daemon {
     uv_loop_t *loop;
     nb_http_server_t *edge;
     nb_http_server_t *tls_edge;    /* NULL without --tls-listen */
+    size_t resident_max;           /* store_options_t.resident_max, from store.resident_mb */
     nb_tls_ctx_t *tls;
     int edges_running;
     uv_signal_t sigint, sigterm;
@@ -374,7 +378,8 @@ static int daemon_run(daemon_t *d)
     creds_job_t cj = {.ctx = &d->ctx};
     cj.running = access(creds_path, F_OK) != 0 && uv_thread_create(&cj.thread, preload_credentials, &cj) == 0;
     store_crypto_set_key_file(nb_config_get(&d->cfg, "store.master_key_file"));
-    store_options_t so = {.before_dir_sync = join_credentials, .before_dir_sync_arg = &cj};
+    store_options_t so = {.before_dir_sync = join_credentials, .before_dir_sync_arg = &cj,
+                          .resident_max = d->resident_max};
     rc = store_open(&d->ctx.store, d->loop, d->cfg.data_dir, &so);
     nb_startup_mark("store open");
     if (cj.running) {
@@ -429,6 +434,24 @@ static int daemon_run(daemon_t *d)
     return 0;
 }
 
+/* store.resident_mb (--store-resident-mb): whole MiB, 0 = no bound; unset:
+ * the store's default. -1 with a message for anything else. */
+static int store_resident_setting(const nb_config_t *c, size_t *out)
+{
+    const char *v = nb_config_get(c, "store.resident_mb");
+    *out = 0;
+    if (!v) return 0;
+    char *end;
+    errno = 0;
+    unsigned long long mb = strtoull(v, &end, 10);
+    if (!*v || *end || errno || v[0] == '-' || mb > ((unsigned long long)1 << 30)) {
+        fprintf(stderr, "nimbus: --store-resident-mb wants a whole number of MiB (0: no bound), got '%s'\n", v);
+        return -1;
+    }
+    *out = mb == 0 ? SIZE_MAX : (size_t)mb << 20;
+    return 0;
+}
+
 static int cmd_up(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
@@ -451,6 +474,7 @@ static int cmd_up(int argc, char **argv)
                         "addresses, not %s\n", d.cfg.listen_host);
         rc = 2;
     }
+    if (rc == 0 && store_resident_setting(&d.cfg, &d.resident_max) != 0) rc = 2;
     nb_startup_mark("configuration");
     if (rc == 0 && uv_thread_create(&preload[npreload], preload_sandbox, NULL) == 0) npreload++;
     else if (rc == 0) nb_openssl_load_config();   /* no thread to defer it to */

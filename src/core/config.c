@@ -4,8 +4,8 @@
  * data, region, account, log_level, and any "section.key" for services.
  * Environment: NIMBUS_LISTEN, NIMBUS_DATA, NIMBUS_REGION, NIMBUS_ACCOUNT,
  * NIMBUS_LOG_LEVEL, NIMBUS_AUTH, NIMBUS_CONFIG, and NIMBUS_SECTION_KEY for "section.key".
- * Flags: --listen, --data, --region, --account, --log-level, --auth, --tls-listen, --config,
- * --set section.key=value. */
+ * Flags: --listen, --data, --region, --account, --log-level, --auth, --tls-listen,
+ * --store-resident-mb, --config, --set section.key=value. */
 #include "core/config.h"
 #include "core/alloc.h"
 #include "core/buf.h"
@@ -220,6 +220,7 @@ int nb_config_load(nb_config_t *c, int argc, char **argv)
         else if (strcmp(a, "--log-level") == 0) key = "log_level";
         else if (strcmp(a, "--auth") == 0) key = "auth";
         else if (strcmp(a, "--tls-listen") == 0) key = "tls.listen";
+        else if (strcmp(a, "--store-resident-mb") == 0) key = "store.resident_mb";
         else if (strcmp(a, "--config") == 0) { i++; continue; }
         else if (strcmp(a, "--set") == 0) {
             if (i + 1 >= argc || !strchr(argv[i + 1], '=')) {

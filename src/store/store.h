@@ -44,6 +44,9 @@ typedef struct store_options {
     size_t map_size;           /* LMDB: maximum size of the data file; 0 = default (64 GiB) */
     int no_sync;               /* tests/bench only: acknowledge without fdatasync */
     size_t log_switch_bytes;   /* write-ahead log file switch (and checkpoint) size; 0 = 64 MiB */
+    size_t resident_max;       /* LMDB: bound on the map's resident pages (bytes), checked
+                                  every 64 transactions (docs/STORE.md, "Resident pages of
+                                  the map"); 0 = default (64 MiB), SIZE_MAX = no bound */
     int read_only;             /* a reader beside the daemon that owns the store (nimbus
                                   logs): read transactions only (a write one gets
                                   STORE_ERR_READONLY), the log left alone. Without it, a

@@ -98,5 +98,8 @@ extern const store_backend_t store_lmdb_backend;
 /* Test-only: how many durability syncs (fdatasync) the LMDB backend has
  * completed in this process. */
 uint64_t store_lmdb_sync_count(void);
+/* Test-only: how many times the LMDB backend has dropped its map's resident
+ * pages (store_lmdb_resident.h) in this process. */
+uint64_t store_lmdb_resident_drops(void);
 
 #endif

@@ -63,6 +63,7 @@
 #include "store/store_backend.h"
 #include "store/store_group.h"
 #include "store/store_lmdb_keys.h"
+#include "store/store_lmdb_resident.h"
 #include "store/store_wal.h"
 
 #define LMDB_MAX_DBS      257                   /* 256 for callers + the at-rest keyring (store_crypto.h) */
@@ -137,6 +138,7 @@ struct lmdb_store {
     uint64_t advances;         /* internal commits made by advance() */
     int read_only;             /* store_options_t.read_only */
     int owner_fd;              /* DIR/store/owner.lock, flock'ed while open (writers), or -1 */
+    store_resident_t *resident; /* the bound on the map's resident pages, or NULL */
 };
 
 static atomic_uint_fast64_t sync_count;
@@ -607,6 +609,7 @@ static int lmdb_open(void **impl, uv_loop_t *loop, const char *dir, const store_
         free(b);
         return s;
     }
+    b->resident = store__resident_new(b->env, opts->resident_max);
     b->group = store__group_new(loop, opts->no_sync || b->read_only ? NULL : lmdb_sync,
                                 lmdb_flush, lmdb_apply, b);
     /* Enqueued, not started: the first commit's sync (or close) covers it.
@@ -666,6 +669,7 @@ static void lmdb_close(void *impl)
         mdb_txn_abort(t->mt);
         txn_free(t);
     }
+    store__resident_free(b->resident);
     mdb_env_close(b->env);
     if (b->owner_fd >= 0) close(b->owner_fd);  /* releases the flock */
     uv_mutex_destroy(&b->cmu);
@@ -1049,6 +1053,7 @@ static int begin_read(lmdb_store_t *b, lmdb_txn_t **out)
 static int lmdb_begin(void *impl, int flags, store_txn_t **out)
 {
     lmdb_txn_t *t = NULL;
+    store__resident_begin(((lmdb_store_t *)impl)->resident);
     int rc = flags == STORE_WRITE ? begin_write(impl, &t) : begin_read(impl, &t);
     if (rc == STORE_OK) *out = &t->base;
     return rc;
