@@ -25,6 +25,8 @@ typedef struct pq {
     size_t next_param;
     ddb_pq_t *out;
     int nnames, nvalues;
+    int in_exists;              /* inside EXISTS( ... ): a ')' at depth 0 ends the WHERE */
+    int short_params;           /* a ? found no parameter (answered as a count mismatch) */
     ddb_err_t *err;
     int failed;
 } pq_t;
@@ -33,6 +35,14 @@ static int fail(pq_t *p, const char *what)
 {
     if (!p->failed)
         ddb_err_set(p->err, NB_ERR_VALIDATION, "Statement wasn't well formed, can't be processed: %s", what);
+    p->failed = 1;
+    return -1;
+}
+
+/* A ValidationException in DynamoDB's own words, without the "not well formed" envelope. */
+static int fail_plain(pq_t *p, const char *msg)
+{
+    if (!p->failed) ddb_err_set(p->err, NB_ERR_VALIDATION, "%s", msg);
     p->failed = 1;
     return -1;
 }
@@ -66,6 +76,16 @@ static int lex(pq_t *p, const char *s)
     while (i < n) {
         char c = s[i];
         if (isspace((unsigned char)c)) { i++; continue; }
+        if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+            while (i < n && s[i] != '\n') i++;
+            continue;
+        }
+        if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+            const char *end = strstr(s + i + 2, "*/");
+            if (!end) return fail(p, "unterminated comment");
+            i = (size_t)(end - s) + 2;
+            continue;
+        }
         if (isalpha((unsigned char)c) || c == '_') {
             size_t j = i;
             while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '_')) j++;
@@ -107,7 +127,7 @@ static int lex(pq_t *p, const char *s)
                 }
             }
             if (done) continue;
-            if (!strchr("=<>(),.[]{}:*+-", c)) return fail(p, "unexpected character");
+            if (!strchr("=<>(),.[]{}:*+-;", c)) return fail(p, "unexpected character");
             push(p, T_PUNCT, s + i, 1);
             i++;
         }
@@ -174,7 +194,10 @@ static json_t *parse_value_at(pq_t *p)
     if (t->kind == T_PARAM) {
         p->i++;
         json_t *v = json_array_get(p->params, p->next_param++);
-        if (!v) { fail(p, "not enough parameters for the statement"); return NULL; }
+        if (!v) {
+            p->short_params = 1;
+            return json_pack("{s:b}", "NULL", 1);
+        }
         return json_deep_copy(v);
     }
     if (is_kw(t, "TRUE") || is_kw(t, "FALSE")) { p->i++; return json_pack("{s:b}", "BOOL", is_kw(t, "TRUE")); }
@@ -264,7 +287,7 @@ static int is_value_start(const tok_t *t)
  * Every failure leaves through the loop's end, which releases eqs. */
 static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_eq)
 {
-    int depth = 0, any_or = 0;
+    int depth = 0, any_or = 0, conj = 1, n_eq = 0, plain = 1;
     const char *eq_name = NULL;
     json_t *eqs = json_object();
     while (!p->failed) {
@@ -272,14 +295,17 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
         if (t->kind == T_END) break;
         int stop = 0;
         for (int k = 0; stops && stops[k]; k++) if (depth == 0 && is_kw(t, stops[k])) stop = 1;
-        if (stop) break;
+        if (stop || is_p(t, ";") || (depth == 0 && p->in_exists && is_p(t, ")"))) break;
         nb_buf_putc(out, ' ');
         if (t->kind == T_IDENT &&
             (is_kw(t, "AND") || is_kw(t, "OR") || is_kw(t, "NOT") || is_kw(t, "BETWEEN"))) {
             if (is_kw(t, "OR") && depth == 0) any_or = 1;
+            if (is_kw(t, "AND") && depth == 0) conj++;
+            else plain = 0;
             for (const char *c = t->text; *c; c++) nb_buf_putc(out, (char)toupper((unsigned char)*c));
             p->i++;
         } else if (is_kw(t, "IN")) {
+            plain = 0;
             p->i++;
             nb_buf_puts(out, "IN ");
             if (accept_p(p, "[")) {
@@ -296,10 +322,11 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
         } else if (is_value_start(t)) {
             json_t *v = parse_value(p);
             if (!v) break;
-            if (eq_name && depth == 0 && want_eq) json_object_set(eqs, eq_name, v);
+            if (eq_name && depth == 0 && want_eq) { json_object_set(eqs, eq_name, v); n_eq++; }
             eq_name = NULL;
             add_value(p, out, v);
         } else if ((t->kind == T_IDENT) && p->i + 1 < p->n && is_p(&p->t[p->i + 1], "(")) {
+            plain = 0;
             for (const char *c = t->text; *c; c++) nb_buf_putc(out, (char)tolower((unsigned char)*c));
             p->i++;
         } else if (t->kind == T_IDENT || t->kind == T_QIDENT) {
@@ -307,6 +334,7 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
             const char *single = NULL;
             if (parse_path(p, &path, &single) != 0) { nb_buf_free(&path); break; }
             if (accept_kw(p, "IS")) {
+                plain = 0;
                 int neg = accept_kw(p, "NOT");
                 if (accept_kw(p, "MISSING"))
                     nb_buf_printf(out, "%s(%s)", neg ? "attribute_exists" : "attribute_not_exists", path.data);
@@ -323,6 +351,7 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
             }
             nb_buf_free(&path);
         } else if (t->kind == T_PUNCT) {
+            if (!is_p(t, "=")) plain = 0;
             if (is_p(t, "(")) depth++;
             if (is_p(t, ")")) depth--;
             if (!is_p(t, "=")) eq_name = NULL;
@@ -333,21 +362,30 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
         }
     }
     if (want_eq && !any_or && !p->failed) json_object_update(p->out->eq, eqs);
+    if (want_eq) p->out->eq_only = !any_or && plain && conj == n_eq && !p->failed;
     json_decref(eqs);
     return p->failed ? -1 : 0;
 }
 
+/* "Table"[."Index"]: DynamoDB names a longer path and an empty component in
+ * words of its own. */
 static int table_ref(pq_t *p)
 {
     tok_t *t = peek(p);
     if (t->kind != T_IDENT && t->kind != T_QIDENT) return fail(p, "expected a table name");
     p->i++;
-    p->out->table = nb_xstrdup(t->text);
-    if (is_p(peek(p), ".") && p->i + 1 < p->n &&
-        (p->t[p->i + 1].kind == T_QIDENT || p->t[p->i + 1].kind == T_IDENT)) {
-        p->out->index = nb_xstrdup(p->t[p->i + 1].text);
+    const char *parts[2] = {t->text, NULL};
+    int n = 1;
+    while (is_p(peek(p), ".") && p->i + 1 < p->n &&
+           (p->t[p->i + 1].kind == T_QIDENT || p->t[p->i + 1].kind == T_IDENT)) {
+        if (n == 2) return fail_plain(p, "A path may contain at most 2 components in the FROM clause");
+        parts[n++] = p->t[p->i + 1].text;
         p->i += 2;
     }
+    for (int k = 0; k < n; k++)
+        if (!*parts[k]) return fail_plain(p, "Path component cannot be an empty string");
+    p->out->table = nb_xstrdup(parts[0]);
+    if (n == 2) p->out->index = nb_xstrdup(parts[1]);
     return 0;
 }
 
@@ -358,11 +396,47 @@ static char *take(nb_buf_t *b)
 
 static int where(pq_t *p, int required)
 {
+    static const char *const stops[] = {"RETURNING", NULL};
     if (!accept_kw(p, "WHERE")) return required ? fail(p, "expected WHERE") : 0;
     nb_buf_t w = NB_BUF_INIT;
-    int rc = translate(p, &w, NULL, 1);
+    int rc = translate(p, &w, stops, 1);
     p->out->where = take(&w);
     return rc;
+}
+
+/* [RETURNING (ALL|MODIFIED) (OLD|NEW) *] after an UPDATE's or DELETE's WHERE. */
+static int returning(pq_t *p)
+{
+    if (!accept_kw(p, "RETURNING")) return 0;
+    int all = accept_kw(p, "ALL"), mod = !all && accept_kw(p, "MODIFIED");
+    int old = (all || mod) && accept_kw(p, "OLD"), neu = (all || mod) && !old && accept_kw(p, "NEW");
+    if (!(old || neu) || !accept_p(p, "*")) return fail(p, "expected (ALL|MODIFIED) (OLD|NEW) * after RETURNING");
+    ddb_pq_t *q = p->out;
+    q->returning = all ? (old ? DDB_PQ_RET_ALL_OLD : DDB_PQ_RET_ALL_NEW)
+                       : (old ? DDB_PQ_RET_MODIFIED_OLD : DDB_PQ_RET_MODIFIED_NEW);
+    if (q->kind == DDB_PQ_DELETE && q->returning != DDB_PQ_RET_ALL_OLD) {
+        char m[160];
+        snprintf(m, sizeof m, "Invalid returning clause: RETURNING %s %s *. Only RETURNING ALL OLD * is allowed "
+                 "in DELETE statements.", all ? "ALL" : "MODIFIED", old ? "OLD" : "NEW");
+        return fail_plain(p, m);
+    }
+    return 0;
+}
+
+static int parse_select(pq_t *p)
+{
+    ddb_pq_t *q = p->out;
+    if (!accept_p(p, "*")) {
+        nb_buf_t proj = NB_BUF_INIT;
+        do {
+            if (proj.len) nb_buf_puts(&proj, ", ");
+            if (parse_path(p, &proj, NULL) != 0) { nb_buf_free(&proj); return -1; }
+        } while (accept_p(p, ","));
+        q->projection = take(&proj);
+    }
+    if (!accept_kw(p, "FROM")) return fail(p, "expected FROM");
+    if (table_ref(p) != 0) return -1;
+    return where(p, 0);
 }
 
 static int parse_stmt(pq_t *p)
@@ -370,17 +444,15 @@ static int parse_stmt(pq_t *p)
     ddb_pq_t *q = p->out;
     if (accept_kw(p, "SELECT")) {
         q->kind = DDB_PQ_SELECT;
-        if (!accept_p(p, "*")) {
-            nb_buf_t proj = NB_BUF_INIT;
-            do {
-                if (proj.len) nb_buf_puts(&proj, ", ");
-                if (parse_path(p, &proj, NULL) != 0) { nb_buf_free(&proj); return -1; }
-            } while (accept_p(p, ","));
-            q->projection = take(&proj);
-        }
-        if (!accept_kw(p, "FROM")) return fail(p, "expected FROM");
-        if (table_ref(p) != 0) return -1;
-        return where(p, 0);
+        return parse_select(p);
+    }
+    if (accept_kw(p, "EXISTS")) {
+        q->kind = DDB_PQ_EXISTS;
+        if (!accept_p(p, "(") || !accept_kw(p, "SELECT")) return fail(p, "expected (SELECT after EXISTS");
+        p->in_exists = 1;
+        if (parse_select(p) != 0) return -1;
+        p->in_exists = 0;
+        return accept_p(p, ")") ? 0 : fail(p, "expected ')'");
     }
     if (accept_kw(p, "INSERT")) {
         q->kind = DDB_PQ_INSERT;
@@ -417,15 +489,18 @@ static int parse_stmt(pq_t *p)
         q->update = take(&u);
         if (p->failed) return -1;
         if (!*q->update) return fail(p, "expected SET or REMOVE");
-        return where(p, 1);
+        if (where(p, 1) != 0) return -1;
+        return returning(p);
     }
     if (accept_kw(p, "DELETE")) {
         q->kind = DDB_PQ_DELETE;
         if (!accept_kw(p, "FROM")) return fail(p, "expected FROM");
         if (table_ref(p) != 0) return -1;
-        return where(p, 1);
+        if (where(p, 1) != 0) return -1;
+        return returning(p);
     }
-    return fail(p, "unsupported statement");
+    /* what the service says of "SLECT * FROM t" (nubo-db/dynamodb-conformance, captured from AWS) */
+    return fail(p, "Expected data manipulation");
 }
 
 int ddb_pq_parse(const char *stmt, const json_t *params, ddb_pq_t *out, ddb_err_t *err)
@@ -440,8 +515,9 @@ int ddb_pq_parse(const char *stmt, const json_t *params, ddb_pq_t *out, ddb_err_
     p.err = err;
     int rc = lex(&p, stmt);
     if (rc == 0) rc = parse_stmt(&p);
+    if (rc == 0) accept_p(&p, ";");
     if (rc == 0 && p.i < p.n) rc = fail(&p, "unexpected text after the statement");
-    if (rc == 0 && p.next_param != json_array_size(params))
+    if (rc == 0 && (p.short_params || p.next_param != json_array_size(params)))
         rc = ddb_err_set(err, NB_ERR_VALIDATION,
                          "Number of parameters in request and statement don't match.");
     for (size_t i = 0; i < p.n; i++) free(p.t[i].text);
