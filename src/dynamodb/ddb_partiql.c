@@ -15,6 +15,7 @@ enum tk { T_END, T_IDENT, T_QIDENT, T_STRING, T_NUMBER, T_PARAM, T_PUNCT };
 typedef struct tok {
     int kind;
     char *text;     /* heap: identifier, string contents, number, punctuation */
+    size_t pos;     /* byte offset in the statement */
 } tok_t;
 
 typedef struct pq {
@@ -27,6 +28,10 @@ typedef struct pq {
     int nnames, nvalues;
     int in_exists;              /* inside EXISTS( ... ): a ')' at depth 0 ends the WHERE */
     int short_params;           /* a ? found no parameter (answered as a count mismatch) */
+    const char *src;            /* the statement */
+    json_t *collect;            /* when set, parse_path adds each path's top-level name (array, unique) */
+    int stop_comma;             /* translate stops at a ',' at depth 0 (one SET assignment) */
+    size_t tok_start;           /* lexer: offset of the token being pushed */
     ddb_err_t *err;
     int failed;
 } pq_t;
@@ -47,6 +52,22 @@ static int fail_plain(pq_t *p, const char *msg)
     return -1;
 }
 
+/* A plain ValidationException naming token t's place as DynamoDB does,
+ * "<what> at <line>:<column>:<length>", counted in characters from 1. */
+static int fail_at(pq_t *p, const char *what, const tok_t *t)
+{
+    size_t line = 1, col = 1, len = 0;
+    for (size_t i = 0; i < t->pos; i++) {
+        unsigned char c = (unsigned char)p->src[i];
+        if (c == '\n') { line++; col = 1; }
+        else if ((c & 0xC0) != 0x80) col++;
+    }
+    for (const unsigned char *c = (const unsigned char *)t->text; *c; c++) len += (*c & 0xC0) != 0x80;
+    char m[256];
+    snprintf(m, sizeof m, "%s at %zu:%zu:%zu", what, line, col, len);
+    return fail_plain(p, m);
+}
+
 static void push(pq_t *p, int kind, const char *s, size_t len)
 {
     if (p->n == p->cap) {
@@ -55,6 +76,7 @@ static void push(pq_t *p, int kind, const char *s, size_t len)
     }
     p->t[p->n].kind = kind;
     p->t[p->n].text = nb_xstrndup(s, len);
+    p->t[p->n].pos = p->tok_start;
     p->n++;
 }
 
@@ -75,6 +97,7 @@ static int lex(pq_t *p, const char *s)
     size_t i = 0, n = strlen(s);
     while (i < n) {
         char c = s[i];
+        p->tok_start = i;
         if (isspace((unsigned char)c)) { i++; continue; }
         if (c == '-' && i + 1 < n && s[i + 1] == '-') {
             while (i < n && s[i] != '\n') i++;
@@ -135,7 +158,7 @@ static int lex(pq_t *p, const char *s)
     return 0;
 }
 
-static tok_t *peek(pq_t *p) { static tok_t end = {T_END, ""}; return p->i < p->n ? &p->t[p->i] : &end; }
+static tok_t *peek(pq_t *p) { static tok_t end = {T_END, "", 0}; return p->i < p->n ? &p->t[p->i] : &end; }
 static int is_kw(const tok_t *t, const char *kw) { return t->kind == T_IDENT && strcasecmp(t->text, kw) == 0; }
 static int is_p(const tok_t *t, const char *s) { return t->kind == T_PUNCT && strcmp(t->text, s) == 0; }
 static int accept_kw(pq_t *p, const char *kw) { if (is_kw(peek(p), kw)) { p->i++; return 1; } return 0; }
@@ -213,6 +236,22 @@ static json_t *parse_value_at(pq_t *p)
     if (accept_p(p, "<<")) {
         json_t *l = parse_collection(p, ">>", 0);
         if (!l) return NULL;
+        /* DynamoDB's words for an empty set and a set of two types (recorded from DynamoDB Local) */
+        if (!json_array_size(l)) {
+            json_decref(l);
+            fail_plain(p, "Empty bags are not supported");
+            return NULL;
+        }
+        const char *first = json_object_iter_key(json_object_iter(json_array_get(l, 0)));
+        size_t bi;
+        json_t *be;
+        json_array_foreach(l, bi, be) {
+            if (strcmp(json_object_iter_key(json_object_iter(be)), first) != 0) {
+                json_decref(l);
+                fail_plain(p, "DynamoDB only supports either numbers or strings in bags");
+                return NULL;
+            }
+        }
         const char *st = "SS";
         json_t *members = json_array();
         size_t i;
@@ -224,6 +263,13 @@ static json_t *parse_value_at(pq_t *p)
         }
         json_decref(l);
         return json_pack("{s:o}", st, members);
+    }
+    if (t->kind == T_IDENT && p->i + 1 < p->n && is_p(&p->t[p->i + 1], "(")) {
+        /* a function where a literal belongs (nubo-db/dynamodb-conformance's capture of AWS) */
+        char what[128];
+        snprintf(what, sizeof what, "Unsupported data type: %.60s under key root", t->text);
+        fail_at(p, what, t);
+        return NULL;
     }
     fail(p, "expected a value");
     return NULL;
@@ -258,6 +304,13 @@ static int parse_path(pq_t *p, nb_buf_t *out, const char **single)
     p->i++;
     add_name(p, out, t->text);
     if (single) *single = t->text;
+    if (p->collect) {
+        size_t k;
+        json_t *have;
+        int seen = 0;
+        json_array_foreach(p->collect, k, have) seen |= strcmp(json_string_value(have), t->text) == 0;
+        if (!seen) json_array_append_new(p->collect, json_string(t->text));
+    }
     for (;;) {
         if (is_p(peek(p), ".") && p->i + 1 < p->n &&
             (p->t[p->i + 1].kind == T_IDENT || p->t[p->i + 1].kind == T_QIDENT)) {
@@ -283,6 +336,15 @@ static int is_value_start(const tok_t *t)
            is_kw(t, "FALSE") || is_kw(t, "NULL") || is_p(t, "{") || is_p(t, "[") || is_p(t, "<<");
 }
 
+/* The functions a WHERE may call (DynamoDB's PartiQL function pages). */
+static int known_function(const char *name)
+{
+    static const char *const fns[] = {"attribute_exists", "attribute_not_exists", "attribute_type",
+                                      "begins_with", "contains", "size", NULL};
+    for (int i = 0; fns[i]; i++) if (strcasecmp(name, fns[i]) == 0) return 1;
+    return 0;
+}
+
 /* Translate tokens into expression text until a stop keyword at depth 0.
  * Every failure leaves through the loop's end, which releases eqs. */
 static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_eq)
@@ -295,7 +357,8 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
         if (t->kind == T_END) break;
         int stop = 0;
         for (int k = 0; stops && stops[k]; k++) if (depth == 0 && is_kw(t, stops[k])) stop = 1;
-        if (stop || is_p(t, ";") || (depth == 0 && p->in_exists && is_p(t, ")"))) break;
+        if (stop || is_p(t, ";") || (depth == 0 && p->in_exists && is_p(t, ")")) ||
+            (depth == 0 && p->stop_comma && is_p(t, ","))) break;
         nb_buf_putc(out, ' ');
         if (t->kind == T_IDENT &&
             (is_kw(t, "AND") || is_kw(t, "OR") || is_kw(t, "NOT") || is_kw(t, "BETWEEN"))) {
@@ -327,6 +390,14 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
             add_value(p, out, v);
         } else if ((t->kind == T_IDENT) && p->i + 1 < p->n && is_p(&p->t[p->i + 1], "(")) {
             plain = 0;
+            if (want_eq && !known_function(t->text)) {
+                char what[96];
+                int k = snprintf(what, sizeof what, "Unrecognized function: ");
+                for (const char *c = t->text; *c && k < (int)sizeof what - 1; c++) what[k++] = (char)tolower((unsigned char)*c);
+                what[k] = 0;
+                fail_at(p, what, t);
+                break;
+            }
             for (const char *c = t->text; *c; c++) nb_buf_putc(out, (char)tolower((unsigned char)*c));
             p->i++;
         } else if (t->kind == T_IDENT || t->kind == T_QIDENT) {
@@ -399,7 +470,9 @@ static int where(pq_t *p, int required)
     static const char *const stops[] = {"RETURNING", NULL};
     if (!accept_kw(p, "WHERE")) return required ? fail(p, "expected WHERE") : 0;
     nb_buf_t w = NB_BUF_INIT;
+    p->collect = p->out->where_attrs;
     int rc = translate(p, &w, stops, 1);
+    p->collect = NULL;
     p->out->where = take(&w);
     return rc;
 }
@@ -430,13 +503,113 @@ static int parse_select(pq_t *p)
         nb_buf_t proj = NB_BUF_INIT;
         do {
             if (proj.len) nb_buf_puts(&proj, ", ");
-            if (parse_path(p, &proj, NULL) != 0) { nb_buf_free(&proj); return -1; }
+            tok_t *t = peek(p);
+            if (t->kind == T_IDENT && p->i + 1 < p->n && is_p(&p->t[p->i + 1], "(")) {
+                nb_buf_free(&proj);
+                return fail_at(p, "Unexpected path component", t);
+            }
+            p->collect = q->proj_attrs;
+            int rc = parse_path(p, &proj, NULL);
+            p->collect = NULL;
+            if (rc != 0) { nb_buf_free(&proj); return -1; }
         } while (accept_p(p, ","));
         q->projection = take(&proj);
     }
     if (!accept_kw(p, "FROM")) return fail(p, "expected FROM");
     if (table_ref(p) != 0) return -1;
     return where(p, 0);
+}
+
+/* The token index just past a path starting at i (i itself when none). */
+static size_t path_end(const pq_t *p, size_t i)
+{
+    if (i >= p->n || (p->t[i].kind != T_IDENT && p->t[i].kind != T_QIDENT)) return i;
+    i++;
+    for (;;) {
+        if (i + 1 < p->n && is_p(&p->t[i], ".") && (p->t[i + 1].kind == T_IDENT || p->t[i + 1].kind == T_QIDENT))
+            i += 2;
+        else if (i + 2 < p->n && is_p(&p->t[i], "[") && p->t[i + 1].kind == T_NUMBER && is_p(&p->t[i + 2], "]"))
+            i += 3;
+        else
+            return i;
+    }
+}
+
+/* "path = set_add(path, <<...>>)" or set_delete: DynamoDB's ADD / DELETE of
+ * set members, into add or del. 0 not this form; 1 done; -1 failed. */
+static int set_function(pq_t *p, nb_buf_t *add, nb_buf_t *del)
+{
+    size_t end = path_end(p, p->i);
+    if (end == p->i || end + 2 >= p->n || !is_p(&p->t[end], "=") || !is_p(&p->t[end + 2], "(")) return 0;
+    const tok_t *fn = &p->t[end + 1];
+    int is_add = is_kw(fn, "set_add");
+    if (!is_add && !is_kw(fn, "set_delete")) return 0;
+    const char *up = is_add ? "SET_ADD" : "SET_DELETE";
+    char m[96];
+    nb_buf_t lhs = NB_BUF_INIT, arg = NB_BUF_INIT;
+    int rc = -1;
+    parse_path(p, &lhs, NULL);
+    p->i = end + 3;
+    const tok_t *first = peek(p);
+    if (path_end(p, p->i) == p->i || (parse_path(p, &arg, NULL), strcmp(arg.data, lhs.data) != 0)) {
+        snprintf(m, sizeof m, "The first argument to %s must equal the assignment value", up);
+        fail_at(p, m, fn);
+    } else if (!accept_p(p, ",")) {
+        snprintf(m, sizeof m, "%s must have exactly two arguments", up);
+        fail_at(p, m, fn);
+    } else if (!is_p(peek(p), "<<") && peek(p)->kind != T_PARAM) {
+        snprintf(m, sizeof m, "The second argument to %s must be a value with type SET", up);
+        fail_at(p, m, first);
+    } else {
+        json_t *v = parse_value(p);
+        if (v && !accept_p(p, ")")) {
+            json_decref(v);
+            snprintf(m, sizeof m, "%s must have exactly two arguments", up);
+            fail_at(p, m, fn);
+        } else if (v) {
+            nb_buf_t *out = is_add ? add : del;
+            nb_buf_printf(out, "%s%s ", out->len ? ", " : "", lhs.data);
+            add_value(p, out, v);
+            rc = 1;
+        }
+    }
+    nb_buf_free(&lhs);
+    nb_buf_free(&arg);
+    return rc;
+}
+
+/* UPDATE's SET and REMOVE clauses (any number, any order) as an
+ * UpdateExpression (heap), or NULL when failed. */
+static char *update_clauses(pq_t *p)
+{
+    static const char *const stops[] = {"SET", "REMOVE", "WHERE", NULL};
+    nb_buf_t u = NB_BUF_INIT, set = NB_BUF_INIT, rem = NB_BUF_INIT, add = NB_BUF_INIT, del = NB_BUF_INIT;
+    while (!p->failed) {
+        if (accept_kw(p, "SET")) {
+            do {
+                int rc = set_function(p, &add, &del);
+                if (rc != 0) continue;
+                if (set.len) nb_buf_puts(&set, ",");
+                p->stop_comma = 1;
+                translate(p, &set, stops, 0);
+                p->stop_comma = 0;
+            } while (!p->failed && accept_p(p, ","));
+        } else if (accept_kw(p, "REMOVE")) {
+            if (rem.len) nb_buf_puts(&rem, ",");
+            translate(p, &rem, stops, 0);
+        } else {
+            break;
+        }
+    }
+    if (set.len) nb_buf_printf(&u, "SET %s ", set.data);
+    if (add.len) nb_buf_printf(&u, "ADD %s ", add.data);
+    if (del.len) nb_buf_printf(&u, "DELETE %s ", del.data);
+    if (rem.len) nb_buf_printf(&u, "REMOVE %s", rem.data);
+    nb_buf_free(&set);
+    nb_buf_free(&rem);
+    nb_buf_free(&add);
+    nb_buf_free(&del);
+    return take(&u);
 }
 
 static int parse_stmt(pq_t *p)
@@ -469,24 +642,7 @@ static int parse_stmt(pq_t *p)
     if (accept_kw(p, "UPDATE")) {
         q->kind = DDB_PQ_UPDATE;
         if (table_ref(p) != 0) return -1;
-        nb_buf_t u = NB_BUF_INIT, set = NB_BUF_INIT, rem = NB_BUF_INIT;
-        static const char *const stops[] = {"SET", "REMOVE", "WHERE", NULL};
-        for (;;) {
-            if (accept_kw(p, "SET")) {
-                if (set.len) nb_buf_puts(&set, ",");
-                if (translate(p, &set, stops, 0) != 0) break;
-            } else if (accept_kw(p, "REMOVE")) {
-                if (rem.len) nb_buf_puts(&rem, ",");
-                if (translate(p, &rem, stops, 0) != 0) break;
-            } else {
-                break;
-            }
-        }
-        if (set.len) nb_buf_printf(&u, "SET %s ", set.data);
-        if (rem.len) nb_buf_printf(&u, "REMOVE %s", rem.data);
-        nb_buf_free(&set);
-        nb_buf_free(&rem);
-        q->update = take(&u);
+        q->update = update_clauses(p);
         if (p->failed) return -1;
         if (!*q->update) return fail(p, "expected SET or REMOVE");
         if (where(p, 1) != 0) return -1;
@@ -509,7 +665,10 @@ int ddb_pq_parse(const char *stmt, const json_t *params, ddb_pq_t *out, ddb_err_
     out->names = json_object();
     out->values = json_object();
     out->eq = json_object();
+    out->where_attrs = json_array();
+    out->proj_attrs = json_array();
     pq_t p = {0};
+    p.src = stmt;
     p.params = params;
     p.out = out;
     p.err = err;
@@ -537,5 +696,7 @@ void ddb_pq_free(ddb_pq_t *q)
     json_decref(q->names);
     json_decref(q->values);
     json_decref(q->eq);
+    json_decref(q->where_attrs);
+    json_decref(q->proj_attrs);
     memset(q, 0, sizeof *q);
 }

@@ -29,9 +29,7 @@ void ddb_op_batch_execute_statement(nb_req_t *req)
     json_t *stmts = json_object_get(req->json, "Statements");
     size_t n = json_array_size(stmts);
     ddb_vlist_t v = DDB_VLIST_INIT;
-    if (!stmts) ddb_v_add(&v, "null", "statements", "Member must not be null");
-    else if (n < 1) ddb_v_add(&v, "[]", "statements", "Member must have length greater than or equal to 1");
-    else if (n > BATCH_MAX) ddb_v_add(&v, "'[...]'", "statements", "Member must have length less than or equal to 25");
+    ddb_v_list(&v, stmts, "statements", BATCH_MAX);
     if (ddb_v_reply(req, &v)) return;
     ddb_pq_exec_t *es = nb_xcalloc(n, sizeof *es);
     ddb_err_t *errs = nb_xcalloc(n, sizeof *errs);

@@ -91,6 +91,48 @@ static json_t *expr_body(const ddb_pq_t *q, const char *cond_key, const char *co
     return b;
 }
 
+/* 1 when index ix holds attribute name (its keys, the table's, its projection). */
+static int ix_projects(const ddb_table_t *t, const ddb_index_t *ix, const char *name)
+{
+    if (ix->proj == DDB_PROJ_ALL || strcmp(name, t->ks.hash) == 0 || strcmp(name, ix->ks.hash) == 0 ||
+        (t->ks.range && strcmp(name, t->ks.range) == 0) || (ix->ks.range && strcmp(name, ix->ks.range) == 0))
+        return 1;
+    for (size_t i = 0; ix->proj == DDB_PROJ_INCLUDE && i < ix->n_include; i++)
+        if (strcmp(ix->include[i], name) == 0) return 1;
+    return 0;
+}
+
+/* The names of attrs (array) ix lacks as "[a, b]" into out; 1 when any. */
+static int missing_from(const ddb_table_t *t, const ddb_index_t *ix, const json_t *attrs, nb_buf_t *out)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(attrs, i, a) {
+        if (ix_projects(t, ix, json_string_value(a))) continue;
+        nb_buf_puts(out, out->len ? ", " : "[");
+        nb_buf_puts(out, json_string_value(a));
+    }
+    if (out->len) nb_buf_putc(out, ']');
+    return out->len != 0;
+}
+
+/* A SELECT from an index may read only what the index holds; DynamoDB words
+ * the filter's and the list's failures differently (nubo-db/dynamodb-conformance,
+ * tests/tier3/error-messages/partiqlIndexQualifier.test.ts, captured from AWS). */
+static int unprojected(const ddb_table_t *t, const ddb_index_t *ix, const ddb_pq_t *q, ddb_err_t *err)
+{
+    nb_buf_t m = NB_BUF_INIT;
+    int rc = 0;
+    if (missing_from(t, ix, q->where_attrs, &m))
+        rc = ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Secondary index %s "
+                         "does not project one or more filter attributes: %s", ix->name, m.data);
+    else if (!ix->local && missing_from(t, ix, q->proj_attrs, &m))
+        rc = ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Global secondary "
+                         "index %s does not project %s", ix->name, m.data);
+    nb_buf_free(&m);
+    return rc;
+}
+
 static int run_select(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *e, ddb_err_t *err)
 {
     const ddb_table_t *t = e->t;
@@ -104,6 +146,7 @@ static int run_select(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *e, ddb_err
     if (ix && !ix->active)
         return ddb_err_set(err, NB_ERR_VALIDATION, "Cannot read from backfilling global secondary index: %s", q->index);
     e->ix = ix;
+    if (ix && unprojected(t, ix, q, err) != 0) return DDB_PQ_ERR;
     json_t *body = expr_body(q, "FilterExpression", q->where);
     ddb_exprs_t x;
     int rc = ddb_exprs_parse(&x, req->arena, body, DDB_X_FILTER | DDB_X_PROJ, err);
@@ -239,9 +282,28 @@ int ddb_pq_prepare(const char *stmt, const json_t *params, ddb_pq_exec_t *e, ddb
     return DDB_PQ_OK;
 }
 
+/* PartiQL answers expression errors without the "Invalid FilterExpression: "
+ * the JSON operations put first ("Incorrect operand type for operator or
+ * function; ...", nubo-db/dynamodb-conformance's captures of AWS). */
+static void unprefix(ddb_err_t *err)
+{
+    static const char *const pre[] = {"Invalid FilterExpression: ", "Invalid ConditionExpression: ",
+                                      "Invalid UpdateExpression: ", "Invalid ProjectionExpression: ",
+                                      "ExpressionAttributeValues contains invalid value: ", NULL};
+    for (int i = 0; err->msg && pre[i]; i++) {
+        size_t n = strlen(pre[i]);
+        if (strncmp(err->msg, pre[i], n) == 0) memmove(err->msg, err->msg + n, strlen(err->msg + n) + 1);
+    }
+    /* ... and without naming the placeholder a literal became */
+    char *k = err->msg ? strstr(err->msg, " for key :p") : NULL;
+    if (k && strspn(k + 11, "0123456789") == strlen(k + 11) && k[11]) *k = 0;
+}
+
 int ddb_pq_run(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *e, ddb_err_t *err)
 {
-    return e->q.kind == DDB_PQ_SELECT ? run_select(req, txn, e, err) : run_write(req, txn, e, err);
+    int rc = e->q.kind == DDB_PQ_SELECT ? run_select(req, txn, e, err) : run_write(req, txn, e, err);
+    if (rc == DDB_PQ_ERR) unprefix(err);
+    return rc;
 }
 
 void ddb_pq_exec_free(ddb_pq_exec_t *e)

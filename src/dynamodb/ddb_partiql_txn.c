@@ -47,20 +47,6 @@ static int same_item_twice(const ddb_pq_exec_t *es, size_t n)
     return 0;
 }
 
-static void reply_canceled(nb_req_t *req, json_t *reasons)
-{
-    nb_buf_t m = NB_BUF_INIT;
-    nb_buf_puts(&m, "Transaction cancelled, please refer cancellation reasons for specific reasons [");
-    size_t i;
-    json_t *r;
-    json_array_foreach(reasons, i, r) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(r, "Code"));
-    nb_buf_putc(&m, ']');
-    /* This shape's member is "Message" (capitalized), sent beside "message". */
-    nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED,
-                         json_pack("{s:o,s:s}", "CancellationReasons", reasons, "Message", m.data), "%s", m.data);
-    nb_buf_free(&m);
-}
-
 /* Run every statement; reply. */
 static void run_all(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *es, int *ran, size_t n, int reads,
                     const char *token, const char *hash)
@@ -96,7 +82,7 @@ static void run_all(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *es, int *ran
     }
     if (canceled) {
         store_abort(txn);
-        reply_canceled(req, reasons);
+        ddb_reply_txn_canceled(req, reasons);
         return;
     }
     json_decref(reasons);
@@ -130,9 +116,7 @@ void ddb_op_execute_transaction(nb_req_t *req)
     json_t *stmts = json_object_get(req->json, "TransactStatements");
     size_t n = json_array_size(stmts);
     ddb_vlist_t v = DDB_VLIST_INIT;
-    if (!stmts) ddb_v_add(&v, "null", "transactStatements", "Member must not be null");
-    else if (n < 1) ddb_v_add(&v, "[]", "transactStatements", "Member must have length greater than or equal to 1");
-    else if (n > TXN_MAX) ddb_v_add(&v, "'[...]'", "transactStatements", "Member must have length less than or equal to 100");
+    ddb_v_list(&v, stmts, "transactStatements", TXN_MAX);
     const char *token = ddb_jstr(req->json, "ClientRequestToken");
     ddb_token_validate(&v, token);
     if (ddb_v_reply(req, &v)) return;

@@ -111,9 +111,7 @@ void ddb_op_transact_write(nb_req_t *req)
     json_t *items = json_object_get(req->json, "TransactItems");
     size_t n = json_array_size(items);
     ddb_vlist_t v = DDB_VLIST_INIT;
-    if (!items) ddb_v_add(&v, "null", "transactItems", "Member must not be null");
-    else if (n == 0) ddb_v_add(&v, "'[]'", "transactItems", "Member must have length greater than or equal to 1");
-    else if (n > TXN_MAX_ITEMS) ddb_v_add(&v, "'[...]'", "transactItems", "Member must have length less than or equal to 100");
+    ddb_v_list(&v, items, "transactItems", TXN_MAX_ITEMS);
     const char *token = ddb_jstr(req->json, "ClientRequestToken");
     ddb_token_validate(&v, token);
     if (ddb_v_reply(req, &v)) return;
@@ -174,17 +172,7 @@ void ddb_op_transact_write(nb_req_t *req)
     }
     if (canceled) {
         store_abort(txn);
-        nb_buf_t m = NB_BUF_INIT;
-        nb_buf_puts(&m, "Transaction cancelled, please refer cancellation reasons for specific reasons [");
-        size_t i;
-        json_t *r;
-        json_array_foreach(reasons, i, r) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(r, "Code"));
-        nb_buf_putc(&m, ']');
-        /* This shape's member is "Message" (capitalized), sent beside "message". */
-        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED,
-                             json_pack("{s:o,s:s}", "CancellationReasons", reasons, "Message", m.data),
-                             "%s", m.data);
-        nb_buf_free(&m);
+        ddb_reply_txn_canceled(req, reasons);
         goto out;
     }
     json_decref(reasons);
@@ -227,9 +215,7 @@ void ddb_op_transact_get(nb_req_t *req)
     json_t *items = json_object_get(req->json, "TransactItems");
     size_t n = json_array_size(items);
     ddb_vlist_t v = DDB_VLIST_INIT;
-    if (!items) ddb_v_add(&v, "null", "transactItems", "Member must not be null");
-    else if (n == 0) ddb_v_add(&v, "'[]'", "transactItems", "Member must have length greater than or equal to 1");
-    else if (n > TXN_MAX_ITEMS) ddb_v_add(&v, "'[...]'", "transactItems", "Member must have length less than or equal to 100");
+    ddb_v_list(&v, items, "transactItems", TXN_MAX_ITEMS);
     if (ddb_v_reply(req, &v)) return;
     ddb_err_t err = DDB_ERR_INIT;
     const ddb_table_t **tabs = nb_arena_calloc(req->arena, n * sizeof *tabs);

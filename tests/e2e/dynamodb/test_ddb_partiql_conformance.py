@@ -10,7 +10,8 @@ what a later row reads); each row names its source:
          ql-reference.select / .insert / .update / .delete / .multiplestatements.* and
          ql-functions.* (EXISTS, BEGINS_WITH, MISSING, ATTRIBUTE_TYPE, CONTAINS, SIZE)
   [NCF]  nubo-db/dynamodb-conformance, tests/tier2/partiql/*.test.ts and
-         tests/tier3/error-messages/partiql*.test.ts: messages pinned against real AWS (eu-west-2)
+         tests/tier3/error-messages/partiql*.test.ts: messages pinned against real AWS (eu-west-2);
+         "[NCF] functions" is its file of PartiQL function messages (same folder, October 2026)
   [DYX]  nubo-db/dynoxide tests (execute_transaction.rs, batch_statement_member_fields.rs),
          the cases it marks as captured against real DynamoDB
   [MOTO] getmoto/moto tests/test_dynamodb/test_dynamodb_statements.py
@@ -61,6 +62,28 @@ The list (group: check — source):
   ExecuteStatement: DELETE without the whole key — [DYX] partiql_important_fixes.rs
   ExecuteStatement: EXISTS outside a transaction — [DDBL] BatchExecuteStatementFunction
   ExecuteStatement: ReturnConsumedCapacity of a read — [NCF] executeStatement.test.ts; [DYX] (0.5 an eventual read)
+  ExecuteStatement: an ordering comparison with BOOL — [NCF] partiql.test.ts, comparison.test.ts
+  ExecuteStatement: BETWEEN with BOOL — [NCF] comparison.test.ts
+  ExecuteStatement: an ordering comparison of S with N is allowed — [NCF] comparison.test.ts
+  ExecuteStatement: a set equals its permutation — [NCF] comparison.test.ts
+  ExecuteStatement: attribute_exists of a string literal — [NCF] functions
+  ExecuteStatement: attribute_exists of two operands — [NCF] functions
+  ExecuteStatement: a function in the SELECT list — [NCF] functions
+  ExecuteStatement: EXISTS(path) in WHERE is no function — [NCF] functions
+  ExecuteStatement: set_add in WHERE — [NCF] functions
+  ExecuteStatement: set_add in an INSERT value — [NCF] functions
+  ExecuteStatement: set_add adds to a set — [DOC] ql-functions.set_add
+  ExecuteStatement: set_delete removes from a set — [DOC] ql-functions.set_delete
+  ExecuteStatement: set_add assigned to another attribute — [NCF] functions
+  ExecuteStatement: set_add of a string — [NCF] functions
+  ExecuteStatement: set_add with one argument — [NCF] functions
+  ExecuteStatement: set_add with three arguments — [NCF] functions
+  ExecuteStatement: set_add of a number to a string set — [NCF] functions
+  ExecuteStatement: set_add of a set with a repeated member — [NCF] functions
+  ExecuteStatement: set_add of an empty set — [NCF] functions
+  ExecuteStatement: set_delete of a string — [NCF] functions
+  ExecuteStatement: a filter on an attribute the index does not project — [NCF] partiqlIndexQualifier.test.ts
+  ExecuteStatement: a SELECT list attribute the global index does not project — [NCF] partiqlIndexQualifier.test.ts
   BatchExecuteStatement: reads by key, one missing — [MOTO]; [NCF] batchExecuteStatement.test.ts
   BatchExecuteStatement: a read without the key, one of an unknown table — [MOTO]; [NCF] batchExecuteStatement.test.ts
   BatchExecuteStatement: a read with a condition beyond the key — [NCF] partiqlFunctions exact messages
@@ -115,7 +138,19 @@ B = {"pk": S("b"), "n": N(7)}
 C = {"pk": S("c"), "s": S("world")}
 R = [{"pk": S("p"), "sk": N(k), "gk": S("g"), "v": N(k * 10)} for k in (1, 2, 3)]
 SETUP = [("PQH", A), ("PQH", B), ("PQH", C)] + [("PQR", r) for r in R] + \
-        [("PQH", {"pk": S(k), "n": N(0)}) for k in ("u1", "u2", "d1", "bu1", "bd1", "bd2", "t1", "tok")]
+        [("PQH", {"pk": S(k), "n": N(0)}) for k in ("u1", "u2", "d1", "bu1", "bd1", "bd2", "t1", "tok")] + \
+        [("PQH", {"pk": S("sa"), "st": {"SS": ["a", "b"]}})]
+
+
+def at(stmt, token, length=None, after=None):
+    """DynamoDB's "<line>:<column>:<length>" of token in stmt (first at or after `after`)."""
+    i = stmt.index(token, stmt.index(after) if after else 0)
+    return "1:%d:%d" % (i + 1, length or len(token))
+
+
+def bad(stmt, message_fn, params=None):
+    """A row whose message names a place in its own statement."""
+    return es(stmt, params), err(V, message_fn(stmt))
 
 
 def err(code, msg, **extra):
@@ -256,6 +291,73 @@ CHECKS = [
     ("ExecuteStatement", "ReturnConsumedCapacity of a read", "[NCF]; [DYX]",
      es("SELECT * FROM PQH WHERE pk = 'b'", ReturnConsumedCapacity="TOTAL"),
      ok(Items=[B], ConsumedCapacity={"TableName": "PQH", "CapacityUnits": 0.5})),
+    ("ExecuteStatement", "an ordering comparison with BOOL", "[NCF]",
+     es("SELECT pk FROM PQH WHERE pk = 'a' AND n < ?", [{"BOOL": True}]),
+     err(V, "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL")),
+    ("ExecuteStatement", "BETWEEN with BOOL", "[NCF]",
+     es("SELECT pk FROM PQH WHERE pk = 'a' AND n BETWEEN ? AND ?", [{"BOOL": True}, {"BOOL": False}]),
+     err(V, re.compile(r"^Incorrect operand type for operator or function; operator or function: BETWEEN, "))),
+    ("ExecuteStatement", "an ordering comparison of S with N is allowed", "[NCF]",
+     es("SELECT pk FROM PQH WHERE pk = 'a' AND s < ?", [N(5)]), ok(Items=[])),
+    ("ExecuteStatement", "a set equals its permutation", "[NCF]",
+     es("SELECT pk FROM PQH WHERE pk = 'a' AND ss = ? AND ss <> ?", [{"SS": ["b", "a"]}, {"SS": ["a", "c"]}]),
+     ok(Items=[{"pk": S("a")}])),
+    ("ExecuteStatement", "attribute_exists of a string literal", "[NCF] functions",
+     es("SELECT * FROM PQH WHERE pk = 'a' AND attribute_exists('ss')"),
+     err(V, "Operator or function requires a document path; operator or function: attribute_exists")),
+    ("ExecuteStatement", "attribute_exists of two operands", "[NCF] functions",
+     es("SELECT * FROM PQH WHERE pk = 'a' AND attribute_exists(ss, ns)"),
+     err(V, "Incorrect number of operands for operator or function; operator or function: attribute_exists, "
+            "number of operands: 2")),
+    ("ExecuteStatement", "a function in the SELECT list", "[NCF] functions",
+     *bad("SELECT attribute_exists(ss) FROM \"PQH\" WHERE pk = 'a'",
+          lambda q: "Unexpected path component at " + at(q, "attribute_exists"))),
+    ("ExecuteStatement", "EXISTS(path) in WHERE is no function", "[NCF] functions",
+     *bad("SELECT * FROM \"PQH\" WHERE pk = 'a' AND EXISTS(ss)",
+          lambda q: "Unrecognized function: exists at " + at(q, "EXISTS"))),
+    ("ExecuteStatement", "set_add in WHERE", "[NCF] functions",
+     *bad("SELECT * FROM \"PQH\" WHERE pk = 'a' AND set_add(ss, <<'x'>>) = ss",
+          lambda q: "Unrecognized function: set_add at " + at(q, "set_add"))),
+    ("ExecuteStatement", "set_add in an INSERT value", "[NCF] functions",
+     *bad("INSERT INTO \"PQH\" VALUE {'pk': 'never', 'ss': set_add(<<'a'>>, <<'b'>>)}",
+          lambda q: "Unsupported data type: set_add under key root at " + at(q, "set_add"))),
+    ("ExecuteStatement", "set_add adds to a set", "[DOC]",
+     es("UPDATE PQH SET st = set_add(st, <<'c'>>) WHERE pk = 'sa' RETURNING MODIFIED NEW *"),
+     ok(Items=[{"st": {"SS": ["a", "b", "c"]}}])),
+    ("ExecuteStatement", "set_delete removes from a set", "[DOC]",
+     es("UPDATE PQH SET st = set_delete(st, <<'b'>>), w2 = 'x' WHERE pk = 'sa' RETURNING MODIFIED NEW *"),
+     ok(Items=[{"st": {"SS": ["a", "c"]}, "w2": S("x")}])),
+    ("ExecuteStatement", "set_add assigned to another attribute", "[NCF] functions",
+     *bad("UPDATE \"PQH\" SET t = set_add(st, <<'x'>>) WHERE pk = 'sa'",
+          lambda q: "The first argument to SET_ADD must equal the assignment value at " + at(q, "set_add"))),
+    ("ExecuteStatement", "set_add of a string", "[NCF] functions",
+     *bad("UPDATE \"PQH\" SET st = set_add(st, 'x') WHERE pk = 'sa'",
+          lambda q: "The second argument to SET_ADD must be a value with type SET at " + at(q, "st", after="set_add("))),
+    ("ExecuteStatement", "set_add with one argument", "[NCF] functions",
+     *bad("UPDATE \"PQH\" SET st = set_add(st) WHERE pk = 'sa'",
+          lambda q: "SET_ADD must have exactly two arguments at " + at(q, "set_add"))),
+    ("ExecuteStatement", "set_add with three arguments", "[NCF] functions",
+     *bad("UPDATE \"PQH\" SET st = set_add(st, <<'x'>>, <<'y'>>) WHERE pk = 'sa'",
+          lambda q: "SET_ADD must have exactly two arguments at " + at(q, "set_add"))),
+    ("ExecuteStatement", "set_add of a number to a string set", "[NCF] functions",
+     es("UPDATE PQH SET st = set_add(st, <<1>>) WHERE pk = 'sa'"),
+     err(V, "An operand in the update expression has an incorrect data type")),
+    ("ExecuteStatement", "set_add of a set with a repeated member", "[NCF] functions",
+     es("UPDATE PQH SET st = set_add(st, <<'x', 'x'>>) WHERE pk = 'sa'"),
+     err(V, "One or more parameter values were invalid: Input collection [x, x] contains duplicates.")),
+    ("ExecuteStatement", "set_add of an empty set", "[NCF] functions",
+     es("UPDATE PQH SET st = set_add(st, <<>>) WHERE pk = 'sa'"), err(V, "Empty bags are not supported")),
+    ("ExecuteStatement", "set_delete of a string", "[NCF] functions",
+     *bad("UPDATE \"PQH\" SET st = set_delete(st, 'a') WHERE pk = 'sa'",
+          lambda q: "The second argument to SET_DELETE must be a value with type SET at "
+          + at(q, "st", after="set_delete("))),
+    ("ExecuteStatement", "a filter on an attribute the index does not project", "[NCF]",
+     es("SELECT sk FROM \"PQR\".\"ginc\" WHERE gk = 'g' AND np = 'x'"),
+     err(V, "One or more parameter values were invalid: Secondary index ginc does not project one or more filter "
+            "attributes: [np]")),
+    ("ExecuteStatement", "a SELECT list attribute the global index does not project", "[NCF]",
+     es("SELECT np, v FROM \"PQR\".\"ginc\" WHERE gk = 'g'"),
+     err(V, "One or more parameter values were invalid: Global secondary index ginc does not project [np]")),
     # ---- BatchExecuteStatement -----------------------------------------------------------------------------------
     ("BatchExecuteStatement", "reads by key, one missing", "[MOTO]; [NCF]",
      batch("SELECT pk FROM PQH WHERE pk = 'b'", {"Statement": "SELECT * FROM PQR WHERE pk = ? AND sk = ?",
@@ -378,7 +480,9 @@ class PartiQLConformance(NimbusTestCase):
                                     {"AttributeName": "sk", "KeyType": "RANGE"}],
                          GlobalSecondaryIndexes=[{"IndexName": "gix", "KeySchema": [
                              {"AttributeName": "gk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-                             "Projection": {"ProjectionType": "ALL"}}])
+                             "Projection": {"ProjectionType": "ALL"}},
+                             {"IndexName": "ginc", "KeySchema": [{"AttributeName": "gk", "KeyType": "HASH"}],
+                              "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["v"]}}])
         for table, item in SETUP:
             ddb.put_item(TableName=table, Item=item)
 
