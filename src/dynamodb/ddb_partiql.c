@@ -467,7 +467,7 @@ static char *take(nb_buf_t *b)
 
 static int where(pq_t *p, int required)
 {
-    static const char *const stops[] = {"RETURNING", NULL};
+    static const char *const stops[] = {"RETURNING", "ORDER", NULL};
     if (!accept_kw(p, "WHERE")) return required ? fail(p, "expected WHERE") : 0;
     nb_buf_t w = NB_BUF_INIT;
     p->collect = p->out->where_attrs;
@@ -517,7 +517,21 @@ static int parse_select(pq_t *p)
     }
     if (!accept_kw(p, "FROM")) return fail(p, "expected FROM");
     if (table_ref(p) != 0) return -1;
-    return where(p, 0);
+    if (where(p, 0) != 0) return -1;
+    if (p->in_exists || !accept_kw(p, "ORDER")) return 0;
+    /* ORDER BY key [ASC|DESC], ...: the key order (ql-reference.select); the first key's direction decides */
+    if (!accept_kw(p, "BY")) return fail(p, "expected BY after ORDER");
+    int first = 1;
+    do {
+        tok_t *t = peek(p);
+        if (t->kind != T_IDENT && t->kind != T_QIDENT) return fail(p, "expected a key after ORDER BY");
+        p->i++;
+        int desc = accept_kw(p, "DESC");
+        if (!desc) accept_kw(p, "ASC");
+        if (first) q->order_desc = desc;
+        first = 0;
+    } while (accept_p(p, ","));
+    return 0;
 }
 
 /* The token index just past a path starting at i (i itself when none). */

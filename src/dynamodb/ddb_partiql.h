@@ -1,7 +1,7 @@
 /* ddb_partiql.h — the PartiQL subset DynamoDB accepts, parsed into the
  * expression language the rest of the service already evaluates.
  *
- *   SELECT * | path[, path...] FROM "Table"[."Index"] [WHERE cond]
+ *   SELECT * | path[, path...] FROM "Table"[."Index"] [WHERE cond] [ORDER BY key [ASC|DESC], ...]
  *   INSERT INTO "Table" VALUE {'attr': value, ...}
  *   UPDATE "Table" SET path = value[, ...] | REMOVE path ... WHERE cond
  *   DELETE FROM "Table" WHERE cond
@@ -39,6 +39,7 @@ typedef struct ddb_pq {
     json_t *proj_attrs;  /* top-level attribute names the SELECT list reads (array) */
     int eq_only;         /* WHERE is nothing but "name = value" conjuncts joined by AND */
     int returning;       /* enum ddb_pq_ret */
+    int order_desc;      /* SELECT ... ORDER BY key DESC: the keys read backwards */
 } ddb_pq_t;
 
 /* Parse stmt with params (array of AVs or NULL). 0, or -1 with err

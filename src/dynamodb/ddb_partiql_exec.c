@@ -182,12 +182,19 @@ static int run_select(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *e, ddb_err
             nb_buf_free(&k); nb_buf_free(&lo); nb_buf_free(&hi);
             return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid NextToken");
         }
-        nb_buf_putc(&k, 0);
-        nb_buf_free(&lo);
-        lo = k;
+        if (q->order_desc) {
+            /* backwards: the next page ends before the key this one stopped at */
+            nb_buf_free(&hi);
+            hi = k;
+            has_hi = 1;
+        } else {
+            nb_buf_putc(&k, 0);
+            nb_buf_free(&lo);
+            lo = k;
+        }
     }
     rc = store_scan(txn, ix ? DDB_KS_INDEX : DDB_KS_ITEMS, lo.data, lo.len, has_hi ? hi.data : NULL,
-                    has_hi ? hi.len : 0, 0, sel_visit, &s);
+                    has_hi ? hi.len : 0, q->order_desc, sel_visit, &s);
     nb_buf_free(&lo);
     nb_buf_free(&hi);
     if (s.last.len) {

@@ -102,8 +102,13 @@ static void run_all(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *es, int *ran
         ddb_reply_ok(req, out);
         return;
     }
-    int src;
-    if (token && (src = ddb_token_store(txn, token, hash, out)) != STORE_OK) {
+    int src = STORE_OK;
+    if (token) {
+        json_t *total = ddb_pq_capacity_list(es, ran, n, 1, 1);
+        src = ddb_token_store(txn, token, hash, out, total);
+        json_decref(total);
+    }
+    if (src != STORE_OK) {
         json_decref(out);
         ddb_reply_store_error(req, txn, src);
         return;

@@ -16,9 +16,12 @@ void ddb_token_validate(ddb_vlist_t *v, const char *token);
 void ddb_token_hash(const json_t *body, char out[65]);
 /* With token NULL: 0. Otherwise look it up in txn: 0 unknown or expired (go
  * on); 1 replayed the stored response or answered the mismatch (txn aborted,
- * req ended). */
+ * req ended). A replay's ConsumedCapacity is the read of the stored result,
+ * in this request's ReturnConsumedCapacity mode, as TransactWriteItems'
+ * ClientRequestToken documentation describes. */
 int ddb_token_replay(nb_req_t *req, store_txn_t *txn, const char *token, const char *hash);
-/* Remember resp for token in txn (committed with it); a store status. */
-int ddb_token_store(store_txn_t *txn, const char *token, const char *hash, const json_t *resp);
+/* Remember resp for token in txn (committed with it), with total: the
+ * request's ConsumedCapacity in TOTAL mode (array); a store status. */
+int ddb_token_store(store_txn_t *txn, const char *token, const char *hash, const json_t *resp, const json_t *total);
 
 #endif

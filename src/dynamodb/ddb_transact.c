@@ -106,6 +106,26 @@ static int parse_action(nb_req_t *req, const json_t *ti, size_t pos, ddb_write_t
     return ddb_write_prepare(w, err);
 }
 
+/* ConsumedCapacity (one entry per table) of the n writes for mode. */
+static json_t *capacity(const ddb_write_t *ws, size_t n, int mode)
+{
+    json_t *caps = json_array();
+    for (size_t i = 0; i < n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i; j++) seen |= ws[j].t == ws[i].t;
+        if (seen) continue;
+        ddb_cap_t c;
+        ddb_cap_init(&c, ws[i].t->name, 0);
+        for (size_t j = i; j < n; j++) {
+            if (ws[j].t != ws[i].t) continue;
+            ddb_write_capacity(&ws[j], &c);
+        }
+        c.table_units *= 2;   /* transactional writes cost two units per item */
+        json_array_append_new(caps, ddb_cap_json(&c, mode));
+    }
+    return caps;
+}
+
 void ddb_op_transact_write(nb_req_t *req)
 {
     json_t *items = json_object_get(req->json, "TransactItems");
@@ -178,24 +198,11 @@ void ddb_op_transact_write(nb_req_t *req)
     json_decref(reasons);
     json_t *resp = json_object();
     int mode = ddb_rcc_mode(req->json);
-    if (mode) {
-        json_t *caps = json_array();
-        for (size_t i = 0; i < n; i++) {
-            int seen = 0;
-            for (size_t j = 0; j < i; j++) seen |= ws[j].t == ws[i].t;
-            if (seen) continue;
-            ddb_cap_t c;
-            ddb_cap_init(&c, ws[i].t->name, 0);
-            for (size_t j = i; j < n; j++) {
-                if (ws[j].t != ws[i].t) continue;
-                ddb_write_capacity(&ws[j], &c);
-            }
-            c.table_units *= 2;   /* transactional writes cost two units per item */
-            json_array_append_new(caps, ddb_cap_json(&c, mode));
-        }
-        json_object_set_new(resp, "ConsumedCapacity", caps);
-    }
-    if (token && (rc = ddb_token_store(txn, token, hash, resp)) != STORE_OK) {
+    if (mode) json_object_set_new(resp, "ConsumedCapacity", capacity(ws, n, mode));
+    json_t *total = token ? capacity(ws, n, 1) : NULL;
+    rc = token ? ddb_token_store(txn, token, hash, resp, total) : STORE_OK;
+    json_decref(total);
+    if (rc != STORE_OK) {
         json_decref(resp);
         ddb_reply_store_error(req, txn, rc);
         goto out;

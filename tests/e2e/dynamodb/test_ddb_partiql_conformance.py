@@ -23,6 +23,7 @@ The list (group: check — source):
   ExecuteStatement: SELECT by the whole key (GetItem) — [DOC] ql-reference.select
   ExecuteStatement: SELECT on the partition key reads the partition in key order (Query) — [DOC] ql-reference.select
   ExecuteStatement: SELECT without WHERE reads the table (Scan) — [DOC] ql-reference.select
+  ExecuteStatement: ORDER BY the sort key DESC reads the partition backwards — [DOC] ql-reference.select
   ExecuteStatement: SELECT of a missing key gives no items — [NCF] executeStatement.test.ts
   ExecuteStatement: Limit stops the page and gives a NextToken — [DOC] API_ExecuteStatement
   ExecuteStatement: Limit 0 — [BOTO] (Limit min 1)
@@ -195,6 +196,8 @@ CHECKS = [
      es("SELECT * FROM PQR WHERE pk = ?", [S("p")]), ok(Items=R)),
     ("ExecuteStatement", "SELECT without WHERE reads the table (Scan)", "[DOC]",
      es("SELECT sk FROM PQR"), ok(Items=[{"sk": r["sk"]} for r in R])),
+    ("ExecuteStatement", "ORDER BY the sort key DESC reads the partition backwards", "[DOC]",
+     es("SELECT sk FROM PQR WHERE pk = 'p' ORDER BY sk DESC"), ok(Items=[{"sk": r["sk"]} for r in reversed(R)])),
     ("ExecuteStatement", "SELECT of a missing key gives no items", "[NCF]",
      es("SELECT * FROM PQH WHERE pk = 'nobody'"), ok(Items=[])),
     ("ExecuteStatement", "Limit stops the page and gives a NextToken", "[DOC] API_ExecuteStatement",
@@ -535,7 +538,8 @@ class PartiQLConformance(NimbusTestCase):
     def test_paging(self):
         """[DOC] API_ExecuteStatement: NextToken resumes after the last item evaluated, on a Query and on a
         Scan, until a page comes back without one."""
-        for stmt in ("SELECT sk FROM PQR WHERE pk = 'p'", "SELECT sk FROM PQR"):
+        for stmt in ("SELECT sk FROM PQR WHERE pk = 'p'", "SELECT sk FROM PQR",
+                     "SELECT sk FROM PQR WHERE pk = 'p' ORDER BY sk DESC"):
             seen, token = [], None
             while True:
                 body = {"Statement": stmt, "Limit": 1}
@@ -546,14 +550,19 @@ class PartiQLConformance(NimbusTestCase):
                 token = out.get("NextToken")
                 if not token:
                     break
-            self.assertEqual(seen, [{"sk": r["sk"]} for r in R], stmt)
+            want = [{"sk": r["sk"]} for r in R]
+            self.assertEqual(seen, want[::-1] if "DESC" in stmt else want, stmt)
 
     def test_client_request_token(self):
         """[NCF] executeTransaction.test.ts and [DYX] execute_transaction.rs, both from AWS: the same token and
-        statements apply once; the same token with other statements is IdempotentParameterMismatchException."""
-        body = txn("UPDATE PQH SET n = n + 1 WHERE pk = 'tok'", ClientRequestToken="tok-1")
-        self.check("ExecuteTransaction", body, ok())
-        self.check("ExecuteTransaction", body, ok())
+        statements apply once (a replay reports capacity again); the same token with other statements is
+        IdempotentParameterMismatchException."""
+        body = txn("UPDATE PQH SET n = n + 1 WHERE pk = 'tok'", ClientRequestToken="tok-1",
+                   ReturnConsumedCapacity="TOTAL")
+        cap = [{"TableName": "PQH", "CapacityUnits": 2.0}]
+        self.check("ExecuteTransaction", body, ok(ConsumedCapacity=cap))
+        # the replay reports the read of the stored result, with the same units (TransactWriteItems' documentation)
+        self.check("ExecuteTransaction", body, ok(ConsumedCapacity=cap))
         self.check("ExecuteStatement", es("SELECT n FROM PQH WHERE pk = 'tok'"), ok(Items=[{"n": N(1)}]))
         self.check("ExecuteTransaction", txn("UPDATE PQH SET n = n + 5 WHERE pk = 'tok'", ClientRequestToken="tok-1"),
                    err("IdempotentParameterMismatchException",
