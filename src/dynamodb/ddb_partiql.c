@@ -5,6 +5,8 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@ typedef struct pq {
     const char *src;            /* the statement */
     json_t *collect;            /* when set, parse_path adds each path's top-level name (array, unique) */
     int stop_comma;             /* translate stops at a ',' at depth 0 (one SET assignment) */
+    nb_buf_t vpath;             /* where a literal being parsed sits: "root", "root.x", "root[1]" */
     size_t tok_start;           /* lexer: offset of the token being pushed */
     ddb_err_t *err;
     int failed;
@@ -105,7 +108,7 @@ static int lex(pq_t *p, const char *s)
         }
         if (c == '/' && i + 1 < n && s[i + 1] == '*') {
             const char *end = strstr(s + i + 2, "*/");
-            if (!end) return fail(p, "unterminated comment");
+            if (!end) return fail(p, "");
             i = (size_t)(end - s) + 2;
             continue;
         }
@@ -118,7 +121,7 @@ static int lex(pq_t *p, const char *s)
             nb_buf_t b = NB_BUF_INIT;
             size_t j = i + 1;
             for (;;) {
-                if (j >= n) { nb_buf_free(&b); return fail(p, "unterminated quoted text"); }
+                if (j >= n) { nb_buf_free(&b); return fail(p, ""); }   /* the service says no more */
                 if (s[j] == c) {
                     if (j + 1 < n && s[j + 1] == c) { nb_buf_putc(&b, c); j += 2; continue; }
                     break;
@@ -150,7 +153,7 @@ static int lex(pq_t *p, const char *s)
                 }
             }
             if (done) continue;
-            if (!strchr("=<>(),.[]{}:*+-;", c)) return fail(p, "unexpected character");
+            if (!strchr("=<>(),.[]{}:*+-;", c)) return fail(p, "");
             push(p, T_PUNCT, s + i, 1);
             i++;
         }
@@ -170,17 +173,24 @@ static json_t *parse_collection(pq_t *p, const char *close, int map)
 {
     json_t *acc = map ? json_object() : json_array();
     if (accept_p(p, close)) return acc;
-    for (;;) {
+    size_t base = p->vpath.len;
+    for (size_t n = 0;; n++) {
+        /* an INSERT item's attribute values are each a "root" of their own */
+        int item_top = map && p->depth == 1 && p->out->kind == DDB_PQ_INSERT;
         if (map) {
             tok_t *k = peek(p);
             if (k->kind != T_STRING && k->kind != T_QIDENT && k->kind != T_IDENT) { json_decref(acc); fail(p, "expected a map key"); return NULL; }
             p->i++;
             if (!accept_p(p, ":")) { json_decref(acc); fail(p, "expected ':'"); return NULL; }
+            if (!item_top) nb_buf_printf(&p->vpath, ".%s", k->text);
             json_t *v = parse_value(p);
+            p->vpath.len = base;
             if (!v) { json_decref(acc); return NULL; }
             json_object_set_new(acc, k->text, v);
         } else {
+            if (strcmp(close, "]") == 0) nb_buf_printf(&p->vpath, "[%zu]", n);
             json_t *v = parse_value(p);
+            p->vpath.len = base;
             if (!v) { json_decref(acc); return NULL; }
             json_array_append_new(acc, v);
         }
@@ -191,6 +201,35 @@ static json_t *parse_collection(pq_t *p, const char *close, int map)
 
 static json_t *parse_value_at(pq_t *p);
 
+/* A number literal as an N, held to DynamoDB's number rules: one whose
+ * exponent or scale a 32-bit integer cannot hold is not well formed (and the
+ * service says no more), one out of range names where it sits. */
+static json_t *number(pq_t *p, const char *text)
+{
+    const char *e = strpbrk(text, "eE"), *dot = strchr(text, '.');
+    long long frac = dot ? (long long)((e ? (size_t)(e - dot) : strlen(dot)) - 1) : 0;
+    if (e) {
+        char *end;
+        errno = 0;
+        long long x = strtoll(e + 1, &end, 10);
+        if (errno || x > INT32_MAX || x < INT32_MIN || frac - x > INT32_MAX || frac - x < INT32_MIN) {
+            fail(p, "");
+            return NULL;
+        }
+    }
+    ddb_num_t n;
+    ddb_err_t err = DDB_ERR_INIT;
+    if (ddb_num_parse(text, strlen(text), &n, &err) != 0) {
+        nb_buf_t m = NB_BUF_INIT;
+        nb_buf_printf(&m, "%s under %s", err.msg ? err.msg : "", p->vpath.data ? p->vpath.data : "root");
+        fail_plain(p, m.data);
+        nb_buf_free(&m);
+        ddb_err_free(&err);
+        return NULL;
+    }
+    return json_pack("{s:s}", "N", text);
+}
+
 /* A literal or ? as an AV (new reference) or NULL (failed). */
 static json_t *parse_value(pq_t *p)
 {
@@ -198,6 +237,10 @@ static json_t *parse_value(pq_t *p)
         fail(p, "literal nested too deeply");
         p->depth--;
         return NULL;
+    }
+    if (p->depth == 1) {
+        nb_buf_clear(&p->vpath);
+        nb_buf_puts(&p->vpath, "root");
     }
     json_t *v = parse_value_at(p);
     p->depth--;
@@ -213,7 +256,10 @@ static json_t *parse_value_at(pq_t *p)
         if (!v) fail(p, "a string literal is not valid UTF-8");
         return v;
     }
-    if (t->kind == T_NUMBER) { p->i++; return json_pack("{s:s}", "N", t->text); }
+    if (t->kind == T_NUMBER) {
+        p->i++;
+        return number(p, t->text);
+    }
     if (t->kind == T_PARAM) {
         p->i++;
         json_t *v = json_array_get(p->params, p->next_param++);
@@ -345,24 +391,53 @@ static int known_function(const char *name)
     return 0;
 }
 
+/* A word that joins or compares terms rather than starting one. */
+static int is_operator_word(const tok_t *t)
+{
+    static const char *const ops[] = {"AND", "OR", "NOT", "BETWEEN", "IN", "IS", "LIKE", NULL};
+    for (int i = 0; ops[i]; i++) if (is_kw(t, ops[i])) return 1;
+    return 0;
+}
+
 /* Translate tokens into expression text until a stop keyword at depth 0.
  * Every failure leaves through the loop's end, which releases eqs. */
 static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_eq)
 {
     int depth = 0, any_or = 0, conj = 1, n_eq = 0, plain = 1;
+    int need = 1;                 /* WHERE: a term must come next (the PartiQL parser's words when none does) */
+    const tok_t *last = NULL;
     const char *eq_name = NULL;
     json_t *eqs = json_object();
     while (!p->failed) {
         tok_t *t = peek(p);
-        if (t->kind == T_END) break;
-        int stop = 0;
+        int stop = t->kind == T_END;
         for (int k = 0; stops && stops[k]; k++) if (depth == 0 && is_kw(t, stops[k])) stop = 1;
-        if (stop || is_p(t, ";") || (depth == 0 && p->in_exists && is_p(t, ")")) ||
-            (depth == 0 && p->stop_comma && is_p(t, ","))) break;
+        if (stop || is_p(t, ";") || (depth == 0 && is_p(t, ")")) || (depth == 0 && p->stop_comma && is_p(t, ","))) {
+            if (want_eq && need) {
+                if (last && (is_kw(last, "AND") || is_kw(last, "OR")))
+                    fail(p, "Missing right-hand side expression of infix operator");
+                else
+                    fail(p, !last && t->kind == T_IDENT ? "Unexpected keyword" : "Unexpected term");
+            }
+            break;
+        }
+        if (want_eq && need && (is_kw(t, "IS") || is_kw(t, "LIKE"))) {
+            fail(p, "Unexpected operator");
+            break;
+        }
+        if (want_eq && !need && (is_value_start(t) || t->kind == T_QIDENT ||
+                                 (t->kind == T_IDENT && !is_operator_word(t)))) {
+            fail(p, "Unexpected token after expression");   /* two terms side by side */
+            break;
+        }
+        last = t;
+        need = is_value_start(t) ? 0 : t->kind == T_PUNCT ? !is_p(t, ")") && !is_p(t, "]") :
+               t->kind == T_IDENT && (is_kw(t, "AND") || is_kw(t, "OR") || is_kw(t, "NOT") || is_kw(t, "BETWEEN"));
         nb_buf_putc(out, ' ');
         if (t->kind == T_IDENT &&
             (is_kw(t, "AND") || is_kw(t, "OR") || is_kw(t, "NOT") || is_kw(t, "BETWEEN"))) {
-            if (is_kw(t, "OR") && depth == 0) any_or = 1;
+            /* OR or NOT at the top: the equalities no longer pin the key */
+            if ((is_kw(t, "OR") || is_kw(t, "NOT")) && depth == 0) any_or = 1;
             if (is_kw(t, "AND") && depth == 0) conj++;
             else plain = 0;
             for (const char *c = t->text; *c; c++) nb_buf_putc(out, (char)toupper((unsigned char)*c));
@@ -414,7 +489,7 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
                     add_value(p, out, json_pack("{s:s}", "S", "NULL"));
                     nb_buf_putc(out, ')');
                 } else {
-                    fail(p, "expected MISSING or NULL after IS");
+                    fail(p, "Expected type name");
                 }
             } else {
                 nb_buf_append(out, path.data, path.len);
@@ -442,8 +517,14 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
  * words of its own. */
 static int table_ref(pq_t *p)
 {
+    static const char *const next[] = {"WHERE", "SET", "REMOVE", "ORDER", "VALUE", "RETURNING", NULL};
     tok_t *t = peek(p);
-    if (t->kind != T_IDENT && t->kind != T_QIDENT) return fail(p, "expected a table name");
+    int keyword = 0;
+    for (int k = 0; next[k]; k++) keyword |= is_kw(t, next[k]);
+    /* the PartiQL parser's words for a missing table: SELECT's FROM wants a term, the others a path */
+    if ((t->kind != T_IDENT && t->kind != T_QIDENT) || keyword)
+        return fail(p, p->out->kind == DDB_PQ_SELECT || p->out->kind == DDB_PQ_EXISTS
+                           ? "Unexpected term" : "Expected identifier for simple path");
     p->i++;
     const char *parts[2] = {t->text, NULL};
     int n = 1;
@@ -457,6 +538,12 @@ static int table_ref(pq_t *p)
         if (!*parts[k]) return fail_plain(p, "Path component cannot be an empty string");
     p->out->table = nb_xstrdup(parts[0]);
     if (n == 2) p->out->index = nb_xstrdup(parts[1]);
+    /* FROM "T" t / FROM "T" AS t (an INSERT's alias is a leftover token instead) */
+    tok_t *a = peek(p);
+    int clause = 0;
+    for (int k = 0; next[k]; k++) clause |= is_kw(a, next[k]);
+    if (p->out->kind != DDB_PQ_INSERT && (a->kind == T_IDENT || a->kind == T_QIDENT) && !clause)
+        return fail_plain(p, "Aliasing is not supported");
     return 0;
 }
 
@@ -645,7 +732,8 @@ static int parse_stmt(pq_t *p)
         q->kind = DDB_PQ_INSERT;
         if (!accept_kw(p, "INTO")) return fail(p, "expected INTO");
         if (table_ref(p) != 0) return -1;
-        if (!accept_kw(p, "VALUE")) return fail(p, "expected VALUE");
+        if (!accept_kw(p, "VALUE"))
+            return fail(p, peek(p)->kind == T_END ? "expected VALUE" : "Unexpected token after expression");
         json_t *v = parse_value(p);
         if (!v) return -1;
         q->item = json_incref(json_object_get(v, "M"));
@@ -689,12 +777,13 @@ int ddb_pq_parse(const char *stmt, const json_t *params, ddb_pq_t *out, ddb_err_
     int rc = lex(&p, stmt);
     if (rc == 0) rc = parse_stmt(&p);
     if (rc == 0) accept_p(&p, ";");
-    if (rc == 0 && p.i < p.n) rc = fail(&p, "unexpected text after the statement");
+    if (rc == 0 && p.i < p.n) rc = fail(&p, "Unexpected token after expression");
     if (rc == 0 && (p.short_params || p.next_param != json_array_size(params)))
         rc = ddb_err_set(err, NB_ERR_VALIDATION,
                          "Number of parameters in request and statement don't match.");
     for (size_t i = 0; i < p.n; i++) free(p.t[i].text);
     free(p.t);
+    nb_buf_free(&p.vpath);
     if (rc != 0) ddb_pq_free(out);
     return rc;
 }

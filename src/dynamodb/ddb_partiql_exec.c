@@ -282,7 +282,10 @@ int ddb_pq_prepare(const char *stmt, const json_t *params, ddb_pq_exec_t *e, ddb
         json_t *v;
         json_array_foreach(params, i, v) if (ddb_av_validate(v, err) != 0) return DDB_PQ_ERR;
     }
-    if (ddb_pq_parse(stmt, params, &e->q, err) != 0) return DDB_PQ_ERR;
+    if (ddb_pq_parse(stmt, params, &e->q, err) != 0) {
+        e->malformed = 1;
+        return DDB_PQ_ERR;
+    }
     e->parsed = 1;
     e->t = ddb_table_get(e->q.table);
     if (!e->t) return ddb_err_set(err, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found");

@@ -17,6 +17,7 @@ enum { DDB_PQ_OK = 0, DDB_PQ_COND = 1, DDB_PQ_DUP = 2, DDB_PQ_ERR = -1 };
 typedef struct ddb_pq_exec {
     ddb_pq_t q;                 /* valid when parsed */
     int parsed;
+    int malformed;              /* prepare failed in the statement's text (not its members or table) */
     const ddb_table_t *t;       /* the statement's table once found */
     const ddb_index_t *ix;      /* SELECT from "Table"."Index" */
     /* SELECT */

@@ -132,6 +132,9 @@ void ddb_op_execute_transaction(nb_req_t *req)
     for (size_t i = 0; i < n && !failed; i++) {
         json_t *s = json_array_get(stmts, i);
         failed = ddb_pq_prepare(ddb_jstr(s, "Statement"), json_object_get(s, "Parameters"), &es[i], &err) != DDB_PQ_OK;
+        /* "Validation failed in TransactStatements[0]: Statement wasn't well formed, ..." (nubo-db/dynamodb-conformance) */
+        if (failed && es[i].malformed && err.code == NB_ERR_VALIDATION)
+            ddb_err_prefix(&err, "Validation failed in TransactStatements[%zu]: ", i);
         if (es[i].parsed) {
             if (es[i].q.kind == DDB_PQ_SELECT) reads++;
             else writes++;

@@ -18,6 +18,7 @@ what a later row reads); each row names its source:
   [DDBL] AWS's DynamoDB Local (its BatchExecuteStatementFunction / ExecuteTransactionFunction
          messages), where no capture of the service itself was found
   [BOTO] botocore's dynamodb service-2.json (member limits)
+         "[NCF] grammar" is its file of PartiQL grammar messages (tier3 error-messages, October 2026)
 
 The list (group: check — source):
   ExecuteStatement: SELECT by the whole key (GetItem) — [DOC] ql-reference.select
@@ -85,11 +86,33 @@ The list (group: check — source):
   ExecuteStatement: set_delete of a string — [NCF] functions
   ExecuteStatement: a filter on an attribute the index does not project — [NCF] partiqlIndexQualifier.test.ts
   ExecuteStatement: a SELECT list attribute the global index does not project — [NCF] partiqlIndexQualifier.test.ts
+  ExecuteStatement: a token left after the WHERE clause — [NCF] grammar
+  ExecuteStatement: a number split from its exponent — [NCF] grammar
+  ExecuteStatement: a stray closing parenthesis — [NCF] grammar
+  ExecuteStatement: ORDER BY on a DELETE — [NCF] grammar
+  ExecuteStatement: an exponent beyond 32 bits — [NCF] grammar
+  ExecuteStatement: a hash comment — [NCF] grammar
+  ExecuteStatement: an unterminated block comment — [NCF] grammar
+  ExecuteStatement: an alias on a SELECT — [NCF] grammar
+  ExecuteStatement: an AS alias on an UPDATE — [NCF] grammar
+  ExecuteStatement: an alias on an INSERT — [NCF] grammar
+  ExecuteStatement: a WHERE number above the largest — [NCF] grammar
+  ExecuteStatement: a number too small inside a map — [NCF] grammar
+  ExecuteStatement: 39 digits inside a list — [NCF] grammar
+  ExecuteStatement: WHERE with nothing after it — [NCF] grammar
+  ExecuteStatement: a condition ending in AND — [NCF] grammar
+  ExecuteStatement: WHERE followed by ORDER BY — [NCF] grammar
+  ExecuteStatement: IS with a name that is no type — [NCF] grammar
+  ExecuteStatement: LIKE where an operand belongs — [NCF] grammar
+  ExecuteStatement: DELETE FROM with no table — [NCF] grammar
+  ExecuteStatement: SELECT * FROM with no table — [NCF] grammar
+  ExecuteStatement: NOT before a key equality filters instead of pinning the key — [DOC] ql-operators (NOT)
   BatchExecuteStatement: reads by key, one missing — [MOTO]; [NCF] batchExecuteStatement.test.ts
   BatchExecuteStatement: a read without the key, one of an unknown table — [MOTO]; [NCF] batchExecuteStatement.test.ts
   BatchExecuteStatement: a read with a condition beyond the key — [NCF] partiqlFunctions exact messages
   BatchExecuteStatement: a read of an index — [NCF] batchExecuteStatement.test.ts
   BatchExecuteStatement: a malformed statement fails alone — [NCF] batchExecuteStatement.test.ts
+  BatchExecuteStatement: an empty WHERE is that statement's error — [NCF] grammar
   BatchExecuteStatement: reads and writes together — [DDBL] BatchExecuteStatementFunction
   BatchExecuteStatement: writes, one duplicate and one failed condition, each with its table — [NCF]; [DYX]
   BatchExecuteStatement: DELETE RETURNING ALL OLD gives the item — [NCF] batchExecuteStatement.test.ts
@@ -102,6 +125,7 @@ The list (group: check — source):
   ExecuteTransaction: writes applied together — [NCF] executeTransaction.test.ts
   ExecuteTransaction: reads give an Item or {} per statement — [DDBL] (recorded "a transaction of reads")
   ExecuteTransaction: reads and writes together — [DYX] execute_transaction.rs; [DDBL]
+  ExecuteTransaction: an empty WHERE names the statement — [NCF] grammar
   ExecuteTransaction: RETURNING — [NCF] partiql.test.ts
   ExecuteTransaction: an index read — [NCF] partiqlIndexQualifier.test.ts
   ExecuteTransaction: a read not of one key — [NCF] partiqlFunctions exact messages
@@ -186,6 +210,8 @@ def txn(*stmts, **kw):
 BATCH_KEY = "Select statements within BatchExecuteStatement must specify the primary key in the where clause."
 TXN_KEY = ("Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify "
            "the primary key in the where clause.")
+LEFTOVER = WELL + "Unexpected token after expression"
+OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range"
 CANCEL = "Transaction cancelled, please refer cancellation reasons for specific reasons [%s]"
 
 CHECKS = [
@@ -361,6 +387,69 @@ CHECKS = [
     ("ExecuteStatement", "a SELECT list attribute the global index does not project", "[NCF]",
      es("SELECT np, v FROM \"PQR\".\"ginc\" WHERE gk = 'g'"),
      err(V, "One or more parameter values were invalid: Global secondary index ginc does not project [np]")),
+    ("ExecuteStatement", "a token left after the WHERE clause", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = 'a' foo"),
+     err(V, LEFTOVER)),
+    ("ExecuteStatement", "a number split from its exponent", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = 1 e5"),
+     err(V, LEFTOVER)),
+    ("ExecuteStatement", "a stray closing parenthesis", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = 'a')"),
+     err(V, LEFTOVER)),
+    ("ExecuteStatement", "ORDER BY on a DELETE", "[NCF] grammar",
+     es("DELETE FROM PQH WHERE pk = 'x' ORDER BY pk"),
+     err(V, LEFTOVER)),
+    ("ExecuteStatement", "an exponent beyond 32 bits", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = 1e2147483648"),
+     err(V, WELL)),
+    ("ExecuteStatement", "a hash comment", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = 'a' # note"),
+     err(V, WELL)),
+    ("ExecuteStatement", "an unterminated block comment", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = 'a' /* note"),
+     err(V, WELL)),
+    ("ExecuteStatement", "an alias on a SELECT", "[NCF] grammar",
+     es("SELECT * FROM \"PQH\" t WHERE pk = 'a'"),
+     err(V, "Aliasing is not supported")),
+    ("ExecuteStatement", "an AS alias on an UPDATE", "[NCF] grammar",
+     es("UPDATE \"PQH\" AS t SET n = 1 WHERE pk = 'a'"),
+     err(V, "Aliasing is not supported")),
+    ("ExecuteStatement", "an alias on an INSERT", "[NCF] grammar",
+     es("INSERT INTO \"PQH\" t VALUE {'pk': 'never'}"),
+     err(V, LEFTOVER)),
+    ("ExecuteStatement", "a WHERE number above the largest", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = 1e126"),
+     err(V, OVERFLOW + " under root")),
+    ("ExecuteStatement", "a number too small inside a map", "[NCF] grammar",
+     es("INSERT INTO PQH VALUE {'pk': 'never', 'm': {'x': 1e-131}}"),
+     err(V, "Number underflow. Attempting to store a number with magnitude smaller than supported range under root.x")),
+    ("ExecuteStatement", "39 digits inside a list", "[NCF] grammar",
+     es("INSERT INTO PQH VALUE {'pk': 'never', 'l': [1, 123456789012345678901234567890123456789]}"),
+     err(V, "Attempting to store more than 38 significant digits in a Number under root[1]")),
+    ("ExecuteStatement", "WHERE with nothing after it", "[NCF] grammar",
+     es("SELECT * FROM \"PQH\" WHERE"),
+     err(V, WELL + "Unexpected term")),
+    ("ExecuteStatement", "a condition ending in AND", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = 'a' AND"),
+     err(V, WELL + "Missing right-hand side expression of infix operator")),
+    ("ExecuteStatement", "WHERE followed by ORDER BY", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE ORDER BY pk"),
+     err(V, WELL + "Unexpected keyword")),
+    ("ExecuteStatement", "IS with a name that is no type", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = 'a' AND n IS FOO"),
+     err(V, WELL + "Expected type name")),
+    ("ExecuteStatement", "LIKE where an operand belongs", "[NCF] grammar",
+     es("SELECT * FROM PQH WHERE pk = LIKE"),
+     err(V, WELL + "Unexpected operator")),
+    ("ExecuteStatement", "DELETE FROM with no table", "[NCF] grammar",
+     es("DELETE FROM WHERE pk = 'a'"),
+     err(V, WELL + "Expected identifier for simple path")),
+    ("ExecuteStatement", "SELECT * FROM with no table", "[NCF] grammar",
+     es("SELECT * FROM"),
+     err(V, WELL + "Unexpected term")),
+    ("ExecuteStatement", "NOT before a key equality filters instead of pinning the key", "[DOC]",
+     es("SELECT pk FROM PQH WHERE n BETWEEN 4 AND 6 AND NOT pk = 'b'"),
+     ok(Items=[{"pk": S("a")}])),
     # ---- BatchExecuteStatement -----------------------------------------------------------------------------------
     ("BatchExecuteStatement", "reads by key, one missing", "[MOTO]; [NCF]",
      batch("SELECT pk FROM PQH WHERE pk = 'b'", {"Statement": "SELECT * FROM PQR WHERE pk = ? AND sk = ?",
@@ -381,6 +470,9 @@ CHECKS = [
      batch("SLECT * FROM PQH WHERE pk = 'b'", "SELECT * FROM PQH WHERE pk = 'b'"),
      ok(Responses=[{"Error": {"Code": "ValidationError", "Message": WELL + "Expected data manipulation"}},
                    {"TableName": "PQH", "Item": B}])),
+    ("BatchExecuteStatement", "an empty WHERE is that statement's error", "[NCF] grammar",
+     batch("SELECT * FROM PQH WHERE"),
+     ok(Responses=[{"Error": {"Code": "ValidationError", "Message": WELL + "Unexpected term"}}])),
     ("BatchExecuteStatement", "reads and writes together", "[DDBL]",
      batch("SELECT * FROM PQH WHERE pk = 'b'", "INSERT INTO PQH VALUE {'pk': 'never'}"),
      err(V, "Read and write requests together in the same batch is not supported.")),
@@ -427,6 +519,9 @@ CHECKS = [
     ("ExecuteTransaction", "reads and writes together", "[DYX]; [DDBL]",
      txn("SELECT * FROM PQH WHERE pk = 'a'", "INSERT INTO PQH VALUE {'pk': 'never'}"),
      err(V, "ExecuteTransaction API does not support both read and write operations in the same request.")),
+    ("ExecuteTransaction", "an empty WHERE names the statement", "[NCF] grammar",
+     txn("UPDATE PQH SET z = 1 WHERE pk = 't1'", "SELECT * FROM PQH WHERE"),
+     err(V, "Validation failed in TransactStatements[1]: " + WELL + "Unexpected term")),
     ("ExecuteTransaction", "RETURNING", "[NCF]",
      txn("UPDATE PQH SET v = 3 WHERE pk = 't1' RETURNING ALL NEW *"),
      err(V, "Validation failed in TransactStatements[0]: RETURNING clause is not supported in ExecuteTransaction.")),
