@@ -8,6 +8,7 @@
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_partiql_exec.h"
 #include "core/alloc.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,11 @@ void ddb_op_batch_execute_statement(nb_req_t *req)
     size_t n = json_array_size(stmts);
     ddb_vlist_t v = DDB_VLIST_INIT;
     ddb_v_list(&v, stmts, "statements", BATCH_MAX);
+    for (size_t i = 0; i < n && n <= BATCH_MAX; i++) {
+        char prefix[48];
+        snprintf(prefix, sizeof prefix, "statements.%zu.member.", i + 1);
+        ddb_pq_v_members(&v, json_array_get(stmts, i), prefix);
+    }
     if (ddb_v_reply(req, &v)) return;
     ddb_pq_exec_t *es = nb_xcalloc(n, sizeof *es);
     ddb_err_t *errs = nb_xcalloc(n, sizeof *errs);

@@ -268,15 +268,26 @@ static int run_write(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *e, ddb_err_
     return DDB_PQ_OK;
 }
 
+void ddb_pq_v_members(ddb_vlist_t *v, const json_t *spec, const char *prefix)
+{
+    char path[96];
+    const char *stmt = ddb_jstr(spec, "Statement");
+    snprintf(path, sizeof path, "%sstatement", prefix);
+    if (!stmt) ddb_v_add(v, "null", path, "Member must not be null");
+    else if (!*stmt) ddb_v_add(v, "''", path, "Member must have length greater than or equal to 1");
+    /* the long statement is not echoed back (nor was it before: see the single-statement check's history) */
+    else if (strlen(stmt) > 8192) ddb_v_add(v, "", path, "Member must have length less than or equal to 8192");
+    const json_t *params = json_object_get(spec, "Parameters");
+    snprintf(path, sizeof path, "%sparameters", prefix);
+    if (json_is_array(params) && !json_array_size(params))
+        ddb_v_add(v, "'[]'", path, "Member must have length greater than or equal to 1");
+}
+
 int ddb_pq_prepare(const char *stmt, const json_t *params, ddb_pq_exec_t *e, ddb_err_t *err)
 {
     memset(e, 0, sizeof *e);
     ddb_write_init(&e->w);
-    if (!stmt) return ddb_err_set(err, NB_ERR_VALIDATION, "1 validation error detected: Value null at "
-                                  "'statement' failed to satisfy constraint: Member must not be null");
-    if (strlen(stmt) > 8192)
-        return ddb_err_set(err, NB_ERR_VALIDATION, "1 validation error detected: Value at 'statement' failed to "
-                           "satisfy constraint: Member must have length less than or equal to 8192");
+    if (!stmt) return ddb_err_set(err, NB_ERR_VALIDATION, "Statement is missing");   /* ddb_pq_v_members refused it */
     if (params) {
         size_t i;
         json_t *v;

@@ -32,6 +32,10 @@ typedef struct ddb_pq_exec {
     int is_write;               /* run as a write */
 } ddb_pq_exec_t;
 
+/* The shape rules of a statement's members (botocore: Statement 1..8192
+ * characters, Parameters at least one) into v, their paths after prefix
+ * ("" or "statements.1.member."). */
+void ddb_pq_v_members(ddb_vlist_t *v, const json_t *spec, const char *prefix);
 /* Check and parse stmt with params, find its table. DDB_PQ_OK or DDB_PQ_ERR
  * with err (e->parsed tells whether the statement parsed). Free e either way. */
 int ddb_pq_prepare(const char *stmt, const json_t *params, ddb_pq_exec_t *e, ddb_err_t *err);

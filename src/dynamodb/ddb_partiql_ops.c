@@ -21,6 +21,7 @@ static int check_shape(nb_req_t *req)
         return -1;
     }
     ddb_vlist_t v = DDB_VLIST_INIT;
+    ddb_pq_v_members(&v, req->json, "");
     ddb_v_enum(&v, json_object_get(req->json, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);
     ddb_v_enum(&v, json_object_get(req->json, "ReturnValuesOnConditionCheckFailure"),
                "returnValuesOnConditionCheckFailure", rvf_all);

@@ -17,8 +17,9 @@ const char *ddb_jstr(const json_t *obj, const char *key)
 void ddb_v_add(ddb_vlist_t *v, const char *value_repr, const char *path, const char *constraint)
 {
     if (v->n++) nb_buf_puts(&v->msgs, "; ");
-    nb_buf_printf(&v->msgs, "Value %s at '%s' failed to satisfy constraint: %s",
-                  value_repr, path, constraint);
+    /* an empty value_repr: a value DynamoDB does not echo ("Value at 'statement' ...") */
+    nb_buf_printf(&v->msgs, "Value %s%sat '%s' failed to satisfy constraint: %s",
+                  value_repr, *value_repr ? " " : "", path, constraint);
 }
 
 static void quoted(nb_buf_t *b, const char *s)

@@ -24,7 +24,7 @@ typedef struct ddb_vlist {
 #define DDB_VLIST_INIT {NB_BUF_INIT, 0}
 
 /* Record one constraint failure; value_repr is the rendered value ("null" or
- * a quoted string), path the member path ("tableName"). */
+ * a quoted string; "" for one not echoed), path the member path ("tableName"). */
 void ddb_v_add(ddb_vlist_t *v, const char *value_repr, const char *path, const char *constraint);
 /* Check a table-name member: present when flags has DDB_TN_REQUIRED, 3..255 chars,
  * pattern. DDB_TN_ARN: the member is DynamoDB's TableArn shape (every table

@@ -46,6 +46,9 @@ The list (group: check — source):
   ExecuteStatement: an unknown table — [NCF] partiql.test.ts; [MOTO]
   ExecuteStatement: a misspelt keyword — [NCF] batchExecuteStatement.test.ts
   ExecuteStatement: an unterminated quoted name — [NCF] partiql.test.ts
+  ExecuteStatement: an empty statement — [BOTO] (PartiQLStatement min 1)
+  ExecuteStatement: a statement over 8192 characters — [BOTO] (PartiQLStatement max 8192)
+  ExecuteStatement: an empty Parameters list — [BOTO] (PreparedStatementParameters min 1)
   ExecuteStatement: too few parameters — [DDBL] (recorded), the unit tests' message
   ExecuteStatement: comments and a trailing semicolon — [DDBL] (recorded)
   ExecuteStatement: INSERT of a new key — [DOC] ql-reference.insert
@@ -120,6 +123,7 @@ The list (group: check — source):
   BatchExecuteStatement: DELETE RETURNING MODIFIED OLD is that statement's error — [NCF] batchExecuteStatement.test.ts
   BatchExecuteStatement: EXISTS in a batch — [DDBL] BatchExecuteStatementFunction
   BatchExecuteStatement: ConsistentRead per statement in ConsumedCapacity — [DYX] batch_statement_member_fields.rs
+  BatchExecuteStatement: an empty statement refuses the batch — [BOTO] (PartiQLStatement min 1); [DDBL]
   BatchExecuteStatement: 26 statements — [BOTO] (Statements max 25)
   BatchExecuteStatement: no statements — [BOTO] (Statements min 1); [NCF]
   ExecuteTransaction: writes applied together — [NCF] executeTransaction.test.ts
@@ -271,6 +275,17 @@ CHECKS = [
      es("SLECT * FROM \"PQH\" WHERE pk = 'a'"), err(V, WELL + "Expected data manipulation")),
     ("ExecuteStatement", "an unterminated quoted name", "[NCF]",
      es("SELECT * FROM \"PQH"), err(V, re.compile("^" + re.escape(WELL)))),
+    ("ExecuteStatement", "an empty statement", "[BOTO] (PartiQLStatement min 1)",
+     es(""), err(V, "1 validation error detected: Value '' at 'statement' failed to satisfy constraint: "
+                    "Member must have length greater than or equal to 1")),
+    ("ExecuteStatement", "a statement over 8192 characters", "[BOTO] (PartiQLStatement max 8192)",
+     es("SELECT * FROM PQH WHERE pk = '%s'" % ("x" * 8192)),
+     err(V, "1 validation error detected: Value at 'statement' failed to satisfy constraint: "
+            "Member must have length less than or equal to 8192")),
+    ("ExecuteStatement", "an empty Parameters list", "[BOTO] (PreparedStatementParameters min 1)",
+     es("SELECT * FROM PQH WHERE pk = 'a'", []),
+     err(V, "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 1")),
     ("ExecuteStatement", "too few parameters", "[DDBL]",
      es("SELECT * FROM PQH WHERE pk = ? AND n = ?", [S("a")]),
      err(V, "Number of parameters in request and statement don't match.")),
@@ -502,6 +517,10 @@ CHECKS = [
      batch({"Statement": "SELECT pk FROM PQH WHERE pk = 'b'", "ConsistentRead": True},
            "SELECT pk FROM PQH WHERE pk = 'c'", ReturnConsumedCapacity="TOTAL"),
      ok(ConsumedCapacity=[{"TableName": "PQH", "CapacityUnits": 1.5}])),
+    ("BatchExecuteStatement", "an empty statement refuses the batch", "[BOTO]; [DDBL]",
+     batch("SELECT * FROM PQH WHERE pk = 'a'", ""),
+     err(V, "1 validation error detected: Value '' at 'statements.2.member.statement' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1")),
     ("BatchExecuteStatement", "26 statements", "[BOTO]",
      batch(*["SELECT * FROM PQH WHERE pk = 'a'"] * 26),
      err(V, re.compile(r"^1 validation error detected: Value .* at 'statements' failed to satisfy constraint: "
