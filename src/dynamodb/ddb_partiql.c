@@ -405,9 +405,11 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
 {
     int depth = 0, any_or = 0, conj = 1, n_eq = 0, plain = 1;
     int need = 1;                 /* WHERE: a term must come next (the PartiQL parser's words when none does) */
+    int negated = 0;              /* the current top-level conjunct is under NOT: its equality pins nothing */
+    int between = 0;              /* the AND that follows belongs to a BETWEEN */
     const tok_t *last = NULL;
-    const char *eq_name = NULL;
-    json_t *eqs = json_object();
+    const char *eq_name = NULL, *in_name = NULL;
+    json_t *eqs = json_object(), *ins = json_object();
     while (!p->failed) {
         tok_t *t = peek(p);
         int stop = t->kind == T_END;
@@ -436,14 +438,18 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
         nb_buf_putc(out, ' ');
         if (t->kind == T_IDENT &&
             (is_kw(t, "AND") || is_kw(t, "OR") || is_kw(t, "NOT") || is_kw(t, "BETWEEN"))) {
-            /* OR or NOT at the top: the equalities no longer pin the key */
-            if ((is_kw(t, "OR") || is_kw(t, "NOT")) && depth == 0) any_or = 1;
-            if (is_kw(t, "AND") && depth == 0) conj++;
-            else plain = 0;
+            /* OR at the top: the equalities no longer pin the key; NOT (binding tighter
+             * than AND) takes only its own conjunct's */
+            if (is_kw(t, "OR") && depth == 0) any_or = 1;
+            if (is_kw(t, "NOT") && depth == 0) negated = 1;
+            if (is_kw(t, "AND") && depth == 0 && !between) { conj++; negated = 0; }
+            else if (!is_kw(t, "AND")) plain = 0;
+            between = is_kw(t, "BETWEEN");
             for (const char *c = t->text; *c; c++) nb_buf_putc(out, (char)toupper((unsigned char)*c));
             p->i++;
         } else if (is_kw(t, "IN")) {
             plain = 0;
+            if (in_name && depth == 0 && want_eq && !negated) json_object_set_new(ins, in_name, json_true());
             p->i++;
             nb_buf_puts(out, "IN ");
             if (accept_p(p, "[")) {
@@ -460,7 +466,7 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
         } else if (is_value_start(t)) {
             json_t *v = parse_value(p);
             if (!v) break;
-            if (eq_name && depth == 0 && want_eq) { json_object_set(eqs, eq_name, v); n_eq++; }
+            if (eq_name && depth == 0 && want_eq && !negated) { json_object_set(eqs, eq_name, v); n_eq++; }
             eq_name = NULL;
             add_value(p, out, v);
         } else if ((t->kind == T_IDENT) && p->i + 1 < p->n && is_p(&p->t[p->i + 1], "(")) {
@@ -494,6 +500,7 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
             } else {
                 nb_buf_append(out, path.data, path.len);
                 eq_name = single && is_p(peek(p), "=") ? single : NULL;
+                in_name = single && is_kw(peek(p), "IN") ? single : NULL;
             }
             nb_buf_free(&path);
         } else if (t->kind == T_PUNCT) {
@@ -507,7 +514,11 @@ static int translate(pq_t *p, nb_buf_t *out, const char *const *stops, int want_
             fail(p, "unexpected token");
         }
     }
-    if (want_eq && !any_or && !p->failed) json_object_update(p->out->eq, eqs);
+    if (want_eq && !any_or && !p->failed) {
+        json_object_update(p->out->eq, eqs);
+        json_object_update(p->out->in_keys, ins);
+    }
+    json_decref(ins);
     if (want_eq) p->out->eq_only = !any_or && plain && conj == n_eq && !p->failed;
     json_decref(eqs);
     return p->failed ? -1 : 0;
@@ -768,6 +779,7 @@ int ddb_pq_parse(const char *stmt, const json_t *params, ddb_pq_t *out, ddb_err_
     out->values = json_object();
     out->eq = json_object();
     out->where_attrs = json_array();
+    out->in_keys = json_object();
     out->proj_attrs = json_array();
     pq_t p = {0};
     p.src = stmt;
@@ -800,6 +812,7 @@ void ddb_pq_free(ddb_pq_t *q)
     json_decref(q->values);
     json_decref(q->eq);
     json_decref(q->where_attrs);
+    json_decref(q->in_keys);
     json_decref(q->proj_attrs);
     memset(q, 0, sizeof *q);
 }

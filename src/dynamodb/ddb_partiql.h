@@ -35,6 +35,7 @@ typedef struct ddb_pq {
     json_t *names;       /* ExpressionAttributeNames (object, maybe empty) */
     json_t *values;      /* ExpressionAttributeValues (object, maybe empty) */
     json_t *eq;          /* top-level equality conjuncts: attr name -> AV */
+    json_t *in_keys;     /* names a top-level conjunct tests with IN (object: name -> true) */
     json_t *where_attrs; /* top-level attribute names WHERE reads, in order (array) */
     json_t *proj_attrs;  /* top-level attribute names the SELECT list reads (array) */
     int eq_only;         /* WHERE is nothing but "name = value" conjuncts joined by AND */

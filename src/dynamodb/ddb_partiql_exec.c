@@ -27,6 +27,10 @@ typedef struct sel {
     int failed;
     long long limit, evaluated;  /* ExecuteStatement Limit (0: none) */
     size_t bytes;
+    store_txn_t *txn;            /* reach_back: where the table's items are */
+    const ddb_table_t *t;
+    int reach_back;              /* an LSI read naming attributes the index lacks: take the table's item */
+    size_t base_bytes;
     nb_buf_t last;               /* store key where the page stopped */
 } sel_t;
 
@@ -44,6 +48,25 @@ static json_t *project(const json_t *item, const ddb_projection_t *proj)
         for (size_t k = 0; k < path->n; k++) if (path->elems[k].name) name = path->elems[k].name;
         if (v && name) json_object_set_new(out, name, json_deep_copy(v));
     }
+    return out;
+}
+
+/* The table's own item behind an index entry (new reference) or NULL. */
+static json_t *table_item(sel_t *s, const json_t *entry)
+{
+    nb_buf_t k = NB_BUF_INIT;
+    ddb_put_tnum(&k, s->t->num);
+    const json_t *r = s->t->ks.range ? json_object_get(entry, s->t->ks.range) : NULL;
+    json_t *out = NULL;
+    const void *v;
+    size_t vl;
+    if (ddb_key_encode_composite(&k, json_object_get(entry, s->t->ks.hash), r) == 0 &&
+        store_get(s->txn, DDB_KS_ITEMS, k.data, k.len, &v, &vl) == STORE_OK && vl >= DDB_VAL_HDR) {
+        const unsigned char *hdr = v;
+        s->base_bytes += (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+        out = ddb_item_parse((const char *)v + DDB_VAL_HDR, vl - DDB_VAL_HDR);
+    }
+    nb_buf_free(&k);
     return out;
 }
 
@@ -65,6 +88,13 @@ static int sel_visit(void *arg, const void *key, size_t klen, const void *val, s
     if (s->filter) {
         pass = ddb_eval_condition(s->filter, item, s->err);
         if (pass < 0) { s->failed = 1; json_decref(item); return 1; }
+    }
+    if (pass && s->reach_back) {
+        json_t *base = table_item(s, item);
+        if (base) {
+            json_decref(item);
+            item = base;
+        }
     }
     if (pass) {
         if (s->proj) {
@@ -123,7 +153,9 @@ static int unprojected(const ddb_table_t *t, const ddb_index_t *ix, const ddb_pq
 {
     nb_buf_t m = NB_BUF_INIT;
     int rc = 0;
-    if (missing_from(t, ix, q->where_attrs, &m))
+    /* the filter rule holds only for a read keyed on the index's partition key (= or IN at the top) */
+    int keyed = json_object_get(q->eq, ix->ks.hash) || json_object_get(q->in_keys, ix->ks.hash);
+    if (keyed && missing_from(t, ix, q->where_attrs, &m))
         rc = ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Secondary index %s "
                          "does not project one or more filter attributes: %s", ix->name, m.data);
     else if (!ix->local && missing_from(t, ix, q->proj_attrs, &m))
@@ -152,7 +184,13 @@ static int run_select(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *e, ddb_err
     int rc = ddb_exprs_parse(&x, req->arena, body, DDB_X_FILTER | DDB_X_PROJ, err);
     json_decref(body);
     if (rc != 0) return DDB_PQ_ERR;
-    sel_t s = {x.cond, x.proj, json_array(), err, 0, e->limit, 0, 0, NB_BUF_INIT};
+    sel_t s = {.filter = x.cond, .proj = x.proj, .items = json_array(), .err = err, .limit = e->limit,
+               .last = NB_BUF_INIT, .txn = txn, .t = t};
+    nb_buf_t lacking = NB_BUF_INIT;
+    /* an LSI shares the table's partition: what it does not hold comes from the table's item
+     * (nubo-db/dynamodb-conformance tier2 indexQualifier.test.ts, from AWS); SELECT * stays the index's */
+    s.reach_back = ix && ix->local && missing_from(t, ix, q->proj_attrs, &lacking);
+    nb_buf_free(&lacking);
     e->items = s.items;
     nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
     ddb_put_tnum(&lo, t->num);
@@ -203,6 +241,7 @@ static int run_select(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *e, ddb_err
     }
     nb_buf_free(&s.last);
     e->read_bytes = s.bytes;
+    e->base_bytes = s.base_bytes;
     if (s.failed) return DDB_PQ_ERR;
     if (rc < 0) return ddb_err_set(err, NB_ERR_DDB_INTERNAL, "Internal server error");
     return DDB_PQ_OK;
@@ -360,6 +399,7 @@ void ddb_pq_capacity(const ddb_pq_exec_t *e, ddb_cap_t *c)
     double u = ddb_read_units(e->read_bytes, e->consistent);
     if (e->ix) ddb_cap_index(c, e->ix->name, e->ix->local, u);
     else c->table_units += u;
+    if (e->base_bytes) c->table_units += ddb_read_units(e->base_bytes, e->consistent);
 }
 
 json_t *ddb_pq_capacity_list(const ddb_pq_exec_t *es, const int *ran, size_t n, int mode, int transactional)

@@ -27,6 +27,7 @@ typedef struct ddb_pq_exec {
     json_t *items;              /* out: the items read (array) */
     char *next_out;             /* out: NextToken (heap) when the page stopped early */
     size_t read_bytes;          /* out: bytes evaluated, for capacity */
+    size_t base_bytes;          /* out: bytes an LSI read fetched from the table */
     /* writes (INSERT, UPDATE, DELETE, EXISTS) */
     ddb_write_t w;
     int is_write;               /* run as a write */

@@ -89,6 +89,14 @@ The list (group: check — source):
   ExecuteStatement: set_delete of a string — [NCF] functions
   ExecuteStatement: a filter on an attribute the index does not project — [NCF] partiqlIndexQualifier.test.ts
   ExecuteStatement: a SELECT list attribute the global index does not project — [NCF] partiqlIndexQualifier.test.ts
+  ExecuteStatement: SELECT * of a KEYS_ONLY local index gives its keys only — [NCF] tier2 indexQualifier.test.ts
+  ExecuteStatement: a local index serves an attribute it lacks from the table — [NCF] tier2 indexQualifier.test.ts
+  ExecuteStatement: a keyed local index read filtering on an attribute it lacks — [NCF] tier2 indexQualifier.test.ts
+  ExecuteStatement: an unkeyed index read filtering on an attribute it lacks matches nothing — [NCF] indexQualifier
+  ExecuteStatement: a negated filter on an attribute the index lacks matches every row — [NCF] indexQualifier
+  ExecuteStatement: IN on the index partition key counts as keyed — [NCF] tier2 indexQualifier.test.ts
+  ExecuteStatement: a negated keyed filter on an attribute the index lacks — [NCF] tier2 indexQualifier.test.ts
+  ExecuteStatement: a filter inside an OR branch is not keyed — [NCF] tier2 indexQualifier.test.ts
   ExecuteStatement: a token left after the WHERE clause — [NCF] grammar
   ExecuteStatement: a number split from its exponent — [NCF] grammar
   ExecuteStatement: a stray closing parenthesis — [NCF] grammar
@@ -168,7 +176,9 @@ C = {"pk": S("c"), "s": S("world")}
 R = [{"pk": S("p"), "sk": N(k), "gk": S("g"), "v": N(k * 10)} for k in (1, 2, 3)]
 SETUP = [("PQH", A), ("PQH", B), ("PQH", C)] + [("PQR", r) for r in R] + \
         [("PQH", {"pk": S(k), "n": N(0)}) for k in ("u1", "u2", "d1", "bu1", "bd1", "bd2", "t1", "tok")] + \
-        [("PQH", {"pk": S("sa"), "st": {"SS": ["a", "b"]}})]
+        [("PQH", {"pk": S("sa"), "st": {"SS": ["a", "b"]}})] + \
+        [("PQL", {"pk": S("p"), "sk": S("s%d" % k), "np": S("np%d" % k), **({"lsk": S("l%d" % k)} if k < 3 else {})})
+         for k in (1, 2, 3)]
 
 
 def at(stmt, token, length=None, after=None):
@@ -402,6 +412,29 @@ CHECKS = [
     ("ExecuteStatement", "a SELECT list attribute the global index does not project", "[NCF]",
      es("SELECT np, v FROM \"PQR\".\"ginc\" WHERE gk = 'g'"),
      err(V, "One or more parameter values were invalid: Global secondary index ginc does not project [np]")),
+    ("ExecuteStatement", "SELECT * of a KEYS_ONLY local index gives its keys only", "[NCF] indexQualifier",
+     es("SELECT * FROM \"PQL\".\"lsk1\" WHERE pk = 'p'"),
+     ok(Items=[{"pk": S("p"), "sk": S("s1"), "lsk": S("l1")}, {"pk": S("p"), "sk": S("s2"), "lsk": S("l2")}])),
+    ("ExecuteStatement", "a local index serves an attribute it lacks from the table", "[NCF] indexQualifier",
+     es("SELECT np FROM \"PQL\".\"lsk1\" WHERE pk = 'p'"), ok(Items=[{"np": S("np1")}, {"np": S("np2")}])),
+    ("ExecuteStatement", "a keyed local index read filtering on an attribute it lacks", "[NCF] indexQualifier",
+     es("SELECT pk FROM \"PQL\".\"lsk1\" WHERE pk = 'p' AND np = 'np1'"),
+     err(V, "One or more parameter values were invalid: Secondary index lsk1 does not project one or more filter "
+            "attributes: [np]")),
+    ("ExecuteStatement", "an unkeyed index read filtering on an attribute it lacks matches nothing", "[NCF] indexQualifier",
+     es("SELECT sk FROM \"PQR\".\"ginc\" WHERE np = 'x'"), ok(Items=[])),
+    ("ExecuteStatement", "a negated filter on an attribute the index lacks matches every row", "[NCF] indexQualifier",
+     es("SELECT sk FROM \"PQL\".\"lsk1\" WHERE NOT np = 'np1'"), ok(Items=[{"sk": S("s1")}, {"sk": S("s2")}])),
+    ("ExecuteStatement", "IN on the index partition key counts as keyed", "[NCF] indexQualifier",
+     es("SELECT sk FROM \"PQR\".\"ginc\" WHERE gk IN ['g', 'h'] AND np = 'x'"),
+     err(V, "One or more parameter values were invalid: Secondary index ginc does not project one or more filter "
+            "attributes: [np]")),
+    ("ExecuteStatement", "a negated keyed filter on an attribute the index lacks", "[NCF] indexQualifier",
+     es("SELECT sk FROM \"PQR\".\"ginc\" WHERE gk = 'g' AND NOT np = 'x'"),
+     err(V, "One or more parameter values were invalid: Secondary index ginc does not project one or more filter "
+            "attributes: [np]")),
+    ("ExecuteStatement", "a filter inside an OR branch is not keyed", "[NCF] indexQualifier",
+     es("SELECT sk FROM \"PQR\".\"ginc\" WHERE (gk = 'g' AND np = 'x') OR (gk = 'zz')"), ok(Items=[])),
     ("ExecuteStatement", "a token left after the WHERE clause", "[NCF] grammar",
      es("SELECT * FROM PQH WHERE pk = 'a' foo"),
      err(V, LEFTOVER)),
@@ -600,6 +633,13 @@ class PartiQLConformance(NimbusTestCase):
                              "Projection": {"ProjectionType": "ALL"}},
                              {"IndexName": "ginc", "KeySchema": [{"AttributeName": "gk", "KeyType": "HASH"}],
                               "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["v"]}}])
+        ddb.create_table(TableName="PQL", BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "lsk")],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                    {"AttributeName": "sk", "KeyType": "RANGE"}],
+                         LocalSecondaryIndexes=[{"IndexName": "lsk1", "KeySchema": [
+                             {"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "lsk", "KeyType": "RANGE"}],
+                             "Projection": {"ProjectionType": "KEYS_ONLY"}}])
         for table, item in SETUP:
             ddb.put_item(TableName=table, Item=item)
 
