@@ -123,6 +123,27 @@ TEST(exists_set_functions_comments_and_key_only_where)
     ddb_err_free(&err);
 }
 
+TEST(not_withdraws_only_its_own_conjunct_from_the_key)
+{
+    ddb_pq_t q;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_pq_parse("SELECT * FROM T WHERE NOT a = 1 AND id = 'x' AND g IN ['a', 'b'] AND n BETWEEN 1 AND 2",
+                           NULL, &q, &err), 0);
+    ASSERT_EQ(json_object_get(q.eq, "id") != NULL, 1);
+    ASSERT_EQ(json_object_get(q.eq, "a") == NULL, 1);
+    ASSERT_EQ(json_object_get(q.in_keys, "g") != NULL, 1);
+    ASSERT_EQ(q.eq_only, 0);
+    ddb_pq_free(&q);
+    ASSERT_EQ(ddb_pq_parse("SELECT * FROM T WHERE id = 'x' OR id = 'y'", NULL, &q, &err), 0);
+    ASSERT_EQ(json_object_size(q.eq), 0);
+    ddb_pq_free(&q);
+    expect_error("SELECT * FROM T WHERE id = 'x' AND", "Statement wasn't well formed, can't be processed: "
+                 "Missing right-hand side expression of infix operator");
+    expect_error("SELECT * FROM T t WHERE id = 'x'", "Aliasing is not supported");
+    expect_error("INSERT INTO T VALUE {'id': 'x', 'm': {'l': [1, 1e126]}}",
+                 "Number overflow. Attempting to store a number with magnitude larger than supported range under root.l[1]");
+}
+
 TEST(deep_literals_are_bounded)
 {
     char stmt[4096];
