@@ -30,12 +30,7 @@ void ddb_op_batch_execute_statement(nb_req_t *req)
     json_t *stmts = json_object_get(req->json, "Statements");
     size_t n = json_array_size(stmts);
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_list(&v, stmts, "statements", BATCH_MAX);
-    for (size_t i = 0; i < n && n <= BATCH_MAX; i++) {
-        char prefix[48];
-        snprintf(prefix, sizeof prefix, "statements.%zu.member.", i + 1);
-        ddb_pq_v_members(&v, json_array_get(stmts, i), prefix);
-    }
+    ddb_pq_v_list(&v, stmts, "statements", BATCH_MAX);
     if (ddb_v_reply(req, &v)) return;
     ddb_pq_exec_t *es = nb_xcalloc(n, sizeof *es);
     ddb_err_t *errs = nb_xcalloc(n, sizeof *errs);

@@ -322,6 +322,16 @@ void ddb_pq_v_members(ddb_vlist_t *v, const json_t *spec, const char *prefix)
         ddb_v_add(v, "'[]'", path, "Member must have length greater than or equal to 1");
 }
 
+void ddb_pq_v_list(ddb_vlist_t *v, const json_t *list, const char *path, size_t max)
+{
+    ddb_v_list(v, list, path, max);
+    for (size_t i = 0; i < json_array_size(list) && json_array_size(list) <= max; i++) {
+        char prefix[96];
+        snprintf(prefix, sizeof prefix, "%s.%zu.member.", path, i + 1);
+        ddb_pq_v_members(v, json_array_get(list, i), prefix);
+    }
+}
+
 int ddb_pq_prepare(const char *stmt, const json_t *params, ddb_pq_exec_t *e, ddb_err_t *err)
 {
     memset(e, 0, sizeof *e);

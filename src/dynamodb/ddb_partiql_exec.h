@@ -37,6 +37,9 @@ typedef struct ddb_pq_exec {
  * characters, Parameters at least one) into v, their paths after prefix
  * ("" or "statements.1.member."). */
 void ddb_pq_v_members(ddb_vlist_t *v, const json_t *spec, const char *prefix);
+/* A batch's or transaction's list member path ("statements") of 1..max
+ * statements, and each statement's members ("statements.1.member.statement"). */
+void ddb_pq_v_list(ddb_vlist_t *v, const json_t *list, const char *path, size_t max);
 /* Check and parse stmt with params, find its table. DDB_PQ_OK or DDB_PQ_ERR
  * with err (e->parsed tells whether the statement parsed). Free e either way. */
 int ddb_pq_prepare(const char *stmt, const json_t *params, ddb_pq_exec_t *e, ddb_err_t *err);

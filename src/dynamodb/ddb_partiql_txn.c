@@ -122,12 +122,7 @@ void ddb_op_execute_transaction(nb_req_t *req)
     json_t *stmts = json_object_get(req->json, "TransactStatements");
     size_t n = json_array_size(stmts);
     ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_list(&v, stmts, "transactStatements", TXN_MAX);
-    for (size_t i = 0; i < n && n <= TXN_MAX; i++) {
-        char prefix[56];
-        snprintf(prefix, sizeof prefix, "transactStatements.%zu.member.", i + 1);
-        ddb_pq_v_members(&v, json_array_get(stmts, i), prefix);
-    }
+    ddb_pq_v_list(&v, stmts, "transactStatements", TXN_MAX);
     const char *token = ddb_jstr(req->json, "ClientRequestToken");
     ddb_token_validate(&v, token);
     if (ddb_v_reply(req, &v)) return;
