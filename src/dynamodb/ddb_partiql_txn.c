@@ -140,6 +140,7 @@ void ddb_op_execute_transaction(nb_req_t *req)
             if (es[i].q.kind == DDB_PQ_SELECT) reads++;
             else writes++;
         }
+        es[i].consistent = 1;   /* a transactional read is a consistent one, charged twice (as TransactGetItems) */
     }
     if (!failed && reads && writes) {
         failed = 1;

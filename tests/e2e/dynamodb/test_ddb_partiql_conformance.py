@@ -148,6 +148,7 @@ The list (group: check — source):
   ExecuteTransaction: 101 statements — [BOTO] (TransactStatements max 100)
   ExecuteTransaction: a ClientRequestToken of 37 characters — [BOTO] (max 36); [DYX]
   ExecuteTransaction: ReturnConsumedCapacity counts two units a write — [NCF] executeTransaction.test.ts; [DYX]
+  ExecuteTransaction: ReturnConsumedCapacity counts two units a read — [DYX] execute_transaction.rs
 test_client_request_token and test_paging add what a row cannot express.
 """
 import re
@@ -612,6 +613,9 @@ CHECKS = [
     ("ExecuteTransaction", "ReturnConsumedCapacity counts two units a write", "[NCF]; [DYX]",
      txn("UPDATE PQH SET z = 2 WHERE pk = 't1'", ReturnConsumedCapacity="TOTAL"),
      ok(ConsumedCapacity=[{"TableName": "PQH", "CapacityUnits": 2.0}])),
+    ("ExecuteTransaction", "ReturnConsumedCapacity counts two units a read", "[DYX]",
+     txn("SELECT * FROM PQH WHERE pk = 'b'", ReturnConsumedCapacity="TOTAL"),
+     ok(Responses=[{"Item": B}], ConsumedCapacity=[{"TableName": "PQH", "CapacityUnits": 2.0}])),
 ]
 
 
