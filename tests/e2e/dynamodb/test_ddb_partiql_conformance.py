@@ -60,6 +60,13 @@ The list (group: check — source):
   ExecuteStatement: UPDATE REMOVE, RETURNING ALL NEW — [DOC] ql-reference.update; [NCF] batchExecuteStatement.test.ts
   ExecuteStatement: UPDATE of a missing item — [DDBL] (recorded "update a row that does not exist")
   ExecuteStatement: UPDATE whose condition fails, ReturnValuesOnConditionCheckFailure ALL_OLD — [BOTO]; [DDBL] (recorded)
+  ExecuteStatement: MODIFIED NEW of a nested path gives the changed leaf only — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
+  ExecuteStatement: MODIFIED NEW of list elements packs them in index order — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
+  ExecuteStatement: MODIFIED NEW of an append past the end gives no item — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
+  ExecuteStatement: MODIFIED OLD of a removed list element gives it — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
+  ExecuteStatement: MODIFIED OLD of a new attribute gives no item — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
+  ExecuteStatement: DELETE whose predicate is false — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
+  ExecuteStatement: DELETE of a missing key with a predicate succeeds — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
   ExecuteStatement: DELETE RETURNING ALL OLD — [DOC] ql-reference.delete; [NCF] batchExecuteStatement.test.ts
   ExecuteStatement: DELETE of a missing item succeeds — [DDBL] (recorded "delete a row that does not exist")
   ExecuteStatement: DELETE RETURNING MODIFIED OLD — [NCF] partiql.test.ts
@@ -178,6 +185,8 @@ R = [{"pk": S("p"), "sk": N(k), "gk": S("g"), "v": N(k * 10)} for k in (1, 2, 3)
 SETUP = [("PQH", A), ("PQH", B), ("PQH", C)] + [("PQR", r) for r in R] + \
         [("PQH", {"pk": S(k), "n": N(0)}) for k in ("u1", "u2", "d1", "bu1", "bd1", "bd2", "t1", "tok")] + \
         [("PQH", {"pk": S("sa"), "st": {"SS": ["a", "b"]}})] + \
+        [("PQH", {"pk": S("rl"), "tags": {"L": [S("a"), S("b"), S("c")]},
+                  "pr": {"M": {"sub": S("old"), "sib": S("keep")}}})] + \
         [("PQL", {"pk": S("p"), "sk": S("s%d" % k), "np": S("np%d" % k), **({"lsk": S("l%d" % k)} if k < 3 else {})})
          for k in (1, 2, 3)]
 
@@ -325,6 +334,27 @@ CHECKS = [
     ("ExecuteStatement", "UPDATE whose condition fails, ReturnValuesOnConditionCheckFailure ALL_OLD", "[BOTO]",
      es("UPDATE PQH SET n = 1 WHERE pk = 'u2' AND n = 99", ReturnValuesOnConditionCheckFailure="ALL_OLD"),
      err(CCF, "The conditional request failed", Item={"pk": S("u2"), "n": N(0)})),
+    ("ExecuteStatement", "MODIFIED NEW of a nested path gives the changed leaf only", "[NCF] executeStatement RETURNING",
+     es("UPDATE PQH SET pr.sub = 'new' WHERE pk = 'rl' RETURNING MODIFIED NEW *"),
+     ok(Items=[{"pr": {"M": {"sub": S("new")}}}])),
+    ("ExecuteStatement", "MODIFIED NEW of list elements packs them in index order", "[NCF] executeStatement RETURNING",
+     es("UPDATE PQH SET tags[2] = 'y', tags[0] = 'x' WHERE pk = 'rl' RETURNING MODIFIED NEW *"),
+     ok(Items=[{"tags": {"L": [S("x"), S("y")]}}])),
+    ("ExecuteStatement", "MODIFIED NEW of an append past the end gives no item", "[NCF] executeStatement RETURNING",
+     es("UPDATE PQH SET tags[5] = 'c' WHERE pk = 'rl' RETURNING MODIFIED NEW *"),
+     ok(Items=[])),
+    ("ExecuteStatement", "MODIFIED OLD of a removed list element gives it", "[NCF] executeStatement RETURNING",
+     es("UPDATE PQH REMOVE tags[1] WHERE pk = 'rl' RETURNING MODIFIED OLD *"),
+     ok(Items=[{"tags": {"L": [S("b")]}}])),
+    ("ExecuteStatement", "MODIFIED OLD of a new attribute gives no item", "[NCF] executeStatement RETURNING",
+     es("UPDATE PQH SET fresh = 1 WHERE pk = 'rl' RETURNING MODIFIED OLD *"),
+     ok(Items=[])),
+    ("ExecuteStatement", "DELETE whose predicate is false", "[NCF] executeStatement RETURNING",
+     es("DELETE FROM PQH WHERE pk = 'rl' AND fresh = 2"),
+     err(CCF, "The conditional request failed")),
+    ("ExecuteStatement", "DELETE of a missing key with a predicate succeeds", "[NCF] executeStatement RETURNING",
+     es("DELETE FROM PQH WHERE pk = 'nobody' AND fresh = 2"),
+     ok(Items=[])),
     ("ExecuteStatement", "DELETE RETURNING ALL OLD", "[DOC]",
      es("DELETE FROM PQH WHERE pk = 'd1' RETURNING ALL OLD *"), ok(Items=[{"pk": S("d1"), "n": N(0)}])),
     ("ExecuteStatement", "DELETE of a missing item succeeds", "[DDBL]",
