@@ -59,14 +59,21 @@ The list (group: check — source):
   ExecuteStatement: UPDATE RETURNING ALL OLD — [DOC] ql-reference.update
   ExecuteStatement: UPDATE REMOVE, RETURNING ALL NEW — [DOC] ql-reference.update; [NCF] batchExecuteStatement.test.ts
   ExecuteStatement: UPDATE of a missing item — [DDBL] (recorded "update a row that does not exist")
-  ExecuteStatement: UPDATE whose condition fails, ReturnValuesOnConditionCheckFailure ALL_OLD — [BOTO]; [DDBL] (recorded)
-  ExecuteStatement: MODIFIED NEW of a nested path gives the changed leaf only — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
-  ExecuteStatement: MODIFIED NEW of list elements packs them in index order — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
-  ExecuteStatement: MODIFIED NEW of an append past the end gives no item — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
-  ExecuteStatement: MODIFIED OLD of a removed list element gives it — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
-  ExecuteStatement: MODIFIED OLD of a new attribute gives no item — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
+  ExecuteStatement: UPDATE whose condition fails, ReturnValuesOnConditionCheckFailure ALL_OLD — [BOTO]; [DDBL]
+      (recorded)
+  ExecuteStatement: MODIFIED NEW of a nested path gives the changed leaf only — [NCF] tier2 executeStatement.test.ts
+      (RETURNING, AWS eu-west-2)
+  ExecuteStatement: MODIFIED NEW of list elements packs them in index order — [NCF] tier2 executeStatement.test.ts
+      (RETURNING, AWS eu-west-2)
+  ExecuteStatement: MODIFIED NEW of an append past the end gives no item — [NCF] tier2 executeStatement.test.ts
+      (RETURNING, AWS eu-west-2)
+  ExecuteStatement: MODIFIED OLD of a removed list element gives it — [NCF] tier2 executeStatement.test.ts
+      (RETURNING, AWS eu-west-2)
+  ExecuteStatement: MODIFIED OLD of a new attribute gives no item — [NCF] tier2 executeStatement.test.ts (RETURNING,
+      AWS eu-west-2)
   ExecuteStatement: DELETE whose predicate is false — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
-  ExecuteStatement: DELETE of a missing key with a predicate succeeds — [NCF] tier2 executeStatement.test.ts (RETURNING, AWS eu-west-2)
+  ExecuteStatement: DELETE of a missing key with a predicate succeeds — [NCF] tier2 executeStatement.test.ts
+      (RETURNING, AWS eu-west-2)
   ExecuteStatement: DELETE RETURNING ALL OLD — [DOC] ql-reference.delete; [NCF] batchExecuteStatement.test.ts
   ExecuteStatement: DELETE of a missing item succeeds — [DDBL] (recorded "delete a row that does not exist")
   ExecuteStatement: DELETE RETURNING MODIFIED OLD — [NCF] partiql.test.ts
@@ -334,25 +341,25 @@ CHECKS = [
     ("ExecuteStatement", "UPDATE whose condition fails, ReturnValuesOnConditionCheckFailure ALL_OLD", "[BOTO]",
      es("UPDATE PQH SET n = 1 WHERE pk = 'u2' AND n = 99", ReturnValuesOnConditionCheckFailure="ALL_OLD"),
      err(CCF, "The conditional request failed", Item={"pk": S("u2"), "n": N(0)})),
-    ("ExecuteStatement", "MODIFIED NEW of a nested path gives the changed leaf only", "[NCF] executeStatement RETURNING",
+    ("ExecuteStatement", "MODIFIED NEW of a nested path gives the changed leaf only", "[NCF] RETURNING",
      es("UPDATE PQH SET pr.sub = 'new' WHERE pk = 'rl' RETURNING MODIFIED NEW *"),
      ok(Items=[{"pr": {"M": {"sub": S("new")}}}])),
-    ("ExecuteStatement", "MODIFIED NEW of list elements packs them in index order", "[NCF] executeStatement RETURNING",
+    ("ExecuteStatement", "MODIFIED NEW of list elements packs them in index order", "[NCF] RETURNING",
      es("UPDATE PQH SET tags[2] = 'y', tags[0] = 'x' WHERE pk = 'rl' RETURNING MODIFIED NEW *"),
      ok(Items=[{"tags": {"L": [S("x"), S("y")]}}])),
-    ("ExecuteStatement", "MODIFIED NEW of an append past the end gives no item", "[NCF] executeStatement RETURNING",
+    ("ExecuteStatement", "MODIFIED NEW of an append past the end gives no item", "[NCF] RETURNING",
      es("UPDATE PQH SET tags[5] = 'c' WHERE pk = 'rl' RETURNING MODIFIED NEW *"),
      ok(Items=[])),
-    ("ExecuteStatement", "MODIFIED OLD of a removed list element gives it", "[NCF] executeStatement RETURNING",
+    ("ExecuteStatement", "MODIFIED OLD of a removed list element gives it", "[NCF] RETURNING",
      es("UPDATE PQH REMOVE tags[1] WHERE pk = 'rl' RETURNING MODIFIED OLD *"),
      ok(Items=[{"tags": {"L": [S("b")]}}])),
-    ("ExecuteStatement", "MODIFIED OLD of a new attribute gives no item", "[NCF] executeStatement RETURNING",
+    ("ExecuteStatement", "MODIFIED OLD of a new attribute gives no item", "[NCF] RETURNING",
      es("UPDATE PQH SET fresh = 1 WHERE pk = 'rl' RETURNING MODIFIED OLD *"),
      ok(Items=[])),
-    ("ExecuteStatement", "DELETE whose predicate is false", "[NCF] executeStatement RETURNING",
+    ("ExecuteStatement", "DELETE whose predicate is false", "[NCF] RETURNING",
      es("DELETE FROM PQH WHERE pk = 'rl' AND fresh = 2"),
      err(CCF, "The conditional request failed")),
-    ("ExecuteStatement", "DELETE of a missing key with a predicate succeeds", "[NCF] executeStatement RETURNING",
+    ("ExecuteStatement", "DELETE of a missing key with a predicate succeeds", "[NCF] RETURNING",
      es("DELETE FROM PQH WHERE pk = 'nobody' AND fresh = 2"),
      ok(Items=[])),
     ("ExecuteStatement", "DELETE RETURNING ALL OLD", "[DOC]",
@@ -417,7 +424,8 @@ CHECKS = [
           lambda q: "The first argument to SET_ADD must equal the assignment value at " + at(q, "set_add"))),
     ("ExecuteStatement", "set_add of a string", "[NCF] functions",
      *bad("UPDATE \"PQH\" SET st = set_add(st, 'x') WHERE pk = 'sa'",
-          lambda q: "The second argument to SET_ADD must be a value with type SET at " + at(q, "st", after="set_add("))),
+          lambda q: "The second argument to SET_ADD must be a value with type SET at "
+          + at(q, "st", after="set_add("))),
     ("ExecuteStatement", "set_add with one argument", "[NCF] functions",
      *bad("UPDATE \"PQH\" SET st = set_add(st) WHERE pk = 'sa'",
           lambda q: "SET_ADD must have exactly two arguments at " + at(q, "set_add"))),
@@ -452,7 +460,8 @@ CHECKS = [
      es("SELECT pk FROM \"PQL\".\"lsk1\" WHERE pk = 'p' AND np = 'np1'"),
      err(V, "One or more parameter values were invalid: Secondary index lsk1 does not project one or more filter "
             "attributes: [np]")),
-    ("ExecuteStatement", "an unkeyed index read filtering on an attribute it lacks matches nothing", "[NCF] indexQualifier",
+    ("ExecuteStatement", "an unkeyed index read filtering on an attribute it lacks matches nothing",
+     "[NCF] indexQualifier",
      es("SELECT sk FROM \"PQR\".\"ginc\" WHERE np = 'x'"), ok(Items=[])),
     ("ExecuteStatement", "a negated filter on an attribute the index lacks matches every row", "[NCF] indexQualifier",
      es("SELECT sk FROM \"PQL\".\"lsk1\" WHERE NOT np = 'np1'"), ok(Items=[{"sk": S("s1")}, {"sk": S("s2")}])),
