@@ -565,7 +565,7 @@ static char *take(nb_buf_t *b)
 
 static int where(pq_t *p, int required)
 {
-    static const char *const stops[] = {"RETURNING", "ORDER", NULL};
+    static const char *const stops[] = {"RETURNING", "ORDER", "SET", "REMOVE", NULL};
     if (!accept_kw(p, "WHERE")) return required ? fail(p, "expected WHERE") : 0;
     nb_buf_t w = NB_BUF_INIT;
     p->collect = p->out->where_attrs;
@@ -694,7 +694,7 @@ static int set_function(pq_t *p, nb_buf_t *add, nb_buf_t *del)
  * UpdateExpression (heap), or NULL when failed. */
 static char *update_clauses(pq_t *p)
 {
-    static const char *const stops[] = {"SET", "REMOVE", "WHERE", NULL};
+    static const char *const stops[] = {"SET", "REMOVE", "WHERE", "RETURNING", NULL};
     nb_buf_t u = NB_BUF_INIT, set = NB_BUF_INIT, rem = NB_BUF_INIT, add = NB_BUF_INIT, del = NB_BUF_INIT;
     while (!p->failed) {
         if (accept_kw(p, "SET")) {
@@ -759,6 +759,15 @@ static int parse_stmt(pq_t *p)
         if (p->failed) return -1;
         if (!*q->update) return fail(p, "expected SET or REMOVE");
         if (where(p, 1) != 0) return -1;
+        return returning(p);
+    }
+    if (accept_kw(p, "FROM")) {
+        /* PartiQL's other UPDATE: FROM "Table" [WHERE cond] SET|REMOVE ... (nubo-db/dynamodb-conformance) */
+        q->kind = DDB_PQ_UPDATE;
+        if (table_ref(p) != 0 || where(p, 0) != 0) return -1;
+        q->update = update_clauses(p);
+        if (p->failed) return -1;
+        if (!*q->update) return fail(p, "expected SET or REMOVE");
         return returning(p);
     }
     if (accept_kw(p, "DELETE")) {

@@ -4,6 +4,7 @@
  *   SELECT * | path[, path...] FROM "Table"[."Index"] [WHERE cond] [ORDER BY key [ASC|DESC], ...]
  *   INSERT INTO "Table" VALUE {'attr': value, ...}
  *   UPDATE "Table" SET path = value[, ...] | REMOVE path ... WHERE cond
+ *   FROM "Table" [WHERE cond] SET ... | REMOVE ...     (the same UPDATE)
  *   DELETE FROM "Table" WHERE cond
  *   EXISTS(SELECT * FROM "Table" WHERE cond)    (ExecuteTransaction's check)
  *

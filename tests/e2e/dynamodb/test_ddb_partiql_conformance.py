@@ -131,6 +131,9 @@ The list (group: check — source):
   ExecuteStatement: LIKE where an operand belongs — [NCF] grammar
   ExecuteStatement: DELETE FROM with no table — [NCF] grammar
   ExecuteStatement: SELECT * FROM with no table — [NCF] grammar
+  ExecuteStatement: FROM ... WHERE ... SET updates — [NCF] grammar
+  ExecuteStatement: FROM ... SET without WHERE — [NCF] grammar
+  ExecuteStatement: FROM ... SET with the WHERE after it — [NCF] grammar
   ExecuteStatement: NOT before a key equality filters instead of pinning the key — [DOC] ql-operators (NOT)
   BatchExecuteStatement: reads by key, one missing — [MOTO]; [NCF] batchExecuteStatement.test.ts
   BatchExecuteStatement: a read without the key, one of an unknown table — [MOTO]; [NCF] batchExecuteStatement.test.ts
@@ -535,6 +538,12 @@ CHECKS = [
     ("ExecuteStatement", "SELECT * FROM with no table", "[NCF] grammar",
      es("SELECT * FROM"),
      err(V, WELL + "Unexpected term")),
+    ("ExecuteStatement", "FROM ... WHERE ... SET updates", "[NCF] grammar",
+     es("FROM \"PQH\" WHERE pk = 'u2' SET w3 = 1 RETURNING MODIFIED NEW *"), ok(Items=[{"w3": N(1)}])),
+    ("ExecuteStatement", "FROM ... SET without WHERE", "[NCF] grammar",
+     es("FROM \"PQH\" SET c = 1"), err(V, "Where clause does not contain a mandatory equality on all key attributes")),
+    ("ExecuteStatement", "FROM ... SET with the WHERE after it", "[NCF] grammar",
+     es("FROM \"PQH\" SET c = 1 WHERE pk = 'u2'"), err(V, LEFTOVER)),
     ("ExecuteStatement", "NOT before a key equality filters instead of pinning the key", "[DOC]",
      es("SELECT pk FROM PQH WHERE n BETWEEN 4 AND 6 AND NOT pk = 'b'"),
      ok(Items=[{"pk": S("a")}])),
