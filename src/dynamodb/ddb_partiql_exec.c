@@ -183,7 +183,7 @@ static int run_select(nb_req_t *req, store_txn_t *txn, ddb_pq_exec_t *e, ddb_err
     ddb_exprs_t x;
     int rc = ddb_exprs_parse(&x, req->arena, body, DDB_X_FILTER | DDB_X_PROJ, err);
     json_decref(body);
-    if (rc != 0) return DDB_PQ_ERR;
+    if (rc != 0 || ddb_pq_check_overlap(ix ? &ix->ks : &t->ks, x.cond, err) != 0) return DDB_PQ_ERR;
     sel_t s = {.filter = x.cond, .proj = x.proj, .items = json_array(), .err = err, .limit = e->limit,
                .last = NB_BUF_INIT, .txn = txn, .t = t};
     nb_buf_t lacking = NB_BUF_INIT;

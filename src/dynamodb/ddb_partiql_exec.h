@@ -57,6 +57,9 @@ void ddb_pq_capacity(const ddb_pq_exec_t *e, ddb_cap_t *c);
 /* ConsumedCapacity array (one entry per table, in first-use order) of the
  * statements that ran, for mode; transactional doubles the units. */
 json_t *ddb_pq_capacity_list(const ddb_pq_exec_t *es, const int *ran, size_t n, int mode, int transactional);
+/* -1 with err when cond's OR branches, each pinning a partition of key schema
+ * ks, read overlapping sort-key ranges of one partition (ddb_partiql_overlap.c). */
+int ddb_pq_check_overlap(const ddb_keyschema_t *ks, const ddb_node_t *cond, ddb_err_t *err);
 /* BatchStatementError / CancellationReason code and message of a failure. */
 const char *ddb_pq_reason_code(int rc, const ddb_err_t *err);
 const char *ddb_pq_reason_msg(int rc, const ddb_err_t *err);

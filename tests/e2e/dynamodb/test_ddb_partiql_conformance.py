@@ -18,6 +18,7 @@ what a later row reads); each row names its source:
   [DDBL] AWS's DynamoDB Local (its BatchExecuteStatementFunction / ExecuteTransactionFunction
          messages), where no capture of the service itself was found
   [BOTO] botocore's dynamodb service-2.json (member limits)
+  [LOAD] a load-test script in the search corpus (locust AqpUser) noting AWS's refusal of a repeated IN value
          "[NCF] grammar" is its file of PartiQL grammar messages (tier3 error-messages, October 2026)
 
 The list (group: check — source):
@@ -131,6 +132,14 @@ The list (group: check — source):
   ExecuteStatement: LIKE where an operand belongs — [NCF] grammar
   ExecuteStatement: DELETE FROM with no table — [NCF] grammar
   ExecuteStatement: SELECT * FROM with no table — [NCF] grammar
+  ExecuteStatement: OR branches of one partition whose sort ranges meet — [NCF] grammar
+  ExecuteStatement: a <> branch beside a sort-key branch of one partition — [NCF] grammar
+  ExecuteStatement: a partition key value twice in IN — a load-test script's note of AWS's answer to a repeated IN
+      value (search corpus, locust AqpUser)
+  ExecuteStatement: a negated sort-key branch is not refused — [NCF] tier2 PartiQL OR branches with a negated sort-
+      key condition (AWS, October 2026)
+  ExecuteStatement: disjoint sort-key branches run — [NCF] tier2 PartiQL OR branches with a negated sort-key
+      condition (AWS, October 2026)
   ExecuteStatement: FROM ... WHERE ... SET updates — [NCF] grammar
   ExecuteStatement: FROM ... SET without WHERE — [NCF] grammar
   ExecuteStatement: FROM ... SET with the WHERE after it — [NCF] grammar
@@ -245,6 +254,7 @@ BATCH_KEY = "Select statements within BatchExecuteStatement must specify the pri
 TXN_KEY = ("Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify "
            "the primary key in the where clause.")
 LEFTOVER = WELL + "Unexpected token after expression"
+OVERLAP = "Overlapping conditions with range keys are not supported in where clause"
 OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range"
 CANCEL = "Transaction cancelled, please refer cancellation reasons for specific reasons [%s]"
 
@@ -538,6 +548,17 @@ CHECKS = [
     ("ExecuteStatement", "SELECT * FROM with no table", "[NCF] grammar",
      es("SELECT * FROM"),
      err(V, WELL + "Unexpected term")),
+    ("ExecuteStatement", "OR branches of one partition whose sort ranges meet", "[NCF] grammar",
+     es("SELECT sk FROM PQR WHERE pk = 'p' AND v = 10 OR pk = 'p' AND sk = 2"), err(V, OVERLAP)),
+    ("ExecuteStatement", "a <> branch beside a sort-key branch of one partition", "[NCF] grammar",
+     es("SELECT sk FROM PQR WHERE pk = 'p' AND v <> 10 OR pk = 'p' AND sk = 2"), err(V, OVERLAP)),
+    ("ExecuteStatement", "a partition key value twice in IN", "[LOAD]",
+     es("SELECT sk FROM PQR WHERE pk IN ['p', 'p']"), err(V, OVERLAP)),
+    ("ExecuteStatement", "a negated sort-key branch is not refused", "[NCF] negated OR branches",
+     es("SELECT sk FROM PQR WHERE pk = 'p' AND NOT sk = 1 OR pk = 'p' AND sk = 2"),
+     ok(Items=[{"sk": N(2)}, {"sk": N(3)}])),
+    ("ExecuteStatement", "disjoint sort-key branches run", "[NCF] negated OR branches",
+     es("SELECT sk FROM PQR WHERE pk = 'p' AND (sk = 1 OR sk = 3)"), ok(Items=[{"sk": N(1)}, {"sk": N(3)}])),
     ("ExecuteStatement", "FROM ... WHERE ... SET updates", "[NCF] grammar",
      es("FROM \"PQH\" WHERE pk = 'u2' SET w3 = 1 RETURNING MODIFIED NEW *"), ok(Items=[{"w3": N(1)}])),
     ("ExecuteStatement", "FROM ... SET without WHERE", "[NCF] grammar",
