@@ -9,13 +9,14 @@
  * Promises: no crash, no leak; a rejection always carries a message; what the
  * translator accepts, with the names and values it made, parses as a condition,
  * update and projection expression or is rejected with a message (never a
- * crash in the evaluator either). */
+ * crash in the evaluator, nor in the OR-branch overlap check). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dynamodb/ddb_av.h"
 #include "dynamodb/ddb_expr_eval.h"
 #include "dynamodb/ddb_partiql.h"
+#include "dynamodb/ddb_partiql_exec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,6 +41,10 @@ static void reparse(const ddb_pq_t *q, const char *expr, int kind)
     if (rc == 0 && kind == 0) {
         ddb_eval_condition(cond, q->item, &err);
         ddb_eval_condition(cond, NULL, &err);
+        /* the OR-branch overlap rule walks the same tree, for a composite and a simple key */
+        ddb_keyschema_t ks = {"id", 'S', "sk", 'N'}, hash_only = {"id", 'S', NULL, 0};
+        ddb_pq_check_overlap(&ks, cond, &err);
+        ddb_pq_check_overlap(&hash_only, cond, &err);
     }
     ddb_err_free(&err);
     nb_arena_free(a);

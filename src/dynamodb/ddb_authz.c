@@ -81,6 +81,7 @@ static const char *const PQ_ACTION[] = {
     [DDB_PQ_INSERT] = "dynamodb:PartiQLInsert",
     [DDB_PQ_UPDATE] = "dynamodb:PartiQLUpdate",
     [DDB_PQ_DELETE] = "dynamodb:PartiQLDelete",
+    [DDB_PQ_EXISTS] = "dynamodb:PartiQLSelect",   /* EXISTS reads its item (ql-iam: reads need PartiQLSelect) */
 };
 
 /* One part per well-formed PartiQL statement; a malformed one gets none (the

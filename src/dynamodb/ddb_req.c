@@ -17,8 +17,9 @@ const char *ddb_jstr(const json_t *obj, const char *key)
 void ddb_v_add(ddb_vlist_t *v, const char *value_repr, const char *path, const char *constraint)
 {
     if (v->n++) nb_buf_puts(&v->msgs, "; ");
-    nb_buf_printf(&v->msgs, "Value %s at '%s' failed to satisfy constraint: %s",
-                  value_repr, path, constraint);
+    /* an empty value_repr: a value DynamoDB does not echo ("Value at 'statement' ...") */
+    nb_buf_printf(&v->msgs, "Value %s%sat '%s' failed to satisfy constraint: %s",
+                  value_repr, *value_repr ? " " : "", path, constraint);
 }
 
 static void quoted(nb_buf_t *b, const char *s)
@@ -63,6 +64,30 @@ void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int f
             break;
         }
     }
+}
+
+void ddb_v_list(ddb_vlist_t *v, const json_t *val, const char *path, size_t max)
+{
+    char c[64];
+    size_t n = json_array_size(val);
+    snprintf(c, sizeof c, "Member must have length less than or equal to %zu", max);
+    if (!val) ddb_v_add(v, "null", path, "Member must not be null");
+    else if (n == 0) ddb_v_add(v, "'[]'", path, "Member must have length greater than or equal to 1");
+    else if (n > max) ddb_v_add(v, "'[...]'", path, c);
+}
+
+void ddb_reply_txn_canceled(nb_req_t *req, json_t *reasons)
+{
+    nb_buf_t m = NB_BUF_INIT;
+    nb_buf_puts(&m, "Transaction cancelled, please refer cancellation reasons for specific reasons [");
+    size_t i;
+    json_t *r;
+    json_array_foreach(reasons, i, r) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(r, "Code"));
+    nb_buf_putc(&m, ']');
+    /* This shape's member is "Message" (capitalized), sent beside "message". */
+    nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED,
+                         json_pack("{s:o,s:s}", "CancellationReasons", reasons, "Message", m.data), "%s", m.data);
+    nb_buf_free(&m);
 }
 
 void ddb_v_enum(ddb_vlist_t *v, const json_t *val, const char *path, const char *const *allowed)

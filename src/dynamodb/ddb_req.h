@@ -24,7 +24,7 @@ typedef struct ddb_vlist {
 #define DDB_VLIST_INIT {NB_BUF_INIT, 0}
 
 /* Record one constraint failure; value_repr is the rendered value ("null" or
- * a quoted string), path the member path ("tableName"). */
+ * a quoted string; "" for one not echoed), path the member path ("tableName"). */
 void ddb_v_add(ddb_vlist_t *v, const char *value_repr, const char *path, const char *constraint);
 /* Check a table-name member: present when flags has DDB_TN_REQUIRED, 3..255 chars,
  * pattern. DDB_TN_ARN: the member is DynamoDB's TableArn shape (every table
@@ -32,6 +32,8 @@ void ddb_v_add(ddb_vlist_t *v, const char *value_repr, const char *path, const c
 #define DDB_TN_REQUIRED 1
 #define DDB_TN_ARN      2
 void ddb_v_table_name(ddb_vlist_t *v, const json_t *val, const char *path, int flags);
+/* Check a required list member of 1..max elements ("Value '[]' at 'transactItems' ..."). */
+void ddb_v_list(ddb_vlist_t *v, const json_t *val, const char *path, size_t max);
 /* Check a string enum member (NULL ok when absent). */
 void ddb_v_enum(ddb_vlist_t *v, const json_t *val, const char *path, const char *const *allowed);
 /* 1 and replies the ValidationException when v holds failures (freed either way). */
@@ -54,6 +56,8 @@ const char *ddb_table_resource(nb_req_t *req, const char *name);
  * or NULL for an ARN naming no table of ours. */
 const char *ddb_table_plain_name(nb_req_t *req, const char *name);
 
+/* Reply TransactionCanceledException with reasons (stolen: one {"Code", ...} per action). */
+void ddb_reply_txn_canceled(nb_req_t *req, json_t *reasons);
 /* Reply a ddb_err_t (ValidationException and friends) and free it. */
 void ddb_reply_err(nb_req_t *req, ddb_err_t *e);
 /* Reply ValidationException with a formatted message. */

@@ -6,23 +6,19 @@
  * and TransactionCanceledException lists one reason per action, in request
  * order ("None" for the actions that would have succeeded).
  *
- * ClientRequestToken idempotency: "ddb.tokens" maps a token to
- * {request hash, time, response}. Within 10 minutes the same token with the
- * same request returns the stored response without applying anything again;
- * with a different request it answers IdempotentParameterMismatchException. */
+ * ClientRequestToken idempotency is ddb_token.c's. */
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_write.h"
 #include "dynamodb/ddb_keys.h"
 #include "dynamodb/ddb_av.h"
+#include "dynamodb/ddb_token.h"
 #include "core/alloc.h"
 #include "core/util.h"
-#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define TXN_MAX_ITEMS 100
-#define TOKEN_TTL_MS (10 * 60 * 1000)
 
 static const char *const kinds[] = {"ConditionCheck", "Put", "Delete", "Update"};
 /* The members' names in DynamoDB's constraint messages (lower camel case). */
@@ -110,46 +106,24 @@ static int parse_action(nb_req_t *req, const json_t *ti, size_t pos, ddb_write_t
     return ddb_write_prepare(w, err);
 }
 
-static void request_hash(const json_t *body, char out[65])
+/* ConsumedCapacity (one entry per table) of the n writes for mode. */
+static json_t *capacity(const ddb_write_t *ws, size_t n, int mode)
 {
-    char *s = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256((const unsigned char *)s, strlen(s), md);
-    free(s);
-    nb_hex(md, sizeof md, out);
-}
-
-/* Look the token up: 0 none (or expired), 1 replay (*resp new reference),
- * 2 mismatch. */
-static int token_check(store_txn_t *txn, const char *token, const char *hash, json_t **resp)
-{
-    const void *v;
-    size_t vl;
-    if (store_get(txn, DDB_KS_TOKENS, token, strlen(token), &v, &vl) != STORE_OK) return 0;
-    json_t *rec = json_loadb(v, vl, 0, NULL);
-    if (!rec) return 0;
-    int rc = 0;
-    long long t = json_integer_value(json_object_get(rec, "t"));
-    if ((long long)nb_wall_ms() - t <= TOKEN_TTL_MS) {
-        if (strcmp(ddb_jstr(rec, "h") ? ddb_jstr(rec, "h") : "", hash) == 0) {
-            *resp = json_incref(json_object_get(rec, "r"));
-            rc = 1;
-        } else {
-            rc = 2;
+    json_t *caps = json_array();
+    for (size_t i = 0; i < n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i; j++) seen |= ws[j].t == ws[i].t;
+        if (seen) continue;
+        ddb_cap_t c;
+        ddb_cap_init(&c, ws[i].t->name, 0);
+        for (size_t j = i; j < n; j++) {
+            if (ws[j].t != ws[i].t) continue;
+            ddb_write_capacity(&ws[j], &c);
         }
+        c.table_units *= 2;   /* transactional writes cost two units per item */
+        json_array_append_new(caps, ddb_cap_json(&c, mode));
     }
-    json_decref(rec);
-    return rc;
-}
-
-static int token_store(store_txn_t *txn, const char *token, const char *hash, const json_t *resp)
-{
-    json_t *rec = json_pack("{s:s,s:I,s:O}", "h", hash, "t", (json_int_t)nb_wall_ms(), "r", resp);
-    char *s = json_dumps(rec, JSON_COMPACT);
-    int rc = store_put(txn, DDB_KS_TOKENS, token, strlen(token), s, strlen(s));
-    free(s);
-    json_decref(rec);
-    return rc;
+    return caps;
 }
 
 void ddb_op_transact_write(nb_req_t *req)
@@ -157,17 +131,9 @@ void ddb_op_transact_write(nb_req_t *req)
     json_t *items = json_object_get(req->json, "TransactItems");
     size_t n = json_array_size(items);
     ddb_vlist_t v = DDB_VLIST_INIT;
-    if (!items) ddb_v_add(&v, "null", "transactItems", "Member must not be null");
-    else if (n == 0) ddb_v_add(&v, "'[]'", "transactItems", "Member must have length greater than or equal to 1");
-    else if (n > TXN_MAX_ITEMS) ddb_v_add(&v, "'[...]'", "transactItems", "Member must have length less than or equal to 100");
+    ddb_v_list(&v, items, "transactItems", TXN_MAX_ITEMS);
     const char *token = ddb_jstr(req->json, "ClientRequestToken");
-    if (token && (strlen(token) < 1 || strlen(token) > 36)) {
-        nb_buf_t q = NB_BUF_INIT;
-        nb_buf_printf(&q, "'%s'", token);
-        ddb_v_add(&v, q.data, "clientRequestToken", *token ? "Member must have length less than or equal to 36"
-                                                           : "Member must have length greater than or equal to 1");
-        nb_buf_free(&q);
-    }
+    ddb_token_validate(&v, token);
     if (ddb_v_reply(req, &v)) return;
 
     ddb_write_t *ws = nb_xcalloc(n, sizeof *ws);
@@ -197,27 +163,11 @@ void ddb_op_transact_write(nb_req_t *req)
     if (failed) goto done;
 
     char hash[65];
-    request_hash(req->json, hash);
+    ddb_token_hash(req->json, hash);
     store_txn_t *txn;
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); goto out; }
-    if (token) {
-        json_t *prev = NULL;
-        int tc = token_check(txn, token, hash, &prev);
-        if (tc == 1) {
-            store_abort(txn);
-            ddb_reply_ok(req, prev);
-            goto out;
-        }
-        if (tc == 2) {
-            store_abort(txn);
-            nb_reply_error_extra(req, NB_ERR_DDB_IDEMPOTENT_MISMATCH,
-                                 json_pack("{s:s}", "Message", "The request uses the same client token as a "
-                                                               "previous, but non-identical request."),
-                                 "The request uses the same client token as a previous, but non-identical request.");
-            goto out;
-        }
-    }
+    if (ddb_token_replay(req, txn, token, hash)) goto out;
     json_t *reasons = json_array();
     int canceled = 0;
     for (size_t i = 0; i < n; i++) {
@@ -242,40 +192,17 @@ void ddb_op_transact_write(nb_req_t *req)
     }
     if (canceled) {
         store_abort(txn);
-        nb_buf_t m = NB_BUF_INIT;
-        nb_buf_puts(&m, "Transaction cancelled, please refer cancellation reasons for specific reasons [");
-        size_t i;
-        json_t *r;
-        json_array_foreach(reasons, i, r) nb_buf_printf(&m, "%s%s", i ? ", " : "", ddb_jstr(r, "Code"));
-        nb_buf_putc(&m, ']');
-        /* This shape's member is "Message" (capitalized), sent beside "message". */
-        nb_reply_error_extra(req, NB_ERR_DDB_TXN_CANCELED,
-                             json_pack("{s:o,s:s}", "CancellationReasons", reasons, "Message", m.data),
-                             "%s", m.data);
-        nb_buf_free(&m);
+        ddb_reply_txn_canceled(req, reasons);
         goto out;
     }
     json_decref(reasons);
     json_t *resp = json_object();
     int mode = ddb_rcc_mode(req->json);
-    if (mode) {
-        json_t *caps = json_array();
-        for (size_t i = 0; i < n; i++) {
-            int seen = 0;
-            for (size_t j = 0; j < i; j++) seen |= ws[j].t == ws[i].t;
-            if (seen) continue;
-            ddb_cap_t c;
-            ddb_cap_init(&c, ws[i].t->name, 0);
-            for (size_t j = i; j < n; j++) {
-                if (ws[j].t != ws[i].t) continue;
-                ddb_write_capacity(&ws[j], &c);
-            }
-            c.table_units *= 2;   /* transactional writes cost two units per item */
-            json_array_append_new(caps, ddb_cap_json(&c, mode));
-        }
-        json_object_set_new(resp, "ConsumedCapacity", caps);
-    }
-    if (token && (rc = token_store(txn, token, hash, resp)) != STORE_OK) {
+    if (mode) json_object_set_new(resp, "ConsumedCapacity", capacity(ws, n, mode));
+    json_t *total = token ? capacity(ws, n, 1) : NULL;
+    rc = token ? ddb_token_store(txn, token, hash, resp, total) : STORE_OK;
+    json_decref(total);
+    if (rc != STORE_OK) {
         json_decref(resp);
         ddb_reply_store_error(req, txn, rc);
         goto out;
@@ -295,9 +222,7 @@ void ddb_op_transact_get(nb_req_t *req)
     json_t *items = json_object_get(req->json, "TransactItems");
     size_t n = json_array_size(items);
     ddb_vlist_t v = DDB_VLIST_INIT;
-    if (!items) ddb_v_add(&v, "null", "transactItems", "Member must not be null");
-    else if (n == 0) ddb_v_add(&v, "'[]'", "transactItems", "Member must have length greater than or equal to 1");
-    else if (n > TXN_MAX_ITEMS) ddb_v_add(&v, "'[...]'", "transactItems", "Member must have length less than or equal to 100");
+    ddb_v_list(&v, items, "transactItems", TXN_MAX_ITEMS);
     if (ddb_v_reply(req, &v)) return;
     ddb_err_t err = DDB_ERR_INIT;
     const ddb_table_t **tabs = nb_arena_calloc(req->arena, n * sizeof *tabs);

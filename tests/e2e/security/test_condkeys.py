@@ -268,6 +268,10 @@ class ConditionKeys(NimbusTestCase):
             denial("pq", "dynamodb:PartiQLUpdate", TABLE_ARN % "Scores"))
         self.denied(lambda: ddb.execute_transaction(TransactStatements=[
             {"Statement": "SELECT * FROM \"Other\" WHERE pk = 'x'"}]))
+        # EXISTS reads its item: dynamodb:PartiQLSelect on its table (AWS's ql-iam page: reads)
+        self.denied(lambda: ddb.execute_transaction(TransactStatements=[
+            {"Statement": "EXISTS(SELECT * FROM \"Other\" WHERE pk = 'carol' AND score = 10)"}]),
+            denial("pq", "dynamodb:PartiQLSelect", TABLE_ARN % "Other"))
         item = admin.get_item(TableName="Scores", Key={"pk": {"S": "carol"}, "sk": {"S": "1"}})["Item"]
         self.assertEqual(item["score"], {"N": "10"})
         self.assertNotIn("Item", admin.get_item(TableName="Scores",
