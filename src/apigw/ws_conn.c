@@ -439,7 +439,7 @@ static void arm_limits(apigw_ws_t *ws)
 static void route_message(apigw_ws_t *ws, const unsigned char *data, size_t len)
 {
     nb_arena_t *a = nb_arena_new(2048);
-    char rid[37], mid[20];
+    char rid[20], mid[20];
     apigw__ws_new_id(rid);   /* AWS's requestId form, as its connection ids */
     apigw__ws_new_id(mid);
     json_t *st;
@@ -544,7 +544,7 @@ static void on_close(nb_conn_t *conn, void *arg)
     json_t *route = doc ? apigw__ws_route(doc, "$disconnect") : NULL;
     unsigned to = 29000;
     const char *fn = route ? apigw__ws_route_function(a, st, doc, route, &to) : NULL;
-    char rid[37];
+    char rid[20];
     apigw__ws_new_id(rid);   /* AWS's requestId form, as its connection ids */
     ws_log_t log = {ws, "DISCONNECT", "$disconnect", rid, NULL, NULL, 200, nb_wall_ms(), nb_now_us()};
     ws_access_log(&log);

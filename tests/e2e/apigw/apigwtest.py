@@ -13,7 +13,7 @@ language runtime is needed. Its behaviour is chosen by the MODE variable:
   raw      → the event itself (non-proxy AWS integrations)
   answer   → the text of $ANSWER, as it is (a chosen proxy answer)
   wslog    → writes "EVENT {event}" to its log (WebSocket $connect / $disconnect events, read
-             back with group_lines) and answers {statusCode: ?status= of a $connect, else 200}; ?exc= fails
+             back with group_lines) and answers {statusCode: ?status= of a $connect, else 200}; ?exc= fails, ?sleep=S first sleeps
   users    → the seed's handler: GET /users/{id} → DynamoDB GetItem on $TABLE (curl --aws-sigv4
              against $ENDPOINT) → the item as JSON
 """
@@ -44,6 +44,8 @@ while true; do
     answer) R="$ANSWER" ;;
     wslog)
       printf 'EVENT %s\n' "$EV" >&2
+      SL=$(printf '%s' "$EV" | jq -r '.queryStringParameters.sleep // empty')
+      [ -n "$SL" ] && sleep "$SL"
       if printf '%s' "$EV" | jq -e '.queryStringParameters.exc' >/dev/null; then
         curl -sS -X POST "$API/invocation/$ID/error" -d '{"errorMessage":"boom","errorType":"Error"}' >/dev/null
         continue

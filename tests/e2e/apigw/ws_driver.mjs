@@ -3,7 +3,7 @@
 // stdin, one JSON answer per line on stdout, for Python tests
 // (test_apigw_ws_conformance.py). Connections are named by the test.
 //
-//   {"op":"connect","name":"a","url":"ws://…","headers":{},"protocols":["p"]}
+//   {"op":"connect","name":"a","url":"ws://…","headers":{},"protocols":["p"],"loopback":true}
 //        → {"open":true,"protocol":"p"} | {"status":403,"body":"…"} | {"error":"…"}
 //   {"op":"send","name":"a","text":"…"}            text frame (fin: false → a fragment)
 //   {"op":"send","name":"a","b64":"…","binary":true} binary frame
@@ -12,19 +12,26 @@
 //   {"op":"ping","name":"a","text":"x","ms":3000}  → {"pong":"x"} | {"timeout":true}
 //   {"op":"close","name":"a","code":4000,"reason":"r"} → {"close":…,"reason":…} (the server's answer)
 //   {"op":"drop","name":"a"}                       the TCP connection destroyed, no close frame
-//   {"op":"mgmt","endpoint":"http://…","call":"post|get|delete","id":"…","text":"…"|"b64":"…"}
+//   {"op":"abort","url":"ws://…","ms":300}         a connection request abandoned after ms (no answer awaited)
+//   {"op":"mgmt","endpoint":"http://…","call":"post|get|delete","id":"…","text":"…"|"b64":"…","loopback":true}
 //        → {"ok":true,"out":{…}} | {"error":"GoneException","status":410,"message":"…"}
+//        (loopback: every host name resolves to 127.0.0.1, for {api}.execute-api.localhost endpoints)
+import http from 'node:http';
 import readline from 'node:readline';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import WebSocket from 'ws';
 import {
   ApiGatewayManagementApiClient, PostToConnectionCommand, GetConnectionCommand, DeleteConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 
 const conns = new Map();
+// every host name resolves to 127.0.0.1 ({api}.execute-api.localhost does not resolve here)
+const loopback = (host, o, cb) => (o && o.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
 
 function open(cmd) {
   return new Promise((ok) => {
-    const ws = new WebSocket(cmd.url, cmd.protocols || [], { headers: cmd.headers || {}, perMessageDeflate: false });
+    const ws = new WebSocket(cmd.url, cmd.protocols || [], { headers: cmd.headers || {}, perMessageDeflate: false,
+                                                             ...(cmd.loopback ? { lookup: loopback } : {}) });
     const c = { ws, queue: [], waiters: [], pongs: [], pongWaiters: [] };
     const push = (m) => { if (c.waiters.length) c.waiters.shift()(m); else c.queue.push(m); };
     ws.on('message', (data, isBinary) => push(isBinary ? { b64: Buffer.from(data).toString('base64') }
@@ -45,14 +52,18 @@ function open(cmd) {
 function wait(list, waiters, ms) {
   return new Promise((ok) => {
     if (list.length) return ok(list.shift());
-    const t = setTimeout(() => { waiters.splice(waiters.indexOf(done), 1); ok({ timeout: true }); }, ms || 5000);
+    const t = setTimeout(() => { waiters.splice(waiters.indexOf(done), 1); ok({ timeout: true }); }, ms || 20000);
     const done = (m) => { clearTimeout(t); ok(m); };
     waiters.push(done);
   });
 }
 
 async function mgmt(cmd) {
-  const client = new ApiGatewayManagementApiClient({ endpoint: cmd.endpoint, region: 'us-east-1', maxAttempts: 1 });
+  const opts = { endpoint: cmd.endpoint, region: 'us-east-1', maxAttempts: 1 };
+  if (cmd.loopback) {
+    opts.requestHandler = new NodeHttpHandler({ httpAgent: new http.Agent({ lookup: loopback }) });
+  }
+  const client = new ApiGatewayManagementApiClient(opts);
   const data = cmd.b64 !== undefined ? Buffer.from(cmd.b64, 'base64') : cmd.text;
   try {
     let out;
@@ -82,10 +93,18 @@ async function run(cmd) {
   case 'close':
     c.ws.close(cmd.code, cmd.reason);
     for (;;) {   // the server's close frame ends the queue
-      const m = await wait(c.queue, c.waiters, cmd.ms || 5000);
+      const m = await wait(c.queue, c.waiters, cmd.ms || 20000);
       if (m.close !== undefined || m.timeout) return m;
     }
   case 'drop': c.ws._socket.destroy(); return { dropped: true };
+  case 'abort': {
+    const ws = new WebSocket(cmd.url);
+    ws.on('error', () => {});
+    ws.on('unexpected-response', () => {});
+    await new Promise((ok) => setTimeout(ok, cmd.ms || 300));
+    ws.terminate();
+    return { aborted: true };
+  }
   case 'mgmt': return mgmt(cmd);
   default: return { error: 'unknown op ' + cmd.op };
   }
