@@ -28,6 +28,8 @@ Sources (the key in each table row names one):
              them, "Host", "Sec-WebSocket-Key", plus X-Forwarded-For/Port/Proto and X-Amzn-Trace-Id;
              multiValueHeaders; requestContext routeKey $connect, eventType CONNECT, messageDirection IN,
              connectedAt, requestTimeEpoch, extendedRequestId)
+  NOSTAGE    a public capture of wscat against a WebSocket API whose stage was not deployed yet:
+             "error: Unexpected server response: 403"
   SUBPROTO   https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-connect-route-subprotocol.html
              (the $connect answer's Sec-WebSocket-Protocol header is the subprotocol; its example function
              lower-cases event.headers itself, as API Gateway does not)
@@ -52,6 +54,9 @@ Sources (the key in each table row names one):
              DeleteConnection 204) and
              https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
              (the endpoint https://{api-id}.execute-api.{region}.amazonaws.com/{stage})
+  UNSOURCED  nimbus's reading where nothing public says: a two-way route's function answering a plain
+             string sends that string; a proxy answer with isBase64Encoded sends its body decoded, as a
+             binary frame
   LIMITS     https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (WebSocket frame size
              32 KB, message payload 128 KB, idle connection timeout 10 minutes, connection duration 2 hours);
              RFC 6455 7.4.1 (1009 "message too big", 1007 invalid data, 1002 protocol error, 1001 going
@@ -403,7 +408,7 @@ class WsConformance(WsBase):
                     self.d("close", name="st", code=1000)
                 else:
                     self.assertEqual(r.get("status"), want, r)
-        with self.subTest(what="unknown stage", source="CONNECT"):
+        with self.subTest(what="unknown stage", source="NOSTAGE"):
             r = self.d("connect", name="st", url=self.url(self.api, stage="nostage"))
             self.assertEqual(r.get("status"), 403)
 
@@ -413,8 +418,8 @@ class WsConformance(WsBase):
         c = self.connect(self.api)
         table = [
             # (message, the client's frame: text / b64 / error, source)
-            ('{"action":"plain"}', {"text": "just text"}, "RESPONSE"),
-            ('{"action":"b64"}', {"b64": base64.b64encode(bytes([0, 1, 2, 0xff])).decode()}, "RESPONSE"),
+            ('{"action":"plain"}', {"text": "just text"}, "UNSOURCED"),
+            ('{"action":"b64"}', {"b64": base64.b64encode(bytes([0, 1, 2, 0xff])).decode()}, "UNSOURCED"),
         ]
         for msg, want, src in table:
             with self.subTest(message=msg, source=src):
