@@ -325,6 +325,12 @@ TEST(ws_event_request_context)
     json_decref(az);
     ci.authorizer = NULL;
     ev = apigw__ws_event(&ci, "CONNECT", "$connect", "req-2", NULL, 1);
+    rc = json_object_get(ev, "requestContext");   /* as a captured $connect event: null, not absent */
+    ASSERT(json_is_null(json_object_get(rc, "messageId")));
+    ASSERT(json_is_null(json_object_get(rc, "disconnectStatusCode")));
+    ASSERT(json_is_null(json_object_get(rc, "disconnectReason")));
+    json_decref(ev);
+    ev = apigw__ws_event(&ci, "DISCONNECT", "$disconnect", "req-3", NULL, 1);
     ASSERT(!json_object_get(json_object_get(ev, "requestContext"), "messageId"));
     json_decref(ev);
 

@@ -27,7 +27,8 @@ Sources (the key in each table row names one):
              https://gist.github.com/noid11/4aa8933d0b5cdbcc09d377c5d65d28c1 (headers as the client spelled
              them, "Host", "Sec-WebSocket-Key", plus X-Forwarded-For/Port/Proto and X-Amzn-Trace-Id;
              multiValueHeaders; requestContext routeKey $connect, eventType CONNECT, messageDirection IN,
-             connectedAt, requestTimeEpoch, extendedRequestId)
+             connectedAt, requestTimeEpoch, extendedRequestId, and messageId, disconnectStatusCode and
+             disconnectReason null)
   NOSTAGE    a public capture of wscat against a WebSocket API whose stage was not deployed yet:
              "error: Unexpected server response: 403"
   SUBPROTO   https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-connect-route-subprotocol.html
@@ -345,6 +346,9 @@ class WsConformance(WsBase):
             ("multiValueQueryStringParameters", ev["multiValueQueryStringParameters"],
              {"who": ["me", "you"], "x": ["1"]}, "CONNECT"),
             ("isBase64Encoded", ev["isBase64Encoded"], False, "CONNECT"),
+            ("messageId null", rc.get("messageId", "absent"), None, "CONNECT"),
+            ("disconnectStatusCode null", rc.get("disconnectStatusCode", "absent"), None, "CONNECT"),
+            ("disconnectReason null", rc.get("disconnectReason", "absent"), None, "CONNECT"),
         ]
         for what, got, want, src in table:
             with self.subTest(what=what, source=src):
