@@ -3,7 +3,8 @@
  * responses (CreateIntegrationResponse...). A route's responses live inside
  * the route as "_responses" (id → RouteResponse), an integration's inside it
  * as "_responses" (id → IntegrationResponse), so deployment snapshots carry
- * them and route/integration listings do not show them. A route with a
+ * them and route/integration listings do not show them. A route response's
+ * key is "$default", the only one AWS lets WebSocket APIs define. A route with a
  * response is two-way: the data plane sends its integration's answer back to
  * the client (ws_conn.c). Integration responses are recorded (their keys are
  * "$default" or a /regex/ of the integration's status, unique per
@@ -83,6 +84,22 @@ static int check_integ_resp(nb_req_t *req, json_t *parent, json_t *ir, const cha
     return 0;
 }
 
+/* A route response's key: "You can only define the $default route response
+ * for WebSocket APIs" (AWS's route response guide); 0, or -1 once answered. */
+static int check_route_resp(nb_req_t *req, json_t *rr)
+{
+    const char *key = json_string_value(json_object_get(rr, "routeResponseKey"));
+    if (!key || !*key) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "RouteResponseKey is required");
+        return -1;
+    }
+    if (strcmp(key, "$default") != 0) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Only the $default route response key is supported: %s", key);
+        return -1;
+    }
+    return 0;
+}
+
 static void create_sub(nb_req_t *req, const sub_t *k)
 {
     const char *api_id;
@@ -95,13 +112,9 @@ static void create_sub(nb_req_t *req, const sub_t *k)
             json_decref(r);
             return;
         }
-    } else {
-        const char *key = json_string_value(json_object_get(req->json, k->key_field));
-        if (!key || !*key) {
-            json_decref(r);
-            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "RouteResponseKey is required");
-            return;
-        }
+    } else if (check_route_resp(req, r) != 0) {
+        json_decref(r);
+        return;
     }
     char id[8];
     apigw__new_id(id, 7);
@@ -141,7 +154,8 @@ static void update_sub(nb_req_t *req, const sub_t *k)
     if (!r) return;
     json_t *n = json_copy(r);   /* nothing half-applied */
     copy_fields(k, n, req->json);
-    if (k == &integ_resp && check_integ_resp(req, parent, n, nb_req_param(req, k->id_param)) != 0) {
+    if (k == &integ_resp ? check_integ_resp(req, parent, n, nb_req_param(req, k->id_param)) != 0
+                         : check_route_resp(req, n) != 0) {
         json_decref(n);
         return;
     }

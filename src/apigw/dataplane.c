@@ -52,7 +52,8 @@ static const char *dp_var(void *arg, const char *name, char *num, size_t cap)
     log_req_t *l = arg;
     apigw_dp_t *dp = l->dp;
     nb_req_t *req = dp->req;
-    if (!strcmp(name, "requestId") || !strcmp(name, "extendedRequestId")) return req->id;
+    if (!strcmp(name, "requestId") || !strcmp(name, "extendedRequestId"))
+        return dp->ws && dp->ws_request_id ? dp->ws_request_id : req->id;
     if (!strcmp(name, "identity.sourceIp")) return req->remote_addr;
     if (!strcmp(name, "identity.userAgent")) return nb_req_header(req, "user-agent");
     if (!strcmp(name, "identity.apiKey")) return dp->api_key_value;
@@ -250,8 +251,10 @@ void apigw__dp_fill_in(apigw_dp_t *dp)
     in->qparams = req->qparams;
     in->n_qparams = req->n_qparams;
     in->time_ms = nb_wall_ms();
-    /* REST APIs pass header names as the client spelled them; HTTP APIs lower-case them */
-    forwarded_headers(req, !in->http_api && !dp->ws, in->time_ms, &in->headers, &in->n_headers);
+    /* REST APIs and WebSocket APIs' $connect pass header names as the client spelled
+     * them ("Host", "Sec-WebSocket-Key" in a captured $connect event); HTTP APIs
+     * lower-case them */
+    forwarded_headers(req, !in->http_api, in->time_ms, &in->headers, &in->n_headers);
     in->body = req->body;
     in->body_len = req->body_len;
     if (in->http_api) in->body_binary = !http_api_text_type(nb_req_header(req, "content-type"));

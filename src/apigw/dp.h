@@ -23,6 +23,7 @@ struct apigw_dp {
     int ws;                    /* a WebSocket API's connection request */
     void *ext;                 /* WebSocket: the pending connection (ws_conn.c) */
     const char *ws_connection_id;   /* WebSocket: the id the connection gets (access logs) */
+    const char *ws_request_id;      /* WebSocket: the CONNECT event's requestId (AWS's 16-character form) */
     const char *error_message; /* the gateway's own answer ($context.error.message), or NULL */
     const char *api_id, *stage;
     const char *path;          /* client path without "/_aws/execute-api/{id}" (raw) */

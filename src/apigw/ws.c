@@ -93,26 +93,95 @@ void apigw__ws_accept_key(const char *key, char out[32])
     nb_buf_free(&b);
 }
 
+/* The value at path ("a.b", "items[0].kind") in doc, stringified as a route key
+ * (arena): strings as they are, numbers and booleans as JSON writes them; NULL
+ * for a missing member, null, objects and arrays. */
+static const char *body_value(nb_arena_t *a, json_t *doc, const char *path, size_t plen)
+{
+    json_t *cur = doc;
+    size_t i = 0;
+    while (cur && i < plen) {
+        if (path[i] == '[') {   /* an array index */
+            size_t k = 0, j = i + 1;
+            if (j >= plen || path[j] < '0' || path[j] > '9') return NULL;
+            while (j < plen && path[j] >= '0' && path[j] <= '9' && k < 1000000) k = k * 10 + (size_t)(path[j++] - '0');
+            if (j >= plen || path[j] != ']') return NULL;
+            cur = json_array_get(cur, k);
+            i = j + 1;
+            if (i < plen && path[i] == '.') i++;
+            continue;
+        }
+        size_t n = 0;
+        while (i + n < plen && path[i + n] != '.' && path[i + n] != '[') n++;
+        if (!n) return NULL;
+        cur = json_object_getn(cur, path + i, n);
+        i += n;
+        if (i < plen && path[i] == '.') i++;
+    }
+    if (json_is_string(cur)) return nb_arena_strndup(a, json_string_value(cur), json_string_length(cur));
+    if (json_is_integer(cur)) return nb_arena_printf(a, "%lld", (long long)json_integer_value(cur));
+    if (json_is_real(cur)) {
+        char *t = json_dumps(cur, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+        const char *r = t ? nb_arena_strdup(a, t) : NULL;
+        free(t);
+        return r;
+    }
+    if (json_is_boolean(cur)) return json_is_true(cur) ? "true" : "false";
+    return NULL;
+}
+
+/* A path character of an unbraced variable ("$request.body.a.b[0]"). */
+static int path_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == '[' || c == ']';
+}
+
 const char *apigw__ws_select_route(nb_arena_t *a, const char *expr, const char *body, size_t len)
 {
     if (!expr) return NULL;
-    if (strncmp(expr, "$request.body.", 14) != 0) return expr[0] == '$' ? NULL : nb_arena_strdup(a, expr);
-    json_t *doc = json_loadb(body, len, 0, NULL), *cur = doc;
-    const char *p = expr + 14;
-    while (cur && *p) {
-        const char *e = strchr(p, '.');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        char key[256];
-        if (n >= sizeof key) { cur = NULL; break; }
-        memcpy(key, p, n);
-        key[n] = 0;
-        cur = json_object_get(cur, key);
-        p = e ? e + 1 : p + n;
+    static const char var[] = "request.body.";
+    const size_t vl = sizeof var - 1;
+    json_t *doc = NULL;
+    int parsed = 0, ok = 1;
+    nb_buf_t out = NB_BUF_INIT;
+    for (const char *p = expr; *p && ok;) {
+        if (p[0] == '\\' && p[1] == '$') {   /* "\$default": a literal dollar */
+            nb_buf_putc(&out, '$');
+            p += 2;
+            continue;
+        }
+        if (*p != '$') {
+            nb_buf_putc(&out, *p++);
+            continue;
+        }
+        const char *path, *next;
+        size_t plen;
+        if (p[1] == '{') {
+            const char *close = strchr(p + 2, '}');
+            if (!close || strncmp(p + 2, var, vl) != 0 || close < p + 2 + vl) { ok = 0; break; }
+            path = p + 2 + vl;
+            plen = (size_t)(close - path);
+            next = close + 1;
+        } else {
+            if (strncmp(p + 1, var, vl) != 0) { ok = 0; break; }   /* only the body can select */
+            path = p + 1 + vl;
+            plen = 0;
+            while (path_char(path[plen])) plen++;
+            while (plen && path[plen - 1] == '.') plen--;   /* "$request.body.a." ends at a */
+            next = path + plen;
+        }
+        if (!parsed) {
+            doc = json_loadb(body, len, JSON_DECODE_ANY, NULL);
+            parsed = 1;
+        }
+        const char *v = plen ? body_value(a, doc, path, plen) : NULL;
+        if (!v) { ok = 0; break; }
+        nb_buf_puts(&out, v);
+        p = next;
     }
-    const char *r = NULL;
-    if (json_is_string(cur)) r = nb_arena_strdup(a, json_string_value(cur));
-    else if (json_is_integer(cur)) r = nb_arena_printf(a, "%lld", (long long)json_integer_value(cur));
-    else if (json_is_boolean(cur)) r = json_is_true(cur) ? "true" : "false";
     json_decref(doc);
+    const char *r = ok ? nb_arena_strndup(a, out.data ? out.data : "", out.len) : NULL;
+    nb_buf_free(&out);
     return r;
 }

@@ -46,9 +46,13 @@ void apigw__ws_close_frame(nb_buf_t *out, unsigned code, const char *reason);
 /* Sec-WebSocket-Accept for a client's Sec-WebSocket-Key: base64(SHA-1(key + GUID)). */
 void apigw__ws_accept_key(const char *client_key, char out[32]);
 
-/* The route key a message selects with expr ("$request.body.action",
- * "$request.body.a.b", or a literal): the selected value (arena) or NULL
- * when the body is not JSON or lacks it (the message then goes to $default). */
+/* The route key a message selects with expr, evaluated as API Gateway's
+ * selection expressions: "$request.body.action", "${request.body.a.b}",
+ * array indices ("$request.body.items[0].kind"), several variables among
+ * literal text ("${request.body.v}-beta"), "\$" a literal dollar. Values are
+ * stringified (strings as they are, numbers and booleans as JSON writes them).
+ * The key (arena), or NULL when the body is not JSON, lacks a member, or holds
+ * null, an object or an array there (the message then goes to $default). */
 const char *apigw__ws_select_route(nb_arena_t *a, const char *expr, const char *body, size_t len);
 
 #endif

@@ -1,8 +1,9 @@
 /* ws_conn.c — open WebSocket API connections (see ws_int.h for the states;
  * ws_open.c takes a connection request as far as the switch):
- *   OPEN: frames ─ws_rx─▶ messages ─route selection─▶ custom route / $default ─▶ Lambda
+ *   OPEN: frames ─ws_rx─▶ text messages ─route selection─▶ custom route / $default ─▶ Lambda
  *         (answer sent back when the route has a route response), ping → pong,
- *         close frame → close frame back, protocol error / oversized → close 1002/1007/1009
+ *         close frame → close frame back, protocol error / oversized → close 1002/1007/1009,
+ *         a binary message → close 1003 (AWS does not take binary frames)
  *   end (close, drop, DeleteConnection, server stop) ──▶ $disconnect, GONE
  * A message is throttled by the stage's routeSettings / defaultRouteSettings
  * before its function runs (the client gets {"message": "Too many requests",
@@ -71,7 +72,7 @@ void apigw__ws_unref(apigw_ws_t *ws)
     free(ws);
 }
 
-/* AWS's connection ids: 16 characters ending in '='. */
+/* AWS's connection, message and request ids: 16 characters ending in '='. */
 void apigw__ws_new_id(char out[20])
 {
     static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -160,15 +161,9 @@ static int two_way(json_t *route)
     return json_object_size(json_object_get(route, "_responses")) > 0;
 }
 
-/* "${request.body.a}" and "$request.body.a" both select body member a. */
-static const char *selection_expr(nb_arena_t *a, json_t *doc)
+static const char *selection_expr(json_t *doc)
 {
-    const char *e = json_string_value(json_object_get(json_object_get(doc, "api"), "routeSelectionExpression"));
-    if (!e) return NULL;
-    size_t n = strlen(e);
-    if (n > 3 && e[0] == '$' && e[1] == '{' && e[n - 1] == '}')
-        return nb_arena_printf(a, "$%.*s", (int)(n - 3), e + 2);
-    return e;
+    return json_string_value(json_object_get(json_object_get(doc, "api"), "routeSelectionExpression"));
 }
 
 /* --- frames out ----------------------------------------------------------- */
@@ -221,7 +216,9 @@ static void on_server_stop(nb_conn_t *conn, void *arg)
 
 void apigw__ws_disconnect(apigw_ws_t *ws, unsigned code)
 {
-    set_close(ws, code, "");
+    /* $disconnect after DeleteConnection, as API Gateway's execution log shows it
+     * (boto/boto3#3789): disconnectStatusCode 1000, "Connection Closed Normally" */
+    set_close(ws, code, "Connection Closed Normally");
     close_with(ws, code, "");
 }
 
@@ -438,17 +435,18 @@ static void arm_limits(apigw_ws_t *ws)
 
 /* --- messages in ----------------------------------------------------------- */
 
-static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, size_t len)
+/* A text message: its route, then its function (or the gateway's own answer). */
+static void route_message(apigw_ws_t *ws, const unsigned char *data, size_t len)
 {
     nb_arena_t *a = nb_arena_new(2048);
-    char rid[37], mid[20];
-    nb_uuid4(rid);
+    char rid[20], mid[20];
+    apigw__ws_new_id(rid);   /* AWS's requestId form, as its connection ids */
     apigw__ws_new_id(mid);
     json_t *st;
     json_t *doc = apigw__ws_served(ws->api_id, ws->stage, &st);
     const char *key = NULL;
-    if (kind == APIGW_WS_TEXT && doc)
-        key = apigw__ws_select_route(a, selection_expr(a, doc), (const char *)data, len);
+    if (doc)
+        key = apigw__ws_select_route(a, selection_expr(doc), (const char *)data, len);
     json_t *route = key ? apigw__ws_route(doc, key) : NULL;
     if (!route || key[0] == '$') route = doc ? apigw__ws_route(doc, "$default") : NULL;
     unsigned to = 29000;
@@ -474,15 +472,7 @@ static void route_message(apigw_ws_t *ws, int kind, const unsigned char *data, s
         apigw_ws_info_t ci;
         apigw__ws_info(ws, &ci);
         json_t *ev = apigw__ws_event(&ci, "MESSAGE", rk, rid, mid, log.t_ms);
-        if (kind == APIGW_WS_TEXT) {
-            json_object_set_new(ev, "body", json_stringn((const char *)data, len));
-        } else {
-            nb_buf_t b = NB_BUF_INIT;
-            nb_base64_encode(&b, data, len);
-            json_object_set_new(ev, "body", json_stringn(b.data ? b.data : "", b.len));
-            json_object_set_new(ev, "isBase64Encoded", json_true());
-            nb_buf_free(&b);
-        }
+        json_object_set_new(ev, "body", json_stringn((const char *)data, len));
         invoke(ws, fn, to, ev, two_way(route), rid, &log);
         json_decref(ev);
     }
@@ -508,9 +498,16 @@ static void on_data(nb_conn_t *conn, void *arg, const char *data, size_t len)
         }
         switch (ev.kind) {
         case APIGW_WS_TEXT:
-        case APIGW_WS_BINARY:
-            route_message(ws, ev.kind, ev.data, ev.len);
+            route_message(ws, ev.data, ev.len);
             break;
+        case APIGW_WS_BINARY:
+            /* "API Gateway WebSocket APIs don't currently support binary frames in
+             * incoming message payloads. If a client app sends a binary frame, API
+             * Gateway rejects it and disconnects the client with code 1003."
+             * (AWS's binary media types guide for WebSocket APIs) */
+            set_close(ws, 1003, "Unsupported data");
+            close_with(ws, 1003, "Unsupported data");
+            return;
         case APIGW_WS_PING:
             send_frame(ws, APIGW_WS_PONG, ev.data, ev.len);
             break;
@@ -547,8 +544,8 @@ static void on_close(nb_conn_t *conn, void *arg)
     json_t *route = doc ? apigw__ws_route(doc, "$disconnect") : NULL;
     unsigned to = 29000;
     const char *fn = route ? apigw__ws_route_function(a, st, doc, route, &to) : NULL;
-    char rid[37];
-    nb_uuid4(rid);
+    char rid[20];
+    apigw__ws_new_id(rid);   /* AWS's requestId form, as its connection ids */
     ws_log_t log = {ws, "DISCONNECT", "$disconnect", rid, NULL, NULL, 200, nb_wall_ms(), nb_now_us()};
     ws_access_log(&log);
     if (fn && apigw__svc.ctx) {

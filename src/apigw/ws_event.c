@@ -14,6 +14,13 @@ json_t *apigw__ws_event(const apigw_ws_info_t *ci, const char *event_type, const
     json_t *rc = json_object();
     json_object_set_new(rc, "routeKey", json_string(route_key));
     if (message_id) json_object_set_new(rc, "messageId", json_string(message_id));
+    if (strcmp(event_type, "CONNECT") == 0) {
+        /* a captured $connect event names these, null (gist noid11/4aa8933d…);
+         * captured MESSAGE and DISCONNECT events leave out what does not apply */
+        json_object_set_new(rc, "disconnectStatusCode", json_null());
+        json_object_set_new(rc, "messageId", json_null());
+        json_object_set_new(rc, "disconnectReason", json_null());
+    }
     json_object_set_new(rc, "eventType", json_string(event_type));
     json_object_set_new(rc, "extendedRequestId", json_string(request_id));
     json_object_set_new(rc, "requestTime", json_string(when));

@@ -65,7 +65,8 @@ void apigw__ws_gateway_message(nb_buf_t *out, const char *msg, const char *conne
 void apigw__ws_open(apigw_ws_t *ws, nb_req_t *req, const nb_kv_t *headers, size_t n_headers);
 /* Drop a reference; the record is freed with the last one. */
 void apigw__ws_unref(apigw_ws_t *ws);
-/* A new connection id: 15 alphanumerics and '=' (as AWS's look). */
+/* A new connection, message or request id: 15 alphanumerics and '=' (as AWS's
+ * look in captured events). */
 void apigw__ws_new_id(char out[20]);
 /* The event view of ws (borrowed strings). */
 void apigw__ws_info(const apigw_ws_t *ws, apigw_ws_info_t *ci);

@@ -25,6 +25,7 @@
  * request's arena: a $connect timeout drops it with the request). */
 typedef struct pending {
     char id[20];
+    char request_id[20];     /* the CONNECT event's requestId / extendedRequestId */
     uint64_t connected_at;
 } pending_t;
 
@@ -49,18 +50,21 @@ static apigw_ws_t *ws_new(apigw_dp_t *dp, const pending_t *pd)
     return ws;
 }
 
-/* The $connect event: the request's headers and query string with the context. */
+/* The $connect event: the request's headers (as the client spelled them, with
+ * the gateway's X-Forwarded-* and X-Amzn-Trace-Id, as in a captured $connect
+ * event) and query string with the context. */
 static json_t *connect_event(apigw_dp_t *dp, const pending_t *pd)
 {
     nb_req_t *req = dp->req;
     apigw_ws_t *probe = ws_new(dp, pd);   /* the event's view of the connection */
     apigw_ws_info_t ci;
     apigw__ws_info(probe, &ci);
-    json_t *ev = apigw__ws_event(&ci, "CONNECT", "$connect", req->id, NULL, pd->connected_at);
+    json_t *ev = apigw__ws_event(&ci, "CONNECT", "$connect", pd->request_id, NULL, pd->connected_at);
     apigw__ws_unref(probe);
+    apigw__dp_fill_in(dp);
     json_t *h = json_object(), *mh = json_object();
-    for (size_t i = 0; i < req->n_headers; i++) {
-        const nb_kv_t *kv = &req->headers[i];
+    for (size_t i = 0; i < dp->in.n_headers; i++) {
+        const nb_kv_t *kv = &dp->in.headers[i];
         json_t *s = json_stringn(kv->value, kv->value_len);
         json_t *arr = json_object_get(mh, kv->name);
         if (!arr) json_object_set_new(mh, kv->name, arr = json_array());
@@ -248,9 +252,11 @@ void apigw__dp_ws(apigw_dp_t *dp, json_t *live)
     if (check_handshake(dp) != 0) return;
     pending_t *pd = nb_arena_calloc(dp->req->arena, sizeof *pd);
     apigw__ws_new_id(pd->id);
+    apigw__ws_new_id(pd->request_id);
     pd->connected_at = nb_wall_ms();
     dp->ext = pd;
     dp->ws_connection_id = pd->id;
+    dp->ws_request_id = pd->request_id;
     /* throttled before any function runs (authorizer or $connect) */
     if (apigw__throttle_route(dp->api_id, dp->stage, st, "$connect") != 0) {
         apigw__dp_message(dp, 429, "Too Many Requests");

@@ -112,6 +112,35 @@ TEST(ws_route_selection)
     nb_arena_free(a);
 }
 
+/* AWS's selection expression rules: braces delimit variables, several
+ * variables among literal text, "\$" a literal dollar, values stringified. */
+TEST(ws_route_selection_expressions)
+{
+    nb_arena_t *a = nb_arena_new(1024);
+    const char *body = "{\"v\":\"2\",\"a\":\"x\",\"f\":1.5,\"t\":true,\"n\":null,\"l\":[\"p\",{\"k\":\"q\"}]}";
+    size_t n = strlen(body);
+    ASSERT_STREQ(apigw__ws_select_route(a, "${request.body.a}", body, n), "x");
+    ASSERT_STREQ(apigw__ws_select_route(a, "${request.body.v}-beta", body, n), "2-beta");
+    ASSERT_STREQ(apigw__ws_select_route(a, "$request.body.a-$request.body.v", body, n), "x-2");
+    ASSERT_STREQ(apigw__ws_select_route(a, "$request.body.a.$request.body.v.", body, n), "x.2.");
+    ASSERT_STREQ(apigw__ws_select_route(a, "${request.body.a}${request.body.v}", body, n), "x2");
+    ASSERT_STREQ(apigw__ws_select_route(a, "$request.body.f", body, n), "1.5");
+    ASSERT_STREQ(apigw__ws_select_route(a, "$request.body.t", body, n), "true");
+    ASSERT_STREQ(apigw__ws_select_route(a, "$request.body.l[0]", body, n), "p");
+    ASSERT_STREQ(apigw__ws_select_route(a, "$request.body.l[1].k", body, n), "q");
+    ASSERT_STREQ(apigw__ws_select_route(a, "\\$default", body, n), "$default");
+    ASSERT_STREQ(apigw__ws_select_route(a, "static", body, n), "static");
+    ASSERT(apigw__ws_select_route(a, "$request.body.n", body, n) == NULL);
+    ASSERT(apigw__ws_select_route(a, "$request.body.l", body, n) == NULL);
+    ASSERT(apigw__ws_select_route(a, "$request.body.l[2]", body, n) == NULL);
+    ASSERT(apigw__ws_select_route(a, "$request.body.l[x]", body, n) == NULL);
+    ASSERT(apigw__ws_select_route(a, "${request.body.a", body, n) == NULL);
+    ASSERT(apigw__ws_select_route(a, "${request.body.}", body, n) == NULL);
+    ASSERT(apigw__ws_select_route(a, "$context.routeKey", body, n) == NULL);
+    ASSERT(apigw__ws_select_route(a, "${request.body.a}-x", "[1]", 3) == NULL);
+    nb_arena_free(a);
+}
+
 /* ---- ws_rx: frames → messages ---------------------------------------------- */
 #include "apigw/ws_rx.h"
 #include "apigw/ws_int.h"
@@ -296,6 +325,12 @@ TEST(ws_event_request_context)
     json_decref(az);
     ci.authorizer = NULL;
     ev = apigw__ws_event(&ci, "CONNECT", "$connect", "req-2", NULL, 1);
+    rc = json_object_get(ev, "requestContext");   /* as a captured $connect event: null, not absent */
+    ASSERT(json_is_null(json_object_get(rc, "messageId")));
+    ASSERT(json_is_null(json_object_get(rc, "disconnectStatusCode")));
+    ASSERT(json_is_null(json_object_get(rc, "disconnectReason")));
+    json_decref(ev);
+    ev = apigw__ws_event(&ci, "DISCONNECT", "$disconnect", "req-3", NULL, 1);
     ASSERT(!json_object_get(json_object_get(ev, "requestContext"), "messageId"));
     json_decref(ev);
 

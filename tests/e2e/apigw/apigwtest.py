@@ -12,6 +12,8 @@ language runtime is needed. Its behaviour is chosen by the MODE variable:
   auth     → Lambda authorizer: allow when the token/header is "allow", with context
   raw      → the event itself (non-proxy AWS integrations)
   answer   → the text of $ANSWER, as it is (a chosen proxy answer)
+  wslog    → writes "EVENT {event}" to its log (WebSocket $connect / $disconnect events, read
+             back with group_lines) and answers {statusCode: ?status= of a $connect, else 200}; ?exc= fails, ?sleep=S first sleeps
   users    → the seed's handler: GET /users/{id} → DynamoDB GetItem on $TABLE (curl --aws-sigv4
              against $ENDPOINT) → the item as JSON
 """
@@ -40,6 +42,16 @@ while true; do
     status) R='{"statusCode":201,"headers":{"x-num":7},"cookies":["c1=v1","c2=v2"],"body":"aGk=","isBase64Encoded":true}' ;;
     raw) R="$EV" ;;
     answer) R="$ANSWER" ;;
+    wslog)
+      printf 'EVENT %s\n' "$EV" >&2
+      SL=$(printf '%s' "$EV" | jq -r '.queryStringParameters.sleep // empty')
+      [ -n "$SL" ] && sleep "$SL"
+      if printf '%s' "$EV" | jq -e '.queryStringParameters.exc' >/dev/null; then
+        curl -sS -X POST "$API/invocation/$ID/error" -d '{"errorMessage":"boom","errorType":"Error"}' >/dev/null
+        continue
+      fi
+      ST=$(printf '%s' "$EV" | jq -r '.queryStringParameters.status // 200')
+      R="{\"statusCode\":$ST}" ;;
     users)
       USER_ID=$(printf '%s' "$EV" | jq -r '.pathParameters.id')
       KEY=$(jq -cn --arg id "$USER_ID" '{id:{S:$id}}')

@@ -45,15 +45,17 @@ exports.handler = async (event) => {
              policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke',
                Effect: token === 'good' ? 'Allow' : 'Deny', Resource: event.methodArn }] } };
   }
+  // header names come as the client spelled them (AWS's subprotocol example lower-cases them itself)
+  const hdr = (name) => Object.entries(event.headers || {}).find(([k]) => k.toLowerCase() === name)?.[1];
   switch (rc.routeKey) {
   case '$connect':
     if (event.queryStringParameters && event.queryStringParameters.deny) return { statusCode: 401, body: 'denied' };
     await put({ id: { S: rc.connectionId }, kind: { S: 'connect' }, eventType: { S: rc.eventType },
                 stage: { S: rc.stage }, apiId: { S: rc.apiId }, domainName: { S: rc.domainName },
                 connectedAt: { N: String(rc.connectedAt) }, requestId: { S: rc.requestId },
-                hasKeyHeader: { BOOL: !!event.headers['sec-websocket-key'] } });
-    if (event.headers['sec-websocket-protocol'])   // choose the first subprotocol offered
-      return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': event.headers['sec-websocket-protocol'].split(',')[0].trim() } };
+                hasKeyHeader: { BOOL: !!hdr('sec-websocket-key') } });
+    if (hdr('sec-websocket-protocol'))   // choose the first subprotocol offered
+      return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': hdr('sec-websocket-protocol').split(',')[0].trim() } };
     return { statusCode: 200 };
   case '$disconnect':
     await put({ id: { S: rc.connectionId + '#disconnect' }, eventType: { S: rc.eventType },
@@ -209,16 +211,15 @@ test('$connect stores the connection; custom route with a route response answers
   assert.equal((await ws.closed).code, 1000);
 });
 
-test('messages without a matching route go to $default (text, non-JSON, binary)', async () => {
+test('messages without a matching route go to $default (text, non-JSON); binary frames close 1003', async () => {
   const ws = await connect(awsPath());
   ws.send(JSON.stringify({ action: 'nope' }));
   assert.equal((await ws.next()).text, 'default:{"action":"nope"}');
   ws.send('plain words');
   assert.equal((await ws.next()).text, 'default:plain words');
+  // "If a client app sends a binary frame, API Gateway rejects it and disconnects the client with code 1003."
   ws.send(Buffer.from([1, 2, 3]));
-  assert.equal((await ws.next()).text, 'default:b64:AQID');
-  ws.close();
-  await ws.closed;
+  assert.equal((await ws.closed).code, 1003);
 });
 
 test('fragmented message is reassembled; ping is answered with pong', async () => {
