@@ -1,18 +1,25 @@
-/* mapping.c — REST non-proxy integrations (MOCK, AWS to Lambda):
+/* mapping.c — REST non-proxy integrations (MOCK, AWS to Lambda, HTTP):
  *
- *   request template (by Content-Type, passthroughBehavior) ─▶ integration
- *   ─▶ integration response chosen by selectionPattern (status code for MOCK,
- *      errorMessage for Lambda errors; the pattern-less one by default)
+ *   request template (by Content-Type, passthroughBehavior; contentHandling)
+ *   ─▶ integration
+ *   ─▶ integration response chosen by selectionPattern, a Java regex matching
+ *      the whole key (status code for MOCK and HTTP, errorMessage for Lambda
+ *      errors; the pattern-less one by default — a Lambda error no pattern
+ *      matches included: AWS answers it 200 with the error as the body)
  *   ─▶ response template + responseParameters + $context.responseOverride
+ *      (+ the response's contentHandling)
  * No template for the content type under NEVER (or WHEN_NO_TEMPLATES with
  * templates) → 415; a broken template or no usable integration response → 500. */
 #include "apigw/mapping.h"
+#include "apigw/httpc.h"
+#include "apigw/jregex.h"
 #include "apigw/vtl.h"
+#include "core/util.h"
 #include "lambda/lambda.h"
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *str(json_t *o, const char *k)
 {
@@ -41,6 +48,19 @@ json_t *apigw__dp_context(apigw_dp_t *dp)
                           "apiId", dp->api_id, "stage", dp->stage, "httpMethod", req->method, "resourcePath",
                           dp->route_key ? dp->route_key : "", "resourceId", dp->resource_id ? dp->resource_id : "", "accountId",
                           req->ctx->cfg->account, "identity", "sourceIp", req->remote_addr, "userAgent", ua ? ua : "");
+    /* the variables the reference lists beside these (as the access log has them) */
+    const char *host = nb_req_header(req, "host") ? nb_req_header(req, "host") : req->host;
+    uint64_t t0 = dp->in.time_ms ? dp->in.time_ms : nb_wall_ms() - (nb_now_us() - dp->t0_us) / 1000;
+    char when[40];
+    apigw__clf_time(t0, when, sizeof when);
+    json_object_set_new(c, "path", json_string(dp->path ? dp->path : "/"));
+    json_object_set_new(c, "protocol", json_string("HTTP/1.1"));
+    json_object_set_new(c, "requestTime", json_string(when));
+    json_object_set_new(c, "requestTimeEpoch", json_integer((json_int_t)t0));
+    if (host) {
+        json_object_set_new(c, "domainName", json_string(host));
+        json_object_set_new(c, "domainPrefix", json_stringn(host, strcspn(host, ".:")));
+    }
     if (dp->authorizer_ctx) json_object_set(c, "authorizer", dp->authorizer_ctx);
     if (dp->api_key_value) json_object_set_new(json_object_get(c, "identity"), "apiKey", json_string(dp->api_key_value));
     return c;
@@ -76,11 +96,35 @@ static int map_request(apigw_dp_t *dp, json_t *ctx, nb_buf_t *out)
             apigw__dp_gw(dp, "UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Media Type");
             return -1;
         }
-        nb_buf_append(out, dp->req->body, dp->req->body_len);
-        if (!out->data) nb_buf_puts(out, "");
-        return 0;
     }
-    if (render(dp, src, dp->req->body, dp->req->body_len, ctx, out) != 0) {
+    /* contentHandling (api-gateway-payload-encodings-workflow): a binary body
+     * (binaryMediaTypes) becomes base64 text under CONVERT_TO_TEXT — what the
+     * template then reads as $input.body — and text becomes the bytes its
+     * base64 decodes to under CONVERT_TO_BINARY */
+    const char *ch = str(dp->integration, "contentHandling");
+    const char *body = dp->req->body ? dp->req->body : "";
+    size_t blen = dp->req->body_len;
+    nb_buf_t conv = NB_BUF_INIT;
+    if (ch && !strcmp(ch, "CONVERT_TO_TEXT") && dp->in.body_binary) {
+        nb_base64_encode(&conv, body, blen);
+        body = conv.data ? conv.data : "";
+        blen = conv.len;
+    }
+    int rc = 0;
+    if (!src) nb_buf_append(out, body, blen);
+    else rc = render(dp, src, body, blen, ctx, out);
+    nb_buf_free(&conv);
+    if (rc == 0 && ch && !strcmp(ch, "CONVERT_TO_BINARY") && !dp->in.body_binary) {
+        nb_buf_t bin = NB_BUF_INIT;
+        if (nb_base64_decode(&bin, out->data ? out->data : "", out->len) == 0) {
+            nb_buf_free(out);
+            *out = bin;
+        } else {
+            nb_buf_free(&bin);
+        }
+    }
+    if (!out->data) nb_buf_puts(out, "");
+    if (rc != 0) {
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return -1;
     }
@@ -99,65 +143,129 @@ static json_t *select_response(json_t *integ, const char *key)
             if (!dflt) dflt = r;
             continue;
         }
-        if (!key) continue;
-        char anchored[1100];
-        snprintf(anchored, sizeof anchored, "^(%s)$", pat);
-        regex_t re;
-        if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) != 0) continue;
-        int m = regexec(&re, key, 0, NULL, 0) == 0;
-        regfree(&re);
-        if (m) return r;
+        if (key && apigw__jregex_whole(pat, key)) return r;
     }
     return dflt;
 }
 
-/* "'literal'" or integration.response.header.X / body.field → value (arena) or NULL. */
-static const char *param_value(apigw_dp_t *dp, const char *expr, const char *body, size_t blen)
+/* The integration's answer as responseParameters read it. */
+typedef struct ir_src {
+    const char *body;
+    size_t blen;
+    const nb_kv_t *headers;      /* HTTP integrations' answer headers, else NULL */
+    size_t n_headers;
+    json_t *ctx;                 /* $context */
+} ir_src_t;
+
+/* A value in text as a mapping expression gives it: strings as they are,
+ * other JSON as JSON (arena), NULL for nothing. */
+static const char *json_param(apigw_dp_t *dp, json_t *v)
 {
+    if (json_is_string(v)) return nb_arena_strdup(dp->req->arena, json_string_value(v));
+    if (!v || json_is_null(v)) return NULL;
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    const char *r = nb_arena_strdup(dp->req->arena, s ? s : "");
+    free(s);
+    return r;
+}
+
+/* "'literal'", integration.response.header.X / multivalueheader.X / body /
+ * body.JSONPath, stageVariables.x, context.x → value (arena) or NULL. */
+static const char *param_value(apigw_dp_t *dp, const char *expr, const ir_src_t *src)
+{
+    const char *body = src->body;
+    size_t blen = src->blen;
     size_t n = strlen(expr);
     if (n >= 2 && expr[0] == '\'' && expr[n - 1] == '\'') return nb_arena_strndup(dp->req->arena, expr + 1, n - 2);
-    if (strncmp(expr, "integration.response.body", 25) == 0) {
-        json_t *j = json_loadb(body, blen, JSON_DECODE_ANY, NULL);
-        const char *path = expr[25] == '.' ? nb_arena_printf(dp->req->arena, "$.%s", expr + 26) : "$";
-        json_t *v = apigw__jsonpath(j, path);
-        const char *r = NULL;
-        if (json_is_string(v)) r = nb_arena_strdup(dp->req->arena, json_string_value(v));
-        else if (v) {
-            char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-            r = nb_arena_strdup(dp->req->arena, s ? s : "");
-            free(s);
+    if (strncmp(expr, "integration.response.header.", 28) == 0 ||
+        strncmp(expr, "integration.response.multivalueheader.", 38) == 0) {
+        int multi = expr[20] == 'm';
+        const char *name = expr + (multi ? 38 : 28);
+        nb_buf_t b = NB_BUF_INIT;
+        int found = 0;
+        for (size_t i = 0; i < src->n_headers; i++) {
+            if (strcasecmp(src->headers[i].name, name) != 0) continue;
+            if (found && !multi) nb_buf_clear(&b);   /* the last one */
+            if (found && multi) nb_buf_putc(&b, ',');
+            nb_buf_append(&b, src->headers[i].value, src->headers[i].value_len);
+            found = 1;
         }
+        const char *r = found ? nb_arena_strndup(dp->req->arena, b.data ? b.data : "", b.len) : NULL;
+        nb_buf_free(&b);
+        return r;
+    }
+    if (strncmp(expr, "stageVariables.", 15) == 0)
+        return json_param(dp, json_object_get(json_object_get(dp->stage_obj, "variables"), expr + 15));
+    if (strncmp(expr, "context.", 8) == 0)
+        return json_param(dp, apigw__jsonpath(src->ctx, nb_arena_printf(dp->req->arena, "$.%s", expr + 8)));
+    if (strcmp(expr, "integration.response.body") == 0) return nb_arena_strndup(dp->req->arena, body, blen);
+    if (strncmp(expr, "integration.response.body.", 26) == 0) {
+        json_t *j = json_loadb(body, blen, JSON_DECODE_ANY, NULL);
+        const char *r = json_param(dp, apigw__jsonpath(j, nb_arena_printf(dp->req->arena, "$.%s", expr + 26)));
         json_decref(j);
         return r;
     }
     return NULL;
 }
 
-/* Answer from integration response ir for an integration body. */
-static void respond(apigw_dp_t *dp, json_t *ir, const char *body, size_t blen, json_t *ctx)
+/* Answer from integration response ir for the integration's answer src. */
+static void respond(apigw_dp_t *dp, json_t *ir, const ir_src_t *src)
 {
     if (!ir) {
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;
     }
+    json_t *ctx = src->ctx;
     int status = atoi(str(ir, "statusCode") ? str(ir, "statusCode") : "200");
+    /* the template of the client's first Accept type (only the MIME type counts), else
+     * application/json's, else the first */
     json_t *tpls = json_object_get(ir, "responseTemplates");
+    const char *acc = apigw__dp_header(dp, "accept");
     const char *ctype = "application/json";
-    const char *src = str(tpls, "application/json");
-    if (!src && json_object_size(tpls)) {
+    const char *tsrc = NULL;
+    if (acc) {
+        acc += strspn(acc, " \t");
+        size_t n = strcspn(acc, ",; \t");
+        const char *want = nb_arena_strndup(dp->req->arena, acc, n);
+        if ((tsrc = str(tpls, want))) ctype = want;
+    }
+    if (!tsrc) tsrc = str(tpls, "application/json");
+    if (!tsrc && json_object_size(tpls)) {
         void *it = json_object_iter(tpls);
         ctype = json_object_iter_key(it);
-        src = json_string_value(json_object_iter_value(it));
+        tsrc = json_string_value(json_object_iter_value(it));
     }
-    nb_buf_t out = NB_BUF_INIT;
-    if (src && *src) {
-        if (render(dp, src, body, blen, ctx, &out) != 0) {
-            nb_buf_free(&out);
-            apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
-            return;
+    const char *ch = str(ir, "contentHandling");
+    const char *body = src->body;
+    size_t blen = src->blen;
+    nb_buf_t conv = NB_BUF_INIT, out = NB_BUF_INIT;
+    if (ch && !strcmp(ch, "CONVERT_TO_TEXT") && src->headers) {   /* an HTTP backend's binary answer → base64 */
+        const char *bct = NULL;
+        for (size_t i = 0; i < src->n_headers; i++)
+            if (strcasecmp(src->headers[i].name, "content-type") == 0) bct = src->headers[i].value;
+        if (apigw__is_binary_type(json_object_get(dp->api, "binaryMediaTypes"), bct, NULL)) {
+            nb_base64_encode(&conv, body, blen);
+            body = conv.data ? conv.data : "";
+            blen = conv.len;
         }
-    } else {
-        nb_buf_append(&out, body, blen);
+    }
+    int rc = 0;
+    if (tsrc && *tsrc) rc = render(dp, tsrc, body, blen, ctx, &out);
+    else nb_buf_append(&out, body, blen);
+    nb_buf_free(&conv);
+    if (rc != 0) {
+        nb_buf_free(&out);
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
+        return;
+    }
+    if (ch && !strcmp(ch, "CONVERT_TO_BINARY")) {   /* text → the bytes its base64 decodes to */
+        nb_buf_t bin = NB_BUF_INIT;
+        if (nb_base64_decode(&bin, out.data ? out.data : "", out.len) == 0) {
+            nb_buf_free(&out);
+            out = bin;
+        } else {
+            nb_buf_free(&bin);
+        }
     }
     nb_arena_t *a = dp->req->arena;
     json_t *rp = json_object_get(ir, "responseParameters");
@@ -168,7 +276,7 @@ static void respond(apigw_dp_t *dp, json_t *ir, const char *body, size_t blen, j
     json_t *v;
     json_object_foreach(rp, k, v) {
         if (strncmp(k, "method.response.header.", 23) != 0 || !json_is_string(v)) continue;
-        const char *val = param_value(dp, json_string_value(v), body, blen);
+        const char *val = param_value(dp, json_string_value(v), src);
         if (!val) continue;
         h[n].name = k + 23;
         h[n].value = val;
@@ -195,15 +303,21 @@ static void respond(apigw_dp_t *dp, json_t *ir, const char *body, size_t blen, j
     apigw__dp_send(dp, &o);
 }
 
-void apigw__dp_mock(apigw_dp_t *dp)
+/* The request's $context and its mapped body in out; NULL after answering. */
+static json_t *begin(apigw_dp_t *dp, nb_buf_t *out)
 {
     json_t *ctx = apigw__dp_context(dp);
+    if (map_request(dp, ctx, out) == 0) return ctx;
+    nb_buf_free(out);
+    json_decref(ctx);
+    return NULL;
+}
+
+void apigw__dp_mock(apigw_dp_t *dp)
+{
     nb_buf_t req = NB_BUF_INIT;
-    if (map_request(dp, ctx, &req) != 0) {
-        nb_buf_free(&req);
-        json_decref(ctx);
-        return;
-    }
+    json_t *ctx = begin(dp, &req);
+    if (!ctx) return;
     json_t *j = json_loadb(req.data ? req.data : "", req.len, 0, NULL);
     json_t *sc = json_object_get(j, "statusCode");
     char key[16];
@@ -212,7 +326,8 @@ void apigw__dp_mock(apigw_dp_t *dp)
     nb_buf_free(&req);
     json_t *ir = json_object_get(json_object_get(dp->integration, "integrationResponses"), key);
     if (!ir) ir = select_response(dp->integration, key);
-    respond(dp, ir, "", 0, ctx);
+    ir_src_t src = {"", 0, NULL, 0, ctx};
+    respond(dp, ir, &src);
     json_decref(ctx);
 }
 
@@ -229,13 +344,10 @@ static void lambda_done(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
         key = nb_arena_strdup(dp->req->arena, str(e, "errorMessage") ? str(e, "errorMessage") : "");
         json_decref(e);
     }
-    json_t *ir = select_response(dp->integration, key);
-    if (res->function_error && ir && !str(ir, "selectionPattern")) {
-        /* an unmatched Lambda error is the gateway's 502 */
-        apigw__dp_gw(dp, "DEFAULT_5XX", 502, "Internal server error");
-        return;
-    }
-    respond(dp, ir, res->payload, res->payload_len, ctx);
+    /* an error no pattern matches takes the default response: "Lambda errors
+     * are returned as 200 OK responses by default" (handle-errors-in-lambda-integration) */
+    ir_src_t src = {res->payload, res->payload_len, NULL, 0, ctx};
+    respond(dp, select_response(dp->integration, key), &src);
 }
 
 void apigw__dp_lambda_custom(apigw_dp_t *dp)
@@ -245,16 +357,58 @@ void apigw__dp_lambda_custom(apigw_dp_t *dp)
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;
     }
-    json_t *ctx = apigw__dp_context(dp);
     nb_buf_t req = NB_BUF_INIT;
-    if (map_request(dp, ctx, &req) != 0) {
-        nb_buf_free(&req);
-        json_decref(ctx);
-        return;
-    }
+    json_t *ctx = begin(dp, &req);
+    if (!ctx) return;
     json_int_t to = json_integer_value(json_object_get(dp->integration, "timeoutInMillis"));
     dp->mapping_ctx = ctx;   /* released with the dp, also when the call times out */
     apigw__dp_invoke(dp, fn, req.len ? req.data : "{}", req.len ? req.len : 2, to > 0 ? (unsigned)to : 29000,
                      lambda_done, ctx);
     nb_buf_free(&req);
+}
+
+/* HTTP (non-proxy): the backend's status code picks the integration response. */
+static void http_done(void *arg, const apigw_httpc_resp_t *r)
+{
+    apigw_dp_t *dp = arg;
+    if (r->status == -2) {
+        apigw__dp_timed_out(dp);
+        return;
+    }
+    if (r->status < 0) {
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
+        return;
+    }
+    char key[16];
+    snprintf(key, sizeof key, "%d", r->status);
+    ir_src_t src = {r->body ? r->body : "", r->body_len, r->headers, r->n_headers, dp->mapping_ctx};
+    respond(dp, select_response(dp->integration, key), &src);
+}
+
+void apigw__dp_http_custom(apigw_dp_t *dp)
+{
+    nb_req_t *req = dp->req;
+    nb_buf_t body = NB_BUF_INIT;
+    json_t *ctx = begin(dp, &body);
+    if (!ctx) return;
+    dp->mapping_ctx = ctx;
+    const char *method = str(dp->integration, "httpMethod");
+    if (!method || strcmp(method, "ANY") == 0) method = req->method;
+    const char *uri = apigw__http_fill_uri(dp, str(dp->integration, "uri"), 0);
+    nb_kv_t h[2];
+    size_t n = 0;
+    const char *ct = apigw__dp_header(dp, "content-type");
+    h[n].name = "Content-Type";   /* the method request's, as no requestParameters map others */
+    h[n].value = ct ? ct : "application/json";
+    h[n].value_len = strlen(h[n].value);
+    n++;
+    h[n].name = "Accept";
+    h[n].value = "application/json";
+    h[n].value_len = 16;
+    n++;
+    json_int_t to = json_integer_value(json_object_get(dp->integration, "timeoutInMillis"));
+    if (apigw__httpc(req->ctx->loop, method, uri, h, n, body.data ? body.data : "", body.len,
+                     to > 0 ? (unsigned)to : 29000, http_done, dp) != 0)
+        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
+    nb_buf_free(&body);
 }

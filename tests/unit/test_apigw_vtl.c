@@ -2,6 +2,7 @@
  * #set/#if/#foreach, comments, JSONPath, escaping, limits and syntax errors. */
 #include "test.h"
 #include "apigw/vtl.h"
+#include "apigw/jregex.h"
 
 static char out_buf[8192];
 
@@ -48,7 +49,8 @@ TEST(vtl_text_and_builtins)
     ASSERT_STREQ(run("$stageVariables.table", body), "users");
     ASSERT_STREQ(run("$util.escapeJavaScript($input.path('$.name'))", body), "Ann \\\"A\\\"");
     ASSERT_STREQ(run("#set($o = $util.parseJson('{\"a\":[1,2]}'))$o.a[1]", body), "2");
-    ASSERT_STREQ(run("$util.urlEncode('a b&c')|$util.base64Encode('hi')", body), "a%20b%26c|aGk=");
+    /* Java's URLEncoder: application/x-www-form-urlencoded */
+    ASSERT_STREQ(run("$util.urlEncode('a b&c~*')|$util.base64Encode('hi')", body), "a+b%26c%7E*|aGk=");
     ASSERT_STREQ(run("$input.body", "raw"), "raw");
     ASSERT_STREQ(run("${context.stage}x", body), "prodx");
 }
@@ -88,6 +90,36 @@ TEST(vtl_directives)
     ASSERT_STREQ(run("'a'.toUpperCase() #set($s='Hello')$s.toUpperCase() $s.length() $s.substring(1,3)", body),
                  "'a'.toUpperCase() HELLO 5 el");
     ASSERT_STREQ(run("cost: $5 and #hashtag", body), "cost: $5 and #hashtag");
+}
+
+/* The Velocity user guide's rules and Java's String methods. */
+TEST(vtl_velocity_language)
+{
+    const char *body = "{\"o\":{\"a\":1,\"b\":[1,\"x\",null]}}";
+    /* maps and lists print as Java's toString (serverless/serverless#1014) */
+    ASSERT_STREQ(run("$input.params().path", body), "{id=42}");
+    ASSERT_STREQ(run("$input.path('$.o')", body), "{a=1, b=[1, x, null]}");
+    ASSERT_STREQ(run("#set($m = {\"k\": \"v\", \"n\": [1, 2]})$m", body), "{k=v, n=[1, 2]}");
+    /* escaping: \$x before a defined reference is the text; undefined ones stay */
+    ASSERT_STREQ(run("#set($e = 'E')\\$e \\\\$e \\$nope $e", body), "$e \\E \\$nope E");
+    /* a doubled quote inside a string literal is one quote */
+    ASSERT_STREQ(run("#set($s = \"say \"\"hi\"\" $e\")#set($t = 'it''s')$s $t", body), "say \"hi\" $e it's");
+    /* Java regex methods */
+    ASSERT_STREQ(run("#set($s = 'a1b22c333')$s.replaceAll('[0-9]+', '#') $s.replaceFirst('\\d', '_') "
+                     "$s.replaceAll('(\\d)', '<$1>')", body), "a#b#c# a_b22c333 a<1>b<2><2>c<3><3><3>");
+    ASSERT_STREQ(run("#set($s = \"it\\'s\")$s.replaceAll(\"\\\\'\", \"'\")", body), "it's");
+    ASSERT_STREQ(run("#set($s = 'a,b,,c,,')#set($p = $s.split(','))$p.size() $p", body), "4 [a, b, , c]");
+    ASSERT_STREQ(run("#set($s = 'Hello')$s.matches('H.*o') $s.matches('ell') $s.charAt(1) $s.lastIndexOf('l') "
+                     "$s.equalsIgnoreCase('hELLO') $s.concat('!')", body), "true false e 3 true Hello!");
+    ASSERT_STREQ(run("#foreach($i in [1..3])$foreach.index$foreach.first$foreach.last #end", body),
+                 "0truefalse 1falsefalse 2falsetrue ");
+    /* JSONPath wildcards and deep scan (Goessner's JSONPath, which the AWS guide names) */
+    const char *doc = "{\"items\":[{\"id\":1,\"t\":{\"id\":9}},{\"id\":2}],\"o\":{\"a\":1,\"b\":2}}";
+    ASSERT_STREQ(run("$input.json('$.items[*].id')|$input.json('$.o.*')|$input.json('$..id')", doc),
+                 "[1,2]|[1,2]|[1,9,2]");
+    ASSERT_STREQ(run("$input.path('$.items[*].id').size() $input.json('$.nope[*]')", doc), "2 []");
+    /* AWS's quota: 1,000 iterations of one #foreach */
+    ASSERT_STREQ(run("#set($n = 0)#foreach($i in [1..5000])#set($n = $n + 1)#end$n", body), "1000");
 }
 
 TEST(vtl_syntax_errors)
@@ -130,4 +162,20 @@ TEST(jsonpath_subset)
     ASSERT(apigw__jsonpath(d, "a.b") == NULL);
     ASSERT(apigw__jsonpath(d, "$.a.b[") == NULL);
     json_decref(d);
+}
+
+/* selectionPattern and the String regex methods: Java patterns on POSIX. */
+TEST(jregex_java_patterns)
+{
+    ASSERT(apigw__jregex_whole("4\\d{2}", "404"));
+    ASSERT(!apigw__jregex_whole("4\\d{2}", "4040"));          /* the whole string */
+    ASSERT(!apigw__jregex_whole(".*boom.*", "a\nboom"));        /* '.' stops at a line end, as Java's */
+    ASSERT(apigw__jregex_whole("(\n|.)*boom(\n|.)*", "a\nboom"));
+    ASSERT(apigw__jregex_whole("[\\d\\-]+", "1-2"));
+    ASSERT(apigw__jregex_whole("[\\]x]+", "]x]"));
+    ASSERT(apigw__jregex_whole("a\\.b\\'", "a.b'"));
+    ASSERT(apigw__jregex_whole("\\[Bad\\].*", "[Bad] input"));
+    ASSERT(!apigw__jregex_whole("(?i)x", "x"));                 /* no POSIX equivalent: no match */
+    ASSERT(!apigw__jregex_whole("a+?", "a"));
+    ASSERT(!apigw__jregex_whole("[", "["));
 }
