@@ -7,6 +7,7 @@
 #include "apigw/httpc.h"
 #include "core/buf.h"
 #include "core/util.h"
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -29,7 +30,7 @@ static const char *param(apigw_dp_t *dp, const char *name, size_t n)
 
 /* uri with {x}/{x+} replaced by path parameter x (HTTP APIs: re-encoded, '/'
  * kept; REST APIs: the value is still as sent). */
-const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query)
+const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query, json_t *values)
 {
     uri = apigw__dp_stage_subst(dp, uri ? uri : "");
     nb_buf_t b = NB_BUF_INIT;
@@ -38,7 +39,13 @@ const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query
         if (close) {
             size_t n = (size_t)(close - p - 1);
             if (n && p[n] == '+') n--;
-            const char *v = param(dp, p + 1, n);
+            const char *v = NULL;
+            if (values) {
+                char name[128];
+                snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
+                v = json_string_value(json_object_get(values, name));
+            }
+            if (!v) v = param(dp, p + 1, n);
             if (v && dp->v2) nb_url_encode(&b, v, strlen(v), 1);
             else if (v) nb_buf_puts(&b, v);   /* REST: as the client sent it */
             p = close + 1;
@@ -86,7 +93,7 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     const char *uri = json_string_value(json_object_get(in, dp->v2 ? "integrationUri" : "uri"));
     const char *method = json_string_value(json_object_get(in, dp->v2 ? "integrationMethod" : "httpMethod"));
     if (!method || strcmp(method, "ANY") == 0) method = req->method;
-    uri = apigw__http_fill_uri(dp, uri, 1);
+    uri = apigw__http_fill_uri(dp, uri, 1, NULL);
     nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + 2));
     size_t n = 0;
     for (size_t i = 0; i < req->n_headers; i++)

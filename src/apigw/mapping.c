@@ -1,4 +1,5 @@
-/* mapping.c — REST non-proxy integrations (MOCK, AWS to Lambda, HTTP):
+/* mapping.c — REST non-proxy integrations (MOCK, AWS to Lambda; HTTP's call
+ * is mapping_http.c):
  *
  *   request template (by Content-Type, passthroughBehavior; contentHandling)
  *   ─▶ integration
@@ -11,7 +12,6 @@
  * No template for the content type under NEVER (or WHEN_NO_TEMPLATES with
  * templates) → 415; a broken template or no usable integration response → 500. */
 #include "apigw/mapping.h"
-#include "apigw/httpc.h"
 #include "apigw/jregex.h"
 #include "apigw/vtl.h"
 #include "core/util.h"
@@ -132,7 +132,7 @@ static int map_request(apigw_dp_t *dp, json_t *ctx, nb_buf_t *out)
 }
 
 /* The integration response whose selectionPattern matches key, else the default one. */
-static json_t *select_response(json_t *integ, const char *key)
+json_t *apigw__map_select(json_t *integ, const char *key)
 {
     json_t *dflt = NULL;
     const char *code;
@@ -148,15 +148,6 @@ static json_t *select_response(json_t *integ, const char *key)
     return dflt;
 }
 
-/* The integration's answer as responseParameters read it. */
-typedef struct ir_src {
-    const char *body;
-    size_t blen;
-    const nb_kv_t *headers;      /* HTTP integrations' answer headers, else NULL */
-    size_t n_headers;
-    json_t *ctx;                 /* $context */
-} ir_src_t;
-
 /* A value in text as a mapping expression gives it: strings as they are,
  * other JSON as JSON (arena), NULL for nothing. */
 static const char *json_param(apigw_dp_t *dp, json_t *v)
@@ -169,47 +160,90 @@ static const char *json_param(apigw_dp_t *dp, json_t *v)
     return r;
 }
 
-/* "'literal'", integration.response.header.X / multivalueheader.X / body /
- * body.JSONPath, stageVariables.x, context.x → value (arena) or NULL. */
-static const char *param_value(apigw_dp_t *dp, const char *expr, const ir_src_t *src)
+/* Entries named name among h (headers: any case): the last one's value, or
+ * (multi) all of them joined with commas; NULL when none (arena). */
+static const char *kv_value(apigw_dp_t *dp, const nb_kv_t *h, size_t n, const char *name, int multi, int nocase)
 {
-    const char *body = src->body;
-    size_t blen = src->blen;
-    size_t n = strlen(expr);
-    if (n >= 2 && expr[0] == '\'' && expr[n - 1] == '\'') return nb_arena_strndup(dp->req->arena, expr + 1, n - 2);
-    if (strncmp(expr, "integration.response.header.", 28) == 0 ||
-        strncmp(expr, "integration.response.multivalueheader.", 38) == 0) {
-        int multi = expr[20] == 'm';
-        const char *name = expr + (multi ? 38 : 28);
-        nb_buf_t b = NB_BUF_INIT;
-        int found = 0;
-        for (size_t i = 0; i < src->n_headers; i++) {
-            if (strcasecmp(src->headers[i].name, name) != 0) continue;
-            if (found && !multi) nb_buf_clear(&b);   /* the last one */
-            if (found && multi) nb_buf_putc(&b, ',');
-            nb_buf_append(&b, src->headers[i].value, src->headers[i].value_len);
-            found = 1;
-        }
-        const char *r = found ? nb_arena_strndup(dp->req->arena, b.data ? b.data : "", b.len) : NULL;
-        nb_buf_free(&b);
-        return r;
+    nb_buf_t b = NB_BUF_INIT;
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((nocase ? strcasecmp(h[i].name, name) : strcmp(h[i].name, name)) != 0) continue;
+        if (found && !multi) nb_buf_clear(&b);
+        if (found && multi) nb_buf_putc(&b, ',');
+        nb_buf_append(&b, h[i].value, h[i].value_len);
+        found = 1;
     }
+    const char *r = found ? nb_arena_strndup(dp->req->arena, b.data ? b.data : "", b.len) : NULL;
+    nb_buf_free(&b);
+    return r;
+}
+
+/* A body's JSONPath value ("$" + path) as a mapping expression gives it. */
+static const char *body_value(apigw_dp_t *dp, const char *body, size_t blen, const char *path)
+{
+    json_t *j = json_loadb(body, blen, JSON_DECODE_ANY, NULL);
+    const char *r = json_param(dp, apigw__jsonpath(j, nb_arena_printf(dp->req->arena, "$.%s", path)));
+    json_decref(j);
+    return r;
+}
+
+/* What both directions may map: 'static', stageVariables.x, context.x. */
+static const char *common_value(apigw_dp_t *dp, const char *expr, json_t *ctx, int *known)
+{
+    size_t n = strlen(expr);
+    *known = 1;
+    if (n >= 2 && expr[0] == '\'' && expr[n - 1] == '\'') return nb_arena_strndup(dp->req->arena, expr + 1, n - 2);
     if (strncmp(expr, "stageVariables.", 15) == 0)
         return json_param(dp, json_object_get(json_object_get(dp->stage_obj, "variables"), expr + 15));
     if (strncmp(expr, "context.", 8) == 0)
-        return json_param(dp, apigw__jsonpath(src->ctx, nb_arena_printf(dp->req->arena, "$.%s", expr + 8)));
-    if (strcmp(expr, "integration.response.body") == 0) return nb_arena_strndup(dp->req->arena, body, blen);
-    if (strncmp(expr, "integration.response.body.", 26) == 0) {
-        json_t *j = json_loadb(body, blen, JSON_DECODE_ANY, NULL);
-        const char *r = json_param(dp, apigw__jsonpath(j, nb_arena_printf(dp->req->arena, "$.%s", expr + 26)));
-        json_decref(j);
-        return r;
+        return json_param(dp, apigw__jsonpath(ctx, nb_arena_printf(dp->req->arena, "$.%s", expr + 8)));
+    *known = 0;
+    return NULL;
+}
+
+/* integration.response.header.X / multivalueheader.X / body / body.JSONPath
+ * and the common sources → value (arena) or NULL. */
+static const char *param_value(apigw_dp_t *dp, const char *expr, const apigw_ir_src_t *src)
+{
+    int known;
+    const char *c = common_value(dp, expr, src->ctx, &known);
+    if (known) return c;
+    if (strncmp(expr, "integration.response.header.", 28) == 0)
+        return kv_value(dp, src->headers, src->n_headers, expr + 28, 0, 1);
+    if (strncmp(expr, "integration.response.multivalueheader.", 38) == 0)
+        return kv_value(dp, src->headers, src->n_headers, expr + 38, 1, 1);
+    if (strcmp(expr, "integration.response.body") == 0) return nb_arena_strndup(dp->req->arena, src->body, src->blen);
+    if (strncmp(expr, "integration.response.body.", 26) == 0) return body_value(dp, src->body, src->blen, expr + 26);
+    return NULL;
+}
+
+const char *apigw__map_request_value(apigw_dp_t *dp, const char *expr, json_t *ctx)
+{
+    int known;
+    const char *c = common_value(dp, expr, ctx, &known);
+    if (known) return c;
+    nb_req_t *req = dp->req;
+    if (strncmp(expr, "method.request.path.", 20) == 0) {
+        for (size_t i = 0; i < dp->match.n_params; i++)
+            if (strcmp(dp->match.params[i].name, expr + 20) == 0) return dp->match.params[i].value;
+        return NULL;
     }
+    if (strncmp(expr, "method.request.querystring.", 27) == 0 ||
+        strncmp(expr, "method.request.multivaluequerystring.", 37) == 0) {
+        int multi = expr[15] == 'm';
+        return kv_value(dp, req->qparams, req->n_qparams, expr + (multi ? 37 : 27), multi, 0);
+    }
+    if (strncmp(expr, "method.request.header.", 22) == 0)
+        return kv_value(dp, req->headers, req->n_headers, expr + 22, 0, 1);
+    if (strncmp(expr, "method.request.multivalueheader.", 32) == 0)
+        return kv_value(dp, req->headers, req->n_headers, expr + 32, 1, 1);
+    if (strcmp(expr, "method.request.body") == 0) return nb_arena_strndup(req->arena, req->body ? req->body : "", req->body_len);
+    if (strncmp(expr, "method.request.body.", 20) == 0) return body_value(dp, req->body ? req->body : "", req->body_len, expr + 20);
     return NULL;
 }
 
 /* Answer from integration response ir for the integration's answer src. */
-static void respond(apigw_dp_t *dp, json_t *ir, const ir_src_t *src)
+void apigw__map_respond(apigw_dp_t *dp, json_t *ir, const apigw_ir_src_t *src)
 {
     if (!ir) {
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
@@ -303,8 +337,7 @@ static void respond(apigw_dp_t *dp, json_t *ir, const ir_src_t *src)
     apigw__dp_send(dp, &o);
 }
 
-/* The request's $context and its mapped body in out; NULL after answering. */
-static json_t *begin(apigw_dp_t *dp, nb_buf_t *out)
+json_t *apigw__map_begin(apigw_dp_t *dp, nb_buf_t *out)
 {
     json_t *ctx = apigw__dp_context(dp);
     if (map_request(dp, ctx, out) == 0) return ctx;
@@ -316,7 +349,7 @@ static json_t *begin(apigw_dp_t *dp, nb_buf_t *out)
 void apigw__dp_mock(apigw_dp_t *dp)
 {
     nb_buf_t req = NB_BUF_INIT;
-    json_t *ctx = begin(dp, &req);
+    json_t *ctx = apigw__map_begin(dp, &req);
     if (!ctx) return;
     json_t *j = json_loadb(req.data ? req.data : "", req.len, 0, NULL);
     json_t *sc = json_object_get(j, "statusCode");
@@ -325,9 +358,9 @@ void apigw__dp_mock(apigw_dp_t *dp)
     json_decref(j);
     nb_buf_free(&req);
     json_t *ir = json_object_get(json_object_get(dp->integration, "integrationResponses"), key);
-    if (!ir) ir = select_response(dp->integration, key);
-    ir_src_t src = {"", 0, NULL, 0, ctx};
-    respond(dp, ir, &src);
+    if (!ir) ir = apigw__map_select(dp->integration, key);
+    apigw_ir_src_t src = {"", 0, NULL, 0, ctx};
+    apigw__map_respond(dp, ir, &src);
     json_decref(ctx);
 }
 
@@ -346,8 +379,8 @@ static void lambda_done(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     }
     /* an error no pattern matches takes the default response: "Lambda errors
      * are returned as 200 OK responses by default" (handle-errors-in-lambda-integration) */
-    ir_src_t src = {res->payload, res->payload_len, NULL, 0, ctx};
-    respond(dp, select_response(dp->integration, key), &src);
+    apigw_ir_src_t src = {res->payload, res->payload_len, NULL, 0, ctx};
+    apigw__map_respond(dp, apigw__map_select(dp->integration, key), &src);
 }
 
 void apigw__dp_lambda_custom(apigw_dp_t *dp)
@@ -358,57 +391,11 @@ void apigw__dp_lambda_custom(apigw_dp_t *dp)
         return;
     }
     nb_buf_t req = NB_BUF_INIT;
-    json_t *ctx = begin(dp, &req);
+    json_t *ctx = apigw__map_begin(dp, &req);
     if (!ctx) return;
     json_int_t to = json_integer_value(json_object_get(dp->integration, "timeoutInMillis"));
     dp->mapping_ctx = ctx;   /* released with the dp, also when the call times out */
     apigw__dp_invoke(dp, fn, req.len ? req.data : "{}", req.len ? req.len : 2, to > 0 ? (unsigned)to : 29000,
                      lambda_done, ctx);
     nb_buf_free(&req);
-}
-
-/* HTTP (non-proxy): the backend's status code picks the integration response. */
-static void http_done(void *arg, const apigw_httpc_resp_t *r)
-{
-    apigw_dp_t *dp = arg;
-    if (r->status == -2) {
-        apigw__dp_timed_out(dp);
-        return;
-    }
-    if (r->status < 0) {
-        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
-        return;
-    }
-    char key[16];
-    snprintf(key, sizeof key, "%d", r->status);
-    ir_src_t src = {r->body ? r->body : "", r->body_len, r->headers, r->n_headers, dp->mapping_ctx};
-    respond(dp, select_response(dp->integration, key), &src);
-}
-
-void apigw__dp_http_custom(apigw_dp_t *dp)
-{
-    nb_req_t *req = dp->req;
-    nb_buf_t body = NB_BUF_INIT;
-    json_t *ctx = begin(dp, &body);
-    if (!ctx) return;
-    dp->mapping_ctx = ctx;
-    const char *method = str(dp->integration, "httpMethod");
-    if (!method || strcmp(method, "ANY") == 0) method = req->method;
-    const char *uri = apigw__http_fill_uri(dp, str(dp->integration, "uri"), 0);
-    nb_kv_t h[2];
-    size_t n = 0;
-    const char *ct = apigw__dp_header(dp, "content-type");
-    h[n].name = "Content-Type";   /* the method request's, as no requestParameters map others */
-    h[n].value = ct ? ct : "application/json";
-    h[n].value_len = strlen(h[n].value);
-    n++;
-    h[n].name = "Accept";
-    h[n].value = "application/json";
-    h[n].value_len = 16;
-    n++;
-    json_int_t to = json_integer_value(json_object_get(dp->integration, "timeoutInMillis"));
-    if (apigw__httpc(req->ctx->loop, method, uri, h, n, body.data ? body.data : "", body.len,
-                     to > 0 ? (unsigned)to : 29000, http_done, dp) != 0)
-        apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
-    nb_buf_free(&body);
 }

@@ -50,7 +50,9 @@ Sources (the key in each row's last column names one):
              (LocalStack's reading, localstack/localstack#10381 and its integration_response.py)
   PARAMS     https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
              (integration.response.header.X, integration.response.body.JSONPath, 'static',
-             stageVariables.x, context.x as method.response.header.X)
+             stageVariables.x, context.x as method.response.header.X; integration.request.header|
+             querystring|path.x from method.request.*, 'static', context.x) and REF's
+             $context.requestOverride.header/querystring/path
   PASS       https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html
              (WHEN_NO_MATCH / WHEN_NO_TEMPLATES / NEVER; no Content-Type counts as application/json;
              refused → 415 Unsupported Media Type)
@@ -157,7 +159,7 @@ class Backend(httpsrv.BaseHTTPRequestHandler):
     def do_any(self):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else b""
-        Backend.got.append((self.command, self.path, self.headers.get("Content-Type"), body))
+        Backend.got.append((self.command, self.path, dict(self.headers), body))
         code = int(self.path.rsplit("/", 1)[-1]) if self.path.startswith("/status/") else 200
         out = json.dumps({"detail": "d-%d" % code, "n": 5}).encode()
         self.send_response(code)
@@ -265,7 +267,12 @@ class VtlConformance(NimbusTestCase):
         cls.method(cls.resource("hpost"), "POST",
                    {"type": "HTTP", "integrationHttpMethod": "POST",
                     "uri": "http://127.0.0.1:%d/echo" % cls.backend.server_address[1],
-                    "requestTemplates": {"application/json": '{"wrapped": $input.json(\'$\')}'}},
+                    "requestParameters": {"integration.request.header.X-From": "method.request.header.X-Client",
+                                          "integration.request.header.X-Static": "'s'",
+                                          "integration.request.header.X-Stage": "context.stage",
+                                          "integration.request.querystring.q": "method.request.querystring.q"},
+                    "requestTemplates": {"application/json": '#set($context.requestOverride.header.X-Over = "o")'
+                                                             '{"wrapped": $input.json(\'$\')}'}},
                    [("200", None, None, None)])
         # passthroughBehavior: a template for application/json only, and none at all
         for pb in ("WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"):
@@ -368,11 +375,16 @@ class VtlConformance(NimbusTestCase):
             self.assertEqual((r.status, r.json()), (200, {"detail": "d-500", "n": 5}))
         with self.subTest(what="the request template is the body sent", source="REF"):
             Backend.got.clear()
-            r = http("POST", self.url("/hpost"), body='{"a": 1}', headers={"Content-Type": "application/json"})
+            r = http("POST", self.url("/hpost", {"q": "a b", "other": "x"}), body='{"a": 1}',
+                     headers={"Content-Type": "application/json", "X-Client": "c1", "X-Unmapped": "u"})
             self.assertEqual(r.status, 200, r.body)
             self.assertEqual(len(Backend.got), 1)
-            verb, path, ctype, body = Backend.got[0]
-            self.assertEqual((verb, path, json.loads(body)), ("POST", "/echo", {"wrapped": {"a": 1}}))
+            verb, path, headers, body = Backend.got[0]
+            self.assertEqual((verb, path, json.loads(body)), ("POST", "/echo?q=a%20b", {"wrapped": {"a": 1}}))
+        with self.subTest(what="requestParameters and $context.requestOverride say what else is sent", source="PARAMS"):
+            h = {k.lower(): v for k, v in headers.items()}
+            self.assertEqual((h.get("x-from"), h.get("x-static"), h.get("x-stage"), h.get("x-over"), "x-unmapped" in h),
+                             ("c1", "s", "test", "o", False))
 
     def test_passthrough_behavior(self):
         table = [
