@@ -1,107 +1,83 @@
-/* jregex.c — Java regular expressions (what API Gateway's selectionPattern
- * and the Velocity string methods replaceAll/replaceFirst/matches/split
- * take) compiled as POSIX extended expressions: '.' stops at line ends as in
- * Java, \d \D and the \n \t \r \f escapes become brackets or characters,
- * an escaped punctuation character is that character. Constructs POSIX has
- * no equivalent for (lookarounds, lazy quantifiers, back references) fail to
- * compile: the caller treats that as "no match". */
+/* jregex.c — Java regular expressions (API Gateway's selectionPattern and the
+ * Velocity String methods replaceAll/replaceFirst/matches/split) on PCRE2,
+ * whose syntax is Java's for what templates use (\d, classes, lazy
+ * quantifiers, lookarounds, (?i)). As in Java, '.' and '$' know every line
+ * terminator (PCRE2_NEWLINE_ANY), and a whole-string match is anchored at both
+ * ends. Every match is bounded (match and depth limits): a pattern that would
+ * backtrack without end fails instead, so no template or pattern can hold the
+ * loop. */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include "apigw/jregex.h"
-#include "core/buf.h"
+#include "core/alloc.h"
+#include <pcre2.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int escape_char(char c)
+#define MATCH_LIMIT 50000   /* backtracking steps of one match */
+#define DEPTH_LIMIT 2000
+
+struct apigw_jregex {
+    pcre2_code *code;
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+};
+
+apigw_jregex_t *apigw__jregex_new(const char *pattern, int whole)
 {
-    switch (c) {
-    case 'n': return '\n';
-    case 't': return '\t';
-    case 'r': return '\r';
-    case 'f': return '\f';
-    case 'e': return 27;
-    case 'a': return 7;
-    default: return 0;
+    pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+    if (!cc) return NULL;
+    pcre2_set_newline(cc, PCRE2_NEWLINE_ANY);
+    int err;
+    PCRE2_SIZE off;
+    uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | (whole ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &err, &off, cc);
+    pcre2_compile_context_free(cc);
+    if (!code) return NULL;
+    apigw_jregex_t *re = nb_xcalloc(1, sizeof *re);
+    re->code = code;
+    re->md = pcre2_match_data_create_from_pattern(code, NULL);
+    re->mc = pcre2_match_context_create(NULL);
+    if (!re->md || !re->mc) {
+        apigw__jregex_free(re);
+        return NULL;
     }
+    pcre2_set_match_limit(re->mc, MATCH_LIMIT);
+    pcre2_set_depth_limit(re->mc, DEPTH_LIMIT);
+    return re;
 }
 
-/* An escape inside [...]: appended to b; -1 when unsupported. */
-static int class_escape(nb_buf_t *b, char c)
+void apigw__jregex_free(apigw_jregex_t *re)
 {
-    int e = escape_char(c);
-    if (e) nb_buf_putc(b, (char)e);
-    else if (c == 'd') nb_buf_puts(b, "0-9");
-    else if (c == 's') nb_buf_puts(b, "[:space:]");
-    else if (c == 'w') nb_buf_puts(b, "[:alnum:]_");
-    else if (c == ']' || c == '\\' || c == '[' || c == '^' || c == '-') {
-        /* POSIX has no escapes in brackets: ']' first, '-' last would be needed;
-         * the character classes keep these exact */
-        nb_buf_puts(b, c == ']' ? "[.].]" : c == '[' ? "[.[.]" : c == '^' ? "[.^.]" : c == '-' ? "[.-.]" : "\\");
-    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-        return -1;
-    } else {
-        nb_buf_putc(b, c);
-    }
+    if (!re) return;
+    pcre2_match_data_free(re->md);
+    pcre2_match_context_free(re->mc);
+    pcre2_code_free(re->code);
+    free(re);
+}
+
+int apigw__jregex_find(apigw_jregex_t *re, const char *s, size_t len, size_t from, int not_empty_at_start)
+{
+    int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, from, not_empty_at_start ? PCRE2_NOTEMPTY_ATSTART : 0,
+                         re->md, re->mc);
+    if (rc >= 0) return 1;
+    return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+int apigw__jregex_group(const apigw_jregex_t *re, int i, size_t *so, size_t *eo)
+{
+    if (i < 0 || (uint32_t)i >= pcre2_get_ovector_count(re->md)) return -1;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->md);
+    if (ov[2 * i] == PCRE2_UNSET) return -1;
+    *so = ov[2 * i];
+    *eo = ov[2 * i + 1];
     return 0;
-}
-
-static int translate(const char *p, nb_buf_t *b)
-{
-    int in_class = 0;
-    for (; *p; p++) {
-        char c = *p;
-        if (in_class) {
-            if (c == '\\') {
-                if (!p[1] || class_escape(b, *++p) != 0) return -1;
-                continue;
-            }
-            if (c == '[' && p[1] != ':' && p[1] != '.' && p[1] != '=') { nb_buf_puts(b, "[.[.]"); continue; }
-            if (c == ']') in_class = 0;
-            nb_buf_putc(b, c);
-            continue;
-        }
-        if (c == '\\') {
-            char n = *++p;
-            int e = escape_char(n);
-            if (!n) return -1;
-            if (e) nb_buf_putc(b, (char)e);
-            else if (n == 'd') nb_buf_puts(b, "[0-9]");
-            else if (n == 'D') nb_buf_puts(b, "[^0-9]");
-            else if (n == 's' || n == 'S' || n == 'w' || n == 'W' || n == 'b' || n == 'B') { nb_buf_putc(b, '\\'); nb_buf_putc(b, n); }
-            else if ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || (n >= '0' && n <= '9')) return -1;
-            else if (n == '\\') nb_buf_puts(b, "\\\\");
-            else if (n == '^') nb_buf_puts(b, "\\^");
-            else { nb_buf_putc(b, '['); nb_buf_putc(b, n); nb_buf_putc(b, ']'); }
-            continue;
-        }
-        if (c == '.') { nb_buf_puts(b, "[^\n\r]"); continue; }
-        if ((c == '*' || c == '+' || c == '?' || c == '}') && (p[1] == '?' || p[1] == '+')) return -1;   /* lazy / possessive */
-        if (c == '(' && p[1] == '?') return -1;   /* groups with flags, lookarounds */
-        if (c == '[') {
-            in_class = 1;
-            nb_buf_putc(b, c);
-            if (p[1] == '^') nb_buf_putc(b, *++p);
-            if (p[1] == ']') nb_buf_putc(b, *++p);   /* a leading ']' is literal in both */
-            continue;
-        }
-        nb_buf_putc(b, c);
-    }
-    return in_class ? -1 : 0;
-}
-
-int apigw__jregex_comp(regex_t *re, const char *pattern, int whole, int cflags)
-{
-    nb_buf_t b = NB_BUF_INIT;
-    if (whole) nb_buf_puts(&b, "^(");
-    int rc = translate(pattern, &b);
-    if (whole) nb_buf_puts(&b, ")$");
-    if (rc == 0) rc = regcomp(re, b.data ? b.data : "", REG_EXTENDED | cflags) == 0 ? 0 : -1;
-    nb_buf_free(&b);
-    return rc;
 }
 
 int apigw__jregex_whole(const char *pattern, const char *s)
 {
-    regex_t re;
-    if (apigw__jregex_comp(&re, pattern, 1, REG_NOSUB) != 0) return 0;
-    int m = regexec(&re, s, 0, NULL, 0) == 0;
-    regfree(&re);
+    apigw_jregex_t *re = apigw__jregex_new(pattern, 1);
+    if (!re) return 0;
+    int m = apigw__jregex_find(re, s, strlen(s), 0, 0) == 1;
+    apigw__jregex_free(re);
     return m;
 }

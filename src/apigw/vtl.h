@@ -17,8 +17,9 @@
  * $stageVariables.*; value methods size length get keySet isEmpty contains
  * containsKey toString toLowerCase toUpperCase trim equals equalsIgnoreCase
  * startsWith endsWith indexOf lastIndexOf charAt concat substring replace
- * (literal) and, with Java regular expressions (jregex.h), replaceAll
- * replaceFirst matches split.
+ * (literal) and, with Java regular expressions (jregex.h, PCRE2; each
+ * search counts 100 steps, a match past its bound fails the render),
+ * replaceAll replaceFirst matches split.
  * JSONPath for $input (Goessner's): $, .name, ['name'], [n]; [*], .* and
  * ..name give the array of what they match.
  *

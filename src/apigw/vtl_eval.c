@@ -381,79 +381,89 @@ static json_t *input_call(ev_t *e, const vtl_seg_t *s)
     return NULL;
 }
 
-/* Java's replacement text: $n is group n, \\x is x. */
-static void put_replacement(nb_buf_t *o, const char *rep, const char *subj, const regmatch_t *m)
+/* Java's replacement text: $n is group n, \x is x. */
+static void put_replacement(nb_buf_t *o, const char *rep, const char *subj, const apigw_jregex_t *re)
 {
     for (const char *r = rep; *r; r++) {
+        size_t so, eo;
         if (*r == '\\' && r[1]) {
             nb_buf_putc(o, *++r);
         } else if (*r == '$' && r[1] >= '0' && r[1] <= '9') {
-            int g = *++r - '0';
-            if (m[g].rm_so >= 0) nb_buf_append(o, subj + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+            if (apigw__jregex_group(re, *++r - '0', &so, &eo) == 0) nb_buf_append(o, subj + so, eo - so);
         } else {
             nb_buf_putc(o, *r);
         }
     }
 }
 
-/* String.replaceAll / replaceFirst (all = 0): NULL when pat is no usable regex. */
-static json_t *re_replace(const char *str, const char *pat, const char *rep, int all)
+/* Java's Matcher.find over s: the next match at or after *pos, after which
+ * the search goes on at its end (one character further after an empty one).
+ * Each search counts against the render's steps; a match's bound hit fails
+ * the render. */
+static int re_next(ev_t *e, apigw_jregex_t *re, const char *s, size_t len, size_t *pos, size_t *so, size_t *eo)
 {
-    regex_t re;
-    if (apigw__jregex_comp(&re, pat, 0, 0) != 0) return NULL;
+    if (*pos > len || e->failed) return 0;
+    if ((e->steps += 100) > MAX_STEPS) {
+        e->failed = 1;
+        return 0;
+    }
+    int rc = apigw__jregex_find(re, s, len, *pos, 0);
+    if (rc < 0) e->failed = 1;
+    if (rc != 1) return 0;
+    apigw__jregex_group(re, 0, so, eo);
+    *pos = *eo;
+    if (*eo == *so) {
+        (*pos)++;
+        while (*pos < len && ((unsigned char)s[*pos] & 0xC0) == 0x80) (*pos)++;   /* a whole UTF-8 character */
+    }
+    return 1;
+}
+
+/* String.replaceAll / replaceFirst (all = 0): NULL when pat does not compile. */
+static json_t *re_replace(ev_t *e, const char *str, const char *pat, const char *rep, int all)
+{
+    apigw_jregex_t *re = apigw__jregex_new(pat, 0);
+    if (!re) return NULL;
     nb_buf_t o = NB_BUF_INIT;
-    regmatch_t m[10];
-    const char *p = str;
-    int flags = 0;
-    while (regexec(&re, p, 10, m, flags) == 0) {
-        nb_buf_append(&o, p, (size_t)m[0].rm_so);
-        put_replacement(&o, rep, p, m);
-        if (m[0].rm_eo == m[0].rm_so) {   /* an empty match: step over one character */
-            if (!p[m[0].rm_eo]) { p += m[0].rm_eo; break; }
-            nb_buf_putc(&o, p[m[0].rm_eo]);
-            p += m[0].rm_eo + 1;
-        } else {
-            p += m[0].rm_eo;
+    size_t len = strlen(str), pos = 0, copied = 0, so, eo;
+    while (re_next(e, re, str, len, &pos, &so, &eo)) {
+        nb_buf_append(&o, str + copied, so - copied);
+        put_replacement(&o, rep, str, re);
+        copied = eo;
+        if (o.len > MAX_OUT) {
+            e->failed = 1;
+            break;
         }
-        flags = REG_NOTBOL;
         if (!all) break;
     }
-    nb_buf_puts(&o, p);
-    regfree(&re);
+    nb_buf_append(&o, str + copied, len - copied);
+    apigw__jregex_free(re);
     json_t *r = json_stringn(o.data ? o.data : "", o.len);
     nb_buf_free(&o);
     return r;
 }
 
-/* String.split(regex): trailing empty strings dropped, as Java does. */
-static json_t *re_split(const char *str, const char *pat)
+/* String.split(regex): no leading empty string for an empty match at the
+ * start, trailing empty strings dropped (Java's limit 0). */
+static json_t *re_split(ev_t *e, const char *str, const char *pat)
 {
-    regex_t re;
-    if (apigw__jregex_comp(&re, pat, 0, 0) != 0) return NULL;
+    apigw_jregex_t *re = apigw__jregex_new(pat, 0);
+    if (!re) return NULL;
     json_t *r = json_array();
-    regmatch_t m[1];
-    const char *p = str, *from = str;
-    int flags = 0;
-    while (*p && regexec(&re, p, 1, m, flags) == 0) {
-        if (m[0].rm_eo == m[0].rm_so) {   /* empty match: split between characters */
-            const char *at = p + m[0].rm_so;
-            if (!*at) break;
-            if (at > str) {
-                json_array_append_new(r, json_stringn(from, (size_t)(at - from)));
-                from = at;
-            }
-            p = at + 1;
-        } else {
-            json_array_append_new(r, json_stringn(from, (size_t)(p + m[0].rm_so - from)));
-            from = p = p + m[0].rm_eo;
-        }
-        flags = REG_NOTBOL;
+    size_t len = strlen(str), pos = 0, index = 0, so, eo;
+    int matched = 0;
+    while (re_next(e, re, str, len, &pos, &so, &eo)) {
+        if (index == 0 && so == 0 && eo == 0) continue;
+        if (so == len && eo == len && so == index) break;   /* an empty match at the end splits nothing off */
+        json_array_append_new(r, json_stringn(str + index, so - index));
+        index = eo;
+        matched = 1;
     }
-    json_array_append_new(r, json_string(from));
-    regfree(&re);
-    while (json_array_size(r) > 1 && json_string_length(json_array_get(r, json_array_size(r) - 1)) == 0)
-        json_array_remove(r, json_array_size(r) - 1);
-    if (json_array_size(r) == 1 && json_string_length(json_array_get(r, 0)) == 0 && *str) json_array_clear(r);
+    apigw__jregex_free(re);
+    json_array_append_new(r, json_stringn(str + index, len - index));
+    if (matched)
+        while (json_array_size(r) && json_string_length(json_array_get(r, json_array_size(r) - 1)) == 0)
+            json_array_remove(r, json_array_size(r) - 1);
     return r;
 }
 
@@ -539,18 +549,18 @@ static json_t *method(ev_t *e, json_t *v, const vtl_seg_t *s)
             if (from >= 0 && to >= from && (size_t)to <= n) r = json_stringn(str + from, (size_t)(to - from));
         } else if (!strcmp(m, "replace") && a && b && *a) {   /* literal, as Java's replace(CharSequence, …) */
             nb_buf_t o = NB_BUF_INIT;
-            for (const char *p = str; *p;) {
+            for (const char *p = str; *p && o.len <= MAX_OUT;) {
                 if (strncmp(p, a, strlen(a)) == 0) { nb_buf_puts(&o, b); p += strlen(a); }
                 else nb_buf_putc(&o, *p++);
             }
             r = json_stringn(o.data ? o.data : "", o.len);
             nb_buf_free(&o);
         } else if ((!strcmp(m, "replaceAll") || !strcmp(m, "replaceFirst")) && a && b) {   /* Java regex */
-            r = re_replace(str, a, b, m[7] == 'A');
+            r = re_replace(e, str, a, b, m[7] == 'A');
         } else if (!strcmp(m, "matches") && a) {
             r = json_boolean(apigw__jregex_whole(a, str));
-        } else if (!strcmp(m, "split") && a && *a) {
-            r = re_split(str, a);
+        } else if (!strcmp(m, "split") && a) {
+            r = re_split(e, str, a);
         }
     }
     json_decref(h1);
@@ -708,6 +718,11 @@ static json_t *eval(ev_t *e, const vtl_expr_t *x)
     case VE_BIN: r = binop(e, x); break;
     }
     e->depth--;
+    if (json_is_string(r) && json_string_length(r) > MAX_OUT) {   /* "$s$s", $s + $s, replace: bounded */
+        json_decref(r);
+        e->failed = 1;
+        r = NULL;
+    }
     return r;
 }
 

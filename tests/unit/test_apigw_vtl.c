@@ -138,6 +138,12 @@ TEST(vtl_limits)
 {
     /* a huge loop stops at the step limit instead of spinning */
     ASSERT_STREQ(run("#foreach($i in [1..100000000])x#end", "{}"), "<ERR>");
+    /* strings that double each step stop at the output bound */
+    ASSERT_STREQ(run("#set($s = 'xxxxxxxxxxxxxxxx')#foreach($i in [1..40])#set($s = $s + $s)#end$s.length()", "{}"),
+                 "<ERR>");
+    ASSERT_STREQ(run("#set($s = 'xxxxxxxxxxxxxxxx')#foreach($i in [1..40])#set($s = $s.replaceAll('', '12345678'))#end",
+                     "{}"), "<ERR>");
+    ASSERT_STREQ(run("#set($s = 'xxxxxxxxxxxxxxxx')#foreach($i in [1..40])#set($s = \"$s$s\")#end", "{}"), "<ERR>");
     /* deep nesting is a parse error, not a stack overflow */
     char deep[4096] = "";
     for (int i = 0; i < 300; i++) strcat(deep, "#if(true)");
@@ -170,12 +176,23 @@ TEST(jregex_java_patterns)
     ASSERT(apigw__jregex_whole("4\\d{2}", "404"));
     ASSERT(!apigw__jregex_whole("4\\d{2}", "4040"));          /* the whole string */
     ASSERT(!apigw__jregex_whole(".*boom.*", "a\nboom"));        /* '.' stops at a line end, as Java's */
+    ASSERT(!apigw__jregex_whole(".*boom", "a\rboom"));
     ASSERT(apigw__jregex_whole("(\n|.)*boom(\n|.)*", "a\nboom"));
     ASSERT(apigw__jregex_whole("[\\d\\-]+", "1-2"));
     ASSERT(apigw__jregex_whole("[\\]x]+", "]x]"));
     ASSERT(apigw__jregex_whole("a\\.b\\'", "a.b'"));
     ASSERT(apigw__jregex_whole("\\[Bad\\].*", "[Bad] input"));
-    ASSERT(!apigw__jregex_whole("(?i)x", "x"));                 /* no POSIX equivalent: no match */
-    ASSERT(!apigw__jregex_whole("a+?", "a"));
+    ASSERT(apigw__jregex_whole("(?i)bad.*", "BAD input"));       /* Java's flags, lazy quantifiers, lookarounds */
+    ASSERT(apigw__jregex_whole("a+?", "aaa"));
+    ASSERT(apigw__jregex_whole("(?=.*x).*", "abx"));
+    ASSERT(apigw__jregex_whole("a|ab", "ab"));                 /* the whole string, whatever the alternative */
     ASSERT(!apigw__jregex_whole("[", "["));
+    /* a pattern that would backtrack without end fails within its bound */
+    char s[64];
+    memset(s, 'a', 40);
+    s[40] = 0;
+    ASSERT(!apigw__jregex_whole("(a+)+b", s));
+    ASSERT_STREQ(run("#set($s = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')$s.replaceAll('(a|aa)+$', 'x')", "{}"), "<ERR>");
+    ASSERT_STREQ(run("#set($s = 'abc')$s.split('').size() $s.replaceAll('x*', '-') #set($e = '')$e.split(',').size()",
+                     "{}"), "3 -a-b-c- 1");
 }

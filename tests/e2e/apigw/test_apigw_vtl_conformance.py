@@ -118,6 +118,7 @@ MOCK_ROWS = [
      "ab a<1>b<22>", "JAVA"),
     ("#set($p = \"a,b,,c,,\")#set($l = $p.split(\",\"))$l.size() $l[3]", {}, {}, "4 c", "JAVA"),
     ("#set($s = \"abc\")$s.matches(\"[a-c]+\") $s.matches(\"b\")", {}, {}, "true false", "JAVA"),
+    ("#set($s = \"a1b22\")$s.replaceAll(\"\\d+?\", \"#\") $s.matches(\"(?i)A.*\")", {}, {}, "a#b## true", "JAVA"),
     ("#set($m = {\"a\": 1, \"b\": \"two\"})$m", {}, {}, "{a=1, b=two}", "KV"),
     ("#set($d = \"{\"\"k\"\": \"\"v\"\"}\")$d", {}, {}, '{"k": "v"}', "KV"),
     ("#set($c = 0)#foreach($i in [1..1500])#set($c = $c + 1)#end$c", {}, {}, "1000", "LIMITS"),
@@ -304,6 +305,7 @@ class VtlConformance(NimbusTestCase):
                                                        '#set($context.responseOverride.header.X-Extra = "e")made'}, None)])
         # templates that cannot be run: answered, never a crash or a hang
         for name, tpl in (("runaway", "#foreach($i in [1..100000000])x#end"), ("unparsable", "#if($x"),
+                          ("backtrack", "#set($s = \"%s!\")$s.replaceAll(\"(a|aa)+$\", \"x\")" % ("a" * 60)),
                           ("deep", "#if(true)" * 400), ("bigout", "#foreach($i in [1..1000])" * 3 + "xxxxxxxxxx" + "#end" * 3)):
             cls.method(cls.resource(name), "GET",
                        {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}},
@@ -456,7 +458,7 @@ class VtlConformance(NimbusTestCase):
 
     def test_bad_templates_answer(self):
         # nimbus's own promise: a template that cannot run is a 500, never a crash or a hang
-        for name in ("runaway", "unparsable", "deep", "bigout"):
+        for name in ("runaway", "unparsable", "backtrack", "deep", "bigout"):
             with self.subTest(template=name):
                 r = http("GET", self.url("/" + name))
                 self.assertEqual((r.status, r.json()), (500, {"message": "Internal server error"}))
