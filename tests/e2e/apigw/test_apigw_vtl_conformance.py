@@ -105,7 +105,9 @@ MOCK_ROWS = [
     ("#foreach($x in [7, 8])$velocityCount:$foreach.count:$foreach.index #end", {}, {}, "1:1:0 2:2:1 ", "VUG"),
     ("#foreach($i in [3..1])$i#end", {}, {}, "321", "VUG"),
     ("a## a line comment\nb#* a block\ncomment *#c", {}, {}, "abc", "VUG"),
-    ("[$!nothing][$!{nothing}][$nothing]", {}, {}, "[][][$nothing]", "VUG"),
+    # quiet references; a plain undefined one ($nothing) is written as is by Velocity's guide but
+    # empty by AWS according to https://github.com/toqoz/api-gateway-mapping-template/issues/5: not checked
+    ("[$!nothing][$!{nothing}]", {}, {}, "[][]", "VUG"),
     ("#set($e = \"x\")\\$e \\\\$e \\$undefinedRef", {}, {}, "$e \\x \\$undefinedRef", "VUG"),
     ("#set($m = {\"k\": \"v\"})$m.k $m.get(\"k\") $m[\"k\"]", {}, {}, "v v v", "VUG"),
     ("#set($l = [1, 2, 3])$l[0] $l.get(2) $l.size()", {}, {}, "1 3 3", "VUG"),
