@@ -3,9 +3,10 @@
  * whose syntax is Java's for what templates use (\d, classes, lazy
  * quantifiers, lookarounds, (?i)). As in Java, '.' and '$' know every line
  * terminator (PCRE2_NEWLINE_ANY), and a whole-string match is anchored at both
- * ends. Every match is bounded (match and depth limits): a pattern that would
- * backtrack without end fails instead, so no template or pattern can hold the
- * loop. */
+ * ends and run by the DFA matcher (no backtracking: linear in the subject).
+ * Searches backtrack within match, depth and heap limits: a pattern that
+ * would backtrack without end fails instead, so no template or pattern can
+ * hold the loop. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "apigw/jregex.h"
 #include "core/alloc.h"
@@ -14,7 +15,8 @@
 #include <string.h>
 
 #define MATCH_LIMIT 50000   /* backtracking steps of one match */
-#define DEPTH_LIMIT 2000
+#define DEPTH_LIMIT 100000   /* held back by the heap limit first */
+#define HEAP_LIMIT_KB 8192   /* backtracking memory of one match */
 
 struct apigw_jregex {
     pcre2_code *code;
@@ -29,7 +31,8 @@ apigw_jregex_t *apigw__jregex_new(const char *pattern, int whole)
     pcre2_set_newline(cc, PCRE2_NEWLINE_ANY);
     int err;
     PCRE2_SIZE off;
-    uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | (whole ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0);
+    /* the DFA matcher of whole matches wants valid UTF-8 (what JSON strings are) */
+    uint32_t opts = PCRE2_UTF | (whole ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : PCRE2_MATCH_INVALID_UTF);
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &err, &off, cc);
     pcre2_compile_context_free(cc);
     if (!code) return NULL;
@@ -43,6 +46,7 @@ apigw_jregex_t *apigw__jregex_new(const char *pattern, int whole)
     }
     pcre2_set_match_limit(re->mc, MATCH_LIMIT);
     pcre2_set_depth_limit(re->mc, DEPTH_LIMIT);
+    pcre2_set_heap_limit(re->mc, HEAP_LIMIT_KB);
     return re;
 }
 
@@ -73,11 +77,19 @@ int apigw__jregex_group(const apigw_jregex_t *re, int i, size_t *so, size_t *eo)
     return 0;
 }
 
+/* A whole-string match asks only whether one exists, which the DFA matcher
+ * answers without backtracking (time linear in the subject), so long
+ * multi-line texts and AWS's "(\n|.)*" idiom stay within bounds; patterns
+ * it cannot run (back references) take the bounded backtracking matcher. */
 int apigw__jregex_whole(const char *pattern, const char *s)
 {
     apigw_jregex_t *re = apigw__jregex_new(pattern, 1);
     if (!re) return 0;
-    int m = apigw__jregex_find(re, s, strlen(s), 0, 0) == 1;
+    int ws[200];
+    int rc = pcre2_dfa_match(re->code, (PCRE2_SPTR)s, strlen(s), 0, 0, re->md, re->mc, ws, sizeof ws / sizeof ws[0]);
+    int m = rc >= 0;
+    if (rc == PCRE2_ERROR_DFA_UITEM || rc == PCRE2_ERROR_DFA_UCOND || rc == PCRE2_ERROR_DFA_UFUNC)
+        m = apigw__jregex_find(re, s, strlen(s), 0, 0) == 1;
     apigw__jregex_free(re);
     return m;
 }

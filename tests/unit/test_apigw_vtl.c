@@ -187,6 +187,12 @@ TEST(jregex_java_patterns)
     ASSERT(apigw__jregex_whole("(?=.*x).*", "abx"));
     ASSERT(apigw__jregex_whole("a|ab", "ab"));                 /* the whole string, whatever the alternative */
     ASSERT(!apigw__jregex_whole("[", "["));
+    ASSERT(apigw__jregex_whole("(a)\\1", "aa"));                 /* back references: the backtracking matcher */
+    /* AWS's multi-line idiom on a long stack trace: whole matches need no backtracking */
+    static char trace[100016];
+    for (size_t i = 0; i < 100000; i++) trace[i] = i % 50 == 49 ? '\n' : 'x';
+    strcpy(trace + 100000, "not found");
+    ASSERT(apigw__jregex_whole("(\n|.)*not found(\n|.)*", trace));
     /* a pattern that would backtrack without end fails within its bound */
     char s[64];
     memset(s, 'a', 40);
