@@ -65,62 +65,69 @@ json_t *apigw__jsonpath(json_t *doc, const char *p)
     return cur;
 }
 
-/* One step of a query path p at cur, matches appended to out; depth bounds
- * the deep scan's recursion (documents nest at most 2048 deep). */
-static void jp_step(json_t *cur, const char *p, json_t *out, int depth)
+static void jp_step(ev_t *e, json_t *cur, const char *p, json_t *out, int depth);
+
+/* p applied at every member of cur. */
+static void jp_members(ev_t *e, json_t *cur, const char *p, json_t *out, int depth)
 {
-    if (!cur || depth > 4096) return;
+    const char *k;
+    json_t *v;
+    size_t i;
+    if (json_is_object(cur)) json_object_foreach(cur, k, v) jp_step(e, v, p, out, depth + 1);
+    else if (json_is_array(cur)) json_array_foreach(cur, i, v) jp_step(e, v, p, out, depth + 1);
+}
+
+/* One step of a query path p at cur, matches appended to out. Every step
+ * counts against the render's steps (deep scans nested in one another would
+ * otherwise multiply), depth bounds the recursion (documents nest at most
+ * 2048 deep). */
+static void jp_step(ev_t *e, json_t *cur, const char *p, json_t *out, int depth)
+{
+    if (!cur || e->failed) return;
+    if (++e->steps > MAX_STEPS || depth > 4096) {
+        e->failed = 1;
+        return;
+    }
     if (!*p) {
         json_array_append(out, cur);
         return;
     }
     if (p[0] == '.' && p[1] == '.') {   /* deep scan: the rest here and at every descendant */
-        const char *rest = p[2] == '[' ? p + 2 : p + 1;
-        jp_step(cur, rest, out, depth + 1);
-        const char *k;
-        json_t *v;
-        size_t i;
-        if (json_is_object(cur)) json_object_foreach(cur, k, v) jp_step(v, p, out, depth + 1);
-        else if (json_is_array(cur)) json_array_foreach(cur, i, v) jp_step(v, p, out, depth + 1);
+        jp_step(e, cur, p[2] == '[' ? p + 2 : p + 1, out, depth + 1);
+        jp_members(e, cur, p, out, depth);
         return;
     }
-    const char *next;
     if ((p[0] == '.' && p[1] == '*') || (p[0] == '[' && p[1] == '*' && p[2] == ']')) {   /* every member */
-        next = p + (p[0] == '.' ? 2 : 3);
-        const char *k;
-        json_t *v;
-        size_t i;
-        if (json_is_object(cur)) json_object_foreach(cur, k, v) jp_step(v, next, out, depth + 1);
-        else if (json_is_array(cur)) json_array_foreach(cur, i, v) jp_step(v, next, out, depth + 1);
+        jp_members(e, cur, p + (p[0] == '.' ? 2 : 3), out, depth);
         return;
     }
     /* a definite step: the next name or index */
-    const char *e = p + 1;
+    const char *q = p + 1;
     if (*p == '.') {
-        while (*e && *e != '.' && *e != '[') e++;
+        while (*q && *q != '.' && *q != '[') q++;
     } else if (*p == '[') {
-        char q = (e[0] == '\'' || e[0] == '"') ? e[0] : 0;
-        if (q) {
-            e++;
-            while (*e && *e != q) e++;
-            if (*e) e++;
+        char quote = (q[0] == '\'' || q[0] == '"') ? q[0] : 0;
+        if (quote) {
+            q++;
+            while (*q && *q != quote) q++;
+            if (*q) q++;
         } else {
-            while (*e && *e != ']') e++;
+            while (*q && *q != ']') q++;
         }
-        if (*e != ']') return;
-        e++;
+        if (*q != ']') return;
+        q++;
     } else {
         return;
     }
     char step[300];
-    snprintf(step, sizeof step, "$%.*s", (int)(e - p), p);
-    jp_step(apigw__jsonpath(cur, step), e, out, depth + 1);
+    snprintf(step, sizeof step, "$%.*s", (int)(q - p), p);
+    jp_step(e, apigw__jsonpath(cur, step), q, out, depth + 1);
 }
 
 /* JSONPath as $input reads it (Goessner's): a definite path gives its value
  * (a new reference to the document's own), one with [*], .* or .. the array
  * of what it matches. NULL when nothing is there. */
-static json_t *jsonpath_query(json_t *doc, const char *p)
+static json_t *jsonpath_query(ev_t *e, json_t *doc, const char *p)
 {
     if (!p || *p != '$') return NULL;
     if (!strstr(p, "*") && !strstr(p, "..")) {
@@ -128,7 +135,7 @@ static json_t *jsonpath_query(json_t *doc, const char *p)
         return v ? json_incref(v) : NULL;
     }
     json_t *out = json_array();
-    jp_step(doc, p + 1, out, 0);
+    jp_step(e, doc, p + 1, out, 0);
     return out;
 }
 
@@ -348,7 +355,7 @@ static json_t *input_call(ev_t *e, const vtl_seg_t *s)
     }
     if (!strcmp(s->name, "json") || !strcmp(s->name, "path")) {
         const char *path = sarg(e, s, 0, &hold);
-        json_t *v = jsonpath_query(input_json(e), path ? path : "$");
+        json_t *v = jsonpath_query(e, input_json(e), path ? path : "$");
         json_decref(hold);
         if (!strcmp(s->name, "path")) return v;
         char *txt = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;

@@ -118,6 +118,12 @@ TEST(vtl_velocity_language)
     ASSERT_STREQ(run("$input.json('$.items[*].id')|$input.json('$.o.*')|$input.json('$..id')", doc),
                  "[1,2]|[1,2]|[1,9,2]");
     ASSERT_STREQ(run("$input.path('$.items[*].id').size() $input.json('$.nope[*]')", doc), "2 []");
+    /* deep scans inside deep scans count their steps: bounded, not exponential */
+    char deepdoc[8192] = "";
+    for (int i = 0; i < 200; i++) strcat(deepdoc, "{\"a\":");
+    strcat(deepdoc, "1");
+    for (int i = 0; i < 200; i++) strcat(deepdoc, "}");
+    ASSERT_STREQ(run("$input.json('$................................x')", deepdoc), "<ERR>");
     /* AWS's quota: 1,000 iterations of one #foreach */
     ASSERT_STREQ(run("#set($n = 0)#foreach($i in [1..5000])#set($n = $n + 1)#end$n", body), "1000");
 }
