@@ -16,7 +16,7 @@ MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 Q       := $(if $(V),,@)
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := libuv jansson openssl libseccomp yaml-0.1 libzstd
+PKGS    := libuv jansson openssl libseccomp yaml-0.1 libzstd libpcre2-8
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CSTD    := -std=c11 -D_GNU_SOURCE
 INCS    := -Isrc -Iinclude -Ibuild/gen
@@ -107,7 +107,7 @@ build/asan/obj/%.o: src/%.c | $(GEN)
 # libarchive or native handler binds to its own shared copies of the
 # libraries, never to ours. Unit tests and sanitizer builds keep the shared
 # libraries.
-STATIC_LIBS := -luv_a -ljansson -lssl -lcrypto -lseccomp -lyaml -llmdb -lhttp_parser -lz -lzstd
+STATIC_LIBS := -luv_a -ljansson -lssl -lcrypto -lseccomp -lyaml -lpcre2-8 -llmdb -lhttp_parser -lz -lzstd
 REL_LDFLAGS := -pie -Wl,-O1 -Wl,--as-needed -Wl,--exclude-libs,ALL
 build/nimbus: build/obj/main.o $(REL_OBJ)
 	@$(if $(V),:,echo "  LD $@")

@@ -118,9 +118,15 @@ void apigw__cors_headers(apigw_dp_t *dp);
 
 /* HTTP_PROXY integrations (http_proxy.c): forward and relay the answer. */
 void apigw__dp_http_proxy(apigw_dp_t *dp);
-/* REST MOCK and AWS (non-proxy Lambda) integrations with mapping templates (mapping.c). */
+/* An integration URI with the stage variables and {x} path parameters
+ * filled in (from values {"x": "v"} first when given), the request's query
+ * string appended when with_query (arena). */
+const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query, json_t *values);
+/* REST MOCK, AWS (non-proxy Lambda) and HTTP (non-proxy) integrations with
+ * mapping templates (mapping.c). */
 void apigw__dp_mock(apigw_dp_t *dp);
 void apigw__dp_lambda_custom(apigw_dp_t *dp);
+void apigw__dp_http_custom(apigw_dp_t *dp);
 
 /* REST: the request's API key (x-api-key) is enabled and in a usage plan of
  * this stage: 0 (dp->api_key_* set), else -1. */

@@ -1,6 +1,6 @@
 /* dp_rest.c — a REST API invocation:
  *   stage ─▶ resource+method ─▶ API key & usage plan ─▶ authorizer ─▶
- *   throttle ─▶ validation ─▶ integration (AWS_PROXY, AWS, HTTP_PROXY, MOCK)
+ *   throttle ─▶ validation ─▶ integration (AWS_PROXY, AWS, HTTP_PROXY, HTTP, MOCK)
  * The stage serves its deployment's snapshot of the resources. Unknown
  * stage → 403 Forbidden; no resource/method → 403 Missing Authentication
  * Token, as API Gateway answers. */
@@ -59,6 +59,8 @@ static void integrate(apigw_dp_t *dp)
         apigw__dp_mock(dp);
     } else if (strcmp(type, "AWS") == 0) {
         apigw__dp_lambda_custom(dp);
+    } else if (strcmp(type, "HTTP") == 0) {
+        apigw__dp_http_custom(dp);
     } else {
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
     }

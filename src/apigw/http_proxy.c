@@ -7,6 +7,7 @@
 #include "apigw/httpc.h"
 #include "core/buf.h"
 #include "core/util.h"
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -29,15 +30,22 @@ static const char *param(apigw_dp_t *dp, const char *name, size_t n)
 
 /* uri with {x}/{x+} replaced by path parameter x (HTTP APIs: re-encoded, '/'
  * kept; REST APIs: the value is still as sent). */
-static const char *fill_uri(apigw_dp_t *dp, const char *uri)
+const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query, json_t *values)
 {
+    uri = apigw__dp_stage_subst(dp, uri ? uri : "");
     nb_buf_t b = NB_BUF_INIT;
     for (const char *p = uri; *p;) {
         const char *close = *p == '{' ? strchr(p, '}') : NULL;
         if (close) {
             size_t n = (size_t)(close - p - 1);
             if (n && p[n] == '+') n--;
-            const char *v = param(dp, p + 1, n);
+            const char *v = NULL;
+            if (values) {
+                char name[128];
+                snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
+                v = json_string_value(json_object_get(values, name));
+            }
+            if (!v) v = param(dp, p + 1, n);
             if (v && dp->v2) nb_url_encode(&b, v, strlen(v), 1);
             else if (v) nb_buf_puts(&b, v);   /* REST: as the client sent it */
             p = close + 1;
@@ -45,7 +53,7 @@ static const char *fill_uri(apigw_dp_t *dp, const char *uri)
             nb_buf_putc(&b, *p++);
         }
     }
-    if (dp->req->query && *dp->req->query) nb_buf_printf(&b, "%c%s", strchr(b.data ? b.data : "", '?') ? '&' : '?',
+    if (with_query && dp->req->query && *dp->req->query) nb_buf_printf(&b, "%c%s", strchr(b.data ? b.data : "", '?') ? '&' : '?',
                                                          dp->req->query);
     const char *r = nb_arena_strndup(dp->req->arena, b.data ? b.data : "", b.len);
     nb_buf_free(&b);
@@ -85,7 +93,7 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     const char *uri = json_string_value(json_object_get(in, dp->v2 ? "integrationUri" : "uri"));
     const char *method = json_string_value(json_object_get(in, dp->v2 ? "integrationMethod" : "httpMethod"));
     if (!method || strcmp(method, "ANY") == 0) method = req->method;
-    uri = fill_uri(dp, apigw__dp_stage_subst(dp, uri ? uri : ""));
+    uri = apigw__http_fill_uri(dp, uri, 1, NULL);
     nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + 2));
     size_t n = 0;
     for (size_t i = 0; i < req->n_headers; i++)

@@ -3,6 +3,7 @@
  * evaluation step counts against MAX_STEPS and output is capped, so a
  * template cannot spin or balloon (the render then fails). */
 #include "apigw/vtl_int.h"
+#include "apigw/jregex.h"
 #include "core/util.h"
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #define MAX_STEPS 1000000
 #define MAX_OUT (8u * 1024 * 1024)
 #define MAX_DEPTH 64
+#define MAX_LOOPS 1000   /* API Gateway's quota: iterations of one #foreach */
 
 typedef struct ev {
     vtl_env_t *env;
@@ -61,6 +63,80 @@ json_t *apigw__jsonpath(json_t *doc, const char *p)
         }
     }
     return cur;
+}
+
+static void jp_step(ev_t *e, json_t *cur, const char *p, json_t *out, int depth);
+
+/* p applied at every member of cur. */
+static void jp_members(ev_t *e, json_t *cur, const char *p, json_t *out, int depth)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+    if (json_is_object(cur)) json_object_foreach(cur, k, v) jp_step(e, v, p, out, depth + 1);
+    else if (json_is_array(cur)) json_array_foreach(cur, i, v) jp_step(e, v, p, out, depth + 1);
+}
+
+/* One step of a query path p at cur, matches appended to out. Every step
+ * counts against the render's steps (deep scans nested in one another would
+ * otherwise multiply), depth bounds the recursion (documents nest at most
+ * 2048 deep). */
+static void jp_step(ev_t *e, json_t *cur, const char *p, json_t *out, int depth)
+{
+    if (!cur || e->failed) return;
+    if (++e->steps > MAX_STEPS || depth > 4096) {
+        e->failed = 1;
+        return;
+    }
+    if (!*p) {
+        json_array_append(out, cur);
+        return;
+    }
+    if (p[0] == '.' && p[1] == '.') {   /* deep scan: the rest here and at every descendant */
+        jp_step(e, cur, p[2] == '[' ? p + 2 : p + 1, out, depth + 1);
+        jp_members(e, cur, p, out, depth);
+        return;
+    }
+    if ((p[0] == '.' && p[1] == '*') || (p[0] == '[' && p[1] == '*' && p[2] == ']')) {   /* every member */
+        jp_members(e, cur, p + (p[0] == '.' ? 2 : 3), out, depth);
+        return;
+    }
+    /* a definite step: the next name or index */
+    const char *q = p + 1;
+    if (*p == '.') {
+        while (*q && *q != '.' && *q != '[') q++;
+    } else if (*p == '[') {
+        char quote = (q[0] == '\'' || q[0] == '"') ? q[0] : 0;
+        if (quote) {
+            q++;
+            while (*q && *q != quote) q++;
+            if (*q) q++;
+        } else {
+            while (*q && *q != ']') q++;
+        }
+        if (*q != ']') return;
+        q++;
+    } else {
+        return;
+    }
+    char step[300];
+    snprintf(step, sizeof step, "$%.*s", (int)(q - p), p);
+    jp_step(e, apigw__jsonpath(cur, step), q, out, depth + 1);
+}
+
+/* JSONPath as $input reads it (Goessner's): a definite path gives its value
+ * (a new reference to the document's own), one with [*], .* or .. the array
+ * of what it matches. NULL when nothing is there. */
+static json_t *jsonpath_query(ev_t *e, json_t *doc, const char *p)
+{
+    if (!p || *p != '$') return NULL;
+    if (!strstr(p, "*") && !strstr(p, "..")) {
+        json_t *v = apigw__jsonpath(doc, p);
+        return v ? json_incref(v) : NULL;
+    }
+    json_t *out = json_array();
+    jp_step(e, doc, p + 1, out, 0);
+    return out;
 }
 
 static json_t *input_json(ev_t *e)
@@ -119,6 +195,9 @@ static void java_double(double d, nb_buf_t *out)
     }
 }
 
+/* A value as Velocity writes it: Java's toString. Maps and lists (JSON
+ * objects and arrays, $input.params(), #set literals) are Java collections:
+ * {name=value, other=[1, 2]}, not JSON. */
 static void to_text(json_t *v, nb_buf_t *out)
 {
     if (json_is_string(v)) nb_buf_append(out, json_string_value(v), json_string_length(v));
@@ -127,10 +206,29 @@ static void to_text(json_t *v, nb_buf_t *out)
         java_double(json_real_value(v), out);
     } else if (json_is_true(v)) nb_buf_puts(out, "true");
     else if (json_is_false(v)) nb_buf_puts(out, "false");
-    else if (json_is_object(v) || json_is_array(v)) {
-        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (s) nb_buf_puts(out, s);
-        free(s);
+    else if (json_is_null(v)) nb_buf_puts(out, "null");
+    else if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        int first = 1;
+        nb_buf_putc(out, '{');
+        json_object_foreach(v, k, x) {
+            if (!first) nb_buf_puts(out, ", ");
+            first = 0;
+            nb_buf_puts(out, k);
+            nb_buf_putc(out, '=');
+            to_text(x, out);
+        }
+        nb_buf_putc(out, '}');
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        nb_buf_putc(out, '[');
+        json_array_foreach(v, i, x) {
+            if (i) nb_buf_puts(out, ", ");
+            to_text(x, out);
+        }
+        nb_buf_putc(out, ']');
     }
 }
 
@@ -207,6 +305,23 @@ static json_t *escape_js(const char *s)
     return r ? r : json_string("");
 }
 
+/* Java's URLEncoder (application/x-www-form-urlencoded, UTF-8): letters,
+ * digits and . - * _ stay, a space is '+', every other byte %XX. */
+static void form_encode(nb_buf_t *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+            c == '*' || c == '_')
+            nb_buf_putc(b, (char)c);
+        else if (c == ' ')
+            nb_buf_putc(b, '+');
+        else
+            nb_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+    }
+}
+
 static json_t *util_call(ev_t *e, const vtl_seg_t *s)
 {
     json_t *hold;
@@ -216,7 +331,7 @@ static json_t *util_call(ev_t *e, const vtl_seg_t *s)
     if (!a) a = "";
     if (!strcmp(s->name, "escapeJavaScript")) r = escape_js(a);
     else if (!strcmp(s->name, "parseJson")) r = json_loads(a, JSON_DECODE_ANY, NULL);
-    else if (!strcmp(s->name, "urlEncode")) { nb_url_encode(&b, a, strlen(a), 0); r = json_stringn(b.data ? b.data : "", b.len); }
+    else if (!strcmp(s->name, "urlEncode")) { form_encode(&b, a); r = json_stringn(b.data ? b.data : "", b.len); }
     else if (!strcmp(s->name, "urlDecode")) { if (nb_url_decode(&b, a, strlen(a), 1) == 0) r = json_stringn(b.data ? b.data : "", b.len); }
     else if (!strcmp(s->name, "base64Encode")) { nb_base64_encode(&b, a, strlen(a)); r = json_stringn(b.data ? b.data : "", b.len); }
     else if (!strcmp(s->name, "base64Decode")) { if (nb_base64_decode(&b, a, strlen(a)) == 0) r = json_stringn(b.data ? b.data : "", b.len); }
@@ -240,12 +355,13 @@ static json_t *input_call(ev_t *e, const vtl_seg_t *s)
     }
     if (!strcmp(s->name, "json") || !strcmp(s->name, "path")) {
         const char *path = sarg(e, s, 0, &hold);
-        json_t *v = apigw__jsonpath(input_json(e), path ? path : "$");
+        json_t *v = jsonpath_query(e, input_json(e), path ? path : "$");
         json_decref(hold);
-        if (!strcmp(s->name, "path")) return v ? json_incref(v) : NULL;
+        if (!strcmp(s->name, "path")) return v;
         char *txt = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
         json_t *r = json_string(txt ? txt : "null");
         free(txt);
+        json_decref(v);
         return r;
     }
     if (!strcmp(s->name, "params")) {
@@ -270,6 +386,92 @@ static json_t *input_call(ev_t *e, const vtl_seg_t *s)
         return r ? r : json_string("");
     }
     return NULL;
+}
+
+/* Java's replacement text: $n is group n, \x is x. */
+static void put_replacement(nb_buf_t *o, const char *rep, const char *subj, const apigw_jregex_t *re)
+{
+    for (const char *r = rep; *r; r++) {
+        size_t so, eo;
+        if (*r == '\\' && r[1]) {
+            nb_buf_putc(o, *++r);
+        } else if (*r == '$' && r[1] >= '0' && r[1] <= '9') {
+            if (apigw__jregex_group(re, *++r - '0', &so, &eo) == 0) nb_buf_append(o, subj + so, eo - so);
+        } else {
+            nb_buf_putc(o, *r);
+        }
+    }
+}
+
+/* Java's Matcher.find over s: the next match at or after *pos, after which
+ * the search goes on at its end (one character further after an empty one).
+ * Each search counts against the render's steps; a match's bound hit fails
+ * the render. */
+static int re_next(ev_t *e, apigw_jregex_t *re, const char *s, size_t len, size_t *pos, size_t *so, size_t *eo)
+{
+    if (*pos > len || e->failed) return 0;
+    if ((e->steps += 100) > MAX_STEPS) {
+        e->failed = 1;
+        return 0;
+    }
+    int rc = apigw__jregex_find(re, s, len, *pos, 0);
+    if (rc < 0) e->failed = 1;
+    if (rc != 1) return 0;
+    apigw__jregex_group(re, 0, so, eo);
+    *pos = *eo;
+    if (*eo == *so) {
+        (*pos)++;
+        while (*pos < len && ((unsigned char)s[*pos] & 0xC0) == 0x80) (*pos)++;   /* a whole UTF-8 character */
+    }
+    return 1;
+}
+
+/* String.replaceAll / replaceFirst (all = 0): NULL when pat does not compile. */
+static json_t *re_replace(ev_t *e, const char *str, const char *pat, const char *rep, int all)
+{
+    apigw_jregex_t *re = apigw__jregex_new(pat, 0);
+    if (!re) return NULL;
+    nb_buf_t o = NB_BUF_INIT;
+    size_t len = strlen(str), pos = 0, copied = 0, so, eo;
+    while (re_next(e, re, str, len, &pos, &so, &eo)) {
+        nb_buf_append(&o, str + copied, so - copied);
+        put_replacement(&o, rep, str, re);
+        copied = eo;
+        if (o.len > MAX_OUT) {
+            e->failed = 1;
+            break;
+        }
+        if (!all) break;
+    }
+    nb_buf_append(&o, str + copied, len - copied);
+    apigw__jregex_free(re);
+    json_t *r = json_stringn(o.data ? o.data : "", o.len);
+    nb_buf_free(&o);
+    return r;
+}
+
+/* String.split(regex): no leading empty string for an empty match at the
+ * start, trailing empty strings dropped (Java's limit 0). */
+static json_t *re_split(ev_t *e, const char *str, const char *pat)
+{
+    apigw_jregex_t *re = apigw__jregex_new(pat, 0);
+    if (!re) return NULL;
+    json_t *r = json_array();
+    size_t len = strlen(str), pos = 0, index = 0, so, eo;
+    int matched = 0;
+    while (re_next(e, re, str, len, &pos, &so, &eo)) {
+        if (index == 0 && so == 0 && eo == 0) continue;
+        if (so == len && eo == len && so == index) break;   /* an empty match at the end splits nothing off */
+        json_array_append_new(r, json_stringn(str + index, so - index));
+        index = eo;
+        matched = 1;
+    }
+    apigw__jregex_free(re);
+    json_array_append_new(r, json_stringn(str + index, len - index));
+    if (matched)
+        while (json_array_size(r) && json_string_length(json_array_get(r, json_array_size(r) - 1)) == 0)
+            json_array_remove(r, json_array_size(r) - 1);
+    return r;
 }
 
 static json_t *method(ev_t *e, json_t *v, const vtl_seg_t *s)
@@ -322,38 +524,50 @@ static json_t *method(ev_t *e, json_t *v, const vtl_seg_t *s)
                                                                : (*p >= 'a' && *p <= 'z' ? *p - 32 : *p));
             r = json_string(c ? c : "");
             free(c);
-        } else if (!strcmp(m, "trim")) {
+        } else if (!strcmp(m, "trim")) {   /* Java: every character <= ' ' */
             const char *b0 = str, *e0 = str + n;
-            while (b0 < e0 && (*b0 == ' ' || *b0 == '\t' || *b0 == '\n' || *b0 == '\r')) b0++;
-            while (e0 > b0 && (e0[-1] == ' ' || e0[-1] == '\t' || e0[-1] == '\n' || e0[-1] == '\r')) e0--;
+            while (b0 < e0 && (unsigned char)*b0 <= ' ') b0++;
+            while (e0 > b0 && (unsigned char)e0[-1] <= ' ') e0--;
             r = json_stringn(b0, (size_t)(e0 - b0));
         } else if (!strcmp(m, "startsWith") && a) {
             r = json_boolean(strncmp(str, a, strlen(a)) == 0);
         } else if (!strcmp(m, "endsWith") && a) {
             r = json_boolean(strlen(a) <= n && strcmp(str + n - strlen(a), a) == 0);
+        } else if (!strcmp(m, "equalsIgnoreCase")) {
+            r = json_boolean(a && strcasecmp(str, a) == 0);
         } else if (!strcmp(m, "indexOf") && a) {
             const char *f = strstr(str, a);
             r = json_integer(f ? (json_int_t)(f - str) : -1);
+        } else if (!strcmp(m, "lastIndexOf") && a) {
+            const char *f = NULL;
+            for (const char *q = strstr(str, a); q; q = *q ? strstr(q + 1, a) : NULL) f = q;
+            r = json_integer(f ? (json_int_t)(f - str) : -1);
+        } else if (!strcmp(m, "charAt") && a) {
+            long long i = strtoll(a, NULL, 10);
+            if (i >= 0 && (size_t)i < n) r = json_stringn(str + i, 1);
+        } else if (!strcmp(m, "concat") && a) {
+            nb_buf_t o = NB_BUF_INIT;
+            nb_buf_puts(&o, str);
+            nb_buf_puts(&o, a);
+            r = json_stringn(o.data ? o.data : "", o.len);
+            nb_buf_free(&o);
         } else if (!strcmp(m, "substring") && a) {
             long long from = strtoll(a, NULL, 10), to = b ? strtoll(b, NULL, 10) : (long long)n;
             if (from >= 0 && to >= from && (size_t)to <= n) r = json_stringn(str + from, (size_t)(to - from));
-        } else if ((!strcmp(m, "replace") || !strcmp(m, "replaceAll")) && a && b && *a) {
+        } else if (!strcmp(m, "replace") && a && b && *a) {   /* literal, as Java's replace(CharSequence, …) */
             nb_buf_t o = NB_BUF_INIT;
-            for (const char *p = str; *p;) {
+            for (const char *p = str; *p && o.len <= MAX_OUT;) {
                 if (strncmp(p, a, strlen(a)) == 0) { nb_buf_puts(&o, b); p += strlen(a); }
                 else nb_buf_putc(&o, *p++);
             }
             r = json_stringn(o.data ? o.data : "", o.len);
             nb_buf_free(&o);
-        } else if (!strcmp(m, "split") && a && *a) {
-            r = json_array();
-            const char *p = str;
-            for (;;) {
-                const char *f = strstr(p, a);
-                json_array_append_new(r, json_stringn(p, f ? (size_t)(f - p) : strlen(p)));
-                if (!f) break;
-                p = f + strlen(a);
-            }
+        } else if ((!strcmp(m, "replaceAll") || !strcmp(m, "replaceFirst")) && a && b) {   /* Java regex */
+            r = re_replace(e, str, a, b, m[7] == 'A');
+        } else if (!strcmp(m, "matches") && a) {
+            r = json_boolean(apigw__jregex_whole(a, str));
+        } else if (!strcmp(m, "split") && a) {
+            r = re_split(e, str, a);
         }
     }
     json_decref(h1);
@@ -511,6 +725,11 @@ static json_t *eval(ev_t *e, const vtl_expr_t *x)
     case VE_BIN: r = binop(e, x); break;
     }
     e->depth--;
+    if (json_is_string(r) && json_string_length(r) > MAX_OUT) {   /* "$s$s", $s + $s, replace: bounded */
+        json_decref(r);
+        e->failed = 1;
+        r = NULL;
+    }
     return r;
 }
 
@@ -548,11 +767,13 @@ static void foreach(ev_t *e, const vtl_node_t *n, nb_buf_t *out)
     }
     json_t *saved = json_incref(json_object_get(e->vars, "foreach"));
     size_t cnt = json_array_size(items);
+    if (cnt > MAX_LOOPS) cnt = MAX_LOOPS;   /* the loop stops there, as Velocity's maxloops */
     for (size_t i = 0; i < cnt && !e->failed; i++) {
         if (++e->steps > MAX_STEPS) { e->failed = 1; break; }
         json_object_set(e->vars, n->ref.root, json_array_get(items, i));
-        json_object_set_new(e->vars, "foreach", json_pack("{s:I,s:I,s:b,s:b}", "index", (json_int_t)i, "count",
-                                                         (json_int_t)(i + 1), "hasNext", i + 1 < cnt, "first", i == 0));
+        json_object_set_new(e->vars, "foreach", json_pack("{s:I,s:I,s:b,s:b,s:b}", "index", (json_int_t)i, "count",
+                                                         (json_int_t)(i + 1), "hasNext", i + 1 < cnt, "first", i == 0,
+                                                         "last", i + 1 == cnt));
         json_object_set_new(e->vars, "velocityCount", json_integer((json_int_t)(i + 1)));
         render(e, n->body, out);
     }
@@ -578,7 +799,13 @@ static void render(ev_t *e, const vtl_node_t *n, nb_buf_t *out)
         case VN_TEXT: nb_buf_append(out, n->text, n->len); break;
         case VN_REF: {
             json_t *v = ref_value(e, &n->ref);
-            if (v && !json_is_null(v)) to_text(v, out);
+            int defined = v && !json_is_null(v);
+            /* Velocity's escaping: before a defined reference each pair of
+             * backslashes is one, an odd one left makes the reference text;
+             * before an undefined one everything stays as written */
+            for (int i = 0; i < (defined ? n->escapes / 2 : n->escapes); i++) nb_buf_putc(out, '\\');
+            if (n->escapes && (!defined || n->escapes % 2)) nb_buf_puts(out, n->ref.text);
+            else if (defined) to_text(v, out);
             else if (!n->ref.quiet && strcmp(n->ref.root, "input") && strcmp(n->ref.root, "context") &&
                      strcmp(n->ref.root, "util") && strcmp(n->ref.root, "stageVariables"))
                 nb_buf_puts(out, n->ref.text);

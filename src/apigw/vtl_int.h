@@ -51,6 +51,7 @@ struct vtl_node {
     vtl_node_t *body;             /* VN_IF then / VN_FOREACH body */
     vtl_node_t *orelse;           /* VN_IF: next #elseif (as a VN_IF) or #else body */
     int orelse_is_elseif;         /* VN_IF: orelse is the #elseif's VN_IF node */
+    int escapes;                  /* VN_REF: backslashes written before it (\$x) */
 };
 
 struct vtl_tmpl {

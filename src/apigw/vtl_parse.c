@@ -163,16 +163,41 @@ static int reference(ps_t *ps, vtl_ref_t *r, int in_text)
     return 0;
 }
 
+/* 'text' or "text with $refs"; a quote written twice is one quote
+ * ("say ""hi""", as Velocity 1.7 reads it). */
 static vtl_expr_t *string_lit(ps_t *ps)
 {
     char q = *ps->p++;
     const char *b = ps->p;
-    while (ps->p < ps->end && *ps->p != q) {
-        if (*ps->p == '\\' && ps->p + 1 < ps->end) ps->p++;
-        ps->p++;
+    int doubled = 0;
+    for (;;) {
+        while (ps->p < ps->end && *ps->p != q) {
+            if (*ps->p == '\\' && ps->p + 1 < ps->end) ps->p++;
+            ps->p++;
+        }
+        if (ps->p + 1 < ps->end && ps->p[1] == q) {
+            ps->p += 2;
+            doubled = 1;
+            continue;
+        }
+        break;
     }
     if (ps->p >= ps->end) return fail(ps, "unterminated string");
     const char *e = ps->p++;
+    if (doubled) {   /* the text with each doubled quote made one */
+        char *u = nb_arena_alloc(ps->a, (size_t)(e - b) + 1);
+        size_t k = 0;
+        for (const char *c = b; c < e; c++) {
+            u[k++] = *c;
+            if ((*c == q || *c == '\\') && c + 1 < e) {
+                if (*c == '\\') u[k++] = c[1];
+                c++;
+            }
+        }
+        u[k] = 0;
+        b = u;
+        e = u + k;
+    }
     if (q == '"' && memchr(b, '$', (size_t)(e - b))) {   /* interpolated */
         ps_t sub = *ps;
         sub.s = b;
@@ -452,21 +477,24 @@ static vtl_node_t *block(ps_t *ps, int *term)
                 if (t2 != 1) return fail(ps, "#foreach without #end");
             }
         }
-        if (!n && *ps->p == '$') {
+        if (!n && (*ps->p == '$' || *ps->p == '\\')) {   /* a reference, maybe escaped: \\$x */
             vtl_ref_t r = {0};
             const char *save = ps->p;
-            int rc = reference(ps, &r, 1);
+            int escapes = 0;
+            while (ps->p < ps->end && *ps->p == '\\') ps->p++, escapes++;
+            int rc = ps->p < ps->end && *ps->p == '$' ? reference(ps, &r, 1) : -1;
             if (rc == -2) return NULL;
             if (rc == 0) {
                 n = new_node(ps, VN_REF);
                 n->ref = r;
+                n->escapes = escapes;
             } else {
                 ps->p = save;
             }
         }
-        if (!n) {   /* text up to the next '$' or '#' */
+        if (!n) {   /* text up to the next '$', '#' or backslash */
             const char *b = ps->p++;
-            while (ps->p < ps->end && *ps->p != '$' && *ps->p != '#') ps->p++;
+            while (ps->p < ps->end && *ps->p != '$' && *ps->p != '#' && *ps->p != '\\') ps->p++;
             n = new_node(ps, VN_TEXT);
             n->text = b;
             n->len = (size_t)(ps->p - b);

@@ -2,6 +2,7 @@
  * #set/#if/#foreach, comments, JSONPath, escaping, limits and syntax errors. */
 #include "test.h"
 #include "apigw/vtl.h"
+#include "apigw/jregex.h"
 
 static char out_buf[8192];
 
@@ -48,7 +49,8 @@ TEST(vtl_text_and_builtins)
     ASSERT_STREQ(run("$stageVariables.table", body), "users");
     ASSERT_STREQ(run("$util.escapeJavaScript($input.path('$.name'))", body), "Ann \\\"A\\\"");
     ASSERT_STREQ(run("#set($o = $util.parseJson('{\"a\":[1,2]}'))$o.a[1]", body), "2");
-    ASSERT_STREQ(run("$util.urlEncode('a b&c')|$util.base64Encode('hi')", body), "a%20b%26c|aGk=");
+    /* Java's URLEncoder: application/x-www-form-urlencoded */
+    ASSERT_STREQ(run("$util.urlEncode('a b&c~*')|$util.base64Encode('hi')", body), "a+b%26c%7E*|aGk=");
     ASSERT_STREQ(run("$input.body", "raw"), "raw");
     ASSERT_STREQ(run("${context.stage}x", body), "prodx");
 }
@@ -90,6 +92,42 @@ TEST(vtl_directives)
     ASSERT_STREQ(run("cost: $5 and #hashtag", body), "cost: $5 and #hashtag");
 }
 
+/* The Velocity user guide's rules and Java's String methods. */
+TEST(vtl_velocity_language)
+{
+    const char *body = "{\"o\":{\"a\":1,\"b\":[1,\"x\",null]}}";
+    /* maps and lists print as Java's toString (serverless/serverless#1014) */
+    ASSERT_STREQ(run("$input.params().path", body), "{id=42}");
+    ASSERT_STREQ(run("$input.path('$.o')", body), "{a=1, b=[1, x, null]}");
+    ASSERT_STREQ(run("#set($m = {\"k\": \"v\", \"n\": [1, 2]})$m", body), "{k=v, n=[1, 2]}");
+    /* escaping: \$x before a defined reference is the text; undefined ones stay */
+    ASSERT_STREQ(run("#set($e = 'E')\\$e \\\\$e \\$nope $e", body), "$e \\E \\$nope E");
+    /* a doubled quote inside a string literal is one quote */
+    ASSERT_STREQ(run("#set($s = \"say \"\"hi\"\" $e\")#set($t = 'it''s')$s $t", body), "say \"hi\" $e it's");
+    /* Java regex methods */
+    ASSERT_STREQ(run("#set($s = 'a1b22c333')$s.replaceAll('[0-9]+', '#') $s.replaceFirst('\\d', '_') "
+                     "$s.replaceAll('(\\d)', '<$1>')", body), "a#b#c# a_b22c333 a<1>b<2><2>c<3><3><3>");
+    ASSERT_STREQ(run("#set($s = \"it\\'s\")$s.replaceAll(\"\\\\'\", \"'\")", body), "it's");
+    ASSERT_STREQ(run("#set($s = 'a,b,,c,,')#set($p = $s.split(','))$p.size() $p", body), "4 [a, b, , c]");
+    ASSERT_STREQ(run("#set($s = 'Hello')$s.matches('H.*o') $s.matches('ell') $s.charAt(1) $s.lastIndexOf('l') "
+                     "$s.equalsIgnoreCase('hELLO') $s.concat('!')", body), "true false e 3 true Hello!");
+    ASSERT_STREQ(run("#foreach($i in [1..3])$foreach.index$foreach.first$foreach.last #end", body),
+                 "0truefalse 1falsefalse 2falsetrue ");
+    /* JSONPath wildcards and deep scan (Goessner's JSONPath, which the AWS guide names) */
+    const char *doc = "{\"items\":[{\"id\":1,\"t\":{\"id\":9}},{\"id\":2}],\"o\":{\"a\":1,\"b\":2}}";
+    ASSERT_STREQ(run("$input.json('$.items[*].id')|$input.json('$.o.*')|$input.json('$..id')", doc),
+                 "[1,2]|[1,2]|[1,9,2]");
+    ASSERT_STREQ(run("$input.path('$.items[*].id').size() $input.json('$.nope[*]')", doc), "2 []");
+    /* deep scans inside deep scans count their steps: bounded, not exponential */
+    char deepdoc[8192] = "";
+    for (int i = 0; i < 200; i++) strcat(deepdoc, "{\"a\":");
+    strcat(deepdoc, "1");
+    for (int i = 0; i < 200; i++) strcat(deepdoc, "}");
+    ASSERT_STREQ(run("$input.json('$................................x')", deepdoc), "<ERR>");
+    /* AWS's quota: 1,000 iterations of one #foreach */
+    ASSERT_STREQ(run("#set($n = 0)#foreach($i in [1..5000])#set($n = $n + 1)#end$n", body), "1000");
+}
+
 TEST(vtl_syntax_errors)
 {
     static const char *const bad[] = {"#if($x)", "#foreach($i in [1,2])x", "#set($x = )", "#end", "#if($x)#else",
@@ -106,6 +144,12 @@ TEST(vtl_limits)
 {
     /* a huge loop stops at the step limit instead of spinning */
     ASSERT_STREQ(run("#foreach($i in [1..100000000])x#end", "{}"), "<ERR>");
+    /* strings that double each step stop at the output bound */
+    ASSERT_STREQ(run("#set($s = 'xxxxxxxxxxxxxxxx')#foreach($i in [1..40])#set($s = $s + $s)#end$s.length()", "{}"),
+                 "<ERR>");
+    ASSERT_STREQ(run("#set($s = 'xxxxxxxxxxxxxxxx')#foreach($i in [1..40])#set($s = $s.replaceAll('', '12345678'))#end",
+                     "{}"), "<ERR>");
+    ASSERT_STREQ(run("#set($s = 'xxxxxxxxxxxxxxxx')#foreach($i in [1..40])#set($s = \"$s$s\")#end", "{}"), "<ERR>");
     /* deep nesting is a parse error, not a stack overflow */
     char deep[4096] = "";
     for (int i = 0; i < 300; i++) strcat(deep, "#if(true)");
@@ -130,4 +174,37 @@ TEST(jsonpath_subset)
     ASSERT(apigw__jsonpath(d, "a.b") == NULL);
     ASSERT(apigw__jsonpath(d, "$.a.b[") == NULL);
     json_decref(d);
+}
+
+/* selectionPattern and the String regex methods: Java patterns on POSIX. */
+TEST(jregex_java_patterns)
+{
+    ASSERT(apigw__jregex_whole("4\\d{2}", "404"));
+    ASSERT(!apigw__jregex_whole("4\\d{2}", "4040"));          /* the whole string */
+    ASSERT(!apigw__jregex_whole(".*boom.*", "a\nboom"));        /* '.' stops at a line end, as Java's */
+    ASSERT(!apigw__jregex_whole(".*boom", "a\rboom"));
+    ASSERT(apigw__jregex_whole("(\n|.)*boom(\n|.)*", "a\nboom"));
+    ASSERT(apigw__jregex_whole("[\\d\\-]+", "1-2"));
+    ASSERT(apigw__jregex_whole("[\\]x]+", "]x]"));
+    ASSERT(apigw__jregex_whole("a\\.b\\'", "a.b'"));
+    ASSERT(apigw__jregex_whole("\\[Bad\\].*", "[Bad] input"));
+    ASSERT(apigw__jregex_whole("(?i)bad.*", "BAD input"));       /* Java's flags, lazy quantifiers, lookarounds */
+    ASSERT(apigw__jregex_whole("a+?", "aaa"));
+    ASSERT(apigw__jregex_whole("(?=.*x).*", "abx"));
+    ASSERT(apigw__jregex_whole("a|ab", "ab"));                 /* the whole string, whatever the alternative */
+    ASSERT(!apigw__jregex_whole("[", "["));
+    ASSERT(apigw__jregex_whole("(a)\\1", "aa"));                 /* back references: the backtracking matcher */
+    /* AWS's multi-line idiom on a long stack trace: whole matches need no backtracking */
+    static char trace[100016];
+    for (size_t i = 0; i < 100000; i++) trace[i] = i % 50 == 49 ? '\n' : 'x';
+    strcpy(trace + 100000, "not found");
+    ASSERT(apigw__jregex_whole("(\n|.)*not found(\n|.)*", trace));
+    /* a pattern that would backtrack without end fails within its bound */
+    char s[64];
+    memset(s, 'a', 40);
+    s[40] = 0;
+    ASSERT(!apigw__jregex_whole("(a+)+b", s));
+    ASSERT_STREQ(run("#set($s = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')$s.replaceAll('(a|aa)+$', 'x')", "{}"), "<ERR>");
+    ASSERT_STREQ(run("#set($s = 'abc')$s.split('').size() $s.replaceAll('x*', '-') #set($e = '')$e.split(',').size()",
+                     "{}"), "3 -a-b-c- 1");
 }

@@ -11,6 +11,7 @@ language runtime is needed. Its behaviour is chosen by the MODE variable:
   status   → {statusCode: 201, cookies, isBase64Encoded body "aGk=" ("hi")}
   auth     → Lambda authorizer: allow when the token/header is "allow", with context
   raw      → the event itself (non-proxy AWS integrations)
+  failmsg  → a function error whose errorMessage is the event's "msg" (selectionPattern checks)
   answer   → the text of $ANSWER, as it is (a chosen proxy answer)
   wslog    → writes "EVENT {event}" to its log (WebSocket $connect / $disconnect events, read
              back with group_lines) and answers {statusCode: ?status= of a $connect, else 200}; ?exc= fails, ?sleep=S first sleeps
@@ -66,6 +67,10 @@ while true; do
         R='{"statusCode":404,"body":"{\"message\":\"user not found\"}"}'
       fi ;;
     sleep) sleep "${SLEEP_S:-5}"; R='{}' ;;
+    failmsg)
+      printf '%s' "$EV" | jq -c '{errorMessage: .msg, errorType: "MyError", stackTrace: []}' |
+        curl -sS -X POST "$API/invocation/$ID/error" -H 'Lambda-Runtime-Function-Error-Type: MyError' -d @- >/dev/null
+      continue ;;
     fail)
       curl -sS -X POST "$API/invocation/$ID/error" -H 'Lambda-Runtime-Function-Error-Type: MyError' \
            -d '{"errorMessage":"boom","errorType":"MyError","stackTrace":[]}' >/dev/null
