@@ -194,9 +194,14 @@ build/bench/apigw_micro: bench/apigw_micro.c $(REL_OBJ)
 	@$(if $(V),:,echo "  LD $@")
 	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -o $@ $< $(REL_OBJ) $(LIBS) -larchive -ldl
 
-bench: deps all build/bench/apigw_micro
+build/bench/auth_bench: bench/auth_bench.c $(REL_OBJ)
+	@mkdir -p $(@D)
+	@$(if $(V),:,echo "  LD $@")
+	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -o $@ $< $(REL_OBJ) $(LIBS) -larchive -ldl
+
+bench: deps all build/bench/apigw_micro build/bench/auth_bench
 	@bench/run.sh full
-bench-quick: deps all build/bench/apigw_micro
+bench-quick: deps all build/bench/apigw_micro build/bench/auth_bench
 	@bench/run.sh quick
 reliability: deps all
 	@tests/reliability/run.sh full build/nimbus

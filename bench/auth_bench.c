@@ -4,12 +4,9 @@
  * evaluation of a user with three identity policies (one with conditions and
  * an explicit Deny) and a permissions boundary. Target: <= 10 us per request.
  *
- * Hand-built (not part of `make`), against the release objects:
- *   make && P="libuv jansson openssl libseccomp yaml-0.1" && cc -std=c11 -D_GNU_SOURCE -O2 -Isrc \
- *      $(pkg-config --cflags $P) -o build/auth_bench bench/auth_bench.c \
- *      $(find build/obj -name "*.o" ! -name main.o) $(pkg-config --libs $P) -llmdb -lhttp_parser -lz \
- *      -lpthread -lm -larchive -ldl
- *   build/auth_bench [iterations]
+ * Built by `make build/bench/auth_bench` (and `make bench`, whose auth
+ * workload records its figures), against the release objects:
+ *   build/bench/auth_bench [iterations]
  * Prints ns/request for verify, evaluate and both. */
 #include <stdio.h>
 #include <stdlib.h>

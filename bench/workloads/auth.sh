@@ -29,6 +29,15 @@ bench_auth() {
     in_turn auth_run "$dur" -- open enforced
   done
   srv_stop open enforced
+  # authentication and authorization alone, without sockets (bench/auth_bench.c, built by `make
+  # bench`): issue 7's "SigV4 verification plus policy evaluation ≤ 10 µs per request"
+  local micro="$ROOT/build/bench/auth_bench" out
+  if [ -x "$micro" ] && out=$("$micro" 200000); then
+    record_metric "SigV4 verification per request (auth_bench)" nimbus \
+      "$(awk '/^sigv4 verify:/ {printf "%.2f", $3 / 1000}' <<<"$out")" µs
+    record_metric "SigV4 verification + policy evaluation per request (auth_bench, target ≤ 10)" nimbus \
+      "$(awk '/^verify \+ evaluate:/ {printf "%.2f", $4 / 1000}' <<<"$out")" µs
+  fi
   record_metric "GetItem req/s, enforced / open (from the medians of $ROUNDS round(s))" nimbus \
     "$(percent "$(rows_median "DynamoDB GetItem, SigV4-signed" "nimbus (enforced)" 32)" \
                 "$(rows_median "DynamoDB GetItem, SigV4-signed" "nimbus (auth open)" 32)")" "% (target ≥ 90 %)"
