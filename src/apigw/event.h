@@ -47,9 +47,10 @@ typedef struct apigw_http_out {
     size_t n_headers;
     const char *body;             /* arena; may contain NULs when decoded from base64 */
     size_t body_len;
-    const char *b64_text;         /* isBase64Encoded answers: the body as the function wrote it
-                                     (a REST API sends it so when the client's Accept is no
-                                     binary media type), else NULL */
+    const char *b64_text;         /* isBase64Encoded answers read as format 1.0: the body as the
+                                     function wrote it (a REST API sends it so when the client's
+                                     Accept is no binary media type), else NULL; format 2.0
+                                     (HTTP APIs only, which never send it) leaves it NULL */
     size_t b64_len;
 } apigw_http_out_t;
 

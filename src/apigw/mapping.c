@@ -26,17 +26,21 @@ static const char *str(json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
+/* The header map holds the request's headers as the gateway passes them on
+ * (apigw__dp_fill_in: the client's, as spelled, with the X-Forwarded-* and
+ * X-Amzn-Trace-Id the gateway adds), as AWS's execution log shows the
+ * "Method request headers" and a captured $input.params().header has them. */
 json_t *apigw__dp_params(apigw_dp_t *dp)
 {
     nb_req_t *req = dp->req;
+    if (!dp->in.headers) apigw__dp_fill_in(dp);
     json_t *p = json_pack("{s:{},s:{},s:{}}", "path", "querystring", "header");
     for (size_t i = 0; i < dp->match.n_params; i++)
         json_object_set_new(json_object_get(p, "path"), dp->match.params[i].name, json_string(dp->match.params[i].value));
     for (size_t i = 0; i < req->n_qparams; i++)
         json_object_set_new(json_object_get(p, "querystring"), req->qparams[i].name, json_string(req->qparams[i].value));
-    for (size_t i = 0; i < req->n_headers; i++)
-        json_object_set_new(json_object_get(p, "header"), nb_req_header_name_as_sent(req, i),
-                            json_string(req->headers[i].value));
+    for (size_t i = 0; i < dp->in.n_headers; i++)
+        json_object_set_new(json_object_get(p, "header"), dp->in.headers[i].name, json_string(dp->in.headers[i].value));
     return p;
 }
 

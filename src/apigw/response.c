@@ -61,8 +61,11 @@ static int status_of(json_t *sc, int *out)
     return 0;
 }
 
-/* Shared part: statusCode, headers, body, isBase64Encoded. */
-static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out)
+/* Shared part: statusCode, headers, body, isBase64Encoded. keep_text: a
+ * base64 answer's text as written is kept too (b64_text) — format 1.0, whose
+ * REST reader may send it; an HTTP API never does, and format 2.0 is read
+ * for HTTP APIs only. */
+static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out, int keep_text)
 {
     if (status_of(json_object_get(o, "statusCode"), &out->status) != 0) return -1;
     json_t *hs = json_object_get(o, "headers");
@@ -97,8 +100,10 @@ static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out
         }
         out->body = nb_arena_strndup(a, d.data ? d.data : "", d.len);
         out->body_len = d.len;
-        out->b64_text = nb_arena_strndup(a, bs, bl);
-        out->b64_len = bl;
+        if (keep_text) {
+            out->b64_text = nb_arena_strndup(a, bs, bl);
+            out->b64_len = bl;
+        }
         nb_buf_free(&d);
     } else {
         out->body = nb_arena_strndup(a, bs, bl);
@@ -143,7 +148,7 @@ static int response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_htt
         }
     }
     hdrs_t h = {0};
-    int rc = map_common(a, o, &h, out);
+    int rc = map_common(a, o, &h, out, 1);
     json_t *mh = json_object_get(o, "multiValueHeaders");
     if (rc == 0 && mh && !json_is_null(mh)) {
         if (!json_is_object(mh)) {
@@ -211,7 +216,7 @@ int apigw__response_v2_json(nb_arena_t *a, const char *payload, size_t len, apig
         finish(a, &h, out);
         return 0;
     }
-    int rc = map_common(a, o, &h, out);
+    int rc = map_common(a, o, &h, out, 0);
     json_t *cookies = json_object_get(o, "cookies");
     if (rc == 0 && cookies && !json_is_null(cookies)) {
         if (!json_is_array(cookies)) rc = -1;

@@ -220,6 +220,12 @@ TEST(response_v1_mapping)
     /* the text as written, for a REST client whose Accept is no binary type */
     ASSERT_EQ(o.b64_len, 4);
     ASSERT_MEMEQ(o.b64_text, "AAE=", 4);
+    /* format 2.0 is an HTTP API's only, which always sends the decoded bytes:
+     * no copy of the text is kept */
+    ASSERT_EQ(apigw__response_v2(a, p, strlen(p), &o), 0);
+    ASSERT_EQ(o.body_len, 2);
+    ASSERT_MEMEQ(o.body, "\x00\x01", 2);
+    ASSERT(o.b64_text == NULL);
     nb_arena_free(a);
 }
 

@@ -59,6 +59,16 @@ Sources (the key in each row's last column names one):
   ENC        https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html
              (binary request + CONVERT_TO_TEXT → base64 string; text + CONVERT_TO_BINARY → the
              base64-decoded bytes)
+  GWHEADERS  The headers API Gateway adds are among the method request's: AWS's execution log
+             "Method request headers: {…, X-Forwarded-Proto=https, …, X-Forwarded-Port=443,
+             X-Amzn-Trace-Id=…}" (captured in https://github.com/sahilnarain/aws-api-gateway-log-parser,
+             README) and a captured "$input.params().header" ({Accept=…, CloudFront-…, Host=…, Via=…,
+             X-Amz-Cf-Id=…}, https://github.com/serverless/serverless/issues/1014); X-Forwarded-For
+             with the client's address appended to what it sent, as in captured proxy events
+             (test_apigw_conformance.py, CAPTURED)
+  TOQOZ5     https://github.com/toqoz/api-gateway-mapping-template/issues/5 (third party, said of
+             API Gateway: a member that does not exist, $input.path("$").item2, is written as "")
+  UNSOURCED  No capture of API Gateway's own output found: nimbus keeps Velocity's behaviour (VUG)
 """
 import base64
 import http.client as httpc
@@ -105,9 +115,19 @@ MOCK_ROWS = [
     ("#foreach($x in [7, 8])$velocityCount:$foreach.count:$foreach.index #end", {}, {}, "1:1:0 2:2:1 ", "VUG"),
     ("#foreach($i in [3..1])$i#end", {}, {}, "321", "VUG"),
     ("a## a line comment\nb#* a block\ncomment *#c", {}, {}, "abc", "VUG"),
-    # quiet references; a plain undefined one ($nothing) is written as is by Velocity's guide but
-    # empty by AWS according to https://github.com/toqoz/api-gateway-mapping-template/issues/5: not checked
     ("[$!nothing][$!{nothing}]", {}, {}, "[][]", "VUG"),
+    # a plain undefined reference: Velocity writes it as is (VUG). toqoz#5's "written as empty" is
+    # about a missing member of $input (TOQOZ5 below), and no capture of API Gateway writing a
+    # plain $nothing was found (searched issues, pages, code): Velocity's behaviour is kept
+    ("[$nothing][${nothing}]", {}, {}, "[$nothing][${nothing}]", "UNSOURCED"),
+    # the headers the gateway adds (the client's address appended to an X-Forwarded-For it sent)
+    ("$input.params('x-forwarded-for')|$input.params().header.get('X-Forwarded-Proto')", {}, {},
+     "127.0.0.1|http", "GWHEADERS"),
+    ("$input.params('X-Forwarded-For')", {}, {"X-Forwarded-For": "10.0.0.9"}, "10.0.0.9, 127.0.0.1", "GWHEADERS"),
+    ("#if($input.params('x-amzn-trace-id').matches('Root=1-[0-9a-f]{8}-[0-9a-f]{24}'))traced#end", {}, {},
+     "traced", "GWHEADERS"),
+    ("$input.params('X-Amzn-Trace-Id')", {}, {"X-Amzn-Trace-Id": "Root=1-5e6b67ad-2d4a5560cf6fb7a02780c3a0"},
+     "Root=1-5e6b67ad-2d4a5560cf6fb7a02780c3a0", "GWHEADERS"),
     ("#set($e = \"x\")\\$e \\\\$e \\$undefinedRef", {}, {}, "$e \\x \\$undefinedRef", "VUG"),
     ("#set($m = {\"k\": \"v\"})$m.k $m.get(\"k\") $m[\"k\"]", {}, {}, "v v v", "VUG"),
     ("#set($l = [1, 2, 3])$l[0] $l.get(2) $l.size()", {}, {}, "1 3 3", "VUG"),
@@ -134,6 +154,7 @@ ECHO_ROWS = [
     ("$input.json('$.a.b[0]')", '{"a": {"b": [1, 2]}}', "1", "REF"),
     ("$input.json('$.s')", '{"s": "x"}', '"x"', "REF"),
     ("$input.path('$.s')", '{"s": "x"}', "x", "REF"),
+    ("[$input.path('$').item2]", '{"item1": 1}', "[]", "TOQOZ5"),
     ("$input.path('$.a.b').size() $input.path('$.a.b')[1]", '{"a": {"b": [1, 2]}}', "2 2", "REF"),
     ("#foreach($e in $input.path('$.items'))$e.id#if($foreach.hasNext),#end#end", '{"items": [{"id": 1}, {"id": 2}]}',
      "1,2", "REF"),
@@ -300,6 +321,10 @@ class VtlConformance(NimbusTestCase):
             cls.method(cls.resource(name), "GET",
                        {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}},
                        [("200", None, tpls, None)])
+        # the gateway's X-Forwarded-Port: the port the client asked (GWHEADERS)
+        cls.method(cls.resource("fwdport"), "GET",
+                   {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}},
+                   [("200", None, {"application/json": "$input.params('X-Forwarded-Port')"}, None)])
         # $context.responseOverride
         cls.method(cls.resource("override"), "GET",
                    {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'}},
@@ -322,6 +347,11 @@ class VtlConformance(NimbusTestCase):
             with self.subTest(template=tpl, source=src):
                 r = http("GET", self.url("/m%d/7" % i, query), headers=headers)
                 self.assertEqual((r.status, r.body.decode()), (200, want))
+
+    def test_forwarded_port_is_the_port_asked(self):
+        with self.subTest(source="GWHEADERS"):
+            r = http("GET", self.url("/fwdport"))
+            self.assertEqual((r.status, r.body.decode()), (200, str(urllib.parse.urlsplit(self.nimbus.endpoint).port)))
 
     def test_integration_response_templates(self):
         for i, (tpl, body, want, src) in enumerate(ECHO_ROWS):
