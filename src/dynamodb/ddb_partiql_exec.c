@@ -424,7 +424,10 @@ json_t *ddb_pq_capacity_list(const ddb_pq_exec_t *es, const int *ran, size_t n, 
         ddb_cap_init(&c, es[i].t->name, !es[i].is_write);
         for (size_t j = i; j < n; j++)
             if (ran[j] && es[j].t == es[i].t) ddb_pq_capacity(&es[j], &c);
-        if (transactional) c.table_units *= 2;
+        if (transactional) {
+            c.table_units *= 2;
+            c.split = 1;
+        }
         json_array_append_new(caps, ddb_cap_json(&c, mode));
     }
     return caps;

@@ -310,25 +310,31 @@ void ddb_cap_index(ddb_cap_t *c, const char *index, int local, double units)
     c->n_idx++;
 }
 
-/* DynamoDB reports CapacityUnits only (its documented responses). */
-static json_t *units_obj(double u, int read)
+/* Arms (Table, index maps) carry the aggregate CapacityUnits alone: nubo-db/dynamodb-conformance
+ * tests/tier1/putItem/indexConsumedCapacity.test.ts and getItem/consumedCapacity.test.ts. */
+static json_t *units_obj(double u)
 {
-    (void)read;
     return json_pack("{s:f}", "CapacityUnits", u);
 }
 
+/* The top-level entry of a transactional operation (TransactWriteItems, TransactGetItems,
+ * ExecuteTransaction, and their token replays) also names its side, ReadCapacityUnits or
+ * WriteCapacityUnits, equal to the total; every other operation reports the aggregate alone
+ * (nubo-db/dynamodb-conformance tests/tier2/partiql/executeTransaction.test.ts and the note in
+ * tests/tier1/getItem/consumedCapacity.test.ts). */
 json_t *ddb_cap_json(const ddb_cap_t *c, int mode)
 {
     if (!mode) return NULL;
     double total = c->total + c->table_units;
     json_t *o = json_pack("{s:s,s:f}", "TableName", c->table, "CapacityUnits", total);
+    if (c->split) json_object_set_new(o, c->read ? "ReadCapacityUnits" : "WriteCapacityUnits", json_real(total));
     if (mode == 2) {
-        json_object_set_new(o, "Table", units_obj(c->table_units, c->read));
+        json_object_set_new(o, "Table", units_obj(c->table_units));
         json_t *g = NULL, *l = NULL;
         for (int i = 0; i < c->n_idx; i++) {
             json_t **dst = c->idx[i].local ? &l : &g;
             if (!*dst) *dst = json_object();
-            json_object_set_new(*dst, c->idx[i].name, units_obj(c->idx[i].units, c->read));
+            json_object_set_new(*dst, c->idx[i].name, units_obj(c->idx[i].units));
         }
         if (g) json_object_set_new(o, "GlobalSecondaryIndexes", g);
         if (l) json_object_set_new(o, "LocalSecondaryIndexes", l);

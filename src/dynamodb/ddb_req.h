@@ -94,6 +94,7 @@ typedef struct ddb_cap {
     double table_units;
     double total;
     int read;                 /* 1 read units, 0 write units */
+    int split;                /* transactional entry: also name the read or write side */
     struct { const char *name; int local; double units; } idx[32];
     int n_idx;
 } ddb_cap_t;

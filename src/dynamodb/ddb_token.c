@@ -68,6 +68,7 @@ int ddb_token_replay(nb_req_t *req, store_txn_t *txn, const char *token, const c
                 ddb_cap_t cap;
                 ddb_cap_init(&cap, ddb_jstr(c, "TableName"), 1);
                 cap.table_units = json_number_value(json_object_get(c, "CapacityUnits"));
+                cap.split = 1;   /* a replay is a transactional read of the stored result */
                 json_array_append_new(caps, ddb_cap_json(&cap, mode));
             }
             json_object_set_new(resp, "ConsumedCapacity", caps);

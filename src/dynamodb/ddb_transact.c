@@ -121,6 +121,7 @@ static json_t *capacity(const ddb_write_t *ws, size_t n, int mode)
             ddb_write_capacity(&ws[j], &c);
         }
         c.table_units *= 2;   /* transactional writes cost two units per item */
+        c.split = 1;
         json_array_append_new(caps, ddb_cap_json(&c, mode));
     }
     return caps;
@@ -290,6 +291,7 @@ void ddb_op_transact_get(nb_req_t *req)
                 ddb_cap_t c;
                 ddb_cap_init(&c, tabs[i]->name, 1);
                 c.table_units = 2 * ddb_read_units(size, 1);
+                c.split = 1;
                 json_array_append_new(caps, ddb_cap_json(&c, mode));
             }
         }

@@ -57,6 +57,23 @@ TEST(capacity_units_and_shapes)
     ASSERT(ddb_cap_json(&c, 0) == NULL);
     json_decref(total);
     json_decref(idx);
+    /* a transactional entry names its side at the top level only */
+    c.split = 1;
+    idx = ddb_cap_json(&c, 2);
+    s = json_dumps(idx, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"CapacityUnits\":4.0,\"GlobalSecondaryIndexes\":{\"G\":{\"CapacityUnits\":2.0}},"
+                    "\"LocalSecondaryIndexes\":{\"L\":{\"CapacityUnits\":1.0}},\"Table\":{\"CapacityUnits\":1.0},"
+                    "\"TableName\":\"T\",\"WriteCapacityUnits\":4.0}");
+    free(s);
+    json_decref(idx);
+    ddb_cap_init(&c, "T", 1);
+    c.split = 1;
+    c.table_units = 2;
+    total = ddb_cap_json(&c, 1);
+    s = json_dumps(total, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"CapacityUnits\":2.0,\"ReadCapacityUnits\":2.0,\"TableName\":\"T\"}");
+    free(s);
+    json_decref(total);
 }
 
 TEST(key_schema_checks)

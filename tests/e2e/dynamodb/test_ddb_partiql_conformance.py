@@ -174,7 +174,9 @@ The list (group: check — source):
   ExecuteTransaction: 101 statements — [BOTO] (TransactStatements max 100)
   ExecuteTransaction: a ClientRequestToken of 37 characters — [BOTO] (max 36); [DYX]
   ExecuteTransaction: ReturnConsumedCapacity counts two units a write — [NCF] executeTransaction.test.ts; [DYX]
-  ExecuteTransaction: ReturnConsumedCapacity counts two units a read — [DYX] execute_transaction.rs
+  ExecuteTransaction: ReturnConsumedCapacity counts two units a read — [DYX] execute_transaction.rs; [NCF]
+      executeTransaction.test.ts and getItem/consumedCapacity.test.ts: a transactional entry names its side,
+      WriteCapacityUnits or ReadCapacityUnits, beside CapacityUnits (non-transactional ones do not)
 test_client_request_token and test_paging add what a row cannot express.
 """
 import re
@@ -681,10 +683,11 @@ CHECKS = [
             "Member must have length less than or equal to 36" % ("x" * 37))),
     ("ExecuteTransaction", "ReturnConsumedCapacity counts two units a write", "[NCF]; [DYX]",
      txn("UPDATE PQH SET z = 2 WHERE pk = 't1'", ReturnConsumedCapacity="TOTAL"),
-     ok(ConsumedCapacity=[{"TableName": "PQH", "CapacityUnits": 2.0}])),
-    ("ExecuteTransaction", "ReturnConsumedCapacity counts two units a read", "[DYX]",
+     ok(ConsumedCapacity=[{"TableName": "PQH", "CapacityUnits": 2.0, "WriteCapacityUnits": 2.0}])),
+    ("ExecuteTransaction", "ReturnConsumedCapacity counts two units a read", "[DYX]; [NCF]",
      txn("SELECT * FROM PQH WHERE pk = 'b'", ReturnConsumedCapacity="TOTAL"),
-     ok(Responses=[{"Item": B}], ConsumedCapacity=[{"TableName": "PQH", "CapacityUnits": 2.0}])),
+     ok(Responses=[{"Item": B}],
+        ConsumedCapacity=[{"TableName": "PQH", "CapacityUnits": 2.0, "ReadCapacityUnits": 2.0}])),
 ]
 
 
@@ -785,11 +788,15 @@ class PartiQLConformance(NimbusTestCase):
         statements apply once (a replay reports capacity again); the same token with other statements is
         IdempotentParameterMismatchException."""
         body = txn("UPDATE PQH SET n = n + 1 WHERE pk = 'tok'", ClientRequestToken="tok-1",
-                   ReturnConsumedCapacity="TOTAL")
-        cap = [{"TableName": "PQH", "CapacityUnits": 2.0}]
-        self.check("ExecuteTransaction", body, ok(ConsumedCapacity=cap))
-        # the replay reports the read of the stored result, with the same units (TransactWriteItems' documentation)
-        self.check("ExecuteTransaction", body, ok(ConsumedCapacity=cap))
+                   ReturnConsumedCapacity="INDEXES")
+        # [NCF] executeTransaction.test.ts: the first call is a transactional write (2 WCU, no read side), the
+        # replay a transactional read of the stored result (2 RCU, no write side)
+        first = self.check("ExecuteTransaction", body, ok())["ConsumedCapacity"][0]
+        self.assertEqual((first["CapacityUnits"], first.get("WriteCapacityUnits")), (2.0, 2.0), first)
+        self.assertNotIn("ReadCapacityUnits", first)
+        replay = self.check("ExecuteTransaction", body, ok())["ConsumedCapacity"][0]
+        self.assertEqual((replay["CapacityUnits"], replay.get("ReadCapacityUnits")), (2.0, 2.0), replay)
+        self.assertNotIn("WriteCapacityUnits", replay)
         self.check("ExecuteStatement", es("SELECT n FROM PQH WHERE pk = 'tok'"), ok(Items=[{"n": N(1)}]))
         self.check("ExecuteTransaction", txn("UPDATE PQH SET n = n + 5 WHERE pk = 'tok'", ClientRequestToken="tok-1"),
                    err("IdempotentParameterMismatchException",

@@ -15,8 +15,10 @@ that states the real service's answer. Sources:
   [DYN] dynalite's test suite, whose messages were recorded from the live service:
         github.com/architect/dynalite test/<file> (and db/conditionParser.pegjs)
   [DDBL] the message catalogue of AWS's own DynamoDB Local
+  [NCF] nubo-db/dynamodb-conformance tests/tier1/<op>/*.test.ts and tests/tier2/partiql/*.test.ts, values
+        measured against real DynamoDB (eu-west-2)
 
-The list (group: check — source), 148 rows; test_conditional_check_failed_shapes and
+The list (group: check — source), 158 rows; test_conditional_check_failed_shapes and
 test_remove_only_updates_create_nothing add the two cases a row cannot express:
   PutItem: missing key attribute — [ALT] test_item.py
   PutItem: ALL_OLD of a new item has no Attributes — [AV] API_PutItem
@@ -172,6 +174,24 @@ test_remove_only_updates_create_nothing add the two cases a row cannot express:
   CreateTable: a definition no key uses, without indexes — cfn-lint#1037 (AWS CLI output quoted)
   UpdateTimeToLive: unknown table — [DYN] test/updateTimeToLive.js
   CreateTable: PAY_PER_REQUEST with throughput — [AV] API_CreateTable
+  GetItem: ConsumedCapacity of an eventual read is the aggregate alone, no read/write split — [NCF]
+      getItem/consumedCapacity.test.ts
+  PutItem: ConsumedCapacity INDEXES of a GSI write: table and index arms, summed, no split — [NCF]
+      putItem/indexConsumedCapacity.test.ts
+  PutItem: ConsumedCapacity INDEXES of a sparse write has no index arm — [NCF] putItem/indexConsumedCapacity.test.ts
+  UpdateItem: ConsumedCapacity of an update is the aggregate alone, no read/write split — [NCF]
+      getItem/consumedCapacity.test.ts
+  DeleteItem: ConsumedCapacity of a delete is the aggregate alone, no read/write split — [NCF]
+      getItem/consumedCapacity.test.ts
+  Query: ConsumedCapacity INDEXES omits the split at the top and on Table — [NCF] getItem/consumedCapacity.test.ts
+  BatchWriteItem: ConsumedCapacity TOTAL is one aggregate entry a table, no split — [NCF]
+      getItem/consumedCapacity.test.ts
+  BatchWriteItem: ConsumedCapacity INDEXES carries the arms the batch touched — [NCF]
+      putItem/indexConsumedCapacity.test.ts
+  TransactWriteItems: ConsumedCapacity names the write side: WriteCapacityUnits beside CapacityUnits — [NCF]
+      executeTransaction.test.ts; [NCF] getItem/consumedCapacity.test.ts
+  TransactGetItems: ConsumedCapacity names the read side: ReadCapacityUnits beside CapacityUnits — [NCF]
+      executeTransaction.test.ts; [NCF] getItem/consumedCapacity.test.ts
 """
 import re
 import unittest
@@ -789,6 +809,53 @@ CHECKS = [
       "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}},
      err(V, "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
             "specified when BillingMode is PAY_PER_REQUEST")),
+    # ---- ConsumedCapacity's shape ([NCF]): the read/write split only on transactional operations ---------------
+    ("GetItem", "ConsumedCapacity of an eventual read is the aggregate alone, no read/write split",
+     "[NCF] getItem/consumedCapacity.test.ts",
+     {"TableName": "Tab", "Key": key("s1"), "ReturnConsumedCapacity": "TOTAL"},
+     ok(ConsumedCapacity={"TableName": "Tab", "CapacityUnits": 0.5})),
+    ("PutItem", "ConsumedCapacity INDEXES of a GSI write: table and index arms, summed, no split",
+     "[NCF] putItem/indexConsumedCapacity.test.ts",
+     {"TableName": "TabR", "Item": {"pk": S("cc"), "sk": N(1), "gk": S("g2")}, "ReturnConsumedCapacity": "INDEXES"},
+     ok(ConsumedCapacity={"TableName": "TabR", "CapacityUnits": 2.0, "Table": {"CapacityUnits": 1.0},
+                          "GlobalSecondaryIndexes": {"gix": {"CapacityUnits": 1.0}}})),
+    ("PutItem", "ConsumedCapacity INDEXES of a sparse write has no index arm",
+     "[NCF] putItem/indexConsumedCapacity.test.ts",
+     {"TableName": "TabR", "Item": {"pk": S("cc"), "sk": N(2)}, "ReturnConsumedCapacity": "INDEXES"},
+     ok(ConsumedCapacity={"TableName": "TabR", "CapacityUnits": 1.0, "Table": {"CapacityUnits": 1.0}})),
+    ("UpdateItem", "ConsumedCapacity of an update is the aggregate alone, no read/write split",
+     "[NCF] getItem/consumedCapacity.test.ts",
+     upd("cc-upd", "SET d = :v", {":v": S("y")}, ReturnConsumedCapacity="TOTAL"),
+     ok(ConsumedCapacity={"TableName": "Tab", "CapacityUnits": 1.0})),
+    ("DeleteItem", "ConsumedCapacity of a delete is the aggregate alone, no read/write split",
+     "[NCF] getItem/consumedCapacity.test.ts",
+     {"TableName": "Tab", "Key": key("cc-del"), "ReturnConsumedCapacity": "TOTAL"},
+     ok(ConsumedCapacity={"TableName": "Tab", "CapacityUnits": 1.0})),
+    ("Query", "ConsumedCapacity INDEXES omits the split at the top and on Table",
+     "[NCF] getItem/consumedCapacity.test.ts",
+     {"TableName": "TabR", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": S("p")},
+      "ConsistentRead": True, "ReturnConsumedCapacity": "INDEXES"},
+     ok(ConsumedCapacity={"TableName": "TabR", "CapacityUnits": 1.0, "Table": {"CapacityUnits": 1.0}})),
+    ("BatchWriteItem", "ConsumedCapacity TOTAL is one aggregate entry a table, no split",
+     "[NCF] getItem/consumedCapacity.test.ts",
+     {"RequestItems": {"Tab": [{"PutRequest": {"Item": key("cc-bw1")}}, {"PutRequest": {"Item": key("cc-bw2")}}]},
+      "ReturnConsumedCapacity": "TOTAL"},
+     ok(ConsumedCapacity=[{"TableName": "Tab", "CapacityUnits": 2.0}], UnprocessedItems={})),
+    ("BatchWriteItem", "ConsumedCapacity INDEXES carries the arms the batch touched",
+     "[NCF] putItem/indexConsumedCapacity.test.ts",
+     {"RequestItems": {"TabR": [{"PutRequest": {"Item": {"pk": S("cc"), "sk": N(3), "gk": S("g3")}}},
+                               {"PutRequest": {"Item": {"pk": S("cc"), "sk": N(4)}}}]},
+      "ReturnConsumedCapacity": "INDEXES"},
+     ok(ConsumedCapacity=[{"TableName": "TabR", "CapacityUnits": 3.0, "Table": {"CapacityUnits": 2.0},
+                           "GlobalSecondaryIndexes": {"gix": {"CapacityUnits": 1.0}}}], UnprocessedItems={})),
+    ("TransactWriteItems", "ConsumedCapacity names the write side: WriteCapacityUnits beside CapacityUnits",
+     "[NCF] executeTransaction.test.ts; [NCF] getItem/consumedCapacity.test.ts",
+     {"TransactItems": [{"Put": {"TableName": "Tab", "Item": key("cc-tw")}}], "ReturnConsumedCapacity": "TOTAL"},
+     ok(ConsumedCapacity=[{"TableName": "Tab", "CapacityUnits": 2.0, "WriteCapacityUnits": 2.0}])),
+    ("TransactGetItems", "ConsumedCapacity names the read side: ReadCapacityUnits beside CapacityUnits",
+     "[NCF] executeTransaction.test.ts; [NCF] getItem/consumedCapacity.test.ts",
+     {"TransactItems": [{"Get": {"TableName": "Tab", "Key": key("s1")}}], "ReturnConsumedCapacity": "TOTAL"},
+     ok(ConsumedCapacity=[{"TableName": "Tab", "CapacityUnits": 2.0, "ReadCapacityUnits": 2.0}])),
 ]
 
 
@@ -848,6 +915,10 @@ class Conformance(NimbusTestCase):
 
     def test_update_item(self):
         self.run_group("UpdateItem")
+
+    def test_delete_item(self):
+        self.assertEqual(self.raw("PutItem", {"TableName": "Tab", "Item": key("cc-del")}), (200, {}))
+        self.run_group("DeleteItem")
 
     def test_conditional_check_failed_shapes(self):
         """moto's test_dynamodb_exceptions.py TestReturnValuesOnConditionCheckFailure (aws_verified):
