@@ -1,6 +1,9 @@
 """ddb_load.py ENDPOINT USERS POSTS — create the benchmark tables and load them:
 Users (hash id) with USERS items of ~1 KB; Posts (hash id, GSI CategoryIndex on
 category) with POSTS items, 20 per category, so a GSI query returns 20 items.
+Also two empty tables of the same schemas, Scratch and ScratchPosts, for the
+write workloads that add new items (BatchWriteItem, TransactWriteItems), so
+later rounds of GetItem/PutItem/Query still run on the issue's 10,000 items.
 Uses Debian's boto3; the same loader serves nimbus and its peers."""
 import concurrent.futures
 import sys
@@ -13,16 +16,20 @@ ddb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1", a
 ddb.create_table(TableName="Users", BillingMode="PAY_PER_REQUEST",
                  AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
                  KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
-ddb.create_table(TableName="Posts", BillingMode="PAY_PER_REQUEST",
-                 AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"},
-                                       {"AttributeName": "category", "AttributeType": "S"},
-                                       {"AttributeName": "created", "AttributeType": "N"}],
-                 KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                 GlobalSecondaryIndexes=[{"IndexName": "CategoryIndex",
-                                          "KeySchema": [{"AttributeName": "category", "KeyType": "HASH"},
-                                                        {"AttributeName": "created", "KeyType": "RANGE"}],
-                                          "Projection": {"ProjectionType": "ALL"}}])
-for t in ("Users", "Posts"):
+ddb.create_table(TableName="Scratch", BillingMode="PAY_PER_REQUEST",
+                 AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                 KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+for name in ("Posts", "ScratchPosts"):
+    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"},
+                                           {"AttributeName": "category", "AttributeType": "S"},
+                                           {"AttributeName": "created", "AttributeType": "N"}],
+                     KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     GlobalSecondaryIndexes=[{"IndexName": "CategoryIndex",
+                                              "KeySchema": [{"AttributeName": "category", "KeyType": "HASH"},
+                                                            {"AttributeName": "created", "KeyType": "RANGE"}],
+                                              "Projection": {"ProjectionType": "ALL"}}])
+for t in ("Users", "Posts", "Scratch", "ScratchPosts"):
     ddb.get_waiter("table_exists").wait(TableName=t, WaiterConfig={"Delay": 1})
 pad = "x" * 900
 

@@ -1,7 +1,9 @@
 # dynamodb.sh — DynamoDB GetItem, PutItem (durable), Query on a GSI, BatchWriteItem
 # and TransactWriteItems: nimbus against dynalite (npm), same tables, same data,
 # same load generator, both up at once and their runs alternated (in_turn),
-# ROUNDS rounds. DDB_CONNS overrides the full mode's connection counts.
+# ROUNDS rounds. DDB_CONNS overrides the full mode's connection counts. The
+# workloads that add items (batch, transact) write to the Scratch tables, so
+# every round's GetItem/PutItem/Query runs on the same 10,000 users and posts.
 DDB_HEADERS_BASE="Content-Type: application/x-amz-json-1.0|X-Amz-Date: 20260101T000000Z|Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000"
 
 # ddb_run KEY OP CONNS DUR: one measured run of OP (get put query batch transact) on a registered server
@@ -16,9 +18,9 @@ ddb_run() {
          body='{"TableName":"Posts","IndexName":"CategoryIndex","KeyConditionExpression":"category = :c","ExpressionAttributeValues":{":c":{"S":"cat-{n}"}}}' ;;
     batch) name="DynamoDB BatchWriteItem (25)" target=BatchWriteItem keys=1000000
          for i in $(seq 0 24); do items="$items{\"PutRequest\":{\"Item\":{\"id\":{\"S\":\"b-{n}-$i\"},\"v\":{\"S\":\"x\"}}}},"; done
-         body="{\"RequestItems\":{\"Users\":[${items%,}]}}" ;;
+         body="{\"RequestItems\":{\"Scratch\":[${items%,}]}}" ;;
     transact) name="DynamoDB TransactWriteItems (2)" target=TransactWriteItems keys=1000000
-         body='{"TransactItems":[{"Put":{"TableName":"Users","Item":{"id":{"S":"t-{n}-a"},"v":{"S":"x"}}}},{"Put":{"TableName":"Posts","Item":{"id":{"S":"t-{n}-b"},"category":{"S":"tx"},"created":{"N":"1"}}}}]}' ;;
+         body='{"TransactItems":[{"Put":{"TableName":"Scratch","Item":{"id":{"S":"t-{n}-a"},"v":{"S":"x"}}}},{"Put":{"TableName":"ScratchPosts","Item":{"id":{"S":"t-{n}-b"},"category":{"S":"tx"},"created":{"N":"1"}}}}]}' ;;
   esac
   srv_wrk "$k" "$name" "$c" "$dur" WRK_METHOD=POST WRK_HEADERS="$DDB_HEADERS_BASE|X-Amz-Target: DynamoDB_20120810.$target" \
     WRK_BODY_TEMPLATE="$body" WRK_KEYS=$keys
