@@ -30,39 +30,43 @@ static void render(ev_t *e, const vtl_node_t *n, nb_buf_t *out);
 
 /* --- JSONPath subset ----------------------------------------------------- */
 
-json_t *apigw__jsonpath(json_t *doc, const char *p)
+/* The definite steps in [p, end) (".name", "['name']", "[3]") applied to cur;
+ * member names of any length, matched byte for byte. */
+static json_t *jp_definite(json_t *cur, const char *p, const char *end)
 {
-    if (!p || *p != '$') return NULL;
-    json_t *cur = doc;
-    p++;
-    while (*p && cur) {
+    while (p < end && cur) {
         if (*p == '.') {
-            p++;
-            const char *b = p;
-            while (*p && *p != '.' && *p != '[') p++;
-            char key[256];
-            snprintf(key, sizeof key, "%.*s", (int)(p - b), b);
-            cur = json_object_get(cur, key);
+            const char *b = ++p;
+            while (p < end && *p != '.' && *p != '[') p++;
+            cur = json_object_getn(cur, b, (size_t)(p - b));
         } else if (*p == '[') {
             p++;
-            if (*p == '\'' || *p == '"') {
+            if (p < end && (*p == '\'' || *p == '"')) {
                 char q = *p++;
                 const char *b = p;
-                while (*p && *p != q) p++;
-                char key[256];
-                snprintf(key, sizeof key, "%.*s", (int)(p - b), b);
-                cur = json_object_get(cur, key);
-                if (*p) p++;
+                while (p < end && *p != q) p++;
+                cur = json_object_getn(cur, b, (size_t)(p - b));
+                if (p < end) p++;
             } else {
-                cur = json_array_get(cur, (size_t)strtoul(p, (char **)&p, 10));
+                char *stop;
+                unsigned long i = strtoul(p, &stop, 10);
+                if (stop > end) return NULL;
+                p = stop;
+                cur = json_array_get(cur, (size_t)i);
             }
-            if (*p != ']') return NULL;
+            if (p >= end || *p != ']') return NULL;
             p++;
         } else {
             return NULL;
         }
     }
     return cur;
+}
+
+json_t *apigw__jsonpath(json_t *doc, const char *p)
+{
+    if (!p || *p != '$') return NULL;
+    return jp_definite(doc, p + 1, p + strlen(p));
 }
 
 static void jp_step(ev_t *e, json_t *cur, const char *p, json_t *out, int depth);
@@ -119,9 +123,7 @@ static void jp_step(ev_t *e, json_t *cur, const char *p, json_t *out, int depth)
     } else {
         return;
     }
-    char step[300];
-    snprintf(step, sizeof step, "$%.*s", (int)(q - p), p);
-    jp_step(e, apigw__jsonpath(cur, step), q, out, depth + 1);
+    jp_step(e, jp_definite(cur, p, q), q, out, depth + 1);
 }
 
 /* JSONPath as $input reads it (Goessner's): a definite path gives its value

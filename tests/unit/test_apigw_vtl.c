@@ -174,6 +174,30 @@ TEST(jsonpath_subset)
     ASSERT(apigw__jsonpath(d, "a.b") == NULL);
     ASSERT(apigw__jsonpath(d, "$.a.b[") == NULL);
     json_decref(d);
+
+    /* member names longer than any fixed buffer: matched whole, never cut
+     * (a name cut at 255 bytes used to find its 255-byte prefix's member) */
+    char name[400], path[420];
+    memset(name, 'k', sizeof name - 1);
+    name[sizeof name - 1] = 0;
+    d = json_pack("{s:i,s:{s:s}}", name, 7, "o", name, "deep");
+    char prefix[256];
+    memcpy(prefix, name, 255);
+    prefix[255] = 0;
+    json_object_set_new(d, prefix, json_integer(255));   /* what a cut name would find */
+    snprintf(path, sizeof path, "$.%s", name);
+    ASSERT_EQ(json_integer_value(apigw__jsonpath(d, path)), 7);
+    snprintf(path, sizeof path, "$['%s']", name);
+    ASSERT_EQ(json_integer_value(apigw__jsonpath(d, path)), 7);
+    snprintf(path, sizeof path, "$.o.%s", name);
+    ASSERT_STREQ(json_string_value(apigw__jsonpath(d, path)), "deep");
+    snprintf(path, sizeof path, "$.%.300s", name);   /* a 300-byte name: no such member */
+    ASSERT(apigw__jsonpath(d, path) == NULL);
+    json_decref(d);
+    snprintf(path, sizeof path, "$input.json('$..%s')", name);
+    char body[1024];
+    snprintf(body, sizeof body, "{\"x\":{\"%s\":1},\"y\":[{\"%s\":2}]}", name, name);
+    ASSERT_STREQ(run(path, body), "[1,2]");
 }
 
 /* selectionPattern and the String regex methods: Java patterns on POSIX. */
