@@ -141,9 +141,7 @@ const char *apigw__dp_stage_subst(apigw_dp_t *dp, const char *s)
     for (const char *p = s; *p;) {
         if (strncmp(p, "${stageVariables.", 17) == 0 && strchr(p, '}')) {
             const char *n = p + 17, *e = strchr(p, '}');
-            char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)(e - n), n);
-            const char *v = json_string_value(json_object_get(vars, name));
+            const char *v = json_string_value(json_object_getn(vars, n, (size_t)(e - n)));
             nb_buf_puts(&b, v ? v : "");
             p = e + 1;
         } else {

@@ -40,11 +40,7 @@ const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query
             size_t n = (size_t)(close - p - 1);
             if (n && p[n] == '+') n--;
             const char *v = NULL;
-            if (values) {
-                char name[128];
-                snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
-                v = json_string_value(json_object_get(values, name));
-            }
+            if (values) v = json_string_value(json_object_getn(values, p + 1, n));
             if (!v) v = param(dp, p + 1, n);
             if (v && dp->v2) nb_url_encode(&b, v, strlen(v), 1);
             else if (v) nb_buf_puts(&b, v);   /* REST: as the client sent it */

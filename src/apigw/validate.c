@@ -52,9 +52,9 @@ static int check_body(apigw_dp_t *dp)
     json_t *models = json_object_get(dp->route, "requestModels");
     if (!json_object_size(models)) return 0;
     const char *ct = apigw__dp_header(dp, "content-type");
-    char type[128];
-    snprintf(type, sizeof type, "%.*s", ct ? (int)strcspn(ct, ";") : 0, ct ? ct : "");
-    const char *name = json_string_value(json_object_get(models, *type ? type : "application/json"));
+    size_t tlen = ct ? strcspn(ct, ";") : 0;
+    const char *name = json_string_value(tlen ? json_object_getn(models, ct, tlen)
+                                              : json_object_get(models, "application/json"));
     if (!name) name = json_string_value(json_object_get(models, "application/json"));
     if (!name || strcmp(name, "Empty") == 0) return 0;
     json_t *model = json_object_get(dp->models, name);
