@@ -114,7 +114,8 @@ test_remove_only_updates_create_nothing add the two cases a row cannot express:
   Query: ExclusiveStartKey outside the sort-key condition — [DYN] test/query.js
   Query: ExclusiveStartKey of another partition with a sort-key condition — [DYN] test/query.js
   Query: ExclusiveStartKey inside the condition resumes after it — [AV] API_Query
-  Query: ExclusiveStartKey with an attribute beyond the key — [DYN] test/query.js
+  Query: ExclusiveStartKey with an attribute beyond the key — [DYN] test/query.js; [NCF]
+      tier3/error-messages/query.test.ts (Query's short wording)
   Query: unknown index — [ALT] test_gsi.py
   Query: numbers sorted by value, descending — [ALT] test_query.py
   Query: sort key BETWEEN on numbers — [ALT] test_key_condition_expression.py
@@ -577,9 +578,10 @@ CHECKS = [
     ("Query", "ExclusiveStartKey inside the condition resumes after it", "[AV] API_Query",
      query("pk = :p AND sk >= :s", {":p": S("p"), ":s": N(0)}, ExclusiveStartKey={"pk": S("p"), "sk": N(0)},
            ProjectionExpression="sk"), ok(Items=[{"sk": N(2)}, {"sk": N(10)}])),
-    ("Query", "ExclusiveStartKey with an attribute beyond the key", "[DYN] test/query.js",
+    ("Query", "ExclusiveStartKey with an attribute beyond the key", "[DYN] test/query.js; [NCF] "
+     "tier3/error-messages/query.test.ts (Query's short wording)",
      query("pk = :p", {":p": S("p")}, ExclusiveStartKey={"pk": S("p"), "sk": N(1), "v": N(1)}),
-     err(V, "The provided starting key is invalid: The provided key element does not match the schema")),
+     err(V, "The provided starting key is invalid")),
     ("Query", "unknown index", "[ALT] test_gsi.py",
      query("pk = :p", {":p": S("p")}, IndexName="nope"),
      err(V, "The table does not have the specified index: nope")),
