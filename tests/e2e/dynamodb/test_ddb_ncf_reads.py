@@ -1176,7 +1176,11 @@ class NcfReads(NimbusTestCase):
                 {"AttributeName": a, "AttributeType": t} for a, t in defs],
                 "GlobalSecondaryIndexUpdates": [{"Create": create}]}, ok())
             self.wait_active("NUpd")
-        gsis = {g["IndexName"]: g for g in self.wait_active("NUpd")["GlobalSecondaryIndexes"]}
+        desc = self.wait_active("NUpd")
+        # each add declared only its own attributes; the table keeps the union (merge, not replace)
+        self.assertEqual(sorted((d["AttributeName"], d["AttributeType"]) for d in desc["AttributeDefinitions"]),
+                         [("g1", "S"), ("gsiPk", "S"), ("gsiSk", "N"), ("pk", "S"), ("sk", "S")])
+        gsis = {g["IndexName"]: g for g in desc["GlobalSecondaryIndexes"]}
         self.assertEqual(sorted(gsis), ["gsiComposite", "gsiInclude", "gsiKeysOnly", "gsiQuery"])
         for _defs, create in creates:
             g = gsis[create["IndexName"]]
@@ -1192,6 +1196,30 @@ class NcfReads(NimbusTestCase):
         ddb.put_item(TableName="NUpd", Item={"pk": S("afterRemove"), "sk": S("1"), "data": S("still works")})
         self.assertEqual(self.get("NUpd", {"pk": S("afterRemove"), "sk": S("1")})["data"], S("still works"))
         self.check("Query", q("NUpd", "#pk = :pk", {":pk": S("afterRemove")}, {"#pk": "pk"}), ok(Count=1))
+
+    def test_update_table_attribute_definitions(self):
+        """tier2/updateTable/gsi.test.ts (eu-west-2, 2026-07-12): redeclaring a key attribute with another
+        type next to a new GSI is accepted and the stored type stays (no duplicate definition); a new GSI
+        keyed on a table attribute the request's AttributeDefinitions omit is a ValidationException."""
+        ddb = self.nimbus.client("dynamodb")
+        ddb.create_table(TableName="NUpd2", BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk")],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+        want = [("gsiPk", "S"), ("pk", "S"), ("sk", "S")]
+        defs = lambda t: sorted((d["AttributeName"], d["AttributeType"]) for d in t["AttributeDefinitions"])  # noqa: E731
+        out = self.check("UpdateTable", {"TableName": "NUpd2", "AttributeDefinitions": [
+            {"AttributeName": "pk", "AttributeType": "N"}, {"AttributeName": "gsiPk", "AttributeType": "S"}],
+            "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "gsiRedecl", "KeySchema": [
+                {"AttributeName": "gsiPk", "KeyType": "HASH"}], "Projection": {"ProjectionType": "KEYS_ONLY"}}}]}, ok())
+        self.assertEqual(defs(out["TableDescription"]), want)
+        self.assertEqual(defs(self.wait_active("NUpd2")), want)
+        self.check("PutItem", {"TableName": "NUpd2", "Item": {"pk": S("redecl"), "sk": S("1")}}, ok())
+        self.assertIsNotNone(self.get("NUpd2", {"pk": S("redecl"), "sk": S("1")}))
+        self.check("UpdateTable", {"TableName": "NUpd2", "AttributeDefinitions": [
+            {"AttributeName": "g3", "AttributeType": "S"}],
+            "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "gsiSharedPk", "KeySchema": [
+                {"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "g3", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"}}}]}, err(V))
 
     def test_account_reads(self):
         """tier2/account/limits.test.ts: DescribeLimits gives positive limits; DescribeEndpoints an
