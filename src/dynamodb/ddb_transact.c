@@ -364,6 +364,9 @@ void ddb_op_transact_get(nb_req_t *req)
                 json_t *p = ddb_project(item, xs[i].proj->paths, xs[i].proj->n);
                 json_decref(item);
                 item = p;
+                /* a projection matching nothing omits Item, unlike GetItem's {}
+                 * (nubo-db/dynamodb-conformance tier2/transactions/transactGet.test.ts) */
+                if (item && !json_object_size(item)) { json_decref(item); item = NULL; }
             }
             json_array_append_new(resps, item ? json_pack("{s:o}", "Item", item) : json_object());
             if (mode) {

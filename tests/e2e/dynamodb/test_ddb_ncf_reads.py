@@ -1108,6 +1108,21 @@ class NcfReads(NimbusTestCase):
                           {"Item": {"pk": S("tg-basic-2"), "idx": N(2)}},
                           {"Item": comp("tg-cross-comp", "sk1", data="comp-val")}]))
 
+    def test_transact_get_capacity_and_empty_projection(self):
+        """tier2/transactions/transactGet.test.ts: 2 RCU an item, a missing one too; under INDEXES the Table
+        arm names ReadCapacityUnits; a projection matching nothing on a present item omits Item."""
+        self.raw("PutItem", {"TableName": "NTx", "Item": {"pk": S("tg-cap-present"), "v": N(1), "real": S("here")}})
+        out = self.check("TransactGetItems", {"ReturnConsumedCapacity": "TOTAL", "TransactItems": [
+            {"Get": {"TableName": "NTx", "Key": {"pk": S("tg-cap-present")}}},
+            {"Get": {"TableName": "NTx", "Key": {"pk": S("tg-cap-missing")}}}]}, ok())
+        self.assertEqual(sum(c["CapacityUnits"] for c in out["ConsumedCapacity"]), 4)
+        out = self.check("TransactGetItems", {"ReturnConsumedCapacity": "INDEXES", "TransactItems": [
+            {"Get": {"TableName": "NTx", "Key": {"pk": S("tg-cap-present")}}}]}, ok())
+        self.assertGreater(out["ConsumedCapacity"][0]["Table"].get("ReadCapacityUnits", 0), 0, out)
+        self.check("TransactGetItems", {"TransactItems": [{"Get": {
+            "TableName": "NTx", "Key": {"pk": S("tg-cap-present")}, "ProjectionExpression": "#x",
+            "ExpressionAttributeNames": {"#x": "doesNotExist"}}}]}, ok(Responses=[{}]))
+
     def test_ttl(self):
         """tier2/ttl/basic.test.ts: UpdateTimeToLive echoes the specification; DescribeTimeToLive then
         names the attribute, ENABLED (or ENABLING)."""
