@@ -386,6 +386,12 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
                                               : "One or more parameter values were invalid");
                 return -1;
             }
+        } else if (x->proj && strcmp(sel, "COUNT") == 0) {
+            /* worded apart, Query in the envelope and Scan bare (nubo-db/dynamodb-conformance
+             * tier1/query/select.test.ts; ExtendDB's tests, verified on us-east-1) */
+            ddb_reply_validation(req, "%sCannot specify the %s when choosing to get only the Count",
+                                 is_query ? "1 validation error detected: " : "", projname);
+            return -1;
         } else if (x->proj) {
             ddb_reply_validation(req, "One or more parameter values were invalid: Cannot specify the %s when "
                                       "choosing to get %s", projname, sel);
@@ -394,9 +400,9 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
             q->select = SEL_COUNT;
         } else if (strcmp(sel, "ALL_PROJECTED_ATTRIBUTES") == 0) {
             if (!q->ix) {
+                /* "Querying" on a Scan too (nubo-db/dynamodb-conformance tier1/scan/select.test.ts) */
                 ddb_reply_validation(req, "One or more parameter values were invalid: "
-                                          "ALL_PROJECTED_ATTRIBUTES can be used only when %s using an IndexName",
-                                     is_query ? "Querying" : "Scanning");
+                                          "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
                 return -1;
             }
             q->select = SEL_PROJECTED;
