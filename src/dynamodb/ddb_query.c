@@ -300,9 +300,14 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
     ddb_v_enum(&v, json_object_get(b, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);
     json_t *lim = json_object_get(b, "Limit");
     if (json_is_integer(lim) && json_integer_value(lim) < 1) {
+        /* Query names the member 'Limit' and does not echo the value; Scan, in
+         * us-east-1's wording, echoes it under 'limit' (nubo-db/dynamodb-conformance
+         * tier3/error-messages/query.test.ts and scan.test.ts, and its Query
+         * validation-ordering file: "DynamoDB uses capital-L 'Limit'") */
         char s[40];
         snprintf(s, sizeof s, "'%lld'", (long long)json_integer_value(lim));
-        ddb_v_add(&v, s, "limit", "Member must have value greater than or equal to 1");
+        ddb_v_add(&v, is_query ? "" : s, is_query ? "Limit" : "limit",
+                  "Member must have value greater than or equal to 1");
     }
     json_t *seg = json_object_get(b, "Segment"), *tot = json_object_get(b, "TotalSegments");
     if (json_is_integer(tot) && (json_integer_value(tot) < 1 || json_integer_value(tot) > 1000000)) {

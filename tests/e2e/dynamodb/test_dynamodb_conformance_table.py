@@ -109,7 +109,7 @@ test_remove_only_updates_create_nothing add the two cases a row cannot express:
   Query: size() in a key condition — [DYN] test/query.js
   Query: two conditions on the sort key — [DYN] test/query.js
   Query: a nested path in a key condition — [DYN] test/query.js
-  Query: Limit 0 — [AV] API_Query (Limit minimum 1)
+  Query: Limit 0 — [AV] API_Query (Limit minimum 1); [NCF] tier3/error-messages/query.test.ts (wording)
   Query: ExclusiveStartKey of another partition — [DYN] test/query.js
   Query: ExclusiveStartKey outside the sort-key condition — [DYN] test/query.js
   Query: ExclusiveStartKey of another partition with a sort-key condition — [DYN] test/query.js
@@ -562,9 +562,9 @@ CHECKS = [
     ("Query", "a nested path in a key condition", "[DYN] test/query.js",
      query("pk = :p AND sk.x > :s", {":p": S("p"), ":s": N(1)}),
      err(V, "KeyConditionExpressions cannot have conditions on nested attributes")),
-    ("Query", "Limit 0", "[AV] API_Query (Limit minimum 1)",
+    ("Query", "Limit 0", "[AV] API_Query (Limit minimum 1); [NCF] tier3/error-messages/query.test.ts (wording)",
      query("pk = :p", {":p": S("p")}, Limit=0),
-     err(V, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value "
+     err(V, "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value "
             "greater than or equal to 1")),
     ("Query", "ExclusiveStartKey of another partition", "[DYN] test/query.js",
      query("pk = :p", {":p": S("p")}, ExclusiveStartKey={"pk": S("other"), "sk": N(1)}),
