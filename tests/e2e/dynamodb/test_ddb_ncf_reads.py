@@ -501,6 +501,9 @@ CHECKS = [
      {"TableName": "NHash", "TotalSegments": 4},
      err(V, "The Segment parameter is required but was not present in the request when parameter TotalSegments is "
             "present")),
+    ("Scan", "a negative Segment", "tier1/scan (validation ordering): either cohort's wording",
+     {"TableName": "NHash", "Segment": -1, "TotalSegments": 4},
+     err(V, re.compile(r"(?i)at 'segment'.*greater than or equal to 0"))),
     ("Scan", "Limit 0", "tier3/error-messages/scan.test.ts",
      {"TableName": "NHash", "Limit": 0},
      err(V, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value "
@@ -891,6 +894,42 @@ class NcfReads(NimbusTestCase):
         self.assertEqual(len(items), 50)
         items, _ = self.pages("Scan", dict(body, **flt))
         self.assertEqual(sorted(int(i["Num"]["N"]) for i in items), list(range(0, 50, 5)))
+
+    def test_gsi_scan_pagination_with_tied_sort_keys(self):
+        """tier1/scan/gsiPagination.test.ts (tied sort keys): a GSI whose sort key ties across items pages
+        one item at a time; each LastEvaluatedKey holds the index keys and the base key; every item once."""
+        ddb = self.nimbus.client("dynamodb")
+        ddb.create_table(TableName="NTie", BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("ID", "GType", "GSort")],
+                         KeySchema=[{"AttributeName": "ID", "KeyType": "HASH"}],
+                         GlobalSecondaryIndexes=[{"IndexName": "TieIndex", "KeySchema": [
+                             {"AttributeName": "GType", "KeyType": "HASH"}, {"AttributeName": "GSort", "KeyType": "RANGE"}],
+                             "Projection": {"ProjectionType": "ALL"}}])
+        for i in range(5):
+            ddb.put_item(TableName="NTie", Item={"ID": S("id-%d" % i), "GType": S("tie"), "GSort": S("same")})
+        seen, key, pages = [], None, 0
+        while True:
+            body = {"TableName": "NTie", "IndexName": "TieIndex", "Limit": 1}
+            if key:
+                body["ExclusiveStartKey"] = key
+            out = self.check("Scan", body, ok())
+            pages += 1
+            seen += [i["ID"]["S"] for i in out["Items"]]
+            key = out.get("LastEvaluatedKey")
+            if not key:
+                break
+            self.assertEqual(sorted(key), ["GSort", "GType", "ID"])
+            self.assertLessEqual(pages, 6)
+        self.assertEqual(sorted(seen), ["id-%d" % i for i in range(5)])
+
+    def test_sparse_lsi_scan(self):
+        """tier1/scan/lsi.test.ts: an item without the LSI's sort key is absent from the LSI scan and
+        present in the table scan."""
+        self.raw("PutItem", {"TableName": "NComp", "Item": comp("scan-lsi-sparse", "x")})
+        items, _ = self.pages("Scan", {"TableName": "NComp", "IndexName": "lsi1", "ConsistentRead": True})
+        self.assertNotIn("scan-lsi-sparse", [i["pk"]["S"] for i in items])
+        self.check("Scan", sc("NComp", "pk = :p", {":p": S("scan-lsi-sparse")}, ConsistentRead=True),
+                   ok(bag=("pk", "S", ["scan-lsi-sparse"])))
 
     def test_scan_pagination(self):
         """tier1/scan/basic.test.ts: Limit 2 pages through every item of the table."""
