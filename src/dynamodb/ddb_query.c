@@ -293,6 +293,17 @@ static const char *const rcc_all[] = {"INDEXES", "TOTAL", "NONE", NULL};
 static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
 {
     json_t *b = req->json;
+    /* A Query whose ConditionalOperator joins two or more QueryFilter conditions
+     * and is neither AND nor OR is refused first, bare, in this form (nubo-db/
+     * dynamodb-conformance tier1/query validation ordering: eu-west-2 and
+     * us-east-1, 2026-10-09); without such a filter the operator is checked
+     * with the other legacy parameters (ddb_exprs.c). */
+    const char *cop = ddb_jstr(b, "ConditionalOperator");
+    if (is_query && cop && strcmp(cop, "AND") != 0 && strcmp(cop, "OR") != 0 &&
+        json_object_size(json_object_get(b, "QueryFilter")) >= 2) {
+        ddb_reply_validation(req, "Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]");
+        return -1;
+    }
     ddb_vlist_t v = DDB_VLIST_INIT;
     ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     ddb_v_table_name(&v, json_object_get(b, "IndexName"), "indexName", 0);
