@@ -39,6 +39,8 @@ int ddb_apply_update(const ddb_update_t *u, const json_t *old_item, nb_arena_t *
 /* 1 if some action of u targets top-level attribute name (e.g. a key attribute:
  * the caller answers "Cannot update attribute id. This attribute is part of the key"). */
 int ddb_update_touches(const ddb_update_t *u, const char *name);
+/* The value u SETs top-level attribute name to directly ("SET a = :v"), or NULL. */
+const json_t *ddb_update_set_value(const ddb_update_t *u, const char *name);
 /* 1 if a path of u (a target or an operand) goes into name with '.' or '[]'. */
 int ddb_update_nests(const ddb_update_t *u, const char *name);
 

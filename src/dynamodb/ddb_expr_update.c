@@ -313,3 +313,14 @@ int ddb_update_touches(const ddb_update_t *u, const char *name)
             return 1;
     return 0;
 }
+
+const json_t *ddb_update_set_value(const ddb_update_t *u, const char *name)
+{
+    for (size_t i = 0; i < u->n; i++) {
+        const ddb_update_action_t *a = &u->actions[i];
+        if (a->kind == DDB_UPD_SET && a->path.n == 1 && a->path.elems[0].name &&
+            strcmp(a->path.elems[0].name, name) == 0 && a->value && a->value->kind == DDB_N_VALUE)
+            return a->value->value;
+    }
+    return NULL;
+}

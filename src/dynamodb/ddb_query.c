@@ -93,6 +93,8 @@ static int visit(void *arg, const void *key, size_t klen, const void *val, size_
     uint32_t size = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
     const char *text = (const char *)val + DDB_VAL_HDR;
     size_t tlen = vlen - DDB_VAL_HDR;
+    const char *itext = text;    /* the index entry: what ALL_PROJECTED_ATTRIBUTES returns */
+    size_t ilen = tlen;
 
     if (q->total_segments) {
         long off = base_offset(q, k, klen);
@@ -133,6 +135,9 @@ static int visit(void *arg, const void *key, size_t klen, const void *val, size_
                 nb_buf_puts(&q->items, s);
                 free(s);
                 json_decref(p);
+            } else if (q->select == SEL_PROJECTED) {
+                /* an LSI's filter may read the base item; the reply keeps the projection */
+                nb_buf_append(&q->items, itext, ilen);
             } else {
                 nb_buf_append(&q->items, text, tlen);
             }
@@ -288,6 +293,17 @@ static const char *const rcc_all[] = {"INDEXES", "TOTAL", "NONE", NULL};
 static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
 {
     json_t *b = req->json;
+    /* A Query whose ConditionalOperator joins two or more QueryFilter conditions
+     * and is neither AND nor OR is refused first, bare, in this form (nubo-db/
+     * dynamodb-conformance tier1/query validation ordering: eu-west-2 and
+     * us-east-1, 2026-10-09); without such a filter the operator is checked
+     * with the other legacy parameters (ddb_exprs.c). */
+    const char *cop = ddb_jstr(b, "ConditionalOperator");
+    if (is_query && cop && strcmp(cop, "AND") != 0 && strcmp(cop, "OR") != 0 &&
+        json_object_size(json_object_get(b, "QueryFilter")) >= 2) {
+        ddb_reply_validation(req, "Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]");
+        return -1;
+    }
     ddb_vlist_t v = DDB_VLIST_INIT;
     ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     ddb_v_table_name(&v, json_object_get(b, "IndexName"), "indexName", 0);
@@ -295,9 +311,14 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
     ddb_v_enum(&v, json_object_get(b, "ReturnConsumedCapacity"), "returnConsumedCapacity", rcc_all);
     json_t *lim = json_object_get(b, "Limit");
     if (json_is_integer(lim) && json_integer_value(lim) < 1) {
+        /* Query names the member 'Limit' and does not echo the value; Scan, in
+         * us-east-1's wording, echoes it under 'limit' (nubo-db/dynamodb-conformance
+         * tier3/error-messages/query.test.ts and scan.test.ts, and its Query
+         * validation-ordering file: "DynamoDB uses capital-L 'Limit'") */
         char s[40];
         snprintf(s, sizeof s, "'%lld'", (long long)json_integer_value(lim));
-        ddb_v_add(&v, s, "limit", "Member must have value greater than or equal to 1");
+        ddb_v_add(&v, is_query ? "" : s, is_query ? "Limit" : "limit",
+                  "Member must have value greater than or equal to 1");
     }
     json_t *seg = json_object_get(b, "Segment"), *tot = json_object_get(b, "TotalSegments");
     if (json_is_integer(tot) && (json_integer_value(tot) < 1 || json_integer_value(tot) > 1000000)) {
@@ -373,11 +394,20 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
     if (sel) {
         if (strcmp(sel, "SPECIFIC_ATTRIBUTES") == 0) {
             if (!x->proj) {
-                ddb_reply_validation(req, "One or more parameter values were invalid: Must specify the "
-                                          "AttributesToGet or ProjectionExpression when choosing to get "
-                                          "SPECIFIC_ATTRIBUTES");
+                /* Query answers in the "1 validation error detected" envelope; Scan (us-east-1's
+                 * wording) does not (nubo-db/dynamodb-conformance tier3/error-messages) */
+                ddb_reply_validation(req, "%s: Must specify the AttributesToGet or ProjectionExpression when "
+                                          "choosing to get SPECIFIC_ATTRIBUTES",
+                                     is_query ? "1 validation error detected"
+                                              : "One or more parameter values were invalid");
                 return -1;
             }
+        } else if (x->proj && strcmp(sel, "COUNT") == 0) {
+            /* worded apart, Query in the envelope and Scan bare (nubo-db/dynamodb-conformance
+             * tier1/query/select.test.ts; ExtendDB's tests, verified on us-east-1) */
+            ddb_reply_validation(req, "%sCannot specify the %s when choosing to get only the Count",
+                                 is_query ? "1 validation error detected: " : "", projname);
+            return -1;
         } else if (x->proj) {
             ddb_reply_validation(req, "One or more parameter values were invalid: Cannot specify the %s when "
                                       "choosing to get %s", projname, sel);
@@ -386,9 +416,9 @@ static int setup(nb_req_t *req, qscan_t *q, ddb_exprs_t *x, int is_query)
             q->select = SEL_COUNT;
         } else if (strcmp(sel, "ALL_PROJECTED_ATTRIBUTES") == 0) {
             if (!q->ix) {
+                /* "Querying" on a Scan too (nubo-db/dynamodb-conformance tier1/scan/select.test.ts) */
                 ddb_reply_validation(req, "One or more parameter values were invalid: "
-                                          "ALL_PROJECTED_ATTRIBUTES can be used only when %s using an IndexName",
-                                     is_query ? "Querying" : "Scanning");
+                                          "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
                 return -1;
             }
             q->select = SEL_PROJECTED;
@@ -541,6 +571,10 @@ void ddb_op_query(nb_req_t *req)
     if (esk) {
         nb_buf_t sk = NB_BUF_INIT;
         if (start_key(&q, esk, &sk, &err) != 0) {
+            /* Query words a key of the wrong shape without Scan's detail
+             * (nubo-db/dynamodb-conformance tier3/error-messages/query.test.ts) */
+            if (err.msg && strstr(err.msg, "does not match the schema"))
+                ddb_err_set(&err, NB_ERR_VALIDATION, "The provided starting key is invalid");
             nb_buf_free(&sk); nb_buf_free(&lo); nb_buf_free(&hi);
             ddb_reply_err(req, &err);
             return;

@@ -20,8 +20,9 @@ void ddb_token_hash(const json_t *body, char out[65]);
  * in this request's ReturnConsumedCapacity mode, as TransactWriteItems'
  * ClientRequestToken documentation describes. */
 int ddb_token_replay(nb_req_t *req, store_txn_t *txn, const char *token, const char *hash);
-/* Remember resp for token in txn (committed with it), with total: the
- * request's ConsumedCapacity in TOTAL mode (array); a store status. */
+/* Remember resp for token in txn (committed with it), with total: what a
+ * replay reports in TOTAL mode (array, one {TableName, CapacityUnits} a
+ * table: the transactional read of the stored result); a store status. */
 int ddb_token_store(store_txn_t *txn, const char *token, const char *hash, const json_t *resp, const json_t *total);
 
 #endif

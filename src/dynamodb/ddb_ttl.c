@@ -94,8 +94,15 @@ void ddb_op_update_ttl(nb_req_t *req)
     else {
         if (!json_object_get(spec, "Enabled"))
             ddb_v_add(&v, "null", "timeToLiveSpecification.enabled", "Member must not be null");
-        if (!ddb_jstr(spec, "AttributeName"))
+        const char *an = ddb_jstr(spec, "AttributeName");
+        if (!an)
             ddb_v_add(&v, "null", "timeToLiveSpecification.attributeName", "Member must not be null");
+        else if (!*an)   /* TimeToLiveAttributeName: length 1..255 (botocore service-2.json) */
+            ddb_v_add(&v, "''", "timeToLiveSpecification.attributeName",
+                      "Member must have length greater than or equal to 1");
+        else if (strlen(an) > 255)
+            ddb_v_add(&v, nb_arena_printf(req->arena, "'%s'", an), "timeToLiveSpecification.attributeName",
+                      "Member must have length less than or equal to 255");
     }
     if (ddb_v_reply(req, &v)) return;
     const ddb_table_t *t = ddb_req_table_named(req, ddb_jstr(req->json, "TableName"));

@@ -57,12 +57,13 @@ TEST(capacity_units_and_shapes)
     ASSERT(ddb_cap_json(&c, 0) == NULL);
     json_decref(total);
     json_decref(idx);
-    /* a transactional entry names its side at the top level only */
+    /* a transactional entry names its side at the top level and on the Table arm, not on index arms */
     c.split = 1;
     idx = ddb_cap_json(&c, 2);
     s = json_dumps(idx, JSON_COMPACT | JSON_SORT_KEYS);
     ASSERT_STREQ(s, "{\"CapacityUnits\":4.0,\"GlobalSecondaryIndexes\":{\"G\":{\"CapacityUnits\":2.0}},"
-                    "\"LocalSecondaryIndexes\":{\"L\":{\"CapacityUnits\":1.0}},\"Table\":{\"CapacityUnits\":1.0},"
+                    "\"LocalSecondaryIndexes\":{\"L\":{\"CapacityUnits\":1.0}},"
+                    "\"Table\":{\"CapacityUnits\":1.0,\"WriteCapacityUnits\":1.0},"
                     "\"TableName\":\"T\",\"WriteCapacityUnits\":4.0}");
     free(s);
     json_decref(idx);

@@ -328,9 +328,8 @@ class HeldChecks(DdbCase):
             (self.ddb.query, dict(IndexName="gsi1", KeyConditionExpression="ik = :i", ConsistentRead=True,
                                   ExpressionAttributeValues={":i": S("x")}),
              "Consistent reads are not supported on global secondary indexes"),
-            (self.ddb.scan, dict(Select="COUNT", ProjectionExpression="pk"),
-             "One or more parameter values were invalid: Cannot specify the ProjectionExpression when choosing to "
-             "get COUNT"),
+            (self.ddb.scan, dict(Select="COUNT", ProjectionExpression="pk"),   # see test_ddb_ncf_reads.py
+             "Cannot specify the ProjectionExpression when choosing to get only the Count"),
             (self.ddb.scan, dict(Select="SPECIFIC_ATTRIBUTES"),
              "One or more parameter values were invalid: Must specify the AttributesToGet or ProjectionExpression "
              "when choosing to get SPECIFIC_ATTRIBUTES"),

@@ -109,12 +109,13 @@ test_remove_only_updates_create_nothing add the two cases a row cannot express:
   Query: size() in a key condition — [DYN] test/query.js
   Query: two conditions on the sort key — [DYN] test/query.js
   Query: a nested path in a key condition — [DYN] test/query.js
-  Query: Limit 0 — [AV] API_Query (Limit minimum 1)
+  Query: Limit 0 — [AV] API_Query (Limit minimum 1); [NCF] tier3/error-messages/query.test.ts (wording)
   Query: ExclusiveStartKey of another partition — [DYN] test/query.js
   Query: ExclusiveStartKey outside the sort-key condition — [DYN] test/query.js
   Query: ExclusiveStartKey of another partition with a sort-key condition — [DYN] test/query.js
   Query: ExclusiveStartKey inside the condition resumes after it — [AV] API_Query
-  Query: ExclusiveStartKey with an attribute beyond the key — [DYN] test/query.js
+  Query: ExclusiveStartKey with an attribute beyond the key — [DYN] test/query.js; [NCF]
+      tier3/error-messages/query.test.ts (Query's short wording)
   Query: unknown index — [ALT] test_gsi.py
   Query: numbers sorted by value, descending — [ALT] test_query.py
   Query: sort key BETWEEN on numbers — [ALT] test_key_condition_expression.py
@@ -561,9 +562,9 @@ CHECKS = [
     ("Query", "a nested path in a key condition", "[DYN] test/query.js",
      query("pk = :p AND sk.x > :s", {":p": S("p"), ":s": N(1)}),
      err(V, "KeyConditionExpressions cannot have conditions on nested attributes")),
-    ("Query", "Limit 0", "[AV] API_Query (Limit minimum 1)",
+    ("Query", "Limit 0", "[AV] API_Query (Limit minimum 1); [NCF] tier3/error-messages/query.test.ts (wording)",
      query("pk = :p", {":p": S("p")}, Limit=0),
-     err(V, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value "
+     err(V, "1 validation error detected: Value at 'Limit' failed to satisfy constraint: Member must have value "
             "greater than or equal to 1")),
     ("Query", "ExclusiveStartKey of another partition", "[DYN] test/query.js",
      query("pk = :p", {":p": S("p")}, ExclusiveStartKey={"pk": S("other"), "sk": N(1)}),
@@ -577,9 +578,10 @@ CHECKS = [
     ("Query", "ExclusiveStartKey inside the condition resumes after it", "[AV] API_Query",
      query("pk = :p AND sk >= :s", {":p": S("p"), ":s": N(0)}, ExclusiveStartKey={"pk": S("p"), "sk": N(0)},
            ProjectionExpression="sk"), ok(Items=[{"sk": N(2)}, {"sk": N(10)}])),
-    ("Query", "ExclusiveStartKey with an attribute beyond the key", "[DYN] test/query.js",
+    ("Query", "ExclusiveStartKey with an attribute beyond the key", "[DYN] test/query.js; [NCF] "
+     "tier3/error-messages/query.test.ts (Query's short wording)",
      query("pk = :p", {":p": S("p")}, ExclusiveStartKey={"pk": S("p"), "sk": N(1), "v": N(1)}),
-     err(V, "The provided starting key is invalid: The provided key element does not match the schema")),
+     err(V, "The provided starting key is invalid")),
     ("Query", "unknown index", "[ALT] test_gsi.py",
      query("pk = :p", {":p": S("p")}, IndexName="nope"),
      err(V, "The table does not have the specified index: nope")),
