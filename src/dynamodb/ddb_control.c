@@ -18,6 +18,7 @@
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_purge.h"
+#include "kms/kms_managed.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,13 @@ void ddb_op_create_table(nb_req_t *req)
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
     if (rc != STORE_OK) { json_decref(doc); ddb_reply_store_error(req, NULL, rc); return; }
     rc = ddb_table_next_num(txn, &num);
+    json_t *sse = json_object_get(doc, "SSEDescription");
+    const char *kms_arn;
+    if (rc == STORE_OK && sse && !ddb_jstr(json_object_get(req->json, "SSESpecification"), "KMSMasterKeyId")) {
+        /* no key named: the account's AWS managed key, made on first use */
+        rc = kms_managed_key_arn(req, txn, "dynamodb", &kms_arn);
+        if (rc == STORE_OK) json_object_set_new(sse, "KMSMasterKeyArn", json_string(kms_arn));
+    }
     if (rc == STORE_OK) {
         json_object_set_new(doc, "Num", json_integer(num));
         rc = ddb_table_store(txn, name, doc);

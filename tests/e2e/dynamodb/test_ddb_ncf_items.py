@@ -1020,6 +1020,17 @@ class NcfItems(NimbusTestCase):
         self.create("ct_config_sse", SSESpecification={"Enabled": True})
         sse = self.describe("ct_config_sse")["SSEDescription"]
         self.assertEqual((sse["Status"], sse["SSEType"]), ("ENABLED", "KMS"))
+        self.assertRegex(sse["KMSMasterKeyArn"], r"^arn:aws:kms:us-east-1:\d{12}:key/[0-9a-f-]{36}$")
+        # the key is the account's AWS managed key for DynamoDB, made on first use and then shared
+        # (its description as AWS gives it: a terraform state of the real key in the search corpus)
+        kms = self.nimbus.client("kms")
+        meta = kms.describe_key(KeyId="alias/aws/dynamodb")["KeyMetadata"]
+        self.assertEqual((meta["Arn"], meta["KeyManager"], meta["Description"]),
+                         (sse["KMSMasterKeyArn"], "AWS",
+                          "Default key that protects my DynamoDB data when no other key is defined"))
+        self.create("ct_config_sse2", SSESpecification={"Enabled": True, "SSEType": "KMS"})
+        self.assertEqual(self.describe("ct_config_sse2")["SSEDescription"]["KMSMasterKeyArn"], sse["KMSMasterKeyArn"])
+        self.delete("ct_config_sse2")
         # [T1] createTable/basic: a TableId, the same from CreateTable and every DescribeTable
         created = self.create("ct_tableid")
         self.assertTrue(created["TableId"])
