@@ -22,7 +22,7 @@ void ddb_schema_v_keyschema(ddb_vlist_t *v, const json_t *ks, const char *path, 
     if (n < 1 || n > 2) {
         /* the service echoes the list as its Java model prints it:
          * '[KeySchemaElement(attributeName=pk, keyType=HASH), ...]' */
-        nb_buf_t q = {0};
+        nb_buf_t q = NB_BUF_INIT;
         nb_buf_puts(&q, "'[");
         for (size_t i = 0; i < n; i++) {
             const json_t *e = json_array_get(ks, i);
