@@ -18,6 +18,7 @@
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_purge.h"
+#include "kms/kms_managed.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ static int shape_check(nb_req_t *req)
     json_t *b = req->json;
     ddb_vlist_t v = DDB_VLIST_INIT;
     char p[64];
+    if (ddb_req_table_name_present(req)) return 1;
     ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", 1);
     ddb_schema_v_attrdefs(&v, json_object_get(b, "AttributeDefinitions"), 1);
     ddb_schema_v_keyschema(&v, json_object_get(b, "KeySchema"), "keySchema", 1);
@@ -182,6 +184,14 @@ static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
     if (json_array_size(gsis)) json_object_set(doc, "GlobalSecondaryIndexes", gsis);
     json_object_set_new(doc, "NextIndexNum", json_integer(num));
     const json_t *ss = json_object_get(b, "StreamSpecification");
+    if (ss && !json_is_true(json_object_get(ss, "StreamEnabled")) && ddb_jstr(ss, "StreamViewType")) {
+        ddb_err_set(err, NB_ERR_VALIDATION,
+                    "One or more parameter values were invalid: StreamViewType cannot be specified when "
+                    "StreamEnabled is false");
+        json_decref(doc);
+        doc = NULL;
+        goto out;
+    }
     if (json_is_true(json_object_get(ss, "StreamEnabled"))) {
         if (!ddb_jstr(ss, "StreamViewType")) {
             ddb_err_set(err, NB_ERR_VALIDATION,
@@ -207,6 +217,8 @@ static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
         json_object_set_new(doc, "SSEDescription",
                             json_pack("{s:s,s:s}", "Status", "ENABLED", "SSEType",
                                       ddb_jstr(sse, "SSEType") ? ddb_jstr(sse, "SSEType") : "KMS"));
+    json_t *odt = ddb_schema_on_demand(json_object_get(b, "OnDemandThroughput"));
+    if (odt) json_object_set_new(doc, "OnDemandThroughput", odt);
     if (json_object_get(b, "Tags")) json_object_set(doc, "Tags", json_object_get(b, "Tags"));
 out:
     json_decref(names);
@@ -233,6 +245,13 @@ void ddb_op_create_table(nb_req_t *req)
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
     if (rc != STORE_OK) { json_decref(doc); ddb_reply_store_error(req, NULL, rc); return; }
     rc = ddb_table_next_num(txn, &num);
+    json_t *sse = json_object_get(doc, "SSEDescription");
+    const char *kms_arn;
+    if (rc == STORE_OK && sse && !ddb_jstr(json_object_get(req->json, "SSESpecification"), "KMSMasterKeyId")) {
+        /* no key named: the account's AWS managed key, made on first use */
+        rc = kms_managed_key_arn(req, txn, "dynamodb", &kms_arn);
+        if (rc == STORE_OK) json_object_set_new(sse, "KMSMasterKeyArn", json_string(kms_arn));
+    }
     if (rc == STORE_OK) {
         json_object_set_new(doc, "Num", json_integer(num));
         rc = ddb_table_store(txn, name, doc);
@@ -254,6 +273,7 @@ void ddb_op_create_table(nb_req_t *req)
 
 void ddb_op_describe_table(nb_req_t *req)
 {
+    if (ddb_req_table_name_present(req)) return;
     ddb_vlist_t v = DDB_VLIST_INIT;
     ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return;
@@ -302,6 +322,7 @@ void ddb_op_list_tables(nb_req_t *req)
 
 void ddb_op_delete_table(nb_req_t *req)
 {
+    if (ddb_req_table_name_present(req)) return;
     ddb_vlist_t v = DDB_VLIST_INIT;
     ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return;

@@ -185,6 +185,14 @@ const ddb_table_t *ddb_req_table_named(nb_req_t *req, const char *name)
     return t;
 }
 
+int ddb_req_table_name_present(nb_req_t *req)
+{
+    const json_t *tn = json_object_get(req->json, "TableName");
+    if (tn && !json_is_null(tn)) return 0;
+    nb_reply_error(req, NB_ERR_VALIDATION, "The parameter 'TableName' is required but was not present in the request");
+    return -1;
+}
+
 void ddb_reply_err(nb_req_t *req, ddb_err_t *e)
 {
     nb_err_t code = e->code == NB_OK ? NB_ERR_VALIDATION : e->code;

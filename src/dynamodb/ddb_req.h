@@ -45,6 +45,10 @@ const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name);
 /* The same, but the answer names the missing table ("Requested resource not
  * found: Table: NAME not found"), as DescribeTable's and DeleteTable's do. */
 const ddb_table_t *ddb_req_table_named(nb_req_t *req, const char *name);
+/* The table operations (CreateTable, DescribeTable, UpdateTable, DeleteTable)
+ * check for their TableName before any constraint, with their own message
+ * (the item operations say "Value null at 'tableName'"). 0, or -1 after replying. */
+int ddb_req_table_name_present(nb_req_t *req);
 /* Table name from a table ARN of this account/region (arena), or NULL (another
  * region's or account's ARN, an index or stream ARN, not an ARN). */
 const char *ddb_arn_table_name(nb_req_t *req, const char *arn);

@@ -20,12 +20,20 @@ void ddb_schema_v_keyschema(ddb_vlist_t *v, const json_t *ks, const char *path, 
     }
     size_t n = json_array_size(ks);
     if (n < 1 || n > 2) {
-        char *s = json_dumps(ks, JSON_COMPACT | JSON_ENCODE_ANY);
-        char q[512];
-        snprintf(q, sizeof q, "'%s'", s ? s : "[]");
-        free(s);
-        ddb_v_add(v, q, path, n < 1 ? "Member must have length greater than or equal to 1"
-                                    : "Member must have length less than or equal to 2");
+        /* the service echoes the list as its Java model prints it:
+         * '[KeySchemaElement(attributeName=pk, keyType=HASH), ...]' */
+        nb_buf_t q = NB_BUF_INIT;
+        nb_buf_puts(&q, "'[");
+        for (size_t i = 0; i < n; i++) {
+            const json_t *e = json_array_get(ks, i);
+            const char *an = ddb_jstr(e, "AttributeName"), *kt = ddb_jstr(e, "KeyType");
+            nb_buf_printf(&q, "%sKeySchemaElement(attributeName=%s, keyType=%s)", i ? ", " : "",
+                          an ? an : "null", kt ? kt : "null");
+        }
+        nb_buf_puts(&q, "]'");
+        ddb_v_add(v, q.data, path, n < 1 ? "Member must have length greater than or equal to 1"
+                                         : "Member must have length less than or equal to 2");
+        nb_buf_free(&q);
     }
     for (size_t i = 0; i < n; i++) {
         snprintf(p, sizeof p, "%s.%zu.member.keyType", path, i + 1);
@@ -76,6 +84,19 @@ void ddb_schema_v_index(ddb_vlist_t *v, const json_t *ix, const char *path)
     ddb_v_enum(v, json_object_get(pr, "ProjectionType"), p, proj_types);
     snprintf(p, sizeof p, "%s.provisionedThroughput", path);
     ddb_schema_v_throughput(v, json_object_get(ix, "ProvisionedThroughput"), p);
+}
+
+json_t *ddb_schema_on_demand(const json_t *odt)
+{
+    static const char *const members[] = {"MaxReadRequestUnits", "MaxWriteRequestUnits"};
+    json_t *out = NULL;
+    for (int i = 0; i < 2; i++) {
+        const json_t *m = json_object_get(odt, members[i]);
+        if (!json_is_integer(m)) continue;
+        if (!out) out = json_object();
+        json_object_set_new(out, members[i], json_integer(json_integer_value(m)));
+    }
+    return out;
 }
 
 const char *ddb_schema_attr_type(const json_t *attr_defs, const char *name)

@@ -11,6 +11,9 @@ void ddb_schema_v_attrdefs(ddb_vlist_t *v, const json_t *ad, int required);
 void ddb_schema_v_throughput(ddb_vlist_t *v, const json_t *pt, const char *path);
 void ddb_schema_v_index(ddb_vlist_t *v, const json_t *ix, const char *path);
 
+/* The OnDemandThroughput a table records from a request's (its integer
+ * MaxReadRequestUnits / MaxWriteRequestUnits; new reference) or NULL: none given. */
+json_t *ddb_schema_on_demand(const json_t *odt);
 /* AttributeType of name in attr_defs (borrowed) or NULL. */
 const char *ddb_schema_attr_type(const json_t *attr_defs, const char *name);
 /* Hash and range names of a KeySchema (borrowed); -1 with err. */

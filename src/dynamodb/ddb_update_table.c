@@ -225,13 +225,14 @@ void ddb_op_update_table(nb_req_t *req)
 {
     json_t *b = req->json;
     static const char *const billing_modes[] = {"PROVISIONED", "PAY_PER_REQUEST", NULL};
+    if (ddb_req_table_name_present(req)) return;
     ddb_vlist_t v = DDB_VLIST_INIT;
     ddb_v_table_name(&v, json_object_get(b, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     ddb_v_enum(&v, json_object_get(b, "BillingMode"), "billingMode", billing_modes);
     ddb_schema_v_throughput(&v, json_object_get(b, "ProvisionedThroughput"), "provisionedThroughput");
     ddb_schema_v_attrdefs(&v, json_object_get(b, "AttributeDefinitions"), 0);
     if (ddb_v_reply(req, &v)) return;
-    const ddb_table_t *t = ddb_req_table(req, ddb_jstr(b, "TableName"));
+    const ddb_table_t *t = ddb_req_table_named(req, ddb_jstr(b, "TableName"));
     if (!t) return;
     const json_t *pt = json_object_get(b, "ProvisionedThroughput");
     const char *bm = ddb_jstr(b, "BillingMode");
@@ -239,15 +240,18 @@ void ddb_op_update_table(nb_req_t *req)
     const json_t *ss = json_object_get(b, "StreamSpecification");
     const json_t *dp = json_object_get(b, "DeletionProtectionEnabled");
     const char *tc = ddb_jstr(b, "TableClass");
-    if (!pt && !bm && !gu && !ss && !dp && !tc && !json_object_get(b, "SSESpecification")) {
+    json_t *odt = ddb_schema_on_demand(json_object_get(b, "OnDemandThroughput"));
+    if (!pt && !bm && !gu && !ss && !dp && !tc && !odt && !json_object_get(b, "SSESpecification")) {
         ddb_reply_validation(req, "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                                   "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
         return;
     }
     ddb_err_t err = DDB_ERR_INIT;
     json_t *doc = json_deep_copy(t->doc);
+    if (odt) json_object_set_new(doc, "OnDemandThroughput", odt);
     upd_t u = {NULL, 0, 0, t->num};
-    json_t *bms = json_object_get(doc, "BillingModeSummary");
+    /* from the table, not the copy: the copy's summary is replaced below */
+    const json_t *bms = json_object_get(t->doc, "BillingModeSummary");
     const char *cur = ddb_jstr(bms, "BillingMode") ? ddb_jstr(bms, "BillingMode") : "PROVISIONED";
     const char *mode = bm ? bm : cur;
     if (strcmp(mode, "PAY_PER_REQUEST") == 0 && pt) {
@@ -269,7 +273,8 @@ void ddb_op_update_table(nb_req_t *req)
         json_object_set_new(doc, "BillingModeSummary", nb);
         if (strcmp(bm, "PAY_PER_REQUEST") == 0) json_object_set_new(doc, "ProvisionedThroughput", throughput(NULL));
     }
-    if (pt && !bm && !gu && !ss && !dp && !tc) {
+    /* the same throughput again, alone or with BillingMode PROVISIONED on a provisioned table, is no change */
+    if (pt && (!bm || strcmp(cur, "PROVISIONED") == 0) && !gu && !ss && !dp && !tc) {
         const json_t *cpt = json_object_get(t->doc, "ProvisionedThroughput");
         json_int_t cr = json_integer_value(json_object_get(cpt, "ReadCapacityUnits"));
         json_int_t cw = json_integer_value(json_object_get(cpt, "WriteCapacityUnits"));

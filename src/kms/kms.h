@@ -2,7 +2,8 @@
  *
  * State in the store (values encrypted at rest by the store itself):
  *   "kms.keys"     key id (UUID)  → JSON {Description, Created, State,
- *                                   DeletionDate?, PendingWindow?, Material (base64, 32 bytes)}
+ *                                   DeletionDate?, PendingWindow?, Material (base64, 32 bytes),
+ *                                   KeyManager? ("AWS": a managed key, kms_managed.c)}
  *   "kms.aliases"  "alias/NAME"   → JSON {Target (key id), Created, Updated}
  * Key states: Enabled ⇄ Disabled (EnableKey/DisableKey); either
  * → PendingDeletion (ScheduleKeyDeletion) → Disabled (CancelKeyDeletion); a key
@@ -33,6 +34,12 @@ const char *kms__alias_arn(nb_req_t *req, const char *alias);
 const char *kms__alias_target_arn(nb_req_t *req, const char *id);
 /* 0 when the key may encrypt/decrypt; else -1 after replying (Disabled/PendingDeletion). */
 int kms__usable(nb_req_t *req, const kms_key_t *k);
+/* A new Enabled key (fresh id and 32 random bytes of material) in k; manager "AWS"
+ * for a managed key, NULL for a customer's. 0, or -1: no randomness. */
+int kms__new_key(kms_key_t *k, const char *description, const char *manager);
+/* Write (or overwrite) alias name ("alias/NAME") → key id target in write txn t, dated now.
+ * STORE_OK or a store status. */
+int kms__put_alias(store_txn_t *t, const char *name, const char *target);
 /* Write the key's record in write txn t. STORE_OK or a store status. */
 int kms__save(store_txn_t *t, const kms_key_t *k);
 /* KeyMetadata of a key (new reference). */

@@ -33,6 +33,17 @@ static int valid_alias(nb_req_t *req, const char *name)
     return 1;
 }
 
+int kms__put_alias(store_txn_t *t, const char *name, const char *target)
+{
+    double now = (double)(nb_wall_ms() / 1000);
+    json_t *rec = json_pack("{s:s, s:f, s:f}", "Target", target, "Created", now, "Updated", now);
+    char *s = json_dumps(rec, JSON_COMPACT);
+    json_decref(rec);
+    int rc = store_put(t, KMS_KS_ALIASES, name, strlen(name), s, strlen(s));
+    free(s);
+    return rc;
+}
+
 void kms_op_create_alias(nb_req_t *req)
 {
     const char *name = kms__required(req, "AliasName", "aliasName");
@@ -59,13 +70,8 @@ void kms_op_create_alias(nb_req_t *req)
         store_abort(t);
         return;
     }
-    double now = (double)(nb_wall_ms() / 1000);
-    json_t *rec = json_pack("{s:s, s:f, s:f}", "Target", k.id, "Created", now, "Updated", now);
     json_decref(k.rec);
-    char *s = json_dumps(rec, JSON_COMPACT);
-    json_decref(rec);
-    rc = store_put(t, KMS_KS_ALIASES, name, strlen(name), s, strlen(s));
-    free(s);
+    rc = kms__put_alias(t, name, k.id);
     if (rc != STORE_OK) { store_abort(t); kms__store_error(req, rc); return; }
     kms__commit_reply(req, t, NULL);
 }

@@ -192,6 +192,22 @@ int kms__usable(nb_req_t *req, const kms_key_t *k)
     return -1;
 }
 
+int kms__new_key(kms_key_t *k, const char *description, const char *manager)
+{
+    unsigned char material[32];
+    if (RAND_bytes(material, sizeof material) != 1) return -1;
+    nb_buf_t b64 = NB_BUF_INIT;
+    nb_base64_encode(&b64, material, sizeof material);
+    OPENSSL_cleanse(material, sizeof material);
+    nb_uuid4(k->id);
+    k->rec = json_pack("{s:s, s:f, s:s, s:s}", "Description", description, "Created", (double)(nb_wall_ms() / 1000),
+                       "State", "Enabled", "Material", b64.data);
+    if (manager) json_object_set_new(k->rec, "KeyManager", json_string(manager));
+    OPENSSL_cleanse(b64.data, b64.len);
+    nb_buf_free(&b64);
+    return 0;
+}
+
 int kms__save(store_txn_t *t, const kms_key_t *k)
 {
     char *s = json_dumps(k->rec, JSON_COMPACT);
@@ -212,7 +228,9 @@ json_t *kms__metadata(nb_req_t *req, const kms_key_t *k)
                           "Description", json_string_value(json_object_get(k->rec, "Description")) ?
                               json_string_value(json_object_get(k->rec, "Description")) : "",
                           "KeyUsage", "ENCRYPT_DECRYPT", "KeyState", st, "Origin", "AWS_KMS",
-                          "KeyManager", "CUSTOMER", "CustomerMasterKeySpec", "SYMMETRIC_DEFAULT",
+                          "KeyManager", json_string_value(json_object_get(k->rec, "KeyManager")) ?
+                              json_string_value(json_object_get(k->rec, "KeyManager")) : "CUSTOMER",
+                          "CustomerMasterKeySpec", "SYMMETRIC_DEFAULT",
                           "KeySpec", "SYMMETRIC_DEFAULT", "EncryptionAlgorithms", "SYMMETRIC_DEFAULT",
                           "MultiRegion", 0);
     json_t *dd = json_object_get(k->rec, "DeletionDate");
@@ -249,17 +267,11 @@ void kms_op_create_key(nb_req_t *req)
                        "satisfy constraint: Member must have length less than or equal to 8192");
         return;
     }
-    unsigned char material[32];
-    if (RAND_bytes(material, sizeof material) != 1) { kms__store_error(req, STORE_ERR_IO); return; }
-    nb_buf_t b64 = NB_BUF_INIT;
-    nb_base64_encode(&b64, material, sizeof material);
-    OPENSSL_cleanse(material, sizeof material);
     kms_key_t k;
-    nb_uuid4(k.id);
-    k.rec = json_pack("{s:s, s:f, s:s, s:s}", "Description", desc ? json_string_value(desc) : "",
-                      "Created", (double)(nb_wall_ms() / 1000), "State", "Enabled", "Material", b64.data);
-    OPENSSL_cleanse(b64.data, b64.len);
-    nb_buf_free(&b64);
+    if (kms__new_key(&k, desc ? json_string_value(desc) : "", NULL) != 0) {
+        kms__store_error(req, STORE_ERR_IO);
+        return;
+    }
     store_txn_t *t = kms__begin(req, STORE_WRITE);
     if (!t) { key_free(&k); return; }
     int rc = kms__save(t, &k);

@@ -1,5 +1,6 @@
 /* test_ddb_req.c — DynamoDB constraint messages, capacity objects and units,
  * and the table-schema checks of CreateTable. */
+#include <stdlib.h>
 #include <string.h>
 #include "test.h"
 #include "dynamodb/ddb_req.h"
@@ -118,4 +119,42 @@ TEST(names_listed_in_java_hashset_order)
     ASSERT_STREQ(b.data, "[a, b, c, d, e, f, g, h, \xc3\xa9, i, j, k, \xf0\x9f\x98\x80]");
     nb_buf_free(&b);
     json_decref(names);
+}
+
+TEST(key_schema_length_echoes_java_model)
+{
+    /* AWS (nubo-db/dynamodb-conformance tier3 createTable) prints the list as its Java model does */
+    json_t *ks = json_loads("[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":"
+                            "\"RANGE\"},{\"KeyType\":\"RANGE\"}]", 0, NULL);
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    ddb_schema_v_keyschema(&v, ks, "keySchema", 1);
+    ASSERT_EQ(v.n, 1);
+    ASSERT_STREQ(v.msgs.data, "Value '[KeySchemaElement(attributeName=pk, keyType=HASH), KeySchemaElement("
+                              "attributeName=sk, keyType=RANGE), KeySchemaElement(attributeName=null, "
+                              "keyType=RANGE)]' at 'keySchema' failed to satisfy constraint: Member must have "
+                              "length less than or equal to 2");
+    nb_buf_free(&v.msgs);
+    json_decref(ks);
+    ks = json_array();
+    v = (ddb_vlist_t)DDB_VLIST_INIT;
+    ddb_schema_v_keyschema(&v, ks, "keySchema", 1);
+    ASSERT_STREQ(v.msgs.data, "Value '[]' at 'keySchema' failed to satisfy constraint: Member must have length "
+                              "greater than or equal to 1");
+    nb_buf_free(&v.msgs);
+    json_decref(ks);
+}
+
+TEST(on_demand_throughput_keeps_its_two_numbers)
+{
+    json_t *in = json_loads("{\"MaxReadRequestUnits\":10,\"MaxWriteRequestUnits\":5,\"Other\":1}", 0, NULL);
+    json_t *out = ddb_schema_on_demand(in);
+    char *s = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"MaxReadRequestUnits\":10,\"MaxWriteRequestUnits\":5}");
+    free(s);
+    json_decref(out);
+    json_decref(in);
+    in = json_string("x");
+    ASSERT(ddb_schema_on_demand(in) == NULL);
+    ASSERT(ddb_schema_on_demand(NULL) == NULL);
+    json_decref(in);
 }

@@ -1,0 +1,13 @@
+/* kms_managed.h — AWS managed keys for other services (the key a service
+ * encrypts with when its caller names none, e.g. DynamoDB's alias/aws/dynamodb). */
+#ifndef NB_KMS_MANAGED_H
+#define NB_KMS_MANAGED_H
+#include "core/request.h"
+#include "store/store.h"
+
+/* The ARN (req's arena) of this account's AWS managed key of service ("dynamodb"),
+ * created with its alias "alias/aws/SERVICE" in write txn t on first use, as AWS
+ * does. STORE_OK or a store status. */
+int kms_managed_key_arn(nb_req_t *req, store_txn_t *t, const char *service, const char **arn);
+
+#endif
