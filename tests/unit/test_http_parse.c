@@ -333,8 +333,8 @@ TEST(malformed_is_400)
     }
 }
 
-/* Found by fuzz_http: http-parser passes a NUL inside a header value, which
- * would cut the C string handlers compare. */
+/* Found by fuzz_http: http-parser passed a NUL inside a header value, which
+ * would cut the C string handlers compare (llhttp refuses it). */
 TEST(control_bytes_in_header_value_400)
 {
     static const char req[] = "GET / HTTP/1.1\r\nX-A: a\0b\r\n\r\n";
