@@ -59,8 +59,8 @@ static int on_url(llhttp_t *hp, const char *at, size_t len)
     return 0;
 }
 
-/* RFC 9110 token characters (header names; llhttp checks them too, this
- * table also serves nb_hp_is_token). */
+/* RFC 9110 token characters: llhttp (loose mode, as Node builds it) lets a
+ * space into a header name ("X Y: v"); names must be tokens here. */
 static const unsigned char tchar[256] = {
     ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
     ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
@@ -125,8 +125,8 @@ static int on_header_field(llhttp_t *hp, const char *at, size_t len)
     return 0;
 }
 
-/* llhttp takes ": v" for a header of empty name (no on_header_field at all):
- * refused, as the value would otherwise join the previous header's. */
+/* llhttp takes ": v" as a header of empty name (on_header_field gets no
+ * bytes): refused, as http-parser did. */
 static int on_header_field_complete(llhttp_t *hp)
 {
     nb_hp_t *p = hp_of(hp);

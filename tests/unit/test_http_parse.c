@@ -575,7 +575,7 @@ TEST(chunk_extension_and_trailers_bounded)
 }
 
 /* Framing a smuggler would play on, each refused with 400: a header of no name
- * (llhttp would hand its value over alone), bare LF ending a header line,
+ * (llhttp takes it), bare LF ending a header line,
  * chunked applied twice, a chunk size with junk, space in a name, obsolete
  * versions and a mangled protocol name. */
 TEST(smuggling_shapes_400)
