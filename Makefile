@@ -19,10 +19,17 @@ CLANG   ?= clang
 PKGS    := libuv jansson openssl libseccomp yaml-0.1 libzstd libpcre2-8
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CSTD    := -std=c11 -D_GNU_SOURCE
-INCS    := -Isrc -Iinclude -Ibuild/gen
+# llhttp (Node.js's HTTP/1.1 parser, http-parser's successor) comes as generated
+# C sources in Debian's node-llhttp: compiled into every flavour below as
+# third-party code, under its own warning flags (ours stay -Werror).
+LLHTTP_DIR := /usr/share/llhttp
+LLHTTP_INC := /usr/share/include/llhttp
+LLHTTP_SRC := llhttp api http
+LLHTTP_CF  := -std=c11 -Wall -Wextra -Wno-unused-parameter
+INCS    := -Isrc -Iinclude -Ibuild/gen -I$(LLHTTP_INC)
 CFLAGS  ?= -O2 -g
 DEPCF   = $(shell pkg-config --cflags $(PKGS) libarchive 2>/dev/null)
-LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lhttp_parser -lz -lisal -lpthread -lm
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llmdb -lz -lisal -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
 LIBSRCS := $(filter-out src/main.c,$(SRCS))
@@ -31,9 +38,12 @@ GEN     := build/gen/embedded_files.c
 TESTS   := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/test_main.c,$(wildcard tests/unit/test_*.c)))
 FUZZERS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 
+
 # --- flavours: release (build/) and sanitizers (build/asan/) -----------------
-REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIBSRCS)) build/obj/gen/embedded_files.o
-ASAN_OBJ := $(patsubst src/%.c,build/asan/obj/%.o,$(LIBSRCS)) build/asan/obj/gen/embedded_files.o
+REL_OBJ  := $(patsubst src/%.c,build/obj/%.o,$(LIBSRCS)) build/obj/gen/embedded_files.o \
+            $(patsubst %,build/obj/llhttp/%.o,$(LLHTTP_SRC))
+ASAN_OBJ := $(patsubst src/%.c,build/asan/obj/%.o,$(LIBSRCS)) build/asan/obj/gen/embedded_files.o \
+            $(patsubst %,build/asan/obj/llhttp/%.o,$(LLHTTP_SRC))
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .SECONDARY:
@@ -88,6 +98,15 @@ build/asan/obj/gen/embedded_files.o: $(GEN) src/core/embedded.h
 	@$(if $(V),:,echo "  CC $@")
 	$(Q)$(CC) $(CSTD) $(SANFLAGS) $(INCS) -c $< -o $@
 
+build/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c $(LLHTTP_INC)/llhttp.h
+	@mkdir -p $(@D)
+	@$(if $(V),:,echo "  CC $@")
+	$(Q)$(CC) $(LLHTTP_CF) $(CFLAGS) -I$(LLHTTP_INC) -c $< -o $@
+build/asan/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c $(LLHTTP_INC)/llhttp.h
+	@mkdir -p $(@D)
+	@$(if $(V),:,echo "  CC $@")
+	$(Q)$(CC) $(LLHTTP_CF) $(SANFLAGS) -I$(LLHTTP_INC) -c $< -o $@
+
 build/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  CC $@")
@@ -107,7 +126,7 @@ build/asan/obj/%.o: src/%.c | $(GEN)
 # libarchive or native handler binds to its own shared copies of the
 # libraries, never to ours. Unit tests and sanitizer builds keep the shared
 # libraries.
-STATIC_LIBS := -luv_a -ljansson -lssl -lcrypto -lseccomp -lyaml -lpcre2-8 -llmdb -lhttp_parser -lz -lzstd
+STATIC_LIBS := -luv_a -ljansson -lssl -lcrypto -lseccomp -lyaml -lpcre2-8 -llmdb -lz -lzstd
 REL_LDFLAGS := -pie -Wl,-O1 -Wl,--as-needed -Wl,--exclude-libs,ALL
 build/nimbus: build/obj/main.o $(REL_OBJ)
 	@$(if $(V),:,echo "  LD $@")
@@ -154,8 +173,13 @@ e2e: build/nimbus
 
 # --- fuzzing (clang libFuzzer) ----------------------------------------------
 FUZZ_SECONDS ?= 3600
-FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIBSRCS)) build/fuzz/obj/gen/embedded_files.o
+FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIBSRCS)) build/fuzz/obj/gen/embedded_files.o \
+            $(patsubst %,build/fuzz/obj/llhttp/%.o,$(LLHTTP_SRC))
 FUZZCF   := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+build/fuzz/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c $(LLHTTP_INC)/llhttp.h
+	@mkdir -p $(@D)
+	@$(if $(V),:,echo "  CC $@")
+	$(Q)$(CLANG) $(LLHTTP_CF) $(FUZZCF) -I$(LLHTTP_INC) -c $< -o $@
 build/fuzz/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(@D)
 	@$(if $(V),:,echo "  CC $@")

@@ -8,9 +8,9 @@
  * DynamoDB in process). Target: <= 10 us per request (issue 7).
  *
  * Hand-built (not part of `make`), against the release objects:
- *   make && P="libuv jansson openssl libseccomp yaml-0.1" && cc -std=c11 -D_GNU_SOURCE -O2 -Isrc \
+ *   make && P="libuv jansson openssl libseccomp yaml-0.1" && cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I/usr/share/include/llhttp \
  *      $(pkg-config --cflags $P) -o build/auth_enforce_bench bench/auth_enforce_bench.c \
- *      $(find build/obj -name "*.o" ! -name main.o) $(pkg-config --libs $P) -llmdb -lhttp_parser -lz \
+ *      $(find build/obj -name "*.o" ! -name main.o) $(pkg-config --libs $P) -llmdb -lz \
  *      -lpthread -lm -larchive -ldl
  *   build/auth_enforce_bench DIR user|root|leading|restag   (DIR: an empty scratch directory) */
 #include "auth/creds.h"

@@ -1,7 +1,7 @@
 /* http_trivial.c — the listener alone answering 200 "ok", for wrk.
  *
- *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -o build/http_trivial bench/http_trivial.c \
- *      build/obj/core/{http_server,http_parse,arena,alloc,buf,util,log}.o -luv -lhttp_parser -ljansson
+ *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I/usr/share/include/llhttp -o build/http_trivial bench/http_trivial.c \
+ *      build/obj/core/{http_server,http_status,http_parse,arena,alloc,buf,util,log}.o build/obj/llhttp/*.o -luv -ljansson
  *   build/http_trivial 8099 &  wrk -t2 -c32 -d5s http://127.0.0.1:8099/
  */
 #include "core/http_server.h"

@@ -5,10 +5,12 @@
  * Not in the Makefile. Build from the repository root after `make`, against
  * any built tree's objects (the same source measures a build before and
  * after a change: T=/work/main for the reference):
- *   T=.; cc -std=c11 -D_GNU_SOURCE -O2 -Isrc bench/logs_bench.c $T/build/obj/gen/embedded_files.o \
+ *   T=.; cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I/usr/share/include/llhttp bench/logs_bench.c $T/build/obj/gen/embedded_files.o \
  *      $(cd $T && find src -name '*.c' ! -name main.c | sed 's|^src/\(.*\)\.c$|'$T'/build/obj/\1.o|') \
+ *      $T/build/obj/llhttp/*.o \
  *      $(pkg-config --libs libuv jansson openssl libseccomp yaml-0.1 libzstd) \
- *      -llmdb -lhttp_parser -lz -larchive -ldl -lpthread -lm -o build/logs_bench
+ *      -llmdb -lz -larchive -ldl -lpthread -lm -o build/logs_bench
+ *   (a tree from before llhttp has no build/obj/llhttp: -lhttp_parser instead)
  *   build/logs_bench [INVOKES] [STREAMS] [PER_FLUSH]
  *       (default 100000 invokes, 13 streams, a flush per LOGS_BATCH events)
  * then `mdb_stat -s logs.events DIR/store` on the directory it prints.

@@ -18,8 +18,13 @@ static void check(const nb_hmsg_t *m, size_t max_body)
     for (size_t i = 0; i < m->n_headers; i++) {
         const nb_kv_t *h = &m->headers[i];
         if (strlen(h->value) != h->value_len) abort();
+        if (!h->name[0] || !nb_hp_is_token(h->name, strlen(h->name))) abort();
         for (const char *p = h->name; *p; p++)
-            if ((*p >= 'A' && *p <= 'Z') || *p == ' ' || *p == ':') abort();
+            if (*p >= 'A' && *p <= 'Z') abort();
+        for (size_t k = 0; k < h->value_len; k++) {   /* llhttp's promise: no controls but HT */
+            unsigned char c = (unsigned char)h->value[k];
+            if ((c < 0x20 && c != '\t') || c == 0x7f) abort();
+        }
         if (h->value_len && (h->value[0] == ' ' || h->value[h->value_len - 1] == ' ')) abort();
     }
 }

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(build-essential pkg-config clang llvm libuv1-dev liblmdb-dev libjansson-dev libssl-dev
-      libseccomp-dev libarchive-dev libyaml-dev libpcre2-dev zlib1g-dev libzstd-dev libhttp-parser-dev libisal-dev
+      libseccomp-dev libarchive-dev libyaml-dev libpcre2-dev zlib1g-dev libzstd-dev node-llhttp libisal-dev
       awscli python3-boto3 python3-botocore curl zip unzip procps iproute2)
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)

@@ -7,7 +7,7 @@
 #include "apigw/httpc.h"
 #include "core/alloc.h"
 #include "core/buf.h"
-#include <http_parser.h>
+#include <llhttp.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +21,13 @@ typedef struct hc {
     uv_timer_t timer;
     uv_connect_t conn;
     uv_write_t wr;
-    http_parser parser;
+    llhttp_t parser;
     nb_buf_t out;            /* the request */
     nb_buf_t body;
     nb_kv_t *hdrs;
     size_t n_hdrs, cap_hdrs;
     int last_was_value;
-    int done, complete, closing;
+    int done, complete, closing, head;   /* head: a HEAD request (its answer has no body) */
     int handles;             /* open handles to close before freeing */
     apigw_httpc_cb cb;
     void *arg;
@@ -67,7 +67,7 @@ static void on_timeout(uv_timer_t *t)
     finish(t->data, -2);
 }
 
-static int on_hfield(http_parser *p, const char *at, size_t n)
+static int on_hfield(llhttp_t *p, const char *at, size_t n)
 {
     hc_t *c = p->data;
     if (c->last_was_value || c->n_hdrs == 0) {
@@ -93,7 +93,7 @@ static int on_hfield(http_parser *p, const char *at, size_t n)
     return 0;
 }
 
-static int on_hvalue(http_parser *p, const char *at, size_t n)
+static int on_hvalue(llhttp_t *p, const char *at, size_t n)
 {
     hc_t *c = p->data;
     nb_kv_t *kv = &c->hdrs[c->n_hdrs - 1];
@@ -108,7 +108,7 @@ static int on_hvalue(http_parser *p, const char *at, size_t n)
     return 0;
 }
 
-static int on_body(http_parser *p, const char *at, size_t n)
+static int on_body(llhttp_t *p, const char *at, size_t n)
 {
     hc_t *c = p->data;
     if (c->body.len + n > MAX_ANSWER) return -1;
@@ -116,16 +116,22 @@ static int on_body(http_parser *p, const char *at, size_t n)
     return 0;
 }
 
-static int on_complete(http_parser *p)
+static int on_headers_done(llhttp_t *p)
+{
+    hc_t *c = p->data;
+    return c->head ? 1 : 0;   /* 1: no body follows */
+}
+
+static int on_complete(llhttp_t *p)
 {
     hc_t *c = p->data;
     c->complete = 1;
-    return 0;
+    return HPE_PAUSED;   /* one answer: whatever follows is not read */
 }
 
-static const http_parser_settings settings = {
-    .on_header_field = on_hfield, .on_header_value = on_hvalue, .on_body = on_body,
-    .on_message_complete = on_complete,
+static const llhttp_settings_t settings = {
+    .on_header_field = on_hfield, .on_header_value = on_hvalue, .on_headers_complete = on_headers_done,
+    .on_body = on_body, .on_message_complete = on_complete,
 };
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -139,11 +145,11 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
     hc_t *c = s->data;
     if (n > 0 && !c->done) {
-        size_t used = http_parser_execute(&c->parser, &settings, buf->base, (size_t)n);
-        if (used != (size_t)n && !c->complete) finish(c, -1);
-        else if (c->complete) finish(c, (int)c->parser.status_code);
+        llhttp_errno_t e = llhttp_execute(&c->parser, buf->base, (size_t)n);
+        if (c->complete) finish(c, (int)c->parser.status_code);
+        else if (e != HPE_OK) finish(c, -1);
     } else if (n < 0 && !c->done) {
-        http_parser_execute(&c->parser, &settings, NULL, 0);   /* EOF ends a body without length */
+        llhttp_finish(&c->parser);   /* EOF ends a body without length */
         finish(c, c->complete ? (int)c->parser.status_code : -1);
     }
     free(buf->base);
@@ -208,8 +214,9 @@ int apigw__httpc(uv_loop_t *loop, const char *method, const char *url, const nb_
     hc_t *c = nb_xcalloc(1, sizeof *c);
     c->cb = cb;
     c->arg = arg;
-    http_parser_init(&c->parser, HTTP_RESPONSE);
+    llhttp_init(&c->parser, HTTP_RESPONSE, &settings);
     c->parser.data = c;
+    c->head = strcmp(method, "HEAD") == 0;
     nb_buf_printf(&c->out, "%s %s HTTP/1.1\r\nHost: %s", method, *path ? path : "/", host);
     if (port != 80) nb_buf_printf(&c->out, ":%d", port);
     nb_buf_puts(&c->out, "\r\nConnection: close\r\n");

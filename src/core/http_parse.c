@@ -1,12 +1,17 @@
-/* http_parse.c — the request assembler (see http_parse.h): http-parser callbacks
+/* http_parse.c — the request assembler (see http_parse.h): llhttp callbacks
  * collect one request's head into a reusable scratch buffer and its body into
  * the request's arena; nothing here knows about sockets. Also the split of a
  * request-target into path/query and the Host header's name (nb_hp_req_target).
  *
  * Invariants: p->msg is non-NULL from headers-complete until the message is
  * taken (or the assembler freed); the parser is paused exactly when a message
- * completed, so one feed call never runs past the end of a request; once
- * error_status is set the assembler refuses all input. */
+ * completed (on_message_complete returns HPE_PAUSED; after an Upgrade/CONNECT
+ * request llhttp pauses once more, HPE_PAUSED_UPGRADE, which the next feed
+ * resumes as HTTP: the server stops feeding a connection it switches), so one
+ * feed call never runs past the end of a request; once error_status is set the
+ * assembler refuses all input. llhttp has no head-size limit: nb_hp_feed hands
+ * it at most the head's remaining budget, and the callbacks count chunk
+ * extensions and trailers. */
 #include "core/http_parse.h"
 #include "core/alloc.h"
 #include "core/util.h"
@@ -22,7 +27,7 @@
 /* Scratch buffers above this are released after each message. */
 #define SCRATCH_KEEP (64u << 10)
 
-static nb_hp_t *hp_of(http_parser *hp) { return (nb_hp_t *)hp->data; }
+static nb_hp_t *hp_of(llhttp_t *hp) { return (nb_hp_t *)hp->data; }
 
 static int fail(nb_hp_t *p, int status)
 {
@@ -30,7 +35,7 @@ static int fail(nb_hp_t *p, int status)
     return -1;
 }
 
-static int on_message_begin(http_parser *hp)
+static int on_message_begin(llhttp_t *hp)
 {
     nb_hp_t *p = hp_of(hp);
     p->state = NB_HP_HEAD;
@@ -46,7 +51,7 @@ static int on_message_begin(http_parser *hp)
     return 0;
 }
 
-static int on_url(http_parser *hp, const char *at, size_t len)
+static int on_url(llhttp_t *hp, const char *at, size_t len)
 {
     nb_hp_t *p = hp_of(hp);
     nb_buf_append(&p->head, at, len);
@@ -54,8 +59,8 @@ static int on_url(http_parser *hp, const char *at, size_t len)
     return 0;
 }
 
-/* RFC 9110 token characters: http-parser (non-strict build) lets spaces into
- * header names, which would let "Content-Length : 5" slip past framing. */
+/* RFC 9110 token characters: llhttp (loose mode, as Node builds it) lets a
+ * space into a header name ("X Y: v"); names must be tokens here. */
 static const unsigned char tchar[256] = {
     ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
     ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
@@ -71,26 +76,6 @@ static const unsigned char tchar[256] = {
     ['y'] = 1, ['z'] = 1,
 };
 
-/* Bytes of a header value nothing may carry: controls other than HT, and
- * DEL. Eight bytes per step where it can: values are most of a head. */
-static int has_bad_value_byte(const char *at, size_t len)
-{
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    size_t i = 0;
-    for (; len - i >= 8; i += 8) {
-        uint64_t x, d;
-        memcpy(&x, at + i, 8);
-        d = x ^ (0x7f * ones);
-        /* any byte below 0x20 (tabs included: they take the slow check), or equal to 0x7f */
-        if (((x - 0x20 * ones) & ~x & highs) | ((d - ones) & ~d & highs)) break;
-    }
-    for (; i < len; i++) {
-        unsigned char c = (unsigned char)at[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) return 1;
-    }
-    return 0;
-}
-
 int nb_hp_is_token(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -98,11 +83,31 @@ int nb_hp_is_token(const char *s, size_t n)
     return 1;
 }
 
-static int on_header_field(http_parser *hp, const char *at, size_t len)
+/* Bytes of a chunk extension or of the trailers: bounded like a head. */
+static int count_extra(nb_hp_t *p, size_t len)
+{
+    if (len > p->max_header_bytes - p->head_bytes) return fail(p, 431);
+    p->head_bytes += len;
+    return 0;
+}
+
+static int on_chunk_extension(llhttp_t *hp, const char *at, size_t len)
+{
+    return count_extra(hp_of(hp), len);
+}
+
+static int on_chunk_header(llhttp_t *hp)
+{
+    hp_of(hp)->head_bytes = 0;   /* the next chunk line has its own budget */
+    return 0;
+}
+
+static int on_header_field(llhttp_t *hp, const char *at, size_t len)
 {
     nb_hp_t *p = hp_of(hp);
     if (!nb_hp_is_token(at, len)) return fail(p, 400);
-    if (p->state != NB_HP_HEAD) return 0;   /* chunked trailers: ignored */
+    if (len) p->name_seen = 1;
+    if (p->state != NB_HP_HEAD) return count_extra(p, len);   /* chunked trailers: ignored */
     if (p->last_was_value != 0) {           /* a new header starts */
         if (p->n_hdrs == p->cap_hdrs) {
             p->cap_hdrs = p->cap_hdrs ? p->cap_hdrs * 2 : 16;
@@ -120,12 +125,23 @@ static int on_header_field(http_parser *hp, const char *at, size_t len)
     return 0;
 }
 
-static int on_header_value(http_parser *hp, const char *at, size_t len)
+/* llhttp takes ": v" as a header of empty name (on_header_field gets no
+ * bytes): refused, as http-parser did. */
+static int on_header_field_complete(llhttp_t *hp)
 {
     nb_hp_t *p = hp_of(hp);
-    /* Control bytes (a NUL above all) would cut the C string handlers see. */
-    if (has_bad_value_byte(at, len)) return fail(p, 400);
-    if (p->state != NB_HP_HEAD || p->n_hdrs == 0) return 0;
+    if (!p->name_seen) return fail(p, 400);
+    p->name_seen = 0;
+    return 0;
+}
+
+static int on_header_value(llhttp_t *hp, const char *at, size_t len)
+{
+    nb_hp_t *p = hp_of(hp);
+    /* Control bytes other than HT (a NUL above all, which would cut the C
+     * strings handlers see) llhttp refuses itself: HPE_INVALID_HEADER_TOKEN. */
+    if (p->state != NB_HP_HEAD) return count_extra(p, len);
+    if (p->n_hdrs == 0) return 0;
     nb_hp_hdr_t *h = &p->hdrs[p->n_hdrs - 1];
     if (p->last_was_value != 1) {
         h->value_off = p->head.len;
@@ -205,7 +221,7 @@ static size_t drain_max(const nb_hp_t *p)
     return p->limit > SIZE_MAX / 2 ? SIZE_MAX : 2 * p->limit;
 }
 
-static int on_headers_complete(http_parser *hp)
+static int on_headers_complete(llhttp_t *hp)
 {
     nb_hp_t *p = hp_of(hp);
     if (hp->http_major != 1) return fail(p, 400);
@@ -213,16 +229,17 @@ static int on_headers_complete(http_parser *hp)
     nb_hmsg_t *m = nb_arena_calloc(a, sizeof *m);
     p->msg = m;
     m->arena = a;
-    m->method = http_method_str((enum http_method)hp->method);
+    m->method = llhttp_method_name((llhttp_method_t)hp->method);
     m->target = nb_arena_strndup(a, p->head.data ? p->head.data : "", p->url_len);
     m->target_len = p->url_len;
     m->http_major = hp->http_major;
     m->http_minor = hp->http_minor;
     build_headers(p, m);
     p->state = NB_HP_BODY;
+    p->head_bytes = 0;
 
     int chunked = (hp->flags & F_CHUNKED) != 0;
-    int has_len = (hp->flags & F_CONTENTLENGTH) != 0 && !chunked;
+    int has_len = (hp->flags & F_CONTENT_LENGTH) != 0 && !chunked;
     p->limit = p->max_body_bytes;
     if (p->body_limit) {
         size_t l = p->body_limit(m);
@@ -241,7 +258,7 @@ static int on_headers_complete(http_parser *hp)
     return 0;
 }
 
-static int on_body(http_parser *hp, const char *at, size_t len)
+static int on_body(llhttp_t *hp, const char *at, size_t len)
 {
     nb_hp_t *p = hp_of(hp);
     if (p->dropping) {
@@ -270,7 +287,7 @@ static int on_body(http_parser *hp, const char *at, size_t len)
     return 0;
 }
 
-static int on_message_complete(http_parser *hp)
+static int on_message_complete(llhttp_t *hp)
 {
     nb_hp_t *p = hp_of(hp);
     nb_hmsg_t *m = p->msg;
@@ -290,7 +307,7 @@ static int on_message_complete(http_parser *hp)
         m->body = "";
     }
     m->body_len = p->body_len;
-    m->keep_alive = http_should_keep_alive(hp);
+    m->keep_alive = llhttp_should_keep_alive(hp);
     m->upgrade = hp->upgrade;
     p->complete = 1;
     p->continue_pending = 0;
@@ -301,31 +318,27 @@ static int on_message_complete(http_parser *hp)
     if (p->head.cap > SCRATCH_KEEP) nb_buf_free(&p->head);
     p->body.len = 0;
     p->head.len = 0;
-    http_parser_pause(hp, 1);   /* stop right after this message */
-    return 0;
+    return HPE_PAUSED;   /* stop right after this message */
 }
 
-static const http_parser_settings settings = {
+static const llhttp_settings_t settings = {
     .on_message_begin = on_message_begin,
     .on_url = on_url,
     .on_header_field = on_header_field,
+    .on_header_field_complete = on_header_field_complete,
     .on_header_value = on_header_value,
     .on_headers_complete = on_headers_complete,
     .on_body = on_body,
     .on_message_complete = on_message_complete,
+    .on_chunk_extension_name = on_chunk_extension,
+    .on_chunk_extension_value = on_chunk_extension,
+    .on_chunk_header = on_chunk_header,
 };
 
 void nb_hp_init(nb_hp_t *p, size_t max_header_bytes, size_t max_body_bytes)
 {
-    /* http-parser's own head limit is process-wide; keep it at or above ours so
-     * ours (per listener, exact) decides, while it still bounds chunk lines. */
-    static uint32_t global_max = 80u * 1024;
-    if (max_header_bytes + 1 > global_max && max_header_bytes < UINT32_MAX) {
-        global_max = (uint32_t)max_header_bytes + 1;
-        http_parser_set_max_header_size(global_max);
-    }
     memset(p, 0, sizeof *p);
-    http_parser_init(&p->parser, HTTP_REQUEST);
+    llhttp_init(&p->parser, HTTP_REQUEST, &settings);
     p->parser.data = p;
     p->max_header_bytes = max_header_bytes;
     p->max_body_bytes = max_body_bytes;
@@ -369,21 +382,20 @@ int nb_hp_feed(nb_hp_t *p, const char *data, size_t len, size_t *used)
             size_t budget = p->max_header_bytes - p->head_bytes;
             if (chunk > budget) chunk = budget;
         }
-        http_parser_pause(&p->parser, 0);
-        size_t n = http_parser_execute(&p->parser, &settings, data + off, chunk);
-        enum http_errno e = HTTP_PARSER_ERRNO(&p->parser);
+        llhttp_errno_t e = llhttp_get_errno(&p->parser);
+        if (e == HPE_PAUSED) llhttp_resume(&p->parser);
+        else if (e == HPE_PAUSED_UPGRADE) llhttp_resume_after_upgrade(&p->parser);   /* refused: HTTP again */
+        e = llhttp_execute(&p->parser, data + off, chunk);
+        size_t n = chunk;
+        if (e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE)
+            n = (size_t)(llhttp_get_error_pos(&p->parser) - (data + off));
         if (in_head && p->state != NB_HP_BODY && !p->complete) p->head_bytes += n;
         off += n;
-        if (e == HPE_PAUSED || p->complete) {
+        if (p->complete) {
             *used = off;
             return NB_HP_MESSAGE;
         }
-        if (e != HPE_OK) {
-            if (e == HPE_HEADER_OVERFLOW) fail(p, 431);
-            else fail(p, 400);
-            break;
-        }
-        if (n < chunk) { fail(p, 400); break; }   /* upgrade data without a message */
+        if (e != HPE_OK && e != HPE_PAUSED_UPGRADE) { fail(p, 400); break; }
     }
     *used = off;
     return p->error_status ? NB_HP_ERROR : NB_HP_AGAIN;

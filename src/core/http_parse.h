@@ -1,4 +1,4 @@
-/* http_parse.h — HTTP/1.1 request assembler over http-parser, free of sockets.
+/* http_parse.h — HTTP/1.1 request assembler over llhttp, free of sockets.
  *
  * Feed it the bytes of one connection in any slicing; it hands back complete
  * requests one at a time, in order, each in its own arena:
@@ -21,7 +21,8 @@
  *                          \------ no body -----------------------------/
  * Any state --bad input / limit--> error (sticky: further feeds return NB_HP_ERROR).
  *
- * Limits: request line + headers over max_header_bytes → 431; a declared or
+ * Limits: request line + headers over max_header_bytes → 431 (so are one chunk's
+ * extensions, and a chunked body's trailers, over the same size); a declared or
  * de-chunked body over max_body_bytes → 413 (checked before any body byte is
  * accepted when Content-Length is given); everything else malformed → 400.
  * A body-limit hook (nb_hp_set_body_limit) may raise the limit of one message
@@ -32,7 +33,7 @@
 #ifndef NB_HTTP_PARSE_H
 #define NB_HTTP_PARSE_H
 #include <stddef.h>
-#include <http_parser.h>
+#include <llhttp.h>
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/request.h"
@@ -64,14 +65,16 @@ typedef struct nb_hp_hdr { size_t name_off, name_len, value_off, value_len; } nb
 
 /* Fields are private to http_parse.c. */
 typedef struct nb_hp {
-    http_parser parser;
+    llhttp_t parser;
     size_t max_header_bytes, max_body_bytes;
     int state;                   /* NB_HP_IDLE/HEAD/BODY */
     int error_status;            /* 0, or 400/413/431 once failed (sticky) */
     int complete;                /* a finished message waits for nb_hp_take */
     int continue_pending;        /* head asked for 100-continue, body not yet complete */
     int last_was_value;          /* header callback state: the last piece was a value */
-    size_t head_bytes;           /* bytes consumed while in HEAD */
+    int name_seen;               /* the current header (or trailer) name has a byte */
+    size_t head_bytes;           /* bytes consumed while in HEAD; in BODY, the current chunk
+                                    extension's or the trailers' bytes */
     nb_buf_t head;               /* url and header bytes of the current message */
     size_t url_len;
     nb_hp_hdr_t *hdrs;

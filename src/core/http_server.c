@@ -44,6 +44,7 @@
  * on_conn_closed — always from a close callback, never inside an owner's call. */
 #include "core/http_server.h"
 #include "core/http_parse.h"
+#include "core/http_status.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/tls.h"
@@ -530,12 +531,6 @@ static size_t put_uint(char *p, size_t v)
     return n;
 }
 
-static const char *reason(int status)
-{
-    const char *r = http_status_str((enum http_status)status);
-    return (r && r[0] != '<') ? r : "Unknown";
-}
-
 /* "Date: Sat, 28 Nov 2026 00:32:16 GMT\r\n" (37 bytes), formatted once a second. */
 static const char *date_line(void)
 {
@@ -580,7 +575,7 @@ static void render_head(nb_buf_t *b, const slot_t *s, int status, const nb_kv_t 
     if (status < 100 || status > 999) status = 500;
     int no_len = status < 200 || status == 204 || status == 304;
     int caller_len = 0, caller_date = 0;
-    const char *rs = reason(status);
+    const char *rs = nb_http_reason(status);
     const char *date = date_line();
     size_t dl = strlen(date);
     size_t need = 9 + 4 + strlen(rs) + 2 + 40 + 24 + 26 + dl + 2;

@@ -1,4 +1,4 @@
-/* http_server.h — HTTP/1.1 listeners on the event loop (libuv + http-parser).
+/* http_server.h — HTTP/1.1 listeners on the event loop (libuv + llhttp, through http_parse.h).
  *
  * One listener accepts connections and turns each complete request into an
  * nb_req_t handed to its dispatch function. It owns framing and fairness:

@@ -333,8 +333,8 @@ TEST(malformed_is_400)
     }
 }
 
-/* Found by fuzz_http: http-parser passes a NUL inside a header value, which
- * would cut the C string handlers compare. */
+/* Found by fuzz_http: http-parser passed a NUL inside a header value, which
+ * would cut the C string handlers compare (llhttp refuses it). */
 TEST(control_bytes_in_header_value_400)
 {
     static const char req[] = "GET / HTTP/1.1\r\nX-A: a\0b\r\n\r\n";
@@ -481,4 +481,164 @@ TEST(header_value_bytes_at_every_position)
             }
             nb_hp_free(&p);
         }
+}
+
+/* Every split of a pipelined stream into two reads gives the same requests:
+ * llhttp's spans end at each read's end and resume in the next. */
+TEST(split_at_every_byte_boundary)
+{
+    const char *req = "POST /a?q=1 HTTP/1.1\r\nHost: h\r\nX-Long-Name: some value\r\nContent-Length: 5\r\n\r\nhello"
+                      "PUT /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=v\r\nabc\r\n2\r\nde\r\n0\r\nT: x\r\n\r\n"
+                      "GET /c HTTP/1.1\r\nExpect: 100-continue\r\n\r\n";
+    size_t len = strlen(req);
+    for (size_t cut = 0; cut <= len; cut++) {
+        nb_hp_t p;
+        nb_hp_init(&p, 4096, 1024);
+        nb_hmsg_t *m[4];
+        int n = 0, st = 0;
+        const char *parts[2] = {req, req + cut};
+        size_t lens[2] = {cut, len - cut};
+        for (int k = 0; k < 2; k++) {
+            int got = feed_all(&p, parts[k], lens[k], 0, m + n, 4 - n, &st);
+            ASSERT_EQ(st, 0);
+            n += got;
+        }
+        ASSERT_EQ(n, 3);
+        ASSERT_STREQ(m[0]->target, "/a?q=1");
+        ASSERT_STREQ(hdr(m[0], "x-long-name"), "some value");
+        ASSERT_STREQ(m[0]->body, "hello");
+        ASSERT_STREQ(m[1]->method, "PUT");
+        ASSERT_STREQ(m[1]->body, "abcde");
+        ASSERT_EQ(m[1]->n_headers, 1);
+        ASSERT_STREQ(m[2]->target, "/c");
+        ASSERT_EQ(m[2]->expect_continue, 1);
+        ASSERT_EQ(nb_hp_state(&p), NB_HP_IDLE);
+        free_all(m, 3);
+        nb_hp_free(&p);
+    }
+}
+
+/* llhttp has no head limit of its own: ours holds however the head is split,
+ * also when it is the second request of a read. */
+TEST(header_limit_at_every_split)
+{
+    const char *first = "GET /1 HTTP/1.1\r\n\r\n";
+    const char *head = "GET /2 HTTP/1.1\r\nX-A: 0123456789\r\nX-B: abcdefghij\r\n\r\n";
+    size_t hl = strlen(head);
+    char all[256];
+    snprintf(all, sizeof all, "%s%s", first, head);
+    size_t len = strlen(all);
+    for (int over = 0; over < 2; over++) {
+        for (size_t cut = 0; cut <= len; cut++) {
+            nb_hp_t p;
+            nb_hp_init(&p, over ? hl - 1 : hl, 1024);
+            nb_hmsg_t *m[2];
+            int n = 0, st = 0;
+            n += feed_all(&p, all, cut, 0, m, 2, &st);
+            if (!st) n += feed_all(&p, all + cut, len - cut, 0, m + n, 2 - n, &st);
+            ASSERT_EQ(n, over ? 1 : 2);
+            ASSERT_EQ(st, over ? 431 : 0);
+            free_all(m, n);
+            nb_hp_free(&p);
+        }
+    }
+}
+
+/* A chunk's extensions and the trailers are bounded like a head (431). */
+TEST(chunk_extension_and_trailers_bounded)
+{
+    char req[1024];
+    char big[300];
+    memset(big, 'e', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    const char *fmt[] = {
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;x=%s\r\nabc\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: %s\r\n\r\n",
+    };
+    for (int i = 0; i < 2; i++)
+        for (size_t step = 0; step < 8; step += 7) {
+            int n = snprintf(req, sizeof req, fmt[i], big);
+            nb_hp_t p;
+            nb_hp_init(&p, 256, 1024);
+            nb_hmsg_t *m[1];
+            int st;
+            ASSERT_EQ(feed_all(&p, req, (size_t)n, step, m, 1, &st), 0);
+            ASSERT_EQ(st, 431);
+            nb_hp_free(&p);
+            /* the same under a larger limit passes; each chunk line has its own budget */
+            nb_hp_init(&p, 400, 1024);
+            ASSERT_EQ(feed_all(&p, req, (size_t)n, step, m, 1, &st), 1);
+            ASSERT_STREQ(m[0]->body, "abc");
+            free_all(m, 1);
+            nb_hp_free(&p);
+        }
+}
+
+/* Framing a smuggler would play on, each refused with 400: a header of no name
+ * (llhttp takes it), bare LF ending a header line,
+ * chunked applied twice, a chunk size with junk, space in a name, obsolete
+ * versions and a mangled protocol name. */
+TEST(smuggling_shapes_400)
+{
+    const char *bad[] = {
+        "GET / HTTP/1.1\r\nA: 1\r\n: 2\r\n\r\n",
+        "GET / HTTP/1.1\r\n: 2\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\nX: b\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nX\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, identity\r\n\r\n1\r\nX\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1x\r\nX\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nXY\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n1\r\nX\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nXY",
+        "POST / HTTP/1.1\r\nContent-Length: +1\r\n\r\nX",
+        "GET / HTTP/1.1\r\nHost: a\rX: b\r\n\r\n",
+        "GET / HTWP/1.1\r\n\r\n",
+        "GET / HTTP/1.2\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        for (size_t step = 0; step < 2; step++) {
+            nb_hp_t p;
+            nb_hp_init(&p, 4096, 1024);
+            nb_hmsg_t *m[1];
+            int st;
+            int n = feed_all(&p, bad[i], strlen(bad[i]), step, m, 1, &st);
+            if (n) fprintf(stderr, "case %zu parsed\n", i);
+            ASSERT_EQ(n, 0);
+            ASSERT_EQ(st, 400);
+            nb_hp_free(&p);
+        }
+}
+
+/* An Upgrade request is handed over like any other; if the server refuses the
+ * switch, the bytes after it are parsed as HTTP again (llhttp pauses once
+ * more after such a request, the next feed resumes). */
+TEST(upgrade_then_http_again)
+{
+    const char *req = "GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+                      "GET /next HTTP/1.1\r\n\r\n";
+    for (size_t step = 0; step < 4; step++) {
+        nb_hp_t p;
+        nb_hp_init(&p, 4096, 1024);
+        nb_hmsg_t *m[2];
+        int st;
+        ASSERT_EQ(feed_all(&p, req, strlen(req), step, m, 2, &st), 2);
+        ASSERT_EQ(st, 0);
+        ASSERT_EQ(m[0]->upgrade, 1);
+        ASSERT_EQ(m[0]->keep_alive, 1);
+        ASSERT_STREQ(m[1]->target, "/next");
+        ASSERT_EQ(m[1]->upgrade, 0);
+        free_all(m, 2);
+        nb_hp_free(&p);
+    }
+    /* where the upgraded protocol's bytes start: right after the head */
+    const char *up = "GET /ws HTTP/1.1\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n\x81\x85" "abcde";
+    nb_hp_t p;
+    nb_hp_init(&p, 4096, 1024);
+    size_t used;
+    ASSERT_EQ(nb_hp_feed(&p, up, strlen(up), &used), NB_HP_MESSAGE);
+    ASSERT_EQ(used, strlen(up) - 7);
+    nb_hmsg_t *m = nb_hp_take(&p);
+    ASSERT_EQ(m->upgrade, 1);
+    nb_arena_free(m->arena);
+    nb_hp_free(&p);
 }
