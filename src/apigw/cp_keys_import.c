@@ -103,14 +103,17 @@ static void stage_row(import_t *im, json_t *row, const int *col, int enabled, js
     const char *id;
     json_t *k;
     json_object_foreach(im->keys, id, k)   /* the same value twice in the file: the last row wins */
-        if (strcmp(json_string_value(json_object_get(k, "value")), value) == 0) key = k;
+        if (strcmp(json_string_value(json_object_get(k, "value")), value) == 0) {
+            key = json_incref(k);
+            break;
+        }
+    /* key is our own reference (json_object_set_new below hands it to im->keys): a copy of
+     * a live key is one already */
     if (!key && old) key = json_deep_copy(old);
     if (!key) {
         char nid[16];
         apigw__new_id(nid, 10);
         key = json_pack("{s:s,s:s,s:o,s:[]}", "id", nid, "value", value, "createdDate", apigw__epoch_now(), "stageKeys");
-    } else {
-        json_incref(key);
     }
     json_object_set_new(key, "name", json_string(cell(row, col, C_NAME)));
     json_object_set_new(key, "description", json_string(desc ? desc : ""));

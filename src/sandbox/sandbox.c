@@ -42,17 +42,6 @@
 #include <unistd.h>
 #include <linux/sched.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SBX_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SBX_ASAN 1
-#endif
-#endif
-#ifdef SBX_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
-
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif

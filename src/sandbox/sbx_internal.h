@@ -17,6 +17,20 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* The sanitizer build (make asan): SBX_ASAN, and ASan's interface for the
+ * stacks the children run on (sandbox.c, sbx_pool.c) and the watchdog's
+ * stderr (sbx_reaper.c). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SBX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SBX_ASAN 1
+#endif
+#endif
+#ifdef SBX_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 #define SBX_MAX_HOSTS 4          /* nimbus addresses forwarded into a nimbus-only netns */
 #define SBX_MAX_HIER 6           /* distinct cgroup hierarchies an instance lives in */
 #define SBX_DEFAULT_PIDS 1024

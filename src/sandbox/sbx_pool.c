@@ -63,17 +63,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define POOL_ASAN 1
-#endif
-#endif
-#ifdef POOL_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
-
 #if defined(__x86_64__) || defined(__aarch64__)
 #define POOL_SUPPORTED 1
 #else
@@ -265,7 +254,7 @@ static void blank_free(sbx_blank_t *b, int kill_it)
     if (b->pidfd >= 0) close(b->pidfd);
     if (b->sock >= 0) close(b->sock);
     if (b->stack) {
-#ifdef POOL_ASAN
+#ifdef SBX_ASAN
         __asan_unpoison_memory_region(b->stack, BLANK_STACK);
 #endif
         munmap(b->stack, BLANK_STACK);

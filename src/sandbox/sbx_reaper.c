@@ -16,7 +16,8 @@
  * How: the first registration starts one watchdog per nimbus process —
  * nimbus's own executable (/proc/self/exe, posix_spawn: no copy of nimbus's
  * memory) re-entered through the constructor below, in a session of its own,
- * stdio on /dev/null, nothing inherited but one end of a SOCK_SEQPACKET pair.
+ * stdio on /dev/null, nothing inherited but one end of a SOCK_SEQPACKET pair
+ * (the sanitizer build keeps nimbus's stderr, where ASan/UBSan report).
  * It is nimbus's child, registered as one of nimbus's own (sbx_children.c):
  * nimbus is a child subreaper, so even a watchdog that forked itself away
  * (as it once did) would come back to it as a child.
@@ -252,7 +253,9 @@ static int start_locked(void)
     posix_spawn_file_actions_adddup2(&fa, sv[1], REAPER_FD);   /* dup2 clears CLOEXEC */
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
     posix_spawn_file_actions_adddup2(&fa, 0, 1);
+#ifndef SBX_ASAN
     posix_spawn_file_actions_adddup2(&fa, 0, 2);
+#endif  /* the sanitizer build keeps nimbus's stderr: the watchdog's reports reach its log */
     posix_spawn_file_actions_addclosefrom_np(&fa, REAPER_FD + 1);
     posix_spawn_file_actions_addchdir_np(&fa, "/");
     sigset_t none, all;

@@ -13,6 +13,7 @@ a free port with a fresh data directory and stops it afterwards.
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -147,6 +148,7 @@ class Nimbus:
         env = dict(os.environ)
         env.update(self.extra_env)
         self.log = open(self.log_path, "ab")
+        self.log_start = self.log.tell()  # this start's part of the log (sanitizer_reports)
         self.proc = subprocess.Popen(
             [BINARY, "up", "--listen", "127.0.0.1:0", "--data", self.data_dir] + self.extra_args,
             stdout=subprocess.PIPE, stderr=self.log, env=env)
@@ -215,6 +217,32 @@ class Nimbus:
             return ""
         return text[-tail:] if tail else text
 
+    # What the sanitizers print (the ASan/UBSan build, `make e2e-asan`), at the start of a line
+    # (the daemon's own lines are JSON): an AddressSanitizer or LeakSanitizer error (ASan's
+    # errors stop the daemon: -fno-sanitize-recover) or an UBSan runtime error. Not ASan's
+    # "WARNING: ... ignoring requested __asan_handle_no_return", which the sandbox's children
+    # print once per daemon: they run on their own stacks, which sandbox.c and sbx_pool.c
+    # unpoison themselves. Only the daemon's stderr is read (the sanitizer build's sandbox
+    # watchdog shares it); a function process's output goes to its own log.
+    SANITIZER_REPORT = re.compile(r"^(==\d+==ERROR: (Address|Leak)Sanitizer|AddressSanitizer:DEADLYSIGNAL"
+                                  r"|\S+:\d+:\d+: runtime error: |SUMMARY: \w+Sanitizer)", re.M)
+
+    def sanitizer_reports(self, lines=40):
+        """The first sanitizer report in the daemon's log since its last start() (its first lines:
+        the report's head names the error and its stack, and run.sh shows a failure's tail), or ""."""
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(getattr(self, "log_start", 0))
+                text = f.read().decode(errors="replace")
+        except OSError:
+            return ""
+        m = self.SANITIZER_REPORT.search(text)
+        if not m:
+            return ""
+        report = text[m.start():].splitlines()
+        more = len(report) - lines
+        return "\n".join(report[:lines]) + ("\n... (%d more lines)" % more if more > 0 else "")
+
     def kill9(self):
         """SIGKILL the daemon (crash tests)."""
         if self.proc and self.proc.poll() is None:
@@ -222,7 +250,9 @@ class Nimbus:
             self.proc.wait()
 
     def stop(self, timeout=10.0):
-        """Graceful stop (SIGTERM); returns the exit code."""
+        """Graceful stop (SIGTERM); returns the exit code. Raises AssertionError if the daemon's
+        log since its start holds a sanitizer report (once per start), so the sanitizer build's
+        findings fail the test (or the class, from cleanup) instead of going unread."""
         rc = None
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -239,6 +269,10 @@ class Nimbus:
             self.proc.stdout.close()
         if getattr(self, "log", None):
             self.log.close()
+        if self.proc and getattr(self, "log_start", None) is not None:
+            report, self.log_start = self.sanitizer_reports(), None
+            if report:
+                raise AssertionError("sanitizer report in the nimbus log:\n" + report)
         return rc
 
     def unpack_dir(self):
@@ -250,7 +284,12 @@ class Nimbus:
             return None
 
     def cleanup(self):
-        self.stop()
+        try:
+            self.stop()
+        finally:
+            self.remove_data()
+
+    def remove_data(self):
         if self.own_dir and os.path.isdir(self.data_dir):
             unpacked = self.unpack_dir()
             if unpacked:
