@@ -74,11 +74,15 @@ class TableArnNames(NimbusTestCase):
         for fn in (lambda: ddb.get_item(TableName=FOREIGN_ARN % "Secrets", Key={"pk": {"S": "k"}}),
                    lambda: ddb.scan(TableName=FOREIGN_ARN % "Secrets"),
                    lambda: ddb.batch_get_item(RequestItems={FOREIGN_ARN % "Secrets": {"Keys": [{"pk": {"S": "k"}}]}}),
-                   lambda: ddb.tag_resource(ResourceArn=FOREIGN_ARN % "Secrets", Tags=[{"Key": "x", "Value": "y"}]),
-                   lambda: ddb.list_tags_of_resource(ResourceArn=FOREIGN_ARN % "Secrets"),
                    lambda: ddb.delete_table(TableName=FOREIGN_ARN % "Secrets")):
             r = self.client_error(fn)
             self.assertEqual(r["Error"]["Code"], "ResourceNotFoundException", r)
+        # the tag operations refuse another account's ARN outright, as DynamoDB does
+        # (nubo-db/dynamodb-conformance tier2/tags, tests/e2e/dynamodb/test_ddb_ncf_reads.py)
+        for fn in (lambda: ddb.tag_resource(ResourceArn=FOREIGN_ARN % "Secrets", Tags=[{"Key": "x", "Value": "y"}]),
+                   lambda: ddb.list_tags_of_resource(ResourceArn=FOREIGN_ARN % "Secrets")):
+            r = self.client_error(fn)
+            self.assertEqual(r["Error"]["Code"], "AccessDeniedException", r)
         # a table ARN with a trailing path names no table either
         root_err = self.client_error(lambda: self.root.get_item(TableName=TABLE_ARN % "Secrets/index/x",
                                                          Key={"pk": {"S": "k"}}))
