@@ -97,10 +97,13 @@ void apigw__op_update_api_key(nb_req_t *req)
     json_t *key = key_or_404(req, &id);
     if (!key) return;
     const char *msg;
-    if (apigw__patch(key, json_object_get(req->json, "patchOperations"), &msg) != 0) {
+    json_t *copy = json_deep_copy(key);   /* nothing half-applied */
+    if (apigw__patch(copy, json_object_get(req->json, "patchOperations"), &msg) != 0) {
+        json_decref(copy);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
     }
+    json_object_set_new(apigw__svc.keys, id, key = copy);
     json_object_set_new(key, "lastUpdatedDate", apigw__epoch_now());
     apigw__save_reply(req, 'k', id, key, 200, key_view(key, 0));
 }
@@ -179,8 +182,9 @@ void apigw__op_delete_usage_plan(nb_req_t *req)
 void apigw__op_update_usage_plan(nb_req_t *req)
 {
     const char *id;
-    json_t *p = apigw__plan_or_404(req, &id);
-    if (!p) return;
+    json_t *stored = apigw__plan_or_404(req, &id);
+    if (!stored) return;
+    json_t *p = json_deep_copy(stored);   /* nothing half-applied */
     json_t *ops = json_object_get(req->json, "patchOperations");
     size_t i;
     json_t *op;
@@ -196,6 +200,7 @@ void apigw__op_update_usage_plan(nb_req_t *req)
             if (check_stages(req, one) != 0) {
                 json_decref(one);
                 json_decref(st);
+                json_decref(p);
                 return;
             }
             json_decref(one);
@@ -213,9 +218,11 @@ void apigw__op_update_usage_plan(nb_req_t *req)
     int rc = apigw__patch(p, rest, &msg);
     json_decref(rest);
     if (rc != 0) {
+        json_decref(p);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
     }
+    json_object_set_new(apigw__svc.plans, id, p);
     apigw__save_reply(req, 'p', id, p, 200, apigw__public(p));
 }
 

@@ -6,6 +6,7 @@
 #include "apigw/jregex.h"
 #include "core/util.h"
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -646,15 +647,30 @@ static json_t *binop(ev_t *e, const vtl_expr_t *x)
         }
         /* fall through */
     case '-': case '*': case '/': case '%': {
-        int ints = json_is_integer(a) && json_is_integer(b);
+        if (json_is_integer(a) && json_is_integer(b)) {   /* exact; an overflow goes on as a decimal */
+            json_int_t ia = json_integer_value(a), ib = json_integer_value(b), iv = 0;
+            int over = x->op == '+' ? __builtin_add_overflow(ia, ib, &iv)
+                     : x->op == '-' ? __builtin_sub_overflow(ia, ib, &iv)
+                     : x->op == '*' ? __builtin_mul_overflow(ia, ib, &iv) : 0;
+            if (x->op == '/' || x->op == '%') {
+                if (ib == 0) { r = NULL; break; }
+                if (ib == -1) {   /* the one case that overflows: the least integer / -1 */
+                    over = x->op == '/' && __builtin_sub_overflow((json_int_t)0, ia, &iv);
+                    if (x->op == '%') iv = 0;
+                } else {
+                    iv = x->op == '/' ? ia / ib : ia % ib;
+                }
+            }
+            if (!over) { r = json_integer(iv); break; }
+        }
         double da = num(a), db = num(b), v = 0;
         if (x->op == '+') v = da + db;
         else if (x->op == '-') v = da - db;
         else if (x->op == '*') v = da * db;
         else if (db == 0) { r = NULL; break; }
-        else if (x->op == '/') v = ints ? (double)((long long)da / (long long)db) : da / db;
-        else v = ints ? (double)((long long)da % (long long)db) : fmod(da, db);
-        r = ints ? json_integer((json_int_t)v) : json_real(v);
+        else if (x->op == '/') v = da / db;
+        else v = fmod(da, db);
+        r = json_real(v);
         break;
     }
     }
@@ -690,9 +706,12 @@ static json_t *eval(ev_t *e, const vtl_expr_t *x)
         break;
     case VE_RANGE: {
         json_t *a = eval(e, x->items[0]), *b = eval(e, x->items[1]);
-        long long lo = (long long)num(a), hi = (long long)num(b);
+        double dlo = num(a), dhi = num(b);
         json_decref(a);
         json_decref(b);
+        /* Velocity's ranges are of Java ints: bounds past them (or NaN) make no range */
+        if (!(dlo >= INT32_MIN && dlo <= INT32_MAX && dhi >= INT32_MIN && dhi <= INT32_MAX)) break;
+        long long lo = (long long)dlo, hi = (long long)dhi;
         r = json_array();
         long long step = lo <= hi ? 1 : -1;
         for (long long i = lo;; i += step) {
@@ -720,7 +739,9 @@ static json_t *eval(ev_t *e, const vtl_expr_t *x)
     }
     case VE_NEG: {
         json_t *a = eval(e, x->a);
-        r = json_is_integer(a) ? json_integer(-json_integer_value(a)) : json_real(-num(a));
+        json_int_t neg;
+        r = json_is_integer(a) && !__builtin_sub_overflow((json_int_t)0, json_integer_value(a), &neg)
+                ? json_integer(neg) : json_real(-num(a));
         json_decref(a);
         break;
     }

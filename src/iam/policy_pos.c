@@ -132,9 +132,11 @@ static int value(cur_t *c, int depth)
             ws(c);
         }
     }
-    /* a number, true, false or null */
+    /* a number, true, false or null; jansson's lexer takes one NUL byte
+     * straight after one as part of it, so the scanner does too */
     const unsigned char *s = c->p;
     while (c->p < c->end && !strchr(",}] \t\r\n", *c->p)) eat(c);
+    if (c->p > s && at(c, '\0')) eat(c);
     return c->p > s ? 0 : -1;
 }
 

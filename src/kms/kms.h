@@ -72,7 +72,10 @@ void kms_op_create_alias(nb_req_t *req);
 void kms_op_list_aliases(nb_req_t *req);
 void kms_op_delete_alias(nb_req_t *req);
 
-/* Decrypt's resource: the key id inside a ciphertext blob (kms_crypto.c). */
+/* Decrypt's resource: the key id inside a ciphertext blob (kms_crypto.c);
+ * -1 when the blob holds none (not ours, or its id is not a key id). */
 int kms__blob_key_id(const char *b64, char id[40]);
+/* 1 when s is a key id (a lowercase UUID, kms_keys.c). */
+int kms__is_uuid(const char *s);
 
 #endif

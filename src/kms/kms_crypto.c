@@ -134,6 +134,7 @@ int kms__blob_key_id(const char *b64, char id[40])
     if (ok) {
         memcpy(id, b.data + 3, 36);
         id[36] = 0;
+        ok = kms__is_uuid(id);   /* else raw bytes would be looked up and quoted back */
     }
     nb_buf_free(&b);
     return ok ? 0 : -1;

@@ -83,7 +83,7 @@ void kms__commit_reply(nb_req_t *req, store_txn_t *t, json_t *body)
     }
 }
 
-static int is_uuid(const char *s)
+int kms__is_uuid(const char *s)
 {
     if (strlen(s) != 36) return 0;
     for (int i = 0; i < 36; i++) {
@@ -165,7 +165,7 @@ int kms__resolve(nb_req_t *req, store_txn_t *t, const char *key_id, int allow_al
         if (rc == 0) return not_found_key(req, tid);
         return 0;
     }
-    if (!is_uuid(id)) {
+    if (!kms__is_uuid(id)) {
         nb_reply_error(req, NB_ERR_KMS_NOT_FOUND, "Invalid keyId '%s'", key_id);
         return -1;
     }
@@ -343,7 +343,7 @@ void kms_op_list_keys(nb_req_t *req)
     struct list_keys lk = { req, NULL, 100, "", 0 };
     if (kms__limit(req, &lk.limit) != 0) return;
     const char *marker = json_string_value(json_object_get(req->json, "Marker"));
-    if (marker && !is_uuid(marker)) {
+    if (marker && !kms__is_uuid(marker)) {
         nb_reply_error(req, NB_ERR_KMS_INVALID_MARKER, "Invalid marker");
         return;
     }

@@ -163,6 +163,24 @@ TEST(vtl_limits)
     ASSERT(apigw__vtl_parse(deep2, strlen(deep2), err, sizeof err) == NULL);
 }
 
+/* Found by fuzz_apigw_vtl: range bounds and integer arithmetic past 64 bits
+ * were undefined conversions (UBSan); now exact, or a decimal on overflow. */
+TEST(vtl_number_edges)
+{
+    ASSERT_STREQ(run("#foreach($i in [99999999999999999999..2])$i#end|", "{}"), "|");
+    ASSERT_STREQ(run("#foreach($i in [2147483646..2147483647])$i,#end", "{}"), "2147483646,2147483647,");
+    ASSERT_STREQ(run("#foreach($i in [-1..$input.path('$.n')])$i,#end|", "{\"n\":1e300}"), "|");
+    ASSERT_STREQ(run("#set($m = 9223372036854775807)$m $m.getClass()", "{}"), "9223372036854775807 $m.getClass()");
+    ASSERT_STREQ(run("#set($m = 9223372036854775807)#set($x = $m + 1)$x", "{}"), "9.223372036854776E18");
+    ASSERT_STREQ(run("#set($m = -9223372036854775807)#set($m = $m - 1)#set($x = $m / -1)$x", "{}"),
+                 "9.223372036854776E18");
+    ASSERT_STREQ(run("#set($m = -9223372036854775807)#set($m = $m - 1)#set($x = $m % -1)$x $m", "{}"),
+                 "0 -9223372036854775808");
+    ASSERT_STREQ(run("#set($x = 7 / 2)#set($y = -7 % 3)#set($z = 3 * 4)$x $y $z", "{}"), "3 -1 12");
+    ASSERT_STREQ(run("#set($n = $input.path('$.n'))#set($x = -$n)$x", "{\"n\":-9223372036854775808}"),
+                 "9.223372036854776E18");
+}
+
 TEST(jsonpath_subset)
 {
     json_t *d = json_loads("{\"a\":{\"b\":[10,{\"c\":\"x\"}]},\"d e\":1}", 0, NULL);

@@ -60,6 +60,10 @@ class KmsTest(NimbusTestCase):
                          "InvalidCiphertextException")
         self.assertEqual(self.err(self.kms.decrypt, CiphertextBlob=b"garbage" * 20)[0],
                          "InvalidCiphertextException")
+        # a blob of our shape whose key id is not a key id: not looked up, nor quoted back
+        for junk in (b"\xff" * 36, b"\x00" * 36, b"%s" * 18, b"k" * 36):
+            self.assertEqual(self.err(self.kms.decrypt, CiphertextBlob=b"NK\x01" + junk + bytes(blob[39:]))[0],
+                             "InvalidCiphertextException")
         # KeyId given but another key: IncorrectKeyException
         other = self.new_key()["KeyId"]
         self.assertEqual(self.err(self.kms.decrypt, CiphertextBlob=blob, EncryptionContext=ctx, KeyId=other)[0],
