@@ -33,6 +33,7 @@ from harness import NimbusTestCase
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_dynamodb_conformance_table import N, S, ok, upd as conf_upd  # noqa: E402  (the table's row helpers)
+from ddb_rows import RowsMixin, put_setup  # noqa: E402
 
 V = "ValidationException"
 RNF = "ResourceNotFoundException"
@@ -898,7 +899,7 @@ TABLES = [
 ]
 
 
-class NcfItems(NimbusTestCase):
+class NcfItems(RowsMixin, NimbusTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -907,12 +908,7 @@ class NcfItems(NimbusTestCase):
                 t = dict(t, BillingMode="PAY_PER_REQUEST")
             status, out = cls.nimbus.ddb_call("CreateTable", t)
             assert status == 200, out
-        for table, item in SETUP:
-            status, out = cls.nimbus.ddb_call("PutItem", {"TableName": table, "Item": item})
-            assert status == 200, out
-
-    def raw(self, op, body):
-        return self.nimbus.ddb_call(op, body)
+        put_setup(cls.nimbus, SETUP)
 
     def check(self, op, body, want):
         status, out = self.raw(op, body)
@@ -920,22 +916,13 @@ class NcfItems(NimbusTestCase):
             self.assertEqual(status, want[2], out)
             self.assertTrue(want[1](out), out)
         elif want[0] == "E":
-            self.assertEqual((status, out.get("__type", "").split("#")[-1]), (400, want[1]), out)
-            msg = out.get("message", out.get("Message"))
-            if isinstance(want[2], re.Pattern):
-                self.assertRegex(msg, want[2])
-            elif want[2] is not None:
-                self.assertEqual(msg, want[2])
+            self.assert_error(status, out, want[1], want[2])
         else:   # the named members as given; None: absent
             self.assertEqual(status, 200, out)
             self.assertEqual({m: out.get(m) for m in want[1]}, want[1])
 
     def run_group(self, *ops):
-        rows = [c for c in CHECKS if c[0] in ops]
-        self.assertTrue(rows)
-        for op, what, _src, body, want in rows:
-            with self.subTest(op=op, check=what):
-                self.check(op, body, want)
+        self.run_rows(CHECKS, *ops)
         for op, table, key, want in AFTER:
             if op in ops:
                 with self.subTest(op=op, after=key):

@@ -26,6 +26,7 @@ import unittest
 
 from harness import NimbusTestCase
 from dynamodb.test_dynamodb_conformance_table import N, S, V
+from dynamodb.ddb_rows import RowsMixin, put_setup
 
 RNF = "ResourceNotFoundException"
 
@@ -720,7 +721,7 @@ CHECKS = [
 ]
 
 
-class NcfReads(NimbusTestCase):
+class NcfReads(RowsMixin, NimbusTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -753,23 +754,12 @@ class NcfReads(NimbusTestCase):
                                                    {"AttributeName": "sk", "AttributeType": sk_type}],
                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
                                         {"AttributeName": "sk", "KeyType": "RANGE"}])
-        for table, item in SETUP:
-            status, out = cls.nimbus.ddb_call("PutItem", {"TableName": table, "Item": item})
-            assert status == 200, out
-
-    def raw(self, op, body):
-        return self.nimbus.ddb_call(op, body)
+        put_setup(cls.nimbus, SETUP)
 
     def check(self, op, body, want):
         status, out = self.raw(op, body)
         if want[0] == "E":
-            got = (status, out.get("__type", "").split("#")[-1])
-            self.assertEqual(got, (400, want[1]), out)
-            msg = out.get("message", out.get("Message"))
-            if isinstance(want[2], re.Pattern):
-                self.assertRegex(msg, want[2])
-            elif want[2] is not None:
-                self.assertEqual(msg, want[2])
+            self.assert_error(status, out, want[1], want[2])
             return out
         _, members, order, bag, has, lacks = want
         self.assertEqual(status, 200, out)
@@ -793,11 +783,7 @@ class NcfReads(NimbusTestCase):
         return out
 
     def run_group(self, *ops):
-        rows = [c for c in CHECKS if c[0] in ops]
-        self.assertTrue(rows)
-        for op, what, _src, body, want in rows:
-            with self.subTest(op=op, check=what):
-                self.check(op, body, want)
+        self.run_rows(CHECKS, *ops)
 
     def test_rows_are_unique(self):
         seen = set()

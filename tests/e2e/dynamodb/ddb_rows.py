@@ -1,0 +1,35 @@
+"""ddb_rows.py — what the DynamoDB row tables (test_ddb_ncf_items.py,
+test_ddb_ncf_reads.py) share: a raw call, the check of an error answer (status
+400, the __type's last part, the message exact, by pattern, or unchecked), the
+put of their SETUP items, and one operation's rows run as subtests."""
+import re
+
+
+class RowsMixin:
+    """For a NimbusTestCase whose module has CHECKS rows (op, what, source, body,
+    want) and a check(op, body, want) of its own for the non-error answers."""
+
+    def raw(self, op, body):
+        return self.nimbus.ddb_call(op, body)
+
+    def assert_error(self, status, out, code, msg):
+        self.assertEqual((status, out.get("__type", "").split("#")[-1]), (400, code), out)
+        got = out.get("message", out.get("Message"))
+        if isinstance(msg, re.Pattern):
+            self.assertRegex(got, msg)
+        elif msg is not None:
+            self.assertEqual(got, msg)
+
+    def run_rows(self, checks, *ops):
+        rows = [c for c in checks if c[0] in ops]
+        self.assertTrue(rows)
+        for op, what, _src, body, want in rows:
+            with self.subTest(op=op, check=what):
+                self.check(op, body, want)
+
+
+def put_setup(nimbus, setup):
+    """PutItem of every (table, item) of setup; fails loudly on the first refusal."""
+    for table, item in setup:
+        status, out = nimbus.ddb_call("PutItem", {"TableName": table, "Item": item})
+        assert status == 200, out
