@@ -148,16 +148,17 @@ __attribute__((no_sanitize_address, noreturn)) static void blank_fail(const sbx_
     for (;;) RAW(SYS_exit, 127, 0, 0);
 }
 
+/* Closes every descriptor from 3 up but the n in keep (-1 entries ignored). */
 __attribute__((no_sanitize_address)) static void close_except(const int *keep, int nkeep)
 {
-    int k[4], n = 0;
-    for (int i = 0; i < nkeep; i++) if (keep[i] >= 0) k[n++] = keep[i];
-    for (int i = 0; i < n; i++)                      /* sort, at most four */
+    int k[4 + SBX_MAX_HIER], n = 0;
+    for (int i = 0; i < nkeep && n < (int)(sizeof k / sizeof k[0]); i++) if (keep[i] >= 0) k[n++] = keep[i];
+    for (int i = 0; i < n; i++)                      /* sort, at most ten */
         for (int j = i + 1; j < n; j++)
             if (k[j] < k[i]) { int t = k[i]; k[i] = k[j]; k[j] = t; }
     long from = 3;
     for (int i = 0; i < n; i++) {
-        if (k[i] < 3) continue;
+        if (k[i] < from) continue;
         if (k[i] > from) RAW(SYS_close_range, from, k[i] - 1, 0);
         from = k[i] + 1;
     }
@@ -180,12 +181,19 @@ __attribute__((no_sanitize_address)) static int blank_main(void *arg)
         }
     }
     RAW(SYS_setsid, 0, 0, 0);
+    /* nimbus's descriptors go first: a cgroup.procs write can block for
+     * milliseconds (v1), and a nimbus killed meanwhile must not leave its
+     * store lock or listening socket held by this copy of its table. */
+    int keep[4 + SBX_MAX_HIER];
+    for (int i = 0; i < 4; i++) keep[i] = b->keep[i];
+    for (int i = 0; i < b->ncg; i++) keep[4 + i] = b->cg_fds[i];
+    close_except(keep, 4 + b->ncg);
     for (int i = 0; i < b->ncg; i++) {
         long r = RAW(SYS_write, b->cg_fds[i], "0", 1);
         if (r != 1) blank_fail(b, SBX_STAGE_CGROUP, r < 0 ? r : -EIO);
+        RAW(SYS_close, b->cg_fds[i], 0, 0);
     }
     __atomic_store_n(&b->joined, 1, __ATOMIC_RELEASE);   /* sbx_pool_fill may clone the next */
-    close_except(b->keep, 4);
     if (b->exec_fd >= 0) {
         /* Become the program (sbx_blank.c continues there), keeping the
          * socket, /dev/null and the template under the same numbers. If the

@@ -414,23 +414,59 @@ static size_t default_map_size(void)
     return v >= (1u << 20) && e && *end == 0 ? (size_t)v : LMDB_DEFAULT_MAP;
 }
 
+/* Whether the nimbus that wrote its pid into the lock file still runs (a
+ * zombie does not: it holds no descriptor). */
+static int owner_alive(int fd)
+{
+    char buf[24], path[48], stat[256];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return 1;                      /* no pid recorded: assume it runs */
+    buf[n] = 0;
+    char *end;
+    long pid = strtol(buf, &end, 10);
+    if (pid <= 0 || (*end != '\n' && *end != 0)) return 1;
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int sfd = open(path, O_RDONLY | O_CLOEXEC);
+    if (sfd < 0) return errno != ENOENT;
+    ssize_t m = read(sfd, stat, sizeof stat - 1);
+    close(sfd);
+    if (m <= 0) return 0;
+    stat[m] = 0;
+    const char *rp = strrchr(stat, ')');       /* "PID (COMM) STATE …" */
+    return !(rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X'));
+}
+
+#define OWNER_GONE_WAIT_MS 3000    /* how long a dead owner's last processes may hold the lock */
+
 /* One writing process per store: the log and the group commit assume it.
  * An exclusive flock on DIR/store/owner.lock, held until close (the kernel
- * drops it if the process dies). EBUSY when another process holds it. */
+ * drops it when the last copy of the descriptor goes), with the owner's pid
+ * in it. EBUSY when another running process holds it. When the recorded
+ * owner is gone (kill -9), a process it had just cloned may still hold a
+ * copy for a few milliseconds, until it execs or dies with it: wait for
+ * that rather than refuse the restart. */
 static int take_ownership(lmdb_store_t *b)
 {
     char lock[sizeof b->path + 16];
     snprintf(lock, sizeof lock, "%s/owner.lock", b->path);
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return errno;
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 5) {
         int e = errno;
+        if (e == EWOULDBLOCK && waited < OWNER_GONE_WAIT_MS && !owner_alive(fd)) {
+            struct timespec ts = { 0, 5 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+            continue;
+        }
         close(fd);
         if (e != EWOULDBLOCK) return e;
         nb_log_error("store", "%s is in use by another nimbus process (only one may write a data directory)",
                      b->path);
         return EBUSY;
     }
+    char pid[24];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) { /* a hint only: keep going */ }
     b->owner_fd = fd;
     return 0;
 }

@@ -398,3 +398,32 @@ TEST(wal_one_writer_per_store_readers_beside_it)
     close_store(s);
     ASSERT_EQ(uv_loop_close(&loop), 0);
 }
+
+/* An owner killed while a process it had just cloned (not yet exec'd) still
+ * holds its copy of the lock's descriptor: the next writer waits for that
+ * copy to go instead of refusing the restart. */
+TEST(wal_restart_waits_for_a_dead_owners_last_clone)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/deadowner", test_tmpdir());
+    close_store(open_dir(dir));
+    pid_t owner = fork_child();
+    if (owner == 0) {
+        uv_loop_t l;
+        store_t *s = NULL;
+        store_options_t o = { 0 };
+        if (uv_loop_init(&l) != 0 || store_open(&s, &l, dir, &o) != STORE_OK) _exit(20);
+        pid_t clone = fork();                  /* keeps the lock's descriptor */
+        if (clone == 0) {
+            struct timespec ts = { 0, 300 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+            _exit(0);
+        }
+        _exit(clone > 0 ? 0 : 21);             /* dies holding the store, as kill -9 leaves it */
+    }
+    ASSERT_EQ(wait_child(owner), 0);           /* reaped: gone, its clone still sleeping */
+    store_t *s = open_dir(dir);
+    ASSERT(s != NULL);
+    close_store(s);
+    ASSERT_EQ(uv_loop_close(&loop), 0);
+}
