@@ -34,6 +34,10 @@ const char *kms__alias_arn(nb_req_t *req, const char *alias);
 const char *kms__alias_target_arn(nb_req_t *req, const char *id);
 /* 0 when the key may encrypt/decrypt; else -1 after replying (Disabled/PendingDeletion). */
 int kms__usable(nb_req_t *req, const kms_key_t *k);
+/* 0 for a customer managed key; for an AWS managed key, replies
+ * AccessDeniedException (its key policy allows a caller no change or direct
+ * use) and returns -1. */
+int kms__caller_may_change(nb_req_t *req, const kms_key_t *k);
 /* A new Enabled key (fresh id and 32 random bytes of material) in k; manager "AWS"
  * for a managed key, NULL for a customer's. 0, or -1: no randomness. */
 int kms__new_key(kms_key_t *k, const char *description, const char *manager);

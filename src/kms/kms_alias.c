@@ -64,6 +64,7 @@ void kms_op_create_alias(nb_req_t *req)
     if (rc != STORE_NOTFOUND) { store_abort(t); kms__store_error(req, rc); return; }
     kms_key_t k;
     if (kms__resolve(req, t, target, 0, &k) != 0) { store_abort(t); return; }
+    if (kms__caller_may_change(req, &k) != 0) { json_decref(k.rec); store_abort(t); return; }
     if (strcmp(json_string_value(json_object_get(k.rec, "State")), "PendingDeletion") == 0) {
         nb_reply_error(req, NB_ERR_KMS_INVALID_STATE, "%s is pending deletion.", kms__key_arn(req, k.id));
         json_decref(k.rec);

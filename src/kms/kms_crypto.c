@@ -160,7 +160,7 @@ static int key_for_encrypt(nb_req_t *req, kms_key_t *k)
     int rc = kms__resolve(req, t, id, 1, k);
     store_abort(t);
     if (rc != 0) return -1;
-    if (kms__usable(req, k) != 0) { json_decref(k->rec); return -1; }
+    if (kms__caller_may_change(req, k) != 0 || kms__usable(req, k) != 0) { json_decref(k->rec); return -1; }
     return 0;
 }
 
@@ -247,7 +247,7 @@ void kms_op_decrypt(nb_req_t *req)
         goto out;
     }
     json_decref(wk.rec);
-    if (kms__usable(req, &k) != 0) { json_decref(k.rec); goto out; }
+    if (kms__caller_may_change(req, &k) != 0 || kms__usable(req, &k) != 0) { json_decref(k.rec); goto out; }
     n = blob.len - BLOB_MIN;
     pt = malloc(n ? n : 1);
     rc = open_blob(&k, &aad, (unsigned char *)blob.data, blob.len, pt);

@@ -192,6 +192,21 @@ int kms__usable(nb_req_t *req, const kms_key_t *k)
     return -1;
 }
 
+/* An AWS managed key's policy lets the account describe it and lets only its
+ * service use it (kms:ViaService): anything else a caller asks of it is
+ * refused as that policy refuses it. */
+int kms__caller_may_change(nb_req_t *req, const kms_key_t *k)
+{
+    const char *mgr = json_string_value(json_object_get(k->rec, "KeyManager"));
+    if (!mgr || strcmp(mgr, "AWS") != 0) return 0;
+    nb_reply_error(req, NB_ERR_AUTH_JSON_DENIED, "User: %s is not authorized to perform: kms:%s on resource: %s "
+                   "because no resource-based policy allows the kms:%s action",
+                   req->principal_arn ? req->principal_arn : nb_arena_printf(req->arena, "arn:aws:iam::%s:root",
+                                                                             req->ctx->cfg->account),
+                   req->op->name, kms__key_arn(req, k->id), req->op->name);
+    return -1;
+}
+
 int kms__new_key(kms_key_t *k, const char *description, const char *manager)
 {
     unsigned char material[32];
@@ -366,6 +381,7 @@ static store_txn_t *begin_change(nb_req_t *req, kms_key_t *k)
     store_txn_t *t = kms__begin(req, STORE_WRITE);
     if (!t) return NULL;
     if (kms__resolve(req, t, id, 0, k) != 0) { store_abort(t); return NULL; }
+    if (kms__caller_may_change(req, k) != 0) { key_free(k); store_abort(t); return NULL; }
     return t;
 }
 

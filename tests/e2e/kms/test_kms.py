@@ -24,6 +24,44 @@ class KmsTest(NimbusTestCase):
     def new_key(self, desc="test key"):
         return self.kms.create_key(Description=desc)["KeyMetadata"]
 
+    def test_aws_managed_key_is_described_but_not_changed_or_used_directly(self):
+        # DynamoDB's SSE without a key of the user's makes the account's AWS managed key. Its key
+        # policy (docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key) lets
+        # the account Describe/Get/List it and only the service (kms:ViaService) use it: anything
+        # else is AccessDeniedException "... because no resource-based policy allows the kms:X
+        # action" (the wording AWS gives a key-policy refusal, quoted in elastic/cloudbeat#1749).
+        ddb = self.nimbus.client("dynamodb")
+        ddb.create_table(TableName="sse-managed", BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                         SSESpecification={"Enabled": True, "SSEType": "KMS"})
+        md = self.kms.describe_key(KeyId="alias/aws/dynamodb")["KeyMetadata"]
+        self.assertEqual(md["KeyManager"], "AWS")
+        customer = self.new_key()["KeyId"]
+        calls = [
+            ("DisableKey", self.kms.disable_key, {"KeyId": md["KeyId"]}),
+            ("EnableKey", self.kms.enable_key, {"KeyId": md["Arn"]}),
+            ("ScheduleKeyDeletion", self.kms.schedule_key_deletion, {"KeyId": md["KeyId"], "PendingWindowInDays": 7}),
+            ("CancelKeyDeletion", self.kms.cancel_key_deletion, {"KeyId": md["KeyId"]}),
+            ("Encrypt", self.kms.encrypt, {"KeyId": "alias/aws/dynamodb", "Plaintext": b"x"}),
+            ("GenerateDataKey", self.kms.generate_data_key, {"KeyId": md["KeyId"], "KeySpec": "AES_256"}),
+            ("CreateAlias", self.kms.create_alias, {"AliasName": "alias/mine", "TargetKeyId": md["KeyId"]}),
+        ]
+        for op, fn, kw in calls:
+            code, msg, status = self.err(fn, **kw)
+            self.assertEqual((code, status), ("AccessDeniedException", 400), op)
+            self.assertRegex(msg, r"^User: arn:aws:iam::000000000000:\S+ is not authorized to perform: kms:%s on "
+                             r"resource: %s because no resource-based policy allows the kms:%s action$"
+                             % (op, md["Arn"], op), op)
+        after = self.kms.describe_key(KeyId=md["KeyId"])["KeyMetadata"]
+        self.assertEqual((after["KeyState"], after["Enabled"]), ("Enabled", True))
+        self.assertNotIn("DeletionDate", after)
+        self.assertNotIn("alias/mine", [a["AliasName"] for a in self.kms.list_aliases()["Aliases"]])
+        # a customer managed key of the same account is unaffected
+        self.kms.disable_key(KeyId=customer)
+        self.kms.enable_key(KeyId=customer)
+        self.kms.encrypt(KeyId=customer, Plaintext=b"x")
+
     def test_create_and_describe(self):
         md = self.new_key("my key")
         self.assertEqual(len(md["KeyId"]), 36)
