@@ -48,6 +48,18 @@ void lambda__rm_rf(const char *path)
     nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Whether an entry's path names the directory it is unpacked into: only
+ * empty and "." segments. */
+static int names_root(const char *p)
+{
+    for (;;) {
+        while (*p == '/') p++;
+        if (!*p) return 1;
+        if (p[0] != '.' || (p[1] && p[1] != '/')) return 0;
+        p++;
+    }
+}
+
 /* Extract every entry of the archive in memory under dir (which exists). */
 static int extract_into(const void *zip, size_t len, const char *dir, char *err, size_t errcap)
 {
@@ -84,6 +96,14 @@ static int extract_into(const void *zip, size_t len, const char *dir, char *err,
         if (p[0] == '/' || strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 || strstr(p, "/../") ||
             (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0)) {
             snprintf(err, errcap, "Could not unzip uploaded file: entry %s leaves the package.", p);
+            rc = -1;
+            goto out;
+        }
+        if (names_root(p)) {
+            /* "", ".", "./": the package's own directory. As a directory entry
+             * it adds nothing; anything else would replace the package. */
+            if (la->entry_filetype(e) == AE_IFDIR) continue;
+            snprintf(err, errcap, "Could not unzip uploaded file. Please check your file, then try to upload again.");
             rc = -1;
             goto out;
         }

@@ -251,6 +251,53 @@ TEST(unzip_refuses_escapes_and_garbage)
     ASSERT_EQ(lambda__unzip("not a zip at all", 16, dir, err, sizeof err), -1);
 }
 
+/* An entry naming the package's own directory (".", "./.", an empty name): as a file it
+ * would replace the directory (the package became a file — found by
+ * fuzz_lambda_unzip), so it is refused; as a directory entry it is skipped. */
+TEST(unzip_entry_naming_the_package_itself)
+{
+    setup_ctx();
+    char dir[600], err[256], path[700];
+    const char *roots[] = {".", "./.", "././."};
+    for (int i = 0; i < 3; i++) {
+        nb_buf_t zip = NB_BUF_INIT;
+        const char *names[] = {"ok.txt", roots[i]};
+        const char *data[] = {"ok", "x"};
+        const int modes[] = {0644, 0644};
+        make_zip(&zip, names, data, modes, 2);
+        snprintf(dir, sizeof dir, "%s/code/self%d", test_tmpdir(), i);
+        ASSERT_EQ(lambda__unzip(zip.data, zip.len, dir, err, sizeof err), -1);
+        ASSERT_CONTAINS(err, "Could not unzip");
+        struct stat st;
+        ASSERT(stat(dir, &st) != 0);
+        nb_buf_free(&zip);
+    }
+    /* a file entry with an empty name (the input fuzz_lambda_unzip found):
+     * libarchive wrote it at "DIR/", replacing the directory by a file */
+    static const char empty_name[] =
+        "\x50\x4b\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00\x00\x01\x00\x00\x00\x08\x00\x00\x00\x00\x01\x00"
+        "\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x80\x00\x00\x00\x00\x01\x00\x00\x00\x3d\x00\x2f\x74\x6d"
+        "\x70\x2f\x61\x62\x73\x50\x4b\x05\x06\x00\x00\x00\x00\x00\x00\x00\x80\x00\x00\x00\x00\x01\x00\x00"
+        "\x00\x3d\x00\x2f\x74\x6d\x70\x2f\x61\x6a\x73\x50\x4b\x0d\x06\x00\x00\x00\x00\x00";
+    snprintf(dir, sizeof dir, "%s/code/selfempty", test_tmpdir());
+    ASSERT_EQ(lambda__unzip(empty_name, sizeof empty_name - 1, dir, err, sizeof err), -1);
+    ASSERT_CONTAINS(err, "Could not unzip");
+    struct stat st0;
+    ASSERT(stat(dir, &st0) != 0);
+    nb_buf_t zip = NB_BUF_INIT;
+    const char *names[] = {"./", "ok.txt"};
+    const char *data[] = {"", "ok"};
+    const int modes[] = {0755, 0644};
+    make_zip(&zip, names, data, modes, 2);
+    snprintf(dir, sizeof dir, "%s/code/selfdir", test_tmpdir());
+    ASSERT_EQ(lambda__unzip(zip.data, zip.len, dir, err, sizeof err), 0);
+    struct stat st;
+    ASSERT(stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
+    snprintf(path, sizeof path, "%s/ok.txt", dir);
+    ASSERT(stat(path, &st) == 0 && S_ISREG(st.st_mode));
+    nb_buf_free(&zip);
+}
+
 TEST(log_stream_name_format)
 {
     char s[96];
