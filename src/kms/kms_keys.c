@@ -4,6 +4,7 @@
  * record layout and the state machine. Key material is 32 random bytes kept
  * in the record; the store encrypts the record at rest. */
 #include "kms/kms.h"
+#include "kms/kms_managed.h"
 #include "core/log.h"
 #include "core/util.h"
 #include <openssl/crypto.h>
@@ -114,13 +115,31 @@ static int load_key(store_txn_t *t, const char *id, kms_key_t *out)
     return 1;
 }
 
-static int not_found_key(nb_req_t *req, const char *id)
+/* Why a KeyId names no usable key: the error row and KMS's message, or a
+ * store status (err 0). */
+typedef struct kms_fault {
+    int err;
+    int store_rc;
+    const char *msg;          /* req's arena */
+} kms_fault_t;
+
+static int fault(nb_req_t *req, kms_fault_t *f, int err, const char *fmt, const char *arg)
 {
-    nb_reply_error(req, NB_ERR_KMS_NOT_FOUND, "Key '%s' does not exist", kms__key_arn(req, id));
+    f->err = err;
+    f->msg = nb_arena_printf(req->arena, fmt, arg);
     return -1;
 }
 
-int kms__resolve(nb_req_t *req, store_txn_t *t, const char *key_id, int allow_alias, kms_key_t *out)
+static int store_fault(kms_fault_t *f, int rc)
+{
+    f->err = 0;
+    f->store_rc = rc;
+    return -1;
+}
+
+/* kms__resolve without the reply: 0, or -1 with *f filled. */
+static int resolve(nb_req_t *req, store_txn_t *t, const char *key_id, int allow_alias, kms_key_t *out,
+                   kms_fault_t *f)
 {
     const nb_config_t *cfg = req->ctx->cfg;
     const char *id = key_id;
@@ -128,51 +147,45 @@ int kms__resolve(nb_req_t *req, store_txn_t *t, const char *key_id, int allow_al
     int plen = snprintf(prefix, sizeof prefix, "arn:aws:kms:%s:%s:", cfg->region, cfg->account);
     if (strncmp(key_id, "arn:", 4) == 0) {
         if (strncmp(key_id, prefix, (size_t)plen) != 0) {
-            if (strncmp(key_id, "arn:aws:kms:", 12) != 0) {
-                nb_reply_error(req, NB_ERR_KMS_INVALID_ARN, "ARN %s is not valid", key_id);
-                return -1;
-            }
-            nb_reply_error(req, NB_ERR_KMS_NOT_FOUND, "Invalid arn %s", key_id);
-            return -1;
+            if (strncmp(key_id, "arn:aws:kms:", 12) != 0)
+                return fault(req, f, NB_ERR_KMS_INVALID_ARN, "ARN %s is not valid", key_id);
+            return fault(req, f, NB_ERR_KMS_NOT_FOUND, "Invalid arn %s", key_id);
         }
         id = key_id + plen;
         if (strncmp(id, "key/", 4) == 0) id += 4;
-        else if (strncmp(id, "alias/", 6) != 0) {
-            nb_reply_error(req, NB_ERR_KMS_INVALID_ARN, "ARN %s is not valid", key_id);
-            return -1;
-        }
+        else if (strncmp(id, "alias/", 6) != 0)
+            return fault(req, f, NB_ERR_KMS_INVALID_ARN, "ARN %s is not valid", key_id);
     }
+    char tid[40];
     if (strncmp(id, "alias/", 6) == 0) {
-        if (!allow_alias) {
-            nb_reply_error(req, NB_ERR_KMS_NOT_FOUND, "Invalid keyId '%s'", key_id);
-            return -1;
-        }
+        if (!allow_alias) return fault(req, f, NB_ERR_KMS_NOT_FOUND, "Invalid keyId '%s'", key_id);
         const void *v;
         size_t vlen;
         int rc = store_get(t, KMS_KS_ALIASES, id, strlen(id), &v, &vlen);
-        if (rc == STORE_NOTFOUND) {
-            nb_reply_error(req, NB_ERR_KMS_NOT_FOUND, "Alias %s is not found.", kms__alias_arn(req, id));
-            return -1;
-        }
-        if (rc != STORE_OK) { kms__store_error(req, rc); return -1; }
+        if (rc == STORE_NOTFOUND)
+            return fault(req, f, NB_ERR_KMS_NOT_FOUND, "Alias %s is not found.", kms__alias_arn(req, id));
+        if (rc != STORE_OK) return store_fault(f, rc);
         json_t *a = json_loadb(v, vlen, 0, NULL);
         const char *target = json_string_value(json_object_get(a, "Target"));
-        char tid[40];
         snprintf(tid, sizeof tid, "%s", target ? target : "");
         json_decref(a);
-        rc = load_key(t, tid, out);
-        if (rc < 0) { kms__store_error(req, rc); return -1; }
-        if (rc == 0) return not_found_key(req, tid);
-        return 0;
-    }
-    if (!kms__is_uuid(id)) {
-        nb_reply_error(req, NB_ERR_KMS_NOT_FOUND, "Invalid keyId '%s'", key_id);
-        return -1;
+        id = tid;
+    } else if (!kms__is_uuid(id)) {
+        return fault(req, f, NB_ERR_KMS_NOT_FOUND, "Invalid keyId '%s'", key_id);
     }
     int rc = load_key(t, id, out);
-    if (rc < 0) { kms__store_error(req, rc); return -1; }
-    if (rc == 0) return not_found_key(req, id);
+    if (rc < 0) return store_fault(f, rc);
+    if (rc == 0) return fault(req, f, NB_ERR_KMS_NOT_FOUND, "Key '%s' does not exist", kms__key_arn(req, id));
     return 0;
+}
+
+int kms__resolve(nb_req_t *req, store_txn_t *t, const char *key_id, int allow_alias, kms_key_t *out)
+{
+    kms_fault_t f;
+    if (resolve(req, t, key_id, allow_alias, out, &f) == 0) return 0;
+    if (f.err) nb_reply_error(req, f.err, "%s", f.msg);
+    else kms__store_error(req, f.store_rc);
+    return -1;
 }
 
 static const char *state(const kms_key_t *k)
@@ -190,6 +203,34 @@ int kms__usable(nb_req_t *req, const kms_key_t *k)
     else
         nb_reply_error(req, NB_ERR_KMS_INVALID_STATE, "%s is pending deletion.", kms__key_arn(req, k->id));
     return -1;
+}
+
+int kms_key_for_service(nb_req_t *req, store_txn_t *t, const char *key_id, const char **arn, const char **kms_code,
+                        const char **kms_msg)
+{
+    kms_key_t k;
+    kms_fault_t f;
+    if (resolve(req, t, key_id, 1, &k, &f) != 0) {
+        if (!f.err) return f.store_rc;
+        *kms_code = nb_error_row((nb_err_t)f.err)->name;
+        *kms_msg = f.msg;
+        return 1;
+    }
+    const char *s = state(&k);
+    int rc = 0;
+    if (strcmp(s, "Disabled") == 0) {
+        *kms_code = nb_error_row(NB_ERR_KMS_DISABLED)->name;
+        *kms_msg = nb_arena_printf(req->arena, "%s is disabled.", kms__key_arn(req, k.id));
+        rc = 1;
+    } else if (strcmp(s, "Enabled") != 0) {
+        *kms_code = nb_error_row(NB_ERR_KMS_INVALID_STATE)->name;
+        *kms_msg = nb_arena_printf(req->arena, "%s is pending deletion.", kms__key_arn(req, k.id));
+        rc = 1;
+    } else {
+        *arn = kms__key_arn(req, k.id);
+    }
+    json_decref(k.rec);
+    return rc;
 }
 
 /* An AWS managed key's policy lets the account describe it and lets only its

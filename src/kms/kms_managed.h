@@ -10,4 +10,11 @@
  * does. STORE_OK or a store status. */
 int kms_managed_key_arn(nb_req_t *req, store_txn_t *t, const char *service, const char **arn);
 
+/* A key another service is asked to use (DynamoDB's SSESpecification.KMSMasterKeyId):
+ * KeyId in any form KMS takes (id, ARN, alias name, alias ARN). 0 with *arn the key's
+ * ARN (req's arena); 1 when KMS would refuse it, with its error name (NotFoundException,
+ * DisabledException, …) and message in *kms_code / *kms_msg; <0 a store status. */
+int kms_key_for_service(nb_req_t *req, store_txn_t *t, const char *key_id, const char **arn, const char **kms_code,
+                        const char **kms_msg);
+
 #endif

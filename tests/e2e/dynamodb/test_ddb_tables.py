@@ -1,6 +1,7 @@
 """DynamoDB control plane end to end: CreateTable / DescribeTable / ListTables /
 DeleteTable / UpdateTable, waiters, tags, TTL settings, limits and endpoints,
 through boto3 (client and resource) and the AWS CLI v2."""
+import re
 import time
 import unittest
 
@@ -105,6 +106,49 @@ class Tables(NimbusTestCase):
                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
                              KeySchema=[{"AttributeName": "id", "KeyType": "RANGE"}], BillingMode="PAY_PER_REQUEST")
         self.assertEqual(msg, "Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+
+    def test_sse_with_a_customer_key(self):
+        # SSEDescription.KMSMasterKeyArn is the named key's ARN whatever form named it (terraform-provider-aws
+        # internal/service/dynamodb/table_test.go, the step on testAccTableConfig_initialStateEncryptionBYOK, pairs
+        # server_side_encryption.0.kms_key_arn with the key's arn; floci-io/floci#1922). A key KMS refuses
+        # fails the table with KMS's answer as DynamoDB quotes it: "KMS validation error:
+        # com.amazonaws.services.kms.model.NotFoundException: Key '<arn>' does not exist (Service: AWSKMS; ...)"
+        # (captured from CreateTable in aws-solutions/generative-ai-application-builder-on-aws#29).
+        kms = self.nimbus.client("kms")
+        key = kms.create_key()["KeyMetadata"]
+        kms.create_alias(AliasName="alias/tables", TargetKeyId=key["KeyId"])
+        for i, ref in enumerate([key["KeyId"], key["Arn"], "alias/tables",
+                                 key["Arn"].replace("key/" + key["KeyId"], "alias/tables")]):
+            d = key_table(self.ddb, "sse-cmk-%d" % i,
+                          SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": ref})
+            want = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key["Arn"]}
+            self.assertEqual(d["TableDescription"]["SSEDescription"], want, ref)
+            self.assertEqual(self.ddb.describe_table(TableName="sse-cmk-%d" % i)["Table"]["SSEDescription"], want)
+        # naming the AWS managed key by its alias is the same as naming none
+        d = key_table(self.ddb, "sse-aws-alias",
+                      SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/aws/dynamodb"})
+        managed = kms.describe_key(KeyId="alias/aws/dynamodb")["KeyMetadata"]
+        self.assertEqual(managed["KeyManager"], "AWS")
+        self.assertEqual(d["TableDescription"]["SSEDescription"]["KMSMasterKeyArn"], managed["Arn"])
+        disabled = kms.create_key()["KeyMetadata"]
+        kms.disable_key(KeyId=disabled["KeyId"])
+        missing = "11111111-2222-3333-4444-555555555555"
+        prefix = "KMS validation error: com.amazonaws.services.kms.model."
+        cases = [
+            (missing, "NotFoundException: Key '%s' does not exist" % key["Arn"].replace(key["KeyId"], missing),
+             "NotFoundException"),
+            ("alias/none", "NotFoundException: Alias %s is not found." % key["Arn"].replace("key/" + key["KeyId"],
+                                                                                           "alias/none"),
+             "NotFoundException"),
+            (disabled["KeyId"], "DisabledException: %s is disabled." % disabled["Arn"], "DisabledException"),
+        ]
+        for ref, msg, code in cases:
+            c, m = self.err(key_table, ddb=self.ddb, name="sse-bad",
+                            SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": ref})
+            self.assertEqual(c, "ValidationException", ref)
+            self.assertRegex(m, r"^%s \(Service: AWSKMS; Status Code: 400; Error Code: %s; Request ID: "
+                             r"[0-9a-f-]{36}; Proxy: null\)$" % (re.escape(prefix + msg), code))
+        self.assertNotIn("sse-bad", self.ddb.list_tables()["TableNames"])   # nothing half-created
 
     def test_describe_and_delete_missing(self):
         self.assertEqual(self.err(self.ddb.describe_table, TableName="Nope"),
