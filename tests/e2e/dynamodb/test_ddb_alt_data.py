@@ -43,6 +43,14 @@ The rows (op: what):
   UpdateItem: an empty Expected with a ConditionalOperator
   UpdateItem: Expected with an UpdateExpression
   DeleteItem: Expected Value that does not match fails
+  UpdateItem: attribute_type of a value tests the value's type
+  UpdateItem: attribute_type of a value of another type fails
+  UpdateItem: a name starting with an underscore
+  UpdateItem: list_append of a list_append
+  UpdateItem: list_append of if_not_exists
+  UpdateItem: REMOVE under an attribute the item lacks
+  UpdateItem: REMOVE of an element of a list the item lacks
+  UpdateItem: REMOVE under an attribute of an item that does not exist
   Query: QueryFilter without a key condition
   Query: QueryFilter on the partition key
   Query: QueryFilter on the sort key beside another attribute
@@ -142,6 +150,17 @@ TE = ALT + "test_expected.py::"
 TQF = ALT + "test_query_filter.py::"
 TKC = ALT + "test_key_conditions.py::"
 TFE = ALT + "test_filter_expression.py::"
+TC = ALT + "test_condition_expression.py::"
+TU = ALT + "test_update_expression.py::"
+BAD_PATH = "The document path provided in the update expression is invalid for update"
+
+
+def upd(expr, values=None, key="u1", **kw):
+    body = {"TableName": "AltS", "Key": {"p": S(key)}, "UpdateExpression": expr}
+    if values:
+        body["ExpressionAttributeValues"] = values
+    body.update(kw)
+    return body
 
 # (operation, what, source, request, expected)
 CHECKS = [
@@ -214,6 +233,27 @@ CHECKS = [
          ":v": N(2)}, "Expected": {"a": cop("EQ", N(1))}}, err(V, pat("UpdateExpression"))),
     ("DeleteItem", "Expected Value that does not match fails", TE + "test_delete_item_expected",
      {"TableName": "AltS", "Key": {"p": S("e1")}, "Expected": {"a": {"Value": N(2)}}}, FAILED),
+
+    # ---- conditions and updates (item u1 of SETUP) ---------------------------------------------------------------
+    ("UpdateItem", "attribute_type of a value tests the value's type", TC + "test_update_condition_attribute_type",
+     upd("SET z = :v", {":v": N(0), ":t": S("N")}, ConditionExpression="attribute_type(:v, :t)"), ok(Attributes=None)),
+    ("UpdateItem", "attribute_type of a value of another type fails", TC + "test_update_condition_attribute_type",
+     upd("SET z = :v", {":v": N(0), ":t": S("S")}, ConditionExpression="attribute_type(:v, :t)"), FAILED),
+    ("UpdateItem", "a name starting with an underscore", TU + "test_update_expression_name_token (quoting DynamoDB)",
+     upd("SET _123 = :v", {":v": N(3)}), err(V, 'Invalid UpdateExpression: Syntax error; token: "_", near: "SET _123"')),
+    ("UpdateItem", "list_append of a list_append", TU + "test_update_expression_function_nesting (quoting DynamoDB)",
+     upd("SET z = list_append(list_append(:a, :b), :c)", {":a": {"L": [N(1)]}, ":b": {"L": [N(2)]}, ":c": {"L": [N(3)]}}),
+     err(V, "Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: "
+            "list_append")),
+    ("UpdateItem", "list_append of if_not_exists", TU + "test_update_expression_function_nesting",
+     upd("SET nl = list_append(if_not_exists(nl, :a), :b)", {":a": {"L": [S("a")]}, ":b": {"L": [S("cat")]}},
+         ReturnValues="UPDATED_NEW"), ok(Attributes={"nl": {"L": [S("a"), S("cat")]}})),
+    ("UpdateItem", "REMOVE under an attribute the item lacks", TU + "test_nested_attribute_update_bad_path_dot "
+     "(quoting DynamoDB)", upd("REMOVE c.c"), err(V, BAD_PATH)),
+    ("UpdateItem", "REMOVE of an element of a list the item lacks", TU + "test_nested_attribute_update_bad_path_array",
+     upd("REMOVE c[0]"), err(V, BAD_PATH)),
+    ("UpdateItem", "REMOVE under an attribute of an item that does not exist", TU + "test_nested_attribute_remove_from_"
+     "missing_item", upd("REMOVE x.y", key="gone"), ok(Attributes=None)),
 
     # ---- QueryFilter (partition q of AltSN: c 0..5, b true for even c, l [c], m {k: c}) -------------------------
     ("Query", "QueryFilter without a key condition", TQF + "test_query_filter_partition_key_1",
@@ -296,7 +336,7 @@ CHECKS = [
      {"TableName": "AltSN", "ScanFilter": {"p": cop("EQ", S("q"))}, "Select": "COUNT"}, ok(Count=6, ScannedCount=7)),
 ]
 
-SETUP = [("AltS", {"p": S("e1"), "a": N(1), "b": S("cat"), "c": B(b"cat"), "n": {"NULL": True}, "h": S("hello"),
+SETUP = [("AltS", {"p": S("u1"), "a": S("hello")}), ("AltS", {"p": S("e1"), "a": N(1), "b": S("cat"), "c": B(b"cat"), "n": {"NULL": True}, "h": S("hello"),
                    "ns": {"NS": ["2", "4", "7"]}, "l": {"L": [N(2), N(4), N(7)]}, "d": B(b"hi there")})] + \
         [("AltSN", {"p": S("q"), "c": N(i), "x": N(i), "s": S("s%d" % i), "b": {"BOOL": i % 2 == 0}, "l": {"L": [N(i)]},
                     "m": {"M": {"k": N(i)}}, "ns": {"NS": ["1", "2"]}}) for i in range(6)] + \
@@ -347,12 +387,14 @@ class AltData(RowsMixin, NimbusTestCase):
             self.assertIn("%s: %s" % (op, what), doc)
         self.assertEqual(len({(c[0], c[1]) for c in CHECKS}), len(CHECKS))
 
-    def test_expected(self):
+    def test_writes(self):
         self.run_rows(CHECKS, "UpdateItem", "DeleteItem")
-        # the failed and refused rows left e1 as SETUP wrote it, but for the z the passing rows set
+        # the failed and refused rows left e1 as SETUP wrote it, but for the z the passing rows set;
+        # the REMOVE on a missing item created nothing
         item = self.get("AltS", {"p": S("e1")})
         self.assertEqual(item.pop("z"), N(2))
-        self.assertEqual(item, SETUP[0][1])
+        self.assertEqual(item, SETUP[1][1])
+        self.assertIsNone(self.get("AltS", {"p": S("gone")}))
 
     def test_reads(self):
         self.run_rows(CHECKS, "Query", "Scan")
