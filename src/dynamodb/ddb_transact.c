@@ -19,7 +19,8 @@
 #include <string.h>
 
 #define TXN_MAX_ITEMS 100
-/* What one transaction may carry: the items it puts and the keys it names
+/* What one transaction may carry: the items it puts, the keys it names and the
+ * values its expressions take - the request, not the items it touches
  * (ScyllaDB Alternator's test_transact.py, run on DynamoDB: fifty 100 KB Puts
  * are refused, thirty pass, and deleting fifty 100 KB items by key passes). */
 #define TXN_MAX_PAYLOAD (4u * 1024 * 1024)
@@ -239,8 +240,10 @@ void ddb_op_transact_write(nb_req_t *req)
     }
     if (failed) goto done;
     size_t payload = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         payload += ddb_item_size(ws[i].kind == DDB_W_PUT ? ws[i].item : json_object_get(specs[i], "Key"));
+        payload += ddb_item_size(json_object_get(specs[i], "ExpressionAttributeValues"));
+    }
     if (payload > TXN_MAX_PAYLOAD) {
         /* Alternator pins "size cannot exceed"; the rest of the wording is ours */
         ddb_err_set(&err, NB_ERR_VALIDATION, "Transaction payload size cannot exceed 4 MB");

@@ -408,7 +408,8 @@ class AltData(RowsMixin, NimbusTestCase):
         """ALT test_transact.py::test_transact_write_items_put_5MB, _put_3MB and _delete_5MB (on DynamoDB): what a
         transaction may carry is the items it puts and the keys it names, up to 4 MB: fifty 100 KB Puts are refused
         (Alternator pins "size cannot exceed") and write nothing; thirty pass; deleting fifty 100 KB items by key
-        passes. nubo-db/dynamodb-conformance tier3/limits/transactionLimits.test.ts measured the same limit with
+        passes: the request counts, not the items it touches (so fifty Updates carrying 100 KB values are refused
+        too). nubo-db/dynamodb-conformance tier3/limits/transactionLimits.test.ts measured the same limit with
         twelve (refused) and ten (passed) 350 KB items."""
         big = "x" * 100000
         puts = [{"Put": {"TableName": "AltTx", "Item": {"p": S("big%d" % i), "x": S(big)}}} for i in range(50)]
@@ -422,6 +423,12 @@ class AltData(RowsMixin, NimbusTestCase):
             {"Delete": {"TableName": "AltTx", "Key": {"p": S("big%d" % i)}}} for i in range(50)]})
         self.assertEqual((status, out), (200, {}))
         self.assertIsNone(self.get("AltTx", {"p": S("big7")}))
+        # the request is what counts: fifty updates each carrying a 100 KB value are refused as the Puts were
+        status, out = self.raw("TransactWriteItems", {"TransactItems": [
+            {"Update": {"TableName": "AltTx", "Key": {"p": S("up%d" % i)}, "UpdateExpression": "SET x = :v",
+                        "ExpressionAttributeValues": {":v": S(big)}}} for i in range(50)]})
+        self.assert_error(status, out, V, re.compile("size cannot exceed"))
+        self.assertIsNone(self.get("AltTx", {"p": S("up0")}))
 
     def test_transaction_validation_error_reasons(self):
         """ALT test_transact.py::test_transact_write_cancellation_reasons_validationerror (on DynamoDB): the actions are
