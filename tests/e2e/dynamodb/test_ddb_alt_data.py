@@ -83,8 +83,8 @@ The rows (op: what):
   Query: FilterExpression on x.a, projection of x.b
   Scan: ScanFilter on the partition key
   Scan: ScanFilter of one condition with a ConditionalOperator
-test_transaction_payload_limit, test_transaction_validation_error_reasons and test_legacy_update_paths cover
-what a row cannot say (several calls, what the table holds afterwards).
+test_transaction_payload_limit, test_transaction_validation_error_reasons, test_parallel_scan_start_keys and
+test_legacy_update_paths cover what a row cannot say (several calls, what the table holds afterwards).
 """
 import base64
 import os
@@ -445,6 +445,36 @@ class AltData(RowsMixin, NimbusTestCase):
         self.assertIn("Message", reasons[0])
         self.assertEqual([sorted(r) for r in reasons[1:]], [["Code"]] * 3)
         self.assertIsNone(self.get("AltTx", {"p": S("v4")}))
+
+    def test_parallel_scan_start_keys(self):
+        """ALT test_scan.py::test_scan_parallel_with_exclusive_start_key: a parallel Scan's ExclusiveStartKey must lie
+        in its Segment; DynamoDB's wording as Alternator's maintainer quoted it from the service (scylladb/scylladb
+        pull request 9270). Paging each segment with its own LastEvaluatedKey still reads every item once."""
+        status, out = self.raw("Scan", {"TableName": "AltSS", "TotalSegments": 1000000, "Segment": 0,
+                                        "ExclusiveStartKey": {"p": S("0"), "c": S("0")}})
+        self.assert_error(status, out, V, "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
+                                          "ExclusiveStartKey with correct Segment. TotalSegments: 1000000 Segment: 0")
+        seen, keys = [], {}
+        for seg in range(3):
+            start = None
+            while True:
+                body = {"TableName": "AltSN", "TotalSegments": 3, "Segment": seg, "Limit": 1}
+                if start:
+                    body["ExclusiveStartKey"] = start
+                status, out = self.raw("Scan", body)
+                self.assertEqual(status, 200, out)
+                seen += [(i["p"]["S"], i["c"]["N"]) for i in out["Items"]]
+                start = out.get("LastEvaluatedKey")
+                if not start:
+                    break
+                keys[seg] = start
+        self.assertEqual(sorted(seen), sorted([("q", str(i)) for i in range(6)] + [("other", "0")]))
+        seg, start = next(iter(keys.items()))
+        other = (seg + 1) % 3
+        status, out = self.raw("Scan", {"TableName": "AltSN", "TotalSegments": 3, "Segment": other,
+                                        "ExclusiveStartKey": start})
+        self.assert_error(status, out, V, "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
+                                          "ExclusiveStartKey with correct Segment. TotalSegments: 3 Segment: %d" % other)
 
     def test_legacy_update_paths(self):
         """ALT test_nested.py::test_attribute_updates_dot: AttributeUpdates names a top-level attribute, dots and all
