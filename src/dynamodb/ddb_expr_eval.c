@@ -159,7 +159,7 @@ static int eval(const ddb_node_t *n, const json_t *item)
     case DDB_N_ATTR_EXISTS: return ddb_path_get(item, &n->args[0]->path) != NULL;
     case DDB_N_ATTR_NOT_EXISTS: return ddb_path_get(item, &n->args[0]->path) == NULL;
     case DDB_N_ATTR_TYPE: {
-        const json_t *v = ddb_path_get(item, &n->args[0]->path);
+        const json_t *v = n->args[0]->kind == DDB_N_VALUE ? n->args[0]->value : ddb_path_get(item, &n->args[0]->path);
         const char *want = n->args[1]->value ? ddb_av_str(n->args[1]->value) : NULL;
         return v && want && strcmp(ddb_type_name(ddb_av_type(v)), want) == 0;
     }

@@ -14,6 +14,14 @@
 /* The structural errors below carry no "Invalid KeyConditionExpression: "
  * prefix: DynamoDB words them so (dynalite's test/query.js, recorded from the
  * service, and DynamoDB Local's KeyConditionExpressionExtractor). */
+/* More than two key conditions, in KeyConditions or a KeyConditionExpression:
+ * dynalite's test/query.js recorded this from the service, and Alternator's
+ * test_query.py (test_query_which_key) quotes DynamoDB the same. */
+static int too_many(ddb_err_t *err)
+{
+    return ddb_err_set(err, NB_ERR_VALIDATION, "Conditions can be of length 1 or 2 only");
+}
+
 static int bad_operator(ddb_err_t *err, const char *op)
 {
     return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid operator used in KeyConditionExpression: %s", op);
@@ -100,7 +108,7 @@ static int collect(const ddb_node_t *n, terms_t *ts, ddb_err_t *err)
             return ddb_err_set(err, NB_ERR_VALIDATION, "KeyConditionExpressions must only contain one condition per "
                                                        "key");
     if (ts->n == MAX_TERMS)
-        return ddb_err_set(err, NB_ERR_VALIDATION, PFX "The expression has too many conditions on key attributes");
+        return too_many(err);
     term_t *t = &ts->t[ts->n++];
     memset(t, 0, sizeof *t);
     t->name = name;
@@ -139,7 +147,7 @@ int ddb_keycond_extract(const ddb_node_t *kc, const char *hash_name, ddb_type_t 
     if (collect(kc, &ts, err) != 0)
         return -1;
     if (ts.n > 2)
-        return ddb_err_set(err, NB_ERR_VALIDATION, PFX "The expression has too many conditions on key attributes");
+        return too_many(err);
     size_t n = ts.n;
     const term_t *terms = ts.t;
     const term_t *h = NULL, *s = NULL;

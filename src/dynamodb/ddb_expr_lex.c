@@ -6,9 +6,11 @@
 #include <string.h>
 #include "dynamodb/ddb_expr_int.h"
 
-static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+/* A name starts with a letter ("_123" is a syntax error at "_", as Alternator's
+ * test_update_expression_name_token shows on DynamoDB); digits and '_' follow. */
+static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
-static int is_word(char c) { return is_alpha(c) || is_digit(c); }
+static int is_word(char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
 
 ddb__tok_t *ddb__lex(nb_arena_t *a, const char *src, size_t *ntok)
 {

@@ -420,7 +420,9 @@ static void resolve_cond_call(parser_t *p, ddb_node_t *f)
                 return;
             }
         }
-        if (f->args[0]->kind != DDB_N_PATH) {
+        /* attribute_type also takes a value first: attribute_type(:v, :t) tests :v's own
+         * type (Alternator's test_update_condition_attribute_type, run on DynamoDB) */
+        if (f->args[0]->kind != DDB_N_PATH && !(f->kind == DDB_N_ATTR_TYPE && f->args[0]->kind == DDB_N_VALUE)) {
             sem(p, CAT_FUNCTION, "Operator or function requires a document path; operator or function: %s", name);
             return;
         }
@@ -715,6 +717,16 @@ static void resolve_update_call(parser_t *p, ddb_node_t *f)
         sem(p, CAT_FUNCTION, "Operator or function requires a document path; operator or function: %s", name);
         return;
     }
+    /* list_append(list_append(...), ...) is refused, list_append(if_not_exists(...), ...) is not
+     * (Alternator's test_update_expression_function_nesting, which DynamoDB passes) */
+    if (f->kind == DDB_N_LIST_APPEND)
+        for (size_t k = 0; k < 2; k++)
+            if (f->args[k]->kind == DDB_N_LIST_APPEND && f->args[k]->value_name &&
+                strcmp(f->args[k]->value_name, "list_append") == 0) {
+                sem(p, CAT_MISUSED_FN, "The function is not allowed to be used this way in an expression; "
+                    "function: list_append");
+                return;
+            }
     if (f->kind == DDB_N_LIST_APPEND)
         for (size_t k = 0; k < 2; k++) {
             const char *t = av_type_of(f->args[k]);
@@ -852,8 +864,9 @@ static void check_overlaps(parser_t *p, const ddb_path_t *paths, size_t stride, 
 
 static const enum cat cond_order[] = {CAT_PARENS, CAT_UNKNOWN_FN, CAT_MISUSED_FN, CAT_RESERVED,
                                       CAT_NAMEVAL, CAT_DEPTH, CAT_OPERAND, CAT_DISTINCT, CAT_FUNCTION, CAT__N};
-static const enum cat update_order[] = {CAT_RESERVED, CAT_UNKNOWN_FN, CAT_SECTION, CAT_NAME, CAT_VALUE, CAT_DEPTH,
-                                        CAT_OVERLAP, CAT_CONFLICT, CAT_OPERAND, CAT_FUNCTION, CAT__N};
+static const enum cat update_order[] = {CAT_RESERVED, CAT_UNKNOWN_FN, CAT_MISUSED_FN, CAT_SECTION, CAT_NAME,
+                                        CAT_VALUE, CAT_DEPTH, CAT_OVERLAP, CAT_CONFLICT, CAT_OPERAND, CAT_FUNCTION,
+                                        CAT__N};
 static const enum cat proj_order[] = {CAT_RESERVED, CAT_NAME, CAT_DEPTH, CAT_OVERLAP, CAT_CONFLICT, CAT__N};
 
 static int begin(parser_t *p, ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind_t kind, ddb_err_t *err)

@@ -114,7 +114,12 @@ static int set_at(json_t *item, const ddb_path_t *path, json_t *val, ddb_err_t *
     return ddb_err_set(err, NB_ERR_VALIDATION, MSG_PATH);
 }
 
-static int remove_at(json_t *item, const ddb_path_t *path, ddb_err_t *err)
+/* REMOVE of path from item. A nested path whose parent is missing is invalid
+ * for update, as DynamoDB answers for REMOVE c.c or c[0] when the item lacks c
+ * (Alternator's test_nested_attribute_update_bad_path_dot/_array); on an item
+ * that does not exist at all (exists 0) it does nothing, as DynamoDB does
+ * (test_nested_attribute_remove_from_missing_item). */
+static int remove_at(json_t *item, const ddb_path_t *path, int exists, ddb_err_t *err)
 {
     const ddb_path_elem_t *last = &path->elems[path->n - 1];
     if (path->n == 1) {
@@ -123,7 +128,7 @@ static int remove_at(json_t *item, const ddb_path_t *path, ddb_err_t *err)
     }
     json_t *parent = parent_of(item, path);
     if (!parent)
-        return 0;
+        return exists ? ddb_err_set(err, NB_ERR_VALIDATION, MSG_PATH) : 0;
     ddb_type_t pt = ddb_av_type(parent);
     if (last->name && pt == DDB_T_M) {
         json_object_del(ddb_av_value(parent), last->name);
@@ -198,7 +203,7 @@ static int delete_at(json_t *item, const ddb_path_t *path, const json_t *v, ddb_
             json_array_append(keep, json_array_get(arr, i));
     if (json_array_size(keep) == 0) {
         json_decref(keep);
-        return remove_at(item, path, err);
+        return remove_at(item, path, 1, err);
     }
     json_object_set_new(cur, ddb_type_name(ct), keep);
     return 0;
@@ -251,7 +256,7 @@ int ddb_apply_update(const ddb_update_t *u, const json_t *old_item, nb_arena_t *
     if (rc == 0) {
         qsort(removes, nrem, sizeof *removes, remove_order);
         for (size_t i = 0; i < nrem && rc == 0; i++)
-            rc = remove_at(item, &removes[i]->path, err);
+            rc = remove_at(item, &removes[i]->path, old_item != NULL, err);
     }
     for (size_t i = 0; i < u->n && rc == 0; i++) {
         const ddb_update_action_t *a = &u->actions[i];

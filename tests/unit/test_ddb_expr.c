@@ -44,6 +44,9 @@ static const ecase_t cases[] = {
     {'C', "attribute_not_exists(nope)", NULL, NULL, ITEM, "true"},
     {'C', "attribute_type(ss, :t)", NULL, V1(":t", SV("SS")), ITEM, "true"},
     {'C', "attribute_type(n, :t)", NULL, V1(":t", SV("S")), ITEM, "false"},
+    /* a value first: its own type (Alternator's test_update_condition_attribute_type, on DynamoDB) */
+    {'C', "attribute_type(:t, :t)", NULL, V1(":t", SV("S")), ITEM, "true"},
+    {'C', "attribute_type(:t, :t)", NULL, V1(":t", SV("N")), ITEM, "false"},
     {'C', "begins_with(s, :p)", NULL, V1(":p", SV("he")), ITEM, "true"},
     {'C', "begins_with(s, :p)", NULL, V1(":p", SV("lo")), ITEM, "false"},
     {'C', "contains(ss, :v)", NULL, V1(":v", SV("a")), ITEM, "true"},
@@ -161,6 +164,13 @@ static const ecase_t cases[] = {
     {'U', "SET n = list_append(l, contains(l, :v))", NULL, V1(":v", N5), U0, "!Invalid UpdateExpression: The function is not allowed in an update expression; function: contains"},
     {'U', "SET n = size(l)", NULL, NULL, U0, "!Invalid UpdateExpression: The function is not allowed in an update expression; function: size"},
     {'U', "SET n = list_append(:one, l)", NULL, V1(":one", N1), U0, "!Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: N"},
+    /* REMOVE under a missing attribute: invalid on an item, nothing on no item (Alternator's
+     * test_nested_attribute_update_bad_path_dot and test_nested_attribute_remove_from_missing_item) */
+    {'U', "REMOVE nope.x", NULL, NULL, U0, "!The document path provided in the update expression is invalid for update"},
+    {'U', "REMOVE nope[0]", NULL, NULL, U0, "!The document path provided in the update expression is invalid for update"},
+    {'U', "REMOVE nope.x", NULL, NULL, NULL, "{}"},
+    /* list_append nests if_not_exists but not itself (Alternator's test_update_expression_function_nesting) */
+    {'U', "SET n = list_append(list_append(l, l), l)", NULL, NULL, U0, "!Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append"},
     {'U', "SET n = if_not_exists(:v, n)", NULL, V1(":v", N1), U0, "!Invalid UpdateExpression: Operator or function requires a document path; operator or function: if_not_exists"},
     {'U', "SET status = :v", NULL, V1(":v", N1), U0, "!Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: status"},
     {'U', "SET #s = :v", NULL, V1(":v", N1), U0, "!Invalid UpdateExpression: An expression attribute name used in the document path is not defined; attribute name: #s"},

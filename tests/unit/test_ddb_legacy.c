@@ -77,7 +77,30 @@ TEST(value_lists_are_checked_as_dynamodb_does)
              "One or more parameter values were invalid: ComparisonOperator GE is not valid for NS AttributeValue type");
     rejected("{\"Expected\":{\"n\":{\"ComparisonOperator\":\"BETWEEN\",\"AttributeValueList\":[{\"S\":\"b\"},{\"S\":\"a\"}]}}}",
              "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
-    /* Expected takes any type (a set equal to a set) */
+    /* EQ takes any type (a set equal to a set) */
     ASSERT_EQ(eval("{\"Expected\":{\"s\":{\"ComparisonOperator\":\"EQ\",\"AttributeValueList\":[{\"SS\":[\"a\"]}]}}}",
                    "{\"s\":{\"SS\":[\"a\"]}}"), 1);
+}
+
+TEST(expected_value_lists_are_type_checked_as_the_filters)
+{
+    rejected("{\"Expected\":{\"s\":{\"ComparisonOperator\":\"CONTAINS\",\"AttributeValueList\":[{\"L\":[]}]}}}",
+             "One or more parameter values were invalid: ComparisonOperator CONTAINS is not valid for L AttributeValue type");
+    rejected("{\"Expected\":{\"s\":{\"ComparisonOperator\":\"BEGINS_WITH\",\"Value\":{\"N\":\"3\"}}}}",
+             "One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type");
+}
+
+TEST(eq_and_ne_take_lists_maps_and_booleans)
+{
+    const char *item = "{\"l\":{\"L\":[{\"N\":\"1\"}]},\"m\":{\"M\":{\"k\":{\"S\":\"v\"}}},\"b\":{\"BOOL\":true}}";
+    ASSERT_EQ(eval("{\"ScanFilter\":{\"l\":{\"ComparisonOperator\":\"EQ\",\"AttributeValueList\":[{\"L\":[{\"N\":\"1\"}]}]}}}", item), 1);
+    ASSERT_EQ(eval("{\"ScanFilter\":{\"m\":{\"ComparisonOperator\":\"NE\",\"AttributeValueList\":[{\"M\":{}}]}}}", item), 1);
+    ASSERT_EQ(eval("{\"ScanFilter\":{\"b\":{\"ComparisonOperator\":\"EQ\",\"AttributeValueList\":[{\"BOOL\":false}]}}}", item), 0);
+}
+
+TEST(conditional_operator_needs_two_conditions)
+{
+    const char *msg = "ConditionalOperator can only be used when Filter or Expected has two or more elements";
+    rejected("{\"Expected\":{},\"ConditionalOperator\":\"OR\"}", msg);
+    rejected("{\"ScanFilter\":{\"n\":{\"ComparisonOperator\":\"NULL\"}},\"ConditionalOperator\":\"AND\"}", msg);
 }
