@@ -177,6 +177,7 @@ static void proxy_done(apigw_dp_t *dp, const lambda_result_t *res, int format)
         out.body = out.b64_text;
         out.body_len = out.b64_len;
     }
+    apigw__dp_trace_answer(dp);   /* REST answers carry the trace (no-op for HTTP APIs) */
     apigw__dp_send(dp, &out);
 }
 

@@ -49,6 +49,7 @@ static void missing_token(apigw_dp_t *dp)
 static void integrate(apigw_dp_t *dp)
 {
     const char *type = json_string_value(json_object_get(dp->integration, "type"));
+    if (apigw__rest_reserved_mapping(dp)) return;
     if (!type) {
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
     } else if (strcmp(type, "AWS_PROXY") == 0) {

@@ -1,8 +1,10 @@
 /* http_proxy.c — HTTP_PROXY integrations: the request forwarded to the
  * integration URI ({name} placeholders filled from path parameters, the
  * query string appended, method from the integration unless ANY) and the
- * answer relayed as is, hop-by-hop headers dropped. An unreachable backend
- * → 500, the integration timeout → 504. */
+ * answer relayed as is, hop-by-hop headers dropped (REST: renamed by
+ * apigw__dp_send, x-amzn-Remapped-*). A REST API also leaves its reserved
+ * request headers behind and adds X-Amzn-Apigateway-Api-Id and the trace.
+ * An unreachable backend → 500, the integration timeout → 504. */
 #include "apigw/dp.h"
 #include "apigw/httpc.h"
 #include "core/buf.h"
@@ -71,7 +73,8 @@ static void on_answer(void *arg, const apigw_httpc_resp_t *r)
     nb_kv_t *h = nb_arena_alloc(a, sizeof *h * (r->n_headers + 1));
     size_t n = 0;
     for (size_t i = 0; i < r->n_headers; i++) {
-        if (hop_by_hop(r->headers[i].name)) continue;
+        /* REST: apigw__dp_send renames the reserved ones (x-amzn-Remapped-Content-Length...) */
+        if (dp->v2 && hop_by_hop(r->headers[i].name)) continue;
         h[n].name = nb_arena_strdup(a, r->headers[i].name);
         h[n].value = nb_arena_strdup(a, r->headers[i].value);
         h[n].value_len = r->headers[i].value_len;
@@ -90,14 +93,25 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     const char *method = json_string_value(json_object_get(in, dp->v2 ? "integrationMethod" : "httpMethod"));
     if (!method || strcmp(method, "ANY") == 0) method = req->method;
     uri = apigw__http_fill_uri(dp, uri, 1, NULL);
-    nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + 2));
+    nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + 3));
     size_t n = 0;
-    for (size_t i = 0; i < req->n_headers; i++)
-        if (!hop_by_hop(req->headers[i].name)) h[n++] = req->headers[i];
+    int has_trace = 0;
+    for (size_t i = 0; i < req->n_headers; i++) {
+        const char *name = req->headers[i].name;
+        if (hop_by_hop(name)) continue;
+        /* REST: the reserved request headers stay behind, and Via and
+         * Content-Encoding too (test_apigateway_header_remapping_http[HTTP_PROXY]) */
+        if (!dp->v2 && (!apigw__rest_in_header(name) || strcasecmp(name, "via") == 0 ||
+                        strcasecmp(name, "content-encoding") == 0))
+            continue;
+        has_trace |= strcasecmp(name, "x-amzn-trace-id") == 0;
+        h[n++] = req->headers[i];
+    }
     h[n].name = "X-Forwarded-For";
     h[n].value = req->remote_addr;
     h[n].value_len = strlen(req->remote_addr);
     n++;
+    if (!dp->v2) n += apigw__rest_backend_headers(dp, h + n, has_trace);
     json_int_t to = json_integer_value(json_object_get(in, "timeoutInMillis"));
     if (apigw__httpc(req->ctx->loop, method, uri, h, n, req->body, req->body_len,
                      to > 0 ? (unsigned)to : (dp->v2 ? 30000 : 29000), on_answer, dp) != 0)
