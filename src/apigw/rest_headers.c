@@ -44,7 +44,9 @@ const char *apigw__rest_in_header(const char *as_sent)
  * full-integration, test_apigateway_header_remapping_http[HTTP_PROXY]). */
 static const char *const remapped_out[] = {"Authorization", "Connection", "Content-Length", "Content-MD5", "Date",
                                            "Expect", "Host", "Max-Forwards", "Proxy-Authenticate", "Server",
-                                           "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate"};
+                                           "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate",
+                                           /* the gateway's own (test_http_integration_with_lambda[HTTP_PROXY]) */
+                                           "x-amzn-RequestId"};
 static const char *const dropped_out[] = {"Transfer-Encoding", "Keep-Alive", "Proxy-Connection"};
 
 int apigw__rest_out_header(const char *name)

@@ -63,6 +63,14 @@ ANSWERS = {
 }
 
 
+def new_rest_api(cls, name, **kw):
+    """A new REST API for the test class: (client, api id, root resource id)."""
+    cls.gw = cls.nimbus.client("apigateway")
+    cls.api = cls.gw.create_rest_api(name=name, **kw)["id"]
+    root = next(r["id"] for r in cls.gw.get_resources(restApiId=cls.api)["items"] if r["path"] == "/")
+    return cls.gw, cls.api, root
+
+
 class RestLambdaProxy(NimbusTestCase):
     @classmethod
     def setUpClass(cls):
@@ -70,9 +78,7 @@ class RestLambdaProxy(NimbusTestCase):
         lam = cls.nimbus.client("lambda")
         cls.echo = create_function(lam, "lsdp-echo", "echo")
         cls.answer = {k: create_function(lam, "lsdp-" + k, "answer", env={"ANSWER": v}) for k, v in ANSWERS.items()}
-        gw = cls.gw = cls.nimbus.client("apigateway")
-        cls.api = gw.create_rest_api(name="ls-dataplane")["id"]
-        cls.root = next(r["id"] for r in gw.get_resources(restApiId=cls.api)["items"] if r["path"] == "/")
+        gw, _, cls.root = new_rest_api(cls, "ls-dataplane")
 
         def proxy(rid, fn, verb="ANY", **integ):
             gw.put_method(restApiId=cls.api, resourceId=rid, httpMethod=verb, authorizationType="NONE",
@@ -266,9 +272,7 @@ class RestValidators(NimbusTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        gw = cls.gw = cls.nimbus.client("apigateway")
-        api = cls.api = gw.create_rest_api(name="ls-validators")["id"]
-        root = next(r["id"] for r in gw.get_resources(restApiId=api)["items"] if r["path"] == "/")
+        gw, api, root = new_rest_api(cls, name="ls-validators")
         vid = gw.create_request_validator(restApiId=api, name="test-validator", validateRequestParameters=True,
                                           validateRequestBody=True)["id"]
         test = gw.create_resource(restApiId=api, parentId=root, pathPart="test")["id"]
@@ -345,6 +349,17 @@ class RestValidators(NimbusTestCase):
                 self.assertEqual((r.status, r.json()), (status, want))
 
 
+def backend_base(cls, handler):
+    """Start the class's backend; its base URL."""
+    cls.backend = start_backend(cls, handler)
+    return "http://127.0.0.1:%d" % cls.backend.server_address[1]
+
+
+class QuietHandler(httpsrv.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+
 # What the client sends in REMAP-*'s requests (Expect and Transfer-Encoding left out: this
 # client's request must stay well-framed)
 CLIENT_HEADERS = [("Accept", "application/json"), ("Accept-Charset", "UTF-8"), ("Age", "request_Age"),
@@ -361,7 +376,7 @@ REMAPPED = ["Authorization", "Connection", "Content-Length", "Content-MD5", "Dat
 PASSED = ["Accept", "Accept-Charset", "Accept-Encoding", "Age", "Pragma", "Range", "Referer", "TE", "Warn"]
 
 
-class Backend(httpsrv.BaseHTTPRequestHandler):
+class Backend(QuietHandler):
     """The HTTP integrations' backend: records what it got; answers 200 with a
     JSON body, and Connection: keep-alive beside the Date and Server every
     answer of this server has."""
@@ -379,22 +394,16 @@ class Backend(httpsrv.BaseHTTPRequestHandler):
 
     do_POST = do_GET
 
-    def log_message(self, *a):
-        pass
-
 
 class RestHeaderRemapping(NimbusTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.backend = start_backend(cls, Backend)
-        backend_uri = "http://127.0.0.1:%d/echo" % cls.backend.server_address[1]
+        backend_uri = backend_base(cls, Backend) + "/echo"
         lam = cls.nimbus.client("lambda")
         cls.raw_fn = create_function(lam, "lsdp-raw", "raw")
         cls.echo = create_function(lam, "lsdp-echo2", "echo")
-        gw = cls.gw = cls.nimbus.client("apigateway")
-        api = cls.api = gw.create_rest_api(name="ls-remap", endpointConfiguration={"types": ["REGIONAL"]})["id"]
-        root = next(r["id"] for r in gw.get_resources(restApiId=api)["items"] if r["path"] == "/")
+        gw, api, root = new_rest_api(cls, name="ls-remap", endpointConfiguration={"types": ["REGIONAL"]})
         names = REMAPPED + PASSED + ["Transfer-Encoding"]
 
         def method(part, integ, tpl=None, resp_params=None, req_params=None):
@@ -518,3 +527,163 @@ class RestHeaderRemapping(NimbusTestCase):
                 st, hs, b = self.get(part)
                 self.assertEqual((st, json.loads(b)), (500, {"message": "Internal server error"}))
                 self.assertEqual(hget(hs, "x-amzn-ErrorType"), "InternalServerErrorException")
+
+
+class EchoBackend(QuietHandler):
+    """HTTP-HTTP's backend: records (method, path, query, headers, body); /status/{code}
+    answers that status; every answer carries an x-amzn-RequestId of its own."""
+    got = []
+
+    def do_any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        u = urllib.parse.urlsplit(self.path)
+        EchoBackend.got.append((self.command, u.path, urllib.parse.parse_qs(u.query), list(self.headers.items()), body))
+        code = int(u.path.rsplit("/", 1)[-1]) if "/status/" in u.path else 200
+        out = json.dumps({"message": "", "status_code": code}).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out)))
+        self.send_header("x-amzn-RequestId", "backend-request-id")
+        self.end_headers()
+        self.wfile.write(out)
+
+    do_GET = do_POST = do_PUT = do_any
+
+
+class RestHttpIntegrations(NimbusTestCase):
+    """HTTP-HTTP: test_apigateway_http.py's validated tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        base = backend_base(cls, EchoBackend)
+        gw, api, root = new_rest_api(cls, name="ls-http")
+
+        def method(parent, part, verb, itype, uri, req_params=None):
+            rid = gw.create_resource(restApiId=api, parentId=parent, pathPart=part)["id"]
+            gw.put_method(restApiId=api, resourceId=rid, httpMethod=verb, authorizationType="NONE",
+                          requestParameters={v: False for v in (req_params or {}).values()
+                                             if v.startswith("method.request.")})
+            gw.put_method_response(restApiId=api, resourceId=rid, httpMethod=verb, statusCode="200")
+            gw.put_integration(restApiId=api, resourceId=rid, httpMethod=verb, type=itype, integrationHttpMethod="POST",
+                               uri=uri, requestParameters=req_params or {})
+            if itype == "HTTP":
+                gw.put_integration_response(restApiId=api, resourceId=rid, httpMethod=verb, statusCode="200")
+            return rid
+
+        for itype in ("HTTP", "HTTP_PROXY"):
+            top = gw.create_resource(restApiId=api, parentId=root, pathPart=itype.lower())["id"]
+            method(top, "test", "POST", itype, base + "/echo")
+            st = gw.create_resource(restApiId=api, parentId=top, pathPart="status")["id"]
+            method(st, "{map+}", "POST", itype, base + "/status/{map}",
+                   {"integration.request.path.map": "method.request.path.map"})
+        mapped = {
+            "integration.request.header.headerVar": "method.request.header.foobar",
+            "integration.request.path.qsVar": "method.request.querystring.testVar",
+            "integration.request.path.pathVar": "method.request.path.pathVariable",
+            "integration.request.querystring.queryString": "method.request.querystring.testQueryString",
+            "integration.request.querystring.testQs": "method.request.querystring.testQueryString",
+            "integration.request.querystring.testEmptyQs": "method.request.header.emptyheader",
+        }
+        method(root, "{pathVariable}", "POST", "HTTP_PROXY", base + "/echo?testVar={pathVar}&testQs={qsVar}", mapped)
+        gw.create_deployment(restApiId=api, stageName="test")
+
+    def post(self, p, headers=None, body=b'{"message": "hello world"}'):
+        EchoBackend.got.clear()
+        r = http("POST", invoke_url(self.nimbus.endpoint, self.api, "test", p), body=body, headers=headers or {})
+        return r, (EchoBackend.got[-1] if EchoBackend.got else None)
+
+    def test_what_the_backend_gets(self):
+        src = LS + "test_apigateway_http.py::test_http_integration_with_lambda"
+        sent = {"Content-Type": "application/json", "accept": "application/xml", "user-Agent": "test/integration"}
+        for itype, accept, agent in (("HTTP", "application/json", "AmazonAPIGateway_" + self.api),
+                                     ("HTTP_PROXY", "application/xml", "test/integration")):
+            with self.subTest(integration=itype, source=src + "[%s]" % itype, snapshot="http-invocation-lambda-url"):
+                r, got = self.post("/%s/test" % itype.lower(), sent)
+                self.assertEqual(r.status, 200, r.body)
+                method, path, query, headers, body = got
+                hs = {k.lower(): v for k, v in headers}
+                self.assertEqual((method, body), ("POST", b'{"message": "hello world"}'))
+                self.assertEqual((hs.get("accept"), hs.get("user-agent"), hs.get("content-type")),
+                                 (accept, agent, "application/json"))
+                self.assertEqual(hs.get("x-amzn-apigateway-api-id"), self.api)
+                self.assertRegex(hs.get("x-amzn-trace-id") or "", r"^Root=1-")
+                if itype == "HTTP":   # HTTP_PROXY relays the backend's (REMAP-HTTP: none of its own)
+                    self.assertRegex(r.header("x-amzn-trace-id") or "", r"^Root=1-")
+                if itype == "HTTP_PROXY":   # the backend's own request id comes back renamed
+                    self.assertEqual(r.header("x-amzn-Remapped-x-amzn-RequestId"), "backend-request-id")
+                    self.assertNotEqual(r.header("x-amzn-RequestId"), "backend-request-id")
+
+    def test_status_code_passthrough(self):
+        src = LS + "test_apigateway_http.py::test_http_integration_invoke_status_code_passthrough"
+        table = [("HTTP", 200, 200, "matching-response"), ("HTTP", 400, 200, "non-matching-response"),
+                 ("HTTP_PROXY", 200, 200, "matching-response"), ("HTTP_PROXY", 400, 400, "non-matching-response")]
+        for itype, backend_status, status, key in table:
+            with self.subTest(integration=itype, backend=backend_status, source=src + "[%s]" % itype, snapshot=key):
+                r, got = self.post("/%s/status/%d" % (itype.lower(), backend_status), body=None)
+                self.assertEqual((r.status, r.json()), (status, {"message": "", "status_code": backend_status}))
+
+    def test_http_proxy_request_parameters(self):
+        src = LS + "test_apigateway_http.py::test_http_proxy_integration_request_data_mappings"
+        r, got = self.post("/foobar?testQueryString=foo&testVar=bar",
+                           {"Content-Type": "application/json", "Accept": "application/json", "foobar": "mapped-value",
+                            "user-Agent": "test/integration", "headerVar": "request-value"})
+        self.assertEqual(r.status, 200, r.body)
+        method, path, query, headers, body = got
+        hs = {k.lower(): v for k, v in headers}
+        table = [
+            ("path", path, "/echo"),
+            ("query: the URI's, the client's, then the mapped ones", query,
+             {"testVar": ["foobar", "bar"], "testQs": ["bar", "foo"], "testQueryString": ["foo"], "queryString": ["foo"]}),
+            ("a mapped header replaces the client's", hs.get("headervar"), "mapped-value"),
+            ("the client's header", hs.get("foobar"), "mapped-value"),
+            ("body", body, b'{"message": "hello world"}'),
+            ("the backend's Content-Length renamed", r.header("x-amzn-Remapped-Content-Length"), str(len(r.body))),
+        ]
+        for what, got_v, want in table:
+            with self.subTest(what=what, source=src, snapshot="http-proxy-invocation"):
+                self.assertEqual(got_v, want)
+
+
+class RestMockPassthrough(NimbusTestCase):
+    """test_apigateway_basic.py::TestIntegrations::test_mock_integration_response[{behaviour}-{url}-{method}]
+    (snapshot mock-response, recorded for every combination): a MOCK integration whose
+    response template reads $input.params().path.id, for each passthroughBehavior, by the
+    path-based and the host-based URL, GET and POST."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        gw, api, root = new_rest_api(cls, name="ls-mock")
+        for behaviour in ("WHEN_NO_MATCH", "NEVER", "WHEN_NO_TEMPLATES"):
+            parent = gw.create_resource(restApiId=api, parentId=root, pathPart=behaviour.lower())["id"]
+            rid = gw.create_resource(restApiId=api, parentId=parent, pathPart="{id}")["id"]
+            for verb in ("GET", "POST"):
+                gw.put_method(restApiId=api, resourceId=rid, httpMethod=verb, authorizationType="NONE")
+                gw.put_integration(restApiId=api, resourceId=rid, httpMethod=verb, type="MOCK",
+                                   integrationHttpMethod=verb, passthroughBehavior=behaviour,
+                                   requestTemplates={"application/json": '{"statusCode":200}'})
+                gw.put_method_response(restApiId=api, resourceId=rid, httpMethod=verb, statusCode="200",
+                                       responseModels={"application/json": "Empty"})
+                gw.put_integration_response(restApiId=api, resourceId=rid, httpMethod=verb, statusCode="200",
+                                            responseTemplates={"application/json":
+                                                               '{"statusCode": 200, "id": $input.params().path.id}'})
+        gw.create_deployment(restApiId=api, stageName="local")
+
+    def test_mock_response(self):
+        port = urllib.parse.urlsplit(self.nimbus.endpoint).port
+        for behaviour in ("WHEN_NO_MATCH", "NEVER", "WHEN_NO_TEMPLATES"):
+            for verb in ("GET", "POST"):
+                for url_type in ("PATH_BASED", "HOST_BASED"):
+                    p = "/%s/42" % behaviour.lower()
+                    with self.subTest(key="%s-UrlType.%s-%s" % (behaviour, url_type, verb)):
+                        if url_type == "PATH_BASED":
+                            r = http(verb, invoke_url(self.nimbus.endpoint, self.api, "local", p),
+                                     headers={"Content-Type": "application/json"})
+                            st, body = r.status, r.body
+                        else:
+                            st, _, body = raw_request(self.nimbus.endpoint, verb, "/local" + p,
+                                                      [("Host", "%s.execute-api.localhost:%d" % (self.api, port)),
+                                                       ("Content-Type", "application/json")])
+                        self.assertEqual((st, json.loads(body)), (200, {"id": 42, "statusCode": 200}))
