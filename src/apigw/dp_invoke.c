@@ -202,6 +202,12 @@ void apigw__dp_lambda_proxy(apigw_dp_t *dp, int format)
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;
     }
+    const char *im = dp->v2 ? NULL : json_string_value(json_object_get(dp->integration, "httpMethod"));
+    if (im && strcmp(im, "POST") != 0) {   /* Lambda is invoked by POST only: 500 (LocalStack's
+                                             test_lambda_aws_proxy_integration_non_post_method) */
+        apigw__dp_gw(dp, "INTEGRATION_FAILURE", 500, "Internal server error");
+        return;
+    }
     apigw__dp_fill_in(dp);
     nb_buf_t ev = NB_BUF_INIT;
     if (format == 2) apigw__event_v2_text(&dp->in, &ev);

@@ -31,6 +31,7 @@ typedef struct apigw_http_in {
     const char *route_key;        /* 2.0: "GET /users/{id}" or "$default" */
     const char *resource_path;    /* 1.0: "/users/{id}" */
     const char *resource_id;      /* 1.0 REST: the resource id ("" for HTTP APIs) */
+    const char *deployment_id;    /* 1.0 REST: the stage's deployment (NULL: none written) */
     const nb_kv_t *path_params;
     size_t n_path_params;
     json_t *stage_vars;           /* borrowed, may be NULL or empty */

@@ -96,6 +96,11 @@ class RestLambdaProxy(NimbusTestCase):
               method_params=sorted(set(mapped.values())))
         for name, fn in cls.answer.items():
             proxy(cls.res("fmt", name), fn, verb="GET")
+        rid = cls.res("get-proxy")   # GET is no way to invoke a function
+        gw.put_method(restApiId=cls.api, resourceId=rid, httpMethod="ANY", authorizationType="NONE")
+        gw.put_integration(restApiId=cls.api, resourceId=rid, httpMethod="ANY", type="AWS_PROXY",
+                           integrationHttpMethod="GET", uri=lambda_uri(cls.echo))
+        gw.put_gateway_response(restApiId=cls.api, responseType="INTEGRATION_FAILURE", responseParameters={})
         mock = cls.res("mock")
         gw.put_method(restApiId=cls.api, resourceId=mock, httpMethod="GET", authorizationType="NONE")
         gw.put_integration(restApiId=cls.api, resourceId=mock, httpMethod="GET", type="MOCK",
@@ -155,6 +160,33 @@ class RestLambdaProxy(NimbusTestCase):
                                  (path, rc_path, params, qs, "/{proxy+}"))
                 self.assertEqual(ev["multiValueQueryStringParameters"],
                                  None if qs is None else {k: [v] for k, v in qs.items()})
+
+    def test_request_context(self):
+        # LAMBDA-PROXY (invocation-payload-without-trailing-slash): requestContext's members and identity's
+        ev = self.event("/test-path", [("User-Agent", "python-requests/testing")])
+        rc = ev["requestContext"]
+        src = LS + "test_apigateway_lambda.py::test_lambda_aws_proxy_integration"
+        deployment = self.gw.get_stage(restApiId=self.api, stageName="test")["deploymentId"]
+        table = [
+            ("requestContext members", sorted(rc),
+             ["accountId", "apiId", "deploymentId", "domainName", "domainPrefix", "extendedRequestId", "httpMethod",
+              "identity", "path", "protocol", "requestId", "requestTime", "requestTimeEpoch", "resourceId",
+              "resourcePath", "stage"]),
+            ("identity members", sorted(rc["identity"]),
+             ["accessKey", "accountId", "caller", "cognitoAuthenticationProvider", "cognitoAuthenticationType",
+              "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId", "sourceIp", "user", "userAgent",
+              "userArn"]),
+            ("deploymentId: the stage's", rc["deploymentId"], deployment),
+            ("domainPrefix: the API id", rc["domainPrefix"], self.api),
+            ("domainName: the Host", rc["domainName"], self.host),
+            ("event members", sorted(ev),
+             ["body", "headers", "httpMethod", "isBase64Encoded", "multiValueHeaders",
+              "multiValueQueryStringParameters", "path", "pathParameters", "queryStringParameters", "requestContext",
+              "resource", "stageVariables"]),
+        ]
+        for what, got, want in table:
+            with self.subTest(what=what, source=src, snapshot="invocation-payload-without-trailing-slash"):
+                self.assertEqual(got, want)
 
     def test_header_names(self):
         # LAMBDA-PROXY, LAMBDA-MAP, CAPTURED-HDR: a few well-known names capitalised, others as sent
@@ -231,6 +263,12 @@ class RestLambdaProxy(NimbusTestCase):
                 else:
                     self.assertEqual(r.body, body)
                 self.assertEqual(r.header("test-header"), test_header)
+
+    def test_proxy_integration_by_get(self):
+        src = LS + "test_apigateway_lambda.py::test_lambda_aws_proxy_integration_non_post_method"
+        with self.subTest(source=src, snapshot="invocation-payload-with-get-proxy-method"):
+            r = http("GET", self.url("/get-proxy"), headers={"User-Agent": "python-requests/testing"})
+            self.assertEqual((r.status, r.json()), (500, {"message": "Internal server error"}))
 
     def test_trace_id_answer_header(self):
         src = LS + "test_apigateway_common.py::TestApiGatewayCommon::test_invocation_trace_id"
@@ -687,3 +725,56 @@ class RestMockPassthrough(NimbusTestCase):
                                                       [("Host", "%s.execute-api.localhost:%d" % (self.api, port)),
                                                        ("Content-Type", "application/json")])
                         self.assertEqual((st, json.loads(body)), (200, {"id": 42, "statusCode": 200}))
+
+
+class RestLambdaMappingTemplates(NimbusTestCase):
+    """test_apigateway_lambda.py::test_lambda_aws_integration_response_with_mapping_templates
+    (response-template-202, response-template-400): an AWS (Lambda) integration whose response
+    template answers the function's JSON and sets $context.responseOverride.status by what the
+    answer holds; test_lambda_aws_integration_with_request_template (lambda-aws-integration-1/-2):
+    $input.params('param1') in the request template, a Signature parameter beside it changing nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        lam = cls.nimbus.client("lambda")
+        fns = {k: create_function(lam, "lsdp-map-" + k, "answer", env={"ANSWER": json.dumps({"statusCode": 200, "body": k})})
+               for k in ("noerror", "customerror")}
+        raw_fn = create_function(lam, "lsdp-map-raw", "raw")
+        gw, api, root = new_rest_api(cls, "ls-mapping")
+        tpl = ('#set($answer = $input.path(\'$\'))\n$input.json("$")\n'
+               '#if($answer.toString().contains("customerror"))#set($context.responseOverride.status = 400)'
+               '#else#set($context.responseOverride.status = 202)#end\n')
+        for name, fn in fns.items():
+            rid = gw.create_resource(restApiId=api, parentId=root, pathPart=name)["id"]
+            gw.put_method(restApiId=api, resourceId=rid, httpMethod="POST", authorizationType="NONE")
+            for code in ("200", "400"):
+                gw.put_method_response(restApiId=api, resourceId=rid, httpMethod="POST", statusCode=code)
+            gw.put_integration(restApiId=api, resourceId=rid, httpMethod="POST", type="AWS", integrationHttpMethod="POST",
+                               uri=lambda_uri(fn))
+            gw.put_integration_response(restApiId=api, resourceId=rid, httpMethod="POST", statusCode="200",
+                                        selectionPattern="", responseTemplates={"application/json": tpl})
+        rid = gw.create_resource(restApiId=api, parentId=root, pathPart="test")["id"]
+        gw.put_method(restApiId=api, resourceId=rid, httpMethod="GET", authorizationType="NONE",
+                      requestParameters={"method.request.querystring.param1": False})
+        gw.put_method_response(restApiId=api, resourceId=rid, httpMethod="GET", statusCode="200")
+        gw.put_integration(restApiId=api, resourceId=rid, httpMethod="GET", type="AWS", integrationHttpMethod="POST",
+                           uri=lambda_uri(raw_fn),
+                           requestTemplates={"application/json": '{"param1": "$input.params(\'param1\')"}'})
+        gw.put_integration_response(restApiId=api, resourceId=rid, httpMethod="GET", statusCode="200", selectionPattern="")
+        gw.create_deployment(restApiId=api, stageName="api")
+
+    def test_response_override_status(self):
+        src = LS + "test_apigateway_lambda.py::test_lambda_aws_integration_response_with_mapping_templates"
+        for name, status, key in (("noerror", 202, "response-template-202"), ("customerror", 400, "response-template-400")):
+            with self.subTest(answer=name, source=src, snapshot=key):
+                r = http("POST", invoke_url(self.nimbus.endpoint, self.api, "api", "/" + name), body='{"httpStatus": "200"}',
+                         headers={"Content-Type": "application/json"})
+                self.assertEqual((r.status, r.json()), (status, {"body": name, "statusCode": 200}))
+
+    def test_request_template_params(self):
+        src = LS + "test_apigateway_lambda.py::test_lambda_aws_integration_with_request_template"
+        for q, key in (("?param1=foobar", "lambda-aws-integration-1"), ("?param1=foobar&Signature=1", "lambda-aws-integration-2")):
+            with self.subTest(query=q, source=src, snapshot=key):
+                r = http("GET", invoke_url(self.nimbus.endpoint, self.api, "api", "/test" + q))
+                self.assertEqual((r.status, r.json()), (200, {"param1": "foobar"}))
