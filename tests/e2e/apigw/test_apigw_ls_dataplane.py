@@ -707,7 +707,33 @@ class RestMockPassthrough(NimbusTestCase):
                 gw.put_integration_response(restApiId=api, resourceId=rid, httpMethod=verb, statusCode="200",
                                             responseTemplates={"application/json":
                                                                '{"statusCode": 200, "id": $input.params().path.id}'})
+        parent = gw.create_resource(restApiId=api, parentId=root, pathPart="override")["id"]
+        rid = gw.create_resource(restApiId=api, parentId=parent, pathPart="{which}")["id"]
+        gw.put_method(restApiId=api, resourceId=rid, httpMethod="GET", authorizationType="NONE")
+        gw.put_integration(restApiId=api, resourceId=rid, httpMethod="GET", type="MOCK", requestTemplates={
+            "application/json": "#set($w = $input.params('which'))"
+                                "#if($w == 'one')#set($context.requestOverride.path.said = 'path one')"
+                                "#elseif($w == 'two')#set($context.requestOverride.path.said = 'path two')#end"
+                                '{"statusCode": 200}'})
+        gw.put_method_response(restApiId=api, resourceId=rid, httpMethod="GET", statusCode="200")
+        gw.put_integration_response(restApiId=api, resourceId=rid, httpMethod="GET", statusCode="200", responseTemplates={
+            "application/json": "#if($context.requestOverride.path.said)"
+                                '#set($out = "path was $context.requestOverride.path.said")'
+                                '#else#set($out = "this is the else clause")#end'
+                                '{"response": "$out"}'})
         gw.create_deployment(restApiId=api, stageName="local")
+
+    def test_request_override_read_in_the_response_template(self):
+        # test_apigateway_integrations.py::test_integration_mock_with_request_overrides_in_response_template
+        # (invoke-path1, invoke-path2, invoke-path-else): what the request template sets in
+        # $context.requestOverride is there for the response template
+        src = LS + "test_apigateway_integrations.py::test_integration_mock_with_request_overrides_in_response_template"
+        for p, want, key in (("/override/one", "path was path one", "invoke-path1"),
+                             ("/override/two", "path was path two", "invoke-path2"),
+                             ("/override/three", "this is the else clause", "invoke-path-else")):
+            with self.subTest(path=p, source=src, snapshot=key):
+                r = http("GET", invoke_url(self.nimbus.endpoint, self.api, "local", p))
+                self.assertEqual((r.status, r.json()), (200, {"response": want}))
 
     def test_mock_response(self):
         port = urllib.parse.urlsplit(self.nimbus.endpoint).port
