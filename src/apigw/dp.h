@@ -120,6 +120,9 @@ void apigw__cors_headers(apigw_dp_t *dp);
  * get it: its name (a well-known one capitalised, else as sent), or NULL when
  * the gateway drops it. */
 const char *apigw__rest_in_header(const char *as_sent);
+/* 1 for a header an integration's requestParameters may name but that never
+ * reaches an HTTP backend. */
+int apigw__rest_mapped_header_dropped(const char *name);
 /* What becomes of an answer header. */
 enum { APIGW_OUT_PASS, APIGW_OUT_REMAP, APIGW_OUT_DROP };   /* REMAP: as x-amzn-Remapped-{name} */
 int apigw__rest_out_header(const char *name);

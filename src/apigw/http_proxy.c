@@ -144,6 +144,7 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     const char *k;
     json_t *v;
     json_object_foreach(mapped, k, v) {
+        if (apigw__rest_mapped_header_dropped(k)) continue;
         h[n].name = nb_arena_strdup(req->arena, k);
         h[n].value = nb_arena_strdup(req->arena, json_string_value(v));
         h[n++].value_len = json_string_length(v);

@@ -40,6 +40,16 @@ const char *apigw__rest_in_header(const char *as_sent)
     return c >= 0 ? canonical[c] : as_sent;
 }
 
+/* Mapped by requestParameters yet never sent to an HTTP backend
+ * (test_apigateway_header_remapping_http full-integration: Connection,
+ * Proxy-Authenticate, TE, Via mapped and absent; Expect too). */
+static const char *const dropped_mapped[] = {"Connection", "Expect", "Proxy-Authenticate", "TE", "Via"};
+
+int apigw__rest_mapped_header_dropped(const char *name)
+{
+    return in_list(name, dropped_mapped, COUNT(dropped_mapped)) >= 0;
+}
+
 /* Sent as x-amzn-Remapped-{name} (test_apigateway_header_remapping_aws[AWS]
  * full-integration, test_apigateway_header_remapping_http[HTTP_PROXY]). */
 static const char *const remapped_out[] = {"Authorization", "Connection", "Content-Length", "Content-MD5", "Date",

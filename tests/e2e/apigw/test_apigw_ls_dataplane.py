@@ -625,6 +625,12 @@ class RestHttpIntegrations(NimbusTestCase):
             "integration.request.querystring.testEmptyQs": "method.request.header.emptyheader",
         }
         method(root, "{pathVariable}", "POST", "HTTP_PROXY", base + "/echo?testVar={pathVar}&testQs={qsVar}", mapped)
+        cls.mapped_static = {"Proxy-Authenticate": "Basic", "TE": "gzip", "Via": "othersite.net", "Upgrade": "HTTP/2.0",
+                             "Server": "https://example.com/page", "Max-Forwards": "2", "Warn": "110 x",
+                             "User-Agent": "Override-Agent", "Authorization": "request_params_authorization"}
+        for itype in ("HTTP", "HTTP_PROXY"):
+            method(root, "mapped-" + itype.lower(), "POST", itype, base + "/echo",
+                   {"integration.request.header." + h: "'%s'" % v for h, v in cls.mapped_static.items()})
         gw.create_deployment(restApiId=api, stageName="test")
 
     def post(self, p, headers=None, body=b'{"message": "hello world"}'):
@@ -661,6 +667,18 @@ class RestHttpIntegrations(NimbusTestCase):
             with self.subTest(integration=itype, backend=backend_status, source=src + "[%s]" % itype, snapshot=key):
                 r, got = self.post("/%s/status/%d" % (itype.lower(), backend_status), body=None)
                 self.assertEqual((r.status, r.json()), (status, {"message": "", "status_code": backend_status}))
+
+    def test_mapped_request_headers(self):
+        src = LS + "test_apigateway_integrations.py::TestApiGatewayHeaderRemapping::test_apigateway_header_remapping_http"
+        gone = {"Proxy-Authenticate", "TE", "Via"}
+        for itype in ("HTTP", "HTTP_PROXY"):
+            r, got = self.post("/mapped-" + itype.lower())
+            self.assertEqual(r.status, 200, r.body)
+            hs = {k.lower(): v for k, v in got[3]}
+            for h, v in self.mapped_static.items():
+                with self.subTest(integration=itype, header=h, source=src + "[%s]" % itype,
+                                  snapshot="full-integration (headers)"):
+                    self.assertEqual(hs.get(h.lower()), None if h in gone else v)
 
     def test_http_proxy_request_parameters(self):
         src = LS + "test_apigateway_http.py::test_http_proxy_integration_request_data_mappings"
