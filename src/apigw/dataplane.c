@@ -100,8 +100,16 @@ void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
     /* "If you configure CORS for an API, API Gateway ignores CORS headers
      * returned from your backend integration." (HTTP APIs) */
     int own_cors = dp->v2 && dp->api && json_object_get(dp->api, "corsConfiguration");
+    /* a REST integration's answer (not the gateway's own: its customizations may
+     * set WWW-Authenticate and the like) */
+    int rest = !dp->v2 && !dp->ws && !dp->error_message;
     for (size_t i = 0; i < out->n_headers; i++) {
-        if (strcasecmp(out->headers[i].name, "content-type") == 0) ct = nb_arena_strdup(req->arena, out->headers[i].value);
+        int what = rest ? apigw__rest_out_header(out->headers[i].name) : APIGW_OUT_PASS;
+        if (what == APIGW_OUT_DROP) continue;
+        if (what == APIGW_OUT_REMAP)   /* a REST API's reserved names come back renamed */
+            nb_resp_header(req, nb_arena_printf(req->arena, "x-amzn-Remapped-%s", out->headers[i].name),
+                           out->headers[i].value);
+        else if (strcasecmp(out->headers[i].name, "content-type") == 0) ct = nb_arena_strdup(req->arena, out->headers[i].value);
         else if (own_cors && strncasecmp(out->headers[i].name, "access-control-", 15) == 0) continue;
         else if (strcasecmp(out->headers[i].name, "content-length") != 0 &&
                  strcasecmp(out->headers[i].name, "connection") != 0 &&
@@ -166,12 +174,27 @@ static const char *trace_id(nb_req_t *req, uint64_t now_ms)
     return nb_arena_printf(req->arena, "Root=1-%08llx-%s", (unsigned long long)(now_ms / 1000), hex);
 }
 
+const char *apigw__dp_trace_id(apigw_dp_t *dp)
+{
+    const char *sent = nb_req_header(dp->req, "x-amzn-trace-id");
+    return sent ? sent : trace_id(dp->req, dp->in.time_ms ? dp->in.time_ms : nb_wall_ms());
+}
+
+void apigw__dp_trace_answer(apigw_dp_t *dp)
+{
+    if (dp->v2 || dp->ws || dp->test_req) return;
+    const char *t = apigw__rest_trace_answer(dp->req->arena, apigw__dp_trace_id(dp), dp->req->id);
+    if (t) nb_resp_header(dp->req, "X-Amzn-Trace-Id", t);
+}
+
 /* The request's headers as the gateway passes them on: the client's, with
  * X-Forwarded-For (the client's address appended to what it sent),
  * X-Forwarded-Port and X-Forwarded-Proto set by the gateway, and an
  * X-Amzn-Trace-Id when the client sent none, as in AWS's example and
- * captured proxy events. Arena memory. */
-static void forwarded_headers(nb_req_t *req, int as_sent, uint64_t now_ms, const nb_kv_t **out, size_t *n_out)
+ * captured proxy events. rest: a REST API's names and drops
+ * (apigw__rest_in_header). Arena memory. */
+static void forwarded_headers(nb_req_t *req, int as_sent, int rest, uint64_t now_ms, const nb_kv_t **out,
+                              size_t *n_out)
 {
     nb_arena_t *a = req->arena;
     nb_kv_t *h = nb_arena_alloc(a, sizeof *h * (req->n_headers + 4));
@@ -186,6 +209,7 @@ static void forwarded_headers(nb_req_t *req, int as_sent, uint64_t now_ms, const
         if (strcmp(name, "x-forwarded-port") == 0 || strcmp(name, "x-forwarded-proto") == 0) continue;
         h[n] = req->headers[i];
         if (as_sent) h[n].name = nb_req_header_name_as_sent(req, i);
+        if (rest && !(h[n].name = apigw__rest_in_header(h[n].name))) continue;   /* dropped */
         n++;
     }
     const char *host = nb_req_header(req, "host");
@@ -252,7 +276,7 @@ void apigw__dp_fill_in(apigw_dp_t *dp)
     /* REST APIs and WebSocket APIs' $connect pass header names as the client spelled
      * them ("Host", "Sec-WebSocket-Key" in a captured $connect event); HTTP APIs
      * lower-case them */
-    forwarded_headers(req, !in->http_api, in->time_ms, &in->headers, &in->n_headers);
+    forwarded_headers(req, !in->http_api, !in->http_api && !dp->ws, in->time_ms, &in->headers, &in->n_headers);
     in->body = req->body;
     in->body_len = req->body_len;
     if (in->http_api) in->body_binary = !http_api_text_type(nb_req_header(req, "content-type"));

@@ -116,6 +116,35 @@ void apigw__test_invoke_done(apigw_dp_t *dp, const apigw_http_out_t *out);
 int apigw__cors_preflight(apigw_dp_t *dp);
 void apigw__cors_headers(apigw_dp_t *dp);
 
+/* REST APIs' header rules (rest_headers.c). A request header as integrations
+ * get it: its name (a well-known one capitalised, else as sent), or NULL when
+ * the gateway drops it. */
+const char *apigw__rest_in_header(const char *as_sent);
+/* 1 for a header an integration's requestParameters may name but that never
+ * reaches an HTTP backend. */
+int apigw__rest_mapped_header_dropped(const char *name);
+/* What becomes of an answer header. */
+enum { APIGW_OUT_PASS, APIGW_OUT_REMAP, APIGW_OUT_DROP };   /* REMAP: as x-amzn-Remapped-{name} */
+int apigw__rest_out_header(const char *name);
+/* The X-Amzn-Trace-Id of an integration's answer for the request's trace
+ * (arena; NULL for none). */
+const char *apigw__rest_trace_answer(nb_arena_t *a, const char *trace, const char *request_id);
+/* The request's trace: the client's X-Amzn-Trace-Id, else the one the gateway
+ * makes for it ("Root=1-…", the same all along the request). */
+const char *apigw__dp_trace_id(apigw_dp_t *dp);
+/* REST: what the gateway adds to a request to an HTTP backend, written at h
+ * (room for 2): X-Amzn-Apigateway-Api-Id, and X-Amzn-Trace-Id unless the
+ * request has one (has_trace); the number written. */
+size_t apigw__rest_backend_headers(apigw_dp_t *dp, nb_kv_t *h, int has_trace);
+/* REST: add that header to the reply of an AWS_PROXY, AWS or HTTP integration
+ * (MOCK and HTTP_PROXY answers carry none). */
+void apigw__dp_trace_answer(apigw_dp_t *dp);
+
+/* REST: an integration whose requestParameters set a header the gateway
+ * reserves answers 500 (API_CONFIGURATION_ERROR with x-amzn-ErrorType
+ * InternalServerErrorException): 1 when it did so. */
+int apigw__rest_reserved_mapping(apigw_dp_t *dp);
+
 /* HTTP_PROXY integrations (http_proxy.c): forward and relay the answer. */
 void apigw__dp_http_proxy(apigw_dp_t *dp);
 /* An integration URI with the stage variables and {x} path parameters

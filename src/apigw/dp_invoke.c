@@ -177,6 +177,7 @@ static void proxy_done(apigw_dp_t *dp, const lambda_result_t *res, int format)
         out.body = out.b64_text;
         out.body_len = out.b64_len;
     }
+    apigw__dp_trace_answer(dp);   /* REST answers carry the trace (no-op for HTTP APIs) */
     apigw__dp_send(dp, &out);
 }
 
@@ -199,6 +200,12 @@ void apigw__dp_lambda_proxy(apigw_dp_t *dp, int format)
     const char *fn = apigw__lambda_target(dp->req->arena, uri);
     if (!fn) {
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
+        return;
+    }
+    const char *im = dp->v2 ? NULL : json_string_value(json_object_get(dp->integration, "httpMethod"));
+    if (im && strcmp(im, "POST") != 0) {   /* Lambda is invoked by POST only: 500 (LocalStack's
+                                             test_lambda_aws_proxy_integration_non_post_method) */
+        apigw__dp_gw(dp, "INTEGRATION_FAILURE", 500, "Internal server error");
         return;
     }
     apigw__dp_fill_in(dp);

@@ -49,6 +49,7 @@ static void missing_token(apigw_dp_t *dp)
 static void integrate(apigw_dp_t *dp)
 {
     const char *type = json_string_value(json_object_get(dp->integration, "type"));
+    if (apigw__rest_reserved_mapping(dp)) return;
     if (!type) {
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
     } else if (strcmp(type, "AWS_PROXY") == 0) {
@@ -123,6 +124,7 @@ void apigw__dp_rest_serve(apigw_dp_t *dp, json_t *doc, json_t *resources)
     dp->resource_id = nb_arena_strdup(req->arena, json_string_value(json_object_get(res, "id")));
     dp->in.resource_path = dp->route_key;
     dp->in.resource_id = dp->resource_id;
+    dp->in.deployment_id = json_string_value(json_object_get(dp->stage_obj, "deploymentId"));
     dp->in.route_key = dp->route_key;
     dp->integration = json_incref(json_object_get(method, "methodIntegration"));
     if (!dp->integration) {

@@ -323,6 +323,7 @@ void apigw__event_v1_text(const apigw_http_in_t *in, nb_buf_t *b)
         KEY(b, &c, "authorizer");
         json_value(b, in->authorizer);
     }
+    if (!in->http_api && in->deployment_id) KV(b, &c, "deploymentId", in->deployment_id);
     KV(b, &c, "domainName", in->domain);
     KEY(b, &c, "domainPrefix");
     domain_prefix(b, in->domain);
@@ -338,7 +339,9 @@ void apigw__event_v1_text(const apigw_http_in_t *in, nb_buf_t *b)
     KV(b, &id, "user", NULL);
     KV(b, &id, "userAgent", header(in, "user-agent"));
     KV(b, &id, "userArn", NULL);
-    KV(b, &id, "clientCert", NULL);
+    /* an HTTP API's format 1.0 has clientCert; a REST API's identity has none
+     * (LocalStack's test_lambda_aws_proxy_integration, recorded against AWS) */
+    if (in->http_api) KV(b, &id, "clientCert", NULL);
     if (in->api_key) KV(b, &id, "apiKey", in->api_key);
     if (in->api_key_id) KV(b, &id, "apiKeyId", in->api_key_id);
     put1(b, '}');

@@ -31,6 +31,7 @@ typedef struct apigw_http_in {
     const char *route_key;        /* 2.0: "GET /users/{id}" or "$default" */
     const char *resource_path;    /* 1.0: "/users/{id}" */
     const char *resource_id;      /* 1.0 REST: the resource id ("" for HTTP APIs) */
+    const char *deployment_id;    /* 1.0 REST: the stage's deployment (NULL: none written) */
     const nb_kv_t *path_params;
     size_t n_path_params;
     json_t *stage_vars;           /* borrowed, may be NULL or empty */
@@ -70,7 +71,8 @@ void apigw__clf_time(uint64_t unix_ms, char *out, size_t cap);
  * malformed (the gateway then answers 502). */
 int apigw__response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
 /* The same as a REST API reads it: a member other than statusCode, headers,
- * multiValueHeaders, body and isBase64Encoded makes the answer malformed. */
+ * multiValueHeaders, body and isBase64Encoded makes the answer malformed;
+ * without statusCode (or null) it is 200. */
 int apigw__response_v1_rest(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
 int apigw__response_v2(nb_arena_t *a, const char *payload, size_t len, apigw_http_out_t *out);
 /* The two ways apigw__response_v2 takes (resp_fast.c): the usual shape of an

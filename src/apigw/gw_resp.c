@@ -169,7 +169,10 @@ void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg)
     nb_arena_t *a = req->arena;
     dp->error_message = msg;
     const char *sc = str(gr, "statusCode");
-    if (!sc && !fb) sc = default_status(type);   /* the type's own, as GetGatewayResponse shows it */
+    /* the type's own, as GetGatewayResponse shows it; but an INTEGRATION_FAILURE customized
+     * without a status keeps the failure's 500, not the 504 GetGatewayResponse shows
+     * (LocalStack's test_lambda_aws_proxy_integration_non_post_method, recorded against AWS) */
+    if (!sc && !fb && strcmp(type, "INTEGRATION_FAILURE") != 0) sc = default_status(type);
     if (sc && atoi(sc) >= 100 && atoi(sc) <= 599) status = atoi(sc);
     json_t *params = apigw__dp_params(dp);
     json_t *ctx = apigw__dp_context(dp);

@@ -1,9 +1,13 @@
 /* http_proxy.c — HTTP_PROXY integrations: the request forwarded to the
  * integration URI ({name} placeholders filled from path parameters, the
  * query string appended, method from the integration unless ANY) and the
- * answer relayed as is, hop-by-hop headers dropped. An unreachable backend
- * → 500, the integration timeout → 504. */
+ * answer relayed as is, hop-by-hop headers dropped (REST: renamed by
+ * apigw__dp_send, x-amzn-Remapped-*). A REST API also leaves its reserved
+ * request headers behind, applies the integration's requestParameters and
+ * adds X-Amzn-Apigateway-Api-Id and the trace.
+ * An unreachable backend → 500, the integration timeout → 504. */
 #include "apigw/dp.h"
+#include "apigw/mapping.h"
 #include "apigw/httpc.h"
 #include "core/buf.h"
 #include "core/util.h"
@@ -71,7 +75,8 @@ static void on_answer(void *arg, const apigw_httpc_resp_t *r)
     nb_kv_t *h = nb_arena_alloc(a, sizeof *h * (r->n_headers + 1));
     size_t n = 0;
     for (size_t i = 0; i < r->n_headers; i++) {
-        if (hop_by_hop(r->headers[i].name)) continue;
+        /* REST: apigw__dp_send renames the reserved ones (x-amzn-Remapped-Content-Length...) */
+        if (dp->v2 && hop_by_hop(r->headers[i].name)) continue;
         h[n].name = nb_arena_strdup(a, r->headers[i].name);
         h[n].value = nb_arena_strdup(a, r->headers[i].value);
         h[n].value_len = r->headers[i].value_len;
@@ -82,6 +87,31 @@ static void on_answer(void *arg, const apigw_httpc_resp_t *r)
     apigw__dp_send(dp, &out);
 }
 
+/* REST: the integration's requestParameters apply to an HTTP_PROXY call too
+ * (test_http_proxy_integration_request_data_mappings): path values fill the
+ * URI's {x}, query strings go after the client's, headers replace the
+ * client's of the same name. The URI with the query string (arena); *t the
+ * targets (new ref). */
+static const char *rest_mapped_uri(apigw_dp_t *dp, const char *uri, json_t **t)
+{
+    json_t *ctx = apigw__dp_context(dp);
+    *t = apigw__map_targets(dp, ctx);
+    json_decref(ctx);
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_puts(&b, apigw__http_fill_uri(dp, uri, 1, json_object_get(*t, "path")));
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(*t, "querystring"), k, v) {
+        nb_buf_putc(&b, memchr(b.data ? b.data : "", '?', b.len) ? '&' : '?');
+        nb_url_encode(&b, k, strlen(k), 0);
+        nb_buf_putc(&b, '=');
+        nb_url_encode(&b, json_string_value(v), json_string_length(v), 0);
+    }
+    const char *r = nb_arena_strndup(dp->req->arena, b.data ? b.data : "", b.len);
+    nb_buf_free(&b);
+    return r;
+}
+
 void apigw__dp_http_proxy(apigw_dp_t *dp)
 {
     nb_req_t *req = dp->req;
@@ -89,15 +119,43 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     const char *uri = json_string_value(json_object_get(in, dp->v2 ? "integrationUri" : "uri"));
     const char *method = json_string_value(json_object_get(in, dp->v2 ? "integrationMethod" : "httpMethod"));
     if (!method || strcmp(method, "ANY") == 0) method = req->method;
-    uri = apigw__http_fill_uri(dp, uri, 1, NULL);
-    nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + 2));
+    json_t *t = NULL;
+    uri = dp->v2 ? apigw__http_fill_uri(dp, uri, 1, NULL) : rest_mapped_uri(dp, uri, &t);
+    json_t *mapped = json_object_get(t, "header");
+    nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + json_object_size(mapped) + 3));
     size_t n = 0;
-    for (size_t i = 0; i < req->n_headers; i++)
-        if (!hop_by_hop(req->headers[i].name)) h[n++] = req->headers[i];
+    int has_trace = 0;
+    for (size_t i = 0; i < req->n_headers; i++) {
+        const char *name = req->headers[i].name;
+        if (hop_by_hop(name)) continue;
+        /* REST: the reserved request headers stay behind, and Via and
+         * Content-Encoding too (test_apigateway_header_remapping_http[HTTP_PROXY]) */
+        if (!dp->v2 && (!apigw__rest_in_header(name) || strcasecmp(name, "via") == 0 ||
+                        strcasecmp(name, "content-encoding") == 0))
+            continue;
+        int replaced = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(mapped, k, v) replaced |= strcasecmp(k, name) == 0;
+        if (replaced) continue;
+        has_trace |= strcasecmp(name, "x-amzn-trace-id") == 0;
+        h[n++] = req->headers[i];
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(mapped, k, v) {
+        if (apigw__rest_mapped_header_dropped(k)) continue;
+        h[n].name = nb_arena_strdup(req->arena, k);
+        h[n].value = nb_arena_strdup(req->arena, json_string_value(v));
+        h[n++].value_len = json_string_length(v);
+        has_trace |= strcasecmp(k, "x-amzn-trace-id") == 0;
+    }
+    json_decref(t);
     h[n].name = "X-Forwarded-For";
     h[n].value = req->remote_addr;
     h[n].value_len = strlen(req->remote_addr);
     n++;
+    if (!dp->v2) n += apigw__rest_backend_headers(dp, h + n, has_trace);
     json_int_t to = json_integer_value(json_object_get(in, "timeoutInMillis"));
     if (apigw__httpc(req->ctx->loop, method, uri, h, n, req->body, req->body_len,
                      to > 0 ? (unsigned)to : (dp->v2 ? 30000 : 29000), on_answer, dp) != 0)

@@ -1,7 +1,9 @@
 /* jsonschema.c — JSON Schema draft 4 validation for REST API models (the
  * keywords listed in validate.h). Recursion is bounded (depth 64) so hostile
- * schemas or documents cannot exhaust the stack; $ref resolves only
- * "#" and "#/definitions/..." (JSON pointer) inside the root schema. */
+ * schemas or documents cannot exhaust the stack; $ref resolves "#" and
+ * "#/definitions/..." (JSON pointer) inside the schema that holds it, and
+ * another model of the API by its URL
+ * "https://apigateway.amazonaws.com/restapis/{api}/models/{name}[#pointer]". */
 #include "apigw/validate.h"
 #include <math.h>
 #include <regex.h>
@@ -15,12 +17,21 @@
  * other would otherwise cost exponential time (found by fuzz_apigw_jsonschema). */
 #define MAX_STEPS 100000
 
+/* Shared by a validation and its quiet sub-validations. */
+typedef struct vshared {
+    long steps;
+    json_t *models;    /* the API's models (name → {"schema": text}), borrowed; may be NULL */
+    json_t *loaded;    /* models parsed so far: name → schema (owned) */
+} vshared_t;
+
 typedef struct vctx {
-    json_t *root;
+    json_t *root;      /* the schema "#" refers to */
     char *err;
     size_t cap;
-    long *steps;       /* shared by a validation and its quiet sub-validations */
+    vshared_t *sh;
 } vctx_t;
+
+#define MODEL_URL "https://apigateway.amazonaws.com/restapis/"
 
 static int fail(vctx_t *c, const char *fmt, ...)
 {
@@ -54,10 +65,11 @@ static size_t u8len(const char *s)
     return n;
 }
 
-static json_t *resolve(vctx_t *c, const char *ref)
+/* The JSON pointer of a "#..." reference inside root. */
+static json_t *pointer(json_t *root, const char *ref)
 {
     if (ref[0] != '#') return NULL;
-    json_t *cur = c->root;
+    json_t *cur = root;
     const char *p = ref + 1;
     while (*p == '/') {
         p++;
@@ -73,6 +85,30 @@ static json_t *resolve(vctx_t *c, const char *ref)
         if (!cur) return NULL;
     }
     return *p ? NULL : cur;
+}
+
+/* Another model of the API: its schema (parsed once per validation), NULL
+ * when the URL names no model of it. */
+static json_t *model_schema(vctx_t *c, const char *ref, const char **frag)
+{
+    if (!c->sh->models || strncmp(ref, MODEL_URL, strlen(MODEL_URL)) != 0) return NULL;
+    const char *m = strstr(ref + strlen(MODEL_URL), "/models/");
+    if (!m) return NULL;
+    m += 8;
+    size_t n = strcspn(m, "#");
+    *frag = m[n] ? m + n : "#";
+    if (!n || n > 255) return NULL;
+    char name[256];
+    memcpy(name, m, n);
+    name[n] = 0;
+    if (!c->sh->loaded) c->sh->loaded = json_object();
+    json_t *s = json_object_get(c->sh->loaded, name);
+    if (s) return s;
+    const char *text = json_string_value(json_object_get(json_object_get(c->sh->models, name), "schema"));
+    s = text ? json_loads(text, 0, NULL) : NULL;
+    if (!s) return NULL;
+    json_object_set_new(c->sh->loaded, name, s);
+    return s;
 }
 
 static int validate(vctx_t *c, json_t *s, json_t *v, int depth);
@@ -181,13 +217,21 @@ static int check_number(vctx_t *c, json_t *s, json_t *v)
 static int validate(vctx_t *c, json_t *s, json_t *v, int depth)
 {
     if (depth > MAX_DEPTH) return fail(c, "schema or instance nested too deeply");
-    if (++*c->steps > MAX_STEPS) return fail(c, "schema too complex to validate");
+    if (++c->sh->steps > MAX_STEPS) return fail(c, "schema too complex to validate");
     if (!json_is_object(s)) return 0;
     const char *ref = json_string_value(json_object_get(s, "$ref"));
     if (ref) {
-        json_t *target = resolve(c, ref);
+        if (ref[0] == '#') {
+            json_t *target = pointer(c->root, ref);
+            if (!target) return fail(c, "unresolvable $ref %s", ref);
+            return validate(c, target, v, depth + 1);
+        }
+        const char *frag = "#";
+        json_t *model = model_schema(c, ref, &frag);
+        json_t *target = model ? pointer(model, frag) : NULL;
         if (!target) return fail(c, "unresolvable $ref %s", ref);
-        return validate(c, target, v, depth + 1);
+        vctx_t in_model = {model, c->err, c->cap, c->sh};   /* its own "#" refs are its own */
+        return validate(&in_model, target, v, depth + 1);
     }
     json_t *type = json_object_get(s, "type");
     if (json_is_string(type) && !type_is(v, json_string_value(type)))
@@ -221,7 +265,7 @@ static int validate(vctx_t *c, json_t *s, json_t *v, int depth)
     if (json_is_array(any)) {
         int ok = 0;
         json_array_foreach(any, i, sub) {
-            vctx_t quiet = {c->root, NULL, 0, c->steps};
+            vctx_t quiet = {c->root, NULL, 0, c->sh};
             if (validate(&quiet, sub, v, depth + 1) == 0) { ok = 1; break; }
         }
         if (!ok) return fail(c, "instance failed to match at least one required schema among anyOf");
@@ -230,23 +274,31 @@ static int validate(vctx_t *c, json_t *s, json_t *v, int depth)
     if (json_is_array(one)) {
         int n = 0;
         json_array_foreach(one, i, sub) {
-            vctx_t quiet = {c->root, NULL, 0, c->steps};
+            vctx_t quiet = {c->root, NULL, 0, c->sh};
             n += validate(&quiet, sub, v, depth + 1) == 0;
         }
         if (n != 1) return fail(c, "instance failed to match exactly one schema among oneOf");
     }
     json_t *not = json_object_get(s, "not");
     if (json_is_object(not)) {
-        vctx_t quiet = {c->root, NULL, 0, c->steps};
+        vctx_t quiet = {c->root, NULL, 0, c->sh};
         if (validate(&quiet, not, v, depth + 1) == 0) return fail(c, "instance matched a schema which it should not have");
     }
     return 0;
 }
 
-int apigw__schema_validate(json_t *root, json_t *schema, json_t *instance, char *err, size_t cap)
+int apigw__schema_validate_models(json_t *root, json_t *schema, json_t *instance, json_t *models,
+                                  char *err, size_t cap)
 {
     if (err && cap) err[0] = 0;
-    long steps = 0;
-    vctx_t c = {root ? root : schema, err, cap, &steps};
-    return validate(&c, schema, instance, 0);
+    vshared_t sh = {0, models, NULL};
+    vctx_t c = {root ? root : schema, err, cap, &sh};
+    int rc = validate(&c, schema, instance, 0);
+    json_decref(sh.loaded);
+    return rc;
+}
+
+int apigw__schema_validate(json_t *root, json_t *schema, json_t *instance, char *err, size_t cap)
+{
+    return apigw__schema_validate_models(root, schema, instance, NULL, err, cap);
 }

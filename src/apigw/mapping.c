@@ -384,6 +384,7 @@ static void lambda_done(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     /* an error no pattern matches takes the default response: "Lambda errors
      * are returned as 200 OK responses by default" (handle-errors-in-lambda-integration) */
     apigw_ir_src_t src = {res->payload, res->payload_len, NULL, 0, ctx};
+    apigw__dp_trace_answer(dp);
     apigw__map_respond(dp, apigw__map_select(dp->integration, key), &src);
 }
 

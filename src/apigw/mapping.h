@@ -25,5 +25,9 @@ void apigw__map_respond(apigw_dp_t *dp, json_t *ir, const apigw_ir_src_t *src);
 /* A mapping expression's value ('static', method.request.*, stageVariables.x,
  * context.x) for the request, in the arena; NULL when it has none. */
 const char *apigw__map_request_value(apigw_dp_t *dp, const char *expr, json_t *ctx);
+/* What the integration's requestParameters (and a template's
+ * $context.requestOverride in ctx) set: {"header":{}, "querystring":{},
+ * "path":{}} of the integration request (new ref; mapping_http.c). */
+json_t *apigw__map_targets(apigw_dp_t *dp, json_t *ctx);
 
 #endif

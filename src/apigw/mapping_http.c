@@ -4,7 +4,9 @@
  * method.request.*, 'static', stageVariables.x, context.x) and then the
  * template's $context.requestOverride (header, querystring, path) say what
  * else is sent — nothing of the client's request goes unless mapped, but its
- * Content-Type. The backend's status code selects the integration response
+ * Content-Type; the gateway adds Accept "application/json" and User-Agent
+ * "AmazonAPIGateway_{api}" (unless mapped), X-Amzn-Apigateway-Api-Id and
+ * X-Amzn-Trace-Id. The backend's status code selects the integration response
  * (mapping.c); unreachable → 500, past the integration timeout → 504. */
 #include "apigw/mapping.h"
 #include "apigw/httpc.h"
@@ -26,11 +28,11 @@ static void http_done(void *arg, const apigw_httpc_resp_t *r)
     char key[16];
     snprintf(key, sizeof key, "%d", r->status);
     apigw_ir_src_t src = {r->body ? r->body : "", r->body_len, r->headers, r->n_headers, dp->mapping_ctx};
+    apigw__dp_trace_answer(dp);
     apigw__map_respond(dp, apigw__map_select(dp->integration, key), &src);
 }
 
-/* {"header":{}, "querystring":{}, "path":{}} of the integration request. */
-static json_t *targets(apigw_dp_t *dp, json_t *ctx)
+json_t *apigw__map_targets(apigw_dp_t *dp, json_t *ctx)
 {
     static const char *const kinds[] = {"header", "querystring", "path"};
     json_t *t = json_pack("{s:{},s:{},s:{}}", "header", "querystring", "path");
@@ -61,7 +63,7 @@ void apigw__dp_http_custom(apigw_dp_t *dp)
     json_t *ctx = apigw__map_begin(dp, &body);
     if (!ctx) return;
     dp->mapping_ctx = ctx;   /* released with the dp */
-    json_t *t = targets(dp, ctx);
+    json_t *t = apigw__map_targets(dp, ctx);
     const char *method = json_string_value(json_object_get(dp->integration, "httpMethod"));
     if (!method || strcmp(method, "ANY") == 0) method = req->method;
     nb_buf_t uri = NB_BUF_INIT;
@@ -78,15 +80,34 @@ void apigw__dp_http_custom(apigw_dp_t *dp)
         nb_url_encode(&uri, json_string_value(v), json_string_length(v), 0);
     }
     json_t *hs = json_object_get(t, "header");
-    nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (json_object_size(hs) + 1));
+    nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (json_object_size(hs) + 5));
     size_t n = 0;
-    int has_ct = 0;
+    int has_ct = 0, has_ua = 0, has_trace = 0, has_accept = 0;
     json_object_foreach(hs, k, v) {
+        if (apigw__rest_mapped_header_dropped(k)) continue;
         h[n].name = nb_arena_strdup(req->arena, k);
         h[n].value = nb_arena_strdup(req->arena, json_string_value(v));
         h[n++].value_len = json_string_length(v);
         has_ct |= strcasecmp(k, "content-type") == 0;
+        has_ua |= strcasecmp(k, "user-agent") == 0;
+        has_trace |= strcasecmp(k, "x-amzn-trace-id") == 0;
+        has_accept |= strcasecmp(k, "accept") == 0;
     }
+    /* what the gateway adds (test_apigateway_header_remapping_http[HTTP] no-param-integration;
+     * test_http_integration_with_lambda[HTTP]: Accept application/json whatever the client's) */
+    if (!has_accept) {
+        h[n].name = "Accept";
+        h[n].value = "application/json";
+        h[n].value_len = 16;
+        n++;
+    }
+    if (!has_ua) {
+        h[n].name = "User-Agent";
+        h[n].value = nb_arena_printf(req->arena, "AmazonAPIGateway_%s", dp->api_id);
+        h[n].value_len = strlen(h[n].value);
+        n++;
+    }
+    n += apigw__rest_backend_headers(dp, h + n, has_trace);
     const char *ct = apigw__dp_header(dp, "content-type");
     if (!has_ct) {
         h[n].name = "Content-Type";

@@ -61,13 +61,17 @@ static int status_of(json_t *sc, int *out)
     return 0;
 }
 
-/* Shared part: statusCode, headers, body, isBase64Encoded. keep_text: a
+/* Shared part: statusCode, headers, body, isBase64Encoded. rest: a REST
+ * API's reading, where an answer without statusCode is 200 (LocalStack's
+ * test_lambda_aws_proxy_response_format: {} → 200, empty body). keep_text: a
  * base64 answer's text as written is kept too (b64_text) — format 1.0, whose
  * REST reader may send it; an HTTP API never does, and format 2.0 is read
  * for HTTP APIs only. */
-static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out, int keep_text)
+static int map_common(nb_arena_t *a, json_t *o, hdrs_t *h, apigw_http_out_t *out, int keep_text, int rest)
 {
-    if (status_of(json_object_get(o, "statusCode"), &out->status) != 0) return -1;
+    json_t *sc = json_object_get(o, "statusCode");
+    if (rest && (!sc || json_is_null(sc))) out->status = 200;   /* a REST API: {} answers 200 */
+    else if (status_of(sc, &out->status) != 0) return -1;
     json_t *hs = json_object_get(o, "headers");
     if (hs && !json_is_null(hs)) {
         if (!json_is_object(hs)) return -1;
@@ -148,7 +152,7 @@ static int response_v1(nb_arena_t *a, const char *payload, size_t len, apigw_htt
         }
     }
     hdrs_t h = {0};
-    int rc = map_common(a, o, &h, out, 1);
+    int rc = map_common(a, o, &h, out, 1, strict);
     json_t *mh = json_object_get(o, "multiValueHeaders");
     if (rc == 0 && mh && !json_is_null(mh)) {
         if (!json_is_object(mh)) {
@@ -216,7 +220,7 @@ int apigw__response_v2_json(nb_arena_t *a, const char *payload, size_t len, apig
         finish(a, &h, out);
         return 0;
     }
-    int rc = map_common(a, o, &h, out, 0);
+    int rc = map_common(a, o, &h, out, 0, 0);
     json_t *cookies = json_object_get(o, "cookies");
     if (rc == 0 && cookies && !json_is_null(cookies)) {
         if (!json_is_array(cookies)) rc = -1;

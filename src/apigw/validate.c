@@ -7,6 +7,7 @@
 #include "apigw/validate.h"
 #include "apigw/dp.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int param_present(apigw_dp_t *dp, const char *expr)
@@ -27,19 +28,31 @@ static int param_present(apigw_dp_t *dp, const char *expr)
     return 1;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Missing ones are named in the order of their keys: headers, then path
+ * parameters, then query strings, each by name (as AWS lists them:
+ * "[x-header-param, issuer, qs1]", LocalStack's test_api_gateway_request_validator). */
 static int check_params(apigw_dp_t *dp)
 {
     json_t *rp = json_object_get(dp->route, "requestParameters");
-    nb_buf_t missing = NB_BUF_INIT;
+    const char **keys = nb_arena_alloc(dp->req->arena, sizeof *keys * (json_object_size(rp) + 1));
+    size_t n = 0;
     const char *k;
     json_t *req;
-    json_object_foreach(rp, k, req) {
-        if (!json_is_true(req) || param_present(dp, k)) continue;
-        const char *short_name = strrchr(k, '.') ? strrchr(k, '.') + 1 : k;
+    json_object_foreach(rp, k, req)
+        if (json_is_true(req) && !param_present(dp, k)) keys[n++] = k;
+    if (!n) return 0;
+    qsort(keys, n, sizeof *keys, by_name);
+    nb_buf_t missing = NB_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const char *short_name = strrchr(keys[i], '.') ? strrchr(keys[i], '.') + 1 : keys[i];
         if (missing.len) nb_buf_puts(&missing, ", ");
         nb_buf_puts(&missing, short_name);
     }
-    if (!missing.len) return 0;
     char *msg = nb_arena_printf(dp->req->arena, "Missing required request parameters: [%s]", missing.data);
     nb_buf_free(&missing);
     nb_resp_header(dp->req, "x-amzn-ErrorType", "BadRequestException");
@@ -63,7 +76,7 @@ static int check_body(apigw_dp_t *dp)
     if (!schema) return 0;
     json_t *body = json_loadb(dp->req->body, dp->req->body_len, JSON_DECODE_ANY, NULL);
     char err[256];
-    int rc = body ? apigw__schema_validate(schema, schema, body, err, sizeof err) : -1;
+    int rc = body ? apigw__schema_validate_models(schema, schema, body, dp->models, err, sizeof err) : -1;
     json_decref(body);
     json_decref(schema);
     if (rc == 0) return 0;

@@ -23,5 +23,10 @@ int apigw__validate_request(struct apigw_dp *dp);
  * exclusiveMaximum, multipleOf, minProperties, maxProperties, allOf, anyOf,
  * oneOf, not, format (ignored), $ref to "#/definitions/x" inside root. */
 int apigw__schema_validate(json_t *root, json_t *schema, json_t *instance, char *err, size_t cap);
+/* The same, with the API's models (name → {"schema": text}, borrowed) that a
+ * $ref may name: "https://apigateway.amazonaws.com/restapis/{api}/models/{name}",
+ * optionally followed by a "#/..." pointer into that model. */
+int apigw__schema_validate_models(json_t *root, json_t *schema, json_t *instance, json_t *models,
+                                  char *err, size_t cap);
 
 #endif

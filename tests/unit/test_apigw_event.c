@@ -263,6 +263,51 @@ TEST(response_v1_rest_wants_known_members_only)
                     "\"isBase64Encoded\":false}";
     ASSERT_EQ(apigw__response_v1_rest(a, p, strlen(p), &o), 0);
     ASSERT_EQ(o.status, 201);
+    /* no statusCode: a REST API answers 200 (LocalStack's test_lambda_aws_proxy_response_format),
+     * an HTTP API's format 1.0 finds it malformed */
+    static const char *const no_status[] = {"{}", "{\"headers\":{\"a\":\"b\"}}", "{\"statusCode\":null,\"body\":\"y\"}"};
+    for (size_t i = 0; i < sizeof no_status / sizeof no_status[0]; i++) {
+        ASSERT_EQ(apigw__response_v1_rest(a, no_status[i], strlen(no_status[i]), &o), 0);
+        ASSERT_EQ(o.status, 200);
+        ASSERT_EQ(apigw__response_v1(a, no_status[i], strlen(no_status[i]), &o), -1);
+    }
+    ASSERT_EQ(apigw__response_v1_rest(a, "{}", 2, &o), 0);
+    ASSERT_EQ(o.body_len, 0);
+    ASSERT_EQ(apigw__response_v1_rest(a, "{\"statusCode\":\"x\"}", 16, &o), -1);
+    nb_arena_free(a);
+}
+
+TEST(rest_header_rules)
+{
+    /* request headers: well-known names capitalised, others as sent, reserved ones dropped */
+    ASSERT_STREQ(apigw__rest_in_header("authorization"), "Authorization");
+    ASSERT_STREQ(apigw__rest_in_header("aUThorization"), "Authorization");
+    ASSERT_STREQ(apigw__rest_in_header("user-Agent"), "User-Agent");
+    ASSERT_STREQ(apigw__rest_in_header("host"), "Host");
+    ASSERT_STREQ(apigw__rest_in_header("tEsT-HEADeR"), "tEsT-HEADeR");
+    ASSERT_STREQ(apigw__rest_in_header("cache-control"), "cache-control");
+    static const char *const gone[] = {"Connection", "content-length", "Content-MD5", "expect", "Max-Forwards",
+                                       "Proxy-Authenticate", "server", "TE", "Trailer", "transfer-encoding",
+                                       "Upgrade", "WWW-Authenticate"};
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
+        if (apigw__rest_in_header(gone[i])) TEST_FAIL_("kept: %s", gone[i]);
+    /* answer headers */
+    ASSERT_EQ(apigw__rest_out_header("Content-Length"), APIGW_OUT_REMAP);
+    ASSERT_EQ(apigw__rest_out_header("date"), APIGW_OUT_REMAP);
+    ASSERT_EQ(apigw__rest_out_header("WWW-Authenticate"), APIGW_OUT_REMAP);
+    ASSERT_EQ(apigw__rest_out_header("Transfer-Encoding"), APIGW_OUT_DROP);
+    ASSERT_EQ(apigw__rest_out_header("TE"), APIGW_OUT_PASS);
+    ASSERT_EQ(apigw__rest_out_header("Content-Type"), APIGW_OUT_PASS);
+    ASSERT_EQ(apigw__rest_out_header("x-own"), APIGW_OUT_PASS);
+    /* the answer's trace: a Parent added when there is none */
+    nb_arena_t *a = nb_arena_new(1024);
+    const char *full = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+    ASSERT_STREQ(apigw__rest_trace_answer(a, full, "ab"), full);
+    ASSERT_STREQ(apigw__rest_trace_answer(a, "Root=1-3152b799-8954dae64eda91bc9a23a7e8",
+                                           "0123abcd-4567-89ef-0123-456789abcdef"),
+                  "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=0123456789abcdef;Sampled=0");
+    ASSERT_STREQ(apigw__rest_trace_answer(a, "Root=1-0-0", ""), "Root=1-0-0;Parent=0000000000000000;Sampled=0");
+    ASSERT(apigw__rest_trace_answer(a, NULL, "x") == NULL);
     nb_arena_free(a);
 }
 

@@ -74,3 +74,48 @@ TEST(schema_refs_and_depth)
     ASSERT(!valid("{\"$ref\":\"#/nowhere\"}", "1"));
     ASSERT(!valid("{\"$ref\":\"#\"}", "1") || 1);   /* self-reference is bounded */
 }
+
+TEST(schema_refs_to_other_models)
+{
+    /* a model naming another of the API's models by URL (LocalStack's
+     * test_api_gateway_request_validator_with_ref_models, recorded against AWS) */
+    json_t *models = json_pack("{s:{s:s},s:{s:s}}",
+        "pair", "schema", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"number\"},"
+                          "\"b\":{\"$ref\":\"#/definitions/num\"}},\"required\":[\"a\",\"b\"],"
+                          "\"definitions\":{\"num\":{\"type\":\"number\"}}}",
+        "broken", "schema", "{not json");
+    json_t *list = json_loads("{\"type\":\"array\",\"items\":{\"$ref\":"
+                              "\"https://apigateway.amazonaws.com/restapis/abc/models/pair\"}}", 0, NULL);
+    json_t *frag = json_loads("{\"$ref\":\"https://apigateway.amazonaws.com/restapis/abc/models/pair#/definitions/num\"}",
+                              0, NULL);
+    json_t *bad = json_loads("{\"$ref\":\"https://apigateway.amazonaws.com/restapis/abc/models/broken\"}", 0, NULL);
+    json_t *none = json_loads("{\"$ref\":\"https://apigateway.amazonaws.com/restapis/abc/models/nope\"}", 0, NULL);
+    json_t *ok = json_loads("[{\"a\":1,\"b\":2},{\"a\":0.5,\"b\":0}]", 0, NULL);
+    json_t *ko = json_loads("[{\"a\":1,\"b\":\"2\"}]", 0, NULL);
+    json_t *num = json_integer(3), *str = json_string("3");
+    char err[256];
+    ASSERT_EQ(apigw__schema_validate_models(list, list, ok, models, err, sizeof err), 0);
+    ASSERT_EQ(apigw__schema_validate_models(list, list, ko, models, err, sizeof err), -1);
+    ASSERT_EQ(apigw__schema_validate_models(frag, frag, num, models, err, sizeof err), 0);
+    ASSERT_EQ(apigw__schema_validate_models(frag, frag, str, models, err, sizeof err), -1);
+    ASSERT_EQ(apigw__schema_validate_models(bad, bad, num, models, err, sizeof err), -1);
+    ASSERT(strstr(err, "unresolvable") != NULL);
+    ASSERT_EQ(apigw__schema_validate_models(none, none, num, models, err, sizeof err), -1);
+    ASSERT_EQ(apigw__schema_validate(list, list, ok, err, sizeof err), -1);   /* no models to look in */
+    /* a model referring to itself by URL stays bounded */
+    json_t *self = json_pack("{s:{s:s}}", "loop", "schema",
+                             "{\"$ref\":\"https://apigateway.amazonaws.com/restapis/abc/models/loop\"}");
+    json_t *loop = json_loads("{\"$ref\":\"https://apigateway.amazonaws.com/restapis/abc/models/loop\"}", 0, NULL);
+    ASSERT_EQ(apigw__schema_validate_models(loop, loop, num, self, err, sizeof err), -1);
+    json_decref(self);
+    json_decref(loop);
+    json_decref(models);
+    json_decref(list);
+    json_decref(frag);
+    json_decref(bad);
+    json_decref(none);
+    json_decref(ok);
+    json_decref(ko);
+    json_decref(num);
+    json_decref(str);
+}

@@ -18,13 +18,17 @@ language runtime is needed. Its behaviour is chosen by the MODE variable:
   users    → the seed's handler: GET /users/{id} → DynamoDB GetItem on $TABLE (curl --aws-sigv4
              against $ENDPOINT) → the item as JSON
 """
+import http.client as httpc
+import http.server as httpsrv
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -165,3 +169,36 @@ def group_lines(nimbus, group, want=0, timeout=10.0):
         if len(out) >= want or time.time() > deadline:
             return out
         time.sleep(0.1)
+
+
+def raw_request(endpoint, method, path, headers, body=b""):
+    """One request with headers as a list of (name, value), names spelled as given:
+    repeats allowed, Host as given. Returns (status, headers, body)."""
+    u = urllib.parse.urlsplit(endpoint)
+    c = httpc.HTTPConnection(u.hostname, u.port, timeout=30)
+    c.putrequest(method, path, skip_accept_encoding=True, skip_host=any(k.lower() == "host" for k, _ in headers))
+    for k, v in headers:
+        c.putheader(k, v)
+    if body:
+        c.putheader("Content-Length", str(len(body)))
+    c.endheaders(body or None)
+    r = c.getresponse()
+    out = (r.status, r.getheaders(), r.read())
+    c.close()
+    return out
+
+
+def hget(headers, name):
+    """The first value of header name (any case) in a list of pairs, or None."""
+    vals = [v for k, v in headers if k.lower() == name.lower()]
+    return vals[0] if vals else None
+
+
+def start_backend(cls, handler):
+    """An HTTP server on a free loopback port answering with handler (a
+    BaseHTTPRequestHandler class), stopped when the test class is done."""
+    server = httpsrv.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    cls.addClassCleanup(server.server_close)
+    cls.addClassCleanup(server.shutdown)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

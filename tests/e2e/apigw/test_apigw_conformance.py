@@ -69,7 +69,6 @@ Sources (the key in each table row's last column names one):
                https://github.com/ministackorg/ministack/pull/767
 """
 import base64
-import http.client as httpc
 import json
 import os
 import re
@@ -81,28 +80,7 @@ import urllib.parse
 import botocore.exceptions
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apigwtest import NimbusTestCase, create_function, http, invoke_url, lambda_uri  # noqa: E402
-
-
-def raw_request(endpoint, method, path, headers, body=b""):
-    """One request with headers as a list of (name, value): repeats allowed, Host as given."""
-    u = urllib.parse.urlsplit(endpoint)
-    c = httpc.HTTPConnection(u.hostname, u.port, timeout=30)
-    c.putrequest(method, path, skip_accept_encoding=True, skip_host=any(k.lower() == "host" for k, _ in headers))
-    for k, v in headers:
-        c.putheader(k, v)
-    if body:
-        c.putheader("Content-Length", str(len(body)))
-    c.endheaders(body or None)
-    r = c.getresponse()
-    out = (r.status, r.getheaders(), r.read())
-    c.close()
-    return out
-
-
-def hget(headers, name):
-    vals = [v for k, v in headers if k.lower() == name.lower()]
-    return vals[0] if vals else None
+from apigwtest import NimbusTestCase, create_function, hget, http, invoke_url, lambda_uri, raw_request  # noqa: E402
 
 
 ANSWERS = {

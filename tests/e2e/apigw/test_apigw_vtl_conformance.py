@@ -76,11 +76,10 @@ import http.server as httpsrv
 import json
 import os
 import sys
-import threading
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apigwtest import NimbusTestCase, create_function, http, invoke_url, lambda_uri  # noqa: E402
+from apigwtest import NimbusTestCase, create_function, http, invoke_url, lambda_uri, start_backend  # noqa: E402
 
 STAGE = "test"
 
@@ -203,10 +202,7 @@ class VtlConformance(NimbusTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.backend = httpsrv.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
-        cls.addClassCleanup(cls.backend.server_close)
-        cls.addClassCleanup(cls.backend.shutdown)
-        threading.Thread(target=cls.backend.serve_forever, daemon=True).start()
+        cls.backend = start_backend(cls, Backend)
         lam = cls.nimbus.client("lambda")
         cls.raw = create_function(lam, "vtl-raw", "raw")
         cls.failmsg = create_function(lam, "vtl-failmsg", "failmsg")
