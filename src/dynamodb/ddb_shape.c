@@ -32,7 +32,7 @@ static const member_t members[] = {
     {"Statements", K_ARR}, {"TransactStatements", K_ARR},
 };
 
-static const char *token_of(const json_t *v)
+const char *ddb_shape_token(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_STRING: return "STRING_VALUE";
@@ -91,7 +91,7 @@ int ddb_shape_check(nb_req_t *req)
         else if (json_is_object(v))
             nb_reply_error(req, NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.");
         else
-            nb_reply_error(req, NB_ERR_SERIALIZATION, "%s cannot be converted to %s", token_of(v), want[m->kind]);
+            nb_reply_error(req, NB_ERR_SERIALIZATION, "%s cannot be converted to %s", ddb_shape_token(v), want[m->kind]);
         return 1;
     }
     return 0;
