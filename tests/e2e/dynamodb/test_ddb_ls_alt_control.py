@@ -97,6 +97,10 @@ T_FORBID = "[ALT] test_table.py test_forbidden_key_types"
 T_LIMIT = "[ALT] test_limits.py"
 BAD_TYPES = ["BOOL", "BS", "L", "M", "NS", "NULL", "SS"]
 LONG = "a" * 256
+NAME64K = "n" * 65536
+T_NAME = "[ALT] test_limits.py test_limit_attribute_length_nonkey_bad (xfail: DynamoDB's)"
+X_365 = "ExtendDB/extenddb#365 (DynamoDB's answers measured 2026-09-16)"
+TOO_LARGE = "1 validation error detected: Attribute name is too large, must be less than 65536 bytes"
 
 CHECKS = [
     # ---- CreateTable ----------------------------------------------------------------------------------------
@@ -172,6 +176,29 @@ CHECKS = [
     ("CreateTable", "100 tags", "[ALT] test_tag.py test_too_long_tags_from_creation",
      table("alt_bad", ks("p"), ad(("p", "S")), Tags=[{"Key": str(i), "Value": str(i)} for i in range(100)]),
      err(V)),
+
+    # ---- attribute names of 64 KiB (AltHash) ---------------------------------------------------------------------
+    ("PutItem", "an attribute name of 65536 bytes", T_NAME + "; the wording: " + X_365,
+     {"TableName": "AltHash", "Item": {"p": S("long"), NAME64K: {"N": "1"}}}, err(V, TOO_LARGE)),
+    ("PutItem", "a map key of 65536 bytes", X_365,
+     {"TableName": "AltHash", "Item": {"p": S("long"), "m": {"M": {NAME64K: {"N": "1"}}}}}, err(V, TOO_LARGE)),
+    ("UpdateItem", "SET of a name of 65536 bytes", T_NAME + "; the wording: " + X_365,
+     {"TableName": "AltHash", "Key": {"p": S("long")}, "UpdateExpression": "SET #name = :val",
+      "ExpressionAttributeNames": {"#name": NAME64K}, "ExpressionAttributeValues": {":val": {"N": "3"}}},
+     err(V, TOO_LARGE)),
+    ("UpdateItem", "a condition on a name of 65536 bytes", T_NAME,
+     {"TableName": "AltHash", "Key": {"p": S("long")}, "UpdateExpression": "SET a = :val",
+      "ConditionExpression": "#name = :val", "ExpressionAttributeNames": {"#name": NAME64K},
+      "ExpressionAttributeValues": {":val": {"N": "1"}}}, err(V, re.compile("6553[56]"))),
+    ("UpdateItem", "AttributeUpdates of a name of 65536 bytes", T_NAME,
+     {"TableName": "AltHash", "Key": {"p": S("long")}, "AttributeUpdates": {NAME64K: {"Value": {"N": "2"},
+                                                                                   "Action": "PUT"}}},
+     err(V, re.compile("6553[56]"))),
+    ("GetItem", "a projection of a name of 65536 bytes", T_NAME,
+     {"TableName": "AltHash", "Key": {"p": S("long")}, "ProjectionExpression": "#name",
+      "ExpressionAttributeNames": {"#name": NAME64K}}, err(V, re.compile("6553[56]"))),
+    ("GetItem", "AttributesToGet of a name of 65536 bytes", T_NAME,
+     {"TableName": "AltHash", "Key": {"p": S("long")}, "AttributesToGet": [NAME64K]}, err(V, re.compile("6553[56]"))),
 
     # ---- GetItem ------------------------------------------------------------------------------------------
 ] + [
@@ -337,6 +364,29 @@ class LsAltControl(RowsMixin, NimbusTestCase):
 
     def test_get_item_rows(self):
         self.run_rows(CHECKS, "GetItem")
+
+    def test_attribute_name_rows(self):
+        self.run_rows(CHECKS, "PutItem", "UpdateItem")
+        self.assertNotIn("Item", self.ok("GetItem", {"TableName": "AltHash", "Key": {"p": S("long")}}))
+
+    def test_attribute_names_just_below_64k(self):
+        """[ALT] test_limits.py test_limit_attribute_length_nonkey_good: a name of 65535 bytes is usable in
+        PutItem, GetItem (projection, AttributesToGet), UpdateItem (AttributeUpdates, SET, a condition)."""
+        name, key = NAME64K[1:], {"p": S("long-ok")}
+        names = {"#name": name}
+        self.ok("PutItem", {"TableName": "AltHash", "Item": dict(key, **{name: {"N": "1"}, "another": {"N": "2"}})})
+        self.assertEqual(self.ok("GetItem", {"TableName": "AltHash", "Key": key, "ProjectionExpression": "#name",
+                                             "ExpressionAttributeNames": names})["Item"], {name: {"N": "1"}})
+        self.assertEqual(self.ok("GetItem", {"TableName": "AltHash", "Key": key, "AttributesToGet": [name]})["Item"],
+                         {name: {"N": "1"}})
+        self.ok("UpdateItem", {"TableName": "AltHash", "Key": key,
+                               "AttributeUpdates": {name: {"Value": {"N": "2"}, "Action": "PUT"}}})
+        self.ok("UpdateItem", {"TableName": "AltHash", "Key": key, "UpdateExpression": "SET #name = #name + :val",
+                               "ConditionExpression": "#name = :old", "ExpressionAttributeNames": names,
+                               "ExpressionAttributeValues": {":val": {"N": "1"}, ":old": {"N": "2"}}})
+        item = self.ok("GetItem", {"TableName": "AltHash", "Key": key, "ConsistentRead": True})["Item"]
+        self.assertEqual(item, dict(key, **{name: {"N": "3"}, "another": {"N": "2"}}))
+        self.ok("DeleteItem", {"TableName": "AltHash", "Key": key})
 
     def test_tag_rows(self):
         self.run_rows(CHECKS, "TagResource", "ListTagsOfResource")
@@ -639,6 +689,11 @@ class LsAltControl(RowsMixin, NimbusTestCase):
         sse = td["TableDescription"]["SSEDescription"]
         self.assertEqual((sse["SSEType"], sse["Status"]), ("KMS", "ENABLED"))
         self.assertRegex(sse["KMSMasterKeyArn"], r"^arn:aws:kms:us-east-1:\d{12}:key/[0-9a-f-]{36}$")
+        # [LS] test_dynamodb_update_table_without_sse_specification_change (2024-12): an update that leaves
+        # SSE alone answers its description unchanged
+        out = self.ok("UpdateTable", {"TableName": "alt_sse", "ProvisionedThroughput": {"ReadCapacityUnits": 6,
+                                                                                        "WriteCapacityUnits": 6}})
+        self.assertEqual(out["TableDescription"]["SSEDescription"], sse)
         out = self.ok("UpdateTable", {"TableName": "alt_sse", "SSESpecification": {"Enabled": False}})
         self.assertEqual(out["TableDescription"]["SSEDescription"], dict(sse, Status="UPDATING"))
         self.assertNotIn("SSESpecification", self.describe("alt_sse"))
