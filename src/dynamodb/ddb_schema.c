@@ -130,6 +130,50 @@ void ddb_schema_v_index(ddb_vlist_t *v, const json_t *ix, const char *path)
     ddb_schema_v_throughput(v, json_object_get(ix, "ProvisionedThroughput"), p);
 }
 
+/* The warm throughput every table has to begin with, and the least one may ask for. */
+#define WARM_MIN_READ 12000
+#define WARM_MIN_WRITE 4000
+
+static json_int_t warm_units(const json_t *wt, const char *unit, const json_t *cur, json_int_t base)
+{
+    const json_t *v = json_object_get(wt, unit);
+    if (json_is_integer(v)) return json_integer_value(v);
+    v = json_object_get(cur, unit);
+    return json_is_integer(v) ? json_integer_value(v) : base;
+}
+
+int ddb_schema_warm(const json_t *wt, const json_t *cur, json_t **out, ddb_err_t *err)
+{
+    static const struct { const char *unit; json_int_t min; } units[] = {
+        {"ReadUnitsPerSecond", WARM_MIN_READ}, {"WriteUnitsPerSecond", WARM_MIN_WRITE}};
+    *out = NULL;
+    if (!wt) return 0;
+    json_int_t got[2];
+    for (int i = 0; i < 2; i++) {
+        got[i] = warm_units(wt, units[i].unit, cur, units[i].min);
+        const json_t *asked = json_object_get(wt, units[i].unit);
+        if (!json_is_integer(asked)) continue;
+        if (got[i] < units[i].min)
+            return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Requested %s for "
+                               "WarmThroughput is lower than the minimum of %lld", units[i].unit,
+                               (long long)units[i].min);
+        const json_t *now = json_object_get(cur, units[i].unit);
+        if (json_is_integer(now) && got[i] < json_integer_value(now))
+            return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Requested %s is "
+                               "lower than current WarmThroughput value: %lld", units[i].unit,
+                               (long long)json_integer_value(now));
+    }
+    *out = json_pack("{s:I,s:I,s:s}", units[0].unit, got[0], units[1].unit, got[1], "Status", "ACTIVE");
+    return 0;
+}
+
+int ddb_schema_table_class(const char *tc, ddb_err_t *err)
+{
+    if (!tc || strcmp(tc, "STANDARD") == 0 || strcmp(tc, "STANDARD_INFREQUENT_ACCESS") == 0) return 0;
+    return ddb_err_set(err, NB_ERR_VALIDATION, "Invalid table-class parameter provided. Please try again with a valid "
+                       "table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
+}
+
 json_t *ddb_schema_on_demand(const json_t *odt)
 {
     static const char *const members[] = {"MaxReadRequestUnits", "MaxWriteRequestUnits"};

@@ -25,7 +25,7 @@ static const member_t members[] = {
     {"ExclusiveStartKey", K_OBJ}, {"RequestItems", K_OBJ}, {"Expected", K_OBJ}, {"AttributeUpdates", K_OBJ},
     {"KeyConditions", K_OBJ}, {"QueryFilter", K_OBJ}, {"ScanFilter", K_OBJ},
     {"ProvisionedThroughput", K_OBJ}, {"StreamSpecification", K_OBJ}, {"SSESpecification", K_OBJ},
-    {"TimeToLiveSpecification", K_OBJ},
+    {"TimeToLiveSpecification", K_OBJ}, {"WarmThroughput", K_OBJ},
     {"AttributesToGet", K_ARR}, {"TransactItems", K_ARR}, {"KeySchema", K_ARR},
     {"AttributeDefinitions", K_ARR}, {"GlobalSecondaryIndexes", K_ARR}, {"LocalSecondaryIndexes", K_ARR},
     {"GlobalSecondaryIndexUpdates", K_ARR}, {"Tags", K_ARR}, {"TagKeys", K_ARR}, {"Parameters", K_ARR},

@@ -237,3 +237,36 @@ TEST(tag_characters)
     const char *bad[] = {"hi!", "d%g", "\"hello\"", "#", "<><", "a|b", "a;b", "(x)", "a*b", "a,b"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) ASSERT(!ddb_tag_chars_ok(bad[i]));
 }
+
+TEST(warm_throughput_fills_the_baseline_and_never_lowers)
+{
+    /* Alternator test_warm_throughput.py (run on DynamoDB): 12000 / 4000 units a second to begin with */
+    json_t *out = NULL, *wt = json_pack("{s:i}", "WriteUnitsPerSecond", 4080);
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_schema_warm(NULL, NULL, &out, &err), 0);
+    ASSERT(out == NULL);
+    ASSERT_EQ(ddb_schema_warm(wt, NULL, &out, &err), 0);
+    char *s = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"ReadUnitsPerSecond\":12000,\"Status\":\"ACTIVE\",\"WriteUnitsPerSecond\":4080}");
+    free(s);
+    json_t *up = json_pack("{s:i}", "ReadUnitsPerSecond", 13000), *next = NULL;
+    ASSERT_EQ(ddb_schema_warm(up, out, &next, &err), 0);   /* the unit not asked for keeps its value */
+    ASSERT_EQ(json_integer_value(json_object_get(next, "WriteUnitsPerSecond")), 4080);
+    json_t *down = json_pack("{s:i}", "WriteUnitsPerSecond", 4040), *none = NULL;
+    ASSERT_EQ(ddb_schema_warm(down, next, &none, &err), -1);
+    ASSERT_CONTAINS(err.msg, "WriteUnitsPerSecond is lower than current WarmThroughput");
+    ddb_err_free(&err);
+    json_t *low = json_pack("{s:i}", "ReadUnitsPerSecond", 11999);
+    ASSERT_EQ(ddb_schema_warm(low, NULL, &none, &err), -1);
+    ASSERT_CONTAINS(err.msg, "ReadUnitsPerSecond for WarmThroughput is lower than the minimum of 12000");
+    ddb_err_free(&err);
+    ASSERT_EQ(ddb_schema_table_class("STANDARD_INFREQUENT_ACCESS", &err), 0);
+    ASSERT_EQ(ddb_schema_table_class("standard", &err), -1);
+    ddb_err_free(&err);
+    json_decref(low);
+    json_decref(down);
+    json_decref(next);
+    json_decref(up);
+    json_decref(out);
+    json_decref(wt);
+}

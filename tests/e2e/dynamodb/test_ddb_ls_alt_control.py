@@ -100,6 +100,8 @@ LONG = "a" * 256
 NAME64K = "n" * 65536
 T_NAME = "[ALT] test_limits.py test_limit_attribute_length_nonkey_bad (xfail: DynamoDB's)"
 X_365 = "ExtendDB/extenddb#365 (DynamoDB's answers measured 2026-09-16)"
+BAD_CLASS = ("Invalid table-class parameter provided. Please try again with a valid table-class value: "
+             "[STANDARD, STANDARD_INFREQUENT_ACCESS].")
 TOO_LARGE = "1 validation error detected: Attribute name is too large, must be less than 65536 bytes"
 
 CHECKS = [
@@ -173,6 +175,11 @@ CHECKS = [
      table("alt_bad", ks("a", "b"), ad(("a", "S"), ("b", "S"), ("c", "S")),
            LocalSecondaryIndexes=[gsi("lsi", ks("a", "c"), {"ProjectionType": "INCLUDE", "NonKeyAttributes": [LONG]})]),
      err(V, re.compile("length"))),
+] + [
+    ("CreateTable", "TableClass %r" % tc, "[ALT] test_tableclass.py test_tableclass_create_table_bad_tableclass "
+     "(DynamoDB's message quoted)", table("alt_bad", ks("p"), ad(("p", "S")), TableClass=tc), err(V, BAD_CLASS))
+    for tc in ("invalid_tableclass_name", "standard")
+] + [
     ("CreateTable", "100 tags", "[ALT] test_tag.py test_too_long_tags_from_creation",
      table("alt_bad", ks("p"), ad(("p", "S")), Tags=[{"Key": str(i), "Value": str(i)} for i in range(100)]),
      err(V)),
@@ -286,6 +293,8 @@ CHECKS = [
      dict(create_gsi("ind1", "x", "N"), TableName="AltUpd",
           GlobalSecondaryIndexUpdates=[{"Create": gsi("ind1", ks("x"))}, {"Delete": {"IndexName": "ind2"}}]),
      err(LIMIT)),
+    ("UpdateTable", "TableClass 'junk'", "[ALT] test_tableclass.py test_tableclass_update_table; the wording: "
+     "test_tableclass_create_table_bad_tableclass", {"TableName": "AltUpd", "TableClass": "junk"}, err(V, BAD_CLASS)),
     ("UpdateTable", "a StreamSpecification without StreamEnabled", "[ALT] test_table.py test_table_streams_off "
      "(StreamEnabled is required, botocore service-2.json)",
      {"TableName": "AltUpd", "StreamSpecification": {}}, err(V)),
@@ -470,6 +479,58 @@ class LsAltControl(RowsMixin, NimbusTestCase):
         self.assertTrue(t["TableArn"].startswith("arn:"))
         self.assertRegex(t["TableId"], UUID)
         self.ok("DeleteTable", {"TableName": "alt_desc"})
+
+    def test_table_class(self):
+        """[ALT] test_tableclass.py: no TableClassSummary when no class was given (describe_table_default), the
+        class given even when STANDARD (describe_table_explicit_standard, xfail there: DynamoDB's) without
+        LastUpdateDateTime (create_table_sia), and after UpdateTable the new class with LastUpdateDateTime
+        (update_table, update_table_last_update_datetime, xfail there: DynamoDB's)."""
+        self.assertNotIn("TableClassSummary", self.describe("AltHash"))
+        self.ok("CreateTable", table("alt_std", ks("p"), ad(("p", "S")), TableClass="STANDARD"))
+        self.ok("CreateTable", table("alt_sia", ks("p"), ad(("p", "S")), TableClass="STANDARD_INFREQUENT_ACCESS"))
+        self.assertEqual(self.describe("alt_std")["TableClassSummary"], {"TableClass": "STANDARD"})
+        self.assertEqual(self.describe("alt_sia")["TableClassSummary"], {"TableClass": "STANDARD_INFREQUENT_ACCESS"})
+        self.ok("UpdateTable", {"TableName": "alt_std", "TableClass": "STANDARD_INFREQUENT_ACCESS"})
+        got = self.describe("alt_std")["TableClassSummary"]
+        self.assertEqual(got["TableClass"], "STANDARD_INFREQUENT_ACCESS")
+        self.assertGreaterEqual(got["LastUpdateDateTime"], self.describe("alt_std")["CreationDateTime"])
+        self.ok("UpdateTable", {"TableName": "alt_std", "TableClass": "STANDARD"})
+        self.assertEqual(self.describe("alt_std")["TableClassSummary"]["TableClass"], "STANDARD")
+        for name in ("alt_std", "alt_sia"):
+            self.ok("DeleteTable", {"TableName": name})
+
+    def test_warm_throughput(self):
+        """[ALT] test_warm_throughput.py (run on DynamoDB; the xfails are DynamoDB's): CreateTable's WarmThroughput
+        is described back (the CreateTable answer with a Status, ACTIVE or UPDATING), a unit not given is the
+        baseline (12000 reads, 4000 writes a second), an UpdateTable of WarmThroughput alone is an update, a lower
+        value than the current one or than the baseline is refused naming the unit."""
+        warm = {"ReadUnitsPerSecond": 12240, "WriteUnitsPerSecond": 4080}
+        d = self.ok("CreateTable", table("alt_warm", ks("p"), ad(("p", "S")), WarmThroughput=warm))["TableDescription"]
+        self.assertEqual({k: d["WarmThroughput"][k] for k in warm}, warm)
+        self.assertIn(d["WarmThroughput"]["Status"], ("ACTIVE", "UPDATING"))
+        self.assertEqual(self.describe("alt_warm")["WarmThroughput"], dict(warm, Status="ACTIVE"))
+        code, msg = self.code("UpdateTable", {"TableName": "alt_warm", "WarmThroughput": {
+            "ReadUnitsPerSecond": 12120, "WriteUnitsPerSecond": 4040}})
+        self.assertEqual(code, V)
+        self.assertRegex(msg, "lower than current WarmThroughput")
+        self.ok("CreateTable", table("alt_warm2", ks("p"), ad(("p", "S"))))
+        more = {"ReadUnitsPerSecond": 12360, "WriteUnitsPerSecond": 4120}
+        self.ok("UpdateTable", {"TableName": "alt_warm2", "WarmThroughput": more})
+        self.assertEqual(self.describe("alt_warm2")["WarmThroughput"], dict(more, Status="ACTIVE"))
+        for unit, base, other, other_base in (("ReadUnitsPerSecond", 12000, "WriteUnitsPerSecond", 4000),
+                                              ("WriteUnitsPerSecond", 4000, "ReadUnitsPerSecond", 12000)):
+            self.ok("CreateTable", table("alt_warm_one", ks("p"), ad(("p", "S")),
+                                         WarmThroughput={unit: int(base * 1.02)}))
+            got = self.describe("alt_warm_one")["WarmThroughput"]
+            self.assertEqual((got[unit], got[other], got["Status"]), (int(base * 1.02), other_base, "ACTIVE"))
+            self.ok("DeleteTable", {"TableName": "alt_warm_one"})
+            low = {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000}
+            low[unit] = base - 1
+            code, msg = self.code("CreateTable", table("alt_warm_low", ks("p"), ad(("p", "S")), WarmThroughput=low))
+            self.assertEqual(code, V)
+            self.assertRegex(msg, "%s.*lower than" % unit)
+        for name in ("alt_warm", "alt_warm2"):
+            self.ok("DeleteTable", {"TableName": name})
 
     def test_delete_table_description(self):
         """[ALT] test_table.py test_delete_table_description, _with_si, _missing_fields (xfail: DynamoDB's):
