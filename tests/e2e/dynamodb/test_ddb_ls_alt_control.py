@@ -90,7 +90,8 @@ TABLES = [
 ]
 SETUP = [("AltLsi", {"SK": S("hello"), "LSI1SK": {"N": "123"}, "PK": S("test one")}),
          ("AltHash", {"p": S("Alice123"), "FirstName": S("Alice")}),
-         ("AltHash", {"p": S("Bob")})]
+         ("AltHash", {"p": S("Bob")}),
+         ("AltHash", {"p": S("deep"), "a": {"N": "1"}, "b": {"N": "2"}})]
 
 T_SCHEMA = "[ALT] test_table.py test_create_table_invalid_schema"
 T_FORBID = "[ALT] test_table.py test_forbidden_key_types"
@@ -102,6 +103,15 @@ T_NAME = "[ALT] test_limits.py test_limit_attribute_length_nonkey_bad (xfail: Dy
 X_365 = "ExtendDB/extenddb#365 (DynamoDB's answers measured 2026-09-16)"
 BAD_CLASS = ("Invalid table-class parameter provided. Please try again with a valid table-class value: "
              "[STANDARD, STANDARD_INFREQUENT_ACCESS].")
+T_DEEP = "[ALT] test_limits.py test_deeply_nested_expression"
+
+
+def deep_cond(cond):
+    """UpdateItem of AltHash's item "deep" under ConditionExpression cond."""
+    return {"TableName": "AltHash", "Key": {"p": S("deep")}, "UpdateExpression": "SET z = :val",
+            "ConditionExpression": cond, "ExpressionAttributeValues": {":val": {"N": "1"}}}
+
+
 TOO_LARGE = "1 validation error detected: Attribute name is too large, must be less than 65536 bytes"
 
 CHECKS = [
@@ -206,6 +216,26 @@ CHECKS = [
       "ExpressionAttributeNames": {"#name": NAME64K}}, err(V, re.compile("6553[56]"))),
     ("GetItem", "AttributesToGet of a name of 65536 bytes", T_NAME,
      {"TableName": "AltHash", "Key": {"p": S("long")}, "AttributesToGet": [NAME64K]}, err(V, re.compile("6553[56]"))),
+
+    # ---- deep expressions within 4096 bytes (AltHash item "deep": a 1, b 2) ----------------------------------------
+    ("UpdateItem", "149 nested ORs (299 operators)", T_DEEP + "_2",
+     deep_cond("a<b " + "or (a<b " * 149 + ")" * 149), ok(Attributes=None)),
+    ("UpdateItem", "454 nested ORs", T_DEEP + "_2 (DynamoDB's message quoted there)",
+     deep_cond("a<b " + "or (a<b " * 454 + ")" * 454),
+     err(V, "Invalid ConditionExpression: The expression contains too many operators; operator count: 301")),
+    ("UpdateItem", "2046 parentheses around one comparison", T_DEEP + "_3 (DynamoDB's message quoted there)",
+     deep_cond("(" * 2046 + "a<b" + ")" * 2046),
+     err(V, re.compile("^Invalid ConditionExpression: The expression has redundant parentheses"))),
+    ("UpdateItem", "1000 NOTs", T_DEEP + "_4 (more than 300 operators, as the source says)",
+     deep_cond("not " * 1000 + "a<b"),
+     err(V, "Invalid ConditionExpression: The expression contains too many operators; operator count: 301")),
+    ("UpdateItem", "1355 nested calls of an unknown function", T_DEEP + "_5 (DynamoDB's message quoted there)",
+     deep_cond("a < " + "f(" * 1355 + "b" + ")" * 1355),
+     err(V, "Invalid ConditionExpression: Invalid function name; function: f")),
+    ("UpdateItem", "680 nested size() calls", T_DEEP + "_5",
+     deep_cond("a < " + "size(" * 680 + "b" + ")" * 680), err(V, re.compile("ConditionExpression"))),
+    ("UpdateItem", "4096 opening parentheses", T_DEEP + "_1",
+     deep_cond("(" * 4096), err(V, re.compile("ConditionExpression"))),
 
     # ---- GetItem ------------------------------------------------------------------------------------------
 ] + [
