@@ -228,6 +228,10 @@ static int gsi_updates(json_t *doc, const json_t *updates, const json_t *req_def
             const char *name = ddb_jstr(dl, "IndexName");
             int found = -1;
             json_array_foreach(gsis, j, g) if (name && strcmp(ddb_jstr(g, "IndexName"), name) == 0) found = (int)j;
+            const ddb_index_t *lsi = name && found < 0 ? ddb_table_index(t, name) : NULL;
+            if (lsi && lsi->local)   /* an index, but no global one (Alternator test_gsi_delete_with_lsi) */
+                return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: "
+                                   "Index %s is a local secondary index, which cannot be deleted", name);
             if (found < 0)
                 return ddb_err_set(err, NB_ERR_DDB_RESOURCE_NOT_FOUND,
                                    "Requested resource not found: Requested index %s not found", name ? name : "");
