@@ -291,9 +291,11 @@ static int validate_depth(json_t *av, int depth, ddb_err_t *err)
             return json_is_array(val)
                 ? ddb_err_set(err, NB_ERR_SERIALIZATION, "Start of list found where not expected")
                 : ddb_err_set(err, NB_ERR_SERIALIZATION, "Expected map or null");
-        json_object_foreach(val, k, v)
+        json_object_foreach(val, k, v) {
+            if (strlen(k) > DDB_MAX_ATTR_NAME) return ddb_err_set(err, NB_ERR_VALIDATION, DDB_MSG_NAME_TOO_LARGE);
             if (validate_depth(v, depth + 1, err) < 0)
                 return -1;
+        }
         return 0;
     }
     default:
@@ -315,9 +317,11 @@ int ddb_item_validate(json_t *item, ddb_err_t *err)
             : ddb_err_set(err, NB_ERR_SERIALIZATION, "Expected map or null");
     const char *k;
     json_t *v;
-    json_object_foreach(item, k, v)
+    json_object_foreach(item, k, v) {
+        if (strlen(k) > DDB_MAX_ATTR_NAME) return ddb_err_set(err, NB_ERR_VALIDATION, DDB_MSG_NAME_TOO_LARGE);
         if (ddb_av_validate(v, err) < 0)
             return -1;
+    }
     return 0;
 }
 

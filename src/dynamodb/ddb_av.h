@@ -27,6 +27,11 @@ typedef enum ddb_type {
  * level deeper, scalars included; 32 levels at most. */
 #define DDB_MAX_NESTING 32
 #define DDB_MSG_NESTING "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
+/* Attribute names (of an item, a map, or an ExpressionAttributeNames value) are
+ * below 64 KiB: DynamoDB's answer, measured 2026-09-16 (ExtendDB/extenddb#365;
+ * ScyllaDB Alternator test_limits.py test_limit_attribute_length_nonkey_bad). */
+#define DDB_MAX_ATTR_NAME 65535
+#define DDB_MSG_NAME_TOO_LARGE "1 validation error detected: Attribute name is too large, must be less than 65536 bytes"
 /* Nesting levels of av (a scalar is 1); 0 for NULL. */
 size_t ddb_av_depth(const json_t *av);
 

@@ -29,6 +29,12 @@ json_t *ddb_table_description(nb_req_t *req, const ddb_table_t *t, store_txn_t *
     json_object_del(d, "TTL");
     json_object_del(d, "Tags");
     json_object_del(d, "BillingMode");
+    /* a table that was never on demand has no BillingModeSummary (see ddb_control.c), also when its doc
+     * was stored with one by an earlier nimbus */
+    const json_t *bms = json_object_get(d, "BillingModeSummary");
+    if (bms && !json_object_get(bms, "LastUpdateToPayPerRequestDateTime") &&
+        strcmp(ddb_jstr(bms, "BillingMode") ? ddb_jstr(bms, "BillingMode") : "", "PROVISIONED") == 0)
+        json_object_del(d, "BillingModeSummary");
     if (status) json_object_set_new(d, "TableStatus", json_string(status));
     ddb_stats_t st = {0, 0};
     if (txn) ddb_stats_get(txn, t->num, 0, &st);

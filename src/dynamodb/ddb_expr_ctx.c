@@ -67,6 +67,8 @@ int ddb_expr_begin(ddb_expr_ctx_t *c, nb_arena_t *arena, json_t *names, json_t *
             if (json_string_length(v) == 0)
                 return ddb_err_set(err, NB_ERR_VALIDATION,
                                    "ExpressionAttributeNames contains invalid value: Empty attribute name for key %s", k);
+            if (json_string_length(v) > DDB_MAX_ATTR_NAME)
+                return ddb_err_set(err, NB_ERR_VALIDATION, DDB_MSG_NAME_TOO_LARGE);
         }
     }
     if (c->values) {

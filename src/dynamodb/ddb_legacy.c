@@ -291,6 +291,7 @@ int ddb_legacy_update(nb_arena_t *a, const json_t *updates, ddb_update_t **out, 
         const char *action = json_string_value(json_object_get(upd, "Action"));
         json_t *value = json_object_get(upd, "Value");
         if (!action) action = "PUT";
+        if (strlen(name) > DDB_MAX_ATTR_NAME) return ddb_err_set(err, NB_ERR_VALIDATION, DDB_MSG_NAME_TOO_LARGE);
         if (value && ddb_av_validate(value, err) != 0) return -1;
         ddb_update_action_t *ac = &u->actions[u->n++];
         ac->path = path_node(a, name)->path;
@@ -351,6 +352,7 @@ int ddb_legacy_projection(nb_arena_t *a, const json_t *names, ddb_projection_t *
     for (size_t i = 0; i < n; i++) {
         const char *s = json_string_value(json_array_get(names, i));
         if (!s) return ddb_err_set(err, NB_ERR_SERIALIZATION, "Unexpected value type in AttributesToGet");
+        if (strlen(s) > DDB_MAX_ATTR_NAME) return ddb_err_set(err, NB_ERR_VALIDATION, DDB_MSG_NAME_TOO_LARGE);
         for (size_t j = 0; j < p->n; j++)
             if (strcmp(p->paths[j].elems[0].name, s) == 0)
                 return ddb_err_set(err, NB_ERR_VALIDATION,

@@ -219,6 +219,11 @@ void ddb_reply_text(nb_req_t *req, const char *body, size_t len)
 
 void ddb_reply_ok(nb_req_t *req, json_t *body)
 {
+    if (json_is_null(body)) {   /* no body at all, as TagResource and UntagResource answer */
+        json_decref(body);
+        ddb_reply_text(req, "", 0);
+        return;
+    }
     if (!body) body = json_object();
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);

@@ -69,7 +69,7 @@ void ddb_reply_validation(nb_req_t *req, const char *fmt, ...) __attribute__((fo
 /* Reply 200 with a pre-rendered JSON body (copied). Every 200 carries
  * x-amz-crc32 (CRC-32 of the body) as DynamoDB's do; the SDKs verify it. */
 void ddb_reply_text(nb_req_t *req, const char *body, size_t len);
-/* Reply 200 with body (stolen; NULL = {}), rendered here for the checksum. */
+/* Reply 200 with body (stolen; NULL = {}; JSON null = an empty body), rendered here for the checksum. */
 void ddb_reply_ok(nb_req_t *req, json_t *body);
 
 /* Commit txn and reply body (stolen; NULL = {}) once durable, or the error if

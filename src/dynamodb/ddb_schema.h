@@ -11,6 +11,15 @@ void ddb_schema_v_attrdefs(ddb_vlist_t *v, const json_t *ad, int required);
 void ddb_schema_v_throughput(ddb_vlist_t *v, const json_t *pt, const char *path);
 void ddb_schema_v_index(ddb_vlist_t *v, const json_t *ix, const char *path);
 
+/* The WarmThroughput a table records from a request's wt (NULL: *out NULL), given its current
+ * one (cur, or NULL): a unit not asked for keeps cur's, else the baseline every table has
+ * (12000 read, 4000 write units a second); a unit asked for below that baseline, or below
+ * cur's, is -1 with err naming it (Alternator test_warm_throughput.py, run on DynamoDB).
+ * *out says Status ACTIVE. */
+int ddb_schema_warm(const json_t *wt, const json_t *cur, json_t **out, ddb_err_t *err);
+/* 0 when tc is NULL or a table class DynamoDB knows; else -1 with its message (case-sensitive:
+ * Alternator test_tableclass.py, which quotes the service's wording). */
+int ddb_schema_table_class(const char *tc, ddb_err_t *err);
 /* The OnDemandThroughput a table records from a request's (its integer
  * MaxReadRequestUnits / MaxWriteRequestUnits; new reference) or NULL: none given. */
 json_t *ddb_schema_on_demand(const json_t *odt);

@@ -25,14 +25,14 @@ static const member_t members[] = {
     {"ExclusiveStartKey", K_OBJ}, {"RequestItems", K_OBJ}, {"Expected", K_OBJ}, {"AttributeUpdates", K_OBJ},
     {"KeyConditions", K_OBJ}, {"QueryFilter", K_OBJ}, {"ScanFilter", K_OBJ},
     {"ProvisionedThroughput", K_OBJ}, {"StreamSpecification", K_OBJ}, {"SSESpecification", K_OBJ},
-    {"TimeToLiveSpecification", K_OBJ},
+    {"TimeToLiveSpecification", K_OBJ}, {"WarmThroughput", K_OBJ},
     {"AttributesToGet", K_ARR}, {"TransactItems", K_ARR}, {"KeySchema", K_ARR},
     {"AttributeDefinitions", K_ARR}, {"GlobalSecondaryIndexes", K_ARR}, {"LocalSecondaryIndexes", K_ARR},
     {"GlobalSecondaryIndexUpdates", K_ARR}, {"Tags", K_ARR}, {"TagKeys", K_ARR}, {"Parameters", K_ARR},
     {"Statements", K_ARR}, {"TransactStatements", K_ARR},
 };
 
-static const char *token_of(const json_t *v)
+const char *ddb_shape_token(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_STRING: return "STRING_VALUE";
@@ -91,7 +91,7 @@ int ddb_shape_check(nb_req_t *req)
         else if (json_is_object(v))
             nb_reply_error(req, NB_ERR_SERIALIZATION, "Start of structure or map found where not expected.");
         else
-            nb_reply_error(req, NB_ERR_SERIALIZATION, "%s cannot be converted to %s", token_of(v), want[m->kind]);
+            nb_reply_error(req, NB_ERR_SERIALIZATION, "%s cannot be converted to %s", ddb_shape_token(v), want[m->kind]);
         return 1;
     }
     return 0;

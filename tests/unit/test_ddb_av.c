@@ -1,5 +1,7 @@
 /* test_ddb_av.c — AttributeValue validation messages, normalization, equality,
  * ordering and item size. */
+#include <stdlib.h>
+#include <string.h>
 #include "test.h"
 #include "dynamodb/ddb_av.h"
 
@@ -118,6 +120,31 @@ TEST(nesting_limit)
     ddb_err_free(&e);
     json_decref(v);
     nb_buf_free(&b);
+}
+
+TEST(attribute_names_below_64k)
+{
+    /* DynamoDB refuses names of 65536 bytes or more, in the item and in its maps (ExtendDB/extenddb#365,
+     * measured 2026-09-16) and takes 65535 (Alternator test_limits.py) */
+    char *name = malloc(65537);
+    memset(name, 'n', 65536);
+    name[65536] = 0;
+    json_t *item = json_pack("{s:{s:s}}", name + 1, "S", "v");
+    ddb_err_t e = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_item_validate(item, &e), 0);
+    json_decref(item);
+    item = json_pack("{s:{s:s}}", name, "S", "v");
+    ASSERT_EQ(ddb_item_validate(item, &e), -1);
+    ASSERT_EQ(e.code, NB_ERR_VALIDATION);
+    ASSERT_STREQ(e.msg, "1 validation error detected: Attribute name is too large, must be less than 65536 bytes");
+    ddb_err_free(&e);
+    json_decref(item);
+    json_t *av = json_pack("{s:{s:{s:{s:s}}}}", "M", "ok", "M", name, "N", "1");
+    ASSERT_EQ(ddb_av_validate(av, &e), -1);
+    ASSERT_STREQ(e.msg, DDB_MSG_NAME_TOO_LARGE);
+    ddb_err_free(&e);
+    json_decref(av);
+    free(name);
 }
 
 static int eq(const char *a, const char *b)

@@ -611,12 +611,16 @@ TEST(reserved_words)
     ASSERT(!ddb_is_reserved_word("category", 8));
 }
 
-TEST(deep_nesting_is_a_syntax_error_not_a_crash)
+/* Deep expressions within the 4 KB limit parse (no crash, no stack overflow) and get DynamoDB's own
+ * answers, as Alternator's test_limits.py test_deeply_nested_expression_* quote them. */
+static void deep_answer(const char *lead, const char *prefix, int times, const char *middle, const char *suffix,
+                        const char *want)
 {
     nb_buf_t e = NB_BUF_INIT;
-    for (int i = 0; i < 1000; i++)      /* 4 KB: deep, yet under the size limit */
-        nb_buf_puts(&e, "NOT ");
-    nb_buf_puts(&e, "a = :v");
+    nb_buf_puts(&e, lead);
+    for (int i = 0; i < times; i++) nb_buf_puts(&e, prefix);
+    nb_buf_puts(&e, middle);
+    for (int i = 0; i < times; i++) nb_buf_puts(&e, suffix);
     nb_arena_t *a = nb_arena_new(1024);
     json_t *values = J("{\":v\":{\"N\":\"1\"}}");
     ddb_expr_ctx_t c;
@@ -624,10 +628,18 @@ TEST(deep_nesting_is_a_syntax_error_not_a_crash)
     ddb_node_t *n;
     ASSERT_EQ(ddb_expr_begin(&c, a, NULL, values, &err), 0);
     ASSERT_EQ(ddb_parse_condition(&c, e.data, DDB_EXPR_CONDITION, &n, &err), -1);
-    ASSERT_CONTAINS(err.msg, "Syntax error");
+    ASSERT_CONTAINS(err.msg, want);
     ddb_expr_abort(&c);
     ddb_err_free(&err);
     json_decref(values);
     nb_arena_free(a);
     nb_buf_free(&e);
+}
+
+TEST(deep_nesting_gets_dynamodbs_answer_not_a_crash)
+{
+    deep_answer("", "NOT ", 1000, "a = :v", "", "The expression contains too many operators; operator count: 301");
+    deep_answer("", "(", 2045, "a = :v", ")", "The expression has redundant parentheses");
+    deep_answer("a < ", "f(", 1355, "b", ")", "Invalid function name; function: f");
+    deep_answer("", "(", 4096, "", "", "Syntax error");
 }

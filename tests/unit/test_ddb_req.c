@@ -1,10 +1,11 @@
 /* test_ddb_req.c — DynamoDB constraint messages, capacity objects and units,
- * and the table-schema checks of CreateTable. */
+ * the table-schema checks of CreateTable and the checks of a table's tags. */
 #include <stdlib.h>
 #include <string.h>
 #include "test.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_schema.h"
+#include "dynamodb/ddb_tags.h"
 
 TEST(constraint_messages_accumulate)
 {
@@ -157,4 +158,115 @@ TEST(on_demand_throughput_keeps_its_two_numbers)
     ASSERT(ddb_schema_on_demand(in) == NULL);
     ASSERT(ddb_schema_on_demand(NULL) == NULL);
     json_decref(in);
+}
+
+TEST(attribute_definitions_name_their_missing_and_long_names)
+{
+    /* Alternator test_table.py / test_limits.py (run against DynamoDB): a definition without a name or
+     * type, and key names past 255 characters, are constraint failures */
+    char name[300];
+    memset(name, 'a', 256);
+    name[256] = 0;
+    json_t *ad = json_pack("[{s:s},{s:s},{s:s,s:s},{s:s,s:s}]", "AttributeType", "S", "AttributeName", "x",
+                           "AttributeName", name, "AttributeType", "S", "AttributeName", name + 1, "AttributeType", "S");
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    ddb_schema_v_attrdefs(&v, ad, 1);
+    ASSERT_EQ(v.n, 3);
+    ASSERT(strstr(v.msgs.data, "Value null at 'attributeDefinitions.1.member.attributeName' failed to satisfy "
+                               "constraint: Member must not be null; Value null at "
+                               "'attributeDefinitions.2.member.attributeType'") == v.msgs.data);
+    ASSERT(strstr(v.msgs.data, "at 'attributeDefinitions.3.member.attributeName' failed to satisfy constraint: "
+                               "Member must have length less than or equal to 255") != NULL);
+    ASSERT(strstr(v.msgs.data, "attributeDefinitions.4") == NULL);   /* 255 characters are fine */
+    nb_buf_free(&v.msgs);
+    json_t *ks = json_pack("[{s:s,s:s}]", "AttributeName", name, "KeyType", "HASH");
+    v = (ddb_vlist_t)DDB_VLIST_INIT;
+    ddb_schema_v_keyschema(&v, ks, "keySchema", 1);
+    ASSERT_EQ(v.n, 1);
+    ASSERT(strstr(v.msgs.data, "' at 'keySchema.1.member.attributeName' failed to satisfy constraint: Member must "
+                               "have length less than or equal to 255") != NULL);
+    nb_buf_free(&v.msgs);
+    /* names an index projects: the same 255 (botocore's NonKeyAttributeName) */
+    json_t *ix = json_pack("{s:s,s:[{s:s,s:s}],s:{s:s,s:[s,s]}}", "IndexName", "gsi", "KeySchema", "AttributeName",
+                           "c", "KeyType", "HASH", "Projection", "ProjectionType", "INCLUDE", "NonKeyAttributes", "ok",
+                           name);
+    v = (ddb_vlist_t)DDB_VLIST_INIT;
+    ddb_schema_v_index(&v, ix, "globalSecondaryIndexes.1.member");
+    ASSERT_EQ(v.n, 1);
+    ASSERT(strstr(v.msgs.data, "at 'globalSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy "
+                               "constraint: Member must satisfy constraint: [Member must have length less than or "
+                               "equal to 255") != NULL);
+    nb_buf_free(&v.msgs);
+    json_decref(ix);
+    json_decref(ks);
+    json_decref(ad);
+}
+
+TEST(tag_lengths_count_characters_and_values_may_be_empty)
+{
+    /* Alternator test_tag.py: keys 1..128 and values 0..256 characters (unicode ones count once) */
+    char key[400] = "", val[600] = "";
+    for (int i = 0; i < 128; i++) strcat(key, "\xd7\x90");   /* alef, two bytes */
+    for (int i = 0; i < 256; i++) strcat(val, "\xd7\x90");
+    json_t *tags = json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s}]", "Key", key, "Value", val, "Key", "e", "Value",
+                             "", "Key", "", "Value", "x", "Key", "nv");
+    ddb_vlist_t v = DDB_VLIST_INIT;
+    ddb_tags_v(&v, tags);
+    ASSERT_EQ(v.n, 2);
+    ASSERT_STREQ(v.msgs.data, "Value '' at 'tags.3.member.key' failed to satisfy constraint: Member must have "
+                              "length greater than or equal to 1; Value null at 'tags.4.member.value' failed to "
+                              "satisfy constraint: Member must not be null");
+    nb_buf_free(&v.msgs);
+    json_decref(tags);
+    strcat(key, "x");
+    tags = json_pack("[{s:s,s:s}]", "Key", key, "Value", "v");
+    v = (ddb_vlist_t)DDB_VLIST_INIT;
+    ddb_tags_v(&v, tags);
+    ASSERT_EQ(v.n, 1);
+    ASSERT(strstr(v.msgs.data, "Member must have length less than or equal to 128") != NULL);
+    nb_buf_free(&v.msgs);
+    json_decref(tags);
+}
+
+TEST(tag_characters)
+{
+    ASSERT(ddb_tag_chars_ok("Name 7 a+b-c=d.e_f:g/h@i"));
+    ASSERT(ddb_tag_chars_ok("\xd0\xb7\xd0\xb0\xd0\xba\xd0\xbe\xd0\xbd"));   /* Cyrillic letters */
+    ASSERT(ddb_tag_chars_ok(""));
+    ASSERT(ddb_tag_chars_ok(NULL));
+    const char *bad[] = {"hi!", "d%g", "\"hello\"", "#", "<><", "a|b", "a;b", "(x)", "a*b", "a,b"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) ASSERT(!ddb_tag_chars_ok(bad[i]));
+}
+
+TEST(warm_throughput_fills_the_baseline_and_never_lowers)
+{
+    /* Alternator test_warm_throughput.py (run on DynamoDB): 12000 / 4000 units a second to begin with */
+    json_t *out = NULL, *wt = json_pack("{s:i}", "WriteUnitsPerSecond", 4080);
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_schema_warm(NULL, NULL, &out, &err), 0);
+    ASSERT(out == NULL);
+    ASSERT_EQ(ddb_schema_warm(wt, NULL, &out, &err), 0);
+    char *s = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"ReadUnitsPerSecond\":12000,\"Status\":\"ACTIVE\",\"WriteUnitsPerSecond\":4080}");
+    free(s);
+    json_t *up = json_pack("{s:i}", "ReadUnitsPerSecond", 13000), *next = NULL;
+    ASSERT_EQ(ddb_schema_warm(up, out, &next, &err), 0);   /* the unit not asked for keeps its value */
+    ASSERT_EQ(json_integer_value(json_object_get(next, "WriteUnitsPerSecond")), 4080);
+    json_t *down = json_pack("{s:i}", "WriteUnitsPerSecond", 4040), *none = NULL;
+    ASSERT_EQ(ddb_schema_warm(down, next, &none, &err), -1);
+    ASSERT_CONTAINS(err.msg, "WriteUnitsPerSecond is lower than current WarmThroughput");
+    ddb_err_free(&err);
+    json_t *low = json_pack("{s:i}", "ReadUnitsPerSecond", 11999);
+    ASSERT_EQ(ddb_schema_warm(low, NULL, &none, &err), -1);
+    ASSERT_CONTAINS(err.msg, "ReadUnitsPerSecond for WarmThroughput is lower than the minimum of 12000");
+    ddb_err_free(&err);
+    ASSERT_EQ(ddb_schema_table_class("STANDARD_INFREQUENT_ACCESS", &err), 0);
+    ASSERT_EQ(ddb_schema_table_class("standard", &err), -1);
+    ddb_err_free(&err);
+    json_decref(low);
+    json_decref(down);
+    json_decref(next);
+    json_decref(up);
+    json_decref(out);
+    json_decref(wt);
 }
