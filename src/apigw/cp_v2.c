@@ -109,6 +109,18 @@ static int valid_route_key(const char *rk, int http)
     return 0;
 }
 
+/* The route of doc whose key is rk (borrowed), or NULL. */
+static json_t *route_by_key(json_t *doc, const char *rk)
+{
+    const char *k;
+    json_t *r;
+    json_object_foreach(json_object_get(doc, "routes"), k, r) {
+        const char *rrk = str(r, "routeKey");
+        if (rrk && strcmp(rrk, rk) == 0) return r;
+    }
+    return NULL;
+}
+
 static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
 {
     const char *rk = str(item, "routeKey");
@@ -117,8 +129,7 @@ static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *sel
     json_t *r;
     json_object_foreach(json_object_get(doc, "routes"), k, r) {
         if ((!self_id || strcmp(k, self_id) != 0) && strcmp(str(r, "routeKey"), rk) == 0) {
-            nb_reply_error(req, APIGW_ERR_CONFLICT, "Unable to complete operation due to concurrent modification. "
-                           "Please try again later.");
+            nb_reply_error(req, APIGW_ERR_CONFLICT, "Route with key %s already exists for this API", rk);
             return -1;
         }
     }
@@ -228,6 +239,17 @@ static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *sel
     if (!json_object_get(item, "autoDeploy") && is_http(doc)) json_object_set_new(item, "autoDeploy", json_false());
     const char *msg;
     if (apigw__access_log_check(json_object_get(item, "accessLogSettings"), &msg) != 0) return bad(req, msg);
+    /* an HTTP API's route settings name $default or one of its routes (WebSocket
+     * APIs' may name routes still to come) */
+    const char *key;
+    json_t *rs;
+    json_object_foreach(is_http(doc) ? json_object_get(item, "routeSettings") : NULL, key, rs) {
+        if (strcmp(key, "$default") != 0 && !route_by_key(doc, key)) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Unable to find Route by key %s within the provided RouteSettings",
+                           key);
+            return -1;
+        }
+    }
     return 0;
 }
 

@@ -262,6 +262,19 @@ class V2TerraformConformance(NimbusTestCase):
                          ("POST /new/path", "NONE", False))
         self.assertEmpty(got, "Target", "AuthorizerId")
 
+    def test_route_key_taken(self):
+        # AWS's answer to a second route with a key in use, as terraform relays it
+        # (anomalyco/sst#5031: "ConflictException: Route with key ANY /{proxy+} already exists for this API")
+        api = self.http_api()
+        self.gw.create_route(ApiId=api, RouteKey="ANY /{proxy+}")
+        e = self.client_error(self.gw.create_route, ApiId=api, RouteKey="ANY /{proxy+}")
+        self.assertEqual((e["Error"]["Code"], e["Error"]["Message"]),
+                         ("ConflictException", "Route with key ANY /{proxy+} already exists for this API"))
+        other = self.gw.create_route(ApiId=api, RouteKey="GET /other")["RouteId"]
+        e = self.client_error(self.gw.update_route, ApiId=api, RouteId=other, RouteKey="ANY /{proxy+}")
+        self.assertEqual(e["Error"]["Code"], "ConflictException")
+        self.assertEqual(self.gw.get_route(ApiId=api, RouteId=other)["RouteKey"], "GET /other")
+
     # --- integrations (integration_test.go) ----------------------------------
 
     def test_integration_ws_mock_defaults(self):
@@ -514,6 +527,30 @@ class V2TerraformConformance(NimbusTestCase):
                          (False, 1111, 9999.0))
         self.assertEmpty(drs, "LoggingLevel", "DataTraceEnabled")
 
+    def test_stage_http_route_settings_name_routes(self):
+        # stage_test.go::TestAccAPIGatewayV2Stage_routeSettingsHTTP ($default with no such route) and
+        # ::TestAccAPIGatewayV2Stage_routeSettingsHTTPRoute (a route's key); a key no route has is refused
+        # (DianaIonita/serverless-api-gateway-throttling#34: "Unable to find Route by key DELETE /{proxy+}
+        # within the provided RouteSettings" for an API whose route is ANY /{proxy+})
+        api = self.http_api()
+        self.gw.create_route(ApiId=api, RouteKey="ANY /{proxy+}")
+        self.gw.create_stage(ApiId=api, StageName="tf-rs", AutoDeploy=False, RouteSettings={
+            "$default": {"DetailedMetricsEnabled": True, "ThrottlingBurstLimit": 2222, "ThrottlingRateLimit": 8888}})
+        rs = self.gw.get_stage(ApiId=api, StageName="tf-rs")["RouteSettings"]["$default"]
+        self.assertEqual((rs["DetailedMetricsEnabled"], rs["ThrottlingBurstLimit"]), (True, 2222))
+        self.assertEmpty(rs, "LoggingLevel", "DataTraceEnabled")
+        self.gw.update_stage(ApiId=api, StageName="tf-rs", RouteSettings={"ANY /{proxy+}": {"ThrottlingBurstLimit": 1}})
+        self.assertEqual(self.gw.get_stage(ApiId=api, StageName="tf-rs")["RouteSettings"]["ANY /{proxy+}"]
+                         ["ThrottlingBurstLimit"], 1)
+        for call in (lambda **kw: self.gw.create_stage(ApiId=api, StageName="tf-rs2", **kw),
+                     lambda **kw: self.gw.update_stage(ApiId=api, StageName="tf-rs", **kw)):
+            e = self.client_error(call, RouteSettings={"DELETE /{proxy+}": {"ThrottlingBurstLimit": 1}})
+            self.assertEqual((e["Error"]["Code"], e["Error"]["Message"]),
+                             ("BadRequestException",
+                              "Unable to find Route by key DELETE /{proxy+} within the provided RouteSettings"))
+        self.assertNotIn("DELETE /{proxy+}", self.gw.get_stage(ApiId=api, StageName="tf-rs")["RouteSettings"])
+        self.assertEqual([s["StageName"] for s in self.gw.get_stages(ApiId=api)["Items"]], ["tf-rs"])
+
     def test_stage_ws_route_settings(self):
         # stage_test.go::TestAccAPIGatewayV2Stage_routeSettingsWebSocket
         api = self.ws_api()   # settings for routes the API does not define (yet)
@@ -652,6 +689,32 @@ class V2TerraformConformance(NimbusTestCase):
         got = self.gw.get_model(ApiId=api, ModelId=mid)
         self.assertEqual((got["ContentType"], got["Name"]), ("application/json", "tfmodelall"))
         self.assertEmpty(got, "Description")
+
+    def test_domain_name_configuration_and_mutual_tls(self):
+        # domain_name_test.go::TestAccAPIGatewayV2DomainName_basic, ::..._updateCertificate,
+        # ::..._mutualTLSAuthentication
+        c0 = "arn:aws:acm:us-east-1:000000000000:certificate/tf-0"
+        d = self.gw.create_domain_name(DomainName="tfdn.example.com", DomainNameConfigurations=[
+            {"CertificateArn": c0, "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2"}])
+        cfg = d["DomainNameConfigurations"][0]
+        self.assertEqual((cfg["CertificateArn"], cfg["EndpointType"], cfg["SecurityPolicy"]), (c0, "REGIONAL", "TLS_1_2"))
+        self.assertTrue(cfg["HostedZoneId"] and cfg["ApiGatewayDomainName"])
+        self.assertEmpty(d, "MutualTlsAuthentication", "Tags")
+        self.gw.update_domain_name(DomainName="tfdn.example.com", DomainNameConfigurations=[
+            {"CertificateArn": c0 + "-1", "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2"}])
+        cfg = self.gw.get_domain_name(DomainName="tfdn.example.com")["DomainNameConfigurations"][0]
+        self.assertEqual((cfg["CertificateArn"], cfg["SecurityPolicy"]), (c0 + "-1", "TLS_1_2"))
+        m = self.gw.create_domain_name(DomainName="tfmtls.example.com", DomainNameConfigurations=[
+            {"CertificateArn": c0, "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2"}],
+            MutualTlsAuthentication={"TruststoreUri": "s3://tf-bucket/tf-bucket"})
+        self.assertEqual(m["MutualTlsAuthentication"]["TruststoreUri"], "s3://tf-bucket/tf-bucket")
+        self.assertEmpty(m["MutualTlsAuthentication"], "TruststoreVersion")
+        self.gw.update_domain_name(DomainName="tfmtls.example.com", MutualTlsAuthentication={
+            "TruststoreUri": "s3://tf-bucket/tf-bucket", "TruststoreVersion": "v2"})
+        got = self.gw.get_domain_name(DomainName="tfmtls.example.com")
+        self.assertEqual(got["MutualTlsAuthentication"], {"TruststoreUri": "s3://tf-bucket/tf-bucket",
+                                                          "TruststoreVersion": "v2"})
+        self.assertEqual(got["DomainNameConfigurations"][0]["CertificateArn"], c0)
 
     def test_api_mapping_context_keys(self):
         # api_mapping_test.go::testAccAPIMapping_key: the mapping keys "$context.domainName" then "$context.apiId"
