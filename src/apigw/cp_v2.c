@@ -256,7 +256,14 @@ static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *sel
 static int check_model(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
 {
     (void)doc, (void)self_id;
-    if (!str(item, "name") || !str(item, "schema")) return bad(req, "Name and Schema are required");
+    const char *name = str(item, "name");
+    if (!name || !str(item, "schema")) return bad(req, "Name and Schema are required");
+    /* letters and digits only (terraform-provider-aws strips the dashes of its names for models) */
+    size_t n = strlen(name);
+    if (n == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != n) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model name must be alphanumeric: %s", name);
+        return -1;
+    }
     return 0;
 }
 

@@ -716,6 +716,21 @@ class V2TerraformConformance(NimbusTestCase):
                                                           "TruststoreVersion": "v2"})
         self.assertEqual(got["DomainNameConfigurations"][0]["CertificateArn"], c0)
 
+    def test_model_name_alphanumeric(self):
+        # model_test.go / route_test.go::TestAccAPIGatewayV2Route_model ("Model name must be alphanumeric":
+        # the tests strip the dashes of their random names before creating models)
+        api = self.ws_api()
+        for name in ("tf-acc-model", "tf_model", "tf model"):
+            e = self.client_error(self.gw.create_model, ApiId=api, ContentType="application/json", Name=name,
+                                  Schema=SCHEMA)
+            self.assertEqual(e["Error"]["Code"], "BadRequestException", name)
+            self.assertIn("alphanumeric", e["Error"]["Message"])
+        mid = self.gw.create_model(ApiId=api, ContentType="application/json", Name="tfacc123", Schema=SCHEMA)["ModelId"]
+        e = self.client_error(self.gw.update_model, ApiId=api, ModelId=mid, Name="tf-acc")
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        self.assertEqual(self.gw.get_model(ApiId=api, ModelId=mid)["Name"], "tfacc123")
+        self.assertEqual([m["Name"] for m in self.gw.get_models(ApiId=api)["Items"]], ["tfacc123"])
+
     def test_api_mapping_context_keys(self):
         # api_mapping_test.go::testAccAPIMapping_key: the mapping keys "$context.domainName" then "$context.apiId"
         api = self.ws_api()
