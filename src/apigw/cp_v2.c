@@ -34,11 +34,14 @@ typedef struct v2_coll {
     const char *id_field;  /* wire id member and URI parameter */
     const char *what;      /* NotFound message noun */
     v2_check_fn check;     /* validate and fill defaults; 0 or replied */
-    const char *const *merged;  /* map members an update merges into (apigw__v2_merge_map) */
+    const char *const *merged;  /* map members an update merges into (apigw__v2_merge_map); a
+                                 * leading '=' keeps entries sent empty (their value is replaced) */
 } v2_coll_t;
 
 static const char *const integ_maps[] = {"requestParameters", "responseParameters", NULL};
-static const char *const stage_maps[] = {"stageVariables", NULL};
+/* route settings are merged by route key: a stage keeps the settings of routes an update does
+ * not name (DianaIonita/serverless-api-gateway-throttling#33) */
+static const char *const stage_maps[] = {"stageVariables", "=routeSettings", NULL};
 
 static const v2_coll_t colls[] = {
     {"Route", "routes", "routeId", "Route", check_route, NULL},
@@ -49,13 +52,14 @@ static const v2_coll_t colls[] = {
     {"Model", "models", "modelId", "Model", check_model, NULL},
 };
 
-json_t *apigw__v2_merge_map(json_t *old, json_t *upd)
+json_t *apigw__v2_merge_map(json_t *old, json_t *upd, int drop_empty)
 {
     json_t *out = json_is_object(old) ? json_deep_copy(old) : json_object();
     const char *k;
     json_t *v;
     json_object_foreach(upd, k, v) {
-        int drop = (json_is_string(v) && json_string_length(v) == 0) || (json_is_object(v) && json_object_size(v) == 0);
+        int drop = drop_empty && ((json_is_string(v) && json_string_length(v) == 0) ||
+                                  (json_is_object(v) && json_object_size(v) == 0));
         if (drop) json_object_del(out, k);
         else json_object_set(out, k, v);
     }
@@ -240,12 +244,14 @@ static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *sel
     const char *msg;
     if (apigw__access_log_check(json_object_get(item, "accessLogSettings"), &msg) != 0) return bad(req, msg);
     /* an HTTP API's route settings name $default or one of its routes (WebSocket
-     * APIs' may name routes still to come) */
+     * APIs' may name routes still to come), checked when settings are given: those
+     * kept from before count too (a route deleted since fails the update) */
     const char *key;
     json_t *rs;
-    json_object_foreach(is_http(doc) ? json_object_get(item, "routeSettings") : NULL, key, rs) {
+    int given = json_object_get(req->json, "routeSettings") != NULL;
+    json_object_foreach(is_http(doc) && given ? json_object_get(item, "routeSettings") : NULL, key, rs) {
         if (strcmp(key, "$default") != 0 && !route_by_key(doc, key)) {
-            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Unable to find Route by key %s within the provided RouteSettings",
+            nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Unable to find Route by key %s within the provided RouteSettings",
                            key);
             return -1;
         }
@@ -600,9 +606,11 @@ void apigw__op_v2_update(nb_req_t *req)
     json_t *upd = body_item(req);
     json_object_del(upd, c->id_field);
     for (size_t i = 0; c->merged && c->merged[i]; i++) {
-        json_t *u = json_object_get(upd, c->merged[i]);
+        int keep = c->merged[i][0] == '=';
+        const char *member = c->merged[i] + keep;
+        json_t *u = json_object_get(upd, member);
         if (json_is_object(u))
-            json_object_set_new(upd, c->merged[i], apigw__v2_merge_map(json_object_get(item, c->merged[i]), u));
+            json_object_set_new(upd, member, apigw__v2_merge_map(json_object_get(item, member), u, !keep));
     }
     json_object_update(merged, upd);
     json_decref(upd);

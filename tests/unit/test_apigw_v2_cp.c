@@ -8,7 +8,7 @@ TEST(merge_map_sets_replaces_and_removes)
 {
     json_t *old = json_pack("{s:s,s:s,s:{s:s}}", "a", "1", "b", "2", "500", "x", "y");
     json_t *upd = json_pack("{s:s,s:s,s:s,s:{}}", "a", "10", "b", "", "c", "3", "500");
-    json_t *out = apigw__v2_merge_map(old, upd);
+    json_t *out = apigw__v2_merge_map(old, upd, 1);
     ASSERT_STREQ(json_string_value(json_object_get(out, "a")), "10");
     ASSERT(json_object_get(out, "b") == NULL);        /* "" removes */
     ASSERT_STREQ(json_string_value(json_object_get(out, "c")), "3");
@@ -16,8 +16,13 @@ TEST(merge_map_sets_replaces_and_removes)
     ASSERT_EQ(json_object_size(out), 2);
     ASSERT_STREQ(json_string_value(json_object_get(old, "b")), "2");   /* old untouched */
     json_decref(out);
-    out = apigw__v2_merge_map(NULL, upd);              /* nothing stored yet */
+    out = apigw__v2_merge_map(NULL, upd, 1);           /* nothing stored yet */
     ASSERT_EQ(json_object_size(out), 2);
+    json_decref(out);
+    out = apigw__v2_merge_map(old, upd, 0);            /* route settings: nothing dropped */
+    ASSERT_EQ(json_object_size(out), 4);
+    ASSERT_STREQ(json_string_value(json_object_get(out, "b")), "");
+    ASSERT_EQ(json_object_size(json_object_get(out, "500")), 0);
     json_decref(out);
     json_decref(old);
     json_decref(upd);

@@ -112,8 +112,9 @@ class V2TerraformConformance(NimbusTestCase):
         self.assertEqual(sorted(cors["AllowMethods"]), ["GET", "put"])
         self.assertEqual(cors["AllowOrigins"], ["https://www.example.com"])
         self.assertEmpty(cors, "AllowCredentials", "ExposeHeaders", "MaxAge")
+        # the provider sends the whole block, its empty sets as []
         self.gw.update_api(ApiId=api, CorsConfiguration={
-            "AllowCredentials": True, "AllowMethods": ["*"], "AllowOrigins": ["HTTP://WWW.EXAMPLE.ORG", "https://example.io"],
+            "AllowCredentials": True, "AllowHeaders": [], "AllowMethods": ["*"], "AllowOrigins": ["HTTP://WWW.EXAMPLE.ORG", "https://example.io"],
             "ExposeHeaders": ["X-Api-Id"], "MaxAge": 500})
         cors = self.gw.get_api(ApiId=api)["CorsConfiguration"]
         self.assertEqual((cors["AllowCredentials"], cors["AllowMethods"], sorted(cors["AllowOrigins"]),
@@ -529,27 +530,40 @@ class V2TerraformConformance(NimbusTestCase):
 
     def test_stage_http_route_settings_name_routes(self):
         # stage_test.go::TestAccAPIGatewayV2Stage_routeSettingsHTTP ($default with no such route) and
-        # ::TestAccAPIGatewayV2Stage_routeSettingsHTTPRoute (a route's key); a key no route has is refused
-        # (DianaIonita/serverless-api-gateway-throttling#34: "Unable to find Route by key DELETE /{proxy+}
-        # within the provided RouteSettings" for an API whose route is ANY /{proxy+})
+        # ::TestAccAPIGatewayV2Stage_routeSettingsHTTPRoute (a route's key). A key no route has is
+        # refused: "NotFoundException: Unable to find Route by key GET /some-route within the provided
+        # RouteSettings", status 404 (terraform-aws-modules/terraform-aws-apigateway-v2#80), also for a
+        # route renamed since its settings were made, which an update keeps
+        # (DianaIonita/serverless-api-gateway-throttling#33, #34)
         api = self.http_api()
-        self.gw.create_route(ApiId=api, RouteKey="ANY /{proxy+}")
+        rid = self.gw.create_route(ApiId=api, RouteKey="GET /world")["RouteId"]
         self.gw.create_stage(ApiId=api, StageName="tf-rs", AutoDeploy=False, RouteSettings={
             "$default": {"DetailedMetricsEnabled": True, "ThrottlingBurstLimit": 2222, "ThrottlingRateLimit": 8888}})
         rs = self.gw.get_stage(ApiId=api, StageName="tf-rs")["RouteSettings"]["$default"]
         self.assertEqual((rs["DetailedMetricsEnabled"], rs["ThrottlingBurstLimit"]), (True, 2222))
         self.assertEmpty(rs, "LoggingLevel", "DataTraceEnabled")
-        self.gw.update_stage(ApiId=api, StageName="tf-rs", RouteSettings={"ANY /{proxy+}": {"ThrottlingBurstLimit": 1}})
-        self.assertEqual(self.gw.get_stage(ApiId=api, StageName="tf-rs")["RouteSettings"]["ANY /{proxy+}"]
-                         ["ThrottlingBurstLimit"], 1)
+        self.gw.update_stage(ApiId=api, StageName="tf-rs", RouteSettings={"GET /world": {"ThrottlingBurstLimit": 1}})
+        got = self.gw.get_stage(ApiId=api, StageName="tf-rs")["RouteSettings"]
+        self.assertEqual((sorted(got), got["GET /world"]["ThrottlingBurstLimit"]), (["$default", "GET /world"], 1))
         for call in (lambda **kw: self.gw.create_stage(ApiId=api, StageName="tf-rs2", **kw),
                      lambda **kw: self.gw.update_stage(ApiId=api, StageName="tf-rs", **kw)):
-            e = self.client_error(call, RouteSettings={"DELETE /{proxy+}": {"ThrottlingBurstLimit": 1}})
-            self.assertEqual((e["Error"]["Code"], e["Error"]["Message"]),
-                             ("BadRequestException",
-                              "Unable to find Route by key DELETE /{proxy+} within the provided RouteSettings"))
-        self.assertNotIn("DELETE /{proxy+}", self.gw.get_stage(ApiId=api, StageName="tf-rs")["RouteSettings"])
+            e = self.client_error(call, RouteSettings={"GET /some-route": {"ThrottlingBurstLimit": 1}})
+            self.assertEqual((e["Error"]["Code"], e["Error"]["Message"], e["ResponseMetadata"]["HTTPStatusCode"]),
+                             ("NotFoundException",
+                              "Unable to find Route by key GET /some-route within the provided RouteSettings", 404))
+        self.assertEqual(sorted(self.gw.get_stage(ApiId=api, StageName="tf-rs")["RouteSettings"]),
+                         ["$default", "GET /world"])
         self.assertEqual([s["StageName"] for s in self.gw.get_stages(ApiId=api)["Items"]], ["tf-rs"])
+        # the route renamed: settings for the new key fail on the old key's, until those are deleted
+        self.gw.update_route(ApiId=api, RouteId=rid, RouteKey="GET /world2")
+        self.gw.update_stage(ApiId=api, StageName="tf-rs", Description="other members need no check")
+        e = self.client_error(self.gw.update_stage, ApiId=api, StageName="tf-rs",
+                              RouteSettings={"GET /world2": {"ThrottlingBurstLimit": 2}})
+        self.assertEqual(e["Error"]["Message"], "Unable to find Route by key GET /world within the provided RouteSettings")
+        self.gw.delete_route_settings(ApiId=api, StageName="tf-rs", RouteKey="GET /world")
+        self.gw.update_stage(ApiId=api, StageName="tf-rs", RouteSettings={"GET /world2": {"ThrottlingBurstLimit": 2}})
+        self.assertEqual(sorted(self.gw.get_stage(ApiId=api, StageName="tf-rs")["RouteSettings"]),
+                         ["$default", "GET /world2"])
 
     def test_stage_ws_route_settings(self):
         # stage_test.go::TestAccAPIGatewayV2Stage_routeSettingsWebSocket
