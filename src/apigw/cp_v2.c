@@ -164,6 +164,9 @@ static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const cha
     if (strcmp(t, "AWS_PROXY") && strcmp(t, "HTTP_PROXY") && strcmp(t, "MOCK") && strcmp(t, "AWS") && strcmp(t, "HTTP"))
         return bad(req, "Invalid integration type");
     int http = is_http(doc);
+    if (http && strcmp(t, "AWS_PROXY") && strcmp(t, "HTTP_PROXY"))
+        return bad(req, "Currently, an API with a protocol type of HTTP may only be associated with proxy "
+                        "integrations (AWS_PROXY, HTTP_PROXY)");
     /* an AWS service integration (IntegrationSubtype, HTTP APIs) names no URI and no method */
     int subtype = str(item, "integrationSubtype") != NULL;
     int lambda = is_lambda_uri(str(item, "integrationUri"));

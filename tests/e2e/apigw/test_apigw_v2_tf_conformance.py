@@ -278,6 +278,24 @@ class V2TerraformConformance(NimbusTestCase):
 
     # --- integrations (integration_test.go) ----------------------------------
 
+    def test_integration_http_api_takes_proxies_only(self):
+        # AWS's answer to a non-proxy integration on an HTTP API (aws/aws-cli#6363; MOCK likewise,
+        # terraform-aws-modules/terraform-aws-apigateway-v2#69)
+        api = self.http_api()
+        for kw in ({"IntegrationType": "AWS", "IntegrationUri": FN_URI},
+                   {"IntegrationType": "HTTP", "IntegrationUri": "https://example.com", "IntegrationMethod": "GET"},
+                   {"IntegrationType": "MOCK"}):
+            e = self.client_error(self.gw.create_integration, ApiId=api, **kw)
+            self.assertEqual((e["Error"]["Code"], e["Error"]["Message"]),
+                             ("BadRequestException", "Currently, an API with a protocol type of HTTP may only be "
+                              "associated with proxy integrations (AWS_PROXY, HTTP_PROXY)"), kw)
+        self.assertEqual(self.gw.get_integrations(ApiId=api)["Items"], [])
+        iid = self.gw.create_integration(ApiId=api, IntegrationType="HTTP_PROXY", IntegrationMethod="GET",
+                                         IntegrationUri="https://example.com")["IntegrationId"]
+        e = self.client_error(self.gw.update_integration, ApiId=api, IntegrationId=iid, IntegrationType="HTTP")
+        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        self.assertEqual(self.gw.get_integration(ApiId=api, IntegrationId=iid)["IntegrationType"], "HTTP_PROXY")
+
     def test_integration_ws_mock_defaults(self):
         # integration_test.go::TestAccAPIGatewayV2Integration_basicWebSocket
         api = self.ws_api()
