@@ -142,10 +142,18 @@ static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *sel
     const char *at = str(item, "authorizationType");
     if (strcmp(at, "NONE") && strcmp(at, "JWT") && strcmp(at, "CUSTOM") && strcmp(at, "AWS_IAM"))
         return bad(req, "Invalid authorization type");
-    if ((strcmp(at, "JWT") == 0 || strcmp(at, "CUSTOM") == 0)) {
+    /* JWT routes need a JWT authorizer of the API, CUSTOM ones a Lambda (REQUEST) one, in AWS's
+     * words (anomalyco/sst#4097, hashicorp/terraform-provider-aws#17497) */
+    int jwt = strcmp(at, "JWT") == 0;
+    if (jwt || strcmp(at, "CUSTOM") == 0) {
         const char *az = str(item, "authorizerId");
-        if (!az || !json_object_get(json_object_get(doc, "authorizers"), az))
-            return bad(req, "Unable to find Authorizer with id ");
+        json_t *a = az ? json_object_get(json_object_get(doc, "authorizers"), az) : NULL;
+        const char *type = str(a, "authorizerType");
+        if (!type || strcmp(type, jwt ? "JWT" : "REQUEST") != 0)
+            return bad(req, jwt ? "Invalid authorizer ID specified. Setting the authorization type to JWT requires a "
+                                  "valid JWT authorizer."
+                                : "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or "
+                                  "COGNITO_USER_POOLS requires a valid authorizer.");
     }
     const char *target = str(item, "target");
     if (target) {

@@ -204,6 +204,30 @@ class V2TerraformConformance(NimbusTestCase):
         self.assertEqual(got["AuthorizationType"], "AWS_IAM")
         self.assertEmpty(got, "AuthorizerId")
 
+    def test_route_authorizer_must_fit_authorization_type(self):
+        # AWS's answers, as terraform relays them: JWT without a JWT authorizer (anomalyco/sst#4097),
+        # CUSTOM with a JWT authorizer (hashicorp/terraform-provider-aws#17497)
+        api = self.http_api()
+        jwt = self.gw.create_authorizer(ApiId=api, AuthorizerType="JWT", IdentitySource=["$request.header.Authorization"],
+                                        Name="tf-jwt", JwtConfiguration={"Audience": ["a"], "Issuer": "https://issuer"})
+        lam = self.gw.create_authorizer(ApiId=api, AuthorizerType="REQUEST", AuthorizerUri=FN_URI, Name="tf-req",
+                                        IdentitySource=["$request.header.Auth"], AuthorizerPayloadFormatVersion="2.0")
+        jwt_msg = ("Invalid authorizer ID specified. Setting the authorization type to JWT requires a valid JWT "
+                   "authorizer.")
+        custom_msg = ("Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS "
+                      "requires a valid authorizer.")
+        for at, az, msg in (("JWT", None, jwt_msg), ("JWT", "nope123", jwt_msg), ("JWT", lam["AuthorizerId"], jwt_msg),
+                            ("CUSTOM", jwt["AuthorizerId"], custom_msg), ("CUSTOM", None, custom_msg)):
+            kw = {"AuthorizerId": az} if az else {}
+            e = self.client_error(self.gw.create_route, ApiId=api, RouteKey="GET /x", AuthorizationType=at, **kw)
+            self.assertEqual((e["Error"]["Code"], e["Error"]["Message"]), ("BadRequestException", msg), (at, az))
+        self.assertEqual(self.gw.get_routes(ApiId=api)["Items"], [])
+        rid = self.gw.create_route(ApiId=api, RouteKey="GET /x", AuthorizationType="CUSTOM",
+                                   AuthorizerId=lam["AuthorizerId"])["RouteId"]
+        e = self.client_error(self.gw.update_route, ApiId=api, RouteId=rid, AuthorizationType="JWT")
+        self.assertEqual(e["Error"]["Message"], jwt_msg)
+        self.gw.update_route(ApiId=api, RouteId=rid, AuthorizationType="JWT", AuthorizerId=jwt["AuthorizerId"])
+
     def test_route_jwt_authorization_scopes(self):
         # route_test.go::TestAccAPIGatewayV2Route_jwtAuthorization
         api = self.http_api()
