@@ -240,6 +240,18 @@ json_t *apigw__plan_or_404(nb_req_t *req, const char **id);
 /* 1 when API key kid is among the plan's keys ("_keys"). */
 int apigw__plan_has_key(json_t *plan, const char *kid);
 
+/* --- cp_v2.c -------------------------------------------------------------- */
+/* A v2 update's map member applied to the stored one (cp_v2.c): keys of upd
+ * replace those of old; with drop_empty, a key whose value is "" or {} is removed
+ * (how AWS lets UpdateIntegration and UpdateStage drop request/response
+ * parameters and stage variables); a new ref. old or upd may be NULL or not objects. */
+json_t *apigw__v2_merge_map(json_t *old, json_t *upd, int drop_empty);
+
+/* --- openapi_warn.c ------------------------------------------------------- */
+/* The first import warning of an (importable) OpenAPI 3 text for an HTTP API, as
+ * a sentence (arena), or NULL when it has none. */
+const char *apigw__openapi_v2_warning(nb_arena_t *a, const char *text, size_t len);
+
 /* --- openapi.c ------------------------------------------------------------ */
 /* Build a v2 document (routes, integrations, cors) from an OpenAPI 3 text into
  * doc (which has "api"); 0, or -1 with *msg (arena). */

@@ -372,8 +372,27 @@ static json_t *v2_view(json_t *d)
     if (arn) json_object_set_new(cfg, "certificateArn", json_string(arn));
     if (cn) json_object_set_new(cfg, "certificateName", json_string(cn));
     json_t *tags = json_object_get(d, "tags");
-    return json_pack("{s:s,s:s,s:[o],s:o}", "domainName", str(d, "domainName"), "apiMappingSelectionExpression",
-                     "$request.basepath", "domainNameConfigurations", cfg, "tags", tags ? json_copy(tags) : json_object());
+    json_t *v = json_pack("{s:s,s:s,s:[o],s:o}", "domainName", str(d, "domainName"), "apiMappingSelectionExpression",
+                          "$request.basepath", "domainNameConfigurations", cfg, "tags",
+                          tags ? json_copy(tags) : json_object());
+    json_t *mtls = json_object_get(d, "mutualTlsAuthentication");
+    if (mtls) json_object_set(v, "mutualTlsAuthentication", mtls);
+    return v;
+}
+
+/* MutualTlsAuthentication (borrowed) into d: the truststore's URI and version
+ * as given; one without a URI turns mutual TLS off. */
+static void apply_v2_mtls(json_t *d, json_t *in)
+{
+    if (!json_is_object(in)) return;
+    const char *uri = str(in, "truststoreUri"), *ver = str(in, "truststoreVersion");
+    if (!uri || !*uri) {
+        json_object_del(d, "mutualTlsAuthentication");
+        return;
+    }
+    json_t *m = json_pack("{s:s}", "truststoreUri", uri);
+    if (ver && *ver) json_object_set_new(m, "truststoreVersion", json_string(ver));
+    json_object_set_new(d, "mutualTlsAuthentication", m);
 }
 
 /* Apply DomainNameConfigurations (borrowed; at most one) to d; 0, or -1 with *msg. */
@@ -408,6 +427,7 @@ void apigw__op_v2_create_domain(nb_req_t *req)
     json_t *d = new_domain(name);
     json_object_set_new(d, "endpointConfiguration", json_pack("{s:[s]}", "types", "REGIONAL"));
     if (json_object_get(req->json, "tags")) json_object_set(d, "tags", json_object_get(req->json, "tags"));
+    apply_v2_mtls(d, json_object_get(req->json, "mutualTlsAuthentication"));
     if (apply_v2_cfgs(d, json_object_get(req->json, "domainNameConfigurations"), &msg) != 0) {
         json_decref(d);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
@@ -443,6 +463,7 @@ void apigw__op_v2_update_domain(nb_req_t *req)
     json_t *d = domain_or_404(req, "domainName", &name);
     if (!d) return;
     json_t *copy = json_deep_copy(d);
+    apply_v2_mtls(copy, json_object_get(req->json, "mutualTlsAuthentication"));
     if (apply_v2_cfgs(copy, json_object_get(req->json, "domainNameConfigurations"), &msg) != 0) {
         json_decref(copy);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);

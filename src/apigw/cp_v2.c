@@ -9,9 +9,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* What AWS answers as an HTTP API's route selection expression when none is given
+ * (terraform-provider-aws api_test.go); HTTP APIs route by method and path whatever
+ * spelling a user gave, so the member is only recorded. */
+#define HTTP_ROUTE_SELECTION "$request.method $request.path"
+
 typedef int (*v2_check_fn)(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
 
 static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
+/* "arn:aws:apigateway:{region}:lambda:path/…": a Lambda function's invocation URI. */
+static int is_lambda_uri(const char *uri)
+{
+    return uri && strncmp(uri, "arn:", 4) == 0 && strstr(uri, ":lambda:path/") != NULL;
+}
+
 static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
 static int check_authorizer(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
 static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *self_id);
@@ -23,16 +34,37 @@ typedef struct v2_coll {
     const char *id_field;  /* wire id member and URI parameter */
     const char *what;      /* NotFound message noun */
     v2_check_fn check;     /* validate and fill defaults; 0 or replied */
+    const char *const *merged;  /* map members an update merges into (apigw__v2_merge_map); a
+                                 * leading '=' keeps entries sent empty (their value is replaced) */
 } v2_coll_t;
 
+static const char *const integ_maps[] = {"requestParameters", "responseParameters", NULL};
+/* route settings are merged by route key: a stage keeps the settings of routes an update does
+ * not name (DianaIonita/serverless-api-gateway-throttling#33) */
+static const char *const stage_maps[] = {"stageVariables", "=routeSettings", NULL};
+
 static const v2_coll_t colls[] = {
-    {"Route", "routes", "routeId", "Route", check_route},
-    {"Integration", "integrations", "integrationId", "Integration", check_integration},
-    {"Stage", "stages", "stageName", "Stage", check_stage},
-    {"Authorizer", "authorizers", "authorizerId", "Authorizer", check_authorizer},
-    {"Deployment", "deployments", "deploymentId", "Deployment", NULL},
-    {"Model", "models", "modelId", "Model", check_model},
+    {"Route", "routes", "routeId", "Route", check_route, NULL},
+    {"Integration", "integrations", "integrationId", "Integration", check_integration, integ_maps},
+    {"Stage", "stages", "stageName", "Stage", check_stage, stage_maps},
+    {"Authorizer", "authorizers", "authorizerId", "Authorizer", check_authorizer, NULL},
+    {"Deployment", "deployments", "deploymentId", "Deployment", NULL, NULL},
+    {"Model", "models", "modelId", "Model", check_model, NULL},
 };
+
+json_t *apigw__v2_merge_map(json_t *old, json_t *upd, int drop_empty)
+{
+    json_t *out = json_is_object(old) ? json_deep_copy(old) : json_object();
+    const char *k;
+    json_t *v;
+    json_object_foreach(upd, k, v) {
+        int drop = drop_empty && ((json_is_string(v) && json_string_length(v) == 0) ||
+                                  (json_is_object(v) && json_object_size(v) == 0));
+        if (drop) json_object_del(out, k);
+        else json_object_set(out, k, v);
+    }
+    return out;
+}
 
 static const v2_coll_t *coll_of(const char *op)
 {
@@ -81,6 +113,18 @@ static int valid_route_key(const char *rk, int http)
     return 0;
 }
 
+/* The route of doc whose key is rk (borrowed), or NULL. */
+static json_t *route_by_key(json_t *doc, const char *rk)
+{
+    const char *k;
+    json_t *r;
+    json_object_foreach(json_object_get(doc, "routes"), k, r) {
+        const char *rrk = str(r, "routeKey");
+        if (rrk && strcmp(rrk, rk) == 0) return r;
+    }
+    return NULL;
+}
+
 static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
 {
     const char *rk = str(item, "routeKey");
@@ -89,8 +133,7 @@ static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *sel
     json_t *r;
     json_object_foreach(json_object_get(doc, "routes"), k, r) {
         if ((!self_id || strcmp(k, self_id) != 0) && strcmp(str(r, "routeKey"), rk) == 0) {
-            nb_reply_error(req, APIGW_ERR_CONFLICT, "Unable to complete operation due to concurrent modification. "
-                           "Please try again later.");
+            nb_reply_error(req, APIGW_ERR_CONFLICT, "Route with key %s already exists for this API", rk);
             return -1;
         }
     }
@@ -99,10 +142,18 @@ static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *sel
     const char *at = str(item, "authorizationType");
     if (strcmp(at, "NONE") && strcmp(at, "JWT") && strcmp(at, "CUSTOM") && strcmp(at, "AWS_IAM"))
         return bad(req, "Invalid authorization type");
-    if ((strcmp(at, "JWT") == 0 || strcmp(at, "CUSTOM") == 0)) {
+    /* JWT routes need a JWT authorizer of the API, CUSTOM ones a Lambda (REQUEST) one, in AWS's
+     * words (anomalyco/sst#4097, hashicorp/terraform-provider-aws#17497) */
+    int jwt = strcmp(at, "JWT") == 0;
+    if (jwt || strcmp(at, "CUSTOM") == 0) {
         const char *az = str(item, "authorizerId");
-        if (!az || !json_object_get(json_object_get(doc, "authorizers"), az))
-            return bad(req, "Unable to find Authorizer with id ");
+        json_t *a = az ? json_object_get(json_object_get(doc, "authorizers"), az) : NULL;
+        const char *type = str(a, "authorizerType");
+        if (!type || strcmp(type, jwt ? "JWT" : "REQUEST") != 0)
+            return bad(req, jwt ? "Invalid authorizer ID specified. Setting the authorization type to JWT requires a "
+                                  "valid JWT authorizer."
+                                : "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or "
+                                  "COGNITO_USER_POOLS requires a valid authorizer.");
     }
     const char *target = str(item, "target");
     if (target) {
@@ -121,11 +172,17 @@ static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const cha
     if (strcmp(t, "AWS_PROXY") && strcmp(t, "HTTP_PROXY") && strcmp(t, "MOCK") && strcmp(t, "AWS") && strcmp(t, "HTTP"))
         return bad(req, "Invalid integration type");
     int http = is_http(doc);
-    if (strcmp(t, "MOCK") != 0 && !str(item, "integrationUri"))
+    if (http && strcmp(t, "AWS_PROXY") && strcmp(t, "HTTP_PROXY"))
+        return bad(req, "Currently, an API with a protocol type of HTTP may only be associated with proxy "
+                        "integrations (AWS_PROXY, HTTP_PROXY)");
+    /* an AWS service integration (IntegrationSubtype, HTTP APIs) names no URI and no method */
+    int subtype = str(item, "integrationSubtype") != NULL;
+    int lambda = is_lambda_uri(str(item, "integrationUri"));
+    if (strcmp(t, "MOCK") != 0 && !subtype && !str(item, "integrationUri"))
         return bad(req, "IntegrationUri is required for this integration type");
     if (!json_object_get(item, "payloadFormatVersion"))
         json_object_set_new(item, "payloadFormatVersion",
-                            json_string(http && strcmp(t, "AWS_PROXY") == 0 ? "2.0" : "1.0"));
+                            json_string(http && strcmp(t, "AWS_PROXY") == 0 && !subtype ? "2.0" : "1.0"));
     const char *pf = str(item, "payloadFormatVersion");
     if (!pf || (strcmp(pf, "1.0") && strcmp(pf, "2.0"))) return bad(req, "Invalid payload format version");
     if (!json_object_get(item, "timeoutInMillis"))
@@ -133,10 +190,18 @@ static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const cha
     json_int_t to = json_integer_value(json_object_get(item, "timeoutInMillis"));
     if (to < 50 || to > 30000) return bad(req, "Timeout must be between 50 milliseconds and 30 seconds.");
     if (!json_object_get(item, "connectionType")) json_object_set_new(item, "connectionType", json_string("INTERNET"));
-    if (!json_object_get(item, "integrationMethod") && strcmp(t, "AWS_PROXY") == 0)
+    /* Lambda is called with POST, whatever the integration's type */
+    if (!json_object_get(item, "integrationMethod") && !subtype && (strcmp(t, "AWS_PROXY") == 0 || lambda))
         json_object_set_new(item, "integrationMethod", json_string("POST"));
     if (!http && !json_object_get(item, "passthroughBehavior"))
         json_object_set_new(item, "passthroughBehavior", json_string("WHEN_NO_MATCH"));
+    /* WebSocket non-proxy integrations pick their integration response by the backend's
+     * status, or by a Lambda function's error message */
+    if (!http && !json_object_get(item, "integrationResponseSelectionExpression") &&
+        (strcmp(t, "MOCK") == 0 || strcmp(t, "HTTP") == 0 || strcmp(t, "AWS") == 0))
+        json_object_set_new(item, "integrationResponseSelectionExpression",
+                            json_string(strcmp(t, "AWS") == 0 && lambda ? "${integration.response.body.errorMessage}"
+                                                                       : "${integration.response.statuscode}"));
     return 0;
 }
 
@@ -171,20 +236,51 @@ static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *sel
     }
     if (!json_object_get(item, "createdDate")) json_object_set_new(item, "createdDate", apigw__iso_now());
     json_object_set_new(item, "lastUpdatedDate", apigw__iso_now());
-    if (!json_object_get(item, "defaultRouteSettings"))
-        json_object_set_new(item, "defaultRouteSettings", json_pack("{s:b}", "detailedMetricsEnabled", 0));
+    json_t *drs = json_object_get(item, "defaultRouteSettings");
+    if (!json_is_object(drs)) json_object_set_new(item, "defaultRouteSettings", drs = json_object());
+    if (!json_object_get(drs, "detailedMetricsEnabled")) json_object_set_new(drs, "detailedMetricsEnabled", json_false());
+    if (!is_http(doc)) {
+        /* WebSocket stages log at a level, "OFF" until one is set; settings given
+         * without one keep the level the stage had */
+        json_t *old = self_id ? json_object_get(json_object_get(json_object_get(doc, "stages"), self_id),
+                                                "defaultRouteSettings") : NULL;
+        json_t *lvl = json_object_get(old, "loggingLevel");
+        if (!json_object_get(drs, "dataTraceEnabled")) json_object_set_new(drs, "dataTraceEnabled", json_false());
+        if (!json_object_get(drs, "loggingLevel"))
+            json_object_set_new(drs, "loggingLevel", json_is_string(lvl) ? json_copy(lvl) : json_string("OFF"));
+    }
     if (!json_object_get(item, "routeSettings")) json_object_set_new(item, "routeSettings", json_object());
     if (!json_object_get(item, "stageVariables")) json_object_set_new(item, "stageVariables", json_object());
     if (!json_object_get(item, "autoDeploy") && is_http(doc)) json_object_set_new(item, "autoDeploy", json_false());
     const char *msg;
     if (apigw__access_log_check(json_object_get(item, "accessLogSettings"), &msg) != 0) return bad(req, msg);
+    /* an HTTP API's route settings name $default or one of its routes (WebSocket
+     * APIs' may name routes still to come), checked when settings are given: those
+     * kept from before count too (a route deleted since fails the update) */
+    const char *key;
+    json_t *rs;
+    int given = json_object_get(req->json, "routeSettings") != NULL;
+    json_object_foreach(is_http(doc) && given ? json_object_get(item, "routeSettings") : NULL, key, rs) {
+        if (strcmp(key, "$default") != 0 && !route_by_key(doc, key)) {
+            nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Unable to find Route by key %s within the provided RouteSettings",
+                           key);
+            return -1;
+        }
+    }
     return 0;
 }
 
 static int check_model(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
 {
     (void)doc, (void)self_id;
-    if (!str(item, "name") || !str(item, "schema")) return bad(req, "Name and Schema are required");
+    const char *name = str(item, "name");
+    if (!name || !str(item, "schema")) return bad(req, "Name and Schema are required");
+    /* letters and digits only (terraform-provider-aws strips the dashes of its names for models) */
+    size_t n = strlen(name);
+    if (n == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != n) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model name must be alphanumeric: %s", name);
+        return -1;
+    }
     return 0;
 }
 
@@ -319,7 +415,7 @@ void apigw__op_v2_create_api(nb_req_t *req)
     apigw__new_id(id, 10);
     json_t *api = api_from_body(b, id);
     if (!ws && !json_object_get(api, "routeSelectionExpression"))
-        json_object_set_new(api, "routeSelectionExpression", json_string("${request.method} ${request.path}"));
+        json_object_set_new(api, "routeSelectionExpression", json_string(HTTP_ROUTE_SELECTION));
     json_t *doc = new_doc(api);
     if (target) quick_create(doc, target, rk);
     json_object_set_new(apigw__svc.apis, id, doc);
@@ -385,17 +481,30 @@ static const char *import_body(nb_req_t *req)
     return body;
 }
 
+/* failOnWarnings=true and the definition has a warning: BadRequestException, 1;
+ * else 0 (the import goes on past warnings). */
+static int failed_on_warnings(nb_req_t *req, const char *body)
+{
+    const char *fow = nb_req_qparam(req, "failOnWarnings");
+    if (!fow || strcmp(fow, "true") != 0) return 0;
+    const char *w = apigw__openapi_v2_warning(req->arena, body, strlen(body));
+    if (!w) return 0;
+    nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Warnings found during import:\n\t%s", w);
+    return 1;
+}
+
 void apigw__op_v2_import_api(nb_req_t *req)
 {
     const char *body = import_body(req);
     if (!body) return;
+    if (failed_on_warnings(req, body)) return;
     char id[16];
     apigw__new_id(id, 10);
     json_t *empty = json_object();
     json_t *api = api_from_body(empty, id);
     json_decref(empty);
     json_object_set_new(api, "protocolType", json_string("HTTP"));
-    json_object_set_new(api, "routeSelectionExpression", json_string("${request.method} ${request.path}"));
+    json_object_set_new(api, "routeSelectionExpression", json_string(HTTP_ROUTE_SELECTION));
     json_t *doc = new_doc(api);
     const char *msg = NULL;
     if (apigw__openapi_v2(req->arena, doc, body, strlen(body), &msg) != 0) {
@@ -413,7 +522,7 @@ void apigw__op_v2_reimport_api(nb_req_t *req)
     json_t *doc = apigw__api_or_404(req, id, "v2");
     if (!doc) return;
     const char *body = import_body(req);
-    if (!body) return;
+    if (!body || failed_on_warnings(req, body)) return;
     json_t *fresh = new_doc(json_deep_copy(json_object_get(doc, "api")));
     json_object_set(fresh, "stages", json_object_get(doc, "stages"));
     json_object_set(fresh, "deployments", json_object_get(doc, "deployments"));
@@ -507,6 +616,13 @@ void apigw__op_v2_update(nb_req_t *req)
     json_t *merged = json_deep_copy(item);
     json_t *upd = body_item(req);
     json_object_del(upd, c->id_field);
+    for (size_t i = 0; c->merged && c->merged[i]; i++) {
+        int keep = c->merged[i][0] == '=';
+        const char *member = c->merged[i] + keep;
+        json_t *u = json_object_get(upd, member);
+        if (json_is_object(u))
+            json_object_set_new(upd, member, apigw__v2_merge_map(json_object_get(item, member), u, !keep));
+    }
     json_object_update(merged, upd);
     json_decref(upd);
     if (c->check && c->check(req, doc, merged, id) != 0) {

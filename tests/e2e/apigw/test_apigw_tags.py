@@ -172,6 +172,7 @@ class Tags(NimbusTestCase):
     def test_v2_delete_route_settings_and_access_log_settings(self):
         api = self.gw2.create_api(Name="settings", ProtocolType="HTTP")
         api_id = api["ApiId"]
+        self.gw2.create_route(ApiId=api_id, RouteKey="GET /pets")   # an HTTP API's settings name its routes
         self.gw2.create_stage(
             ApiId=api_id, StageName="s",
             RouteSettings={"GET /pets": {"ThrottlingBurstLimit": 5, "ThrottlingRateLimit": 10.0},
