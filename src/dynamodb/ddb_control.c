@@ -19,7 +19,7 @@
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_purge.h"
-#include "kms/kms_managed.h"
+#include "dynamodb/ddb_sse.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,30 +274,14 @@ void ddb_op_create_table(nb_req_t *req)
     if (rc != STORE_OK) { json_decref(doc); ddb_reply_store_error(req, NULL, rc); return; }
     rc = ddb_table_next_num(txn, &num);
     json_t *sse = json_object_get(doc, "SSEDescription");
-    const char *kms_arn, *want = ddb_jstr(json_object_get(req->json, "SSESpecification"), "KMSMasterKeyId");
-    if (want && (strcmp(want, "alias/aws/dynamodb") == 0 ||
-                 strcmp(want, nb_arena_printf(req->arena, "arn:aws:kms:%s:%s:alias/aws/dynamodb",
-                                              req->ctx->cfg->region, req->ctx->cfg->account)) == 0))
-        want = NULL;   /* the AWS managed key by its alias: made on first use, as below */
-    if (rc == STORE_OK && sse && want) {
-        /* the caller's key, reported by its key ARN; one KMS refuses fails the
-         * table as DynamoDB does, quoting KMS's answer the way its Java client
-         * prints it */
-        const char *code, *msg;
-        rc = kms_key_for_service(req, txn, want, &kms_arn, &code, &msg);
-        if (rc == 1) {
+    const char *kms_arn;
+    if (rc == STORE_OK && sse) {
+        rc = ddb_sse_key_arn(req, txn, json_object_get(req->json, "SSESpecification"), &kms_arn);
+        if (rc == DDB_SSE_REPLIED) {
             store_abort(txn);
             json_decref(doc);
-            char rid[37];
-            nb_uuid4(rid);
-            ddb_reply_validation(req, "KMS validation error: com.amazonaws.services.kms.model.%s: %s (Service: AWSKMS; "
-                                 "Status Code: 400; Error Code: %s; Request ID: %s; Proxy: null)", code, msg, code, rid);
             return;
         }
-        if (rc == STORE_OK) json_object_set_new(sse, "KMSMasterKeyArn", json_string(kms_arn));
-    } else if (rc == STORE_OK && sse) {
-        /* no key named: the account's AWS managed key, made on first use */
-        rc = kms_managed_key_arn(req, txn, "dynamodb", &kms_arn);
         if (rc == STORE_OK) json_object_set_new(sse, "KMSMasterKeyArn", json_string(kms_arn));
     }
     if (rc == STORE_OK) {

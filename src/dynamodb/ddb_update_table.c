@@ -14,6 +14,7 @@
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_purge.h"
 #include "dynamodb/ddb_backfill.h"
+#include "dynamodb/ddb_sse.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,9 @@ typedef struct upd {
     uint8_t deleted_num;     /* Num of a deleted GSI (0: none) */
     uint32_t tnum;
     json_t *sse_off;         /* the SSEDescription being turned off, reported UPDATING */
+    int sse_on;              /* SSE turned on or its key changed: reported UPDATING */
+    nb_req_t *req;           /* for the AWS managed key, looked up (or made) in the commit */
+    json_t *doc;             /* the new document, stored again with that key's ARN */
 } upd_t;
 
 static int work(store_txn_t *txn, const ddb_table_t *nt, void *arg)
@@ -41,6 +45,19 @@ static int work(store_txn_t *txn, const ddb_table_t *nt, void *arg)
             if (rc == STORE_NOTFOUND) rc = STORE_OK;
         }
         if (rc == STORE_OK) rc = ddb_backfill_cancel(txn, u->tnum, u->deleted_num);
+    }
+    if (rc == STORE_OK && u->sse_on) {
+        /* the key named: a customer key was resolved before (it can refuse); the AWS managed one
+         * is made here on first use, as CreateTable does */
+        const char *arn;
+        json_t *sse = json_object_get(u->doc, "SSEDescription");
+        if (!json_object_get(sse, "KMSMasterKeyArn")) {
+            rc = ddb_sse_key_arn(u->req, txn, NULL, &arn);
+            if (rc == STORE_OK) {
+                json_object_set_new(sse, "KMSMasterKeyArn", json_string(arn));
+                rc = ddb_table_store(txn, nt->name, u->doc);
+            }
+        }
     }
     if (rc == STORE_OK && u->created) {
         rc = ddb_backfill_enqueue(txn, u->tnum, u->created_num);
@@ -61,6 +78,8 @@ static json_t *respond(nb_req_t *req, const ddb_table_t *nt, store_txn_t *txn, v
         json_object_set_new(d, "SSEDescription", u->sse_off);
         u->sse_off = NULL;
     }
+    if (u->sse_on)   /* the answer CloudTrail records for an UpdateTable enabling SSE: the status alone */
+        json_object_set_new(d, "SSEDescription", json_pack("{s:s}", "Status", "UPDATING"));
     size_t i;
     json_t *g;
     json_array_foreach(json_object_get(d, "GlobalSecondaryIndexes"), i, g) {
@@ -347,7 +366,7 @@ void ddb_op_update_table(nb_req_t *req)
     json_t *doc = json_deep_copy(t->doc);
     if (odt) json_object_set_new(doc, "OnDemandThroughput", odt);
     if (warm) json_object_set_new(doc, "WarmThroughput", warm);
-    upd_t u = {NULL, 0, 0, t->num, NULL};
+    upd_t u = {NULL, 0, 0, t->num, NULL, 0, req, doc};
     /* from the table, not the copy: the copy's summary is replaced below */
     const json_t *bms = json_object_get(t->doc, "BillingModeSummary");
     const char *cur = ddb_jstr(bms, "BillingMode") ? ddb_jstr(bms, "BillingMode") : "PROVISIONED";
@@ -407,6 +426,30 @@ void ddb_op_update_table(nb_req_t *req)
     if (json_is_false(json_object_get(sse, "Enabled")) && json_object_get(doc, "SSEDescription")) {
         u.sse_off = json_deep_copy(json_object_get(doc, "SSEDescription"));
         json_object_del(doc, "SSEDescription");
+    }
+    /* SSE turned on, or onto another key (cloudsploit#438 records an UpdateTable with a customer
+     * KMSMasterKeyId answered SSEDescription {Status: UPDATING}): a customer key is checked now,
+     * in a read of KMS, so a refused one changes nothing */
+    if (json_is_true(json_object_get(sse, "Enabled"))) {
+        store_txn_t *rt;
+        const char *arn = NULL;
+        int rc = store_begin(req->ctx->store, STORE_READ, &rt);
+        if (rc == STORE_OK) {
+            rc = ddb_sse_key_lookup(req, rt, sse, &arn);
+            store_abort(rt);
+        }
+        if (rc != STORE_OK) {
+            json_decref(doc);
+            if (rc != DDB_SSE_REPLIED) ddb_reply_store_error(req, NULL, rc);
+            return;
+        }
+        const char *had = ddb_jstr(json_object_get(doc, "SSEDescription"), "KMSMasterKeyArn");
+        if (!(had && arn && strcmp(had, arn) == 0)) {   /* else already on that key: nothing changes */
+            json_t *want = json_pack("{s:s,s:s}", "Status", "ENABLED", "SSEType", "KMS");
+            if (arn) json_object_set_new(want, "KMSMasterKeyArn", json_string(arn));
+            json_object_set_new(doc, "SSEDescription", want);
+            u.sse_on = 1;
+        }
     }
     if (dp) json_object_set_new(doc, "DeletionProtectionEnabled", json_boolean(json_is_true(dp)));
     /* a changed class notes when (Alternator test_tableclass.py test_tableclass_update_table_last_update_datetime,

@@ -151,6 +151,36 @@ class Tables(NimbusTestCase):
                              r"[0-9a-f-]{36}; Proxy: null\)$" % (re.escape(prefix + msg), code))
         self.assertNotIn("sse-bad", self.ddb.list_tables()["TableNames"])   # nothing half-created
 
+    def test_update_table_turns_sse_on_and_moves_it_between_keys(self):
+        # UpdateTable enabling SSE with a customer key answers SSEDescription {Status: UPDATING} (the
+        # responseElements CloudTrail recorded for it, aquasecurity/cloudsploit#438); the table then describes
+        # the key as CreateTable does. A key KMS refuses changes nothing.
+        kms = self.nimbus.client("kms")
+        key = kms.create_key()["KeyMetadata"]
+        key_table(self.ddb, "sse-upd")
+        self.assertNotIn("SSEDescription", self.ddb.describe_table(TableName="sse-upd")["Table"])
+        d = self.ddb.update_table(TableName="sse-upd", SSESpecification={"Enabled": True, "SSEType": "KMS",
+                                                                         "KMSMasterKeyId": key["KeyId"]})
+        self.assertEqual(d["TableDescription"]["SSEDescription"], {"Status": "UPDATING"})
+        on_cmk = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key["Arn"]}
+        self.assertEqual(self.ddb.describe_table(TableName="sse-upd")["Table"]["SSEDescription"], on_cmk)
+        c, m = self.err(self.ddb.update_table, TableName="sse-upd",
+                        SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/none"})
+        self.assertEqual(c, "ValidationException")
+        self.assertTrue(m.startswith("KMS validation error: com.amazonaws.services.kms.model.NotFoundException: "
+                                     "Alias "), m)
+        self.assertEqual(self.ddb.describe_table(TableName="sse-upd")["Table"]["SSEDescription"], on_cmk)
+        # onto the AWS managed key (made on first use)
+        d = self.ddb.update_table(TableName="sse-upd", SSESpecification={"Enabled": True})
+        self.assertEqual(d["TableDescription"]["SSEDescription"], {"Status": "UPDATING"})
+        managed = kms.describe_key(KeyId="alias/aws/dynamodb")["KeyMetadata"]
+        self.assertEqual(self.ddb.describe_table(TableName="sse-upd")["Table"]["SSEDescription"],
+                         {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": managed["Arn"]})
+        # and off again: UPDATING with the key, then no description (LocalStack's recorded disable)
+        d = self.ddb.update_table(TableName="sse-upd", SSESpecification={"Enabled": False})
+        self.assertEqual(d["TableDescription"]["SSEDescription"]["Status"], "UPDATING")
+        self.assertNotIn("SSEDescription", self.ddb.describe_table(TableName="sse-upd")["Table"])
+
     def test_describe_and_delete_missing(self):
         self.assertEqual(self.err(self.ddb.describe_table, TableName="Nope"),
                          ("ResourceNotFoundException", "Requested resource not found: Table: Nope not found"))
