@@ -120,9 +120,10 @@ void apigw__cors_headers(apigw_dp_t *dp);
  * get it: its name (a well-known one capitalised, else as sent), or NULL when
  * the gateway drops it. */
 const char *apigw__rest_in_header(const char *as_sent);
-/* 1 for a header an integration's requestParameters may name but that never
- * reaches an HTTP backend. */
-int apigw__rest_mapped_header_dropped(const char *name);
+/* A header an integration's requestParameters set (name, string v) into kv,
+ * copied to req's arena: 1, or 0 for one that never reaches an HTTP backend
+ * (Connection, Expect, Proxy-Authenticate, TE, Via). */
+int apigw__rest_kv_mapped(nb_req_t *req, nb_kv_t *kv, const char *name, const json_t *v);
 /* What becomes of an answer header. */
 enum { APIGW_OUT_PASS, APIGW_OUT_REMAP, APIGW_OUT_DROP };   /* REMAP: as x-amzn-Remapped-{name} */
 int apigw__rest_out_header(const char *name);

@@ -144,10 +144,8 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     const char *k;
     json_t *v;
     json_object_foreach(mapped, k, v) {
-        if (apigw__rest_mapped_header_dropped(k)) continue;
-        h[n].name = nb_arena_strdup(req->arena, k);
-        h[n].value = nb_arena_strdup(req->arena, json_string_value(v));
-        h[n++].value_len = json_string_length(v);
+        if (!apigw__rest_kv_mapped(req, &h[n], k, v)) continue;
+        n++;
         has_trace |= strcasecmp(k, "x-amzn-trace-id") == 0;
     }
     json_decref(t);

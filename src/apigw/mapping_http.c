@@ -84,10 +84,8 @@ void apigw__dp_http_custom(apigw_dp_t *dp)
     size_t n = 0;
     int has_ct = 0, has_ua = 0, has_trace = 0, has_accept = 0;
     json_object_foreach(hs, k, v) {
-        if (apigw__rest_mapped_header_dropped(k)) continue;
-        h[n].name = nb_arena_strdup(req->arena, k);
-        h[n].value = nb_arena_strdup(req->arena, json_string_value(v));
-        h[n++].value_len = json_string_length(v);
+        if (!apigw__rest_kv_mapped(req, &h[n], k, v)) continue;
+        n++;
         has_ct |= strcasecmp(k, "content-type") == 0;
         has_ua |= strcasecmp(k, "user-agent") == 0;
         has_trace |= strcasecmp(k, "x-amzn-trace-id") == 0;

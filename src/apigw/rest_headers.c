@@ -45,9 +45,18 @@ const char *apigw__rest_in_header(const char *as_sent)
  * Proxy-Authenticate, TE, Via mapped and absent; Expect too). */
 static const char *const dropped_mapped[] = {"Connection", "Expect", "Proxy-Authenticate", "TE", "Via"};
 
-int apigw__rest_mapped_header_dropped(const char *name)
+static int mapped_header_dropped(const char *name)
 {
     return in_list(name, dropped_mapped, COUNT(dropped_mapped)) >= 0;
+}
+
+int apigw__rest_kv_mapped(nb_req_t *req, nb_kv_t *kv, const char *name, const json_t *v)
+{
+    if (mapped_header_dropped(name)) return 0;
+    kv->name = nb_arena_strdup(req->arena, name);
+    kv->value = nb_arena_strdup(req->arena, json_string_value(v));
+    kv->value_len = json_string_length(v);
+    return 1;
 }
 
 /* Sent as x-amzn-Remapped-{name} (test_apigateway_header_remapping_aws[AWS]

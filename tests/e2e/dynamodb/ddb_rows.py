@@ -1,7 +1,7 @@
 """ddb_rows.py — what the DynamoDB row tables (test_ddb_ncf_items.py,
-test_ddb_ncf_reads.py) share: a raw call, the check of an error answer (status
+test_ddb_ncf_reads.py, test_ddb_alt_data.py, test_ddb_ls_alt_control.py) share: a raw call, the check of an error answer (status
 400, the __type's last part, the message exact, by pattern, or unchecked), the
-put of their SETUP items, and one operation's rows run as subtests."""
+creation of their tables, the put of their SETUP items, and one operation's rows run as subtests."""
 import re
 
 
@@ -26,6 +26,13 @@ class RowsMixin:
         for op, what, _src, body, want in rows:
             with self.subTest(op=op, check=what):
                 self.check(op, body, want)
+
+
+def create_tables(nimbus, tables):
+    """CreateTable of every request body of tables; fails loudly on the first refusal."""
+    for t in tables:
+        status, out = nimbus.ddb_call("CreateTable", t)
+        assert status == 200, out
 
 
 def put_setup(nimbus, setup):

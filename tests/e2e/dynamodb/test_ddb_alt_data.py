@@ -95,7 +95,7 @@ import unittest
 from harness import NimbusTestCase
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ddb_rows import RowsMixin, put_setup  # noqa: E402
+from ddb_rows import RowsMixin, create_tables, put_setup  # noqa: E402
 from test_dynamodb_conformance_table import N, S, ok  # noqa: E402  (the table's row helpers)
 
 V = "ValidationException"
@@ -363,9 +363,7 @@ class AltData(RowsMixin, NimbusTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for t in TABLES:
-            status, out = cls.nimbus.ddb_call("CreateTable", t)
-            assert status == 200, out
+        create_tables(cls.nimbus, TABLES)
         put_setup(cls.nimbus, SETUP)
         # a nested document for the projection row (on a partition-q item, so the row's Query reads it)
         status, out = cls.nimbus.ddb_call("UpdateItem", {

@@ -29,7 +29,7 @@ import urllib.error
 import urllib.request
 
 from harness import NimbusTestCase
-from dynamodb.ddb_rows import RowsMixin
+from dynamodb.ddb_rows import RowsMixin, create_tables, put_setup
 
 V = "ValidationException"
 RNF = "ResourceNotFoundException"
@@ -350,12 +350,8 @@ class LsAltControl(RowsMixin, NimbusTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for t in TABLES:
-            status, out = cls.nimbus.ddb_call("CreateTable", t)
-            assert status == 200, out
-        for name, item in SETUP:
-            status, out = cls.nimbus.ddb_call("PutItem", {"TableName": name, "Item": item})
-            assert status == 200, out
+        create_tables(cls.nimbus, TABLES)
+        put_setup(cls.nimbus, SETUP)
         cls.arn_prefix = "arn:aws:dynamodb:us-east-1:%s:table/" % cls.nimbus.account
 
     def arns(self, v):
