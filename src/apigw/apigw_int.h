@@ -105,6 +105,49 @@ int apigw__gr_check(json_t *gr, const char **msg);
 /* Apply patchOperations (borrowed) to obj; 0, or -1 with *msg (static). */
 int apigw__patch(json_t *obj, json_t *ops, const char **msg);
 
+/* --- cp_v1_rules.c: AWS's input rules of the REST API control plane ------ */
+/* Every patch op of req is one of AWS's six and status_code (when not NULL) is
+ * [1-5]\d\d: 0, else -1 after ValidationException "N validation errors detected". */
+int apigw__v1_patch_enum_check(nb_req_t *req, const char *status_code);
+int apigw__v1_status_ok(const char *s);
+/* The path's {status_code} is [1-5]\d\d: 0, else -1 after ValidationException. */
+int apigw__v1_status_check(nb_req_t *req);
+/* Only "replace" on paths (NULL-terminated; listed: the same as AWS lists them). */
+int apigw__v1_replace_only(nb_req_t *req, const char *const *paths, const char *listed);
+/* CreateRestApi's checks and defaults on api (the new wire object): 0, or -1 after replying. */
+int apigw__v1_rest_api_input(nb_req_t *req, json_t *api);
+/* UpdateRestApi: req's patchOperations checked and rewritten (new ref), or NULL after replying;
+ * then the patched api's endpoint configuration settled (0), or -1 after replying. */
+json_t *apigw__v1_rest_api_ops(nb_req_t *req);
+int apigw__v1_rest_api_after(nb_req_t *req, json_t *before, json_t *api);
+/* A child part under parent (self: the resource being moved, else NULL): greedy parents,
+ * variable siblings and taken names refused (-1 after replying). */
+int apigw__v1_resource_part_check(nb_req_t *req, json_t *doc, json_t *parent, const char *part, const char *self);
+/* UpdateResource: the ops allowed on res; then the moved/renamed copy's new place. */
+int apigw__v1_resource_patch_check(nb_req_t *req, json_t *res);
+int apigw__v1_resource_move_check(nb_req_t *req, json_t *doc, json_t *moved);
+/* Every resource's path rebuilt from its parents' path parts. */
+void apigw__v1_repath(json_t *doc);
+
+/* --- cp_v1_method_rules.c: methods, method responses, integrations ------- */
+/* PutMethod's m: unique parameter names, existing authorizer/validator/models (0, else -1 after replying). */
+int apigw__v1_method_input(nb_req_t *req, json_t *doc, json_t *m);
+/* UpdateMethod: the ops allowed; then the patched m's references (empty maps dropped). */
+int apigw__v1_method_patch_check(nb_req_t *req);
+int apigw__v1_method_after(nb_req_t *req, json_t *doc, json_t *m);
+/* UpdateMethodResponse: the paths allowed and the names replaced/removed exist; then the
+ * maps a remove emptied dropped. */
+int apigw__v1_method_response_patch_check(nb_req_t *req, json_t *resp);
+void apigw__v1_method_response_after(nb_req_t *req, json_t *resp);
+/* Every value of map is a string (or null): 0, else -1 after SerializationException. */
+int apigw__v1_string_map_check(nb_req_t *req, json_t *map);
+/* Response templates: string values keyed by content types ("" stored as null). */
+int apigw__v1_templates_check(nb_req_t *req, json_t *templates);
+/* CreateRestApi's two models, Empty and Error, as AWS makes them. */
+void apigw__v1_default_models(json_t *doc);
+/* 1 after ConflictException when a method's requestModels names model name, else 0. */
+int apigw__v1_model_in_use(nb_req_t *req, json_t *doc, const char *name);
+
 /* --- control plane handlers (cp_*.c) ------------------------------------- */
 #define APIGW_OP(n) void apigw__op_##n(nb_req_t *req);
 #define APIGW_OPS(X)                                                              \
