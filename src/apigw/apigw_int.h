@@ -214,6 +214,9 @@ json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char 
  * snapshot) served by stage; exts: GetExport's "extensions" parameter
  * ("integrations", "apigateway", "authorizers", "" — new ref). */
 json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *stage, int oas3, const char *exts);
+/* A REST export's info.version and file name part: the API's version, else the
+ * deployment's creation time as an ISO 8601 date (arena string). */
+const char *apigw__export_version(nb_arena_t *a, json_t *api, json_t *dep);
 /* def as text: JSON (indented) or YAML. */
 void apigw__export_text(json_t *def, int yaml, nb_buf_t *out);
 

@@ -1063,6 +1063,57 @@ class LsControl(NimbusTestCase):
                 self.assertEqual((out["binaryMediaTypes"], out["name"], out["version"], out["tags"]),
                                  (want, "bin", "1.0.0", {}))
 
+    def test_export_shapes(self):
+        """test_apigateway_extended.py::test_export_swagger_openapi / test_export_oas30_openapi
+        [TEST_IMPORT_PETS] [get-export], [get-export-with-extensions]."""
+        gw = self.gw
+        sw = {"swagger": "2.0", "info": {"title": "Simple PetStore (Swagger)", "version": "1.0.0"},
+              "paths": {"/pets": {"get": {
+                  "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Pet"},
+                                        "headers": {"Access-Control-Allow-Origin": {"type": "string"}}}},
+                  "x-amazon-apigateway-integration": {"type": "http", "httpMethod": "GET",
+                                                      "uri": "http://petstore.example.com/pets",
+                                                      "responses": {"default": {"statusCode": "200"}}}}},
+                  "/pets/{petId}": {"get": {
+                      "parameters": [{"name": "petId", "in": "path", "required": True, "type": "string"}],
+                      "responses": {"200": {"description": "ok"}},
+                      "x-amazon-apigateway-integration": {"type": "http", "httpMethod": "GET",
+                                                          "uri": "http://petstore.example.com/pets/{id}",
+                                                          "responses": {"default": {"statusCode": "200"}}}}}},
+              "definitions": {"Pet": {"type": "object"}}}
+        aid = gw.import_rest_api(body=json.dumps(sw).encode())["id"]
+        gw.create_deployment(restApiId=aid, stageName="local")
+        out = gw.get_export(restApiId=aid, stageName="local", exportType="oas30")
+        self.assertEqual((out["contentType"], out["contentDisposition"]),
+                         ("application/octet-stream", 'attachment; filename="oas30_1.0.0.json"'))
+        d = json.loads(out["body"].read())
+        self.assertEqual(d["servers"][0]["variables"]["basePath"]["default"], "local")
+        self.assertEqual(d["paths"]["/pets/{petId}"]["get"]["responses"]["200"], {"description": "200 response",
+                                                                                  "content": {}})
+        self.assertEqual(d["paths"]["/pets"]["get"]["responses"]["200"], {
+            "description": "200 response",
+            "headers": {"Access-Control-Allow-Origin": {"schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}})
+        d = json.loads(gw.get_export(restApiId=aid, stageName="local", exportType="swagger",
+                                     parameters={"extensions": "apigateway"})["body"].read())
+        self.assertEqual(d["paths"]["/pets"]["get"]["responses"]["200"], {
+            "description": "200 response", "schema": {"$ref": "#/definitions/Pet"},
+            "headers": {"Access-Control-Allow-Origin": {"type": "string"}}})
+        x = d["paths"]["/pets"]["get"]["x-amazon-apigateway-integration"]
+        self.assertEqual(x, {"type": "http", "httpMethod": "GET", "uri": "http://petstore.example.com/pets",
+                             "passthroughBehavior": "when_no_match", "responses": {"default": {"statusCode": "200"}}})
+        self.assertNotIn("x-amazon-apigateway-api-key-source", d)   # HEADER, the default, is not written
+        # an API without a version: the export's date names the file (TEST_IMPORT_PETSTORE_SWAGGER)
+        bare = gw.create_rest_api(name="bare")["id"]
+        root = root_of(gw, bare)
+        gw.put_method(restApiId=bare, resourceId=root, httpMethod="GET", authorizationType="NONE")
+        gw.put_integration(restApiId=bare, resourceId=root, httpMethod="GET", type="MOCK")
+        gw.create_deployment(restApiId=bare, stageName="local")
+        out = gw.get_export(restApiId=bare, stageName="local", exportType="swagger")
+        version = json.loads(out["body"].read())["info"]["version"]
+        self.assertRegex(version, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertEqual(out["contentDisposition"], 'attachment; filename="swagger_%s.json"' % version)
+
 
 if __name__ == "__main__":
     unittest.main()
