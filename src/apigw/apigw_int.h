@@ -148,6 +148,14 @@ void apigw__v1_default_models(json_t *doc);
 /* 1 after ConflictException when a method's requestModels names model name, else 0. */
 int apigw__v1_model_in_use(nb_req_t *req, json_t *doc, const char *name);
 
+/* --- cp_canary.c: a REST stage's canarySettings ----------------------------- */
+/* canarySettings from input in (deployment when it names none), with AWS's defaults (new ref). */
+json_t *apigw__v1_canary_new(json_t *in, const char *deployment);
+/* CreateDeployment with canarySettings names an existing stage: 0, else -1 after replying. */
+int apigw__v1_canary_deployment_check(nb_req_t *req, json_t *doc);
+/* UpdateStage: req's /canarySettings ops applied to stage; the other ops (new ref), or NULL after replying. */
+json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage);
+
 /* --- control plane handlers (cp_*.c) ------------------------------------- */
 #define APIGW_OP(n) void apigw__op_##n(nb_req_t *req);
 #define APIGW_OPS(X)                                                              \

@@ -248,7 +248,17 @@ void apigw__op_v1_update(nb_req_t *req)
     if (!item || update_rules(req, c) != 0) return;
     json_t *copy = json_deep_copy(item);
     const char *msg;
-    if (apigw__patch(copy, json_object_get(req->json, "patchOperations"), &msg) != 0) {
+    json_t *ops = json_incref(json_object_get(req->json, "patchOperations"));
+    if (!strcmp(c->coll, "stages")) {   /* /canarySettings/… first, in AWS's words */
+        json_decref(ops);
+        if (!(ops = apigw__v1_canary_patch(req, copy))) {
+            json_decref(copy);
+            return;
+        }
+    }
+    int rc = apigw__patch(copy, ops, &msg);
+    json_decref(ops);
+    if (rc != 0) {
         json_decref(copy);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
@@ -310,6 +320,8 @@ static json_t *new_stage(const char *name, const char *dep, json_t *body)
     if (!d) d = str(body, "stageDescription");
     if (d) json_object_set_new(st, "description", json_string(d));
     if (json_object_get(body, "tags")) json_object_set(st, "tags", json_object_get(body, "tags"));
+    json_t *canary = json_object_get(body, "canarySettings");
+    if (json_is_object(canary)) json_object_set_new(st, "canarySettings", apigw__v1_canary_new(canary, dep));
     return st;
 }
 
@@ -327,6 +339,7 @@ void apigw__op_v1_create_deployment(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "The REST API doesn't contain any methods");
         return;
     }
+    if (apigw__v1_canary_deployment_check(req, doc) != 0) return;
     char did[16];
     apigw__new_id(did, 6);
     json_t *dep = json_pack("{s:s,s:o}", "id", did, "createdDate", apigw__epoch_now());
@@ -339,7 +352,13 @@ void apigw__op_v1_create_deployment(nb_req_t *req)
     if (sn && *sn) {
         json_t *stages = json_object_get(doc, "stages");
         json_t *st = json_object_get(stages, sn);
-        if (st) {
+        json_t *canary = json_object_get(req->json, "canarySettings");
+        if (st && json_is_object(canary)) {   /* a canary release: the stage keeps its deployment */
+            json_t *c = apigw__v1_canary_new(canary, did);
+            json_object_set_new(c, "deploymentId", json_string(did));
+            json_object_set_new(st, "canarySettings", c);
+            json_object_set_new(st, "lastUpdatedDate", apigw__epoch_now());
+        } else if (st) {
             json_object_set_new(st, "deploymentId", json_string(did));
             json_object_set_new(st, "lastUpdatedDate", apigw__epoch_now());
             json_t *vars = json_object_get(req->json, "variables");

@@ -1114,6 +1114,70 @@ class LsControl(NimbusTestCase):
         self.assertRegex(version, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertEqual(out["contentDisposition"], 'attachment; filename="swagger_%s.json"' % version)
 
+    def test_canary_settings(self):
+        """test_apigateway_canary.py::TestStageCrudCanary (test_create_update_stages,
+        test_create_canary_deployment, test_create_canary_deployment_by_stage_update,
+        test_create_canary_deployment_validation, test_update_stage_canary_deployment_validation)."""
+        gw = self.gw
+        api, root = self.new_api(name="canary")
+        gw.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+        gw.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+        d1 = gw.create_deployment(restApiId=api)["id"]
+        d2 = gw.create_deployment(restApiId=api)["id"]
+        st = gw.create_stage(restApiId=api, stageName="dev", deploymentId=d1, description="dev stage",
+                             variables={"testVar": "default"}, canarySettings={
+                                 "deploymentId": d2, "percentTraffic": 50,
+                                 "stageVariableOverrides": {"testVar": "canary"}})
+        self.assertEqual(st["canarySettings"], {"deploymentId": d2, "percentTraffic": 50.0, "useStageCache": False,
+                                                "stageVariableOverrides": {"testVar": "canary"}})   # [create-stage]
+        upd = lambda *ops: gw.update_stage(restApiId=api, stageName="dev", patchOperations=list(ops))  # noqa: E731
+        out = upd(replace("/canarySettings/stageVariableOverrides/testVar", "updated"))
+        self.assertEqual(out["canarySettings"]["stageVariableOverrides"], {"testVar": "updated"})
+        self.assertEqual(out["methodSettings"], {})
+        self.assertNotIn("canarySettings", upd({"op": "remove", "path": "/canarySettings"}))   # [...-remove-canary-settings]
+        self.assertNotIn("canarySettings", gw.get_stage(restApiId=api, stageName="dev"))
+        # test_create_canary_deployment_by_stage_update
+        out = upd(replace("/canarySettings/deploymentId", d2))                         # [update-stage-with-deployment]
+        self.assertEqual(out["canarySettings"], {"deploymentId": d2, "percentTraffic": 0.0, "useStageCache": False})
+        upd({"op": "remove", "path": "/canarySettings"})
+        out = upd(replace("/canarySettings/percentTraffic", "50"))                     # [update-stage-with-percent]
+        self.assertEqual(out["canarySettings"], {"deploymentId": d1, "percentTraffic": 50.0, "useStageCache": False})
+        # test_create_canary_deployment [get-stage-1]: the stage keeps its deployment, the new one is the canary's
+        d3 = gw.create_deployment(restApiId=api, stageName="dev", canarySettings={
+            "percentTraffic": 50, "stageVariableOverrides": {"testVar": "canary2"}})["id"]
+        got = gw.get_stage(restApiId=api, stageName="dev")
+        self.assertEqual((got["deploymentId"], got["canarySettings"]), (d1, {
+            "deploymentId": d3, "percentTraffic": 50.0, "useStageCache": False,
+            "stageVariableOverrides": {"testVar": "canary2"}}))
+        # test_create_canary_deployment_validation
+        self.assertEqual(self.err(gw.create_deployment, restApiId=api, canarySettings={"percentTraffic": 50}), (
+            400, BR, "Invalid deployment content specified.Non null and non empty stageName must be provided for "
+                     "canary deployment. Provided value is null"))
+        self.assertEqual(self.err(gw.create_deployment, restApiId=api, stageName="non-existing",
+                                  canarySettings={"percentTraffic": 50}), (
+            400, BR, "Invalid deployment content specified.Stage non-existing must already be created before making "
+                     "a canary release deployment"))
+        # test_update_stage_canary_deployment_validation
+        for src, op, msg in (
+                ("[update-stage-canary-settings-remove-overrides]",
+                 {"op": "remove", "path": "/canarySettings/stageVariableOverrides"},
+                 "Cannot remove method setting canarySettings/stageVariableOverrides because there is no method "
+                 "setting for this method "),
+                ("[update-stage-canary-settings-bad-path]", {"op": "remove", "path": "/canarySettings/badPath"},
+                 "Cannot remove method setting canarySettings/badPath because there is no method setting for this "
+                 "method "),
+                ("[update-stage-add-deployment]", {"op": "add", "path": "/canarySettings/deploymentId", "value": d1},
+                 "Invalid add operation with path: /canarySettings/deploymentId")):
+            with self.subTest(src=src):
+                self.assertEqual(self.err(gw.update_stage, restApiId=api, stageName="dev", patchOperations=[op]),
+                                 (400, BR, msg))
+        code, status_msg = self.err(gw.update_stage, restApiId=api, stageName="dev", patchOperations=[
+            replace("/canarySettings/badPath", "badPath")])[1:]
+        self.assertEqual(code, BR)   # [update-stage-canary-settings-replace-bad-path]
+        self.assertTrue(status_msg.startswith("Invalid method setting path: /canarySettings/badPath. Must be one of: "
+                                              "[/deploymentId, /description, /cacheClusterEnabled,"), status_msg)
+        self.assertTrue(status_msg.endswith("/variables/{variable_name}, /tracingEnabled]"), status_msg)
+
 
 if __name__ == "__main__":
     unittest.main()
