@@ -300,6 +300,11 @@ int apigw__plan_has_key(json_t *plan, const char *kid);
 int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg);
 /* Build v1 resources/methods from OpenAPI 3 / Swagger 2 into doc; same contract. */
 int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg);
+/* The same under ImportRestApi's basepath mode (ignore, prepend, split; NULL: ignore). */
+int apigw__openapi_v1_at(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char *basepath,
+                         const char **msg);
+/* openapi_base.c: the path a definition's paths are put under by that mode ("" for none; arena). */
+const char *apigw__openapi_prefix(nb_arena_t *a, json_t *d, const char *mode);
 /* The root resource id of a v1 document. */
 const char *apigw__v1_root_id(json_t *doc);
 /* Add a v1 resource under parent (borrowed; NULL = root) with pathPart; returns it (borrowed). */

@@ -217,7 +217,13 @@ static json_t *import_text(nb_req_t *req, json_t *doc)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid OpenAPI input.");
         return NULL;
     }
-    if (apigw__openapi_v1(req->arena, doc, req->body, req->body_len, &msg) != 0) {
+    const char *bp = nb_req_qparam(req, "basepath");
+    if (bp && strcmp(bp, "ignore") && strcmp(bp, "prepend") && strcmp(bp, "split")) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid basepath specified: %s. Valid options are ignore, "
+                       "prepend, split", bp);
+        return NULL;
+    }
+    if (apigw__openapi_v1_at(req->arena, doc, req->body, req->body_len, bp, &msg) != 0) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return NULL;
     }

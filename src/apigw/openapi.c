@@ -462,8 +462,15 @@ static int v1_gateway_responses(nb_arena_t *a, json_t *d, json_t *doc, const cha
 
 int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg)
 {
+    return apigw__openapi_v1_at(a, doc, text, len, NULL, msg);
+}
+
+int apigw__openapi_v1_at(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char *basepath,
+                         const char **msg)
+{
     json_t *d = load(a, text, len, msg);
     if (!d) return -1;
+    const char *prefix = apigw__openapi_prefix(a, d, basepath);
     json_t *api = json_object_get(doc, "api");
     json_t *info = json_object_get(d, "info");
     if (str(info, "title")) json_object_set_new(api, "name", json_string(str(info, "title")));
@@ -528,7 +535,7 @@ int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, 
             json_decref(d);
             return -1;
         }
-        json_t *r = resource_for(doc, path);
+        json_t *r = resource_for(doc, *prefix ? nb_arena_printf(a, "%s%s", prefix, path) : path);
         for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
             json_t *op = json_object_get(item, methods[m]);
             if (!op) continue;

@@ -98,3 +98,24 @@ TEST(v1_import_models_and_responses)
     json_decref(doc);
     nb_arena_free(a);
 }
+
+TEST(v1_import_basepath_modes)
+{
+    nb_arena_t *a = nb_arena_new(4096);
+    json_t *sw = json_pack("{s:s,s:s}", "swagger", "2.0", "basePath", "/base-url/part/");
+    ASSERT_STREQ(apigw__openapi_prefix(a, sw, NULL), "");
+    ASSERT_STREQ(apigw__openapi_prefix(a, sw, "ignore"), "");
+    ASSERT_STREQ(apigw__openapi_prefix(a, sw, "prepend"), "/base-url/part");
+    ASSERT_STREQ(apigw__openapi_prefix(a, sw, "split"), "/part");
+    json_t *oas = json_pack("{s:s,s:[{s:s,s:{s:{s:s}}}]}", "openapi", "3.0.1", "servers", "url",
+                            "https://example.com/{basePath}/v1", "variables", "basePath", "default", "stage");
+    ASSERT_STREQ(apigw__openapi_prefix(a, oas, "prepend"), "/stage/v1");
+    ASSERT_STREQ(apigw__openapi_prefix(a, oas, "split"), "/v1");
+    json_t *bare = json_pack("{s:s,s:[{s:s}]}", "openapi", "3.0.1", "servers", "url", "https://example.com");
+    ASSERT_STREQ(apigw__openapi_prefix(a, bare, "prepend"), "");
+    ASSERT_STREQ(apigw__openapi_prefix(a, bare, "split"), "");
+    json_decref(sw);
+    json_decref(oas);
+    json_decref(bare);
+    nb_arena_free(a);
+}

@@ -1178,6 +1178,32 @@ class LsControl(NimbusTestCase):
                                               "[/deploymentId, /description, /cacheClusterEnabled,"), status_msg)
         self.assertTrue(status_msg.endswith("/variables/{variable_name}, /tracingEnabled]"), status_msg)
 
+    def test_import_basepath_modes(self):
+        """IMP + TestApiGatewayImportRestApi::test_import_rest_apis_with_base_path_swagger[ignore|prepend|split]
+        and test_import_rest_api_with_base_path_oas30[split] [get-resources-oas30-srv-url], [...-srv-var]."""
+        gw = self.gw
+        op = {"get": {"responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": {"type": "mock"}}}
+        sw = {"swagger": "2.0", "info": {"title": "bp", "version": "2"}, "basePath": "/base-url/part",
+              "paths": {"/test": op}}
+        srv_url = {"openapi": "3.0.1", "info": {"title": "bp", "version": "2.0"},
+                   "servers": [{"url": "https://example.com/base-url/part"}], "paths": {"/test": op}}
+        srv_var = {"openapi": "3.0.1", "info": {"title": "bp", "version": "2.0"},
+                   "servers": [{"url": "https://example.com/{basePath}", "variables": {"basePath": {"default": "dev"}}}],
+                   "paths": {"/test": op}}
+        for body, mode, want in ((sw, "ignore", ["/", "/test"]),
+                                 (sw, "prepend", ["/", "/base-url", "/base-url/part", "/base-url/part/test"]),
+                                 (sw, "split", ["/", "/part", "/part/test"]),
+                                 (srv_url, "split", ["/", "/part", "/part/test"]),
+                                 (srv_var, "split", ["/", "/test"]),
+                                 (srv_var, "prepend", ["/", "/dev", "/dev/test"])):
+            with self.subTest(mode=mode, base=body.get("basePath") or body["servers"][0]["url"]):
+                aid = gw.import_rest_api(body=json.dumps(body).encode(), parameters={"basepath": mode})["id"]
+                self.assertEqual(sorted(r["path"] for r in gw.get_resources(restApiId=aid)["items"]), want)
+                # PutRestApi takes the same mode
+                gw.put_rest_api(restApiId=aid, mode="overwrite", body=json.dumps(body).encode(),
+                                parameters={"basepath": mode})
+                self.assertEqual(sorted(r["path"] for r in gw.get_resources(restApiId=aid)["items"]), want)
+
 
 if __name__ == "__main__":
     unittest.main()
