@@ -1204,6 +1204,39 @@ class LsControl(NimbusTestCase):
                                 parameters={"basepath": mode})
                 self.assertEqual(sorted(r["path"] for r in gw.get_resources(restApiId=aid)["items"]), want)
 
+    def test_test_invoke_log(self):
+        """API + TestApigatewayTestInvoke::test_invoke_test_method [test-invoke-method-get-with-qs],
+        [test-invoke-method-post-with-body]: the execution log's lines and forms."""
+        gw = self.gw
+        api, root = self.new_api(name="ti")
+        pets = gw.create_resource(restApiId=api, parentId=root, pathPart="pets")["id"]
+        rid = gw.create_resource(restApiId=api, parentId=pets, pathPart="{petId}")["id"]
+        for verb in ("GET", "POST"):
+            gw.put_method(restApiId=api, resourceId=rid, httpMethod=verb, authorizationType="NONE",
+                          requestParameters={"method.request.path.petId": True})
+            gw.put_method_response(restApiId=api, resourceId=rid, httpMethod=verb, statusCode="200")
+            gw.put_integration(restApiId=api, resourceId=rid, httpMethod=verb, type="MOCK", integrationHttpMethod=verb,
+                               requestTemplates={"application/json": json.dumps({"statusCode": 200})})
+            gw.put_integration_response(restApiId=api, resourceId=rid, httpMethod=verb, statusCode="200",
+                                        responseTemplates={"application/json": json.dumps({"petId": "$input.params('petId')"})})
+        out = gw.test_invoke_method(restApiId=api, resourceId=rid, httpMethod="GET",
+                                    pathWithQueryString="/pets/123?foo=bar", body="")
+        self.assertEqual((out["status"], json.loads(out["body"])), (200, {"petId": "123"}))
+        lines = [ln.split(" : ", 1)[1] if " : " in ln else ln for ln in out["log"].split("\n")]
+        self.assertEqual(lines[0], "Execution log for request " + lines[1].split(": ")[1])
+        self.assertEqual(lines[2:], [
+            "HTTP Method: GET, Resource Path: /pets/123", "Method request path: {petId=123}",
+            "Method request query string: {foo=bar}", "Method request headers: {}",
+            "Method request body before transformations: ",
+            'Method response body after transformations: {"petId": "123"}',
+            "Method response headers: {Content-Type=application/json}", "Successfully completed execution",
+            "Method completed with status: 200", ""])
+        self.assertRegex(out["log"].split("\n")[1], r"^\w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4} : Starting execution")
+        out = gw.test_invoke_method(restApiId=api, resourceId=rid, httpMethod="POST", pathWithQueryString="/pets/123",
+                                    body=json.dumps({"foo": "bar"}))
+        self.assertIn('Method request body before transformations: {"foo": "bar"}', out["log"])
+        self.assertIn("HTTP Method: POST, Resource Path: /pets/123", out["log"])
+
 
 if __name__ == "__main__":
     unittest.main()
