@@ -247,9 +247,53 @@ static json_t *v1_response(nb_arena_t *a, const char *code, json_t *mr, int oas3
     return r;
 }
 
+/* The content types of the members named in maps of m (Swagger's consumes /
+ * produces: request models and templates, response models and templates; new ref). */
+static json_t *media_types(json_t *a_map, json_t *responses, const char *member, json_t *b_map)
+{
+    json_t *out = json_array();
+    json_t *maps = json_array();
+    json_array_append(maps, a_map ? a_map : json_null());
+    json_array_append(maps, b_map ? b_map : json_null());
+    const char *code;
+    json_t *r;
+    json_object_foreach(responses, code, r) json_array_append(maps, json_object_get(r, member) ? json_object_get(r, member) : json_null());
+    size_t i, j;
+    json_t *map, *seen;
+    json_array_foreach(maps, i, map) {
+        const char *ct;
+        json_t *v;
+        json_object_foreach(map, ct, v) {
+            int dup = 0;
+            json_array_foreach(out, j, seen) dup |= !strcmp(json_string_value(seen), ct);
+            if (!dup) json_array_append_new(out, json_string(ct));
+        }
+    }
+    json_decref(maps);
+    return out;
+}
+
 static json_t *v1_operation(nb_arena_t *a, json_t *doc, const char *path, json_t *m, int oas3, const char *exts)
 {
     json_t *op = json_object();
+    if (!oas3) {   /* Swagger 2: what the method takes and gives, as AWS lists them */
+        json_t *in = json_object_get(m, "methodIntegration");
+        json_t *consumes = media_types(json_object_get(m, "requestModels"), NULL, "", json_object_get(in, "requestTemplates"));
+        json_t *produces = media_types(NULL, json_object_get(m, "methodResponses"), "responseModels", NULL);
+        json_t *more = media_types(NULL, json_object_get(in, "integrationResponses"), "responseTemplates", NULL);
+        size_t i, j;
+        json_t *v, *w;
+        json_array_foreach(more, i, v) {
+            int dup = 0;
+            json_array_foreach(produces, j, w) dup |= json_equal(v, w);
+            if (!dup) json_array_append(produces, v);
+        }
+        json_decref(more);
+        if (json_array_size(consumes)) json_object_set(op, "consumes", consumes);
+        if (json_array_size(produces)) json_object_set(op, "produces", produces);
+        json_decref(consumes);
+        json_decref(produces);
+    }
     json_t *params = v1_params(a, path, m, oas3, op);
     if (json_array_size(params)) json_object_set_new(op, "parameters", params);
     else json_decref(params);

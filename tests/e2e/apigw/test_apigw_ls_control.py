@@ -1099,6 +1099,10 @@ class LsControl(NimbusTestCase):
         self.assertEqual(d["paths"]["/pets"]["get"]["responses"]["200"], {
             "description": "200 response", "schema": {"$ref": "#/definitions/Pet"},
             "headers": {"Access-Control-Allow-Origin": {"type": "string"}}})
+        # [get-export]: Swagger lists what a method gives (its response models) and takes
+        self.assertEqual(d["paths"]["/pets"]["get"]["produces"], ["application/json"])
+        self.assertNotIn("consumes", d["paths"]["/pets"]["get"])
+        self.assertNotIn("produces", d["paths"]["/pets/{petId}"]["get"])
         x = d["paths"]["/pets"]["get"]["x-amazon-apigateway-integration"]
         self.assertEqual(x, {"type": "http", "httpMethod": "GET", "uri": "http://petstore.example.com/pets",
                              "passthroughBehavior": "when_no_match", "responses": {"default": {"statusCode": "200"}}})
@@ -1109,8 +1113,17 @@ class LsControl(NimbusTestCase):
         gw.put_method(restApiId=bare, resourceId=root, httpMethod="GET", authorizationType="NONE")
         gw.put_integration(restApiId=bare, resourceId=root, httpMethod="GET", type="MOCK")
         gw.create_deployment(restApiId=bare, stageName="local")
+        gw.put_integration(restApiId=bare, resourceId=root, httpMethod="GET", type="MOCK",
+                           requestTemplates={"application/json": '{"statusCode": 200}'})
+        gw.put_integration_response(restApiId=bare, resourceId=root, httpMethod="GET", statusCode="200",
+                                    responseTemplates={"text/html": "<html/>"})
+        gw.create_deployment(restApiId=bare, stageName="local")
         out = gw.get_export(restApiId=bare, stageName="local", exportType="swagger")
-        version = json.loads(out["body"].read())["info"]["version"]
+        body = json.loads(out["body"].read())
+        version = body["info"]["version"]
+        # [get-export] "/" GET: a MOCK's request template and its response's text/html template
+        self.assertEqual((body["paths"]["/"]["get"]["consumes"], body["paths"]["/"]["get"]["produces"]),
+                         (["application/json"], ["text/html"]))
         self.assertRegex(version, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertEqual(out["contentDisposition"], 'attachment; filename="swagger_%s.json"' % version)
 
