@@ -70,6 +70,14 @@ static json_t *new_doc(json_t *body, const char *id)
     return doc;
 }
 
+/* The import's warnings (new ref, or NULL), no longer in doc. */
+static json_t *take_warnings(json_t *doc)
+{
+    json_t *w = json_incref(json_object_get(doc, "_warnings"));
+    json_object_del(doc, "_warnings");
+    return w;
+}
+
 /* A REST API as CreateRestApi and GetRestApis show it: no "tags" when it has none. */
 static json_t *listed(json_t *api)
 {
@@ -242,8 +250,11 @@ void apigw__op_v1_import_rest_api(nb_req_t *req)
         json_decref(doc);
         return;
     }
+    json_t *warnings = take_warnings(doc);
     json_object_set_new(apigw__svc.apis, id, doc);
-    apigw__save_reply(req, 'a', id, doc, 201, listed(json_object_get(doc, "api")));
+    json_t *out = listed(json_object_get(doc, "api"));
+    if (warnings) json_object_set_new(out, "warnings", warnings);
+    apigw__save_reply(req, 'a', id, doc, 201, out);
 }
 
 void apigw__op_v1_put_rest_api(nb_req_t *req)
@@ -283,8 +294,11 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
         json_object_set(json_object_get(doc, "api"), "binaryMediaTypes", had);
     }
     json_decref(had);
+    json_t *warnings = take_warnings(doc);
     json_object_set_new(apigw__svc.apis, id, doc);
-    apigw__save_reply(req, 'a', id, doc, 200, apigw__public(json_object_get(doc, "api")));
+    json_t *out = apigw__public(json_object_get(doc, "api"));
+    if (warnings) json_object_set_new(out, "warnings", warnings);
+    apigw__save_reply(req, 'a', id, doc, 200, out);
 }
 
 /* --- resources ------------------------------------------------------------ */

@@ -299,7 +299,9 @@ static void v1_models(nb_arena_t *a, json_t *d, json_t *doc)
     }
 }
 
-static json_t *v1_integration(nb_arena_t *a, json_t *x, const char *resource_id)
+/* where / hm: the resource path and method (import warnings name them) */
+static json_t *v1_integration(nb_arena_t *a, json_t *doc, json_t *x, const char *resource_id, const char *where,
+                              const char *hm)
 {
     json_t *integ = json_object();
     const char *type = upper_type(a, str(x, "type"));
@@ -309,7 +311,26 @@ static json_t *v1_integration(nb_arena_t *a, json_t *x, const char *resource_id)
     json_t *rt = json_object_get(x, "requestTemplates");
     if (json_is_object(rt)) json_object_set(integ, "requestTemplates", rt);
     json_t *rp = json_object_get(x, "requestParameters");
-    if (json_is_object(rp)) json_object_set(integ, "requestParameters", rp);
+    if (json_is_object(rp)) {   /* only strings: another value is left out with AWS's warning */
+        json_t *kept = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach(rp, k, v) {
+            if (json_is_string(v)) {
+                json_object_set(kept, k, v);
+                continue;
+            }
+            char *got = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+            json_t *w = json_object_get(doc, "_warnings");
+            if (!w) json_object_set_new(doc, "_warnings", w = json_array());
+            json_array_append_new(w, json_string(nb_arena_printf(a, "Invalid format for 'requestParameters'. Expected "
+                                                                 "type string for property '%s' of resource '%s' and "
+                                                                 "method '%s' but got '%s'", k, where, hm,
+                                                                 got ? got : "")));
+            free(got);
+        }
+        json_object_set_new(integ, "requestParameters", kept);
+    }
     const char *pb = str(x, "passthroughBehavior");
     json_object_set_new(integ, "passthroughBehavior", json_string(pb ? upper_method(a, pb) : "WHEN_NO_MATCH"));
     json_t *to = json_object_get(x, "timeoutInMillis");
@@ -368,7 +389,7 @@ static json_t *method_response(json_t *r, const char *code)
 }
 
 static json_t *v1_method(nb_arena_t *a, json_t *d, json_t *doc, json_t *op, const char *hm, const char *rid,
-                         json_t *az_ids, json_t *val_ids, json_t *path_params)
+                         const char *res_path, json_t *az_ids, json_t *val_ids, json_t *path_params)
 {
     json_t *m = json_pack("{s:s,s:s,s:b}", "httpMethod", hm, "authorizationType", "NONE", "apiKeyRequired", 0);
     json_t *rp = json_object();
@@ -421,8 +442,7 @@ static json_t *v1_method(nb_arena_t *a, json_t *d, json_t *doc, json_t *op, cons
         if (strlen(code) == 3) json_object_set_new(mr, code, method_response(r, code));
     json_object_set_new(m, "methodResponses", mr);
     json_t *x = json_object_get(op, "x-amazon-apigateway-integration");
-    if (x) json_object_set_new(m, "methodIntegration", v1_integration(a, x, rid));
-    (void)doc;
+    if (x) json_object_set_new(m, "methodIntegration", v1_integration(a, doc, x, rid, res_path, hm));
     return m;
 }
 
@@ -540,7 +560,8 @@ int apigw__openapi_v1_at(nb_arena_t *a, json_t *doc, const char *text, size_t le
             json_t *op = json_object_get(item, methods[m]);
             if (!op) continue;
             const char *hm = upper_method(a, methods[m]);
-            json_t *meth = v1_method(a, d, doc, op, hm, str(r, "id"), az_ids, val_ids, json_object_get(item, "parameters"));
+            json_t *meth = v1_method(a, d, doc, op, hm, str(r, "id"), str(r, "path"), az_ids, val_ids,
+                                     json_object_get(item, "parameters"));
             json_t *rm = json_object_get(r, "resourceMethods");
             if (!rm) json_object_set_new(r, "resourceMethods", rm = json_object());
             json_object_set_new(rm, hm, meth);

@@ -1250,6 +1250,25 @@ class LsControl(NimbusTestCase):
         self.assertIn('Method request body before transformations: {"foo": "bar"}', out["log"])
         self.assertIn("HTTP Method: POST, Resource Path: /pets/123", out["log"])
 
+    def test_import_warnings(self):
+        """IMP + TestApiGatewayImportRestApi::test_import_rest_api_with_base_path_oas30[split]
+        [put-rest-api-oas30-srv-url]: a request parameter that is no string is left out with a warning."""
+        gw = self.gw
+        oas = {"openapi": "3.0.1", "info": {"title": "w", "version": "2.0"}, "paths": {"/part/test": {"get": {
+            "responses": {"200": {"description": "ok"}},
+            "x-amazon-apigateway-integration": {"type": "mock", "requestParameters": {
+                "integration.request.header.nothing": True,
+                "integration.request.header.double-single": "'True'"}}}}}}
+        aid = gw.create_rest_api(name="warn")["id"]
+        st, out = self.raw("PUT", "/restapis/%s?mode=overwrite" % aid, oas)
+        self.assertEqual((st, out["warnings"]), (200, [
+            "Invalid format for 'requestParameters'. Expected type string for property "
+            "'integration.request.header.nothing' of resource '/part/test' and method 'GET' but got 'true'"]))
+        rid = [r["id"] for r in gw.get_resources(restApiId=aid)["items"] if r["path"] == "/part/test"][0]
+        self.assertEqual(gw.get_integration(restApiId=aid, resourceId=rid, httpMethod="GET")["requestParameters"],
+                         {"integration.request.header.double-single": "'True'"})
+        self.assertNotIn("warnings", gw.get_rest_api(restApiId=aid))   # a warning is the answer's, not kept
+
 
 if __name__ == "__main__":
     unittest.main()
