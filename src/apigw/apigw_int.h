@@ -81,6 +81,8 @@ json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const
 int apigw__patch_paths_only(nb_req_t *req, json_t *ops, const char *const *paths);
 /* A list reply {key: [values of obj, sorted by key], } (new ref). */
 json_t *apigw__list(json_t *obj, const char *key);
+/* Append to array into each value of array from it does not hold yet (a set union, in order). */
+void apigw__json_union(json_t *into, json_t *from);
 /* A copy of item without the members whose names start with '_' (new ref). */
 json_t *apigw__public(json_t *item);
 /* Function ARN (arena string) inside a Lambda integration URI

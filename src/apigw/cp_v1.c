@@ -282,13 +282,7 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
     }
     json_t *now = json_object_get(json_object_get(doc, "api"), "binaryMediaTypes");
     if (json_is_array(had) && json_is_array(now) && now != had) {   /* merge: the API's types, then the definition's */
-        size_t i, j;
-        json_t *v, *w;
-        json_array_foreach(now, i, v) {
-            int seen = 0;
-            json_array_foreach(had, j, w) seen |= json_equal(v, w);
-            if (!seen) json_array_append(had, v);
-        }
+        apigw__json_union(had, now);
         json_object_set(json_object_get(doc, "api"), "binaryMediaTypes", had);
     } else if (json_is_array(had) && !now) {
         json_object_set(json_object_get(doc, "api"), "binaryMediaTypes", had);

@@ -258,16 +258,15 @@ static json_t *media_types(json_t *a_map, json_t *responses, const char *member,
     const char *code;
     json_t *r;
     json_object_foreach(responses, code, r) json_array_append(maps, json_object_get(r, member) ? json_object_get(r, member) : json_null());
-    size_t i, j;
-    json_t *map, *seen;
+    size_t i;
+    json_t *map;
     json_array_foreach(maps, i, map) {
         const char *ct;
         json_t *v;
-        json_object_foreach(map, ct, v) {
-            int dup = 0;
-            json_array_foreach(out, j, seen) dup |= !strcmp(json_string_value(seen), ct);
-            if (!dup) json_array_append_new(out, json_string(ct));
-        }
+        json_t *keys = json_array();
+        json_object_foreach(map, ct, v) json_array_append_new(keys, json_string(ct));
+        apigw__json_union(out, keys);
+        json_decref(keys);
     }
     json_decref(maps);
     return out;
@@ -281,13 +280,7 @@ static json_t *v1_operation(nb_arena_t *a, json_t *doc, const char *path, json_t
         json_t *consumes = media_types(json_object_get(m, "requestModels"), NULL, "", json_object_get(in, "requestTemplates"));
         json_t *produces = media_types(NULL, json_object_get(m, "methodResponses"), "responseModels", NULL);
         json_t *more = media_types(NULL, json_object_get(in, "integrationResponses"), "responseTemplates", NULL);
-        size_t i, j;
-        json_t *v, *w;
-        json_array_foreach(more, i, v) {
-            int dup = 0;
-            json_array_foreach(produces, j, w) dup |= json_equal(v, w);
-            if (!dup) json_array_append(produces, v);
-        }
+        apigw__json_union(produces, more);
         json_decref(more);
         if (json_array_size(consumes)) json_object_set(op, "consumes", consumes);
         if (json_array_size(produces)) json_object_set(op, "produces", produces);
