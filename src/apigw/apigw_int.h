@@ -157,6 +157,8 @@ json_t *apigw__v1_canary_new(json_t *in, const char *deployment);
 int apigw__v1_canary_deployment_check(nb_req_t *req, json_t *doc);
 /* UpdateStage: req's /canarySettings ops applied to stage; the other ops (new ref), or NULL after replying. */
 json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage);
+/* UpdateStage: every replace names a setting path AWS lists (0), else -1 after its refusal. */
+int apigw__v1_stage_paths_check(nb_req_t *req);
 
 /* --- control plane handlers (cp_*.c) ------------------------------------- */
 #define APIGW_OP(n) void apigw__op_##n(nb_req_t *req);

@@ -2,9 +2,11 @@
  * keeps them (LocalStack's AWS-validated test_apigateway_canary snapshots):
  * given at CreateStage, made by a CreateDeployment naming an existing stage
  * (the stage keeps serving its deployment, the new one becomes the canary's),
- * and patched by UpdateStage under /canarySettings/ with AWS's refusals. The
- * settings are recorded and shown; the data plane does not split traffic. */
+ * and patched by UpdateStage under /canarySettings/ with AWS's refusals; and
+ * the setting paths UpdateStage's replace accepts (AWS's list, its words).
+ * The settings are recorded and shown; the data plane does not split traffic. */
 #include "apigw/apigw_int.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,7 +85,7 @@ json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage)
             goto fail;
         }
         int ov = !strncmp(sub, "stageVariableOverrides/", 23) && sub[23];
-        if (!ov && strcmp(sub, "deploymentId") && strcmp(sub, "percentTraffic") && strcmp(sub, "useStageCache")) {
+        if (!ov && strcmp(sub, "deploymentId") && strcmp(sub, "percentTraffic") && strcmp(sub, "useStageCache")) {   /* same list */
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid method setting path: %s. Must be one of: %s", p,
                            SETTING_PATHS);
             goto fail;
@@ -117,4 +119,59 @@ json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage)
 fail:
     json_decref(rest);
     return NULL;
+}
+
+/* "/a/b~1c" → segments (at most 4 kept; *n the count). */
+static int split_path(const char *p, char seg[4][256])
+{
+    int n = 0;
+    while (*p == '/') {
+        p++;
+        size_t k = 0;
+        char buf[256];
+        while (*p && *p != '/' && k < sizeof buf - 1) {
+            if (p[0] == '~' && (p[1] == '0' || p[1] == '1')) buf[k++] = p[1] == '1' ? '/' : '~', p += 2;
+            else buf[k++] = *p++;
+        }
+        buf[k] = 0;
+        if (n < 4) memcpy(seg[n], buf, k + 1);
+        n++;
+    }
+    return n;
+}
+
+int apigw__v1_stage_paths_check(nb_req_t *req)
+{
+    static const char *const plain[] = {"/deploymentId", "/description", "/cacheClusterEnabled", "/cacheClusterSize",
+                                        "/clientCertificateId", "/accessLogSettings", "/accessLogSettings/destinationArn",
+                                        "/accessLogSettings/format", "/tracingEnabled", "/documentationVersion",
+                                        "/webAclArn", NULL};
+    static const char *const settings[] = {"metrics/enabled", "logging/dataTrace", "logging/loglevel",
+                                           "throttling/burstLimit", "throttling/rateLimit", "caching/ttlInSeconds",
+                                           "caching/enabled", "caching/dataEncrypted",
+                                           "caching/requireAuthorizationForCacheControl",
+                                           "caching/unauthorizedCacheControlHeaderStrategy", NULL};
+    size_t i;
+    json_t *op;
+    json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
+        const char *o = str(op, "op"), *p = str(op, "path");
+        if (!o || strcmp(o, "replace") != 0 || !p || !strncmp(p, "/canarySettings", 15)) continue;
+        size_t k = 0;
+        while (plain[k] && strcmp(plain[k], p) != 0) k++;
+        if (plain[k]) continue;
+        char seg[4][256];
+        int n = split_path(p, seg);
+        int ok = n == 2 && !strcmp(seg[0], "variables") && seg[1][0];
+        if (n == 4 && seg[0][0] && seg[1][0]) {
+            char leaf[520];
+            snprintf(leaf, sizeof leaf, "%s/%s", seg[2], seg[3]);
+            for (k = 0; settings[k] && !ok; k++) ok = !strcmp(settings[k], leaf);
+        }
+        if (!ok) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid method setting path: %s. Must be one of: %s", p,
+                           SETTING_PATHS);
+            return -1;
+        }
+    }
+    return 0;
 }

@@ -249,9 +249,9 @@ void apigw__op_v1_update(nb_req_t *req)
     json_t *copy = json_deep_copy(item);
     const char *msg;
     json_t *ops = json_incref(json_object_get(req->json, "patchOperations"));
-    if (!strcmp(c->coll, "stages")) {   /* /canarySettings/… first, in AWS's words */
+    if (!strcmp(c->coll, "stages")) {   /* AWS's setting paths; /canarySettings/… first, in AWS's words */
         json_decref(ops);
-        if (!(ops = apigw__v1_canary_patch(req, copy))) {
+        if (apigw__v1_stage_paths_check(req) != 0 || !(ops = apigw__v1_canary_patch(req, copy))) {
             json_decref(copy);
             return;
         }

@@ -952,6 +952,17 @@ class LsControl(NimbusTestCase):
         self.assertEqual(sorted(s["stageName"] for s in gw.get_stages(restApiId=api)["item"]), ["stage1", "stage2"])
         for dep, name in ((d1, "stage1"), (d2, "stage2")):   # [stages-deploy1], [stages-deploy2]
             self.assertEqual([s["stageName"] for s in gw.get_stages(restApiId=api, deploymentId=dep)["item"]], [name])
+        # test_apigateway_canary.py::...::test_update_stage_canary_deployment_validation
+        #   [update-stage-canary-settings-replace-bad-path]: a replace names one of AWS's setting paths
+        ok = gw.update_stage(restApiId=api, stageName="stage1", patchOperations=[
+            replace("/*/*/throttling/rateLimit", "10"), replace("/~1/GET/metrics/enabled", "true"),
+            replace("/variables/v", "1"), replace("/tracingEnabled", "true")])
+        self.assertEqual((ok["methodSettings"]["*/*"]["throttlingRateLimit"], ok["variables"], ok["tracingEnabled"]),
+                         (10.0, {"v": "1"}, True))
+        status, code, msg = self.err(gw.update_stage, restApiId=api, stageName="stage1",
+                                     patchOperations=[replace("/badPath", "x")])
+        self.assertEqual((status, code), (400, BR))
+        self.assertTrue(msg.startswith("Invalid method setting path: /badPath. Must be one of: [/deploymentId,"), msg)
 
     def test_vpc_link_lifecycle(self):
         """API + TestApiGatewayVpcLink::test_vpc_link_lifecycle."""
