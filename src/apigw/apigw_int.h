@@ -81,6 +81,8 @@ json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const
 int apigw__patch_paths_only(nb_req_t *req, json_t *ops, const char *const *paths);
 /* A list reply {key: [values of obj, sorted by key], } (new ref). */
 json_t *apigw__list(json_t *obj, const char *key);
+/* Append to array into each value of array from it does not hold yet (a set union, in order). */
+void apigw__json_union(json_t *into, json_t *from);
 /* A copy of item without the members whose names start with '_' (new ref). */
 json_t *apigw__public(json_t *item);
 /* Function ARN (arena string) inside a Lambda integration URI
@@ -104,6 +106,59 @@ int apigw__gr_check(json_t *gr, const char **msg);
 /* --- patch.c: v1 PATCH operations ---------------------------------------- */
 /* Apply patchOperations (borrowed) to obj; 0, or -1 with *msg (static). */
 int apigw__patch(json_t *obj, json_t *ops, const char **msg);
+
+/* --- cp_v1_rules.c: AWS's input rules of the REST API control plane ------ */
+/* Every patch op of req is one of AWS's six and status_code (when not NULL) is
+ * [1-5]\d\d: 0, else -1 after ValidationException "N validation errors detected". */
+int apigw__v1_patch_enum_check(nb_req_t *req, const char *status_code);
+int apigw__v1_status_ok(const char *s);
+/* The path's {status_code} is [1-5]\d\d: 0, else -1 after ValidationException. */
+int apigw__v1_status_check(nb_req_t *req);
+/* Only "replace" on paths (NULL-terminated; listed: the same as AWS lists them). */
+int apigw__v1_replace_only(nb_req_t *req, const char *const *paths, const char *listed);
+/* CreateRestApi's checks and defaults on api (the new wire object): 0, or -1 after replying. */
+int apigw__v1_rest_api_input(nb_req_t *req, json_t *api);
+/* UpdateRestApi: req's patchOperations checked and rewritten (new ref), or NULL after replying;
+ * then the patched api's endpoint configuration settled (0), or -1 after replying. */
+json_t *apigw__v1_rest_api_ops(nb_req_t *req);
+int apigw__v1_rest_api_after(nb_req_t *req, json_t *before, json_t *api);
+/* A child part under parent (self: the resource being moved, else NULL): greedy parents,
+ * variable siblings and taken names refused (-1 after replying). */
+int apigw__v1_resource_part_check(nb_req_t *req, json_t *doc, json_t *parent, const char *part, const char *self);
+/* UpdateResource: the ops allowed on res; then the moved/renamed copy's new place. */
+int apigw__v1_resource_patch_check(nb_req_t *req, json_t *res);
+int apigw__v1_resource_move_check(nb_req_t *req, json_t *doc, json_t *moved);
+/* Every resource's path rebuilt from its parents' path parts. */
+void apigw__v1_repath(json_t *doc);
+
+/* --- cp_v1_method_rules.c: methods, method responses, integrations ------- */
+/* PutMethod's m: unique parameter names, existing authorizer/validator/models (0, else -1 after replying). */
+int apigw__v1_method_input(nb_req_t *req, json_t *doc, json_t *m);
+/* UpdateMethod: the ops allowed; then the patched m's references (empty maps dropped). */
+int apigw__v1_method_patch_check(nb_req_t *req);
+int apigw__v1_method_after(nb_req_t *req, json_t *doc, json_t *m);
+/* UpdateMethodResponse: the paths allowed and the names replaced/removed exist; then the
+ * maps a remove emptied dropped. */
+int apigw__v1_method_response_patch_check(nb_req_t *req, json_t *resp);
+void apigw__v1_method_response_after(nb_req_t *req, json_t *resp);
+/* Every value of map is a string (or null): 0, else -1 after SerializationException. */
+int apigw__v1_string_map_check(nb_req_t *req, json_t *map);
+/* Response templates: string values keyed by content types ("" stored as null). */
+int apigw__v1_templates_check(nb_req_t *req, json_t *templates);
+/* CreateRestApi's two models, Empty and Error, as AWS makes them. */
+void apigw__v1_default_models(json_t *doc);
+/* 1 after ConflictException when a method's requestModels names model name, else 0. */
+int apigw__v1_model_in_use(nb_req_t *req, json_t *doc, const char *name);
+
+/* --- cp_canary.c: a REST stage's canarySettings ----------------------------- */
+/* canarySettings from input in (deployment when it names none), with AWS's defaults (new ref). */
+json_t *apigw__v1_canary_new(json_t *in, const char *deployment);
+/* CreateDeployment with canarySettings names an existing stage: 0, else -1 after replying. */
+int apigw__v1_canary_deployment_check(nb_req_t *req, json_t *doc);
+/* UpdateStage: req's /canarySettings ops applied to stage; the other ops (new ref), or NULL after replying. */
+json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage);
+/* UpdateStage: every replace names a setting path AWS lists (0), else -1 after its refusal. */
+int apigw__v1_stage_paths_check(nb_req_t *req);
 
 /* --- control plane handlers (cp_*.c) ------------------------------------- */
 #define APIGW_OP(n) void apigw__op_##n(nb_req_t *req);
@@ -171,6 +226,9 @@ json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char 
  * snapshot) served by stage; exts: GetExport's "extensions" parameter
  * ("integrations", "apigateway", "authorizers", "" — new ref). */
 json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *stage, int oas3, const char *exts);
+/* A REST export's info.version and file name part: the API's version, else the
+ * deployment's creation time as an ISO 8601 date (arena string). */
+const char *apigw__export_version(nb_arena_t *a, json_t *api, json_t *dep);
 /* def as text: JSON (indented) or YAML. */
 void apigw__export_text(json_t *def, int yaml, nb_buf_t *out);
 
@@ -258,6 +316,11 @@ const char *apigw__openapi_v2_warning(nb_arena_t *a, const char *text, size_t le
 int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg);
 /* Build v1 resources/methods from OpenAPI 3 / Swagger 2 into doc; same contract. */
 int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg);
+/* The same under ImportRestApi's basepath mode (ignore, prepend, split; NULL: ignore). */
+int apigw__openapi_v1_at(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char *basepath,
+                         const char **msg);
+/* openapi_base.c: the path a definition's paths are put under by that mode ("" for none; arena). */
+const char *apigw__openapi_prefix(nb_arena_t *a, json_t *d, const char *mode);
 /* The root resource id of a v1 document. */
 const char *apigw__v1_root_id(json_t *doc);
 /* Add a v1 resource under parent (borrowed; NULL = root) with pathPart; returns it (borrowed). */

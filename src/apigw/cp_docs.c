@@ -34,6 +34,8 @@ static int one_of(const char *s, const char *const *list)
     return 0;
 }
 
+static const char bad_type[] = "Invalid documentation part location type specified";
+
 /* The normalized location of loc (new ref), or NULL with *msg. AWS fills
  * path "/" for types below the API, method "*" for method-level types and
  * statusCode "*" for responses. */
@@ -49,7 +51,7 @@ static json_t *location(json_t *loc, const char **msg)
     static const char *const with_status[] = {"RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY", NULL};
     const char *type = str(loc, "type");
     if (!json_is_object(loc) || !one_of(type, types)) {
-        *msg = "Invalid documentation part location type specified";
+        *msg = bad_type;
         return NULL;
     }
     if (one_of(type, named) && (!str(loc, "name") || !*str(loc, "name"))) {
@@ -106,6 +108,14 @@ void apigw__op_v1_create_doc_part(nb_req_t *req)
     json_t *doc = api_doc(req, &api_id);
     if (!doc) return;
     json_t *loc = location(json_object_get(req->json, "location"), &msg);
+    if (!loc && msg == bad_type && json_is_string(json_object_get(json_object_get(req->json, "location"), "type"))) {
+        nb_reply_error(req, NB_ERR_VALIDATION, "1 validation error detected: Value '%s' at "
+                       "'createDocumentationPartInput.location.type' failed to satisfy constraint: Member must satisfy "
+                       "enum value set: [RESPONSE_BODY, RESPONSE, METHOD, MODEL, AUTHORIZER, RESPONSE_HEADER, RESOURCE, "
+                       "PATH_PARAMETER, REQUEST_BODY, QUERY_PARAMETER, API, REQUEST_HEADER]",
+                       str(json_object_get(req->json, "location"), "type"));
+        return;
+    }
     if (!loc) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
@@ -130,14 +140,26 @@ void apigw__op_v1_create_doc_part(nb_req_t *req)
 
 static json_t *part_or_404(nb_req_t *req, json_t *doc, const char **id)
 {
-    return apigw__param_or_404(req, json_object_get(doc, "documentationParts"), "part_id", "documentation part", id);
+    return apigw__param_or_404(req, json_object_get(doc, "documentationParts"), "part_id", "Documentation part", id);
+}
+
+/* GetDocumentationPart / UpdateDocumentationPart: an unknown API is an unknown part to AWS. */
+static json_t *part_of(nb_req_t *req, const char **api_id, const char **id)
+{
+    *api_id = nb_arena_strdup(req->arena, nb_req_param(req, "restapi_id") ? nb_req_param(req, "restapi_id") : "");
+    json_t *doc = json_object_get(apigw__svc.apis, *api_id);
+    if (!doc || strcmp(str(doc, "kind"), "v1") != 0) {
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Documentation part identifier specified");
+        return NULL;
+    }
+    return part_or_404(req, doc, id) ? doc : NULL;
 }
 
 void apigw__op_v1_get_doc_part(nb_req_t *req)
 {
     const char *api_id, *id;
-    json_t *doc = api_doc(req, &api_id), *p = doc ? part_or_404(req, doc, &id) : NULL;
-    if (p) nb_reply_json(req, 200, json_copy(p));
+    json_t *doc = part_of(req, &api_id, &id);
+    if (doc) nb_reply_json(req, 200, json_copy(json_object_get(json_object_get(doc, "documentationParts"), id)));
 }
 
 void apigw__op_v1_get_doc_parts(nb_req_t *req)
@@ -162,11 +184,13 @@ void apigw__op_v1_get_doc_parts(nb_req_t *req)
 void apigw__op_v1_update_doc_part(nb_req_t *req)
 {
     const char *api_id, *id, *msg;
-    json_t *doc = api_doc(req, &api_id), *p = doc ? part_or_404(req, doc, &id) : NULL;
+    if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
+    json_t *doc = part_of(req, &api_id, &id);
+    json_t *p = doc ? json_object_get(json_object_get(doc, "documentationParts"), id) : NULL;
     if (!p) return;
     json_t *ops = json_object_get(req->json, "patchOperations");
     static const char *const paths[] = {"/properties", NULL};
-    if (apigw__patch_paths_only(req, ops, paths) != 0) return;
+    if (apigw__v1_replace_only(req, paths, "/properties") != 0) return;
     json_t *copy = json_deep_copy(p);
     if (apigw__patch(copy, ops, &msg) != 0) {
         json_decref(copy);
@@ -221,7 +245,7 @@ void apigw__op_v1_import_doc_parts(nb_req_t *req)
     json_t *parts = def ? imported_parts(def, &msg) : NULL;
     if (!parts) {
         json_decref(def);
-        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", def ? msg : "Invalid documentation: not JSON or YAML");
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", json_is_object(def) ? msg : "Unable to build importer with provided input.");
         return;
     }
     json_t *next = overwrite ? json_object() : json_deep_copy(coll(doc, "documentationParts"));

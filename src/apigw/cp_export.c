@@ -6,13 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
-static void reply_text(nb_req_t *req, json_t *def, int yaml, const char *disposition)
+/* type: the answer's Content-Type, NULL for JSON or YAML as chosen */
+static void reply_text(nb_req_t *req, json_t *def, int yaml, const char *disposition, const char *type)
 {
     nb_buf_t b = NB_BUF_INIT;
     apigw__export_text(def, yaml, &b);
     json_decref(def);
     if (disposition) nb_resp_header(req, "Content-Disposition", disposition);
-    nb_reply(req, 200, yaml ? "application/yaml" : "application/json", b.data ? b.data : "", b.len);
+    nb_reply(req, 200, type ? type : yaml ? "application/yaml" : "application/json", b.data ? b.data : "", b.len);
     nb_buf_free(&b);
 }
 
@@ -47,8 +48,13 @@ void apigw__op_v1_get_export(nb_req_t *req)
     json_t *def = apigw__export_v1(req->arena, doc, dep, stage, oas3, exts ? exts : "");
     if (exts && strstr(exts, "documentation"))
         json_object_set_new(def, "x-amazon-apigateway-documentation", apigw__docs_export(doc, st));
+    /* AWS names the file by the API's version (else the export's date) and answers a JSON
+     * export application/octet-stream, asked with "Accept: application/json" (botocore's) */
     reply_text(req, def, yaml, nb_arena_printf(req->arena, "attachment; filename=\"%s_%s.%s\"",
-                                               oas3 ? "oas30" : "swagger", stage, yaml ? "yaml" : "json"));
+                                               oas3 ? "oas30" : "swagger",
+                                               apigw__export_version(req->arena, json_object_get(doc, "api"), dep),
+                                               yaml ? "yaml" : "json"),
+               yaml ? NULL : "application/octet-stream");
 }
 
 void apigw__op_v2_export_api(nb_req_t *req)
@@ -89,5 +95,5 @@ void apigw__op_v2_export_api(nb_req_t *req)
             return;
         }
     }
-    reply_text(req, apigw__export_v2(req->arena, api, served, stage, extensions), strcmp(ot, "YAML") == 0, NULL);
+    reply_text(req, apigw__export_v2(req->arena, api, served, stage, extensions), strcmp(ot, "YAML") == 0, NULL, NULL);
 }

@@ -15,35 +15,72 @@ static const char *rest_id(nb_req_t *req)
     return nb_arena_strdup(req->arena, p ? p : "");
 }
 
-/* The response type of the path, or NULL after BadRequestException (AWS's
- * enum validation message). */
+/* The response type of the path, or NULL after ValidationException (AWS's
+ * enum validation message, its order). */
 static const char *type_of(nb_req_t *req)
 {
     const char *t = nb_req_param(req, "response_type");
     if (apigw__gr_known(t)) return t;
-    nb_buf_t set = NB_BUF_INIT;
-    for (size_t i = 0; i < apigw__gr_count(); i++) nb_buf_printf(&set, "%s%s", i ? ", " : "", apigw__gr_type(i));
-    nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "1 validation error detected: Value '%s' at 'responseType' failed to "
-                   "satisfy constraint: Member must satisfy enum value set: [%s]", t ? t : "", set.data);
-    nb_buf_free(&set);
+    nb_reply_error(req, NB_ERR_VALIDATION, "1 validation error detected: Value '%s' at 'responseType' failed to "
+                   "satisfy constraint: Member must satisfy enum value set: [REQUEST_TOO_LARGE, RESOURCE_NOT_FOUND, "
+                   "AUTHORIZER_CONFIGURATION_ERROR, MISSING_AUTHENTICATION_TOKEN, BAD_REQUEST_BODY, INVALID_SIGNATURE, "
+                   "INVALID_API_KEY, BAD_REQUEST_PARAMETERS, AUTHORIZER_FAILURE, UNAUTHORIZED, INTEGRATION_TIMEOUT, "
+                   "ACCESS_DENIED, DEFAULT_4XX, DEFAULT_5XX, WAF_FILTERED, QUOTA_EXCEEDED, THROTTLED, "
+                   "API_CONFIGURATION_ERROR, UNSUPPORTED_MEDIA_TYPE, INTEGRATION_FAILURE, EXPIRED_TOKEN]", t ? t : "");
     return NULL;
 }
 
-/* The wire shape of type in customizations map (new ref). */
+/* The wire shape of type in customizations map (new ref): a customization over
+ * the type's default (its status, the default template when it sets none); an
+ * untouched type shows its class's customized DEFAULT_4XX / DEFAULT_5XX (still
+ * "defaultResponse": true), as AWS lists them and as the data plane answers. */
 static json_t *view(json_t *map, const char *type)
 {
+    json_t *d = apigw__gr_default(type);
     json_t *c = json_object_get(map, type);
-    if (!c) return apigw__gr_default(type);
-    json_t *v = json_deep_copy(c);
-    if (!json_object_get(v, "statusCode")) {   /* the type's own status still applies */
-        json_t *d = apigw__gr_default(type);
-        if (json_object_get(d, "statusCode")) json_object_set(v, "statusCode", json_object_get(d, "statusCode"));
-        json_decref(d);
+    int inherited = 0;
+    if (!c) {
+        const char *ds = json_string_value(json_object_get(d, "statusCode"));
+        c = ds ? json_object_get(map, ds[0] == '5' ? "DEFAULT_5XX" : "DEFAULT_4XX") : NULL;
+        if (!c) return d;
+        inherited = 1;
     }
+    json_t *v = json_deep_copy(c);
+    json_object_set_new(v, "responseType", json_string(type));
+    if (!json_object_get(v, "statusCode") && json_object_get(d, "statusCode"))   /* the type's own status still applies */
+        json_object_set(v, "statusCode", json_object_get(d, "statusCode"));
     if (!json_object_get(v, "responseParameters")) json_object_set_new(v, "responseParameters", json_object());
-    if (!json_object_get(v, "responseTemplates")) json_object_set_new(v, "responseTemplates", json_object());
-    json_object_set_new(v, "defaultResponse", json_false());
+    if (!json_object_get(v, "responseTemplates"))
+        json_object_set(v, "responseTemplates", json_object_get(d, "responseTemplates"));
+    json_object_set_new(v, "defaultResponse", json_boolean(inherited));
+    json_decref(d);
     return v;
+}
+
+/* UpdateGatewayResponse's paths as AWS checks them against gr (the current
+ * shape): 0, or -1 after replying. */
+static int update_paths_ok(nb_req_t *req, json_t *gr)
+{
+    size_t i;
+    json_t *op;
+    json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
+        const char *o = json_string_value(json_object_get(op, "op")), *p = json_string_value(json_object_get(op, "path"));
+        int params = p && !strncmp(p, "/responseParameters/", 20), tmpl = p && !strncmp(p, "/responseTemplates/", 19);
+        if (!p || (!params && !tmpl && strcmp(p, "/statusCode")) || (!strcmp(p, "/statusCode") && strcmp(o, "replace"))) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path %s", p ? p : "null");
+            return -1;
+        }
+        if (!strcmp(o, "replace") && (params || tmpl) && !json_string_value(json_object_get(op, "value"))) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid null or empty value in %s",
+                           params ? "responseParameters" : "responseTemplates");
+            return -1;
+        }
+        if (params && strcmp(o, "add") && !json_object_get(json_object_get(gr, "responseParameters"), p + 20)) {
+            nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid parameter name specified");
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int apigw__gr_check(json_t *gr, const char **msg)
@@ -149,6 +186,7 @@ void apigw__op_v1_get_gateway_responses(nb_req_t *req)
 
 void apigw__op_v1_update_gateway_response(nb_req_t *req)
 {
+    if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
     const char *id = rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
@@ -157,6 +195,10 @@ void apigw__op_v1_update_gateway_response(nb_req_t *req)
     json_t *map = customizations(doc);
     json_t *gr = json_object_get(map, type) ? json_deep_copy(json_object_get(map, type)) : apigw__gr_default(type);
     json_object_del(gr, "defaultResponse");
+    if (update_paths_ok(req, gr) != 0) {
+        json_decref(gr);
+        return;
+    }
     const char *msg;
     if (apigw__patch(gr, json_object_get(req->json, "patchOperations"), &msg) != 0 || apigw__gr_check(gr, &msg) != 0) {
         json_decref(gr);
@@ -177,7 +219,7 @@ void apigw__op_v1_delete_gateway_response(nb_req_t *req)
     if (!type) return;
     json_t *map = json_object_get(doc, "gatewayResponses");
     if (!json_object_get(map, type)) {
-        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Gateway Response type specified");
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Gateway response type not defined on api");
         return;
     }
     json_object_del(map, type);

@@ -59,7 +59,7 @@ static json_t *new_doc(json_t *body, const char *id)
     json_object_set_new(api, "createdDate", apigw__epoch_now());
     if (!json_object_get(api, "apiKeySource")) json_object_set_new(api, "apiKeySource", json_string("HEADER"));
     if (!json_object_get(api, "endpointConfiguration"))
-        json_object_set_new(api, "endpointConfiguration", json_pack("{s:[s]}", "types", "EDGE"));
+        json_object_set_new(api, "endpointConfiguration", json_pack("{s:[s],s:s}", "types", "EDGE", "ipAddressType", "ipv4"));
     if (!json_object_get(api, "disableExecuteApiEndpoint"))
         json_object_set_new(api, "disableExecuteApiEndpoint", json_false());
     if (!json_object_get(api, "tags")) json_object_set_new(api, "tags", json_object());
@@ -68,6 +68,22 @@ static json_t *new_doc(json_t *body, const char *id)
     json_t *root = apigw__v1_add_resource(doc, NULL, NULL);
     json_object_set_new(api, "rootResourceId", json_string(str(root, "id")));
     return doc;
+}
+
+/* The import's warnings (new ref, or NULL), no longer in doc. */
+static json_t *take_warnings(json_t *doc)
+{
+    json_t *w = json_incref(json_object_get(doc, "_warnings"));
+    json_object_del(doc, "_warnings");
+    return w;
+}
+
+/* A REST API as CreateRestApi and GetRestApis show it: no "tags" when it has none. */
+static json_t *listed(json_t *api)
+{
+    json_t *out = apigw__public(api);
+    if (json_object_size(json_object_get(out, "tags")) == 0) json_object_del(out, "tags");
+    return out;
 }
 
 void apigw__op_v1_create_rest_api(nb_req_t *req)
@@ -80,8 +96,13 @@ void apigw__op_v1_create_rest_api(nb_req_t *req)
     char id[16];
     apigw__new_id(id, 10);
     json_t *doc = new_doc(req->json, id);
+    if (apigw__v1_rest_api_input(req, json_object_get(doc, "api")) != 0) {
+        json_decref(doc);
+        return;
+    }
+    apigw__v1_default_models(doc);
     json_object_set_new(apigw__svc.apis, id, doc);
-    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(json_object_get(doc, "api")));
+    apigw__save_reply(req, 'a', id, doc, 201, listed(json_object_get(doc, "api")));
 }
 
 void apigw__op_v1_get_rest_api(nb_req_t *req)
@@ -96,7 +117,7 @@ void apigw__op_v1_get_rest_apis(nb_req_t *req)
     const char *k;
     json_t *doc;
     json_object_foreach(apigw__svc.apis, k, doc)
-        if (strcmp(str(doc, "kind"), "v1") == 0) json_array_append_new(items, apigw__public(json_object_get(doc, "api")));
+        if (strcmp(str(doc, "kind"), "v1") == 0) json_array_append_new(items, listed(json_object_get(doc, "api")));
     nb_reply_json(req, 200, json_pack("{s:o}", "item", items));
 }
 
@@ -108,15 +129,25 @@ void apigw__op_v1_delete_rest_api(nb_req_t *req)
     apigw__save_reply(req, 'a', id, NULL, 202, NULL);
 }
 
-/* Apply req's patchOperations to obj of doc and reply status with it;
- * bool_params: obj's responseParameters map to booleans (a method response). */
-static void patch_reply_at(nb_req_t *req, const char *id, json_t *doc, json_t *obj, int status, int bool_params)
+/* Checks of a patched copy against its document before it replaces the
+ * original: 0, or -1 after replying. */
+typedef int (*after_fn)(nb_req_t *req, json_t *doc, json_t *before, json_t *copy);
+
+/* Apply ops (NULL: req's patchOperations) to obj of doc, check the result with
+ * after (when set) and reply status with it; bool_params: obj's
+ * responseParameters map to booleans (a method response). */
+static void patch_reply_ops(nb_req_t *req, const char *id, json_t *doc, json_t *obj, int status, int bool_params,
+                            json_t *ops, after_fn after)
 {
     json_t *copy = json_deep_copy(obj);
     const char *msg;
-    if (apigw__patch(copy, json_object_get(req->json, "patchOperations"), &msg) != 0) {
+    if (apigw__patch(copy, ops ? ops : json_object_get(req->json, "patchOperations"), &msg) != 0) {
         json_decref(copy);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
+        return;
+    }
+    if (after && after(req, doc, obj, copy) != 0) {
+        json_decref(copy);
         return;
     }
     if (bool_params) {
@@ -134,7 +165,13 @@ static void patch_reply_at(nb_req_t *req, const char *id, json_t *doc, json_t *o
     json_object_foreach_safe(obj, tmp, k, v)
         if (!json_object_get(copy, k)) json_object_del(obj, k);
     json_decref(copy);
+    apigw__v1_repath(doc);
     apigw__save_reply(req, 'a', id, doc, status, apigw__public(obj));
+}
+
+static void patch_reply_at(nb_req_t *req, const char *id, json_t *doc, json_t *obj, int status, int bool_params)
+{
+    patch_reply_ops(req, id, doc, obj, status, bool_params, NULL, NULL);
 }
 
 static void patch_reply(nb_req_t *req, const char *id, json_t *doc, json_t *obj)
@@ -142,8 +179,9 @@ static void patch_reply(nb_req_t *req, const char *id, json_t *doc, json_t *obj)
     patch_reply_at(req, id, doc, obj, 200, 0);
 }
 
-/* A method or integration response: its statusCode is its key, not patchable. */
-static void patch_reply_status(nb_req_t *req, json_t *doc, json_t *resp, int status, int bool_params)
+/* A method or integration response: its statusCode is its key, not patchable
+ * (1; else 0 after replying). */
+static int no_status_path(nb_req_t *req)
 {
     size_t i;
     json_t *op;
@@ -151,17 +189,33 @@ static void patch_reply_status(nb_req_t *req, json_t *doc, json_t *resp, int sta
         const char *path = json_string_value(json_object_get(op, "path"));
         if (path && strcmp(path, "/statusCode") == 0) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path /statusCode");
-            return;
+            return 0;
         }
     }
-    patch_reply_at(req, rest_id(req), doc, resp, status, bool_params);
+    return 1;
+}
+
+static void patch_reply_status(nb_req_t *req, json_t *doc, json_t *resp, int status, int bool_params)
+{
+    if (no_status_path(req)) patch_reply_at(req, rest_id(req), doc, resp, status, bool_params);
+}
+
+static int rest_api_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
+{
+    (void)doc;
+    return apigw__v1_rest_api_after(req, before, copy);
 }
 
 void apigw__op_v1_update_rest_api(nb_req_t *req)
 {
+    if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
     const char *id = rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
-    if (doc) patch_reply(req, id, doc, json_object_get(doc, "api"));
+    if (!doc) return;
+    json_t *ops = apigw__v1_rest_api_ops(req);
+    if (!ops) return;
+    patch_reply_ops(req, id, doc, json_object_get(doc, "api"), 200, 0, ops, rest_api_after);
+    json_decref(ops);
 }
 
 static json_t *import_text(nb_req_t *req, json_t *doc)
@@ -171,7 +225,13 @@ static json_t *import_text(nb_req_t *req, json_t *doc)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid OpenAPI input.");
         return NULL;
     }
-    if (apigw__openapi_v1(req->arena, doc, req->body, req->body_len, &msg) != 0) {
+    const char *bp = nb_req_qparam(req, "basepath");
+    if (bp && strcmp(bp, "ignore") && strcmp(bp, "prepend") && strcmp(bp, "split")) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid basepath specified: %s. Valid options are ignore, "
+                       "prepend, split", bp);
+        return NULL;
+    }
+    if (apigw__openapi_v1_at(req->arena, doc, req->body, req->body_len, bp, &msg) != 0) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return NULL;
     }
@@ -190,8 +250,11 @@ void apigw__op_v1_import_rest_api(nb_req_t *req)
         json_decref(doc);
         return;
     }
+    json_t *warnings = take_warnings(doc);
     json_object_set_new(apigw__svc.apis, id, doc);
-    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(json_object_get(doc, "api")));
+    json_t *out = listed(json_object_get(doc, "api"));
+    if (warnings) json_object_set_new(out, "warnings", warnings);
+    apigw__save_reply(req, 'a', id, doc, 201, out);
 }
 
 void apigw__op_v1_put_rest_api(nb_req_t *req)
@@ -209,13 +272,27 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
         json_object_clear(res);
         json_object_set_new(res, str(r, "id"), r);
         json_object_del(doc, "gatewayResponses");
+        json_object_del(json_object_get(doc, "api"), "binaryMediaTypes");
     }
+    json_t *had = json_deep_copy(json_object_get(json_object_get(doc, "api"), "binaryMediaTypes"));
     if (!import_text(req, doc)) {
+        json_decref(had);
         json_decref(doc);
         return;
     }
+    json_t *now = json_object_get(json_object_get(doc, "api"), "binaryMediaTypes");
+    if (json_is_array(had) && json_is_array(now) && now != had) {   /* merge: the API's types, then the definition's */
+        apigw__json_union(had, now);
+        json_object_set(json_object_get(doc, "api"), "binaryMediaTypes", had);
+    } else if (json_is_array(had) && !now) {
+        json_object_set(json_object_get(doc, "api"), "binaryMediaTypes", had);
+    }
+    json_decref(had);
+    json_t *warnings = take_warnings(doc);
     json_object_set_new(apigw__svc.apis, id, doc);
-    apigw__save_reply(req, 'a', id, doc, 200, apigw__public(json_object_get(doc, "api")));
+    json_t *out = apigw__public(json_object_get(doc, "api"));
+    if (warnings) json_object_set_new(out, "warnings", warnings);
+    apigw__save_reply(req, 'a', id, doc, 200, out);
 }
 
 /* --- resources ------------------------------------------------------------ */
@@ -223,7 +300,22 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
 void apigw__op_v1_get_resources(nb_req_t *req)
 {
     json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
-    if (doc) nb_reply_json(req, 200, apigw__list(json_object_get(doc, "resources"), "item"));
+    if (!doc) return;
+    json_t *out = apigw__list(json_object_get(doc, "resources"), "item");
+    const char *embed = nb_req_qparam(req, "embed");
+    size_t i;
+    json_t *r;
+    if (!embed || !strstr(embed, "methods")) {   /* without embed=methods AWS names each method: {"GET": {}} */
+        json_array_foreach(json_object_get(out, "item"), i, r) {
+            json_t *names = json_object();
+            const char *hm;
+            json_t *m;
+            json_object_foreach(json_object_get(r, "resourceMethods"), hm, m) json_object_set_new(names, hm, json_object());
+            if (json_object_size(names)) json_object_set_new(r, "resourceMethods", names);
+            else json_decref(names);
+        }
+    }
+    nb_reply_json(req, 200, out);
 }
 
 void apigw__op_v1_get_resource(nb_req_t *req)
@@ -246,17 +338,8 @@ void apigw__op_v1_create_resource(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Resource's path part must be specified");
         return;
     }
-    const char *k;
-    json_t *r;
-    json_object_foreach(json_object_get(doc, "resources"), k, r) {
-        if (str(r, "parentId") && strcmp(str(r, "parentId"), str(parent, "id")) == 0 &&
-            strcmp(str(r, "pathPart"), part) == 0) {
-            nb_reply_error(req, APIGW_ERR_CONFLICT, "Another resource with the same parent already has this name: %s",
-                           part);
-            return;
-        }
-    }
-    r = apigw__v1_add_resource(doc, parent, part);
+    if (apigw__v1_resource_part_check(req, doc, parent, part, NULL) != 0) return;
+    json_t *r = apigw__v1_add_resource(doc, parent, part);
     apigw__save_reply(req, 'a', id, doc, 201, apigw__public(r));
 }
 
@@ -296,13 +379,21 @@ void apigw__op_v1_delete_resource(nb_req_t *req)
     apigw__save_reply(req, 'a', id, doc, 202, NULL);
 }
 
+static int resource_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
+{
+    (void)before;
+    return apigw__v1_resource_move_check(req, doc, copy);
+}
+
 void apigw__op_v1_update_resource(nb_req_t *req)
 {
+    if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
     const char *id = rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     json_t *r = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "resource_id"), "Resource");
-    if (r) patch_reply(req, id, doc, r);
+    if (r && apigw__v1_resource_patch_check(req, r) == 0)
+        patch_reply_ops(req, id, doc, r, 200, 0, NULL, resource_after);
 }
 
 /* --- methods, integrations, responses ------------------------------------- */
@@ -310,8 +401,11 @@ void apigw__op_v1_update_resource(nb_req_t *req)
 /* The resource's method (borrowed) or NULL after a NotFound reply; *doc_out set. */
 static json_t *method_of(nb_req_t *req, json_t **doc_out, json_t **res_out, int create)
 {
-    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
-    if (!doc) return NULL;
+    json_t *doc = json_object_get(apigw__svc.apis, rest_id(req));
+    if (!doc || strcmp(str(doc, "kind"), "v1") != 0) {   /* AWS names the resource, not the API */
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Resource identifier specified");
+        return NULL;
+    }
     json_t *r = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "resource_id"), "Resource");
     if (!r) return NULL;
     *doc_out = doc;
@@ -344,18 +438,12 @@ void apigw__op_v1_put_method(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid authorization type specified");
         return;
     }
-    const char *az = str(req->json, "authorizerId");
-    if (strcmp(at, "CUSTOM") == 0 && (!az || !json_object_get(json_object_get(doc, "authorizers"), az))) {
-        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid authorizer ID specified");
-        return;
-    }
-    const char *vid = str(req->json, "requestValidatorId");
-    if (vid && !json_object_get(json_object_get(doc, "validators"), vid)) {
-        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid Request Validator identifier specified");
-        return;
-    }
     json_t *m = json_deep_copy(req->json);
     json_object_del(m, "restapi_id");
+    if (apigw__v1_method_input(req, doc, m) != 0) {
+        json_decref(m);
+        return;
+    }
     json_object_set_new(m, "httpMethod", json_string(hm));
     if (!json_object_get(m, "apiKeyRequired")) json_object_set_new(m, "apiKeyRequired", json_false());
     json_t *rm = json_object_get(r, "resourceMethods");
@@ -379,21 +467,38 @@ void apigw__op_v1_delete_method(nb_req_t *req)
     apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
 }
 
+static int method_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
+{
+    (void)before;
+    return apigw__v1_method_after(req, doc, copy);
+}
+
 void apigw__op_v1_update_method(nb_req_t *req)
 {
+    if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
     json_t *doc;
     json_t *m = method_of(req, &doc, NULL, 0);
-    if (m) patch_reply(req, rest_id(req), doc, m);
+    if (m && apigw__v1_method_patch_check(req) == 0)
+        patch_reply_ops(req, rest_id(req), doc, m, 200, 0, NULL, method_after);
 }
 
 void apigw__op_v1_put_integration(nb_req_t *req)
 {
+    const char *type = str(req->json, "type");
+    if (type && strcmp(type, "AWS_PROXY") && strcmp(type, "AWS") && strcmp(type, "HTTP_PROXY") &&
+        strcmp(type, "HTTP") && strcmp(type, "MOCK")) {
+        nb_reply_error(req, NB_ERR_VALIDATION, "1 validation error detected: Value '%s' at 'putIntegrationInput.type' "
+                       "failed to satisfy constraint: Member must satisfy enum value set: [HTTP, MOCK, AWS_PROXY, "
+                       "HTTP_PROXY, AWS]", type);
+        return;
+    }
+    if (apigw__v1_string_map_check(req, json_object_get(req->json, "requestParameters")) != 0 ||
+        apigw__v1_string_map_check(req, json_object_get(req->json, "requestTemplates")) != 0)
+        return;
     json_t *doc;
     json_t *m = method_of(req, &doc, NULL, 0);
     if (!m) return;
-    const char *type = str(req->json, "type");
-    if (!type || (strcmp(type, "AWS_PROXY") && strcmp(type, "AWS") && strcmp(type, "HTTP_PROXY") &&
-                  strcmp(type, "HTTP") && strcmp(type, "MOCK"))) {
+    if (!type) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid integration type specified");
         return;
     }
@@ -417,7 +522,8 @@ void apigw__op_v1_put_integration(nb_req_t *req)
     if (!json_object_get(integ, "passthroughBehavior"))
         json_object_set_new(integ, "passthroughBehavior", json_string("WHEN_NO_MATCH"));
     if (!json_object_get(integ, "timeoutInMillis")) json_object_set_new(integ, "timeoutInMillis", json_integer(29000));
-    if (!json_object_get(integ, "connectionType")) json_object_set_new(integ, "connectionType", json_string("INTERNET"));
+    if (!json_object_get(integ, "connectionType") && strcmp(type, "MOCK") != 0)   /* a MOCK shows none */
+        json_object_set_new(integ, "connectionType", json_string("INTERNET"));
     json_object_set_new(integ, "cacheNamespace", json_string(nb_req_param(req, "resource_id")));
     if (!json_object_get(integ, "cacheKeyParameters")) json_object_set_new(integ, "cacheKeyParameters", json_array());
     json_object_set_new(m, "methodIntegration", integ);
@@ -464,14 +570,14 @@ void apigw__op_v1_update_integration(nb_req_t *req)
 static void put_response(nb_req_t *req, json_t *doc, json_t *owner, const char *member)
 {
     const char *code = nb_req_param(req, "status_code");
-    if (!code || strlen(code) != 3 || code[0] < '1' || code[0] > '5') {
-        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid status code specified");
+    json_t *resp = json_deep_copy(req->json);
+    json_object_del(resp, "restapi_id");
+    if (!strcmp(member, "integrationResponses") && apigw__v1_templates_check(req, json_object_get(resp, "responseTemplates"))) {
+        json_decref(resp);
         return;
     }
     json_t *map = json_object_get(owner, member);
     if (!map) json_object_set_new(owner, member, map = json_object());
-    json_t *resp = json_deep_copy(req->json);
-    json_object_del(resp, "restapi_id");
     json_object_set_new(resp, "statusCode", json_string(code));
     json_object_set_new(map, code, resp);
     apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(resp));
@@ -486,6 +592,7 @@ static json_t *response_of(nb_req_t *req, json_t *owner, const char *member)
 
 void apigw__op_v1_put_method_response(nb_req_t *req)
 {
+    if (apigw__v1_status_check(req) != 0) return;
     json_t *doc;
     json_t *m = method_of(req, &doc, NULL, 0);
     if (m) put_response(req, doc, m, "methodResponses");
@@ -493,6 +600,7 @@ void apigw__op_v1_put_method_response(nb_req_t *req)
 
 void apigw__op_v1_get_method_response(nb_req_t *req)
 {
+    if (apigw__v1_status_check(req) != 0) return;
     json_t *doc;
     json_t *m = method_of(req, &doc, NULL, 0);
     json_t *r = m ? response_of(req, m, "methodResponses") : NULL;
@@ -508,16 +616,26 @@ void apigw__op_v1_delete_method_response(nb_req_t *req)
     apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
 }
 
+static int method_response_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
+{
+    (void)doc, (void)before;
+    apigw__v1_method_response_after(req, copy);
+    return 0;
+}
+
 void apigw__op_v1_update_method_response(nb_req_t *req)
 {
+    if (apigw__v1_patch_enum_check(req, nb_req_param(req, "status_code")) != 0) return;
     json_t *doc;
     json_t *m = method_of(req, &doc, NULL, 0);
     json_t *r = m ? response_of(req, m, "methodResponses") : NULL;
-    if (r) patch_reply_status(req, doc, r, 201, 1);
+    if (r && apigw__v1_method_response_patch_check(req, r) == 0 && no_status_path(req))
+        patch_reply_ops(req, rest_id(req), doc, r, 201, 1, NULL, method_response_after);
 }
 
 void apigw__op_v1_put_integration_response(nb_req_t *req)
 {
+    if (apigw__v1_status_check(req) != 0) return;
     json_t *doc;
     json_t *i = integration_of(req, &doc);
     if (i) put_response(req, doc, i, "integrationResponses");
@@ -525,6 +643,7 @@ void apigw__op_v1_put_integration_response(nb_req_t *req)
 
 void apigw__op_v1_get_integration_response(nb_req_t *req)
 {
+    if (apigw__v1_status_check(req) != 0) return;
     json_t *doc;
     json_t *i = integration_of(req, &doc);
     json_t *r = i ? response_of(req, i, "integrationResponses") : NULL;
@@ -533,6 +652,7 @@ void apigw__op_v1_get_integration_response(nb_req_t *req)
 
 void apigw__op_v1_update_integration_response(nb_req_t *req)
 {
+    if (apigw__v1_patch_enum_check(req, nb_req_param(req, "status_code")) != 0) return;
     json_t *doc;
     json_t *i = integration_of(req, &doc);
     json_t *r = i ? response_of(req, i, "integrationResponses") : NULL;
@@ -541,8 +661,14 @@ void apigw__op_v1_update_integration_response(nb_req_t *req)
 
 void apigw__op_v1_delete_integration_response(nb_req_t *req)
 {
-    json_t *doc;
-    json_t *i = integration_of(req, &doc);
+    json_t *doc, *r;
+    if (!method_of(req, &doc, &r, 1)) return;
+    json_t *m = json_object_get(json_object_get(r, "resourceMethods"), nb_req_param(req, "http_method"));
+    json_t *i = json_object_get(m, "methodIntegration");
+    if (!i) {   /* no method or no integration: AWS names the integration */
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Integration identifier specified");
+        return;
+    }
     if (!i || !response_of(req, i, "integrationResponses")) return;
     json_object_del(json_object_get(i, "integrationResponses"), nb_req_param(req, "status_code"));
     apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);

@@ -52,6 +52,82 @@ static const char *api_id(nb_req_t *req)
     return nb_arena_strdup(req->arena, p ? p : "");
 }
 
+/* The API document, or NULL after replying as AWS does when it is missing:
+ * each collection in its own words (verb 'C'reate, 'G'et one, 'U'pdate, 'D'elete, 'L'ist). */
+static json_t *api_of(nb_req_t *req, const v1_coll_t *c, char verb)
+{
+    const char *id = api_id(req);
+    json_t *doc = json_object_get(apigw__svc.apis, id);
+    if (doc && strcmp(str(doc, "kind"), "v1") == 0) return doc;
+    if (verb == 'C' && !strcmp(c->coll, "authorizers"))
+        nb_reply_error(req, APIGW_ERR_CONFLICT, "Unable to complete operation due to concurrent modification. Please "
+                       "try again later.");
+    else if (verb == 'C' && !strcmp(c->coll, "validators"))
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid REST API identifier specified");
+    else if (verb != 'C' && verb != 'L' && !strcmp(c->coll, "validators"))
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Request Validator identifier specified");
+    else if (verb != 'C' && verb != 'L' && !strcmp(c->coll, "models"))
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid model name specified: %s", nb_req_param(req, c->param));
+    else
+        apigw__api_or_404(req, id, "v1");
+    return NULL;
+}
+
+/* Item of c named by the path, or NULL after NotFoundException. */
+static json_t *item_of(nb_req_t *req, json_t *doc, const v1_coll_t *c)
+{
+    const char *key = nb_req_param(req, c->param);
+    if (!strcmp(c->coll, "models") && !json_object_get(json_object_get(doc, c->coll), key ? key : "")) {
+        nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid model name specified: %s", key ? key : "");
+        return NULL;
+    }
+    return apigw__child_or_404(req, doc, c->coll, key, c->what);
+}
+
+/* A stage as GetStage(s) shows it: the cache cluster's status, no empty variables. */
+static json_t *stage_view(json_t *st)
+{
+    json_t *v = apigw__public(st);
+    if (!json_object_get(v, "cacheClusterStatus")) json_object_set_new(v, "cacheClusterStatus", json_string("NOT_AVAILABLE"));
+    if (json_object_size(json_object_get(v, "variables")) == 0) json_object_del(v, "variables");
+    return v;
+}
+
+static json_t *view(const v1_coll_t *c, json_t *item)
+{
+    return strcmp(c->coll, "stages") ? apigw__public(item) : stage_view(item);
+}
+
+/* UpdateModel / UpdateRequestValidator: AWS's op and path rules, then the patched copy's. */
+static int update_rules(nb_req_t *req, const v1_coll_t *c)
+{
+    if (!strcmp(c->coll, "models")) {
+        static const char *const paths[] = {"/description", "/schema", NULL};
+        return apigw__v1_replace_only(req, paths, "/description, /schema");
+    }
+    if (!strcmp(c->coll, "validators")) {
+        static const char *const paths[] = {"/name", "/validateRequestParameters", "/validateRequestBody", NULL};
+        return apigw__v1_replace_only(req, paths, "/name, /validateRequestParameters, /validateRequestBody");
+    }
+    return 0;
+}
+
+static int updated_ok(nb_req_t *req, const v1_coll_t *c, json_t *copy)
+{
+    if (!strcmp(c->coll, "models")) {
+        if (!str(copy, "schema") || !*str(copy, "schema")) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model schema must have at least 1 property or array items defined");
+            return -1;
+        }
+        if (str(copy, "description") && !*str(copy, "description")) json_object_del(copy, "description");
+    }
+    if (!strcmp(c->coll, "validators") && (!str(copy, "name") || !*str(copy, "name"))) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Request Validator name cannot be blank");
+        return -1;
+    }
+    return 0;
+}
+
 static int check(nb_req_t *req, json_t *doc, const v1_coll_t *c, json_t *item)
 {
     if (strcmp(c->coll, "authorizers") == 0) {
@@ -70,7 +146,11 @@ static int check(nb_req_t *req, json_t *doc, const v1_coll_t *c, json_t *item)
             json_object_set_new(item, "authorizerResultTtlInSeconds", json_integer(300));
         json_object_set_new(item, "authType", json_string("custom"));
     } else if (strcmp(c->coll, "models") == 0) {
-        if (!str(item, "name") || !str(item, "contentType")) {
+        if (!str(item, "name") || !*str(item, "name")) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model name must be non-empty");
+            return -1;
+        }
+        if (!str(item, "contentType")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model name and content type must be specified");
             return -1;
         }
@@ -78,7 +158,12 @@ static int check(nb_req_t *req, json_t *doc, const v1_coll_t *c, json_t *item)
             nb_reply_error(req, APIGW_ERR_CONFLICT, "Model name already exists for this REST API");
             return -1;
         }
+        if (str(item, "description") && !*str(item, "description")) json_object_del(item, "description");
         const char *schema = str(item, "schema");
+        if (!schema || !*schema) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model schema must have at least 1 property or array items defined");
+            return -1;
+        }
         if (schema) {
             json_t *j = json_loads(schema, 0, NULL);
             if (!json_is_object(j)) {
@@ -101,7 +186,7 @@ void apigw__op_v1_create(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
     const char *id = api_id(req);
-    json_t *doc = apigw__api_or_404(req, id, "v1");
+    json_t *doc = api_of(req, c, 'C');
     if (!doc) return;
     json_t *item = json_deep_copy(req->json);
     json_object_del(item, "restapi_id");
@@ -127,32 +212,59 @@ void apigw__op_v1_create(nb_req_t *req)
 void apigw__op_v1_get(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
-    json_t *doc = apigw__api_or_404(req, api_id(req), "v1");
+    json_t *doc = api_of(req, c, 'G');
     if (!doc) return;
-    json_t *item = apigw__child_or_404(req, doc, c->coll, nb_req_param(req, c->param), c->what);
-    if (item) nb_reply_json(req, 200, apigw__public(item));
+    json_t *item = item_of(req, doc, c);
+    if (item) nb_reply_json(req, 200, view(c, item));
 }
 
 void apigw__op_v1_list(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
-    json_t *doc = apigw__api_or_404(req, api_id(req), "v1");
-    if (doc) nb_reply_json(req, 200, apigw__list(json_object_get(doc, c->coll), "item"));
+    json_t *doc = api_of(req, c, 'L');
+    if (!doc) return;
+    json_t *out = apigw__list(json_object_get(doc, c->coll), "item");
+    if (!strcmp(c->coll, "stages")) {   /* GetStages?deploymentId= lists that deployment's stages */
+        const char *dep = nb_req_qparam(req, "deploymentId");
+        json_t *items = json_object_get(out, "item"), *kept = json_array();
+        size_t i;
+        json_t *st;
+        json_array_foreach(items, i, st)
+            if (!dep || !strcmp(str(st, "deploymentId") ? str(st, "deploymentId") : "", dep))
+                json_array_append_new(kept, stage_view(st));
+        json_object_set_new(out, "item", kept);
+    }
+    nb_reply_json(req, 200, out);
 }
 
 void apigw__op_v1_update(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
+    if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
     const char *id = api_id(req);
-    json_t *doc = apigw__api_or_404(req, id, "v1");
+    json_t *doc = api_of(req, c, 'U');
     if (!doc) return;
-    json_t *item = apigw__child_or_404(req, doc, c->coll, nb_req_param(req, c->param), c->what);
-    if (!item) return;
+    json_t *item = item_of(req, doc, c);
+    if (!item || update_rules(req, c) != 0) return;
     json_t *copy = json_deep_copy(item);
     const char *msg;
-    if (apigw__patch(copy, json_object_get(req->json, "patchOperations"), &msg) != 0) {
+    json_t *ops = json_incref(json_object_get(req->json, "patchOperations"));
+    if (!strcmp(c->coll, "stages")) {   /* AWS's setting paths; /canarySettings/… first, in AWS's words */
+        json_decref(ops);
+        if (apigw__v1_stage_paths_check(req) != 0 || !(ops = apigw__v1_canary_patch(req, copy))) {
+            json_decref(copy);
+            return;
+        }
+    }
+    int rc = apigw__patch(copy, ops, &msg);
+    json_decref(ops);
+    if (rc != 0) {
         json_decref(copy);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
+        return;
+    }
+    if (updated_ok(req, c, copy) != 0) {
+        json_decref(copy);
         return;
     }
     if (strcmp(c->coll, "stages") == 0) {
@@ -170,17 +282,18 @@ void apigw__op_v1_update(nb_req_t *req)
         json_object_set_new(copy, "lastUpdatedDate", apigw__epoch_now());
     }
     json_object_set_new(json_object_get(doc, c->coll), nb_req_param(req, c->param), copy);
-    apigw__save_reply(req, 'a', id, doc, 200, apigw__public(copy));
+    apigw__save_reply(req, 'a', id, doc, 200, view(c, copy));
 }
 
 void apigw__op_v1_delete(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
     const char *id = api_id(req);
-    json_t *doc = apigw__api_or_404(req, id, "v1");
+    json_t *doc = api_of(req, c, 'D');
     if (!doc) return;
     const char *key = nb_req_param(req, c->param);
-    if (!apigw__child_or_404(req, doc, c->coll, key, c->what)) return;
+    if (!item_of(req, doc, c)) return;
+    if (!strcmp(c->coll, "models") && apigw__v1_model_in_use(req, doc, key)) return;
     if (strcmp(c->coll, "deployments") == 0) {
         const char *k;
         json_t *st;
@@ -207,6 +320,8 @@ static json_t *new_stage(const char *name, const char *dep, json_t *body)
     if (!d) d = str(body, "stageDescription");
     if (d) json_object_set_new(st, "description", json_string(d));
     if (json_object_get(body, "tags")) json_object_set(st, "tags", json_object_get(body, "tags"));
+    json_t *canary = json_object_get(body, "canarySettings");
+    if (json_is_object(canary)) json_object_set_new(st, "canarySettings", apigw__v1_canary_new(canary, dep));
     return st;
 }
 
@@ -224,6 +339,7 @@ void apigw__op_v1_create_deployment(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "The REST API doesn't contain any methods");
         return;
     }
+    if (apigw__v1_canary_deployment_check(req, doc) != 0) return;
     char did[16];
     apigw__new_id(did, 6);
     json_t *dep = json_pack("{s:s,s:o}", "id", did, "createdDate", apigw__epoch_now());
@@ -236,7 +352,13 @@ void apigw__op_v1_create_deployment(nb_req_t *req)
     if (sn && *sn) {
         json_t *stages = json_object_get(doc, "stages");
         json_t *st = json_object_get(stages, sn);
-        if (st) {
+        json_t *canary = json_object_get(req->json, "canarySettings");
+        if (st && json_is_object(canary)) {   /* a canary release: the stage keeps its deployment */
+            json_t *c = apigw__v1_canary_new(canary, did);
+            json_object_set_new(c, "deploymentId", json_string(did));
+            json_object_set_new(st, "canarySettings", c);
+            json_object_set_new(st, "lastUpdatedDate", apigw__epoch_now());
+        } else if (st) {
             json_object_set_new(st, "deploymentId", json_string(did));
             json_object_set_new(st, "lastUpdatedDate", apigw__epoch_now());
             json_t *vars = json_object_get(req->json, "variables");
@@ -269,5 +391,5 @@ void apigw__op_v1_create_stage(nb_req_t *req)
     }
     json_t *st = new_stage(sn, dep, req->json);
     json_object_set_new(stages, sn, st);
-    apigw__save_reply(req, 'a', id, doc, 201, apigw__public(st));
+    apigw__save_reply(req, 'a', id, doc, 201, stage_view(st));
 }

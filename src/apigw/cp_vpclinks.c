@@ -29,10 +29,14 @@ void apigw__op_v1_create_vpc_link(nb_req_t *req)
     const char *name = str(req->json, "name");
     json_t *targets = json_object_get(req->json, "targetArns");
     if (!name || !*name) {
-        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid VPC link name specified");
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Name cannot be empty");
         return;
     }
     const char *arn = json_string_value(json_array_get(targets, 0));
+    if (arn && strncmp(arn, "arn:", 4) != 0) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid ARN. ARN is not well formed %s", arn);
+        return;
+    }
     if (json_array_size(targets) != 1 || !arn || strncmp(arn, "arn:aws:elasticloadbalancing:", 29) != 0) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST,
                        "Invalid targetArns specified: exactly one Network Load Balancer ARN is required");
@@ -50,12 +54,18 @@ void apigw__op_v1_create_vpc_link(nb_req_t *req)
     if (str(req->json, "description")) json_object_set(l, "description", json_object_get(req->json, "description"));
     json_object_set_new(l, "tags", tags ? json_copy(tags) : json_object());
     json_object_set_new(apigw__svc.links, id, l);
-    apigw__save_reply(req, 'l', id, l, 202, json_copy(l));
+    /* AWS answers the creation PENDING (no status message, tags only when given);
+     * here the link is ready at once, so GetVpcLink already says AVAILABLE */
+    json_t *out = json_copy(l);
+    json_object_set_new(out, "status", json_string("PENDING"));
+    json_object_del(out, "statusMessage");
+    if (!tags) json_object_del(out, "tags");
+    apigw__save_reply(req, 'l', id, l, 202, out);
 }
 
 static json_t *v1_or_404(nb_req_t *req, const char **id)
 {
-    return apigw__param_or_404(req, apigw__svc.links, "vpclink_id", "VPC link", id);
+    return apigw__param_or_404(req, apigw__svc.links, "vpclink_id", "Vpc Link", id);
 }
 
 void apigw__op_v1_get_vpc_link(nb_req_t *req)
@@ -67,7 +77,12 @@ void apigw__op_v1_get_vpc_link(nb_req_t *req)
 
 void apigw__op_v1_get_vpc_links(nb_req_t *req)
 {
-    nb_reply_json(req, 200, apigw__list(apigw__svc.links, "item"));
+    json_t *out = apigw__list(apigw__svc.links, "item");
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(out, "item"), i, l)   /* listed without tags, as AWS lists them */
+        if (json_object_size(json_object_get(l, "tags")) == 0) json_object_del(l, "tags");
+    nb_reply_json(req, 200, out);
 }
 
 void apigw__op_v1_update_vpc_link(nb_req_t *req)

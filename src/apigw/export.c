@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *str(json_t *o, const char *k)
 {
@@ -166,7 +167,8 @@ static json_t *v1_integration(nb_arena_t *a, json_t *in)
     copy_member(x, "requestTemplates", in);
     copy_member(x, "requestParameters", in);
     set_str(x, "passthroughBehavior", str(in, "passthroughBehavior") ? lower(a, str(in, "passthroughBehavior")) : NULL);
-    copy_member(x, "timeoutInMillis", in);
+    json_t *to = json_object_get(in, "timeoutInMillis");
+    if (to && json_integer_value(to) != 29000) json_object_set(x, "timeoutInMillis", to);   /* AWS omits the default */
     json_t *irs = json_object_get(in, "integrationResponses");
     if (json_object_size(irs)) {
         json_t *resps = json_object();
@@ -215,9 +217,76 @@ static json_t *v1_params(nb_arena_t *a, const char *path, json_t *m, int oas3, j
     return params;
 }
 
+/* A method response as AWS exports it: "{code} response", its header parameters
+ * and its models (OpenAPI 3: "content", {} when it has none). */
+static json_t *v1_response(nb_arena_t *a, const char *code, json_t *mr, int oas3)
+{
+    json_t *r = json_pack("{s:s}", "description", nb_arena_printf(a, "%s response", code));
+    const char *k;
+    json_t *v;
+    json_t *models = json_object_get(mr, "responseModels");
+    const char *json_model = str(models, "application/json");
+    if (!oas3 && json_model)
+        json_object_set_new(r, "schema", json_pack("{s:s}", "$ref", nb_arena_printf(a, "#/definitions/%s", json_model)));
+    json_t *headers = json_object();
+    json_object_foreach(json_object_get(mr, "responseParameters"), k, v) {
+        if (strncmp(k, "method.response.header.", 23) != 0) continue;
+        json_object_set_new(headers, k + 23, oas3 ? json_pack("{s:{s:s}}", "schema", "type", "string")
+                                                  : json_pack("{s:s}", "type", "string"));
+    }
+    if (json_object_size(headers)) json_object_set_new(r, "headers", headers);
+    else json_decref(headers);
+    if (oas3) {
+        json_t *content = json_object();
+        json_object_foreach(models, k, v)
+            if (json_string_value(v))
+                json_object_set_new(content, k, json_pack("{s:{s:s}}", "schema", "$ref",
+                                                          nb_arena_printf(a, "#/components/schemas/%s", json_string_value(v))));
+        json_object_set_new(r, "content", content);
+    }
+    return r;
+}
+
+/* The content types of the members named in maps of m (Swagger's consumes /
+ * produces: request models and templates, response models and templates; new ref). */
+static json_t *media_types(json_t *a_map, json_t *responses, const char *member, json_t *b_map)
+{
+    json_t *out = json_array();
+    json_t *maps = json_array();
+    json_array_append(maps, a_map ? a_map : json_null());
+    json_array_append(maps, b_map ? b_map : json_null());
+    const char *code;
+    json_t *r;
+    json_object_foreach(responses, code, r) json_array_append(maps, json_object_get(r, member) ? json_object_get(r, member) : json_null());
+    size_t i;
+    json_t *map;
+    json_array_foreach(maps, i, map) {
+        const char *ct;
+        json_t *v;
+        json_t *keys = json_array();
+        json_object_foreach(map, ct, v) json_array_append_new(keys, json_string(ct));
+        apigw__json_union(out, keys);
+        json_decref(keys);
+    }
+    json_decref(maps);
+    return out;
+}
+
 static json_t *v1_operation(nb_arena_t *a, json_t *doc, const char *path, json_t *m, int oas3, const char *exts)
 {
     json_t *op = json_object();
+    if (!oas3) {   /* Swagger 2: what the method takes and gives, as AWS lists them */
+        json_t *in = json_object_get(m, "methodIntegration");
+        json_t *consumes = media_types(json_object_get(m, "requestModels"), NULL, "", json_object_get(in, "requestTemplates"));
+        json_t *produces = media_types(NULL, json_object_get(m, "methodResponses"), "responseModels", NULL);
+        json_t *more = media_types(NULL, json_object_get(in, "integrationResponses"), "responseTemplates", NULL);
+        apigw__json_union(produces, more);
+        json_decref(more);
+        if (json_array_size(consumes)) json_object_set(op, "consumes", consumes);
+        if (json_array_size(produces)) json_object_set(op, "produces", produces);
+        json_decref(consumes);
+        json_decref(produces);
+    }
     json_t *params = v1_params(a, path, m, oas3, op);
     if (json_array_size(params)) json_object_set_new(op, "parameters", params);
     else json_decref(params);
@@ -225,9 +294,9 @@ static json_t *v1_operation(nb_arena_t *a, json_t *doc, const char *path, json_t
     const char *code;
     json_t *mr;
     json_object_foreach(json_object_get(m, "methodResponses"), code, mr)
-        json_object_set_new(resps, code, json_pack("{s:s}", "description", nb_arena_printf(a, "%s response", code)));
+        json_object_set_new(resps, code, v1_response(a, code, mr, oas3));
     if (!json_object_size(resps))
-        json_object_set_new(resps, "200", json_pack("{s:s}", "description", "200 response"));
+        json_object_set_new(resps, "200", v1_response(a, "200", NULL, oas3));
     json_object_set_new(op, "responses", resps);
     int with_x = strstr(exts, "integrations") || strstr(exts, "apigateway");
     int with_auth = with_x || strstr(exts, "authorizers");
@@ -285,9 +354,7 @@ json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *st
     json_t *api = json_object_get(doc, "api");
     json_t *resources = json_object_get(dep, "_snapshot");
     json_t *info = json_pack("{s:s}", "title", str(api, "name") ? str(api, "name") : "");
-    json_t *created = json_object_get(dep, "createdDate");
-    set_str(info, "version", str(api, "version") ? str(api, "version")
-                                                 : nb_arena_printf(a, "%lld", (long long)json_integer_value(created)));
+    set_str(info, "version", apigw__export_version(a, api, dep));
     set_str(info, "description", str(api, "description"));
     json_t *ep = apigw__endpoint(str(api, "id") ? str(api, "id") : "");
     const char *host = json_string_value(ep) + 7;   /* after "http://" */
@@ -295,7 +362,7 @@ json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *st
     if (oas3)
         out = json_pack("{s:s,s:o,s:[{s:s,s:{s:{s:s}}}],s:{}}", "openapi", "3.0.1", "info", info, "servers", "url",
                         nb_arena_printf(a, "http://%s/{basePath}", host), "variables", "basePath", "default",
-                        nb_arena_printf(a, "/%s", stage), "paths");
+                        stage, "paths");
     else
         out = json_pack("{s:s,s:o,s:s,s:s,s:[s],s:{}}", "swagger", "2.0", "info", info, "host", host, "basePath",
                         nb_arena_printf(a, "/%s", stage), "schemes", "http", "paths");
@@ -322,7 +389,7 @@ json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *st
         json_t *comp = json_object();
         if (json_object_size(models)) json_object_set(comp, "schemas", models);
         if (json_object_size(schemes)) json_object_set(comp, "securitySchemes", schemes);
-        if (json_object_size(comp)) json_object_set(out, "components", comp);
+        json_object_set(out, "components", comp);   /* AWS writes it even empty */
         json_decref(comp);
     } else {
         if (json_object_size(models)) json_object_set(out, "definitions", models);
@@ -352,9 +419,21 @@ json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *st
         json_decref(grs);
         json_t *bmt = json_object_get(api, "binaryMediaTypes");
         if (json_array_size(bmt)) json_object_set(out, "x-amazon-apigateway-binary-media-types", bmt);
-        set_str(out, "x-amazon-apigateway-api-key-source", str(api, "apiKeySource"));
+        if (str(api, "apiKeySource") && strcmp(str(api, "apiKeySource"), "HEADER") != 0)   /* the default unwritten */
+            set_str(out, "x-amazon-apigateway-api-key-source", str(api, "apiKeySource"));
     }
     return out;
+}
+
+const char *apigw__export_version(nb_arena_t *a, json_t *api, json_t *dep)
+{
+    if (str(api, "version")) return str(api, "version");
+    time_t t = (time_t)json_integer_value(json_object_get(dep, "createdDate"));
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char b[32];
+    strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return nb_arena_strdup(a, b);
 }
 
 void apigw__export_text(json_t *def, int yaml, nb_buf_t *out)

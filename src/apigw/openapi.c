@@ -255,24 +255,53 @@ static const char *ref_name(const char *ref)
     return s ? s + 1 : NULL;
 }
 
-static void v1_models(json_t *d, json_t *doc)
+/* A definition's "$ref": "#/definitions/X" (or "#/components/schemas/X"), at
+ * any depth, becomes the model's URL, as API Gateway stores imported models. */
+static void model_refs(nb_arena_t *a, json_t *v, const char *api_id, int depth)
+{
+    if (depth > 64) return;
+    const char *k;
+    json_t *c;
+    size_t i;
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, c) model_refs(a, c, api_id, depth + 1);
+        return;
+    }
+    json_object_foreach(v, k, c) {
+        const char *ref = json_string_value(c);
+        if (!strcmp(k, "$ref") && ref && (!strncmp(ref, "#/definitions/", 14) || !strncmp(ref, "#/components/schemas/", 21)))
+            json_object_set_new(v, k, json_string(nb_arena_printf(a, "https://apigateway.amazonaws.com/restapis/%s/models/%s",
+                                                                  api_id, ref_name(ref))));
+        else
+            model_refs(a, c, api_id, depth + 1);
+    }
+}
+
+static void v1_models(nb_arena_t *a, json_t *d, json_t *doc)
 {
     json_t *defs = json_object_get(json_object_get(d, "components"), "schemas");
     if (!defs) defs = json_object_get(d, "definitions");
     const char *name;
     json_t *schema;
+    const char *api_id = str(json_object_get(doc, "api"), "id");
     json_object_foreach(defs, name, schema) {
-        char *s = json_dumps(schema, JSON_COMPACT);
+        json_t *copy = json_deep_copy(schema);
+        model_refs(a, copy, api_id ? api_id : "", 0);
+        char *s = json_dumps(copy, JSON_COMPACT);
+        json_decref(copy);
         char id[8];
         apigw__new_id(id, 6);
-        json_object_set_new(json_object_get(doc, "models"), name,
-                            json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", name, "contentType", "application/json",
-                                      "schema", s ? s : "{}"));
+        json_t *m = json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", name, "contentType", "application/json",
+                              "schema", s ? s : "{}");
+        if (str(schema, "description")) json_object_set_new(m, "description", json_string(str(schema, "description")));
+        json_object_set_new(json_object_get(doc, "models"), name, m);
         free(s);
     }
 }
 
-static json_t *v1_integration(nb_arena_t *a, json_t *x, const char *resource_id)
+/* where / hm: the resource path and method (import warnings name them) */
+static json_t *v1_integration(nb_arena_t *a, json_t *doc, json_t *x, const char *resource_id, const char *where,
+                              const char *hm)
 {
     json_t *integ = json_object();
     const char *type = upper_type(a, str(x, "type"));
@@ -282,12 +311,33 @@ static json_t *v1_integration(nb_arena_t *a, json_t *x, const char *resource_id)
     json_t *rt = json_object_get(x, "requestTemplates");
     if (json_is_object(rt)) json_object_set(integ, "requestTemplates", rt);
     json_t *rp = json_object_get(x, "requestParameters");
-    if (json_is_object(rp)) json_object_set(integ, "requestParameters", rp);
+    if (json_is_object(rp)) {   /* only strings: another value is left out with AWS's warning */
+        json_t *kept = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach(rp, k, v) {
+            if (json_is_string(v)) {
+                json_object_set(kept, k, v);
+                continue;
+            }
+            char *got = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+            json_t *w = json_object_get(doc, "_warnings");
+            if (!w) json_object_set_new(doc, "_warnings", w = json_array());
+            json_array_append_new(w, json_string(nb_arena_printf(a, "Invalid format for 'requestParameters'. Expected "
+                                                                 "type string for property '%s' of resource '%s' and "
+                                                                 "method '%s' but got '%s'", k, where, hm,
+                                                                 got ? got : "")));
+            free(got);
+        }
+        json_object_set_new(integ, "requestParameters", kept);
+    }
     const char *pb = str(x, "passthroughBehavior");
     json_object_set_new(integ, "passthroughBehavior", json_string(pb ? upper_method(a, pb) : "WHEN_NO_MATCH"));
     json_t *to = json_object_get(x, "timeoutInMillis");
     json_object_set_new(integ, "timeoutInMillis", json_integer(json_is_integer(to) ? json_integer_value(to) : 29000));
-    json_object_set_new(integ, "connectionType", json_string("INTERNET"));
+    if (str(x, "connectionType") || !strncmp(json_string_value(json_object_get(integ, "type")), "HTTP", 4))
+        json_object_set_new(integ, "connectionType", json_string(str(x, "connectionType") ? str(x, "connectionType") : "INTERNET"));
+    if (str(x, "connectionId")) json_object_set_new(integ, "connectionId", json_string(str(x, "connectionId")));
     json_object_set_new(integ, "cacheNamespace", json_string(resource_id));
     json_object_set_new(integ, "cacheKeyParameters", json_array());
     json_t *resps = json_object_get(x, "responses");
@@ -310,8 +360,36 @@ static json_t *v1_integration(nb_arena_t *a, json_t *x, const char *resource_id)
     return integ;
 }
 
+/* A definition's response → a method response: its headers (not required) and
+ * its schema's model (Swagger 2 "schema", OpenAPI 3 "content"), as AWS imports them. */
+static json_t *method_response(json_t *r, const char *code)
+{
+    json_t *out = json_pack("{s:s}", "statusCode", code);
+    json_t *params = json_object();
+    const char *h;
+    json_t *v;
+    json_object_foreach(json_object_get(r, "headers"), h, v) {
+        char key[300];
+        snprintf(key, sizeof key, "method.response.header.%s", h);
+        json_object_set_new(params, key, json_false());
+    }
+    if (json_object_size(params)) json_object_set_new(out, "responseParameters", params);
+    else json_decref(params);
+    json_t *models = json_object();
+    const char *model = ref_name(str(json_object_get(r, "schema"), "$ref"));
+    if (model) json_object_set_new(models, "application/json", json_string(model));
+    const char *ct;
+    json_object_foreach(json_object_get(r, "content"), ct, v) {
+        model = ref_name(str(json_object_get(v, "schema"), "$ref"));
+        if (model) json_object_set_new(models, ct, json_string(model));
+    }
+    if (json_object_size(models)) json_object_set_new(out, "responseModels", models);
+    else json_decref(models);
+    return out;
+}
+
 static json_t *v1_method(nb_arena_t *a, json_t *d, json_t *doc, json_t *op, const char *hm, const char *rid,
-                         json_t *az_ids, json_t *val_ids, json_t *path_params)
+                         const char *res_path, json_t *az_ids, json_t *val_ids, json_t *path_params)
 {
     json_t *m = json_pack("{s:s,s:s,s:b}", "httpMethod", hm, "authorizationType", "NONE", "apiKeyRequired", 0);
     json_t *rp = json_object();
@@ -344,8 +422,11 @@ static json_t *v1_method(nb_arena_t *a, json_t *d, json_t *doc, json_t *op, cons
         json_t *scheme = json_object_get(security_schemes(d), sec);
         const char *stype = str(scheme, "type"), *sin = str(scheme, "in"), *sname = str(scheme, "name");
         if (str(az_ids, sec)) {
-            json_object_set_new(m, "authorizationType", json_string("CUSTOM"));
+            json_t *az = json_object_get(json_object_get(doc, "authorizers"), str(az_ids, sec));
+            int cognito = !strcmp(str(az, "type") ? str(az, "type") : "", "COGNITO_USER_POOLS");
+            json_object_set_new(m, "authorizationType", json_string(cognito ? "COGNITO_USER_POOLS" : "CUSTOM"));
             json_object_set_new(m, "authorizerId", json_string(str(az_ids, sec)));
+            if (cognito && json_array_size(scopes)) json_object_set(m, "authorizationScopes", scopes);
         } else if (stype && !strcmp(stype, "apiKey") && sin && !strcmp(sin, "header") && sname && !strcasecmp(sname, "x-api-key")) {
             json_object_set_new(m, "apiKeyRequired", json_true());
         }
@@ -353,15 +434,15 @@ static json_t *v1_method(nb_arena_t *a, json_t *d, json_t *doc, json_t *op, cons
     const char *vname = str(op, "x-amazon-apigateway-request-validator");
     if (!vname) vname = str(d, "x-amazon-apigateway-request-validator");
     if (vname && str(val_ids, vname)) json_object_set_new(m, "requestValidatorId", json_string(str(val_ids, vname)));
+    if (str(op, "operationId")) json_object_set_new(m, "operationName", json_string(str(op, "operationId")));
     json_t *mr = json_object();
     const char *code;
     json_t *r;
     json_object_foreach(json_object_get(op, "responses"), code, r)
-        if (strlen(code) == 3) json_object_set_new(mr, code, json_pack("{s:s}", "statusCode", code));
+        if (strlen(code) == 3) json_object_set_new(mr, code, method_response(r, code));
     json_object_set_new(m, "methodResponses", mr);
     json_t *x = json_object_get(op, "x-amazon-apigateway-integration");
-    if (x) json_object_set_new(m, "methodIntegration", v1_integration(a, x, rid));
-    (void)doc;
+    if (x) json_object_set_new(m, "methodIntegration", v1_integration(a, doc, x, rid, res_path, hm));
     return m;
 }
 
@@ -401,8 +482,15 @@ static int v1_gateway_responses(nb_arena_t *a, json_t *d, json_t *doc, const cha
 
 int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg)
 {
+    return apigw__openapi_v1_at(a, doc, text, len, NULL, msg);
+}
+
+int apigw__openapi_v1_at(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char *basepath,
+                         const char **msg)
+{
     json_t *d = load(a, text, len, msg);
     if (!d) return -1;
+    const char *prefix = apigw__openapi_prefix(a, d, basepath);
     json_t *api = json_object_get(doc, "api");
     json_t *info = json_object_get(d, "info");
     if (str(info, "title")) json_object_set_new(api, "name", json_string(str(info, "title")));
@@ -412,7 +500,7 @@ int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, 
     if (json_is_array(bmt)) json_object_set(api, "binaryMediaTypes", bmt);
     const char *aks = str(d, "x-amazon-apigateway-api-key-source");
     if (aks) json_object_set_new(api, "apiKeySource", json_string(aks));
-    v1_models(d, doc);
+    v1_models(a, d, doc);
     if (v1_gateway_responses(a, d, doc, msg) != 0) {
         json_decref(d);
         return -1;
@@ -426,11 +514,18 @@ int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, 
         char id[8];
         apigw__new_id(id, 6);
         const char *t = str(x, "type");
-        json_t *az = json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", name, "type", t ? upper_method(a, t) : "TOKEN",
-                               "authType", "custom");
+        const char *auth_type = str(s, "x-amazon-apigateway-authtype");
+        const char *type = t ? upper_method(a, t) : "TOKEN";
+        int cognito = !strcmp(type, "COGNITO_USER_POOLS");
+        json_t *az = json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", name, "type", type,
+                               "authType", auth_type ? auth_type : cognito ? "cognito_user_pools" : "custom");
+        if (json_is_array(json_object_get(x, "providerARNs")))
+            json_object_set(az, "providerARNs", json_object_get(x, "providerARNs"));
         if (str(x, "authorizerUri")) json_object_set_new(az, "authorizerUri", json_string(str(x, "authorizerUri")));
+        if (str(x, "authorizerCredentials"))
+            json_object_set_new(az, "authorizerCredentials", json_string(str(x, "authorizerCredentials")));
         const char *src = str(x, "identitySource");
-        if (!src && str(s, "name") && t && !strcasecmp(t, "token"))
+        if (!src && str(s, "name") && t && (!strcasecmp(t, "token") || cognito))
             src = nb_arena_printf(a, "method.request.header.%s", str(s, "name"));
         if (src) json_object_set_new(az, "identitySource", json_string(src));
         if (str(x, "identityValidationExpression"))
@@ -460,12 +555,13 @@ int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, 
             json_decref(d);
             return -1;
         }
-        json_t *r = resource_for(doc, path);
+        json_t *r = resource_for(doc, *prefix ? nb_arena_printf(a, "%s%s", prefix, path) : path);
         for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++) {
             json_t *op = json_object_get(item, methods[m]);
             if (!op) continue;
             const char *hm = upper_method(a, methods[m]);
-            json_t *meth = v1_method(a, d, doc, op, hm, str(r, "id"), az_ids, val_ids, json_object_get(item, "parameters"));
+            json_t *meth = v1_method(a, d, doc, op, hm, str(r, "id"), str(r, "path"), az_ids, val_ids,
+                                     json_object_get(item, "parameters"));
             json_t *rm = json_object_get(r, "resourceMethods");
             if (!rm) json_object_set_new(r, "resourceMethods", rm = json_object());
             json_object_set_new(rm, hm, meth);

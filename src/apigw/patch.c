@@ -29,7 +29,7 @@ static int in(const char *const *list, const char *s)
 
 static json_t *typed(json_t *old, const char *member, const char *value)
 {
-    if (!value) return json_null();
+    if (!value) return in(bool_members, member) ? json_false() : json_null();   /* no value: a flag off */
     if (json_is_boolean(old) || in(bool_members, member)) return json_boolean(strcmp(value, "true") == 0);
     if (json_is_integer(old) || (in(num_members, member) && !strchr(value, '.')))
         return json_integer(strtoll(value, NULL, 10));
@@ -90,7 +90,7 @@ static int method_setting(json_t *obj, const char *path, const char *value)
 
 /* A list member addressed by item, "/binaryMediaTypes/image~1png" (or by
  * index, "/endpointConfiguration/types/0"): add appends the item (once),
- * remove drops it, replace puts value in its place. */
+ * remove drops it, replace drops it and appends value. */
 static int list_op(json_t *list, const char *o, const char *item, const char *value)
 {
     size_t at = json_array_size(list);
@@ -106,9 +106,10 @@ static int list_op(json_t *list, const char *o, const char *item, const char *va
         if (at == json_array_size(list)) json_array_append_new(list, json_string(item));
     } else if (strcmp(o, "remove") == 0) {
         if (at < json_array_size(list)) json_array_remove(list, at);
-    } else {
+    } else {   /* replace: the item goes, the value joins at the end (AWS's order) */
         if (!value || at == json_array_size(list)) return -1;
-        json_array_set_new(list, at, json_string(value));
+        json_array_remove(list, at);
+        json_array_append_new(list, json_string(value));
     }
     return 0;
 }

@@ -245,6 +245,17 @@ json_t *apigw__list(json_t *obj, const char *key)
     return json_pack("{s:o}", key, arr);
 }
 
+void apigw__json_union(json_t *into, json_t *from)
+{
+    size_t i, j;
+    json_t *v, *w;
+    json_array_foreach(from, i, v) {
+        int seen = 0;
+        json_array_foreach(into, j, w) seen |= json_equal(v, w);
+        if (!seen) json_array_append(into, v);
+    }
+}
+
 json_t *apigw__public(json_t *item)
 {
     json_t *out = json_object();

@@ -125,6 +125,24 @@ static void log_line(nb_buf_t *b, const char *fmt, const char *a1, const char *a
     nb_buf_putc(b, '\n');
 }
 
+/* A map as API Gateway's execution log prints it (Java's): "{a=1, b=2}". */
+static const char *java_map(nb_arena_t *a, json_t *m)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_putc(&b, '{');
+    const char *k;
+    json_t *v;
+    int first = 1;
+    json_object_foreach(m, k, v) {
+        nb_buf_printf(&b, "%s%s=%s", first ? "" : ", ", k, json_string_value(v) ? json_string_value(v) : "");
+        first = 0;
+    }
+    nb_buf_putc(&b, '}');
+    const char *out = nb_arena_strndup(a, b.data, b.len);
+    nb_buf_free(&b);
+    return out;
+}
+
 static const char *dump(nb_arena_t *a, json_t *v)
 {
     char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
@@ -140,12 +158,20 @@ static json_t *exec_log(apigw_dp_t *dp, const apigw_http_out_t *out)
     nb_buf_t b = NB_BUF_INIT;
     nb_buf_printf(&b, "Execution log for request %s\n", dp->test_req->id);
     log_line(&b, "Starting execution for request: %s%s", dp->test_req->id, NULL);
-    log_line(&b, "HTTP Method: %s, Resource Path: %s", f->method, dp->route_key ? dp->route_key : f->path);
+    /* the lines and their forms as AWS's test log writes them (test_apigw_ls_control.py) */
+    log_line(&b, "HTTP Method: %s, Resource Path: %s", f->method, f->raw_path);
+    int method_test = !dp->test_answer && strcmp(dp->stage, TEST_STAGE "-authorizer") != 0;
+    if (method_test) {
+        json_t *params = apigw__dp_params(dp);
+        log_line(&b, "Method request path: %s%s", java_map(f->arena, json_object_get(params, "path")), NULL);
+        json_decref(params);
+    }
     json_t *qs = json_object(), *hd = json_object();
     for (size_t i = 0; i < f->n_qparams; i++) json_object_set_new(qs, f->qparams[i].name, json_string(f->qparams[i].value));
-    for (size_t i = 0; i < f->n_headers; i++) json_object_set_new(hd, f->headers[i].name, json_string(f->headers[i].value));
-    log_line(&b, "Method request query string: %s%s", dump(f->arena, qs), NULL);
-    log_line(&b, "Method request headers: %s%s", dump(f->arena, hd), NULL);
+    for (size_t i = 0; i < f->n_headers; i++)
+        json_object_set_new(hd, f->raw_names ? f->raw_names[i] : f->headers[i].name, json_string(f->headers[i].value));
+    log_line(&b, "Method request query string: %s%s", java_map(f->arena, qs), NULL);
+    log_line(&b, "Method request headers: %s%s", java_map(f->arena, hd), NULL);
     json_decref(qs);
     json_decref(hd);
     log_line(&b, "Method request body before transformations: %s%s", f->body, NULL);
@@ -155,6 +181,16 @@ static json_t *exec_log(apigw_dp_t *dp, const apigw_http_out_t *out)
     snprintf(st, sizeof st, "%d", out->status);
     log_line(&b, "Method response body after transformations: %s%s",
              nb_arena_strndup(f->arena, out->body ? out->body : "", out->body_len), NULL);
+    if (method_test && !dp->error_message) {
+        json_t *rh = json_object();
+        for (size_t i = 0; i < out->n_headers; i++)
+            json_object_set_new(rh, out->headers[i].name, json_string(out->headers[i].value));
+        if (out->body_len && !json_object_get(rh, "Content-Type") && !json_object_get(rh, "content-type"))
+            json_object_set_new(rh, "Content-Type", json_string("application/json"));
+        log_line(&b, "Method response headers: %s%s", java_map(f->arena, rh), NULL);
+        json_decref(rh);
+        log_line(&b, "Successfully completed execution%s%s", NULL, NULL);
+    }
     log_line(&b, "Method completed with status: %s%s", st, NULL);
     json_t *log = json_stringn(b.data ? b.data : "", b.len);
     nb_buf_free(&b);

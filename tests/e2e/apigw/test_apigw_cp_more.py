@@ -148,7 +148,7 @@ class ControlPlaneMore(NimbusTestCase):
         self.assertEqual([x["id"] for x in gw.get_documentation_parts(restApiId=api, type="METHOD")["items"]],
                          [p2["id"]])
         for kw, code in (({"location": {"type": "API"}, "properties": "{}"}, "ConflictException"),
-                         ({"location": {"type": "NOPE"}, "properties": "{}"}, "BadRequestException"),
+                         ({"location": {"type": "NOPE"}, "properties": "{}"}, "ValidationException"),   # AWS's enum check
                          ({"location": {"type": "MODEL"}, "properties": "{}"}, "BadRequestException"),
                          ({"location": {"type": "RESOURCE", "path": "/x"}, "properties": "not json"},
                           "BadRequestException")):
@@ -235,8 +235,10 @@ class ControlPlaneMore(NimbusTestCase):
 
         nlb = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/net/nlb/0123456789abcdef"
         l1 = gw.create_vpc_link(name="link1", targetArns=[nlb], description="d")
-        self.assertEqual((l1["status"], l1["targetArns"], l1["name"]), ("AVAILABLE", [nlb], "link1"))
+        # AWS answers the creation PENDING; the link is ready by the next read
+        self.assertEqual((l1["status"], l1["targetArns"], l1["name"]), ("PENDING", [nlb], "link1"))
         self.assertEqual(gw.get_vpc_link(vpcLinkId=l1["id"])["description"], "d")
+        self.assertEqual(gw.get_vpc_link(vpcLinkId=l1["id"])["status"], "AVAILABLE")
         self.assertIn(l1["id"], [x["id"] for x in gw.get_vpc_links()["items"]])
         self.assertEqual(gw.update_vpc_link(vpcLinkId=l1["id"], patchOperations=[
             {"op": "replace", "path": "/name", "value": "renamed"}])["name"], "renamed")

@@ -60,7 +60,8 @@ class Exports(NimbusTestCase):
         aid = self.rest_api()
         out = self.gw.get_export(restApiId=aid, stageName="prod", exportType="swagger",
                                  parameters={"extensions": "integrations"}, accepts="application/json")
-        self.assertEqual(out["contentType"], "application/json")
+        # AWS answers a JSON export as application/octet-stream (test_apigw_ls_control.py::test_export_shapes)
+        self.assertEqual(out["contentType"], "application/octet-stream")
         self.assertIn("swagger", out["contentDisposition"])
         d = json.loads(out["body"].read())
         self.assertEqual(d["swagger"], "2.0")
@@ -90,7 +91,7 @@ class Exports(NimbusTestCase):
         # without extensions: no x-amazon-apigateway-*
         plain = json.loads(self.gw.get_export(restApiId=aid, stageName="prod", exportType="oas30")["body"].read())
         self.assertEqual(plain["openapi"], "3.0.1")
-        self.assertEqual(plain["servers"][0]["variables"]["basePath"]["default"], "/prod")
+        self.assertEqual(plain["servers"][0]["variables"]["basePath"]["default"], "prod")   # no slash, as AWS writes it
         self.assertNotIn("x-amazon-apigateway", json.dumps(plain))
         self.assertEqual(plain["components"]["schemas"]["Pet"], {"type": "object", "required": ["name"]})
         self.assertEqual(plain["paths"]["/pets"]["post"]["requestBody"]["content"]["application/json"]["schema"],

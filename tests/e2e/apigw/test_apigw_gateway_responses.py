@@ -114,11 +114,12 @@ class GatewayResponses(NimbusTestCase):
         self.assertEqual(e["Error"]["Code"], "NotFoundException")
         self.assertEqual(e["ResponseMetadata"]["HTTPStatusCode"], 404)
         # errors
+        # an unknown type fails AWS's enum validation (ValidationException, test_apigw_ls_control.py)
         e = self.client_error(self.gw.put_gateway_response, restApiId=api_id, responseType="NOPE_4XX")
-        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        self.assertEqual(e["Error"]["Code"], "ValidationException")
         self.assertIn("responseType", e["Error"]["Message"])
         e = self.client_error(self.gw.get_gateway_response, restApiId=api_id, responseType="NOPE")
-        self.assertEqual(e["Error"]["Code"], "BadRequestException")
+        self.assertEqual(e["Error"]["Code"], "ValidationException")
         e = self.client_error(self.gw.put_gateway_response, restApiId=api_id, responseType="DEFAULT_5XX",
                               responseParameters={"gatewayresponse.body.x": "'1'"})
         self.assertEqual(e["Error"]["Code"], "BadRequestException")
