@@ -50,10 +50,12 @@ void apigw__op_v1_get_export(nb_req_t *req)
         json_object_set_new(def, "x-amazon-apigateway-documentation", apigw__docs_export(doc, st));
     /* AWS names the file by the API's version (else the export's date) and answers a JSON
      * export application/octet-stream, asked with "Accept: application/json" (botocore's) */
+    /* the version is the user's text: in a header value, no control byte, quote or backslash */
+    char *ver = nb_arena_strdup(req->arena, apigw__export_version(req->arena, json_object_get(doc, "api"), dep));
+    for (char *c = ver; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '"' || *c == '\\') *c = '_';
     reply_text(req, def, yaml, nb_arena_printf(req->arena, "attachment; filename=\"%s_%s.%s\"",
-                                               oas3 ? "oas30" : "swagger",
-                                               apigw__export_version(req->arena, json_object_get(doc, "api"), dep),
-                                               yaml ? "yaml" : "json"),
+                                               oas3 ? "oas30" : "swagger", ver, yaml ? "yaml" : "json"),
                yaml ? NULL : "application/octet-stream");
 }
 

@@ -51,7 +51,9 @@ static json_t *view(json_t *map, const char *type)
         json_object_set(v, "statusCode", json_object_get(d, "statusCode"));
     if (!json_object_get(v, "responseParameters")) json_object_set_new(v, "responseParameters", json_object());
     if (!json_object_get(v, "responseTemplates"))
-        json_object_set(v, "responseTemplates", json_object_get(d, "responseTemplates"));
+        json_object_set_new(v, "responseTemplates", json_object_get(d, "responseTemplates")
+                                                        ? json_incref(json_object_get(d, "responseTemplates"))
+                                                        : json_object());
     json_object_set_new(v, "defaultResponse", json_boolean(inherited));
     json_decref(d);
     return v;

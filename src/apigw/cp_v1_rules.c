@@ -314,6 +314,10 @@ int apigw__v1_resource_patch_check(nb_req_t *req, json_t *res)
 int apigw__v1_resource_move_check(nb_req_t *req, json_t *doc, json_t *moved)
 {
     json_t *res = json_object_get(doc, "resources");
+    if (!str(moved, "pathPart") || !*str(moved, "pathPart") || strchr(str(moved, "pathPart"), '/')) {   /* as CreateResource */
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Resource's path part must be specified");
+        return -1;
+    }
     json_t *parent = json_object_get(res, str(moved, "parentId") ? str(moved, "parentId") : "");
     if (!parent) {
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Resource identifier specified");

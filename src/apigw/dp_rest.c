@@ -124,7 +124,8 @@ void apigw__dp_rest_serve(apigw_dp_t *dp, json_t *doc, json_t *resources)
     dp->resource_id = nb_arena_strdup(req->arena, json_string_value(json_object_get(res, "id")));
     dp->in.resource_path = dp->route_key;
     dp->in.resource_id = dp->resource_id;
-    dp->in.deployment_id = json_string_value(json_object_get(dp->stage_obj, "deploymentId"));
+    const char *dep = json_string_value(json_object_get(dp->stage_obj, "deploymentId"));
+    dp->in.deployment_id = dep ? nb_arena_strdup(req->arena, dep) : NULL;   /* a deployment may replace it */
     dp->in.route_key = dp->route_key;
     dp->integration = json_incref(json_object_get(method, "methodIntegration"));
     if (!dp->integration) {

@@ -194,13 +194,23 @@ static int parse_url(const char *url, char *host, size_t hcap, int *port, const 
     return 0;
 }
 
+/* Whether s would break the request's framing: a CR or LF (a mapped path or
+ * header value, URL-decoded from the client's request, may carry one). */
+static int breaks_line(const char *s)
+{
+    return s && s[strcspn(s, "\r\n")] != 0;
+}
+
 int apigw__httpc(uv_loop_t *loop, const char *method, const char *url, const nb_kv_t *headers, size_t n_headers,
                  const void *body, size_t len, unsigned timeout_ms, apigw_httpc_cb cb, void *arg)
 {
     char host[256];
     int port;
     const char *path;
-    if (!url || parse_url(url, host, sizeof host, &port, &path) != 0) return -1;
+    if (!url || parse_url(url, host, sizeof host, &port, &path) != 0 || breaks_line(path) || breaks_line(method))
+        return -1;
+    for (size_t i = 0; i < n_headers; i++)
+        if (breaks_line(headers[i].name) || breaks_line(headers[i].value)) return -1;   /* no request smuggled in */
     struct sockaddr_storage sa;
     const char *ip = strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
     if (uv_ip4_addr(ip, port, (struct sockaddr_in *)&sa) != 0 && uv_ip6_addr(ip, port, (struct sockaddr_in6 *)&sa) != 0) {

@@ -135,6 +135,20 @@ class Exports(NimbusTestCase):
         e = self.client_error(self.gw.get_export, restApiId="nope000000", stageName="prod", exportType="swagger")
         self.assertEqual(e["Error"]["Code"], "NotFoundException")
 
+    def test_export_file_name_keeps_the_header_whole(self):
+        # GetExport names the file by the API's version, the user's text: a CR LF or quote in it must not
+        # end the Content-Disposition header or start another one (nimbus's own rule: AWS's answer for such
+        # a version is not recorded anywhere we found)
+        aid = self.gw.create_rest_api(name="v-inject", version='1"\r\nX-Evil: 1')["id"]
+        root = self.gw.get_resources(restApiId=aid)["items"][0]["id"]
+        self.gw.put_method(restApiId=aid, resourceId=root, httpMethod="GET", authorizationType="NONE")
+        self.gw.put_integration(restApiId=aid, resourceId=root, httpMethod="GET", type="MOCK")
+        self.gw.create_deployment(restApiId=aid, stageName="prod")
+        out = self.gw.get_export(restApiId=aid, stageName="prod", exportType="swagger")
+        headers = {k.lower() for k in out["ResponseMetadata"]["HTTPHeaders"]}
+        self.assertNotIn("x-evil", headers)
+        self.assertEqual(out["contentDisposition"], 'attachment; filename="swagger_1___X-Evil: 1.json"')
+
     def test_rest_api_export_with_cli(self):
         aid = self.rest_api()
         with tempfile.TemporaryDirectory() as tmp:

@@ -680,6 +680,15 @@ class RestHttpIntegrations(NimbusTestCase):
                                   snapshot="full-integration (headers)"):
                     self.assertEqual(hs.get(h.lower()), None if h in gone else v)
 
+    def test_mapped_values_never_split_the_backend_request(self):
+        # A query string is URL-decoded before it is mapped into the backend's URI (here testVar → the path
+        # variable qsVar of the URI's query): a CR LF in it must not start a header or a second request of
+        # the backend call. (nimbus's own check, not a recorded AWS answer: the call is refused, 500.)
+        EchoBackend.got.clear()
+        r, got = self.post("/foobar?testVar=a%0D%0AX-Evil:%201%0D%0A%0D%0AGET%20/smuggled%20HTTP/1.1")
+        self.assertEqual(r.status, 500, r.body)
+        self.assertIsNone(got)   # the backend heard nothing, neither the header nor a second request
+
     def test_http_proxy_request_parameters(self):
         src = LS + "test_apigateway_http.py::test_http_proxy_integration_request_data_mappings"
         r, got = self.post("/foobar?testQueryString=foo&testVar=bar",
