@@ -56,6 +56,21 @@ class PatchPaths(NimbusTestCase):
         gw.update_rest_api(restApiId=api, patchOperations=[{"op": "remove", "path": "/nope/name"}])
         self.assertEqual(gw.get_rest_api(restApiId=api)["name"], "ids")
 
+    def test_resource_path_part_replaced_by_nothing_is_refused(self):
+        # a pathPart replaced without a value (or by one with '/') is CreateResource's refusal, and the
+        # resource and its sibling keep their paths (this used to store null and crash the sibling check)
+        gw = self.nimbus.client("apigateway")
+        api = gw.create_rest_api(name="pp")["id"]
+        root = gw.get_resources(restApiId=api)["items"][0]["id"]
+        a = gw.create_resource(restApiId=api, parentId=root, pathPart="a")["id"]
+        gw.create_resource(restApiId=api, parentId=root, pathPart="b")
+        for op in ({"op": "replace", "path": "/pathPart"}, {"op": "replace", "path": "/pathPart", "value": ""},
+                   {"op": "replace", "path": "/pathPart", "value": "x/y"}):
+            e = self.client_error(gw.update_resource, restApiId=api, resourceId=a, patchOperations=[op])
+            self.assertEqual((e["Error"]["Code"], e["Error"]["Message"]),
+                             ("BadRequestException", "Resource's path part must be specified"), op)
+        self.assertEqual(sorted(r["path"] for r in gw.get_resources(restApiId=api)["items"]), ["/", "/a", "/b"])
+
     def test_stage_and_deployment(self):
         gw = self.nimbus.client("apigateway")
         api, plan, key = mock_api(gw, "pst")
