@@ -120,7 +120,11 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     const char *method = json_string_value(json_object_get(in, dp->v2 ? "integrationMethod" : "httpMethod"));
     if (!method || strcmp(method, "ANY") == 0) method = req->method;
     json_t *t = NULL;
-    uri = dp->v2 ? apigw__http_fill_uri(dp, uri, 1, NULL) : rest_mapped_uri(dp, uri, &t);
+    /* the mapping context (tens of allocations) only when the integration maps something */
+    if (dp->v2 || !json_object_size(json_object_get(in, "requestParameters")))
+        uri = apigw__http_fill_uri(dp, uri, 1, NULL);
+    else
+        uri = rest_mapped_uri(dp, uri, &t);
     json_t *mapped = json_object_get(t, "header");
     nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + json_object_size(mapped) + 3));
     size_t n = 0;

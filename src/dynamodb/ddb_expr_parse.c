@@ -29,6 +29,7 @@ typedef struct parser {
     ddb_expr_kind_t kind;
     const char *src;
     ddb__tok_t *t;
+    size_t *close;           /* close[i]: the ')' matching a '(' at token i, or nt when none */
     size_t nt, pos;
     size_t syn_pos;          /* furthest position a syntax error was seen */
     int syn;
@@ -41,7 +42,9 @@ typedef struct parser {
 /* Nesting the parser follows: any expression within MAX_EXPR_BYTES (at most 2047 levels of
  * parentheses or calls), so a deep but short one gets DynamoDB's own answer (redundant
  * parentheses, too many operators, an unknown function: Alternator test_limits.py
- * test_deeply_nested_expression_*, which quote the service) rather than a syntax error. */
+ * test_deeply_nested_expression_*, which quote the service) rather than a syntax error.
+ * Recursion costs ~290 bytes of stack a level (-O2; ~640 under ASan): ~0.6 MB at the limit,
+ * so the parser needs a thread with a few MB of stack (it runs on the event loop's). */
 #define MAX_DEPTH 2100
 #define MAX_IN_OPERANDS 100
 #define MAX_EXPR_BYTES 4096
@@ -55,6 +58,13 @@ static const ddb__tok_t *peek(parser_t *p, size_t k)
 {
     size_t i = p->pos + k;
     return &p->t[i < p->nt ? i : p->nt - 1];
+}
+
+/* The token after the ')' matching the '(' at the current position (EOF's when unmatched). */
+static const ddb__tok_t *after_close(parser_t *p)
+{
+    size_t c = p->close[p->pos];
+    return &p->t[c + 1 < p->nt ? c + 1 : p->nt - 1];
 }
 
 static void *syntax(parser_t *p)
@@ -614,7 +624,11 @@ static ddb_node_t *comparison(parser_t *p)
 
 static ddb_node_t *cond_primary(parser_t *p)
 {
-    if (cur(p)->kind == DDB__T_LPAREN) {
+    ddb_cmp_t cmp;
+    const ddb__tok_t *next = cur(p)->kind == DDB__T_LPAREN ? after_close(p) : NULL;
+    /* "( … ) <comparator | BETWEEN | IN>" is an operand: the attempt below would be undone */
+    if (next && !is_comparator(next, &cmp) && !ddb__tok_is_kw(p->src, next, "BETWEEN") &&
+        !ddb__tok_is_kw(p->src, next, "IN")) {
         snap_t s = save(p);
         p->pos++;
         ddb_node_t *in = cond_or(p);
@@ -753,7 +767,7 @@ static ddb_node_t *update_operand(parser_t *p)
 static ddb_node_t *set_value(parser_t *p)
 {
     /* '(' a + b ')' is accepted as a whole value */
-    if (cur(p)->kind == DDB__T_LPAREN) {
+    if (cur(p)->kind == DDB__T_LPAREN && after_close(p)->kind != DDB__T_PLUS && after_close(p)->kind != DDB__T_MINUS) {
         if (p->depth >= MAX_DEPTH)
             return syntax(p);
         snap_t s = save(p);
@@ -896,8 +910,21 @@ static int begin(parser_t *p, ddb_expr_ctx_t *c, const char *expr, ddb_expr_kind
                            "allowed size;", ddb_expr_kind_name(kind));
     }
     p->t = ddb__lex(c->arena, p->src, &p->nt);
+    /* each '(' paired with its ')' in one pass, so an attempt that is bound to be undone can be
+     * skipped (cond_primary, set_value): trying and undoing at every level of "((((a)))) = :v"
+     * made a deep expression quadratic in time and in arena memory */
+    p->close = nb_arena_alloc(c->arena, p->nt * sizeof *p->close);
+    size_t *open = nb_arena_alloc(c->arena, p->nt * sizeof *open), depth = 0;
+    for (size_t k = 0; k < p->nt; k++) {
+        p->close[k] = p->nt;
+        if (p->t[k].kind == DDB__T_LPAREN)
+            open[depth++] = k;
+        else if (p->t[k].kind == DDB__T_RPAREN && depth)
+            p->close[open[--depth]] = k;
+    }
     return 0;
 }
+
 
 static void syntax_message(parser_t *p, ddb_err_t *err)
 {

@@ -445,7 +445,8 @@ void ddb_op_update_table(nb_req_t *req)
         }
         const char *had = ddb_jstr(json_object_get(doc, "SSEDescription"), "KMSMasterKeyArn");
         if (!(had && arn && strcmp(had, arn) == 0)) {   /* else already on that key: nothing changes */
-            json_t *want = json_pack("{s:s,s:s}", "Status", "ENABLED", "SSEType", "KMS");
+            json_t *want = json_pack("{s:s,s:s}", "Status", "ENABLED", "SSEType",
+                                     ddb_jstr(sse, "SSEType") ? ddb_jstr(sse, "SSEType") : "KMS");   /* as CreateTable */
             if (arn) json_object_set_new(want, "KMSMasterKeyArn", json_string(arn));
             json_object_set_new(doc, "SSEDescription", want);
             u.sse_on = 1;
