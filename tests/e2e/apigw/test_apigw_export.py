@@ -135,6 +135,24 @@ class Exports(NimbusTestCase):
         e = self.client_error(self.gw.get_export, restApiId="nope000000", stageName="prod", exportType="swagger")
         self.assertEqual(e["Error"]["Code"], "NotFoundException")
 
+    def test_imported_model_references_export_as_local_ones(self):
+        # an import stores a model's reference to another model by that model's URL (as API Gateway keeps
+        # them, LocalStack test_apigateway_import snapshots); an export writes the document's own reference
+        # back, so the file stands on its own and re-imports into any API
+        doc = {"swagger": "2.0", "info": {"title": "refs", "version": "1"},
+               "paths": {"/p": {"get": {"responses": {"200": {"description": "ok"}},
+                                        "x-amazon-apigateway-integration": {"type": "mock"}}}},
+               "definitions": {"Pet": {"type": "object", "properties": {"owner": {"$ref": "#/definitions/Owner"}}},
+                               "Owner": {"type": "object"}}}
+        aid = self.gw.import_rest_api(body=json.dumps(doc).encode())["id"]
+        stored = json.loads(self.gw.get_model(restApiId=aid, modelName="Pet")["schema"])
+        self.assertTrue(stored["properties"]["owner"]["$ref"].endswith("/restapis/%s/models/Owner" % aid))
+        self.gw.create_deployment(restApiId=aid, stageName="prod")
+        for export_type, ref in (("swagger", "#/definitions/Owner"), ("oas30", "#/components/schemas/Owner")):
+            d = json.loads(self.gw.get_export(restApiId=aid, stageName="prod", exportType=export_type)["body"].read())
+            models = d["definitions"] if export_type == "swagger" else d["components"]["schemas"]
+            self.assertEqual(models["Pet"]["properties"]["owner"]["$ref"], ref, export_type)
+
     def test_export_file_name_keeps_the_header_whole(self):
         # GetExport names the file by the API's version, the user's text: a CR LF or quote in it must not
         # end the Content-Disposition header or start another one (nimbus's own rule: AWS's answer for such
