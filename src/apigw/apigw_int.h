@@ -311,6 +311,9 @@ json_t *apigw__v2_merge_map(json_t *old, json_t *upd, int drop_empty);
 const char *apigw__openapi_v2_warning(nb_arena_t *a, const char *text, size_t len);
 
 /* --- openapi.c ------------------------------------------------------------ */
+/* An OpenAPI/Swagger document, JSON or YAML, as an object (new ref), or NULL with
+ * *msg (arena) saying why. */
+json_t *apigw__openapi_load(nb_arena_t *a, const char *text, size_t len, const char **msg);
 /* Build a v2 document (routes, integrations, cors) from an OpenAPI 3 text into
  * doc (which has "api"); 0, or -1 with *msg (arena). */
 int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg);

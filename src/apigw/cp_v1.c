@@ -281,7 +281,7 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
         return;
     }
     json_t *now = json_object_get(json_object_get(doc, "api"), "binaryMediaTypes");
-    if (json_is_array(had) && json_is_array(now) && now != had) {   /* merge: the API's types, then the definition's */
+    if (json_is_array(had) && json_is_array(now)) {   /* merge: the API's types, then the definition's */
         apigw__json_union(had, now);
         json_object_set(json_object_get(doc, "api"), "binaryMediaTypes", had);
     } else if (json_is_array(had) && !now) {

@@ -164,16 +164,14 @@ static int check(nb_req_t *req, json_t *doc, const v1_coll_t *c, json_t *item)
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model schema must have at least 1 property or array items defined");
             return -1;
         }
-        if (schema) {
-            json_t *j = json_loads(schema, 0, NULL);
-            if (!json_is_object(j)) {
-                json_decref(j);
-                nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid model specified: Validation Result: warnings : [], "
-                               "errors : [Invalid model schema specified]");
-                return -1;
-            }
+        json_t *j = json_loads(schema, 0, NULL);
+        if (!json_is_object(j)) {
             json_decref(j);
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid model specified: Validation Result: warnings : [], "
+                           "errors : [Invalid model schema specified]");
+            return -1;
         }
+        json_decref(j);
     } else if (strcmp(c->coll, "validators") == 0) {
         if (!json_object_get(item, "validateRequestBody")) json_object_set_new(item, "validateRequestBody", json_false());
         if (!json_object_get(item, "validateRequestParameters"))

@@ -387,7 +387,7 @@ int apigw__v1_model_in_use(nb_req_t *req, json_t *doc, const char *name)
                 if (!json_string_value(v) || strcmp(json_string_value(v), name) != 0) continue;
                 const char *path = str(r, "path");
                 nb_reply_error(req, APIGW_ERR_CONFLICT, "Cannot delete model '%s', is referenced in method request: %s/%s",
-                               name, strcmp(path, "/") ? path : "/", hm);
+                               name, path, hm);
                 return 1;
             }
         }

@@ -176,8 +176,12 @@ static const char *trace_id(nb_req_t *req, uint64_t now_ms)
 
 const char *apigw__dp_trace_id(apigw_dp_t *dp)
 {
-    const char *sent = nb_req_header(dp->req, "x-amzn-trace-id");
-    return sent ? sent : trace_id(dp->req, dp->in.time_ms ? dp->in.time_ms : nb_wall_ms());
+    /* once: the backend's trace and the answer's must be the same (its Root carries the epoch second) */
+    if (!dp->trace) {
+        const char *sent = nb_req_header(dp->req, "x-amzn-trace-id");
+        dp->trace = sent ? sent : trace_id(dp->req, dp->in.time_ms ? dp->in.time_ms : nb_wall_ms());
+    }
+    return dp->trace;
 }
 
 void apigw__dp_trace_answer(apigw_dp_t *dp)

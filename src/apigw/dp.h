@@ -44,6 +44,7 @@ struct apigw_dp {
     json_t *mapping_ctx;       /* v1 non-proxy: the $context of the templates (owned) */
     json_t *gw_responses;      /* v1: the deployment's gateway responses (ref) or NULL */
     const char *route_key;     /* v2 "GET /a/{b}" / v1 resource path */
+    const char *trace;         /* the request's X-Amzn-Trace-Id, made once (apigw__dp_trace_id) */
     const char *resource_id;
     const char *api_key_value, *api_key_id;
     apigw_match_t match;

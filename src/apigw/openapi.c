@@ -38,7 +38,7 @@ static const char *upper_type(nb_arena_t *a, const char *t)
     return t ? upper_method(a, t) : NULL;
 }
 
-static json_t *load(nb_arena_t *a, const char *text, size_t len, const char **msg)
+json_t *apigw__openapi_load(nb_arena_t *a, const char *text, size_t len, const char **msg)
 {
     json_error_t e;
     json_t *d = json_loadb(text, len, 0, &e);
@@ -170,7 +170,7 @@ static int v2_authorizers(nb_arena_t *a, json_t *d, json_t *doc, json_t *ids, co
 
 int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg)
 {
-    json_t *d = load(a, text, len, msg);
+    json_t *d = apigw__openapi_load(a, text, len, msg);
     if (!d) return -1;
     json_t *api = json_object_get(doc, "api");
     json_t *info = json_object_get(d, "info");
@@ -488,7 +488,7 @@ int apigw__openapi_v1(nb_arena_t *a, json_t *doc, const char *text, size_t len, 
 int apigw__openapi_v1_at(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char *basepath,
                          const char **msg)
 {
-    json_t *d = load(a, text, len, msg);
+    json_t *d = apigw__openapi_load(a, text, len, msg);
     if (!d) return -1;
     const char *prefix = apigw__openapi_prefix(a, d, basepath);
     json_t *api = json_object_get(doc, "api");

@@ -4,7 +4,6 @@
  * api_test.go, TestAccAPIGatewayV2API_OpenAPI_failOnWarnings). The import goes on
  * past them unless the caller asked failOnWarnings (cp_v2.c). */
 #include "apigw/apigw_int.h"
-#include "apigw/yaml.h"
 #include <string.h>
 
 #define SCHEMA_REF "#/components/schemas/"
@@ -36,11 +35,8 @@ static const char *missing_ref(json_t *v, json_t *schemas, int depth)
 
 const char *apigw__openapi_v2_warning(nb_arena_t *a, const char *text, size_t len)
 {
-    json_t *d = json_loadb(text, len, 0, NULL);
-    if (!d) {
-        char yerr[160];
-        d = apigw__yaml_load(text, len, yerr, sizeof yerr);
-    }
+    const char *msg;
+    json_t *d = apigw__openapi_load(a, text, len, &msg);
     if (!d) return NULL;
     const char *ref = missing_ref(json_object_get(d, "paths"),
                                   json_object_get(json_object_get(d, "components"), "schemas"), 0);

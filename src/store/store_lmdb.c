@@ -427,7 +427,8 @@ static int owner_alive(int fd)
     if (pid <= 0 || (*end != '\n' && *end != 0)) return 1;
     snprintf(path, sizeof path, "/proc/%ld/stat", pid);
     int sfd = open(path, O_RDONLY | O_CLOEXEC);
-    if (sfd < 0) return errno != ENOENT;
+    if (sfd < 0)   /* gone, unless this process cannot see /proc at all (then assume it runs) */
+        return errno != ENOENT || access("/proc/self/stat", R_OK) != 0;
     ssize_t m = read(sfd, stat, sizeof stat - 1);
     close(sfd);
     if (m <= 0) return 0;
