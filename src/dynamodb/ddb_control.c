@@ -48,8 +48,7 @@ static int shape_check(nb_req_t *req)
         ddb_schema_v_index(&v, json_array_get(json_object_get(b, "LocalSecondaryIndexes"), i), p);
     }
     const json_t *ss = json_object_get(b, "StreamSpecification");
-    if (ss && !json_object_get(ss, "StreamEnabled"))   /* required in the model (Alternator test_table.py) */
-        ddb_v_add(&v, "null", "streamSpecification.streamEnabled", "Member must not be null");
+    ddb_schema_v_stream(&v, ss);
     ddb_v_enum(&v, json_object_get(ss, "StreamViewType"), "streamSpecification.streamViewType", view_types);
     return ddb_v_reply(req, &v);
 }

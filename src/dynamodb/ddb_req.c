@@ -27,6 +27,18 @@ static void quoted(nb_buf_t *b, const char *s)
     nb_buf_printf(b, "'%s'", s);
 }
 
+void ddb_v_length(ddb_vlist_t *v, const char *s, size_t n, const char *path, size_t min, size_t max)
+{
+    if (n >= min && n <= max) return;
+    nb_buf_t q = NB_BUF_INIT, c = NB_BUF_INIT;
+    quoted(&q, s);
+    if (n < min) nb_buf_printf(&c, "Member must have length greater than or equal to %zu", min);
+    else nb_buf_printf(&c, "Member must have length less than or equal to %zu", max);
+    ddb_v_add(v, q.data, path, c.data);
+    nb_buf_free(&q);
+    nb_buf_free(&c);
+}
+
 /* Add a violation of table-name constraint c for s (quoted in the message). */
 static void v_name(ddb_vlist_t *v, const char *s, const char *path, const char *c)
 {

@@ -26,6 +26,10 @@ typedef struct ddb_vlist {
 /* Record one constraint failure; value_repr is the rendered value ("null" or
  * a quoted string; "" for one not echoed), path the member path ("tableName"). */
 void ddb_v_add(ddb_vlist_t *v, const char *value_repr, const char *path, const char *constraint);
+/* Add "Value 's' at 'path' failed to satisfy constraint: Member must have length
+ * greater than or equal to min / less than or equal to max" when n (s's length as
+ * the caller counts it: bytes or characters) is outside [min, max]. */
+void ddb_v_length(ddb_vlist_t *v, const char *s, size_t n, const char *path, size_t min, size_t max);
 /* Check a table-name member: present when flags has DDB_TN_REQUIRED, 3..255 chars,
  * pattern. DDB_TN_ARN: the member is DynamoDB's TableArn shape (every table
  * operation but CreateTable), whose minimum length is 1: "" fails that first. */

@@ -23,13 +23,7 @@ static void v_key_name(ddb_vlist_t *v, const json_t *n, const char *path, int re
         if (required) ddb_v_add(v, "null", path, "Member must not be null");
         return;
     }
-    size_t len = strlen(s);
-    if (len >= 1 && len <= 255) return;
-    nb_buf_t q = NB_BUF_INIT;
-    nb_buf_printf(&q, "'%s'", s);
-    ddb_v_add(v, q.data, path, len < 1 ? "Member must have length greater than or equal to 1"
-                                       : "Member must have length less than or equal to 255");
-    nb_buf_free(&q);
+    ddb_v_length(v, s, strlen(s), path, 1, 255);
 }
 
 void ddb_schema_v_keyschema(ddb_vlist_t *v, const json_t *ks, const char *path, int required)
@@ -79,6 +73,12 @@ void ddb_schema_v_attrdefs(ddb_vlist_t *v, const json_t *ad, int required)
         if (!json_object_get(d, "AttributeType")) ddb_v_add(v, "null", p, "Member must not be null");
         ddb_v_enum(v, json_object_get(d, "AttributeType"), p, attr_types);
     }
+}
+
+void ddb_schema_v_stream(ddb_vlist_t *v, const json_t *ss)
+{
+    if (ss && !json_object_get(ss, "StreamEnabled"))
+        ddb_v_add(v, "null", "streamSpecification.streamEnabled", "Member must not be null");
 }
 
 void ddb_schema_v_throughput(ddb_vlist_t *v, const json_t *pt, const char *path)

@@ -9,6 +9,9 @@
 void ddb_schema_v_keyschema(ddb_vlist_t *v, const json_t *ks, const char *path, int required);
 void ddb_schema_v_attrdefs(ddb_vlist_t *v, const json_t *ad, int required);
 void ddb_schema_v_throughput(ddb_vlist_t *v, const json_t *pt, const char *path);
+/* A StreamSpecification (CreateTable, UpdateTable) without StreamEnabled, which
+ * the model requires (Alternator test_table.py). */
+void ddb_schema_v_stream(ddb_vlist_t *v, const json_t *ss);
 void ddb_schema_v_index(ddb_vlist_t *v, const json_t *ix, const char *path);
 
 /* The WarmThroughput a table records from a request's wt (NULL: *out NULL), given its current

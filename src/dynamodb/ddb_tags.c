@@ -96,15 +96,7 @@ static void v_tag_part(ddb_vlist_t *v, const json_t *val, size_t i, const char *
     snprintf(path, sizeof path, "tags.%zu.member.%s", i + 1, part);
     const char *s = json_string_value(val);
     if (!s) { ddb_v_add(v, "null", path, "Member must not be null"); return; }
-    size_t n = chars_of(s);
-    if (n >= min && n <= max) return;
-    nb_buf_t q = NB_BUF_INIT, c = NB_BUF_INIT;
-    nb_buf_printf(&q, "'%s'", s);
-    if (n < min) nb_buf_printf(&c, "Member must have length greater than or equal to %zu", min);
-    else nb_buf_printf(&c, "Member must have length less than or equal to %zu", max);
-    ddb_v_add(v, q.data, path, c.data);
-    nb_buf_free(&q);
-    nb_buf_free(&c);
+    ddb_v_length(v, s, chars_of(s), path, min, max);
 }
 
 void ddb_tags_v(ddb_vlist_t *v, const json_t *tags)

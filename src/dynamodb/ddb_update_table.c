@@ -335,9 +335,7 @@ void ddb_op_update_table(nb_req_t *req)
     ddb_v_enum(&v, json_object_get(b, "BillingMode"), "billingMode", billing_modes);
     ddb_schema_v_throughput(&v, json_object_get(b, "ProvisionedThroughput"), "provisionedThroughput");
     ddb_schema_v_attrdefs(&v, json_object_get(b, "AttributeDefinitions"), 0);
-    if (json_object_get(b, "StreamSpecification") && !json_object_get(json_object_get(b, "StreamSpecification"),
-                                                                      "StreamEnabled"))
-        ddb_v_add(&v, "null", "streamSpecification.streamEnabled", "Member must not be null");
+    ddb_schema_v_stream(&v, json_object_get(b, "StreamSpecification"));
     if (ddb_v_reply(req, &v)) return;
     const ddb_table_t *t = ddb_req_table_named(req, ddb_jstr(b, "TableName"));
     if (!t) return;
