@@ -352,25 +352,14 @@ static json_t *v1_schemes(json_t *doc, json_t *resources, int with_auth)
 /* A model's "$ref" to another model of the API by its URL (as imports store
  * them) written back as the document's own reference, so an export reads
  * and re-imports on its own. */
-static void local_model_refs(nb_arena_t *a, json_t *v, int oas3, int depth)
+typedef struct local_ref { nb_arena_t *a; int oas3; } local_ref_t;
+static const char *local_ref(void *arg, const char *ref)
 {
     static const char url[] = "https://apigateway.amazonaws.com/restapis/";
-    if (depth > 64) return;
-    const char *k;
-    json_t *c;
-    size_t i;
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, c) local_model_refs(a, c, oas3, depth + 1);
-        return;
-    }
-    json_object_foreach(v, k, c) {
-        const char *ref = json_string_value(c), *m = ref ? strstr(ref, "/models/") : NULL;
-        if (!strcmp(k, "$ref") && m && !strncmp(ref, url, sizeof url - 1))
-            json_object_set_new(v, k, json_string(nb_arena_printf(a, "%s%s", oas3 ? "#/components/schemas/"
-                                                                              : "#/definitions/", m + 8)));
-        else
-            local_model_refs(a, c, oas3, depth + 1);
-    }
+    local_ref_t *l = arg;
+    const char *m = strstr(ref, "/models/");
+    if (!m || strncmp(ref, url, sizeof url - 1) != 0) return NULL;
+    return nb_arena_printf(l->a, "%s%s", l->oas3 ? "#/components/schemas/" : "#/definitions/", m + 8);
 }
 
 json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *stage, int oas3, const char *exts)
@@ -406,7 +395,8 @@ json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *st
     json_t *models = json_object();
     json_object_foreach(json_object_get(doc, "models"), k, r) {
         json_t *schema = json_loads(str(r, "schema") ? str(r, "schema") : "{}", 0, NULL);
-        local_model_refs(a, schema, oas3, 0);
+        local_ref_t l = {a, oas3};
+        apigw__map_refs(schema, local_ref, &l, 0);
         json_object_set_new(models, k, json_is_object(schema) ? schema : json_object());
         if (schema && !json_is_object(schema)) json_decref(schema);
     }

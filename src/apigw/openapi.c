@@ -255,26 +255,33 @@ static const char *ref_name(const char *ref)
     return s ? s + 1 : NULL;
 }
 
-/* A definition's "$ref": "#/definitions/X" (or "#/components/schemas/X"), at
- * any depth, becomes the model's URL, as API Gateway stores imported models. */
-static void model_refs(nb_arena_t *a, json_t *v, const char *api_id, int depth)
+void apigw__map_refs(json_t *v, const char *(*to)(void *arg, const char *ref), void *arg, int depth)
 {
     if (depth > 64) return;
     const char *k;
     json_t *c;
     size_t i;
     if (json_is_array(v)) {
-        json_array_foreach(v, i, c) model_refs(a, c, api_id, depth + 1);
+        json_array_foreach(v, i, c) apigw__map_refs(c, to, arg, depth + 1);
         return;
     }
     json_object_foreach(v, k, c) {
-        const char *ref = json_string_value(c);
-        if (!strcmp(k, "$ref") && ref && (!strncmp(ref, "#/definitions/", 14) || !strncmp(ref, "#/components/schemas/", 21)))
-            json_object_set_new(v, k, json_string(nb_arena_printf(a, "https://apigateway.amazonaws.com/restapis/%s/models/%s",
-                                                                  api_id, ref_name(ref))));
+        const char *ref = json_string_value(c), *now = ref && !strcmp(k, "$ref") ? to(arg, ref) : NULL;
+        if (now)
+            json_object_set_new(v, k, json_string(now));
         else
-            model_refs(a, c, api_id, depth + 1);
+            apigw__map_refs(c, to, arg, depth + 1);
     }
+}
+
+/* A definition's "$ref": "#/definitions/X" (or "#/components/schemas/X")
+ * becomes the model's URL, as API Gateway stores imported models. */
+typedef struct model_url { nb_arena_t *a; const char *api_id; } model_url_t;
+static const char *model_url(void *arg, const char *ref)
+{
+    model_url_t *m = arg;
+    if (strncmp(ref, "#/definitions/", 14) != 0 && strncmp(ref, "#/components/schemas/", 21) != 0) return NULL;
+    return nb_arena_printf(m->a, "https://apigateway.amazonaws.com/restapis/%s/models/%s", m->api_id, ref_name(ref));
 }
 
 static void v1_models(nb_arena_t *a, json_t *d, json_t *doc)
@@ -286,7 +293,8 @@ static void v1_models(nb_arena_t *a, json_t *d, json_t *doc)
     const char *api_id = str(json_object_get(doc, "api"), "id");
     json_object_foreach(defs, name, schema) {
         json_t *copy = json_deep_copy(schema);
-        model_refs(a, copy, api_id ? api_id : "", 0);
+        model_url_t mu = {a, api_id ? api_id : ""};
+        apigw__map_refs(copy, model_url, &mu, 0);
         char *s = json_dumps(copy, JSON_COMPACT);
         json_decref(copy);
         char id[8];
