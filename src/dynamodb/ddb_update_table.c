@@ -126,17 +126,24 @@ static void schema_text(nb_buf_t *b, const json_t *ks, const json_t *defs)
 }
 
 /* The key schema of doc (the table's, else an index's) that uses attribute name; NULL if none. */
+static int in_schema(const json_t *ks, const char *name)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(ks, i, e) if (strcmp(ddb_jstr(e, "AttributeName") ? ddb_jstr(e, "AttributeName") : "", name) == 0) return 1;
+    return 0;
+}
+
 static const json_t *schema_using(const json_t *doc, const char *name)
 {
     const json_t *ks = json_object_get(doc, "KeySchema");
-    size_t i, j;
-    json_t *e, *ix;
-    json_array_foreach(ks, i, e) if (strcmp(ddb_jstr(e, "AttributeName"), name) == 0) return ks;
+    if (in_schema(ks, name)) return ks;
+    size_t j;
+    json_t *ix;
     const char *kinds[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
     for (int k = 0; k < 2; k++)
         json_array_foreach(json_object_get(doc, kinds[k]), j, ix)
-            json_array_foreach(json_object_get(ix, "KeySchema"), i, e)
-                if (strcmp(ddb_jstr(e, "AttributeName"), name) == 0) return json_object_get(ix, "KeySchema");
+            if (in_schema(json_object_get(ix, "KeySchema"), name)) return json_object_get(ix, "KeySchema");
     return NULL;
 }
 
@@ -295,14 +302,6 @@ static int stream_update(json_t *doc, const json_t *ss, const ddb_table_t *t, dd
     } else {
         json_object_set_new(doc, "StreamSpecification", json_pack("{s:b}", "StreamEnabled", 0));
     }
-    return 0;
-}
-
-static int in_schema(const json_t *ks, const char *name)
-{
-    size_t i;
-    json_t *e;
-    json_array_foreach(ks, i, e) if (strcmp(ddb_jstr(e, "AttributeName") ? ddb_jstr(e, "AttributeName") : "", name) == 0) return 1;
     return 0;
 }
 
