@@ -414,27 +414,50 @@ static size_t default_map_size(void)
     return v >= (1u << 20) && e && *end == 0 ? (size_t)v : LMDB_DEFAULT_MAP;
 }
 
-/* Whether the nimbus that wrote its pid into the lock file still runs (a
- * zombie does not: it holds no descriptor). */
+/* The start time of process pid in clock ticks after boot (/proc/PID/stat's
+ * 22nd field), 0 when it cannot be read; *zombie set when it has exited but
+ * is not reaped yet. -1 when there is no such process. */
+static long long proc_start_time(long pid, int *zombie)
+{
+    char path[48], stat[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int sfd = open(path, O_RDONLY | O_CLOEXEC);
+    if (sfd < 0) return errno == ENOENT ? -1 : 0;
+    ssize_t m = read(sfd, stat, sizeof stat - 1);
+    close(sfd);
+    *zombie = 0;
+    if (m <= 0) return -1;
+    stat[m] = 0;
+    const char *p = strrchr(stat, ')');       /* "PID (COMM) STATE PPID … STARTTIME …" */
+    if (!p || p[1] != ' ') return 0;
+    p += 2;
+    *zombie = *p == 'Z' || *p == 'X';
+    for (int field = 3; field < 22 && p; field++) {
+        p = strchr(p, ' ');
+        if (p) p++;
+    }
+    return p ? strtoll(p, NULL, 10) : 0;
+}
+
+/* Whether the nimbus that wrote "PID STARTTIME" into the lock file still runs
+ * (a zombie does not: it holds no descriptor; nor does a process that got the
+ * same pid later, which the start time tells apart). */
 static int owner_alive(int fd)
 {
-    char buf[24], path[48], stat[256];
+    char buf[48];
     ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
     if (n <= 0) return 1;                      /* no pid recorded: assume it runs */
     buf[n] = 0;
     char *end;
     long pid = strtol(buf, &end, 10);
+    long long recorded = *end == ' ' ? strtoll(end + 1, &end, 10) : 0;
     if (pid <= 0 || (*end != '\n' && *end != 0)) return 1;
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    int sfd = open(path, O_RDONLY | O_CLOEXEC);
-    if (sfd < 0)   /* gone, unless this process cannot see /proc at all (then assume it runs) */
-        return errno != ENOENT || access("/proc/self/stat", R_OK) != 0;
-    ssize_t m = read(sfd, stat, sizeof stat - 1);
-    close(sfd);
-    if (m <= 0) return 0;
-    stat[m] = 0;
-    const char *rp = strrchr(stat, ')');       /* "PID (COMM) STATE …" */
-    return !(rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X'));
+    int zombie = 0;
+    long long started = proc_start_time(pid, &zombie);
+    if (started < 0)   /* gone, unless this process cannot see /proc at all (then assume it runs) */
+        return access("/proc/self/stat", R_OK) != 0;
+    if (zombie) return 0;
+    return !(recorded > 0 && started > 0 && started != recorded);
 }
 
 #define OWNER_GONE_WAIT_MS 3000    /* how long a dead owner's last processes may hold the lock */
@@ -442,7 +465,7 @@ static int owner_alive(int fd)
 /* One writing process per store: the log and the group commit assume it.
  * An exclusive flock on DIR/store/owner.lock, held until close (the kernel
  * drops it when the last copy of the descriptor goes), with the owner's pid
- * in it. EBUSY when another running process holds it. When the recorded
+ * and start time in it. EBUSY when another running process holds it. When the recorded
  * owner is gone (kill -9), a process it had just cloned may still hold a
  * copy for a few milliseconds, until it execs or dies with it: wait for
  * that rather than refuse the restart. */
@@ -465,8 +488,10 @@ static int take_ownership(lmdb_store_t *b)
                      b->path);
         return EBUSY;
     }
-    char pid[24];
-    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    char pid[48];
+    int zombie;
+    long long started = proc_start_time((long)getpid(), &zombie);
+    int n = snprintf(pid, sizeof pid, "%ld %lld\n", (long)getpid(), started > 0 ? started : 0);
     if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) { /* a hint only: keep going */ }
     b->owner_fd = fd;
     return 0;

@@ -427,3 +427,36 @@ TEST(wal_restart_waits_for_a_dead_owners_last_clone)
     close_store(s);
     ASSERT_EQ(uv_loop_close(&loop), 0);
 }
+
+/* The recorded owner's pid now belongs to another, running process (pid
+ * reuse): its start time differs from the recorded one, so the owner is gone
+ * and the restart waits for the clone as above instead of refusing. */
+TEST(wal_restart_tells_a_reused_pid_from_its_owner)
+{
+    char dir[512], lock[600];
+    snprintf(dir, sizeof dir, "%s/reusedpid", test_tmpdir());
+    snprintf(lock, sizeof lock, "%s/store/owner.lock", dir);
+    close_store(open_dir(dir));
+    pid_t owner = fork_child();
+    if (owner == 0) {
+        uv_loop_t l;
+        store_t *s = NULL;
+        store_options_t o = { 0 };
+        if (uv_loop_init(&l) != 0 || store_open(&s, &l, dir, &o) != STORE_OK) _exit(20);
+        pid_t clone = fork();
+        if (clone == 0) {
+            struct timespec ts = { 0, 300 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+            _exit(0);
+        }
+        /* the test process runs; give it as the owner, with a start time it never had */
+        FILE *f = fopen(lock, "w");
+        if (!f || fprintf(f, "%ld 1\n", (long)getppid()) < 0 || fclose(f) != 0) _exit(22);
+        _exit(clone > 0 ? 0 : 21);
+    }
+    ASSERT_EQ(wait_child(owner), 0);
+    store_t *s = open_dir(dir);
+    ASSERT(s != NULL);
+    close_store(s);
+    ASSERT_EQ(uv_loop_close(&loop), 0);
+}
