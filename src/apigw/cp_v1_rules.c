@@ -336,19 +336,22 @@ int apigw__v1_resource_move_check(nb_req_t *req, json_t *doc, json_t *moved)
 void apigw__v1_repath(json_t *doc)
 {
     json_t *res = json_object_get(doc, "resources");
+    size_t cap = json_object_size(res);     /* no path is deeper than the tree (moves refuse cycles) */
+    const char **parts = malloc((cap ? cap : 1) * sizeof *parts);
+    if (!parts) return;
     const char *k;
     json_t *r;
     json_object_foreach(res, k, r) {
         if (!str(r, "parentId")) continue;
-        const char *parts[64];
         size_t n = 0;
-        for (json_t *p = r; p && str(p, "parentId") && n < 64; p = json_object_get(res, str(p, "parentId")))
+        for (json_t *p = r; p && str(p, "parentId") && n < cap; p = json_object_get(res, str(p, "parentId")))
             parts[n++] = str(p, "pathPart");
         nb_buf_t b = NB_BUF_INIT;
         while (n) nb_buf_printf(&b, "/%s", parts[--n]);
         json_object_set_new(r, "path", json_string(b.data ? b.data : "/"));
         nb_buf_free(&b);
     }
+    free(parts);
 }
 
 /* --- models ------------------------------------------------------------------ */

@@ -71,6 +71,21 @@ class PatchPaths(NimbusTestCase):
                              ("BadRequestException", "Resource's path part must be specified"), op)
         self.assertEqual(sorted(r["path"] for r in gw.get_resources(restApiId=api)["items"]), ["/", "/a", "/b"])
 
+    def test_deep_resource_keeps_its_whole_path_after_a_patch(self):
+        # every v1 patch recomputes the resources' paths; a tree 80 levels deep
+        # (past the 64 the walk once stopped at) keeps each path whole
+        gw = self.nimbus.client("apigateway")
+        api = gw.create_rest_api(name="deep")["id"]
+        parent = gw.get_resources(restApiId=api)["items"][0]["id"]
+        for i in range(80):
+            parent = gw.create_resource(restApiId=api, parentId=parent, pathPart="p%d" % i)["id"]
+        want = "".join("/p%d" % i for i in range(80))
+        self.assertEqual(gw.get_resource(restApiId=api, resourceId=parent)["path"], want)
+        got = gw.update_resource(restApiId=api, resourceId=parent,
+                                 patchOperations=[{"op": "replace", "path": "/pathPart", "value": "leaf"}])
+        self.assertEqual(got["path"], want.rsplit("/", 1)[0] + "/leaf")
+        self.assertEqual(gw.get_resource(restApiId=api, resourceId=parent)["path"], want.rsplit("/", 1)[0] + "/leaf")
+
     def test_stage_and_deployment(self):
         gw = self.nimbus.client("apigateway")
         api, plan, key = mock_api(gw, "pst")
