@@ -32,6 +32,7 @@ struct apigw_dp {
     nb_req_t *test_req;        /* TestInvokeMethod/Authorizer: the control-plane request the
                                   answer goes to (test_invoke.c); req is then its stand-in */
     json_t *test_answer;       /* TestInvokeAuthorizer: the authorizer's answer (owned) */
+    const char *test_trace;    /* TestInvokeMethod: the answer's X-Amzn-Trace-Id, or NULL */
     json_t *api;               /* the API's "api" object (ref) */
     json_t *stage_obj;         /* the stage (ref) */
     json_t *route;             /* v2 route / v1 method object (ref) */
