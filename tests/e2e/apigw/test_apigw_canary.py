@@ -27,7 +27,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apigwtest import NimbusTestCase, group_lines, http, invoke_url  # noqa: E402
+from apigwtest import NimbusTestCase, create_function, group_lines, http, invoke_url, lambda_uri  # noqa: E402
 
 ARN = "arn:aws:logs:us-east-1:000000000000:log-group:"
 
@@ -54,6 +54,11 @@ class Canary(NimbusTestCase):
         gw.put_integration_response(restApiId=api, resourceId=root, httpMethod="GET", statusCode="200",
                                     selectionPattern="",
                                     responseTemplates={"application/json": template("default deployment")})
+        echo = create_function(cls.nimbus.client("lambda"), "canary-echo", "echo")
+        ev = gw.create_resource(restApiId=api, parentId=root, pathPart="event")["id"]
+        gw.put_method(restApiId=api, resourceId=ev, httpMethod="GET", authorizationType="NONE")
+        gw.put_integration(restApiId=api, resourceId=ev, httpMethod="GET", type="AWS_PROXY",
+                           integrationHttpMethod="POST", uri=lambda_uri(echo))
         cls.d1 = gw.create_deployment(restApiId=api)["id"]
         gw.update_integration_response(restApiId=api, resourceId=root, httpMethod="GET", statusCode="200",
                                        patchOperations=[{"op": "replace", "path": "/responseTemplates/application~1json",
@@ -103,6 +108,21 @@ class Canary(NimbusTestCase):
             # Binomial(400, 1/8): P(|n - 50| > 50) <= 2 exp(-2 * 50**2 / 400) = 7.5e-6; both sides: P(n = 0) = 6e-24
             self.assertTrue(1 <= n <= 120, n)
 
+    def test_proxy_event(self):
+        self.stage("event", 100)
+        r = http("GET", invoke_url(self.nimbus.endpoint, self.api, "event", "/event"))
+        self.assertEqual(r.status, 200, r.body)
+        ev = r.json()
+        with self.subTest(source="LS-INVOKE (the canary's deployment and variables), AWS's proxy event: "
+                                 "requestContext.deploymentId, stageVariables"):
+            self.assertEqual(ev["requestContext"]["deploymentId"], self.d2)
+            self.assertEqual(ev["stageVariables"], {"testVar": "canary", "noStageVar": "canary", "defaultVar": "default"})
+            self.assertEqual(ev["requestContext"]["stage"], "event")
+        self.set_pct("event", 0)
+        ev = http("GET", invoke_url(self.nimbus.endpoint, self.api, "event", "/event")).json()
+        self.assertEqual((ev["requestContext"]["deploymentId"], ev["stageVariables"]),
+                         (self.d1, {"testVar": "default", "defaultVar": "default"}))
+
     def test_no_canary(self):
         self.gw.create_stage(restApiId=self.api, stageName="plain", deploymentId=self.d1,
                              variables={"testVar": "default"})
@@ -112,7 +132,7 @@ class Canary(NimbusTestCase):
 
     def test_access_logs(self):
         fmt = "$context.requestId $context.isCanaryRequest $context.deploymentId"
-        self.stage("logged", 100, )
+        self.stage("logged", 100)
         self.gw.update_stage(restApiId=self.api, stageName="logged", patchOperations=[
             {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": ARN + "canary-access"},
             {"op": "replace", "path": "/accessLogSettings/format", "value": fmt}])
