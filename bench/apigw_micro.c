@@ -147,7 +147,7 @@ int main(int argc, char **argv)
         /* a stage without a log group: lines go to the daemon's log (stderr, here /dev/null) */
         json_t *stage = json_pack("{s:{s:s}}", "accessLogSettings", "format", fmt);
         uint64_t l0 = nb_now_us();
-        for (long i = 0; i < n; i++) apigw__access_log(stage, "abc123", "$default", 0, log_var, NULL);
+        for (long i = 0; i < n; i++) apigw__access_log(stage, "abc123", "$default", 0, 0, log_var, NULL);
         json_decref(stage);
         printf("  access log line    %7.2f us  (apart: only with accessLogSettings)\n",
                (double)(nb_now_us() - l0) / (double)n);

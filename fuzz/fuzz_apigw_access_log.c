@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = apigw__access_log_check(s, &msg);
     if (rc != 0 && (rc != -1 || !msg)) abort();
     json_t *stage = json_pack("{s:O}", "accessLogSettings", s);
-    apigw__access_log(stage, "api1234567", data[0] & 1 ? "$default" : "prod", data[0] & 2, var, NULL);
+    apigw__access_log(stage, "api1234567", data[0] & 1 ? "$default" : "prod", data[0] & 2, data[0] & 4, var, NULL);
     logs_flush();   /* a log group destination's lines: dropped (no store) */
     json_decref(stage);
     json_decref(s);

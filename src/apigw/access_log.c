@@ -21,6 +21,9 @@
  * the format still shows its output somewhere. A variable the request does
  * not have renders as "-", as API Gateway writes it.
  *
+ * A REST stage's canary requests are written to "{NAME}/Canary" too, the
+ * canary's own log group as API Gateway's developer guide names it.
+ *
  * Format rules (API Gateway's): one line (a newline only at the end), at most
  * 3 KB, and $context.requestId or $context.extendedRequestId in it. */
 #include "apigw/apigw_int.h"
@@ -169,8 +172,8 @@ static void render(nb_buf_t *b, const char *fmt, apigw_log_var_fn var, void *arg
     }
 }
 
-void apigw__access_log(json_t *stage_obj, const char *api_id, const char *stage, int rest, apigw_log_var_fn var,
-                       void *arg)
+void apigw__access_log(json_t *stage_obj, const char *api_id, const char *stage, int rest, int canary,
+                       apigw_log_var_fn var, void *arg)
 {
     const char *fmt = apigw__access_log_format(stage_obj);
     if (!fmt) return;
@@ -181,6 +184,13 @@ void apigw__access_log(json_t *stage_obj, const char *api_id, const char *stage,
         uint64_t now = nb_wall_ms();
         stream_name(stream, sizeof stream, api_id ? api_id : "-", stage ? stage : "-", rest, now);
         logs_put(group, stream, now, b.data ? b.data : "", b.len);
+        /* "The canary release access log group name has the /Canary suffix appended to
+         * the selected log group name"; its lines go to the stage's group as well */
+        size_t n = strlen(group);
+        if (canary && n + 7 < sizeof group) {
+            memcpy(group + n, "/Canary", 8);
+            if (logs_valid_group(group)) logs_put(group, stream, now, b.data ? b.data : "", b.len);
+        }
     } else {
         nb_log_info("apigw.access", "%s", b.data ? b.data : "");
     }

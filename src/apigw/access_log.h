@@ -18,8 +18,9 @@ const char *apigw__access_log_format(json_t *stage_obj);
 
 /* When stage_obj (borrowed) has an access log format: render it with
  * var(arg, ...) and write the line to the stage's destination (see
- * access_log.c) — the stage (stage) of API api_id, a REST API when rest. */
-void apigw__access_log(json_t *stage_obj, const char *api_id, const char *stage, int rest, apigw_log_var_fn var,
-                       void *arg);
+ * access_log.c) — the stage (stage) of API api_id, a REST API when rest; a
+ * REST canary's request (canary) to "{log group}/Canary" as well. */
+void apigw__access_log(json_t *stage_obj, const char *api_id, const char *stage, int rest, int canary,
+                       apigw_log_var_fn var, void *arg);
 
 #endif

@@ -155,8 +155,14 @@ int apigw__v1_model_in_use(nb_req_t *req, json_t *doc, const char *name);
 json_t *apigw__v1_canary_new(json_t *in, const char *deployment);
 /* CreateDeployment with canarySettings names an existing stage: 0, else -1 after replying. */
 int apigw__v1_canary_deployment_check(nb_req_t *req, json_t *doc);
-/* UpdateStage: req's /canarySettings ops applied to stage; the other ops (new ref), or NULL after replying. */
+/* UpdateStage: req's /canarySettings ops and copy ops (promotion) applied to
+ * stage; the other ops (new ref), or NULL after replying. */
 json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage);
+/* stage's canary names a deployment of doc (or there is none): 0, else -1
+ * after replying "Deployment id does not exist". */
+int apigw__v1_canary_exists(nb_req_t *req, json_t *doc, json_t *stage);
+/* 1 when a stage's canary of doc serves deployment. */
+int apigw__v1_canary_in_use(json_t *doc, const char *deployment);
 /* UpdateStage: every replace names a setting path AWS lists (0), else -1 after its refusal. */
 int apigw__v1_stage_paths_check(nb_req_t *req);
 

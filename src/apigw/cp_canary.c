@@ -3,8 +3,9 @@
  * given at CreateStage, made by a CreateDeployment naming an existing stage
  * (the stage keeps serving its deployment, the new one becomes the canary's),
  * and patched by UpdateStage under /canarySettings/ with AWS's refusals; and
- * the setting paths UpdateStage's replace accepts (AWS's list, its words).
- * The settings are recorded and shown; the data plane does not split traffic. */
+ * the setting paths UpdateStage's replace accepts (AWS's list, its words);
+ * the promotion by UpdateStage's copy ops; the canary's deployment must exist
+ * and stays while a canary names it. The data plane's side: dp_canary.c. */
 #include "apigw/apigw_int.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,54 @@ int apigw__v1_canary_deployment_check(nb_req_t *req, json_t *doc)
     return 0;
 }
 
+/* UpdateStage's copy ops promote the canary (test_update_stage_with_copy_ops):
+ * /canarySettings/deploymentId → /deploymentId, the overrides →  /variables
+ * (merged over them); the canary stays, as AWS leaves it. */
+static int promote(nb_req_t *req, json_t *stage, const char *path, const char *from)
+{
+    int dep = !strcmp(path, "/deploymentId") && from && !strcmp(from, "/canarySettings/deploymentId");
+    int vars = !strcmp(path, "/variables") && from && !strcmp(from, "/canarySettings/stageVariableOverrides");
+    if (!dep && !vars) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid copy operation with path: %s and from %s. Valid copy:path are "
+                       "[/deploymentId, /variables] and valid copy:from are [/canarySettings/deploymentId, "
+                       "/canarySettings/stageVariableOverrides]", path, from ? from : "null");
+        return -1;
+    }
+    json_t *c = json_object_get(stage, "canarySettings");
+    if (!c) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Promotion not available. Canary does not exist.");
+        return -1;
+    }
+    if (dep) {
+        json_object_set(stage, "deploymentId", json_object_get(c, "deploymentId"));
+        return 0;
+    }
+    json_t *v = json_object_get(stage, "variables");
+    if (!json_is_object(v)) json_object_set_new(stage, "variables", v = json_object());
+    json_object_update(v, json_object_get(c, "stageVariableOverrides"));
+    return 0;
+}
+
+int apigw__v1_canary_exists(nb_req_t *req, json_t *doc, json_t *stage)
+{
+    json_t *c = json_object_get(stage, "canarySettings");
+    if (!c || json_object_get(json_object_get(doc, "deployments"), str(c, "deploymentId") ? str(c, "deploymentId") : ""))
+        return 0;
+    nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Deployment id does not exist");
+    return -1;
+}
+
+int apigw__v1_canary_in_use(json_t *doc, const char *deployment)
+{
+    const char *k;
+    json_t *st;
+    json_object_foreach(json_object_get(doc, "stages"), k, st) {
+        const char *d = str(json_object_get(st, "canarySettings"), "deploymentId");
+        if (d && !strcmp(d, deployment)) return 1;
+    }
+    return 0;
+}
+
 json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage)
 {
     json_t *rest = json_array();
@@ -66,6 +115,10 @@ json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage)
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
         const char *o = str(op, "op"), *p = str(op, "path"), *v = str(op, "value");
+        if (o && p && !strcmp(o, "copy")) {
+            if (promote(req, stage, p, str(op, "from")) != 0) goto fail;
+            continue;
+        }
         if (!p || strncmp(p, "/canarySettings", 15) != 0 || (p[15] && p[15] != '/')) {
             json_array_append(rest, op);
             continue;

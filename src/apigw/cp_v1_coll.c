@@ -272,6 +272,10 @@ void apigw__op_v1_update(nb_req_t *req)
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid deployment identifier specified");
             return;
         }
+        if (apigw__v1_canary_exists(req, doc, copy) != 0) {
+            json_decref(copy);
+            return;
+        }
         if (apigw__access_log_check(json_object_get(copy, "accessLogSettings"), &msg) != 0) {
             json_decref(copy);
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
@@ -293,14 +297,15 @@ void apigw__op_v1_delete(nb_req_t *req)
     if (!item_of(req, doc, c)) return;
     if (!strcmp(c->coll, "models") && apigw__v1_model_in_use(req, doc, key)) return;
     if (strcmp(c->coll, "deployments") == 0) {
+        /* a canary's deployment is in use too (AWS's answer for it not recorded: the same refusal) */
+        int used = apigw__v1_canary_in_use(doc, key);
         const char *k;
         json_t *st;
-        json_object_foreach(json_object_get(doc, "stages"), k, st) {
-            if (strcmp(str(st, "deploymentId"), key) == 0) {
-                nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Active stages pointing to this deployment must be moved or "
-                               "deleted");
-                return;
-            }
+        json_object_foreach(json_object_get(doc, "stages"), k, st) used |= strcmp(str(st, "deploymentId"), key) == 0;
+        if (used) {
+            nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Active stages pointing to this deployment must be moved or "
+                           "deleted");
+            return;
         }
     }
     json_object_del(json_object_get(doc, c->coll), key);
@@ -388,6 +393,10 @@ void apigw__op_v1_create_stage(nb_req_t *req)
         return;
     }
     json_t *st = new_stage(sn, dep, req->json);
+    if (apigw__v1_canary_exists(req, doc, st) != 0) {
+        json_decref(st);
+        return;
+    }
     json_object_set_new(stages, sn, st);
     apigw__save_reply(req, 'a', id, doc, 201, stage_view(st));
 }

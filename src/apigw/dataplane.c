@@ -70,6 +70,9 @@ static const char *dp_var(void *arg, const char *name, char *num, size_t cap)
     if (dp->ws && !strcmp(name, "connectionId")) return dp->ws_connection_id;
     if (dp->ws && !strcmp(name, "eventType")) return "CONNECT";
     if (!strcmp(name, "error.message")) return dp->error_message;
+    if (!strcmp(name, "deploymentId") && !dp->v2 && !dp->ws)   /* the canary's for a canary request */
+        return json_string_value(json_object_get(dp->stage_obj, "deploymentId"));
+    if (!strcmp(name, "isCanaryRequest")) return dp->canary ? (dp->canary == 2 ? "true" : "false") : NULL;
     if (!strcmp(name, "status")) { snprintf(num, cap, "%d", l->status); return num; }
     if (!strcmp(name, "responseLength")) { snprintf(num, cap, "%zu", l->len); return num; }
     uint64_t t0 = dp->in.time_ms ? dp->in.time_ms : nb_wall_ms() - (nb_now_us() - dp->t0_us) / 1000;
@@ -86,7 +89,7 @@ void apigw__dp_access_log(apigw_dp_t *dp, int status, size_t len)
 {
     if (!apigw__access_log_format(dp->stage_obj)) return;
     log_req_t l = {dp, status, len};
-    apigw__access_log(dp->stage_obj, dp->api_id, dp->stage, !dp->v2 && !dp->ws, dp_var, &l);
+    apigw__access_log(dp->stage_obj, dp->api_id, dp->stage, !dp->v2 && !dp->ws, dp->canary == 2, dp_var, &l);
 }
 
 void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
@@ -186,9 +189,10 @@ const char *apigw__dp_trace_id(apigw_dp_t *dp)
 
 void apigw__dp_trace_answer(apigw_dp_t *dp)
 {
-    if (dp->v2 || dp->ws || dp->test_req) return;
+    if (dp->v2 || dp->ws) return;
     const char *t = apigw__rest_trace_answer(dp->req->arena, apigw__dp_trace_id(dp), dp->req->id);
-    if (t) nb_resp_header(dp->req, "X-Amzn-Trace-Id", t);
+    if (dp->test_req) dp->test_trace = t;   /* TestInvokeMethod's output headers (test_invoke.c) */
+    else if (t) nb_resp_header(dp->req, "X-Amzn-Trace-Id", t);
 }
 
 /* The request's headers as the gateway passes them on: the client's, with

@@ -32,6 +32,7 @@ struct apigw_dp {
     nb_req_t *test_req;        /* TestInvokeMethod/Authorizer: the control-plane request the
                                   answer goes to (test_invoke.c); req is then its stand-in */
     json_t *test_answer;       /* TestInvokeAuthorizer: the authorizer's answer (owned) */
+    const char *test_trace;    /* TestInvokeMethod: the answer's X-Amzn-Trace-Id, or NULL */
     json_t *api;               /* the API's "api" object (ref) */
     json_t *stage_obj;         /* the stage (ref) */
     json_t *route;             /* v2 route / v1 method object (ref) */
@@ -47,6 +48,8 @@ struct apigw_dp {
     const char *trace;         /* the request's X-Amzn-Trace-Id, made once (apigw__dp_trace_id) */
     const char *resource_id;
     const char *api_key_value, *api_key_id;
+    int canary;                /* REST: 0 the stage has no canary, 1 a request the stage
+                                  serves, 2 one its canary serves (dp_canary.c) */
     apigw_match_t match;
     apigw_http_in_t in;
     uint64_t t0_us;
@@ -105,6 +108,12 @@ json_t *apigw__dp_served(json_t *stage_obj, json_t *doc);
 /* A WebSocket API's connection request (ws_conn.c): handshake, $connect, upgrade. */
 void apigw__dp_ws(apigw_dp_t *dp, json_t *doc);
 void apigw__dp_rest(apigw_dp_t *dp, json_t *doc);   /* dp_rest.c */
+/* A REST stage's canary (dp_canary.c): 1 when this request goes to the canary
+ * canarySettings describe (at random, percentTraffic %), else 0 (none: 0). */
+int apigw__canary_pick(const json_t *canary);
+/* The stage as a canary request sees it (new ref): the canary's deploymentId,
+ * the stage's variables with the canary's stageVariableOverrides over them. */
+json_t *apigw__canary_stage(json_t *stage, json_t *canary);
 /* The REST pipeline from the method match on, over resources (a deployment's
  * snapshot, or the live ones for TestInvokeMethod, which skips API keys,
  * authorization and throttling as AWS's test invoke does). */

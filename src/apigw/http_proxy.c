@@ -112,6 +112,42 @@ static const char *rest_mapped_uri(apigw_dp_t *dp, const char *uri, json_t **t)
     return r;
 }
 
+/* What the gateway says of the client, written at h (room for 3); the number
+ * written. Both kinds: one X-Forwarded-For, the client's own (xff, or none)
+ * with its address appended — REST as LocalStack's recorded
+ * test_http_integration_with_lambda[HTTP_PROXY] shows (the backend's
+ * x-forwarded-for differs from the gateway's address, where the HTTP
+ * integration's does not) and ustayready/fireprox's README states ("Source IP
+ * address is passed to the destination in the X-Forwarded-For header by
+ * AWS"); a requestParameters mapping of it replaces it (fireprox's own
+ * X-Forwarded-For mapping). HTTP APIs add RFC 7239's Forwarded and Via, as an
+ * HTTP API's echo captured them (aws/api-gateway/forwarded-header: "forwarded":
+ * "by=…;for=…;host={api host};proto=https", "via": "HTTP/1.1
+ * AmazonAPIGateway"; both reserved names in the guide's parameter mapping). */
+static size_t forwarded_for(apigw_dp_t *dp, nb_kv_t *h, const char *xff)
+{
+    nb_req_t *req = dp->req;
+    size_t n = 0;
+    h[n].name = "X-Forwarded-For";
+    h[n].value = xff ? nb_arena_printf(req->arena, "%s, %s", xff, req->remote_addr) : req->remote_addr;
+    h[n].value_len = strlen(h[n].value);
+    n++;
+    if (!dp->v2) return n;
+    const char *by = req->ctx->cfg->listen_host, *host = nb_req_header(req, "host");
+    int wild = !*by || !strcmp(by, "0.0.0.0") || !strcmp(by, "::");
+    h[n].name = "Forwarded";
+    int v6 = strchr(req->remote_addr, ':') != NULL;   /* RFC 7239: "[2001:db8::1]", quoted */
+    h[n].value = nb_arena_printf(req->arena, "%s%s%sfor=%s%s%s;host=%s;proto=%s", wild ? "" : "by=", wild ? "" : by,
+                                 wild ? "" : ";", v6 ? "\"[" : "", req->remote_addr, v6 ? "]\"" : "",
+                                 host ? host : req->host, req->secure ? "https" : "http");
+    h[n].value_len = strlen(h[n].value);
+    n++;
+    h[n].name = "Via";
+    h[n].value = "HTTP/1.1 AmazonAPIGateway";
+    h[n].value_len = strlen(h[n].value);
+    return n + 1;
+}
+
 void apigw__dp_http_proxy(apigw_dp_t *dp)
 {
     nb_req_t *req = dp->req;
@@ -126,12 +162,18 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     else
         uri = rest_mapped_uri(dp, uri, &t);
     json_t *mapped = json_object_get(t, "header");
-    nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + json_object_size(mapped) + 3));
+    nb_kv_t *h = nb_arena_alloc(req->arena, sizeof *h * (req->n_headers + json_object_size(mapped) + 4));
     size_t n = 0;
-    int has_trace = 0;
+    int has_trace = 0, has_xff = 0;
+    const char *xff = NULL;   /* what the client sent, the gateway's address appended below */
     for (size_t i = 0; i < req->n_headers; i++) {
         const char *name = req->headers[i].name;
         if (hop_by_hop(name)) continue;
+        if (dp->v2 && (strcasecmp(name, "forwarded") == 0 || strcasecmp(name, "via") == 0)) continue;   /* ours */
+        if (strcasecmp(name, "x-forwarded-for") == 0) {
+            xff = xff ? nb_arena_printf(req->arena, "%s, %s", xff, req->headers[i].value) : req->headers[i].value;
+            continue;
+        }
         /* REST: the reserved request headers stay behind, and Via and
          * Content-Encoding too (test_apigateway_header_remapping_http[HTTP_PROXY]) */
         if (!dp->v2 && (!apigw__rest_in_header(name) || strcasecmp(name, "via") == 0 ||
@@ -151,12 +193,10 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
         if (!apigw__rest_kv_mapped(req, &h[n], k, v)) continue;
         n++;
         has_trace |= strcasecmp(k, "x-amzn-trace-id") == 0;
+        has_xff |= strcasecmp(k, "x-forwarded-for") == 0;
     }
     json_decref(t);
-    h[n].name = "X-Forwarded-For";
-    h[n].value = req->remote_addr;
-    h[n].value_len = strlen(req->remote_addr);
-    n++;
+    if (!has_xff) n += forwarded_for(dp, h + n, xff);
     if (!dp->v2) n += apigw__rest_backend_headers(dp, h + n, has_trace);
     json_int_t to = json_integer_value(json_object_get(in, "timeoutInMillis"));
     if (apigw__httpc(req->ctx->loop, method, uri, h, n, req->body, req->body_len,

@@ -227,8 +227,13 @@ int apigw__httpc(uv_loop_t *loop, const char *method, const char *url, const nb_
     llhttp_init(&c->parser, HTTP_RESPONSE, &settings);
     c->parser.data = c;
     c->head = strcmp(method, "HEAD") == 0;
-    nb_buf_printf(&c->out, "%s %s HTTP/1.1\r\nHost: %s", method, *path ? path : "/", host);
-    if (port != 80) nb_buf_printf(&c->out, ":%d", port);
+    /* a Host among the headers (a REST integration's requestParameters) names the
+     * request's host; else the URL's */
+    const char *given = NULL;
+    for (size_t i = 0; i < n_headers; i++)
+        if (!strcasecmp(headers[i].name, "host") && headers[i].value[0]) given = headers[i].value;
+    nb_buf_printf(&c->out, "%s %s HTTP/1.1\r\nHost: %s", method, *path ? path : "/", given ? given : host);
+    if (!given && port != 80) nb_buf_printf(&c->out, ":%d", port);
     nb_buf_puts(&c->out, "\r\nConnection: close\r\n");
     for (size_t i = 0; i < n_headers; i++) {
         const char *n = headers[i].name;

@@ -19,8 +19,9 @@ typedef struct apigw_httpc_resp {
 /* resp and everything in it are valid during the callback only. */
 typedef void (*apigw_httpc_cb)(void *arg, const apigw_httpc_resp_t *resp);
 
-/* Send method url with headers (borrowed; Host, Content-Length and Connection
- * are set here) and body (copied). cb runs exactly once, never before this
+/* Send method url with headers (borrowed; Content-Length and Connection are
+ * set here, Host from the URL unless headers hold a non-empty one) and body
+ * (copied). cb runs exactly once, never before this
  * returns. 0, or -1 when url is not a usable http:// URL (cb not called). */
 int apigw__httpc(uv_loop_t *loop, const char *method, const char *url, const nb_kv_t *headers, size_t n_headers,
                  const void *body, size_t len, unsigned timeout_ms, apigw_httpc_cb cb, void *arg);

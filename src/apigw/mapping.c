@@ -65,6 +65,9 @@ json_t *apigw__dp_context(apigw_dp_t *dp)
         json_object_set_new(c, "domainName", json_string(host));
         json_object_set_new(c, "domainPrefix", json_stringn(host, strcspn(host, ".:")));
     }
+    if (dp->in.deployment_id) json_object_set_new(c, "deploymentId", json_string(dp->in.deployment_id));
+    /* "Present only when you enabled a canary" (test_invoking_canary_deployment: "false" / "true") */
+    if (dp->canary) json_object_set_new(c, "isCanaryRequest", json_boolean(dp->canary == 2));
     if (dp->authorizer_ctx) json_object_set(c, "authorizer", dp->authorizer_ctx);
     if (dp->api_key_value) json_object_set_new(json_object_get(c, "identity"), "apiKey", json_string(dp->api_key_value));
     return c;

@@ -202,6 +202,12 @@ void apigw__test_invoke_done(apigw_dp_t *dp, const apigw_http_out_t *out)
     nb_req_t *req = dp->test_req;
     json_t *headers = json_object(), *multi = json_object();
     const char *ct = NULL;
+    /* an integration's answer carries the trace as a deployed call's does, first
+     * (LocalStack's execute_api/test_invoke.py puts X-Amzn-Trace-Id ahead of the others) */
+    if (dp->test_trace && !dp->error_message) {
+        json_object_set_new(headers, "X-Amzn-Trace-Id", json_string(dp->test_trace));
+        json_object_set_new(multi, "X-Amzn-Trace-Id", json_pack("[s]", dp->test_trace));
+    }
     for (size_t i = 0; i < out->n_headers; i++) {
         const char *n = out->headers[i].name, *v = out->headers[i].value;
         if (strcasecmp(n, "content-type") == 0) ct = v;

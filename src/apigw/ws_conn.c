@@ -272,7 +272,7 @@ static void ws_access_log(const ws_log_t *l)
 {
     json_t *st;
     apigw__ws_served(l->ws->api_id, l->ws->stage, &st);
-    apigw__access_log(st, l->ws->api_id, l->ws->stage, 0, ws_var, (void *)l);
+    apigw__access_log(st, l->ws->api_id, l->ws->stage, 0, 0, ws_var, (void *)l);
 }
 
 /* --- Lambda calls ---------------------------------------------------------- */

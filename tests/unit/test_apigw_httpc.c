@@ -85,8 +85,10 @@ static void on_done(void *arg, const apigw_httpc_resp_t *r)
         o += (size_t)snprintf(g->hdrs + o, sizeof g->hdrs - o, "%s=%s;", r->headers[i].name, r->headers[i].value);
 }
 
-/* One exchange: method to the canned server, the loop run until the client is done. */
-static void exchange(const char *method, const char *answer, int bytewise, int wait_close, got_t *g, srv_t *s)
+/* One exchange: method (with headers h, n of them) to the canned server, the loop run
+ * until the client is done. */
+static void exchange_h(const char *method, const nb_kv_t *h, size_t n, const char *answer, int bytewise,
+                       int wait_close, got_t *g, srv_t *s)
 {
     srv_start(s, answer, bytewise, wait_close);
     uv_loop_t loop;
@@ -94,12 +96,34 @@ static void exchange(const char *method, const char *answer, int bytewise, int w
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/p?q=1", s->port);
     memset(g, 0, sizeof *g);
-    ASSERT_EQ(apigw__httpc(&loop, method, url, NULL, 0, NULL, 0, 20000, on_done, g), 0);
+    ASSERT_EQ(apigw__httpc(&loop, method, url, h, n, NULL, 0, 20000, on_done, g), 0);
     uv_run(&loop, UV_RUN_DEFAULT);
     ASSERT_EQ(uv_loop_close(&loop), 0);
     pthread_join(s->th, NULL);
     close(s->fd);
     ASSERT_EQ(g->calls, 1);
+}
+
+static void exchange(const char *method, const char *answer, int bytewise, int wait_close, got_t *g, srv_t *s)
+{
+    exchange_h(method, NULL, 0, answer, bytewise, wait_close, g, s);
+}
+
+/* The Host is the URL's, unless the headers name one (a REST integration's
+ * requestParameters mapping integration.request.header.Host): then that one, once. */
+TEST(host_from_the_url_or_the_headers)
+{
+    got_t g;
+    srv_t s;
+    exchange("GET", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, 0, &g, &s);
+    char want[64];
+    snprintf(want, sizeof want, "\r\nHost: 127.0.0.1:%d\r\n", s.port);
+    ASSERT_CONTAINS(s.req, want);
+    nb_kv_t h[] = {{"X-A", "1", 1}, {"Host", "backend.example", 15}};
+    exchange_h("GET", h, 2, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, 0, &g, &s);
+    ASSERT_CONTAINS(s.req, "\r\nHost: backend.example\r\n");
+    ASSERT_CONTAINS(s.req, "\r\nX-A: 1\r\n");
+    ASSERT(strstr(strstr(s.req, "Host:") + 5, "Host:") == NULL);   /* one Host */
 }
 
 TEST(content_length_chunked_and_eof_bodies)

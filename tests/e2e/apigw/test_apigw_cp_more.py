@@ -89,11 +89,27 @@ class ControlPlaneMore(NimbusTestCase):
         self.assertEqual(ev["resource"], "/users/{id}")
         self.assertEqual(out["headers"]["x-fn"], "echo")
         self.assertEqual(out["multiValueHeaders"]["x-multi"], ["a", "b"])
+        # the integration's answer carries the trace, first (localstack/localstack
+        # localstack-core/.../execute_api/test_invoke.py puts X-Amzn-Trace-Id ahead of the others)
+        self.assertRegex(out["headers"]["X-Amzn-Trace-Id"], r"^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=")
+        self.assertEqual(list(out["headers"])[0], "X-Amzn-Trace-Id")
+        self.assertEqual(out["multiValueHeaders"]["X-Amzn-Trace-Id"], [out["headers"]["X-Amzn-Trace-Id"]])
+        # a pathWithQueryString the resource's path does not match: the method runs, no path parameters
+        # (the same file: "this is AWS behavior, it will accept any value for the `pathWithQueryString`
+        # ... It will just fall back to no value if it cannot parse the path parameters out of it")
+        other = gw.test_invoke_method(restApiId=api, resourceId=user, httpMethod="GET",
+                                      pathWithQueryString="/somewhere/else?q=2")
+        self.assertEqual(other["status"], 200, other)
+        ev = json.loads(other["body"])
+        self.assertEqual((ev["pathParameters"], ev["resource"], ev["path"], ev["queryStringParameters"]),
+                         (None, "/users/{id}", "/somewhere/else", {"q": "2"}))
+        self.assertIn("Method request path: {}", other["log"])
         self.assertIn("Method completed with status: 200", out["log"])
         self.assertIsInstance(out["latency"], int)
         mock = gw.test_invoke_method(restApiId=api, resourceId=root, httpMethod="GET", stageVariables={"v": "x"})
         self.assertEqual((mock["status"], json.loads(mock["body"])),
                          (200, {"stage": "test-invoke-stage", "v": "x"}))
+        self.assertNotIn("X-Amzn-Trace-Id", mock["headers"])   # MOCK answers carry none (TRACE in ls_dataplane)
         rc, cli, _ = self.nimbus.aws("apigateway", "test-invoke-method", "--rest-api-id", api, "--resource-id", root,
                                      "--http-method", "GET")
         self.assertEqual((rc, cli["status"]), (0, 200))

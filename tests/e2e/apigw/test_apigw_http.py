@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from apigwtest import NimbusTestCase, create_function, http, invoke_url  # noqa: E402
@@ -216,7 +217,9 @@ class HttpApis(NimbusTestCase):
     def test_http_proxy(self):
         class H(hs.BaseHTTPRequestHandler):
             def do_GET(self):
-                body = json.dumps({"path": self.path, "xff": self.headers.get("X-Forwarded-For")}).encode()
+                body = json.dumps({"path": self.path, "xff": self.headers.get_all("X-Forwarded-For"),
+                                   "forwarded": self.headers.get_all("Forwarded"),
+                                   "via": self.headers.get_all("Via")}).encode()
                 self.send_response(203)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("X-Backend", "yes")
@@ -239,7 +242,18 @@ class HttpApis(NimbusTestCase):
             r = http("GET", self.url(api_id, "/a/b?q=1"))
             self.assertEqual(r.status, 203, r.body)
             self.assertEqual(r.header("x-backend"), "yes")
-            self.assertEqual(r.json(), {"path": "/base/a/b?q=1", "xff": "127.0.0.1"})
+            host = urllib.parse.urlsplit(self.url(api_id, "/")).netloc
+            # Forwarded and Via as an HTTP API's HTTP_PROXY echo captured them (aws/api-gateway/forwarded-header's
+            # README: "forwarded": "by=…;for=…;host={api host};proto=https", "via": "HTTP/1.1 AmazonAPIGateway")
+            self.assertEqual(r.json(), {"path": "/base/a/b?q=1", "xff": ["127.0.0.1"],
+                                        "forwarded": ["by=127.0.0.1;for=127.0.0.1;host=%s;proto=http" % host],
+                                        "via": ["HTTP/1.1 AmazonAPIGateway"]})
+            # one X-Forwarded-For: the client's, the gateway's peer appended (never two headers); the
+            # client's own Via and Forwarded are replaced by the gateway's
+            r = http("GET", self.url(api_id, "/a"), headers={"X-Forwarded-For": "10.1.2.3", "Via": "1.1 client",
+                                                             "Forwarded": "for=10.1.2.3"})
+            self.assertEqual((r.json()["xff"], r.json()["via"], len(r.json()["forwarded"])),
+                             (["10.1.2.3, 127.0.0.1"], ["HTTP/1.1 AmazonAPIGateway"], 1))
             # an unreachable backend
             iid2 = self.gw.create_integration(ApiId=api_id, IntegrationType="HTTP_PROXY", IntegrationMethod="GET",
                                               IntegrationUri="http://127.0.0.1:1/x",

@@ -595,7 +595,7 @@ class RestHttpIntegrations(NimbusTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        base = backend_base(cls, EchoBackend)
+        base = cls.base = backend_base(cls, EchoBackend)
         gw, api, root = new_rest_api(cls, name="ls-http")
 
         def method(parent, part, verb, itype, uri, req_params=None):
@@ -631,6 +631,11 @@ class RestHttpIntegrations(NimbusTestCase):
         for itype in ("HTTP", "HTTP_PROXY"):
             method(root, "mapped-" + itype.lower(), "POST", itype, base + "/echo",
                    {"integration.request.header." + h: "'%s'" % v for h, v in cls.mapped_static.items()})
+            method(root, "host-" + itype.lower(), "POST", itype, base + "/echo",
+                   {"integration.request.header.Host": "'backend.example'"})
+        method(root, "xff-mapped", "POST", "HTTP_PROXY", base + "/echo",
+               {"integration.request.header.X-Forwarded-For": "method.request.header.X-My-X-Forwarded-For"})
+        cls.proxy_test = gw.get_resources(restApiId=api)["items"]
         gw.create_deployment(restApiId=api, stageName="test")
 
     def post(self, p, headers=None, body=b'{"message": "hello world"}'):
@@ -679,6 +684,56 @@ class RestHttpIntegrations(NimbusTestCase):
                 with self.subTest(integration=itype, header=h, source=src + "[%s]" % itype,
                                   snapshot="full-integration (headers)"):
                     self.assertEqual(hs.get(h.lower()), None if h in gone else v)
+
+    def test_mapped_host(self):
+        # A Host set by requestParameters is the one the backend gets: public configurations rely on it
+        # ("integration.request.header.Host" = "'api.staging.ror.org'" in front of an ALB; a fireprox-like
+        # gateway's HTTP_PROXY "Override Host header to target domain (required for Cloudflare and other
+        # CDNs)"); without one the Host is the URI's (REMAP-HTTP's no-param-integration).
+        for itype in ("HTTP", "HTTP_PROXY"):
+            with self.subTest(integration=itype, source="public configurations mapping integration.request.header.Host"):
+                r, got = self.post("/host-" + itype.lower())
+                self.assertEqual(r.status, 200, r.body)
+                hs = [(k.lower(), v) for k, v in got[3]]
+                self.assertEqual([v for k, v in hs if k == "host"], ["backend.example"])
+            with self.subTest(integration=itype, source=LS + "test_apigateway_http.py::test_http_integration_with_lambda",
+                              snapshot="http-invocation-lambda-url (host: the backend's domain)"):
+                r, got = self.post("/%s/test" % itype.lower())
+                self.assertEqual([v for k, v in got[3] if k.lower() == "host"],
+                                 [urllib.parse.urlsplit(self.base).netloc])
+
+    def test_forwarded_for(self):
+        src = LS + "test_apigateway_http.py::test_http_integration_with_lambda"
+        # HTTP_PROXY: the backend's x-forwarded-for is not the gateway's own address (<x-forwarded-for:1>
+        # against the HTTP integration's <origin:1>): the gateway sends one, the client's address
+        with self.subTest(integration="HTTP_PROXY", source=src + "[HTTP_PROXY]", snapshot="http-invocation-lambda-url"):
+            r, got = self.post("/http_proxy/test")
+            self.assertEqual([v for k, v in got[3] if k.lower() == "x-forwarded-for"], ["127.0.0.1"])
+        with self.subTest(integration="HTTP", source=src + "[HTTP]", snapshot="http-invocation-lambda-url"):
+            r, got = self.post("/http/test")
+            self.assertEqual([v for k, v in got[3] if k.lower() == "x-forwarded-for"], [])
+        with self.subTest(what="the client's own, appended to", source="ustayready/fireprox README (X-Forwarded-For)"):
+            r, got = self.post("/http_proxy/test", {"X-Forwarded-For": "10.1.2.3"})
+            self.assertEqual([v for k, v in got[3] if k.lower() == "x-forwarded-for"], ["10.1.2.3, 127.0.0.1"])
+        with self.subTest(what="a mapping replaces it", source="ustayready/fireprox fire.py: "
+                          "integration.request.header.X-Forwarded-For from method.request.header.X-My-X-Forwarded-For"):
+            r, got = self.post("/xff-mapped", {"X-My-X-Forwarded-For": "192.0.2.7"})
+            self.assertEqual([v for k, v in got[3] if k.lower() == "x-forwarded-for"], ["192.0.2.7"])
+
+    def test_test_invoke_trace(self):
+        # TestInvokeMethod's request to the integration carries the trace, as a deployed call does
+        # (REMAP-HTTP no-param-integration: x-amzn-trace-id "Root=1-…")
+        for verb_path in ("/http_proxy/test", "/http/test"):
+            rid = next(r["id"] for r in self.proxy_test if r["path"] == verb_path)
+            with self.subTest(resource=verb_path, source=LS + "test_apigateway_integrations.py::"
+                              "TestApiGatewayHeaderRemapping::test_apigateway_header_remapping_http"):
+                EchoBackend.got.clear()
+                out = self.gw.test_invoke_method(restApiId=self.api, resourceId=rid, httpMethod="POST",
+                                                 pathWithQueryString=verb_path, body="{}")
+                self.assertEqual(out["status"], 200, out)
+                sent = {k.lower(): v for k, v in EchoBackend.got[-1][3]}
+                self.assertRegex(sent.get("x-amzn-trace-id") or "", r"^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$")
+                self.assertEqual(sent.get("x-amzn-apigateway-api-id"), self.api)
 
     def test_mapped_values_never_split_the_backend_request(self):
         # A query string is URL-decoded before it is mapped into the backend's URI (here testVar → the path
