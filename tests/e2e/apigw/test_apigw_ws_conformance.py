@@ -170,6 +170,15 @@ class WsBase(NimbusTestCase):
         self.assertTrue(r.get("open"), r)
         return name
 
+    def try_connect(self, api, query=""):
+        """True when a connection opens (it is closed again), else the driver's answer
+        ({"status", "body"} of a refusal)."""
+        r = self.d("connect", name="try", url=self.url(api, query=query))
+        if r.get("open"):
+            self.d("close", name="try", code=1000)
+            return True
+        return r
+
     def events(self, fn_name, want, pred=lambda e: True):
         """The events fn_name logged (wslog) that satisfy pred, waiting (bounded) for `want` of them."""
         deadline = time.time() + 20
@@ -427,12 +436,8 @@ class WsConformance(WsBase):
         ]
         for q, want, src in table:
             with self.subTest(query=q, source=src):
-                r = self.d("connect", name="st", url=self.url(self.api, query=q))
-                if want is True:
-                    self.assertTrue(r.get("open"), r)
-                    self.d("close", name="st", code=1000)
-                else:
-                    self.assertEqual(r.get("status"), want, r)
+                r = self.try_connect(self.api, q)
+                self.assertEqual(r if r is True else r.get("status"), want, r)
         with self.subTest(what="unknown stage", source="NOSTAGE"):
             r = self.d("connect", name="st", url=self.url(self.api, stage="nostage"))
             self.assertEqual(r.get("status"), 403)
@@ -603,7 +608,7 @@ class WsConformance(WsBase):
 class WsBackend(httpsrv.BaseHTTPRequestHandler):
     """The HTTP integrations' backend: it records what it got and answers
     {"seen": the body as JSON, "path": the path} with X-Backend: b1 and the
-    status the body's "status" names (200 without)."""
+    status the body's "status" names (200 without), after the seconds its "sleep" names."""
     got = []
 
     def do_any(self):
@@ -615,7 +620,12 @@ class WsBackend(httpsrv.BaseHTTPRequestHandler):
         except ValueError:
             seen = body.decode("utf-8", "replace")
         code = seen.get("status", 200) if isinstance(seen, dict) else 200
-        send_json(self, code, {"seen": seen, "path": self.path}, [("X-Backend", "b1")])
+        if isinstance(seen, dict) and seen.get("sleep"):
+            time.sleep(seen["sleep"])
+        try:
+            send_json(self, code, {"seen": seen, "path": self.path}, [("X-Backend", "b1")])
+        except (BrokenPipeError, ConnectionResetError):
+            pass   # the gateway stopped waiting (the integration's timeout)
 
     do_GET = do_POST = do_PUT = do_any
 
@@ -711,6 +721,8 @@ class WsNonProxy(WsBase):
              "ResponseTemplates": {"b1": '{"answer": $input.json(\'$.seen.data\'), "via": "b1", "cid": "$context.connectionId"}'}},
             {"IntegrationResponseKey": "$default"},   # other statuses: the backend's body as it is
         ])
+        route("slowhttp", dict(http, TimeoutInMillis=1000, RequestTemplates={"$default": '{"sleep": 3}'}),
+              [{"IntegrationResponseKey": "$default"}])
         route("down", {"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationUri": "http://127.0.0.1:1/x",
                        "TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": "{}"}},
               [{"IntegrationResponseKey": "$default"}])
@@ -733,6 +745,15 @@ class WsNonProxy(WsBase):
         route("never", {"IntegrationType": "MOCK", "TemplateSelectionExpression": "${request.body.kind}",
                         "PassthroughBehavior": "NEVER", "RequestTemplates": {"known": '{"statusCode": 200}'}},
               [{"IntegrationResponseKey": "$default", "ResponseTemplates": {"$default": '{"known": true}'}}])
+        # $connect through HTTP: ?code=N is the status the backend answers (200 without)
+        iid = gw.create_integration(
+            ApiId=cls.api, IntegrationType="HTTP", IntegrationMethod="POST", IntegrationUri=burl + "/connect",
+            TemplateSelectionExpression="\\$default",
+            RequestParameters={"integration.request.header.X-Probe-In": "route.request.header.X-Probe"},
+            RequestTemplates={"$default": "#set($c = $input.params('code'))#if($c == \"\")#set($c = 200)#end"
+                                          '{"status": $c, "et": "$context.eventType", "rk": "$context.routeKey"}'})["IntegrationId"]
+        gw.create_integration_response(ApiId=cls.api, IntegrationId=iid, IntegrationResponseKey="$default")
+        gw.create_route(ApiId=cls.api, RouteKey="$connect", Target="integrations/" + iid)
         # $disconnect through HTTP: the backend hears of it
         iid = gw.create_integration(ApiId=cls.api, IntegrationType="HTTP", IntegrationMethod="PUT",
                                     IntegrationUri=burl + "/disconnect", TemplateSelectionExpression="\\$default",
@@ -757,10 +778,9 @@ class WsNonProxy(WsBase):
         ]
         for q, want, src in table:
             with self.subTest(query=q, source=src):
-                r = self.d("connect", name="mc", url=self.url(self.mock, query=q))
+                r = self.try_connect(self.mock, q)
                 if want is True:
-                    self.assertTrue(r.get("open"), r)
-                    self.d("close", name="mc", code=1000)
+                    self.assertIs(r, True)
                 else:
                     self.assertEqual(r.get("status"), want[0], r)
                     self.assertEqual(json.loads(r["body"]) if want[1] else r["body"], want[1])
@@ -849,6 +869,20 @@ class WsNonProxy(WsBase):
             self.assertEqual(disc, [{"et": "DISCONNECT", "cid": cid, "code": 4001}])
             self.assertEqual([g[0] for g in WsBackend.got if g[1] == "/disconnect"][-1], "PUT")
 
+    def test_http_connect(self):
+        with self.subTest(what="the backend's 200 opens the connection", source="TRANSFORM CONNECT"):
+            r = self.d("connect", name="hc", url=self.url(self.api), headers={"X-Probe": "p1"})
+            self.assertTrue(r.get("open"), r)
+            self.d("close", name="hc", code=1000)
+            got = [g for g in WsBackend.got if g[1] == "/connect" and g[2].get("X-Probe-In") == "p1"]
+            self.assertEqual(len(got), 1)
+            self.assertEqual(json.loads(got[0][3]), {"status": 200, "et": "CONNECT", "rk": "$connect"})
+        with self.subTest(what="its 403 refuses it with the backend's body", source="TRANSFORM CONNECT STATUS INTRESP"):
+            r = self.d("connect", name="hc", url=self.url(self.api, query="?code=403"))
+            self.assertEqual(r.get("status"), 403, r)
+            self.assertEqual(json.loads(r["body"]), {"seen": {"status": 403, "et": "CONNECT", "rk": "$connect"},
+                                                     "path": "/connect"})
+
     def test_lambda_route(self):
         c = self.connect(self.api)
         table = [
@@ -875,6 +909,8 @@ class WsNonProxy(WsBase):
         table = [
             ('{"action":"broken"}', "Internal server error", "a request template that does not parse", "CHOICE FORBIDDEN"),
             ('{"action":"down"}', "Internal server error", "an HTTP backend that is down", "CHOICE FORBIDDEN"),
+            ('{"action":"slowhttp"}', "Endpoint request timed out", "an HTTP backend past the integration's timeout",
+             "CHOICE FORBIDDEN (form)"),
             ('{"action":"noresp"}', "Internal server error", "no integration response", "NOMATCH INTRESP"),
             ('{"action":"never","kind":"other"}', "Unsupported Media Type", "NEVER without a template", "CHOICE"),
         ]
