@@ -918,6 +918,10 @@ class WsNonProxy(WsBase):
             with self.subTest(what=what, source=src):
                 self.d("send", name=c, text=msg)
                 self.gw_error(self.d("recv", name=c, ms=20000), err)
+        with self.subTest(what="a passthroughBehavior outside botocore's enum", source="CHOICE (the words)"):
+            err = self.client_error(self.gw.create_integration, ApiId=self.api, IntegrationType="MOCK",
+                                    PassthroughBehavior="SOMETIMES")
+            self.assertEqual((err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"]), ("BadRequestException", 400))
         with self.subTest(what="NEVER with its template", source="TRANSFORM"):
             self.d("send", name=c, text='{"action":"never","kind":"known"}')
             self.assertEqual(frame(self.d("recv", name=c)), {"known": True})
