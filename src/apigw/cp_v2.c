@@ -195,6 +195,10 @@ static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const cha
         json_object_set_new(item, "integrationMethod", json_string("POST"));
     if (!http && !json_object_get(item, "passthroughBehavior"))
         json_object_set_new(item, "passthroughBehavior", json_string("WHEN_NO_MATCH"));
+    /* botocore's PassthroughBehavior enum (the SDKs do not check it) */
+    const char *pb = str(item, "passthroughBehavior");
+    if (pb && strcmp(pb, "WHEN_NO_MATCH") && strcmp(pb, "NEVER") && strcmp(pb, "WHEN_NO_TEMPLATES"))
+        return bad(req, "Invalid passthrough behavior specified");
     /* WebSocket non-proxy integrations pick their integration response by the backend's
      * status, or by a Lambda function's error message */
     if (!http && !json_object_get(item, "integrationResponseSelectionExpression") &&

@@ -6,9 +6,9 @@
  * them and route/integration listings do not show them. A route response's
  * key is "$default", the only one AWS lets WebSocket APIs define. A route with a
  * response is two-way: the data plane sends its integration's answer back to
- * the client (ws_conn.c). Integration responses are recorded (their keys are
- * "$default" or a /regex/ of the integration's status, unique per
- * integration). */
+ * the client (ws_call.c). Integration responses (keys "$default" or a /regex/
+ * of the integration's status or a Lambda errorMessage, unique per
+ * integration) shape a non-proxy integration's answer (ws_map.c). */
 #include "apigw/apigw_int.h"
 #include <string.h>
 

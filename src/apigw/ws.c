@@ -137,13 +137,10 @@ static int path_char(char c)
            c == '[' || c == ']';
 }
 
-const char *apigw__ws_select_route(nb_arena_t *a, const char *expr, const char *body, size_t len)
+const char *apigw__ws_eval_selection(nb_arena_t *a, const char *expr, apigw_ws_var_fn var, void *arg)
 {
     if (!expr) return NULL;
-    static const char var[] = "request.body.";
-    const size_t vl = sizeof var - 1;
-    json_t *doc = NULL;
-    int parsed = 0, ok = 1;
+    int ok = 1;
     nb_buf_t out = NB_BUF_INIT;
     for (const char *p = expr; *p && ok;) {
         if (p[0] == '\\' && p[1] == '$') {   /* "\$default": a literal dollar */
@@ -155,33 +152,56 @@ const char *apigw__ws_select_route(nb_arena_t *a, const char *expr, const char *
             nb_buf_putc(&out, *p++);
             continue;
         }
-        const char *path, *next;
-        size_t plen;
+        const char *name, *next;
+        size_t n = 0;
         if (p[1] == '{') {
             const char *close = strchr(p + 2, '}');
-            if (!close || strncmp(p + 2, var, vl) != 0 || close < p + 2 + vl) { ok = 0; break; }
-            path = p + 2 + vl;
-            plen = (size_t)(close - path);
+            if (!close) { ok = 0; break; }
+            name = p + 2;
+            n = (size_t)(close - name);
             next = close + 1;
         } else {
-            if (strncmp(p + 1, var, vl) != 0) { ok = 0; break; }   /* only the body can select */
-            path = p + 1 + vl;
-            plen = 0;
-            while (path_char(path[plen])) plen++;
-            while (plen && path[plen - 1] == '.') plen--;   /* "$request.body.a." ends at a */
-            next = path + plen;
+            name = p + 1;
+            while (path_char(name[n])) n++;
+            while (n && name[n - 1] == '.') n--;   /* "$request.body.a." ends at a */
+            next = name + n;
         }
-        if (!parsed) {
-            doc = json_loadb(body, len, JSON_DECODE_ANY, NULL);
-            parsed = 1;
-        }
-        const char *v = plen ? body_value(a, doc, path, plen) : NULL;
+        const char *v = n ? var(a, name, n, arg) : NULL;
         if (!v) { ok = 0; break; }
         nb_buf_puts(&out, v);
         p = next;
     }
-    json_decref(doc);
     const char *r = ok ? nb_arena_strndup(a, out.data ? out.data : "", out.len) : NULL;
     nb_buf_free(&out);
+    return r;
+}
+
+/* The message a route selection reads, parsed on first use. */
+typedef struct msg_src {
+    const char *body;
+    size_t len;
+    json_t *doc;
+    int parsed;
+} msg_src_t;
+
+/* request.body.{path} of the message; only the body can select. */
+static const char *msg_var(nb_arena_t *a, const char *name, size_t n, void *arg)
+{
+    static const char var[] = "request.body.";
+    const size_t vl = sizeof var - 1;
+    msg_src_t *m = arg;
+    if (n <= vl || strncmp(name, var, vl) != 0) return NULL;
+    if (!m->parsed) {
+        m->doc = json_loadb(m->body, m->len, JSON_DECODE_ANY, NULL);
+        m->parsed = 1;
+    }
+    return body_value(a, m->doc, name + vl, n - vl);
+}
+
+const char *apigw__ws_select_route(nb_arena_t *a, const char *expr, const char *body, size_t len)
+{
+    msg_src_t m = {body, len, NULL, 0};
+    const char *r = apigw__ws_eval_selection(a, expr, msg_var, &m);
+    json_decref(m.doc);
     return r;
 }

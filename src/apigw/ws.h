@@ -46,6 +46,14 @@ void apigw__ws_close_frame(nb_buf_t *out, unsigned code, const char *reason);
 /* Sec-WebSocket-Accept for a client's Sec-WebSocket-Key: base64(SHA-1(key + GUID)). */
 void apigw__ws_accept_key(const char *client_key, char out[32]);
 
+/* A selection expression evaluated with var giving each variable's value
+ * (name: "request.body.a" of "$request.body.a" or "${request.body.a}";
+ * arena, or NULL when it has none): literal text kept, "\$" a literal dollar,
+ * unbraced names of letters, digits, '_', '.', '[' and ']'. The key (arena),
+ * or NULL when a variable has no value. */
+typedef const char *(*apigw_ws_var_fn)(nb_arena_t *a, const char *name, size_t n, void *arg);
+const char *apigw__ws_eval_selection(nb_arena_t *a, const char *expr, apigw_ws_var_fn var, void *arg);
+
 /* The route key a message selects with expr, evaluated as API Gateway's
  * selection expressions: "$request.body.action", "${request.body.a.b}",
  * array indices ("$request.body.items[0].kind"), several variables among

@@ -1,7 +1,8 @@
 /* ws_conn.c — open WebSocket API connections (see ws_int.h for the states;
  * ws_open.c takes a connection request as far as the switch):
- *   OPEN: frames ─ws_rx─▶ text messages ─route selection─▶ custom route / $default ─▶ Lambda
- *         (answer sent back when the route has a route response), ping → pong,
+ *   OPEN: frames ─ws_rx─▶ text messages ─route selection─▶ custom route / $default ─▶ its
+ *         integration (ws_call.c: Lambda proxy, or MOCK / AWS / HTTP through
+ *         templates; answer sent back when the route has a route response), ping → pong,
  *         close frame → close frame back, protocol error / oversized → close 1002/1007/1009,
  *         a binary message → close 1003 (AWS does not take binary frames)
  *   end (close, drop, DeleteConnection, server stop) ──▶ $disconnect, GONE
@@ -120,7 +121,7 @@ json_t *apigw__ws_route(json_t *doc, const char *key)
 }
 
 /* uri with ${stageVariables.x} replaced from stage's variables (arena). */
-static const char *stage_subst(nb_arena_t *a, json_t *stage, const char *uri)
+const char *apigw__ws_stage_subst(nb_arena_t *a, json_t *stage, const char *uri)
 {
     if (!uri || !strstr(uri, "${stageVariables.")) return uri;
     json_t *vars = json_object_get(stage, "stageVariables");
@@ -152,7 +153,14 @@ const char *apigw__ws_route_function(nb_arena_t *a, json_t *stage, json_t *doc, 
     if (!type || strcmp(type, "AWS_PROXY") != 0) return NULL;
     json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
     if (timeout_ms) *timeout_ms = to > 0 ? (unsigned)to : 29000;
-    return apigw__lambda_target(a, stage_subst(a, stage, json_string_value(json_object_get(integ, "integrationUri"))));
+    return apigw__lambda_target(a, apigw__ws_stage_subst(a, stage, json_string_value(json_object_get(integ, "integrationUri"))));
+}
+
+json_t *apigw__ws_route_integration(json_t *doc, json_t *route)
+{
+    const char *target = json_string_value(json_object_get(route, "target"));
+    if (!target || strncmp(target, "integrations/", 13) != 0) return NULL;
+    return json_object_get(json_object_get(doc, "integrations"), target + 13);
 }
 
 /* A route answers its messages (two-way) when it has a route response. */
@@ -168,7 +176,7 @@ static const char *selection_expr(json_t *doc)
 
 /* --- frames out ----------------------------------------------------------- */
 
-static int send_frame(apigw_ws_t *ws, int opcode, const void *data, size_t len)
+int apigw__ws_send_frame(apigw_ws_t *ws, int opcode, const void *data, size_t len)
 {
     if (!ws->conn || ws->state != APIGW_WS_OPEN) return -1;
     nb_buf_t b = NB_BUF_INIT;
@@ -181,7 +189,7 @@ static int send_frame(apigw_ws_t *ws, int opcode, const void *data, size_t len)
 int apigw__ws_send(apigw_ws_t *ws, const void *data, size_t len)
 {
     int text = apigw__utf8_valid(data, len);
-    return send_frame(ws, text ? APIGW_WS_TEXT : APIGW_WS_BINARY, data, len);
+    return apigw__ws_send_frame(ws, text ? APIGW_WS_TEXT : APIGW_WS_BINARY, data, len);
 }
 
 static void set_close(apigw_ws_t *ws, unsigned code, const char *reason)
@@ -222,174 +230,12 @@ void apigw__ws_disconnect(apigw_ws_t *ws, unsigned code)
     close_with(ws, code, "");
 }
 
-static void gateway_message(apigw_ws_t *ws, const char *msg, const char *request_id)
+void apigw__ws_gw_message(apigw_ws_t *ws, const char *msg, const char *request_id)
 {
     nb_buf_t b = NB_BUF_INIT;
     apigw__ws_gateway_message(&b, msg, ws->id, request_id);
-    send_frame(ws, APIGW_WS_TEXT, b.data, b.len);
+    apigw__ws_send_frame(ws, APIGW_WS_TEXT, b.data, b.len);
     nb_buf_free(&b);
-}
-
-/* --- access logs ------------------------------------------------------------ */
-
-/* One WebSocket event's access log line (CONNECT is ws_open.c's, through the
- * connection request). */
-typedef struct ws_log {
-    const apigw_ws_t *ws;
-    const char *event, *route_key, *request_id, *message_id, *error;
-    int status;
-    uint64_t t_ms, t0_us;        /* when the event arrived: wall ms, monotonic us */
-} ws_log_t;
-
-static const char *ws_var(void *arg, const char *name, char *num, size_t cap)
-{
-    const ws_log_t *l = arg;
-    const apigw_ws_t *ws = l->ws;
-    if (!strcmp(name, "requestId") || !strcmp(name, "extendedRequestId")) return l->request_id;
-    if (!strcmp(name, "connectionId")) return ws->id;
-    if (!strcmp(name, "eventType")) return l->event;
-    if (!strcmp(name, "routeKey")) return l->route_key;
-    if (!strcmp(name, "messageId")) return l->message_id;
-    if (!strcmp(name, "error.message")) return l->error;
-    if (!strcmp(name, "identity.sourceIp")) return ws->source_ip;
-    if (!strcmp(name, "identity.userAgent")) return ws->user_agent;
-    if (!strcmp(name, "apiId")) return ws->api_id;
-    if (!strcmp(name, "stage")) return ws->stage;
-    if (!strcmp(name, "domainName")) return ws->domain;
-    if (!strcmp(name, "accountId")) return apigw__svc.ctx ? apigw__svc.ctx->cfg->account : NULL;
-    if (!strcmp(name, "status")) { snprintf(num, cap, "%d", l->status); return num; }
-    if (!strcmp(name, "connectedAt")) { snprintf(num, cap, "%llu", (unsigned long long)ws->connected_at); return num; }
-    if (!strcmp(name, "requestTime")) { apigw__clf_time(l->t_ms, num, cap); return num; }
-    if (!strcmp(name, "requestTimeEpoch")) { snprintf(num, cap, "%llu", (unsigned long long)l->t_ms); return num; }
-    if (!strcmp(name, "integrationLatency") || !strcmp(name, "responseLatency")) {
-        snprintf(num, cap, "%llu", (unsigned long long)((nb_now_us() - l->t0_us) / 1000));
-        return num;
-    }
-    return NULL;
-}
-
-static void ws_access_log(const ws_log_t *l)
-{
-    json_t *st;
-    apigw__ws_served(l->ws->api_id, l->ws->stage, &st);
-    apigw__access_log(st, l->ws->api_id, l->ws->stage, 0, 0, ws_var, (void *)l);
-}
-
-/* --- Lambda calls ---------------------------------------------------------- */
-
-/* One route call, bounded by the integration timeout:
- *   pending ──Lambda answers──▶ answered (timer closed) ──▶ freed
- *      └─────timer fires─────▶ timed out ("Endpoint request timed out" sent)
- *                                  ──Lambda answers (ignored)──▶ freed
- * Freed once the Lambda callback has run and the timer handle is closed. */
-typedef struct ws_call {
-    apigw_ws_t *ws;
-    int two_way;
-    int refs;                   /* Lambda callback pending + timer handle open */
-    int settled;                /* answered or timed out */
-    uv_timer_t timer;
-    char request_id[40];
-    int logged;                 /* a MESSAGE: its access log line when settled */
-    char message_id[20];
-    char route_key[128];
-    uint64_t t_ms, t0_us;
-} ws_call_t;
-
-static void call_log(ws_call_t *c, int status, const char *error)
-{
-    if (!c->logged) return;
-    ws_log_t l = {c->ws, "MESSAGE", c->route_key, c->request_id, c->message_id, error, status, c->t_ms, c->t0_us};
-    ws_access_log(&l);
-}
-
-static void call_unref(ws_call_t *c)
-{
-    if (--c->refs > 0) return;
-    apigw__ws_unref(c->ws);
-    free(c);
-}
-
-static void on_call_timer_closed(uv_handle_t *h)
-{
-    call_unref(h->data);
-}
-
-static void on_call_timeout(uv_timer_t *t)
-{
-    ws_call_t *c = t->data;
-    c->settled = 1;
-    if (c->ws->state == APIGW_WS_OPEN) gateway_message(c->ws, "Endpoint request timed out", c->request_id);
-    call_log(c, 504, "Endpoint request timed out");
-    uv_close((uv_handle_t *)&c->timer, on_call_timer_closed);
-}
-
-/* The client's copy of a two-way route's answer: the proxy response's body
- * (decoded when isBase64Encoded), a string's value, or the JSON itself. */
-static void send_answer(apigw_ws_t *ws, const char *payload, size_t len)
-{
-    json_t *j = json_loadb(payload, len, JSON_DECODE_ANY, NULL);
-    if (json_is_object(j) && (json_object_get(j, "statusCode") || json_object_get(j, "body"))) {
-        json_t *body = json_object_get(j, "body");
-        const char *s = json_string_value(body);
-        if (s && json_is_true(json_object_get(j, "isBase64Encoded"))) {
-            nb_buf_t d = NB_BUF_INIT;
-            if (nb_base64_decode(&d, s, json_string_length(body)) == 0)
-                send_frame(ws, APIGW_WS_BINARY, d.data, d.len);
-            nb_buf_free(&d);
-        } else if (s) {
-            apigw__ws_send(ws, s, json_string_length(body));
-        }
-    } else if (json_is_string(j)) {
-        apigw__ws_send(ws, json_string_value(j), json_string_length(j));
-    } else if (len) {
-        apigw__ws_send(ws, payload, len);
-    }
-    json_decref(j);
-}
-
-static void on_message_result(void *arg, const lambda_result_t *res)
-{
-    ws_call_t *c = arg;
-    apigw_ws_t *ws = c->ws;
-    if (!c->settled) {
-        c->settled = 1;
-        uv_timer_stop(&c->timer);
-        uv_close((uv_handle_t *)&c->timer, on_call_timer_closed);
-        int failed = res->error != NB_OK || res->function_error;
-        if (ws->state == APIGW_WS_OPEN) {
-            if (failed)
-                gateway_message(ws, "Internal server error", c->request_id);
-            else if (c->two_way)
-                send_answer(ws, res->payload, res->payload_len);
-        }
-        call_log(c, failed ? 500 : 200, failed ? "Internal server error" : NULL);
-    }
-    call_unref(c);
-}
-
-/* Call fn with event; log: the MESSAGE's access log fields (NULL: none). */
-static void invoke(apigw_ws_t *ws, const char *fn, unsigned timeout_ms, json_t *event, int answer,
-                   const char *request_id, const ws_log_t *log)
-{
-    char *text = json_dumps(event, JSON_COMPACT);
-    ws_call_t *c = nb_xcalloc(1, sizeof *c);
-    if (log) {
-        c->logged = 1;
-        snprintf(c->message_id, sizeof c->message_id, "%s", log->message_id);
-        snprintf(c->route_key, sizeof c->route_key, "%s", log->route_key);
-        c->t_ms = log->t_ms;
-        c->t0_us = log->t0_us;
-    }
-    c->ws = ws;
-    c->two_way = answer;
-    c->refs = 2;
-    snprintf(c->request_id, sizeof c->request_id, "%s", request_id);
-    ws->refs++;
-    uv_timer_init(apigw__svc.ctx->loop, &c->timer);
-    c->timer.data = c;
-    uv_timer_start(&c->timer, on_call_timeout, timeout_ms, 0);
-    lambda_invoke(apigw__svc.ctx, fn, NULL, text, strlen(text), on_message_result, c);
-    free(text);
 }
 
 /* --- limits: idle time and connection lifetime ------------------------------- */
@@ -452,28 +298,35 @@ static void route_message(apigw_ws_t *ws, const unsigned char *data, size_t len)
     unsigned to = 29000;
     const char *fn = route ? apigw__ws_route_function(a, st, doc, route, &to) : NULL;
     const char *rk = route ? json_string_value(json_object_get(route, "routeKey")) : "$default";
-    ws_log_t log = {ws, "MESSAGE", rk, rid, mid, NULL, 0, nb_wall_ms(), nb_now_us()};
+    apigw_ws_log_t log = {ws, "MESSAGE", rk, rid, mid, NULL, 0, nb_wall_ms(), nb_now_us()};
     if (!route) {
-        gateway_message(ws, "Forbidden", rid);
+        apigw__ws_gw_message(ws, "Forbidden", rid);
         log.status = 403;
         log.error = "Forbidden";
-        ws_access_log(&log);
+        apigw__ws_access_log(&log);
     } else if (apigw__throttle_route(ws->api_id, ws->stage, st, rk) != 0) {
-        gateway_message(ws, "Too many requests", rid);   /* the message never reaches the function */
+        apigw__ws_gw_message(ws, "Too many requests", rid);   /* the message never reaches the function */
         log.status = 429;
         log.error = "Too many requests";
-        ws_access_log(&log);
+        apigw__ws_access_log(&log);
+    } else if (apigw__ws_integration_kind(apigw__ws_route_integration(doc, route)) >= APIGW_WS_INT_MOCK) {
+        apigw_ws_info_t ci;
+        apigw__ws_info(ws, &ci);
+        json_t *ctx = apigw__ws_map_context(&ci, "MESSAGE", rk, rid, mid, log.t_ms);
+        apigw__ws_run_mapped(ws, st, apigw__ws_route_integration(doc, route), ctx, (const char *)data, len, two_way(route), rid,
+                             &log);
+        json_decref(ctx);
     } else if (!fn) {
-        gateway_message(ws, "Internal server error", rid);
+        apigw__ws_gw_message(ws, "Internal server error", rid);
         log.status = 500;
         log.error = "Internal server error";
-        ws_access_log(&log);
+        apigw__ws_access_log(&log);
     } else {
         apigw_ws_info_t ci;
         apigw__ws_info(ws, &ci);
         json_t *ev = apigw__ws_event(&ci, "MESSAGE", rk, rid, mid, log.t_ms);
         json_object_set_new(ev, "body", json_stringn((const char *)data, len));
-        invoke(ws, fn, to, ev, two_way(route), rid, &log);
+        apigw__ws_invoke(ws, fn, to, ev, two_way(route), rid, &log);
         json_decref(ev);
     }
     nb_arena_free(a);
@@ -509,7 +362,7 @@ static void on_data(nb_conn_t *conn, void *arg, const char *data, size_t len)
             close_with(ws, 1003, "Unsupported data");
             return;
         case APIGW_WS_PING:
-            send_frame(ws, APIGW_WS_PONG, ev.data, ev.len);
+            apigw__ws_send_frame(ws, APIGW_WS_PONG, ev.data, ev.len);
             break;
         case APIGW_WS_CLOSE: {
             char reason[128];
@@ -546,8 +399,8 @@ static void on_close(nb_conn_t *conn, void *arg)
     const char *fn = route ? apigw__ws_route_function(a, st, doc, route, &to) : NULL;
     char rid[20];
     apigw__ws_new_id(rid);   /* AWS's requestId form, as its connection ids */
-    ws_log_t log = {ws, "DISCONNECT", "$disconnect", rid, NULL, NULL, 200, nb_wall_ms(), nb_now_us()};
-    ws_access_log(&log);
+    apigw_ws_log_t log = {ws, "DISCONNECT", "$disconnect", rid, NULL, NULL, 200, nb_wall_ms(), nb_now_us()};
+    apigw__ws_access_log(&log);
     if (fn && apigw__svc.ctx) {
         apigw_ws_info_t ci;
         apigw__ws_info(ws, &ci);
@@ -563,8 +416,17 @@ static void on_close(nb_conn_t *conn, void *arg)
         json_object_foreach(h, k, v) json_object_set_new(mh, k, json_pack("[O]", v));
         json_object_set_new(ev, "headers", h);
         json_object_set_new(ev, "multiValueHeaders", mh);
-        invoke(ws, fn, to, ev, 0, rid, NULL);
+        apigw__ws_invoke(ws, fn, to, ev, 0, rid, NULL);
         json_decref(ev);
+    } else if (route && apigw__svc.ctx &&
+               apigw__ws_integration_kind(apigw__ws_route_integration(doc, route)) >= APIGW_WS_INT_MOCK) {
+        apigw_ws_info_t ci;
+        apigw__ws_info(ws, &ci);
+        json_t *ctx = apigw__ws_map_context(&ci, "DISCONNECT", "$disconnect", rid, NULL, nb_wall_ms());
+        json_object_set_new(ctx, "disconnectStatusCode", json_integer(ws->close_code));
+        json_object_set_new(ctx, "disconnectReason", json_string(ws->close_reason));
+        apigw__ws_run_mapped(ws, st, apigw__ws_route_integration(doc, route), ctx, "", 0, 0, rid, NULL);
+        json_decref(ctx);
     }
     nb_arena_free(a);
     apigw__ws_unref(ws);

@@ -1,14 +1,19 @@
 /* ws_open.c — a WebSocket API's connection request, up to the switch:
  *   address → stage ─▶ handshake checks (RFC 6455 4.2.1) ─▶ throttle (429)
  *   ─▶ $connect authorizer ─▶ API key + usage plan (403 / 429)
- *   ─▶ $connect integration (Lambda proxy) ──2xx──▶ 101 (apigw__ws_open), OPEN
- *                                          └──other status / error──▶ that HTTP answer
+ *   ─▶ $connect integration ──2xx──▶ 101 (apigw__ws_open), OPEN
+ *                           └──other status / error──▶ that HTTP answer
+ * The integration is a Lambda proxy (its answer's statusCode), or MOCK, AWS
+ * (Lambda) or HTTP through templates (ws_map.c): the backend's status — a
+ * MOCK template's statusCode, the HTTP answer's, 200 from a function (500
+ * when it failed) — with the integration response's body when refused.
  * Every answer, the 101 included, writes the stage's access log line
  * (eventType CONNECT).
  * Until the switch the request's arena holds what the connection will be
  * (pending_t), so a $connect timeout (504) leaves nothing behind. */
 #include "apigw/dp.h"
 #include "apigw/auth.h"
+#include "apigw/httpc.h"
 #include "apigw/throttle.h"
 #include "apigw/ws.h"
 #include "apigw/ws_int.h"
@@ -149,6 +154,127 @@ static void on_connect_result(apigw_dp_t *dp, const lambda_result_t *res, void *
     apigw__dp_send(dp, &out);
 }
 
+/* --- non-proxy $connect integrations (MOCK, AWS, HTTP) -------------------------- */
+
+/* The connection request as templates read it (ws_map.c); *params: $input.params() (new ref). */
+static void connect_mreq(apigw_dp_t *dp, apigw_ws_mreq_t *m, json_t **params)
+{
+    nb_req_t *req = dp->req;
+    *params = apigw__dp_params(dp);
+    *m = (apigw_ws_mreq_t){.integ = dp->integration, .stage = dp->stage_obj, .ctx = dp->mapping_ctx,
+                           .params = *params, .headers = req->headers, .n_headers = req->n_headers,
+                           .query = req->qparams, .n_query = req->n_qparams, .body = "", .len = 0};
+}
+
+/* The integration's answer r (NULL: unreachable) through its integration
+ * responses: a 2xx status opens the connection; any other is the HTTP answer
+ * with the mapped body (no integration response for it, or a broken
+ * template: 500). */
+static void connect_answer(apigw_dp_t *dp, const apigw_ws_answer_t *r)
+{
+    if (!r) {
+        apigw__dp_message(dp, 500, "Internal server error");
+        return;
+    }
+    apigw_ws_mreq_t m;
+    json_t *params;
+    connect_mreq(dp, &m, &params);
+    nb_buf_t out = NB_BUF_INIT;
+    int rc = apigw__ws_map_response(dp->req->arena, &m, r, &out);
+    json_decref(params);
+    if (rc != 0) {
+        nb_buf_free(&out);
+        apigw__dp_message(dp, 500, "Internal server error");
+        return;
+    }
+    if (r->status >= 200 && r->status < 300) {
+        nb_buf_free(&out);
+        accept_connection(dp, ws_new(dp, dp->ext), NULL);
+        return;
+    }
+    nb_kv_t h = {"Content-Type", "application/json", 16};
+    apigw_http_out_t o = {.status = r->status >= 100 && r->status <= 599 ? r->status : 500, .headers = &h,
+                          .n_headers = 1, .body = nb_arena_strndup(dp->req->arena, out.data ? out.data : "", out.len),
+                          .body_len = out.len};
+    nb_buf_free(&out);
+    apigw__dp_send(dp, &o);
+}
+
+static void on_connect_lambda(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
+{
+    (void)arg;
+    if (res->error != NB_OK) {
+        connect_answer(dp, NULL);
+        return;
+    }
+    apigw_ws_answer_t r = {apigw__ws_lambda_key(dp->req->arena, res->payload, res->payload_len),
+                           res->function_error ? 500 : 200, NULL, 0, res->payload, res->payload_len};
+    connect_answer(dp, &r);
+}
+
+static void on_connect_http(void *arg, const apigw_httpc_resp_t *resp)
+{
+    apigw_dp_t *dp = arg;
+    if (resp->status == -2) {
+        apigw__dp_timed_out(dp);
+        return;
+    }
+    char key[16];
+    snprintf(key, sizeof key, "%d", resp->status);
+    apigw_ws_answer_t r = {key, resp->status, resp->headers, resp->n_headers, resp->body ? resp->body : "",
+                           resp->body_len};
+    connect_answer(dp, resp->status < 0 ? NULL : &r);
+}
+
+/* $connect through a non-proxy integration: its request template, the call,
+ * its integration response; the status decides (connect_answer). */
+static void connect_mapped(apigw_dp_t *dp, const pending_t *pd, json_t *integ)
+{
+    nb_req_t *req = dp->req;
+    apigw_ws_t *probe = ws_new(dp, pd);
+    apigw_ws_info_t ci;
+    apigw__ws_info(probe, &ci);
+    dp->mapping_ctx = apigw__ws_map_context(&ci, "CONNECT", "$connect", pd->request_id, NULL, pd->connected_at);
+    apigw__ws_unref(probe);
+    dp->integration = json_incref(integ);
+    apigw__dp_fill_in(dp);
+    apigw_ws_mreq_t m;
+    json_t *params;
+    connect_mreq(dp, &m, &params);
+    nb_buf_t body = NB_BUF_INIT;
+    int rc = apigw__ws_map_request(req->arena, &m, &body);
+    json_decref(params);
+    int kind = apigw__ws_integration_kind(integ);
+    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
+    unsigned tms = to > 0 ? (unsigned)to : 29000;
+    const char *fn = NULL;
+    if (rc == 0 && kind == APIGW_WS_INT_LAMBDA) {
+        fn = apigw__lambda_target(req->arena, apigw__ws_stage_subst(req->arena, dp->stage_obj,
+                                                                     json_string_value(json_object_get(integ, "integrationUri"))));
+        if (!fn) rc = APIGW_WS_MAP_FAILED;
+    }
+    if (rc == APIGW_WS_MAP_REFUSED) {   /* as REST's answer to a body no template takes */
+        apigw__dp_message(dp, 415, "Unsupported Media Type");
+    } else if (rc != 0) {
+        apigw__dp_message(dp, 500, "Internal server error");
+    } else if (kind == APIGW_WS_INT_MOCK) {
+        int st = apigw__ws_mock_status(body.data ? body.data : "", body.len);
+        char key[16];
+        snprintf(key, sizeof key, "%d", st);
+        apigw_ws_answer_t r = {key, st, NULL, 0, "", 0};
+        connect_answer(dp, &r);
+    } else if (kind == APIGW_WS_INT_LAMBDA) {
+        apigw__dp_invoke(dp, fn, body.len ? body.data : "{}", body.len ? body.len : 2, tms, on_connect_lambda, NULL);
+    } else {
+        apigw_ws_http_t h;
+        apigw__ws_map_http(req->arena, &m, &h);
+        if (apigw__httpc(req->ctx->loop, h.method, h.url, h.headers, h.n_headers, body.data ? body.data : "", body.len,
+                         tms, on_connect_http, dp) != 0)
+            connect_answer(dp, NULL);
+    }
+    nb_buf_free(&body);
+}
+
 /* The handshake of RFC 6455 4.2.1: 0, or -1 after answering. */
 static int check_handshake(apigw_dp_t *dp)
 {
@@ -213,6 +339,11 @@ static void connect_step(apigw_dp_t *dp)
     if (route && check_api_key(dp, route) != 0) return;
     if (!route) {
         accept_connection(dp, ws_new(dp, pd), NULL);
+        return;
+    }
+    json_t *integ = apigw__ws_route_integration(doc, route);
+    if (apigw__ws_integration_kind(integ) >= APIGW_WS_INT_MOCK) {
+        connect_mapped(dp, pd, integ);
         return;
     }
     unsigned to = 29000;

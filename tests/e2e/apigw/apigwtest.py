@@ -194,6 +194,19 @@ def hget(headers, name):
     return vals[0] if vals else None
 
 
+def send_json(handler, code, obj, headers=()):
+    """Answer a BaseHTTPRequestHandler's request with status code and obj as JSON,
+    after the (name, value) pairs of headers."""
+    out = json.dumps(obj).encode()
+    handler.send_response(code)
+    for k, v in headers:
+        handler.send_header(k, v)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(out)))
+    handler.end_headers()
+    handler.wfile.write(out)
+
+
 def start_backend(cls, handler):
     """An HTTP server on a free loopback port answering with handler (a
     BaseHTTPRequestHandler class), stopped when the test class is done."""

@@ -79,7 +79,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apigwtest import NimbusTestCase, create_function, http, invoke_url, lambda_uri, start_backend  # noqa: E402
+from apigwtest import NimbusTestCase, create_function, http, invoke_url, lambda_uri, send_json, start_backend  # noqa: E402
 
 STAGE = "test"
 
@@ -184,13 +184,7 @@ class Backend(httpsrv.BaseHTTPRequestHandler):
         body = self.rfile.read(n) if n else b""
         Backend.got.append((self.command, self.path, dict(self.headers), body))
         code = int(self.path.rsplit("/", 1)[-1]) if self.path.startswith("/status/") else 200
-        out = json.dumps({"detail": "d-%d" % code, "n": 5}).encode()
-        self.send_response(code)
-        self.send_header("X-Backend", "b1")
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
+        send_json(self, code, {"detail": "d-%d" % code, "n": 5}, [("X-Backend", "b1")])
 
     do_GET = do_POST = do_any
 

@@ -58,12 +58,33 @@ Sources (the key in each table row names one):
   UNSOURCED  nimbus's reading where nothing public says: a two-way route's function answering a plain
              string sends that string; a proxy answer with isBase64Encoded sends its body decoded, as a
              binary frame
+  TRANSFORM  https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-data-transformations.html
+             (Integration.TemplateSelectionExpression takes ${request.body.jsonPath} and static values;
+             IntegrationResponse.TemplateSelectionExpression ${request.body.jsonPath},
+             ${integration.response.statuscode}, ${integration.response.header.X}, static values; the
+             integration response selection expression is $integration.response.body.errorMessage for
+             Lambda, $integration.response.statuscode for HTTP and MOCK; "\$default" selects $default)
+  INTRESP    https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-integration-responses.html
+             (non-proxy integrations need an integration response; its key is $default, the catch-all, or
+             a /regex/ of the backend's status; no match → $default; one-way routes return nothing whatever
+             the integration responses say)
+  NOMATCH    the execution log of a two-way route whose integration has no integration response for the
+             answer (re:Post "Execution failed due to configuration error: No match for output mapping and
+             no default output mapping configured. Endpoint Response Status Code: 200"): the execution fails
+  CONTEXT    https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-mapping-template-reference.html
+             ($context.connectionId, connectedAt, domainName, eventType, messageId (MESSAGE only), routeKey,
+             requestId = extendedRequestId, apiId, stage, requestTimeEpoch, identity.sourceIp …)
+  MOCKCONN   AWS CDK's WebSocketMockIntegration (aws-cdk-lib aws_apigatewayv2_integrations): a MOCK
+             integration's request template {"statusCode": 200}, templateSelectionExpression "\$default";
+             a $connect integration's 2xx opens the connection, another status refuses it (CONNECT, STATUS)
+  CHOICE     nimbus's reading where AWS publishes nothing: see src/apigw/README.md ("WebSocket APIs")
   LIMITS     https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (WebSocket frame size
              32 KB, message payload 128 KB, idle connection timeout 10 minutes, connection duration 2 hours);
              RFC 6455 7.4.1 (1009 "message too big", 1007 invalid data, 1002 protocol error, 1001 going
              away) and 5.5.2/5.5.3 (a ping is answered by a pong with its application data)
 """
 import base64
+import http.server as httpsrv
 import json
 import os
 import re
@@ -73,7 +94,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from apigwtest import NimbusTestCase, create_function, group_lines  # noqa: E402
+from apigwtest import NimbusTestCase, create_function, group_lines, lambda_uri, send_json, start_backend  # noqa: E402
 from harness import ROOT  # noqa: E402
 
 DRIVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ws_driver.mjs")
@@ -148,6 +169,15 @@ class WsBase(NimbusTestCase):
         r = self.d("connect", name=name, url=self.url(api, query=query), **kw)
         self.assertTrue(r.get("open"), r)
         return name
+
+    def try_connect(self, api, query=""):
+        """True when a connection opens (it is closed again), else the driver's answer
+        ({"status", "body"} of a refusal)."""
+        r = self.d("connect", name="try", url=self.url(api, query=query))
+        if r.get("open"):
+            self.d("close", name="try", code=1000)
+            return True
+        return r
 
     def events(self, fn_name, want, pred=lambda e: True):
         """The events fn_name logged (wslog) that satisfy pred, waiting (bounded) for `want` of them."""
@@ -406,12 +436,8 @@ class WsConformance(WsBase):
         ]
         for q, want, src in table:
             with self.subTest(query=q, source=src):
-                r = self.d("connect", name="st", url=self.url(self.api, query=q))
-                if want is True:
-                    self.assertTrue(r.get("open"), r)
-                    self.d("close", name="st", code=1000)
-                else:
-                    self.assertEqual(r.get("status"), want, r)
+                r = self.try_connect(self.api, q)
+                self.assertEqual(r if r is True else r.get("status"), want, r)
         with self.subTest(what="unknown stage", source="NOSTAGE"):
             r = self.d("connect", name="st", url=self.url(self.api, stage="nostage"))
             self.assertEqual(r.get("status"), 403)
@@ -577,6 +603,330 @@ class WsConformance(WsBase):
             self.d("send", name=c, text="z" * (40 * 1024))
             self.assertEqual(self.d("recv", name=c)["close"], 1009)
             self.assertEqual(self.disconnect_event("wsc-log", cid)["requestContext"]["disconnectStatusCode"], 1009)
+
+
+class WsBackend(httpsrv.BaseHTTPRequestHandler):
+    """The HTTP integrations' backend: it records what it got and answers
+    {"seen": the body as JSON, "path": the path} with X-Backend: b1 and the
+    status the body's "status" names (200 without), after the seconds its "sleep" names."""
+    got = []
+
+    def do_any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        WsBackend.got.append((self.command, self.path, dict(self.headers), body))
+        try:
+            seen = json.loads(body or b"null")
+        except ValueError:
+            seen = body.decode("utf-8", "replace")
+        code = seen.get("status", 200) if isinstance(seen, dict) else 200
+        if isinstance(seen, dict) and seen.get("sleep"):
+            time.sleep(seen["sleep"])
+        try:
+            send_json(self, code, {"seen": seen, "path": self.path}, [("X-Backend", "b1")])
+        except (BrokenPipeError, ConnectionResetError):
+            pass   # the gateway stopped waiting (the integration's timeout)
+
+    do_GET = do_POST = do_PUT = do_any
+
+    def log_message(self, *a):
+        pass
+
+
+# request templates reading the WebSocket $context (CONTEXT)
+CTX_TEMPLATE = ('{"data": $input.json(\'$.data\'), "cid": "$context.connectionId", "rk": "$context.routeKey", '
+                '"et": "$context.eventType", "mid": "$context.messageId", "stage": "$context.stage", '
+                '"api": "$context.apiId", "rid": "$context.requestId", "xrid": "$context.extendedRequestId", '
+                '"t": $context.requestTimeEpoch, "at": $context.connectedAt, "dn": "$context.domainName", '
+                '"ip": "$context.identity.sourceIp", "sv": "$stageVariables.flavour"'
+                '#if($input.path(\'$.data.status\')), "status": $input.path(\'$.data.status\')#end}')
+
+
+class WsNonProxy(WsBase):
+    """MOCK, AWS (Lambda) and HTTP integrations with request templates, integration responses and
+    route responses."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        gw = cls.gw
+        cls.backend = start_backend(cls, WsBackend)
+        burl = "http://127.0.0.1:%d" % cls.backend.server_address[1]
+        cls.raw = create_function(cls.lam, "wsn-raw", "raw")
+        cls.failmsg = create_function(cls.lam, "wsn-failmsg", "failmsg")
+        for fn in (cls.raw, cls.failmsg):   # started before the first message
+            cls.lam.invoke(FunctionName=fn, Payload=b'{"msg":"warm"}')
+
+        # $connect through MOCK: ?code=N is the template's statusCode (200 without)
+        cls.mock = gw.create_api(Name="wsn-mock", ProtocolType="WEBSOCKET",
+                                 RouteSelectionExpression="$request.body.action")["ApiId"]
+        iid = gw.create_integration(
+            ApiId=cls.mock, IntegrationType="MOCK", TemplateSelectionExpression="\\$default",
+            RequestTemplates={"$default": "#set($c = $input.params('code'))#if($c == \"\")#set($c = 200)#end"
+                                          "{\"statusCode\": $c}"})["IntegrationId"]
+        gw.create_integration_response(ApiId=cls.mock, IntegrationId=iid, IntegrationResponseKey="/4\\d\\d/",
+                                       ResponseTemplates={"$default": '{"refused": "$context.routeKey", '
+                                                          '"et": "$context.eventType", "code": "$input.params(\'code\')"}'})
+        gw.create_integration_response(ApiId=cls.mock, IntegrationId=iid, IntegrationResponseKey="$default")
+        gw.create_route(ApiId=cls.mock, RouteKey="$connect", Target="integrations/" + iid)
+        # a two-way MOCK route answering its own template (the form of AWS CDK's example)
+        mid = gw.create_integration(ApiId=cls.mock, IntegrationType="MOCK",
+                                    TemplateSelectionExpression="\\$default",
+                                    RequestTemplates={"$default": '{"statusCode": 200}'})["IntegrationId"]
+        gw.create_integration_response(ApiId=cls.mock, IntegrationId=mid, IntegrationResponseKey="$default",
+                                       TemplateSelectionExpression="${integration.response.statuscode}",
+                                       ResponseTemplates={"200": '{"mock": "$context.routeKey", "msg": "$context.messageId"}'})
+        rid = gw.create_route(ApiId=cls.mock, RouteKey="ping", Target="integrations/" + mid,
+                              RouteResponseSelectionExpression="$default")["RouteId"]
+        gw.create_route_response(ApiId=cls.mock, RouteId=rid, RouteResponseKey="$default")
+        # the same without a route response: one-way
+        gw.create_route(ApiId=cls.mock, RouteKey="quiet", Target="integrations/" + mid)
+        gw.create_stage(ApiId=cls.mock, StageName="prod", AutoDeploy=True)
+        gw.create_stage(ApiId=cls.mock, StageName="$default", AutoDeploy=True)
+
+        # $connect through AWS (Lambda): the function's answer opens, its error refuses
+        cls.lamconn = {}
+        for name, fn in (("ok", cls.raw), ("fail", cls.failmsg)):
+            api = gw.create_api(Name="wsn-lc-" + name, ProtocolType="WEBSOCKET",
+                                RouteSelectionExpression="$request.body.action")["ApiId"]
+            iid = gw.create_integration(ApiId=api, IntegrationType="AWS", IntegrationUri=lambda_uri(fn),
+                                        TemplateSelectionExpression="\\$default",
+                                        RequestTemplates={"$default": '{"msg": "m-$input.params(\'who\')", '
+                                                                      '"cid": "$context.connectionId"}'})["IntegrationId"]
+            gw.create_integration_response(ApiId=api, IntegrationId=iid, IntegrationResponseKey="$default",
+                                           ResponseTemplates={"$default": '{"failed": "$input.path(\'$.errorMessage\')"}'})
+            gw.create_route(ApiId=api, RouteKey="$connect", Target="integrations/" + iid)
+            gw.create_stage(ApiId=api, StageName="prod", AutoDeploy=True)
+            cls.lamconn[name] = api
+
+        cls.api = gw.create_api(Name="wsn", ProtocolType="WEBSOCKET",
+                                RouteSelectionExpression="$request.body.action")["ApiId"]
+
+        def route(key, integ, responses=(), two_way=True):
+            iid = gw.create_integration(ApiId=cls.api, **integ)["IntegrationId"]
+            for r in responses:
+                gw.create_integration_response(ApiId=cls.api, IntegrationId=iid, **r)
+            kw = {"RouteResponseSelectionExpression": "$default"} if two_way else {}
+            rid = gw.create_route(ApiId=cls.api, RouteKey=key, Target="integrations/" + iid, **kw)["RouteId"]
+            if two_way:
+                gw.create_route_response(ApiId=cls.api, RouteId=rid, RouteResponseKey="$default")
+
+        http = {"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationUri": burl + "/ws/${stageVariables.flavour}",
+                "TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": CTX_TEMPLATE},
+                "RequestParameters": {"integration.request.header.X-Conn": "context.connectionId",
+                                      "integration.request.querystring.q": "route.request.body.data.q",
+                                      "integration.request.header.X-Static": "'fixed'"}}
+        route("http", http, [
+            {"IntegrationResponseKey": "/2\\d\\d/", "TemplateSelectionExpression": "${integration.response.header.X-Backend}",
+             "ResponseTemplates": {"b1": '{"answer": $input.json(\'$.seen.data\'), "via": "b1", "cid": "$context.connectionId"}'}},
+            {"IntegrationResponseKey": "$default"},   # other statuses: the backend's body as it is
+        ])
+        route("slowhttp", dict(http, TimeoutInMillis=1000, RequestTemplates={"$default": '{"sleep": 3}'}),
+              [{"IntegrationResponseKey": "$default"}])
+        route("down", {"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationUri": "http://127.0.0.1:1/x",
+                       "TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": "{}"}},
+              [{"IntegrationResponseKey": "$default"}])
+        route("lambda", {"IntegrationType": "AWS", "IntegrationMethod": "POST", "IntegrationUri": lambda_uri(cls.raw),
+                         "TemplateSelectionExpression": "${request.body.kind}",
+                         "RequestTemplates": {"a": '{"which": "a", "cid": "$context.connectionId", "in": $input.body}',
+                                              "$default": '{"which": "default", "rk": "$context.routeKey", '
+                                                          '"n": $input.json(\'$.n\')}'}},
+              [{"IntegrationResponseKey": "$default"}])
+        route("lambdafail", {"IntegrationType": "AWS", "IntegrationUri": lambda_uri(cls.failmsg),
+                             "TemplateSelectionExpression": "\\$default",
+                             "RequestTemplates": {"$default": '{"msg": "$input.path(\'$.msg\')"}'}},
+              [{"IntegrationResponseKey": "/bad.*/",
+                "ResponseTemplates": {"$default": '{"failed": "$input.path(\'$.errorMessage\')"}'}},
+               {"IntegrationResponseKey": "$default", "ResponseTemplates": {"$default": '{"other": true}'}}])
+        route("broken", {"IntegrationType": "MOCK", "TemplateSelectionExpression": "\\$default",
+                         "RequestTemplates": {"$default": "#foreach($x in"}}, [{"IntegrationResponseKey": "$default"}])
+        route("noresp", {"IntegrationType": "MOCK", "TemplateSelectionExpression": "\\$default",
+                         "RequestTemplates": {"$default": '{"statusCode": 200}'}})
+        route("never", {"IntegrationType": "MOCK", "TemplateSelectionExpression": "${request.body.kind}",
+                        "PassthroughBehavior": "NEVER", "RequestTemplates": {"known": '{"statusCode": 200}'}},
+              [{"IntegrationResponseKey": "$default", "ResponseTemplates": {"$default": '{"known": true}'}}])
+        # $connect through HTTP: ?code=N is the status the backend answers (200 without)
+        iid = gw.create_integration(
+            ApiId=cls.api, IntegrationType="HTTP", IntegrationMethod="POST", IntegrationUri=burl + "/connect",
+            TemplateSelectionExpression="\\$default",
+            RequestParameters={"integration.request.header.X-Probe-In": "route.request.header.X-Probe"},
+            RequestTemplates={"$default": "#set($c = $input.params('code'))#if($c == \"\")#set($c = 200)#end"
+                                          '{"status": $c, "et": "$context.eventType", "rk": "$context.routeKey"}'})["IntegrationId"]
+        gw.create_integration_response(ApiId=cls.api, IntegrationId=iid, IntegrationResponseKey="$default")
+        gw.create_route(ApiId=cls.api, RouteKey="$connect", Target="integrations/" + iid)
+        # $disconnect through HTTP: the backend hears of it
+        iid = gw.create_integration(ApiId=cls.api, IntegrationType="HTTP", IntegrationMethod="PUT",
+                                    IntegrationUri=burl + "/disconnect", TemplateSelectionExpression="\\$default",
+                                    RequestTemplates={"$default": '{"et": "$context.eventType", "cid": "$context.connectionId", '
+                                                                  '"code": $context.disconnectStatusCode}'})["IntegrationId"]
+        gw.create_integration_response(ApiId=cls.api, IntegrationId=iid, IntegrationResponseKey="$default")
+        gw.create_route(ApiId=cls.api, RouteKey="$disconnect", Target="integrations/" + iid)
+        gw.create_stage(ApiId=cls.api, StageName="prod", AutoDeploy=True, StageVariables={"flavour": "mint"})
+
+    def gw_error(self, m, msg):
+        self.assertRegex(m.get("text", ""), r'^\{"message": "%s", "connectionId":"[^"]+", "requestId":"[^"]+"\}$' % msg)
+
+    def test_mock_connect(self):
+        table = [
+            # (query, True = open, else (status, body), source)
+            ("", True, "MOCKCONN INTRESP"),
+            ("?code=200", True, "MOCKCONN"),
+            ("?code=204", True, "MOCKCONN STATUS"),
+            ("?code=403", (403, {"refused": "$connect", "et": "CONNECT", "code": "403"}), "MOCKCONN INTRESP CONTEXT"),
+            ("?code=401", (401, {"refused": "$connect", "et": "CONNECT", "code": "401"}), "MOCKCONN INTRESP"),
+            ("?code=500", (500, ""), "MOCKCONN INTRESP (the $default response, no template: MOCK's empty body)"),
+        ]
+        for q, want, src in table:
+            with self.subTest(query=q, source=src):
+                r = self.try_connect(self.mock, q)
+                if want is True:
+                    self.assertIs(r, True)
+                else:
+                    self.assertEqual(r.get("status"), want[0], r)
+                    self.assertEqual(json.loads(r["body"]) if want[1] else r["body"], want[1])
+
+    def test_default_stage(self):
+        # a WebSocket API's stage named $default (terraform-aws-modules/terraform-aws-apigateway-v2#7 created one
+        # on AWS) is one more stage name: AWS documents serving $default at the API's root for HTTP APIs only
+        with self.subTest(what="addressed by its name", source="CHOICE"):
+            r = self.d("connect", name="ds", url=self.url(self.mock, stage="$default"))
+            self.assertTrue(r.get("open"), r)
+            self.d("send", name="ds", text='{"action":"ping"}')
+            self.assertEqual(frame(self.d("recv", name="ds"))["mock"], "ping")
+            self.d("close", name="ds", code=1000)
+        with self.subTest(what="not at the root", source="CHOICE NOSTAGE"):
+            r = self.d("connect", name="ds", url="ws://127.0.0.1:%d/_aws/execute-api/%s" % (self.port, self.mock))
+            self.assertEqual(r.get("status"), 403, r)
+
+    def test_lambda_connect(self):
+        with self.subTest(what="the function answers: the connection opens", source="TRANSFORM CONNECT"):
+            r = self.d("connect", name="lc", url=self.url(self.lamconn["ok"], query="?who=me"))
+            self.assertTrue(r.get("open"), r)
+            self.d("close", name="lc", code=1000)
+        with self.subTest(what="a function error refuses it with the mapped body", source="TRANSFORM INTRESP CHOICE"):
+            r = self.d("connect", name="lc", url=self.url(self.lamconn["fail"], query="?who=you"))
+            self.assertEqual((r.get("status"), json.loads(r.get("body") or "null")), (500, {"failed": "m-you"}), r)
+
+    def test_mock_route(self):
+        c = self.connect(self.mock)
+        with self.subTest(what="a two-way MOCK route answers its integration response's template",
+                          source="TRANSFORM INTRESP RESPONSE CONTEXT"):
+            self.d("send", name=c, text='{"action":"ping"}')
+            got = frame(self.d("recv", name=c))
+            self.assertEqual(got["mock"], "ping")
+            self.assertRegex(got["msg"], AWS_ID)
+        with self.subTest(what="the same integration on a one-way route: nothing back", source="INTRESP RESPONSE"):
+            self.d("send", name=c, text='{"action":"quiet"}')
+            self.d("send", name=c, text='{"action":"ping"}')
+            self.assertEqual(frame(self.d("recv", name=c))["mock"], "ping")
+            self.assertEqual(self.d("recv", name=c, ms=1000), {"timeout": True})
+
+    def test_http_route(self):
+        c = self.connect(self.api)
+        before = int(time.time() * 1000)
+        WsBackend.got.clear()
+        self.d("send", name=c, text='{"action":"http","data":{"q":"a b","n":[1,2]}}')
+        got = frame(self.d("recv", name=c))
+        method, path, headers, body = WsBackend.got[-1]
+        sent = json.loads(body)
+        cid = got["cid"]
+        table = [
+            ("the route response carries the mapped answer", got, {"answer": {"q": "a b", "n": [1, 2]}, "via": "b1",
+                                                                   "cid": cid}, "TRANSFORM INTRESP RESPONSE"),
+            ("the connection id", bool(re.match(AWS_ID, cid)), True, "CONTEXT"),
+            ("the integration's method", method, "POST", "TRANSFORM"),
+            ("the URI with stage variables and the mapped query string", path, "/ws/mint?q=a%20b", "TRANSFORM CHOICE"),
+            ("a header from context.connectionId", headers.get("X-Conn"), cid, "TRANSFORM"),
+            ("a static header", headers.get("X-Static"), "fixed", "TRANSFORM"),
+            ("the template's output is the body: $input.json", sent["data"], {"q": "a b", "n": [1, 2]}, "TRANSFORM"),
+            ("$context.connectionId", sent["cid"], cid, "CONTEXT"),
+            ("$context.routeKey", sent["rk"], "http", "CONTEXT"),
+            ("$context.eventType", sent["et"], "MESSAGE", "CONTEXT"),
+            ("$context.messageId", bool(re.match(AWS_ID, sent["mid"])), True, "CONTEXT"),
+            ("$context.stage", sent["stage"], "prod", "CONTEXT"),
+            ("$context.apiId", sent["api"], self.api, "CONTEXT"),
+            ("$context.requestId = extendedRequestId", sent["rid"], sent["xrid"], "CONTEXT"),
+            ("$context.requestTimeEpoch", sent["t"] >= before, True, "CONTEXT"),
+            ("$context.connectedAt", sent["at"] <= sent["t"], True, "CONTEXT"),
+            ("$context.domainName", sent["dn"], "127.0.0.1:%d" % self.port, "CONTEXT"),
+            ("$context.identity.sourceIp", sent["ip"], "127.0.0.1", "CONTEXT"),
+            ("$stageVariables", sent["sv"], "mint", "TRANSFORM"),
+        ]
+        for what, have, want, src in table:
+            with self.subTest(what=what, source=src):
+                self.assertEqual(have, want)
+        with self.subTest(what="a 404 takes the $default integration response: the body as it is", source="INTRESP"):
+            self.d("send", name=c, text='{"action":"http","data":{"status":404}}')
+            got = frame(self.d("recv", name=c))
+            self.assertEqual((got["path"], got["seen"]["status"], got["seen"]["rk"]), ("/ws/mint", 404, "http"))
+        with self.subTest(what="$disconnect reaches the HTTP backend through its template", source="TRANSFORM CONTEXT"):
+            self.d("close", name=c, code=4001)
+            deadline = time.time() + 20
+            while time.time() < deadline and not any(g[1] == "/disconnect" and json.loads(g[3])["cid"] == cid
+                                                     for g in WsBackend.got):
+                time.sleep(0.1)
+            disc = [json.loads(g[3]) for g in WsBackend.got if g[1] == "/disconnect" and json.loads(g[3])["cid"] == cid]
+            self.assertEqual(disc, [{"et": "DISCONNECT", "cid": cid, "code": 4001}])
+            self.assertEqual([g[0] for g in WsBackend.got if g[1] == "/disconnect"][-1], "PUT")
+
+    def test_http_connect(self):
+        with self.subTest(what="the backend's 200 opens the connection", source="TRANSFORM CONNECT"):
+            r = self.d("connect", name="hc", url=self.url(self.api), headers={"X-Probe": "p1"})
+            self.assertTrue(r.get("open"), r)
+            self.d("close", name="hc", code=1000)
+            got = [g for g in WsBackend.got if g[1] == "/connect" and g[2].get("X-Probe-In") == "p1"]
+            self.assertEqual(len(got), 1)
+            self.assertEqual(json.loads(got[0][3]), {"status": 200, "et": "CONNECT", "rk": "$connect"})
+        with self.subTest(what="its 403 refuses it with the backend's body", source="TRANSFORM CONNECT STATUS INTRESP"):
+            r = self.d("connect", name="hc", url=self.url(self.api, query="?code=403"))
+            self.assertEqual(r.get("status"), 403, r)
+            self.assertEqual(json.loads(r["body"]), {"seen": {"status": 403, "et": "CONNECT", "rk": "$connect"},
+                                                     "path": "/connect"})
+
+    def test_lambda_route(self):
+        c = self.connect(self.api)
+        table = [
+            # (message, the frame (the function's event: the template's output), source)
+            ('{"action":"lambda","kind":"b","n":7}', {"which": "default", "rk": "lambda", "n": 7}, "TRANSFORM"),
+            ('{"action":"lambda","n":{"x":1}}', {"which": "default", "rk": "lambda", "n": {"x": 1}},
+             "TRANSFORM (no key: $default)"),
+            ('{"action":"lambda","kind":"a"}', {"which": "a", "cid": None, "in": {"action": "lambda", "kind": "a"}},
+             "TRANSFORM CONTEXT"),
+            ('{"action":"lambdafail","msg":"bad input"}', {"failed": "bad input"}, "TRANSFORM INTRESP"),
+            ('{"action":"lambdafail","msg":"other trouble"}', {"other": True}, "TRANSFORM INTRESP"),
+        ]
+        for msg, want, src in table:
+            with self.subTest(message=msg, source=src):
+                self.d("send", name=c, text=msg)
+                got = frame(self.d("recv", name=c, ms=20000))
+                if "cid" in want:
+                    self.assertRegex(got.pop("cid"), AWS_ID)
+                    want = {k: v for k, v in want.items() if k != "cid"}
+                self.assertEqual(got, want)
+
+    def test_bad_input(self):
+        c = self.connect(self.api)
+        table = [
+            ('{"action":"broken"}', "Internal server error", "a request template that does not parse", "CHOICE FORBIDDEN"),
+            ('{"action":"down"}', "Internal server error", "an HTTP backend that is down", "CHOICE FORBIDDEN"),
+            ('{"action":"slowhttp"}', "Endpoint request timed out", "an HTTP backend past the integration's timeout",
+             "CHOICE FORBIDDEN (form)"),
+            ('{"action":"noresp"}', "Internal server error", "no integration response", "NOMATCH INTRESP"),
+            ('{"action":"never","kind":"other"}', "Unsupported Media Type", "NEVER without a template", "CHOICE"),
+        ]
+        for msg, err, what, src in table:
+            with self.subTest(what=what, source=src):
+                self.d("send", name=c, text=msg)
+                self.gw_error(self.d("recv", name=c, ms=20000), err)
+        with self.subTest(what="a passthroughBehavior outside botocore's enum", source="CHOICE (the words)"):
+            err = self.client_error(self.gw.create_integration, ApiId=self.api, IntegrationType="MOCK",
+                                    PassthroughBehavior="SOMETIMES")
+            self.assertEqual((err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"]), ("BadRequestException", 400))
+        with self.subTest(what="NEVER with its template", source="TRANSFORM"):
+            self.d("send", name=c, text='{"action":"never","kind":"known"}')
+            self.assertEqual(frame(self.d("recv", name=c)), {"known": True})
+        with self.subTest(what="the connection stays open", source="FORBIDDEN"):
+            self.assertEqual(self.d("ping", name=c, text="ok")["pong"], "ok")
 
 
 class WsTimeLimits(WsBase):
