@@ -190,7 +190,7 @@ void apigw__dp_aws_custom(apigw_dp_t *dp)
     apigw__dp_xlog(dp, "Sending request to https://%s%s", host, tgt);
     nb_call_t c = {
         .service = svc->name, .method = method, .target = tgt, .headers = h, .n_headers = n,
-        .body = body.data ? body.data : "", .body_len = body.len, .access_key = ak, .source_ip = req->remote_addr,
+        .body = body.data ? body.data : "", .body_len = body.len, .access_key = ak, .cause = req,
     };
     json_int_t to = json_integer_value(json_object_get(dp->integration, "timeoutInMillis"));
     apigw_wait_t *w = apigw__dp_wait(dp, to > 0 ? (unsigned)to : 29000, NULL, NULL);

@@ -3,6 +3,7 @@
  * reply handed to a callback instead of a connection. */
 #include "core/call.h"
 #include "core/edge.h"
+#include "core/log.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@ struct nb_call_state {
     const char *access_key;   /* NULL: root */
     nb_call_done_fn done;
     void *arg;
+    unsigned depth;           /* 1 for a call made outside any call */
 };
 
 struct nb_call_state *nb_call_of(const nb_req_t *req)
@@ -48,6 +50,15 @@ static char *lower(nb_arena_t *a, const char *s)
 
 void nb_call(nb_ctx_t *ctx, const nb_call_t *c, nb_call_done_fn done, void *arg)
 {
+    unsigned depth = c->cause && c->cause->call ? c->cause->call->depth + 1 : 1;
+    if (depth > NB_CALL_MAX_DEPTH) {
+        static const char body[] = "{\"__type\":\"InternalFailure\",\"message\":\"Internal calls nested too deep\"}";
+        nb_kv_t h = {"Content-Type", "application/json", 16};
+        nb_call_reply_t r = {500, &h, 1, body, sizeof body - 1, ""};
+        nb_log_warn("call", "%s call nested %u deep: refused", c->service ? c->service : "-", depth);
+        done(arg, &r);
+        return;
+    }
     nb_arena_t *a = nb_arena_new(4096);
     nb_req_t *r = nb_arena_calloc(a, sizeof *r);
     struct nb_call_state *cs = nb_arena_calloc(a, sizeof *cs);
@@ -55,6 +66,7 @@ void nb_call(nb_ctx_t *ctx, const nb_call_t *c, nb_call_done_fn done, void *arg)
     cs->access_key = c->access_key ? nb_arena_strdup(a, c->access_key) : NULL;
     cs->done = done;
     cs->arg = arg;
+    cs->depth = depth;
     r->arena = a;
     r->ctx = ctx;
     r->call = cs;
@@ -82,6 +94,7 @@ void nb_call(nb_ctx_t *ctx, const nb_call_t *c, nb_call_done_fn done, void *arg)
     const char *host = nb_req_header(r, "host");
     r->host = host ? lower(a, nb_arena_strndup(a, host, strcspn(host, ":"))) : "";
     snprintf(r->remote_addr, sizeof r->remote_addr, "%s", c->source_ip ? c->source_ip : "127.0.0.1");
+    r->secure = 1;   /* never on a wire: aws:SecureTransport holds, as for AWS's own service-to-service calls */
     nb_uuid4(r->id);
     r->start_us = nb_now_us();
     nb_edge_serve(r);

@@ -43,7 +43,14 @@ typedef struct nb_call {
     size_t body_len;
     const char *access_key;    /* the caller: a key of the credential store; NULL: root */
     const char *source_ip;     /* aws:SourceIp; NULL: "127.0.0.1" */
+    const nb_req_t *cause;     /* the request being served that makes this call, or NULL: calls
+                                  made while serving calls nest, at most NB_CALL_MAX_DEPTH deep */
 } nb_call_t;
+
+/* Nesting bound: an integration that calls what calls it again (API Gateway's
+ * TestInvokeMethod of its own method) ends with a 500 InternalFailure reply
+ * there instead of recursing without end. */
+#define NB_CALL_MAX_DEPTH 8
 
 /* Run c (copied: nothing of it is needed after the call). */
 void nb_call(nb_ctx_t *ctx, const nb_call_t *c, nb_call_done_fn done, void *arg);

@@ -44,6 +44,11 @@ GET_TEMPLATE = '{"TableName": "%s", "Key": {"id": {"S": "$input.params(\'id\')"}
 ITEM_TEMPLATE = ('#set($item = $input.path(\'$.Item\'))\n'
                  '{"id": "$input.path(\'$.Item.id.S\')", "name": "$input.path(\'$.Item.name.S\')", '
                  '"found": #if($item)true#{else}false#end}')
+QUERY_TEMPLATE = ('{"TableName": "%s", "KeyConditionExpression": "id = :v", '
+                  '"ExpressionAttributeValues": {":v": {"S": "$input.params(\'id\')"}}}')
+LIST_TEMPLATE = ('#set($items = $input.path(\'$.Items\'))\n'
+                 '{"count": $input.path(\'$.Count\'), "names": [#foreach($i in $items)"$i.name.S"'
+                 '#if($foreach.hasNext),#end#end]}')
 ERROR_TEMPLATE = '{"error": $input.json(\'$.__type\'), "message": $input.json(\'$.message\')}'
 
 
@@ -72,6 +77,7 @@ class AwsServiceIntegrations(NimbusTestCase):
         cls.role = role("apigw-ddb", TRUST_APIGW, ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query",
                                                    "lambda:ListFunctions"], [table_arn, "*"])
         cls.narrow = role("apigw-narrow", TRUST_APIGW, ["dynamodb:GetItem"], table_arn)
+        cls.gw_role = role("apigw-self", TRUST_APIGW, ["apigateway:*"], "*")
         cls.lambda_only = role("apigw-untrusted", TRUST_LAMBDA, ["dynamodb:*"], "*")
         cls.gw = n.client("apigateway")
         cls.api = cls.build_api()
@@ -108,12 +114,16 @@ class AwsServiceIntegrations(NimbusTestCase):
         cls.items_res = items
         cls.method(api, items, "{id}", "GET", ddb_uri("GetItem"), cls.role, GET_TEMPLATE % TABLE,
                    [("200", None, ITEM_TEMPLATE, {})], params={"method.request.path.id": True})
+        cls.method(api, items, None, "GET", ddb_uri("Query"), cls.role, QUERY_TEMPLATE % TABLE,
+                   [("200", None, LIST_TEMPLATE, {})], params={"method.request.querystring.id": True})
         cls.method(api, root, "denied", "POST", ddb_uri("PutItem"), cls.narrow, PUT_TEMPLATE % TABLE,
                    [("200", None, '{"ok": true}', {}), err])
         cls.method(api, root, "denied-default", "POST", ddb_uri("PutItem"), cls.narrow, PUT_TEMPLATE % TABLE,
                    [("200", None, None, {})])
         cls.untrusted_res = cls.method(api, root, "untrusted", "POST", ddb_uri("PutItem"), cls.lambda_only,
                                        PUT_TEMPLATE % TABLE, [("200", None, '{"ok": true}', {})])
+        cls.method(api, root, "norole", "POST", ddb_uri("PutItem"), "arn:aws:iam::%s:role/no-such-role" % cls.account,
+                   PUT_TEMPLATE % TABLE, [("200", None, '{"ok": true}', {})])
         cls.method(api, root, "missing", "POST", ddb_uri("PutItem"), cls.role, PUT_TEMPLATE % "no-such-table",
                    [("200", None, '{"ok": true}', {}), err])
         cls.method(api, root, "queue", "POST", "arn:aws:apigateway:%s:sqs:action/SendMessage" % REGION, cls.role,
@@ -125,6 +135,11 @@ class AwsServiceIntegrations(NimbusTestCase):
                    integration_method="GET")
         cls.method(api, root, "mine", "GET", "arn:aws:apigateway:%s:sts:action/GetCallerIdentity" % REGION,
                    "arn:aws:iam::*:user/*", None, [("200", None, None, {})], auth="AWS_IAM")
+        # a method whose integration is API Gateway's TestInvokeMethod of itself: calls nest, and
+        # nimbus bounds them (core/call.h NB_CALL_MAX_DEPTH) where AWS would run into timeouts
+        loop = gw.create_resource(restApiId=api, parentId=root, pathPart="loop")["id"]
+        cls.method(api, loop, None, "POST", "arn:aws:apigateway:%s:apigateway:path/restapis/%s/resources/%s/methods/POST"
+                   % (REGION, api, loop), cls.gw_role, None, [("200", None, None, {})])
         gw.create_deployment(restApiId=api, stageName="prod")
         return api
 
@@ -142,6 +157,8 @@ class AwsServiceIntegrations(NimbusTestCase):
         r = http("GET", self.url("/items/a1"))
         self.assertEqual((r.status, r.json()), (200, {"id": "a1", "name": "widget", "found": True}), r.body)
         self.assertTrue(r.header("x-amzn-trace-id"))
+        r = http("GET", self.url("/items?id=a1"))
+        self.assertEqual((r.status, r.json()), (200, {"count": 1, "names": ["widget"]}), r.body)
         r = http("GET", self.url("/items/none"))
         self.assertEqual((r.status, r.json()), (200, {"id": "", "name": "", "found": False}), r.body)
 
@@ -162,9 +179,10 @@ class AwsServiceIntegrations(NimbusTestCase):
         self.assertNotIn("Item", self.ddb.get_item(TableName=TABLE, Key={"id": {"S": "d2"}}))
 
     def test_role_api_gateway_may_not_assume(self):
-        r = self.post("/untrusted", {"id": "u1", "name": "x"})
-        self.assertEqual((r.status, r.json()), (500, {"message": "Internal server error"}), r.body)
-        self.assertNotIn("Item", self.ddb.get_item(TableName=TABLE, Key={"id": {"S": "u1"}}))
+        for path, key in (("/untrusted", "u1"), ("/norole", "u2")):   # trusts Lambda only; does not exist
+            r = self.post(path, {"id": key, "name": "x"})
+            self.assertEqual((r.status, r.json()), (500, {"message": "Internal server error"}), (path, r.body))
+            self.assertNotIn("Item", self.ddb.get_item(TableName=TABLE, Key={"id": {"S": key}}))
 
     def test_missing_table(self):
         r = self.post("/missing", {"id": "m1", "name": "x"})
@@ -194,6 +212,12 @@ class AwsServiceIntegrations(NimbusTestCase):
         r = http("GET", url, headers=dict(req.headers.items()))
         self.assertEqual(r.status, 200, r.body)
         self.assertIn(b"<Arn>arn:aws:iam::%s:user/caller</Arn>" % self.account.encode(), r.body)
+
+    def test_nested_calls_are_bounded(self):
+        r = self.post("/loop", {})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIn(b"Internal calls nested too deep", r.body)
+        self.assertEqual(http("GET", self.url("/items/a1")).status, 200)   # still serving
 
     def test_put_integration_refusals(self):
         gw = self.gw
