@@ -9,7 +9,7 @@ path/{path}), driven through boto3 and plain HTTP as a client would:
   AccessDeniedException (400) as the integration response; a role API Gateway
   may not assume → 500 {"message": "Internal server error"}; a missing table →
   DynamoDB's 400 through the integration response that selects 4\\d\\d.
-- Query protocol (STS GetCallerIdentity: the session "BackplaneAssumeRoleSession",
+- JSON 1.1 (KMS CreateKey, DescribeKey), Query protocol (STS GetCallerIdentity: the session "BackplaneAssumeRoleSession",
   the name AWS's sessions carry), REST protocol by path (Lambda ListFunctions),
   the caller's own credentials (arn:aws:iam::*:user/*) on an AWS_IAM method.
 - A service nimbus lacks (SQS) → 500; PutIntegration without credentials →
@@ -77,6 +77,7 @@ class AwsServiceIntegrations(NimbusTestCase):
         cls.role = role("apigw-ddb", TRUST_APIGW, ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query",
                                                    "lambda:ListFunctions"], [table_arn, "*"])
         cls.narrow = role("apigw-narrow", TRUST_APIGW, ["dynamodb:GetItem"], table_arn)
+        cls.kms_role = role("apigw-kms", TRUST_APIGW, ["kms:CreateKey", "kms:DescribeKey"], "*")
         cls.gw_role = role("apigw-self", TRUST_APIGW, ["apigateway:*"], "*")
         cls.lambda_only = role("apigw-untrusted", TRUST_LAMBDA, ["dynamodb:*"], "*")
         cls.gw = n.client("apigateway")
@@ -128,6 +129,12 @@ class AwsServiceIntegrations(NimbusTestCase):
                    [("200", None, '{"ok": true}', {}), err])
         cls.method(api, root, "queue", "POST", "arn:aws:apigateway:%s:sqs:action/SendMessage" % REGION, cls.role,
                    None, [("200", None, None, {})])
+        keys = cls.method(api, root, "keys", "POST", "arn:aws:apigateway:%s:kms:action/CreateKey" % REGION,
+                          cls.kms_role, '{"Description": "$input.path(\'$.d\')"}',
+                          [("200", None, '{"id": "$input.path(\'$.KeyMetadata.KeyId\')"}', {})])
+        cls.method(api, keys, "{id}", "GET", "arn:aws:apigateway:%s:kms:action/DescribeKey" % REGION,
+                   cls.kms_role, '{"KeyId": "$input.params(\'id\')"}',
+                   [("200", None, '{"description": $input.json(\'$.KeyMetadata.Description\')}', {}), err])
         cls.method(api, root, "whoami", "GET", "arn:aws:apigateway:%s:sts:action/GetCallerIdentity" % REGION,
                    cls.role, None, [("200", None, None, {})])
         cls.method(api, root, "functions", "GET", "arn:aws:apigateway:%s:lambda:path/2015-03-31/functions" % REGION,
@@ -193,6 +200,17 @@ class AwsServiceIntegrations(NimbusTestCase):
     def test_service_nimbus_lacks(self):
         r = self.post("/queue", {"m": 1})
         self.assertEqual((r.status, r.json()), (500, {"message": "Internal server error"}), r.body)
+
+    def test_json11_service(self):
+        r = self.post("/keys", {"d": "made by API Gateway"})
+        self.assertEqual(r.status, 200, r.body)
+        key = r.json()["id"]
+        meta = self.nimbus.client("kms").describe_key(KeyId=key)["KeyMetadata"]
+        self.assertEqual(meta["Description"], "made by API Gateway")
+        r = http("GET", self.url("/keys/" + key))
+        self.assertEqual((r.status, r.json()), (200, {"description": "made by API Gateway"}), r.body)
+        r = http("GET", self.url("/keys/00000000-0000-0000-0000-000000000000"))   # KMS's own 400, mapped
+        self.assertEqual((r.status, r.json()["error"]), (400, "NotFoundException"), r.body)
 
     def test_query_protocol_runs_as_the_role_session(self):
         r = http("GET", self.url("/whoami"))
