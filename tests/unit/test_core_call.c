@@ -28,13 +28,20 @@ static void done(void *arg, const nb_call_reply_t *r)
     ASSERT_STREQ(g->rid, r->request_id);
 }
 
-TEST(call_reaches_an_operation_and_captures_its_reply)
+/* Run c; its reply came exactly once, with status. */
+static got_t call(const nb_call_t *c, int status)
 {
     got_t g = {0};
-    nb_call_t c = {.service = "nimbus", .method = "GET", .target = "/_nimbus/health"};
-    nb_call(&ctx, &c, done, &g);
+    nb_call(&ctx, c, done, &g);
     ASSERT_EQ(g.calls, 1);
-    ASSERT_EQ(g.status, 200);
+    ASSERT_EQ(g.status, status);
+    return g;
+}
+
+TEST(call_reaches_an_operation_and_captures_its_reply)
+{
+    nb_call_t c = {.service = "nimbus", .method = "GET", .target = "/_nimbus/health"};
+    got_t g = call(&c, 200);
     ASSERT_CONTAINS(g.body, "\"status\":\"ok\"");
     ASSERT_CONTAINS(g.body, "\"name\":\"dynamodb\"");
     ASSERT_STREQ(g.ctype, "application/json");
@@ -43,12 +50,9 @@ TEST(call_reaches_an_operation_and_captures_its_reply)
 
 TEST(call_json_target_unknown_operation_in_the_services_shape)
 {
-    got_t g = {0};
     nb_kv_t h[] = {{"X-Amz-Target", "DynamoDB_20120810.NoSuchOp", 0}, {"Content-Type", "application/x-amz-json-1.0", 0}};
     nb_call_t c = {.service = "dynamodb", .headers = h, .n_headers = 2, .body = "{}", .body_len = 2};
-    nb_call(&ctx, &c, done, &g);
-    ASSERT_EQ(g.calls, 1);
-    ASSERT_EQ(g.status, 400);
+    got_t g = call(&c, 400);
     ASSERT_STREQ(g.ctype, "application/x-amz-json-1.0");
     ASSERT_STREQ(g.etype, "UnknownOperationException");
     ASSERT_CONTAINS(g.body, "UnknownOperationException");
@@ -56,23 +60,17 @@ TEST(call_json_target_unknown_operation_in_the_services_shape)
 
 TEST(call_malformed_json_body_is_answered_by_the_edge)
 {
-    got_t g = {0};
     nb_kv_t h[] = {{"x-amz-target", "DynamoDB_20120810.GetItem", 0}};
     nb_call_t c = {.service = "dynamodb", .headers = h, .n_headers = 1, .body = "{nope", .body_len = 5};
-    nb_call(&ctx, &c, done, &g);
-    ASSERT_EQ(g.calls, 1);
-    ASSERT_EQ(g.status, 400);
+    got_t g = call(&c, 400);
     ASSERT_CONTAINS(g.body, "SerializationException");
 }
 
 TEST(call_service_narrows_query_actions)
 {
     /* iam has no GetCallerIdentity: the service named narrows as a SigV4 scope does */
-    got_t g = {0};
     nb_call_t c = {.service = "iam", .target = "/?Action=GetCallerIdentity"};
-    nb_call(&ctx, &c, done, &g);
-    ASSERT_EQ(g.calls, 1);
-    ASSERT_EQ(g.status, 400);
+    got_t g = call(&c, 400);
     ASSERT_STREQ(g.ctype, "text/xml");
     ASSERT_CONTAINS(g.body, "<Code>InvalidAction</Code>");
     ASSERT_CONTAINS(g.body, "The action GetCallerIdentity is not valid for this web service.");
@@ -80,11 +78,8 @@ TEST(call_service_narrows_query_actions)
 
 TEST(call_rest_path_unknown_to_the_service)
 {
-    got_t g = {0};
     nb_call_t c = {.service = "lambda", .method = "GET", .target = "/2015-03-31/nothing%20here?x=1"};
-    nb_call(&ctx, &c, done, &g);
-    ASSERT_EQ(g.calls, 1);
-    ASSERT_EQ(g.status, 404);
+    got_t g = call(&c, 404);
     ASSERT_CONTAINS(g.body, "GET /2015-03-31/nothing here");
 }
 
