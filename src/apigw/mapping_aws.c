@@ -40,12 +40,27 @@ static void config_error(apigw_dp_t *dp, const char *why)
     apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
 }
 
+/* Headers as the execution log prints them (Java's map form): "{a=1, b=2}" (arena). */
+static const char *java_headers(nb_arena_t *a, const nb_kv_t *h, size_t n)
+{
+    nb_buf_t b = NB_BUF_INIT;
+    nb_buf_putc(&b, '{');
+    for (size_t i = 0; i < n; i++)
+        nb_buf_printf(&b, "%s%s=%.*s", i ? ", " : "", h[i].name, (int)h[i].value_len, h[i].value);
+    nb_buf_putc(&b, '}');
+    const char *r = nb_arena_strndup(a, b.data, b.len);
+    nb_buf_free(&b);
+    return r;
+}
+
 static void aws_done(void *arg, const nb_call_reply_t *r)
 {
     apigw_dp_t *dp = apigw__dp_wait_end(arg);
     if (!dp) return;   /* the integration timeout answered already */
     apigw__dp_xlog(dp, "Received response. Status: %d, Integration latency: %llu ms", r->status,
                    (unsigned long long)((nb_now_us() - dp->t0_us) / 1000));
+    if (dp->test_req)
+        apigw__dp_xlog(dp, "Endpoint response headers: %s", java_headers(dp->req->arena, r->headers, r->n_headers));
     apigw__dp_xlog(dp, "Endpoint response body before transformations: %.*s", (int)r->body_len, r->body);
     /* the answer's headers and body in the client request's arena: mapping reads them */
     nb_arena_t *a = dp->req->arena;
@@ -185,6 +200,7 @@ void apigw__dp_aws_custom(apigw_dp_t *dp)
     }
     const char *tgt = nb_arena_strndup(req->arena, target.data, target.len);
     apigw__dp_xlog(dp, "Endpoint request URI: https://%s%s", host, tgt);
+    if (dp->test_req) apigw__dp_xlog(dp, "Endpoint request headers: %s", java_headers(req->arena, h, n));
     apigw__dp_xlog(dp, "Endpoint request body after transformations: %.*s", (int)body.len,
                    body.data ? body.data : "");
     apigw__dp_xlog(dp, "Sending request to https://%s%s", host, tgt);

@@ -261,7 +261,11 @@ class AwsServiceIntegrations(NimbusTestCase):
         self.assertIn("Endpoint request URI: https://dynamodb.%s.amazonaws.com/" % REGION, out["log"])
         self.assertIn('Endpoint request body after transformations: {"TableName": "items", "Item": {"id": {"S": "t1"}',
                       out["log"])
+        self.assertIn("Endpoint request headers: {Host=dynamodb.%s.amazonaws.com, "
+                      "X-Amz-Target=DynamoDB_20120810.PutItem, Content-Type=application/x-amz-json-1.0}" % REGION,
+                      out["log"])
         self.assertIn("Received response. Status: 200", out["log"])
+        self.assertIn("Endpoint response headers: {", out["log"])
         self.assertEqual(self.ddb.get_item(TableName=TABLE, Key={"id": {"S": "t1"}})["Item"]["name"], {"S": "tested"})
         out = self.gw.test_invoke_method(restApiId=self.api, resourceId=self.untrusted_res, httpMethod="POST",
                                          body="{}", headers={"Content-Type": "application/json"})
