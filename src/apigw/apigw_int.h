@@ -143,6 +143,10 @@ int apigw__v1_method_response_patch_check(nb_req_t *req, json_t *resp);
 void apigw__v1_method_response_after(nb_req_t *req, json_t *resp);
 /* Every value of map is a string (or null): 0, else -1 after SerializationException. */
 int apigw__v1_string_map_check(nb_req_t *req, json_t *map);
+/* An AWS / AWS_PROXY integration's uri (arn:aws:apigateway:…) names a path or
+ * an action, and an AWS one other than Lambda's has credentials: 0, else -1
+ * after replying BadRequestException as AWS does. */
+int apigw__v1_aws_uri_check(nb_req_t *req, const char *type, const char *uri, const char *credentials);
 /* Response templates: string values keyed by content types ("" stored as null). */
 int apigw__v1_templates_check(nb_req_t *req, json_t *templates);
 /* CreateRestApi's two models, Empty and Error, as AWS makes them. */

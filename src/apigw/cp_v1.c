@@ -517,6 +517,7 @@ void apigw__op_v1_put_integration(nb_req_t *req)
                        "Lambda function and Firehose stream invocations.");
         return;
     }
+    if (apigw__v1_aws_uri_check(req, type, str(req->json, "uri"), str(req->json, "credentials")) != 0) return;
     json_t *integ = json_deep_copy(req->json);
     json_object_del(integ, "restapi_id");
     if (!json_object_get(integ, "passthroughBehavior"))

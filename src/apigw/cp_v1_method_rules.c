@@ -4,8 +4,10 @@
  * are unique across locations, which op and path UpdateMethod /
  * UpdateMethodResponse accept, maps of strings refuse other JSON values
  * (SerializationException, in AWS's Java words), response template keys are
- * content types. Sources: tests/e2e/apigw/test_apigw_ls_control.py. */
+ * content types, an AWS integration's URI has a path or an action and (but
+ * for Lambda) credentials. Sources: tests/e2e/apigw/test_apigw_ls_control.py. */
 #include "apigw/apigw_int.h"
+#include "apigw/aws_uri.h"
 #include <string.h>
 
 static const char *str(json_t *o, const char *k)
@@ -192,6 +194,25 @@ int apigw__v1_templates_check(nb_req_t *req, json_t *templates)
             return -1;
         }
         if (json_is_string(v) && !*json_string_value(v)) json_object_set_new(templates, k, json_null());
+    }
+    return 0;
+}
+
+int apigw__v1_aws_uri_check(nb_req_t *req, const char *type, const char *uri, const char *credentials)
+{
+    if (!type || !uri || (strcmp(type, "AWS") != 0 && strcmp(type, "AWS_PROXY") != 0)) return 0;
+    /* a URI with stage variables is judged when it is served */
+    if (strncmp(uri, "arn:aws:apigateway:", 19) != 0 || strstr(uri, "${")) return 0;
+    apigw_aws_uri_t u;
+    if (apigw__aws_uri_parse(uri, &u) != 0) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "AWS ARN for integration must contain path or action");
+        return -1;
+    }
+    /* Lambda may be invoked on its resource policy alone; any other service
+     * needs a role (hashicorp/terraform-provider-aws#7916, aws/aws-cdk#1465) */
+    if (strcmp(type, "AWS") == 0 && strcmp(u.service, "lambda") != 0 && (!credentials || !*credentials)) {
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Role ARN must be specified for AWS integrations");
+        return -1;
     }
     return 0;
 }

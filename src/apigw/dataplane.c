@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include <stdio.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 
@@ -128,6 +129,16 @@ void apigw__dp_send(apigw_dp_t *dp, const apigw_http_out_t *out)
     apigw__dp_access_log(dp, out->status, out->body_len);
     apigw__dp_release(dp);
     nb_reply(req, out->status, ct, out->body, out->body_len);
+}
+
+void apigw__dp_xlog(apigw_dp_t *dp, const char *fmt, ...)
+{
+    if (!dp->test_req) return;   /* only TestInvokeMethod shows a log */
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = nb_arena_vprintf(dp->req->arena, fmt, ap);
+    va_end(ap);
+    dp->xlog = nb_arena_printf(dp->req->arena, "%s%s\n", dp->xlog ? dp->xlog : "", line);
 }
 
 void apigw__dp_message(apigw_dp_t *dp, int status, const char *msg)

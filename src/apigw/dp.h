@@ -45,6 +45,8 @@ struct apigw_dp {
     json_t *mapping_ctx;       /* v1 non-proxy: the $context of the templates (owned) */
     json_t *gw_responses;      /* v1: the deployment's gateway responses (ref) or NULL */
     const char *route_key;     /* v2 "GET /a/{b}" / v1 resource path */
+    const char *xlog;          /* the integration's execution log lines, each ending '\n' (arena;
+                                  TestInvokeMethod's log shows them), or NULL */
     const char *trace;         /* the request's X-Amzn-Trace-Id, made once (apigw__dp_trace_id) */
     const char *resource_id;
     const char *api_key_value, *api_key_id;
@@ -93,6 +95,13 @@ void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_
 typedef void (*apigw_dp_timeout_fn)(apigw_dp_t *dp, void *arg);
 void apigw__dp_invoke_to(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
                          apigw_dp_invoke_cb cb, apigw_dp_timeout_fn on_timeout, void *arg);
+/* Any other asynchronous integration call under the same deadlines: begin
+ * waiting before starting it; when it answers, apigw__dp_wait_end gives dp
+ * back (NULL when on_timeout — NULL: 504 — has answered already and dp is
+ * gone) and frees w. */
+typedef struct apigw_wait apigw_wait_t;
+apigw_wait_t *apigw__dp_wait(apigw_dp_t *dp, unsigned timeout_ms, apigw_dp_timeout_fn on_timeout, void *arg);
+apigw_dp_t *apigw__dp_wait_end(apigw_wait_t *w);
 /* The integration's time is up: 504 "Endpoint request timed out" (REST, HTTP
  * and WebSocket APIs alike: issue 6 and AWS-FACTS.md; one third-party capture
  * shows an HTTP API answering 503, too thin to go against them). */
@@ -166,6 +175,11 @@ const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query
  * mapping templates (mapping.c). */
 void apigw__dp_mock(apigw_dp_t *dp);
 void apigw__dp_lambda_custom(apigw_dp_t *dp);
+/* REST AWS integrations: Lambda's invocation path as above, any other AWS
+ * service through an internal call (mapping_aws.c). */
+void apigw__dp_aws_custom(apigw_dp_t *dp);
+/* Append one line to dp's execution log (dp->xlog; kept for TestInvokeMethod only). */
+void apigw__dp_xlog(apigw_dp_t *dp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void apigw__dp_http_custom(apigw_dp_t *dp);
 
 /* REST: the request's API key (x-api-key) is enabled and in a usage plan of

@@ -1,5 +1,5 @@
-/* dp_invoke.c — calling Lambda for an invocation, bounded by the
- * integration timeout.
+/* dp_invoke.c — an integration's call bounded by its timeout (Lambda
+ * invocations; any other asynchronous call through apigw__dp_wait).
  *
  *   pending ──lambda answers──▶ answered (cb runs, unlinked) ──▶ freed
  *      └──────deadline passes──▶ timed out (504 sent, dp gone) ──lambda answers──▶ freed
@@ -20,14 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct call {
+struct apigw_wait {
     apigw_dp_t *dp;            /* NULL once the deadline has answered */
-    apigw_dp_invoke_cb cb;
+    apigw_dp_invoke_cb cb;     /* a Lambda invocation's (NULL: apigw__dp_wait's caller ends it) */
     apigw_dp_timeout_fn on_timeout;   /* NULL: 504 Endpoint request timed out */
     void *arg;
     uint64_t deadline;         /* uv_now() milliseconds */
-    struct call *prev, *next;  /* in the pending list while dp != NULL */
-} call_t;
+    struct apigw_wait *prev, *next;  /* in the pending list while dp != NULL */
+};
+typedef struct apigw_wait call_t;
 
 static struct {
     uv_loop_t *loop;
@@ -84,16 +85,39 @@ static void on_deadline(uv_timer_t *t)
     if (dl.head && dl.open) arm(dl.head->deadline);
 }
 
+apigw_wait_t *apigw__dp_wait(apigw_dp_t *dp, unsigned timeout_ms, apigw_dp_timeout_fn on_timeout, void *arg)
+{
+    if (!dl.open) {
+        dl.loop = dp->req->ctx->loop;
+        uv_timer_init(dl.loop, &dl.timer);
+        uv_unref((uv_handle_t *)&dl.timer);   /* pending calls keep the loop busy, not their deadlines */
+        dl.open = 1;
+        dl.armed = 0;
+    }
+    call_t *c = nb_xcalloc(1, sizeof *c);
+    c->dp = dp;
+    c->on_timeout = on_timeout;
+    c->arg = arg;
+    c->deadline = uv_now(dl.loop) + (timeout_ms ? timeout_ms : 30000);
+    link_call(c);
+    return c;
+}
+
+apigw_dp_t *apigw__dp_wait_end(apigw_wait_t *c)
+{
+    apigw_dp_t *dp = c->dp;
+    if (dp) unlink_call(c);
+    free(c);
+    return dp;
+}
+
 static void on_result(void *arg, const lambda_result_t *res)
 {
     call_t *c = arg;
-    apigw_dp_t *dp = c->dp;
-    if (dp) {
-        unlink_call(c);
-        c->dp = NULL;
-        c->cb(dp, res, c->arg);
-    }
-    free(c);
+    apigw_dp_invoke_cb cb = c->cb;
+    void *cb_arg = c->arg;
+    apigw_dp_t *dp = apigw__dp_wait_end(c);
+    if (dp) cb(dp, res, cb_arg);
 }
 
 void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
@@ -105,20 +129,8 @@ void apigw__dp_invoke(apigw_dp_t *dp, const char *fn, const char *payload, size_
 void apigw__dp_invoke_to(apigw_dp_t *dp, const char *fn, const char *payload, size_t len, unsigned timeout_ms,
                          apigw_dp_invoke_cb cb, apigw_dp_timeout_fn on_timeout, void *arg)
 {
-    if (!dl.open) {
-        dl.loop = dp->req->ctx->loop;
-        uv_timer_init(dl.loop, &dl.timer);
-        uv_unref((uv_handle_t *)&dl.timer);   /* pending calls keep the loop busy, not their deadlines */
-        dl.open = 1;
-        dl.armed = 0;
-    }
-    call_t *c = nb_xcalloc(1, sizeof *c);
-    c->dp = dp;
+    call_t *c = apigw__dp_wait(dp, timeout_ms, on_timeout, arg);
     c->cb = cb;
-    c->on_timeout = on_timeout;
-    c->arg = arg;
-    c->deadline = uv_now(dl.loop) + (timeout_ms ? timeout_ms : 30000);
-    link_call(c);
     lambda_invoke(dp->req->ctx, fn, NULL, payload, len, on_result, c);
 }
 

@@ -73,7 +73,7 @@ static void integrate(apigw_dp_t *dp)
     } else if (strcmp(type, "MOCK") == 0) {
         apigw__dp_mock(dp);
     } else if (strcmp(type, "AWS") == 0) {
-        apigw__dp_lambda_custom(dp);
+        apigw__dp_aws_custom(dp);
     } else if (strcmp(type, "HTTP") == 0) {
         apigw__dp_http_custom(dp);
     } else {

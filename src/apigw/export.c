@@ -164,6 +164,7 @@ static json_t *v1_integration(nb_arena_t *a, json_t *in)
     set_str(x, "type", lower(a, str(in, "type")));
     set_str(x, "httpMethod", str(in, "httpMethod"));
     set_str(x, "uri", str(in, "uri"));
+    set_str(x, "credentials", str(in, "credentials"));
     copy_member(x, "requestTemplates", in);
     copy_member(x, "requestParameters", in);
     set_str(x, "passthroughBehavior", str(in, "passthroughBehavior") ? lower(a, str(in, "passthroughBehavior")) : NULL);

@@ -316,6 +316,7 @@ static json_t *v1_integration(nb_arena_t *a, json_t *doc, json_t *x, const char 
     json_object_set_new(integ, "type", json_string(type ? type : "AWS_PROXY"));
     if (str(x, "uri")) json_object_set_new(integ, "uri", json_string(str(x, "uri")));
     if (str(x, "httpMethod")) json_object_set_new(integ, "httpMethod", json_string(str(x, "httpMethod")));
+    if (str(x, "credentials")) json_object_set_new(integ, "credentials", json_string(str(x, "credentials")));
     json_t *rt = json_object_get(x, "requestTemplates");
     if (json_is_object(rt)) json_object_set(integ, "requestTemplates", rt);
     json_t *rp = json_object_get(x, "requestParameters");

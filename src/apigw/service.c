@@ -6,6 +6,7 @@
  * (CreateStage, GetAuthorizer...): the handler is always the one of the path.
  * IAM actions are API Gateway's: "apigateway:{HTTP method}" on the path ARN. */
 #include "apigw/dp.h"
+#include "apigw/aws_int.h"
 #include "apigw/apigw_int.h"
 #include "apigw/throttle.h"
 #include "core/log.h"
@@ -225,6 +226,7 @@ static void apigw_stop(nb_ctx_t *ctx)
     (void)ctx;
     apigw__quota_stop();   /* the counters not yet written, while the store is open */
     apigw__dp_invoke_stop();
+    apigw__aws_creds_stop();
     apigw__state_free();
     logs_stop();
 }

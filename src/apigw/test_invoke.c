@@ -175,6 +175,12 @@ static json_t *exec_log(apigw_dp_t *dp, const apigw_http_out_t *out)
     json_decref(qs);
     json_decref(hd);
     log_line(&b, "Method request body before transformations: %s%s", f->body, NULL);
+    for (const char *l = dp->xlog; l && *l;) {   /* the integration's lines (an AWS service's call) */
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        log_line(&b, "%s%s", nb_arena_strndup(f->arena, l, n), NULL);
+        l += n + (e ? 1 : 0);
+    }
     if (dp->error_message) log_line(&b, "Gateway response: %s%s", dp->error_message, NULL);
     if (dp->test_answer) log_line(&b, "Authorizer response: %s%s", dump(f->arena, dp->test_answer), NULL);
     char st[16];

@@ -14,6 +14,7 @@
 #include "auth/creds.h"
 #include "auth/sigv4.h"
 #include "core/buf.h"
+#include "core/call.h"
 #include "core/edge.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -457,8 +458,33 @@ static int federated_refused(nb_req_t *req, const auth_ident_t *id, auth_result_
     return 0;
 }
 
+/* An internal call (core/call.h): no signature to verify — the caller named
+ * the identity (an access key of the store, NULL for root); it must still be
+ * known and unexpired, and is then authorized exactly as a signed request. */
+static int internal_call(nb_req_t *req)
+{
+    const char *ak = nb_call_access_key(req);
+    if (req->ctx->cfg->auth_open || !ak) {
+        req->principal_arn = nb_arena_strdup(req->arena, auth_root_arn());
+        return 0;
+    }
+    const auth_ident_t *id = auth_creds_lookup(req->ctx, ak);
+    auth_result_t res;
+    memset(&res, 0, sizeof res);
+    snprintf(res.access_key, sizeof res.access_key, "%s", ak);
+    if (!id || (id->expires_ms && id->expires_ms <= (int64_t)nb_wall_ms())) {
+        res.err = id ? AUTH_EXPIRED_TOKEN : AUTH_UNKNOWN_KEY;
+        return refuse_auth(req, &res);
+    }
+    if (federated_refused(req, id, &res)) return -1;
+    req->access_key = nb_arena_strdup(req->arena, ak);
+    req->principal_arn = nb_arena_strdup(req->arena, id->arn);
+    return authorize(req, id);
+}
+
 int auth_enforce(nb_req_t *req)
 {
+    if (nb_call_of(req)) return internal_call(req);
     if (req->ctx->cfg->auth_open) return open_mode(req);
     auth_request_t rq = signed_request(req, req->svc->name);
     auth_result_t res;

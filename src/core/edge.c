@@ -2,6 +2,7 @@
  * of identification. Routing is table-driven: each service's nb_op_t table is
  * searched; there are no per-service branches here. */
 #include "core/edge.h"
+#include "core/call.h"
 #include "core/http_parse.h"
 #include "core/http_server.h"
 #include "core/json_fast.h"
@@ -71,6 +72,7 @@ bad:
 
 const char *nb_edge_scope_service(nb_req_t *req)
 {
+    if (req->call) return nb_call_service(req);   /* an internal call names its service */
     const char *cred = NULL;
     const char *auth = nb_req_header(req, "authorization");
     if (auth) {
@@ -515,6 +517,11 @@ void nb_edge_dispatch(nb_req_t *req, void *data)
     /* API Gateway invocations ({id}.execute-api.* hosts, /_aws/execute-api/)
      * are the APIs' own HTTP, not AWS protocol requests. */
     if (apigw_data_plane(req)) return;
+    nb_edge_serve(req);
+}
+
+void nb_edge_serve(nb_req_t *req)
+{
     const char *msg = "";
     nb_err_t err = route_only(req, &msg);
     if (err == NB_OK && wants_json(req) && req->body_len >= ASYNC_DECODE_MIN) {

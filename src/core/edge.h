@@ -17,6 +17,11 @@
  * authorization and the handler follow on the loop once it is decoded. */
 void nb_edge_dispatch(nb_req_t *req, void *data);
 
+/* An AWS protocol request from identification on: route, decode, authorize,
+ * run the handler (what nb_edge_dispatch does for all but API Gateway's own
+ * invocations; internal calls, core/call.h, start here). */
+void nb_edge_serve(nb_req_t *req);
+
 /* The edge listener's body-limit hook (nb_http_limits_t.body_limit): the
  * max_body of the REST service whose path prefix m's target has, else 0. */
 struct nb_hmsg;

@@ -8,6 +8,7 @@
  *   REST-JSON     {"Type":"User","message":"..."}        + x-amzn-ErrorType: Name
  *   REST-XML      <Error><Code/><Message/><Resource/><RequestId/></Error> */
 #include "core/reply.h"
+#include "core/call.h"
 #include "core/http_server.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -103,7 +104,8 @@ void nb_reply(nb_req_t *req, int status, const char *content_type, const void *b
     }
     size_t n;
     const nb_kv_t *h = nb_resp_headers(req, &n);
-    nb_http_send(req, status, h, n, body, len);
+    if (req->call) nb_call_reply(req, status, h, n, body, len);   /* an internal call: its callback */
+    else nb_http_send(req, status, h, n, body, len);
 }
 
 void nb_reply_json(nb_req_t *req, int status, json_t *body)

@@ -65,6 +65,7 @@ struct nb_req {
     const char *access_key;
 
     void *priv;                /* the HTTP listener's; services must not touch */
+    struct nb_call_state *call;/* an internal call's (core/call.h), NULL over HTTP; services must not touch */
     struct nb_edge_state *edge;/* the edge's (response headers...); services must not touch */
 };
 
