@@ -12,6 +12,7 @@
  * table's items are removed afterwards in bounded background transactions
  * (ddb_purge.c); its number is never reused, so they are unreachable. */
 #include "dynamodb/ddb_backfill.h"
+#include "dynamodb/ddb_backup.h"
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_schema.h"
@@ -366,6 +367,11 @@ void ddb_op_delete_table(nb_req_t *req)
     if (json_is_true(json_object_get(t->doc, "DeletionProtectionEnabled"))) {
         ddb_reply_validation(req, "Resource cannot be deleted as it is currently protected against "
                                   "deletion. Disable deletion protection first.");
+        return;
+    }
+    /* as on AWS, the source of a backup being created cannot be deleted (ddb_backup_copy.c) */
+    if (ddb_backup_in_progress(t->num)) {
+        nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE, "Table is being backed up: %s", t->name);
         return;
     }
     store_txn_t *txn;

@@ -1,6 +1,7 @@
 /* ddb_item_store.c — item storage and the single write path (see the header
  * for the layout and the invariant it keeps). */
 #include "dynamodb/ddb_item_store.h"
+#include "dynamodb/ddb_backup.h"
 #include "dynamodb/ddb_av.h"
 #include "dynamodb/ddb_keycodec.h"
 #include "dynamodb/ddb_json_dump.h"
@@ -236,6 +237,8 @@ int ddb_item_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key,
 {
     int rc;
     if (info) info->n_idx_touched = 0;
+    /* a backup of t being copied keeps the item's state before this write (ddb_backup_copy.c) */
+    if (ddb_backup_copying && (rc = ddb_backup_before_write(txn, t, key)) != STORE_OK) return rc;
     if (new_item) {
         /* One buffer for the stored text, kept between writes (the store is
          * used from the loop thread only): growing a fresh one to ~1 KB per

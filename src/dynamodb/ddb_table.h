@@ -56,6 +56,8 @@ typedef struct ddb_table {
                                   had numbers of their own */
     int stream_enabled;
     const char *stream_view;   /* StreamViewType when enabled */
+    int creating;              /* TableStatus CREATING: a restore is filling it (ddb_backup_copy.c);
+                                  the item operations answer ResourceNotFoundException */
 } ddb_table_t;
 
 /* Keyspaces (storage layout, see ddb_item_store.h for the key formats). */

@@ -1,0 +1,714 @@
+/* ddb_backup_copy.c — the background work of backups: copying a table into
+ * a backup as a consistent snapshot, and a backup into a restored table, in
+ * bounded slices, each its own durable transaction, resumed after a restart.
+ *
+ * Work records (ddb.meta):
+ *   "bkcopy/"  · be32(bnum) → be32(tnum) · be64(items) · be64(bytes) · u8 n · id[n] · cursor
+ *   "restore/" · be32(tnum) → u8 n · id[n] · cursor
+ * cursor = the last store key copied ("" = none yet): a source item key
+ * (tnum-prefixed) for a copy, a ddb.bitems key for a restore.
+ *
+ * Snapshot (copy-on-write). A store transaction may not outlive a return to
+ * the loop (docs/STORE.md), so a backup of a large table cannot be one read
+ * transaction. Instead CreateBackup fixes the snapshot moment with the copy
+ * record, and from then on every write to one of the table's items whose key
+ * lies ahead of the cursor first saves that item's state of the moment —
+ * its stored value, or "" when it did not exist — into the backup, unless
+ * the backup already has an entry for the key (ddb_backup_before_write, called
+ * by ddb_item_write in the write's own transaction). A slice copies the
+ * items after the cursor that have no entry yet and skips (dropping the ""
+ * markers of) those that have one. So every key ends up with its state at the
+ * snapshot moment: copied by a slice if it never changed before the cursor
+ * reached it, saved by the first write otherwise. Writes behind the cursor
+ * change nothing in the backup. All of it runs on the loop thread, one
+ * transaction at a time. "" markers the cursor never meets (an item created
+ * and deleted again ahead of it) stay in the backup; a restore skips them.
+ *
+ * States: CreateBackup ─► CREATING (record, cursor "") ─slice…─► the slice that
+ * finds no item after the cursor turns the doc AVAILABLE with its counts and
+ * drops the record. A restart resumes from the last durable slice; a backup
+ * whose table is gone (never: DeleteTable refuses while it copies) is
+ * dropped, never left half-copied as AVAILABLE. RestoreTableFromBackup ─►
+ * table CREATING (record) ─slice: items written through ddb_item_write, so
+ * the indexes are built as for any write…─► ACTIVE (RestoreInProgress false).
+ * A restore waits while its backup is CREATING (RestoreTableToPointInTime
+ * restores from a hidden backup taken at the request; the restore drops it).
+ *
+ * Driver: IDLE ─kick─► SCHEDULED ─tick: step>0─► WAITING ─durable─► SCHEDULED,
+ * tick: step==0 → IDLE; step<0 → SCHEDULED after RETRY_MS (ddb_backfill.c's). */
+#include "dynamodb/ddb_backup.h"
+#include "dynamodb/ddb_item_store.h"
+#include "dynamodb/ddb_keycodec.h"
+#include "dynamodb/ddb_purge.h"
+#include "core/alloc.h"
+#include "core/config.h"
+#include "core/log.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define CPFX "bkcopy/"
+#define CPFX_LEN (sizeof CPFX - 1)
+#define RPFX "restore/"
+#define RPFX_LEN (sizeof RPFX - 1)
+#define CHUNK_BYTES (4u << 20)
+#define RETRY_MS 1000
+#define CHDR 21                      /* tnum, items, bytes, id length */
+
+int ddb_backup_copying;
+
+/* The copies under way: which table each backup snapshots (mirrors the
+ * "bkcopy/" records once their transactions are applied). */
+static struct copy { uint32_t bnum, tnum; } *copies;
+static size_t n_copies, cap_copies;
+
+static void put32(nb_buf_t *b, uint32_t v)
+{
+    unsigned char p[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+                          (unsigned char)v};
+    nb_buf_append(b, p, 4);
+}
+
+static void put64(nb_buf_t *b, uint64_t v)
+{
+    put32(b, (uint32_t)(v >> 32));
+    put32(b, (uint32_t)v);
+}
+
+static uint32_t rd32(const void *p)
+{
+    const unsigned char *b = p;
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static uint64_t rd64(const void *p)
+{
+    return (uint64_t)rd32(p) << 32 | rd32((const char *)p + 4);
+}
+
+static void rec_key(nb_buf_t *k, const char *pfx, uint32_t num)
+{
+    nb_buf_puts(k, pfx);
+    put32(k, num);
+}
+
+/* A copy record, parsed (pointers into the value). */
+typedef struct copyrec {
+    uint32_t tnum;
+    uint64_t items, bytes;
+    const char *id;
+    size_t idlen;
+    const char *cursor;
+    size_t clen;
+} copyrec_t;
+
+static int copyrec_parse(const void *v, size_t vl, copyrec_t *r)
+{
+    const char *p = v;
+    if (vl < CHDR || vl < CHDR + (size_t)(unsigned char)p[20]) return -1;
+    r->tnum = rd32(p);
+    r->items = rd64(p + 4);
+    r->bytes = rd64(p + 12);
+    r->idlen = (unsigned char)p[20];
+    r->id = p + CHDR;
+    r->cursor = r->id + r->idlen;
+    r->clen = vl - CHDR - r->idlen;
+    return 0;
+}
+
+static void copyrec_build(nb_buf_t *out, const copyrec_t *r)
+{
+    put32(out, r->tnum);
+    put64(out, r->items);
+    put64(out, r->bytes);
+    nb_buf_putc(out, (char)r->idlen);
+    nb_buf_append(out, r->id, r->idlen);
+    nb_buf_append(out, r->cursor, r->clen);
+}
+
+static void copies_add(uint32_t bnum, uint32_t tnum)
+{
+    for (size_t i = 0; i < n_copies; i++)
+        if (copies[i].bnum == bnum) return;
+    if (n_copies == cap_copies) {
+        cap_copies = cap_copies ? cap_copies * 2 : 8;
+        copies = nb_xrealloc(copies, cap_copies * sizeof *copies);
+    }
+    copies[n_copies].bnum = bnum;
+    copies[n_copies++].tnum = tnum;
+    ddb_backup_copying = (int)n_copies;
+}
+
+static void copies_remove(uint32_t bnum)
+{
+    for (size_t i = 0; i < n_copies; i++)
+        if (copies[i].bnum == bnum) {
+            copies[i] = copies[--n_copies];
+            break;
+        }
+    ddb_backup_copying = (int)n_copies;
+}
+
+void ddb_backup_reset(void)
+{
+    free(copies);
+    copies = NULL;
+    n_copies = cap_copies = 0;
+    ddb_backup_copying = 0;
+}
+
+int ddb_backup_in_progress(uint32_t tnum)
+{
+    for (size_t i = 0; i < n_copies; i++)
+        if (copies[i].tnum == tnum) return 1;
+    return 0;
+}
+
+/* key's entry in backup bnum's items: be32(bnum) · key without its table Num. */
+static void bitem_key(nb_buf_t *out, uint32_t bnum, const char *key, size_t klen)
+{
+    put32(out, bnum);
+    nb_buf_append(out, key + 4, klen - 4);
+}
+
+/* Is key (tnum-prefixed) after the cursor, i.e. not copied yet? */
+static int ahead(const char *key, size_t klen, const char *cur, size_t clen)
+{
+    if (clen == 0) return 1;
+    size_t n = klen < clen ? klen : clen;
+    int c = memcmp(key, cur, n);
+    return c > 0 || (c == 0 && klen > clen);
+}
+
+/* Save the item at key into backup bnum (record key rk, value rv) when it is
+ * ahead of the cursor and the backup has no entry for it yet. */
+static int save_one(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const void *rv, size_t rvl,
+                    const nb_buf_t *key)
+{
+    copyrec_t r;
+    if (copyrec_parse(rv, rvl, &r) != 0) return STORE_ERR_IO;
+    if (!ahead(key->data, key->len, r.cursor, r.clen)) return STORE_OK;
+    nb_buf_t bk = NB_BUF_INIT;
+    bitem_key(&bk, bnum, key->data, key->len);
+    const void *v;
+    size_t vl;
+    int rc = store_get(txn, DDB_KS_BITEMS, bk.data, bk.len, &v, &vl);
+    if (rc == STORE_OK || rc < 0) {    /* saved already (or a store error) */
+        nb_buf_free(&bk);
+        return rc < 0 ? rc : STORE_OK;
+    }
+    rc = store_get(txn, DDB_KS_ITEMS, key->data, key->len, &v, &vl);
+    if (rc == STORE_NOTFOUND) {
+        rc = store_put(txn, DDB_KS_BITEMS, bk.data, bk.len, "", 0);
+    } else if (rc == STORE_OK && vl >= DDB_VAL_HDR) {
+        r.items++;
+        r.bytes += rd32(v);
+        rc = store_put(txn, DDB_KS_BITEMS, bk.data, bk.len, v, vl);
+        if (rc == STORE_OK) {
+            nb_buf_t nv = NB_BUF_INIT;
+            copyrec_build(&nv, &r);
+            rc = store_put(txn, DDB_KS_META, rk->data, rk->len, nv.data, nv.len);
+            nb_buf_free(&nv);
+        }
+    } else if (rc == STORE_OK) {
+        rc = STORE_ERR_IO;
+    }
+    nb_buf_free(&bk);
+    return rc;
+}
+
+int ddb_backup_before_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key)
+{
+    for (size_t i = 0; i < n_copies; i++) {
+        if (copies[i].tnum != t->num) continue;
+        nb_buf_t rk = NB_BUF_INIT;
+        rec_key(&rk, CPFX, copies[i].bnum);
+        const void *v;
+        size_t vl;
+        int rc = store_get(txn, DDB_KS_META, rk.data, rk.len, &v, &vl);
+        if (rc == STORE_OK) {
+            /* the value lives until txn ends, but save_one may overwrite it: copy */
+            nb_buf_t cv = NB_BUF_INIT;
+            nb_buf_append(&cv, v, vl);
+            rc = save_one(txn, copies[i].bnum, &rk, cv.data, cv.len, key);
+            nb_buf_free(&cv);
+        } else if (rc == STORE_NOTFOUND) {
+            rc = STORE_OK;
+        }
+        nb_buf_free(&rk);
+        if (rc != STORE_OK) return rc;
+    }
+    return STORE_OK;
+}
+
+int ddb_backup_copy_enqueue(store_txn_t *txn, uint32_t bnum, const ddb_table_t *t, const char *id)
+{
+    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
+    copyrec_t r = {t->num, 0, 0, id, strlen(id), "", 0};
+    rec_key(&k, CPFX, bnum);
+    copyrec_build(&v, &r);
+    int rc = store_put(txn, DDB_KS_META, k.data, k.len, v.data, v.len);
+    nb_buf_free(&k);
+    nb_buf_free(&v);
+    return rc;
+}
+
+void ddb_backup_copy_started(uint32_t bnum, uint32_t tnum)
+{
+    copies_add(bnum, tnum);
+    ddb_backup_kick();
+}
+
+int ddb_backup_restore_enqueue(store_txn_t *txn, uint32_t tnum, const char *id)
+{
+    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
+    rec_key(&k, RPFX, tnum);
+    nb_buf_putc(&v, (char)strlen(id));
+    nb_buf_puts(&v, id);
+    int rc = store_put(txn, DDB_KS_META, k.data, k.len, v.data, v.len);
+    nb_buf_free(&k);
+    nb_buf_free(&v);
+    return rc;
+}
+
+/* --- backup docs --- */
+
+int ddb_backup_load(store_txn_t *txn, const char *id, json_t **doc)
+{
+    const void *v;
+    size_t vl;
+    *doc = NULL;
+    int rc = store_get(txn, DDB_KS_BACKUPS, id, strlen(id), &v, &vl);
+    if (rc != STORE_OK) return rc;
+    *doc = json_loadb(v, vl, 0, NULL);
+    return *doc ? STORE_OK : STORE_ERR_IO;
+}
+
+int ddb_backup_put(store_txn_t *txn, const char *id, const json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    int rc = store_put(txn, DDB_KS_BACKUPS, id, strlen(id), text, strlen(text));
+    free(text);
+    return rc;
+}
+
+int ddb_backup_drop(store_txn_t *txn, const char *id, const json_t *doc)
+{
+    nb_buf_t p = NB_BUF_INIT;
+    put32(&p, (uint32_t)json_integer_value(json_object_get(doc, "Num")));
+    int rc = ddb_purge_enqueue(txn, p.data, p.len, DDB_KS_BITEMS);
+    nb_buf_free(&p);
+    if (rc == STORE_OK) rc = store_del(txn, DDB_KS_BACKUPS, id, strlen(id));
+    return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+int ddb_backup_arn_id(const char *arn, char *out, size_t cap)
+{
+    const char *p = arn ? strstr(arn, "/backup/") : NULL;
+    if (!p || strncmp(arn, "arn:", 4) != 0) return -1;
+    p += 8;
+    size_t n = strlen(p);
+    if (n == 0 || n >= cap || strchr(p, '/')) return -1;
+    memcpy(out, p, n + 1);
+    return 0;
+}
+
+/* --- restores' records --- */
+
+typedef struct rlist { nb_buf_t *keys, *vals; size_t n, cap; } rlist_t;
+
+static int take_all(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    rlist_t *l = arg;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->keys = nb_xrealloc(l->keys, l->cap * sizeof *l->keys);
+        l->vals = nb_xrealloc(l->vals, l->cap * sizeof *l->vals);
+    }
+    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
+    nb_buf_append(&k, key, klen);
+    nb_buf_append(&v, val, vlen);
+    l->keys[l->n] = k;
+    l->vals[l->n++] = v;
+    return 0;
+}
+
+static void rlist_free(rlist_t *l)
+{
+    for (size_t i = 0; i < l->n; i++) { nb_buf_free(&l->keys[i]); nb_buf_free(&l->vals[i]); }
+    free(l->keys);
+    free(l->vals);
+}
+
+static int scan_records(store_txn_t *txn, const char *lo, const char *hi, rlist_t *l)
+{
+    int rc = store_scan(txn, DDB_KS_META, lo, strlen(lo), hi, strlen(hi), 0, take_all, l);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+/* The id of a restore record's value into out (NUL-terminated); -1 if malformed. */
+static int restore_id(const nb_buf_t *v, char *out, size_t cap)
+{
+    if (v->len < 1) return -1;
+    size_t n = (unsigned char)v->data[0];
+    if (v->len < 1 + n || n >= cap) return -1;
+    memcpy(out, v->data + 1, n);
+    out[n] = 0;
+    return 0;
+}
+
+int ddb_backup_restoring(store_txn_t *txn, const char *id)
+{
+    rlist_t l = {0};
+    int rc = scan_records(txn, RPFX, "restore0", &l), found = 0;
+    char rid[64];
+    for (size_t i = 0; rc == STORE_OK && i < l.n; i++)
+        if (restore_id(&l.vals[i], rid, sizeof rid) == 0 && strcmp(rid, id) == 0) found = 1;
+    rlist_free(&l);
+    return rc < 0 ? rc : found;
+}
+
+/* --- slices --- */
+
+typedef struct chunk {
+    nb_buf_t *keys, *vals;
+    size_t n, cap, limit, bytes;
+    int more;
+} chunk_t;
+
+static int take_item(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    chunk_t *c = arg;
+    if (c->n >= c->limit || c->bytes >= CHUNK_BYTES) { c->more = 1; return 1; }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->keys = nb_xrealloc(c->keys, c->cap * sizeof *c->keys);
+        c->vals = nb_xrealloc(c->vals, c->cap * sizeof *c->vals);
+    }
+    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
+    nb_buf_append(&k, key, klen);
+    nb_buf_append(&v, val, vlen);
+    c->keys[c->n] = k;
+    c->vals[c->n++] = v;
+    c->bytes += vlen;
+    return 0;
+}
+
+static void chunk_free(chunk_t *c)
+{
+    for (size_t i = 0; i < c->n; i++) { nb_buf_free(&c->keys[i]); nb_buf_free(&c->vals[i]); }
+    free(c->keys);
+    free(c->vals);
+}
+
+/* Scan keyspace ks after cursor (or from prefix p when there is none) up to
+ * the end of prefix p, into c. */
+static int scan_after(store_txn_t *txn, const char *ks, const nb_buf_t *p, const char *cur, size_t clen,
+                      chunk_t *c)
+{
+    nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
+    if (clen) {
+        nb_buf_append(&lo, cur, clen);
+        nb_buf_putc(&lo, 0);           /* the smallest key after the cursor */
+    } else {
+        nb_buf_append(&lo, p->data, p->len);
+    }
+    nb_buf_append(&hi, p->data, p->len);
+    int has_hi = ddb_key_prefix_successor(&hi) == 0;
+    int rc = store_scan(txn, ks, lo.data, lo.len, has_hi ? hi.data : NULL, has_hi ? hi.len : 0, 0, take_item, c);
+    nb_buf_free(&lo);
+    nb_buf_free(&hi);
+    return rc < 0 ? rc : STORE_OK;
+}
+
+typedef struct find { uint32_t num; const ddb_table_t *t; } find_t;
+
+static void find_num(const ddb_table_t *t, void *arg)
+{
+    find_t *f = arg;
+    if (t->num == f->num) f->t = t;
+}
+
+static const ddb_table_t *table_by_num(uint32_t num)
+{
+    find_t f = {num, NULL};
+    ddb_catalog_each(find_num, &f);
+    return f.t;
+}
+
+/* One copy slice of backup bnum (record key rk, value rv). *finished set when
+ * the backup turned AVAILABLE or was dropped. */
+static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const nb_buf_t *rv, size_t batch,
+                      int *finished)
+{
+    copyrec_t r;
+    if (copyrec_parse(rv->data, rv->len, &r) != 0) return STORE_ERR_IO;
+    char id[64];
+    if (r.idlen >= sizeof id) return STORE_ERR_IO;
+    memcpy(id, r.id, r.idlen);
+    id[r.idlen] = 0;
+    json_t *doc = NULL;
+    int rc = ddb_backup_load(txn, id, &doc);
+    if (rc < 0) return rc;
+    if (!doc || !table_by_num(r.tnum)) {
+        /* the backup or its table is gone: never report it half-copied */
+        nb_log_error("dynamodb", "backup %s cannot be completed (its %s is gone): dropped", id,
+                     doc ? "table" : "record");
+        rc = doc ? ddb_backup_drop(txn, id, doc) : STORE_OK;
+        if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
+        json_decref(doc);
+        *finished = 1;
+        return rc;
+    }
+    nb_buf_t p = NB_BUF_INIT;
+    put32(&p, r.tnum);
+    chunk_t c = {NULL, NULL, 0, 0, batch, 0, 0};
+    rc = scan_after(txn, DDB_KS_ITEMS, &p, r.cursor, r.clen, &c);
+    for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
+        nb_buf_t bk = NB_BUF_INIT;
+        bitem_key(&bk, bnum, c.keys[i].data, c.keys[i].len);
+        const void *v;
+        size_t vl;
+        rc = store_get(txn, DDB_KS_BITEMS, bk.data, bk.len, &v, &vl);
+        if (rc == STORE_OK && vl == 0) {
+            rc = store_del(txn, DDB_KS_BITEMS, bk.data, bk.len);   /* absent at the snapshot */
+        } else if (rc == STORE_NOTFOUND && c.vals[i].len >= DDB_VAL_HDR) {
+            r.items++;
+            r.bytes += rd32(c.vals[i].data);
+            rc = store_put(txn, DDB_KS_BITEMS, bk.data, bk.len, c.vals[i].data, c.vals[i].len);
+        } else if (rc == STORE_NOTFOUND) {
+            rc = STORE_ERR_IO;
+        }
+        nb_buf_free(&bk);
+    }
+    if (rc == STORE_OK && c.more) {
+        r.cursor = c.keys[c.n - 1].data;
+        r.clen = c.keys[c.n - 1].len;
+        nb_buf_t nv = NB_BUF_INIT;
+        copyrec_build(&nv, &r);
+        rc = store_put(txn, DDB_KS_META, rk->data, rk->len, nv.data, nv.len);
+        nb_buf_free(&nv);
+    } else if (rc == STORE_OK) {
+        json_object_set_new(doc, "BackupStatus", json_string("AVAILABLE"));
+        json_object_set_new(doc, "BackupSizeBytes", json_integer((json_int_t)r.bytes));
+        json_object_set_new(doc, "ItemCount", json_integer((json_int_t)r.items));
+        rc = ddb_backup_put(txn, id, doc);
+        if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
+        if (rc == STORE_OK) {
+            *finished = 1;
+            nb_log_info("dynamodb", "backup %s AVAILABLE (%llu items)", id, (unsigned long long)r.items);
+        }
+    }
+    chunk_free(&c);
+    nb_buf_free(&p);
+    json_decref(doc);
+    return rc;
+}
+
+/* t's doc once restored (new reference). */
+static json_t *restored_doc(const ddb_table_t *t)
+{
+    json_t *doc = json_deep_copy(t->doc);
+    json_object_set_new(doc, "TableStatus", json_string("ACTIVE"));
+    json_t *rs = json_object_get(doc, "RestoreSummary");
+    if (rs) json_object_set_new(rs, "RestoreInProgress", json_false());
+    return doc;
+}
+
+/* One restore slice into table t from backup id (its doc bd) after the
+ * record's cursor. *done = t's new doc when the restore finished. */
+static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *rk, const nb_buf_t *rv,
+                         const char *id, const json_t *bd, size_t batch, json_t **done)
+{
+    size_t n = (unsigned char)rv->data[0];
+    const char *cur = rv->data + 1 + n;
+    size_t clen = rv->len - 1 - n;
+    nb_buf_t p = NB_BUF_INIT;
+    put32(&p, (uint32_t)json_integer_value(json_object_get(bd, "Num")));
+    chunk_t c = {NULL, NULL, 0, 0, batch, 0, 0};
+    int rc = scan_after(txn, DDB_KS_BITEMS, &p, cur, clen, &c);
+    for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
+        if (c.vals[i].len == 0) continue;                    /* absent at the snapshot */
+        if (c.vals[i].len < DDB_VAL_HDR) { rc = STORE_ERR_IO; break; }
+        nb_buf_t key = NB_BUF_INIT;
+        put32(&key, t->num);
+        nb_buf_append(&key, c.keys[i].data + 4, c.keys[i].len - 4);
+        json_t *item = ddb_item_parse(c.vals[i].data + DDB_VAL_HDR, c.vals[i].len - DDB_VAL_HDR);
+        json_t *old = NULL;
+        uint32_t osize = 0;
+        rc = item ? ddb_item_load(txn, &key, &old, &osize) : STORE_ERR_IO;
+        if (rc == STORE_OK)
+            rc = ddb_item_write(txn, t, &key, old, old != NULL, osize, item, rd32(c.vals[i].data), NULL);
+        json_decref(old);
+        json_decref(item);
+        nb_buf_free(&key);
+    }
+    if (rc == STORE_OK && c.more) {
+        nb_buf_t nv = NB_BUF_INIT;
+        nb_buf_putc(&nv, (char)n);
+        nb_buf_append(&nv, rv->data + 1, n);
+        nb_buf_append(&nv, c.keys[c.n - 1].data, c.keys[c.n - 1].len);
+        rc = store_put(txn, DDB_KS_META, rk->data, rk->len, nv.data, nv.len);
+        nb_buf_free(&nv);
+    } else if (rc == STORE_OK) {
+        json_t *doc = restored_doc(t);
+        rc = ddb_table_store(txn, t->name, doc);
+        if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
+        if (rc == STORE_OK && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
+        if (rc == STORE_OK) {
+            *done = doc;
+            nb_log_info("dynamodb", "table %s restored: ACTIVE", t->name);
+        } else {
+            json_decref(doc);
+        }
+    }
+    chunk_free(&c);
+    nb_buf_free(&p);
+    return rc;
+}
+
+/* The first restore whose backup is ready: one slice of it. 0 = none ready. */
+static int restore_step(store_txn_t *txn, size_t batch, json_t **done, int *worked)
+{
+    rlist_t l = {0};
+    int rc = scan_records(txn, RPFX, "restore0", &l);
+    for (size_t i = 0; rc == STORE_OK && !*worked && i < l.n; i++) {
+        char id[64];
+        const ddb_table_t *t = l.keys[i].len == RPFX_LEN + 4 ? table_by_num(rd32(l.keys[i].data + RPFX_LEN)) : NULL;
+        json_t *bd = NULL;
+        int ok = restore_id(&l.vals[i], id, sizeof id) == 0;
+        if (ok) rc = ddb_backup_load(txn, id, &bd);
+        if (rc < 0) break;
+        if (!ok || !t || !bd || !t->creating) {
+            /* table deleted meanwhile (or a malformed record): stop restoring */
+            rc = store_del(txn, DDB_KS_META, l.keys[i].data, l.keys[i].len);
+            if (rc == STORE_OK && bd && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
+            *worked = 1;
+        } else if (strcmp(json_string_value(json_object_get(bd, "BackupStatus")), "AVAILABLE") == 0) {
+            rc = restore_slice(txn, t, &l.keys[i], &l.vals[i], id, bd, batch, done);
+            *worked = 1;
+        }
+        json_decref(bd);
+    }
+    rlist_free(&l);
+    return rc;
+}
+
+long ddb_backup_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
+{
+    store_txn_t *txn;
+    if (store_begin(s, STORE_WRITE, &txn) != STORE_OK) return -1;
+    ddb_first_t f = DDB_FIRST_INIT;
+    int rc = store_scan(txn, DDB_KS_META, CPFX, CPFX_LEN, "bkcopy0", 7, 0, ddb_take_first, &f);
+    rc = rc < 0 ? rc : STORE_OK;
+    int worked = 0, finished = 0;
+    uint32_t bnum = 0;
+    json_t *done = NULL;
+    if (rc == STORE_OK && f.found && f.key.len == CPFX_LEN + 4) {
+        bnum = rd32(f.key.data + CPFX_LEN);
+        rc = copy_slice(txn, bnum, &f.key, &f.val, batch, &finished);
+        worked = 1;
+    } else if (rc == STORE_OK && f.found) {
+        rc = store_del(txn, DDB_KS_META, f.key.data, f.key.len);
+        worked = 1;
+    } else if (rc == STORE_OK) {
+        rc = restore_step(txn, batch, &done, &worked);
+    }
+    long out = rc != STORE_OK ? -1 : worked;
+    if (out <= 0) {
+        store_abort(txn);
+    } else if (store_commit(txn, cb, arg) != STORE_OK) {
+        out = -1;
+    } else {
+        if (finished) copies_remove(bnum);
+        if (done) { ddb_catalog_install(done); done = NULL; }
+    }
+    json_decref(done);
+    nb_buf_free(&f.key);
+    nb_buf_free(&f.val);
+    return out;
+}
+
+int ddb_backup_load_copies(store_txn_t *txn)
+{
+    rlist_t l = {0};
+    int rc = scan_records(txn, CPFX, "bkcopy0", &l);
+    for (size_t i = 0; rc == STORE_OK && i < l.n; i++) {
+        copyrec_t r;
+        if (l.keys[i].len != CPFX_LEN + 4 || copyrec_parse(l.vals[i].data, l.vals[i].len, &r) != 0) continue;
+        copies_add(rd32(l.keys[i].data + CPFX_LEN), r.tnum);
+        nb_log_info("dynamodb", "resuming backup %.*s %s", (int)r.idlen, r.id,
+                    r.clen ? "from its stored cursor" : "from the first item");
+    }
+    rlist_free(&l);
+    return rc;
+}
+
+/* --- driver --- */
+
+enum { BK_IDLE, BK_SCHEDULED, BK_WAITING };
+
+static uv_timer_t bk_timer;
+static int bk_running, bk_state;
+static store_t *bk_store;
+static size_t bk_batch;
+static uint64_t bk_interval_ms;
+
+static void tick(uv_timer_t *h);
+
+static void on_durable(void *arg, int status)
+{
+    (void)arg;
+    if (status != STORE_OK) nb_log_error("dynamodb", "backup commit not durable (%d)", status);
+    if (!bk_running) return;
+    bk_state = BK_SCHEDULED;
+    uv_timer_start(&bk_timer, tick, bk_interval_ms, 0);
+}
+
+static void tick(uv_timer_t *h)
+{
+    bk_state = BK_WAITING;
+    long n = ddb_backup_step(bk_store, bk_batch, on_durable, NULL);
+    if (n == 0) {
+        bk_state = BK_IDLE;
+    } else if (n < 0) {
+        nb_log_error("dynamodb", "backup or restore slice failed; will retry");
+        bk_state = BK_SCHEDULED;
+        uv_timer_start(h, tick, RETRY_MS, 0);
+    }
+}
+
+void ddb_backup_kick(void)
+{
+    if (!bk_running || bk_state != BK_IDLE) return;
+    bk_state = BK_SCHEDULED;
+    uv_timer_start(&bk_timer, tick, 0, 0);
+}
+
+void ddb_backup_start(nb_ctx_t *ctx)
+{
+    if (bk_running || !ctx->loop) return;
+    bk_store = ctx->store;
+    long b = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backup_batch", 500) : 500;
+    bk_batch = b < 1 ? 1 : (size_t)b;
+    long iv = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backup_interval_ms", 0) : 0;
+    bk_interval_ms = iv < 0 ? 0 : (uint64_t)iv;
+    uv_timer_init(ctx->loop, &bk_timer);
+    uv_unref((uv_handle_t *)&bk_timer);
+    store_txn_t *txn;
+    if (store_begin(bk_store, STORE_READ, &txn) == STORE_OK) {
+        ddb_backup_load_copies(txn);
+        store_abort(txn);
+    }
+    bk_running = 1;
+    bk_state = BK_SCHEDULED;           /* resume whatever a stop or crash interrupted */
+    uv_timer_start(&bk_timer, tick, 0, 0);
+}
+
+void ddb_backup_stop(void)
+{
+    if (!bk_running) return;
+    bk_running = 0;
+    uv_timer_stop(&bk_timer);
+    uv_close((uv_handle_t *)&bk_timer, NULL);
+    ddb_backup_reset();
+}
