@@ -34,15 +34,15 @@
  * A restore waits while its backup is CREATING (RestoreTableToPointInTime
  * restores from a hidden backup taken at the request; the restore drops it).
  *
- * Driver: IDLE ─kick─► SCHEDULED ─tick: step>0─► WAITING ─durable─► SCHEDULED,
- * tick: step==0 → IDLE; step<0 → SCHEDULED after RETRY_MS (ddb_backfill.c's). */
+ * Driver: ddb_bgjob.c, one slice at a time, the next once it is durable. */
 #include "dynamodb/ddb_backup.h"
+#include "dynamodb/ddb_bgjob.h"
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_keycodec.h"
 #include "dynamodb/ddb_purge.h"
 #include "core/alloc.h"
-#include "core/config.h"
 #include "core/log.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,8 +50,6 @@
 #define CPFX_LEN (sizeof CPFX - 1)
 #define RPFX "restore/"
 #define RPFX_LEN (sizeof RPFX - 1)
-#define CHUNK_BYTES (4u << 20)
-#define RETRY_MS 1000
 #define CHDR 21                      /* tnum, items, bytes, id length */
 
 int ddb_backup_copying;
@@ -314,34 +312,9 @@ int ddb_backup_arn_id(const char *arn, char *out, size_t cap)
 
 /* --- restores' records --- */
 
-typedef struct rlist { nb_buf_t *keys, *vals; size_t n, cap; } rlist_t;
-
-static int take_all(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+static int scan_records(store_txn_t *txn, const char *lo, const char *hi, ddb_chunk_t *l)
 {
-    rlist_t *l = arg;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 8;
-        l->keys = nb_xrealloc(l->keys, l->cap * sizeof *l->keys);
-        l->vals = nb_xrealloc(l->vals, l->cap * sizeof *l->vals);
-    }
-    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
-    nb_buf_append(&k, key, klen);
-    nb_buf_append(&v, val, vlen);
-    l->keys[l->n] = k;
-    l->vals[l->n++] = v;
-    return 0;
-}
-
-static void rlist_free(rlist_t *l)
-{
-    for (size_t i = 0; i < l->n; i++) { nb_buf_free(&l->keys[i]); nb_buf_free(&l->vals[i]); }
-    free(l->keys);
-    free(l->vals);
-}
-
-static int scan_records(store_txn_t *txn, const char *lo, const char *hi, rlist_t *l)
-{
-    int rc = store_scan(txn, DDB_KS_META, lo, strlen(lo), hi, strlen(hi), 0, take_all, l);
+    int rc = store_scan(txn, DDB_KS_META, lo, strlen(lo), hi, strlen(hi), 0, ddb_take_chunk, l);
     return rc < 0 ? rc : STORE_OK;
 }
 
@@ -358,52 +331,21 @@ static int restore_id(const nb_buf_t *v, char *out, size_t cap)
 
 int ddb_backup_restoring(store_txn_t *txn, const char *id)
 {
-    rlist_t l = {0};
+    ddb_chunk_t l = DDB_CHUNK_INIT(SIZE_MAX, SIZE_MAX);
     int rc = scan_records(txn, RPFX, "restore0", &l), found = 0;
     char rid[64];
     for (size_t i = 0; rc == STORE_OK && i < l.n; i++)
         if (restore_id(&l.vals[i], rid, sizeof rid) == 0 && strcmp(rid, id) == 0) found = 1;
-    rlist_free(&l);
+    ddb_chunk_free(&l);
     return rc < 0 ? rc : found;
 }
 
 /* --- slices --- */
 
-typedef struct chunk {
-    nb_buf_t *keys, *vals;
-    size_t n, cap, limit, bytes;
-    int more;
-} chunk_t;
-
-static int take_item(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
-{
-    chunk_t *c = arg;
-    if (c->n >= c->limit || c->bytes >= CHUNK_BYTES) { c->more = 1; return 1; }
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 64;
-        c->keys = nb_xrealloc(c->keys, c->cap * sizeof *c->keys);
-        c->vals = nb_xrealloc(c->vals, c->cap * sizeof *c->vals);
-    }
-    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
-    nb_buf_append(&k, key, klen);
-    nb_buf_append(&v, val, vlen);
-    c->keys[c->n] = k;
-    c->vals[c->n++] = v;
-    c->bytes += vlen;
-    return 0;
-}
-
-static void chunk_free(chunk_t *c)
-{
-    for (size_t i = 0; i < c->n; i++) { nb_buf_free(&c->keys[i]); nb_buf_free(&c->vals[i]); }
-    free(c->keys);
-    free(c->vals);
-}
-
 /* Scan keyspace ks after cursor (or from prefix p when there is none) up to
  * the end of prefix p, into c. */
 static int scan_after(store_txn_t *txn, const char *ks, const nb_buf_t *p, const char *cur, size_t clen,
-                      chunk_t *c)
+                      ddb_chunk_t *c)
 {
     nb_buf_t lo = NB_BUF_INIT, hi = NB_BUF_INIT;
     if (clen) {
@@ -414,25 +356,10 @@ static int scan_after(store_txn_t *txn, const char *ks, const nb_buf_t *p, const
     }
     nb_buf_append(&hi, p->data, p->len);
     int has_hi = ddb_key_prefix_successor(&hi) == 0;
-    int rc = store_scan(txn, ks, lo.data, lo.len, has_hi ? hi.data : NULL, has_hi ? hi.len : 0, 0, take_item, c);
+    int rc = store_scan(txn, ks, lo.data, lo.len, has_hi ? hi.data : NULL, has_hi ? hi.len : 0, 0, ddb_take_chunk, c);
     nb_buf_free(&lo);
     nb_buf_free(&hi);
     return rc < 0 ? rc : STORE_OK;
-}
-
-typedef struct find { uint32_t num; const ddb_table_t *t; } find_t;
-
-static void find_num(const ddb_table_t *t, void *arg)
-{
-    find_t *f = arg;
-    if (t->num == f->num) f->t = t;
-}
-
-static const ddb_table_t *table_by_num(uint32_t num)
-{
-    find_t f = {num, NULL};
-    ddb_catalog_each(find_num, &f);
-    return f.t;
 }
 
 /* One copy slice of backup bnum (record key rk, value rv). *finished set when
@@ -449,7 +376,7 @@ static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const
     json_t *doc = NULL;
     int rc = ddb_backup_load(txn, id, &doc);
     if (rc < 0) return rc;
-    if (!doc || !table_by_num(r.tnum)) {
+    if (!doc || !ddb_catalog_by_num(r.tnum)) {
         /* the backup or its table is gone: never report it half-copied */
         nb_log_error("dynamodb", "backup %s cannot be completed (its %s is gone): dropped", id,
                      doc ? "table" : "record");
@@ -461,7 +388,7 @@ static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const
     }
     nb_buf_t p = NB_BUF_INIT;
     put32(&p, r.tnum);
-    chunk_t c = {NULL, NULL, 0, 0, batch, 0, 0};
+    ddb_chunk_t c = DDB_CHUNK_INIT(batch, DDB_CHUNK_BYTES);
     rc = scan_after(txn, DDB_KS_ITEMS, &p, r.cursor, r.clen, &c);
     for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
         nb_buf_t bk = NB_BUF_INIT;
@@ -498,7 +425,7 @@ static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const
             nb_log_info("dynamodb", "backup %s AVAILABLE (%llu items)", id, (unsigned long long)r.items);
         }
     }
-    chunk_free(&c);
+    ddb_chunk_free(&c);
     nb_buf_free(&p);
     json_decref(doc);
     return rc;
@@ -524,7 +451,7 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
     size_t clen = rv->len - 1 - n;
     nb_buf_t p = NB_BUF_INIT;
     put32(&p, (uint32_t)json_integer_value(json_object_get(bd, "Num")));
-    chunk_t c = {NULL, NULL, 0, 0, batch, 0, 0};
+    ddb_chunk_t c = DDB_CHUNK_INIT(batch, DDB_CHUNK_BYTES);
     int rc = scan_after(txn, DDB_KS_BITEMS, &p, cur, clen, &c);
     for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
         if (c.vals[i].len == 0) continue;                    /* absent at the snapshot */
@@ -561,7 +488,7 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
             json_decref(doc);
         }
     }
-    chunk_free(&c);
+    ddb_chunk_free(&c);
     nb_buf_free(&p);
     return rc;
 }
@@ -569,11 +496,11 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
 /* The first restore whose backup is ready: one slice of it. 0 = none ready. */
 static int restore_step(store_txn_t *txn, size_t batch, json_t **done, int *worked)
 {
-    rlist_t l = {0};
+    ddb_chunk_t l = DDB_CHUNK_INIT(SIZE_MAX, SIZE_MAX);
     int rc = scan_records(txn, RPFX, "restore0", &l);
     for (size_t i = 0; rc == STORE_OK && !*worked && i < l.n; i++) {
         char id[64];
-        const ddb_table_t *t = l.keys[i].len == RPFX_LEN + 4 ? table_by_num(rd32(l.keys[i].data + RPFX_LEN)) : NULL;
+        const ddb_table_t *t = l.keys[i].len == RPFX_LEN + 4 ? ddb_catalog_by_num(rd32(l.keys[i].data + RPFX_LEN)) : NULL;
         json_t *bd = NULL;
         int ok = restore_id(&l.vals[i], id, sizeof id) == 0;
         if (ok) rc = ddb_backup_load(txn, id, &bd);
@@ -589,7 +516,7 @@ static int restore_step(store_txn_t *txn, size_t batch, json_t **done, int *work
         }
         json_decref(bd);
     }
-    rlist_free(&l);
+    ddb_chunk_free(&l);
     return rc;
 }
 
@@ -630,7 +557,7 @@ long ddb_backup_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
 
 int ddb_backup_load_copies(store_txn_t *txn)
 {
-    rlist_t l = {0};
+    ddb_chunk_t l = DDB_CHUNK_INIT(SIZE_MAX, SIZE_MAX);
     int rc = scan_records(txn, CPFX, "bkcopy0", &l);
     for (size_t i = 0; rc == STORE_OK && i < l.n; i++) {
         copyrec_t r;
@@ -639,76 +566,32 @@ int ddb_backup_load_copies(store_txn_t *txn)
         nb_log_info("dynamodb", "resuming backup %.*s %s", (int)r.idlen, r.id,
                     r.clen ? "from its stored cursor" : "from the first item");
     }
-    rlist_free(&l);
+    ddb_chunk_free(&l);
     return rc;
 }
 
 /* --- driver --- */
 
-enum { BK_IDLE, BK_SCHEDULED, BK_WAITING };
-
-static uv_timer_t bk_timer;
-static int bk_running, bk_state;
-static store_t *bk_store;
-static size_t bk_batch;
-static uint64_t bk_interval_ms;
-
-static void tick(uv_timer_t *h);
-
-static void on_durable(void *arg, int status)
-{
-    (void)arg;
-    if (status != STORE_OK) nb_log_error("dynamodb", "backup commit not durable (%d)", status);
-    if (!bk_running) return;
-    bk_state = BK_SCHEDULED;
-    uv_timer_start(&bk_timer, tick, bk_interval_ms, 0);
-}
-
-static void tick(uv_timer_t *h)
-{
-    bk_state = BK_WAITING;
-    long n = ddb_backup_step(bk_store, bk_batch, on_durable, NULL);
-    if (n == 0) {
-        bk_state = BK_IDLE;
-    } else if (n < 0) {
-        nb_log_error("dynamodb", "backup or restore slice failed; will retry");
-        bk_state = BK_SCHEDULED;
-        uv_timer_start(h, tick, RETRY_MS, 0);
-    }
-}
+static ddb_bgjob_t bk_job = {.what = "backup or restore slice", .step = ddb_backup_step};
 
 void ddb_backup_kick(void)
 {
-    if (!bk_running || bk_state != BK_IDLE) return;
-    bk_state = BK_SCHEDULED;
-    uv_timer_start(&bk_timer, tick, 0, 0);
+    ddb_bgjob_kick(&bk_job);
 }
 
 void ddb_backup_start(nb_ctx_t *ctx)
 {
-    if (bk_running || !ctx->loop) return;
-    bk_store = ctx->store;
-    long b = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backup_batch", 500) : 500;
-    bk_batch = b < 1 ? 1 : (size_t)b;
-    long iv = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backup_interval_ms", 0) : 0;
-    bk_interval_ms = iv < 0 ? 0 : (uint64_t)iv;
-    uv_timer_init(ctx->loop, &bk_timer);
-    uv_unref((uv_handle_t *)&bk_timer);
+    if (bk_job.running || !ctx->loop) return;
     store_txn_t *txn;
-    if (store_begin(bk_store, STORE_READ, &txn) == STORE_OK) {
+    if (store_begin(ctx->store, STORE_READ, &txn) == STORE_OK) {
         ddb_backup_load_copies(txn);
         store_abort(txn);
     }
-    bk_running = 1;
-    bk_state = BK_SCHEDULED;           /* resume whatever a stop or crash interrupted */
-    uv_timer_start(&bk_timer, tick, 0, 0);
+    ddb_bgjob_start(&bk_job, ctx, "dynamodb.backup_batch", 500, "dynamodb.backup_interval_ms");
 }
 
 void ddb_backup_stop(void)
 {
-    if (!bk_running) return;
-    bk_running = 0;
-    uv_timer_stop(&bk_timer);
-    uv_close((uv_handle_t *)&bk_timer, NULL);
+    ddb_bgjob_stop(&bk_job);
     ddb_backup_reset();
 }

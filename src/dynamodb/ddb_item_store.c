@@ -363,6 +363,33 @@ int ddb_take_first(void *arg, const void *key, size_t klen, const void *val, siz
     return 1;
 }
 
+int ddb_take_chunk(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    ddb_chunk_t *c = arg;
+    if (c->n >= c->limit || c->bytes >= c->max_bytes) { c->more = 1; return 1; }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->keys = nb_xrealloc(c->keys, c->cap * sizeof *c->keys);
+        c->vals = nb_xrealloc(c->vals, c->cap * sizeof *c->vals);
+    }
+    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
+    nb_buf_append(&k, key, klen);
+    nb_buf_append(&v, val, vlen);
+    c->keys[c->n] = k;
+    c->vals[c->n++] = v;
+    c->bytes += vlen;
+    return 0;
+}
+
+void ddb_chunk_free(ddb_chunk_t *c)
+{
+    for (size_t i = 0; i < c->n; i++) { nb_buf_free(&c->keys[i]); nb_buf_free(&c->vals[i]); }
+    free(c->keys);
+    free(c->vals);
+    c->keys = c->vals = NULL;
+    c->n = c->cap = 0;
+}
+
 int ddb_ttl_put_item(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key, const json_t *item)
 {
     if (!t->ttl_attr || key->len < 4) return STORE_OK;

@@ -203,6 +203,13 @@ void ddb_catalog_each(void (*fn)(const ddb_table_t *t, void *arg), void *arg)
     for (size_t i = 0; i < n_cat; i++) fn(cat[i], arg);
 }
 
+const ddb_table_t *ddb_catalog_by_num(uint32_t num)
+{
+    for (size_t i = 0; i < n_cat; i++)
+        if (cat[i]->num == num) return cat[i];
+    return NULL;
+}
+
 static int load_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
     (void)arg; (void)key; (void)klen;

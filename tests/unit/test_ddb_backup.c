@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "test.h"
+#include "ddb_unit.h"
 #include "store/store.h"
 #include "dynamodb/ddb_table.h"
 #include "dynamodb/ddb_item_store.h"
@@ -15,23 +16,6 @@
 #include "dynamodb/ddb_keys.h"
 #include "dynamodb/ddb_av.h"
 
-static uv_loop_t loop;
-
-static store_t *open_store(void)
-{
-    ASSERT_EQ(uv_loop_init(&loop), 0);
-    store_options_t o = { .no_sync = 1 };
-    store_t *s = NULL;
-    ASSERT_EQ(store_open(&s, &loop, test_tmpdir(), &o), STORE_OK);
-    return s;
-}
-
-static void close_store(store_t *s)
-{
-    store_close(s);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
-}
 
 #define SCHEMA \
     "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}," \
@@ -45,32 +29,13 @@ static const char *DST = "{\"TableName\":\"Dst\",\"Num\":10,\"TableStatus\":\"CR
 #define BNUM 77
 #define BID "01700000000000-0000abcd"
 
-static void write_item(store_txn_t *txn, const char *table, const char *id, const char *new_json)
-{
-    const ddb_table_t *t = ddb_table_get(table);
-    ASSERT(t != NULL);
-    json_t *hash = json_pack("{s:s}", "S", id);
-    nb_buf_t key = NB_BUF_INIT;
-    ASSERT_EQ(ddb_item_key(&key, t, hash, NULL), 0);
-    json_t *old, *item = new_json ? json_loads(new_json, 0, NULL) : NULL;
-    uint32_t osize;
-    ASSERT_EQ(ddb_item_load(txn, &key, &old, &osize), STORE_OK);
-    size_t size = 0;
-    ddb_err_t err = DDB_ERR_INIT;
-    if (item) ASSERT_EQ(ddb_item_check(t, item, &size, &err), 0);
-    ASSERT_EQ(ddb_item_write(txn, t, &key, old, old != NULL, osize, item, size, NULL), STORE_OK);
-    json_decref(old);
-    json_decref(item);
-    json_decref(hash);
-    nb_buf_free(&key);
-}
 
 static void put_n(store_txn_t *txn, int i, const char *cat)
 {
     char id[16], js[160];
     snprintf(id, sizeof id, "k%03d", i);
     snprintf(js, sizeof js, "{\"id\":{\"S\":\"%s\"},\"cat\":{\"S\":\"%s\"}}", id, cat);
-    write_item(txn, "Src", id, js);
+    ddb_unit_write_item(txn, "Src", id, js);
 }
 
 typedef struct strs { char **v; size_t n; } strs_t;
@@ -121,22 +86,18 @@ static const char *backup_status(store_t *s)
     return st;
 }
 
-TEST(backup_is_the_snapshot_whatever_is_written_during_the_copy)
+/* Table Src with every step-th of keys 0..n-1 (in its own transaction), then
+ * CreateBackup's transaction: the backup doc and its copy record. */
+static void source_and_backup(store_t *s, int n, int step)
 {
-    store_t *s = open_store();
-    ddb_backup_reset();
     store_txn_t *txn;
+    ddb_backup_reset();
     ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
     json_t *doc = json_loads(SRC, 0, NULL);
     ASSERT_EQ(ddb_table_store(txn, "Src", doc), STORE_OK);
     ddb_catalog_install(doc);
-    for (int i = 0; i < 200; i += 2) put_n(txn, i, "orig");   /* even keys exist, odd ones do not */
+    for (int i = 0; i < n; i += step) put_n(txn, i, "orig");
     ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
-    strs_t want = {NULL, 0}, got = {NULL, 0};
-    scan_prefix(s, DDB_KS_ITEMS, 9, NULL, &want);
-    ASSERT_EQ(want.n, 100);
-
-    /* CreateBackup's transaction: the doc and the copy record */
     ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
     json_t *bd = json_pack("{s:s,s:s,s:i}", "BackupId", BID, "BackupStatus", "CREATING", "Num", BNUM);
     ASSERT_EQ(ddb_backup_put(txn, BID, bd), STORE_OK);
@@ -144,6 +105,17 @@ TEST(backup_is_the_snapshot_whatever_is_written_during_the_copy)
     ASSERT_EQ(ddb_backup_copy_enqueue(txn, BNUM, ddb_table_get("Src"), BID), STORE_OK);
     ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
     ddb_backup_copy_started(BNUM, 9);
+}
+
+TEST(backup_is_the_snapshot_whatever_is_written_during_the_copy)
+{
+    store_t *s = ddb_unit_open_store();
+    source_and_backup(s, 200, 2);                        /* even keys exist, odd ones do not */
+    strs_t want = {NULL, 0}, got = {NULL, 0};
+    scan_prefix(s, DDB_KS_ITEMS, 9, NULL, &want);
+    ASSERT_EQ(want.n, 100);
+    store_txn_t *txn;
+    json_t *bd, *doc;
     ASSERT(ddb_backup_in_progress(9));
 
     int steps = 0;
@@ -156,11 +128,11 @@ TEST(backup_is_the_snapshot_whatever_is_written_during_the_copy)
         put_n(txn, (steps * 14) % 200, m);                   /* an existing item, anywhere */
         put_n(txn, 199 - (steps * 6) % 200, m);              /* an odd key: created (or changed) */
         snprintf(id, sizeof id, "k%03d", (steps * 22 + 100) % 200);
-        write_item(txn, "Src", id, NULL);                    /* deleted */
+        ddb_unit_write_item(txn, "Src", id, NULL);                    /* deleted */
         if (steps % 3 == 0) {                                /* created and deleted again */
             snprintf(id, sizeof id, "k%03d", 199 - (steps * 10) % 200);
             put_n(txn, 199 - (steps * 10) % 200, "brief");
-            write_item(txn, "Src", id, NULL);
+            ddb_unit_write_item(txn, "Src", id, NULL);
         }
         ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
         if (steps == 5) {                                    /* a restart: the list comes back */
@@ -226,25 +198,15 @@ TEST(backup_is_the_snapshot_whatever_is_written_during_the_copy)
     strs_free(&want);
     ddb_backup_reset();
     ddb_catalog_clear();
-    close_store(s);
+    ddb_unit_close_store(s);
 }
 
 TEST(backup_of_a_table_gone_is_dropped_not_made_available)
 {
-    store_t *s = open_store();
-    ddb_backup_reset();
+    store_t *s = ddb_unit_open_store();
     store_txn_t *txn;
-    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
-    json_t *doc = json_loads(SRC, 0, NULL);
-    ASSERT_EQ(ddb_table_store(txn, "Src", doc), STORE_OK);
-    ddb_catalog_install(doc);
-    for (int i = 0; i < 30; i++) put_n(txn, i, "x");
-    json_t *bd = json_pack("{s:s,s:s,s:i}", "BackupId", BID, "BackupStatus", "CREATING", "Num", BNUM);
-    ASSERT_EQ(ddb_backup_put(txn, BID, bd), STORE_OK);
-    json_decref(bd);
-    ASSERT_EQ(ddb_backup_copy_enqueue(txn, BNUM, ddb_table_get("Src"), BID), STORE_OK);
-    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
-    ddb_backup_copy_started(BNUM, 9);
+    json_t *bd;
+    source_and_backup(s, 30, 1);
     ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 1);
     ddb_catalog_remove("Src");                               /* as if deleted behind the copy's back */
     ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 1);
@@ -254,5 +216,5 @@ TEST(backup_of_a_table_gone_is_dropped_not_made_available)
     store_abort(txn);
     ddb_backup_reset();
     ddb_catalog_clear();
-    close_store(s);
+    ddb_unit_close_store(s);
 }
