@@ -284,6 +284,13 @@ class Backups(NimbusTestCase):
             st, b = self.nimbus.ddb_call(op, body)
             self.assertEqual((st, b["__type"].split("#")[-1]), (400, "ValidationException"), (op, b))
             self.assertIn(frag, b.get("message", b.get("Message", "")), (op, b))
+        for op, body in [("DescribeBackup", {"BackupArn": {"a": 1}}),
+                         ("RestoreTableFromBackup", {"TargetTableName": "ErrsNew", "BackupArn": 5}),
+                         ("RestoreTableToPointInTime", {"SourceTableName": "Errs", "TargetTableName": "ErrsPitr",
+                                                        "UseLatestRestorableTime": "yes"}),
+                         ("UpdateContinuousBackups", {"TableName": "Errs", "PointInTimeRecoverySpecification": []})]:
+            st, b = self.nimbus.ddb_call(op, body)
+            self.assertEqual((st, b["__type"].split("#")[-1]), (400, "SerializationException"), (op, b))
         # nothing was left half-made by the refusals
         names = ddb.list_tables()["TableNames"]
         self.assertNotIn("ErrsPitr", names)
