@@ -28,9 +28,10 @@ int ddb_backup_before_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf
 int ddb_backup_in_progress(uint32_t tnum);
 
 /* In txn: start copying table t into backup bnum (id: its key in
- * DDB_KS_BACKUPS, whose doc says CREATING). Call ddb_backup_copy_started
- * once txn is applied. */
-int ddb_backup_copy_enqueue(store_txn_t *txn, uint32_t bnum, const ddb_table_t *t, const char *id);
+ * DDB_KS_BACKUPS, whose doc says CREATING). deleted: t is being deleted in
+ * txn (a PITR table's system backup): its items are purged only once copied.
+ * Call ddb_backup_copy_started once txn is applied. */
+int ddb_backup_copy_enqueue(store_txn_t *txn, uint32_t bnum, const ddb_table_t *t, const char *id, int deleted);
 void ddb_backup_copy_started(uint32_t bnum, uint32_t tnum);
 /* In txn: fill the table numbered tnum (its doc says CREATING) from backup id,
  * then turn it ACTIVE. */
@@ -38,12 +39,21 @@ int ddb_backup_restore_enqueue(store_txn_t *txn, uint32_t tnum, const char *id);
 /* 1 when a restore from backup id is under way, 0 if not, <0 a store error. */
 int ddb_backup_restoring(store_txn_t *txn, const char *id);
 
+/* What a backup is for: one a user asked for; a point-in-time restore's own
+ * snapshot (never listed; its restore drops it); the SYSTEM backup DeleteTable
+ * takes of a table with PITR enabled ("T$DeletedTableBackup", expiring after
+ * 35 days), copied from the deleted table's items before they are purged. */
+enum ddb_backup_kind { DDB_BACKUP_USER, DDB_BACKUP_HIDDEN, DDB_BACKUP_ON_DELETE };
 /* A new backup of t in txn (its doc stored CREATING, its copy queued): the doc
- * (new reference) and *bnum, or NULL with *rc a store status. hidden: a
- * point-in-time restore's own snapshot (never listed; its restore drops it).
- * Call ddb_backup_copy_started once txn is applied. (ddb_backup_ops.c) */
-json_t *ddb_backup_create(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, const char *name, int hidden,
-                          uint32_t *bnum, int *rc);
+ * (new reference) and *bnum, or NULL with *rc a store status. name: the
+ * user's (DDB_BACKUP_USER). Call ddb_backup_copy_started once txn is applied.
+ * (ddb_backup_ops.c) */
+json_t *ddb_backup_create(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, const char *name,
+                          enum ddb_backup_kind kind, uint32_t *bnum, int *rc);
+/* DeleteTable of t in txn: when PITR is enabled on t, its SYSTEM backup (*bnum
+ * set, *taken 1; t's items are then purged by the backup's copy, the caller
+ * purges the rest), else *taken 0. STORE_OK or an error. */
+int ddb_backup_on_delete(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, uint32_t *bnum, int *taken);
 
 /* Backup docs. *doc: new reference, or NULL with STORE_NOTFOUND. */
 int ddb_backup_load(store_txn_t *txn, const char *id, json_t **doc);

@@ -3,7 +3,7 @@
  * bounded slices, each its own durable transaction, resumed after a restart.
  *
  * Work records (ddb.meta):
- *   "bkcopy/"  · be32(bnum) → be32(tnum) · be64(items) · be64(bytes) · u8 n · id[n] · cursor
+ *   "bkcopy/"  · be32(bnum) → be32(tnum) · be64(items) · be64(bytes) · u8 flags · u8 n · id[n] · cursor
  *   "restore/" · be32(tnum) → u8 n · id[n] · cursor
  * cursor = the last store key copied ("" = none yet): a source item key
  * (tnum-prefixed) for a copy, a ddb.bitems key for a restore.
@@ -19,7 +19,10 @@
  * items after the cursor that have no entry yet and skips (dropping the ""
  * markers of) those that have one. So every key ends up with its state at the
  * snapshot moment: copied by a slice if it never changed before the cursor
- * reached it, saved by the first write otherwise. Writes behind the cursor
+ * reached it, saved by the first write otherwise. (DeleteTable of a table with
+ * PITR enabled takes a SYSTEM backup the same way, its record flagged
+ * COPY_DELETED: no write can reach the deleted table, and its items are
+ * handed to the background purge by the slice that copies the last one.) Writes behind the cursor
  * change nothing in the backup. All of it runs on the loop thread, one
  * transaction at a time. "" markers the cursor never meets (an item created
  * and deleted again ahead of it) stay in the backup; a restore skips them.
@@ -50,7 +53,8 @@
 #define CPFX_LEN (sizeof CPFX - 1)
 #define RPFX "restore/"
 #define RPFX_LEN (sizeof RPFX - 1)
-#define CHDR 21                      /* tnum, items, bytes, id length */
+#define CHDR 22                      /* tnum, items, bytes, flags, id length */
+#define COPY_DELETED 1               /* flags: the table was deleted; purge its items once copied */
 
 int ddb_backup_copying;
 
@@ -92,6 +96,7 @@ static void rec_key(nb_buf_t *k, const char *pfx, uint32_t num)
 /* A copy record, parsed (pointers into the value). */
 typedef struct copyrec {
     uint32_t tnum;
+    unsigned flags;
     uint64_t items, bytes;
     const char *id;
     size_t idlen;
@@ -102,11 +107,12 @@ typedef struct copyrec {
 static int copyrec_parse(const void *v, size_t vl, copyrec_t *r)
 {
     const char *p = v;
-    if (vl < CHDR || vl < CHDR + (size_t)(unsigned char)p[20]) return -1;
+    if (vl < CHDR || vl < CHDR + (size_t)(unsigned char)p[21]) return -1;
     r->tnum = rd32(p);
     r->items = rd64(p + 4);
     r->bytes = rd64(p + 12);
-    r->idlen = (unsigned char)p[20];
+    r->flags = (unsigned char)p[20];
+    r->idlen = (unsigned char)p[21];
     r->id = p + CHDR;
     r->cursor = r->id + r->idlen;
     r->clen = vl - CHDR - r->idlen;
@@ -118,6 +124,7 @@ static void copyrec_build(nb_buf_t *out, const copyrec_t *r)
     put32(out, r->tnum);
     put64(out, r->items);
     put64(out, r->bytes);
+    nb_buf_putc(out, (char)r->flags);
     nb_buf_putc(out, (char)r->idlen);
     nb_buf_append(out, r->id, r->idlen);
     nb_buf_append(out, r->cursor, r->clen);
@@ -238,10 +245,10 @@ int ddb_backup_before_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf
     return STORE_OK;
 }
 
-int ddb_backup_copy_enqueue(store_txn_t *txn, uint32_t bnum, const ddb_table_t *t, const char *id)
+int ddb_backup_copy_enqueue(store_txn_t *txn, uint32_t bnum, const ddb_table_t *t, const char *id, int deleted)
 {
     nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
-    copyrec_t r = {t->num, 0, 0, id, strlen(id), "", 0};
+    copyrec_t r = {t->num, deleted ? COPY_DELETED : 0, 0, 0, id, strlen(id), "", 0};
     rec_key(&k, CPFX, bnum);
     copyrec_build(&v, &r);
     int rc = store_put(txn, DDB_KS_META, k.data, k.len, v.data, v.len);
@@ -376,7 +383,7 @@ static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const
     json_t *doc = NULL;
     int rc = ddb_backup_load(txn, id, &doc);
     if (rc < 0) return rc;
-    if (!doc || !ddb_catalog_by_num(r.tnum)) {
+    if (!doc || (!(r.flags & COPY_DELETED) && !ddb_catalog_by_num(r.tnum))) {
         /* the backup or its table is gone: never report it half-copied */
         nb_log_error("dynamodb", "backup %s cannot be completed (its %s is gone): dropped", id,
                      doc ? "table" : "record");
@@ -420,6 +427,8 @@ static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const
         json_object_set_new(doc, "ItemCount", json_integer((json_int_t)r.items));
         rc = ddb_backup_put(txn, id, doc);
         if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
+        if (rc == STORE_OK && (r.flags & COPY_DELETED))   /* the deleted table's entries, now copied */
+            rc = ddb_purge_enqueue(txn, p.data, p.len, DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
         if (rc == STORE_OK) {
             *finished = 1;
             nb_log_info("dynamodb", "backup %s AVAILABLE (%llu items)", id, (unsigned long long)r.items);

@@ -11,6 +11,7 @@
  * restore's own snapshot: never listed, dropped by its restore). */
 #include "dynamodb/ddb_backup.h"
 #include "dynamodb/ddb_ops.h"
+#include "dynamodb/ddb_pitr.h"
 #include "dynamodb/ddb_req.h"
 #include "core/util.h"
 #include <stdio.h>
@@ -74,6 +75,7 @@ static json_t *details(const json_t *bd)
     copy_member(d, bd, "BackupStatus");
     copy_member(d, bd, "BackupType");
     copy_member(d, bd, "BackupCreationDateTime");
+    copy_member(d, bd, "BackupExpiryDateTime");
     return d;
 }
 
@@ -122,8 +124,8 @@ static json_t *description(const json_t *bd)
                      "SourceTableFeatureDetails", f);
 }
 
-json_t *ddb_backup_create(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, const char *name, int hidden,
-                          uint32_t *bnum, int *rc)
+json_t *ddb_backup_create(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, const char *name,
+                          enum ddb_backup_kind kind, uint32_t *bnum, int *rc)
 {
     *rc = ddb_table_next_num(txn, bnum);
     if (*rc != STORE_OK) return NULL;
@@ -133,14 +135,20 @@ json_t *ddb_backup_create(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t,
     char id[40], tarn[1300];
     snprintf(id, sizeof id, "%014llu-%08x", (unsigned long long)now, rnd);
     ddb_table_arn(tarn, sizeof tarn, req->ctx->cfg->region, req->ctx->cfg->account, t->name);
+    if (kind != DDB_BACKUP_USER)
+        name = nb_arena_printf(req->arena, kind == DDB_BACKUP_HIDDEN ? "%s$PointInTimeRestore" : "%s$DeletedTableBackup",
+                               t->name);
     json_t *doc = json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:i,s:I,s:s,s:O}", "BackupId", id,
                             "BackupArn", nb_arena_printf(req->arena, "%s/backup/%s", tarn, id),
-                            "BackupName", name, "BackupStatus", "CREATING", "BackupType", hidden ? "SYSTEM" : "USER",
+                            "BackupName", name, "BackupStatus", "CREATING",
+                            "BackupType", kind == DDB_BACKUP_USER ? "USER" : "SYSTEM",
                             "BackupCreationDateTime", (double)now / 1000.0, "BackupSizeBytes", 0,
                             "Num", (json_int_t)*bnum, "TableArn", tarn, "Source", t->doc);
-    if (hidden) json_object_set_new(doc, "Hidden", json_true());
+    if (kind == DDB_BACKUP_HIDDEN) json_object_set_new(doc, "Hidden", json_true());
+    if (kind == DDB_BACKUP_ON_DELETE)   /* kept 35 days on AWS (nimbus keeps it until deleted) */
+        json_object_set_new(doc, "BackupExpiryDateTime", json_real((double)now / 1000.0 + 35 * 86400.0));
     *rc = ddb_backup_put(txn, id, doc);
-    if (*rc == STORE_OK) *rc = ddb_backup_copy_enqueue(txn, *bnum, t, id);
+    if (*rc == STORE_OK) *rc = ddb_backup_copy_enqueue(txn, *bnum, t, id, kind == DDB_BACKUP_ON_DELETE);
     if (*rc != STORE_OK) { json_decref(doc); return NULL; }
     return doc;
 }
@@ -172,11 +180,22 @@ void ddb_op_create_backup(nb_req_t *req)
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
     uint32_t bnum, tnum = t->num;
-    json_t *doc = ddb_backup_create(req, txn, t, ddb_jstr(req->json, "BackupName"), 0, &bnum, &rc);
+    json_t *doc = ddb_backup_create(req, txn, t, ddb_jstr(req->json, "BackupName"), DDB_BACKUP_USER, &bnum, &rc);
     if (!doc) { ddb_reply_store_error(req, txn, rc); return; }
     json_t *body = json_pack("{s:o}", "BackupDetails", details(doc));
     json_decref(doc);
     if (ddb_commit_reply(req, txn, body) == 0) ddb_backup_copy_started(bnum, tnum);
+}
+
+int ddb_backup_on_delete(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, uint32_t *bnum, int *taken)
+{
+    int on = 0, rc = ddb_pitr_enabled(txn, t->num, &on);
+    *taken = 0;
+    if (rc != STORE_OK || !on) return rc;
+    json_t *doc = ddb_backup_create(req, txn, t, NULL, DDB_BACKUP_ON_DELETE, bnum, &rc);
+    json_decref(doc);
+    *taken = doc != NULL;
+    return rc;
 }
 
 /* The backup BackupArn names (a doc, new reference), or NULL after replying. */

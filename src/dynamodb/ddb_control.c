@@ -384,10 +384,16 @@ void ddb_op_delete_table(nb_req_t *req)
                                                  "GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
     for (size_t i = 0; i < sizeof schema_members / sizeof schema_members[0]; i++)
         json_object_del(desc, schema_members[i]);
+    /* with PITR enabled, a SYSTEM backup of the table (ddb_backup_copy.c), which purges the items once copied */
+    uint32_t bnum = 0, tnum = t->num;
+    int backed_up = 0;
+    rc = ddb_backup_on_delete(req, txn, t, &bnum, &backed_up);
     nb_buf_t prefix = NB_BUF_INIT;
     ddb_put_tnum(&prefix, t->num);
-    rc = ddb_purge_enqueue(txn, prefix.data, prefix.len,
-                           DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
+    if (rc == STORE_OK)
+        rc = ddb_purge_enqueue(txn, prefix.data, prefix.len,
+                               backed_up ? DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS
+                                         : DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
     nb_buf_free(&prefix);
     if (rc == STORE_OK && t->ttl_attr && t->ttl_queue != t->num) rc = ddb_ttl_disable(txn, t);
     for (size_t i = 0; rc == STORE_OK && i < t->n_idx; i++)   /* stop any backfill */
@@ -396,6 +402,8 @@ void ddb_op_delete_table(nb_req_t *req)
     if (rc != STORE_OK) { json_decref(desc); ddb_reply_store_error(req, txn, rc); return; }
     char tname[256];
     snprintf(tname, sizeof tname, "%s", t->name);
-    if (ddb_commit_reply(req, txn, json_pack("{s:o}", "TableDescription", desc)) == 0)
+    if (ddb_commit_reply(req, txn, json_pack("{s:o}", "TableDescription", desc)) == 0) {
         ddb_catalog_remove(tname);
+        if (backed_up) ddb_backup_copy_started(bnum, tnum);
+    }
 }

@@ -308,7 +308,7 @@ void ddb_op_restore_to_point_in_time(nb_req_t *req)
         return;
     }
     uint32_t bnum, tnum = t->num;
-    json_t *bd = ddb_backup_create(req, txn, t, "pitr-restore", 1, &bnum, &rc);
+    json_t *bd = ddb_backup_create(req, txn, t, NULL, DDB_BACKUP_HIDDEN, &bnum, &rc);
     if (!bd) { ddb_reply_store_error(req, txn, rc); return; }
     json_t *summary = json_pack("{s:O,s:O,s:b}", "SourceTableArn", json_object_get(bd, "TableArn"),
                                 "RestoreDateTime", json_object_get(bd, "BackupCreationDateTime"), "RestoreInProgress", 1);

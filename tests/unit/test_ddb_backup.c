@@ -87,8 +87,9 @@ static const char *backup_status(store_t *s)
 }
 
 /* Table Src with every step-th of keys 0..n-1 (in its own transaction), then
- * CreateBackup's transaction: the backup doc and its copy record. */
-static void source_and_backup(store_t *s, int n, int step)
+ * CreateBackup's transaction (or DeleteTable's, deleted): the backup doc and
+ * its copy record. */
+static void source_and_backup(store_t *s, int n, int step, int deleted)
 {
     store_txn_t *txn;
     ddb_backup_reset();
@@ -102,7 +103,7 @@ static void source_and_backup(store_t *s, int n, int step)
     json_t *bd = json_pack("{s:s,s:s,s:i}", "BackupId", BID, "BackupStatus", "CREATING", "Num", BNUM);
     ASSERT_EQ(ddb_backup_put(txn, BID, bd), STORE_OK);
     json_decref(bd);
-    ASSERT_EQ(ddb_backup_copy_enqueue(txn, BNUM, ddb_table_get("Src"), BID), STORE_OK);
+    ASSERT_EQ(ddb_backup_copy_enqueue(txn, BNUM, ddb_table_get("Src"), BID, deleted), STORE_OK);
     ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
     ddb_backup_copy_started(BNUM, 9);
 }
@@ -110,7 +111,7 @@ static void source_and_backup(store_t *s, int n, int step)
 TEST(backup_is_the_snapshot_whatever_is_written_during_the_copy)
 {
     store_t *s = ddb_unit_open_store();
-    source_and_backup(s, 200, 2);                        /* even keys exist, odd ones do not */
+    source_and_backup(s, 200, 2, 0);                        /* even keys exist, odd ones do not */
     strs_t want = {NULL, 0}, got = {NULL, 0};
     scan_prefix(s, DDB_KS_ITEMS, 9, NULL, &want);
     ASSERT_EQ(want.n, 100);
@@ -206,7 +207,7 @@ TEST(backup_of_a_table_gone_is_dropped_not_made_available)
     store_t *s = ddb_unit_open_store();
     store_txn_t *txn;
     json_t *bd;
-    source_and_backup(s, 30, 1);
+    source_and_backup(s, 30, 1, 0);
     ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 1);
     ddb_catalog_remove("Src");                               /* as if deleted behind the copy's back */
     ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 1);
@@ -214,6 +215,38 @@ TEST(backup_of_a_table_gone_is_dropped_not_made_available)
     ASSERT_EQ(store_begin(s, STORE_READ, &txn), STORE_OK);
     ASSERT_EQ(ddb_backup_load(txn, BID, &bd), STORE_NOTFOUND);
     store_abort(txn);
+    ddb_backup_reset();
+    ddb_catalog_clear();
+    ddb_unit_close_store(s);
+}
+
+TEST(system_backup_of_a_deleted_table_copies_then_purges_its_items)
+{
+    store_t *s = ddb_unit_open_store();
+    source_and_backup(s, 120, 1, 1);
+    strs_t want = {NULL, 0}, got = {NULL, 0};
+    scan_prefix(s, DDB_KS_ITEMS, 9, NULL, &want);
+    ddb_catalog_remove("Src");                               /* DeleteTable's transaction removed it */
+    int steps = 0;
+    while (strcmp(backup_status(s), "CREATING") == 0) {
+        ASSERT_EQ(ddb_backup_step(s, 25, NULL, NULL), 1);
+        ASSERT(++steps <= 10);
+    }
+    ASSERT_EQ(steps, 5);                                     /* 120 items in slices of 25 */
+    scan_prefix(s, DDB_KS_BITEMS, BNUM, NULL, &got);
+    ASSERT_EQ(got.n, 120);
+    for (size_t i = 0; i < want.n; i++) ASSERT_STREQ(got.v[i], want.v[i]);
+    /* the last slice handed the table's entries to the background purge */
+    store_txn_t *txn;
+    const void *q;
+    size_t ql;
+    static const unsigned char key[] = {'p', 'u', 'r', 'g', 'e', '/', 0, 0, 0, 9};
+    ASSERT_EQ(store_begin(s, STORE_READ, &txn), STORE_OK);
+    ASSERT_EQ(store_get(txn, DDB_KS_META, key, sizeof key, &q, &ql), STORE_OK);
+    ASSERT(ql >= 9 && memcmp(q, "ddb.items", 9) == 0);
+    store_abort(txn);
+    strs_free(&got);
+    strs_free(&want);
     ddb_backup_reset();
     ddb_catalog_clear();
     ddb_unit_close_store(s);

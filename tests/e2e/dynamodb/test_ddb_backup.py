@@ -342,6 +342,32 @@ class Backups(NimbusTestCase):
         self.assertEqual(ddb.describe_continuous_backups(TableName="Pitr")["ContinuousBackupsDescription"]
                          ["PointInTimeRecoveryDescription"], {"PointInTimeRecoveryStatus": "DISABLED"})
 
+    def test_deleting_a_pitr_table_keeps_a_system_backup(self):
+        ddb = self.ddb
+        make_table(ddb, "Gone")
+        load(ddb, "Gone", 250)
+        before = scan_all(ddb, TableName="Gone")
+        ddb.update_continuous_backups(TableName="Gone", PointInTimeRecoverySpecification={
+            "PointInTimeRecoveryEnabled": True})
+        self.assertEqual(ddb.delete_table(TableName="Gone")["TableDescription"]["TableStatus"], "DELETING")
+        self.assertEqual(ddb.list_backups(TableName="Gone")["BackupSummaries"], [])     # USER by default
+        sys_ = ddb.list_backups(TableName="Gone", BackupType="SYSTEM")["BackupSummaries"]
+        self.assertEqual([(b["BackupName"], b["BackupType"]) for b in sys_], [("Gone$DeletedTableBackup", "SYSTEM")])
+        self.assertGreater(sys_[0]["BackupExpiryDateTime"], sys_[0]["BackupCreationDateTime"])
+        d = wait_backup(ddb, sys_[0]["BackupArn"])
+        self.assertEqual(d["SourceTableDetails"]["ItemCount"], 250)
+        # a table of the same name starts empty, with PITR off
+        make_table(ddb, "Gone")
+        self.assertEqual(ddb.scan(TableName="Gone")["Count"], 0)
+        self.assertEqual(ddb.describe_continuous_backups(TableName="Gone")["ContinuousBackupsDescription"]
+                         ["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "DISABLED")
+        ddb.restore_table_from_backup(TargetTableName="GoneBack", BackupArn=sys_[0]["BackupArn"])
+        wait_active(ddb, "GoneBack")
+        self.assertEqual(canon(scan_all(ddb, TableName="GoneBack")), canon(before))
+        # without PITR, no backup
+        ddb.delete_table(TableName="Gone")
+        self.assertEqual(len(ddb.list_backups(TableName="Gone", BackupType="ALL")["BackupSummaries"]), 1)
+
     def test_cli(self):
         def aws(*a):
             return self.nimbus.aws("dynamodb", *a)[1]
