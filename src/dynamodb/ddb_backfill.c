@@ -15,7 +15,7 @@
  *                                              already indexed ("" = none)
  * A uv_timer then runs ddb_backfill_step(): one write transaction that indexes
  * the items after the cursor (at most `dynamodb.backfill_batch` items, default
- * 500, or CHUNK_BYTES of item text; `dynamodb.backfill_interval_ms`, default
+ * 500, or 4 MiB (DDB_CHUNK_BYTES) of item text; `dynamodb.backfill_interval_ms`, default
  * 0, apart) and advances the cursor, so every chunk
  * is durable on its own and a restart resumes after the last durable chunk.
  *
@@ -33,23 +33,17 @@
  * never read, and the index turns ACTIVE only in the transaction that indexed
  * the last item.
  *
- * Driver: IDLE ─kick─► SCHEDULED ─tick: step>0─► WAITING ─durable─► SCHEDULED
- *         tick: step==0 → IDLE; step<0 → SCHEDULED after RETRY_MS.
- * Waiting for each chunk to be durable before the next bounds the work queued
- * behind one sync. */
+ * Driver: ddb_bgjob.c, one chunk at a time, the next once it is durable. */
 #include "dynamodb/ddb_backfill.h"
+#include "dynamodb/ddb_bgjob.h"
 #include "dynamodb/ddb_item_store.h"
 #include "dynamodb/ddb_keycodec.h"
-#include "core/alloc.h"
-#include "core/config.h"
 #include "core/log.h"
 #include <stdlib.h>
 #include <string.h>
 
 #define BPFX "backfill/"
 #define BPFX_LEN (sizeof BPFX - 1)
-#define CHUNK_BYTES (4u << 20)
-#define RETRY_MS 1000
 
 static void cursor_key(nb_buf_t *out, uint32_t tnum, uint8_t inum)
 {
@@ -93,46 +87,6 @@ int ddb_backfill_covers(store_txn_t *txn, const ddb_table_t *t, const ddb_index_
 
 /* --- one step --- */
 
-/* The next items after the cursor, copied (no writes during a scan). */
-typedef struct chunk {
-    nb_buf_t *keys, *vals;
-    size_t n, cap, limit, bytes;
-    int more;                  /* stopped on the budget: items remain */
-} chunk_t;
-
-static int take_item(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
-{
-    chunk_t *c = arg;
-    if (c->n >= c->limit || c->bytes >= CHUNK_BYTES) { c->more = 1; return 1; }
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 64;
-        c->keys = nb_xrealloc(c->keys, c->cap * sizeof *c->keys);
-        c->vals = nb_xrealloc(c->vals, c->cap * sizeof *c->vals);
-    }
-    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
-    nb_buf_append(&k, key, klen);
-    nb_buf_append(&v, val, vlen);
-    c->keys[c->n] = k;
-    c->vals[c->n++] = v;
-    c->bytes += vlen;
-    return 0;
-}
-
-static void chunk_free(chunk_t *c)
-{
-    for (size_t i = 0; i < c->n; i++) { nb_buf_free(&c->keys[i]); nb_buf_free(&c->vals[i]); }
-    free(c->keys);
-    free(c->vals);
-}
-
-typedef struct find { uint32_t num; const ddb_table_t *t; } find_t;
-
-static void find_num(const ddb_table_t *t, void *arg)
-{
-    find_t *f = arg;
-    if (t->num == f->num) f->t = t;
-}
-
 /* t's doc with GSI inum ACTIVE (new reference). */
 static json_t *active_doc(const ddb_table_t *t, uint8_t inum)
 {
@@ -163,9 +117,9 @@ static int run_chunk(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *
     }
     ddb_put_tnum(&hi, t->num);
     int has_hi = ddb_key_prefix_successor(&hi) == 0;
-    chunk_t c = {NULL, NULL, 0, 0, batch, 0, 0};
+    ddb_chunk_t c = DDB_CHUNK_INIT(batch, DDB_CHUNK_BYTES);
     int rc = store_scan(txn, DDB_KS_ITEMS, lo.data, lo.len, has_hi ? hi.data : NULL, has_hi ? hi.len : 0, 0,
-                        take_item, &c);
+                        ddb_take_chunk, &c);
     rc = rc < 0 ? rc : STORE_OK;
     for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
         if (c.vals[i].len < DDB_VAL_HDR) { rc = STORE_ERR_IO; break; }
@@ -187,7 +141,7 @@ static int run_chunk(store_txn_t *txn, const ddb_table_t *t, const ddb_index_t *
         else json_decref(doc);
         if (rc == STORE_OK) nb_log_info("dynamodb", "index %s of table %s backfilled: ACTIVE", ix->name, t->name);
     }
-    chunk_free(&c);
+    ddb_chunk_free(&c);
     nb_buf_free(&lo);
     nb_buf_free(&hi);
     return rc;
@@ -212,21 +166,20 @@ long ddb_backfill_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
         out = rc < 0 ? -1 : 0;
     } else {
         const ddb_index_t *ix = NULL;
-        find_t fd = {0, NULL};
+        const ddb_table_t *t = NULL;
         if (f.key.len == BPFX_LEN + 5) {
-            fd.num = rd32(f.key.data + BPFX_LEN);
-            ddb_catalog_each(find_num, &fd);
+            t = ddb_catalog_by_num(rd32(f.key.data + BPFX_LEN));
             uint8_t inum = (uint8_t)f.key.data[BPFX_LEN + 4];
-            for (size_t i = 0; fd.t && i < fd.t->n_idx; i++)
-                if (fd.t->idx[i].num == inum && !fd.t->idx[i].local) ix = &fd.t->idx[i];
+            for (size_t i = 0; t && i < t->n_idx; i++)
+                if (t->idx[i].num == inum && !t->idx[i].local) ix = &t->idx[i];
         }
         int ttl = f.key.len == BPFX_LEN + 5 && (uint8_t)f.key.data[BPFX_LEN + 4] == DDB_BACKFILL_TTL;
-        if (ttl && fd.t && fd.t->ttl_attr) {
-            rc = run_chunk(txn, fd.t, NULL, &f, batch, &done);
+        if (ttl && t && t->ttl_attr) {
+            rc = run_chunk(txn, t, NULL, &f, batch, &done);
         } else if (ttl || !ix || ix->active) {   /* table, index or TTL gone (or done): drop the cursor */
             rc = store_del(txn, DDB_KS_META, f.key.data, f.key.len);
         } else {
-            rc = run_chunk(txn, fd.t, ix, &f, batch, &done);
+            rc = run_chunk(txn, t, ix, &f, batch, &done);
         }
         if (rc != STORE_OK) out = -1;
     }
@@ -246,88 +199,43 @@ long ddb_backfill_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
 
 /* --- driver --- */
 
-enum { BF_IDLE, BF_SCHEDULED, BF_WAITING };
-
-static uv_timer_t bf_timer;
-static int bf_running, bf_state;
-static store_t *bf_store;
-static size_t bf_batch;
-static uint64_t bf_interval_ms;   /* pause between chunks (throttles the backfill) */
-
-static void tick(uv_timer_t *h);
-
-static void on_durable(void *arg, int status)
-{
-    (void)arg;
-    if (status != STORE_OK) nb_log_error("dynamodb", "index backfill commit not durable (%d)", status);
-    if (!bf_running) return;
-    bf_state = BF_SCHEDULED;
-    uv_timer_start(&bf_timer, tick, bf_interval_ms, 0);
-}
-
-static void tick(uv_timer_t *h)
-{
-    bf_state = BF_WAITING;             /* before the step: its callback may run within it */
-    long n = ddb_backfill_step(bf_store, bf_batch, on_durable, NULL);
-    if (n == 0) {
-        bf_state = BF_IDLE;
-    } else if (n < 0) {
-        nb_log_error("dynamodb", "index backfill failed; will retry");
-        bf_state = BF_SCHEDULED;
-        uv_timer_start(h, tick, RETRY_MS, 0);
-    }
-}
+static ddb_bgjob_t bf_job = {.what = "index backfill", .step = ddb_backfill_step};
 
 void ddb_backfill_kick(void)
 {
-    if (!bf_running || bf_state != BF_IDLE) return;
-    bf_state = BF_SCHEDULED;
-    uv_timer_start(&bf_timer, tick, 0, 0);
+    ddb_bgjob_kick(&bf_job);
 }
 
 static int log_pending(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
     (void)arg;
     if (klen != BPFX_LEN + 5) return 0;
-    find_t fd = {rd32((const char *)key + BPFX_LEN), NULL};
-    ddb_catalog_each(find_num, &fd);
+    const ddb_table_t *t = ddb_catalog_by_num(rd32((const char *)key + BPFX_LEN));
     uint8_t inum = ((const unsigned char *)key)[BPFX_LEN + 4];
-    if (fd.t && inum == DDB_BACKFILL_TTL)
-        nb_log_info("dynamodb", "resuming the TTL queue of table %s %s", fd.t->name,
+    if (t && inum == DDB_BACKFILL_TTL)
+        nb_log_info("dynamodb", "resuming the TTL queue of table %s %s", t->name,
                     vlen ? "from its stored cursor" : "from the first item");
-    for (size_t i = 0; fd.t && i < fd.t->n_idx; i++)
-        if (fd.t->idx[i].num == inum)
-            nb_log_info("dynamodb", "resuming backfill of index %s of table %s %s", fd.t->idx[i].name,
-                        fd.t->name, vlen ? "from its stored cursor" : "from the first item");
+    for (size_t i = 0; t && i < t->n_idx; i++)
+        if (t->idx[i].num == inum)
+            nb_log_info("dynamodb", "resuming backfill of index %s of table %s %s", t->idx[i].name,
+                        t->name, vlen ? "from its stored cursor" : "from the first item");
     (void)val;
     return 0;
 }
 
 void ddb_backfill_start(nb_ctx_t *ctx)
 {
-    if (bf_running || !ctx->loop) return;
-    bf_store = ctx->store;
-    long b = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backfill_batch", 500) : 500;
-    bf_batch = b < 1 ? 1 : (size_t)b;
-    long iv = ctx->cfg ? nb_config_get_long(ctx->cfg, "dynamodb.backfill_interval_ms", 0) : 0;
-    bf_interval_ms = iv < 0 ? 0 : (uint64_t)iv;
-    uv_timer_init(ctx->loop, &bf_timer);
-    uv_unref((uv_handle_t *)&bf_timer);
+    if (bf_job.running || !ctx->loop) return;
     store_txn_t *txn;
-    if (store_begin(bf_store, STORE_READ, &txn) == STORE_OK) {
+    if (store_begin(ctx->store, STORE_READ, &txn) == STORE_OK) {
         static const char lo[] = BPFX, hi[] = "backfill0";
         store_scan(txn, DDB_KS_META, lo, sizeof lo - 1, hi, sizeof hi - 1, 0, log_pending, NULL);
         store_abort(txn);
     }
-    bf_running = 1;
-    bf_state = BF_SCHEDULED;           /* resume whatever a stop or crash interrupted */
-    uv_timer_start(&bf_timer, tick, 0, 0);
+    ddb_bgjob_start(&bf_job, ctx, "dynamodb.backfill_batch", 500, "dynamodb.backfill_interval_ms");
 }
 
 void ddb_backfill_stop(void)
 {
-    if (!bf_running) return;
-    bf_running = 0;
-    uv_timer_stop(&bf_timer);
-    uv_close((uv_handle_t *)&bf_timer, NULL);
+    ddb_bgjob_stop(&bf_job);
 }

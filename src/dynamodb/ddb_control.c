@@ -12,6 +12,7 @@
  * table's items are removed afterwards in bounded background transactions
  * (ddb_purge.c); its number is never reused, so they are unreachable. */
 #include "dynamodb/ddb_backfill.h"
+#include "dynamodb/ddb_backup.h"
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_schema.h"
@@ -368,6 +369,11 @@ void ddb_op_delete_table(nb_req_t *req)
                                   "deletion. Disable deletion protection first.");
         return;
     }
+    /* as on AWS, the source of a backup being created cannot be deleted (ddb_backup_copy.c) */
+    if (ddb_backup_in_progress(t->num)) {
+        nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE, "Table is being backed up: %s", t->name);
+        return;
+    }
     store_txn_t *txn;
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
@@ -378,10 +384,16 @@ void ddb_op_delete_table(nb_req_t *req)
                                                  "GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
     for (size_t i = 0; i < sizeof schema_members / sizeof schema_members[0]; i++)
         json_object_del(desc, schema_members[i]);
+    /* with PITR enabled, a SYSTEM backup of the table (ddb_backup_copy.c), which purges the items once copied */
+    uint32_t bnum = 0, tnum = t->num;
+    int backed_up = 0;
+    rc = ddb_backup_on_delete(req, txn, t, &bnum, &backed_up);
     nb_buf_t prefix = NB_BUF_INIT;
     ddb_put_tnum(&prefix, t->num);
-    rc = ddb_purge_enqueue(txn, prefix.data, prefix.len,
-                           DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
+    if (rc == STORE_OK)
+        rc = ddb_purge_enqueue(txn, prefix.data, prefix.len,
+                               backed_up ? DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS
+                                         : DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
     nb_buf_free(&prefix);
     if (rc == STORE_OK && t->ttl_attr && t->ttl_queue != t->num) rc = ddb_ttl_disable(txn, t);
     for (size_t i = 0; rc == STORE_OK && i < t->n_idx; i++)   /* stop any backfill */
@@ -390,6 +402,8 @@ void ddb_op_delete_table(nb_req_t *req)
     if (rc != STORE_OK) { json_decref(desc); ddb_reply_store_error(req, txn, rc); return; }
     char tname[256];
     snprintf(tname, sizeof tname, "%s", t->name);
-    if (ddb_commit_reply(req, txn, json_pack("{s:o}", "TableDescription", desc)) == 0)
+    if (ddb_commit_reply(req, txn, json_pack("{s:o}", "TableDescription", desc)) == 0) {
         ddb_catalog_remove(tname);
+        if (backed_up) ddb_backup_copy_started(bnum, tnum);
+    }
 }

@@ -1,6 +1,7 @@
 /* ddb_item_store.c — item storage and the single write path (see the header
  * for the layout and the invariant it keeps). */
 #include "dynamodb/ddb_item_store.h"
+#include "dynamodb/ddb_backup.h"
 #include "dynamodb/ddb_av.h"
 #include "dynamodb/ddb_keycodec.h"
 #include "dynamodb/ddb_json_dump.h"
@@ -236,6 +237,8 @@ int ddb_item_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key,
 {
     int rc;
     if (info) info->n_idx_touched = 0;
+    /* a backup of t being copied keeps the item's state before this write (ddb_backup_copy.c) */
+    if (ddb_backup_copying && (rc = ddb_backup_before_write(txn, t, key)) != STORE_OK) return rc;
     if (new_item) {
         /* One buffer for the stored text, kept between writes (the store is
          * used from the loop thread only): growing a fresh one to ~1 KB per
@@ -358,6 +361,33 @@ int ddb_take_first(void *arg, const void *key, size_t klen, const void *val, siz
     nb_buf_append(&f->val, val, vlen);
     f->found = 1;
     return 1;
+}
+
+int ddb_take_chunk(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    ddb_chunk_t *c = arg;
+    if (c->n >= c->limit || c->bytes >= c->max_bytes) { c->more = 1; return 1; }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->keys = nb_xrealloc(c->keys, c->cap * sizeof *c->keys);
+        c->vals = nb_xrealloc(c->vals, c->cap * sizeof *c->vals);
+    }
+    nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
+    nb_buf_append(&k, key, klen);
+    nb_buf_append(&v, val, vlen);
+    c->keys[c->n] = k;
+    c->vals[c->n++] = v;
+    c->bytes += vlen;
+    return 0;
+}
+
+void ddb_chunk_free(ddb_chunk_t *c)
+{
+    for (size_t i = 0; i < c->n; i++) { nb_buf_free(&c->keys[i]); nb_buf_free(&c->vals[i]); }
+    free(c->keys);
+    free(c->vals);
+    c->keys = c->vals = NULL;
+    c->n = c->cap = 0;
 }
 
 int ddb_ttl_put_item(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key, const json_t *item)

@@ -96,6 +96,20 @@ typedef struct ddb_first { nb_buf_t key, val; int found; } ddb_first_t;
 #define DDB_FIRST_INIT {NB_BUF_INIT, NB_BUF_INIT, 0}
 int ddb_take_first(void *arg, const void *key, size_t klen, const void *val, size_t vlen);
 
+/* The entries of a store_scan, copied, up to limit entries or max_bytes of
+ * values (more = 1 when the scan stopped there): for the background slices
+ * (backfill, backups), which must not write during a scan. Pass
+ * ddb_take_chunk; free with ddb_chunk_free. */
+typedef struct ddb_chunk {
+    nb_buf_t *keys, *vals;
+    size_t n, cap, limit, max_bytes, bytes;
+    int more;
+} ddb_chunk_t;
+#define DDB_CHUNK_BYTES (4u << 20)
+#define DDB_CHUNK_INIT(limit, max_bytes) {NULL, NULL, 0, 0, (limit), (max_bytes), 0, 0}
+int ddb_take_chunk(void *arg, const void *key, size_t klen, const void *val, size_t vlen);
+void ddb_chunk_free(ddb_chunk_t *c);
+
 /* Values stored with a 4-byte header; build one into out. */
 void ddb_value_build(nb_buf_t *out, const char *text, size_t len, uint32_t size);
 

@@ -1,5 +1,5 @@
 /* ddb_misc.c — account-level and informational operations: DescribeLimits,
- * DescribeEndpoints, DescribeContinuousBackups. */
+ * DescribeEndpoints (DescribeContinuousBackups: ddb_pitr.c). */
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
 #include <string.h>
@@ -22,20 +22,4 @@ void ddb_op_describe_endpoints(nb_req_t *req)
     if (!*addr) addr = req->host;
     ddb_reply_ok(req, json_pack("{s:[{s:s,s:i}]}", "Endpoints", "Address", addr,
                                       "CachePeriodInMinutes", 1440));
-}
-
-void ddb_op_describe_continuous_backups(nb_req_t *req)
-{
-    ddb_vlist_t v = DDB_VLIST_INIT;
-    ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", 1);
-    if (ddb_v_reply(req, &v)) return;
-    const char *name = ddb_jstr(req->json, "TableName");
-    if (!ddb_table_get(name)) {
-        nb_reply_error(req, NB_ERR_DDB_TABLE_NOT_FOUND, "Table not found: %s", name);
-        return;
-    }
-    ddb_reply_ok(req, json_pack("{s:{s:s,s:{s:s}}}", "ContinuousBackupsDescription",
-                                      "ContinuousBackupsStatus", "ENABLED",
-                                      "PointInTimeRecoveryDescription",
-                                      "PointInTimeRecoveryStatus", "DISABLED"));
 }

@@ -23,7 +23,17 @@ void ddb_op_describe_ttl(nb_req_t *req);
 /* ddb_misc.c */
 void ddb_op_describe_limits(nb_req_t *req);
 void ddb_op_describe_endpoints(nb_req_t *req);
+/* ddb_pitr.c */
 void ddb_op_describe_continuous_backups(nb_req_t *req);
+void ddb_op_update_continuous_backups(nb_req_t *req);
+/* ddb_backup_ops.c */
+void ddb_op_create_backup(nb_req_t *req);
+void ddb_op_describe_backup(nb_req_t *req);
+void ddb_op_list_backups(nb_req_t *req);
+void ddb_op_delete_backup(nb_req_t *req);
+/* ddb_restore.c */
+void ddb_op_restore_from_backup(nb_req_t *req);
+void ddb_op_restore_to_point_in_time(nb_req_t *req);
 /* ddb_item_ops.c */
 void ddb_op_put_item(nb_req_t *req);
 void ddb_op_get_item(nb_req_t *req);

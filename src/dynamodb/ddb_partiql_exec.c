@@ -348,6 +348,7 @@ int ddb_pq_prepare(const char *stmt, const json_t *params, ddb_pq_exec_t *e, ddb
     }
     e->parsed = 1;
     e->t = ddb_table_get(e->q.table);
+    if (e->t && e->t->creating) e->t = NULL;   /* being restored */
     if (!e->t) return ddb_err_set(err, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
     return DDB_PQ_OK;
 }

@@ -183,6 +183,7 @@ const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name)
 {
     const char *shown;
     const ddb_table_t *t = lookup(req, name, &shown);
+    if (t && t->creating) t = NULL;   /* being restored: not ACTIVE yet */
     if (!t) nb_reply_error(req, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
     return t;
 }

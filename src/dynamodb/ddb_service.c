@@ -10,6 +10,7 @@
 #include "dynamodb/ddb_shape.h"
 #include "dynamodb/ddb_purge.h"
 #include "dynamodb/ddb_backfill.h"
+#include "dynamodb/ddb_backup.h"
 #include "core/log.h"
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,16 @@ static int transact_arn(nb_req_t *req, nb_buf_t *out)
     return -1;
 }
 
+/* RestoreTableToPointInTime: its source table (SourceTableName or SourceTableArn). */
+static int pitr_source_arn(nb_req_t *req, nb_buf_t *out)
+{
+    const char *t = json_string_value(json_object_get(req->json, "SourceTableName"));
+    if (!t) t = json_string_value(json_object_get(req->json, "SourceTableArn"));
+    if (!t) return -1;
+    put_table_arn(req, out, t);
+    return 0;
+}
+
 /* Every operation first checks its members' JSON types (ddb_shape.c). */
 #define CHECKED(fn) static void checked_##fn(nb_req_t *req) { if (!ddb_shape_check(req)) fn(req); }
 CHECKED(ddb_op_create_table)
@@ -77,6 +88,13 @@ CHECKED(ddb_op_describe_ttl)
 CHECKED(ddb_op_describe_limits)
 CHECKED(ddb_op_describe_endpoints)
 CHECKED(ddb_op_describe_continuous_backups)
+CHECKED(ddb_op_update_continuous_backups)
+CHECKED(ddb_op_create_backup)
+CHECKED(ddb_op_describe_backup)
+CHECKED(ddb_op_list_backups)
+CHECKED(ddb_op_delete_backup)
+CHECKED(ddb_op_restore_from_backup)
+CHECKED(ddb_op_restore_to_point_in_time)
 CHECKED(ddb_op_put_item)
 CHECKED(ddb_op_get_item)
 CHECKED(ddb_op_delete_item)
@@ -107,6 +125,13 @@ static const nb_op_t ddb_ops[] = {
     OP("DescribeLimits", ddb_op_describe_limits, "*", NULL),
     OP("DescribeEndpoints", ddb_op_describe_endpoints, "*", NULL),
     OP("DescribeContinuousBackups", ddb_op_describe_continuous_backups, "*", table_arn),
+    OP("UpdateContinuousBackups", ddb_op_update_continuous_backups, "*", table_arn),
+    OP("CreateBackup", ddb_op_create_backup, "*", table_arn),
+    OP("DescribeBackup", ddb_op_describe_backup, "{BackupArn}", NULL),
+    OP("ListBackups", ddb_op_list_backups, "*", NULL),
+    OP("DeleteBackup", ddb_op_delete_backup, "{BackupArn}", NULL),
+    OP("RestoreTableFromBackup", ddb_op_restore_from_backup, "{BackupArn}", NULL),
+    OP("RestoreTableToPointInTime", ddb_op_restore_to_point_in_time, "*", pitr_source_arn),
     OP("PutItem", ddb_op_put_item, "*", table_arn),
     OP("GetItem", ddb_op_get_item, "*", table_arn),
     OP("DeleteItem", ddb_op_delete_item, "*", table_arn),
@@ -132,6 +157,7 @@ static int ddb_init(nb_ctx_t *ctx)
     ddb_ttl_sweeper_start(ctx);
     ddb_purge_start(ctx);
     ddb_backfill_start(ctx);
+    ddb_backup_start(ctx);
     return 0;
 }
 
@@ -141,6 +167,7 @@ static void ddb_stop(nb_ctx_t *ctx)
     ddb_ttl_sweeper_stop();
     ddb_purge_stop();
     ddb_backfill_stop();
+    ddb_backup_stop();
     ddb_catalog_clear();
 }
 

@@ -90,6 +90,8 @@ ddb_table_t *ddb_table_from_doc(json_t *doc)
     if (ts && strcmp(ts, "ENABLED") == 0) t->ttl_attr = jstr(ttl, "AttributeName");
     const json_t *q = json_object_get(ttl, "Queue");
     t->ttl_queue = q ? (uint32_t)json_integer_value(q) : t->num;
+    const char *status = jstr(doc, "TableStatus");
+    t->creating = status && strcmp(status, "CREATING") == 0;
     const json_t *ss = json_object_get(doc, "StreamSpecification");
     if (json_is_true(json_object_get(ss, "StreamEnabled"))) {
         t->stream_enabled = 1;
@@ -199,6 +201,13 @@ size_t ddb_catalog_count(void)
 void ddb_catalog_each(void (*fn)(const ddb_table_t *t, void *arg), void *arg)
 {
     for (size_t i = 0; i < n_cat; i++) fn(cat[i], arg);
+}
+
+const ddb_table_t *ddb_catalog_by_num(uint32_t num)
+{
+    for (size_t i = 0; i < n_cat; i++)
+        if (cat[i]->num == num) return cat[i];
+    return NULL;
 }
 
 static int load_one(void *arg, const void *key, size_t klen, const void *val, size_t vlen)

@@ -56,6 +56,8 @@ typedef struct ddb_table {
                                   had numbers of their own */
     int stream_enabled;
     const char *stream_view;   /* StreamViewType when enabled */
+    int creating;              /* TableStatus CREATING: a restore is filling it (ddb_backup_copy.c);
+                                  the item operations answer ResourceNotFoundException */
 } ddb_table_t;
 
 /* Keyspaces (storage layout, see ddb_item_store.h for the key formats). */
@@ -88,6 +90,9 @@ void ddb_catalog_remove(const char *name);
 const char **ddb_catalog_names(size_t *n);
 /* How many tables exist. */
 size_t ddb_catalog_count(void);
+/* The table whose storage number is num (background work records name tables
+ * by number), or NULL. Borrowed like ddb_table_get's. */
+const ddb_table_t *ddb_catalog_by_num(uint32_t num);
 /* Call fn for every table (e.g. the TTL sweeper). */
 void ddb_catalog_each(void (*fn)(const ddb_table_t *t, void *arg), void *arg);
 

@@ -106,6 +106,7 @@ static int parse_action(nb_req_t *req, const json_t *ti, size_t pos, ddb_write_t
         const char *n = ddb_arn_table_name(req, tn);
         if (n) w->t = ddb_table_get(n);
     }
+    if (w->t && w->t->creating) w->t = NULL;   /* being restored */
     if (!w->t) return ddb_err_set(err, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
     if (w->kind != DDB_W_PUT &&
         ddb_key_check(w->t, json_object_get(spec, "Key"), &w->hash, &w->range, err) != 0)
@@ -350,7 +351,7 @@ void ddb_op_transact_get(nb_req_t *req)
         } else if (ddb_item_validate(k, &err) != 0 ||
                    ddb_exprs_parse(&xs[i], req->arena, g, DDB_X_PROJ, &err) != 0) {
             failed = 1;
-        } else if (!(tabs[i] = ddb_table_get(ddb_jstr(g, "TableName")))) {
+        } else if (!(tabs[i] = ddb_table_get(ddb_jstr(g, "TableName"))) || tabs[i]->creating) {
             ddb_err_set(&err, NB_ERR_DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
             failed = 1;
         } else if (ddb_key_check(tabs[i], k, &h, &r, &err) != 0 || ddb_item_key(&keys[i], tabs[i], h, r) != 0) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "test.h"
+#include "ddb_unit.h"
 #include "store/store.h"
 #include "dynamodb/ddb_table.h"
 #include "dynamodb/ddb_item_store.h"
@@ -12,23 +13,6 @@
 #include "dynamodb/ddb_keys.h"
 #include "dynamodb/ddb_av.h"
 
-static uv_loop_t loop;
-
-static store_t *open_store(void)
-{
-    ASSERT_EQ(uv_loop_init(&loop), 0);
-    store_options_t o = { .no_sync = 1 };
-    store_t *s = NULL;
-    ASSERT_EQ(store_open(&s, &loop, test_tmpdir(), &o), STORE_OK);
-    return s;
-}
-
-static void close_store(store_t *s)
-{
-    store_close(s);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
-}
 
 #define TNUM 9
 static const char *DOC =
@@ -44,22 +28,7 @@ static const char *DOC =
 /* Replace item id (NULL new_json: delete it) through the one write path. */
 static void write_item(store_txn_t *txn, const char *id, const char *new_json)
 {
-    const ddb_table_t *t = ddb_table_get("Bf");
-    ASSERT(t != NULL);
-    json_t *hash = json_pack("{s:s}", "S", id);
-    nb_buf_t key = NB_BUF_INIT;
-    ASSERT_EQ(ddb_item_key(&key, t, hash, NULL), 0);
-    json_t *old, *item = new_json ? json_loads(new_json, 0, NULL) : NULL;
-    uint32_t osize;
-    ASSERT_EQ(ddb_item_load(txn, &key, &old, &osize), STORE_OK);
-    size_t size = 0;
-    ddb_err_t err = DDB_ERR_INIT;
-    if (item) ASSERT_EQ(ddb_item_check(t, item, &size, &err), 0);
-    ASSERT_EQ(ddb_item_write(txn, t, &key, old, old != NULL, osize, item, size, NULL), STORE_OK);
-    json_decref(old);
-    json_decref(item);
-    json_decref(hash);
-    nb_buf_free(&key);
+    ddb_unit_write_item(txn, "Bf", id, new_json);
 }
 
 static void put_n(store_txn_t *txn, int i, const char *cat)
@@ -118,7 +87,7 @@ static int index_active(void)
 
 TEST(backfill_in_chunks_with_writes_ahead_and_behind_the_cursor)
 {
-    store_t *s = open_store();
+    store_t *s = ddb_unit_open_store();
     store_txn_t *txn;
     ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
     json_t *doc = json_loads(DOC, 0, NULL);
@@ -169,12 +138,12 @@ TEST(backfill_in_chunks_with_writes_ahead_and_behind_the_cursor)
     strs_free(&want);
     strs_free(&got);
     ddb_catalog_clear();
-    close_store(s);
+    ddb_unit_close_store(s);
 }
 
 TEST(cancelled_or_orphaned_backfill_stops)
 {
-    store_t *s = open_store();
+    store_t *s = ddb_unit_open_store();
     store_txn_t *txn;
     ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
     json_t *doc = json_loads(DOC, 0, NULL);
@@ -193,5 +162,5 @@ TEST(cancelled_or_orphaned_backfill_stops)
     ASSERT_EQ(ddb_backfill_step(s, 10, NULL, NULL), 0);
     ASSERT(!index_active());
     ddb_catalog_clear();
-    close_store(s);
+    ddb_unit_close_store(s);
 }

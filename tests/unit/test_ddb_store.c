@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "test.h"
+#include "ddb_unit.h"
 #include "store/store.h"
 #include "dynamodb/ddb_table.h"
 #include "dynamodb/ddb_item_store.h"
@@ -10,23 +11,6 @@
 #include "dynamodb/ddb_av.h"
 #include "dynamodb/ddb_purge.h"
 
-static uv_loop_t loop;
-
-static store_t *open_store(void)
-{
-    ASSERT_EQ(uv_loop_init(&loop), 0);
-    store_options_t o = { .no_sync = 1 };
-    store_t *s = NULL;
-    ASSERT_EQ(store_open(&s, &loop, test_tmpdir(), &o), STORE_OK);
-    return s;
-}
-
-static void close_store(store_t *s)
-{
-    store_close(s);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
-}
 
 static const char *DOC =
     "{\"TableName\":\"Posts\",\"Num\":7,\"TableStatus\":\"ACTIVE\","
@@ -95,7 +79,7 @@ TEST(table_doc_parses_schema_and_indexes)
 
 TEST(write_path_keeps_index_ttl_and_stats)
 {
-    store_t *s = open_store();
+    store_t *s = ddb_unit_open_store();
     ddb_table_t *t = table();
     store_txn_t *txn;
     ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
@@ -120,7 +104,7 @@ TEST(write_path_keeps_index_ttl_and_stats)
     ASSERT_EQ(count(txn, DDB_KS_STATS), 0);
     store_abort(txn);
     ddb_table_free(t);
-    close_store(s);
+    ddb_unit_close_store(s);
 }
 
 TEST(item_checks_give_dynamodb_messages)
@@ -166,7 +150,7 @@ TEST(catalog_is_sorted_and_replaces)
 
 TEST(background_purge_empties_a_deleted_table)
 {
-    store_t *s = open_store();
+    store_t *s = ddb_unit_open_store();
     ddb_table_t *t = table();
     store_txn_t *txn;
     ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
@@ -189,5 +173,5 @@ TEST(background_purge_empties_a_deleted_table)
     ASSERT_EQ(count(txn, DDB_KS_STATS), 0);
     store_abort(txn);
     ddb_table_free(t);
-    close_store(s);
+    ddb_unit_close_store(s);
 }
