@@ -27,6 +27,7 @@ json_t *ddb_table_description(nb_req_t *req, const ddb_table_t *t, store_txn_t *
     json_object_del(d, "Num");
     json_object_del(d, "NextIndexNum");
     json_object_del(d, "TTL");
+    json_object_del(d, "TTLChanged");
     json_object_del(d, "Tags");
     json_object_del(d, "BillingMode");
     /* a table that was never on demand has no BillingModeSummary (see ddb_control.c), also when its doc

@@ -314,7 +314,12 @@ json_t *ddb_schema_index_doc(const json_t *spec, int local, const json_t *attr_d
     const json_t *pr = json_object_get(spec, "Projection");
     const char *pt = ddb_jstr(pr, "ProjectionType");
     const json_t *nka = json_object_get(pr, "NonKeyAttributes");
-    if (!pt) pt = "";
+    if (!pt) {
+        /* Projection {} (the member given, its type not): dynalite's test/createTable.js, recorded from
+         * DynamoDB, for GSIs and LSIs alike; UpdateTable's Create takes the same index checks */
+        ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Unknown ProjectionType: null");
+        return NULL;
+    }
     if (strcmp(pt, "INCLUDE") == 0 && !json_array_size(nka)) {
         ddb_err_set(err, NB_ERR_VALIDATION,
                     "One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
