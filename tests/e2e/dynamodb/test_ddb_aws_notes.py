@@ -62,7 +62,24 @@ def index(name, keys, projection):
 TABLES = [
     table("NotesHash", ks("p"), ad(("p", "S"))),
     table("NotesComp", ks("a", "b"), ad(("a", "S"), ("b", "S"))),
+    table("NotesGsi", ks("p"), ad(("p", "S"), ("g", "S")),
+          GlobalSecondaryIndexes=[index("gsi1", ks("g"), {"ProjectionType": "ALL"})]),
 ]
+A456 = "[ACK] DDB-TABLE-456 (live rows gsi_update_*)"
+
+
+def gsi_update(update, name="NotesGsi"):
+    return {"TableName": name, "GlobalSecondaryIndexUpdates": [{"Update": update}]}
+
+
+def only_updates(index):
+    return ("One or more parameter values were invalid: The only Updates for index: %s when TableThroughputMode is "
+            "PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput" % index)
+
+
+def warm_units(index):
+    return ("One or more parameter values were invalid: WarmThroughput must have at least one of ReadUnitsPerSecond "
+            "or WriteUnitsPerSecond specified for index: %s" % index)
 
 CHECKS = [
     # ---- an index's Projection without ProjectionType -------------------------------------------------------
@@ -81,6 +98,36 @@ CHECKS = [
      "CreateTable's index checks (its other index messages are CreateTable's too)",
      {"TableName": "NotesComp", "AttributeDefinitions": ad(("b", "S")),
       "GlobalSecondaryIndexUpdates": [{"Create": index("gsi1", ks("b"), {})}]}, err(V, NO_PROJ)),
+
+    # ---- UpdateTable's GSI Update and Delete (NotesGsi: on demand, gsi1 on g) ---------------------------------
+    ("UpdateTable", "Delete of an index the table lacks", "[ACK] DDB-TABLE-161",
+     {"TableName": "NotesGsi", "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "ghost"}}]},
+     err("ResourceNotFoundException", "Requested resource not found: Index ghost for table NotesGsi")),
+    ("UpdateTable", "Update of an index the table lacks", A456 + " gsi_update_odt_empty_ghost",
+     gsi_update({"IndexName": "ghost", "OnDemandThroughput": {}}),
+     err("ResourceNotFoundException", "Requested resource not found: Index ghost for table NotesGsi")),
+    ("UpdateTable", "Update naming the index alone, on demand", A456 + " gsi_update_name_only_real",
+     gsi_update({"IndexName": "gsi1"}), err(V, only_updates("gsi1"))),
+    ("UpdateTable", "Update of an empty OnDemandThroughput, on demand", A456 + " gsi_update_odt_empty_real",
+     gsi_update({"IndexName": "gsi1", "OnDemandThroughput": {}}), err(V, only_updates("gsi1"))),
+    ("UpdateTable", "Update of an empty WarmThroughput", A456 + " gsi_update_warm_empty_real",
+     gsi_update({"IndexName": "gsi1", "WarmThroughput": {}}), err(V, warm_units("gsi1"))),
+    ("UpdateTable", "an empty WarmThroughput of an index the table lacks", A456 + " gsi_update_warm_empty_ghost",
+     gsi_update({"IndexName": "ghost", "WarmThroughput": {}}), err(V, warm_units("ghost"))),
+    ("UpdateTable", "an empty index WarmThroughput on a missing table", A456 +
+     " gsi_update_warm_empty_ghost_missing_table",
+     gsi_update({"IndexName": "ghost", "WarmThroughput": {}}, "NoSuchNotes"), err(V, warm_units("ghost"))),
+    ("UpdateTable", "an index WarmThroughput below the current one", A456 + " gsi_update_warm_neg_real",
+     gsi_update({"IndexName": "gsi1", "WarmThroughput": {"ReadUnitsPerSecond": -1}}),
+     err(V, "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput for index "
+            "gsi1 is lower than current WarmThroughput, decreasing WarmThroughput is not supported")),
+    ("UpdateTable", "Update of an empty ProvisionedThroughput", A456 + " gsi_update_pt_empty_real (the answer cut "
+     "after 'provisionedThro'; the rest as the first error words it)",
+     gsi_update({"IndexName": "gsi1", "ProvisionedThroughput": {}}),
+     err(V, "2 validation errors detected: Value null at 'globalSecondaryIndexUpdates.1.member.update."
+            "provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must not be null; Value "
+            "null at 'globalSecondaryIndexUpdates.1.member.update.provisionedThroughput.readCapacityUnits' failed to "
+            "satisfy constraint: Member must not be null")),
 
     # ---- legacy parameters naming an attribute of 64 KiB ----------------------------------------------------
     ("Scan", "a ScanFilter on a name of 65536 bytes", T_NAME,
@@ -101,7 +148,7 @@ CHECKS = [
      {"TableName": "NotesHash", "Key": {"p": S("long")}, "AttributeUpdates": {"x": {"Value": {"N": "1"}}},
       "Expected": {NAME64K: {"Value": {"N": "1"}}}}, err(V, TOO_LARGE)),
     ("Scan", "a ScanFilter on a name of 65535 bytes", "[ALT] test_limits.py test_limit_attribute_length_nonkey_good",
-     {"TableName": "NotesHash", "ScanFilter": {NAME64K[1:]: {"ComparisonOperator": "NULL"}}}, ok(Count=0)),
+     {"TableName": "NotesHash", "ScanFilter": {NAME64K[1:]: {"ComparisonOperator": "NULL"}}}, ok()),
 ]
 
 
@@ -129,13 +176,110 @@ class AwsNotes(RowsMixin, NimbusTestCase):
         self.assertEqual(len(seen), len(set(seen)))
 
     def test_projection_rows(self):
-        self.run_rows(CHECKS, "CreateTable", "UpdateTable")
+        self.run_rows(CHECKS, "CreateTable")
+        self.run_rows([c for c in CHECKS if c[3].get("TableName") == "NotesComp"], "UpdateTable")
         self.assertNotIn("notes_bad", self.ok("ListTables", {})["TableNames"])
         self.assertNotIn("GlobalSecondaryIndexes", self.ok("DescribeTable", {"TableName": "NotesComp"})["Table"])
+
+    def test_gsi_update_rows(self):
+        """The refused GSI updates change nothing."""
+        before = self.ok("DescribeTable", {"TableName": "NotesGsi"})["Table"]
+        self.run_rows([c for c in CHECKS if c[3].get("TableName") != "NotesComp"], "UpdateTable")
+        after = self.ok("DescribeTable", {"TableName": "NotesGsi"})["Table"]
+        self.assertEqual(before["GlobalSecondaryIndexes"], after["GlobalSecondaryIndexes"])
+        self.assertNotIn("WarmThroughput", after["GlobalSecondaryIndexes"][0])
+
+    def test_gsi_update_accepted(self):
+        """[ACK] DDB-TABLE-456: an empty table WarmThroughput next to another change is no change (200; the
+        table keeps no WarmThroughput); a GSI's OnDemandThroughput and a raised WarmThroughput are taken (the
+        warm one UPDATING in the answer, as the table's is), and lowering it again is refused."""
+        self.ok("CreateTable", table("notes_gsi2", ks("p"), ad(("p", "S"), ("g", "S")),
+                                     GlobalSecondaryIndexes=[index("gsi1", ks("g"), {"ProjectionType": "ALL"})]))
+        out = self.ok("UpdateTable", {"TableName": "notes_gsi2", "WarmThroughput": {},
+                                      "DeletionProtectionEnabled": False})["TableDescription"]
+        self.assertNotIn("WarmThroughput", out)
+        odt = {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50}
+        g = self.ok("UpdateTable", gsi_update({"IndexName": "gsi1", "OnDemandThroughput": odt},
+                                              "notes_gsi2"))["TableDescription"]["GlobalSecondaryIndexes"][0]
+        self.assertEqual(g["OnDemandThroughput"], odt)
+        g = self.ok("UpdateTable", gsi_update({"IndexName": "gsi1", "WarmThroughput": {"ReadUnitsPerSecond": 13000}},
+                                              "notes_gsi2"))["TableDescription"]["GlobalSecondaryIndexes"][0]
+        self.assertEqual(g["WarmThroughput"], {"ReadUnitsPerSecond": 13000, "WriteUnitsPerSecond": 4000,
+                                               "Status": "UPDATING"})
+        g = self.ok("DescribeTable", {"TableName": "notes_gsi2"})["Table"]["GlobalSecondaryIndexes"][0]
+        self.assertEqual(g["WarmThroughput"]["ReadUnitsPerSecond"], 13000)
+        status, out = self.raw("UpdateTable", gsi_update({"IndexName": "gsi1", "WarmThroughput":
+                                                          {"ReadUnitsPerSecond": 12500}}, "notes_gsi2"))
+        self.assert_error(status, out, V, re.compile("^One or more parameter values were invalid: Requested "
+                                                     "ReadUnitsPerSecond for WarmThroughput for index gsi1 is lower"))
+        self.ok("DeleteTable", {"TableName": "notes_gsi2"})
+
+    def test_described_in_name_order(self):
+        """[ACK] DDB-TABLE-125: AttributeDefinitions and an INCLUDE projection's NonKeyAttributes are described
+        sorted by name (already in CreateTable's answer), the index lists and key schemas in the order given;
+        UpdateTable's new definitions join them in that order."""
+        body = table("notes_sorted", ks("pk", "sk"), ad(("z", "S"), ("a", "S"), ("m", "S"), ("sk", "S"), ("pk", "S")),
+                     GlobalSecondaryIndexes=[
+                         index("g-z", ks("z"), {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["zz", "aa", "mm", "sk"]}),
+                         index("g-a", ks("a", "m"), {"ProjectionType": "KEYS_ONLY"})])
+        for t in (self.ok("CreateTable", body)["TableDescription"],
+                  self.ok("DescribeTable", {"TableName": "notes_sorted"})["Table"]):
+            self.assertEqual([d["AttributeName"] for d in t["AttributeDefinitions"]], ["a", "m", "pk", "sk", "z"])
+            self.assertEqual([g["IndexName"] for g in t["GlobalSecondaryIndexes"]], ["g-z", "g-a"])
+            self.assertEqual(t["GlobalSecondaryIndexes"][0]["Projection"]["NonKeyAttributes"], ["aa", "mm", "sk", "zz"])
+            self.assertEqual(t["GlobalSecondaryIndexes"][1]["KeySchema"], ks("a", "m"))
+        t = self.ok("UpdateTable", {"TableName": "notes_sorted", "AttributeDefinitions": ad(("b", "S")),
+                                    "GlobalSecondaryIndexUpdates": [{"Create": index("g-b", ks("b"),
+                                                                                     {"ProjectionType": "ALL"})}]})
+        self.assertEqual([d["AttributeName"] for d in t["TableDescription"]["AttributeDefinitions"]],
+                         ["a", "b", "m", "pk", "sk", "z"])
+        for _ in range(100):   # the new index's backfill (an empty table: one chunk)
+            if all(g["IndexStatus"] == "ACTIVE" for g in
+                   self.ok("DescribeTable", {"TableName": "notes_sorted"})["Table"]["GlobalSecondaryIndexes"]):
+                break
+        self.ok("DeleteTable", {"TableName": "notes_sorted"})
 
     def test_legacy_name_rows(self):
         self.run_rows(CHECKS, "Scan", "Query", "PutItem", "DeleteItem", "UpdateItem")
         self.assertNotIn("Item", self.ok("GetItem", {"TableName": "NotesHash", "Key": {"p": S("long")}}))
+
+    def test_boto3_type_serializer_round_trip(self):
+        """boto3's TypeSerializer / resource layer: Decimals of 38 digits and at the magnitude limits ([DOC]
+        Developer Guide "Supported data types": 1E-130 .. 9.9999999999999999999999999999999999999E+125, 38
+        digits), binary sets, nested empty maps and lists come back equal; the serializer makes an empty set
+        an empty NS, which DynamoDB refuses with [DYN] test/putItem.js's message; DynamoDB answers numbers
+        normalized (no exponent, no trailing zeros)."""
+        from decimal import Decimal
+        from boto3.dynamodb.types import Binary, TypeSerializer
+        tab = self.nimbus.resource("dynamodb").Table("NotesHash")
+        item = {"p": "ser", "n38": Decimal("1" * 38), "neg": Decimal("-0." + "9" * 38),
+                "tiny": Decimal("1E-130"),
+                "bs": {Binary(b"\x00"), Binary(b"\xff\x01"), Binary(b"")}, "ns": {Decimal("1"), Decimal("2.5")},
+                "m": {}, "l": [], "nested": {"a": {"b": [], "c": {}}, "d": [[], {}, [{}]]}}
+        tab.put_item(Item=item)
+        self.assertEqual(tab.get_item(Key={"p": "ser"}, ConsistentRead=True)["Item"], item)
+        raw = self.ok("GetItem", {"TableName": "NotesHash", "Key": {"p": S("ser")}})["Item"]
+        self.assertEqual(raw["tiny"], {"N": "0." + "0" * 129 + "1"})
+        # the largest number is answered in its 126 digits, which boto3's reader refuses (decimal.Rounded) as it
+        # does DynamoDB's answer for 1E+100 (boto/boto3#2500, run against DynamoDB)
+        import decimal
+        tab.put_item(Item={"p": "huge", "n": Decimal("9.9999999999999999999999999999999999999E+125")})
+        raw = self.ok("GetItem", {"TableName": "NotesHash", "Key": {"p": S("huge")}})["Item"]
+        self.assertEqual(raw["n"], {"N": "99999999999999999999999999999999999999" + "0" * 88})
+        with self.assertRaises(decimal.Rounded):
+            tab.get_item(Key={"p": "huge"})
+        self.ok("DeleteItem", {"TableName": "NotesHash", "Key": {"p": S("huge")}})
+        empty = TypeSerializer().serialize(set())
+        self.assertEqual(empty, {"NS": []})
+        status, out = self.raw("PutItem", {"TableName": "NotesHash", "Item": {"p": S("ser2"), "s": empty}})
+        self.assert_error(status, out, V, "One or more parameter values were invalid: An number set  may not be empty")
+        for n, want in (("100.000", "100"), ("1.0E+2", "100"), ("-0", "0"), ("0E-10", "0"), ("+1", "1"), (".5", "0.5")):
+            with self.subTest(n=n):
+                self.ok("PutItem", {"TableName": "NotesHash", "Item": {"p": S("num"), "n": {"N": n}}})
+                self.assertEqual(self.ok("GetItem", {"TableName": "NotesHash", "Key": {"p": S("num")}})["Item"]["n"],
+                                 {"N": want})
+        self.ok("DeleteItem", {"TableName": "NotesHash", "Key": {"p": S("num")}})
+        self.ok("DeleteItem", {"TableName": "NotesHash", "Key": {"p": S("ser")}})
 
     def test_ttl_once_an_hour(self):
         """[DOC] API_UpdateTimeToLive: "Any additional UpdateTimeToLive calls for the same table during this one
