@@ -65,7 +65,29 @@ TABLES = [
     table("NotesGsi", ks("p"), ad(("p", "S"), ("g", "S")),
           GlobalSecondaryIndexes=[index("gsi1", ks("g"), {"ProjectionType": "ALL"})]),
 ]
+TABLES += [
+    table("NotesProv", ks("p"), ad(("p", "S"), ("g", "S")), BillingMode="PROVISIONED",
+          ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+          GlobalSecondaryIndexes=[dict(index("gsi1", ks("g"), {"ProjectionType": "ALL"}),
+                                       ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 2})]),
+    table("NotesStream", ks("p"), ad(("p", "S")), StreamSpecification={"StreamEnabled": True,
+                                                                        "StreamViewType": "KEYS_ONLY"}),
+]
 A456 = "[ACK] DDB-TABLE-456 (live rows gsi_update_*)"
+A433 = "[ACK] DDB-TABLE-433 and -382 (pairs of members in one UpdateTable)"
+A174 = "[ACK] DDB-TABLE-174 (a GSI Create beside another change)"
+A442 = "[ACK] DDB-TABLE-442 (the catalogue of measured messages)"
+P = "One or more parameter values were invalid: "
+STREAM_ON = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+PT3 = {"ReadCapacityUnits": 3, "WriteCapacityUnits": 3}
+
+
+def upd(name="NotesHash", **members):
+    return dict({"TableName": name}, **members)
+
+
+def create_g2(name="NotesGsi"):
+    return [{"Create": index("g2", ks("g"), {"ProjectionType": "ALL"})}]
 
 
 def gsi_update(update, name="NotesGsi"):
@@ -129,6 +151,73 @@ CHECKS = [
             "null at 'globalSecondaryIndexUpdates.1.member.update.provisionedThroughput.readCapacityUnits' failed to "
             "satisfy constraint: Member must not be null")),
 
+    # ---- UpdateTable: one concern a call, billing and streams ------------------------------------------------
+    ("UpdateTable", "SSE beside DeletionProtection", A433 + " (SSE named first)",
+     upd(SSESpecification={"Enabled": True}, DeletionProtectionEnabled=True),
+     err(V, P + "Server-Side Encryption modification must be the only operation in the request")),
+    ("UpdateTable", "TableClass beside DeletionProtection", A433 + " (TableClass before DP)",
+     upd(TableClass="STANDARD_INFREQUENT_ACCESS", DeletionProtectionEnabled=True),
+     err(V, P + "TableClass modification must be the only operation in the request")),
+    ("UpdateTable", "DeletionProtection beside BillingMode", A433 + " (DP+BillingMode)",
+     upd(DeletionProtectionEnabled=True, BillingMode="PAY_PER_REQUEST"),
+     err(V, P + "DeletionProtection modification must be the only operation in the request")),
+    ("UpdateTable", "WarmThroughput beside DeletionProtection", A433 + " (WARM+DP names DP)",
+     upd(WarmThroughput={"ReadUnitsPerSecond": 13000}, DeletionProtectionEnabled=True),
+     err(V, P + "DeletionProtection modification must be the only operation in the request")),
+    ("UpdateTable", "WarmThroughput beside BillingMode", A433 + " (WARM+*)",
+     upd(WarmThroughput={"ReadUnitsPerSecond": 13000}, BillingMode="PAY_PER_REQUEST"),
+     err(V, P + "WarmThroughput must be the only operation in the request")),
+    ("UpdateTable", "OnDemandThroughput beside a stream change", A433 + " (STREAM+ODT)",
+     upd(OnDemandThroughput={"MaxReadRequestUnits": 10}, StreamSpecification=STREAM_ON),
+     err(V, P + "OnDemandThroughput can only be combined with BillingMode in an UpdateTable request")),
+    ("UpdateTable", "a stream change beside ProvisionedThroughput", A433 + " (PT+STREAM)",
+     upd("NotesProv", ProvisionedThroughput=PT3, StreamSpecification=STREAM_ON),
+     err(V, P + "You cannot modify stream status while updating table IOPS")),
+    ("UpdateTable", "a stream change beside BillingMode PROVISIONED", A433 + " (BillingMode=PROVISIONED+STREAM)",
+     upd("NotesProv", BillingMode="PROVISIONED", ProvisionedThroughput=PT3, StreamSpecification=STREAM_ON),
+     err(V, P + "You cannot modify stream status while updating table IOPS")),
+    ("UpdateTable", "a GSI Create beside DeletionProtection", A174,
+     upd("NotesGsi", AttributeDefinitions=ad(("g", "S")), GlobalSecondaryIndexUpdates=create_g2(),
+         DeletionProtectionEnabled=True),
+     err(V, P + "DeletionProtection modification must be the only operation in the request")),
+    ("UpdateTable", "a GSI Create beside WarmThroughput", A174,
+     upd("NotesGsi", AttributeDefinitions=ad(("g", "S")), GlobalSecondaryIndexUpdates=create_g2(),
+         WarmThroughput={"ReadUnitsPerSecond": 13000}),
+     err(V, P + "Create global secondary index cannot be specified when updating WarmThroughput")),
+    ("UpdateTable", "a GSI Create beside a stream change", A174,
+     upd("NotesGsi", AttributeDefinitions=ad(("g", "S")), GlobalSecondaryIndexUpdates=create_g2(),
+         StreamSpecification=STREAM_ON),
+     err(V, P + "You cannot create or delete index while changing stream status")),
+    ("UpdateTable", "a GSI Delete beside ProvisionedThroughput", "[ACK] DDB-TABLE-382 (PT + GSI Delete)",
+     upd("NotesProv", ProvisionedThroughput=PT3, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "gsi1"}}]),
+     err(V, P + "You cannot create or delete index while updating table IOPS")),
+    ("UpdateTable", "no member to change", A442 + " (today's list of members)", upd(),
+     err(V, "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, "
+            "SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
+            "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required")),
+    ("UpdateTable", "disabling a stream there is not", A442,
+     upd(StreamSpecification={"StreamEnabled": False}), err(V, "Table has no stream to disable: TableName: NotesHash")),
+    ("UpdateTable", "enabling the stream again", A442, upd("NotesStream", StreamSpecification=STREAM_ON),
+     err(V, "Table already has an enabled stream: TableName: NotesStream")),
+    ("UpdateTable", "BillingMode PROVISIONED alone on a provisioned table", "[ACK] DDB-TABLE-164",
+     upd("NotesProv", BillingMode="PROVISIONED"),
+     err(V, P + "ProvisionedThroughput must be specified when BillingMode is PROVISIONED")),
+    ("UpdateTable", "to provisioned without the GSI's units", "[ACK] DDB-TABLE-152",
+     upd("NotesGsi", BillingMode="PROVISIONED", ProvisionedThroughput=PT3),
+     err(V, P + "ProvisionedThroughput must be specified for index: gsi1")),
+    ("UpdateTable", "table units on an on-demand table", "[ACK] DDB-TABLE-152 (no prefix, as quoted; the catalogue "
+     "of DDB-TABLE-442 has this unprefixed form for UpdateTable)", upd("NotesGsi", ProvisionedThroughput=PT3),
+     err(V, "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")),
+    ("UpdateTable", "GSI units on an on-demand table", "[ACK] DDB-TABLE-152",
+     gsi_update({"IndexName": "gsi1", "ProvisionedThroughput": PT3}), err(V, only_updates("gsi1"))),
+    ("UpdateTable", "the GSI's units again", "[ACK] DDB-TABLE-164 (measured up to 'Current WriteCapacityUnits'; the "
+     "rest as the table's message goes on)", gsi_update({"IndexName": "gsi1", "ProvisionedThroughput":
+                                                         {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}}, "NotesProv"),
+     err(V, "The provisioned throughput for the index gsi1 will not change. The requested value equals the current "
+            "value. Current ReadCapacityUnits provisioned for index gsi1: 2. Requested ReadCapacityUnits: 2. Current "
+            "WriteCapacityUnits provisioned for index gsi1: 2. Requested WriteCapacityUnits: 2. Refer to the Amazon "
+            "DynamoDB Developer Guide for current limits and how to request higher limits.")),
+
     # ---- legacy parameters naming an attribute of 64 KiB ----------------------------------------------------
     ("Scan", "a ScanFilter on a name of 65536 bytes", T_NAME,
      {"TableName": "NotesHash", "ScanFilter": {NAME64K: {"ComparisonOperator": "NULL"}}}, err(V, TOO_LARGE)),
@@ -183,11 +272,26 @@ class AwsNotes(RowsMixin, NimbusTestCase):
 
     def test_gsi_update_rows(self):
         """The refused GSI updates change nothing."""
-        before = self.ok("DescribeTable", {"TableName": "NotesGsi"})["Table"]
+        names = ("NotesHash", "NotesGsi", "NotesProv", "NotesStream")
+        before = [self.ok("DescribeTable", {"TableName": n})["Table"] for n in names]
         self.run_rows([c for c in CHECKS if c[3].get("TableName") != "NotesComp"], "UpdateTable")
-        after = self.ok("DescribeTable", {"TableName": "NotesGsi"})["Table"]
-        self.assertEqual(before["GlobalSecondaryIndexes"], after["GlobalSecondaryIndexes"])
-        self.assertNotIn("WarmThroughput", after["GlobalSecondaryIndexes"][0])
+        after = [self.ok("DescribeTable", {"TableName": n})["Table"] for n in names]
+        self.assertEqual(before, after)   # [ACK] DDB-TABLE-433: a refused call applies nothing
+        self.assertNotIn("WarmThroughput", after[1]["GlobalSecondaryIndexes"][0])
+
+    def test_update_table_pairs_accepted(self):
+        """[ACK] DDB-TABLE-433: the pairs the service takes, both applied: BillingMode PAY_PER_REQUEST with a
+        stream change (from provisioned) and with OnDemandThroughput."""
+        self.ok("CreateTable", table("notes_pair", ks("p"), ad(("p", "S")), BillingMode="PROVISIONED",
+                                     ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}))
+        t = self.ok("UpdateTable", upd("notes_pair", BillingMode="PAY_PER_REQUEST",
+                                       StreamSpecification=STREAM_ON))["TableDescription"]
+        self.assertEqual((t["BillingModeSummary"]["BillingMode"], t["StreamSpecification"]),
+                         ("PAY_PER_REQUEST", STREAM_ON))
+        odt = {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 10}
+        t = self.ok("UpdateTable", upd("notes_pair", BillingMode="PAY_PER_REQUEST", OnDemandThroughput=odt))
+        self.assertEqual(t["TableDescription"]["OnDemandThroughput"], odt)
+        self.ok("DeleteTable", {"TableName": "notes_pair"})
 
     def test_gsi_update_accepted(self):
         """[ACK] DDB-TABLE-456: an empty table WarmThroughput next to another change is no change (200; the
