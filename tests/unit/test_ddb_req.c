@@ -270,3 +270,41 @@ TEST(warm_throughput_fills_the_baseline_and_never_lowers)
     json_decref(out);
     json_decref(wt);
 }
+
+TEST(names_sorted_as_java_strings)
+{
+    /* ack-api-quirks DDB-TABLE-125: [z, a, m, sk, pk] described as [a, m, pk, sk, z]; java.lang.String order
+     * puts a character beyond the BMP (a surrogate pair, D83D...) before U+FF21, unlike UTF-8 byte order */
+    json_t *defs = json_pack("[{ss}{ss}{ss}{ss}{ss}]", "AttributeName", "z", "AttributeName", "a", "AttributeName", "m",
+                             "AttributeName", "sk", "AttributeName", "pk");
+    ddb_schema_sort_names(defs);
+    char *s = json_dumps(defs, JSON_COMPACT);
+    ASSERT_STREQ(s, "[{\"AttributeName\":\"a\"},{\"AttributeName\":\"m\"},{\"AttributeName\":\"pk\"},"
+                    "{\"AttributeName\":\"sk\"},{\"AttributeName\":\"z\"}]");
+    free(s);
+    json_t *names = json_pack("[ssss]", "\xef\xbc\xa1", "\xf0\x9f\x98\x80", "ab", "a");
+    ddb_schema_sort_names(names);
+    s = json_dumps(names, JSON_COMPACT | JSON_ENSURE_ASCII);
+    ASSERT_STREQ(s, "[\"a\",\"ab\",\"\\uD83D\\uDE00\",\"\\uFF21\"]");
+    free(s);
+    json_decref(names);
+    json_decref(defs);
+}
+
+TEST(index_warm_throughput_only_rises)
+{
+    /* ack-api-quirks DDB-TABLE-456: an index's units below its current ones (the baseline to begin with) */
+    json_t *out = NULL, *up = json_pack("{s:i}", "ReadUnitsPerSecond", 13000), *low = json_pack("{s:i}", "ReadUnitsPerSecond", -1);
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_schema_index_warm(low, NULL, "gsi1", &out, &err), -1);
+    ASSERT_STREQ(err.msg, "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput "
+                          "for index gsi1 is lower than current WarmThroughput, decreasing WarmThroughput is not supported");
+    ddb_err_free(&err);
+    ASSERT_EQ(ddb_schema_index_warm(up, NULL, "gsi1", &out, &err), 0);
+    char *s = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"ReadUnitsPerSecond\":13000,\"Status\":\"ACTIVE\",\"WriteUnitsPerSecond\":4000}");
+    free(s);
+    json_decref(out);
+    json_decref(low);
+    json_decref(up);
+}
