@@ -18,7 +18,7 @@ import time
 import unittest
 
 from harness import Nimbus, NimbusTestCase
-from dynamodb.ddb_rows import RowsMixin, create_tables
+from dynamodb.ddb_rows import RowsMixin, S, ad, create_tables, err, ks, ok, table
 
 V = "ValidationException"
 TOO_LARGE = "1 validation error detected: Attribute name is too large, must be less than 65536 bytes"
@@ -27,32 +27,6 @@ NO_PROJ = "One or more parameter values were invalid: Unknown ProjectionType: nu
 TTL_AGAIN = "Time to live has been modified multiple times within a fixed interval"
 T_NAME = ("[ALT] test_limits.py test_limit_attribute_length_nonkey_bad (AttributesToGet, AttributeUpdates: "
           "the other legacy members take the same name check); the wording: [X365]")
-
-
-def S(v):
-    return {"S": v}
-
-
-def err(code, msg=None):
-    return ("E", code, msg)
-
-
-def ok(**members):
-    return ("R", members)
-
-
-def ks(h, r=None):
-    return [{"AttributeName": h, "KeyType": "HASH"}] + ([{"AttributeName": r, "KeyType": "RANGE"}] if r else [])
-
-
-def ad(*pairs):
-    return [{"AttributeName": n, "AttributeType": t} for n, t in pairs]
-
-
-def table(name, keys, defs, **extra):
-    body = {"TableName": name, "KeySchema": keys, "AttributeDefinitions": defs, "BillingMode": "PAY_PER_REQUEST"}
-    body.update(extra)
-    return body
 
 
 def index(name, keys, projection):
@@ -248,17 +222,7 @@ class AwsNotes(RowsMixin, NimbusTestCase):
         create_tables(cls.nimbus, TABLES)
 
     def check(self, op, body, want):
-        status, out = self.raw(op, body)
-        if want[0] == "E":
-            self.assert_error(status, out, want[1], want[2])
-        else:
-            self.assertEqual(status, 200, out)
-            self.assertEqual({m: out.get(m) for m in want[1]}, want[1])
-
-    def ok(self, op, body):
-        status, out = self.raw(op, body)
-        self.assertEqual(status, 200, (op, out))
-        return out
+        self.assert_want(*self.raw(op, body), want)
 
     def test_rows_are_unique(self):
         seen = [(c[0], c[1]) for c in CHECKS]
