@@ -46,6 +46,8 @@ TABLES += [
                                        ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 2})]),
     table("NotesStream", ks("p"), ad(("p", "S")), StreamSpecification={"StreamEnabled": True,
                                                                         "StreamViewType": "KEYS_ONLY"}),
+    table("NotesLsi", ks("p", "c"), ad(("p", "S"), ("c", "S"), ("x", "S")),
+          LocalSecondaryIndexes=[index("lsi", ks("p", "x"), {"ProjectionType": "ALL"})]),
 ]
 A456 = "[ACK] DDB-TABLE-456 (live rows gsi_update_*)"
 A433 = "[ACK] DDB-TABLE-433 and -382 (pairs of members in one UpdateTable)"
@@ -58,6 +60,10 @@ PT3 = {"ReadCapacityUnits": 3, "WriteCapacityUnits": 3}
 
 def upd(name="NotesHash", **members):
     return dict({"TableName": name}, **members)
+
+
+def gsi_update_list(updates, name="NotesGsi"):
+    return {"TableName": name, "GlobalSecondaryIndexUpdates": updates}
 
 
 def create_g2(name="NotesGsi"):
@@ -192,6 +198,35 @@ CHECKS = [
             "WriteCapacityUnits provisioned for index gsi1: 2. Requested WriteCapacityUnits: 2. Refer to the Amazon "
             "DynamoDB Developer Guide for current limits and how to request higher limits.")),
 
+    # ---- GlobalSecondaryIndexUpdates' own checks ([ACK] DDB-TABLE-442's catalogue of measured messages) -------
+    ("UpdateTable", "an empty GlobalSecondaryIndexUpdate", A442 + "; [ALT] test_gsi_updatetable.py "
+     "test_gsi_updatetable_errors (ValidationException.*GlobalSecondaryIndexUpdate)",
+     gsi_update_list([{}]), err(V, P + "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+                                      "GlobalSecondaryIndexUpdate.Delete must not be null")),
+    ("UpdateTable", "Create and Delete in one GlobalSecondaryIndexUpdate", A442 + "; [ALT] test_gsi_updatetable.py "
+     "test_gsi_updatetable_errors (ValidationException.*one)",
+     gsi_update_list([{"Create": index("g2", ks("g"), {"ProjectionType": "ALL"}), "Delete": {"IndexName": "gsi1"}}]),
+     err(V, P + "Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object")),
+    ("UpdateTable", "two Updates of one index", A442,
+     gsi_update_list([{"Update": {"IndexName": "gsi1", "OnDemandThroughput": {"MaxReadRequestUnits": 5}}},
+                      {"Update": {"IndexName": "gsi1", "OnDemandThroughput": {"MaxReadRequestUnits": 6}}}]),
+     err(V, P + "Only one global secondary index update per index is allowed simultaneously. Index: gsi1")),
+    ("UpdateTable", "a Create of an index that exists", A442 + "; dynoxide's measurement (eu-west-2, us-east-1, "
+     "2026-08-12)", upd("NotesGsi", AttributeDefinitions=ad(("g", "S")),
+                        GlobalSecondaryIndexUpdates=[{"Create": index("gsi1", ks("g"), {"ProjectionType": "ALL"})}]),
+     err(V, "Attempting to create an index which already exists")),
+    ("UpdateTable", "a Create without AttributeDefinitions", A442,
+     upd("NotesGsi", GlobalSecondaryIndexUpdates=create_g2()),
+     err(V, P + "AttributeDefinitions is not specified for index: g2")),
+    ("UpdateTable", "a Delete of an LSI", A442 + "; [ALT] test_gsi_updatetable.py test_gsi_delete_with_lsi "
+     "(DynamoDB: a ValidationException knowing it is no GSI)",
+     upd("NotesLsi", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "lsi"}}]),
+     err(V, "Cannot delete an index that is not a GlobalSecondaryIndex: lsi")),
+    ("UpdateTable", "an Update of an LSI", A442 + " (\"also 'Cannot update an index ...'\")",
+     upd("NotesLsi", GlobalSecondaryIndexUpdates=[{"Update": {"IndexName": "lsi", "OnDemandThroughput":
+                                                                {"MaxReadRequestUnits": 5}}}]),
+     err(V, "Cannot update an index that is not a GlobalSecondaryIndex: lsi")),
+
     # ---- legacy parameters naming an attribute of 64 KiB ----------------------------------------------------
     ("Scan", "a ScanFilter on a name of 65536 bytes", T_NAME,
      {"TableName": "NotesHash", "ScanFilter": {NAME64K: {"ComparisonOperator": "NULL"}}}, err(V, TOO_LARGE)),
@@ -236,7 +271,7 @@ class AwsNotes(RowsMixin, NimbusTestCase):
 
     def test_gsi_update_rows(self):
         """The refused GSI updates change nothing."""
-        names = ("NotesHash", "NotesGsi", "NotesProv", "NotesStream")
+        names = ("NotesHash", "NotesGsi", "NotesProv", "NotesStream", "NotesLsi")
         before = [self.ok("DescribeTable", {"TableName": n})["Table"] for n in names]
         self.run_rows([c for c in CHECKS if c[3].get("TableName") != "NotesComp"], "UpdateTable")
         after = [self.ok("DescribeTable", {"TableName": n})["Table"] for n in names]
