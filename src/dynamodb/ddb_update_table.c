@@ -466,6 +466,27 @@ static void prune_attrdefs(json_t *doc)
     }
 }
 
+/* The members of today's model, less those the request has (ack-api-quirks DDB-TABLE-442, live in us-east-1
+ * and us-west-2: val_update_only_name, val_update_mrc_only). */
+static void nothing_to_change(nb_req_t *req)
+{
+    static const char *const members[] = {"ProvisionedThroughput", "BillingMode", "UpdateStreamEnabled",
+        "GlobalSecondaryIndexUpdates", "SSESpecification", "ReplicaUpdates", "MultiAccountReplicaReady",
+        "ReplicaTransitRoleArn", "MultiRegionConsistency", "DeletionProtectionEnabled", "OnDemandThroughput",
+        "WarmThroughput", "TableClass"};
+    const char *left[sizeof members / sizeof *members];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof members / sizeof *members; i++)
+        if (!json_object_get(req->json, members[i])) left[n++] = members[i];
+    nb_buf_t m = NB_BUF_INIT;
+    nb_buf_puts(&m, "At least one of ");
+    for (size_t i = 0; i < n; i++)
+        nb_buf_printf(&m, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", left[i]);
+    nb_buf_puts(&m, " is required");
+    ddb_reply_validation(req, "%s", m.data);
+    nb_buf_free(&m);
+}
+
 void ddb_op_update_table(nb_req_t *req)
 {
     json_t *b = req->json;
@@ -511,12 +532,7 @@ void ddb_op_update_table(nb_req_t *req)
     if (wt && !json_object_size(wt) && (pt || bm || gu || ss || dp || tc || odt || json_object_get(b, "SSESpecification")))
         wt = NULL;
     if (!pt && !bm && !gu && !ss && !dp && !tc && !odt && !wt && !json_object_get(b, "SSESpecification")) {
-        /* the members of today's model (ack-api-quirks DDB-TABLE-442's catalogue, measured 2026-10) */
-        ddb_reply_validation(req, "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-                                  "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, "
-                                  "MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
-                                  "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is "
-                                  "required");
+        nothing_to_change(req);
         return;
     }
     ddb_err_t err = DDB_ERR_INIT;
@@ -535,11 +551,10 @@ void ddb_op_update_table(nb_req_t *req)
     const json_t *bms = json_object_get(t->doc, "BillingModeSummary");
     const char *cur = ddb_jstr(bms, "BillingMode") ? ddb_jstr(bms, "BillingMode") : "PROVISIONED";
     const char *mode = bm ? bm : cur;
-    /* units on an on-demand table: with the switch in the prefixed form, alone without it (ack-api-quirks
-     * DDB-TABLE-152 quotes the latter; DDB-TABLE-442's catalogue has both for UpdateTable) */
+    /* units on an on-demand table (ack-api-quirks DDB-TABLE-442, live in us-east-1 and us-west-2: val_pt_on_ppr) */
     if (strcmp(mode, "PAY_PER_REQUEST") == 0 && pt) {
-        ddb_err_set(&err, NB_ERR_VALIDATION, "%sNeither ReadCapacityUnits nor WriteCapacityUnits can be specified "
-                    "when BillingMode is PAY_PER_REQUEST", bm ? "One or more parameter values were invalid: " : "");
+        ddb_err_set(&err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Neither ReadCapacityUnits "
+                    "nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
         goto fail;
     }
     /* BillingMode PROVISIONED needs units, also on a provisioned table (DDB-TABLE-164, -152) */

@@ -171,7 +171,7 @@ CHECKS = [
     ("UpdateTable", "a GSI Delete beside ProvisionedThroughput", "[ACK] DDB-TABLE-382 (PT + GSI Delete)",
      upd("NotesProv", ProvisionedThroughput=PT3, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "gsi1"}}]),
      err(V, P + "You cannot create or delete index while updating table IOPS")),
-    ("UpdateTable", "no member to change", A442 + " (today's list of members)", upd(),
+    ("UpdateTable", "no member to change", A442 + " (live: val_update_only_name)", upd(),
      err(V, "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, "
             "SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
             "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required")),
@@ -185,9 +185,19 @@ CHECKS = [
     ("UpdateTable", "to provisioned without the GSI's units", "[ACK] DDB-TABLE-152",
      upd("NotesGsi", BillingMode="PROVISIONED", ProvisionedThroughput=PT3),
      err(V, P + "ProvisionedThroughput must be specified for index: gsi1")),
-    ("UpdateTable", "table units on an on-demand table", "[ACK] DDB-TABLE-152 (no prefix, as quoted; the catalogue "
-     "of DDB-TABLE-442 has this unprefixed form for UpdateTable)", upd("NotesGsi", ProvisionedThroughput=PT3),
-     err(V, "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")),
+    ("UpdateTable", "table units on an on-demand table", A442 + " (live in us-east-1: val_pt_on_ppr)",
+     upd("NotesGsi", ProvisionedThroughput=PT3),
+     err(V, P + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
+                "PAY_PER_REQUEST")),
+    ("UpdateTable", "table units beside an empty WarmThroughput, on demand", A442 + " (live: ise_warm_empty_plus_pt)",
+     upd("NotesGsi", ProvisionedThroughput=PT3, WarmThroughput={}),
+     err(V, P + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
+                "PAY_PER_REQUEST")),
+    ("UpdateTable", "MultiRegionConsistency alone", A442 + " (live: val_update_mrc_only, the member left out)",
+     upd(MultiRegionConsistency="STRONG"),
+     err(V, "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, "
+            "SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, "
+            "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required")),
     ("UpdateTable", "GSI units on an on-demand table", "[ACK] DDB-TABLE-152",
      gsi_update({"IndexName": "gsi1", "ProvisionedThroughput": PT3}), err(V, only_updates("gsi1"))),
     ("UpdateTable", "the GSI's units again", "[ACK] DDB-TABLE-164 (measured up to 'Current WriteCapacityUnits'; the "
