@@ -425,24 +425,27 @@ static int one_concern(const json_t *b, int wt, int odt, ddb_err_t *err)
 static int stream_update(json_t *doc, const json_t *ss, const ddb_table_t *t, ddb_err_t *err)
 {
     int enable = json_is_true(json_object_get(ss, "StreamEnabled"));
-    /* in the service's words (ack-api-quirks DDB-TABLE-442's catalogue of measured messages) */
+    const char *vt = ddb_jstr(ss, "StreamViewType");
+    /* in the service's words, the view type checked first (ack-api-quirks DDB-TABLE-050, measured on an
+     * enabled table; DDB-TABLE-442's catalogue) */
+    if (enable && !vt)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: If stream is being "
+                           "enabled then UpdateViewType is required");
+    if (!enable && vt)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: If stream is being "
+                           "disabled, then UpdateViewType must not be specified");
     if (enable && t->stream_enabled)
         return ddb_err_set(err, NB_ERR_VALIDATION, "Table already has an enabled stream: TableName: %s", t->name);
     if (!enable && !t->stream_enabled)
         return ddb_err_set(err, NB_ERR_VALIDATION, "Table has no stream to disable: TableName: %s", t->name);
     if (enable) {
-        const char *vt = ddb_jstr(ss, "StreamViewType");
-        if (!vt)
-            return ddb_err_set(err, NB_ERR_VALIDATION,
-                               "One or more parameter values were invalid: You must specify a StreamViewType when "
-                               "enabling a stream");
         char label[40];
         nb_iso8601_ms(nb_wall_ms(), label, sizeof label);
         label[strlen(label) - 1] = 0;
         json_object_set_new(doc, "StreamSpecification", json_pack("{s:b,s:s}", "StreamEnabled", 1, "StreamViewType", vt));
         json_object_set_new(doc, "LatestStreamLabel", json_string(label));
-    } else {
-        json_object_set_new(doc, "StreamSpecification", json_pack("{s:b}", "StreamEnabled", 0));
+    } else {   /* described with no StreamSpecification, the last stream's ARN and label kept (DDB-TABLE-050) */
+        json_object_del(doc, "StreamSpecification");
     }
     return 0;
 }

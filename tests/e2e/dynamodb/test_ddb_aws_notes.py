@@ -101,6 +101,14 @@ CHECKS = [
      {"TableName": "NotesComp", "AttributeDefinitions": ad(("b", "S")),
       "GlobalSecondaryIndexUpdates": [{"Create": index("gsi1", ks("b"), {})}]}, err(V, NO_PROJ)),
 
+    ("CreateTable", "a stream enabled without a view type", A442,
+     table("notes_bad", ks("p"), ad(("p", "S")), StreamSpecification={"StreamEnabled": True}),
+     err(V, P + "Table is being created with a stream enabled, UpdateViewType is required")),
+    ("CreateTable", "a stream disabled with a view type", A442,
+     table("notes_bad", ks("p"), ad(("p", "S")), StreamSpecification={"StreamEnabled": False,
+                                                                      "StreamViewType": "KEYS_ONLY"}),
+     err(V, P + "Table is being created with a stream disabled, UpdateViewType should not be specified")),
+
     # ---- UpdateTable's GSI Update and Delete (NotesGsi: on demand, gsi1 on g) ---------------------------------
     ("UpdateTable", "Delete of an index the table lacks", "[ACK] DDB-TABLE-161",
      {"TableName": "NotesGsi", "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "ghost"}}]},
@@ -179,6 +187,12 @@ CHECKS = [
      upd(StreamSpecification={"StreamEnabled": False}), err(V, "Table has no stream to disable: TableName: NotesHash")),
     ("UpdateTable", "enabling the stream again", A442, upd("NotesStream", StreamSpecification=STREAM_ON),
      err(V, "Table already has an enabled stream: TableName: NotesStream")),
+    ("UpdateTable", "enabling a stream without a view type", "[ACK] DDB-TABLE-050 (on an enabled table: the view "
+     "type is checked first)", upd("NotesStream", StreamSpecification={"StreamEnabled": True}),
+     err(V, P + "If stream is being enabled then UpdateViewType is required")),
+    ("UpdateTable", "disabling a stream with a view type", "[ACK] DDB-TABLE-050",
+     upd("NotesStream", StreamSpecification={"StreamEnabled": False, "StreamViewType": "KEYS_ONLY"}),
+     err(V, P + "If stream is being disabled, then UpdateViewType must not be specified")),
     ("UpdateTable", "BillingMode PROVISIONED alone on a provisioned table", "[ACK] DDB-TABLE-164",
      upd("NotesProv", BillingMode="PROVISIONED"),
      err(V, P + "ProvisionedThroughput must be specified when BillingMode is PROVISIONED")),
@@ -287,6 +301,40 @@ class AwsNotes(RowsMixin, NimbusTestCase):
         after = [self.ok("DescribeTable", {"TableName": n})["Table"] for n in names]
         self.assertEqual(before, after)   # [ACK] DDB-TABLE-433: a refused call applies nothing
         self.assertNotIn("WarmThroughput", after[1]["GlobalSecondaryIndexes"][0])
+
+    def test_stream_off_and_on_again(self):
+        """[ACK] DDB-TABLE-050: a disabled stream leaves no StreamSpecification in the description, the last
+        stream's LatestStreamArn and label stay; disabling again is refused; enabling again makes a new stream."""
+        self.ok("CreateTable", table("notes_stream2", ks("p"), ad(("p", "S")), StreamSpecification=STREAM_ON))
+        first = self.ok("DescribeTable", {"TableName": "notes_stream2"})["Table"]["LatestStreamArn"]
+        self.ok("UpdateTable", upd("notes_stream2", StreamSpecification={"StreamEnabled": False}))
+        t = self.ok("DescribeTable", {"TableName": "notes_stream2"})["Table"]
+        self.assertNotIn("StreamSpecification", t)
+        self.assertEqual(t["LatestStreamArn"], first)
+        status, out = self.raw("UpdateTable", upd("notes_stream2", StreamSpecification={"StreamEnabled": False}))
+        self.assert_error(status, out, V, "Table has no stream to disable: TableName: notes_stream2")
+        time.sleep(0.002)   # a new label: the stream's creation time in milliseconds
+        t = self.ok("UpdateTable", upd("notes_stream2", StreamSpecification=STREAM_ON))["TableDescription"]
+        self.assertEqual(t["StreamSpecification"], STREAM_ON)
+        self.assertNotEqual(t["LatestStreamArn"], first)
+        self.ok("DeleteTable", {"TableName": "notes_stream2"})
+
+    def test_sse_without_enabled(self):
+        """[ACK] DDB-TABLE-044: CreateTable's SSESpecification {} encrypts with no SSEDescription; {SSEType: KMS}
+        without Enabled (with or without KMSMasterKeyId alias/aws/dynamodb) turns KMS encryption on, with the
+        AWS managed key."""
+        arns = []
+        for i, sse in enumerate(({}, {"SSEType": "KMS"}, {"SSEType": "KMS", "KMSMasterKeyId": "alias/aws/dynamodb"})):
+            name = "notes_sse%d" % i
+            self.ok("CreateTable", table(name, ks("p"), ad(("p", "S")), SSESpecification=sse))
+            d = self.ok("DescribeTable", {"TableName": name})["Table"].get("SSEDescription")
+            if not sse:
+                self.assertIsNone(d)
+            else:
+                self.assertEqual((d["Status"], d["SSEType"]), ("ENABLED", "KMS"))
+                arns.append(d["KMSMasterKeyArn"])
+            self.ok("DeleteTable", {"TableName": name})
+        self.assertEqual(len(set(arns)), 1, arns)
 
     def test_update_table_pairs_accepted(self):
         """[ACK] DDB-TABLE-433: the pairs the service takes, both applied: BillingMode PAY_PER_REQUEST with a
