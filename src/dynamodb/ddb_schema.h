@@ -9,8 +9,6 @@
 void ddb_schema_v_keyschema(ddb_vlist_t *v, const json_t *ks, const char *path, int required);
 void ddb_schema_v_attrdefs(ddb_vlist_t *v, const json_t *ad, int required);
 void ddb_schema_v_throughput(ddb_vlist_t *v, const json_t *pt, const char *path);
-/* The same for a GSI Update's ProvisionedThroughput, whose errors come write units first. */
-void ddb_schema_v_index_throughput(ddb_vlist_t *v, const json_t *pt, const char *path);
 /* A StreamSpecification (CreateTable, UpdateTable) without StreamEnabled, which
  * the model requires (Alternator test_table.py). */
 void ddb_schema_v_stream(ddb_vlist_t *v, const json_t *ss);

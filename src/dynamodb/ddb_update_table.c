@@ -506,7 +506,7 @@ void ddb_op_update_table(nb_req_t *req)
     json_array_foreach(json_object_get(b, "GlobalSecondaryIndexUpdates"), i, up) {
         char p[96];
         snprintf(p, sizeof p, "globalSecondaryIndexUpdates.%zu.member.update.provisionedThroughput", i + 1);
-        ddb_schema_v_index_throughput(&v, json_object_get(json_object_get(up, "Update"), "ProvisionedThroughput"), p);
+        ddb_schema_v_throughput(&v, json_object_get(json_object_get(up, "Update"), "ProvisionedThroughput"), p);
     }
     if (ddb_v_reply(req, &v)) return;
     /* a GSI's WarmThroughput naming no unit: refused before the table or the index is looked up

@@ -131,6 +131,17 @@ CHECKS = [
      gsi_update({"IndexName": "gsi1", "WarmThroughput": {"ReadUnitsPerSecond": -1}}),
      err(V, "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput for index "
             "gsi1 is lower than current WarmThroughput, decreasing WarmThroughput is not supported")),
+    ("UpdateTable", "table units of 0", "[ACK] DDB-TABLE-058 (write units listed first; also an SDK user's quote of "
+     "the same answer in a CreateTable)", upd("NotesProv", ProvisionedThroughput={"ReadCapacityUnits": 0,
+                                                                                  "WriteCapacityUnits": 0}),
+     err(V, "2 validation errors detected: Value '0' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 1; Value '0' at "
+            "'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater "
+            "than or equal to 1")),
+    ("UpdateTable", "table units without WriteCapacityUnits", "[ACK] DDB-TABLE-058",
+     upd("NotesProv", ProvisionedThroughput={"ReadCapacityUnits": 4}),
+     err(V, "1 validation error detected: Value null at 'provisionedThroughput.writeCapacityUnits' failed to satisfy "
+            "constraint: Member must not be null")),
     ("UpdateTable", "Update of an empty ProvisionedThroughput", A456 + " gsi_update_pt_empty_real (the answer cut "
      "after 'provisionedThro'; the rest as the first error words it)",
      gsi_update({"IndexName": "gsi1", "ProvisionedThroughput": {}}),
