@@ -321,6 +321,7 @@ void ddb_op_describe_table(nb_req_t *req)
     int rc = store_begin(req->ctx->store, STORE_READ, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
     json_t *desc = ddb_table_description(req, t, txn, NULL);
+    ddb_describe_warm(desc);
     store_abort(txn);
     ddb_reply_ok(req, json_pack("{s:o}", "Table", desc));
 }

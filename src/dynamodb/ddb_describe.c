@@ -1,5 +1,6 @@
 /* ddb_describe.c — TableDescription rendering from a table's stored doc plus
- * what is computed at read time (ARNs, item counts and sizes). */
+ * what is computed at read time (ARNs, item counts and sizes, the WarmThroughput
+ * a table or index has without one recorded). */
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_req.h"
 #include <stdio.h>
@@ -55,4 +56,31 @@ json_t *ddb_table_description(nb_req_t *req, const ddb_table_t *t, store_txn_t *
         json_object_set_new(d, "LatestStreamArn", json_string(sarn));
     }
     return d;
+}
+
+json_t *ddb_warm_default(const json_t *pt, int on_demand)
+{
+    if (on_demand) return json_pack("{s:i,s:i,s:s}", "ReadUnitsPerSecond", 12000, "WriteUnitsPerSecond", 4000,
+                                    "Status", "ACTIVE");
+    return json_pack("{s:I,s:I,s:s}", "ReadUnitsPerSecond", json_integer_value(json_object_get(pt, "ReadCapacityUnits")),
+                     "WriteUnitsPerSecond", json_integer_value(json_object_get(pt, "WriteCapacityUnits")),
+                     "Status", "ACTIVE");
+}
+
+int ddb_on_demand(const json_t *doc)
+{
+    const char *m = ddb_jstr(json_object_get(doc, "BillingModeSummary"), "BillingMode");
+    return m && strcmp(m, "PAY_PER_REQUEST") == 0;
+}
+
+void ddb_describe_warm(json_t *d)
+{
+    int od = ddb_on_demand(d);
+    if (!json_object_get(d, "WarmThroughput"))
+        json_object_set_new(d, "WarmThroughput", ddb_warm_default(json_object_get(d, "ProvisionedThroughput"), od));
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(d, "GlobalSecondaryIndexes"), i, g)
+        if (!json_object_get(g, "WarmThroughput"))
+            json_object_set_new(g, "WarmThroughput", ddb_warm_default(json_object_get(g, "ProvisionedThroughput"), od));
 }

@@ -73,6 +73,7 @@ static json_t *respond(nb_req_t *req, const ddb_table_t *nt, store_txn_t *txn, v
 {
     upd_t *u = arg;
     json_t *d = ddb_table_description(req, nt, txn, "UPDATING");
+    ddb_describe_warm(d);
     if (u->table_warmed)   /* warming, as the table is UPDATING */
         json_object_set_new(json_object_get(d, "WarmThroughput"), "Status", json_string("UPDATING"));
     if (u->sse_off) {
@@ -356,6 +357,24 @@ static int gsi_updates(json_t *doc, const json_t *updates, const json_t *req_def
     return 0;
 }
 
+/* A table's WarmThroughput never falls: after a change of units or billing it is, unit by unit, the
+ * higher of what it was and what the new units give (ack-api-quirks DDB-TABLE-058, measured: provisioned
+ * 3/3 then 1/1 keeps 3/3; once on demand 12000/4000, kept after switching back). */
+static void keep_warm(const json_t *old, json_t *doc)
+{
+    json_t *was = json_object_get(old, "WarmThroughput") ? json_deep_copy(json_object_get(old, "WarmThroughput"))
+                  : ddb_warm_default(json_object_get(old, "ProvisionedThroughput"), ddb_on_demand(old));
+    json_t *now = ddb_warm_default(json_object_get(doc, "ProvisionedThroughput"), ddb_on_demand(doc));
+    static const char *const units[] = {"ReadUnitsPerSecond", "WriteUnitsPerSecond"};
+    for (int i = 0; i < 2; i++) {
+        json_int_t a = json_integer_value(json_object_get(was, units[i]));
+        json_int_t b = json_integer_value(json_object_get(now, units[i]));
+        json_object_set_new(now, units[i], json_integer(a > b ? a : b));
+    }
+    json_decref(was);
+    json_object_set_new(doc, "WarmThroughput", now);
+}
+
 /* A switch to provisioned gives every GSI its units in the same call (ack-api-quirks DDB-TABLE-152, measured:
  * nothing is assigned; "ProvisionedThroughput must be specified for index: gsi1"). 1 with err if one lacks. */
 static int gsi_units_missing(const json_t *doc, const json_t *gu, ddb_err_t *err)
@@ -596,6 +615,7 @@ void ddb_op_update_table(nb_req_t *req)
         }
     }
     if (pt) json_object_set_new(doc, "ProvisionedThroughput", throughput(pt));
+    if ((pt || bm) && !warm) keep_warm(t->doc, doc);
     if (gu && updates_shape(gu, &err) != 0) goto fail;
     merge_attrdefs(doc, json_object_get(b, "AttributeDefinitions"));
     if (gu && gsi_updates(doc, gu, json_object_get(b, "AttributeDefinitions"), t, &u, &err) != 0) goto fail;

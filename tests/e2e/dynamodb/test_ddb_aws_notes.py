@@ -54,6 +54,7 @@ A433 = "[ACK] DDB-TABLE-433 and -382 (pairs of members in one UpdateTable)"
 A174 = "[ACK] DDB-TABLE-174 (a GSI Create beside another change)"
 A442 = "[ACK] DDB-TABLE-442 (the catalogue of measured messages)"
 P = "One or more parameter values were invalid: "
+WARM_BASE = {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000, "Status": "ACTIVE"}
 STREAM_ON = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
 PT3 = {"ReadCapacityUnits": 3, "WriteCapacityUnits": 3}
 
@@ -311,7 +312,34 @@ class AwsNotes(RowsMixin, NimbusTestCase):
         self.run_rows([c for c in CHECKS if c[3].get("TableName") != "NotesComp"], "UpdateTable")
         after = [self.ok("DescribeTable", {"TableName": n})["Table"] for n in names]
         self.assertEqual(before, after)   # [ACK] DDB-TABLE-433: a refused call applies nothing
-        self.assertNotIn("WarmThroughput", after[1]["GlobalSecondaryIndexes"][0])
+        self.assertEqual(after[1]["GlobalSecondaryIndexes"][0]["WarmThroughput"], WARM_BASE)
+
+    def test_warm_throughput_always_described(self):
+        """[ACK] DDB-TABLE-058 and the billing document's rules: DescribeTable always has WarmThroughput (12000 /
+        4000 on demand, for the table and its GSIs; on a provisioned table the highest units it ever had, never
+        falling; 12000 / 4000 once on demand, kept after switching back), CreateTable's answer only when sent."""
+        def warm(name):
+            return self.ok("DescribeTable", {"TableName": name})["Table"]["WarmThroughput"]
+
+        def units(r, w):
+            return {"ReadCapacityUnits": r, "WriteCapacityUnits": w}
+
+        def want(r, w):
+            return {"ReadUnitsPerSecond": r, "WriteUnitsPerSecond": w, "Status": "ACTIVE"}
+
+        td = self.ok("CreateTable", table("notes_warm", ks("p"), ad(("p", "S")), BillingMode="PROVISIONED",
+                                          ProvisionedThroughput=units(1, 1)))["TableDescription"]
+        self.assertNotIn("WarmThroughput", td)
+        self.assertEqual(warm("notes_warm"), want(1, 1))
+        for (r, w), got in (((2, 2), want(2, 2)), ((3, 3), want(3, 3)), ((1, 1), want(3, 3)), ((1, 4), want(3, 4))):
+            self.ok("UpdateTable", upd("notes_warm", ProvisionedThroughput=units(r, w)))
+            self.assertEqual(warm("notes_warm"), got)
+        self.ok("UpdateTable", upd("notes_warm", BillingMode="PAY_PER_REQUEST"))
+        self.assertEqual(warm("notes_warm"), WARM_BASE)
+        self.ok("UpdateTable", upd("notes_warm", BillingMode="PROVISIONED", ProvisionedThroughput=units(5, 5)))
+        self.assertEqual(warm("notes_warm"), WARM_BASE)
+        self.assertEqual(self.ok("DescribeTable", {"TableName": "NotesGsi"})["Table"]["WarmThroughput"], WARM_BASE)
+        self.ok("DeleteTable", {"TableName": "notes_warm"})
 
     def test_stream_off_and_on_again(self):
         """[ACK] DDB-TABLE-050: a disabled stream leaves no StreamSpecification in the description, the last
@@ -363,13 +391,13 @@ class AwsNotes(RowsMixin, NimbusTestCase):
 
     def test_gsi_update_accepted(self):
         """[ACK] DDB-TABLE-456: an empty table WarmThroughput next to another change is no change (200; the
-        table keeps no WarmThroughput); a GSI's OnDemandThroughput and a raised WarmThroughput are taken (the
+        table keeps its default WarmThroughput); a GSI's OnDemandThroughput and a raised WarmThroughput are taken (the
         warm one UPDATING in the answer, as the table's is), and lowering it again is refused."""
         self.ok("CreateTable", table("notes_gsi2", ks("p"), ad(("p", "S"), ("g", "S")),
                                      GlobalSecondaryIndexes=[index("gsi1", ks("g"), {"ProjectionType": "ALL"})]))
         out = self.ok("UpdateTable", {"TableName": "notes_gsi2", "WarmThroughput": {},
                                       "DeletionProtectionEnabled": False})["TableDescription"]
-        self.assertNotIn("WarmThroughput", out)
+        self.assertEqual(out["WarmThroughput"], WARM_BASE)   # the default, unchanged
         odt = {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50}
         g = self.ok("UpdateTable", gsi_update({"IndexName": "gsi1", "OnDemandThroughput": odt},
                                               "notes_gsi2"))["TableDescription"]["GlobalSecondaryIndexes"][0]
