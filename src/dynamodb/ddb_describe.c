@@ -3,6 +3,8 @@
  * a table or index has without one recorded). */
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_req.h"
+#include "dynamodb/ddb_throughput.h"
+#include "core/util.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@ static void add_index_stats(json_t *ix, store_txn_t *txn, uint32_t tnum, const c
     uint8_t num = (uint8_t)json_integer_value(json_object_get(ix, "Num"));
     if (txn) ddb_stats_get(txn, tnum, num, &st);
     json_object_del(ix, "Num");
+    ddb_throughput_describe(json_object_get(ix, "ProvisionedThroughput"), (int64_t)nb_wall_ms());
     json_object_set_new(ix, "IndexSizeBytes", json_integer(st.bytes));
     json_object_set_new(ix, "ItemCount", json_integer(st.count));
     char buf[1400];
@@ -38,6 +41,7 @@ json_t *ddb_table_description(nb_req_t *req, const ddb_table_t *t, store_txn_t *
         strcmp(ddb_jstr(bms, "BillingMode") ? ddb_jstr(bms, "BillingMode") : "", "PROVISIONED") == 0)
         json_object_del(d, "BillingModeSummary");
     if (status) json_object_set_new(d, "TableStatus", json_string(status));
+    ddb_throughput_describe(json_object_get(d, "ProvisionedThroughput"), (int64_t)nb_wall_ms());
     ddb_stats_t st = {0, 0};
     if (txn) ddb_stats_get(txn, t->num, 0, &st);
     json_object_set_new(d, "TableSizeBytes", json_integer(st.bytes));

@@ -15,6 +15,7 @@
 #include "dynamodb/ddb_purge.h"
 #include "dynamodb/ddb_backfill.h"
 #include "dynamodb/ddb_sse.h"
+#include "dynamodb/ddb_throughput.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <string.h>
@@ -92,13 +93,6 @@ static json_t *respond(nb_req_t *req, const ddb_table_t *nt, store_txn_t *txn, v
             json_object_set_new(json_object_get(g, "WarmThroughput"), "Status", json_string("UPDATING"));
     }
     return json_pack("{s:o}", "TableDescription", d);
-}
-
-static json_t *throughput(const json_t *pt)
-{
-    return json_pack("{s:i,s:I,s:I}", "NumberOfDecreasesToday", 0,
-                     "ReadCapacityUnits", pt ? json_integer_value(json_object_get(pt, "ReadCapacityUnits")) : (json_int_t)0,
-                     "WriteCapacityUnits", pt ? json_integer_value(json_object_get(pt, "WriteCapacityUnits")) : (json_int_t)0);
 }
 
 /* Merge the request's AttributeDefinitions into doc's. An attribute already
@@ -269,7 +263,9 @@ static int index_update(json_t *gsis, const json_t *ud, int prov, int to_demand,
         json_decref(odt);
         return -1;
     }
-    if (pt) json_object_set_new(g, "ProvisionedThroughput", throughput(pt));
+    json_t *np = NULL;   /* an index's decreases are counted, not yet refused (its message is unmeasured) */
+    if (pt) ddb_throughput_change(json_object_get(g, "ProvisionedThroughput"), pt, (int64_t)nb_wall_ms(), 0, &np, err);
+    if (np) json_object_set_new(g, "ProvisionedThroughput", np);
     if (odt) json_object_set_new(g, "OnDemandThroughput", odt);
     if (warm) {
         json_object_set_new(g, "WarmThroughput", warm);
@@ -594,7 +590,8 @@ void ddb_op_update_table(nb_req_t *req)
         else if (last)   /* back to provisioned: the summary keeps when it was last on demand */
             json_object_set(nb, "LastUpdateToPayPerRequestDateTime", (json_t *)last);
         json_object_set_new(doc, "BillingModeSummary", nb);
-        if (strcmp(bm, "PAY_PER_REQUEST") == 0) json_object_set_new(doc, "ProvisionedThroughput", throughput(NULL));
+        if (strcmp(bm, "PAY_PER_REQUEST") == 0) json_object_set_new(doc, "ProvisionedThroughput", json_pack("{s:i,s:i,s:i}", "NumberOfDecreasesToday", 0,
+                                                                      "ReadCapacityUnits", 0, "WriteCapacityUnits", 0));
     }
     /* the same throughput again, alone or with BillingMode PROVISIONED on a provisioned table, is no change */
     if (pt && (!bm || strcmp(cur, "PROVISIONED") == 0) && !gu && !ss && !dp && !tc) {
@@ -614,7 +611,13 @@ void ddb_op_update_table(nb_req_t *req)
             goto fail;
         }
     }
-    if (pt) json_object_set_new(doc, "ProvisionedThroughput", throughput(pt));
+    if (pt) {
+        json_t *np;
+        if (ddb_throughput_change(json_object_get(t->doc, "ProvisionedThroughput"), pt, (int64_t)nb_wall_ms(), 1, &np,
+                                  &err) != 0)
+            goto fail;
+        json_object_set_new(doc, "ProvisionedThroughput", np);
+    }
     if ((pt || bm) && !warm) keep_warm(t->doc, doc);
     if (gu && updates_shape(gu, &err) != 0) goto fail;
     merge_attrdefs(doc, json_object_get(b, "AttributeDefinitions"));

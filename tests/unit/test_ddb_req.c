@@ -6,6 +6,7 @@
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_schema.h"
 #include "dynamodb/ddb_tags.h"
+#include "dynamodb/ddb_throughput.h"
 
 TEST(constraint_messages_accumulate)
 {
@@ -307,4 +308,30 @@ TEST(index_warm_throughput_only_rises)
     json_decref(out);
     json_decref(low);
     json_decref(up);
+}
+
+TEST(decrease_budget_names_the_next_allowed_time)
+{
+    /* ack-api-quirks DDB-TABLE-184: the 5th decrease of a UTC day, 23:20:48 on Thursday 8 October 2026, is
+     * refused until midnight (sooner than an hour after the last) */
+    int64_t last = 1791501648000LL;   /* 2026-10-08T23:20:48Z */
+    json_t *cur = json_pack("{s:i,s:i,s:i,s:f}", "NumberOfDecreasesToday", 4, "ReadCapacityUnits", 10,
+                            "WriteCapacityUnits", 6, "LastDecreaseDateTime", (double)last / 1000.0);
+    json_t *down = json_pack("{s:i,s:i}", "ReadCapacityUnits", 10, "WriteCapacityUnits", 5), *out = NULL;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_throughput_change(cur, down, last + 60000, 1, &out, &err), -1);
+    ASSERT_STREQ(err.msg, "Subscriber limit exceeded: Provisioned throughput decreases are limited within a given "
+                          "UTC day. After the first 4 decreases, each subsequent decrease in the same UTC day can be "
+                          "performed at most once every 3600 seconds. Number of decreases today: 4. Last decrease at "
+                          "Thursday, October 8, 2026 at 11:20:48 PM Coordinated Universal Time. Next decrease can be "
+                          "made at Friday, October 9, 2026 at 12:00:00 AM Coordinated Universal Time.");
+    ddb_err_free(&err);
+    /* the next UTC day the count starts again: a decrease is the day's first */
+    ASSERT_EQ(ddb_throughput_change(cur, down, last + 3600000, 1, &out, &err), 0);
+    ASSERT_EQ(json_integer_value(json_object_get(out, "NumberOfDecreasesToday")), 1);
+    ddb_throughput_describe(cur, last + 3600000);
+    ASSERT_EQ(json_integer_value(json_object_get(cur, "NumberOfDecreasesToday")), 0);
+    json_decref(out);
+    json_decref(down);
+    json_decref(cur);
 }

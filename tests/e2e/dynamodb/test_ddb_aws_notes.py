@@ -341,6 +341,42 @@ class AwsNotes(RowsMixin, NimbusTestCase):
         self.assertEqual(self.ok("DescribeTable", {"TableName": "NotesGsi"})["Table"]["WarmThroughput"], WARM_BASE)
         self.ok("DeleteTable", {"TableName": "notes_warm"})
 
+    def test_decrease_budget(self):
+        """[ACK] DDB-TABLE-184 and -058: a fresh provisioned table has NumberOfDecreasesToday 0 and no
+        LastIncreaseDateTime / LastDecreaseDateTime; an increase sets the first, a decrease (one unit down is
+        enough; both in one call count once) the second and the day's count; four decreases a UTC day are
+        free, the fifth within the hour after the last is LimitExceededException naming when the next may be
+        made; an increase still goes through, and nothing refused changes the units."""
+        def pt():
+            return self.ok("DescribeTable", {"TableName": "notes_budget"})["Table"]["ProvisionedThroughput"]
+
+        def units(r, w):
+            return {"ReadCapacityUnits": r, "WriteCapacityUnits": w}
+
+        self.ok("CreateTable", table("notes_budget", ks("p"), ad(("p", "S")), BillingMode="PROVISIONED",
+                                     ProvisionedThroughput=units(10, 10)))
+        self.assertEqual(pt(), dict(units(10, 10), NumberOfDecreasesToday=0))
+        self.ok("UpdateTable", upd("notes_budget", ProvisionedThroughput=units(11, 11)))
+        self.assertIn("LastIncreaseDateTime", pt())
+        self.assertNotIn("LastDecreaseDateTime", pt())
+        for n, (r, w) in enumerate(((10, 10), (10, 9), (10, 8), (10, 7)), 1):
+            self.ok("UpdateTable", upd("notes_budget", ProvisionedThroughput=units(r, w)))
+            got = pt()
+            self.assertEqual((got["NumberOfDecreasesToday"], got["WriteCapacityUnits"]), (n, w))
+            self.assertIn("LastDecreaseDateTime", got)
+        for r, w in ((10, 6), (9, 8)):   # a decrease, and one down and one up
+            status, out = self.raw("UpdateTable", upd("notes_budget", ProvisionedThroughput=units(r, w)))
+            self.assert_error(status, out, "LimitExceededException", re.compile(
+                r"^Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day\. "
+                r"After the first 4 decreases, each subsequent decrease in the same UTC day can be performed at most "
+                r"once every 3600 seconds\. Number of decreases today: 4\. Last decrease at \w+day, \w+ \d{1,2}, "
+                r"\d{4} at \d{1,2}:\d\d:\d\d [AP]M Coordinated Universal Time\. Next decrease can be made at "
+                r"\w+day, \w+ \d{1,2}, \d{4} at \d{1,2}:\d\d:\d\d [AP]M Coordinated Universal Time\.$"))
+        self.assertEqual(pt()["WriteCapacityUnits"], 7)
+        self.ok("UpdateTable", upd("notes_budget", ProvisionedThroughput=units(12, 12)))
+        self.assertEqual((pt()["ReadCapacityUnits"], pt()["NumberOfDecreasesToday"]), (12, 4))
+        self.ok("DeleteTable", {"TableName": "notes_budget"})
+
     def test_stream_off_and_on_again(self):
         """[ACK] DDB-TABLE-050: a disabled stream leaves no StreamSpecification in the description, the last
         stream's LatestStreamArn and label stay; disabling again is refused; enabling again makes a new stream."""
