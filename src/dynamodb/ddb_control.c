@@ -231,11 +231,13 @@ static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
      * test_tableclass.py, test_tableclass_describe_table_explicit_standard: xfail there, DynamoDB's) */
     if (ddb_jstr(b, "TableClass"))
         json_object_set_new(doc, "TableClassSummary", json_pack("{s:s}", "TableClass", ddb_jstr(b, "TableClass")));
-    /* Enabled left out and SSEType KMS given turns encryption on; {} does not (ack-api-quirks DDB-TABLE-044) */
     const json_t *sse = json_object_get(b, "SSESpecification");
-    const char *sse_type = ddb_jstr(sse, "SSEType");
-    if (json_is_true(json_object_get(sse, "Enabled")) ||
-        (!json_object_get(sse, "Enabled") && sse_type && strcmp(sse_type, "KMS") == 0))
+    if (ddb_sse_check(sse, err) != 0) {
+        json_decref(doc);
+        doc = NULL;
+        goto out;
+    }
+    if (ddb_sse_wants_on(sse))
         json_object_set_new(doc, "SSEDescription",
                             json_pack("{s:s,s:s}", "Status", "ENABLED", "SSEType",
                                       ddb_jstr(sse, "SSEType") ? ddb_jstr(sse, "SSEType") : "KMS"));

@@ -556,6 +556,7 @@ void ddb_op_update_table(nb_req_t *req)
     ddb_err_t err = DDB_ERR_INIT;
     json_t *warm = NULL;
     if (one_concern(b, wt != NULL, odt != NULL, &err) != 0 || ddb_schema_table_class(tc, &err) != 0 ||
+        ddb_sse_check(json_object_get(b, "SSESpecification"), &err) != 0 ||
         ddb_schema_warm(wt, json_object_get(t->doc, "WarmThroughput"), &warm, &err) != 0) {
         json_decref(odt);
         ddb_reply_err(req, &err);
@@ -632,6 +633,12 @@ void ddb_op_update_table(nb_req_t *req)
      * owned key, which DescribeTable does not describe (localstack test_dynamodb.snapshot.json,
      * test_dynamodb_create_table_with_partial_sse_specification, recorded from DynamoDB 2024-01) */
     const json_t *sse = json_object_get(b, "SSESpecification");
+    if (sse && !ddb_sse_wants_on(sse) && !json_object_get(doc, "SSEDescription")) {
+        /* off, or {}, on the AWS owned key (DDB-TABLE-442's catalogue: a no-op re-send) */
+        ddb_err_set(&err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Table is already encrypted "
+                    "by default");
+        goto fail;
+    }
     if (json_is_false(json_object_get(sse, "Enabled")) && json_object_get(doc, "SSEDescription")) {
         u.sse_off = json_deep_copy(json_object_get(doc, "SSEDescription"));
         json_object_del(doc, "SSEDescription");
@@ -639,7 +646,14 @@ void ddb_op_update_table(nb_req_t *req)
     /* SSE turned on, or onto another key (cloudsploit#438 records an UpdateTable with a customer
      * KMSMasterKeyId answered SSEDescription {Status: UPDATING}): a customer key is checked now,
      * in a read of KMS, so a refused one changes nothing */
-    if (json_is_true(json_object_get(sse, "Enabled"))) {
+    const char *had = ddb_jstr(json_object_get(doc, "SSEDescription"), "KMSMasterKeyArn");
+    if (ddb_sse_wants_on(sse) && had && ddb_jstr(sse, "KMSMasterKeyId") && strcmp(had, ddb_jstr(sse, "KMSMasterKeyId")) == 0) {
+        /* the key's own ARN again is refused; any other way of naming it re-encrypts (DDB-TABLE-082, -442) */
+        ddb_err_set(&err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Table is already encrypted "
+                    "with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key");
+        goto fail;
+    }
+    if (ddb_sse_wants_on(sse)) {
         store_txn_t *rt;
         const char *arn = NULL;
         int rc = store_begin(req->ctx->store, STORE_READ, &rt);
@@ -652,14 +666,10 @@ void ddb_op_update_table(nb_req_t *req)
             if (rc != DDB_SSE_REPLIED) ddb_reply_store_error(req, NULL, rc);
             return;
         }
-        const char *had = ddb_jstr(json_object_get(doc, "SSEDescription"), "KMSMasterKeyArn");
-        if (!(had && arn && strcmp(had, arn) == 0)) {   /* else already on that key: nothing changes */
-            json_t *want = json_pack("{s:s,s:s}", "Status", "ENABLED", "SSEType",
-                                     ddb_jstr(sse, "SSEType") ? ddb_jstr(sse, "SSEType") : "KMS");   /* as CreateTable */
-            if (arn) json_object_set_new(want, "KMSMasterKeyArn", json_string(arn));
-            json_object_set_new(doc, "SSEDescription", want);
-            u.sse_on = 1;
-        }
+        json_t *want = json_pack("{s:s,s:s}", "Status", "ENABLED", "SSEType", "KMS");   /* as CreateTable */
+        if (arn) json_object_set_new(want, "KMSMasterKeyArn", json_string(arn));
+        json_object_set_new(doc, "SSEDescription", want);
+        u.sse_on = 1;   /* the same key named otherwise re-encrypts too: UPDATING */
     }
     if (dp) json_object_set_new(doc, "DeletionProtectionEnabled", json_boolean(json_is_true(dp)));
     /* a changed class notes when (Alternator test_tableclass.py test_tableclass_update_table_last_update_datetime,

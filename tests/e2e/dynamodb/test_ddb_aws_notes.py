@@ -110,6 +110,26 @@ CHECKS = [
                                                                       "StreamViewType": "KEYS_ONLY"}),
      err(V, P + "Table is being created with a stream disabled, UpdateViewType should not be specified")),
 
+    ("CreateTable", "SSE off with an SSEType", A442 + "; [ACK] the SSE shape rules (DDB-TABLE-027, -031, -036)",
+     table("notes_bad", ks("p"), ad(("p", "S")), SSESpecification={"Enabled": False, "SSEType": "KMS"}),
+     err(V, P + "SSEType can not be specified if Enabled is false")),
+    ("CreateTable", "SSE off with a KMSMasterKeyId", A442,
+     table("notes_bad", ks("p"), ad(("p", "S")), SSESpecification={"Enabled": False,
+                                                                   "KMSMasterKeyId": "alias/aws/dynamodb"}),
+     err(V, P + "KMSMasterKeyId can not be specified if Enabled is false")),
+    ("CreateTable", "SSEType AES256", A442,
+     table("notes_bad", ks("p"), ad(("p", "S")), SSESpecification={"Enabled": True, "SSEType": "AES256"}),
+     err(V, P + "SSEType AES256 is not supported")),
+    ("CreateTable", "a KMSMasterKeyId without SSEType", A442 + "; CloudFormation deployments quoting the same "
+     "refusal (SSEEnabled and KMSMasterKeyId without SSEType)",
+     table("notes_bad", ks("p"), ad(("p", "S")), SSESpecification={"Enabled": True,
+                                                                   "KMSMasterKeyId": "alias/aws/dynamodb"}),
+     err(V, P + "SSEType KMS is required if KMSMasterKeyId is specified")),
+    ("UpdateTable", "SSE off on the AWS owned key", A442 + " (a no-op re-send)",
+     upd(SSESpecification={"Enabled": False}), err(V, P + "Table is already encrypted by default")),
+    ("UpdateTable", "an empty SSESpecification on the AWS owned key", A442 + " (SSESpecification {})",
+     upd(SSESpecification={}), err(V, P + "Table is already encrypted by default")),
+
     # ---- UpdateTable's GSI Update and Delete (NotesGsi: on demand, gsi1 on g) ---------------------------------
     ("UpdateTable", "Delete of an index the table lacks", "[ACK] DDB-TABLE-161",
      {"TableName": "NotesGsi", "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "ghost"}}]},
@@ -410,6 +430,22 @@ class AwsNotes(RowsMixin, NimbusTestCase):
                 arns.append(d["KMSMasterKeyArn"])
             self.ok("DeleteTable", {"TableName": name})
         self.assertEqual(len(set(arns)), 1, arns)
+
+    def test_sse_key_resent(self):
+        """[ACK] DDB-TABLE-082 and -442: the table's own key ARN named again is refused ("already encrypted with
+        given KMSMasterKeyId"); the same key by its alias, or {Enabled: true}, re-encrypts (200, UPDATING)."""
+        self.ok("CreateTable", table("notes_kms", ks("p"), ad(("p", "S")), SSESpecification={"Enabled": True}))
+        arn = self.ok("DescribeTable", {"TableName": "notes_kms"})["Table"]["SSEDescription"]["KMSMasterKeyArn"]
+        status, out = self.raw("UpdateTable", upd("notes_kms", SSESpecification={
+            "Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": arn}))
+        self.assert_error(status, out, V, P + "Table is already encrypted with given KMSMasterKeyId. Use "
+                                          "KMSMasterKeyId parameter if you want to change Master Key")
+        for sse in ({"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/aws/dynamodb"}, {"Enabled": True}):
+            t = self.ok("UpdateTable", upd("notes_kms", SSESpecification=sse))["TableDescription"]
+            self.assertEqual(t["SSEDescription"], {"Status": "UPDATING"})
+        self.assertEqual(self.ok("DescribeTable", {"TableName": "notes_kms"})["Table"]["SSEDescription"]
+                         ["KMSMasterKeyArn"], arn)
+        self.ok("DeleteTable", {"TableName": "notes_kms"})
 
     def test_update_table_pairs_accepted(self):
         """[ACK] DDB-TABLE-433: the pairs the service takes, both applied: BillingMode PAY_PER_REQUEST with a
