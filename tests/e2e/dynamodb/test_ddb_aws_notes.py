@@ -110,6 +110,11 @@ CHECKS = [
                                                                       "StreamViewType": "KEYS_ONLY"}),
      err(V, P + "Table is being created with a stream disabled, UpdateViewType should not be specified")),
 
+    ("CreateTable", "21 GSIs", "[DYN] validations/createTable.js; [ACK] DDB-TABLE-169 (a ValidationException at "
+     "CreateTable, LimitExceededException only through UpdateTable)",
+     table("notes_bad", ks("p"), ad(("p", "S"), ("g", "S")),
+           GlobalSecondaryIndexes=[index("gsi%02d" % i, ks("g"), {"ProjectionType": "KEYS_ONLY"}) for i in range(21)]),
+     err(V, P + "GlobalSecondaryIndex count exceeds the per-table limit of 20")),
     ("CreateTable", "SSE off with an SSEType", A442 + "; [ACK] the SSE shape rules (DDB-TABLE-027, -031, -036)",
      table("notes_bad", ks("p"), ad(("p", "S")), SSESpecification={"Enabled": False, "SSEType": "KMS"}),
      err(V, P + "SSEType can not be specified if Enabled is false")),
