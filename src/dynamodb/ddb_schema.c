@@ -395,6 +395,14 @@ json_t *ddb_schema_index_doc(const json_t *spec, int local, const json_t *attr_d
                     "One or more parameter values were invalid: ProjectionType is %s, but NonKeyAttributes is specified", pt);
         return NULL;
     }
+    for (size_t i = 0; i < json_array_size(nka); i++)   /* ack-api-quirks DDB-TABLE-366, -442's catalogue */
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(json_array_get(nka, i), json_array_get(nka, j))) {
+                ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Duplicate element in "
+                            "NonKeyAttributes: %s", json_string_value(json_array_get(nka, i)) ?
+                            json_string_value(json_array_get(nka, i)) : "");
+                return NULL;
+            }
     const json_t *tp = json_object_get(spec, "ProvisionedThroughput");
     if (!local && provisioned && !tp) {
         ddb_err_set(err, NB_ERR_VALIDATION,

@@ -110,6 +110,11 @@ CHECKS = [
                                                                       "StreamViewType": "KEYS_ONLY"}),
      err(V, P + "Table is being created with a stream disabled, UpdateViewType should not be specified")),
 
+    ("CreateTable", "a NonKeyAttributes name twice", "[ACK] DDB-TABLE-366 (a synchronous ValidationException), "
+     "DDB-TABLE-442's catalogue (the words)",
+     table("notes_bad", ks("p"), ad(("p", "S"), ("g", "S")), GlobalSecondaryIndexes=[
+         index("gsi1", ks("g"), {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["a", "b", "a"]})]),
+     err(V, P + "Duplicate element in NonKeyAttributes: a")),
     ("CreateTable", "21 GSIs", "[DYN] validations/createTable.js; [ACK] DDB-TABLE-169 (a ValidationException at "
      "CreateTable, LimitExceededException only through UpdateTable)",
      table("notes_bad", ks("p"), ad(("p", "S"), ("g", "S")),
