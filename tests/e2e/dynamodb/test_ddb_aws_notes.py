@@ -293,6 +293,27 @@ CHECKS = [
                                                                 {"MaxReadRequestUnits": 5}}}]),
      err(V, "Cannot update an index that is not a GlobalSecondaryIndex: lsi")),
 
+    # ---- tags ([ACK] DDB-TABLE-442's catalogue: TagResource, UntagResource, CreateTable) ---------------------
+    ("TagResource", "a tag key with a forbidden character", A442 + "; [ALT] test_tag.py test_tag_forbidden_chars",
+     {"ResourceArn": "@NotesHash", "Tags": [{"Key": "hi!", "Value": "dog"}]},
+     err(V, "The Tag Key provided is invalid, Key: hi!")),
+    ("TagResource", "a tag value with a forbidden character", A442 + "; [ALT] test_tag.py test_tag_forbidden_chars",
+     {"ResourceArn": "@NotesHash", "Tags": [{"Key": "dog", "Value": "<><"}]},
+     err(V, "The Tag Value provided is invalid, Value: <><")),
+    ("TagResource", "a tag key prefixed aws:", A442,
+     {"ResourceArn": "@NotesHash", "Tags": [{"Key": "aws:owner", "Value": "dog"}]},
+     err(V, "Tag Key cannot be prefixed with aws:, Key: aws:owner")),
+    ("TagResource", "one key twice", A442,
+     {"ResourceArn": "@NotesHash", "Tags": [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}]},
+     err(V, "Duplicate Tag Keys provided as input: Duplicate Tag Key found k")),
+    ("TagResource", "an empty Tags list", A442 + "; [ALT] test_tag.py test_tag_resource_incorrect",
+     {"ResourceArn": "@NotesHash", "Tags": []}, err(V, "Atleast one Tag needs to be provided as Input.")),
+    ("TagResource", "51 tags", A442 + " (a ValidationException, not LimitExceeded)",
+     {"ResourceArn": "@NotesHash", "Tags": [{"Key": "k%d" % i, "Value": "v"} for i in range(51)]},
+     err(V, "Number of Tags exceed the current limit for the provided ResourceArn")),
+    ("UntagResource", "an empty TagKeys list", A442,
+     {"ResourceArn": "@NotesHash", "TagKeys": []}, err(V, "Atleast one Tag Key needs to be provided as Input.")),
+
     # ---- legacy parameters naming an attribute of 64 KiB ----------------------------------------------------
     ("Scan", "a ScanFilter on a name of 65536 bytes", T_NAME,
      {"TableName": "NotesHash", "ScanFilter": {NAME64K: {"ComparisonOperator": "NULL"}}}, err(V, TOO_LARGE)),
@@ -323,7 +344,15 @@ class AwsNotes(RowsMixin, NimbusTestCase):
         create_tables(cls.nimbus, TABLES)
 
     def check(self, op, body, want):
+        if str(body.get("ResourceArn", "")).startswith("@"):
+            arn = self.ok("DescribeTable", {"TableName": body["ResourceArn"][1:]})["Table"]["TableArn"]
+            body = dict(body, ResourceArn=arn)
         self.assert_want(*self.raw(op, body), want)
+
+    def test_tag_rows(self):
+        self.run_rows(CHECKS, "TagResource", "UntagResource")
+        arn = self.ok("DescribeTable", {"TableName": "NotesHash"})["Table"]["TableArn"]
+        self.assertEqual(self.ok("ListTagsOfResource", {"ResourceArn": arn})["Tags"], [])
 
     def test_rows_are_unique(self):
         seen = [(c[0], c[1]) for c in CHECKS]
