@@ -11,7 +11,6 @@
  * (table_exists / table_not_exists) succeed on their first poll. A deleted
  * table's items are removed afterwards in bounded background transactions
  * (ddb_purge.c); its number is never reused, so they are unreachable. */
-#include "dynamodb/ddb_backfill.h"
 #include "dynamodb/ddb_backup.h"
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_req.h"
@@ -96,14 +95,6 @@ static int build_indexes(const json_t *specs, int local, const json_t *ad, const
         return ddb_err_set(err, NB_ERR_VALIDATION,
                            "One or more parameter values were invalid: Table KeySchema does not have a range "
                            "key, which is required when specifying a LocalSecondaryIndex");
-    if (local && json_array_size(specs) > 5)
-        return ddb_err_set(err, NB_ERR_VALIDATION,
-                           "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds "
-                           "per-table limit of 5");
-    if (!local && json_array_size(specs) > 20)
-        return ddb_err_set(err, NB_ERR_DDB_LIMIT_EXCEEDED,
-                           "Subscriber limit exceeded: The number of global secondary indexes exceeds the "
-                           "per-table limit of 20");
     json_array_foreach(specs, i, spec) {
         const char *name = ddb_jstr(spec, "IndexName");
         json_array_foreach(names, j, n) {
@@ -117,6 +108,17 @@ static int build_indexes(const json_t *specs, int local, const json_t *ad, const
         note_key(keyset, json_object_get(spec, "KeySchema"));
         json_array_append_new(out, d);
     }
+    /* counted once every index passed its checks; too many GSIs is a ValidationException here (a
+     * LimitExceededException only through UpdateTable): dynalite's validations/createTable.js, recorded from
+     * DynamoDB, and ack-api-quirks DDB-TABLE-169 / -442's catalogue agree */
+    if (local && json_array_size(specs) > 5)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds "
+                           "per-table limit of 5");
+    if (!local && json_array_size(specs) > 20)
+        return ddb_err_set(err, NB_ERR_VALIDATION,
+                           "One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the "
+                           "per-table limit of 20");
     return 0;
 }
 
@@ -184,9 +186,10 @@ static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
     char id[37];
     nb_uuid4(id);
     double now = (double)nb_wall_ms() / 1000.0;
-    doc = json_pack("{s:s,s:O,s:O,s:s,s:f,s:s}",
-                    "TableName", ddb_jstr(b, "TableName"), "KeySchema", ks, "AttributeDefinitions", ad,
+    doc = json_pack("{s:s,s:O,s:o,s:s,s:f,s:s}",
+                    "TableName", ddb_jstr(b, "TableName"), "KeySchema", ks, "AttributeDefinitions", json_deep_copy(ad),
                     "TableStatus", "ACTIVE", "CreationDateTime", now, "TableId", id);
+    ddb_schema_sort_names(json_object_get(doc, "AttributeDefinitions"));   /* described by name (DDB-TABLE-125) */
     json_object_set_new(doc, "ProvisionedThroughput",
                         json_pack("{s:i,s:I,s:I}", "NumberOfDecreasesToday", 0,
                                   "ReadCapacityUnits", prov ? json_integer_value(json_object_get(pt, "ReadCapacityUnits")) : (json_int_t)0,
@@ -202,9 +205,10 @@ static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
     json_object_set_new(doc, "NextIndexNum", json_integer(num));
     const json_t *ss = json_object_get(b, "StreamSpecification");
     if (ss && !json_is_true(json_object_get(ss, "StreamEnabled")) && ddb_jstr(ss, "StreamViewType")) {
+        /* the service's words for CreateTable's stream (ack-api-quirks DDB-TABLE-442's catalogue) */
         ddb_err_set(err, NB_ERR_VALIDATION,
-                    "One or more parameter values were invalid: StreamViewType cannot be specified when "
-                    "StreamEnabled is false");
+                    "One or more parameter values were invalid: Table is being created with a stream disabled, "
+                    "UpdateViewType should not be specified");
         json_decref(doc);
         doc = NULL;
         goto out;
@@ -212,8 +216,8 @@ static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
     if (json_is_true(json_object_get(ss, "StreamEnabled"))) {
         if (!ddb_jstr(ss, "StreamViewType")) {
             ddb_err_set(err, NB_ERR_VALIDATION,
-                        "One or more parameter values were invalid: You must specify a StreamViewType when "
-                        "enabling a stream");
+                        "One or more parameter values were invalid: Table is being created with a stream enabled, "
+                        "UpdateViewType is required");
             json_decref(doc);
             doc = NULL;
             goto out;
@@ -232,7 +236,12 @@ static json_t *build_doc(nb_req_t *req, ddb_err_t *err)
     if (ddb_jstr(b, "TableClass"))
         json_object_set_new(doc, "TableClassSummary", json_pack("{s:s}", "TableClass", ddb_jstr(b, "TableClass")));
     const json_t *sse = json_object_get(b, "SSESpecification");
-    if (json_is_true(json_object_get(sse, "Enabled")))
+    if (ddb_sse_check(sse, err) != 0) {
+        json_decref(doc);
+        doc = NULL;
+        goto out;
+    }
+    if (ddb_sse_wants_on(sse))
         json_object_set_new(doc, "SSEDescription",
                             json_pack("{s:s,s:s}", "Status", "ENABLED", "SSEType",
                                       ddb_jstr(sse, "SSEType") ? ddb_jstr(sse, "SSEType") : "KMS"));
@@ -318,6 +327,7 @@ void ddb_op_describe_table(nb_req_t *req)
     int rc = store_begin(req->ctx->store, STORE_READ, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
     json_t *desc = ddb_table_description(req, t, txn, NULL);
+    ddb_describe_warm(desc);
     store_abort(txn);
     ddb_reply_ok(req, json_pack("{s:o}", "Table", desc));
 }
@@ -369,6 +379,14 @@ void ddb_op_delete_table(nb_req_t *req)
                                   "deletion. Disable deletion protection first.");
         return;
     }
+    /* not while a GSI is being built (ack-api-quirks DDB-TABLE-150: refused throughout the backfill,
+     * ~950 attempts, in these words) */
+    for (size_t i = 0; i < t->n_idx; i++)
+        if (!t->idx[i].active) {
+            nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE, "Attempt to change a resource which is still in use: "
+                           "Cannot delete table while indexes are being created, updated, or deleted.");
+            return;
+        }
     /* as on AWS, the source of a backup being created cannot be deleted (ddb_backup_copy.c) */
     if (ddb_backup_in_progress(t->num)) {
         nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE, "Table is being backed up: %s", t->name);
@@ -396,8 +414,6 @@ void ddb_op_delete_table(nb_req_t *req)
                                          : DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
     nb_buf_free(&prefix);
     if (rc == STORE_OK && t->ttl_attr && t->ttl_queue != t->num) rc = ddb_ttl_disable(txn, t);
-    for (size_t i = 0; rc == STORE_OK && i < t->n_idx; i++)   /* stop any backfill */
-        if (!t->idx[i].active) rc = ddb_backfill_cancel(txn, t->num, t->idx[i].num);
     if (rc == STORE_OK) rc = store_del(txn, DDB_KS_TABLES, t->name, strlen(t->name));
     if (rc != STORE_OK) { json_decref(desc); ddb_reply_store_error(req, txn, rc); return; }
     char tname[256];

@@ -1,7 +1,10 @@
 /* ddb_describe.c — TableDescription rendering from a table's stored doc plus
- * what is computed at read time (ARNs, item counts and sizes). */
+ * what is computed at read time (ARNs, item counts and sizes, the WarmThroughput
+ * a table or index has without one recorded). */
 #include "dynamodb/ddb_describe.h"
 #include "dynamodb/ddb_req.h"
+#include "dynamodb/ddb_throughput.h"
+#include "core/util.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +14,7 @@ static void add_index_stats(json_t *ix, store_txn_t *txn, uint32_t tnum, const c
     uint8_t num = (uint8_t)json_integer_value(json_object_get(ix, "Num"));
     if (txn) ddb_stats_get(txn, tnum, num, &st);
     json_object_del(ix, "Num");
+    ddb_throughput_describe(json_object_get(ix, "ProvisionedThroughput"), (int64_t)nb_wall_ms());
     json_object_set_new(ix, "IndexSizeBytes", json_integer(st.bytes));
     json_object_set_new(ix, "ItemCount", json_integer(st.count));
     char buf[1400];
@@ -27,6 +31,7 @@ json_t *ddb_table_description(nb_req_t *req, const ddb_table_t *t, store_txn_t *
     json_object_del(d, "Num");
     json_object_del(d, "NextIndexNum");
     json_object_del(d, "TTL");
+    json_object_del(d, "TTLChanged");
     json_object_del(d, "Tags");
     json_object_del(d, "BillingMode");
     /* a table that was never on demand has no BillingModeSummary (see ddb_control.c), also when its doc
@@ -36,6 +41,7 @@ json_t *ddb_table_description(nb_req_t *req, const ddb_table_t *t, store_txn_t *
         strcmp(ddb_jstr(bms, "BillingMode") ? ddb_jstr(bms, "BillingMode") : "", "PROVISIONED") == 0)
         json_object_del(d, "BillingModeSummary");
     if (status) json_object_set_new(d, "TableStatus", json_string(status));
+    ddb_throughput_describe(json_object_get(d, "ProvisionedThroughput"), (int64_t)nb_wall_ms());
     ddb_stats_t st = {0, 0};
     if (txn) ddb_stats_get(txn, t->num, 0, &st);
     json_object_set_new(d, "TableSizeBytes", json_integer(st.bytes));
@@ -54,4 +60,31 @@ json_t *ddb_table_description(nb_req_t *req, const ddb_table_t *t, store_txn_t *
         json_object_set_new(d, "LatestStreamArn", json_string(sarn));
     }
     return d;
+}
+
+json_t *ddb_warm_default(const json_t *pt, int on_demand)
+{
+    if (on_demand) return json_pack("{s:i,s:i,s:s}", "ReadUnitsPerSecond", 12000, "WriteUnitsPerSecond", 4000,
+                                    "Status", "ACTIVE");
+    return json_pack("{s:I,s:I,s:s}", "ReadUnitsPerSecond", json_integer_value(json_object_get(pt, "ReadCapacityUnits")),
+                     "WriteUnitsPerSecond", json_integer_value(json_object_get(pt, "WriteCapacityUnits")),
+                     "Status", "ACTIVE");
+}
+
+int ddb_on_demand(const json_t *doc)
+{
+    const char *m = ddb_jstr(json_object_get(doc, "BillingModeSummary"), "BillingMode");
+    return m && strcmp(m, "PAY_PER_REQUEST") == 0;
+}
+
+void ddb_describe_warm(json_t *d)
+{
+    int od = ddb_on_demand(d);
+    if (!json_object_get(d, "WarmThroughput"))
+        json_object_set_new(d, "WarmThroughput", ddb_warm_default(json_object_get(d, "ProvisionedThroughput"), od));
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(d, "GlobalSecondaryIndexes"), i, g)
+        if (!json_object_get(g, "WarmThroughput"))
+            json_object_set_new(g, "WarmThroughput", ddb_warm_default(json_object_get(g, "ProvisionedThroughput"), od));
 }

@@ -235,6 +235,8 @@ int ddb_legacy_condition(nb_arena_t *a, const json_t *conds, const char *op, int
         const char *cop = json_string_value(json_object_get(cond, "ComparisonOperator"));
         json_t *list = json_object_get(cond, "AttributeValueList"), *value = json_object_get(cond, "Value");
         ddb_node_t *c;
+        /* the name limit AttributesToGet and AttributeUpdates have (ddb_legacy_projection, _update) */
+        if (strlen(name) > DDB_MAX_ATTR_NAME) return ddb_err_set(err, NB_ERR_VALIDATION, DDB_MSG_NAME_TOO_LARGE);
         if (expected && expected_misuse(name, cond, cop, err) != 0)
             return -1;
         if (cop) {

@@ -81,10 +81,13 @@ void ddb_schema_v_stream(ddb_vlist_t *v, const json_t *ss)
         ddb_v_add(v, "null", "streamSpecification.streamEnabled", "Member must not be null");
 }
 
+/* The write units are listed before the read units, as DynamoDB lists them (an SDK user's quote of
+ * "2 validation errors detected: Value '0' at 'provisionedThroughput.writeCapacityUnits' ...; Value '0' at
+ * 'provisionedThroughput.readCapacityUnits'", ack-api-quirks DDB-TABLE-058 and -456, measured). */
 void ddb_schema_v_throughput(ddb_vlist_t *v, const json_t *pt, const char *path)
 {
     if (!pt) return;
-    const char *names[] = {"ReadCapacityUnits", "readCapacityUnits", "WriteCapacityUnits", "writeCapacityUnits"};
+    const char *names[] = {"WriteCapacityUnits", "writeCapacityUnits", "ReadCapacityUnits", "readCapacityUnits"};
     for (int i = 0; i < 4; i += 2) {
         json_t *u = json_object_get(pt, names[i]);
         char p[256], q[64];
@@ -162,6 +165,23 @@ int ddb_schema_warm(const json_t *wt, const json_t *cur, json_t **out, ddb_err_t
             return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Requested %s is "
                                "lower than current WarmThroughput value: %lld", units[i].unit,
                                (long long)json_integer_value(now));
+    }
+    *out = json_pack("{s:I,s:I,s:s}", units[0].unit, got[0], units[1].unit, got[1], "Status", "ACTIVE");
+    return 0;
+}
+
+int ddb_schema_index_warm(const json_t *wt, const json_t *cur, const char *index, json_t **out, ddb_err_t *err)
+{
+    static const struct { const char *unit; json_int_t base; } units[] = {
+        {"ReadUnitsPerSecond", WARM_MIN_READ}, {"WriteUnitsPerSecond", WARM_MIN_WRITE}};
+    json_int_t got[2];
+    for (int i = 0; i < 2; i++) {
+        got[i] = warm_units(wt, units[i].unit, cur, units[i].base);
+        json_int_t now = warm_units(NULL, units[i].unit, cur, units[i].base);
+        if (got[i] < now)
+            return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Requested %s for "
+                               "WarmThroughput for index %s is lower than current WarmThroughput, decreasing "
+                               "WarmThroughput is not supported", units[i].unit, index);
     }
     *out = json_pack("{s:I,s:I,s:s}", units[0].unit, got[0], units[1].unit, got[1], "Status", "ACTIVE");
     return 0;
@@ -251,6 +271,51 @@ static uint32_t java_string_hash(const char *s)
     return h;
 }
 
+/* The next UTF-16 code unit of UTF-8 text at *p (0 at its end); *low carries the low surrogate of a
+ * character beyond the BMP to the next call. */
+static unsigned utf16_next(const unsigned char **p, unsigned *low)
+{
+    if (*low) { unsigned u = *low; *low = 0; return u; }
+    if (!**p) return 0;
+    uint32_t cp = *(*p)++;
+    int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+    if (more) cp &= 0x3Fu >> more;
+    for (; more && (**p & 0xC0) == 0x80; more--) cp = (cp << 6) | (*(*p)++ & 0x3F);
+    if (cp <= 0xFFFF) return cp;
+    cp -= 0x10000;
+    *low = 0xDC00 + (cp & 0x3FF);
+    return 0xD800 + (cp >> 10);
+}
+
+/* java.lang.String.compareTo of two UTF-8 names: by UTF-16 code units. */
+static int java_compare(const char *a, const char *b)
+{
+    const unsigned char *pa = (const unsigned char *)a, *pb = (const unsigned char *)b;
+    unsigned la = 0, lb = 0;
+    for (;;) {
+        unsigned ua = utf16_next(&pa, &la), ub = utf16_next(&pb, &lb);
+        if (ua != ub || !ua) return (int)ua - (int)ub;
+    }
+}
+
+static const char *sort_name(const json_t *e)
+{
+    const char *s = json_is_string(e) ? json_string_value(e) : ddb_jstr(e, "AttributeName");
+    return s ? s : "";
+}
+
+void ddb_schema_sort_names(json_t *arr)
+{
+    size_t n = json_array_size(arr);
+    for (size_t i = 1; i < n; i++)   /* insertion sort: a few names, stable */
+        for (size_t j = i; j > 0 && java_compare(sort_name(json_array_get(arr, j - 1)),
+                                                 sort_name(json_array_get(arr, j))) > 0; j--) {
+            json_t *x = json_incref(json_array_get(arr, j));
+            json_array_remove(arr, j);
+            json_array_insert_new(arr, j - 1, x);
+        }
+}
+
 void ddb_schema_java_set_list(const json_t *names, nb_buf_t *out)
 {
     size_t n = json_array_size(names), cap = 16, k = 0;
@@ -314,7 +379,12 @@ json_t *ddb_schema_index_doc(const json_t *spec, int local, const json_t *attr_d
     const json_t *pr = json_object_get(spec, "Projection");
     const char *pt = ddb_jstr(pr, "ProjectionType");
     const json_t *nka = json_object_get(pr, "NonKeyAttributes");
-    if (!pt) pt = "";
+    if (!pt) {
+        /* Projection {} (the member given, its type not): dynalite's test/createTable.js, recorded from
+         * DynamoDB, for GSIs and LSIs alike; UpdateTable's Create takes the same index checks */
+        ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Unknown ProjectionType: null");
+        return NULL;
+    }
     if (strcmp(pt, "INCLUDE") == 0 && !json_array_size(nka)) {
         ddb_err_set(err, NB_ERR_VALIDATION,
                     "One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
@@ -325,6 +395,14 @@ json_t *ddb_schema_index_doc(const json_t *spec, int local, const json_t *attr_d
                     "One or more parameter values were invalid: ProjectionType is %s, but NonKeyAttributes is specified", pt);
         return NULL;
     }
+    for (size_t i = 0; i < json_array_size(nka); i++)   /* ack-api-quirks DDB-TABLE-366, -442's catalogue */
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(json_array_get(nka, i), json_array_get(nka, j))) {
+                ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Duplicate element in "
+                            "NonKeyAttributes: %s", json_string_value(json_array_get(nka, i)) ?
+                            json_string_value(json_array_get(nka, i)) : "");
+                return NULL;
+            }
     const json_t *tp = json_object_get(spec, "ProvisionedThroughput");
     if (!local && provisioned && !tp) {
         ddb_err_set(err, NB_ERR_VALIDATION,
@@ -337,7 +415,11 @@ json_t *ddb_schema_index_doc(const json_t *spec, int local, const json_t *attr_d
         return NULL;
     }
     json_t *proj = json_pack("{s:s}", "ProjectionType", pt);
-    if (nka) json_object_set_new(proj, "NonKeyAttributes", json_deep_copy(nka));
+    if (nka) {
+        json_t *sorted = json_deep_copy(nka);
+        ddb_schema_sort_names(sorted);   /* described in name order (ack-api-quirks DDB-TABLE-125, measured) */
+        json_object_set_new(proj, "NonKeyAttributes", sorted);
+    }
     json_t *d = json_pack("{s:s,s:O,s:o,s:i}", "IndexName", name, "KeySchema", ks,
                           "Projection", proj, "Num", num);
     if (!local) {

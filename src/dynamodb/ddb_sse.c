@@ -46,3 +46,25 @@ int ddb_sse_key_lookup(nb_req_t *req, store_txn_t *txn, const json_t *spec, cons
     if (rc == 1) *arn = NULL;   /* not made yet */
     return rc < 0 ? rc : STORE_OK;
 }
+
+int ddb_sse_check(const json_t *spec, ddb_err_t *err)
+{
+    static const char *const P = "One or more parameter values were invalid: ";
+    const char *type = ddb_jstr(spec, "SSEType"), *key = ddb_jstr(spec, "KMSMasterKeyId");
+    int off = json_is_false(json_object_get(spec, "Enabled"));
+    if (off && type) return ddb_err_set(err, NB_ERR_VALIDATION, "%sSSEType can not be specified if Enabled is false", P);
+    if (off && key)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sKMSMasterKeyId can not be specified if Enabled is false", P);
+    if (type && strcmp(type, "AES256") == 0)
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sSSEType AES256 is not supported", P);
+    if (key && !(type && strcmp(type, "KMS") == 0))
+        return ddb_err_set(err, NB_ERR_VALIDATION, "%sSSEType KMS is required if KMSMasterKeyId is specified", P);
+    return 0;
+}
+
+int ddb_sse_wants_on(const json_t *spec)
+{
+    const char *type = ddb_jstr(spec, "SSEType");
+    return json_is_true(json_object_get(spec, "Enabled")) ||
+           (!json_object_get(spec, "Enabled") && type && strcmp(type, "KMS") == 0);
+}

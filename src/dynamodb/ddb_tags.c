@@ -116,16 +116,29 @@ int ddb_tags_refused(nb_req_t *req, const json_t *tags, size_t count)
     json_t *tg;
     ddb_tags_v(&v, tags);
     if (ddb_v_reply(req, &v)) return 1;
+    /* in the service's words (ack-api-quirks DDB-TABLE-442's catalogue: TagResource, UntagResource, CreateTable) */
     json_array_foreach(tags, i, tg) {
-        if (!ddb_tag_chars_ok(ddb_jstr(tg, "Key")) || !ddb_tag_chars_ok(ddb_jstr(tg, "Value"))) {
-            ddb_reply_validation(req, "One or more parameter values were invalid: Tag keys and values may only "
-                                      "contain letters, numbers, white space and the characters _ . : / = + - @");
+        const char *k = ddb_jstr(tg, "Key"), *val = ddb_jstr(tg, "Value");
+        if (!ddb_tag_chars_ok(k)) {
+            ddb_reply_validation(req, "The Tag Key provided is invalid, Key: %s", k);
             return 1;
         }
+        if (!ddb_tag_chars_ok(val)) {
+            ddb_reply_validation(req, "The Tag Value provided is invalid, Value: %s", val);
+            return 1;
+        }
+        if (strncmp(k, "aws:", 4) == 0) {
+            ddb_reply_validation(req, "Tag Key cannot be prefixed with aws:, Key: %s", k);
+            return 1;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ddb_jstr(json_array_get(tags, j), "Key"), k) == 0) {
+                ddb_reply_validation(req, "Duplicate Tag Keys provided as input: Duplicate Tag Key found %s", k);
+                return 1;
+            }
     }
-    if (count > MAX_TAGS) {
-        ddb_reply_validation(req, "One or more parameter values were invalid: The number of tags exceeds the "
-                                  "limit of %d", MAX_TAGS);
+    if (count > MAX_TAGS) {   /* a ValidationException, not LimitExceeded */
+        ddb_reply_validation(req, "Number of Tags exceed the current limit for the provided ResourceArn");
         return 1;
     }
     return 0;
@@ -159,8 +172,9 @@ void ddb_op_tag_resource(nb_req_t *req)
     }
     const ddb_table_t *t = arn_table(req);
     if (!t) return;
-    if (!json_array_size(add)) {   /* an empty list tags nothing: refused (Alternator test_tag.py) */
-        ddb_reply_validation(req, "One or more parameter values were invalid: At least one tag must be given");
+    if (!json_array_size(add)) {   /* an empty list tags nothing: refused (Alternator test_tag.py; the words:
+                                    * DDB-TABLE-442's catalogue) */
+        ddb_reply_validation(req, "Atleast one Tag needs to be provided as Input.");
         return;
     }
     if (ddb_tags_refused(req, add, 0)) return;
@@ -191,6 +205,10 @@ void ddb_op_untag_resource(nb_req_t *req)
     }
     const ddb_table_t *t = arn_table(req);
     if (!t) return;
+    if (!json_array_size(keys)) {   /* DDB-TABLE-442's catalogue */
+        ddb_reply_validation(req, "Atleast one Tag Key needs to be provided as Input.");
+        return;
+    }
     json_t *doc = json_deep_copy(t->doc);
     json_t *tags = json_object_get(doc, "Tags");
     size_t i;

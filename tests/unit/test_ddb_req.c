@@ -6,6 +6,7 @@
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_schema.h"
 #include "dynamodb/ddb_tags.h"
+#include "dynamodb/ddb_throughput.h"
 
 TEST(constraint_messages_accumulate)
 {
@@ -269,4 +270,68 @@ TEST(warm_throughput_fills_the_baseline_and_never_lowers)
     json_decref(up);
     json_decref(out);
     json_decref(wt);
+}
+
+TEST(names_sorted_as_java_strings)
+{
+    /* ack-api-quirks DDB-TABLE-125: [z, a, m, sk, pk] described as [a, m, pk, sk, z]; java.lang.String order
+     * puts a character beyond the BMP (a surrogate pair, D83D...) before U+FF21, unlike UTF-8 byte order */
+    json_t *defs = json_pack("[{ss}{ss}{ss}{ss}{ss}]", "AttributeName", "z", "AttributeName", "a", "AttributeName", "m",
+                             "AttributeName", "sk", "AttributeName", "pk");
+    ddb_schema_sort_names(defs);
+    char *s = json_dumps(defs, JSON_COMPACT);
+    ASSERT_STREQ(s, "[{\"AttributeName\":\"a\"},{\"AttributeName\":\"m\"},{\"AttributeName\":\"pk\"},"
+                    "{\"AttributeName\":\"sk\"},{\"AttributeName\":\"z\"}]");
+    free(s);
+    json_t *names = json_pack("[ssss]", "\xef\xbc\xa1", "\xf0\x9f\x98\x80", "ab", "a");
+    ddb_schema_sort_names(names);
+    s = json_dumps(names, JSON_COMPACT | JSON_ENSURE_ASCII);
+    ASSERT_STREQ(s, "[\"a\",\"ab\",\"\\uD83D\\uDE00\",\"\\uFF21\"]");
+    free(s);
+    json_decref(names);
+    json_decref(defs);
+}
+
+TEST(index_warm_throughput_only_rises)
+{
+    /* ack-api-quirks DDB-TABLE-456: an index's units below its current ones (the baseline to begin with) */
+    json_t *out = NULL, *up = json_pack("{s:i}", "ReadUnitsPerSecond", 13000), *low = json_pack("{s:i}", "ReadUnitsPerSecond", -1);
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_schema_index_warm(low, NULL, "gsi1", &out, &err), -1);
+    ASSERT_STREQ(err.msg, "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput "
+                          "for index gsi1 is lower than current WarmThroughput, decreasing WarmThroughput is not supported");
+    ddb_err_free(&err);
+    ASSERT_EQ(ddb_schema_index_warm(up, NULL, "gsi1", &out, &err), 0);
+    char *s = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+    ASSERT_STREQ(s, "{\"ReadUnitsPerSecond\":13000,\"Status\":\"ACTIVE\",\"WriteUnitsPerSecond\":4000}");
+    free(s);
+    json_decref(out);
+    json_decref(low);
+    json_decref(up);
+}
+
+TEST(decrease_budget_names_the_next_allowed_time)
+{
+    /* ack-api-quirks DDB-TABLE-184: the 5th decrease of a UTC day, 23:20:48 on Thursday 8 October 2026, is
+     * refused until midnight (sooner than an hour after the last) */
+    int64_t last = 1791501648000LL;   /* 2026-10-08T23:20:48Z */
+    json_t *cur = json_pack("{s:i,s:i,s:i,s:f}", "NumberOfDecreasesToday", 4, "ReadCapacityUnits", 10,
+                            "WriteCapacityUnits", 6, "LastDecreaseDateTime", (double)last / 1000.0);
+    json_t *down = json_pack("{s:i,s:i}", "ReadCapacityUnits", 10, "WriteCapacityUnits", 5), *out = NULL;
+    ddb_err_t err = DDB_ERR_INIT;
+    ASSERT_EQ(ddb_throughput_change(cur, down, last + 60000, 1, &out, &err), -1);
+    ASSERT_STREQ(err.msg, "Subscriber limit exceeded: Provisioned throughput decreases are limited within a given "
+                          "UTC day. After the first 4 decreases, each subsequent decrease in the same UTC day can be "
+                          "performed at most once every 3600 seconds. Number of decreases today: 4. Last decrease at "
+                          "Thursday, October 8, 2026 at 11:20:48 PM Coordinated Universal Time. Next decrease can be "
+                          "made at Friday, October 9, 2026 at 12:00:00 AM Coordinated Universal Time.");
+    ddb_err_free(&err);
+    /* the next UTC day the count starts again: a decrease is the day's first */
+    ASSERT_EQ(ddb_throughput_change(cur, down, last + 3600000, 1, &out, &err), 0);
+    ASSERT_EQ(json_integer_value(json_object_get(out, "NumberOfDecreasesToday")), 1);
+    ddb_throughput_describe(cur, last + 3600000);
+    ASSERT_EQ(json_integer_value(json_object_get(cur, "NumberOfDecreasesToday")), 0);
+    json_decref(out);
+    json_decref(down);
+    json_decref(cur);
 }

@@ -1,7 +1,8 @@
 """ddb_rows.py — what the DynamoDB row tables (test_ddb_ncf_items.py,
 test_ddb_ncf_reads.py, test_ddb_alt_data.py, test_ddb_ls_alt_control.py) share: a raw call, the check of an error answer (status
 400, the __type's last part, the message exact, by pattern, or unchecked), the
-creation of their tables, the put of their SETUP items, and one operation's rows run as subtests."""
+creation of their tables, the put of their SETUP items, one operation's rows run as subtests, and the
+helpers their rows are written with (S, err, ok, ks, ad, table)."""
 import re
 
 
@@ -19,6 +20,20 @@ class RowsMixin:
             self.assertRegex(got, msg)
         elif msg is not None:
             self.assertEqual(got, msg)
+
+    def ok(self, op, body):
+        """A call that must answer 200: its decoded reply."""
+        status, out = self.raw(op, body)
+        self.assertEqual(status, 200, (op, out))
+        return out
+
+    def assert_want(self, status, out, want, msg=None):
+        """The answer a row wants: err(...) (msg, when given, replaces its message) or ok(members)."""
+        if want[0] == "E":
+            self.assert_error(status, out, want[1], want[2] if msg is None else msg)
+        else:
+            self.assertEqual(status, 200, out)
+            self.assertEqual({m: out.get(m) for m in want[1]}, want[1])
 
     def run_rows(self, checks, *ops):
         rows = [c for c in checks if c[0] in ops]
@@ -40,3 +55,34 @@ def put_setup(nimbus, setup):
     for table, item in setup:
         status, out = nimbus.ddb_call("PutItem", {"TableName": table, "Item": item})
         assert status == 200, out
+
+
+def S(v):
+    return {"S": v}
+
+
+def err(code, msg=None):
+    """An error: the exact message (str), a pattern of it (re.Pattern) or the code only (None)."""
+    return ("E", code, msg)
+
+
+def ok(**members):
+    """A 200 whose named members equal these."""
+    return ("R", members)
+
+
+def ks(h, r=None):
+    return [{"AttributeName": h, "KeyType": "HASH"}] + ([{"AttributeName": r, "KeyType": "RANGE"}] if r else [])
+
+
+def ad(*pairs):
+    return [{"AttributeName": n, "AttributeType": t} for n, t in pairs]
+
+
+def table(name, keys, defs, **extra):
+    """A CreateTable request, on demand unless extra says otherwise."""
+    body = {"TableName": name, "KeySchema": keys, "AttributeDefinitions": defs}
+    if "ProvisionedThroughput" not in extra:
+        body["BillingMode"] = "PAY_PER_REQUEST"
+    body.update(extra)
+    return body

@@ -77,8 +77,11 @@ class Cli(NimbusTestCase):
         _, out, _ = self.aws("list-tags-of-resource", "--resource-arn", arn)
         self.assertEqual(out["Tags"], [{"Key": "k", "Value": "v"}])
         self.aws("untag-resource", "--resource-arn", arn, "--tag-keys", "k")
+        # to provisioned: the GSI's units in the same call, as DynamoDB requires (ack-api-quirks DDB-TABLE-152)
         self.aws("update-table", "--table-name", "CliItems", "--billing-mode", "PROVISIONED",
-                 "--provisioned-throughput", "ReadCapacityUnits=2,WriteCapacityUnits=2")
+                 "--provisioned-throughput", "ReadCapacityUnits=2,WriteCapacityUnits=2",
+                 "--global-secondary-index-updates", json.dumps([{"Update": {
+                     "IndexName": "GIndex", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}}]))
         _, out, _ = self.aws("describe-limits")
         self.assertIn("AccountMaxReadCapacityUnits", out)
         _, out, _ = self.aws("describe-endpoints")

@@ -205,10 +205,17 @@ class GsiBackfill(unittest.TestCase):
             # created again, it is built from scratch and complete
             create_gsi(ddb, "Stop")
             self.check_index(ddb, "Stop", moved=False)
-            # a table deleted mid-backfill goes away; a new table of that name is unaffected
+            # a table is not deleted mid-backfill (ack-api-quirks DDB-TABLE-150, measured on DynamoDB: refused
+            # throughout it); once the index is ACTIVE it goes away, and a new table of that name is unaffected
             make_table(ddb, "Gone")
             load(ddb, "Gone", 5000)
             create_gsi(ddb, "Gone")
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                ddb.delete_table(TableName="Gone")
+            self.assertEqual((cm.exception.response["Error"]["Code"], cm.exception.response["Error"]["Message"]),
+                             ("ResourceInUseException", "Attempt to change a resource which is still in use: Cannot "
+                              "delete table while indexes are being created, updated, or deleted."))
+            self.check_index(ddb, "Gone", moved=False)
             ddb.delete_table(TableName="Gone")
             ddb.get_waiter("table_not_exists").wait(TableName="Gone", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
             make_table(ddb, "Gone")

@@ -29,44 +29,13 @@ import urllib.error
 import urllib.request
 
 from harness import NimbusTestCase
-from dynamodb.ddb_rows import RowsMixin, create_tables, put_setup
+from dynamodb.ddb_rows import RowsMixin, S, ad, create_tables, err, ks, ok, put_setup, table
 
 V = "ValidationException"
 RNF = "ResourceNotFoundException"
 LIMIT = "LimitExceededException"
 SER = "SerializationException"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def S(v):
-    return {"S": v}
-
-
-def err(code, msg=None):
-    """An error: the exact message (str), a pattern of it (re.Pattern) or the code only (None)."""
-    return ("E", code, msg)
-
-
-def ok(**members):
-    """A 200 whose named members equal these."""
-    return ("R", members)
-
-
-def ks(h, r=None):
-    return [{"AttributeName": h, "KeyType": "HASH"}] + ([{"AttributeName": r, "KeyType": "RANGE"}] if r else [])
-
-
-def ad(*pairs):
-    return [{"AttributeName": n, "AttributeType": t} for n, t in pairs]
-
-
-def table(name, keys, defs, **extra):
-    """A CreateTable request, on demand unless extra says otherwise."""
-    body = {"TableName": name, "KeySchema": keys, "AttributeDefinitions": defs}
-    if "ProvisionedThroughput" not in extra:
-        body["BillingMode"] = "PAY_PER_REQUEST"
-    body.update(extra)
-    return body
 
 
 def gsi(name, keys, projection=None):
@@ -366,19 +335,8 @@ class LsAltControl(RowsMixin, NimbusTestCase):
 
     def check(self, op, body, want):
         status, out = self.raw(op, self.arns(body))
-        if want[0] == "E":
-            msg = want[2]
-            if isinstance(msg, str):
-                msg = msg.replace("@", self.arn_prefix)
-            self.assert_error(status, out, want[1], msg)
-        else:
-            self.assertEqual(status, 200, out)
-            self.assertEqual({m: out.get(m) for m in want[1]}, want[1])
-
-    def ok(self, op, body):
-        status, out = self.raw(op, body)
-        self.assertEqual(status, 200, (op, out))
-        return out
+        msg = want[2] if want[0] == "E" else None
+        self.assert_want(status, out, want, msg.replace("@", self.arn_prefix) if isinstance(msg, str) else None)
 
     def code(self, op, body):
         status, out = self.raw(op, body)
@@ -663,8 +621,9 @@ class LsAltControl(RowsMixin, NimbusTestCase):
     def test_ttl_lifecycle(self):
         """[ALT] test_ttl.py test_ttl_enable (the spec echoed; enabling again, on the same or another
         attribute, refused), test_ttl_disable_errors (disabling on another attribute names the difference),
-        test_ttl_tag_is_invisible (no tag appears), test_ttl_disable (DISABLED after; DynamoDB may first refuse
-        for an hour, which the source allows)."""
+        test_ttl_tag_is_invisible (no tag appears), test_ttl_disable (DynamoDB may refuse for an hour, which the
+        source allows: the disable right after the enable is refused, as AWS's UpdateTimeToLive reference says,
+        with the message measured in ack-api-quirks DDB-TABLE-143; test_ddb_aws_notes.py has the rest)."""
         self.ok("CreateTable", table("alt_ttl2", ks("p"), ad(("p", "S")), Tags=[{"Key": "k", "Value": "v"}]))
         spec = {"AttributeName": "expiration", "Enabled": True}
         self.assertEqual(self.ok("UpdateTimeToLive", {"TableName": "alt_ttl2", "TimeToLiveSpecification": spec}),
@@ -681,10 +640,11 @@ class LsAltControl(RowsMixin, NimbusTestCase):
         self.assertRegex(msg, "different")
         self.assertEqual(self.ok("ListTagsOfResource", {"ResourceArn": self.arn_prefix + "alt_ttl2"})["Tags"],
                          [{"Key": "k", "Value": "v"}])
-        self.ok("UpdateTimeToLive", {"TableName": "alt_ttl2", "TimeToLiveSpecification":
-                                     {"AttributeName": "expiration", "Enabled": False}})
+        self.assertEqual(self.code("UpdateTimeToLive", {"TableName": "alt_ttl2", "TimeToLiveSpecification":
+                                                        {"AttributeName": "expiration", "Enabled": False}}),
+                         (V, "Time to live has been modified multiple times within a fixed interval"))
         self.assertEqual(self.ok("DescribeTimeToLive", {"TableName": "alt_ttl2"})["TimeToLiveDescription"],
-                         {"TimeToLiveStatus": "DISABLED"})
+                         {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiration"})
         self.ok("DeleteTable", {"TableName": "alt_ttl2"})
 
     def wait_active(self, name):

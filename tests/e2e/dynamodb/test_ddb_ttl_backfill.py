@@ -14,7 +14,9 @@ from harness import Nimbus
 
 N_ITEMS = 6000
 ARGS = ["--set", "dynamodb.backfill_batch=100", "--set", "dynamodb.backfill_interval_ms=20",
-        "--set", "dynamodb.ttl_interval_ms=200"]
+        "--set", "dynamodb.ttl_interval_ms=200",
+        # TTL switched off and on again at once: no one-change-an-hour wait (test_ddb_aws_notes.py has it)
+        "--set", "dynamodb.ttl_change_interval_ms=0"]
 
 
 def expired_at_start(i):
