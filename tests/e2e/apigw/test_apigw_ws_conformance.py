@@ -726,6 +726,10 @@ class WsNonProxy(WsBase):
         route("down", {"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationUri": "http://127.0.0.1:1/x",
                        "TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": "{}"}},
               [{"IntegrationResponseKey": "$default"}])
+        # an HTTP integration without a URI: CreateIntegration takes one with IntegrationSubtype instead
+        route("nouri", {"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationSubtype": "SQS-SendMessage",
+                        "TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": "{}"}},
+              [{"IntegrationResponseKey": "$default"}])
         route("lambda", {"IntegrationType": "AWS", "IntegrationMethod": "POST", "IntegrationUri": lambda_uri(cls.raw),
                          "TemplateSelectionExpression": "${request.body.kind}",
                          "RequestTemplates": {"a": '{"which": "a", "cid": "$context.connectionId", "in": $input.body}',
@@ -909,6 +913,7 @@ class WsNonProxy(WsBase):
         table = [
             ('{"action":"broken"}', "Internal server error", "a request template that does not parse", "CHOICE FORBIDDEN"),
             ('{"action":"down"}', "Internal server error", "an HTTP backend that is down", "CHOICE FORBIDDEN"),
+            ('{"action":"nouri"}', "Internal server error", "an HTTP integration without a URI", "CHOICE FORBIDDEN"),
             ('{"action":"slowhttp"}', "Endpoint request timed out", "an HTTP backend past the integration's timeout",
              "CHOICE FORBIDDEN (form)"),
             ('{"action":"noresp"}', "Internal server error", "no integration response", "NOMATCH INTRESP"),
