@@ -779,6 +779,8 @@ class WsNonProxy(WsBase):
             ("?code=403", (403, {"refused": "$connect", "et": "CONNECT", "code": "403"}), "MOCKCONN INTRESP CONTEXT"),
             ("?code=401", (401, {"refused": "$connect", "et": "CONNECT", "code": "401"}), "MOCKCONN INTRESP"),
             ("?code=500", (500, ""), "MOCKCONN INTRESP (the $default response, no template: MOCK's empty body)"),
+            ("?code=101", (500, ""), "CHOICE (a 1xx status is no final answer: no 101 without the handshake)"),
+            ("?code=100", (500, ""), "CHOICE (a 1xx status is no final answer)"),
         ]
         for q, want, src in table:
             with self.subTest(query=q, source=src):
