@@ -213,7 +213,10 @@ void apigw__ws_map_http(nb_arena_t *a, const apigw_ws_mreq_t *m, apigw_ws_http_t
     h->method = str(m->integ, "integrationMethod");
     if (!h->method || !*h->method || strcmp(h->method, "ANY") == 0) h->method = "POST";
     nb_buf_t url = NB_BUF_INIT;
-    nb_buf_puts(&url, apigw__ws_stage_subst(a, m->stage, str(m->integ, "integrationUri")));
+    /* no URI (an integration stored with IntegrationSubtype instead): no usable
+     * URL, the call fails as for an unreachable backend */
+    const char *uri = apigw__ws_stage_subst(a, m->stage, str(m->integ, "integrationUri"));
+    nb_buf_puts(&url, uri ? uri : "");
     h->headers = nb_arena_alloc(a, sizeof *h->headers * (json_object_size(rp) + 1));
     h->n_headers = 0;
     int has_ct = 0, first = !memchr(url.data ? url.data : "", '?', url.len);

@@ -192,8 +192,11 @@ static void connect_answer(apigw_dp_t *dp, const apigw_ws_answer_t *r)
         accept_connection(dp, ws_new(dp, dp->ext), NULL);
         return;
     }
+    /* a 1xx is no final answer to a connection request (101 without the
+     * handshake's headers, 100 leaving the client waiting): 500, as any
+     * status outside HTTP's */
     nb_kv_t h = {"Content-Type", "application/json", 16};
-    apigw_http_out_t o = {.status = r->status >= 100 && r->status <= 599 ? r->status : 500, .headers = &h,
+    apigw_http_out_t o = {.status = r->status >= 200 && r->status <= 599 ? r->status : 500, .headers = &h,
                           .n_headers = 1, .body = nb_arena_strndup(dp->req->arena, out.data ? out.data : "", out.len),
                           .body_len = out.len};
     nb_buf_free(&out);

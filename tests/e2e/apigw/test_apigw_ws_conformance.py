@@ -726,6 +726,10 @@ class WsNonProxy(WsBase):
         route("down", {"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationUri": "http://127.0.0.1:1/x",
                        "TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": "{}"}},
               [{"IntegrationResponseKey": "$default"}])
+        # an HTTP integration without a URI: CreateIntegration takes one with IntegrationSubtype instead
+        route("nouri", {"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationSubtype": "SQS-SendMessage",
+                        "TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": "{}"}},
+              [{"IntegrationResponseKey": "$default"}])
         route("lambda", {"IntegrationType": "AWS", "IntegrationMethod": "POST", "IntegrationUri": lambda_uri(cls.raw),
                          "TemplateSelectionExpression": "${request.body.kind}",
                          "RequestTemplates": {"a": '{"which": "a", "cid": "$context.connectionId", "in": $input.body}',
@@ -775,6 +779,8 @@ class WsNonProxy(WsBase):
             ("?code=403", (403, {"refused": "$connect", "et": "CONNECT", "code": "403"}), "MOCKCONN INTRESP CONTEXT"),
             ("?code=401", (401, {"refused": "$connect", "et": "CONNECT", "code": "401"}), "MOCKCONN INTRESP"),
             ("?code=500", (500, ""), "MOCKCONN INTRESP (the $default response, no template: MOCK's empty body)"),
+            ("?code=101", (500, ""), "CHOICE (a 1xx status is no final answer: no 101 without the handshake)"),
+            ("?code=100", (500, ""), "CHOICE (a 1xx status is no final answer)"),
         ]
         for q, want, src in table:
             with self.subTest(query=q, source=src):
@@ -909,6 +915,7 @@ class WsNonProxy(WsBase):
         table = [
             ('{"action":"broken"}', "Internal server error", "a request template that does not parse", "CHOICE FORBIDDEN"),
             ('{"action":"down"}', "Internal server error", "an HTTP backend that is down", "CHOICE FORBIDDEN"),
+            ('{"action":"nouri"}', "Internal server error", "an HTTP integration without a URI", "CHOICE FORBIDDEN"),
             ('{"action":"slowhttp"}', "Endpoint request timed out", "an HTTP backend past the integration's timeout",
              "CHOICE FORBIDDEN (form)"),
             ('{"action":"noresp"}', "Internal server error", "no integration response", "NOMATCH INTRESP"),
