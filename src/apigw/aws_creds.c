@@ -15,6 +15,7 @@
  * What the identity may do is then decided by src/auth on the internal call, as
  * for any request. With --auth open every call runs as root. */
 #include "apigw/aws_int.h"
+#include "auth/creds.h"
 #include "auth/enforce.h"
 #include "core/util.h"
 #include "sts/sts.h"
@@ -44,17 +45,20 @@ static const char *role_session(nb_ctx_t *ctx, nb_arena_t *a, const char *role)
     return nb_arena_strdup(a, c.access_key);
 }
 
-int apigw__aws_caller(apigw_dp_t *dp, const char **access_key, const char **why)
+int apigw__aws_caller(apigw_dp_t *dp, apigw_aws_caller_t *out, const char **why)
 {
     nb_req_t *req = dp->req;
     nb_ctx_t *ctx = req->ctx;
     const char *cred = json_string_value(json_object_get(dp->integration, "credentials"));
-    *access_key = NULL;
+    memset(out, 0, sizeof *out);
     if (!cred || !*cred) {
         *why = "Execution failed due to configuration error: Role ARN must be specified for AWS integrations";
         return -1;
     }
-    if (ctx->cfg->auth_open) return 0;   /* every identity is root */
+    if (ctx->cfg->auth_open) {   /* every identity is root */
+        out->as_root = 1;
+        return 0;
+    }
     if (strcmp(cred, "arn:aws:iam::*:user/*") == 0) {
         /* the caller's credentials: an AWS_IAM method's signer (the control
          * plane's caller for TestInvokeMethod) */
@@ -64,11 +68,12 @@ int apigw__aws_caller(apigw_dp_t *dp, const char **access_key, const char **why)
                    "caller's credentials, but its caller is not authenticated (authorizationType AWS_IAM)";
             return -1;
         }
-        *access_key = who->access_key;   /* NULL: root */
+        out->access_key = who->access_key;
+        out->as_root = !who->access_key && strcmp(who->principal_arn, auth_root_arn()) == 0;
         return 0;
     }
     if (!auth_service_allowed(ctx, "apigateway.amazonaws.com", "sts:AssumeRole", cred, NULL) ||
-        !(*access_key = role_session(ctx, req->arena, cred))) {
+        !(out->access_key = role_session(ctx, req->arena, cred))) {
         *why = nb_arena_printf(req->arena, "Execution failed due to configuration error: API Gateway does not have "
                                "permission to assume the provided role %s", cred);
         return -1;

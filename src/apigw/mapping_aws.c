@@ -134,8 +134,9 @@ void apigw__dp_aws_custom(apigw_dp_t *dp)
                                          "'%s' is not available (nimbus does not serve it)", u.service));
         return;
     }
-    const char *ak, *why;
-    if (apigw__aws_caller(dp, &ak, &why) != 0) {
+    apigw_aws_caller_t who;
+    const char *why;
+    if (apigw__aws_caller(dp, &who, &why) != 0) {
         config_error(dp, why);
         return;
     }
@@ -206,7 +207,7 @@ void apigw__dp_aws_custom(apigw_dp_t *dp)
     apigw__dp_xlog(dp, "Sending request to https://%s%s", host, tgt);
     nb_call_t c = {
         .service = svc->name, .method = method, .target = tgt, .headers = h, .n_headers = n,
-        .body = body.data ? body.data : "", .body_len = body.len, .access_key = ak, .cause = req,
+        .body = body.data ? body.data : "", .body_len = body.len, .access_key = who.access_key, .as_root = who.as_root, .cause = req,
     };
     json_int_t to = json_integer_value(json_object_get(dp->integration, "timeoutInMillis"));
     apigw_wait_t *w = apigw__dp_wait(dp, to > 0 ? (unsigned)to : 29000, NULL, NULL);

@@ -459,19 +459,24 @@ static int federated_refused(nb_req_t *req, const auth_ident_t *id, auth_result_
 }
 
 /* An internal call (core/call.h): no signature to verify — the caller named
- * the identity (an access key of the store, NULL for root); it must still be
- * known and unexpired, and is then authorized exactly as a signed request. */
+ * the identity (an access key of the store, or root said explicitly); a key
+ * must still be known and unexpired, and is then authorized exactly as a
+ * signed request. A call naming neither is refused, never run as root. */
 static int internal_call(nb_req_t *req)
 {
     const char *ak = nb_call_access_key(req);
-    if (req->ctx->cfg->auth_open || !ak) {
+    if (req->ctx->cfg->auth_open || nb_call_as_root(req)) {
         req->principal_arn = nb_arena_strdup(req->arena, auth_root_arn());
         return 0;
     }
-    const auth_ident_t *id = auth_creds_lookup(req->ctx, ak);
+    const auth_ident_t *id = ak ? auth_creds_lookup(req->ctx, ak) : NULL;
     auth_result_t res;
     memset(&res, 0, sizeof res);
-    snprintf(res.access_key, sizeof res.access_key, "%s", ak);
+    snprintf(res.access_key, sizeof res.access_key, "%s", ak ? ak : "");
+    if (!ak) {
+        res.err = AUTH_MISSING;
+        return refuse_auth(req, &res);
+    }
     if (!id || (id->expires_ms && id->expires_ms <= (int64_t)nb_wall_ms())) {
         res.err = id ? AUTH_EXPIRED_TOKEN : AUTH_UNKNOWN_KEY;
         return refuse_auth(req, &res);

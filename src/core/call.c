@@ -10,7 +10,8 @@
 
 struct nb_call_state {
     const char *service;
-    const char *access_key;   /* NULL: root */
+    const char *access_key;   /* NULL: none (root when as_root) */
+    int as_root;
     nb_call_done_fn done;
     void *arg;
     unsigned depth;           /* 1 for a call made outside any call */
@@ -24,6 +25,11 @@ struct nb_call_state *nb_call_of(const nb_req_t *req)
 const char *nb_call_access_key(const nb_req_t *req)
 {
     return req->call ? req->call->access_key : NULL;
+}
+
+int nb_call_as_root(const nb_req_t *req)
+{
+    return req->call && req->call->as_root && !req->call->access_key;
 }
 
 const char *nb_call_service(const nb_req_t *req)
@@ -64,6 +70,7 @@ void nb_call(nb_ctx_t *ctx, const nb_call_t *c, nb_call_done_fn done, void *arg)
     struct nb_call_state *cs = nb_arena_calloc(a, sizeof *cs);
     cs->service = nb_arena_strdup(a, c->service ? c->service : "");
     cs->access_key = c->access_key ? nb_arena_strdup(a, c->access_key) : NULL;
+    cs->as_root = c->as_root;
     cs->done = done;
     cs->arg = arg;
     cs->depth = depth;
@@ -93,7 +100,7 @@ void nb_call(nb_ctx_t *ctx, const nb_call_t *c, nb_call_done_fn done, void *arg)
     r->body_len = c->body_len;
     const char *host = nb_req_header(r, "host");
     r->host = host ? lower(a, nb_arena_strndup(a, host, strcspn(host, ":"))) : "";
-    snprintf(r->remote_addr, sizeof r->remote_addr, "%s", c->source_ip ? c->source_ip : "127.0.0.1");
+    snprintf(r->remote_addr, sizeof r->remote_addr, "%s", c->source_ip ? c->source_ip : "");
     r->secure = 1;   /* never on a wire: aws:SecureTransport holds, as for AWS's own service-to-service calls */
     nb_uuid4(r->id);
     r->start_us = nb_now_us();

@@ -41,8 +41,12 @@ typedef struct nb_call {
     size_t n_headers;
     const char *body;
     size_t body_len;
-    const char *access_key;    /* the caller: a key of the credential store; NULL: root */
-    const char *source_ip;     /* aws:SourceIp; NULL: "127.0.0.1" */
+    const char *access_key;    /* the caller: a key of the credential store */
+    int as_root;               /* no access_key: run as root. Without it (and without a key) the
+                                  call is refused as unauthenticated — never root by omission */
+    const char *source_ip;     /* aws:SourceIp; NULL: absent (a service's own call comes from no
+                                  client: on AWS it carries the service's address, which no
+                                  customer's IP condition names) */
     const nb_req_t *cause;     /* the request being served that makes this call, or NULL: calls
                                   made while serving calls nest, at most NB_CALL_MAX_DEPTH deep */
 } nb_call_t;
@@ -64,7 +68,8 @@ void nb_call_reply(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_h
                    size_t len);
 /* edge: the signing name an internal call routes by (NULL: not one). */
 const char *nb_call_service(const nb_req_t *req);
-/* auth: the access key an internal call runs as (NULL: root). */
+/* auth: the access key an internal call runs as (NULL: none); whether it runs as root. */
 const char *nb_call_access_key(const nb_req_t *req);
+int nb_call_as_root(const nb_req_t *req);
 
 #endif

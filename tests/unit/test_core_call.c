@@ -83,3 +83,16 @@ TEST(call_rest_path_unknown_to_the_service)
     ASSERT_CONTAINS(g.body, "GET /2015-03-31/nothing here");
 }
 
+
+/* With authentication enforced, a call that names no access key and does not
+ * say it runs as root is refused as unauthenticated: root is never the
+ * default of a call that forgot its identity. */
+TEST(call_without_identity_is_refused_not_root)
+{
+    cfg.auth_open = 0;
+    nb_kv_t h[] = {{"X-Amz-Target", "DynamoDB_20120810.ListTables", 0}, {"Content-Type", "application/x-amz-json-1.0", 0}};
+    nb_call_t c = {.service = "dynamodb", .headers = h, .n_headers = 2, .body = "{}", .body_len = 2};
+    got_t g = call(&c, 400);
+    ASSERT(strstr(g.body, "MissingAuthenticationToken") != NULL);
+    cfg.auth_open = 1;
+}

@@ -185,6 +185,26 @@ class AwsServiceIntegrations(NimbusTestCase):
         self.assertNotIn("Item", self.ddb.get_item(TableName=TABLE, Key={"id": {"S": "d1"}}))
         self.assertNotIn("Item", self.ddb.get_item(TableName=TABLE, Key={"id": {"S": "d2"}}))
 
+    def test_role_call_carries_no_client_address(self):
+        # API Gateway calls the service from its own address, not the client's: a role whose
+        # permission holds only from the client's network (aws:SourceIp 127.0.0.0/8 here) is denied
+        # although the client sent from 127.0.0.1 (core/call.h: aws:SourceIp absent)
+        iam = self.nimbus.client("iam")
+        table_arn = "arn:aws:dynamodb:%s:%s:table/%s" % (REGION, self.account, TABLE)
+        arn = iam.create_role(RoleName="apigw-ip", AssumeRolePolicyDocument=json.dumps(TRUST_APIGW))["Role"]["Arn"]
+        iam.put_role_policy(RoleName="apigw-ip", PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": table_arn,
+                           "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}}]}))
+        api = self.gw.create_rest_api(name="aws-service-ip")["id"]
+        root = self.gw.get_resources(restApiId=api)["items"][0]["id"]
+        self.method(api, root, "put", "POST", ddb_uri("PutItem"), arn, PUT_TEMPLATE % TABLE,
+                    [("200", None, None, {})])
+        self.gw.create_deployment(restApiId=api, stageName="prod")
+        r = self.post("/put", {"id": "ip1", "name": "x"}, api=api)
+        self.assertEqual(r.json()["__type"], "com.amazon.coral.service#AccessDeniedException", r.body)
+        self.assertNotIn("Item", self.ddb.get_item(TableName=TABLE, Key={"id": {"S": "ip1"}}))
+
     def test_role_api_gateway_may_not_assume(self):
         for path, key in (("/untrusted", "u1"), ("/norole", "u2")):   # trusts Lambda only; does not exist
             r = self.post(path, {"id": key, "name": "x"})
