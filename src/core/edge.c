@@ -362,7 +362,10 @@ static nb_err_t route_only(nb_req_t *req, const char **msg)
         return NB_ERR_MALFORMED_QUERY_STRING;
     }
     if (strncmp(req->path, "/_nimbus/", 9) == 0) {
-        req->svc = nb_service_by_name("nimbus");
+        /* nimbus's own endpoints, never an internal call's to another service (an API Gateway
+         * integration's path/ URI naming dynamodb stays with dynamodb) */
+        const char *named = nb_call_service(req);
+        req->svc = named && strcmp(named, "nimbus") != 0 ? NULL : nb_service_by_name("nimbus");
         req->op = req->svc ? match_rest_op(req, req->svc) : NULL;
         if (!req->op) {
             *msg = "No such nimbus endpoint.";

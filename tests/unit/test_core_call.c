@@ -96,3 +96,12 @@ TEST(call_without_identity_is_refused_not_root)
     ASSERT(strstr(g.body, "MissingAuthenticationToken") != NULL);
     cfg.auth_open = 1;
 }
+
+/* An internal call is routed within the service it names: a path under
+ * nimbus's own endpoints called as another service is not served. */
+TEST(call_stays_within_its_named_service)
+{
+    nb_call_t c = {.service = "dynamodb", .method = "GET", .target = "/_nimbus/health"};
+    got_t g = call(&c, 404);
+    ASSERT(strstr(g.body, "\"status\":\"ok\"") == NULL);
+}
