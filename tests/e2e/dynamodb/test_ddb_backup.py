@@ -242,6 +242,33 @@ class Backups(NimbusTestCase):
         self.assertIn("PAY_PER_REQUEST", msg)
         self.err(ddb.describe_table, "ResourceNotFoundException", TableName="OverBad")
 
+    def test_restored_table_has_its_own_change_limits(self):
+        """A restored table is a new table: the source's decreases today and its last TTL change do not
+        limit it (its UpdateTimeToLive and its own first decreases are accepted)."""
+        ddb = self.ddb
+        ddb.create_table(TableName="Limits", BillingMode="PROVISIONED",
+                         ProvisionedThroughput={"ReadCapacityUnits": 10, "WriteCapacityUnits": 10},
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        ddb.put_item(TableName="Limits", Item={"pk": {"S": "a"}})
+        ddb.update_time_to_live(TableName="Limits", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+        for r in (9, 8, 7, 6):   # the source's four decreases of the day
+            ddb.update_table(TableName="Limits", ProvisionedThroughput={"ReadCapacityUnits": r, "WriteCapacityUnits": 10})
+        self.err(ddb.update_table, "LimitExceededException", TableName="Limits",
+                 ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 10})
+        arn = ddb.create_backup(TableName="Limits", BackupName="limits")["BackupDetails"]["BackupArn"]
+        wait_backup(ddb, arn)
+        ddb.restore_table_from_backup(TargetTableName="LimitsCopy", BackupArn=arn)
+        pt = wait_active(ddb, "LimitsCopy")["ProvisionedThroughput"]
+        self.assertEqual((pt["ReadCapacityUnits"], pt["NumberOfDecreasesToday"]), (6, 0))
+        self.assertNotIn("LastDecreaseDateTime", pt)
+        self.assertEqual(ddb.describe_time_to_live(TableName="LimitsCopy")["TimeToLiveDescription"]["TimeToLiveStatus"],
+                         "DISABLED")
+        ddb.update_time_to_live(TableName="LimitsCopy", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+        t = ddb.update_table(TableName="LimitsCopy",
+                             ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 10})["TableDescription"]
+        self.assertEqual(t["ProvisionedThroughput"]["NumberOfDecreasesToday"], 1)
+
     def test_errors(self):
         ddb = self.ddb
         make_table(ddb, "Errs", gsi=False)
