@@ -437,6 +437,36 @@ class Backups(NimbusTestCase):
                          "AVAILABLE")
 
 
+class RestoreInProgress(unittest.TestCase):
+    """A restore slowed down (one item a slice, 100 ms apart) so requests land while it runs."""
+
+    def test_a_table_being_restored_is_not_deleted(self):
+        n = Nimbus(extra_args=["--set", "dynamodb.backup_batch=1", "--set", "dynamodb.backup_interval_ms=100"]).start()
+        try:
+            ddb = n.client("dynamodb")
+            make_table(ddb, "Whole", gsi=False)
+            load(ddb, "Whole", 30)
+            arn = ddb.create_backup(TableName="Whole", BackupName="whole")["BackupDetails"]["BackupArn"]
+            wait_backup(ddb, arn)
+            ddb.restore_table_from_backup(TargetTableName="WholeCopy", BackupArn=arn)
+            ddb.update_continuous_backups(TableName="WholeCopy",
+                                          PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+            # CREATING: DeleteTable is ResourceInUseException (no SYSTEM backup of a half-restored table)
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                ddb.delete_table(TableName="WholeCopy")
+            e = cm.exception.response["Error"]
+            self.assertEqual((e["Code"], e["Message"]), ("ResourceInUseException", "Attempt to change a resource "
+                             "which is still in use: Table is being created: WholeCopy"))
+            self.assertEqual(wait_active(ddb, "WholeCopy")["ItemCount"], 30)
+            ddb.delete_table(TableName="WholeCopy")
+            sb = [b for b in ddb.list_backups(BackupType="SYSTEM")["BackupSummaries"] if b["TableName"] == "WholeCopy"]
+            self.assertEqual(len(sb), 1)
+            d = wait_backup(ddb, sb[0]["BackupArn"])
+            self.assertEqual(d["SourceTableDetails"]["ItemCount"], 30)
+        finally:
+            n.cleanup()
+
+
 class BackupCrash(unittest.TestCase):
     """A throttled copy (dynamodb.backup_batch / backup_interval_ms) so the crash lands mid-way."""
 
