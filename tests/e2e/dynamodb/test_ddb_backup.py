@@ -440,7 +440,7 @@ class Backups(NimbusTestCase):
 class RestoreInProgress(unittest.TestCase):
     """A restore slowed down (one item a slice, 100 ms apart) so requests land while it runs."""
 
-    def test_a_table_being_restored_is_not_deleted(self):
+    def test_a_table_being_restored_is_not_deleted_or_updated(self):
         n = Nimbus(extra_args=["--set", "dynamodb.backup_batch=1", "--set", "dynamodb.backup_interval_ms=100"]).start()
         try:
             ddb = n.client("dynamodb")
@@ -457,7 +457,18 @@ class RestoreInProgress(unittest.TestCase):
             e = cm.exception.response["Error"]
             self.assertEqual((e["Code"], e["Message"]), ("ResourceInUseException", "Attempt to change a resource "
                              "which is still in use: Table is being created: WholeCopy"))
-            self.assertEqual(wait_active(ddb, "WholeCopy")["ItemCount"], 30)
+            # nor updated: a stream enabled now would carry every restored item as an INSERT
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                ddb.update_table(TableName="WholeCopy",
+                                 StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+            e = cm.exception.response["Error"]
+            self.assertEqual((e["Code"], e["Message"]), ("ResourceInUseException", "Attempt to change a resource "
+                             "which is still in use: Table is being created: WholeCopy"))
+            t = wait_active(ddb, "WholeCopy")
+            self.assertEqual(t["ItemCount"], 30)
+            self.assertNotIn("StreamSpecification", t)
+            ddb.update_table(TableName="WholeCopy", BillingMode="PROVISIONED",
+                             ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
             ddb.delete_table(TableName="WholeCopy")
             sb = [b for b in ddb.list_backups(BackupType="SYSTEM")["BackupSummaries"] if b["TableName"] == "WholeCopy"]
             self.assertEqual(len(sb), 1)
