@@ -460,7 +460,10 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
     size_t clen = rv->len - 1 - n;
     nb_buf_t p = NB_BUF_INIT;
     put32(&p, (uint32_t)json_integer_value(json_object_get(bd, "Num")));
-    ddb_chunk_t c = DDB_CHUNK_INIT(batch, DDB_CHUNK_BYTES);
+    /* each item is written into the table and into each of its indexes (an ALL projection copies it
+     * whole): the slice's bytes budget is shared among them, so a table with many indexes is not
+     * restored ~4 MiB x (1 + indexes) at a time while the loop waits (at least one item a slice) */
+    ddb_chunk_t c = DDB_CHUNK_INIT(batch, DDB_CHUNK_BYTES / (1 + t->n_idx));
     int rc = scan_after(txn, DDB_KS_BITEMS, &p, cur, clen, &c);
     for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
         if (c.vals[i].len == 0) continue;                    /* absent at the snapshot */

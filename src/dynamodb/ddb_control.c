@@ -374,6 +374,13 @@ void ddb_op_delete_table(nb_req_t *req)
     /* DeleteTable names the missing table, as DescribeTable does. */
     const ddb_table_t *t = ddb_req_table_named(req, ddb_jstr(req->json, "TableName"));
     if (!t) return;
+    /* a table still being restored (CREATING) is not deleted (DeleteTable's reference; dynalite's words):
+     * else a PITR setting made meanwhile would keep a half-restored SYSTEM backup */
+    if (t->creating) {
+        nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE,
+                       "Attempt to change a resource which is still in use: Table is being created: %s", t->name);
+        return;
+    }
     if (json_is_true(json_object_get(t->doc, "DeletionProtectionEnabled"))) {
         ddb_reply_validation(req, "Resource cannot be deleted as it is currently protected against "
                                   "deletion. Disable deletion protection first.");

@@ -105,6 +105,17 @@ static json_t *zero_throughput(void)
     return json_pack("{s:i,s:i,s:i}", "NumberOfDecreasesToday", 0, "ReadCapacityUnits", 0, "WriteCapacityUnits", 0);
 }
 
+/* A new table's units, with none of the source's history: no decreases made today, no last increase or
+ * decrease (the daily decrease budget is the restored table's own, ddb_throughput.c). */
+static void fresh_throughput(json_t *owner)
+{
+    json_t *pt = json_object_get(owner, "ProvisionedThroughput");
+    if (!json_is_object(pt)) return;
+    json_object_set_new(pt, "NumberOfDecreasesToday", json_integer(0));
+    json_object_del(pt, "LastIncreaseDateTime");
+    json_object_del(pt, "LastDecreaseDateTime");
+}
+
 /* The restored table's doc from the source's (new reference), or NULL after
  * replying (txn aborted). summary: the RestoreSummary (stolen). */
 static json_t *restored_doc(nb_req_t *req, store_txn_t *txn, const json_t *src, json_t *summary)
@@ -121,15 +132,19 @@ static json_t *restored_doc(nb_req_t *req, store_txn_t *txn, const json_t *src, 
     json_object_set_new(doc, "TableStatus", json_string("CREATING"));
     json_object_set_new(doc, "RestoreSummary", summary);
     json_object_set_new(doc, "DeletionProtectionEnabled", json_false());
-    static const char *const dropped[] = {"Num", "TTL", "Tags", "StreamSpecification", "LatestStreamLabel"};
+    /* TTLChanged too: the once-an-hour TTL change limit is the source's, not the new table's */
+    static const char *const dropped[] = {"Num", "TTL", "TTLChanged", "Tags", "StreamSpecification",
+                                          "LatestStreamLabel"};
     for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++) json_object_del(doc, dropped[i]);
     if (!json_object_get(doc, "NextIndexNum")) json_object_set_new(doc, "NextIndexNum", json_integer(1));
     size_t i;
     json_t *g;
+    fresh_throughput(doc);
     json_array_foreach(json_object_get(doc, "GlobalSecondaryIndexes"), i, g) {
         /* the restore writes every item through every index: they are built with the table */
         json_object_set_new(g, "IndexStatus", json_string("ACTIVE"));
         json_object_del(g, "Backfilling");
+        fresh_throughput(g);
     }
 
     const char *src_billing = ddb_jstr(json_object_get(src, "BillingModeSummary"), "BillingMode");

@@ -562,6 +562,15 @@ void ddb_op_update_table(nb_req_t *req)
         ddb_reply_err(req, &err);
         return;
     }
+    /* a table still being restored is CREATING: not updated (dynalite's words), else a stream enabled
+     * meanwhile would carry every restored item as an INSERT */
+    if (t->creating) {
+        json_decref(odt);
+        json_decref(warm);
+        nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE,
+                       "Attempt to change a resource which is still in use: Table is being created: %s", t->name);
+        return;
+    }
     json_t *doc = json_deep_copy(t->doc);
     if (odt) json_object_set_new(doc, "OnDemandThroughput", odt);
     if (warm) json_object_set_new(doc, "WarmThroughput", warm);

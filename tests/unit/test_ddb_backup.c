@@ -202,6 +202,61 @@ TEST(backup_is_the_snapshot_whatever_is_written_during_the_copy)
     ddb_unit_close_store(s);
 }
 
+/* A restore slice shares its bytes budget with the table's indexes: 24 items of ~350 KB (8.4 MB) into
+ * Dst, which has one GSI projecting ALL, take at least 8.4 MB / (4 MiB / 2) slices, not 8.4 MB / 4 MiB. */
+TEST(restore_slices_are_bounded_by_what_they_write_into_the_indexes)
+{
+    store_t *s = ddb_unit_open_store();
+    store_txn_t *txn;
+    ddb_backup_reset();
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    json_t *doc = json_loads(SRC, 0, NULL);
+    ASSERT_EQ(ddb_table_store(txn, "Src", doc), STORE_OK);
+    ddb_catalog_install(doc);
+    char *js = malloc(360000), id[16];
+    for (int i = 0; i < 24; i++) {
+        snprintf(id, sizeof id, "k%03d", i);
+        int n = snprintf(js, 1000, "{\"id\":{\"S\":\"%s\"},\"cat\":{\"S\":\"c\"},\"b\":{\"S\":\"", id);
+        memset(js + n, 'x', 350000);
+        strcpy(js + n + 350000, "\"}}");
+        ddb_unit_write_item(txn, "Src", id, js);
+    }
+    free(js);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    json_t *bd = json_pack("{s:s,s:s,s:i}", "BackupId", BID, "BackupStatus", "CREATING", "Num", BNUM);
+    ASSERT_EQ(ddb_backup_put(txn, BID, bd), STORE_OK);
+    json_decref(bd);
+    ASSERT_EQ(ddb_backup_copy_enqueue(txn, BNUM, ddb_table_get("Src"), BID, 0), STORE_OK);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    ddb_backup_copy_started(BNUM, 9);
+    int steps = 0;
+    while (strcmp(backup_status(s), "CREATING") == 0) {
+        ASSERT_EQ(ddb_backup_step(s, 500, NULL, NULL), 1);
+        ASSERT(++steps <= 20);
+    }
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    doc = json_loads(DST, 0, NULL);
+    ASSERT_EQ(ddb_table_store(txn, "Dst", doc), STORE_OK);
+    ddb_catalog_install(doc);
+    ASSERT_EQ(ddb_backup_restore_enqueue(txn, 10, BID), STORE_OK);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    steps = 0;
+    while (ddb_table_get("Dst")->creating) {
+        ASSERT_EQ(ddb_backup_step(s, 500, NULL, NULL), 1);
+        ASSERT(++steps <= 30);
+    }
+    ASSERT(steps >= 4);
+    ASSERT_EQ(store_begin(s, STORE_READ, &txn), STORE_OK);
+    ddb_stats_t st;
+    ASSERT_EQ(ddb_stats_get(txn, 10, 0, &st), STORE_OK);
+    ASSERT_EQ(st.count, 24);
+    store_abort(txn);
+    ddb_backup_reset();
+    ddb_catalog_clear();
+    ddb_unit_close_store(s);
+}
+
 TEST(backup_of_a_table_gone_is_dropped_not_made_available)
 {
     store_t *s = ddb_unit_open_store();

@@ -242,6 +242,33 @@ class Backups(NimbusTestCase):
         self.assertIn("PAY_PER_REQUEST", msg)
         self.err(ddb.describe_table, "ResourceNotFoundException", TableName="OverBad")
 
+    def test_restored_table_has_its_own_change_limits(self):
+        """A restored table is a new table: the source's decreases today and its last TTL change do not
+        limit it (its UpdateTimeToLive and its own first decreases are accepted)."""
+        ddb = self.ddb
+        ddb.create_table(TableName="Limits", BillingMode="PROVISIONED",
+                         ProvisionedThroughput={"ReadCapacityUnits": 10, "WriteCapacityUnits": 10},
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        ddb.put_item(TableName="Limits", Item={"pk": {"S": "a"}})
+        ddb.update_time_to_live(TableName="Limits", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+        for r in (9, 8, 7, 6):   # the source's four decreases of the day
+            ddb.update_table(TableName="Limits", ProvisionedThroughput={"ReadCapacityUnits": r, "WriteCapacityUnits": 10})
+        self.err(ddb.update_table, "LimitExceededException", TableName="Limits",
+                 ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 10})
+        arn = ddb.create_backup(TableName="Limits", BackupName="limits")["BackupDetails"]["BackupArn"]
+        wait_backup(ddb, arn)
+        ddb.restore_table_from_backup(TargetTableName="LimitsCopy", BackupArn=arn)
+        pt = wait_active(ddb, "LimitsCopy")["ProvisionedThroughput"]
+        self.assertEqual((pt["ReadCapacityUnits"], pt["NumberOfDecreasesToday"]), (6, 0))
+        self.assertNotIn("LastDecreaseDateTime", pt)
+        self.assertEqual(ddb.describe_time_to_live(TableName="LimitsCopy")["TimeToLiveDescription"]["TimeToLiveStatus"],
+                         "DISABLED")
+        ddb.update_time_to_live(TableName="LimitsCopy", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+        t = ddb.update_table(TableName="LimitsCopy",
+                             ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 10})["TableDescription"]
+        self.assertEqual(t["ProvisionedThroughput"]["NumberOfDecreasesToday"], 1)
+
     def test_errors(self):
         ddb = self.ddb
         make_table(ddb, "Errs", gsi=False)
@@ -408,6 +435,47 @@ class Backups(NimbusTestCase):
             self.assertEqual(self.client_error(fn, **kw)["Error"]["Code"], "AccessDeniedException", fn)
         self.assertEqual(ddb.describe_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]["BackupStatus"],
                          "AVAILABLE")
+
+
+class RestoreInProgress(unittest.TestCase):
+    """A restore slowed down (one item a slice, 100 ms apart) so requests land while it runs."""
+
+    def test_a_table_being_restored_is_not_deleted_or_updated(self):
+        n = Nimbus(extra_args=["--set", "dynamodb.backup_batch=1", "--set", "dynamodb.backup_interval_ms=100"]).start()
+        try:
+            ddb = n.client("dynamodb")
+            make_table(ddb, "Whole", gsi=False)
+            load(ddb, "Whole", 30)
+            arn = ddb.create_backup(TableName="Whole", BackupName="whole")["BackupDetails"]["BackupArn"]
+            wait_backup(ddb, arn)
+            ddb.restore_table_from_backup(TargetTableName="WholeCopy", BackupArn=arn)
+            ddb.update_continuous_backups(TableName="WholeCopy",
+                                          PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+            # CREATING: DeleteTable is ResourceInUseException (no SYSTEM backup of a half-restored table)
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                ddb.delete_table(TableName="WholeCopy")
+            e = cm.exception.response["Error"]
+            self.assertEqual((e["Code"], e["Message"]), ("ResourceInUseException", "Attempt to change a resource "
+                             "which is still in use: Table is being created: WholeCopy"))
+            # nor updated: a stream enabled now would carry every restored item as an INSERT
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                ddb.update_table(TableName="WholeCopy",
+                                 StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+            e = cm.exception.response["Error"]
+            self.assertEqual((e["Code"], e["Message"]), ("ResourceInUseException", "Attempt to change a resource "
+                             "which is still in use: Table is being created: WholeCopy"))
+            t = wait_active(ddb, "WholeCopy")
+            self.assertEqual(t["ItemCount"], 30)
+            self.assertNotIn("StreamSpecification", t)
+            ddb.update_table(TableName="WholeCopy", BillingMode="PROVISIONED",
+                             ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+            ddb.delete_table(TableName="WholeCopy")
+            sb = [b for b in ddb.list_backups(BackupType="SYSTEM")["BackupSummaries"] if b["TableName"] == "WholeCopy"]
+            self.assertEqual(len(sb), 1)
+            d = wait_backup(ddb, sb[0]["BackupArn"])
+            self.assertEqual(d["SourceTableDetails"]["ItemCount"], 30)
+        finally:
+            n.cleanup()
 
 
 class BackupCrash(unittest.TestCase):
