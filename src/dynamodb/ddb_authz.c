@@ -37,6 +37,7 @@
 #include "dynamodb/ddb_expr_parse.h"
 #include "dynamodb/ddb_partiql.h"
 #include "auth/condkeys.h"
+#include "core/edge.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -103,9 +104,36 @@ static void pq_part(nb_req_t *req, nb_authz_part_t *parts, size_t *i, const json
     ddb_pq_free(&q);
 }
 
+/* A restore writes and reads the table it makes: "RestoreTableFromBackup
+ * permissions are necessary on the source backup, and DynamoDB read and write
+ * permissions on the target table" (the same for RestoreTableToPointInTime on
+ * its source table) — AWS's developer guide, "Using IAM with DynamoDB backup
+ * and restore", whose example grants these seven. */
+static const char *const RESTORE_TARGET[] = {
+    "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+    "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchWriteItem",
+};
+
+static size_t restore_parts(nb_req_t *req, nb_authz_part_t **parts)
+{
+    const char *target = ddb_jstr(req->json, "TargetTableName");
+    if (!target) return 0;   /* the handler refuses the request */
+    size_t n = 1 + sizeof RESTORE_TARGET / sizeof RESTORE_TARGET[0];
+    nb_authz_part_t *p = nb_arena_calloc(req->arena, n * sizeof *p);
+    p[0].resource = nb_edge_resource_arn(req);   /* the op's own action on its backup / source table */
+    for (size_t i = 1; i < n; i++) {
+        p[i].action = RESTORE_TARGET[i - 1];
+        p[i].resource = ddb_table_resource(req, target);
+    }
+    *parts = p;
+    return n;
+}
+
 static size_t ddb_authz_parts(nb_req_t *req, nb_authz_part_t **parts)
 {
     size_t i = 0;
+    if (is_op(req, "RestoreTableFromBackup") || is_op(req, "RestoreTableToPointInTime"))
+        return restore_parts(req, parts);
     if (is_op(req, "ExecuteStatement")) {
         *parts = nb_arena_alloc(req->arena, sizeof **parts);
         pq_part(req, *parts, &i, req->json);

@@ -435,6 +435,23 @@ class Backups(NimbusTestCase):
             self.assertEqual(self.client_error(fn, **kw)["Error"]["Code"], "AccessDeniedException", fn)
         self.assertEqual(ddb.describe_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]["BackupStatus"],
                          "AVAILABLE")
+        # a restore needs RestoreTableFromBackup on the backup and read and write on the target table
+        # (AWS's developer guide, "Using IAM with DynamoDB backup and restore")
+        target = "arn:aws:dynamodb:%s:%s:table/IamCopy" % tuple(arn.split(":")[3:5])
+        rw = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+              "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchWriteItem"]
+        key = self.nimbus.new_user("restorer-backup-only", {"Effect": "Allow",
+                                   "Action": ["dynamodb:RestoreTableFromBackup"], "Resource": arn})
+        c = self.nimbus.client("dynamodb", access_key=key[0], secret_key=key[1])
+        e = self.client_error(c.restore_table_from_backup, TargetTableName="IamCopy", BackupArn=arn)["Error"]
+        self.assertEqual(e["Code"], "AccessDeniedException")
+        self.assertIn("dynamodb:PutItem on resource: %s" % target, e["Message"])
+        key = self.nimbus.new_user("restorer", {"Effect": "Allow", "Action": ["dynamodb:RestoreTableFromBackup"],
+                                                "Resource": arn},
+                                   {"Effect": "Allow", "Action": rw, "Resource": target})
+        c = self.nimbus.client("dynamodb", access_key=key[0], secret_key=key[1])
+        c.restore_table_from_backup(TargetTableName="IamCopy", BackupArn=arn)
+        self.assertEqual(ddb.describe_table(TableName="IamCopy")["Table"]["TableName"], "IamCopy")
 
 
 class RestoreInProgress(unittest.TestCase):
