@@ -5,6 +5,10 @@
  *   MOCK, AWS (Lambda), HTTP: the request template's output (ws_map.c) to the
  *     backend — MOCK answers at once with its template's statusCode — and the
  *     integration response's template on the answer back to a two-way route
+ *   HTTP_PROXY: the message as it is to the backend (requestParameters map
+ *     headers and query strings), its body as it is back to a two-way route,
+ *     whatever its status (AWS's integration responses guide: a proxy
+ *     integration's output is passed to the caller as the complete payload)
  * Every call is bounded by the integration's timeoutInMillis (the client
  * gets {"message": "Endpoint request timed out", …}); a failed function,
  * an unreachable backend, a broken template or an answer no integration
@@ -220,10 +224,14 @@ static int deliver(apigw_ws_t *ws, int two_way, const apigw_ws_mreq_t *m, const 
     if (!r) return map_error(ws, request_id, APIGW_WS_MAP_FAILED, err);
     nb_arena_t *a = nb_arena_new(1024);
     nb_buf_t out = NB_BUF_INIT;
-    int rc = apigw__ws_map_response(a, m, r, &out);
+    int binary;
+    int rc = apigw__ws_map_response(a, m, r, &out, &binary);
     int status = 200;
     if (rc != 0) status = map_error(ws, request_id, rc, err);
-    else if (two_way && out.len && ws->state == APIGW_WS_OPEN) apigw__ws_send(ws, out.data, out.len);
+    else if (two_way && out.len && ws->state == APIGW_WS_OPEN && binary)
+        apigw__ws_send_frame(ws, APIGW_WS_BINARY, out.data, out.len);
+    else if (two_way && out.len && ws->state == APIGW_WS_OPEN)
+        apigw__ws_send(ws, out.data, out.len);
     nb_buf_free(&out);
     nb_arena_free(a);
     return status;
@@ -270,12 +278,18 @@ static void on_lambda_result(void *arg, const lambda_result_t *res)
 static void on_http_result(void *arg, const apigw_httpc_resp_t *resp)
 {
     ws_call_t *c = arg;
+    if (!call_settle(c)) {
+        call_unref(c);   /* timed out already */
+        return;
+    }
     if (resp->status == -2) {   /* the client's own deadline: as the call's timer */
-        if (call_settle(c)) {
-            if (c->ws->state == APIGW_WS_OPEN) apigw__ws_gw_message(c->ws, "Endpoint request timed out", c->request_id);
-            call_log(c, 504, "Endpoint request timed out");
-        }
-    } else if (call_settle(c)) {
+        if (c->ws->state == APIGW_WS_OPEN) apigw__ws_gw_message(c->ws, "Endpoint request timed out", c->request_id);
+        call_log(c, 504, "Endpoint request timed out");
+    } else if (resp->status >= 0 && apigw__ws_integration_kind(c->integ) == APIGW_WS_INT_HTTP_PROXY) {
+        /* no integration response: the backend's body as it is */
+        if (c->two_way && resp->body_len && c->ws->state == APIGW_WS_OPEN) apigw__ws_send(c->ws, resp->body, resp->body_len);
+        call_log(c, resp->status, NULL);
+    } else {
         char key[16];
         snprintf(key, sizeof key, "%d", resp->status);
         apigw_ws_answer_t r = {key, resp->status, resp->headers, resp->n_headers, resp->body ? resp->body : "",
@@ -291,8 +305,10 @@ void apigw__ws_run_mapped(apigw_ws_t *ws, json_t *stage, json_t *integ, json_t *
     nb_arena_t *a = nb_arena_new(2048);
     apigw_ws_mreq_t m = {.integ = integ, .stage = stage, .ctx = ctx, .body = body, .len = len};
     nb_buf_t req = NB_BUF_INIT;
-    int rc = apigw__ws_map_request(a, &m, &req);
     int kind = apigw__ws_integration_kind(integ);
+    int rc = 0;
+    if (kind == APIGW_WS_INT_HTTP_PROXY) nb_buf_append(&req, body, len);   /* no templates: the message */
+    else rc = apigw__ws_map_request(a, &m, &req);
     const char *fn = NULL;
     if (rc == 0 && kind == APIGW_WS_INT_LAMBDA) {
         fn = apigw__lambda_target(a, apigw__ws_stage_subst(a, stage, json_string_value(json_object_get(integ, "integrationUri"))));

@@ -119,7 +119,10 @@ void apigw__ws_run_mapped(apigw_ws_t *ws, json_t *stage, json_t *integ, json_t *
                           int two_way, const char *request_id, const apigw_ws_log_t *log);
 
 /* --- ws_map.c: non-proxy integrations (MOCK, AWS to Lambda, HTTP) ----------- */
-enum { APIGW_WS_INT_NONE, APIGW_WS_INT_PROXY, APIGW_WS_INT_MOCK, APIGW_WS_INT_LAMBDA, APIGW_WS_INT_HTTP };
+/* MOCK and after: through apigw__ws_run_mapped / $connect's mapped path (HTTP_PROXY
+ * there skips templates and integration responses: the message and the answer pass as they are) */
+enum { APIGW_WS_INT_NONE, APIGW_WS_INT_PROXY, APIGW_WS_INT_MOCK, APIGW_WS_INT_LAMBDA, APIGW_WS_INT_HTTP,
+       APIGW_WS_INT_HTTP_PROXY };
 /* What a route's integration is (integrationType). */
 int apigw__ws_integration_kind(json_t *integ);
 /* A route request as templates and requestParameters read it (all borrowed). */
@@ -149,9 +152,12 @@ json_t *apigw__ws_map_context(const apigw_ws_info_t *ci, const char *event_type,
  * under passthroughBehavior NEVER / WHEN_NO_TEMPLATES), APIGW_WS_MAP_FAILED (the
  * template failed). */
 int apigw__ws_map_request(nb_arena_t *a, const apigw_ws_mreq_t *m, nb_buf_t *out);
-/* The client's copy of the backend's answer r into out: 0;
- * APIGW_WS_MAP_NO_RESPONSE (no integration response for it), APIGW_WS_MAP_FAILED. */
-int apigw__ws_map_response(nb_arena_t *a, const apigw_ws_mreq_t *m, const apigw_ws_answer_t *r, nb_buf_t *out);
+/* The client's copy of the backend's answer r into out (the integration
+ * response's template and contentHandlingStrategy; *binary: 1 when
+ * CONVERT_TO_BINARY made it bytes): 0; APIGW_WS_MAP_NO_RESPONSE (no
+ * integration response for it), APIGW_WS_MAP_FAILED. */
+int apigw__ws_map_response(nb_arena_t *a, const apigw_ws_mreq_t *m, const apigw_ws_answer_t *r, nb_buf_t *out,
+                           int *binary);
 /* A Lambda answer's errorMessage (its integration response key; arena), or NULL. */
 const char *apigw__ws_lambda_key(nb_arena_t *a, const char *payload, size_t len);
 /* A MOCK integration's status: the statusCode of its request template's output (200 without). */

@@ -16,7 +16,10 @@
  *     (${request.body.x}, ${integration.response.statuscode},
  *     ${integration.response.header.X}, ${integration.response.multivalueheader.X},
  *     static) names a key of its responseTemplates, else "$default"; none →
- *     the backend's body as it is.
+ *     the backend's body as it is; its contentHandlingStrategy converts a
+ *     binary answer to base64 text before (CONVERT_TO_TEXT) or the result's
+ *     base64 to bytes after (CONVERT_TO_BINARY).
+ * HTTP_PROXY integrations use only apigw__ws_map_http (requestParameters).
  * Templates see the WebSocket $context (the requestContext of the route's
  * proxy event: connectionId, routeKey, eventType, messageId, domainName,
  * stage, requestTimeEpoch, identity, authorizer…), $input (the message; on
@@ -27,6 +30,7 @@
 #include "apigw/jregex.h"
 #include "apigw/vtl.h"
 #include "apigw/ws.h"
+#include "apigw/ws_rx.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,19 +152,46 @@ static json_t *select_response(json_t *integ, const char *key)
     return dflt;
 }
 
-int apigw__ws_map_response(nb_arena_t *a, const apigw_ws_mreq_t *m, const apigw_ws_answer_t *r, nb_buf_t *out)
+int apigw__ws_map_response(nb_arena_t *a, const apigw_ws_mreq_t *m, const apigw_ws_answer_t *r, nb_buf_t *out,
+                           int *binary)
 {
+    *binary = 0;
     json_t *ir = select_response(m->integ, r->key);
     if (!ir) return APIGW_WS_MAP_NO_RESPONSE;
     const char *expr = str(ir, "templateSelectionExpression");
     answer_src_t as = {m, r};
     const char *key = apigw__ws_eval_selection(a, expr, answer_var, &as);
     const char *src = pick_template(json_object_get(ir, "responseTemplates"), key);
-    if (!src) {
-        nb_buf_append(out, r->body, r->len);
-        return 0;
+    /* contentHandlingStrategy (botocore's IntegrationResponse): CONVERT_TO_TEXT
+     * turns a binary payload (not UTF-8: what a text frame cannot carry) into
+     * its base64 text before the template; CONVERT_TO_BINARY turns the result,
+     * base64 text, into the bytes it encodes (a binary frame). Text under
+     * CONVERT_TO_TEXT, or text that is no base64 under CONVERT_TO_BINARY, passes
+     * as it is, as REST's contentHandling does. */
+    const char *ch = str(ir, "contentHandlingStrategy");
+    const char *body = r->body;
+    size_t blen = r->len;
+    nb_buf_t conv = NB_BUF_INIT;
+    if (ch && strcmp(ch, "CONVERT_TO_TEXT") == 0 && !apigw__utf8_valid((const unsigned char *)body, blen)) {
+        nb_base64_encode(&conv, body, blen);
+        body = conv.data ? conv.data : "";
+        blen = conv.len;
     }
-    return render(m, src, r->body, r->len, out) == 0 ? 0 : APIGW_WS_MAP_FAILED;
+    int rc = 0;
+    if (!src) nb_buf_append(out, body, blen);
+    else rc = render(m, src, body, blen, out) == 0 ? 0 : APIGW_WS_MAP_FAILED;
+    nb_buf_free(&conv);
+    if (rc == 0 && ch && strcmp(ch, "CONVERT_TO_BINARY") == 0) {
+        nb_buf_t bin = NB_BUF_INIT;
+        if (nb_base64_decode(&bin, out->data ? out->data : "", out->len) == 0) {
+            nb_buf_free(out);
+            *out = bin;
+            *binary = 1;
+        } else {
+            nb_buf_free(&bin);
+        }
+    }
+    return rc;
 }
 
 const char *apigw__ws_lambda_key(nb_arena_t *a, const char *payload, size_t len)
@@ -252,5 +283,6 @@ int apigw__ws_integration_kind(json_t *integ)
     if (strcmp(t, "MOCK") == 0) return APIGW_WS_INT_MOCK;
     if (strcmp(t, "AWS") == 0) return APIGW_WS_INT_LAMBDA;
     if (strcmp(t, "HTTP") == 0) return APIGW_WS_INT_HTTP;
+    if (strcmp(t, "HTTP_PROXY") == 0) return APIGW_WS_INT_HTTP_PROXY;
     return APIGW_WS_INT_NONE;
 }

@@ -6,7 +6,8 @@
  * The integration is a Lambda proxy (its answer's statusCode), or MOCK, AWS
  * (Lambda) or HTTP through templates (ws_map.c): the backend's status — a
  * MOCK template's statusCode, the HTTP answer's, 200 from a function (500
- * when it failed) — with the integration response's body when refused.
+ * when it failed) — with the integration response's body when refused; or
+ * HTTP_PROXY: the backend's status decides, its body and Content-Type refuse.
  * Every answer, the 101 included, writes the stage's access log line
  * (eventType CONNECT).
  * Until the switch the request's arena holds what the connection will be
@@ -176,12 +177,21 @@ static void connect_answer(apigw_dp_t *dp, const apigw_ws_answer_t *r)
         apigw__dp_message(dp, 500, "Internal server error");
         return;
     }
-    apigw_ws_mreq_t m;
-    json_t *params;
-    connect_mreq(dp, &m, &params);
     nb_buf_t out = NB_BUF_INIT;
-    int rc = apigw__ws_map_response(dp->req->arena, &m, r, &out);
-    json_decref(params);
+    int rc = 0, binary;
+    const char *ctype = "application/json";
+    if (apigw__ws_integration_kind(dp->integration) == APIGW_WS_INT_HTTP_PROXY) {
+        /* no integration response: the backend's body (and its Content-Type) as it is */
+        nb_buf_append(&out, r->body, r->len);
+        for (size_t i = 0; i < r->n_headers; i++)
+            if (strcasecmp(r->headers[i].name, "content-type") == 0) ctype = r->headers[i].value;
+    } else {
+        apigw_ws_mreq_t m;
+        json_t *params;
+        connect_mreq(dp, &m, &params);
+        rc = apigw__ws_map_response(dp->req->arena, &m, r, &out, &binary);
+        json_decref(params);
+    }
     if (rc != 0) {
         nb_buf_free(&out);
         apigw__dp_message(dp, 500, "Internal server error");
@@ -195,7 +205,7 @@ static void connect_answer(apigw_dp_t *dp, const apigw_ws_answer_t *r)
     /* a 1xx is no final answer to a connection request (101 without the
      * handshake's headers, 100 leaving the client waiting): 500, as any
      * status outside HTTP's */
-    nb_kv_t h = {"Content-Type", "application/json", 16};
+    nb_kv_t h = {"Content-Type", ctype, strlen(ctype)};
     apigw_http_out_t o = {.status = r->status >= 200 && r->status <= 599 ? r->status : 500, .headers = &h,
                           .n_headers = 1, .body = nb_arena_strndup(dp->req->arena, out.data ? out.data : "", out.len),
                           .body_len = out.len};
@@ -245,9 +255,9 @@ static void connect_mapped(apigw_dp_t *dp, const pending_t *pd, json_t *integ)
     json_t *params;
     connect_mreq(dp, &m, &params);
     nb_buf_t body = NB_BUF_INIT;
-    int rc = apigw__ws_map_request(req->arena, &m, &body);
-    json_decref(params);
     int kind = apigw__ws_integration_kind(integ);
+    int rc = kind == APIGW_WS_INT_HTTP_PROXY ? 0 : apigw__ws_map_request(req->arena, &m, &body);   /* proxy: no body */
+    json_decref(params);
     json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
     unsigned tms = to > 0 ? (unsigned)to : 29000;
     const char *fn = NULL;

@@ -66,6 +66,8 @@ TEST(ws_map_passthrough_behaviour)
     json_decref(integ);
 }
 
+static int last_binary;   /* respond()'s last answer became bytes (CONVERT_TO_BINARY) */
+
 static const char *respond(json_t *integ, const apigw_ws_answer_t *r, int *rc)
 {
     static char text[512];
@@ -74,7 +76,7 @@ static const char *respond(json_t *integ, const apigw_ws_answer_t *r, int *rc)
     const char *msg = "{\"kind\":\"m\"}";
     apigw_ws_mreq_t m = {.integ = integ, .ctx = ctx, .body = msg, .len = strlen(msg)};
     nb_buf_t out = NB_BUF_INIT;
-    *rc = apigw__ws_map_response(a, &m, r, &out);
+    *rc = apigw__ws_map_response(a, &m, r, &out, &last_binary);
     snprintf(text, sizeof text, "%.*s", (int)out.len, out.data ? out.data : "");
     nb_buf_free(&out);
     json_decref(ctx);
@@ -113,6 +115,35 @@ TEST(ws_map_integration_responses)
     json_decref(integ);
 }
 
+TEST(ws_map_content_handling)
+{
+    int rc;
+    json_t *integ = json_pack("{s:{s:{s:s,s:s}}}", "_responses", "r1", "integrationResponseKey", "$default",
+                              "contentHandlingStrategy", "CONVERT_TO_BINARY");
+    apigw_ws_answer_t r = {"200", 200, NULL, 0, "aGk=", 4};
+    ASSERT_STREQ(respond(integ, &r, &rc), "hi");   /* base64 text → its bytes */
+    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(last_binary, 1);
+    r.body = "{not base64}";
+    r.len = 12;
+    ASSERT_STREQ(respond(integ, &r, &rc), "{not base64}");   /* no base64: as it is, text */
+    ASSERT_EQ(last_binary, 0);
+    json_t *ir = json_object_get(json_object_get(integ, "_responses"), "r1");
+    json_object_set_new(ir, "contentHandlingStrategy", json_string("CONVERT_TO_TEXT"));
+    r.body = "\xff\x00\x01";
+    r.len = 3;
+    ASSERT_STREQ(respond(integ, &r, &rc), "/wAB");   /* bytes → base64 text */
+    ASSERT_EQ(last_binary, 0);
+    r.body = "{\"t\":1}";
+    r.len = 7;
+    ASSERT_STREQ(respond(integ, &r, &rc), "{\"t\":1}");   /* text stays text */
+    json_object_set_new(ir, "responseTemplates", json_pack("{s:s}", "$default", "{\"b64\":\"$input.body\"}"));
+    r.body = "\xff\x00\x01";
+    r.len = 3;
+    ASSERT_STREQ(respond(integ, &r, &rc), "{\"b64\":\"/wAB\"}");   /* the template sees the base64 text */
+    json_decref(integ);
+}
+
 TEST(ws_map_keys_and_http_request)
 {
     nb_arena_t *a = nb_arena_new(1024);
@@ -145,6 +176,8 @@ TEST(ws_map_keys_and_http_request)
     }
     ASSERT_EQ(seen, 3);
     ASSERT_EQ(apigw__ws_integration_kind(integ), APIGW_WS_INT_HTTP);
+    json_object_set_new(integ, "integrationType", json_string("HTTP_PROXY"));
+    ASSERT_EQ(apigw__ws_integration_kind(integ), APIGW_WS_INT_HTTP_PROXY);
     json_decref(integ);
     json_decref(ctx);
     json_decref(stage);

@@ -77,6 +77,20 @@ Sources (the key in each table row names one):
   MOCKCONN   AWS CDK's WebSocketMockIntegration (aws-cdk-lib aws_apigatewayv2_integrations): a MOCK
              integration's request template {"statusCode": 200}, templateSelectionExpression "\$default";
              a $connect integration's 2xx opens the connection, another status refuses it (CONNECT, STATUS)
+  PROXY      the same integration responses guide: "For proxy integrations, API Gateway automatically passes
+             the backend output to the caller as the complete payload" (no integration response, whatever the
+             status); AWS's HTTP_PROXY integration type (apigatewayv2 IntegrationType: the request passed to
+             the HTTP endpoint, the endpoint's response passed back); a $connect integration's 2xx opens, as
+             for the other types (CONNECT, STATUS)
+  VPCHDR     AWS re:Post knowledge center "pass a connectionId or custom token to VPC Link integration as a
+             header for API Gateway WebSocket APIs" (an HTTP_PROXY integration: WebSocket APIs pass no
+             connectionId by default; requestParameters integration.request.header.X from
+             context.connectionId, route.request.body.x, and integration.request.querystring.X); aws/aws-cdk#29562
+             (HTTP_PROXY $connect / $disconnect integrations mapping context.connectionId to a header)
+  CONTENT    botocore apigatewayv2 IntegrationResponse.ContentHandlingStrategy ("Supported only for WebSocket
+             APIs": CONVERT_TO_BINARY converts a response payload from a Base64-encoded string to the
+             corresponding binary blob, CONVERT_TO_TEXT a binary blob to a Base64-encoded string; undefined:
+             passed through); which answers are binary is CHOICE (not UTF-8, what a text frame cannot carry)
   CHOICE     nimbus's reading where AWS publishes nothing: see src/apigw/README.md ("WebSocket APIs")
   LIMITS     https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (WebSocket frame size
              32 KB, message payload 128 KB, idle connection timeout 10 minutes, connection duration 2 hours);
@@ -608,7 +622,8 @@ class WsConformance(WsBase):
 class WsBackend(httpsrv.BaseHTTPRequestHandler):
     """The HTTP integrations' backend: it records what it got and answers
     {"seen": the body as JSON, "path": the path} with X-Backend: b1 and the
-    status the body's "status" names (200 without), after the seconds its "sleep" names."""
+    status the body's "status" (or the query string's code) names (200 without), after the
+    seconds its "sleep" names; a body's "bytes" (base64) is answered as those bytes instead."""
     got = []
 
     def do_any(self):
@@ -619,10 +634,19 @@ class WsBackend(httpsrv.BaseHTTPRequestHandler):
             seen = json.loads(body or b"null")
         except ValueError:
             seen = body.decode("utf-8", "replace")
-        code = seen.get("status", 200) if isinstance(seen, dict) else 200
+        q = re.search(r"[?&]code=(\d+)", self.path)
+        code = seen.get("status", 200) if isinstance(seen, dict) else int(q.group(1)) if q else 200
         if isinstance(seen, dict) and seen.get("sleep"):
             time.sleep(seen["sleep"])
         try:
+            if isinstance(seen, dict) and "bytes" in seen:
+                out = base64.b64decode(seen["bytes"])
+                self.send_response(code)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+                return
             send_json(self, code, {"seen": seen, "path": self.path}, [("X-Backend", "b1")])
         except (BrokenPipeError, ConnectionResetError):
             pass   # the gateway stopped waiting (the integration's timeout)
@@ -643,8 +667,8 @@ CTX_TEMPLATE = ('{"data": $input.json(\'$.data\'), "cid": "$context.connectionId
 
 
 class WsNonProxy(WsBase):
-    """MOCK, AWS (Lambda) and HTTP integrations with request templates, integration responses and
-    route responses."""
+    """MOCK, AWS (Lambda) and HTTP integrations with request templates, integration responses
+    (contentHandlingStrategy too) and route responses; HTTP_PROXY integrations."""
 
     @classmethod
     def setUpClass(cls):
@@ -749,6 +773,37 @@ class WsNonProxy(WsBase):
         route("never", {"IntegrationType": "MOCK", "TemplateSelectionExpression": "${request.body.kind}",
                         "PassthroughBehavior": "NEVER", "RequestTemplates": {"known": '{"statusCode": 200}'}},
               [{"IntegrationResponseKey": "$default", "ResponseTemplates": {"$default": '{"known": true}'}}])
+        # HTTP_PROXY: the message as it is, the answer as it is (PROXY)
+        hp = {"IntegrationType": "HTTP_PROXY", "IntegrationMethod": "POST",
+              "IntegrationUri": burl + "/proxy/${stageVariables.flavour}",
+              "RequestParameters": {"integration.request.header.X-Conn": "context.connectionId",
+                                    "integration.request.querystring.q": "route.request.body.data.q"}}
+        route("hproxy", hp)
+        route("hproxy1", hp, two_way=False)
+        route("hproxydown", dict(hp, IntegrationUri="http://127.0.0.1:1/x"))
+        route("hproxyslow", dict(hp, TimeoutInMillis=1000))
+        # contentHandlingStrategy on HTTP integrations' integration responses (CONTENT)
+        bin_tpl = {"TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": "$input.json('$.data')"}}
+        route("tobinary", dict(http, RequestParameters={}, **bin_tpl),
+              [{"IntegrationResponseKey": "$default", "ContentHandlingStrategy": "CONVERT_TO_BINARY",
+                "ResponseTemplates": {"$default": "$input.path('$.seen.b')"}}])
+        route("totext", dict(http, RequestParameters={}, **bin_tpl),
+              [{"IntegrationResponseKey": "$default", "ContentHandlingStrategy": "CONVERT_TO_TEXT"}])
+        route("totexttpl", dict(http, RequestParameters={}, **bin_tpl),
+              [{"IntegrationResponseKey": "$default", "ContentHandlingStrategy": "CONVERT_TO_TEXT",
+                "ResponseTemplates": {"$default": '{"b64": "$input.body"}'}}])
+        # $connect through HTTP_PROXY: ?code=N (mapped to the backend's query string) is its status;
+        # the stage "gone" points at a port nothing listens on
+        cls.hpc = gw.create_api(Name="wsn-hpc", ProtocolType="WEBSOCKET",
+                                RouteSelectionExpression="$request.body.action")["ApiId"]
+        iid = gw.create_integration(
+            ApiId=cls.hpc, IntegrationType="HTTP_PROXY", IntegrationMethod="GET",
+            IntegrationUri="${stageVariables.base}/hpconnect",
+            RequestParameters={"integration.request.querystring.code": "route.request.querystring.code",
+                               "integration.request.header.X-Probe-In": "route.request.header.X-Probe"})["IntegrationId"]
+        gw.create_route(ApiId=cls.hpc, RouteKey="$connect", Target="integrations/" + iid)
+        gw.create_stage(ApiId=cls.hpc, StageName="prod", AutoDeploy=True, StageVariables={"base": burl})
+        gw.create_stage(ApiId=cls.hpc, StageName="gone", AutoDeploy=True, StageVariables={"base": "http://127.0.0.1:1"})
         # $connect through HTTP: ?code=N is the status the backend answers (200 without)
         iid = gw.create_integration(
             ApiId=cls.api, IntegrationType="HTTP", IntegrationMethod="POST", IntegrationUri=burl + "/connect",
@@ -888,6 +943,83 @@ class WsNonProxy(WsBase):
             self.assertEqual(r.get("status"), 403, r)
             self.assertEqual(json.loads(r["body"]), {"seen": {"status": 403, "et": "CONNECT", "rk": "$connect"},
                                                      "path": "/connect"})
+
+    def test_http_proxy_route(self):
+        c = self.connect(self.api)
+        WsBackend.got.clear()
+        msg = '{"action":"hproxy","data":{"q":"a b"}}'
+        self.d("send", name=c, text=msg)
+        got = frame(self.d("recv", name=c))
+        method, path, headers, body = WsBackend.got[-1]
+        table = [
+            ("a two-way route gets the backend's body as it is", got, {"seen": json.loads(msg), "path": "/proxy/mint?q=a%20b"},
+             "PROXY INTRESP RESPONSE"),
+            ("the backend gets the message as it is", body.decode(), msg, "PROXY"),
+            ("the integration's method", method, "POST", "PROXY"),
+            ("the URI with stage variables and the mapped query string", path, "/proxy/mint?q=a%20b", "PROXY VPCHDR"),
+            ("a header from context.connectionId", bool(re.match(AWS_ID, headers.get("X-Conn", ""))), True, "VPCHDR"),
+            ("Content-Type", headers.get("Content-Type"), "application/json", "CHOICE"),
+        ]
+        for what, have, want, src in table:
+            with self.subTest(what=what, source=src):
+                self.assertEqual(have, want)
+        with self.subTest(what="a backend's 404: its body as it is, no integration response", source="PROXY INTRESP"):
+            self.d("send", name=c, text='{"action":"hproxy","status":404}')
+            got = frame(self.d("recv", name=c))
+            self.assertEqual(got, {"seen": {"action": "hproxy", "status": 404}, "path": "/proxy/mint"})
+        with self.subTest(what="a one-way route: the backend gets it, the client nothing", source="PROXY INTRESP"):
+            WsBackend.got.clear()
+            self.d("send", name=c, text='{"action":"hproxy1","n":1}')
+            self.d("send", name=c, text='{"action":"hproxy","n":2}')
+            self.assertEqual(frame(self.d("recv", name=c))["seen"], {"action": "hproxy", "n": 2})
+            self.assertEqual(self.d("recv", name=c, ms=1000), {"timeout": True})
+            self.assertIn(b'{"action":"hproxy1","n":1}', [g[3] for g in WsBackend.got])
+        for msg, err, what, src in [
+            ('{"action":"hproxydown"}', "Internal server error", "a backend that is down", "CHOICE FORBIDDEN (form)"),
+            ('{"action":"hproxyslow","sleep":3}', "Endpoint request timed out", "past the integration's timeout",
+             "CHOICE FORBIDDEN (form)"),
+        ]:
+            with self.subTest(what=what, source=src):
+                self.d("send", name=c, text=msg)
+                self.gw_error(self.d("recv", name=c, ms=20000), err)
+        with self.subTest(what="the connection stays open", source="FORBIDDEN"):
+            self.assertEqual(self.d("ping", name=c, text="ok")["pong"], "ok")
+
+    def test_http_proxy_connect(self):
+        url = lambda stage, q="": "ws://127.0.0.1:%d/_aws/execute-api/%s/%s%s" % (self.port, self.hpc, stage, q)  # noqa: E731
+        with self.subTest(what="the backend's 200 opens the connection", source="PROXY CONNECT VPCHDR"):
+            WsBackend.got.clear()
+            r = self.d("connect", name="hp", url=url("prod"), headers={"X-Probe": "p2"})
+            self.assertTrue(r.get("open"), r)
+            self.d("close", name="hp", code=1000)
+            got = [g for g in WsBackend.got if g[1].startswith("/hpconnect")]
+            self.assertEqual([(g[0], g[1], g[2].get("X-Probe-In"), g[3]) for g in got], [("GET", "/hpconnect", "p2", b"")])
+        with self.subTest(what="its 204 opens it too", source="PROXY CONNECT STATUS"):
+            r = self.d("connect", name="hp", url=url("prod", "?code=204"))
+            self.assertTrue(r.get("open"), r)
+            self.d("close", name="hp", code=1000)
+        with self.subTest(what="its 403 refuses it with the backend's body", source="PROXY CONNECT STATUS"):
+            r = self.d("connect", name="hp", url=url("prod", "?code=403"))
+            self.assertEqual(r.get("status"), 403, r)
+            self.assertEqual(json.loads(r["body"]), {"seen": None, "path": "/hpconnect?code=403"})
+        with self.subTest(what="a backend that is down: 500", source="CHOICE"):
+            r = self.d("connect", name="hp", url=url("gone"))
+            self.assertEqual(r.get("status"), 500, r)
+
+    def test_content_handling(self):
+        c = self.connect(self.api)
+        with self.subTest(what="CONVERT_TO_BINARY: the base64 text the template makes → a binary frame", source="CONTENT"):
+            self.d("send", name=c, text='{"action":"tobinary","data":{"b":"AAEC/w=="}}')
+            self.assertEqual(self.d("recv", name=c), {"b64": "AAEC/w=="})
+        with self.subTest(what="CONVERT_TO_TEXT: a binary answer → its base64 text", source="CONTENT"):
+            self.d("send", name=c, text='{"action":"totext","data":{"bytes":"AAEC/w=="}}')
+            self.assertEqual(self.d("recv", name=c), {"text": "AAEC/w=="})
+        with self.subTest(what="CONVERT_TO_TEXT: the template reads the base64 text", source="CONTENT"):
+            self.d("send", name=c, text='{"action":"totexttpl","data":{"bytes":"AAEC/w=="}}')
+            self.assertEqual(frame(self.d("recv", name=c)), {"b64": "AAEC/w=="})
+        with self.subTest(what="CONVERT_TO_TEXT: a text answer stays as it is", source="CONTENT CHOICE"):
+            self.d("send", name=c, text='{"action":"totext","data":{"b":"x"}}')
+            self.assertEqual(frame(self.d("recv", name=c))["seen"], {"b": "x"})
 
     def test_lambda_route(self):
         c = self.connect(self.api)
