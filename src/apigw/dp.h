@@ -169,8 +169,9 @@ int apigw__rest_reserved_mapping(apigw_dp_t *dp);
 void apigw__dp_http_proxy(apigw_dp_t *dp);
 /* An integration URI with the stage variables and {x} path parameters
  * filled in (from values {"x": "v"} first when given), the request's query
- * string appended when with_query (arena). */
-const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query, json_t *values);
+ * string appended when with_query (arena). aws_path: an AWS service's path/
+ * URI, whose values are encoded to stay within their segment. */
+const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query, json_t *values, int aws_path);
 /* REST MOCK, AWS (non-proxy Lambda) and HTTP (non-proxy) integrations with
  * mapping templates (mapping.c). */
 void apigw__dp_mock(apigw_dp_t *dp);

@@ -11,6 +11,7 @@
 #include "apigw/httpc.h"
 #include "core/buf.h"
 #include "core/util.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -32,9 +33,27 @@ static const char *param(apigw_dp_t *dp, const char *name, size_t n)
     return NULL;
 }
 
+/* An AWS service path's value: escapes already in it (a REST path parameter
+ * as the client sent it: S3's "folder%2Fobject") kept, every other byte outside
+ * RFC 3986's unreserved set encoded — '/' too unless the label is greedy — so a
+ * value stays within its segment and cannot start a query ("a/b?c" →
+ * "a%2Fb%3Fc"). */
+static void aws_path_value(nb_buf_t *b, const char *v, int greedy)
+{
+    for (const char *p = v; *p; p++) {
+        if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+            nb_buf_append(b, p, 3);
+            p += 2;
+        } else {
+            nb_url_encode(b, p, 1, greedy);
+        }
+    }
+}
+
 /* uri with {x}/{x+} replaced by path parameter x (HTTP APIs: re-encoded, '/'
- * kept; REST APIs: the value is still as sent). */
-const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query, json_t *values)
+ * kept; REST APIs: the value is still as sent; an AWS service's path/ URI,
+ * aws_path: aws_path_value). */
+const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query, json_t *values, int aws_path)
 {
     uri = apigw__dp_stage_subst(dp, uri ? uri : "");
     nb_buf_t b = NB_BUF_INIT;
@@ -42,11 +61,13 @@ const char *apigw__http_fill_uri(apigw_dp_t *dp, const char *uri, int with_query
         const char *close = *p == '{' ? strchr(p, '}') : NULL;
         if (close) {
             size_t n = (size_t)(close - p - 1);
-            if (n && p[n] == '+') n--;
+            int greedy = n && p[n] == '+';
+            if (greedy) n--;
             const char *v = NULL;
             if (values) v = json_string_value(json_object_getn(values, p + 1, n));
             if (!v) v = param(dp, p + 1, n);
-            if (v && dp->v2) nb_url_encode(&b, v, strlen(v), 1);
+            if (v && aws_path) aws_path_value(&b, v, greedy);
+            else if (v && dp->v2) nb_url_encode(&b, v, strlen(v), 1);
             else if (v) nb_buf_puts(&b, v);   /* REST: as the client sent it */
             p = close + 1;
         } else {
@@ -98,7 +119,7 @@ static const char *rest_mapped_uri(apigw_dp_t *dp, const char *uri, json_t **t)
     *t = apigw__map_targets(dp, ctx);
     json_decref(ctx);
     nb_buf_t b = NB_BUF_INIT;
-    nb_buf_puts(&b, apigw__http_fill_uri(dp, uri, 1, json_object_get(*t, "path")));
+    nb_buf_puts(&b, apigw__http_fill_uri(dp, uri, 1, json_object_get(*t, "path"), 0));
     const char *k;
     json_t *v;
     json_object_foreach(json_object_get(*t, "querystring"), k, v) {
@@ -158,7 +179,7 @@ void apigw__dp_http_proxy(apigw_dp_t *dp)
     json_t *t = NULL;
     /* the mapping context (tens of allocations) only when the integration maps something */
     if (dp->v2 || !json_object_size(json_object_get(in, "requestParameters")))
-        uri = apigw__http_fill_uri(dp, uri, 1, NULL);
+        uri = apigw__http_fill_uri(dp, uri, 1, NULL, 0);
     else
         uri = rest_mapped_uri(dp, uri, &t);
     json_t *mapped = json_object_get(t, "header");

@@ -6,11 +6,14 @@
  *     action/ + JSON 1.0/1.1   POST /, X-Amz-Target {target_prefix}.{Action}, the
  *                              template's output as the JSON body
  *     action/ + Query          POST /?Action={Action}, the output as form fields
+ *                              after Action={Action} (the URI's operation wins)
  *     action/ + REST           the operation's own method and path, {X} from
  *                              integration.request.path.X
- *     path/                    integration httpMethod on /{path} ({x} filled), the
+ *     path/                    integration httpMethod on /{path} ({x} filled, each
+ *                              value kept within its segment), the
  *                              output as the body
- *     + integration.request.header|querystring.* from requestParameters
+ *     + integration.request.header|querystring.* from requestParameters, but
+ *       not the signer's headers, nor X-Amz-Target on action/ (signer_header)
  *   ─▶ an internal call (core/call.h) run as the integration's credentials
  *      (aws_creds.c): the edge routes, decodes and authorizes it exactly as
  *      over HTTP — a denied action is the service's own 4xx answer
@@ -113,6 +116,22 @@ static void add_query(nb_buf_t *target, json_t *qs)
     }
 }
 
+/* A requestParameters header the gateway does not let through to the
+ * service: the request signer's own (API Gateway signs the integration
+ * request with SigV4 after mapping, so its X-Amz-Date, X-Amz-Security-Token
+ * and X-Amz-Content-Sha256 are the ones sent; a mapped Authorization never
+ * gets here: 500, as AWS answers it, apigw__rest_reserved_mapping), the
+ * endpoint's Host, and for an action/ URI X-Amz-Target — the operation is the
+ * one the URI names. Others (Content-Type, X-Amz-Invocation-Type…) are the
+ * mapping's to set. */
+static int signer_header(const char *name, int action)
+{
+    static const char *const own[] = {"x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "host"};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (strcasecmp(name, own[i]) == 0) return 1;
+    return action && strcasecmp(name, "x-amz-target") == 0;
+}
+
 static int lambda_invocation(const apigw_aws_uri_t *u)
 {
     return strcmp(u->service, "lambda") == 0 && !u->action && strstr(u->api, "/functions/") &&
@@ -151,7 +170,7 @@ void apigw__dp_aws_custom(apigw_dp_t *dp)
         method = json_string_value(json_object_get(dp->integration, "httpMethod"));
         if (!method || strcmp(method, "ANY") == 0) method = req->method;
         nb_buf_putc(&target, '/');
-        nb_buf_puts(&target, apigw__http_fill_uri(dp, u.api, 0, json_object_get(t, "path")));
+        nb_buf_puts(&target, apigw__http_fill_uri(dp, u.api, 0, json_object_get(t, "path"), 1));
         ctype = svc->proto == NB_PROTO_JSON10 ? "application/x-amz-json-1.0"
               : svc->proto == NB_PROTO_JSON11 ? "application/x-amz-json-1.1" : NULL;
     } else if (svc->proto == NB_PROTO_JSON10 || svc->proto == NB_PROTO_JSON11) {
@@ -187,7 +206,7 @@ void apigw__dp_aws_custom(apigw_dp_t *dp)
     const char *k;
     json_t *v;
     json_object_foreach(hs, k, v) {
-        if (!apigw__rest_kv_mapped(req, &h[n], k, v)) continue;
+        if (signer_header(k, u.action) || !apigw__rest_kv_mapped(req, &h[n], k, v)) continue;
         has_ct |= strcasecmp(k, "content-type") == 0;
         n++;
     }
@@ -205,6 +224,17 @@ void apigw__dp_aws_custom(apigw_dp_t *dp)
     apigw__dp_xlog(dp, "Endpoint request body after transformations: %.*s", (int)body.len,
                    body.data ? body.data : "");
     apigw__dp_xlog(dp, "Sending request to https://%s%s", host, tgt);
+    if (u.action && svc->proto == NB_PROTO_QUERY && body.len) {
+        /* the form's fields come before the query string's: an Action field the
+         * template wrote must not pick another operation than the URI's */
+        nb_buf_t form = NB_BUF_INIT;
+        nb_buf_puts(&form, "Action=");
+        nb_url_encode(&form, u.api, strlen(u.api), 0);
+        nb_buf_putc(&form, '&');
+        nb_buf_append(&form, body.data, body.len);
+        nb_buf_free(&body);
+        body = form;
+    }
     nb_call_t c = {
         .service = svc->name, .method = method, .target = tgt, .headers = h, .n_headers = n,
         .body = body.data ? body.data : "", .body_len = body.len, .access_key = who.access_key, .as_root = who.as_root, .cause = req,

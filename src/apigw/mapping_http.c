@@ -68,7 +68,7 @@ void apigw__dp_http_custom(apigw_dp_t *dp)
     if (!method || strcmp(method, "ANY") == 0) method = req->method;
     nb_buf_t uri = NB_BUF_INIT;
     nb_buf_puts(&uri, apigw__http_fill_uri(dp, json_string_value(json_object_get(dp->integration, "uri")), 0,
-                                           json_object_get(t, "path")));
+                                           json_object_get(t, "path"), 0));
     const char *k;
     json_t *v;
     int first = !memchr(uri.data ? uri.data : "", '?', uri.len);

@@ -85,7 +85,7 @@ class AwsServiceIntegrations(NimbusTestCase):
 
     @classmethod
     def method(cls, api, parent, path_part, verb, uri, credentials, template=None, responses=(), auth="NONE",
-               integration_method="POST", params=None):
+               integration_method="POST", params=None, int_params=None):
         gw = cls.gw
         rid = gw.create_resource(restApiId=api, parentId=parent, pathPart=path_part)["id"] if path_part else parent
         gw.put_method(restApiId=api, resourceId=rid, httpMethod=verb, authorizationType=auth,
@@ -93,7 +93,8 @@ class AwsServiceIntegrations(NimbusTestCase):
         kw = {"credentials": credentials} if credentials else {}
         gw.put_integration(restApiId=api, resourceId=rid, httpMethod=verb, type="AWS",
                            integrationHttpMethod=integration_method, uri=uri,
-                           requestTemplates={"application/json": template} if template else {}, **kw)
+                           requestTemplates={"application/json": template} if template else {},
+                           requestParameters=int_params or {}, **kw)
         for status, pattern, tmpl, rp in responses:
             gw.put_method_response(restApiId=api, resourceId=rid, httpMethod=verb, statusCode=status,
                                    responseParameters={k: False for k in rp})
@@ -147,6 +148,29 @@ class AwsServiceIntegrations(NimbusTestCase):
         loop = gw.create_resource(restApiId=api, parentId=root, pathPart="loop")["id"]
         cls.method(api, loop, None, "POST", "arn:aws:apigateway:%s:apigateway:path/restapis/%s/resources/%s/methods/POST"
                    % (REGION, api, loop), cls.gw_role, None, [("200", None, None, {})])
+        # path/ values: {x} from the client's path (as sent) or its query string (decoded)
+        rest = gw.create_resource(restApiId=api, parentId=root, pathPart="rest")["id"]
+        gw_uri = "arn:aws:apigateway:%s:apigateway:path/restapis/{x}" % REGION
+        cls.method(api, rest, "{x}", "GET", gw_uri, cls.gw_role, None, [("200", None, None, {})],
+                   integration_method="GET", params={"method.request.path.x": True},
+                   int_params={"integration.request.path.x": "method.request.path.x"})
+        cls.method(api, rest, None, "GET", gw_uri, cls.gw_role, None, [("200", None, None, {})],
+                   integration_method="GET", params={"method.request.querystring.x": True},
+                   int_params={"integration.request.path.x": "method.request.querystring.x"})
+        # mapped headers that would name another operation or another signer
+        cls.method(api, root, "target", "POST", ddb_uri("GetItem"), cls.role, GET_TEMPLATE % TABLE,
+                   [("200", None, ITEM_TEMPLATE, {}), err], params={"method.request.querystring.id": True},
+                   int_params={"integration.request.header.X-Amz-Target": "'DynamoDB_20120810.DeleteItem'",
+                               "integration.request.header.X-Amz-Security-Token": "'forged'",
+                               "integration.request.header.X-Amz-Date": "'20150830T123600Z'"})
+        # Authorization: the 500 AWS answers for an AWS integration mapping it (LocalStack's AWS-validated
+        # test_apigateway_header_remapping_aws[AWS])
+        cls.method(api, root, "authmap", "POST", ddb_uri("GetItem"), cls.role, GET_TEMPLATE % TABLE,
+                   [("200", None, ITEM_TEMPLATE, {})],
+                   int_params={"integration.request.header.Authorization": "'AWS4-HMAC-SHA256 Credential=AKID/x'"})
+        cls.method(api, root, "formaction", "POST", "arn:aws:apigateway:%s:sts:action/GetCallerIdentity" % REGION,
+                   cls.role, "Action=GetSessionToken&DurationSeconds=900", [("200", None, None, {})],
+                   int_params={"integration.request.querystring.Action": "'GetSessionToken'"})
         gw.create_deployment(restApiId=api, stageName="prod")
         return api
 
@@ -256,6 +280,33 @@ class AwsServiceIntegrations(NimbusTestCase):
         self.assertEqual(r.status, 200, r.body)
         self.assertIn(b"Internal calls nested too deep", r.body)
         self.assertEqual(http("GET", self.url("/items/a1")).status, 200)   # still serving
+
+    def test_path_values_stay_in_their_segment(self):
+        # a path/ URI's {x} holds one segment: S3 proxies send an object key's '/' as %2F (AWS's S3 proxy
+        # tutorial), so a value is encoded, never a path or a query string of its own
+        r = http("GET", self.url("/rest/" + self.api))
+        self.assertEqual((r.status, r.json()["name"]), (200, "aws-service"), r.body)
+        for path in ("/rest/%s%%2Fresources" % self.api, "/rest?x=%s%%2Fresources" % self.api,
+                     "/rest/a%2Fb%3Fc", "/rest?x=a%2Fb%3Fc"):
+            with self.subTest(path=path):
+                r = http("GET", self.url(path))
+                self.assertEqual(r.status, 200, r.body)   # the one integration response, whatever the status
+                self.assertNotIn("items", r.json(), r.body)   # not GetResources
+                self.assertIn("Invalid API identifier specified", r.json()["message"], r.body)
+        r = http("GET", self.url("/rest/a%2Fb%3Fc"))
+        self.assertIn(":a/b?c", r.json()["message"], r.body)
+
+    def test_mapped_headers_keep_the_uri_operation(self):
+        self.post("/items", {"id": "kept", "name": "still here"})
+        r = http("POST", self.url("/target?id=kept"), "{}", {"Content-Type": "application/json"})
+        self.assertEqual((r.status, r.json()), (200, {"id": "kept", "name": "still here", "found": True}), r.body)
+        self.assertIn("Item", self.ddb.get_item(TableName=TABLE, Key={"id": {"S": "kept"}}))
+        r = http("POST", self.url("/authmap?id=kept"), "{}", {"Content-Type": "application/json"})
+        self.assertEqual((r.status, r.json()), (500, {"message": "Internal server error"}), r.body)
+        # Query protocol: a template's own Action field (and a mapped one) still runs the URI's action
+        r = http("POST", self.url("/formaction"), "{}", {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIn(b"<GetCallerIdentityResult>", r.body)
 
     def test_put_integration_refusals(self):
         gw = self.gw

@@ -466,6 +466,31 @@ class V2TerraformConformance(NimbusTestCase):
         self.assertEqual(got["RequestParameters"], params)
         self.assertEmpty(got, "IntegrationMethod", "IntegrationUri")
 
+    def test_integration_subtype_http_api_aws_proxy_only(self):
+        # botocore: IntegrationSubtype is "Supported only for HTTP API AWS_PROXY integrations"
+        msg = ("BadRequestException", "IntegrationSubtype is supported only for HTTP API AWS_PROXY integrations")
+        params = {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/000000000000/q", "MessageBody": "$request.body"}
+        ws, http = self.ws_api(), self.http_api()
+        for api, kw in ((ws, {"IntegrationType": "AWS", "IntegrationMethod": "POST"}),
+                        (ws, {"IntegrationType": "AWS_PROXY"}),
+                        (http, {"IntegrationType": "HTTP_PROXY", "IntegrationMethod": "POST"})):
+            with self.subTest(api=api, type=kw["IntegrationType"]):
+                e = self.client_error(self.gw.create_integration, ApiId=api, IntegrationSubtype="SQS-SendMessage",
+                                      CredentialsArn="arn:aws:iam::000000000000:role/r", RequestParameters=params, **kw)
+                self.assertEqual((e["Error"]["Code"], e["Error"]["Message"]), msg)
+        self.assertEqual(self.gw.get_integrations(ApiId=ws)["Items"], [])
+        # nor added by UpdateIntegration to a WebSocket API's integration
+        iid = self.gw.create_integration(ApiId=ws, IntegrationType="MOCK")["IntegrationId"]
+        e = self.client_error(self.gw.update_integration, ApiId=ws, IntegrationId=iid,
+                              IntegrationSubtype="SQS-SendMessage")
+        self.assertEqual((e["Error"]["Code"], e["Error"]["Message"]), msg)
+        self.assertNotIn("IntegrationSubtype", self.gw.get_integration(ApiId=ws, IntegrationId=iid))
+        # the HTTP API's AWS_PROXY integration keeps it
+        iid = self.gw.create_integration(ApiId=http, IntegrationType="AWS_PROXY", IntegrationSubtype="SQS-SendMessage",
+                                         CredentialsArn="arn:aws:iam::000000000000:role/r",
+                                         RequestParameters=params)["IntegrationId"]
+        self.assertEqual(self.gw.get_integration(ApiId=http, IntegrationId=iid)["IntegrationSubtype"], "SQS-SendMessage")
+
     # --- integration and route responses -------------------------------------
 
     def test_integration_response_attributes(self):

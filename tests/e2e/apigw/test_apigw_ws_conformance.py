@@ -750,10 +750,6 @@ class WsNonProxy(WsBase):
         route("down", {"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationUri": "http://127.0.0.1:1/x",
                        "TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": "{}"}},
               [{"IntegrationResponseKey": "$default"}])
-        # an HTTP integration without a URI: CreateIntegration takes one with IntegrationSubtype instead
-        route("nouri", {"IntegrationType": "HTTP", "IntegrationMethod": "POST", "IntegrationSubtype": "SQS-SendMessage",
-                        "TemplateSelectionExpression": "\\$default", "RequestTemplates": {"$default": "{}"}},
-              [{"IntegrationResponseKey": "$default"}])
         route("lambda", {"IntegrationType": "AWS", "IntegrationMethod": "POST", "IntegrationUri": lambda_uri(cls.raw),
                          "TemplateSelectionExpression": "${request.body.kind}",
                          "RequestTemplates": {"a": '{"which": "a", "cid": "$context.connectionId", "in": $input.body}',
@@ -1047,7 +1043,6 @@ class WsNonProxy(WsBase):
         table = [
             ('{"action":"broken"}', "Internal server error", "a request template that does not parse", "CHOICE FORBIDDEN"),
             ('{"action":"down"}', "Internal server error", "an HTTP backend that is down", "CHOICE FORBIDDEN"),
-            ('{"action":"nouri"}', "Internal server error", "an HTTP integration without a URI", "CHOICE FORBIDDEN"),
             ('{"action":"slowhttp"}', "Endpoint request timed out", "an HTTP backend past the integration's timeout",
              "CHOICE FORBIDDEN (form)"),
             ('{"action":"noresp"}', "Internal server error", "no integration response", "NOMATCH INTRESP"),
@@ -1061,6 +1056,17 @@ class WsNonProxy(WsBase):
             err = self.client_error(self.gw.create_integration, ApiId=self.api, IntegrationType="MOCK",
                                     PassthroughBehavior="SOMETIMES")
             self.assertEqual((err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"]), ("BadRequestException", 400))
+        with self.subTest(what="IntegrationSubtype (HTTP API AWS_PROXY integrations only, botocore)", source="CHOICE"):
+            msg = "IntegrationSubtype is supported only for HTTP API AWS_PROXY integrations"
+            err = self.client_error(self.gw.create_integration, ApiId=self.api, IntegrationType="HTTP",
+                                    IntegrationMethod="POST", IntegrationSubtype="SQS-SendMessage")
+            self.assertEqual((err["Error"]["Code"], err["Error"]["Message"]), ("BadRequestException", msg))
+            iid = self.gw.create_integration(ApiId=self.api, IntegrationType="MOCK")["IntegrationId"]
+            err = self.client_error(self.gw.update_integration, ApiId=self.api, IntegrationId=iid,
+                                    IntegrationSubtype="SQS-SendMessage")
+            self.assertEqual((err["Error"]["Code"], err["Error"]["Message"]), ("BadRequestException", msg))
+            self.assertNotIn("IntegrationSubtype", self.gw.get_integration(ApiId=self.api, IntegrationId=iid))
+            self.gw.delete_integration(ApiId=self.api, IntegrationId=iid)
         with self.subTest(what="NEVER with its template", source="TRANSFORM"):
             self.d("send", name=c, text='{"action":"never","kind":"known"}')
             self.assertEqual(frame(self.d("recv", name=c)), {"known": True})
