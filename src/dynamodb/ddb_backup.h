@@ -24,6 +24,13 @@ extern int ddb_backup_copying;
  * the item's current state (or its absence) as the backup's. STORE_OK or an
  * error. */
 int ddb_backup_before_write(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *key);
+/* At most this many backups being created and restores in progress at once
+ * (CreateBackup, RestoreTableFromBackup, RestoreTableToPointInTime answer
+ * LimitExceededException beyond): 0, or -1 after replying. */
+#define DDB_BACKUP_MAX_BUSY 50
+int ddb_backup_refuse_busy(nb_req_t *req);
+/* Backups being copied plus restores in progress. */
+size_t ddb_backup_busy(void);
 /* Is a backup of table number tnum being copied? (DeleteTable refuses then.) */
 int ddb_backup_in_progress(uint32_t tnum);
 
@@ -36,6 +43,8 @@ void ddb_backup_copy_started(uint32_t bnum, uint32_t tnum);
 /* In txn: fill the table numbered tnum (its doc says CREATING) from backup id,
  * then turn it ACTIVE. */
 int ddb_backup_restore_enqueue(store_txn_t *txn, uint32_t tnum, const char *id);
+/* Once that txn is applied: count the restore and wake the driver. */
+void ddb_backup_restore_started(void);
 /* 1 when a restore from backup id is under way, 0 if not, <0 a store error. */
 int ddb_backup_restoring(store_txn_t *txn, const char *id);
 
@@ -55,7 +64,8 @@ json_t *ddb_backup_create(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t,
  * purges the rest), else *taken 0. STORE_OK or an error. */
 int ddb_backup_on_delete(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, uint32_t *bnum, int *taken);
 
-/* Backup docs. *doc: new reference, or NULL with STORE_NOTFOUND. */
+/* Backup docs. *doc: new reference, or NULL with STORE_NOTFOUND (also for a
+ * stored doc that is not JSON, logged). */
 int ddb_backup_load(store_txn_t *txn, const char *id, json_t **doc);
 int ddb_backup_put(store_txn_t *txn, const char *id, const json_t *doc);
 /* Delete backup id (its doc, and its items in the background purge). */
@@ -73,6 +83,15 @@ void ddb_backup_start(nb_ctx_t *ctx);
 void ddb_backup_stop(void);
 /* Wake the driver after a commit that enqueued work. */
 void ddb_backup_kick(void);
+/* Expiring backups (ddb_backup_expiry.c): note a BackupExpiryDateTime (epoch
+ * seconds) just stored; in txn, delete one backup whose expiry passed (*worked
+ * set), else learn when the next one does (the driver's last resort when it
+ * has no copy or restore to do). STORE_OK or an error. */
+void ddb_backup_expiry_note(double at);
+int ddb_backup_expiry_step(store_txn_t *txn, int *worked);
+void ddb_backup_expiry_start(uv_loop_t *loop);
+void ddb_backup_expiry_stop(void);
+void ddb_backup_expiry_reset(void);
 /* Forget the in-memory copy list (tests reopening a store). */
 void ddb_backup_reset(void);
 /* Rebuild the in-memory copy list from txn's work records. */

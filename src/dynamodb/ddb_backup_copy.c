@@ -36,6 +36,11 @@
  * the indexes are built as for any write…─► ACTIVE (RestoreInProgress false).
  * A restore waits while its backup is CREATING (RestoreTableToPointInTime
  * restores from a hidden backup taken at the request; the restore drops it).
+ * Damage never stalls the driver: a copy meeting an item it cannot read (or
+ * a record it cannot parse) drops its backup; a restore whose backup is gone
+ * or holds an unreadable item deletes its target table (both logged).
+ * When no copy or restore is due, a step deletes an expired backup
+ * (ddb_backup_expiry.c).
  *
  * Driver: ddb_bgjob.c, one slice at a time, the next once it is durable. */
 #include "dynamodb/ddb_backup.h"
@@ -55,6 +60,7 @@
 #define RPFX_LEN (sizeof RPFX - 1)
 #define CHDR 22                      /* tnum, items, bytes, flags, id length */
 #define COPY_DELETED 1               /* flags: the table was deleted; purge its items once copied */
+#define DAMAGED 2                    /* a slice met a stored entry it cannot read (not a store status) */
 
 int ddb_backup_copying;
 
@@ -62,6 +68,7 @@ int ddb_backup_copying;
  * "bkcopy/" records once their transactions are applied). */
 static struct copy { uint32_t bnum, tnum; } *copies;
 static size_t n_copies, cap_copies;
+static size_t n_restores;            /* "restore/" records (counted against DDB_BACKUP_MAX_BUSY) */
 
 static void put32(nb_buf_t *b, uint32_t v)
 {
@@ -157,8 +164,14 @@ void ddb_backup_reset(void)
 {
     free(copies);
     copies = NULL;
-    n_copies = cap_copies = 0;
+    n_copies = cap_copies = n_restores = 0;
     ddb_backup_copying = 0;
+    ddb_backup_expiry_reset();
+}
+
+size_t ddb_backup_busy(void)
+{
+    return n_copies + n_restores;
 }
 
 int ddb_backup_in_progress(uint32_t tnum)
@@ -263,6 +276,12 @@ void ddb_backup_copy_started(uint32_t bnum, uint32_t tnum)
     ddb_backup_kick();
 }
 
+void ddb_backup_restore_started(void)
+{
+    n_restores++;
+    ddb_backup_kick();
+}
+
 int ddb_backup_restore_enqueue(store_txn_t *txn, uint32_t tnum, const char *id)
 {
     nb_buf_t k = NB_BUF_INIT, v = NB_BUF_INIT;
@@ -285,7 +304,10 @@ int ddb_backup_load(store_txn_t *txn, const char *id, json_t **doc)
     int rc = store_get(txn, DDB_KS_BACKUPS, id, strlen(id), &v, &vl);
     if (rc != STORE_OK) return rc;
     *doc = json_loadb(v, vl, 0, NULL);
-    return *doc ? STORE_OK : STORE_ERR_IO;
+    if (*doc) return STORE_OK;
+    /* damaged: as good as gone (a copy or restore of it fails instead of retrying forever) */
+    nb_log_error("dynamodb", "backup %s: its stored doc is damaged", id);
+    return STORE_NOTFOUND;
 }
 
 int ddb_backup_put(store_txn_t *txn, const char *id, const json_t *doc)
@@ -369,15 +391,65 @@ static int scan_after(store_txn_t *txn, const char *ks, const nb_buf_t *p, const
     return rc < 0 ? rc : STORE_OK;
 }
 
+/* The entries of a deleted table (tnum) a SYSTEM backup was copying: to the purge. */
+static int purge_table(store_txn_t *txn, uint32_t tnum)
+{
+    nb_buf_t p = NB_BUF_INIT;
+    put32(&p, tnum);
+    int rc = ddb_purge_enqueue(txn, p.data, p.len, DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
+    nb_buf_free(&p);
+    return rc;
+}
+
+/* Backup id (doc, when there is one) cannot be completed: logged, dropped
+ * with its record rk, never shown AVAILABLE missing items; a deleted table's
+ * entries (flags COPY_DELETED) still go to the purge. */
+static int fail_copy(store_txn_t *txn, const char *id, const json_t *doc, const copyrec_t *r, const nb_buf_t *rk,
+                     const char *why)
+{
+    nb_log_error("dynamodb", "backup %s cannot be completed (%s): dropped", id, why);
+    int rc = doc ? ddb_backup_drop(txn, id, doc) : STORE_OK;
+    if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
+    if (rc == STORE_OK && r && (r->flags & COPY_DELETED)) rc = purge_table(txn, r->tnum);
+    return rc;
+}
+
+/* A copy record too damaged to parse (key rk, backup bnum): dropped with the
+ * backup doc numbered bnum, found by a scan of the docs (a rare path). */
+static int fail_damaged_copy(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk)
+{
+    ddb_chunk_t l = DDB_CHUNK_INIT(SIZE_MAX, SIZE_MAX);
+    int rc = store_scan(txn, DDB_KS_BACKUPS, NULL, 0, NULL, 0, 0, ddb_take_chunk, &l);
+    rc = rc < 0 ? rc : STORE_OK;
+    int found = 0;
+    for (size_t i = 0; rc == STORE_OK && !found && i < l.n; i++) {
+        json_t *doc = json_loadb(l.vals[i].data, l.vals[i].len, 0, NULL);
+        const char *id = json_string_value(json_object_get(doc, "BackupId"));
+        if (id && (uint32_t)json_integer_value(json_object_get(doc, "Num")) == bnum) {
+            rc = fail_copy(txn, id, doc, NULL, rk, "its work record is damaged");
+            found = 1;
+        }
+        json_decref(doc);
+    }
+    ddb_chunk_free(&l);
+    if (rc == STORE_OK && !found) {
+        nb_log_error("dynamodb", "damaged backup work record %u dropped", (unsigned)bnum);
+        rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
+    }
+    return rc;
+}
+
 /* One copy slice of backup bnum (record key rk, value rv). *finished set when
  * the backup turned AVAILABLE or was dropped. */
 static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const nb_buf_t *rv, size_t batch,
                       int *finished)
 {
     copyrec_t r;
-    if (copyrec_parse(rv->data, rv->len, &r) != 0) return STORE_ERR_IO;
     char id[64];
-    if (r.idlen >= sizeof id) return STORE_ERR_IO;
+    if (copyrec_parse(rv->data, rv->len, &r) != 0 || r.idlen >= sizeof id) {
+        *finished = 1;
+        return fail_damaged_copy(txn, bnum, rk);
+    }
     memcpy(id, r.id, r.idlen);
     id[r.idlen] = 0;
     json_t *doc = NULL;
@@ -385,10 +457,7 @@ static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const
     if (rc < 0) return rc;
     if (!doc || (!(r.flags & COPY_DELETED) && !ddb_catalog_by_num(r.tnum))) {
         /* the backup or its table is gone: never report it half-copied */
-        nb_log_error("dynamodb", "backup %s cannot be completed (its %s is gone): dropped", id,
-                     doc ? "table" : "record");
-        rc = doc ? ddb_backup_drop(txn, id, doc) : STORE_OK;
-        if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
+        rc = fail_copy(txn, id, doc, &r, rk, doc ? "its table is gone" : "its record is gone");
         json_decref(doc);
         *finished = 1;
         return rc;
@@ -410,11 +479,14 @@ static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const
             r.bytes += rd32(c.vals[i].data);
             rc = store_put(txn, DDB_KS_BITEMS, bk.data, bk.len, c.vals[i].data, c.vals[i].len);
         } else if (rc == STORE_NOTFOUND) {
-            rc = STORE_ERR_IO;
+            rc = DAMAGED;
         }
         nb_buf_free(&bk);
     }
-    if (rc == STORE_OK && c.more) {
+    if (rc == DAMAGED) {     /* a stored item too short to be one: the backup cannot hold the table */
+        rc = fail_copy(txn, id, doc, &r, rk, "a damaged item in its table");
+        *finished = 1;
+    } else if (rc == STORE_OK && c.more) {
         r.cursor = c.keys[c.n - 1].data;
         r.clen = c.keys[c.n - 1].len;
         nb_buf_t nv = NB_BUF_INIT;
@@ -428,7 +500,7 @@ static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const
         rc = ddb_backup_put(txn, id, doc);
         if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
         if (rc == STORE_OK && (r.flags & COPY_DELETED))   /* the deleted table's entries, now copied */
-            rc = ddb_purge_enqueue(txn, p.data, p.len, DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
+            rc = purge_table(txn, r.tnum);
         if (rc == STORE_OK) {
             *finished = 1;
             nb_log_info("dynamodb", "backup %s AVAILABLE (%llu items)", id, (unsigned long long)r.items);
@@ -467,14 +539,14 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
     int rc = scan_after(txn, DDB_KS_BITEMS, &p, cur, clen, &c);
     for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
         if (c.vals[i].len == 0) continue;                    /* absent at the snapshot */
-        if (c.vals[i].len < DDB_VAL_HDR) { rc = STORE_ERR_IO; break; }
+        if (c.vals[i].len < DDB_VAL_HDR) { rc = DAMAGED; break; }
         nb_buf_t key = NB_BUF_INIT;
         put32(&key, t->num);
         nb_buf_append(&key, c.keys[i].data + 4, c.keys[i].len - 4);
         json_t *item = ddb_item_parse(c.vals[i].data + DDB_VAL_HDR, c.vals[i].len - DDB_VAL_HDR);
         json_t *old = NULL;
         uint32_t osize = 0;
-        rc = item ? ddb_item_load(txn, &key, &old, &osize) : STORE_ERR_IO;
+        rc = item ? ddb_item_load(txn, &key, &old, &osize) : DAMAGED;
         if (rc == STORE_OK)
             rc = ddb_item_write(txn, t, &key, old, old != NULL, osize, item, rd32(c.vals[i].data), NULL);
         json_decref(old);
@@ -505,11 +577,28 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
     return rc;
 }
 
-/* The first restore whose backup is ready: one slice of it. 0 = none ready. */
-static int restore_step(store_txn_t *txn, size_t batch, json_t **done, int *worked)
+/* The restore into t (record rk) cannot be completed: logged, and the table
+ * deleted (its doc, and the entries written so far to the purge), never left
+ * CREATING nor shown ACTIVE missing items. *gone = t's name, to leave the
+ * catalogue once applied. */
+static int fail_restore(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *rk, const char *why, char **gone)
+{
+    nb_log_error("dynamodb", "restore of table %s failed (%s): table deleted", t->name, why);
+    int rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
+    if (rc == STORE_OK) rc = purge_table(txn, t->num);
+    if (rc == STORE_OK) rc = store_del(txn, DDB_KS_TABLES, t->name, strlen(t->name));
+    if (rc == STORE_NOTFOUND) rc = STORE_OK;
+    if (rc == STORE_OK) *gone = nb_xstrdup(t->name);
+    return rc;
+}
+
+/* The first restore whose backup is ready: one slice of it. 0 = none ready.
+ * *ended when its record went (finished, failed or stale). */
+static int restore_step(store_txn_t *txn, size_t batch, json_t **done, char **gone, int *worked, int *ended)
 {
     ddb_chunk_t l = DDB_CHUNK_INIT(SIZE_MAX, SIZE_MAX);
     int rc = scan_records(txn, RPFX, "restore0", &l);
+    json_t *avail = json_string("AVAILABLE");
     for (size_t i = 0; rc == STORE_OK && !*worked && i < l.n; i++) {
         char id[64];
         const ddb_table_t *t = l.keys[i].len == RPFX_LEN + 4 ? ddb_catalog_by_num(rd32(l.keys[i].data + RPFX_LEN)) : NULL;
@@ -517,17 +606,27 @@ static int restore_step(store_txn_t *txn, size_t batch, json_t **done, int *work
         int ok = restore_id(&l.vals[i], id, sizeof id) == 0;
         if (ok) rc = ddb_backup_load(txn, id, &bd);
         if (rc < 0) break;
-        if (!ok || !t || !bd || !t->creating) {
-            /* table deleted meanwhile (or a malformed record): stop restoring */
+        rc = STORE_OK;
+        if (!t || !t->creating) {
+            /* table deleted meanwhile (or a malformed key): stop restoring */
             rc = store_del(txn, DDB_KS_META, l.keys[i].data, l.keys[i].len);
             if (rc == STORE_OK && bd && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
-            *worked = 1;
-        } else if (strcmp(json_string_value(json_object_get(bd, "BackupStatus")), "AVAILABLE") == 0) {
+            *worked = *ended = 1;
+        } else if (!ok || !bd) {
+            rc = fail_restore(txn, t, &l.keys[i], ok ? "its backup is gone" : "its work record is damaged", gone);
+            *worked = *ended = 1;
+        } else if (json_equal(json_object_get(bd, "BackupStatus"), avail)) {
             rc = restore_slice(txn, t, &l.keys[i], &l.vals[i], id, bd, batch, done);
+            if (rc == DAMAGED) {
+                rc = fail_restore(txn, t, &l.keys[i], "a damaged item in its backup", gone);
+                if (rc == STORE_OK && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
+            }
+            *ended = *done || *gone;
             *worked = 1;
         }
         json_decref(bd);
     }
+    json_decref(avail);
     ddb_chunk_free(&l);
     return rc;
 }
@@ -539,9 +638,10 @@ long ddb_backup_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
     ddb_first_t f = DDB_FIRST_INIT;
     int rc = store_scan(txn, DDB_KS_META, CPFX, CPFX_LEN, "bkcopy0", 7, 0, ddb_take_first, &f);
     rc = rc < 0 ? rc : STORE_OK;
-    int worked = 0, finished = 0;
+    int worked = 0, finished = 0, ended = 0;
     uint32_t bnum = 0;
     json_t *done = NULL;
+    char *gone = NULL;
     if (rc == STORE_OK && f.found && f.key.len == CPFX_LEN + 4) {
         bnum = rd32(f.key.data + CPFX_LEN);
         rc = copy_slice(txn, bnum, &f.key, &f.val, batch, &finished);
@@ -550,8 +650,9 @@ long ddb_backup_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
         rc = store_del(txn, DDB_KS_META, f.key.data, f.key.len);
         worked = 1;
     } else if (rc == STORE_OK) {
-        rc = restore_step(txn, batch, &done, &worked);
+        rc = restore_step(txn, batch, &done, &gone, &worked, &ended);
     }
+    if (rc == STORE_OK && !worked) rc = ddb_backup_expiry_step(txn, &worked);
     long out = rc != STORE_OK ? -1 : worked;
     if (out <= 0) {
         store_abort(txn);
@@ -560,8 +661,11 @@ long ddb_backup_step(store_t *s, size_t batch, store_durable_fn cb, void *arg)
     } else {
         if (finished) copies_remove(bnum);
         if (done) { ddb_catalog_install(done); done = NULL; }
+        if (gone) ddb_catalog_remove(gone);
+        if (ended && n_restores) n_restores--;
     }
     json_decref(done);
+    free(gone);
     nb_buf_free(&f.key);
     nb_buf_free(&f.val);
     return out;
@@ -579,6 +683,10 @@ int ddb_backup_load_copies(store_txn_t *txn)
                     r.clen ? "from its stored cursor" : "from the first item");
     }
     ddb_chunk_free(&l);
+    ddb_chunk_t rl = DDB_CHUNK_INIT(SIZE_MAX, SIZE_MAX);
+    if (rc == STORE_OK) rc = scan_records(txn, RPFX, "restore0", &rl);
+    if (rc == STORE_OK) n_restores = rl.n;
+    ddb_chunk_free(&rl);
     return rc;
 }
 
@@ -599,11 +707,13 @@ void ddb_backup_start(nb_ctx_t *ctx)
         ddb_backup_load_copies(txn);
         store_abort(txn);
     }
+    ddb_backup_expiry_start(ctx->loop);
     ddb_bgjob_start(&bk_job, ctx, "dynamodb.backup_batch", 500, "dynamodb.backup_interval_ms");
 }
 
 void ddb_backup_stop(void)
 {
     ddb_bgjob_stop(&bk_job);
+    ddb_backup_expiry_stop();
     ddb_backup_reset();
 }

@@ -13,12 +13,13 @@
 #include "dynamodb/ddb_ops.h"
 #include "dynamodb/ddb_pitr.h"
 #include "dynamodb/ddb_req.h"
+#include "core/config.h"
 #include "core/util.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_COPYING 50   /* backups being created at once (DynamoDB's LimitExceededException) */
+#define RETENTION_MS (35L * 86400 * 1000)   /* a SYSTEM backup's life (dynamodb.system_backup_retention_ms) */
 
 static const char *const backup_types[] = {"USER", "SYSTEM", "AWS_BACKUP", "ALL", NULL};
 
@@ -124,6 +125,14 @@ static json_t *description(const json_t *bd)
                      "SourceTableFeatureDetails", f);
 }
 
+int ddb_backup_refuse_busy(nb_req_t *req)
+{
+    if (ddb_backup_busy() < DDB_BACKUP_MAX_BUSY) return 0;
+    nb_reply_error(req, NB_ERR_DDB_LIMIT_EXCEEDED, "Subscriber limit exceeded: There is a limit of %d backups and "
+                   "restores in progress at once", DDB_BACKUP_MAX_BUSY);
+    return -1;
+}
+
 json_t *ddb_backup_create(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, const char *name,
                           enum ddb_backup_kind kind, uint32_t *bnum, int *rc)
 {
@@ -145,11 +154,16 @@ json_t *ddb_backup_create(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t,
                             "BackupCreationDateTime", (double)now / 1000.0, "BackupSizeBytes", 0,
                             "Num", (json_int_t)*bnum, "TableArn", tarn, "Source", t->doc);
     if (kind == DDB_BACKUP_HIDDEN) json_object_set_new(doc, "Hidden", json_true());
-    if (kind == DDB_BACKUP_ON_DELETE)   /* kept 35 days on AWS (nimbus keeps it until deleted) */
-        json_object_set_new(doc, "BackupExpiryDateTime", json_real((double)now / 1000.0 + 35 * 86400.0));
+    double expiry = 0;
+    if (kind == DDB_BACKUP_ON_DELETE) {  /* kept 35 days, as on AWS (ddb_backup_expiry.c deletes it then) */
+        long keep = nb_config_get_long(req->ctx->cfg, "dynamodb.system_backup_retention_ms", RETENTION_MS);
+        expiry = (double)(now + (uint64_t)(keep < 0 ? 0 : keep)) / 1000.0;
+        json_object_set_new(doc, "BackupExpiryDateTime", json_real(expiry));
+    }
     *rc = ddb_backup_put(txn, id, doc);
     if (*rc == STORE_OK) *rc = ddb_backup_copy_enqueue(txn, *bnum, t, id, kind == DDB_BACKUP_ON_DELETE);
     if (*rc != STORE_OK) { json_decref(doc); return NULL; }
+    if (expiry) ddb_backup_expiry_note(expiry);   /* at worst an early look if txn is not applied */
     return doc;
 }
 
@@ -170,12 +184,7 @@ void ddb_op_create_backup(nb_req_t *req)
         nb_reply_error(req, NB_ERR_DDB_TABLE_IN_USE, "Table is being restored: %s", t->name);
         return;
     }
-    if (ddb_backup_copying >= MAX_COPYING) {
-        nb_reply_error(req, NB_ERR_DDB_LIMIT_EXCEEDED,
-                       "Subscriber limit exceeded: There is a limit of %d backups being created at once",
-                       MAX_COPYING);
-        return;
-    }
+    if (ddb_backup_refuse_busy(req) != 0) return;
     store_txn_t *txn;
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }

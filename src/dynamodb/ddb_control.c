@@ -13,6 +13,7 @@
  * (ddb_purge.c); its number is never reused, so they are unreachable. */
 #include "dynamodb/ddb_backup.h"
 #include "dynamodb/ddb_ops.h"
+#include "dynamodb/ddb_pitr.h"
 #include "dynamodb/ddb_req.h"
 #include "dynamodb/ddb_schema.h"
 #include "dynamodb/ddb_tags.h"
@@ -365,6 +366,25 @@ void ddb_op_list_tables(nb_req_t *req)
     ddb_reply_ok(req, out);
 }
 
+/* DeleteTable's transaction: t's doc, PITR setting and entries go (the items
+ * through the SYSTEM backup's copy when PITR is on, else the purge). */
+int ddb_table_drop(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, uint32_t *bnum, int *backed_up)
+{
+    /* with PITR enabled, a SYSTEM backup of the table (ddb_backup_copy.c), which purges the items once copied */
+    int rc = ddb_backup_on_delete(req, txn, t, bnum, backed_up);
+    if (rc == STORE_OK) rc = ddb_pitr_forget(txn, t->num);   /* its PITR setting goes with it */
+    nb_buf_t prefix = NB_BUF_INIT;
+    ddb_put_tnum(&prefix, t->num);
+    if (rc == STORE_OK)
+        rc = ddb_purge_enqueue(txn, prefix.data, prefix.len,
+                               *backed_up ? DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS
+                                          : DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
+    nb_buf_free(&prefix);
+    if (rc == STORE_OK && t->ttl_attr && t->ttl_queue != t->num) rc = ddb_ttl_disable(txn, t);
+    if (rc == STORE_OK) rc = store_del(txn, DDB_KS_TABLES, t->name, strlen(t->name));
+    return rc;
+}
+
 void ddb_op_delete_table(nb_req_t *req)
 {
     if (ddb_req_table_name_present(req)) return;
@@ -376,11 +396,7 @@ void ddb_op_delete_table(nb_req_t *req)
     if (!t) return;
     /* a table still being restored (CREATING) is not deleted (DeleteTable's reference; dynalite's words):
      * else a PITR setting made meanwhile would keep a half-restored SYSTEM backup */
-    if (t->creating) {
-        nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE,
-                       "Attempt to change a resource which is still in use: Table is being created: %s", t->name);
-        return;
-    }
+    if (ddb_req_table_changeable(req, t) != 0) return;
     if (json_is_true(json_object_get(t->doc, "DeletionProtectionEnabled"))) {
         ddb_reply_validation(req, "Resource cannot be deleted as it is currently protected against "
                                   "deletion. Disable deletion protection first.");
@@ -409,19 +425,9 @@ void ddb_op_delete_table(nb_req_t *req)
                                                  "GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
     for (size_t i = 0; i < sizeof schema_members / sizeof schema_members[0]; i++)
         json_object_del(desc, schema_members[i]);
-    /* with PITR enabled, a SYSTEM backup of the table (ddb_backup_copy.c), which purges the items once copied */
     uint32_t bnum = 0, tnum = t->num;
     int backed_up = 0;
-    rc = ddb_backup_on_delete(req, txn, t, &bnum, &backed_up);
-    nb_buf_t prefix = NB_BUF_INIT;
-    ddb_put_tnum(&prefix, t->num);
-    if (rc == STORE_OK)
-        rc = ddb_purge_enqueue(txn, prefix.data, prefix.len,
-                               backed_up ? DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS
-                                         : DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
-    nb_buf_free(&prefix);
-    if (rc == STORE_OK && t->ttl_attr && t->ttl_queue != t->num) rc = ddb_ttl_disable(txn, t);
-    if (rc == STORE_OK) rc = store_del(txn, DDB_KS_TABLES, t->name, strlen(t->name));
+    rc = ddb_table_drop(req, txn, t, &bnum, &backed_up);
     if (rc != STORE_OK) { json_decref(desc); ddb_reply_store_error(req, txn, rc); return; }
     char tname[256];
     snprintf(tname, sizeof tname, "%s", t->name);

@@ -5,12 +5,18 @@
 #ifndef DDB_OPS_H
 #define DDB_OPS_H
 #include "core/request.h"
+#include "store/store.h"
+#include "dynamodb/ddb_table.h"
 
 /* ddb_control.c — table lifecycle */
 void ddb_op_create_table(nb_req_t *req);
 void ddb_op_describe_table(nb_req_t *req);
 void ddb_op_list_tables(nb_req_t *req);
 void ddb_op_delete_table(nb_req_t *req);
+/* DeleteTable's transaction on t (ddb_control.c): its doc, PITR setting and
+ * entries go; *backed_up (and *bnum) when PITR kept a SYSTEM backup (call
+ * ddb_backup_copy_started once applied). STORE_OK or an error. */
+int ddb_table_drop(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, uint32_t *bnum, int *backed_up);
 /* ddb_update_table.c */
 void ddb_op_update_table(nb_req_t *req);
 /* ddb_tags.c */

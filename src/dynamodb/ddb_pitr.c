@@ -5,7 +5,7 @@
  * DescribeTable never see it:
  *   ddb.meta  "pitr/" · be32(tnum)  →  {"Enabled": bool, "Days": n, "Since": t}
  * (table numbers are never reused: a table created again under the same name
- * starts with PITR off, as on AWS).
+ * starts with PITR off, as on AWS); DeleteTable drops it (ddb_pitr_forget).
  *
  * What nimbus restores: the table as it is at the moment of the restore
  * (RestoreTableToPointInTime with UseLatestRestorableTime, ddb_restore.c); it
@@ -47,6 +47,15 @@ int ddb_pitr_enabled(store_txn_t *txn, uint32_t tnum, int *on)
     *on = json_is_true(json_object_get(rec, "Enabled"));
     json_decref(rec);
     return rc;
+}
+
+int ddb_pitr_forget(store_txn_t *txn, uint32_t tnum)
+{
+    nb_buf_t k = NB_BUF_INIT;
+    pitr_key(&k, tnum);
+    int rc = store_del(txn, DDB_KS_META, k.data, k.len);
+    nb_buf_free(&k);
+    return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
 
 static json_t *describe(const json_t *rec)
@@ -113,6 +122,13 @@ void ddb_op_update_continuous_backups(nb_req_t *req)
     if (ddb_v_reply(req, &v)) return;
     const ddb_table_t *t = pitr_table(req);
     if (!t) return;
+    /* a table still being restored (CREATING): AWS documents no ResourceInUseException here, but answers
+     * this one while a new table's backups are being set up */
+    if (t->creating) {
+        nb_reply_error(req, NB_ERR_DDB_CB_UNAVAILABLE, "Backups are being enabled for the table: %s. Please retry later",
+                       t->name);
+        return;
+    }
     if (json_is_false(en) && days) {
         ddb_reply_validation(req, "RecoveryPeriodInDays can only be set when PointInTimeRecoveryEnabled is true");
         return;

@@ -198,6 +198,14 @@ const ddb_table_t *ddb_req_table_named(nb_req_t *req, const char *name)
     return t;
 }
 
+int ddb_req_table_changeable(nb_req_t *req, const ddb_table_t *t)
+{
+    if (!t->creating) return 0;
+    nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE,
+                   "Attempt to change a resource which is still in use: Table is being created: %s", t->name);
+    return -1;
+}
+
 int ddb_req_table_name_present(nb_req_t *req)
 {
     const json_t *tn = json_object_get(req->json, "TableName");

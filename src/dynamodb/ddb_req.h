@@ -53,6 +53,12 @@ const ddb_table_t *ddb_req_table_named(nb_req_t *req, const char *name);
  * check for their TableName before any constraint, with their own message
  * (the item operations say "Value null at 'tableName'"). 0, or -1 after replying. */
 int ddb_req_table_name_present(nb_req_t *req);
+/* A change to a table still being restored (CREATING) is refused as AWS refuses
+ * changes to a CREATING table: ResourceInUseException "Attempt to change a
+ * resource which is still in use: Table is being created: T" (UpdateTable,
+ * DeleteTable, UpdateTimeToLive, TagResource, UntagResource). 0, or -1 after
+ * replying. */
+int ddb_req_table_changeable(nb_req_t *req, const ddb_table_t *t);
 /* Table name from a table ARN of this account/region (arena), or NULL (another
  * region's or account's ARN, an index or stream ARN, not an ARN). */
 const char *ddb_arn_table_name(nb_req_t *req, const char *arn);

@@ -224,7 +224,7 @@ static int commit_restore(nb_req_t *req, store_txn_t *txn, json_t *doc, const ch
         return -1;
     }
     ddb_catalog_install(doc);
-    ddb_backup_kick();
+    ddb_backup_restore_started();
     return 0;
 }
 
@@ -244,7 +244,7 @@ void ddb_op_restore_from_backup(nb_req_t *req)
     if (!arnv || json_is_null(arnv)) ddb_v_add(&v, "null", "backupArn", "Member must not be null");
     else if (json_string_value(arnv)) ddb_v_length(&v, json_string_value(arnv), strlen(json_string_value(arnv)), "backupArn", 37, 1024);
     if (ddb_v_reply(req, &v)) return;
-    if (!target_free(req)) return;
+    if (!target_free(req) || ddb_backup_refuse_busy(req) != 0) return;
     const char *arn = ddb_jstr(req->json, "BackupArn");
     store_txn_t *txn;
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
@@ -296,6 +296,8 @@ void ddb_op_restore_to_point_in_time(nb_req_t *req)
         nb_reply_error(req, NB_ERR_DDB_TABLE_IN_USE, "Table is being restored: %s", t->name);
         return;
     }
+    /* counted as RestoreTableFromBackup is (its snapshot's copy counts too while it runs) */
+    if (ddb_backup_refuse_busy(req) != 0) return;
     store_txn_t *txn;
     int on = 0;
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);

@@ -171,7 +171,7 @@ void ddb_op_tag_resource(nb_req_t *req)
         return;
     }
     const ddb_table_t *t = arn_table(req);
-    if (!t) return;
+    if (!t || ddb_req_table_changeable(req, t) != 0) return;   /* ResourceInUseException, documented */
     if (!json_array_size(add)) {   /* an empty list tags nothing: refused (Alternator test_tag.py; the words:
                                     * DDB-TABLE-442's catalogue) */
         ddb_reply_validation(req, "Atleast one Tag needs to be provided as Input.");
@@ -204,7 +204,7 @@ void ddb_op_untag_resource(nb_req_t *req)
         return;
     }
     const ddb_table_t *t = arn_table(req);
-    if (!t) return;
+    if (!t || ddb_req_table_changeable(req, t) != 0) return;   /* ResourceInUseException, documented */
     if (!json_array_size(keys)) {   /* DDB-TABLE-442's catalogue */
         ddb_reply_validation(req, "Atleast one Tag Key needs to be provided as Input.");
         return;

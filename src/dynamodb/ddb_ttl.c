@@ -122,7 +122,8 @@ void ddb_op_update_ttl(nb_req_t *req)
     }
     if (ddb_v_reply(req, &v)) return;
     const ddb_table_t *t = ddb_req_table_named(req, ddb_jstr(req->json, "TableName"));
-    if (!t) return;
+    /* UpdateTimeToLive documents ResourceInUseException: a table being restored is not changed */
+    if (!t || ddb_req_table_changeable(req, t) != 0) return;
     int enable = json_is_true(json_object_get(spec, "Enabled"));
     const char *attr = ddb_jstr(spec, "AttributeName");
     if (enable && t->ttl_attr) {

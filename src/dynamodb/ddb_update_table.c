@@ -564,11 +564,9 @@ void ddb_op_update_table(nb_req_t *req)
     }
     /* a table still being restored is CREATING: not updated (dynalite's words), else a stream enabled
      * meanwhile would carry every restored item as an INSERT */
-    if (t->creating) {
+    if (ddb_req_table_changeable(req, t) != 0) {
         json_decref(odt);
         json_decref(warm);
-        nb_reply_error(req, NB_ERR_DDB_RESOURCE_IN_USE,
-                       "Attempt to change a resource which is still in use: Table is being created: %s", t->name);
         return;
     }
     json_t *doc = json_deep_copy(t->doc);

@@ -15,6 +15,7 @@
 #include "dynamodb/ddb_backup.h"
 #include "dynamodb/ddb_keys.h"
 #include "dynamodb/ddb_av.h"
+#include "dynamodb/ddb_ops.h"
 
 
 #define SCHEMA \
@@ -304,5 +305,162 @@ TEST(system_backup_of_a_deleted_table_copies_then_purges_its_items)
     strs_free(&want);
     ddb_backup_reset();
     ddb_catalog_clear();
+    ddb_unit_close_store(s);
+}
+
+static int meta_has(store_t *s, const void *key, size_t kl)
+{
+    store_txn_t *txn;
+    const void *v;
+    size_t vl;
+    ASSERT_EQ(store_begin(s, STORE_READ, &txn), STORE_OK);
+    int rc = store_get(txn, DDB_KS_META, key, kl, &v, &vl);
+    store_abort(txn);
+    return rc == STORE_OK;
+}
+
+/* DeleteTable's transaction forgets the table's PITR setting ("pitr/" · tnum). */
+TEST(delete_table_forgets_its_pitr_setting)
+{
+    store_t *s = ddb_unit_open_store();
+    store_txn_t *txn;
+    ddb_backup_reset();
+    static const unsigned char key[] = {'p', 'i', 't', 'r', '/', 0, 0, 0, 9};
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    json_t *doc = json_loads(SRC, 0, NULL);
+    ASSERT_EQ(ddb_table_store(txn, "Src", doc), STORE_OK);
+    ddb_catalog_install(doc);
+    ASSERT_EQ(store_put(txn, DDB_KS_META, key, sizeof key, "{\"Enabled\":false}", 17), STORE_OK);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    ASSERT(meta_has(s, key, sizeof key));
+    nb_req_t req = {0};
+    uint32_t bnum = 0;
+    int backed_up = 1;
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    ASSERT_EQ(ddb_table_drop(&req, txn, ddb_table_get("Src"), &bnum, &backed_up), STORE_OK);
+    ASSERT_EQ(backed_up, 0);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    ASSERT(!meta_has(s, key, sizeof key));
+    ddb_catalog_clear();
+    ddb_unit_close_store(s);
+}
+
+/* A stored item too short to be one: the copy fails the backup (dropped, logged) in one step instead
+ * of retrying forever, and never shows it AVAILABLE. */
+TEST(backup_meeting_a_damaged_item_is_dropped_not_retried)
+{
+    store_t *s = ddb_unit_open_store();
+    store_txn_t *txn;
+    json_t *bd;
+    source_and_backup(s, 30, 1, 0);
+    static const unsigned char bad[] = {0, 0, 0, 9, 'z', 'z'};
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    ASSERT_EQ(store_put(txn, DDB_KS_ITEMS, bad, sizeof bad, "x", 1), STORE_OK);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    int steps = 0;
+    while (ddb_backup_in_progress(9)) {
+        ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 1);
+        ASSERT(++steps <= 10);
+    }
+    ASSERT_EQ(ddb_backup_busy(), 0);
+    ASSERT_EQ(store_begin(s, STORE_READ, &txn), STORE_OK);
+    ASSERT_EQ(ddb_backup_load(txn, BID, &bd), STORE_NOTFOUND);
+    store_abort(txn);
+    ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 0);
+    ddb_backup_reset();
+    ddb_catalog_clear();
+    ddb_unit_close_store(s);
+}
+
+/* Dst being restored from backup BID (whose doc is bd, NULL for none) with record and counter. */
+static void restoring_dst(store_t *s, json_t *bd)
+{
+    store_txn_t *txn;
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    if (bd) ASSERT_EQ(ddb_backup_put(txn, BID, bd), STORE_OK);
+    json_t *doc = json_loads(DST, 0, NULL);
+    ASSERT_EQ(ddb_table_store(txn, "Dst", doc), STORE_OK);
+    ddb_catalog_install(doc);
+    ASSERT_EQ(ddb_backup_restore_enqueue(txn, 10, BID), STORE_OK);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    ddb_backup_restore_started();
+    ASSERT_EQ(ddb_backup_busy(), 1);
+}
+
+static void assert_dst_deleted(store_t *s)
+{
+    store_txn_t *txn;
+    const void *v;
+    size_t vl;
+    ASSERT(ddb_table_get("Dst") == NULL);
+    ASSERT_EQ(ddb_backup_busy(), 0);
+    ASSERT_EQ(store_begin(s, STORE_READ, &txn), STORE_OK);
+    ASSERT_EQ(store_get(txn, DDB_KS_TABLES, "Dst", 3, &v, &vl), STORE_NOTFOUND);
+    ASSERT_EQ(ddb_backup_restoring(txn, BID), 0);
+    store_abort(txn);
+    static const unsigned char purge[] = {'p', 'u', 'r', 'g', 'e', '/', 0, 0, 0, 10};
+    ASSERT(meta_has(s, purge, sizeof purge));                /* what it had written: to the purge */
+    ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 0);
+}
+
+/* A restore whose backup doc is gone fails: the table is deleted, not left CREATING. */
+TEST(restore_whose_backup_is_gone_deletes_its_table)
+{
+    store_t *s = ddb_unit_open_store();
+    ddb_backup_reset();
+    restoring_dst(s, NULL);
+    ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 1);
+    assert_dst_deleted(s);
+    ddb_catalog_clear();
+    ddb_unit_close_store(s);
+}
+
+/* A damaged item in the backup fails the restore in one step (no retry every second forever). */
+TEST(restore_meeting_a_damaged_item_deletes_its_table)
+{
+    store_t *s = ddb_unit_open_store();
+    store_txn_t *txn;
+    ddb_backup_reset();
+    static const unsigned char bad[] = {0, 0, 0, BNUM, 'z', 'z'};
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    ASSERT_EQ(store_put(txn, DDB_KS_BITEMS, bad, sizeof bad, "x", 1), STORE_OK);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    json_t *bd = json_pack("{s:s,s:s,s:i}", "BackupId", BID, "BackupStatus", "AVAILABLE", "Num", BNUM);
+    restoring_dst(s, bd);
+    json_decref(bd);
+    ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 1);
+    assert_dst_deleted(s);
+    ddb_catalog_clear();
+    ddb_unit_close_store(s);
+}
+
+/* A backup past its BackupExpiryDateTime is deleted by the driver (its items to the purge); one not yet
+ * expired stays. */
+TEST(expired_backup_is_deleted)
+{
+    store_t *s = ddb_unit_open_store();
+    store_txn_t *txn;
+    json_t *bd;
+    ddb_backup_reset();
+    ASSERT_EQ(store_begin(s, STORE_WRITE, &txn), STORE_OK);
+    bd = json_pack("{s:s,s:s,s:i,s:f}", "BackupId", BID, "BackupStatus", "AVAILABLE", "Num", BNUM,
+                   "BackupExpiryDateTime", 1000.0);
+    ASSERT_EQ(ddb_backup_put(txn, BID, bd), STORE_OK);
+    json_decref(bd);
+    bd = json_pack("{s:s,s:s,s:i,s:f}", "BackupId", "later", "BackupStatus", "AVAILABLE", "Num", BNUM + 1,
+                   "BackupExpiryDateTime", 4e12);
+    ASSERT_EQ(ddb_backup_put(txn, "later", bd), STORE_OK);
+    json_decref(bd);
+    ASSERT_EQ(store_commit(txn, NULL, NULL), STORE_OK);
+    ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 1);
+    ASSERT_EQ(ddb_backup_step(s, 10, NULL, NULL), 0);
+    ASSERT_EQ(store_begin(s, STORE_READ, &txn), STORE_OK);
+    ASSERT_EQ(ddb_backup_load(txn, BID, &bd), STORE_NOTFOUND);
+    ASSERT_EQ(ddb_backup_load(txn, "later", &bd), STORE_OK);
+    json_decref(bd);
+    store_abort(txn);
+    static const unsigned char purge[] = {'p', 'u', 'r', 'g', 'e', '/', 0, 0, 0, BNUM};
+    ASSERT(meta_has(s, purge, sizeof purge));
+    ddb_backup_reset();
     ddb_unit_close_store(s);
 }

@@ -466,8 +466,24 @@ class RestoreInProgress(unittest.TestCase):
             arn = ddb.create_backup(TableName="Whole", BackupName="whole")["BackupDetails"]["BackupArn"]
             wait_backup(ddb, arn)
             ddb.restore_table_from_backup(TargetTableName="WholeCopy", BackupArn=arn)
-            ddb.update_continuous_backups(TableName="WholeCopy",
-                                          PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+            copy_arn = ddb.describe_table(TableName="WholeCopy")["Table"]["TableArn"]
+            in_use = ("ResourceInUseException", "Attempt to change a resource which is still in use: Table is being "
+                      "created: WholeCopy")
+            # CREATING: TTL and tags are not changed (ResourceInUseException, as their references document) ...
+            for fn, kw in [(ddb.update_time_to_live, {"TableName": "WholeCopy", "TimeToLiveSpecification": {
+                               "Enabled": True, "AttributeName": "exp"}}),
+                           (ddb.tag_resource, {"ResourceArn": copy_arn, "Tags": [{"Key": "k", "Value": "v"}]}),
+                           (ddb.untag_resource, {"ResourceArn": copy_arn, "TagKeys": ["k"]})]:
+                with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                    fn(**kw)
+                e = cm.exception.response["Error"]
+                self.assertEqual((e["Code"], e["Message"]), in_use, fn)
+            # ... nor PITR (UpdateContinuousBackups documents no ResourceInUseException: AWS's answer while a
+            # new table's backups are set up)
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                ddb.update_continuous_backups(TableName="WholeCopy",
+                                              PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+            self.assertEqual(cm.exception.response["Error"]["Code"], "ContinuousBackupsUnavailableException")
             # CREATING: DeleteTable is ResourceInUseException (no SYSTEM backup of a half-restored table)
             with self.assertRaises(botocore.exceptions.ClientError) as cm:
                 ddb.delete_table(TableName="WholeCopy")
@@ -484,6 +500,12 @@ class RestoreInProgress(unittest.TestCase):
             t = wait_active(ddb, "WholeCopy")
             self.assertEqual(t["ItemCount"], 30)
             self.assertNotIn("StreamSpecification", t)
+            self.assertEqual(ddb.list_tags_of_resource(ResourceArn=copy_arn)["Tags"], [])
+            self.assertEqual(ddb.describe_time_to_live(TableName="WholeCopy")["TimeToLiveDescription"]
+                             ["TimeToLiveStatus"], "DISABLED")
+            ddb.tag_resource(ResourceArn=copy_arn, Tags=[{"Key": "k", "Value": "v"}])
+            ddb.update_continuous_backups(TableName="WholeCopy",
+                                          PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
             ddb.update_table(TableName="WholeCopy", BillingMode="PROVISIONED",
                              ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
             ddb.delete_table(TableName="WholeCopy")
@@ -491,6 +513,77 @@ class RestoreInProgress(unittest.TestCase):
             self.assertEqual(len(sb), 1)
             d = wait_backup(ddb, sb[0]["BackupArn"])
             self.assertEqual(d["SourceTableDetails"]["ItemCount"], 30)
+        finally:
+            n.cleanup()
+
+
+class BusyLimit(unittest.TestCase):
+    """At most 50 backups and restores in progress: restores held up (one item a slice, a minute apart)."""
+
+    def test_restores_count_against_the_limit_of_50(self):
+        n = Nimbus().start()
+        try:
+            ddb = n.client("dynamodb")
+            make_table(ddb, "Busy", gsi=False)
+            load(ddb, "Busy", 3)
+            arn = ddb.create_backup(TableName="Busy", BackupName="busy")["BackupDetails"]["BackupArn"]
+            wait_backup(ddb, arn)
+            ddb.update_continuous_backups(TableName="Busy",
+                                          PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+            n.stop()
+            n.extra_args = ["--set", "dynamodb.backup_batch=1", "--set", "dynamodb.backup_interval_ms=600000"]
+            n.start()
+            ddb = n.client("dynamodb")
+            for i in range(49):
+                ddb.restore_table_from_backup(TargetTableName="Busy%d" % i, BackupArn=arn)
+            ddb.restore_table_to_point_in_time(SourceTableName="Busy", TargetTableName="BusyPitr",
+                                               UseLatestRestorableTime=True)
+
+            def refused():
+                for fn, kw in [(ddb.restore_table_from_backup, {"TargetTableName": "Busy50", "BackupArn": arn}),
+                               (ddb.restore_table_to_point_in_time, {"SourceTableName": "Busy",
+                                "TargetTableName": "BusyPitr2", "UseLatestRestorableTime": True}),
+                               (ddb.create_backup, {"TableName": "Busy", "BackupName": "one-more"})]:
+                    with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                        fn(**kw)
+                    self.assertEqual(cm.exception.response["Error"]["Code"], "LimitExceededException", fn)
+            refused()
+            self.assertEqual(ddb.describe_table(TableName="Busy0")["Table"]["TableStatus"], "CREATING")
+            n.stop()                   # the restores in progress are counted again after a restart
+            n.start()
+            ddb = n.client("dynamodb")
+            refused()
+            self.assertNotIn("BusyPitr2", ddb.list_tables()["TableNames"])
+        finally:
+            n.cleanup()
+
+
+class SystemBackupExpiry(unittest.TestCase):
+    """A SYSTEM backup's BackupExpiryDateTime is enforced (retention shortened for the test)."""
+
+    def test_system_backup_is_deleted_once_expired(self):
+        n = Nimbus(extra_args=["--set", "dynamodb.system_backup_retention_ms=1500"]).start()
+        try:
+            ddb = n.client("dynamodb")
+            make_table(ddb, "Brief", gsi=False)
+            load(ddb, "Brief", 20)
+            ddb.update_continuous_backups(TableName="Brief",
+                                          PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+            ddb.delete_table(TableName="Brief")
+            sb = ddb.list_backups(TableName="Brief", BackupType="SYSTEM")["BackupSummaries"]
+            self.assertEqual(len(sb), 1)
+            self.assertAlmostEqual(sb[0]["BackupExpiryDateTime"].timestamp(),
+                                   sb[0]["BackupCreationDateTime"].timestamp() + 1.5, delta=0.01)
+            arn = sb[0]["BackupArn"]
+            for _ in range(600):
+                if not ddb.list_backups(TableName="Brief", BackupType="SYSTEM")["BackupSummaries"]:
+                    break
+                time.sleep(0.05)
+            self.assertEqual(ddb.list_backups(BackupType="ALL")["BackupSummaries"], [])
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                ddb.describe_backup(BackupArn=arn)
+            self.assertEqual(cm.exception.response["Error"]["Code"], "BackupNotFoundException")
+            self.assertIn("backup %s expired: deleted" % arn.rsplit("/", 1)[1], n.read_log())
         finally:
             n.cleanup()
 
