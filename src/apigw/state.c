@@ -226,11 +226,6 @@ int apigw__patch_paths_only(nb_req_t *req, json_t *ops, const char *const *paths
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 json_t *apigw__list(json_t *obj, const char *key)
 {
     size_t n = json_object_size(obj), i = 0;
@@ -238,7 +233,7 @@ json_t *apigw__list(json_t *obj, const char *key)
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) names[i++] = k;
-    qsort(names, n, sizeof *names, cmp_str);
+    qsort(names, n, sizeof *names, nb_cmp_str);
     json_t *arr = json_array();
     for (i = 0; i < n; i++) json_array_append_new(arr, apigw__public(json_object_get(obj, names[i])));
     free(names);

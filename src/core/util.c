@@ -230,6 +230,11 @@ void nb_iso8601_lambda(uint64_t unix_ms, char *out, size_t cap)
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(unix_ms % 1000));
 }
 
+int nb_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int nb_strncaseeq(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

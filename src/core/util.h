@@ -28,6 +28,8 @@ void nb_url_encode(nb_buf_t *out, const char *in, size_t n, int keep_slash);
 void nb_iso8601_ms(uint64_t unix_ms, char *out, size_t cap);
 /* "2026-11-28T00:32:16.123+0000" as Lambda's LastModified; out >= 32 bytes. */
 void nb_iso8601_lambda(uint64_t unix_ms, char *out, size_t cap);
+/* qsort comparator of C strings (an array of const char *), strcmp order. */
+int nb_cmp_str(const void *a, const void *b);
 /* Case-insensitive ASCII equality of n bytes. */
 int nb_strncaseeq(const char *a, const char *b, size_t n);
 /* Create dir and parents (mode 0700 for new ones); 0 or -1 with errno. */
