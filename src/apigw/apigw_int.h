@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "apigw/apigw.h"
+#include "apigw/schema_ref.h"
 #include "core/ctx.h"
 #include "core/request.h"
 #include "core/service.h"
@@ -324,10 +325,6 @@ const char *apigw__openapi_v2_warning(nb_arena_t *a, const char *text, size_t le
 /* An OpenAPI/Swagger document, JSON or YAML, as an object (new ref), or NULL with
  * *msg (arena) saying why. */
 json_t *apigw__openapi_load(nb_arena_t *a, const char *text, size_t len, const char **msg);
-/* Every "$ref" string member at any depth of v (to 64 levels) for which to(arg, ref)
- * gives a new value is replaced by it (how imports store models' references to each
- * other as model URLs, and exports write them back). */
-void apigw__map_refs(json_t *v, const char *(*to)(void *arg, const char *ref), void *arg, int depth);
 /* Build a v2 document (routes, integrations, cors) from an OpenAPI 3 text into
  * doc (which has "api"); 0, or -1 with *msg (arena). */
 int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg);

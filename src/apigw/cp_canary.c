@@ -179,15 +179,8 @@ static int split_path(const char *p, char seg[4][256])
 {
     int n = 0;
     while (*p == '/') {
-        p++;
-        size_t k = 0;
-        char buf[256];
-        while (*p && *p != '/' && k < sizeof buf - 1) {
-            if (p[0] == '~' && (p[1] == '0' || p[1] == '1')) buf[k++] = p[1] == '1' ? '/' : '~', p += 2;
-            else buf[k++] = *p++;
-        }
-        buf[k] = 0;
-        if (n < 4) memcpy(seg[n], buf, k + 1);
+        char rest[256];   /* past the fourth: counted, not kept */
+        p = apigw__ptr_segment(p + 1, n < 4 ? seg[n] : rest, sizeof rest);
         n++;
     }
     return n;

@@ -139,13 +139,7 @@ int apigw__v1_method_response_patch_check(nb_req_t *req, json_t *resp)
         }
         if (!strcmp(o, "add")) continue;
         char key[512];
-        size_t n = 0;
-        for (const char *s = strchr(p + 1, '/') + 1; *s && n + 1 < sizeof key; s++) {
-            if (s[0] == '~' && s[1] == '1') key[n++] = '/', s++;
-            else if (s[0] == '~' && s[1] == '0') key[n++] = '~', s++;
-            else key[n++] = *s;
-        }
-        key[n] = 0;
+        apigw__ptr_segment(strchr(p + 1, '/') + 1, key, sizeof key);
         if (!json_object_get(json_object_get(resp, params ? "responseParameters" : "responseModels"), key)) {
             nb_reply_error(req, APIGW_ERR_NOT_FOUND, "%s", params ? "Invalid parameter name specified"
                                                                    : "Content-Type specified was not found");

@@ -356,11 +356,13 @@ static json_t *v1_schemes(json_t *doc, json_t *resources, int with_auth)
 typedef struct local_ref { nb_arena_t *a; int oas3; } local_ref_t;
 static const char *local_ref(void *arg, const char *ref)
 {
-    static const char url[] = "https://apigateway.amazonaws.com/restapis/";
     local_ref_t *l = arg;
-    const char *m = strstr(ref, "/models/");
-    if (!m || strncmp(ref, url, sizeof url - 1) != 0) return NULL;
-    return nb_arena_printf(l->a, "%s%s", l->oas3 ? "#/components/schemas/" : "#/definitions/", m + 8);
+    char name[256];
+    const char *frag;
+    if (strncmp(ref, APIGW_MODEL_URL, strlen(APIGW_MODEL_URL)) != 0 ||
+        apigw__ref_model_name(ref, name, sizeof name, &frag) != 0)
+        return NULL;
+    return nb_arena_printf(l->a, "%s%s%s", l->oas3 ? "#/components/schemas/" : "#/definitions/", name, frag + 1);
 }
 
 json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *stage, int oas3, const char *exts)

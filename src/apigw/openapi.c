@@ -255,25 +255,6 @@ static const char *ref_name(const char *ref)
     return s ? s + 1 : NULL;
 }
 
-void apigw__map_refs(json_t *v, const char *(*to)(void *arg, const char *ref), void *arg, int depth)
-{
-    if (depth > 64) return;
-    const char *k;
-    json_t *c;
-    size_t i;
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, c) apigw__map_refs(c, to, arg, depth + 1);
-        return;
-    }
-    json_object_foreach(v, k, c) {
-        const char *ref = json_string_value(c), *now = ref && !strcmp(k, "$ref") ? to(arg, ref) : NULL;
-        if (now)
-            json_object_set_new(v, k, json_string(now));
-        else
-            apigw__map_refs(c, to, arg, depth + 1);
-    }
-}
-
 /* A definition's "$ref": "#/definitions/X" (or "#/components/schemas/X")
  * becomes the model's URL, as API Gateway stores imported models. */
 typedef struct model_url { nb_arena_t *a; const char *api_id; } model_url_t;
@@ -281,7 +262,7 @@ static const char *model_url(void *arg, const char *ref)
 {
     model_url_t *m = arg;
     if (strncmp(ref, "#/definitions/", 14) != 0 && strncmp(ref, "#/components/schemas/", 21) != 0) return NULL;
-    return nb_arena_printf(m->a, "https://apigateway.amazonaws.com/restapis/%s/models/%s", m->api_id, ref_name(ref));
+    return nb_arena_printf(m->a, APIGW_MODEL_URL "%s/models/%s", m->api_id, ref_name(ref));
 }
 
 static void v1_models(nb_arena_t *a, json_t *d, json_t *doc)

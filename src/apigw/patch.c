@@ -43,14 +43,7 @@ static size_t split(const char *path, char segs[8][256])
     size_t n = 0;
     const char *p = path;
     while (*p == '/' && n < 8) {
-        p++;
-        size_t k = 0;
-        while (*p && *p != '/' && k < 255) {
-            if (p[0] == '~' && p[1] == '1') { segs[n][k++] = '/'; p += 2; }
-            else if (p[0] == '~' && p[1] == '0') { segs[n][k++] = '~'; p += 2; }
-            else segs[n][k++] = *p++;
-        }
-        segs[n][k] = 0;
+        p = apigw__ptr_segment(p + 1, segs[n], sizeof segs[n]);
         n++;
     }
     return n;
