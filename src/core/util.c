@@ -158,14 +158,6 @@ int nb_base64_decode(nb_buf_t *out, const char *in, size_t n)
     return 0;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 int nb_url_decode(nb_buf_t *out, const char *in, size_t n, int plus_is_space)
 {
     nb_buf_reserve(out, n);
@@ -173,7 +165,7 @@ int nb_url_decode(nb_buf_t *out, const char *in, size_t n, int plus_is_space)
         char c = in[i];
         if (c == '%') {
             if (i + 2 >= n) return -1;
-            int h = hexval((unsigned char)in[i + 1]), l = hexval((unsigned char)in[i + 2]);
+            int h = nb_hexval((unsigned char)in[i + 1]), l = nb_hexval((unsigned char)in[i + 2]);
             if (h < 0 || l < 0) return -1;
             nb_buf_putc(out, (char)(h * 16 + l));
             i += 2;

@@ -12,6 +12,14 @@ double nb_wall_seconds(void);    /* Unix epoch seconds with fraction */
 void nb_uuid4(char out[37]);
 /* n random bytes from the kernel's CSPRNG (getrandom); aborts on failure. */
 void nb_random_bytes(void *out, size_t n);
+/* The value of a hex digit (either case), -1 for any other byte. */
+static inline int nb_hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void nb_hex(const void *in, size_t n, char *out);
 /* Base64 (standard alphabet, padded). Decode returns -1 on bad input. */
