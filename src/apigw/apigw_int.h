@@ -23,6 +23,7 @@
 #ifndef NB_APIGW_INT_H
 #define NB_APIGW_INT_H
 #include <stdint.h>
+#include <string.h>
 #include <jansson.h>
 #include "apigw/apigw.h"
 #include "apigw/schema_ref.h"
@@ -76,6 +77,13 @@ json_t *apigw__child_or_404(nb_req_t *req, json_t *doc, const char *coll, const 
  * req's arena ("" when absent); or NULL after replying NotFoundException
  * "Invalid {what} identifier specified". */
 json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const char *what, const char **id);
+/* 1 when s (may be NULL) is one of list's strings (NULL-terminated). */
+static inline int apigw__in_list(const char *const *list, const char *s)
+{
+    for (size_t i = 0; s && list[i]; i++)
+        if (strcmp(list[i], s) == 0) return 1;
+    return 0;
+}
 /* 0 when the path of every patch operation in ops is one of paths
  * (NULL-terminated); else -1 after replying BadRequestException "Invalid
  * patch path P". */
@@ -115,8 +123,9 @@ int apigw__v1_patch_enum_check(nb_req_t *req, const char *status_code);
 int apigw__v1_status_ok(const char *s);
 /* The path's {status_code} is [1-5]\d\d: 0, else -1 after ValidationException. */
 int apigw__v1_status_check(nb_req_t *req);
-/* Only "replace" on paths (NULL-terminated; listed: the same as AWS lists them). */
-int apigw__v1_replace_only(nb_req_t *req, const char *const *paths, const char *listed);
+/* Only "replace" on paths (NULL-terminated, in the order AWS lists them in its
+ * error): 0, or -1 after replying BadRequestException. */
+int apigw__v1_replace_only(nb_req_t *req, const char *const *paths);
 /* CreateRestApi's checks and defaults on api (the new wire object): 0, or -1 after replying. */
 int apigw__v1_rest_api_input(nb_req_t *req, json_t *api);
 /* UpdateRestApi: req's patchOperations checked and rewritten (new ref), or NULL after replying;

@@ -202,16 +202,14 @@ int apigw__v1_stage_paths_check(nb_req_t *req)
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
         const char *o = str(op, "op"), *p = str(op, "path");
         if (!o || strcmp(o, "replace") != 0 || !p || !strncmp(p, "/canarySettings", 15)) continue;
-        size_t k = 0;
-        while (plain[k] && strcmp(plain[k], p) != 0) k++;
-        if (plain[k]) continue;
+        if (apigw__in_list(plain, p)) continue;
         char seg[4][256];
         int n = split_path(p, seg);
         int ok = n == 2 && !strcmp(seg[0], "variables") && seg[1][0];
         if (n == 4 && seg[0][0] && seg[1][0]) {
             char leaf[520];
             snprintf(leaf, sizeof leaf, "%s/%s", seg[2], seg[3]);
-            for (k = 0; settings[k] && !ok; k++) ok = !strcmp(settings[k], leaf);
+            ok = apigw__in_list(settings, leaf);
         }
         if (!ok) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid method setting path: %s. Must be one of: %s", p,

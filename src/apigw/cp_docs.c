@@ -27,13 +27,6 @@ static json_t *coll(json_t *doc, const char *name)
     return c;
 }
 
-static int one_of(const char *s, const char *const *list)
-{
-    for (size_t i = 0; s && list[i]; i++)
-        if (strcmp(s, list[i]) == 0) return 1;
-    return 0;
-}
-
 static const char bad_type[] = "Invalid documentation part location type specified";
 
 /* The normalized location of loc (new ref), or NULL with *msg. AWS fills
@@ -50,11 +43,11 @@ static json_t *location(json_t *loc, const char **msg)
                                               "REQUEST_BODY", "RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY", NULL};
     static const char *const with_status[] = {"RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY", NULL};
     const char *type = str(loc, "type");
-    if (!json_is_object(loc) || !one_of(type, types)) {
+    if (!json_is_object(loc) || !apigw__in_list(types, type)) {
         *msg = bad_type;
         return NULL;
     }
-    if (one_of(type, named) && (!str(loc, "name") || !*str(loc, "name"))) {
+    if (apigw__in_list(named, type) && (!str(loc, "name") || !*str(loc, "name"))) {
         *msg = "Documentation part location name is required for this type";
         return NULL;
     }
@@ -66,9 +59,9 @@ static json_t *location(json_t *loc, const char **msg)
     json_t *out = json_pack("{s:s}", "type", type);
     int below_api = strcmp(type, "API") && strcmp(type, "AUTHORIZER") && strcmp(type, "MODEL");
     if (below_api) json_object_set_new(out, "path", json_string(path ? path : "/"));
-    if (one_of(type, with_method))
+    if (apigw__in_list(with_method, type))
         json_object_set_new(out, "method", json_string(str(loc, "method") ? str(loc, "method") : "*"));
-    if (one_of(type, with_status))
+    if (apigw__in_list(with_status, type))
         json_object_set_new(out, "statusCode", json_string(str(loc, "statusCode") ? str(loc, "statusCode") : "*"));
     if (str(loc, "name")) json_object_set_new(out, "name", json_string(str(loc, "name")));
     return out;
@@ -190,7 +183,7 @@ void apigw__op_v1_update_doc_part(nb_req_t *req)
     if (!p) return;
     json_t *ops = json_object_get(req->json, "patchOperations");
     static const char *const paths[] = {"/properties", NULL};
-    if (apigw__v1_replace_only(req, paths, "/properties") != 0) return;
+    if (apigw__v1_replace_only(req, paths) != 0) return;
     json_t *copy = json_deep_copy(p);
     if (apigw__patch(copy, ops, &msg) != 0) {
         json_decref(copy);

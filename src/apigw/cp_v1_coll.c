@@ -103,11 +103,11 @@ static int update_rules(nb_req_t *req, const v1_coll_t *c)
 {
     if (!strcmp(c->coll, "models")) {
         static const char *const paths[] = {"/description", "/schema", NULL};
-        return apigw__v1_replace_only(req, paths, "/description, /schema");
+        return apigw__v1_replace_only(req, paths);
     }
     if (!strcmp(c->coll, "validators")) {
         static const char *const paths[] = {"/name", "/validateRequestParameters", "/validateRequestBody", NULL};
-        return apigw__v1_replace_only(req, paths, "/name, /validateRequestParameters, /validateRequestBody");
+        return apigw__v1_replace_only(req, paths);
     }
     return 0;
 }

@@ -104,9 +104,7 @@ int apigw__v1_method_patch_check(nb_req_t *req)
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
         const char *o = str(op, "op"), *p = str(op, "path");
         if (!p) p = "null";
-        size_t k = 0;
-        while (scalars[k] && strcmp(scalars[k], p) != 0) k++;
-        if (scalars[k]) {
+        if (apigw__in_list(scalars, p)) {
             if (strcmp(o, "replace") != 0) {
                 nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch operation specified. Must be one of: [replace]");
                 return -1;

@@ -76,7 +76,7 @@ int apigw__v1_status_check(nb_req_t *req)
     return -1;
 }
 
-int apigw__v1_replace_only(nb_req_t *req, const char *const *paths, const char *listed)
+int apigw__v1_replace_only(nb_req_t *req, const char *const *paths)
 {
     size_t i;
     json_t *op;
@@ -88,11 +88,12 @@ int apigw__v1_replace_only(nb_req_t *req, const char *const *paths, const char *
                            "supported operations", p, o);
             return -1;
         }
-        size_t k = 0;
-        while (paths[k] && strcmp(paths[k], p) != 0) k++;
-        if (!paths[k]) {
+        if (!apigw__in_list(paths, p)) {
+            nb_buf_t listed = NB_BUF_INIT;
+            for (size_t k = 0; paths[k]; k++) nb_buf_printf(&listed, "%s%s", k ? ", " : "", paths[k]);
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path  '%s' specified for op '%s'. Must be one "
-                           "of: [%s]", p, o, listed);
+                           "of: [%s]", p, o, listed.data ? listed.data : "");
+            nb_buf_free(&listed);
             return -1;
         }
     }
@@ -300,7 +301,7 @@ int apigw__v1_resource_part_check(nb_req_t *req, json_t *doc, json_t *parent, co
 int apigw__v1_resource_patch_check(nb_req_t *req, json_t *res)
 {
     static const char *const paths[] = {"/parentId", "/pathPart", NULL};
-    if (apigw__v1_replace_only(req, paths, "/parentId, /pathPart") != 0) return -1;
+    if (apigw__v1_replace_only(req, paths) != 0) return -1;
     if (json_object_get(res, "parentId")) return 0;
     size_t i;
     json_t *op;

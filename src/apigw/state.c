@@ -216,9 +216,7 @@ int apigw__patch_paths_only(nb_req_t *req, json_t *ops, const char *const *paths
     json_t *op;
     json_array_foreach(ops, i, op) {
         const char *path = json_string_value(json_object_get(op, "path"));
-        size_t k = 0;
-        while (path && paths[k] && strcmp(path, paths[k]) != 0) k++;
-        if (!path || !paths[k]) {
+        if (!apigw__in_list(paths, path)) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path %s", path ? path : "");
             return -1;
         }
