@@ -84,6 +84,9 @@ static inline int apigw__in_list(const char *const *list, const char *s)
         if (strcmp(list[i], s) == 0) return 1;
     return 0;
 }
+/* 1 when op is Create, Get, Update or Delete of noun ("GetRoute", "GetRoutes"
+ * for "Route"): how the generic collection handlers know their collection. */
+int apigw__op_on(const char *op, const char *noun);
 /* 0 when the path of every patch operation in ops is one of paths
  * (NULL-terminated); else -1 after replying BadRequestException "Invalid
  * patch path P". */

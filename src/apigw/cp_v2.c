@@ -68,18 +68,8 @@ json_t *apigw__v2_merge_map(json_t *old, json_t *upd, int drop_empty)
 
 static const v2_coll_t *coll_of(const char *op)
 {
-    static const char *const verbs[] = {"Create", "Get", "Update", "Delete"};
-    for (size_t v = 0; v < 4; v++) {
-        size_t vl = strlen(verbs[v]);
-        if (strncmp(op, verbs[v], vl) != 0) continue;
-        const char *noun = op + vl;
-        size_t nl = strlen(noun);
-        for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++) {
-            size_t cl = strlen(colls[i].noun);
-            if ((nl == cl || (nl == cl + 1 && noun[cl] == 's')) && strncmp(noun, colls[i].noun, cl) == 0)
-                return &colls[i];
-        }
-    }
+    for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++)
+        if (apigw__op_on(op, colls[i].noun)) return &colls[i];
     return NULL;
 }
 

@@ -210,6 +210,18 @@ json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const
     return m;
 }
 
+int apigw__op_on(const char *op, const char *noun)
+{
+    static const char *const verbs[] = {"Create", "Get", "Update", "Delete", NULL};
+    for (size_t v = 0; verbs[v]; v++) {
+        size_t vl = strlen(verbs[v]), cl = strlen(noun);
+        if (strncmp(op, verbs[v], vl) != 0 || strncmp(op + vl, noun, cl) != 0) continue;
+        const char *rest = op + vl + cl;
+        return !*rest || (rest[0] == 's' && !rest[1]);
+    }
+    return 0;
+}
+
 int apigw__patch_paths_only(nb_req_t *req, json_t *ops, const char *const *paths)
 {
     size_t i;
