@@ -77,6 +77,11 @@ json_t *apigw__child_or_404(nb_req_t *req, json_t *doc, const char *coll, const 
  * req's arena ("" when absent); or NULL after replying NotFoundException
  * "Invalid {what} identifier specified". */
 json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const char *what, const char **id);
+/* The string member k of o (borrowed), NULL when o has none. */
+static inline const char *apigw__str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
 /* 1 when s (may be NULL) is one of list's strings (NULL-terminated). */
 static inline int apigw__in_list(const char *const *list, const char *s)
 {

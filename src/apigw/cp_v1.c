@@ -7,11 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static const char *rest_id(nb_req_t *req)
 {
     return nb_arena_strdup(req->arena, nb_req_param(req, "restapi_id") ? nb_req_param(req, "restapi_id") : "");
@@ -32,10 +27,10 @@ json_t *apigw__v1_add_resource(json_t *doc, json_t *parent, const char *part)
     apigw__new_id(id, 10);
     json_t *r = json_pack("{s:s}", "id", id);
     if (parent) {
-        const char *pp = str(parent, "path");
+        const char *pp = apigw__str(parent, "path");
         char path[2048];
         snprintf(path, sizeof path, "%s/%s", strcmp(pp, "/") == 0 ? "" : pp, part);
-        json_object_set_new(r, "parentId", json_string(str(parent, "id")));
+        json_object_set_new(r, "parentId", json_string(apigw__str(parent, "id")));
         json_object_set_new(r, "pathPart", json_string(part));
         json_object_set_new(r, "path", json_string(path));
     } else {
@@ -66,7 +61,7 @@ static json_t *new_doc(json_t *body, const char *id)
     json_t *doc = json_pack("{s:s,s:o,s:{},s:{},s:{},s:{},s:{},s:{}}", "kind", "v1", "api", api, "resources",
                             "deployments", "stages", "authorizers", "validators", "models");
     json_t *root = apigw__v1_add_resource(doc, NULL, NULL);
-    json_object_set_new(api, "rootResourceId", json_string(str(root, "id")));
+    json_object_set_new(api, "rootResourceId", json_string(apigw__str(root, "id")));
     return doc;
 }
 
@@ -88,7 +83,7 @@ static json_t *listed(json_t *api)
 
 void apigw__op_v1_create_rest_api(nb_req_t *req)
 {
-    const char *name = str(req->json, "name");
+    const char *name = apigw__str(req->json, "name");
     if (!name || !*name) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid REST API name specified");
         return;
@@ -117,7 +112,7 @@ void apigw__op_v1_get_rest_apis(nb_req_t *req)
     const char *k;
     json_t *doc;
     json_object_foreach(apigw__svc.apis, k, doc)
-        if (strcmp(str(doc, "kind"), "v1") == 0) json_array_append_new(items, listed(json_object_get(doc, "api")));
+        if (strcmp(apigw__str(doc, "kind"), "v1") == 0) json_array_append_new(items, listed(json_object_get(doc, "api")));
     nb_reply_json(req, 200, json_pack("{s:o}", "item", items));
 }
 
@@ -270,7 +265,7 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
         json_t *r = json_deep_copy(json_object_get(res, root));
         json_object_del(r, "resourceMethods");
         json_object_clear(res);
-        json_object_set_new(res, str(r, "id"), r);
+        json_object_set_new(res, apigw__str(r, "id"), r);
         json_object_del(doc, "gatewayResponses");
         json_object_del(json_object_get(doc, "api"), "binaryMediaTypes");
     }
@@ -333,7 +328,7 @@ void apigw__op_v1_create_resource(nb_req_t *req)
     if (!doc) return;
     json_t *parent = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "parent_id"), "Resource");
     if (!parent) return;
-    const char *part = str(req->json, "pathPart");
+    const char *part = apigw__str(req->json, "pathPart");
     if (!part || !*part || strchr(part, '/')) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Resource's path part must be specified");
         return;
@@ -349,7 +344,7 @@ static void delete_subtree(json_t *res, const char *rid)
     const char *k;
     json_t *r;
     json_object_foreach(res, k, r) {
-        const char *p = str(r, "parentId");
+        const char *p = apigw__str(r, "parentId");
         if (p && strcmp(p, rid) == 0) json_array_append_new(kids, json_string(k));
     }
     size_t i;
@@ -402,7 +397,7 @@ void apigw__op_v1_update_resource(nb_req_t *req)
 static json_t *method_of(nb_req_t *req, json_t **doc_out, json_t **res_out, int create)
 {
     json_t *doc = json_object_get(apigw__svc.apis, rest_id(req));
-    if (!doc || strcmp(str(doc, "kind"), "v1") != 0) {   /* AWS names the resource, not the API */
+    if (!doc || strcmp(apigw__str(doc, "kind"), "v1") != 0) {   /* AWS names the resource, not the API */
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Resource identifier specified");
         return NULL;
     }
@@ -429,7 +424,7 @@ void apigw__op_v1_put_method(nb_req_t *req)
     json_t *doc, *r;
     if (!method_of(req, &doc, &r, 1)) return;
     const char *hm = nb_req_param(req, "http_method");
-    const char *at = str(req->json, "authorizationType");
+    const char *at = apigw__str(req->json, "authorizationType");
     if (!valid_method(hm)) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY");
         return;
@@ -484,7 +479,7 @@ void apigw__op_v1_update_method(nb_req_t *req)
 
 void apigw__op_v1_put_integration(nb_req_t *req)
 {
-    const char *type = str(req->json, "type");
+    const char *type = apigw__str(req->json, "type");
     if (type && strcmp(type, "AWS_PROXY") && strcmp(type, "AWS") && strcmp(type, "HTTP_PROXY") &&
         strcmp(type, "HTTP") && strcmp(type, "MOCK")) {
         nb_reply_error(req, NB_ERR_VALIDATION, "1 validation error detected: Value '%s' at 'putIntegrationInput.type' "
@@ -503,21 +498,21 @@ void apigw__op_v1_put_integration(nb_req_t *req)
         return;
     }
     if (strcmp(type, "MOCK") != 0) {
-        if (!str(req->json, "httpMethod")) {
+        if (!apigw__str(req->json, "httpMethod")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Enumeration value for HttpMethod must be non-empty");
             return;
         }
-        if (!str(req->json, "uri")) {
+        if (!apigw__str(req->json, "uri")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid integration URI specified");
             return;
         }
     }
-    if (strcmp(type, "AWS_PROXY") == 0 && !apigw__lambda_target(req->arena, str(req->json, "uri"))) {
+    if (strcmp(type, "AWS_PROXY") == 0 && !apigw__lambda_target(req->arena, apigw__str(req->json, "uri"))) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Integrations of type 'AWS_PROXY' currently only supports "
                        "Lambda function and Firehose stream invocations.");
         return;
     }
-    if (apigw__v1_aws_uri_check(req, type, str(req->json, "uri"), str(req->json, "credentials")) != 0) return;
+    if (apigw__v1_aws_uri_check(req, type, apigw__str(req->json, "uri"), apigw__str(req->json, "credentials")) != 0) return;
     json_t *integ = json_deep_copy(req->json);
     json_object_del(integ, "restapi_id");
     if (!json_object_get(integ, "passthroughBehavior"))

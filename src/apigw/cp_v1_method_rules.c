@@ -10,19 +10,14 @@
 #include "apigw/aws_uri.h"
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 #define AUTHORIZER_MSG "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS " \
                        "requires a valid authorizer."
 
 /* m's authorizer, validator and models exist in doc (0), else -1 after replying. */
 static int method_refs(nb_req_t *req, json_t *doc, json_t *m)
 {
-    const char *at = str(m, "authorizationType");
-    const char *az = str(m, "authorizerId");
+    const char *at = apigw__str(m, "authorizationType");
+    const char *az = apigw__str(m, "authorizerId");
     if (at && (!strcmp(at, "CUSTOM") || !strcmp(at, "COGNITO_USER_POOLS"))) {
         if (!az || !json_object_get(json_object_get(doc, "authorizers"), az)) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, AUTHORIZER_MSG);
@@ -31,7 +26,7 @@ static int method_refs(nb_req_t *req, json_t *doc, json_t *m)
     } else {
         json_object_del(m, "authorizerId");   /* only CUSTOM and COGNITO_USER_POOLS methods keep one */
     }
-    const char *vid = str(m, "requestValidatorId");
+    const char *vid = apigw__str(m, "requestValidatorId");
     if (vid && !json_object_get(json_object_get(doc, "validators"), vid)) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid Request Validator identifier specified");
         return -1;
@@ -102,7 +97,7 @@ int apigw__v1_method_patch_check(nb_req_t *req)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path");
         if (!p) p = "null";
         if (apigw__in_list(scalars, p)) {
             if (strcmp(o, "replace") != 0) {
@@ -127,7 +122,7 @@ int apigw__v1_method_response_patch_check(nb_req_t *req, json_t *resp)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path");
         if (!p) p = "null";
         int params = !strncmp(p, "/responseParameters/", 20), models = !strncmp(p, "/responseModels/", 16);
         if ((!params && !models) || segments(p) != 2) {
@@ -152,7 +147,7 @@ void apigw__v1_method_response_after(nb_req_t *req, json_t *resp)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path");
         if (!p || strcmp(o, "remove") != 0) continue;
         if (!strncmp(p, "/responseParameters/", 20)) drop_empty(resp, "responseParameters");
         if (!strncmp(p, "/responseModels/", 16)) drop_empty(resp, "responseModels");
