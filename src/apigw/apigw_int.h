@@ -89,6 +89,8 @@ static inline int apigw__in_list(const char *const *list, const char *s)
         if (strcmp(list[i], s) == 0) return 1;
     return 0;
 }
+/* The request's {restapi_id} ("" when none), as a copy in its arena. */
+const char *apigw__rest_id(nb_req_t *req);
 /* 1 when op is Create, Get, Update or Delete of noun ("GetRoute", "GetRoutes"
  * for "Route"): how the generic collection handlers know their collection. */
 int apigw__op_on(const char *op, const char *noun);

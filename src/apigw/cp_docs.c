@@ -134,7 +134,7 @@ static json_t *part_or_404(nb_req_t *req, json_t *doc, const char **id)
 /* GetDocumentationPart / UpdateDocumentationPart: an unknown API is an unknown part to AWS. */
 static json_t *part_of(nb_req_t *req, const char **api_id, const char **id)
 {
-    *api_id = nb_arena_strdup(req->arena, nb_req_param(req, "restapi_id") ? nb_req_param(req, "restapi_id") : "");
+    *api_id = apigw__rest_id(req);
     json_t *doc = json_object_get(apigw__svc.apis, *api_id);
     if (!doc || strcmp(apigw__str(doc, "kind"), "v1") != 0) {
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Documentation part identifier specified");

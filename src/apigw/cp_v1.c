@@ -7,11 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *rest_id(nb_req_t *req)
-{
-    return nb_arena_strdup(req->arena, nb_req_param(req, "restapi_id") ? nb_req_param(req, "restapi_id") : "");
-}
-
 const char *apigw__v1_root_id(json_t *doc)
 {
     const char *k;
@@ -102,7 +97,7 @@ void apigw__op_v1_create_rest_api(nb_req_t *req)
 
 void apigw__op_v1_get_rest_api(nb_req_t *req)
 {
-    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    json_t *doc = apigw__api_or_404(req, apigw__rest_id(req), "v1");
     if (doc) nb_reply_json(req, 200, apigw__public(json_object_get(doc, "api")));
 }
 
@@ -118,7 +113,7 @@ void apigw__op_v1_get_rest_apis(nb_req_t *req)
 
 void apigw__op_v1_delete_rest_api(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     if (!apigw__api_or_404(req, id, "v1")) return;
     json_object_del(apigw__svc.apis, id);
     apigw__save_reply(req, 'a', id, NULL, 202, NULL);
@@ -192,7 +187,7 @@ static int no_status_path(nb_req_t *req)
 
 static void patch_reply_status(nb_req_t *req, json_t *doc, json_t *resp, int status, int bool_params)
 {
-    if (no_status_path(req)) patch_reply_at(req, rest_id(req), doc, resp, status, bool_params);
+    if (no_status_path(req)) patch_reply_at(req, apigw__rest_id(req), doc, resp, status, bool_params);
 }
 
 static int rest_api_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
@@ -204,7 +199,7 @@ static int rest_api_after(nb_req_t *req, json_t *doc, json_t *before, json_t *co
 void apigw__op_v1_update_rest_api(nb_req_t *req)
 {
     if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     json_t *ops = apigw__v1_rest_api_ops(req);
@@ -254,7 +249,7 @@ void apigw__op_v1_import_rest_api(nb_req_t *req)
 
 void apigw__op_v1_put_rest_api(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *old = apigw__api_or_404(req, id, "v1");
     if (!old) return;
     const char *mode = nb_req_qparam(req, "mode");
@@ -294,7 +289,7 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
 
 void apigw__op_v1_get_resources(nb_req_t *req)
 {
-    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    json_t *doc = apigw__api_or_404(req, apigw__rest_id(req), "v1");
     if (!doc) return;
     json_t *out = apigw__list(json_object_get(doc, "resources"), "item");
     const char *embed = nb_req_qparam(req, "embed");
@@ -315,7 +310,7 @@ void apigw__op_v1_get_resources(nb_req_t *req)
 
 void apigw__op_v1_get_resource(nb_req_t *req)
 {
-    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    json_t *doc = apigw__api_or_404(req, apigw__rest_id(req), "v1");
     if (!doc) return;
     json_t *r = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "resource_id"), "Resource");
     if (r) nb_reply_json(req, 200, apigw__public(r));
@@ -323,7 +318,7 @@ void apigw__op_v1_get_resource(nb_req_t *req)
 
 void apigw__op_v1_create_resource(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     json_t *parent = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "parent_id"), "Resource");
@@ -358,7 +353,7 @@ static void delete_subtree(json_t *res, const char *rid)
 
 void apigw__op_v1_delete_resource(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     const char *rid = nb_req_param(req, "resource_id");
@@ -383,7 +378,7 @@ static int resource_after(nb_req_t *req, json_t *doc, json_t *before, json_t *co
 void apigw__op_v1_update_resource(nb_req_t *req)
 {
     if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     json_t *r = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "resource_id"), "Resource");
@@ -396,7 +391,7 @@ void apigw__op_v1_update_resource(nb_req_t *req)
 /* The resource's method (borrowed) or NULL after a NotFound reply; *doc_out set. */
 static json_t *method_of(nb_req_t *req, json_t **doc_out, json_t **res_out, int create)
 {
-    json_t *doc = json_object_get(apigw__svc.apis, rest_id(req));
+    json_t *doc = json_object_get(apigw__svc.apis, apigw__rest_id(req));
     if (!doc || strcmp(apigw__str(doc, "kind"), "v1") != 0) {   /* AWS names the resource, not the API */
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Resource identifier specified");
         return NULL;
@@ -444,7 +439,7 @@ void apigw__op_v1_put_method(nb_req_t *req)
     json_t *rm = json_object_get(r, "resourceMethods");
     if (!rm) json_object_set_new(r, "resourceMethods", rm = json_object());
     json_object_set_new(rm, hm, m);
-    apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(m));
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 201, apigw__public(m));
 }
 
 void apigw__op_v1_get_method(nb_req_t *req)
@@ -459,7 +454,7 @@ void apigw__op_v1_delete_method(nb_req_t *req)
     json_t *doc, *r;
     if (!method_of(req, &doc, &r, 0)) return;
     json_object_del(json_object_get(r, "resourceMethods"), nb_req_param(req, "http_method"));
-    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 204, NULL);
 }
 
 static int method_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
@@ -474,7 +469,7 @@ void apigw__op_v1_update_method(nb_req_t *req)
     json_t *doc;
     json_t *m = method_of(req, &doc, NULL, 0);
     if (m && apigw__v1_method_patch_check(req) == 0)
-        patch_reply_ops(req, rest_id(req), doc, m, 200, 0, NULL, method_after);
+        patch_reply_ops(req, apigw__rest_id(req), doc, m, 200, 0, NULL, method_after);
 }
 
 void apigw__op_v1_put_integration(nb_req_t *req)
@@ -523,7 +518,7 @@ void apigw__op_v1_put_integration(nb_req_t *req)
     json_object_set_new(integ, "cacheNamespace", json_string(nb_req_param(req, "resource_id")));
     if (!json_object_get(integ, "cacheKeyParameters")) json_object_set_new(integ, "cacheKeyParameters", json_array());
     json_object_set_new(m, "methodIntegration", integ);
-    apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(integ));
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 201, apigw__public(integ));
 }
 
 static json_t *integration_of(nb_req_t *req, json_t **doc)
@@ -552,14 +547,14 @@ void apigw__op_v1_delete_integration(nb_req_t *req)
         return;
     }
     json_object_del(m, "methodIntegration");
-    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 204, NULL);
 }
 
 void apigw__op_v1_update_integration(nb_req_t *req)
 {
     json_t *doc;
     json_t *i = integration_of(req, &doc);
-    if (i) patch_reply(req, rest_id(req), doc, i);
+    if (i) patch_reply(req, apigw__rest_id(req), doc, i);
 }
 
 /* container member → map of status code → response (method or integration) */
@@ -576,7 +571,7 @@ static void put_response(nb_req_t *req, json_t *doc, json_t *owner, const char *
     if (!map) json_object_set_new(owner, member, map = json_object());
     json_object_set_new(resp, "statusCode", json_string(code));
     json_object_set_new(map, code, resp);
-    apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(resp));
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 201, apigw__public(resp));
 }
 
 static json_t *response_of(nb_req_t *req, json_t *owner, const char *member)
@@ -609,7 +604,7 @@ void apigw__op_v1_delete_method_response(nb_req_t *req)
     json_t *m = method_of(req, &doc, NULL, 0);
     if (!m || !response_of(req, m, "methodResponses")) return;
     json_object_del(json_object_get(m, "methodResponses"), nb_req_param(req, "status_code"));
-    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 204, NULL);
 }
 
 static int method_response_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
@@ -626,7 +621,7 @@ void apigw__op_v1_update_method_response(nb_req_t *req)
     json_t *m = method_of(req, &doc, NULL, 0);
     json_t *r = m ? response_of(req, m, "methodResponses") : NULL;
     if (r && apigw__v1_method_response_patch_check(req, r) == 0 && no_status_path(req))
-        patch_reply_ops(req, rest_id(req), doc, r, 201, 1, NULL, method_response_after);
+        patch_reply_ops(req, apigw__rest_id(req), doc, r, 201, 1, NULL, method_response_after);
 }
 
 void apigw__op_v1_put_integration_response(nb_req_t *req)
@@ -667,5 +662,5 @@ void apigw__op_v1_delete_integration_response(nb_req_t *req)
     }
     if (!i || !response_of(req, i, "integrationResponses")) return;
     json_object_del(json_object_get(i, "integrationResponses"), nb_req_param(req, "status_code"));
-    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 204, NULL);
 }

@@ -31,17 +31,11 @@ static const v1_coll_t *coll_of(const char *op)
     return NULL;
 }
 
-static const char *api_id(nb_req_t *req)
-{
-    const char *p = nb_req_param(req, "restapi_id");
-    return nb_arena_strdup(req->arena, p ? p : "");
-}
-
 /* The API document, or NULL after replying as AWS does when it is missing:
  * each collection in its own words (verb 'C'reate, 'G'et one, 'U'pdate, 'D'elete, 'L'ist). */
 static json_t *api_of(nb_req_t *req, const v1_coll_t *c, char verb)
 {
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = json_object_get(apigw__svc.apis, id);
     if (doc && strcmp(apigw__str(doc, "kind"), "v1") == 0) return doc;
     if (verb == 'C' && !strcmp(c->coll, "authorizers"))
@@ -168,7 +162,7 @@ static int check(nb_req_t *req, json_t *doc, const v1_coll_t *c, json_t *item)
 void apigw__op_v1_create(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = api_of(req, c, 'C');
     if (!doc) return;
     json_t *item = json_deep_copy(req->json);
@@ -224,7 +218,7 @@ void apigw__op_v1_update(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
     if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = api_of(req, c, 'U');
     if (!doc) return;
     json_t *item = item_of(req, doc, c);
@@ -275,7 +269,7 @@ void apigw__op_v1_update(nb_req_t *req)
 void apigw__op_v1_delete(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = api_of(req, c, 'D');
     if (!doc) return;
     const char *key = nb_req_param(req, c->param);
@@ -315,7 +309,7 @@ static json_t *new_stage(const char *name, const char *dep, json_t *body)
 
 void apigw__op_v1_create_deployment(nb_req_t *req)
 {
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     const char *k;
@@ -360,7 +354,7 @@ void apigw__op_v1_create_deployment(nb_req_t *req)
 
 void apigw__op_v1_create_stage(nb_req_t *req)
 {
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     const char *sn = apigw__str(req->json, "stageName"), *dep = apigw__str(req->json, "deploymentId");

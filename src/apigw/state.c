@@ -210,6 +210,12 @@ json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const
     return m;
 }
 
+const char *apigw__rest_id(nb_req_t *req)
+{
+    const char *p = nb_req_param(req, "restapi_id");
+    return nb_arena_strdup(req->arena, p ? p : "");
+}
+
 int apigw__op_on(const char *op, const char *noun)
 {
     static const char *const verbs[] = {"Create", "Get", "Update", "Delete", NULL};
