@@ -23,8 +23,10 @@
 #ifndef NB_APIGW_INT_H
 #define NB_APIGW_INT_H
 #include <stdint.h>
+#include <string.h>
 #include <jansson.h>
 #include "apigw/apigw.h"
+#include "apigw/schema_ref.h"
 #include "core/ctx.h"
 #include "core/request.h"
 #include "core/service.h"
@@ -75,6 +77,23 @@ json_t *apigw__child_or_404(nb_req_t *req, json_t *doc, const char *coll, const 
  * req's arena ("" when absent); or NULL after replying NotFoundException
  * "Invalid {what} identifier specified". */
 json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const char *what, const char **id);
+/* The string member k of o (borrowed), NULL when o has none. */
+static inline const char *apigw__str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+/* 1 when s (may be NULL) is one of list's strings (NULL-terminated). */
+static inline int apigw__in_list(const char *const *list, const char *s)
+{
+    for (size_t i = 0; s && list[i]; i++)
+        if (strcmp(list[i], s) == 0) return 1;
+    return 0;
+}
+/* The request's {restapi_id} ("" when none), as a copy in its arena. */
+const char *apigw__rest_id(nb_req_t *req);
+/* 1 when op is Create, Get, Update or Delete of noun ("GetRoute", "GetRoutes"
+ * for "Route"): how the generic collection handlers know their collection. */
+int apigw__op_on(const char *op, const char *noun);
 /* 0 when the path of every patch operation in ops is one of paths
  * (NULL-terminated); else -1 after replying BadRequestException "Invalid
  * patch path P". */
@@ -114,8 +133,9 @@ int apigw__v1_patch_enum_check(nb_req_t *req, const char *status_code);
 int apigw__v1_status_ok(const char *s);
 /* The path's {status_code} is [1-5]\d\d: 0, else -1 after ValidationException. */
 int apigw__v1_status_check(nb_req_t *req);
-/* Only "replace" on paths (NULL-terminated; listed: the same as AWS lists them). */
-int apigw__v1_replace_only(nb_req_t *req, const char *const *paths, const char *listed);
+/* Only "replace" on paths (NULL-terminated, in the order AWS lists them in its
+ * error): 0, or -1 after replying BadRequestException. */
+int apigw__v1_replace_only(nb_req_t *req, const char *const *paths);
 /* CreateRestApi's checks and defaults on api (the new wire object): 0, or -1 after replying. */
 int apigw__v1_rest_api_input(nb_req_t *req, json_t *api);
 /* UpdateRestApi: req's patchOperations checked and rewritten (new ref), or NULL after replying;
@@ -324,10 +344,6 @@ const char *apigw__openapi_v2_warning(nb_arena_t *a, const char *text, size_t le
 /* An OpenAPI/Swagger document, JSON or YAML, as an object (new ref), or NULL with
  * *msg (arena) saying why. */
 json_t *apigw__openapi_load(nb_arena_t *a, const char *text, size_t len, const char **msg);
-/* Every "$ref" string member at any depth of v (to 64 levels) for which to(arg, ref)
- * gives a new value is replaced by it (how imports store models' references to each
- * other as model URLs, and exports write them back). */
-void apigw__map_refs(json_t *v, const char *(*to)(void *arg, const char *ref), void *arg, int depth);
 /* Build a v2 document (routes, integrations, cors) from an OpenAPI 3 text into
  * doc (which has "api"); 0, or -1 with *msg (arena). */
 int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, const char **msg);

@@ -47,11 +47,6 @@ void apigw__auth_cache_flush(json_t *authorizers)
     }
 }
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* The value of one identity source expression, or NULL. */
 static const char *identity_value(apigw_dp_t *dp, const char *src)
 {
@@ -73,7 +68,7 @@ static const char *identity_value(apigw_dp_t *dp, const char *src)
     }
     if (strncmp(src, "stageVariables.", 15) == 0 || strncmp(src, "$stageVariables.", 16) == 0) {
         json_t *vars = json_object_get(dp->stage_obj, dp->v2 ? "stageVariables" : "variables");
-        return str(vars, strchr(src, '.') + 1);
+        return apigw__str(vars, strchr(src, '.') + 1);
     }
     if (strncmp(src, "context.", 8) == 0 || strncmp(src, "$context.", 9) == 0) return dp->req->id;
     return NULL;
@@ -232,7 +227,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     }
     if (res->function_error) {
         /* throwing "Unauthorized" is how an authorizer answers 401 */
-        const char *m = str(out, "errorMessage");
+        const char *m = apigw__str(out, "errorMessage");
         int unauth = m && strcmp(m, "Unauthorized") == 0;
         json_decref(out);
         if (unauth) deny(dp, 401);
@@ -249,7 +244,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
         allow = apigw__policy_decide(json_object_get(out, "policyDocument"), method_arn(dp));
         json_t *c = json_object_get(out, "context");
         json_t *flat = json_is_object(c) ? json_deep_copy(c) : json_object();
-        if (str(out, "principalId")) json_object_set_new(flat, "principalId", json_string(str(out, "principalId")));
+        if (apigw__str(out, "principalId")) json_object_set_new(flat, "principalId", json_string(apigw__str(out, "principalId")));
         if (f2) {
             ctx = json_pack("{s:o}", "lambda", flat);
         } else {
@@ -263,7 +258,7 @@ static void on_result(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
             return;
         }
     }
-    const char *uik = str(out, "usageIdentifierKey");
+    const char *uik = apigw__str(out, "usageIdentifierKey");
     uik = uik ? nb_arena_strdup(dp->req->arena, uik) : NULL;
     if (ttl > 0 && key && p->epoch == flush_epoch && !dp->test_req) {
         if (!cache) cache = json_object();
@@ -293,14 +288,14 @@ static int from_cache(apigw_dp_t *dp, const char *key, apigw_dp_next_fn next)
     json_t *policy = json_object_get(e, "policy");
     int d = policy ? apigw__policy_decide(policy, method_arn(dp))
                    : json_is_true(json_object_get(e, "allow")) ? APIGW_POLICY_ALLOW : APIGW_POLICY_IMPLICIT_DENY;
-    decide(dp, next, d, json_object_get(e, "ctx"), str(e, "uik"));
+    decide(dp, next, d, json_object_get(e, "ctx"), apigw__str(e, "uik"));
     return 1;
 }
 
 static void call_lambda(apigw_dp_t *dp, json_t *az, json_t *event, const char *key, long ttl, int simple, int f2,
                         apigw_dp_next_fn next)
 {
-    const char *fn = apigw__lambda_target(dp->req->arena, apigw__dp_stage_subst(dp, str(az, "authorizerUri")));
+    const char *fn = apigw__lambda_target(dp->req->arena, apigw__dp_stage_subst(dp, apigw__str(az, "authorizerUri")));
     if (!fn) {
         json_decref(event);
         failed(dp);
@@ -321,7 +316,7 @@ static void call_lambda(apigw_dp_t *dp, json_t *az, json_t *event, const char *k
 
 void apigw__auth_rest(apigw_dp_t *dp, json_t *az, apigw_dp_next_fn next)
 {
-    const char *type = str(az, "type");
+    const char *type = apigw__str(az, "type");
     json_t *vals = json_array();
     if (identities(dp, az, vals) != 0) {
         json_decref(vals);
@@ -329,7 +324,7 @@ void apigw__auth_rest(apigw_dp_t *dp, json_t *az, apigw_dp_next_fn next)
         return;
     }
     const char *tok = nb_arena_strdup(dp->req->arena, json_string_value(json_array_get(vals, 0)));
-    const char *vexpr = str(az, "identityValidationExpression");
+    const char *vexpr = apigw__str(az, "identityValidationExpression");
     if (type && strcmp(type, "TOKEN") == 0 && vexpr && *vexpr) {
         regex_t re;
         int ok = regcomp(&re, vexpr, REG_EXTENDED | REG_NOSUB) == 0;
@@ -343,7 +338,7 @@ void apigw__auth_rest(apigw_dp_t *dp, json_t *az, apigw_dp_next_fn next)
     }
     char *joined = json_dumps(vals, JSON_COMPACT);
     json_decref(vals);
-    const char *key = nb_arena_printf(dp->req->arena, "%s/%s", str(az, "id"), joined);
+    const char *key = nb_arena_printf(dp->req->arena, "%s/%s", apigw__str(az, "id"), joined);
     free(joined);
     json_int_t ttl = json_integer_value(json_object_get(az, "authorizerResultTtlInSeconds"));
     if (ttl > 0 && from_cache(dp, key, next)) return;
@@ -361,7 +356,7 @@ void apigw__auth_rest(apigw_dp_t *dp, json_t *az, apigw_dp_next_fn next)
 
 void apigw__auth_http(apigw_dp_t *dp, json_t *az, apigw_dp_next_fn next)
 {
-    const char *type = str(az, "authorizerType");
+    const char *type = apigw__str(az, "authorizerType");
     if (type && strcmp(type, "JWT") == 0) {
         apigw__jwt_authorize(dp, az, next);
         return;
@@ -373,14 +368,14 @@ void apigw__auth_http(apigw_dp_t *dp, json_t *az, apigw_dp_next_fn next)
         return;
     }
     char *joined = json_dumps(vals, JSON_COMPACT);
-    const char *key = nb_arena_printf(dp->req->arena, "%s/%s", str(az, "authorizerId"), joined);
+    const char *key = nb_arena_printf(dp->req->arena, "%s/%s", apigw__str(az, "authorizerId"), joined);
     free(joined);
     json_int_t ttl = json_integer_value(json_object_get(az, "authorizerResultTtlInSeconds"));
     if (ttl > 0 && json_array_size(vals) && from_cache(dp, key, next)) {
         json_decref(vals);
         return;
     }
-    const char *pf = str(az, "authorizerPayloadFormatVersion");
+    const char *pf = apigw__str(az, "authorizerPayloadFormatVersion");
     int f2 = !pf || strcmp(pf, "2.0") == 0;
     apigw__dp_fill_in(dp);
     json_t *ev = f2 ? apigw__event_v2(&dp->in) : apigw__event_v1(&dp->in);
@@ -402,7 +397,7 @@ void apigw__auth_ws(apigw_dp_t *dp, json_t *az, json_t *event, apigw_dp_next_fn 
     }
     char *joined = json_dumps(vals, JSON_COMPACT);
     json_decref(vals);
-    const char *key = nb_arena_printf(dp->req->arena, "%s/%s", str(az, "authorizerId"), joined);
+    const char *key = nb_arena_printf(dp->req->arena, "%s/%s", apigw__str(az, "authorizerId"), joined);
     free(joined);
     json_int_t ttl = json_integer_value(json_object_get(az, "authorizerResultTtlInSeconds"));
     if (ttl > 0 && from_cache(dp, key, next)) {

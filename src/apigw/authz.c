@@ -21,9 +21,7 @@ static int apigw_authz_key(nb_req_t *req, const void *scope, const char *key, co
     if (strcmp(op, "UntagResource") == 0) return auth_untag_query_keys(req, key, vals, n);
     static const char *const with_tags[] = {"CreateRestApi", "CreateApi", "CreateStage", "CreateApiKey",
                                             "CreateUsagePlan", "TagResource", NULL};
-    json_t *tags = NULL;
-    for (size_t i = 0; with_tags[i]; i++)
-        if (strcmp(op, with_tags[i]) == 0 && req->json) tags = json_object_get(req->json, "tags");
+    json_t *tags = req->json && apigw__in_list(with_tags, op) ? json_object_get(req->json, "tags") : NULL;
     return auth_request_tags(req, json_is_object(tags) ? tags : NULL, key, vals, n) == 1;
 }
 

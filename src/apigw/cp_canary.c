@@ -11,11 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static const char SETTING_PATHS[] =
     "[/deploymentId, /description, /cacheClusterEnabled, /cacheClusterSize, /clientCertificateId, /accessLogSettings, "
     "/accessLogSettings/destinationArn, /accessLogSettings/format, /{resourcePath}/{httpMethod}/metrics/enabled, "
@@ -33,7 +28,7 @@ static const char SETTING_PATHS[] =
 json_t *apigw__v1_canary_new(json_t *in, const char *deployment)
 {
     json_t *c = json_object();
-    const char *dep = str(in, "deploymentId");
+    const char *dep = apigw__str(in, "deploymentId");
     json_object_set_new(c, "deploymentId", json_string(dep ? dep : deployment));
     json_t *pt = json_object_get(in, "percentTraffic");
     json_object_set_new(c, "percentTraffic", json_real(json_is_number(pt) ? json_number_value(pt) : 0.0));
@@ -46,7 +41,7 @@ json_t *apigw__v1_canary_new(json_t *in, const char *deployment)
 int apigw__v1_canary_deployment_check(nb_req_t *req, json_t *doc)
 {
     if (!json_object_get(req->json, "canarySettings")) return 0;
-    const char *sn = str(req->json, "stageName");
+    const char *sn = apigw__str(req->json, "stageName");
     if (!sn || !*sn) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid deployment content specified.Non null and non empty "
                        "stageName must be provided for canary deployment. Provided value is %s", sn ? "" : "null");
@@ -91,7 +86,7 @@ static int promote(nb_req_t *req, json_t *stage, const char *path, const char *f
 int apigw__v1_canary_exists(nb_req_t *req, json_t *doc, json_t *stage)
 {
     json_t *c = json_object_get(stage, "canarySettings");
-    if (!c || json_object_get(json_object_get(doc, "deployments"), str(c, "deploymentId") ? str(c, "deploymentId") : ""))
+    if (!c || json_object_get(json_object_get(doc, "deployments"), apigw__str(c, "deploymentId") ? apigw__str(c, "deploymentId") : ""))
         return 0;
     nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Deployment id does not exist");
     return -1;
@@ -102,7 +97,7 @@ int apigw__v1_canary_in_use(json_t *doc, const char *deployment)
     const char *k;
     json_t *st;
     json_object_foreach(json_object_get(doc, "stages"), k, st) {
-        const char *d = str(json_object_get(st, "canarySettings"), "deploymentId");
+        const char *d = apigw__str(json_object_get(st, "canarySettings"), "deploymentId");
         if (d && !strcmp(d, deployment)) return 1;
     }
     return 0;
@@ -114,9 +109,9 @@ json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path"), *v = str(op, "value");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path"), *v = apigw__str(op, "value");
         if (o && p && !strcmp(o, "copy")) {
-            if (promote(req, stage, p, str(op, "from")) != 0) goto fail;
+            if (promote(req, stage, p, apigw__str(op, "from")) != 0) goto fail;
             continue;
         }
         if (!p || strncmp(p, "/canarySettings", 15) != 0 || (p[15] && p[15] != '/')) {
@@ -146,7 +141,7 @@ json_t *apigw__v1_canary_patch(nb_req_t *req, json_t *stage)
         json_t *c = json_object_get(stage, "canarySettings");
         if (!c) {   /* the first setting makes the canary, on the stage's own deployment */
             json_t *none = json_object();
-            c = apigw__v1_canary_new(none, str(stage, "deploymentId") ? str(stage, "deploymentId") : "");
+            c = apigw__v1_canary_new(none, apigw__str(stage, "deploymentId") ? apigw__str(stage, "deploymentId") : "");
             json_decref(none);
             json_object_set_new(stage, "canarySettings", c);
         }
@@ -179,15 +174,8 @@ static int split_path(const char *p, char seg[4][256])
 {
     int n = 0;
     while (*p == '/') {
-        p++;
-        size_t k = 0;
-        char buf[256];
-        while (*p && *p != '/' && k < sizeof buf - 1) {
-            if (p[0] == '~' && (p[1] == '0' || p[1] == '1')) buf[k++] = p[1] == '1' ? '/' : '~', p += 2;
-            else buf[k++] = *p++;
-        }
-        buf[k] = 0;
-        if (n < 4) memcpy(seg[n], buf, k + 1);
+        char rest[256];   /* past the fourth: counted, not kept */
+        p = apigw__ptr_segment(p + 1, n < 4 ? seg[n] : rest, sizeof rest);
         n++;
     }
     return n;
@@ -207,18 +195,16 @@ int apigw__v1_stage_paths_check(nb_req_t *req)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path");
         if (!o || strcmp(o, "replace") != 0 || !p || !strncmp(p, "/canarySettings", 15)) continue;
-        size_t k = 0;
-        while (plain[k] && strcmp(plain[k], p) != 0) k++;
-        if (plain[k]) continue;
+        if (apigw__in_list(plain, p)) continue;
         char seg[4][256];
         int n = split_path(p, seg);
         int ok = n == 2 && !strcmp(seg[0], "variables") && seg[1][0];
         if (n == 4 && seg[0][0] && seg[1][0]) {
             char leaf[520];
             snprintf(leaf, sizeof leaf, "%s/%s", seg[2], seg[3]);
-            for (k = 0; settings[k] && !ok; k++) ok = !strcmp(settings[k], leaf);
+            ok = apigw__in_list(settings, leaf);
         }
         if (!ok) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid method setting path: %s. Must be one of: %s", p,

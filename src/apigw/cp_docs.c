@@ -15,23 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static json_t *coll(json_t *doc, const char *name)
 {
     json_t *c = json_object_get(doc, name);
     if (!c) json_object_set_new(doc, name, c = json_object());
     return c;
-}
-
-static int one_of(const char *s, const char *const *list)
-{
-    for (size_t i = 0; s && list[i]; i++)
-        if (strcmp(s, list[i]) == 0) return 1;
-    return 0;
 }
 
 static const char bad_type[] = "Invalid documentation part location type specified";
@@ -49,16 +37,16 @@ static json_t *location(json_t *loc, const char **msg)
     static const char *const with_method[] = {"METHOD", "PATH_PARAMETER", "QUERY_PARAMETER", "REQUEST_HEADER",
                                               "REQUEST_BODY", "RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY", NULL};
     static const char *const with_status[] = {"RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY", NULL};
-    const char *type = str(loc, "type");
-    if (!json_is_object(loc) || !one_of(type, types)) {
+    const char *type = apigw__str(loc, "type");
+    if (!json_is_object(loc) || !apigw__in_list(types, type)) {
         *msg = bad_type;
         return NULL;
     }
-    if (one_of(type, named) && (!str(loc, "name") || !*str(loc, "name"))) {
+    if (apigw__in_list(named, type) && (!apigw__str(loc, "name") || !*apigw__str(loc, "name"))) {
         *msg = "Documentation part location name is required for this type";
         return NULL;
     }
-    const char *path = str(loc, "path");
+    const char *path = apigw__str(loc, "path");
     if (path && path[0] != '/') {
         *msg = "Invalid documentation part location path specified";
         return NULL;
@@ -66,11 +54,11 @@ static json_t *location(json_t *loc, const char **msg)
     json_t *out = json_pack("{s:s}", "type", type);
     int below_api = strcmp(type, "API") && strcmp(type, "AUTHORIZER") && strcmp(type, "MODEL");
     if (below_api) json_object_set_new(out, "path", json_string(path ? path : "/"));
-    if (one_of(type, with_method))
-        json_object_set_new(out, "method", json_string(str(loc, "method") ? str(loc, "method") : "*"));
-    if (one_of(type, with_status))
-        json_object_set_new(out, "statusCode", json_string(str(loc, "statusCode") ? str(loc, "statusCode") : "*"));
-    if (str(loc, "name")) json_object_set_new(out, "name", json_string(str(loc, "name")));
+    if (apigw__in_list(with_method, type))
+        json_object_set_new(out, "method", json_string(apigw__str(loc, "method") ? apigw__str(loc, "method") : "*"));
+    if (apigw__in_list(with_status, type))
+        json_object_set_new(out, "statusCode", json_string(apigw__str(loc, "statusCode") ? apigw__str(loc, "statusCode") : "*"));
+    if (apigw__str(loc, "name")) json_object_set_new(out, "name", json_string(apigw__str(loc, "name")));
     return out;
 }
 
@@ -113,14 +101,14 @@ void apigw__op_v1_create_doc_part(nb_req_t *req)
                        "'createDocumentationPartInput.location.type' failed to satisfy constraint: Member must satisfy "
                        "enum value set: [RESPONSE_BODY, RESPONSE, METHOD, MODEL, AUTHORIZER, RESPONSE_HEADER, RESOURCE, "
                        "PATH_PARAMETER, REQUEST_BODY, QUERY_PARAMETER, API, REQUEST_HEADER]",
-                       str(json_object_get(req->json, "location"), "type"));
+                       apigw__str(json_object_get(req->json, "location"), "type"));
         return;
     }
     if (!loc) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
     }
-    const char *props = str(req->json, "properties");
+    const char *props = apigw__str(req->json, "properties");
     if (!properties_ok(props)) {
         json_decref(loc);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid documentation part properties: a JSON object is required");
@@ -146,9 +134,9 @@ static json_t *part_or_404(nb_req_t *req, json_t *doc, const char **id)
 /* GetDocumentationPart / UpdateDocumentationPart: an unknown API is an unknown part to AWS. */
 static json_t *part_of(nb_req_t *req, const char **api_id, const char **id)
 {
-    *api_id = nb_arena_strdup(req->arena, nb_req_param(req, "restapi_id") ? nb_req_param(req, "restapi_id") : "");
+    *api_id = apigw__rest_id(req);
     json_t *doc = json_object_get(apigw__svc.apis, *api_id);
-    if (!doc || strcmp(str(doc, "kind"), "v1") != 0) {
+    if (!doc || strcmp(apigw__str(doc, "kind"), "v1") != 0) {
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Documentation part identifier specified");
         return NULL;
     }
@@ -173,8 +161,8 @@ void apigw__op_v1_get_doc_parts(nb_req_t *req)
     json_t *items = json_object_get(all, "item");
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *loc = json_object_get(json_array_get(items, i), "location");
-        const char *ln = str(loc, "name");
-        if ((type && strcmp(type, str(loc, "type")) != 0) || (path && (!str(loc, "path") || strcmp(path, str(loc, "path")))) ||
+        const char *ln = apigw__str(loc, "name");
+        if ((type && strcmp(type, apigw__str(loc, "type")) != 0) || (path && (!apigw__str(loc, "path") || strcmp(path, apigw__str(loc, "path")))) ||
             (name && (!ln || !strstr(ln, name))))
             json_array_remove(items, i--);
     }
@@ -190,14 +178,14 @@ void apigw__op_v1_update_doc_part(nb_req_t *req)
     if (!p) return;
     json_t *ops = json_object_get(req->json, "patchOperations");
     static const char *const paths[] = {"/properties", NULL};
-    if (apigw__v1_replace_only(req, paths, "/properties") != 0) return;
+    if (apigw__v1_replace_only(req, paths) != 0) return;
     json_t *copy = json_deep_copy(p);
     if (apigw__patch(copy, ops, &msg) != 0) {
         json_decref(copy);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
     }
-    if (!properties_ok(str(copy, "properties"))) {
+    if (!properties_ok(apigw__str(copy, "properties"))) {
         json_decref(copy);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid documentation part properties: a JSON object is required");
         return;
@@ -291,7 +279,7 @@ void apigw__op_v1_create_doc_version(nb_req_t *req)
     const char *api_id;
     json_t *doc = api_doc(req, &api_id);
     if (!doc) return;
-    const char *ver = str(req->json, "documentationVersion"), *stage = str(req->json, "stageName");
+    const char *ver = apigw__str(req->json, "documentationVersion"), *stage = apigw__str(req->json, "stageName");
     if (!ver || !*ver || strlen(ver) > 64) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid documentation version specified");
         return;
@@ -307,7 +295,7 @@ void apigw__op_v1_create_doc_version(nb_req_t *req)
     }
     json_t *v = json_pack("{s:s,s:o,s:o}", "version", ver, "createdDate", apigw__epoch_now(), "_parts",
                           json_deep_copy(coll(doc, "documentationParts")));
-    if (str(req->json, "description")) json_object_set(v, "description", json_object_get(req->json, "description"));
+    if (apigw__str(req->json, "description")) json_object_set(v, "description", json_object_get(req->json, "description"));
     json_object_set_new(coll(doc, "documentationVersions"), ver, v);
     if (st) json_object_set_new(st, "documentationVersion", json_string(ver));
     apigw__save_reply(req, 'a', api_id, doc, 201, apigw__public(v));
@@ -342,15 +330,15 @@ void apigw__op_v1_update_doc_version(nb_req_t *req)
     size_t i;
     json_t *op;
     json_array_foreach(ops, i, op) {
-        const char *path = str(op, "path"), *o = str(op, "op");
+        const char *path = apigw__str(op, "path"), *o = apigw__str(op, "op");
         if (!path || strcmp(path, "/description") != 0 || !o || (strcmp(o, "replace") && strcmp(o, "remove"))) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path %s", path ? path : "");
             return;
         }
     }
     json_array_foreach(ops, i, op) {
-        if (strcmp(str(op, "op"), "remove") == 0 || !str(op, "value")) json_object_del(v, "description");
-        else json_object_set_new(v, "description", json_string(str(op, "value")));
+        if (strcmp(apigw__str(op, "op"), "remove") == 0 || !apigw__str(op, "value")) json_object_del(v, "description");
+        else json_object_set_new(v, "description", json_string(apigw__str(op, "value")));
     }
     apigw__save_reply(req, 'a', api_id, doc, 200, apigw__public(v));
 }
@@ -364,7 +352,7 @@ void apigw__op_v1_delete_doc_version(nb_req_t *req)
     const char *k;
     json_t *st;
     json_object_foreach(json_object_get(doc, "stages"), k, st) {   /* stages tied to it no longer are */
-        const char *sv = str(st, "documentationVersion");
+        const char *sv = apigw__str(st, "documentationVersion");
         if (sv && strcmp(sv, ver) == 0) json_object_del(st, "documentationVersion");
     }
     apigw__save_reply(req, 'a', api_id, doc, 202, NULL);
@@ -374,14 +362,14 @@ void apigw__op_v1_delete_doc_version(nb_req_t *req)
 
 json_t *apigw__docs_export(json_t *doc, json_t *stage)
 {
-    const char *ver = str(stage, "documentationVersion");
+    const char *ver = apigw__str(stage, "documentationVersion");
     json_t *v = ver ? json_object_get(json_object_get(doc, "documentationVersions"), ver) : NULL;
     json_t *parts = v ? json_object_get(v, "_parts") : json_object_get(doc, "documentationParts");
     json_t *list = json_array();
     const char *k;
     json_t *p;
     json_object_foreach(parts, k, p) {
-        json_t *props = json_loads(str(p, "properties") ? str(p, "properties") : "{}", 0, NULL);
+        json_t *props = json_loads(apigw__str(p, "properties") ? apigw__str(p, "properties") : "{}", 0, NULL);
         json_array_append_new(list, json_pack("{s:O,s:o}", "location", json_object_get(p, "location"), "properties",
                                               props ? props : json_object()));
     }

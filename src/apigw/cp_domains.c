@@ -19,11 +19,6 @@
 #define EDGE_ZONE "Z2FDTNDATAQYW2"       /* CloudFront's hosted zone */
 #define REGIONAL_ZONE "Z1UJRXOUMOOFQ8"   /* execute-api's in us-east-1 */
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static char *lower_dup(nb_arena_t *a, const char *s)
 {
     char *d = nb_arena_strdup(a, s ? s : "");
@@ -45,7 +40,7 @@ static json_t *domain_or_404(nb_req_t *req, const char *param, const char **name
 /* The endpoint's target host name: "d-….execute-api.localhost". */
 static json_t *target_name(json_t *doc)
 {
-    return json_sprintf("%s.execute-api.localhost", str(doc, "_id"));
+    return json_sprintf("%s.execute-api.localhost", apigw__str(doc, "_id"));
 }
 
 static const char *endpoint_type(json_t *doc)
@@ -82,7 +77,7 @@ static int check_v1(json_t *doc, const char **msg)
         *msg = "Invalid endpoint configuration. Exactly one endpoint type (EDGE, REGIONAL or PRIVATE) is supported.";
         return -1;
     }
-    const char *sp = str(doc, "securityPolicy");
+    const char *sp = apigw__str(doc, "securityPolicy");
     if (sp && strcmp(sp, "TLS_1_0") && strcmp(sp, "TLS_1_2")) {
         *msg = "Invalid security policy specified. Must be one of: [TLS_1_0, TLS_1_2]";
         return -1;
@@ -107,7 +102,7 @@ static json_t *new_domain(const char *name)
  * NULL once the error is answered (invalid; exists: conflict_err). */
 static const char *new_name(nb_req_t *req, const char *member, nb_err_t conflict_err)
 {
-    const char *raw = str(req->json, member);
+    const char *raw = apigw__str(req->json, member);
     if (!raw || !apigw__domain_name_ok(raw)) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid domain name specified: %s", raw ? raw : "");
         return NULL;
@@ -140,7 +135,7 @@ void apigw__op_v1_create_domain(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
     }
-    if (str(doc, "certificateArn") || str(doc, "certificateName") || json_object_get(req->json, "certificateBody"))
+    if (apigw__str(doc, "certificateArn") || apigw__str(doc, "certificateName") || json_object_get(req->json, "certificateBody"))
         json_object_set_new(doc, "certificateUploadDate", apigw__epoch_now());
     derive(doc);
     json_object_set_new(apigw__svc.domains, name, doc);
@@ -170,8 +165,8 @@ void apigw__op_v1_update_domain(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
     }
-    if (!str(copy, "domainName") || strcmp(str(copy, "domainName"), name) != 0 || !str(copy, "_id") ||
-        strcmp(str(copy, "_id"), str(d, "_id")) != 0 || !json_equal(json_object_get(copy, "_mappings"),
+    if (!apigw__str(copy, "domainName") || strcmp(apigw__str(copy, "domainName"), name) != 0 || !apigw__str(copy, "_id") ||
+        strcmp(apigw__str(copy, "_id"), apigw__str(d, "_id")) != 0 || !json_equal(json_object_get(copy, "_mappings"),
                                                                     json_object_get(d, "_mappings"))) {
         json_decref(copy);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path");
@@ -202,7 +197,7 @@ static json_t *mapping_by_key(json_t *d, const char *key, const char **id)
     const char *k;
     json_t *m;
     json_object_foreach(json_object_get(d, "_mappings"), k, m) {
-        if (strcmp(str(m, "apiMappingKey") ? str(m, "apiMappingKey") : "", key) == 0) {
+        if (strcmp(apigw__str(m, "apiMappingKey") ? apigw__str(m, "apiMappingKey") : "", key) == 0) {
             if (id) *id = k;
             return m;
         }
@@ -212,9 +207,9 @@ static json_t *mapping_by_key(json_t *d, const char *key, const char **id)
 
 static json_t *bpm_view(json_t *m)
 {
-    const char *key = str(m, "apiMappingKey");
-    json_t *v = json_pack("{s:s,s:s}", "basePath", key && *key ? key : "(none)", "restApiId", str(m, "apiId"));
-    if (str(m, "stage")) json_object_set_new(v, "stage", json_string(str(m, "stage")));
+    const char *key = apigw__str(m, "apiMappingKey");
+    json_t *v = json_pack("{s:s,s:s}", "basePath", key && *key ? key : "(none)", "restApiId", apigw__str(m, "apiId"));
+    if (apigw__str(m, "stage")) json_object_set_new(v, "stage", json_string(apigw__str(m, "stage")));
     return v;
 }
 
@@ -222,15 +217,15 @@ static json_t *bpm_view(json_t *m)
  * mapping of d than self_id has its key; 0, or -1 once answered. */
 static int check_mapping(nb_req_t *req, json_t *d, json_t *m, const char *self_id, int v1)
 {
-    const char *key = str(m, "apiMappingKey") ? str(m, "apiMappingKey") : "";
+    const char *key = apigw__str(m, "apiMappingKey") ? apigw__str(m, "apiMappingKey") : "";
     if (!apigw__mapping_key_ok(key)) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, v1 ? "Invalid base path specified: %s" :
                        "Invalid ApiMappingKey specified: %s", key);
         return -1;
     }
-    const char *api_id = str(m, "apiId"), *stage = str(m, "stage");
+    const char *api_id = apigw__str(m, "apiId"), *stage = apigw__str(m, "stage");
     json_t *doc = api_id ? json_object_get(apigw__svc.apis, api_id) : NULL;
-    if (v1 && (!doc || strcmp(str(doc, "kind"), "v1") != 0)) {
+    if (v1 && (!doc || strcmp(apigw__str(doc, "kind"), "v1") != 0)) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid REST API identifier specified");
         return -1;
     }
@@ -273,11 +268,11 @@ void apigw__op_v1_create_bpm(nb_req_t *req)
     const char *name;
     json_t *d = domain_or_404(req, "domain_name", &name);
     if (!d) return;
-    const char *bp = str(req->json, "basePath");
+    const char *bp = apigw__str(req->json, "basePath");
     if (!bp || strcmp(bp, "(none)") == 0) bp = "";
-    json_t *m = json_pack("{s:s,s:s}", "apiMappingKey", bp, "apiId", str(req->json, "restApiId") ?
-                          str(req->json, "restApiId") : "");
-    if (str(req->json, "stage")) json_object_set_new(m, "stage", json_string(str(req->json, "stage")));
+    json_t *m = json_pack("{s:s,s:s}", "apiMappingKey", bp, "apiId", apigw__str(req->json, "restApiId") ?
+                          apigw__str(req->json, "restApiId") : "");
+    if (apigw__str(req->json, "stage")) json_object_set_new(m, "stage", json_string(apigw__str(req->json, "stage")));
     if (check_mapping(req, d, m, NULL, 1) != 0) {
         json_decref(m);
         return;
@@ -304,7 +299,7 @@ void apigw__op_v1_get_bpm(nb_req_t *req)
 
 static int by_base_path(const void *a, const void *b)
 {
-    return strcmp(str(*(json_t *const *)a, "basePath"), str(*(json_t *const *)b, "basePath"));
+    return strcmp(apigw__str(*(json_t *const *)a, "basePath"), apigw__str(*(json_t *const *)b, "basePath"));
 }
 
 void apigw__op_v1_get_bpms(nb_req_t *req)
@@ -335,11 +330,11 @@ void apigw__op_v1_update_bpm(nb_req_t *req)
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg);
         return;
     }
-    const char *bp = str(view, "basePath");
+    const char *bp = apigw__str(view, "basePath");
     if (!bp || strcmp(bp, "(none)") == 0) bp = "";
-    json_t *nm = json_pack("{s:s,s:s,s:s}", "apiMappingKey", bp, "apiId", str(view, "restApiId") ?
-                           str(view, "restApiId") : "", "apiMappingId", id);
-    if (str(view, "stage")) json_object_set_new(nm, "stage", json_string(str(view, "stage")));
+    json_t *nm = json_pack("{s:s,s:s,s:s}", "apiMappingKey", bp, "apiId", apigw__str(view, "restApiId") ?
+                           apigw__str(view, "restApiId") : "", "apiMappingId", id);
+    if (apigw__str(view, "stage")) json_object_set_new(nm, "stage", json_string(apigw__str(view, "stage")));
     json_decref(view);
     char *sid = nb_arena_strdup(req->arena, id);
     if (check_mapping(req, d, nm, sid, 1) != 0) {
@@ -366,13 +361,13 @@ static json_t *v2_view(json_t *d)
     int edge = strcmp(type, "EDGE") == 0;
     json_t *cfg = json_pack("{s:o,s:s,s:s,s:s,s:s}", "apiGatewayDomainName", target_name(d), "domainNameStatus",
                             "AVAILABLE", "endpointType", type, "hostedZoneId", edge ? EDGE_ZONE : REGIONAL_ZONE,
-                            "securityPolicy", str(d, "securityPolicy") ? str(d, "securityPolicy") : "TLS_1_2");
-    const char *arn = str(d, edge ? "certificateArn" : "regionalCertificateArn");
-    const char *cn = str(d, edge ? "certificateName" : "regionalCertificateName");
+                            "securityPolicy", apigw__str(d, "securityPolicy") ? apigw__str(d, "securityPolicy") : "TLS_1_2");
+    const char *arn = apigw__str(d, edge ? "certificateArn" : "regionalCertificateArn");
+    const char *cn = apigw__str(d, edge ? "certificateName" : "regionalCertificateName");
     if (arn) json_object_set_new(cfg, "certificateArn", json_string(arn));
     if (cn) json_object_set_new(cfg, "certificateName", json_string(cn));
     json_t *tags = json_object_get(d, "tags");
-    json_t *v = json_pack("{s:s,s:s,s:[o],s:o}", "domainName", str(d, "domainName"), "apiMappingSelectionExpression",
+    json_t *v = json_pack("{s:s,s:s,s:[o],s:o}", "domainName", apigw__str(d, "domainName"), "apiMappingSelectionExpression",
                           "$request.basepath", "domainNameConfigurations", cfg, "tags",
                           tags ? json_copy(tags) : json_object());
     json_t *mtls = json_object_get(d, "mutualTlsAuthentication");
@@ -385,7 +380,7 @@ static json_t *v2_view(json_t *d)
 static void apply_v2_mtls(json_t *d, json_t *in)
 {
     if (!json_is_object(in)) return;
-    const char *uri = str(in, "truststoreUri"), *ver = str(in, "truststoreVersion");
+    const char *uri = apigw__str(in, "truststoreUri"), *ver = apigw__str(in, "truststoreVersion");
     if (!uri || !*uri) {
         json_object_del(d, "mutualTlsAuthentication");
         return;
@@ -405,18 +400,18 @@ static int apply_v2_cfgs(json_t *d, json_t *cfgs, const char **msg)
     }
     json_t *c = json_array_get(cfgs, 0);
     if (!c) return 0;
-    const char *type = str(c, "endpointType") ? str(c, "endpointType") : "REGIONAL";
+    const char *type = apigw__str(c, "endpointType") ? apigw__str(c, "endpointType") : "REGIONAL";
     if (strcmp(type, "REGIONAL") && strcmp(type, "EDGE")) {
         *msg = "Invalid EndpointType specified. Must be one of: [REGIONAL, EDGE]";
         return -1;
     }
     int edge = strcmp(type, "EDGE") == 0;
     json_object_set_new(d, "endpointConfiguration", json_pack("{s:[s]}", "types", type));
-    if (str(c, "certificateArn")) json_object_set(d, edge ? "certificateArn" : "regionalCertificateArn",
+    if (apigw__str(c, "certificateArn")) json_object_set(d, edge ? "certificateArn" : "regionalCertificateArn",
                                                   json_object_get(c, "certificateArn"));
-    if (str(c, "certificateName")) json_object_set(d, edge ? "certificateName" : "regionalCertificateName",
+    if (apigw__str(c, "certificateName")) json_object_set(d, edge ? "certificateName" : "regionalCertificateName",
                                                    json_object_get(c, "certificateName"));
-    if (str(c, "securityPolicy")) json_object_set(d, "securityPolicy", json_object_get(c, "securityPolicy"));
+    if (apigw__str(c, "securityPolicy")) json_object_set(d, "securityPolicy", json_object_get(c, "securityPolicy"));
     return check_v1(d, msg);
 }
 
@@ -451,7 +446,7 @@ void apigw__op_v2_get_domains(nb_req_t *req)
     size_t i;
     json_t *v;
     json_array_foreach(items, i, v) {
-        json_t *d = json_object_get(apigw__svc.domains, str(v, "domainName"));
+        json_t *d = json_object_get(apigw__svc.domains, apigw__str(v, "domainName"));
         json_array_set_new(items, i, v2_view(d));
     }
     nb_reply_json(req, 200, all);
@@ -494,13 +489,13 @@ void apigw__op_v2_create_mapping(nb_req_t *req)
     const char *name;
     json_t *d = domain_or_404(req, "domainName", &name);
     if (!d) return;
-    if (!str(req->json, "apiId") || !str(req->json, "stage")) {
+    if (!apigw__str(req->json, "apiId") || !apigw__str(req->json, "stage")) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "ApiId and Stage are required");
         return;
     }
-    json_t *m = json_pack("{s:s,s:s,s:s}", "apiId", str(req->json, "apiId"), "apiMappingKey",
-                          str(req->json, "apiMappingKey") ? str(req->json, "apiMappingKey") : "", "stage",
-                          str(req->json, "stage"));
+    json_t *m = json_pack("{s:s,s:s,s:s}", "apiId", apigw__str(req->json, "apiId"), "apiMappingKey",
+                          apigw__str(req->json, "apiMappingKey") ? apigw__str(req->json, "apiMappingKey") : "", "stage",
+                          apigw__str(req->json, "stage"));
     if (check_mapping(req, d, m, NULL, 0) != 0) {
         json_decref(m);
         return;
@@ -533,7 +528,7 @@ void apigw__op_v2_update_mapping(nb_req_t *req)
     json_t *nm = json_copy(m);
     static const char *const members[] = {"apiId", "apiMappingKey", "stage"};
     for (size_t i = 0; i < 3; i++)
-        if (str(req->json, members[i])) json_object_set(nm, members[i], json_object_get(req->json, members[i]));
+        if (apigw__str(req->json, members[i])) json_object_set(nm, members[i], json_object_get(req->json, members[i]));
     if (check_mapping(req, d, nm, id, 0) != 0) {
         json_decref(nm);
         return;
@@ -560,7 +555,7 @@ static json_t *domain_of_host(const char *host)
     if (!dot || strcmp(dot, ".execute-api.localhost") != 0) return NULL;
     const char *k;
     json_object_foreach(apigw__svc.domains, k, d) {
-        const char *id = str(d, "_id");
+        const char *id = apigw__str(d, "_id");
         if (id && strlen(id) == (size_t)(dot - host) && strncmp(id, host, (size_t)(dot - host)) == 0) return d;
     }
     return NULL;
@@ -576,7 +571,7 @@ int apigw__domain_route(const char *host, const char *path, const char **api, co
     const char *k;
     json_t *m;
     json_object_foreach(json_object_get(d, "_mappings"), k, m) {
-        const char *key = str(m, "apiMappingKey") ? str(m, "apiMappingKey") : "";
+        const char *key = apigw__str(m, "apiMappingKey") ? apigw__str(m, "apiMappingKey") : "";
         size_t used = apigw__mapping_serves(key, path);
         if (used == (size_t)-1 || (best && strlen(key) <= best_key)) continue;
         best = m;
@@ -584,8 +579,8 @@ int apigw__domain_route(const char *host, const char *path, const char **api, co
         best_key = strlen(key);
     }
     if (!best) return -1;
-    *api = str(best, "apiId");
-    *stage = str(best, "stage");
+    *api = apigw__str(best, "apiId");
+    *stage = apigw__str(best, "stage");
     *rest = path[best_len] == '/' ? path + best_len : "/";
     return 0;
 }

@@ -9,12 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *rest_id(nb_req_t *req)
-{
-    const char *p = nb_req_param(req, "restapi_id");
-    return nb_arena_strdup(req->arena, p ? p : "");
-}
-
 /* The response type of the path, or NULL after ValidationException (AWS's
  * enum validation message, its order). */
 static const char *type_of(nb_req_t *req)
@@ -140,7 +134,7 @@ static json_t *customizations(json_t *doc)
 
 void apigw__op_v1_put_gateway_response(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     const char *type = type_of(req);
@@ -163,14 +157,14 @@ void apigw__op_v1_put_gateway_response(nb_req_t *req)
 
 void apigw__op_v1_get_gateway_response(nb_req_t *req)
 {
-    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    json_t *doc = apigw__api_or_404(req, apigw__rest_id(req), "v1");
     const char *type = doc ? type_of(req) : NULL;
     if (type) nb_reply_json(req, 200, view(json_object_get(doc, "gatewayResponses"), type));
 }
 
 void apigw__op_v1_get_gateway_responses(nb_req_t *req)
 {
-    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    json_t *doc = apigw__api_or_404(req, apigw__rest_id(req), "v1");
     if (!doc) return;
     const char *lim = nb_req_qparam(req, "limit");
     long limit = lim ? strtol(lim, NULL, 10) : 500;
@@ -189,7 +183,7 @@ void apigw__op_v1_get_gateway_responses(nb_req_t *req)
 void apigw__op_v1_update_gateway_response(nb_req_t *req)
 {
     if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     const char *type = type_of(req);
@@ -214,7 +208,7 @@ void apigw__op_v1_update_gateway_response(nb_req_t *req)
 
 void apigw__op_v1_delete_gateway_response(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     const char *type = type_of(req);

@@ -7,11 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static json_t *key_view(json_t *key, int with_value)
 {
     json_t *v = apigw__public(key);
@@ -26,7 +21,7 @@ static int truthy(const char *s)
 
 void apigw__op_create_api_key(nb_req_t *req)
 {
-    const char *value = str(req->json, "value");
+    const char *value = apigw__str(req->json, "value");
     if (value && strlen(value) < 20) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "API Key value should be at least 20 characters");
         return;
@@ -34,7 +29,7 @@ void apigw__op_create_api_key(nb_req_t *req)
     const char *k;
     json_t *o;
     json_object_foreach(apigw__svc.keys, k, o) {
-        if (value && strcmp(str(o, "value"), value) == 0) {
+        if (value && strcmp(apigw__str(o, "value"), value) == 0) {
             nb_reply_error(req, APIGW_ERR_CONFLICT, "API Key already exists");
             return;
         }
@@ -74,7 +69,7 @@ void apigw__op_get_api_keys(nb_req_t *req)
     json_t *all = apigw__list(apigw__svc.keys, "item"), *items = json_object_get(all, "item");
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *k = json_array_get(items, i);
-        if (name && (!str(k, "name") || strncmp(str(k, "name"), name, strlen(name)) != 0)) {
+        if (name && (!apigw__str(k, "name") || strncmp(apigw__str(k, "name"), name, strlen(name)) != 0)) {
             json_array_remove(items, i--);
             continue;
         }
@@ -115,10 +110,10 @@ static int check_stages(nb_req_t *req, json_t *stages)
     size_t i;
     json_t *s;
     json_array_foreach(stages, i, s) {
-        json_t *doc = json_object_get(apigw__svc.apis, str(s, "apiId") ? str(s, "apiId") : "");
-        if (!doc || !json_object_get(json_object_get(doc, "stages"), str(s, "stage") ? str(s, "stage") : "")) {
+        json_t *doc = json_object_get(apigw__svc.apis, apigw__str(s, "apiId") ? apigw__str(s, "apiId") : "");
+        if (!doc || !json_object_get(json_object_get(doc, "stages"), apigw__str(s, "stage") ? apigw__str(s, "stage") : "")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid API Stage {api: %s, stage: %s} specified for usageplan",
-                           str(s, "apiId") ? str(s, "apiId") : "", str(s, "stage") ? str(s, "stage") : "");
+                           apigw__str(s, "apiId") ? apigw__str(s, "apiId") : "", apigw__str(s, "stage") ? apigw__str(s, "stage") : "");
             return -1;
         }
     }
@@ -127,12 +122,12 @@ static int check_stages(nb_req_t *req, json_t *stages)
 
 void apigw__op_create_usage_plan(nb_req_t *req)
 {
-    if (!str(req->json, "name")) {
+    if (!apigw__str(req->json, "name")) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid usage plan name specified");
         return;
     }
     if (check_stages(req, json_object_get(req->json, "apiStages")) != 0) return;
-    const char *period = str(json_object_get(req->json, "quota"), "period");
+    const char *period = apigw__str(json_object_get(req->json, "quota"), "period");
     if (json_object_get(req->json, "quota") &&
         (!period || (strcmp(period, "DAY") && strcmp(period, "WEEK") && strcmp(period, "MONTH")))) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid quota period specified");
@@ -189,7 +184,7 @@ void apigw__op_update_usage_plan(nb_req_t *req)
     size_t i;
     json_t *op;
     json_array_foreach(ops, i, op) {   /* apiStages entries are "apiId:stage" strings */
-        const char *path = str(op, "path"), *value = str(op, "value"), *o = str(op, "op");
+        const char *path = apigw__str(op, "path"), *value = apigw__str(op, "value"), *o = apigw__str(op, "op");
         if (!path || !o || strcmp(path, "/apiStages") != 0 || !value) continue;
         const char *colon = strchr(value, ':');
         if (!colon) continue;
@@ -213,7 +208,7 @@ void apigw__op_update_usage_plan(nb_req_t *req)
     }
     json_t *rest = json_array();
     json_array_foreach(ops, i, op)
-        if (!str(op, "path") || strcmp(str(op, "path"), "/apiStages") != 0) json_array_append(rest, op);
+        if (!apigw__str(op, "path") || strcmp(apigw__str(op, "path"), "/apiStages") != 0) json_array_append(rest, op);
     const char *msg;
     int rc = apigw__patch(p, rest, &msg);
     json_decref(rest);
@@ -228,8 +223,8 @@ void apigw__op_update_usage_plan(nb_req_t *req)
 
 static json_t *plan_key_view(json_t *key)
 {
-    json_t *v = json_pack("{s:s,s:s,s:s}", "id", str(key, "id"), "type", "API_KEY", "value", str(key, "value"));
-    if (str(key, "name")) json_object_set_new(v, "name", json_string(str(key, "name")));
+    json_t *v = json_pack("{s:s,s:s,s:s}", "id", apigw__str(key, "id"), "type", "API_KEY", "value", apigw__str(key, "value"));
+    if (apigw__str(key, "name")) json_object_set_new(v, "name", json_string(apigw__str(key, "name")));
     return v;
 }
 
@@ -247,7 +242,7 @@ void apigw__op_create_usage_plan_key(nb_req_t *req)
     const char *id;
     json_t *p = apigw__plan_or_404(req, &id);
     if (!p) return;
-    const char *kid = str(req->json, "keyId"), *kt = str(req->json, "keyType");
+    const char *kid = apigw__str(req->json, "keyId"), *kt = apigw__str(req->json, "keyType");
     json_t *key = kid ? json_object_get(apigw__svc.keys, kid) : NULL;
     if (!kt || strcmp(kt, "API_KEY") != 0) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid key type specified");

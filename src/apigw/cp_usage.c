@@ -12,11 +12,6 @@
 
 #define MAX_DAYS 400   /* one answer's span; counters keep about 90 days anyway */
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* "YYYY-MM-DD" → UTC day number (days since the epoch), or -1. */
 static long long parse_day(const char *s)
 {
@@ -55,7 +50,7 @@ static json_t *usage(const char *pid, json_t *plan, json_t *keys, long long from
     day_text(from, a);
     day_text(to, b);
     json_t *values = json_object();
-    const char *period = str(json_object_get(plan, "quota"), "period");
+    const char *period = apigw__str(json_object_get(plan, "quota"), "period");
     uint64_t now = nb_wall_ms();
     size_t i;
     json_t *k;
@@ -117,7 +112,7 @@ void apigw__op_update_usage(nb_req_t *req)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *path = str(op, "path"), *v = str(op, "value");
+        const char *o = apigw__str(op, "op"), *path = apigw__str(op, "path"), *v = apigw__str(op, "value");
         if (!o || strcmp(o, "replace") != 0 || !path || strcmp(path, "/remaining") != 0) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch operation specified. Must be 'replace' on "
                            "path '/remaining'");
@@ -139,7 +134,7 @@ void apigw__op_update_usage(nb_req_t *req)
     char name[160];
     snprintf(name, sizeof name, "%s/%s", pid, kid);
     uint64_t now = nb_wall_ms();
-    json_t *rec = apigw__quota_set_remaining(name, str(json_object_get(plan, "quota"), "period"), limit, remaining, now);
+    json_t *rec = apigw__quota_set_remaining(name, apigw__str(json_object_get(plan, "quota"), "period"), limit, remaining, now);
     long long today = (long long)(now / 86400000ull);
     json_t *keys = json_pack("[s]", kid);
     json_t *body = usage(pid, plan, keys, today, today);

@@ -7,16 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
-static const char *rest_id(nb_req_t *req)
-{
-    return nb_arena_strdup(req->arena, nb_req_param(req, "restapi_id") ? nb_req_param(req, "restapi_id") : "");
-}
-
 const char *apigw__v1_root_id(json_t *doc)
 {
     const char *k;
@@ -32,10 +22,10 @@ json_t *apigw__v1_add_resource(json_t *doc, json_t *parent, const char *part)
     apigw__new_id(id, 10);
     json_t *r = json_pack("{s:s}", "id", id);
     if (parent) {
-        const char *pp = str(parent, "path");
+        const char *pp = apigw__str(parent, "path");
         char path[2048];
         snprintf(path, sizeof path, "%s/%s", strcmp(pp, "/") == 0 ? "" : pp, part);
-        json_object_set_new(r, "parentId", json_string(str(parent, "id")));
+        json_object_set_new(r, "parentId", json_string(apigw__str(parent, "id")));
         json_object_set_new(r, "pathPart", json_string(part));
         json_object_set_new(r, "path", json_string(path));
     } else {
@@ -66,7 +56,7 @@ static json_t *new_doc(json_t *body, const char *id)
     json_t *doc = json_pack("{s:s,s:o,s:{},s:{},s:{},s:{},s:{},s:{}}", "kind", "v1", "api", api, "resources",
                             "deployments", "stages", "authorizers", "validators", "models");
     json_t *root = apigw__v1_add_resource(doc, NULL, NULL);
-    json_object_set_new(api, "rootResourceId", json_string(str(root, "id")));
+    json_object_set_new(api, "rootResourceId", json_string(apigw__str(root, "id")));
     return doc;
 }
 
@@ -88,7 +78,7 @@ static json_t *listed(json_t *api)
 
 void apigw__op_v1_create_rest_api(nb_req_t *req)
 {
-    const char *name = str(req->json, "name");
+    const char *name = apigw__str(req->json, "name");
     if (!name || !*name) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid REST API name specified");
         return;
@@ -107,7 +97,7 @@ void apigw__op_v1_create_rest_api(nb_req_t *req)
 
 void apigw__op_v1_get_rest_api(nb_req_t *req)
 {
-    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    json_t *doc = apigw__api_or_404(req, apigw__rest_id(req), "v1");
     if (doc) nb_reply_json(req, 200, apigw__public(json_object_get(doc, "api")));
 }
 
@@ -117,13 +107,13 @@ void apigw__op_v1_get_rest_apis(nb_req_t *req)
     const char *k;
     json_t *doc;
     json_object_foreach(apigw__svc.apis, k, doc)
-        if (strcmp(str(doc, "kind"), "v1") == 0) json_array_append_new(items, listed(json_object_get(doc, "api")));
+        if (strcmp(apigw__str(doc, "kind"), "v1") == 0) json_array_append_new(items, listed(json_object_get(doc, "api")));
     nb_reply_json(req, 200, json_pack("{s:o}", "item", items));
 }
 
 void apigw__op_v1_delete_rest_api(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     if (!apigw__api_or_404(req, id, "v1")) return;
     json_object_del(apigw__svc.apis, id);
     apigw__save_reply(req, 'a', id, NULL, 202, NULL);
@@ -197,7 +187,7 @@ static int no_status_path(nb_req_t *req)
 
 static void patch_reply_status(nb_req_t *req, json_t *doc, json_t *resp, int status, int bool_params)
 {
-    if (no_status_path(req)) patch_reply_at(req, rest_id(req), doc, resp, status, bool_params);
+    if (no_status_path(req)) patch_reply_at(req, apigw__rest_id(req), doc, resp, status, bool_params);
 }
 
 static int rest_api_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
@@ -209,7 +199,7 @@ static int rest_api_after(nb_req_t *req, json_t *doc, json_t *before, json_t *co
 void apigw__op_v1_update_rest_api(nb_req_t *req)
 {
     if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     json_t *ops = apigw__v1_rest_api_ops(req);
@@ -259,7 +249,7 @@ void apigw__op_v1_import_rest_api(nb_req_t *req)
 
 void apigw__op_v1_put_rest_api(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *old = apigw__api_or_404(req, id, "v1");
     if (!old) return;
     const char *mode = nb_req_qparam(req, "mode");
@@ -270,7 +260,7 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
         json_t *r = json_deep_copy(json_object_get(res, root));
         json_object_del(r, "resourceMethods");
         json_object_clear(res);
-        json_object_set_new(res, str(r, "id"), r);
+        json_object_set_new(res, apigw__str(r, "id"), r);
         json_object_del(doc, "gatewayResponses");
         json_object_del(json_object_get(doc, "api"), "binaryMediaTypes");
     }
@@ -299,7 +289,7 @@ void apigw__op_v1_put_rest_api(nb_req_t *req)
 
 void apigw__op_v1_get_resources(nb_req_t *req)
 {
-    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    json_t *doc = apigw__api_or_404(req, apigw__rest_id(req), "v1");
     if (!doc) return;
     json_t *out = apigw__list(json_object_get(doc, "resources"), "item");
     const char *embed = nb_req_qparam(req, "embed");
@@ -320,7 +310,7 @@ void apigw__op_v1_get_resources(nb_req_t *req)
 
 void apigw__op_v1_get_resource(nb_req_t *req)
 {
-    json_t *doc = apigw__api_or_404(req, rest_id(req), "v1");
+    json_t *doc = apigw__api_or_404(req, apigw__rest_id(req), "v1");
     if (!doc) return;
     json_t *r = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "resource_id"), "Resource");
     if (r) nb_reply_json(req, 200, apigw__public(r));
@@ -328,12 +318,12 @@ void apigw__op_v1_get_resource(nb_req_t *req)
 
 void apigw__op_v1_create_resource(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     json_t *parent = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "parent_id"), "Resource");
     if (!parent) return;
-    const char *part = str(req->json, "pathPart");
+    const char *part = apigw__str(req->json, "pathPart");
     if (!part || !*part || strchr(part, '/')) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Resource's path part must be specified");
         return;
@@ -349,7 +339,7 @@ static void delete_subtree(json_t *res, const char *rid)
     const char *k;
     json_t *r;
     json_object_foreach(res, k, r) {
-        const char *p = str(r, "parentId");
+        const char *p = apigw__str(r, "parentId");
         if (p && strcmp(p, rid) == 0) json_array_append_new(kids, json_string(k));
     }
     size_t i;
@@ -363,7 +353,7 @@ static void delete_subtree(json_t *res, const char *rid)
 
 void apigw__op_v1_delete_resource(nb_req_t *req)
 {
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     const char *rid = nb_req_param(req, "resource_id");
@@ -388,7 +378,7 @@ static int resource_after(nb_req_t *req, json_t *doc, json_t *before, json_t *co
 void apigw__op_v1_update_resource(nb_req_t *req)
 {
     if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
-    const char *id = rest_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     json_t *r = apigw__child_or_404(req, doc, "resources", nb_req_param(req, "resource_id"), "Resource");
@@ -401,8 +391,8 @@ void apigw__op_v1_update_resource(nb_req_t *req)
 /* The resource's method (borrowed) or NULL after a NotFound reply; *doc_out set. */
 static json_t *method_of(nb_req_t *req, json_t **doc_out, json_t **res_out, int create)
 {
-    json_t *doc = json_object_get(apigw__svc.apis, rest_id(req));
-    if (!doc || strcmp(str(doc, "kind"), "v1") != 0) {   /* AWS names the resource, not the API */
+    json_t *doc = json_object_get(apigw__svc.apis, apigw__rest_id(req));
+    if (!doc || strcmp(apigw__str(doc, "kind"), "v1") != 0) {   /* AWS names the resource, not the API */
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Resource identifier specified");
         return NULL;
     }
@@ -429,7 +419,7 @@ void apigw__op_v1_put_method(nb_req_t *req)
     json_t *doc, *r;
     if (!method_of(req, &doc, &r, 1)) return;
     const char *hm = nb_req_param(req, "http_method");
-    const char *at = str(req->json, "authorizationType");
+    const char *at = apigw__str(req->json, "authorizationType");
     if (!valid_method(hm)) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY");
         return;
@@ -449,7 +439,7 @@ void apigw__op_v1_put_method(nb_req_t *req)
     json_t *rm = json_object_get(r, "resourceMethods");
     if (!rm) json_object_set_new(r, "resourceMethods", rm = json_object());
     json_object_set_new(rm, hm, m);
-    apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(m));
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 201, apigw__public(m));
 }
 
 void apigw__op_v1_get_method(nb_req_t *req)
@@ -464,7 +454,7 @@ void apigw__op_v1_delete_method(nb_req_t *req)
     json_t *doc, *r;
     if (!method_of(req, &doc, &r, 0)) return;
     json_object_del(json_object_get(r, "resourceMethods"), nb_req_param(req, "http_method"));
-    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 204, NULL);
 }
 
 static int method_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
@@ -479,12 +469,12 @@ void apigw__op_v1_update_method(nb_req_t *req)
     json_t *doc;
     json_t *m = method_of(req, &doc, NULL, 0);
     if (m && apigw__v1_method_patch_check(req) == 0)
-        patch_reply_ops(req, rest_id(req), doc, m, 200, 0, NULL, method_after);
+        patch_reply_ops(req, apigw__rest_id(req), doc, m, 200, 0, NULL, method_after);
 }
 
 void apigw__op_v1_put_integration(nb_req_t *req)
 {
-    const char *type = str(req->json, "type");
+    const char *type = apigw__str(req->json, "type");
     if (type && strcmp(type, "AWS_PROXY") && strcmp(type, "AWS") && strcmp(type, "HTTP_PROXY") &&
         strcmp(type, "HTTP") && strcmp(type, "MOCK")) {
         nb_reply_error(req, NB_ERR_VALIDATION, "1 validation error detected: Value '%s' at 'putIntegrationInput.type' "
@@ -503,21 +493,21 @@ void apigw__op_v1_put_integration(nb_req_t *req)
         return;
     }
     if (strcmp(type, "MOCK") != 0) {
-        if (!str(req->json, "httpMethod")) {
+        if (!apigw__str(req->json, "httpMethod")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Enumeration value for HttpMethod must be non-empty");
             return;
         }
-        if (!str(req->json, "uri")) {
+        if (!apigw__str(req->json, "uri")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid integration URI specified");
             return;
         }
     }
-    if (strcmp(type, "AWS_PROXY") == 0 && !apigw__lambda_target(req->arena, str(req->json, "uri"))) {
+    if (strcmp(type, "AWS_PROXY") == 0 && !apigw__lambda_target(req->arena, apigw__str(req->json, "uri"))) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Integrations of type 'AWS_PROXY' currently only supports "
                        "Lambda function and Firehose stream invocations.");
         return;
     }
-    if (apigw__v1_aws_uri_check(req, type, str(req->json, "uri"), str(req->json, "credentials")) != 0) return;
+    if (apigw__v1_aws_uri_check(req, type, apigw__str(req->json, "uri"), apigw__str(req->json, "credentials")) != 0) return;
     json_t *integ = json_deep_copy(req->json);
     json_object_del(integ, "restapi_id");
     if (!json_object_get(integ, "passthroughBehavior"))
@@ -528,7 +518,7 @@ void apigw__op_v1_put_integration(nb_req_t *req)
     json_object_set_new(integ, "cacheNamespace", json_string(nb_req_param(req, "resource_id")));
     if (!json_object_get(integ, "cacheKeyParameters")) json_object_set_new(integ, "cacheKeyParameters", json_array());
     json_object_set_new(m, "methodIntegration", integ);
-    apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(integ));
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 201, apigw__public(integ));
 }
 
 static json_t *integration_of(nb_req_t *req, json_t **doc)
@@ -557,14 +547,14 @@ void apigw__op_v1_delete_integration(nb_req_t *req)
         return;
     }
     json_object_del(m, "methodIntegration");
-    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 204, NULL);
 }
 
 void apigw__op_v1_update_integration(nb_req_t *req)
 {
     json_t *doc;
     json_t *i = integration_of(req, &doc);
-    if (i) patch_reply(req, rest_id(req), doc, i);
+    if (i) patch_reply(req, apigw__rest_id(req), doc, i);
 }
 
 /* container member → map of status code → response (method or integration) */
@@ -581,7 +571,7 @@ static void put_response(nb_req_t *req, json_t *doc, json_t *owner, const char *
     if (!map) json_object_set_new(owner, member, map = json_object());
     json_object_set_new(resp, "statusCode", json_string(code));
     json_object_set_new(map, code, resp);
-    apigw__save_reply(req, 'a', rest_id(req), doc, 201, apigw__public(resp));
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 201, apigw__public(resp));
 }
 
 static json_t *response_of(nb_req_t *req, json_t *owner, const char *member)
@@ -614,7 +604,7 @@ void apigw__op_v1_delete_method_response(nb_req_t *req)
     json_t *m = method_of(req, &doc, NULL, 0);
     if (!m || !response_of(req, m, "methodResponses")) return;
     json_object_del(json_object_get(m, "methodResponses"), nb_req_param(req, "status_code"));
-    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 204, NULL);
 }
 
 static int method_response_after(nb_req_t *req, json_t *doc, json_t *before, json_t *copy)
@@ -631,7 +621,7 @@ void apigw__op_v1_update_method_response(nb_req_t *req)
     json_t *m = method_of(req, &doc, NULL, 0);
     json_t *r = m ? response_of(req, m, "methodResponses") : NULL;
     if (r && apigw__v1_method_response_patch_check(req, r) == 0 && no_status_path(req))
-        patch_reply_ops(req, rest_id(req), doc, r, 201, 1, NULL, method_response_after);
+        patch_reply_ops(req, apigw__rest_id(req), doc, r, 201, 1, NULL, method_response_after);
 }
 
 void apigw__op_v1_put_integration_response(nb_req_t *req)
@@ -672,5 +662,5 @@ void apigw__op_v1_delete_integration_response(nb_req_t *req)
     }
     if (!i || !response_of(req, i, "integrationResponses")) return;
     json_object_del(json_object_get(i, "integrationResponses"), nb_req_param(req, "status_code"));
-    apigw__save_reply(req, 'a', rest_id(req), doc, 204, NULL);
+    apigw__save_reply(req, 'a', apigw__rest_id(req), doc, 204, NULL);
 }

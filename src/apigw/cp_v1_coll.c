@@ -24,41 +24,20 @@ static const v1_coll_t colls[] = {
     {"Stage", "stages", "stage_name", "stageName", "Stage"},
 };
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static const v1_coll_t *coll_of(const char *op)
 {
-    static const char *const verbs[] = {"Create", "Get", "Update", "Delete"};
-    for (size_t v = 0; v < 4; v++) {
-        size_t vl = strlen(verbs[v]);
-        if (strncmp(op, verbs[v], vl) != 0) continue;
-        const char *noun = op + vl;
-        size_t nl = strlen(noun);
-        for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++) {
-            size_t cl = strlen(colls[i].noun);
-            if ((nl == cl || (nl == cl + 1 && noun[cl] == 's')) && strncmp(noun, colls[i].noun, cl) == 0)
-                return &colls[i];
-        }
-    }
+    for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++)
+        if (apigw__op_on(op, colls[i].noun)) return &colls[i];
     return NULL;
-}
-
-static const char *api_id(nb_req_t *req)
-{
-    const char *p = nb_req_param(req, "restapi_id");
-    return nb_arena_strdup(req->arena, p ? p : "");
 }
 
 /* The API document, or NULL after replying as AWS does when it is missing:
  * each collection in its own words (verb 'C'reate, 'G'et one, 'U'pdate, 'D'elete, 'L'ist). */
 static json_t *api_of(nb_req_t *req, const v1_coll_t *c, char verb)
 {
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = json_object_get(apigw__svc.apis, id);
-    if (doc && strcmp(str(doc, "kind"), "v1") == 0) return doc;
+    if (doc && strcmp(apigw__str(doc, "kind"), "v1") == 0) return doc;
     if (verb == 'C' && !strcmp(c->coll, "authorizers"))
         nb_reply_error(req, APIGW_ERR_CONFLICT, "Unable to complete operation due to concurrent modification. Please "
                        "try again later.");
@@ -103,11 +82,11 @@ static int update_rules(nb_req_t *req, const v1_coll_t *c)
 {
     if (!strcmp(c->coll, "models")) {
         static const char *const paths[] = {"/description", "/schema", NULL};
-        return apigw__v1_replace_only(req, paths, "/description, /schema");
+        return apigw__v1_replace_only(req, paths);
     }
     if (!strcmp(c->coll, "validators")) {
         static const char *const paths[] = {"/name", "/validateRequestParameters", "/validateRequestBody", NULL};
-        return apigw__v1_replace_only(req, paths, "/name, /validateRequestParameters, /validateRequestBody");
+        return apigw__v1_replace_only(req, paths);
     }
     return 0;
 }
@@ -115,13 +94,13 @@ static int update_rules(nb_req_t *req, const v1_coll_t *c)
 static int updated_ok(nb_req_t *req, const v1_coll_t *c, json_t *copy)
 {
     if (!strcmp(c->coll, "models")) {
-        if (!str(copy, "schema") || !*str(copy, "schema")) {
+        if (!apigw__str(copy, "schema") || !*apigw__str(copy, "schema")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model schema must have at least 1 property or array items defined");
             return -1;
         }
-        if (str(copy, "description") && !*str(copy, "description")) json_object_del(copy, "description");
+        if (apigw__str(copy, "description") && !*apigw__str(copy, "description")) json_object_del(copy, "description");
     }
-    if (!strcmp(c->coll, "validators") && (!str(copy, "name") || !*str(copy, "name"))) {
+    if (!strcmp(c->coll, "validators") && (!apigw__str(copy, "name") || !*apigw__str(copy, "name"))) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Request Validator name cannot be blank");
         return -1;
     }
@@ -131,35 +110,35 @@ static int updated_ok(nb_req_t *req, const v1_coll_t *c, json_t *copy)
 static int check(nb_req_t *req, json_t *doc, const v1_coll_t *c, json_t *item)
 {
     if (strcmp(c->coll, "authorizers") == 0) {
-        const char *t = str(item, "type");
-        if (!str(item, "name") || !t || (strcmp(t, "TOKEN") && strcmp(t, "REQUEST") && strcmp(t, "COGNITO_USER_POOLS"))) {
+        const char *t = apigw__str(item, "type");
+        if (!apigw__str(item, "name") || !t || (strcmp(t, "TOKEN") && strcmp(t, "REQUEST") && strcmp(t, "COGNITO_USER_POOLS"))) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid authorizer type specified");
             return -1;
         }
-        if (strcmp(t, "COGNITO_USER_POOLS") != 0 && !str(item, "authorizerUri")) {
+        if (strcmp(t, "COGNITO_USER_POOLS") != 0 && !apigw__str(item, "authorizerUri")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid Authorizer URI specified");
             return -1;
         }
-        if (!str(item, "identitySource") && strcmp(t, "TOKEN") == 0)
+        if (!apigw__str(item, "identitySource") && strcmp(t, "TOKEN") == 0)
             json_object_set_new(item, "identitySource", json_string("method.request.header.Authorization"));
         if (!json_object_get(item, "authorizerResultTtlInSeconds"))
             json_object_set_new(item, "authorizerResultTtlInSeconds", json_integer(300));
         json_object_set_new(item, "authType", json_string("custom"));
     } else if (strcmp(c->coll, "models") == 0) {
-        if (!str(item, "name") || !*str(item, "name")) {
+        if (!apigw__str(item, "name") || !*apigw__str(item, "name")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model name must be non-empty");
             return -1;
         }
-        if (!str(item, "contentType")) {
+        if (!apigw__str(item, "contentType")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model name and content type must be specified");
             return -1;
         }
-        if (json_object_get(json_object_get(doc, "models"), str(item, "name"))) {
+        if (json_object_get(json_object_get(doc, "models"), apigw__str(item, "name"))) {
             nb_reply_error(req, APIGW_ERR_CONFLICT, "Model name already exists for this REST API");
             return -1;
         }
-        if (str(item, "description") && !*str(item, "description")) json_object_del(item, "description");
-        const char *schema = str(item, "schema");
+        if (apigw__str(item, "description") && !*apigw__str(item, "description")) json_object_del(item, "description");
+        const char *schema = apigw__str(item, "schema");
         if (!schema || !*schema) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Model schema must have at least 1 property or array items defined");
             return -1;
@@ -183,7 +162,7 @@ static int check(nb_req_t *req, json_t *doc, const v1_coll_t *c, json_t *item)
 void apigw__op_v1_create(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = api_of(req, c, 'C');
     if (!doc) return;
     json_t *item = json_deep_copy(req->json);
@@ -202,7 +181,7 @@ void apigw__op_v1_create(nb_req_t *req)
         json_object_set_new(item, "id", json_string(nid));
         snprintf(key, sizeof key, "%s", "");
     }
-    const char *k = key[0] ? key : str(item, c->key);
+    const char *k = key[0] ? key : apigw__str(item, c->key);
     json_object_set_new(json_object_get(doc, c->coll), k, item);
     apigw__save_reply(req, 'a', id, doc, 201, apigw__public(item));
 }
@@ -228,7 +207,7 @@ void apigw__op_v1_list(nb_req_t *req)
         size_t i;
         json_t *st;
         json_array_foreach(items, i, st)
-            if (!dep || !strcmp(str(st, "deploymentId") ? str(st, "deploymentId") : "", dep))
+            if (!dep || !strcmp(apigw__str(st, "deploymentId") ? apigw__str(st, "deploymentId") : "", dep))
                 json_array_append_new(kept, stage_view(st));
         json_object_set_new(out, "item", kept);
     }
@@ -239,7 +218,7 @@ void apigw__op_v1_update(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
     if (apigw__v1_patch_enum_check(req, NULL) != 0) return;
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = api_of(req, c, 'U');
     if (!doc) return;
     json_t *item = item_of(req, doc, c);
@@ -266,7 +245,7 @@ void apigw__op_v1_update(nb_req_t *req)
         return;
     }
     if (strcmp(c->coll, "stages") == 0) {
-        const char *dep = str(copy, "deploymentId");
+        const char *dep = apigw__str(copy, "deploymentId");
         if (!dep || !json_object_get(json_object_get(doc, "deployments"), dep)) {
             json_decref(copy);
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid deployment identifier specified");
@@ -290,7 +269,7 @@ void apigw__op_v1_update(nb_req_t *req)
 void apigw__op_v1_delete(nb_req_t *req)
 {
     const v1_coll_t *c = coll_of(req->op->name);
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = api_of(req, c, 'D');
     if (!doc) return;
     const char *key = nb_req_param(req, c->param);
@@ -301,7 +280,7 @@ void apigw__op_v1_delete(nb_req_t *req)
         int used = apigw__v1_canary_in_use(doc, key);
         const char *k;
         json_t *st;
-        json_object_foreach(json_object_get(doc, "stages"), k, st) used |= strcmp(str(st, "deploymentId"), key) == 0;
+        json_object_foreach(json_object_get(doc, "stages"), k, st) used |= strcmp(apigw__str(st, "deploymentId"), key) == 0;
         if (used) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Active stages pointing to this deployment must be moved or "
                            "deleted");
@@ -319,8 +298,8 @@ static json_t *new_stage(const char *name, const char *dep, json_t *body)
                            "tracingEnabled", 0, "cacheClusterEnabled", 0);
     json_t *vars = json_object_get(body, "variables");
     json_object_set_new(st, "variables", vars ? json_deep_copy(vars) : json_object());
-    const char *d = str(body, "description");
-    if (!d) d = str(body, "stageDescription");
+    const char *d = apigw__str(body, "description");
+    if (!d) d = apigw__str(body, "stageDescription");
     if (d) json_object_set_new(st, "description", json_string(d));
     if (json_object_get(body, "tags")) json_object_set(st, "tags", json_object_get(body, "tags"));
     json_t *canary = json_object_get(body, "canarySettings");
@@ -330,7 +309,7 @@ static json_t *new_stage(const char *name, const char *dep, json_t *body)
 
 void apigw__op_v1_create_deployment(nb_req_t *req)
 {
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
     const char *k;
@@ -346,12 +325,12 @@ void apigw__op_v1_create_deployment(nb_req_t *req)
     char did[16];
     apigw__new_id(did, 6);
     json_t *dep = json_pack("{s:s,s:o}", "id", did, "createdDate", apigw__epoch_now());
-    if (str(req->json, "description")) json_object_set_new(dep, "description", json_string(str(req->json, "description")));
+    if (apigw__str(req->json, "description")) json_object_set_new(dep, "description", json_string(apigw__str(req->json, "description")));
     json_object_set_new(dep, "_snapshot", json_deep_copy(json_object_get(doc, "resources")));
     json_t *gr = json_object_get(doc, "gatewayResponses");
     json_object_set_new(dep, "_gateway_responses", gr ? json_deep_copy(gr) : json_object());
     json_object_set_new(json_object_get(doc, "deployments"), did, dep);
-    const char *sn = str(req->json, "stageName");
+    const char *sn = apigw__str(req->json, "stageName");
     if (sn && *sn) {
         json_t *stages = json_object_get(doc, "stages");
         json_t *st = json_object_get(stages, sn);
@@ -375,10 +354,10 @@ void apigw__op_v1_create_deployment(nb_req_t *req)
 
 void apigw__op_v1_create_stage(nb_req_t *req)
 {
-    const char *id = api_id(req);
+    const char *id = apigw__rest_id(req);
     json_t *doc = apigw__api_or_404(req, id, "v1");
     if (!doc) return;
-    const char *sn = str(req->json, "stageName"), *dep = str(req->json, "deploymentId");
+    const char *sn = apigw__str(req->json, "stageName"), *dep = apigw__str(req->json, "deploymentId");
     if (!sn || !*sn) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Stage name must be non-empty");
         return;

@@ -10,19 +10,14 @@
 #include "apigw/aws_uri.h"
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 #define AUTHORIZER_MSG "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS " \
                        "requires a valid authorizer."
 
 /* m's authorizer, validator and models exist in doc (0), else -1 after replying. */
 static int method_refs(nb_req_t *req, json_t *doc, json_t *m)
 {
-    const char *at = str(m, "authorizationType");
-    const char *az = str(m, "authorizerId");
+    const char *at = apigw__str(m, "authorizationType");
+    const char *az = apigw__str(m, "authorizerId");
     if (at && (!strcmp(at, "CUSTOM") || !strcmp(at, "COGNITO_USER_POOLS"))) {
         if (!az || !json_object_get(json_object_get(doc, "authorizers"), az)) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, AUTHORIZER_MSG);
@@ -31,7 +26,7 @@ static int method_refs(nb_req_t *req, json_t *doc, json_t *m)
     } else {
         json_object_del(m, "authorizerId");   /* only CUSTOM and COGNITO_USER_POOLS methods keep one */
     }
-    const char *vid = str(m, "requestValidatorId");
+    const char *vid = apigw__str(m, "requestValidatorId");
     if (vid && !json_object_get(json_object_get(doc, "validators"), vid)) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid Request Validator identifier specified");
         return -1;
@@ -102,11 +97,9 @@ int apigw__v1_method_patch_check(nb_req_t *req)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path");
         if (!p) p = "null";
-        size_t k = 0;
-        while (scalars[k] && strcmp(scalars[k], p) != 0) k++;
-        if (scalars[k]) {
+        if (apigw__in_list(scalars, p)) {
             if (strcmp(o, "replace") != 0) {
                 nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch operation specified. Must be one of: [replace]");
                 return -1;
@@ -129,7 +122,7 @@ int apigw__v1_method_response_patch_check(nb_req_t *req, json_t *resp)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path");
         if (!p) p = "null";
         int params = !strncmp(p, "/responseParameters/", 20), models = !strncmp(p, "/responseModels/", 16);
         if ((!params && !models) || segments(p) != 2) {
@@ -139,13 +132,7 @@ int apigw__v1_method_response_patch_check(nb_req_t *req, json_t *resp)
         }
         if (!strcmp(o, "add")) continue;
         char key[512];
-        size_t n = 0;
-        for (const char *s = strchr(p + 1, '/') + 1; *s && n + 1 < sizeof key; s++) {
-            if (s[0] == '~' && s[1] == '1') key[n++] = '/', s++;
-            else if (s[0] == '~' && s[1] == '0') key[n++] = '~', s++;
-            else key[n++] = *s;
-        }
-        key[n] = 0;
+        apigw__ptr_segment(strchr(p + 1, '/') + 1, key, sizeof key);
         if (!json_object_get(json_object_get(resp, params ? "responseParameters" : "responseModels"), key)) {
             nb_reply_error(req, APIGW_ERR_NOT_FOUND, "%s", params ? "Invalid parameter name specified"
                                                                    : "Content-Type specified was not found");
@@ -160,7 +147,7 @@ void apigw__v1_method_response_after(nb_req_t *req, json_t *resp)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path");
         if (!p || strcmp(o, "remove") != 0) continue;
         if (!strncmp(p, "/responseParameters/", 20)) drop_empty(resp, "responseParameters");
         if (!strncmp(p, "/responseModels/", 16)) drop_empty(resp, "responseModels");

@@ -10,11 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* "N validation error(s) detected: e1; e2" as ValidationException. */
 static void validation_reply(nb_req_t *req, int n, const nb_buf_t *errs)
 {
@@ -40,7 +35,7 @@ int apigw__v1_patch_enum_check(nb_req_t *req, const char *status_code)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op");
+        const char *o = apigw__str(op, "op");
         size_t k = 0;
         while (o && k < 6 && strcmp(o, ops[k]) != 0) k++;
         if (o && k < 6) continue;
@@ -76,23 +71,24 @@ int apigw__v1_status_check(nb_req_t *req)
     return -1;
 }
 
-int apigw__v1_replace_only(nb_req_t *req, const char *const *paths, const char *listed)
+int apigw__v1_replace_only(nb_req_t *req, const char *const *paths)
 {
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path");
         if (!p) p = "null";
         if (strcmp(o, "replace") != 0) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path  '%s' specified for op '%s'. Please choose "
                            "supported operations", p, o);
             return -1;
         }
-        size_t k = 0;
-        while (paths[k] && strcmp(paths[k], p) != 0) k++;
-        if (!paths[k]) {
+        if (!apigw__in_list(paths, p)) {
+            nb_buf_t listed = NB_BUF_INIT;
+            for (size_t k = 0; paths[k]; k++) nb_buf_printf(&listed, "%s%s", k ? ", " : "", paths[k]);
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path  '%s' specified for op '%s'. Must be one "
-                           "of: [%s]", p, o, listed);
+                           "of: [%s]", p, o, listed.data ? listed.data : "");
+            nb_buf_free(&listed);
             return -1;
         }
     }
@@ -123,7 +119,7 @@ int apigw__v1_rest_api_input(nb_req_t *req, json_t *api)
 {
     json_t *ec = json_object_get(api, "endpointConfiguration");
     json_t *types = json_object_get(ec, "types");
-    const char *ip = str(ec, "ipAddressType");
+    const char *ip = apigw__str(ec, "ipAddressType");
     if (ip && !*ip) {
         json_object_del(ec, "ipAddressType");
         ip = NULL;
@@ -151,7 +147,7 @@ int apigw__v1_rest_api_input(nb_req_t *req, json_t *api)
         nb_buf_free(&b);
         return -1;
     }
-    const char *d = str(api, "description");
+    const char *d = apigw__str(api, "description");
     if (d && !*d) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Description cannot be an empty string");
         return -1;
@@ -188,7 +184,7 @@ json_t *apigw__v1_rest_api_ops(nb_req_t *req)
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        const char *o = str(op, "op"), *p = str(op, "path"), *v = str(op, "value");
+        const char *o = apigw__str(op, "op"), *p = apigw__str(op, "path"), *v = apigw__str(op, "value");
         if (!p) p = "";
         if (!strcmp(p, "/binaryMediaTypes")) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path /binaryMediaTypes");
@@ -242,11 +238,11 @@ int apigw__v1_rest_api_after(nb_req_t *req, json_t *before, json_t *api)
     size_t i;
     json_t *t;
     json_array_foreach(types, i, t) if (!strcmp(json_string_value(t) ? json_string_value(t) : "", "PRIVATE")) private = 1;
-    const char *ip = str(ec, "ipAddressType");
+    const char *ip = apigw__str(ec, "ipAddressType");
     int ip_set = 0;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op)
-        if (!strcmp(str(op, "path") ? str(op, "path") : "", "/endpointConfiguration/ipAddressType")) ip_set = 1;
+        if (!strcmp(apigw__str(op, "path") ? apigw__str(op, "path") : "", "/endpointConfiguration/ipAddressType")) ip_set = 1;
     if (private && ip && !strcmp(ip, "ipv4")) {
         if (ip_set) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, PRIVATE_IP_MSG);
@@ -274,23 +270,23 @@ static int greedy_part(const char *p)
 
 int apigw__v1_resource_part_check(nb_req_t *req, json_t *doc, json_t *parent, const char *part, const char *self)
 {
-    if (greedy_part(str(parent, "pathPart"))) {
+    if (greedy_part(apigw__str(parent, "pathPart"))) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Cannot create a child of a resource with a greedy path variable: %s",
-                       str(parent, "pathPart"));
+                       apigw__str(parent, "pathPart"));
         return -1;
     }
     const char *k;
     json_t *r;
     json_object_foreach(json_object_get(doc, "resources"), k, r) {
-        const char *pid = str(r, "parentId");
-        if (!pid || strcmp(pid, str(parent, "id")) != 0 || (self && !strcmp(k, self))) continue;
-        if (!strcmp(str(r, "pathPart"), part)) {
+        const char *pid = apigw__str(r, "parentId");
+        if (!pid || strcmp(pid, apigw__str(parent, "id")) != 0 || (self && !strcmp(k, self))) continue;
+        if (!strcmp(apigw__str(r, "pathPart"), part)) {
             nb_reply_error(req, APIGW_ERR_CONFLICT, "Another resource with the same parent already has this name: %s", part);
             return -1;
         }
-        if (variable_part(part) && variable_part(str(r, "pathPart"))) {
+        if (variable_part(part) && variable_part(apigw__str(r, "pathPart"))) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "A sibling (%s) of this resource already has a variable path part "
-                           "-- only one is allowed", str(r, "pathPart"));
+                           "-- only one is allowed", apigw__str(r, "pathPart"));
             return -1;
         }
     }
@@ -300,12 +296,12 @@ int apigw__v1_resource_part_check(nb_req_t *req, json_t *doc, json_t *parent, co
 int apigw__v1_resource_patch_check(nb_req_t *req, json_t *res)
 {
     static const char *const paths[] = {"/parentId", "/pathPart", NULL};
-    if (apigw__v1_replace_only(req, paths, "/parentId, /pathPart") != 0) return -1;
+    if (apigw__v1_replace_only(req, paths) != 0) return -1;
     if (json_object_get(res, "parentId")) return 0;
     size_t i;
     json_t *op;
     json_array_foreach(json_object_get(req->json, "patchOperations"), i, op) {
-        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Root resource cannot update its %s.", str(op, "path") + 1);
+        nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Root resource cannot update its %s.", apigw__str(op, "path") + 1);
         return -1;
     }
     return 0;
@@ -314,23 +310,23 @@ int apigw__v1_resource_patch_check(nb_req_t *req, json_t *res)
 int apigw__v1_resource_move_check(nb_req_t *req, json_t *doc, json_t *moved)
 {
     json_t *res = json_object_get(doc, "resources");
-    if (!str(moved, "pathPart") || !*str(moved, "pathPart") || strchr(str(moved, "pathPart"), '/')) {   /* as CreateResource */
+    if (!apigw__str(moved, "pathPart") || !*apigw__str(moved, "pathPart") || strchr(apigw__str(moved, "pathPart"), '/')) {   /* as CreateResource */
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Resource's path part must be specified");
         return -1;
     }
-    json_t *parent = json_object_get(res, str(moved, "parentId") ? str(moved, "parentId") : "");
+    json_t *parent = json_object_get(res, apigw__str(moved, "parentId") ? apigw__str(moved, "parentId") : "");
     if (!parent) {
         nb_reply_error(req, APIGW_ERR_NOT_FOUND, "Invalid Resource identifier specified");
         return -1;
     }
-    for (json_t *p = parent; p; p = json_object_get(res, str(p, "parentId") ? str(p, "parentId") : "")) {
-        if (!strcmp(str(p, "id"), str(moved, "id"))) {
+    for (json_t *p = parent; p; p = json_object_get(res, apigw__str(p, "parentId") ? apigw__str(p, "parentId") : "")) {
+        if (!strcmp(apigw__str(p, "id"), apigw__str(moved, "id"))) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Resources cannot be cyclical.");
             return -1;
         }
-        if (!str(p, "parentId")) break;
+        if (!apigw__str(p, "parentId")) break;
     }
-    return apigw__v1_resource_part_check(req, doc, parent, str(moved, "pathPart"), str(moved, "id"));
+    return apigw__v1_resource_part_check(req, doc, parent, apigw__str(moved, "pathPart"), apigw__str(moved, "id"));
 }
 
 void apigw__v1_repath(json_t *doc)
@@ -342,10 +338,10 @@ void apigw__v1_repath(json_t *doc)
     const char *k;
     json_t *r;
     json_object_foreach(res, k, r) {
-        if (!str(r, "parentId")) continue;
+        if (!apigw__str(r, "parentId")) continue;
         size_t n = 0;
-        for (json_t *p = r; p && str(p, "parentId") && n < cap; p = json_object_get(res, str(p, "parentId")))
-            parts[n++] = str(p, "pathPart");
+        for (json_t *p = r; p && apigw__str(p, "parentId") && n < cap; p = json_object_get(res, apigw__str(p, "parentId")))
+            parts[n++] = apigw__str(p, "pathPart");
         nb_buf_t b = NB_BUF_INIT;
         while (n) nb_buf_printf(&b, "/%s", parts[--n]);
         json_object_set_new(r, "path", json_string(b.data ? b.data : "/"));
@@ -388,7 +384,7 @@ int apigw__v1_model_in_use(nb_req_t *req, json_t *doc, const char *name)
             json_t *v;
             json_object_foreach(json_object_get(m, "requestModels"), ct, v) {
                 if (!json_string_value(v) || strcmp(json_string_value(v), name) != 0) continue;
-                const char *path = str(r, "path");
+                const char *path = apigw__str(r, "path");
                 nb_reply_error(req, APIGW_ERR_CONFLICT, "Cannot delete model '%s', is referenced in method request: %s/%s",
                                name, path, hm);
                 return 1;

@@ -68,18 +68,8 @@ json_t *apigw__v2_merge_map(json_t *old, json_t *upd, int drop_empty)
 
 static const v2_coll_t *coll_of(const char *op)
 {
-    static const char *const verbs[] = {"Create", "Get", "Update", "Delete"};
-    for (size_t v = 0; v < 4; v++) {
-        size_t vl = strlen(verbs[v]);
-        if (strncmp(op, verbs[v], vl) != 0) continue;
-        const char *noun = op + vl;
-        size_t nl = strlen(noun);
-        for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++) {
-            size_t cl = strlen(colls[i].noun);
-            if ((nl == cl || (nl == cl + 1 && noun[cl] == 's')) && strncmp(noun, colls[i].noun, cl) == 0)
-                return &colls[i];
-        }
-    }
+    for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++)
+        if (apigw__op_on(op, colls[i].noun)) return &colls[i];
     return NULL;
 }
 
@@ -89,14 +79,9 @@ static int bad(nb_req_t *req, const char *msg)
     return -1;
 }
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static int is_http(json_t *doc)
 {
-    const char *p = str(json_object_get(doc, "api"), "protocolType");
+    const char *p = apigw__str(json_object_get(doc, "api"), "protocolType");
     return !p || strcmp(p, "HTTP") == 0;
 }
 
@@ -119,7 +104,7 @@ static json_t *route_by_key(json_t *doc, const char *rk)
     const char *k;
     json_t *r;
     json_object_foreach(json_object_get(doc, "routes"), k, r) {
-        const char *rrk = str(r, "routeKey");
+        const char *rrk = apigw__str(r, "routeKey");
         if (rrk && strcmp(rrk, rk) == 0) return r;
     }
     return NULL;
@@ -127,35 +112,35 @@ static json_t *route_by_key(json_t *doc, const char *rk)
 
 static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
 {
-    const char *rk = str(item, "routeKey");
+    const char *rk = apigw__str(item, "routeKey");
     if (!valid_route_key(rk, is_http(doc))) return bad(req, "Invalid route key");
     const char *k;
     json_t *r;
     json_object_foreach(json_object_get(doc, "routes"), k, r) {
-        if ((!self_id || strcmp(k, self_id) != 0) && strcmp(str(r, "routeKey"), rk) == 0) {
+        if ((!self_id || strcmp(k, self_id) != 0) && strcmp(apigw__str(r, "routeKey"), rk) == 0) {
             nb_reply_error(req, APIGW_ERR_CONFLICT, "Route with key %s already exists for this API", rk);
             return -1;
         }
     }
     if (!json_object_get(item, "apiKeyRequired")) json_object_set_new(item, "apiKeyRequired", json_false());
     if (!json_object_get(item, "authorizationType")) json_object_set_new(item, "authorizationType", json_string("NONE"));
-    const char *at = str(item, "authorizationType");
+    const char *at = apigw__str(item, "authorizationType");
     if (strcmp(at, "NONE") && strcmp(at, "JWT") && strcmp(at, "CUSTOM") && strcmp(at, "AWS_IAM"))
         return bad(req, "Invalid authorization type");
     /* JWT routes need a JWT authorizer of the API, CUSTOM ones a Lambda (REQUEST) one, in AWS's
      * words (anomalyco/sst#4097, hashicorp/terraform-provider-aws#17497) */
     int jwt = strcmp(at, "JWT") == 0;
     if (jwt || strcmp(at, "CUSTOM") == 0) {
-        const char *az = str(item, "authorizerId");
+        const char *az = apigw__str(item, "authorizerId");
         json_t *a = az ? json_object_get(json_object_get(doc, "authorizers"), az) : NULL;
-        const char *type = str(a, "authorizerType");
+        const char *type = apigw__str(a, "authorizerType");
         if (!type || strcmp(type, jwt ? "JWT" : "REQUEST") != 0)
             return bad(req, jwt ? "Invalid authorizer ID specified. Setting the authorization type to JWT requires a "
                                   "valid JWT authorizer."
                                 : "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or "
                                   "COGNITO_USER_POOLS requires a valid authorizer.");
     }
-    const char *target = str(item, "target");
+    const char *target = apigw__str(item, "target");
     if (target) {
         if (strncmp(target, "integrations/", 13) != 0 ||
             !json_object_get(json_object_get(doc, "integrations"), target + 13))
@@ -167,7 +152,7 @@ static int check_route(nb_req_t *req, json_t *doc, json_t *item, const char *sel
 static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
 {
     (void)self_id;
-    const char *t = str(item, "integrationType");
+    const char *t = apigw__str(item, "integrationType");
     if (!t) return bad(req, "IntegrationType is required");
     if (strcmp(t, "AWS_PROXY") && strcmp(t, "HTTP_PROXY") && strcmp(t, "MOCK") && strcmp(t, "AWS") && strcmp(t, "HTTP"))
         return bad(req, "Invalid integration type");
@@ -181,13 +166,13 @@ static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const cha
     int subtype = json_object_get(item, "integrationSubtype") != NULL;
     if (subtype && (!http || strcmp(t, "AWS_PROXY") != 0))
         return bad(req, "IntegrationSubtype is supported only for HTTP API AWS_PROXY integrations");
-    int lambda = is_lambda_uri(str(item, "integrationUri"));
-    if (strcmp(t, "MOCK") != 0 && !subtype && !str(item, "integrationUri"))
+    int lambda = is_lambda_uri(apigw__str(item, "integrationUri"));
+    if (strcmp(t, "MOCK") != 0 && !subtype && !apigw__str(item, "integrationUri"))
         return bad(req, "IntegrationUri is required for this integration type");
     if (!json_object_get(item, "payloadFormatVersion"))
         json_object_set_new(item, "payloadFormatVersion",
                             json_string(http && strcmp(t, "AWS_PROXY") == 0 && !subtype ? "2.0" : "1.0"));
-    const char *pf = str(item, "payloadFormatVersion");
+    const char *pf = apigw__str(item, "payloadFormatVersion");
     if (!pf || (strcmp(pf, "1.0") && strcmp(pf, "2.0"))) return bad(req, "Invalid payload format version");
     if (!json_object_get(item, "timeoutInMillis"))
         json_object_set_new(item, "timeoutInMillis", json_integer(http ? 30000 : 29000));
@@ -200,7 +185,7 @@ static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const cha
     if (!http && !json_object_get(item, "passthroughBehavior"))
         json_object_set_new(item, "passthroughBehavior", json_string("WHEN_NO_MATCH"));
     /* botocore's PassthroughBehavior enum (the SDKs do not check it) */
-    const char *pb = str(item, "passthroughBehavior");
+    const char *pb = apigw__str(item, "passthroughBehavior");
     if (pb && strcmp(pb, "WHEN_NO_MATCH") && strcmp(pb, "NEVER") && strcmp(pb, "WHEN_NO_TEMPLATES"))
         return bad(req, "Invalid passthrough behavior specified");
     /* WebSocket non-proxy integrations pick their integration response by the backend's
@@ -216,16 +201,16 @@ static int check_integration(nb_req_t *req, json_t *doc, json_t *item, const cha
 static int check_authorizer(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
 {
     (void)doc, (void)self_id;
-    const char *t = str(item, "authorizerType");
+    const char *t = apigw__str(item, "authorizerType");
     if (!t || (strcmp(t, "JWT") && strcmp(t, "REQUEST"))) return bad(req, "Invalid authorizer type");
-    if (!str(item, "name")) return bad(req, "Name is required");
+    if (!apigw__str(item, "name")) return bad(req, "Name is required");
     if (strcmp(t, "JWT") == 0) {
         json_t *jc = json_object_get(item, "jwtConfiguration");
-        if (!str(jc, "issuer")) return bad(req, "JwtConfiguration.Issuer is required for JWT authorizers");
+        if (!apigw__str(jc, "issuer")) return bad(req, "JwtConfiguration.Issuer is required for JWT authorizers");
         if (!json_is_array(json_object_get(item, "identitySource")))
             json_object_set_new(item, "identitySource", json_pack("[s]", "$request.header.Authorization"));
     } else {
-        if (!str(item, "authorizerUri")) return bad(req, "AuthorizerUri is required for REQUEST authorizers");
+        if (!apigw__str(item, "authorizerUri")) return bad(req, "AuthorizerUri is required for REQUEST authorizers");
         if (!json_object_get(item, "authorizerResultTtlInSeconds"))
             json_object_set_new(item, "authorizerResultTtlInSeconds", json_integer(0));
         if (!json_object_get(item, "authorizerPayloadFormatVersion") && is_http(doc))
@@ -236,7 +221,7 @@ static int check_authorizer(nb_req_t *req, json_t *doc, json_t *item, const char
 
 static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
 {
-    const char *n = str(item, "stageName");
+    const char *n = apigw__str(item, "stageName");
     if (!n || !*n) return bad(req, "StageName is required");
     if (!self_id && json_object_get(json_object_get(doc, "stages"), n)) {
         nb_reply_error(req, APIGW_ERR_CONFLICT, "Stage already exists");
@@ -281,8 +266,8 @@ static int check_stage(nb_req_t *req, json_t *doc, json_t *item, const char *sel
 static int check_model(nb_req_t *req, json_t *doc, json_t *item, const char *self_id)
 {
     (void)doc, (void)self_id;
-    const char *name = str(item, "name");
-    if (!name || !str(item, "schema")) return bad(req, "Name and Schema are required");
+    const char *name = apigw__str(item, "name");
+    if (!name || !apigw__str(item, "schema")) return bad(req, "Name and Schema are required");
     /* letters and digits only (terraform-provider-aws strips the dashes of its names for models) */
     size_t n = strlen(name);
     if (n == 0 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != n) {
@@ -395,7 +380,7 @@ static void quick_create(json_t *doc, const char *target, const char *route_key)
 void apigw__op_v2_create_api(nb_req_t *req)
 {
     json_t *b = req->json;
-    const char *name = str(b, "name"), *proto = str(b, "protocolType");
+    const char *name = apigw__str(b, "name"), *proto = apigw__str(b, "protocolType");
     if (!name || !*name) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Name is required");
         return;
@@ -405,12 +390,12 @@ void apigw__op_v2_create_api(nb_req_t *req)
         return;
     }
     int ws = strcmp(proto, "WEBSOCKET") == 0;
-    if (ws && !str(b, "routeSelectionExpression")) {
+    if (ws && !apigw__str(b, "routeSelectionExpression")) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "RouteSelectionExpression is required for WEBSOCKET APIs");
         return;
     }
     if (check_key_selection(req, b) != 0 || check_cors(req, b) != 0) return;
-    const char *target = str(b, "target"), *rk = str(b, "routeKey");
+    const char *target = apigw__str(b, "target"), *rk = apigw__str(b, "routeKey");
     if (target && ws) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Target is not supported for WEBSOCKET APIs");
         return;
@@ -442,7 +427,7 @@ void apigw__op_v2_get_apis(nb_req_t *req)
     const char *k;
     json_t *doc;
     json_object_foreach(apigw__svc.apis, k, doc)
-        if (strcmp(str(doc, "kind"), "v2") == 0) json_array_append_new(items, apigw__public(json_object_get(doc, "api")));
+        if (strcmp(apigw__str(doc, "kind"), "v2") == 0) json_array_append_new(items, apigw__public(json_object_get(doc, "api")));
     nb_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -468,8 +453,8 @@ void apigw__op_v2_update_api(nb_req_t *req)
         json_t *v = json_object_get(req->json, allowed[i]);
         if (v) json_object_set(api, allowed[i], v);
     }
-    const char *target = str(req->json, "target");
-    if (target) quick_create(doc, target, str(req->json, "routeKey"));
+    const char *target = apigw__str(req->json, "target");
+    if (target) quick_create(doc, target, apigw__str(req->json, "routeKey"));
     apigw__save_reply(req, 'a', id, doc, 200, apigw__public(api));
 }
 
@@ -484,7 +469,7 @@ void apigw__op_v2_delete_cors(nb_req_t *req)
 
 static const char *import_body(nb_req_t *req)
 {
-    const char *body = str(req->json, "body");
+    const char *body = apigw__str(req->json, "body");
     if (!body) nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Body is required");
     return body;
 }
@@ -572,7 +557,7 @@ void apigw__op_v2_create(nb_req_t *req)
     char idbuf[16];
     const char *id;
     if (strcmp(c->id_field, "stageName") == 0) {
-        id = str(item, "stageName");
+        id = apigw__str(item, "stageName");
     } else {
         apigw__new_id(idbuf, 7);
         id = idbuf;
@@ -587,7 +572,7 @@ void apigw__op_v2_create(nb_req_t *req)
                                  json_object_get(doc, "integrations"), "authorizers", json_object_get(doc, "authorizers"));
         json_object_set_new(item, "_snapshot", json_deep_copy(snap));
         json_decref(snap);
-        const char *sn = str(item, "stageName");
+        const char *sn = apigw__str(item, "stageName");
         json_t *st = sn ? json_object_get(json_object_get(doc, "stages"), sn) : NULL;
         if (st) json_object_set_new(st, "deploymentId", json_string(id));
         json_object_del(item, "stageName");

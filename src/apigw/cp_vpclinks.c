@@ -7,11 +7,6 @@
 #include "apigw/apigw_int.h"
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static int all_strings(json_t *a)
 {
     size_t i;
@@ -26,7 +21,7 @@ static int all_strings(json_t *a)
 
 void apigw__op_v1_create_vpc_link(nb_req_t *req)
 {
-    const char *name = str(req->json, "name");
+    const char *name = apigw__str(req->json, "name");
     json_t *targets = json_object_get(req->json, "targetArns");
     if (!name || !*name) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Name cannot be empty");
@@ -51,7 +46,7 @@ void apigw__op_v1_create_vpc_link(nb_req_t *req)
     apigw__new_id(id, 6);
     json_t *l = json_pack("{s:s,s:s,s:O,s:s,s:s}", "id", id, "name", name, "targetArns", targets, "status",
                           "AVAILABLE", "statusMessage", "Your vpc link is ready for use");
-    if (str(req->json, "description")) json_object_set(l, "description", json_object_get(req->json, "description"));
+    if (apigw__str(req->json, "description")) json_object_set(l, "description", json_object_get(req->json, "description"));
     json_object_set_new(l, "tags", tags ? json_copy(tags) : json_object());
     json_object_set_new(apigw__svc.links, id, l);
     /* AWS answers the creation PENDING (no status message, tags only when given);
@@ -94,7 +89,7 @@ void apigw__op_v1_update_vpc_link(nb_req_t *req)
     static const char *const paths[] = {"/name", "/description", NULL};
     if (apigw__patch_paths_only(req, ops, paths) != 0) return;
     json_t *copy = json_deep_copy(l);
-    if (apigw__patch(copy, ops, &msg) != 0 || !str(copy, "name") || !*str(copy, "name")) {
+    if (apigw__patch(copy, ops, &msg) != 0 || !apigw__str(copy, "name") || !*apigw__str(copy, "name")) {
         json_decref(copy);
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "%s", msg && *msg ? msg : "Invalid VPC link name specified");
         return;
@@ -115,7 +110,7 @@ void apigw__op_v1_delete_vpc_link(nb_req_t *req)
 
 void apigw__op_v2_create_vpc_link(nb_req_t *req)
 {
-    const char *name = str(req->json, "name");
+    const char *name = apigw__str(req->json, "name");
     json_t *subnets = json_object_get(req->json, "subnetIds"), *sgs = json_object_get(req->json, "securityGroupIds");
     json_t *tags = json_object_get(req->json, "tags");
     if (!name || !*name || strlen(name) > 128) {
@@ -163,7 +158,7 @@ void apigw__op_v2_update_vpc_link(nb_req_t *req)
     const char *id;
     json_t *l = v2_or_404(req, &id);
     if (!l) return;
-    const char *name = str(req->json, "name");
+    const char *name = apigw__str(req->json, "name");
     if (json_object_get(req->json, "name") && (!name || !*name || strlen(name) > 128)) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid VPC link name specified");
         return;

@@ -175,14 +175,21 @@ const char *apigw__dp_stage_subst(apigw_dp_t *dp, const char *s)
     return r;
 }
 
+size_t apigw__id_hex(const char *id, char *out, size_t max)
+{
+    size_t k = 0;
+    for (const char *p = id ? id : ""; *p && k < max; p++)
+        if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')) out[k++] = *p;
+    out[k] = 0;
+    return k;
+}
+
 /* "Root=1-{epoch seconds, 8 hex}-{24 hex}" (X-Ray's trace id), the 24 from
  * the request id's hex digits (arena). */
 static const char *trace_id(nb_req_t *req, uint64_t now_ms)
 {
     char hex[25];
-    size_t k = 0;
-    for (const char *p = req->id; *p && k < 24; p++)
-        if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')) hex[k++] = *p;
+    size_t k = apigw__id_hex(req->id, hex, 24);
     while (k < 24) hex[k++] = '0';
     hex[24] = 0;
     return nb_arena_printf(req->arena, "Root=1-%08llx-%s", (unsigned long long)(now_ms / 1000), hex);

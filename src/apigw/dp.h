@@ -149,6 +149,9 @@ int apigw__rest_out_header(const char *name);
 /* The X-Amzn-Trace-Id of an integration's answer for the request's trace
  * (arena; NULL for none). */
 const char *apigw__rest_trace_answer(nb_arena_t *a, const char *trace, const char *request_id);
+/* The first max lowercase hex digits of a request id into out (max+1 bytes,
+ * NUL-terminated), what trace ids are made of; the number written. */
+size_t apigw__id_hex(const char *id, char *out, size_t max);
 /* The request's trace: the client's X-Amzn-Trace-Id, else the one the gateway
  * makes for it ("Root=1-…", the same all along the request). */
 const char *apigw__dp_trace_id(apigw_dp_t *dp);

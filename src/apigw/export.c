@@ -13,11 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static void set_str(json_t *o, const char *k, const char *v)
 {
     if (v) json_object_set_new(o, k, json_string(v));
@@ -72,7 +67,7 @@ static json_t *path_item(json_t *paths, const char *path)
 static json_t *v2_scheme(json_t *az)
 {
     json_t *x = json_object();
-    const char *t = str(az, "authorizerType");
+    const char *t = apigw__str(az, "authorizerType");
     json_t *scheme;
     if (t && strcmp(t, "JWT") == 0) {
         scheme = json_pack("{s:s,s:{}}", "type", "oauth2", "flows");
@@ -94,9 +89,9 @@ static json_t *v2_scheme(json_t *az)
 static json_t *v2_integration(nb_arena_t *a, json_t *in)
 {
     json_t *x = json_object();
-    set_str(x, "type", str(in, "integrationType") ? lower(a, str(in, "integrationType")) : NULL);
-    set_str(x, "httpMethod", str(in, "integrationMethod"));
-    set_str(x, "uri", str(in, "integrationUri"));
+    set_str(x, "type", apigw__str(in, "integrationType") ? lower(a, apigw__str(in, "integrationType")) : NULL);
+    set_str(x, "httpMethod", apigw__str(in, "integrationMethod"));
+    set_str(x, "uri", apigw__str(in, "integrationUri"));
     copy_member(x, "payloadFormatVersion", in);
     copy_member(x, "connectionType", in);
     copy_member(x, "timeoutInMillis", in);
@@ -105,10 +100,10 @@ static json_t *v2_integration(nb_arena_t *a, json_t *in)
 
 json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char *stage, int extensions)
 {
-    json_t *info = json_pack("{s:s}", "title", str(api, "name") ? str(api, "name") : "");
-    set_str(info, "version", str(api, "version") ? str(api, "version") : str(api, "createdDate"));
-    set_str(info, "description", str(api, "description"));
-    const char *ep = str(api, "apiEndpoint");
+    json_t *info = json_pack("{s:s}", "title", apigw__str(api, "name") ? apigw__str(api, "name") : "");
+    set_str(info, "version", apigw__str(api, "version") ? apigw__str(api, "version") : apigw__str(api, "createdDate"));
+    set_str(info, "description", apigw__str(api, "description"));
+    const char *ep = apigw__str(api, "apiEndpoint");
     json_t *out = json_pack("{s:s,s:o,s:[{s:s,s:{s:{s:s}}}],s:{}}", "openapi", "3.0.1", "info", info, "servers", "url",
                             nb_arena_printf(a, "%s/{basePath}", ep ? ep : ""), "variables", "basePath", "default",
                             stage && strcmp(stage, "$default") ? stage : "", "paths");
@@ -118,7 +113,7 @@ json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char 
     const char *k;
     json_t *r;
     json_object_foreach(json_object_get(served, "routes"), k, r) {
-        const char *rk = str(r, "routeKey");
+        const char *rk = apigw__str(r, "routeKey");
         if (!rk) continue;
         const char *method = "ANY", *path = "/$default";
         const char *sp = strchr(rk, ' ');
@@ -132,15 +127,15 @@ json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char 
         json_t *pp = path_params(path, 1);
         if (json_array_size(pp)) json_object_set_new(op, "parameters", pp);
         else json_decref(pp);
-        json_t *az = json_object_get(azs, str(r, "authorizerId") ? str(r, "authorizerId") : "");
-        if (az && str(az, "name")) {
+        json_t *az = json_object_get(azs, apigw__str(r, "authorizerId") ? apigw__str(r, "authorizerId") : "");
+        if (az && apigw__str(az, "name")) {
             json_t *scopes = json_object_get(r, "authorizationScopes");
-            json_object_set_new(op, "security", json_pack("[{s:o}]", str(az, "name"),
+            json_object_set_new(op, "security", json_pack("[{s:o}]", apigw__str(az, "name"),
                                                            json_is_array(scopes) ? json_deep_copy(scopes) : json_array()));
-            if (!json_object_get(schemes, str(az, "name")))
-                json_object_set_new(schemes, str(az, "name"), extensions ? v2_scheme(az) : json_pack("{s:s}", "type", "oauth2"));
+            if (!json_object_get(schemes, apigw__str(az, "name")))
+                json_object_set_new(schemes, apigw__str(az, "name"), extensions ? v2_scheme(az) : json_pack("{s:s}", "type", "oauth2"));
         }
-        const char *target = str(r, "target");
+        const char *target = apigw__str(r, "target");
         json_t *in = target && strncmp(target, "integrations/", 13) == 0
                          ? json_object_get(json_object_get(served, "integrations"), target + 13) : NULL;
         if (in && extensions) json_object_set_new(op, "x-amazon-apigateway-integration", v2_integration(a, in));
@@ -161,13 +156,13 @@ json_t *apigw__export_v2(nb_arena_t *a, json_t *api, json_t *served, const char 
 static json_t *v1_integration(nb_arena_t *a, json_t *in)
 {
     json_t *x = json_object();
-    set_str(x, "type", lower(a, str(in, "type")));
-    set_str(x, "httpMethod", str(in, "httpMethod"));
-    set_str(x, "uri", str(in, "uri"));
-    set_str(x, "credentials", str(in, "credentials"));
+    set_str(x, "type", lower(a, apigw__str(in, "type")));
+    set_str(x, "httpMethod", apigw__str(in, "httpMethod"));
+    set_str(x, "uri", apigw__str(in, "uri"));
+    set_str(x, "credentials", apigw__str(in, "credentials"));
     copy_member(x, "requestTemplates", in);
     copy_member(x, "requestParameters", in);
-    set_str(x, "passthroughBehavior", str(in, "passthroughBehavior") ? lower(a, str(in, "passthroughBehavior")) : NULL);
+    set_str(x, "passthroughBehavior", apigw__str(in, "passthroughBehavior") ? lower(a, apigw__str(in, "passthroughBehavior")) : NULL);
     json_t *to = json_object_get(in, "timeoutInMillis");
     if (to && json_integer_value(to) != 29000) json_object_set(x, "timeoutInMillis", to);   /* AWS omits the default */
     json_t *irs = json_object_get(in, "integrationResponses");
@@ -179,7 +174,7 @@ static json_t *v1_integration(nb_arena_t *a, json_t *in)
             json_t *r = json_pack("{s:s}", "statusCode", code);
             copy_member(r, "responseTemplates", ir);
             copy_member(r, "responseParameters", ir);
-            const char *pat = str(ir, "selectionPattern");
+            const char *pat = apigw__str(ir, "selectionPattern");
             json_object_set_new(resps, pat && *pat ? pat : "default", r);
         }
         json_object_set_new(x, "responses", resps);
@@ -205,7 +200,7 @@ static json_t *v1_params(nb_arena_t *a, const char *path, json_t *m, int oas3, j
             json_array_append_new(params, prm);
         }
     }
-    const char *model = str(json_object_get(m, "requestModels"), "application/json");
+    const char *model = apigw__str(json_object_get(m, "requestModels"), "application/json");
     if (model && strcmp(model, "Empty") != 0) {
         const char *ref = nb_arena_printf(a, oas3 ? "#/components/schemas/%s" : "#/definitions/%s", model);
         if (oas3)
@@ -226,7 +221,7 @@ static json_t *v1_response(nb_arena_t *a, const char *code, json_t *mr, int oas3
     const char *k;
     json_t *v;
     json_t *models = json_object_get(mr, "responseModels");
-    const char *json_model = str(models, "application/json");
+    const char *json_model = apigw__str(models, "application/json");
     if (!oas3 && json_model)
         json_object_set_new(r, "schema", json_pack("{s:s}", "$ref", nb_arena_printf(a, "#/definitions/%s", json_model)));
     json_t *headers = json_object();
@@ -301,18 +296,18 @@ static json_t *v1_operation(nb_arena_t *a, json_t *doc, const char *path, json_t
     json_object_set_new(op, "responses", resps);
     int with_x = strstr(exts, "integrations") || strstr(exts, "apigateway");
     int with_auth = with_x || strstr(exts, "authorizers");
-    const char *at = str(m, "authorizationType");
-    json_t *az = json_object_get(json_object_get(doc, "authorizers"), str(m, "authorizerId") ? str(m, "authorizerId") : "");
+    const char *at = apigw__str(m, "authorizationType");
+    json_t *az = json_object_get(json_object_get(doc, "authorizers"), apigw__str(m, "authorizerId") ? apigw__str(m, "authorizerId") : "");
     json_t *sec = json_array();
-    if (with_auth && at && strcmp(at, "CUSTOM") == 0 && str(az, "name"))
-        json_array_append_new(sec, json_pack("{s:[]}", str(az, "name")));
+    if (with_auth && at && strcmp(at, "CUSTOM") == 0 && apigw__str(az, "name"))
+        json_array_append_new(sec, json_pack("{s:[]}", apigw__str(az, "name")));
     if (json_is_true(json_object_get(m, "apiKeyRequired"))) json_array_append_new(sec, json_pack("{s:[]}", "api_key"));
     if (json_array_size(sec)) json_object_set_new(op, "security", sec);
     else json_decref(sec);
     if (with_x) {
-        const char *vid = str(m, "requestValidatorId");
+        const char *vid = apigw__str(m, "requestValidatorId");
         json_t *v = vid ? json_object_get(json_object_get(doc, "validators"), vid) : NULL;
-        if (str(v, "name")) set_str(op, "x-amazon-apigateway-request-validator", str(v, "name"));
+        if (apigw__str(v, "name")) set_str(op, "x-amazon-apigateway-request-validator", apigw__str(v, "name"));
         json_t *in = json_object_get(m, "methodIntegration");
         if (in) json_object_set_new(op, "x-amazon-apigateway-integration", v1_integration(a, in));
     }
@@ -331,18 +326,18 @@ static json_t *v1_schemes(json_t *doc, json_t *resources, int with_auth)
             if (json_is_true(json_object_get(m, "apiKeyRequired")) && !json_object_get(schemes, "api_key"))
                 json_object_set_new(schemes, "api_key", json_pack("{s:s,s:s,s:s}", "type", "apiKey", "name", "x-api-key",
                                                                   "in", "header"));
-            json_t *az = json_object_get(json_object_get(doc, "authorizers"), str(m, "authorizerId") ? str(m, "authorizerId") : "");
-            const char *at = str(m, "authorizationType");
-            if (!with_auth || !at || strcmp(at, "CUSTOM") || !str(az, "name") || json_object_get(schemes, str(az, "name")))
+            json_t *az = json_object_get(json_object_get(doc, "authorizers"), apigw__str(m, "authorizerId") ? apigw__str(m, "authorizerId") : "");
+            const char *at = apigw__str(m, "authorizationType");
+            if (!with_auth || !at || strcmp(at, "CUSTOM") || !apigw__str(az, "name") || json_object_get(schemes, apigw__str(az, "name")))
                 continue;
-            const char *src = str(az, "identitySource");
+            const char *src = apigw__str(az, "identitySource");
             const char *hdr = src && strncmp(src, "method.request.header.", 22) == 0 ? src + 22 : "Unused";
-            json_t *x = json_pack("{s:s}", "type", strcmp(str(az, "type") ? str(az, "type") : "", "REQUEST") == 0 ? "request" : "token");
+            json_t *x = json_pack("{s:s}", "type", strcmp(apigw__str(az, "type") ? apigw__str(az, "type") : "", "REQUEST") == 0 ? "request" : "token");
             copy_member(x, "authorizerUri", az);
             copy_member(x, "authorizerResultTtlInSeconds", az);
             copy_member(x, "identitySource", az);
             copy_member(x, "identityValidationExpression", az);
-            json_object_set_new(schemes, str(az, "name"),
+            json_object_set_new(schemes, apigw__str(az, "name"),
                                 json_pack("{s:s,s:s,s:s,s:s,s:o}", "type", "apiKey", "name", hdr, "in", "header",
                                           "x-amazon-apigateway-authtype", "custom", "x-amazon-apigateway-authorizer", x));
         }
@@ -356,21 +351,23 @@ static json_t *v1_schemes(json_t *doc, json_t *resources, int with_auth)
 typedef struct local_ref { nb_arena_t *a; int oas3; } local_ref_t;
 static const char *local_ref(void *arg, const char *ref)
 {
-    static const char url[] = "https://apigateway.amazonaws.com/restapis/";
     local_ref_t *l = arg;
-    const char *m = strstr(ref, "/models/");
-    if (!m || strncmp(ref, url, sizeof url - 1) != 0) return NULL;
-    return nb_arena_printf(l->a, "%s%s", l->oas3 ? "#/components/schemas/" : "#/definitions/", m + 8);
+    char name[256];
+    const char *frag;
+    if (strncmp(ref, APIGW_MODEL_URL, strlen(APIGW_MODEL_URL)) != 0 ||
+        apigw__ref_model_name(ref, name, sizeof name, &frag) != 0)
+        return NULL;
+    return nb_arena_printf(l->a, "%s%s%s", l->oas3 ? "#/components/schemas/" : "#/definitions/", name, frag + 1);
 }
 
 json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *stage, int oas3, const char *exts)
 {
     json_t *api = json_object_get(doc, "api");
     json_t *resources = json_object_get(dep, "_snapshot");
-    json_t *info = json_pack("{s:s}", "title", str(api, "name") ? str(api, "name") : "");
+    json_t *info = json_pack("{s:s}", "title", apigw__str(api, "name") ? apigw__str(api, "name") : "");
     set_str(info, "version", apigw__export_version(a, api, dep));
-    set_str(info, "description", str(api, "description"));
-    json_t *ep = apigw__endpoint(str(api, "id") ? str(api, "id") : "");
+    set_str(info, "description", apigw__str(api, "description"));
+    json_t *ep = apigw__endpoint(apigw__str(api, "id") ? apigw__str(api, "id") : "");
     const char *host = json_string_value(ep) + 7;   /* after "http://" */
     json_t *out;
     if (oas3)
@@ -385,7 +382,7 @@ json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *st
     const char *k;
     json_t *r;
     json_object_foreach(resources, k, r) {
-        const char *path = str(r, "path");
+        const char *path = apigw__str(r, "path");
         const char *hm;
         json_t *m;
         json_object_foreach(json_object_get(r, "resourceMethods"), hm, m)
@@ -395,7 +392,7 @@ json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *st
     json_t *schemes = v1_schemes(doc, resources, with_x || strstr(exts, "authorizers"));
     json_t *models = json_object();
     json_object_foreach(json_object_get(doc, "models"), k, r) {
-        json_t *schema = json_loads(str(r, "schema") ? str(r, "schema") : "{}", 0, NULL);
+        json_t *schema = json_loads(apigw__str(r, "schema") ? apigw__str(r, "schema") : "{}", 0, NULL);
         local_ref_t l = {a, oas3};
         apigw__map_refs(schema, local_ref, &l, 0);
         json_object_set_new(models, k, json_is_object(schema) ? schema : json_object());
@@ -416,8 +413,8 @@ json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *st
     if (with_x) {
         json_t *vals = json_object();
         json_object_foreach(json_object_get(doc, "validators"), k, r)
-            if (str(r, "name"))
-                json_object_set_new(vals, str(r, "name"), json_pack("{s:b,s:b}", "validateRequestBody",
+            if (apigw__str(r, "name"))
+                json_object_set_new(vals, apigw__str(r, "name"), json_pack("{s:b,s:b}", "validateRequestBody",
                                                                      json_is_true(json_object_get(r, "validateRequestBody")),
                                                                      "validateRequestParameters",
                                                                      json_is_true(json_object_get(r, "validateRequestParameters"))));
@@ -435,15 +432,15 @@ json_t *apigw__export_v1(nb_arena_t *a, json_t *doc, json_t *dep, const char *st
         json_decref(grs);
         json_t *bmt = json_object_get(api, "binaryMediaTypes");
         if (json_array_size(bmt)) json_object_set(out, "x-amazon-apigateway-binary-media-types", bmt);
-        if (str(api, "apiKeySource") && strcmp(str(api, "apiKeySource"), "HEADER") != 0)   /* the default unwritten */
-            set_str(out, "x-amazon-apigateway-api-key-source", str(api, "apiKeySource"));
+        if (apigw__str(api, "apiKeySource") && strcmp(apigw__str(api, "apiKeySource"), "HEADER") != 0)   /* the default unwritten */
+            set_str(out, "x-amazon-apigateway-api-key-source", apigw__str(api, "apiKeySource"));
     }
     return out;
 }
 
 const char *apigw__export_version(nb_arena_t *a, json_t *api, json_t *dep)
 {
-    if (str(api, "version")) return str(api, "version");
+    if (apigw__str(api, "version")) return apigw__str(api, "version");
     time_t t = (time_t)json_integer_value(json_object_get(dep, "createdDate"));
     struct tm tm;
     gmtime_r(&t, &tm);

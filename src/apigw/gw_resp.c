@@ -71,11 +71,6 @@ json_t *apigw__gr_default(const char *type)
 
 /* --- data plane ----------------------------------------------------------- */
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* A request value named by a mapping expression (arena), or NULL. */
 static const char *param_value(apigw_dp_t *dp, json_t *params, json_t *ctx, const char *expr)
 {
@@ -94,10 +89,10 @@ static const char *param_value(apigw_dp_t *dp, json_t *params, json_t *ctx, cons
                 if (strcasecmp(k, expr + pl) == 0) return json_string_value(v);
             return NULL;
         }
-        return str(m, expr + pl);
+        return apigw__str(m, expr + pl);
     }
     if (strncmp(expr, "stageVariables.", 15) == 0)
-        return str(json_object_get(dp->stage_obj, "variables"), expr + 15);
+        return apigw__str(json_object_get(dp->stage_obj, "variables"), expr + 15);
     if (strncmp(expr, "context.", 8) == 0) {
         json_t *cur = ctx;
         char *path = nb_arena_strdup(dp->req->arena, expr + 8), *save = NULL;
@@ -112,7 +107,7 @@ static const char *param_value(apigw_dp_t *dp, json_t *params, json_t *ctx, cons
 static const char *render_body(apigw_dp_t *dp, json_t *gr, json_t *params, json_t *ctx, const char **ct, size_t *len)
 {
     json_t *tpls = json_object_get(gr, "responseTemplates");
-    const char *src = str(tpls, "application/json");
+    const char *src = apigw__str(tpls, "application/json");
     *ct = "application/json";
     if (!src && json_object_size(tpls)) {
         void *it = json_object_iter(tpls);
@@ -168,7 +163,7 @@ void apigw__dp_gw(apigw_dp_t *dp, const char *type, int status, const char *msg)
     nb_req_t *req = dp->req;
     nb_arena_t *a = req->arena;
     dp->error_message = msg;
-    const char *sc = str(gr, "statusCode");
+    const char *sc = apigw__str(gr, "statusCode");
     /* the type's own, as GetGatewayResponse shows it; but an INTEGRATION_FAILURE customized
      * without a status keeps the failure's 500, not the 504 GetGatewayResponse shows
      * (LocalStack's test_lambda_aws_proxy_integration_non_post_method, recorded against AWS) */

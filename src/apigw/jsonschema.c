@@ -5,6 +5,7 @@
  * another model of the API by its URL
  * "https://apigateway.amazonaws.com/restapis/{api}/models/{name}[#pointer]". */
 #include "apigw/validate.h"
+#include "apigw/schema_ref.h"
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -31,7 +32,6 @@ typedef struct vctx {
     vshared_t *sh;
 } vctx_t;
 
-#define MODEL_URL "https://apigateway.amazonaws.com/restapis/"
 
 static int fail(vctx_t *c, const char *fmt, ...)
 {
@@ -65,50 +65,17 @@ static size_t u8len(const char *s)
     return n;
 }
 
-/* The JSON pointer of a "#..." reference inside root. */
-static json_t *pointer(json_t *root, const char *ref)
-{
-    if (ref[0] != '#') return NULL;
-    json_t *cur = root;
-    const char *p = ref + 1;
-    while (*p == '/') {
-        p++;
-        char key[256];
-        size_t k = 0;
-        while (*p && *p != '/' && k < sizeof key - 1) {
-            if (p[0] == '~' && p[1] == '1') { key[k++] = '/'; p += 2; }
-            else if (p[0] == '~' && p[1] == '0') { key[k++] = '~'; p += 2; }
-            else key[k++] = *p++;
-        }
-        key[k] = 0;
-        cur = json_object_get(cur, key);
-        if (!cur) return NULL;
-    }
-    return *p ? NULL : cur;
-}
-
 /* Another model of the API: its schema (parsed once per validation), NULL
  * when the URL names no model of it. */
 static json_t *model_schema(vctx_t *c, const char *ref, const char **frag)
 {
-    if (!c->sh->models || strncmp(ref, MODEL_URL, strlen(MODEL_URL)) != 0) return NULL;
-    const char *m = strstr(ref + strlen(MODEL_URL), "/models/");
-    if (!m) return NULL;
-    m += 8;
-    size_t n = strcspn(m, "#");
-    *frag = m[n] ? m + n : "#";
-    if (!n || n > 255) return NULL;
     char name[256];
-    memcpy(name, m, n);
-    name[n] = 0;
+    if (!c->sh->models || strncmp(ref, APIGW_MODEL_URL, strlen(APIGW_MODEL_URL)) != 0 ||
+        apigw__ref_model_name(ref, name, sizeof name, frag) != 0)
+        return NULL;
     if (!c->sh->loaded) c->sh->loaded = json_object();
-    json_t *s = json_object_get(c->sh->loaded, name);
-    if (s) return s;
     const char *text = json_string_value(json_object_get(json_object_get(c->sh->models, name), "schema"));
-    s = text ? json_loads(text, 0, NULL) : NULL;
-    if (!s) return NULL;
-    json_object_set_new(c->sh->loaded, name, s);
-    return s;
+    return apigw__ref_model_load(c->sh->loaded, name, text);
 }
 
 static int validate(vctx_t *c, json_t *s, json_t *v, int depth);
@@ -222,13 +189,13 @@ static int validate(vctx_t *c, json_t *s, json_t *v, int depth)
     const char *ref = json_string_value(json_object_get(s, "$ref"));
     if (ref) {
         if (ref[0] == '#') {
-            json_t *target = pointer(c->root, ref);
+            json_t *target = apigw__json_pointer(c->root, ref);
             if (!target) return fail(c, "unresolvable $ref %s", ref);
             return validate(c, target, v, depth + 1);
         }
         const char *frag = "#";
         json_t *model = model_schema(c, ref, &frag);
-        json_t *target = model ? pointer(model, frag) : NULL;
+        json_t *target = model ? apigw__json_pointer(model, frag) : NULL;
         if (!target) return fail(c, "unresolvable $ref %s", ref);
         vctx_t in_model = {model, c->err, c->cap, c->sh};   /* its own "#" refs are its own */
         return validate(&in_model, target, v, depth + 1);

@@ -30,11 +30,6 @@ typedef struct jwt_call {
     int stage;             /* 0: openid-configuration, 1: jwks */
 } jwt_call_t;
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static json_t *string_claims(json_t *claims)
 {
     json_t *o = json_object();
@@ -65,7 +60,7 @@ static json_t *token_scopes(json_t *claims)
         json_t *s;
         json_array_foreach(scp, i, s) if (json_is_string(s)) json_array_append(out, s);
     }
-    const char *scope = json_is_string(scp) ? json_string_value(scp) : str(claims, "scope");
+    const char *scope = json_is_string(scp) ? json_string_value(scp) : apigw__str(claims, "scope");
     if (scope) {
         const char *p = scope;
         while (*p) {
@@ -96,7 +91,7 @@ static void finish(jwt_call_t *c, json_t *jwks)
     json_t *cfg = json_object_get(c->az, "jwtConfiguration");
     json_t *claims = NULL;
     const char *err = NULL;
-    int rc = jwks ? apigw__jwt_verify(c->token, jwks, str(cfg, "issuer"), json_object_get(cfg, "audience"),
+    int rc = jwks ? apigw__jwt_verify(c->token, jwks, apigw__str(cfg, "issuer"), json_object_get(cfg, "audience"),
                                       nb_wall_ms() / 1000, &claims, &err) : -1;
     json_decref(c->az);
     if (rc != 0) {
@@ -131,10 +126,10 @@ static void fetch(jwt_call_t *c, const char *url);
 static void on_fetched(void *arg, const apigw_httpc_resp_t *r)
 {
     jwt_call_t *c = arg;
-    const char *issuer = str(json_object_get(c->az, "jwtConfiguration"), "issuer");
+    const char *issuer = apigw__str(json_object_get(c->az, "jwtConfiguration"), "issuer");
     json_t *j = r->status == 200 ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
     if (c->stage == 0) {
-        const char *uri = str(j, "jwks_uri");
+        const char *uri = apigw__str(j, "jwks_uri");
         char fallback[2200];
         snprintf(fallback, sizeof fallback, "%s/.well-known/jwks.json", issuer);
         c->stage = 1;
@@ -176,7 +171,7 @@ void apigw__jwt_authorize(apigw_dp_t *dp, json_t *az, apigw_jwt_next_fn next)
     c->az = json_incref(az);
     c->next = next;
     c->token = nb_arena_strdup(dp->req->arena, tok);
-    const char *issuer = str(json_object_get(az, "jwtConfiguration"), "issuer");
+    const char *issuer = apigw__str(json_object_get(az, "jwtConfiguration"), "issuer");
     const char *file = nb_config_get(dp->req->ctx->cfg, "apigw.jwks_file");
     if (file) {
         nb_buf_t b = NB_BUF_INIT;

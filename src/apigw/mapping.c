@@ -21,11 +21,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* The header map holds the request's headers as the gateway passes them on
  * (apigw__dp_fill_in: the client's, as spelled, with the X-Forwarded-* and
  * X-Amzn-Trace-Id the gateway adds), as AWS's execution log shows the
@@ -94,8 +89,8 @@ static int map_request(apigw_dp_t *dp, json_t *ctx, nb_buf_t *out)
     const char *ct = apigw__dp_header(dp, "content-type");
     char type[128];
     snprintf(type, sizeof type, "%.*s", ct ? (int)strcspn(ct, ";") : 16, ct ? ct : "application/json");
-    const char *src = str(tpls, type);
-    const char *pb = str(dp->integration, "passthroughBehavior");
+    const char *src = apigw__str(tpls, type);
+    const char *pb = apigw__str(dp->integration, "passthroughBehavior");
     if (!src) {
         int pass = !pb || strcmp(pb, "WHEN_NO_MATCH") == 0 ||
                    (strcmp(pb, "WHEN_NO_TEMPLATES") == 0 && json_object_size(tpls) == 0);
@@ -108,7 +103,7 @@ static int map_request(apigw_dp_t *dp, json_t *ctx, nb_buf_t *out)
      * (binaryMediaTypes) becomes base64 text under CONVERT_TO_TEXT — what the
      * template then reads as $input.body — and text becomes the bytes its
      * base64 decodes to under CONVERT_TO_BINARY */
-    const char *ch = str(dp->integration, "contentHandling");
+    const char *ch = apigw__str(dp->integration, "contentHandling");
     const char *body = dp->req->body ? dp->req->body : "";
     size_t blen = dp->req->body_len;
     nb_buf_t conv = NB_BUF_INIT;
@@ -145,7 +140,7 @@ json_t *apigw__map_select(json_t *integ, const char *key)
     const char *code;
     json_t *r;
     json_object_foreach(json_object_get(integ, "integrationResponses"), code, r) {
-        const char *pat = str(r, "selectionPattern");
+        const char *pat = apigw__str(r, "selectionPattern");
         if (!pat || !*pat) {
             if (!dflt) dflt = r;
             continue;
@@ -257,7 +252,7 @@ void apigw__map_respond(apigw_dp_t *dp, json_t *ir, const apigw_ir_src_t *src)
         return;
     }
     json_t *ctx = src->ctx;
-    int status = atoi(str(ir, "statusCode") ? str(ir, "statusCode") : "200");
+    int status = atoi(apigw__str(ir, "statusCode") ? apigw__str(ir, "statusCode") : "200");
     /* the template of the client's first Accept type (only the MIME type counts), else
      * application/json's, else the first */
     json_t *tpls = json_object_get(ir, "responseTemplates");
@@ -268,15 +263,15 @@ void apigw__map_respond(apigw_dp_t *dp, json_t *ir, const apigw_ir_src_t *src)
         acc += strspn(acc, " \t");
         size_t n = strcspn(acc, ",; \t");
         const char *want = nb_arena_strndup(dp->req->arena, acc, n);
-        if ((tsrc = str(tpls, want))) ctype = want;
+        if ((tsrc = apigw__str(tpls, want))) ctype = want;
     }
-    if (!tsrc) tsrc = str(tpls, "application/json");
+    if (!tsrc) tsrc = apigw__str(tpls, "application/json");
     if (!tsrc && json_object_size(tpls)) {
         void *it = json_object_iter(tpls);
         ctype = json_object_iter_key(it);
         tsrc = json_string_value(json_object_iter_value(it));
     }
-    const char *ch = str(ir, "contentHandling");
+    const char *ch = apigw__str(ir, "contentHandling");
     const char *body = src->body;
     size_t blen = src->blen;
     nb_buf_t conv = NB_BUF_INIT, out = NB_BUF_INIT;
@@ -381,7 +376,7 @@ static void lambda_done(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
     const char *key = NULL;
     if (res->function_error) {
         json_t *e = json_loadb(res->payload, res->payload_len, 0, NULL);
-        key = nb_arena_strdup(dp->req->arena, str(e, "errorMessage") ? str(e, "errorMessage") : "");
+        key = nb_arena_strdup(dp->req->arena, apigw__str(e, "errorMessage") ? apigw__str(e, "errorMessage") : "");
         json_decref(e);
     }
     /* an error no pattern matches takes the default response: "Lambda errors
@@ -393,7 +388,7 @@ static void lambda_done(apigw_dp_t *dp, const lambda_result_t *res, void *arg)
 
 void apigw__dp_lambda_custom(apigw_dp_t *dp)
 {
-    const char *fn = apigw__lambda_target(dp->req->arena, apigw__dp_stage_subst(dp, str(dp->integration, "uri")));
+    const char *fn = apigw__lambda_target(dp->req->arena, apigw__dp_stage_subst(dp, apigw__str(dp->integration, "uri")));
     if (!fn) {
         apigw__dp_gw(dp, "API_CONFIGURATION_ERROR", 500, "Internal server error");
         return;

@@ -5,7 +5,7 @@
  * numbers/integers/booleans/null unquoted), nested objects inline, arrays as a
  * `#foreach($elem in …)` block with AWS's TODO comment and
  * `#if($foreach.hasNext),#end`. `$ref`s resolve to the API's other models
- * (`…/models/{name}`) or inside the schema (`#/definitions/x`). A reference
+ * (`…/models/{name}[#pointer]`) or inside the schema (`#/definitions/x`). A reference
  * back into a model being expanded is written `{ }` (recursive models would
  * never end). The template renders with vtl_eval.c. Bounded: nesting depth and
  * output size, else BadRequestException. */
@@ -33,49 +33,15 @@ static void indent(mt_t *m, int n)
     for (int i = 0; i < n; i++) nb_buf_append(m->out, "  ", 2);
 }
 
-/* A JSON pointer "#/a/b" inside m->root (~0 ~1 unescaped); NULL if absent. */
-static json_t *local_ref(json_t *root, const char *ref)
+/* The model a "$ref" names (any URI ending "/models/NAME", as
+ * "https://apigateway.amazonaws.com/restapis/X/models/NAME"): its parsed schema
+ * (borrowed), NULL when it has none or it is not an object; *frag the pointer
+ * inside it ("#" the whole). */
+static json_t *model_ref(mt_t *m, const char *ref, char name[256], const char **frag)
 {
-    json_t *cur = root;
-    const char *p = ref + 1;
-    while (cur && *p == '/') {
-        p++;
-        const char *e = strchr(p, '/');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        char key[256];
-        size_t k = 0;
-        for (size_t i = 0; i < n && k + 1 < sizeof key; i++) {
-            if (p[i] == '~' && i + 1 < n && (p[i + 1] == '0' || p[i + 1] == '1')) {
-                key[k++] = p[i + 1] == '0' ? '~' : '/';
-                i++;
-            } else {
-                key[k++] = p[i];
-            }
-        }
-        key[k] = 0;
-        cur = json_is_array(cur) ? json_array_get(cur, (size_t)strtol(key, NULL, 10)) : json_object_get(cur, key);
-        p += n;
-    }
-    return *p ? NULL : cur;
-}
-
-/* The model a "$ref" names ("https://apigateway.amazonaws.com/restapis/X/models/NAME"
- * or any URI ending "/models/NAME"): its parsed schema (borrowed), or NULL. */
-static json_t *model_ref(mt_t *m, const char *ref, const char **name)
-{
-    const char *p = strstr(ref, "/models/");
-    if (!p) return NULL;
-    *name = p + 8;
-    json_t *s = json_object_get(m->models, *name);
-    if (s) return s;
-    const char *text = json_string_value(json_object_get(m->src, *name));
-    s = text ? json_loads(text, 0, NULL) : NULL;
-    if (!json_is_object(s)) {
-        json_decref(s);
-        return NULL;
-    }
-    json_object_set_new(m->models, *name, s);
-    return s;
+    if (apigw__ref_model_name(ref, name, 256, frag) != 0) return NULL;
+    json_t *s = apigw__ref_model_load(m->models, name, json_string_value(json_object_get(m->src, name)));
+    return json_is_object(s) ? s : NULL;
 }
 
 static const char *type_of(json_t *s)
@@ -116,26 +82,28 @@ static int value(mt_t *m, json_t *s, const char *ref, int depth, int elems)
         m->msg = "The model is too deeply nested to generate a template";
         return -1;
     }
-    const char *rname = NULL;
+    char rname[256];
     int pushed = 0;
     json_t *saved_root = m->root;
     const char *r = json_string_value(json_object_get(s, "$ref"));
     if (r) {
         json_t *t = NULL;
+        const char *frag = "#";
         if (r[0] == '#') {
-            t = local_ref(m->root, r);
+            t = apigw__json_pointer(m->root, r);
         } else {
-            t = model_ref(m, r, &rname);
+            json_t *model = model_ref(m, r, rname, &frag);
+            t = apigw__json_pointer(model, frag);
             if (t) {
                 size_t i;
                 json_t *x;
-                json_array_foreach(m->stack, i, x) if (strcmp(json_string_value(x), rname) == 0) {
-                    nb_buf_puts(m->out, "{ }");   /* a model inside itself */
+                json_array_foreach(m->stack, i, x) if (!strcmp(frag, "#") && !strcmp(json_string_value(x), rname)) {
+                    nb_buf_puts(m->out, "{ }");   /* a model inside itself ("#/..." loops: the refs bound) */
                     return 0;
                 }
                 json_array_append_new(m->stack, json_string(rname));
                 pushed = 1;
-                m->root = t;
+                m->root = model;
             }
         }
         if (!json_is_object(t)) {

@@ -20,11 +20,6 @@
 static const char *const methods[] = {"get", "post", "put", "delete", "patch", "head", "options",
                                       "x-amazon-apigateway-any-method"};
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 static const char *upper_method(nb_arena_t *a, const char *m)
 {
     if (strcmp(m, "x-amazon-apigateway-any-method") == 0) return "ANY";
@@ -56,7 +51,7 @@ json_t *apigw__openapi_load(nb_arena_t *a, const char *text, size_t len, const c
         *msg = "Invalid OpenAPI input: the definition must be an object";
         return NULL;
     }
-    if (!str(d, "openapi") && !str(d, "swagger")) {
+    if (!apigw__str(d, "openapi") && !apigw__str(d, "swagger")) {
         json_decref(d);
         *msg = "Invalid OpenAPI input: the document has neither an openapi nor a swagger version";
         return NULL;
@@ -95,17 +90,17 @@ static const char *security_of(json_t *d, json_t *op, json_t **scopes)
 static const char *v2_integration(nb_arena_t *a, json_t *doc, json_t *x)
 {
     json_t *integ = json_object();
-    const char *type = upper_type(a, str(x, "type"));
+    const char *type = upper_type(a, apigw__str(x, "type"));
     json_object_set_new(integ, "integrationType", json_string(type ? type : "AWS_PROXY"));
-    if (str(x, "uri")) json_object_set_new(integ, "integrationUri", json_string(str(x, "uri")));
-    const char *hm = str(x, "httpMethod");
+    if (apigw__str(x, "uri")) json_object_set_new(integ, "integrationUri", json_string(apigw__str(x, "uri")));
+    const char *hm = apigw__str(x, "httpMethod");
     json_object_set_new(integ, "integrationMethod", json_string(hm ? hm : "POST"));
-    const char *pf = str(x, "payloadFormatVersion");
+    const char *pf = apigw__str(x, "payloadFormatVersion");
     json_object_set_new(integ, "payloadFormatVersion",
                         json_string(pf ? pf : (type && strcmp(type, "AWS_PROXY") == 0 ? "2.0" : "1.0")));
     json_t *to = json_object_get(x, "timeoutInMillis");
     json_object_set_new(integ, "timeoutInMillis", json_integer(json_is_integer(to) ? json_integer_value(to) : 30000));
-    json_object_set_new(integ, "connectionType", json_string(str(x, "connectionType") ? str(x, "connectionType") : "INTERNET"));
+    json_object_set_new(integ, "connectionType", json_string(apigw__str(x, "connectionType") ? apigw__str(x, "connectionType") : "INTERNET"));
     /* identical integrations are shared */
     const char *k;
     json_t *v;
@@ -133,11 +128,11 @@ static int v2_authorizers(nb_arena_t *a, json_t *d, json_t *doc, json_t *ids, co
     json_object_foreach(security_schemes(d), name, s) {
         json_t *x = json_object_get(s, "x-amazon-apigateway-authorizer");
         if (!x) continue;
-        const char *t = str(x, "type");
+        const char *t = apigw__str(x, "type");
         json_t *az = json_pack("{s:s}", "name", name);
         if (t && strcasecmp(t, "jwt") == 0) {
             json_t *jc = json_object_get(x, "jwtConfiguration");
-            if (!str(jc, "issuer")) {
+            if (!apigw__str(jc, "issuer")) {
                 json_decref(az);
                 *msg = nb_arena_printf(a, "Invalid OpenAPI input: authorizer %s has no jwtConfiguration.issuer", name);
                 return -1;
@@ -149,9 +144,9 @@ static int v2_authorizers(nb_arena_t *a, json_t *d, json_t *doc, json_t *ids, co
                                 : json_is_array(src) ? json_incref(src) : json_pack("[s]", "$request.header.Authorization"));
         } else {
             json_object_set_new(az, "authorizerType", json_string("REQUEST"));
-            if (str(x, "authorizerUri")) json_object_set_new(az, "authorizerUri", json_string(str(x, "authorizerUri")));
+            if (apigw__str(x, "authorizerUri")) json_object_set_new(az, "authorizerUri", json_string(apigw__str(x, "authorizerUri")));
             json_object_set_new(az, "authorizerPayloadFormatVersion",
-                                json_string(str(x, "authorizerPayloadFormatVersion") ? str(x, "authorizerPayloadFormatVersion") : "2.0"));
+                                json_string(apigw__str(x, "authorizerPayloadFormatVersion") ? apigw__str(x, "authorizerPayloadFormatVersion") : "2.0"));
             json_object_set_new(az, "enableSimpleResponses", json_boolean(json_is_true(json_object_get(x, "enableSimpleResponses"))));
             json_t *ttl = json_object_get(x, "authorizerResultTtlInSeconds");
             json_object_set_new(az, "authorizerResultTtlInSeconds", json_integer(json_is_integer(ttl) ? json_integer_value(ttl) : 0));
@@ -174,9 +169,9 @@ int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, 
     if (!d) return -1;
     json_t *api = json_object_get(doc, "api");
     json_t *info = json_object_get(d, "info");
-    if (str(info, "title")) json_object_set_new(api, "name", json_string(str(info, "title")));
-    if (str(info, "version")) json_object_set_new(api, "version", json_string(str(info, "version")));
-    if (str(info, "description")) json_object_set_new(api, "description", json_string(str(info, "description")));
+    if (apigw__str(info, "title")) json_object_set_new(api, "name", json_string(apigw__str(info, "title")));
+    if (apigw__str(info, "version")) json_object_set_new(api, "version", json_string(apigw__str(info, "version")));
+    if (apigw__str(info, "description")) json_object_set_new(api, "description", json_string(apigw__str(info, "description")));
     if (!json_object_get(api, "name")) json_object_set_new(api, "name", json_string("imported"));
     json_t *cors = json_object_get(d, "x-amazon-apigateway-cors");
     if (json_is_object(cors)) json_object_set(api, "corsConfiguration", cors);
@@ -200,11 +195,11 @@ int apigw__openapi_v2(nb_arena_t *a, json_t *doc, const char *text, size_t len, 
             if (x) json_object_set_new(route, "target", json_string(nb_arena_printf(a, "integrations/%s", v2_integration(a, doc, x))));
             json_t *scopes = NULL;
             const char *sec = security_of(d, op, &scopes);
-            const char *azid = sec ? str(az_ids, sec) : NULL;
+            const char *azid = sec ? apigw__str(az_ids, sec) : NULL;
             if (azid) {
                 json_t *az = json_object_get(json_object_get(doc, "authorizers"), azid);
                 json_object_set_new(route, "authorizationType",
-                                    json_string(strcmp(str(az, "authorizerType"), "JWT") == 0 ? "JWT" : "CUSTOM"));
+                                    json_string(strcmp(apigw__str(az, "authorizerType"), "JWT") == 0 ? "JWT" : "CUSTOM"));
                 json_object_set_new(route, "authorizerId", json_string(azid));
                 if (json_array_size(scopes)) json_object_set(route, "authorizationScopes", scopes);
             }
@@ -237,7 +232,7 @@ static json_t *resource_for(json_t *doc, const char *path)
         const char *k;
         json_t *r;
         json_object_foreach(res, k, r) {
-            if (str(r, "parentId") && strcmp(str(r, "parentId"), str(cur, "id")) == 0 && strcmp(str(r, "pathPart"), part) == 0) {
+            if (apigw__str(r, "parentId") && strcmp(apigw__str(r, "parentId"), apigw__str(cur, "id")) == 0 && strcmp(apigw__str(r, "pathPart"), part) == 0) {
                 found = r;
                 break;
             }
@@ -255,25 +250,6 @@ static const char *ref_name(const char *ref)
     return s ? s + 1 : NULL;
 }
 
-void apigw__map_refs(json_t *v, const char *(*to)(void *arg, const char *ref), void *arg, int depth)
-{
-    if (depth > 64) return;
-    const char *k;
-    json_t *c;
-    size_t i;
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, c) apigw__map_refs(c, to, arg, depth + 1);
-        return;
-    }
-    json_object_foreach(v, k, c) {
-        const char *ref = json_string_value(c), *now = ref && !strcmp(k, "$ref") ? to(arg, ref) : NULL;
-        if (now)
-            json_object_set_new(v, k, json_string(now));
-        else
-            apigw__map_refs(c, to, arg, depth + 1);
-    }
-}
-
 /* A definition's "$ref": "#/definitions/X" (or "#/components/schemas/X")
  * becomes the model's URL, as API Gateway stores imported models. */
 typedef struct model_url { nb_arena_t *a; const char *api_id; } model_url_t;
@@ -281,7 +257,7 @@ static const char *model_url(void *arg, const char *ref)
 {
     model_url_t *m = arg;
     if (strncmp(ref, "#/definitions/", 14) != 0 && strncmp(ref, "#/components/schemas/", 21) != 0) return NULL;
-    return nb_arena_printf(m->a, "https://apigateway.amazonaws.com/restapis/%s/models/%s", m->api_id, ref_name(ref));
+    return nb_arena_printf(m->a, APIGW_MODEL_URL "%s/models/%s", m->api_id, ref_name(ref));
 }
 
 static void v1_models(nb_arena_t *a, json_t *d, json_t *doc)
@@ -290,7 +266,7 @@ static void v1_models(nb_arena_t *a, json_t *d, json_t *doc)
     if (!defs) defs = json_object_get(d, "definitions");
     const char *name;
     json_t *schema;
-    const char *api_id = str(json_object_get(doc, "api"), "id");
+    const char *api_id = apigw__str(json_object_get(doc, "api"), "id");
     json_object_foreach(defs, name, schema) {
         json_t *copy = json_deep_copy(schema);
         model_url_t mu = {a, api_id ? api_id : ""};
@@ -301,7 +277,7 @@ static void v1_models(nb_arena_t *a, json_t *d, json_t *doc)
         apigw__new_id(id, 6);
         json_t *m = json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", name, "contentType", "application/json",
                               "schema", s ? s : "{}");
-        if (str(schema, "description")) json_object_set_new(m, "description", json_string(str(schema, "description")));
+        if (apigw__str(schema, "description")) json_object_set_new(m, "description", json_string(apigw__str(schema, "description")));
         json_object_set_new(json_object_get(doc, "models"), name, m);
         free(s);
     }
@@ -312,11 +288,11 @@ static json_t *v1_integration(nb_arena_t *a, json_t *doc, json_t *x, const char 
                               const char *hm)
 {
     json_t *integ = json_object();
-    const char *type = upper_type(a, str(x, "type"));
+    const char *type = upper_type(a, apigw__str(x, "type"));
     json_object_set_new(integ, "type", json_string(type ? type : "AWS_PROXY"));
-    if (str(x, "uri")) json_object_set_new(integ, "uri", json_string(str(x, "uri")));
-    if (str(x, "httpMethod")) json_object_set_new(integ, "httpMethod", json_string(str(x, "httpMethod")));
-    if (str(x, "credentials")) json_object_set_new(integ, "credentials", json_string(str(x, "credentials")));
+    if (apigw__str(x, "uri")) json_object_set_new(integ, "uri", json_string(apigw__str(x, "uri")));
+    if (apigw__str(x, "httpMethod")) json_object_set_new(integ, "httpMethod", json_string(apigw__str(x, "httpMethod")));
+    if (apigw__str(x, "credentials")) json_object_set_new(integ, "credentials", json_string(apigw__str(x, "credentials")));
     json_t *rt = json_object_get(x, "requestTemplates");
     if (json_is_object(rt)) json_object_set(integ, "requestTemplates", rt);
     json_t *rp = json_object_get(x, "requestParameters");
@@ -340,13 +316,13 @@ static json_t *v1_integration(nb_arena_t *a, json_t *doc, json_t *x, const char 
         }
         json_object_set_new(integ, "requestParameters", kept);
     }
-    const char *pb = str(x, "passthroughBehavior");
+    const char *pb = apigw__str(x, "passthroughBehavior");
     json_object_set_new(integ, "passthroughBehavior", json_string(pb ? upper_method(a, pb) : "WHEN_NO_MATCH"));
     json_t *to = json_object_get(x, "timeoutInMillis");
     json_object_set_new(integ, "timeoutInMillis", json_integer(json_is_integer(to) ? json_integer_value(to) : 29000));
-    if (str(x, "connectionType") || !strncmp(json_string_value(json_object_get(integ, "type")), "HTTP", 4))
-        json_object_set_new(integ, "connectionType", json_string(str(x, "connectionType") ? str(x, "connectionType") : "INTERNET"));
-    if (str(x, "connectionId")) json_object_set_new(integ, "connectionId", json_string(str(x, "connectionId")));
+    if (apigw__str(x, "connectionType") || !strncmp(json_string_value(json_object_get(integ, "type")), "HTTP", 4))
+        json_object_set_new(integ, "connectionType", json_string(apigw__str(x, "connectionType") ? apigw__str(x, "connectionType") : "INTERNET"));
+    if (apigw__str(x, "connectionId")) json_object_set_new(integ, "connectionId", json_string(apigw__str(x, "connectionId")));
     json_object_set_new(integ, "cacheNamespace", json_string(resource_id));
     json_object_set_new(integ, "cacheKeyParameters", json_array());
     json_t *resps = json_object_get(x, "responses");
@@ -355,7 +331,7 @@ static json_t *v1_integration(nb_arena_t *a, json_t *doc, json_t *x, const char 
         const char *pat;
         json_t *r;
         json_object_foreach(resps, pat, r) {
-            const char *code = str(r, "statusCode") ? str(r, "statusCode") : "200";
+            const char *code = apigw__str(r, "statusCode") ? apigw__str(r, "statusCode") : "200";
             json_t *ir = json_pack("{s:s}", "statusCode", code);
             if (strcmp(pat, "default") != 0) json_object_set_new(ir, "selectionPattern", json_string(pat));
             if (json_is_object(json_object_get(r, "responseTemplates")))
@@ -385,11 +361,11 @@ static json_t *method_response(json_t *r, const char *code)
     if (json_object_size(params)) json_object_set_new(out, "responseParameters", params);
     else json_decref(params);
     json_t *models = json_object();
-    const char *model = ref_name(str(json_object_get(r, "schema"), "$ref"));
+    const char *model = ref_name(apigw__str(json_object_get(r, "schema"), "$ref"));
     if (model) json_object_set_new(models, "application/json", json_string(model));
     const char *ct;
     json_object_foreach(json_object_get(r, "content"), ct, v) {
-        model = ref_name(str(json_object_get(v, "schema"), "$ref"));
+        model = ref_name(apigw__str(json_object_get(v, "schema"), "$ref"));
         if (model) json_object_set_new(models, ct, json_string(model));
     }
     if (json_object_size(models)) json_object_set_new(out, "responseModels", models);
@@ -408,10 +384,10 @@ static json_t *v1_method(nb_arena_t *a, json_t *d, json_t *doc, json_t *op, cons
     json_array_extend(all, path_params);
     json_array_extend(all, json_object_get(op, "parameters"));
     json_array_foreach(all, i, p) {
-        const char *in = str(p, "in"), *name = str(p, "name");
+        const char *in = apigw__str(p, "in"), *name = apigw__str(p, "name");
         if (!in || !name) continue;
         if (!strcmp(in, "body")) {
-            const char *model = ref_name(str(json_object_get(p, "schema"), "$ref"));
+            const char *model = ref_name(apigw__str(json_object_get(p, "schema"), "$ref"));
             if (model) json_object_set_new(m, "requestModels", json_pack("{s:s}", "application/json", model));
             continue;
         }
@@ -423,27 +399,27 @@ static json_t *v1_method(nb_arena_t *a, json_t *d, json_t *doc, json_t *op, cons
     if (json_object_size(rp)) json_object_set_new(m, "requestParameters", rp);
     else json_decref(rp);
     json_t *rb = json_object_get(json_object_get(json_object_get(op, "requestBody"), "content"), "application/json");
-    const char *model = ref_name(str(json_object_get(rb, "schema"), "$ref"));
+    const char *model = ref_name(apigw__str(json_object_get(rb, "schema"), "$ref"));
     if (model) json_object_set_new(m, "requestModels", json_pack("{s:s}", "application/json", model));
     json_t *scopes = NULL;
     const char *sec = security_of(d, op, &scopes);
     if (sec) {
         json_t *scheme = json_object_get(security_schemes(d), sec);
-        const char *stype = str(scheme, "type"), *sin = str(scheme, "in"), *sname = str(scheme, "name");
-        if (str(az_ids, sec)) {
-            json_t *az = json_object_get(json_object_get(doc, "authorizers"), str(az_ids, sec));
-            int cognito = !strcmp(str(az, "type") ? str(az, "type") : "", "COGNITO_USER_POOLS");
+        const char *stype = apigw__str(scheme, "type"), *sin = apigw__str(scheme, "in"), *sname = apigw__str(scheme, "name");
+        if (apigw__str(az_ids, sec)) {
+            json_t *az = json_object_get(json_object_get(doc, "authorizers"), apigw__str(az_ids, sec));
+            int cognito = !strcmp(apigw__str(az, "type") ? apigw__str(az, "type") : "", "COGNITO_USER_POOLS");
             json_object_set_new(m, "authorizationType", json_string(cognito ? "COGNITO_USER_POOLS" : "CUSTOM"));
-            json_object_set_new(m, "authorizerId", json_string(str(az_ids, sec)));
+            json_object_set_new(m, "authorizerId", json_string(apigw__str(az_ids, sec)));
             if (cognito && json_array_size(scopes)) json_object_set(m, "authorizationScopes", scopes);
         } else if (stype && !strcmp(stype, "apiKey") && sin && !strcmp(sin, "header") && sname && !strcasecmp(sname, "x-api-key")) {
             json_object_set_new(m, "apiKeyRequired", json_true());
         }
     }
-    const char *vname = str(op, "x-amazon-apigateway-request-validator");
-    if (!vname) vname = str(d, "x-amazon-apigateway-request-validator");
-    if (vname && str(val_ids, vname)) json_object_set_new(m, "requestValidatorId", json_string(str(val_ids, vname)));
-    if (str(op, "operationId")) json_object_set_new(m, "operationName", json_string(str(op, "operationId")));
+    const char *vname = apigw__str(op, "x-amazon-apigateway-request-validator");
+    if (!vname) vname = apigw__str(d, "x-amazon-apigateway-request-validator");
+    if (vname && apigw__str(val_ids, vname)) json_object_set_new(m, "requestValidatorId", json_string(apigw__str(val_ids, vname)));
+    if (apigw__str(op, "operationId")) json_object_set_new(m, "operationName", json_string(apigw__str(op, "operationId")));
     json_t *mr = json_object();
     const char *code;
     json_t *r;
@@ -502,12 +478,12 @@ int apigw__openapi_v1_at(nb_arena_t *a, json_t *doc, const char *text, size_t le
     const char *prefix = apigw__openapi_prefix(a, d, basepath);
     json_t *api = json_object_get(doc, "api");
     json_t *info = json_object_get(d, "info");
-    if (str(info, "title")) json_object_set_new(api, "name", json_string(str(info, "title")));
-    if (str(info, "version")) json_object_set_new(api, "version", json_string(str(info, "version")));
-    if (str(info, "description")) json_object_set_new(api, "description", json_string(str(info, "description")));
+    if (apigw__str(info, "title")) json_object_set_new(api, "name", json_string(apigw__str(info, "title")));
+    if (apigw__str(info, "version")) json_object_set_new(api, "version", json_string(apigw__str(info, "version")));
+    if (apigw__str(info, "description")) json_object_set_new(api, "description", json_string(apigw__str(info, "description")));
     json_t *bmt = json_object_get(d, "x-amazon-apigateway-binary-media-types");
     if (json_is_array(bmt)) json_object_set(api, "binaryMediaTypes", bmt);
-    const char *aks = str(d, "x-amazon-apigateway-api-key-source");
+    const char *aks = apigw__str(d, "x-amazon-apigateway-api-key-source");
     if (aks) json_object_set_new(api, "apiKeySource", json_string(aks));
     v1_models(a, d, doc);
     if (v1_gateway_responses(a, d, doc, msg) != 0) {
@@ -522,23 +498,23 @@ int apigw__openapi_v1_at(nb_arena_t *a, json_t *doc, const char *text, size_t le
         if (!x) continue;
         char id[8];
         apigw__new_id(id, 6);
-        const char *t = str(x, "type");
-        const char *auth_type = str(s, "x-amazon-apigateway-authtype");
+        const char *t = apigw__str(x, "type");
+        const char *auth_type = apigw__str(s, "x-amazon-apigateway-authtype");
         const char *type = t ? upper_method(a, t) : "TOKEN";
         int cognito = !strcmp(type, "COGNITO_USER_POOLS");
         json_t *az = json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", name, "type", type,
                                "authType", auth_type ? auth_type : cognito ? "cognito_user_pools" : "custom");
         if (json_is_array(json_object_get(x, "providerARNs")))
             json_object_set(az, "providerARNs", json_object_get(x, "providerARNs"));
-        if (str(x, "authorizerUri")) json_object_set_new(az, "authorizerUri", json_string(str(x, "authorizerUri")));
-        if (str(x, "authorizerCredentials"))
-            json_object_set_new(az, "authorizerCredentials", json_string(str(x, "authorizerCredentials")));
-        const char *src = str(x, "identitySource");
-        if (!src && str(s, "name") && t && (!strcasecmp(t, "token") || cognito))
-            src = nb_arena_printf(a, "method.request.header.%s", str(s, "name"));
+        if (apigw__str(x, "authorizerUri")) json_object_set_new(az, "authorizerUri", json_string(apigw__str(x, "authorizerUri")));
+        if (apigw__str(x, "authorizerCredentials"))
+            json_object_set_new(az, "authorizerCredentials", json_string(apigw__str(x, "authorizerCredentials")));
+        const char *src = apigw__str(x, "identitySource");
+        if (!src && apigw__str(s, "name") && t && (!strcasecmp(t, "token") || cognito))
+            src = nb_arena_printf(a, "method.request.header.%s", apigw__str(s, "name"));
         if (src) json_object_set_new(az, "identitySource", json_string(src));
-        if (str(x, "identityValidationExpression"))
-            json_object_set_new(az, "identityValidationExpression", json_string(str(x, "identityValidationExpression")));
+        if (apigw__str(x, "identityValidationExpression"))
+            json_object_set_new(az, "identityValidationExpression", json_string(apigw__str(x, "identityValidationExpression")));
         json_t *ttl = json_object_get(x, "authorizerResultTtlInSeconds");
         json_object_set_new(az, "authorizerResultTtlInSeconds", json_integer(json_is_integer(ttl) ? json_integer_value(ttl) : 300));
         json_object_set_new(json_object_get(doc, "authorizers"), id, az);
@@ -569,7 +545,7 @@ int apigw__openapi_v1_at(nb_arena_t *a, json_t *doc, const char *text, size_t le
             json_t *op = json_object_get(item, methods[m]);
             if (!op) continue;
             const char *hm = upper_method(a, methods[m]);
-            json_t *meth = v1_method(a, d, doc, op, hm, str(r, "id"), str(r, "path"), az_ids, val_ids,
+            json_t *meth = v1_method(a, d, doc, op, hm, apigw__str(r, "id"), apigw__str(r, "path"), az_ids, val_ids,
                                      json_object_get(item, "parameters"));
             json_t *rm = json_object_get(r, "resourceMethods");
             if (!rm) json_object_set_new(r, "resourceMethods", rm = json_object());

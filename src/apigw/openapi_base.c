@@ -7,19 +7,14 @@
 #include "apigw/apigw_int.h"
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* The definition's base path without a trailing '/' ("" for none; arena). */
 static const char *base_path(nb_arena_t *a, json_t *d)
 {
-    const char *bp = str(d, "basePath");
+    const char *bp = apigw__str(d, "basePath");
     nb_buf_t b = NB_BUF_INIT;
     if (!bp) {
         json_t *server = json_array_get(json_object_get(d, "servers"), 0);
-        const char *url = str(server, "url");
+        const char *url = apigw__str(server, "url");
         if (!url) return "";
         const char *scheme = strstr(url, "://");
         bp = scheme ? strchr(scheme + 3, '/') : url;
@@ -33,7 +28,7 @@ static const char *base_path(nb_arena_t *a, json_t *d)
             }
             char name[128];
             snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
-            const char *def = str(json_object_get(vars, name), "default");
+            const char *def = apigw__str(json_object_get(vars, name), "default");
             if (def) nb_buf_printf(&b, "%s", def);
             p = e;
         }

@@ -20,20 +20,13 @@ static const char *const num_members[] = {"timeoutInMillis", "authorizerResultTt
 /* lists of strings patched item by item ("/binaryMediaTypes/image~1png") */
 static const char *const list_members[] = {"binaryMediaTypes", "types", "providerARNs", "targetArns", NULL};
 
-static int in(const char *const *list, const char *s)
-{
-    for (size_t i = 0; list[i]; i++)
-        if (strcmp(list[i], s) == 0) return 1;
-    return 0;
-}
-
 static json_t *typed(json_t *old, const char *member, const char *value)
 {
-    if (!value) return in(bool_members, member) ? json_false() : json_null();   /* no value: a flag off */
-    if (json_is_boolean(old) || in(bool_members, member)) return json_boolean(strcmp(value, "true") == 0);
-    if (json_is_integer(old) || (in(num_members, member) && !strchr(value, '.')))
+    if (!value) return apigw__in_list(bool_members, member) ? json_false() : json_null();   /* no value: a flag off */
+    if (json_is_boolean(old) || apigw__in_list(bool_members, member)) return json_boolean(strcmp(value, "true") == 0);
+    if (json_is_integer(old) || (apigw__in_list(num_members, member) && !strchr(value, '.')))
         return json_integer(strtoll(value, NULL, 10));
-    if (json_is_real(old) || in(num_members, member)) return json_real(strtod(value, NULL));
+    if (json_is_real(old) || apigw__in_list(num_members, member)) return json_real(strtod(value, NULL));
     return json_string(value);
 }
 
@@ -43,14 +36,7 @@ static size_t split(const char *path, char segs[8][256])
     size_t n = 0;
     const char *p = path;
     while (*p == '/' && n < 8) {
-        p++;
-        size_t k = 0;
-        while (*p && *p != '/' && k < 255) {
-            if (p[0] == '~' && p[1] == '1') { segs[n][k++] = '/'; p += 2; }
-            else if (p[0] == '~' && p[1] == '0') { segs[n][k++] = '~'; p += 2; }
-            else segs[n][k++] = *p++;
-        }
-        segs[n][k] = 0;
+        p = apigw__ptr_segment(p + 1, segs[n], sizeof segs[n]);
         n++;
     }
     return n;
@@ -149,7 +135,7 @@ int apigw__patch(json_t *obj, json_t *ops, const char **msg)
         int gone = 0;
         for (size_t s = 0; s + 1 < n && !gone; s++) {
             json_t *next = json_object_get(cur, segs[s]);
-            if (!next && s + 2 == n && in(list_members, segs[s]) && !is_remove)
+            if (!next && s + 2 == n && apigw__in_list(list_members, segs[s]) && !is_remove)
                 json_object_set_new(cur, segs[s], next = json_array());
             if (json_is_array(next) && s + 2 == n) {
                 if (list_op(next, o, segs[n - 1], value) != 0) {

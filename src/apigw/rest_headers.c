@@ -84,9 +84,7 @@ const char *apigw__rest_trace_answer(nb_arena_t *a, const char *trace, const cha
     if (!trace || !*trace) return NULL;
     if (strstr(trace, "Parent=")) return trace;
     char hex[33];
-    size_t k = 0;
-    for (const char *p = request_id ? request_id : ""; *p && k < 32; p++)
-        if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')) hex[k++] = *p;
+    size_t k = apigw__id_hex(request_id, hex, 32);
     while (k < 16) hex[k++] = '0';
     hex[k] = 0;
     return nb_arena_printf(a, "%s;Parent=%s;Sampled=0", trace, hex + k - 16);   /* the last 16 */

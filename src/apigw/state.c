@@ -210,25 +210,36 @@ json_t *apigw__param_or_404(nb_req_t *req, json_t *map, const char *param, const
     return m;
 }
 
+const char *apigw__rest_id(nb_req_t *req)
+{
+    const char *p = nb_req_param(req, "restapi_id");
+    return nb_arena_strdup(req->arena, p ? p : "");
+}
+
+int apigw__op_on(const char *op, const char *noun)
+{
+    static const char *const verbs[] = {"Create", "Get", "Update", "Delete", NULL};
+    for (size_t v = 0; verbs[v]; v++) {
+        size_t vl = strlen(verbs[v]), cl = strlen(noun);
+        if (strncmp(op, verbs[v], vl) != 0 || strncmp(op + vl, noun, cl) != 0) continue;
+        const char *rest = op + vl + cl;
+        return !*rest || (rest[0] == 's' && !rest[1]);
+    }
+    return 0;
+}
+
 int apigw__patch_paths_only(nb_req_t *req, json_t *ops, const char *const *paths)
 {
     size_t i;
     json_t *op;
     json_array_foreach(ops, i, op) {
         const char *path = json_string_value(json_object_get(op, "path"));
-        size_t k = 0;
-        while (path && paths[k] && strcmp(path, paths[k]) != 0) k++;
-        if (!path || !paths[k]) {
+        if (!apigw__in_list(paths, path)) {
             nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "Invalid patch path %s", path ? path : "");
             return -1;
         }
     }
     return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 json_t *apigw__list(json_t *obj, const char *key)
@@ -238,7 +249,7 @@ json_t *apigw__list(json_t *obj, const char *key)
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) names[i++] = k;
-    qsort(names, n, sizeof *names, cmp_str);
+    qsort(names, n, sizeof *names, nb_cmp_str);
     json_t *arr = json_array();
     for (i = 0; i < n; i++) json_array_append_new(arr, apigw__public(json_object_get(obj, names[i])));
     free(names);

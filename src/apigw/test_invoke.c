@@ -22,11 +22,6 @@
 
 #define TEST_STAGE "test-invoke-stage"
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* The stand-in request: method, path (+ query) from pathWithQueryString,
  * headers (headers, multiValueHeaders) and body of the input in. */
 static nb_req_t *stand_in(nb_req_t *req, const char *method, json_t *in, const char *api_id)
@@ -35,7 +30,7 @@ static nb_req_t *stand_in(nb_req_t *req, const char *method, json_t *in, const c
     nb_req_t *f = nb_arena_alloc(a, sizeof *f);
     *f = *req;
     f->method = nb_arena_strdup(a, method);
-    const char *pq = str(in, "pathWithQueryString");
+    const char *pq = apigw__str(in, "pathWithQueryString");
     if (!pq || !*pq) pq = "/";
     const char *q = strchr(pq, '?');
     size_t plen = q ? (size_t)(q - pq) : strlen(pq);
@@ -84,7 +79,7 @@ static nb_req_t *stand_in(nb_req_t *req, const char *method, json_t *in, const c
                                                        json_string_length(one)};
             }
     }
-    const char *body = str(in, "body");
+    const char *body = apigw__str(in, "body");
     f->body = body ? nb_arena_strdup(a, body) : "";
     f->body_len = body ? strlen(body) : 0;
     f->body_dropped = 0;
@@ -255,7 +250,7 @@ void apigw__op_v1_test_invoke_method(nb_req_t *req)
         return;
     }
     /* the resource's own path when the input names none ({params} stay as written) */
-    if (!str(req->json, "pathWithQueryString") && str(res, "path"))
+    if (!apigw__str(req->json, "pathWithQueryString") && apigw__str(res, "path"))
         json_object_set(req->json, "pathWithQueryString", json_object_get(res, "path"));
     apigw_dp_t *dp = test_dp(req, doc, api_id, method);
     /* only the tested resource and method are candidates: AWS tests that method */
@@ -273,7 +268,7 @@ static void authorized(apigw_dp_t *dp)
                             (json_int_t)((nb_now_us() - dp->t0_us) / 1000));
     apigw_http_out_t out = {.status = 200, .headers = NULL, .n_headers = 0, .body = "", .body_len = 0};
     json_object_set_new(res, "log", exec_log(dp, &out));
-    if (str(ans, "principalId")) json_object_set_new(res, "principalId", json_string(str(ans, "principalId")));
+    if (apigw__str(ans, "principalId")) json_object_set_new(res, "principalId", json_string(apigw__str(ans, "principalId")));
     json_t *policy = json_object_get(ans, "policyDocument");
     if (policy) {
         char *s = json_dumps(policy, JSON_COMPACT);
@@ -293,7 +288,7 @@ void apigw__op_v1_test_invoke_authorizer(nb_req_t *req)
     if (!doc) return;
     json_t *az = apigw__child_or_404(req, doc, "authorizers", nb_req_param(req, "authorizer_id"), "Authorizer");
     if (!az) return;
-    const char *type = str(az, "type");
+    const char *type = apigw__str(az, "type");
     if (type && strcmp(type, "COGNITO_USER_POOLS") == 0) {
         nb_reply_error(req, APIGW_ERR_BAD_REQUEST, "TestInvokeAuthorizer supports Lambda authorizers only");
         return;

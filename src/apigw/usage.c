@@ -9,11 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* The plan of key id kid that covers api/stage (borrowed), or NULL. */
 static json_t *plan_for(const char *kid, const char *api, const char *stage, const char **plan_id)
 {
@@ -28,8 +23,8 @@ static json_t *plan_for(const char *kid, const char *api, const char *stage, con
         if (!has) continue;
         json_t *st;
         json_array_foreach(json_object_get(p, "apiStages"), i, st) {
-            if (str(st, "apiId") && str(st, "stage") && strcmp(str(st, "apiId"), api) == 0 &&
-                strcmp(str(st, "stage"), stage) == 0) {
+            if (apigw__str(st, "apiId") && apigw__str(st, "stage") && strcmp(apigw__str(st, "apiId"), api) == 0 &&
+                strcmp(apigw__str(st, "stage"), stage) == 0) {
                 *plan_id = pid;
                 return p;
             }
@@ -49,7 +44,7 @@ int apigw__api_key_check_value(apigw_dp_t *dp, const char *value)
     const char *kid;
     json_t *key;
     json_object_foreach(apigw__svc.keys, kid, key) {
-        if (!str(key, "value") || strcmp(str(key, "value"), value) != 0) continue;
+        if (!apigw__str(key, "value") || strcmp(apigw__str(key, "value"), value) != 0) continue;
         if (!json_is_true(json_object_get(key, "enabled"))) return -1;
         const char *pid;
         if (!plan_for(kid, dp->api_id, dp->stage, &pid)) return -1;
@@ -82,7 +77,7 @@ int apigw__plan_take(apigw_dp_t *dp, uint64_t now)
     json_t *q = json_object_get(plan, "quota");
     json_t *lim = json_object_get(q, "limit");
     snprintf(name, sizeof name, "%s/%s", pid, dp->api_key_id);
-    if (apigw__quota_take(name, str(q, "period"), json_is_integer(lim) ? json_integer_value(lim) : -1,
+    if (apigw__quota_take(name, apigw__str(q, "period"), json_is_integer(lim) ? json_integer_value(lim) : -1,
                           nb_wall_ms()) != 0)
         return -2;
     return 0;

@@ -6,6 +6,7 @@
  * function is never invoked for an invalid request. */
 #include "apigw/validate.h"
 #include "apigw/dp.h"
+#include "core/util.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,6 @@ static int param_present(apigw_dp_t *dp, const char *expr)
     return 1;
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Missing ones are named in the order of their keys: headers, then path
  * parameters, then query strings, each by name (as AWS lists them:
  * "[x-header-param, issuer, qs1]", LocalStack's test_api_gateway_request_validator). */
@@ -46,7 +42,7 @@ static int check_params(apigw_dp_t *dp)
     json_object_foreach(rp, k, req)
         if (json_is_true(req) && !param_present(dp, k)) keys[n++] = k;
     if (!n) return 0;
-    qsort(keys, n, sizeof *keys, by_name);
+    qsort(keys, n, sizeof *keys, nb_cmp_str);
     nb_buf_t missing = NB_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         const char *short_name = strrchr(keys[i], '.') ? strrchr(keys[i], '.') + 1 : keys[i];

@@ -53,6 +53,22 @@ static void scalar(nb_buf_t *out, json_t *v)
     }
 }
 
+static void block(nb_buf_t *out, json_t *v, int depth);
+
+/* What follows a key's ':' or an item's '-': a nested block on the next
+ * lines, or a scalar on this one. */
+static void entry(nb_buf_t *out, json_t *x, int depth)
+{
+    if (is_block(x)) {
+        nb_buf_putc(out, '\n');
+        block(out, x, depth + 2);
+    } else {
+        nb_buf_putc(out, ' ');
+        scalar(out, x);
+        nb_buf_putc(out, '\n');
+    }
+}
+
 static void block(nb_buf_t *out, json_t *v, int depth)
 {
     if (json_is_object(v)) {
@@ -63,14 +79,7 @@ static void block(nb_buf_t *out, json_t *v, int depth)
             if (plain_key(k)) nb_buf_puts(out, k);
             else quoted(out, k, strlen(k));
             nb_buf_putc(out, ':');
-            if (is_block(x)) {
-                nb_buf_putc(out, '\n');
-                block(out, x, depth + 2);
-            } else {
-                nb_buf_putc(out, ' ');
-                scalar(out, x);
-                nb_buf_putc(out, '\n');
-            }
+            entry(out, x, depth);
         }
         return;
     }
@@ -79,14 +88,7 @@ static void block(nb_buf_t *out, json_t *v, int depth)
     json_array_foreach(v, i, x) {
         indent(out, depth);
         nb_buf_putc(out, '-');
-        if (is_block(x)) {
-            nb_buf_putc(out, '\n');
-            block(out, x, depth + 2);
-        } else {
-            nb_buf_putc(out, ' ');
-            scalar(out, x);
-            nb_buf_putc(out, '\n');
-        }
+        entry(out, x, depth);
     }
 }
 

@@ -163,23 +163,15 @@ static int check_chunk(auth_chunked_t *d)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* "hex[;chunk-signature=sig]" */
 static int size_line(auth_chunked_t *d)
 {
     const char *l = d->line;
     uint64_t n = 0;
     size_t i = 0;
-    for (; i < d->line_len && hexval(l[i]) >= 0; i++) {
+    for (; i < d->line_len && nb_hexval((unsigned char)l[i]) >= 0; i++) {
         if (i >= 12) return failed(d, AUTH_INCOMPLETE, MSG_FRAMING);
-        n = n * 16 + (uint64_t)hexval(l[i]);
+        n = n * 16 + (uint64_t)nb_hexval((unsigned char)l[i]);
     }
     if (i == 0 || n > CHUNK_MAX) return failed(d, AUTH_INCOMPLETE, MSG_FRAMING);
     static const char key[] = ";chunk-signature=";

@@ -18,6 +18,7 @@
 #include "core/json_fast.h"
 #include "core/buf.h"
 #include "core/alloc.h"
+#include "core/util.h"
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -118,12 +119,9 @@ static int hex4(const unsigned char *p, const unsigned char *end, uint32_t *out)
     if (end - p < 4) return -1;
     uint32_t v = 0;
     for (int i = 0; i < 4; i++) {
-        unsigned c = p[i], d;
-        if (c >= '0' && c <= '9') d = c - '0';
-        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-        else return -1;
-        v = v << 4 | d;
+        int d = nb_hexval(p[i]);
+        if (d < 0) return -1;
+        v = v << 4 | (uint32_t)d;
     }
     *out = v;
     return 0;

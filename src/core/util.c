@@ -158,14 +158,6 @@ int nb_base64_decode(nb_buf_t *out, const char *in, size_t n)
     return 0;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 int nb_url_decode(nb_buf_t *out, const char *in, size_t n, int plus_is_space)
 {
     nb_buf_reserve(out, n);
@@ -173,7 +165,7 @@ int nb_url_decode(nb_buf_t *out, const char *in, size_t n, int plus_is_space)
         char c = in[i];
         if (c == '%') {
             if (i + 2 >= n) return -1;
-            int h = hexval((unsigned char)in[i + 1]), l = hexval((unsigned char)in[i + 2]);
+            int h = nb_hexval((unsigned char)in[i + 1]), l = nb_hexval((unsigned char)in[i + 2]);
             if (h < 0 || l < 0) return -1;
             nb_buf_putc(out, (char)(h * 16 + l));
             i += 2;
@@ -228,6 +220,11 @@ void nb_iso8601_lambda(uint64_t unix_ms, char *out, size_t cap)
     gmtime_r(&s, &tm);
     snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03u+0000", tm.tm_year + 1900, tm.tm_mon + 1,
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(unix_ms % 1000));
+}
+
+int nb_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 int nb_strncaseeq(const char *a, const char *b, size_t n)

@@ -12,6 +12,14 @@ double nb_wall_seconds(void);    /* Unix epoch seconds with fraction */
 void nb_uuid4(char out[37]);
 /* n random bytes from the kernel's CSPRNG (getrandom); aborts on failure. */
 void nb_random_bytes(void *out, size_t n);
+/* The value of a hex digit (either case), -1 for any other byte. */
+static inline int nb_hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void nb_hex(const void *in, size_t n, char *out);
 /* Base64 (standard alphabet, padded). Decode returns -1 on bad input. */
@@ -28,6 +36,8 @@ void nb_url_encode(nb_buf_t *out, const char *in, size_t n, int keep_slash);
 void nb_iso8601_ms(uint64_t unix_ms, char *out, size_t cap);
 /* "2026-11-28T00:32:16.123+0000" as Lambda's LastModified; out >= 32 bytes. */
 void nb_iso8601_lambda(uint64_t unix_ms, char *out, size_t cap);
+/* qsort comparator of C strings (an array of const char *), strcmp order. */
+int nb_cmp_str(const void *a, const void *b);
 /* Case-insensitive ASCII equality of n bytes. */
 int nb_strncaseeq(const char *a, const char *b, size_t n);
 /* Create dir and parents (mode 0700 for new ones); 0 or -1 with errno. */

@@ -6,6 +6,7 @@
 #include "iam/iam_svc.h"
 #include "iam/aws_policies.h"
 #include "auth/creds.h"
+#include "core/util.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,11 +222,6 @@ static int boundary_one(void *arg, const void *key, size_t klen, const void *val
     return 0;
 }
 
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Filter.member.N as F_ bits; 0 after replying ValidationError. */
 static int parse_filter(nb_req_t *req)
 {
@@ -277,7 +273,7 @@ static void op_get_account_authorization_details(nb_req_t *req)
     for (size_t i = 0; i < iam_aws_policy_count; i++)
         arns[i] = nb_arena_printf(req->arena, "%s%s%s", IAM_AWS_POLICY_PREFIX, iam_aws_policies[i].path,
                                   iam_aws_policies[i].name);
-    qsort(arns, iam_aws_policy_count, sizeof *arns, by_string);
+    qsort(arns, iam_aws_policy_count, sizeof *arns, nb_cmp_str);
     for (size_t i = 0; (f & F_AWS) && i < iam_aws_policy_count; i++) {
         const char *arn = arns[i];
         json_t *p = iam__policy_get(t, arn);

@@ -156,11 +156,6 @@ static int list_one(void *arg, const void *key, size_t klen, const void *val, si
     return c->page->next ? 1 : 0;
 }
 
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* ListPolicies: in ARN order (the marker's) — the account's own ("arn:aws:iam::0…")
  * before AWS's ("arn:aws:iam::aws:…"). */
 static void op_list_policies(nb_req_t *req)
@@ -186,7 +181,7 @@ static void op_list_policies(nb_req_t *req)
         for (size_t i = 0; i < iam_aws_policy_count; i++)
             arns[i] = nb_arena_printf(req->arena, "%s%s%s", IAM_AWS_POLICY_PREFIX, iam_aws_policies[i].path,
                                       iam_aws_policies[i].name);
-        qsort(arns, iam_aws_policy_count, sizeof *arns, by_string);
+        qsort(arns, iam_aws_policy_count, sizeof *arns, nb_cmp_str);
         for (size_t i = 0; i < iam_aws_policy_count && !page.next; i++) {
             json_t *p = iam__policy_get(t, arns[i]);
             list_member(&c, arns[i], p);

@@ -22,6 +22,7 @@
  * but is safe on any bytes (the fuzz target feeds it arbitrary input): on
  * anything it does not understand it reports no statement. */
 #include "iam/policy.h"
+#include "core/util.h"
 #include <string.h>
 
 typedef struct cur {
@@ -52,14 +53,6 @@ static void ws(cur_t *c)
     while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r')) eat(c);
 }
 
-static int hexval(unsigned char h)
-{
-    if (h >= '0' && h <= '9') return h - '0';
-    if (h >= 'a' && h <= 'f') return h - 'a' + 10;
-    if (h >= 'A' && h <= 'F') return h - 'A' + 10;
-    return -1;
-}
-
 /* A string at c (its opening quote): consumed; its first cap-1 decoded ASCII
  * characters into out (others as '?'), when out is given. 0, or -1. */
 static int string(cur_t *c, char *out, size_t cap)
@@ -77,7 +70,7 @@ static int string(cur_t *c, char *out, size_t cap)
                 int v = 0;
                 for (int i = 0; i < 4; i++) {
                     eat(c);
-                    int h = c->p < c->end ? hexval(*c->p) : -1;
+                    int h = c->p < c->end ? nb_hexval((unsigned char)*c->p) : -1;
                     if (h < 0) return -1;
                     v = v * 16 + h;
                 }

@@ -21,8 +21,6 @@
 #define BLOB_MIN   (BLOB_HDR + NONCE_LEN + TAG_LEN)
 #define MAX_PLAIN  4096
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 static void put_len(nb_buf_t *b, size_t n)
 {
     unsigned char l[4] = { (unsigned char)(n >> 24), (unsigned char)(n >> 16), (unsigned char)(n >> 8), (unsigned char)n };
@@ -49,7 +47,7 @@ static int context_aad(nb_req_t *req, nb_buf_t *aad)
         }
         keys[i++] = k;
     }
-    qsort(keys, n, sizeof *keys, cmp_str);
+    qsort(keys, n, sizeof *keys, nb_cmp_str);
     for (i = 0; i < n; i++) {
         const char *val = json_string_value(json_object_get(ctx, keys[i]));
         put_len(aad, strlen(keys[i]));

@@ -111,3 +111,21 @@ TEST(model_template_refuses_unusable_schemas)
     ASSERT(fails(models, "Wide"));
     json_decref(models);
 }
+
+TEST(model_template_follows_a_pointer_into_another_model)
+{
+    json_t *models = json_pack(
+        "{s:s,s:s}", "Pick",
+        "{\"properties\":{\"a\":{\"$ref\":\"https://apigateway.amazonaws.com/restapis/x/models/Lib#/definitions/Addr\"},"
+        "\"b\":{\"$ref\":\"https://apigateway.amazonaws.com/restapis/x/models/Lib#/definitions/none\"}}}",
+        "Lib", "{\"definitions\":{\"Addr\":{\"properties\":{\"city\":{\"$ref\":\"#/definitions/City\"}}},"
+               "\"City\":{\"type\":\"string\"}}}");
+    ASSERT(fails(models, "Pick"));   /* b points at nothing */
+    json_object_set_new(models, "Pick", json_string("{\"properties\":{\"a\":{\"$ref\":"
+                        "\"https://apigateway.amazonaws.com/restapis/x/models/Lib#/definitions/Addr\"}}}"));
+    json_t *got = render(models, "Pick", "{\"a\":{\"city\":\"Oslo\"}}");
+    ASSERT(got != NULL);
+    ASSERT_STREQ(json_string_value(json_object_get(json_object_get(got, "a"), "city")), "Oslo");
+    json_decref(got);
+    json_decref(models);
+}

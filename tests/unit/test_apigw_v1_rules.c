@@ -2,7 +2,8 @@
  * list item (AWS's remove-then-append order), a flag replaced without a value,
  * status code patterns, paths rebuilt after a resource moves, and what the
  * Swagger importer makes of models ($ref → the model's URL, description) and
- * responses (headers, schema model, operationId). */
+ * responses (headers, schema model, operationId); which collection an op
+ * names, and the string-in-list test the PATCH checks share. */
 #include "test.h"
 #include "apigw/apigw_int.h"
 
@@ -118,4 +119,24 @@ TEST(v1_import_basepath_modes)
     json_decref(oas);
     json_decref(bare);
     nb_arena_free(a);
+}
+
+TEST(op_on_names_a_collections_verbs)
+{
+    ASSERT(apigw__op_on("CreateRoute", "Route"));
+    ASSERT(apigw__op_on("GetRoutes", "Route"));
+    ASSERT(apigw__op_on("DeleteRoute", "Route"));
+    ASSERT(apigw__op_on("UpdateAuthorizer", "Authorizer"));
+    ASSERT(!apigw__op_on("GetRouteResponse", "Route"));
+    ASSERT(!apigw__op_on("GetRoutess", "Route"));
+    ASSERT(!apigw__op_on("ListRoutes", "Route"));
+    ASSERT(!apigw__op_on("GetModelTemplate", "Model"));
+}
+
+TEST(in_list_matches_whole_strings)
+{
+    static const char *const l[] = {"/name", "/description", NULL};
+    ASSERT(apigw__in_list(l, "/name"));
+    ASSERT(!apigw__in_list(l, "/nam"));
+    ASSERT(!apigw__in_list(l, NULL));
 }

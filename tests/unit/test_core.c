@@ -51,9 +51,26 @@ TEST(url_codec)
     nb_buf_clear(&b);
     ASSERT_EQ(nb_url_decode(&b, "%4", 2, 0), -1);
     nb_buf_clear(&b);
+    ASSERT_EQ(nb_url_decode(&b, "%7e%7E%zz", 9, 0), -1);
+    nb_buf_clear(&b);
+    ASSERT_EQ(nb_url_decode(&b, "%7e%7E", 6, 0), 0);
+    ASSERT_STREQ(b.data, "~~");
+    nb_buf_clear(&b);
     nb_url_encode(&b, "a b/~", 5, 1);
     ASSERT_STREQ(b.data, "a%20b/~");
     nb_buf_free(&b);
+}
+
+TEST(hexval_digits_either_case)
+{
+    ASSERT_EQ(nb_hexval('0'), 0);
+    ASSERT_EQ(nb_hexval('9'), 9);
+    ASSERT_EQ(nb_hexval('a'), 10);
+    ASSERT_EQ(nb_hexval('F'), 15);
+    ASSERT_EQ(nb_hexval('g'), -1);
+    ASSERT_EQ(nb_hexval('/'), -1);
+    ASSERT_EQ(nb_hexval(0xC3), -1);
+    ASSERT_EQ(nb_hexval(0), -1);
 }
 
 TEST(uuid_format)
