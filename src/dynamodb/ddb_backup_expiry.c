@@ -30,7 +30,7 @@ static void arm(void)
 {
     if (!running) return;
     if (isinf(next_at)) { uv_timer_stop(&timer); return; }
-    double ms = (next_at - (double)nb_wall_ms() / 1000.0) * 1000.0;
+    double ms = ceil((next_at - (double)nb_wall_ms() / 1000.0) * 1000.0) + 1;   /* never before it */
     if (ms < 0) ms = 0;
     if (ms > MAX_WAIT_MS) ms = MAX_WAIT_MS;
     uv_timer_start(&timer, on_timer, (uint64_t)ms, 0);
@@ -52,7 +52,11 @@ void ddb_backup_expiry_reset(void)
 int ddb_backup_expiry_step(store_txn_t *txn, int *worked)
 {
     double now = (double)nb_wall_ms() / 1000.0;
-    if (now < next_at) return STORE_OK;
+    if (now < next_at) {   /* not yet — also when the timer fired a little early (libuv's loop time is
+                              cached per iteration, the wait truncated to ms): wait the rest */
+        if (!*worked) arm();
+        return STORE_OK;
+    }
     ddb_chunk_t l = DDB_CHUNK_INIT(SIZE_MAX, SIZE_MAX);
     int rc = store_scan(txn, DDB_KS_BACKUPS, NULL, 0, NULL, 0, 0, ddb_take_chunk, &l);
     rc = rc < 0 ? rc : STORE_OK;
