@@ -399,13 +399,15 @@ TEST(wal_one_writer_per_store_readers_beside_it)
     ASSERT_EQ(uv_loop_close(&loop), 0);
 }
 
-/* An owner killed while a process it had just cloned (not yet exec'd) still
- * holds its copy of the lock's descriptor: the next writer waits for that
- * copy to go instead of refusing the restart. */
-TEST(wal_restart_waits_for_a_dead_owners_last_clone)
+/* A child opens the store in dir, clones a process that keeps the lock's
+ * descriptor for 300 ms, optionally records the running test process as the
+ * owner with a start time it never had (fake_owner), and dies holding the
+ * store, as kill -9 leaves it. Then the next writer must open the store. */
+static void restart_after_owner_dies(const char *name, int fake_owner)
 {
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s/deadowner", test_tmpdir());
+    char dir[512], lock[600];
+    snprintf(dir, sizeof dir, "%s/%s", test_tmpdir(), name);
+    snprintf(lock, sizeof lock, "%s/store/owner.lock", dir);
     close_store(open_dir(dir));
     pid_t owner = fork_child();
     if (owner == 0) {
@@ -419,7 +421,11 @@ TEST(wal_restart_waits_for_a_dead_owners_last_clone)
             nanosleep(&ts, NULL);
             _exit(0);
         }
-        _exit(clone > 0 ? 0 : 21);             /* dies holding the store, as kill -9 leaves it */
+        if (fake_owner) {
+            FILE *f = fopen(lock, "w");
+            if (!f || fprintf(f, "%ld 1\n", (long)getppid()) < 0 || fclose(f) != 0) _exit(22);
+        }
+        _exit(clone > 0 ? 0 : 21);
     }
     ASSERT_EQ(wait_child(owner), 0);           /* reaped: gone, its clone still sleeping */
     store_t *s = open_dir(dir);
@@ -428,35 +434,18 @@ TEST(wal_restart_waits_for_a_dead_owners_last_clone)
     ASSERT_EQ(uv_loop_close(&loop), 0);
 }
 
+/* An owner killed while a process it had just cloned (not yet exec'd) still
+ * holds its copy of the lock's descriptor: the next writer waits for that
+ * copy to go instead of refusing the restart. */
+TEST(wal_restart_waits_for_a_dead_owners_last_clone)
+{
+    restart_after_owner_dies("deadowner", 0);
+}
+
 /* The recorded owner's pid now belongs to another, running process (pid
  * reuse): its start time differs from the recorded one, so the owner is gone
  * and the restart waits for the clone as above instead of refusing. */
 TEST(wal_restart_tells_a_reused_pid_from_its_owner)
 {
-    char dir[512], lock[600];
-    snprintf(dir, sizeof dir, "%s/reusedpid", test_tmpdir());
-    snprintf(lock, sizeof lock, "%s/store/owner.lock", dir);
-    close_store(open_dir(dir));
-    pid_t owner = fork_child();
-    if (owner == 0) {
-        uv_loop_t l;
-        store_t *s = NULL;
-        store_options_t o = { 0 };
-        if (uv_loop_init(&l) != 0 || store_open(&s, &l, dir, &o) != STORE_OK) _exit(20);
-        pid_t clone = fork();
-        if (clone == 0) {
-            struct timespec ts = { 0, 300 * 1000 * 1000 };
-            nanosleep(&ts, NULL);
-            _exit(0);
-        }
-        /* the test process runs; give it as the owner, with a start time it never had */
-        FILE *f = fopen(lock, "w");
-        if (!f || fprintf(f, "%ld 1\n", (long)getppid()) < 0 || fclose(f) != 0) _exit(22);
-        _exit(clone > 0 ? 0 : 21);
-    }
-    ASSERT_EQ(wait_child(owner), 0);
-    store_t *s = open_dir(dir);
-    ASSERT(s != NULL);
-    close_store(s);
-    ASSERT_EQ(uv_loop_close(&loop), 0);
+    restart_after_owner_dies("reusedpid", 1);
 }
