@@ -223,15 +223,22 @@ static json_t *find_backup(nb_req_t *req, store_txn_t *txn, const char *arn)
     return doc;
 }
 
-void ddb_op_describe_backup(nb_req_t *req)
+/* Checks the request's BackupArn, begins a txn with flags and finds the backup: its doc (new
+ * reference, *txn open) or NULL after replying. */
+static json_t *open_backup(nb_req_t *req, int flags, store_txn_t **txn)
 {
     ddb_vlist_t v = DDB_VLIST_INIT;
     v_backup_arn(&v, json_object_get(req->json, "BackupArn"), "backupArn");
-    if (ddb_v_reply(req, &v)) return;
+    if (ddb_v_reply(req, &v)) return NULL;
+    int rc = store_begin(req->ctx->store, flags, txn);
+    if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return NULL; }
+    return find_backup(req, *txn, ddb_jstr(req->json, "BackupArn"));
+}
+
+void ddb_op_describe_backup(nb_req_t *req)
+{
     store_txn_t *txn;
-    int rc = store_begin(req->ctx->store, STORE_READ, &txn);
-    if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
-    json_t *doc = find_backup(req, txn, ddb_jstr(req->json, "BackupArn"));
+    json_t *doc = open_backup(req, STORE_READ, &txn);
     if (!doc) return;
     store_abort(txn);
     ddb_reply_ok(req, json_pack("{s:o}", "BackupDescription", description(doc)));
@@ -240,15 +247,10 @@ void ddb_op_describe_backup(nb_req_t *req)
 
 void ddb_op_delete_backup(nb_req_t *req)
 {
-    ddb_vlist_t v = DDB_VLIST_INIT;
-    v_backup_arn(&v, json_object_get(req->json, "BackupArn"), "backupArn");
-    if (ddb_v_reply(req, &v)) return;
     store_txn_t *txn;
-    int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
-    if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
-    const char *arn = ddb_jstr(req->json, "BackupArn");
-    json_t *doc = find_backup(req, txn, arn);
+    json_t *doc = open_backup(req, STORE_WRITE, &txn);
     if (!doc) return;
+    const char *arn = ddb_jstr(req->json, "BackupArn");
     const char *id = ddb_jstr(doc, "BackupId");
     int restoring = strcmp(ddb_jstr(doc, "BackupStatus"), "CREATING") == 0 ? 2 : ddb_backup_restoring(txn, id);
     if (restoring != 0) {
@@ -259,7 +261,7 @@ void ddb_op_delete_backup(nb_req_t *req)
                                                                      : "Backup is in use by a restore: %s", arn);
         return;
     }
-    rc = ddb_backup_drop(txn, id, doc);
+    int rc = ddb_backup_drop(txn, id, doc);
     if (rc != STORE_OK) { json_decref(doc); ddb_reply_store_error(req, txn, rc); return; }
     json_object_set_new(doc, "BackupStatus", json_string("DELETED"));
     ddb_commit_reply(req, txn, json_pack("{s:o}", "BackupDescription", description(doc)));
