@@ -173,13 +173,8 @@ void ddb_op_create_backup(nb_req_t *req)
     ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     v_backup_name(&v, json_object_get(req->json, "BackupName"));
     if (ddb_v_reply(req, &v)) return;
-    const char *given = ddb_jstr(req->json, "TableName");
-    const char *name = ddb_table_plain_name(req, given);
-    const ddb_table_t *t = name ? ddb_table_get(name) : NULL;
-    if (!t) {
-        nb_reply_error(req, NB_ERR_DDB_TABLE_NOT_FOUND, "Table not found: %s", name ? name : given);
-        return;
-    }
+    const ddb_table_t *t = ddb_req_table_tnf(req, ddb_jstr(req->json, "TableName"));
+    if (!t) return;
     if (t->creating) {
         nb_reply_error(req, NB_ERR_DDB_TABLE_IN_USE, "Table is being restored: %s", t->name);
         return;

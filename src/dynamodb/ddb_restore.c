@@ -285,12 +285,8 @@ void ddb_op_restore_to_point_in_time(nb_req_t *req)
         ddb_reply_validation(req, "Either SourceTableName or SourceTableArn must be provided");
         return;
     }
-    const char *name = ddb_table_plain_name(req, given);
-    const ddb_table_t *t = name ? ddb_table_get(name) : NULL;
-    if (!t) {
-        nb_reply_error(req, NB_ERR_DDB_TABLE_NOT_FOUND, "Table not found: %s", name ? name : given);
-        return;
-    }
+    const ddb_table_t *t = ddb_req_table_tnf(req, given);
+    if (!t) return;
     if (!target_free(req)) return;
     if (t->creating) {
         nb_reply_error(req, NB_ERR_DDB_TABLE_IN_USE, "Table is being restored: %s", t->name);
