@@ -202,8 +202,7 @@ int ddb_backup_on_delete(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, 
     return rc;
 }
 
-/* The backup BackupArn names (a doc, new reference), or NULL after replying. */
-static json_t *find_backup(nb_req_t *req, store_txn_t *txn, const char *arn)
+json_t *ddb_backup_find(nb_req_t *req, store_txn_t *txn, const char *arn)
 {
     char id[64];
     json_t *doc = NULL;
@@ -227,7 +226,7 @@ static json_t *open_backup(nb_req_t *req, int flags, store_txn_t **txn)
     if (ddb_v_reply(req, &v)) return NULL;
     int rc = store_begin(req->ctx->store, flags, txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return NULL; }
-    return find_backup(req, *txn, ddb_jstr(req->json, "BackupArn"));
+    return ddb_backup_find(req, *txn, ddb_jstr(req->json, "BackupArn"));
 }
 
 void ddb_op_describe_backup(nb_req_t *req)

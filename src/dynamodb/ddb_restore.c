@@ -249,16 +249,10 @@ void ddb_op_restore_from_backup(nb_req_t *req)
     store_txn_t *txn;
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
+    json_t *bd = ddb_backup_find(req, txn, arn);
+    if (!bd) return;
     char id[64];
-    json_t *bd = NULL;
-    rc = ddb_backup_arn_id(arn, id, sizeof id) == 0 ? ddb_backup_load(txn, id, &bd) : STORE_NOTFOUND;
-    if (rc < 0) { ddb_reply_store_error(req, txn, rc); return; }
-    if (!bd || strcmp(ddb_jstr(bd, "BackupArn"), arn) != 0 || json_is_true(json_object_get(bd, "Hidden"))) {
-        json_decref(bd);
-        store_abort(txn);
-        nb_reply_error(req, NB_ERR_DDB_BACKUP_NOT_FOUND, "Backup not found: %s", arn);
-        return;
-    }
+    snprintf(id, sizeof id, "%s", ddb_jstr(bd, "BackupId"));
     if (strcmp(ddb_jstr(bd, "BackupStatus"), "AVAILABLE") != 0) {
         json_decref(bd);
         store_abort(txn);
