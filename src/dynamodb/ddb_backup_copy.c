@@ -515,6 +515,13 @@ static json_t *restored_doc(const ddb_table_t *t)
     return doc;
 }
 
+/* The hidden backup RestoreTableToPointInTime took (bd, may be NULL) goes
+ * with its restore. */
+static int drop_hidden(store_txn_t *txn, const char *id, const json_t *bd)
+{
+    return bd && json_is_true(json_object_get(bd, "Hidden")) ? ddb_backup_drop(txn, id, bd) : STORE_OK;
+}
+
 /* One restore slice into table t from backup id (its doc bd) after the
  * record's cursor. *done = t's new doc when the restore finished. */
 static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *rk, const nb_buf_t *rv,
@@ -557,7 +564,7 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
         json_t *doc = restored_doc(t);
         rc = ddb_table_store(txn, t->name, doc);
         if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
-        if (rc == STORE_OK && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
+        if (rc == STORE_OK) rc = drop_hidden(txn, id, bd);
         if (rc == STORE_OK) {
             *done = doc;
             nb_log_info("dynamodb", "table %s restored: ACTIVE", t->name);
@@ -603,7 +610,7 @@ static int restore_step(store_txn_t *txn, size_t batch, json_t **done, char **go
         if (!t || !t->creating) {
             /* table deleted meanwhile (or a malformed key): stop restoring */
             rc = store_del(txn, DDB_KS_META, l.keys[i].data, l.keys[i].len);
-            if (rc == STORE_OK && bd && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
+            if (rc == STORE_OK) rc = drop_hidden(txn, id, bd);
             *worked = *ended = 1;
         } else if (!ok || !bd) {
             rc = fail_restore(txn, t, &l.keys[i], ok ? "its backup is gone" : "its work record is damaged", gone);
@@ -612,7 +619,7 @@ static int restore_step(store_txn_t *txn, size_t batch, json_t **done, char **go
             rc = restore_slice(txn, t, &l.keys[i], &l.vals[i], id, bd, batch, done);
             if (rc == DAMAGED) {
                 rc = fail_restore(txn, t, &l.keys[i], "a damaged item in its backup", gone);
-                if (rc == STORE_OK && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
+                if (rc == STORE_OK) rc = drop_hidden(txn, id, bd);
             }
             *ended = *done || *gone;
             *worked = 1;
