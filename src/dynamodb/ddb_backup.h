@@ -72,6 +72,9 @@ int ddb_backup_put(store_txn_t *txn, const char *id, const json_t *doc);
 int ddb_backup_drop(store_txn_t *txn, const char *id, const json_t *doc);
 /* The backup id of an ARN of ours (".../table/T/backup/ID") into out, or -1. */
 int ddb_backup_arn_id(const char *arn, char *out, size_t cap);
+/* The visible backup arn names (its doc, new reference), or NULL after
+ * replying BackupNotFoundException or the store error (txn aborted). */
+json_t *ddb_backup_find(nb_req_t *req, store_txn_t *txn, const char *arn);
 
 /* One bounded transaction of background work (a copy slice first, else a
  * restore slice of a backup that is AVAILABLE): >0 work committed, 0 nothing

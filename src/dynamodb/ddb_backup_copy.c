@@ -70,17 +70,10 @@ static struct copy { uint32_t bnum, tnum; } *copies;
 static size_t n_copies, cap_copies;
 static size_t n_restores;            /* "restore/" records (counted against DDB_BACKUP_MAX_BUSY) */
 
-static void put32(nb_buf_t *b, uint32_t v)
-{
-    unsigned char p[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
-                          (unsigned char)v};
-    nb_buf_append(b, p, 4);
-}
-
 static void put64(nb_buf_t *b, uint64_t v)
 {
-    put32(b, (uint32_t)(v >> 32));
-    put32(b, (uint32_t)v);
+    ddb_put_tnum(b, (uint32_t)(v >> 32));
+    ddb_put_tnum(b, (uint32_t)v);
 }
 
 static uint32_t rd32(const void *p)
@@ -97,7 +90,7 @@ static uint64_t rd64(const void *p)
 static void rec_key(nb_buf_t *k, const char *pfx, uint32_t num)
 {
     nb_buf_puts(k, pfx);
-    put32(k, num);
+    ddb_put_tnum(k, num);
 }
 
 /* A copy record, parsed (pointers into the value). */
@@ -128,7 +121,7 @@ static int copyrec_parse(const void *v, size_t vl, copyrec_t *r)
 
 static void copyrec_build(nb_buf_t *out, const copyrec_t *r)
 {
-    put32(out, r->tnum);
+    ddb_put_tnum(out, r->tnum);
     put64(out, r->items);
     put64(out, r->bytes);
     nb_buf_putc(out, (char)r->flags);
@@ -184,7 +177,7 @@ int ddb_backup_in_progress(uint32_t tnum)
 /* key's entry in backup bnum's items: be32(bnum) · key without its table Num. */
 static void bitem_key(nb_buf_t *out, uint32_t bnum, const char *key, size_t klen)
 {
-    put32(out, bnum);
+    ddb_put_tnum(out, bnum);
     nb_buf_append(out, key + 4, klen - 4);
 }
 
@@ -321,7 +314,7 @@ int ddb_backup_put(store_txn_t *txn, const char *id, const json_t *doc)
 int ddb_backup_drop(store_txn_t *txn, const char *id, const json_t *doc)
 {
     nb_buf_t p = NB_BUF_INIT;
-    put32(&p, (uint32_t)json_integer_value(json_object_get(doc, "Num")));
+    ddb_put_tnum(&p, (uint32_t)json_integer_value(json_object_get(doc, "Num")));
     int rc = ddb_purge_enqueue(txn, p.data, p.len, DDB_KS_BITEMS);
     nb_buf_free(&p);
     if (rc == STORE_OK) rc = store_del(txn, DDB_KS_BACKUPS, id, strlen(id));
@@ -395,7 +388,7 @@ static int scan_after(store_txn_t *txn, const char *ks, const nb_buf_t *p, const
 static int purge_table(store_txn_t *txn, uint32_t tnum)
 {
     nb_buf_t p = NB_BUF_INIT;
-    put32(&p, tnum);
+    ddb_put_tnum(&p, tnum);
     int rc = ddb_purge_enqueue(txn, p.data, p.len, DDB_KS_ITEMS "," DDB_KS_INDEX "," DDB_KS_TTL "," DDB_KS_STATS);
     nb_buf_free(&p);
     return rc;
@@ -463,7 +456,7 @@ static int copy_slice(store_txn_t *txn, uint32_t bnum, const nb_buf_t *rk, const
         return rc;
     }
     nb_buf_t p = NB_BUF_INIT;
-    put32(&p, r.tnum);
+    ddb_put_tnum(&p, r.tnum);
     ddb_chunk_t c = DDB_CHUNK_INIT(batch, DDB_CHUNK_BYTES);
     rc = scan_after(txn, DDB_KS_ITEMS, &p, r.cursor, r.clen, &c);
     for (size_t i = 0; rc == STORE_OK && i < c.n; i++) {
@@ -522,6 +515,13 @@ static json_t *restored_doc(const ddb_table_t *t)
     return doc;
 }
 
+/* The hidden backup RestoreTableToPointInTime took (bd, may be NULL) goes
+ * with its restore. */
+static int drop_hidden(store_txn_t *txn, const char *id, const json_t *bd)
+{
+    return bd && json_is_true(json_object_get(bd, "Hidden")) ? ddb_backup_drop(txn, id, bd) : STORE_OK;
+}
+
 /* One restore slice into table t from backup id (its doc bd) after the
  * record's cursor. *done = t's new doc when the restore finished. */
 static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t *rk, const nb_buf_t *rv,
@@ -531,7 +531,7 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
     const char *cur = rv->data + 1 + n;
     size_t clen = rv->len - 1 - n;
     nb_buf_t p = NB_BUF_INIT;
-    put32(&p, (uint32_t)json_integer_value(json_object_get(bd, "Num")));
+    ddb_put_tnum(&p, (uint32_t)json_integer_value(json_object_get(bd, "Num")));
     /* each item is written into the table and into each of its indexes (an ALL projection copies it
      * whole): the slice's bytes budget is shared among them, so a table with many indexes is not
      * restored ~4 MiB x (1 + indexes) at a time while the loop waits (at least one item a slice) */
@@ -541,7 +541,7 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
         if (c.vals[i].len == 0) continue;                    /* absent at the snapshot */
         if (c.vals[i].len < DDB_VAL_HDR) { rc = DAMAGED; break; }
         nb_buf_t key = NB_BUF_INIT;
-        put32(&key, t->num);
+        ddb_put_tnum(&key, t->num);
         nb_buf_append(&key, c.keys[i].data + 4, c.keys[i].len - 4);
         json_t *item = ddb_item_parse(c.vals[i].data + DDB_VAL_HDR, c.vals[i].len - DDB_VAL_HDR);
         json_t *old = NULL;
@@ -564,7 +564,7 @@ static int restore_slice(store_txn_t *txn, const ddb_table_t *t, const nb_buf_t 
         json_t *doc = restored_doc(t);
         rc = ddb_table_store(txn, t->name, doc);
         if (rc == STORE_OK) rc = store_del(txn, DDB_KS_META, rk->data, rk->len);
-        if (rc == STORE_OK && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
+        if (rc == STORE_OK) rc = drop_hidden(txn, id, bd);
         if (rc == STORE_OK) {
             *done = doc;
             nb_log_info("dynamodb", "table %s restored: ACTIVE", t->name);
@@ -610,7 +610,7 @@ static int restore_step(store_txn_t *txn, size_t batch, json_t **done, char **go
         if (!t || !t->creating) {
             /* table deleted meanwhile (or a malformed key): stop restoring */
             rc = store_del(txn, DDB_KS_META, l.keys[i].data, l.keys[i].len);
-            if (rc == STORE_OK && bd && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
+            if (rc == STORE_OK) rc = drop_hidden(txn, id, bd);
             *worked = *ended = 1;
         } else if (!ok || !bd) {
             rc = fail_restore(txn, t, &l.keys[i], ok ? "its backup is gone" : "its work record is damaged", gone);
@@ -619,7 +619,7 @@ static int restore_step(store_txn_t *txn, size_t batch, json_t **done, char **go
             rc = restore_slice(txn, t, &l.keys[i], &l.vals[i], id, bd, batch, done);
             if (rc == DAMAGED) {
                 rc = fail_restore(txn, t, &l.keys[i], "a damaged item in its backup", gone);
-                if (rc == STORE_OK && json_is_true(json_object_get(bd, "Hidden"))) rc = ddb_backup_drop(txn, id, bd);
+                if (rc == STORE_OK) rc = drop_hidden(txn, id, bd);
             }
             *ended = *done || *gone;
             *worked = 1;

@@ -173,13 +173,8 @@ void ddb_op_create_backup(nb_req_t *req)
     ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     v_backup_name(&v, json_object_get(req->json, "BackupName"));
     if (ddb_v_reply(req, &v)) return;
-    const char *given = ddb_jstr(req->json, "TableName");
-    const char *name = ddb_table_plain_name(req, given);
-    const ddb_table_t *t = name ? ddb_table_get(name) : NULL;
-    if (!t) {
-        nb_reply_error(req, NB_ERR_DDB_TABLE_NOT_FOUND, "Table not found: %s", name ? name : given);
-        return;
-    }
+    const ddb_table_t *t = ddb_req_table_tnf(req, ddb_jstr(req->json, "TableName"));
+    if (!t) return;
     if (t->creating) {
         nb_reply_error(req, NB_ERR_DDB_TABLE_IN_USE, "Table is being restored: %s", t->name);
         return;
@@ -207,8 +202,7 @@ int ddb_backup_on_delete(nb_req_t *req, store_txn_t *txn, const ddb_table_t *t, 
     return rc;
 }
 
-/* The backup BackupArn names (a doc, new reference), or NULL after replying. */
-static json_t *find_backup(nb_req_t *req, store_txn_t *txn, const char *arn)
+json_t *ddb_backup_find(nb_req_t *req, store_txn_t *txn, const char *arn)
 {
     char id[64];
     json_t *doc = NULL;
@@ -223,15 +217,22 @@ static json_t *find_backup(nb_req_t *req, store_txn_t *txn, const char *arn)
     return doc;
 }
 
-void ddb_op_describe_backup(nb_req_t *req)
+/* Checks the request's BackupArn, begins a txn with flags and finds the backup: its doc (new
+ * reference, *txn open) or NULL after replying. */
+static json_t *open_backup(nb_req_t *req, int flags, store_txn_t **txn)
 {
     ddb_vlist_t v = DDB_VLIST_INIT;
     v_backup_arn(&v, json_object_get(req->json, "BackupArn"), "backupArn");
-    if (ddb_v_reply(req, &v)) return;
+    if (ddb_v_reply(req, &v)) return NULL;
+    int rc = store_begin(req->ctx->store, flags, txn);
+    if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return NULL; }
+    return ddb_backup_find(req, *txn, ddb_jstr(req->json, "BackupArn"));
+}
+
+void ddb_op_describe_backup(nb_req_t *req)
+{
     store_txn_t *txn;
-    int rc = store_begin(req->ctx->store, STORE_READ, &txn);
-    if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
-    json_t *doc = find_backup(req, txn, ddb_jstr(req->json, "BackupArn"));
+    json_t *doc = open_backup(req, STORE_READ, &txn);
     if (!doc) return;
     store_abort(txn);
     ddb_reply_ok(req, json_pack("{s:o}", "BackupDescription", description(doc)));
@@ -240,15 +241,10 @@ void ddb_op_describe_backup(nb_req_t *req)
 
 void ddb_op_delete_backup(nb_req_t *req)
 {
-    ddb_vlist_t v = DDB_VLIST_INIT;
-    v_backup_arn(&v, json_object_get(req->json, "BackupArn"), "backupArn");
-    if (ddb_v_reply(req, &v)) return;
     store_txn_t *txn;
-    int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
-    if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
-    const char *arn = ddb_jstr(req->json, "BackupArn");
-    json_t *doc = find_backup(req, txn, arn);
+    json_t *doc = open_backup(req, STORE_WRITE, &txn);
     if (!doc) return;
+    const char *arn = ddb_jstr(req->json, "BackupArn");
     const char *id = ddb_jstr(doc, "BackupId");
     int restoring = strcmp(ddb_jstr(doc, "BackupStatus"), "CREATING") == 0 ? 2 : ddb_backup_restoring(txn, id);
     if (restoring != 0) {
@@ -259,7 +255,7 @@ void ddb_op_delete_backup(nb_req_t *req)
                                                                      : "Backup is in use by a restore: %s", arn);
         return;
     }
-    rc = ddb_backup_drop(txn, id, doc);
+    int rc = ddb_backup_drop(txn, id, doc);
     if (rc != STORE_OK) { json_decref(doc); ddb_reply_store_error(req, txn, rc); return; }
     json_object_set_new(doc, "BackupStatus", json_string("DELETED"));
     ddb_commit_reply(req, txn, json_pack("{s:o}", "BackupDescription", description(doc)));

@@ -73,22 +73,12 @@ static json_t *describe(const json_t *rec)
                      "PointInTimeRecoveryDescription", p);
 }
 
-/* The table of the request's TableName, or NULL after TableNotFoundException. */
-static const ddb_table_t *pitr_table(nb_req_t *req)
-{
-    const char *given = ddb_jstr(req->json, "TableName");
-    const char *name = ddb_table_plain_name(req, given);
-    const ddb_table_t *t = name ? ddb_table_get(name) : NULL;
-    if (!t) nb_reply_error(req, NB_ERR_DDB_TABLE_NOT_FOUND, "Table not found: %s", name ? name : given);
-    return t;
-}
-
 void ddb_op_describe_continuous_backups(nb_req_t *req)
 {
     ddb_vlist_t v = DDB_VLIST_INIT;
     ddb_v_table_name(&v, json_object_get(req->json, "TableName"), "tableName", DDB_TN_REQUIRED | DDB_TN_ARN);
     if (ddb_v_reply(req, &v)) return;
-    const ddb_table_t *t = pitr_table(req);
+    const ddb_table_t *t = ddb_req_table_tnf(req, ddb_jstr(req->json, "TableName"));
     if (!t) return;
     store_txn_t *txn;
     json_t *rec = NULL;
@@ -120,7 +110,7 @@ void ddb_op_update_continuous_backups(nb_req_t *req)
                                                : "Member must have value less than or equal to 35");
     }
     if (ddb_v_reply(req, &v)) return;
-    const ddb_table_t *t = pitr_table(req);
+    const ddb_table_t *t = ddb_req_table_tnf(req, ddb_jstr(req->json, "TableName"));
     if (!t) return;
     /* a table still being restored (CREATING): AWS documents no ResourceInUseException here, but answers
      * this one while a new table's backups are being set up */

@@ -198,6 +198,14 @@ const ddb_table_t *ddb_req_table_named(nb_req_t *req, const char *name)
     return t;
 }
 
+const ddb_table_t *ddb_req_table_tnf(nb_req_t *req, const char *name)
+{
+    const char *plain = ddb_table_plain_name(req, name);
+    const ddb_table_t *t = plain ? ddb_table_get(plain) : NULL;
+    if (!t) nb_reply_error(req, NB_ERR_DDB_TABLE_NOT_FOUND, "Table not found: %s", plain ? plain : name);
+    return t;
+}
+
 int ddb_req_table_changeable(nb_req_t *req, const ddb_table_t *t)
 {
     if (!t->creating) return 0;

@@ -49,6 +49,9 @@ const ddb_table_t *ddb_req_table(nb_req_t *req, const char *name);
 /* The same, but the answer names the missing table ("Requested resource not
  * found: Table: NAME not found"), as DescribeTable's and DeleteTable's do. */
 const ddb_table_t *ddb_req_table_named(nb_req_t *req, const char *name);
+/* The same for the backup and PITR operations, whose answer is
+ * TableNotFoundException "Table not found: NAME". */
+const ddb_table_t *ddb_req_table_tnf(nb_req_t *req, const char *name);
 /* The table operations (CreateTable, DescribeTable, UpdateTable, DeleteTable)
  * check for their TableName before any constraint, with their own message
  * (the item operations say "Value null at 'tableName'"). 0, or -1 after replying. */

@@ -249,16 +249,10 @@ void ddb_op_restore_from_backup(nb_req_t *req)
     store_txn_t *txn;
     int rc = store_begin(req->ctx->store, STORE_WRITE, &txn);
     if (rc != STORE_OK) { ddb_reply_store_error(req, NULL, rc); return; }
+    json_t *bd = ddb_backup_find(req, txn, arn);
+    if (!bd) return;
     char id[64];
-    json_t *bd = NULL;
-    rc = ddb_backup_arn_id(arn, id, sizeof id) == 0 ? ddb_backup_load(txn, id, &bd) : STORE_NOTFOUND;
-    if (rc < 0) { ddb_reply_store_error(req, txn, rc); return; }
-    if (!bd || strcmp(ddb_jstr(bd, "BackupArn"), arn) != 0 || json_is_true(json_object_get(bd, "Hidden"))) {
-        json_decref(bd);
-        store_abort(txn);
-        nb_reply_error(req, NB_ERR_DDB_BACKUP_NOT_FOUND, "Backup not found: %s", arn);
-        return;
-    }
+    snprintf(id, sizeof id, "%s", ddb_jstr(bd, "BackupId"));
     if (strcmp(ddb_jstr(bd, "BackupStatus"), "AVAILABLE") != 0) {
         json_decref(bd);
         store_abort(txn);
@@ -285,12 +279,8 @@ void ddb_op_restore_to_point_in_time(nb_req_t *req)
         ddb_reply_validation(req, "Either SourceTableName or SourceTableArn must be provided");
         return;
     }
-    const char *name = ddb_table_plain_name(req, given);
-    const ddb_table_t *t = name ? ddb_table_get(name) : NULL;
-    if (!t) {
-        nb_reply_error(req, NB_ERR_DDB_TABLE_NOT_FOUND, "Table not found: %s", name ? name : given);
-        return;
-    }
+    const ddb_table_t *t = ddb_req_table_tnf(req, given);
+    if (!t) return;
     if (!target_free(req)) return;
     if (t->creating) {
         nb_reply_error(req, NB_ERR_DDB_TABLE_IN_USE, "Table is being restored: %s", t->name);
