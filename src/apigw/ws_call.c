@@ -311,7 +311,7 @@ void apigw__ws_run_mapped(apigw_ws_t *ws, json_t *stage, json_t *integ, json_t *
     else rc = apigw__ws_map_request(a, &m, &req);
     const char *fn = NULL;
     if (rc == 0 && kind == APIGW_WS_INT_LAMBDA) {
-        fn = apigw__lambda_target(a, apigw__ws_stage_subst(a, stage, json_string_value(json_object_get(integ, "integrationUri"))));
+        fn = apigw__ws_integration_function(a, stage, integ);
         if (!fn) rc = APIGW_WS_MAP_FAILED;
     }
     const char *err = NULL;
@@ -325,8 +325,7 @@ void apigw__ws_run_mapped(apigw_ws_t *ws, json_t *stage, json_t *integ, json_t *
         apigw_ws_answer_t r = {key, st, NULL, 0, "", 0};
         status = deliver(ws, two_way, &m, &r, request_id, &err);
     } else {
-        json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
-        unsigned tms = to > 0 ? (unsigned)to : 29000;
+        unsigned tms = apigw__ws_integration_timeout(integ);
         ws_call_t *c = call_new(ws, two_way, tms, request_id, log);
         c->integ = json_incref(integ);
         c->stage = json_incref(stage);

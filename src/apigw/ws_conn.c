@@ -142,18 +142,24 @@ const char *apigw__ws_stage_subst(nb_arena_t *a, json_t *stage, const char *uri)
     return r;
 }
 
-/* The function a route's AWS_PROXY integration calls (arena), or NULL;
- * *timeout_ms (may be NULL) gets the integration's timeout (29 s default). */
+unsigned apigw__ws_integration_timeout(json_t *integ)
+{
+    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
+    return to > 0 ? (unsigned)to : 29000;
+}
+
+const char *apigw__ws_integration_function(nb_arena_t *a, json_t *stage, json_t *integ)
+{
+    return apigw__lambda_target(a, apigw__ws_stage_subst(a, stage, json_string_value(json_object_get(integ, "integrationUri"))));
+}
+
 const char *apigw__ws_route_function(nb_arena_t *a, json_t *stage, json_t *doc, json_t *route, unsigned *timeout_ms)
 {
-    const char *target = json_string_value(json_object_get(route, "target"));
-    if (!target || strncmp(target, "integrations/", 13) != 0) return NULL;
-    json_t *integ = json_object_get(json_object_get(doc, "integrations"), target + 13);
+    json_t *integ = apigw__ws_route_integration(doc, route);
     const char *type = json_string_value(json_object_get(integ, "integrationType"));
     if (!type || strcmp(type, "AWS_PROXY") != 0) return NULL;
-    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
-    if (timeout_ms) *timeout_ms = to > 0 ? (unsigned)to : 29000;
-    return apigw__lambda_target(a, apigw__ws_stage_subst(a, stage, json_string_value(json_object_get(integ, "integrationUri"))));
+    if (timeout_ms) *timeout_ms = apigw__ws_integration_timeout(integ);
+    return apigw__ws_integration_function(a, stage, integ);
 }
 
 json_t *apigw__ws_route_integration(json_t *doc, json_t *route)

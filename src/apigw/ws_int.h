@@ -82,6 +82,11 @@ json_t *apigw__ws_route_integration(json_t *doc, json_t *route);
 /* The function a route's AWS_PROXY integration calls (arena; stage variables
  * substituted), or NULL; *timeout_ms (may be NULL) gets its timeout (29 s default). */
 const char *apigw__ws_route_function(nb_arena_t *a, json_t *stage, json_t *doc, json_t *route, unsigned *timeout_ms);
+/* The function integ's integrationUri names (arena; stage variables
+ * substituted), or NULL. */
+const char *apigw__ws_integration_function(nb_arena_t *a, json_t *stage, json_t *integ);
+/* integ's timeoutInMillis, 29 s when it has none. */
+unsigned apigw__ws_integration_timeout(json_t *integ);
 /* The OPEN connection with id (borrowed), or NULL. */
 apigw_ws_t *apigw__ws_find(const char *id);
 /* Send data as one text frame (binary when it is not UTF-8). 0, or -1 when the

@@ -27,6 +27,7 @@
  * $stageVariables. The callers (ws_open.c for $connect, ws_conn.c for
  * messages and $disconnect) make the call itself. */
 #include "apigw/ws_int.h"
+#include "apigw/apigw_int.h"
 #include "apigw/jregex.h"
 #include "apigw/vtl.h"
 #include "apigw/ws.h"
@@ -36,11 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
 
 json_t *apigw__ws_map_context(const apigw_ws_info_t *ci, const char *event_type, const char *route_key,
                               const char *request_id, const char *message_id, uint64_t t_ms)
@@ -70,18 +66,18 @@ static int render(const apigw_ws_mreq_t *m, const char *src, const char *body, s
 /* The template of tpls a selection key names, else the "$default" one, else NULL. */
 static const char *pick_template(json_t *tpls, const char *key)
 {
-    const char *src = key ? str(tpls, key) : NULL;
-    return src ? src : str(tpls, "$default");
+    const char *src = key ? apigw__str(tpls, key) : NULL;
+    return src ? src : apigw__str(tpls, "$default");
 }
 
 int apigw__ws_map_request(nb_arena_t *a, const apigw_ws_mreq_t *m, nb_buf_t *out)
 {
     json_t *tpls = json_object_get(m->integ, "requestTemplates");
-    const char *expr = str(m->integ, "templateSelectionExpression");
+    const char *expr = apigw__str(m->integ, "templateSelectionExpression");
     const char *key = expr ? apigw__ws_select_route(a, expr, m->body, m->len) : NULL;
     const char *src = pick_template(tpls, key);
     if (!src) {
-        const char *pb = str(m->integ, "passthroughBehavior");
+        const char *pb = apigw__str(m->integ, "passthroughBehavior");
         int pass = !pb || strcmp(pb, "WHEN_NO_MATCH") == 0 ||
                    (strcmp(pb, "WHEN_NO_TEMPLATES") == 0 && json_object_size(tpls) == 0);
         if (!pass) return APIGW_WS_MAP_REFUSED;
@@ -137,7 +133,7 @@ static json_t *select_response(json_t *integ, const char *key)
     const char *id;
     json_t *ir;
     json_object_foreach(json_object_get(integ, "_responses"), id, ir) {
-        const char *k = str(ir, "integrationResponseKey");
+        const char *k = apigw__str(ir, "integrationResponseKey");
         size_t n = k ? strlen(k) : 0;
         if (k && strcmp(k, "$default") == 0) {
             dflt = ir;
@@ -158,7 +154,7 @@ int apigw__ws_map_response(nb_arena_t *a, const apigw_ws_mreq_t *m, const apigw_
     *binary = 0;
     json_t *ir = select_response(m->integ, r->key);
     if (!ir) return APIGW_WS_MAP_NO_RESPONSE;
-    const char *expr = str(ir, "templateSelectionExpression");
+    const char *expr = apigw__str(ir, "templateSelectionExpression");
     answer_src_t as = {m, r};
     const char *key = apigw__ws_eval_selection(a, expr, answer_var, &as);
     const char *src = pick_template(json_object_get(ir, "responseTemplates"), key);
@@ -168,7 +164,7 @@ int apigw__ws_map_response(nb_arena_t *a, const apigw_ws_mreq_t *m, const apigw_
      * base64 text, into the bytes it encodes (a binary frame). Text under
      * CONVERT_TO_TEXT, or text that is no base64 under CONVERT_TO_BINARY, passes
      * as it is, as REST's contentHandling does. */
-    const char *ch = str(ir, "contentHandlingStrategy");
+    const char *ch = apigw__str(ir, "contentHandlingStrategy");
     const char *body = r->body;
     size_t blen = r->len;
     nb_buf_t conv = NB_BUF_INIT;
@@ -197,7 +193,7 @@ int apigw__ws_map_response(nb_arena_t *a, const apigw_ws_mreq_t *m, const apigw_
 const char *apigw__ws_lambda_key(nb_arena_t *a, const char *payload, size_t len)
 {
     json_t *j = json_loadb(payload, len, JSON_DECODE_ANY, NULL);
-    const char *e = str(j, "errorMessage");
+    const char *e = apigw__str(j, "errorMessage");
     const char *k = e ? nb_arena_strdup(a, e) : NULL;
     json_decref(j);
     return k;
@@ -219,7 +215,7 @@ static const char *param_source(nb_arena_t *a, const apigw_ws_mreq_t *m, const c
 {
     size_t n = strlen(e);
     if (n >= 2 && e[0] == '\'' && e[n - 1] == '\'') return nb_arena_strndup(a, e + 1, n - 2);
-    if (strncmp(e, "stageVariables.", 15) == 0) return str(json_object_get(m->stage, "stageVariables"), e + 15);
+    if (strncmp(e, "stageVariables.", 15) == 0) return apigw__str(json_object_get(m->stage, "stageVariables"), e + 15);
     if (strncmp(e, "context.", 8) == 0) {
         json_t *v = apigw__jsonpath(m->ctx, nb_arena_printf(a, "$.%s", e + 8));
         if (json_is_string(v)) return json_string_value(v);
@@ -241,12 +237,12 @@ static const char *param_source(nb_arena_t *a, const apigw_ws_mreq_t *m, const c
 void apigw__ws_map_http(nb_arena_t *a, const apigw_ws_mreq_t *m, apigw_ws_http_t *h)
 {
     json_t *rp = json_object_get(m->integ, "requestParameters");
-    h->method = str(m->integ, "integrationMethod");
+    h->method = apigw__str(m->integ, "integrationMethod");
     if (!h->method || !*h->method || strcmp(h->method, "ANY") == 0) h->method = "POST";
     nb_buf_t url = NB_BUF_INIT;
     /* no URI (an integration stored with IntegrationSubtype instead): no usable
      * URL, the call fails as for an unreachable backend */
-    const char *uri = apigw__ws_stage_subst(a, m->stage, str(m->integ, "integrationUri"));
+    const char *uri = apigw__ws_stage_subst(a, m->stage, apigw__str(m->integ, "integrationUri"));
     nb_buf_puts(&url, uri ? uri : "");
     h->headers = nb_arena_alloc(a, sizeof *h->headers * (json_object_size(rp) + 1));
     h->n_headers = 0;
@@ -277,7 +273,7 @@ void apigw__ws_map_http(nb_arena_t *a, const apigw_ws_mreq_t *m, apigw_ws_http_t
 
 int apigw__ws_integration_kind(json_t *integ)
 {
-    const char *t = str(integ, "integrationType");
+    const char *t = apigw__str(integ, "integrationType");
     if (!t) return APIGW_WS_INT_NONE;
     if (strcmp(t, "AWS_PROXY") == 0) return APIGW_WS_INT_PROXY;
     if (strcmp(t, "MOCK") == 0) return APIGW_WS_INT_MOCK;

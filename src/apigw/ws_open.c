@@ -258,12 +258,10 @@ static void connect_mapped(apigw_dp_t *dp, const pending_t *pd, json_t *integ)
     int kind = apigw__ws_integration_kind(integ);
     int rc = kind == APIGW_WS_INT_HTTP_PROXY ? 0 : apigw__ws_map_request(req->arena, &m, &body);   /* proxy: no body */
     json_decref(params);
-    json_int_t to = json_integer_value(json_object_get(integ, "timeoutInMillis"));
-    unsigned tms = to > 0 ? (unsigned)to : 29000;
+    unsigned tms = apigw__ws_integration_timeout(integ);
     const char *fn = NULL;
     if (rc == 0 && kind == APIGW_WS_INT_LAMBDA) {
-        fn = apigw__lambda_target(req->arena, apigw__ws_stage_subst(req->arena, dp->stage_obj,
-                                                                     json_string_value(json_object_get(integ, "integrationUri"))));
+        fn = apigw__ws_integration_function(req->arena, dp->stage_obj, integ);
         if (!fn) rc = APIGW_WS_MAP_FAILED;
     }
     if (rc == APIGW_WS_MAP_REFUSED) {   /* as REST's answer to a body no template takes */

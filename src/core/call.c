@@ -17,11 +17,6 @@ struct nb_call_state {
     unsigned depth;           /* 1 for a call made outside any call */
 };
 
-struct nb_call_state *nb_call_of(const nb_req_t *req)
-{
-    return req->call;
-}
-
 const char *nb_call_access_key(const nb_req_t *req)
 {
     return req->call ? req->call->access_key : NULL;

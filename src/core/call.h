@@ -59,10 +59,6 @@ typedef struct nb_call {
 /* Run c (copied: nothing of it is needed after the call). */
 void nb_call(nb_ctx_t *ctx, const nb_call_t *c, nb_call_done_fn done, void *arg);
 
-/* The internal call req belongs to, or NULL for an HTTP request (the edge's
- * reply and authorization steps ask). */
-struct nb_call_state;
-struct nb_call_state *nb_call_of(const nb_req_t *req);
 /* reply.c: hand an internal call's reply to its callback and free req. */
 void nb_call_reply(nb_req_t *req, int status, const nb_kv_t *headers, size_t n_headers, const void *body,
                    size_t len);
