@@ -282,11 +282,7 @@ static int gsi_updates(json_t *doc, const json_t *updates, const json_t *req_def
                        ddb_err_t *err)
 {
     json_t *gsis = json_object_get(doc, "GlobalSecondaryIndexes");
-    int prov = strcmp(ddb_jstr(json_object_get(doc, "BillingModeSummary"), "BillingMode") ?
-                      ddb_jstr(json_object_get(doc, "BillingModeSummary"), "BillingMode") : "PROVISIONED",
-                      "PROVISIONED") == 0;
-    const char *was = ddb_jstr(json_object_get(t->doc, "BillingModeSummary"), "BillingMode");
-    int was_prov = !was || strcmp(was, "PROVISIONED") == 0, to_demand = was_prov && !prov;
+    int prov = !ddb_on_demand(doc), was_prov = !ddb_on_demand(t->doc), to_demand = was_prov && !prov;
     size_t i, j;
     json_t *up, *g;
     const char *building = NULL;       /* a GSI still being backfilled */
