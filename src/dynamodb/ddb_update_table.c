@@ -191,12 +191,13 @@ static int updates_shape(const json_t *updates, ddb_err_t *err)
                                "secondary index action is allowed per GlobalSecondaryIndexUpdate object");
         online += json_object_get(up, "Update") ? 0 : 1;
         const char *name = ddb_jstr(json_object_get(up, "Update"), "IndexName");
-        for (size_t k = 0; name && k < i; k++)
-            if (strcmp(ddb_jstr(json_object_get(json_array_get(updates, k), "Update"), "IndexName") ?
-                       ddb_jstr(json_object_get(json_array_get(updates, k), "Update"), "IndexName") : "", name) == 0)
+        for (size_t k = 0; name && k < i; k++) {
+            const char *before = ddb_jstr(json_object_get(json_array_get(updates, k), "Update"), "IndexName");
+            if (strcmp(before ? before : "", name) == 0)
                 return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Only one "
                                    "global secondary index update per index is allowed simultaneously. Index: %s",
                                    name);
+        }
     }
     if (online > 1)
         return ddb_err_set(err, NB_ERR_DDB_LIMIT_EXCEEDED, "Subscriber limit exceeded: Only 1 online index can be "
