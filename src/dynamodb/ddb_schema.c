@@ -251,26 +251,6 @@ static void names_of(nb_buf_t *b, const json_t *arr)
     nb_buf_putc(b, ']');
 }
 
-/* java.lang.String.hashCode: s (UTF-8) as UTF-16 code units. */
-static uint32_t java_string_hash(const char *s)
-{
-    uint32_t h = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        uint32_t cp = *p++;
-        int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
-        if (more) cp &= 0x3Fu >> more;
-        for (; more && (*p & 0xC0) == 0x80; more--) cp = (cp << 6) | (*p++ & 0x3F);
-        if (cp > 0xFFFF) {
-            cp -= 0x10000;
-            h = 31 * h + (0xD800 + (cp >> 10));
-            cp = 0xDC00 + (cp & 0x3FF);
-        }
-        h = 31 * h + cp;
-    }
-    return h;
-}
-
 /* The next UTF-16 code unit of UTF-8 text at *p (0 at its end); *low carries the low surrogate of a
  * character beyond the BMP to the next call. */
 static unsigned utf16_next(const unsigned char **p, unsigned *low)
@@ -285,6 +265,16 @@ static unsigned utf16_next(const unsigned char **p, unsigned *low)
     cp -= 0x10000;
     *low = 0xDC00 + (cp & 0x3FF);
     return 0xD800 + (cp >> 10);
+}
+
+/* java.lang.String.hashCode: s (UTF-8) as UTF-16 code units. */
+static uint32_t java_string_hash(const char *s)
+{
+    uint32_t h = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned low = 0, u;
+    while ((u = utf16_next(&p, &low)) != 0) h = 31 * h + u;
+    return h;
 }
 
 /* java.lang.String.compareTo of two UTF-8 names: by UTF-16 code units. */

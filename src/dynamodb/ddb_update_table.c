@@ -191,12 +191,13 @@ static int updates_shape(const json_t *updates, ddb_err_t *err)
                                "secondary index action is allowed per GlobalSecondaryIndexUpdate object");
         online += json_object_get(up, "Update") ? 0 : 1;
         const char *name = ddb_jstr(json_object_get(up, "Update"), "IndexName");
-        for (size_t k = 0; name && k < i; k++)
-            if (strcmp(ddb_jstr(json_object_get(json_array_get(updates, k), "Update"), "IndexName") ?
-                       ddb_jstr(json_object_get(json_array_get(updates, k), "Update"), "IndexName") : "", name) == 0)
+        for (size_t k = 0; name && k < i; k++) {
+            const char *before = ddb_jstr(json_object_get(json_array_get(updates, k), "Update"), "IndexName");
+            if (strcmp(before ? before : "", name) == 0)
                 return ddb_err_set(err, NB_ERR_VALIDATION, "One or more parameter values were invalid: Only one "
                                    "global secondary index update per index is allowed simultaneously. Index: %s",
                                    name);
+        }
     }
     if (online > 1)
         return ddb_err_set(err, NB_ERR_DDB_LIMIT_EXCEEDED, "Subscriber limit exceeded: Only 1 online index can be "
@@ -282,11 +283,7 @@ static int gsi_updates(json_t *doc, const json_t *updates, const json_t *req_def
                        ddb_err_t *err)
 {
     json_t *gsis = json_object_get(doc, "GlobalSecondaryIndexes");
-    int prov = strcmp(ddb_jstr(json_object_get(doc, "BillingModeSummary"), "BillingMode") ?
-                      ddb_jstr(json_object_get(doc, "BillingModeSummary"), "BillingMode") : "PROVISIONED",
-                      "PROVISIONED") == 0;
-    const char *was = ddb_jstr(json_object_get(t->doc, "BillingModeSummary"), "BillingMode");
-    int was_prov = !was || strcmp(was, "PROVISIONED") == 0, to_demand = was_prov && !prov;
+    int prov = !ddb_on_demand(doc), was_prov = !ddb_on_demand(t->doc), to_demand = was_prov && !prov;
     size_t i, j;
     json_t *up, *g;
     const char *building = NULL;       /* a GSI still being backfilled */
